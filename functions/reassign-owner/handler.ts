@@ -1,0 +1,8 @@
+// POST /v1/complaints/{id}/owner: reassign the owner, recorded as a handoff with who, when and why.
+import { complaintService } from '#http/container';
+import { defineHandler } from '#http/handler';
+
+export const handler = defineHandler('reassignOwner', async ({ principal, params, body, ifMatch }) => {
+  const { case: c } = await complaintService().reassign(principal, params.id, body, ifMatch);
+  return { body: c, version: c.version };
+});

@@ -1,0 +1,8 @@
+// PATCH /v1/complaints/{id}/tasks/{taskId}: status (blocked records blockedSince) and findings.
+import { complaintService } from '#http/container';
+import { defineHandler } from '#http/handler';
+
+export const handler = defineHandler('updateTask', async ({ principal, params, body, ifMatch }) => {
+  const { case: c, task } = await complaintService().updateTask(principal, params.id, params.taskId, body, ifMatch);
+  return { body: task, version: c.version };
+});

@@ -1,0 +1,26 @@
+// Jest: one run, four layers (unit, integration, api, infra) plus property tests; DynamoDB Local starts once.
+/** @type {import('jest').Config} */
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  // ESM-only dependencies are transformed to CommonJS for jest's module system.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|ulid)/)'],
+  moduleNameMapper: {
+    '^#domain/(.*)$': '<rootDir>/shared/domain/$1.ts',
+    '^#ports/(.*)$': '<rootDir>/shared/ports/$1.ts',
+    '^#adapters/(.*)$': '<rootDir>/shared/adapters/$1.ts',
+    '^#http/(.*)$': '<rootDir>/shared/http/$1.ts',
+    '^#schemas/(.*)$': '<rootDir>/shared/schemas/$1.ts',
+  },
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  setupFiles: ['<rootDir>/test/support/env.ts'],
+  testTimeout: 30000,
+  maxWorkers: process.env.CI ? 2 : '50%',
+  coverageProvider: 'v8',
+  collectCoverageFrom: ['shared/**/*.ts', 'functions/**/*.ts', 'infra/local/**/*.ts'],
+  coverageThreshold: { global: { lines: 80, branches: 70 } },
+};

@@ -1,0 +1,343 @@
+// CaseRepository on one DynamoDB table: every mutation is one TransactWriteItems, every read a GetItem or Query.
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Case } from '#schemas/complaint';
+import type { AuditEvent, Note, Task } from '#schemas/children';
+import type { CaseChild, CaseFilter, CaseRecord, CaseRepository, CounterResult } from '#ports/case-repository';
+import type { ChainHead } from '#domain/audit-chain';
+import { atRiskFrom } from '#domain/deadlines';
+import { ConflictError, InvalidInputError, StaleVersionError } from '#domain/errors';
+import { INDEX, keys, shardOf, type ListGroup } from './table-model';
+
+type Item = Record<string, unknown>;
+type Key = Record<string, unknown>;
+
+export interface DynamoCaseRepositoryOptions {
+  tableName: string;
+  /** Partitions of the open-cases-by-due-date index (write sharding). */
+  listShards: number;
+}
+
+/** Bounded page-filling: a filtered Query page may come back short, so we read on a few times at most. */
+const MAX_PAGES_PER_PARTITION = 5;
+
+const groupOf = (c: Case): ListGroup => (c.status === 'closed' ? 'closed' : 'active');
+
+export class DynamoCaseRepository implements CaseRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly opts: DynamoCaseRepositoryOptions,
+  ) {}
+
+  private get table() {
+    return this.opts.tableName;
+  }
+
+  private caseItem(c: Case, head: ChainHead): Item {
+    return {
+      ...keys.case(c.id),
+      entity: 'case',
+      version: c.version,
+      headSeq: head.seq,
+      headHash: head.hash,
+      atRiskAt: atRiskFrom(c),
+      case: c,
+      GSI1PK: keys.ownerPk(c.ownerId),
+      GSI1SK: keys.dueSk(c.finalResponseDueAt, c.id),
+      GSI2PK: keys.listPk(groupOf(c), shardOf(c.id, this.opts.listShards)),
+      GSI2SK: keys.dueSk(c.finalResponseDueAt, c.id),
+      GSI3PK: keys.customerPk(c.customer.id),
+      GSI3SK: keys.dueSk(c.receivedAt, c.id),
+    };
+  }
+
+  private auditPuts(caseId: string, events: AuditEvent[]) {
+    return events.map((e) => ({
+      Put: {
+        TableName: this.table,
+        Item: { ...keys.audit(caseId, e.seq), entity: 'audit', caseId, ...e },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    }));
+  }
+
+  async allocateSequence(year: number, team?: string): Promise<CounterResult> {
+    const names: Record<string, string> = { '#seq': 'seq' };
+    let expr = 'ADD #seq :one';
+    if (team) {
+      names['#team'] = keys.teamCounterAttr(team);
+      expr += ', #team :one';
+    }
+    const out = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.counter(year),
+        UpdateExpression: expr,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const attrs = out.Attributes ?? {};
+    return { seq: Number(attrs.seq), ...(team ? { teamCount: Number(attrs[keys.teamCounterAttr(team)]) } : {}) };
+  }
+
+  async create(input: { case: Case; head: ChainHead; events: AuditEvent[] }): Promise<void> {
+    const c = input.case;
+    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+      { Put: { TableName: this.table, Item: this.caseItem(c, input.head), ConditionExpression: 'attribute_not_exists(PK)' } },
+      ...this.auditPuts(c.id, input.events),
+    ];
+    if (c.externalRef) {
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: { ...keys.externalRef(c.externalRef.system, c.externalRef.id), entity: 'externalRef', caseId: c.id, reference: c.reference },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      });
+    }
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (err) {
+      const reasons = err instanceof TransactionCanceledException ? (err.CancellationReasons ?? []) : [];
+      if (c.externalRef && reasons[items.length - 1]?.Code === 'ConditionalCheckFailed') {
+        const existing = await this.findIdByExternalRef(c.externalRef.system, c.externalRef.id);
+        throw new ConflictError(`a complaint already exists for ${c.externalRef.system} ${c.externalRef.id}`, { existingId: existing ?? null });
+      }
+      throw err;
+    }
+  }
+
+  async get(id: string): Promise<CaseRecord | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.case(id), ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    return { case: out.Item.case as Case, head: { seq: Number(out.Item.headSeq), hash: String(out.Item.headHash) } };
+  }
+
+  async commit(input: { case: Case; expectedVersion: number; head: ChainHead; events: AuditEvent[]; children?: CaseChild[] }): Promise<void> {
+    const c = input.case;
+    const childPuts = (input.children ?? []).map((ch) => ({
+      Put: {
+        TableName: this.table,
+        Item:
+          ch.kind === 'task'
+            ? { ...keys.task(c.id, ch.task.id), entity: 'task', ...ch.task }
+            : { ...keys.note(c.id, ch.note.id), entity: 'note', ...ch.note },
+      },
+    }));
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: this.caseItem(c, input.head),
+                ConditionExpression: 'attribute_exists(PK) AND version = :expected',
+                ExpressionAttributeValues: { ':expected': input.expectedVersion },
+              },
+            },
+            ...this.auditPuts(c.id, input.events),
+            ...childPuts,
+          ],
+        }),
+      );
+    } catch (err) {
+      if (err instanceof TransactionCanceledException) {
+        const codes = (err.CancellationReasons ?? []).map((r) => r.Code);
+        if (codes.includes('ConditionalCheckFailed') || codes.includes('TransactionConflict')) {
+          throw new StaleVersionError(`complaint ${c.id} changed concurrently`, { cause: err });
+        }
+      }
+      throw err;
+    }
+  }
+
+  async findIdByExternalRef(system: string, id: string): Promise<string | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.externalRef(system, id) }));
+    return out.Item ? String(out.Item.caseId) : undefined;
+  }
+
+  private async queryChildren<T>(caseId: string, prefix: string): Promise<T[]> {
+    const items: T[] = [];
+    let start: Key | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.casePk(caseId), ':prefix': prefix },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const raw of out.Items ?? []) {
+        const { PK: _pk, SK: _sk, entity: _e, caseId: _c, ...rest } = raw;
+        items.push((prefix === keys.auditPrefix ? rest : { ...rest, caseId }) as T);
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  auditEvents(caseId: string): Promise<AuditEvent[]> {
+    return this.queryChildren<AuditEvent>(caseId, keys.auditPrefix);
+  }
+
+  listTasks(caseId: string): Promise<Task[]> {
+    return this.queryChildren<Task>(caseId, keys.taskPrefix);
+  }
+
+  listNotes(caseId: string): Promise<Note[]> {
+    return this.queryChildren<Note>(caseId, keys.notePrefix);
+  }
+
+  async getTask(caseId: string, taskId: string): Promise<Task | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.task(caseId, taskId), ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const { PK: _pk, SK: _sk, entity: _e, ...task } = out.Item;
+    return task as Task;
+  }
+
+  async list(f: CaseFilter): Promise<{ items: Case[]; nextCursor?: string }> {
+    const byOwner = f.ownerId !== undefined;
+    const index = byOwner ? INDEX.byOwnerDue : INDEX.openByDue;
+    const partitions = byOwner
+      ? [keys.ownerPk(f.ownerId as string)]
+      : Array.from({ length: this.opts.listShards }, (_, i) => keys.listPk(f.status === 'closed' ? 'closed' : 'active', i));
+    const cursor = decodeCursor(f.cursor, partitions, index);
+
+    // Key range on the due-date sort key; the rest are filters.
+    let upper = f.dueBefore;
+    let lower: string | undefined;
+    const filters: string[] = [];
+    const names: Record<string, string> = { '#pk': index.partitionKey.name, '#sk': index.sortKey.name };
+    const values: Record<string, unknown> = {};
+    if (f.risk) {
+      const running = ['#case.#status IN (:s_open, :s_await)'];
+      names['#case'] = 'case';
+      names['#status'] = 'status';
+      values[':s_open'] = 'open';
+      values[':s_await'] = 'awaiting_approval';
+      filters.push(...running);
+      if (f.risk === 'overdue') upper = upper && upper < f.now ? upper : f.now;
+      else {
+        lower = f.now;
+        names['#atRiskAt'] = 'atRiskAt';
+        values[':now'] = f.now;
+        filters.push(f.risk === 'at_risk' ? '#atRiskAt <= :now' : '#atRiskAt > :now');
+      }
+    }
+    if (f.status) {
+      names['#case'] = 'case';
+      names['#status'] = 'status';
+      values[':status'] = f.status;
+      filters.push('#case.#status = :status');
+    }
+    if (f.category) {
+      names['#case'] = 'case';
+      names['#category'] = 'category';
+      values[':category'] = f.category;
+      filters.push('#case.#category = :category');
+    }
+    let keyCond = '#pk = :pk';
+    if (lower && upper) {
+      keyCond += ' AND #sk BETWEEN :lower AND :upper';
+      values[':lower'] = lower;
+      values[':upper'] = upper;
+    } else if (upper) {
+      keyCond += ' AND #sk < :upper';
+      values[':upper'] = upper;
+    } else if (lower) {
+      keyCond += ' AND #sk >= :lower';
+      values[':lower'] = lower;
+    }
+
+    const pages = await Promise.all(
+      partitions.map(async (pk, i) => {
+        const state = cursor?.[i];
+        if (state === DONE) return { items: [] as Item[], next: DONE as PartitionCursor };
+        return this.fillPartition(
+          {
+            TableName: this.table,
+            IndexName: index.indexName,
+            KeyConditionExpression: keyCond,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ...values, ':pk': pk },
+            ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+          },
+          f.limit,
+          state,
+        );
+      }),
+    ).catch((err: unknown) => {
+      // A cursor from another query (other owner, other filters) is rejected by DynamoDB as a bad start key.
+      if (cursor && err instanceof Error && err.name === 'ValidationException') throw invalidCursor();
+      throw err;
+    });
+
+    // k-way merge by due date; each partition resumes after the last item it contributed.
+    const tagged = pages.flatMap((p, i) => p.items.map((item) => ({ item, i })));
+    tagged.sort((a, b) => String(a.item[index.sortKey.name]).localeCompare(String(b.item[index.sortKey.name])));
+    const taken = tagged.slice(0, f.limit);
+    const next: PartitionCursor[] = pages.map((p, i) => {
+      const mine = taken.filter((t) => t.i === i);
+      const returned = p.items.length;
+      if (mine.length === returned) return p.next;
+      const last = mine[mine.length - 1]?.item;
+      return last ? pickKey(last, index) : (cursor?.[i] ?? START);
+    });
+    const more = next.some((n) => n !== DONE);
+    return { items: taken.map((t) => t.item.case as Case), ...(more ? { nextCursor: encodeCursor(next) } : {}) };
+  }
+
+  private async fillPartition(input: QueryCommandInput, limit: number, state: PartitionCursor | undefined): Promise<{ items: Item[]; next: PartitionCursor }> {
+    const items: Item[] = [];
+    let start: Key | undefined = state && state !== START && state !== DONE ? state : undefined;
+    for (let page = 0; page < MAX_PAGES_PER_PARTITION; page++) {
+      const out = await this.doc.send(new QueryCommand({ ...input, Limit: limit - items.length, ...(start ? { ExclusiveStartKey: start } : {}) }));
+      items.push(...((out.Items ?? []) as Item[]));
+      start = out.LastEvaluatedKey;
+      if (!start || items.length >= limit) break;
+    }
+    return { items, next: start ?? DONE };
+  }
+}
+
+const DONE = 'done';
+const START = 'start';
+type PartitionCursor = Key | typeof DONE | typeof START;
+
+const pickKey = (item: Item, index: { partitionKey: { name: string }; sortKey: { name: string } }): Key => ({
+  PK: item.PK,
+  SK: item.SK,
+  [index.partitionKey.name]: item[index.partitionKey.name],
+  [index.sortKey.name]: item[index.sortKey.name],
+});
+
+const encodeCursor = (c: PartitionCursor[]): string => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+const invalidCursor = () => new InvalidInputError('cursor is not valid for this query', [{ field: 'cursor', message: 'pass the nextCursor of the previous page, with the same filters' }]);
+
+const decodeCursor = (raw: string | undefined, partitions: string[], index: { partitionKey: { name: string }; sortKey: { name: string } }): PartitionCursor[] | undefined => {
+  if (!raw) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidCursor();
+  }
+  const keyNames = ['PK', 'SK', index.partitionKey.name, index.sortKey.name].sort().join(',');
+  const validKey = (p: unknown, i: number): boolean =>
+    typeof p === 'object' &&
+    p !== null &&
+    !Array.isArray(p) &&
+    Object.keys(p).sort().join(',') === keyNames &&
+    Object.values(p).every((v) => typeof v === 'string') &&
+    (p as Record<string, string>)[index.partitionKey.name] === partitions[i];
+  if (!Array.isArray(parsed) || parsed.length !== partitions.length || !parsed.every((p, i) => p === DONE || p === START || validKey(p, i))) {
+    throw invalidCursor();
+  }
+  return parsed as PartitionCursor[];
+};

@@ -1,0 +1,75 @@
+// The single-table model: key schema, index names by access pattern and every raw key format.
+// CDK builds the tables from TABLES and the local stack creates them from the same definition,
+// so the key schema cannot drift; no other module spells a key string.
+
+export interface KeyAttr {
+  name: string;
+  type: 'S' | 'N';
+}
+export interface IndexDef {
+  indexName: string;
+  partitionKey: KeyAttr;
+  sortKey: KeyAttr;
+}
+export interface TableDef {
+  partitionKey: KeyAttr;
+  sortKey?: KeyAttr;
+  indexes: IndexDef[];
+  ttlAttribute?: string;
+  stream: boolean;
+}
+
+const s = (name: string): KeyAttr => ({ name, type: 'S' });
+
+/** Access-pattern names for the generic GSI attributes. */
+export const INDEX = {
+  byOwnerDue: { indexName: 'GSI1', partitionKey: s('GSI1PK'), sortKey: s('GSI1SK') },
+  openByDue: { indexName: 'GSI2', partitionKey: s('GSI2PK'), sortKey: s('GSI2SK') },
+  byCustomer: { indexName: 'GSI3', partitionKey: s('GSI3PK'), sortKey: s('GSI3SK') },
+} as const satisfies Record<string, IndexDef>;
+
+export const TABLES = {
+  cases: {
+    partitionKey: s('PK'),
+    sortKey: s('SK'),
+    indexes: Object.values(INDEX),
+    ttlAttribute: 'expiresAt',
+    stream: true,
+  },
+  /** Powertools Idempotency persistence (its default attribute names). */
+  idempotency: {
+    partitionKey: s('id'),
+    indexes: [],
+    ttlAttribute: 'expiration',
+    stream: false,
+  },
+} as const satisfies Record<string, TableDef>;
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+/** Stable shard of a case in the write-sharded list index. */
+export const shardOf = (id: string, shards: number): number => {
+  let h = 0;
+  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return h % shards;
+};
+
+export type ListGroup = 'active' | 'closed';
+
+export const keys = {
+  case: (id: string) => ({ PK: `CASE#${id}`, SK: 'CASE' }),
+  audit: (id: string, seq: number) => ({ PK: `CASE#${id}`, SK: `AUDIT#${pad(seq, 10)}` }),
+  auditPrefix: 'AUDIT#',
+  task: (id: string, taskId: string) => ({ PK: `CASE#${id}`, SK: `TASK#${taskId}` }),
+  taskPrefix: 'TASK#',
+  note: (id: string, noteId: string) => ({ PK: `CASE#${id}`, SK: `NOTE#${noteId}` }),
+  notePrefix: 'NOTE#',
+  casePk: (id: string) => `CASE#${id}`,
+  counter: (year: number) => ({ PK: `COUNTER#CASE_REF#${year}`, SK: 'COUNTER' }),
+  teamCounterAttr: (team: string) => `rr_${team}`,
+  externalRef: (system: string, id: string) => ({ PK: `EXTREF#${system}#${id}`, SK: 'EXTREF' }),
+  ownerPk: (ownerId: string) => `OWNER#${ownerId}`,
+  listPk: (group: ListGroup, shard: number) => `CASES#${group}#${shard}`,
+  customerPk: (customerId: string) => `CUSTOMER#${customerId}`,
+  dueSk: (dueAt: string, id: string) => `${dueAt}#${id}`,
+} as const;

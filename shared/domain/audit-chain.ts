@@ -1,0 +1,64 @@
+// The tamper-evident audit chain: hash = sha256(prevHash ‖ RFC 8785 canonical JSON of the event).
+import { createHash } from 'node:crypto';
+import { canonicalize } from 'json-canonicalize';
+import type { AuditEvent } from '#schemas/children';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditDraft {
+  actor: string;
+  action: string;
+  data: Record<string, unknown>;
+}
+
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+export const EMPTY_HEAD: ChainHead = { seq: 0, hash: GENESIS_HASH };
+
+const hashOf = (e: Omit<AuditEvent, 'hash'>): string =>
+  createHash('sha256')
+    .update(e.prevHash)
+    .update(canonicalize({ seq: e.seq, actor: e.actor, action: e.action, at: e.at, data: e.data, prevHash: e.prevHash }))
+    .digest('hex');
+
+/** Appends drafts to a chain, returning the sealed events and the new head. */
+export const appendEvents = (head: ChainHead, drafts: readonly AuditDraft[], at: string): { events: AuditEvent[]; head: ChainHead } => {
+  let { seq, hash } = head;
+  const events = drafts.map((d) => {
+    const body = { seq: ++seq, actor: d.actor, action: d.action, at, data: d.data, prevHash: hash };
+    hash = hashOf(body);
+    return { ...body, hash };
+  });
+  return { events, head: { seq, hash } };
+};
+
+export interface ChainVerdict {
+  valid: boolean;
+  head: string;
+  length: number;
+  firstBrokenSeq?: number;
+  problem?: string;
+}
+
+/**
+ * Recomputes every link. `expected` (the head recorded on the case) catches truncation:
+ * deleting the newest events leaves a self-consistent but shorter chain.
+ */
+export const verifyChain = (events: readonly AuditEvent[], expected?: ChainHead): ChainVerdict => {
+  const sorted = [...events].sort((a, b) => a.seq - b.seq);
+  let prev = GENESIS_HASH;
+  for (const [i, e] of sorted.entries()) {
+    const broken = (problem: string): ChainVerdict => ({ valid: false, head: prev, length: sorted.length, firstBrokenSeq: e.seq, problem });
+    if (e.seq !== i + 1) return broken(`expected seq ${i + 1}, found ${e.seq} (an event is missing)`);
+    if (e.prevHash !== prev) return broken('prevHash does not match the previous event’s hash');
+    if (hashOf(e) !== e.hash) return broken('event content does not match its hash (edited after it was written)');
+    prev = e.hash;
+  }
+  if (expected && (expected.seq !== sorted.length || expected.hash !== prev)) {
+    return { valid: false, head: prev, length: sorted.length, firstBrokenSeq: Math.min(sorted.length, expected.seq) + 1, problem: `case records head seq ${expected.seq}; chain ends at seq ${sorted.length}` };
+  }
+  return { valid: true, head: prev, length: sorted.length };
+};

@@ -1,0 +1,183 @@
+// Complaint use cases: load, authorise, apply a lifecycle change, persist it atomically with its audit events.
+import type { Case, CreateComplaintBody, ListComplaintsQuery, ReclassifyBody } from '#schemas/complaint';
+import type { AuditEvent, CreateNoteBody, CreateTaskBody, Note, PatchTaskBody, Task } from '#schemas/children';
+import type { CaseChild, CaseRecord, CaseRepository } from '#ports/case-repository';
+import type { Clock } from '#ports/clock';
+import type { IdGenerator } from '#ports/ids';
+import { assertMayAct, assertVisible, canView, type CaseActorRule } from './access';
+import { appendEvents, EMPTY_HEAD, verifyChain, type ChainVerdict } from './audit-chain';
+import { planAssignment, pickMember, type AssignmentRules } from './assignment';
+import { NotFoundError, StaleVersionError } from './errors';
+import * as life from './lifecycle';
+import type { Principal } from './principal';
+import { formatReference } from './reference';
+import { getRegime, listRegimes, type RegimeOptions } from './regimes';
+
+export interface ComplaintServiceDeps {
+  repo: CaseRepository;
+  clock: Clock;
+  ids: IdGenerator;
+  assignment: AssignmentRules;
+  regimes?: RegimeOptions;
+}
+
+/** Without If-Match the caller asked for no precondition, so a lost race is retried on fresh state. */
+const MAX_ATTEMPTS = 3;
+
+export class ComplaintService {
+  constructor(private readonly deps: ComplaintServiceDeps) {}
+
+  regimes() {
+    return listRegimes(this.deps.regimes);
+  }
+
+  async open(p: Principal, body: CreateComplaintBody): Promise<Case> {
+    const { repo, clock, ids } = this.deps;
+    const now = clock.now();
+    const regime = getRegime(body.regime, this.deps.regimes);
+    const plan = planAssignment(
+      this.deps.assignment,
+      { category: body.category, channel: body.channel, regime: body.regime, product: body.product, vulnerable: body.customer.vulnerable ?? false },
+      body.ownerId,
+    );
+    life.clockStart(body, now); // fail fast, before spending a counter value
+    const year = new Date(now).getUTCFullYear();
+    const counter = await repo.allocateSequence(year, plan.kind === 'team' ? plan.team : undefined);
+    const ownerId = plan.kind === 'explicit' ? plan.ownerId : pickMember(this.deps.assignment, plan.team, counter.teamCount ?? counter.seq);
+    const change = life.openCase(body, {
+      id: ids.next(),
+      reference: formatReference(year, counter.seq),
+      ownerId,
+      ...(plan.kind === 'team' ? { team: plan.team } : {}),
+      assignmentRule: plan.rule,
+      regime,
+      actor: p.sub,
+      now,
+    });
+    const { events, head } = appendEvents(EMPTY_HEAD, change.drafts, now);
+    await repo.create({ case: change.case, head, events });
+    return change.case;
+  }
+
+  async get(p: Principal, id: string): Promise<Case> {
+    const rec = await this.load(id);
+    assertVisible(p, rec.case);
+    return life.present(rec.case, this.deps.clock.now());
+  }
+
+  async list(p: Principal, q: ListComplaintsQuery): Promise<{ items: Case[]; nextCursor?: string }> {
+    const now = this.deps.clock.now();
+    const page = await this.deps.repo.list({
+      ...(q.owner ? { ownerId: q.owner === 'me' ? p.sub : q.owner } : {}),
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.dueBefore ? { dueBefore: new Date(q.dueBefore).toISOString() } : {}),
+      ...(q.risk ? { risk: q.risk } : {}),
+      ...(q.category ? { category: q.category } : {}),
+      ...(q.cursor ? { cursor: q.cursor } : {}),
+      limit: q.limit,
+      now,
+    });
+    // Restricted cases the caller may not see are omitted, exactly as GET answers 404 for them.
+    return { ...page, items: page.items.filter((c) => canView(p, c)).map((c) => life.present(c, now)) };
+  }
+
+  reclassify(p: Principal, id: string, body: ReclassifyBody, ifMatch?: number) {
+    return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c) => life.reclassify(c, body, p.sub));
+  }
+
+  reassign(p: Principal, id: string, body: { ownerId: string; reason: string }, ifMatch?: number) {
+    return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => life.reassign(c, body.ownerId, body.reason, p.sub, now));
+  }
+
+  acknowledge(p: Principal, id: string, body: { channel?: string; text?: string }, ifMatch?: number) {
+    return this.mutate(p, id, ifMatch, 'owner', (c, now) => life.acknowledge(c, body, p.sub, now));
+  }
+
+  async createTask(p: Principal, id: string, body: CreateTaskBody, ifMatch?: number): Promise<{ case: Case; task: Task }> {
+    const taskId = this.deps.ids.next();
+    const out = await this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => life.addTask(c, body, { taskId }, p.sub, now), (t) => [{ kind: 'task', task: t }]);
+    return { case: out.case, task: out.result };
+  }
+
+  async updateTask(p: Principal, id: string, taskId: string, body: PatchTaskBody, ifMatch?: number): Promise<{ case: Case; task: Task }> {
+    const out = await this.mutate(
+      p,
+      id,
+      ifMatch,
+      'owner_or_supervisor',
+      async (c, now) => {
+        const task = await this.deps.repo.getTask(id, taskId);
+        if (!task) throw new NotFoundError(`task ${taskId} not found`);
+        return life.updateTask(c, task, body, p.sub, now);
+      },
+      (t) => [{ kind: 'task', task: t }],
+    );
+    return { case: out.case, task: out.result };
+  }
+
+  async addNote(p: Principal, id: string, body: CreateNoteBody, ifMatch?: number): Promise<{ case: Case; note: Note }> {
+    const noteId = this.deps.ids.next();
+    const out = await this.mutate(p, id, ifMatch, 'owner_supervisor_compliance_legal', (c, now) => life.addNote(c, body, { noteId }, p.sub, now), (n) => [{ kind: 'note', note: n }]);
+    return { case: out.case, note: out.result };
+  }
+
+  close(p: Principal, id: string, body: { followUpAction: string; rootCause?: Case['rootCause'] }, ifMatch?: number) {
+    return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => life.close(c, body, p.sub, now));
+  }
+
+  reopen(p: Principal, id: string, body: { reason: string }, ifMatch?: number) {
+    return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => life.reopen(c, body.reason, getRegime(c.regime, this.deps.regimes), p.sub, now));
+  }
+
+  async tasks(p: Principal, id: string): Promise<Task[]> {
+    assertVisible(p, (await this.load(id)).case);
+    return this.deps.repo.listTasks(id);
+  }
+
+  async notes(p: Principal, id: string): Promise<Note[]> {
+    assertVisible(p, (await this.load(id)).case);
+    return this.deps.repo.listNotes(id);
+  }
+
+  async timeline(p: Principal, id: string): Promise<{ caseId: string; events: AuditEvent[]; chain: ChainVerdict }> {
+    const rec = await this.load(id);
+    assertVisible(p, rec.case);
+    const events = await this.deps.repo.auditEvents(id);
+    return { caseId: id, events, chain: verifyChain(events, rec.head) };
+  }
+
+  private async load(id: string): Promise<CaseRecord> {
+    const rec = await this.deps.repo.get(id);
+    if (!rec) throw new NotFoundError(`complaint ${id} not found`);
+    return rec;
+  }
+
+  private async mutate<T>(
+    p: Principal,
+    id: string,
+    ifMatch: number | undefined,
+    rule: CaseActorRule,
+    apply: (c: Case, now: string) => life.Change<T> | Promise<life.Change<T>>,
+    children: (result: T) => CaseChild[] = () => [],
+  ): Promise<{ case: Case; result: T }> {
+    for (let attempt = 1; ; attempt++) {
+      const rec = await this.load(id);
+      assertMayAct(p, rec.case, rule);
+      if (ifMatch !== undefined && ifMatch !== rec.case.version) {
+        throw new StaleVersionError(`If-Match version ${ifMatch} is stale; the complaint is at version ${rec.case.version}`);
+      }
+      const now = this.deps.clock.now();
+      const change = await apply(rec.case, now);
+      const next: Case = life.present({ ...change.case, version: rec.case.version + 1, updatedAt: now }, now);
+      const { events, head } = appendEvents(rec.head, change.drafts, now);
+      try {
+        await this.deps.repo.commit({ case: next, expectedVersion: rec.case.version, head, events, children: children(change.result) });
+        return { case: next, result: change.result };
+      } catch (err) {
+        if (err instanceof StaleVersionError && ifMatch === undefined && attempt < MAX_ATTEMPTS) continue;
+        if (err instanceof StaleVersionError) throw new StaleVersionError(`the complaint changed while this request was applied (was version ${rec.case.version})`);
+        throw err;
+      }
+    }
+  }
+}

@@ -1,0 +1,263 @@
+// Case lifecycle: which action is allowed in which status, and the pure state changes each makes.
+import type { Case, CreateComplaintBody, ReclassifyBody, Status } from '#schemas/complaint';
+import type { CreateNoteBody, CreateTaskBody, Note, PatchTaskBody, Task } from '#schemas/children';
+import type { Regime } from '#schemas/regime';
+import type { AuditDraft } from './audit-chain';
+import { computeDeadline, riskAt } from './deadlines';
+import { ConflictError, InvalidInputError } from './errors';
+
+export type CaseAction = 'reclassify' | 'reassign' | 'acknowledge' | 'add_task' | 'update_task' | 'add_note' | 'close' | 'reopen';
+
+const ACTIVE: readonly Status[] = ['open', 'awaiting_approval', 'resolved'];
+export const ALLOWED_FROM: Record<CaseAction, readonly Status[]> = {
+  reclassify: ACTIVE,
+  reassign: ACTIVE,
+  acknowledge: ['open', 'awaiting_approval'],
+  add_task: ACTIVE,
+  update_task: ACTIVE,
+  add_note: ACTIVE,
+  close: ['open', 'resolved'],
+  reopen: ['closed'],
+};
+
+export const assertAllowed = (c: Pick<Case, 'status' | 'reference'>, action: CaseAction): void => {
+  if (!ALLOWED_FROM[action].includes(c.status)) {
+    throw new ConflictError(`cannot ${action.replace('_', ' ')} a complaint that is ${c.status}`, {
+      status: c.status,
+      action,
+      allowedFrom: ALLOWED_FROM[action],
+    });
+  }
+};
+
+export interface Change<T = undefined> {
+  case: Case;
+  drafts: AuditDraft[];
+  result: T;
+}
+
+/** The risk shown to readers is derived from the current cycle and the time of reading. */
+export const present = (c: Case, now: string): Case => {
+  const cycle = c.cycles[c.cycles.length - 1];
+  return { ...c, risk: riskAt({ checkpoints: c.checkpoints, dueAt: c.finalResponseDueAt }, now, cycle?.stoppedAt) };
+};
+
+export interface OpenContext {
+  id: string;
+  reference: string;
+  ownerId: string;
+  team?: string;
+  assignmentRule: string;
+  regime: Regime;
+  actor: string;
+  now: string;
+}
+
+/** The clock starts at receipt, which cannot be later than now. */
+export const clockStart = (body: Pick<CreateComplaintBody, 'receivedAt'>, now: string): string => {
+  const receivedAt = body.receivedAt ? new Date(body.receivedAt).toISOString() : now;
+  if (Date.parse(receivedAt) > Date.parse(now)) {
+    throw new InvalidInputError('receivedAt is in the future', [{ field: 'receivedAt', message: 'must not be in the future' }]);
+  }
+  return receivedAt;
+};
+
+export const openCase = (body: CreateComplaintBody, ctx: OpenContext): Change => {
+  const receivedAt = clockStart(body, ctx.now);
+  const deadline = computeDeadline(ctx.regime, receivedAt);
+  const c: Case = {
+    id: ctx.id,
+    reference: ctx.reference,
+    status: 'open',
+    ownerId: ctx.ownerId,
+    ...(ctx.team ? { team: ctx.team } : {}),
+    handoffs: [],
+    handoffCount: 0,
+    regime: ctx.regime.id,
+    receivedAt,
+    finalResponseDueAt: deadline.dueAt,
+    checkpoints: deadline.checkpoints,
+    cycles: [{ n: 1, startedAt: receivedAt, dueAt: deadline.dueAt }],
+    risk: 'on_track',
+    escalations: [],
+    category: body.category,
+    severity: body.severity ?? 'medium',
+    vulnerable: body.customer.vulnerable ?? false,
+    sensitivity: body.sensitivity ?? 'standard',
+    legalExposure: false,
+    reputationalRisk: false,
+    customer: body.customer,
+    channel: body.channel,
+    summary: body.summary,
+    description: body.description,
+    product: body.product,
+    ...(body.allegedLoss ? { allegedLoss: body.allegedLoss } : {}),
+    ...(body.externalRef ? { externalRef: body.externalRef } : {}),
+    legalHold: false,
+    reopenCount: 0,
+    openTaskCount: 0,
+    version: 1,
+    createdBy: ctx.actor,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  };
+  return {
+    case: present(c, ctx.now),
+    result: undefined,
+    drafts: [
+      {
+        actor: ctx.actor,
+        action: 'complaint.received',
+        data: {
+          reference: c.reference,
+          channel: c.channel,
+          regime: c.regime,
+          receivedAt,
+          finalResponseDueAt: c.finalResponseDueAt,
+          category: c.category,
+          sensitivity: c.sensitivity,
+          ...(c.externalRef ? { externalRef: c.externalRef } : {}),
+        },
+      },
+      { actor: ctx.actor, action: 'owner.assigned', data: { ownerId: c.ownerId, team: ctx.team ?? null, rule: ctx.assignmentRule } },
+    ],
+  };
+};
+
+export const reclassify = (c: Case, patch: ReclassifyBody, actor: string): Change => {
+  assertAllowed(c, 'reclassify');
+  const { reason, ...fields } = patch;
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  const next: Case = { ...c };
+  for (const [key, to] of Object.entries(fields) as [keyof typeof fields, unknown][]) {
+    if (to === undefined || next[key] === to) continue;
+    changes[key] = { from: next[key], to };
+    (next as Record<string, unknown>)[key] = to;
+  }
+  if (Object.keys(changes).length === 0) throw new ConflictError('nothing to change: every field already has that value');
+  return { case: next, result: undefined, drafts: [{ actor, action: 'complaint.reclassified', data: { changes, reason: reason ?? null } }] };
+};
+
+export const reassign = (c: Case, ownerId: string, reason: string, actor: string, now: string): Change => {
+  assertAllowed(c, 'reassign');
+  if (ownerId === c.ownerId) throw new ConflictError(`${ownerId} already owns this complaint`);
+  const handoff = { from: c.ownerId, to: ownerId, by: actor, at: now, reason };
+  return {
+    case: { ...c, ownerId, handoffs: [...c.handoffs, handoff], handoffCount: c.handoffCount + 1 },
+    result: undefined,
+    drafts: [{ actor, action: 'owner.changed', data: { from: c.ownerId, to: ownerId, reason, handoffCount: c.handoffCount + 1 } }],
+  };
+};
+
+export const acknowledge = (c: Case, body: { channel?: string; text?: string }, actor: string, now: string): Change => {
+  assertAllowed(c, 'acknowledge');
+  if (c.acknowledgedAt && c.acknowledgedAt >= (c.cycles[c.cycles.length - 1]?.startedAt ?? '')) {
+    throw new ConflictError(`acknowledgement already recorded at ${c.acknowledgedAt}`);
+  }
+  return {
+    case: { ...c, acknowledgedAt: now },
+    result: undefined,
+    drafts: [{ actor, action: 'acknowledgement.sent', data: { channel: body.channel ?? c.channel, text: body.text ?? null, finalResponseDueAt: c.finalResponseDueAt } }],
+  };
+};
+
+export const addTask = (c: Case, body: CreateTaskBody, ids: { taskId: string }, actor: string, now: string): Change<Task> => {
+  assertAllowed(c, 'add_task');
+  const task: Task = {
+    id: ids.taskId,
+    caseId: c.id,
+    title: body.title,
+    team: body.team,
+    ...(body.assigneeId ? { assigneeId: body.assigneeId } : {}),
+    ...(body.dueAt ? { dueAt: new Date(body.dueAt).toISOString() } : {}),
+    status: 'open',
+    createdBy: actor,
+    createdAt: now,
+    updatedAt: now,
+  };
+  return {
+    case: { ...c, openTaskCount: c.openTaskCount + 1 },
+    result: task,
+    drafts: [{ actor, action: 'task.created', data: { taskId: task.id, title: task.title, team: task.team, assigneeId: task.assigneeId ?? null, dueAt: task.dueAt ?? null } }],
+  };
+};
+
+export const updateTask = (c: Case, task: Task, patch: PatchTaskBody, actor: string, now: string): Change<Task> => {
+  assertAllowed(c, 'update_task');
+  if (task.status === 'done' && patch.status && patch.status !== 'done') {
+    throw new ConflictError('a done task cannot be reopened; create a new task');
+  }
+  const next: Task = { ...task, updatedAt: now };
+  const changes: Record<string, unknown> = {};
+  if (patch.status && patch.status !== task.status) {
+    next.status = patch.status;
+    changes.status = { from: task.status, to: patch.status };
+    if (patch.status === 'blocked') next.blockedSince = now;
+    if (task.status === 'blocked') {
+      changes.blockedFor = { since: task.blockedSince, until: now };
+      delete next.blockedSince;
+      delete next.blockedReason;
+    }
+    if (patch.status === 'done') next.completedAt = now;
+  }
+  if (patch.blockedReason !== undefined) {
+    if (next.status !== 'blocked') throw new InvalidInputError('blockedReason applies only to a blocked task', [{ field: 'blockedReason', message: 'set status to blocked' }]);
+    next.blockedReason = patch.blockedReason;
+    changes.blockedReason = patch.blockedReason;
+  }
+  if (patch.findings !== undefined) {
+    next.findings = patch.findings;
+    changes.findings = patch.findings;
+  }
+  if (patch.assigneeId !== undefined && patch.assigneeId !== task.assigneeId) {
+    next.assigneeId = patch.assigneeId;
+    changes.assigneeId = { from: task.assigneeId ?? null, to: patch.assigneeId };
+  }
+  if (Object.keys(changes).length === 0) throw new ConflictError('nothing to change: the task already has those values');
+  const wasOpen = task.status !== 'done';
+  const isOpen = next.status !== 'done';
+  const openTaskCount = c.openTaskCount + (isOpen ? 1 : 0) - (wasOpen ? 1 : 0);
+  return { case: { ...c, openTaskCount }, result: next, drafts: [{ actor, action: 'task.updated', data: { taskId: task.id, changes } }] };
+};
+
+export const addNote = (c: Case, body: CreateNoteBody, ids: { noteId: string }, actor: string, now: string): Change<Note> => {
+  assertAllowed(c, 'add_note');
+  const note: Note = { id: ids.noteId, caseId: c.id, kind: body.kind, body: body.body, authorId: actor, createdAt: now };
+  return { case: c, result: note, drafts: [{ actor, action: 'note.added', data: { noteId: note.id, kind: note.kind, body: note.body } }] };
+};
+
+export const close = (c: Case, body: { followUpAction: string; rootCause?: Case['rootCause'] }, actor: string, now: string): Change => {
+  assertAllowed(c, 'close');
+  const rootCause = body.rootCause ?? c.rootCause;
+  if (!rootCause) {
+    throw new InvalidInputError('a root cause is required to close this complaint', [{ field: 'rootCause', message: 'required (the resolution did not give one)' }]);
+  }
+  if (c.openTaskCount > 0) {
+    throw new ConflictError(`${c.openTaskCount} investigation task(s) are still open or blocked`, { openTaskCount: c.openTaskCount });
+  }
+  const cycles = c.cycles.map((cy, i) => (i === c.cycles.length - 1 && !cy.stoppedAt ? { ...cy, stoppedAt: now, reason: 'closed' } : cy));
+  return {
+    case: { ...c, status: 'closed', rootCause, followUpAction: body.followUpAction, closedAt: now, cycles },
+    result: undefined,
+    drafts: [{ actor, action: 'complaint.closed', data: { rootCause, followUpAction: body.followUpAction, respondedWithinDeadline: Date.parse(now) <= Date.parse(c.finalResponseDueAt) } }],
+  };
+};
+
+export const reopen = (c: Case, reason: string, regime: Regime, actor: string, now: string): Change => {
+  assertAllowed(c, 'reopen');
+  const deadline = computeDeadline(regime, now);
+  const n = c.cycles.length + 1;
+  const { closedAt: _closed, ...rest } = c;
+  return {
+    case: {
+      ...rest,
+      status: 'open',
+      reopenCount: c.reopenCount + 1,
+      finalResponseDueAt: deadline.dueAt,
+      checkpoints: deadline.checkpoints,
+      cycles: [...c.cycles, { n, startedAt: now, dueAt: deadline.dueAt }],
+    },
+    result: undefined,
+    drafts: [{ actor, action: 'complaint.reopened', data: { reason, cycle: n, finalResponseDueAt: deadline.dueAt, reopenCount: c.reopenCount + 1 } }],
+  };
+};

@@ -1,0 +1,51 @@
+// zod validation of path parameters, query string, body and If-Match: 400 with one error per field.
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import type { FieldError } from '#domain/errors';
+import { badRequest } from '../errors';
+import type { RouteDef } from '../routes';
+
+export interface Parsed {
+  params: unknown;
+  query: unknown;
+  body: unknown;
+  ifMatch?: number;
+}
+
+const fieldErrors = (where: string, error: z.ZodError): FieldError[] =>
+  error.issues.map((i) => ({ field: [where, ...i.path.map(String)].join('.'), message: i.message }));
+
+/** ETag is the quoted case version; weak and unquoted forms are accepted, "*" means any. */
+export const parseIfMatch = (raw: string | undefined): number | undefined | 'invalid' => {
+  if (raw === undefined || raw.trim() === '*') return undefined;
+  const m = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(raw);
+  return m ? Number(m[1]) : 'invalid';
+};
+
+export const etagOf = (version: number) => `"${version}"`;
+
+export const validate = (route: RouteDef, onParsed: (event: object, parsed: Parsed) => void): MiddlewareObj<APIGatewayProxyEventV2> => ({
+  before: (request) => {
+    const e = request.event;
+    const errors: FieldError[] = [];
+    const run = (where: string, schema: z.ZodType | undefined, input: unknown): unknown => {
+      if (!schema) return undefined;
+      const r = schema.safeParse(input);
+      if (r.success) return r.data;
+      errors.push(...fieldErrors(where, r.error));
+      return undefined;
+    };
+    const params = run('path', route.params, e.pathParameters ?? {});
+    const query = run('query', route.query, e.queryStringParameters ?? {});
+    const body = run('body', route.body, e.body);
+    let ifMatch: number | undefined;
+    if (route.ifMatch) {
+      const parsed = parseIfMatch(e.headers?.['if-match']);
+      if (parsed === 'invalid') errors.push({ field: 'header.if-match', message: 'must be an ETag from a previous response, e.g. "3"' });
+      else ifMatch = parsed;
+    }
+    if (errors.length) throw badRequest(`the request is invalid: ${errors.map((x) => x.field).join(', ')}`, errors);
+    onParsed(e, { params, query, body, ...(ifMatch !== undefined ? { ifMatch } : {}) });
+  },
+});

@@ -1,0 +1,78 @@
+// The OpenAPI 3.1 document, generated from the route table and its zod schemas (never written by hand).
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import type { ZodObject } from 'zod';
+import { Problem } from '#schemas/common';
+import { config } from './config';
+import { routeList } from './routes';
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Malformed or invalid input; errors[] names each field',
+  401: 'Missing, expired or invalid token',
+  403: 'Your role does not permit this',
+  404: 'Unknown, or not visible to you',
+  409: 'Invalid state transition, duplicate, or Idempotency-Key reused with another body',
+  412: 'If-Match version is stale',
+  413: 'Body too large',
+  415: 'Body is not JSON',
+  429: 'Throttled',
+};
+
+export const buildOpenApi = () => {
+  const registry = new OpenAPIRegistry();
+  const bearer = registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'Cognito access or ID token; roles come from cognito:groups, machine clients carry scope complaints/intake.',
+  });
+  const problemRef = { 'application/problem+json': { schema: Problem } };
+
+  for (const r of routeList()) {
+    const errors = new Set<number>([400, 413, 415, ...(r.errors ?? [])]);
+    if (r.auth.kind === 'jwt') [401, 403, 429].forEach((s) => errors.add(s));
+    if (!r.body) {
+      errors.delete(413);
+      errors.delete(415);
+    }
+    if (!r.body && !r.query && !r.params) errors.delete(400);
+    if (r.method === 'POST') errors.add(409);
+    const headers: Record<string, unknown> = {};
+    if (r.ok.etag) headers.ETag = { description: 'The case version, for If-Match', schema: { type: 'string' } };
+    registry.registerPath({
+      operationId: r.id,
+      method: r.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete',
+      path: r.path,
+      summary: r.summary,
+      tags: [r.tag],
+      ...(r.auth.kind === 'jwt'
+        ? {
+            security: [{ [bearer.name]: [] }],
+            description: `Roles: ${r.auth.roles.join(', ')}${r.auth.scopes?.length ? `; scopes: ${r.auth.scopes.join(', ')}` : ''}.${r.ifMatch ? ' Accepts If-Match.' : ''}${r.method === 'POST' ? ' Accepts Idempotency-Key.' : ''}`,
+          }
+        : { security: [] }),
+      request: {
+        ...(r.params ? { params: r.params as ZodObject } : {}),
+        ...(r.query ? { query: r.query as ZodObject } : {}),
+        ...(r.body ? { body: { required: true, content: { 'application/json': { schema: r.body } } } } : {}),
+      },
+      parameters: [
+        ...(r.ifMatch ? [{ name: 'If-Match', in: 'header' as const, required: false, schema: { type: 'string' as const }, description: 'ETag of the version you read' }] : []),
+        ...(r.method === 'POST' ? [{ name: 'Idempotency-Key', in: 'header' as const, required: false, schema: { type: 'string' as const }, description: 'Retries with the same key and body return the first response' }] : []),
+      ],
+      responses: {
+        [r.ok.status]: { description: r.ok.description, ...(Object.keys(headers).length ? { headers } : {}), content: { 'application/json': { schema: r.ok.schema } } },
+        ...Object.fromEntries([...errors].sort().map((s) => [s, { description: STATUS_TEXT[s] ?? 'Error', content: problemRef }])),
+      },
+    });
+  }
+
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Complaint resolution API',
+      version: config().SERVICE_VERSION,
+      description: 'Every formal complaint owned, timed, evidenced, approved and defensible. Errors are RFC 9457 problem+json.',
+    },
+    servers: [{ url: '/' }],
+  });
+};

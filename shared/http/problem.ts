@@ -1,0 +1,82 @@
+// The one mapping from any thrown error to an RFC 9457 problem+json response; nothing internal leaks.
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DomainError, type DomainErrorKind } from '#domain/errors';
+import type { Problem } from '#schemas/common';
+import { HttpError } from './errors';
+
+const TYPE_BASE = 'https://complaints.example/problems/';
+
+const DOMAIN_STATUS: Record<DomainErrorKind, { status: number; title: string; slug: string }> = {
+  invalid: { status: 400, title: 'Bad Request', slug: 'invalid-input' },
+  forbidden: { status: 403, title: 'Forbidden', slug: 'forbidden' },
+  not_found: { status: 404, title: 'Not Found', slug: 'not-found' },
+  conflict: { status: 409, title: 'Conflict', slug: 'conflict' },
+  precondition_failed: { status: 412, title: 'Precondition Failed', slug: 'stale-version' },
+};
+
+const HTTP_SLUG: Record<number, string> = {
+  400: 'invalid-input',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  409: 'conflict',
+  412: 'stale-version',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  429: 'throttled',
+};
+
+export const problemResponse = (problem: Problem, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: problem.status,
+  headers: { 'content-type': 'application/problem+json', ...headers },
+  body: JSON.stringify(problem),
+});
+
+export const problem = (status: number, title: string, detail?: string, extra: Partial<Problem> & Record<string, unknown> = {}): Problem => ({
+  type: `${TYPE_BASE}${HTTP_SLUG[status] ?? 'error'}`,
+  title,
+  status,
+  ...(detail ? { detail } : {}),
+  ...extra,
+});
+
+export interface MappedError {
+  problem: Problem;
+  headers: Record<string, string>;
+  /** True for faults that are ours (5xx): log them in full, tell the client nothing. */
+  internal: boolean;
+}
+
+export const toProblem = (err: unknown): MappedError => {
+  if (err instanceof HttpError) {
+    return { problem: problem(err.status, err.title, err.message, err.errors ? { errors: err.errors } : {}), headers: err.headers, internal: false };
+  }
+  if (err instanceof DomainError) {
+    const m = DOMAIN_STATUS[err.kind];
+    const extra: Record<string, unknown> = { type: `${TYPE_BASE}${m.slug}` };
+    if ('errors' in err && Array.isArray(err.errors) && err.errors.length) extra.errors = err.errors;
+    if ('details' in err && err.details && typeof err.details === 'object' && Object.keys(err.details).length) Object.assign(extra, err.details);
+    return { problem: problem(m.status, m.title, err.message, extra), headers: {}, internal: false };
+  }
+  if (isIdempotencyConflict(err)) {
+    return { problem: problem(409, 'Conflict', idempotencyDetail(err), { type: `${TYPE_BASE}idempotency-conflict` }), headers: {}, internal: false };
+  }
+  if (isThrottle(err)) {
+    return { problem: problem(429, 'Too Many Requests', 'the service is busy; retry with backoff'), headers: { 'retry-after': '1' }, internal: false };
+  }
+  return { problem: problem(500, 'Internal Server Error', 'an unexpected error occurred; it has been logged'), headers: {}, internal: true };
+};
+
+const errName = (err: unknown): string => (err instanceof Error ? err.name : '');
+
+const isIdempotencyConflict = (err: unknown): boolean =>
+  ['IdempotencyValidationError', 'IdempotencyAlreadyInProgressError', 'IdempotencyInconsistentStateError'].includes(errName(err));
+
+const idempotencyDetail = (err: unknown): string =>
+  errName(err) === 'IdempotencyValidationError'
+    ? 'this Idempotency-Key was already used with a different request body'
+    : 'a request with this Idempotency-Key is still in progress; retry shortly';
+
+const isThrottle = (err: unknown): boolean =>
+  ['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded'].includes(errName(err));

@@ -1,0 +1,257 @@
+// The route table: the single source for the local server, the CDK HTTP API and the OpenAPI document.
+import { z } from 'zod';
+import { INTAKE_SCOPE, Problem, type Role } from '#schemas/common';
+import {
+  AcknowledgeBody,
+  Case,
+  CasePage,
+  CloseBody,
+  ComplaintIdParams,
+  CreateComplaintBody,
+  ListComplaintsQuery,
+  ReassignBody,
+  ReclassifyBody,
+  ReopenBody,
+} from '#schemas/complaint';
+import { CreateNoteBody, CreateTaskBody, Note, NoteList, PatchTaskBody, Task, TaskList, TaskParams, Timeline } from '#schemas/children';
+import { RegimeList } from '#schemas/regime';
+import { Health } from '#schemas/health';
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export type RouteAuth = { kind: 'public' } | { kind: 'jwt'; roles: readonly Role[]; scopes?: readonly string[] };
+
+export interface RouteDef {
+  method: Method;
+  path: string;
+  /** Handler entry, relative to the repository root; one Lambda function per entry. */
+  entry: string;
+  summary: string;
+  tag: string;
+  auth: RouteAuth;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** Case-mutating route: accepts If-Match and answers 412 when it is stale. */
+  ifMatch?: boolean;
+  /** Success status and body schema. */
+  ok: { status: number; schema: z.ZodType; description: string; etag?: boolean };
+  /** Documented client errors besides the ones every route may return. */
+  errors?: number[];
+}
+
+const ANY_USER: Role[] = ['intake', 'handler', 'supervisor', 'compliance', 'legal', 'admin'];
+const CASE_READERS: Role[] = ['handler', 'supervisor', 'compliance', 'legal', 'admin'];
+/** Route-level gate for owner-only actions; the domain then checks who owns the case. */
+const CASE_ACTORS: Role[] = CASE_READERS;
+
+const jwt = (roles: Role[], scopes?: string[]): RouteAuth => ({ kind: 'jwt', roles, ...(scopes ? { scopes } : {}) });
+
+export const ROUTES = {
+  health: {
+    method: 'GET',
+    path: '/v1/health',
+    entry: 'functions/health/handler.ts',
+    summary: 'Liveness',
+    tag: 'meta',
+    auth: { kind: 'public' },
+    ok: { status: 200, schema: Health, description: 'The service is up' },
+  },
+  openapi: {
+    method: 'GET',
+    path: '/v1/openapi.json',
+    entry: 'functions/openapi/handler.ts',
+    summary: 'This OpenAPI 3.1 document',
+    tag: 'meta',
+    auth: { kind: 'public' },
+    ok: { status: 200, schema: z.record(z.string(), z.unknown()), description: 'OpenAPI 3.1 document' },
+  },
+  listRegimes: {
+    method: 'GET',
+    path: '/v1/regimes',
+    entry: 'functions/list-regimes/handler.ts',
+    summary: 'Deadline regimes and their rules',
+    tag: 'regimes',
+    auth: jwt(ANY_USER),
+    ok: { status: 200, schema: RegimeList, description: 'Every regime a case can run under' },
+  },
+  createComplaint: {
+    method: 'POST',
+    path: '/v1/complaints',
+    entry: 'functions/create-complaint/handler.ts',
+    summary: 'Open a complaint; the clock starts at receipt and an owner is assigned',
+    tag: 'complaints',
+    auth: jwt(['intake', 'handler', 'supervisor', 'admin'], [INTAKE_SCOPE]),
+    body: CreateComplaintBody,
+    ok: { status: 201, schema: Case, description: 'The new case', etag: true },
+    errors: [409],
+  },
+  listComplaints: {
+    method: 'GET',
+    path: '/v1/complaints',
+    entry: 'functions/list-complaints/handler.ts',
+    summary: 'List cases sorted by final-response due date',
+    tag: 'complaints',
+    auth: jwt(CASE_READERS),
+    query: ListComplaintsQuery,
+    ok: { status: 200, schema: CasePage, description: 'A page of cases' },
+  },
+  getComplaint: {
+    method: 'GET',
+    path: '/v1/complaints/{id}',
+    entry: 'functions/get-complaint/handler.ts',
+    summary: 'Get a case',
+    tag: 'complaints',
+    auth: jwt(CASE_READERS),
+    params: ComplaintIdParams,
+    ok: { status: 200, schema: Case, description: 'The case', etag: true },
+    errors: [404],
+  },
+  reclassifyComplaint: {
+    method: 'PATCH',
+    path: '/v1/complaints/{id}',
+    entry: 'functions/reclassify-complaint/handler.ts',
+    summary: 'Reclassify a case (owner or supervisor)',
+    tag: 'complaints',
+    auth: jwt(['handler', 'supervisor']),
+    params: ComplaintIdParams,
+    body: ReclassifyBody,
+    ifMatch: true,
+    ok: { status: 200, schema: Case, description: 'The updated case', etag: true },
+    errors: [404, 409, 412],
+  },
+  reassignOwner: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/owner',
+    entry: 'functions/reassign-owner/handler.ts',
+    summary: 'Reassign the owner; recorded as a handoff',
+    tag: 'complaints',
+    auth: jwt(['supervisor', 'admin']),
+    params: ComplaintIdParams,
+    body: ReassignBody,
+    ifMatch: true,
+    ok: { status: 200, schema: Case, description: 'The updated case', etag: true },
+    errors: [404, 409, 412],
+  },
+  recordAcknowledgement: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/acknowledgement',
+    entry: 'functions/record-acknowledgement/handler.ts',
+    summary: 'Record the acknowledgement sent to the customer (owner)',
+    tag: 'complaints',
+    auth: jwt(CASE_ACTORS),
+    params: ComplaintIdParams,
+    body: AcknowledgeBody,
+    ifMatch: true,
+    ok: { status: 200, schema: Case, description: 'The updated case', etag: true },
+    errors: [404, 409, 412],
+  },
+  createTask: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/tasks',
+    entry: 'functions/create-task/handler.ts',
+    summary: 'Open an investigation task or cross-team dependency (owner or supervisor)',
+    tag: 'investigation',
+    auth: jwt(CASE_ACTORS),
+    params: ComplaintIdParams,
+    body: CreateTaskBody,
+    ifMatch: true,
+    ok: { status: 201, schema: Task, description: 'The task', etag: true },
+    errors: [404, 409, 412],
+  },
+  listTasks: {
+    method: 'GET',
+    path: '/v1/complaints/{id}/tasks',
+    entry: 'functions/list-tasks/handler.ts',
+    summary: 'Investigation tasks of a case',
+    tag: 'investigation',
+    auth: jwt(CASE_READERS),
+    params: ComplaintIdParams,
+    ok: { status: 200, schema: TaskList, description: 'The tasks' },
+    errors: [404],
+  },
+  updateTask: {
+    method: 'PATCH',
+    path: '/v1/complaints/{id}/tasks/{taskId}',
+    entry: 'functions/update-task/handler.ts',
+    summary: 'Update a task: status (blocked records blockedSince), findings (owner or supervisor)',
+    tag: 'investigation',
+    auth: jwt(CASE_ACTORS),
+    params: TaskParams,
+    body: PatchTaskBody,
+    ifMatch: true,
+    ok: { status: 200, schema: Task, description: 'The task', etag: true },
+    errors: [404, 409, 412],
+  },
+  addNote: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/notes',
+    entry: 'functions/add-note/handler.ts',
+    summary: 'Add an evidence-log text entry (owner, supervisor, compliance, legal)',
+    tag: 'evidence',
+    auth: jwt(CASE_ACTORS),
+    params: ComplaintIdParams,
+    body: CreateNoteBody,
+    ifMatch: true,
+    ok: { status: 201, schema: Note, description: 'The note', etag: true },
+    errors: [404, 409, 412],
+  },
+  listNotes: {
+    method: 'GET',
+    path: '/v1/complaints/{id}/notes',
+    entry: 'functions/list-notes/handler.ts',
+    summary: 'Evidence-log text entries of a case',
+    tag: 'evidence',
+    auth: jwt(CASE_READERS),
+    params: ComplaintIdParams,
+    ok: { status: 200, schema: NoteList, description: 'The notes' },
+    errors: [404],
+  },
+  closeComplaint: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/close',
+    entry: 'functions/close-complaint/handler.ts',
+    summary: 'Close with a follow-up action and root cause (owner or supervisor)',
+    tag: 'complaints',
+    auth: jwt(CASE_ACTORS),
+    params: ComplaintIdParams,
+    body: CloseBody,
+    ifMatch: true,
+    ok: { status: 200, schema: Case, description: 'The closed case', etag: true },
+    errors: [404, 409, 412],
+  },
+  reopenComplaint: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/reopen',
+    entry: 'functions/reopen-complaint/handler.ts',
+    summary: 'Reopen with a reason; starts a new clock cycle (owner or supervisor)',
+    tag: 'complaints',
+    auth: jwt(CASE_ACTORS),
+    params: ComplaintIdParams,
+    body: ReopenBody,
+    ifMatch: true,
+    ok: { status: 200, schema: Case, description: 'The reopened case', etag: true },
+    errors: [404, 409, 412],
+  },
+  getTimeline: {
+    method: 'GET',
+    path: '/v1/complaints/{id}/timeline',
+    entry: 'functions/get-timeline/handler.ts',
+    summary: 'The hash-chained audit trail, oldest first, with its verification',
+    tag: 'audit',
+    auth: jwt(CASE_READERS),
+    params: ComplaintIdParams,
+    ok: { status: 200, schema: Timeline, description: 'Events and chain verdict' },
+    errors: [404],
+  },
+} as const satisfies Record<string, RouteDef>;
+
+export type RouteId = keyof typeof ROUTES;
+export type Route<K extends RouteId> = (typeof ROUTES)[K];
+
+export const routeList = (): (RouteDef & { id: RouteId })[] => (Object.keys(ROUTES) as RouteId[]).map((id) => ({ id, ...(ROUTES[id] as RouteDef) }));
+
+/** The API Gateway route key ("POST /v1/complaints/{id}/owner"). */
+export const routeKey = (r: Pick<RouteDef, 'method' | 'path'>) => `${r.method} ${r.path}`;
+
+export { Problem };

@@ -1,0 +1,45 @@
+// What the domain needs from case storage; adapters translate storage errors into domain errors.
+import type { Case, Risk, Status } from '#schemas/complaint';
+import type { AuditEvent, Note, Task } from '#schemas/children';
+import type { ChainHead } from '#domain/audit-chain';
+
+export interface CaseRecord {
+  case: Case;
+  head: ChainHead;
+}
+
+export type CaseChild = { kind: 'task'; task: Task } | { kind: 'note'; note: Note };
+
+export interface CounterResult {
+  /** The year's case sequence number (1-based). */
+  seq: number;
+  /** The team's round-robin count this year (1-based), when a team was asked for. */
+  teamCount?: number;
+}
+
+export interface CaseFilter {
+  ownerId?: string;
+  status?: Status;
+  dueBefore?: string;
+  risk?: Risk;
+  category?: string;
+  now: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface CaseRepository {
+  /** Atomically advances the year's reference counter (and a team's round-robin counter). */
+  allocateSequence(year: number, team?: string): Promise<CounterResult>;
+  /** Writes a new case with its first audit events; ConflictError on a duplicate externalRef. */
+  create(input: { case: Case; head: ChainHead; events: AuditEvent[] }): Promise<void>;
+  get(id: string): Promise<CaseRecord | undefined>;
+  /** One atomic write: the case at expectedVersion+1, its audit events and any children; StaleVersionError if another writer won. */
+  commit(input: { case: Case; expectedVersion: number; head: ChainHead; events: AuditEvent[]; children?: CaseChild[] }): Promise<void>;
+  list(filter: CaseFilter): Promise<{ items: Case[]; nextCursor?: string }>;
+  findIdByExternalRef(system: string, id: string): Promise<string | undefined>;
+  auditEvents(caseId: string): Promise<AuditEvent[]>;
+  getTask(caseId: string, taskId: string): Promise<Task | undefined>;
+  listTasks(caseId: string): Promise<Task[]>;
+  listNotes(caseId: string): Promise<Note[]>;
+}

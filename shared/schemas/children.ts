@@ -1,0 +1,84 @@
+// Case children: investigation tasks, evidence-log notes and the audit timeline.
+import { z } from 'zod';
+import { IsoTimestamp, Text, Ulid, UserId } from './common';
+
+export const TASK_STATUSES = ['open', 'blocked', 'done'] as const;
+export const TaskStatus = z.enum(TASK_STATUSES);
+
+export const CreateTaskBody = z
+  .object({
+    title: Text(300),
+    team: z.string().trim().min(1).max(64).regex(/^[\w .-]+$/, 'must be a team name'),
+    assigneeId: UserId.optional(),
+    dueAt: IsoTimestamp.optional(),
+  })
+  .strict()
+  .meta({ id: 'CreateTask' });
+export type CreateTaskBody = z.infer<typeof CreateTaskBody>;
+
+export const PatchTaskBody = z
+  .object({
+    status: TaskStatus.optional(),
+    findings: Text(20000).optional(),
+    assigneeId: UserId.optional(),
+    blockedReason: Text(2000).optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, { message: 'at least one field is required' })
+  .meta({ id: 'PatchTask' });
+export type PatchTaskBody = z.infer<typeof PatchTaskBody>;
+
+export const Task = z
+  .object({
+    id: Ulid,
+    caseId: Ulid,
+    title: z.string(),
+    team: z.string(),
+    assigneeId: z.string().optional(),
+    dueAt: IsoTimestamp.optional(),
+    status: TaskStatus,
+    blockedSince: IsoTimestamp.optional(),
+    blockedReason: z.string().optional(),
+    findings: z.string().optional(),
+    createdBy: z.string(),
+    createdAt: IsoTimestamp,
+    updatedAt: IsoTimestamp,
+    completedAt: IsoTimestamp.optional(),
+  })
+  .meta({ id: 'Task' });
+export type Task = z.infer<typeof Task>;
+
+export const TaskParams = z.object({ id: Ulid, taskId: Ulid }).strict();
+
+export const NOTE_KINDS = ['call_note', 'customer_statement', 'policy_reference', 'finding'] as const;
+export const NoteKind = z.enum(NOTE_KINDS);
+export const CreateNoteBody = z.object({ kind: NoteKind, body: Text(50000) }).strict().meta({ id: 'CreateNote' });
+export type CreateNoteBody = z.infer<typeof CreateNoteBody>;
+export const Note = z
+  .object({ id: Ulid, caseId: Ulid, kind: NoteKind, body: z.string(), authorId: z.string(), createdAt: IsoTimestamp })
+  .meta({ id: 'Note' });
+export type Note = z.infer<typeof Note>;
+
+export const AuditEvent = z
+  .object({
+    seq: z.number().int().min(1),
+    actor: z.string(),
+    action: z.string(),
+    at: IsoTimestamp,
+    data: z.record(z.string(), z.unknown()),
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .meta({ id: 'AuditEvent' });
+export type AuditEvent = z.infer<typeof AuditEvent>;
+
+export const Timeline = z
+  .object({
+    caseId: Ulid,
+    events: z.array(AuditEvent),
+    chain: z.object({ valid: z.boolean(), head: z.string(), length: z.number().int(), firstBrokenSeq: z.number().int().optional(), problem: z.string().optional() }),
+  })
+  .meta({ id: 'Timeline' });
+
+export const TaskList = z.object({ items: z.array(Task) }).meta({ id: 'TaskList' });
+export const NoteList = z.object({ items: z.array(Note) }).meta({ id: 'NoteList' });

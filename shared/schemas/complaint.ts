@@ -1,0 +1,155 @@
+// The complaint (case) resource: request bodies, the case object and list queries.
+import { z } from 'zod';
+import { IsoTimestamp, Money, Text, Ulid, UserId, Cursor, ListLimit, pageOf } from './common';
+
+export const CHANNELS = ['web', 'email', 'phone', 'chat', 'letter', 'social', 'in_app', 'helpdesk'] as const;
+export const Channel = z.enum(CHANNELS);
+export const CATEGORIES = ['product_issue', 'service_delay', 'billing', 'policy', 'agent_interaction', 'other'] as const;
+export const Category = z.enum(CATEGORIES);
+export const STATUSES = ['open', 'awaiting_approval', 'resolved', 'closed'] as const;
+export const Status = z.enum(STATUSES);
+export type Status = z.infer<typeof Status>;
+export const RISKS = ['on_track', 'at_risk', 'overdue'] as const;
+export const Risk = z.enum(RISKS);
+export type Risk = z.infer<typeof Risk>;
+export const Severity = z.enum(['low', 'medium', 'high', 'critical']);
+export const Sensitivity = z.enum(['standard', 'restricted']);
+export type Sensitivity = z.infer<typeof Sensitivity>;
+export const RegimeId = z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'must be a regime id such as UK_FCA_DISP');
+
+export const Customer = z
+  .object({
+    id: z.string().trim().min(1).max(128),
+    name: Text(200),
+    email: z.email().max(254).optional(),
+    phone: z.string().regex(/^\+?[0-9 ()-]{5,32}$/, 'must be a phone number').optional(),
+    vulnerable: z.boolean().optional(),
+  })
+  .strict()
+  .meta({ id: 'Customer' });
+
+export const ExternalRef = z
+  .object({
+    system: z.string().trim().min(1).max(64).regex(/^[\w.-]+$/, 'must be a system name'),
+    id: z.string().trim().min(1).max(128),
+  })
+  .strict()
+  .meta({ id: 'ExternalRef' });
+
+export const RootCause = z
+  .object({ category: Text(64), description: Text(4000) })
+  .strict()
+  .meta({ id: 'RootCause' });
+
+export const CreateComplaintBody = z
+  .object({
+    customer: Customer,
+    channel: Channel,
+    summary: Text(300),
+    description: Text(20000),
+    product: Text(120),
+    category: Category,
+    regime: RegimeId,
+    receivedAt: IsoTimestamp.optional(),
+    allegedLoss: Money.optional(),
+    sensitivity: Sensitivity.optional(),
+    severity: Severity.optional(),
+    externalRef: ExternalRef.optional(),
+    ownerId: UserId.optional().meta({ description: 'Explicit owner; otherwise assigned by rule' }),
+  })
+  .strict()
+  .meta({ id: 'CreateComplaint' });
+export type CreateComplaintBody = z.infer<typeof CreateComplaintBody>;
+
+export const ReclassifyBody = z
+  .object({
+    category: Category.optional(),
+    severity: Severity.optional(),
+    product: Text(120).optional(),
+    vulnerable: z.boolean().optional(),
+    sensitivity: Sensitivity.optional(),
+    legalExposure: z.boolean().optional(),
+    reputationalRisk: z.boolean().optional(),
+    reason: Text(2000).optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).some((k) => k !== 'reason'), { message: 'at least one field to change is required' })
+  .meta({ id: 'Reclassify' });
+export type ReclassifyBody = z.infer<typeof ReclassifyBody>;
+
+export const ReassignBody = z.object({ ownerId: UserId, reason: Text(2000) }).strict().meta({ id: 'Reassign' });
+export const AcknowledgeBody = z
+  .object({ channel: Channel.optional(), text: Text(20000).optional() })
+  .strict()
+  .meta({ id: 'Acknowledge' });
+export const CloseBody = z
+  .object({ followUpAction: Text(4000), rootCause: RootCause.optional() })
+  .strict()
+  .meta({ id: 'Close' });
+export const ReopenBody = z.object({ reason: Text(4000) }).strict().meta({ id: 'Reopen' });
+
+export const Handoff = z.object({ from: z.string().nullable(), to: z.string(), by: z.string(), at: IsoTimestamp, reason: z.string() });
+export const Checkpoint = z.object({ percent: z.number().int(), at: IsoTimestamp, firedAt: IsoTimestamp.optional() });
+export const Cycle = z.object({ n: z.number().int(), startedAt: IsoTimestamp, dueAt: IsoTimestamp, stoppedAt: IsoTimestamp.optional(), reason: z.string().optional() });
+
+export const Case = z
+  .object({
+    id: Ulid,
+    reference: z.string().regex(/^CMP-\d{4}-\d{6,}$/),
+    status: Status,
+    ownerId: z.string(),
+    team: z.string().optional(),
+    handoffs: z.array(Handoff),
+    handoffCount: z.number().int(),
+    regime: RegimeId,
+    receivedAt: IsoTimestamp,
+    acknowledgedAt: IsoTimestamp.optional(),
+    finalResponseDueAt: IsoTimestamp,
+    checkpoints: z.array(Checkpoint),
+    cycles: z.array(Cycle),
+    risk: Risk,
+    escalations: z.array(z.object({ id: z.string(), at: IsoTimestamp, reason: z.string() })),
+    category: Category,
+    severity: Severity,
+    vulnerable: z.boolean(),
+    sensitivity: Sensitivity,
+    legalExposure: z.boolean(),
+    reputationalRisk: z.boolean(),
+    customer: Customer,
+    channel: Channel,
+    summary: z.string(),
+    description: z.string(),
+    product: z.string(),
+    allegedLoss: Money.optional(),
+    externalRef: ExternalRef.optional(),
+    resolution: z.record(z.string(), z.unknown()).optional(),
+    rootCause: RootCause.optional(),
+    followUpAction: z.string().optional(),
+    closedAt: IsoTimestamp.optional(),
+    legalHold: z.boolean(),
+    reopenCount: z.number().int(),
+    openTaskCount: z.number().int(),
+    version: z.number().int(),
+    createdBy: z.string(),
+    createdAt: IsoTimestamp,
+    updatedAt: IsoTimestamp,
+  })
+  .meta({ id: 'Case', description: 'A formal complaint case' });
+export type Case = z.infer<typeof Case>;
+
+export const ComplaintIdParams = z.object({ id: Ulid }).strict();
+
+export const ListComplaintsQuery = z
+  .object({
+    owner: z.union([z.literal('me'), UserId]).optional(),
+    status: Status.optional(),
+    dueBefore: IsoTimestamp.optional(),
+    risk: Risk.optional(),
+    category: Category.optional(),
+    limit: ListLimit,
+    cursor: Cursor.optional(),
+  })
+  .strict();
+export type ListComplaintsQuery = z.infer<typeof ListComplaintsQuery>;
+
+export const CasePage = pageOf(Case, 'CasePage');
