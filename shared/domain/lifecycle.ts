@@ -23,7 +23,7 @@ export const ALLOWED_FROM: Record<CaseAction, readonly Status[]> = {
 export const assertAllowed = (c: Pick<Case, 'status' | 'reference'>, action: CaseAction): void => {
   if (!ALLOWED_FROM[action].includes(c.status)) {
     throw new ConflictError(`cannot ${action.replace('_', ' ')} a complaint that is ${c.status}`, {
-      status: c.status,
+      currentStatus: c.status,
       action,
       allowedFrom: ALLOWED_FROM[action],
     });

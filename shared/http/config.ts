@@ -51,5 +51,5 @@ export const config = (): Config => (cached ??= loadConfig());
 export const requireSetting = <K extends keyof Config>(key: K): NonNullable<Config[K]> => {
   const value = config()[key];
   if (value === undefined || value === null) throw new ConfigError(`${String(key)} is not configured`);
-  return value as NonNullable<Config[K]>;
+  return value;
 };

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
@@ -77,14 +78,15 @@ export const defineHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(logMetrics(metrics))
     .use({
-      before: (request) => {
+      before: (request: middy.Request<APIGatewayProxyEventV2>) => {
         const e = request.event;
         logger.appendKeys({ route: id, correlationId: e.requestContext?.requestId, caseId: e.pathParameters?.id });
+        metrics.addMetric('Requests', MetricUnit.Count, 1);
       },
     })
     .use(requestGuard({ maxBytes: config().MAX_BODY_BYTES, expectsBody }))
     .use(authorize(route.auth, (e, p) => principalByEvent.set(e, p)) as middy.MiddlewareObj<APIGatewayProxyEventV2>)
     .use(validate(route, (e, p) => parsedByEvent.set(e, p)));
   if (route.method === 'POST') stack.use(idempotency() as middy.MiddlewareObj<APIGatewayProxyEventV2>);
-  return stack as unknown as ApiHandler;
+  return stack;
 };

@@ -4,6 +4,7 @@ import { DomainError, type DomainErrorKind } from '#domain/errors';
 import type { Problem } from '#schemas/common';
 import { HttpError } from './errors';
 
+const RESERVED = new Set(['type', 'title', 'status', 'detail', 'instance', 'errors']);
 const TYPE_BASE = 'https://complaints.example/problems/';
 
 const DOMAIN_STATUS: Record<DomainErrorKind, { status: number; title: string; slug: string }> = {
@@ -56,7 +57,10 @@ export const toProblem = (err: unknown): MappedError => {
     const m = DOMAIN_STATUS[err.kind];
     const extra: Record<string, unknown> = { type: `${TYPE_BASE}${m.slug}` };
     if ('errors' in err && Array.isArray(err.errors) && err.errors.length) extra.errors = err.errors;
-    if ('details' in err && err.details && typeof err.details === 'object' && Object.keys(err.details).length) Object.assign(extra, err.details);
+    if ('details' in err && err.details && typeof err.details === 'object') {
+      // Extension members may add context but never replace the RFC 9457 core members.
+      for (const [k, v] of Object.entries(err.details)) if (!RESERVED.has(k)) extra[k] = v;
+    }
     return { problem: problem(m.status, m.title, err.message, extra), headers: {}, internal: false };
   }
   if (isIdempotencyConflict(err)) {

@@ -212,7 +212,7 @@ export class DynamoCaseRepository implements CaseRepository {
     let upper = f.dueBefore;
     let lower: string | undefined;
     const filters: string[] = [];
-    const names: Record<string, string> = { '#pk': index.partitionKey.name, '#sk': index.sortKey.name };
+    const names: Record<string, string> = { '#pk': index.partitionKey.name };
     const values: Record<string, unknown> = {};
     if (f.risk) {
       const running = ['#case.#status IN (:s_open, :s_await)'];
@@ -242,6 +242,7 @@ export class DynamoCaseRepository implements CaseRepository {
       filters.push('#case.#category = :category');
     }
     let keyCond = '#pk = :pk';
+    if (lower || upper) names['#sk'] = index.sortKey.name;
     if (lower && upper) {
       keyCond += ' AND #sk BETWEEN :lower AND :upper';
       values[':lower'] = lower;

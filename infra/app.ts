@@ -1,0 +1,100 @@
+// The CDK app: a stateful stack (key, tables, user pool) handing typed resources to the stateless API stack; cdk-nag on all of it.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { z } from 'zod';
+import { loadConfig } from '#http/config';
+import { REPO_ROOT, type ServiceEnv } from './constructs/api-function';
+import { ApiStack } from './stacks/api-stack';
+import { StatefulStack } from './stacks/stateful-stack';
+
+const SERVICE_NAME = 'complaints';
+const METRICS_NAMESPACE = 'Complaints';
+
+const csv = z.union([z.array(z.string().min(1)), z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))]);
+const json = z.union([z.record(z.string(), z.unknown()), z.string().transform((s) => JSON.parse(s) as unknown)]);
+
+/** Deployment settings: `complaints:*` context keys (cdk.json, or `-c complaints:listShards=8`). */
+const Settings = z.object({
+  stackPrefix: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('Complaints'),
+  account: z.string().regex(/^\d{12}$/).optional(),
+  region: z.string().optional(),
+  logRetentionDays: z.coerce
+    .number()
+    .refine((n) => (Object.values(RetentionDays) as unknown[]).includes(n), 'must be a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, …)')
+    .default(90),
+  throttleRateLimit: z.coerce.number().int().positive().default(50),
+  throttleBurstLimit: z.coerce.number().int().positive().default(100),
+  listShards: z.coerce.number().int().optional(),
+  maxBodyBytes: z.coerce.number().int().optional(),
+  internalStandardDays: z.coerce.number().int().optional(),
+  assignmentRules: json.optional(),
+  cognitoDomainPrefix: z.string().optional(),
+  callbackUrls: csv.default(['http://localhost:3000/callback']),
+  alarmTopicArn: z.string().startsWith('arn:').optional(),
+});
+type Settings = z.infer<typeof Settings>;
+
+const settingsOf = (app: App): Settings => {
+  const raw = Object.fromEntries(Object.keys(Settings.shape).map((k) => [k, app.node.tryGetContext(`complaints:${k}`) as unknown]).filter(([, v]) => v !== undefined));
+  const parsed = Settings.safeParse(raw);
+  if (!parsed.success) throw new Error(`invalid complaints:* context: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+};
+
+/** The handlers' environment, validated with the handlers' own schema so a bad setting fails synth, not a cold start. */
+const serviceEnv = (s: Settings): ServiceEnv => {
+  const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+  const env: ServiceEnv = {
+    SERVICE_NAME,
+    SERVICE_VERSION: version,
+    ...(s.listShards !== undefined ? { LIST_SHARDS: String(s.listShards) } : {}),
+    ...(s.maxBodyBytes !== undefined ? { MAX_BODY_BYTES: String(s.maxBodyBytes) } : {}),
+    ...(s.internalStandardDays !== undefined ? { INTERNAL_STANDARD_DAYS: String(s.internalStandardDays) } : {}),
+    ...(s.assignmentRules !== undefined ? { ASSIGNMENT_RULES: JSON.stringify(s.assignmentRules) } : {}),
+  };
+  loadConfig(env);
+  return env;
+};
+
+/** cdk.json context, so an app built outside the CLI (tests) gets the same feature flags; CLI context still wins. */
+const cdkJsonContext = (): Record<string, unknown> =>
+  (JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+
+export interface BuildOptions {
+  /** Extra context, e.g. `{ 'aws:cdk:bundling-stacks': [] }` to skip esbuild in tests. */
+  context?: Record<string, unknown>;
+  outdir?: string;
+}
+
+export const buildApp = (options: BuildOptions = {}) => {
+  const app = new App({ context: { ...cdkJsonContext(), ...options.context }, ...(options.outdir ? { outdir: options.outdir } : {}) });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+  const s = settingsOf(app);
+  // Env-agnostic unless an account/region is configured: synth needs no credentials and makes no lookups.
+  const env = s.account || s.region ? { env: { ...(s.account ? { account: s.account } : {}), ...(s.region ? { region: s.region } : {}) } } : {};
+
+  const stateful = new StatefulStack(app, `${s.stackPrefix}Stateful`, {
+    ...env,
+    description: 'Complaints: KMS key, DynamoDB tables, Cognito user pool (stateful)',
+    identity: { ...(s.cognitoDomainPrefix ? { domainPrefix: s.cognitoDomainPrefix } : {}), callbackUrls: s.callbackUrls },
+  });
+  const api = new ApiStack(app, `${s.stackPrefix}Api`, {
+    ...env,
+    description: 'Complaints: HTTP API, functions and alarms (stateless)',
+    data: stateful.data,
+    identity: stateful.identity,
+    environment: serviceEnv(s),
+    serviceName: SERVICE_NAME,
+    metricsNamespace: METRICS_NAMESPACE,
+    logRetention: s.logRetentionDays as RetentionDays,
+    throttle: { rateLimit: s.throttleRateLimit, burstLimit: s.throttleBurstLimit },
+    ...(s.alarmTopicArn ? { alarmTopicArn: s.alarmTopicArn } : {}),
+  });
+  return { app, stateful, api };
+};
+
+if (require.main === module) buildApp().app.synth();

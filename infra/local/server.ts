@@ -1,0 +1,265 @@
+// The local HTTP API: maps the route table onto node:http, builds the API Gateway v2 event and
+// invokes the same handler entries Lambda runs. Local-only routes live under /local.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { routeKey, routeList, type RouteDef, type RouteId } from '#http/routes';
+import { flattenArrayClaim } from '#http/claims';
+import { problem, problemResponse } from '#http/problem';
+import { localClock, parseDuration, type LocalClock } from '#adapters/local/local-clock';
+import type { ApiHandler } from '#http/handler';
+import { TokenIssuer, TokenRequest } from './token-issuer';
+
+/** API Gateway HTTP APIs accept at most 10 MB; the handlers enforce their own, smaller limit. */
+const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
+const REPO_ROOT = resolve(__dirname, '..', '..');
+
+interface CompiledRoute {
+  id: RouteId;
+  def: RouteDef;
+  regex: RegExp;
+  names: string[];
+}
+
+const compile = (id: RouteId, def: RouteDef): CompiledRoute => {
+  const names: string[] = [];
+  const pattern = def.path
+    .split('/')
+    .map((segment) => {
+      const param = /^\{(\w+)\}$/.exec(segment)?.[1];
+      if (param) {
+        names.push(param);
+        return '([^/]+)';
+      }
+      return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  return { id, def, regex: new RegExp(`^${pattern}$`), names };
+};
+
+export interface LocalApiOptions {
+  port?: number;
+  host?: string;
+  clock?: LocalClock;
+  issuer: TokenIssuer;
+  /** Called after POST /local/clock moved time; returns what fired (timers arrive in a later issue). */
+  onClockAdvanced?: (now: string) => Promise<unknown[]>;
+  log?: (line: string) => void;
+}
+
+export interface LocalApi {
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const ClockAdvance = z.object({ advanceBy: z.string().min(2).max(40) }).strict();
+
+const readBody = (req: IncomingMessage): Promise<Buffer | 'too_large'> =>
+  new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > GATEWAY_MAX_BYTES) tooLarge = true;
+      else chunks.push(c);
+    });
+    req.on('end', () => resolveBody(tooLarge ? 'too_large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+
+const isTextual = (contentType: string | undefined) => !contentType || /^(text\/|application\/([\w.+-]*json|xml|x-www-form-urlencoded))/i.test(contentType);
+
+/** Claims as API Gateway passes them: every value a string, arrays flattened to "[a b]". */
+const gatewayClaims = (payload: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? flattenArrayClaim(v.map(String)) : typeof v === 'string' ? v : JSON.stringify(v)]),
+  );
+
+const lambdaContext = (id: RouteId, requestId: string): Context => ({
+  callbackWaitsForEmptyEventLoop: true,
+  functionName: `complaints-local-${id}`,
+  functionVersion: '$LATEST',
+  invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:complaints-local-${id}`,
+  memoryLimitInMB: '512',
+  awsRequestId: requestId,
+  logGroupName: `/aws/lambda/complaints-local-${id}`,
+  logStreamName: 'local',
+  getRemainingTimeInMillis: () => 29_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+});
+
+export const startLocalApi = async (opts: LocalApiOptions): Promise<LocalApi> => {
+  const clock = opts.clock ?? localClock;
+  const routes = routeList().map((r) => compile(r.id, r));
+  const handlers = new Map<RouteId, ApiHandler>();
+  const handlerFor = (r: CompiledRoute): ApiHandler => {
+    let h = handlers.get(r.id);
+    if (!h) {
+      // The same entry file CDK bundles into the route's Lambda function.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      h = (require(resolve(REPO_ROOT, r.def.entry)) as { handler: ApiHandler }).handler;
+      handlers.set(r.id, h);
+    }
+    return h;
+  };
+
+  const send = (res: ServerResponse, result: APIGatewayProxyStructuredResultV2, requestId: string) => {
+    const headers: Record<string, string> = { 'x-request-id': requestId };
+    for (const [k, v] of Object.entries(result.headers ?? {})) headers[k.toLowerCase()] = String(v);
+    const body = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+    res.writeHead(result.statusCode ?? 200, headers);
+    res.end(body);
+  };
+
+  const sendProblem = (res: ServerResponse, status: number, title: string, detail: string, requestId: string, headers: Record<string, string> = {}) =>
+    send(res, problemResponse(problem(status, title, detail, { instance: `urn:request:${requestId}` }), headers), requestId);
+
+  const parseJson = (buf: Buffer): unknown => {
+    try {
+      return buf.length ? (JSON.parse(buf.toString('utf8')) as unknown) : {};
+    } catch {
+      return Symbol.for('invalid');
+    }
+  };
+
+  const handleLocal = async (req: IncomingMessage, res: ServerResponse, path: string, body: Buffer, requestId: string): Promise<void> => {
+    const method = req.method ?? 'GET';
+    if (path === '/local/clock' && method === 'GET') return send(res, json(200, { now: clock.now() }), requestId);
+    if (path === '/local/clock' && method === 'POST') {
+      const parsed = ClockAdvance.safeParse(parseJson(body));
+      const ms = parsed.success ? parseDuration(parsed.data.advanceBy) : undefined;
+      if (ms === undefined) return sendProblem(res, 400, 'Bad Request', 'advanceBy must be an ISO-8601 duration such as P10D or PT25H (no months or years)', requestId);
+      const now = clock.advance(ms);
+      const fired = opts.onClockAdvanced ? await opts.onClockAdvanced(now) : [];
+      return send(res, json(200, { now, fired }), requestId);
+    }
+    if (path === '/local/token' && method === 'POST') {
+      const parsed = TokenRequest.safeParse(parseJson(body));
+      if (!parsed.success) {
+        const errors = parsed.error.issues.map((i) => ({ field: ['body', ...i.path.map(String)].join('.'), message: i.message }));
+        return send(res, problemResponse(problem(400, 'Bad Request', 'expected { sub, groups[], scope?, expiresInSeconds? }', { errors })), requestId);
+      }
+      return send(res, json(200, await opts.issuer.issue(parsed.data)), requestId);
+    }
+    return sendProblem(res, 404, 'Not Found', `no local route ${method} ${path}`, requestId);
+  };
+
+  const server = createServer((req, res) => {
+    const started = performance.now();
+    const requestId = randomUUID();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    res.on('finish', () => opts.log?.(`${req.method} ${path} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`));
+    void (async () => {
+      const body = await readBody(req);
+      if (body === 'too_large') return sendProblem(res, 413, 'Payload Too Large', `request body exceeds ${GATEWAY_MAX_BYTES} bytes`, requestId);
+      if (path.startsWith('/local/')) return handleLocal(req, res, path, body, requestId);
+
+      const method = (req.method ?? 'GET').toUpperCase();
+      const candidates = routes.map((r) => ({ r, m: r.regex.exec(path) })).filter((x) => x.m);
+      const hit = candidates.find((x) => x.r.def.method === method);
+      if (!hit?.m) {
+        if (candidates.length) {
+          return sendProblem(res, 405, 'Method Not Allowed', `${method} is not supported on ${path}`, requestId, { allow: candidates.map((c) => c.r.def.method).join(', ') });
+        }
+        return sendProblem(res, 404, 'Not Found', `no route ${method} ${path}`, requestId);
+      }
+      const { r, m } = hit;
+
+      let claims: Record<string, string> | undefined;
+      if (r.def.auth.kind === 'jwt') {
+        // What the API Gateway JWT authorizer does before any Lambda runs.
+        const auth = req.headers.authorization ?? '';
+        const token = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
+        if (!token) return sendProblem(res, 401, 'Unauthorized', 'a bearer token is required (POST /local/token issues one)', requestId, { 'www-authenticate': 'Bearer' });
+        try {
+          claims = gatewayClaims(await opts.issuer.verify(token));
+        } catch (err) {
+          const reason = (err as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'the token has expired' : 'the token is invalid';
+          return sendProblem(res, 401, 'Unauthorized', reason, requestId, { 'www-authenticate': 'Bearer error="invalid_token"' });
+        }
+      }
+
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+      const query: Record<string, string> = {};
+      for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+      const pathParameters: Record<string, string> = {};
+      let badPath = false;
+      r.names.forEach((n, i) => {
+        try {
+          pathParameters[n] = decodeURIComponent(m[i + 1] ?? '');
+        } catch {
+          badPath = true;
+        }
+      });
+      if (badPath) return sendProblem(res, 400, 'Bad Request', 'the path is not valid URL encoding', requestId);
+      const textual = isTextual(headers['content-type']);
+      const nowMs = clock.nowMs();
+      const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
+        version: '2.0',
+        routeKey: routeKey(r.def),
+        rawPath: path,
+        rawQueryString: url.search.slice(1),
+        headers,
+        ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+        ...(r.names.length ? { pathParameters } : {}),
+        requestContext: {
+          accountId: '000000000000',
+          apiId: 'local',
+          domainName: req.headers.host ?? 'localhost',
+          domainPrefix: 'local',
+          http: { method, path, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: req.headers['user-agent'] ?? '' },
+          requestId,
+          routeKey: routeKey(r.def),
+          stage: '$default',
+          time: new Date(nowMs).toUTCString(),
+          timeEpoch: nowMs,
+          authorizer: { principalId: claims?.sub ?? '', integrationLatency: 0, jwt: { claims: claims ?? {}, scopes: claims?.scope ? claims.scope.split(' ') : [] } },
+        },
+        ...(body.length ? { body: textual ? body.toString('utf8') : body.toString('base64') } : {}),
+        isBase64Encoded: body.length > 0 && !textual,
+      };
+      if (r.def.auth.kind === 'public') delete (event.requestContext as { authorizer?: unknown }).authorizer;
+      const result = await handlerFor(r)(event, lambdaContext(r.id, requestId));
+      send(res, result, requestId);
+    })().catch((err: unknown) => {
+      opts.log?.(`local server error: ${(err as Error).stack ?? String(err)}`);
+      if (!res.headersSent) sendProblem(res, 500, 'Internal Server Error', 'the local server failed; see its log', requestId);
+      else res.end();
+    });
+  });
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolveListen();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
+    port,
+    server,
+    close: () =>
+      new Promise<void>((resolveClose) => {
+        server.closeAllConnections();
+        server.close(() => resolveClose());
+      }),
+  };
+};
+
+const json = (status: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: status,
+  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  body: JSON.stringify(body),
+});

@@ -1,0 +1,81 @@
+// Starts the real local API (same handlers, same SDK adapters) against the run's DynamoDB Local.
+import { localClock } from '#adapters/local/local-clock';
+import type { Role } from '#schemas/common';
+import { startStack, type LocalTables } from '../../infra/local/stack';
+import { createTestTables, testEndpoint } from './dynamo';
+
+export interface TestApi {
+  url: string;
+  tables: LocalTables;
+  token(sub: string, groups: Role[], opts?: { scope?: string; expiresInSeconds?: number }): Promise<string>;
+  call(method: string, path: string, opts?: CallOptions): Promise<ApiResponse>;
+  advanceClock(duration: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  /** Sent as-is (no JSON encoding), e.g. malformed JSON. */
+  rawBody?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  // Tests read response bodies loosely; the schema tests check their shape.
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  text: string;
+}
+
+export const startTestApi = async (env: Record<string, string> = {}): Promise<TestApi> => {
+  Object.assign(process.env, env);
+  const tables = await createTestTables();
+  const stack = await startStack({ endpoint: testEndpoint(), tables, log: (line) => line.startsWith('local server error') && console.error(line) });
+  const api: TestApi = {
+    url: stack.api.url,
+    tables,
+    token: async (sub, groups, opts = {}) => (await stack.issuer.issue({ sub, groups, ...opts })).token,
+    call: async (method, path, opts = {}) => {
+      const headers: Record<string, string> = { ...opts.headers };
+      if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+      let body: string | Buffer | undefined;
+      if (opts.rawBody !== undefined) body = opts.rawBody;
+      else if (opts.body !== undefined) {
+        body = JSON.stringify(opts.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await fetch(`${stack.api.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+      const text = await res.text();
+      let parsed: unknown = undefined;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      return { status: res.status, headers: res.headers, body: parsed, text };
+    },
+    advanceClock: async (duration) => {
+      const res = await fetch(`${stack.api.url}/local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceBy: duration }) });
+      if (res.status !== 200) throw new Error(`clock advance failed: ${res.status}`);
+    },
+    close: () => stack.stop(),
+  };
+  return api;
+};
+
+export { localClock };
+
+/** A valid complaint body; override what the test is about. */
+export const complaintBody = (over: Record<string, unknown> = {}) => ({
+  customer: { id: 'cust-42', name: 'Ada Lovelace', email: 'ada@example.com', vulnerable: false },
+  channel: 'web',
+  summary: 'Third delayed delivery this month',
+  description: 'Missed a service appointment, claims financial loss, asks for formal review and compensation.',
+  product: 'home-delivery',
+  category: 'service_delay',
+  regime: 'UK_FCA_DISP',
+  allegedLoss: { amount: '180.00', currency: 'GBP' },
+  ...over,
+});
