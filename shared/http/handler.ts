@@ -84,8 +84,9 @@ export const defineHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<
         metrics.addMetric('Requests', MetricUnit.Count, 1);
       },
     })
-    .use(requestGuard({ maxBytes: config().MAX_BODY_BYTES, expectsBody }))
+    // Who you are before what you sent: an unauthorised caller learns nothing about validation.
     .use(authorize(route.auth, (e, p) => principalByEvent.set(e, p)) as middy.MiddlewareObj<APIGatewayProxyEventV2>)
+    .use(requestGuard({ maxBytes: config().MAX_BODY_BYTES, expectsBody }))
     .use(validate(route, (e, p) => parsedByEvent.set(e, p)));
   if (route.method === 'POST') stack.use(idempotency() as middy.MiddlewareObj<APIGatewayProxyEventV2>);
   return stack;

@@ -1,0 +1,34 @@
+// The README's five-minute tour, run as written (bash + curl) against the local stack.
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { startTestApi, type TestApi } from '../support/api';
+
+const run = promisify(execFile);
+
+const tourScript = (): string => {
+  const readme = readFileSync(resolve(__dirname, '..', '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Five-minute tour'));
+  const block = /```bash\n([\s\S]*?)```/.exec(section)?.[1];
+  if (!block) throw new Error('README has no bash block in "Five-minute tour"');
+  return block;
+};
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(() => api.close());
+
+it('runs the README tour unchanged and ends with a closed case and a valid audit chain', async () => {
+  const script = tourScript().replace(/^API=.*$/m, `API=${api.url}`);
+  const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], { timeout: 60_000 });
+
+  expect(stdout).toMatch(/^case [0-9A-Z]{26}$/m);
+  expect(stdout).toContain('"owner": "alice"');
+  expect(stdout).toMatch(/^closed$/m);
+  expect(stdout).toContain('"valid": true');
+  expect(stdout).toContain('sam owner.changed');
+  expect(stdout).toContain('alice complaint.closed');
+});
