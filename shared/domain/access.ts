@@ -18,12 +18,14 @@ export const assertVisible = (p: Principal, c: Pick<Case, 'id' | 'ownerId' | 'se
   if (!canView(p, c)) throw new NotFoundError(`complaint ${c.id} not found`);
 };
 
-export type CaseActorRule = 'owner' | 'owner_or_supervisor' | 'owner_supervisor_compliance_legal';
+export type CaseActorRule = 'owner' | 'owner_or_supervisor' | 'owner_supervisor_compliance_legal' | 'supervisor_or_admin';
 
 const RULE_ROLES: Record<CaseActorRule, readonly Principal['roles'][number][]> = {
   owner: [],
   owner_or_supervisor: ['supervisor'],
   owner_supervisor_compliance_legal: ['supervisor', 'compliance', 'legal'],
+  /** Reassigning the owner (API.md: supervisor, admin); the route admits no other role. */
+  supervisor_or_admin: ['supervisor', 'admin'],
 };
 
 export const assertMayAct = (p: Principal, c: Pick<Case, 'id' | 'ownerId' | 'sensitivity'>, rule: CaseActorRule): void => {

@@ -57,7 +57,11 @@ export const verifyChain = (events: readonly AuditEvent[], expected?: ChainHead)
     if (hashOf(e) !== e.hash) return broken('event content does not match its hash (edited after it was written)');
     prev = e.hash;
   }
-  if (expected && (expected.seq !== sorted.length || expected.hash !== prev)) {
+  if (expected && expected.seq === sorted.length && expected.hash !== prev) {
+    // Same length, other head: the newest event was rewritten (hash recomputed) after the case recorded it.
+    return { valid: false, head: prev, length: sorted.length, firstBrokenSeq: sorted.length, problem: `the newest event (seq ${sorted.length}) does not match the head recorded on the case` };
+  }
+  if (expected && expected.seq !== sorted.length) {
     return { valid: false, head: prev, length: sorted.length, firstBrokenSeq: Math.min(sorted.length, expected.seq) + 1, problem: `case records head seq ${expected.seq}; chain ends at seq ${sorted.length}` };
   }
   return { valid: true, head: prev, length: sorted.length };

@@ -86,7 +86,7 @@ export class ComplaintService {
   }
 
   reassign(p: Principal, id: string, body: { ownerId: string; reason: string }, ifMatch?: number) {
-    return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => life.reassign(c, body.ownerId, body.reason, p.sub, now));
+    return this.mutate(p, id, ifMatch, 'supervisor_or_admin', (c, now) => life.reassign(c, body.ownerId, body.reason, p.sub, now));
   }
 
   acknowledge(p: Principal, id: string, body: { channel?: string; text?: string }, ifMatch?: number) {

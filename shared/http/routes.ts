@@ -113,7 +113,7 @@ export const ROUTES = {
     entry: 'functions/reclassify-complaint/handler.ts',
     summary: 'Reclassify a case (owner or supervisor)',
     tag: 'complaints',
-    auth: jwt(['handler', 'supervisor']),
+    auth: jwt(CASE_ACTORS),
     params: ComplaintIdParams,
     body: ReclassifyBody,
     ifMatch: true,

@@ -7,14 +7,23 @@ import { idempotencyStore } from '../container';
 
 /**
  * The key is scoped to the caller, route and path so two users (or two cases) never share a record.
- * `header && [...]` yields null when the header is absent, so requests without a key skip idempotency.
+ * `(header || null) && [...]` yields null when the header is absent or empty, so requests without a key
+ * skip idempotency. (Without `|| null` an empty header selected "", which Powertools does not skip: every
+ * empty-key request then hashed to one record per function, replaying one caller's response to another.)
  * Validation hashes the parsed body: the same key with a different body is a 409.
  */
 export const IDEMPOTENCY_KEY_PATH =
-  'headers."idempotency-key" && [headers."idempotency-key", requestContext.authorizer.jwt.claims.sub, routeKey, rawPath]';
+  '(headers."idempotency-key" || `null`) && [headers."idempotency-key", requestContext.authorizer.jwt.claims.sub, routeKey, rawPath]';
 
-export const idempotency = (): MiddlewareObj =>
-  makeHandlerIdempotent({
+/**
+ * Powertools' middleware (2.35) deletes the key's record in `onError` even when its own `before`
+ * rejected the request: a concurrent duplicate (in progress) or a different body (409) then
+ * deleted the first request's lock or completed record, and the next retry opened a second case
+ * (aws-powertools/powertools-lambda-typescript#5675). Only a request that acquired the record may
+ * delete it, and only until its result is being saved, as in the upstream fix (#5676).
+ */
+export const idempotency = (): MiddlewareObj => {
+  const inner = makeHandlerIdempotent({
     persistenceStore: idempotencyStore(),
     config: new IdempotencyConfig({
       eventKeyJmesPath: IDEMPOTENCY_KEY_PATH,
@@ -22,3 +31,20 @@ export const idempotency = (): MiddlewareObj =>
       expiresAfterSeconds: config().IDEMPOTENCY_TTL_SECONDS,
     }),
   }) as MiddlewareObj;
+  const acquired = new WeakSet<object>();
+  return {
+    before: async (request) => {
+      const replayed: unknown = await inner.before?.(request);
+      if (replayed !== undefined) return replayed;
+      acquired.add(request);
+      return undefined;
+    },
+    after: async (request) => {
+      acquired.delete(request);
+      await inner.after?.(request);
+    },
+    onError: async (request) => {
+      if (acquired.delete(request)) await inner.onError?.(request);
+    },
+  };
+};

@@ -13,8 +13,13 @@ export interface Parsed {
   ifMatch?: number;
 }
 
+/** One error per field; an unknown key is named itself (zod reports it at the enclosing object). */
 const fieldErrors = (where: string, error: z.ZodError): FieldError[] =>
-  error.issues.map((i) => ({ field: [where, ...i.path.map(String)].join('.'), message: i.message }));
+  error.issues.flatMap((i) =>
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((k) => ({ field: [where, ...i.path.map(String), k].join('.'), message: 'unknown field' }))
+      : [{ field: [where, ...i.path.map(String)].join('.'), message: i.message }],
+  );
 
 /** ETag is the quoted case version; weak and unquoted forms are accepted, "*" means any. */
 export const parseIfMatch = (raw: string | undefined): number | undefined | 'invalid' => {

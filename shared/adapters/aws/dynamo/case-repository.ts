@@ -42,7 +42,7 @@ export class DynamoCaseRepository implements CaseRepository {
       headHash: head.hash,
       atRiskAt: atRiskFrom(c),
       case: c,
-      GSI1PK: keys.ownerPk(c.ownerId),
+      GSI1PK: keys.ownerPk(c.ownerId, groupOf(c)),
       GSI1SK: keys.dueSk(c.finalResponseDueAt, c.id),
       GSI2PK: keys.listPk(groupOf(c), shardOf(c.id, this.opts.listShards)),
       GSI2SK: keys.dueSk(c.finalResponseDueAt, c.id),
@@ -203,9 +203,9 @@ export class DynamoCaseRepository implements CaseRepository {
   async list(f: CaseFilter): Promise<{ items: Case[]; nextCursor?: string }> {
     const byOwner = f.ownerId !== undefined;
     const index = byOwner ? INDEX.byOwnerDue : INDEX.openByDue;
-    const partitions = byOwner
-      ? [keys.ownerPk(f.ownerId as string)]
-      : Array.from({ length: this.opts.listShards }, (_, i) => keys.listPk(f.status === 'closed' ? 'closed' : 'active', i));
+    // Both indexes split active from closed cases, so the default work queue never reads closed ones.
+    const group: ListGroup = f.status === 'closed' ? 'closed' : 'active';
+    const partitions = byOwner ? [keys.ownerPk(f.ownerId as string, group)] : Array.from({ length: this.opts.listShards }, (_, i) => keys.listPk(group, i));
     const cursor = decodeCursor(f.cursor, partitions, index);
 
     // Key range on the due-date sort key; the rest are filters.
@@ -241,6 +241,9 @@ export class DynamoCaseRepository implements CaseRepository {
       values[':category'] = f.category;
       filters.push('#case.#category = :category');
     }
+    // An empty due-date range (e.g. risk=on_track with a dueBefore in the past) matches nothing;
+    // DynamoDB would refuse a BETWEEN whose upper bound is below its lower bound.
+    if (lower && upper && upper < lower) return { items: [] };
     let keyCond = '#pk = :pk';
     if (lower || upper) names['#sk'] = index.sortKey.name;
     if (lower && upper) {

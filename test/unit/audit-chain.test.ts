@@ -1,0 +1,106 @@
+// The hash-chained audit trail: sealing, verification, and detection of every kind of tampering.
+import { createHash } from 'node:crypto';
+import { appendEvents, EMPTY_HEAD, GENESIS_HASH, verifyChain, type AuditDraft } from '#domain/audit-chain';
+import type { AuditEvent } from '#schemas/children';
+
+const T0 = '2026-03-02T09:00:00.000Z';
+const T1 = '2026-03-03T09:00:00.000Z';
+const drafts: AuditDraft[] = [
+  { actor: 'web-form', action: 'complaint.received', data: { reference: 'CMP-2026-000001', amount: { currency: 'GBP', amount: '10.00' } } },
+  { actor: 'web-form', action: 'owner.assigned', data: { ownerId: 'alice', team: null } },
+];
+
+const chain = (): { events: AuditEvent[]; head: { seq: number; hash: string } } => {
+  const first = appendEvents(EMPTY_HEAD, drafts, T0);
+  const second = appendEvents(first.head, [{ actor: 'sam', action: 'owner.changed', data: { from: 'alice', to: 'bob' } }, { actor: 'bob', action: 'note.added', data: { body: 'x' } }], T1);
+  return { events: [...first.events, ...second.events], head: second.head };
+};
+
+describe('appendEvents', () => {
+  it('numbers events from the head and links each to the previous hash', () => {
+    const { events, head } = chain();
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    expect(events[0]?.prevHash).toBe(GENESIS_HASH);
+    for (let i = 1; i < events.length; i++) expect(events[i]?.prevHash).toBe(events[i - 1]?.hash);
+    expect(head).toEqual({ seq: 4, hash: events[3]?.hash });
+    expect(events[2]).toMatchObject({ actor: 'sam', action: 'owner.changed', at: T1 });
+  });
+
+  it('hash = sha256(prevHash ‖ RFC 8785 canonical JSON of the event)', () => {
+    const [e] = appendEvents(EMPTY_HEAD, [{ actor: 'a', action: 'x', data: { b: 1, a: [true, null] } }], T0).events;
+    const canonical = `{"action":"x","actor":"a","at":"${T0}","data":{"a":[true,null],"b":1},"prevHash":"${GENESIS_HASH}","seq":1}`;
+    expect(e?.hash).toBe(createHash('sha256').update(GENESIS_HASH).update(canonical).digest('hex'));
+  });
+
+  it('does not depend on the key order of data (canonical JSON)', () => {
+    const a = appendEvents(EMPTY_HEAD, [{ actor: 'a', action: 'x', data: { b: 1, a: { d: 2, c: 3 } } }], T0);
+    const b = appendEvents(EMPTY_HEAD, [{ actor: 'a', action: 'x', data: { a: { c: 3, d: 2 }, b: 1 } }], T0);
+    expect(a.head.hash).toBe(b.head.hash);
+    // A stored event read back with its keys in another order still verifies.
+    const shuffled = a.events.map((e) => ({ hash: e.hash, prevHash: e.prevHash, data: { a: { c: 3, d: 2 }, b: 1 }, at: e.at, action: e.action, actor: e.actor, seq: e.seq }));
+    expect(verifyChain(shuffled, a.head).valid).toBe(true);
+  });
+
+  it('appending nothing leaves the head unchanged', () => {
+    expect(appendEvents(EMPTY_HEAD, [], T0)).toEqual({ events: [], head: EMPTY_HEAD });
+  });
+});
+
+describe('verifyChain', () => {
+  it('accepts an untouched chain, in any read order, and reports its head', () => {
+    const { events, head } = chain();
+    expect(verifyChain(events, head)).toEqual({ valid: true, head: head.hash, length: 4 });
+    expect(verifyChain([...events].reverse(), head).valid).toBe(true);
+    expect(verifyChain([], EMPTY_HEAD)).toEqual({ valid: true, head: GENESIS_HASH, length: 0 });
+  });
+
+  const tampered = (i: number, edit: (e: AuditEvent) => AuditEvent) => {
+    const { events, head } = chain();
+    return verifyChain(events.map((e, j) => (j === i ? edit(e) : e)), head);
+  };
+
+  it('detects edited data at the edited seq', () => {
+    const v = tampered(1, (e) => ({ ...e, data: { ...e.data, ownerId: 'mallory' } }));
+    expect(v).toMatchObject({ valid: false, firstBrokenSeq: 2 });
+    expect(v.problem).toMatch(/does not match its hash/);
+    expect(v.head).toBe(chain().events[0]?.hash);
+  });
+
+  it('detects an edited actor, action or timestamp', () => {
+    expect(tampered(2, (e) => ({ ...e, actor: 'mallory' }))).toMatchObject({ valid: false, firstBrokenSeq: 3 });
+    expect(tampered(2, (e) => ({ ...e, action: 'owner.kept' }))).toMatchObject({ valid: false, firstBrokenSeq: 3 });
+    expect(tampered(0, (e) => ({ ...e, at: T1 }))).toMatchObject({ valid: false, firstBrokenSeq: 1 });
+  });
+
+  it('detects a rewritten prevHash, even with a recomputed hash downstream', () => {
+    const v = tampered(2, (e) => ({ ...e, prevHash: GENESIS_HASH }));
+    expect(v).toMatchObject({ valid: false, firstBrokenSeq: 3 });
+    expect(v.problem).toMatch(/prevHash/);
+  });
+
+  it('detects a re-sealed edit by the break in the next link', () => {
+    // An attacker edits event 2 and recomputes its hash; event 3 still points at the old hash.
+    const { events, head } = chain();
+    const resealed = appendEvents({ seq: 1, hash: events[0]!.hash }, [{ actor: 'mallory', action: 'owner.assigned', data: {} }], events[1]!.at).events[0]!;
+    const v = verifyChain([events[0]!, resealed, events[2]!, events[3]!], head);
+    expect(v).toMatchObject({ valid: false, firstBrokenSeq: 3 });
+  });
+
+  it('detects a missing event', () => {
+    const { events, head } = chain();
+    const v = verifyChain(events.filter((e) => e.seq !== 2), head);
+    expect(v).toMatchObject({ valid: false, firstBrokenSeq: 3 });
+    expect(v.problem).toMatch(/expected seq 2/);
+  });
+
+  it('detects truncation of the newest events only when the expected head is given', () => {
+    const { events, head } = chain();
+    const truncated = events.slice(0, 2);
+    expect(verifyChain(truncated).valid).toBe(true);
+    const v = verifyChain(truncated, head);
+    expect(v).toMatchObject({ valid: false, firstBrokenSeq: 3, length: 2 });
+    expect(v.problem).toMatch(/head seq 4/);
+    // A head hash that does not match (same length) is also refused.
+    expect(verifyChain(events, { seq: 4, hash: GENESIS_HASH }).valid).toBe(false);
+  });
+});
