@@ -51,8 +51,9 @@ export const verifyChain = (events: readonly AuditEvent[], expected?: ChainHead)
   const sorted = [...events].sort((a, b) => a.seq - b.seq);
   let prev = GENESIS_HASH;
   for (const [i, e] of sorted.entries()) {
-    const broken = (problem: string): ChainVerdict => ({ valid: false, head: prev, length: sorted.length, firstBrokenSeq: e.seq, problem });
-    if (e.seq !== i + 1) return broken(`expected seq ${i + 1}, found ${e.seq} (an event is missing)`);
+    const broken = (problem: string, seq = e.seq): ChainVerdict => ({ valid: false, head: prev, length: sorted.length, firstBrokenSeq: seq, problem });
+    // A gap is reported at the missing seq, the first place the chain is broken.
+    if (e.seq !== i + 1) return broken(`expected seq ${i + 1}, found ${e.seq} (an event is missing)`, i + 1);
     if (e.prevHash !== prev) return broken('prevHash does not match the previous event’s hash');
     if (hashOf(e) !== e.hash) return broken('event content does not match its hash (edited after it was written)');
     prev = e.hash;

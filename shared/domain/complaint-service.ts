@@ -7,7 +7,7 @@ import type { IdGenerator } from '#ports/ids';
 import { assertMayAct, assertVisible, canView, type CaseActorRule } from './access';
 import { appendEvents, EMPTY_HEAD, verifyChain, type ChainVerdict } from './audit-chain';
 import { planAssignment, pickMember, type AssignmentRules } from './assignment';
-import { NotFoundError, StaleVersionError } from './errors';
+import { ConflictError, NotFoundError, StaleVersionError } from './errors';
 import * as life from './lifecycle';
 import type { Principal } from './principal';
 import { formatReference } from './reference';
@@ -41,6 +41,11 @@ export class ComplaintService {
       body.ownerId,
     );
     life.clockStart(body, now); // fail fast, before spending a counter value
+    if (body.externalRef) {
+      // A repeated delivery should not burn a reference number; the transaction still guards the race.
+      const existingId = await repo.findIdByExternalRef(body.externalRef.system, body.externalRef.id);
+      if (existingId) throw new ConflictError(`a complaint already exists for ${body.externalRef.system} ${body.externalRef.id}`, { existingId });
+    }
     const year = new Date(now).getUTCFullYear();
     const counter = await repo.allocateSequence(year, plan.kind === 'team' ? plan.team : undefined);
     const ownerId = plan.kind === 'explicit' ? plan.ownerId : pickMember(this.deps.assignment, plan.team, counter.teamCount ?? counter.seq);
@@ -175,6 +180,8 @@ export class ComplaintService {
         return { case: next, result: change.result };
       } catch (err) {
         if (err instanceof StaleVersionError && ifMatch === undefined && attempt < MAX_ATTEMPTS) continue;
+        // No precondition was sent, so this is a conflict to retry (409), not a stale If-Match (412).
+        if (err instanceof StaleVersionError && ifMatch === undefined) throw new ConflictError('the complaint is being changed by others at the same moment; retry', { retryable: true });
         if (err instanceof StaleVersionError) throw new StaleVersionError(`the complaint changed while this request was applied (was version ${rec.case.version})`);
         throw err;
       }

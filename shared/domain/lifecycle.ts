@@ -57,7 +57,7 @@ export interface OpenContext {
 export const clockStart = (body: Pick<CreateComplaintBody, 'receivedAt'>, now: string): string => {
   const receivedAt = body.receivedAt ? new Date(body.receivedAt).toISOString() : now;
   if (Date.parse(receivedAt) > Date.parse(now)) {
-    throw new InvalidInputError('receivedAt is in the future', [{ field: 'receivedAt', message: 'must not be in the future' }]);
+    throw new InvalidInputError('receivedAt is in the future', [{ field: 'body.receivedAt', message: 'must not be in the future' }]);
   }
   return receivedAt;
 };
@@ -201,7 +201,7 @@ export const updateTask = (c: Case, task: Task, patch: PatchTaskBody, actor: str
     if (patch.status === 'done') next.completedAt = now;
   }
   if (patch.blockedReason !== undefined) {
-    if (next.status !== 'blocked') throw new InvalidInputError('blockedReason applies only to a blocked task', [{ field: 'blockedReason', message: 'set status to blocked' }]);
+    if (next.status !== 'blocked') throw new InvalidInputError('blockedReason applies only to a blocked task', [{ field: 'body.blockedReason', message: 'set status to blocked' }]);
     next.blockedReason = patch.blockedReason;
     changes.blockedReason = patch.blockedReason;
   }
@@ -230,7 +230,7 @@ export const close = (c: Case, body: { followUpAction: string; rootCause?: Case[
   assertAllowed(c, 'close');
   const rootCause = body.rootCause ?? c.rootCause;
   if (!rootCause) {
-    throw new InvalidInputError('a root cause is required to close this complaint', [{ field: 'rootCause', message: 'required (the resolution did not give one)' }]);
+    throw new InvalidInputError('a root cause is required to close this complaint', [{ field: 'body.rootCause', message: 'required (the resolution did not give one)' }]);
   }
   if (c.openTaskCount > 0) {
     throw new ConflictError(`${c.openTaskCount} investigation task(s) are still open or blocked`, { openTaskCount: c.openTaskCount });

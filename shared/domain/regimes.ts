@@ -90,7 +90,7 @@ export const getRegime = (id: string, opts: RegimeOptions = {}): Regime => {
   const regime = listRegimes(opts).find((r) => r.id === id);
   if (!regime) {
     throw new InvalidInputError(`unknown regime ${id}`, [
-      { field: 'regime', message: `must be one of ${REGIMES.map((r) => r.id).join(', ')}` },
+      { field: 'body.regime', message: `must be one of ${REGIMES.map((r) => r.id).join(', ')}` },
     ]);
   }
   return regime;

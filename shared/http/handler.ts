@@ -76,7 +76,6 @@ export const defineHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<
     .use(httpHeaderNormalizer())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(logMetrics(metrics))
     .use({
       before: (request: middy.Request<APIGatewayProxyEventV2>) => {
         const e = request.event;
@@ -88,6 +87,8 @@ export const defineHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<
     .use(authorize(route.auth, (e, p) => principalByEvent.set(e, p)) as middy.MiddlewareObj<APIGatewayProxyEventV2>)
     .use(requestGuard({ maxBytes: config().MAX_BODY_BYTES, expectsBody }))
     .use(validate(route, (e, p) => parsedByEvent.set(e, p)));
+  // Locally many requests share one process and metrics are off: flushing would only warn.
+  if (process.env.POWERTOOLS_METRICS_DISABLED !== 'true') stack.use(logMetrics(metrics));
   if (route.method === 'POST') stack.use(idempotency() as middy.MiddlewareObj<APIGatewayProxyEventV2>);
   return stack;
 };

@@ -69,7 +69,7 @@ describe('complaint lifecycle', () => {
 
     const noRootCause = await api.call('POST', `/v1/complaints/${id}/close`, { token: alice, body: { followUpAction: 'Review depot slots' } });
     expect(noRootCause.status).toBe(400);
-    expect(noRootCause.body.errors[0].field).toBe('rootCause');
+    expect(noRootCause.body.errors[0].field).toBe('body.rootCause');
 
     const closed = await api.call('POST', `/v1/complaints/${id}/close`, {
       token: alice,

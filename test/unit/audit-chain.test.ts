@@ -89,7 +89,7 @@ describe('verifyChain', () => {
   it('detects a missing event', () => {
     const { events, head } = chain();
     const v = verifyChain(events.filter((e) => e.seq !== 2), head);
-    expect(v).toMatchObject({ valid: false, firstBrokenSeq: 3 });
+    expect(v).toMatchObject({ valid: false, firstBrokenSeq: 2 });
     expect(v.problem).toMatch(/expected seq 2/);
   });
 

@@ -69,8 +69,8 @@ class FakeRepo implements CaseRepository {
     return { items: [...this.cases.values()].map((r) => structuredClone(r.case)) };
   }
 
-  async findIdByExternalRef(): Promise<string | undefined> {
-    return undefined;
+  async findIdByExternalRef(system: string, id: string): Promise<string | undefined> {
+    return [...this.cases.values()].find((r) => r.case.externalRef?.system === system && r.case.externalRef.id === id)?.case.id;
   }
 
   async auditEvents(caseId: string): Promise<AuditEvent[]> {
@@ -149,6 +149,14 @@ describe('open', () => {
     expect(next.ownerId).toBe('h1');
   });
 
+  it('refuses a known externalRef before spending a reference number', async () => {
+    const { repo, svc } = setup();
+    const ref = { system: 'zendesk', id: '4711' };
+    const first = await svc.open(intake, intakeBody({ externalRef: ref }));
+    await expect(svc.open(intake, intakeBody({ externalRef: ref }))).rejects.toMatchObject({ kind: 'conflict', details: { existingId: first.id } });
+    expect(repo.counterCalls).toHaveLength(1);
+  });
+
   it('persists the case with a valid two-event audit chain', async () => {
     const { repo, svc } = setup();
     const c = await svc.open(intake, intakeBody());
@@ -185,10 +193,10 @@ describe('mutations', () => {
     expect(verifyChain(repo.audit.get(id)!, rec.head)).toMatchObject({ valid: true, length: 5 });
   });
 
-  it('without If-Match, gives up with 412 after three lost races', async () => {
+  it('without If-Match, gives up with a retryable conflict (409) after three lost races', async () => {
     const { repo, svc, id } = await opened();
     repo.concurrentWriters = 3;
-    await expect(svc.reassign(sam, id, { ownerId: 'bob', reason: 'workload' })).rejects.toBeInstanceOf(StaleVersionError);
+    await expect(svc.reassign(sam, id, { ownerId: 'bob', reason: 'workload' })).rejects.toBeInstanceOf(ConflictError);
     expect(repo.commitCalls).toBe(3);
     expect(repo.cases.get(id)!.case.ownerId).toBe('alice');
   });

@@ -68,7 +68,7 @@ describe('openCase', () => {
       caught = err;
     }
     expect(caught).toBeInstanceOf(InvalidInputError);
-    expect((caught as InvalidInputError).errors).toEqual([{ field: 'receivedAt', message: 'must not be in the future' }]);
+    expect((caught as InvalidInputError).errors).toEqual([{ field: 'body.receivedAt', message: 'must not be in the future' }]);
   });
 
   it('accepts receivedAt exactly now and normalises offsets to UTC', () => {

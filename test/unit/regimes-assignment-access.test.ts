@@ -26,7 +26,7 @@ describe('regimes', () => {
       caught = err;
     }
     expect(caught).toBeInstanceOf(InvalidInputError);
-    expect((caught as InvalidInputError).errors[0]?.field).toBe('regime');
+    expect((caught as InvalidInputError).errors[0]?.field).toBe('body.regime');
     expect((caught as InvalidInputError).errors[0]?.message).toContain('UK_FCA_DISP');
   });
 

@@ -322,7 +322,7 @@ const pickKey = (item: Item, index: { partitionKey: { name: string }; sortKey: {
 
 const encodeCursor = (c: PartitionCursor[]): string => Buffer.from(JSON.stringify(c)).toString('base64url');
 
-const invalidCursor = () => new InvalidInputError('cursor is not valid for this query', [{ field: 'cursor', message: 'pass the nextCursor of the previous page, with the same filters' }]);
+const invalidCursor = () => new InvalidInputError('cursor is not valid for this query', [{ field: 'query.cursor', message: 'pass the nextCursor of the previous page, with the same filters' }]);
 
 const decodeCursor = (raw: string | undefined, partitions: string[], index: { partitionKey: { name: string }; sortKey: { name: string } }): PartitionCursor[] | undefined => {
   if (!raw) return undefined;

@@ -1,0 +1,115 @@
+// Concurrent writers on one case: optimistic concurrency lets exactly one win and keeps the audit chain whole.
+import { complaintBody, startTestApi, type ApiResponse, type TestApi } from '../support/api';
+
+let api: TestApi;
+let supervisor: string;
+let alice: string;
+
+const openCase = async (): Promise<string> => {
+  const res = await api.call('POST', '/v1/complaints', { token: supervisor, body: complaintBody({ ownerId: 'alice' }) });
+  expect(res.status).toBe(201);
+  return res.body.id as string;
+};
+
+const timeline = async (id: string) => {
+  const res = await api.call('GET', `/v1/complaints/${id}/timeline`, { token: supervisor });
+  expect(res.status).toBe(200);
+  return res.body as { events: { seq: number; action: string; data: Record<string, unknown>; hash: string }[]; chain: { valid: boolean; head: string } };
+};
+
+const expectProblem = (res: ApiResponse, status: number) => {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(res.body.status).toBe(status);
+};
+
+beforeAll(async () => {
+  api = await startTestApi();
+  supervisor = await api.token('sam', ['supervisor']);
+  alice = await api.token('alice', ['handler']);
+});
+afterAll(() => api.close());
+
+describe('concurrent updates of one case', () => {
+  it('lets exactly one of fifty reclassifications with the same If-Match win; the other 49 get 412', async () => {
+    const id = await openCase();
+    const before = await timeline(id);
+
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        api.call('PATCH', `/v1/complaints/${id}`, {
+          token: i % 2 ? alice : supervisor,
+          body: { product: `product-${i}`, severity: (['low', 'high', 'critical'] as const)[i % 3], reason: `writer ${i}` },
+          headers: { 'if-match': '"1"' },
+        }),
+      ),
+    );
+
+    const winners = results.filter((r) => r.status === 200);
+    const losers = results.filter((r) => r.status !== 200);
+    expect(winners).toHaveLength(1);
+    expect(losers).toHaveLength(49);
+    losers.forEach((r) => expectProblem(r, 412));
+
+    const winner = winners[0]!;
+    const won = winner.body as { product: string; severity: string };
+    expect(winner.headers.get('etag')).toBe('"2"');
+    const got = await api.call('GET', `/v1/complaints/${id}`, { token: supervisor });
+    expect(got.body.version).toBe(2);
+    expect(got.body.product).toBe(won.product);
+    expect(got.body.severity).toBe(won.severity);
+
+    const after = await timeline(id);
+    expect(after.chain.valid).toBe(true);
+    expect(after.events).toHaveLength(before.events.length + 1);
+    const added = after.events.at(-1)!;
+    expect(added.action).toBe('complaint.reclassified');
+    expect(added.data.reason).toBe(`writer ${won.product.slice('product-'.length)}`);
+    expect(after.chain.head).toBe(after.events.at(-1)!.hash);
+  });
+
+  it('lets exactly one of twenty notes with the same If-Match win, and no loser leaves a note behind', async () => {
+    const id = await openCase();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        api.call('POST', `/v1/complaints/${id}/notes`, { token: alice, body: { kind: 'call_note', body: `call ${i}` }, headers: { 'if-match': '"1"' } }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    results.filter((r) => r.status !== 201).forEach((r) => expectProblem(r, 412));
+
+    const notes = await api.call('GET', `/v1/complaints/${id}/notes`, { token: alice });
+    expect(notes.body.items).toHaveLength(1);
+    const after = await timeline(id);
+    expect(after.chain.valid).toBe(true);
+    expect(after.events.filter((e) => e.action === 'note.added')).toHaveLength(1);
+    expect((await api.call('GET', `/v1/complaints/${id}`, { token: alice })).body.version).toBe(2);
+  });
+
+  it('without If-Match, concurrent notes either succeed (internal retry) or fail cleanly with a retryable 409, and every success is audited once', async () => {
+    const id = await openCase();
+    const n = 10;
+    const results = await Promise.all(
+      Array.from({ length: n }, (_, i) => api.call('POST', `/v1/complaints/${id}/notes`, { token: alice, body: { kind: 'finding', body: `finding ${i}` } })),
+    );
+
+    results.forEach((r) => expect(r.status).toBeLessThan(500));
+    const ok = results.filter((r) => r.status === 201);
+    results.filter((r) => r.status !== 201).forEach((r) => {
+      expectProblem(r, 409);
+      expect(r.body.retryable).toBe(true);
+    });
+    expect(ok.length).toBeGreaterThan(0);
+
+    const after = await timeline(id);
+    expect(after.chain.valid).toBe(true);
+    const noteEvents = after.events.filter((e) => e.action === 'note.added');
+    expect(noteEvents).toHaveLength(ok.length);
+    expect(new Set(noteEvents.map((e) => e.data.noteId))).toEqual(new Set(ok.map((r) => (r.body as { id: string }).id)));
+    expect(after.events.map((e) => e.seq)).toEqual(after.events.map((_, i) => i + 1));
+
+    const notes = await api.call('GET', `/v1/complaints/${id}/notes`, { token: alice });
+    expect(notes.body.items).toHaveLength(ok.length);
+    expect((await api.call('GET', `/v1/complaints/${id}`, { token: alice })).body.version).toBe(1 + ok.length);
+  });
+});

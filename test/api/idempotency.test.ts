@@ -1,0 +1,118 @@
+// Idempotency-Key on POST /v1/complaints: a retry returns the first response and never opens a second case.
+import { randomUUID } from 'node:crypto';
+import { complaintBody, localClock, startTestApi, type TestApi } from '../support/api';
+
+let api: TestApi;
+let intake: string;
+let otherIntake: string;
+let supervisor: string;
+
+/** Cases whose summary is `summary` (each test uses its own summary, so counts are independent). */
+const casesWith = async (summary: string): Promise<{ id: string }[]> => {
+  const res = await api.call('GET', '/v1/complaints?limit=100', { token: supervisor });
+  expect(res.status).toBe(200);
+  expect(res.body.nextCursor).toBeUndefined();
+  return (res.body.items as { id: string; summary: string }[]).filter((c) => c.summary === summary);
+};
+
+const create = (token: string, body: unknown, key?: string) =>
+  api.call('POST', '/v1/complaints', { token, body, ...(key ? { headers: { 'idempotency-key': key } } : {}) });
+
+beforeAll(async () => {
+  api = await startTestApi();
+  intake = await api.token('web-form', ['intake']);
+  otherIntake = await api.token('mobile-app', ['intake']);
+  supervisor = await api.token('sam', ['supervisor']);
+});
+afterAll(() => api.close());
+
+describe('Idempotency-Key on POST /v1/complaints', () => {
+  it('returns the first response for a repeat with the same key and body, and creates no second case', async () => {
+    const key = randomUUID();
+    const body = complaintBody({ summary: 'retry after a network timeout' });
+
+    const first = await create(intake, body, key);
+    const repeat = await create(intake, body, key);
+
+    expect(first.status).toBe(201);
+    expect(repeat.status).toBe(201);
+    expect(repeat.body.id).toBe(first.body.id);
+    expect(repeat.body).toEqual(first.body);
+    expect(repeat.headers.get('etag')).toBe(first.headers.get('etag'));
+    expect(repeat.headers.get('location')).toBe(first.headers.get('location'));
+    expect(await casesWith('retry after a network timeout')).toHaveLength(1);
+  });
+
+  it('answers 409 problem for the same key with a different body, and creates nothing', async () => {
+    const key = randomUUID();
+    const first = await create(intake, complaintBody({ summary: 'original body' }), key);
+    expect(first.status).toBe(201);
+
+    const res = await create(intake, complaintBody({ summary: 'a different body' }), key);
+
+    expect(res.status).toBe(409);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 409, title: expect.any(String), type: expect.stringMatching(/idempotency/) });
+    expect(await casesWith('a different body')).toHaveLength(0);
+    expect(await casesWith('original body')).toHaveLength(1);
+
+    // The rejection left the key's record alone: the original still replays, the mismatch still conflicts.
+    const replay = await create(intake, complaintBody({ summary: 'original body' }), key);
+    expect(replay.status).toBe(201);
+    expect(replay.body.id).toBe(first.body.id);
+    expect((await create(intake, complaintBody({ summary: 'a different body' }), key)).status).toBe(409);
+    expect(await casesWith('original body')).toHaveLength(1);
+    expect(await casesWith('a different body')).toHaveLength(0);
+  });
+
+  it('keeps keys of different users independent', async () => {
+    const key = randomUUID();
+    const body = complaintBody({ summary: 'two clients, one key' });
+
+    const mine = await create(intake, body, key);
+    const theirs = await create(otherIntake, body, key);
+
+    expect(mine.status).toBe(201);
+    expect(theirs.status).toBe(201);
+    expect(theirs.body.id).not.toBe(mine.body.id);
+    expect(theirs.body.createdBy).toBe('mobile-app');
+    expect(await casesWith('two clients, one key')).toHaveLength(2);
+  });
+
+  it('creates two cases for two POSTs without a key', async () => {
+    const body = complaintBody({ summary: 'no key, twice' });
+
+    const a = await create(intake, body);
+    const b = await create(intake, body);
+
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(b.body.id).not.toBe(a.body.id);
+    expect(await casesWith('no key, twice')).toHaveLength(2);
+  });
+
+  it('opens one case when the same keyed request races itself', async () => {
+    const key = randomUUID();
+    const body = complaintBody({ summary: 'double-clicked submit' });
+
+    const results = await Promise.all(Array.from({ length: 5 }, () => create(intake, body, key)));
+
+    const created = await casesWith('double-clicked submit');
+    expect(created).toHaveLength(1);
+    for (const r of results) {
+      if (r.status === 201) expect(r.body.id).toBe(created[0]!.id);
+      else expect(r).toMatchObject({ status: 409, body: { status: 409 } });
+    }
+  });
+
+  it('does not burn a key on a rejected request: the corrected retry with the same key succeeds', async () => {
+    const key = randomUUID();
+    const future = new Date(localClock.nowMs() + 10 * 86_400_000).toISOString();
+
+    const rejected = await create(intake, complaintBody({ summary: 'corrected retry', receivedAt: future }), key);
+    const retried = await create(intake, complaintBody({ summary: 'corrected retry' }), key);
+
+    expect(rejected.status).toBe(400);
+    expect(retried.status).toBe(201);
+    expect(await casesWith('corrected retry')).toHaveLength(1);
+  });
+});

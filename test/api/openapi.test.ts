@@ -1,0 +1,145 @@
+// The OpenAPI document is valid 3.1, covers the route table, and live responses match the route table's schemas.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { ROUTES, routeList } from '#http/routes';
+import { complaintBody, localClock, startTestApi, type TestApi } from '../support/api';
+
+interface Operation {
+  operationId?: string;
+  security?: Record<string, string[]>[];
+  responses: Record<string, unknown>;
+}
+type OpenApiDoc = {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components?: { securitySchemes?: Record<string, { type: string; scheme?: string }> };
+};
+
+const REPO_ROOT = resolve(__dirname, '..', '..');
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
+
+/**
+ * @seriousme/openapi-schema-validator is ESM-only (it reads its schemas via import.meta.url), which
+ * jest's CommonJS runtime cannot load; a child Node process runs it exactly as its README shows.
+ */
+const validateOpenApi = async (spec: unknown): Promise<{ valid: boolean; version?: string; errors?: unknown }> => {
+  const dir = mkdtempSync(join(tmpdir(), 'openapi-'));
+  try {
+    const file = join(dir, 'openapi.json');
+    writeFileSync(file, JSON.stringify(spec));
+    const script = [
+      "import { Validator } from '@seriousme/openapi-schema-validator';",
+      'const validator = new Validator();',
+      'const res = await validator.validate(process.argv[1]);',
+      'process.stdout.write(JSON.stringify({ ...res, version: validator.version }));',
+    ].join('\n');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, file], { cwd: REPO_ROOT });
+    return JSON.parse(stdout) as { valid: boolean; version?: string; errors?: unknown };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+let api: TestApi;
+let doc: OpenApiDoc;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  const res = await api.call('GET', '/v1/openapi.json');
+  expect(res.status).toBe(200);
+  doc = res.body as OpenApiDoc;
+});
+afterAll(() => api.close());
+
+describe('GET /v1/openapi.json', () => {
+  it('is served without a token as JSON and validates as OpenAPI 3.1', async () => {
+    const res = await api.call('GET', '/v1/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(doc.openapi).toMatch(/^3\.1\./);
+
+    const [verdict, broken] = await Promise.all([validateOpenApi(doc), validateOpenApi({ ...doc, info: undefined })]);
+
+    expect(verdict.errors).toBeUndefined();
+    expect(verdict).toMatchObject({ valid: true, version: '3.1' });
+    // The validator is not vacuous: the same document without its required info object fails.
+    expect(broken.valid).toBe(false);
+  });
+
+  it('documents every route of the route table with its method and nothing else', () => {
+    const documented = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([method]) => METHODS.includes(method))
+        .map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`),
+    );
+    const routes = routeList().map((r) => `${r.method} ${r.path} ${r.id}`);
+    expect(documented.sort()).toEqual(routes.sort());
+    for (const r of routeList()) expect(doc.paths[r.path]?.[r.method.toLowerCase()]?.responses[String(r.ok.status)]).toBeDefined();
+  });
+
+  it('puts bearer security on every JWT route and none on public ones', () => {
+    const schemes = doc.components?.securitySchemes ?? {};
+    for (const r of routeList()) {
+      const op = doc.paths[r.path]![r.method.toLowerCase()]!;
+      if (r.auth.kind === 'jwt') {
+        expect(op.security?.length).toBeGreaterThan(0);
+        for (const requirement of op.security!) {
+          for (const name of Object.keys(requirement)) expect(schemes[name]).toMatchObject({ type: 'http', scheme: 'bearer' });
+        }
+        expect(op.responses['401']).toBeDefined();
+        expect(op.responses['403']).toBeDefined();
+      } else {
+        expect(op.security).toEqual([]);
+      }
+    }
+  });
+
+  it('serves GET /v1/health without a token, matching its schema', async () => {
+    const res = await api.call('GET', '/v1/health');
+    expect(res.status).toBe(200);
+    expect(ROUTES.health.ok.schema.parse(res.body)).toMatchObject({ status: 'ok' });
+  });
+});
+
+describe('live responses match the route table schemas', () => {
+  it('create, get, list, reclassify, note, task and timeline parse with their ok schemas', async () => {
+    const supervisor = await api.token('sam', ['supervisor']);
+    const created = await api.call('POST', '/v1/complaints', {
+      token: supervisor,
+      body: complaintBody({ externalRef: { system: 'crm', id: 'C-1' }, receivedAt: new Date(localClock.nowMs() - 86_400_000).toISOString(), customer: { id: 'c-7', name: 'Grace Hopper', phone: '+44 20 7946 0000', vulnerable: true } }),
+    });
+    expect(created.status).toBe(ROUTES.createComplaint.ok.status);
+    const c = ROUTES.createComplaint.ok.schema.parse(created.body);
+    const id = c.id;
+
+    const reclassified = await api.call('PATCH', `/v1/complaints/${id}`, { token: supervisor, body: { severity: 'high', legalExposure: true, reason: 'Threatened legal action' } });
+    expect(reclassified.status).toBe(ROUTES.reclassifyComplaint.ok.status);
+    ROUTES.reclassifyComplaint.ok.schema.parse(reclassified.body);
+
+    const task = await api.call('POST', `/v1/complaints/${id}/tasks`, { token: supervisor, body: { title: 'Pull call recording', team: 'contact-centre', dueAt: new Date(localClock.nowMs() + 86_400_000).toISOString() } });
+    expect(task.status).toBe(ROUTES.createTask.ok.status);
+    ROUTES.createTask.ok.schema.parse(task.body);
+
+    const note = await api.call('POST', `/v1/complaints/${id}/notes`, { token: supervisor, body: { kind: 'policy_reference', body: 'Refund policy 4.2' } });
+    expect(note.status).toBe(ROUTES.addNote.ok.status);
+    ROUTES.addNote.ok.schema.parse(note.body);
+
+    const got = await api.call('GET', `/v1/complaints/${id}`, { token: supervisor });
+    expect(got.status).toBe(ROUTES.getComplaint.ok.status);
+    expect(ROUTES.getComplaint.ok.schema.parse(got.body)).toMatchObject({ id, severity: 'high', legalExposure: true, openTaskCount: 1 });
+
+    const listed = await api.call('GET', '/v1/complaints?limit=10', { token: supervisor });
+    expect(listed.status).toBe(ROUTES.listComplaints.ok.status);
+    expect(ROUTES.listComplaints.ok.schema.parse(listed.body).items.map((x) => x.id)).toContain(id);
+
+    const tl = await api.call('GET', `/v1/complaints/${id}/timeline`, { token: supervisor });
+    expect(tl.status).toBe(ROUTES.getTimeline.ok.status);
+    expect(ROUTES.getTimeline.ok.schema.parse(tl.body).chain.valid).toBe(true);
+
+    const regimes = await api.call('GET', '/v1/regimes', { token: supervisor });
+    expect(ROUTES.listRegimes.ok.schema.parse(regimes.body).items.map((r) => r.id)).toContain('UK_FCA_DISP');
+  });
+});
