@@ -1,7 +1,7 @@
 // The CDK app: a stateful stack (key, tables, user pool) handing typed resources to the stateless API stack; cdk-nag on all of it.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Aws, Fn, Validations } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { z } from 'zod';
@@ -14,7 +14,17 @@ const SERVICE_NAME = 'complaints';
 const METRICS_NAMESPACE = 'Complaints';
 
 const csv = z.union([z.array(z.string().min(1)), z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))]);
-const json = z.union([z.record(z.string(), z.unknown()), z.string().transform((s) => JSON.parse(s) as unknown)]);
+const json = z.union([
+  z.record(z.string(), z.unknown()),
+  z.string().transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+      return z.NEVER;
+    }
+  }),
+]);
 
 /** Deployment settings: `complaints:*` context keys (cdk.json, or `-c complaints:listShards=8`). */
 const Settings = z.object({
@@ -31,14 +41,18 @@ const Settings = z.object({
   maxBodyBytes: z.coerce.number().int().optional(),
   internalStandardDays: z.coerce.number().int().optional(),
   assignmentRules: json.optional(),
-  cognitoDomainPrefix: z.string().optional(),
+  cognitoDomainPrefix: z.string().regex(/^[a-z0-9-]+$/).optional(),
   callbackUrls: csv.default(['http://localhost:3000/callback']),
   alarmTopicArn: z.string().startsWith('arn:').optional(),
 });
 type Settings = z.infer<typeof Settings>;
 
 const settingsOf = (app: App): Settings => {
-  const raw = Object.fromEntries(Object.keys(Settings.shape).map((k) => [k, app.node.tryGetContext(`complaints:${k}`) as unknown]).filter(([, v]) => v !== undefined));
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(Settings.shape)) {
+    const value: unknown = app.node.tryGetContext(`complaints:${key}`);
+    if (value !== undefined) raw[key] = value;
+  }
   const parsed = Settings.safeParse(raw);
   if (!parsed.success) throw new Error(`invalid complaints:* context: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
@@ -80,7 +94,11 @@ export const buildApp = (options: BuildOptions = {}) => {
   const stateful = new StatefulStack(app, `${s.stackPrefix}Stateful`, {
     ...env,
     description: 'Complaints: KMS key, DynamoDB tables, Cognito user pool (stateful)',
-    identity: { ...(s.cognitoDomainPrefix ? { domainPrefix: s.cognitoDomainPrefix } : {}), callbackUrls: s.callbackUrls },
+    identity: {
+      // Default `<stack prefix>-<account id>`: unique per account and deployment, no lookup needed.
+      domainPrefix: s.cognitoDomainPrefix ?? Fn.join('-', [s.stackPrefix.toLowerCase(), Aws.ACCOUNT_ID]),
+      callbackUrls: s.callbackUrls,
+    },
   });
   const api = new ApiStack(app, `${s.stackPrefix}Api`, {
     ...env,
@@ -90,7 +108,7 @@ export const buildApp = (options: BuildOptions = {}) => {
     environment: serviceEnv(s),
     serviceName: SERVICE_NAME,
     metricsNamespace: METRICS_NAMESPACE,
-    logRetention: s.logRetentionDays as RetentionDays,
+    logRetention: s.logRetentionDays,
     throttle: { rateLimit: s.throttleRateLimit, burstLimit: s.throttleBurstLimit },
     ...(s.alarmTopicArn ? { alarmTopicArn: s.alarmTopicArn } : {}),
   });

@@ -1,5 +1,5 @@
 // Identity: the Cognito user pool (one group per role), the `complaints/intake` machine scope and the app clients.
-import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   FeaturePlan,
@@ -18,8 +18,8 @@ import { Construct } from 'constructs';
 import { INTAKE_SCOPE, ROLES } from '#schemas/common';
 
 export interface IdentityProps {
-  /** Hosted-domain prefix for the token endpoint; unique per region. Default: `complaints-<account id>`. */
-  domainPrefix?: string;
+  /** Hosted-domain prefix for the token endpoint (`https://<prefix>.auth.<region>.amazoncognito.com`); unique per region. */
+  domainPrefix: string;
   /** Where the hosted sign-in may send a user back to (authorization-code flow with PKCE). */
   callbackUrls: string[];
 }
@@ -80,7 +80,7 @@ export class Identity extends Construct {
 
     // The client-credentials flow is served by the pool's domain (`/oauth2/token`).
     this.domain = pool.addDomain('Domain', {
-      cognitoDomain: { domainPrefix: props.domainPrefix ?? Fn.join('-', ['complaints', Stack.of(this).account]) },
+      cognitoDomain: { domainPrefix: props.domainPrefix },
     });
 
     this.machineClient = new UserPoolClient(this, 'MachineClient', {

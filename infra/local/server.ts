@@ -155,7 +155,15 @@ export const startLocalApi = async (opts: LocalApiOptions): Promise<LocalApi> =>
   const server = createServer((req, res) => {
     const started = performance.now();
     const requestId = randomUUID();
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const target = req.url ?? '/';
+    let url: URL;
+    try {
+      // The request target is a path: "//host:port/…" must not parse as an authority (it threw here, outside
+      // any catch, and took the whole server down).
+      url = new URL(`http://localhost${target.startsWith('/') ? '' : '/'}${target}`);
+    } catch {
+      return sendProblem(res, 400, 'Bad Request', 'the request target is not a valid path', requestId);
+    }
     const path = url.pathname;
     res.on('finish', () => opts.log?.(`${req.method} ${path} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`));
     void (async () => {

@@ -3,10 +3,10 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { CaseTable } from '../constructs/case-table';
 import { EncryptionKey } from '../constructs/encryption-key';
-import { Identity } from '../constructs/identity';
+import { Identity, type IdentityProps } from '../constructs/identity';
 
 export interface StatefulStackProps extends StackProps {
-  identity: { domainPrefix?: string; callbackUrls: string[] };
+  identity: IdentityProps;
 }
 
 export class StatefulStack extends Stack {
