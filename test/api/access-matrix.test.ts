@@ -1,0 +1,258 @@
+// Every route in the route table × every caller (each role, as owner and as non-owner of the case; a machine
+// client; no token): allow or deny exactly as API.md's "Who" column says. A route added to the table without an
+// expectation here fails this file.
+import { routeList, type RouteDef, type RouteId } from '#http/routes';
+import { INTAKE_SCOPE, ROLES, type Role } from '#schemas/common';
+import { complaintBody, startTestApi, type ApiResponse, type TestApi } from '../support/api';
+
+type Route = RouteDef & { id: RouteId };
+
+interface Caller {
+  name: string;
+  kind: 'role' | 'machine' | 'anonymous';
+  role?: Role;
+  sub?: string;
+}
+
+/** Who is allowed: `owner` says whether the caller owns the case the request is about (false for non-case routes). */
+type Rule = (c: Caller, owner: boolean) => boolean;
+
+const READERS: Role[] = ['handler', 'supervisor', 'compliance', 'legal', 'admin'];
+
+const anyone: Rule = () => true;
+const signedIn: Rule = (c) => c.kind === 'role';
+const roles =
+  (rs: Role[], opts: { scope?: string } = {}): Rule =>
+  (c) =>
+    (c.kind === 'role' && rs.includes(c.role!)) || (c.kind === 'machine' && opts.scope === INTAKE_SCOPE);
+/**
+ * Owner-dependent rules. An owner acts through a case-reading role: the `intake` role (and a machine client) never
+ * reads or acts on cases, so an intake user named as owner is still denied at the route (API.md: reads are handler+).
+ */
+const ownerOr =
+  (rs: Role[]): Rule =>
+  (c, owner) =>
+    c.kind === 'role' && ((owner && READERS.includes(c.role!)) || rs.includes(c.role!));
+
+/** API.md, "Resources and routes", column "Who". */
+const EXPECT: Record<RouteId, Rule> = {
+  health: anyone,
+  openapi: anyone,
+  listRegimes: signedIn,
+  createComplaint: roles(['intake', 'handler', 'supervisor', 'admin'], { scope: INTAKE_SCOPE }),
+  listComplaints: roles(READERS),
+  getComplaint: roles(READERS),
+  listTasks: roles(READERS),
+  listNotes: roles(READERS),
+  getTimeline: roles(READERS),
+  reclassifyComplaint: ownerOr(['supervisor']),
+  reassignOwner: roles(['supervisor', 'admin']),
+  recordAcknowledgement: ownerOr([]),
+  createTask: ownerOr(['supervisor']),
+  updateTask: ownerOr(['supervisor']),
+  addNote: ownerOr(['supervisor', 'compliance', 'legal']),
+  closeComplaint: ownerOr(['supervisor']),
+  reopenComplaint: ownerOr(['supervisor']),
+};
+
+/** A valid body per route that takes one, so an allowed call succeeds with the route's 2xx. */
+const BODY: Partial<Record<RouteId, () => unknown>> = {
+  createComplaint: () => complaintBody(),
+  reclassifyComplaint: () => ({ legalExposure: true, reason: 'Customer mentions a solicitor' }),
+  reassignOwner: () => ({ ownerId: 'new-owner', reason: 'Workload balancing' }),
+  recordAcknowledgement: () => ({ channel: 'email' }),
+  createTask: () => ({ title: 'Pull delivery logs', team: 'operations' }),
+  updateTask: () => ({ findings: 'Three failed delivery slots' }),
+  addNote: () => ({ kind: 'call_note', body: 'Customer confirmed the missed appointment.' }),
+  closeComplaint: () => ({ followUpAction: 'Review depot slot allocation', rootCause: { category: 'capacity', description: 'Depot overbooked slots' } }),
+  reopenComplaint: () => ({ reason: 'Customer disputes the outcome' }),
+};
+
+/** Case state a route needs before it can succeed (run as a supervisor, who may do all of it). */
+const PRECONDITION: Partial<Record<RouteId, (caseId: string) => Promise<void>>> = {
+  reopenComplaint: async (caseId) => {
+    const closed = await api.call('POST', `/v1/complaints/${caseId}/close`, { token: tokens.setup, body: BODY.closeComplaint!() });
+    expect(closed.status).toBe(200);
+  },
+};
+
+const CALLERS: Caller[] = [
+  ...ROLES.map((role): Caller => ({ name: role, kind: 'role', role, sub: `u-${role}` })),
+  { name: `machine (scope ${INTAKE_SCOPE})`, kind: 'machine', sub: 'machine-client' },
+  { name: 'no token', kind: 'anonymous' },
+];
+
+const isCaseRoute = (r: Route) => r.path.includes('{id}');
+const isRead = (r: Route) => r.method === 'GET';
+
+let api: TestApi;
+const tokens: Record<string, string> = {};
+
+const tokenOf = (c: Caller): string | undefined => (c.kind === 'anonymous' ? undefined : tokens[c.name]);
+
+const createCase = async (over: Record<string, unknown> = {}): Promise<string> => {
+  const res = await api.call('POST', '/v1/complaints', { token: tokens.setup, body: complaintBody(over) });
+  expect(res.status).toBe(201);
+  return res.body.id as string;
+};
+
+/** Read routes share one case per owner; a mutating route gets a fresh case per call so transitions never interfere. */
+const sharedCases = new Map<string, Promise<string>>();
+const caseFor = (route: Route, ownerId: string): Promise<string> => {
+  if (!isRead(route)) return createCase({ ownerId });
+  let id = sharedCases.get(ownerId);
+  if (!id) sharedCases.set(ownerId, (id = createCase({ ownerId })));
+  return id;
+};
+
+interface Prepared {
+  path: string;
+  body?: unknown;
+}
+
+const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Prepared> => {
+  let path = route.path;
+  if (isCaseRoute(route)) {
+    const caseId = await caseFor(route, owner ? caller.sub! : 'someone-else');
+    await PRECONDITION[route.id]?.(caseId);
+    path = path.replace('{id}', caseId);
+    if (path.includes('{taskId}')) {
+      const task = await api.call('POST', `/v1/complaints/${caseId}/tasks`, { token: tokens.setup, body: BODY.createTask!() });
+      expect(task.status).toBe(201);
+      path = path.replace('{taskId}', task.body.id as string);
+    }
+  }
+  if (/\{\w+\}/.test(path)) throw new Error(`access matrix: no fixture for the path parameters of ${route.id} (${route.path})`);
+  if (!route.body) return { path };
+  const body = BODY[route.id];
+  if (!body) throw new Error(`access matrix: no valid body for ${route.id}; add one to BODY`);
+  return { path, body: body() };
+};
+
+const expectProblem = (res: ApiResponse, status: number) => {
+  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(res.body).toMatchObject({ status, title: expect.any(String) });
+};
+
+const describeOutcome = (res: ApiResponse) => `${res.status} ${res.text.slice(0, 300)}`;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  tokens.setup = await api.token('setup-supervisor', ['supervisor']);
+  for (const c of CALLERS) {
+    if (c.kind === 'role') tokens[c.name] = await api.token(c.sub!, [c.role!]);
+    if (c.kind === 'machine') tokens[c.name] = await api.token(c.sub!, [], { scope: INTAKE_SCOPE });
+  }
+});
+afterAll(() => api.close());
+
+describe('access matrix: every route × every caller', () => {
+  const routes = routeList();
+
+  it('has an expectation and request fixture for every route in the table', () => {
+    for (const r of routes) {
+      expect({ route: r.id, rule: typeof EXPECT[r.id] }).toEqual({ route: r.id, rule: 'function' });
+      if (r.body) expect({ route: r.id, body: typeof BODY[r.id] }).toEqual({ route: r.id, body: 'function' });
+    }
+    expect(Object.keys(EXPECT).sort()).toEqual(routes.map((r) => r.id).sort());
+  });
+
+  describe.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))('%s', (_name, route) => {
+    const rows: [string, Caller, boolean][] = [];
+    for (const caller of CALLERS) {
+      if (isCaseRoute(route) && caller.kind === 'role') {
+        rows.push([`${caller.name} (owner)`, caller, true], [`${caller.name} (not owner)`, caller, false]);
+      } else rows.push([caller.name, caller, false]);
+    }
+
+    it.each(rows)('%s', async (_label, caller, owner) => {
+      const rule = EXPECT[route.id];
+      if (!rule) throw new Error(`access matrix: no expectation for route ${route.id}; add it to EXPECT`);
+      const allowed = route.auth.kind === 'public' ? rule(caller, owner) : caller.kind !== 'anonymous' && rule(caller, owner);
+      const req = await prepare(route, caller, owner);
+      const token = tokenOf(caller);
+      const res = await api.call(route.method, req.path, { ...(token ? { token } : {}), ...(req.body !== undefined ? { body: req.body } : {}) });
+      const outcome = describeOutcome(res);
+      if (allowed) {
+        expect({ allowed, outcome, status: res.status }).toEqual({ allowed, outcome, status: route.ok.status });
+      } else {
+        const denied = caller.kind === 'anonymous' ? 401 : 403;
+        expect({ allowed, outcome, status: res.status }).toEqual({ allowed, outcome, status: denied });
+        expectProblem(res, denied);
+      }
+    });
+  });
+});
+
+describe('restricted cases', () => {
+  const OWNER = 'u-restricted-owner';
+  let id: string;
+  let ownerToken: string;
+  let otherHandler: string;
+
+  const listAll = async (token: string, query = ''): Promise<string[]> => {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 50; page++) {
+      const res = await api.call('GET', `/v1/complaints?limit=100${query}${cursor ? `&cursor=${cursor}` : ''}`, { token });
+      expect(res.status).toBe(200);
+      ids.push(...(res.body.items as { id: string }[]).map((c) => c.id));
+      cursor = res.body.nextCursor as string | undefined;
+      if (!cursor) return ids;
+    }
+    throw new Error('list did not end');
+  };
+
+  beforeAll(async () => {
+    id = await createCase({ ownerId: OWNER, sensitivity: 'restricted' });
+    ownerToken = await api.token(OWNER, ['handler']);
+    otherHandler = await api.token('u-other-handler', ['handler']);
+  });
+
+  const READ_PATHS = ['', '/timeline', '/tasks', '/notes'];
+
+  it.each(READ_PATHS)('a handler who does not own it gets 404 on GET …%s', async (suffix) => {
+    const res = await api.call('GET', `/v1/complaints/${id}${suffix}`, { token: otherHandler });
+    expect(res.status).toBe(404);
+    expectProblem(res, 404);
+  });
+
+  it('is omitted from a non-owner handler’s list, filtered by owner or not', async () => {
+    expect(await listAll(otherHandler, `&owner=${OWNER}`)).not.toContain(id);
+    expect(await listAll(otherHandler)).not.toContain(id);
+  });
+
+  it('answers 404 (not 403) to a non-owner handler who tries to act on it', async () => {
+    const res = await api.call('POST', `/v1/complaints/${id}/notes`, { token: otherHandler, body: BODY.addNote!() });
+    expect(res.status).toBe(404);
+    const patch = await api.call('PATCH', `/v1/complaints/${id}`, { token: otherHandler, body: BODY.reclassifyComplaint!() });
+    expect(patch.status).toBe(404);
+  });
+
+  const seers: [string, () => Promise<string>][] = [
+    ['the owner (handler)', async () => ownerToken],
+    ...(['supervisor', 'compliance', 'legal', 'admin'] as const).map((role): [string, () => Promise<string>] => [role, () => api.token(`u-restricted-${role}`, [role])]),
+  ];
+
+  describe.each(seers)('%s', (_who, token) => {
+    it.each(READ_PATHS)('gets 200 on GET …%s', async (suffix) => {
+      const res = await api.call('GET', `/v1/complaints/${id}${suffix}`, { token: await token() });
+      expect(res.status).toBe(200);
+    });
+
+    it('sees it in the list', async () => {
+      const t = await token();
+      expect(await listAll(t, `&owner=${OWNER}`)).toContain(id);
+      expect(await listAll(t)).toContain(id);
+    });
+  });
+
+  it('is invisible to the intake role and machine clients (route-level 403)', async () => {
+    const intake = await api.token('u-restricted-intake', ['intake']);
+    const machine = await api.token('machine-client', [], { scope: INTAKE_SCOPE });
+    for (const token of [intake, machine]) {
+      const res = await api.call('GET', `/v1/complaints/${id}`, { token });
+      expect(res.status).toBe(403);
+    }
+  });
+});
