@@ -1,0 +1,439 @@
+// `npm run bench`: bundle sizes, cold starts, local API latency/throughput and DynamoDB requests per operation.
+// Prints progress and a summary table; writes bench/results/latest.json and a timestamped copy.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { routeList } from '#http/routes';
+import { config } from '#http/config';
+import type { Role } from '#schemas/common';
+import { LocalStackError } from '../infra/local/dynamodb-local';
+import { startStack, type StartedStack } from '../infra/local/stack';
+import { bundleFunctions, ESBUILD_SETTINGS, REPO_ROOT, type BundleInfo, type BundleReport } from './bundle';
+import { measureColdStarts, type ColdStats } from './cold-start';
+import { formatCounts, makeCounter, type Caller, type OperationCount } from './dynamo-requests';
+import { LoadGenerator, type LoadScenario, type LoadSummary } from './load';
+import { suppressStderrLines } from './quiet';
+import { kb, ms, round, say, table } from './stats';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const envNumber = (name: string, fallback: number, min: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number ≥ ${min}, got ${raw}`);
+  return n;
+};
+
+const SETTINGS = {
+  coldRuns: envNumber('BENCH_COLD_RUNS', 20, 20),
+  // No discarded round: round 1 touches every bundle equally, and a median of 20 ignores one slow first spawn.
+  coldWarmupRounds: 0,
+  /** As deployed: the construct sets NODE_OPTIONS=--enable-source-maps on every function. */
+  coldNodeArgs: (process.env.BENCH_COLD_NODE_ARGS ?? '--enable-source-maps').split(' ').filter(Boolean),
+  coldRatioGoal: 1.5,
+  connections: envNumber('BENCH_CONNECTIONS', 10, 1),
+  loadSeconds: envNumber('BENCH_LOAD_SECONDS', 5, 1),
+  warmupSeconds: envNumber('BENCH_WARMUP_SECONDS', 1, 0),
+  seedCases: 30,
+};
+/** BENCH_ONLY=bundle,cold,api runs a subset (api = DynamoDB request counts + load). */
+const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,api').split(',').map((s) => s.trim()));
+
+/** Module scope of a bundle must not need AWS: region, table names and Powertools settings as applyLocalEnv sets them. */
+const COLD_START_ENV: Record<string, string> = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  AWS_REGION: 'eu-west-2',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  TABLE_NAME: 'complaints',
+  IDEMPOTENCY_TABLE_NAME: 'complaints-idempotency',
+  POWERTOOLS_SERVICE_NAME: 'complaints',
+  POWERTOOLS_DEV: 'false',
+  POWERTOOLS_LOG_LEVEL: 'WARN',
+  POWERTOOLS_TRACE_ENABLED: 'false',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+  POWERTOOLS_METRICS_NAMESPACE: 'Complaints',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+interface Check {
+  name: string;
+  ok: boolean;
+  /** Hard checks fail the run (exit 1); goals are reported. */
+  hard: boolean;
+  detail: string;
+}
+
+const started = new Date();
+const t0 = performance.now();
+const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
+const phase = (title: string) => say(`\n▸ ${title}  [${elapsed()}]`);
+const checks: Check[] = [];
+
+const git = (...args: string[]) => {
+  const out = spawnSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' });
+  return out.status === 0 ? out.stdout.trim() : undefined;
+};
+
+// ── 1. Bundles ────────────────────────────────────────────────────────────────────────────────
+
+const runBundles = async (workDir: string): Promise<BundleReport> => {
+  const routes = routeList();
+  phase(`bundling ${routes.length} route entries + an empty handler with esbuild (${ESBUILD_SETTINGS.format}, ${ESBUILD_SETTINGS.target}, minify, external source maps)`);
+  const report = await bundleFunctions(
+    routes.map((r) => ({ id: r.id, entry: r.entry })),
+    workDir,
+  );
+  say(`  built in ${report.buildMs.toFixed(0)} ms into ${report.outDir}`);
+  const sizes = report.functions.map((f) => f.bytes);
+  say(`  bundle sizes ${kb(Math.min(...sizes))}–${kb(Math.max(...sizes))} KB (gzip ${kb(Math.min(...report.functions.map((f) => f.gzipBytes)))}–${kb(Math.max(...report.functions.map((f) => f.gzipBytes)))} KB)`);
+  return report;
+};
+
+const largestOf = (functions: BundleInfo[]) => functions.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+
+// ── 2. Cold starts ────────────────────────────────────────────────────────────────────────────
+
+const runColdStarts = (bundles: BundleReport, workDir: string) => {
+  const targets = bundles.functions.map((f) => ({ id: f.id, file: f.file }));
+  const total = (targets.length + 1) * (SETTINGS.coldRuns + SETTINGS.coldWarmupRounds);
+  phase(`cold starts: ${targets.length} handlers + empty handler, ${SETTINGS.coldRuns} fresh \`node ${SETTINGS.coldNodeArgs.join(' ')}\` processes each, round-robin (${total} spawns)`);
+  let lastPrint = 0;
+  const result = measureColdStarts({ id: bundles.empty.id, file: bundles.empty.file }, targets, {
+    runs: SETTINGS.coldRuns,
+    warmupRounds: SETTINGS.coldWarmupRounds,
+    nodeArgs: SETTINGS.coldNodeArgs,
+    env: COLD_START_ENV,
+    workDir,
+    onRound: (round, of) => {
+      if (round === of || performance.now() - lastPrint > 10_000) {
+        lastPrint = performance.now();
+        say(`  round ${round}/${of}  [${elapsed()}]`);
+      }
+    },
+  });
+  const worst = result.functions.reduce((a, b) => (b.wallRatio > a.wallRatio ? b : a));
+  say(`  empty handler: wall p50 ${ms(result.baseline.wallMsP50)} ms; worst handler ${worst.id}: wall p50 ${ms(worst.wallMsP50)} ms = ${worst.wallRatio.toFixed(2)}× empty`);
+  const meeting = result.functions.filter((f) => f.wallRatio <= SETTINGS.coldRatioGoal);
+  checks.push({
+    name: `cold start ≤ ${SETTINGS.coldRatioGoal}× empty handler (wall p50)`,
+    ok: meeting.length === result.functions.length,
+    hard: false,
+    detail: `${meeting.length}/${result.functions.length} handlers meet it; ratios ${Math.min(...result.functions.map((f) => f.wallRatio)).toFixed(2)}–${worst.wallRatio.toFixed(2)}×`,
+  });
+  return result;
+};
+
+// ── 3 + 4. Local stack: DynamoDB requests per operation, then load ────────────────────────────
+
+const caller = (stack: StartedStack): Caller => ({
+  call: async (method, path, opts = {}) => {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${stack.api.url}${path}`, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: res.status, body, etag: res.headers.get('etag') };
+  },
+});
+
+const complaint = (summary: string) => ({
+  customer: { id: 'bench-customer', name: 'Ada Lovelace', email: 'ada@example.com', vulnerable: false },
+  channel: 'web',
+  summary,
+  description: 'Missed a service appointment, claims financial loss, asks for formal review and compensation.',
+  product: 'home-delivery',
+  category: 'service_delay',
+  regime: 'UK_FCA_DISP',
+  allegedLoss: { amount: '180.00', currency: 'GBP' },
+});
+
+const countDynamoRequests = async (stack: StartedStack, token: (sub: string, groups: Role[]) => Promise<string>): Promise<OperationCount[]> => {
+  const shards = config().LIST_SHARDS;
+  phase(`DynamoDB requests per API operation (SDK middleware observer; LIST_SHARDS=${shards})`);
+  const api = caller(stack);
+  const intake = await token('bench-intake', ['intake']);
+  const supervisor = await token('bench-supervisor', ['supervisor']);
+  const alice = await token('alice', ['handler']);
+  // First calls load each handler module; count on a warm process, as for a warm Lambda.
+  for (const [m, p, t] of [['POST', '/v1/complaints', intake], ['GET', '/v1/complaints', supervisor]] as const) await api.call(m, p, { token: t, ...(m === 'POST' ? { body: complaint('warm-up') } : {}) });
+
+  const { measure, results } = makeCounter(api);
+  const mutation = { GetItem: 1, TransactWriteItems: 1 };
+  const created = await measure('create', 'POST', '/v1/complaints', { token: intake, body: complaint('DynamoDB request count'), expect: 201, goal: { TransactWriteItems: 1, UpdateItem: 1 } });
+  const c = created.body as { id: string; ownerId: string };
+  await measure('create + Idempotency-Key', 'POST', '/v1/complaints', {
+    token: intake,
+    body: complaint('DynamoDB request count, idempotent'),
+    headers: { 'idempotency-key': `bench-${Date.now()}` },
+    expect: 201,
+    note: 'Powertools idempotency: conditional PutItem of the in-progress record before, UpdateItem of the result after',
+  });
+  const got = await measure('get', 'GET', `/v1/complaints/${c.id}`, { token: supervisor, expect: 200, goal: { GetItem: 1 } });
+  const owner = await token(c.ownerId, ['handler']);
+  await measure('list owner=me', 'GET', '/v1/complaints?owner=me', { token: owner, expect: 200, goal: { Query: 1 } });
+  await measure('list (all, sharded)', 'GET', '/v1/complaints', { token: supervisor, expect: 200, goal: { Query: shards }, note: `one Query per open-case shard (LIST_SHARDS=${shards}), merged by due date` });
+  const moved = await measure('reassign', 'POST', `/v1/complaints/${c.id}/owner`, {
+    token: supervisor,
+    body: { ownerId: 'alice', reason: 'Alice handles repeat delivery complaints' },
+    headers: { 'if-match': got.etag ?? '' },
+    expect: 200,
+    goal: mutation,
+  });
+  await measure('reclassify', 'PATCH', `/v1/complaints/${c.id}`, { token: supervisor, body: { severity: 'high', reason: 'repeat complaint' }, headers: { 'if-match': moved.etag ?? '' }, expect: 200, goal: mutation });
+  await measure('acknowledge', 'POST', `/v1/complaints/${c.id}/acknowledgement`, { token: alice, body: {}, expect: 200, goal: mutation });
+  await measure('add note', 'POST', `/v1/complaints/${c.id}/notes`, { token: alice, body: { kind: 'call_note', body: 'Customer confirmed missed appointment.' }, expect: 201, goal: mutation });
+  await measure('close', 'POST', `/v1/complaints/${c.id}/close`, {
+    token: alice,
+    body: { followUpAction: 'Review depot slot allocation', rootCause: { category: 'capacity', description: 'Depot overbooked slots' } },
+    expect: 200,
+    goal: mutation,
+  });
+  await measure('reopen', 'POST', `/v1/complaints/${c.id}/reopen`, { token: alice, body: { reason: 'Customer disputes the outcome' }, expect: 200, goal: mutation });
+  await measure('timeline', 'GET', `/v1/complaints/${c.id}/timeline`, { token: supervisor, expect: 200 });
+
+  for (const r of results) say(`  ${r.operation.padEnd(26)} ${formatCounts(r.counts).padEnd(40)} ${r.goal ? (r.meetsGoal ? '✓ goal' : `✗ goal ${formatCounts(r.goal)}`) : ''}`);
+  const scanned = results.filter((r) => (r.counts.Scan ?? 0) > 0);
+  checks.push({ name: 'no Scan on any measured request path', ok: scanned.length === 0, hard: true, detail: scanned.length ? scanned.map((r) => r.operation).join(', ') : `${results.length} operations, 0 Scans` });
+  const withGoal = results.filter((r) => r.goal);
+  const missed = withGoal.filter((r) => !r.meetsGoal);
+  checks.push({
+    name: 'DynamoDB requests per operation match the goals',
+    ok: missed.length === 0,
+    hard: false,
+    detail: missed.length ? missed.map((r) => `${r.operation}: ${formatCounts(r.counts)} (goal ${formatCounts(r.goal!)})`).join('; ') : `${withGoal.length}/${withGoal.length} operations`,
+  });
+  return results;
+};
+
+interface LoadResult extends LoadSummary {
+  name: string;
+  request: string;
+  connections: number;
+  warmupS: number;
+  /** The process running the local API (handlers, node:http, JWT verification, SDK); DynamoDB Local is a separate JVM. */
+  apiProcess: { cpuMsPerRequest: number; cpuCores: number; eventLoopUtilization: number };
+}
+
+const METRICS_WARNING = 'No application metrics to publish';
+let metricsWarnings = 0;
+
+const runLoad = async (stack: StartedStack, token: (sub: string, groups: Role[]) => Promise<string>): Promise<LoadResult[]> => {
+  phase(`local API load (autocannon in a child process, ${SETTINGS.connections} connections, ${SETTINGS.warmupSeconds} s warm-up + ${SETTINGS.loadSeconds} s per scenario, loopback ${stack.api.url})`);
+  const api = caller(stack);
+  const intake = await token('bench-intake', ['intake']);
+  const supervisor = await token('bench-supervisor', ['supervisor']);
+  const handler1 = await token('handler-1', ['handler']);
+  const ids: string[] = [];
+  for (let i = 0; i < SETTINGS.seedCases; i++) {
+    const res = await api.call('POST', '/v1/complaints', { token: intake, body: complaint(`seed ${i}`) });
+    if (res.status !== 201) throw new Error(`seeding failed: ${res.status} ${JSON.stringify(res.body)}`);
+    ids.push((res.body as { id: string }).id);
+  }
+  say(`  seeded ${ids.length} cases for GET by id`);
+
+  const base = { baseUrl: stack.api.url, connections: SETTINGS.connections, durationS: SETTINGS.loadSeconds };
+  const body = JSON.stringify({ ...complaint('Bench complaint [<id>]'), customer: { id: 'bench-[<id>]', name: 'Ada Lovelace', email: 'ada@example.com', vulnerable: false } });
+  const scenarios: (LoadScenario & { request: string })[] = [
+    { ...base, name: 'create', request: 'POST /v1/complaints', method: 'POST', paths: ['/v1/complaints'], headers: { authorization: `Bearer ${intake}`, 'content-type': 'application/json' }, body },
+    { ...base, name: 'get', request: `GET /v1/complaints/{id} (${ids.length} ids)`, method: 'GET', paths: ids.map((id) => `/v1/complaints/${id}`), headers: { authorization: `Bearer ${supervisor}` } },
+    { ...base, name: 'list owner=me', request: 'GET /v1/complaints?owner=me', method: 'GET', paths: ['/v1/complaints?owner=me'], headers: { authorization: `Bearer ${handler1}` } },
+    { ...base, name: 'list (all, sharded)', request: 'GET /v1/complaints', method: 'GET', paths: ['/v1/complaints'], headers: { authorization: `Bearer ${supervisor}` } },
+  ];
+
+  const gen = await LoadGenerator.start();
+  const results: LoadResult[] = [];
+  try {
+    for (const s of scenarios) {
+      say(`  ${s.name.padEnd(20)} ${s.request} …`);
+      // Unmeasured warm-up first, so JIT (node and DynamoDB Local's JVM) and caches are warm.
+      if (SETTINGS.warmupSeconds > 0) await gen.run({ ...s, durationS: SETTINGS.warmupSeconds });
+      const cpu0 = process.cpuUsage();
+      const elu0 = performance.eventLoopUtilization();
+      const summary = await gen.run(s);
+      const cpu = process.cpuUsage(cpu0);
+      const elu = performance.eventLoopUtilization(elu0);
+      const apiProcess = {
+        cpuMsPerRequest: summary.requests ? (cpu.user + cpu.system) / 1000 / summary.requests : Number.NaN,
+        cpuCores: (cpu.user + cpu.system) / 1000 / (summary.durationS * 1000),
+        eventLoopUtilization: elu.utilization,
+      };
+      results.push({ name: s.name, request: s.request, connections: s.connections, warmupS: SETTINGS.warmupSeconds, ...summary, apiProcess });
+      const bad = summary.non2xx + summary.errors + summary.timeouts;
+      say(
+        `  ${''.padEnd(20)} ${summary.requests} requests, ${summary.rps.toFixed(0)} req/s, p50 ${ms(summary.latencyMs.p50)} ms, p99 ${ms(summary.latencyMs.p99)} ms${bad ? `, ✗ ${summary.non2xx} non-2xx ${JSON.stringify(summary.statusCodes)}, ${summary.errors} errors, ${summary.timeouts} timeouts` : ', 0 non-2xx'}; API process ${apiProcess.cpuMsPerRequest.toFixed(1)} CPU-ms/request, event loop ${(100 * apiProcess.eventLoopUtilization).toFixed(0)}% busy`,
+      );
+    }
+  } finally {
+    await gen.stop();
+  }
+  const failing = results.filter((r) => r.non2xx + r.errors + r.timeouts > 0);
+  checks.push({
+    name: 'load: no non-2xx responses, errors or timeouts',
+    ok: failing.length === 0,
+    hard: true,
+    detail: failing.length ? failing.map((r) => `${r.name}: ${r.non2xx} non-2xx ${JSON.stringify(r.statusCodes)}, ${r.errors} errors, ${r.timeouts} timeouts`).join('; ') : `${results.reduce((a, r) => a + r.requests, 0)} requests`,
+  });
+  return results;
+};
+
+const runApi = async () => {
+  phase('starting the local stack (in-memory DynamoDB Local, API on an ephemeral loopback port)');
+  const serverErrors: string[] = [];
+  let stack: StartedStack;
+  try {
+    stack = await startStack({ port: 0, host: '127.0.0.1', log: (line) => void (line.startsWith('local server error') && serverErrors.push(line)) });
+  } catch (err) {
+    if (err instanceof LocalStackError) {
+      say(`  ✗ ${err.message}`);
+      checks.push({ name: 'local stack started', ok: false, hard: true, detail: err.message });
+      return undefined;
+    }
+    throw err;
+  }
+  say(`  DynamoDB Local ${stack.dynamo?.endpoint}, API ${stack.api.url}`);
+  const token = async (sub: string, groups: Role[]) => (await stack.issuer.issue({ sub, groups })).token;
+  // Until the stack has stopped: requests still in flight when a load run ends also flush metrics.
+  const quiet = suppressStderrLines(METRICS_WARNING);
+  try {
+    const dynamoRequests = await countDynamoRequests(stack, token);
+    const load = await runLoad(stack, token);
+    if (serverErrors.length) {
+      say(`  ✗ ${serverErrors.length} local server errors; first: ${serverErrors[0]?.split('\n').slice(0, 3).join(' | ')}`);
+      checks.push({ name: 'no local server errors', ok: false, hard: true, detail: serverErrors[0] ?? '' });
+    }
+    return { dynamoRequests, load, listShards: config().LIST_SHARDS };
+  } finally {
+    phase('stopping the local stack');
+    await stack.stop();
+    quiet.restore();
+    metricsWarnings = quiet.count();
+    if (metricsWarnings > 0) say(`  dropped ${metricsWarnings} Powertools "No application metrics to publish" warnings (local only: concurrent invocations share one Metrics instance)`);
+  }
+};
+
+// ── Report ────────────────────────────────────────────────────────────────────────────────────
+
+const printReport = (bundles: BundleReport | undefined, cold: { baseline: ColdStats; functions: ColdStats[] } | undefined, api: Awaited<ReturnType<typeof runApi>>) => {
+  say('\n══ Results ══');
+  if (bundles) {
+    const coldOf = new Map((cold ? [cold.baseline, ...cold.functions] : []).map((c) => [c.id, c]));
+    const row = (b: BundleInfo) => {
+      const c = coldOf.get(b.id);
+      return [b.id, kb(b.bytes), kb(b.gzipBytes), c ? ms(c.requireMsP50) : '–', c ? ms(c.wallMsP50) : '–', c ? `${c.wallRatio.toFixed(2)}×` : '–'];
+    };
+    say(`\nPer function (bundle: esbuild ${ESBUILD_SETTINGS.target} cjs minified; cold start: median of ${SETTINGS.coldRuns} fresh \`node ${SETTINGS.coldNodeArgs.join(' ')}\` processes on ${process.version})`);
+    say(table(['function', 'bundle KB', 'gzip KB', 'require p50 ms', 'wall p50 ms', 'wall ÷ empty'], [row(bundles.empty), ...[...bundles.functions].sort((a, b) => b.bytes - a.bytes).map(row)]));
+    const largest = largestOf(bundles.functions);
+    say(`\nLargest bundle: ${largest.id} (${kb(largest.bytes)} KB, ${largest.inputCount} inputs). Top inputs by bytes in output:`);
+    say(table(['input', 'KB'], largest.inputs.slice(0, 5).map((i) => [i.path, kb(i.bytes)])));
+    say('\nBy directory:');
+    say(table(['directory', 'KB', '% of bundle'], largest.directories.slice(0, 5).map((d) => [d.path, kb(d.bytes), `${((100 * d.bytes) / largest.bytes).toFixed(0)}%`])));
+    say('\nBy package:');
+    say(table(['package', 'KB', '% of bundle'], largest.packages.slice(0, 8).map((p) => [p.path, kb(p.bytes), `${((100 * p.bytes) / largest.bytes).toFixed(0)}%`])));
+  }
+  if (api) {
+    say(`\nLocal API (autocannon, ${SETTINGS.connections} connections, ${SETTINGS.loadSeconds} s each after ${SETTINGS.warmupSeconds} s warm-up, API + DynamoDB Local + load generator on ${cpus().length} cores)`);
+    say(
+      table(
+        ['operation', 'request', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'API CPU-ms/req', 'API loop busy'],
+        api.load.map((l) => [l.name, l.request, l.requests, l.rps.toFixed(0), ms(l.latencyMs.p50), ms(l.latencyMs.p99), l.non2xx + l.errors + l.timeouts, l.apiProcess.cpuMsPerRequest.toFixed(1), `${(100 * l.apiProcess.eventLoopUtilization).toFixed(0)}%`]),
+      ),
+    );
+    say('\nDynamoDB requests per API operation (counted by the SDK middleware)');
+    say(table(['operation', 'request', 'DynamoDB requests', 'goal', ''], api.dynamoRequests.map((d) => [d.operation, d.request, formatCounts(d.counts), d.goal ? formatCounts(d.goal) : '(info)', d.goal ? (d.meetsGoal ? '✓' : '✗') : ''])));
+  }
+  say('\nChecks');
+  for (const c of checks) say(`  ${c.ok ? '✓' : c.hard ? '✗' : '○'} ${c.name}: ${c.detail}`);
+};
+
+const stripSamples = (c: ColdStats) => ({ ...c, samples: c.samples.map((s) => ({ requireMs: round(s.requireMs, 2), wallMs: round(s.wallMs, 2) })) });
+
+const bundleJson = (b: BundleInfo) => ({ id: b.id, entry: b.entry, bytes: b.bytes, gzipBytes: b.gzipBytes, mapBytes: b.mapBytes, inputCount: b.inputCount });
+
+const main = async () => {
+  const load0 = loadavg();
+  say(`npm run bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${load0.map((l) => l.toFixed(2)).join(' ')}`);
+  const workDir = mkdtempSync(join(tmpdir(), 'complaints-bench-'));
+  let bundles: BundleReport | undefined;
+  let cold: ReturnType<typeof runColdStarts> | undefined;
+  let api: Awaited<ReturnType<typeof runApi>> = undefined;
+  try {
+    if (PHASES.has('bundle') || PHASES.has('cold')) bundles = await runBundles(workDir);
+    if (PHASES.has('cold') && bundles) cold = runColdStarts(bundles, workDir);
+    if (PHASES.has('api')) api = await runApi();
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+
+  printReport(bundles, cold, api);
+
+  const finished = new Date();
+  const largest = bundles ? largestOf(bundles.functions) : undefined;
+  const results = {
+    meta: {
+      startedAt: started.toISOString(),
+      finishedAt: finished.toISOString(),
+      durationS: round((finished.getTime() - started.getTime()) / 1000, 1),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      loadAverageAtStart: load0.map((l) => round(l, 2)),
+      loadAverageAtEnd: loadavg().map((l) => round(l, 2)),
+      gitCommit: git('rev-parse', 'HEAD'),
+      gitDirty: (git('status', '--porcelain') ?? '') !== '',
+      phases: [...PHASES],
+      settings: { ...SETTINGS, esbuild: ESBUILD_SETTINGS, coldStartEnv: Object.fromEntries(Object.entries(COLD_START_ENV).filter(([k]) => k !== 'PATH')) },
+    },
+    bundles: bundles
+      ? {
+          buildMs: round(bundles.buildMs, 0),
+          empty: bundleJson(bundles.empty),
+          functions: bundles.functions.map(bundleJson),
+          largest: largest && {
+            id: largest.id,
+            bytes: largest.bytes,
+            topInputs: largest.inputs.slice(0, 5),
+            topDirectories: largest.directories.slice(0, 10),
+            topPackages: largest.packages.slice(0, 15),
+          },
+        }
+      : undefined,
+    coldStart: cold
+      ? {
+          runs: SETTINGS.coldRuns,
+          nodeArgs: SETTINGS.coldNodeArgs,
+          goalRatio: SETTINGS.coldRatioGoal,
+          empty: stripSamples(cold.baseline),
+          functions: cold.functions.map(stripSamples),
+          maxWallRatio: Math.max(...cold.functions.map((f) => f.wallRatio)),
+          minWallRatio: Math.min(...cold.functions.map((f) => f.wallRatio)),
+        }
+      : undefined,
+    load: api ? { scenarios: api.load, powertoolsEmptyMetricsWarningsDropped: metricsWarnings } : undefined,
+    dynamoRequests: api ? { listShards: api.listShards, operations: api.dynamoRequests } : undefined,
+    checks,
+  };
+  const dir = join(REPO_ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  const stamped = join(dir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(stamped, json);
+  writeFileSync(join(dir, 'latest.json'), json);
+  say(`\nwrote ${join('bench', 'results', 'latest.json')} and ${join('bench', 'results', stamped.split('/').pop() ?? '')}  [${elapsed()}]`);
+  if (checks.some((c) => c.hard && !c.ok)) process.exitCode = 1;
+};
+
+main().catch((err: unknown) => {
+  process.stderr.write(`✗ bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
