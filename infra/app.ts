@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { App, Aws, Fn, Validations } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadConfig } from '#http/config';
 import { REPO_ROOT, type ServiceEnv } from './constructs/api-function';
 import { ApiStack } from './stacks/api-stack';

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { routeKey, routeList, type RouteDef, type RouteId } from '#http/routes';
 import { flattenArrayClaim } from '#http/claims';
 import { problem, problemResponse } from '#http/problem';

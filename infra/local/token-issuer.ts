@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload, type KeyLike } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Role, UserId } from '#schemas/common';
 
 export const ISSUER = 'urn:complaints:local-issuer';

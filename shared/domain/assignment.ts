@@ -1,5 +1,5 @@
 // Owner assignment on intake: explicit owner, or a rule picks a team and round-robin picks a member.
-import { z } from 'zod';
+import * as z from 'zod';
 import { CATEGORIES, CHANNELS } from '#schemas/complaint';
 import { UserId } from '#schemas/common';
 

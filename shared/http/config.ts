@@ -1,5 +1,5 @@
 // Runtime configuration from environment variables, validated once at cold start.
-import { z } from 'zod';
+import * as z from 'zod';
 import { AssignmentRules, DEFAULT_ASSIGNMENT_RULES } from '#domain/assignment';
 
 const JsonAssignment = z

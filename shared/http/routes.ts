@@ -1,5 +1,5 @@
 // The route table: the single source for the local server, the CDK HTTP API and the OpenAPI document.
-import { z } from 'zod';
+import * as z from 'zod';
 import { INTAKE_SCOPE, Problem, type Role } from '#schemas/common';
 import {
   AcknowledgeBody,

@@ -1,5 +1,5 @@
 // Case children: investigation tasks, evidence-log notes and the audit timeline.
-import { z } from 'zod';
+import * as z from 'zod';
 import { IsoTimestamp, Text, Ulid, UserId } from './common';
 
 export const TASK_STATUSES = ['open', 'blocked', 'done'] as const;

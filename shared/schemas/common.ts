@@ -1,5 +1,5 @@
 // Shared zod building blocks: the one definition of ids, money, timestamps and the problem document.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ROLES = ['intake', 'handler', 'supervisor', 'compliance', 'legal', 'admin'] as const;
 export const Role = z.enum(ROLES);

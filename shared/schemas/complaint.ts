@@ -1,5 +1,5 @@
 // The complaint (case) resource: request bodies, the case object and list queries.
-import { z } from 'zod';
+import * as z from 'zod';
 import { IsoTimestamp, Money, Text, Ulid, UserId, Cursor, ListLimit, pageOf } from './common';
 
 export const CHANNELS = ['web', 'email', 'phone', 'chat', 'letter', 'social', 'in_app', 'helpdesk'] as const;

@@ -1,5 +1,5 @@
 // Deadline regime: the published shape of a regulatory (or internal) complaint-handling clock policy.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ClockUnit = z.enum(['calendar_days', 'weeks']);
 export const RegimeClock = z.object({
