@@ -11,6 +11,14 @@ export const EMPTY_ID = '(empty handler)';
 const EMPTY_SOURCE = 'exports.handler = async () => ({ statusCode: 200 });\n';
 
 /**
+ * The second baseline, the "SDK floor": a handler that only loads the DynamoDB client and document client and
+ * creates them at module scope, which any DynamoDB-backed function must do. A tracked file in the repository
+ * (not the temp dir) so esbuild resolves the SDK from node_modules as it does for the functions.
+ */
+export const SDK_FLOOR_ID = '(SDK floor)';
+export const SDK_FLOOR_ENTRY = 'bench/fixtures/sdk-floor-handler.ts';
+
+/**
  * Mirrors `bundling` in infra/constructs/api-function.ts (NodejsFunction → esbuild): CJS, minified,
  * external source maps without sources content, `module` before `main`, and nothing external
  * (`bundleAwsSDK: true`, `externalModules: []`), so the AWS SDK is bundled too. The construct targets
@@ -47,6 +55,13 @@ export interface BundleInfo {
   inputs: SizedInput[];
   directories: SizedInput[];
   packages: SizedInput[];
+  /** npm packages present in more than one copy (install directory), with each copy's version and bytes. */
+  duplicatePackages: DuplicatePackage[];
+}
+
+export interface DuplicatePackage {
+  name: string;
+  copies: { path: string; version: string | undefined; bytes: number }[];
 }
 
 export interface BundleReport {
@@ -54,12 +69,52 @@ export interface BundleReport {
   buildMs: number;
   functions: BundleInfo[];
   empty: BundleInfo;
+  sdkFloor: BundleInfo;
 }
 
+const NODE_MODULES = /node_modules\/((?:@[^/]+\/)?[^/]+)/g;
+
+/** The install directories of the npm package an input belongs to, outermost first (a nested copy has several). */
+const packageChain = (input: string): string[] => [...input.matchAll(NODE_MODULES)].map((m) => m[1]!);
+
+/** The (innermost) npm package an input belongs to; a nested copy names the package it is nested in. */
 const packageOf = (input: string): string => {
-  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
-  if (m) return m[1]!;
-  return `(app) ${input.replace(/^(\.\.\/)+/, '').split('/')[0] ?? input}`;
+  const chain = packageChain(input);
+  if (chain.length === 0) return `(app) ${input.replace(/^(\.\.\/)+/, '').split('/')[0] ?? input}`;
+  const name = chain[chain.length - 1]!;
+  return chain.length > 1 ? `${name} (in ${chain[chain.length - 2]})` : name;
+};
+
+/** Directory of the package copy an input belongs to, e.g. `node_modules/a/node_modules/b`. */
+const installDirOf = (input: string): string | undefined => {
+  const matches = [...input.matchAll(NODE_MODULES)];
+  const last = matches[matches.length - 1];
+  return last ? input.slice(0, last.index + last[0].length) : undefined;
+};
+
+const versionAt = (dir: string): string | undefined => {
+  try {
+    return (JSON.parse(readFileSync(resolve(REPO_ROOT, dir, 'package.json'), 'utf8')) as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
+};
+
+/** npm packages bundled more than once (several install directories of one name), e.g. after a version skew. */
+const duplicatesOf = (inputs: SizedInput[]): DuplicatePackage[] => {
+  const copies = new Map<string, Map<string, number>>();
+  for (const i of inputs) {
+    const dir = installDirOf(i.path);
+    if (!dir) continue;
+    const name = packageChain(i.path).at(-1)!;
+    const byDir = copies.get(name) ?? new Map<string, number>();
+    byDir.set(dir, (byDir.get(dir) ?? 0) + i.bytes);
+    copies.set(name, byDir);
+  }
+  return [...copies]
+    .filter(([, byDir]) => byDir.size > 1)
+    .map(([name, byDir]) => ({ name, copies: [...byDir].map(([dir, bytes]) => ({ path: dir.replace(/^(\.\.\/)+/, ''), version: versionAt(dir), bytes })) }))
+    .sort((a, b) => b.copies.reduce((n, c) => n + c.bytes, 0) - a.copies.reduce((n, c) => n + c.bytes, 0));
 };
 
 const directoryOf = (input: string): string => {
@@ -90,17 +145,18 @@ const describe = (id: string, entry: string, file: string, output: Metafile['out
     inputs,
     directories: sumBy(inputs, directoryOf),
     packages: sumBy(inputs, packageOf),
+    duplicatePackages: duplicatesOf(inputs),
   };
 };
 
-/** Bundles every entry (and the empty baseline) in one esbuild run; outputs go to `outDir`, never the repository. */
+/** Bundles every entry (and both baselines) in one esbuild run; outputs go to `outDir`, never the repository. */
 export const bundleFunctions = async (entries: { id: string; entry: string }[], outDir: string): Promise<BundleReport> => {
   const srcDir = join(outDir, 'src');
   mkdirSync(srcDir, { recursive: true });
   const emptyEntry = join(srcDir, 'empty-handler.js');
   writeFileSync(emptyEntry, EMPTY_SOURCE);
 
-  const entryPoints: Record<string, string> = { 'empty-handler': emptyEntry };
+  const entryPoints: Record<string, string> = { 'empty-handler': emptyEntry, 'sdk-floor-handler': resolve(REPO_ROOT, SDK_FLOOR_ENTRY) };
   for (const e of entries) entryPoints[e.id] = resolve(REPO_ROOT, e.entry);
 
   const started = performance.now();
@@ -122,5 +178,6 @@ export const bundleFunctions = async (entries: { id: string; entry: string }[], 
     buildMs,
     functions: entries.map((e) => info(e.id, e.entry, resolve(REPO_ROOT, e.entry))),
     empty: info(EMPTY_ID, relative(REPO_ROOT, emptyEntry), emptyEntry),
+    sdkFloor: info(SDK_FLOOR_ID, SDK_FLOOR_ENTRY, resolve(REPO_ROOT, SDK_FLOOR_ENTRY)),
   };
 };

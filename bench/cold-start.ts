@@ -37,11 +37,29 @@ export interface ColdStats {
   wallMsP50: number;
   wallMsP90: number;
   wallMsMin: number;
-  /** Median wall time of this bundle ÷ median wall time of the empty bundle. */
+  /** Median wall time of this bundle ÷ median wall time of the empty bundle (the goal is against this one). */
   wallRatio: number;
-  /** Median require time minus the empty bundle's: the init cost of our code and its dependencies. */
+  /** Median require time minus the empty bundle's: the init cost of our code and all its dependencies. */
   extraInitMsP50: number;
+  /** Median wall time of this bundle ÷ median wall time of the SDK floor bundle (DynamoDB clients only). */
+  floorWallRatio: number;
+  /** Median require time minus the SDK floor's: the init cost of our own code and non-SDK dependencies. */
+  extraInitOverFloorMsP50: number;
   samples: ColdSample[];
+}
+
+/** The two references every handler is compared with. */
+export interface ColdBaselines {
+  /** A handler with no code and no dependencies. */
+  empty: ColdTarget;
+  /** A handler that only creates the DynamoDB (document) client at module scope: what any DynamoDB-backed Lambda loads. */
+  floor: ColdTarget;
+}
+
+export interface ColdResult {
+  baseline: ColdStats;
+  floor: ColdStats;
+  functions: ColdStats[];
 }
 
 export interface ColdStartOptions {
@@ -68,12 +86,12 @@ const spawnProbe = (probe: string, target: ColdTarget, opts: ColdStartOptions): 
 /**
  * Round-robin: round r runs every target once, starting at a rotating offset, so machine drift
  * (other load, thermal, page cache) spreads evenly over all targets and no target is always first.
- * The first target is the baseline the ratios are computed against.
+ * Both baselines run in the same rounds as the handlers; ratios and deltas are computed against each.
  */
-export const measureColdStarts = (baseline: ColdTarget, targets: ColdTarget[], opts: ColdStartOptions): { baseline: ColdStats; functions: ColdStats[] } => {
+export const measureColdStarts = (baselines: ColdBaselines, targets: ColdTarget[], opts: ColdStartOptions): ColdResult => {
   const probe = join(opts.workDir, 'cold-start-probe.js');
   writeFileSync(probe, PROBE_SOURCE);
-  const all = [baseline, ...targets];
+  const all = [baselines.empty, baselines.floor, ...targets];
   const samples = new Map<string, ColdSample[]>(all.map((t) => [t.id, []]));
 
   for (let w = 0; w < opts.warmupRounds; w++) for (const t of all) spawnProbe(probe, t, opts);
@@ -85,9 +103,12 @@ export const measureColdStarts = (baseline: ColdTarget, targets: ColdTarget[], o
     opts.onRound?.(round + 1, opts.runs);
   }
 
-  const base = samples.get(baseline.id)!;
-  const baseWall = median(base.map((s) => s.wallMs));
-  const baseRequire = median(base.map((s) => s.requireMs));
+  const medians = (t: ColdTarget) => {
+    const s = samples.get(t.id)!;
+    return { wall: median(s.map((x) => x.wallMs)), require: median(s.map((x) => x.requireMs)) };
+  };
+  const empty = medians(baselines.empty);
+  const floor = medians(baselines.floor);
   const stats = (t: ColdTarget): ColdStats => {
     const s = samples.get(t.id)!;
     const wall = s.map((x) => x.wallMs);
@@ -100,10 +121,12 @@ export const measureColdStarts = (baseline: ColdTarget, targets: ColdTarget[], o
       wallMsP50: median(wall),
       wallMsP90: percentile(wall, 90),
       wallMsMin: Math.min(...wall),
-      wallRatio: median(wall) / baseWall,
-      extraInitMsP50: median(req) - baseRequire,
+      wallRatio: median(wall) / empty.wall,
+      extraInitMsP50: median(req) - empty.require,
+      floorWallRatio: median(wall) / floor.wall,
+      extraInitOverFloorMsP50: median(req) - floor.require,
       samples: s,
     };
   };
-  return { baseline: stats(baseline), functions: targets.map(stats) };
+  return { baseline: stats(baselines.empty), floor: stats(baselines.floor), functions: targets.map(stats) };
 };

@@ -6,16 +6,14 @@ import type { Clock } from '#ports/clock';
 import type { IdGenerator } from '#ports/ids';
 import { createDynamoClients } from '#adapters/aws/dynamo/client';
 import { DynamoCaseRepository } from '#adapters/aws/dynamo/case-repository';
-import { localClock } from '#adapters/local/local-clock';
+import { clock } from './clock';
 import { config, requireSetting } from './config';
 
-const systemClock: Clock = { now: () => new Date().toISOString() };
+export { clock } from './clock';
 
 let clients: ReturnType<typeof createDynamoClients> | undefined;
 let complaints: ComplaintService | undefined;
 let idempotency: DynamoDBPersistenceLayer | undefined;
-
-export const clock = (): Clock => (config().CLOCK === 'local' ? localClock : systemClock);
 
 const ulidIds = (c: Clock): IdGenerator => {
   const next = monotonicFactory();

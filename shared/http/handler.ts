@@ -1,94 +1,12 @@
-// defineHandler: wraps a route's use-case function in the one middy stack every HTTP handler shares.
-import middy from '@middy/core';
-import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
-import type { Principal } from '#domain/principal';
-import { config } from './config';
-import { authorize } from './middleware/authorize';
+// defineHandler: wraps a route's use-case function in the one middy stack every HTTP handler shares
+// (handler-core.ts), plus Idempotency-Key handling (Powertools Idempotency) on every POST route.
+import type middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { idempotency } from './middleware/idempotency';
-import { problemHandler } from './middleware/problem-handler';
-import { requestGuard } from './middleware/request-guard';
-import { etagOf, validate, type Parsed } from './middleware/validate';
-import { logger, metrics, tracer } from './observability';
-import { ROUTES, type RouteDef, type RouteId } from './routes';
+import { buildHandler, type ApiHandler, type HttpReply, type HttpRequest } from './handler-core';
+import type { RouteId } from './routes';
 
-type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
-type R<K extends RouteId> = (typeof ROUTES)[K];
+export type { ApiHandler, HttpReply, HttpRequest } from './handler-core';
 
-export interface HttpRequest<K extends RouteId> {
-  params: Infer<R<K> extends { params: infer S } ? S : undefined>;
-  query: Infer<R<K> extends { query: infer S } ? S : undefined>;
-  body: Infer<R<K> extends { body: infer S } ? S : undefined>;
-  /** Present on every JWT route (public routes get an anonymous principal). */
-  principal: Principal;
-  /** The version from If-Match, when the client sent one. */
-  ifMatch?: number;
-  requestId: string;
-}
-
-export interface HttpReply {
-  body: unknown;
-  status?: number;
-  /** Case version: sets the ETag header. */
-  version?: number;
-  headers?: Record<string, string>;
-}
-
-const ANONYMOUS: Principal = { sub: 'anonymous', roles: [], scopes: [] };
-
-export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-
-export const defineHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<K>) => Promise<HttpReply>): ApiHandler => {
-  const route = ROUTES[id] as RouteDef;
-  const parsedByEvent = new WeakMap<object, Parsed>();
-  const principalByEvent = new WeakMap<object, Principal>();
-
-  const core = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-    const parsed = parsedByEvent.get(event) ?? { params: undefined, query: undefined, body: undefined };
-    const reply = await impl({
-      params: parsed.params,
-      query: parsed.query,
-      body: parsed.body,
-      principal: principalByEvent.get(event) ?? ANONYMOUS,
-      ...(parsed.ifMatch !== undefined ? { ifMatch: parsed.ifMatch } : {}),
-      requestId: event.requestContext?.requestId ?? '',
-    } as HttpRequest<K>);
-    return {
-      statusCode: reply.status ?? route.ok.status,
-      headers: {
-        'content-type': 'application/json',
-        'cache-control': 'no-store',
-        ...(reply.version !== undefined ? { etag: etagOf(reply.version) } : {}),
-        ...reply.headers,
-      },
-      body: JSON.stringify(reply.body),
-    };
-  };
-
-  const expectsBody = route.body !== undefined;
-  const stack = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(core)
-    .use(problemHandler())
-    .use(httpHeaderNormalizer())
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use({
-      before: (request: middy.Request<APIGatewayProxyEventV2>) => {
-        const e = request.event;
-        logger.appendKeys({ route: id, correlationId: e.requestContext?.requestId, caseId: e.pathParameters?.id });
-        metrics.addMetric('Requests', MetricUnit.Count, 1);
-      },
-    })
-    // Who you are before what you sent: an unauthorised caller learns nothing about validation.
-    .use(authorize(route.auth, (e, p) => principalByEvent.set(e, p)) as middy.MiddlewareObj<APIGatewayProxyEventV2>)
-    .use(requestGuard({ maxBytes: config().MAX_BODY_BYTES, expectsBody }))
-    .use(validate(route, (e, p) => parsedByEvent.set(e, p)));
-  // Locally many requests share one process and metrics are off: flushing would only warn.
-  if (process.env.POWERTOOLS_METRICS_DISABLED !== 'true') stack.use(logMetrics(metrics));
-  if (route.method === 'POST') stack.use(idempotency() as middy.MiddlewareObj<APIGatewayProxyEventV2>);
-  return stack;
-};
+export const defineHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<K>) => Promise<HttpReply>): ApiHandler =>
+  buildHandler(id, impl, (route) => (route.method === 'POST' ? [idempotency() as middy.MiddlewareObj<APIGatewayProxyEventV2>] : []));

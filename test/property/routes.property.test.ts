@@ -370,14 +370,17 @@ describe('every route survives random input: never 5xx, every error is problem+j
     // Found by this file: "" made the key expression select "" (not null), so every request with an empty header
     // hashed to the same record per function, across users and cases.
     const other = await api.token('prop-other', ['supervisor']);
+    // Fresh open cases: the random runs above may have closed the shared ones.
+    const fresh: string[] = [];
+    for (let i = 0; i < 2; i++) fresh.push((await api.call('POST', '/v1/complaints', { token: superToken, body: complaintBody() })).body.id as string);
     const body = JSON.stringify({ kind: 'finding', body: 'same words, different cases' });
     const headers = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': '' });
-    const first: Sent = { method: 'POST', path: `/v1/complaints/${caseIds[0]}/notes`, headers: headers(superToken), body };
-    const second: Sent = { method: 'POST', path: `/v1/complaints/${caseIds[1]}/notes`, headers: headers(other), body };
+    const first: Sent = { method: 'POST', path: `/v1/complaints/${fresh[0]}/notes`, headers: headers(superToken), body };
+    const second: Sent = { method: 'POST', path: `/v1/complaints/${fresh[1]}/notes`, headers: headers(other), body };
     const a = await send(first);
     const b = await send(second);
     expect([a.status, b.status]).toEqual([201, 201]);
-    expect((JSON.parse(b.text) as { caseId: string; authorId: string }).caseId).toBe(caseIds[1]);
+    expect((JSON.parse(b.text) as { caseId: string; authorId: string }).caseId).toBe(fresh[1]);
     expect((JSON.parse(b.text) as { authorId: string }).authorId).toBe('prop-other');
   });
 

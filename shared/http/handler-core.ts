@@ -1,0 +1,108 @@
+// The one middy stack every HTTP handler shares, without the idempotency middleware: handler.ts adds that
+// for POST routes. Routes that touch no data (health, openapi) build from here directly, so their bundles
+// carry neither Powertools Idempotency nor the DynamoDB SDK it brings in.
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import type { Principal } from '#domain/principal';
+import { config } from './config';
+import { authorize } from './middleware/authorize';
+import { problemHandler } from './middleware/problem-handler';
+import { requestGuard } from './middleware/request-guard';
+import { etagOf, validate, type Parsed } from './middleware/validate';
+import { logger, metrics, tracer } from './observability';
+import { ROUTES, type RouteDef, type RouteId } from './routes';
+
+type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
+type R<K extends RouteId> = (typeof ROUTES)[K];
+
+export interface HttpRequest<K extends RouteId> {
+  params: Infer<R<K> extends { params: infer S } ? S : undefined>;
+  query: Infer<R<K> extends { query: infer S } ? S : undefined>;
+  body: Infer<R<K> extends { body: infer S } ? S : undefined>;
+  /** Present on every JWT route (public routes get an anonymous principal). */
+  principal: Principal;
+  /** The version from If-Match, when the client sent one. */
+  ifMatch?: number;
+  requestId: string;
+}
+
+export interface HttpReply {
+  body: unknown;
+  status?: number;
+  /** Case version: sets the ETag header. */
+  version?: number;
+  headers?: Record<string, string>;
+}
+
+const ANONYMOUS: Principal = { sub: 'anonymous', roles: [], scopes: [] };
+
+export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+type Middleware = middy.MiddlewareObj<APIGatewayProxyEventV2>;
+
+/** The shared stack around `impl`; the `extra` middlewares (created last) run innermost, after validation (and metrics). */
+export const buildHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<K>) => Promise<HttpReply>, extra: (route: RouteDef) => Middleware[] = () => []): ApiHandler => {
+  const route = ROUTES[id] as RouteDef;
+  const parsedByEvent = new WeakMap<object, Parsed>();
+  const principalByEvent = new WeakMap<object, Principal>();
+
+  const core = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const parsed = parsedByEvent.get(event) ?? { params: undefined, query: undefined, body: undefined };
+    const reply = await impl({
+      params: parsed.params,
+      query: parsed.query,
+      body: parsed.body,
+      principal: principalByEvent.get(event) ?? ANONYMOUS,
+      ...(parsed.ifMatch !== undefined ? { ifMatch: parsed.ifMatch } : {}),
+      requestId: event.requestContext?.requestId ?? '',
+    } as HttpRequest<K>);
+    return {
+      statusCode: reply.status ?? route.ok.status,
+      headers: {
+        'content-type': 'application/json',
+        'cache-control': 'no-store',
+        ...(reply.version !== undefined ? { etag: etagOf(reply.version) } : {}),
+        ...reply.headers,
+      },
+      body: JSON.stringify(reply.body),
+    };
+  };
+
+  const expectsBody = route.body !== undefined;
+  const stack = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(core)
+    .use(problemHandler())
+    .use(httpHeaderNormalizer())
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use({
+      before: (request: middy.Request<APIGatewayProxyEventV2>) => {
+        const e = request.event;
+        logger.appendKeys({ route: id, correlationId: e.requestContext?.requestId, caseId: e.pathParameters?.id });
+        metrics.addMetric('Requests', MetricUnit.Count, 1);
+      },
+    })
+    // Who you are before what you sent: an unauthorised caller learns nothing about validation.
+    .use(authorize(route.auth, (e, p) => principalByEvent.set(e, p)) as middy.MiddlewareObj<APIGatewayProxyEventV2>)
+    .use(requestGuard({ maxBytes: config().MAX_BODY_BYTES, expectsBody }))
+    .use(validate(route, (e, p) => parsedByEvent.set(e, p)));
+  // Locally many requests share one process and metrics are off: flushing would only warn.
+  if (process.env.POWERTOOLS_METRICS_DISABLED !== 'true') stack.use(logMetrics(metrics));
+  for (const m of extra(route)) stack.use(m);
+  return stack;
+};
+
+/**
+ * defineHandler for a route that never takes an Idempotency-Key (any method but POST): the same stack, as
+ * defineHandler builds it for such a route, without loading the idempotency middleware. Refuses POST routes,
+ * so no POST handler can lose idempotency by using it.
+ */
+export const defineCoreHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<K>) => Promise<HttpReply>): ApiHandler => {
+  if ((ROUTES[id] as RouteDef).method === 'POST') throw new Error(`${id} is a POST route: use defineHandler from #http/handler (Idempotency-Key)`);
+  return buildHandler(id, impl);
+};
