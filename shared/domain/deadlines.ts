@@ -1,34 +1,158 @@
-// Deadline calculation: the single place that turns a regime and a clock start into due times.
-import type { Regime, RegimeClock } from '#schemas/regime';
+// Deadline calculation: the single place that turns a regime and a receipt into clock start, due times and checkpoints.
+//
+// - Calendar clocks (`calendar_days`, `weeks`) run from the receipt instant to the same local wall-clock time
+//   n days later in the regime's zone (09:00 stays 09:00 across a DST change). Their checkpoints are shares of
+//   the elapsed (calendar) time.
+// - Business-day clocks count from the receipt day after the regime's cut-off (day 0, never counted) and end
+//   at close of business on the n-th business day. Their clock runs in business time (business hours on
+//   business days, see calendar.ts), starting at the opening of the first business day after day 0, so
+//   15 business days of 09:00–17:00 are 120 working hours and the 50 % checkpoint falls 60 working hours in.
+import type { ClockId, ClockUnit, Regime, RegimeClock } from '#schemas/regime';
 import type { Risk } from '#schemas/complaint';
+import { addBusinessTime, addCalendarTime, businessDayDeadline, businessTimeBetween, effectiveReceiptDay, nextBusinessDay, openOfBusiness } from './calendar';
+import { ConflictError } from './errors';
 
-const DAY_MS = 86_400_000;
 export const CHECKPOINT_PERCENTS = [50, 75, 90, 100] as const;
 /** A case is at risk once this share of its clock has elapsed. */
 export const AT_RISK_PERCENT = 75;
+/** Periodic-update due dates listed ahead (the scheduler re-derives later ones while the case stays open). */
+const MAX_UPDATES = 24;
 
-const clockMs = (clock: RegimeClock): number => (clock.unit === 'weeks' ? clock.amount * 7 : clock.amount) * DAY_MS;
+export type TimeBasis = 'business_time' | 'calendar_time';
 
-const finalClock = (regime: Regime): RegimeClock => {
-  const clock = regime.clocks.find((c) => c.id === 'final_response');
+export interface Checkpoint {
+  percent: number;
+  at: string;
+  firedAt?: string;
+}
+
+export interface Deadline {
+  /** The receipt instant (UTC); a cycle starts here. */
+  startedAt: string;
+  /** Day 0 of business-day clocks after the cut-off, as a local date in the regime's zone. */
+  receiptDate: string;
+  /** When the governing clock starts to run (the receipt instant for calendar clocks). */
+  clockStartsAt: string;
+  basis: TimeBasis;
+  /** The clock that governs `dueAt` and the checkpoints: final_response, or the extended one once extended. */
+  clock: { id: ClockId; amount: number; unit: ClockUnit };
+  dueAt: string;
+  acknowledgementDueAt?: string;
+  /** End of the summary-resolution window (UK_FCA_DISP: close of business on the third business day). */
+  summaryResolutionEndsAt?: string;
+  /** The deadline an allowed extension would give, while not yet extended. */
+  extendedDueAt?: string;
+  /** Periodic customer updates due up to the final response (IE_CBI_CPC: every 20 business days). */
+  customerUpdatesDueAt?: string[];
+  checkpoints: Checkpoint[];
+}
+
+export interface DeadlineOptions {
+  /** Use the regime's extension clock (for example UK_FCA_PSD exceptional circumstances: 35 business days). */
+  extended?: boolean;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+const clockOf = (regime: Regime, id: ClockId): RegimeClock | undefined => regime.clocks.find((c) => c.id === id);
+
+const basisOf = (unit: ClockUnit): TimeBasis => (unit === 'business_days' ? 'business_time' : 'calendar_time');
+
+interface Timing {
+  startsAt: number;
+  dueAt: number;
+  basis: TimeBasis;
+}
+
+/** Start and end of one clock counted from a receipt instant and its (cut-off adjusted) day 0. */
+const timingOf = (regime: Regime, clock: Pick<RegimeClock, 'amount' | 'unit'>, receivedMs: number, day0: string, multiple = 1): Timing => {
+  const cal = regime.calendar;
+  const amount = clock.amount * multiple;
+  if (clock.unit === 'business_days') {
+    return {
+      basis: 'business_time',
+      startsAt: Date.parse(openOfBusiness(nextBusinessDay(day0, cal), cal)),
+      dueAt: Date.parse(businessDayDeadline(day0, amount, cal)),
+    };
+  }
+  const span = clock.unit === 'weeks' ? { weeks: amount } : { days: amount };
+  return { basis: 'calendar_time', startsAt: receivedMs, dueAt: Date.parse(addCalendarTime(receivedMs, span, cal)) };
+};
+
+/** Checkpoints at 50/75/90/100 % of the clock: business time for business-day clocks, elapsed time otherwise. */
+const checkpointsOf = (regime: Regime, t: Timing): Checkpoint[] => {
+  const total = t.basis === 'business_time' ? businessTimeBetween(t.startsAt, t.dueAt, regime.calendar) : t.dueAt - t.startsAt;
+  return CHECKPOINT_PERCENTS.map((percent) => {
+    if (percent === 100) return { percent, at: iso(t.dueAt) };
+    const share = Math.round((total * percent) / 100);
+    return { percent, at: t.basis === 'business_time' ? addBusinessTime(t.startsAt, share, regime.calendar) : iso(t.startsAt + share) };
+  });
+};
+
+const finalClock = (regime: Regime, extended: boolean): RegimeClock => {
+  if (extended) {
+    const id = regime.extension.allowed ? regime.extension.clock : undefined;
+    const clock = id && clockOf(regime, id);
+    if (!clock) throw new ConflictError(`the ${regime.id} regime has no fixed extended deadline`, { regime: regime.id });
+    return clock;
+  }
+  const clock = clockOf(regime, 'final_response');
   if (!clock) throw new Error(`regime ${regime.id} has no final_response clock`);
   return clock;
 };
 
-export interface Deadline {
-  startedAt: string;
-  dueAt: string;
-  checkpoints: { percent: number; at: string }[];
-}
+/** Every due time of a case received at `receivedAt` under `regime`. Pure: no clock, no I/O. */
+export const computeDeadline = (regime: Regime, receivedAt: string, opts: DeadlineOptions = {}): Deadline => {
+  const receivedMs = Date.parse(receivedAt);
+  if (!Number.isFinite(receivedMs)) throw new RangeError(`receivedAt is not an instant: ${receivedAt}`);
+  const cal = regime.calendar;
+  const day0 = effectiveReceiptDay(iso(receivedMs), cal, regime.cutOff);
+  const governing = finalClock(regime, opts.extended ?? false);
+  const main = timingOf(regime, governing, receivedMs, day0);
 
-export const computeDeadline = (regime: Regime, startedAt: string): Deadline => {
-  const start = Date.parse(startedAt);
-  const span = clockMs(finalClock(regime));
-  return {
-    startedAt: new Date(start).toISOString(),
-    dueAt: new Date(start + span).toISOString(),
-    checkpoints: CHECKPOINT_PERCENTS.map((percent) => ({ percent, at: new Date(start + (span * percent) / 100).toISOString() })),
+  const due = (id: ClockId): string | undefined => {
+    const c = clockOf(regime, id);
+    return c && (c.from ?? 'receipt') === 'receipt' ? iso(timingOf(regime, c, receivedMs, day0).dueAt) : undefined;
   };
+  const ack = due('acknowledgement');
+  const summary = due('summary_resolution');
+  const extendedId = regime.extension.allowed ? regime.extension.clock : undefined;
+  const extendedDue = !opts.extended && extendedId ? due(extendedId) : undefined;
+
+  const update = clockOf(regime, 'customer_update');
+  const updates: string[] = [];
+  if (update?.recurring) {
+    for (let k = 1; k <= MAX_UPDATES; k++) {
+      const at = timingOf(regime, update, receivedMs, day0, k).dueAt;
+      if (at > main.dueAt) break;
+      updates.push(iso(at));
+    }
+  }
+
+  return {
+    startedAt: iso(receivedMs),
+    receiptDate: day0,
+    clockStartsAt: iso(main.startsAt),
+    basis: main.basis,
+    clock: { id: governing.id, amount: governing.amount, unit: governing.unit },
+    dueAt: iso(main.dueAt),
+    ...(ack ? { acknowledgementDueAt: ack } : {}),
+    ...(summary ? { summaryResolutionEndsAt: summary } : {}),
+    ...(extendedDue ? { extendedDueAt: extendedDue } : {}),
+    ...(updates.length ? { customerUpdatesDueAt: updates } : {}),
+    checkpoints: checkpointsOf(regime, main),
+  };
+};
+
+/**
+ * The due time of a clock counted from another event, e.g. IE_CBI_CPC's outcome letter within 5 business days
+ * of concluding the investigation. No cut-off applies to such events: the day of the event is day 0.
+ */
+export const clockDueFrom = (regime: Regime, id: ClockId, from: string): string => {
+  const clock = clockOf(regime, id);
+  if (!clock) throw new ConflictError(`the ${regime.id} regime has no ${id} clock`, { regime: regime.id, clock: id });
+  const ms = Date.parse(from);
+  return iso(timingOf(regime, clock, ms, effectiveReceiptDay(iso(ms), regime.calendar, null)).dueAt);
 };
 
 /** Risk of an open clock at `now`; a stopped clock is judged at the moment it stopped. */
@@ -43,3 +167,44 @@ export const riskAt = (d: { checkpoints: { percent: number; at: string }[]; dueA
 /** The moment a running clock turns at-risk (stored so lists can filter by risk). */
 export const atRiskFrom = (d: { checkpoints: { percent: number; at: string }[] }): string =>
   d.checkpoints.find((c) => c.percent === AT_RISK_PERCENT)?.at ?? '';
+
+/** The due-time fields a pause moves, whichever object (a Deadline or a stored case) carries them. */
+export interface PausableTimes {
+  dueAt?: string;
+  finalResponseDueAt?: string;
+  acknowledgementDueAt?: string;
+  summaryResolutionEndsAt?: string;
+  extendedDueAt?: string;
+  customerUpdatesDueAt?: string[];
+  checkpoints: Checkpoint[];
+}
+
+/**
+ * Moves every pending due time (later than `pausedAt`; checkpoints not yet fired) by the paused duration:
+ * the business time paused for a business-day clock, the elapsed time for a calendar clock. Each time keeps
+ * the clock time it still had left when the pause began, counted again from `resumedAt`.
+ */
+export const shiftForPause = <T extends PausableTimes>(d: T, pausedAt: string, resumedAt: string, regime: Regime): T => {
+  if (!regime.mayPause) throw new ConflictError(`the ${regime.id} regime does not allow the clock to pause`, { regime: regime.id });
+  const p = Date.parse(pausedAt);
+  const r = Date.parse(resumedAt);
+  if (!Number.isFinite(p) || !Number.isFinite(r) || r < p) throw new RangeError('resumedAt must be an instant not before pausedAt');
+  const cal = regime.calendar;
+  const unitOf = (id: ClockId): ClockUnit => clockOf(regime, id)?.unit ?? 'calendar_days';
+  const shift =
+    (unit: ClockUnit) =>
+    (at: string): string => {
+      const t = Date.parse(at);
+      if (t <= p) return at;
+      return basisOf(unit) === 'business_time' ? addBusinessTime(r, businessTimeBetween(p, t, cal), cal) : iso(r + (t - p));
+    };
+  const final = shift(unitOf('final_response'));
+  const out: T = { ...d, checkpoints: d.checkpoints.map((c) => (c.firedAt ? c : { ...c, at: final(c.at) })) };
+  if (d.dueAt) out.dueAt = final(d.dueAt);
+  if (d.finalResponseDueAt) out.finalResponseDueAt = final(d.finalResponseDueAt);
+  if (d.acknowledgementDueAt) out.acknowledgementDueAt = shift(unitOf('acknowledgement'))(d.acknowledgementDueAt);
+  if (d.summaryResolutionEndsAt) out.summaryResolutionEndsAt = shift(unitOf('summary_resolution'))(d.summaryResolutionEndsAt);
+  if (d.extendedDueAt) out.extendedDueAt = shift(unitOf('extended_final_response'))(d.extendedDueAt);
+  if (d.customerUpdatesDueAt) out.customerUpdatesDueAt = d.customerUpdatesDueAt.map(shift(unitOf('customer_update')));
+  return out;
+};

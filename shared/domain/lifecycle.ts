@@ -1,9 +1,9 @@
 // Case lifecycle: which action is allowed in which status, and the pure state changes each makes.
-import type { Case, CreateComplaintBody, ReclassifyBody, Status } from '#schemas/complaint';
+import type { Case, CaseClock, CreateComplaintBody, ReclassifyBody, Status } from '#schemas/complaint';
 import type { CreateNoteBody, CreateTaskBody, Note, PatchTaskBody, Task } from '#schemas/children';
 import type { Regime } from '#schemas/regime';
 import type { AuditDraft } from './audit-chain';
-import { computeDeadline, riskAt } from './deadlines';
+import { computeDeadline, riskAt, type Deadline } from './deadlines';
 import { ConflictError, InvalidInputError } from './errors';
 
 export type CaseAction = 'reclassify' | 'reassign' | 'acknowledge' | 'add_task' | 'update_task' | 'add_note' | 'close' | 'reopen';
@@ -62,6 +62,37 @@ export const clockStart = (body: Pick<CreateComplaintBody, 'receivedAt'>, now: s
   return receivedAt;
 };
 
+/** The clock fields a cycle stores on the case: due times, checkpoints and how they were counted. */
+const clockFields = (regime: Regime, d: Deadline): Pick<Case, 'finalResponseDueAt' | 'checkpoints' | 'acknowledgementDueAt' | 'clock'> => {
+  const clock: CaseClock = {
+    receiptDate: d.receiptDate,
+    startsAt: d.clockStartsAt,
+    basis: d.basis,
+    clockId: d.clock.id,
+    amount: d.clock.amount,
+    unit: d.clock.unit,
+    timeZone: regime.calendar.timeZone,
+    calendar: regime.calendar.region,
+    ...(d.summaryResolutionEndsAt ? { summaryResolutionEndsAt: d.summaryResolutionEndsAt } : {}),
+    ...(d.extendedDueAt ? { extendedDueAt: d.extendedDueAt } : {}),
+    ...(d.customerUpdatesDueAt ? { customerUpdatesDueAt: d.customerUpdatesDueAt } : {}),
+  };
+  return {
+    finalResponseDueAt: d.dueAt,
+    checkpoints: d.checkpoints,
+    ...(d.acknowledgementDueAt ? { acknowledgementDueAt: d.acknowledgementDueAt } : {}),
+    clock,
+  };
+};
+
+/** What the audit trail records about a cycle's clock. */
+const clockAudit = (d: Deadline) => ({
+  finalResponseDueAt: d.dueAt,
+  clockStartsAt: d.clockStartsAt,
+  ...(d.acknowledgementDueAt ? { acknowledgementDueAt: d.acknowledgementDueAt } : {}),
+  ...(d.summaryResolutionEndsAt ? { summaryResolutionEndsAt: d.summaryResolutionEndsAt } : {}),
+});
+
 export const openCase = (body: CreateComplaintBody, ctx: OpenContext): Change => {
   const receivedAt = clockStart(body, ctx.now);
   const deadline = computeDeadline(ctx.regime, receivedAt);
@@ -75,8 +106,7 @@ export const openCase = (body: CreateComplaintBody, ctx: OpenContext): Change =>
     handoffCount: 0,
     regime: ctx.regime.id,
     receivedAt,
-    finalResponseDueAt: deadline.dueAt,
-    checkpoints: deadline.checkpoints,
+    ...clockFields(ctx.regime, deadline),
     cycles: [{ n: 1, startedAt: receivedAt, dueAt: deadline.dueAt }],
     risk: 'on_track',
     escalations: [],
@@ -113,7 +143,7 @@ export const openCase = (body: CreateComplaintBody, ctx: OpenContext): Change =>
           channel: c.channel,
           regime: c.regime,
           receivedAt,
-          finalResponseDueAt: c.finalResponseDueAt,
+          ...clockAudit(deadline),
           category: c.category,
           sensitivity: c.sensitivity,
           ...(c.externalRef ? { externalRef: c.externalRef } : {}),
@@ -247,17 +277,16 @@ export const reopen = (c: Case, reason: string, regime: Regime, actor: string, n
   assertAllowed(c, 'reopen');
   const deadline = computeDeadline(regime, now);
   const n = c.cycles.length + 1;
-  const { closedAt: _closed, ...rest } = c;
+  const { closedAt: _closed, acknowledgementDueAt: _ackDue, ...rest } = c;
   return {
     case: {
       ...rest,
       status: 'open',
       reopenCount: c.reopenCount + 1,
-      finalResponseDueAt: deadline.dueAt,
-      checkpoints: deadline.checkpoints,
+      ...clockFields(regime, deadline),
       cycles: [...c.cycles, { n, startedAt: now, dueAt: deadline.dueAt }],
     },
     result: undefined,
-    drafts: [{ actor, action: 'complaint.reopened', data: { reason, cycle: n, finalResponseDueAt: deadline.dueAt, reopenCount: c.reopenCount + 1 } }],
+    drafts: [{ actor, action: 'complaint.reopened', data: { reason, cycle: n, ...clockAudit(deadline), reopenCount: c.reopenCount + 1 } }],
   };
 };

@@ -1,6 +1,7 @@
 // The complaint (case) resource: request bodies, the case object and list queries.
 import * as z from 'zod';
 import { IsoTimestamp, Money, Text, Ulid, UserId, Cursor, ListLimit, pageOf } from './common';
+import { ClockId, ClockUnit, IsoDate } from './regime';
 
 export const CHANNELS = ['web', 'email', 'phone', 'chat', 'letter', 'social', 'in_app', 'helpdesk'] as const;
 export const Channel = z.enum(CHANNELS);
@@ -90,6 +91,24 @@ export const ReopenBody = z.object({ reason: Text(4000) }).strict().meta({ id: '
 
 export const Handoff = z.object({ from: z.string().nullable(), to: z.string(), by: z.string(), at: IsoTimestamp, reason: z.string() });
 export const Checkpoint = z.object({ percent: z.number().int(), at: IsoTimestamp, firedAt: IsoTimestamp.optional() });
+
+/** The running clock of the current cycle, as computed at intake or reopen (absent on cases stored before it existed). */
+export const CaseClock = z
+  .object({
+    receiptDate: IsoDate.meta({ description: 'Day 0 of business-day clocks after the cut-off, local to the regime' }),
+    startsAt: IsoTimestamp.meta({ description: 'When the final-response clock starts to run' }),
+    basis: z.enum(['business_time', 'calendar_time']).meta({ description: 'Checkpoints are shares of business time or of elapsed time' }),
+    clockId: ClockId,
+    amount: z.number().int(),
+    unit: ClockUnit,
+    timeZone: z.string(),
+    calendar: z.string().nullable().meta({ description: 'Public-holiday calendar (e.g. GB-ENG)' }),
+    summaryResolutionEndsAt: IsoTimestamp.optional(),
+    extendedDueAt: IsoTimestamp.optional().meta({ description: 'The deadline an allowed extension would give' }),
+    customerUpdatesDueAt: z.array(IsoTimestamp).optional(),
+  })
+  .meta({ id: 'CaseClock' });
+export type CaseClock = z.infer<typeof CaseClock>;
 export const Cycle = z.object({ n: z.number().int(), startedAt: IsoTimestamp, dueAt: IsoTimestamp, stoppedAt: IsoTimestamp.optional(), reason: z.string().optional() });
 
 export const Case = z
@@ -104,7 +123,9 @@ export const Case = z
     regime: RegimeId,
     receivedAt: IsoTimestamp,
     acknowledgedAt: IsoTimestamp.optional(),
+    acknowledgementDueAt: IsoTimestamp.optional(),
     finalResponseDueAt: IsoTimestamp,
+    clock: CaseClock.optional(),
     checkpoints: z.array(Checkpoint),
     cycles: z.array(Cycle),
     risk: Risk,

@@ -1,23 +1,97 @@
 // Deadline regime: the published shape of a regulatory (or internal) complaint-handling clock policy.
 import * as z from 'zod';
 
-export const ClockUnit = z.enum(['calendar_days', 'weeks']);
-export const RegimeClock = z.object({
-  id: z.enum(['acknowledgement', 'final_response']),
-  amount: z.number().int().positive(),
-  unit: ClockUnit,
-  citation: z.string(),
-  description: z.string(),
-});
+/** `weeks` and `calendar_days` count wall-clock days in the regime's time zone; `business_days` skip weekends, holidays and closures. */
+export const CLOCK_UNITS = ['calendar_days', 'business_days', 'weeks'] as const;
+export const ClockUnit = z.enum(CLOCK_UNITS);
+export type ClockUnit = z.infer<typeof ClockUnit>;
+
+export const CLOCK_IDS = [
+  'acknowledgement',
+  'summary_resolution',
+  'final_response',
+  'extended_final_response',
+  'customer_update',
+  'outcome_notification',
+] as const;
+export const ClockId = z.enum(CLOCK_IDS);
+export type ClockId = z.infer<typeof ClockId>;
+
+/** Where a clock is counted from: receipt of the complaint, or the end of the investigation (an outcome letter). */
+export const ClockFrom = z.enum(['receipt', 'investigation_concluded']);
+
+/** How binding the figure is: an enforceable rule, regulator guidance/expectation, or the organisation's own policy. */
+export const ClockBasis = z.enum(['rule', 'guidance', 'policy']);
+
+/** ISO calendar date (YYYY-MM-DD) in the regime's time zone. */
+export const IsoDate = z.iso.date().meta({ description: 'ISO-8601 calendar date', example: '2026-12-24' });
+
+/** Local wall-clock time HH:mm (24 h). */
+export const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time HH:mm');
+
+export const RegimeClock = z
+  .object({
+    id: ClockId,
+    amount: z.number().int().positive(),
+    unit: ClockUnit,
+    from: ClockFrom.optional().meta({ description: 'Counted from receipt unless stated' }),
+    recurring: z.boolean().optional().meta({ description: 'Repeats every `amount` while the case is open (periodic customer updates)' }),
+    basis: ClockBasis.optional(),
+    citation: z.string(),
+    description: z.string(),
+  })
+  .meta({ id: 'RegimeClock' });
+
+export const RegimeCalendar = z
+  .object({
+    region: z
+      .string()
+      .nullable()
+      .meta({ description: 'Public-holiday calendar (date-holidays country[-state] code such as GB-ENG, GB-SCT, IE, AU-NSW, US); null = weekends and closures only' }),
+    timeZone: z.string().meta({ description: 'IANA time zone the clock counts in' }),
+    weekend: z.array(z.number().int().min(1).max(7)).meta({ description: 'ISO weekdays that are never business days (6 = Saturday, 7 = Sunday)' }),
+    businessHours: z.object({ open: LocalTime, close: LocalTime }).meta({ description: 'Working hours on a business day; business time is counted only inside them' }),
+    holidayTypes: z.array(z.enum(['public', 'bank'])).meta({ description: 'Which date-holidays types close the organisation' }),
+    closures: z.array(IsoDate).meta({ description: 'Organisation-level extra closure days' }),
+  })
+  .meta({ id: 'RegimeCalendar' });
+export type RegimeCalendar = z.infer<typeof RegimeCalendar>;
+
+export const CutOffRule = z
+  .object({
+    time: LocalTime.meta({ description: 'Local close of business: a complaint received at or after it counts as received on the next business day' }),
+    nonBusinessDays: z.boolean().meta({ description: 'A complaint received on a non-business day counts as received on the next business day' }),
+    appliesTo: z.literal('business_day_clocks'),
+    basis: ClockBasis,
+    citation: z.string(),
+    assumption: z.string(),
+  })
+  .meta({ id: 'CutOffRule' });
+export type CutOffRule = z.infer<typeof CutOffRule>;
+
+export const ExtensionRule = z
+  .object({
+    allowed: z.boolean(),
+    clock: ClockId.optional().meta({ description: 'The clock that replaces final_response once extended (absent: no fixed limit)' }),
+    condition: z.string(),
+    citation: z.string(),
+  })
+  .meta({ id: 'ExtensionRule' });
+
 export const Regime = z
   .object({
     id: z.string(),
     name: z.string(),
     jurisdiction: z.string(),
     citation: z.string(),
-    timeZone: z.string(),
+    variantOf: z.string().optional().meta({ description: 'The regime family this variant belongs to' }),
+    timeZone: z.string().meta({ description: 'Same as calendar.timeZone' }),
+    calendar: RegimeCalendar,
+    cutOff: CutOffRule.nullable().meta({ description: 'null: no cut-off; the clock counts from the moment of receipt' }),
     clocks: z.array(RegimeClock),
     mayPause: z.boolean(),
+    pauseRule: z.string().optional(),
+    extension: ExtensionRule,
     notes: z.string().optional(),
   })
   .meta({ id: 'Regime' });

@@ -1,4 +1,5 @@
 // The README tour and the case lifecycle, end to end over HTTP against the local stack.
+import { DateTime } from 'luxon';
 import { complaintBody, startTestApi, type TestApi } from '../support/api';
 
 let api: TestApi;
@@ -23,8 +24,12 @@ describe('complaint lifecycle', () => {
     expect(res.body.status).toBe('open');
     expect(res.headers.get('etag')).toBe('"1"');
     expect(res.headers.get('location')).toBe(`/v1/complaints/${res.body.id}`);
-    const received = Date.parse(res.body.receivedAt);
-    expect(Date.parse(res.body.finalResponseDueAt) - received).toBe(56 * 86_400_000);
+    // DISP 1.6.2R: eight weeks after receipt in UK wall-clock days (56 × 24 h, or an hour less/more across a BST change).
+    const eightWeeks = DateTime.fromISO(res.body.receivedAt as string, { zone: 'Europe/London' }).plus({ weeks: 8 }).toMillis();
+    expect(Date.parse(res.body.finalResponseDueAt)).toBe(eightWeeks);
+    expect(Math.abs(eightWeeks - Date.parse(res.body.receivedAt) - 56 * 86_400_000)).toBeLessThanOrEqual(3_600_000);
+    expect(Date.parse(res.body.acknowledgementDueAt)).toBeGreaterThan(Date.parse(res.body.receivedAt));
+    expect(res.body.clock).toMatchObject({ clockId: 'final_response', amount: 8, unit: 'weeks', timeZone: 'Europe/London', calendar: 'GB-ENG' });
     expect(res.body.checkpoints.map((c: { percent: number }) => c.percent)).toEqual([50, 75, 90, 100]);
   });
 

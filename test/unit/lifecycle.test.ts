@@ -4,10 +4,16 @@ import { ALLOWED_FROM, type CaseAction } from '#domain/lifecycle';
 import { ConflictError, InvalidInputError } from '#domain/errors';
 import { computeDeadline, riskAt } from '#domain/deadlines';
 import { getRegime } from '#domain/regimes';
-import { STATUSES, type Case, type Status } from '#schemas/complaint';
+import { Case as CaseSchema, STATUSES, type Case, type Status } from '#schemas/complaint';
 import { at, CASE_ID, DAY, intakeBody, NOW, openedCase, task } from './fixtures';
 
 const LATER = at(NOW, DAY);
+const HOUR = 3_600_000;
+/**
+ * DISP 1.6.2R: "by the end of eight weeks after its receipt", counted in UK wall-clock days, so a case received
+ * at 09:00 GMT before British Summer Time starts (29 March 2026) is due at 09:00 BST: 56 days less an hour.
+ */
+const EIGHT_WEEKS_ACROSS_BST = 56 * DAY - HOUR;
 const ROOT_CAUSE = { category: 'capacity', description: 'Depot overbooked' };
 
 /** Each action performed validly on a case in the given status, so only the status can make it fail. */
@@ -94,10 +100,33 @@ describe('openCase', () => {
   it('sets the UK_FCA_DISP deadline 8 weeks after receipt with checkpoints at 50/75/90/100 %', () => {
     const received = at(NOW, -3 * DAY);
     const { case: c } = life.openCase(intakeBody({ receivedAt: received }), ctx);
-    const span = 56 * DAY;
+    const span = EIGHT_WEEKS_ACROSS_BST;
+    expect(c.finalResponseDueAt).toBe('2026-04-24T08:00:00.000Z'); // 09:00 London, as received
     expect(c.finalResponseDueAt).toBe(at(received, span));
     expect(c.checkpoints).toEqual([50, 75, 90, 100].map((percent) => ({ percent, at: at(received, (span * percent) / 100) })));
     expect(c.cycles).toEqual([{ n: 1, startedAt: received, dueAt: c.finalResponseDueAt }]);
+  });
+
+  it('stores the acknowledgement deadline and how the clock counts', () => {
+    // Fri 27 Feb 2026 09:00 GMT, before the 17:00 cut-off: day 0 is that Friday.
+    const { case: c, drafts } = life.openCase(intakeBody({ receivedAt: at(NOW, -3 * DAY) }), ctx);
+    expect(c.acknowledgementDueAt).toBe('2026-03-06T17:00:00.000Z'); // fifth business day, close of business
+    expect(c.clock).toEqual({
+      receiptDate: '2026-02-27',
+      startsAt: at(NOW, -3 * DAY),
+      basis: 'calendar_time',
+      clockId: 'final_response',
+      amount: 8,
+      unit: 'weeks',
+      timeZone: 'Europe/London',
+      calendar: 'GB-ENG',
+      summaryResolutionEndsAt: '2026-03-04T17:00:00.000Z', // DISP 1.5.1R: third business day after receipt
+    });
+    expect(drafts[0]?.data).toMatchObject({ clockStartsAt: c.clock?.startsAt, acknowledgementDueAt: c.acknowledgementDueAt, finalResponseDueAt: c.finalResponseDueAt });
+    expect(CaseSchema.parse(c)).toEqual(c);
+    // Cases stored before the clock fields existed still parse.
+    const { clock: _clock, acknowledgementDueAt: _ack, ...legacy } = c;
+    expect(CaseSchema.safeParse(legacy).success).toBe(true);
   });
 
   it('records receipt and assignment as the first two audit drafts', () => {
@@ -244,27 +273,29 @@ describe('close and reopen', () => {
     expect(c.status).toBe('open');
     expect(c.closedAt).toBeUndefined();
     expect(c.reopenCount).toBe(1);
-    expect(c.finalResponseDueAt).toBe(at(when, 56 * DAY));
+    expect(c.finalResponseDueAt).toBe(at(when, EIGHT_WEEKS_ACROSS_BST));
     expect(c.cycles).toHaveLength(2);
     expect(c.cycles[1]).toEqual({ n: 2, startedAt: when, dueAt: c.finalResponseDueAt });
-    expect(c.checkpoints[0]).toEqual({ percent: 50, at: at(when, 28 * DAY) });
+    expect(c.checkpoints[0]).toEqual({ percent: 50, at: at(when, EIGHT_WEEKS_ACROSS_BST / 2) });
+    expect(c.clock?.startsAt).toBe(when);
     expect(drafts[0]).toMatchObject({ action: 'complaint.reopened', data: { reason: 'customer disputes', cycle: 2, reopenCount: 1 } });
   });
 });
 
 describe('risk', () => {
-  const d = computeDeadline(getRegime('UK_FCA_DISP'), NOW); // 56 days; at risk from day 42
+  const SUMMER = '2026-06-01T09:00:00.000Z'; // no UK clock change in the next 56 days
+  const d = computeDeadline(getRegime('UK_FCA_DISP'), SUMMER); // 56 days; at risk from day 42
   it('is on_track before 75 % of the clock, at_risk from 75 %, overdue after the due time', () => {
-    expect(riskAt(d, NOW)).toBe('on_track');
-    expect(riskAt(d, at(NOW, 42 * DAY - 1))).toBe('on_track');
-    expect(riskAt(d, at(NOW, 42 * DAY))).toBe('at_risk');
+    expect(riskAt(d, SUMMER)).toBe('on_track');
+    expect(riskAt(d, at(SUMMER, 42 * DAY - 1))).toBe('on_track');
+    expect(riskAt(d, at(SUMMER, 42 * DAY))).toBe('at_risk');
     expect(riskAt(d, d.dueAt)).toBe('at_risk');
     expect(riskAt(d, at(d.dueAt, 1))).toBe('overdue');
   });
 
   it('judges a stopped clock at the moment it stopped', () => {
-    expect(riskAt(d, at(NOW, 400 * DAY), at(NOW, 50 * DAY))).toBe('on_track');
-    expect(riskAt(d, at(NOW, 400 * DAY), at(d.dueAt, 1))).toBe('overdue');
+    expect(riskAt(d, at(SUMMER, 400 * DAY), at(SUMMER, 50 * DAY))).toBe('on_track');
+    expect(riskAt(d, at(SUMMER, 400 * DAY), at(d.dueAt, 1))).toBe('overdue');
   });
 
   it('present() derives risk from the current cycle at reading time', () => {

@@ -30,10 +30,13 @@ describe('regimes', () => {
     expect((caught as InvalidInputError).errors[0]?.message).toContain('UK_FCA_DISP');
   });
 
-  it('computes calendar-day deadlines per regime', () => {
+  it('computes calendar-day deadlines per regime, in wall-clock days of the regime zone', () => {
     const due = (id: string) => computeDeadline(getRegime(id), NOW).dueAt;
-    expect(due('UK_FCA_DISP')).toBe(at(NOW, 56 * DAY));
-    expect(due('US_CFPB')).toBe(at(NOW, 15 * DAY));
+    const HOUR = 3_600_000;
+    // DISP 1.6.2R eight weeks and the CFPB's 15 calendar days keep the local time of receipt, so across the
+    // start of summer time (UK 29 March, US 8 March 2026) an hour less elapses.
+    expect(due('UK_FCA_DISP')).toBe(at(NOW, 56 * DAY - HOUR));
+    expect(due('US_CFPB')).toBe(at(NOW, 15 * DAY - HOUR));
     expect(due('AU_ASIC_RG271')).toBe(at(NOW, 30 * DAY));
     expect(due('INTERNAL_STANDARD')).toBe(at(NOW, 28 * DAY));
   });
