@@ -1,5 +1,5 @@
 // Complaint use cases: load, authorise, apply a lifecycle change, persist it atomically with its audit events.
-import type { Case, CreateComplaintBody, ListComplaintsQuery, ReclassifyBody } from '#schemas/complaint';
+import type { Case, ClockActionBody, CreateComplaintBody, ListComplaintsQuery, ReclassifyBody } from '#schemas/complaint';
 import type { AuditEvent, CreateNoteBody, CreateTaskBody, Note, PatchTaskBody, Task } from '#schemas/children';
 import type { CaseChild, CaseRecord, CaseRepository } from '#ports/case-repository';
 import type { Clock } from '#ports/clock';
@@ -40,7 +40,7 @@ export class ComplaintService {
       { category: body.category, channel: body.channel, regime: body.regime, product: body.product, vulnerable: body.customer.vulnerable ?? false },
       body.ownerId,
     );
-    life.clockStart(body, now); // fail fast, before spending a counter value
+    life.clockStart(body, now, regime); // fail fast, before spending a counter value
     if (body.externalRef) {
       // A repeated delivery should not burn a reference number; the transaction still guards the race.
       const existingId = await repo.findIdByExternalRef(body.externalRef.system, body.externalRef.id);
@@ -132,6 +132,12 @@ export class ComplaintService {
 
   reopen(p: Principal, id: string, body: { reason: string }, ifMatch?: number) {
     return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => life.reopen(c, body.reason, getRegime(c.regime, this.deps.regimes), p.sub, now));
+  }
+
+  /** Pause, resume or extend the current cycle's clock where the case's regime allows it. */
+  clockAction(p: Principal, id: string, body: ClockActionBody, ifMatch?: number) {
+    const apply = { pause: life.pauseClock, resume: life.resumeClock, extend: life.extendClock }[body.action];
+    return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => apply(c, getRegime(c.regime, this.deps.regimes), body.reason, p.sub, now));
   }
 
   async tasks(p: Principal, id: string): Promise<Task[]> {

@@ -3,10 +3,11 @@ import type { Case, CaseClock, CreateComplaintBody, ReclassifyBody, Status } fro
 import type { CreateNoteBody, CreateTaskBody, Note, PatchTaskBody, Task } from '#schemas/children';
 import type { Regime } from '#schemas/regime';
 import type { AuditDraft } from './audit-chain';
-import { computeDeadline, riskAt, type Deadline } from './deadlines';
+import { Duration } from 'luxon';
+import { computeDeadline, riskAt, shiftForPause, type Deadline } from './deadlines';
 import { ConflictError, InvalidInputError } from './errors';
 
-export type CaseAction = 'reclassify' | 'reassign' | 'acknowledge' | 'add_task' | 'update_task' | 'add_note' | 'close' | 'reopen';
+export type CaseAction = 'reclassify' | 'reassign' | 'acknowledge' | 'add_task' | 'update_task' | 'add_note' | 'close' | 'reopen' | 'pause_clock' | 'resume_clock' | 'extend_clock';
 
 const ACTIVE: readonly Status[] = ['open', 'awaiting_approval', 'resolved'];
 export const ALLOWED_FROM: Record<CaseAction, readonly Status[]> = {
@@ -18,6 +19,10 @@ export const ALLOWED_FROM: Record<CaseAction, readonly Status[]> = {
   add_note: ACTIVE,
   close: ['open', 'resolved'],
   reopen: ['closed'],
+  // The clock runs until the final response (resolved) or closure; only a running clock can be paused or extended.
+  pause_clock: ['open', 'awaiting_approval'],
+  resume_clock: ['open', 'awaiting_approval'],
+  extend_clock: ['open', 'awaiting_approval'],
 };
 
 export const assertAllowed = (c: Pick<Case, 'status' | 'reference'>, action: CaseAction): void => {
@@ -39,7 +44,9 @@ export interface Change<T = undefined> {
 /** The risk shown to readers is derived from the current cycle and the time of reading. */
 export const present = (c: Case, now: string): Case => {
   const cycle = c.cycles[c.cycles.length - 1];
-  return { ...c, risk: riskAt({ checkpoints: c.checkpoints, dueAt: c.finalResponseDueAt }, now, cycle?.stoppedAt) };
+  // A paused clock is judged at the moment it paused (its due times move on resume).
+  const at = !cycle?.stoppedAt && c.clock?.pausedAt ? c.clock.pausedAt : now;
+  return { ...c, risk: riskAt({ checkpoints: c.checkpoints, dueAt: c.finalResponseDueAt }, at, cycle?.stoppedAt) };
 };
 
 export interface OpenContext {
@@ -53,17 +60,45 @@ export interface OpenContext {
   now: string;
 }
 
-/** The clock starts at receipt, which cannot be later than now. */
-export const clockStart = (body: Pick<CreateComplaintBody, 'receivedAt'>, now: string): string => {
+/** Backdating is never allowed beyond a year, whatever the regime. */
+export const MAX_BACKDATING_MS = 366 * 86_400_000;
+
+/**
+ * How far back `receivedAt` may lie under a regime: twice its longest final-response window (the extended
+ * deadline where the regime has a fixed one), measured as elapsed time for a complaint received now, and never
+ * more than MAX_BACKDATING_MS. An older receipt would open a case that was already long overdue at intake,
+ * which is almost always a data-entry error (wrong year) rather than a late-logged complaint.
+ */
+export const maxBackdatingMs = (regime: Regime, now: string): number => {
+  const windowOf = (extended: boolean) => {
+    const d = computeDeadline(regime, now, { extended });
+    return Date.parse(d.dueAt) - Date.parse(now);
+  };
+  const fixedExtension = regime.extension.allowed && regime.extension.clock !== undefined;
+  const window = Math.max(windowOf(false), fixedExtension ? windowOf(true) : 0);
+  return Math.min(2 * window, MAX_BACKDATING_MS);
+};
+
+/** The clock starts at receipt, which cannot be later than now nor older than the regime allows (maxBackdatingMs). */
+export const clockStart = (body: Pick<CreateComplaintBody, 'receivedAt'>, now: string, regime?: Regime): string => {
   const receivedAt = body.receivedAt ? new Date(body.receivedAt).toISOString() : now;
   if (Date.parse(receivedAt) > Date.parse(now)) {
     throw new InvalidInputError('receivedAt is in the future', [{ field: 'body.receivedAt', message: 'must not be in the future' }]);
+  }
+  if (regime) {
+    const max = maxBackdatingMs(regime, now);
+    if (Date.parse(now) - Date.parse(receivedAt) > max) {
+      const days = Math.floor(max / 86_400_000);
+      throw new InvalidInputError(`receivedAt is older than the ${regime.id} regime allows`, [
+        { field: 'body.receivedAt', message: `must be no more than ${days} days before now (twice the ${regime.id} final-response window, at most one year)` },
+      ]);
+    }
   }
   return receivedAt;
 };
 
 /** The clock fields a cycle stores on the case: due times, checkpoints and how they were counted. */
-const clockFields = (regime: Regime, d: Deadline): Pick<Case, 'finalResponseDueAt' | 'checkpoints' | 'acknowledgementDueAt' | 'clock'> => {
+const clockFields = (regime: Regime, d: Deadline): Pick<Case, 'finalResponseDueAt' | 'checkpoints' | 'acknowledgementDueAt'> & { clock: CaseClock } => {
   const clock: CaseClock = {
     receiptDate: d.receiptDate,
     startsAt: d.clockStartsAt,
@@ -94,7 +129,7 @@ const clockAudit = (d: Deadline) => ({
 });
 
 export const openCase = (body: CreateComplaintBody, ctx: OpenContext): Change => {
-  const receivedAt = clockStart(body, ctx.now);
+  const receivedAt = clockStart(body, ctx.now, ctx.regime);
   const deadline = computeDeadline(ctx.regime, receivedAt);
   const c: Case = {
     id: ctx.id,
@@ -288,5 +323,146 @@ export const reopen = (c: Case, reason: string, regime: Regime, actor: string, n
     },
     result: undefined,
     drafts: [{ actor, action: 'complaint.reopened', data: { reason, cycle: n, ...clockAudit(deadline), reopenCount: c.reopenCount + 1 } }],
+  };
+};
+
+// ---------- the clock: pause, resume, extend ----------
+
+const currentCycle = (c: Case) => {
+  const cycle = c.cycles[c.cycles.length - 1];
+  if (!cycle) throw new Error(`complaint ${c.id} has no clock cycle`);
+  return cycle;
+};
+
+/** The stored clock of the current cycle; cases stored before it existed get it derived from the cycle start. */
+const clockOfCase = (c: Case, regime: Regime): CaseClock => c.clock ?? clockFields(regime, computeDeadline(regime, currentCycle(c).startedAt)).clock;
+
+const assertRunning = (c: Case, action: CaseAction): void => {
+  assertAllowed(c, action);
+  const cycle = currentCycle(c);
+  if (cycle.stoppedAt) throw new ConflictError(`the clock of cycle ${cycle.n} stopped at ${cycle.stoppedAt}`, { cycle: cycle.n, stoppedAt: cycle.stoppedAt, action });
+};
+
+const withCycleDue = (c: Case, dueAt: string): Case['cycles'] => c.cycles.map((cy, i) => (i === c.cycles.length - 1 ? { ...cy, dueAt } : cy));
+
+/** ISO-8601 duration of a pause (e.g. PT49H30M). */
+export const isoDuration = (ms: number): string => Duration.fromMillis(ms).shiftTo('hours', 'minutes', 'seconds').normalize().toISO() ?? `PT${Math.round(ms / 1000)}S`;
+
+/** Stops the clock where the regime allows it (mayPause); the due times move when it resumes. */
+export const pauseClock = (c: Case, regime: Regime, reason: string, actor: string, now: string): Change => {
+  assertRunning(c, 'pause_clock');
+  if (!regime.mayPause) {
+    throw new ConflictError(`the ${regime.id} regime does not allow the clock to pause: ${regime.pauseRule}`, { regime: regime.id, action: 'pause' });
+  }
+  const clock = clockOfCase(c, regime);
+  if (clock.pausedAt) throw new ConflictError(`the clock is already paused since ${clock.pausedAt}`, { pausedAt: clock.pausedAt, action: 'pause' });
+  return {
+    case: { ...c, clock: { ...clock, pausedAt: now, pauseReason: reason } },
+    result: undefined,
+    drafts: [{ actor, action: 'clock.paused', data: { reason, pausedAt: now, cycle: currentCycle(c).n, finalResponseDueAt: c.finalResponseDueAt } }],
+  };
+};
+
+/**
+ * Restarts a paused clock: every pending due time and unfired checkpoint keeps the clock time it had left when the
+ * pause began (shiftForPause: business time for business-day clocks, elapsed time otherwise).
+ */
+export const resumeClock = (c: Case, regime: Regime, reason: string, actor: string, now: string): Change => {
+  assertRunning(c, 'resume_clock');
+  const clock = clockOfCase(c, regime);
+  const pausedAt = clock.pausedAt;
+  if (!pausedAt) throw new ConflictError('the clock is not paused', { action: 'resume' });
+  const shifted = shiftForPause(
+    {
+      finalResponseDueAt: c.finalResponseDueAt,
+      checkpoints: c.checkpoints,
+      ...(c.acknowledgementDueAt ? { acknowledgementDueAt: c.acknowledgementDueAt } : {}),
+      ...(clock.summaryResolutionEndsAt ? { summaryResolutionEndsAt: clock.summaryResolutionEndsAt } : {}),
+      ...(clock.extendedDueAt ? { extendedDueAt: clock.extendedDueAt } : {}),
+      ...(clock.customerUpdatesDueAt ? { customerUpdatesDueAt: clock.customerUpdatesDueAt } : {}),
+    },
+    pausedAt,
+    now,
+    regime,
+  );
+  const pausedMs = Date.parse(now) - Date.parse(pausedAt);
+  const { pausedAt: _p, pauseReason: _r, ...rest } = clock;
+  const nextClock: CaseClock = {
+    ...rest,
+    pausedMs: (clock.pausedMs ?? 0) + pausedMs,
+    ...(shifted.summaryResolutionEndsAt ? { summaryResolutionEndsAt: shifted.summaryResolutionEndsAt } : {}),
+    ...(shifted.extendedDueAt ? { extendedDueAt: shifted.extendedDueAt } : {}),
+    ...(shifted.customerUpdatesDueAt ? { customerUpdatesDueAt: shifted.customerUpdatesDueAt } : {}),
+  };
+  const due = shifted.finalResponseDueAt ?? c.finalResponseDueAt;
+  return {
+    case: {
+      ...c,
+      finalResponseDueAt: due,
+      checkpoints: shifted.checkpoints,
+      ...(shifted.acknowledgementDueAt ? { acknowledgementDueAt: shifted.acknowledgementDueAt } : {}),
+      cycles: withCycleDue(c, due),
+      clock: nextClock,
+    },
+    result: undefined,
+    drafts: [
+      {
+        actor,
+        action: 'clock.resumed',
+        data: { reason, pausedAt, resumedAt: now, pausedFor: isoDuration(pausedMs), pausedForMs: pausedMs, cycle: currentCycle(c).n, finalResponseDueAt: { from: c.finalResponseDueAt, to: due } },
+      },
+    ],
+  };
+};
+
+/**
+ * Extends the current cycle to the regime's extended deadline (UK_FCA_PSD exceptional circumstances: 35 business
+ * days; US_CFPB: 60 calendar days), once per cycle and only before the current deadline has passed (the holding or
+ * "in progress" response is due within the original window). Regimes with no fixed extended deadline answer 409.
+ */
+export const extendClock = (c: Case, regime: Regime, reason: string, actor: string, now: string): Change => {
+  assertRunning(c, 'extend_clock');
+  if (!regime.extension.allowed || !regime.extension.clock) {
+    throw new ConflictError(`the ${regime.id} regime has no fixed extended deadline: ${regime.extension.condition}`, { regime: regime.id, action: 'extend' });
+  }
+  const clock = clockOfCase(c, regime);
+  const cycle = currentCycle(c);
+  if (clock.extendedAt || clock.clockId === regime.extension.clock) {
+    throw new ConflictError(`cycle ${cycle.n} was already extended${clock.extendedAt ? ` at ${clock.extendedAt}` : ''}; an extension is allowed once per cycle`, { cycle: cycle.n, action: 'extend' });
+  }
+  if (clock.pausedAt) throw new ConflictError('resume the paused clock before extending it', { pausedAt: clock.pausedAt, action: 'extend' });
+  if (Date.parse(now) > Date.parse(c.finalResponseDueAt)) {
+    throw new ConflictError(`the deadline ${c.finalResponseDueAt} has passed; an extension must be taken within the original window`, { finalResponseDueAt: c.finalResponseDueAt, action: 'extend' });
+  }
+  const deadline = computeDeadline(regime, cycle.startedAt, { extended: true });
+  const fields = clockFields(regime, deadline);
+  // A checkpoint that already fired and still lies in the past on the new schedule keeps its firedAt; the others are pending again.
+  const fired = new Map(c.checkpoints.filter((k) => k.firedAt).map((k) => [k.percent, k.firedAt!]));
+  const checkpoints = fields.checkpoints.map((k) => (fired.has(k.percent) && Date.parse(k.at) <= Date.parse(now) ? { ...k, firedAt: fired.get(k.percent)! } : k));
+  return {
+    case: {
+      ...c,
+      finalResponseDueAt: deadline.dueAt,
+      checkpoints,
+      cycles: withCycleDue(c, deadline.dueAt),
+      clock: { ...fields.clock, ...(clock.pausedMs ? { pausedMs: clock.pausedMs } : {}), extendedAt: now, extensionReason: reason },
+    },
+    result: undefined,
+    drafts: [
+      {
+        actor,
+        action: 'clock.extended',
+        data: {
+          justification: reason,
+          cycle: cycle.n,
+          from: c.finalResponseDueAt,
+          to: deadline.dueAt,
+          clock: fields.clock.clockId,
+          amount: fields.clock.amount,
+          unit: fields.clock.unit,
+          citation: regime.extension.citation,
+        },
+      },
+    ],
   };
 };

@@ -89,6 +89,28 @@ export const CloseBody = z
   .meta({ id: 'Close' });
 export const ReopenBody = z.object({ reason: Text(4000) }).strict().meta({ id: 'Reopen' });
 
+/** Minimum length of the justification for an extension: a regulatory action that must say why. */
+export const EXTENSION_REASON_MIN = 20;
+export const CLOCK_ACTIONS = ['pause', 'resume', 'extend'] as const;
+export const ClockActionBody = z
+  .discriminatedUnion('action', [
+    z.object({ action: z.literal('pause'), reason: Text(2000).meta({ description: 'Why the clock stops (e.g. waiting for the customer)' }) }).strict(),
+    z.object({ action: z.literal('resume'), reason: Text(2000).meta({ description: 'Why the clock runs again' }) }).strict(),
+    z
+      .object({
+        action: z.literal('extend'),
+        reason: z
+          .string()
+          .trim()
+          .min(EXTENSION_REASON_MIN, `an extension needs a justification of at least ${EXTENSION_REASON_MIN} characters`)
+          .max(2000)
+          .meta({ description: 'Justification of the exceptional circumstances (recorded and audited)' }),
+      })
+      .strict(),
+  ])
+  .meta({ id: 'ClockAction', description: 'Pause or resume the clock (where the regime allows a pause), or extend it to the regime’s extended deadline' });
+export type ClockActionBody = z.infer<typeof ClockActionBody>;
+
 export const Handoff = z.object({ from: z.string().nullable(), to: z.string(), by: z.string(), at: IsoTimestamp, reason: z.string() });
 export const Checkpoint = z.object({ percent: z.number().int(), at: IsoTimestamp, firedAt: IsoTimestamp.optional() });
 
@@ -106,6 +128,11 @@ export const CaseClock = z
     summaryResolutionEndsAt: IsoTimestamp.optional(),
     extendedDueAt: IsoTimestamp.optional().meta({ description: 'The deadline an allowed extension would give' }),
     customerUpdatesDueAt: z.array(IsoTimestamp).optional(),
+    pausedAt: IsoTimestamp.optional().meta({ description: 'Set while the clock is paused (regimes that allow a pause); cleared on resume' }),
+    pauseReason: z.string().optional(),
+    pausedMs: z.number().int().optional().meta({ description: 'Total elapsed time this cycle has spent paused, in milliseconds' }),
+    extendedAt: IsoTimestamp.optional().meta({ description: 'When this cycle was extended to the regime’s extended deadline (at most once per cycle)' }),
+    extensionReason: z.string().optional().meta({ description: 'The recorded justification for the extension' }),
   })
   .meta({ id: 'CaseClock' });
 export type CaseClock = z.infer<typeof CaseClock>;

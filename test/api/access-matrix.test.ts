@@ -53,6 +53,7 @@ const EXPECT: Record<RouteId, Rule> = {
   addNote: ownerOr(['supervisor', 'compliance', 'legal']),
   closeComplaint: ownerOr(['supervisor']),
   reopenComplaint: ownerOr(['supervisor']),
+  clockAction: ownerOr(['supervisor']),
 };
 
 /** A valid body per route that takes one, so an allowed call succeeds with the route's 2xx. */
@@ -66,6 +67,12 @@ const BODY: Partial<Record<RouteId, () => unknown>> = {
   addNote: () => ({ kind: 'call_note', body: 'Customer confirmed the missed appointment.' }),
   closeComplaint: () => ({ followUpAction: 'Review depot slot allocation', rootCause: { category: 'capacity', description: 'Depot overbooked slots' } }),
   reopenComplaint: () => ({ reason: 'Customer disputes the outcome' }),
+  clockAction: () => ({ action: 'pause', reason: 'Waiting for the customer to send bank statements' }),
+};
+
+/** Intake fields a route's case needs (the clock may only pause under INTERNAL_STANDARD). */
+const CASE_OVERRIDES: Partial<Record<RouteId, Record<string, unknown>>> = {
+  clockAction: { regime: 'INTERNAL_STANDARD' },
 };
 
 /** Case state a route needs before it can succeed (run as a supervisor, who may do all of it). */
@@ -99,7 +106,7 @@ const createCase = async (over: Record<string, unknown> = {}): Promise<string> =
 /** Read routes share one case per owner; a mutating route gets a fresh case per call so transitions never interfere. */
 const sharedCases = new Map<string, Promise<string>>();
 const caseFor = (route: Route, ownerId: string): Promise<string> => {
-  if (!isRead(route)) return createCase({ ownerId });
+  if (!isRead(route)) return createCase({ ownerId, ...CASE_OVERRIDES[route.id] });
   let id = sharedCases.get(ownerId);
   if (!id) sharedCases.set(ownerId, (id = createCase({ ownerId })));
   return id;

@@ -66,6 +66,11 @@ describe('every route, valid requests', () => {
     await call('closeComplaint', 'POST', `/v1/complaints/${id}/close`, { token: alice, body: { followUpAction: 'Review slot allocation', rootCause: { category: 'capacity', description: 'Depot overbooked' } } });
     await call('reopenComplaint', 'POST', `/v1/complaints/${id}/reopen`, { token: sam, body: { reason: 'Customer disputes the outcome' } });
     await call('getTimeline', 'GET', `/v1/complaints/${id}/timeline`, { token: sam });
+    const internal = await call('createComplaint', 'POST', '/v1/complaints', { token: intake, body: complaintBody({ regime: 'INTERNAL_STANDARD' }) });
+    await call('clockAction', 'POST', `/v1/complaints/${internal.body.id}/clock`, { token: sam, body: { action: 'pause', reason: 'Waiting for the customer' } });
+    await call('clockAction', 'POST', `/v1/complaints/${internal.body.id}/clock`, { token: sam, body: { action: 'resume', reason: 'Customer replied' } });
+    const psd = await call('createComplaint', 'POST', '/v1/complaints', { token: intake, body: complaintBody({ regime: 'UK_FCA_PSD' }) });
+    await call('clockAction', 'POST', `/v1/complaints/${psd.body.id}/clock`, { token: sam, body: { action: 'extend', reason: 'Exceptional circumstances beyond our control' } });
 
     // Every list access pattern: shards, owner, each filter, and a followed cursor.
     const queries = ['', 'owner=me', 'owner=bob', 'status=closed', 'status=open', 'risk=overdue', 'risk=at_risk', 'risk=on_track', 'category=billing', `dueBefore=${encodeURIComponent(new Date(Date.now() + 30 * 86_400_000).toISOString())}`, `risk=on_track&dueBefore=2020-01-01T00:00:00Z`];

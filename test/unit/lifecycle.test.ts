@@ -26,6 +26,9 @@ const perform: Record<CaseAction, (c: Case) => unknown> = {
   add_note: (c) => life.addNote(c, { kind: 'call_note', body: 'Called the customer' }, { noteId: 'N1' }, 'alice', LATER),
   close: (c) => life.close(c, { followUpAction: 'Retrain depot', rootCause: ROOT_CAUSE }, 'alice', LATER),
   reopen: (c) => life.reopen(c, 'customer disputes', getRegime('UK_FCA_DISP'), 'alice', LATER),
+  pause_clock: (c) => life.pauseClock(c, getRegime('INTERNAL_STANDARD'), 'waiting for the customer', 'alice', LATER),
+  resume_clock: (c) => life.resumeClock({ ...c, clock: { ...c.clock!, pausedAt: NOW } }, getRegime('INTERNAL_STANDARD'), 'customer replied', 'alice', LATER),
+  extend_clock: (c) => life.extendClock(c, getRegime('UK_FCA_PSD'), 'Card scheme investigation outside our control', 'alice', LATER),
 };
 
 const inStatus = (status: Status): Case => openedCase({ status, ...(status === 'closed' ? { closedAt: NOW } : {}) });
