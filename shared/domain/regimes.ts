@@ -32,6 +32,16 @@ const UK_CUT_OFF: CutOffRule = {
     'Close of business is 17:00 UK time. The current DISP text no longer states the cut-off; this regime keeps the FCA’s former published approach as documented firm policy, for business-day clocks only. The eight-week DISP 1.6.2R clock still runs from the moment of receipt.',
 };
 
+/** DISP 1.6.1R asks for a prompt acknowledgement; five business days is the organisation's standard for both UK regimes. */
+const ukAcknowledgement = (states: string): RegimeClock => ({
+  id: 'acknowledgement',
+  amount: 5,
+  unit: 'business_days',
+  basis: 'policy',
+  citation: 'DISP 1.6.1R(1)',
+  description: `A prompt written acknowledgement ${states}; the five business days are the organisation’s standard.`,
+});
+
 const NO_EXTENSION = (citation: string, condition: string) => ({ allowed: false, condition, citation });
 
 const UK_DISP: Regime = {
@@ -45,14 +55,7 @@ const UK_DISP: Regime = {
   mayPause: false,
   pauseRule: 'The eight weeks run from receipt; DISP has no provision that stops the clock.',
   clocks: [
-    {
-      id: 'acknowledgement',
-      amount: 5,
-      unit: 'business_days',
-      basis: 'policy',
-      citation: 'DISP 1.6.1R(1)',
-      description: 'A prompt written acknowledgement stating which deadline applies; DISP says "prompt", the five business days are the organisation’s standard.',
-    },
+    ukAcknowledgement('stating which deadline applies; DISP says "prompt"'),
     {
       id: 'summary_resolution',
       amount: 3,
@@ -84,14 +87,7 @@ const UK_PSD: Regime = {
   mayPause: false,
   pauseRule: 'The 15 business days run from the day of receipt; there is no pause.',
   clocks: [
-    {
-      id: 'acknowledgement',
-      amount: 5,
-      unit: 'business_days',
-      basis: 'policy',
-      citation: 'DISP 1.6.1R(1)',
-      description: 'A prompt written acknowledgement stating the 15 (or, exceptionally, 35) business-day deadline; the five business days are the organisation’s standard.',
-    },
+    ukAcknowledgement('stating the 15 (or, exceptionally, 35) business-day deadline'),
     {
       id: 'final_response',
       amount: 15,

@@ -3,7 +3,7 @@
 // expectation here fails this file.
 import { routeList, type RouteDef, type RouteId } from '#http/routes';
 import { INTAKE_SCOPE, ROLES, type Role } from '#schemas/common';
-import { complaintBody, startTestApi, type ApiResponse, type TestApi } from '../support/api';
+import { complaintBody, expectProblem, startTestApi, type ApiResponse, type TestApi } from '../support/api';
 
 type Route = RouteDef & { id: RouteId };
 
@@ -134,11 +134,6 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
   const body = BODY[route.id];
   if (!body) throw new Error(`access matrix: no valid body for ${route.id}; add one to BODY`);
   return { path, body: body() };
-};
-
-const expectProblem = (res: ApiResponse, status: number) => {
-  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, title: expect.any(String) });
 };
 
 const describeOutcome = (res: ApiResponse) => `${res.status} ${res.text.slice(0, 300)}`;

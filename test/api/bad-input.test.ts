@@ -1,7 +1,7 @@
 // Bad input over HTTP: every case gets the documented 4xx problem+json and writes nothing to the table.
 import { generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { complaintBody, localClock, startTestApi, type ApiResponse, type TestApi } from '../support/api';
+import { complaintBody, expectProblem, localClock, startTestApi, type ApiResponse, type TestApi } from '../support/api';
 import { rawDocClient } from '../support/dynamo';
 import { AUDIENCE, ISSUER } from '../../infra/local/token-issuer';
 
@@ -20,12 +20,6 @@ const snapshot = async (): Promise<Record<string, string>> => {
     start = out.LastEvaluatedKey;
   } while (start);
   return items;
-};
-
-const expectProblem = (res: ApiResponse, status: number): void => {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, type: expect.stringMatching(/\S/), title: expect.stringMatching(/\S/) });
 };
 
 /** Acts, asserts the problem response, and asserts the table is byte-for-byte what it was before. */

@@ -1,5 +1,5 @@
 // Concurrent writers on one case: optimistic concurrency lets exactly one win and keeps the audit chain whole.
-import { complaintBody, startTestApi, type ApiResponse, type TestApi } from '../support/api';
+import { complaintBody, expectProblem, startTestApi, type TestApi } from '../support/api';
 
 let api: TestApi;
 let supervisor: string;
@@ -15,12 +15,6 @@ const timeline = async (id: string) => {
   const res = await api.call('GET', `/v1/complaints/${id}/timeline`, { token: supervisor });
   expect(res.status).toBe(200);
   return res.body as { events: { seq: number; action: string; data: Record<string, unknown>; hash: string }[]; chain: { valid: boolean; head: string } };
-};
-
-const expectProblem = (res: ApiResponse, status: number) => {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(res.body.status).toBe(status);
 };
 
 beforeAll(async () => {

@@ -67,6 +67,13 @@ export const startTestApi = async (env: Record<string, string> = {}): Promise<Te
 
 export { localClock };
 
+/** The documented error shape: the status, problem+json, and a body whose `status`, `type` and `title` match. */
+export const expectProblem = (res: ApiResponse, status: number): void => {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(res.body).toMatchObject({ status, type: expect.stringMatching(/\S/), title: expect.stringMatching(/\S/) });
+};
+
 /** A valid complaint body; override what the test is about. */
 export const complaintBody = (over: Record<string, unknown> = {}) => ({
   customer: { id: 'cust-42', name: 'Ada Lovelace', email: 'ada@example.com', vulnerable: false },
