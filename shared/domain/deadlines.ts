@@ -15,6 +15,8 @@ import { ConflictError } from './errors';
 export const CHECKPOINT_PERCENTS = [50, 75, 90, 100] as const;
 /** A case is at risk once this share of its clock has elapsed. */
 export const AT_RISK_PERCENT = 75;
+/** Statuses whose final-response clock is still running: the only cases a risk filter can match. */
+export const RUNNING_CLOCK_STATUSES = ['open', 'awaiting_approval'] as const;
 /** Periodic-update due dates listed ahead (the scheduler re-derives later ones while the case stays open). */
 const MAX_UPDATES = 24;
 

@@ -5,7 +5,7 @@ import type { Case } from '#schemas/complaint';
 import type { AuditEvent, Note, Task } from '#schemas/children';
 import type { CaseChild, CaseFilter, CaseRecord, CaseRepository, CounterResult } from '#ports/case-repository';
 import type { ChainHead } from '#domain/audit-chain';
-import { atRiskFrom } from '#domain/deadlines';
+import { atRiskFrom, RUNNING_CLOCK_STATUSES } from '#domain/deadlines';
 import { ConflictError, InvalidInputError, StaleVersionError } from '#domain/errors';
 import { INDEX, keys, shardOf, type ListGroup } from './table-model';
 
@@ -215,12 +215,13 @@ export class DynamoCaseRepository implements CaseRepository {
     const names: Record<string, string> = { '#pk': index.partitionKey.name };
     const values: Record<string, unknown> = {};
     if (f.risk) {
-      const running = ['#case.#status IN (:s_open, :s_await)'];
       names['#case'] = 'case';
       names['#status'] = 'status';
-      values[':s_open'] = 'open';
-      values[':s_await'] = 'awaiting_approval';
-      filters.push(...running);
+      const placeholders = RUNNING_CLOCK_STATUSES.map((status, i) => {
+        values[`:running${i}`] = status;
+        return `:running${i}`;
+      });
+      filters.push(`#case.#status IN (${placeholders.join(', ')})`);
       if (f.risk === 'overdue') upper = upper && upper < f.now ? upper : f.now;
       else {
         lower = f.now;
