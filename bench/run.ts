@@ -1,7 +1,7 @@
-// `npm run bench`: bundle sizes, cold starts, local API latency/throughput and DynamoDB requests per operation.
+// `npm run bench`: bundle sizes, cold starts, deadline computations per second, local API latency/throughput and DynamoDB requests per operation.
 // Prints progress and a summary table; writes bench/results/latest.json and a timestamped copy.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { routeList } from '#http/routes';
@@ -11,6 +11,7 @@ import { LocalStackError } from '../infra/local/dynamodb-local';
 import { startStack, type StartedStack } from '../infra/local/stack';
 import { bundleFunctions, ESBUILD_SETTINGS, REPO_ROOT, type BundleInfo, type BundleReport } from './bundle';
 import { measureColdStarts, type ColdResult, type ColdStats } from './cold-start';
+import { deadlineReport, deadlineSettings, fmtRate, type DeadlineBenchResult } from './deadlines';
 import { formatCounts, makeCounter, type Caller, type OperationCount } from './dynamo-requests';
 import { LoadGenerator, type LoadScenario, type LoadSummary } from './load';
 import { suppressStderrLines } from './quiet';
@@ -37,9 +38,11 @@ const SETTINGS = {
   loadSeconds: envNumber('BENCH_LOAD_SECONDS', 5, 1),
   warmupSeconds: envNumber('BENCH_WARMUP_SECONDS', 1, 0),
   seedCases: 30,
+  /** BENCH_DEADLINE_CASES, BENCH_DEADLINE_PASSES, BENCH_DEADLINE_SEED (bench/deadlines.ts reads the same variables). */
+  deadlines: deadlineSettings(),
 };
-/** BENCH_ONLY=bundle,cold,api runs a subset (api = DynamoDB request counts + load). */
-const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,api').split(',').map((s) => s.trim()));
+/** BENCH_ONLY=bundle,cold,deadlines,api runs a subset (api = DynamoDB request counts + load). */
+const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,api').split(',').map((s) => s.trim()));
 
 /** Module scope of a bundle must not need AWS: region, table names and Powertools settings as applyLocalEnv sets them. */
 const COLD_START_ENV: Record<string, string> = {
@@ -138,6 +141,41 @@ const runColdStarts = (bundles: BundleReport, workDir: string): ColdResult => {
     hard: false,
     informational: true,
     detail: `${overFloor.length}/${fns.length} handlers; ratios ${Math.min(...fns.map((f) => f.floorWallRatio)).toFixed(2)}–${Math.max(...fns.map((f) => f.floorWallRatio)).toFixed(2)}×, init over the floor ${ms(Math.min(...fns.map((f) => f.extraInitOverFloorMsP50)))}–${ms(Math.max(...fns.map((f) => f.extraInitOverFloorMsP50)))} ms`,
+  });
+  return result;
+};
+
+// ── 5. Deadline computations per second ─────────────────────────────────────────────────────
+
+/**
+ * bench/deadlines.ts in a fresh `node --import tsx` process, so its cold pass is cold whatever ran before (the
+ * API phase computes deadlines in this process) and it has one main thread to itself; progress goes straight
+ * to our stdout, the figures come back as JSON.
+ */
+const runDeadlines = (workDir: string): DeadlineBenchResult | undefined => {
+  const s = SETTINGS.deadlines;
+  phase(`deadline computations: computeDeadline over ${s.cases.toLocaleString('en-GB')} seeded cases across all regimes, 1 cold/warm-up pass + ${s.passes} timed passes, single core (main thread of a fresh node process)`);
+  const file = join(workDir, 'deadlines.json');
+  const out = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', 'deadlines.ts'), '--json', file, '--no-report'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, BENCH_ELAPSED_BASE_S: String((performance.now() - t0) / 1000) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+    timeout: 600_000,
+  });
+  if (out.error || out.status !== 0) {
+    const detail = out.error ? out.error.message : `bench/deadlines.ts exited ${out.status ?? out.signal}`;
+    say(`  ✗ ${detail}`);
+    checks.push({ name: 'deadline benchmark ran', ok: false, hard: true, detail });
+    return undefined;
+  }
+  const result = JSON.parse(readFileSync(file, 'utf8')) as DeadlineBenchResult;
+  const c = result.computationsPerSecond;
+  say(`  median ${fmtRate(c.median)} computations/s (min ${fmtRate(c.min)}, max ${fmtRate(c.max)}); cold first pass ${fmtRate(result.cold.perS)}/s; ${result.checksum.distinctDueDates.toLocaleString('en-GB')} distinct due dates`);
+  checks.push({
+    name: 'deadline computations: every timed pass gives the cold pass\'s due dates',
+    ok: result.checksum.passesDifferingFromCold === 0,
+    hard: true,
+    detail: `${result.checksum.passesDifferingFromCold}/${result.settings.passes} passes differ; fingerprint ${result.checksum.fingerprint} over ${result.settings.cases.toLocaleString('en-GB')} cases (seed ${result.settings.seed})`,
   });
   return result;
 };
@@ -338,7 +376,7 @@ const runApi = async () => {
 
 // ── Report ────────────────────────────────────────────────────────────────────────────────────
 
-const printReport = (bundles: BundleReport | undefined, cold: ColdResult | undefined, api: Awaited<ReturnType<typeof runApi>>) => {
+const printReport = (bundles: BundleReport | undefined, cold: ColdResult | undefined, deadlines: DeadlineBenchResult | undefined, api: Awaited<ReturnType<typeof runApi>>) => {
   say('\n══ Results ══');
   if (bundles) {
     const coldOf = new Map((cold ? [cold.baseline, cold.floor, ...cold.functions] : []).map((c) => [c.id, c]));
@@ -376,6 +414,7 @@ const printReport = (bundles: BundleReport | undefined, cold: ColdResult | undef
       say(table(['package', 'copies', 'KB'], largest.duplicatePackages.map((d) => [d.name, d.copies.map((c) => c.version ?? '?').join(', '), kb(d.copies.reduce((n, c) => n + c.bytes, 0))])));
     }
   }
+  if (deadlines) say(`\n${deadlineReport(deadlines)}`);
   if (api) {
     say(`\nLocal API (autocannon, ${SETTINGS.connections} connections, ${SETTINGS.loadSeconds} s each after ${SETTINGS.warmupSeconds} s warm-up, API + DynamoDB Local + load generator on ${cpus().length} cores)`);
     say(
@@ -401,16 +440,18 @@ const main = async () => {
   const workDir = mkdtempSync(join(tmpdir(), 'complaints-bench-'));
   let bundles: BundleReport | undefined;
   let cold: ReturnType<typeof runColdStarts> | undefined;
+  let deadlines: DeadlineBenchResult | undefined;
   let api: Awaited<ReturnType<typeof runApi>> = undefined;
   try {
     if (PHASES.has('bundle') || PHASES.has('cold')) bundles = await runBundles(workDir);
     if (PHASES.has('cold') && bundles) cold = runColdStarts(bundles, workDir);
+    if (PHASES.has('deadlines')) deadlines = runDeadlines(workDir);
     if (PHASES.has('api')) api = await runApi();
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
 
-  printReport(bundles, cold, api);
+  printReport(bundles, cold, deadlines, api);
 
   const finished = new Date();
   const largest = bundles ? largestOf(bundles.functions) : undefined;
@@ -462,6 +503,7 @@ const main = async () => {
           minExtraInitOverFloorMs: Math.min(...cold.functions.map((f) => f.extraInitOverFloorMsP50)),
         }
       : undefined,
+    deadlines,
     load: api ? { scenarios: api.load, powertoolsEmptyMetricsWarningsDropped: metricsWarnings } : undefined,
     dynamoRequests: api ? { listShards: api.listShards, operations: api.dynamoRequests } : undefined,
     checks,

@@ -1,4 +1,4 @@
-// The CDK app: a stateful stack (key, tables, user pool) handing typed resources to the stateless API stack; cdk-nag on all of it.
+// The CDK app: a stateful stack (key, tables, user pool, schedule group, queues, bus, topic) handing typed resources to the stateless API stack; cdk-nag on all of it.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, Aws, Fn, Validations } from 'aws-cdk-lib';
@@ -40,7 +40,17 @@ const Settings = z.object({
   listShards: z.coerce.number().int().optional(),
   maxBodyBytes: z.coerce.number().int().optional(),
   internalStandardDays: z.coerce.number().int().optional(),
+  /** `calendar_days` or `business_days`: the unit of internalStandardDays (INTERNAL_STANDARD_UNIT). */
+  internalStandardUnit: z.string().optional(),
   assignmentRules: json.optional(),
+  /** Hours before a blocked investigation task raises its case to at_risk (24–48). */
+  dependencyBlockedHours: z.coerce.number().int().optional(),
+  /** IANA zone of the organisation's day and week, e.g. Europe/London. */
+  orgTimeZone: z.string().optional(),
+  /** Organisation closure days (ISO dates), as an array or comma-separated. */
+  orgClosures: csv.optional(),
+  /** Per-regime calendar overrides, e.g. {"UK_FCA_DISP":{"region":"GB-SCT"}}, as an object or JSON. */
+  regimeCalendars: json.optional(),
   cognitoDomainPrefix: z.string().regex(/^[a-z0-9-]+$/).optional(),
   callbackUrls: csv.default(['http://localhost:3000/callback']),
   alarmTopicArn: z.string().startsWith('arn:').optional(),
@@ -67,7 +77,12 @@ const serviceEnv = (s: Settings): ServiceEnv => {
     ...(s.listShards !== undefined ? { LIST_SHARDS: String(s.listShards) } : {}),
     ...(s.maxBodyBytes !== undefined ? { MAX_BODY_BYTES: String(s.maxBodyBytes) } : {}),
     ...(s.internalStandardDays !== undefined ? { INTERNAL_STANDARD_DAYS: String(s.internalStandardDays) } : {}),
+    ...(s.internalStandardUnit !== undefined ? { INTERNAL_STANDARD_UNIT: s.internalStandardUnit } : {}),
     ...(s.assignmentRules !== undefined ? { ASSIGNMENT_RULES: JSON.stringify(s.assignmentRules) } : {}),
+    ...(s.dependencyBlockedHours !== undefined ? { DEPENDENCY_BLOCKED_HOURS: String(s.dependencyBlockedHours) } : {}),
+    ...(s.orgTimeZone !== undefined ? { ORG_TIME_ZONE: s.orgTimeZone } : {}),
+    ...(s.orgClosures?.length ? { ORG_CLOSURES: s.orgClosures.join(',') } : {}),
+    ...(s.regimeCalendars !== undefined ? { REGIME_CALENDARS: JSON.stringify(s.regimeCalendars) } : {}),
   };
   loadConfig(env);
   return env;
@@ -91,9 +106,11 @@ export const buildApp = (options: BuildOptions = {}) => {
   // Env-agnostic unless an account/region is configured: synth needs no credentials and makes no lookups.
   const env = s.account || s.region ? { env: { ...(s.account ? { account: s.account } : {}), ...(s.region ? { region: s.region } : {}) } } : {};
 
+  const namePrefix = s.stackPrefix.toLowerCase();
   const stateful = new StatefulStack(app, `${s.stackPrefix}Stateful`, {
     ...env,
-    description: 'Complaints: KMS key, DynamoDB tables, Cognito user pool (stateful)',
+    description: 'Complaints: KMS key, DynamoDB tables, Cognito user pool, schedule group, dead-letter queues, event bus, notification topic (stateful)',
+    namePrefix,
     identity: {
       // Default `<stack prefix>-<account id>`: unique per account and deployment, no lookup needed.
       domainPrefix: s.cognitoDomainPrefix ?? Fn.join('-', [s.stackPrefix.toLowerCase(), Aws.ACCOUNT_ID]),
@@ -102,9 +119,12 @@ export const buildApp = (options: BuildOptions = {}) => {
   });
   const api = new ApiStack(app, `${s.stackPrefix}Api`, {
     ...env,
-    description: 'Complaints: HTTP API, functions and alarms (stateless)',
+    description: 'Complaints: HTTP API, functions, case-timer scheduling and alarms (stateless)',
+    namePrefix,
     data: stateful.data,
     identity: stateful.identity,
+    timers: stateful.timers,
+    events: stateful.events,
     environment: serviceEnv(s),
     serviceName: SERVICE_NAME,
     metricsNamespace: METRICS_NAMESPACE,

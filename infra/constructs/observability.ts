@@ -1,15 +1,23 @@
-// Observability: alarms on API 5xx and on function errors and throttles, optionally notifying an SNS topic.
+// Observability: alarms on API 5xx, on function errors and throttles, on dead-letter queues and on case-timer
+// delivery, optionally notifying an SNS topic.
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, ComparisonOperator, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { ApiFunction } from './api-function';
+import type { DeadLetterQueue } from './dead-letter-queue';
 
 export interface ObservabilityProps {
   httpApi: HttpApi;
   functions: ReadonlyMap<string, ApiFunction>;
+  /** Queues that hold failed work: any visible message is an alarm. */
+  deadLetterQueues?: ReadonlyMap<string, DeadLetterQueue>;
+  /** The case-timer schedule group: Scheduler failing to dead-letter a delivery means a timer is lost. */
+  scheduleGroupName?: string;
+  /** How far a stream consumer may fall behind before its timers and events are late. */
+  maxIteratorAge?: Duration;
   /** Existing SNS topic (e.g. the on-call one) to notify; without it the alarms only show in CloudWatch. */
   alarmTopicArn?: string;
 }
@@ -57,6 +65,51 @@ export class Observability extends Construct {
         new Alarm(this, `${name}Throttles`, {
           alarmDescription: `${entry}: invocations throttled by Lambda concurrency`,
           metric: fn.function.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+      if (fn.eventSourceMappings.length) {
+        const maxAge = props.maxIteratorAge ?? Duration.minutes(5);
+        add(
+          new Alarm(this, `${name}IteratorAge`, {
+            alarmDescription: `${entry}: the stream consumer is more than ${maxAge.toHumanString()} behind (timers, events and notifications are late)`,
+            metric: fn.function.metric('IteratorAge', { period: PERIOD, statistic: 'Maximum' }),
+            threshold: maxAge.toMilliseconds(),
+            evaluationPeriods: 1,
+            comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+            treatMissingData: TreatMissingData.NOT_BREACHING,
+          }),
+        );
+      }
+    }
+
+    for (const [name, dlq] of props.deadLetterQueues ?? []) {
+      add(
+        new Alarm(this, `${name}Visible`, {
+          alarmDescription: `Dead-letter queue not empty: ${dlq.holds}`,
+          metric: dlq.queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+          threshold: 0,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+
+    if (props.scheduleGroupName) {
+      add(
+        new Alarm(this, 'CaseTimersFailedToDeadLetter', {
+          alarmDescription: `Scheduler could neither deliver a case timer in ${props.scheduleGroupName} nor dead-letter it: the timer is lost`,
+          metric: new Metric({
+            namespace: 'AWS/Scheduler',
+            metricName: 'InvocationsFailedToBeSentToDeadLetterCount',
+            dimensionsMap: { ScheduleGroup: props.scheduleGroupName },
+            period: PERIOD,
+            statistic: 'Sum',
+          }),
           threshold: 1,
           evaluationPeriods: 1,
           comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

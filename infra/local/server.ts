@@ -81,7 +81,8 @@ const gatewayClaims = (payload: Record<string, unknown>): Record<string, string>
     Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? flattenArrayClaim(v.map(String)) : typeof v === 'string' ? v : JSON.stringify(v)]),
   );
 
-const lambdaContext = (id: RouteId, requestId: string): Context => ({
+/** The Lambda context the local stack hands a handler (function name as in AWS, minus the stack prefix). */
+export const lambdaContext = (id: string, requestId: string = randomUUID()): Context => ({
   callbackWaitsForEmptyEventLoop: true,
   functionName: `complaints-local-${id}`,
   functionVersion: '$LATEST',

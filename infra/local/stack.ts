@@ -1,15 +1,30 @@
 // The embedded stack as a library: DynamoDB Local + tables + token issuer + local API, used by npm start, tests and bench.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { TABLES } from '#adapters/aws/dynamo/table-model';
 import { localClock } from '#adapters/local/local-clock';
+import { LOCAL_TABLE, type LocalScheduler } from '#adapters/local/local-scheduler';
+import { localOutbox } from '#adapters/local/local-outbox';
 import { ensureTables, startDynamoLocal, type RunningDynamo } from './dynamodb-local';
-import { startLocalApi, type LocalApi } from './server';
+import { lambdaContext, startLocalApi, type LocalApi } from './server';
+import { StreamPoller, type StreamHandler } from './stream-poller';
+import { LocalTimers, type CheckpointHandler } from './timers';
 import { TokenIssuer } from './token-issuer';
+
+const REPO_ROOT = resolve(__dirname, '..', '..');
 
 export interface LocalTables {
   cases: string;
   idempotency: string;
+  /** Local-only: the scheduler's schedules and the stream poller's positions. */
+  local: string;
 }
+
+/** The same entry file CDK bundles into the function, loaded after the environment is set (as Lambda does). */
+const entry = <T>(file: string): (() => T) => {
+  let h: T | undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return () => (h ??= (require(resolve(REPO_ROOT, file)) as { handler: T }).handler);
+};
 
 /**
  * The environment the handlers read at cold start. It must be set before the first handler
@@ -23,6 +38,8 @@ export const applyLocalEnv = (endpoint: string, tables: LocalTables, extra: Reco
     DYNAMODB_ENDPOINT: endpoint,
     TABLE_NAME: tables.cases,
     IDEMPOTENCY_TABLE_NAME: tables.idempotency,
+    LOCAL_TABLE_NAME: tables.local,
+    INTEGRATIONS: 'local',
     CLOCK: 'local',
     POWERTOOLS_DEV: process.env.POWERTOOLS_DEV ?? 'false',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
@@ -38,6 +55,9 @@ export const applyLocalEnv = (endpoint: string, tables: LocalTables, extra: Reco
 export interface StartedStack {
   api: LocalApi;
   issuer: TokenIssuer;
+  timers: LocalTimers;
+  poller: StreamPoller;
+  scheduler: LocalScheduler;
   dynamo?: RunningDynamo;
   tables: LocalTables;
   stop(): Promise<void>;
@@ -53,25 +73,67 @@ export const startStack = async (opts: {
   log?: (line: string) => void;
   keyFile?: string;
   dynamoPort?: number;
+  /** How often the local scheduler looks for due schedules in real time (default 1 s; 0 = only on clock moves). */
+  tickMs?: number;
 }): Promise<StartedStack> => {
   const dynamo = opts.endpoint ? undefined : await startDynamoLocal({ ...(opts.dataDir ? { dataDir: join(opts.dataDir, 'dynamodb') } : {}), ...(opts.dynamoPort ? { port: opts.dynamoPort } : {}) });
   const endpoint = opts.endpoint ?? (dynamo as RunningDynamo).endpoint;
-  const tables = opts.tables ?? { cases: 'complaints', idempotency: 'complaints-idempotency' };
+  const tables = opts.tables ?? { cases: 'complaints', idempotency: 'complaints-idempotency', local: 'complaints-local' };
   try {
     await ensureTables(endpoint, [
       { name: tables.cases, def: TABLES.cases },
       { name: tables.idempotency, def: TABLES.idempotency },
+      { name: tables.local, def: LOCAL_TABLE },
     ]);
     applyLocalEnv(endpoint, tables);
+    // Loaded after the environment is set: the container reads it once.
+    const container = await import('#http/container');
+    const scheduler = container.deadlineIntegrations().scheduler as LocalScheduler;
+    const { raw, doc } = container.dynamo();
+    const poller = new StreamPoller({
+      endpoint,
+      region: process.env.AWS_REGION ?? 'local',
+      tableName: tables.cases,
+      stateTable: tables.local,
+      dynamo: raw,
+      doc,
+      handler: entry<StreamHandler>('functions/case-stream/handler.ts'),
+      context: (name) => lambdaContext(name),
+      ...(opts.log ? { log: opts.log } : {}),
+    });
+    const timers = new LocalTimers({
+      poller,
+      scheduler,
+      checkpoint: entry<CheckpointHandler>('functions/checkpoint/handler.ts'),
+      context: (name) => lambdaContext(name),
+      now: () => localClock.now(),
+      ...(opts.log ? { log: opts.log } : {}),
+    });
+    const unlog = opts.log ? localOutbox.onLog(opts.log) : () => undefined;
+    // Catch up: whatever fell due while the stack was down fires now, before the API answers.
+    await timers.pump();
     const issuer = await TokenIssuer.create({ ...(opts.keyFile ? { keyFile: opts.keyFile } : {}), now: () => localClock.nowMs() });
-    const api = await startLocalApi({ issuer, ...(opts.port !== undefined ? { port: opts.port } : {}), ...(opts.host ? { host: opts.host } : {}), ...(opts.log ? { log: opts.log } : {}) });
+    const api = await startLocalApi({
+      issuer,
+      onClockAdvanced: () => timers.pump(),
+      ...(opts.port !== undefined ? { port: opts.port } : {}),
+      ...(opts.host ? { host: opts.host } : {}),
+      ...(opts.log ? { log: opts.log } : {}),
+    });
+    if ((opts.tickMs ?? 1000) > 0) timers.start(opts.tickMs ?? 1000);
     return {
       api,
       issuer,
+      timers,
+      poller,
+      scheduler,
       ...(dynamo ? { dynamo } : {}),
       tables,
       stop: async () => {
         await api.close();
+        await timers.stop();
+        poller.close();
+        unlog();
         await dynamo?.stop();
       },
     };

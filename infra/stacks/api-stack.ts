@@ -1,16 +1,23 @@
-// ApiStack: the stateless side (HTTP API, functions, alarms), wired to the stateful stack's table and user pool.
+// ApiStack: the stateless side (HTTP API, functions, case-timer machinery, alarms), wired to the stateful stack's
+// table, user pool, schedule group, dead-letter queues, event bus and topic.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Api } from '../constructs/api';
 import type { ServiceEnv } from '../constructs/api-function';
+import type { CaseEvents } from '../constructs/case-events';
 import type { CaseTable } from '../constructs/case-table';
+import { CheckpointScheduler, type CaseTimers } from '../constructs/checkpoint-scheduler';
 import type { Identity } from '../constructs/identity';
 import { Observability } from '../constructs/observability';
 
 export interface ApiStackProps extends StackProps {
+  /** Lower-case prefix of the names schedules store (checkpoint function, Scheduler execution role). */
+  namePrefix: string;
   data: Pick<CaseTable, 'cases' | 'idempotency'>;
   identity: Pick<Identity, 'userPool' | 'clients'>;
+  timers: Pick<CaseTimers, 'scheduleGroupName' | 'scheduleDeadLetters' | 'streamDeadLetters'>;
+  events: Pick<CaseEvents, 'bus' | 'notifications' | 'encryptionKey'>;
   environment: ServiceEnv;
   serviceName: string;
   metricsNamespace: string;
@@ -21,23 +28,34 @@ export interface ApiStackProps extends StackProps {
 
 export class ApiStack extends Stack {
   readonly api: Api;
+  readonly scheduler: CheckpointScheduler;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
 
+    const common = { environment: props.environment, serviceName: props.serviceName, metricsNamespace: props.metricsNamespace, logRetention: props.logRetention };
     this.api = new Api(this, 'Api', {
+      ...common,
       data: { cases: props.data.cases, idempotency: props.data.idempotency },
       auth: { userPool: props.identity.userPool, clients: props.identity.clients },
-      environment: props.environment,
-      serviceName: props.serviceName,
-      metricsNamespace: props.metricsNamespace,
-      logRetention: props.logRetention,
       throttle: props.throttle,
+    });
+    this.scheduler = new CheckpointScheduler(this, 'CheckpointScheduler', {
+      ...common,
+      namePrefix: props.namePrefix,
+      cases: props.data.cases,
+      timers: props.timers,
+      events: props.events,
     });
     this.observability = new Observability(this, 'Observability', {
       httpApi: this.api.httpApi,
-      functions: this.api.functions,
+      functions: new Map([...this.api.functions, ...this.scheduler.functions]),
+      deadLetterQueues: new Map([
+        ['ScheduleDeadLetters', props.timers.scheduleDeadLetters],
+        ['StreamDeadLetters', props.timers.streamDeadLetters],
+      ]),
+      scheduleGroupName: props.timers.scheduleGroupName,
       ...(props.alarmTopicArn ? { alarmTopicArn: props.alarmTopicArn } : {}),
     });
 

@@ -1,29 +1,45 @@
-// StatefulStack: what must survive every deploy (key, tables, user pool); termination protection on.
+// StatefulStack: what must survive every deploy (key, tables, user pool, schedule group, dead-letter queues, event
+// bus, notification topic); termination protection on.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { CaseEvents } from '../constructs/case-events';
 import { CaseTable } from '../constructs/case-table';
+import { CaseTimers } from '../constructs/checkpoint-scheduler';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { Identity, type IdentityProps } from '../constructs/identity';
 
 export interface StatefulStackProps extends StackProps {
+  /** Lower-case prefix of the names other systems use (schedule group, event bus). */
+  namePrefix: string;
   identity: IdentityProps;
 }
 
 export class StatefulStack extends Stack {
   readonly data: CaseTable;
   readonly identity: Identity;
+  /** Where the per-case one-time schedules live, and where failed timers and stream batches go. */
+  readonly timers: CaseTimers;
+  /** The domain-event bus and the notification topic. */
+  readonly events: CaseEvents;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, { ...props, terminationProtection: true });
 
-    const key = new EncryptionKey(this, 'DataKey', { description: 'Complaints: case data, audit trail and idempotency records at rest' });
+    const key = new EncryptionKey(this, 'DataKey', {
+      description: 'Complaints: case data, audit trail, idempotency records, dead-letter queues and notifications at rest',
+    });
     this.data = new CaseTable(this, 'Data', { encryptionKey: key.key });
     this.identity = new Identity(this, 'Identity', props.identity);
+    this.timers = new CaseTimers(this, 'CaseTimers', { namePrefix: props.namePrefix, encryptionKey: key.key });
+    this.events = new CaseEvents(this, 'CaseEvents', { namePrefix: props.namePrefix, encryptionKey: key.key });
 
     new CfnOutput(this, 'CasesTableName', { value: this.data.cases.table.tableName });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
     new CfnOutput(this, 'UserClientId', { value: this.identity.userClient.userPoolClientId });
     new CfnOutput(this, 'MachineClientId', { value: this.identity.machineClient.userPoolClientId });
     new CfnOutput(this, 'TokenUrl', { value: `${this.identity.domain.baseUrl()}/oauth2/token` });
+    new CfnOutput(this, 'ScheduleGroupName', { value: this.timers.scheduleGroup.scheduleGroupName });
+    new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
+    new CfnOutput(this, 'NotificationTopicArn', { value: this.events.notifications.topicArn });
   }
 }

@@ -12,6 +12,7 @@ import * as life from './lifecycle';
 import type { Principal } from './principal';
 import { formatReference } from './reference';
 import { getRegime, listRegimes, type RegimeOptions } from './regimes';
+import { fireTimer, type IgnoredReason, type Timer } from './timers';
 
 export interface ComplaintServiceDeps {
   repo: CaseRepository;
@@ -19,7 +20,14 @@ export interface ComplaintServiceDeps {
   ids: IdGenerator;
   assignment: AssignmentRules;
   regimes?: RegimeOptions;
+  /** How long a task may stay blocked before its case is raised to at_risk (24–48 h; default 24 h). */
+  dependencyBlockedMs?: number;
 }
+
+export type TimerOutcome = { outcome: 'fired'; caseId: string; version: number; risk: Case['risk'] } | { outcome: 'ignored'; caseId: string; reason: IgnoredReason | 'unknown_case' };
+
+/** A timer races only with people editing the case; its own duplicates find the work done on the re-read. */
+const MAX_TIMER_ATTEMPTS = 5;
 
 /** Without If-Match the caller asked for no precondition, so a lost race is retried on fresh state. */
 const MAX_ATTEMPTS = 3;
@@ -113,7 +121,7 @@ export class ComplaintService {
       async (c, now) => {
         const task = await this.deps.repo.getTask(id, taskId);
         if (!task) throw new NotFoundError(`task ${taskId} not found`);
-        return life.updateTask(c, task, body, p.sub, now);
+        return life.updateTask(c, task, body, p.sub, now, this.deps.dependencyBlockedMs ? { dependencyBlockedMs: this.deps.dependencyBlockedMs } : {});
       },
       (t) => [{ kind: 'task', task: t }],
     );
@@ -138,6 +146,30 @@ export class ComplaintService {
   clockAction(p: Principal, id: string, body: ClockActionBody, ifMatch?: number) {
     const apply = { pause: life.pauseClock, resume: life.resumeClock, extend: life.extendClock }[body.action];
     return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => apply(c, getRegime(c.regime, this.deps.regimes), body.reason, p.sub, now));
+  }
+
+  /**
+   * Applies a delivered timer (checkpoint, acknowledgement deadline, blocked dependency). At-least-once delivery
+   * is expected: a duplicate, late or early delivery is ignored without a write (see timers.fireTimer), and a
+   * concurrent edit of the case is retried on fresh state.
+   */
+  async fireTimer(t: Timer): Promise<TimerOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      const rec = await this.deps.repo.get(t.caseId);
+      if (!rec) return { outcome: 'ignored', caseId: t.caseId, reason: 'unknown_case' };
+      const now = this.deps.clock.now();
+      const out = fireTimer(rec.case, t, now);
+      if (!out.fired) return { outcome: 'ignored', caseId: t.caseId, reason: out.reason };
+      const next: Case = life.present({ ...out.change.case, version: rec.case.version + 1, updatedAt: now }, now);
+      const { events, head } = appendEvents(rec.head, out.change.drafts, now);
+      try {
+        await this.deps.repo.commit({ case: next, expectedVersion: rec.case.version, head, events });
+        return { outcome: 'fired', caseId: t.caseId, version: next.version, risk: next.risk };
+      } catch (err) {
+        if (err instanceof StaleVersionError && attempt < MAX_TIMER_ATTEMPTS) continue;
+        throw err;
+      }
+    }
   }
 
   async tasks(p: Principal, id: string): Promise<Task[]> {

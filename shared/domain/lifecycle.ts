@@ -1,10 +1,10 @@
 // Case lifecycle: which action is allowed in which status, and the pure state changes each makes.
-import type { Case, CaseClock, CreateComplaintBody, ReclassifyBody, Status } from '#schemas/complaint';
+import type { Case, CaseClock, CreateComplaintBody, ReclassifyBody, Risk, Status } from '#schemas/complaint';
 import type { CreateNoteBody, CreateTaskBody, Note, PatchTaskBody, Task } from '#schemas/children';
 import type { Regime } from '#schemas/regime';
 import type { AuditDraft } from './audit-chain';
 import { Duration } from 'luxon';
-import { computeDeadline, riskAt, shiftForPause, type Deadline } from './deadlines';
+import { atRiskFrom, computeDeadline, riskAt, shiftForPause, type Deadline } from './deadlines';
 import { ConflictError, InvalidInputError } from './errors';
 
 export type CaseAction = 'reclassify' | 'reassign' | 'acknowledge' | 'add_task' | 'update_task' | 'add_note' | 'close' | 'reopen' | 'pause_clock' | 'resume_clock' | 'extend_clock';
@@ -46,8 +46,26 @@ export const present = (c: Case, now: string): Case => {
   const cycle = c.cycles[c.cycles.length - 1];
   // A paused clock is judged at the moment it paused (its due times move on resume).
   const at = !cycle?.stoppedAt && c.clock?.pausedAt ? c.clock.pausedAt : now;
-  return { ...c, risk: riskAt({ checkpoints: c.checkpoints, dueAt: c.finalResponseDueAt }, at, cycle?.stoppedAt) };
+  let risk = riskAt({ checkpoints: c.checkpoints, dueAt: c.finalResponseDueAt }, at, cycle?.stoppedAt);
+  // A dependency blocked past its threshold puts a running case at risk, whatever its clock says.
+  if (risk === 'on_track' && !cycle?.stoppedAt && c.blockedDependencies?.some((d) => d.raisedAt)) risk = 'at_risk';
+  return { ...c, risk };
 };
+
+/**
+ * What a list filters risk on without reading the clock: when the case turns at risk (its 75 % checkpoint, or
+ * earlier when a blocked dependency raised it) and, while paused, the risk frozen at the pause.
+ */
+export const riskIndex = (c: Case): { atRiskAt: string; pausedRisk?: Risk } => {
+  const raised = (c.blockedDependencies ?? []).map((d) => d.raisedAt).filter((x): x is string => x !== undefined);
+  const atRiskAt = [atRiskFrom(c), ...raised].filter(Boolean).sort()[0] ?? '';
+  const cycle = c.cycles[c.cycles.length - 1];
+  const paused = !cycle?.stoppedAt && c.clock?.pausedAt;
+  return { atRiskAt, ...(paused ? { pausedRisk: present(c, paused).risk } : {}) };
+};
+
+/** Default time a task may stay blocked before its case is raised to at_risk (DEPENDENCY_BLOCKED_HOURS). */
+export const DEFAULT_DEPENDENCY_BLOCKED_MS = 24 * 3_600_000;
 
 export interface OpenContext {
   id: string;
@@ -247,7 +265,7 @@ export const addTask = (c: Case, body: CreateTaskBody, ids: { taskId: string }, 
   };
 };
 
-export const updateTask = (c: Case, task: Task, patch: PatchTaskBody, actor: string, now: string): Change<Task> => {
+export const updateTask = (c: Case, task: Task, patch: PatchTaskBody, actor: string, now: string, opts: { dependencyBlockedMs?: number } = {}): Change<Task> => {
   assertAllowed(c, 'update_task');
   if (task.status === 'done' && patch.status && patch.status !== 'done') {
     throw new ConflictError('a done task cannot be reopened; create a new task');
@@ -282,7 +300,19 @@ export const updateTask = (c: Case, task: Task, patch: PatchTaskBody, actor: str
   const wasOpen = task.status !== 'done';
   const isOpen = next.status !== 'done';
   const openTaskCount = c.openTaskCount + (isOpen ? 1 : 0) - (wasOpen ? 1 : 0);
-  return { case: { ...c, openTaskCount }, result: next, drafts: [{ actor, action: 'task.updated', data: { taskId: task.id, changes } }] };
+  // A blocked task starts its own timer: past the threshold it raises the case (DependencyBlocked).
+  let blockedDependencies = (c.blockedDependencies ?? []).filter((d) => d.taskId !== task.id);
+  if (next.status === 'blocked') {
+    const since = next.blockedSince ?? now;
+    const kept = c.blockedDependencies?.find((d) => d.taskId === task.id);
+    blockedDependencies = [...blockedDependencies, kept ?? { taskId: task.id, since, raiseAt: new Date(Date.parse(since) + (opts.dependencyBlockedMs ?? DEFAULT_DEPENDENCY_BLOCKED_MS)).toISOString() }];
+  }
+  const { blockedDependencies: _old, ...rest } = c;
+  return {
+    case: { ...rest, openTaskCount, ...(blockedDependencies.length ? { blockedDependencies } : {}) },
+    result: next,
+    drafts: [{ actor, action: 'task.updated', data: { taskId: task.id, changes } }],
+  };
 };
 
 export const addNote = (c: Case, body: CreateNoteBody, ids: { noteId: string }, actor: string, now: string): Change<Note> => {

@@ -1,6 +1,8 @@
 // Runtime configuration from environment variables, validated once at cold start.
 import * as z from 'zod';
+import { IANAZone } from 'luxon';
 import { AssignmentRules, DEFAULT_ASSIGNMENT_RULES } from '#domain/assignment';
+import { listRegimes, type RegimeOptions } from '#domain/regimes';
 
 const JsonAssignment = z
   .string()
@@ -14,6 +16,24 @@ const JsonAssignment = z
   })
   .pipe(AssignmentRules);
 
+const jsonOf = <T extends z.ZodType>(name: string, schema: T) =>
+  z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `${name} must be JSON` });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+
+const IsoDay = z.iso.date();
+const TimeZone = z.string().refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone such as Europe/London');
+/** Per-regime calendar overrides, e.g. a Scottish firm: {"UK_FCA_DISP":{"region":"GB-SCT"}}. */
+const RegimeCalendars = z.record(z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/), z.object({ region: z.string().nullable().optional(), timeZone: TimeZone.optional() }).strict());
+
 export const ConfigSchema = z.object({
   SERVICE_NAME: z.string().default('complaints'),
   SERVICE_VERSION: z.string().default('0.1.0'),
@@ -25,12 +45,35 @@ export const ConfigSchema = z.object({
   LIST_SHARDS: z.coerce.number().int().min(1).max(32).default(4),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
   INTERNAL_STANDARD_DAYS: z.coerce.number().int().min(1).max(365).optional(),
+  INTERNAL_STANDARD_UNIT: z.enum(['calendar_days', 'business_days']).optional(),
+  /** Organisation closure days added to every regime's calendar: comma-separated ISO dates. */
+  ORG_CLOSURES: z
+    .string()
+    .transform((s) => s.split(',').map((d) => d.trim()).filter(Boolean))
+    .pipe(z.array(IsoDay))
+    .optional(),
+  REGIME_CALENDARS: jsonOf('REGIME_CALENDARS', RegimeCalendars).optional(),
+  /** Time zone of the organisation's day and week in the deadline board ("due today", "due this week"). */
+  ORG_TIME_ZONE: TimeZone.default('Europe/London'),
+  /** A blocked investigation task raises its case to at_risk after this many hours (24–48). */
+  DEPENDENCY_BLOCKED_HOURS: z.coerce.number().int().min(24).max(48).default(24),
+  /** `aws`: EventBridge Scheduler, EventBridge and SNS; `local`: the embedded stack's scheduler, event log and notifier. */
+  INTEGRATIONS: z.enum(['aws', 'local']).default('aws'),
+  /** The embedded stack's own table (local scheduler and stream positions); never deployed. */
+  LOCAL_TABLE_NAME: z.string().min(3).optional(),
+  SCHEDULE_GROUP_NAME: z.string().min(1).max(64).optional(),
+  /** The checkpoint function the one-time schedules invoke, the role Scheduler assumes, and its dead-letter queue. */
+  CHECKPOINT_FUNCTION_ARN: z.string().startsWith('arn:').optional(),
+  SCHEDULER_ROLE_ARN: z.string().startsWith('arn:').optional(),
+  SCHEDULER_DLQ_ARN: z.string().startsWith('arn:').optional(),
+  EVENT_BUS_NAME: z.string().min(1).optional(),
+  NOTIFICATION_TOPIC_ARN: z.string().startsWith('arn:').optional(),
   IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
   ASSIGNMENT_RULES: JsonAssignment.optional(),
   /** `local` = the controllable clock of the embedded stack. */
   CLOCK: z.enum(['system', 'local']).default('system'),
 });
-export type Config = z.infer<typeof ConfigSchema> & { assignment: AssignmentRules };
+export type Config = z.infer<typeof ConfigSchema> & { assignment: AssignmentRules; regimes: RegimeOptions };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -43,7 +86,21 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   if (!parsed.success) {
     throw new ConfigError(`invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
-  return { ...parsed.data, assignment: parsed.data.ASSIGNMENT_RULES ?? DEFAULT_ASSIGNMENT_RULES };
+  const d = parsed.data;
+  const regimes: RegimeOptions = {
+    ...(d.INTERNAL_STANDARD_DAYS ? { internalStandardDays: d.INTERNAL_STANDARD_DAYS } : {}),
+    ...(d.INTERNAL_STANDARD_UNIT ? { internalStandardUnit: d.INTERNAL_STANDARD_UNIT } : {}),
+    ...(d.ORG_CLOSURES?.length ? { closures: d.ORG_CLOSURES } : {}),
+    ...(d.REGIME_CALENDARS ? { calendars: d.REGIME_CALENDARS } : {}),
+  };
+  if (regimes.closures || regimes.calendars) {
+    try {
+      listRegimes(regimes); // an unknown holiday region or zone is a deployment error: fail at cold start, not mid-request
+    } catch (err) {
+      throw new ConfigError(`invalid configuration: ${(err as Error).message}`);
+    }
+  }
+  return { ...d, assignment: d.ASSIGNMENT_RULES ?? DEFAULT_ASSIGNMENT_RULES, regimes };
 };
 
 export const config = (): Config => (cached ??= loadConfig());

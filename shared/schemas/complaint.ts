@@ -133,9 +133,21 @@ export const CaseClock = z
     pausedMs: z.number().int().optional().meta({ description: 'Total elapsed time this cycle has spent paused, in milliseconds' }),
     extendedAt: IsoTimestamp.optional().meta({ description: 'When this cycle was extended to the regime’s extended deadline (at most once per cycle)' }),
     extensionReason: z.string().optional().meta({ description: 'The recorded justification for the extension' }),
+    acknowledgementMissedAt: IsoTimestamp.optional().meta({ description: 'When the acknowledgement deadline of this cycle passed without an acknowledgement' }),
   })
   .meta({ id: 'CaseClock' });
 export type CaseClock = z.infer<typeof CaseClock>;
+
+/** An investigation task blocked on a dependency: past `raiseAt` it raises the case to at_risk (DependencyBlocked). */
+export const BlockedDependency = z
+  .object({
+    taskId: Ulid,
+    since: IsoTimestamp,
+    raiseAt: IsoTimestamp.meta({ description: 'When the block has lasted the configured threshold (24–48 h)' }),
+    raisedAt: IsoTimestamp.optional().meta({ description: 'When the case was raised to at_risk for it' }),
+  })
+  .meta({ id: 'BlockedDependency' });
+export type BlockedDependency = z.infer<typeof BlockedDependency>;
 export const Cycle = z.object({ n: z.number().int(), startedAt: IsoTimestamp, dueAt: IsoTimestamp, stoppedAt: IsoTimestamp.optional(), reason: z.string().optional() });
 
 export const Case = z
@@ -154,6 +166,7 @@ export const Case = z
     finalResponseDueAt: IsoTimestamp,
     clock: CaseClock.optional(),
     checkpoints: z.array(Checkpoint),
+    blockedDependencies: z.array(BlockedDependency).optional(),
     cycles: z.array(Cycle),
     risk: Risk,
     escalations: z.array(z.object({ id: z.string(), at: IsoTimestamp, reason: z.string() })),

@@ -1,7 +1,9 @@
 // Starts the real local API (same handlers, same SDK adapters) against the run's DynamoDB Local.
 import { localClock } from '#adapters/local/local-clock';
 import type { Role } from '#schemas/common';
-import { startStack, type LocalTables } from '../../infra/local/stack';
+import { localOutbox } from '#adapters/local/local-outbox';
+import type { Fired } from '#adapters/local/local-scheduler';
+import { startStack, type LocalTables, type StartedStack } from '../../infra/local/stack';
 import { createTestTables, testEndpoint } from './dynamo';
 
 export interface TestApi {
@@ -9,7 +11,12 @@ export interface TestApi {
   tables: LocalTables;
   token(sub: string, groups: Role[], opts?: { scope?: string; expiresInSeconds?: number }): Promise<string>;
   call(method: string, path: string, opts?: CallOptions): Promise<ApiResponse>;
-  advanceClock(duration: string): Promise<void>;
+  /** Moves the local clock; resolves with the timers that fired (as POST /local/clock answers). */
+  advanceClock(duration: string): Promise<Fired[]>;
+  /** Runs the stream poller and the local scheduler until idle (tests run without the background tick). */
+  pump(): Promise<Fired[]>;
+  stack: StartedStack;
+  outbox: typeof localOutbox;
   close(): Promise<void>;
 }
 
@@ -32,7 +39,7 @@ export interface ApiResponse {
 export const startTestApi = async (env: Record<string, string> = {}): Promise<TestApi> => {
   Object.assign(process.env, env);
   const tables = await createTestTables();
-  const stack = await startStack({ endpoint: testEndpoint(), tables, log: (line) => line.startsWith('local server error') && console.error(line) });
+  const stack = await startStack({ endpoint: testEndpoint(), tables, tickMs: 0, log: (line) => line.startsWith('local server error') && console.error(line) });
   const api: TestApi = {
     url: stack.api.url,
     tables,
@@ -59,7 +66,11 @@ export const startTestApi = async (env: Record<string, string> = {}): Promise<Te
     advanceClock: async (duration) => {
       const res = await fetch(`${stack.api.url}/local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceBy: duration }) });
       if (res.status !== 200) throw new Error(`clock advance failed: ${res.status}`);
+      return ((await res.json()) as { fired: Fired[] }).fired;
     },
+    pump: () => stack.timers.pump(),
+    stack,
+    outbox: localOutbox,
     close: () => stack.stop(),
   };
   return api;

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLES } from '#adapters/aws/dynamo/table-model';
+import { LOCAL_TABLE } from '#adapters/local/local-scheduler';
 import { ensureTables, localDynamoClient } from '../../infra/local/dynamodb-local';
 import type { LocalTables } from '../../infra/local/stack';
 
@@ -13,10 +14,11 @@ export const testEndpoint = (): string => {
 
 export const createTestTables = async (): Promise<LocalTables> => {
   const suffix = randomUUID().slice(0, 8);
-  const tables = { cases: `cases-${suffix}`, idempotency: `idem-${suffix}` };
+  const tables = { cases: `cases-${suffix}`, idempotency: `idem-${suffix}`, local: `local-${suffix}` };
   await ensureTables(testEndpoint(), [
     { name: tables.cases, def: TABLES.cases },
     { name: tables.idempotency, def: TABLES.idempotency },
+    { name: tables.local, def: LOCAL_TABLE },
   ]);
   return tables;
 };

@@ -5,7 +5,9 @@ import type { Case } from '#schemas/complaint';
 import type { AuditEvent, Note, Task } from '#schemas/children';
 import type { CaseChild, CaseFilter, CaseRecord, CaseRepository, CounterResult } from '#ports/case-repository';
 import type { ChainHead } from '#domain/audit-chain';
-import { atRiskFrom, RUNNING_CLOCK_STATUSES } from '#domain/deadlines';
+import { RUNNING_CLOCK_STATUSES } from '#domain/deadlines';
+import { riskIndex } from '#domain/lifecycle';
+import { timerMap } from '#domain/timers';
 import { ConflictError, InvalidInputError, StaleVersionError } from '#domain/errors';
 import { INDEX, keys, shardOf, type ListGroup } from './table-model';
 
@@ -20,6 +22,12 @@ export interface DynamoCaseRepositoryOptions {
 
 /** Bounded page-filling: a filtered Query page may come back short, so we read on a few times at most. */
 const MAX_PAGES_PER_PARTITION = 5;
+
+/** Absent rather than an empty map, which DynamoDB Local's stream returns untyped. */
+const timersAttr = (c: Case) => {
+  const timers = timerMap(c);
+  return Object.keys(timers).length ? { timers } : {};
+};
 
 const groupOf = (c: Case): ListGroup => (c.status === 'closed' ? 'closed' : 'active');
 
@@ -40,7 +48,10 @@ export class DynamoCaseRepository implements CaseRepository {
       version: c.version,
       headSeq: head.seq,
       headHash: head.hash,
-      atRiskAt: atRiskFrom(c),
+      ...riskIndex(c),
+      dueAt: c.finalResponseDueAt,
+      // The timers this version of the case needs: the stream handler diffs old and new images into Scheduler calls.
+      ...timersAttr(c),
       case: c,
       GSI1PK: keys.ownerPk(c.ownerId, groupOf(c)),
       GSI1SK: keys.dueSk(c.finalResponseDueAt, c.id),
@@ -210,7 +221,6 @@ export class DynamoCaseRepository implements CaseRepository {
 
     // Key range on the due-date sort key; the rest are filters.
     let upper = f.dueBefore;
-    let lower: string | undefined;
     const filters: string[] = [];
     const names: Record<string, string> = { '#pk': index.partitionKey.name };
     const values: Record<string, unknown> = {};
@@ -222,12 +232,19 @@ export class DynamoCaseRepository implements CaseRepository {
         return `:running${i}`;
       });
       filters.push(`#case.#status IN (${placeholders.join(', ')})`);
-      if (f.risk === 'overdue') upper = upper && upper < f.now ? upper : f.now;
-      else {
-        lower = f.now;
+      // A paused clock's risk is frozen at the pause (pausedRisk); a running one follows the time of reading.
+      names['#pausedRisk'] = 'pausedRisk';
+      values[':risk'] = f.risk;
+      if (f.risk === 'overdue') {
+        upper = upper && upper < f.now ? upper : f.now;
+        filters.push('(attribute_not_exists(#pausedRisk) OR #pausedRisk = :risk)');
+      } else {
+        // No lower key bound: a paused case keeps its risk after its (not yet moved) due time has passed.
         names['#atRiskAt'] = 'atRiskAt';
+        names['#dueAt'] = 'dueAt';
         values[':now'] = f.now;
-        filters.push(f.risk === 'at_risk' ? '#atRiskAt <= :now' : '#atRiskAt > :now');
+        const running = f.risk === 'at_risk' ? '#atRiskAt <= :now AND #dueAt >= :now' : '#atRiskAt > :now AND #dueAt >= :now';
+        filters.push(`((attribute_not_exists(#pausedRisk) AND ${running}) OR #pausedRisk = :risk)`);
       }
     }
     if (f.status) {
@@ -242,21 +259,11 @@ export class DynamoCaseRepository implements CaseRepository {
       values[':category'] = f.category;
       filters.push('#case.#category = :category');
     }
-    // An empty due-date range (e.g. risk=on_track with a dueBefore in the past) matches nothing;
-    // DynamoDB would refuse a BETWEEN whose upper bound is below its lower bound.
-    if (lower && upper && upper < lower) return { items: [] };
     let keyCond = '#pk = :pk';
-    if (lower || upper) names['#sk'] = index.sortKey.name;
-    if (lower && upper) {
-      keyCond += ' AND #sk BETWEEN :lower AND :upper';
-      values[':lower'] = lower;
-      values[':upper'] = upper;
-    } else if (upper) {
+    if (upper) {
+      names['#sk'] = index.sortKey.name;
       keyCond += ' AND #sk < :upper';
       values[':upper'] = upper;
-    } else if (lower) {
-      keyCond += ' AND #sk >= :lower';
-      values[':lower'] = lower;
     }
 
     const pages = await Promise.all(

@@ -57,7 +57,7 @@ export const shardOf = (id: string, shards: number): number => {
 export type ListGroup = 'active' | 'closed';
 
 export const keys = {
-  case: (id: string) => ({ PK: `CASE#${id}`, SK: 'CASE' }),
+  case: (id: string) => ({ PK: `CASE#${id}`, SK: 'CASE' as const }),
   audit: (id: string, seq: number) => ({ PK: `CASE#${id}`, SK: `AUDIT#${pad(seq, 10)}` }),
   auditPrefix: 'AUDIT#',
   task: (id: string, taskId: string) => ({ PK: `CASE#${id}`, SK: `TASK#${taskId}` }),
@@ -65,6 +65,9 @@ export const keys = {
   note: (id: string, noteId: string) => ({ PK: `CASE#${id}`, SK: `NOTE#${noteId}` }),
   notePrefix: 'NOTE#',
   casePk: (id: string) => `CASE#${id}`,
+  caseSk: 'CASE',
+  /** The case id of any item under a case (its PK), or undefined for other items. */
+  caseIdOf: (pk: string): string | undefined => (pk.startsWith('CASE#') ? pk.slice('CASE#'.length) : undefined),
   counter: (year: number) => ({ PK: `COUNTER#CASE_REF#${year}`, SK: 'COUNTER' }),
   teamCounterAttr: (team: string) => `rr_${team}`,
   externalRef: (system: string, id: string) => ({ PK: `EXTREF#${system}#${id}`, SK: 'EXTREF' }),

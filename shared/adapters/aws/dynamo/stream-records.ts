@@ -1,0 +1,36 @@
+// Decodes a cases-table stream record (Lambda's DynamoDB stream event shape, which the local poller builds too).
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import type { AuditEvent } from '#schemas/children';
+import type { TimerMap } from '#domain/timers';
+import { keys } from './table-model';
+
+export type CaseStreamChange =
+  | { kind: 'case'; caseId: string; before: TimerMap; after: TimerMap; changedAt: string; removed: boolean }
+  | { kind: 'audit'; caseId: string; event: AuditEvent }
+  | { kind: 'other' };
+
+type Image = Record<string, AttributeValue>;
+
+// Lambda's event typings describe the same JSON as the SDK's AttributeValue.
+const image = (img: unknown): Record<string, unknown> | undefined => (img ? unmarshall(img as Image) : undefined);
+
+const timersOf = (item: Record<string, unknown> | undefined): TimerMap => (item?.timers as TimerMap | undefined) ?? {};
+
+export const decodeStreamRecord = (r: DynamoDBRecord): CaseStreamChange => {
+  const key = image(r.dynamodb?.Keys);
+  const caseId = typeof key?.PK === 'string' ? keys.caseIdOf(key.PK) : undefined;
+  if (!caseId || typeof key?.SK !== 'string') return { kind: 'other' };
+  const oldItem = image(r.dynamodb?.OldImage);
+  const newItem = image(r.dynamodb?.NewImage);
+  if (key.SK === keys.caseSk) {
+    const changedAt = (newItem?.case as { updatedAt?: string } | undefined)?.updatedAt ?? new Date(Number(r.dynamodb?.ApproximateCreationDateTime ?? 0) * 1000).toISOString();
+    return { kind: 'case', caseId, before: timersOf(oldItem), after: timersOf(newItem), changedAt, removed: r.eventName === 'REMOVE' };
+  }
+  if (key.SK.startsWith(keys.auditPrefix) && r.eventName === 'INSERT' && newItem) {
+    const { PK: _pk, SK: _sk, entity: _e, caseId: _c, ...event } = newItem;
+    return { kind: 'audit', caseId, event: event as AuditEvent };
+  }
+  return { kind: 'other' };
+};

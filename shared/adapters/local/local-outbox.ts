@@ -1,0 +1,48 @@
+// The embedded stack's event bus and notifier: what would go to EventBridge and SNS is kept in memory (the
+// latest entries) and logged, so `npm start` shows it and tests can assert on it. Never deployed.
+import type { DomainEvent, Notification } from '#domain/domain-events';
+import type { EventPublisher } from '#ports/events';
+import type { Notifier } from '#ports/notifier';
+
+const KEEP = 5_000;
+
+export class LocalOutbox implements EventPublisher, Notifier {
+  readonly events: DomainEvent[] = [];
+  readonly notifications: Notification[] = [];
+  private readonly listeners = new Set<(line: string) => void>();
+
+  onLog(fn: (line: string) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private log(line: string) {
+    for (const fn of this.listeners) fn(line);
+  }
+
+  publish(events: DomainEvent[]): Promise<void> {
+    for (const e of events) {
+      this.events.push(e);
+      this.log(`event ${e.type} ${e.caseId} (${e.id})`);
+    }
+    this.events.splice(0, Math.max(0, this.events.length - KEEP));
+    return Promise.resolve();
+  }
+
+  notify(notifications: Notification[]): Promise<void> {
+    for (const n of notifications) {
+      this.notifications.push(n);
+      this.log(`notify ${n.to.kind === 'user' ? n.to.userId : `supervisors of ${n.to.team ?? 'every team'}`}: ${n.subject}`);
+    }
+    this.notifications.splice(0, Math.max(0, this.notifications.length - KEEP));
+    return Promise.resolve();
+  }
+
+  clear(): void {
+    this.events.length = 0;
+    this.notifications.length = 0;
+  }
+}
+
+/** One per process, like the local clock: the in-process handlers write it, the local stack and tests read it. */
+export const localOutbox = new LocalOutbox();

@@ -1,0 +1,69 @@
+// What the case stream drives: timers follow the case, and deadline audit events leave as domain events and
+// notifications. The same code runs in the Lambda stream handler and in the local stream poller.
+//
+// Reliability: the case transaction records the intent (the planned timers on the case item; the audit event),
+// the stream delivers it at least once, and every effect here is idempotent (upsert by deterministic name,
+// delete of a missing schedule is success, events carry stable ids), so a crash anywhere loses no timer.
+import type { AuditEvent } from '#schemas/children';
+import type { CheckpointScheduler } from '#ports/checkpoint-scheduler';
+import type { Clock } from '#ports/clock';
+import type { EventPublisher } from '#ports/events';
+import type { Notifier } from '#ports/notifier';
+import { fromAuditEvent } from './domain-events';
+import { diffTimers, type Timer, type TimerMap } from './timers';
+
+export interface DeadlineControlDeps {
+  scheduler: CheckpointScheduler;
+  events: EventPublisher;
+  notifier: Notifier;
+  clock: Clock;
+  /** Applies a timer now (the checkpoint handler's use case), for timers already due when planned. */
+  fire: (t: Timer) => Promise<unknown>;
+}
+
+export interface TimerSync {
+  upserted: string[];
+  removed: string[];
+  firedNow: string[];
+}
+
+export class DeadlineControl {
+  constructor(private readonly deps: DeadlineControlDeps) {}
+
+  /** A case item changed: create, move or delete its schedules; fire the ones already due. */
+  async caseChanged(before: TimerMap, after: TimerMap, changedAt: string): Promise<TimerSync> {
+    const diff = diffTimers(before, after, changedAt);
+    const out: TimerSync = { upserted: [], removed: [], firedNow: [] };
+    const now = Date.parse(this.deps.clock.now());
+    // Earliest first, so a case logged long after receipt reaches 50 % before 75 % before 90 % before breach.
+    // A timer already due is applied here and now: a schedule cannot be set in the past.
+    for (const t of [...diff.upsert].sort((a, b) => a.at.localeCompare(b.at))) {
+      if (Date.parse(t.at) <= now) {
+        await this.deps.fire(t);
+        out.firedNow.push(t.name);
+      } else {
+        await this.deps.scheduler.upsert(t);
+        out.upserted.push(t.name);
+      }
+    }
+    for (const name of diff.remove) {
+      await this.deps.scheduler.remove(name);
+      out.removed.push(name);
+    }
+    return out;
+  }
+
+  /** A case was deleted (retention): none of its schedules may fire. */
+  async caseRemoved(before: TimerMap): Promise<void> {
+    for (const name of Object.keys(before)) await this.deps.scheduler.remove(name);
+  }
+
+  /** An audit event was appended: deadline events go out on the bus and to the people concerned. */
+  async auditAppended(caseId: string, event: AuditEvent): Promise<boolean> {
+    const out = fromAuditEvent(caseId, event);
+    if (!out) return false;
+    await this.deps.events.publish([out.event]);
+    await this.deps.notifier.notify(out.notifications);
+    return true;
+  }
+}

@@ -1,0 +1,82 @@
+// Domain events and notifications derived from audit events. The audit event is written in the case
+// transaction; the stream handler turns it into these (a transactional outbox), so an event is published if
+// and only if the change happened, and a repeated timer delivery, which writes no audit event, publishes nothing.
+import type { AuditEvent } from '#schemas/children';
+
+export const DOMAIN_EVENT_OF_ACTION = {
+  'checkpoint.reached': 'CheckpointReached',
+  'deadline.breached': 'DeadlineBreached',
+  'dependency.blocked': 'DependencyBlocked',
+  'acknowledgement.overdue': 'AcknowledgementOverdue',
+} as const;
+
+export type DomainEventType = (typeof DOMAIN_EVENT_OF_ACTION)[keyof typeof DOMAIN_EVENT_OF_ACTION];
+
+/** The `source` of every event this service puts on the bus. */
+export const EVENT_SOURCE = 'complaints.deadline-control';
+
+export interface DomainEvent {
+  /** Stable across redeliveries (`<caseId>:<audit seq>`): consumers de-duplicate on it. */
+  id: string;
+  type: DomainEventType;
+  caseId: string;
+  occurredAt: string;
+  detail: Record<string, unknown>;
+}
+
+export type Recipient = { kind: 'user'; userId: string; as: 'owner' } | { kind: 'role'; role: 'supervisor'; team: string | null };
+
+export interface Notification {
+  /** `<event id>:<recipient>`: the same notification redelivered keeps its id. */
+  id: string;
+  eventType: DomainEventType;
+  caseId: string;
+  reference: string;
+  to: Recipient;
+  subject: string;
+  text: string;
+}
+
+const isDomainAction = (action: string): action is keyof typeof DOMAIN_EVENT_OF_ACTION => action in DOMAIN_EVENT_OF_ACTION;
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+const subjectOf = (type: DomainEventType, d: Record<string, unknown>, reference: string): string => {
+  switch (type) {
+    case 'CheckpointReached':
+      return `${reference}: ${String(d.percent)} % of the final-response window used (due ${str(d.finalResponseDueAt) ?? '?'})`;
+    case 'DeadlineBreached':
+      return `${reference}: final-response deadline breached (was due ${str(d.finalResponseDueAt) ?? str(d.at) ?? '?'})`;
+    case 'DependencyBlocked':
+      return `${reference}: investigation task ${str(d.taskId) ?? '?'} blocked since ${str(d.blockedSince) ?? '?'}`;
+    case 'AcknowledgementOverdue':
+      return `${reference}: acknowledgement overdue (was due ${str(d.acknowledgementDueAt) ?? '?'})`;
+  }
+};
+
+/** The domain event and the notifications an audit event stands for, or nothing for ordinary audit events. */
+export const fromAuditEvent = (caseId: string, e: AuditEvent): { event: DomainEvent; notifications: Notification[] } | undefined => {
+  if (!isDomainAction(e.action)) return undefined;
+  const type = DOMAIN_EVENT_OF_ACTION[e.action];
+  const d = e.data;
+  const id = `${caseId}:${e.seq}`;
+  const reference = str(d.reference) ?? caseId;
+  const event: DomainEvent = { id, type, caseId, occurredAt: e.at, detail: { ...d, caseId, auditSeq: e.seq, auditHash: e.hash } };
+  const subject = subjectOf(type, d, reference);
+  const text = `${subject}. Regime ${str(d.regime) ?? '?'}; recorded in the audit trail as event ${e.seq} at ${e.at}.`;
+  const recipients: Recipient[] = [];
+  const owner = str(d.ownerId);
+  if (owner) recipients.push({ kind: 'user', userId: owner, as: 'owner' });
+  // The owner acts; the supervisors of the owner's team (all supervisors for an unteamed case) oversee.
+  recipients.push({ kind: 'role', role: 'supervisor', team: str(d.team) ?? null });
+  const notifications = recipients.map((to) => ({
+    id: `${id}:${to.kind === 'user' ? `user:${to.userId}` : `supervisor:${to.team ?? '*'}`}`,
+    eventType: type,
+    caseId,
+    reference,
+    to,
+    subject,
+    text,
+  }));
+  return { event, notifications };
+};

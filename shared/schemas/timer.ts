@@ -1,0 +1,23 @@
+// A case timer: what a one-time schedule carries to the checkpoint handler (EventBridge Scheduler's `Input`).
+import * as z from 'zod';
+import { IsoTimestamp, Ulid } from './common';
+
+export const TIMER_KINDS = ['checkpoint', 'acknowledgement', 'dependency'] as const;
+export const TimerKind = z.enum(TIMER_KINDS);
+
+/** Schedule names: 1–64 of [0-9a-zA-Z-_.] (EventBridge Scheduler). */
+export const TimerName = z.string().regex(/^[0-9A-Za-z_.-]{1,64}$/);
+
+export const Timer = z
+  .object({
+    name: TimerName,
+    caseId: Ulid,
+    cycle: z.number().int().min(1),
+    kind: TimerKind,
+    percent: z.number().int().min(1).max(100).optional(),
+    taskId: Ulid.optional(),
+    at: IsoTimestamp,
+  })
+  .strict()
+  .meta({ id: 'Timer', description: 'A per-case one-time timer: a deadline checkpoint, the acknowledgement deadline or a blocked dependency' });
+export type Timer = z.infer<typeof Timer>;
