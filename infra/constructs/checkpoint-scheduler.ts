@@ -25,13 +25,16 @@ const checkPrefix = (prefix: string) => {
   if (!/^[a-z][a-z0-9-]*$/.test(prefix) || prefix.length > MAX_PREFIX) throw new Error(`name prefix "${prefix}" must be lower-case letters, digits and hyphens, at most ${MAX_PREFIX} characters`);
 };
 
+/** `FilterRule.isEqual` is typed `any`; it returns the one-value list of an equality pattern. */
+const isEqual = (value: string): string[] => FilterRule.isEqual(value) as string[];
+
 /**
  * The stream records the case-stream handler acts on: every change of a case item (timers follow the case's
  * state) and every new audit event (domain events and notifications). Tasks, notes and evidence are not read.
  */
 export const CASE_STREAM_FILTERS = [
-  FilterCriteria.filter({ dynamodb: { Keys: { SK: { S: FilterRule.isEqual(keys.case('x').SK) } } } }),
-  FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { Keys: { SK: { S: FilterRule.beginsWith(keys.auditPrefix) } } } }),
+  FilterCriteria.filter({ dynamodb: { Keys: { SK: { S: isEqual(keys.case('x').SK) } } } }),
+  FilterCriteria.filter({ eventName: isEqual('INSERT'), dynamodb: { Keys: { SK: { S: FilterRule.beginsWith(keys.auditPrefix) } } } }),
 ];
 
 export interface CaseTimersProps {

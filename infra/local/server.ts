@@ -45,7 +45,9 @@ export interface LocalApiOptions {
   host?: string;
   clock?: LocalClock;
   issuer: TokenIssuer;
-  /** Called after POST /local/clock moved time; returns what fired (timers arrive in a later issue). */
+  /** Called before POST /local/clock moves time, so work already pending (schedules to create) is done first. */
+  beforeClockAdvance?: () => Promise<unknown>;
+  /** Called after POST /local/clock moved time; returns the timers that fired. */
   onClockAdvanced?: (now: string) => Promise<unknown[]>;
   log?: (line: string) => void;
 }
@@ -138,6 +140,7 @@ export const startLocalApi = async (opts: LocalApiOptions): Promise<LocalApi> =>
       const parsed = ClockAdvance.safeParse(parseJson(body));
       const ms = parsed.success ? parseDuration(parsed.data.advanceBy) : undefined;
       if (ms === undefined) return sendProblem(res, 400, 'Bad Request', 'advanceBy must be an ISO-8601 duration such as P10D or PT25H (no months or years)', requestId);
+      await opts.beforeClockAdvance?.();
       const now = clock.advance(ms);
       const fired = opts.onClockAdvanced ? await opts.onClockAdvanced(now) : [];
       return send(res, json(200, { now, fired }), requestId);

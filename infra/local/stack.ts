@@ -115,6 +115,7 @@ export const startStack = async (opts: {
     const issuer = await TokenIssuer.create({ ...(opts.keyFile ? { keyFile: opts.keyFile } : {}), now: () => localClock.nowMs() });
     const api = await startLocalApi({
       issuer,
+      beforeClockAdvance: () => timers.pump(),
       onClockAdvanced: () => timers.pump(),
       ...(opts.port !== undefined ? { port: opts.port } : {}),
       ...(opts.host ? { host: opts.host } : {}),

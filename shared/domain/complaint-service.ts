@@ -13,6 +13,8 @@ import type { Principal } from './principal';
 import { formatReference } from './reference';
 import { getRegime, listRegimes, type RegimeOptions } from './regimes';
 import { fireTimer, type IgnoredReason, type Timer } from './timers';
+import { buildDeadlineBoard } from './deadline-board';
+import type { DeadlineBoard } from '#schemas/reports';
 
 export interface ComplaintServiceDeps {
   repo: CaseRepository;
@@ -170,6 +172,12 @@ export class ComplaintService {
         throw err;
       }
     }
+  }
+
+  /** Live deadline board over every case not closed; `timeZone` sets the organisation's day and week. */
+  async deadlineBoard(timeZone: string): Promise<DeadlineBoard> {
+    const now = this.deps.clock.now();
+    return buildDeadlineBoard(await this.deps.repo.activeDeadlines(), now, timeZone);
   }
 
   async tasks(p: Principal, id: string): Promise<Task[]> {

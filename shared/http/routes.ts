@@ -17,6 +17,7 @@ import {
 import { CreateNoteBody, CreateTaskBody, Note, NoteList, PatchTaskBody, Task, TaskList, TaskParams, Timeline } from '#schemas/children';
 import { RegimeList } from '#schemas/regime';
 import { Health } from '#schemas/health';
+import { DeadlineBoard } from '#schemas/reports';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -46,6 +47,8 @@ const CASE_READERS: Role[] = ['handler', 'supervisor', 'compliance', 'legal', 'a
 /** Route-level gate for owner-only actions; the domain then checks who owns the case. */
 const CASE_ACTORS: Role[] = CASE_READERS;
 
+const REPORT_READERS: Role[] = ['supervisor', 'compliance', 'admin'];
+
 const jwt = (roles: Role[], scopes?: string[]): RouteAuth => ({ kind: 'jwt', roles, ...(scopes ? { scopes } : {}) });
 
 export const ROUTES = {
@@ -66,6 +69,15 @@ export const ROUTES = {
     tag: 'meta',
     auth: { kind: 'public' },
     ok: { status: 200, schema: z.record(z.string(), z.unknown()), description: 'OpenAPI 3.1 document' },
+  },
+  deadlineReport: {
+    method: 'GET',
+    path: '/v1/reports/deadlines',
+    entry: 'functions/report-deadlines/handler.ts',
+    summary: 'Deadline board: due today and this week, at risk and overdue, by owner and regime',
+    tag: 'reports',
+    auth: jwt(REPORT_READERS),
+    ok: { status: 200, schema: DeadlineBoard, description: 'Live counts over every case not closed' },
   },
   listRegimes: {
     method: 'GET',

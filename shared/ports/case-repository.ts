@@ -2,6 +2,7 @@
 import type { Case, Risk, Status } from '#schemas/complaint';
 import type { AuditEvent, Note, Task } from '#schemas/children';
 import type { ChainHead } from '#domain/audit-chain';
+import type { DeadlineRow } from '#domain/deadline-board';
 
 export interface CaseRecord {
   case: Case;
@@ -37,6 +38,8 @@ export interface CaseRepository {
   /** One atomic write: the case at expectedVersion+1, its audit events and any children; StaleVersionError if another writer won. */
   commit(input: { case: Case; expectedVersion: number; head: ChainHead; events: AuditEvent[]; children?: CaseChild[] }): Promise<void>;
   list(filter: CaseFilter): Promise<{ items: Case[]; nextCursor?: string }>;
+  /** The deadline attributes of every case not closed (Query over the active partitions; never a Scan). */
+  activeDeadlines(): Promise<DeadlineRow[]>;
   findIdByExternalRef(system: string, id: string): Promise<string | undefined>;
   auditEvents(caseId: string): Promise<AuditEvent[]>;
   getTask(caseId: string, taskId: string): Promise<Task | undefined>;

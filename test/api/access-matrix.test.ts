@@ -39,6 +39,7 @@ const EXPECT: Record<RouteId, Rule> = {
   health: anyone,
   openapi: anyone,
   listRegimes: signedIn,
+  deadlineReport: roles(['supervisor', 'compliance', 'admin']),
   createComplaint: roles(['intake', 'handler', 'supervisor', 'admin'], { scope: INTAKE_SCOPE }),
   listComplaints: roles(READERS),
   getComplaint: roles(READERS),

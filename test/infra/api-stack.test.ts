@@ -105,8 +105,9 @@ describe('routes', () => {
 });
 
 describe('functions', () => {
-  it('creates one Lambda function per handler entry', () => {
-    expect(Object.keys(ofType('AWS::Lambda::Function'))).toHaveLength(entries.length);
+  it('creates one Lambda function per handler entry, plus the case-timer functions (checkpoint, case stream)', () => {
+    expect(Object.keys(ofType('AWS::Lambda::Function'))).toHaveLength(entries.length + stack.scheduler.functions.size);
+    expect(stack.scheduler.functions.size).toBe(2);
   });
 
   it.each(entries)('%s: arm64, Node.js 22 or newer, active tracing, bounded timeout', (entry) => {
@@ -203,15 +204,24 @@ describe('least-privilege data access', () => {
     expect((props.Environment as { Variables: Record<string, unknown> }).Variables.IDEMPOTENCY_TABLE_NAME).toEqual(stack.resolve(idempotency.table.tableName));
   });
 
-  it('uses the key only through DynamoDB', () => {
-    for (const s of statements.filter((x) => list(x.Action).some((a) => a.startsWith('kms:')))) {
-      expect(s).toMatchObject({ Condition: { StringEquals: { 'kms:ViaService': expect.anything() } } });
+  it('uses the key only through the service holding the data (DynamoDB, SQS, SNS), never directly', () => {
+    const kms = statements.filter((x) => list(x.Action).some((a) => a.startsWith('kms:')));
+    expect(kms.length).toBeGreaterThan(0);
+    for (const s of kms) {
+      const via = JSON.stringify((s as Statement & { Condition?: { StringEquals?: Record<string, unknown> } }).Condition?.StringEquals?.['kms:ViaService']);
+      expect(via).toMatch(/^\{"Fn::Join":\["",\["(dynamodb|sqs|sns)\.",\{"Ref":"AWS::Region"\},"\.amazonaws\.com"\]\]\}$/);
     }
+  });
+
+  it.each(entries.filter((e) => routes.some((r) => r.entry === e && !ROUTES_WITHOUT_DATA.has(r.id))))('%s: uses the key only through DynamoDB', (entry) => {
+    const kms = statementsOf(functionOf(entry).roleId).filter((x) => list(x.Action).some((a) => a.startsWith('kms:')));
+    expect(kms.length).toBeGreaterThan(0);
+    for (const s of kms) expect(JSON.stringify(s)).toContain('"dynamodb."');
   });
 });
 
 describe('alarms', () => {
-  it('alarms on API 5xx and on every function’s errors', () => {
+  it('alarms on API 5xx and on every route function’s errors', () => {
     const alarms = Object.values(ofType('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     expect(alarms.filter((a) => a.MetricName === '5xx' && a.Namespace === 'AWS/ApiGateway')).toHaveLength(1);
     for (const entry of entries) {

@@ -8,16 +8,70 @@ process.env.CDK_VALIDATION = 'false';
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 const build = (settings: Record<string, unknown>) => buildApp({ context: { ...NO_BUNDLING, ...settings } });
 
+type Fn = { Properties: { Environment: { Variables: Record<string, string> } } };
+/** The environment of every function of the API stack: the route functions and the case-timer functions. */
+const environments = (api: ReturnType<typeof build>['api']) => {
+  const functions = Template.fromStack(api).findResources('AWS::Lambda::Function') as Record<string, Fn>;
+  const all = [...api.api.functions.values(), ...api.scheduler.functions.values()];
+  expect(all).toHaveLength(Object.keys(functions).length);
+  return all.map((fn) => functions[api.getLogicalId(fn.function.node.defaultChild as CfnFunction)]!.Properties.Environment.Variables);
+};
+
 describe('complaints:* settings', () => {
   it('reach every function as the environment the handlers read', () => {
     const rules = { teams: { retail: ['u-1', 'u-2'] }, defaultTeam: 'retail', rules: [] };
     const { api } = build({ 'complaints:listShards': 8, 'complaints:internalStandardDays': 10, 'complaints:assignmentRules': rules });
-    const functions = Template.fromStack(api).findResources('AWS::Lambda::Function') as Record<string, { Properties: { Environment: { Variables: Record<string, string> } } }>;
-    for (const fn of api.api.functions.values()) {
-      const vars = functions[api.getLogicalId(fn.function.node.defaultChild as CfnFunction)]!.Properties.Environment.Variables;
+    for (const vars of environments(api)) {
       expect(vars).toMatchObject({ LIST_SHARDS: '8', INTERNAL_STANDARD_DAYS: '10' });
       expect(JSON.parse(vars.ASSIGNMENT_RULES!)).toEqual(rules);
     }
+  });
+
+  it('give every function the organisation’s deadline settings (calendars, closures, time zone, blocked-dependency hours)', () => {
+    const calendars = { UK_FCA_DISP: { region: 'GB-SCT' } };
+    const { api } = build({
+      'complaints:dependencyBlockedHours': 36,
+      'complaints:orgTimeZone': 'Europe/Dublin',
+      'complaints:orgClosures': '2026-12-24, 2026-12-31',
+      'complaints:regimeCalendars': JSON.stringify(calendars),
+      'complaints:internalStandardUnit': 'business_days',
+    });
+    for (const vars of environments(api)) {
+      expect(vars).toMatchObject({
+        DEPENDENCY_BLOCKED_HOURS: '36',
+        ORG_TIME_ZONE: 'Europe/Dublin',
+        ORG_CLOSURES: '2026-12-24,2026-12-31',
+        INTERNAL_STANDARD_UNIT: 'business_days',
+      });
+      expect(JSON.parse(vars.REGIME_CALENDARS!)).toEqual(calendars);
+    }
+  });
+
+  it('accept closures as a list and calendars as an object (cdk.json), the same as strings (-c)', () => {
+    const { api } = build({ 'complaints:orgClosures': ['2026-12-24', '2026-12-31'], 'complaints:regimeCalendars': { UK_FCA_DISP: { region: 'GB-SCT' } } });
+    for (const vars of environments(api)) {
+      expect(vars.ORG_CLOSURES).toBe('2026-12-24,2026-12-31');
+      expect(JSON.parse(vars.REGIME_CALENDARS!)).toEqual({ UK_FCA_DISP: { region: 'GB-SCT' } });
+    }
+  });
+
+  it('leave the deadline settings to the handlers’ defaults when not configured', () => {
+    const { api } = build({});
+    for (const vars of environments(api)) {
+      for (const name of ['DEPENDENCY_BLOCKED_HOURS', 'ORG_TIME_ZONE', 'ORG_CLOSURES', 'REGIME_CALENDARS', 'INTERNAL_STANDARD_UNIT']) expect(vars[name]).toBeUndefined();
+    }
+  });
+
+  it.each([
+    ['dependencyBlockedHours', 12, /DEPENDENCY_BLOCKED_HOURS/],
+    ['dependencyBlockedHours', 49, /DEPENDENCY_BLOCKED_HOURS/],
+    ['orgTimeZone', 'Mars/Olympus_Mons', /ORG_TIME_ZONE/],
+    ['orgClosures', '2026-12-24,2026-13-45', /ORG_CLOSURES/],
+    ['regimeCalendars', { UK_FCA_DISP: { region: 'XX-NOWHERE' } }, /XX-NOWHERE/],
+    ['regimeCalendars', '{"UK_FCA_DISP":', /regimeCalendars/],
+    ['internalStandardUnit', 'weeks', /INTERNAL_STANDARD_UNIT/],
+  ] as const)('fail synth on an invalid %s (%p)', (setting, value, message) => {
+    expect(() => build({ [`complaints:${setting}`]: value })).toThrow(message);
   });
 
   it('fail synth with the setting named when the handlers would reject them at cold start', () => {

@@ -42,6 +42,7 @@ describe('every route, valid requests', () => {
     await call('health', 'GET', '/v1/health');
     await call('openapi', 'GET', '/v1/openapi.json');
     await call('listRegimes', 'GET', '/v1/regimes', { token: bob });
+    await call('deadlineReport', 'GET', '/v1/reports/deadlines', { token: sam });
 
     const created = await call('createComplaint', 'POST', '/v1/complaints', {
       token: intake,
@@ -89,5 +90,13 @@ describe('every route, valid requests', () => {
     for (const route of ['createComplaint', 'getComplaint', 'listComplaints', 'getTimeline'] as RouteId[]) expect(commandsByRoute.get(route)?.size).toBeGreaterThan(0);
     const allowed = new Set(['GetItemCommand', 'QueryCommand', 'TransactWriteItemsCommand', 'UpdateItemCommand', 'PutItemCommand', 'DeleteItemCommand']);
     expect([...all].filter((n) => !allowed.has(n))).toEqual([]);
+  });
+
+  it('the timers (stream handler, local scheduler, checkpoint handler) never scan either', async () => {
+    current = [];
+    const fired = await api.advanceClock('P70D');
+    expect(fired.length).toBeGreaterThan(0);
+    expect(current).toContain('TransactWriteItemsCommand');
+    expect(current).not.toContain('ScanCommand');
   });
 });

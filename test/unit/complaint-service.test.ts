@@ -1,4 +1,6 @@
 // ComplaintService over an in-memory fake of our own CaseRepository port: intake, retries, preconditions, access.
+import type { DeadlineRow } from '#domain/deadline-board';
+import { riskIndex } from '#domain/lifecycle';
 import { ComplaintService } from '#domain/complaint-service';
 import { appendEvents, verifyChain, type ChainHead } from '#domain/audit-chain';
 import { AssignmentRules } from '#domain/assignment';
@@ -36,6 +38,13 @@ class FakeRepo implements CaseRepository {
     if (this.cases.has(input.case.id)) throw new ConflictError('exists');
     this.cases.set(input.case.id, { case: structuredClone(input.case), head: input.head });
     this.audit.set(input.case.id, structuredClone(input.events));
+  }
+
+  async activeDeadlines(): Promise<DeadlineRow[]> {
+    return [...this.cases.values()]
+      .map((r) => r.case)
+      .filter((c) => c.status !== 'closed')
+      .map((c) => ({ ownerId: c.ownerId, regime: c.regime, status: c.status, dueAt: c.finalResponseDueAt, ...riskIndex(c) }));
   }
 
   async get(id: string): Promise<CaseRecord | undefined> {

@@ -7,6 +7,7 @@ import type { CaseChild, CaseFilter, CaseRecord, CaseRepository, CounterResult }
 import type { ChainHead } from '#domain/audit-chain';
 import { RUNNING_CLOCK_STATUSES } from '#domain/deadlines';
 import { riskIndex } from '#domain/lifecycle';
+import type { DeadlineRow } from '#domain/deadline-board';
 import { timerMap } from '#domain/timers';
 import { ConflictError, InvalidInputError, StaleVersionError } from '#domain/errors';
 import { INDEX, keys, shardOf, type ListGroup } from './table-model';
@@ -302,6 +303,53 @@ export class DynamoCaseRepository implements CaseRepository {
     });
     const more = next.some((n) => n !== DONE);
     return { items: taken.map((t) => t.item.case as Case), ...(more ? { nextCursor: encodeCursor(next) } : {}) };
+  }
+
+  async activeDeadlines(): Promise<DeadlineRow[]> {
+    const index = INDEX.openByDue;
+    const partitions = Array.from({ length: this.opts.listShards }, (_, i) => keys.listPk('active', i));
+    const pages = await Promise.all(
+      partitions.map(async (pk) => {
+        const rows: DeadlineRow[] = [];
+        let start: Key | undefined;
+        do {
+          const out = await this.doc.send(
+            new QueryCommand({
+              TableName: this.table,
+              IndexName: index.indexName,
+              KeyConditionExpression: '#pk = :pk',
+              ProjectionExpression: '#case.#owner, #case.#regime, #case.#status, #dueAt, #atRiskAt, #pausedRisk',
+              ExpressionAttributeNames: {
+                '#pk': index.partitionKey.name,
+                '#case': 'case',
+                '#owner': 'ownerId',
+                '#regime': 'regime',
+                '#status': 'status',
+                '#dueAt': 'dueAt',
+                '#atRiskAt': 'atRiskAt',
+                '#pausedRisk': 'pausedRisk',
+              },
+              ExpressionAttributeValues: { ':pk': pk },
+              ...(start ? { ExclusiveStartKey: start } : {}),
+            }),
+          );
+          for (const item of out.Items ?? []) {
+            const c = item.case as Pick<Case, 'ownerId' | 'regime' | 'status' | 'finalResponseDueAt'>;
+            rows.push({
+              ownerId: c.ownerId,
+              regime: c.regime,
+              status: c.status,
+              dueAt: String(item.dueAt ?? ''),
+              atRiskAt: String(item.atRiskAt ?? ''),
+              ...(item.pausedRisk ? { pausedRisk: item.pausedRisk as DeadlineRow['pausedRisk'] & string } : {}),
+            });
+          }
+          start = out.LastEvaluatedKey;
+        } while (start);
+        return rows;
+      }),
+    );
+    return pages.flat();
   }
 
   private async fillPartition(input: QueryCommandInput, limit: number, state: PartitionCursor | undefined): Promise<{ items: Item[]; next: PartitionCursor }> {
