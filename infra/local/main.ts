@@ -54,6 +54,9 @@ const main = async () => {
     ...(process.env.DYNAMODB_PORT ? { dynamoPort: Number(process.env.DYNAMODB_PORT) } : {}),
   });
   say(`✓ DynamoDB Local on ${stack.dynamo?.endpoint}, tables ${stack.tables.cases} + ${stack.tables.idempotency} ready`);
+  const pending = await stack.scheduler.pending();
+  const caughtUp = stack.timers.history.length;
+  say(`✓ local scheduler: ${pending.length} pending timer(s)${caughtUp ? `, ${caughtUp} caught up after the restart` : ''}; stream poller on ${stack.tables.cases}`);
   say(`✓ API on ${stack.api.url} (ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   if (localClock.offset > 0) say(`  local clock is ${Math.round(localClock.offset / 3_600_000)} h ahead of real time (${localClock.now()})`);
   say('');

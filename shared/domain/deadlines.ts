@@ -158,9 +158,11 @@ export const clockDueFrom = (regime: Regime, id: ClockId, from: string): string 
 };
 
 /** Risk of an open clock at `now`; a stopped clock is judged at the moment it stopped. */
-export const riskAt = (d: { checkpoints: { percent: number; at: string }[]; dueAt: string }, now: string, stoppedAt?: string): Risk => {
+export const riskAt = (d: { checkpoints: { percent: number; at: string; firedAt?: string }[]; dueAt: string }, now: string, stoppedAt?: string): Risk => {
   const t = Date.parse(stoppedAt ?? now);
   if (t > Date.parse(d.dueAt)) return 'overdue';
+  // The breach checkpoint has fired (at or after the due instant): the deadline is missed.
+  if (!stoppedAt && d.checkpoints.some((c) => c.percent === 100 && c.firedAt)) return 'overdue';
   if (stoppedAt) return 'on_track';
   const atRisk = d.checkpoints.find((c) => c.percent === AT_RISK_PERCENT);
   return atRisk && t >= Date.parse(atRisk.at) ? 'at_risk' : 'on_track';

@@ -37,7 +37,7 @@ export interface Notification {
   text: string;
 }
 
-const isDomainAction = (action: string): action is keyof typeof DOMAIN_EVENT_OF_ACTION => action in DOMAIN_EVENT_OF_ACTION;
+const isDomainAction = (action: string): action is keyof typeof DOMAIN_EVENT_OF_ACTION => Object.hasOwn(DOMAIN_EVENT_OF_ACTION, action);
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 

@@ -475,7 +475,14 @@ export const extendClock = (c: Case, regime: Regime, reason: string, actor: stri
       finalResponseDueAt: deadline.dueAt,
       checkpoints,
       cycles: withCycleDue(c, deadline.dueAt),
-      clock: { ...fields.clock, ...(clock.pausedMs ? { pausedMs: clock.pausedMs } : {}), extendedAt: now, extensionReason: reason },
+      clock: {
+        ...fields.clock,
+        ...(clock.pausedMs ? { pausedMs: clock.pausedMs } : {}),
+        // Extending the final-response clock does not move the acknowledgement deadline, missed or not.
+        ...(clock.acknowledgementMissedAt ? { acknowledgementMissedAt: clock.acknowledgementMissedAt } : {}),
+        extendedAt: now,
+        extensionReason: reason,
+      },
     },
     result: undefined,
     drafts: [

@@ -41,7 +41,8 @@ export const plannedTimers = (c: Case): Timer[] => {
   if (!cycle.stoppedAt && !c.clock?.pausedAt) {
     for (const cp of c.checkpoints) if (!cp.firedAt) out.push(make({ kind: 'checkpoint', percent: cp.percent, at: cp.at }));
     const acknowledged = c.acknowledgedAt !== undefined && c.acknowledgedAt >= cycle.startedAt;
-    if (c.acknowledgementDueAt && !acknowledged && !c.clock?.acknowledgementMissedAt) out.push(make({ kind: 'acknowledgement', at: c.acknowledgementDueAt }));
+    // (A case stored before clocks were recorded has nowhere to note a missed acknowledgement: no timer.)
+    if (c.acknowledgementDueAt && c.clock && !acknowledged && !c.clock.acknowledgementMissedAt) out.push(make({ kind: 'acknowledgement', at: c.acknowledgementDueAt }));
   }
   for (const d of c.blockedDependencies ?? []) if (!d.raisedAt) out.push(make({ kind: 'dependency', taskId: d.taskId, at: d.raiseAt }));
   return out;
@@ -89,7 +90,8 @@ export const fireTimer = (c: Case, t: Timer, now: string): FireOutcome => {
   if (!cycle || !running(c)) return ignored('case_not_running');
   if (t.cycle !== cycle.n) return ignored('stale_cycle');
   const nowMs = Date.parse(now);
-  const before = present(c, now).risk;
+  // The risk recorded with the case's last write: what the people watching it last saw.
+  const before = c.risk;
 
   if (t.kind === 'dependency') {
     const deps = c.blockedDependencies ?? [];
@@ -111,10 +113,10 @@ export const fireTimer = (c: Case, t: Timer, now: string): FireOutcome => {
   if (c.clock?.pausedAt) return ignored('paused');
 
   if (t.kind === 'acknowledgement') {
-    if (!c.acknowledgementDueAt) return ignored('unknown_timer');
+    if (!c.acknowledgementDueAt || !c.clock) return ignored('unknown_timer');
     if ((c.acknowledgedAt !== undefined && c.acknowledgedAt >= cycle.startedAt) || c.clock?.acknowledgementMissedAt) return ignored('already_done');
     if (nowMs < Date.parse(c.acknowledgementDueAt)) return ignored('not_yet_due');
-    const next: Case = c.clock ? { ...c, clock: { ...c.clock, acknowledgementMissedAt: now } } : c;
+    const next: Case = { ...c, clock: { ...c.clock, acknowledgementMissedAt: now } };
     const draft: AuditDraft = {
       actor: SYSTEM_ACTOR,
       action: 'acknowledgement.overdue',

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { IANAZone } from 'luxon';
 import { AssignmentRules, DEFAULT_ASSIGNMENT_RULES } from '#domain/assignment';
-import { listRegimes, type RegimeOptions } from '#domain/regimes';
+import { listRegimes, REGIME_IDS, type RegimeOptions } from '#domain/regimes';
 
 const JsonAssignment = z
   .string()
@@ -32,7 +32,7 @@ const jsonOf = <T extends z.ZodType>(name: string, schema: T) =>
 const IsoDay = z.iso.date();
 const TimeZone = z.string().refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone such as Europe/London');
 /** Per-regime calendar overrides, e.g. a Scottish firm: {"UK_FCA_DISP":{"region":"GB-SCT"}}. */
-const RegimeCalendars = z.record(z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/), z.object({ region: z.string().nullable().optional(), timeZone: TimeZone.optional() }).strict());
+const RegimeCalendars = z.record(z.string().refine((id) => REGIME_IDS.includes(id), { message: `must be a regime id (${REGIME_IDS.join(', ')})` }), z.object({ region: z.string().nullable().optional(), timeZone: TimeZone.optional() }).strict());
 
 export const ConfigSchema = z.object({
   SERVICE_NAME: z.string().default('complaints'),

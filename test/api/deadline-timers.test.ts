@@ -94,7 +94,7 @@ describe('a US_CFPB case driven through 50/75/90/breach by the local clock', () 
     expect(await listIds('risk=at_risk')).toContain(c.id);
     expect(await listIds('risk=on_track')).not.toContain(c.id);
     const [reached] = (await actions(c.id, 'checkpoint.reached')).filter((e) => e.data.percent === 75);
-    expect(reached?.data.risk).toEqual({ from: 'at_risk', to: 'at_risk' });
+    expect(reached?.data.risk).toEqual({ from: 'on_track', to: 'at_risk' });
   });
 
   it('90 % and then the breach: DeadlineBreached, overdue, each exactly once despite redelivery', async () => {
