@@ -586,3 +586,29 @@ describe('DeadlineControl', () => {
     expect(calls).toEqual(['remove 1-p50', 'remove 1-p75', 'remove 1-p90', 'remove 1-breach', 'remove 1-ack']);
   });
 });
+
+describe('regressions', () => {
+  it('extending the clock keeps a missed acknowledgement missed (no second acknowledgement.overdue)', () => {
+    const R = getRegime('UK_FCA_PSD');
+    const c = openIn('UK_FCA_PSD', {}, '2026-03-02T09:00:00.000Z');
+    const ack = timerMap(c)[`${c.id}-1-ack`]!;
+    const out = fireTimer(c, ack, ack.at);
+    if (!out.fired) throw new Error('ack should fire');
+    const extended = life.extendClock(out.change.case, R, 'Card scheme investigation outside our control', 'alice', '2026-03-10T10:00:00.000Z').case;
+    expect(extended.clock?.acknowledgementMissedAt).toBe(ack.at);
+    expect(Object.keys(timerMap(extended))).not.toContain(ack.name);
+    expect(fireTimer(extended, ack, '2026-03-10T10:00:00.000Z')).toEqual({ fired: false, reason: 'already_done' });
+  });
+
+  it('a checkpoint event records the risk change from the last write: 75 % turns on_track into at_risk; the breach is overdue', () => {
+    const c = openIn('UK_FCA_PSD');
+    const p75 = timerMap(c)[`${c.id}-1-p75`]!;
+    const out = fireTimer(c, p75, p75.at);
+    if (!out.fired) throw new Error('p75 should fire');
+    expect(out.change.drafts[0]?.data.risk).toEqual({ from: 'on_track', to: 'at_risk' });
+    const breach = timerMap(c)[`${c.id}-1-breach`]!;
+    const late = fireTimer(c, breach, breach.at);
+    if (!late.fired) throw new Error('breach should fire');
+    expect(late.change.drafts[0]?.data.risk).toMatchObject({ to: 'overdue' });
+  });
+});
