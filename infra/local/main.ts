@@ -67,6 +67,9 @@ const main = async () => {
   say(`      -d '{"sub":"alice","groups":["handler","supervisor"]}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')`);
   say(`    curl -H "authorization: Bearer $TOKEN" ${stack.api.url}/v1/complaints`);
   say('');
+  say('  move time (due timers fire before it answers):');
+  say(`    curl -X POST ${stack.api.url}/local/clock -H 'content-type: application/json' -d '{"advanceBy":"P10D"}'`);
+  say('');
   say('  Ctrl-C stops the API and DynamoDB Local.');
 
   let stopping = false;

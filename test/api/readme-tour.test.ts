@@ -31,4 +31,10 @@ it('runs the README tour unchanged and ends with a closed case and a valid audit
   expect(stdout).toContain('"valid": true');
   expect(stdout).toContain('sam owner.changed');
   expect(stdout).toContain('alice complaint.closed');
+  // Step 7: the 50 % and 75 % checkpoints fired on the clock move; the case is at risk and on the board.
+  expect(stdout).toContain('"p50 fired"');
+  expect(stdout).toContain('"p75 fired"');
+  expect(stdout).toContain('"risk": "at_risk"');
+  expect(stdout).toMatch(/CMP-\d{4}-\d{6} at risk, due/);
+  expect(stdout).toMatch(/"atRisk": 1/);
 });
