@@ -1,7 +1,8 @@
-// `npm run bench`: bundle sizes, cold starts, deadline computations per second, local API latency/throughput and DynamoDB requests per operation.
+// `npm run bench`: bundle sizes, cold starts, deadline computations per second, local API latency/throughput, DynamoDB requests per operation
+// and case timers (local checkpoint lateness, Scheduler calls and invocations per case lifecycle, their list-price cost).
 // Prints progress and a summary table; writes bench/results/latest.json and a timestamped copy.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { routeList } from '#http/routes';
@@ -16,6 +17,7 @@ import { formatCounts, makeCounter, type Caller, type OperationCount } from './d
 import { LoadGenerator, type LoadScenario, type LoadSummary } from './load';
 import { suppressStderrLines } from './quiet';
 import { kb, ms, round, say, table } from './stats';
+import { timerSettings, timersReport, type TimerBenchResult } from './timers';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -40,9 +42,11 @@ const SETTINGS = {
   seedCases: 30,
   /** BENCH_DEADLINE_CASES, BENCH_DEADLINE_PASSES, BENCH_DEADLINE_SEED (bench/deadlines.ts reads the same variables). */
   deadlines: deadlineSettings(),
+  /** BENCH_TIMER_CASES, BENCH_TIMER_TICKS (bench/timers.ts reads the same variables). */
+  timers: timerSettings(),
 };
-/** BENCH_ONLY=bundle,cold,deadlines,api runs a subset (api = DynamoDB request counts + load). */
-const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,api').split(',').map((s) => s.trim()));
+/** BENCH_ONLY=bundle,cold,deadlines,api,timers runs a subset (api = DynamoDB request counts + load). */
+const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,api,timers').split(',').map((s) => s.trim()));
 
 /** Module scope of a bundle must not need AWS: region, table names and Powertools settings as applyLocalEnv sets them. */
 const COLD_START_ENV: Record<string, string> = {
@@ -374,9 +378,39 @@ const runApi = async () => {
   }
 };
 
+// ── 6. Case timers ────────────────────────────────────────────────────────────────────────────
+
+/**
+ * bench/timers.ts in a fresh `node --import tsx` process: its own local stack (the container binds to one
+ * DynamoDB endpoint per process) and its own local clock (the lifecycles move it by months).
+ */
+const runTimers = (workDir: string): TimerBenchResult | undefined => {
+  const s = SETTINGS.timers;
+  phase(
+    `case timers: Scheduler calls and invocations per case lifecycle (local clock moved), then checkpoint lateness in real time with the background tick every ${s.ticksMs.join(' / ')} ms over ${s.cases} ${s.regime} cases each (fresh node process with its own local stack)`,
+  );
+  const file = join(workDir, 'timers.json');
+  const out = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', 'timers.ts'), '--json', file, '--no-report'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, BENCH_ELAPSED_BASE_S: String((performance.now() - t0) / 1000) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+    timeout: 600_000,
+  });
+  // Exit 1 with figures written = a failed hard check (reported below); no figures = the run itself failed.
+  if (out.error || !existsSync(file)) {
+    const detail = out.error ? out.error.message : `bench/timers.ts exited ${out.status ?? out.signal}`;
+    say(`  ✗ ${detail}`);
+    checks.push({ name: out.status === 3 ? 'local stack started (timers)' : 'timers benchmark ran', ok: false, hard: true, detail });
+    return undefined;
+  }
+  const result = JSON.parse(readFileSync(file, 'utf8')) as TimerBenchResult;
+  checks.push(...result.checks);
+  return result;
+};
+
 // ── Report ────────────────────────────────────────────────────────────────────────────────────
 
-const printReport = (bundles: BundleReport | undefined, cold: ColdResult | undefined, deadlines: DeadlineBenchResult | undefined, api: Awaited<ReturnType<typeof runApi>>) => {
+const printReport = (bundles: BundleReport | undefined, cold: ColdResult | undefined, deadlines: DeadlineBenchResult | undefined, api: Awaited<ReturnType<typeof runApi>>, timers: TimerBenchResult | undefined) => {
   say('\n══ Results ══');
   if (bundles) {
     const coldOf = new Map((cold ? [cold.baseline, cold.floor, ...cold.functions] : []).map((c) => [c.id, c]));
@@ -426,6 +460,7 @@ const printReport = (bundles: BundleReport | undefined, cold: ColdResult | undef
     say('\nDynamoDB requests per API operation (counted by the SDK middleware)');
     say(table(['operation', 'request', 'DynamoDB requests', 'goal', ''], api.dynamoRequests.map((d) => [d.operation, d.request, formatCounts(d.counts), d.goal ? formatCounts(d.goal) : '(info)', d.goal ? (d.meetsGoal ? '✓' : '✗') : ''])));
   }
+  if (timers) say(`\n${timersReport(timers)}`);
   say('\nChecks');
   for (const c of checks) say(`  ${c.informational ? 'ℹ' : c.ok ? '✓' : c.hard ? '✗' : '○'} ${c.name}${c.informational ? ` (informational: ${c.ok ? 'met' : 'not met'})` : ''}: ${c.detail}`);
 };
@@ -442,16 +477,18 @@ const main = async () => {
   let cold: ReturnType<typeof runColdStarts> | undefined;
   let deadlines: DeadlineBenchResult | undefined;
   let api: Awaited<ReturnType<typeof runApi>> = undefined;
+  let timers: TimerBenchResult | undefined;
   try {
     if (PHASES.has('bundle') || PHASES.has('cold')) bundles = await runBundles(workDir);
     if (PHASES.has('cold') && bundles) cold = runColdStarts(bundles, workDir);
     if (PHASES.has('deadlines')) deadlines = runDeadlines(workDir);
     if (PHASES.has('api')) api = await runApi();
+    if (PHASES.has('timers')) timers = runTimers(workDir);
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
 
-  printReport(bundles, cold, deadlines, api);
+  printReport(bundles, cold, deadlines, api, timers);
 
   const finished = new Date();
   const largest = bundles ? largestOf(bundles.functions) : undefined;
@@ -506,6 +543,7 @@ const main = async () => {
     deadlines,
     load: api ? { scenarios: api.load, powertoolsEmptyMetricsWarningsDropped: metricsWarnings } : undefined,
     dynamoRequests: api ? { listShards: api.listShards, operations: api.dynamoRequests } : undefined,
+    timers,
     checks,
   };
   const dir = join(REPO_ROOT, 'bench', 'results');

@@ -1,4 +1,4 @@
-// The CDK app: a stateful stack (key, tables, user pool, schedule group, queues, bus, topic) handing typed resources to the stateless API stack; cdk-nag on all of it.
+// The CDK app: a stateful stack (key, tables, user pool, schedule group, queues, bus, topic, evidence bucket) handing typed resources to the stateless API stack; cdk-nag on all of it.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, Aws, Fn, Validations } from 'aws-cdk-lib';
@@ -7,6 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import * as z from 'zod';
 import { loadConfig } from '#http/config';
 import { REPO_ROOT, type ServiceEnv } from './constructs/api-function';
+import { DEFAULT_EVIDENCE_RETENTION_DAYS } from './constructs/evidence-vault';
 import { ApiStack } from './stacks/api-stack';
 import { StatefulStack } from './stacks/stateful-stack';
 
@@ -51,6 +52,12 @@ const Settings = z.object({
   orgClosures: csv.optional(),
   /** Per-regime calendar overrides, e.g. {"UK_FCA_DISP":{"region":"GB-SCT"}}, as an object or JSON. */
   regimeCalendars: json.optional(),
+  /** Default COMPLIANCE-mode retention of every evidence object, in days (EVIDENCE_RETENTION_DAYS); 2557 = 7 years. Only ever raise it: a deployed object's lock cannot be shortened. */
+  evidenceRetentionDays: z.coerce.number().int().min(1).max(36_500).default(DEFAULT_EVIDENCE_RETENTION_DAYS),
+  /** Largest evidence file accepted, in bytes (EVIDENCE_MAX_BYTES; the handlers default to 100 MB). */
+  evidenceMaxBytes: z.coerce.number().int().optional(),
+  /** Evidence content types accepted (EVIDENCE_CONTENT_TYPES), replacing the built-in allowlist; an array or comma-separated. */
+  evidenceContentTypes: csv.optional(),
   cognitoDomainPrefix: z.string().regex(/^[a-z0-9-]+$/).optional(),
   callbackUrls: csv.default(['http://localhost:3000/callback']),
   alarmTopicArn: z.string().startsWith('arn:').optional(),
@@ -83,6 +90,10 @@ const serviceEnv = (s: Settings): ServiceEnv => {
     ...(s.orgTimeZone !== undefined ? { ORG_TIME_ZONE: s.orgTimeZone } : {}),
     ...(s.orgClosures?.length ? { ORG_CLOSURES: s.orgClosures.join(',') } : {}),
     ...(s.regimeCalendars !== undefined ? { REGIME_CALENDARS: JSON.stringify(s.regimeCalendars) } : {}),
+    // Always set: the bucket's default retention is the same setting, so handlers and bucket cannot disagree.
+    EVIDENCE_RETENTION_DAYS: String(s.evidenceRetentionDays),
+    ...(s.evidenceMaxBytes !== undefined ? { EVIDENCE_MAX_BYTES: String(s.evidenceMaxBytes) } : {}),
+    ...(s.evidenceContentTypes?.length ? { EVIDENCE_CONTENT_TYPES: s.evidenceContentTypes.join(',') } : {}),
   };
   loadConfig(env);
   return env;
@@ -103,14 +114,17 @@ export const buildApp = (options: BuildOptions = {}) => {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
   const s = settingsOf(app);
+  // Validated before any stack is built: a bad setting fails with the variable's name.
+  const environment = serviceEnv(s);
   // Env-agnostic unless an account/region is configured: synth needs no credentials and makes no lookups.
   const env = s.account || s.region ? { env: { ...(s.account ? { account: s.account } : {}), ...(s.region ? { region: s.region } : {}) } } : {};
 
   const namePrefix = s.stackPrefix.toLowerCase();
   const stateful = new StatefulStack(app, `${s.stackPrefix}Stateful`, {
     ...env,
-    description: 'Complaints: KMS key, DynamoDB tables, Cognito user pool, schedule group, dead-letter queues, event bus, notification topic (stateful)',
+    description: 'Complaints: KMS key, DynamoDB tables, Cognito user pool, schedule group, dead-letter queues, event bus, notification topic, evidence bucket (stateful)',
     namePrefix,
+    evidence: { retentionDays: s.evidenceRetentionDays },
     identity: {
       // Default `<stack prefix>-<account id>`: unique per account and deployment, no lookup needed.
       domainPrefix: s.cognitoDomainPrefix ?? Fn.join('-', [s.stackPrefix.toLowerCase(), Aws.ACCOUNT_ID]),
@@ -119,13 +133,14 @@ export const buildApp = (options: BuildOptions = {}) => {
   });
   const api = new ApiStack(app, `${s.stackPrefix}Api`, {
     ...env,
-    description: 'Complaints: HTTP API, functions, case-timer scheduling and alarms (stateless)',
+    description: 'Complaints: HTTP API, functions, case-timer scheduling, evidence verification and alarms (stateless)',
     namePrefix,
     data: stateful.data,
     identity: stateful.identity,
     timers: stateful.timers,
     events: stateful.events,
-    environment: serviceEnv(s),
+    evidence: stateful.evidence,
+    environment,
     serviceName: SERVICE_NAME,
     metricsNamespace: METRICS_NAMESPACE,
     logRetention: s.logRetentionDays,

@@ -27,6 +27,7 @@ import type { z } from 'zod';
 import type { ConfigSchema } from '#http/config';
 import type { DataTable } from './case-table';
 import type { DeadLetterQueue } from './dead-letter-queue';
+import type { EvidenceStore } from './evidence-vault';
 import { KEY_PRODUCE, KEY_READ, keyThrough } from './grants';
 
 /** The repository root: bundling resolves package.json `imports` (`#http/*`, …) and the lock file from here. */
@@ -63,6 +64,30 @@ export interface ScheduleTarget {
   /** Where Scheduler dead-letters a delivery that exhausted its retries. */
   deadLetterQueue: IQueue;
 }
+
+/** What a function does with the evidence objects (`cases/*`); see EVIDENCE_GRANTS. */
+export type EvidenceUse = 'upload' | 'download' | 'verify' | 'legalHold';
+
+/**
+ * Per use, the S3 actions on `cases/*` and the key actions through S3. Never a delete, an overwrite of a lock
+ * (PutObjectRetention, BypassGovernanceRetention) or a bucket-level action; HeadObject is authorised by GetObject
+ * (GetObjectVersion with a version id).
+ */
+export const EVIDENCE_GRANTS: Readonly<Record<EvidenceUse, { objects: readonly string[]; key: readonly string[] }>> = {
+  // The presigned PUT is signed with the function's credentials: S3 authorises the client's upload as this role,
+  // and S3 asks KMS for the data key on its behalf.
+  upload: { objects: ['s3:PutObject'], key: ['kms:GenerateDataKey'] },
+  // The presigned GET (a pinned version), likewise.
+  download: { objects: ['s3:GetObject', 's3:GetObjectVersion'], key: ['kms:Decrypt'] },
+  // HeadObject with ChecksumMode ENABLED (KMS Decrypt for the checksum of an SSE-KMS object), the attributes,
+  // retention and legal hold of the version, and GetObject to hash the bytes by streaming when S3 has no checksum.
+  verify: {
+    objects: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes', 's3:GetObjectVersionAttributes', 's3:GetObjectRetention', 's3:GetObjectLegalHold'],
+    key: ['kms:Decrypt'],
+  },
+  // Legal hold on and off, per object version; no key (no object bytes are read).
+  legalHold: { objects: ['s3:PutObjectLegalHold', 's3:GetObjectLegalHold', 's3:GetObjectVersion'], key: [] },
+};
 
 export type StreamOptions = Omit<EventSourceMappingOptions, 'eventSourceArn' | 'onFailure' | 'kafkaTopic' | 'kafkaBootstrapServers' | 'kafkaConsumerGroupId'>;
 
@@ -197,6 +222,26 @@ export class ApiFunction extends Construct {
       maxEventAge: options.maxEventAge ?? Duration.hours(6),
       onFailure: new SqsDestination(this.keylessQueue(deadLetter, 'InvocationFailures')),
     });
+    return this;
+  }
+
+  /**
+   * Grants the function what `uses` need on the case objects of the evidence bucket (`cases/*`, never the bucket
+   * itself), the key only through S3, and names the bucket in its environment.
+   */
+  allowEvidence(store: EvidenceStore, ...uses: EvidenceUse[]): this {
+    if (!uses.length) throw new Error(`${this.node.path}: allowEvidence needs at least one use`);
+    for (const use of new Set(uses)) {
+      const { objects, key } = EVIDENCE_GRANTS[use];
+      this.role.addToPrincipalPolicy(new PolicyStatement({ actions: [...objects], resources: [store.caseObjectsArn] }));
+      if (key.length) this.role.addToPrincipalPolicy(keyThrough(this, store.encryptionKey, 's3', key));
+    }
+    // Acknowledged on the role (its policy), for exactly this ARN: any other wildcard still fails synth.
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(this).resolve(store.caseObjectsArn))}]`,
+      reason: `Evidence objects are keyed by case and evidence ids created at run time; the wildcard covers only the case objects (cases/*) of the evidence bucket, for ${[...new Set(uses)].join(', ')}, never a delete.`,
+    });
+    this.setEnv('EVIDENCE_BUCKET', store.bucketName);
     return this;
   }
 

@@ -8,12 +8,15 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { routeKey, routeList, type RouteDef, type RouteId } from '#http/routes';
-import { ApiFunction, type ServiceEnv } from './api-function';
+import { ApiFunction, type EvidenceUse, type ServiceEnv } from './api-function';
 import type { DataTable } from './case-table';
+import type { EvidenceStore } from './evidence-vault';
 
 export interface ApiProps {
   data: { cases: DataTable; idempotency: DataTable };
   auth: { userPool: IUserPool; clients: IUserPoolClient[] };
+  /** The evidence bucket: the routes in EVIDENCE_ACCESS get exactly their use of it. */
+  evidence: EvidenceStore;
   environment: ServiceEnv;
   serviceName: string;
   metricsNamespace: string;
@@ -26,9 +29,26 @@ type Route = RouteDef & { id: RouteId };
 
 /**
  * Routes whose handlers read no table (liveness, the OpenAPI document): their functions get no data
- * access at all. Every other route gets the cases table, read-only for GET and read-write otherwise.
+ * access at all. Every other route gets the cases table: read-only for a GET, read-write for any other method
+ * and for a GET marked `writes` in the route table.
  */
 export const ROUTES_WITHOUT_DATA: ReadonlySet<RouteId> = new Set<RouteId>(['health', 'openapi']);
+
+/**
+ * Routes that touch the evidence objects, and how (see EVIDENCE_GRANTS). Listing evidence reads only the table;
+ * every other route gets nothing on S3.
+ */
+export const EVIDENCE_ACCESS: Readonly<Partial<Record<RouteId, EvidenceUse>>> = {
+  // Signs the presigned PUT the client uploads with.
+  registerEvidence: 'upload',
+  // Signs the presigned GET of the verified version.
+  getEvidence: 'download',
+  // Puts and releases S3 Legal Hold on the case's objects.
+  legalHold: 'legalHold',
+};
+
+/** A route that writes the cases table although it is a GET (e.g. an audit event per download URL issued). */
+export const writesData = (route: RouteDef): boolean => route.method !== 'GET' || ('writes' in route && route.writes === true);
 
 /** `functions/create-complaint/handler.ts` → `CreateComplaint`: stable construct ids, so logical ids survive reordering. */
 const entryId = (entry: string): string =>
@@ -107,8 +127,10 @@ export class Api extends Construct {
         logRetention: props.logRetention,
       });
       if (!entryRoutes.every((r) => ROUTES_WITHOUT_DATA.has(r.id))) {
-        fn.bindTable(props.data.cases, entryRoutes.every((r) => r.method === 'GET') ? 'read' : 'readWrite');
+        fn.bindTable(props.data.cases, entryRoutes.some(writesData) ? 'readWrite' : 'read');
       }
+      const evidenceUses = entryRoutes.flatMap((r) => EVIDENCE_ACCESS[r.id] ?? []);
+      if (evidenceUses.length) fn.allowEvidence(props.evidence, ...evidenceUses);
       // Every POST is idempotent (Idempotency-Key, Powertools persistence).
       if (entryRoutes.some((r) => r.method === 'POST')) fn.bindTable(props.data.idempotency, 'readWrite');
       functions.set(entry, fn);

@@ -1,9 +1,10 @@
-// Observability: alarms on API 5xx, on function errors and throttles, on dead-letter queues and on case-timer
-// delivery, optionally notifying an SNS topic.
+// Observability: alarms on API 5xx, on function errors and throttles, on dead-letter queues, on EventBridge rule
+// deliveries and on case-timer delivery, optionally notifying an SNS topic.
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IRule } from 'aws-cdk-lib/aws-events';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { ApiFunction } from './api-function';
@@ -14,6 +15,8 @@ export interface ObservabilityProps {
   functions: ReadonlyMap<string, ApiFunction>;
   /** Queues that hold failed work: any visible message is an alarm. */
   deadLetterQueues?: ReadonlyMap<string, DeadLetterQueue>;
+  /** EventBridge rules on the default bus whose failed deliveries (after every retry) must not go unnoticed. */
+  eventRules?: ReadonlyMap<string, IRule>;
   /** The case-timer schedule group: Scheduler failing to dead-letter a delivery means a timer is lost. */
   scheduleGroupName?: string;
   /** How far a stream consumer may fall behind before its timers and events are late. */
@@ -94,6 +97,19 @@ export class Observability extends Construct {
           threshold: 0,
           evaluationPeriods: 1,
           comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+
+    for (const [name, rule] of props.eventRules ?? []) {
+      add(
+        new Alarm(this, `${name}FailedInvocations`, {
+          alarmDescription: `EventBridge rule ${name} could not deliver an event to its target after every retry: the event is lost`,
+          metric: new Metric({ namespace: 'AWS/Events', metricName: 'FailedInvocations', dimensionsMap: { RuleName: rule.ruleName }, period: PERIOD, statistic: 'Sum' }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           treatMissingData: TreatMissingData.NOT_BREACHING,
         }),
       );

@@ -52,8 +52,10 @@ const main = async () => {
     keyFile: join(DATA_DIR, 'local-issuer-key.json'),
     log: (line) => say(`  ${new Date(localClock.nowMs()).toISOString()} ${line}`),
     ...(process.env.DYNAMODB_PORT ? { dynamoPort: Number(process.env.DYNAMODB_PORT) } : {}),
+    ...(process.env.S3_PORT ? { s3Port: Number(process.env.S3_PORT) } : {}),
   });
   say(`✓ DynamoDB Local on ${stack.dynamo?.endpoint}, tables ${stack.tables.cases} + ${stack.tables.idempotency} ready`);
+  say(`✓ local S3 (s3rver) on ${stack.s3.endpoint}, bucket ${stack.s3.bucket} (data in ${join(DATA_DIR, 's3')}); Object Created events → evidence verifier`);
   const pending = await stack.scheduler.pending();
   const caughtUp = stack.timers.history.length;
   say(`✓ local scheduler: ${pending.length} pending timer(s)${caughtUp ? `, ${caughtUp} caught up after the restart` : ''}; stream poller on ${stack.tables.cases}`);
@@ -70,13 +72,13 @@ const main = async () => {
   say('  move time (due timers fire before it answers):');
   say(`    curl -X POST ${stack.api.url}/local/clock -H 'content-type: application/json' -d '{"advanceBy":"P10D"}'`);
   say('');
-  say('  Ctrl-C stops the API and DynamoDB Local.');
+  say('  Ctrl-C stops the API, DynamoDB Local and the local S3.');
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    say(`\n▸ ${signal}: stopping API and DynamoDB Local …`);
+    say(`\n▸ ${signal}: stopping API, local S3 and DynamoDB Local …`);
     await stack.stop();
     say('✓ stopped');
     process.exit(0);

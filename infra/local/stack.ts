@@ -1,10 +1,12 @@
-// The embedded stack as a library: DynamoDB Local + tables + token issuer + local API, used by npm start, tests and bench.
+// The embedded stack as a library: DynamoDB Local + tables + local S3 + token issuer + local API, used by npm start, tests and bench.
+import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { TABLES } from '#adapters/aws/dynamo/table-model';
 import { localClock } from '#adapters/local/local-clock';
 import { LOCAL_TABLE, type LocalScheduler } from '#adapters/local/local-scheduler';
 import { localOutbox } from '#adapters/local/local-outbox';
 import { ensureTables, startDynamoLocal, type RunningDynamo } from './dynamodb-local';
+import { startLocalS3, type LocalS3, type ObjectCreatedEvent } from './s3-local';
 import { lambdaContext, startLocalApi, type LocalApi } from './server';
 import { StreamPoller, type StreamHandler } from './stream-poller';
 import { LocalTimers, type CheckpointHandler } from './timers';
@@ -60,6 +62,8 @@ export interface StartedStack {
   scheduler: LocalScheduler;
   dynamo?: RunningDynamo;
   tables: LocalTables;
+  /** The evidence bucket on the local S3; `idle()` resolves when every Object Created event has reached the verifier. */
+  s3: Pick<LocalS3, 'endpoint' | 'bucket' | 'idle' | 'failed'>;
   stop(): Promise<void>;
 }
 
@@ -75,17 +79,32 @@ export const startStack = async (opts: {
   dynamoPort?: number;
   /** How often the local scheduler looks for due schedules in real time (default 1 s; 0 = only on clock moves). */
   tickMs?: number;
+  /** Default: ephemeral. */
+  s3Port?: number;
+  /** Default: `complaints-evidence` with a dataDir (npm start), else a unique name. */
+  evidenceBucket?: string;
 }): Promise<StartedStack> => {
   const dynamo = opts.endpoint ? undefined : await startDynamoLocal({ ...(opts.dataDir ? { dataDir: join(opts.dataDir, 'dynamodb') } : {}), ...(opts.dynamoPort ? { port: opts.dynamoPort } : {}) });
   const endpoint = opts.endpoint ?? (dynamo as RunningDynamo).endpoint;
   const tables = opts.tables ?? { cases: 'complaints', idempotency: 'complaints-idempotency', local: 'complaints-local' };
+  let s3: LocalS3 | undefined;
   try {
+    // S3 → EventBridge → verifier, locally: the stand-in's Object Created events go to the same handler entry CDK deploys.
+    const verifier = entry<(event: ObjectCreatedEvent, context: ReturnType<typeof lambdaContext>) => Promise<unknown>>('functions/evidence-verifier/handler.ts');
+    s3 = await startLocalS3({
+      ...(opts.dataDir ? { dataDir: join(opts.dataDir, 's3') } : {}),
+      ...(opts.s3Port !== undefined ? { port: opts.s3Port } : {}),
+      bucket: opts.evidenceBucket ?? (opts.dataDir ? 'complaints-evidence' : `complaints-evidence-${randomUUID().slice(0, 8)}`),
+      onObjectCreated: (event) => verifier()(event, lambdaContext('evidence-verifier')),
+      now: () => localClock.nowMs(),
+      ...(opts.log ? { log: opts.log } : {}),
+    });
     await ensureTables(endpoint, [
       { name: tables.cases, def: TABLES.cases },
       { name: tables.idempotency, def: TABLES.idempotency },
       { name: tables.local, def: LOCAL_TABLE },
     ]);
-    applyLocalEnv(endpoint, tables);
+    applyLocalEnv(endpoint, tables, { S3_ENDPOINT: s3.endpoint, EVIDENCE_BUCKET: s3.bucket });
     // Loaded after the environment is set: the container reads it once.
     const container = await import('#http/container');
     const scheduler = container.deadlineIntegrations().scheduler as LocalScheduler;
@@ -130,15 +149,19 @@ export const startStack = async (opts: {
       scheduler,
       ...(dynamo ? { dynamo } : {}),
       tables,
+      s3: { endpoint: s3.endpoint, bucket: s3.bucket, idle: s3.idle, failed: s3.failed },
       stop: async () => {
         await api.close();
         await timers.stop();
         poller.close();
+        // After the API (no new presigned URLs), before DynamoDB (pending verifications still write).
+        await s3?.stop();
         unlog();
         await dynamo?.stop();
       },
     };
   } catch (err) {
+    await s3?.stop();
     await dynamo?.stop();
     throw err;
   }

@@ -1,5 +1,5 @@
-// ApiStack: the stateless side (HTTP API, functions, case-timer machinery, alarms), wired to the stateful stack's
-// table, user pool, schedule group, dead-letter queues, event bus and topic.
+// ApiStack: the stateless side (HTTP API, functions, case-timer machinery, evidence verification, alarms), wired to
+// the stateful stack's table, user pool, schedule group, dead-letter queues, event bus, topic and evidence bucket.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -8,6 +8,8 @@ import type { ServiceEnv } from '../constructs/api-function';
 import type { CaseEvents } from '../constructs/case-events';
 import type { CaseTable } from '../constructs/case-table';
 import { CheckpointScheduler, type CaseTimers } from '../constructs/checkpoint-scheduler';
+import { EvidenceVerifier } from '../constructs/evidence-verifier';
+import type { EvidenceStore } from '../constructs/evidence-vault';
 import type { Identity } from '../constructs/identity';
 import { Observability } from '../constructs/observability';
 
@@ -18,6 +20,7 @@ export interface ApiStackProps extends StackProps {
   identity: Pick<Identity, 'userPool' | 'clients'>;
   timers: Pick<CaseTimers, 'scheduleGroupName' | 'scheduleDeadLetters' | 'streamDeadLetters'>;
   events: Pick<CaseEvents, 'bus' | 'notifications' | 'encryptionKey'>;
+  evidence: EvidenceStore;
   environment: ServiceEnv;
   serviceName: string;
   metricsNamespace: string;
@@ -29,6 +32,7 @@ export interface ApiStackProps extends StackProps {
 export class ApiStack extends Stack {
   readonly api: Api;
   readonly scheduler: CheckpointScheduler;
+  readonly evidenceVerifier: EvidenceVerifier;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
@@ -39,6 +43,7 @@ export class ApiStack extends Stack {
       ...common,
       data: { cases: props.data.cases, idempotency: props.data.idempotency },
       auth: { userPool: props.identity.userPool, clients: props.identity.clients },
+      evidence: props.evidence,
       throttle: props.throttle,
     });
     this.scheduler = new CheckpointScheduler(this, 'CheckpointScheduler', {
@@ -48,13 +53,16 @@ export class ApiStack extends Stack {
       timers: props.timers,
       events: props.events,
     });
+    this.evidenceVerifier = new EvidenceVerifier(this, 'EvidenceVerifier', { ...common, cases: props.data.cases, evidence: props.evidence });
     this.observability = new Observability(this, 'Observability', {
       httpApi: this.api.httpApi,
-      functions: new Map([...this.api.functions, ...this.scheduler.functions]),
+      functions: new Map([...this.api.functions, ...this.scheduler.functions, ...this.evidenceVerifier.functions]),
       deadLetterQueues: new Map([
         ['ScheduleDeadLetters', props.timers.scheduleDeadLetters],
         ['StreamDeadLetters', props.timers.streamDeadLetters],
+        ['EvidenceVerificationDeadLetters', props.evidence.verificationDeadLetters],
       ]),
+      eventRules: new Map([['EvidenceObjectCreated', this.evidenceVerifier.rule]]),
       scheduleGroupName: props.timers.scheduleGroupName,
       ...(props.alarmTopicArn ? { alarmTopicArn: props.alarmTopicArn } : {}),
     });

@@ -1,17 +1,20 @@
 // StatefulStack: what must survive every deploy (key, tables, user pool, schedule group, dead-letter queues, event
-// bus, notification topic); termination protection on.
+// bus, notification topic, evidence vault); termination protection on.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { CaseEvents } from '../constructs/case-events';
 import { CaseTable } from '../constructs/case-table';
 import { CaseTimers } from '../constructs/checkpoint-scheduler';
 import { EncryptionKey } from '../constructs/encryption-key';
+import { EvidenceVault } from '../constructs/evidence-vault';
 import { Identity, type IdentityProps } from '../constructs/identity';
 
 export interface StatefulStackProps extends StackProps {
   /** Lower-case prefix of the names other systems use (schedule group, event bus). */
   namePrefix: string;
   identity: IdentityProps;
+  /** Default COMPLIANCE-mode retention of every evidence object version, in days. */
+  evidence: { retentionDays: number };
 }
 
 export class StatefulStack extends Stack {
@@ -21,17 +24,20 @@ export class StatefulStack extends Stack {
   readonly timers: CaseTimers;
   /** The domain-event bus and the notification topic. */
   readonly events: CaseEvents;
+  /** The write-once evidence bucket, its access-log bucket and the verifier's dead-letter queue. */
+  readonly evidence: EvidenceVault;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, { ...props, terminationProtection: true });
 
     const key = new EncryptionKey(this, 'DataKey', {
-      description: 'Complaints: case data, audit trail, idempotency records, dead-letter queues and notifications at rest',
+      description: 'Complaints: case data, audit trail, idempotency records, evidence objects, dead-letter queues and notifications at rest',
     });
     this.data = new CaseTable(this, 'Data', { encryptionKey: key.key });
     this.identity = new Identity(this, 'Identity', props.identity);
     this.timers = new CaseTimers(this, 'CaseTimers', { namePrefix: props.namePrefix, encryptionKey: key.key });
     this.events = new CaseEvents(this, 'CaseEvents', { namePrefix: props.namePrefix, encryptionKey: key.key });
+    this.evidence = new EvidenceVault(this, 'Evidence', { namePrefix: props.namePrefix, encryptionKey: key.key, retentionDays: props.evidence.retentionDays });
 
     new CfnOutput(this, 'CasesTableName', { value: this.data.cases.table.tableName });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
@@ -41,5 +47,6 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'ScheduleGroupName', { value: this.timers.scheduleGroup.scheduleGroupName });
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
     new CfnOutput(this, 'NotificationTopicArn', { value: this.events.notifications.topicArn });
+    new CfnOutput(this, 'EvidenceBucketName', { value: this.evidence.bucket.bucketName });
   }
 }

@@ -4,7 +4,8 @@ import type { AuditEvent, CreateNoteBody, CreateTaskBody, Note, PatchTaskBody, T
 import type { CaseChild, CaseRecord, CaseRepository } from '#ports/case-repository';
 import type { Clock } from '#ports/clock';
 import type { IdGenerator } from '#ports/ids';
-import { assertMayAct, assertVisible, canView, type CaseActorRule } from './access';
+import { assertVisible, canView, type CaseActorRule } from './access';
+import { mutateCase } from './case-mutation';
 import { appendEvents, EMPTY_HEAD, verifyChain, type ChainVerdict } from './audit-chain';
 import { planAssignment, pickMember, type AssignmentRules } from './assignment';
 import { ConflictError, NotFoundError, StaleVersionError } from './errors';
@@ -31,8 +32,6 @@ export type TimerOutcome = { outcome: 'fired'; caseId: string; version: number; 
 /** A timer races only with people editing the case; its own duplicates find the work done on the re-read. */
 const MAX_TIMER_ATTEMPTS = 5;
 
-/** Without If-Match the caller asked for no precondition, so a lost race is retried on fresh state. */
-const MAX_ATTEMPTS = 3;
 
 export class ComplaintService {
   constructor(private readonly deps: ComplaintServiceDeps) {}
@@ -203,7 +202,7 @@ export class ComplaintService {
     return rec;
   }
 
-  private async mutate<T>(
+  private mutate<T>(
     p: Principal,
     id: string,
     ifMatch: number | undefined,
@@ -211,26 +210,6 @@ export class ComplaintService {
     apply: (c: Case, now: string) => life.Change<T> | Promise<life.Change<T>>,
     children: (result: T) => CaseChild[] = () => [],
   ): Promise<{ case: Case; result: T }> {
-    for (let attempt = 1; ; attempt++) {
-      const rec = await this.load(id);
-      assertMayAct(p, rec.case, rule);
-      if (ifMatch !== undefined && ifMatch !== rec.case.version) {
-        throw new StaleVersionError(`If-Match version ${ifMatch} is stale; the complaint is at version ${rec.case.version}`);
-      }
-      const now = this.deps.clock.now();
-      const change = await apply(rec.case, now);
-      const next: Case = life.present({ ...change.case, version: rec.case.version + 1, updatedAt: now }, now);
-      const { events, head } = appendEvents(rec.head, change.drafts, now);
-      try {
-        await this.deps.repo.commit({ case: next, expectedVersion: rec.case.version, head, events, children: children(change.result) });
-        return { case: next, result: change.result };
-      } catch (err) {
-        if (err instanceof StaleVersionError && ifMatch === undefined && attempt < MAX_ATTEMPTS) continue;
-        // No precondition was sent, so this is a conflict to retry (409), not a stale If-Match (412).
-        if (err instanceof StaleVersionError && ifMatch === undefined) throw new ConflictError('the complaint is being changed by others at the same moment; retry', { retryable: true });
-        if (err instanceof StaleVersionError) throw new StaleVersionError(`the complaint changed while this request was applied (was version ${rec.case.version})`);
-        throw err;
-      }
-    }
+    return mutateCase(this.deps, p, id, ifMatch, rule, apply, children);
   }
 }

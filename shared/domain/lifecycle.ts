@@ -7,7 +7,7 @@ import { Duration } from 'luxon';
 import { atRiskFrom, computeDeadline, riskAt, shiftForPause, type Deadline } from './deadlines';
 import { ConflictError, InvalidInputError } from './errors';
 
-export type CaseAction = 'reclassify' | 'reassign' | 'acknowledge' | 'add_task' | 'update_task' | 'add_note' | 'close' | 'reopen' | 'pause_clock' | 'resume_clock' | 'extend_clock';
+export type CaseAction = 'reclassify' | 'reassign' | 'acknowledge' | 'add_task' | 'update_task' | 'add_note' | 'add_evidence' | 'close' | 'reopen' | 'pause_clock' | 'resume_clock' | 'extend_clock';
 
 const ACTIVE: readonly Status[] = ['open', 'awaiting_approval', 'resolved'];
 export const ALLOWED_FROM: Record<CaseAction, readonly Status[]> = {
@@ -17,6 +17,7 @@ export const ALLOWED_FROM: Record<CaseAction, readonly Status[]> = {
   add_task: ACTIVE,
   update_task: ACTIVE,
   add_note: ACTIVE,
+  add_evidence: ACTIVE,
   close: ['open', 'resolved'],
   reopen: ['closed'],
   // The clock runs until the final response (resolved) or closure; only a running clock can be paused or extended.

@@ -1,6 +1,7 @@
 // Runtime configuration from environment variables, validated once at cold start.
 import * as z from 'zod';
 import { IANAZone } from 'luxon';
+import { ContentType, DEFAULT_EVIDENCE_CONTENT_TYPES, DEFAULT_EVIDENCE_MAX_BYTES } from '#schemas/evidence';
 import { AssignmentRules, DEFAULT_ASSIGNMENT_RULES } from '#domain/assignment';
 import { listRegimes, REGIME_IDS, type RegimeOptions } from '#domain/regimes';
 
@@ -67,13 +68,25 @@ export const ConfigSchema = z.object({
   SCHEDULER_ROLE_ARN: z.string().startsWith('arn:').optional(),
   SCHEDULER_DLQ_ARN: z.string().startsWith('arn:').optional(),
   EVENT_BUS_NAME: z.string().min(1).optional(),
+  /** The evidence bucket (S3 Object Lock); the local S3 stand-in's endpoint under npm start. */
+  EVIDENCE_BUCKET: z.string().min(3).max(63).optional(),
+  S3_ENDPOINT: z.url().optional(),
+  EVIDENCE_MAX_BYTES: z.coerce.number().int().min(1).max(5 * 1024 ** 3).default(DEFAULT_EVIDENCE_MAX_BYTES),
+  /** Comma-separated media types accepted as evidence; replaces the default allowlist. */
+  EVIDENCE_CONTENT_TYPES: z
+    .string()
+    .transform((s) => s.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(ContentType).min(1))
+    .optional(),
+  /** Default Object Lock retention (compliance mode) of the evidence bucket, in days: 7 years. */
+  EVIDENCE_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(2557),
   NOTIFICATION_TOPIC_ARN: z.string().startsWith('arn:').optional(),
   IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
   ASSIGNMENT_RULES: JsonAssignment.optional(),
   /** `local` = the controllable clock of the embedded stack. */
   CLOCK: z.enum(['system', 'local']).default('system'),
 });
-export type Config = z.infer<typeof ConfigSchema> & { assignment: AssignmentRules; regimes: RegimeOptions };
+export type Config = z.infer<typeof ConfigSchema> & { assignment: AssignmentRules; regimes: RegimeOptions; evidenceContentTypes: readonly string[] };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -100,7 +113,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       throw new ConfigError(`invalid configuration: ${(err as Error).message}`);
     }
   }
-  return { ...d, assignment: d.ASSIGNMENT_RULES ?? DEFAULT_ASSIGNMENT_RULES, regimes };
+  return { ...d, assignment: d.ASSIGNMENT_RULES ?? DEFAULT_ASSIGNMENT_RULES, regimes, evidenceContentTypes: d.EVIDENCE_CONTENT_TYPES ?? DEFAULT_EVIDENCE_CONTENT_TYPES };
 };
 
 export const config = (): Config => (cached ??= loadConfig());

@@ -17,6 +17,11 @@ import { EventBridgePublisher } from '#adapters/aws/event-bridge';
 import { SnsNotifier } from '#adapters/aws/sns-notifier';
 import { LocalScheduler } from '#adapters/local/local-scheduler';
 import { localOutbox } from '#adapters/local/local-outbox';
+import { EvidenceService } from '#domain/evidence-service';
+import { UPLOAD_TTL_MS } from '#domain/evidence';
+import type { EvidenceVault } from '#ports/evidence-vault';
+import { S3EvidenceVault } from '#adapters/aws/s3-evidence-vault';
+import { LocalObjectLockVault } from '#adapters/local/local-object-lock';
 import { clock } from './clock';
 import { config, requireSetting } from './config';
 
@@ -85,4 +90,29 @@ export const deadlineIntegrations = (): Integrations => {
     }
   }
   return integrations;
+};
+
+let evidence: EvidenceService | undefined;
+
+/** The evidence vault: the Object Lock bucket in AWS; the S3 stand-in plus the local Object Lock record under npm start. */
+export const evidenceVault = (): EvidenceVault => {
+  const cfg = config();
+  const s3 = new S3EvidenceVault({ bucket: requireSetting('EVIDENCE_BUCKET'), region: cfg.AWS_REGION, ...(cfg.S3_ENDPOINT ? { endpoint: cfg.S3_ENDPOINT } : {}) });
+  if (cfg.INTEGRATIONS !== 'local') return s3;
+  return new LocalObjectLockVault(s3, dynamo().doc, { tableName: requireSetting('LOCAL_TABLE_NAME'), bucket: requireSetting('EVIDENCE_BUCKET'), retentionDays: cfg.EVIDENCE_RETENTION_DAYS });
+};
+
+export const evidenceService = (): EvidenceService => {
+  if (!evidence) {
+    const cfg = config();
+    const c = clock();
+    evidence = new EvidenceService({
+      repo: new DynamoCaseRepository(dynamo().doc, { tableName: requireSetting('TABLE_NAME'), listShards: cfg.LIST_SHARDS }),
+      clock: c,
+      ids: ulidIds(c),
+      vault: evidenceVault(),
+      policy: { allowedContentTypes: cfg.evidenceContentTypes, maxBytes: cfg.EVIDENCE_MAX_BYTES, uploadTtlMs: UPLOAD_TTL_MS },
+    });
+  }
+  return evidence;
 };

@@ -18,6 +18,7 @@ import { CreateNoteBody, CreateTaskBody, Note, NoteList, PatchTaskBody, Task, Ta
 import { RegimeList } from '#schemas/regime';
 import { Health } from '#schemas/health';
 import { DeadlineBoard } from '#schemas/reports';
+import { EvidenceList, EvidenceParams, EvidenceView, LegalHoldBody, RegisterEvidenceBody, RegisteredEvidence } from '#schemas/evidence';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -36,6 +37,8 @@ export interface RouteDef {
   body?: z.ZodType;
   /** Case-mutating route: accepts If-Match and answers 412 when it is stale. */
   ifMatch?: boolean;
+  /** A GET that writes (an audited read, e.g. issuing a download link): its function gets write access. */
+  writes?: boolean;
   /** Success status and body schema. */
   ok: { status: number; schema: z.ZodType; description: string; etag?: boolean };
   /** Documented client errors besides the ones every route may return. */
@@ -48,6 +51,9 @@ const CASE_READERS: Role[] = ['handler', 'supervisor', 'compliance', 'legal', 'a
 const CASE_ACTORS: Role[] = CASE_READERS;
 
 const REPORT_READERS: Role[] = ['supervisor', 'compliance', 'admin'];
+/** Evidence and notes: the owner (through a case-reading role) or a supervisor, compliance or legal. */
+const EVIDENCE_WRITERS: Role[] = CASE_READERS;
+const LEGAL_HOLDERS: Role[] = ['legal', 'compliance'];
 
 const jwt = (roles: Role[], scopes?: string[]): RouteAuth => ({ kind: 'jwt', roles, ...(scopes ? { scopes } : {}) });
 
@@ -269,6 +275,54 @@ export const ROUTES = {
     params: ComplaintIdParams,
     ok: { status: 200, schema: Timeline, description: 'Events and chain verdict' },
     errors: [404],
+  },
+  registerEvidence: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/evidence',
+    entry: 'functions/register-evidence/handler.ts',
+    summary: 'Register an evidence file and get a presigned PUT for its bytes (15 minutes)',
+    tag: 'evidence',
+    auth: jwt(EVIDENCE_WRITERS),
+    params: ComplaintIdParams,
+    body: RegisterEvidenceBody,
+    ifMatch: true,
+    ok: { status: 201, schema: RegisteredEvidence, description: 'Registered (pending); PUT the bytes to upload.url with upload.headers', etag: true },
+    errors: [404, 409, 412],
+  },
+  listEvidence: {
+    method: 'GET',
+    path: '/v1/complaints/{id}/evidence',
+    entry: 'functions/list-evidence/handler.ts',
+    summary: 'The evidence log of a case',
+    tag: 'evidence',
+    auth: jwt(CASE_READERS),
+    params: ComplaintIdParams,
+    ok: { status: 200, schema: EvidenceList, description: 'Every evidence item, pending, verified or rejected' },
+    errors: [404],
+  },
+  getEvidence: {
+    method: 'GET',
+    path: '/v1/complaints/{id}/evidence/{evidenceId}',
+    entry: 'functions/get-evidence/handler.ts',
+    summary: 'One evidence item; once verified, a 5-minute download link (issuing it is audited)',
+    tag: 'evidence',
+    auth: jwt(CASE_READERS),
+    params: EvidenceParams,
+    writes: true,
+    ok: { status: 200, schema: EvidenceView, description: 'The item, with downloadUrl when verified' },
+    errors: [404],
+  },
+  legalHold: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/legal-hold',
+    entry: 'functions/legal-hold/handler.ts',
+    summary: 'Apply or release the legal hold on every stored object of the case',
+    tag: 'evidence',
+    auth: jwt(LEGAL_HOLDERS),
+    params: ComplaintIdParams,
+    body: LegalHoldBody,
+    ok: { status: 200, schema: Case, description: 'The case with its legalHold flag', etag: true },
+    errors: [404, 409],
   },
 } as const satisfies Record<string, RouteDef>;
 

@@ -1,6 +1,7 @@
 // What the domain needs from case storage; adapters translate storage errors into domain errors.
 import type { Case, Risk, Status } from '#schemas/complaint';
 import type { AuditEvent, Note, Task } from '#schemas/children';
+import type { Evidence } from '#schemas/evidence';
 import type { ChainHead } from '#domain/audit-chain';
 import type { DeadlineRow } from '#domain/deadline-board';
 
@@ -9,7 +10,7 @@ export interface CaseRecord {
   head: ChainHead;
 }
 
-export type CaseChild = { kind: 'task'; task: Task } | { kind: 'note'; note: Note };
+export type CaseChild = { kind: 'task'; task: Task } | { kind: 'note'; note: Note } | { kind: 'evidence'; evidence: Evidence };
 
 export interface CounterResult {
   /** The year's case sequence number (1-based). */
@@ -45,4 +46,6 @@ export interface CaseRepository {
   getTask(caseId: string, taskId: string): Promise<Task | undefined>;
   listTasks(caseId: string): Promise<Task[]>;
   listNotes(caseId: string): Promise<Note[]>;
+  getEvidence(caseId: string, evidenceId: string): Promise<Evidence | undefined>;
+  listEvidence(caseId: string): Promise<Evidence[]>;
 }

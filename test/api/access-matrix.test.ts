@@ -55,6 +55,10 @@ const EXPECT: Record<RouteId, Rule> = {
   closeComplaint: ownerOr(['supervisor']),
   reopenComplaint: ownerOr(['supervisor']),
   clockAction: ownerOr(['supervisor']),
+  registerEvidence: ownerOr(['supervisor', 'compliance', 'legal']),
+  listEvidence: roles(READERS),
+  getEvidence: roles(READERS),
+  legalHold: roles(['legal', 'compliance']),
 };
 
 /** A valid body per route that takes one, so an allowed call succeeds with the route's 2xx. */
@@ -69,6 +73,8 @@ const BODY: Partial<Record<RouteId, () => unknown>> = {
   closeComplaint: () => ({ followUpAction: 'Review depot slot allocation', rootCause: { category: 'capacity', description: 'Depot overbooked slots' } }),
   reopenComplaint: () => ({ reason: 'Customer disputes the outcome' }),
   clockAction: () => ({ action: 'pause', reason: 'Waiting for the customer to send bank statements' }),
+  registerEvidence: () => ({ fileName: 'delivery-note.pdf', contentType: 'application/pdf', sizeBytes: 1024, sha256: 'ab'.repeat(32) }),
+  legalHold: () => ({ on: true, reason: 'Litigation notice received from the customer’s solicitor' }),
 };
 
 /** Intake fields a route's case needs (the clock may only pause under INTERNAL_STANDARD). */
@@ -128,6 +134,11 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
       const task = await api.call('POST', `/v1/complaints/${caseId}/tasks`, { token: tokens.setup, body: BODY.createTask!() });
       expect(task.status).toBe(201);
       path = path.replace('{taskId}', task.body.id as string);
+    }
+    if (path.includes('{evidenceId}')) {
+      const ev = await api.call('POST', `/v1/complaints/${caseId}/evidence`, { token: tokens.setup, body: BODY.registerEvidence!() });
+      expect(ev.status).toBe(201);
+      path = path.replace('{evidenceId}', ev.body.evidenceId as string);
     }
   }
   if (/\{\w+\}/.test(path)) throw new Error(`access matrix: no fixture for the path parameters of ${route.id} (${route.path})`);

@@ -15,6 +15,10 @@ export interface TestApi {
   advanceClock(duration: string): Promise<Fired[]>;
   /** Runs the stream poller and the local scheduler until idle (tests run without the background tick). */
   pump(): Promise<Fired[]>;
+  /** Resolves when every Object Created event of the local S3 has been handled by the evidence verifier (tests wait on this, never sleep). */
+  s3Idle(): Promise<void>;
+  /** The local S3 endpoint and evidence bucket (presigned URLs point here). */
+  s3: { endpoint: string; bucket: string };
   stack: StartedStack;
   outbox: typeof localOutbox;
   close(): Promise<void>;
@@ -69,6 +73,8 @@ export const startTestApi = async (env: Record<string, string> = {}): Promise<Te
       return ((await res.json()) as { fired: Fired[] }).fired;
     },
     pump: () => stack.timers.pump(),
+    s3Idle: () => stack.s3.idle(),
+    s3: { endpoint: stack.s3.endpoint, bucket: stack.s3.bucket },
     stack,
     outbox: localOutbox,
     close: () => stack.stop(),

@@ -8,6 +8,7 @@ import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, StaleV
 import type { CaseChild, CaseFilter, CaseRecord, CaseRepository, CounterResult } from '#ports/case-repository';
 import type { Case } from '#schemas/complaint';
 import type { AuditEvent, Note, Task } from '#schemas/children';
+import type { Evidence } from '#schemas/evidence';
 import { at, DAY, intakeBody, NOW, principal } from './fixtures';
 
 /** The port's contract in memory: versions are checked, audit events appended, children stored. */
@@ -16,6 +17,7 @@ class FakeRepo implements CaseRepository {
   readonly audit = new Map<string, AuditEvent[]>();
   readonly tasks = new Map<string, Task>();
   readonly notes = new Map<string, Note>();
+  readonly evidence = new Map<string, Evidence>();
   readonly counterCalls: { year: number; team?: string }[] = [];
   readonly listCalls: CaseFilter[] = [];
   private seq = 0;
@@ -69,7 +71,8 @@ class FakeRepo implements CaseRepository {
     this.audit.get(id)!.push(...structuredClone(input.events));
     for (const ch of input.children ?? []) {
       if (ch.kind === 'task') this.tasks.set(ch.task.id, structuredClone(ch.task));
-      else this.notes.set(ch.note.id, structuredClone(ch.note));
+      else if (ch.kind === 'note') this.notes.set(ch.note.id, structuredClone(ch.note));
+      else this.evidence.set(ch.evidence.id, structuredClone(ch.evidence));
     }
   }
 
@@ -97,6 +100,15 @@ class FakeRepo implements CaseRepository {
 
   async listNotes(caseId: string): Promise<Note[]> {
     return [...this.notes.values()].filter((n) => n.caseId === caseId);
+  }
+
+  async getEvidence(caseId: string, evidenceId: string): Promise<Evidence | undefined> {
+    const e = this.evidence.get(evidenceId);
+    return e && e.caseId === caseId ? structuredClone(e) : undefined;
+  }
+
+  async listEvidence(caseId: string): Promise<Evidence[]> {
+    return [...this.evidence.values()].filter((e) => e.caseId === caseId);
   }
 }
 

@@ -4,6 +4,7 @@ import { ALLOWED_FROM, type CaseAction } from '#domain/lifecycle';
 import { ConflictError, InvalidInputError } from '#domain/errors';
 import { computeDeadline, riskAt } from '#domain/deadlines';
 import { getRegime } from '#domain/regimes';
+import { registerEvidence } from '#domain/evidence';
 import { Case as CaseSchema, STATUSES, type Case, type Status } from '#schemas/complaint';
 import { at, CASE_ID, DAY, intakeBody, NOW, openedCase, task } from './fixtures';
 
@@ -24,6 +25,8 @@ const perform: Record<CaseAction, (c: Case) => unknown> = {
   add_task: (c) => life.addTask(c, { title: 'Check logs', team: 'ops' }, { taskId: 'T1' }, 'alice', LATER),
   update_task: (c) => life.updateTask(c, task(), { status: 'blocked' }, 'alice', LATER),
   add_note: (c) => life.addNote(c, { kind: 'call_note', body: 'Called the customer' }, { noteId: 'N1' }, 'alice', LATER),
+  add_evidence: (c) =>
+    registerEvidence(c, { fileName: 'letter.pdf', contentType: 'application/pdf', sizeBytes: 10, sha256: 'a'.repeat(64) }, { allowedContentTypes: ['application/pdf'], maxBytes: 100, uploadTtlMs: 900_000 }, { evidenceId: 'E1' }, 'alice', LATER),
   close: (c) => life.close(c, { followUpAction: 'Retrain depot', rootCause: ROOT_CAUSE }, 'alice', LATER),
   reopen: (c) => life.reopen(c, 'customer disputes', getRegime('UK_FCA_DISP'), 'alice', LATER),
   pause_clock: (c) => life.pauseClock(c, getRegime('INTERNAL_STANDARD'), 'waiting for the customer', 'alice', LATER),

@@ -3,6 +3,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Case } from '#schemas/complaint';
 import type { AuditEvent, Note, Task } from '#schemas/children';
+import type { Evidence } from '#schemas/evidence';
 import type { CaseChild, CaseFilter, CaseRecord, CaseRepository, CounterResult } from '#ports/case-repository';
 import type { ChainHead } from '#domain/audit-chain';
 import { RUNNING_CLOCK_STATUSES } from '#domain/deadlines';
@@ -129,15 +130,12 @@ export class DynamoCaseRepository implements CaseRepository {
 
   async commit(input: { case: Case; expectedVersion: number; head: ChainHead; events: AuditEvent[]; children?: CaseChild[] }): Promise<void> {
     const c = input.case;
-    const childPuts = (input.children ?? []).map((ch) => ({
-      Put: {
-        TableName: this.table,
-        Item:
-          ch.kind === 'task'
-            ? { ...keys.task(c.id, ch.task.id), entity: 'task', ...ch.task }
-            : { ...keys.note(c.id, ch.note.id), entity: 'note', ...ch.note },
-      },
-    }));
+    const childItem = (ch: CaseChild): Item => {
+      if (ch.kind === 'task') return { ...keys.task(c.id, ch.task.id), entity: 'task', ...ch.task };
+      if (ch.kind === 'note') return { ...keys.note(c.id, ch.note.id), entity: 'note', ...ch.note };
+      return { ...keys.evidence(c.id, ch.evidence.id), entity: 'evidence', ...ch.evidence };
+    };
+    const childPuts = (input.children ?? []).map((ch) => ({ Put: { TableName: this.table, Item: childItem(ch) } }));
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -203,6 +201,17 @@ export class DynamoCaseRepository implements CaseRepository {
 
   listNotes(caseId: string): Promise<Note[]> {
     return this.queryChildren<Note>(caseId, keys.notePrefix);
+  }
+
+  listEvidence(caseId: string): Promise<Evidence[]> {
+    return this.queryChildren<Evidence>(caseId, keys.evidencePrefix);
+  }
+
+  async getEvidence(caseId: string, evidenceId: string): Promise<Evidence | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.evidence(caseId, evidenceId), ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const { PK: _pk, SK: _sk, entity: _e, ...evidence } = out.Item;
+    return evidence as Evidence;
   }
 
   async getTask(caseId: string, taskId: string): Promise<Task | undefined> {

@@ -64,6 +64,8 @@ export const keys = {
   taskPrefix: 'TASK#',
   note: (id: string, noteId: string) => ({ PK: `CASE#${id}`, SK: `NOTE#${noteId}` }),
   notePrefix: 'NOTE#',
+  evidence: (id: string, evidenceId: string) => ({ PK: `CASE#${id}`, SK: `EVIDENCE#${evidenceId}` }),
+  evidencePrefix: 'EVIDENCE#',
   casePk: (id: string) => `CASE#${id}`,
   caseSk: 'CASE',
   /** The case id of any item under a case (its PK), or undefined for other items. */

@@ -1,0 +1,8 @@
+// POST /v1/complaints/{id}/legal-hold: apply or release S3 Legal Hold on every stored object of the case (legal, compliance).
+import { evidenceService } from '#http/container';
+import { defineHandler } from '#http/handler';
+
+export const handler = defineHandler('legalHold', async ({ principal, params, body }) => {
+  const c = await evidenceService().legalHold(principal, params.id, body);
+  return { body: c, version: c.version };
+});

@@ -1,0 +1,8 @@
+// POST /v1/complaints/{id}/evidence: register a file (pending) and sign the direct upload of its bytes.
+import { evidenceService } from '#http/container';
+import { defineHandler } from '#http/handler';
+
+export const handler = defineHandler('registerEvidence', async ({ principal, params, body, ifMatch }) => {
+  const out = await evidenceService().register(principal, params.id, body, ifMatch);
+  return { status: 201, body: { evidenceId: out.evidence.id, evidence: out.evidence, upload: out.upload }, version: out.case.version };
+});

@@ -1,0 +1,189 @@
+// EvidenceVault: the write-once evidence store (stateful stack). An S3 bucket with Object Lock in COMPLIANCE mode,
+// versioned, SSE-KMS with the project key, private, TLS-only, uploads only with the project key, deletes denied to
+// every principal, server access logs in a separate bucket, and Object Created events on the default EventBridge bus.
+// Nothing here, and no grant anywhere, allows an object to be deleted, overwritten in place or unlocked.
+import { Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  BucketNamespace,
+  ObjectLockRetention,
+  ObjectOwnership,
+  PartitionDateSource,
+  TargetObjectKeyFormat,
+  type CfnBucket,
+} from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { DeadLetterQueue } from './dead-letter-queue';
+
+/** Every object of a case lives under `cases/<caseId>/` (evidence, later exports); no grant reaches beyond it. */
+export const CASE_OBJECTS_PREFIX = 'cases/';
+/** The evidence objects the verifier is told about: `cases/<caseId>/evidence/<evidenceId>`. */
+export const EVIDENCE_KEY_PATTERN = 'cases/*/evidence/*';
+/** Seven years (7 × 365 + 2 leap days): the default compliance-mode retention of every object version. */
+export const DEFAULT_EVIDENCE_RETENTION_DAYS = 2557;
+/** How long the server access logs are kept (a little over a year: a full audit cycle). */
+export const ACCESS_LOG_RETENTION = Duration.days(400);
+
+/** Everything other stacks need to use the vault; names and ARNs are deterministic, never cross-stack references. */
+export interface EvidenceStore {
+  /** `<prefix>-evidence-<account>-<region>-an`, in the account's own regional namespace: no other account can create it. */
+  readonly bucketName: string;
+  readonly bucketArn: string;
+  /** `arn:…:s3:::<bucket>/cases/*`: the only objects any function may touch. */
+  readonly caseObjectsArn: string;
+  /** The project key the objects are encrypted with (usable only through S3). */
+  readonly encryptionKey: IKey;
+  /** Object Created events the verifier failed after every retry. */
+  readonly verificationDeadLetters: DeadLetterQueue;
+}
+
+export interface EvidenceVaultProps {
+  /** Lower-case deployment prefix: the bucket is `<prefix>-evidence-<account>-<region>-an`. */
+  namePrefix: string;
+  encryptionKey: IKey;
+  /** Default COMPLIANCE-mode retention of every object version, in days (default 2557, seven years). */
+  retentionDays?: number;
+}
+
+// Bucket names are at most 63 characters; the account-regional suffix is `-<12-digit account>-<region>-an`.
+const MAX_BUCKET_NAME = 63;
+const LONGEST_REGION = 'ap-southeast-5'.length;
+
+/** The bucket-name prefix for a deployment prefix, checked against the 63-character limit. */
+export const evidenceBucketPrefix = (namePrefix: string, region?: string): string => {
+  const prefix = `${namePrefix}-evidence`;
+  if (!/^[a-z0-9][a-z0-9-]*[a-z0-9]$/.test(prefix)) throw new Error(`evidence bucket prefix "${prefix}" must be lower-case letters, digits and hyphens`);
+  const regionLength = region && !Token.isUnresolved(region) ? region.length : LONGEST_REGION;
+  const length = prefix.length + `-123456789012--an`.length + regionLength;
+  if (length > MAX_BUCKET_NAME) {
+    throw new Error(`evidence bucket name would be ${length} characters (at most ${MAX_BUCKET_NAME}): shorten the stack prefix "${namePrefix}"`);
+  }
+  return prefix;
+};
+
+/**
+ * The bucket's name and ARNs, from the deployment prefix alone. Built from the unscoped pseudo parameters, so they
+ * resolve in whichever stack uses them: the API stack names the bucket without a cross-stack reference, and IAM and
+ * the cdk-nag acknowledgement see the same string before and after synthesis.
+ */
+export const evidenceBucketNames = (namePrefix: string) => {
+  const bucketName = `${evidenceBucketPrefix(namePrefix)}-${Aws.ACCOUNT_ID}-${Aws.REGION}-an`;
+  const bucketArn = `arn:${Aws.PARTITION}:s3:::${bucketName}`;
+  return { bucketName, bucketArn, caseObjectsArn: `${bucketArn}/${CASE_OBJECTS_PREFIX}*` };
+};
+
+export class EvidenceVault extends Construct implements EvidenceStore {
+  readonly bucket: Bucket;
+  /** Server access logs of the evidence bucket (SSE-S3: S3 log delivery cannot write SSE-KMS). */
+  readonly accessLogs: Bucket;
+  readonly bucketName: string;
+  readonly bucketArn: string;
+  readonly caseObjectsArn: string;
+  readonly encryptionKey: IKey;
+  readonly verificationDeadLetters: DeadLetterQueue;
+  readonly retentionDays: number;
+
+  constructor(scope: Construct, id: string, props: EvidenceVaultProps) {
+    super(scope, id);
+    this.encryptionKey = props.encryptionKey;
+    this.retentionDays = props.retentionDays ?? DEFAULT_EVIDENCE_RETENTION_DAYS;
+    const names = evidenceBucketNames(props.namePrefix);
+    this.bucketName = names.bucketName;
+    this.bucketArn = names.bucketArn;
+    this.caseObjectsArn = names.caseObjectsArn;
+
+    this.accessLogs = new Bucket(this, 'AccessLogs', {
+      // S3 server access logging delivers only to SSE-S3 buckets.
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      lifecycleRules: [
+        {
+          id: 'ExpireAccessLogs',
+          expiration: ACCESS_LOG_RETENTION,
+          noncurrentVersionExpiration: Duration.days(30),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+      // Who read or wrote which evidence object: kept even if the stack goes.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is itself the server access log target of the evidence bucket; logging its own writes would log the log delivery, and the evidence accesses are already recorded here.',
+    });
+
+    this.bucket = new Bucket(this, 'Bucket', {
+      bucketNamespace: BucketNamespace.ACCOUNT_REGIONAL,
+      bucketNamePrefix: evidenceBucketPrefix(props.namePrefix, Stack.of(this).region),
+      // Write once, read many: every object version is locked in COMPLIANCE mode, which nobody, root included,
+      // can shorten or remove; legal hold (on top) is applied per object by the legal-hold function.
+      objectLockEnabled: true,
+      objectLockDefaultRetention: ObjectLockRetention.compliance(Duration.days(this.retentionDays)),
+      versioned: true,
+      encryption: BucketEncryption.KMS,
+      encryptionKey: props.encryptionKey,
+      // One KMS data key per bucket and period instead of one KMS call per object.
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'evidence/',
+      targetObjectKeyFormat: TargetObjectKeyFormat.partitionedPrefix(PartitionDateSource.EVENT_TIME),
+      // Never autoDeleteObjects: it grants s3:DeleteObject* to a custom resource.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Object Created events on the default bus, set on the bucket itself: `eventBridgeEnabled` would add a
+    // custom resource (a Lambda function allowed s3:PutBucketNotification on "*") to do the same.
+    (this.bucket.node.defaultChild as CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+
+    const objects = this.bucket.arnForObjects('*');
+    // Uploads must ask for SSE-KMS with the project key by name: a request with `aws:kms` but no key id would be
+    // encrypted with the AWS managed key (aws/s3) instead. The presigned PUT signs both headers.
+    this.bucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'DenyUploadsWithoutSseKms',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [objects],
+        conditions: { StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' } },
+      }),
+    );
+    this.bucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'DenyUploadsWithAnotherKey',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [objects],
+        conditions: { StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': props.encryptionKey.keyArn } },
+      }),
+    );
+    // Object Lock already refuses to delete a locked version; this also refuses delete markers (which would hide the
+    // current version) and governance bypass, to every principal, whatever its identity policy says.
+    this.bucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'DenyDeletingEvidence',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention'],
+        resources: [objects],
+      }),
+    );
+
+    this.verificationDeadLetters = new DeadLetterQueue(this, 'VerificationDeadLetters', {
+      holds: 'evidence Object Created events the verifier function failed after every Lambda retry',
+      encryptionKey: props.encryptionKey,
+    });
+  }
+}

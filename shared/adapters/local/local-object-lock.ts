@@ -1,0 +1,39 @@
+// The embedded stack's Object Lock: the S3 stand-in ignores retention and legal hold, so this vault keeps them
+// itself (in the local table) around the same S3 adapter. Retention is the bucket default counted from the
+// object's creation, as S3 applies it. Never deployed: in AWS the bucket enforces both.
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EvidenceVault, PresignedUpload, StoredObject } from '#ports/evidence-vault';
+
+const DAY_MS = 86_400_000;
+
+export class LocalObjectLockVault implements EvidenceVault {
+  constructor(
+    private readonly inner: EvidenceVault,
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly opts: { tableName: string; bucket: string; retentionDays: number },
+  ) {}
+
+  private key(key: string) {
+    return { PK: `OBJECTLOCK#${this.opts.bucket}`, SK: key };
+  }
+
+  presignUpload(o: Parameters<EvidenceVault['presignUpload']>[0]): Promise<PresignedUpload> {
+    return this.inner.presignUpload(o);
+  }
+
+  presignDownload(o: Parameters<EvidenceVault['presignDownload']>[0]): Promise<{ url: string; expiresAt: string }> {
+    return this.inner.presignDownload(o);
+  }
+
+  async inspect(key: string, versionId?: string): Promise<StoredObject | undefined> {
+    const obj = await this.inner.inspect(key, versionId);
+    if (!obj) return undefined;
+    const lock = await this.doc.send(new GetCommand({ TableName: this.opts.tableName, Key: this.key(key), ConsistentRead: true }));
+    const created = obj.lastModified ? Date.parse(obj.lastModified) : Date.now();
+    return { ...obj, retainUntil: new Date(created + this.opts.retentionDays * DAY_MS).toISOString(), legalHold: lock.Item?.legalHold === true };
+  }
+
+  async setLegalHold(key: string, _versionId: string | undefined, on: boolean): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.opts.tableName, Item: { ...this.key(key), legalHold: on } }));
+  }
+}

@@ -1,0 +1,145 @@
+// Evidence use cases: register (and sign the direct upload), verify an upload, list, audited download, legal hold.
+import type { Case } from '#schemas/complaint';
+import type { Evidence, RegisterEvidenceBody } from '#schemas/evidence';
+import type { EvidenceVault, PresignedUpload } from '#ports/evidence-vault';
+import type { IdGenerator } from '#ports/ids';
+import { assertVisible } from './access';
+import { mutateCase, systemMutate, type MutationDeps } from './case-mutation';
+import { ConflictError, NotFoundError } from './errors';
+import { DOWNLOAD_TTL_MS, parseEvidenceKey, recordDownload, registerEvidence, setLegalHold, verifyUpload, type EvidencePolicy, type UploadedObject } from './evidence';
+import type { Principal } from './principal';
+
+export interface EvidenceServiceDeps extends MutationDeps {
+  ids: IdGenerator;
+  vault: EvidenceVault;
+  policy: EvidencePolicy;
+}
+
+/** An object-created notification, as S3 sends it to EventBridge (only what verification needs). */
+export interface ObjectCreated {
+  key: string;
+  sizeBytes: number;
+  versionId?: string;
+  /** Unique per PUT of a key; identifies the upload when the bucket has no versioning (local stand-in). */
+  sequencer?: string;
+  time: string;
+}
+
+export type VerificationOutcome =
+  | { outcome: 'verified' | 'rejected' | 'refused'; caseId: string; evidenceId: string | null; reason?: string }
+  | { outcome: 'ignored'; reason: 'not_evidence' | 'unknown_case' | 'object_missing' | 'duplicate'; key: string };
+
+export class EvidenceService {
+  constructor(private readonly deps: EvidenceServiceDeps) {}
+
+  private async visibleCase(p: Principal, caseId: string): Promise<Case> {
+    const rec = await this.deps.repo.get(caseId);
+    if (!rec) throw new NotFoundError(`complaint ${caseId} not found`);
+    assertVisible(p, rec.case);
+    return rec.case;
+  }
+
+  async register(p: Principal, caseId: string, body: RegisterEvidenceBody, ifMatch?: number): Promise<{ case: Case; evidence: Evidence; upload: PresignedUpload & { method: 'PUT' } }> {
+    const evidenceId = this.deps.ids.next();
+    const out = await mutateCase(
+      this.deps,
+      p,
+      caseId,
+      ifMatch,
+      'owner_supervisor_compliance_legal',
+      (c, now) => registerEvidence(c, body, this.deps.policy, { evidenceId }, p.sub, now),
+      (evidence) => [{ kind: 'evidence', evidence }],
+    );
+    const e = out.result;
+    const signed = await this.deps.vault.presignUpload({ key: e.key, contentType: e.contentType, sizeBytes: e.sizeBytes, sha256: e.sha256, expiresInSeconds: this.deps.policy.uploadTtlMs / 1000 });
+    return { case: out.case, evidence: e, upload: { ...signed, method: 'PUT', expiresAt: e.uploadExpiresAt } };
+  }
+
+  async list(p: Principal, caseId: string): Promise<Evidence[]> {
+    await this.visibleCase(p, caseId);
+    return this.deps.repo.listEvidence(caseId);
+  }
+
+  /** One item; once verified it carries a 5-minute download link to the verified version, and issuing it is audited. */
+  async get(p: Principal, caseId: string, evidenceId: string): Promise<Evidence & { downloadUrl?: string; downloadExpiresAt?: string }> {
+    await this.visibleCase(p, caseId);
+    const ev = await this.deps.repo.getEvidence(caseId, evidenceId);
+    if (!ev) throw new NotFoundError(`evidence ${evidenceId} not found on complaint ${caseId}`);
+    if (ev.status !== 'verified') return ev;
+    const link = await this.deps.vault.presignDownload({
+      key: ev.key,
+      ...(ev.versionId ? { versionId: ev.versionId } : {}),
+      fileName: ev.fileName,
+      contentType: ev.contentType,
+      expiresInSeconds: DOWNLOAD_TTL_MS / 1000,
+    });
+    const expiresAt = new Date(Date.parse(this.deps.clock.now()) + DOWNLOAD_TTL_MS).toISOString();
+    await mutateCase(this.deps, p, caseId, undefined, 'visible', (c) => recordDownload(c, ev, p.sub, expiresAt));
+    return { ...ev, downloadUrl: link.url, downloadExpiresAt: expiresAt };
+  }
+
+  /**
+   * Applies or releases S3 Legal Hold on every stored object of the case, then records it on the case and its
+   * evidence items in one transaction (the storage calls are idempotent, so a retried request converges).
+   */
+  async legalHold(p: Principal, caseId: string, body: { on: boolean; reason?: string }): Promise<Case> {
+    const c = await this.visibleCase(p, caseId);
+    if (c.legalHold === body.on) throw new ConflictError(`the legal hold is already ${body.on ? 'on' : 'off'}`, { legalHold: body.on });
+    const items = await this.deps.repo.listEvidence(caseId);
+    const stored: Evidence[] = [];
+    for (const ev of items) {
+      const exists = ev.status !== 'pending' || (await this.deps.vault.inspect(ev.key)) !== undefined;
+      if (!exists) continue;
+      await this.deps.vault.setLegalHold(ev.key, ev.versionId, body.on);
+      stored.push(ev);
+    }
+    const out = await mutateCase(
+      this.deps,
+      p,
+      caseId,
+      undefined,
+      'visible',
+      (cur) => ({ ...setLegalHold(cur, body.on, body.reason, stored.map((e) => e.key), p.sub), result: items }),
+      (all) => all.map((ev) => ({ kind: 'evidence' as const, evidence: { ...ev, legalHold: body.on } })),
+    );
+    return out.case;
+  }
+
+  /** An object was created in the vault: settle its registration (verified / rejected) or record a refused upload. */
+  async verify(o: ObjectCreated): Promise<VerificationOutcome> {
+    const ids = parseEvidenceKey(o.key);
+    if (!ids) return { outcome: 'ignored', reason: 'not_evidence', key: o.key };
+    const stored = await this.deps.vault.inspect(o.key, o.versionId);
+    if (!stored) return { outcome: 'ignored', reason: 'object_missing', key: o.key };
+    const upload: UploadedObject = {
+      key: o.key,
+      sizeBytes: stored.sizeBytes,
+      ...(stored.sha256 ? { sha256: stored.sha256 } : {}),
+      ...(stored.versionId ?? o.versionId ? { versionId: (stored.versionId ?? o.versionId)! } : {}),
+      ...(stored.retainUntil ? { retainUntil: stored.retainUntil } : {}),
+      createdAt: o.time,
+      ref: o.versionId ?? stored.versionId ?? o.sequencer ?? `${o.time}:${stored.sizeBytes}`,
+    };
+    let action = '';
+    const out = await systemMutate(
+      this.deps,
+      ids.caseId,
+      async (c, now) => {
+        const ev = await this.deps.repo.getEvidence(ids.caseId, ids.evidenceId);
+        const decided = verifyUpload(c, ev, upload, now);
+        if (decided.kind === 'duplicate') return undefined;
+        action = decided.change.drafts[0]?.action ?? '';
+        return decided.change;
+      },
+      (ev) => (ev ? [{ kind: 'evidence', evidence: ev }] : []),
+    );
+    if (!out) {
+      const exists = await this.deps.repo.get(ids.caseId);
+      return { outcome: 'ignored', reason: exists ? 'duplicate' : 'unknown_case', key: o.key };
+    }
+    // Evidence verified while the case is on legal hold is held at once.
+    if (action === 'evidence.verified' && out.case.legalHold) await this.deps.vault.setLegalHold(o.key, upload.versionId, true);
+    const outcome = action === 'evidence.verified' ? 'verified' : action === 'evidence.rejected' ? 'rejected' : 'refused';
+    return { outcome, caseId: ids.caseId, evidenceId: out.result ? out.result.id : null, ...(out.result?.rejection ? { reason: out.result.rejection.reason } : {}) };
+  }
+}

@@ -1,0 +1,29 @@
+// Write-once evidence storage: S3 with Object Lock in AWS, an S3-protocol server locally.
+// There is deliberately no delete and no overwrite here: nothing in the service can remove or replace evidence.
+
+export interface PresignedUpload {
+  url: string;
+  /** Headers the client must send with the PUT exactly as given (they are signed). */
+  headers: Record<string, string>;
+  expiresAt: string;
+}
+
+export interface StoredObject {
+  sizeBytes: number;
+  /** Hex SHA-256: the checksum storage keeps, or computed by streaming the object where storage keeps none. */
+  sha256?: string;
+  versionId?: string;
+  retainUntil?: string;
+  legalHold: boolean;
+  lastModified?: string;
+}
+
+export interface EvidenceVault {
+  /** A presigned PUT binding key, content type, length and SHA-256; the bytes never pass through a function. */
+  presignUpload(o: { key: string; contentType: string; sizeBytes: number; sha256: string; expiresInSeconds: number }): Promise<PresignedUpload>;
+  /** A presigned GET of exactly this version. */
+  presignDownload(o: { key: string; versionId?: string; fileName: string; contentType: string; expiresInSeconds: number }): Promise<{ url: string; expiresAt: string }>;
+  /** What storage holds at key (and version), or undefined when there is nothing. */
+  inspect(key: string, versionId?: string): Promise<StoredObject | undefined>;
+  setLegalHold(key: string, versionId: string | undefined, on: boolean): Promise<void>;
+}

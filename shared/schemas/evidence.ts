@@ -1,0 +1,125 @@
+// Evidence: files attached to a case, stored immutably (S3 Object Lock) and verified by SHA-256.
+import * as z from 'zod';
+import { IsoTimestamp, Text, Ulid } from './common';
+
+/** The default allowlist: documents, images, text, email, office files and call recordings (EVIDENCE_CONTENT_TYPES overrides it). */
+export const DEFAULT_EVIDENCE_CONTENT_TYPES = [
+  'application/pdf',
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'image/tiff',
+  'image/heic',
+  'text/plain',
+  'text/csv',
+  'message/rfc822',
+  'application/vnd.ms-outlook',
+  'application/msword',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.ms-excel',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.ms-powerpoint',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  'application/vnd.oasis.opendocument.text',
+  'audio/mpeg',
+  'audio/mp4',
+  'audio/wav',
+  'audio/x-wav',
+  'audio/ogg',
+  'audio/webm',
+  'audio/flac',
+] as const;
+
+export const DEFAULT_EVIDENCE_MAX_BYTES = 100 * 1024 * 1024;
+
+/** A plain file name: what the customer called it. It never becomes a storage key. */
+export const FileName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255)
+  .refine((s) => !/[/\\]/.test(s), 'must be a file name, not a path (no / or \\)')
+  // eslint-disable-next-line no-control-regex
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters')
+  .refine((s) => !/^\.+$/.test(s), 'must be a file name, not . or ..');
+
+export const Sha256Hex = z
+  .string()
+  .regex(/^[0-9a-fA-F]{64}$/, 'must be a hex SHA-256 (64 hex digits)')
+  .transform((s) => s.toLowerCase())
+  .meta({ description: 'SHA-256 of the file, hex', example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' });
+
+export const ContentType = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/, 'must be a media type such as application/pdf');
+
+export const RegisterEvidenceBody = z
+  .object({
+    fileName: FileName,
+    contentType: ContentType,
+    sizeBytes: z.number().int().min(1),
+    sha256: Sha256Hex,
+  })
+  .strict()
+  .meta({ id: 'RegisterEvidence' });
+export type RegisterEvidenceBody = z.infer<typeof RegisterEvidenceBody>;
+
+export const EVIDENCE_STATUSES = ['pending', 'verified', 'rejected'] as const;
+export const EvidenceStatus = z.enum(EVIDENCE_STATUSES);
+
+export const REJECTION_REASONS = ['checksum_mismatch', 'size_mismatch', 'upload_after_expiry', 'no_checksum'] as const;
+
+export const Evidence = z
+  .object({
+    id: Ulid,
+    caseId: Ulid,
+    fileName: z.string(),
+    contentType: z.string(),
+    sizeBytes: z.number().int(),
+    sha256: z.string(),
+    /** Server-chosen storage key (never derived from the file name). */
+    key: z.string(),
+    status: EvidenceStatus,
+    registeredBy: z.string(),
+    registeredAt: IsoTimestamp,
+    uploadExpiresAt: IsoTimestamp,
+    versionId: z.string().optional().meta({ description: 'The object version that was verified; downloads always serve this version' }),
+    retainUntil: IsoTimestamp.optional().meta({ description: 'Object Lock retention (compliance mode): not deletable by anyone before this' }),
+    legalHold: z.boolean(),
+    verifiedAt: IsoTimestamp.optional(),
+    rejectedAt: IsoTimestamp.optional(),
+    rejection: z.object({ reason: z.enum(REJECTION_REASONS), detail: z.string() }).optional(),
+    uploadRef: z.string().optional().meta({ description: 'The upload that settled this item (object version or event sequencer)' }),
+  })
+  .meta({ id: 'Evidence' });
+export type Evidence = z.infer<typeof Evidence>;
+
+export const EvidenceUpload = z
+  .object({
+    url: z.string(),
+    method: z.literal('PUT'),
+    headers: z.record(z.string(), z.string()).meta({ description: 'Send exactly these headers with the PUT: they are signed' }),
+    expiresAt: IsoTimestamp,
+  })
+  .meta({ id: 'EvidenceUpload' });
+
+export const RegisteredEvidence = z.object({ evidenceId: Ulid, evidence: Evidence, upload: EvidenceUpload }).meta({ id: 'RegisteredEvidence' });
+
+export const EvidenceView = Evidence.extend({
+  downloadUrl: z.string().optional().meta({ description: 'Presigned GET of the verified version, valid 5 minutes; issuing it is audited' }),
+  downloadExpiresAt: IsoTimestamp.optional(),
+}).meta({ id: 'EvidenceView' });
+
+export const EvidenceList = z.object({ items: z.array(Evidence) }).meta({ id: 'EvidenceList' });
+
+export const EvidenceParams = z.object({ id: Ulid, evidenceId: Ulid }).strict();
+
+export const LegalHoldBody = z
+  .object({ on: z.boolean(), reason: Text(2000).optional() })
+  .strict()
+  .refine((b) => b.on || b.reason !== undefined, { message: 'a reason is required to release a legal hold', path: ['reason'] })
+  .meta({ id: 'LegalHold' });
+export type LegalHoldBody = z.infer<typeof LegalHoldBody>;
