@@ -52,10 +52,10 @@ const Settings = z.object({
   orgClosures: csv.optional(),
   /** Per-regime calendar overrides, e.g. {"UK_FCA_DISP":{"region":"GB-SCT"}}, as an object or JSON. */
   regimeCalendars: json.optional(),
-  /** Default COMPLIANCE-mode retention of every evidence object, in days (EVIDENCE_RETENTION_DAYS); 2557 = 7 years. Only ever raise it: a deployed object's lock cannot be shortened. */
+  /** Default COMPLIANCE-mode retention of every evidence object, in days (EVIDENCE_RETENTION_DAYS); 2557 = 7 years. A change applies to objects uploaded afterwards; no existing lock is ever shortened. */
   evidenceRetentionDays: z.coerce.number().int().min(1).max(36_500).default(DEFAULT_EVIDENCE_RETENTION_DAYS),
   /** Largest evidence file accepted, in bytes (EVIDENCE_MAX_BYTES; the handlers default to 100 MB). */
-  evidenceMaxBytes: z.coerce.number().int().optional(),
+  evidenceMaxBytes: z.coerce.number().int().positive().optional(),
   /** Evidence content types accepted (EVIDENCE_CONTENT_TYPES), replacing the built-in allowlist; an array or comma-separated. */
   evidenceContentTypes: csv.optional(),
   cognitoDomainPrefix: z.string().regex(/^[a-z0-9-]+$/).optional(),

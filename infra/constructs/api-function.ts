@@ -66,7 +66,14 @@ export interface ScheduleTarget {
 }
 
 /** What a function does with the evidence objects (`cases/*`); see EVIDENCE_GRANTS. */
-export type EvidenceUse = 'upload' | 'download' | 'verify' | 'legalHold';
+export type EvidenceUse = 'list' | 'upload' | 'download' | 'verify' | 'legalHold';
+
+/**
+ * The project key's ARN, for the presigned PUT: the bucket policy refuses an upload that does not name it
+ * (`x-amz-server-side-encryption-aws-kms-key-id`), since `aws:kms` alone would mean the AWS managed key.
+ * Not yet a ConfigSchema variable, so set by name here; move it to setEnv once shared/http/config.ts has it.
+ */
+export const EVIDENCE_KEY_ENV = 'EVIDENCE_KMS_KEY_ARN';
 
 /**
  * Per use, the S3 actions on `cases/*` and the key actions through S3. Never a delete, an overwrite of a lock
@@ -74,6 +81,8 @@ export type EvidenceUse = 'upload' | 'download' | 'verify' | 'legalHold';
  * (GetObjectVersion with a version id).
  */
 export const EVIDENCE_GRANTS: Readonly<Record<EvidenceUse, { objects: readonly string[]; key: readonly string[] }>> = {
+  // The evidence log is in the table; the function only builds the evidence service, which names the bucket.
+  list: { objects: [], key: [] },
   // The presigned PUT is signed with the function's credentials: S3 authorises the client's upload as this role,
   // and S3 asks KMS for the data key on its behalf.
   upload: { objects: ['s3:PutObject'], key: ['kms:GenerateDataKey'] },
@@ -85,8 +94,9 @@ export const EVIDENCE_GRANTS: Readonly<Record<EvidenceUse, { objects: readonly s
     objects: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes', 's3:GetObjectVersionAttributes', 's3:GetObjectRetention', 's3:GetObjectLegalHold'],
     key: ['kms:Decrypt'],
   },
-  // Legal hold on and off, per object version; no key (no object bytes are read).
-  legalHold: { objects: ['s3:PutObjectLegalHold', 's3:GetObjectLegalHold', 's3:GetObjectVersion'], key: [] },
+  // Legal hold on and off, per object version; before holding an uploaded but not yet verified object it checks the
+  // object exists (HeadObject with its checksum: GetObject, KMS Decrypt).
+  legalHold: { objects: ['s3:PutObjectLegalHold', 's3:GetObjectLegalHold', 's3:GetObject', 's3:GetObjectVersion'], key: ['kms:Decrypt'] },
 };
 
 export type StreamOptions = Omit<EventSourceMappingOptions, 'eventSourceArn' | 'onFailure' | 'kafkaTopic' | 'kafkaBootstrapServers' | 'kafkaConsumerGroupId'>;
@@ -231,17 +241,21 @@ export class ApiFunction extends Construct {
    */
   allowEvidence(store: EvidenceStore, ...uses: EvidenceUse[]): this {
     if (!uses.length) throw new Error(`${this.node.path}: allowEvidence needs at least one use`);
-    for (const use of new Set(uses)) {
+    const granted = [...new Set(uses)].filter((use) => EVIDENCE_GRANTS[use].objects.length);
+    for (const use of granted) {
       const { objects, key } = EVIDENCE_GRANTS[use];
       this.role.addToPrincipalPolicy(new PolicyStatement({ actions: [...objects], resources: [store.caseObjectsArn] }));
       if (key.length) this.role.addToPrincipalPolicy(keyThrough(this, store.encryptionKey, 's3', key));
     }
-    // Acknowledged on the role (its policy), for exactly this ARN: any other wildcard still fails synth.
-    Validations.of(this.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(this).resolve(store.caseObjectsArn))}]`,
-      reason: `Evidence objects are keyed by case and evidence ids created at run time; the wildcard covers only the case objects (cases/*) of the evidence bucket, for ${[...new Set(uses)].join(', ')}, never a delete.`,
-    });
+    if (granted.length) {
+      // Acknowledged on the role (its policy), for exactly this ARN: any other wildcard still fails synth.
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(this).resolve(store.caseObjectsArn))}]`,
+        reason: `Evidence objects are keyed by case and evidence ids created at run time; the wildcard covers only the case objects (cases/*) of the evidence bucket, for ${granted.join(', ')}, never a delete.`,
+      });
+    }
     this.setEnv('EVIDENCE_BUCKET', store.bucketName);
+    if (uses.includes('upload')) this.function.addEnvironment(EVIDENCE_KEY_ENV, store.encryptionKey.keyArn);
     return this;
   }
 

@@ -35,10 +35,12 @@ type Route = RouteDef & { id: RouteId };
 export const ROUTES_WITHOUT_DATA: ReadonlySet<RouteId> = new Set<RouteId>(['health', 'openapi']);
 
 /**
- * Routes that touch the evidence objects, and how (see EVIDENCE_GRANTS). Listing evidence reads only the table;
- * every other route gets nothing on S3.
+ * The evidence routes and what each does with the evidence objects (see EVIDENCE_GRANTS); each is told the bucket.
+ * Every other route gets nothing on S3.
  */
 export const EVIDENCE_ACCESS: Readonly<Partial<Record<RouteId, EvidenceUse>>> = {
+  // Reads the evidence log from the table: nothing on S3.
+  listEvidence: 'list',
   // Signs the presigned PUT the client uploads with.
   registerEvidence: 'upload',
   // Signs the presigned GET of the verified version.
@@ -48,7 +50,7 @@ export const EVIDENCE_ACCESS: Readonly<Partial<Record<RouteId, EvidenceUse>>> = 
 };
 
 /** A route that writes the cases table although it is a GET (e.g. an audit event per download URL issued). */
-export const writesData = (route: RouteDef): boolean => route.method !== 'GET' || ('writes' in route && route.writes === true);
+export const writesData = (route: RouteDef): boolean => route.method !== 'GET' || route.writes === true;
 
 /** `functions/create-complaint/handler.ts` → `CreateComplaint`: stable construct ids, so logical ids survive reordering. */
 const entryId = (entry: string): string =>

@@ -169,6 +169,18 @@ export class EvidenceVault extends Construct implements EvidenceStore {
         conditions: { StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': props.encryptionKey.keyArn } },
       }),
     );
+    // Write-once keys: every upload must be a conditional write (If-None-Match: *), so S3 itself refuses a second
+    // PUT to an existing key (412) instead of stacking a new version on top of verified evidence.
+    this.bucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'DenyOverwritingUploads',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [objects],
+        conditions: { Null: { 's3:if-none-match': 'true' } },
+      }),
+    );
     // Object Lock already refuses to delete a locked version; this also refuses delete markers (which would hide the
     // current version) and governance bypass, to every principal, whatever its identity policy says.
     this.bucket.addToResourcePolicy(

@@ -42,7 +42,8 @@ export class EvidenceVerifier extends Construct {
       timeout: Duration.minutes(5),
     })
       .bindTable(props.cases, 'readWrite')
-      .allowEvidence(evidence, 'verify')
+      // Evidence verified while its case is on legal hold is held at once.
+      .allowEvidence(evidence, 'verify', 'legalHold')
       // An event the verifier keeps failing on (after Lambda's own retries) is kept for a redrive, not dropped.
       .sendFailedInvocationsTo(evidence.verificationDeadLetters);
 

@@ -55,10 +55,10 @@ export interface LocalS3 {
   /** Where the objects live on disk. */
   dataDir: string;
   /** Resolves once every object-created event queued so far (and any queued meanwhile) has been delivered or given up. */
-  idle(): Promise<void>;
+  idle: () => Promise<void>;
   /** Events whose delivery failed on every attempt (EventBridge would send them to a DLQ). */
   failed: { event: ObjectCreatedEvent; error: unknown }[];
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 export interface LocalS3Options {
@@ -106,6 +106,30 @@ const nextSequencer = (): string => {
  * fires, only when the object is whole, an overwrite is atomic for readers, and an interrupted
  * upload leaves the previous object as it was.
  */
+/**
+ * S3 conditional writes: a PUT with `If-None-Match: *` to a key that exists is refused with 412 (the presigned
+ * evidence PUT signs that header, so evidence is written once). s3rver ignores the header; this guard runs
+ * first in its middleware chain. Path-style only (the local client always uses it).
+ */
+const honourIfNoneMatch = (server: S3rver): void => {
+  const guard: S3rver.Middleware = async (ctx, next) => {
+    if (ctx.method === 'PUT' && ctx.get('if-none-match').trim() === '*' && ctx.query.partNumber === undefined) {
+      const [, bucket, ...rest] = ctx.path.split('/').map((s) => decodeURIComponent(s));
+      const key = rest.join('/');
+      if (bucket && key && (await server.store.existsObject(bucket, key))) {
+        ctx.status = 412;
+        ctx.type = 'application/xml';
+        ctx.body =
+          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition></Error>';
+        return;
+      }
+    }
+    await next();
+  };
+  // After s3rver's request logger, before its XML encoder and router.
+  server.middleware.splice(1, 0, guard);
+};
+
 const storeObjectsAtomically = (store: S3rver.FilesystemStore): void => {
   store.putObject = async (object) => {
     const objectPath = store.getResourcePath(object.bucket, object.key, 'object');
@@ -189,7 +213,8 @@ export const startLocalS3 = async (opts: LocalS3Options): Promise<LocalS3> => {
     vhostBuckets: false,
     configureBuckets: [{ name: opts.bucket }],
   });
-  // storeObjectsAtomically(server.store);
+  storeObjectsAtomically(server.store);
+  honourIfNoneMatch(server);
   let address;
   try {
     address = await server.run();
@@ -251,7 +276,7 @@ export const startLocalS3 = async (opts: LocalS3Options): Promise<LocalS3> => {
       // Deliveries read the object back, so the server stays up until they are done.
       await idle();
       const closing = server.close();
-      server.httpServer?.closeIdleConnections();
+      server.httpServer?.closeAllConnections();
       await closing;
       if (temporary) rmSync(dataDir, { recursive: true, force: true });
     },

@@ -56,7 +56,20 @@ declare module 's3rver' {
       getResourcePath(bucket: string, key: string | undefined, resource: string): string;
       putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
       putObject(object: StoredObject): Promise<{ size: number; md5: string }>;
+      existsObject(bucket: string, key: string): Promise<boolean>;
     }
+
+    /** The slice of a Koa context the If-None-Match guard reads and writes. */
+    interface Context {
+      method: string;
+      path: string;
+      query: Record<string, unknown>;
+      get(header: string): string;
+      status: number;
+      type: string;
+      body: unknown;
+    }
+    type Middleware = (ctx: Context, next: () => Promise<void>) => Promise<void>;
   }
 
   class S3rver extends EventEmitter {
@@ -66,6 +79,8 @@ declare module 's3rver' {
     close(): Promise<void>;
     httpServer?: Server;
     store: S3rver.FilesystemStore;
+    /** Koa's middleware list (S3rver extends Koa); composed when the server starts listening. */
+    middleware: S3rver.Middleware[];
     on(event: 'event', listener: (event: S3rver.S3Event) => void): this;
     on(event: string | symbol, listener: (...args: unknown[]) => void): this;
   }

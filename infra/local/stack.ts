@@ -97,6 +97,8 @@ export const startStack = async (opts: {
       bucket: opts.evidenceBucket ?? (opts.dataDir ? 'complaints-evidence' : `complaints-evidence-${randomUUID().slice(0, 8)}`),
       onObjectCreated: (event) => verifier()(event, lambdaContext('evidence-verifier')),
       now: () => localClock.nowMs(),
+      // The region applyLocalEnv gives the handlers.
+      region: process.env.AWS_REGION ?? 'local',
       ...(opts.log ? { log: opts.log } : {}),
     });
     await ensureTables(endpoint, [

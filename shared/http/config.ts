@@ -71,6 +71,8 @@ export const ConfigSchema = z.object({
   /** The evidence bucket (S3 Object Lock); the local S3 stand-in's endpoint under npm start. */
   EVIDENCE_BUCKET: z.string().min(3).max(63).optional(),
   S3_ENDPOINT: z.url().optional(),
+  /** The project key the bucket policy requires on every upload (signed into the presigned PUT); unset locally. */
+  EVIDENCE_KMS_KEY_ARN: z.string().startsWith('arn:').optional(),
   EVIDENCE_MAX_BYTES: z.coerce.number().int().min(1).max(5 * 1024 ** 3).default(DEFAULT_EVIDENCE_MAX_BYTES),
   /** Comma-separated media types accepted as evidence; replaces the default allowlist. */
   EVIDENCE_CONTENT_TYPES: z

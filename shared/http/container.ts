@@ -97,7 +97,12 @@ let evidence: EvidenceService | undefined;
 /** The evidence vault: the Object Lock bucket in AWS; the S3 stand-in plus the local Object Lock record under npm start. */
 export const evidenceVault = (): EvidenceVault => {
   const cfg = config();
-  const s3 = new S3EvidenceVault({ bucket: requireSetting('EVIDENCE_BUCKET'), region: cfg.AWS_REGION, ...(cfg.S3_ENDPOINT ? { endpoint: cfg.S3_ENDPOINT } : {}) });
+  const s3 = new S3EvidenceVault({
+    bucket: requireSetting('EVIDENCE_BUCKET'),
+    region: cfg.AWS_REGION,
+    ...(cfg.S3_ENDPOINT ? { endpoint: cfg.S3_ENDPOINT } : {}),
+    ...(cfg.EVIDENCE_KMS_KEY_ARN ? { kmsKeyArn: cfg.EVIDENCE_KMS_KEY_ARN } : {}),
+  });
   if (cfg.INTEGRATIONS !== 'local') return s3;
   return new LocalObjectLockVault(s3, dynamo().doc, { tableName: requireSetting('LOCAL_TABLE_NAME'), bucket: requireSetting('EVIDENCE_BUCKET'), retentionDays: cfg.EVIDENCE_RETENTION_DAYS });
 };

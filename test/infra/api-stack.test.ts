@@ -4,7 +4,7 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app';
-import { ROUTES_WITHOUT_DATA } from '../../infra/constructs/api';
+import { EVIDENCE_ACCESS, ROUTES_WITHOUT_DATA, writesData } from '../../infra/constructs/api';
 import { routeKey, routeList } from '#http/routes';
 
 // CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
@@ -105,9 +105,10 @@ describe('routes', () => {
 });
 
 describe('functions', () => {
-  it('creates one Lambda function per handler entry, plus the case-timer functions (checkpoint, case stream)', () => {
-    expect(Object.keys(ofType('AWS::Lambda::Function'))).toHaveLength(entries.length + stack.scheduler.functions.size);
+  it('creates one Lambda function per handler entry, plus the case-timer functions (checkpoint, case stream) and the evidence verifier', () => {
+    expect(Object.keys(ofType('AWS::Lambda::Function'))).toHaveLength(entries.length + stack.scheduler.functions.size + stack.evidenceVerifier.functions.size);
     expect(stack.scheduler.functions.size).toBe(2);
+    expect(stack.evidenceVerifier.functions.size).toBe(1);
   });
 
   it.each(entries)('%s: arm64, Node.js 22 or newer, active tracing, bounded timeout', (entry) => {
@@ -166,7 +167,8 @@ describe('least-privilege data access', () => {
   });
 
   const dataEntries = entries.filter((e) => routes.some((r) => r.entry === e && !ROUTES_WITHOUT_DATA.has(r.id)));
-  const readOnly = (entry: string) => routes.filter((r) => r.entry === entry).every((r) => r.method === 'GET');
+  // A GET that records an audit event (a download URL issued) is marked `writes` in the route table.
+  const readOnly = (entry: string) => routes.filter((r) => r.entry === entry).every((r) => !writesData(r));
 
   it('gives data access to every JWT route', () => {
     for (const route of routes.filter((r) => r.auth.kind === 'jwt')) expect(dataEntries).toContain(route.entry);
@@ -204,19 +206,30 @@ describe('least-privilege data access', () => {
     expect((props.Environment as { Variables: Record<string, unknown> }).Variables.IDEMPOTENCY_TABLE_NAME).toEqual(stack.resolve(idempotency.table.tableName));
   });
 
-  it('uses the key only through the service holding the data (DynamoDB, SQS, SNS), never directly', () => {
+  it('uses the key only through the service holding the data (DynamoDB, SQS, SNS, S3), never directly', () => {
     const kms = statements.filter((x) => list(x.Action).some((a) => a.startsWith('kms:')));
     expect(kms.length).toBeGreaterThan(0);
     for (const s of kms) {
       const via = JSON.stringify((s as Statement & { Condition?: { StringEquals?: Record<string, unknown> } }).Condition?.StringEquals?.['kms:ViaService']);
-      expect(via).toMatch(/^\{"Fn::Join":\["",\["(dynamodb|sqs|sns)\.",\{"Ref":"AWS::Region"\},"\.amazonaws\.com"\]\]\}$/);
+      expect(via).toMatch(/^\{"Fn::Join":\["",\["(dynamodb|sqs|sns|s3)\.",\{"Ref":"AWS::Region"\},"\.amazonaws\.com"\]\]\}$/);
     }
   });
 
-  it.each(entries.filter((e) => routes.some((r) => r.entry === e && !ROUTES_WITHOUT_DATA.has(r.id))))('%s: uses the key only through DynamoDB', (entry) => {
-    const kms = statementsOf(functionOf(entry).roleId).filter((x) => list(x.Action).some((a) => a.startsWith('kms:')));
+  const usesEvidence = (entry: string) => routes.some((r) => r.entry === entry && EVIDENCE_ACCESS[r.id] !== undefined);
+
+  it.each(dataEntries.filter((e) => !usesEvidence(e)))('%s: uses the key only through DynamoDB, and nothing of S3', (entry) => {
+    const { roleId, props } = functionOf(entry);
+    const kms = statementsOf(roleId).filter((x) => list(x.Action).some((a) => a.startsWith('kms:')));
     expect(kms.length).toBeGreaterThan(0);
     for (const s of kms) expect(JSON.stringify(s)).toContain('"dynamodb."');
+    expect(statementsOf(roleId).flatMap((s) => list(s.Action)).filter((a) => a.startsWith('s3:'))).toEqual([]);
+    expect((props.Environment as { Variables: Record<string, unknown> }).Variables.EVIDENCE_BUCKET).toBeUndefined();
+  });
+
+  it.each(dataEntries.filter(usesEvidence))('%s: uses the key only through DynamoDB and S3', (entry) => {
+    const kms = statementsOf(functionOf(entry).roleId).filter((x) => list(x.Action).some((a) => a.startsWith('kms:')));
+    expect(kms.length).toBeGreaterThan(0);
+    for (const s of kms) expect(JSON.stringify(s)).toMatch(/"(dynamodb|s3)\."/);
   });
 });
 

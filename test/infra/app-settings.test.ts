@@ -9,10 +9,10 @@ const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 const build = (settings: Record<string, unknown>) => buildApp({ context: { ...NO_BUNDLING, ...settings } });
 
 type Fn = { Properties: { Environment: { Variables: Record<string, string> } } };
-/** The environment of every function of the API stack: the route functions and the case-timer functions. */
+/** The environment of every function of the API stack: the route functions, the case-timer functions and the evidence verifier. */
 const environments = (api: ReturnType<typeof build>['api']) => {
   const functions = Template.fromStack(api).findResources('AWS::Lambda::Function') as Record<string, Fn>;
-  const all = [...api.api.functions.values(), ...api.scheduler.functions.values()];
+  const all = [...api.api.functions.values(), ...api.scheduler.functions.values(), ...api.evidenceVerifier.functions.values()];
   expect(all).toHaveLength(Object.keys(functions).length);
   return all.map((fn) => functions[api.getLogicalId(fn.function.node.defaultChild as CfnFunction)]!.Properties.Environment.Variables);
 };
@@ -77,6 +77,37 @@ describe('complaints:* settings', () => {
   it('fail synth with the setting named when the handlers would reject them at cold start', () => {
     expect(() => build({ 'complaints:assignmentRules': { teams: { retail: ['u-1'] }, defaultTeam: 'nobody' } })).toThrow(/ASSIGNMENT_RULES/);
     expect(() => build({ 'complaints:listShards': 0 })).toThrow(/LIST_SHARDS/);
+  });
+
+  it('give every function the evidence retention (default seven years), and the bucket the same retention', () => {
+    const defaults = build({});
+    for (const vars of environments(defaults.api)) expect(vars.EVIDENCE_RETENTION_DAYS).toBe('2557');
+    const custom = build({ 'complaints:evidenceRetentionDays': 3650 });
+    for (const vars of environments(custom.api)) expect(vars.EVIDENCE_RETENTION_DAYS).toBe('3650');
+    expect(custom.stateful.evidence.retentionDays).toBe(3650);
+  });
+
+  it('give every function the evidence size limit and content-type allowlist when configured (list or comma-separated)', () => {
+    const { api } = build({ 'complaints:evidenceMaxBytes': 50 * 1024 * 1024, 'complaints:evidenceContentTypes': ['application/pdf', 'image/png'] });
+    for (const vars of environments(api)) expect(vars).toMatchObject({ EVIDENCE_MAX_BYTES: String(50 * 1024 * 1024), EVIDENCE_CONTENT_TYPES: 'application/pdf,image/png' });
+    const csv = build({ 'complaints:evidenceContentTypes': 'application/pdf, text/plain' });
+    for (const vars of environments(csv.api)) expect(vars.EVIDENCE_CONTENT_TYPES).toBe('application/pdf,text/plain');
+  });
+
+  it('leave the evidence limit and allowlist to the handlers’ defaults when not configured', () => {
+    for (const vars of environments(build({}).api)) {
+      expect(vars.EVIDENCE_MAX_BYTES).toBeUndefined();
+      expect(vars.EVIDENCE_CONTENT_TYPES).toBeUndefined();
+    }
+  });
+
+  it.each([
+    ['evidenceRetentionDays', 0],
+    ['evidenceRetentionDays', 36_501],
+    ['evidenceRetentionDays', 'seven years'],
+    ['evidenceMaxBytes', -1],
+  ] as const)('fail synth on an invalid %s (%p)', (setting, value) => {
+    expect(() => build({ [`complaints:${setting}`]: value })).toThrow(new RegExp(`${setting}|EVIDENCE_`));
   });
 
   it('accept only a CloudWatch Logs retention period', () => {

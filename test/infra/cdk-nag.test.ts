@@ -31,6 +31,10 @@ const REVIEWED = [
   'AwsSolutions-SQS3',
   // The case-stream function manages schedules named at run time, in the dedicated group only.
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/complaints-case-timers/*]',
+  // The evidence functions touch objects keyed by ids created at run time, under cases/ of the evidence bucket only.
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::complaints-evidence-<AWS::AccountId>-<AWS::Region>-an/cases/*]',
+  // The evidence bucket's server-access-log bucket does not log itself.
+  'AwsSolutions-S1',
 ];
 
 const acknowledgementsIn = (root: ReturnType<typeof buildApp>['app']) =>
@@ -68,7 +72,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('acknowledges the missing dead-letter queue only on queues that are themselves dead-letter queues', () => {
-    const dlqs = [stateful.timers.scheduleDeadLetters, stateful.timers.streamDeadLetters].map((d) => d.queue.node.path);
+    const dlqs = [stateful.timers.scheduleDeadLetters, stateful.timers.streamDeadLetters, stateful.evidence.verificationDeadLetters].map((d) => d.queue.node.path);
     const at = acknowledgementsIn(app).filter((a) => a.id === 'AwsSolutions-SQS3').map((a) => a.at);
     expect(at.sort()).toEqual(dlqs.sort());
   });
@@ -76,6 +80,20 @@ describe('cdk-nag AwsSolutions', () => {
   it('acknowledges the schedule wildcard only on the case-stream function’s role', () => {
     const at = acknowledgementsIn(app).filter((a) => a.id.includes(':scheduler:')).map((a) => a.at);
     expect(at).toEqual([api.scheduler.caseStream.role.node.path]);
+  });
+
+  it('acknowledges the evidence-object wildcard only on the roles of the functions that use evidence objects', () => {
+    const at = acknowledgementsIn(app).filter((a) => a.id.includes(':s3:::')).map((a) => a.at);
+    const evidenceRoles = [
+      ...['functions/register-evidence/handler.ts', 'functions/get-evidence/handler.ts', 'functions/legal-hold/handler.ts'].map((e) => api.api.functions.get(e)!.role.node.path),
+      api.evidenceVerifier.verifier.role.node.path,
+    ];
+    expect(at.sort()).toEqual(evidenceRoles.sort());
+  });
+
+  it('acknowledges missing server access logs only on the access-log bucket itself', () => {
+    const at = acknowledgementsIn(app).filter((a) => a.id === 'AwsSolutions-S1').map((a) => a.at);
+    expect(at).toEqual([stateful.evidence.accessLogs.node.path]);
   });
 
   // The one place CloudFormation's default rules run in tests (their 9 MB wasm engine costs ~10 s under jest).

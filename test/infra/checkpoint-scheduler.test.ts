@@ -73,9 +73,9 @@ describe('CaseTimers (stateful stack)', () => {
   const dlqs = () => [stateful.timers.scheduleDeadLetters, stateful.timers.streamDeadLetters];
   const queueOf = (dlq: DeadLetterQueue) => statefulTemplate.findResources('AWS::SQS::Queue')[logicalId(stateful, dlq.queue)] as Resource;
 
-  it('has exactly the two dead-letter queues (timers, stream batches)', () => {
-    expect(ofType(statefulTemplate, 'AWS::SQS::Queue')).toHaveLength(2);
-    expect(new Set(dlqs().map((d) => d.queue.node.path)).size).toBe(2);
+  it('has exactly the two dead-letter queues (timers, stream batches); the only other queue is the evidence verifier’s', () => {
+    expect(ofType(statefulTemplate, 'AWS::SQS::Queue')).toHaveLength(3);
+    expect(new Set([...dlqs(), stateful.evidence.verificationDeadLetters].map((d) => d.queue.node.path)).size).toBe(3);
   });
 
   it.each(['scheduleDeadLetters', 'streamDeadLetters'] as const)('%s: encrypted with the project key, kept 14 days, retained', (name) => {

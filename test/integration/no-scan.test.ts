@@ -5,7 +5,7 @@ import { routeList, type RouteId } from '#http/routes';
 import { complaintBody, startTestApi, type ApiResponse, type TestApi } from '../support/api';
 
 let api: TestApi;
-let tokens: Record<'intake' | 'sam' | 'alice' | 'bob', string>;
+let tokens: Record<'intake' | 'sam' | 'alice' | 'bob' | 'legal', string>;
 let stopObserving: () => void;
 let current: string[] = [];
 
@@ -16,6 +16,7 @@ beforeAll(async () => {
     sam: await api.token('sam', ['supervisor']),
     alice: await api.token('alice', ['handler']),
     bob: await api.token('bob', ['handler']),
+    legal: await api.token('lee', ['legal']),
   };
   stopObserving = observeDynamoRequests((name) => current.push(name));
 });
@@ -72,6 +73,17 @@ describe('every route, valid requests', () => {
     await call('clockAction', 'POST', `/v1/complaints/${internal.body.id}/clock`, { token: sam, body: { action: 'resume', reason: 'Customer replied' } });
     const psd = await call('createComplaint', 'POST', '/v1/complaints', { token: intake, body: complaintBody({ regime: 'UK_FCA_PSD' }) });
     await call('clockAction', 'POST', `/v1/complaints/${psd.body.id}/clock`, { token: sam, body: { action: 'extend', reason: 'Exceptional circumstances beyond our control' } });
+
+    const ev = await call('registerEvidence', 'POST', `/v1/complaints/${psd.body.id}/evidence`, {
+      token: sam,
+      body: { fileName: 'statement.pdf', contentType: 'application/pdf', sizeBytes: 4, sha256: '03ac674216f3e15c761ee1a5e255f067953623c8b388b4459e13f978d7c846f4' },
+    });
+    const put = await fetch(ev.body.upload.url as string, { method: 'PUT', headers: ev.body.upload.headers as Record<string, string>, body: Buffer.from('1234') });
+    expect(put.status).toBe(200);
+    await api.s3Idle();
+    await call('listEvidence', 'GET', `/v1/complaints/${psd.body.id}/evidence`, { token: sam });
+    await call('getEvidence', 'GET', `/v1/complaints/${psd.body.id}/evidence/${ev.body.evidenceId}`, { token: sam });
+    await call('legalHold', 'POST', `/v1/complaints/${psd.body.id}/legal-hold`, { token: tokens.legal, body: { on: true, reason: 'Litigation hold requested by counsel' } });
 
     // Every list access pattern: shards, owner, each filter, and a followed cursor.
     const queries = ['', 'owner=me', 'owner=bob', 'status=closed', 'status=open', 'risk=overdue', 'risk=at_risk', 'risk=on_track', 'category=billing', `dueBefore=${encodeURIComponent(new Date(Date.now() + 30 * 86_400_000).toISOString())}`, `risk=on_track&dueBefore=2020-01-01T00:00:00Z`];

@@ -11,13 +11,18 @@ export interface S3VaultOptions {
   region: string;
   /** An S3-protocol server (the local stand-in): path-style, its own credentials, checksums only when required. */
   endpoint?: string;
+  /** The KMS key the bucket policy requires uploads to name (AWS only). */
+  kmsKeyArn?: string;
 }
 
 export const hexToBase64 = (hex: string): string => Buffer.from(hex, 'hex').toString('base64');
 export const base64ToHex = (b64: string): string => Buffer.from(b64, 'base64').toString('hex');
 
-/** The headers a presigned PUT binds: a different type, length, checksum or encryption fails the signature. */
-const SIGNED_UPLOAD_HEADERS = new Set(['content-type', 'content-length', 'x-amz-checksum-sha256', 'x-amz-server-side-encryption']);
+/**
+ * The headers a presigned PUT binds: a different type, length, checksum or encryption fails the signature, and
+ * `If-None-Match: *` makes storage refuse a second write to the key (write-once, on top of Object Lock).
+ */
+const SIGNED_UPLOAD_HEADERS = new Set(['content-type', 'content-length', 'x-amz-checksum-sha256', 'x-amz-server-side-encryption', 'x-amz-server-side-encryption-aws-kms-key-id', 'if-none-match']);
 
 export const s3Client = (o: S3VaultOptions): S3Client =>
   new S3Client({
@@ -47,14 +52,22 @@ export class S3EvidenceVault implements EvidenceVault {
       ContentType: o.contentType,
       ContentLength: o.sizeBytes,
       ChecksumSHA256: checksum,
-      // The bucket policy refuses a PutObject without SSE-KMS; the bucket's default key applies.
+      // The bucket policy refuses a PutObject without SSE-KMS under the project key.
       ServerSideEncryption: 'aws:kms',
+      ...(this.opts.kmsKeyArn ? { SSEKMSKeyId: this.opts.kmsKeyArn } : {}),
+      IfNoneMatch: '*',
     });
     const url = await getSignedUrl(this.client, cmd, { expiresIn: o.expiresInSeconds, signableHeaders: SIGNED_UPLOAD_HEADERS, unhoistableHeaders: SIGNED_UPLOAD_HEADERS });
     return {
       url,
       // content-length is signed too; HTTP clients send it themselves (the declared size must match).
-      headers: { 'content-type': o.contentType, 'x-amz-checksum-sha256': checksum, 'x-amz-server-side-encryption': 'aws:kms' },
+      headers: {
+        'content-type': o.contentType,
+        'x-amz-checksum-sha256': checksum,
+        'x-amz-server-side-encryption': 'aws:kms',
+        ...(this.opts.kmsKeyArn ? { 'x-amz-server-side-encryption-aws-kms-key-id': this.opts.kmsKeyArn } : {}),
+        'if-none-match': '*',
+      },
       expiresAt: new Date(Date.now() + o.expiresInSeconds * 1000).toISOString(),
     };
   }
