@@ -1,5 +1,6 @@
 // `npm run bench`: bundle sizes, cold starts, deadline computations per second, local API latency/throughput, DynamoDB requests per operation
-// and case timers (local checkpoint lateness, Scheduler calls and invocations per case lifecycle, their list-price cost).
+// case timers (local checkpoint lateness, Scheduler calls and invocations per case lifecycle, their list-price cost)
+// and the evidence vault (register → upload → verified latency, verifier memory, S3/DynamoDB requests per item, storage cost).
 // Prints progress and a summary table; writes bench/results/latest.json and a timestamped copy.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { startStack, type StartedStack } from '../infra/local/stack';
 import { bundleFunctions, ESBUILD_SETTINGS, REPO_ROOT, type BundleInfo, type BundleReport } from './bundle';
 import { measureColdStarts, type ColdResult, type ColdStats } from './cold-start';
 import { deadlineReport, deadlineSettings, fmtRate, type DeadlineBenchResult } from './deadlines';
+import { evidenceReport, evidenceSettings, type EvidenceBenchResult } from './evidence';
 import { formatCounts, makeCounter, type Caller, type OperationCount } from './dynamo-requests';
 import { LoadGenerator, type LoadScenario, type LoadSummary } from './load';
 import { suppressStderrLines } from './quiet';
@@ -44,9 +46,11 @@ const SETTINGS = {
   deadlines: deadlineSettings(),
   /** BENCH_TIMER_CASES, BENCH_TIMER_TICKS (bench/timers.ts reads the same variables). */
   timers: timerSettings(),
+  /** BENCH_EVIDENCE_RUNS_1MB, BENCH_EVIDENCE_RUNS_50MB, BENCH_EVIDENCE_MEMORY_MB (bench/evidence.ts reads the same variables). */
+  evidence: evidenceSettings(),
 };
-/** BENCH_ONLY=bundle,cold,deadlines,api,timers runs a subset (api = DynamoDB request counts + load). */
-const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,api,timers').split(',').map((s) => s.trim()));
+/** BENCH_ONLY=bundle,cold,deadlines,api,timers,evidence runs a subset (api = DynamoDB request counts + load). */
+const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,api,timers,evidence').split(',').map((s) => s.trim()));
 
 /** Module scope of a bundle must not need AWS: region, table names and Powertools settings as applyLocalEnv sets them. */
 const COLD_START_ENV: Record<string, string> = {
@@ -408,9 +412,43 @@ const runTimers = (workDir: string): TimerBenchResult | undefined => {
   return result;
 };
 
+// ── 7. Evidence vault ─────────────────────────────────────────────────────────────────────────
+
+/** bench/evidence.ts in a fresh `node --import tsx` process: its own local stack (and, inside it, a child process for the verifier's memory). */
+const runEvidence = (workDir: string): EvidenceBenchResult | undefined => {
+  const s = SETTINGS.evidence;
+  phase(
+    `evidence vault: register → upload → verified latency (${s.sizes.map((z) => `${z.runs} × ${z.label}`).join(', ')}), S3 and DynamoDB requests per item, verifier memory on a ${s.memory.bytes / 1024 / 1024} MB object (fresh node process with its own local stack)`,
+  );
+  const file = join(workDir, 'evidence.json');
+  const out = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', 'evidence.ts'), '--json', file, '--no-report'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, BENCH_ELAPSED_BASE_S: String((performance.now() - t0) / 1000) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+    timeout: 600_000,
+  });
+  // Exit 1 with figures written = a failed hard check (reported below); no figures = the run itself failed.
+  if (out.error || !existsSync(file)) {
+    const detail = out.error ? out.error.message : `bench/evidence.ts exited ${out.status ?? out.signal}`;
+    say(`  ✗ ${detail}`);
+    checks.push({ name: out.status === 3 ? 'local stack started (evidence)' : 'evidence benchmark ran', ok: false, hard: true, detail });
+    return undefined;
+  }
+  const result = JSON.parse(readFileSync(file, 'utf8')) as EvidenceBenchResult;
+  checks.push(...result.checks);
+  return result;
+};
+
 // ── Report ────────────────────────────────────────────────────────────────────────────────────
 
-const printReport = (bundles: BundleReport | undefined, cold: ColdResult | undefined, deadlines: DeadlineBenchResult | undefined, api: Awaited<ReturnType<typeof runApi>>, timers: TimerBenchResult | undefined) => {
+const printReport = (
+  bundles: BundleReport | undefined,
+  cold: ColdResult | undefined,
+  deadlines: DeadlineBenchResult | undefined,
+  api: Awaited<ReturnType<typeof runApi>>,
+  timers: TimerBenchResult | undefined,
+  evidence: EvidenceBenchResult | undefined,
+) => {
   say('\n══ Results ══');
   if (bundles) {
     const coldOf = new Map((cold ? [cold.baseline, cold.floor, ...cold.functions] : []).map((c) => [c.id, c]));
@@ -461,6 +499,7 @@ const printReport = (bundles: BundleReport | undefined, cold: ColdResult | undef
     say(table(['operation', 'request', 'DynamoDB requests', 'goal', ''], api.dynamoRequests.map((d) => [d.operation, d.request, formatCounts(d.counts), d.goal ? formatCounts(d.goal) : '(info)', d.goal ? (d.meetsGoal ? '✓' : '✗') : ''])));
   }
   if (timers) say(`\n${timersReport(timers)}`);
+  if (evidence) say(`\n${evidenceReport(evidence)}`);
   say('\nChecks');
   for (const c of checks) say(`  ${c.informational ? 'ℹ' : c.ok ? '✓' : c.hard ? '✗' : '○'} ${c.name}${c.informational ? ` (informational: ${c.ok ? 'met' : 'not met'})` : ''}: ${c.detail}`);
 };
@@ -478,17 +517,19 @@ const main = async () => {
   let deadlines: DeadlineBenchResult | undefined;
   let api: Awaited<ReturnType<typeof runApi>> = undefined;
   let timers: TimerBenchResult | undefined;
+  let evidence: EvidenceBenchResult | undefined;
   try {
     if (PHASES.has('bundle') || PHASES.has('cold')) bundles = await runBundles(workDir);
     if (PHASES.has('cold') && bundles) cold = runColdStarts(bundles, workDir);
     if (PHASES.has('deadlines')) deadlines = runDeadlines(workDir);
     if (PHASES.has('api')) api = await runApi();
     if (PHASES.has('timers')) timers = runTimers(workDir);
+    if (PHASES.has('evidence')) evidence = runEvidence(workDir);
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
 
-  printReport(bundles, cold, deadlines, api, timers);
+  printReport(bundles, cold, deadlines, api, timers, evidence);
 
   const finished = new Date();
   const largest = bundles ? largestOf(bundles.functions) : undefined;
@@ -544,6 +585,7 @@ const main = async () => {
     load: api ? { scenarios: api.load, powertoolsEmptyMetricsWarningsDropped: metricsWarnings } : undefined,
     dynamoRequests: api ? { listShards: api.listShards, operations: api.dynamoRequests } : undefined,
     timers,
+    evidence,
     checks,
   };
   const dir = join(REPO_ROOT, 'bench', 'results');

@@ -5,7 +5,7 @@ import type { EvidenceVault, PresignedUpload } from '#ports/evidence-vault';
 import type { IdGenerator } from '#ports/ids';
 import { assertVisible } from './access';
 import { mutateCase, systemMutate, type MutationDeps } from './case-mutation';
-import { ConflictError, NotFoundError } from './errors';
+import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 import { DOWNLOAD_TTL_MS, parseEvidenceKey, recordDownload, registerEvidence, setLegalHold, verifyUpload, type EvidencePolicy, type UploadedObject } from './evidence';
 import type { Principal } from './principal';
 
@@ -85,21 +85,26 @@ export class EvidenceService {
   async legalHold(p: Principal, caseId: string, body: { on: boolean; reason?: string }): Promise<Case> {
     const c = await this.visibleCase(p, caseId);
     if (c.legalHold === body.on) throw new ConflictError(`the legal hold is already ${body.on ? 'on' : 'off'}`, { legalHold: body.on });
-    const items = await this.deps.repo.listEvidence(caseId);
-    const stored: Evidence[] = [];
-    for (const ev of items) {
-      const exists = ev.status !== 'pending' || (await this.deps.vault.inspect(ev.key)) !== undefined;
-      if (!exists) continue;
-      await this.deps.vault.setLegalHold(ev.key, ev.versionId, body.on);
-      stored.push(ev);
-    }
+    if (!body.on && !body.reason) throw new InvalidInputError('a reason is required to release a legal hold', [{ field: 'body.reason', message: 'required when on is false' }]);
     const out = await mutateCase(
       this.deps,
       p,
       caseId,
       undefined,
       'visible',
-      (cur) => ({ ...setLegalHold(cur, body.on, body.reason, stored.map((e) => e.key), p.sub), result: items }),
+      // Read inside the attempt: an item registered or verified meanwhile bumps the case version, so a lost race
+      // retries with the fresh items rather than writing back stale ones.
+      async (cur) => {
+        const items = await this.deps.repo.listEvidence(caseId);
+        const stored: Evidence[] = [];
+        for (const ev of items) {
+          const exists = ev.status !== 'pending' || (await this.deps.vault.inspect(ev.key)) !== undefined;
+          if (!exists) continue;
+          await this.deps.vault.setLegalHold(ev.key, ev.versionId, body.on);
+          stored.push(ev);
+        }
+        return { ...setLegalHold(cur, body.on, body.reason, stored.map((e) => e.key), p.sub), result: items };
+      },
       (all) => all.map((ev) => ({ kind: 'evidence' as const, evidence: { ...ev, legalHold: body.on } })),
     );
     return out.case;
@@ -121,11 +126,13 @@ export class EvidenceService {
       ref: o.versionId ?? stored.versionId ?? o.sequencer ?? `${o.time}:${stored.sizeBytes}`,
     };
     let action = '';
+    let registeredId: string | undefined;
     const out = await systemMutate(
       this.deps,
       ids.caseId,
       async (c, now) => {
         const ev = await this.deps.repo.getEvidence(ids.caseId, ids.evidenceId);
+        registeredId = ev?.id;
         const decided = verifyUpload(c, ev, upload, now);
         if (decided.kind === 'duplicate') return undefined;
         action = decided.change.drafts[0]?.action ?? '';
@@ -137,9 +144,9 @@ export class EvidenceService {
       const exists = await this.deps.repo.get(ids.caseId);
       return { outcome: 'ignored', reason: exists ? 'duplicate' : 'unknown_case', key: o.key };
     }
-    // Evidence verified while the case is on legal hold is held at once.
-    if (action === 'evidence.verified' && out.case.legalHold) await this.deps.vault.setLegalHold(o.key, upload.versionId, true);
+    // Whatever arrives while the case is on legal hold is held at once (verified, rejected or refused alike).
+    if (out.case.legalHold) await this.deps.vault.setLegalHold(o.key, upload.versionId, true);
     const outcome = action === 'evidence.verified' ? 'verified' : action === 'evidence.rejected' ? 'rejected' : 'refused';
-    return { outcome, caseId: ids.caseId, evidenceId: out.result ? out.result.id : null, ...(out.result?.rejection ? { reason: out.result.rejection.reason } : {}) };
+    return { outcome, caseId: ids.caseId, evidenceId: out.result?.id ?? registeredId ?? null, ...(out.result?.rejection ? { reason: out.result.rejection.reason } : {}) };
   }
 }

@@ -40,8 +40,9 @@ export const FileName = z
   .min(1)
   .max(255)
   .refine((s) => !/[/\\]/.test(s), 'must be a file name, not a path (no / or \\)')
-  // eslint-disable-next-line no-control-regex
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters')
+  // C0/C1 controls, line/paragraph separators and bidirectional overrides (which disguise extensions: "invoice‮fdp.exe").
+  .refine((s) => !/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u.test(s), 'must not contain control or bidirectional-override characters')
+  .refine((s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s), 'must be valid Unicode (no lone surrogates)')
   .refine((s) => !/^\.+$/.test(s), 'must be a file name, not . or ..');
 
 export const Sha256Hex = z

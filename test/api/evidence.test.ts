@@ -203,6 +203,7 @@ describe('bad input', () => {
     ['a Windows path', { fileName: 'C:\\Users\\ada\\letter.pdf' }, 'body.fileName'],
     ['control characters in the file name', { fileName: 'letter\u0007.pdf' }, 'body.fileName'],
     ['a file name that is only dots', { fileName: '..' }, 'body.fileName'],
+    ['a right-to-left override disguising the extension', { fileName: 'invoice\u202Efdp.exe' }, 'body.fileName'],
   ])('%s → 400 naming the field', async (_label, over, field) => {
     const res = await register(caseId, letter(over));
     expectProblem(res, 400);

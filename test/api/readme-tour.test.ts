@@ -31,6 +31,12 @@ it('runs the README tour unchanged and ends with a closed case and a valid audit
   expect(stdout).toContain('"valid": true');
   expect(stdout).toContain('sam owner.changed');
   expect(stdout).toContain('alice complaint.closed');
+  // Step 5a: the evidence was uploaded, verified and downloaded.
+  expect(stdout).toContain('upload: HTTP 200');
+  expect(stdout).toMatch(/delivery-note\.txt verified, retained until \d{4}-/);
+  expect(stdout).toContain('Delivery note: slot 14 Nov');
+  expect(stdout).toContain('system:evidence-verifier evidence.verified');
+  expect(stdout).toContain('sam evidence.download_issued');
   // Step 7: the 50 % and 75 % checkpoints fired on the clock move; the case is at risk and on the board.
   expect(stdout).toContain('"p50 fired"');
   expect(stdout).toContain('"p75 fired"');
