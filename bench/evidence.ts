@@ -371,7 +371,7 @@ const s3Operation = (method: string, url: string): string => {
  */
 const requestCounter = async (stack: StartedStack) => {
   const { observeDynamoRequests } = await import('#adapters/aws/dynamo/client');
-  const { evidenceService } = await import('#http/container');
+  const { evidenceService } = await import('#http/evidence-container');
   const { LocalObjectLockVault } = await import('#adapters/local/local-object-lock');
   const s3Port = Number(new URL(stack.s3.endpoint).port);
   let current: Window | undefined;

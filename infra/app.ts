@@ -6,6 +6,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import * as z from 'zod';
 import { loadConfig } from '#http/config';
+import { checkRegimeOptions } from '#domain/regimes';
 import { REPO_ROOT, type ServiceEnv } from './constructs/api-function';
 import { DEFAULT_EVIDENCE_RETENTION_DAYS } from './constructs/evidence-vault';
 import { ApiStack } from './stacks/api-stack';
@@ -95,7 +96,12 @@ const serviceEnv = (s: Settings): ServiceEnv => {
     ...(s.evidenceMaxBytes !== undefined ? { EVIDENCE_MAX_BYTES: String(s.evidenceMaxBytes) } : {}),
     ...(s.evidenceContentTypes?.length ? { EVIDENCE_CONTENT_TYPES: s.evidenceContentTypes.join(',') } : {}),
   };
-  loadConfig(env);
+  const cfg = loadConfig(env);
+  try {
+    checkRegimeOptions(cfg.regimes);
+  } catch (err) {
+    throw new Error(`invalid configuration: ${(err as Error).message}`);
+  }
   return env;
 };
 

@@ -6,7 +6,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { decodeStreamRecord } from '#adapters/aws/dynamo/stream-records';
 import { DeadlineControl } from '#domain/deadline-control';
-import { clock, complaintService, deadlineIntegrations } from '#http/container';
+import { clock, complaintService } from '#http/container';
+import { deadlineIntegrations } from '#http/integrations';
 import { defineEventHandler } from '#http/event-handler';
 import { logger, metrics } from '#http/observability';
 

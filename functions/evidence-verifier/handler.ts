@@ -3,7 +3,7 @@
 // EventBridge retries.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import { evidenceService } from '#http/container';
+import { evidenceService } from '#http/evidence-container';
 import { defineEventHandler } from '#http/event-handler';
 import { logger, metrics } from '#http/observability';
 

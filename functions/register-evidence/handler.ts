@@ -1,5 +1,5 @@
 // POST /v1/complaints/{id}/evidence: register a file (pending) and sign the direct upload of its bytes.
-import { evidenceService } from '#http/container';
+import { evidenceService } from '#http/evidence-container';
 import { defineHandler } from '#http/handler';
 
 export const handler = defineHandler('registerEvidence', async ({ principal, params, body, ifMatch }) => {

@@ -109,7 +109,8 @@ export const startStack = async (opts: {
     applyLocalEnv(endpoint, tables, { S3_ENDPOINT: s3.endpoint, EVIDENCE_BUCKET: s3.bucket });
     // Loaded after the environment is set: the container reads it once.
     const container = await import('#http/container');
-    const scheduler = container.deadlineIntegrations().scheduler as LocalScheduler;
+    const { deadlineIntegrations } = await import('#http/integrations');
+    const scheduler = deadlineIntegrations().scheduler as LocalScheduler;
     const { raw, doc } = container.dynamo();
     const poller = new StreamPoller({
       endpoint,

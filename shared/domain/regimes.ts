@@ -4,7 +4,7 @@
 // `guidance` (regulator guidance or published expectation) or `policy` (the organisation's own standard
 // where the rule only says "promptly"). Assumptions are written next to the figure they affect.
 import type { ClockUnit, CutOffRule, Regime, RegimeCalendar, RegimeClock } from '#schemas/regime';
-import { compileCalendar } from './calendar';
+import { CalendarConfigError, compileCalendar } from './calendar';
 import { InvalidInputError } from './errors';
 
 const WEEKEND = [6, 7];
@@ -303,4 +303,14 @@ export const getRegime = (id: string, opts: RegimeOptions = {}): Regime => {
     throw new InvalidInputError(`unknown regime ${id}`, [{ field: 'body.regime', message: `must be one of ${REGIME_IDS.join(', ')}` }]);
   }
   return regime;
+};
+
+/**
+ * Checks the organisation's regime options once, where regimes are used (composition root, CDK synth): every
+ * calendar override names a shipped regime, and every region, zone and closure day is real.
+ */
+export const checkRegimeOptions = (opts: RegimeOptions): void => {
+  const unknown = Object.keys(opts.calendars ?? {}).filter((id) => !REGIME_IDS.includes(id));
+  if (unknown.length) throw new CalendarConfigError(`REGIME_CALENDARS names unknown regime(s) ${unknown.join(', ')}; valid: ${REGIME_IDS.join(', ')}`);
+  listRegimes(opts);
 };

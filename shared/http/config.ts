@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { IANAZone } from 'luxon';
 import { ContentType, DEFAULT_EVIDENCE_CONTENT_TYPES, DEFAULT_EVIDENCE_MAX_BYTES } from '#schemas/evidence';
 import { AssignmentRules, DEFAULT_ASSIGNMENT_RULES } from '#domain/assignment';
-import { listRegimes, REGIME_IDS, type RegimeOptions } from '#domain/regimes';
+import type { RegimeOptions } from '#domain/regimes';
 
 const JsonAssignment = z
   .string()
@@ -33,7 +33,9 @@ const jsonOf = <T extends z.ZodType>(name: string, schema: T) =>
 const IsoDay = z.iso.date();
 const TimeZone = z.string().refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone such as Europe/London');
 /** Per-regime calendar overrides, e.g. a Scottish firm: {"UK_FCA_DISP":{"region":"GB-SCT"}}. */
-const RegimeCalendars = z.record(z.string().refine((id) => REGIME_IDS.includes(id), { message: `must be a regime id (${REGIME_IDS.join(', ')})` }), z.object({ region: z.string().nullable().optional(), timeZone: TimeZone.optional() }).strict());
+// Which ids exist and whether regions and zones are real is checked by checkRegimeOptions (#domain/regimes) where the
+// regimes are used: importing the registry here would put the holiday data into every function's bundle.
+const RegimeCalendars = z.record(z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'must be a regime id such as UK_FCA_DISP'), z.object({ region: z.string().nullable().optional(), timeZone: TimeZone.optional() }).strict());
 
 export const ConfigSchema = z.object({
   SERVICE_NAME: z.string().default('complaints'),
@@ -108,13 +110,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     ...(d.ORG_CLOSURES?.length ? { closures: d.ORG_CLOSURES } : {}),
     ...(d.REGIME_CALENDARS ? { calendars: d.REGIME_CALENDARS } : {}),
   };
-  if (regimes.closures || regimes.calendars) {
-    try {
-      listRegimes(regimes); // an unknown holiday region or zone is a deployment error: fail at cold start, not mid-request
-    } catch (err) {
-      throw new ConfigError(`invalid configuration: ${(err as Error).message}`);
-    }
-  }
   return { ...d, assignment: d.ASSIGNMENT_RULES ?? DEFAULT_ASSIGNMENT_RULES, regimes, evidenceContentTypes: d.EVIDENCE_CONTENT_TYPES ?? DEFAULT_EVIDENCE_CONTENT_TYPES };
 };
 

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ulid } from 'ulid';
 import { s3Client } from '#adapters/aws/s3-evidence-vault';
-import { evidenceVault } from '#http/container';
+import { evidenceVault } from '#http/evidence-container';
 import { complaintBody, expectProblem, startTestApi, type TestApi } from '../support/api';
 import { lambdaContext } from '../../infra/local/server';
 
