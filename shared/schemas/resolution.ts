@@ -1,0 +1,218 @@
+// Resolution, approvals and escalation: request bodies, the approval-rules configuration and the output shapes.
+import * as z from 'zod';
+import { Cursor, IsoTimestamp, ListLimit, Money, Text, Ulid, pageOf } from './common';
+import { Channel, RootCause } from './complaint';
+
+/** A decimal amount such as "250.00" (the same format as Money.amount), used for thresholds. */
+const Amount = Money.shape.amount;
+const Currency = Money.shape.currency;
+
+export const RESOLUTION_DECISIONS = ['upheld', 'partially_upheld', 'not_upheld'] as const;
+export const ResolutionDecision = z.enum(RESOLUTION_DECISIONS);
+export type ResolutionDecision = z.infer<typeof ResolutionDecision>;
+
+export const Remedy = z
+  .object({
+    compensation: Money.optional(),
+    policyException: z.boolean().optional().meta({ description: 'The remedy departs from written policy (needs compliance approval)' }),
+    description: Text(4000),
+  })
+  .strict()
+  .meta({ id: 'Remedy' });
+export type Remedy = z.infer<typeof Remedy>;
+
+export const ProposeResolutionBody = z
+  .object({
+    decision: ResolutionDecision,
+    remedy: Remedy.optional(),
+    rootCause: RootCause,
+    finalResponse: Text(20000).meta({ description: 'The final-response text sent once every approval stage has approved' }),
+  })
+  .strict()
+  .meta({ id: 'ProposeResolution' });
+export type ProposeResolutionBody = z.infer<typeof ProposeResolutionBody>;
+
+/** Roles that approve, in the one order stages run: supervisor → compliance → legal → admin (head of complaints). */
+export const APPROVAL_ROLES = ['supervisor', 'compliance', 'legal', 'admin'] as const;
+export const ApprovalRole = z.enum(APPROVAL_ROLES);
+export type ApprovalRole = z.infer<typeof ApprovalRole>;
+
+/** Extra checks an approver must confirm besides the outcome itself. */
+export const APPROVAL_CHECKS = ['vulnerability'] as const;
+export const ApprovalCheck = z.enum(APPROVAL_CHECKS);
+export type ApprovalCheck = z.infer<typeof ApprovalCheck>;
+
+export const APPROVAL_RULE_IDS = ['compensation_threshold', 'compensation_unconfigured_currency', 'policy_exception', 'legal_exposure', 'vulnerable_customer', 'reputational_risk'] as const;
+export const ApprovalRuleId = z.enum(APPROVAL_RULE_IDS);
+export type ApprovalRuleId = z.infer<typeof ApprovalRuleId>;
+
+export const ApprovalReason = z
+  .object({ rule: ApprovalRuleId, detail: z.string().meta({ example: 'compensation 1,500.00 GBP above the 1,000.00 GBP threshold' }) })
+  .meta({ id: 'ApprovalReason' });
+export type ApprovalReason = z.infer<typeof ApprovalReason>;
+
+export const ApprovalStage = z
+  .object({
+    stage: z.number().int().min(1).meta({ description: '1-based position; stages run one after another' }),
+    role: ApprovalRole,
+    reasons: z.array(ApprovalReason).min(1),
+    checks: z.array(ApprovalCheck).optional(),
+  })
+  .meta({ id: 'ApprovalStage', description: 'One approval a proposed resolution needs, and every rule that asks for it' });
+export type ApprovalStage = z.infer<typeof ApprovalStage>;
+
+// Organisation configuration. Control 5 is mandatory, so a rule may change who approves but never be switched off.
+const Requirement = z
+  .object({ roles: z.array(ApprovalRole).min(1), checks: z.array(ApprovalCheck).optional() })
+  .strict();
+
+export const CompensationTier = z
+  .object({
+    above: Amount.meta({ description: 'Compensation strictly above this amount (exact decimal comparison) needs these roles' }),
+    roles: z.array(ApprovalRole).min(1),
+  })
+  .strict();
+export type CompensationTier = z.infer<typeof CompensationTier>;
+
+export const ApprovalRules = z
+  .object({
+    compensation: z
+      .object({
+        thresholds: z.record(Currency, z.array(CompensationTier).min(1)).meta({ description: 'Tiers per ISO-4217 currency; every tier crossed adds its roles' }),
+        unconfiguredCurrency: Requirement.meta({ description: 'Roles for compensation in a currency with no tiers (conservative by default)' }),
+      })
+      .strict(),
+    policyException: Requirement,
+    legalExposure: Requirement,
+    vulnerableCustomer: Requirement,
+    reputationalRisk: Requirement,
+  })
+  .strict()
+  .meta({ id: 'ApprovalRules', description: 'Which proposed resolutions need which approvals (organisation-configurable)' });
+export type ApprovalRules = z.infer<typeof ApprovalRules>;
+
+export const APPROVAL_DECISIONS = ['approve', 'reject'] as const;
+export const ApprovalDecision = z.enum(APPROVAL_DECISIONS);
+
+/** A comment is optional on approval and required on rejection: it is what the owner is sent back with. */
+export const ApprovalDecisionBody = z
+  .object({
+    decision: ApprovalDecision,
+    comment: Text(4000).optional().meta({ description: 'Required to reject (returned to the case owner); optional to approve' }),
+  })
+  .strict()
+  .refine((b) => b.decision === 'approve' || b.comment !== undefined, { message: 'a comment is required to reject', path: ['comment'] })
+  .meta({ id: 'ApprovalDecision' });
+export type ApprovalDecisionBody = z.infer<typeof ApprovalDecisionBody>;
+
+export const EscalationBody = z.object({ reason: Text(2000) }).strict().meta({ id: 'Escalation' });
+export type EscalationBody = z.infer<typeof EscalationBody>;
+
+/** Minimum length of the written justification for not escalating a raised risk (control 3). */
+export const WAIVER_JUSTIFICATION_MIN = 20;
+/** The deadline checkpoints (deadlines.ts CHECKPOINT_PERCENTS); a unit test keeps the two in step. */
+export const WAIVER_CHECKPOINT_PERCENTS = [50, 75, 90, 100] as const;
+export const DEPENDENCY_CHECKPOINT_PREFIX = 'dependency:';
+
+const CHECKPOINT_MESSAGE = 'must be a checkpoint percent (50, 75, 90 or 100) or "dependency:<taskId>"';
+
+export const WaiverCheckpoint = z
+  .union([z.literal(50), z.literal(75), z.literal(90), z.literal(100), z.string().regex(/^dependency:[0-9A-HJKMNP-TV-Z]{26}$/, CHECKPOINT_MESSAGE)], {
+    error: CHECKPOINT_MESSAGE,
+  })
+  .meta({
+    description: 'The raised risk not escalated: a deadline checkpoint percent, or "dependency:<taskId>" for a blocked investigation task',
+    example: 75,
+  });
+export type WaiverCheckpoint = z.infer<typeof WaiverCheckpoint>;
+
+export const EscalationWaiverBody = z
+  .object({
+    checkpoint: WaiverCheckpoint,
+    justification: z
+      .string()
+      .trim()
+      .min(WAIVER_JUSTIFICATION_MIN, `a decision not to escalate needs a justification of at least ${WAIVER_JUSTIFICATION_MIN} characters`)
+      .max(2000)
+      .meta({ description: 'Why escalation is not needed (recorded with who decided in the audit trail)' }),
+  })
+  .strict()
+  .meta({ id: 'EscalationWaiver' });
+export type EscalationWaiverBody = z.infer<typeof EscalationWaiverBody>;
+
+export type WaiverTarget = { kind: 'checkpoint'; percent: (typeof WAIVER_CHECKPOINT_PERCENTS)[number] } | { kind: 'dependency'; taskId: string };
+
+/** What a validated waiver checkpoint points at. */
+export const waiverTarget = (checkpoint: WaiverCheckpoint): WaiverTarget =>
+  typeof checkpoint === 'number' ? { kind: 'checkpoint', percent: checkpoint } : { kind: 'dependency', taskId: checkpoint.slice(DEPENDENCY_CHECKPOINT_PREFIX.length) };
+
+export const FinalResponseBody = z
+  .object({
+    channel: Channel.optional(),
+    text: Text(20000).optional().meta({ description: 'Default: the approved resolution’s finalResponse' }),
+  })
+  .strict()
+  .meta({ id: 'FinalResponse' });
+export type FinalResponseBody = z.infer<typeof FinalResponseBody>;
+
+export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'timed_out', 'superseded'] as const;
+export const ApprovalStatus = z.enum(APPROVAL_STATUSES);
+export type ApprovalStatus = z.infer<typeof ApprovalStatus>;
+
+export const Approval = z
+  .object({
+    id: Ulid,
+    caseId: Ulid,
+    resolutionId: Ulid,
+    stage: z.number().int().min(1),
+    role: ApprovalRole,
+    status: ApprovalStatus,
+    reasons: z.array(ApprovalReason),
+    checks: z.array(ApprovalCheck).optional(),
+    proposedBy: z.string(),
+    createdAt: IsoTimestamp,
+    decidedBy: z.string().optional(),
+    decidedAt: IsoTimestamp.optional(),
+    comment: z.string().optional(),
+    dueAt: IsoTimestamp.optional().meta({ description: 'When the stage times out and escalates to the next approver level' }),
+    escalationLevel: z.number().int().min(0).meta({ description: '0 until the stage first times out' }),
+  })
+  .meta({ id: 'Approval' });
+export type Approval = z.infer<typeof Approval>;
+
+/**
+ * Where a proposed resolution stands: `not_required` (no stage applies) and `approved` allow the final response;
+ * `pending` and `rejected` answer 409 there; `superseded` once a later proposal replaces it.
+ */
+export const RESOLUTION_STATUSES = ['not_required', 'pending', 'approved', 'rejected', 'superseded'] as const;
+export const ResolutionStatus = z.enum(RESOLUTION_STATUSES);
+export type ResolutionStatus = z.infer<typeof ResolutionStatus>;
+
+export const Resolution = z
+  .object({
+    id: Ulid,
+    caseId: Ulid,
+    round: z.number().int().min(1).meta({ description: '1 for the first proposal; +1 for each re-proposal' }),
+    decision: ResolutionDecision,
+    remedy: Remedy.optional(),
+    rootCause: RootCause,
+    finalResponse: z.string(),
+    status: ResolutionStatus,
+    proposedBy: z.string(),
+    proposedAt: IsoTimestamp,
+  })
+  .meta({ id: 'Resolution' });
+export type Resolution = z.infer<typeof Resolution>;
+
+/** What `POST …/resolution` answers: the stored resolution and the approval stages the rules require (possibly none). */
+export const ResolutionProposal = Resolution.extend({ stages: z.array(ApprovalStage) }).meta({ id: 'ResolutionProposal' });
+export type ResolutionProposal = z.infer<typeof ResolutionProposal>;
+
+export const ApprovalIdParams = z.object({ approvalId: Ulid }).strict();
+
+export const ListApprovalsQuery = z
+  .object({ status: ApprovalStatus.optional(), limit: ListLimit, cursor: Cursor.optional() })
+  .strict();
+export type ListApprovalsQuery = z.infer<typeof ListApprovalsQuery>;
+
+export const ApprovalPage = pageOf(Approval, 'ApprovalPage');
