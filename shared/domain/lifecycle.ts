@@ -7,7 +7,21 @@ import { Duration } from 'luxon';
 import { atRiskFrom, computeDeadline, riskAt, shiftForPause, type Deadline } from './deadlines';
 import { ConflictError, InvalidInputError } from './errors';
 
-export type CaseAction = 'reclassify' | 'reassign' | 'acknowledge' | 'add_task' | 'update_task' | 'add_note' | 'add_evidence' | 'close' | 'reopen' | 'pause_clock' | 'resume_clock' | 'extend_clock';
+export type CaseAction =
+  | 'reclassify'
+  | 'reassign'
+  | 'acknowledge'
+  | 'add_task'
+  | 'update_task'
+  | 'add_note'
+  | 'add_evidence'
+  | 'close'
+  | 'reopen'
+  | 'pause_clock'
+  | 'resume_clock'
+  | 'extend_clock'
+  | 'propose_resolution'
+  | 'final_response';
 
 const ACTIVE: readonly Status[] = ['open', 'awaiting_approval', 'resolved'];
 export const ALLOWED_FROM: Record<CaseAction, readonly Status[]> = {
@@ -24,6 +38,9 @@ export const ALLOWED_FROM: Record<CaseAction, readonly Status[]> = {
   pause_clock: ['open', 'awaiting_approval'],
   resume_clock: ['open', 'awaiting_approval'],
   extend_clock: ['open', 'awaiting_approval'],
+  // A proposal is made on a running case (re-proposed after a rejection, which returns the case to open).
+  propose_resolution: ['open'],
+  final_response: ['open'],
 };
 
 export const assertAllowed = (c: Pick<Case, 'status' | 'reference'>, action: CaseAction): void => {
@@ -351,6 +368,8 @@ export const reopen = (c: Case, reason: string, regime: Regime, actor: string, n
       reopenCount: c.reopenCount + 1,
       ...clockFields(regime, deadline),
       cycles: [...c.cycles, { n, startedAt: now, dueAt: deadline.dueAt }],
+      // The new cycle needs its own resolution: the previous proposal no longer authorises a final response.
+      ...(c.resolution ? { resolution: { ...c.resolution, status: 'superseded' } } : {}),
     },
     result: undefined,
     drafts: [{ actor, action: 'complaint.reopened', data: { reason, cycle: n, ...clockAudit(deadline), reopenCount: c.reopenCount + 1 } }],

@@ -2,6 +2,7 @@
 import type { Case, Risk, Status } from '#schemas/complaint';
 import type { AuditEvent, Note, Task } from '#schemas/children';
 import type { Evidence } from '#schemas/evidence';
+import type { Approval, Resolution } from '#schemas/resolution';
 import type { ChainHead } from '#domain/audit-chain';
 import type { DeadlineRow } from '#domain/deadline-board';
 
@@ -10,7 +11,12 @@ export interface CaseRecord {
   head: ChainHead;
 }
 
-export type CaseChild = { kind: 'task'; task: Task } | { kind: 'note'; note: Note } | { kind: 'evidence'; evidence: Evidence };
+export type CaseChild =
+  | { kind: 'task'; task: Task }
+  | { kind: 'note'; note: Note }
+  | { kind: 'evidence'; evidence: Evidence }
+  | { kind: 'resolution'; resolution: Resolution }
+  | { kind: 'approval'; approval: Approval };
 
 export interface CounterResult {
   /** The year's case sequence number (1-based). */
@@ -48,4 +54,11 @@ export interface CaseRepository {
   listNotes(caseId: string): Promise<Note[]>;
   getEvidence(caseId: string, evidenceId: string): Promise<Evidence | undefined>;
   listEvidence(caseId: string): Promise<Evidence[]>;
+  getResolution(caseId: string, resolutionId: string): Promise<Resolution | undefined>;
+  /** Every approval of a case (all proposals), stage order within a proposal. */
+  listApprovals(caseId: string): Promise<Approval[]>;
+  /** The case an approval belongs to, or undefined for an unknown id. */
+  findApprovalCase(approvalId: string): Promise<string | undefined>;
+  /** Pending approvals across every case, oldest first (a sparse, sharded index). */
+  listPendingApprovals(limit: number): Promise<Approval[]>;
 }

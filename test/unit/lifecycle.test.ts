@@ -5,6 +5,7 @@ import { ConflictError, InvalidInputError } from '#domain/errors';
 import { computeDeadline, riskAt } from '#domain/deadlines';
 import { getRegime } from '#domain/regimes';
 import { registerEvidence } from '#domain/evidence';
+import { proposeResolution, sendFinalResponse } from '#domain/resolution';
 import { Case as CaseSchema, STATUSES, type Case, type Status } from '#schemas/complaint';
 import { at, CASE_ID, DAY, intakeBody, NOW, openedCase, task } from './fixtures';
 
@@ -32,6 +33,16 @@ const perform: Record<CaseAction, (c: Case) => unknown> = {
   pause_clock: (c) => life.pauseClock(c, getRegime('INTERNAL_STANDARD'), 'waiting for the customer', 'alice', LATER),
   resume_clock: (c) => life.resumeClock({ ...c, clock: { ...c.clock!, pausedAt: NOW } }, getRegime('INTERNAL_STANDARD'), 'customer replied', 'alice', LATER),
   extend_clock: (c) => life.extendClock(c, getRegime('UK_FCA_PSD'), 'Card scheme investigation outside our control', 'alice', LATER),
+  propose_resolution: (c) =>
+    proposeResolution(c, { decision: 'upheld', rootCause: ROOT_CAUSE, finalResponse: 'We are sorry.' }, [], { resolutionId: 'R1', approvalIds: [] }, 'alice', LATER, DAY),
+  final_response: (c) =>
+    sendFinalResponse(
+      { ...c, resolution: { id: 'R1', round: 1, status: 'not_required', decision: 'upheld', stages: 0, approvedStages: 0 } },
+      { id: 'R1', caseId: c.id, round: 1, decision: 'upheld', rootCause: ROOT_CAUSE, finalResponse: 'We are sorry.', status: 'not_required', proposedBy: 'alice', proposedAt: NOW },
+      {},
+      'alice',
+      LATER,
+    ),
 };
 
 const inStatus = (status: Status): Case => openedCase({ status, ...(status === 'closed' ? { closedAt: NOW } : {}) });

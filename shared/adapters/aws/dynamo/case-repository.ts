@@ -4,6 +4,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type Dyn
 import type { Case } from '#schemas/complaint';
 import type { AuditEvent, Note, Task } from '#schemas/children';
 import type { Evidence } from '#schemas/evidence';
+import type { Approval, Resolution } from '#schemas/resolution';
 import type { CaseChild, CaseFilter, CaseRecord, CaseRepository, CounterResult } from '#ports/case-repository';
 import type { ChainHead } from '#domain/audit-chain';
 import { RUNNING_CLOCK_STATUSES } from '#domain/deadlines';
@@ -130,12 +131,19 @@ export class DynamoCaseRepository implements CaseRepository {
 
   async commit(input: { case: Case; expectedVersion: number; head: ChainHead; events: AuditEvent[]; children?: CaseChild[] }): Promise<void> {
     const c = input.case;
-    const childItem = (ch: CaseChild): Item => {
-      if (ch.kind === 'task') return { ...keys.task(c.id, ch.task.id), entity: 'task', ...ch.task };
-      if (ch.kind === 'note') return { ...keys.note(c.id, ch.note.id), entity: 'note', ...ch.note };
-      return { ...keys.evidence(c.id, ch.evidence.id), entity: 'evidence', ...ch.evidence };
+    const childItems = (ch: CaseChild): Item[] => {
+      if (ch.kind === 'task') return [{ ...keys.task(c.id, ch.task.id), entity: 'task', ...ch.task }];
+      if (ch.kind === 'note') return [{ ...keys.note(c.id, ch.note.id), entity: 'note', ...ch.note }];
+      if (ch.kind === 'evidence') return [{ ...keys.evidence(c.id, ch.evidence.id), entity: 'evidence', ...ch.evidence }];
+      if (ch.kind === 'resolution') return [{ ...keys.resolution(c.id, ch.resolution.id), entity: 'resolution', ...ch.resolution }];
+      const a = ch.approval;
+      const pending = a.status === 'pending' ? { GSI2PK: keys.pendingApprovalsPk(shardOf(a.id, this.opts.listShards)), GSI2SK: keys.dueSk(a.createdAt, a.id) } : {};
+      return [
+        { ...keys.approval(c.id, a.id), entity: 'approval', ...a, ...pending },
+        { ...keys.approvalPointer(a.id), entity: 'approvalPointer', caseId: c.id },
+      ];
     };
-    const childPuts = (input.children ?? []).map((ch) => ({ Put: { TableName: this.table, Item: childItem(ch) } }));
+    const childPuts = (input.children ?? []).flatMap(childItems).map((Item) => ({ Put: { TableName: this.table, Item } }));
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -205,6 +213,46 @@ export class DynamoCaseRepository implements CaseRepository {
 
   listEvidence(caseId: string): Promise<Evidence[]> {
     return this.queryChildren<Evidence>(caseId, keys.evidencePrefix);
+  }
+
+  async getResolution(caseId: string, resolutionId: string): Promise<Resolution | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.resolution(caseId, resolutionId), ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const { PK: _pk, SK: _sk, entity: _e, ...resolution } = out.Item;
+    return resolution as Resolution;
+  }
+
+  async listApprovals(caseId: string): Promise<Approval[]> {
+    const items = await this.queryChildren<Approval & { GSI2PK?: string; GSI2SK?: string }>(caseId, keys.approvalPrefix);
+    return items.map(({ GSI2PK: _p, GSI2SK: _s, ...a }) => a).sort((a, b) => a.resolutionId.localeCompare(b.resolutionId) || a.stage - b.stage);
+  }
+
+  async findApprovalCase(approvalId: string): Promise<string | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.approvalPointer(approvalId) }));
+    return out.Item ? String(out.Item.caseId) : undefined;
+  }
+
+  async listPendingApprovals(limit: number): Promise<Approval[]> {
+    const index = INDEX.openByDue;
+    const pages = await Promise.all(
+      Array.from({ length: this.opts.listShards }, (_, shard) =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: index.indexName,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': index.partitionKey.name },
+            ExpressionAttributeValues: { ':pk': keys.pendingApprovalsPk(shard) },
+            Limit: limit,
+          }),
+        ),
+      ),
+    );
+    return pages
+      .flatMap((p) => p.Items ?? [])
+      .sort((a, b) => String(a.GSI2SK).localeCompare(String(b.GSI2SK)))
+      .slice(0, limit)
+      .map(({ PK: _pk, SK: _sk, entity: _e, GSI2PK: _p, GSI2SK: _s, ...a }) => a as Approval);
   }
 
   async getEvidence(caseId: string, evidenceId: string): Promise<Evidence | undefined> {

@@ -66,6 +66,13 @@ export const keys = {
   notePrefix: 'NOTE#',
   evidence: (id: string, evidenceId: string) => ({ PK: `CASE#${id}`, SK: `EVIDENCE#${evidenceId}` }),
   evidencePrefix: 'EVIDENCE#',
+  resolution: (id: string, resolutionId: string) => ({ PK: `CASE#${id}`, SK: `RESOLUTION#${resolutionId}` }),
+  approval: (id: string, approvalId: string) => ({ PK: `CASE#${id}`, SK: `APPROVAL#${approvalId}` }),
+  approvalPrefix: 'APPROVAL#',
+  /** Where an approval id leads: its case (decisions arrive by approval id alone). */
+  approvalPointer: (approvalId: string) => ({ PK: `APPROVAL#${approvalId}`, SK: 'APPROVAL' }),
+  /** Pending approvals across cases (sparse: only pending ones carry it), write-sharded like the case list. */
+  pendingApprovalsPk: (shard: number) => `APPROVALS#pending#${shard}`,
   casePk: (id: string) => `CASE#${id}`,
   caseSk: 'CASE',
   /** The case id of any item under a case (its PK), or undefined for other items. */

@@ -1,0 +1,209 @@
+// Resolution, approvals and the final response (pure): propose → stages decided one after another (four eyes)
+// → final response stops the clock. Rejection returns the case to its owner with the comment; a re-proposal is
+// a new round. The workflow engine only sequences the stages and their timeouts; every rule lives here.
+import type { Case } from '#schemas/complaint';
+import type { Approval, ApprovalDecisionBody, ApprovalStage, ProposeResolutionBody, Resolution } from '#schemas/resolution';
+import type { AuditDraft } from './audit-chain';
+import { assertMayDecide, assertPending } from './approval-rules';
+import { ConflictError } from './errors';
+import { assertAllowed, type Change } from './lifecycle';
+import type { Principal } from './principal';
+
+export type Approver = Pick<Principal, 'sub' | 'roles'>;
+
+/** The resolution summary the case item carries (the full proposal lives on its RESOLUTION# item). */
+export interface CaseResolution {
+  id: string;
+  round: number;
+  status: Resolution['status'];
+  decision: Resolution['decision'];
+  stages: number;
+  approvedStages: number;
+}
+
+export const caseResolution = (c: Case): CaseResolution | undefined => c.resolution as CaseResolution | undefined;
+
+export interface ProposalIds {
+  resolutionId: string;
+  /** One per stage, in stage order. */
+  approvalIds: string[];
+}
+
+export interface Proposed {
+  resolution: Resolution;
+  approvals: Approval[];
+}
+
+/**
+ * The owner proposes the outcome. With no stage required the final response may go at once (`not_required`);
+ * otherwise the case awaits approval. A proposal cannot replace one still being decided.
+ */
+export const proposeResolution = (
+  c: Case,
+  body: ProposeResolutionBody,
+  stages: ApprovalStage[],
+  ids: ProposalIds,
+  actor: string,
+  now: string,
+  stageTimeoutMs: number,
+): Change<Proposed> => {
+  assertAllowed(c, 'propose_resolution');
+  const current = caseResolution(c);
+  if (current?.status === 'pending') throw new ConflictError('the current proposal is still being approved', { resolutionId: current.id, status: current.status });
+  if (ids.approvalIds.length !== stages.length) throw new Error('one approval id per stage');
+  const round = (current?.round ?? 0) + 1;
+  const resolution: Resolution = {
+    id: ids.resolutionId,
+    caseId: c.id,
+    round,
+    decision: body.decision,
+    ...(body.remedy ? { remedy: body.remedy } : {}),
+    rootCause: body.rootCause,
+    finalResponse: body.finalResponse,
+    status: stages.length ? 'pending' : 'not_required',
+    proposedBy: actor,
+    proposedAt: now,
+  };
+  const approvals: Approval[] = stages.map((s, i) => ({
+    id: ids.approvalIds[i]!,
+    caseId: c.id,
+    resolutionId: resolution.id,
+    stage: s.stage,
+    role: s.role,
+    status: 'pending',
+    reasons: s.reasons,
+    ...(s.checks?.length ? { checks: s.checks } : {}),
+    proposedBy: actor,
+    createdAt: now,
+    // Stage 1 is open now; later stages open (and get their due time) when the one before is approved.
+    ...(i === 0 ? { dueAt: new Date(Date.parse(now) + stageTimeoutMs).toISOString() } : {}),
+    escalationLevel: 0,
+  }));
+  const summary: CaseResolution = { id: resolution.id, round, status: resolution.status, decision: resolution.decision, stages: stages.length, approvedStages: 0 };
+  const drafts: AuditDraft[] = [
+    {
+      actor,
+      action: 'resolution.proposed',
+      data: {
+        resolutionId: resolution.id,
+        round,
+        decision: body.decision,
+        remedy: body.remedy ?? null,
+        rootCause: body.rootCause,
+        stages: stages.map((s) => ({ stage: s.stage, role: s.role, reasons: s.reasons.map((r) => r.detail) })),
+      },
+    },
+  ];
+  return {
+    case: { ...c, status: stages.length ? 'awaiting_approval' : 'open', rootCause: body.rootCause, resolution: { ...summary } },
+    result: { resolution, approvals },
+    drafts,
+  };
+};
+
+export interface Decided {
+  approval: Approval;
+  resolution: Resolution;
+  /** The next stage to open, when this approval was not the last. */
+  next?: Approval;
+  /** Later stages made moot by a rejection. */
+  superseded: Approval[];
+}
+
+/**
+ * An approver decides the open stage. Four eyes: never the case owner nor the proposer, the stage's role (or one
+ * allowed to act for it), and nobody decides two stages of one proposal. Approving the last stage approves the
+ * resolution; rejecting returns the case to its owner with the comment.
+ */
+export const decideApproval = (
+  c: Case,
+  resolution: Resolution,
+  approvals: Approval[],
+  approvalId: string,
+  body: ApprovalDecisionBody,
+  approver: Approver,
+  now: string,
+  stageTimeoutMs: number,
+): Change<Decided> => {
+  const approval = approvals.find((a) => a.id === approvalId);
+  if (!approval) throw new ConflictError(`approval ${approvalId} is not part of the current proposal`);
+  const summary = caseResolution(c);
+  if (!summary || summary.id !== resolution.id || resolution.status !== 'pending') {
+    throw new ConflictError(`the proposal of approval ${approvalId} is ${resolution.status}, not pending`, { resolutionStatus: resolution.status });
+  }
+  assertPending(approval);
+  const open = approvals.filter((a) => a.status === 'pending').sort((a, b) => a.stage - b.stage)[0];
+  if (open?.id !== approval.id) throw new ConflictError(`stage ${approval.stage} is not open yet: stage ${open?.stage ?? '?'} is decided first`, { openStage: open?.stage ?? null });
+  if (approvals.some((a) => a.stage < approval.stage && a.status !== 'approved')) {
+    throw new ConflictError(`stage ${approval.stage} cannot be decided: an earlier stage was not approved`);
+  }
+  const priorDeciders = approvals.filter((a) => a.id !== approval.id && a.decidedBy).map((a) => a.decidedBy!);
+  assertMayDecide(approver, approval, c.ownerId, resolution.proposedBy, priorDeciders);
+
+  const decided: Approval = {
+    ...approval,
+    status: body.decision === 'approve' ? 'approved' : 'rejected',
+    decidedBy: approver.sub,
+    decidedAt: now,
+    ...(body.comment ? { comment: body.comment } : {}),
+  };
+  const later = approvals.filter((a) => a.stage > approval.stage && a.status === 'pending').sort((a, b) => a.stage - b.stage);
+  const base = { actor: approver.sub, data: { approvalId, resolutionId: resolution.id, stage: approval.stage, role: approval.role, comment: body.comment ?? null } };
+
+  if (body.decision === 'reject') {
+    const superseded = later.map((a) => ({ ...a, status: 'superseded' as const }));
+    const rejected: Resolution = { ...resolution, status: 'rejected' };
+    return {
+      case: { ...c, status: 'open', resolution: { ...summary, status: 'rejected' } },
+      result: { approval: decided, resolution: rejected, superseded },
+      drafts: [{ ...base, action: 'approval.rejected', data: { ...base.data, returnedTo: c.ownerId } }],
+    };
+  }
+  const next = later[0] ? { ...later[0], dueAt: new Date(Date.parse(now) + stageTimeoutMs).toISOString() } : undefined;
+  const approvedStages = summary.approvedStages + 1;
+  const done = !next && approvedStages === summary.stages;
+  const updated: Resolution = done ? { ...resolution, status: 'approved' } : resolution;
+  const drafts: AuditDraft[] = [{ ...base, action: 'approval.approved' }];
+  if (done) drafts.push({ actor: approver.sub, action: 'resolution.approved', data: { resolutionId: resolution.id, round: resolution.round, stages: summary.stages } });
+  return {
+    case: { ...c, status: done ? 'open' : 'awaiting_approval', resolution: { ...summary, approvedStages, status: updated.status } },
+    result: { approval: decided, resolution: updated, ...(next ? { next } : {}), superseded: [] },
+    drafts,
+  };
+};
+
+/**
+ * The owner sends the final response: only once the current proposal needs no approval or is approved. It
+ * stops the clock of the current cycle and records whether it went out within the deadline.
+ */
+export const sendFinalResponse = (c: Case, resolution: Resolution | undefined, body: { channel?: string; text?: string }, actor: string, now: string): Change => {
+  assertAllowed(c, 'final_response');
+  const summary = caseResolution(c);
+  if (!summary || !resolution || resolution.id !== summary.id) throw new ConflictError('propose a resolution first (POST …/resolution)');
+  // The case's summary is authoritative: a reopen supersedes the previous cycle's proposal.
+  const status = summary.status === 'superseded' ? 'superseded' : resolution.status;
+  if (status !== 'approved' && status !== 'not_required') {
+    throw new ConflictError(`the proposal is ${status}: ${status === 'superseded' ? 'propose a resolution for this cycle' : 'the final response waits for its approvals'}`, { resolutionStatus: status });
+  }
+  const withinDeadline = Date.parse(now) <= Date.parse(c.finalResponseDueAt);
+  const cycles = c.cycles.map((cy, i) => (i === c.cycles.length - 1 && !cy.stoppedAt ? { ...cy, stoppedAt: now, reason: 'final_response' } : cy));
+  return {
+    case: { ...c, status: 'resolved', cycles, rootCause: resolution.rootCause },
+    result: undefined,
+    drafts: [
+      {
+        actor,
+        action: 'final_response.sent',
+        data: {
+          resolutionId: resolution.id,
+          channel: body.channel ?? c.channel,
+          text: body.text ?? resolution.finalResponse,
+          decision: resolution.decision,
+          remedy: resolution.remedy ?? null,
+          finalResponseDueAt: c.finalResponseDueAt,
+          withinDeadline,
+        },
+      },
+    ],
+  };
+};

@@ -1,0 +1,139 @@
+// The CaseRepository port's contract in memory, for pure service tests: versions are checked, audit events
+// appended, children stored. (Not a mock of an AWS client: the DynamoDB adapter is tested against DynamoDB Local.)
+import { appendEvents, type ChainHead } from '#domain/audit-chain';
+import type { DeadlineRow } from '#domain/deadline-board';
+import { ConflictError, StaleVersionError } from '#domain/errors';
+import { riskIndex } from '#domain/lifecycle';
+import type { CaseChild, CaseFilter, CaseRecord, CaseRepository, CounterResult } from '#ports/case-repository';
+import type { Case } from '#schemas/complaint';
+import type { AuditEvent, Note, Task } from '#schemas/children';
+import type { Evidence } from '#schemas/evidence';
+import type { Approval, Resolution } from '#schemas/resolution';
+
+export class FakeRepo implements CaseRepository {
+  readonly cases = new Map<string, CaseRecord>();
+  readonly audit = new Map<string, AuditEvent[]>();
+  readonly tasks = new Map<string, Task>();
+  readonly notes = new Map<string, Note>();
+  readonly evidence = new Map<string, Evidence>();
+  readonly resolutions = new Map<string, Resolution>();
+  readonly approvals = new Map<string, Approval>();
+  readonly counterCalls: { year: number; team?: string }[] = [];
+  readonly listCalls: CaseFilter[] = [];
+  private seq = 0;
+  private readonly teamCounts = new Map<string, number>();
+  commitCalls = 0;
+  /** Simulates another writer winning the race just before each of the next n commits. */
+  concurrentWriters = 0;
+  commitError: Error | undefined;
+
+  async allocateSequence(year: number, team?: string): Promise<CounterResult> {
+    this.counterCalls.push({ year, ...(team ? { team } : {}) });
+    this.seq += 1;
+    if (!team) return { seq: this.seq };
+    const n = (this.teamCounts.get(team) ?? 0) + 1;
+    this.teamCounts.set(team, n);
+    return { seq: this.seq, teamCount: n };
+  }
+
+  async create(input: { case: Case; head: ChainHead; events: AuditEvent[] }): Promise<void> {
+    if (this.cases.has(input.case.id)) throw new ConflictError('exists');
+    this.cases.set(input.case.id, { case: structuredClone(input.case), head: input.head });
+    this.audit.set(input.case.id, structuredClone(input.events));
+  }
+
+  async activeDeadlines(): Promise<DeadlineRow[]> {
+    return [...this.cases.values()]
+      .map((r) => r.case)
+      .filter((c) => c.status !== 'closed')
+      .map((c) => ({ ownerId: c.ownerId, regime: c.regime, status: c.status, dueAt: c.finalResponseDueAt, ...riskIndex(c) }));
+  }
+
+  async get(id: string): Promise<CaseRecord | undefined> {
+    const rec = this.cases.get(id);
+    return rec && structuredClone(rec);
+  }
+
+  async commit(input: { case: Case; expectedVersion: number; head: ChainHead; events: AuditEvent[]; children?: CaseChild[] }): Promise<void> {
+    this.commitCalls += 1;
+    if (this.commitError) throw this.commitError;
+    const id = input.case.id;
+    if (this.concurrentWriters > 0) {
+      this.concurrentWriters -= 1;
+      const rec = this.cases.get(id)!;
+      const other = appendEvents(rec.head, [{ actor: 'someone', action: 'note.added', data: {} }], rec.case.updatedAt);
+      this.cases.set(id, { case: { ...rec.case, version: rec.case.version + 1 }, head: other.head });
+      this.audit.get(id)!.push(...other.events);
+    }
+    const current = this.cases.get(id);
+    if (!current || current.case.version !== input.expectedVersion) throw new StaleVersionError(`complaint ${id} changed concurrently`);
+    this.cases.set(id, { case: structuredClone(input.case), head: input.head });
+    this.audit.get(id)!.push(...structuredClone(input.events));
+    for (const ch of input.children ?? []) {
+      if (ch.kind === 'task') this.tasks.set(ch.task.id, structuredClone(ch.task));
+      else if (ch.kind === 'note') this.notes.set(ch.note.id, structuredClone(ch.note));
+      else if (ch.kind === 'evidence') this.evidence.set(ch.evidence.id, structuredClone(ch.evidence));
+      else if (ch.kind === 'resolution') this.resolutions.set(ch.resolution.id, structuredClone(ch.resolution));
+      else this.approvals.set(ch.approval.id, structuredClone(ch.approval));
+    }
+  }
+
+  async list(filter: CaseFilter): Promise<{ items: Case[]; nextCursor?: string }> {
+    this.listCalls.push(filter);
+    return { items: [...this.cases.values()].map((r) => structuredClone(r.case)) };
+  }
+
+  async findIdByExternalRef(system: string, id: string): Promise<string | undefined> {
+    return [...this.cases.values()].find((r) => r.case.externalRef?.system === system && r.case.externalRef.id === id)?.case.id;
+  }
+
+  async auditEvents(caseId: string): Promise<AuditEvent[]> {
+    return structuredClone(this.audit.get(caseId) ?? []);
+  }
+
+  async getTask(caseId: string, taskId: string): Promise<Task | undefined> {
+    const t = this.tasks.get(taskId);
+    return t && t.caseId === caseId ? structuredClone(t) : undefined;
+  }
+
+  async listTasks(caseId: string): Promise<Task[]> {
+    return [...this.tasks.values()].filter((t) => t.caseId === caseId);
+  }
+
+  async listNotes(caseId: string): Promise<Note[]> {
+    return [...this.notes.values()].filter((n) => n.caseId === caseId);
+  }
+
+  async getEvidence(caseId: string, evidenceId: string): Promise<Evidence | undefined> {
+    const e = this.evidence.get(evidenceId);
+    return e && e.caseId === caseId ? structuredClone(e) : undefined;
+  }
+
+  async listEvidence(caseId: string): Promise<Evidence[]> {
+    return [...this.evidence.values()].filter((e) => e.caseId === caseId).map((e) => structuredClone(e));
+  }
+
+  async getResolution(caseId: string, resolutionId: string): Promise<Resolution | undefined> {
+    const r = this.resolutions.get(resolutionId);
+    return r && r.caseId === caseId ? structuredClone(r) : undefined;
+  }
+
+  async listApprovals(caseId: string): Promise<Approval[]> {
+    return [...this.approvals.values()]
+      .filter((a) => a.caseId === caseId)
+      .sort((x, y) => x.resolutionId.localeCompare(y.resolutionId) || x.stage - y.stage)
+      .map((x) => structuredClone(x));
+  }
+
+  async findApprovalCase(approvalId: string): Promise<string | undefined> {
+    return this.approvals.get(approvalId)?.caseId;
+  }
+
+  async listPendingApprovals(limit: number): Promise<Approval[]> {
+    return [...this.approvals.values()]
+      .filter((a) => a.status === 'pending')
+      .sort((x, y) => x.createdAt.localeCompare(y.createdAt))
+      .slice(0, limit)
+      .map((x) => structuredClone(x));
+  }
+}

@@ -1,0 +1,199 @@
+// Approval workflow (issue 6, control 5): the ordered approval stages of a proposed resolution, one after another.
+// Each stage waits for a decision through a task token (stored on the APPROVAL# item by the approval-task function),
+// reminds the approver when the heartbeat lapses, raises the approver level when the stage times out, and returns the
+// case to its owner on rejection. Built once with CDK constructs; `approvalAsl()` exports the same tree as ASL.
+//
+// Execution input:
+//   { caseId, approvalIds: [...], stages: [{ stage, role, approvalId, timeoutSeconds, heartbeatSeconds }] }
+// `heartbeatSeconds` is the reminder interval and must be smaller than `timeoutSeconds` (the States Language requires
+// it); a level escalates once the reminders add up to `timeoutSeconds`, so choose a multiple.
+//
+// Every Lambda payload carries `action` (the state name), so one function may serve several tasks.
+import { Duration } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Choice, Condition, DefinitionBody, IntegrationPattern, JsonPath, Pass, TaskInput, Timeout } from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { type AslDefinition, placeholderFunctions, synthesizeAsl } from './asl';
+
+/** The functions the approval tasks invoke; the same function may be passed for several keys. */
+export const APPROVAL_FUNCTION_KEYS = ['approvalTask', 'remind', 'escalateApprover', 'returnToOwner', 'approvalsComplete'] as const;
+export type ApprovalFunctionKey = (typeof APPROVAL_FUNCTION_KEYS)[number];
+export type ApprovalFunctions = Record<ApprovalFunctionKey, IFunction>;
+
+/** State names: the local runner maps Task states to handlers by these names. */
+export const APPROVAL_STATES = {
+  prepareStages: 'PrepareStages',
+  nextStage: 'NextStage',
+  startStage: 'StartStage',
+  awaitDecision: 'AwaitDecision',
+  stageApproved: 'StageApproved',
+  remind: 'Remind',
+  recordReminder: 'RecordReminder',
+  levelTimedOut: 'LevelTimedOut',
+  canEscalate: 'CanEscalate',
+  escalateApprover: 'EscalateApprover',
+  raiseApproverLevel: 'RaiseApproverLevel',
+  approvalExpired: 'ApprovalExpired',
+  returnToOwner: 'ReturnToOwner',
+  approvalRejected: 'ApprovalRejected',
+  approvalsComplete: 'ApprovalsComplete',
+  approved: 'Approved',
+} as const;
+
+/** Error names a decision or the workflow itself ends a stage with. */
+export const APPROVAL_ERRORS = {
+  /** `SendTaskFailure(error: 'Rejected', cause: <comment>)` from the decision function. */
+  rejected: 'Rejected',
+  /** No decision at the highest approver level. */
+  expired: 'ApprovalExpired',
+} as const;
+
+export interface ApprovalWorkflowOptions {
+  /** Approver levels a stage may climb through on timeout (level 1 = the stage's own role). Default 3. */
+  maxApproverLevel?: number;
+  /** Timeout of the side-effect tasks (remind, escalate, return, complete). Default 60 s. */
+  sideEffectTimeout?: Duration;
+}
+
+const DEFAULT_MAX_APPROVER_LEVEL = 3;
+
+/**
+ * Builds the approval states under `scope` (state construct ids = state names, so give each workflow its own scope)
+ * and returns the definition body.
+ *
+ * The stages run as a loop (index over `$.stages`), not as a Map with MaxConcurrency 1: the local interpreter keeps
+ * starting queued Map iterations after one has failed, so a rejected stage 1 would still open stage 2 locally.
+ */
+export const approvalDefinition = (scope: Construct, functions: ApprovalFunctions, options: ApprovalWorkflowOptions = {}): DefinitionBody => {
+  const maxLevel = options.maxApproverLevel ?? DEFAULT_MAX_APPROVER_LEVEL;
+  if (!Number.isInteger(maxLevel) || maxLevel < 1) throw new Error(`maxApproverLevel must be a positive integer, got ${maxLevel}`);
+  const sideEffectTimeout = Timeout.duration(options.sideEffectTimeout ?? Duration.seconds(60));
+  const s = APPROVAL_STATES;
+  // State while a stage runs: $.progress = { index, count }, $.current = { stage: <stages[index]>, attempt: { level, waitedSeconds, reminders } }
+  const stageFields = {
+    caseId: JsonPath.stringAt('$.caseId'),
+    approvalId: JsonPath.stringAt('$.current.stage.approvalId'),
+    stage: JsonPath.stringAt('$.current.stage.stage'),
+    role: JsonPath.stringAt('$.current.stage.role'),
+  };
+  const level = JsonPath.numberAt('$.current.attempt.level');
+  const sideEffect = (id: string, lambdaFunction: IFunction, payload: Record<string, unknown>) =>
+    LambdaInvoke.jsonPath(scope, id, {
+      stateName: id,
+      lambdaFunction,
+      payload: TaskInput.fromObject({ action: id, ...payload }),
+      resultPath: JsonPath.DISCARD,
+      taskTimeout: sideEffectTimeout,
+    });
+
+  const prepareStages = Pass.jsonPath(scope, s.prepareStages, {
+    stateName: s.prepareStages,
+    parameters: { index: 0, count: JsonPath.arrayLength(JsonPath.listAt('$.stages')) },
+    resultPath: '$.progress',
+  });
+  const nextStage = Choice.jsonPath(scope, s.nextStage, { stateName: s.nextStage });
+  const startStage = Pass.jsonPath(scope, s.startStage, {
+    stateName: s.startStage,
+    parameters: {
+      stage: JsonPath.arrayGetItem(JsonPath.listAt('$.stages'), JsonPath.numberAt('$.progress.index')),
+      attempt: { level: 1, waitedSeconds: 0, reminders: 0 },
+    },
+    resultPath: '$.current',
+  });
+  const awaitDecision = LambdaInvoke.jsonPath(scope, s.awaitDecision, {
+    stateName: s.awaitDecision,
+    lambdaFunction: functions.approvalTask,
+    integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    payload: TaskInput.fromObject({
+      action: s.awaitDecision,
+      taskToken: JsonPath.taskToken,
+      ...stageFields,
+      level,
+      reminders: JsonPath.numberAt('$.current.attempt.reminders'),
+      timeoutSeconds: JsonPath.numberAt('$.current.stage.timeoutSeconds'),
+      heartbeatSeconds: JsonPath.numberAt('$.current.stage.heartbeatSeconds'),
+    }),
+    resultPath: '$.current.decision',
+    taskTimeout: Timeout.at('$.current.stage.timeoutSeconds'),
+    heartbeatTimeout: Timeout.at('$.current.stage.heartbeatSeconds'),
+  });
+  const stageApproved = Pass.jsonPath(scope, s.stageApproved, {
+    stateName: s.stageApproved,
+    parameters: { index: JsonPath.mathAdd(JsonPath.numberAt('$.progress.index'), 1), count: JsonPath.numberAt('$.progress.count') },
+    resultPath: '$.progress',
+  });
+  const remind = sideEffect(s.remind, functions.remind, { ...stageFields, level, reminders: JsonPath.numberAt('$.current.attempt.reminders') });
+  const recordReminder = Pass.jsonPath(scope, s.recordReminder, {
+    stateName: s.recordReminder,
+    parameters: {
+      level,
+      waitedSeconds: JsonPath.mathAdd(JsonPath.numberAt('$.current.attempt.waitedSeconds'), JsonPath.numberAt('$.current.stage.heartbeatSeconds')),
+      reminders: JsonPath.mathAdd(JsonPath.numberAt('$.current.attempt.reminders'), 1),
+    },
+    resultPath: '$.current.attempt',
+  });
+  const levelTimedOut = Choice.jsonPath(scope, s.levelTimedOut, { stateName: s.levelTimedOut });
+  const canEscalate = Choice.jsonPath(scope, s.canEscalate, { stateName: s.canEscalate });
+  const escalateApprover = sideEffect(s.escalateApprover, functions.escalateApprover, {
+    ...stageFields,
+    fromLevel: level,
+    toLevel: JsonPath.mathAdd(level, 1),
+  });
+  const raiseApproverLevel = Pass.jsonPath(scope, s.raiseApproverLevel, {
+    stateName: s.raiseApproverLevel,
+    parameters: { level: JsonPath.mathAdd(level, 1), waitedSeconds: 0, reminders: 0 },
+    resultPath: '$.current.attempt',
+  });
+  const approvalExpired = Pass.jsonPath(scope, s.approvalExpired, {
+    stateName: s.approvalExpired,
+    parameters: { Error: APPROVAL_ERRORS.expired, Cause: 'no decision at the highest approver level' },
+    resultPath: '$.rejection',
+  });
+  const returnToOwner = sideEffect(s.returnToOwner, functions.returnToOwner, {
+    ...stageFields,
+    level,
+    reason: JsonPath.stringAt('$.rejection.Error'),
+    comment: JsonPath.stringAt('$.rejection.Cause'),
+  });
+  const approvalRejected = Pass.jsonPath(scope, s.approvalRejected, {
+    stateName: s.approvalRejected,
+    parameters: {
+      caseId: JsonPath.stringAt('$.caseId'),
+      outcome: 'rejected',
+      approvalId: JsonPath.stringAt('$.current.stage.approvalId'),
+      level,
+      reason: JsonPath.stringAt('$.rejection.Error'),
+      comment: JsonPath.stringAt('$.rejection.Cause'),
+    },
+  });
+  const approvalsComplete = sideEffect(s.approvalsComplete, functions.approvalsComplete, {
+    caseId: JsonPath.stringAt('$.caseId'),
+    approvalIds: JsonPath.listAt('$.approvalIds'),
+  });
+  const approved = Pass.jsonPath(scope, s.approved, {
+    stateName: s.approved,
+    parameters: { caseId: JsonPath.stringAt('$.caseId'), outcome: 'approved', approvalIds: JsonPath.listAt('$.approvalIds') },
+  });
+
+  // Catchers are tried in order: a lapsed heartbeat also matches States.Timeout in Step Functions, so it comes first.
+  awaitDecision.addCatch(remind, { errors: ['States.HeartbeatTimeout'], resultPath: JsonPath.DISCARD });
+  awaitDecision.addCatch(canEscalate, { errors: ['States.Timeout'], resultPath: JsonPath.DISCARD });
+  awaitDecision.addCatch(returnToOwner, { errors: [APPROVAL_ERRORS.rejected], resultPath: '$.rejection' });
+  nextStage
+    .when(Condition.numberLessThanJsonPath('$.progress.index', '$.progress.count'), startStage.next(awaitDecision).next(stageApproved).next(nextStage))
+    .otherwise(approvalsComplete.next(approved));
+  remind.next(recordReminder).next(
+    levelTimedOut
+      .when(Condition.numberGreaterThanEqualsJsonPath('$.current.attempt.waitedSeconds', '$.current.stage.timeoutSeconds'), canEscalate)
+      .otherwise(awaitDecision),
+  );
+  canEscalate.when(Condition.numberLessThan('$.current.attempt.level', maxLevel), escalateApprover.next(raiseApproverLevel).next(awaitDecision)).otherwise(approvalExpired);
+  approvalExpired.next(returnToOwner).next(approvalRejected);
+
+  return DefinitionBody.fromChainable(prepareStages.next(nextStage));
+};
+
+/** The approval workflow as ASL, from the same builder, with placeholder function ARNs. */
+export const approvalAsl = (options: ApprovalWorkflowOptions = {}): AslDefinition =>
+  synthesizeAsl((stack) => approvalDefinition(new Construct(stack, 'Approval'), placeholderFunctions(stack, 'approval', APPROVAL_FUNCTION_KEYS), options));

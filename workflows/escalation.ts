@@ -1,0 +1,117 @@
+// Escalation workflow (issue 6, control 3): record the escalation, notify the supervisor of the current level, wait
+// for an acknowledgement through a task token with a timeout, and on timeout escalate to the next level, up to a
+// maximum level; then close. Built once with CDK constructs; `escalationAsl()` exports the same tree as ASL.
+//
+// Execution input: { caseId, escalationId, trigger, level, ackTimeoutSeconds }  (level: the level it starts at, ≥ 1)
+// The acknowledgement task ends with `SendTaskSuccess(output)` (acknowledged), `SendTaskFailure(error: 'Waived')`
+// (a waiver stops the escalation) or the timeout; EscalationClosed receives which as `acknowledgement`
+// (the success output, or `{ Error, Cause }`).
+//
+// Every Lambda payload carries `action` (the state name), so one function may serve several tasks.
+import { Duration } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Choice, Condition, DefinitionBody, IntegrationPattern, JsonPath, Pass, TaskInput, Timeout } from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { type AslDefinition, placeholderFunctions, synthesizeAsl } from './asl';
+
+export const ESCALATION_FUNCTION_KEYS = ['recordEscalation', 'notifySupervisor', 'acknowledgementTask', 'escalateNextLevel', 'escalationClosed'] as const;
+export type EscalationFunctionKey = (typeof ESCALATION_FUNCTION_KEYS)[number];
+export type EscalationFunctions = Record<EscalationFunctionKey, IFunction>;
+
+/** State names: the local runner maps Task states to handlers by these names. */
+export const ESCALATION_STATES = {
+  recordEscalation: 'RecordEscalation',
+  notifySupervisor: 'NotifySupervisor',
+  awaitAcknowledgement: 'AwaitAcknowledgement',
+  canEscalateFurther: 'CanEscalateFurther',
+  escalateNextLevel: 'EscalateNextLevel',
+  raiseEscalationLevel: 'RaiseEscalationLevel',
+  escalationClosed: 'EscalationClosed',
+} as const;
+
+export const ESCALATION_ERRORS = {
+  /** `SendTaskFailure(error: 'Waived', cause: <justification>)`: a recorded decision not to escalate. */
+  waived: 'Waived',
+} as const;
+
+export interface EscalationWorkflowOptions {
+  /** Highest escalation level; a timeout at this level closes the escalation unacknowledged. Default 3. */
+  maxLevel?: number;
+  /** Timeout of the side-effect tasks (record, notify, escalate, close). Default 60 s. */
+  sideEffectTimeout?: Duration;
+}
+
+const DEFAULT_MAX_LEVEL = 3;
+
+/** Builds the escalation states under `scope` (state construct ids = state names) and returns the definition body. */
+export const escalationDefinition = (scope: Construct, functions: EscalationFunctions, options: EscalationWorkflowOptions = {}): DefinitionBody => {
+  const maxLevel = options.maxLevel ?? DEFAULT_MAX_LEVEL;
+  if (!Number.isInteger(maxLevel) || maxLevel < 1) throw new Error(`maxLevel must be a positive integer, got ${maxLevel}`);
+  const sideEffectTimeout = Timeout.duration(options.sideEffectTimeout ?? Duration.seconds(60));
+  const s = ESCALATION_STATES;
+  const escalation = { caseId: JsonPath.stringAt('$.caseId'), escalationId: JsonPath.stringAt('$.escalationId') };
+  const sideEffect = (id: string, lambdaFunction: IFunction, payload: Record<string, unknown>) =>
+    LambdaInvoke.jsonPath(scope, id, {
+      stateName: id,
+      lambdaFunction,
+      payload: TaskInput.fromObject({ action: id, ...payload }),
+      resultPath: JsonPath.DISCARD,
+      taskTimeout: sideEffectTimeout,
+    });
+
+  const recordEscalation = sideEffect(s.recordEscalation, functions.recordEscalation, {
+    ...escalation,
+    trigger: JsonPath.objectAt('$.trigger'),
+    level: JsonPath.numberAt('$.level'),
+  });
+  const notifySupervisor = sideEffect(s.notifySupervisor, functions.notifySupervisor, { ...escalation, level: JsonPath.numberAt('$.level') });
+  const awaitAcknowledgement = LambdaInvoke.jsonPath(scope, s.awaitAcknowledgement, {
+    stateName: s.awaitAcknowledgement,
+    lambdaFunction: functions.acknowledgementTask,
+    integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    payload: TaskInput.fromObject({
+      action: s.awaitAcknowledgement,
+      taskToken: JsonPath.taskToken,
+      ...escalation,
+      level: JsonPath.numberAt('$.level'),
+      ackTimeoutSeconds: JsonPath.numberAt('$.ackTimeoutSeconds'),
+    }),
+    resultPath: '$.acknowledgement',
+    taskTimeout: Timeout.at('$.ackTimeoutSeconds'),
+  });
+  const canEscalateFurther = Choice.jsonPath(scope, s.canEscalateFurther, { stateName: s.canEscalateFurther });
+  const escalateNextLevel = sideEffect(s.escalateNextLevel, functions.escalateNextLevel, {
+    ...escalation,
+    fromLevel: JsonPath.numberAt('$.level'),
+    toLevel: JsonPath.mathAdd(JsonPath.numberAt('$.level'), 1),
+  });
+  const raiseEscalationLevel = Pass.jsonPath(scope, s.raiseEscalationLevel, {
+    stateName: s.raiseEscalationLevel,
+    parameters: {
+      ...escalation,
+      trigger: JsonPath.objectAt('$.trigger'),
+      ackTimeoutSeconds: JsonPath.numberAt('$.ackTimeoutSeconds'),
+      level: JsonPath.mathAdd(JsonPath.numberAt('$.level'), 1),
+    },
+  });
+  const escalationClosed = sideEffect(s.escalationClosed, functions.escalationClosed, {
+    ...escalation,
+    level: JsonPath.numberAt('$.level'),
+    acknowledgement: JsonPath.objectAt('$.acknowledgement'),
+  });
+
+  awaitAcknowledgement.addCatch(canEscalateFurther, { errors: ['States.Timeout'], resultPath: '$.acknowledgement' });
+  awaitAcknowledgement.addCatch(escalationClosed, { errors: [ESCALATION_ERRORS.waived], resultPath: '$.acknowledgement' });
+  canEscalateFurther
+    .when(Condition.numberLessThan('$.level', maxLevel), escalateNextLevel.next(raiseEscalationLevel).next(notifySupervisor))
+    .otherwise(escalationClosed);
+
+  return DefinitionBody.fromChainable(recordEscalation.next(notifySupervisor).next(awaitAcknowledgement).next(escalationClosed));
+};
+
+/** The escalation workflow as ASL, from the same builder, with placeholder function ARNs. */
+export const escalationAsl = (options: EscalationWorkflowOptions = {}): AslDefinition =>
+  synthesizeAsl((stack) =>
+    escalationDefinition(new Construct(stack, 'Escalation'), placeholderFunctions(stack, 'escalation', ESCALATION_FUNCTION_KEYS), options),
+  );
