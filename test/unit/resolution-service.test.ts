@@ -1,0 +1,121 @@
+// ResolutionService over in-memory fakes of our own ports (CaseRepository, WorkflowEngine): a proposal starts the
+// approval workflow with its stages; a decision is recorded first and only then resumes the waiting step; four
+// eyes and the 409s come from the domain; the final response stops the clock.
+import { EMPTY_HEAD } from '#domain/audit-chain';
+import { ConflictError, ForbiddenError, NotFoundError } from '#domain/errors';
+import { ResolutionService } from '#domain/resolution-service';
+import type { ApprovalWorkflowInput, TaskOutcome, WorkflowEngine } from '#ports/workflow-engine';
+import type { ProposeResolutionBody } from '#schemas/resolution';
+import { FakeRepo } from './fake-repo';
+import { at, CASE_ID, DAY, NOW, openedCase, principal } from './fixtures';
+
+class FakeEngine implements WorkflowEngine {
+  readonly started: ApprovalWorkflowInput[] = [];
+  readonly resumed: { token: string; outcome: TaskOutcome }[] = [];
+  async startApproval(input: ApprovalWorkflowInput): Promise<void> {
+    this.started.push(input);
+  }
+  async resume(token: string, outcome: TaskOutcome): Promise<'resumed' | 'gone'> {
+    this.resumed.push({ token, outcome });
+    return 'resumed';
+  }
+}
+
+const alice = principal('alice', 'handler');
+const sue = principal('sue', 'supervisor');
+const carl = principal('carl', 'compliance');
+const bob = principal('bob', 'handler');
+const ROOT_CAUSE = { category: 'carrier_capacity', description: 'Regional carrier over capacity' };
+const body = (amount: string): ProposeResolutionBody => ({
+  decision: 'upheld',
+  remedy: { compensation: { amount, currency: 'GBP' }, description: 'Goodwill payment for three missed deliveries' },
+  rootCause: ROOT_CAUSE,
+  finalResponse: 'We uphold your complaint and will pay you compensation.',
+});
+
+const setup = async () => {
+  const repo = new FakeRepo();
+  const engine = new FakeEngine();
+  let now = at(NOW, DAY);
+  let n = 0;
+  const svc = new ResolutionService({
+    repo,
+    clock: { now: () => now },
+    ids: { next: () => `01K${String(++n).padStart(23, '0')}` },
+    stageTimeoutMs: 2 * DAY,
+    reminderMs: DAY,
+    engine,
+  });
+  await repo.create({ case: openedCase({ ownerId: 'alice' }), head: EMPTY_HEAD, events: [] });
+  return { repo, engine, svc, advance: (ms: number) => (now = at(now, ms)) };
+};
+
+describe('propose', () => {
+  it('no stage needed: nothing to start; the final response may go at once and stops the clock', async () => {
+    const { repo, engine, svc } = await setup();
+    const out = await svc.propose(alice, CASE_ID, body('100.00'));
+    expect(out.stages).toEqual([]);
+    expect(out.resolution.status).toBe('not_required');
+    expect(engine.started).toEqual([]);
+    const c = await svc.finalResponse(alice, CASE_ID, {});
+    expect(c.status).toBe('resolved');
+    expect(c.cycles.at(-1)?.stoppedAt).toEqual(expect.any(String));
+    expect(repo.audit.get(CASE_ID)!.map((e) => e.action)).toEqual(['resolution.proposed', 'final_response.sent']);
+  });
+
+  it('above the thresholds: supervisor then compliance, the workflow started with both stages, final response 409 meanwhile', async () => {
+    const { engine, svc } = await setup();
+    const out = await svc.propose(alice, CASE_ID, body('1500.00'));
+    expect(out.stages.map((s) => s.role)).toEqual(['supervisor', 'compliance']);
+    expect(out.case.status).toBe('awaiting_approval');
+    expect(engine.started).toHaveLength(1);
+    expect(engine.started[0]).toMatchObject({ caseId: CASE_ID, resolutionId: out.resolution.id, stages: [{ stage: 1, role: 'supervisor', timeoutSeconds: 172_800, heartbeatSeconds: 86_400 }, { stage: 2, role: 'compliance' }] });
+    await expect(svc.finalResponse(alice, CASE_ID, {})).rejects.toThrow(ConflictError);
+  });
+
+  it('only the owner proposes', async () => {
+    const { svc } = await setup();
+    await expect(svc.propose(bob, CASE_ID, body('10.00'))).rejects.toThrow(ForbiddenError);
+  });
+});
+
+describe('decide', () => {
+  it('records each decision, then resumes the waiting step with its token; approval of the last stage allows the final response', async () => {
+    const { repo, engine, svc } = await setup();
+    await svc.propose(alice, CASE_ID, body('1500.00'));
+    const [s1, s2] = engine.started[0]!.approvalIds;
+    // The workflow's approval task stores its token on the open stage's item.
+    repo.approvals.set(s1!, { ...repo.approvals.get(s1!)!, taskToken: 'token-1' } as never);
+    await expect(svc.decide(alice, s1!, { decision: 'approve' })).rejects.toThrow(ForbiddenError); // the owner
+    await expect(svc.decide(carl, s2!, { decision: 'approve' })).rejects.toThrow(ConflictError); // stage 2 not open
+    const first = await svc.decide(sue, s1!, { decision: 'approve', comment: 'Within policy' });
+    expect(first.approval.status).toBe('approved');
+    expect(engine.resumed).toEqual([{ token: 'token-1', outcome: { ok: true, output: { approvalId: s1, decision: 'approve', decidedBy: 'sue' } } }]);
+    await expect(svc.decide(sue, s1!, { decision: 'approve' })).rejects.toThrow(ConflictError); // no double resume
+    expect(engine.resumed).toHaveLength(1);
+    await svc.decide(carl, s2!, { decision: 'approve' });
+    expect((await svc.finalResponse(alice, CASE_ID, {})).status).toBe('resolved');
+  });
+
+  it('a rejection returns the case to its owner and fails the waiting step; a re-proposal is round 2', async () => {
+    const { repo, engine, svc } = await setup();
+    await svc.propose(alice, CASE_ID, body('300.00'));
+    const [s1] = engine.started[0]!.approvalIds;
+    repo.approvals.set(s1!, { ...repo.approvals.get(s1!)!, taskToken: 'token-r' } as never);
+    const out = await svc.decide(sue, s1!, { decision: 'reject', comment: 'Compensation not justified by the evidence' });
+    expect(out.case.status).toBe('open');
+    expect(engine.resumed[0]).toEqual({ token: 'token-r', outcome: { ok: false, error: 'Rejected', cause: 'Compensation not justified by the evidence' } });
+    await expect(svc.finalResponse(alice, CASE_ID, {})).rejects.toThrow(ConflictError);
+    const again = await svc.propose(alice, CASE_ID, body('200.00'));
+    expect(again.resolution.round).toBe(2);
+    expect(again.resolution.status).toBe('not_required');
+  });
+
+  it('an unknown approval id is 404; pending lists hide the caller’s own cases and proposals', async () => {
+    const { svc } = await setup();
+    await expect(svc.decide(sue, '01K99999999999999999999999', { decision: 'approve' })).rejects.toThrow(NotFoundError);
+    await svc.propose(alice, CASE_ID, body('1500.00'));
+    expect((await svc.pending(sue, 10)).map((a) => a.stage)).toEqual([1, 2]);
+    expect(await svc.pending(alice, 10)).toEqual([]);
+  });
+});
