@@ -17,15 +17,8 @@ import { computeDeadline, type DeadlineOptions } from '#domain/deadlines';
 import { holidaysIn, isBusinessDay, localDay } from '#domain/calendar';
 import { listRegimes } from '#domain/regimes';
 import type { Regime } from '#schemas/regime';
-import { median, round, say, table } from './stats';
+import { median, round, say, table, envInt } from './stats';
 
-const envInt = (name: string, fallback: number, min: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number ≥ ${min}, got ${raw}`);
-  return n;
-};
 
 export interface DeadlineBenchSettings {
   cases: number;

@@ -33,18 +33,11 @@ import { S3EvidenceVault } from '#adapters/aws/s3-evidence-vault';
 import type { EvidenceVault } from '#ports/evidence-vault';
 import type { Role } from '#schemas/common';
 import type { StartedStack } from '../infra/local/stack';
-import { ms, percentile, round, say, table } from './stats';
+import { ms, percentile, round, say, table, envInt, type Spread } from './stats';
 
 const REPO_ROOT = resolve(__dirname, '..');
 const MiB = 1024 * 1024;
 
-const envInt = (name: string, fallback: number, min: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number ≥ ${min}, got ${raw}`);
-  return n;
-};
 
 // ── Settings and prices ───────────────────────────────────────────────────────────────────────
 
@@ -97,14 +90,6 @@ export const S3_PRICING = {
 
 // ── Result types ──────────────────────────────────────────────────────────────────────────────
 
-export interface Spread {
-  n: number;
-  p50: number;
-  p99: number;
-  max: number;
-  min: number;
-  mean: number;
-}
 
 export interface LatencyFigures {
   label: string;

@@ -36,3 +36,22 @@ export const table = (head: string[], rows: (string | number)[][]): string => {
 export const say = (line = ''): void => {
   process.stdout.write(`${line}\n`);
 };
+
+/** A whole-number setting from the environment (BENCH_*), with its default and lower bound. */
+export const envInt = (name: string, fallback: number, min: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number ≥ ${min}, got ${raw}`);
+  return n;
+};
+
+/** Distribution of a measured quantity. */
+export interface Spread {
+  n: number;
+  p50: number;
+  p99: number;
+  max: number;
+  min: number;
+  mean: number;
+}

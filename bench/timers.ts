@@ -24,15 +24,8 @@ import type { Role } from '#schemas/common';
 import { LocalStackError } from '../infra/local/dynamodb-local';
 import { startStack, type StartedStack } from '../infra/local/stack';
 import { suppressStderrLines } from './quiet';
-import { ms, percentile, round, say, table } from './stats';
+import { ms, percentile, round, say, table, envInt, type Spread } from './stats';
 
-const envInt = (name: string, fallback: number, min: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number ≥ ${min}, got ${raw}`);
-  return n;
-};
 
 const envTicks = (name: string, fallback: number[]): number[] => {
   const raw = process.env[name];
@@ -71,14 +64,6 @@ export const timerSettings = (): TimerBenchSettings => ({
   graceS: 30,
 });
 
-export interface Spread {
-  n: number;
-  p50: number;
-  p99: number;
-  max: number;
-  min: number;
-  mean: number;
-}
 
 export interface LatenessFigures {
   tickMs: number;

@@ -131,8 +131,8 @@ export class FakeRepo implements CaseRepository {
 
   async listPendingApprovals(limit: number): Promise<Approval[]> {
     return [...this.approvals.values()]
-      .filter((a) => a.status === 'pending')
-      .sort((x, y) => x.createdAt.localeCompare(y.createdAt))
+      .filter((a) => a.status === 'pending' && a.dueAt)
+      .sort((x, y) => x.createdAt.localeCompare(y.createdAt) || x.id.localeCompare(y.id))
       .slice(0, limit)
       .map((x) => structuredClone(x));
   }

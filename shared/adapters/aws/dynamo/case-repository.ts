@@ -137,7 +137,8 @@ export class DynamoCaseRepository implements CaseRepository {
       if (ch.kind === 'evidence') return [{ ...keys.evidence(c.id, ch.evidence.id), entity: 'evidence', ...ch.evidence }];
       if (ch.kind === 'resolution') return [{ ...keys.resolution(c.id, ch.resolution.id), entity: 'resolution', ...ch.resolution }];
       const a = ch.approval;
-      const pending = a.status === 'pending' ? { GSI2PK: keys.pendingApprovalsPk(shardOf(a.id, this.opts.listShards)), GSI2SK: keys.dueSk(a.createdAt, a.id) } : {};
+      // Only an open stage (pending with a due time) is in the approvers' queue; later stages join when they open.
+      const pending = a.status === 'pending' && a.dueAt ? { GSI2PK: keys.pendingApprovalsPk(shardOf(a.id, this.opts.listShards)), GSI2SK: keys.dueSk(a.createdAt, a.id) } : {};
       return [
         { ...keys.approval(c.id, a.id), entity: 'approval', ...a, ...pending },
         { ...keys.approvalPointer(a.id), entity: 'approvalPointer', caseId: c.id },
