@@ -1,0 +1,53 @@
+// WorkflowEngine on AWS Step Functions (Standard): one approval execution per proposal, named after it, so a
+// retried start is a no-op; task tokens settled with SendTaskSuccess / SendTaskFailure.
+import {
+  ExecutionAlreadyExists,
+  InvalidToken,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+import type { ApprovalWorkflowInput, TaskOutcome, WorkflowEngine } from '#ports/workflow-engine';
+
+export interface StepFunctionsEngineOptions {
+  approvalStateMachineArn: string;
+}
+
+/** Step Functions limits: an error code ≤ 256 characters, a cause ≤ 32,768. */
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+export class StepFunctionsEngine implements WorkflowEngine {
+  constructor(
+    private readonly client: SFNClient,
+    private readonly opts: StepFunctionsEngineOptions,
+  ) {}
+
+  /** The StartExecution request for a proposal (exposed for tests: names are ≤ 80 characters of [A-Za-z0-9-_]). */
+  startRequest(input: ApprovalWorkflowInput) {
+    return { stateMachineArn: this.opts.approvalStateMachineArn, name: `approval-${input.resolutionId}`, input: JSON.stringify(input) };
+  }
+
+  async startApproval(input: ApprovalWorkflowInput): Promise<void> {
+    try {
+      await this.client.send(new StartExecutionCommand(this.startRequest(input)));
+    } catch (err) {
+      // Same name and same input within 90 days: the execution is already running (a retried request).
+      if (!(err instanceof ExecutionAlreadyExists)) throw err;
+    }
+  }
+
+  async resume(token: string, outcome: TaskOutcome): Promise<'resumed' | 'gone'> {
+    try {
+      if (outcome.ok) await this.client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(outcome.output) }));
+      else await this.client.send(new SendTaskFailureCommand({ taskToken: token, error: clip(outcome.error, 256), cause: clip(outcome.cause, 32_768) }));
+      return 'resumed';
+    } catch (err) {
+      // Settled before (a retry), timed out (the timeout path ran), or from a finished execution.
+      if (err instanceof TaskDoesNotExist || err instanceof TaskTimedOut || err instanceof InvalidToken) return 'gone';
+      throw err;
+    }
+  }
+}
