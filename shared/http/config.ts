@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { IANAZone } from 'luxon';
 import { ContentType, DEFAULT_EVIDENCE_CONTENT_TYPES, DEFAULT_EVIDENCE_MAX_BYTES } from '#schemas/evidence';
+import { ApprovalRules } from '#schemas/resolution';
 import { AssignmentRules, DEFAULT_ASSIGNMENT_RULES } from '#domain/assignment';
 import type { RegimeOptions } from '#domain/regimes';
 
@@ -82,6 +83,13 @@ export const ConfigSchema = z.object({
     .transform((s) => s.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))
     .pipe(z.array(ContentType).min(1))
     .optional(),
+  /** The approval state machine (Step Functions); without it approvals are decided without stage timeouts. */
+  APPROVAL_STATE_MACHINE_ARN: z.string().startsWith('arn:').optional(),
+  /** How long an approval stage waits before escalating to the next approver level, and how often it reminds. */
+  APPROVAL_STAGE_TIMEOUT_HOURS: z.coerce.number().int().min(1).max(720).default(48),
+  APPROVAL_REMINDER_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+  /** JSON approval rules (thresholds per currency, who approves what); the defaults are in #domain/approval-rules. */
+  APPROVAL_RULES: jsonOf('APPROVAL_RULES', ApprovalRules).optional(),
   /** Default Object Lock retention (compliance mode) of the evidence bucket, in days: 7 years. */
   EVIDENCE_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(2557),
   NOTIFICATION_TOPIC_ARN: z.string().startsWith('arn:').optional(),

@@ -18,6 +18,7 @@ import { CreateNoteBody, CreateTaskBody, Note, NoteList, PatchTaskBody, Task, Ta
 import { RegimeList } from '#schemas/regime';
 import { Health } from '#schemas/health';
 import { DeadlineBoard } from '#schemas/reports';
+import { Approval, ApprovalDecisionBody, ApprovalIdParams, ApprovalPage, FinalResponseBody, PendingApprovalsQuery, ProposeResolutionBody, ResolutionProposal } from '#schemas/resolution';
 import { EvidenceList, EvidenceParams, EvidenceView, LegalHoldBody, RegisterEvidenceBody, RegisteredEvidence } from '#schemas/evidence';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -54,6 +55,8 @@ const REPORT_READERS: Role[] = ['supervisor', 'compliance', 'admin'];
 /** Evidence and notes: the owner (through a case-reading role) or a supervisor, compliance or legal. */
 const EVIDENCE_WRITERS: Role[] = CASE_READERS;
 const LEGAL_HOLDERS: Role[] = ['legal', 'compliance'];
+/** Who may decide approval stages (never on their own case or proposal: the domain checks four eyes). */
+const APPROVERS: Role[] = ['supervisor', 'compliance', 'legal', 'admin'];
 
 const jwt = (roles: Role[], scopes?: string[]): RouteAuth => ({ kind: 'jwt', roles, ...(scopes ? { scopes } : {}) });
 
@@ -323,6 +326,54 @@ export const ROUTES = {
     body: LegalHoldBody,
     ok: { status: 200, schema: Case, description: 'The case with its legalHold flag', etag: true },
     errors: [404, 409],
+  },
+  proposeResolution: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/resolution',
+    entry: 'functions/propose-resolution/handler.ts',
+    summary: 'Propose the outcome; the answer lists the approval stages the rules require (possibly none)',
+    tag: 'resolution',
+    auth: jwt(CASE_READERS),
+    params: ComplaintIdParams,
+    body: ProposeResolutionBody,
+    ifMatch: true,
+    ok: { status: 201, schema: ResolutionProposal, description: 'The proposal and its approval stages', etag: true },
+    errors: [404, 409, 412],
+  },
+  listApprovals: {
+    method: 'GET',
+    path: '/v1/approvals',
+    entry: 'functions/list-approvals/handler.ts',
+    summary: 'Approval stages open for a decision (never on the caller’s own cases or proposals)',
+    tag: 'resolution',
+    auth: jwt(APPROVERS),
+    query: PendingApprovalsQuery,
+    ok: { status: 200, schema: ApprovalPage, description: 'Open stages, oldest first' },
+  },
+  decideApproval: {
+    method: 'POST',
+    path: '/v1/approvals/{approvalId}/decision',
+    entry: 'functions/decide-approval/handler.ts',
+    summary: 'Approve or reject an open approval stage (four eyes)',
+    tag: 'resolution',
+    auth: jwt(APPROVERS),
+    params: ApprovalIdParams,
+    body: ApprovalDecisionBody,
+    ok: { status: 200, schema: Approval, description: 'The decided stage' },
+    errors: [404, 409],
+  },
+  sendFinalResponse: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/final-response',
+    entry: 'functions/send-final-response/handler.ts',
+    summary: 'Send the final response once no approval is pending or rejected; the clock stops',
+    tag: 'resolution',
+    auth: jwt(CASE_READERS),
+    params: ComplaintIdParams,
+    body: FinalResponseBody,
+    ifMatch: true,
+    ok: { status: 200, schema: Case, description: 'The resolved case', etag: true },
+    errors: [404, 409, 412],
   },
 } as const satisfies Record<string, RouteDef>;
 

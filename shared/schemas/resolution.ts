@@ -1,6 +1,6 @@
 // Resolution, approvals and escalation: request bodies, the approval-rules configuration and the output shapes.
 import * as z from 'zod';
-import { Cursor, IsoTimestamp, ListLimit, Money, Text, Ulid, pageOf } from './common';
+import { IsoTimestamp, ListLimit, Money, Text, Ulid, pageOf } from './common';
 import { Channel, RootCause } from './complaint';
 
 /** A decimal amount such as "250.00" (the same format as Money.amount), used for thresholds. */
@@ -210,9 +210,8 @@ export type ResolutionProposal = z.infer<typeof ResolutionProposal>;
 
 export const ApprovalIdParams = z.object({ approvalId: Ulid }).strict();
 
-export const ListApprovalsQuery = z
-  .object({ status: ApprovalStatus.optional(), limit: ListLimit, cursor: Cursor.optional() })
-  .strict();
-export type ListApprovalsQuery = z.infer<typeof ListApprovalsQuery>;
 
 export const ApprovalPage = pageOf(Approval, 'ApprovalPage');
+
+/** The approvers' queue (GET /v1/approvals): pending stages open for a decision, oldest first. */
+export const PendingApprovalsQuery = z.object({ status: z.literal('pending').default('pending'), limit: ListLimit }).strict();

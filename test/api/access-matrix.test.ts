@@ -59,6 +59,12 @@ const EXPECT: Record<RouteId, Rule> = {
   listEvidence: roles(READERS),
   getEvidence: roles(READERS),
   legalHold: roles(['legal', 'compliance']),
+  // Only the owner proposes and sends the final response (through a case-reading role).
+  proposeResolution: ownerOr([]),
+  sendFinalResponse: ownerOr([]),
+  listApprovals: roles(['supervisor', 'compliance', 'legal', 'admin']),
+  // The fixture's stage is a supervisor stage: supervisors and admins (head of complaints) may decide it.
+  decideApproval: roles(['supervisor', 'admin']),
 };
 
 /** A valid body per route that takes one, so an allowed call succeeds with the route's 2xx. */
@@ -75,6 +81,14 @@ const BODY: Partial<Record<RouteId, () => unknown>> = {
   clockAction: () => ({ action: 'pause', reason: 'Waiting for the customer to send bank statements' }),
   registerEvidence: () => ({ fileName: 'delivery-note.pdf', contentType: 'application/pdf', sizeBytes: 1024, sha256: 'ab'.repeat(32) }),
   legalHold: () => ({ on: true, reason: 'Litigation notice received from the customer’s solicitor' }),
+  proposeResolution: () => ({
+    decision: 'upheld',
+    remedy: { compensation: { amount: '50.00', currency: 'GBP' }, description: 'Goodwill payment' },
+    rootCause: { category: 'capacity', description: 'Depot overbooked slots' },
+    finalResponse: 'We uphold your complaint and will pay £50.00.',
+  }),
+  sendFinalResponse: () => ({ channel: 'email' }),
+  decideApproval: () => ({ decision: 'approve', comment: 'Within policy' }),
 };
 
 /** Intake fields a route's case needs (the clock may only pause under INTERNAL_STANDARD). */
@@ -83,7 +97,20 @@ const CASE_OVERRIDES: Partial<Record<RouteId, Record<string, unknown>>> = {
 };
 
 /** Case state a route needs before it can succeed (run as a supervisor, who may do all of it). */
+/** The owner proposes (only the owner may); the access matrix calls the route as someone else or as the owner. */
+const proposeAsOwner = async (caseId: string, amount: string): Promise<{ status: number; body: { stages: unknown[] } & Record<string, unknown> }> => {
+  const c = await api.call('GET', `/v1/complaints/${caseId}`, { token: tokens.setup });
+  const owner = await api.token(c.body.ownerId as string, ['handler']);
+  const body = { ...(BODY.proposeResolution!() as Record<string, unknown>), remedy: { compensation: { amount, currency: 'GBP' }, description: 'Goodwill payment' } };
+  return api.call('POST', `/v1/complaints/${caseId}/resolution`, { token: owner, body });
+};
+
 const PRECONDITION: Partial<Record<RouteId, (caseId: string) => Promise<void>>> = {
+  sendFinalResponse: async (caseId) => {
+    const proposed = await proposeAsOwner(caseId, '50.00');
+    expect(proposed.status).toBe(201);
+    expect(proposed.body.stages).toEqual([]);
+  },
   reopenComplaint: async (caseId) => {
     const closed = await api.call('POST', `/v1/complaints/${caseId}/close`, { token: tokens.setup, body: BODY.closeComplaint!() });
     expect(closed.status).toBe(200);
@@ -140,6 +167,16 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
       expect(ev.status).toBe(201);
       path = path.replace('{evidenceId}', ev.body.evidenceId as string);
     }
+  }
+  if (path.includes('{approvalId}')) {
+    // A fresh case per call, owned and proposed by someone else, with one open supervisor stage.
+    const caseId = await createCase({ ownerId: 'approval-owner' });
+    const proposed = await proposeAsOwner(caseId, '300.00');
+    expect(proposed.status).toBe(201);
+    const pending = await api.call('GET', '/v1/approvals?status=pending&limit=100', { token: tokens.setup });
+    const stage = (pending.body.items as { id: string; caseId: string }[]).find((a) => a.caseId === caseId);
+    if (!stage) throw new Error('access matrix: the proposal opened no approval stage');
+    path = path.replace('{approvalId}', stage.id);
   }
   if (/\{\w+\}/.test(path)) throw new Error(`access matrix: no fixture for the path parameters of ${route.id} (${route.path})`);
   if (!route.body) return { path };

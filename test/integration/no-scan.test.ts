@@ -85,6 +85,23 @@ describe('every route, valid requests', () => {
     await call('getEvidence', 'GET', `/v1/complaints/${psd.body.id}/evidence/${ev.body.evidenceId}`, { token: sam });
     await call('legalHold', 'POST', `/v1/complaints/${psd.body.id}/legal-hold`, { token: tokens.legal, body: { on: true, reason: 'Litigation hold requested by counsel' } });
 
+    // Resolution: the owner proposes above the threshold, a supervisor decides, the owner sends the final response.
+    const resolved = await call('createComplaint', 'POST', '/v1/complaints', { token: intake, body: complaintBody({ ownerId: 'bob' }) });
+    const rid = resolved.body.id as string;
+    await call('proposeResolution', 'POST', `/v1/complaints/${rid}/resolution`, {
+      token: bob,
+      body: {
+        decision: 'upheld',
+        remedy: { compensation: { amount: '300.00', currency: 'GBP' }, description: 'Goodwill payment' },
+        rootCause: { category: 'capacity', description: 'Depot overbooked' },
+        finalResponse: 'We uphold your complaint.',
+      },
+    });
+    const queue = await call('listApprovals', 'GET', '/v1/approvals?status=pending', { token: sam });
+    const stage = (queue.body.items as { id: string; caseId: string }[]).find((a) => a.caseId === rid);
+    await call('decideApproval', 'POST', `/v1/approvals/${stage?.id}/decision`, { token: sam, body: { decision: 'approve' } });
+    await call('sendFinalResponse', 'POST', `/v1/complaints/${rid}/final-response`, { token: bob, body: {} });
+
     // Every list access pattern: shards, owner, each filter, and a followed cursor.
     const queries = ['', 'owner=me', 'owner=bob', 'status=closed', 'status=open', 'risk=overdue', 'risk=at_risk', 'risk=on_track', 'category=billing', `dueBefore=${encodeURIComponent(new Date(Date.now() + 30 * 86_400_000).toISOString())}`, `risk=on_track&dueBefore=2020-01-01T00:00:00Z`];
     for (const q of queries) {

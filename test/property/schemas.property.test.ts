@@ -10,13 +10,14 @@ import * as regime from '#schemas/regime';
 import * as evidence from '#schemas/evidence';
 import * as reports from '#schemas/reports';
 import * as timer from '#schemas/timer';
+import * as resolution from '#schemas/resolution';
 import { routeList } from '#http/routes';
 
 const RUNS = { numRuns: 100 };
 
 /** Every zod schema exported by shared/schemas, plus the schema factories applied once. */
 const SCHEMAS: [string, z.ZodType][] = [
-  ...Object.entries({ ...common, ...complaint, ...children, ...health, ...regime, ...evidence, ...reports, ...timer }).flatMap(([name, v]): [string, z.ZodType][] => (v instanceof z.ZodType ? [[name, v]] : [])),
+  ...Object.entries({ ...common, ...complaint, ...children, ...health, ...regime, ...evidence, ...reports, ...timer, ...resolution }).flatMap(([name, v]): [string, z.ZodType][] => (v instanceof z.ZodType ? [[name, v]] : [])),
   ['Text(10)', common.Text(10)],
   ['pageOf(Case)', common.pageOf(complaint.Case, 'PropertyPage')],
 ];

@@ -1,0 +1,8 @@
+// POST /v1/approvals/{approvalId}/decision: approve or reject the open stage (four eyes), then resume the workflow.
+import { resolutionService } from '#http/approvals-container';
+import { defineHandler } from '#http/handler';
+
+export const handler = defineHandler('decideApproval', async ({ principal, params, body }) => {
+  const out = await resolutionService().decide(principal, params.approvalId, body);
+  return { body: out.approval };
+});
