@@ -14,6 +14,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Choice, Condition, DefinitionBody, IntegrationPattern, JsonPath, Pass, TaskInput, Timeout } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { sideEffectTasks, levelLimit } from './tasks';
 import { type AslDefinition, placeholderFunctions, synthesizeAsl } from './asl';
 
 /** The functions the approval tasks invoke; the same function may be passed for several keys. */
@@ -66,9 +67,7 @@ const DEFAULT_MAX_APPROVER_LEVEL = 3;
  * starting queued Map iterations after one has failed, so a rejected stage 1 would still open stage 2 locally.
  */
 export const approvalDefinition = (scope: Construct, functions: ApprovalFunctions, options: ApprovalWorkflowOptions = {}): DefinitionBody => {
-  const maxLevel = options.maxApproverLevel ?? DEFAULT_MAX_APPROVER_LEVEL;
-  if (!Number.isInteger(maxLevel) || maxLevel < 1) throw new Error(`maxApproverLevel must be a positive integer, got ${maxLevel}`);
-  const sideEffectTimeout = Timeout.duration(options.sideEffectTimeout ?? Duration.seconds(60));
+  const maxLevel = levelLimit('maxApproverLevel', options.maxApproverLevel ?? DEFAULT_MAX_APPROVER_LEVEL);
   const s = APPROVAL_STATES;
   // State while a stage runs: $.progress = { index, count }, $.current = { stage: <stages[index]>, attempt: { level, waitedSeconds, reminders } }
   const stageFields = {
@@ -78,14 +77,7 @@ export const approvalDefinition = (scope: Construct, functions: ApprovalFunction
     role: JsonPath.stringAt('$.current.stage.role'),
   };
   const level = JsonPath.numberAt('$.current.attempt.level');
-  const sideEffect = (id: string, lambdaFunction: IFunction, payload: Record<string, unknown>) =>
-    LambdaInvoke.jsonPath(scope, id, {
-      stateName: id,
-      lambdaFunction,
-      payload: TaskInput.fromObject({ action: id, ...payload }),
-      resultPath: JsonPath.DISCARD,
-      taskTimeout: sideEffectTimeout,
-    });
+  const sideEffect = sideEffectTasks(scope, options.sideEffectTimeout);
 
   const prepareStages = Pass.jsonPath(scope, s.prepareStages, {
     stateName: s.prepareStages,

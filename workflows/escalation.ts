@@ -13,6 +13,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Choice, Condition, DefinitionBody, IntegrationPattern, JsonPath, Pass, TaskInput, Timeout } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { sideEffectTasks, levelLimit } from './tasks';
 import { type AslDefinition, placeholderFunctions, synthesizeAsl } from './asl';
 
 export const ESCALATION_FUNCTION_KEYS = ['recordEscalation', 'notifySupervisor', 'acknowledgementTask', 'escalateNextLevel', 'escalationClosed'] as const;
@@ -46,19 +47,10 @@ const DEFAULT_MAX_LEVEL = 3;
 
 /** Builds the escalation states under `scope` (state construct ids = state names) and returns the definition body. */
 export const escalationDefinition = (scope: Construct, functions: EscalationFunctions, options: EscalationWorkflowOptions = {}): DefinitionBody => {
-  const maxLevel = options.maxLevel ?? DEFAULT_MAX_LEVEL;
-  if (!Number.isInteger(maxLevel) || maxLevel < 1) throw new Error(`maxLevel must be a positive integer, got ${maxLevel}`);
-  const sideEffectTimeout = Timeout.duration(options.sideEffectTimeout ?? Duration.seconds(60));
+  const maxLevel = levelLimit('maxLevel', options.maxLevel ?? DEFAULT_MAX_LEVEL);
   const s = ESCALATION_STATES;
   const escalation = { caseId: JsonPath.stringAt('$.caseId'), escalationId: JsonPath.stringAt('$.escalationId') };
-  const sideEffect = (id: string, lambdaFunction: IFunction, payload: Record<string, unknown>) =>
-    LambdaInvoke.jsonPath(scope, id, {
-      stateName: id,
-      lambdaFunction,
-      payload: TaskInput.fromObject({ action: id, ...payload }),
-      resultPath: JsonPath.DISCARD,
-      taskTimeout: sideEffectTimeout,
-    });
+  const sideEffect = sideEffectTasks(scope, options.sideEffectTimeout);
 
   const recordEscalation = sideEffect(s.recordEscalation, functions.recordEscalation, {
     ...escalation,

@@ -1,7 +1,7 @@
 // The one way a case changes: load, authorise, apply a pure change, and persist the case (version + 1), its
 // audit events and any children in one conditional transaction; lost races are retried on fresh state.
 import type { Case } from '#schemas/complaint';
-import type { CaseChild, CaseRepository } from '#ports/case-repository';
+import type { CaseChild, CaseRecord, CaseRepository } from '#ports/case-repository';
 import type { Clock } from '#ports/clock';
 import { assertMayAct, assertVisible, type CaseActorRule } from './access';
 import { appendEvents } from './audit-chain';
@@ -22,6 +22,14 @@ const MAX_SYSTEM_ATTEMPTS = 5;
 /** Who may apply the change: a case-actor rule, or `visible` (anyone who may see the case, e.g. an audited read). */
 export type MutationRule = CaseActorRule | 'visible';
 
+/** Writes `change` as the next version of `rec` with its audit events and children (StaleVersionError if another writer won). */
+const commitChange = async <T>(deps: MutationDeps, rec: CaseRecord, change: Change<T>, children: (result: T) => CaseChild[], now: string): Promise<{ case: Case; result: T }> => {
+  const next: Case = present({ ...change.case, version: rec.case.version + 1, updatedAt: now }, now);
+  const { events, head } = appendEvents(rec.head, change.drafts, now);
+  await deps.repo.commit({ case: next, expectedVersion: rec.case.version, head, events, children: children(change.result) });
+  return { case: next, result: change.result };
+};
+
 export const mutateCase = async <T>(
   deps: MutationDeps,
   p: Principal,
@@ -41,11 +49,8 @@ export const mutateCase = async <T>(
     }
     const now = deps.clock.now();
     const change = await apply(rec.case, now);
-    const next: Case = present({ ...change.case, version: rec.case.version + 1, updatedAt: now }, now);
-    const { events, head } = appendEvents(rec.head, change.drafts, now);
     try {
-      await deps.repo.commit({ case: next, expectedVersion: rec.case.version, head, events, children: children(change.result) });
-      return { case: next, result: change.result };
+      return await commitChange(deps, rec, change, children, now);
     } catch (err) {
       if (err instanceof StaleVersionError && ifMatch === undefined && attempt < MAX_ATTEMPTS) continue;
       // No precondition was sent, so this is a conflict to retry (409), not a stale If-Match (412).
@@ -56,27 +61,26 @@ export const mutateCase = async <T>(
   }
 };
 
+export type SystemMutation<T> = { kind: 'committed'; case: Case; result: T } | { kind: 'unchanged'; case: Case } | { kind: 'missing' };
+
 /**
- * A change made by the system, not a person: `decide` sees the fresh case each attempt and returns the change,
- * or undefined when there is nothing to do (a duplicate delivery), in which case nothing is written.
+ * A change made by the system, not a person (a timer, a verifier): `decide` sees the fresh case each attempt and
+ * returns the change, or undefined when there is nothing to do (a duplicate delivery): then nothing is written.
  */
 export const systemMutate = async <T>(
   deps: MutationDeps,
   id: string,
   decide: (c: Case, now: string) => Promise<Change<T> | undefined> | Change<T> | undefined,
   children: (result: T) => CaseChild[] = () => [],
-): Promise<{ case: Case; result: T } | undefined> => {
+): Promise<SystemMutation<T>> => {
   for (let attempt = 1; ; attempt++) {
     const rec = await deps.repo.get(id);
-    if (!rec) return undefined;
+    if (!rec) return { kind: 'missing' };
     const now = deps.clock.now();
     const change = await decide(rec.case, now);
-    if (!change) return undefined;
-    const next: Case = present({ ...change.case, version: rec.case.version + 1, updatedAt: now }, now);
-    const { events, head } = appendEvents(rec.head, change.drafts, now);
+    if (!change) return { kind: 'unchanged', case: rec.case };
     try {
-      await deps.repo.commit({ case: next, expectedVersion: rec.case.version, head, events, children: children(change.result) });
-      return { case: next, result: change.result };
+      return { kind: 'committed', ...(await commitChange(deps, rec, change, children, now)) };
     } catch (err) {
       if (err instanceof StaleVersionError && attempt < MAX_SYSTEM_ATTEMPTS) continue;
       throw err;

@@ -5,10 +5,10 @@ import type { CaseChild, CaseRecord, CaseRepository } from '#ports/case-reposito
 import type { Clock } from '#ports/clock';
 import type { IdGenerator } from '#ports/ids';
 import { assertVisible, canView, type CaseActorRule } from './access';
-import { mutateCase } from './case-mutation';
+import { mutateCase, systemMutate } from './case-mutation';
 import { appendEvents, EMPTY_HEAD, verifyChain, type ChainVerdict } from './audit-chain';
 import { planAssignment, pickMember, type AssignmentRules } from './assignment';
-import { ConflictError, NotFoundError, StaleVersionError } from './errors';
+import { ConflictError, NotFoundError } from './errors';
 import * as life from './lifecycle';
 import type { Principal } from './principal';
 import { formatReference } from './reference';
@@ -29,8 +29,6 @@ export interface ComplaintServiceDeps {
 
 export type TimerOutcome = { outcome: 'fired'; caseId: string; version: number; risk: Case['risk'] } | { outcome: 'ignored'; caseId: string; reason: IgnoredReason | 'unknown_case' };
 
-/** A timer races only with people editing the case; its own duplicates find the work done on the re-read. */
-const MAX_TIMER_ATTEMPTS = 5;
 
 
 export class ComplaintService {
@@ -155,22 +153,16 @@ export class ComplaintService {
    * concurrent edit of the case is retried on fresh state.
    */
   async fireTimer(t: Timer): Promise<TimerOutcome> {
-    for (let attempt = 1; ; attempt++) {
-      const rec = await this.deps.repo.get(t.caseId);
-      if (!rec) return { outcome: 'ignored', caseId: t.caseId, reason: 'unknown_case' };
-      const now = this.deps.clock.now();
-      const out = fireTimer(rec.case, t, now);
-      if (!out.fired) return { outcome: 'ignored', caseId: t.caseId, reason: out.reason };
-      const next: Case = life.present({ ...out.change.case, version: rec.case.version + 1, updatedAt: now }, now);
-      const { events, head } = appendEvents(rec.head, out.change.drafts, now);
-      try {
-        await this.deps.repo.commit({ case: next, expectedVersion: rec.case.version, head, events });
-        return { outcome: 'fired', caseId: t.caseId, version: next.version, risk: next.risk };
-      } catch (err) {
-        if (err instanceof StaleVersionError && attempt < MAX_TIMER_ATTEMPTS) continue;
-        throw err;
-      }
-    }
+    let ignored: IgnoredReason | undefined;
+    const out = await systemMutate(this.deps, t.caseId, (c, now) => {
+      const decided = fireTimer(c, t, now);
+      if (decided.fired) return decided.change;
+      ignored = decided.reason;
+      return undefined;
+    });
+    if (out.kind === 'missing') return { outcome: 'ignored', caseId: t.caseId, reason: 'unknown_case' };
+    if (out.kind === 'unchanged') return { outcome: 'ignored', caseId: t.caseId, reason: ignored! };
+    return { outcome: 'fired', caseId: t.caseId, version: out.case.version, risk: out.case.risk };
   }
 
   /** Live deadline board over every case not closed; `timeZone` sets the organisation's day and week. */

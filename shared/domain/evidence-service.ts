@@ -5,8 +5,8 @@ import type { EvidenceVault, PresignedUpload } from '#ports/evidence-vault';
 import type { IdGenerator } from '#ports/ids';
 import { assertVisible } from './access';
 import { mutateCase, systemMutate, type MutationDeps } from './case-mutation';
-import { ConflictError, InvalidInputError, NotFoundError } from './errors';
-import { DOWNLOAD_TTL_MS, parseEvidenceKey, recordDownload, registerEvidence, setLegalHold, verifyUpload, type EvidencePolicy, type UploadedObject } from './evidence';
+import { NotFoundError } from './errors';
+import { assertLegalHoldChange, DOWNLOAD_TTL_MS, parseEvidenceKey, recordDownload, registerEvidence, setLegalHold, verifyUpload, type EvidencePolicy, type UploadedObject } from './evidence';
 import type { Principal } from './principal';
 
 export interface EvidenceServiceDeps extends MutationDeps {
@@ -84,8 +84,8 @@ export class EvidenceService {
    */
   async legalHold(p: Principal, caseId: string, body: { on: boolean; reason?: string }): Promise<Case> {
     const c = await this.visibleCase(p, caseId);
-    if (c.legalHold === body.on) throw new ConflictError(`the legal hold is already ${body.on ? 'on' : 'off'}`, { legalHold: body.on });
-    if (!body.on && !body.reason) throw new InvalidInputError('a reason is required to release a legal hold', [{ field: 'body.reason', message: 'required when on is false' }]);
+    // Refused before any object's hold is touched in storage.
+    assertLegalHoldChange(c, body.on, body.reason);
     const out = await mutateCase(
       this.deps,
       p,
@@ -140,10 +140,7 @@ export class EvidenceService {
       },
       (ev) => (ev ? [{ kind: 'evidence', evidence: ev }] : []),
     );
-    if (!out) {
-      const exists = await this.deps.repo.get(ids.caseId);
-      return { outcome: 'ignored', reason: exists ? 'duplicate' : 'unknown_case', key: o.key };
-    }
+    if (out.kind !== 'committed') return { outcome: 'ignored', reason: out.kind === 'missing' ? 'unknown_case' : 'duplicate', key: o.key };
     // Whatever arrives while the case is on legal hold is held at once (verified, rejected or refused alike).
     if (out.case.legalHold) await this.deps.vault.setLegalHold(o.key, upload.versionId, true);
     const outcome = action === 'evidence.verified' ? 'verified' : action === 'evidence.rejected' ? 'rejected' : 'refused';

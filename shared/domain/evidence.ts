@@ -150,9 +150,14 @@ export const recordDownload = (c: Case, ev: Evidence, actor: string, expiresAt: 
 };
 
 /** Applies or releases the legal hold on the case and records which objects it covers. */
-export const setLegalHold = (c: Case, on: boolean, reason: string | undefined, objects: string[], actor: string): Change => {
+/** Whether the hold may change: not to the state it is in, and never released without a reason. */
+export const assertLegalHoldChange = (c: Pick<Case, 'legalHold'>, on: boolean, reason: string | undefined): void => {
   if (c.legalHold === on) throw new ConflictError(`the legal hold is already ${on ? 'on' : 'off'}`, { legalHold: on });
   if (!on && !reason) throw new InvalidInputError('a reason is required to release a legal hold', [{ field: 'body.reason', message: 'required when on is false' }]);
+};
+
+export const setLegalHold = (c: Case, on: boolean, reason: string | undefined, objects: string[], actor: string): Change => {
+  assertLegalHoldChange(c, on, reason);
   return {
     case: { ...c, legalHold: on },
     result: undefined,

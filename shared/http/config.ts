@@ -6,17 +6,6 @@ import { ApprovalRules } from '#schemas/resolution';
 import { AssignmentRules, DEFAULT_ASSIGNMENT_RULES } from '#domain/assignment';
 import type { RegimeOptions } from '#domain/regimes';
 
-const JsonAssignment = z
-  .string()
-  .transform((s, ctx) => {
-    try {
-      return JSON.parse(s) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'ASSIGNMENT_RULES must be JSON' });
-      return z.NEVER;
-    }
-  })
-  .pipe(AssignmentRules);
 
 const jsonOf = <T extends z.ZodType>(name: string, schema: T) =>
   z
@@ -94,7 +83,7 @@ export const ConfigSchema = z.object({
   EVIDENCE_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(2557),
   NOTIFICATION_TOPIC_ARN: z.string().startsWith('arn:').optional(),
   IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
-  ASSIGNMENT_RULES: JsonAssignment.optional(),
+  ASSIGNMENT_RULES: jsonOf('ASSIGNMENT_RULES', AssignmentRules).optional(),
   /** `local` = the controllable clock of the embedded stack. */
   CLOCK: z.enum(['system', 'local']).default('system'),
 });

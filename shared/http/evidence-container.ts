@@ -10,7 +10,11 @@ import { caseRepository, clock, dynamo, ulidIds } from './container';
 let evidence: EvidenceService | undefined;
 
 /** The evidence vault: the Object Lock bucket in AWS; the S3 stand-in plus the local Object Lock record under npm start. */
-export const evidenceVault = (): EvidenceVault => {
+let vault: EvidenceVault | undefined;
+
+export const evidenceVault = (): EvidenceVault => (vault ??= buildVault());
+
+const buildVault = (): EvidenceVault => {
   const cfg = config();
   const s3 = new S3EvidenceVault({
     bucket: requireSetting('EVIDENCE_BUCKET'),

@@ -26,12 +26,6 @@ export interface DynamoCaseRepositoryOptions {
 /** Bounded page-filling: a filtered Query page may come back short, so we read on a few times at most. */
 const MAX_PAGES_PER_PARTITION = 5;
 
-/** Absent rather than an empty map, which DynamoDB Local's stream returns untyped. */
-const timersAttr = (c: Case) => {
-  const timers = timerMap(c);
-  return Object.keys(timers).length ? { timers } : {};
-};
-
 const groupOf = (c: Case): ListGroup => (c.status === 'closed' ? 'closed' : 'active');
 
 export class DynamoCaseRepository implements CaseRepository {
@@ -54,7 +48,7 @@ export class DynamoCaseRepository implements CaseRepository {
       ...riskIndex(c),
       dueAt: c.finalResponseDueAt,
       // The timers this version of the case needs: the stream handler diffs old and new images into Scheduler calls.
-      ...timersAttr(c),
+      timers: timerMap(c),
       case: c,
       GSI1PK: keys.ownerPk(c.ownerId, groupOf(c)),
       GSI1SK: keys.dueSk(c.finalResponseDueAt, c.id),
