@@ -14,6 +14,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Choice, Condition, DefinitionBody, IntegrationPattern, JsonPath, Pass, TaskInput, Timeout } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { APPROVAL_STATES, APPROVAL_ERRORS } from '#schemas/workflow-steps';
 import { sideEffectTasks, levelLimit } from './tasks';
 import { type AslDefinition, placeholderFunctions, synthesizeAsl } from './asl';
 
@@ -22,33 +23,7 @@ export const APPROVAL_FUNCTION_KEYS = ['approvalTask', 'remind', 'escalateApprov
 export type ApprovalFunctionKey = (typeof APPROVAL_FUNCTION_KEYS)[number];
 export type ApprovalFunctions = Record<ApprovalFunctionKey, IFunction>;
 
-/** State names: the local runner maps Task states to handlers by these names. */
-export const APPROVAL_STATES = {
-  prepareStages: 'PrepareStages',
-  nextStage: 'NextStage',
-  startStage: 'StartStage',
-  awaitDecision: 'AwaitDecision',
-  stageApproved: 'StageApproved',
-  remind: 'Remind',
-  recordReminder: 'RecordReminder',
-  levelTimedOut: 'LevelTimedOut',
-  canEscalate: 'CanEscalate',
-  escalateApprover: 'EscalateApprover',
-  raiseApproverLevel: 'RaiseApproverLevel',
-  approvalExpired: 'ApprovalExpired',
-  returnToOwner: 'ReturnToOwner',
-  approvalRejected: 'ApprovalRejected',
-  approvalsComplete: 'ApprovalsComplete',
-  approved: 'Approved',
-} as const;
 
-/** Error names a decision or the workflow itself ends a stage with. */
-export const APPROVAL_ERRORS = {
-  /** `SendTaskFailure(error: 'Rejected', cause: <comment>)` from the decision function. */
-  rejected: 'Rejected',
-  /** No decision at the highest approver level. */
-  expired: 'ApprovalExpired',
-} as const;
 
 export interface ApprovalWorkflowOptions {
   /** Approver levels a stage may climb through on timeout (level 1 = the stage's own role). Default 3. */
@@ -189,3 +164,5 @@ export const approvalDefinition = (scope: Construct, functions: ApprovalFunction
 /** The approval workflow as ASL, from the same builder, with placeholder function ARNs. */
 export const approvalAsl = (options: ApprovalWorkflowOptions = {}): AslDefinition =>
   synthesizeAsl((stack) => approvalDefinition(new Construct(stack, 'Approval'), placeholderFunctions(stack, 'approval', APPROVAL_FUNCTION_KEYS), options));
+
+export { APPROVAL_STATES, APPROVAL_ERRORS };

@@ -13,6 +13,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Choice, Condition, DefinitionBody, IntegrationPattern, JsonPath, Pass, TaskInput, Timeout } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { ESCALATION_STATES, ESCALATION_ERRORS } from '#schemas/workflow-steps';
 import { sideEffectTasks, levelLimit } from './tasks';
 import { type AslDefinition, placeholderFunctions, synthesizeAsl } from './asl';
 
@@ -20,21 +21,7 @@ export const ESCALATION_FUNCTION_KEYS = ['recordEscalation', 'notifySupervisor',
 export type EscalationFunctionKey = (typeof ESCALATION_FUNCTION_KEYS)[number];
 export type EscalationFunctions = Record<EscalationFunctionKey, IFunction>;
 
-/** State names: the local runner maps Task states to handlers by these names. */
-export const ESCALATION_STATES = {
-  recordEscalation: 'RecordEscalation',
-  notifySupervisor: 'NotifySupervisor',
-  awaitAcknowledgement: 'AwaitAcknowledgement',
-  canEscalateFurther: 'CanEscalateFurther',
-  escalateNextLevel: 'EscalateNextLevel',
-  raiseEscalationLevel: 'RaiseEscalationLevel',
-  escalationClosed: 'EscalationClosed',
-} as const;
 
-export const ESCALATION_ERRORS = {
-  /** `SendTaskFailure(error: 'Waived', cause: <justification>)`: a recorded decision not to escalate. */
-  waived: 'Waived',
-} as const;
 
 export interface EscalationWorkflowOptions {
   /** Highest escalation level; a timeout at this level closes the escalation unacknowledged. Default 3. */
@@ -107,3 +94,5 @@ export const escalationAsl = (options: EscalationWorkflowOptions = {}): AslDefin
   synthesizeAsl((stack) =>
     escalationDefinition(new Construct(stack, 'Escalation'), placeholderFunctions(stack, 'escalation', ESCALATION_FUNCTION_KEYS), options),
   );
+
+export { ESCALATION_STATES, ESCALATION_ERRORS };

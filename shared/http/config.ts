@@ -79,6 +79,10 @@ export const ConfigSchema = z.object({
   APPROVAL_REMINDER_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   /** JSON approval rules (thresholds per currency, who approves what); the defaults are in #domain/approval-rules. */
   APPROVAL_RULES: jsonOf('APPROVAL_RULES', ApprovalRules).optional(),
+  /** The escalation state machine (Step Functions); without it escalations are recorded but never time out. */
+  ESCALATION_STATE_MACHINE_ARN: z.string().startsWith('arn:').optional(),
+  /** How long an escalation level waits for an acknowledgement before it goes to the next level. */
+  ESCALATION_ACK_TIMEOUT_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   /** Default Object Lock retention (compliance mode) of the evidence bucket, in days: 7 years. */
   EVIDENCE_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(2557),
   NOTIFICATION_TOPIC_ARN: z.string().startsWith('arn:').optional(),

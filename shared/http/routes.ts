@@ -19,6 +19,7 @@ import { RegimeList } from '#schemas/regime';
 import { Health } from '#schemas/health';
 import { DeadlineBoard } from '#schemas/reports';
 import { Approval, ApprovalDecisionBody, ApprovalIdParams, ApprovalPage, FinalResponseBody, PendingApprovalsQuery, ProposeResolutionBody, ResolutionProposal } from '#schemas/resolution';
+import { AcknowledgeEscalationBody, Escalation, EscalationBody, EscalationParams, EscalationWaiverBody, WaiverResult } from '#schemas/escalation';
 import { EvidenceList, EvidenceParams, EvidenceView, LegalHoldBody, RegisterEvidenceBody, RegisteredEvidence } from '#schemas/evidence';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -57,6 +58,8 @@ const EVIDENCE_WRITERS: Role[] = CASE_READERS;
 const LEGAL_HOLDERS: Role[] = ['legal', 'compliance'];
 /** Who may decide approval stages (never on their own case or proposal: the domain checks four eyes). */
 const APPROVERS: Role[] = ['supervisor', 'compliance', 'legal', 'admin'];
+/** Who is notified of an escalation at some level (ESCALATION_LADDER) and may acknowledge it. */
+const ESCALATION_MANAGERS: Role[] = ['supervisor', 'admin', 'compliance'];
 
 const jwt = (roles: Role[], scopes?: string[]): RouteAuth => ({ kind: 'jwt', roles, ...(scopes ? { scopes } : {}) });
 
@@ -373,6 +376,44 @@ export const ROUTES = {
     body: FinalResponseBody,
     ifMatch: true,
     ok: { status: 200, schema: Case, description: 'The resolved case', etag: true },
+    errors: [404, 409, 412],
+  },
+  raiseEscalation: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/escalations',
+    entry: 'functions/raise-escalation/handler.ts',
+    summary: 'Escalate the case now: by its owner (manual) or a supervisor (override); the team supervisors are notified',
+    tag: 'escalation',
+    auth: jwt(CASE_READERS),
+    params: ComplaintIdParams,
+    body: EscalationBody,
+    ifMatch: true,
+    ok: { status: 201, schema: Escalation, description: 'The escalation record', etag: true },
+    errors: [404, 409, 412],
+  },
+  acknowledgeEscalation: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/escalations/{escalationId}/acknowledgement',
+    entry: 'functions/acknowledge-escalation/handler.ts',
+    summary: 'Acknowledge an open escalation (a manager at its current level or below, never the case owner); it stops climbing',
+    tag: 'escalation',
+    auth: jwt(ESCALATION_MANAGERS),
+    params: EscalationParams,
+    body: AcknowledgeEscalationBody,
+    ok: { status: 200, schema: Escalation, description: 'The acknowledged escalation' },
+    errors: [404, 409],
+  },
+  waiveEscalation: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/escalation-waivers',
+    entry: 'functions/waive-escalation/handler.ts',
+    summary: 'Decide not to escalate a raised risk (justification ≥ 20 characters); stops its open escalation',
+    tag: 'escalation',
+    auth: jwt(CASE_READERS),
+    params: ComplaintIdParams,
+    body: EscalationWaiverBody,
+    ifMatch: true,
+    ok: { status: 201, schema: WaiverResult, description: 'The waiver and the escalation it stopped', etag: true },
     errors: [404, 409, 412],
   },
 } as const satisfies Record<string, RouteDef>;

@@ -1,5 +1,6 @@
 // Long-running case workflows (approval stages, escalations): Step Functions in AWS, the same ASL executed
 // in-process locally. The domain decides; the engine only sequences waits, reminders and timeouts.
+// Workflow payloads carry identifiers only (never free text), so execution history can be logged in full.
 
 export interface ApprovalWorkflowStage {
   stage: number;
@@ -16,11 +17,29 @@ export interface ApprovalWorkflowInput {
   stages: ApprovalWorkflowStage[];
 }
 
+/** What started an escalation (identifiers only). */
+export type EscalationWorkflowTrigger =
+  | { kind: 'checkpoint'; percent: number; cycle: number }
+  | { kind: 'dependency'; taskId: string; cycle: number }
+  | { kind: 'manual' }
+  | { kind: 'override' };
+
+export interface EscalationWorkflowInput {
+  caseId: string;
+  escalationId: string;
+  trigger: EscalationWorkflowTrigger;
+  /** The level it starts at (1 = the team's supervisors). */
+  level: number;
+  ackTimeoutSeconds: number;
+}
+
 export type TaskOutcome = { ok: true; output: Record<string, unknown> } | { ok: false; error: string; cause: string };
 
 export interface WorkflowEngine {
   /** Starts the approval workflow of a proposal; idempotent per resolution (the execution is named after it). */
   startApproval(input: ApprovalWorkflowInput): Promise<void>;
+  /** Starts the escalation workflow; idempotent per escalation (the execution is named after it). */
+  startEscalation(input: EscalationWorkflowInput): Promise<void>;
   /**
    * Settles the task waiting on `token` (SendTaskSuccess / SendTaskFailure). A token that has already been settled
    * or timed out answers `gone`: the decision recorded on the case decides, never a second resume.

@@ -1,6 +1,7 @@
 // The complaint (case) resource: request bodies, the case object and list queries.
 import * as z from 'zod';
 import { IsoTimestamp, Money, Text, Ulid, UserId, Cursor, ListLimit, pageOf } from './common';
+import { EscalationSummary, Waiver } from './escalation';
 import { ClockId, ClockUnit, IsoDate } from './regime';
 
 export const CHANNELS = ['web', 'email', 'phone', 'chat', 'letter', 'social', 'in_app', 'helpdesk'] as const;
@@ -169,7 +170,8 @@ export const Case = z
     blockedDependencies: z.array(BlockedDependency).optional(),
     cycles: z.array(Cycle),
     risk: Risk,
-    escalations: z.array(z.object({ id: z.string(), at: IsoTimestamp, reason: z.string() })),
+    escalations: z.array(EscalationSummary),
+    waivers: z.array(Waiver).optional().meta({ description: 'Recorded decisions not to escalate a raised risk' }),
     category: Category,
     severity: Severity,
     vulnerable: z.boolean(),

@@ -105,47 +105,6 @@ export const ApprovalDecisionBody = z
   .meta({ id: 'ApprovalDecision' });
 export type ApprovalDecisionBody = z.infer<typeof ApprovalDecisionBody>;
 
-export const EscalationBody = z.object({ reason: Text(2000) }).strict().meta({ id: 'Escalation' });
-export type EscalationBody = z.infer<typeof EscalationBody>;
-
-/** Minimum length of the written justification for not escalating a raised risk (control 3). */
-export const WAIVER_JUSTIFICATION_MIN = 20;
-/** The deadline checkpoints (deadlines.ts CHECKPOINT_PERCENTS); a unit test keeps the two in step. */
-export const WAIVER_CHECKPOINT_PERCENTS = [50, 75, 90, 100] as const;
-export const DEPENDENCY_CHECKPOINT_PREFIX = 'dependency:';
-
-const CHECKPOINT_MESSAGE = 'must be a checkpoint percent (50, 75, 90 or 100) or "dependency:<taskId>"';
-
-export const WaiverCheckpoint = z
-  .union([z.literal(50), z.literal(75), z.literal(90), z.literal(100), z.string().regex(/^dependency:[0-9A-HJKMNP-TV-Z]{26}$/, CHECKPOINT_MESSAGE)], {
-    error: CHECKPOINT_MESSAGE,
-  })
-  .meta({
-    description: 'The raised risk not escalated: a deadline checkpoint percent, or "dependency:<taskId>" for a blocked investigation task',
-    example: 75,
-  });
-export type WaiverCheckpoint = z.infer<typeof WaiverCheckpoint>;
-
-export const EscalationWaiverBody = z
-  .object({
-    checkpoint: WaiverCheckpoint,
-    justification: z
-      .string()
-      .trim()
-      .min(WAIVER_JUSTIFICATION_MIN, `a decision not to escalate needs a justification of at least ${WAIVER_JUSTIFICATION_MIN} characters`)
-      .max(2000)
-      .meta({ description: 'Why escalation is not needed (recorded with who decided in the audit trail)' }),
-  })
-  .strict()
-  .meta({ id: 'EscalationWaiver' });
-export type EscalationWaiverBody = z.infer<typeof EscalationWaiverBody>;
-
-export type WaiverTarget = { kind: 'checkpoint'; percent: (typeof WAIVER_CHECKPOINT_PERCENTS)[number] } | { kind: 'dependency'; taskId: string };
-
-/** What a validated waiver checkpoint points at. */
-export const waiverTarget = (checkpoint: WaiverCheckpoint): WaiverTarget =>
-  typeof checkpoint === 'number' ? { kind: 'checkpoint', percent: checkpoint } : { kind: 'dependency', taskId: checkpoint.slice(DEPENDENCY_CHECKPOINT_PREFIX.length) };
-
 export const FinalResponseBody = z
   .object({
     channel: Channel.optional(),

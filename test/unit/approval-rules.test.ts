@@ -17,15 +17,12 @@ import {
   ApprovalDecisionBody,
   ApprovalRules,
   ApprovalStage,
-  EscalationBody,
-  EscalationWaiverBody,
   FinalResponseBody,
   ProposeResolutionBody,
   ResolutionProposal,
-  WAIVER_CHECKPOINT_PERCENTS,
-  waiverTarget,
   type ApprovalRole,
 } from '#schemas/resolution';
+import { EscalationBody, EscalationWaiverBody, WAIVER_CHECKPOINT_PERCENTS, waiverTarget } from '#schemas/escalation';
 import type { Role } from '#schemas/common';
 import type * as z from 'zod';
 

@@ -1,5 +1,6 @@
-// WorkflowEngine on AWS Step Functions (Standard): one approval execution per proposal, named after it, so a
-// retried start is a no-op; task tokens settled with SendTaskSuccess / SendTaskFailure.
+// WorkflowEngine on AWS Step Functions (Standard): one approval execution per proposal and one escalation execution
+// per escalation, each named after it, so a retried start is a no-op; task tokens settled with SendTaskSuccess /
+// SendTaskFailure (a token names its execution, so one client settles either machine's tasks).
 import {
   ExecutionAlreadyExists,
   InvalidToken,
@@ -10,11 +11,17 @@ import {
   TaskTimedOut,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import type { ApprovalWorkflowInput, TaskOutcome, WorkflowEngine } from '#ports/workflow-engine';
+import type { ApprovalWorkflowInput, EscalationWorkflowInput, TaskOutcome, WorkflowEngine } from '#ports/workflow-engine';
 
 export interface StepFunctionsEngineOptions {
-  approvalStateMachineArn: string;
+  approvalStateMachineArn?: string;
+  escalationStateMachineArn?: string;
 }
+
+const required = (arn: string | undefined, workflow: string): string => {
+  if (!arn) throw new Error(`the ${workflow} state machine is not configured (${workflow.toUpperCase()}_STATE_MACHINE_ARN)`);
+  return arn;
+};
 
 /** Step Functions limits: an error code ≤ 256 characters, a cause ≤ 32,768. */
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
@@ -27,12 +34,24 @@ export class StepFunctionsEngine implements WorkflowEngine {
 
   /** The StartExecution request for a proposal (exposed for tests: names are ≤ 80 characters of [A-Za-z0-9-_]). */
   startRequest(input: ApprovalWorkflowInput) {
-    return { stateMachineArn: this.opts.approvalStateMachineArn, name: `approval-${input.resolutionId}`, input: JSON.stringify(input) };
+    return { stateMachineArn: required(this.opts.approvalStateMachineArn, 'approval'), name: `approval-${input.resolutionId}`, input: JSON.stringify(input) };
   }
 
-  async startApproval(input: ApprovalWorkflowInput): Promise<void> {
+  escalationRequest(input: EscalationWorkflowInput) {
+    return { stateMachineArn: required(this.opts.escalationStateMachineArn, 'escalation'), name: `escalation-${input.escalationId}`, input: JSON.stringify(input) };
+  }
+
+  startApproval(input: ApprovalWorkflowInput): Promise<void> {
+    return this.start(this.startRequest(input));
+  }
+
+  startEscalation(input: EscalationWorkflowInput): Promise<void> {
+    return this.start(this.escalationRequest(input));
+  }
+
+  private async start(request: { stateMachineArn: string; name: string; input: string }): Promise<void> {
     try {
-      await this.client.send(new StartExecutionCommand(this.startRequest(input)));
+      await this.client.send(new StartExecutionCommand(request));
     } catch (err) {
       // Same name and same input within 90 days: the execution is already running (a retried request).
       if (!(err instanceof ExecutionAlreadyExists)) throw err;

@@ -1,0 +1,9 @@
+// POST /v1/complaints/{id}/escalations/{escalationId}/acknowledgement: a manager takes the escalation; its workflow
+// stops waiting (the acknowledgement is committed first, then the waiting step is resumed).
+import { escalationService } from '#http/approvals-container';
+import { defineHandler } from '#http/handler';
+
+export const handler = defineHandler('acknowledgeEscalation', async ({ principal, params, body }) => {
+  const out = await escalationService().acknowledge(principal, params.id, params.escalationId, body);
+  return { body: out.escalation };
+});

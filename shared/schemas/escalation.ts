@@ -1,0 +1,130 @@
+// Escalations (control 3): what raises one, the record and its summary on the case, acknowledgements and waivers
+// (a recorded decision not to escalate a raised risk). No import of complaint.ts: the case schema embeds the summary.
+import * as z from 'zod';
+import { IsoTimestamp, Text, Ulid } from './common';
+
+export const EscalationBody = z.object({ reason: Text(2000) }).strict().meta({ id: 'RaiseEscalation' });
+export type EscalationBody = z.infer<typeof EscalationBody>;
+
+/** Minimum length of the written justification for not escalating a raised risk (control 3). */
+export const WAIVER_JUSTIFICATION_MIN = 20;
+/** The deadline checkpoints (deadlines.ts CHECKPOINT_PERCENTS); a unit test keeps the two in step. */
+export const WAIVER_CHECKPOINT_PERCENTS = [50, 75, 90, 100] as const;
+export const DEPENDENCY_CHECKPOINT_PREFIX = 'dependency:';
+
+const CHECKPOINT_MESSAGE = 'must be a checkpoint percent (50, 75, 90 or 100) or "dependency:<taskId>"';
+
+export const WaiverCheckpoint = z
+  .union([z.literal(50), z.literal(75), z.literal(90), z.literal(100), z.string().regex(/^dependency:[0-9A-HJKMNP-TV-Z]{26}$/, CHECKPOINT_MESSAGE)], {
+    error: CHECKPOINT_MESSAGE,
+  })
+  .meta({
+    description: 'The raised risk not escalated: a deadline checkpoint percent, or "dependency:<taskId>" for a blocked investigation task',
+    example: 75,
+  });
+export type WaiverCheckpoint = z.infer<typeof WaiverCheckpoint>;
+
+export const EscalationWaiverBody = z
+  .object({
+    checkpoint: WaiverCheckpoint,
+    justification: z
+      .string()
+      .trim()
+      .min(WAIVER_JUSTIFICATION_MIN, `a decision not to escalate needs a justification of at least ${WAIVER_JUSTIFICATION_MIN} characters`)
+      .max(2000)
+      .meta({ description: 'Why escalation is not needed (recorded with who decided in the audit trail)' }),
+  })
+  .strict()
+  .meta({ id: 'EscalationWaiver' });
+export type EscalationWaiverBody = z.infer<typeof EscalationWaiverBody>;
+
+export type WaiverTarget = { kind: 'checkpoint'; percent: (typeof WAIVER_CHECKPOINT_PERCENTS)[number] } | { kind: 'dependency'; taskId: string };
+
+/** What a validated waiver checkpoint points at. */
+export const waiverTarget = (checkpoint: WaiverCheckpoint): WaiverTarget =>
+  typeof checkpoint === 'number' ? { kind: 'checkpoint', percent: checkpoint } : { kind: 'dependency', taskId: checkpoint.slice(DEPENDENCY_CHECKPOINT_PREFIX.length) };
+
+
+/** What raised an escalation: identifiers only (the reason text lives on the record, never in a workflow payload). */
+export const EscalationTrigger = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('checkpoint'), percent: z.number().int(), cycle: z.number().int().min(1) }).strict(),
+    z.object({ kind: z.literal('dependency'), taskId: Ulid, cycle: z.number().int().min(1) }).strict(),
+    z.object({ kind: z.literal('manual') }).strict().meta({ description: 'Raised by the case owner' }),
+    z.object({ kind: z.literal('override') }).strict().meta({ description: 'Raised by a supervisor over the owner' }),
+  ])
+  .meta({ id: 'EscalationTrigger' });
+export type EscalationTrigger = z.infer<typeof EscalationTrigger>;
+
+/**
+ * `open` until someone at the current level (or an earlier one) acknowledges it; `waived` by a recorded decision not
+ * to escalate; `unacknowledged` when the highest level's timeout lapsed without an acknowledgement.
+ */
+export const ESCALATION_STATUSES = ['open', 'acknowledged', 'waived', 'unacknowledged'] as const;
+export const EscalationStatus = z.enum(ESCALATION_STATUSES);
+export type EscalationStatus = z.infer<typeof EscalationStatus>;
+
+/** Who is told at each escalation level: the team's supervisors, then the head of complaints (admin), then compliance. */
+export const ESCALATION_LADDER = ['supervisor', 'admin', 'compliance'] as const;
+export type EscalationRole = (typeof ESCALATION_LADDER)[number];
+
+export const Escalation = z
+  .object({
+    id: Ulid,
+    caseId: Ulid,
+    trigger: EscalationTrigger,
+    reason: z.string(),
+    status: EscalationStatus,
+    level: z.number().int().min(1).meta({ description: 'Current level: 1 = team supervisors, 2 = head of complaints, 3 = compliance' }),
+    raisedBy: z.string(),
+    raisedAt: IsoTimestamp,
+    notifiedAt: IsoTimestamp.optional().meta({ description: 'When the current level was notified' }),
+    ackDueAt: IsoTimestamp.optional().meta({ description: 'When the current level times out and the escalation goes up a level' }),
+    acknowledgedBy: z.string().optional(),
+    acknowledgedAt: IsoTimestamp.optional(),
+    acknowledgementNote: z.string().optional(),
+    waivedBy: z.string().optional(),
+    waivedAt: IsoTimestamp.optional(),
+    justification: z.string().optional(),
+    closedAt: IsoTimestamp.optional(),
+  })
+  .meta({ id: 'EscalationRecord' });
+export type Escalation = z.infer<typeof Escalation>;
+
+/** The summary the case carries for each escalation (the full record is an ESCALATION# item). */
+export const EscalationSummary = z
+  .object({
+    id: z.string(),
+    at: IsoTimestamp,
+    reason: z.string(),
+    trigger: EscalationTrigger.optional(),
+    status: EscalationStatus.optional(),
+    level: z.number().int().optional(),
+  })
+  .meta({ id: 'EscalationSummary' });
+export type EscalationSummary = z.infer<typeof EscalationSummary>;
+
+/** A recorded decision not to escalate a raised risk of one clock cycle. */
+export const Waiver = z
+  .object({
+    checkpoint: WaiverCheckpoint,
+    cycle: z.number().int().min(1),
+    justification: z.string(),
+    waivedBy: z.string(),
+    waivedAt: IsoTimestamp,
+    escalationId: z.string().nullable().meta({ description: 'The open escalation the waiver stopped, if any' }),
+  })
+  .meta({ id: 'Waiver' });
+export type Waiver = z.infer<typeof Waiver>;
+
+export const AcknowledgeEscalationBody = z
+  .object({ note: Text(2000).optional().meta({ description: 'What the acknowledging manager will do' }) })
+  .strict()
+  .meta({ id: 'AcknowledgeEscalation' });
+export type AcknowledgeEscalationBody = z.infer<typeof AcknowledgeEscalationBody>;
+
+export const EscalationParams = z.object({ id: Ulid, escalationId: Ulid }).strict();
+
+/** What `POST …/escalation-waivers` answers: the waiver and the escalation it stopped. */
+export const WaiverResult = z.object({ waiver: Waiver, escalation: Escalation.nullable() }).meta({ id: 'WaiverResult' });
+export type WaiverResult = z.infer<typeof WaiverResult>;

@@ -1,0 +1,76 @@
+// The steps of the approval and escalation workflows: state names (the one definition: workflows/ builds the state
+// machines with them, the workflow functions dispatch on them) and the payload each Lambda step receives. Payloads
+// carry identifiers and numbers only, never free text, so execution history may be logged with its data.
+import * as z from 'zod';
+import { Ulid } from './common';
+import { EscalationTrigger } from './escalation';
+
+/** Approval workflow state names. */
+export const APPROVAL_STATES = {
+  prepareStages: 'PrepareStages',
+  nextStage: 'NextStage',
+  startStage: 'StartStage',
+  awaitDecision: 'AwaitDecision',
+  stageApproved: 'StageApproved',
+  remind: 'Remind',
+  recordReminder: 'RecordReminder',
+  levelTimedOut: 'LevelTimedOut',
+  canEscalate: 'CanEscalate',
+  escalateApprover: 'EscalateApprover',
+  raiseApproverLevel: 'RaiseApproverLevel',
+  approvalExpired: 'ApprovalExpired',
+  returnToOwner: 'ReturnToOwner',
+  approvalRejected: 'ApprovalRejected',
+  approvalsComplete: 'ApprovalsComplete',
+  approved: 'Approved',
+} as const;
+
+/** Error names a decision or the workflow itself ends a stage with. */
+export const APPROVAL_ERRORS = {
+  /** `SendTaskFailure(error: 'Rejected')` from the decision function. */
+  rejected: 'Rejected',
+  /** No decision at the highest approver level. */
+  expired: 'ApprovalExpired',
+} as const;
+
+/** Escalation workflow state names. */
+export const ESCALATION_STATES = {
+  recordEscalation: 'RecordEscalation',
+  notifySupervisor: 'NotifySupervisor',
+  awaitAcknowledgement: 'AwaitAcknowledgement',
+  canEscalateFurther: 'CanEscalateFurther',
+  escalateNextLevel: 'EscalateNextLevel',
+  raiseEscalationLevel: 'RaiseEscalationLevel',
+  escalationClosed: 'EscalationClosed',
+} as const;
+
+export const ESCALATION_ERRORS = {
+  /** `SendTaskFailure(error: 'Waived')`: a recorded decision not to escalate. */
+  waived: 'Waived',
+} as const;
+
+const A = APPROVAL_STATES;
+const E = ESCALATION_STATES;
+const Level = z.number().int().min(1);
+const stage = { caseId: Ulid, approvalId: Ulid, stage: z.number().int().min(1), role: z.string() };
+
+/** What the approval workflow's Lambda steps receive (`action` = the state name). Unknown fields are ignored. */
+export const ApprovalStep = z.discriminatedUnion('action', [
+  z.object({ action: z.literal(A.awaitDecision), taskToken: z.string().min(1), ...stage, level: Level, reminders: z.number().int().min(0), timeoutSeconds: z.number(), heartbeatSeconds: z.number() }),
+  z.object({ action: z.literal(A.remind), ...stage, level: Level, reminders: z.number().int().min(0) }),
+  z.object({ action: z.literal(A.escalateApprover), ...stage, fromLevel: Level, toLevel: Level }),
+  z.object({ action: z.literal(A.returnToOwner), ...stage, level: Level, reason: z.string(), comment: z.string().optional() }),
+  z.object({ action: z.literal(A.approvalsComplete), caseId: Ulid, approvalIds: z.array(Ulid) }),
+]);
+export type ApprovalStep = z.infer<typeof ApprovalStep>;
+
+const escalation = { caseId: Ulid, escalationId: Ulid };
+
+export const EscalationStep = z.discriminatedUnion('action', [
+  z.object({ action: z.literal(E.recordEscalation), ...escalation, trigger: EscalationTrigger, level: Level }),
+  z.object({ action: z.literal(E.notifySupervisor), ...escalation, level: Level }),
+  z.object({ action: z.literal(E.awaitAcknowledgement), taskToken: z.string().min(1), ...escalation, level: Level, ackTimeoutSeconds: z.number() }),
+  z.object({ action: z.literal(E.escalateNextLevel), ...escalation, fromLevel: Level, toLevel: Level }),
+  z.object({ action: z.literal(E.escalationClosed), ...escalation, level: Level, acknowledgement: z.unknown() }),
+]);
+export type EscalationStep = z.infer<typeof EscalationStep>;
