@@ -1,4 +1,4 @@
-// The CDK app: a stateful stack (key, tables, user pool, schedule group, queues, bus, topic, evidence bucket) handing typed resources to the stateless API stack; cdk-nag on all of it.
+// The CDK app: a stateful stack (key, tables, user pool, schedule group, queues, bus, topic, evidence bucket) handing typed resources to the stateless API stack (functions, workflows, alarms); cdk-nag on all of it.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, Aws, Fn, Validations } from 'aws-cdk-lib';
@@ -59,6 +59,14 @@ const Settings = z.object({
   evidenceMaxBytes: z.coerce.number().int().positive().optional(),
   /** Evidence content types accepted (EVIDENCE_CONTENT_TYPES), replacing the built-in allowlist; an array or comma-separated. */
   evidenceContentTypes: csv.optional(),
+  /** Hours an approval stage waits for a decision before it escalates to the next approver level (APPROVAL_STAGE_TIMEOUT_HOURS; default 48). */
+  approvalStageTimeoutHours: z.coerce.number().int().optional(),
+  /** Hours between reminders to the approvers of a waiting stage (APPROVAL_REMINDER_HOURS; default 24); less than the stage timeout, ideally a divisor of it. */
+  approvalReminderHours: z.coerce.number().int().optional(),
+  /** Approval rules (thresholds per currency, who approves what), as an object or JSON (APPROVAL_RULES; default: the built-in rules). */
+  approvalRules: json.optional(),
+  /** Hours an escalation level waits for an acknowledgement before it climbs to the next level (ESCALATION_ACK_TIMEOUT_HOURS; default 24). */
+  escalationAckTimeoutHours: z.coerce.number().int().optional(),
   cognitoDomainPrefix: z.string().regex(/^[a-z0-9-]+$/).optional(),
   callbackUrls: csv.default(['http://localhost:3000/callback']),
   alarmTopicArn: z.string().startsWith('arn:').optional(),
@@ -95,12 +103,22 @@ const serviceEnv = (s: Settings): ServiceEnv => {
     EVIDENCE_RETENTION_DAYS: String(s.evidenceRetentionDays),
     ...(s.evidenceMaxBytes !== undefined ? { EVIDENCE_MAX_BYTES: String(s.evidenceMaxBytes) } : {}),
     ...(s.evidenceContentTypes?.length ? { EVIDENCE_CONTENT_TYPES: s.evidenceContentTypes.join(',') } : {}),
+    ...(s.approvalStageTimeoutHours !== undefined ? { APPROVAL_STAGE_TIMEOUT_HOURS: String(s.approvalStageTimeoutHours) } : {}),
+    ...(s.approvalReminderHours !== undefined ? { APPROVAL_REMINDER_HOURS: String(s.approvalReminderHours) } : {}),
+    ...(s.approvalRules !== undefined ? { APPROVAL_RULES: JSON.stringify(s.approvalRules) } : {}),
+    ...(s.escalationAckTimeoutHours !== undefined ? { ESCALATION_ACK_TIMEOUT_HOURS: String(s.escalationAckTimeoutHours) } : {}),
   };
   const cfg = loadConfig(env);
   try {
     checkRegimeOptions(cfg.regimes);
   } catch (err) {
     throw new Error(`invalid configuration: ${(err as Error).message}`);
+  }
+  // The reminder interval is the approval task's heartbeat: Step Functions requires it to be smaller than the timeout.
+  if (cfg.APPROVAL_REMINDER_HOURS >= cfg.APPROVAL_STAGE_TIMEOUT_HOURS) {
+    throw new Error(
+      `invalid configuration: APPROVAL_REMINDER_HOURS (${cfg.APPROVAL_REMINDER_HOURS}) must be less than APPROVAL_STAGE_TIMEOUT_HOURS (${cfg.APPROVAL_STAGE_TIMEOUT_HOURS})`,
+    );
   }
   return env;
 };
@@ -139,7 +157,7 @@ export const buildApp = (options: BuildOptions = {}) => {
   });
   const api = new ApiStack(app, `${s.stackPrefix}Api`, {
     ...env,
-    description: 'Complaints: HTTP API, functions, case-timer scheduling, evidence verification and alarms (stateless)',
+    description: 'Complaints: HTTP API, functions, case-timer scheduling, approval and escalation workflows, evidence verification and alarms (stateless)',
     namePrefix,
     data: stateful.data,
     identity: stateful.identity,

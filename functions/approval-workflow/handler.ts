@@ -4,7 +4,7 @@
 // resolves exactly once; a malformed payload throws and fails the task.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ApprovalStep } from '#schemas/workflow-steps';
-import { approvalSteps } from '#http/approvals-container';
+import { resolutionService } from '#http/approvals-container';
 import { defineEventHandler } from '#http/event-handler';
 import { logger, metrics } from '#http/observability';
 
@@ -13,7 +13,7 @@ export const handler = defineEventHandler('approval-workflow', async (event: unk
   if (!parsed.success) throw new Error(`not an approval workflow step: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const step = parsed.data;
   logger.appendKeys({ caseId: step.caseId, action: step.action });
-  const out = await approvalSteps().run(step);
+  const out = await resolutionService().runStep(step);
   metrics.addMetric(`Approval${step.action}`, MetricUnit.Count, 1);
   logger.info('approval step', { ...out });
   return out;

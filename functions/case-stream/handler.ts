@@ -1,11 +1,12 @@
-// Consumer of the cases table stream: keeps each case's schedules in step with the case (create, move, delete)
-// and publishes deadline audit events as domain events and notifications. Records of a batch run in order;
+// Consumer of the cases table stream: keeps each case's schedules in step with the case (create, move, delete),
+// publishes audit events as domain events and notifications, and starts the approval and escalation workflows. Records of a batch run in order;
 // a failed record is reported (ReportBatchItemFailures) and the stream redelivers from it.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { decodeStreamRecord } from '#adapters/aws/dynamo/stream-records';
 import { DeadlineControl } from '#domain/deadline-control';
+import { escalationService, resolutionService } from '#http/approvals-container';
 import { clock, complaintService } from '#http/container';
 import { deadlineIntegrations } from '#http/integrations';
 import { defineEventHandler } from '#http/event-handler';
@@ -26,7 +27,16 @@ const onRecord = async (record: DynamoDBRecord): Promise<void> => {
     if (calls) metrics.addMetric('ScheduleCalls', MetricUnit.Count, calls);
     if (calls || sync.firedNow.length) logger.info('timers synchronised', { caseId: change.caseId, ...sync });
   } else if (change.kind === 'audit') {
-    if (await deadlineControl().auditAppended(change.caseId, change.event)) metrics.addMetric('DomainEventsPublished', MetricUnit.Count, 1);
+    const { caseId, event } = change;
+    if (await deadlineControl().auditAppended(caseId, event)) metrics.addMetric('DomainEventsPublished', MetricUnit.Count, 1);
+    // Workflows start here, once their change has committed: a proposal with stages, a raised escalation; and a
+    // checkpoint or blocked dependency may raise an escalation. Each is idempotent under redelivery.
+    if (await resolutionService().onAuditEvent(caseId, event)) logger.info('approval workflow started', { caseId, resolutionId: event.data.resolutionId });
+    const escalation = await escalationService().onAuditEvent(caseId, event);
+    if (escalation) {
+      metrics.addMetric(escalation === 'raised' ? 'EscalationsRaised' : 'EscalationWorkflowsStarted', MetricUnit.Count, 1);
+      logger.info(`escalation ${escalation}`, { caseId, action: event.action });
+    }
   }
 };
 

@@ -65,6 +65,31 @@ export interface ScheduleTarget {
   deadLetterQueue: IQueue;
 }
 
+/**
+ * A Step Functions workflow (see CaseWorkflows): its state machine's ARN, computed from the machine's fixed name so a
+ * function can name it without a CloudFormation reference (the workflow functions are invoked by the machine whose ARN
+ * they are told), and the variable `shared/http/config.ts` reads it from.
+ */
+export interface WorkflowMachine {
+  readonly workflow: 'approval' | 'escalation';
+  readonly stateMachineName: string;
+  readonly stateMachineArn: string;
+  readonly envVar: 'APPROVAL_STATE_MACHINE_ARN' | 'ESCALATION_STATE_MACHINE_ARN';
+}
+
+/**
+ * What settling a callback task takes: SendTaskSuccess and SendTaskFailure (never SendTaskHeartbeat: no function
+ * heartbeats; a lapsed heartbeat is the workflow's reminder timer).
+ *
+ * Resource "*": the Service Authorization Reference for Step Functions (docs.aws.amazon.com/service-authorization/latest/
+ * reference/list_awsstepfunctions.html) lists no resource type for states:SendTaskSuccess, states:SendTaskFailure or
+ * states:SendTaskHeartbeat, so they support no resource-level permissions and a statement naming a state machine ARN
+ * is not what IAM documents as authorising them (the IAM policy simulator says the same: "This action does not support
+ * resource-level permissions", quoted in aws/aws-cdk#8486). They have no condition keys either. The control is the
+ * task token itself: unguessable, bound to one task of one execution, and only ever read from the case record.
+ */
+export const TASK_TOKEN_ACTIONS = ['states:SendTaskSuccess', 'states:SendTaskFailure'] as const;
+
 /** What a function does with the evidence objects (`cases/*`); see EVIDENCE_GRANTS. */
 export type EvidenceUse = 'list' | 'upload' | 'download' | 'verify' | 'legalHold';
 
@@ -126,6 +151,7 @@ export class ApiFunction extends Construct {
   readonly role: Role;
   /** The event source mappings that invoke this function (streams). */
   readonly eventSourceMappings: EventSourceMapping[] = [];
+  private settlesTasks = false;
 
   constructor(scope: Construct, id: string, props: ApiFunctionProps) {
     super(scope, id);
@@ -302,6 +328,33 @@ export class ApiFunction extends Construct {
     this.role.addToPrincipalPolicy(keyThrough(this, encryptionKey, 'sns', KEY_PRODUCE));
     this.setEnv('INTEGRATIONS', 'aws');
     this.setEnv('NOTIFICATION_TOPIC_ARN', topic.topicArn);
+    return this;
+  }
+
+  /**
+   * Settles the callback tasks of `machine` (SendTaskSuccess, SendTaskFailure; see TASK_TOKEN_ACTIONS for why on "*")
+   * and names the machine in the environment.
+   */
+  settleWorkflowTasks(machine: WorkflowMachine): this {
+    if (!this.settlesTasks) {
+      this.role.addToPrincipalPolicy(new PolicyStatement({ actions: [...TASK_TOKEN_ACTIONS], resources: ['*'] }));
+      // Acknowledged on the role (its policy), in addition to the X-Ray acknowledgement on the function, with this reason.
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'states:SendTaskSuccess and states:SendTaskFailure support no resource-level permissions (the Service Authorization Reference for Step Functions lists no resource type for them), so AWS requires Resource "*"; the task token, read only from the case record, names the one task settled.',
+      });
+      this.settlesTasks = true;
+    }
+    this.setEnv(machine.envVar, machine.stateMachineArn);
+    return this;
+  }
+
+  /** StartExecution on these state machines only (executions are named per proposal or escalation), and their ARNs in the environment. */
+  startWorkflows(...machines: WorkflowMachine[]): this {
+    if (!machines.length) throw new Error(`${this.node.path}: startWorkflows needs at least one state machine`);
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: machines.map((m) => m.stateMachineArn) }));
+    for (const machine of machines) this.setEnv(machine.envVar, machine.stateMachineArn);
     return this;
   }
 

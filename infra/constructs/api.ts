@@ -8,7 +8,7 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { routeKey, routeList, type RouteDef, type RouteId } from '#http/routes';
-import { ApiFunction, type EvidenceUse, type ServiceEnv } from './api-function';
+import { ApiFunction, type EvidenceUse, type ServiceEnv, type WorkflowMachine } from './api-function';
 import type { DataTable } from './case-table';
 import type { EvidenceStore } from './evidence-vault';
 
@@ -23,6 +23,8 @@ export interface ApiProps {
   logRetention: RetentionDays;
   /** Stage-wide default throttling (requests per second, burst). */
   throttle: { rateLimit: number; burstLimit: number };
+  /** The workflow state machines: the routes in WORKFLOW_ACCESS settle the task tokens of theirs. */
+  workflows: Record<WorkflowMachine['workflow'], WorkflowMachine>;
 }
 
 type Route = RouteDef & { id: RouteId };
@@ -47,6 +49,20 @@ export const EVIDENCE_ACCESS: Readonly<Partial<Record<RouteId, EvidenceUse>>> = 
   getEvidence: 'download',
   // Puts and releases S3 Legal Hold on the case's objects.
   legalHold: 'legalHold',
+};
+
+/**
+ * The routes that settle a workflow's waiting task (SendTaskSuccess / SendTaskFailure) once their decision is
+ * recorded, and which workflow's; each is told that state machine's ARN. No other route gets any `states:` action:
+ * executions are started by the case-stream function, from the table stream, never by a route.
+ */
+export const WORKFLOW_ACCESS: Readonly<Partial<Record<RouteId, WorkflowMachine['workflow']>>> = {
+  // Approve (success) or reject (failure 'Rejected') the stage the approval workflow waits on.
+  decideApproval: 'approval',
+  // The acknowledgement ends the level's wait (success).
+  acknowledgeEscalation: 'escalation',
+  // A waiver stops the escalation (failure 'Waived').
+  waiveEscalation: 'escalation',
 };
 
 /** A route that writes the cases table although it is a GET (e.g. an audit event per download URL issued). */
@@ -133,6 +149,7 @@ export class Api extends Construct {
       }
       const evidenceUses = entryRoutes.flatMap((r) => EVIDENCE_ACCESS[r.id] ?? []);
       if (evidenceUses.length) fn.allowEvidence(props.evidence, ...evidenceUses);
+      for (const workflow of new Set(entryRoutes.flatMap((r) => WORKFLOW_ACCESS[r.id] ?? []))) fn.settleWorkflowTasks(props.workflows[workflow]);
       // Every POST is idempotent (Idempotency-Key, Powertools persistence).
       if (entryRoutes.some((r) => r.method === 'POST')) fn.bindTable(props.data.idempotency, 'readWrite');
       functions.set(entry, fn);

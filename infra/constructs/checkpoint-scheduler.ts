@@ -1,7 +1,8 @@
 // CheckpointScheduler: per-case deadline timers on EventBridge Scheduler.
 // CaseTimers (stateful stack) is where the schedules live: the dedicated schedule group and the dead-letter queues.
 // CheckpointScheduler (API stack) is what runs: the case-stream function that turns case changes into one-time
-// schedules, the checkpoint function the schedules invoke, and the execution role Scheduler assumes to invoke it.
+// schedules (and starts the approval and escalation workflows), the checkpoint function the schedules invoke, and the
+// execution role Scheduler assumes to invoke it.
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -10,7 +11,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { keys } from '#adapters/aws/dynamo/table-model';
-import { ApiFunction, type ServiceEnv } from './api-function';
+import { ApiFunction, type ServiceEnv, type WorkflowMachine } from './api-function';
 import type { CaseEvents } from './case-events';
 import type { DataTable } from './case-table';
 import { DeadLetterQueue } from './dead-letter-queue';
@@ -76,6 +77,8 @@ export interface CheckpointSchedulerProps {
   cases: DataTable;
   timers: Pick<CaseTimers, 'scheduleGroupName' | 'scheduleDeadLetters' | 'streamDeadLetters'>;
   events: Pick<CaseEvents, 'bus' | 'notifications' | 'encryptionKey'>;
+  /** The workflow state machines the case-stream function starts (a proposal needing approval, an escalation). */
+  workflows: Record<WorkflowMachine['workflow'], WorkflowMachine>;
   environment: ServiceEnv;
   serviceName: string;
   metricsNamespace: string;
@@ -127,7 +130,7 @@ export class CheckpointScheduler extends Construct {
     this.caseStream = new ApiFunction(this, 'CaseStreamFunction', {
       ...common,
       entry: CASE_STREAM_ENTRY,
-      description: 'Cases-table stream: keeps each case’s one-time schedules in step, publishes domain events and notifications',
+      description: 'Cases-table stream: keeps each case’s one-time schedules in step, starts approval and escalation workflows, publishes domain events and notifications',
       // A batch of 100 records may create, move or delete several schedules per record, and fires due timers in-process.
       timeout: Duration.seconds(60),
     })
@@ -140,6 +143,9 @@ export class CheckpointScheduler extends Construct {
       })
       .allowPublishEvents(events.bus)
       .allowNotify(events.notifications, events.encryptionKey)
+      // Approval and escalation executions start from the change that requires them, named per proposal or escalation,
+      // so a redelivered stream record starts nothing twice.
+      .startWorkflows(props.workflows.approval, props.workflows.escalation)
       .consumeStream(cases, timers.streamDeadLetters, {
         startingPosition: StartingPosition.TRIM_HORIZON,
         batchSize: 100,

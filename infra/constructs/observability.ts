@@ -1,11 +1,12 @@
 // Observability: alarms on API 5xx, on function errors and throttles, on dead-letter queues, on EventBridge rule
-// deliveries and on case-timer delivery, optionally notifying an SNS topic.
+// deliveries, on case-timer delivery and on failed or timed-out workflow executions, optionally notifying an SNS topic.
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IRule } from 'aws-cdk-lib/aws-events';
 import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { ApiFunction } from './api-function';
 import type { DeadLetterQueue } from './dead-letter-queue';
@@ -19,6 +20,11 @@ export interface ObservabilityProps {
   eventRules?: ReadonlyMap<string, IRule>;
   /** The case-timer schedule group: Scheduler failing to dead-letter a delivery means a timer is lost. */
   scheduleGroupName?: string;
+  /**
+   * Workflow state machines by name: a failed or timed-out execution means an approval or escalation stopped without
+   * reaching its end (the workflows end in their own states on rejection, expiry or waiver, so neither is routine).
+   */
+  stateMachines?: ReadonlyMap<string, IStateMachine>;
   /** How far a stream consumer may fall behind before its timers and events are late. */
   maxIteratorAge?: Duration;
   /** Existing SNS topic (e.g. the on-call one) to notify; without it the alarms only show in CloudWatch. */
@@ -107,6 +113,30 @@ export class Observability extends Construct {
         new Alarm(this, `${name}FailedInvocations`, {
           alarmDescription: `EventBridge rule ${name} could not deliver an event to its target after every retry: the event is lost`,
           metric: new Metric({ namespace: 'AWS/Events', metricName: 'FailedInvocations', dimensionsMap: { RuleName: rule.ruleName }, period: PERIOD, statistic: 'Sum' }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+
+    for (const [name, machine] of props.stateMachines ?? []) {
+      const id = name.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+      add(
+        new Alarm(this, `${id}ExecutionsFailed`, {
+          alarmDescription: `Workflow ${name}: an execution failed (a task kept failing or a state could not run); the case waits on a workflow that no longer runs`,
+          metric: machine.metricFailed({ period: PERIOD, statistic: 'Sum' }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+      add(
+        new Alarm(this, `${id}ExecutionsTimedOut`, {
+          alarmDescription: `Workflow ${name}: an execution timed out; the case waits on a workflow that no longer runs`,
+          metric: machine.metricTimedOut({ period: PERIOD, statistic: 'Sum' }),
           threshold: 1,
           evaluationPeriods: 1,
           comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

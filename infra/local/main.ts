@@ -59,6 +59,12 @@ const main = async () => {
   const pending = await stack.scheduler.pending();
   const caughtUp = stack.timers.history.length;
   say(`✓ local scheduler: ${pending.length} pending timer(s)${caughtUp ? `, ${caughtUp} caught up after the restart` : ''}; stream poller on ${stack.tables.cases}`);
+  const { resumed, restarted } = stack.restoredWorkflows;
+  const running = stack.workflows.executions().filter((e) => e.status === 'RUNNING').length;
+  say(
+    `✓ local Step Functions: approval + escalation (the ASL CDK deploys); ${running} execution(s) running` +
+      (resumed.length + restarted.length ? `, ${resumed.length} resumed and ${restarted.length} restarted after the restart` : ''),
+  );
   say(`✓ API on ${stack.api.url} (ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   if (localClock.offset > 0) say(`  local clock is ${Math.round(localClock.offset / 3_600_000)} h ahead of real time (${localClock.now()})`);
   say('');

@@ -1,4 +1,5 @@
-// The embedded stack as a library: DynamoDB Local + tables + local S3 + token issuer + local API, used by npm start, tests and bench.
+// The embedded stack as a library: DynamoDB Local + tables + local S3 + token issuer + local API + local workflows
+// (the ASL CDK deploys, run in-process), used by npm start, tests and bench.
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { TABLES } from '#adapters/aws/dynamo/table-model';
@@ -11,13 +12,14 @@ import { lambdaContext, startLocalApi, type LocalApi } from './server';
 import { StreamPoller, type StreamHandler } from './stream-poller';
 import { LocalTimers, type CheckpointHandler } from './timers';
 import { TokenIssuer } from './token-issuer';
+import { LocalWorkflows } from './workflows';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 
 export interface LocalTables {
   cases: string;
   idempotency: string;
-  /** Local-only: the scheduler's schedules and the stream poller's positions. */
+  /** Local-only: the scheduler's schedules, the stream poller's positions, the workflows' executions (`WF#…`). */
   local: string;
 }
 
@@ -60,6 +62,9 @@ export interface StartedStack {
   timers: LocalTimers;
   poller: StreamPoller;
   scheduler: LocalScheduler;
+  /** Approval and escalation executions (the WorkflowEngine the handlers use); what `restore()` continued at start-up. */
+  workflows: LocalWorkflows;
+  restoredWorkflows: { resumed: string[]; restarted: string[] };
   dynamo?: RunningDynamo;
   tables: LocalTables;
   /** The evidence bucket on the local S3; `idle()` resolves when every Object Created event has reached the verifier. */
@@ -88,6 +93,7 @@ export const startStack = async (opts: {
   const endpoint = opts.endpoint ?? (dynamo as RunningDynamo).endpoint;
   const tables = opts.tables ?? { cases: 'complaints', idempotency: 'complaints-idempotency', local: 'complaints-local' };
   let s3: LocalS3 | undefined;
+  let workflows: LocalWorkflows | undefined;
   try {
     // S3 → EventBridge → verifier, locally: the stand-in's Object Created events go to the same handler entry CDK deploys.
     const verifier = entry<(event: ObjectCreatedEvent, context: ReturnType<typeof lambdaContext>) => Promise<unknown>>('functions/evidence-verifier/handler.ts');
@@ -123,9 +129,15 @@ export const startStack = async (opts: {
       context: (name) => lambdaContext(name),
       ...(opts.log ? { log: opts.log } : {}),
     });
+    // Step Functions: installed before any handler runs (the container asks for it), then what ran before a restart
+    // continues, before the catch-up below fires the timers that lapsed meanwhile.
+    workflows = new LocalWorkflows({ doc, tableName: tables.local, clock: localClock, ...(opts.log ? { log: opts.log } : {}) });
+    workflows.install();
+    const restoredWorkflows = await workflows.restore();
     const timers = new LocalTimers({
       poller,
       scheduler,
+      workflows,
       checkpoint: entry<CheckpointHandler>('functions/checkpoint/handler.ts'),
       context: (name) => lambdaContext(name),
       now: () => localClock.now(),
@@ -150,12 +162,16 @@ export const startStack = async (opts: {
       timers,
       poller,
       scheduler,
+      workflows,
+      restoredWorkflows,
       ...(dynamo ? { dynamo } : {}),
       tables,
       s3: { endpoint: s3.endpoint, bucket: s3.bucket, idle: s3.idle, failed: s3.failed },
       stop: async () => {
         await api.close();
         await timers.stop();
+        // Executions stay `running` in the store: the next start continues them.
+        await workflows?.stop();
         poller.close();
         // After the API (no new presigned URLs), before DynamoDB (pending verifications still write).
         await s3?.stop();
@@ -164,6 +180,7 @@ export const startStack = async (opts: {
       },
     };
   } catch (err) {
+    await workflows?.stop();
     await s3?.stop();
     await dynamo?.stop();
     throw err;

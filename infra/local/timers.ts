@@ -1,6 +1,8 @@
-// The local timer loop: the stream poller (schedules follow cases; events go out) and the local scheduler
-// (due schedules fire through the checkpoint handler) run until nothing is left to do. It runs on an interval
-// for real time, after every POST /local/clock for moved time, and once at start-up to catch up.
+// The local timer loop: the stream poller (schedules follow cases; events go out), the local scheduler (due
+// schedules fire through the checkpoint handler) and the local workflows (due task timeouts and heartbeats fail their
+// tasks; every execution runs on until it waits for a token or ends) run until nothing is left to do: a workflow step
+// writes the case, its stream records go out, a checkpoint may start another workflow, and so on. It runs on an
+// interval for real time, after every POST /local/clock for moved time, and once at start-up to catch up.
 import type { Context } from 'aws-lambda';
 import type { Fired, LocalScheduler } from '#adapters/local/local-scheduler';
 import type { Timer } from '#domain/timers';
@@ -8,9 +10,22 @@ import type { StreamPoller } from './stream-poller';
 
 export type CheckpointHandler = (timer: Timer, context: Context) => Promise<unknown>;
 
+/** What the pump needs of the local workflows (LocalWorkflows). */
+export interface PumpedWorkflows {
+  /** Every execution waits for a token or has ended, and nothing is in flight. */
+  isIdle(): boolean;
+  /**
+   * Fires the task timers due at `now` (epoch ms) in the order they lapsed, letting the executions move on between
+   * them; resolves with how many fired once every execution waits for a token or has ended (rejects after a safety
+   * timeout naming what is still busy).
+   */
+  catchUp(now: number): Promise<number>;
+}
+
 export interface LocalTimersOptions {
   poller: StreamPoller;
   scheduler: LocalScheduler;
+  workflows?: PumpedWorkflows;
   checkpoint: () => CheckpointHandler;
   context: (name: string) => Context;
   now: () => string;
@@ -29,7 +44,7 @@ export class LocalTimers {
 
   constructor(private readonly opts: LocalTimersOptions) {}
 
-  /** Runs stream and scheduler to quiescence; concurrent callers share (and then repeat) one run. */
+  /** Runs stream, scheduler and workflows to quiescence; concurrent callers share (and then repeat) one run. */
   pump(): Promise<Fired[]> {
     if (this.running) {
       this.again = true;
@@ -49,7 +64,14 @@ export class LocalTimers {
       const batch = await this.opts.scheduler.fireDue(this.opts.now, (t) => this.opts.checkpoint()(t, this.opts.context('checkpoint')));
       for (const f of batch) this.opts.log?.(`timer ${f.name} fired (${f.kind}${f.percent ? ` ${f.percent}%` : ''}) → ${JSON.stringify(f.result)}`);
       fired.push(...batch);
-      if (!records && !batch.length && !this.again) break;
+      const workflows = this.opts.workflows;
+      let workflowWork = false;
+      if (workflows) {
+        // Executions still moving (started by a request, the stream or a checkpoint), then due timeouts and heartbeats.
+        const busy = !workflows.isIdle();
+        workflowWork = (await workflows.catchUp(Date.parse(this.opts.now()))) > 0 || busy;
+      }
+      if (!records && !batch.length && !workflowWork && !this.again) break;
     }
     this.history.push(...fired);
     if (this.history.length > 100_000) this.history.splice(0, this.history.length - 100_000);

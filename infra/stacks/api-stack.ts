@@ -1,4 +1,5 @@
-// ApiStack: the stateless side (HTTP API, functions, case-timer machinery, evidence verification, alarms), wired to
+// ApiStack: the stateless side (HTTP API, functions, case-timer machinery, approval and escalation workflows, evidence
+// verification, alarms), wired to
 // the stateful stack's table, user pool, schedule group, dead-letter queues, event bus, topic and evidence bucket.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -7,6 +8,7 @@ import { Api } from '../constructs/api';
 import type { ServiceEnv } from '../constructs/api-function';
 import type { CaseEvents } from '../constructs/case-events';
 import type { CaseTable } from '../constructs/case-table';
+import { CaseWorkflows } from '../constructs/case-workflows';
 import { CheckpointScheduler, type CaseTimers } from '../constructs/checkpoint-scheduler';
 import { EvidenceVerifier } from '../constructs/evidence-verifier';
 import type { EvidenceStore } from '../constructs/evidence-vault';
@@ -14,7 +16,7 @@ import type { Identity } from '../constructs/identity';
 import { Observability } from '../constructs/observability';
 
 export interface ApiStackProps extends StackProps {
-  /** Lower-case prefix of the names schedules store (checkpoint function, Scheduler execution role). */
+  /** Lower-case prefix of the names schedules store (checkpoint function, Scheduler execution role) and of the state machines. */
   namePrefix: string;
   data: Pick<CaseTable, 'cases' | 'idempotency'>;
   identity: Pick<Identity, 'userPool' | 'clients'>;
@@ -33,18 +35,23 @@ export class ApiStack extends Stack {
   readonly api: Api;
   readonly scheduler: CheckpointScheduler;
   readonly evidenceVerifier: EvidenceVerifier;
+  readonly workflows: CaseWorkflows;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
 
     const common = { environment: props.environment, serviceName: props.serviceName, metricsNamespace: props.metricsNamespace, logRetention: props.logRetention };
+    // The machines have fixed names: the route and stream functions name them by computed ARN, not by reference.
+    this.workflows = new CaseWorkflows(this, 'Workflows', { ...common, namePrefix: props.namePrefix, cases: props.data.cases });
+    const workflows = { approval: this.workflows.approval, escalation: this.workflows.escalation };
     this.api = new Api(this, 'Api', {
       ...common,
       data: { cases: props.data.cases, idempotency: props.data.idempotency },
       auth: { userPool: props.identity.userPool, clients: props.identity.clients },
       evidence: props.evidence,
       throttle: props.throttle,
+      workflows,
     });
     this.scheduler = new CheckpointScheduler(this, 'CheckpointScheduler', {
       ...common,
@@ -52,21 +59,25 @@ export class ApiStack extends Stack {
       cases: props.data.cases,
       timers: props.timers,
       events: props.events,
+      workflows,
     });
     this.evidenceVerifier = new EvidenceVerifier(this, 'EvidenceVerifier', { ...common, cases: props.data.cases, evidence: props.evidence });
     this.observability = new Observability(this, 'Observability', {
       httpApi: this.api.httpApi,
-      functions: new Map([...this.api.functions, ...this.scheduler.functions, ...this.evidenceVerifier.functions]),
+      functions: new Map([...this.api.functions, ...this.scheduler.functions, ...this.evidenceVerifier.functions, ...this.workflows.functions]),
       deadLetterQueues: new Map([
         ['ScheduleDeadLetters', props.timers.scheduleDeadLetters],
         ['StreamDeadLetters', props.timers.streamDeadLetters],
         ['EvidenceVerificationDeadLetters', props.evidence.verificationDeadLetters],
       ]),
       eventRules: new Map([['EvidenceObjectCreated', this.evidenceVerifier.rule]]),
+      stateMachines: this.workflows.stateMachines,
       scheduleGroupName: props.timers.scheduleGroupName,
       ...(props.alarmTopicArn ? { alarmTopicArn: props.alarmTopicArn } : {}),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint });
+    new CfnOutput(this, 'ApprovalStateMachineArn', { value: this.workflows.approval.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'EscalationStateMachineArn', { value: this.workflows.escalation.stateMachine.stateMachineArn });
   }
 }

@@ -8,6 +8,14 @@ export const DOMAIN_EVENT_OF_ACTION = {
   'deadline.breached': 'DeadlineBreached',
   'dependency.blocked': 'DependencyBlocked',
   'acknowledgement.overdue': 'AcknowledgementOverdue',
+  'escalation.notified': 'Escalated',
+  'escalation.unacknowledged': 'EscalationUnacknowledged',
+  'approval.requested': 'ApprovalRequested',
+  'approval.reminded': 'ApprovalReminder',
+  'approval.escalated': 'ApprovalEscalated',
+  'approval.approved': 'ApprovalDecided',
+  'approval.rejected': 'ApprovalDecided',
+  'approval.expired': 'ApprovalDecided',
 } as const;
 
 export type DomainEventType = (typeof DOMAIN_EVENT_OF_ACTION)[keyof typeof DOMAIN_EVENT_OF_ACTION];
@@ -24,7 +32,8 @@ export interface DomainEvent {
   detail: Record<string, unknown>;
 }
 
-export type Recipient = { kind: 'user'; userId: string; as: 'owner' } | { kind: 'role'; role: 'supervisor'; team: string | null };
+/** A person, or the holders of a role (within a team, or every team when `team` is null). */
+export type Recipient = { kind: 'user'; userId: string; as: 'owner' } | { kind: 'role'; role: string; team: string | null };
 
 export interface Notification {
   /** `<event id>:<recipient>`: the same notification redelivered keeps its id. */
@@ -51,6 +60,47 @@ const subjectOf = (type: DomainEventType, d: Record<string, unknown>, reference:
       return `${reference}: investigation task ${str(d.taskId) ?? '?'} blocked since ${str(d.blockedSince) ?? '?'}`;
     case 'AcknowledgementOverdue':
       return `${reference}: acknowledgement overdue (was due ${str(d.acknowledgementDueAt) ?? '?'})`;
+    case 'Escalated':
+      return `${reference}: escalated to you (level ${String(d.level)}): ${str(d.reason) ?? ''} — acknowledge by ${str(d.ackDueAt) ?? '?'}`;
+    case 'EscalationUnacknowledged':
+      return `${reference}: escalation not acknowledged at any level (${str(d.reason) ?? ''})`;
+    case 'ApprovalRequested':
+      return `${reference}: approval stage ${String(d.stage)} (${str(d.role) ?? '?'}) awaits your decision by ${str(d.dueAt) ?? '?'}`;
+    case 'ApprovalReminder':
+      return `${reference}: reminder ${String(d.reminder)} — approval stage ${String(d.stage)} (${str(d.role) ?? '?'}) is still undecided (due ${str(d.dueAt) ?? '?'})`;
+    case 'ApprovalEscalated':
+      return `${reference}: approval stage ${String(d.stage)} (${str(d.role) ?? '?'}) undecided by ${str(d.missedDueAt) ?? '?'}; escalated to level ${String(d.toLevel)}`;
+    case 'ApprovalDecided': {
+      const outcome = d.returnedTo !== undefined && d.comment === undefined ? 'expired without a decision' : d.returnedTo !== undefined ? 'rejected' : 'approved';
+      return `${reference}: approval stage ${String(d.stage)} (${str(d.role) ?? '?'}) ${outcome}${str(d.comment) ? `: ${str(d.comment)}` : ''}`;
+    }
+  }
+};
+
+/** Who hears of an event: the deadline events go to the owner and their team's supervisors; the others say whom. */
+const recipientsOf = (type: DomainEventType, d: Record<string, unknown>): Recipient[] => {
+  const owner = str(d.ownerId);
+  const ownerRecipient: Recipient[] = owner ? [{ kind: 'user', userId: owner, as: 'owner' }] : [];
+  const team = str(d.team) ?? null;
+  const audience = (): Recipient[] =>
+    Array.isArray(d.audience) ? (d.audience as { role: string; team: string | null }[]).map((a) => ({ kind: 'role', role: a.role, team: a.team })) : [];
+  switch (type) {
+    case 'Escalated': {
+      const role = str(d.role) ?? 'supervisor';
+      return [...ownerRecipient, { kind: 'role', role, team: role === 'supervisor' ? team : null }];
+    }
+    case 'EscalationUnacknowledged':
+      return [...ownerRecipient, { kind: 'role', role: 'admin', team: null }];
+    case 'ApprovalRequested':
+    case 'ApprovalReminder':
+    case 'ApprovalEscalated':
+      return audience();
+    case 'ApprovalDecided':
+      // The owner acts on the outcome (a rejection or an expiry returns the case to them).
+      return ownerRecipient;
+    default:
+      // The owner acts; the supervisors of the owner's team (all supervisors for an unteamed case) oversee.
+      return [...ownerRecipient, { kind: 'role', role: 'supervisor', team }];
   }
 };
 
@@ -64,13 +114,8 @@ export const fromAuditEvent = (caseId: string, e: AuditEvent): { event: DomainEv
   const event: DomainEvent = { id, type, caseId, occurredAt: e.at, detail: { ...d, caseId, auditSeq: e.seq, auditHash: e.hash } };
   const subject = subjectOf(type, d, reference);
   const text = `${subject}. Regime ${str(d.regime) ?? '?'}; recorded in the audit trail as event ${e.seq} at ${e.at}.`;
-  const recipients: Recipient[] = [];
-  const owner = str(d.ownerId);
-  if (owner) recipients.push({ kind: 'user', userId: owner, as: 'owner' });
-  // The owner acts; the supervisors of the owner's team (all supervisors for an unteamed case) oversee.
-  recipients.push({ kind: 'role', role: 'supervisor', team: str(d.team) ?? null });
-  const notifications = recipients.map((to) => ({
-    id: `${id}:${to.kind === 'user' ? `user:${to.userId}` : `supervisor:${to.team ?? '*'}`}`,
+  const notifications = recipientsOf(type, d).map((to) => ({
+    id: `${id}:${to.kind === 'user' ? `user:${to.userId}` : `${to.role}:${to.team ?? '*'}`}`,
     eventType: type,
     caseId,
     reference,

@@ -21,7 +21,9 @@ export type CaseAction =
   | 'resume_clock'
   | 'extend_clock'
   | 'propose_resolution'
-  | 'final_response';
+  | 'final_response'
+  | 'escalate'
+  | 'waive_escalation';
 
 const ACTIVE: readonly Status[] = ['open', 'awaiting_approval', 'resolved'];
 export const ALLOWED_FROM: Record<CaseAction, readonly Status[]> = {
@@ -41,6 +43,9 @@ export const ALLOWED_FROM: Record<CaseAction, readonly Status[]> = {
   // A proposal is made on a running case (re-proposed after a rejection, which returns the case to open).
   propose_resolution: ['open'],
   final_response: ['open'],
+  // Escalation is about a running clock: once the final response is out there is nothing left to chase.
+  escalate: ['open', 'awaiting_approval'],
+  waive_escalation: ['open', 'awaiting_approval'],
 };
 
 export const assertAllowed = (c: Pick<Case, 'status' | 'reference'>, action: CaseAction): void => {

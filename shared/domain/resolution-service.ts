@@ -1,16 +1,32 @@
 // Resolution use cases: propose (with the stages the rules require), decide a stage (four eyes), list pending
-// approvals, send the final response. Case state changes through mutateCase (one transaction with the audit
-// event); the workflow engine is resumed only after the decision is committed, so the case record decides.
+// approvals, send the final response; and the steps of the approval workflow. Case state changes through
+// mutateCase/systemMutate (one transaction with the audit event). The workflow starts from the table's stream once the
+// proposal is committed, and is resumed only after a decision is committed, so the case record decides.
 import type { Case } from '#schemas/complaint';
+import type { AuditEvent } from '#schemas/children';
 import type { Approval, ApprovalDecisionBody, ApprovalRules, ApprovalStage, FinalResponseBody, ProposeResolutionBody, Resolution } from '#schemas/resolution';
+import type { ApprovalStep } from '#schemas/workflow-steps';
 import type { IdGenerator } from '#ports/ids';
-import type { WorkflowEngine } from '#ports/workflow-engine';
+import type { ApprovalWorkflowInput, WorkflowEngine } from '#ports/workflow-engine';
 import { canView } from './access';
 import { DEFAULT_APPROVAL_RULES, planApprovals } from './approval-rules';
-import { mutateCase, type MutationDeps } from './case-mutation';
+import { mutateCase, systemMutate, type MutationDeps } from './case-mutation';
 import { NotFoundError } from './errors';
 import type { Principal } from './principal';
-import { caseResolution, decideApproval, proposeResolution, sendFinalResponse } from './resolution';
+import {
+  awaitDecision,
+  caseResolution,
+  decideApproval,
+  decisionOutcome,
+  escalateApprover,
+  expireApproval,
+  proposeResolution,
+  publicApproval,
+  remindApprovers,
+  sendFinalResponse,
+  type StepOutcome,
+  type StoredApproval,
+} from './resolution';
 
 export interface ResolutionServiceDeps extends MutationDeps {
   ids: IdGenerator;
@@ -22,8 +38,11 @@ export interface ResolutionServiceDeps extends MutationDeps {
   engine?: WorkflowEngine;
 }
 
-/** Approval items carry the task token of the workflow step waiting on them (set by the approval task). */
-export type StoredApproval = Approval & { taskToken?: string };
+/** What a workflow step did, for the function's log line and the workflow's (discarded) result. */
+export interface StepResult {
+  action: string;
+  outcome: 'recorded' | 'unchanged' | 'resumed' | 'missing';
+}
 
 export class ResolutionService {
   constructor(private readonly deps: ResolutionServiceDeps) {}
@@ -32,7 +51,7 @@ export class ResolutionService {
     return this.deps.rules ?? DEFAULT_APPROVAL_RULES;
   }
 
-  /** The case owner proposes the outcome; the answer lists the approval stages the rules require (possibly none). */
+  /** The owner proposes the outcome; the answer lists the approval stages the rules require (possibly none). */
   async propose(p: Principal, caseId: string, body: ProposeResolutionBody, ifMatch?: number): Promise<{ case: Case; resolution: Resolution; stages: ApprovalStage[] }> {
     const resolutionId = this.deps.ids.next();
     let stages: ApprovalStage[] = [];
@@ -49,22 +68,37 @@ export class ResolutionService {
       },
       (r) => [{ kind: 'resolution', resolution: r.resolution }, ...r.approvals.map((approval) => ({ kind: 'approval' as const, approval }))],
     );
-    const { resolution, approvals } = out.result;
-    if (approvals.length && this.deps.engine) {
-      await this.deps.engine.startApproval({
-        caseId,
-        resolutionId: resolution.id,
-        approvalIds: approvals.map((a) => a.id),
-        stages: approvals.map((a) => ({
-          stage: a.stage,
-          role: a.role,
-          approvalId: a.id,
-          timeoutSeconds: Math.round(this.deps.stageTimeoutMs / 1000),
-          heartbeatSeconds: Math.round(this.deps.reminderMs / 1000),
-        })),
-      });
-    }
-    return { case: out.case, resolution, stages };
+    return { case: out.case, resolution: out.result.resolution, stages };
+  }
+
+  /**
+   * The approval workflow a committed audit event calls for (the stream consumer calls this): a proposal with stages
+   * starts one, named after the proposal, so a redelivered event starts nothing new.
+   */
+  approvalWorkflowFor(caseId: string, e: AuditEvent): ApprovalWorkflowInput | undefined {
+    if (e.action !== 'resolution.proposed') return undefined;
+    const stages = Array.isArray(e.data.stages) ? (e.data.stages as { stage: number; role: string; approvalId?: string }[]) : [];
+    if (!stages.length || stages.some((s) => typeof s.approvalId !== 'string')) return undefined;
+    return {
+      caseId,
+      resolutionId: String(e.data.resolutionId),
+      approvalIds: stages.map((s) => s.approvalId!),
+      stages: stages.map((s) => ({
+        stage: s.stage,
+        role: s.role,
+        approvalId: s.approvalId!,
+        timeoutSeconds: Math.round(this.deps.stageTimeoutMs / 1000),
+        heartbeatSeconds: Math.round(this.deps.reminderMs / 1000),
+      })),
+    };
+  }
+
+  /** Starts the approval workflow of a committed proposal, if one is called for and an engine is configured. */
+  async onAuditEvent(caseId: string, e: AuditEvent): Promise<boolean> {
+    const input = this.approvalWorkflowFor(caseId, e);
+    if (!input || !this.deps.engine) return false;
+    await this.deps.engine.startApproval(input);
+    return true;
   }
 
   /** Pending approvals the caller could decide (never on their own cases or proposals), oldest first. */
@@ -93,11 +127,12 @@ export class ResolutionService {
       undefined,
       'visible',
       async (c, now) => {
-        const approvals = (await this.deps.repo.listApprovals(caseId)) as StoredApproval[];
+        const approvals: StoredApproval[] = await this.deps.repo.listApprovals(caseId);
         const approval = approvals.find((a) => a.id === approvalId);
         if (!approval) throw new NotFoundError(`approval ${approvalId} not found`);
         const resolution = await this.deps.repo.getResolution(caseId, approval.resolutionId);
         if (!resolution) throw new NotFoundError(`the proposal of approval ${approvalId} is missing`);
+        // The token as of this version of the case: the step that stores a newer one commits through the case too.
         token = approval.taskToken;
         const current = approvals.filter((a) => a.resolutionId === resolution.id);
         return decideApproval(c, resolution, current, approvalId, body, p, now, this.deps.stageTimeoutMs);
@@ -109,15 +144,11 @@ export class ResolutionService {
         ...(d.resolution.status !== 'pending' ? [{ kind: 'resolution' as const, resolution: d.resolution }] : []),
       ],
     );
-    // The decision is recorded; now the waiting workflow step moves on (a token already gone changes nothing).
-    if (token && this.deps.engine) {
-      const d = out.result.approval;
-      await this.deps.engine.resume(
-        token,
-        d.status === 'approved' ? { ok: true, output: { approvalId, decision: 'approve', decidedBy: p.sub } } : { ok: false, error: 'Rejected', cause: d.comment ?? 'rejected' },
-      );
-    }
-    return { case: out.case, approval: out.result.approval };
+    // The decision is recorded; now the waiting workflow step moves on. A token already gone changes nothing: the
+    // step that runs next finds the decision on the case and resumes itself with it.
+    const outcome = decisionOutcome(out.result.approval);
+    if (token && outcome) await this.resume(token, outcome);
+    return { case: out.case, approval: publicApproval(out.result.approval) };
   }
 
   /** The owner sends the final response (409 while approvals are pending or rejected); the clock stops. */
@@ -128,5 +159,82 @@ export class ResolutionService {
       return sendFinalResponse(c, resolution, body, p.sub, now);
     });
     return out.case;
+  }
+
+  /** One Lambda step of the approval workflow. */
+  async runStep(step: ApprovalStep): Promise<StepResult> {
+    const { caseId } = step;
+    const result = (outcome: StepResult['outcome']): StepResult => ({ action: step.action, outcome });
+    const approvalOf = async (id: string): Promise<StoredApproval> => {
+      const a = (await this.deps.repo.listApprovals(caseId)).find((x) => x.id === id);
+      if (!a) throw new NotFoundError(`approval ${id} of case ${caseId} not found`);
+      return a;
+    };
+    switch (step.action) {
+      case 'AwaitDecision': {
+        let settled: StepOutcome | undefined;
+        const out = await systemMutate(
+          this.deps,
+          caseId,
+          async (c) => {
+            const r = awaitDecision(c, await approvalOf(step.approvalId), { token: step.taskToken, level: step.level, reminders: step.reminders });
+            if (r.kind === 'settled') {
+              settled = r.outcome;
+              return undefined;
+            }
+            settled = undefined;
+            return r.change;
+          },
+          (a) => [{ kind: 'approval', approval: a }],
+        );
+        if (out.kind === 'missing') throw new NotFoundError(`complaint ${caseId} not found`);
+        // Decided before the token could be stored (a decision racing a timeout): resume with the recorded decision.
+        if (settled) {
+          await this.resume(step.taskToken, settled);
+          return result('resumed');
+        }
+        return result('recorded');
+      }
+      case 'Remind': {
+        const out = await systemMutate(this.deps, caseId, async (c, now) => remindApprovers(c, await approvalOf(step.approvalId), step.level, step.reminders, now), () => []);
+        return result(out.kind === 'committed' ? 'recorded' : out.kind === 'missing' ? 'missing' : 'unchanged');
+      }
+      case 'EscalateApprover': {
+        const out = await systemMutate(
+          this.deps,
+          caseId,
+          async (c, now) => escalateApprover(c, await approvalOf(step.approvalId), step.fromLevel, step.toLevel, now, this.deps.stageTimeoutMs),
+          (a) => [{ kind: 'approval', approval: a }],
+        );
+        return result(out.kind === 'committed' ? 'recorded' : out.kind === 'missing' ? 'missing' : 'unchanged');
+      }
+      case 'ReturnToOwner': {
+        // A rejection was recorded (and the owner told) by the decision itself; only an expiry writes here.
+        if (step.reason !== 'ApprovalExpired') return result('unchanged');
+        const out = await systemMutate(
+          this.deps,
+          caseId,
+          async (c, now) => {
+            const approvals: StoredApproval[] = await this.deps.repo.listApprovals(caseId);
+            const a = approvals.find((x) => x.id === step.approvalId);
+            const resolution = a ? await this.deps.repo.getResolution(caseId, a.resolutionId) : undefined;
+            return resolution ? expireApproval(c, resolution, approvals, step.approvalId, step.level, now) : undefined;
+          },
+          (r) => [...r.approvals.map((approval) => ({ kind: 'approval' as const, approval })), { kind: 'resolution' as const, resolution: r.resolution }],
+        );
+        return result(out.kind === 'committed' ? 'recorded' : out.kind === 'missing' ? 'missing' : 'unchanged');
+      }
+      case 'ApprovalsComplete': {
+        // Every stage approved: the last decision recorded `resolution.approved`. A mismatch is a defect worth failing on.
+        const approvals = await this.deps.repo.listApprovals(caseId);
+        const notApproved = step.approvalIds.filter((id) => approvals.find((a) => a.id === id)?.status !== 'approved');
+        if (notApproved.length) throw new Error(`approval workflow completed but stage(s) ${notApproved.join(', ')} of case ${caseId} are not approved`);
+        return result('unchanged');
+      }
+    }
+  }
+
+  private async resume(token: string, outcome: StepOutcome): Promise<void> {
+    if (this.deps.engine) await this.deps.engine.resume(token, outcome);
   }
 }

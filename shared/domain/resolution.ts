@@ -7,6 +7,7 @@ import type { AuditDraft } from './audit-chain';
 import { assertMayDecide, assertPending } from './approval-rules';
 import { ConflictError } from './errors';
 import { assertAllowed, type Change } from './lifecycle';
+import { caseFacts } from './timers';
 import type { Principal } from './principal';
 
 export type Approver = Pick<Principal, 'sub' | 'roles'>;
@@ -90,7 +91,7 @@ export const proposeResolution = (
         decision: body.decision,
         remedy: body.remedy ?? null,
         rootCause: body.rootCause,
-        stages: stages.map((s) => ({ stage: s.stage, role: s.role, reasons: s.reasons.map((r) => r.detail) })),
+        stages: stages.map((s, i) => ({ stage: s.stage, role: s.role, approvalId: ids.approvalIds[i]!, reasons: s.reasons.map((r) => r.detail) })),
       },
     },
   ];
@@ -148,7 +149,7 @@ export const decideApproval = (
     ...(body.comment ? { comment: body.comment } : {}),
   };
   const later = approvals.filter((a) => a.stage > approval.stage && a.status === 'pending').sort((a, b) => a.stage - b.stage);
-  const base = { actor: approver.sub, data: { approvalId, resolutionId: resolution.id, stage: approval.stage, role: approval.role, comment: body.comment ?? null } };
+  const base = { actor: approver.sub, data: { ...caseFacts(c), approvalId, resolutionId: resolution.id, stage: approval.stage, role: approval.role, comment: body.comment ?? null } };
 
   if (body.decision === 'reject') {
     const superseded = later.map((a) => ({ ...a, status: 'superseded' as const }));
@@ -203,6 +204,126 @@ export const sendFinalResponse = (c: Case, resolution: Resolution | undefined, b
           finalResponseDueAt: c.finalResponseDueAt,
           withinDeadline,
         },
+      },
+    ],
+  };
+};
+
+// --- approval workflow steps. Each goes through the case record, so a step racing a decision resolves once: a step
+// finding its stage already decided changes nothing, and the waiting step is then resumed with the recorded decision.
+
+/** The workflow's actor in the audit trail. */
+export const APPROVAL_ACTOR = 'system:approvals';
+
+/** Approval items carry the task token of the workflow step waiting on them. */
+export type StoredApproval = Approval & { taskToken?: string };
+
+/** An approval as the API shows it: never the task token. */
+export const publicApproval = ({ taskToken: _t, ...a }: StoredApproval): Approval => a;
+
+/**
+ * Who is told about an open stage at an approver level: the stage's role (the owner's team's supervisors for a
+ * supervisor stage) at level 1; from level 2 every holder of the role and the head of complaints (admin); from level 3
+ * compliance as well. Who may decide does not change (eligibleRoles): escalation widens the audience, not the authority.
+ */
+export const approverAudience = (role: string, level: number, team: string | null): { role: string; team: string | null }[] => {
+  const out = [{ role, team: level === 1 && role === 'supervisor' ? team : null }];
+  if (level >= 2 && role !== 'admin') out.push({ role: 'admin', team: null });
+  if (level >= 3 && role !== 'compliance') out.push({ role: 'compliance', team: null });
+  return out;
+};
+
+export type StepOutcome = { ok: true; output: Record<string, unknown> } | { ok: false; error: string; cause: string };
+
+/** What a waiting decision step resumes with once its stage is decided (identifiers only: the comment stays here). */
+export const decisionOutcome = (a: Approval): StepOutcome | undefined => {
+  if (a.status === 'pending') return undefined;
+  if (a.status === 'approved') return { ok: true, output: { approvalId: a.id, decision: 'approve', decidedBy: a.decidedBy ?? null } };
+  return { ok: false, error: 'Rejected', cause: `approval ${a.id} ${a.status}${a.decidedBy ? ` by ${a.decidedBy}` : ''}` };
+};
+
+const isCurrent = (c: Case, a: Approval): boolean => caseResolution(c)?.id === a.resolutionId && caseResolution(c)?.status === 'pending';
+
+/**
+ * AwaitDecision: the stage waits on `token`. The first wait of a stage records `approval.requested` (its approvers are
+ * told); later waits (after a reminder or an escalation) only replace the token. A stage already decided — or no longer
+ * current — yields the outcome to resume the step with instead.
+ */
+export const awaitDecision = (
+  c: Case,
+  a: StoredApproval,
+  step: { token: string; level: number; reminders: number },
+): { kind: 'store'; change: Change<StoredApproval> } | { kind: 'settled'; outcome: StepOutcome } => {
+  const settled = decisionOutcome(a);
+  if (settled) return { kind: 'settled', outcome: settled };
+  if (!isCurrent(c, a)) return { kind: 'settled', outcome: { ok: false, error: 'Rejected', cause: `approval ${a.id} is no longer part of a pending proposal` } };
+  const stored: StoredApproval = { ...a, taskToken: step.token };
+  const first = step.level === 1 && step.reminders === 0 && a.escalationLevel === 0;
+  const drafts: AuditDraft[] = first
+    ? [
+        {
+          actor: APPROVAL_ACTOR,
+          action: 'approval.requested',
+          data: { ...caseFacts(c), approvalId: a.id, resolutionId: a.resolutionId, stage: a.stage, role: a.role, level: 1, dueAt: a.dueAt ?? null, audience: approverAudience(a.role, 1, c.team ?? null) },
+        },
+      ]
+    : [];
+  return { kind: 'store', change: { case: c, result: stored, drafts } };
+};
+
+/** Remind: the stage is still undecided after a reminder interval; its audience is told again. */
+export const remindApprovers = (c: Case, a: StoredApproval, level: number, reminders: number, now: string): Change<StoredApproval> | undefined => {
+  if (a.status !== 'pending' || !isCurrent(c, a)) return undefined;
+  return {
+    case: c,
+    result: a,
+    drafts: [
+      {
+        actor: APPROVAL_ACTOR,
+        action: 'approval.reminded',
+        data: { ...caseFacts(c), approvalId: a.id, stage: a.stage, role: a.role, level, reminder: reminders + 1, dueAt: a.dueAt ?? null, at: now, audience: approverAudience(a.role, level, c.team ?? null) },
+      },
+    ],
+  };
+};
+
+/** EscalateApprover: the level timed out undecided; the next level's audience is told and the stage's timer restarts. */
+export const escalateApprover = (c: Case, a: StoredApproval, fromLevel: number, toLevel: number, now: string, stageTimeoutMs: number): Change<StoredApproval> | undefined => {
+  if (a.status !== 'pending' || !isCurrent(c, a) || a.escalationLevel + 1 !== fromLevel) return undefined;
+  const dueAt = new Date(Date.parse(now) + stageTimeoutMs).toISOString();
+  const raised: StoredApproval = { ...a, escalationLevel: toLevel - 1, dueAt };
+  return {
+    case: c,
+    result: raised,
+    drafts: [
+      {
+        actor: APPROVAL_ACTOR,
+        action: 'approval.escalated',
+        data: { ...caseFacts(c), approvalId: a.id, stage: a.stage, role: a.role, fromLevel, toLevel, missedDueAt: a.dueAt ?? null, dueAt, audience: approverAudience(a.role, toLevel, c.team ?? null) },
+      },
+    ],
+  };
+};
+
+/**
+ * ReturnToOwner after the highest level timed out: the stage is `timed_out`, later stages are superseded, the proposal
+ * is rejected and the case goes back to its owner (a re-proposal starts a new round). For a rejection the decision
+ * already did all this: nothing to write.
+ */
+export const expireApproval = (c: Case, resolution: Resolution, approvals: StoredApproval[], approvalId: string, level: number, now: string): Change<{ approvals: StoredApproval[]; resolution: Resolution }> | undefined => {
+  const a = approvals.find((x) => x.id === approvalId);
+  const summary = caseResolution(c);
+  if (!a || a.status !== 'pending' || !summary || summary.id !== resolution.id || resolution.status !== 'pending') return undefined;
+  const expired: StoredApproval = { ...a, status: 'timed_out', decidedAt: now };
+  const superseded = approvals.filter((x) => x.resolutionId === a.resolutionId && x.stage > a.stage && x.status === 'pending').map((x) => ({ ...x, status: 'superseded' as const }));
+  return {
+    case: { ...c, status: 'open', resolution: { ...summary, status: 'rejected' } },
+    result: { approvals: [expired, ...superseded], resolution: { ...resolution, status: 'rejected' } },
+    drafts: [
+      {
+        actor: APPROVAL_ACTOR,
+        action: 'approval.expired',
+        data: { ...caseFacts(c), approvalId: a.id, resolutionId: resolution.id, stage: a.stage, role: a.role, level, dueAt: a.dueAt ?? null, returnedTo: c.ownerId },
       },
     ],
   };

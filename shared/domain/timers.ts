@@ -78,7 +78,8 @@ export type IgnoredReason = 'case_not_running' | 'stale_cycle' | 'already_done' 
 const ignored = (reason: IgnoredReason): FireOutcome => ({ fired: false, reason });
 
 /** Who to tell and what a subscriber needs, carried in the audit event the domain event is built from. */
-const caseFacts = (c: Case) => ({ reference: c.reference, ownerId: c.ownerId, team: c.team ?? null, regime: c.regime });
+/** The facts every deadline, escalation and approval event carries (who to tell, which regime). */
+export const caseFacts = (c: Case) => ({ reference: c.reference, ownerId: c.ownerId, team: c.team ?? null, regime: c.regime });
 
 /**
  * Applies a delivered timer to the case. Idempotent and order-proof: a repeated delivery finds the work done,

@@ -3,6 +3,7 @@ import type { Case, Risk, Status } from '#schemas/complaint';
 import type { AuditEvent, Note, Task } from '#schemas/children';
 import type { Evidence } from '#schemas/evidence';
 import type { Approval, Resolution } from '#schemas/resolution';
+import type { Escalation } from '#schemas/escalation';
 import type { ChainHead } from '#domain/audit-chain';
 import type { DeadlineRow } from '#domain/deadline-board';
 
@@ -16,7 +17,8 @@ export type CaseChild =
   | { kind: 'note'; note: Note }
   | { kind: 'evidence'; evidence: Evidence }
   | { kind: 'resolution'; resolution: Resolution }
-  | { kind: 'approval'; approval: Approval };
+  | { kind: 'approval'; approval: Approval & { taskToken?: string } }
+  | { kind: 'escalation'; escalation: Escalation & { taskToken?: string } };
 
 export interface CounterResult {
   /** The year's case sequence number (1-based). */
@@ -59,6 +61,8 @@ export interface CaseRepository {
   listApprovals(caseId: string): Promise<Approval[]>;
   /** The case an approval belongs to, or undefined for an unknown id. */
   findApprovalCase(approvalId: string): Promise<string | undefined>;
+  /** Every escalation of a case, oldest first, with the task token its workflow waits on (if any). */
+  listEscalations(caseId: string): Promise<(Escalation & { taskToken?: string })[]>;
   /** Pending approvals across every case, oldest first (a sparse, sharded index). */
   listPendingApprovals(limit: number): Promise<Approval[]>;
 }

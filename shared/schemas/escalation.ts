@@ -78,6 +78,7 @@ export const Escalation = z
     level: z.number().int().min(1).meta({ description: 'Current level: 1 = team supervisors, 2 = head of complaints, 3 = compliance' }),
     raisedBy: z.string(),
     raisedAt: IsoTimestamp,
+    startedAt: IsoTimestamp.optional().meta({ description: 'When the escalation workflow took it up' }),
     notifiedAt: IsoTimestamp.optional().meta({ description: 'When the current level was notified' }),
     ackDueAt: IsoTimestamp.optional().meta({ description: 'When the current level times out and the escalation goes up a level' }),
     acknowledgedBy: z.string().optional(),

@@ -65,6 +65,10 @@ const EXPECT: Record<RouteId, Rule> = {
   listApprovals: roles(['supervisor', 'compliance', 'legal', 'admin']),
   // The fixture's stage is a supervisor stage: supervisors and admins (head of complaints) may decide it.
   decideApproval: roles(['supervisor', 'admin']),
+  raiseEscalation: ownerOr(['supervisor']),
+  waiveEscalation: ownerOr(['supervisor']),
+  // The fixture's escalation is at level 1: the team's supervisors or the head of complaints, never the owner.
+  acknowledgeEscalation: (c, owner) => c.kind === 'role' && !owner && ['supervisor', 'admin'].includes(c.role!),
 };
 
 /** A valid body per route that takes one, so an allowed call succeeds with the route's 2xx. */
@@ -89,6 +93,9 @@ const BODY: Partial<Record<RouteId, () => unknown>> = {
   }),
   sendFinalResponse: () => ({ channel: 'email' }),
   decideApproval: () => ({ decision: 'approve', comment: 'Within policy' }),
+  raiseEscalation: () => ({ reason: 'Customer threatens to go to the ombudsman' }),
+  waiveEscalation: () => ({ checkpoint: 75, justification: 'The final response is drafted and goes out this week' }),
+  acknowledgeEscalation: () => ({ note: 'Taking it to the depot manager today' }),
 };
 
 /** Intake fields a route's case needs (the clock may only pause under INTERNAL_STANDARD). */
@@ -110,6 +117,12 @@ const PRECONDITION: Partial<Record<RouteId, (caseId: string) => Promise<void>>> 
     const proposed = await proposeAsOwner(caseId, '50.00');
     expect(proposed.status).toBe(201);
     expect(proposed.body.stages).toEqual([]);
+  },
+  // The case was received 45 days ago (CASE_OVERRIDES): its 75 % checkpoint fires and raises an escalation.
+  waiveEscalation: async (caseId) => {
+    await api.pump();
+    const c = await api.call('GET', `/v1/complaints/${caseId}`, { token: tokens.setup });
+    expect((c.body.checkpoints as { percent: number; firedAt?: string }[]).find((k) => k.percent === 75)?.firedAt).toEqual(expect.any(String));
   },
   reopenComplaint: async (caseId) => {
     const closed = await api.call('POST', `/v1/complaints/${caseId}/close`, { token: tokens.setup, body: BODY.closeComplaint!() });
@@ -162,6 +175,11 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
       expect(task.status).toBe(201);
       path = path.replace('{taskId}', task.body.id as string);
     }
+    if (path.includes('{escalationId}')) {
+      const esc = await api.call('POST', `/v1/complaints/${caseId}/escalations`, { token: tokens.setup, body: BODY.raiseEscalation!() });
+      expect(esc.status).toBe(201);
+      path = path.replace('{escalationId}', esc.body.id as string);
+    }
     if (path.includes('{evidenceId}')) {
       const ev = await api.call('POST', `/v1/complaints/${caseId}/evidence`, { token: tokens.setup, body: BODY.registerEvidence!() });
       expect(ev.status).toBe(201);
@@ -190,6 +208,8 @@ const describeOutcome = (res: ApiResponse) => `${res.status} ${res.text.slice(0,
 beforeAll(async () => {
   api = await startTestApi();
   tokens.setup = await api.token('setup-supervisor', ['supervisor']);
+  const now = (await api.call('GET', '/local/clock')).body.now as string;
+  CASE_OVERRIDES.waiveEscalation = { receivedAt: new Date(Date.parse(now) - 45 * 86_400_000).toISOString() };
   for (const c of CALLERS) {
     if (c.kind === 'role') tokens[c.name] = await api.token(c.sub!, [c.role!]);
     if (c.kind === 'machine') tokens[c.name] = await api.token(c.sub!, [], { scope: INTAKE_SCOPE });

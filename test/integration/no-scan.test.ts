@@ -102,6 +102,14 @@ describe('every route, valid requests', () => {
     await call('decideApproval', 'POST', `/v1/approvals/${stage?.id}/decision`, { token: sam, body: { decision: 'approve' } });
     await call('sendFinalResponse', 'POST', `/v1/complaints/${rid}/final-response`, { token: bob, body: {} });
 
+    // Escalation: the owner escalates, a supervisor acknowledges; a case past its 75 % checkpoint is waived.
+    const escalated = await call('createComplaint', 'POST', '/v1/complaints', { token: intake, body: complaintBody({ ownerId: 'bob' }) });
+    const esc = await call('raiseEscalation', 'POST', `/v1/complaints/${escalated.body.id}/escalations`, { token: bob, body: { reason: 'Customer threatens the ombudsman' } });
+    await call('acknowledgeEscalation', 'POST', `/v1/complaints/${escalated.body.id}/escalations/${esc.body.id}/acknowledgement`, { token: sam, body: { note: 'Taking it' } });
+    const late = await call('createComplaint', 'POST', '/v1/complaints', { token: intake, body: complaintBody({ ownerId: 'bob', receivedAt: new Date(Date.parse((await api.call('GET', '/local/clock')).body.now as string) - 45 * 86_400_000).toISOString() }) });
+    await api.pump();
+    await call('waiveEscalation', 'POST', `/v1/complaints/${late.body.id}/escalation-waivers`, { token: sam, body: { checkpoint: 75, justification: 'Final response is being drafted and goes out this week' } });
+
     // Every list access pattern: shards, owner, each filter, and a followed cursor.
     const queries = ['', 'owner=me', 'owner=bob', 'status=closed', 'status=open', 'risk=overdue', 'risk=at_risk', 'risk=on_track', 'category=billing', `dueBefore=${encodeURIComponent(new Date(Date.now() + 30 * 86_400_000).toISOString())}`, `risk=on_track&dueBefore=2020-01-01T00:00:00Z`];
     for (const q of queries) {

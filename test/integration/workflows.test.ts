@@ -379,7 +379,7 @@ describe('LocalWorkflowEngine', () => {
     engine.register('waiting', approval, handlers);
     const execution = engine.start('waiting', approvalInput(), 'exec-4');
     await until(() => engine.pendingTasks('exec-4')[0], 'a pending task');
-    engine.stop();
+    await engine.stop();
     await expect(execution.result).resolves.toEqual({ status: 'ABORTED' });
     expect(engine.pendingTasks()).toEqual([]);
   });

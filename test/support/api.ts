@@ -4,6 +4,7 @@ import type { Role } from '#schemas/common';
 import { localOutbox } from '#adapters/local/local-outbox';
 import type { Fired } from '#adapters/local/local-scheduler';
 import { startStack, type LocalTables, type StartedStack } from '../../infra/local/stack';
+import type { LocalWorkflows } from '../../infra/local/workflows';
 import { createTestTables, testEndpoint } from './dynamo';
 
 export interface TestApi {
@@ -13,13 +14,20 @@ export interface TestApi {
   call(method: string, path: string, opts?: CallOptions): Promise<ApiResponse>;
   /** Moves the local clock; resolves with the timers that fired (as POST /local/clock answers). */
   advanceClock(duration: string): Promise<Fired[]>;
-  /** Runs the stream poller and the local scheduler until idle (tests run without the background tick). */
+  /** Runs the stream poller, the local scheduler and the workflows until idle (tests run without the background tick). */
   pump(): Promise<Fired[]>;
   /** Resolves when every Object Created event of the local S3 has been handled by the evidence verifier (tests wait on this, never sleep). */
   s3Idle(): Promise<void>;
   /** The local S3 endpoint and evidence bucket (presigned URLs point here). */
   s3: { endpoint: string; bucket: string };
   stack: StartedStack;
+  /**
+   * The local Step Functions (the ASL CDK deploys): `pendingTasks(executionId?)`, `execution(id)` (status,
+   * `statesEntered`, `result`), `describe(id)` (as persisted, also from before a restart), `idle()`.
+   */
+  workflows: LocalWorkflows;
+  /** Resolves when every workflow execution waits for a token or has ended (the pump waits for this too). */
+  workflowsIdle(): Promise<void>;
   outbox: typeof localOutbox;
   close(): Promise<void>;
 }
@@ -40,9 +48,14 @@ export interface ApiResponse {
   text: string;
 }
 
-export const startTestApi = async (env: Record<string, string> = {}): Promise<TestApi> => {
+export interface TestApiOptions {
+  /** Start on these tables (e.g. those of a stopped TestApi: a restart) instead of new ones. */
+  tables?: LocalTables;
+}
+
+export const startTestApi = async (env: Record<string, string> = {}, opts: TestApiOptions = {}): Promise<TestApi> => {
   Object.assign(process.env, env);
-  const tables = await createTestTables();
+  const tables = opts.tables ?? (await createTestTables());
   const stack = await startStack({ endpoint: testEndpoint(), tables, tickMs: 0, log: (line) => line.startsWith('local server error') && console.error(line) });
   const api: TestApi = {
     url: stack.api.url,
@@ -76,6 +89,8 @@ export const startTestApi = async (env: Record<string, string> = {}): Promise<Te
     s3Idle: () => stack.s3.idle(),
     s3: { endpoint: stack.s3.endpoint, bucket: stack.s3.bucket },
     stack,
+    workflows: stack.workflows,
+    workflowsIdle: () => stack.workflows.idle(),
     outbox: localOutbox,
     close: () => stack.stop(),
   };

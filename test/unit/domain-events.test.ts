@@ -46,13 +46,41 @@ describe('fromAuditEvent', () => {
     ['acknowledgement.overdue', 'AcknowledgementOverdue', auditOf(c, timer(c, 'ack'))],
   ];
 
-  it('knows exactly the four deadline actions', () => {
+  it('knows exactly the deadline, escalation and approval actions', () => {
     expect(DOMAIN_EVENT_OF_ACTION).toEqual({
       'checkpoint.reached': 'CheckpointReached',
       'deadline.breached': 'DeadlineBreached',
       'dependency.blocked': 'DependencyBlocked',
       'acknowledgement.overdue': 'AcknowledgementOverdue',
+      'escalation.notified': 'Escalated',
+      'escalation.unacknowledged': 'EscalationUnacknowledged',
+      'approval.requested': 'ApprovalRequested',
+      'approval.reminded': 'ApprovalReminder',
+      'approval.escalated': 'ApprovalEscalated',
+      'approval.approved': 'ApprovalDecided',
+      'approval.rejected': 'ApprovalDecided',
+      'approval.expired': 'ApprovalDecided',
     });
+  });
+
+  it('escalation and approval events go to the people named in them', () => {
+    const base = { reference: 'CMP-2026-000001', ownerId: 'alice', team: 'billing', regime: 'UK_FCA_DISP' };
+    const ev = (action: string, data: Record<string, unknown>): AuditEvent => ({ seq: 9, at: '2026-03-02T10:00:00.000Z', actor: 'system', action, data, prevHash: 'p', hash: 'h' });
+    const to = (e: AuditEvent) => fromAuditEvent(CASE_ID, e)!.notifications.map((n) => n.to);
+    expect(to(ev('escalation.notified', { ...base, level: 1, role: 'supervisor', reason: 'blocked', ackDueAt: 'x' }))).toEqual([
+      { kind: 'user', userId: 'alice', as: 'owner' },
+      { kind: 'role', role: 'supervisor', team: 'billing' },
+    ]);
+    expect(to(ev('escalation.notified', { ...base, level: 2, role: 'admin', reason: 'blocked' }))).toEqual([
+      { kind: 'user', userId: 'alice', as: 'owner' },
+      { kind: 'role', role: 'admin', team: null },
+    ]);
+    expect(to(ev('approval.requested', { ...base, stage: 1, role: 'supervisor', audience: [{ role: 'supervisor', team: 'billing' }] }))).toEqual([{ kind: 'role', role: 'supervisor', team: 'billing' }]);
+    expect(to(ev('approval.rejected', { ...base, stage: 1, role: 'supervisor', comment: 'no', returnedTo: 'alice' }))).toEqual([{ kind: 'user', userId: 'alice', as: 'owner' }]);
+    const rejected = fromAuditEvent(CASE_ID, ev('approval.rejected', { ...base, stage: 1, role: 'supervisor', comment: 'Not justified', returnedTo: 'alice' }))!;
+    expect(rejected.notifications[0]!.subject).toBe('CMP-2026-000001: approval stage 1 (supervisor) rejected: Not justified');
+    expect(fromAuditEvent(CASE_ID, ev('approval.expired', { ...base, stage: 2, role: 'compliance', returnedTo: 'alice' }))!.notifications[0]!.subject).toContain('expired without a decision');
+    expect(fromAuditEvent(CASE_ID, ev('escalation.raised', base))).toBeUndefined();
   });
 
   it.each(samples)('%s → %s with id <caseId>:<seq> and the audit data as detail', (action, type, e) => {

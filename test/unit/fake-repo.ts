@@ -9,6 +9,7 @@ import type { Case } from '#schemas/complaint';
 import type { AuditEvent, Note, Task } from '#schemas/children';
 import type { Evidence } from '#schemas/evidence';
 import type { Approval, Resolution } from '#schemas/resolution';
+import type { Escalation } from '#schemas/escalation';
 
 export class FakeRepo implements CaseRepository {
   readonly cases = new Map<string, CaseRecord>();
@@ -18,6 +19,7 @@ export class FakeRepo implements CaseRepository {
   readonly evidence = new Map<string, Evidence>();
   readonly resolutions = new Map<string, Resolution>();
   readonly approvals = new Map<string, Approval>();
+  readonly escalations = new Map<string, Escalation & { taskToken?: string }>();
   readonly counterCalls: { year: number; team?: string }[] = [];
   readonly listCalls: CaseFilter[] = [];
   private seq = 0;
@@ -74,6 +76,7 @@ export class FakeRepo implements CaseRepository {
       else if (ch.kind === 'note') this.notes.set(ch.note.id, structuredClone(ch.note));
       else if (ch.kind === 'evidence') this.evidence.set(ch.evidence.id, structuredClone(ch.evidence));
       else if (ch.kind === 'resolution') this.resolutions.set(ch.resolution.id, structuredClone(ch.resolution));
+      else if (ch.kind === 'escalation') this.escalations.set(ch.escalation.id, structuredClone(ch.escalation));
       else this.approvals.set(ch.approval.id, structuredClone(ch.approval));
     }
   }
@@ -122,6 +125,13 @@ export class FakeRepo implements CaseRepository {
     return [...this.approvals.values()]
       .filter((a) => a.caseId === caseId)
       .sort((x, y) => x.resolutionId.localeCompare(y.resolutionId) || x.stage - y.stage)
+      .map((x) => structuredClone(x));
+  }
+
+  async listEscalations(caseId: string): Promise<(Escalation & { taskToken?: string })[]> {
+    return [...this.escalations.values()]
+      .filter((e) => e.caseId === caseId)
+      .sort((x, y) => x.raisedAt.localeCompare(y.raisedAt) || x.id.localeCompare(y.id))
       .map((x) => structuredClone(x));
   }
 

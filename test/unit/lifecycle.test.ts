@@ -1,5 +1,6 @@
 // Case lifecycle: the transition table, intake, handoffs, acknowledgement, tasks, close/reopen and risk.
 import * as life from '#domain/lifecycle';
+import { raiseEscalation, waiveEscalation } from '#domain/escalation';
 import { ALLOWED_FROM, type CaseAction } from '#domain/lifecycle';
 import { ConflictError, InvalidInputError } from '#domain/errors';
 import { computeDeadline, riskAt } from '#domain/deadlines';
@@ -43,6 +44,9 @@ const perform: Record<CaseAction, (c: Case) => unknown> = {
       'alice',
       LATER,
     ),
+  escalate: (c) => raiseEscalation(c, { id: 'E1', trigger: { kind: 'manual' }, reason: 'Customer threatens the ombudsman', actor: 'alice', now: LATER }),
+  waive_escalation: (c) =>
+    waiveEscalation({ ...c, checkpoints: c.checkpoints.map((k) => (k.percent === 75 ? { ...k, firedAt: NOW } : k)) }, [], { checkpoint: 75, justification: 'Operations confirmed the fix ships today' }, 'alice', LATER),
 };
 
 const inStatus = (status: Status): Case => openedCase({ status, ...(status === 'closed' ? { closedAt: NOW } : {}) });

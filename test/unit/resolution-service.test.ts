@@ -4,7 +4,7 @@
 import { EMPTY_HEAD } from '#domain/audit-chain';
 import { ConflictError, ForbiddenError, NotFoundError } from '#domain/errors';
 import { ResolutionService } from '#domain/resolution-service';
-import type { ApprovalWorkflowInput, TaskOutcome, WorkflowEngine } from '#ports/workflow-engine';
+import type { ApprovalWorkflowInput, EscalationWorkflowInput, TaskOutcome, WorkflowEngine } from '#ports/workflow-engine';
 import type { ProposeResolutionBody } from '#schemas/resolution';
 import { FakeRepo } from './fake-repo';
 import { at, CASE_ID, DAY, NOW, openedCase, principal } from './fixtures';
@@ -12,8 +12,12 @@ import { at, CASE_ID, DAY, NOW, openedCase, principal } from './fixtures';
 class FakeEngine implements WorkflowEngine {
   readonly started: ApprovalWorkflowInput[] = [];
   readonly resumed: { token: string; outcome: TaskOutcome }[] = [];
+  readonly escalations: EscalationWorkflowInput[] = [];
   async startApproval(input: ApprovalWorkflowInput): Promise<void> {
     this.started.push(input);
+  }
+  async startEscalation(input: EscalationWorkflowInput): Promise<void> {
+    this.escalations.push(input);
   }
   async resume(token: string, outcome: TaskOutcome): Promise<'resumed' | 'gone'> {
     this.resumed.push({ token, outcome });
@@ -47,13 +51,24 @@ const setup = async () => {
     engine,
   });
   await repo.create({ case: openedCase({ ownerId: 'alice' }), head: EMPTY_HEAD, events: [] });
-  return { repo, engine, svc, advance: (ms: number) => (now = at(now, ms)) };
+  // The stream consumer's part: every audit event committed so far goes to onAuditEvent (once each).
+  let delivered = 0;
+  const stream = async () => {
+    const events = repo.audit.get(CASE_ID) ?? [];
+    for (; delivered < events.length; delivered++) await svc.onAuditEvent(CASE_ID, events[delivered]!);
+  };
+  const propose = async (p: typeof alice, b: ProposeResolutionBody) => {
+    const out = await svc.propose(p, CASE_ID, b);
+    await stream();
+    return out;
+  };
+  return { repo, engine, svc, propose, stream, advance: (ms: number) => (now = at(now, ms)) };
 };
 
 describe('propose', () => {
   it('no stage needed: nothing to start; the final response may go at once and stops the clock', async () => {
-    const { repo, engine, svc } = await setup();
-    const out = await svc.propose(alice, CASE_ID, body('100.00'));
+    const { repo, engine, propose, svc } = await setup();
+    const out = await propose(alice, body('100.00'));
     expect(out.stages).toEqual([]);
     expect(out.resolution.status).toBe('not_required');
     expect(engine.started).toEqual([]);
@@ -64,8 +79,8 @@ describe('propose', () => {
   });
 
   it('above the thresholds: supervisor then compliance, the workflow started with both stages, final response 409 meanwhile', async () => {
-    const { engine, svc } = await setup();
-    const out = await svc.propose(alice, CASE_ID, body('1500.00'));
+    const { engine, propose, svc } = await setup();
+    const out = await propose(alice, body('1500.00'));
     expect(out.stages.map((s) => s.role)).toEqual(['supervisor', 'compliance']);
     expect(out.case.status).toBe('awaiting_approval');
     expect(engine.started).toHaveLength(1);
@@ -81,8 +96,8 @@ describe('propose', () => {
 
 describe('decide', () => {
   it('records each decision, then resumes the waiting step with its token; approval of the last stage allows the final response', async () => {
-    const { repo, engine, svc } = await setup();
-    await svc.propose(alice, CASE_ID, body('1500.00'));
+    const { repo, engine, propose, svc } = await setup();
+    await propose(alice, body('1500.00'));
     const [s1, s2] = engine.started[0]!.approvalIds;
     // The workflow's approval task stores its token on the open stage's item.
     repo.approvals.set(s1!, { ...repo.approvals.get(s1!)!, taskToken: 'token-1' } as never);
@@ -98,23 +113,23 @@ describe('decide', () => {
   });
 
   it('a rejection returns the case to its owner and fails the waiting step; a re-proposal is round 2', async () => {
-    const { repo, engine, svc } = await setup();
-    await svc.propose(alice, CASE_ID, body('300.00'));
+    const { repo, engine, propose, svc } = await setup();
+    await propose(alice, body('300.00'));
     const [s1] = engine.started[0]!.approvalIds;
     repo.approvals.set(s1!, { ...repo.approvals.get(s1!)!, taskToken: 'token-r' } as never);
     const out = await svc.decide(sue, s1!, { decision: 'reject', comment: 'Compensation not justified by the evidence' });
     expect(out.case.status).toBe('open');
-    expect(engine.resumed[0]).toEqual({ token: 'token-r', outcome: { ok: false, error: 'Rejected', cause: 'Compensation not justified by the evidence' } });
+    expect(engine.resumed[0]).toEqual({ token: 'token-r', outcome: { ok: false, error: 'Rejected', cause: `approval ${s1} rejected by sue` } });
     await expect(svc.finalResponse(alice, CASE_ID, {})).rejects.toThrow(ConflictError);
-    const again = await svc.propose(alice, CASE_ID, body('200.00'));
+    const again = await propose(alice, body('200.00'));
     expect(again.resolution.round).toBe(2);
     expect(again.resolution.status).toBe('not_required');
   });
 
   it('an unknown approval id is 404; pending lists hide the caller’s own cases and proposals', async () => {
-    const { svc } = await setup();
+    const { propose, svc } = await setup();
     await expect(svc.decide(sue, '01K99999999999999999999999', { decision: 'approve' })).rejects.toThrow(NotFoundError);
-    await svc.propose(alice, CASE_ID, body('1500.00'));
+    await propose(alice, body('1500.00'));
     expect((await svc.pending(sue, 10)).map((a) => a.stage)).toEqual([1]); // stage 2 joins the queue when it opens
     expect(await svc.pending(alice, 10)).toEqual([]);
   });

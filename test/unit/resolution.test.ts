@@ -217,7 +217,7 @@ describe('decideApproval', () => {
       {
         actor: 'sue',
         action: 'approval.approved',
-        data: { approvalId: stageOf(w, 1).id, resolutionId: w.resolution.id, stage: 1, role: 'supervisor', comment: null },
+        data: { reference: 'CMP-2026-000001', ownerId: 'alice', team: null, regime: 'UK_FCA_DISP', approvalId: stageOf(w, 1).id, resolutionId: w.resolution.id, stage: 1, role: 'supervisor', comment: null },
       },
     ]);
   });
@@ -312,7 +312,7 @@ describe('decideApproval', () => {
       {
         actor: 'sue',
         action: 'approval.rejected',
-        data: { approvalId: stageOf(w, 1).id, resolutionId: w.resolution.id, stage: 1, role: 'supervisor', comment, returnedTo: OWNER },
+        data: { reference: 'CMP-2026-000001', ownerId: OWNER, team: null, regime: 'UK_FCA_DISP', approvalId: stageOf(w, 1).id, resolutionId: w.resolution.id, stage: 1, role: 'supervisor', comment, returnedTo: OWNER },
       },
     ]);
   });

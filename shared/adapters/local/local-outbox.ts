@@ -32,7 +32,7 @@ export class LocalOutbox implements EventPublisher, Notifier {
   notify(notifications: Notification[]): Promise<void> {
     for (const n of notifications) {
       this.notifications.push(n);
-      this.log(`notify ${n.to.kind === 'user' ? n.to.userId : `supervisors of ${n.to.team ?? 'every team'}`}: ${n.subject}`);
+      this.log(`notify ${n.to.kind === 'user' ? n.to.userId : `${n.to.role}s of ${n.to.team ?? 'every team'}`}: ${n.subject}`);
     }
     this.notifications.splice(0, Math.max(0, this.notifications.length - KEEP));
     return Promise.resolve();

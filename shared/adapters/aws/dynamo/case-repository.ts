@@ -5,6 +5,7 @@ import type { Case } from '#schemas/complaint';
 import type { AuditEvent, Note, Task } from '#schemas/children';
 import type { Evidence } from '#schemas/evidence';
 import type { Approval, Resolution } from '#schemas/resolution';
+import type { Escalation } from '#schemas/escalation';
 import type { CaseChild, CaseFilter, CaseRecord, CaseRepository, CounterResult } from '#ports/case-repository';
 import type { ChainHead } from '#domain/audit-chain';
 import { RUNNING_CLOCK_STATUSES } from '#domain/deadlines';
@@ -130,6 +131,7 @@ export class DynamoCaseRepository implements CaseRepository {
       if (ch.kind === 'note') return [{ ...keys.note(c.id, ch.note.id), entity: 'note', ...ch.note }];
       if (ch.kind === 'evidence') return [{ ...keys.evidence(c.id, ch.evidence.id), entity: 'evidence', ...ch.evidence }];
       if (ch.kind === 'resolution') return [{ ...keys.resolution(c.id, ch.resolution.id), entity: 'resolution', ...ch.resolution }];
+      if (ch.kind === 'escalation') return [{ ...keys.escalation(c.id, ch.escalation.id), entity: 'escalation', ...ch.escalation }];
       const a = ch.approval;
       // Only an open stage (pending with a due time) is in the approvers' queue; later stages join when they open.
       const pending = a.status === 'pending' && a.dueAt ? { GSI2PK: keys.pendingApprovalsPk(shardOf(a.id, this.opts.listShards)), GSI2SK: keys.dueSk(a.createdAt, a.id) } : {};
@@ -222,6 +224,11 @@ export class DynamoCaseRepository implements CaseRepository {
     return items.map(({ GSI2PK: _p, GSI2SK: _s, ...a }) => a).sort((a, b) => a.resolutionId.localeCompare(b.resolutionId) || a.stage - b.stage);
   }
 
+  async listEscalations(caseId: string): Promise<(Escalation & { taskToken?: string })[]> {
+    const items = await this.queryChildren<Escalation & { taskToken?: string }>(caseId, keys.escalationPrefix);
+    return items.sort((a, b) => a.raisedAt.localeCompare(b.raisedAt) || a.id.localeCompare(b.id));
+  }
+
   async findApprovalCase(approvalId: string): Promise<string | undefined> {
     const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.approvalPointer(approvalId) }));
     return out.Item ? String(out.Item.caseId) : undefined;
@@ -247,7 +254,7 @@ export class DynamoCaseRepository implements CaseRepository {
       .flatMap((p) => p.Items ?? [])
       .sort((a, b) => String(a.GSI2SK).localeCompare(String(b.GSI2SK)))
       .slice(0, limit)
-      .map(({ PK: _pk, SK: _sk, entity: _e, GSI2PK: _p, GSI2SK: _s, ...a }) => a as Approval);
+      .map(({ PK: _pk, SK: _sk, entity: _e, GSI2PK: _p, GSI2SK: _s, taskToken: _t, ...a }) => a as Approval);
   }
 
   async getEvidence(caseId: string, evidenceId: string): Promise<Evidence | undefined> {

@@ -69,6 +69,8 @@ export const keys = {
   resolution: (id: string, resolutionId: string) => ({ PK: `CASE#${id}`, SK: `RESOLUTION#${resolutionId}` }),
   approval: (id: string, approvalId: string) => ({ PK: `CASE#${id}`, SK: `APPROVAL#${approvalId}` }),
   approvalPrefix: 'APPROVAL#',
+  escalation: (id: string, escalationId: string) => ({ PK: `CASE#${id}`, SK: `ESCALATION#${escalationId}` }),
+  escalationPrefix: 'ESCALATION#',
   /** Where an approval id leads: its case (decisions arrive by approval id alone). */
   approvalPointer: (approvalId: string) => ({ PK: `APPROVAL#${approvalId}`, SK: 'APPROVAL' }),
   /** Pending approvals across cases (sparse: only pending ones carry it), write-sharded like the case list. */

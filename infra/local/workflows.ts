@@ -1,0 +1,208 @@
+// The embedded stack's Step Functions: the approval and escalation ASL that CDK synthesises (approvalAsl(),
+// escalationAsl()), executed in-process by the LocalWorkflowEngine with every Task state mapped to the Lambda entry CDK
+// deploys for it, task tokens, heartbeats and timeouts on the local clock, executions persisted in the LOCAL table so a
+// restart of `npm start` continues them. Implements the WorkflowEngine port that the in-process handlers use.
+import { resolve } from 'node:path';
+import type { Context } from 'aws-lambda';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '#ports/clock';
+import type { ApprovalWorkflowInput, EscalationWorkflowInput, TaskOutcome, WorkflowEngine } from '#ports/workflow-engine';
+import { localClock } from '#adapters/local/local-clock';
+import { installLocalWorkflowEngine } from '#adapters/local/local-workflow-engine';
+import { type AslDefinition, type Json, approvalAsl, escalationAsl, taskStates } from '../../workflows';
+import { type LocalExecution, LocalWorkflowEngine, type PendingTask, type StoredExecution, TaskTokenError, type TaskHandler, type WorkflowStore } from '../../workflows/local/engine';
+import { DynamoWorkflowStore } from './workflow-store';
+import { lambdaContext } from './server';
+
+const REPO_ROOT = resolve(__dirname, '..', '..');
+
+export type WorkflowName = 'approval' | 'escalation';
+
+/** A Lambda handler as the local stack calls it: the payload object and a Lambda context. */
+export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** The entry file CDK bundles into each workflow's function, and the function's name (its Lambda context). */
+export const WORKFLOW_FUNCTIONS: Record<WorkflowName, { entry: string; functionName: string }> = {
+  approval: { entry: 'functions/approval-workflow/handler.ts', functionName: 'approval-workflow' },
+  escalation: { entry: 'functions/escalation-workflow/handler.ts', functionName: 'escalation-workflow' },
+};
+
+/** The executions' names, as the Step Functions adapter names them (idempotent starts). */
+export const executionIds = {
+  approval: (input: Pick<ApprovalWorkflowInput, 'resolutionId'>) => `approval-${input.resolutionId}`,
+  escalation: (input: Pick<EscalationWorkflowInput, 'escalationId'>) => `escalation-${input.escalationId}`,
+} as const;
+
+let synthesised: Record<WorkflowName, AslDefinition> | undefined;
+/** The ASL of both workflows, synthesised once per process (~0.5 s each). */
+export const workflowAsl = (): Record<WorkflowName, AslDefinition> => (synthesised ??= { approval: approvalAsl(), escalation: escalationAsl() });
+
+/** The entry's handler, loaded on first use after the environment is set (as Lambda loads the bundle). */
+const lazyEntry = (file: string): (() => LambdaHandler) => {
+  let h: LambdaHandler | undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return () => (h ??= (require(resolve(REPO_ROOT, file)) as { handler: LambdaHandler }).handler);
+};
+
+/** The payload crosses a process boundary in AWS: the function gets (and returns) JSON, never shared objects. */
+const viaJson = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
+
+export interface LocalWorkflowsOptions {
+  /** The stack's document client and LOCAL table (see LOCAL_TABLE); or a `store` instead (tests). */
+  doc?: DynamoDBDocumentClient;
+  tableName?: string;
+  store?: WorkflowStore;
+  /** Default: the local clock. */
+  clock?: Clock;
+  /** One line per state entered, timer fired and execution ended. */
+  log?: (line: string) => void;
+  /** The function behind each workflow's Task states. Default: the Lambda entries CDK deploys (WORKFLOW_FUNCTIONS). */
+  functions?: Partial<Record<WorkflowName, () => LambdaHandler>>;
+  /** Token factory (tests). */
+  mintToken?: () => string;
+  /** How long `idle()` waits before it rejects. Default 90 s. */
+  idleTimeoutMs?: number;
+}
+
+export class LocalWorkflows implements WorkflowEngine {
+  readonly engine: LocalWorkflowEngine;
+  readonly store: WorkflowStore;
+
+  constructor(opts: LocalWorkflowsOptions) {
+    const store = opts.store ?? (opts.doc && opts.tableName ? new DynamoWorkflowStore(opts.doc, opts.tableName) : undefined);
+    if (!store) throw new Error('LocalWorkflows needs a store, or doc and tableName');
+    this.store = store;
+    const log = opts.log;
+    this.engine = new LocalWorkflowEngine({
+      clock: opts.clock ?? localClock,
+      store,
+      ...(opts.mintToken ? { mintToken: opts.mintToken } : {}),
+      ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
+      ...(log
+        ? {
+            onStateEntered: ({ executionId, stateName }) => log(`workflow ${executionId} ${stateName}`),
+            onTimerFired: ({ executionId, stateName, error }) => log(`workflow ${executionId} ${stateName}: ${error}`),
+            onExecutionEnded: ({ executionId, outcome }) =>
+              log(`workflow ${executionId} ${outcome.status.toLowerCase()}${outcome.status === 'FAILED' ? ` (${outcome.error}: ${outcome.cause})` : ''}`),
+            onStoreError: (error) => log(`workflow store: ${error.message}`),
+          }
+        : {}),
+    });
+    const asl = workflowAsl();
+    for (const workflow of ['approval', 'escalation'] as const) {
+      const { entry, functionName } = WORKFLOW_FUNCTIONS[workflow];
+      const fn = opts.functions?.[workflow] ?? lazyEntry(entry);
+      // Every Task state of a workflow invokes its one function; the payload's `action` names the state.
+      const handler: TaskHandler = async (payload) => viaJson(await fn()(viaJson(payload), lambdaContext(functionName)));
+      this.engine.register(workflow, asl[workflow], Object.fromEntries(taskStates(asl[workflow]).map(([name]) => [name, handler])));
+    }
+  }
+
+  /** Starts the approval workflow of a proposal (execution `approval-<resolutionId>`); a no-op if it exists. */
+  async startApproval(input: ApprovalWorkflowInput): Promise<void> {
+    await this.engine.startOnce('approval', viaJson(input) as unknown as Json, executionIds.approval(input));
+  }
+
+  /** Starts an escalation (execution `escalation-<escalationId>`); a no-op if it exists. */
+  async startEscalation(input: EscalationWorkflowInput): Promise<void> {
+    await this.engine.startOnce('escalation', viaJson(input) as unknown as Json, executionIds.escalation(input));
+  }
+
+  /** SendTaskSuccess / SendTaskFailure; a settled, timed-out or unknown token is `gone`. */
+  async resume(token: string, outcome: TaskOutcome): Promise<'resumed' | 'gone'> {
+    try {
+      await this.engine.settle(token, outcome.ok ? { ok: true, output: viaJson(outcome.output) as Json } : { ok: false, error: outcome.error, cause: outcome.cause });
+      return 'resumed';
+    } catch (err) {
+      if (err instanceof TaskTokenError) return 'gone';
+      throw err;
+    }
+  }
+
+  /** SendTaskHeartbeat; false for a token that no longer waits. */
+  async heartbeat(token: string): Promise<boolean> {
+    try {
+      await this.engine.heartbeat(token);
+      return true;
+    } catch (err) {
+      if (err instanceof TaskTokenError) return false;
+      throw err;
+    }
+  }
+
+  /** Continues what the store has as running (call once at start-up, before anything settles tokens). */
+  restore(): Promise<{ resumed: string[]; restarted: string[] }> {
+    return this.engine.restore();
+  }
+
+  /** Fails the waiting tasks whose heartbeat or timeout lapsed on the clock; how many. */
+  fireDueTimers(now?: number): number {
+    return this.engine.fireDueTimers(now);
+  }
+
+  /** Fires the due timers in the order they lapsed, the executions moving on between them (see the engine); how many. */
+  catchUp(now?: number): Promise<number> {
+    return this.engine.catchUp(now);
+  }
+
+  /** The earliest instant a waiting task's timer lapses (epoch ms). */
+  nextTimerAt(): number | undefined {
+    return this.engine.nextTimerAt();
+  }
+
+  /** Every execution waits for a token or has ended, and nothing is in flight. */
+  isIdle(): boolean {
+    return this.engine.isIdle();
+  }
+
+  /** Resolves once idle; rejects after `timeoutMs` naming what is still busy. */
+  idle(timeoutMs?: number): Promise<void> {
+    return this.engine.idle(timeoutMs);
+  }
+
+  /** Tasks waiting for a token (optionally of one execution), oldest first. */
+  pendingTasks(executionId?: string): PendingTask[] {
+    return this.engine.pendingTasks(executionId);
+  }
+
+  /** An execution of this process (status, `statesEntered`, `result`); see `describe` for one from before a restart. */
+  execution(executionId: string): LocalExecution | undefined {
+    return this.engine.execution(executionId);
+  }
+
+  /** Every execution of this process. */
+  executions(): LocalExecution[] {
+    return this.engine.listExecutions();
+  }
+
+  /** An execution as persisted (status, statesEntered, outcome), from this process or an earlier one. */
+  describe(executionId: string): Promise<StoredExecution | undefined> {
+    return this.engine.describeExecution(executionId);
+  }
+
+  /**
+   * Makes this runtime the engine the in-process handlers get from `localWorkflowEngine()`. What is installed is a
+   * stable forwarder to the runtime installed last, so a service that kept it keeps working across a stack restart.
+   */
+  install(): void {
+    current = this;
+    installLocalWorkflowEngine(forwarder);
+  }
+
+  /** Aborts the executions without recording them as ended (a restart resumes them) and waits for what is in flight. */
+  async stop(): Promise<void> {
+    if (current === this) current = undefined;
+    await this.engine.stop();
+  }
+}
+
+let current: LocalWorkflows | undefined;
+const live = (): LocalWorkflows => {
+  if (!current) throw new Error('the local workflows are not running (the local stack is stopped)');
+  return current;
+};
+const forwarder: WorkflowEngine = {
+  startApproval: async (input) => live().startApproval(input),
+  startEscalation: async (input) => live().startEscalation(input),
+  resume: async (token, outcome) => live().resume(token, outcome),
+};

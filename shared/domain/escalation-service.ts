@@ -1,0 +1,175 @@
+// Escalation use cases: raise (owner: manual; supervisor: override), acknowledge, waive; the automatic triggers the
+// stream consumer feeds (checkpoints, blocked dependencies); and the steps of the escalation workflow. Every change
+// goes through the case record (one transaction with its audit event); the workflow starts from the stream once the
+// escalation is committed and is resumed only after an acknowledgement or a waiver is committed.
+import type { Case } from '#schemas/complaint';
+import type { AuditEvent } from '#schemas/children';
+import type { AcknowledgeEscalationBody, Escalation, EscalationBody, EscalationWaiverBody, Waiver } from '#schemas/escalation';
+import type { EscalationStep } from '#schemas/workflow-steps';
+import type { IdGenerator } from '#ports/ids';
+import type { EscalationWorkflowInput, WorkflowEngine } from '#ports/workflow-engine';
+import { mutateCase, systemMutate, type MutationDeps, type SystemMutation } from './case-mutation';
+import {
+  ESCALATION_ACTOR,
+  acknowledgeEscalation,
+  automaticEscalation,
+  escalationLevelRaised,
+  escalationNotified,
+  escalationStarted,
+  escalationUnacknowledged,
+  findEscalation,
+  manualTrigger,
+  raiseEscalation,
+  settledOutcome,
+  waiveEscalation,
+  type StoredEscalation,
+} from './escalation';
+import { NotFoundError } from './errors';
+import type { Principal } from './principal';
+import type { StepResult } from './resolution-service';
+
+export interface EscalationServiceDeps extends MutationDeps {
+  ids: IdGenerator;
+  /** How long each level has to acknowledge before the escalation goes up a level. */
+  ackTimeoutMs: number;
+  engine?: WorkflowEngine;
+}
+
+/** An escalation as the API shows it: never the task token. */
+export const publicEscalation = ({ taskToken: _t, ...e }: StoredEscalation): Escalation => e;
+
+const outcomeOf = (m: SystemMutation<unknown>): StepResult['outcome'] => (m.kind === 'committed' ? 'recorded' : m.kind === 'missing' ? 'missing' : 'unchanged');
+
+export class EscalationService {
+  constructor(private readonly deps: EscalationServiceDeps) {}
+
+  /** `POST …/escalations`: the owner (manual) or a supervisor (override) escalates now; 409 while one is open. */
+  async raise(p: Principal, caseId: string, body: EscalationBody, ifMatch?: number): Promise<{ case: Case; escalation: Escalation }> {
+    const id = this.deps.ids.next();
+    const out = await mutateCase(
+      this.deps,
+      p,
+      caseId,
+      ifMatch,
+      'owner_or_supervisor',
+      (c, now) => raiseEscalation(c, { id, trigger: manualTrigger(c, p), reason: body.reason, actor: p.sub, now }),
+      (e) => [{ kind: 'escalation', escalation: e }],
+    );
+    return { case: out.case, escalation: out.result };
+  }
+
+  /** A manager acknowledges an open escalation; then its waiting workflow step is resumed. */
+  async acknowledge(p: Principal, caseId: string, escalationId: string, body: AcknowledgeEscalationBody): Promise<{ case: Case; escalation: Escalation }> {
+    let token: string | undefined;
+    const out = await mutateCase(
+      this.deps,
+      p,
+      caseId,
+      undefined,
+      'visible',
+      async (c, now) => {
+        const e = findEscalation(await this.deps.repo.listEscalations(caseId), escalationId);
+        token = e.taskToken;
+        return acknowledgeEscalation(c, e, p, body, now);
+      },
+      (e) => [{ kind: 'escalation', escalation: e }],
+    );
+    await this.resumeWith(token, out.result);
+    return { case: out.case, escalation: publicEscalation(out.result) };
+  }
+
+  /** A recorded decision not to escalate a raised risk; stops its open escalation (whose workflow then ends). */
+  async waive(p: Principal, caseId: string, body: EscalationWaiverBody, ifMatch?: number): Promise<{ case: Case; waiver: Waiver; escalation: Escalation | null }> {
+    let token: string | undefined;
+    const out = await mutateCase(
+      this.deps,
+      p,
+      caseId,
+      ifMatch,
+      'owner_or_supervisor',
+      async (c, now) => {
+        const escalations = await this.deps.repo.listEscalations(caseId);
+        const change = waiveEscalation(c, escalations, body, p.sub, now);
+        token = change.result.escalation ? escalations.find((e) => e.id === change.result.escalation!.id)?.taskToken : undefined;
+        return change;
+      },
+      (r) => (r.escalation ? [{ kind: 'escalation', escalation: r.escalation }] : []),
+    );
+    if (out.result.escalation) await this.resumeWith(token, out.result.escalation);
+    return { case: out.case, waiver: out.result.waiver, escalation: out.result.escalation ? publicEscalation(out.result.escalation) : null };
+  }
+
+  /**
+   * The stream consumer's hook for every committed audit event: a checkpoint or blocked dependency that calls for an
+   * escalation raises one (idempotent: the same risk is escalated once); a raised escalation starts its workflow
+   * (named after it, so a redelivered event starts nothing new).
+   */
+  async onAuditEvent(caseId: string, e: AuditEvent): Promise<'raised' | 'started' | undefined> {
+    if (e.action === 'escalation.raised') {
+      const input = this.workflowInput(caseId, e);
+      if (!input || !this.deps.engine) return undefined;
+      await this.deps.engine.startEscalation(input);
+      return 'started';
+    }
+    if (e.action !== 'checkpoint.reached' && e.action !== 'dependency.blocked') return undefined;
+    const id = this.deps.ids.next();
+    const out = await systemMutate(
+      this.deps,
+      caseId,
+      (c, now) => {
+        const auto = automaticEscalation(c, e);
+        return auto ? raiseEscalation(c, { id, ...auto, actor: ESCALATION_ACTOR, now }) : undefined;
+      },
+      (esc) => [{ kind: 'escalation', escalation: esc }],
+    );
+    return out.kind === 'committed' ? 'raised' : undefined;
+  }
+
+  workflowInput(caseId: string, e: AuditEvent): EscalationWorkflowInput | undefined {
+    const trigger = e.data.trigger as EscalationWorkflowInput['trigger'] | undefined;
+    if (typeof e.data.escalationId !== 'string' || !trigger) return undefined;
+    return { caseId, escalationId: e.data.escalationId, trigger, level: 1, ackTimeoutSeconds: Math.round(this.deps.ackTimeoutMs / 1000) };
+  }
+
+  /** One Lambda step of the escalation workflow. */
+  async step(step: EscalationStep): Promise<StepResult> {
+    const { caseId } = step;
+    const result = (outcome: StepResult['outcome']): StepResult => ({ action: step.action, outcome });
+    const current = async (): Promise<StoredEscalation> => findEscalation(await this.deps.repo.listEscalations(caseId), step.escalationId);
+    const write = (decide: (c: Case, e: StoredEscalation, now: string) => ReturnType<typeof escalationStarted>) =>
+      systemMutate(this.deps, caseId, async (c, now) => decide(c, await current(), now), (e) => [{ kind: 'escalation', escalation: e }]);
+    switch (step.action) {
+      case 'RecordEscalation':
+        return result(outcomeOf(await write((c, e, now) => escalationStarted(c, e, now))));
+      case 'NotifySupervisor':
+        return result(outcomeOf(await write((c, e, now) => escalationNotified(c, e, step.level, this.deps.ackTimeoutMs, now))));
+      case 'AwaitAcknowledgement': {
+        let settled: StoredEscalation | undefined;
+        const out = await write((c, e) => {
+          if (e.status !== 'open') {
+            settled = e;
+            return undefined;
+          }
+          settled = undefined;
+          return { case: c, result: { ...e, taskToken: step.taskToken }, drafts: [] };
+        });
+        if (out.kind === 'missing') throw new NotFoundError(`complaint ${caseId} not found`);
+        // Acknowledged or waived before the token could be stored: resume with what was recorded.
+        if (settled) {
+          await this.resumeWith(step.taskToken, settled);
+          return result('resumed');
+        }
+        return result('recorded');
+      }
+      case 'EscalateNextLevel':
+        return result(outcomeOf(await write((c, e) => escalationLevelRaised(c, e, step.fromLevel, step.toLevel))));
+      case 'EscalationClosed':
+        return result(outcomeOf(await write((c, e, now) => escalationUnacknowledged(c, e, now))));
+    }
+  }
+
+  private async resumeWith(token: string | undefined, e: Escalation): Promise<void> {
+    const outcome = settledOutcome(e);
+    if (token && outcome && this.deps.engine) await this.deps.engine.resume(token, outcome);
+  }
+}
