@@ -109,7 +109,7 @@ export class ResolutionService {
       if (a.proposedBy === p.sub) continue;
       const rec = await this.deps.repo.get(a.caseId);
       if (!rec || rec.case.ownerId === p.sub || !canView(p, rec.case)) continue;
-      out.push(a);
+      out.push(publicApproval(a));
       if (out.length >= limit) break;
     }
     return out;

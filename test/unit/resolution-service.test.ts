@@ -134,3 +134,62 @@ describe('decide', () => {
     expect(await svc.pending(alice, 10)).toEqual([]);
   });
 });
+
+describe('approval workflow steps (through the case record)', () => {
+  const awaitStep = (approvalId: string, token: string, level = 1, reminders = 0) =>
+    ({ action: 'AwaitDecision', taskToken: token, caseId: CASE_ID, approvalId, stage: 1, role: 'supervisor', level, reminders, timeoutSeconds: 172_800, heartbeatSeconds: 86_400 }) as const;
+
+  it('AwaitDecision stores the token (versioned) and requests the approval once; reminders only replace the token', async () => {
+    const { repo, engine, propose, svc } = await setup();
+    await propose(alice, body('300.00'));
+    const [s1] = engine.started[0]!.approvalIds;
+    expect(await svc.runStep(awaitStep(s1!, 't1'))).toEqual({ action: 'AwaitDecision', outcome: 'recorded' });
+    expect((repo.approvals.get(s1!) as { taskToken?: string }).taskToken).toBe('t1');
+    expect(await svc.runStep({ action: 'Remind', caseId: CASE_ID, approvalId: s1!, stage: 1, role: 'supervisor', level: 1, reminders: 0 })).toMatchObject({ outcome: 'recorded' });
+    await svc.runStep(awaitStep(s1!, 't2', 1, 1));
+    expect((repo.approvals.get(s1!) as { taskToken?: string }).taskToken).toBe('t2');
+    const actions = repo.audit.get(CASE_ID)!.map((e) => e.action);
+    expect(actions.filter((a) => a === 'approval.requested')).toHaveLength(1);
+    expect(actions).toContain('approval.reminded');
+    // The public views never carry the token.
+    expect(JSON.stringify(await svc.pending(sue, 10))).not.toContain('t2');
+    expect(JSON.stringify((await svc.decide(sue, s1!, { decision: 'approve' })).approval)).not.toContain('t2');
+    expect(engine.resumed.at(-1)).toEqual({ token: 't2', outcome: { ok: true, output: { approvalId: s1, decision: 'approve', decidedBy: 'sue' } } });
+  });
+
+  it('a decision committed before the step stored its token: the step resumes itself with the decision (exactly once)', async () => {
+    const { engine, propose, svc } = await setup();
+    await propose(alice, body('300.00'));
+    const [s1] = engine.started[0]!.approvalIds;
+    await svc.decide(sue, s1!, { decision: 'reject', comment: 'Not justified by the evidence' });
+    expect(engine.resumed).toEqual([]); // no token yet
+    expect(await svc.runStep(awaitStep(s1!, 'late'))).toEqual({ action: 'AwaitDecision', outcome: 'resumed' });
+    expect(engine.resumed).toEqual([{ token: 'late', outcome: { ok: false, error: 'Rejected', cause: `approval ${s1} rejected by sue` } }]);
+    // A timeout that raced the decision changes nothing: the escalation step finds the stage decided.
+    expect(await svc.runStep({ action: 'EscalateApprover', caseId: CASE_ID, approvalId: s1!, stage: 1, role: 'supervisor', fromLevel: 1, toLevel: 2 })).toMatchObject({ outcome: 'unchanged' });
+  });
+
+  it('EscalateApprover raises the level once with a new due time; after the top level, ReturnToOwner expires the stage', async () => {
+    const { repo, engine, propose, svc, advance } = await setup();
+    await propose(alice, body('1500.00'));
+    const [s1, s2] = engine.started[0]!.approvalIds;
+    advance(2 * DAY);
+    const step = { action: 'EscalateApprover', caseId: CASE_ID, approvalId: s1!, stage: 1, role: 'supervisor', fromLevel: 1, toLevel: 2 } as const;
+    expect(await svc.runStep(step)).toMatchObject({ outcome: 'recorded' });
+    expect(await svc.runStep(step)).toMatchObject({ outcome: 'unchanged' });
+    expect(repo.approvals.get(s1!)).toMatchObject({ escalationLevel: 1, dueAt: at(NOW, 5 * DAY) });
+    const escalated = repo.audit.get(CASE_ID)!.find((e) => e.action === 'approval.escalated')!;
+    expect(escalated.data).toMatchObject({ fromLevel: 1, toLevel: 2, audience: [{ role: 'supervisor', team: null }, { role: 'admin', team: null }] });
+    // A rejection was recorded by the decision itself: ReturnToOwner writes nothing for it.
+    expect(await svc.runStep({ action: 'ReturnToOwner', caseId: CASE_ID, approvalId: s1!, stage: 1, role: 'supervisor', level: 2, reason: 'Rejected' })).toMatchObject({ outcome: 'unchanged' });
+    expect(await svc.runStep({ action: 'ReturnToOwner', caseId: CASE_ID, approvalId: s1!, stage: 1, role: 'supervisor', level: 3, reason: 'ApprovalExpired' })).toMatchObject({ outcome: 'recorded' });
+    expect(repo.approvals.get(s1!)).toMatchObject({ status: 'timed_out' });
+    expect(repo.approvals.get(s2!)).toMatchObject({ status: 'superseded' });
+    const c = (await repo.get(CASE_ID))!.case;
+    expect(c.status).toBe('open');
+    expect(c.resolution).toMatchObject({ status: 'rejected' });
+    expect(repo.audit.get(CASE_ID)!.at(-1)).toMatchObject({ action: 'approval.expired', data: { returnedTo: 'alice' } });
+    await expect(svc.decide(sue, s1!, { decision: 'approve' })).rejects.toThrow(ConflictError);
+    await expect(svc.runStep({ action: 'ApprovalsComplete', caseId: CASE_ID, approvalIds: [s1!, s2!] })).rejects.toThrow(/not approved/);
+  });
+});
