@@ -43,4 +43,9 @@ it('runs the README tour unchanged and ends with a closed case and a valid audit
   expect(stdout).toContain('"risk": "at_risk"');
   expect(stdout).toMatch(/CMP-\d{4}-\d{6} at risk, due/);
   expect(stdout).toMatch(/"atRisk": 1/);
+  // Step 8: escalation acknowledged; a supervisor stage for £300; approved through the workflow; final response sent.
+  expect(stdout).toContain('"status": "acknowledged"');
+  expect(stdout).toMatch(/supervisor: compensation 300\.00 GBP above/);
+  expect(stdout).toMatch(/^approved$/m);
+  expect(stdout).toContain('"status": "resolved"');
 });
