@@ -1,6 +1,7 @@
 // `npm run bench`: bundle sizes, cold starts, deadline computations per second, local API latency/throughput, DynamoDB requests per operation
 // case timers (local checkpoint lateness, Scheduler calls and invocations per case lifecycle, their list-price cost)
-// and the evidence vault (register → upload → verified latency, verifier memory, S3/DynamoDB requests per item, storage cost).
+// the evidence vault (register → upload → verified latency, verifier memory, S3/DynamoDB requests per item, storage cost)
+// and the approval/escalation workflows (Step Functions state transitions per path, their cost, the reference case's local time).
 // Prints progress and a summary table; writes bench/results/latest.json and a timestamped copy.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { LoadGenerator, type LoadScenario, type LoadSummary } from './load';
 import { suppressStderrLines } from './quiet';
 import { kb, ms, round, say, table } from './stats';
 import { timerSettings, timersReport, type TimerBenchResult } from './timers';
+import { workflowSettings, workflowsReport, type WorkflowBenchResult } from './workflows';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -48,9 +50,11 @@ const SETTINGS = {
   timers: timerSettings(),
   /** BENCH_EVIDENCE_RUNS_1MB, BENCH_EVIDENCE_RUNS_50MB, BENCH_EVIDENCE_MEMORY_MB (bench/evidence.ts reads the same variables). */
   evidence: evidenceSettings(),
+  /** BENCH_WORKFLOWS_REFERENCE_RUNS (bench/workflows.ts reads the same variable). */
+  workflows: workflowSettings(),
 };
-/** BENCH_ONLY=bundle,cold,deadlines,api,timers,evidence runs a subset (api = DynamoDB request counts + load). */
-const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,api,timers,evidence').split(',').map((s) => s.trim()));
+/** BENCH_ONLY=bundle,cold,deadlines,api,timers,evidence,workflows runs a subset (api = DynamoDB request counts + load). */
+const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,api,timers,evidence,workflows').split(',').map((s) => s.trim()));
 
 /** Module scope of a bundle must not need AWS: region, table names and Powertools settings as applyLocalEnv sets them. */
 const COLD_START_ENV: Record<string, string> = {
@@ -441,6 +445,33 @@ const runEvidence = (workDir: string): EvidenceBenchResult | undefined => {
   return result;
 };
 
+// ── 8. Approval and escalation workflows ──────────────────────────────────────────────────────
+
+/** bench/workflows.ts in a fresh `node --import tsx` process: its own local stack and clock (the paths move it by days), then the reference case test runs. */
+const runWorkflows = (workDir: string): WorkflowBenchResult | undefined => {
+  const s = SETTINGS.workflows;
+  phase(
+    `workflows: Step Functions state transitions per approval/escalation path (fresh node process with its own local stack, local clock moved) and their cost per ${s.mix.complaints.toLocaleString('en-GB')} complaints${s.referenceRuns > 0 ? `, then the reference case test ${s.referenceRuns} times (\`npx jest test/api/reference-case\`)` : ''}`,
+  );
+  const file = join(workDir, 'workflows.json');
+  const out = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', 'workflows.ts'), '--json', file, '--no-report'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, BENCH_ELAPSED_BASE_S: String((performance.now() - t0) / 1000) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+    timeout: 1_200_000,
+  });
+  // Exit 1 with figures written = a failed hard check (reported below); no figures = the run itself failed.
+  if (out.error || !existsSync(file)) {
+    const detail = out.error ? out.error.message : `bench/workflows.ts exited ${out.status ?? out.signal}`;
+    say(`  ✗ ${detail}`);
+    checks.push({ name: out.status === 3 ? 'local stack started (workflows)' : 'workflows benchmark ran', ok: false, hard: true, detail });
+    return undefined;
+  }
+  const result = JSON.parse(readFileSync(file, 'utf8')) as WorkflowBenchResult;
+  checks.push(...result.checks);
+  return result;
+};
+
 // ── Report ────────────────────────────────────────────────────────────────────────────────────
 
 const printReport = (
@@ -450,6 +481,7 @@ const printReport = (
   api: Awaited<ReturnType<typeof runApi>>,
   timers: TimerBenchResult | undefined,
   evidence: EvidenceBenchResult | undefined,
+  workflows: WorkflowBenchResult | undefined,
 ) => {
   say('\n══ Results ══');
   if (bundles) {
@@ -502,6 +534,7 @@ const printReport = (
   }
   if (timers) say(`\n${timersReport(timers)}`);
   if (evidence) say(`\n${evidenceReport(evidence)}`);
+  if (workflows) say(`\n${workflowsReport(workflows)}`);
   say('\nChecks');
   for (const c of checks) say(`  ${c.informational ? 'ℹ' : c.ok ? '✓' : c.hard ? '✗' : '○'} ${c.name}${c.informational ? ` (informational: ${c.ok ? 'met' : 'not met'})` : ''}: ${c.detail}`);
 };
@@ -520,6 +553,7 @@ const main = async () => {
   let api: Awaited<ReturnType<typeof runApi>> = undefined;
   let timers: TimerBenchResult | undefined;
   let evidence: EvidenceBenchResult | undefined;
+  let workflows: WorkflowBenchResult | undefined;
   try {
     if (PHASES.has('bundle') || PHASES.has('cold')) bundles = await runBundles(workDir);
     if (PHASES.has('cold') && bundles) cold = runColdStarts(bundles, workDir);
@@ -527,11 +561,12 @@ const main = async () => {
     if (PHASES.has('api')) api = await runApi();
     if (PHASES.has('timers')) timers = runTimers(workDir);
     if (PHASES.has('evidence')) evidence = runEvidence(workDir);
+    if (PHASES.has('workflows')) workflows = runWorkflows(workDir);
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
 
-  printReport(bundles, cold, deadlines, api, timers, evidence);
+  printReport(bundles, cold, deadlines, api, timers, evidence, workflows);
 
   const finished = new Date();
   const largest = bundles ? largestOf(bundles.functions) : undefined;
@@ -588,6 +623,7 @@ const main = async () => {
     dynamoRequests: api ? { listShards: api.listShards, operations: api.dynamoRequests } : undefined,
     timers,
     evidence,
+    workflows,
     checks,
   };
   const dir = join(REPO_ROOT, 'bench', 'results');

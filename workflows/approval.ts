@@ -144,16 +144,18 @@ export const approvalDefinition = (scope: Construct, functions: ApprovalFunction
   });
 
   // Catchers are tried in order: a lapsed heartbeat also matches States.Timeout in Step Functions, so it comes first.
-  awaitDecision.addCatch(remind, { errors: ['States.HeartbeatTimeout'], resultPath: JsonPath.DISCARD });
+  awaitDecision.addCatch(recordReminder, { errors: ['States.HeartbeatTimeout'], resultPath: JsonPath.DISCARD });
   awaitDecision.addCatch(canEscalate, { errors: ['States.Timeout'], resultPath: JsonPath.DISCARD });
   awaitDecision.addCatch(returnToOwner, { errors: [APPROVAL_ERRORS.rejected], resultPath: '$.rejection' });
   nextStage
     .when(Condition.numberLessThanJsonPath('$.progress.index', '$.progress.count'), startStage.next(awaitDecision).next(stageApproved).next(nextStage))
     .otherwise(approvalsComplete.next(approved));
-  remind.next(recordReminder).next(
+  // A lapsed heartbeat counts the wait first: at the level's timeout it escalates (no reminder at that instant),
+  // otherwise the approvers are reminded and the stage waits again.
+  recordReminder.next(
     levelTimedOut
       .when(Condition.numberGreaterThanEqualsJsonPath('$.current.attempt.waitedSeconds', '$.current.stage.timeoutSeconds'), canEscalate)
-      .otherwise(awaitDecision),
+      .otherwise(remind.next(awaitDecision)),
   );
   canEscalate.when(Condition.numberLessThan('$.current.attempt.level', maxLevel), escalateApprover.next(raiseApproverLevel).next(awaitDecision)).otherwise(approvalExpired);
   approvalExpired.next(returnToOwner).next(approvalRejected);

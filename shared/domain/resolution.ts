@@ -271,7 +271,7 @@ export const awaitDecision = (
   return { kind: 'store', change: { case: c, result: stored, drafts } };
 };
 
-/** Remind: the stage is still undecided after a reminder interval; its audience is told again. */
+/** Remind: the stage is still undecided after a reminder interval; its audience is told again (`reminders` counts this one). */
 export const remindApprovers = (c: Case, a: StoredApproval, level: number, reminders: number, now: string): Change<StoredApproval> | undefined => {
   if (a.status !== 'pending' || !isCurrent(c, a)) return undefined;
   return {
@@ -281,7 +281,7 @@ export const remindApprovers = (c: Case, a: StoredApproval, level: number, remin
       {
         actor: APPROVAL_ACTOR,
         action: 'approval.reminded',
-        data: { ...caseFacts(c), approvalId: a.id, stage: a.stage, role: a.role, level, reminder: reminders + 1, dueAt: a.dueAt ?? null, at: now, audience: approverAudience(a.role, level, c.team ?? null) },
+        data: { ...caseFacts(c), approvalId: a.id, stage: a.stage, role: a.role, level, reminder: reminders, dueAt: a.dueAt ?? null, at: now, audience: approverAudience(a.role, level, c.team ?? null) },
       },
     ],
   };

@@ -218,7 +218,7 @@ describe('approval workflow on aws-local-stepfunctions', () => {
     expect(escalated.payload).toMatchObject({ level: 2, reminders: 0 });
     escalated.succeed({ approverId: 'head-1' });
     await expect(result).resolves.toMatchObject({ outcome: 'approved' });
-    expect(run.states()).toEqual(['AwaitDecision', 'Remind', 'AwaitDecision', 'Remind', 'AwaitDecision', 'Remind', 'EscalateApprover', 'AwaitDecision', 'ApprovalsComplete']);
+    expect(run.states()).toEqual(['AwaitDecision', 'Remind', 'AwaitDecision', 'Remind', 'AwaitDecision', 'EscalateApprover', 'AwaitDecision', 'ApprovalsComplete']);
   });
 
   it('no decision at the highest level → returned to the owner as expired', async () => {
@@ -354,7 +354,7 @@ describe('LocalWorkflowEngine', () => {
     expect(escalated.payload).toMatchObject({ level: 2, reminders: 0 });
     engine.sendTaskFailure('tok-3', 'Rejected', 'not justified');
     await expect(execution.result).resolves.toMatchObject({ status: 'SUCCEEDED', output: { outcome: 'rejected', level: 2, comment: 'not justified' } });
-    expect(log.map((l) => l.state)).toEqual(['AwaitDecision', 'Remind', 'AwaitDecision', 'Remind', 'EscalateApprover', 'AwaitDecision', 'ReturnToOwner']);
+    expect(log.map((l) => l.state)).toEqual(['AwaitDecision', 'Remind', 'AwaitDecision', 'EscalateApprover', 'AwaitDecision', 'ReturnToOwner']);
   });
 
   it('runs the escalation: a timeout on the clock escalates, an acknowledgement closes', async () => {

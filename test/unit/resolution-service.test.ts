@@ -145,7 +145,7 @@ describe('approval workflow steps (through the case record)', () => {
     const [s1] = engine.started[0]!.approvalIds;
     expect(await svc.runStep(awaitStep(s1!, 't1'))).toEqual({ action: 'AwaitDecision', outcome: 'recorded' });
     expect((repo.approvals.get(s1!) as { taskToken?: string }).taskToken).toBe('t1');
-    expect(await svc.runStep({ action: 'Remind', caseId: CASE_ID, approvalId: s1!, stage: 1, role: 'supervisor', level: 1, reminders: 0 })).toMatchObject({ outcome: 'recorded' });
+    expect(await svc.runStep({ action: 'Remind', caseId: CASE_ID, approvalId: s1!, stage: 1, role: 'supervisor', level: 1, reminders: 1 })).toMatchObject({ outcome: 'recorded' });
     await svc.runStep(awaitStep(s1!, 't2', 1, 1));
     expect((repo.approvals.get(s1!) as { taskToken?: string }).taskToken).toBe('t2');
     const actions = repo.audit.get(CASE_ID)!.map((e) => e.action);
