@@ -77,6 +77,8 @@ export interface CaseWorkflowsProps {
 export interface CaseWorkflow extends WorkflowMachine {
   readonly stateMachine: StateMachine;
   readonly role: Role;
+  /** The role's only policy: invoke the workflow function, deliver logs, send traces. */
+  readonly policy: Policy;
   readonly logGroup: LogGroup;
   readonly function: ApiFunction;
 }
@@ -188,6 +190,6 @@ export class CaseWorkflows extends Construct {
     // Step Functions checks the role's logging permissions when the machine is created: the policy comes first.
     stateMachine.node.addDependency(role, policy);
 
-    return { ...machine, stateMachine, role, logGroup, function: fn };
+    return { ...machine, stateMachine, role, policy, logGroup, function: fn };
   }
 }

@@ -105,10 +105,13 @@ describe('routes', () => {
 });
 
 describe('functions', () => {
-  it('creates one Lambda function per handler entry, plus the case-timer functions (checkpoint, case stream) and the evidence verifier', () => {
-    expect(Object.keys(ofType('AWS::Lambda::Function'))).toHaveLength(entries.length + stack.scheduler.functions.size + stack.evidenceVerifier.functions.size);
+  it('creates one Lambda function per handler entry, plus the case-timer functions (checkpoint, case stream), the evidence verifier and the two workflow functions', () => {
+    expect(Object.keys(ofType('AWS::Lambda::Function'))).toHaveLength(
+      entries.length + stack.scheduler.functions.size + stack.evidenceVerifier.functions.size + stack.workflows.functions.size,
+    );
     expect(stack.scheduler.functions.size).toBe(2);
     expect(stack.evidenceVerifier.functions.size).toBe(1);
+    expect(stack.workflows.functions.size).toBe(2);
   });
 
   it.each(entries)('%s: arm64, Node.js 22 or newer, active tracing, bounded timeout', (entry) => {
@@ -157,9 +160,37 @@ describe('least-privilege data access', () => {
     }
   });
 
-  it('puts only the X-Ray actions on Resource "*" (the one wildcard cdk-nag is told to accept)', () => {
+  it('puts on Resource "*" only actions that support no resource-level permissions: X-Ray, task-token settling, vended-log delivery', () => {
     const onStar = statements.filter((s) => list(s.Resource).includes('*')).flatMap((s) => list(s.Action));
-    expect(new Set(onStar)).toEqual(new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']));
+    expect(new Set(onStar)).toEqual(
+      new Set([
+        // Every function (active tracing) and the state machines (tracingEnabled; these two only there).
+        'xray:PutTraceSegments',
+        'xray:PutTelemetryRecords',
+        'xray:GetSamplingRules',
+        'xray:GetSamplingTargets',
+        // The routes that decide and the workflow functions (TASK_TOKEN_ACTIONS).
+        'states:SendTaskSuccess',
+        'states:SendTaskFailure',
+        // The state machines' logging (Step Functions vended logs).
+        'logs:CreateLogDelivery',
+        'logs:GetLogDelivery',
+        'logs:UpdateLogDelivery',
+        'logs:DeleteLogDelivery',
+        'logs:ListLogDeliveries',
+        'logs:PutResourcePolicy',
+        'logs:DescribeResourcePolicies',
+        'logs:DescribeLogGroups',
+      ]),
+    );
+  });
+
+  it('puts the vended-log delivery and X-Ray sampling actions on the state machine roles only', () => {
+    const machineRoles = [stack.workflows.approval.role, stack.workflows.escalation.role].map((r) => stack.getLogicalId(r.node.defaultChild as CfnRole));
+    const holders = Object.values(ofType('AWS::IAM::Policy'))
+      .filter((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement.some((s) => list(s.Action).some((a) => /^logs:.*Deliver|^xray:GetSampling/.test(a))))
+      .flatMap((p) => (p.Properties.Roles as { Ref: string }[]).map((r) => r.Ref));
+    expect(holders.sort()).toEqual(machineRoles.sort());
   });
 
   it('never grants Scan: every request path is a GetItem, Query or conditional write', () => {

@@ -2,6 +2,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { buildApp } from '../../infra/app';
+import { DEFAULT_APPROVAL_RULES } from '#domain/approval-rules';
 
 // CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
 process.env.CDK_VALIDATION = 'false';
@@ -9,10 +10,10 @@ const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 const build = (settings: Record<string, unknown>) => buildApp({ context: { ...NO_BUNDLING, ...settings } });
 
 type Fn = { Properties: { Environment: { Variables: Record<string, string> } } };
-/** The environment of every function of the API stack: the route functions, the case-timer functions and the evidence verifier. */
+/** The environment of every function of the API stack: the route functions, the case-timer functions, the evidence verifier and the workflow functions. */
 const environments = (api: ReturnType<typeof build>['api']) => {
   const functions = Template.fromStack(api).findResources('AWS::Lambda::Function') as Record<string, Fn>;
-  const all = [...api.api.functions.values(), ...api.scheduler.functions.values(), ...api.evidenceVerifier.functions.values()];
+  const all = [...api.api.functions.values(), ...api.scheduler.functions.values(), ...api.evidenceVerifier.functions.values(), ...api.workflows.functions.values()];
   expect(all).toHaveLength(Object.keys(functions).length);
   return all.map((fn) => functions[api.getLogicalId(fn.function.node.defaultChild as CfnFunction)]!.Properties.Environment.Variables);
 };
@@ -108,6 +109,44 @@ describe('complaints:* settings', () => {
     ['evidenceMaxBytes', -1],
   ] as const)('fail synth on an invalid %s (%p)', (setting, value) => {
     expect(() => build({ [`complaints:${setting}`]: value })).toThrow(new RegExp(`${setting}|EVIDENCE_`));
+  });
+
+  it('give every function the approval and escalation settings when configured (rules as an object or JSON)', () => {
+    const rules = { ...DEFAULT_APPROVAL_RULES, reputationalRisk: { roles: ['compliance'] } };
+    const { api } = build({
+      'complaints:approvalStageTimeoutHours': 72,
+      'complaints:approvalReminderHours': 24,
+      'complaints:escalationAckTimeoutHours': 12,
+      'complaints:approvalRules': JSON.stringify(rules),
+    });
+    for (const vars of environments(api)) {
+      expect(vars).toMatchObject({ APPROVAL_STAGE_TIMEOUT_HOURS: '72', APPROVAL_REMINDER_HOURS: '24', ESCALATION_ACK_TIMEOUT_HOURS: '12' });
+      expect(JSON.parse(vars.APPROVAL_RULES!)).toEqual(rules);
+    }
+    const asObject = build({ 'complaints:approvalRules': DEFAULT_APPROVAL_RULES });
+    for (const vars of environments(asObject.api)) expect(JSON.parse(vars.APPROVAL_RULES!)).toEqual(DEFAULT_APPROVAL_RULES);
+  });
+
+  it('leave the approval and escalation settings to the handlers’ defaults when not configured', () => {
+    for (const vars of environments(build({}).api)) {
+      for (const name of ['APPROVAL_STAGE_TIMEOUT_HOURS', 'APPROVAL_REMINDER_HOURS', 'ESCALATION_ACK_TIMEOUT_HOURS', 'APPROVAL_RULES']) expect(vars[name]).toBeUndefined();
+    }
+  });
+
+  it.each([
+    ['approvalStageTimeoutHours', 0, /APPROVAL_STAGE_TIMEOUT_HOURS/],
+    ['approvalReminderHours', 721, /APPROVAL_REMINDER_HOURS/],
+    ['escalationAckTimeoutHours', 'a day', /escalationAckTimeoutHours/],
+    ['approvalRules', '{"compensation":', /approvalRules/],
+    ['approvalRules', { compensation: {} }, /APPROVAL_RULES/],
+  ] as const)('fail synth on an invalid %s (%p)', (setting, value, message) => {
+    expect(() => build({ [`complaints:${setting}`]: value })).toThrow(message);
+  });
+
+  it('fail synth when the reminder interval is not below the stage timeout (it is the approval task’s heartbeat)', () => {
+    expect(() => build({ 'complaints:approvalStageTimeoutHours': 24 })).toThrow(/APPROVAL_REMINDER_HOURS \(24\) must be less than APPROVAL_STAGE_TIMEOUT_HOURS \(24\)/);
+    expect(() => build({ 'complaints:approvalStageTimeoutHours': 48, 'complaints:approvalReminderHours': 72 })).toThrow(/APPROVAL_REMINDER_HOURS/);
+    expect(() => build({ 'complaints:approvalStageTimeoutHours': 24, 'complaints:approvalReminderHours': 6 })).not.toThrow();
   });
 
   it('accept only a CloudWatch Logs retention period', () => {

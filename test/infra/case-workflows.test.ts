@@ -196,7 +196,7 @@ describe('the workflow functions', () => {
 
 describe('Step Functions access of every other function', () => {
   const routes = routeList();
-  const settlingEntries = new Map<string, Set<string>>();
+  const settlingEntries = new Map<string, Set<'approval' | 'escalation'>>();
   for (const r of routes) {
     const workflow = WORKFLOW_ACCESS[r.id];
     if (workflow) settlingEntries.set(r.entry, new Set([...(settlingEntries.get(r.entry) ?? []), workflow]));

@@ -23,7 +23,8 @@ const synth = (app: ReturnType<typeof buildApp>['app'], defaultRules: boolean) =
 
 /** The acknowledgements a reviewer has accepted; a new one must be added here deliberately. */
 const REVIEWED = [
-  // X-Ray actions support no resource-level permissions.
+  // Actions that support no resource-level permissions: X-Ray (every function, the state machines), Step Functions
+  // task-token settling (the routes that decide, the workflow functions), vended-log delivery (the state machines).
   'AwsSolutions-IAM5[Resource::*]',
   // The public routes of the route table (health, OpenAPI).
   'AwsSolutions-APIG4',
@@ -89,6 +90,24 @@ describe('cdk-nag AwsSolutions', () => {
       api.evidenceVerifier.verifier.role.node.path,
     ];
     expect(at.sort()).toEqual(evidenceRoles.sort());
+  });
+
+  it('acknowledges the task-token actions on "*" only on the roles of the functions that settle workflow tasks', () => {
+    const at = acknowledgementsIn(app)
+      .filter((a) => a.id === 'AwsSolutions-IAM5[Resource::*]' && a.reason.includes('SendTaskSuccess'))
+      .map((a) => a.at);
+    const settling = [
+      ...['functions/decide-approval/handler.ts', 'functions/acknowledge-escalation/handler.ts', 'functions/waive-escalation/handler.ts'].map((e) => api.api.functions.get(e)!.role.node.path),
+      ...[...api.workflows.functions.values()].map((fn) => fn.role.node.path),
+    ];
+    expect(at.sort()).toEqual(settling.sort());
+  });
+
+  it('acknowledges the logging and tracing wildcard of the state machines only on their own policies', () => {
+    const at = acknowledgementsIn(app)
+      .filter((a) => a.id === 'AwsSolutions-IAM5[Resource::*]' && a.reason.includes('vended-log'))
+      .map((a) => a.at);
+    expect(at.sort()).toEqual([api.workflows.approval, api.workflows.escalation].map((w) => w.policy.node.path).sort());
   });
 
   it('acknowledges missing server access logs only on the access-log bucket itself', () => {

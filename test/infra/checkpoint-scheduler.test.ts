@@ -323,9 +323,14 @@ describe('IAM across both stacks', () => {
     for (const s of statements) expect(list(s.Resource)).toEqual([schedulesArn]);
   });
 
-  it('grants lambda:InvokeFunction only to the Scheduler execution role, on the checkpoint function', () => {
-    const invoke = only(allStatements().filter((s) => list(s.Action).some((a) => a.startsWith('lambda:'))));
-    expect(invoke.Resource).toEqual({ 'Fn::GetAtt': [fnId(scheduler.checkpoint), 'Arn'] });
+  it('grants lambda:InvokeFunction only to the Scheduler execution role, on the checkpoint function (and to each state machine on its workflow function)', () => {
+    const invokes = allStatements().filter((s) => list(s.Action).some((a) => a.startsWith('lambda:')));
+    const workflowFns = [api.workflows.approval, api.workflows.escalation].map((w) => ({ 'Fn::GetAtt': [fnId(w.function), 'Arn'] }));
+    expect(invokes.map((s) => s.Resource)).toEqual(expect.arrayContaining(workflowFns));
+    const onCheckpoint = only(invokes.filter((s) => !workflowFns.some((f) => same(f, s.Resource))));
+    expect(onCheckpoint.Action).toBe('lambda:InvokeFunction');
+    expect(onCheckpoint.Resource).toEqual({ 'Fn::GetAtt': [fnId(scheduler.checkpoint), 'Arn'] });
+    expect(invokes).toHaveLength(3);
   });
 });
 
