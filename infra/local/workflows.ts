@@ -185,21 +185,21 @@ export class LocalWorkflows implements WorkflowEngine {
    * stable forwarder to the runtime installed last, so a service that kept it keeps working across a stack restart.
    */
   install(): void {
-    current = this;
+    installed.current = this;
     installLocalWorkflowEngine(forwarder);
   }
 
   /** Aborts the executions without recording them as ended (a restart resumes them) and waits for what is in flight. */
   async stop(): Promise<void> {
-    if (current === this) current = undefined;
+    if (installed.current === this) installed.current = undefined;
     await this.engine.stop();
   }
 }
 
-let current: LocalWorkflows | undefined;
+const installed: { current?: LocalWorkflows | undefined } = {};
 const live = (): LocalWorkflows => {
-  if (!current) throw new Error('the local workflows are not running (the local stack is stopped)');
-  return current;
+  if (!installed.current) throw new Error('the local workflows are not running (the local stack is stopped)');
+  return installed.current;
 };
 const forwarder: WorkflowEngine = {
   startApproval: async (input) => live().startApproval(input),

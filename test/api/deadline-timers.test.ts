@@ -108,8 +108,12 @@ describe('a US_CFPB case driven through 50/75/90/breach by the local clock', () 
     expect(now.checkpoints.every((k: { firedAt?: string }) => k.firedAt)).toBe(true);
     expect((await actions(c.id, 'checkpoint.reached')).map((e) => e.data.percent)).toEqual([50, 75, 90]);
     expect(await actions(c.id, 'deadline.breached')).toHaveLength(1);
-    expect(eventsOf(c.id).map((e) => e.type)).toEqual(['CheckpointReached', 'CheckpointReached', 'CheckpointReached', 'DeadlineBreached']);
-    expect(new Set(eventsOf(c.id).map((e) => e.id)).size).toBe(4);
+    const deadlineEvents = eventsOf(c.id).filter((e) => e.type === 'CheckpointReached' || e.type === 'DeadlineBreached');
+    expect(deadlineEvents.map((e) => e.type)).toEqual(['CheckpointReached', 'CheckpointReached', 'CheckpointReached', 'DeadlineBreached']);
+    expect(new Set(deadlineEvents.map((e) => e.id)).size).toBe(4);
+    // The 75 % checkpoint escalated (nobody acknowledged: it climbed the ladder); the open one absorbed the 90 %.
+    expect(eventsOf(c.id).filter((e) => e.type === 'Escalated').map((e) => e.detail.level)).toEqual([1, 2, 3]);
+    expect((await get(c.id)).escalations).toEqual([expect.objectContaining({ trigger: { kind: 'checkpoint', percent: 75, cycle: 1 }, status: 'unacknowledged', level: 3 })]);
     expect(await listIds('risk=overdue')).toContain(c.id);
     expect(await pending(c.id)).toHaveLength(0);
     expect((await timeline(c.id)).chain.valid).toBe(true);

@@ -138,6 +138,9 @@ export interface LocalWorkflowEngineOptions {
   onStoreError?: (error: Error) => void;
 }
 
+/** Exported documents already validated by the interpreter (unchanged objects: the workflows export is synthesised once). */
+const validated = new WeakSet<AslDefinition>();
+
 /** Lets every pending microtask run: the interpreter's event log is consumed in microtasks. */
 const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -202,8 +205,12 @@ export class LocalWorkflowEngine {
         }),
       ),
     });
-    // The interpreter validates the definition (asl-validator) when the machine is constructed: fail at registration.
-    new StateMachine(local as unknown as StateMachineDefinition);
+    // The interpreter validates the definition (asl-validator) when the machine is constructed: fail at registration
+    // (once per document: validation compiles the schema, ~0.1 s).
+    if (!validated.has(asl)) {
+      new StateMachine(local as unknown as StateMachineDefinition);
+      validated.add(asl);
+    }
     this.workflows.set(workflow, { asl: local, definition: local as unknown as StateMachineDefinition, from: new Map(), overrides });
   }
 
@@ -493,7 +500,7 @@ export class LocalWorkflowEngine {
       let skip = from !== undefined;
       for await (const event of run.eventLogs) {
         if (event.type !== 'StateEntered') continue;
-        state.lastEntered = { name: event.state.name, input: event.state.input as Json };
+        state.lastEntered = { name: event.state.name, input: event.state.input };
         if (skip) {
           skip = false;
           continue;
@@ -503,7 +510,7 @@ export class LocalWorkflowEngine {
       }
     })();
     const outcome = run.result.then(
-      (output): ExecutionOutcome => ({ status: 'SUCCEEDED', output: output as Json }),
+      (output): ExecutionOutcome => ({ status: 'SUCCEEDED', output }),
       (error: unknown): ExecutionOutcome => outcomeOf(error),
     );
     handle.result = outcome.then(async (ended) => {
