@@ -23,12 +23,12 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { writeFileSync } from 'node:fs';
 import type { IncomingMessage, Server } from 'node:http';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 // The only static imports are what the memory child needs (the verifier's S3 adapter): the parent loads the
 // local stack, DynamoDB and s3rver dynamically, so the child's baseline is a verifier's, not a whole stack's.
+import { runStandalone } from './standalone';
 import { S3EvidenceVault } from '#adapters/aws/s3-evidence-vault';
 import type { EvidenceVault } from '#ports/evidence-vault';
 import type { Role } from '#schemas/common';
@@ -845,20 +845,5 @@ if (require.main === module) {
         process.stderr.write(`✗ evidence memory child failed: ${(err as Error).stack ?? String(err)}\n`);
         process.exit(1);
       });
-  } else {
-    const jsonAt = args.indexOf('--json');
-    const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
-    if (jsonAt >= 0 && !jsonFile) throw new Error('--json needs a file name');
-    runEvidenceBench()
-      .then((result) => {
-        if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(result, null, 2)}\n`);
-        if (!args.includes('--no-report')) say(`\n${evidenceReport(result)}`);
-        if (result.checks.some((c) => c.hard && !c.ok)) process.exitCode = 1;
-      })
-      .catch(async (err: unknown) => {
-        const { LocalStackError } = await import('../infra/local/dynamodb-local');
-        process.stderr.write(`✗ evidence bench failed: ${err instanceof LocalStackError ? err.message : ((err as Error).stack ?? String(err))}\n`);
-        process.exit(err instanceof LocalStackError ? 3 : 1);
-      });
-  }
+  } else runStandalone('evidence', runEvidenceBench, evidenceReport, args);
 }

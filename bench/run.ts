@@ -391,6 +391,31 @@ const runApi = async () => {
 // ── 6. Case timers ────────────────────────────────────────────────────────────────────────────
 
 /**
+ * Runs `bench/<name>.ts --json FILE --no-report` in a fresh `node --import tsx` process (its own local stack and
+ * clock: the container binds to one DynamoDB endpoint per process), collects its checks and returns its figures.
+ * Exit 1 with figures written = a failed hard check (reported with the checks); no figures = the run itself failed
+ * (exit 3: its local stack did not start).
+ */
+const runChildPhase = <T extends { checks: Check[] }>(workDir: string, name: string, timeoutMs: number): T | undefined => {
+  const file = join(workDir, `${name}.json`);
+  const out = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', `${name}.ts`), '--json', file, '--no-report'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, BENCH_ELAPSED_BASE_S: String((performance.now() - t0) / 1000) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+    timeout: timeoutMs,
+  });
+  if (out.error || !existsSync(file)) {
+    const detail = out.error ? out.error.message : `bench/${name}.ts exited ${out.status ?? out.signal}`;
+    say(`  ✗ ${detail}`);
+    checks.push({ name: out.status === 3 ? `local stack started (${name})` : `${name} benchmark ran`, ok: false, hard: true, detail });
+    return undefined;
+  }
+  const result = JSON.parse(readFileSync(file, 'utf8')) as T;
+  checks.push(...result.checks);
+  return result;
+};
+
+/**
  * bench/timers.ts in a fresh `node --import tsx` process: its own local stack (the container binds to one
  * DynamoDB endpoint per process) and its own local clock (the lifecycles move it by months).
  */
@@ -399,23 +424,7 @@ const runTimers = (workDir: string): TimerBenchResult | undefined => {
   phase(
     `case timers: Scheduler calls and invocations per case lifecycle (local clock moved), then checkpoint lateness in real time with the background tick every ${s.ticksMs.join(' / ')} ms over ${s.cases} ${s.regime} cases each (fresh node process with its own local stack)`,
   );
-  const file = join(workDir, 'timers.json');
-  const out = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', 'timers.ts'), '--json', file, '--no-report'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, BENCH_ELAPSED_BASE_S: String((performance.now() - t0) / 1000) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-    timeout: 600_000,
-  });
-  // Exit 1 with figures written = a failed hard check (reported below); no figures = the run itself failed.
-  if (out.error || !existsSync(file)) {
-    const detail = out.error ? out.error.message : `bench/timers.ts exited ${out.status ?? out.signal}`;
-    say(`  ✗ ${detail}`);
-    checks.push({ name: out.status === 3 ? 'local stack started (timers)' : 'timers benchmark ran', ok: false, hard: true, detail });
-    return undefined;
-  }
-  const result = JSON.parse(readFileSync(file, 'utf8')) as TimerBenchResult;
-  checks.push(...result.checks);
-  return result;
+  return runChildPhase<TimerBenchResult>(workDir, 'timers', 600_000);
 };
 
 // ── 7. Evidence vault ─────────────────────────────────────────────────────────────────────────
@@ -426,23 +435,7 @@ const runEvidence = (workDir: string): EvidenceBenchResult | undefined => {
   phase(
     `evidence vault: register → upload → verified latency (${s.sizes.map((z) => `${z.runs} × ${z.label}`).join(', ')}), S3 and DynamoDB requests per item, verifier memory on a ${s.memory.bytes / 1024 / 1024} MB object (fresh node process with its own local stack)`,
   );
-  const file = join(workDir, 'evidence.json');
-  const out = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', 'evidence.ts'), '--json', file, '--no-report'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, BENCH_ELAPSED_BASE_S: String((performance.now() - t0) / 1000) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-    timeout: 600_000,
-  });
-  // Exit 1 with figures written = a failed hard check (reported below); no figures = the run itself failed.
-  if (out.error || !existsSync(file)) {
-    const detail = out.error ? out.error.message : `bench/evidence.ts exited ${out.status ?? out.signal}`;
-    say(`  ✗ ${detail}`);
-    checks.push({ name: out.status === 3 ? 'local stack started (evidence)' : 'evidence benchmark ran', ok: false, hard: true, detail });
-    return undefined;
-  }
-  const result = JSON.parse(readFileSync(file, 'utf8')) as EvidenceBenchResult;
-  checks.push(...result.checks);
-  return result;
+  return runChildPhase<EvidenceBenchResult>(workDir, 'evidence', 600_000);
 };
 
 // ── 8. Approval and escalation workflows ──────────────────────────────────────────────────────
@@ -453,23 +446,7 @@ const runWorkflows = (workDir: string): WorkflowBenchResult | undefined => {
   phase(
     `workflows: Step Functions state transitions per approval/escalation path (fresh node process with its own local stack, local clock moved) and their cost per ${s.mix.complaints.toLocaleString('en-GB')} complaints${s.referenceRuns > 0 ? `, then the reference case test ${s.referenceRuns} times (\`npx jest test/api/reference-case\`)` : ''}`,
   );
-  const file = join(workDir, 'workflows.json');
-  const out = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', 'workflows.ts'), '--json', file, '--no-report'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, BENCH_ELAPSED_BASE_S: String((performance.now() - t0) / 1000) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-    timeout: 1_200_000,
-  });
-  // Exit 1 with figures written = a failed hard check (reported below); no figures = the run itself failed.
-  if (out.error || !existsSync(file)) {
-    const detail = out.error ? out.error.message : `bench/workflows.ts exited ${out.status ?? out.signal}`;
-    say(`  ✗ ${detail}`);
-    checks.push({ name: out.status === 3 ? 'local stack started (workflows)' : 'workflows benchmark ran', ok: false, hard: true, detail });
-    return undefined;
-  }
-  const result = JSON.parse(readFileSync(file, 'utf8')) as WorkflowBenchResult;
-  checks.push(...result.checks);
-  return result;
+  return runChildPhase<WorkflowBenchResult>(workDir, 'workflows', 1_200_000);
 };
 
 // ── Report ────────────────────────────────────────────────────────────────────────────────────

@@ -15,13 +15,12 @@
 //    over 2–10 s, where B (local clock) is when the last of them will have been created (sized by timing a few
 //    creates first), so every checkpoint is scheduled before it falls due and none falls due during the creates;
 //    then wait until every one fired and compare due (`at`) and fired times.
-import { writeFileSync } from 'node:fs';
+import { runStandalone } from './standalone';
 import { localOutbox } from '#adapters/local/local-outbox';
 import type { Fired } from '#adapters/local/local-scheduler';
 import { computeDeadline } from '#domain/deadlines';
 import { getRegime } from '#domain/regimes';
 import type { Role } from '#schemas/common';
-import { LocalStackError } from '../infra/local/dynamodb-local';
 import { startStack, type StartedStack } from '../infra/local/stack';
 import { suppressStderrLines } from './quiet';
 import { ms, percentile, round, say, table, envInt, type Spread } from './stats';
@@ -540,20 +539,4 @@ export const timersReport = (r: TimerBenchResult): string => {
 };
 
 // Standalone: `npx tsx bench/timers.ts [--json FILE] [--no-report]`.
-if (require.main === module) {
-  const args = process.argv.slice(2);
-  const jsonAt = args.indexOf('--json');
-  const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
-  if (jsonAt >= 0 && !jsonFile) throw new Error('--json needs a file name');
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  runTimerBench()
-    .then((result) => {
-      if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(result, null, 2)}\n`);
-      if (!args.includes('--no-report')) say(`\n${timersReport(result)}`);
-      if (result.checks.some((c) => c.hard && !c.ok)) process.exitCode = 1;
-    })
-    .catch((err: unknown) => {
-      process.stderr.write(`✗ timers bench failed: ${err instanceof LocalStackError ? err.message : ((err as Error).stack ?? String(err))}\n`);
-      process.exit(err instanceof LocalStackError ? 3 : 1);
-    });
-}
+if (require.main === module) runStandalone('timers', runTimerBench, timersReport);

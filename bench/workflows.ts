@@ -15,12 +15,12 @@
 //    and the list price.
 // 3. Reference case: `npx jest test/api/reference-case --json --outputFile=…` (CI=true) run N times in a child
 //    process, after the stack has stopped; the test's own duration, the suite's wall time and the process's wall time.
+import { runStandalone } from './standalone';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Role } from '#schemas/common';
-import { LocalStackError } from '../infra/local/dynamodb-local';
 import { startStack, type StartedStack } from '../infra/local/stack';
 import { suppressStderrLines } from './quiet';
 import { envInt, median, ms, round, say, table } from './stats';
@@ -680,20 +680,4 @@ export const workflowsReport = (r: WorkflowBenchResult): string => {
 };
 
 // Standalone: `npx tsx bench/workflows.ts [--json FILE] [--no-report]`.
-if (require.main === module) {
-  const args = process.argv.slice(2);
-  const jsonAt = args.indexOf('--json');
-  const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
-  if (jsonAt >= 0 && !jsonFile) throw new Error('--json needs a file name');
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  runWorkflowBench()
-    .then((result) => {
-      if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(result, null, 2)}\n`);
-      if (!args.includes('--no-report')) say(`\n${workflowsReport(result)}`);
-      if (result.checks.some((c) => c.hard && !c.ok)) process.exitCode = 1;
-    })
-    .catch((err: unknown) => {
-      process.stderr.write(`✗ workflows bench failed: ${err instanceof LocalStackError ? err.message : ((err as Error).stack ?? String(err))}\n`);
-      process.exit(err instanceof LocalStackError ? 3 : 1);
-    });
-}
+if (require.main === module) runStandalone('workflows', runWorkflowBench, workflowsReport);
