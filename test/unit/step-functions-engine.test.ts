@@ -9,4 +9,13 @@ describe('StepFunctionsEngine', () => {
     expect(req.name).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
     expect(JSON.parse(req.input)).toMatchObject({ caseId: '01K00000000000000000000001', resolutionId: '01K00000000000000000000002' });
   });
+
+  it('names each escalation execution after the escalation; a machine that is not configured is a clear error', () => {
+    const engine = new StepFunctionsEngine({} as never, { escalationStateMachineArn: 'arn:aws:states:eu-west-2:123456789012:stateMachine:complaints-escalation' });
+    const req = engine.escalationRequest({ caseId: '01K00000000000000000000001', escalationId: '01K00000000000000000000003', trigger: { kind: 'manual' }, level: 1, ackTimeoutSeconds: 86_400 });
+    expect(req).toMatchObject({ stateMachineArn: 'arn:aws:states:eu-west-2:123456789012:stateMachine:complaints-escalation', name: 'escalation-01K00000000000000000000003' });
+    expect(req.name).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
+    expect(JSON.parse(req.input)).toEqual({ caseId: '01K00000000000000000000001', escalationId: '01K00000000000000000000003', trigger: { kind: 'manual' }, level: 1, ackTimeoutSeconds: 86_400 });
+    expect(() => engine.startRequest({ caseId: 'c', resolutionId: 'r', approvalIds: [], stages: [] })).toThrow(/APPROVAL_STATE_MACHINE_ARN/);
+  });
 });
