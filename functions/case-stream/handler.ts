@@ -34,7 +34,7 @@ const onRecord = async (record: DynamoDBRecord): Promise<void> => {
     if (await resolutionService().onAuditEvent(caseId, event)) logger.info('approval workflow started', { caseId, resolutionId: event.data.resolutionId });
     const escalation = await escalationService().onAuditEvent(caseId, event);
     if (escalation) {
-      metrics.addMetric(escalation === 'raised' ? 'EscalationsRaised' : 'EscalationWorkflowsStarted', MetricUnit.Count, 1);
+      metrics.addMetric({ raised: 'EscalationsRaised', started: 'EscalationWorkflowsStarted', resolved: 'EscalationsResolvedWithCase' }[escalation], MetricUnit.Count, 1);
       logger.info(`escalation ${escalation}`, { caseId, action: event.action });
     }
   }

@@ -10,6 +10,7 @@ import type { IdGenerator } from '#ports/ids';
 import type { EscalationWorkflowInput, WorkflowEngine } from '#ports/workflow-engine';
 import { mutateCase, systemMutate, type MutationDeps, type SystemMutation } from './case-mutation';
 import {
+  CASE_ANSWERED_ACTIONS,
   ESCALATION_ACTOR,
   acknowledgeEscalation,
   automaticEscalation,
@@ -17,6 +18,7 @@ import {
   escalationNotified,
   escalationStarted,
   escalationUnacknowledged,
+  escalationsResolvedWithCase,
   findEscalation,
   manualTrigger,
   raiseEscalation,
@@ -104,7 +106,8 @@ export class EscalationService {
    * escalation raises one (idempotent: the same risk is escalated once); a raised escalation starts its workflow
    * (named after it, so a redelivered event starts nothing new).
    */
-  async onAuditEvent(caseId: string, e: AuditEvent): Promise<'raised' | 'started' | undefined> {
+  async onAuditEvent(caseId: string, e: AuditEvent): Promise<'raised' | 'started' | 'resolved' | undefined> {
+    if (CASE_ANSWERED_ACTIONS.includes(e.action)) return this.resolveWithCase(caseId, e.action);
     if (e.action === 'escalation.raised') {
       const input = this.workflowInput(caseId, e);
       if (!input || !this.deps.engine) return undefined;
@@ -123,6 +126,24 @@ export class EscalationService {
       (esc) => [{ kind: 'escalation', escalation: esc }],
     );
     return out.kind === 'committed' ? 'raised' : undefined;
+  }
+
+  /** Escalations still open when the case was answered end with it; their waiting workflow steps are resumed. */
+  private async resolveWithCase(caseId: string, action: string): Promise<'resolved' | undefined> {
+    let tokens = new Map<string, string>();
+    const out = await systemMutate(
+      this.deps,
+      caseId,
+      async (c, now) => {
+        const escalations = await this.deps.repo.listEscalations(caseId);
+        tokens = new Map(escalations.flatMap((e) => (e.taskToken ? [[e.id, e.taskToken] as [string, string]] : [])));
+        return escalationsResolvedWithCase(c, escalations, action, now);
+      },
+      (resolved) => resolved.map((escalation) => ({ kind: 'escalation' as const, escalation })),
+    );
+    if (out.kind !== 'committed') return undefined;
+    for (const e of out.result) await this.resumeWith(tokens.get(e.id), e);
+    return 'resolved';
   }
 
   workflowInput(caseId: string, e: AuditEvent): EscalationWorkflowInput | undefined {

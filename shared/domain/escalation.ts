@@ -214,10 +214,29 @@ export const escalationUnacknowledged = (c: Case, e: Escalation, now: string): C
   };
 };
 
+/** Actions after which nothing is left to escalate: the customer has the final response, or the case is closed. */
+export const CASE_ANSWERED_ACTIONS: readonly string[] = ['final_response.sent', 'complaint.closed'];
+
+/**
+ * The case was answered while escalations were still open: they are `resolved` with it (their workflows end instead of
+ * climbing the ladder about a case that needs nothing more). Undefined when none is open.
+ */
+export const escalationsResolvedWithCase = (c: Case, escalations: StoredEscalation[], because: string, now: string): Change<StoredEscalation[]> | undefined => {
+  const open = escalations.filter((e) => e.status === 'open');
+  if (!open.length) return undefined;
+  const resolved = open.map((e): StoredEscalation => ({ ...e, status: 'resolved', closedAt: now }));
+  return {
+    case: resolved.reduce(withSummary, c),
+    result: resolved,
+    drafts: [{ actor: ESCALATION_ACTOR, action: 'escalation.resolved', data: { escalationIds: resolved.map((e) => e.id), because } }],
+  };
+};
+
 /** What a waiting acknowledgement step is resumed with once the escalation is no longer open. */
 export const settledOutcome = (e: Escalation): { ok: true; output: Record<string, unknown> } | { ok: false; error: string; cause: string } | undefined => {
   if (e.status === 'acknowledged') return { ok: true, output: { escalationId: e.id, acknowledgedBy: e.acknowledgedBy ?? null } };
   if (e.status === 'waived') return { ok: false, error: 'Waived', cause: `escalation ${e.id} waived by ${e.waivedBy ?? '?'}` };
+  if (e.status === 'resolved') return { ok: true, output: { escalationId: e.id, resolvedWithCase: true } };
   return undefined;
 };
 

@@ -58,9 +58,10 @@ export type EscalationTrigger = z.infer<typeof EscalationTrigger>;
 
 /**
  * `open` until someone at the current level (or an earlier one) acknowledges it; `waived` by a recorded decision not
- * to escalate; `unacknowledged` when the highest level's timeout lapsed without an acknowledgement.
+ * to escalate; `unacknowledged` when the highest level's timeout lapsed without an acknowledgement; `resolved` when the
+ * case itself was answered (final response sent, or closed) while the escalation was still open.
  */
-export const ESCALATION_STATUSES = ['open', 'acknowledged', 'waived', 'unacknowledged'] as const;
+export const ESCALATION_STATUSES = ['open', 'acknowledged', 'waived', 'unacknowledged', 'resolved'] as const;
 export const EscalationStatus = z.enum(ESCALATION_STATUSES);
 export type EscalationStatus = z.infer<typeof EscalationStatus>;
 

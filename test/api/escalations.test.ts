@@ -183,6 +183,20 @@ describe('escalation workflow', () => {
     expect(await actions(caseId)).toEqual(expect.arrayContaining(['escalation.raised', 'escalation.started', 'escalation.notified', 'escalation.level_raised', 'escalation.acknowledged']));
   });
 
+  it('an escalation still open when the final response goes out is resolved with the case; its workflow ends', async () => {
+    const caseId = await openCase();
+    const raised = await raise(caseId);
+    expect((await propose(caseId, '20.00')).body.stages).toEqual([]);
+    const sent = await api.call('POST', `/v1/complaints/${caseId}/final-response`, { token: await tok('olive', 'handler'), body: {} });
+    expect(sent.status).toBe(200);
+    await api.pump();
+    await expect(execution(`escalation-${raised.body.id}`)!.result).resolves.toMatchObject({ status: 'SUCCEEDED' });
+    expect((await getCase(caseId)).escalations[0]).toMatchObject({ status: 'resolved', level: 1 });
+    await api.advanceClock('P4D');
+    expect(notificationsFor(caseId, 'EscalationUnacknowledged')).toEqual([]);
+    expect(await actions(caseId)).toContain('escalation.resolved');
+  });
+
   it('nobody acknowledges at any level: recorded as unacknowledged, the owner and the head of complaints told', async () => {
     const caseId = await openCase();
     const raised = await raise(caseId, 'sue', 'supervisor');

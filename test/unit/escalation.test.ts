@@ -7,6 +7,7 @@ import {
   escalationNotified,
   escalationStarted,
   escalationUnacknowledged,
+  escalationsResolvedWithCase,
   manualTrigger,
   raiseEscalation,
   roleAtLevel,
@@ -135,5 +136,18 @@ describe('workflow steps', () => {
     expect(escalationNotified(ack.case, ack.result, 1, DAY, LATER)).toBeUndefined();
     expect(escalationLevelRaised(ack.case, ack.result, 1, 2)).toBeUndefined();
     expect(escalationUnacknowledged(ack.case, ack.result, LATER)).toBeUndefined();
+  });
+});
+
+describe('answered cases', () => {
+  it('open escalations are resolved with the case (their workflows are resumed, not left to climb); nothing when none is open', () => {
+    const { case: c, result: e } = raise(openedCase());
+    const out = escalationsResolvedWithCase(c, [e], 'final_response.sent', LATER)!;
+    expect(out.result).toEqual([expect.objectContaining({ id: 'E1', status: 'resolved', closedAt: LATER })]);
+    expect(out.case.escalations[0]).toMatchObject({ status: 'resolved' });
+    expect(out.drafts[0]).toMatchObject({ action: 'escalation.resolved', data: { escalationIds: ['E1'], because: 'final_response.sent' } });
+    expect(settledOutcome(out.result[0]!)).toEqual({ ok: true, output: { escalationId: 'E1', resolvedWithCase: true } });
+    expect(escalationsResolvedWithCase(out.case, out.result, 'complaint.closed', LATER)).toBeUndefined();
+    expect(() => acknowledgeEscalation(out.case, out.result[0]!, principal('sue', 'supervisor'), {}, LATER)).toThrow(ConflictError);
   });
 });
