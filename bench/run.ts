@@ -3,6 +3,7 @@
 // the evidence vault (register → upload → verified latency, verifier memory, S3/DynamoDB requests per item, storage cost)
 // and the approval/escalation workflows (Step Functions state transitions per path, their cost, the reference case's local time).
 // Prints progress and a summary table; writes bench/results/latest.json and a timestamped copy.
+import { benchComplaint } from './fixtures/complaint';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -211,16 +212,7 @@ const caller = (stack: StartedStack): Caller => ({
   },
 });
 
-const complaint = (summary: string) => ({
-  customer: { id: 'bench-customer', name: 'Ada Lovelace', email: 'ada@example.com', vulnerable: false },
-  channel: 'web',
-  summary,
-  description: 'Missed a service appointment, claims financial loss, asks for formal review and compensation.',
-  product: 'home-delivery',
-  category: 'service_delay',
-  regime: 'UK_FCA_DISP',
-  allegedLoss: { amount: '180.00', currency: 'GBP' },
-});
+const complaint = (summary: string) => benchComplaint(summary);
 
 const countDynamoRequests = async (stack: StartedStack, token: (sub: string, groups: Role[]) => Promise<string>): Promise<OperationCount[]> => {
   const shards = config().LIST_SHARDS;

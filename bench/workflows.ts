@@ -15,6 +15,7 @@
 //    and the list price.
 // 3. Reference case: `npx jest test/api/reference-case --json --outputFile=…` (CI=true) run N times in a child
 //    process, after the stack has stopped; the test's own duration, the suite's wall time and the process's wall time.
+import { benchComplaint } from './fixtures/complaint';
 import { runStandalone } from './standalone';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -180,18 +181,7 @@ const driver = (stack: StartedStack): Driver => {
   };
 };
 
-const complaint = (summary: string, over: Record<string, unknown> = {}) => ({
-  customer: { id: 'cust-42', name: 'Ada Lovelace', email: 'ada@example.com', vulnerable: false },
-  channel: 'web',
-  summary,
-  description: 'Missed a service appointment, claims financial loss, asks for formal review and compensation.',
-  product: 'home-delivery',
-  category: 'service_delay',
-  regime: 'UK_FCA_DISP',
-  allegedLoss: { amount: '180.00', currency: 'GBP' },
-  ownerId: OWNER[0],
-  ...over,
-});
+const complaint = (summary: string, over: Record<string, unknown> = {}) => benchComplaint(summary, { ownerId: OWNER[0], ...over });
 
 const proposal = (amount: string) => ({
   decision: 'upheld',
