@@ -62,43 +62,33 @@ export class EscalationService {
 
   /** A manager acknowledges an open escalation; then its waiting workflow step is resumed. */
   async acknowledge(p: Principal, caseId: string, escalationId: string, body: AcknowledgeEscalationBody): Promise<{ case: Case; escalation: Escalation }> {
-    let token: string | undefined;
     const out = await mutateCase(
       this.deps,
       p,
       caseId,
       undefined,
       'visible',
-      async (c, now) => {
-        const e = findEscalation(await this.deps.repo.listEscalations(caseId), escalationId);
-        token = e.taskToken;
-        return acknowledgeEscalation(c, e, p, body, now);
-      },
+      async (c, now) => acknowledgeEscalation(c, findEscalation(await this.deps.repo.listEscalations(caseId), escalationId), p, body, now),
       (e) => [{ kind: 'escalation', escalation: e }],
     );
-    await this.resumeWith(token, out.result);
+    await this.resumeWith(out.result);
     return { case: out.case, escalation: publicEscalation(out.result) };
   }
 
   /** A recorded decision not to escalate a raised risk; stops its open escalation (whose workflow then ends). */
   async waive(p: Principal, caseId: string, body: EscalationWaiverBody, ifMatch?: number): Promise<{ case: Case; waiver: Waiver; escalation: Escalation | null }> {
-    let token: string | undefined;
     const out = await mutateCase(
       this.deps,
       p,
       caseId,
       ifMatch,
       'owner_or_supervisor',
-      async (c, now) => {
-        const escalations = await this.deps.repo.listEscalations(caseId);
-        const change = waiveEscalation(c, escalations, body, p.sub, now);
-        token = change.result.escalation ? escalations.find((e) => e.id === change.result.escalation!.id)?.taskToken : undefined;
-        return change;
-      },
+      async (c, now) => waiveEscalation(c, await this.deps.repo.listEscalations(caseId), body, p.sub, now),
       (r) => (r.escalation ? [{ kind: 'escalation', escalation: r.escalation }] : []),
     );
-    if (out.result.escalation) await this.resumeWith(token, out.result.escalation);
-    return { case: out.case, waiver: out.result.waiver, escalation: out.result.escalation ? publicEscalation(out.result.escalation) : null };
+    const stopped = out.result.escalation;
+    if (stopped) await this.resumeWith(stopped);
+    return { case: out.case, waiver: out.result.waiver, escalation: stopped ? publicEscalation(stopped) : null };
   }
 
   /**
@@ -130,19 +120,14 @@ export class EscalationService {
 
   /** Escalations still open when the case was answered end with it; their waiting workflow steps are resumed. */
   private async resolveWithCase(caseId: string, action: string): Promise<'resolved' | undefined> {
-    let tokens = new Map<string, string>();
     const out = await systemMutate(
       this.deps,
       caseId,
-      async (c, now) => {
-        const escalations = await this.deps.repo.listEscalations(caseId);
-        tokens = new Map(escalations.flatMap((e) => (e.taskToken ? [[e.id, e.taskToken] as [string, string]] : [])));
-        return escalationsResolvedWithCase(c, escalations, action, now);
-      },
+      async (c, now) => escalationsResolvedWithCase(c, await this.deps.repo.listEscalations(caseId), action, now),
       (resolved) => resolved.map((escalation) => ({ kind: 'escalation' as const, escalation })),
     );
     if (out.kind !== 'committed') return undefined;
-    for (const e of out.result) await this.resumeWith(tokens.get(e.id), e);
+    for (const e of out.result) await this.resumeWith(e);
     return 'resolved';
   }
 
@@ -177,7 +162,7 @@ export class EscalationService {
         if (out.kind === 'missing') throw new NotFoundError(`complaint ${caseId} not found`);
         // Acknowledged or waived before the token could be stored: resume with what was recorded.
         if (settled) {
-          await this.resumeWith(step.taskToken, settled);
+          await this.resumeWith({ ...settled, taskToken: step.taskToken });
           return result('resumed');
         }
         return result('recorded');
@@ -189,8 +174,9 @@ export class EscalationService {
     }
   }
 
-  private async resumeWith(token: string | undefined, e: Escalation): Promise<void> {
+  /** Resumes the workflow step waiting on the escalation's task token (as stored with it) once it is no longer open. */
+  private async resumeWith(e: StoredEscalation): Promise<void> {
     const outcome = settledOutcome(e);
-    if (token && outcome && this.deps.engine) await this.deps.engine.resume(token, outcome);
+    if (e.taskToken && outcome && this.deps.engine) await this.deps.engine.resume(e.taskToken, outcome);
   }
 }

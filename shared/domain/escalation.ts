@@ -117,14 +117,14 @@ const assertOpen = (e: Escalation): void => {
  * A manager takes the escalation: someone told at its current level or below, or the head of complaints (admin);
  * never the case owner (the point of escalating is a second person's attention).
  */
-export const acknowledgeEscalation = (c: Case, e: Escalation, p: Principal, body: AcknowledgeEscalationBody, now: string): Change<Escalation> => {
+export const acknowledgeEscalation = <E extends Escalation>(c: Case, e: E, p: Principal, body: AcknowledgeEscalationBody, now: string): Change<E> => {
   assertOpen(e);
   if (c.ownerId === p.sub) throw new ForbiddenError('the case owner cannot acknowledge an escalation of their own case');
   const allowed = new Set<string>([...ESCALATION_LADDER.slice(0, e.level), 'admin']);
   if (!hasRole(p, ...([...allowed] as Principal['roles']))) {
     throw new ForbiddenError(`escalation ${e.id} is at level ${e.level}: acknowledged by ${[...allowed].join('/')}`);
   }
-  const acknowledged: Escalation = { ...e, status: 'acknowledged', acknowledgedBy: p.sub, acknowledgedAt: now, closedAt: now, ...(body.note ? { acknowledgementNote: body.note } : {}) };
+  const acknowledged: E = { ...e, status: 'acknowledged', acknowledgedBy: p.sub, acknowledgedAt: now, closedAt: now, ...(body.note ? { acknowledgementNote: body.note } : {}) };
   return {
     case: withSummary(c, acknowledged),
     result: acknowledged,
@@ -136,7 +136,7 @@ export const acknowledgeEscalation = (c: Case, e: Escalation, p: Principal, body
  * A recorded decision not to escalate a raised risk: the checkpoint must have been reached in the current cycle (or
  * the dependency raised); once per risk and cycle. Stops the open escalation of that risk, if there is one.
  */
-export const waiveEscalation = (c: Case, escalations: Escalation[], body: EscalationWaiverBody, actor: string, now: string): Change<{ waiver: Waiver; escalation: Escalation | null }> => {
+export const waiveEscalation = <E extends Escalation>(c: Case, escalations: E[], body: EscalationWaiverBody, actor: string, now: string): Change<{ waiver: Waiver; escalation: E | null }> => {
   assertAllowed(c, 'waive_escalation');
   const cycle = cycleOf(c);
   const target = waiverTarget(body.checkpoint);
@@ -152,7 +152,7 @@ export const waiveEscalation = (c: Case, escalations: Escalation[], body: Escala
   }
   if (waivedFor(c, trigger)) throw new ConflictError(`escalation of ${String(body.checkpoint)} was already waived in cycle ${cycle}`);
   const stored = escalations.find((e) => e.status === 'open' && sameRisk(e.trigger, trigger));
-  const stopped: Escalation | null = stored ? { ...stored, status: 'waived', waivedBy: actor, waivedAt: now, justification: body.justification, closedAt: now } : null;
+  const stopped: E | null = stored ? { ...stored, status: 'waived', waivedBy: actor, waivedAt: now, justification: body.justification, closedAt: now } : null;
   const waiver: Waiver = { checkpoint: body.checkpoint, cycle, justification: body.justification, waivedBy: actor, waivedAt: now, escalationId: stopped?.id ?? null };
   const base: Case = { ...c, waivers: [...(c.waivers ?? []), waiver] };
   return {

@@ -119,7 +119,6 @@ export class ResolutionService {
   async decide(p: Principal, approvalId: string, body: ApprovalDecisionBody): Promise<{ case: Case; approval: Approval }> {
     const caseId = await this.deps.repo.findApprovalCase(approvalId);
     if (!caseId) throw new NotFoundError(`approval ${approvalId} not found`);
-    let token: string | undefined;
     const out = await mutateCase(
       this.deps,
       p,
@@ -132,8 +131,6 @@ export class ResolutionService {
         if (!approval) throw new NotFoundError(`approval ${approvalId} not found`);
         const resolution = await this.deps.repo.getResolution(caseId, approval.resolutionId);
         if (!resolution) throw new NotFoundError(`the proposal of approval ${approvalId} is missing`);
-        // The token as of this version of the case: the step that stores a newer one commits through the case too.
-        token = approval.taskToken;
         const current = approvals.filter((a) => a.resolutionId === resolution.id);
         return decideApproval(c, resolution, current, approvalId, body, p, now, this.deps.stageTimeoutMs);
       },
@@ -144,10 +141,12 @@ export class ResolutionService {
         ...(d.resolution.status !== 'pending' ? [{ kind: 'resolution' as const, resolution: d.resolution }] : []),
       ],
     );
-    // The decision is recorded; now the waiting workflow step moves on. A token already gone changes nothing: the
-    // step that runs next finds the decision on the case and resumes itself with it.
+    // The decision is recorded; now the workflow step waiting on the token stored with this version of the stage moves
+    // on (a step storing a newer token commits through the case too). A token already gone changes nothing: the step
+    // that runs next finds the decision on the case and resumes itself with it.
+    const { taskToken } = out.result.approval;
     const outcome = decisionOutcome(out.result.approval);
-    if (token && outcome) await this.resume(token, outcome);
+    if (taskToken && outcome) await this.resume(taskToken, outcome);
     return { case: out.case, approval: publicApproval(out.result.approval) };
   }
 

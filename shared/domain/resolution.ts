@@ -102,13 +102,14 @@ export const proposeResolution = (
   };
 };
 
-export interface Decided {
-  approval: Approval;
+/** `A`: the approval as stored (it keeps the task token of the workflow step waiting on it). */
+export interface Decided<A extends Approval = Approval> {
+  approval: A;
   resolution: Resolution;
   /** The next stage to open, when this approval was not the last. */
-  next?: Approval;
+  next?: A;
   /** Later stages made moot by a rejection. */
-  superseded: Approval[];
+  superseded: A[];
 }
 
 /**
@@ -116,16 +117,16 @@ export interface Decided {
  * allowed to act for it), and nobody decides two stages of one proposal. Approving the last stage approves the
  * resolution; rejecting returns the case to its owner with the comment.
  */
-export const decideApproval = (
+export const decideApproval = <A extends Approval>(
   c: Case,
   resolution: Resolution,
-  approvals: Approval[],
+  approvals: A[],
   approvalId: string,
   body: ApprovalDecisionBody,
   approver: Approver,
   now: string,
   stageTimeoutMs: number,
-): Change<Decided> => {
+): Change<Decided<A>> => {
   const approval = approvals.find((a) => a.id === approvalId);
   if (!approval) throw new ConflictError(`approval ${approvalId} is not part of the current proposal`);
   const summary = caseResolution(c);
@@ -141,7 +142,7 @@ export const decideApproval = (
   const priorDeciders = approvals.filter((a) => a.id !== approval.id && a.decidedBy).map((a) => a.decidedBy!);
   assertMayDecide(approver, approval, c.ownerId, resolution.proposedBy, priorDeciders);
 
-  const decided: Approval = {
+  const decided: A = {
     ...approval,
     status: body.decision === 'approve' ? 'approved' : 'rejected',
     decidedBy: approver.sub,
