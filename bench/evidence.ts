@@ -20,6 +20,7 @@
 //    verifier's storage step, `S3EvidenceVault.inspect` (HeadObject with ChecksumMode ENABLED; s3rver keeps no
 //    checksum, so `streamSha256` streams the object), sampling `process.memoryUsage()` every 50 ms.
 // 4. Storage cost: arithmetic on the stated assumptions and S3 list prices.
+import { benchComplaint } from './fixtures/complaint';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
@@ -245,17 +246,12 @@ const OWNER: [string, Role[]] = ['bench-evidence-owner', ['handler']];
 const SUPERVISOR: [string, Role[]] = ['bench-evidence-supervisor', ['supervisor']];
 const LEGAL: [string, Role[]] = ['bench-evidence-legal', ['legal']];
 
-const complaint = (summary: string) => ({
-  customer: { id: 'bench-evidence-customer', name: 'Ada Lovelace', email: 'ada@example.com', vulnerable: false },
-  channel: 'web',
-  summary,
-  description: 'Missed a service appointment, claims financial loss, sends photos and statements as evidence.',
-  product: 'home-delivery',
-  category: 'service_delay',
-  regime: 'UK_FCA_DISP',
-  allegedLoss: { amount: '180.00', currency: 'GBP' },
-  ownerId: OWNER[0],
-});
+const complaint = (summary: string) =>
+  benchComplaint(summary, {
+    customer: { id: 'bench-evidence-customer', name: 'Ada Lovelace', email: 'ada@example.com', vulnerable: false },
+    description: 'Missed a service appointment, claims financial loss, sends photos and statements as evidence.',
+    ownerId: OWNER[0],
+  });
 
 interface File {
   label: string;

@@ -212,7 +212,6 @@ const caller = (stack: StartedStack): Caller => ({
   },
 });
 
-const complaint = (summary: string) => benchComplaint(summary);
 
 const countDynamoRequests = async (stack: StartedStack, token: (sub: string, groups: Role[]) => Promise<string>): Promise<OperationCount[]> => {
   const shards = config().LIST_SHARDS;
@@ -222,15 +221,15 @@ const countDynamoRequests = async (stack: StartedStack, token: (sub: string, gro
   const supervisor = await token('bench-supervisor', ['supervisor']);
   const alice = await token('alice', ['handler']);
   // First calls load each handler module; count on a warm process, as for a warm Lambda.
-  for (const [m, p, t] of [['POST', '/v1/complaints', intake], ['GET', '/v1/complaints', supervisor]] as const) await api.call(m, p, { token: t, ...(m === 'POST' ? { body: complaint('warm-up') } : {}) });
+  for (const [m, p, t] of [['POST', '/v1/complaints', intake], ['GET', '/v1/complaints', supervisor]] as const) await api.call(m, p, { token: t, ...(m === 'POST' ? { body: benchComplaint('warm-up') } : {}) });
 
   const { measure, results } = makeCounter(api);
   const mutation = { GetItem: 1, TransactWriteItems: 1 };
-  const created = await measure('create', 'POST', '/v1/complaints', { token: intake, body: complaint('DynamoDB request count'), expect: 201, goal: { TransactWriteItems: 1, UpdateItem: 1 } });
+  const created = await measure('create', 'POST', '/v1/complaints', { token: intake, body: benchComplaint('DynamoDB request count'), expect: 201, goal: { TransactWriteItems: 1, UpdateItem: 1 } });
   const c = created.body as { id: string; ownerId: string };
   await measure('create + Idempotency-Key', 'POST', '/v1/complaints', {
     token: intake,
-    body: complaint('DynamoDB request count, idempotent'),
+    body: benchComplaint('DynamoDB request count, idempotent'),
     headers: { 'idempotency-key': `bench-${Date.now()}` },
     expect: 201,
     note: 'Powertools idempotency: conditional PutItem of the in-progress record before, UpdateItem of the result after',
@@ -292,14 +291,14 @@ const runLoad = async (stack: StartedStack, token: (sub: string, groups: Role[])
   const handler1 = await token('handler-1', ['handler']);
   const ids: string[] = [];
   for (let i = 0; i < SETTINGS.seedCases; i++) {
-    const res = await api.call('POST', '/v1/complaints', { token: intake, body: complaint(`seed ${i}`) });
+    const res = await api.call('POST', '/v1/complaints', { token: intake, body: benchComplaint(`seed ${i}`) });
     if (res.status !== 201) throw new Error(`seeding failed: ${res.status} ${JSON.stringify(res.body)}`);
     ids.push((res.body as { id: string }).id);
   }
   say(`  seeded ${ids.length} cases for GET by id`);
 
   const base = { baseUrl: stack.api.url, connections: SETTINGS.connections, durationS: SETTINGS.loadSeconds };
-  const body = JSON.stringify({ ...complaint('Bench complaint [<id>]'), customer: { id: 'bench-[<id>]', name: 'Ada Lovelace', email: 'ada@example.com', vulnerable: false } });
+  const body = JSON.stringify({ ...benchComplaint('Bench complaint [<id>]'), customer: { id: 'bench-[<id>]', name: 'Ada Lovelace', email: 'ada@example.com', vulnerable: false } });
   const scenarios: (LoadScenario & { request: string })[] = [
     { ...base, name: 'create', request: 'POST /v1/complaints', method: 'POST', paths: ['/v1/complaints'], headers: { authorization: `Bearer ${intake}`, 'content-type': 'application/json' }, body },
     { ...base, name: 'get', request: `GET /v1/complaints/{id} (${ids.length} ids)`, method: 'GET', paths: ids.map((id) => `/v1/complaints/${id}`), headers: { authorization: `Bearer ${supervisor}` } },

@@ -15,6 +15,7 @@
 //    over 2–10 s, where B (local clock) is when the last of them will have been created (sized by timing a few
 //    creates first), so every checkpoint is scheduled before it falls due and none falls due during the creates;
 //    then wait until every one fired and compare due (`at`) and fired times.
+import { benchComplaint } from './fixtures/complaint';
 import { runStandalone } from './standalone';
 import { localOutbox } from '#adapters/local/local-outbox';
 import type { Fired } from '#adapters/local/local-scheduler';
@@ -168,18 +169,8 @@ const client = (stack: StartedStack) => {
 
 const HANDLER: [string, Role[]] = ['bench-timers', ['handler']];
 
-const complaint = (regime: string, summary: string, receivedAt?: string) => ({
-  customer: { id: 'bench-timers-customer', name: 'Ada Lovelace', email: 'ada@example.com', vulnerable: false },
-  channel: 'web',
-  summary,
-  description: 'Missed a service appointment, claims financial loss, asks for formal review and compensation.',
-  product: 'home-delivery',
-  category: 'service_delay',
-  regime,
-  allegedLoss: { amount: '180.00', currency: 'GBP' },
-  ownerId: HANDLER[0],
-  ...(receivedAt ? { receivedAt } : {}),
-});
+const complaint = (regime: string, summary: string, receivedAt?: string) =>
+  benchComplaint(summary, { customer: { id: 'bench-timers-customer', name: 'Ada Lovelace', email: 'ada@example.com', vulnerable: false }, regime, ownerId: HANDLER[0], ...(receivedAt ? { receivedAt } : {}) });
 
 const CLOSE = { followUpAction: 'Review depot slot allocation', rootCause: { category: 'capacity', description: 'Depot overbooked delivery slots' } };
 

@@ -8,7 +8,6 @@ import * as z from 'zod';
 import { loadConfig } from '#http/config';
 import { checkRegimeOptions } from '#domain/regimes';
 import { REPO_ROOT, type ServiceEnv } from './constructs/api-function';
-import { DEFAULT_EVIDENCE_RETENTION_DAYS } from './constructs/evidence-vault';
 import { ApiStack } from './stacks/api-stack';
 import { StatefulStack } from './stacks/stateful-stack';
 
@@ -53,8 +52,8 @@ const Settings = z.object({
   orgClosures: csv.optional(),
   /** Per-regime calendar overrides, e.g. {"UK_FCA_DISP":{"region":"GB-SCT"}}, as an object or JSON. */
   regimeCalendars: json.optional(),
-  /** Default COMPLIANCE-mode retention of every evidence object, in days (EVIDENCE_RETENTION_DAYS); 2557 = 7 years. A change applies to objects uploaded afterwards; no existing lock is ever shortened. */
-  evidenceRetentionDays: z.coerce.number().int().min(1).max(36_500).default(DEFAULT_EVIDENCE_RETENTION_DAYS),
+  /** Default COMPLIANCE-mode retention of every evidence object, in days (EVIDENCE_RETENTION_DAYS; default 7 years). A change applies to objects uploaded afterwards; no existing lock is ever shortened. */
+  evidenceRetentionDays: z.coerce.number().int().optional(),
   /** Largest evidence file accepted, in bytes (EVIDENCE_MAX_BYTES; the handlers default to 100 MB). */
   evidenceMaxBytes: z.coerce.number().int().positive().optional(),
   /** Evidence content types accepted (EVIDENCE_CONTENT_TYPES), replacing the built-in allowlist; an array or comma-separated. */
@@ -99,8 +98,7 @@ const serviceEnv = (s: Settings): ServiceEnv => {
     ...(s.orgTimeZone !== undefined ? { ORG_TIME_ZONE: s.orgTimeZone } : {}),
     ...(s.orgClosures?.length ? { ORG_CLOSURES: s.orgClosures.join(',') } : {}),
     ...(s.regimeCalendars !== undefined ? { REGIME_CALENDARS: JSON.stringify(s.regimeCalendars) } : {}),
-    // Always set: the bucket's default retention is the same setting, so handlers and bucket cannot disagree.
-    EVIDENCE_RETENTION_DAYS: String(s.evidenceRetentionDays),
+    ...(s.evidenceRetentionDays !== undefined ? { EVIDENCE_RETENTION_DAYS: String(s.evidenceRetentionDays) } : {}),
     ...(s.evidenceMaxBytes !== undefined ? { EVIDENCE_MAX_BYTES: String(s.evidenceMaxBytes) } : {}),
     ...(s.evidenceContentTypes?.length ? { EVIDENCE_CONTENT_TYPES: s.evidenceContentTypes.join(',') } : {}),
     ...(s.approvalStageTimeoutHours !== undefined ? { APPROVAL_STAGE_TIMEOUT_HOURS: String(s.approvalStageTimeoutHours) } : {}),
@@ -109,16 +107,13 @@ const serviceEnv = (s: Settings): ServiceEnv => {
     ...(s.escalationAckTimeoutHours !== undefined ? { ESCALATION_ACK_TIMEOUT_HOURS: String(s.escalationAckTimeoutHours) } : {}),
   };
   const cfg = loadConfig(env);
+  // Always set, to the handlers' default if not configured: the bucket's default retention is the same setting, so
+  // handlers and bucket cannot disagree.
+  env.EVIDENCE_RETENTION_DAYS = String(cfg.EVIDENCE_RETENTION_DAYS);
   try {
     checkRegimeOptions(cfg.regimes);
   } catch (err) {
     throw new Error(`invalid configuration: ${(err as Error).message}`);
-  }
-  // The reminder interval is the approval task's heartbeat: Step Functions requires it to be smaller than the timeout.
-  if (cfg.APPROVAL_REMINDER_HOURS >= cfg.APPROVAL_STAGE_TIMEOUT_HOURS) {
-    throw new Error(
-      `invalid configuration: APPROVAL_REMINDER_HOURS (${cfg.APPROVAL_REMINDER_HOURS}) must be less than APPROVAL_STAGE_TIMEOUT_HOURS (${cfg.APPROVAL_STAGE_TIMEOUT_HOURS})`,
-    );
   }
   return env;
 };
@@ -148,7 +143,7 @@ export const buildApp = (options: BuildOptions = {}) => {
     ...env,
     description: 'Complaints: KMS key, DynamoDB tables, Cognito user pool, schedule group, dead-letter queues, event bus, notification topic, evidence bucket (stateful)',
     namePrefix,
-    evidence: { retentionDays: s.evidenceRetentionDays },
+    evidence: { retentionDays: Number(environment.EVIDENCE_RETENTION_DAYS) },
     identity: {
       // Default `<stack prefix>-<account id>`: unique per account and deployment, no lookup needed.
       domainPrefix: s.cognitoDomainPrefix ?? Fn.join('-', [s.stackPrefix.toLowerCase(), Aws.ACCOUNT_ID]),

@@ -96,9 +96,8 @@ export type EvidenceUse = 'list' | 'upload' | 'download' | 'verify' | 'legalHold
 /**
  * The project key's ARN, for the presigned PUT: the bucket policy refuses an upload that does not name it
  * (`x-amz-server-side-encryption-aws-kms-key-id`), since `aws:kms` alone would mean the AWS managed key.
- * Not yet a ConfigSchema variable, so set by name here; move it to setEnv once shared/http/config.ts has it.
  */
-export const EVIDENCE_KEY_ENV = 'EVIDENCE_KMS_KEY_ARN';
+export const EVIDENCE_KEY_ENV = 'EVIDENCE_KMS_KEY_ARN' satisfies keyof ServiceEnv;
 
 /**
  * Per use, the S3 actions on `cases/*` and the key actions through S3. Never a delete, an overwrite of a lock
@@ -281,7 +280,7 @@ export class ApiFunction extends Construct {
       });
     }
     this.setEnv('EVIDENCE_BUCKET', store.bucketName);
-    if (uses.includes('upload')) this.function.addEnvironment(EVIDENCE_KEY_ENV, store.encryptionKey.keyArn);
+    if (uses.includes('upload')) this.setEnv(EVIDENCE_KEY_ENV, store.encryptionKey.keyArn);
     return this;
   }
 

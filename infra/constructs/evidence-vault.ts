@@ -17,14 +17,15 @@ import {
   type CfnBucket,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { CASE_OBJECTS_ROOT, evidenceKey } from '#domain/evidence';
+import { DEFAULT_EVIDENCE_RETENTION_DAYS } from '#schemas/evidence';
 import { DeadLetterQueue } from './dead-letter-queue';
 
 /** Every object of a case lives under `cases/<caseId>/` (evidence, later exports); no grant reaches beyond it. */
-export const CASE_OBJECTS_PREFIX = 'cases/';
-/** The evidence objects the verifier is told about: `cases/<caseId>/evidence/<evidenceId>`. */
-export const EVIDENCE_KEY_PATTERN = 'cases/*/evidence/*';
-/** Seven years (7 × 365 + 2 leap days): the default compliance-mode retention of every object version. */
-export const DEFAULT_EVIDENCE_RETENTION_DAYS = 2557;
+export const CASE_OBJECTS_PREFIX = CASE_OBJECTS_ROOT;
+/** The evidence objects the verifier is told about: `cases/<caseId>/evidence/<evidenceId>` (the domain's key layout). */
+export const EVIDENCE_KEY_PATTERN = evidenceKey('*', '*');
+export { DEFAULT_EVIDENCE_RETENTION_DAYS };
 /** How long the server access logs are kept (a little over a year: a full audit cycle). */
 export const ACCESS_LOG_RETENTION = Duration.days(400);
 

@@ -19,11 +19,14 @@ export const DOWNLOAD_TTL_MS = 5 * 60_000;
 
 const KEY = /^cases\/([0-9A-HJKMNP-TV-Z]{26})\/evidence\/([0-9A-HJKMNP-TV-Z]{26})$/;
 
-/** The storage key: chosen by the server from ids, never from the client's file name. */
-export const evidenceKey = (caseId: string, evidenceId: string): string => `cases/${caseId}/evidence/${evidenceId}`;
+/** The root of every case's objects in the bucket. */
+export const CASE_OBJECTS_ROOT = 'cases/';
 
 /** Every object of a case (evidence and exports) lives under this prefix. */
-export const caseObjectPrefix = (caseId: string): string => `cases/${caseId}/`;
+export const caseObjectPrefix = (caseId: string): string => `${CASE_OBJECTS_ROOT}${caseId}/`;
+
+/** The storage key: chosen by the server from ids, never from the client's file name. */
+export const evidenceKey = (caseId: string, evidenceId: string): string => `${caseObjectPrefix(caseId)}evidence/${evidenceId}`;
 
 export const parseEvidenceKey = (key: string): { caseId: string; evidenceId: string } | undefined => {
   const m = KEY.exec(key);

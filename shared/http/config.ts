@@ -1,7 +1,7 @@
 // Runtime configuration from environment variables, validated once at cold start.
 import * as z from 'zod';
 import { IANAZone } from 'luxon';
-import { ContentType, DEFAULT_EVIDENCE_CONTENT_TYPES, DEFAULT_EVIDENCE_MAX_BYTES } from '#schemas/evidence';
+import { ContentType, DEFAULT_EVIDENCE_CONTENT_TYPES, DEFAULT_EVIDENCE_MAX_BYTES, DEFAULT_EVIDENCE_RETENTION_DAYS } from '#schemas/evidence';
 import { ApprovalRules } from '#schemas/resolution';
 import { AssignmentRules, DEFAULT_ASSIGNMENT_RULES } from '#domain/assignment';
 import type { RegimeOptions } from '#domain/regimes';
@@ -84,7 +84,7 @@ export const ConfigSchema = z.object({
   /** How long an escalation level waits for an acknowledgement before it goes to the next level. */
   ESCALATION_ACK_TIMEOUT_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   /** Default Object Lock retention (compliance mode) of the evidence bucket, in days: 7 years. */
-  EVIDENCE_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(2557),
+  EVIDENCE_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(DEFAULT_EVIDENCE_RETENTION_DAYS),
   NOTIFICATION_TOPIC_ARN: z.string().startsWith('arn:').optional(),
   IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
   ASSIGNMENT_RULES: jsonOf('ASSIGNMENT_RULES', AssignmentRules).optional(),
@@ -105,6 +105,12 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     throw new ConfigError(`invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   const d = parsed.data;
+  // The reminder interval is the approval task's heartbeat: Step Functions requires it to be smaller than the timeout.
+  if (d.APPROVAL_REMINDER_HOURS >= d.APPROVAL_STAGE_TIMEOUT_HOURS) {
+    throw new ConfigError(
+      `invalid configuration: APPROVAL_REMINDER_HOURS (${d.APPROVAL_REMINDER_HOURS}) must be less than APPROVAL_STAGE_TIMEOUT_HOURS (${d.APPROVAL_STAGE_TIMEOUT_HOURS})`,
+    );
+  }
   const regimes: RegimeOptions = {
     ...(d.INTERNAL_STANDARD_DAYS ? { internalStandardDays: d.INTERNAL_STANDARD_DAYS } : {}),
     ...(d.INTERNAL_STANDARD_UNIT ? { internalStandardUnit: d.INTERNAL_STANDARD_UNIT } : {}),

@@ -32,6 +32,8 @@ export const DEFAULT_EVIDENCE_CONTENT_TYPES = [
 ] as const;
 
 export const DEFAULT_EVIDENCE_MAX_BYTES = 100 * 1024 * 1024;
+/** Seven years (7 × 365 + 2 leap days): the default compliance-mode retention of every evidence object version. */
+export const DEFAULT_EVIDENCE_RETENTION_DAYS = 2557;
 
 /** A plain file name: what the customer called it. It never becomes a storage key. */
 export const FileName = z
