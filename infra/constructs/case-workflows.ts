@@ -16,8 +16,6 @@ import {
   ESCALATION_FUNCTION_KEYS,
   approvalDefinition,
   escalationDefinition,
-  type ApprovalWorkflowOptions,
-  type EscalationWorkflowOptions,
 } from '../../workflows';
 import { ApiFunction, type ServiceEnv, type WorkflowMachine } from './api-function';
 import type { DataTable } from './case-table';
@@ -68,9 +66,6 @@ export interface CaseWorkflowsProps {
   serviceName: string;
   metricsNamespace: string;
   logRetention: RetentionDays;
-  /** Workflow options (approver levels, side-effect timeouts); the defaults are those of workflows/. */
-  approval?: ApprovalWorkflowOptions;
-  escalation?: EscalationWorkflowOptions;
 }
 
 /** One workflow: its state machine, the role it runs as, its log group and the function serving its tasks. */
@@ -93,42 +88,28 @@ export class CaseWorkflows extends Construct {
 
   constructor(scope: Construct, id: string, props: CaseWorkflowsProps) {
     super(scope, id);
-    const common = { environment: props.environment, serviceName: props.serviceName, metricsNamespace: props.metricsNamespace, logRetention: props.logRetention };
-
     const approvalMachine = workflowMachine(this, props.namePrefix, 'approval');
-    const approvalFunction = new ApiFunction(this, 'ApprovalWorkflowFunction', {
-      ...common,
-      entry: APPROVAL_WORKFLOW_ENTRY,
-      description: `Approval workflow steps (${approvalMachine.stateMachineName}): store the decision task token, remind, raise the approver level, return to owner, complete`,
-      // Below the workflow's 60 s side-effect task timeout, so a slow step fails the invocation before the task times out.
-      timeout: Duration.seconds(30),
-    })
-      .bindTable(props.cases, 'readWrite')
-      // Self-resume: a decision recorded before the token was stored settles the task as soon as the token is.
-      .settleWorkflowTasks(approvalMachine);
-    this.approval = this.workflow(approvalMachine, approvalFunction, props, (definitionScope, fn) =>
-      approvalDefinition(definitionScope, servingEvery(APPROVAL_FUNCTION_KEYS, fn), props.approval),
+    this.approval = this.workflow(
+      approvalMachine,
+      APPROVAL_WORKFLOW_ENTRY,
+      `Approval workflow steps (${approvalMachine.stateMachineName}): store the decision task token, remind, raise the approver level, return to owner, complete`,
+      props,
+      (definitionScope, fn) => approvalDefinition(definitionScope, servingEvery(APPROVAL_FUNCTION_KEYS, fn)),
     );
-
     const escalationMachine = workflowMachine(this, props.namePrefix, 'escalation');
-    const escalationFunction = new ApiFunction(this, 'EscalationWorkflowFunction', {
-      ...common,
-      entry: ESCALATION_WORKFLOW_ENTRY,
-      description: `Escalation workflow steps (${escalationMachine.stateMachineName}): record, notify the level, store the acknowledgement task token, raise the level, close`,
-      timeout: Duration.seconds(30),
-    })
-      .bindTable(props.cases, 'readWrite')
-      // Self-resume: an acknowledgement or waiver recorded before the token was stored settles the task once it is.
-      .settleWorkflowTasks(escalationMachine);
-    this.escalation = this.workflow(escalationMachine, escalationFunction, props, (definitionScope, fn) =>
-      escalationDefinition(definitionScope, servingEvery(ESCALATION_FUNCTION_KEYS, fn), props.escalation),
+    this.escalation = this.workflow(
+      escalationMachine,
+      ESCALATION_WORKFLOW_ENTRY,
+      `Escalation workflow steps (${escalationMachine.stateMachineName}): record, notify the level, store the acknowledgement task token, raise the level, close`,
+      props,
+      (definitionScope, fn) => escalationDefinition(definitionScope, servingEvery(ESCALATION_FUNCTION_KEYS, fn)),
     );
 
     // Step Functions invokes the functions synchronously (lambda:invoke, with the task's Retry for Lambda service
     // errors): a failure fails the task and is in the execution history, so there is no asynchronous-invocation queue.
     this.functions = new Map([
-      [APPROVAL_WORKFLOW_ENTRY, approvalFunction],
-      [ESCALATION_WORKFLOW_ENTRY, escalationFunction],
+      [APPROVAL_WORKFLOW_ENTRY, this.approval.function],
+      [ESCALATION_WORKFLOW_ENTRY, this.escalation.function],
     ]);
     this.stateMachines = new Map([
       [approvalMachine.stateMachineName, this.approval.stateMachine],
@@ -136,14 +117,24 @@ export class CaseWorkflows extends Construct {
     ]);
   }
 
-  private workflow(
-    machine: WorkflowMachine,
-    fn: ApiFunction,
-    props: CaseWorkflowsProps,
-    define: (scope: Construct, fn: IFunction) => DefinitionBody,
-  ): CaseWorkflow {
+  private workflow(machine: WorkflowMachine, entry: string, description: string, props: CaseWorkflowsProps, define: (scope: Construct, fn: IFunction) => DefinitionBody): CaseWorkflow {
     const id = machine.workflow === 'approval' ? 'Approval' : 'Escalation';
     const stack = Stack.of(this);
+    const { environment, serviceName, metricsNamespace, logRetention } = props;
+    const fn = new ApiFunction(this, `${id}WorkflowFunction`, {
+      environment,
+      serviceName,
+      metricsNamespace,
+      logRetention,
+      entry,
+      description,
+      // Below the workflow's 60 s side-effect task timeout, so a slow step fails the invocation before the task times out.
+      timeout: Duration.seconds(30),
+    })
+      .bindTable(props.cases, 'readWrite')
+      // Self-resume: a decision, acknowledgement or waiver recorded before the token was stored settles the task as
+      // soon as the token is.
+      .settleWorkflowTasks(machine);
 
     // The stack's id makes the name unique per stack instance: a retained group never blocks recreating the stack.
     const logGroup = new LogGroup(this, `${id}Logs`, {
