@@ -14,6 +14,7 @@ import { Choice, Condition, DefinitionBody, IntegrationPattern, JsonPath, Pass, 
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ESCALATION_STATES, ESCALATION_ERRORS } from '#schemas/workflow-steps';
+import { ESCALATION_LADDER } from '#schemas/escalation';
 import { sideEffectTasks, levelLimit } from './tasks';
 import { type AslDefinition, placeholderFunctions, synthesizeAsl } from './asl';
 
@@ -30,7 +31,8 @@ export interface EscalationWorkflowOptions {
   sideEffectTimeout?: Duration;
 }
 
-const DEFAULT_MAX_LEVEL = 3;
+/** One level per rung of the escalation ladder (team supervisors, head of complaints, compliance). */
+const DEFAULT_MAX_LEVEL = ESCALATION_LADDER.length;
 
 /** Builds the escalation states under `scope` (state construct ids = state names) and returns the definition body. */
 export const escalationDefinition = (scope: Construct, functions: EscalationFunctions, options: EscalationWorkflowOptions = {}): DefinitionBody => {

@@ -25,7 +25,7 @@ export interface PumpedWorkflows {
 export interface LocalTimersOptions {
   poller: StreamPoller;
   scheduler: LocalScheduler;
-  workflows?: PumpedWorkflows;
+  workflows: PumpedWorkflows;
   checkpoint: () => CheckpointHandler;
   context: (name: string) => Context;
   now: () => string;
@@ -64,13 +64,9 @@ export class LocalTimers {
       const batch = await this.opts.scheduler.fireDue(this.opts.now, (t) => this.opts.checkpoint()(t, this.opts.context('checkpoint')));
       for (const f of batch) this.opts.log?.(`timer ${f.name} fired (${f.kind}${f.percent ? ` ${f.percent}%` : ''}) → ${JSON.stringify(f.result)}`);
       fired.push(...batch);
-      const workflows = this.opts.workflows;
-      let workflowWork = false;
-      if (workflows) {
-        // Executions still moving (started by a request, the stream or a checkpoint), then due timeouts and heartbeats.
-        const busy = !workflows.isIdle();
-        workflowWork = (await workflows.catchUp(Date.parse(this.opts.now()))) > 0 || busy;
-      }
+      // Executions still moving (started by a request, the stream or a checkpoint), then due timeouts and heartbeats.
+      const busy = !this.opts.workflows.isIdle();
+      const workflowWork = (await this.opts.workflows.catchUp(Date.parse(this.opts.now()))) > 0 || busy;
       if (!records && !batch.length && !workflowWork && !this.again) break;
     }
     this.history.push(...fired);

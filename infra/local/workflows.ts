@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import type { Context } from 'aws-lambda';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '#ports/clock';
-import type { ApprovalWorkflowInput, EscalationWorkflowInput, TaskOutcome, WorkflowEngine } from '#ports/workflow-engine';
+import { executionName, type ApprovalWorkflowInput, type EscalationWorkflowInput, type TaskOutcome, type WorkflowEngine } from '#ports/workflow-engine';
 import { localClock } from '#adapters/local/local-clock';
 import { installLocalWorkflowEngine } from '#adapters/local/local-workflow-engine';
 import { type AslDefinition, type Json, approvalAsl, escalationAsl, taskStates } from '../../workflows';
@@ -27,11 +27,6 @@ export const WORKFLOW_FUNCTIONS: Record<WorkflowName, { entry: string; functionN
   escalation: { entry: 'functions/escalation-workflow/handler.ts', functionName: 'escalation-workflow' },
 };
 
-/** The executions' names, as the Step Functions adapter names them (idempotent starts). */
-export const executionIds = {
-  approval: (input: Pick<ApprovalWorkflowInput, 'resolutionId'>) => `approval-${input.resolutionId}`,
-  escalation: (input: Pick<EscalationWorkflowInput, 'escalationId'>) => `escalation-${input.escalationId}`,
-} as const;
 
 let synthesised: Record<WorkflowName, AslDefinition> | undefined;
 /** The ASL of both workflows, synthesised once per process (~0.5 s each). */
@@ -100,12 +95,12 @@ export class LocalWorkflows implements WorkflowEngine {
 
   /** Starts the approval workflow of a proposal (execution `approval-<resolutionId>`); a no-op if it exists. */
   async startApproval(input: ApprovalWorkflowInput): Promise<void> {
-    await this.engine.startOnce('approval', viaJson(input) as unknown as Json, executionIds.approval(input));
+    await this.engine.startOnce('approval', viaJson(input) as unknown as Json, executionName.approval(input));
   }
 
   /** Starts an escalation (execution `escalation-<escalationId>`); a no-op if it exists. */
   async startEscalation(input: EscalationWorkflowInput): Promise<void> {
-    await this.engine.startOnce('escalation', viaJson(input) as unknown as Json, executionIds.escalation(input));
+    await this.engine.startOnce('escalation', viaJson(input) as unknown as Json, executionName.escalation(input));
   }
 
   /** SendTaskSuccess / SendTaskFailure; a settled, timed-out or unknown token is `gone`. */

@@ -66,7 +66,7 @@ export class ResolutionService {
         const approvalIds = stages.map(() => this.deps.ids.next());
         return proposeResolution(c, body, stages, { resolutionId, approvalIds }, p.sub, now, this.deps.stageTimeoutMs);
       },
-      (r) => [{ kind: 'resolution', resolution: r.resolution }, ...r.approvals.map((approval) => ({ kind: 'approval' as const, approval }))],
+      (r) => [{ kind: 'resolution', resolution: r.resolution }, ...r.approvals.map((approval) => ({ kind: 'approval' as const, approval, created: true as const }))],
     );
     return { case: out.case, resolution: out.result.resolution, stages };
   }

@@ -17,7 +17,8 @@ export type CaseChild =
   | { kind: 'note'; note: Note }
   | { kind: 'evidence'; evidence: Evidence }
   | { kind: 'resolution'; resolution: Resolution }
-  | { kind: 'approval'; approval: Approval & { taskToken?: string } }
+  /** `created`: a new stage (its approval-id pointer is written once, with it). */
+  | { kind: 'approval'; approval: Approval & { taskToken?: string }; created?: true }
   | { kind: 'escalation'; escalation: Escalation & { taskToken?: string } };
 
 export interface CounterResult {

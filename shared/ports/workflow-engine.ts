@@ -33,6 +33,12 @@ export interface EscalationWorkflowInput {
   ackTimeoutSeconds: number;
 }
 
+/** Execution names (≤ 80 characters of [A-Za-z0-9-_]): one execution per proposal and per escalation, so a retried start is a no-op. */
+export const executionName = {
+  approval: (input: Pick<ApprovalWorkflowInput, 'resolutionId'>): string => `approval-${input.resolutionId}`,
+  escalation: (input: Pick<EscalationWorkflowInput, 'escalationId'>): string => `escalation-${input.escalationId}`,
+} as const;
+
 export type TaskOutcome = { ok: true; output: Record<string, unknown> } | { ok: false; error: string; cause: string };
 
 export interface WorkflowEngine {

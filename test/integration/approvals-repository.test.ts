@@ -90,7 +90,7 @@ const createCase = async (repo: DynamoCaseRepository): Promise<Opened> => {
 
 const proposalChildren = (p: Proposed): CaseChild[] => [
   { kind: 'resolution', resolution: p.resolution },
-  ...p.approvals.map((approval): CaseChild => ({ kind: 'approval', approval })),
+  ...p.approvals.map((approval): CaseChild => ({ kind: 'approval', approval, created: true })),
 ];
 
 const decisionChildren = (d: Decided): CaseChild[] => [

@@ -11,7 +11,7 @@ import {
   TaskTimedOut,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import type { ApprovalWorkflowInput, EscalationWorkflowInput, TaskOutcome, WorkflowEngine } from '#ports/workflow-engine';
+import { executionName, type ApprovalWorkflowInput, type EscalationWorkflowInput, type TaskOutcome, type WorkflowEngine } from '#ports/workflow-engine';
 
 export interface StepFunctionsEngineOptions {
   approvalStateMachineArn?: string;
@@ -34,11 +34,11 @@ export class StepFunctionsEngine implements WorkflowEngine {
 
   /** The StartExecution request for a proposal (exposed for tests: names are ≤ 80 characters of [A-Za-z0-9-_]). */
   startRequest(input: ApprovalWorkflowInput) {
-    return { stateMachineArn: required(this.opts.approvalStateMachineArn, 'approval'), name: `approval-${input.resolutionId}`, input: JSON.stringify(input) };
+    return { stateMachineArn: required(this.opts.approvalStateMachineArn, 'approval'), name: executionName.approval(input), input: JSON.stringify(input) };
   }
 
   escalationRequest(input: EscalationWorkflowInput) {
-    return { stateMachineArn: required(this.opts.escalationStateMachineArn, 'escalation'), name: `escalation-${input.escalationId}`, input: JSON.stringify(input) };
+    return { stateMachineArn: required(this.opts.escalationStateMachineArn, 'escalation'), name: executionName.escalation(input), input: JSON.stringify(input) };
   }
 
   startApproval(input: ApprovalWorkflowInput): Promise<void> {

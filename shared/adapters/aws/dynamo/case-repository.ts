@@ -135,10 +135,9 @@ export class DynamoCaseRepository implements CaseRepository {
       const a = ch.approval;
       // Only an open stage (pending with a due time) is in the approvers' queue; later stages join when they open.
       const pending = a.status === 'pending' && a.dueAt ? { GSI2PK: keys.pendingApprovalsPk(shardOf(a.id, this.opts.listShards)), GSI2SK: keys.dueSk(a.createdAt, a.id) } : {};
-      return [
-        { ...keys.approval(c.id, a.id), entity: 'approval', ...a, ...pending },
-        { ...keys.approvalPointer(a.id), entity: 'approvalPointer', caseId: c.id },
-      ];
+      const item: Item = { ...keys.approval(c.id, a.id), entity: 'approval', ...a, ...pending };
+      // The pointer never changes: written with the new stage, not again on every token, reminder or decision.
+      return ch.created ? [item, { ...keys.approvalPointer(a.id), entity: 'approvalPointer', caseId: c.id }] : [item];
     };
     const childPuts = (input.children ?? []).flatMap(childItems).map((Item) => ({ Put: { TableName: this.table, Item } }));
     try {
