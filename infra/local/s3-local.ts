@@ -6,27 +6,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3Client } from '#adapters/aws/s3-evidence-vault';
 import S3rver from 's3rver';
 import { LocalStackError } from './dynamodb-local';
 
-/** s3rver accepts only its built-in key pair. */
-export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
-
 /**
- * An S3 client configured the way the evidence adapter runs locally: path-style, s3rver's keys,
- * and checksums only when required (with the SDK's default flexible checksums s3rver stores the
- * aws-chunked framing of streamed bodies inside the object).
+ * An S3 client configured the way the evidence adapter runs locally (the adapter's own factory): path-style, s3rver's
+ * keys, and checksums only when required (with the SDK's default flexible checksums s3rver stores the aws-chunked
+ * framing of streamed bodies inside the object).
  */
-export const localS3Client = (endpoint: string, region = process.env.AWS_REGION ?? 'us-east-1'): S3Client =>
-  new S3Client({
-    region,
-    endpoint,
-    forcePathStyle: true,
-    credentials: LOCAL_S3_CREDENTIALS,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+export const localS3Client = (endpoint: string, region = process.env.AWS_REGION ?? 'us-east-1'): S3Client => s3Client({ region, endpoint });
 
 /** The event S3 sends to EventBridge for a new object (detail-type "Object Created", source aws.s3). */
 export interface ObjectCreatedEvent {

@@ -24,13 +24,17 @@ export const base64ToHex = (b64: string): string => Buffer.from(b64, 'base64').t
  */
 const SIGNED_UPLOAD_HEADERS = new Set(['content-type', 'content-length', 'x-amz-checksum-sha256', 'x-amz-server-side-encryption', 'x-amz-server-side-encryption-aws-kms-key-id', 'if-none-match']);
 
-export const s3Client = (o: S3VaultOptions): S3Client =>
+/** The S3 stand-in (s3rver) accepts only its built-in key pair. */
+export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+/** With an endpoint: the local stand-in, path-style with its keys. */
+export const s3Client = (o: Pick<S3VaultOptions, 'region' | 'endpoint'> & Partial<S3VaultOptions>): S3Client =>
   new S3Client({
     region: o.region,
     // Only what a request requires: the presigned PUT carries our SHA-256, not an SDK-chosen CRC.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    ...(o.endpoint ? { endpoint: o.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } } : {}),
+    ...(o.endpoint ? { endpoint: o.endpoint, forcePathStyle: true, credentials: LOCAL_S3_CREDENTIALS } : {}),
   });
 
 const isNotFound = (err: unknown) => err instanceof NotFound || (err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NoSuchKey' || err.name === 'NoSuchVersion'));
