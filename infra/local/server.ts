@@ -84,6 +84,16 @@ const gatewayClaims = (payload: Record<string, unknown>): Record<string, string>
   );
 
 /** The Lambda context the local stack hands a handler (function name as in AWS, minus the stack prefix). */
+/**
+ * The handler of an entry file CDK bundles into a Lambda function, loaded on first use (after the environment is set,
+ * as Lambda loads the bundle).
+ */
+export const lazyEntry = <T>(file: string): (() => T) => {
+  let h: T | undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return () => (h ??= (require(resolve(REPO_ROOT, file)) as { handler: T }).handler);
+};
+
 export const lambdaContext = (id: string, requestId: string = randomUUID()): Context => ({
   callbackWaitsForEmptyEventLoop: true,
   functionName: `complaints-local-${id}`,
@@ -102,16 +112,11 @@ export const lambdaContext = (id: string, requestId: string = randomUUID()): Con
 export const startLocalApi = async (opts: LocalApiOptions): Promise<LocalApi> => {
   const clock = opts.clock ?? localClock;
   const routes = routeList().map((r) => compile(r.id, r));
-  const handlers = new Map<RouteId, ApiHandler>();
+  const handlers = new Map<RouteId, () => ApiHandler>();
   const handlerFor = (r: CompiledRoute): ApiHandler => {
     let h = handlers.get(r.id);
-    if (!h) {
-      // The same entry file CDK bundles into the route's Lambda function.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      h = (require(resolve(REPO_ROOT, r.def.entry)) as { handler: ApiHandler }).handler;
-      handlers.set(r.id, h);
-    }
-    return h;
+    if (!h) handlers.set(r.id, (h = lazyEntry<ApiHandler>(r.def.entry)));
+    return h();
   };
 
   const send = (res: ServerResponse, result: APIGatewayProxyStructuredResultV2, requestId: string) => {

@@ -1,20 +1,19 @@
 // The embedded stack as a library: DynamoDB Local + tables + local S3 + token issuer + local API + local workflows
 // (the ASL CDK deploys, run in-process), used by npm start, tests and bench.
 import { randomUUID } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { TABLES } from '#adapters/aws/dynamo/table-model';
 import { localClock } from '#adapters/local/local-clock';
 import { LOCAL_TABLE, type LocalScheduler } from '#adapters/local/local-scheduler';
 import { localOutbox } from '#adapters/local/local-outbox';
 import { ensureTables, startDynamoLocal, type RunningDynamo } from './dynamodb-local';
 import { startLocalS3, type LocalS3, type ObjectCreatedEvent } from './s3-local';
-import { lambdaContext, startLocalApi, type LocalApi } from './server';
+import { lambdaContext, lazyEntry, startLocalApi, type LocalApi } from './server';
 import { StreamPoller, type StreamHandler } from './stream-poller';
 import { LocalTimers, type CheckpointHandler } from './timers';
 import { TokenIssuer } from './token-issuer';
 import { LocalWorkflows } from './workflows';
 
-const REPO_ROOT = resolve(__dirname, '..', '..');
 
 export interface LocalTables {
   cases: string;
@@ -23,12 +22,6 @@ export interface LocalTables {
   local: string;
 }
 
-/** The same entry file CDK bundles into the function, loaded after the environment is set (as Lambda does). */
-const entry = <T>(file: string): (() => T) => {
-  let h: T | undefined;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return () => (h ??= (require(resolve(REPO_ROOT, file)) as { handler: T }).handler);
-};
 
 /**
  * The environment the handlers read at cold start. It must be set before the first handler
@@ -96,7 +89,7 @@ export const startStack = async (opts: {
   let workflows: LocalWorkflows | undefined;
   try {
     // S3 → EventBridge → verifier, locally: the stand-in's Object Created events go to the same handler entry CDK deploys.
-    const verifier = entry<(event: ObjectCreatedEvent, context: ReturnType<typeof lambdaContext>) => Promise<unknown>>('functions/evidence-verifier/handler.ts');
+    const verifier = lazyEntry<(event: ObjectCreatedEvent, context: ReturnType<typeof lambdaContext>) => Promise<unknown>>('functions/evidence-verifier/handler.ts');
     s3 = await startLocalS3({
       ...(opts.dataDir ? { dataDir: join(opts.dataDir, 's3') } : {}),
       ...(opts.s3Port !== undefined ? { port: opts.s3Port } : {}),
@@ -125,7 +118,7 @@ export const startStack = async (opts: {
       stateTable: tables.local,
       dynamo: raw,
       doc,
-      handler: entry<StreamHandler>('functions/case-stream/handler.ts'),
+      handler: lazyEntry<StreamHandler>('functions/case-stream/handler.ts'),
       context: (name) => lambdaContext(name),
       ...(opts.log ? { log: opts.log } : {}),
     });
@@ -138,7 +131,7 @@ export const startStack = async (opts: {
       poller,
       scheduler,
       workflows,
-      checkpoint: entry<CheckpointHandler>('functions/checkpoint/handler.ts'),
+      checkpoint: lazyEntry<CheckpointHandler>('functions/checkpoint/handler.ts'),
       context: (name) => lambdaContext(name),
       now: () => localClock.now(),
       ...(opts.log ? { log: opts.log } : {}),

@@ -2,7 +2,6 @@
 // escalationAsl()), executed in-process by the LocalWorkflowEngine with every Task state mapped to the Lambda entry CDK
 // deploys for it, task tokens, heartbeats and timeouts on the local clock, executions persisted in the LOCAL table so a
 // restart of `npm start` continues them. Implements the WorkflowEngine port that the in-process handlers use.
-import { resolve } from 'node:path';
 import type { Context } from 'aws-lambda';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '#ports/clock';
@@ -12,9 +11,8 @@ import { installLocalWorkflowEngine } from '#adapters/local/local-workflow-engin
 import { type AslDefinition, type Json, approvalAsl, escalationAsl, taskStates } from '../../workflows';
 import { type LocalExecution, LocalWorkflowEngine, type PendingTask, type StoredExecution, TaskTokenError, type TaskHandler, type WorkflowStore } from '../../workflows/local/engine';
 import { DynamoWorkflowStore } from './workflow-store';
-import { lambdaContext } from './server';
+import { lambdaContext, lazyEntry } from './server';
 
-const REPO_ROOT = resolve(__dirname, '..', '..');
 
 export type WorkflowName = 'approval' | 'escalation';
 
@@ -32,12 +30,6 @@ let synthesised: Record<WorkflowName, AslDefinition> | undefined;
 /** The ASL of both workflows, synthesised once per process (~0.5 s each). */
 export const workflowAsl = (): Record<WorkflowName, AslDefinition> => (synthesised ??= { approval: approvalAsl(), escalation: escalationAsl() });
 
-/** The entry's handler, loaded on first use after the environment is set (as Lambda loads the bundle). */
-const lazyEntry = (file: string): (() => LambdaHandler) => {
-  let h: LambdaHandler | undefined;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return () => (h ??= (require(resolve(REPO_ROOT, file)) as { handler: LambdaHandler }).handler);
-};
 
 /** The payload crosses a process boundary in AWS: the function gets (and returns) JSON, never shared objects. */
 const viaJson = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
@@ -86,7 +78,7 @@ export class LocalWorkflows implements WorkflowEngine {
     const asl = workflowAsl();
     for (const workflow of ['approval', 'escalation'] as const) {
       const { entry, functionName } = WORKFLOW_FUNCTIONS[workflow];
-      const fn = opts.functions?.[workflow] ?? lazyEntry(entry);
+      const fn = opts.functions?.[workflow] ?? lazyEntry<LambdaHandler>(entry);
       // Every Task state of a workflow invokes its one function; the payload's `action` names the state.
       const handler: TaskHandler = async (payload) => viaJson(await fn()(viaJson(payload), lambdaContext(functionName)));
       this.engine.register(workflow, asl[workflow], Object.fromEntries(taskStates(asl[workflow]).map(([name]) => [name, handler])));
