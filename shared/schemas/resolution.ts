@@ -139,6 +139,9 @@ export const Approval = z
   .meta({ id: 'Approval' });
 export type Approval = z.infer<typeof Approval>;
 
+/** A stage open for a decision: pending and given its due time (later stages open when the one before is approved). */
+export const isOpenStage = (a: Pick<Approval, 'status' | 'dueAt'>): boolean => a.status === 'pending' && a.dueAt !== undefined;
+
 /**
  * Where a proposed resolution stands: `not_required` (no stage applies) and `approved` allow the final response;
  * `pending` and `rejected` answer 409 there; `superseded` once a later proposal replaces it.

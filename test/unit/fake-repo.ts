@@ -8,7 +8,7 @@ import type { CaseChild, CaseFilter, CaseRecord, CaseRepository, CounterResult }
 import type { Case } from '#schemas/complaint';
 import type { AuditEvent, Note, Task } from '#schemas/children';
 import type { Evidence } from '#schemas/evidence';
-import type { Approval, Resolution } from '#schemas/resolution';
+import { isOpenStage, type Approval, type Resolution } from '#schemas/resolution';
 import type { Escalation } from '#schemas/escalation';
 
 export class FakeRepo implements CaseRepository {
@@ -141,7 +141,7 @@ export class FakeRepo implements CaseRepository {
 
   async listPendingApprovals(limit: number): Promise<Approval[]> {
     return [...this.approvals.values()]
-      .filter((a) => a.status === 'pending' && a.dueAt)
+      .filter(isOpenStage)
       .sort((x, y) => x.createdAt.localeCompare(y.createdAt) || x.id.localeCompare(y.id))
       .slice(0, limit)
       .map((x) => structuredClone(x));

@@ -4,7 +4,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type Dyn
 import type { Case } from '#schemas/complaint';
 import type { AuditEvent, Note, Task } from '#schemas/children';
 import type { Evidence } from '#schemas/evidence';
-import type { Approval, Resolution } from '#schemas/resolution';
+import { isOpenStage, type Approval, type Resolution } from '#schemas/resolution';
 import type { Escalation } from '#schemas/escalation';
 import type { CaseChild, CaseFilter, CaseRecord, CaseRepository, CounterResult } from '#ports/case-repository';
 import type { ChainHead } from '#domain/audit-chain';
@@ -134,7 +134,7 @@ export class DynamoCaseRepository implements CaseRepository {
       if (ch.kind === 'escalation') return [{ ...keys.escalation(c.id, ch.escalation.id), entity: 'escalation', ...ch.escalation }];
       const a = ch.approval;
       // Only an open stage (pending with a due time) is in the approvers' queue; later stages join when they open.
-      const pending = a.status === 'pending' && a.dueAt ? { GSI2PK: keys.pendingApprovalsPk(shardOf(a.id, this.opts.listShards)), GSI2SK: keys.dueSk(a.createdAt, a.id) } : {};
+      const pending = isOpenStage(a) ? { GSI2PK: keys.pendingApprovalsPk(shardOf(a.id, this.opts.listShards)), GSI2SK: keys.dueSk(a.createdAt, a.id) } : {};
       const item: Item = { ...keys.approval(c.id, a.id), entity: 'approval', ...a, ...pending };
       // The pointer never changes: written with the new stage, not again on every token, reminder or decision.
       return ch.created ? [item, { ...keys.approvalPointer(a.id), entity: 'approvalPointer', caseId: c.id }] : [item];
