@@ -17,10 +17,12 @@ import {
   escalationLevelRaised,
   escalationNotified,
   escalationStarted,
+  escalationCandidate,
   escalationUnacknowledged,
   escalationsResolvedWithCase,
   findEscalation,
   manualTrigger,
+  openEscalation,
   raiseEscalation,
   settledOutcome,
   waiveEscalation,
@@ -104,7 +106,8 @@ export class EscalationService {
       await this.deps.engine.startEscalation(input);
       return 'started';
     }
-    if (e.action !== 'checkpoint.reached' && e.action !== 'dependency.blocked') return undefined;
+    // Most checkpoint events call for nothing: decided from the event alone, without reading the case.
+    if (!escalationCandidate(e)) return undefined;
     const id = this.deps.ids.next();
     const out = await systemMutate(
       this.deps,
@@ -123,7 +126,8 @@ export class EscalationService {
     const out = await systemMutate(
       this.deps,
       caseId,
-      async (c, now) => escalationsResolvedWithCase(c, await this.deps.repo.listEscalations(caseId), action, now),
+      // The case's summaries say whether any escalation is open: no query for the (usual) case without one.
+      async (c, now) => (openEscalation(c) ? escalationsResolvedWithCase(c, await this.deps.repo.listEscalations(caseId), action, now) : undefined),
       (resolved) => resolved.map((escalation) => ({ kind: 'escalation' as const, escalation })),
     );
     if (out.kind !== 'committed') return undefined;

@@ -49,25 +49,34 @@ const waivedFor = (c: Case, trigger: EscalationTrigger): boolean =>
 export const openEscalation = (c: Case): EscalationSummary | undefined => c.escalations.find((e) => e.status === 'open');
 
 /**
- * The escalation an audit event calls for, if any: a 75 %/90 % checkpoint of the current cycle that left the case at
- * risk or overdue, or a dependency blocked past its threshold — unless that risk was waived, already escalated, or
- * another escalation of the case is still open (it already has a manager's attention).
+ * What an audit event alone says about escalating: the trigger and reason of a 75 %/90 % checkpoint that left the case
+ * at risk or overdue, or of a dependency blocked past its threshold; undefined for every other event (no case read).
  */
-export const automaticEscalation = (c: Case, e: AuditEvent): { trigger: EscalationTrigger; reason: string } | undefined => {
-  if (c.status !== 'open' && c.status !== 'awaiting_approval') return undefined;
+export const escalationCandidate = (e: AuditEvent): { trigger: EscalationTrigger; reason: string } | undefined => {
   const d = e.data;
   const cycle = typeof d.cycle === 'number' ? d.cycle : undefined;
-  if (cycle === undefined || cycle !== cycleOf(c)) return undefined;
-  let candidate: { trigger: EscalationTrigger; reason: string } | undefined;
+  if (cycle === undefined) return undefined;
   if (e.action === 'checkpoint.reached' && typeof d.percent === 'number' && ESCALATING_CHECKPOINTS.includes(d.percent)) {
     const risk = (d.risk as { to?: string } | undefined)?.to;
     if (risk !== 'at_risk' && risk !== 'overdue') return undefined;
-    candidate = { trigger: { kind: 'checkpoint', percent: d.percent, cycle }, reason: `${d.percent} % of the final-response window used and the case is ${risk.replace('_', ' ')} (due ${String(d.finalResponseDueAt)})` };
-  } else if (e.action === 'dependency.blocked' && typeof d.taskId === 'string') {
-    const hours = typeof d.blockedForMs === 'number' ? Math.floor(d.blockedForMs / 3_600_000) : undefined;
-    candidate = { trigger: { kind: 'dependency', taskId: d.taskId, cycle }, reason: `investigation task ${d.taskId} blocked since ${String(d.blockedSince)}${hours !== undefined ? ` (${hours} h)` : ''}` };
+    return { trigger: { kind: 'checkpoint', percent: d.percent, cycle }, reason: `${d.percent} % of the final-response window used and the case is ${risk.replace('_', ' ')} (due ${String(d.finalResponseDueAt)})` };
   }
-  if (!candidate) return undefined;
+  if (e.action === 'dependency.blocked' && typeof d.taskId === 'string') {
+    const hours = typeof d.blockedForMs === 'number' ? Math.floor(d.blockedForMs / 3_600_000) : undefined;
+    return { trigger: { kind: 'dependency', taskId: d.taskId, cycle }, reason: `investigation task ${d.taskId} blocked since ${String(d.blockedSince)}${hours !== undefined ? ` (${hours} h)` : ''}` };
+  }
+  return undefined;
+};
+
+/**
+ * The escalation an audit event calls for on this case, if any: an escalation candidate of the current cycle of a
+ * running case — unless that risk was waived, already escalated, or another escalation of the case is still open (it
+ * already has a manager's attention).
+ */
+export const automaticEscalation = (c: Case, e: AuditEvent): { trigger: EscalationTrigger; reason: string } | undefined => {
+  if (c.status !== 'open' && c.status !== 'awaiting_approval') return undefined;
+  const candidate = escalationCandidate(e);
+  if (!candidate || candidate.trigger.kind === 'manual' || candidate.trigger.kind === 'override' || candidate.trigger.cycle !== cycleOf(c)) return undefined;
   const trigger = candidate.trigger;
   if (waivedFor(c, trigger)) return undefined;
   if (c.escalations.some((s) => s.trigger && sameRisk(s.trigger, trigger))) return undefined;
