@@ -66,6 +66,8 @@ const Settings = z.object({
   approvalRules: json.optional(),
   /** Hours an escalation level waits for an acknowledgement before it climbs to the next level (ESCALATION_ACK_TIMEOUT_HOURS; default 24). */
   escalationAckTimeoutHours: z.coerce.number().int().optional(),
+  /** Reporting options (REPORTING): product and root-cause groups, regulator-return mappings, control-score thresholds; an object or JSON. Changing groups needs `npm run reports:rebuild`. */
+  reporting: json.optional(),
   cognitoDomainPrefix: z.string().regex(/^[a-z0-9-]+$/).optional(),
   callbackUrls: csv.default(['http://localhost:3000/callback']),
   alarmTopicArn: z.string().startsWith('arn:').optional(),
@@ -105,6 +107,7 @@ const serviceEnv = (s: Settings): ServiceEnv => {
     ...(s.approvalReminderHours !== undefined ? { APPROVAL_REMINDER_HOURS: String(s.approvalReminderHours) } : {}),
     ...(s.approvalRules !== undefined ? { APPROVAL_RULES: JSON.stringify(s.approvalRules) } : {}),
     ...(s.escalationAckTimeoutHours !== undefined ? { ESCALATION_ACK_TIMEOUT_HOURS: String(s.escalationAckTimeoutHours) } : {}),
+    ...(s.reporting !== undefined ? { REPORTING: JSON.stringify(s.reporting) } : {}),
   };
   const cfg = loadConfig(env);
   // Always set, to the handlers' default if not configured: the bucket's default retention is the same setting, so

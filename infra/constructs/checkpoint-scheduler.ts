@@ -53,6 +53,8 @@ export class CaseTimers extends Construct {
   readonly scheduleDeadLetters: DeadLetterQueue;
   /** Case-table stream batches the case-stream function failed after every retry. */
   readonly streamDeadLetters: DeadLetterQueue;
+  /** Case-table stream batches the reporting projection failed after every retry (a rebuild recovers them). */
+  readonly projectionDeadLetters: DeadLetterQueue;
 
   constructor(scope: Construct, id: string, props: CaseTimersProps) {
     super(scope, id);
@@ -66,6 +68,10 @@ export class CaseTimers extends Construct {
     });
     this.streamDeadLetters = new DeadLetterQueue(this, 'StreamDeadLetters', {
       holds: 'cases-table stream batches the case-stream function failed after every retry',
+      encryptionKey: props.encryptionKey,
+    });
+    this.projectionDeadLetters = new DeadLetterQueue(this, 'ProjectionDeadLetters', {
+      holds: 'cases-table stream batches the reporting projection failed after every retry',
       encryptionKey: props.encryptionKey,
     });
   }

@@ -1,5 +1,5 @@
 // `npm start`: the whole product on embedded stand-ins (DynamoDB Local, local JWT issuer, local clock).
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { localClock } from '#adapters/local/local-clock';
@@ -10,6 +10,8 @@ const ROOT = resolve(__dirname, '..', '..');
 const DATA_DIR = resolve(ROOT, process.env.DATA_DIR ?? '.data');
 const PORT = Number(process.env.PORT ?? 3000);
 const HOST = process.env.HOST ?? '127.0.0.1';
+/** Written while the stack runs: its DynamoDB endpoint and tables. */
+const RUNNING_FILE = join(DATA_DIR, 'running.json');
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -55,6 +57,8 @@ const main = async () => {
     ...(process.env.S3_PORT ? { s3Port: Number(process.env.S3_PORT) } : {}),
   });
   say(`✓ DynamoDB Local on ${stack.dynamo?.endpoint}, tables ${stack.tables.cases} + ${stack.tables.idempotency} ready`);
+  // Where tools such as `npm run reports:rebuild` find the running stack's database.
+  writeFileSync(RUNNING_FILE, JSON.stringify({ pid: process.pid, dynamodb: stack.dynamo?.endpoint, tables: stack.tables }));
   say(`✓ local S3 (s3rver) on ${stack.s3.endpoint}, bucket ${stack.s3.bucket} (data in ${join(DATA_DIR, 's3')}); Object Created events → evidence verifier`);
   const pending = await stack.scheduler.pending();
   const caughtUp = stack.timers.history.length;
@@ -85,6 +89,7 @@ const main = async () => {
     if (stopping) return;
     stopping = true;
     say(`\n▸ ${signal}: stopping API, local S3 and DynamoDB Local …`);
+    rmSync(RUNNING_FILE, { force: true });
     await stack.stop();
     say('✓ stopped');
     process.exit(0);

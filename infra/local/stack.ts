@@ -54,6 +54,8 @@ export interface StartedStack {
   issuer: TokenIssuer;
   timers: LocalTimers;
   poller: StreamPoller;
+  /** The reporting projection's consumer of the same stream. */
+  projection: StreamPoller;
   scheduler: LocalScheduler;
   /** Approval and escalation executions (the WorkflowEngine the handlers use); what `restore()` continued at start-up. */
   workflows: LocalWorkflows;
@@ -122,6 +124,19 @@ export const startStack = async (opts: {
       context: (name) => lambdaContext(name),
       ...(opts.log ? { log: opts.log } : {}),
     });
+    // The reporting projection: a second consumer of the same stream, as its own event source mapping in AWS.
+    const projection = new StreamPoller({
+      endpoint,
+      region: process.env.AWS_REGION ?? 'local',
+      tableName: tables.cases,
+      stateTable: tables.local,
+      dynamo: raw,
+      doc,
+      handler: lazyEntry<StreamHandler>('functions/report-projection/handler.ts'),
+      consumer: 'report-projection',
+      context: (name) => lambdaContext(name),
+      ...(opts.log ? { log: opts.log } : {}),
+    });
     // Step Functions: installed before any handler runs (the container asks for it), then what ran before a restart
     // continues, before the catch-up below fires the timers that lapsed meanwhile.
     workflows = new LocalWorkflows({ doc, tableName: tables.local, clock: localClock, ...(opts.log ? { log: opts.log } : {}) });
@@ -129,6 +144,7 @@ export const startStack = async (opts: {
     const restoredWorkflows = await workflows.restore();
     const timers = new LocalTimers({
       poller,
+      consumers: [projection],
       scheduler,
       workflows,
       checkpoint: lazyEntry<CheckpointHandler>('functions/checkpoint/handler.ts'),
@@ -154,6 +170,7 @@ export const startStack = async (opts: {
       issuer,
       timers,
       poller,
+      projection,
       scheduler,
       workflows,
       restoredWorkflows,
@@ -166,6 +183,7 @@ export const startStack = async (opts: {
         // Executions stay `running` in the store: the next start continues them.
         await workflows?.stop();
         poller.close();
+        projection.close();
         // After the API (no new presigned URLs), before DynamoDB (pending verifications still write).
         await s3?.stop();
         unlog();

@@ -27,6 +27,11 @@ export interface StreamPollerOptions {
   dynamo: DynamoDBClient;
   doc: DynamoDBDocumentClient;
   handler: () => StreamHandler;
+  /**
+   * The consumer's name, like one event source mapping of the stream: each keeps its own positions. The first
+   * consumer (case-stream) has none, so positions saved before there were two still apply to it.
+   */
+  consumer?: string;
   context: (name: string) => Context;
   /** Like the mapping's retryAttempts: a record failing this often is skipped (and logged), not retried forever. */
   maxAttempts?: number;
@@ -96,7 +101,7 @@ export class StreamPoller {
   }
 
   private key(shardId: string) {
-    return { PK: localKeys.streamPk(this.opts.tableName), SK: shardId };
+    return { PK: localKeys.streamPk(this.opts.consumer ? `${this.opts.tableName}#${this.opts.consumer}` : this.opts.tableName), SK: shardId };
   }
 
   private async position(shardId: string): Promise<Position> {
@@ -193,7 +198,7 @@ export class StreamPoller {
     const seqs = event.Records.map((r) => r.dynamodb?.SequenceNumber ?? '');
     let failedAt: number | undefined;
     try {
-      const res = await this.opts.handler()(event, this.opts.context('case-stream'));
+      const res = await this.opts.handler()(event, this.opts.context(this.opts.consumer ?? 'case-stream'));
       const ids = new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       const i = seqs.findIndex((s) => ids.has(s));
       failedAt = i >= 0 ? i : undefined;

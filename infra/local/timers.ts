@@ -24,6 +24,8 @@ export interface PumpedWorkflows {
 
 export interface LocalTimersOptions {
   poller: StreamPoller;
+  /** Further consumers of the same stream (the reporting projection), drained beside the first each round. */
+  consumers?: StreamPoller[];
   scheduler: LocalScheduler;
   workflows: PumpedWorkflows;
   checkpoint: () => CheckpointHandler;
@@ -60,7 +62,8 @@ export class LocalTimers {
     const fired: Fired[] = [];
     for (let round = 0; round < MAX_ROUNDS; round++) {
       this.again = false;
-      const records = await this.opts.poller.drain();
+      // Each consumer keeps its own position (as each event source mapping does in AWS), so they drain side by side.
+      const records = (await Promise.all([this.opts.poller, ...(this.opts.consumers ?? [])].map((c) => c.drain()))).reduce((a, b) => a + b, 0);
       const batch = await this.opts.scheduler.fireDue(this.opts.now, (t) => this.opts.checkpoint()(t, this.opts.context('checkpoint')));
       for (const f of batch) this.opts.log?.(`timer ${f.name} fired (${f.kind}${f.percent ? ` ${f.percent}%` : ''}) → ${JSON.stringify(f.result)}`);
       fired.push(...batch);

@@ -14,13 +14,14 @@ import { EvidenceVerifier } from '../constructs/evidence-verifier';
 import type { EvidenceStore } from '../constructs/evidence-vault';
 import type { Identity } from '../constructs/identity';
 import { Observability } from '../constructs/observability';
+import { ReportProjection } from '../constructs/report-projection';
 
 export interface ApiStackProps extends StackProps {
   /** Lower-case prefix of the names schedules store (checkpoint function, Scheduler execution role) and of the state machines. */
   namePrefix: string;
   data: Pick<CaseTable, 'cases' | 'idempotency'>;
   identity: Pick<Identity, 'userPool' | 'clients'>;
-  timers: Pick<CaseTimers, 'scheduleGroupName' | 'scheduleDeadLetters' | 'streamDeadLetters'>;
+  timers: Pick<CaseTimers, 'scheduleGroupName' | 'scheduleDeadLetters' | 'streamDeadLetters' | 'projectionDeadLetters'>;
   events: Pick<CaseEvents, 'bus' | 'notifications' | 'encryptionKey'>;
   evidence: EvidenceStore;
   environment: ServiceEnv;
@@ -37,6 +38,7 @@ export class ApiStack extends Stack {
   readonly evidenceVerifier: EvidenceVerifier;
   readonly workflows: CaseWorkflows;
   readonly observability: Observability;
+  readonly reports: ReportProjection;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -61,14 +63,16 @@ export class ApiStack extends Stack {
       events: props.events,
       workflows,
     });
+    this.reports = new ReportProjection(this, 'ReportProjection', { ...common, cases: props.data.cases, deadLetters: props.timers.projectionDeadLetters });
     this.evidenceVerifier = new EvidenceVerifier(this, 'EvidenceVerifier', { ...common, cases: props.data.cases, evidence: props.evidence });
     this.observability = new Observability(this, 'Observability', {
       httpApi: this.api.httpApi,
-      functions: new Map([...this.api.functions, ...this.scheduler.functions, ...this.evidenceVerifier.functions, ...this.workflows.functions]),
+      functions: new Map([...this.api.functions, ...this.scheduler.functions, ...this.evidenceVerifier.functions, ...this.workflows.functions, ...this.reports.functions]),
       deadLetterQueues: new Map([
         ['ScheduleDeadLetters', props.timers.scheduleDeadLetters],
         ['StreamDeadLetters', props.timers.streamDeadLetters],
         ['EvidenceVerificationDeadLetters', props.evidence.verificationDeadLetters],
+        ['ProjectionDeadLetters', props.timers.projectionDeadLetters],
       ]),
       eventRules: new Map([['EvidenceObjectCreated', this.evidenceVerifier.rule]]),
       stateMachines: this.workflows.stateMachines,

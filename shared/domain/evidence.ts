@@ -1,7 +1,7 @@
 // Evidence lifecycle (pure): register → (upload straight to storage) → verified | rejected; audited downloads;
 // legal hold. Storage is write-once: nothing here deletes or replaces an object, and a verified item pins the
 // object version it verified, so a later upload to the same key can never stand in for it.
-import type { Case } from '#schemas/complaint';
+import type { Case, EvidenceCounts } from '#schemas/complaint';
 import type { Evidence, RegisterEvidenceBody } from '#schemas/evidence';
 import type { AuditDraft } from './audit-chain';
 import { ConflictError, InvalidInputError } from './errors';
@@ -33,6 +33,12 @@ export const parseEvidenceKey = (key: string): { caseId: string; evidenceId: str
   return m ? { caseId: m[1]!, evidenceId: m[2]! } : undefined;
 };
 
+/** The case's evidence counts after a change (cases stored before the counts existed start from zero). */
+const countEvidence = (c: Case, change: Partial<EvidenceCounts>): EvidenceCounts => {
+  const now = c.evidenceCounts ?? { pending: 0, verified: 0, rejected: 0 };
+  return { pending: Math.max(0, now.pending + (change.pending ?? 0)), verified: now.verified + (change.verified ?? 0), rejected: now.rejected + (change.rejected ?? 0) };
+};
+
 const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
 
 export const registerEvidence = (c: Case, body: RegisterEvidenceBody, policy: EvidencePolicy, ids: { evidenceId: string }, actor: string, now: string): Change<Evidence> => {
@@ -58,7 +64,7 @@ export const registerEvidence = (c: Case, body: RegisterEvidenceBody, policy: Ev
     legalHold: c.legalHold,
   };
   return {
-    case: c,
+    case: { ...c, evidenceCounts: countEvidence(c, { pending: 1 }) },
     result: evidence,
     drafts: [
       {
@@ -116,7 +122,7 @@ export const verifyUpload = (c: Case, ev: Evidence | undefined, upload: Uploaded
     const next: Evidence = { ...ev, status: 'rejected', rejectedAt: now, rejection: { reason, detail }, uploadRef: upload.ref, ...(upload.versionId ? { versionId: upload.versionId } : {}) };
     return {
       kind: 'changed',
-      change: { case: c, result: next, drafts: [{ actor: VERIFIER, action: 'evidence.rejected', data: { evidenceId: ev.id, reason, detail, versionId: upload.versionId ?? null } }] },
+      change: { case: { ...c, evidenceCounts: countEvidence(c, { pending: -1, rejected: 1 }) }, result: next, drafts: [{ actor: VERIFIER, action: 'evidence.rejected', data: { evidenceId: ev.id, reason, detail, versionId: upload.versionId ?? null } }] },
     };
   };
   if (Date.parse(upload.createdAt) > Date.parse(ev.uploadExpiresAt)) return reject('upload_after_expiry', `uploaded ${upload.createdAt}, the upload window closed ${ev.uploadExpiresAt}`);
@@ -134,7 +140,7 @@ export const verifyUpload = (c: Case, ev: Evidence | undefined, upload: Uploaded
   return {
     kind: 'changed',
     change: {
-      case: c,
+      case: { ...c, evidenceCounts: countEvidence(c, { pending: -1, verified: 1 }) },
       result: next,
       drafts: [{ actor: VERIFIER, action: 'evidence.verified', data: { evidenceId: ev.id, sha256: ev.sha256, sizeBytes: ev.sizeBytes, versionId: upload.versionId ?? null, retainUntil: upload.retainUntil ?? null } }],
     },

@@ -1,5 +1,5 @@
 // Case lifecycle: which action is allowed in which status, and the pure state changes each makes.
-import type { Case, CaseClock, CreateComplaintBody, ReclassifyBody, Risk, Status } from '#schemas/complaint';
+import type { Case, CaseClock, CreateComplaintBody, Cycle, ReclassifyBody, Risk, Status } from '#schemas/complaint';
 import type { CreateNoteBody, CreateTaskBody, Note, PatchTaskBody, Task } from '#schemas/children';
 import type { Regime } from '#schemas/regime';
 import type { AuditDraft } from './audit-chain';
@@ -161,6 +161,18 @@ const clockFields = (regime: Regime, d: Deadline): Pick<Case, 'finalResponseDueA
   };
 };
 
+/** A new clock cycle with the deadlines reporting measures it against. */
+const cycleStart = (n: number, startedAt: string, d: Deadline): Cycle => ({
+  n,
+  startedAt,
+  dueAt: d.dueAt,
+  ...(d.acknowledgementDueAt ? { acknowledgementDueAt: d.acknowledgementDueAt } : {}),
+  ...(d.summaryResolutionEndsAt ? { summaryResolutionEndsAt: d.summaryResolutionEndsAt } : {}),
+});
+
+/** The case's cycles with the current (last) one changed. */
+export const withCurrentCycle = (c: Pick<Case, 'cycles'>, change: (cy: Cycle) => Cycle): Cycle[] => c.cycles.map((cy, i) => (i === c.cycles.length - 1 ? change(cy) : cy));
+
 /** What the audit trail records about a cycle's clock. */
 const clockAudit = (d: Deadline) => ({
   finalResponseDueAt: d.dueAt,
@@ -183,7 +195,7 @@ export const openCase = (body: CreateComplaintBody, ctx: OpenContext): Change =>
     regime: ctx.regime.id,
     receivedAt,
     ...clockFields(ctx.regime, deadline),
-    cycles: [{ n: 1, startedAt: receivedAt, dueAt: deadline.dueAt }],
+    cycles: [cycleStart(1, receivedAt, deadline)],
     risk: 'on_track',
     escalations: [],
     category: body.category,
@@ -261,7 +273,7 @@ export const acknowledge = (c: Case, body: { channel?: string; text?: string }, 
     throw new ConflictError(`acknowledgement already recorded at ${c.acknowledgedAt}`);
   }
   return {
-    case: { ...c, acknowledgedAt: now },
+    case: { ...c, acknowledgedAt: now, cycles: withCurrentCycle(c, (cy) => ({ ...cy, acknowledgedAt: now })) },
     result: undefined,
     drafts: [{ actor, action: 'acknowledgement.sent', data: { channel: body.channel ?? c.channel, text: body.text ?? null, finalResponseDueAt: c.finalResponseDueAt } }],
   };
@@ -353,7 +365,7 @@ export const close = (c: Case, body: { followUpAction: string; rootCause?: Case[
   if (c.openTaskCount > 0) {
     throw new ConflictError(`${c.openTaskCount} investigation task(s) are still open or blocked`, { openTaskCount: c.openTaskCount });
   }
-  const cycles = c.cycles.map((cy, i) => (i === c.cycles.length - 1 && !cy.stoppedAt ? { ...cy, stoppedAt: now, reason: 'closed' } : cy));
+  const cycles = withCurrentCycle(c, (cy) => ({ ...cy, ...(cy.stoppedAt ? {} : { stoppedAt: now, reason: 'closed' }), closedAt: now }));
   return {
     case: { ...c, status: 'closed', rootCause, followUpAction: body.followUpAction, closedAt: now, cycles },
     result: undefined,
@@ -372,7 +384,7 @@ export const reopen = (c: Case, reason: string, regime: Regime, actor: string, n
       status: 'open',
       reopenCount: c.reopenCount + 1,
       ...clockFields(regime, deadline),
-      cycles: [...c.cycles, { n, startedAt: now, dueAt: deadline.dueAt }],
+      cycles: [...c.cycles, cycleStart(n, now, deadline)],
       // The new cycle needs its own resolution: the previous proposal no longer authorises a final response.
       ...(c.resolution ? { resolution: { ...c.resolution, status: 'superseded' } } : {}),
     },
@@ -398,7 +410,7 @@ const assertRunning = (c: Case, action: CaseAction): void => {
   if (cycle.stoppedAt) throw new ConflictError(`the clock of cycle ${cycle.n} stopped at ${cycle.stoppedAt}`, { cycle: cycle.n, stoppedAt: cycle.stoppedAt, action });
 };
 
-const withCycleDue = (c: Case, dueAt: string): Case['cycles'] => c.cycles.map((cy, i) => (i === c.cycles.length - 1 ? { ...cy, dueAt } : cy));
+const withCycleDue = (c: Case, dueAt: string): Case['cycles'] => withCurrentCycle(c, (cy) => ({ ...cy, dueAt }));
 
 /** ISO-8601 duration of a pause (e.g. PT49H30M). */
 export const isoDuration = (ms: number): string => Duration.fromMillis(ms).shiftTo('hours', 'minutes', 'seconds').normalize().toISO() ?? `PT${Math.round(ms / 1000)}S`;
@@ -456,7 +468,12 @@ export const resumeClock = (c: Case, regime: Regime, reason: string, actor: stri
       finalResponseDueAt: due,
       checkpoints: shifted.checkpoints,
       ...(shifted.acknowledgementDueAt ? { acknowledgementDueAt: shifted.acknowledgementDueAt } : {}),
-      cycles: withCycleDue(c, due),
+      cycles: withCurrentCycle(c, (cy) => ({
+        ...cy,
+        dueAt: due,
+        ...(cy.acknowledgementDueAt && shifted.acknowledgementDueAt ? { acknowledgementDueAt: shifted.acknowledgementDueAt } : {}),
+        ...(cy.summaryResolutionEndsAt && shifted.summaryResolutionEndsAt ? { summaryResolutionEndsAt: shifted.summaryResolutionEndsAt } : {}),
+      })),
       clock: nextClock,
     },
     result: undefined,

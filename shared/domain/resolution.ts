@@ -6,7 +6,7 @@ import type { Approval, ApprovalDecisionBody, ApprovalStage, ProposeResolutionBo
 import type { AuditDraft } from './audit-chain';
 import { assertMayDecide, assertPending } from './approval-rules';
 import { ConflictError } from './errors';
-import { assertAllowed, type Change } from './lifecycle';
+import { assertAllowed, withCurrentCycle, type Change } from './lifecycle';
 import { caseFacts } from './timers';
 import type { Principal } from './principal';
 
@@ -20,6 +20,11 @@ export interface CaseResolution {
   decision: Resolution['decision'];
   stages: number;
   approvedStages: number;
+  /** When it was proposed, and when its approvals concluded (approved, rejected or timed out): the approval turnaround. */
+  proposedAt?: string;
+  decidedAt?: string;
+  /** The proposal was rejected because a stage timed out at every approver level. */
+  expired?: boolean;
 }
 
 export const caseResolution = (c: Case): CaseResolution | undefined => c.resolution as CaseResolution | undefined;
@@ -80,7 +85,7 @@ export const proposeResolution = (
     ...(i === 0 ? { dueAt: new Date(Date.parse(now) + stageTimeoutMs).toISOString() } : {}),
     escalationLevel: 0,
   }));
-  const summary: CaseResolution = { id: resolution.id, round, status: resolution.status, decision: resolution.decision, stages: stages.length, approvedStages: 0 };
+  const summary: CaseResolution = { id: resolution.id, round, status: resolution.status, decision: resolution.decision, stages: stages.length, approvedStages: 0, proposedAt: now };
   const drafts: AuditDraft[] = [
     {
       actor,
@@ -156,7 +161,7 @@ export const decideApproval = <A extends Approval>(
     const superseded = later.map((a) => ({ ...a, status: 'superseded' as const }));
     const rejected: Resolution = { ...resolution, status: 'rejected' };
     return {
-      case: { ...c, status: 'open', resolution: { ...summary, status: 'rejected' } },
+      case: { ...c, status: 'open', resolution: { ...summary, status: 'rejected', decidedAt: now } },
       result: { approval: decided, resolution: rejected, superseded },
       drafts: [{ ...base, action: 'approval.rejected', data: { ...base.data, returnedTo: c.ownerId } }],
     };
@@ -168,7 +173,7 @@ export const decideApproval = <A extends Approval>(
   const drafts: AuditDraft[] = [{ ...base, action: 'approval.approved' }];
   if (done) drafts.push({ actor: approver.sub, action: 'resolution.approved', data: { resolutionId: resolution.id, round: resolution.round, stages: summary.stages } });
   return {
-    case: { ...c, status: done ? 'open' : 'awaiting_approval', resolution: { ...summary, approvedStages, status: updated.status } },
+    case: { ...c, status: done ? 'open' : 'awaiting_approval', resolution: { ...summary, approvedStages, status: updated.status, ...(done ? { decidedAt: now } : {}) } },
     result: { approval: decided, resolution: updated, ...(next ? { next } : {}), superseded: [] },
     drafts,
   };
@@ -188,7 +193,14 @@ export const sendFinalResponse = (c: Case, resolution: Resolution | undefined, b
     throw new ConflictError(`the proposal is ${status}: ${status === 'superseded' ? 'propose a resolution for this cycle' : 'the final response waits for its approvals'}`, { resolutionStatus: status });
   }
   const withinDeadline = Date.parse(now) <= Date.parse(c.finalResponseDueAt);
-  const cycles = c.cycles.map((cy, i) => (i === c.cycles.length - 1 && !cy.stoppedAt ? { ...cy, stoppedAt: now, reason: 'final_response' } : cy));
+  const compensation = resolution.remedy?.compensation;
+  const cycles = withCurrentCycle(c, (cy) => ({
+    ...cy,
+    ...(cy.stoppedAt ? {} : { stoppedAt: now, reason: 'final_response' }),
+    respondedAt: now,
+    decision: resolution.decision,
+    ...(compensation ? { compensation } : {}),
+  }));
   return {
     case: { ...c, status: 'resolved', cycles, rootCause: resolution.rootCause },
     result: undefined,
@@ -318,7 +330,7 @@ export const expireApproval = (c: Case, resolution: Resolution, approvals: Store
   const expired: StoredApproval = { ...a, status: 'timed_out', decidedAt: now };
   const superseded = approvals.filter((x) => x.resolutionId === a.resolutionId && x.stage > a.stage && x.status === 'pending').map((x) => ({ ...x, status: 'superseded' as const }));
   return {
-    case: { ...c, status: 'open', resolution: { ...summary, status: 'rejected' } },
+    case: { ...c, status: 'open', resolution: { ...summary, status: 'rejected', decidedAt: now, expired: true } },
     result: { approvals: [expired, ...superseded], resolution: { ...resolution, status: 'rejected' } },
     drafts: [
       {

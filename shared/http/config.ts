@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { IANAZone } from 'luxon';
 import { ContentType, DEFAULT_EVIDENCE_CONTENT_TYPES, DEFAULT_EVIDENCE_MAX_BYTES, DEFAULT_EVIDENCE_RETENTION_DAYS } from '#schemas/evidence';
 import { ApprovalRules } from '#schemas/resolution';
+import { ReportingOptions } from '#schemas/reports';
 import { AssignmentRules, DEFAULT_ASSIGNMENT_RULES } from '#domain/assignment';
 import type { RegimeOptions } from '#domain/regimes';
 
@@ -88,10 +89,12 @@ export const ConfigSchema = z.object({
   NOTIFICATION_TOPIC_ARN: z.string().startsWith('arn:').optional(),
   IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
   ASSIGNMENT_RULES: jsonOf('ASSIGNMENT_RULES', AssignmentRules).optional(),
+  /** JSON reporting options: product and root-cause groups, regulator-return mappings, control-score thresholds (#schemas/reports). */
+  REPORTING: jsonOf('REPORTING', ReportingOptions).optional(),
   /** `local` = the controllable clock of the embedded stack. */
   CLOCK: z.enum(['system', 'local']).default('system'),
 });
-export type Config = z.infer<typeof ConfigSchema> & { assignment: AssignmentRules; regimes: RegimeOptions; evidenceContentTypes: readonly string[] };
+export type Config = z.infer<typeof ConfigSchema> & { assignment: AssignmentRules; regimes: RegimeOptions; evidenceContentTypes: readonly string[]; reporting: ReportingOptions };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -117,7 +120,13 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     ...(d.ORG_CLOSURES?.length ? { closures: d.ORG_CLOSURES } : {}),
     ...(d.REGIME_CALENDARS ? { calendars: d.REGIME_CALENDARS } : {}),
   };
-  return { ...d, assignment: d.ASSIGNMENT_RULES ?? DEFAULT_ASSIGNMENT_RULES, regimes, evidenceContentTypes: d.EVIDENCE_CONTENT_TYPES ?? DEFAULT_EVIDENCE_CONTENT_TYPES };
+  return {
+    ...d,
+    assignment: d.ASSIGNMENT_RULES ?? DEFAULT_ASSIGNMENT_RULES,
+    regimes,
+    evidenceContentTypes: d.EVIDENCE_CONTENT_TYPES ?? DEFAULT_EVIDENCE_CONTENT_TYPES,
+    reporting: d.REPORTING ?? ReportingOptions.parse({}),
+  };
 };
 
 export const config = (): Config => (cached ??= loadConfig());

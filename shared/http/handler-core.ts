@@ -30,10 +30,14 @@ export interface HttpRequest<K extends RouteId> {
   /** The version from If-Match, when the client sent one. */
   ifMatch?: number;
   requestId: string;
+  /** The Accept header (routes that also answer text/csv negotiate on it). */
+  accept?: string;
 }
 
 export interface HttpReply {
   body: unknown;
+  /** A non-JSON representation (e.g. text/csv): sent as is with this content type instead of the JSON body. */
+  text?: { contentType: string; body: string; fileName?: string };
   status?: number;
   /** Case version: sets the ETag header. */
   version?: number;
@@ -61,7 +65,20 @@ export const buildHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<K
       principal: principalByEvent.get(event) ?? ANONYMOUS,
       ...(parsed.ifMatch !== undefined ? { ifMatch: parsed.ifMatch } : {}),
       requestId: event.requestContext?.requestId ?? '',
+      ...(event.headers?.accept ? { accept: event.headers.accept } : {}),
     } as HttpRequest<K>);
+    if (reply.text) {
+      return {
+        statusCode: reply.status ?? route.ok.status,
+        headers: {
+          'content-type': reply.text.contentType,
+          'cache-control': 'no-store',
+          ...(reply.text.fileName ? { 'content-disposition': `attachment; filename="${reply.text.fileName}"` } : {}),
+          ...reply.headers,
+        },
+        body: reply.text.body,
+      };
+    }
     return {
       statusCode: reply.status ?? route.ok.status,
       headers: {

@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document, generated from the route table and its zod schemas (never written by hand).
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import type { ZodObject } from 'zod';
+import * as z from 'zod';
 import { Problem } from '#schemas/common';
 import { config } from './config';
 import { routeList } from './routes';
@@ -60,7 +61,7 @@ export const buildOpenApi = () => {
         ...(r.method === 'POST' ? [{ name: 'Idempotency-Key', in: 'header' as const, required: false, schema: { type: 'string' as const }, description: 'Retries with the same key and body return the first response' }] : []),
       ],
       responses: {
-        [r.ok.status]: { description: r.ok.description, ...(Object.keys(headers).length ? { headers } : {}), content: { 'application/json': { schema: r.ok.schema } } },
+        [r.ok.status]: { description: r.ok.description, ...(Object.keys(headers).length ? { headers } : {}), content: { 'application/json': { schema: r.ok.schema }, ...(r.ok.csv ? { 'text/csv': { schema: z.string().meta({ description: r.ok.csv }) } } : {}) } },
         ...Object.fromEntries([...errors].sort().map((s) => [s, { description: STATUS_TEXT[s] ?? 'Error', content: problemRef }])),
       },
     });

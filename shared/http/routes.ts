@@ -17,7 +17,8 @@ import {
 import { CreateNoteBody, CreateTaskBody, Note, NoteList, PatchTaskBody, Task, TaskList, TaskParams, Timeline } from '#schemas/children';
 import { RegimeList } from '#schemas/regime';
 import { Health } from '#schemas/health';
-import { DeadlineBoard } from '#schemas/reports';
+import { ControlReview, ControlReviewQuery, ControlScore, DeadlineBoard, KpiQuery, KpiReport, ReportRangeQuery } from '#schemas/reports';
+import { RegulatorReturn, ReturnsQuery } from '#schemas/returns';
 import { Approval, ApprovalDecisionBody, ApprovalIdParams, ApprovalPage, FinalResponseBody, PendingApprovalsQuery, ProposeResolutionBody, ResolutionProposal } from '#schemas/resolution';
 import { AcknowledgeEscalationBody, Escalation, EscalationBody, EscalationParams, EscalationWaiverBody, WaiverResult } from '#schemas/escalation';
 import { EvidenceList, EvidenceParams, EvidenceView, LegalHoldBody, RegisterEvidenceBody, RegisteredEvidence } from '#schemas/evidence';
@@ -42,7 +43,7 @@ export interface RouteDef {
   /** A GET that writes (an audited read, e.g. issuing a download link): its function gets write access. */
   writes?: boolean;
   /** Success status and body schema. */
-  ok: { status: number; schema: z.ZodType; description: string; etag?: boolean };
+  ok: { status: number; schema: z.ZodType; description: string; etag?: boolean; /** Also answers text/csv (Accept: text/csv): what the CSV holds. */ csv?: string };
   /** Documented client errors besides the ones every route may return. */
   errors?: number[];
 }
@@ -90,6 +91,46 @@ export const ROUTES = {
     tag: 'reports',
     auth: jwt(REPORT_READERS),
     ok: { status: 200, schema: DeadlineBoard, description: 'Live counts over every case not closed' },
+  },
+  kpiReport: {
+    method: 'GET',
+    path: '/v1/reports/kpis',
+    entry: 'functions/report-kpis/handler.ts',
+    summary: 'Key figures over a range (deadline compliance, age, reopen and escalation rates, outcomes, root causes), optionally by dimension',
+    tag: 'reports',
+    auth: jwt(REPORT_READERS),
+    query: KpiQuery,
+    ok: { status: 200, schema: KpiReport, description: 'Figures read from pre-aggregated counters', csv: 'One row per group (and the totals) with every figure as a column' },
+  },
+  controlScore: {
+    method: 'GET',
+    path: '/v1/reports/control-score',
+    entry: 'functions/report-control-score/handler.ts',
+    summary: 'The 0–12 control score (ownership, deadline control, evidence record, escalation path, approvals, reporting) measured over a range',
+    tag: 'reports',
+    auth: jwt(REPORT_READERS),
+    query: ReportRangeQuery,
+    ok: { status: 200, schema: ControlScore, description: 'Each item scored 0–2 by its stated rule, the total and its band' },
+  },
+  controlReview: {
+    method: 'GET',
+    path: '/v1/reports/control-review',
+    entry: 'functions/report-control-review/handler.ts',
+    summary: 'Review of the most recently received formal complaints: missed deadlines, handoffs, evidence completeness, approval visibility, reopens',
+    tag: 'reports',
+    auth: jwt(REPORT_READERS),
+    query: ControlReviewQuery,
+    ok: { status: 200, schema: ControlReview, description: 'Case by case, newest first, with a summary', csv: 'One row per case' },
+  },
+  regulatorReturn: {
+    method: 'GET',
+    path: '/v1/reports/returns',
+    entry: 'functions/report-returns/handler.ts',
+    summary: 'Regulator-style complaints return for a regime and period (FCA DISP 1 Annex 1R, the FCA consolidated return from 2027, or a generic return)',
+    tag: 'reports',
+    auth: jwt(REPORT_READERS),
+    query: ReturnsQuery,
+    ok: { status: 200, schema: RegulatorReturn, description: 'The return figures', csv: 'One row per entity and product grouping, totals last' },
   },
   listRegimes: {
     method: 'GET',

@@ -51,6 +51,8 @@ export interface CaseRepository {
   /** The deadline attributes of every case not closed (Query over the active partitions; never a Scan). */
   activeDeadlines(): Promise<DeadlineRow[]>;
   findIdByExternalRef(system: string, id: string): Promise<string | undefined>;
+  /** Every case, active and closed, page by page (Query over the list index partitions, never a Scan): for rebuilds. */
+  everyCase(): AsyncIterable<Case>;
   auditEvents(caseId: string): Promise<AuditEvent[]>;
   getTask(caseId: string, taskId: string): Promise<Task | undefined>;
   listTasks(caseId: string): Promise<Task[]>;

@@ -149,7 +149,29 @@ export const BlockedDependency = z
   })
   .meta({ id: 'BlockedDependency' });
 export type BlockedDependency = z.infer<typeof BlockedDependency>;
-export const Cycle = z.object({ n: z.number().int(), startedAt: IsoTimestamp, dueAt: IsoTimestamp, stoppedAt: IsoTimestamp.optional(), reason: z.string().optional() });
+/**
+ * One clock cycle: the first receipt, then one per reopen. Besides its clock it keeps what reporting needs of it after
+ * a reopen has replaced the case-level fields: the acknowledgement, the response (decision and compensation) and the close.
+ */
+export const Cycle = z.object({
+  n: z.number().int(),
+  startedAt: IsoTimestamp,
+  dueAt: IsoTimestamp,
+  stoppedAt: IsoTimestamp.optional(),
+  reason: z.string().optional(),
+  acknowledgementDueAt: IsoTimestamp.optional(),
+  acknowledgedAt: IsoTimestamp.optional(),
+  summaryResolutionEndsAt: IsoTimestamp.optional(),
+  respondedAt: IsoTimestamp.optional().meta({ description: 'When the final response of this cycle was sent' }),
+  decision: z.enum(['upheld', 'partially_upheld', 'not_upheld']).optional(),
+  compensation: Money.optional().meta({ description: 'Compensation paid with the final response of this cycle' }),
+  closedAt: IsoTimestamp.optional(),
+});
+export type Cycle = z.infer<typeof Cycle>;
+
+/** Evidence registered on the case by status (maintained with every registration and verification). */
+export const EvidenceCounts = z.object({ pending: z.number().int(), verified: z.number().int(), rejected: z.number().int() }).meta({ id: 'EvidenceCounts' });
+export type EvidenceCounts = z.infer<typeof EvidenceCounts>;
 
 export const Case = z
   .object({
@@ -192,6 +214,7 @@ export const Case = z
     legalHold: z.boolean(),
     reopenCount: z.number().int(),
     openTaskCount: z.number().int(),
+    evidenceCounts: EvidenceCounts.optional(),
     version: z.number().int(),
     createdBy: z.string(),
     createdAt: IsoTimestamp,

@@ -40,6 +40,10 @@ const EXPECT: Record<RouteId, Rule> = {
   openapi: anyone,
   listRegimes: signedIn,
   deadlineReport: roles(['supervisor', 'compliance', 'admin']),
+  kpiReport: roles(['supervisor', 'compliance', 'admin']),
+  controlScore: roles(['supervisor', 'compliance', 'admin']),
+  controlReview: roles(['supervisor', 'compliance', 'admin']),
+  regulatorReturn: roles(['supervisor', 'compliance', 'admin']),
   createComplaint: roles(['intake', 'handler', 'supervisor', 'admin'], { scope: INTAKE_SCOPE }),
   listComplaints: roles(READERS),
   getComplaint: roles(READERS),
@@ -96,6 +100,11 @@ const BODY: Partial<Record<RouteId, () => unknown>> = {
   raiseEscalation: () => ({ reason: 'Customer threatens to go to the ombudsman' }),
   waiveEscalation: () => ({ checkpoint: 75, justification: 'The final response is drafted and goes out this week' }),
   acknowledgeEscalation: () => ({ note: 'Taking it to the depot manager today' }),
+};
+
+/** A valid query string per route whose query has required fields. */
+const QUERY: Partial<Record<RouteId, string>> = {
+  regulatorReturn: 'regime=UK_FCA_DISP&period=2026-H1',
 };
 
 /** Intake fields a route's case needs (the clock may only pause under INTERNAL_STANDARD). */
@@ -196,6 +205,9 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
     if (!stage) throw new Error('access matrix: the proposal opened no approval stage');
     path = path.replace('{approvalId}', stage.id);
   }
+  // Routes whose query has required fields get a valid one.
+  const query = QUERY[route.id];
+  if (query) path = `${path}?${query}`;
   if (/\{\w+\}/.test(path)) throw new Error(`access matrix: no fixture for the path parameters of ${route.id} (${route.path})`);
   if (!route.body) return { path };
   const body = BODY[route.id];

@@ -169,9 +169,13 @@ describe('the Scheduler execution role (API stack)', () => {
 describe('the case-stream function (API stack)', () => {
   const fn = scheduler.caseStream;
   const roleId = () => logicalId(api, fn.role);
-  const mapping = () => only(ofType(apiTemplate, 'AWS::Lambda::EventSourceMapping'))[1].Properties;
+  const mapping = () => only(ofType(apiTemplate, 'AWS::Lambda::EventSourceMapping').filter(([, m]) => same(m.Properties.FunctionName, { Ref: fnId(fn) })))[1].Properties;
 
-  it('is the only function fed by the cases-table stream, from the oldest record, one batch per shard at a time', () => {
+  it('is fed by the cases-table stream (beside the reporting projection), from the oldest record, one batch per shard at a time', () => {
+    const consumers = ofType(apiTemplate, 'AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties.FunctionName);
+    expect(consumers).toEqual(expect.arrayContaining([{ Ref: fnId(fn) }, { Ref: fnId(api.reports.projection) }]));
+    // DynamoDB Streams serves at most two consumers per shard without throttling.
+    expect(consumers).toHaveLength(2);
     expect(mapping()).toMatchObject({
       FunctionName: { Ref: fnId(fn) },
       EventSourceArn: resolved(stateful.data.cases.table.tableStreamArn),

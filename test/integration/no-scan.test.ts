@@ -117,6 +117,18 @@ describe('every route, valid requests', () => {
       if (first.body.nextCursor) await call('listComplaints', 'GET', `/v1/complaints?limit=1${q ? `&${q}` : ''}&cursor=${first.body.nextCursor}`, { token: alice });
     }
 
+    // Reports read counters (the projection runs in the pump): every report route, every groupBy, CSV too.
+    await api.pump();
+    for (const g of ['', '&groupBy=regime', '&groupBy=category', '&groupBy=product', '&groupBy=channel', '&groupBy=outcome']) {
+      await call('kpiReport', 'GET', `/v1/reports/kpis?from=2022-01-02&to=2026-12-31${g}`, { token: sam });
+    }
+    await call('kpiReport', 'GET', '/v1/reports/kpis', { token: sam, headers: { accept: 'text/csv' } });
+    await call('controlScore', 'GET', '/v1/reports/control-score', { token: sam });
+    await call('controlReview', 'GET', '/v1/reports/control-review?last=20', { token: sam });
+    await call('regulatorReturn', 'GET', '/v1/reports/returns?regime=UK_FCA_DISP&period=2026-H2', { token: sam });
+    await call('regulatorReturn', 'GET', '/v1/reports/returns?regime=UK_FCA_DISP&period=2027-H1', { token: sam });
+    await call('regulatorReturn', 'GET', '/v1/reports/returns?regime=INTERNAL_STANDARD&period=2026', { token: sam });
+
     // Every route in the table was exercised.
     expect([...commandsByRoute.keys()].sort()).toEqual(routeList().map((r) => r.id).sort());
 

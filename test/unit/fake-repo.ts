@@ -90,6 +90,10 @@ export class FakeRepo implements CaseRepository {
     return [...this.cases.values()].find((r) => r.case.externalRef?.system === system && r.case.externalRef.id === id)?.case.id;
   }
 
+  async *everyCase(): AsyncIterable<Case> {
+    for (const r of this.cases.values()) yield structuredClone(r.case);
+  }
+
   async auditEvents(caseId: string): Promise<AuditEvent[]> {
     return structuredClone(this.audit.get(caseId) ?? []);
   }

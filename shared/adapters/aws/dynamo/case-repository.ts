@@ -363,6 +363,29 @@ export class DynamoCaseRepository implements CaseRepository {
     return { items: taken.map((t) => t.item.case as Case), ...(more ? { nextCursor: encodeCursor(next) } : {}) };
   }
 
+  async *everyCase(): AsyncIterable<Case> {
+    const index = INDEX.openByDue;
+    for (const group of ['active', 'closed'] as const) {
+      for (let shard = 0; shard < this.opts.listShards; shard++) {
+        let start: Key | undefined;
+        do {
+          const out = await this.doc.send(
+            new QueryCommand({
+              TableName: this.table,
+              IndexName: index.indexName,
+              KeyConditionExpression: '#pk = :pk',
+              ExpressionAttributeNames: { '#pk': index.partitionKey.name },
+              ExpressionAttributeValues: { ':pk': keys.listPk(group, shard) },
+              ...(start ? { ExclusiveStartKey: start } : {}),
+            }),
+          );
+          for (const item of out.Items ?? []) yield item.case as Case;
+          start = out.LastEvaluatedKey;
+        } while (start);
+      }
+    }
+  }
+
   async activeDeadlines(): Promise<DeadlineRow[]> {
     const index = INDEX.openByDue;
     const partitions = Array.from({ length: this.opts.listShards }, (_, i) => keys.listPk('active', i));

@@ -86,4 +86,9 @@ export const keys = {
   listPk: (group: ListGroup, shard: number) => `CASES#${group}#${shard}`,
   customerPk: (customerId: string) => `CUSTOMER#${customerId}`,
   dueSk: (dueAt: string, id: string) => `${dueAt}#${id}`,
+  /** Reporting projection: counter items and review rows of one generation (`scope` from #domain/reporting/projection). */
+  reportPk: (generation: number, scope: string) => `RPT#${generation}#${scope}`,
+  /** What one case has contributed to a generation (and the case version that contribution is of). */
+  reportMark: (generation: number, caseId: string) => ({ PK: `RPT#${generation}#case#${caseId}`, SK: 'MARK' }),
+  reportMeta: { PK: 'RPTMETA', SK: 'META' },
 } as const;

@@ -1,0 +1,42 @@
+// Consumer of the cases table stream that keeps the reporting projection (control 6) in step with the cases: each
+// case-item record brings that case's contribution to the counters up to its new version, exactly once (a
+// redelivered or late record changes nothing). Records of a batch run in order; a failed record is reported
+// (ReportBatchItemFailures) and the mapping bisects the batch and retries from it.
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { keys } from '#adapters/aws/dynamo/table-model';
+import { Case } from '#schemas/complaint';
+import type { ReportMeta } from '#ports/report-store';
+import { reportingService } from '#http/reporting-container';
+import { defineEventHandler } from '#http/event-handler';
+import { logger, metrics } from '#http/observability';
+
+const processor = new BatchProcessor(EventType.DynamoDBStreams);
+
+/** The case a record carries, or undefined for any other item (the mapping's filter lets only case items through in AWS). */
+export const caseOfRecord = (record: DynamoDBRecord): Case | undefined => {
+  const img = record.dynamodb?.NewImage;
+  const sk = record.dynamodb?.Keys?.SK?.S;
+  if (!img || sk !== keys.caseSk || record.eventName === 'REMOVE') return undefined;
+  const item = unmarshall(img as Record<string, AttributeValue>);
+  const parsed = Case.safeParse(item.case);
+  if (!parsed.success) throw new Error(`case item ${String(item.PK)} does not parse: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+};
+
+const onRecord = async (record: DynamoDBRecord, meta: ReportMeta): Promise<void> => {
+  const c = caseOfRecord(record);
+  if (!c) return;
+  const outcomes = await reportingService().project(c, meta);
+  for (const outcome of outcomes) metrics.addMetric({ applied: 'ProjectionApplied', unchanged: 'ProjectionUnchanged', stale: 'ProjectionStale' }[outcome], MetricUnit.Count, 1);
+  if (outcomes.includes('stale')) logger.debug('stale or repeated record', { caseId: c.id, version: c.version });
+};
+
+export const handler = defineEventHandler('report-projection', async (event: DynamoDBStreamEvent, context) => {
+  // The generations to write are read once per batch: a rebuild that starts meanwhile re-reads every case anyway.
+  const meta = await reportingService().meta();
+  return processPartialResponse(event, (record: DynamoDBRecord) => onRecord(record, meta), processor, { context, processInParallel: false });
+});

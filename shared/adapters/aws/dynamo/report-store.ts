@@ -1,0 +1,306 @@
+// ReportStore on the cases table. A case's contribution moves exactly once per case version: the counter changes and
+// the case's marker (the version and what it now contributes) are written in one transaction, conditional on the
+// marker being what the change was computed from. A redelivered or late stream record finds a newer marker and
+// writes nothing; two writers racing on one case cannot both apply. A change too large for one transaction
+// (> 99 items, a case with many cycles) is recorded on the marker first and applied in chunks, each of which
+// removes itself from the marker in its own transaction, so a crash part-way resumes without counting twice.
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  EMPTY_CONTRIBUTIONS,
+  appliedOf,
+  type AppliedContributions,
+  PERIOD_METRIC_NAMES,
+  diffContributions,
+  isEmptyDelta,
+  splitKey,
+  type ContributionDelta,
+  type Contributions,
+  type Counts,
+} from '#domain/reporting/projection';
+import type { ApplyOutcome, CounterItem, ReadCost, ReportMeta, ReportStore, ScopeQuery } from '#ports/report-store';
+import type { ReviewRow } from '#schemas/reports';
+import { ConflictError } from '#domain/errors';
+import { keys } from './table-model';
+
+type Item = Record<string, unknown>;
+type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** TransactWriteItems takes 100 actions; one is the marker's. */
+const MAX_CHANGES_PER_TRANSACTION = 99;
+const MAX_ATTEMPTS = 8;
+
+/** Month items are the ones reports read in bulk: they carry every metric from their first write. */
+const isFixedShape = (scope: string) => scope.startsWith('M#');
+
+interface Marker {
+  version: number;
+  applied: AppliedContributions;
+  /** Chunks of a large change still to apply, by index. */
+  pending?: Record<string, ContributionDelta>;
+}
+
+const retryable = (err: unknown): boolean =>
+  err instanceof ConditionalCheckFailedException ||
+  (err instanceof TransactionCanceledException && (err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict'));
+
+const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(200, 5 * 2 ** attempt) * Math.random()));
+
+export interface DynamoReportStoreOptions {
+  tableName: string;
+}
+
+/** How many period items a process remembers having written in full (beyond it, items are written in full again). */
+const SHAPED_LIMIT = 50_000;
+
+export class DynamoReportStore implements ReportStore {
+  /** Period items this process has written with every metric (so later writes carry only the changes). */
+  private readonly shaped = new Set<string>();
+
+  private remember(items: string[]): void {
+    if (this.shaped.size + items.length > SHAPED_LIMIT) this.shaped.clear();
+    for (const i of items) this.shaped.add(i);
+  }
+
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly opts: DynamoReportStoreOptions,
+  ) {}
+
+  private get table() {
+    return this.opts.tableName;
+  }
+
+  async meta(): Promise<ReportMeta> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.reportMeta, ConsistentRead: true }));
+    const item = out.Item;
+    return { generation: Number(item?.generation ?? 1), ...(item?.building !== undefined ? { building: Number(item.building) } : {}) };
+  }
+
+  async beginRebuild(): Promise<ReportMeta> {
+    const now = await this.meta();
+    if (now.building !== undefined) throw new ConflictError(`a rebuild into generation ${now.building} is already running`, { building: now.building });
+    const building = now.generation + 1;
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.reportMeta, entity: 'report-meta', generation: now.generation, building },
+          ConditionExpression: 'attribute_not_exists(PK) OR (generation = :g AND attribute_not_exists(building))',
+          ExpressionAttributeValues: { ':g': now.generation },
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new ConflictError('another rebuild started at the same time');
+      throw err;
+    }
+    return { generation: now.generation, building };
+  }
+
+  async finishRebuild(generation: number): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.reportMeta, entity: 'report-meta', generation },
+        ConditionExpression: 'building = :b',
+        ExpressionAttributeValues: { ':b': generation },
+      }),
+    );
+  }
+
+  private async marker(generation: number, caseId: string): Promise<Marker | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.reportMark(generation, caseId), ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    return { version: Number(out.Item.version), applied: out.Item.applied as AppliedContributions, ...(out.Item.pending ? { pending: out.Item.pending as Record<string, ContributionDelta> } : {}) };
+  }
+
+  /** The writes of a change: counter updates (period items keep every metric present), row puts and deletes. */
+  private changeItems(generation: number, d: ContributionDelta, shapedNow: string[] = []): TxItem[] {
+    const out: TxItem[] = [];
+    for (const [key, counts] of Object.entries(d.counters)) {
+      const { scope, sk } = splitKey(key);
+      // A period item gets every metric the first time this process writes it (it may be new); afterwards only the
+      // metrics that change. Another process's first write to an item does the same, so every item has every metric.
+      const pk = keys.reportPk(generation, scope);
+      const first = isFixedShape(scope) && !this.shaped.has(`${pk} ${sk}`);
+      const all: Counts = first ? { ...Object.fromEntries(PERIOD_METRIC_NAMES.map((m) => [m, 0])), ...counts } : counts;
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ':z': 0 };
+      const sets = Object.entries(all).map(([m, n], i) => {
+        names[`#m${i}`] = m;
+        values[`:v${i}`] = n;
+        return `#m${i} = if_not_exists(#m${i}, :z) + :v${i}`;
+      });
+      if (first) shapedNow.push(`${pk} ${sk}`);
+      out.push({
+        Update: {
+          TableName: this.table,
+          Key: { PK: pk, SK: sk },
+          UpdateExpression: `SET #entity = :entity, ${sets.join(', ')}`,
+          ExpressionAttributeNames: { ...names, '#entity': 'entity' },
+          ExpressionAttributeValues: { ...values, ':entity': 'report-counter' },
+        },
+      });
+    }
+    for (const [key, row] of Object.entries(d.put)) {
+      const { scope, sk } = splitKey(key);
+      out.push({ Put: { TableName: this.table, Item: { PK: keys.reportPk(generation, scope), SK: sk, entity: 'report-row', row } } });
+    }
+    for (const key of d.remove) {
+      const { scope, sk } = splitKey(key);
+      out.push({ Delete: { TableName: this.table, Key: { PK: keys.reportPk(generation, scope), SK: sk } } });
+    }
+    return out;
+  }
+
+  /** Splits a change into parts that each fit a transaction beside the marker. */
+  private chunks(d: ContributionDelta): ContributionDelta[] {
+    const units: ContributionDelta[] = [
+      ...Object.entries(d.counters).map(([k, c]) => ({ counters: { [k]: c }, put: {}, remove: [] })),
+      ...Object.entries(d.put).map(([k, r]) => ({ counters: {}, put: { [k]: r }, remove: [] })),
+      ...d.remove.map((k) => ({ counters: {}, put: {}, remove: [k] })),
+    ];
+    const out: ContributionDelta[] = [];
+    for (let i = 0; i < units.length; i += MAX_CHANGES_PER_TRANSACTION) {
+      const part = units.slice(i, i + MAX_CHANGES_PER_TRANSACTION);
+      out.push({
+        counters: Object.fromEntries(part.flatMap((u) => Object.entries(u.counters))),
+        put: Object.fromEntries(part.flatMap((u) => Object.entries(u.put))),
+        remove: part.flatMap((u) => u.remove),
+      });
+    }
+    return out;
+  }
+
+  /** Applies the chunks a marker still records; each removes itself from the marker in the same transaction. */
+  private async finishPending(generation: number, caseId: string, pending: Record<string, ContributionDelta>): Promise<void> {
+    const key = keys.reportMark(generation, caseId);
+    for (const [i, chunk] of Object.entries(pending)) {
+      for (let attempt = 0; ; attempt++) {
+        const shapedNow: string[] = [];
+        const removeChunk: TxItem = {
+          Update: {
+            TableName: this.table,
+            Key: key,
+            UpdateExpression: 'REMOVE #pending.#i',
+            ConditionExpression: 'attribute_exists(#pending.#i)',
+            ExpressionAttributeNames: { '#pending': 'pending', '#i': i },
+          },
+        };
+        try {
+          await this.doc.send(new TransactWriteCommand({ TransactItems: [...this.changeItems(generation, chunk, shapedNow), removeChunk] }));
+          this.remember(shapedNow);
+          break;
+        } catch (err) {
+          if (!retryable(err) || attempt >= MAX_ATTEMPTS) throw err;
+          // Applied by another consumer meanwhile (the chunk is gone), or a conflict to try again.
+          if (!(await this.marker(generation, caseId))?.pending?.[i]) break;
+          await pause(attempt);
+        }
+      }
+    }
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: 'REMOVE #pending',
+          ConditionExpression: '#pending = :empty',
+          ExpressionAttributeNames: { '#pending': 'pending' },
+          ExpressionAttributeValues: { ':empty': {} },
+        }),
+      );
+    } catch (err) {
+      if (!retryable(err)) throw err;
+    }
+  }
+
+  async applyCase(generation: number, caseId: string, version: number, next: Contributions): Promise<ApplyOutcome> {
+    const key = keys.reportMark(generation, caseId);
+    for (let attempt = 0; ; attempt++) {
+      const marker = await this.marker(generation, caseId);
+      if (marker?.pending && Object.keys(marker.pending).length) {
+        await this.finishPending(generation, caseId, marker.pending);
+        continue;
+      }
+      if (marker && marker.version >= version) return 'stale';
+      const delta = diffContributions(marker?.applied ?? EMPTY_CONTRIBUTIONS, next);
+      if (isEmptyDelta(delta)) return 'unchanged';
+      const guard = marker
+        ? { ConditionExpression: 'version = :prev', ExpressionAttributeValues: { ':prev': marker.version } }
+        : { ConditionExpression: 'attribute_not_exists(PK)' };
+      const shapedNow: string[] = [];
+      const changes = this.changeItems(generation, delta, shapedNow);
+      try {
+        if (changes.length <= MAX_CHANGES_PER_TRANSACTION) {
+          await this.doc.send(
+            new TransactWriteCommand({
+              TransactItems: [...changes, { Put: { TableName: this.table, Item: { ...key, entity: 'report-mark', caseId, version, applied: appliedOf(next) }, ...guard } }],
+            }),
+          );
+          this.remember(shapedNow);
+          return 'applied';
+        }
+        const pending = Object.fromEntries(this.chunks(delta).map((c, i) => [String(i), c]));
+        await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...key, entity: 'report-mark', caseId, version, applied: appliedOf(next), pending }, ...guard }));
+        await this.finishPending(generation, caseId, pending);
+        return 'applied';
+      } catch (err) {
+        if (!retryable(err) || attempt >= MAX_ATTEMPTS) throw err;
+        await pause(attempt);
+      }
+    }
+  }
+
+  private async query(generation: number, scope: string, q: ScopeQuery, cost: ReadCost): Promise<Item[]> {
+    const names: Record<string, string> = { '#pk': 'PK' };
+    const values: Record<string, unknown> = { ':pk': keys.reportPk(generation, scope) };
+    let cond = '#pk = :pk';
+    if (q.prefix !== undefined) {
+      names['#sk'] = 'SK';
+      values[':prefix'] = q.prefix;
+      cond += ' AND begins_with(#sk, :prefix)';
+    } else if (q.from !== undefined || q.to !== undefined) {
+      names['#sk'] = 'SK';
+      values[':from'] = q.from ?? '';
+      values[':to'] = q.to ?? '\uffff';
+      cond += ' AND #sk BETWEEN :from AND :to';
+    }
+    const items: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: cond,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: !q.descending,
+          ReturnConsumedCapacity: 'TOTAL',
+          ...(q.limit ? { Limit: q.limit - items.length } : {}),
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      cost.requests++;
+      cost.readUnits += out.ConsumedCapacity?.CapacityUnits ?? 0;
+      items.push(...((out.Items ?? []) as Item[]));
+      start = out.LastEvaluatedKey;
+    } while (start && (!q.limit || items.length < q.limit));
+    return items;
+  }
+
+  async counters(generation: number, scope: string, q: ScopeQuery, cost: ReadCost): Promise<CounterItem[]> {
+    const items = await this.query(generation, scope, q, cost);
+    return items.map(({ PK: _pk, SK, entity: _e, ...rest }) => ({
+      sk: String(SK),
+      counts: Object.fromEntries(Object.entries(rest).filter(([, v]) => typeof v === 'number')) as Record<string, number>,
+    }));
+  }
+
+  async rows(generation: number, scope: string, q: ScopeQuery, cost: ReadCost): Promise<ReviewRow[]> {
+    const items = await this.query(generation, scope, q, cost);
+    return items.map((i) => i.row as ReviewRow);
+  }
+}

@@ -1,0 +1,442 @@
+// The reporting projection (control 6): what one case contributes to the pre-aggregated counters the reports read.
+// Pure: a function of the case item alone, so the stream consumer (applying the difference between what a case
+// contributed before and what it contributes now) and a rebuild (summing every case) reach the same counters.
+//
+// Counter items are addressed by a scope (the DynamoDB partition: a period, the open-case board, a regime's return)
+// and a sort key (a dimension value, a day, a month). Periods are days and months in the organisation's time zone.
+import { DateTime } from 'luxon';
+import type { Case, Cycle } from '#schemas/complaint';
+import type { ReportDimension, ReportingConfig, ReviewRow } from '#schemas/reports';
+import { caseResolution } from '../resolution';
+
+/** Metric name → amount. */
+export type Counts = Record<string, number>;
+
+/** Everything one case contributes: counter increments per item, and the one control-review row it owns. */
+export interface Contributions {
+  counters: Record<string, Counts>;
+  rows: Record<string, ReviewRow>;
+}
+
+/** What has been applied for a case (kept on its marker): the counters, and a digest of each row it wrote. */
+export interface AppliedContributions {
+  counters: Record<string, Counts>;
+  rows: Record<string, string>;
+}
+
+/** A short, stable digest of a row (FNV-1a over its JSON, 52 bits): enough to tell whether a row changed. */
+export const rowDigest = (row: ReviewRow): string => {
+  const json = JSON.stringify(row);
+  let h = 0xcbf29ce484222325n;
+  for (let i = 0; i < json.length; i++) h = ((h ^ BigInt(json.charCodeAt(i))) * 0x100000001b3n) & 0xfffffffffffffn;
+  return h.toString(36);
+};
+
+export const appliedOf = (c: Contributions): AppliedContributions => ({
+  counters: c.counters,
+  rows: Object.fromEntries(Object.entries(c.rows).map(([k, r]) => [k, rowDigest(r)])),
+});
+
+/** What to change to go from one contribution to another: counter deltas, rows to write and rows to remove. */
+export interface ContributionDelta {
+  counters: Record<string, Counts>;
+  put: Record<string, ReviewRow>;
+  remove: string[];
+}
+
+export const KEY_SEPARATOR = ' ';
+export const itemKey = (scope: string, sk: string): string => `${scope}${KEY_SEPARATOR}${sk}`;
+export const splitKey = (key: string): { scope: string; sk: string } => {
+  const i = key.indexOf(KEY_SEPARATOR);
+  return { scope: key.slice(0, i), sk: key.slice(i + 1) };
+};
+
+// ---------- scopes and sort keys (one spelling, used by the projection and the readers) ----------
+
+export type Granularity = 'D' | 'M';
+export const scopes = {
+  /** Counters of one month (one item per dimension value) or one day (one item, DAY_SK). */
+  period: (g: Granularity, period: string) => `${g}#${period}`,
+  /** Cases not closed, one item per day of receipt (open-case age and overdue now). */
+  open: 'open',
+  /** A regime's return figures, one item per month. */
+  returns: (regime: string) => `ret#${regime}`,
+  /** One row per case for the control review, newest receipt last. */
+  recent: 'recent',
+} as const;
+export const dimSk = (dim: ReportDimension | 'all', value: string) => `${dim}#${value}`;
+export const ALL_VALUE = '*';
+/** The one item of a day scope, and how its attributes name a dimension value's metric. */
+export const DAY_SK = 'dims';
+const DAY_ATTR_SEPARATOR = '|';
+export const dayAttr = (sk: string, metric: string) => `${sk}${DAY_ATTR_SEPARATOR}${metric}`;
+/** A day item's attributes as the per-value items a month has, for the values of one dimension. */
+export const explodeDayItem = (counts: Counts, prefix: string): { sk: string; counts: Counts }[] => {
+  const out = new Map<string, Counts>();
+  for (const [attr, n] of Object.entries(counts)) {
+    const i = attr.lastIndexOf(DAY_ATTR_SEPARATOR);
+    if (i < 0) continue;
+    const sk = attr.slice(0, i);
+    if (!sk.startsWith(prefix)) continue;
+    (out.get(sk) ?? out.set(sk, {}).get(sk)!)[attr.slice(i + 1)] = n;
+  }
+  return [...out].map(([sk, c]) => ({ sk, counts: c }));
+};
+
+export const DIMENSIONS = ['regime', 'category', 'product', 'channel', 'outcome'] as const satisfies readonly ReportDimension[];
+
+// ---------- metrics ----------
+
+/** Days-to-resolve histogram buckets: whole days (rounded up) from the start of a cycle to its final response; the last is open-ended. */
+export const DAY_BUCKETS = [0, 1, 2, 3, 4, 5, 6, 7, 10, 14, 21, 28, 35, 42, 49, 56, 70, 90, 120, 180, 365, Infinity] as const;
+/** Approval turnaround buckets: whole hours (rounded up) from the proposal to its last approval decision. */
+export const HOUR_BUCKETS = [1, 2, 4, 8, 12, 24, 36, 48, 72, 96, 120, 168, 336, 720, Infinity] as const;
+export const bucketName = (prefix: 'd' | 'h', upper: number) => `${prefix}${upper === Infinity ? 'max' : upper}`;
+/** The bucket a value falls in: the first whose upper bound is ≥ the value. */
+export const bucketOf = (buckets: readonly number[], value: number): number => buckets.find((b) => value <= b) ?? Infinity;
+
+/**
+ * Every metric of a period item, with what it counts and the timestamp that places it in a period. Period items are
+ * written with every one of these present (zero until counted), so an item's size — and a report's read cost —
+ * does not depend on how many cases it counts. Open-ended families (`cmp:<currency>`, `rc:<root cause>`) come on top.
+ */
+export const PERIOD_METRICS = {
+  // Cohort: placed by the case's receipt (receivedAt).
+  rcv: 'cases received',
+  vul: 'received with the customer marked vulnerable',
+  ackDue: 'received with an acknowledgement deadline (first cycle)',
+  ackOk: 'acknowledged by that deadline',
+  ho: 'handoffs of the cases received (owner changes after assignment)',
+  hoNoReason: 'of those, handoffs recorded without a reason',
+  noOwner: 'received cases without a named owner',
+  clock: 'received cases whose deadline runs on an automated clock with checkpoints',
+  escCase: 'received cases escalated at least once',
+  risk: 'received cases that reached at-risk in some cycle (75 % checkpoint or a dependency blocked past its threshold)',
+  riskHandled: 'of those, escalated or with a written decision not to escalate',
+  escUnack: 'received cases with an escalation nobody acknowledged at any level',
+  // Events: placed by when they happened.
+  reo: 'reopens (a new cycle started)',
+  esc: 'escalations raised',
+  waiv: 'written decisions not to escalate',
+  resp: 'final responses sent',
+  respIn: 'final responses sent by the cycle’s deadline',
+  up: 'final responses upholding the complaint',
+  pup: 'final responses partially upholding it',
+  nup: 'final responses not upholding it',
+  respAp: 'final responses whose proposal needed approval',
+  respApOk: 'of those, sent with every approval stage approved',
+  clo: 'cycles closed',
+  cloIn: 'closed cycles answered (final response, or closure) by the deadline',
+  cloEv: 'closed cycles whose case has verified evidence and no upload left pending',
+  cloRc: 'closed cycles whose case has a recorded root cause',
+  cloOut: 'closed cycles with a final response (an outcome)',
+  apr: 'proposals whose approvals concluded',
+  aprOk: 'of those, approved',
+  aprExp: 'of those, timed out at every approver level',
+  ...Object.fromEntries(DAY_BUCKETS.map((b) => [bucketName('d', b), `final responses ${b === Infinity ? 'after 365 days' : `within ${b} day(s)`} of the cycle start (histogram)`])),
+  ...Object.fromEntries(HOUR_BUCKETS.map((b) => [bucketName('h', b), `approval turnarounds ${b === Infinity ? 'over 720 hours' : `within ${b} hour(s)`} (histogram)`])),
+} as const satisfies Record<string, string>;
+export type PeriodMetric = keyof typeof PERIOD_METRICS;
+export const PERIOD_METRIC_NAMES = Object.keys(PERIOD_METRICS) as PeriodMetric[];
+
+export const COMPENSATION_PREFIX = 'cmp:';
+export const ROOT_CAUSE_PREFIX = 'rc:';
+/** Money is counted in ten-thousandths (Money allows four decimals), exactly. */
+export const MONEY_SCALE = 10_000;
+export const toMinor = (amount: string): number => {
+  const [units, frac = ''] = amount.split('.');
+  return Number(units) * MONEY_SCALE + Number(frac.padEnd(4, '0'));
+};
+export const fromMinor = (minor: number): string => {
+  const units = Math.floor(minor / MONEY_SCALE);
+  const frac = String(minor % MONEY_SCALE).padStart(4, '0').replace(/0{1,2}$/, '');
+  return `${units}.${frac.length < 2 ? frac.padEnd(2, '0') : frac}`;
+};
+
+/** Return figures (one item per regime and month), keyed `<metric>|<product group>|<category>`. */
+export const RETURN_METRICS = {
+  o: 'opened (a cycle started: receipt or reopen)',
+  ro: 'of which reopened',
+  c: 'closed (the cycle’s final response, or closure without one)',
+  c3: 'closed within the summary-resolution window (UK: by close of business on the third business day)',
+  c8: 'closed after that window and within 8 weeks of the cycle start',
+  cx: 'closed more than 8 weeks after the cycle start',
+  cd: 'closed by the regime’s deadline',
+  u: 'closed with the complaint upheld or partially upheld',
+  vo: 'opened for a customer marked vulnerable',
+  vc: 'closed for a customer marked vulnerable',
+  vu: 'upheld for a customer marked vulnerable',
+} as const;
+export type ReturnMetric = keyof typeof RETURN_METRICS;
+export const returnAttr = (metric: ReturnMetric | `r:${string}`, productGroup: string, category: string) => `${metric}|${productGroup}|${category}`;
+export const EIGHT_WEEKS_MS = 56 * 24 * 3_600_000;
+
+// ---------- mapping ----------
+
+const slug = (s: string): string =>
+  s
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 48) || 'unspecified';
+
+/** The configured group a name belongs to (case-insensitive), or its slug when no group lists it. */
+const grouper = (groups: Record<string, string[]>): ((name: string | undefined) => string) => {
+  const index = new Map<string, string>();
+  for (const [group, names] of Object.entries(groups)) for (const n of names) index.set(n.trim().toLowerCase(), group);
+  return (name) => (name === undefined ? 'unspecified' : (index.get(name.trim().toLowerCase()) ?? slug(name)));
+};
+
+export interface Projector {
+  readonly config: ReportingConfig;
+  productGroup(product: string): string;
+  causeGroup(rootCauseCategory: string | undefined): string;
+  /** The local day (YYYY-MM-DD) of an instant in the reporting time zone. */
+  day(at: string): string;
+}
+
+export const projector = (config: ReportingConfig): Projector => {
+  const product = grouper(config.productGroups);
+  const cause = grouper(config.rootCauses);
+  return {
+    config,
+    productGroup: product,
+    causeGroup: (c) => (c === undefined ? 'undetermined' : cause(c)),
+    day: (at) => DateTime.fromISO(at, { zone: 'utc' }).setZone(config.timeZone).toISODate() ?? at.slice(0, 10),
+  };
+};
+
+// ---------- the contribution of one case ----------
+
+const hoursBetween = (from: string, to: string) => Math.max(0, Math.ceil((Date.parse(to) - Date.parse(from)) / 3_600_000));
+const daysBetween = (from: string, to: string) => Math.max(0, Math.ceil((Date.parse(to) - Date.parse(from)) / 86_400_000));
+
+/** The latest outcome of the case: the decision of its last answered cycle, or `pending`. */
+export const outcomeOf = (c: Case): string => [...c.cycles].reverse().find((cy) => cy.decision)?.decision ?? 'pending';
+
+/** The current cycle's facts fall back on the case-level fields for cases stored before cycles carried them. */
+const cycleFacts = (c: Case, cy: Cycle, last: boolean): Cycle => {
+  if (!last) return cy;
+  const ackAt = c.acknowledgedAt && c.acknowledgedAt >= cy.startedAt ? c.acknowledgedAt : undefined;
+  return {
+    ...cy,
+    ...(cy.acknowledgementDueAt === undefined && c.acknowledgementDueAt ? { acknowledgementDueAt: c.acknowledgementDueAt } : {}),
+    ...(cy.acknowledgedAt === undefined && ackAt ? { acknowledgedAt: ackAt } : {}),
+    ...(cy.summaryResolutionEndsAt === undefined && c.clock?.summaryResolutionEndsAt ? { summaryResolutionEndsAt: c.clock.summaryResolutionEndsAt } : {}),
+    ...(cy.closedAt === undefined && c.closedAt ? { closedAt: c.closedAt } : {}),
+    ...(cy.respondedAt === undefined && cy.reason === 'final_response' && cy.stoppedAt ? { respondedAt: cy.stoppedAt } : {}),
+  };
+};
+
+/** Whether a cycle reached at-risk: the 75 % (or a later) checkpoint fired in it, or a blocked dependency raised it. */
+const cycleAtRisk = (c: Case, cy: Cycle, last: boolean): boolean => {
+  if (c.escalations.some((e) => e.trigger && 'cycle' in e.trigger && e.trigger.cycle === cy.n)) return true;
+  if (c.waivers?.some((w) => w.cycle === cy.n)) return true;
+  if (!last) return false;
+  return c.checkpoints.some((k) => k.percent >= 75 && k.firedAt !== undefined) || (c.blockedDependencies ?? []).some((d) => d.raisedAt !== undefined);
+};
+
+/** The full review row of a case (what the control review shows for it). */
+export const reviewRow = (c: Case, p: Projector): ReviewRow => {
+  const cycles = c.cycles.map((cy, i) => cycleFacts(c, cy, i === c.cycles.length - 1));
+  const last = cycles[cycles.length - 1];
+  const breachFired = c.checkpoints.some((k) => k.percent === 100 && k.firedAt !== undefined);
+  const missed = cycles.filter((cy, i) => {
+    const stop = cy.respondedAt ?? cy.stoppedAt;
+    if (stop) return Date.parse(stop) > Date.parse(cy.dueAt);
+    return i === cycles.length - 1 && breachFired;
+  }).length;
+  const ev = c.evidenceCounts ?? { pending: 0, verified: 0, rejected: 0 };
+  const r = caseResolution(c);
+  return {
+    caseId: c.id,
+    reference: c.reference,
+    status: c.status,
+    regime: c.regime,
+    category: c.category,
+    productGroup: p.productGroup(c.product),
+    ownerId: c.ownerId,
+    receivedAt: c.receivedAt,
+    finalResponseDueAt: c.finalResponseDueAt,
+    cycles: cycles.length,
+    missedDeadlines: missed,
+    acknowledgedOnTime: cycles[0]?.acknowledgementDueAt ? Boolean(cycles[0].acknowledgedAt && cycles[0].acknowledgedAt <= cycles[0].acknowledgementDueAt) : null,
+    handoffs: c.handoffCount,
+    handoffsWithoutReason: c.handoffs.filter((h) => !h.reason.trim()).length,
+    evidence: { ...ev, complete: ev.verified > 0 && ev.pending === 0 },
+    approvals: r
+      ? { required: r.stages, approved: r.approvedStages, status: r.status, ...(r.proposedAt && r.decidedAt ? { turnaroundHours: hoursBetween(r.proposedAt, r.decidedAt) } : {}) }
+      : { required: 0, approved: 0, status: 'none' },
+    escalations: c.escalations.length,
+    waivers: c.waivers?.length ?? 0,
+    reopenCount: c.reopenCount,
+    outcome: outcomeOf(c),
+    closedAt: last?.closedAt ?? null,
+  };
+};
+
+/** What one case contributes to every counter item and to the control review. */
+export const contributions = (c: Case, p: Projector): Contributions => {
+  const counters: Record<string, Counts> = {};
+  const dims: [ReportDimension | 'all', string][] = [
+    ['all', ALL_VALUE],
+    ['regime', c.regime],
+    ['category', c.category],
+    ['product', p.productGroup(c.product)],
+    ['channel', c.channel],
+    ['outcome', outcomeOf(c)],
+  ];
+  const add = (scope: string, sk: string, metric: string, n = 1) => {
+    if (!n) return;
+    const item = (counters[itemKey(scope, sk)] ??= {});
+    item[metric] = (item[metric] ?? 0) + n;
+  };
+  /**
+   * Counts a metric in the day and the month of `at`, under every dimension value of the case: month items are one per
+   * dimension value; the day's are attributes of one item (`<dim>#<value>|<metric>`), read only at a range's ragged ends.
+   */
+  const count = (at: string, metric: string, n = 1) => {
+    const day = p.day(at);
+    for (const [dim, value] of dims) {
+      add(scopes.period('M', day.slice(0, 7)), dimSk(dim, value), metric, n);
+      add(scopes.period('D', day), DAY_SK, dayAttr(dimSk(dim, value), metric), n);
+    }
+  };
+
+  const cycles = c.cycles.map((cy, i) => cycleFacts(c, cy, i === c.cycles.length - 1));
+  const first = cycles[0];
+  const lastCycle = cycles[cycles.length - 1];
+  const ev = c.evidenceCounts ?? { pending: 0, verified: 0, rejected: 0 };
+  const productGroup = p.productGroup(c.product);
+  const cause = p.causeGroup(c.rootCause?.category);
+
+  // Cohort, by receipt.
+  const at = c.receivedAt;
+  count(at, 'rcv');
+  if (c.vulnerable) count(at, 'vul');
+  if (first?.acknowledgementDueAt) {
+    count(at, 'ackDue');
+    if (first.acknowledgedAt && first.acknowledgedAt <= first.acknowledgementDueAt) count(at, 'ackOk');
+  }
+  count(at, 'ho', c.handoffCount);
+  count(at, 'hoNoReason', c.handoffs.filter((h) => !h.reason.trim()).length);
+  if (!c.ownerId.trim()) count(at, 'noOwner');
+  if (c.clock && c.checkpoints.length > 0) count(at, 'clock');
+  if (c.escalations.length) count(at, 'escCase');
+  const atRisk = cycles.filter((cy, i) => cycleAtRisk(c, cy, i === cycles.length - 1));
+  if (atRisk.length) {
+    count(at, 'risk');
+    /** The cycle an escalation belongs to: its trigger's, or the one running when it was raised (manual, override). */
+    const cycleOf = (e: Case['escalations'][number]): number =>
+      e.trigger && 'cycle' in e.trigger ? e.trigger.cycle : ([...cycles].reverse().find((cy) => cy.startedAt <= e.at)?.n ?? 1);
+    const handled = atRisk.every((cy) => c.escalations.some((e) => cycleOf(e) === cy.n) || c.waivers?.some((w) => w.cycle === cy.n));
+    if (handled) count(at, 'riskHandled');
+  }
+  if (c.escalations.some((e) => e.status === 'unacknowledged')) count(at, 'escUnack');
+
+  // Events.
+  for (const e of c.escalations) count(e.at, 'esc');
+  for (const w of c.waivers ?? []) count(w.waivedAt, 'waiv');
+  const r = caseResolution(c);
+  for (const [i, cy] of cycles.entries()) {
+    const isLast = i === cycles.length - 1;
+    if (cy.n > 1) count(cy.startedAt, 'reo');
+    if (cy.respondedAt) {
+      count(cy.respondedAt, 'resp');
+      if (cy.respondedAt <= cy.dueAt) count(cy.respondedAt, 'respIn');
+      if (cy.decision) count(cy.respondedAt, { upheld: 'up', partially_upheld: 'pup', not_upheld: 'nup' }[cy.decision]);
+      if (cy.compensation) count(cy.respondedAt, `${COMPENSATION_PREFIX}${cy.compensation.currency}`, toMinor(cy.compensation.amount));
+      count(cy.respondedAt, bucketName('d', bucketOf(DAY_BUCKETS, daysBetween(cy.startedAt, cy.respondedAt))));
+      if (isLast && r && r.stages > 0 && r.status !== 'superseded') {
+        count(cy.respondedAt, 'respAp');
+        if (r.approvedStages === r.stages) count(cy.respondedAt, 'respApOk');
+      }
+    }
+    if (cy.closedAt) {
+      count(cy.closedAt, 'clo');
+      const stop = cy.respondedAt ?? cy.stoppedAt ?? cy.closedAt;
+      if (stop <= cy.dueAt) count(cy.closedAt, 'cloIn');
+      if (cy.respondedAt) count(cy.closedAt, 'cloOut');
+      // The evidence record and the root cause are the case's (one record across its cycles).
+      if (ev.verified > 0 && ev.pending === 0) count(cy.closedAt, 'cloEv');
+      if (c.rootCause) count(cy.closedAt, 'cloRc');
+      count(cy.closedAt, `${ROOT_CAUSE_PREFIX}${cause}`);
+    }
+  }
+  if (r && r.stages > 0 && r.proposedAt && r.decidedAt) {
+    count(r.decidedAt, 'apr');
+    if (r.status === 'approved' || (r.status === 'superseded' && r.approvedStages === r.stages)) count(r.decidedAt, 'aprOk');
+    if (r.expired) count(r.decidedAt, 'aprExp');
+    count(r.decidedAt, bucketName('h', bucketOf(HOUR_BUCKETS, hoursBetween(r.proposedAt, r.decidedAt))));
+  }
+
+  // The open-case board: by day of receipt, with every dimension value as its own attribute.
+  if (c.status !== 'closed') {
+    const sk = `D#${p.day(c.receivedAt)}`;
+    const overdue = !lastCycle?.stoppedAt && c.checkpoints.some((k) => k.percent === 100 && k.firedAt !== undefined);
+    for (const [dim, value] of dims) {
+      const suffix = dim === 'all' ? '' : `:${dim}:${value}`;
+      add(scopes.open, sk, `n${suffix}`);
+      if (overdue) add(scopes.open, sk, `od${suffix}`);
+    }
+  }
+
+  // The regime's return: every cycle opened and closed, by product group and category.
+  const ret = scopes.returns(c.regime);
+  for (const cy of cycles) {
+    const month = p.day(cy.startedAt).slice(0, 7);
+    add(ret, `M#${month}`, returnAttr('o', productGroup, c.category));
+    if (cy.n > 1) add(ret, `M#${month}`, returnAttr('ro', productGroup, c.category));
+    if (c.vulnerable) add(ret, `M#${month}`, returnAttr('vo', productGroup, c.category));
+    const stop = cy.respondedAt ?? cy.closedAt;
+    if (!stop) continue;
+    const closedMonth = `M#${p.day(stop).slice(0, 7)}`;
+    const elapsed = Date.parse(stop) - Date.parse(cy.startedAt);
+    const closed = (m: ReturnMetric | `r:${string}`, n = 1) => add(ret, closedMonth, returnAttr(m, productGroup, c.category), n);
+    closed('c');
+    if (cy.summaryResolutionEndsAt && stop <= cy.summaryResolutionEndsAt) closed('c3');
+    else if (elapsed <= EIGHT_WEEKS_MS) closed('c8');
+    else closed('cx');
+    if (stop <= cy.dueAt) closed('cd');
+    const upheld = cy.decision === 'upheld' || cy.decision === 'partially_upheld';
+    if (upheld) closed('u');
+    if (c.vulnerable) {
+      closed('vc');
+      if (upheld) closed('vu');
+    }
+    if (cy.compensation) closed(`r:${cy.compensation.currency}`, toMinor(cy.compensation.amount));
+  }
+
+  return { counters, rows: { [itemKey(scopes.recent, `${c.receivedAt}#${c.id}`)]: reviewRow(c, p) } };
+};
+
+export const EMPTY_CONTRIBUTIONS: AppliedContributions = { counters: {}, rows: {} };
+
+/** The changes that turn the counters from `before` (what was applied) into `after`. */
+export const diffContributions = (before: AppliedContributions, after: Contributions): ContributionDelta => {
+  const counters: Record<string, Counts> = {};
+  for (const key of new Set([...Object.keys(before.counters), ...Object.keys(after.counters)])) {
+    const b = before.counters[key] ?? {};
+    const a = after.counters[key] ?? {};
+    for (const m of new Set([...Object.keys(b), ...Object.keys(a)])) {
+      const d = (a[m] ?? 0) - (b[m] ?? 0);
+      if (d) (counters[key] ??= {})[m] = d;
+    }
+  }
+  const put: Record<string, ReviewRow> = {};
+  for (const [key, row] of Object.entries(after.rows)) if (before.rows[key] !== rowDigest(row)) put[key] = row;
+  const remove = Object.keys(before.rows).filter((k) => !after.rows[k]);
+  return { counters, put, remove };
+};
+
+export const isEmptyDelta = (d: ContributionDelta): boolean => !Object.keys(d.counters).length && !Object.keys(d.put).length && !d.remove.length;
+
+/** Sums contributions (a rebuild adds up every case). */
+export const addInto = (total: Record<string, Counts>, more: Record<string, Counts>): Record<string, Counts> => {
+  for (const [key, counts] of Object.entries(more)) {
+    const t = (total[key] ??= {});
+    for (const [m, n] of Object.entries(counts)) t[m] = (t[m] ?? 0) + n;
+  }
+  return total;
+};

@@ -1,0 +1,153 @@
+// Reporting (control 6): keeps the projection in step with the cases and answers the reports from counters only —
+// never from cases — so a report costs the same at a thousand cases and at a million.
+import type { Case } from '#schemas/complaint';
+import type { ControlReview, ControlScore, KpiQuery, KpiReport, ReportingConfig } from '#schemas/reports';
+import type { RegulatorReturn } from '#schemas/returns';
+import type { Clock } from '#ports/clock';
+import type { ApplyOutcome, CounterItem, ReadCost, ReportMeta, ReportStore } from '#ports/report-store';
+import { contributions, dimSk, explodeDayItem, projector, scopes, ALL_VALUE, DAY_SK, type Projector, type Counts } from './projection';
+import { controlReview, controlScore, kpiSet, openFigures, reportRange, rootCauseTrend, sumCounts } from './figures';
+import { buildReturn, parseReturnPeriod } from './returns';
+
+export interface ReportingDeps {
+  store: ReportStore;
+  clock: Clock;
+  config: ReportingConfig;
+}
+
+/** Reads run in parallel, a few at a time (a five-year range of day items is bounded, but not small). */
+const READ_CONCURRENCY = 16;
+
+const mapLimit = async <T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> => {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+};
+
+export const newReadCost = (): ReadCost => ({ readUnits: 0, requests: 0 });
+
+export class ReportingService {
+  private readonly p: Projector;
+
+  constructor(private readonly deps: ReportingDeps) {
+    this.p = projector(deps.config);
+  }
+
+  /**
+   * Brings the projection up to date with this version of a case: the current generation, and the one a rebuild is
+   * filling. Exactly once per version (redeliveries and late records change nothing).
+   */
+  async project(c: Case, known?: ReportMeta): Promise<ApplyOutcome[]> {
+    const meta = known ?? (await this.deps.store.meta());
+    const next = contributions(c, this.p);
+    const generations = meta.building !== undefined ? [meta.generation, meta.building] : [meta.generation];
+    return Promise.all(generations.map((g) => this.deps.store.applyCase(g, c.id, c.version, next)));
+  }
+
+  /**
+   * Recomputes every projection from the case items into a new generation, then makes it current. The stream keeps
+   * the new generation up to date while the rebuild runs, and a second pass catches cases that changed during the first.
+   */
+  async rebuild(cases: () => AsyncIterable<Case>, progress: (done: number, pass: number) => void = () => {}): Promise<{ generation: number; cases: number }> {
+    const { building } = await this.deps.store.beginRebuild();
+    const generation = building!;
+    const next = this.p;
+    let count = 0;
+    for (const pass of [1, 2]) {
+      let done = 0;
+      for await (const c of cases()) {
+        await this.deps.store.applyCase(generation, c.id, c.version, contributions(c, next));
+        done++;
+        if (done % 100 === 0) progress(done, pass);
+      }
+      progress(done, pass);
+      count = done;
+      if (pass === 1) await this.deps.store.finishRebuild(generation);
+    }
+    return { generation, cases: count };
+  }
+
+  /** The items of one period for the dimension values under `prefix`: a month's own items, or a day item's attributes. */
+  private async periodItems(generation: number, scope: string, prefix: string, cost: ReadCost): Promise<CounterItem[]> {
+    if (scope.startsWith('M#')) return this.deps.store.counters(generation, scope, { prefix }, cost);
+    const [day] = await this.deps.store.counters(generation, scope, { prefix: DAY_SK }, cost);
+    return day ? explodeDayItem(day.counts, prefix) : [];
+  }
+
+  /** Which generations the projection writes (read once per stream batch). */
+  meta(): Promise<ReportMeta> {
+    return this.deps.store.meta();
+  }
+
+  private today(): string {
+    return this.deps.clock.now();
+  }
+
+  async kpis(q: KpiQuery, cost: ReadCost = newReadCost()): Promise<KpiReport> {
+    const now = this.today();
+    const { timeZone } = this.deps.config;
+    const range = reportRange(q, now, timeZone, 30);
+    const { generation } = await this.deps.store.meta();
+    const dim = q.groupBy ?? 'all';
+    const [perScope, open] = await Promise.all([
+      mapLimit(range.scopes, READ_CONCURRENCY, async (scope) => ({ scope, items: await this.periodItems(generation, scope, `${dim}#`, cost) })),
+      this.deps.store.counters(generation, scopes.open, { prefix: 'D#' }, cost),
+    ]);
+    const byValue = new Map<string, Counts[]>();
+    for (const { items } of perScope) for (const item of items) (byValue.get(item.sk) ?? byValue.set(item.sk, []).get(item.sk)!).push(item.counts);
+    const totals = sumCounts([...byValue.values()].flat());
+    const openAttr = (value?: string) => (base: 'n' | 'od') => (value === undefined ? base : `${base}:${dim}:${value}`);
+    const groups = q.groupBy
+      ? [...new Set([...byValue.keys()].map((sk) => sk.slice(dim.length + 1)).concat(openValues(open, dim)))]
+          .sort()
+          .map((value) => ({ value, ...kpiSet(sumCounts(byValue.get(dimSk(dim, value)) ?? []), openFigures(open, now, timeZone, openAttr(value))) }))
+      : [];
+    return {
+      from: range.from,
+      to: range.to,
+      timeZone,
+      asOf: now,
+      groupBy: q.groupBy ?? null,
+      totals: kpiSet(totals, openFigures(open, now, timeZone, openAttr())),
+      groups,
+      rootCauseTrend: rootCauseTrend(perScope.map(({ scope, items }) => ({ scope, counts: sumCounts(items.map((i) => i.counts)) }))),
+    };
+  }
+
+  async controlScore(q: { from?: string | undefined; to?: string | undefined }, cost: ReadCost = newReadCost()): Promise<ControlScore> {
+    const now = this.today();
+    const { timeZone, controlScore: thresholds } = this.deps.config;
+    const range = reportRange(q, now, timeZone, 90);
+    const { generation } = await this.deps.store.meta();
+    const items = await mapLimit(range.scopes, READ_CONCURRENCY, (scope) => this.periodItems(generation, scope, dimSk('all', ALL_VALUE), cost));
+    return controlScore(sumCounts(items.flat().map((i) => i.counts)), thresholds, { from: range.from, to: range.to, timeZone, asOf: now });
+  }
+
+  async controlReview(last: number, cost: ReadCost = newReadCost()): Promise<ControlReview> {
+    const { generation } = await this.deps.store.meta();
+    const rows = await this.deps.store.rows(generation, scopes.recent, { descending: true, limit: last }, cost);
+    return controlReview(rows, last, this.today());
+  }
+
+  async regulatorReturn(q: { regime: string; period: string }, cost: ReadCost = newReadCost()): Promise<RegulatorReturn> {
+    const period = parseReturnPeriod(q.regime, q.period);
+    const { generation } = await this.deps.store.meta();
+    const months: CounterItem[] = await this.deps.store.counters(generation, scopes.returns(q.regime), { from: 'M#', to: `M#${period.toMonth}` }, cost);
+    return buildReturn({ regime: q.regime, period, months, mapping: this.deps.config.returns[q.regime], generatedAt: this.today() });
+  }
+}
+
+/** The dimension values present on the open board (a group may have open cases and no activity in the range). */
+const openValues = (open: CounterItem[], dim: string): string[] => {
+  const prefix = `n:${dim}:`;
+  const out = new Set<string>();
+  for (const { counts } of open) for (const [k, v] of Object.entries(counts)) if (k.startsWith(prefix) && v) out.add(k.slice(prefix.length));
+  return [...out];
+};

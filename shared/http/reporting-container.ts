@@ -1,0 +1,12 @@
+// Composition root for reporting: the projection store on the cases table and the reporting service.
+import { ReportingService } from '#domain/reporting/service';
+import { DynamoReportStore } from '#adapters/aws/dynamo/report-store';
+import { config, requireSetting } from './config';
+import { clock, dynamo } from './container';
+
+let reporting: ReportingService | undefined;
+
+export const reportStore = (): DynamoReportStore => new DynamoReportStore(dynamo().doc, { tableName: requireSetting('TABLE_NAME') });
+
+export const reportingService = (): ReportingService =>
+  (reporting ??= new ReportingService({ store: reportStore(), clock: clock(), config: { ...config().reporting, timeZone: config().ORG_TIME_ZONE } }));

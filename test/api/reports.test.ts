@@ -1,0 +1,413 @@
+// Reporting beyond backlog (control 6), end to end: a seeded set of 240 complaints with known outcomes, written through
+// the API and the clock control only; the KPIs, the control score, the control review and the regulator return are
+// asserted exactly. Then: a redelivered stream record counts once, a late one changes nothing, and a rebuild from the
+// case items reproduces the incremental projection item for item.
+import { DateTime } from 'luxon';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { CATEGORIES, CHANNELS } from '#schemas/complaint';
+import { keys } from '#adapters/aws/dynamo/table-model';
+import { complaintBody, expectProblem, startTestApi, type ApiResponse, type TestApi } from '../support/api';
+
+jest.setTimeout(600_000);
+
+const REPORTING = {
+  productGroups: { current_accounts: ['Current account'], credit_cards: ['Credit card'] },
+  rootCauses: { capacity: ['Depot capacity'] },
+};
+const PRODUCTS = ['Current account', 'Credit card', 'home-delivery', 'Savings'] as const;
+const PRODUCT_GROUP: Record<(typeof PRODUCTS)[number], string> = { 'Current account': 'current_accounts', 'Credit card': 'credit_cards', 'home-delivery': 'home_delivery', Savings: 'savings' };
+const N = 240;
+
+/**
+ * The plan: receipt at T0 for all; every twelve cases make groups 0,0,0,0,1,1,1,2,3,4,5,5 (80, 60, 20, 20, 20, 40 of 240).
+ *  0 quick      acknowledged +1 h, upheld with 100.00 GBP, answered and closed +2 h
+ *  1 standard   acknowledged +1 h, not upheld, answered and closed +20 d
+ *  2 approved   acknowledged +1 h, partially upheld with 600.00 GBP (supervisor approval), answered and closed +20 d
+ *  3 late       acknowledged late (+12 d), upheld, answered and closed +60 d (after every deadline; escalated twice on the way)
+ *  4 open       acknowledged +1 h, never answered (overdue at +60 d; escalated twice)
+ *  5 reopened   handed off +1 h, not upheld and closed +2 h, reopened +12 d, upheld with 50.00 GBP and closed +20 d
+ */
+const GROUP_OF = [0, 0, 0, 0, 1, 1, 1, 2, 3, 4, 5, 5] as const;
+interface Planned {
+  i: number;
+  group: number;
+  regime: 'UK_FCA_DISP' | 'INTERNAL_STANDARD';
+  category: string;
+  channel: string;
+  product: (typeof PRODUCTS)[number];
+  vulnerable: boolean;
+  id?: string;
+  owner: string;
+}
+const plan: Planned[] = Array.from({ length: N }, (_, i) => ({
+  i,
+  group: GROUP_OF[i % 12]!,
+  regime: Math.floor(i / 12) % 3 === 2 ? 'INTERNAL_STANDARD' : 'UK_FCA_DISP',
+  category: CATEGORIES[i % CATEGORIES.length]!,
+  channel: CHANNELS[i % CHANNELS.length]!,
+  product: PRODUCTS[i % PRODUCTS.length]!,
+  vulnerable: GROUP_OF[i % 12] === 2 && Math.floor(i / 12) % 2 === 0,
+  owner: 'olive',
+}));
+const inGroup = (...groups: number[]) => plan.filter((p) => groups.includes(p.group));
+const count = (f: (p: Planned) => boolean) => plan.filter(f).length;
+
+let api: TestApi;
+let t0: DateTime;
+const tok = (sub: string, ...roles: ('handler' | 'supervisor' | 'compliance' | 'admin' | 'intake')[]) => api.token(sub, roles);
+
+/** Runs `fn` over `items`, eight at a time. */
+const each = async <T>(items: T[], fn: (t: T) => Promise<void>) => {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+};
+const ok = (res: ApiResponse, what: string): ApiResponse => {
+  if (res.status >= 300) throw new Error(`${what}: ${res.status} ${res.text}`);
+  return res;
+};
+
+const answer = async (p: Planned, body: Record<string, unknown>) => {
+  const owner = await tok(p.owner, 'handler');
+  ok(await api.call('POST', `/v1/complaints/${p.id}/resolution`, { token: owner, body }), `propose ${p.i}`);
+  if (p.group === 2) return; // approved first
+  ok(await api.call('POST', `/v1/complaints/${p.id}/final-response`, { token: owner, body: {} }), `final response ${p.i}`);
+  ok(await api.call('POST', `/v1/complaints/${p.id}/close`, { token: owner, body: { followUpAction: 'Review the depot’s slot allocation' } }), `close ${p.i}`);
+};
+const proposal = (decision: string, rootCause: string, compensation?: string) => ({
+  decision,
+  ...(compensation ? { remedy: { compensation: { amount: compensation, currency: 'GBP' }, description: 'Goodwill payment' } } : {}),
+  rootCause: { category: rootCause, description: `${rootCause} on the customer’s route` },
+  finalResponse: 'Our final response to your complaint.',
+});
+const T_START = Date.now();
+const trace = (what: string) => process.env.REPORTS_TRACE && process.stderr.write(`${((Date.now() - T_START) / 1000).toFixed(1)}s ${what}\n`);
+const advance = async (duration: string) => {
+  trace(`advance ${duration}`);
+  await api.advanceClock(duration);
+  await api.pump();
+  trace(`advanced ${duration}`);
+};
+
+/** The first day of a month at least a month ahead whose next two months are in the same half-year, 09:00 London. */
+const startOfPlan = (): DateTime => {
+  let m = DateTime.now().setZone('Europe/London').plus({ months: 1 }).startOf('month');
+  while (![1, 2, 3, 4, 7, 8, 9, 10].includes(m.month)) m = m.plus({ months: 1 });
+  return m.set({ hour: 9 });
+};
+
+beforeAll(async () => {
+  api = await startTestApi({ REPORTING: JSON.stringify(REPORTING), ORG_TIME_ZONE: 'Europe/London' });
+  t0 = startOfPlan();
+  await advance(`PT${Math.ceil((t0.toMillis() - Date.parse((await api.call('GET', '/local/clock')).body.now as string)) / 1000)}S`);
+
+  const intake = await tok('web-form', 'intake');
+  await each(plan, async (p) => {
+    const res = ok(
+      await api.call('POST', '/v1/complaints', {
+        token: intake,
+        body: complaintBody({
+          customer: { id: `cust-${p.i}`, name: `Customer ${p.i}`, vulnerable: p.vulnerable },
+          regime: p.regime,
+          category: p.category,
+          channel: p.channel,
+          product: p.product,
+          receivedAt: t0.toUTC().toISO(),
+          ownerId: 'olive',
+        }),
+      }),
+      `create ${p.i}`,
+    );
+    p.id = res.body.id as string;
+  });
+  trace('created');
+  await api.pump();
+
+  await advance('PT1H');
+  const sam = await tok('sam', 'supervisor');
+  await each(inGroup(0, 1, 2, 4, 5), async (p) => {
+    ok(await api.call('POST', `/v1/complaints/${p.id}/acknowledgement`, { token: await tok(p.owner, 'handler'), body: { channel: 'email' } }), `ack ${p.i}`);
+  });
+  await each(inGroup(5), async (p) => {
+    ok(await api.call('POST', `/v1/complaints/${p.id}/owner`, { token: sam, body: { ownerId: 'oscar', reason: 'Olive is on leave' } }), `reassign ${p.i}`);
+    p.owner = 'oscar';
+  });
+  await api.pump();
+
+  await advance('PT1H');
+  await each(inGroup(0), (p) => answer(p, proposal('upheld', 'Depot capacity', '100.00')));
+  await each(inGroup(5), (p) => answer(p, proposal('not_upheld', 'Carrier delay')));
+  await api.pump();
+
+  await advance('PT286H'); // T0 + 12 d
+  await each(inGroup(3), async (p) => {
+    ok(await api.call('POST', `/v1/complaints/${p.id}/acknowledgement`, { token: await tok(p.owner, 'handler'), body: {} }), `late ack ${p.i}`);
+  });
+  await each(inGroup(5), async (p) => {
+    ok(await api.call('POST', `/v1/complaints/${p.id}/reopen`, { token: await tok(p.owner, 'handler'), body: { reason: 'The customer disputes the outcome' } }), `reopen ${p.i}`);
+  });
+  await api.pump();
+
+  await advance('P8D'); // T0 + 20 d
+  await each(inGroup(1), (p) => answer(p, proposal('not_upheld', 'Carrier delay')));
+  await each(inGroup(2), (p) => answer(p, proposal('partially_upheld', 'Depot capacity', '600.00')));
+  await each(inGroup(5), (p) => answer(p, proposal('upheld', 'Depot capacity', '50.00')));
+  await api.pump();
+  const queue = ok(await api.call('GET', '/v1/approvals?status=pending&limit=100', { token: await tok('sam', 'supervisor') }), 'approvals').body.items as { id: string; caseId: string }[];
+  expect(queue).toHaveLength(inGroup(2).length);
+  await each(queue, async (a) => {
+    ok(await api.call('POST', `/v1/approvals/${a.id}/decision`, { token: await tok('sam', 'supervisor'), body: { decision: 'approve' } }), `approve ${a.caseId}`);
+  });
+  await api.pump();
+  await each(inGroup(2), async (p) => {
+    const owner = await tok(p.owner, 'handler');
+    ok(await api.call('POST', `/v1/complaints/${p.id}/final-response`, { token: owner, body: {} }), `final response ${p.i}`);
+    ok(await api.call('POST', `/v1/complaints/${p.id}/close`, { token: owner, body: { followUpAction: 'Review the depot’s slot allocation' } }), `close ${p.i}`);
+  });
+  await api.pump();
+
+  for (let k = 0; k < 8; k++) await advance('P5D'); // T0 + 60 d: checkpoints fire, escalations climb unanswered
+  await each(inGroup(3), (p) => answer(p, proposal('upheld', 'Billing error')));
+  await api.pump();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+const range = () => `from=${t0.toISODate()}&to=${t0.plus({ days: 69 }).toISODate()}`;
+const get = async (path: string, headers: Record<string, string> = {}) => ok(await api.call('GET', path, { token: await tok('cora', 'compliance'), headers }), path);
+const rate = (count: number, of: number) => ({ count, of, rate: of ? Math.round((count / of) * 10_000) / 10_000 : null });
+
+describe('KPIs of the seeded set', () => {
+  it('totals', async () => {
+    const k = (await get(`/v1/reports/kpis?${range()}`)).body;
+    const fca = (p: Planned) => p.regime === 'UK_FCA_DISP';
+    const g = (n: number) => inGroup(n).length;
+    expect([N, g(0), g(1), g(2), g(3), g(4), g(5)]).toEqual([240, 80, 60, 20, 20, 20, 40]);
+    const answered = 240 - 20 + 40; // every cycle but the open group's; the reopened group twice
+    expect(k.totals).toEqual({
+      received: 240,
+      acknowledgedOnTime: rate(count((p) => fca(p) && p.group !== 3), count(fca)),
+      responded: answered,
+      respondedWithinDeadline: rate(answered - 20, answered),
+      closed: answered,
+      closedWithinDeadline: rate(answered - 20, answered),
+      // 120 answers within a day (groups 0 and 5's first), 40 after 8 days (5's second cycle), 80 after 20 days
+      // (1 and 2), 20 after 60 days (3): nearest rank 130 of 260 falls in "≤ 10 days", rank 234 in "≤ 21 days".
+      daysToResolve: { count: 260, median: 10, p90: 21 },
+      openAge: { '0-7d': 0, '8-14d': 0, '15-28d': 0, '29-56d': 0, 'over-56d': 20 },
+      overdueNow: 20,
+      reopened: 40,
+      reopenRate: rate(40, answered),
+      // The late and the open cases were escalated at 75 % and again at 90 %; nobody acknowledged either.
+      escalationRate: rate(40, 240),
+      escalations: 80,
+      waivers: 0,
+      handoffs: 40,
+      handoffsPerCase: 0.17,
+      approvals: { concluded: 20, approved: 20, timedOut: 0, turnaroundHours: { count: 20, median: 1, p90: 1 } },
+      outcomes: { upheld: 80 + 20 + 40, partiallyUpheld: 20, notUpheld: 60 + 40 },
+      upholdRate: rate(160, answered),
+      compensationPaid: [{ currency: 'GBP', amount: '22000.00' }],
+      vulnerableShare: rate(10, 240),
+    });
+    expect(k.groupBy).toBeNull();
+    expect(k.groups).toEqual([]);
+    // Root causes of the closed cycles, over the months of the range (a reopened case counts its cause at each close).
+    const causes: Record<string, number> = {};
+    for (const m of k.rootCauseTrend as { causes: { cause: string; count: number }[] }[]) for (const c of m.causes) causes[c.cause] = (causes[c.cause] ?? 0) + c.count;
+    expect(causes).toEqual({ capacity: 80 + 20 + 2 * 40, carrier_delay: 60, billing_error: 20 });
+  });
+
+  it.each([
+    ['regime', (p: Planned) => p.regime],
+    ['category', (p: Planned) => p.category],
+    ['channel', (p: Planned) => p.channel],
+    ['product', (p: Planned) => PRODUCT_GROUP[p.product]],
+    ['outcome', (p: Planned) => ['upheld', 'not_upheld', 'partially_upheld', 'upheld', 'pending', 'upheld'][p.group]!],
+  ] as const)('by %s: every group’s received, responded and open counts add up to the plan', async (dim, valueOf) => {
+    const k = (await get(`/v1/reports/kpis?${range()}&groupBy=${dim}`)).body;
+    const values = [...new Set(plan.map(valueOf))].sort();
+    expect(k.groups.map((g: { value: string }) => g.value)).toEqual(values);
+    for (const g of k.groups as { value: string; received: number; responded: number; openAge: Record<string, number>; overdueNow: number }[]) {
+      const mine = plan.filter((p) => valueOf(p) === g.value);
+      expect([g.value, g.received, g.responded, g.openAge['over-56d'], g.overdueNow]).toEqual([
+        g.value,
+        mine.length,
+        mine.filter((p) => p.group !== 4).length + mine.filter((p) => p.group === 5).length,
+        mine.filter((p) => p.group === 4).length,
+        mine.filter((p) => p.group === 4).length,
+      ]);
+    }
+  });
+
+  it('CSV: one row per group and the totals', async () => {
+    const res = await get(`/v1/reports/kpis?${range()}&groupBy=regime`, { accept: 'text/csv' });
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = res.text.trim().split('\r\n');
+    expect(lines).toHaveLength(4); // header, two regimes, totals
+    expect(lines[0]).toMatch(/^from,to,regime,received,/);
+    expect(lines[1]).toMatch(new RegExp(`^${t0.toISODate()},[0-9-]+,INTERNAL_STANDARD,${count((p) => p.regime === 'INTERNAL_STANDARD')},`));
+    expect(lines[3]).toMatch(/,\*,240,/);
+  });
+});
+
+describe('control score of the seeded set', () => {
+  it('is computed from the data, each item by its stated rule', async () => {
+    const s = (await get(`/v1/reports/control-score?${range()}`)).body;
+    expect(s.items.map((i: { item: string; score: number }) => [i.item, i.score])).toEqual([
+      ['ownership', 2], // every case owned; the 40 handoffs have reasons
+      ['deadlineControl', 1], // automated clocks, but 240/260 answered in time (< 95 %)
+      ['evidenceRecord', 0], // no evidence was uploaded
+      ['escalationPath', 1], // every at-risk case escalated, but none acknowledged
+      ['approvals', 2], // the 20 responses needing approval were approved first
+      ['reporting', 2], // every closed case has an outcome and a root cause
+    ]);
+    expect([s.total, s.band]).toEqual([8, 'partial_control']);
+    expect(s.items[1].measured).toMatchObject({ received: 240, automatedClocks: 240, closed: 260, closedWithinDeadline: 240 });
+    expect(s.items[3].measured).toMatchObject({ atRisk: 40, escalatedOrWaived: 40, unacknowledged: 40, escalations: 80 });
+  });
+});
+
+describe('control review', () => {
+  it('the last 20 received, case by case, with a summary', async () => {
+    const r = (await get('/v1/reports/control-review?last=20')).body;
+    expect(r.cases).toHaveLength(20);
+    // All were received at T0: the newest first means the highest case ids first.
+    const ids = r.cases.map((c: { caseId: string }) => c.caseId);
+    expect(ids).toEqual([...plan.map((p) => p.id!)].sort().reverse().slice(0, 20));
+    for (const c of r.cases as { caseId: string; missedDeadlines: number; handoffs: number; reopenCount: number; approvals: { required: number }; outcome: string }[]) {
+      const p = plan.find((x) => x.id === c.caseId)!;
+      expect([c.missedDeadlines > 0, c.handoffs, c.reopenCount, c.approvals.required > 0]).toEqual([p.group === 3 || p.group === 4, p.group === 5 ? 1 : 0, p.group === 5 ? 1 : 0, p.group === 2]);
+    }
+    expect(r.summary.cases).toBe(20);
+    const csv = await get('/v1/reports/control-review?last=5', { accept: 'text/csv' });
+    expect(csv.text.trim().split('\r\n')).toHaveLength(6);
+  });
+});
+
+describe('regulator return', () => {
+  it('UK_FCA_DISP for the half-year of the plan', async () => {
+    const half = `${t0.year}-H${t0.month <= 6 ? 1 : 2}`;
+    const r = (await get(`/v1/reports/returns?regime=UK_FCA_DISP&period=${half}`)).body;
+    expect(r.format).toBe(t0.year >= 2027 ? 'fca_consolidated' : 'fca_disp_1_annex_1r');
+    const fca = plan.filter((p) => p.regime === 'UK_FCA_DISP');
+    const n = (f: (p: Planned) => boolean) => fca.filter(f).length;
+    expect(r.totals.reopened).toBe(n((p) => p.group === 5));
+    expect(r.totals.outstandingAtEnd).toBe(n((p) => p.group === 4));
+    expect(r.totals.vulnerable).toEqual({ opened: n((p) => p.vulnerable), closed: n((p) => p.vulnerable), upheld: n((p) => p.vulnerable) });
+    expect(returnTotals(r)).toEqual({
+      outstandingAtStart: 0,
+      opened: fca.length + n((p) => p.group === 5),
+      closed: n((p) => p.group !== 4) + n((p) => p.group === 5),
+      closedWithin3BusinessDays: n((p) => p.group === 0 || p.group === 5),
+      closedWithin8Weeks: n((p) => p.group === 1 || p.group === 2 || p.group === 5),
+      closedAfter8Weeks: n((p) => p.group === 3),
+      upheld: n((p) => p.group === 0 || p.group === 2 || p.group === 3 || p.group === 5),
+      redress: [{ currency: 'GBP', amount: `${n((p) => p.group === 0) * 100 + n((p) => p.group === 2) * 600 + n((p) => p.group === 5) * 50}.00` }],
+    });
+    const csv = await get(`/v1/reports/returns?regime=UK_FCA_DISP&period=${half}`, { accept: 'text/csv' });
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+  });
+});
+
+describe('bad input', () => {
+  it.each([
+    ['/v1/reports/kpis?from=2026-03-02&to=2026-03-01', 'from after to'],
+    ['/v1/reports/kpis?from=2020-01-01&to=2026-01-01', 'over five years'],
+    ['/v1/reports/kpis?groupBy=colour', 'unknown groupBy'],
+    ['/v1/reports/kpis?from=yesterday', 'not a date'],
+    ['/v1/reports/control-score?from=2026-03-02&to=2025-03-01', 'from after to'],
+    ['/v1/reports/control-review?last=0', 'last below 1'],
+    ['/v1/reports/returns?regime=NOWHERE&period=2026-H1', 'unknown regime'],
+    ['/v1/reports/returns?regime=UK_FCA_DISP&period=2026-13', 'bad period'],
+    ['/v1/reports/returns?regime=UK_FCA_DISP', 'period missing'],
+  ])('%s (%s) → 400', async (path) => {
+    expectProblem(await api.call('GET', path, { token: await tok('cora', 'compliance') }), 400);
+  });
+  it('a role without reporting rights → 403', async () => {
+    expectProblem(await api.call('GET', '/v1/reports/kpis', { token: await tok('hana', 'handler') }), 403);
+    expectProblem(await api.call('GET', '/v1/reports/control-score', { token: await tok('lee', 'intake') }), 403);
+  });
+});
+
+describe('the projection under redelivery and rebuild', () => {
+  const streamRecord = async (id: string, eventName: 'INSERT' | 'MODIFY' = 'MODIFY'): Promise<DynamoDBStreamEvent> => {
+    const { doc } = (await import('#http/container')).dynamo();
+    const item = (await doc.send(new GetCommand({ TableName: api.tables.cases, Key: keys.case(id) }))).Item!;
+    const image = marshall(item, { removeUndefinedValues: true, convertClassInstanceToMap: true }) as never;
+    return { Records: [{ eventName, eventSource: 'aws:dynamodb', dynamodb: { Keys: marshall(keys.case(id)) as never, NewImage: image, SequenceNumber: `9${Date.now()}` } }] };
+  };
+  const handler = async () => (await import('../../functions/report-projection/handler')).handler;
+  const lambdaContext = async () => (await import('../../infra/local/server')).lambdaContext('report-projection');
+
+  it('a stream record delivered again counts once; an older version changes nothing', async () => {
+    const before = (await get(`/v1/reports/kpis?${range()}`)).body.totals;
+    const p = inGroup(0)[0]!;
+    const event = await streamRecord(p.id!);
+    const h = await handler();
+    for (let k = 0; k < 3; k++) expect(await h(event, await lambdaContext())).toEqual({ batchItemFailures: [] });
+    // The case as it was at version 1 (received, nothing else), delivered late.
+    const old = structuredClone(event);
+    const img = old.Records[0]!.dynamodb!.NewImage as unknown as { case: { M: Record<string, unknown> } };
+    (img.case.M.version as { N: string }).N = '1';
+    await h(old, await lambdaContext());
+    expect((await get(`/v1/reports/kpis?${range()}`)).body.totals).toEqual(before);
+  });
+
+  it('a rebuild from the case items reproduces the incremental projection, item for item', async () => {
+    const { doc } = (await import('#http/container')).dynamo();
+    const projection = async (generation: number) => {
+      const out: Record<string, Record<string, unknown>> = {};
+      let start: Record<string, unknown> | undefined;
+      do {
+        // Test-only inspection of the whole table (no request path scans).
+        const page = await doc.send(new ScanCommand({ TableName: api.tables.cases, ...(start ? { ExclusiveStartKey: start } : {}) }));
+        for (const item of page.Items ?? []) {
+          const pk = String(item.PK);
+          const prefix = `RPT#${generation}#`;
+          if (!pk.startsWith(prefix) || pk.startsWith(`${prefix}case#`)) continue;
+          const { PK: _pk, SK, entity: _e, ...rest } = item;
+          // Counters that went back to zero (a case moved on) are the same as counters never touched.
+          const nonZero = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== 0));
+          if (Object.keys(nonZero).length) out[`${pk.slice(prefix.length)} ${String(SK)}`] = nonZero;
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return out;
+    };
+    const reportsBefore = await Promise.all([get(`/v1/reports/kpis?${range()}&groupBy=product`), get(`/v1/reports/control-score?${range()}`), get('/v1/reports/control-review?last=50')]);
+    const incremental = await projection(1);
+    expect(Object.keys(incremental).length).toBeGreaterThan(100);
+
+    const { reportingService } = await import('#http/reporting-container');
+    const { caseRepository } = await import('#http/container');
+    const out = await reportingService().rebuild(() => caseRepository().everyCase());
+    expect(out).toEqual({ generation: 2, cases: 240 });
+    expect(await projection(2)).toEqual(incremental);
+    const reportsAfter = await Promise.all([get(`/v1/reports/kpis?${range()}&groupBy=product`), get(`/v1/reports/control-score?${range()}`), get('/v1/reports/control-review?last=50')]);
+    const withoutAsOf = (r: ApiResponse) => ({ ...r.body, asOf: undefined });
+    expect(reportsAfter.map(withoutAsOf)).toEqual(reportsBefore.map(withoutAsOf));
+  });
+});
+
+/** The FCA figures the plan determines, from the return's totals. */
+const returnTotals = (r: { totals: Record<string, unknown> }) => {
+  const t = r.totals;
+  return {
+    outstandingAtStart: t.outstandingAtStart,
+    opened: t.opened,
+    closed: t.closed,
+    closedWithin3BusinessDays: t.closedWithin3Days,
+    closedWithin8Weeks: t.closedWithin8Weeks,
+    closedAfter8Weeks: t.closedAfter8Weeks,
+    upheld: t.upheld,
+    redress: t.redress,
+  };
+};
