@@ -22,7 +22,7 @@ const PRODUCT_GROUP: Record<(typeof PRODUCTS)[number], string> = { 'Current acco
 const N = 240;
 
 /**
- * The plan: receipt at T0 for all; every twelve cases make groups 0,0,0,0,1,1,1,2,3,4,5,5 (80, 60, 20, 20, 20, 40 of 240).
+ * The plan: receipt at T0 for all; every 24 cases make groups 0×10, 1×6, 2×2, 3, 4, 5×4 (100, 60, 20, 10, 10, 40 of 240).
  *  0 quick      acknowledged +1 h, upheld with 100.00 GBP, answered and closed +2 h
  *  1 standard   acknowledged +1 h, not upheld, answered and closed +20 d
  *  2 approved   acknowledged +1 h, partially upheld with 600.00 GBP (supervisor approval), answered and closed +20 d
@@ -30,7 +30,7 @@ const N = 240;
  *  4 open       acknowledged +1 h, never answered (overdue at +60 d; escalated twice)
  *  5 reopened   handed off +1 h, not upheld and closed +2 h, reopened +12 d, upheld with 50.00 GBP and closed +20 d
  */
-const GROUP_OF = [0, 0, 0, 0, 1, 1, 1, 2, 3, 4, 5, 5] as const;
+const GROUP_OF = [0, 0, 0, 0, 0, 1, 1, 1, 2, 3, 5, 5, 0, 0, 0, 0, 0, 1, 1, 1, 2, 4, 5, 5] as const;
 interface Planned {
   i: number;
   group: number;
@@ -44,12 +44,12 @@ interface Planned {
 }
 const plan: Planned[] = Array.from({ length: N }, (_, i) => ({
   i,
-  group: GROUP_OF[i % 12]!,
+  group: GROUP_OF[i % 24]!,
   regime: Math.floor(i / 12) % 3 === 2 ? 'INTERNAL_STANDARD' : 'UK_FCA_DISP',
   category: CATEGORIES[i % CATEGORIES.length]!,
   channel: CHANNELS[i % CHANNELS.length]!,
   product: PRODUCTS[i % PRODUCTS.length]!,
-  vulnerable: GROUP_OF[i % 12] === 2 && Math.floor(i / 12) % 2 === 0,
+  vulnerable: GROUP_OF[i % 24] === 2 && Math.floor(i / 24) % 2 === 0,
   owner: 'olive',
 }));
 const inGroup = (...groups: number[]) => plan.filter((p) => groups.includes(p.group));
@@ -189,32 +189,32 @@ describe('KPIs of the seeded set', () => {
     const k = (await get(`/v1/reports/kpis?${range()}`)).body;
     const fca = (p: Planned) => p.regime === 'UK_FCA_DISP';
     const g = (n: number) => inGroup(n).length;
-    expect([N, g(0), g(1), g(2), g(3), g(4), g(5)]).toEqual([240, 80, 60, 20, 20, 20, 40]);
-    const answered = 240 - 20 + 40; // every cycle but the open group's; the reopened group twice
+    expect([N, g(0), g(1), g(2), g(3), g(4), g(5)]).toEqual([240, 100, 60, 20, 10, 10, 40]);
+    const answered = 240 - 10 + 40; // every cycle but the open group's; the reopened group twice
     expect(k.totals).toEqual({
       received: 240,
       acknowledgedOnTime: rate(count((p) => fca(p) && p.group !== 3), count(fca)),
       responded: answered,
-      respondedWithinDeadline: rate(answered - 20, answered),
+      respondedWithinDeadline: rate(answered - 10, answered),
       closed: answered,
-      closedWithinDeadline: rate(answered - 20, answered),
-      // 120 answers within a day (groups 0 and 5's first), 40 after 8 days (5's second cycle), 80 after 20 days
-      // (1 and 2), 20 after 60 days (3): nearest rank 130 of 260 falls in "≤ 10 days", rank 234 in "≤ 21 days".
-      daysToResolve: { count: 260, median: 10, p90: 21 },
-      openAge: { '0-7d': 0, '8-14d': 0, '15-28d': 0, '29-56d': 0, 'over-56d': 20 },
-      overdueNow: 20,
+      closedWithinDeadline: rate(answered - 10, answered),
+      // 140 answers within a day (groups 0 and 5's first), 40 after 8 days (5's second cycle), 80 after 20 days
+      // (1 and 2), 10 after 60 days (3): nearest rank 135 of 270 falls in "≤ 1 day", rank 243 in "≤ 21 days".
+      daysToResolve: { count: 270, median: 1, p90: 21 },
+      openAge: { '0-7d': 0, '8-14d': 0, '15-28d': 0, '29-56d': 0, 'over-56d': 10 },
+      overdueNow: 10,
       reopened: 40,
       reopenRate: rate(40, answered),
       // The late and the open cases were escalated at 75 % and again at 90 %; nobody acknowledged either.
-      escalationRate: rate(40, 240),
-      escalations: 80,
+      escalationRate: rate(20, 240),
+      escalations: 40,
       waivers: 0,
       handoffs: 40,
       handoffsPerCase: 0.17,
       approvals: { concluded: 20, approved: 20, timedOut: 0, turnaroundHours: { count: 20, median: 1, p90: 1 } },
-      outcomes: { upheld: 80 + 20 + 40, partiallyUpheld: 20, notUpheld: 60 + 40 },
-      upholdRate: rate(160, answered),
-      compensationPaid: [{ currency: 'GBP', amount: '22000.00' }],
+      outcomes: { upheld: 100 + 10 + 40, partiallyUpheld: 20, notUpheld: 60 + 40 },
+      upholdRate: rate(170, answered),
+      compensationPaid: [{ currency: 'GBP', amount: '24000.00' }],
       vulnerableShare: rate(10, 240),
     });
     expect(k.groupBy).toBeNull();
@@ -222,7 +222,7 @@ describe('KPIs of the seeded set', () => {
     // Root causes of the closed cycles, over the months of the range (a reopened case counts its cause at each close).
     const causes: Record<string, number> = {};
     for (const m of k.rootCauseTrend as { causes: { cause: string; count: number }[] }[]) for (const c of m.causes) causes[c.cause] = (causes[c.cause] ?? 0) + c.count;
-    expect(causes).toEqual({ capacity: 80 + 20 + 2 * 40, carrier_delay: 60, billing_error: 20 });
+    expect(causes).toEqual({ capacity: 100 + 20 + 2 * 40, carrier_delay: 60, billing_error: 10 });
   });
 
   it.each([
@@ -263,15 +263,16 @@ describe('control score of the seeded set', () => {
     const s = (await get(`/v1/reports/control-score?${range()}`)).body;
     expect(s.items.map((i: { item: string; score: number }) => [i.item, i.score])).toEqual([
       ['ownership', 2], // every case owned; the 40 handoffs have reasons
-      ['deadlineControl', 1], // automated clocks, but 240/260 answered in time (< 95 %)
+      ['deadlineControl', 2], // automated clocks; 260/270 answered and 161/168 acknowledged in time (≥ 95 %)
       ['evidenceRecord', 0], // no evidence was uploaded
       ['escalationPath', 1], // every at-risk case escalated, but none acknowledged
       ['approvals', 2], // the 20 responses needing approval were approved first
       ['reporting', 2], // every closed case has an outcome and a root cause
     ]);
-    expect([s.total, s.band]).toEqual([8, 'partial_control']);
-    expect(s.items[1].measured).toMatchObject({ received: 240, automatedClocks: 240, closed: 260, closedWithinDeadline: 240 });
-    expect(s.items[3].measured).toMatchObject({ atRisk: 40, escalatedOrWaived: 40, unacknowledged: 40, escalations: 80 });
+    expect([s.total, s.band]).toEqual([9, 'stable_foundation']);
+    expect(s.items[1].measured).toMatchObject({ received: 240, automatedClocks: 240, closed: 270, closedWithinDeadline: 260, acknowledgedOnTime: 161 / 168 });
+    expect(s.items[3].measured).toMatchObject({ atRisk: 20, escalatedOrWaived: 20, unacknowledged: 20, escalations: 40 });
+    expect(count((p) => p.regime === 'UK_FCA_DISP')).toBe(168);
   });
 });
 

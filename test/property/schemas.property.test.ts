@@ -9,6 +9,7 @@ import * as health from '#schemas/health';
 import * as regime from '#schemas/regime';
 import * as evidence from '#schemas/evidence';
 import * as reports from '#schemas/reports';
+import * as returns from '#schemas/returns';
 import * as timer from '#schemas/timer';
 import * as resolution from '#schemas/resolution';
 import * as escalation from '#schemas/escalation';
@@ -19,7 +20,7 @@ const RUNS = { numRuns: 100 };
 
 /** Every zod schema exported by shared/schemas, plus the schema factories applied once. */
 const SCHEMAS: [string, z.ZodType][] = [
-  ...Object.entries({ ...common, ...complaint, ...children, ...health, ...regime, ...evidence, ...reports, ...timer, ...resolution, ...escalation, ...workflowSteps }).flatMap(([name, v]): [string, z.ZodType][] => (v instanceof z.ZodType ? [[name, v]] : [])),
+  ...Object.entries({ ...common, ...complaint, ...children, ...health, ...regime, ...evidence, ...reports, ...returns, ...timer, ...resolution, ...escalation, ...workflowSteps }).flatMap(([name, v]): [string, z.ZodType][] => (v instanceof z.ZodType ? [[name, v]] : [])),
   ['Text(10)', common.Text(10)],
   ['pageOf(Case)', common.pageOf(complaint.Case, 'PropertyPage')],
 ];

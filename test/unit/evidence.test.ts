@@ -93,7 +93,8 @@ describe('registerEvidence', () => {
   it('creates a pending item with the upload window and the case legal hold, and drafts one evidence.registered', () => {
     const c = openedCase({ legalHold: true });
     const out = registerEvidence(c, body(), policy, { evidenceId: EVIDENCE_ID }, 'alice', NOW);
-    expect(out.case).toBe(c);
+    // The case counts its evidence by status (reports measure completeness from it).
+    expect(out.case).toEqual({ ...c, evidenceCounts: { pending: 1, verified: 0, rejected: 0 } });
     expect(out.result).toEqual({
       id: EVIDENCE_ID,
       caseId: CASE_ID,
@@ -158,7 +159,7 @@ describe('verifyUpload', () => {
 
   it('verifies a matching upload within the window, recording version, retention and the upload ref', () => {
     const ch = changed(verifyUpload(c, pending(), upload(), at(NOW, 61_000)));
-    expect(ch.case).toBe(c);
+    expect(ch.case).toEqual({ ...c, evidenceCounts: { pending: 0, verified: 1, rejected: 0 } });
     expect(ch.result).toEqual({ ...pending(), status: 'verified', verifiedAt: at(NOW, 61_000), versionId: 'v1', retainUntil: '2033-03-02T09:00:00.000Z', uploadRef: 'v1' });
     expect(ch.drafts).toEqual([
       { actor: VERIFIER, action: 'evidence.verified', data: { evidenceId: EVIDENCE_ID, sha256: SHA, sizeBytes: 1234, versionId: 'v1', retainUntil: '2033-03-02T09:00:00.000Z' } },

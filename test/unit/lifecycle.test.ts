@@ -125,7 +125,8 @@ describe('openCase', () => {
     expect(c.finalResponseDueAt).toBe('2026-04-24T08:00:00.000Z'); // 09:00 London, as received
     expect(c.finalResponseDueAt).toBe(at(received, span));
     expect(c.checkpoints).toEqual([50, 75, 90, 100].map((percent) => ({ percent, at: at(received, (span * percent) / 100) })));
-    expect(c.cycles).toEqual([{ n: 1, startedAt: received, dueAt: c.finalResponseDueAt }]);
+    // The cycle keeps the deadlines reporting measures it against.
+    expect(c.cycles).toEqual([{ n: 1, startedAt: received, dueAt: c.finalResponseDueAt, acknowledgementDueAt: c.acknowledgementDueAt, summaryResolutionEndsAt: c.clock?.summaryResolutionEndsAt }]);
   });
 
   it('stores the acknowledgement deadline and how the clock counts', () => {
@@ -281,7 +282,7 @@ describe('close and reopen', () => {
     const c = openedCase();
     const closed = life.close(c, { followUpAction: 'Retrain', rootCause: ROOT_CAUSE }, 'alice', LATER);
     expect(closed.case).toMatchObject({ status: 'closed', closedAt: LATER, followUpAction: 'Retrain' });
-    expect(closed.case.cycles).toEqual([{ ...c.cycles[0], stoppedAt: LATER, reason: 'closed' }]);
+    expect(closed.case.cycles).toEqual([{ ...c.cycles[0], stoppedAt: LATER, reason: 'closed', closedAt: LATER }]);
     expect(closed.drafts[0]?.data).toMatchObject({ respondedWithinDeadline: true });
     const late = life.close(c, { followUpAction: 'Retrain', rootCause: ROOT_CAUSE }, 'alice', at(c.finalResponseDueAt, 1));
     expect(late.drafts[0]?.data).toMatchObject({ respondedWithinDeadline: false });
@@ -296,7 +297,7 @@ describe('close and reopen', () => {
     expect(c.reopenCount).toBe(1);
     expect(c.finalResponseDueAt).toBe(at(when, EIGHT_WEEKS_ACROSS_BST));
     expect(c.cycles).toHaveLength(2);
-    expect(c.cycles[1]).toEqual({ n: 2, startedAt: when, dueAt: c.finalResponseDueAt });
+    expect(c.cycles[1]).toEqual({ n: 2, startedAt: when, dueAt: c.finalResponseDueAt, acknowledgementDueAt: c.acknowledgementDueAt, summaryResolutionEndsAt: c.clock?.summaryResolutionEndsAt });
     expect(c.checkpoints[0]).toEqual({ percent: 50, at: at(when, EIGHT_WEEKS_ACROSS_BST / 2) });
     expect(c.clock?.startsAt).toBe(when);
     expect(drafts[0]).toMatchObject({ action: 'complaint.reopened', data: { reason: 'customer disputes', cycle: 2, reopenCount: 1 } });

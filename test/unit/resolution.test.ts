@@ -101,7 +101,7 @@ describe('proposeResolution', () => {
     });
     expect(change.case.status).toBe('open');
     expect(change.case.rootCause).toEqual(ROOT_CAUSE);
-    expect(caseResolution(change.case)).toEqual({ id: idsFor(1, 0).resolutionId, round: 1, status: 'not_required', decision: 'not_upheld', stages: 0, approvedStages: 0 });
+    expect(caseResolution(change.case)).toEqual({ id: idsFor(1, 0).resolutionId, round: 1, status: 'not_required', decision: 'not_upheld', stages: 0, approvedStages: 0, proposedAt: PROPOSED_AT });
     expect(change.drafts).toEqual([
       {
         actor: OWNER,
@@ -132,7 +132,7 @@ describe('proposeResolution', () => {
     expect(change.case.status).toBe('awaiting_approval');
     expect(change.case.rootCause).toEqual(ROOT_CAUSE);
     expect(change.result.resolution).toMatchObject({ id: ids.resolutionId, round: 1, status: 'pending', remedy: body.remedy, proposedBy: OWNER, proposedAt: PROPOSED_AT });
-    expect(caseResolution(change.case)).toEqual({ id: ids.resolutionId, round: 1, status: 'pending', decision: 'upheld', stages: 2, approvedStages: 0 });
+    expect(caseResolution(change.case)).toEqual({ id: ids.resolutionId, round: 1, status: 'pending', decision: 'upheld', stages: 2, approvedStages: 0, proposedAt: PROPOSED_AT });
 
     const [first, second] = change.result.approvals;
     expect(change.result.approvals).toHaveLength(2);
@@ -348,7 +348,7 @@ describe('decideApproval', () => {
     ]);
     expect(change.result.approvals[0]!.dueAt).toBe(at(reproposedAt, STAGE_TIMEOUT));
     expect(change.case.status).toBe('awaiting_approval');
-    expect(caseResolution(change.case)).toEqual({ id: ids2.resolutionId, round: 2, status: 'pending', decision: 'upheld', stages: 2, approvedStages: 0 });
+    expect(caseResolution(change.case)).toEqual({ id: ids2.resolutionId, round: 2, status: 'pending', decision: 'upheld', stages: 2, approvedStages: 0, proposedAt: reproposedAt });
     expect(change.drafts[0]!.data).toMatchObject({ resolutionId: ids2.resolutionId, round: 2 });
 
     // Prior deciders come from the current proposal only: sue rejected round 1 and may review round 2.
@@ -419,7 +419,10 @@ describe('sendFinalResponse', () => {
     const change = send(approved);
     expect(change.case.status).toBe('resolved');
     expect(change.case.rootCause).toEqual(ROOT_CAUSE);
-    expect(change.case.cycles).toEqual([{ ...approved.c.cycles[0]!, stoppedAt: RESPONDED_AT, reason: 'final_response' }]);
+    // The cycle keeps its answer for reporting: when, the decision and the compensation paid.
+    expect(change.case.cycles).toEqual([
+      { ...approved.c.cycles[0]!, stoppedAt: RESPONDED_AT, reason: 'final_response', respondedAt: RESPONDED_AT, decision: 'upheld', compensation: { amount: '1500.00', currency: 'GBP' } },
+    ]);
     expect(change.drafts).toEqual([
       {
         actor: OWNER,
@@ -462,7 +465,7 @@ describe('sendFinalResponse', () => {
     });
     const w = propose(c, NO_REMEDY).world;
     const change = send(w);
-    expect(change.case.cycles).toEqual([c.cycles[0], { ...c.cycles[1]!, stoppedAt: RESPONDED_AT, reason: 'final_response' }]);
+    expect(change.case.cycles).toEqual([c.cycles[0], { ...c.cycles[1]!, stoppedAt: RESPONDED_AT, reason: 'final_response', respondedAt: RESPONDED_AT, decision: 'not_upheld' }]);
   });
 
   it('a resolved case plans no timers: the clock stopped, no checkpoint (nor a blocked dependency) fires', () => {
