@@ -105,10 +105,11 @@ describe('routes', () => {
 });
 
 describe('functions', () => {
-  it('creates one Lambda function per handler entry, plus the case-timer functions (checkpoint, case stream), the evidence verifier and the two workflow functions', () => {
+  it('creates one Lambda function per handler entry, plus the case-timer functions (checkpoint, case stream), the evidence verifier, the two workflow functions and the report projection', () => {
     expect(Object.keys(ofType('AWS::Lambda::Function'))).toHaveLength(
-      entries.length + stack.scheduler.functions.size + stack.evidenceVerifier.functions.size + stack.workflows.functions.size,
+      entries.length + stack.scheduler.functions.size + stack.evidenceVerifier.functions.size + stack.workflows.functions.size + stack.reports.functions.size,
     );
+    expect(stack.reports.functions.size).toBe(1);
     expect(stack.scheduler.functions.size).toBe(2);
     expect(stack.evidenceVerifier.functions.size).toBe(1);
     expect(stack.workflows.functions.size).toBe(2);

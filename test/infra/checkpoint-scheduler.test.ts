@@ -70,15 +70,15 @@ describe('CaseTimers (stateful stack)', () => {
     expect(stateful.timers.scheduleGroupName).toBe(groupName);
   });
 
-  const dlqs = () => [stateful.timers.scheduleDeadLetters, stateful.timers.streamDeadLetters];
+  const dlqs = () => [stateful.timers.scheduleDeadLetters, stateful.timers.streamDeadLetters, stateful.timers.projectionDeadLetters];
   const queueOf = (dlq: DeadLetterQueue) => statefulTemplate.findResources('AWS::SQS::Queue')[logicalId(stateful, dlq.queue)] as Resource;
 
-  it('has exactly the two dead-letter queues (timers, stream batches); the only other queue is the evidence verifier’s', () => {
-    expect(ofType(statefulTemplate, 'AWS::SQS::Queue')).toHaveLength(3);
-    expect(new Set([...dlqs(), stateful.evidence.verificationDeadLetters].map((d) => d.queue.node.path)).size).toBe(3);
+  it('has exactly the three dead-letter queues (timers, stream batches, projection batches); the only other queue is the evidence verifier’s', () => {
+    expect(ofType(statefulTemplate, 'AWS::SQS::Queue')).toHaveLength(4);
+    expect(new Set([...dlqs(), stateful.evidence.verificationDeadLetters].map((d) => d.queue.node.path)).size).toBe(4);
   });
 
-  it.each(['scheduleDeadLetters', 'streamDeadLetters'] as const)('%s: encrypted with the project key, kept 14 days, retained', (name) => {
+  it.each(['scheduleDeadLetters', 'streamDeadLetters', 'projectionDeadLetters'] as const)('%s: encrypted with the project key, kept 14 days, retained', (name) => {
     const queue = queueOf(stateful.timers[name]);
     const keyId = logicalId(stateful, key);
     expect(queue.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
