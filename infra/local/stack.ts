@@ -113,30 +113,23 @@ export const startStack = async (opts: {
     const { deadlineIntegrations } = await import('#http/integrations');
     const scheduler = deadlineIntegrations().scheduler as LocalScheduler;
     const { raw, doc } = container.dynamo();
-    const poller = new StreamPoller({
-      endpoint,
-      region: process.env.AWS_REGION ?? 'local',
-      tableName: tables.cases,
-      stateTable: tables.local,
-      dynamo: raw,
-      doc,
-      handler: lazyEntry<StreamHandler>('functions/case-stream/handler.ts'),
-      context: (name) => lambdaContext(name),
-      ...(opts.log ? { log: opts.log } : {}),
-    });
-    // The reporting projection: a second consumer of the same stream, as its own event source mapping in AWS.
-    const projection = new StreamPoller({
-      endpoint,
-      region: process.env.AWS_REGION ?? 'local',
-      tableName: tables.cases,
-      stateTable: tables.local,
-      dynamo: raw,
-      doc,
-      handler: lazyEntry<StreamHandler>('functions/report-projection/handler.ts'),
-      consumer: 'report-projection',
-      context: (name) => lambdaContext(name),
-      ...(opts.log ? { log: opts.log } : {}),
-    });
+    /** One consumer of the cases-table stream, like one event source mapping in AWS (each keeps its own positions). */
+    const consumer = (entry: string, name?: string) =>
+      new StreamPoller({
+        endpoint,
+        region: process.env.AWS_REGION ?? 'local',
+        tableName: tables.cases,
+        stateTable: tables.local,
+        dynamo: raw,
+        doc,
+        handler: lazyEntry<StreamHandler>(entry),
+        ...(name ? { consumer: name } : {}),
+        context: (n) => lambdaContext(n),
+        ...(opts.log ? { log: opts.log } : {}),
+      });
+    const poller = consumer('functions/case-stream/handler.ts');
+    // The reporting projection: a second consumer of the same stream.
+    const projection = consumer('functions/report-projection/handler.ts', 'report-projection');
     // Step Functions: installed before any handler runs (the container asks for it), then what ran before a restart
     // continues, before the catch-up below fires the timers that lapsed meanwhile.
     workflows = new LocalWorkflows({ doc, tableName: tables.local, clock: localClock, ...(opts.log ? { log: opts.log } : {}) });
