@@ -1,7 +1,9 @@
 // Consumer of the cases table stream that keeps the reporting projection (control 6) in step with the cases: each
 // case-item record brings that case's contribution to the counters up to its new version, exactly once (a
 // redelivered or late record changes nothing). Records of a batch run in order; a failed record is reported
-// (ReportBatchItemFailures) and the mapping bisects the batch and retries from it.
+// (ReportBatchItemFailures) and the mapping bisects the batch and retries from it. What a case contributes depends
+// only on its latest image, so a record followed in the same batch by a newer one of the same case is skipped: the
+// newer record moves the counters the whole way (were it to fail, the retry starts from it, and it still does).
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -27,7 +29,22 @@ export const caseOfRecord = (record: DynamoDBRecord): Case | undefined => {
   return parsed.data;
 };
 
-const onRecord = async (record: DynamoDBRecord, meta: ReportMeta): Promise<void> => {
+/** The records a later record of the same item supersedes within one batch. */
+export const supersededIn = (records: readonly DynamoDBRecord[]): Set<DynamoDBRecord> => {
+  const latest = new Map<string, DynamoDBRecord>();
+  for (const r of records) {
+    const k = r.dynamodb?.Keys;
+    if (k?.PK?.S !== undefined && k.SK?.S !== undefined) latest.set(`${k.PK.S}\u0000${k.SK.S}`, r);
+  }
+  const kept = new Set(latest.values());
+  return new Set(records.filter((r) => r.dynamodb?.Keys?.PK?.S !== undefined && !kept.has(r)));
+};
+
+const onRecord = async (record: DynamoDBRecord, meta: ReportMeta, superseded: Set<DynamoDBRecord>): Promise<void> => {
+  if (superseded.has(record)) {
+    metrics.addMetric('ProjectionSuperseded', MetricUnit.Count, 1);
+    return;
+  }
   const c = caseOfRecord(record);
   if (!c) return;
   const outcomes = await reportingService().project(c, meta);
@@ -38,5 +55,6 @@ const onRecord = async (record: DynamoDBRecord, meta: ReportMeta): Promise<void>
 export const handler = defineEventHandler('report-projection', async (event: DynamoDBStreamEvent, context) => {
   // The generations to write are read once per batch: a rebuild that starts meanwhile re-reads every case anyway.
   const meta = await reportingService().meta();
-  return processPartialResponse(event, (record: DynamoDBRecord) => onRecord(record, meta), processor, { context, processInParallel: false });
+  const superseded = supersededIn(event.Records);
+  return processPartialResponse(event, (record: DynamoDBRecord) => onRecord(record, meta, superseded), processor, { context, processInParallel: false });
 });

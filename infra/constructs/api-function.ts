@@ -10,6 +10,7 @@ import {
   EventSourceMapping,
   LoggingFormat,
   Runtime,
+  StartingPosition,
   SystemLogLevel,
   Tracing,
   type EventSourceMappingOptions,
@@ -125,6 +126,21 @@ export const EVIDENCE_GRANTS: Readonly<Record<EvidenceUse, { objects: readonly s
 
 export type StreamOptions = Omit<EventSourceMappingOptions, 'eventSourceArn' | 'onFailure' | 'kafkaTopic' | 'kafkaBootstrapServers' | 'kafkaConsumerGroupId'>;
 
+/**
+ * How every consumer of the cases-table stream reads it: from the oldest record, 100 at a time, one batch per shard
+ * at a time (a case's changes are applied in order); the handler reports failed records (Powertools
+ * processPartialResponse) and a failing batch is split to isolate a poison record; 10 retries within a day.
+ */
+export const IN_ORDER_STREAM: StreamOptions = {
+  startingPosition: StartingPosition.TRIM_HORIZON,
+  batchSize: 100,
+  parallelizationFactor: 1,
+  reportBatchItemFailures: true,
+  bisectBatchOnError: true,
+  retryAttempts: 10,
+  maxRecordAge: Duration.days(1),
+};
+
 export interface ApiFunctionProps {
   /** Handler file relative to the repository root; it exports `handler`. */
   entry: string;
@@ -231,13 +247,14 @@ export class ApiFunction extends Construct {
    * through DynamoDB; records that exhaust their retries are described in `deadLetter`.
    * (`DynamoEventSource` would grant `dynamodb:ListStreams` on `*` and the key without `kms:ViaService`.)
    */
-  consumeStream(data: DataTable, deadLetter: DeadLetterQueue, options: StreamOptions): this {
+  consumeStream(data: DataTable, deadLetter: DeadLetterQueue, options: Partial<StreamOptions> = {}): this {
     const streamArn = data.table.tableStreamArn;
     if (!streamArn) throw new Error(`${this.node.path}: the table has no stream`);
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: STREAM_READ, resources: [streamArn] }));
     this.role.addToPrincipalPolicy(keyThrough(this, data.encryptionKey, 'dynamodb', KEY_READ));
     this.eventSourceMappings.push(
       new EventSourceMapping(this, `StreamMapping${this.eventSourceMappings.length || ''}`, {
+        ...IN_ORDER_STREAM,
         ...options,
         target: this.function,
         eventSourceArn: streamArn,

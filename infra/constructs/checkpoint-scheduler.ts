@@ -6,7 +6,7 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, FilterRule } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
@@ -152,18 +152,8 @@ export class CheckpointScheduler extends Construct {
       // Approval and escalation executions start from the change that requires them, named per proposal or escalation,
       // so a redelivered stream record starts nothing twice.
       .startWorkflows(props.workflows.approval, props.workflows.escalation)
-      .consumeStream(cases, timers.streamDeadLetters, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        // One concurrent batch per shard: a case's changes are applied in order.
-        parallelizationFactor: 1,
-        // The handler reports failed records (Powertools processPartialResponse); a failing batch is split to isolate a poison record.
-        reportBatchItemFailures: true,
-        bisectBatchOnError: true,
-        retryAttempts: 10,
-        maxRecordAge: Duration.days(1),
-        filters: CASE_STREAM_FILTERS,
-      });
+      // In order per shard, batch failures reported, bisected on error (IN_ORDER_STREAM).
+      .consumeStream(cases, timers.streamDeadLetters, { filters: CASE_STREAM_FILTERS });
 
     this.functions = new Map([
       [CHECKPOINT_ENTRY, this.checkpoint],

@@ -2,7 +2,7 @@
 // case items only (a filter on the mapping), writes counter items, review rows and per-case markers to the same
 // table, and never touches anything else. Its failures land in their own dead-letter queue (stateful stack).
 import { Duration } from 'aws-cdk-lib';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, FilterRule } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { keys } from '#adapters/aws/dynamo/table-model';
@@ -44,17 +44,8 @@ export class ReportProjection extends Construct {
       timeout: Duration.seconds(60),
     })
       .bindTable(props.cases, 'readWrite')
-      .consumeStream(props.cases, props.deadLetters, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        // One batch per shard at a time: a case's versions arrive in order (a late one would be ignored anyway).
-        parallelizationFactor: 1,
-        reportBatchItemFailures: true,
-        bisectBatchOnError: true,
-        retryAttempts: 10,
-        maxRecordAge: Duration.days(1),
-        filters: REPORT_STREAM_FILTERS,
-      });
+      // In order per shard (a late version would be ignored anyway), batch failures reported, bisected on error.
+      .consumeStream(props.cases, props.deadLetters, { filters: REPORT_STREAM_FILTERS });
     this.functions = new Map([[REPORT_PROJECTION_ENTRY, this.projection]]);
   }
 }

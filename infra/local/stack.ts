@@ -54,8 +54,8 @@ export interface StartedStack {
   issuer: TokenIssuer;
   timers: LocalTimers;
   poller: StreamPoller;
-  /** The reporting projection's consumer of the same stream. */
-  projection: StreamPoller;
+  /** The reporting projection's consumer of the same stream (absent when started with `projection: false`). */
+  projection?: StreamPoller;
   scheduler: LocalScheduler;
   /** Approval and escalation executions (the WorkflowEngine the handlers use); what `restore()` continued at start-up. */
   workflows: LocalWorkflows;
@@ -83,6 +83,11 @@ export const startStack = async (opts: {
   s3Port?: number;
   /** Default: `complaints-evidence` with a dataDir (npm start), else a unique name. */
   evidenceBucket?: string;
+  /**
+   * Run the reporting projection's stream consumer (default true). Tests that never read reports turn it off: on
+   * DynamoDB Local each case change costs the projection a transaction, and nothing those tests check depends on it.
+   */
+  projection?: boolean;
 }): Promise<StartedStack> => {
   const dynamo = opts.endpoint ? undefined : await startDynamoLocal({ ...(opts.dataDir ? { dataDir: join(opts.dataDir, 'dynamodb') } : {}), ...(opts.dynamoPort ? { port: opts.dynamoPort } : {}) });
   const endpoint = opts.endpoint ?? (dynamo as RunningDynamo).endpoint;
@@ -129,7 +134,7 @@ export const startStack = async (opts: {
       });
     const poller = consumer('functions/case-stream/handler.ts');
     // The reporting projection: a second consumer of the same stream.
-    const projection = consumer('functions/report-projection/handler.ts', 'report-projection');
+    const projection = opts.projection === false ? undefined : consumer('functions/report-projection/handler.ts', 'report-projection');
     // Step Functions: installed before any handler runs (the container asks for it), then what ran before a restart
     // continues, before the catch-up below fires the timers that lapsed meanwhile.
     workflows = new LocalWorkflows({ doc, tableName: tables.local, clock: localClock, ...(opts.log ? { log: opts.log } : {}) });
@@ -137,7 +142,7 @@ export const startStack = async (opts: {
     const restoredWorkflows = await workflows.restore();
     const timers = new LocalTimers({
       poller,
-      consumers: [projection],
+      consumers: projection ? [projection] : [],
       scheduler,
       workflows,
       checkpoint: lazyEntry<CheckpointHandler>('functions/checkpoint/handler.ts'),
@@ -163,7 +168,7 @@ export const startStack = async (opts: {
       issuer,
       timers,
       poller,
-      projection,
+      ...(projection ? { projection } : {}),
       scheduler,
       workflows,
       restoredWorkflows,
@@ -176,7 +181,7 @@ export const startStack = async (opts: {
         // Executions stay `running` in the store: the next start continues them.
         await workflows?.stop();
         poller.close();
-        projection.close();
+        projection?.close();
         // After the API (no new presigned URLs), before DynamoDB (pending verifications still write).
         await s3?.stop();
         unlog();

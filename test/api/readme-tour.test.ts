@@ -17,7 +17,8 @@ const tourScript = (): string => {
 
 let api: TestApi;
 beforeAll(async () => {
-  api = await startTestApi();
+  // As `npm start` runs: the reporting projection too (step 9 reads its figures).
+  api = await startTestApi({}, { reports: true });
 });
 afterAll(() => api.close());
 

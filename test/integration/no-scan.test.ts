@@ -10,7 +10,7 @@ let stopObserving: () => void;
 let current: string[] = [];
 
 beforeAll(async () => {
-  api = await startTestApi();
+  api = await startTestApi({}, { reports: true });
   tokens = {
     intake: await api.token('web-form', ['intake']),
     sam: await api.token('sam', ['supervisor']),

@@ -14,7 +14,7 @@ export interface TestApi {
   call(method: string, path: string, opts?: CallOptions): Promise<ApiResponse>;
   /** Moves the local clock; resolves with the timers that fired (as POST /local/clock answers). */
   advanceClock(duration: string): Promise<Fired[]>;
-  /** Runs the stream poller, the local scheduler and the workflows until idle (tests run without the background tick). */
+  /** Runs the stream consumers, the local scheduler and the workflows until idle (tests run without the background tick). */
   pump(): Promise<Fired[]>;
   /** Resolves when every Object Created event of the local S3 has been handled by the evidence verifier (tests wait on this, never sleep). */
   s3Idle(): Promise<void>;
@@ -51,12 +51,17 @@ export interface ApiResponse {
 export interface TestApiOptions {
   /** Start on these tables (e.g. those of a stopped TestApi: a restart) instead of new ones. */
   tables?: LocalTables;
+  /**
+   * Run the reporting projection's stream consumer, as `npm start` does (default false): tests that read report
+   * figures turn it on; the others would only pay a DynamoDB Local transaction per case change for nothing they check.
+   */
+  reports?: boolean;
 }
 
 export const startTestApi = async (env: Record<string, string> = {}, opts: TestApiOptions = {}): Promise<TestApi> => {
   Object.assign(process.env, env);
   const tables = opts.tables ?? (await createTestTables());
-  const stack = await startStack({ endpoint: testEndpoint(), tables, tickMs: 0, log: (line) => line.startsWith('local server error') && console.error(line) });
+  const stack = await startStack({ endpoint: testEndpoint(), tables, tickMs: 0, projection: opts.reports ?? false, log: (line) => line.startsWith('local server error') && console.error(line) });
   const api: TestApi = {
     url: stack.api.url,
     tables,

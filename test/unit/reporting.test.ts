@@ -9,7 +9,9 @@ import {
   fromMinor,
   isEmptyDelta,
   itemKey,
+  openSk,
   projector,
+  splitKey,
   scopes,
   toMinor,
   appliedOf,
@@ -18,7 +20,7 @@ import {
   EMPTY_CONTRIBUTIONS,
   type Counts,
 } from '#domain/reporting/projection';
-import { controlReview, controlScore, kpiSet, openFigures, reportRange, rootCauseTrend } from '#domain/reporting/figures';
+import { controlReview, controlScore, kpiSet, openBoardSince, openFigures, reportRange, rootCauseTrend } from '#domain/reporting/figures';
 import { ControlScoreThresholds, ReportingOptions, type ReportingConfig } from '#schemas/reports';
 import type { Case } from '#schemas/complaint';
 import { DAY, NOW, at, openedCase } from './fixtures';
@@ -51,7 +53,11 @@ describe('contributions of one case', () => {
       // The day item reads back as the month's per-value items do.
       expect(explodeDayItem(day, sk)).toEqual([{ sk, counts: expect.objectContaining({ rcv: 1, ackDue: 1, clock: 1 }) }]);
     }
-    expect(counter(cs, scopes.open, 'D#2026-03-02')).toMatchObject({ n: 1, 'n:regime:UK_FCA_DISP': 1, 'n:product:delivery': 1 });
+    for (const [dim, value] of [['all', '*'], ['regime', 'UK_FCA_DISP'], ['product', 'delivery'], ['outcome', 'pending']] as const) {
+      expect(counter(cs, scopes.open, openSk.total(dim, value))).toEqual({ n: 1 });
+      expect(counter(cs, scopes.open, openSk.day(dim, value, '2026-03-02'))).toEqual({ n: 1 });
+    }
+    expect(Object.keys(cs.counters).filter((k) => splitKey(k).scope === scopes.open)).toHaveLength(12);
     expect(counter(cs, scopes.returns('UK_FCA_DISP'), 'M#2026-03')).toEqual({ 'o|delivery|service_delay': 1 });
     expect(Object.values(cs.rows)).toHaveLength(1);
   });
@@ -72,7 +78,7 @@ describe('contributions of one case', () => {
     // The outcome dimension follows the decision.
     expect(counter(cs, scopes.period('M', '2026-03'), 'outcome#upheld')).toMatchObject({ rcv: 1 });
     expect(counter(cs, scopes.period('M', '2026-03'), 'outcome#pending')).toEqual({});
-    expect(counter(cs, scopes.open, 'D#2026-03-02')).toEqual({});
+    expect(Object.keys(cs.counters).filter((k) => splitKey(k).scope === scopes.open)).toEqual([]);
     // Received Mon 2 March, answered Thu 5 March 10:00: by close of business on the third business day after receipt.
     expect(counter(cs, scopes.returns('UK_FCA_DISP'), 'M#2026-03')).toMatchObject({ 'c|delivery|service_delay': 1, 'c3|delivery|service_delay': 1, 'cd|delivery|service_delay': 1, 'u|delivery|service_delay': 1, 'r:GBP|delivery|service_delay': 1_205_000 });
   });
@@ -174,13 +180,15 @@ describe('figures', () => {
     expect(tail.daysToResolve.p90).toBe(365);
   });
 
-  it('open-case age buckets count from today in the organisation time zone', () => {
-    const items = [
-      { sk: 'D#2026-03-02', counts: { n: 2, od: 0 } },
-      { sk: 'D#2026-02-20', counts: { n: 1, od: 0 } },
-      { sk: 'D#2026-01-01', counts: { n: 3, od: 3 } },
+  it('open-case age buckets count from today in the organisation time zone; the totals beyond the days read are over 56 days old', () => {
+    expect(openBoardSince(NOW, 'Europe/London')).toBe('2026-01-05');
+    const days = [
+      { sk: openSk.day('all', '*', '2026-03-02'), counts: { n: 2, od: 0 } },
+      { sk: openSk.day('all', '*', '2026-02-20'), counts: { n: 1, od: 0 } },
+      { sk: openSk.day('all', '*', '2026-01-05'), counts: { n: 1, od: 1 } },
     ];
-    expect(openFigures(items, NOW, 'Europe/London', (b) => b)).toEqual({ openAge: { '0-7d': 2, '8-14d': 1, '15-28d': 0, '29-56d': 0, 'over-56d': 3 }, overdueNow: 3 });
+    expect(openFigures({ n: 7, od: 4 }, days, NOW, 'Europe/London')).toEqual({ openAge: { '0-7d': 2, '8-14d': 1, '15-28d': 0, '29-56d': 1, 'over-56d': 3 }, overdueNow: 4 });
+    expect(openFigures(undefined, [], NOW, 'Europe/London')).toEqual({ openAge: { '0-7d': 0, '8-14d': 0, '15-28d': 0, '29-56d': 0, 'over-56d': 0 }, overdueNow: 0 });
   });
 
   it('root causes: the top five per month, most frequent first', () => {

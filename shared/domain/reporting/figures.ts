@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import type { ControlItem, ControlScore, ControlScoreThresholds, KpiReport, KpiSet, ReportDimension, ReviewRow, ControlReview } from '#schemas/reports';
 import { CONTROL_BANDS, OPEN_AGE_BUCKETS } from '#schemas/reports';
 import { InvalidInputError } from '../errors';
-import { COMPENSATION_PREFIX, DAY_BUCKETS, HOUR_BUCKETS, ROOT_CAUSE_PREFIX, bucketName, fromMinor, scopes, type Counts } from './projection';
+import { COMPENSATION_PREFIX, DAY_BUCKETS, HOUR_BUCKETS, OPEN_BOARD_DAYS, ROOT_CAUSE_PREFIX, bucketName, fromMinor, scopes, type Counts } from './projection';
 
 /** The longest range a report may cover. */
 export const MAX_RANGE_YEARS = 5;
@@ -71,24 +71,33 @@ export const sumCounts = (items: Iterable<Counts>): Counts => {
 
 const n = (c: Counts, k: string) => c[k] ?? 0;
 
-/** Open-case age and overdue-now figures from the open board's items (one per day of receipt). */
+/** Open-case age and overdue-now figures of one dimension value (or of every case). */
 export interface OpenFigures {
   openAge: KpiSet['openAge'];
   overdueNow: number;
 }
 
-export const openFigures = (items: { sk: string; counts: Counts }[], now: string, timeZone: string, attr: (base: 'n' | 'od') => string): OpenFigures => {
+/** The first day of receipt the open board is read by day (the cases received before it are all over 56 days old). */
+export const openBoardSince = (now: string, timeZone: string): string =>
+  DateTime.fromISO(now, { zone: 'utc' }).setZone(timeZone).startOf('day').minus({ days: OPEN_BOARD_DAYS }).toISODate()!;
+
+/**
+ * From a dimension value's open-board totals and its day items since `openBoardSince` (keys end with the ISO date):
+ * each day's cases go to their age bucket, and whatever the totals hold beyond the days read is over 56 days old.
+ */
+export const openFigures = (total: Counts | undefined, days: { sk: string; counts: Counts }[], now: string, timeZone: string): OpenFigures => {
   const today = DateTime.fromISO(now, { zone: 'utc' }).setZone(timeZone).startOf('day');
   const openAge = Object.fromEntries(OPEN_AGE_BUCKETS.map((b) => [b, 0])) as KpiSet['openAge'];
-  let overdueNow = 0;
-  for (const { sk, counts } of items) {
-    const day = DateTime.fromISO(sk.slice(2), { zone: timeZone });
+  let recent = 0;
+  for (const { sk, counts } of days) {
+    const day = DateTime.fromISO(sk.slice(-10), { zone: timeZone });
     const age = Math.max(0, Math.round(today.diff(day, 'days').days));
-    const bucket = age <= 7 ? '0-7d' : age <= 14 ? '8-14d' : age <= 28 ? '15-28d' : age <= 56 ? '29-56d' : 'over-56d';
-    openAge[bucket] += n(counts, attr('n'));
-    overdueNow += n(counts, attr('od'));
+    const bucket = age <= 7 ? '0-7d' : age <= 14 ? '8-14d' : age <= 28 ? '15-28d' : age <= OPEN_BOARD_DAYS ? '29-56d' : 'over-56d';
+    openAge[bucket] += n(counts, 'n');
+    recent += n(counts, 'n');
   }
-  return { openAge, overdueNow };
+  openAge['over-56d'] += Math.max(0, n(total ?? {}, 'n') - recent);
+  return { openAge, overdueNow: n(total ?? {}, 'od') };
 };
 
 /** Every KPI from the summed counters of a range (and the open board). */

@@ -57,7 +57,11 @@ export type Granularity = 'D' | 'M';
 export const scopes = {
   /** Counters of one month (one item per dimension value) or one day (one item, DAY_SK). */
   period: (g: Granularity, period: string) => `${g}#${period}`,
-  /** Cases not closed, one item per day of receipt (open-case age and overdue now). */
+  /**
+   * Cases not closed (open-case age and overdue now): per dimension value a totals item (`openSk.total`) and one item
+   * per day of receipt (`openSk.day`). Reports read the totals and the last OPEN_BOARD_DAYS days only: every older
+   * case is in the oldest age bucket, so a report's reads stay bounded however many cases are open.
+   */
   open: 'open',
   /** A regime's return figures, one item per month. */
   returns: (regime: string) => `ret#${regime}`,
@@ -66,6 +70,17 @@ export const scopes = {
 } as const;
 export const dimSk = (dim: ReportDimension | 'all', value: string) => `${dim}#${value}`;
 export const ALL_VALUE = '*';
+/** Sort keys of the open-case board; a day item's key ends with its ISO date. */
+export const openSk = {
+  total: (dim: ReportDimension | 'all', value: string) => `T#${dimSk(dim, value)}`,
+  day: (dim: ReportDimension | 'all', value: string, day: string) => `D#${dimSk(dim, value)}#${day}`,
+  /** Every day key of a dimension value from `day` on (an inclusive lower and upper bound). */
+  daysFrom: (dim: ReportDimension | 'all', value: string, day: string) => ({ from: `D#${dimSk(dim, value)}#${day}`, to: `D#${dimSk(dim, value)}#~` }),
+} as const;
+/** Open cases received this many days ago or earlier fall in the last age bucket (`over-56d`). */
+export const OPEN_BOARD_DAYS = 56;
+/** The open board's metrics: cases not closed, and of those, past their final deadline with the clock running. */
+export const OPEN_METRICS = ['n', 'od'] as const;
 /** The one item of a day scope, and how its attributes name a dimension value's metric. */
 export const DAY_SK = 'dims';
 const DAY_ATTR_SEPARATOR = '|';
@@ -138,6 +153,12 @@ export const PERIOD_METRICS = {
 } as const satisfies Record<string, string>;
 export type PeriodMetric = keyof typeof PERIOD_METRICS;
 export const PERIOD_METRIC_NAMES = Object.keys(PERIOD_METRICS) as PeriodMetric[];
+/**
+ * The metrics an item of a scope carries from its first write (zero until counted), for the items reports read in
+ * bulk: month items and the open board. Their size, and so a report's read cost, does not grow with the counts.
+ */
+export const fixedShapeOf = (scope: string): readonly string[] | undefined =>
+  scope.startsWith(`${scopes.period('M', '')}`) ? PERIOD_METRIC_NAMES : scope === scopes.open ? OPEN_METRICS : undefined;
 
 export const COMPENSATION_PREFIX = 'cmp:';
 export const ROOT_CAUSE_PREFIX = 'rc:';
@@ -371,14 +392,15 @@ export const contributions = (c: Case, p: Projector): Contributions => {
     count(r.decidedAt, bucketName('h', bucketOf(HOUR_BUCKETS, hoursBetween(r.proposedAt, r.decidedAt))));
   }
 
-  // The open-case board: by day of receipt, with every dimension value as its own attribute.
+  // The open-case board: per dimension value, its totals and its day of receipt.
   if (c.status !== 'closed') {
-    const sk = `D#${p.day(c.receivedAt)}`;
+    const day = p.day(c.receivedAt);
     const overdue = !lastCycle?.stoppedAt && c.checkpoints.some((k) => k.percent === 100 && k.firedAt !== undefined);
     for (const [dim, value] of dims) {
-      const suffix = dim === 'all' ? '' : `:${dim}:${value}`;
-      add(scopes.open, sk, `n${suffix}`);
-      if (overdue) add(scopes.open, sk, `od${suffix}`);
+      for (const sk of [openSk.total(dim, value), openSk.day(dim, value, day)]) {
+        add(scopes.open, sk, 'n');
+        if (overdue) add(scopes.open, sk, 'od');
+      }
     }
   }
 

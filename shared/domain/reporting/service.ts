@@ -1,12 +1,12 @@
 // Reporting (control 6): keeps the projection in step with the cases and answers the reports from counters only —
 // never from cases — so a report costs the same at a thousand cases and at a million.
 import type { Case } from '#schemas/complaint';
-import type { ControlReview, ControlScore, KpiQuery, KpiReport, ReportingConfig } from '#schemas/reports';
+import type { ControlReview, ControlScore, KpiQuery, KpiReport, ReportDimension, ReportingConfig } from '#schemas/reports';
 import type { RegulatorReturn } from '#schemas/returns';
 import type { Clock } from '#ports/clock';
 import type { ApplyOutcome, CounterItem, ReadCost, ReportMeta, ReportStore } from '#ports/report-store';
-import { contributions, dimSk, explodeDayItem, projector, scopes, ALL_VALUE, DAY_SK, type Projector, type Counts } from './projection';
-import { controlReview, controlScore, kpiSet, openFigures, reportRange, rootCauseTrend, sumCounts } from './figures';
+import { contributions, dimSk, explodeDayItem, openSk, projector, scopes, ALL_VALUE, DAY_SK, type Projector, type Counts } from './projection';
+import { controlReview, controlScore, kpiSet, openBoardSince, openFigures, reportRange, rootCauseTrend, sumCounts, type OpenFigures } from './figures';
 import { buildReturn, parseReturnPeriod } from './returns';
 
 export interface ReportingDeps {
@@ -90,24 +90,42 @@ export class ReportingService {
     return this.deps.clock.now();
   }
 
+  /**
+   * The open board of one dimension's values (or of every case, `all`): its totals items, then per value with open
+   * cases the day items since `openBoardSince` — at most OPEN_BOARD_DAYS + 1 of them, however many cases are open.
+   */
+  private async openBoard(generation: number, dim: ReportDimension | 'all', now: string, cost: ReadCost): Promise<Map<string, OpenFigures>> {
+    const { timeZone } = this.deps.config;
+    const prefix = openSk.total(dim, '');
+    const totals = (await this.deps.store.counters(generation, scopes.open, { prefix }, cost)).filter((t) => (t.counts.n ?? 0) > 0);
+    const since = openBoardSince(now, timeZone);
+    const figures = await mapLimit(totals, READ_CONCURRENCY, async (t) => {
+      const value = t.sk.slice(prefix.length);
+      const days = await this.deps.store.counters(generation, scopes.open, openSk.daysFrom(dim, value, since), cost);
+      return [value, openFigures(t.counts, days, now, timeZone)] as const;
+    });
+    return new Map(figures);
+  }
+
   async kpis(q: KpiQuery, cost: ReadCost = newReadCost()): Promise<KpiReport> {
     const now = this.today();
     const { timeZone } = this.deps.config;
     const range = reportRange(q, now, timeZone, 30);
     const { generation } = await this.deps.store.meta();
     const dim = q.groupBy ?? 'all';
-    const [perScope, open] = await Promise.all([
+    const [perScope, openAll, openByValue] = await Promise.all([
       mapLimit(range.scopes, READ_CONCURRENCY, async (scope) => ({ scope, items: await this.periodItems(generation, scope, `${dim}#`, cost) })),
-      this.deps.store.counters(generation, scopes.open, { prefix: 'D#' }, cost),
+      this.openBoard(generation, 'all', now, cost),
+      q.groupBy ? this.openBoard(generation, q.groupBy, now, cost) : Promise.resolve(new Map<string, OpenFigures>()),
     ]);
     const byValue = new Map<string, Counts[]>();
     for (const { items } of perScope) for (const item of items) (byValue.get(item.sk) ?? byValue.set(item.sk, []).get(item.sk)!).push(item.counts);
     const totals = sumCounts([...byValue.values()].flat());
-    const openAttr = (value?: string) => (base: 'n' | 'od') => (value === undefined ? base : `${base}:${dim}:${value}`);
+    const none = openFigures(undefined, [], now, timeZone);
     const groups = q.groupBy
-      ? [...new Set([...byValue.keys()].map((sk) => sk.slice(dim.length + 1)).concat(openValues(open, dim)))]
+      ? [...new Set([...byValue.keys()].map((sk) => sk.slice(dim.length + 1)).concat([...openByValue.keys()]))]
           .sort()
-          .map((value) => ({ value, ...kpiSet(sumCounts(byValue.get(dimSk(dim, value)) ?? []), openFigures(open, now, timeZone, openAttr(value))) }))
+          .map((value) => ({ value, ...kpiSet(sumCounts(byValue.get(dimSk(dim, value)) ?? []), openByValue.get(value) ?? none) }))
       : [];
     return {
       from: range.from,
@@ -115,7 +133,7 @@ export class ReportingService {
       timeZone,
       asOf: now,
       groupBy: q.groupBy ?? null,
-      totals: kpiSet(totals, openFigures(open, now, timeZone, openAttr())),
+      totals: kpiSet(totals, openAll.get(ALL_VALUE) ?? none),
       groups,
       rootCauseTrend: rootCauseTrend(perScope.map(({ scope, items }) => ({ scope, counts: sumCounts(items.map((i) => i.counts)) }))),
     };
@@ -143,11 +161,3 @@ export class ReportingService {
     return buildReturn({ regime: q.regime, period, months, mapping: this.deps.config.returns[q.regime], generatedAt: this.today() });
   }
 }
-
-/** The dimension values present on the open board (a group may have open cases and no activity in the range). */
-const openValues = (open: CounterItem[], dim: string): string[] => {
-  const prefix = `n:${dim}:`;
-  const out = new Set<string>();
-  for (const { counts } of open) for (const [k, v] of Object.entries(counts)) if (k.startsWith(prefix) && v) out.add(k.slice(prefix.length));
-  return [...out];
-};

@@ -12,7 +12,7 @@ import {
   EMPTY_CONTRIBUTIONS,
   appliedOf,
   type AppliedContributions,
-  PERIOD_METRIC_NAMES,
+  fixedShapeOf,
   diffContributions,
   isEmptyDelta,
   splitKey,
@@ -32,8 +32,6 @@ type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 const MAX_CHANGES_PER_TRANSACTION = 99;
 const MAX_ATTEMPTS = 8;
 
-/** Month items are the ones reports read in bulk: they carry every metric from their first write. */
-const isFixedShape = (scope: string) => scope.startsWith('M#');
 
 interface Marker {
   version: number;
@@ -121,11 +119,13 @@ export class DynamoReportStore implements ReportStore {
     const out: TxItem[] = [];
     for (const [key, counts] of Object.entries(d.counters)) {
       const { scope, sk } = splitKey(key);
-      // A period item gets every metric the first time this process writes it (it may be new); afterwards only the
-      // metrics that change. Another process's first write to an item does the same, so every item has every metric.
+      // A month or open-board item gets every metric of its shape the first time this process writes it (it may be
+      // new); afterwards only the metrics that change. Another process's first write does the same, so every item has
+      // every metric.
       const pk = keys.reportPk(generation, scope);
-      const first = isFixedShape(scope) && !this.shaped.has(`${pk} ${sk}`);
-      const all: Counts = first ? { ...Object.fromEntries(PERIOD_METRIC_NAMES.map((m) => [m, 0])), ...counts } : counts;
+      const shape = fixedShapeOf(scope);
+      const first = shape !== undefined && !this.shaped.has(`${pk} ${sk}`);
+      const all: Counts = first ? { ...Object.fromEntries(shape.map((m) => [m, 0])), ...counts } : counts;
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = { ':z': 0 };
       const sets = Object.entries(all).map(([m, n], i) => {
