@@ -119,14 +119,11 @@ export type GenericReturnTotals = z.infer<typeof GenericReturnTotals>;
 
 // ---------- the three formats ----------
 
-export const FcaDispReturn = z
-  .object({
-    format: z.literal('fca_disp_1_annex_1r'),
-    ...Header,
-    rows: z.array(FcaReturnRow),
-    totals: FcaReturnTotals,
-  })
-  .meta({ id: 'FcaDispReturn', description: 'FCA complaints return (DISP 1 Annex 1R), for reporting periods ending before 1 January 2027' });
+/** A return of one table: the header, its rows and their totals. */
+const tabularReturn = <F extends string, R extends z.ZodType, T extends z.ZodType>(format: F, row: R, totals: T) =>
+  z.object({ format: z.literal(format), ...Header, rows: z.array(row), totals });
+
+export const FcaDispReturn = tabularReturn('fca_disp_1_annex_1r', FcaReturnRow, FcaReturnTotals).meta({ id: 'FcaDispReturn', description: 'FCA complaints return (DISP 1 Annex 1R), for reporting periods ending before 1 January 2027' });
 export type FcaDispReturn = z.infer<typeof FcaDispReturn>;
 
 export const FcaConsolidatedReturn = z
@@ -147,14 +144,7 @@ export const FcaConsolidatedReturn = z
   .meta({ id: 'FcaConsolidatedReturn', description: 'FCA consolidated complaints return (PS25/19), fixed half years from 1 January 2027' });
 export type FcaConsolidatedReturn = z.infer<typeof FcaConsolidatedReturn>;
 
-export const GenericReturn = z
-  .object({
-    format: z.literal('generic'),
-    ...Header,
-    rows: z.array(GenericReturnRow),
-    totals: GenericReturnTotals,
-  })
-  .meta({ id: 'GenericReturn', description: 'Complaints return by product group, for regimes without a regulator-specific format' });
+export const GenericReturn = tabularReturn('generic', GenericReturnRow, GenericReturnTotals).meta({ id: 'GenericReturn', description: 'Complaints return by product group, for regimes without a regulator-specific format' });
 export type GenericReturn = z.infer<typeof GenericReturn>;
 
 export const RegulatorReturn = z.discriminatedUnion('format', [FcaDispReturn, FcaConsolidatedReturn, GenericReturn]).meta({ id: 'RegulatorReturn' });

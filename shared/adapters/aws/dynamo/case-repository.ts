@@ -1,6 +1,6 @@
 // CaseRepository on one DynamoDB table: every mutation is one TransactWriteItems, every read a GetItem or Query.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Case } from '#schemas/complaint';
 import type { AuditEvent, Note, Task } from '#schemas/children';
 import type { Evidence } from '#schemas/evidence';
@@ -16,6 +16,8 @@ import { ConflictError, InvalidInputError, StaleVersionError } from '#domain/err
 import { INDEX, keys, shardOf, type ListGroup } from './table-model';
 
 type Item = Record<string, unknown>;
+/** An item as the document client returns it. */
+type StoredItem = NonNullable<QueryCommandOutput['Items']>[number];
 type Key = Record<string, unknown>;
 
 export interface DynamoCaseRepositoryOptions {
@@ -363,70 +365,48 @@ export class DynamoCaseRepository implements CaseRepository {
     return { items: taken.map((t) => t.item.case as Case), ...(more ? { nextCursor: encodeCursor(next) } : {}) };
   }
 
-  async *everyCase(): AsyncIterable<Case> {
+  /** Every item of one partition of the list index, page by page. */
+  private async *listPartition(pk: string, extra: Pick<QueryCommandInput, 'ProjectionExpression' | 'ExpressionAttributeNames'> = {}): AsyncIterable<StoredItem> {
     const index = INDEX.openByDue;
+    const input: QueryCommandInput = {
+      TableName: this.table,
+      IndexName: index.indexName,
+      KeyConditionExpression: '#pk = :pk',
+      ...extra,
+      ExpressionAttributeNames: { '#pk': index.partitionKey.name, ...extra.ExpressionAttributeNames },
+      ExpressionAttributeValues: { ':pk': pk },
+    };
+    for await (const page of paginateQuery({ client: this.doc }, input)) yield* page.Items ?? [];
+  }
+
+  async *everyCase(): AsyncIterable<Case> {
     for (const group of ['active', 'closed'] as const) {
       for (let shard = 0; shard < this.opts.listShards; shard++) {
-        let start: Key | undefined;
-        do {
-          const out = await this.doc.send(
-            new QueryCommand({
-              TableName: this.table,
-              IndexName: index.indexName,
-              KeyConditionExpression: '#pk = :pk',
-              ExpressionAttributeNames: { '#pk': index.partitionKey.name },
-              ExpressionAttributeValues: { ':pk': keys.listPk(group, shard) },
-              ...(start ? { ExclusiveStartKey: start } : {}),
-            }),
-          );
-          for (const item of out.Items ?? []) yield item.case as Case;
-          start = out.LastEvaluatedKey;
-        } while (start);
+        for await (const item of this.listPartition(keys.listPk(group, shard))) yield item.case as Case;
       }
     }
   }
 
   async activeDeadlines(): Promise<DeadlineRow[]> {
-    const index = INDEX.openByDue;
     const partitions = Array.from({ length: this.opts.listShards }, (_, i) => keys.listPk('active', i));
+    const projection = {
+      ProjectionExpression: '#case.#owner, #case.#regime, #case.#status, #dueAt, #atRiskAt, #pausedRisk',
+      ExpressionAttributeNames: { '#case': 'case', '#owner': 'ownerId', '#regime': 'regime', '#status': 'status', '#dueAt': 'dueAt', '#atRiskAt': 'atRiskAt', '#pausedRisk': 'pausedRisk' },
+    };
     const pages = await Promise.all(
       partitions.map(async (pk) => {
         const rows: DeadlineRow[] = [];
-        let start: Key | undefined;
-        do {
-          const out = await this.doc.send(
-            new QueryCommand({
-              TableName: this.table,
-              IndexName: index.indexName,
-              KeyConditionExpression: '#pk = :pk',
-              ProjectionExpression: '#case.#owner, #case.#regime, #case.#status, #dueAt, #atRiskAt, #pausedRisk',
-              ExpressionAttributeNames: {
-                '#pk': index.partitionKey.name,
-                '#case': 'case',
-                '#owner': 'ownerId',
-                '#regime': 'regime',
-                '#status': 'status',
-                '#dueAt': 'dueAt',
-                '#atRiskAt': 'atRiskAt',
-                '#pausedRisk': 'pausedRisk',
-              },
-              ExpressionAttributeValues: { ':pk': pk },
-              ...(start ? { ExclusiveStartKey: start } : {}),
-            }),
-          );
-          for (const item of out.Items ?? []) {
-            const c = item.case as Pick<Case, 'ownerId' | 'regime' | 'status' | 'finalResponseDueAt'>;
-            rows.push({
-              ownerId: c.ownerId,
-              regime: c.regime,
-              status: c.status,
-              dueAt: String(item.dueAt ?? ''),
-              atRiskAt: String(item.atRiskAt ?? ''),
-              ...(item.pausedRisk ? { pausedRisk: item.pausedRisk as DeadlineRow['pausedRisk'] & string } : {}),
-            });
-          }
-          start = out.LastEvaluatedKey;
-        } while (start);
+        for await (const item of this.listPartition(pk, projection)) {
+          const c = item.case as Pick<Case, 'ownerId' | 'regime' | 'status' | 'finalResponseDueAt'>;
+          rows.push({
+            ownerId: c.ownerId,
+            regime: c.regime,
+            status: c.status,
+            dueAt: String(item.dueAt ?? ''),
+            atRiskAt: String(item.atRiskAt ?? ''),
+            ...(item.pausedRisk ? { pausedRisk: item.pausedRisk as DeadlineRow['pausedRisk'] & string } : {}),
+          });
+        }
         return rows;
       }),
     );
