@@ -49,4 +49,12 @@ it('runs the README tour unchanged and ends with a closed case and a valid audit
   expect(stdout).toMatch(/supervisor: compensation 300\.00 GBP above/);
   expect(stdout).toMatch(/^approved$/m);
   expect(stdout).toContain('"status": "resolved"');
+  // Step 9: reports from the projection's counters: KPIs (JSON and CSV), the control score with its rules, the return.
+  // The tour's three complaints; the £300 approval is counted (the clock nudge before step 9 lets the projection catch up).
+  expect(stdout).toMatch(/"received": 3,/);
+  expect(stdout).toMatch(/^from,to,total,received,/m);
+  expect(stdout).toMatch(/"ownership [0-2]: /);
+  expect(stdout).toContain("approvals 2: every final response whose proposal met an approval rule was approved");
+  expect(stdout).toMatch(/"total \d+\/12 (high_operational_risk|partial_control|stable_foundation)"/);
+  expect(stdout).toMatch(/"format": "fca_(disp_1_annex_1r|consolidated)"/);
 });
