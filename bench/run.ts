@@ -1,7 +1,8 @@
 // `npm run bench`: bundle sizes, cold starts, deadline computations per second, local API latency/throughput, DynamoDB requests per operation
 // case timers (local checkpoint lateness, Scheduler calls and invocations per case lifecycle, their list-price cost)
 // the evidence vault (register → upload → verified latency, verifier memory, S3/DynamoDB requests per item, storage cost)
-// and the approval/escalation workflows (Step Functions state transitions per path, their cost, the reference case's local time).
+// the approval/escalation workflows (Step Functions state transitions per path, their cost, the reference case's local time)
+// and reporting (KPI and control-score latency and DynamoDB read units at 1,000 vs 100,000 cases, projection throughput).
 // Prints progress and a summary table; writes bench/results/latest.json and a timestamped copy.
 import { benchComplaint } from './fixtures/complaint';
 import { spawnSync } from 'node:child_process';
@@ -23,6 +24,7 @@ import { suppressStderrLines } from './quiet';
 import { kb, ms, round, say, table } from './stats';
 import { timerSettings, timersReport, type TimerBenchResult } from './timers';
 import { workflowSettings, workflowsReport, type WorkflowBenchResult } from './workflows';
+import { reportSettings, reportsReport, type ReportBenchResult } from './reports';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -53,9 +55,11 @@ const SETTINGS = {
   evidence: evidenceSettings(),
   /** BENCH_WORKFLOWS_REFERENCE_RUNS (bench/workflows.ts reads the same variable). */
   workflows: workflowSettings(),
+  /** BENCH_REPORT_SMALL, BENCH_REPORT_LARGE, BENCH_REPORT_SEED, BENCH_REPORT_CONCURRENCY, BENCH_REPORT_RUNS (bench/reports.ts reads the same variables). */
+  reports: reportSettings(),
 };
-/** BENCH_ONLY=bundle,cold,deadlines,api,timers,evidence,workflows runs a subset (api = DynamoDB request counts + load). */
-const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,api,timers,evidence,workflows').split(',').map((s) => s.trim()));
+/** BENCH_ONLY=bundle,cold,deadlines,api,timers,evidence,workflows,reports runs a subset (api = DynamoDB request counts + load). */
+const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,api,timers,evidence,workflows,reports').split(',').map((s) => s.trim()));
 
 /** Module scope of a bundle must not need AWS: region, table names and Powertools settings as applyLocalEnv sets them. */
 const COLD_START_ENV: Record<string, string> = {
@@ -440,6 +444,21 @@ const runWorkflows = (workDir: string): WorkflowBenchResult | undefined => {
   return runChildPhase<WorkflowBenchResult>(workDir, 'workflows', 1_200_000);
 };
 
+// ── 9. Reporting at two sizes ─────────────────────────────────────────────────────────────────
+
+/**
+ * bench/reports.ts in a fresh `node --import tsx` process: its own DynamoDB Local, and the projection handler bound to
+ * its large table (the handler reads TABLE_NAME once per process). Seeding 100,000 cases takes about an hour on 2 cores.
+ */
+const runReports = (workDir: string): ReportBenchResult | undefined => {
+  const s = SETTINGS.reports;
+  phase(
+    `reports: KPI and control-score latency and read units at ${s.small.toLocaleString('en-GB')} vs ${s.large.toLocaleString('en-GB')} cases (seeded as stream records through the projection handler, ${s.concurrency} shards at once), projection throughput (fresh node process with its own DynamoDB Local)`,
+  );
+  // Seeding runs at a few dozen records/s on DynamoDB Local: allow 200 ms a case, and never less than 10 minutes.
+  return runChildPhase<ReportBenchResult>(workDir, 'reports', Math.max(600_000, (s.small + s.large) * 200));
+};
+
 // ── Report ────────────────────────────────────────────────────────────────────────────────────
 
 const printReport = (
@@ -450,6 +469,7 @@ const printReport = (
   timers: TimerBenchResult | undefined,
   evidence: EvidenceBenchResult | undefined,
   workflows: WorkflowBenchResult | undefined,
+  reports: ReportBenchResult | undefined,
 ) => {
   say('\n══ Results ══');
   if (bundles) {
@@ -503,6 +523,7 @@ const printReport = (
   if (timers) say(`\n${timersReport(timers)}`);
   if (evidence) say(`\n${evidenceReport(evidence)}`);
   if (workflows) say(`\n${workflowsReport(workflows)}`);
+  if (reports) say(`\n${reportsReport(reports)}`);
   say('\nChecks');
   for (const c of checks) say(`  ${c.informational ? 'ℹ' : c.ok ? '✓' : c.hard ? '✗' : '○'} ${c.name}${c.informational ? ` (informational: ${c.ok ? 'met' : 'not met'})` : ''}: ${c.detail}`);
 };
@@ -522,6 +543,7 @@ const main = async () => {
   let timers: TimerBenchResult | undefined;
   let evidence: EvidenceBenchResult | undefined;
   let workflows: WorkflowBenchResult | undefined;
+  let reports: ReportBenchResult | undefined;
   try {
     if (PHASES.has('bundle') || PHASES.has('cold')) bundles = await runBundles(workDir);
     if (PHASES.has('cold') && bundles) cold = runColdStarts(bundles, workDir);
@@ -530,11 +552,12 @@ const main = async () => {
     if (PHASES.has('timers')) timers = runTimers(workDir);
     if (PHASES.has('evidence')) evidence = runEvidence(workDir);
     if (PHASES.has('workflows')) workflows = runWorkflows(workDir);
+    if (PHASES.has('reports')) reports = runReports(workDir);
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
 
-  printReport(bundles, cold, deadlines, api, timers, evidence, workflows);
+  printReport(bundles, cold, deadlines, api, timers, evidence, workflows, reports);
 
   const finished = new Date();
   const largest = bundles ? largestOf(bundles.functions) : undefined;
@@ -592,6 +615,7 @@ const main = async () => {
     timers,
     evidence,
     workflows,
+    reports,
     checks,
   };
   const dir = join(REPO_ROOT, 'bench', 'results');
