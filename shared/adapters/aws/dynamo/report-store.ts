@@ -2,7 +2,7 @@
 // the case's marker (the version and what it now contributes) are written in one transaction, conditional on the
 // marker being what the change was computed from. A redelivered or late stream record finds a newer marker and
 // writes nothing; two writers racing on one case cannot both apply. A change too large for one transaction
-// (> 99 items, a case with many cycles) is recorded on the marker first and applied in chunks, each of which
+// (> 99 items, a case with many cycles, or a counter item with very many metrics at once) is recorded on the marker first and applied in chunks, each of which
 // removes itself from the marker in its own transaction, so a crash part-way resumes without counting twice.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -31,6 +31,11 @@ type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 /** TransactWriteItems takes 100 actions; one is the marker's. */
 const MAX_CHANGES_PER_TRANSACTION = 99;
 const MAX_ATTEMPTS = 8;
+/**
+ * Metrics one counter update carries at most: each is a short `ADD` clause, so this many stay well inside DynamoDB's
+ * 4 KB expression limit beside an item's fixed shape (about 70 metrics, written on its first update).
+ */
+const MAX_METRICS_PER_UPDATE = 120;
 
 
 interface Marker {
@@ -126,21 +131,23 @@ export class DynamoReportStore implements ReportStore {
       const shape = fixedShapeOf(scope);
       const first = shape !== undefined && !this.shaped.has(`${pk} ${sk}`);
       const all: Counts = first ? { ...Object.fromEntries(shape.map((m) => [m, 0])), ...counts } : counts;
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = { ':z': 0 };
-      const sets = Object.entries(all).map(([m, n], i) => {
-        names[`#m${i}`] = m;
-        values[`:v${i}`] = n;
-        return `#m${i} = if_not_exists(#m${i}, :z) + :v${i}`;
+      // ADD creates a missing number attribute with the amount (0 included), so one short clause per metric keeps the
+      // expression far below DynamoDB's 4 KB limit even for a day item a case touches under every dimension value.
+      const names: Record<string, string> = { '#e': 'entity' };
+      const values: Record<string, unknown> = { ':e': 'report-counter' };
+      const adds = Object.entries(all).map(([m, n], i) => {
+        names[`#m${i.toString(36)}`] = m;
+        values[`:m${i.toString(36)}`] = n;
+        return `#m${i.toString(36)} :m${i.toString(36)}`;
       });
       if (first) shapedNow.push(`${pk} ${sk}`);
       out.push({
         Update: {
           TableName: this.table,
           Key: { PK: pk, SK: sk },
-          UpdateExpression: `SET #entity = :entity, ${sets.join(', ')}`,
-          ExpressionAttributeNames: { ...names, '#entity': 'entity' },
-          ExpressionAttributeValues: { ...values, ':entity': 'report-counter' },
+          UpdateExpression: `SET #e = :e ADD ${adds.join(', ')}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
         },
       });
     }
@@ -155,23 +162,35 @@ export class DynamoReportStore implements ReportStore {
     return out;
   }
 
-  /** Splits a change into parts that each fit a transaction beside the marker. */
+  /**
+   * Splits a change into parts that each fit a transaction beside the marker: at most 99 writes, at most
+   * MAX_METRICS_PER_UPDATE metrics per counter update, and an item at most once per part (a transaction may not
+   * touch an item twice), so a very wide counter change spreads over several parts.
+   */
   private chunks(d: ContributionDelta): ContributionDelta[] {
     const units: ContributionDelta[] = [
-      ...Object.entries(d.counters).map(([k, c]) => ({ counters: { [k]: c }, put: {}, remove: [] })),
+      ...Object.entries(d.counters).flatMap(([k, c]) => {
+        const entries = Object.entries(c);
+        const parts: ContributionDelta[] = [];
+        for (let i = 0; i < entries.length; i += MAX_METRICS_PER_UPDATE) parts.push({ counters: { [k]: Object.fromEntries(entries.slice(i, i + MAX_METRICS_PER_UPDATE)) }, put: {}, remove: [] });
+        return parts;
+      }),
       ...Object.entries(d.put).map(([k, r]) => ({ counters: {}, put: { [k]: r }, remove: [] })),
       ...d.remove.map((k) => ({ counters: {}, put: {}, remove: [k] })),
     ];
-    const out: ContributionDelta[] = [];
-    for (let i = 0; i < units.length; i += MAX_CHANGES_PER_TRANSACTION) {
-      const part = units.slice(i, i + MAX_CHANGES_PER_TRANSACTION);
-      out.push({
-        counters: Object.fromEntries(part.flatMap((u) => Object.entries(u.counters))),
-        put: Object.fromEntries(part.flatMap((u) => Object.entries(u.put))),
-        remove: part.flatMap((u) => u.remove),
-      });
+    const out: { keys: Set<string>; units: ContributionDelta[] }[] = [];
+    for (const u of units) {
+      const key = Object.keys(u.counters)[0] ?? Object.keys(u.put)[0] ?? u.remove[0]!;
+      let part = out.find((p) => p.units.length < MAX_CHANGES_PER_TRANSACTION && !p.keys.has(key));
+      if (!part) out.push((part = { keys: new Set(), units: [] }));
+      part.keys.add(key);
+      part.units.push(u);
     }
-    return out;
+    return out.map(({ units: part }) => ({
+      counters: Object.fromEntries(part.flatMap((u) => Object.entries(u.counters))),
+      put: Object.fromEntries(part.flatMap((u) => Object.entries(u.put))),
+      remove: part.flatMap((u) => u.remove),
+    }));
   }
 
   /** Applies the chunks a marker still records; each removes itself from the marker in the same transaction. */
@@ -234,7 +253,8 @@ export class DynamoReportStore implements ReportStore {
       const shapedNow: string[] = [];
       const changes = this.changeItems(generation, delta, shapedNow);
       try {
-        if (changes.length <= MAX_CHANGES_PER_TRANSACTION) {
+        const wide = Object.values(delta.counters).some((c) => Object.keys(c).length > MAX_METRICS_PER_UPDATE);
+        if (changes.length <= MAX_CHANGES_PER_TRANSACTION && !wide) {
           await this.doc.send(
             new TransactWriteCommand({
               TransactItems: [...changes, { Put: { TableName: this.table, Item: { ...key, entity: 'report-mark', caseId, version, applied: appliedOf(next) }, ...guard } }],
