@@ -1,5 +1,11 @@
-// The tamper-evident audit chain: hash = sha256(prevHash ‖ RFC 8785 canonical JSON of the event).
-import { createHash } from 'node:crypto';
+// The tamper-evident audit chain. Each event commits to its data through a salted digest, so personal data can be
+// redacted at the end of retention while every link still recomputes:
+//   dataDigest = sha256(salt ‖ RFC 8785 canonical JSON of data)
+//   hash       = sha256(prevHash ‖ canonical JSON of { seq, actor, action, at, dataDigest, prevHash })
+// A redacted event keeps its dataDigest and loses its data and its salt (without the salt nobody can test guesses of
+// what it said). Events written before salts existed (no `salt`, no `dataDigest`) hash their data directly:
+//   hash = sha256(prevHash ‖ canonical JSON of { seq, actor, action, at, data, prevHash }).
+import { createHash, randomBytes } from 'node:crypto';
 import { canonicalize } from 'json-canonicalize';
 import type { AuditEvent } from '#schemas/children';
 
@@ -18,17 +24,35 @@ export interface ChainHead {
 
 export const EMPTY_HEAD: ChainHead = { seq: 0, hash: GENESIS_HASH };
 
-const hashOf = (e: Omit<AuditEvent, 'hash'>): string =>
-  createHash('sha256')
-    .update(e.prevHash)
-    .update(canonicalize({ seq: e.seq, actor: e.actor, action: e.action, at: e.at, data: e.data, prevHash: e.prevHash }))
-    .digest('hex');
+const sha256 = (...parts: string[]) => {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest('hex');
+};
+
+/** The digest an event's data is committed by: recomputed from data and salt, or the one a redacted event kept. */
+export const dataDigestOf = (e: Pick<AuditEvent, 'data' | 'salt' | 'dataDigest'>): string | undefined =>
+  e.salt !== undefined ? sha256(e.salt, canonicalize(e.data)) : e.dataDigest;
+
+export const hashOf = (e: Omit<AuditEvent, 'hash'>): string => {
+  const digest = dataDigestOf(e);
+  const body = digest === undefined ? { data: e.data } : { dataDigest: digest };
+  return sha256(e.prevHash, canonicalize({ seq: e.seq, actor: e.actor, action: e.action, at: e.at, ...body, prevHash: e.prevHash }));
+};
+
+/** The event with its data removed: the salt goes, the digest stays, so the chain still links through it. */
+export const redactEvent = (e: AuditEvent, redaction: NonNullable<AuditEvent['redaction']>): AuditEvent => {
+  const digest = dataDigestOf(e);
+  if (digest === undefined) throw new Error(`event ${e.seq} predates salted data digests and cannot be redacted without breaking the chain`);
+  const { salt: _salt, ...rest } = e;
+  return { ...rest, data: {}, dataDigest: digest, redaction };
+};
 
 /** Appends drafts to a chain, returning the sealed events and the new head. */
 export const appendEvents = (head: ChainHead, drafts: readonly AuditDraft[], at: string): { events: AuditEvent[]; head: ChainHead } => {
   let { seq, hash } = head;
   const events = drafts.map((d) => {
-    const body = { seq: ++seq, actor: d.actor, action: d.action, at, data: d.data, prevHash: hash };
+    const body = { seq: ++seq, actor: d.actor, action: d.action, at, data: d.data, salt: randomBytes(16).toString('hex'), prevHash: hash };
     hash = hashOf(body);
     return { ...body, hash };
   });

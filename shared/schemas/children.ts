@@ -66,6 +66,12 @@ export const AuditEvent = z
     action: z.string(),
     at: IsoTimestamp,
     data: z.record(z.string(), z.unknown()),
+    /** Hex salt of the data digest (absent once the event is redacted, and on events from before salts). */
+    salt: z.string().optional(),
+    /** The data digest a redacted event keeps in place of its data. */
+    dataDigest: z.string().optional(),
+    /** Set when the event's data was removed (retention); the chain still links through dataDigest. */
+    redaction: z.object({ at: IsoTimestamp, by: z.string(), reason: z.string() }).optional(),
     prevHash: z.string(),
     hash: z.string(),
   })

@@ -12,6 +12,7 @@ interface AuditEvent {
   action: string;
   at: string;
   data: Record<string, unknown>;
+  salt?: string;
   prevHash: string;
   hash: string;
 }
@@ -21,11 +22,16 @@ interface Timeline {
 }
 
 const GENESIS = '0'.repeat(64);
-/** The documented formula: sha256(prevHash ‖ RFC 8785 canonical JSON of {seq, actor, action, at, data, prevHash}). */
-const expectedHash = (e: Omit<AuditEvent, 'hash'>): string =>
-  createHash('sha256')
-    .update(e.prevHash + canonicalize({ seq: e.seq, actor: e.actor, action: e.action, at: e.at, data: e.data, prevHash: e.prevHash }), 'utf8')
+/**
+ * The documented formula: dataDigest = sha256(salt ‖ RFC 8785 canonical JSON of data);
+ * hash = sha256(prevHash ‖ canonical JSON of {seq, actor, action, at, dataDigest, prevHash}).
+ */
+const expectedHash = (e: Omit<AuditEvent, 'hash'>): string => {
+  const dataDigest = createHash('sha256').update(`${e.salt ?? ''}${canonicalize(e.data)}`, 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(e.prevHash + canonicalize({ seq: e.seq, actor: e.actor, action: e.action, at: e.at, dataDigest, prevHash: e.prevHash }), 'utf8')
     .digest('hex');
+};
 
 let api: TestApi;
 let supervisor: string;

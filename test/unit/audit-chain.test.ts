@@ -1,6 +1,6 @@
 // The hash-chained audit trail: sealing, verification, and detection of every kind of tampering.
 import { createHash } from 'node:crypto';
-import { appendEvents, EMPTY_HEAD, GENESIS_HASH, verifyChain, type AuditDraft } from '#domain/audit-chain';
+import { appendEvents, EMPTY_HEAD, GENESIS_HASH, redactEvent, verifyChain, type AuditDraft } from '#domain/audit-chain';
 import type { AuditEvent } from '#schemas/children';
 
 const T0 = '2026-03-02T09:00:00.000Z';
@@ -26,19 +26,34 @@ describe('appendEvents', () => {
     expect(events[2]).toMatchObject({ actor: 'sam', action: 'owner.changed', at: T1 });
   });
 
-  it('hash = sha256(prevHash ‖ RFC 8785 canonical JSON of the event)', () => {
+  it('hash = sha256(prevHash ‖ canonical JSON of the event with dataDigest = sha256(salt ‖ canonical data))', () => {
     const [e] = appendEvents(EMPTY_HEAD, [{ actor: 'a', action: 'x', data: { b: 1, a: [true, null] } }], T0).events;
-    const canonical = `{"action":"x","actor":"a","at":"${T0}","data":{"a":[true,null],"b":1},"prevHash":"${GENESIS_HASH}","seq":1}`;
+    expect(e?.salt).toMatch(/^[0-9a-f]{32}$/);
+    const digest = createHash('sha256').update(e!.salt!).update('{"a":[true,null],"b":1}').digest('hex');
+    const canonical = `{"action":"x","actor":"a","at":"${T0}","dataDigest":"${digest}","prevHash":"${GENESIS_HASH}","seq":1}`;
     expect(e?.hash).toBe(createHash('sha256').update(GENESIS_HASH).update(canonical).digest('hex'));
+    expect(e?.dataDigest).toBeUndefined();
+  });
+
+  it('still verifies events written before salts (their data hashed directly)', () => {
+    const body = { seq: 1, actor: 'a', action: 'x', at: T0, data: { b: 1 }, prevHash: GENESIS_HASH };
+    const hash = createHash('sha256').update(GENESIS_HASH).update(`{"action":"x","actor":"a","at":"${T0}","data":{"b":1},"prevHash":"${GENESIS_HASH}","seq":1}`).digest('hex');
+    expect(verifyChain([{ ...body, hash }], { seq: 1, hash })).toEqual({ valid: true, head: hash, length: 1 });
+    expect(() => redactEvent({ ...body, hash }, { at: T1, by: 'system:retention', reason: 'retention' })).toThrow(/predates salted/);
   });
 
   it('does not depend on the key order of data (canonical JSON)', () => {
     const a = appendEvents(EMPTY_HEAD, [{ actor: 'a', action: 'x', data: { b: 1, a: { d: 2, c: 3 } } }], T0);
-    const b = appendEvents(EMPTY_HEAD, [{ actor: 'a', action: 'x', data: { a: { c: 3, d: 2 }, b: 1 } }], T0);
-    expect(a.head.hash).toBe(b.head.hash);
     // A stored event read back with its keys in another order still verifies.
-    const shuffled = a.events.map((e) => ({ hash: e.hash, prevHash: e.prevHash, data: { a: { c: 3, d: 2 }, b: 1 }, at: e.at, action: e.action, actor: e.actor, seq: e.seq }));
+    const shuffled = a.events.map((e) => ({ hash: e.hash, prevHash: e.prevHash, data: { a: { c: 3, d: 2 }, b: 1 }, salt: e.salt, at: e.at, action: e.action, actor: e.actor, seq: e.seq }));
     expect(verifyChain(shuffled, a.head).valid).toBe(true);
+  });
+
+  it('salts each event: equal data gives unequal digests, so a redacted digest cannot be tested against guesses', () => {
+    const a = appendEvents(EMPTY_HEAD, [{ actor: 'a', action: 'x', data: { name: 'Ada' } }], T0);
+    const b = appendEvents(EMPTY_HEAD, [{ actor: 'a', action: 'x', data: { name: 'Ada' } }], T0);
+    expect(a.events[0]?.salt).not.toBe(b.events[0]?.salt);
+    expect(a.head.hash).not.toBe(b.head.hash);
   });
 
   it('appending nothing leaves the head unchanged', () => {
@@ -60,10 +75,16 @@ describe('verifyChain', () => {
   };
 
   it('detects edited data at the edited seq', () => {
-    const v = tampered(1, (e) => ({ ...e, data: { ...e.data, ownerId: 'mallory' } }));
+    const { events, head } = chain();
+    const v = verifyChain(events.map((e, j) => (j === 1 ? { ...e, data: { ...e.data, ownerId: 'mallory' } } : e)), head);
     expect(v).toMatchObject({ valid: false, firstBrokenSeq: 2 });
     expect(v.problem).toMatch(/does not match its hash/);
-    expect(v.head).toBe(chain().events[0]?.hash);
+    expect(v.head).toBe(events[0]?.hash);
+  });
+
+  it('detects an edited or dropped salt', () => {
+    expect(tampered(1, (e) => ({ ...e, salt: '0'.repeat(32) }))).toMatchObject({ valid: false, firstBrokenSeq: 2 });
+    expect(tampered(1, ({ salt: _s, ...e }) => e)).toMatchObject({ valid: false, firstBrokenSeq: 2 });
   });
 
   it('detects an edited actor, action or timestamp', () => {
@@ -102,5 +123,25 @@ describe('verifyChain', () => {
     expect(v.problem).toMatch(/head seq 4/);
     // A head hash that does not match (same length) is also refused.
     expect(verifyChain(events, { seq: 4, hash: GENESIS_HASH }).valid).toBe(false);
+  });
+});
+
+describe('redactEvent', () => {
+  const REDACTION = { at: T1, by: 'system:retention', reason: 'retention period ended' };
+
+  it('removes data and salt, keeps the digest, and the chain still verifies to the same head', () => {
+    const { events, head } = chain();
+    const redacted = events.map((e) => (e.action === 'note.added' ? redactEvent(e, REDACTION) : e));
+    const note = redacted.find((e) => e.action === 'note.added')!;
+    expect(note).toMatchObject({ data: {}, redaction: REDACTION, hash: events[3]!.hash });
+    expect(note.salt).toBeUndefined();
+    expect(note.dataDigest).toMatch(/^[0-9a-f]{64}$/);
+    expect(verifyChain(redacted, head)).toEqual({ valid: true, head: head.hash, length: 4 });
+  });
+
+  it('a redacted event whose digest was edited breaks the chain at that seq', () => {
+    const { events, head } = chain();
+    const redacted = events.map((e) => (e.seq === 4 ? { ...redactEvent(e, REDACTION), dataDigest: '1'.repeat(64) } : e));
+    expect(verifyChain(redacted, head)).toMatchObject({ valid: false, firstBrokenSeq: 4 });
   });
 });

@@ -1,0 +1,108 @@
+// Compliance exports (controls 4 and 7): the locked case bundle, its signed manifest, and the export job.
+// The bundle format is defined here once: the export builder writes it, the offline verifier (complaint-verify)
+// reads it, and tests tamper with it.
+import * as z from 'zod';
+import { IsoTimestamp, Ulid, UserId } from './common';
+import { Sha256Hex } from './evidence';
+
+export const BUNDLE_FORMAT = 'complaint-bundle/1';
+/** Signature algorithm of the manifest: ECDSA over P-256 with SHA-256 (KMS ECC_NIST_P256 / ECDSA_SHA_256; the local key is the same kind). */
+export const SIGNING_ALGORITHM = 'ECDSA_SHA_256';
+export const SIGNING_CURVE = 'P-256';
+
+/** Fixed paths inside the ZIP; evidence files live under `evidence/<evidenceId>/<fileName>`. */
+export const BUNDLE_PATHS = {
+  case: 'case.json',
+  timeline: 'timeline.json',
+  notes: 'notes.json',
+  tasks: 'tasks.json',
+  escalations: 'escalations.json',
+  approvals: 'approvals.json',
+  resolutions: 'resolutions.json',
+  evidenceLog: 'evidence.json',
+  summary: 'summary.pdf',
+  manifest: 'manifest.json',
+  signature: 'manifest.sig.json',
+  publicKey: 'public-key.pem',
+} as const;
+export const evidencePath = (evidenceId: string, fileName: string) => `evidence/${evidenceId}/${fileName}`;
+
+export const ManifestFile = z.object({
+  path: z.string().min(1),
+  sizeBytes: z.number().int().min(0),
+  sha256: Sha256Hex,
+});
+export type ManifestFile = z.infer<typeof ManifestFile>;
+
+export const Manifest = z
+  .object({
+    format: z.literal(BUNDLE_FORMAT),
+    exportId: Ulid,
+    caseId: Ulid,
+    reference: z.string(),
+    exportedAt: IsoTimestamp,
+    exportedBy: UserId,
+    /** Every file of the bundle but the manifest, its signature and the copy of the public key, in ZIP order. */
+    files: z.array(ManifestFile),
+    /** The audit chain as the case recorded it when the bundle was built: timeline.json must recompute to this head. */
+    auditChain: z.object({ seq: z.number().int().min(0), head: z.string().regex(/^[0-9a-f]{64}$/), valid: z.boolean() }),
+    /** The verified evidence copied in: the bundle file, the SHA-256 the vault verified and the storage version. */
+    evidence: z.array(z.object({ evidenceId: Ulid, path: z.string(), sha256: Sha256Hex, sizeBytes: z.number().int().min(0), versionId: z.string().nullable() })),
+    legalHold: z.boolean(),
+    retainUntil: IsoTimestamp,
+    signing: z.object({ keyId: z.string(), algorithm: z.literal(SIGNING_ALGORITHM) }),
+  })
+  .meta({ id: 'ExportManifest' });
+export type Manifest = z.infer<typeof Manifest>;
+
+/** manifest.sig.json: the signature over the exact bytes of manifest.json (DER-encoded ECDSA, base64). */
+export const ManifestSignature = z.object({
+  algorithm: z.literal(SIGNING_ALGORITHM),
+  keyId: z.string(),
+  signedFile: z.literal(BUNDLE_PATHS.manifest),
+  signature: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64'),
+});
+export type ManifestSignature = z.infer<typeof ManifestSignature>;
+
+export const EXPORT_STATUSES = ['pending', 'running', 'ready', 'failed'] as const;
+export const ExportStatus = z.enum(EXPORT_STATUSES);
+export type ExportStatus = z.infer<typeof ExportStatus>;
+export const isRunningExport = (s: ExportStatus) => s === 'pending' || s === 'running';
+
+/** The stored export job (EXPORT#<exportId> under the case). */
+export const ExportJob = z
+  .object({
+    exportId: Ulid,
+    caseId: Ulid,
+    reference: z.string(),
+    status: ExportStatus,
+    requestedBy: UserId,
+    requestedAt: IsoTimestamp,
+    startedAt: IsoTimestamp.optional(),
+    finishedAt: IsoTimestamp.optional(),
+    /** Storage key of the ZIP in the exports bucket. */
+    key: z.string(),
+    versionId: z.string().optional(),
+    sizeBytes: z.number().int().min(0).optional(),
+    /** SHA-256 of the whole ZIP. */
+    sha256: Sha256Hex.optional(),
+    manifestSha256: Sha256Hex.optional(),
+    files: z.number().int().min(0).optional(),
+    retainUntil: IsoTimestamp.optional(),
+    legalHold: z.boolean(),
+    error: z.string().optional(),
+  })
+  .meta({ id: 'ExportJob' });
+export type ExportJob = z.infer<typeof ExportJob>;
+
+/** What GET /v1/exports/{exportId} answers: the job, and once ready a short-lived link (its issue is audited). */
+export const ExportView = ExportJob.omit({ key: true })
+  .extend({ downloadUrl: z.url().optional(), downloadExpiresAt: IsoTimestamp.optional() })
+  .meta({ id: 'ExportView' });
+export type ExportView = z.infer<typeof ExportView>;
+
+export const ExportParams = z.object({ exportId: Ulid });
+export const PublicKeyView = z
+  .object({ keyId: z.string(), algorithm: z.literal(SIGNING_ALGORITHM), curve: z.literal(SIGNING_CURVE), publicKeyPem: z.string(), format: z.literal(BUNDLE_FORMAT) })
+  .meta({ id: 'ExportPublicKey' });
+export type PublicKeyView = z.infer<typeof PublicKeyView>;
