@@ -57,6 +57,8 @@ export interface LocalS3Options {
   /** Default: an ephemeral port. */
   port?: number;
   bucket: string;
+  /** Further buckets to create (no events are delivered for them), e.g. the exports bucket. */
+  extraBuckets?: string[];
   /** The event target (locally: the verifier Lambda's handler). Deliveries run one at a time. */
   onObjectCreated: (event: ObjectCreatedEvent) => unknown;
   /** Event time; the local stack passes the local clock. */
@@ -201,7 +203,7 @@ export const startLocalS3 = async (opts: LocalS3Options): Promise<LocalS3> => {
     silent: true,
     directory: dataDir,
     vhostBuckets: false,
-    configureBuckets: [{ name: opts.bucket }],
+    configureBuckets: [{ name: opts.bucket }, ...(opts.extraBuckets ?? []).map((name) => ({ name }))],
   });
   storeObjectsAtomically(server.store);
   honourIfNoneMatch(server);

@@ -1,6 +1,7 @@
 // The embedded stack as a library: DynamoDB Local + tables + local S3 + token issuer + local API + local workflows
 // (the ASL CDK deploys, run in-process), used by npm start, tests and bench.
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TABLES } from '#adapters/aws/dynamo/table-model';
 import { localClock } from '#adapters/local/local-clock';
@@ -56,6 +57,8 @@ export interface StartedStack {
   poller: StreamPoller;
   /** The reporting projection's consumer of the same stream (absent when started with `projection: false`). */
   projection?: StreamPoller;
+  /** The export builder's consumer of the same stream (builds requested case bundles). */
+  exporter: StreamPoller;
   scheduler: LocalScheduler;
   /** Approval and escalation executions (the WorkflowEngine the handlers use); what `restore()` continued at start-up. */
   workflows: LocalWorkflows;
@@ -63,7 +66,9 @@ export interface StartedStack {
   dynamo?: RunningDynamo;
   tables: LocalTables;
   /** The evidence bucket on the local S3; `idle()` resolves when every Object Created event has reached the verifier. */
-  s3: Pick<LocalS3, 'endpoint' | 'bucket' | 'idle' | 'failed'>;
+  s3: Pick<LocalS3, 'endpoint' | 'bucket' | 'idle' | 'failed'> & { exportsBucket: string };
+  /** The local manifest signing key (P-256 PEM). */
+  signingKeyFile: string;
   stop(): Promise<void>;
 }
 
@@ -89,6 +94,9 @@ export const startStack = async (opts: {
    */
   projection?: boolean;
 }): Promise<StartedStack> => {
+  const suffix = randomUUID().slice(0, 8);
+  const exportsBucket = opts.dataDir ? 'complaints-exports' : `complaints-exports-${suffix}`;
+  const signingKeyFile = opts.dataDir ? join(opts.dataDir, 'export-signing-key.pem') : join(tmpdir(), `complaints-export-key-${suffix}.pem`);
   const dynamo = opts.endpoint ? undefined : await startDynamoLocal({ ...(opts.dataDir ? { dataDir: join(opts.dataDir, 'dynamodb') } : {}), ...(opts.dynamoPort ? { port: opts.dynamoPort } : {}) });
   const endpoint = opts.endpoint ?? (dynamo as RunningDynamo).endpoint;
   const tables = opts.tables ?? { cases: 'complaints', idempotency: 'complaints-idempotency', local: 'complaints-local' };
@@ -100,7 +108,8 @@ export const startStack = async (opts: {
     s3 = await startLocalS3({
       ...(opts.dataDir ? { dataDir: join(opts.dataDir, 's3') } : {}),
       ...(opts.s3Port !== undefined ? { port: opts.s3Port } : {}),
-      bucket: opts.evidenceBucket ?? (opts.dataDir ? 'complaints-evidence' : `complaints-evidence-${randomUUID().slice(0, 8)}`),
+      bucket: opts.evidenceBucket ?? (opts.dataDir ? 'complaints-evidence' : `complaints-evidence-${suffix}`),
+      extraBuckets: [exportsBucket],
       onObjectCreated: (event) => verifier()(event, lambdaContext('evidence-verifier')),
       now: () => localClock.nowMs(),
       // The region applyLocalEnv gives the handlers.
@@ -112,7 +121,7 @@ export const startStack = async (opts: {
       { name: tables.idempotency, def: TABLES.idempotency },
       { name: tables.local, def: LOCAL_TABLE },
     ]);
-    applyLocalEnv(endpoint, tables, { S3_ENDPOINT: s3.endpoint, EVIDENCE_BUCKET: s3.bucket });
+    applyLocalEnv(endpoint, tables, { S3_ENDPOINT: s3.endpoint, EVIDENCE_BUCKET: s3.bucket, EXPORTS_BUCKET: exportsBucket, EXPORT_SIGNING_KEY_FILE: signingKeyFile });
     // Loaded after the environment is set: the container reads it once.
     const container = await import('#http/container');
     const { deadlineIntegrations } = await import('#http/integrations');
@@ -135,6 +144,8 @@ export const startStack = async (opts: {
     const poller = consumer('functions/case-stream/handler.ts');
     // The reporting projection: a second consumer of the same stream.
     const projection = opts.projection === false ? undefined : consumer('functions/report-projection/handler.ts', 'report-projection');
+    // Compliance exports: a third consumer, as the export builder's own event source mapping in AWS.
+    const exporter = consumer('functions/export-builder/handler.ts', 'export-builder');
     // Step Functions: installed before any handler runs (the container asks for it), then what ran before a restart
     // continues, before the catch-up below fires the timers that lapsed meanwhile.
     workflows = new LocalWorkflows({ doc, tableName: tables.local, clock: localClock, ...(opts.log ? { log: opts.log } : {}) });
@@ -142,7 +153,7 @@ export const startStack = async (opts: {
     const restoredWorkflows = await workflows.restore();
     const timers = new LocalTimers({
       poller,
-      consumers: projection ? [projection] : [],
+      consumers: projection ? [projection, exporter] : [exporter],
       scheduler,
       workflows,
       checkpoint: lazyEntry<CheckpointHandler>('functions/checkpoint/handler.ts'),
@@ -169,12 +180,14 @@ export const startStack = async (opts: {
       timers,
       poller,
       ...(projection ? { projection } : {}),
+      exporter,
       scheduler,
       workflows,
       restoredWorkflows,
       ...(dynamo ? { dynamo } : {}),
       tables,
-      s3: { endpoint: s3.endpoint, bucket: s3.bucket, idle: s3.idle, failed: s3.failed },
+      s3: { endpoint: s3.endpoint, bucket: s3.bucket, idle: s3.idle, failed: s3.failed, exportsBucket },
+      signingKeyFile,
       stop: async () => {
         await api.close();
         await timers.stop();
@@ -182,6 +195,7 @@ export const startStack = async (opts: {
         await workflows?.stop();
         poller.close();
         projection?.close();
+        exporter.close();
         // After the API (no new presigned URLs), before DynamoDB (pending verifications still write).
         await s3?.stop();
         unlog();

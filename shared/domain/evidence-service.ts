@@ -2,6 +2,9 @@
 import type { Case } from '#schemas/complaint';
 import type { Evidence, RegisterEvidenceBody } from '#schemas/evidence';
 import type { EvidenceVault, PresignedUpload } from '#ports/evidence-vault';
+import type { ExportStorage } from '#ports/export-storage';
+import type { CaseChild } from '#ports/case-repository';
+import type { ExportJob } from '#schemas/export';
 import type { IdGenerator } from '#ports/ids';
 import { assertVisible } from './access';
 import { mutateCase, systemMutate, type MutationDeps } from './case-mutation';
@@ -13,6 +16,8 @@ export interface EvidenceServiceDeps extends MutationDeps {
   ids: IdGenerator;
   vault: EvidenceVault;
   policy: EvidencePolicy;
+  /** The exports bucket: a legal hold reaches the case's export bundles too. */
+  bundles?: Pick<ExportStorage, 'setBundleLegalHold'>;
 }
 
 /** An object-created notification, as S3 sends it to EventBridge (only what verification needs). */
@@ -103,9 +108,21 @@ export class EvidenceService {
           await this.deps.vault.setLegalHold(ev.key, ev.versionId, body.on);
           stored.push(ev);
         }
-        return { ...setLegalHold(cur, body.on, body.reason, stored.map((e) => e.key), p.sub), result: items };
+        // Bundles already written get the hold too; one still being built picks it up when it lands.
+        const bundles: ExportJob[] = [];
+        if (this.deps.bundles) {
+          for (const job of await this.deps.repo.listExports(caseId)) {
+            if (job.status !== 'ready') continue;
+            await this.deps.bundles.setBundleLegalHold(job.key, job.versionId, body.on);
+            bundles.push({ ...job, legalHold: body.on });
+          }
+        }
+        return { ...setLegalHold(cur, body.on, body.reason, [...stored.map((e) => e.key), ...bundles.map((j) => j.key)], p.sub), result: { items, bundles } };
       },
-      (all) => all.map((ev) => ({ kind: 'evidence' as const, evidence: { ...ev, legalHold: body.on } })),
+      ({ items, bundles }): CaseChild[] => [
+        ...items.map((ev) => ({ kind: 'evidence' as const, evidence: { ...ev, legalHold: body.on } })),
+        ...bundles.map((job) => ({ kind: 'export' as const, export: job })),
+      ],
     );
     return out.case;
   }

@@ -86,6 +86,14 @@ export const ConfigSchema = z.object({
   ESCALATION_ACK_TIMEOUT_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   /** Default Object Lock retention (compliance mode) of the evidence bucket, in days: 7 years. */
   EVIDENCE_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(DEFAULT_EVIDENCE_RETENTION_DAYS),
+  /** The exports bucket (S3 Object Lock, compliance mode) the case bundles go to. */
+  EXPORTS_BUCKET: z.string().min(3).max(63).optional(),
+  /** Compliance-mode retention of a bundle, in days from its export (default: the evidence retention). */
+  EXPORT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
+  /** The KMS asymmetric key (ECC_NIST_P256, SIGN_VERIFY) that signs manifests in AWS. */
+  EXPORT_SIGNING_KEY_ARN: z.string().startsWith('arn:').optional(),
+  /** Local mode: the P-256 private key file (PEM) that signs manifests; created on first use. */
+  EXPORT_SIGNING_KEY_FILE: z.string().min(1).optional(),
   NOTIFICATION_TOPIC_ARN: z.string().startsWith('arn:').optional(),
   IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
   ASSIGNMENT_RULES: jsonOf('ASSIGNMENT_RULES', AssignmentRules).optional(),

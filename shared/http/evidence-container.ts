@@ -6,6 +6,7 @@ import { S3EvidenceVault } from '#adapters/aws/s3-evidence-vault';
 import { LocalObjectLockVault } from '#adapters/local/local-object-lock';
 import { config, requireSetting } from './config';
 import { caseRepository, clock, dynamo, ulidIds } from './container';
+import { exportStorage } from './export-storage';
 
 let evidence: EvidenceService | undefined;
 
@@ -35,6 +36,7 @@ export const evidenceService = (): EvidenceService => {
       clock: c,
       ids: ulidIds(c),
       vault: evidenceVault(),
+      ...(cfg.EXPORTS_BUCKET ? { bundles: exportStorage() } : {}),
       policy: { allowedContentTypes: cfg.evidenceContentTypes, maxBytes: cfg.EVIDENCE_MAX_BYTES, uploadTtlMs: UPLOAD_TTL_MS },
     });
   }

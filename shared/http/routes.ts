@@ -9,6 +9,8 @@ import {
   CloseBody,
   ComplaintIdParams,
   CreateComplaintBody,
+  CustomerComplaintsQuery,
+  CustomerParams,
   ListComplaintsQuery,
   ReassignBody,
   ReclassifyBody,
@@ -21,6 +23,7 @@ import { ControlReview, ControlReviewQuery, ControlScore, DeadlineBoard, KpiQuer
 import { RegulatorReturn, ReturnsQuery } from '#schemas/returns';
 import { Approval, ApprovalDecisionBody, ApprovalIdParams, ApprovalPage, FinalResponseBody, PendingApprovalsQuery, ProposeResolutionBody, ResolutionProposal } from '#schemas/resolution';
 import { AcknowledgeEscalationBody, Escalation, EscalationBody, EscalationParams, EscalationWaiverBody, WaiverResult } from '#schemas/escalation';
+import { ExportParams, ExportView, PublicKeyView } from '#schemas/export';
 import { EvidenceList, EvidenceParams, EvidenceView, LegalHoldBody, RegisterEvidenceBody, RegisteredEvidence } from '#schemas/evidence';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -57,6 +60,8 @@ const REPORT_READERS: Role[] = ['supervisor', 'compliance', 'admin'];
 /** Evidence and notes: the owner (through a case-reading role) or a supervisor, compliance or legal. */
 const EVIDENCE_WRITERS: Role[] = CASE_READERS;
 const LEGAL_HOLDERS: Role[] = ['legal', 'compliance'];
+/** Who may export a case bundle and download it (API.md: compliance, legal). */
+const EXPORTERS: Role[] = ['compliance', 'legal'];
 /** Who may decide approval stages (never on their own case or proposal: the domain checks four eyes). */
 const APPROVERS: Role[] = ['supervisor', 'compliance', 'legal', 'admin'];
 /** Who is notified of an escalation at some level (ESCALATION_LADDER) and may acknowledge it. */
@@ -456,6 +461,50 @@ export const ROUTES = {
     ifMatch: true,
     ok: { status: 201, schema: WaiverResult, description: 'The waiver and the escalation it stopped', etag: true },
     errors: [404, 409, 412],
+  },
+  // The literal path comes before /v1/exports/{exportId}: the local router takes the first match (API Gateway prefers literals).
+  exportPublicKey: {
+    method: 'GET',
+    path: '/v1/exports/public-key',
+    entry: 'functions/export-public-key/handler.ts',
+    summary: 'The public key (P-256, SPKI PEM) that verifies export manifests; compare it with the one a bundle carries',
+    tag: 'exports',
+    auth: jwt(ANY_USER),
+    ok: { status: 200, schema: PublicKeyView, description: 'The verification key' },
+  },
+  requestExport: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/exports',
+    entry: 'functions/request-export/handler.ts',
+    summary: 'Build the locked, signed case bundle asynchronously (202; poll GET /v1/exports/{exportId}); while one runs, that one is returned',
+    tag: 'exports',
+    auth: jwt(EXPORTERS),
+    params: ComplaintIdParams,
+    ok: { status: 202, schema: ExportView, description: 'The export job (pending, or the one already running)' },
+    errors: [404],
+  },
+  getExport: {
+    method: 'GET',
+    path: '/v1/exports/{exportId}',
+    entry: 'functions/get-export/handler.ts',
+    summary: 'The export job; once ready, its SHA-256, retention and a 5-minute download link (issuing it is audited)',
+    tag: 'exports',
+    auth: jwt(EXPORTERS),
+    params: ExportParams,
+    writes: true,
+    ok: { status: 200, schema: ExportView, description: 'The export job' },
+    errors: [404],
+  },
+  customerComplaints: {
+    method: 'GET',
+    path: '/v1/customers/{customerId}/complaints',
+    entry: 'functions/customer-complaints/handler.ts',
+    summary: 'A person’s cases, newest first, for a data-subject (subject access) request',
+    tag: 'exports',
+    auth: jwt(['compliance']),
+    params: CustomerParams,
+    query: CustomerComplaintsQuery,
+    ok: { status: 200, schema: CasePage, description: 'The customer’s cases' },
   },
 } as const satisfies Record<string, RouteDef>;
 

@@ -4,6 +4,7 @@ import type { AuditEvent, Note, Task } from '#schemas/children';
 import type { Evidence } from '#schemas/evidence';
 import type { Approval, Resolution } from '#schemas/resolution';
 import type { Escalation } from '#schemas/escalation';
+import type { ExportJob } from '#schemas/export';
 import type { ChainHead } from '#domain/audit-chain';
 import type { DeadlineRow } from '#domain/deadline-board';
 
@@ -19,7 +20,9 @@ export type CaseChild =
   | { kind: 'resolution'; resolution: Resolution }
   /** `created`: a new stage (its approval-id pointer is written once, with it). */
   | { kind: 'approval'; approval: Approval & { taskToken?: string }; created?: true }
-  | { kind: 'escalation'; escalation: Escalation & { taskToken?: string } };
+  | { kind: 'escalation'; escalation: Escalation & { taskToken?: string } }
+  /** `created`: a new export job (its export-id pointer is written once, with it). */
+  | { kind: 'export'; export: ExportJob; created?: true };
 
 export interface CounterResult {
   /** The year's case sequence number (1-based). */
@@ -66,6 +69,14 @@ export interface CaseRepository {
   findApprovalCase(approvalId: string): Promise<string | undefined>;
   /** Every escalation of a case, oldest first, with the task token its workflow waits on (if any). */
   listEscalations(caseId: string): Promise<(Escalation & { taskToken?: string })[]>;
+  /** Every proposal of a case, oldest first. */
+  listResolutions(caseId: string): Promise<Resolution[]>;
+  getExport(caseId: string, exportId: string): Promise<ExportJob | undefined>;
+  /** The case an export belongs to, or undefined for an unknown id. */
+  findExportCase(exportId: string): Promise<string | undefined>;
+  listExports(caseId: string): Promise<ExportJob[]>;
+  /** A customer's cases, newest receipt first (the customer index): subject access requests. */
+  listByCustomer(customerId: string, limit: number, cursor?: string): Promise<{ items: Case[]; nextCursor?: string }>;
   /** Pending approvals across every case, oldest first (a sparse, sharded index). */
   listPendingApprovals(limit: number): Promise<Approval[]>;
 }

@@ -215,6 +215,12 @@ export const Case = z
     reopenCount: z.number().int(),
     openTaskCount: z.number().int(),
     evidenceCounts: EvidenceCounts.optional(),
+    /** The compliance export being built (one at a time per case; a second request returns it). */
+    activeExportId: Ulid.optional(),
+    /** End of the record-keeping period (set when the case closes: the regime's retention from closure). */
+    retainUntil: IsoTimestamp.optional(),
+    /** Personal data removed at the end of retention; the facts, outcome and audit chain remain. */
+    redaction: z.object({ at: IsoTimestamp, by: z.string(), reason: z.string(), events: z.number().int(), items: z.number().int() }).optional(),
     version: z.number().int(),
     createdBy: z.string(),
     createdAt: IsoTimestamp,
@@ -224,6 +230,9 @@ export const Case = z
 export type Case = z.infer<typeof Case>;
 
 export const ComplaintIdParams = z.object({ id: Ulid }).strict();
+
+export const CustomerParams = z.object({ customerId: Customer.shape.id }).strict();
+export const CustomerComplaintsQuery = z.object({ limit: ListLimit, cursor: Cursor.optional() }).strict();
 
 export const ListComplaintsQuery = z
   .object({

@@ -73,6 +73,10 @@ const EXPECT: Record<RouteId, Rule> = {
   waiveEscalation: ownerOr(['supervisor']),
   // The fixture's escalation is at level 1: the team's supervisors or the head of complaints, never the owner.
   acknowledgeEscalation: (c, owner) => c.kind === 'role' && !owner && ['supervisor', 'admin'].includes(c.role!),
+  exportPublicKey: signedIn,
+  requestExport: roles(['compliance', 'legal']),
+  getExport: roles(['compliance', 'legal']),
+  customerComplaints: roles(['compliance']),
 };
 
 /** A valid body per route that takes one, so an allowed call succeeds with the route's 2xx. */
@@ -205,6 +209,13 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
     if (!stage) throw new Error('access matrix: the proposal opened no approval stage');
     path = path.replace('{approvalId}', stage.id);
   }
+  if (path.includes('{exportId}')) {
+    const caseId = await createCase({ ownerId: 'export-owner' });
+    const requested = await api.call('POST', `/v1/complaints/${caseId}/exports`, { token: tokens.exporter, body: {} });
+    expect(requested.status).toBe(202);
+    path = path.replace('{exportId}', requested.body.exportId as string);
+  }
+  path = path.replace('{customerId}', 'cust-42');
   // Routes whose query has required fields get a valid one.
   const query = QUERY[route.id];
   if (query) path = `${path}?${query}`;
@@ -220,6 +231,7 @@ const describeOutcome = (res: ApiResponse) => `${res.status} ${res.text.slice(0,
 beforeAll(async () => {
   api = await startTestApi();
   tokens.setup = await api.token('setup-supervisor', ['supervisor']);
+  tokens.exporter = await api.token('setup-compliance', ['compliance']);
   const now = (await api.call('GET', '/local/clock')).body.now as string;
   CASE_OVERRIDES.waiveEscalation = { receivedAt: new Date(Date.parse(now) - 45 * 86_400_000).toISOString() };
   for (const c of CALLERS) {

@@ -10,6 +10,7 @@ import type { AuditEvent, Note, Task } from '#schemas/children';
 import type { Evidence } from '#schemas/evidence';
 import { isOpenStage, type Approval, type Resolution } from '#schemas/resolution';
 import type { Escalation } from '#schemas/escalation';
+import type { ExportJob } from '#schemas/export';
 
 export class FakeRepo implements CaseRepository {
   readonly cases = new Map<string, CaseRecord>();
@@ -20,6 +21,7 @@ export class FakeRepo implements CaseRepository {
   readonly resolutions = new Map<string, Resolution>();
   readonly approvals = new Map<string, Approval>();
   readonly escalations = new Map<string, Escalation & { taskToken?: string }>();
+  readonly exports = new Map<string, ExportJob>();
   readonly counterCalls: { year: number; team?: string }[] = [];
   readonly listCalls: CaseFilter[] = [];
   private seq = 0;
@@ -77,6 +79,7 @@ export class FakeRepo implements CaseRepository {
       else if (ch.kind === 'evidence') this.evidence.set(ch.evidence.id, structuredClone(ch.evidence));
       else if (ch.kind === 'resolution') this.resolutions.set(ch.resolution.id, structuredClone(ch.resolution));
       else if (ch.kind === 'escalation') this.escalations.set(ch.escalation.id, structuredClone(ch.escalation));
+      else if (ch.kind === 'export') this.exports.set(ch.export.exportId, structuredClone(ch.export));
       else this.approvals.set(ch.approval.id, structuredClone(ch.approval));
     }
   }
@@ -130,6 +133,28 @@ export class FakeRepo implements CaseRepository {
       .filter((a) => a.caseId === caseId)
       .sort((x, y) => x.resolutionId.localeCompare(y.resolutionId) || x.stage - y.stage)
       .map((x) => structuredClone(x));
+  }
+
+  async listResolutions(caseId: string): Promise<Resolution[]> {
+    return [...this.resolutions.values()].filter((r) => r.caseId === caseId).map((r) => structuredClone(r));
+  }
+
+  async getExport(caseId: string, exportId: string): Promise<ExportJob | undefined> {
+    const j = this.exports.get(exportId);
+    return j && j.caseId === caseId ? structuredClone(j) : undefined;
+  }
+
+  async findExportCase(exportId: string): Promise<string | undefined> {
+    return this.exports.get(exportId)?.caseId;
+  }
+
+  async listExports(caseId: string): Promise<ExportJob[]> {
+    return [...this.exports.values()].filter((j) => j.caseId === caseId).map((j) => structuredClone(j));
+  }
+
+  async listByCustomer(customerId: string, limit: number): Promise<{ items: Case[]; nextCursor?: string }> {
+    const items = [...this.cases.values()].map((r) => r.case).filter((c) => c.customer.id === customerId);
+    return { items: items.sort((a, b) => b.receivedAt.localeCompare(a.receivedAt)).slice(0, limit).map((c) => structuredClone(c)) };
   }
 
   async listEscalations(caseId: string): Promise<(Escalation & { taskToken?: string })[]> {

@@ -6,6 +6,7 @@ import type { AuditEvent, Note, Task } from '#schemas/children';
 import type { Evidence } from '#schemas/evidence';
 import { isOpenStage, type Approval, type Resolution } from '#schemas/resolution';
 import type { Escalation } from '#schemas/escalation';
+import type { ExportJob } from '#schemas/export';
 import type { CaseChild, CaseFilter, CaseRecord, CaseRepository, CounterResult } from '#ports/case-repository';
 import type { ChainHead } from '#domain/audit-chain';
 import { RUNNING_CLOCK_STATUSES } from '#domain/deadlines';
@@ -134,6 +135,10 @@ export class DynamoCaseRepository implements CaseRepository {
       if (ch.kind === 'evidence') return [{ ...keys.evidence(c.id, ch.evidence.id), entity: 'evidence', ...ch.evidence }];
       if (ch.kind === 'resolution') return [{ ...keys.resolution(c.id, ch.resolution.id), entity: 'resolution', ...ch.resolution }];
       if (ch.kind === 'escalation') return [{ ...keys.escalation(c.id, ch.escalation.id), entity: 'escalation', ...ch.escalation }];
+      if (ch.kind === 'export') {
+        const job: Item = { ...keys.export(c.id, ch.export.exportId), entity: 'export', ...ch.export };
+        return ch.created ? [job, { ...keys.exportPointer(ch.export.exportId), entity: 'exportPointer', caseId: c.id }] : [job];
+      }
       const a = ch.approval;
       // Only an open stage (pending with a due time) is in the approvers' queue; later stages join when they open.
       const pending = isOpenStage(a) ? { GSI2PK: keys.pendingApprovalsPk(shardOf(a.id, this.opts.listShards)), GSI2SK: keys.dueSk(a.createdAt, a.id) } : {};
@@ -233,6 +238,55 @@ export class DynamoCaseRepository implements CaseRepository {
   async findApprovalCase(approvalId: string): Promise<string | undefined> {
     const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.approvalPointer(approvalId) }));
     return out.Item ? String(out.Item.caseId) : undefined;
+  }
+
+  listResolutions(caseId: string): Promise<Resolution[]> {
+    return this.queryChildren<Resolution>(caseId, keys.resolutionPrefix);
+  }
+
+  async getExport(caseId: string, exportId: string): Promise<ExportJob | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.export(caseId, exportId), ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const { PK: _pk, SK: _sk, entity: _e, ...job } = out.Item;
+    return job as ExportJob;
+  }
+
+  async findExportCase(exportId: string): Promise<string | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.exportPointer(exportId) }));
+    return out.Item ? String(out.Item.caseId) : undefined;
+  }
+
+  listExports(caseId: string): Promise<ExportJob[]> {
+    return this.queryChildren<ExportJob>(caseId, keys.exportPrefix);
+  }
+
+  async listByCustomer(customerId: string, limit: number, cursor?: string): Promise<{ items: Case[]; nextCursor?: string }> {
+    const index = INDEX.byCustomer;
+    const pk = keys.customerPk(customerId);
+    let start: Key | undefined;
+    if (cursor) {
+      try {
+        start = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Key;
+      } catch {
+        throw invalidCursor();
+      }
+      const names = ['PK', 'SK', index.partitionKey.name, index.sortKey.name].sort().join(',');
+      if (typeof start !== 'object' || start === null || Object.keys(start).sort().join(',') !== names || start[index.partitionKey.name] !== pk) throw invalidCursor();
+    }
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: index.indexName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': index.partitionKey.name },
+        ExpressionAttributeValues: { ':pk': pk },
+        ScanIndexForward: false,
+        Limit: limit,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    const items = (out.Items ?? []).map((i) => i.case as Case);
+    return { items, ...(out.LastEvaluatedKey ? { nextCursor: Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') } : {}) };
   }
 
   async listPendingApprovals(limit: number): Promise<Approval[]> {

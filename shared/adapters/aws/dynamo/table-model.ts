@@ -71,6 +71,11 @@ export const keys = {
   approvalPrefix: 'APPROVAL#',
   escalation: (id: string, escalationId: string) => ({ PK: `CASE#${id}`, SK: `ESCALATION#${escalationId}` }),
   escalationPrefix: 'ESCALATION#',
+  resolutionPrefix: 'RESOLUTION#',
+  export: (id: string, exportId: string) => ({ PK: `CASE#${id}`, SK: `EXPORT#${exportId}` }),
+  exportPrefix: 'EXPORT#',
+  /** Where an export id leads: its case (GET /v1/exports/{exportId} arrives by export id alone). */
+  exportPointer: (exportId: string) => ({ PK: `EXPORT#${exportId}`, SK: 'EXPORT' }),
   /** Where an approval id leads: its case (decisions arrive by approval id alone). */
   approvalPointer: (approvalId: string) => ({ PK: `APPROVAL#${approvalId}`, SK: 'APPROVAL' }),
   /** Pending approvals across cases (sparse: only pending ones carry it), write-sharded like the case list. */

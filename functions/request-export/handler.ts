@@ -1,0 +1,8 @@
+// POST /v1/complaints/{id}/exports: start building the locked case bundle (202); a running export is returned instead.
+import { exportService } from '#http/export-container';
+import { defineHandler } from '#http/handler';
+
+export const handler = defineHandler('requestExport', async ({ principal, params }) => {
+  const { job } = await exportService().request(principal, params.id);
+  return { status: 202, body: job, headers: { location: `/v1/exports/${job.exportId}` } };
+});

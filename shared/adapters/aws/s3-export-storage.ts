@@ -1,0 +1,78 @@
+// ExportStorage on S3: evidence read as a stream from the evidence bucket, bundles streamed into the exports bucket
+// by multipart upload under compliance-mode Object Lock (and legal hold), presigned downloads. No delete exists here.
+import type { Readable } from 'node:stream';
+import { GetObjectCommand, PutObjectLegalHoldCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { ExportStorage, StoredBundle } from '#ports/export-storage';
+import { s3Client } from './s3-evidence-vault';
+
+export interface S3ExportStorageOptions {
+  evidenceBucket: string;
+  exportsBucket: string;
+  region: string;
+  /** The local S3 stand-in; without it, AWS. */
+  endpoint?: string;
+  /** The project key the exports bucket policy requires (AWS only). */
+  kmsKeyArn?: string;
+  /** Multipart part size (bytes) and parts in flight: the upload's memory is about their product. */
+  partSize?: number;
+  queueSize?: number;
+}
+
+const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+
+export class S3ExportStorage implements ExportStorage {
+  private readonly client: S3Client;
+
+  constructor(private readonly opts: S3ExportStorageOptions) {
+    this.client = s3Client(opts);
+  }
+
+  async openEvidence(key: string, versionId?: string): Promise<Readable> {
+    const out = await this.client.send(new GetObjectCommand({ Bucket: this.opts.evidenceBucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
+    if (!out.Body) throw new Error(`evidence object ${key} has no body`);
+    return out.Body as Readable;
+  }
+
+  async putBundle(o: { key: string; body: Readable; retainUntil: string; legalHold: boolean }): Promise<StoredBundle> {
+    const aws = !this.opts.endpoint;
+    const upload = new Upload({
+      client: this.client,
+      queueSize: this.opts.queueSize ?? 2,
+      partSize: this.opts.partSize ?? DEFAULT_PART_SIZE,
+      leavePartsOnError: false,
+      params: {
+        Bucket: this.opts.exportsBucket,
+        Key: o.key,
+        Body: o.body,
+        ContentType: 'application/zip',
+        ServerSideEncryption: 'aws:kms',
+        ...(this.opts.kmsKeyArn ? { SSEKMSKeyId: this.opts.kmsKeyArn } : {}),
+        ObjectLockMode: 'COMPLIANCE',
+        ObjectLockRetainUntilDate: new Date(o.retainUntil),
+        ObjectLockLegalHoldStatus: o.legalHold ? 'ON' : 'OFF',
+        // Object Lock uploads must carry a checksum; the local stand-in stores flexible-checksum framing inside
+        // streamed objects, so locally none is sent (WHEN_REQUIRED).
+        ...(aws ? { ChecksumAlgorithm: 'SHA256' as const } : {}),
+      },
+    });
+    const out = await upload.done();
+    return { ...('VersionId' in out && out.VersionId && out.VersionId !== 'null' ? { versionId: out.VersionId } : {}) };
+  }
+
+  async presignBundle(o: { key: string; versionId?: string; fileName: string; expiresInSeconds: number }): Promise<{ url: string }> {
+    const cmd = new GetObjectCommand({
+      Bucket: this.opts.exportsBucket,
+      Key: o.key,
+      ...(o.versionId ? { VersionId: o.versionId } : {}),
+      ResponseContentType: 'application/zip',
+      ResponseContentDisposition: `attachment; filename="${o.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"`,
+    });
+    return { url: await getSignedUrl(this.client, cmd, { expiresIn: o.expiresInSeconds }) };
+  }
+
+  async setBundleLegalHold(key: string, versionId: string | undefined, on: boolean): Promise<void> {
+    await this.client.send(new PutObjectLegalHoldCommand({ Bucket: this.opts.exportsBucket, Key: key, ...(versionId ? { VersionId: versionId } : {}), LegalHold: { Status: on ? 'ON' : 'OFF' } }));
+  }
+}

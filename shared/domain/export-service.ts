@@ -1,0 +1,257 @@
+// Compliance export use cases: request (one at a time per case), build (from the stream, asynchronously), the
+// audited download, and the published verification key.
+import type { Case } from '#schemas/complaint';
+import { BUNDLE_PATHS, SIGNING_ALGORITHM, SIGNING_CURVE, BUNDLE_FORMAT, evidencePath, isRunningExport, type ExportJob, type ExportView, type Manifest, type ManifestSignature, type PublicKeyView } from '#schemas/export';
+import type { ExportStorage } from '#ports/export-storage';
+import type { ManifestSigner } from '#ports/manifest-signer';
+import type { BundleEntry, BundleWriter, SummaryRenderer } from '#ports/bundle-writer';
+import type { IdGenerator } from '#ports/ids';
+import type { CaseChild } from '#ports/case-repository';
+import { assertVisible, canView } from './access';
+import { verifyChain } from './audit-chain';
+import { mutateCase, systemMutate, type MutationDeps } from './case-mutation';
+import { NotFoundError } from './errors';
+import {
+  EXPORT_DOWNLOAD_TTL_MS,
+  EXPORT_STALE_AFTER_MS,
+  buildManifest,
+  bundleFileName,
+  completeExport,
+  exportKey,
+  failExport,
+  recordExportDownload,
+  requestExport,
+  startExport,
+  type BuiltBundle,
+} from './export';
+import type { Principal } from './principal';
+
+export interface ExportServiceDeps extends MutationDeps {
+  ids: IdGenerator;
+  storage: ExportStorage;
+  signer: ManifestSigner;
+  writer: BundleWriter;
+  summary: SummaryRenderer;
+  /** Compliance-mode retention of a bundle, in days from its export. */
+  retentionDays: number;
+}
+
+export type BuildOutcome = 'built' | 'failed' | 'skipped';
+
+const exportChild = (job: ExportJob, created?: true): CaseChild[] => [{ kind: 'export', export: job, ...(created ? { created } : {}) }];
+const json = (value: unknown) => Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
+/** Workflow task tokens are plumbing, not part of the record. */
+const withoutToken = <T extends object>(item: T): Omit<T, 'taskToken'> => {
+  const { taskToken: _t, ...rest } = item as T & { taskToken?: string };
+  return rest;
+};
+const view = (job: ExportJob): ExportView => {
+  const { key: _k, ...rest } = job;
+  return rest;
+};
+
+/** Thrown inside a request's attempt when the case already has a live export: the caller gets that one back. */
+class ExportRunning extends Error {
+  constructor(readonly exportId: string) {
+    super(`export ${exportId} is running`);
+  }
+}
+
+export class ExportService {
+  constructor(private readonly deps: ExportServiceDeps) {}
+
+  private async visibleCase(p: Principal, caseId: string): Promise<Case> {
+    const rec = await this.deps.repo.get(caseId);
+    if (!rec) throw new NotFoundError(`complaint ${caseId} not found`);
+    assertVisible(p, rec.case);
+    return rec.case;
+  }
+
+  private async liveJob(c: Case, now: string): Promise<ExportJob | undefined> {
+    if (!c.activeExportId) return undefined;
+    const job = await this.deps.repo.getExport(c.id, c.activeExportId);
+    if (!job || !isRunningExport(job.status)) return undefined;
+    // A builder that died mid-way (timeout, crash) leaves its job running: past the builder's limit it is replaced.
+    if (job.status === 'running' && job.startedAt && Date.parse(now) - Date.parse(job.startedAt) > EXPORT_STALE_AFTER_MS) return undefined;
+    return job;
+  }
+
+  /** Starts an export of the case, or returns the one already running (`created: false`). */
+  async request(p: Principal, caseId: string): Promise<{ job: ExportView; created: boolean }> {
+    await this.visibleCase(p, caseId);
+    try {
+      const exportId = this.deps.ids.next();
+      type Requested = { job: ExportJob; failed?: ExportJob };
+      const out = await mutateCase<Requested>(
+        this.deps,
+        p,
+        caseId,
+        undefined,
+        'visible',
+        async (c, now) => {
+          const live = await this.liveJob(c, now);
+          if (live) throw new ExportRunning(live.exportId);
+          const stale = c.activeExportId ? await this.deps.repo.getExport(c.id, c.activeExportId) : undefined;
+          const change = requestExport(c, { exportId, actor: p.sub, now, key: exportKey(c.id, exportId), retentionDays: this.deps.retentionDays });
+          if (!stale || !isRunningExport(stale.status)) return { ...change, result: { job: change.result } };
+          // The dead build is recorded as failed in the same transaction as its replacement.
+          const failed = failExport(c, stale, 'the builder stopped before finishing (timed out); replaced by a new export', now);
+          return { case: change.case, drafts: [...failed.drafts, ...change.drafts], result: { job: change.result, failed: failed.result } };
+        },
+        (r) => [...exportChild(r.job, true), ...(r.failed ? exportChild(r.failed) : [])],
+      );
+      return { job: view(out.result.job), created: true };
+    } catch (err) {
+      if (!(err instanceof ExportRunning)) throw err;
+      const job = await this.deps.repo.getExport(caseId, err.exportId);
+      if (!job) throw err;
+      return { job: view(job), created: false };
+    }
+  }
+
+  /** The job; once ready, a 5-minute link to the locked bundle, whose issue is an audit event. */
+  async get(p: Principal, exportId: string): Promise<ExportView> {
+    const caseId = await this.deps.repo.findExportCase(exportId);
+    if (!caseId) throw new NotFoundError(`export ${exportId} not found`);
+    const c = await this.visibleCase(p, caseId).catch((err: unknown) => {
+      // An export of a case the caller may not see does not exist for them either.
+      if (err instanceof NotFoundError) throw new NotFoundError(`export ${exportId} not found`);
+      throw err;
+    });
+    const job = await this.deps.repo.getExport(c.id, exportId);
+    if (!job) throw new NotFoundError(`export ${exportId} not found`);
+    if (job.status !== 'ready') return view(job);
+    const link = await this.deps.storage.presignBundle({ key: job.key, ...(job.versionId ? { versionId: job.versionId } : {}), fileName: bundleFileName(c, exportId), expiresInSeconds: EXPORT_DOWNLOAD_TTL_MS / 1000 });
+    const expiresAt = new Date(Date.parse(this.deps.clock.now()) + EXPORT_DOWNLOAD_TTL_MS).toISOString();
+    await mutateCase(this.deps, p, c.id, undefined, 'visible', (cur) => recordExportDownload(cur, job, p.sub, expiresAt));
+    return { ...view(job), downloadUrl: link.url, downloadExpiresAt: expiresAt };
+  }
+
+  async publicKey(): Promise<PublicKeyView> {
+    return { keyId: await this.deps.signer.keyId(), algorithm: SIGNING_ALGORITHM, curve: SIGNING_CURVE, publicKeyPem: await this.deps.signer.publicKeyPem(), format: BUNDLE_FORMAT };
+  }
+
+  /**
+   * Builds a requested export: claims the job (a redelivered request finds it claimed and does nothing), streams
+   * the bundle into the exports bucket, and records the outcome. A failure is recorded on the job, never retried
+   * silently: the requester sees `failed` with the reason and may ask again.
+   */
+  async build(caseId: string, exportId: string): Promise<BuildOutcome> {
+    const claim = await systemMutate(
+      this.deps,
+      caseId,
+      async (c, now) => {
+        const job = await this.deps.repo.getExport(caseId, exportId);
+        return job ? startExport(c, job, now) : undefined;
+      },
+      (job) => exportChild(job),
+    );
+    if (claim.kind !== 'committed') return 'skipped';
+    const job = claim.result;
+    let built: BuiltBundle;
+    try {
+      built = await this.write(job);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      await systemMutate(this.deps, caseId, (c, now) => failExport(c, job, reason.slice(0, 500), now), (j) => exportChild(j));
+      return 'failed';
+    }
+    const done = await systemMutate(this.deps, caseId, (c, now) => completeExport(c, job, built, now), (j) => exportChild(j));
+    // A legal hold placed while the bundle was being written reaches it now.
+    if (done.kind === 'committed' && done.case.legalHold && !built.legalHold) {
+      await this.deps.storage.setBundleLegalHold(job.key, built.versionId, true);
+      await systemMutate(this.deps, caseId, (c) => ({ case: c, result: { ...done.result, legalHold: true }, drafts: [] }), (j) => exportChild(j));
+    }
+    return 'built';
+  }
+
+  private async write(job: ExportJob): Promise<BuiltBundle> {
+    const { repo, signer, storage, writer, summary } = this.deps;
+    const rec = await repo.get(job.caseId);
+    if (!rec) throw new Error(`complaint ${job.caseId} disappeared`);
+    const c = rec.case;
+    const [events, notes, tasks, escalations, approvals, resolutions, evidence] = await Promise.all([
+      repo.auditEvents(c.id),
+      repo.listNotes(c.id),
+      repo.listTasks(c.id),
+      repo.listEscalations(c.id),
+      repo.listApprovals(c.id),
+      repo.listResolutions(c.id),
+      repo.listEvidence(c.id),
+    ]);
+    const ordered = [...events].sort((a, b) => a.seq - b.seq);
+    const chain = verifyChain(ordered, rec.head);
+    const verified = evidence.filter((e) => e.status === 'verified');
+    const cleanEscalations = escalations.map(withoutToken);
+    const cleanApprovals = approvals.map(withoutToken);
+    const exportedAt = this.deps.clock.now();
+    const pdf = await summary.render({ case: c, events: ordered, chainValid: chain.valid, resolutions, approvals: cleanApprovals, escalations: cleanEscalations, evidence, exportId: job.exportId, exportedAt, exportedBy: job.requestedBy });
+    const evidenceEntries = verified.map((e) => ({
+      path: evidencePath(e.id, e.fileName),
+      open: () => storage.openEvidence(e.key, e.versionId),
+      expected: { sha256: e.sha256, sizeBytes: e.sizeBytes },
+      evidence: e,
+    }));
+    const entries: BundleEntry[] = [
+      { path: BUNDLE_PATHS.case, bytes: json(c) },
+      { path: BUNDLE_PATHS.timeline, bytes: json({ caseId: c.id, events: ordered, chain }) },
+      { path: BUNDLE_PATHS.notes, bytes: json({ items: notes }) },
+      { path: BUNDLE_PATHS.tasks, bytes: json({ items: tasks }) },
+      { path: BUNDLE_PATHS.escalations, bytes: json({ items: cleanEscalations }) },
+      { path: BUNDLE_PATHS.approvals, bytes: json({ items: cleanApprovals }) },
+      { path: BUNDLE_PATHS.resolutions, bytes: json({ items: resolutions }) },
+      { path: BUNDLE_PATHS.evidenceLog, bytes: json({ items: evidence }) },
+      ...evidenceEntries.map(({ path, open, expected }) => ({ path, open, expected })),
+      { path: BUNDLE_PATHS.summary, bytes: pdf },
+    ];
+    const [keyId, publicKeyPem] = await Promise.all([signer.keyId(), signer.publicKeyPem()]);
+    let manifestSha256 = '';
+    const legalHold = c.legalHold;
+    const written = await writer.write({
+      entries,
+      trailer: async (files) => {
+        const manifest: Manifest = buildManifest({
+          job,
+          c,
+          head: rec.head,
+          chainValid: chain.valid,
+          files,
+          evidence: evidenceEntries.map(({ path, evidence: e }) => ({ evidenceId: e.id, path, sha256: e.sha256, sizeBytes: e.sizeBytes, versionId: e.versionId ?? null })),
+          exportedAt,
+          keyId,
+          legalHold,
+        });
+        const manifestBytes = json(manifest);
+        const signature: ManifestSignature = { algorithm: SIGNING_ALGORITHM, keyId, signedFile: BUNDLE_PATHS.manifest, signature: (await signer.sign(manifestBytes)).toString('base64') };
+        return [
+          { path: BUNDLE_PATHS.manifest, bytes: manifestBytes },
+          { path: BUNDLE_PATHS.signature, bytes: json(signature) },
+          { path: BUNDLE_PATHS.publicKey, bytes: Buffer.from(publicKeyPem, 'utf8') },
+        ];
+      },
+      sink: (zip) => storage.putBundle({ key: job.key, body: zip, retainUntil: job.retainUntil ?? exportedAt, legalHold }),
+    });
+    manifestSha256 = written.trailer.find((f) => f.path === BUNDLE_PATHS.manifest)?.sha256 ?? '';
+    return {
+      ...(written.stored.versionId ? { versionId: written.stored.versionId } : {}),
+      sizeBytes: written.zipBytes,
+      sha256: written.zipSha256,
+      manifestSha256,
+      files: written.files.length,
+      legalHold,
+    };
+  }
+
+  /** A person's cases (the customer index), newest first: what a data-subject request is answered from. */
+  async subjectAccess(p: Principal, customerId: string, q: { limit: number; cursor?: string | undefined }): Promise<{ items: Case[]; nextCursor?: string }> {
+    const page = await this.deps.repo.listByCustomer(customerId, q.limit, q.cursor);
+    return { ...page, items: page.items.filter((c) => canView(p, c)) };
+  }
+
+  /** Legal hold reaches every bundle of the case (ready ones; a bundle in flight picks it up when it lands). */
+  async setLegalHold(caseId: string, on: boolean): Promise<ExportJob[]> {
+    const jobs = (await this.deps.repo.listExports(caseId)).filter((j) => j.status === 'ready');
+    for (const j of jobs) await this.deps.storage.setBundleLegalHold(j.key, j.versionId, on);
+    return jobs.map((j) => ({ ...j, legalHold: on }));
+  }
+}
