@@ -21,6 +21,6 @@ module.exports = {
   testTimeout: 30000,
   maxWorkers: process.env.CI ? 2 : '50%',
   coverageProvider: 'v8',
-  collectCoverageFrom: ['shared/**/*.ts', 'functions/**/*.ts', 'infra/local/**/*.ts', 'workflows/**/*.ts'],
+  collectCoverageFrom: ['shared/**/*.ts', 'functions/**/*.ts', 'infra/local/**/*.ts', 'workflows/**/*.ts', 'tools/**/*.ts'],
   coverageThreshold: { global: { lines: 80, branches: 70 } },
 };

@@ -54,6 +54,8 @@ const Settings = z.object({
   regimeCalendars: json.optional(),
   /** Default COMPLIANCE-mode retention of every evidence object, in days (EVIDENCE_RETENTION_DAYS; default 7 years). A change applies to objects uploaded afterwards; no existing lock is ever shortened. */
   evidenceRetentionDays: z.coerce.number().int().optional(),
+  /** COMPLIANCE-mode retention of every export bundle, in days (EXPORT_RETENTION_DAYS; default: the evidence retention). */
+  exportRetentionDays: z.coerce.number().int().optional(),
   /** Largest evidence file accepted, in bytes (EVIDENCE_MAX_BYTES; the handlers default to 100 MB). */
   evidenceMaxBytes: z.coerce.number().int().positive().optional(),
   /** Evidence content types accepted (EVIDENCE_CONTENT_TYPES), replacing the built-in allowlist; an array or comma-separated. */
@@ -101,6 +103,7 @@ const serviceEnv = (s: Settings): ServiceEnv => {
     ...(s.orgClosures?.length ? { ORG_CLOSURES: s.orgClosures.join(',') } : {}),
     ...(s.regimeCalendars !== undefined ? { REGIME_CALENDARS: JSON.stringify(s.regimeCalendars) } : {}),
     ...(s.evidenceRetentionDays !== undefined ? { EVIDENCE_RETENTION_DAYS: String(s.evidenceRetentionDays) } : {}),
+    ...(s.exportRetentionDays !== undefined ? { EXPORT_RETENTION_DAYS: String(s.exportRetentionDays) } : {}),
     ...(s.evidenceMaxBytes !== undefined ? { EVIDENCE_MAX_BYTES: String(s.evidenceMaxBytes) } : {}),
     ...(s.evidenceContentTypes?.length ? { EVIDENCE_CONTENT_TYPES: s.evidenceContentTypes.join(',') } : {}),
     ...(s.approvalStageTimeoutHours !== undefined ? { APPROVAL_STAGE_TIMEOUT_HOURS: String(s.approvalStageTimeoutHours) } : {}),
@@ -113,6 +116,7 @@ const serviceEnv = (s: Settings): ServiceEnv => {
   // Always set, to the handlers' default if not configured: the bucket's default retention is the same setting, so
   // handlers and bucket cannot disagree.
   env.EVIDENCE_RETENTION_DAYS = String(cfg.EVIDENCE_RETENTION_DAYS);
+  env.EXPORT_RETENTION_DAYS = String(cfg.EXPORT_RETENTION_DAYS ?? cfg.EVIDENCE_RETENTION_DAYS);
   try {
     checkRegimeOptions(cfg.regimes);
   } catch (err) {
@@ -147,6 +151,7 @@ export const buildApp = (options: BuildOptions = {}) => {
     description: 'Complaints: KMS key, DynamoDB tables, Cognito user pool, schedule group, dead-letter queues, event bus, notification topic, evidence bucket (stateful)',
     namePrefix,
     evidence: { retentionDays: Number(environment.EVIDENCE_RETENTION_DAYS) },
+    exports: { retentionDays: Number(environment.EXPORT_RETENTION_DAYS) },
     identity: {
       // Default `<stack prefix>-<account id>`: unique per account and deployment, no lookup needed.
       domainPrefix: s.cognitoDomainPrefix ?? Fn.join('-', [s.stackPrefix.toLowerCase(), Aws.ACCOUNT_ID]),
@@ -162,6 +167,7 @@ export const buildApp = (options: BuildOptions = {}) => {
     timers: stateful.timers,
     events: stateful.events,
     evidence: stateful.evidence,
+    exports: stateful.exports,
     environment,
     serviceName: SERVICE_NAME,
     metricsNamespace: METRICS_NAMESPACE,

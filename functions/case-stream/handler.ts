@@ -1,5 +1,5 @@
 // Consumer of the cases table stream: keeps each case's schedules in step with the case (create, move, delete),
-// publishes audit events as domain events and notifications, and starts the approval and escalation workflows. Records of a batch run in order;
+// publishes audit events as domain events and notifications, starts the approval and escalation workflows, and launches export builds. Records of a batch run in order;
 // a failed record is reported (ReportBatchItemFailures) and the stream redelivers from it.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -9,6 +9,7 @@ import { DeadlineControl } from '#domain/deadline-control';
 import { escalationService, resolutionService } from '#http/approvals-container';
 import { clock, complaintService } from '#http/container';
 import { deadlineIntegrations } from '#http/integrations';
+import { exportLauncher } from '#http/export-launcher';
 import { defineEventHandler } from '#http/event-handler';
 import { logger, metrics } from '#http/observability';
 
@@ -32,6 +33,11 @@ const onRecord = async (record: DynamoDBRecord): Promise<void> => {
     // Workflows start here, once their change has committed: a proposal with stages, a raised escalation; and a
     // checkpoint or blocked dependency may raise an escalation. Each is idempotent under redelivery.
     if (await resolutionService().onAuditEvent(caseId, event)) logger.info('approval workflow started', { caseId, resolutionId: event.data.resolutionId });
+    // A committed export request starts its build (asynchronously; the builder claims the job once).
+    if (event.action === 'export.requested' && typeof event.data.exportId === 'string') {
+      await exportLauncher().launch({ caseId, exportId: event.data.exportId });
+      logger.info('export launched', { caseId, exportId: event.data.exportId });
+    }
     const escalation = await escalationService().onAuditEvent(caseId, event);
     if (escalation) {
       metrics.addMetric({ raised: 'EscalationsRaised', started: 'EscalationWorkflowsStarted', resolved: 'EscalationsResolvedWithCase' }[escalation], MetricUnit.Count, 1);

@@ -29,6 +29,7 @@ import type { ConfigSchema } from '#http/config';
 import type { DataTable } from './case-table';
 import type { DeadLetterQueue } from './dead-letter-queue';
 import type { EvidenceStore } from './evidence-vault';
+import type { ExportStore } from './export-vault';
 import { KEY_PRODUCE, KEY_READ, keyThrough } from './grants';
 
 /** The repository root: bundling resolves package.json `imports` (`#http/*`, …) and the lock file from here. */
@@ -124,6 +125,30 @@ export const EVIDENCE_GRANTS: Readonly<Record<EvidenceUse, { objects: readonly s
   legalHold: { objects: ['s3:PutObjectLegalHold', 's3:GetObjectLegalHold', 's3:GetObject', 's3:GetObjectVersion'], key: ['kms:Decrypt'] },
 };
 
+/** What a function does with the export bundles; see EXPORT_GRANTS. */
+export type ExportUse = 'request' | 'download' | 'legalHold' | 'publicKey' | 'build';
+
+/**
+ * Per use, the S3 actions on the exports bucket's `cases/*`, the project key actions through S3, and the signing key
+ * actions. Never a delete or a lock change beyond setting the retention and hold a new bundle is written with.
+ */
+export const EXPORT_GRANTS: Readonly<Record<ExportUse, { objects: readonly string[]; key: readonly string[]; signing: readonly string[] }>> = {
+  // Records the job in the table; builds the export service, which names the buckets and the key.
+  request: { objects: [], key: [], signing: [] },
+  // The presigned GET of the bundle version.
+  download: { objects: ['s3:GetObject', 's3:GetObjectVersion'], key: ['kms:Decrypt'], signing: [] },
+  // A legal hold placed on the case reaches its bundles.
+  legalHold: { objects: ['s3:PutObjectLegalHold', 's3:GetObjectLegalHold'], key: [], signing: [] },
+  publicKey: { objects: [], key: [], signing: ['kms:GetPublicKey'] },
+  // The multipart upload of a bundle with its retention and legal hold (setting them on a new object needs
+  // PutObjectRetention / PutObjectLegalHold), aborting a failed one (S3 discards its parts), and the signature.
+  build: {
+    objects: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:PutObjectRetention', 's3:PutObjectLegalHold'],
+    key: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    signing: ['kms:Sign', 'kms:GetPublicKey'],
+  },
+};
+
 export type StreamOptions = Omit<EventSourceMappingOptions, 'eventSourceArn' | 'onFailure' | 'kafkaTopic' | 'kafkaBootstrapServers' | 'kafkaConsumerGroupId'>;
 
 /**
@@ -158,6 +183,11 @@ export interface ApiFunctionProps {
   logRetention: RetentionDays;
   timeout?: Duration;
   memorySize?: number;
+  /**
+   * Packages installed into the function's asset instead of bundled (a package that loads its own files at run
+   * time, e.g. pdfkit's font metrics through createRequire).
+   */
+  nodeModules?: string[];
 }
 
 export class ApiFunction extends Construct {
@@ -210,6 +240,7 @@ export class ApiFunction extends Construct {
         // runtime: what was tested is what runs, and a runtime SDK update cannot change behaviour under us.
         bundleAwsSDK: true,
         externalModules: [],
+        ...(props.nodeModules?.length ? { nodeModules: props.nodeModules } : {}),
       },
       environment: {
         ...props.environment,
@@ -302,6 +333,32 @@ export class ApiFunction extends Construct {
   }
 
   /**
+   * Grants the function what `uses` need on the exports bucket's case objects, the project key only through S3, the
+   * signing key for what it signs or publishes, and names the bucket, the key (where used) and the retention in its
+   * environment (the export service is built from them). Reading evidence is `allowEvidence(…, 'download')`.
+   */
+  allowExports(store: ExportStore, ...uses: ExportUse[]): this {
+    if (!uses.length) throw new Error(`${this.node.path}: allowExports needs at least one use`);
+    const wanted = [...new Set(uses)];
+    const objects = [...new Set(wanted.flatMap((u) => EXPORT_GRANTS[u].objects))];
+    const key = [...new Set(wanted.flatMap((u) => EXPORT_GRANTS[u].key))];
+    const signing = [...new Set(wanted.flatMap((u) => EXPORT_GRANTS[u].signing))];
+    if (objects.length) {
+      this.role.addToPrincipalPolicy(new PolicyStatement({ actions: objects, resources: [store.caseObjectsArn] }));
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(this).resolve(store.caseObjectsArn))}]`,
+        reason: `Bundles are keyed by case and export ids created at run time; the wildcard covers only the case objects (cases/*) of the exports bucket, for ${wanted.join(', ')}, never a delete.`,
+      });
+    }
+    if (key.length) this.role.addToPrincipalPolicy(keyThrough(this, store.encryptionKey, 's3', key));
+    if (signing.length) this.role.addToPrincipalPolicy(new PolicyStatement({ actions: signing, resources: [store.signingKey.keyArn] }));
+    this.setEnv('EXPORTS_BUCKET', store.bucketName);
+    if (signing.length) this.setEnv('EXPORT_SIGNING_KEY_ARN', store.signingKey.keyArn);
+    this.setEnv('EXPORT_RETENTION_DAYS', String(store.retentionDays));
+    return this;
+  }
+
+  /**
    * Lets the function manage one-time schedules in one group, passing exactly one execution role to Scheduler,
    * and names the group, target, role and dead-letter queue in its environment.
    */
@@ -327,6 +384,13 @@ export class ApiFunction extends Construct {
     this.setEnv('CHECKPOINT_FUNCTION_ARN', target.target.functionArn);
     this.setEnv('SCHEDULER_ROLE_ARN', target.executionRole.roleArn);
     this.setEnv('SCHEDULER_DLQ_ARN', target.deadLetterQueue.queueArn);
+    return this;
+  }
+
+  /** Invokes the export builder (asynchronously, InvokeFunction on that function only) and names it in the environment. */
+  launchExports(builder: IFunction): this {
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [builder.functionArn] }));
+    this.setEnv('EXPORT_BUILDER_FUNCTION_ARN', builder.functionArn);
     return this;
   }
 

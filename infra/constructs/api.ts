@@ -8,15 +8,18 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { routeKey, routeList, type RouteDef, type RouteId } from '#http/routes';
-import { ApiFunction, type EvidenceUse, type ServiceEnv, type WorkflowMachine } from './api-function';
+import { ApiFunction, type EvidenceUse, type ExportUse, type ServiceEnv, type WorkflowMachine } from './api-function';
 import type { DataTable } from './case-table';
 import type { EvidenceStore } from './evidence-vault';
+import type { ExportStore } from './export-vault';
 
 export interface ApiProps {
   data: { cases: DataTable; idempotency: DataTable };
   auth: { userPool: IUserPool; clients: IUserPoolClient[] };
   /** The evidence bucket: the routes in EVIDENCE_ACCESS get exactly their use of it. */
   evidence: EvidenceStore;
+  /** The exports bucket and signing key: the routes in EXPORT_ACCESS get exactly their use of them. */
+  exports: ExportStore;
   environment: ServiceEnv;
   serviceName: string;
   metricsNamespace: string;
@@ -30,11 +33,11 @@ export interface ApiProps {
 type Route = RouteDef & { id: RouteId };
 
 /**
- * Routes whose handlers read no table (liveness, the OpenAPI document): their functions get no data
+ * Routes whose handlers read no table (liveness, the OpenAPI document, the published export key): their functions get no data
  * access at all. Every other route gets the cases table: read-only for a GET, read-write for any other method
  * and for a GET marked `writes` in the route table.
  */
-export const ROUTES_WITHOUT_DATA: ReadonlySet<RouteId> = new Set<RouteId>(['health', 'openapi']);
+export const ROUTES_WITHOUT_DATA: ReadonlySet<RouteId> = new Set<RouteId>(['health', 'openapi', 'exportPublicKey']);
 
 /**
  * The evidence routes and what each does with the evidence objects (see EVIDENCE_GRANTS); each is told the bucket.
@@ -49,6 +52,19 @@ export const EVIDENCE_ACCESS: Readonly<Partial<Record<RouteId, EvidenceUse>>> = 
   getEvidence: 'download',
   // Puts and releases S3 Legal Hold on the case's objects.
   legalHold: 'legalHold',
+};
+
+/** The export routes and what each does with bundles and the signing key (see EXPORT_GRANTS); nothing else touches them. */
+export const EXPORT_ACCESS: Readonly<Partial<Record<RouteId, ExportUse[]>>> = {
+  // Records the job; the builder (a stream consumer) does the rest.
+  requestExport: ['request'],
+  // Signs the presigned GET of the ready bundle.
+  getExport: ['download'],
+  exportPublicKey: ['publicKey'],
+  // Reads the customer index through the export service (no bundle access).
+  customerComplaints: ['request'],
+  // The hold reaches the case's bundles.
+  legalHold: ['legalHold'],
 };
 
 /**
@@ -149,6 +165,8 @@ export class Api extends Construct {
       }
       const evidenceUses = entryRoutes.flatMap((r) => EVIDENCE_ACCESS[r.id] ?? []);
       if (evidenceUses.length) fn.allowEvidence(props.evidence, ...evidenceUses);
+      const exportUses = entryRoutes.flatMap((r) => EXPORT_ACCESS[r.id] ?? []);
+      if (exportUses.length) fn.allowExports(props.exports, ...exportUses);
       for (const workflow of new Set(entryRoutes.flatMap((r) => WORKFLOW_ACCESS[r.id] ?? []))) fn.settleWorkflowTasks(props.workflows[workflow]);
       // Every POST is idempotent (Idempotency-Key, Powertools persistence).
       if (entryRoutes.some((r) => r.method === 'POST')) fn.bindTable(props.data.idempotency, 'readWrite');

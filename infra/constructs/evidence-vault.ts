@@ -54,27 +54,120 @@ export interface EvidenceVaultProps {
 const MAX_BUCKET_NAME = 63;
 const LONGEST_REGION = 'ap-southeast-5'.length;
 
-/** The bucket-name prefix for a deployment prefix, checked against the 63-character limit. */
-export const evidenceBucketPrefix = (namePrefix: string, region?: string): string => {
-  const prefix = `${namePrefix}-evidence`;
-  if (!/^[a-z0-9][a-z0-9-]*[a-z0-9]$/.test(prefix)) throw new Error(`evidence bucket prefix "${prefix}" must be lower-case letters, digits and hyphens`);
+/** What a locked bucket holds: its name is `<prefix>-<purpose>-<account>-<region>-an`. */
+export type LockedBucketPurpose = 'evidence' | 'exports';
+
+/** The bucket-name prefix for a deployment prefix and purpose, checked against the 63-character limit. */
+export const lockedBucketPrefix = (namePrefix: string, purpose: LockedBucketPurpose, region?: string): string => {
+  const prefix = `${namePrefix}-${purpose}`;
+  if (!/^[a-z0-9][a-z0-9-]*[a-z0-9]$/.test(prefix)) throw new Error(`${purpose} bucket prefix "${prefix}" must be lower-case letters, digits and hyphens`);
   const regionLength = region && !Token.isUnresolved(region) ? region.length : LONGEST_REGION;
   const length = prefix.length + `-123456789012--an`.length + regionLength;
   if (length > MAX_BUCKET_NAME) {
-    throw new Error(`evidence bucket name would be ${length} characters (at most ${MAX_BUCKET_NAME}): shorten the stack prefix "${namePrefix}"`);
+    throw new Error(`${purpose} bucket name would be ${length} characters (at most ${MAX_BUCKET_NAME}): shorten the stack prefix "${namePrefix}"`);
   }
   return prefix;
 };
+export const evidenceBucketPrefix = (namePrefix: string, region?: string): string => lockedBucketPrefix(namePrefix, 'evidence', region);
 
 /**
- * The bucket's name and ARNs, from the deployment prefix alone. Built from the unscoped pseudo parameters, so they
- * resolve in whichever stack uses them: the API stack names the bucket without a cross-stack reference, and IAM and
- * the cdk-nag acknowledgement see the same string before and after synthesis.
+ * A locked bucket's name and ARNs, from the deployment prefix alone. Built from the unscoped pseudo parameters, so
+ * they resolve in whichever stack uses them: the API stack names the bucket without a cross-stack reference, and IAM
+ * and the cdk-nag acknowledgement see the same string before and after synthesis.
  */
-export const evidenceBucketNames = (namePrefix: string) => {
-  const bucketName = `${evidenceBucketPrefix(namePrefix)}-${Aws.ACCOUNT_ID}-${Aws.REGION}-an`;
+export const lockedBucketNames = (namePrefix: string, purpose: LockedBucketPurpose) => {
+  const bucketName = `${lockedBucketPrefix(namePrefix, purpose)}-${Aws.ACCOUNT_ID}-${Aws.REGION}-an`;
   const bucketArn = `arn:${Aws.PARTITION}:s3:::${bucketName}`;
   return { bucketName, bucketArn, caseObjectsArn: `${bucketArn}/${CASE_OBJECTS_PREFIX}*` };
+};
+export const evidenceBucketNames = (namePrefix: string) => lockedBucketNames(namePrefix, 'evidence');
+
+export interface LockedBucketProps {
+  namePrefix: string;
+  purpose: LockedBucketPurpose;
+  encryptionKey: IKey;
+  retentionDays: number;
+  accessLogs: Bucket;
+  /**
+   * Whether uploads may arrive in parts (CreateMultipartUpload / UploadPart carry no SSE headers, so the SSE
+   * conditions then apply only where the headers are present; the bucket's default encryption covers the rest).
+   */
+  multipartUploads: boolean;
+}
+
+/**
+ * A bucket where nothing can be deleted, overwritten in place or unlocked: Object Lock in COMPLIANCE mode (which
+ * nobody, root included, can shorten or remove), versioned, SSE-KMS with the project key (bucket key on), private,
+ * TLS ≥ 1.2 only, server access logs, deletes and governance bypass denied to every principal. Versions leave only
+ * by the lifecycle rule, the day after their lock has expired (S3 never expires a locked version).
+ */
+export const createLockedBucket = (scope: Construct, id: string, props: LockedBucketProps): Bucket => {
+  const bucket = new Bucket(scope, id, {
+    bucketNamespace: BucketNamespace.ACCOUNT_REGIONAL,
+    bucketNamePrefix: lockedBucketPrefix(props.namePrefix, props.purpose, Stack.of(scope).region),
+    objectLockEnabled: true,
+    objectLockDefaultRetention: ObjectLockRetention.compliance(Duration.days(props.retentionDays)),
+    versioned: true,
+    encryption: BucketEncryption.KMS,
+    encryptionKey: props.encryptionKey,
+    // One KMS data key per bucket and period instead of one KMS call per object.
+    bucketKeyEnabled: true,
+    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    enforceSSL: true,
+    minimumTLSVersion: 1.2,
+    serverAccessLogsBucket: props.accessLogs,
+    serverAccessLogsPrefix: `${props.purpose}/`,
+    targetObjectKeyFormat: TargetObjectKeyFormat.partitionedPrefix(PartitionDateSource.EVENT_TIME),
+    lifecycleRules: [
+      {
+        id: 'LeaveAfterRetention',
+        // The current version gets a delete marker the day after the default lock ends; the version itself is
+        // removed a day later, and only if its lock (and any legal hold) has gone: S3 never expires a locked version.
+        expiration: Duration.days(props.retentionDays + 1),
+        noncurrentVersionExpiration: Duration.days(1),
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+      },
+    ],
+    // Never autoDeleteObjects: it grants s3:DeleteObject* to a custom resource.
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  const objects = bucket.arnForObjects('*');
+  const sse = props.multipartUploads ? 'StringNotEqualsIfExists' : 'StringNotEquals';
+  // Uploads must ask for SSE-KMS with the project key by name: a request with `aws:kms` but no key id would be
+  // encrypted with the AWS managed key (aws/s3) instead.
+  bucket.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'DenyUploadsWithoutSseKms',
+      effect: Effect.DENY,
+      principals: [new AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [objects],
+      conditions: { [sse]: { 's3:x-amz-server-side-encryption': 'aws:kms' } },
+    }),
+  );
+  bucket.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'DenyUploadsWithAnotherKey',
+      effect: Effect.DENY,
+      principals: [new AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [objects],
+      conditions: { [sse]: { 's3:x-amz-server-side-encryption-aws-kms-key-id': props.encryptionKey.keyArn } },
+    }),
+  );
+  // Object Lock already refuses to delete a locked version; this also refuses delete markers (which would hide the
+  // current version) and governance bypass, to every principal, whatever its identity policy says.
+  bucket.addToResourcePolicy(
+    new PolicyStatement({
+      sid: `DenyDeleting${props.purpose === 'evidence' ? 'Evidence' : 'Exports'}`,
+      effect: Effect.DENY,
+      principals: [new AnyPrincipal()],
+      actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention'],
+      resources: [objects],
+    }),
+  );
+  return bucket;
 };
 
 export class EvidenceVault extends Construct implements EvidenceStore {
@@ -92,7 +185,7 @@ export class EvidenceVault extends Construct implements EvidenceStore {
     super(scope, id);
     this.encryptionKey = props.encryptionKey;
     this.retentionDays = props.retentionDays ?? DEFAULT_EVIDENCE_RETENTION_DAYS;
-    const names = evidenceBucketNames(props.namePrefix);
+    const names = lockedBucketNames(props.namePrefix, 'evidence');
     this.bucketName = names.bucketName;
     this.bucketArn = names.bucketArn;
     this.caseObjectsArn = names.caseObjectsArn;
@@ -118,58 +211,21 @@ export class EvidenceVault extends Construct implements EvidenceStore {
     });
     Validations.of(this.accessLogs).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'This bucket is itself the server access log target of the evidence bucket; logging its own writes would log the log delivery, and the evidence accesses are already recorded here.',
+      reason: 'This bucket is itself the server access log target of the evidence and exports buckets; logging its own writes would log the log delivery, and the bucket accesses are already recorded here.',
     });
 
-    this.bucket = new Bucket(this, 'Bucket', {
-      bucketNamespace: BucketNamespace.ACCOUNT_REGIONAL,
-      bucketNamePrefix: evidenceBucketPrefix(props.namePrefix, Stack.of(this).region),
-      // Write once, read many: every object version is locked in COMPLIANCE mode, which nobody, root included,
-      // can shorten or remove; legal hold (on top) is applied per object by the legal-hold function.
-      objectLockEnabled: true,
-      objectLockDefaultRetention: ObjectLockRetention.compliance(Duration.days(this.retentionDays)),
-      versioned: true,
-      encryption: BucketEncryption.KMS,
+    this.bucket = createLockedBucket(this, 'Bucket', {
+      namePrefix: props.namePrefix,
+      purpose: 'evidence',
       encryptionKey: props.encryptionKey,
-      // One KMS data key per bucket and period instead of one KMS call per object.
-      bucketKeyEnabled: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      serverAccessLogsBucket: this.accessLogs,
-      serverAccessLogsPrefix: 'evidence/',
-      targetObjectKeyFormat: TargetObjectKeyFormat.partitionedPrefix(PartitionDateSource.EVENT_TIME),
-      // Never autoDeleteObjects: it grants s3:DeleteObject* to a custom resource.
-      removalPolicy: RemovalPolicy.RETAIN,
+      retentionDays: this.retentionDays,
+      accessLogs: this.accessLogs,
+      // Evidence arrives by one presigned PUT per file.
+      multipartUploads: false,
     });
     // Object Created events on the default bus, set on the bucket itself: `eventBridgeEnabled` would add a
     // custom resource (a Lambda function allowed s3:PutBucketNotification on "*") to do the same.
     (this.bucket.node.defaultChild as CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
-
-    const objects = this.bucket.arnForObjects('*');
-    // Uploads must ask for SSE-KMS with the project key by name: a request with `aws:kms` but no key id would be
-    // encrypted with the AWS managed key (aws/s3) instead. The presigned PUT signs both headers.
-    this.bucket.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'DenyUploadsWithoutSseKms',
-        effect: Effect.DENY,
-        principals: [new AnyPrincipal()],
-        actions: ['s3:PutObject'],
-        resources: [objects],
-        conditions: { StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' } },
-      }),
-    );
-    this.bucket.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'DenyUploadsWithAnotherKey',
-        effect: Effect.DENY,
-        principals: [new AnyPrincipal()],
-        actions: ['s3:PutObject'],
-        resources: [objects],
-        conditions: { StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': props.encryptionKey.keyArn } },
-      }),
-    );
     // Write-once keys: every upload must be a conditional write (If-None-Match: *), so S3 itself refuses a second
     // PUT to an existing key (412) instead of stacking a new version on top of verified evidence.
     this.bucket.addToResourcePolicy(
@@ -178,19 +234,8 @@ export class EvidenceVault extends Construct implements EvidenceStore {
         effect: Effect.DENY,
         principals: [new AnyPrincipal()],
         actions: ['s3:PutObject'],
-        resources: [objects],
+        resources: [this.bucket.arnForObjects('*')],
         conditions: { Null: { 's3:if-none-match': 'true' } },
-      }),
-    );
-    // Object Lock already refuses to delete a locked version; this also refuses delete markers (which would hide the
-    // current version) and governance bypass, to every principal, whatever its identity policy says.
-    this.bucket.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'DenyDeletingEvidence',
-        effect: Effect.DENY,
-        principals: [new AnyPrincipal()],
-        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention'],
-        resources: [objects],
       }),
     );
 

@@ -7,11 +7,12 @@ import { TABLES } from '#adapters/aws/dynamo/table-model';
 import { localClock } from '#adapters/local/local-clock';
 import { LOCAL_TABLE, type LocalScheduler } from '#adapters/local/local-scheduler';
 import { localOutbox } from '#adapters/local/local-outbox';
+import { localExportLauncher } from '#adapters/local/local-export-launcher';
 import { ensureTables, startDynamoLocal, type RunningDynamo } from './dynamodb-local';
 import { startLocalS3, type LocalS3, type ObjectCreatedEvent } from './s3-local';
 import { lambdaContext, lazyEntry, startLocalApi, type LocalApi } from './server';
 import { StreamPoller, type StreamHandler } from './stream-poller';
-import { LocalTimers, type CheckpointHandler } from './timers';
+import { LocalTimers, type CheckpointHandler, type DailyJob } from './timers';
 import { TokenIssuer } from './token-issuer';
 import { LocalWorkflows } from './workflows';
 
@@ -50,6 +51,12 @@ export const applyLocalEnv = (endpoint: string, tables: LocalTables, extra: Reco
   });
 };
 
+/** The daily retention job: the same handler entry the EventBridge schedule invokes in AWS. */
+const retentionJob = (): DailyJob => {
+  const handler = lazyEntry<(event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>>('functions/retention-job/handler.ts');
+  return { name: 'retention-job', run: (now) => handler()({ source: 'local.timers', 'detail-type': 'Scheduled Event', time: now }, lambdaContext('retention-job')) };
+};
+
 export interface StartedStack {
   api: LocalApi;
   issuer: TokenIssuer;
@@ -57,8 +64,6 @@ export interface StartedStack {
   poller: StreamPoller;
   /** The reporting projection's consumer of the same stream (absent when started with `projection: false`). */
   projection?: StreamPoller;
-  /** The export builder's consumer of the same stream (builds requested case bundles). */
-  exporter: StreamPoller;
   scheduler: LocalScheduler;
   /** Approval and escalation executions (the WorkflowEngine the handlers use); what `restore()` continued at start-up. */
   workflows: LocalWorkflows;
@@ -93,6 +98,8 @@ export const startStack = async (opts: {
    * DynamoDB Local each case change costs the projection a transaction, and nothing those tests check depends on it.
    */
   projection?: boolean;
+  /** Run the retention job once a local day, as the clock passes midnight UTC (default true). */
+  retentionJob?: boolean;
 }): Promise<StartedStack> => {
   const suffix = randomUUID().slice(0, 8);
   const exportsBucket = opts.dataDir ? 'complaints-exports' : `complaints-exports-${suffix}`;
@@ -144,8 +151,9 @@ export const startStack = async (opts: {
     const poller = consumer('functions/case-stream/handler.ts');
     // The reporting projection: a second consumer of the same stream.
     const projection = opts.projection === false ? undefined : consumer('functions/report-projection/handler.ts', 'report-projection');
-    // Compliance exports: a third consumer, as the export builder's own event source mapping in AWS.
-    const exporter = consumer('functions/export-builder/handler.ts', 'export-builder');
+    // Compliance exports: the case-stream handler launches the builder (an asynchronous invocation in AWS).
+    const builder = lazyEntry<(event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>>('functions/export-builder/handler.ts');
+    localExportLauncher.install((job) => builder()(job, lambdaContext('export-builder')), opts.log);
     // Step Functions: installed before any handler runs (the container asks for it), then what ran before a restart
     // continues, before the catch-up below fires the timers that lapsed meanwhile.
     workflows = new LocalWorkflows({ doc, tableName: tables.local, clock: localClock, ...(opts.log ? { log: opts.log } : {}) });
@@ -153,13 +161,14 @@ export const startStack = async (opts: {
     const restoredWorkflows = await workflows.restore();
     const timers = new LocalTimers({
       poller,
-      consumers: projection ? [projection, exporter] : [exporter],
+      consumers: projection ? [projection] : [],
       scheduler,
       workflows,
       checkpoint: lazyEntry<CheckpointHandler>('functions/checkpoint/handler.ts'),
       context: (name) => lambdaContext(name),
       now: () => localClock.now(),
       ...(opts.log ? { log: opts.log } : {}),
+      ...(opts.retentionJob === false ? {} : { daily: [retentionJob()] }),
     });
     const unlog = opts.log ? localOutbox.onLog(opts.log) : () => undefined;
     // Catch up: whatever fell due while the stack was down fires now, before the API answers.
@@ -180,7 +189,6 @@ export const startStack = async (opts: {
       timers,
       poller,
       ...(projection ? { projection } : {}),
-      exporter,
       scheduler,
       workflows,
       restoredWorkflows,
@@ -195,7 +203,6 @@ export const startStack = async (opts: {
         await workflows?.stop();
         poller.close();
         projection?.close();
-        exporter.close();
         // After the API (no new presigned URLs), before DynamoDB (pending verifications still write).
         await s3?.stop();
         unlog();

@@ -12,6 +12,8 @@ import { CaseWorkflows } from '../constructs/case-workflows';
 import { CheckpointScheduler, type CaseTimers } from '../constructs/checkpoint-scheduler';
 import { EvidenceVerifier } from '../constructs/evidence-verifier';
 import type { EvidenceStore } from '../constructs/evidence-vault';
+import { ExportBuilder } from '../constructs/export-builder';
+import type { ExportStore } from '../constructs/export-vault';
 import type { Identity } from '../constructs/identity';
 import { Observability } from '../constructs/observability';
 import { ReportProjection } from '../constructs/report-projection';
@@ -24,6 +26,7 @@ export interface ApiStackProps extends StackProps {
   timers: Pick<CaseTimers, 'scheduleGroupName' | 'scheduleDeadLetters' | 'streamDeadLetters' | 'projectionDeadLetters'>;
   events: Pick<CaseEvents, 'bus' | 'notifications' | 'encryptionKey'>;
   evidence: EvidenceStore;
+  exports: ExportStore;
   environment: ServiceEnv;
   serviceName: string;
   metricsNamespace: string;
@@ -39,6 +42,7 @@ export class ApiStack extends Stack {
   readonly workflows: CaseWorkflows;
   readonly observability: Observability;
   readonly reports: ReportProjection;
+  readonly exportBuilder: ExportBuilder;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -52,6 +56,7 @@ export class ApiStack extends Stack {
       data: { cases: props.data.cases, idempotency: props.data.idempotency },
       auth: { userPool: props.identity.userPool, clients: props.identity.clients },
       evidence: props.evidence,
+      exports: props.exports,
       throttle: props.throttle,
       workflows,
     });
@@ -64,15 +69,19 @@ export class ApiStack extends Stack {
       workflows,
     });
     this.reports = new ReportProjection(this, 'ReportProjection', { ...common, cases: props.data.cases, deadLetters: props.timers.projectionDeadLetters });
+    this.exportBuilder = new ExportBuilder(this, 'ExportBuilder', { ...common, cases: props.data.cases, evidence: props.evidence, exports: props.exports });
+    // Export requests reach the builder through the case stream (the request's audit event): a transactional outbox.
+    this.scheduler.caseStream.launchExports(this.exportBuilder.builder.function);
     this.evidenceVerifier = new EvidenceVerifier(this, 'EvidenceVerifier', { ...common, cases: props.data.cases, evidence: props.evidence });
     this.observability = new Observability(this, 'Observability', {
       httpApi: this.api.httpApi,
-      functions: new Map([...this.api.functions, ...this.scheduler.functions, ...this.evidenceVerifier.functions, ...this.workflows.functions, ...this.reports.functions]),
+      functions: new Map([...this.api.functions, ...this.scheduler.functions, ...this.evidenceVerifier.functions, ...this.workflows.functions, ...this.reports.functions, ...this.exportBuilder.functions]),
       deadLetterQueues: new Map([
         ['ScheduleDeadLetters', props.timers.scheduleDeadLetters],
         ['StreamDeadLetters', props.timers.streamDeadLetters],
         ['EvidenceVerificationDeadLetters', props.evidence.verificationDeadLetters],
         ['ProjectionDeadLetters', props.timers.projectionDeadLetters],
+        ['ExportBuilderDeadLetters', props.exports.builderDeadLetters],
       ]),
       eventRules: new Map([['EvidenceObjectCreated', this.evidenceVerifier.rule]]),
       stateMachines: this.workflows.stateMachines,

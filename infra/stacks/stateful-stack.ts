@@ -1,5 +1,5 @@
 // StatefulStack: what must survive every deploy (key, tables, user pool, schedule group, dead-letter queues, event
-// bus, notification topic, evidence vault); termination protection on.
+// bus, notification topic, evidence vault, exports vault and signing key); termination protection on.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { CaseEvents } from '../constructs/case-events';
@@ -7,6 +7,7 @@ import { CaseTable } from '../constructs/case-table';
 import { CaseTimers } from '../constructs/checkpoint-scheduler';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { EvidenceVault } from '../constructs/evidence-vault';
+import { ExportVault } from '../constructs/export-vault';
 import { Identity, type IdentityProps } from '../constructs/identity';
 
 export interface StatefulStackProps extends StackProps {
@@ -15,6 +16,8 @@ export interface StatefulStackProps extends StackProps {
   identity: IdentityProps;
   /** Default COMPLIANCE-mode retention of every evidence object version, in days. */
   evidence: { retentionDays: number };
+  /** COMPLIANCE-mode retention of every export bundle, in days. */
+  exports: { retentionDays: number };
 }
 
 export class StatefulStack extends Stack {
@@ -26,6 +29,8 @@ export class StatefulStack extends Stack {
   readonly events: CaseEvents;
   /** The write-once evidence bucket, its access-log bucket and the verifier's dead-letter queue. */
   readonly evidence: EvidenceVault;
+  /** The locked exports bucket, the manifest signing key and the export builder's dead-letter queue. */
+  readonly exports: ExportVault;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, { ...props, terminationProtection: true });
@@ -38,6 +43,7 @@ export class StatefulStack extends Stack {
     this.timers = new CaseTimers(this, 'CaseTimers', { namePrefix: props.namePrefix, encryptionKey: key.key });
     this.events = new CaseEvents(this, 'CaseEvents', { namePrefix: props.namePrefix, encryptionKey: key.key });
     this.evidence = new EvidenceVault(this, 'Evidence', { namePrefix: props.namePrefix, encryptionKey: key.key, retentionDays: props.evidence.retentionDays });
+    this.exports = new ExportVault(this, 'Exports', { namePrefix: props.namePrefix, encryptionKey: key.key, retentionDays: props.exports.retentionDays, accessLogs: this.evidence.accessLogs });
 
     new CfnOutput(this, 'CasesTableName', { value: this.data.cases.table.tableName });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
@@ -48,5 +54,7 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
     new CfnOutput(this, 'NotificationTopicArn', { value: this.events.notifications.topicArn });
     new CfnOutput(this, 'EvidenceBucketName', { value: this.evidence.bucket.bucketName });
+    new CfnOutput(this, 'ExportsBucketName', { value: this.exports.bucket.bucketName });
+    new CfnOutput(this, 'ExportSigningKeyArn', { value: this.exports.signingKey.keyArn });
   }
 }

@@ -30,11 +30,20 @@ export interface ExportServiceDeps extends MutationDeps {
   ids: IdGenerator;
   storage: ExportStorage;
   signer: ManifestSigner;
-  writer: BundleWriter;
-  summary: SummaryRenderer;
+  /** What writes bundles: only the export builder has it (the ZIP and PDF code stays out of the route functions). */
+  bundles?: { writer: BundleWriter; summary: SummaryRenderer };
   /** Compliance-mode retention of a bundle, in days from its export. */
   retentionDays: number;
 }
+
+/** What GET /v1/exports/public-key publishes: the key that verifies manifests, and how. */
+export const publishedKey = async (signer: ManifestSigner): Promise<PublicKeyView> => ({
+  keyId: await signer.keyId(),
+  algorithm: SIGNING_ALGORITHM,
+  curve: SIGNING_CURVE,
+  publicKeyPem: await signer.publicKeyPem(),
+  format: BUNDLE_FORMAT,
+});
 
 export type BuildOutcome = 'built' | 'failed' | 'skipped';
 
@@ -127,10 +136,6 @@ export class ExportService {
     return { ...view(job), downloadUrl: link.url, downloadExpiresAt: expiresAt };
   }
 
-  async publicKey(): Promise<PublicKeyView> {
-    return { keyId: await this.deps.signer.keyId(), algorithm: SIGNING_ALGORITHM, curve: SIGNING_CURVE, publicKeyPem: await this.deps.signer.publicKeyPem(), format: BUNDLE_FORMAT };
-  }
-
   /**
    * Builds a requested export: claims the job (a redelivered request finds it claimed and does nothing), streams
    * the bundle into the exports bucket, and records the outcome. A failure is recorded on the job, never retried
@@ -166,7 +171,9 @@ export class ExportService {
   }
 
   private async write(job: ExportJob): Promise<BuiltBundle> {
-    const { repo, signer, storage, writer, summary } = this.deps;
+    const { repo, signer, storage, bundles } = this.deps;
+    if (!bundles) throw new Error('this function has no bundle writer: exports are built by the export builder');
+    const { writer, summary } = bundles;
     const rec = await repo.get(job.caseId);
     if (!rec) throw new Error(`complaint ${job.caseId} disappeared`);
     const c = rec.case;

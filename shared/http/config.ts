@@ -94,6 +94,8 @@ export const ConfigSchema = z.object({
   EXPORT_SIGNING_KEY_ARN: z.string().startsWith('arn:').optional(),
   /** Local mode: the P-256 private key file (PEM) that signs manifests; created on first use. */
   EXPORT_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  /** The export builder the case-stream function invokes (asynchronously) for each committed export request. */
+  EXPORT_BUILDER_FUNCTION_ARN: z.string().startsWith('arn:').optional(),
   NOTIFICATION_TOPIC_ARN: z.string().startsWith('arn:').optional(),
   IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
   ASSIGNMENT_RULES: jsonOf('ASSIGNMENT_RULES', AssignmentRules).optional(),

@@ -13,7 +13,7 @@ const buildStorage = (): ExportStorage => {
   const cfg = config();
   const exportsBucket = requireSetting('EXPORTS_BUCKET');
   const s3 = new S3ExportStorage({
-    evidenceBucket: requireSetting('EVIDENCE_BUCKET'),
+    ...(cfg.EVIDENCE_BUCKET ? { evidenceBucket: cfg.EVIDENCE_BUCKET } : {}),
     exportsBucket,
     region: cfg.AWS_REGION,
     ...(cfg.S3_ENDPOINT ? { endpoint: cfg.S3_ENDPOINT } : {}),

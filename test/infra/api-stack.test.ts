@@ -4,7 +4,8 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app';
-import { EVIDENCE_ACCESS, ROUTES_WITHOUT_DATA, writesData } from '../../infra/constructs/api';
+import { EVIDENCE_ACCESS, EXPORT_ACCESS, ROUTES_WITHOUT_DATA, writesData } from '../../infra/constructs/api';
+import { EXPORT_GRANTS } from '../../infra/constructs/api-function';
 import { routeKey, routeList } from '#http/routes';
 
 // CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
@@ -105,11 +106,12 @@ describe('routes', () => {
 });
 
 describe('functions', () => {
-  it('creates one Lambda function per handler entry, plus the case-timer functions (checkpoint, case stream), the evidence verifier, the two workflow functions and the report projection', () => {
+  it('creates one Lambda function per handler entry, plus the case-timer functions (checkpoint, case stream), the evidence verifier, the two workflow functions, the report projection and the export builder', () => {
     expect(Object.keys(ofType('AWS::Lambda::Function'))).toHaveLength(
-      entries.length + stack.scheduler.functions.size + stack.evidenceVerifier.functions.size + stack.workflows.functions.size + stack.reports.functions.size,
+      entries.length + stack.scheduler.functions.size + stack.evidenceVerifier.functions.size + stack.workflows.functions.size + stack.reports.functions.size + stack.exportBuilder.functions.size,
     );
     expect(stack.reports.functions.size).toBe(1);
+    expect(stack.exportBuilder.functions.size).toBe(1);
     expect(stack.scheduler.functions.size).toBe(2);
     expect(stack.evidenceVerifier.functions.size).toBe(1);
     expect(stack.workflows.functions.size).toBe(2);
@@ -202,13 +204,23 @@ describe('least-privilege data access', () => {
   // A GET that records an audit event (a download URL issued) is marked `writes` in the route table.
   const readOnly = (entry: string) => routes.filter((r) => r.entry === entry).every((r) => !writesData(r));
 
-  it('gives data access to every JWT route', () => {
-    for (const route of routes.filter((r) => r.auth.kind === 'jwt')) expect(dataEntries).toContain(route.entry);
+  it('gives data access to every JWT route but the published export key (which reads only the signing key)', () => {
+    for (const route of routes.filter((r) => r.auth.kind === 'jwt' && r.id !== 'exportPublicKey')) expect(dataEntries).toContain(route.entry);
+    expect(routes.filter((r) => r.auth.kind === 'jwt' && ROUTES_WITHOUT_DATA.has(r.id)).map((r) => r.id)).toEqual(['exportPublicKey']);
   });
+
+  const signingKeyArn = stack.resolve(stateful.exports.signingKey.keyArn);
+  const onSigningKey = (s: Statement) => list(s.Resource).some((r) => JSON.stringify(r) === JSON.stringify(signingKeyArn));
 
   it.each(entries.filter((e) => !dataEntries.includes(e)))('%s (no data): no data access and no table names', (entry) => {
     const { roleId, props } = functionOf(entry);
-    expect(statementsOf(roleId).flatMap((s) => list(s.Action)).filter((a) => a.startsWith('dynamodb:') || a.startsWith('kms:'))).toEqual([]);
+    expect(statementsOf(roleId).flatMap((s) => list(s.Action)).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+    // The key routes publish: GetPublicKey on the signing key only; nothing of the project key.
+    const kms = statementsOf(roleId).filter((s) => list(s.Action).some((a) => a.startsWith('kms:')));
+    for (const s of kms) {
+      expect(onSigningKey(s)).toBe(true);
+      expect(list(s.Action)).toEqual(['kms:GetPublicKey']);
+    }
     const vars = (props.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(vars.TABLE_NAME).toBeUndefined();
     expect(vars.IDEMPOTENCY_TABLE_NAME).toBeUndefined();
@@ -238,8 +250,11 @@ describe('least-privilege data access', () => {
     expect((props.Environment as { Variables: Record<string, unknown> }).Variables.IDEMPOTENCY_TABLE_NAME).toEqual(stack.resolve(idempotency.table.tableName));
   });
 
-  it('uses the key only through the service holding the data (DynamoDB, SQS, SNS, S3), never directly', () => {
-    const kms = statements.filter((x) => list(x.Action).some((a) => a.startsWith('kms:')));
+  it('uses the key only through the service holding the data (DynamoDB, SQS, SNS, S3), never directly; the signing key only to sign and publish', () => {
+    const signing = statements.filter(onSigningKey);
+    expect(signing.length).toBeGreaterThan(0);
+    for (const s of signing) for (const a of list(s.Action)) expect(['kms:Sign', 'kms:GetPublicKey']).toContain(a);
+    const kms = statements.filter((x) => list(x.Action).some((a) => a.startsWith('kms:')) && !onSigningKey(x));
     expect(kms.length).toBeGreaterThan(0);
     for (const s of kms) {
       const via = JSON.stringify((s as Statement & { Condition?: { StringEquals?: Record<string, unknown> } }).Condition?.StringEquals?.['kms:ViaService']);
@@ -247,7 +262,8 @@ describe('least-privilege data access', () => {
     }
   });
 
-  const usesEvidence = (entry: string) => routes.some((r) => r.entry === entry && EVIDENCE_ACCESS[r.id] !== undefined);
+  const usesEvidence = (entry: string) =>
+    routes.some((r) => r.entry === entry && (EVIDENCE_ACCESS[r.id] !== undefined || (EXPORT_ACCESS[r.id] ?? []).some((u) => EXPORT_GRANTS[u].objects.length > 0)));
 
   it.each(dataEntries.filter((e) => !usesEvidence(e)))('%s: uses the key only through DynamoDB, and nothing of S3', (entry) => {
     const { roleId, props } = functionOf(entry);

@@ -34,6 +34,8 @@ const REVIEWED = [
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/complaints-case-timers/*]',
   // The evidence functions touch objects keyed by ids created at run time, under cases/ of the evidence bucket only.
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::complaints-evidence-<AWS::AccountId>-<AWS::Region>-an/cases/*]',
+  // The export functions touch bundles keyed by ids created at run time, under cases/ of the exports bucket only.
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::complaints-exports-<AWS::AccountId>-<AWS::Region>-an/cases/*]',
   // The evidence bucket's server-access-log bucket does not log itself.
   'AwsSolutions-S1',
 ];
@@ -73,7 +75,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('acknowledges the missing dead-letter queue only on queues that are themselves dead-letter queues', () => {
-    const dlqs = [stateful.timers.scheduleDeadLetters, stateful.timers.streamDeadLetters, stateful.timers.projectionDeadLetters, stateful.evidence.verificationDeadLetters].map((d) => d.queue.node.path);
+    const dlqs = [stateful.timers.scheduleDeadLetters, stateful.timers.streamDeadLetters, stateful.timers.projectionDeadLetters, stateful.evidence.verificationDeadLetters, stateful.exports.builderDeadLetters].map((d) => d.queue.node.path);
     const at = acknowledgementsIn(app).filter((a) => a.id === 'AwsSolutions-SQS3').map((a) => a.at);
     expect(at.sort()).toEqual(dlqs.sort());
   });
@@ -84,12 +86,19 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('acknowledges the evidence-object wildcard only on the roles of the functions that use evidence objects', () => {
-    const at = acknowledgementsIn(app).filter((a) => a.id.includes(':s3:::')).map((a) => a.at);
+    const at = acknowledgementsIn(app).filter((a) => a.id.includes(':s3:::complaints-evidence-')).map((a) => a.at);
     const evidenceRoles = [
       ...['functions/register-evidence/handler.ts', 'functions/get-evidence/handler.ts', 'functions/legal-hold/handler.ts'].map((e) => api.api.functions.get(e)!.role.node.path),
       api.evidenceVerifier.verifier.role.node.path,
+      api.exportBuilder.builder.role.node.path,
     ];
     expect(at.sort()).toEqual(evidenceRoles.sort());
+  });
+
+  it('acknowledges the bundle wildcard only on the roles of the functions that touch bundles', () => {
+    const at = acknowledgementsIn(app).filter((a) => a.id.includes(':s3:::complaints-exports-')).map((a) => a.at);
+    const roles = [...['functions/get-export/handler.ts', 'functions/legal-hold/handler.ts'].map((e) => api.api.functions.get(e)!.role.node.path), api.exportBuilder.builder.role.node.path];
+    expect(at.sort()).toEqual(roles.sort());
   });
 
   it('acknowledges the task-token actions on "*" only on the roles of the functions that settle workflow tasks', () => {

@@ -73,9 +73,9 @@ describe('CaseTimers (stateful stack)', () => {
   const dlqs = () => [stateful.timers.scheduleDeadLetters, stateful.timers.streamDeadLetters, stateful.timers.projectionDeadLetters];
   const queueOf = (dlq: DeadLetterQueue) => statefulTemplate.findResources('AWS::SQS::Queue')[logicalId(stateful, dlq.queue)] as Resource;
 
-  it('has exactly the three dead-letter queues (timers, stream batches, projection batches); the only other queue is the evidence verifier’s', () => {
-    expect(ofType(statefulTemplate, 'AWS::SQS::Queue')).toHaveLength(4);
-    expect(new Set([...dlqs(), stateful.evidence.verificationDeadLetters].map((d) => d.queue.node.path)).size).toBe(4);
+  it('has exactly the three dead-letter queues (timers, stream batches, projection batches); the only other queues are the evidence verifier’s and the export builder’s', () => {
+    expect(ofType(statefulTemplate, 'AWS::SQS::Queue')).toHaveLength(5);
+    expect(new Set([...dlqs(), stateful.evidence.verificationDeadLetters, stateful.exports.builderDeadLetters].map((d) => d.queue.node.path)).size).toBe(5);
   });
 
   it.each(['scheduleDeadLetters', 'streamDeadLetters', 'projectionDeadLetters'] as const)('%s: encrypted with the project key, kept 14 days, retained', (name) => {
@@ -327,14 +327,16 @@ describe('IAM across both stacks', () => {
     for (const s of statements) expect(list(s.Resource)).toEqual([schedulesArn]);
   });
 
-  it('grants lambda:InvokeFunction only to the Scheduler execution role, on the checkpoint function (and to each state machine on its workflow function)', () => {
+  it('grants lambda:InvokeFunction only to the Scheduler execution role, on the checkpoint function (to each state machine on its workflow function, and to the case stream on the export builder)', () => {
     const invokes = allStatements().filter((s) => list(s.Action).some((a) => a.startsWith('lambda:')));
     const workflowFns = [api.workflows.approval, api.workflows.escalation].map((w) => ({ 'Fn::GetAtt': [fnId(w.function), 'Arn'] }));
-    expect(invokes.map((s) => s.Resource)).toEqual(expect.arrayContaining(workflowFns));
-    const onCheckpoint = only(invokes.filter((s) => !workflowFns.some((f) => same(f, s.Resource))));
+    const builder = { 'Fn::GetAtt': [fnId(api.exportBuilder.builder), 'Arn'] };
+    expect(invokes.map((s) => s.Resource)).toEqual(expect.arrayContaining([...workflowFns, builder]));
+    const onCheckpoint = only(invokes.filter((s) => ![...workflowFns, builder].some((f) => same(f, s.Resource))));
     expect(onCheckpoint.Action).toBe('lambda:InvokeFunction');
     expect(onCheckpoint.Resource).toEqual({ 'Fn::GetAtt': [fnId(scheduler.checkpoint), 'Arn'] });
-    expect(invokes).toHaveLength(3);
+    expect(only(invokes.filter((s) => same(s.Resource, builder)))).toMatchObject({ Action: 'lambda:InvokeFunction' });
+    expect(invokes).toHaveLength(4);
   });
 });
 

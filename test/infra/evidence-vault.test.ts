@@ -66,7 +66,11 @@ const statementsOf = (fn: ApiFunction): Statement[] =>
   ofType(apiTemplate, 'AWS::IAM::Policy')
     .filter(([, p]) => (p.Properties.Roles as unknown[]).some((r) => same(r, { Ref: logicalId(api, fn.role) })))
     .flatMap(([, p]) => (p.Properties.PolicyDocument as Document).Statement);
-const s3Actions = (fn: ApiFunction) => statementsOf(fn).flatMap((s) => list(s.Action).filter((a) => a.startsWith('s3:')));
+/** S3 actions the function has on the evidence objects (the exports bucket has its own tests: export-vault.test.ts). */
+const s3Actions = (fn: ApiFunction) =>
+  statementsOf(fn)
+    .filter((s) => list(s.Resource).some((r) => same(r, caseObjectsArn)))
+    .flatMap((s) => list(s.Action).filter((a) => a.startsWith('s3:')));
 const viaS3 = (fn: ApiFunction) => statementsOf(fn).filter((s) => JSON.stringify(s.Condition?.StringEquals?.['kms:ViaService'] ?? '').includes('"s3."'));
 
 const REGISTER = 'functions/register-evidence/handler.ts';
@@ -75,9 +79,9 @@ const GET = 'functions/get-evidence/handler.ts';
 const LEGAL_HOLD = 'functions/legal-hold/handler.ts';
 
 describe('the evidence bucket (stateful stack)', () => {
-  it('is the only Object Lock bucket, retained whatever happens to the stack or the resource', () => {
+  it('is one of the two Object Lock buckets (with the exports bucket), retained whatever happens to the stack or the resource', () => {
     const locked = ofType(statefulTemplate, 'AWS::S3::Bucket').filter(([, b]) => b.Properties.ObjectLockEnabled === true);
-    expect(only(locked)[0]).toBe(bucketId);
+    expect(locked.map(([id]) => id).sort()).toEqual([bucketId, logicalId(stateful, stateful.exports.bucket)].sort());
     expect(bucket().DeletionPolicy).toBe('Retain');
     expect(bucket().UpdateReplacePolicy).toBe('Retain');
   });
@@ -101,7 +105,8 @@ describe('the evidence bucket (stateful stack)', () => {
   });
 
   it('encrypts with SSE-KMS and the project key (the one that encrypts the tables), with an S3 Bucket Key', () => {
-    expect(ofType(statefulTemplate, 'AWS::KMS::Key')).toHaveLength(1);
+    // The one symmetric key; the other key is the exports' signing key (asymmetric, sign/verify only).
+    expect(ofType(statefulTemplate, 'AWS::KMS::Key').filter(([, k]) => k.Properties.KeySpec === undefined)).toHaveLength(1);
     expect(bucket().Properties.BucketEncryption).toEqual({
       ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn } }],
     });
@@ -220,15 +225,21 @@ describe('the access-log bucket', () => {
     expect(only(rules)).toMatchObject({ Status: 'Enabled', ExpirationInDays: 400, NoncurrentVersionExpiration: { NoncurrentDays: expect.any(Number) } });
   });
 
-  it('is TLS-only, and only S3 log delivery for the evidence bucket of this account may write to it', () => {
+  it('is TLS-only, and only S3 log delivery for the evidence and exports buckets of this account may write to it, each under its prefix', () => {
     const statements = policyOf(statefulTemplate, logsId);
     expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
-    const allow = only(statements.filter((s) => s.Effect === 'Allow'));
-    expect(allow).toMatchObject({
-      Principal: { Service: 'logging.s3.amazonaws.com' },
-      Action: 's3:PutObject',
-      Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [bucketId, 'Arn'] } }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-    });
+    const allows = statements.filter((s) => s.Effect === 'Allow');
+    expect(allows).toHaveLength(2);
+    for (const [source, prefix] of [[bucketId, 'evidence'], [logicalId(stateful, stateful.exports.bucket), 'exports']] as const) {
+      expect(allows).toContainEqual(
+        expect.objectContaining({
+          Principal: { Service: 'logging.s3.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logsId, 'Arn'] }, `/${prefix}/*`]] },
+          Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [source, 'Arn'] } }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        }),
+      );
+    }
   });
 });
 
@@ -334,12 +345,16 @@ describe('what each function may do with evidence objects', () => {
     }
   });
 
-  it('grants S3 actions only on cases/* of the evidence bucket: never the bucket, another bucket or "*"', () => {
+  it('grants S3 actions only on cases/* of the evidence or the exports bucket: never a bucket itself, another bucket or "*"', () => {
     const s3 = ofType(apiTemplate, 'AWS::IAM::Policy')
       .flatMap(([, p]) => (p.Properties.PolicyDocument as Document).Statement)
       .filter((s) => list(s.Action).some((a) => a.toLowerCase().startsWith('s3:')));
     expect(s3.length).toBeGreaterThanOrEqual(4);
-    for (const s of s3) expect(list(s.Resource)).toEqual([caseObjectsArn]);
+    const allowed = [caseObjectsArn, apiResolved(stateful.exports.caseObjectsArn)].map((r) => JSON.stringify(r));
+    for (const s of s3) {
+      expect(list(s.Resource)).toHaveLength(1);
+      expect(allowed).toContain(JSON.stringify(list(s.Resource)[0]));
+    }
   });
 
   it('grants each use exactly its declared actions', () => {

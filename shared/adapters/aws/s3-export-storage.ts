@@ -8,7 +8,8 @@ import type { ExportStorage, StoredBundle } from '#ports/export-storage';
 import { s3Client } from './s3-evidence-vault';
 
 export interface S3ExportStorageOptions {
-  evidenceBucket: string;
+  /** Where evidence is read from (the export builder only). */
+  evidenceBucket?: string;
   exportsBucket: string;
   region: string;
   /** The local S3 stand-in; without it, AWS. */
@@ -30,6 +31,7 @@ export class S3ExportStorage implements ExportStorage {
   }
 
   async openEvidence(key: string, versionId?: string): Promise<Readable> {
+    if (!this.opts.evidenceBucket) throw new Error('EVIDENCE_BUCKET is not configured: only the export builder reads evidence');
     const out = await this.client.send(new GetObjectCommand({ Bucket: this.opts.evidenceBucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
     if (!out.Body) throw new Error(`evidence object ${key} has no body`);
     return out.Body as Readable;
