@@ -24,7 +24,7 @@ afterAll(() => api.close());
 
 it('runs the README tour unchanged and ends with a closed case and a valid audit chain', async () => {
   const script = tourScript().replace(/^API=.*$/m, `API=${api.url}`);
-  const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], { timeout: 60_000 });
+  const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], { timeout: 120_000 });
 
   expect(stdout).toMatch(/^case [0-9A-Z]{26}$/m);
   expect(stdout).toContain('"owner": "alice"');
@@ -57,4 +57,10 @@ it('runs the README tour unchanged and ends with a closed case and a valid audit
   expect(stdout).toContain("approvals 2: every final response whose proposal met an approval rule was approved");
   expect(stdout).toMatch(/"total \d+\/12 (high_operational_risk|partial_control|stable_foundation)"/);
   expect(stdout).toMatch(/"format": "fca_(disp_1_annex_1r|consolidated)"/);
+  // Step 10: the export is accepted (pending), built, downloaded and verified offline; the tampered copy fails.
+  expect(stdout).toMatch(/^export pending [0-9A-Z]{26}$/m);
+  expect(stdout).toContain('"status": "ready"');
+  expect(stdout).toMatch(/^PASS/m);
+  expect(stdout).toMatch(/^FAIL/m);
+  expect(stdout).toContain('verifier exit code 1');
 });
