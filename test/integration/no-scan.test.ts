@@ -84,6 +84,14 @@ describe('every route, valid requests', () => {
     await call('listEvidence', 'GET', `/v1/complaints/${psd.body.id}/evidence`, { token: sam });
     await call('getEvidence', 'GET', `/v1/complaints/${psd.body.id}/evidence/${ev.body.evidenceId}`, { token: sam });
     await call('legalHold', 'POST', `/v1/complaints/${psd.body.id}/legal-hold`, { token: tokens.legal, body: { on: true, reason: 'Litigation hold requested by counsel' } });
+    // Compliance export of that case (built by the pump: the case stream launches the builder), its download, the key,
+    // and a subject-access request.
+    const exp = await call('requestExport', 'POST', `/v1/complaints/${psd.body.id}/exports`, { token: tokens.legal, body: {} });
+    await api.pump();
+    const ready = await call('getExport', 'GET', `/v1/exports/${exp.body.exportId}`, { token: tokens.legal });
+    expect(ready.body.status).toBe('ready');
+    await call('exportPublicKey', 'GET', '/v1/exports/public-key', { token: bob });
+    await call('customerComplaints', 'GET', '/v1/customers/cust-42/complaints?limit=2', { token: await api.token('cora', ['compliance']) });
 
     // Resolution: the owner proposes above the threshold, a supervisor decides, the owner sends the final response.
     const resolved = await call('createComplaint', 'POST', '/v1/complaints', { token: intake, body: complaintBody({ ownerId: 'bob' }) });
