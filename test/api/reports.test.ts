@@ -1,4 +1,4 @@
-// Reporting beyond backlog (control 6), end to end: a seeded set of 48 complaints with known outcomes, written through
+// Reporting beyond backlog (control 6), end to end: a seeded set of 240 complaints with known outcomes, written through
 // the API and the clock control only; the KPIs, the control score, the control review and the regulator return are
 // asserted exactly. Then: a redelivered stream record counts once, a late one changes nothing, and a rebuild from the
 // case items reproduces the incremental projection item for item.
@@ -19,11 +19,11 @@ const REPORTING = {
 };
 const PRODUCTS = ['Current account', 'Credit card', 'home-delivery', 'Savings'] as const;
 const PRODUCT_GROUP: Record<(typeof PRODUCTS)[number], string> = { 'Current account': 'current_accounts', 'Credit card': 'credit_cards', 'home-delivery': 'home_delivery', Savings: 'savings' };
-/** Two rounds of the 24-case pattern below: every group appears at least twice (a multiple of 24 scales every figure). */
-const N = 48;
+/** Ten rounds of the 24-case pattern below: a few hundred cases, every group ten times or more (a multiple of 24 scales every figure). */
+const N = 240;
 
 /**
- * The plan: receipt at T0 for all; every 24 cases make groups 0×10, 1×6, 2×2, 3, 4, 5×4 (20, 12, 4, 2, 2, 8 of 48).
+ * The plan: receipt at T0 for all; every 24 cases make groups 0×10, 1×6, 2×2, 3, 4, 5×4 (100, 60, 20, 10, 10, 40 of 240).
  *  0 quick      acknowledged +1 h, upheld with 100.00 GBP, answered and closed +2 h
  *  1 standard   acknowledged +1 h, not upheld, answered and closed +20 d
  *  2 approved   acknowledged +1 h, partially upheld with 600.00 GBP (supervisor approval), answered and closed +20 d
@@ -268,7 +268,7 @@ describe('control score of the seeded set', () => {
       ['deadlineControl', 2], // automated clocks; 52/54 answered and 35/36 acknowledged in time (≥ 95 %)
       ['evidenceRecord', 0], // no evidence was uploaded
       ['escalationPath', 1], // every at-risk case escalated, but none acknowledged
-      ['approvals', 2], // the 4 responses needing approval were approved first
+      ['approvals', 2], // the 20 responses needing approval were approved first
       ['reporting', 2], // every closed case has an outcome and a root cause
     ]);
     expect([s.total, s.band]).toEqual([9, 'stable_foundation']);
@@ -276,7 +276,7 @@ describe('control score of the seeded set', () => {
     const answered = N - g(4) + g(5);
     const fca = count((p) => p.regime === 'UK_FCA_DISP');
     const ackedLate = count((p) => p.regime === 'UK_FCA_DISP' && p.group === 3);
-    expect([answered, fca, ackedLate]).toEqual([54, 36, 1]);
+    expect([answered, fca, ackedLate]).toEqual([270, 168, 7]);
     expect(s.items[1].measured).toMatchObject({ received: N, automatedClocks: N, closed: answered, closedWithinDeadline: answered - g(3), acknowledgedOnTime: (fca - ackedLate) / fca });
     const atRisk = g(3) + g(4);
     expect(s.items[3].measured).toMatchObject({ atRisk, escalatedOrWaived: atRisk, unacknowledged: atRisk, escalations: 2 * atRisk });
