@@ -1,6 +1,7 @@
 // `npm run bench`: bundle sizes, cold starts, deadline computations per second, local API latency/throughput, DynamoDB requests per operation
 // case timers (local checkpoint lateness, Scheduler calls and invocations per case lifecycle, their list-price cost)
 // the evidence vault (register → upload → verified latency, verifier memory, S3/DynamoDB requests per item, storage cost)
+// compliance exports (build time and builder memory for a 500 MB case vs 10 MB, verifier throughput, storage cost per 1,000 exported cases)
 // the approval/escalation workflows (Step Functions state transitions per path, their cost, the reference case's local time)
 // and reporting (KPI and control-score latency and DynamoDB read units at 1,000 vs 100,000 cases, projection throughput).
 // Prints progress and a summary table; writes bench/results/latest.json and a timestamped copy.
@@ -18,6 +19,7 @@ import { bundleFunctions, ESBUILD_SETTINGS, REPO_ROOT, type BundleInfo, type Bun
 import { measureColdStarts, type ColdResult, type ColdStats } from './cold-start';
 import { deadlineReport, deadlineSettings, fmtRate, type DeadlineBenchResult } from './deadlines';
 import { evidenceReport, evidenceSettings, type EvidenceBenchResult } from './evidence';
+import { exportSettings, exportsReport, type ExportBenchResult } from './exports';
 import { formatCounts, makeCounter, type Caller, type OperationCount } from './dynamo-requests';
 import { LoadGenerator, type LoadScenario, type LoadSummary } from './load';
 import { suppressStderrLines } from './quiet';
@@ -53,13 +55,15 @@ const SETTINGS = {
   timers: timerSettings(),
   /** BENCH_EVIDENCE_RUNS_1MB, BENCH_EVIDENCE_RUNS_50MB, BENCH_EVIDENCE_MEMORY_MB (bench/evidence.ts reads the same variables). */
   evidence: evidenceSettings(),
+  /** BENCH_EXPORT_FILES, BENCH_EXPORT_FILE_MB, BENCH_EXPORT_RUNS (bench/exports.ts reads the same variables). */
+  exports: exportSettings(),
   /** BENCH_WORKFLOWS_REFERENCE_RUNS (bench/workflows.ts reads the same variable). */
   workflows: workflowSettings(),
   /** BENCH_REPORT_SMALL, BENCH_REPORT_LARGE, BENCH_REPORT_SEED, BENCH_REPORT_CONCURRENCY, BENCH_REPORT_RUNS (bench/reports.ts reads the same variables). */
   reports: reportSettings(),
 };
-/** BENCH_ONLY=bundle,cold,deadlines,api,timers,evidence,workflows,reports runs a subset (api = DynamoDB request counts + load). */
-const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,api,timers,evidence,workflows,reports').split(',').map((s) => s.trim()));
+/** BENCH_ONLY=bundle,cold,deadlines,api,timers,evidence,exports,workflows,reports runs a subset (api = DynamoDB request counts + load). */
+const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,api,timers,evidence,exports,workflows,reports').split(',').map((s) => s.trim()));
 
 /** Module scope of a bundle must not need AWS: region, table names and Powertools settings as applyLocalEnv sets them. */
 const COLD_START_ENV: Record<string, string> = {
@@ -433,7 +437,21 @@ const runEvidence = (workDir: string): EvidenceBenchResult | undefined => {
   return runChildPhase<EvidenceBenchResult>(workDir, 'evidence', 600_000);
 };
 
-// ── 8. Approval and escalation workflows ──────────────────────────────────────────────────────
+// ── 8. Compliance exports ─────────────────────────────────────────────────────────────────────
+
+/**
+ * bench/exports.ts in a fresh `node --import tsx` process: its own local stack, and inside it a child process per
+ * build (the export builder's handler against the same stack) for the builder's memory.
+ */
+const runExports = (workDir: string): ExportBenchResult | undefined => {
+  const s = SETTINGS.exports;
+  phase(
+    `compliance exports: build time and builder memory for ${s.large.files} × ${s.large.fileBytes / 1024 / 1024} MB vs ${s.small.files} × ${s.small.fileBytes / 1024 / 1024} MB of evidence (${s.runs} builds each, fresh child per build), verifier throughput on the bundle (in-process and CLI), storage cost per ${s.storage.cases.toLocaleString('en-GB')} exported cases (fresh node process with its own local stack)`,
+  );
+  return runChildPhase<ExportBenchResult>(workDir, 'exports', 900_000);
+};
+
+// ── 9. Approval and escalation workflows ──────────────────────────────────────────────────────
 
 /** bench/workflows.ts in a fresh `node --import tsx` process: its own local stack and clock (the paths move it by days), then the reference case test runs. */
 const runWorkflows = (workDir: string): WorkflowBenchResult | undefined => {
@@ -444,7 +462,7 @@ const runWorkflows = (workDir: string): WorkflowBenchResult | undefined => {
   return runChildPhase<WorkflowBenchResult>(workDir, 'workflows', 1_200_000);
 };
 
-// ── 9. Reporting at two sizes ─────────────────────────────────────────────────────────────────
+// ── 10. Reporting at two sizes ────────────────────────────────────────────────────────────────
 
 /**
  * bench/reports.ts in a fresh `node --import tsx` process: its own DynamoDB Local, and the projection handler bound to
@@ -468,6 +486,7 @@ const printReport = (
   api: Awaited<ReturnType<typeof runApi>>,
   timers: TimerBenchResult | undefined,
   evidence: EvidenceBenchResult | undefined,
+  exportsResult: ExportBenchResult | undefined,
   workflows: WorkflowBenchResult | undefined,
   reports: ReportBenchResult | undefined,
 ) => {
@@ -522,6 +541,7 @@ const printReport = (
   }
   if (timers) say(`\n${timersReport(timers)}`);
   if (evidence) say(`\n${evidenceReport(evidence)}`);
+  if (exportsResult) say(`\n${exportsReport(exportsResult)}`);
   if (workflows) say(`\n${workflowsReport(workflows)}`);
   if (reports) say(`\n${reportsReport(reports)}`);
   say('\nChecks');
@@ -542,6 +562,7 @@ const main = async () => {
   let api: Awaited<ReturnType<typeof runApi>> = undefined;
   let timers: TimerBenchResult | undefined;
   let evidence: EvidenceBenchResult | undefined;
+  let exportsResult: ExportBenchResult | undefined;
   let workflows: WorkflowBenchResult | undefined;
   let reports: ReportBenchResult | undefined;
   try {
@@ -551,13 +572,14 @@ const main = async () => {
     if (PHASES.has('api')) api = await runApi();
     if (PHASES.has('timers')) timers = runTimers(workDir);
     if (PHASES.has('evidence')) evidence = runEvidence(workDir);
+    if (PHASES.has('exports')) exportsResult = runExports(workDir);
     if (PHASES.has('workflows')) workflows = runWorkflows(workDir);
     if (PHASES.has('reports')) reports = runReports(workDir);
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
 
-  printReport(bundles, cold, deadlines, api, timers, evidence, workflows, reports);
+  printReport(bundles, cold, deadlines, api, timers, evidence, exportsResult, workflows, reports);
 
   const finished = new Date();
   const largest = bundles ? largestOf(bundles.functions) : undefined;
@@ -614,6 +636,7 @@ const main = async () => {
     dynamoRequests: api ? { listShards: api.listShards, operations: api.dynamoRequests } : undefined,
     timers,
     evidence,
+    exports: exportsResult,
     workflows,
     reports,
     checks,
