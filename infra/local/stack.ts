@@ -1,6 +1,7 @@
 // The embedded stack as a library: DynamoDB Local + tables + local S3 + token issuer + local API + local workflows
 // (the ASL CDK deploys, run in-process), used by npm start, tests and bench.
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TABLES } from '#adapters/aws/dynamo/table-model';
@@ -207,6 +208,8 @@ export const startStack = async (opts: {
         await s3?.stop();
         unlog();
         await dynamo?.stop();
+        // A temporary signing key (no data dir: tests, bench) goes with the stack.
+        if (!opts.dataDir) rmSync(signingKeyFile, { force: true });
       },
     };
   } catch (err) {

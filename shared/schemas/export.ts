@@ -87,7 +87,7 @@ export const ExportJob = z
     /** SHA-256 of the whole ZIP. */
     sha256: Sha256Hex.optional(),
     manifestSha256: Sha256Hex.optional(),
-    files: z.number().int().min(0).optional(),
+    files: z.number().int().min(0).optional().meta({ description: 'Files the manifest lists (the ZIP also holds manifest.json, its signature and a copy of the public key)' }),
     retainUntil: IsoTimestamp.optional(),
     legalHold: z.boolean(),
     error: z.string().optional(),

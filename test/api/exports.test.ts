@@ -154,7 +154,8 @@ describe('evidence that no longer matches its verified hash', () => {
     expect(res.body).toMatchObject({ status: 'failed', error: expect.stringContaining(`evidence/${evidenceId}/Statement.pdf`) });
     expect(res.body.error).toContain(sha(LETTER));
     expect(res.body.downloadUrl).toBeUndefined();
-    // The upload was abandoned part-way: no object under the bundle's key.
+    // The upload was abandoned part-way: no object under the bundle's key, and nothing locked under it.
+    expect(await lock().lockOf(`cases/${caseId}/exports/${req.body.exportId as string}.zip`)).toBeUndefined();
     await expect(s3Client({ region: 'local', endpoint: api.s3.endpoint }).send(new HeadObjectCommand({ Bucket: api.stack.s3.exportsBucket, Key: `cases/${caseId}/exports/${req.body.exportId as string}.zip` }))).rejects.toMatchObject({ name: 'NotFound' });
     const t = await timeline(caseId);
     expect(t.events.find((e) => e.action === 'export.failed')?.data).toMatchObject({ exportId: req.body.exportId });

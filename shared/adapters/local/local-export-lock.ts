@@ -1,7 +1,7 @@
 // The embedded stack's Object Lock for export bundles: the S3 stand-in ignores retention and legal hold, so this
 // records them (in the local table) around the same S3 adapter, and refuses a second write to a bundle's key as a
 // compliance-mode bucket would keep the first. Never deployed: in AWS the bucket enforces both.
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Readable } from 'node:stream';
 import type { ExportStorage, StoredBundle } from '#ports/export-storage';
@@ -38,7 +38,13 @@ export class LocalExportLock implements ExportStorage {
       }
       throw err;
     }
-    return this.inner.putBundle(o);
+    try {
+      return await this.inner.putBundle(o);
+    } catch (err) {
+      // No object was stored (the upload was abandoned): nothing is locked under the key.
+      await this.doc.send(new DeleteCommand({ TableName: this.opts.tableName, Key: this.key(o.key) }));
+      throw err;
+    }
   }
 
   presignBundle(o: { key: string; versionId?: string; fileName: string; expiresInSeconds: number }): Promise<{ url: string }> {
