@@ -11,7 +11,10 @@ import { logger, metrics } from '#http/observability';
 
 const Launch = z.object({ caseId: Ulid, exportId: Ulid });
 
-export const handler = defineEventHandler('export-builder', async (event: unknown) => {
+/** What the builder keeps back from its time limit to record a failure before Lambda stops it. */
+const FAILURE_MARGIN_MS = 30_000;
+
+export const handler = defineEventHandler('export-builder', async (event: unknown, context) => {
   const parsed = Launch.safeParse(event);
   if (!parsed.success) {
     logger.warn('not an export launch', { issues: parsed.error.issues });
@@ -20,7 +23,9 @@ export const handler = defineEventHandler('export-builder', async (event: unknow
   const { caseId, exportId } = parsed.data;
   logger.appendKeys({ caseId, exportId });
   const started = Date.now();
-  const outcome = await exportBuilderService().build(caseId, exportId);
+  // Locally the context has no deadline: the build may take as long as it needs.
+  const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : Infinity;
+  const outcome = await exportBuilderService().build(caseId, exportId, Number.isFinite(remaining) ? { budgetMs: Math.max(1000, remaining - FAILURE_MARGIN_MS) } : {});
   metrics.addMetric(`Export_${outcome}`, MetricUnit.Count, 1);
   if (outcome === 'built') metrics.addMetric('ExportBuildTime', MetricUnit.Milliseconds, Date.now() - started);
   logger.info(`export ${outcome}`, { ms: Date.now() - started });

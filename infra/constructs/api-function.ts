@@ -353,6 +353,8 @@ export class ApiFunction extends Construct {
     if (key.length) this.role.addToPrincipalPolicy(keyThrough(this, store.encryptionKey, 's3', key));
     if (signing.length) this.role.addToPrincipalPolicy(new PolicyStatement({ actions: signing, resources: [store.signingKey.keyArn] }));
     this.setEnv('EXPORTS_BUCKET', store.bucketName);
+    // The writer names the project key on the upload (the bucket policy refuses `aws:kms` without it).
+    if (wanted.includes('build')) this.setEnv('EXPORTS_KMS_KEY_ARN', store.encryptionKey.keyArn);
     if (signing.length) this.setEnv('EXPORT_SIGNING_KEY_ARN', store.signingKey.keyArn);
     this.setEnv('EXPORT_RETENTION_DAYS', String(store.retentionDays));
     return this;

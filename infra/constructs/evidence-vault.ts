@@ -17,7 +17,7 @@ import {
   type CfnBucket,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { CASE_OBJECTS_ROOT, evidenceKey } from '#domain/evidence';
+import { CASE_OBJECTS_ROOT, RETENTION_ENDED_TAG, evidenceKey } from '#domain/evidence';
 import { DEFAULT_EVIDENCE_RETENTION_DAYS } from '#schemas/evidence';
 import { DeadLetterQueue } from './dead-letter-queue';
 
@@ -122,12 +122,15 @@ export const createLockedBucket = (scope: Construct, id: string, props: LockedBu
     lifecycleRules: [
       {
         id: 'LeaveAfterRetention',
-        // The current version gets a delete marker the day after the default lock ends; the version itself is
-        // removed a day later, and only if its lock (and any legal hold) has gone: S3 never expires a locked version.
-        expiration: Duration.days(props.retentionDays + 1),
+        // Only objects of cases whose record-keeping period has ended (the retention job tags them): they get a
+        // delete marker, and the version itself goes a day later, and only once its lock (and any legal hold) has
+        // gone: S3 never expires a locked version. The bucket's lock counts from upload, the case's retention from
+        // closure, so nothing leaves on the lock's date alone.
+        tagFilters: { [RETENTION_ENDED_TAG.key]: RETENTION_ENDED_TAG.value },
+        expiration: Duration.days(1),
         noncurrentVersionExpiration: Duration.days(1),
-        abortIncompleteMultipartUploadAfter: Duration.days(1),
       },
+      { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
     ],
     // Never autoDeleteObjects: it grants s3:DeleteObject* to a custom resource.
     removalPolicy: RemovalPolicy.RETAIN,
@@ -156,6 +159,20 @@ export const createLockedBucket = (scope: Construct, id: string, props: LockedBu
       conditions: { [sse]: { 's3:x-amz-server-side-encryption-aws-kms-key-id': props.encryptionKey.keyArn } },
     }),
   );
+  if (props.multipartUploads) {
+    // The IfExists conditions let part uploads through; an upload that asks for SSE-KMS must still name the key
+    // (`aws:kms` without a key id would be encrypted with the AWS managed key).
+    bucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'DenyKmsUploadsWithoutKeyId',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [objects],
+        conditions: { StringEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' }, Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'true' } },
+      }),
+    );
+  }
   // Object Lock already refuses to delete a locked version; this also refuses delete markers (which would hide the
   // current version) and governance bypass, to every principal, whatever its identity policy says.
   bucket.addToResourcePolicy(

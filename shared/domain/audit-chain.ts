@@ -10,6 +10,8 @@ import { canonicalize } from 'json-canonicalize';
 import type { AuditEvent } from '#schemas/children';
 
 export const GENESIS_HASH = '0'.repeat(64);
+/** The audit event that records a redaction; its `data.redactedSeqs` lists every event it removed data from. */
+export const REDACTION_EVENT = 'retention.redacted';
 
 export interface AuditDraft {
   actor: string;
@@ -74,13 +76,28 @@ export interface ChainVerdict {
 export const verifyChain = (events: readonly AuditEvent[], expected?: ChainHead): ChainVerdict => {
   const sorted = [...events].sort((a, b) => a.seq - b.seq);
   let prev = GENESIS_HASH;
+  /** Seqs that claim to be redacted, and those a chained redaction event says it redacted. */
+  const claimed: number[] = [];
+  const recorded = new Set<number>();
   for (const [i, e] of sorted.entries()) {
     const broken = (problem: string, seq = e.seq): ChainVerdict => ({ valid: false, head: prev, length: sorted.length, firstBrokenSeq: seq, problem });
     // A gap is reported at the missing seq, the first place the chain is broken.
     if (e.seq !== i + 1) return broken(`expected seq ${i + 1}, found ${e.seq} (an event is missing)`, i + 1);
     if (e.prevHash !== prev) return broken('prevHash does not match the previous event’s hash');
+    // A kept digest stands in for data only on a redacted event: one that has lost its data and its salt.
+    if (e.salt !== undefined && e.dataDigest !== undefined) return broken('the event carries both a salt and a kept data digest');
+    if (e.salt === undefined && e.dataDigest !== undefined) {
+      if (!e.redaction || Object.keys(e.data).length > 0) return broken('the event has a kept data digest but is not a redacted event (no redaction record, or data left)');
+      claimed.push(e.seq);
+    }
     if (hashOf(e) !== e.hash) return broken('event content does not match its hash (edited after it was written)');
+    if (e.action === REDACTION_EVENT && Array.isArray(e.data.redactedSeqs)) for (const n of e.data.redactedSeqs) if (typeof n === 'number') recorded.add(n);
     prev = e.hash;
+  }
+  // Redaction is itself a chained event naming what it removed: an event made to look redacted without one is caught.
+  const unrecorded = claimed.find((n) => !recorded.has(n));
+  if (unrecorded !== undefined) {
+    return { valid: false, head: prev, length: sorted.length, firstBrokenSeq: unrecorded, problem: `event ${unrecorded} is redacted but no ${REDACTION_EVENT} event records its redaction` };
   }
   if (expected && expected.seq === sorted.length && expected.hash !== prev) {
     // Same length, other head: the newest event was rewritten (hash recomputed) after the case recorded it.

@@ -21,6 +21,8 @@ const KEY = /^cases\/([0-9A-HJKMNP-TV-Z]{26})\/evidence\/([0-9A-HJKMNP-TV-Z]{26}
 
 /** The root of every case's objects in the bucket. */
 export const CASE_OBJECTS_ROOT = 'cases/';
+/** The object tag the retention job sets once a case's record-keeping period has ended: the buckets' lifecycle rule then removes the object when its lock allows. */
+export const RETENTION_ENDED_TAG = { key: 'complaints-retention', value: 'ended' } as const;
 
 /** Every object of a case (evidence and exports) lives under this prefix. */
 export const caseObjectPrefix = (caseId: string): string => `${CASE_OBJECTS_ROOT}${caseId}/`;

@@ -13,12 +13,13 @@ import { mutateCase, systemMutate, type MutationDeps } from './case-mutation';
 import { NotFoundError } from './errors';
 import {
   EXPORT_DOWNLOAD_TTL_MS,
-  EXPORT_STALE_AFTER_MS,
   buildManifest,
   bundleFileName,
   completeExport,
   exportKey,
   failExport,
+  isAbandoned,
+  reconcileBundleHold,
   recordExportDownload,
   requestExport,
   startExport,
@@ -59,6 +60,12 @@ const view = (job: ExportJob): ExportView => {
   return rest;
 };
 
+/** What a failed build records: our own reasons as they are; anything else (an SDK error may name ARNs) generically. */
+const failureReason = (err: unknown): string => {
+  if (err instanceof Error && (err.name === 'EvidenceMismatchError' || err.name === 'ExportTimeoutError' || err.message.startsWith('reading evidence/'))) return err.message.slice(0, 500);
+  return `the bundle could not be written (${err instanceof Error ? err.name : 'error'}); see the export builder's log`;
+};
+
 /** Thrown inside a request's attempt when the case already has a live export: the caller gets that one back. */
 class ExportRunning extends Error {
   constructor(readonly exportId: string) {
@@ -80,9 +87,8 @@ export class ExportService {
     if (!c.activeExportId) return undefined;
     const job = await this.deps.repo.getExport(c.id, c.activeExportId);
     if (!job || !isRunningExport(job.status)) return undefined;
-    // A builder that died mid-way (timeout, crash) leaves its job running: past the builder's limit it is replaced.
-    if (job.status === 'running' && job.startedAt && Date.parse(now) - Date.parse(job.startedAt) > EXPORT_STALE_AFTER_MS) return undefined;
-    return job;
+    // A launch that never reached the builder, or a builder that crashed, leaves its job live: it is replaced.
+    return isAbandoned(job, now) ? undefined : job;
   }
 
   /** Starts an export of the case, or returns the one already running (`created: false`). */
@@ -104,7 +110,7 @@ export class ExportService {
           const change = requestExport(c, { exportId, actor: p.sub, now, key: exportKey(c.id, exportId), retentionDays: this.deps.retentionDays });
           if (!stale || !isRunningExport(stale.status)) return { ...change, result: { job: change.result } };
           // The dead build is recorded as failed in the same transaction as its replacement.
-          const failed = failExport(c, stale, 'the builder stopped before finishing (timed out); replaced by a new export', now);
+          const failed = failExport(c, stale, stale.status === 'pending' ? 'the builder never started it; replaced by a new export' : 'the builder stopped before finishing; replaced by a new export', now);
           return { case: change.case, drafts: [...failed.drafts, ...change.drafts], result: { job: change.result, failed: failed.result } };
         },
         (r) => [...exportChild(r.job, true), ...(r.failed ? exportChild(r.failed) : [])],
@@ -129,6 +135,7 @@ export class ExportService {
     });
     const job = await this.deps.repo.getExport(c.id, exportId);
     if (!job) throw new NotFoundError(`export ${exportId} not found`);
+    if (isRunningExport(job.status) && isAbandoned(job, this.deps.clock.now())) return { ...view(job), status: 'failed', error: 'the export was abandoned (its builder never finished); request a new one' };
     if (job.status !== 'ready') return view(job);
     const link = await this.deps.storage.presignBundle({ key: job.key, ...(job.versionId ? { versionId: job.versionId } : {}), fileName: bundleFileName(c, exportId), expiresInSeconds: EXPORT_DOWNLOAD_TTL_MS / 1000 });
     const expiresAt = new Date(Date.parse(this.deps.clock.now()) + EXPORT_DOWNLOAD_TTL_MS).toISOString();
@@ -141,36 +148,59 @@ export class ExportService {
    * the bundle into the exports bucket, and records the outcome. A failure is recorded on the job, never retried
    * silently: the requester sees `failed` with the reason and may ask again.
    */
-  async build(caseId: string, exportId: string): Promise<BuildOutcome> {
+  async build(caseId: string, exportId: string, opts: { budgetMs?: number } = {}): Promise<BuildOutcome> {
     const claim = await systemMutate(
       this.deps,
       caseId,
       async (c, now) => {
         const job = await this.deps.repo.getExport(caseId, exportId);
-        return job ? startExport(c, job, now) : undefined;
+        if (!job) return undefined;
+        // A finished bundle whose hold differs from the case's (a hold placed while it was written) is brought in line.
+        if (job.status === 'ready') return this.holdInLine(c, job);
+        return startExport(c, job, now);
       },
       (job) => exportChild(job),
     );
-    if (claim.kind !== 'committed') return 'skipped';
+    if (claim.kind !== 'committed' || claim.result.status === 'ready') return 'skipped';
     const job = claim.result;
+    /** Completion and failure apply only while the job is still this claim's (a replaced job stays replaced). */
+    const ours = async (c: Case, change: (j: ExportJob) => ReturnType<typeof failExport>) => {
+      const current = await this.deps.repo.getExport(caseId, exportId);
+      return current?.status === 'running' && current.startedAt === job.startedAt ? change(current) : undefined;
+    };
     let built: BuiltBundle;
     try {
-      built = await this.write(job);
+      built = await this.write(job, opts.budgetMs);
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      await systemMutate(this.deps, caseId, (c, now) => failExport(c, job, reason.slice(0, 500), now), (j) => exportChild(j));
+      await systemMutate(this.deps, caseId, (c, now) => ours(c, (j) => failExport(c, j, failureReason(err), now)), (j) => exportChild(j));
       return 'failed';
     }
-    const done = await systemMutate(this.deps, caseId, (c, now) => completeExport(c, job, built, now), (j) => exportChild(j));
-    // A legal hold placed while the bundle was being written reaches it now.
-    if (done.kind === 'committed' && done.case.legalHold && !built.legalHold) {
-      await this.deps.storage.setBundleLegalHold(job.key, built.versionId, true);
-      await systemMutate(this.deps, caseId, (c) => ({ case: c, result: { ...done.result, legalHold: true }, drafts: [] }), (j) => exportChild(j));
+    const done = await systemMutate(this.deps, caseId, (c, now) => ours(c, (j) => completeExport(c, j, built, now)), (j) => exportChild(j));
+    if (done.kind !== 'committed') return 'skipped';
+    // A legal hold placed or released while the bundle was being written reaches it now (a failure here fails the
+    // invocation, whose retry finds the job ready and brings the hold in line again).
+    if (done.case.legalHold !== built.legalHold) {
+      await systemMutate(
+        this.deps,
+        caseId,
+        async (c) => {
+          const current = await this.deps.repo.getExport(caseId, exportId);
+          return current ? this.holdInLine(c, current) : undefined;
+        },
+        (j) => exportChild(j),
+      );
     }
     return 'built';
   }
 
-  private async write(job: ExportJob): Promise<BuiltBundle> {
+  /** Sets the bundle's hold to the case's in storage first, then records it (so a record never claims a hold storage lacks). */
+  private async holdInLine(c: Case, job: ExportJob) {
+    const change = reconcileBundleHold(c, job);
+    if (change) await this.deps.storage.setBundleLegalHold(job.key, job.versionId, c.legalHold);
+    return change;
+  }
+
+  private async write(job: ExportJob, budgetMs?: number): Promise<BuiltBundle> {
     const { repo, signer, storage, bundles } = this.deps;
     if (!bundles) throw new Error('this function has no bundle writer: exports are built by the export builder');
     const { writer, summary } = bundles;
@@ -186,7 +216,8 @@ export class ExportService {
       repo.listResolutions(c.id),
       repo.listEvidence(c.id),
     ]);
-    const ordered = [...events].sort((a, b) => a.seq - b.seq);
+    // Events committed after the case was read belong to a later head: the bundle holds the chain up to the head it records.
+    const ordered = events.filter((e) => e.seq <= rec.head.seq).sort((a, b) => a.seq - b.seq);
     const chain = verifyChain(ordered, rec.head);
     const verified = evidence.filter((e) => e.status === 'verified');
     const cleanEscalations = escalations.map(withoutToken);
@@ -215,6 +246,7 @@ export class ExportService {
     let manifestSha256 = '';
     const legalHold = c.legalHold;
     const written = await writer.write({
+      ...(budgetMs !== undefined ? { signal: AbortSignal.timeout(budgetMs) } : {}),
       entries,
       trailer: async (files) => {
         const manifest: Manifest = buildManifest({
@@ -253,12 +285,5 @@ export class ExportService {
   async subjectAccess(p: Principal, customerId: string, q: { limit: number; cursor?: string | undefined }): Promise<{ items: Case[]; nextCursor?: string }> {
     const page = await this.deps.repo.listByCustomer(customerId, q.limit, q.cursor);
     return { ...page, items: page.items.filter((c) => canView(p, c)) };
-  }
-
-  /** Legal hold reaches every bundle of the case (ready ones; a bundle in flight picks it up when it lands). */
-  async setLegalHold(caseId: string, on: boolean): Promise<ExportJob[]> {
-    const jobs = (await this.deps.repo.listExports(caseId)).filter((j) => j.status === 'ready');
-    for (const j of jobs) await this.deps.storage.setBundleLegalHold(j.key, j.versionId, on);
-    return jobs.map((j) => ({ ...j, legalHold: on }));
   }
 }

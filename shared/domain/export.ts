@@ -8,8 +8,18 @@ import type { Change } from './lifecycle';
 export const EXPORT_ACTOR = 'system:export-builder';
 /** Download links to a ready bundle live this long. */
 export const EXPORT_DOWNLOAD_TTL_MS = 5 * 60_000;
-/** A running build not finished after this long is taken to have died (the builder's timeout is 15 minutes). */
-export const EXPORT_STALE_AFTER_MS = 20 * 60_000;
+/**
+ * A running build not finished after this long is taken to have died: the builder's timeout is 15 minutes and it
+ * gives up (recording the failure) before then, so only a crash leaves a job running; Lambda's second retry of the
+ * invocation (about 3 minutes after the first failure) then reclaims it.
+ */
+export const EXPORT_STALE_AFTER_MS = 16 * 60_000;
+/** A pending job its builder never claimed (the invocation was dead-lettered: at most 1 hour of retries) is dead after this long. */
+export const EXPORT_PENDING_STALE_MS = 2 * 60 * 60_000;
+/** Whether a live-looking job has in fact been abandoned at `now`. */
+export const isAbandoned = (job: Pick<ExportJob, 'status' | 'requestedAt' | 'startedAt'>, now: string): boolean =>
+  (job.status === 'pending' && Date.parse(now) - Date.parse(job.requestedAt) > EXPORT_PENDING_STALE_MS) ||
+  (job.status === 'running' && job.startedAt !== undefined && Date.parse(now) - Date.parse(job.startedAt) > EXPORT_STALE_AFTER_MS);
 const DAY_MS = 86_400_000;
 
 /** Storage key of a bundle: under the case, beside its evidence (legal hold and lifecycle rules cover `cases/`). */
@@ -41,7 +51,7 @@ export const requestExport = (c: Case, o: { exportId: string; actor: string; now
 
 /** The builder claims a pending job (or one whose builder died); undefined when another builder has it or it ended. */
 export const startExport = (c: Case, job: ExportJob, now: string): Change<ExportJob> | undefined => {
-  const stale = job.status === 'running' && job.startedAt !== undefined && Date.parse(now) - Date.parse(job.startedAt) > EXPORT_STALE_AFTER_MS;
+  const stale = job.status === 'running' && isAbandoned(job, now);
   if (job.status !== 'pending' && !stale) return undefined;
   const next: ExportJob = { ...job, status: 'running', startedAt: now };
   return { case: c, result: next, drafts: [{ actor: EXPORT_ACTOR, action: 'export.started', data: { exportId: job.exportId, restarted: stale } }] };
@@ -90,6 +100,12 @@ export const failExport = (c: Case, job: ExportJob, error: string, now: string):
     drafts: [{ actor: EXPORT_ACTOR, action: 'export.failed', data: { exportId: job.exportId, error } }],
   };
 };
+
+/** A legal hold placed or released on the case while (or after) its bundle was written now reaches the bundle. */
+export const reconcileBundleHold = (c: Case, job: ExportJob): Change<ExportJob> | undefined =>
+  job.status !== 'ready' || job.legalHold === c.legalHold
+    ? undefined
+    : { case: c, result: { ...job, legalHold: c.legalHold }, drafts: [{ actor: EXPORT_ACTOR, action: c.legalHold ? 'export.legal_hold_applied' : 'export.legal_hold_released', data: { exportId: job.exportId, versionId: job.versionId ?? null } }] };
 
 /** Issuing a download link to a bundle is audited: who, which bundle and version, until when. */
 export const recordExportDownload = (c: Case, job: ExportJob, actor: string, expiresAt: string): Change<undefined> => ({

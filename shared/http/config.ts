@@ -90,6 +90,8 @@ export const ConfigSchema = z.object({
   EXPORTS_BUCKET: z.string().min(3).max(63).optional(),
   /** Compliance-mode retention of a bundle, in days from its export (default: the evidence retention). */
   EXPORT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
+  /** The project key bundles are encrypted with (named on every upload: `aws:kms` alone would mean the AWS managed key). */
+  EXPORTS_KMS_KEY_ARN: z.string().startsWith('arn:').optional(),
   /** The KMS asymmetric key (ECC_NIST_P256, SIGN_VERIFY) that signs manifests in AWS. */
   EXPORT_SIGNING_KEY_ARN: z.string().startsWith('arn:').optional(),
   /** Local mode: the P-256 private key file (PEM) that signs manifests; created on first use. */

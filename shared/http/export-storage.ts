@@ -17,7 +17,7 @@ const buildStorage = (): ExportStorage => {
     exportsBucket,
     region: cfg.AWS_REGION,
     ...(cfg.S3_ENDPOINT ? { endpoint: cfg.S3_ENDPOINT } : {}),
-    ...(cfg.EVIDENCE_KMS_KEY_ARN ? { kmsKeyArn: cfg.EVIDENCE_KMS_KEY_ARN } : {}),
+    ...(cfg.EXPORTS_KMS_KEY_ARN ? { kmsKeyArn: cfg.EXPORTS_KMS_KEY_ARN } : {}),
   });
   if (cfg.INTEGRATIONS !== 'local') return s3;
   return new LocalExportLock(s3, dynamo().doc, { tableName: requireSetting('LOCAL_TABLE_NAME'), bucket: exportsBucket });

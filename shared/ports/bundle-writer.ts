@@ -38,7 +38,13 @@ export interface BundleWriter {
    * Streams entries into a ZIP handed to `sink` as it is produced; once every entry is written, `trailer` gets
    * their sizes and hashes and returns the closing entries (manifest, signature, key). Memory stays flat.
    */
-  write<T>(o: { entries: BundleEntry[]; trailer: (files: WrittenFile[]) => Promise<BufferEntry[]>; sink: (zip: Readable) => Promise<T> }): Promise<WrittenBundle<T>>;
+  write<T>(o: {
+    entries: BundleEntry[];
+    trailer: (files: WrittenFile[]) => Promise<BufferEntry[]>;
+    sink: (zip: Readable) => Promise<T>;
+    /** Gives up (the sink abandons the object) when aborted: the builder's time is running out. */
+    signal?: AbortSignal;
+  }): Promise<WrittenBundle<T>>;
 }
 
 export interface CaseSummary {

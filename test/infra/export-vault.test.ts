@@ -10,6 +10,7 @@ import { EXPORT_ACCESS } from '../../infra/constructs/api';
 import { EXPORT_GRANTS, type ApiFunction } from '../../infra/constructs/api-function';
 import { EXPORT_BUILDER_TIMEOUT } from '../../infra/constructs/export-builder';
 import { routeList } from '#http/routes';
+import { RETENTION_ENDED_TAG } from '#domain/evidence';
 
 process.env.CDK_VALIDATION = 'false';
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
@@ -65,10 +66,25 @@ describe('the exports bucket (stateful stack)', () => {
     expect(builderEnv.EXPORT_RETENTION_DAYS).toBe('3653');
   });
 
-  it('lets versions leave only by lifecycle after their lock (delete marker the day after, the version a day later)', () => {
+  it('lets bundles leave only by lifecycle, once the retention job has tagged their case’s retention as ended and their lock allows', () => {
     expect(bucket().Properties.LifecycleConfiguration).toEqual({
-      Rules: [{ Id: 'LeaveAfterRetention', Status: 'Enabled', ExpirationInDays: 2558, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }],
+      Rules: [
+        { Id: 'LeaveAfterRetention', Status: 'Enabled', TagFilters: [{ Key: RETENTION_ENDED_TAG.key, Value: RETENTION_ENDED_TAG.value }], ExpirationInDays: 1, NoncurrentVersionExpiration: { NoncurrentDays: 1 } },
+        { Id: 'AbortIncompleteUploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } },
+      ],
     });
+    // The evidence bucket follows the same rule: nothing leaves on the lock's date alone.
+    const evidence = statefulTemplate.findResources('AWS::S3::Bucket')[logicalId(stateful, stateful.evidence.bucket)] as Resource;
+    expect(evidence.Properties.LifecycleConfiguration).toEqual(bucket().Properties.LifecycleConfiguration);
+  });
+
+  it('refuses an SSE-KMS upload that does not name the key (it would use the AWS managed key); the builder is told the project key', () => {
+    expect(bucketPolicy().find((s) => s.Sid === 'DenyKmsUploadsWithoutKeyId')).toMatchObject({
+      Effect: 'Deny',
+      Action: 's3:PutObject',
+      Condition: { StringEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' }, Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'true' } },
+    });
+    expect(envOf(builder).EXPORTS_KMS_KEY_ARN).toEqual(api.resolve(stateful.data.cases.encryptionKey.keyArn));
   });
 
   it('encrypts with the project key (SSE-KMS, bucket key), blocks public access, logs to the access-log bucket under exports/', () => {

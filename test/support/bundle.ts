@@ -6,7 +6,7 @@ import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { ulid } from 'ulid';
 import { ZipFile } from 'yazl';
-import { appendEvents, EMPTY_HEAD, redactEvent, verifyChain, type ChainHead } from '#domain/audit-chain';
+import { appendEvents, EMPTY_HEAD, REDACTION_EVENT, redactEvent, verifyChain, type ChainHead } from '#domain/audit-chain';
 import type { AuditEvent } from '#schemas/children';
 import { BUNDLE_FORMAT, BUNDLE_PATHS, SIGNING_ALGORITHM, evidencePath, type Manifest, type ManifestSignature } from '#schemas/export';
 
@@ -48,7 +48,7 @@ export const json = (value: unknown) => Buffer.from(`${JSON.stringify(value, nul
 
 const AT = '2026-11-02T09:00:00.000Z';
 
-/** A case with four audit events (the second redacted for retention), two evidence files and the other JSON files. */
+/** A case with its audit events (the second redacted for retention, and the event recording that), two evidence files and the other JSON files. */
 export const caseContent = (opts: { evidence?: EvidenceSpec[]; reference?: string } = {}): CaseContent => {
   const caseId = ulid();
   const reference = opts.reference ?? 'CMP-2026-000042';
@@ -63,6 +63,8 @@ export const caseContent = (opts: { evidence?: EvidenceSpec[]; reference?: strin
       { actor: 'web-form', action: 'complaint.received', data: { reference } },
       { actor: 'alice', action: 'note.added', data: { body: 'customer phone number 07700 900123' } },
       ...evidence.map((e) => ({ actor: 'alice', action: 'evidence.verified', data: { evidenceId: e.evidenceId, fileName: e.fileName } })),
+      // The chained record of the redaction below (the chain refuses a redacted event no such event names).
+      { actor: 'system:retention', action: REDACTION_EVENT, data: { redactedSeqs: [2] } },
       { actor: 'carol', action: 'export.requested', data: {} },
     ],
     AT,

@@ -1,6 +1,6 @@
 // The hash-chained audit trail: sealing, verification, and detection of every kind of tampering.
 import { createHash } from 'node:crypto';
-import { appendEvents, EMPTY_HEAD, GENESIS_HASH, redactEvent, verifyChain, type AuditDraft } from '#domain/audit-chain';
+import { appendEvents, EMPTY_HEAD, GENESIS_HASH, REDACTION_EVENT, redactEvent, verifyChain, type AuditDraft } from '#domain/audit-chain';
 import type { AuditEvent } from '#schemas/children';
 
 const T0 = '2026-03-02T09:00:00.000Z';
@@ -129,19 +129,39 @@ describe('verifyChain', () => {
 describe('redactEvent', () => {
   const REDACTION = { at: T1, by: 'system:retention', reason: 'retention period ended' };
 
-  it('removes data and salt, keeps the digest, and the chain still verifies to the same head', () => {
+  /** The chain with event 4 (note.added) redacted and the chained event that records it. */
+  const redactedChain = (seqs: number[] = [4]) => {
     const { events, head } = chain();
-    const redacted = events.map((e) => (e.action === 'note.added' ? redactEvent(e, REDACTION) : e));
-    const note = redacted.find((e) => e.action === 'note.added')!;
-    expect(note).toMatchObject({ data: {}, redaction: REDACTION, hash: events[3]!.hash });
+    const recorded = appendEvents(head, [{ actor: 'system:retention', action: REDACTION_EVENT, data: { redactedSeqs: seqs } }], T1);
+    return { events: [...events.map((e) => (e.seq === 4 ? redactEvent(e, REDACTION) : e)), ...recorded.events], head: recorded.head, original: events };
+  };
+
+  it('removes data and salt, keeps the digest; with the redaction recorded the chain still verifies', () => {
+    const { events, head, original } = redactedChain();
+    const note = events.find((e) => e.action === 'note.added')!;
+    expect(note).toMatchObject({ data: {}, redaction: REDACTION, hash: original[3]!.hash });
     expect(note.salt).toBeUndefined();
     expect(note.dataDigest).toMatch(/^[0-9a-f]{64}$/);
-    expect(verifyChain(redacted, head)).toEqual({ valid: true, head: head.hash, length: 4 });
+    expect(verifyChain(events, head)).toEqual({ valid: true, head: head.hash, length: 5 });
   });
 
   it('a redacted event whose digest was edited breaks the chain at that seq', () => {
+    const { events, head } = redactedChain();
+    expect(verifyChain(events.map((e) => (e.seq === 4 ? { ...e, dataDigest: '1'.repeat(64) } : e)), head)).toMatchObject({ valid: false, firstBrokenSeq: 4 });
+  });
+
+  it('a redaction no chained event records is refused (an event cannot be made to look redacted to hide it)', () => {
+    const { events, head } = redactedChain([]);
+    expect(verifyChain(events, head)).toMatchObject({ valid: false, firstBrokenSeq: 4, problem: expect.stringMatching(/no retention.redacted event records/) });
+  });
+
+  it('a kept digest on an event that still has data, no redaction record, or a salt is refused', () => {
     const { events, head } = chain();
-    const redacted = events.map((e) => (e.seq === 4 ? { ...redactEvent(e, REDACTION), dataDigest: '1'.repeat(64) } : e));
-    expect(verifyChain(redacted, head)).toMatchObject({ valid: false, firstBrokenSeq: 4 });
+    const digestOf4 = redactEvent(events[3]!, REDACTION).dataDigest!;
+    const withDigest = (patch: (e: AuditEvent) => AuditEvent) => verifyChain(events.map((e) => (e.seq === 4 ? patch(e) : e)), head);
+    // Data swapped under the kept digest: the content check would pass, the structure check does not.
+    expect(withDigest(({ salt: _s, ...e }) => ({ ...e, dataDigest: digestOf4, data: { body: 'something else' }, redaction: REDACTION }))).toMatchObject({ valid: false, firstBrokenSeq: 4 });
+    expect(withDigest(({ salt: _s, ...e }) => ({ ...e, dataDigest: digestOf4, data: {} }))).toMatchObject({ valid: false, firstBrokenSeq: 4 });
+    expect(withDigest((e) => ({ ...e, dataDigest: digestOf4 }))).toMatchObject({ valid: false, firstBrokenSeq: 4, problem: expect.stringMatching(/both a salt/) });
   });
 });

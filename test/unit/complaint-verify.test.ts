@@ -77,7 +77,7 @@ describe('a well-formed bundle', () => {
       exportedBy: 'carol',
       files: sealed.length,
       bytes: sealed.reduce((s, e) => s + e.data.length, 0),
-      auditEvents: 5,
+      auditEvents: 6,
       redactedEvents: 1,
       keyId: signer.keyId,
       keySource: 'bundle',
@@ -179,7 +179,7 @@ describe('(b) an audit event edited in timeline.json', () => {
 
     const report = await verifyBundle(await zipOf(seal(edited, signer)));
 
-    expect(failuresOf(report)).toEqual(['audit-chain: audit chain broken at seq 5: case records head seq 5; chain ends at seq 4']);
+    expect(failuresOf(report)).toEqual(['audit-chain: audit chain broken at seq 6: case records head seq 6; chain ends at seq 5']);
   });
 });
 
@@ -365,7 +365,7 @@ describe('the manifest and the content disagree (re-signed, so only the cross-ch
   it('the recorded audit head', async () => {
     const report = await resealed((m) => ({ ...m, auditChain: { ...m.auditChain, head: 'a'.repeat(64) } }));
 
-    expect(report.failures).toEqual([expect.objectContaining({ check: 'audit-chain', seq: 5, detail: 'audit chain broken at seq 5: the newest event (seq 5) does not match the head recorded on the case' })]);
+    expect(report.failures).toEqual([expect.objectContaining({ check: 'audit-chain', seq: 6, detail: 'audit chain broken at seq 6: the newest event (seq 6) does not match the head recorded on the case' })]);
   });
 
   it('a manifest recording that the chain was already broken at export', async () => {

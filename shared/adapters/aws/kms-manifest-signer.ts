@@ -22,6 +22,10 @@ export class KmsManifestSigner implements ManifestSigner {
       if (!out.PublicKey) throw new Error(`KMS returned no public key for ${this.opts.keyArn}`);
       return createPublicKey({ key: Buffer.from(out.PublicKey), format: 'der', type: 'spki' }).export({ format: 'pem', type: 'spki' }).toString();
     });
+    // A failed call is not remembered: the next request asks KMS again.
+    this.pem.catch(() => {
+      this.pem = undefined;
+    });
     return this.pem;
   }
 

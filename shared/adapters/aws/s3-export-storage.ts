@@ -39,6 +39,8 @@ export class S3ExportStorage implements ExportStorage {
 
   async putBundle(o: { key: string; body: Readable; retainUntil: string; legalHold: boolean }): Promise<StoredBundle> {
     const aws = !this.opts.endpoint;
+    // Without the key id S3 would use the AWS managed key (aws/s3), readable by anyone in the account through S3.
+    if (aws && !this.opts.kmsKeyArn) throw new Error('EXPORTS_KMS_KEY_ARN is not configured: bundles must be encrypted with the project key');
     const upload = new Upload({
       client: this.client,
       queueSize: this.opts.queueSize ?? 2,

@@ -252,7 +252,8 @@ export class DynamoCaseRepository implements CaseRepository {
   }
 
   async findExportCase(exportId: string): Promise<string | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.exportPointer(exportId) }));
+    // Consistent: a GET right after the 202 finds the job.
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.exportPointer(exportId), ConsistentRead: true }));
     return out.Item ? String(out.Item.caseId) : undefined;
   }
 
@@ -271,7 +272,9 @@ export class DynamoCaseRepository implements CaseRepository {
         throw invalidCursor();
       }
       const names = ['PK', 'SK', index.partitionKey.name, index.sortKey.name].sort().join(',');
-      if (typeof start !== 'object' || start === null || Object.keys(start).sort().join(',') !== names || start[index.partitionKey.name] !== pk) throw invalidCursor();
+      if (typeof start !== 'object' || start === null || Object.keys(start).sort().join(',') !== names || !Object.values(start).every((v) => typeof v === 'string') || start[index.partitionKey.name] !== pk) {
+        throw invalidCursor();
+      }
     }
     const out = await this.doc.send(
       new QueryCommand({
