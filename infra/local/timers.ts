@@ -22,6 +22,20 @@ export interface PumpedWorkflows {
   catchUp(now: number): Promise<number>;
 }
 
+/** A job run once each time the local clock passes midnight UTC, as a daily EventBridge schedule runs it in AWS. */
+export interface DailyJob {
+  name: string;
+  run: (now: string) => Promise<unknown>;
+}
+
+export interface DailyRun {
+  name: string;
+  /** The UTC day (YYYY-MM-DD) the run was for. */
+  day: string;
+  result?: unknown;
+  error?: string;
+}
+
 export interface LocalTimersOptions {
   poller: StreamPoller;
   /** Further consumers of the same stream (the reporting projection), drained beside the first each round. */
@@ -32,6 +46,8 @@ export interface LocalTimersOptions {
   context: (name: string) => Context;
   now: () => string;
   log?: (line: string) => void;
+  /** Daily jobs (the retention job): run at the start of the first pump after the UTC day changed; optional. */
+  daily?: DailyJob[];
 }
 
 /** A pump that keeps finding work after this many rounds is looping on itself. */
@@ -43,6 +59,10 @@ export class LocalTimers {
   private interval: NodeJS.Timeout | undefined;
   /** Every delivery so far (the benchmark reads lateness from it). */
   readonly history: Fired[] = [];
+  /** Every daily job run so far, with its result or error (tests read the retention runs from it). */
+  readonly dailyRuns: DailyRun[] = [];
+  /** The UTC day the daily jobs last ran for (the first pump only notes it: a start-up is not a new day). */
+  private day: string | undefined;
 
   constructor(private readonly opts: LocalTimersOptions) {}
 
@@ -60,6 +80,8 @@ export class LocalTimers {
 
   private async run(): Promise<Fired[]> {
     const fired: Fired[] = [];
+    // First, so the rounds below drain what the jobs wrote. However far the clock jumped, the jobs run once.
+    await this.runDaily();
     for (let round = 0; round < MAX_ROUNDS; round++) {
       this.again = false;
       // Each consumer keeps its own position (as each event source mapping does in AWS), so they drain side by side.
@@ -75,6 +97,27 @@ export class LocalTimers {
     this.history.push(...fired);
     if (this.history.length > 100_000) this.history.splice(0, this.history.length - 100_000);
     return fired;
+  }
+
+  private async runDaily(): Promise<void> {
+    const today = this.opts.now().slice(0, 10);
+    if (this.day === undefined || today <= this.day) {
+      this.day ??= today;
+      return;
+    }
+    this.day = today;
+    for (const job of this.opts.daily ?? []) {
+      // A failing job is logged and recorded, never allowed to stop the timers (tomorrow's run tries again).
+      try {
+        const result = await job.run(this.opts.now());
+        this.dailyRuns.push({ name: job.name, day: today, result });
+        this.opts.log?.(`daily ${job.name} (${today}) → ${JSON.stringify(result)}`);
+      } catch (err) {
+        this.dailyRuns.push({ name: job.name, day: today, error: (err as Error).message });
+        this.opts.log?.(`daily ${job.name} (${today}) failed: ${(err as Error).message}`);
+      }
+    }
+    if (this.dailyRuns.length > 1000) this.dailyRuns.splice(0, this.dailyRuns.length - 1000);
   }
 
   /** Background loop for real time passing (the clock also moves by itself). */

@@ -134,7 +134,7 @@ export class ComplaintService {
   }
 
   close(p: Principal, id: string, body: { followUpAction: string; rootCause?: Case['rootCause'] }, ifMatch?: number) {
-    return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => life.close(c, body, p.sub, now));
+    return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => life.close(c, body, p.sub, now, this.deps.regimes));
   }
 
   reopen(p: Principal, id: string, body: { reason: string }, ifMatch?: number) {

@@ -6,6 +6,7 @@ import type { AuditDraft } from './audit-chain';
 import { Duration } from 'luxon';
 import { atRiskFrom, computeDeadline, riskAt, shiftForPause, type Deadline } from './deadlines';
 import { ConflictError, InvalidInputError } from './errors';
+import { retainUntilOf, type RetentionYears } from './retention';
 
 export type CaseAction =
   | 'reclassify'
@@ -356,7 +357,8 @@ export const addNote = (c: Case, body: CreateNoteBody, ids: { noteId: string }, 
   return { case: c, result: note, drafts: [{ actor, action: 'note.added', data: { noteId: note.id, kind: note.kind, body: note.body } }] };
 };
 
-export const close = (c: Case, body: { followUpAction: string; rootCause?: Case['rootCause'] }, actor: string, now: string): Change => {
+/** Closing starts the record-keeping period: `retainUntil` = closure + the regime's retention (RETENTION_YEARS overrides it). */
+export const close = (c: Case, body: { followUpAction: string; rootCause?: Case['rootCause'] }, actor: string, now: string, retention: { retentionYears?: RetentionYears } = {}): Change => {
   assertAllowed(c, 'close');
   const rootCause = body.rootCause ?? c.rootCause;
   if (!rootCause) {
@@ -366,18 +368,21 @@ export const close = (c: Case, body: { followUpAction: string; rootCause?: Case[
     throw new ConflictError(`${c.openTaskCount} investigation task(s) are still open or blocked`, { openTaskCount: c.openTaskCount });
   }
   const cycles = withCurrentCycle(c, (cy) => ({ ...cy, ...(cy.stoppedAt ? {} : { stoppedAt: now, reason: 'closed' }), closedAt: now }));
+  const retainUntil = retainUntilOf(c.regime, now, retention.retentionYears);
   return {
-    case: { ...c, status: 'closed', rootCause, followUpAction: body.followUpAction, closedAt: now, cycles },
+    case: { ...c, status: 'closed', rootCause, followUpAction: body.followUpAction, closedAt: now, cycles, retainUntil },
     result: undefined,
-    drafts: [{ actor, action: 'complaint.closed', data: { rootCause, followUpAction: body.followUpAction, respondedWithinDeadline: Date.parse(now) <= Date.parse(c.finalResponseDueAt) } }],
+    drafts: [{ actor, action: 'complaint.closed', data: { rootCause, followUpAction: body.followUpAction, respondedWithinDeadline: Date.parse(now) <= Date.parse(c.finalResponseDueAt), retainUntil } }],
   };
 };
 
 export const reopen = (c: Case, reason: string, regime: Regime, actor: string, now: string): Change => {
   assertAllowed(c, 'reopen');
+  if (c.redaction) throw new ConflictError(`the complaint's personal data was redacted at the end of retention (${c.redaction.at}); open a new complaint`, { redactedAt: c.redaction.at });
   const deadline = computeDeadline(regime, now);
   const n = c.cycles.length + 1;
-  const { closedAt: _closed, acknowledgementDueAt: _ackDue, ...rest } = c;
+  // A reopened case is live again: its record-keeping period starts over at the next close.
+  const { closedAt: _closed, acknowledgementDueAt: _ackDue, retainUntil: _retain, ...rest } = c;
   return {
     case: {
       ...rest,

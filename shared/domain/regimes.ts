@@ -260,6 +260,8 @@ export interface RegimeOptions {
   closures?: string[];
   /** Per-regime calendar overrides, e.g. a Scottish firm: `{ UK_FCA_DISP: { region: 'GB-SCT' } }`. */
   calendars?: Record<string, { region?: string | null; timeZone?: string }>;
+  /** Per-regime record-keeping years from closure (RETENTION_YEARS), replacing the defaults of #domain/retention. */
+  retentionYears?: Partial<Record<string, number>>;
 }
 
 const customise = (r: Regime, opts: RegimeOptions): Regime => {

@@ -6,6 +6,7 @@ import { ApprovalRules } from '#schemas/resolution';
 import { ReportingOptions } from '#schemas/reports';
 import { AssignmentRules, DEFAULT_ASSIGNMENT_RULES } from '#domain/assignment';
 import type { RegimeOptions } from '#domain/regimes';
+import { retentionOverrideProblems } from '#domain/retention';
 
 
 const jsonOf = <T extends z.ZodType>(name: string, schema: T) =>
@@ -28,6 +29,13 @@ const TimeZone = z.string().refine((tz) => IANAZone.isValidZone(tz), 'must be an
 // regimes are used: importing the registry here would put the holiday data into every function's bundle.
 const RegimeCalendars = z.record(z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'must be a regime id such as UK_FCA_DISP'), z.object({ region: z.string().nullable().optional(), timeZone: TimeZone.optional() }).strict());
 
+/** Per-regime record-keeping years from closure, e.g. {"UK_FCA_DISP":3}; never below the rule's minimum (#domain/retention). */
+const RetentionYearsSchema = z
+  .record(z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'must be a regime id such as UK_FCA_DISP'), z.number().int().min(1).max(100))
+  .superRefine((years, ctx) => {
+    for (const message of retentionOverrideProblems(years)) ctx.addIssue({ code: 'custom', message });
+  });
+
 export const ConfigSchema = z.object({
   SERVICE_NAME: z.string().default('complaints'),
   SERVICE_VERSION: z.string().default('0.1.0'),
@@ -47,6 +55,10 @@ export const ConfigSchema = z.object({
     .pipe(z.array(IsoDay))
     .optional(),
   REGIME_CALENDARS: jsonOf('REGIME_CALENDARS', RegimeCalendars).optional(),
+  /** JSON per-regime retention in years from closure, replacing the defaults of #domain/retention (RETENTION_PERIODS). */
+  RETENTION_YEARS: jsonOf('RETENTION_YEARS', RetentionYearsSchema).optional(),
+  /** Most cases one retention run redacts (it stops earlier when its Lambda is about to time out). */
+  RETENTION_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
   /** Time zone of the organisation's day and week in the deadline board ("due today", "due this week"). */
   ORG_TIME_ZONE: TimeZone.default('Europe/London'),
   /** A blocked investigation task raises its case to at_risk after this many hours (24–48). */
@@ -131,6 +143,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     ...(d.INTERNAL_STANDARD_UNIT ? { internalStandardUnit: d.INTERNAL_STANDARD_UNIT } : {}),
     ...(d.ORG_CLOSURES?.length ? { closures: d.ORG_CLOSURES } : {}),
     ...(d.REGIME_CALENDARS ? { calendars: d.REGIME_CALENDARS } : {}),
+    ...(d.RETENTION_YEARS ? { retentionYears: d.RETENTION_YEARS } : {}),
   };
   return {
     ...d,

@@ -79,4 +79,15 @@ export interface CaseRepository {
   listByCustomer(customerId: string, limit: number, cursor?: string): Promise<{ items: Case[]; nextCursor?: string }>;
   /** Pending approvals across every case, oldest first (a sparse, sharded index). */
   listPendingApprovals(limit: number): Promise<Approval[]>;
+  /**
+   * Closed, not yet redacted cases whose retainUntil lies before `before`, oldest first, at most `limit` (the sparse,
+   * sharded retention index: one Query per shard, never a Scan); `held`: how many more are due but on legal hold.
+   */
+  retentionDue(before: string, limit: number): Promise<{ due: string[]; held: number }>;
+  /**
+   * Rewrites existing children and audit events of a case in their redacted form (audit items only over the same
+   * event: seq and hash), in transactions that each check the case is still at `expectedVersion`; StaleVersionError
+   * if it moved on. Idempotent: the case item itself is written afterwards through `commit`.
+   */
+  redactItems(caseId: string, expectedVersion: number, items: { children: CaseChild[]; events: AuditEvent[] }): Promise<void>;
 }

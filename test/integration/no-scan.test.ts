@@ -156,4 +156,19 @@ describe('every route, valid requests', () => {
     expect(current).toContain('TransactWriteItemsCommand');
     expect(current).not.toContain('ScanCommand');
   });
+
+  it('the daily retention job finds and redacts cases through its index, never a Scan', async () => {
+    const intake = await api.token('web-form', ['intake']);
+    const bob = await api.token('bob', ['handler']);
+    const created = await api.call('POST', '/v1/complaints', { token: intake, body: complaintBody({ ownerId: 'bob', regime: 'UK_FCA_PSD' }) });
+    const closed = await api.call('POST', `/v1/complaints/${created.body.id}/close`, { token: bob, body: { followUpAction: 'Review', rootCause: { category: 'capacity', description: 'Depot overbooked' } } });
+    expect(closed.status).toBe(200);
+    current = [];
+    // Past the three years of UK_FCA_PSD: the local timers run the job as the clock passes midnight.
+    await api.advanceClock('P1200D');
+    expect(api.stack.timers.dailyRuns.at(-1)).toMatchObject({ name: 'retention-job', result: { redacted: expect.any(Number), failed: 0 } });
+    expect((api.stack.timers.dailyRuns.at(-1)?.result as { redacted: number }).redacted).toBeGreaterThanOrEqual(1);
+    expect(current).toEqual(expect.arrayContaining(['QueryCommand', 'TransactWriteItemsCommand']));
+    expect(current).not.toContain('ScanCommand');
+  }, 60_000);
 });

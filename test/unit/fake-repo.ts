@@ -168,6 +168,41 @@ export class FakeRepo implements CaseRepository {
     return this.approvals.get(approvalId)?.caseId;
   }
 
+  async retentionDue(before: string, limit: number): Promise<{ due: string[]; held: number }> {
+    const due = [...this.cases.values()]
+      .map((r) => r.case)
+      .filter((c) => c.status === 'closed' && c.retainUntil !== undefined && !c.redaction && `${c.retainUntil}#${c.id}` < before);
+    return {
+      due: due
+        .filter((c) => !c.legalHold)
+        .sort((a, b) => `${a.retainUntil}#${a.id}`.localeCompare(`${b.retainUntil}#${b.id}`))
+        .slice(0, limit)
+        .map((c) => c.id),
+      held: due.filter((c) => c.legalHold).length,
+    };
+  }
+
+  redactCalls = 0;
+
+  async redactItems(caseId: string, expectedVersion: number, items: { children: CaseChild[]; events: AuditEvent[] }): Promise<void> {
+    this.redactCalls += 1;
+    const current = this.cases.get(caseId);
+    if (!current || current.case.version !== expectedVersion) throw new StaleVersionError(`complaint ${caseId} changed while it was being redacted`);
+    const trail = this.audit.get(caseId) ?? [];
+    for (const e of items.events) {
+      const i = trail.findIndex((x) => x.seq === e.seq && x.hash === e.hash);
+      if (i < 0) throw new ConflictError(`audit event ${e.seq} of ${caseId} is missing or changed`);
+      trail[i] = structuredClone(e);
+    }
+    for (const ch of items.children) {
+      const store = { task: this.tasks, note: this.notes, evidence: this.evidence, resolution: this.resolutions, escalation: this.escalations, approval: this.approvals, export: this.exports }[ch.kind] as Map<string, unknown>;
+      const item = ch.kind === 'task' ? ch.task : ch.kind === 'note' ? ch.note : ch.kind === 'evidence' ? ch.evidence : ch.kind === 'resolution' ? ch.resolution : ch.kind === 'escalation' ? ch.escalation : ch.kind === 'approval' ? ch.approval : ch.export;
+      const id = 'exportId' in item ? item.exportId : item.id;
+      if (!store.has(id)) throw new ConflictError(`${ch.kind} ${id} of ${caseId} is missing`);
+      store.set(id, structuredClone(item));
+    }
+  }
+
   async listPendingApprovals(limit: number): Promise<Approval[]> {
     return [...this.approvals.values()]
       .filter(isOpenStage)

@@ -58,9 +58,39 @@ export class DynamoCaseRepository implements CaseRepository {
       GSI1SK: keys.dueSk(c.finalResponseDueAt, c.id),
       GSI2PK: keys.listPk(groupOf(c), shardOf(c.id, this.opts.listShards)),
       GSI2SK: keys.dueSk(c.finalResponseDueAt, c.id),
-      GSI3PK: keys.customerPk(c.customer.id),
-      GSI3SK: keys.dueSk(c.receivedAt, c.id),
+      // A redacted case no longer names its customer: the customer index must not find the person (subject access).
+      ...(c.redaction ? {} : { GSI3PK: keys.customerPk(c.customer.id), GSI3SK: keys.dueSk(c.receivedAt, c.id) }),
+      ...this.retentionIndex(c),
     };
+  }
+
+  /**
+   * The retention index entry: closed cases with a retainUntil that are not yet redacted. A case on legal hold sits in
+   * a partition of its own (counted by the job, never blocking the due ones); releasing the hold rewrites the case
+   * item, which moves it back to its shard.
+   */
+  private retentionIndex(c: Case): Item {
+    if (c.status !== 'closed' || !c.retainUntil || c.redaction) return {};
+    return { GSI4PK: c.legalHold ? keys.retentionHeldPk : keys.retentionPk(shardOf(c.id, this.opts.listShards)), GSI4SK: keys.dueSk(c.retainUntil, c.id) };
+  }
+
+  /** The stored items of a child (and its pointer when it is new). */
+  private childItems(caseId: string, ch: CaseChild): Item[] {
+    if (ch.kind === 'task') return [{ ...keys.task(caseId, ch.task.id), entity: 'task', ...ch.task }];
+    if (ch.kind === 'note') return [{ ...keys.note(caseId, ch.note.id), entity: 'note', ...ch.note }];
+    if (ch.kind === 'evidence') return [{ ...keys.evidence(caseId, ch.evidence.id), entity: 'evidence', ...ch.evidence }];
+    if (ch.kind === 'resolution') return [{ ...keys.resolution(caseId, ch.resolution.id), entity: 'resolution', ...ch.resolution }];
+    if (ch.kind === 'escalation') return [{ ...keys.escalation(caseId, ch.escalation.id), entity: 'escalation', ...ch.escalation }];
+    if (ch.kind === 'export') {
+      const job: Item = { ...keys.export(caseId, ch.export.exportId), entity: 'export', ...ch.export };
+      return ch.created ? [job, { ...keys.exportPointer(ch.export.exportId), entity: 'exportPointer', caseId }] : [job];
+    }
+    const a = ch.approval;
+    // Only an open stage (pending with a due time) is in the approvers' queue; later stages join when they open.
+    const pending = isOpenStage(a) ? { GSI2PK: keys.pendingApprovalsPk(shardOf(a.id, this.opts.listShards)), GSI2SK: keys.dueSk(a.createdAt, a.id) } : {};
+    const item: Item = { ...keys.approval(caseId, a.id), entity: 'approval', ...a, ...pending };
+    // The pointer never changes: written with the new stage, not again on every token, reminder or decision.
+    return ch.created ? [item, { ...keys.approvalPointer(a.id), entity: 'approvalPointer', caseId }] : [item];
   }
 
   private auditPuts(caseId: string, events: AuditEvent[]) {
@@ -129,24 +159,7 @@ export class DynamoCaseRepository implements CaseRepository {
 
   async commit(input: { case: Case; expectedVersion: number; head: ChainHead; events: AuditEvent[]; children?: CaseChild[] }): Promise<void> {
     const c = input.case;
-    const childItems = (ch: CaseChild): Item[] => {
-      if (ch.kind === 'task') return [{ ...keys.task(c.id, ch.task.id), entity: 'task', ...ch.task }];
-      if (ch.kind === 'note') return [{ ...keys.note(c.id, ch.note.id), entity: 'note', ...ch.note }];
-      if (ch.kind === 'evidence') return [{ ...keys.evidence(c.id, ch.evidence.id), entity: 'evidence', ...ch.evidence }];
-      if (ch.kind === 'resolution') return [{ ...keys.resolution(c.id, ch.resolution.id), entity: 'resolution', ...ch.resolution }];
-      if (ch.kind === 'escalation') return [{ ...keys.escalation(c.id, ch.escalation.id), entity: 'escalation', ...ch.escalation }];
-      if (ch.kind === 'export') {
-        const job: Item = { ...keys.export(c.id, ch.export.exportId), entity: 'export', ...ch.export };
-        return ch.created ? [job, { ...keys.exportPointer(ch.export.exportId), entity: 'exportPointer', caseId: c.id }] : [job];
-      }
-      const a = ch.approval;
-      // Only an open stage (pending with a due time) is in the approvers' queue; later stages join when they open.
-      const pending = isOpenStage(a) ? { GSI2PK: keys.pendingApprovalsPk(shardOf(a.id, this.opts.listShards)), GSI2SK: keys.dueSk(a.createdAt, a.id) } : {};
-      const item: Item = { ...keys.approval(c.id, a.id), entity: 'approval', ...a, ...pending };
-      // The pointer never changes: written with the new stage, not again on every token, reminder or decision.
-      return ch.created ? [item, { ...keys.approvalPointer(a.id), entity: 'approvalPointer', caseId: c.id }] : [item];
-    };
-    const childPuts = (input.children ?? []).flatMap(childItems).map((Item) => ({ Put: { TableName: this.table, Item } }));
+    const childPuts = (input.children ?? []).flatMap((ch) => this.childItems(c.id, ch)).map((Item) => ({ Put: { TableName: this.table, Item } }));
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -178,6 +191,74 @@ export class DynamoCaseRepository implements CaseRepository {
   async findIdByExternalRef(system: string, id: string): Promise<string | undefined> {
     const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.externalRef(system, id) }));
     return out.Item ? String(out.Item.caseId) : undefined;
+  }
+
+  async retentionDue(before: string, limit: number): Promise<{ due: string[]; held: number }> {
+    const index = INDEX.retentionDue;
+    const query = (pk: string, extra: Partial<QueryCommandInput>): QueryCommandInput => ({
+      TableName: this.table,
+      IndexName: index.indexName,
+      KeyConditionExpression: '#pk = :pk AND #sk < :before',
+      ExpressionAttributeNames: { '#pk': index.partitionKey.name, '#sk': index.sortKey.name },
+      ExpressionAttributeValues: { ':pk': pk, ':before': before },
+      ...extra,
+    });
+    // One Query per shard (oldest retainUntil first), merged; and a count of the held partition.
+    const [pages, held] = await Promise.all([
+      Promise.all(
+        Array.from({ length: this.opts.listShards }, (_, shard) =>
+          this.doc.send(
+            new QueryCommand({
+              ...query(keys.retentionPk(shard), { Limit: limit, ProjectionExpression: '#sk, #case.#id' }),
+              ExpressionAttributeNames: { '#pk': index.partitionKey.name, '#sk': index.sortKey.name, '#case': 'case', '#id': 'id' },
+            }),
+          ),
+        ),
+      ),
+      (async () => {
+        let n = 0;
+        for await (const page of paginateQuery({ client: this.doc }, query(keys.retentionHeldPk, { Select: 'COUNT' }))) n += page.Count ?? 0;
+        return n;
+      })(),
+    ]);
+    const due = pages
+      .flatMap((p) => p.Items ?? [])
+      .sort((a, b) => String(a[index.sortKey.name]).localeCompare(String(b[index.sortKey.name])))
+      .slice(0, limit)
+      .map((i) => (i.case as Pick<Case, 'id'>).id);
+    return { due, held };
+  }
+
+  async redactItems(caseId: string, expectedVersion: number, items: { children: CaseChild[]; events: AuditEvent[] }): Promise<void> {
+    type Put = { Put: { TableName: string; Item: Item; ConditionExpression: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } };
+    // Rewrites only: a child that is gone is not recreated; an audit item is replaced only by the same event (its hash).
+    const puts: Put[] = [
+      ...items.children.flatMap((ch) => this.childItems(caseId, ch)).map((Item) => ({ Put: { TableName: this.table, Item, ConditionExpression: 'attribute_exists(PK)' } })),
+      ...items.events.map((e) => ({
+        Put: {
+          TableName: this.table,
+          Item: { ...keys.audit(caseId, e.seq), entity: 'audit', caseId, ...e },
+          ConditionExpression: 'attribute_exists(PK) AND #hash = :hash',
+          ExpressionAttributeNames: { '#hash': 'hash' },
+          ExpressionAttributeValues: { ':hash': e.hash },
+        },
+      })),
+    ];
+    // Each transaction also checks the case is still at the version the plan was made from (a reopen stops the rest).
+    const check = {
+      ConditionCheck: { TableName: this.table, Key: keys.case(caseId), ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } },
+    };
+    for (const batch of redactionBatches(puts)) {
+      try {
+        await this.doc.send(new TransactWriteCommand({ TransactItems: [check, ...batch] }));
+      } catch (err) {
+        if (!(err instanceof TransactionCanceledException)) throw err;
+        const codes = (err.CancellationReasons ?? []).map((r) => r.Code);
+        if (codes[0] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict')) throw new StaleVersionError(`complaint ${caseId} changed while it was being redacted`, { cause: err });
+        if (codes.includes('ConditionalCheckFailed')) throw new ConflictError(`an item of complaint ${caseId} is missing or changed; redaction stopped`, { caseId });
+        throw err;
+      }
+    }
   }
 
   private async queryChildren<T>(caseId: string, prefix: string): Promise<T[]> {
@@ -482,6 +563,27 @@ export class DynamoCaseRepository implements CaseRepository {
     return { items, next: start ?? DONE };
   }
 }
+
+/** TransactWriteItems takes 100 items (one is the case's version check) and 4 MB: batches stay well inside both. */
+const MAX_REDACTION_BATCH = 99;
+const MAX_REDACTION_BATCH_BYTES = 3_000_000;
+const redactionBatches = <T>(puts: T[]): T[][] => {
+  const batches: T[][] = [];
+  let batch: T[] = [];
+  let bytes = 0;
+  for (const p of puts) {
+    const size = JSON.stringify(p).length;
+    if (batch.length && (batch.length >= MAX_REDACTION_BATCH || bytes + size > MAX_REDACTION_BATCH_BYTES)) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(p);
+    bytes += size;
+  }
+  if (batch.length) batches.push(batch);
+  return batches;
+};
 
 const DONE = 'done';
 const START = 'start';

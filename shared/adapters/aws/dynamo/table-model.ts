@@ -26,6 +26,8 @@ export const INDEX = {
   byOwnerDue: { indexName: 'GSI1', partitionKey: s('GSI1PK'), sortKey: s('GSI1SK') },
   openByDue: { indexName: 'GSI2', partitionKey: s('GSI2PK'), sortKey: s('GSI2SK') },
   byCustomer: { indexName: 'GSI3', partitionKey: s('GSI3PK'), sortKey: s('GSI3SK') },
+  /** Closed, not yet redacted cases by the end of their retention (sparse, write-sharded; held cases apart). */
+  retentionDue: { indexName: 'GSI4', partitionKey: s('GSI4PK'), sortKey: s('GSI4SK') },
 } as const satisfies Record<string, IndexDef>;
 
 export const TABLES = {
@@ -90,6 +92,9 @@ export const keys = {
   ownerPk: (ownerId: string, group: ListGroup) => `OWNER#${ownerId}#${group}`,
   listPk: (group: ListGroup, shard: number) => `CASES#${group}#${shard}`,
   customerPk: (customerId: string) => `CUSTOMER#${customerId}`,
+  /** Retention index partitions: due cases by shard; cases on legal hold in one partition of their own (few, counted). */
+  retentionPk: (shard: number) => `RETAIN#${shard}`,
+  retentionHeldPk: 'RETAIN#held',
   dueSk: (dueAt: string, id: string) => `${dueAt}#${id}`,
   /** Reporting projection: counter items and review rows of one generation (`scope` from #domain/reporting/projection). */
   reportPk: (generation: number, scope: string) => `RPT#${generation}#${scope}`,

@@ -1,0 +1,59 @@
+// RetentionJob (API stack): once a day an EventBridge rule invokes the retention function, which finds closed cases
+// past retention through the table's retention index and redacts their personal data (case table only: no S3, no
+// Scheduler, no events). Evidence and bundle objects leave by the buckets' lifecycle rules once their locks expire.
+import { Duration } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ApiFunction, type ServiceEnv } from './api-function';
+import type { DataTable } from './case-table';
+import type { DeadLetterQueue } from './dead-letter-queue';
+
+export const RETENTION_JOB_ENTRY = 'functions/retention-job/handler.ts';
+
+/** 03:00 UTC: off-peak for the regimes' time zones of Europe and the Americas, and a fixed time for operators to watch. */
+export const RETENTION_SCHEDULE = Schedule.cron({ minute: '0', hour: '3' });
+
+export interface RetentionJobProps {
+  cases: DataTable;
+  /** Stateful: runs that failed after Lambda's retries (an infrastructure error; a case that fails is counted, not thrown). */
+  deadLetters?: DeadLetterQueue;
+  environment: ServiceEnv;
+  serviceName: string;
+  metricsNamespace: string;
+  logRetention: RetentionDays;
+}
+
+export class RetentionJob extends Construct {
+  readonly job: ApiFunction;
+  /** The daily rule on the default bus. */
+  readonly rule: Rule;
+  /** The function by entry, like `Api.functions`. */
+  readonly functions: ReadonlyMap<string, ApiFunction>;
+
+  constructor(scope: Construct, id: string, props: RetentionJobProps) {
+    super(scope, id);
+    this.job = new ApiFunction(this, 'JobFunction', {
+      entry: RETENTION_JOB_ENTRY,
+      description: 'Daily: redacts the personal data of closed complaints past retention (retention index; legal holds skipped; audit chain kept)',
+      environment: props.environment,
+      serviceName: props.serviceName,
+      metricsNamespace: props.metricsNamespace,
+      logRetention: props.logRetention,
+      // A run stops taking cases 15 s before this and the next day's run goes on (RETENTION_BATCH bounds a run too).
+      timeout: Duration.minutes(5),
+    }).bindTable(props.cases, 'readWrite');
+    // A run is idempotent: Lambda's own retries are safe, and what still fails is kept for a look.
+    if (props.deadLetters) this.job.sendFailedInvocationsTo(props.deadLetters);
+
+    this.rule = new Rule(this, 'Daily', {
+      description: 'Once a day: the retention job redacts closed complaints past their record-keeping period',
+      schedule: RETENTION_SCHEDULE,
+      // Delivery failures (throttling) are retried for a few hours; tomorrow's run picks up anything missed.
+      targets: [new LambdaFunction(this.job.function, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+    });
+
+    this.functions = new Map([[RETENTION_JOB_ENTRY, this.job]]);
+  }
+}

@@ -1,0 +1,108 @@
+// The retention job's use case: finds closed cases past retention by index (never a Scan), skips those on legal hold,
+// and redacts each one: children and audit events rewritten first, then the case (leaving the index) with its
+// `retention.redacted` event through the normal mutation path, so the chain stays valid and its head moves on.
+import type { CaseRepository } from '#ports/case-repository';
+import type { Clock } from '#ports/clock';
+import { systemMutate } from './case-mutation';
+import { StaleVersionError } from './errors';
+import { isRetentionDue, planRedaction, retentionPeriod, RETENTION_ACTOR, type CaseRecords, type RetentionYears } from './retention';
+
+export interface RetentionServiceDeps {
+  repo: CaseRepository;
+  clock: Clock;
+  /** The organisation's per-regime years (RETENTION_YEARS): what the retention event cites. */
+  retentionYears?: RetentionYears;
+  /** Most cases one run looks at (RETENTION_BATCH). */
+  batch: number;
+}
+
+export type RedactOutcome = 'redacted' | 'legal_hold' | 'not_due' | 'missing';
+
+export interface RetentionRun {
+  /** Due cases looked at, held ones included. */
+  examined: number;
+  redacted: number;
+  /** Due but on legal hold: kept in full, retried by a later run once the hold is released. */
+  skippedLegalHold: number;
+  failed: number;
+  /** Case ids and error messages of the failures (never case content). */
+  failures: { caseId: string; error: string }[];
+  /** The run stopped before its batch was done (the function was about to time out); the next run goes on. */
+  stoppedEarly: boolean;
+}
+
+/** A case changed between planning and writing (someone applied a hold, requested an export): plan again. */
+const MAX_ATTEMPTS = 3;
+
+export class RetentionService {
+  constructor(private readonly deps: RetentionServiceDeps) {}
+
+  /** One run: at most `batch` due cases, oldest retainUntil first; a failure is counted and the run goes on. */
+  async runOnce(now: string = this.deps.clock.now(), opts: { shouldStop?: () => boolean } = {}): Promise<RetentionRun> {
+    const { due, held } = await this.deps.repo.retentionDue(now, this.deps.batch);
+    const run: RetentionRun = { examined: held, redacted: 0, skippedLegalHold: held, failed: 0, failures: [], stoppedEarly: false };
+    for (const id of due) {
+      if (opts.shouldStop?.()) {
+        run.stoppedEarly = true;
+        break;
+      }
+      run.examined++;
+      try {
+        const outcome = await this.redact(id);
+        if (outcome === 'redacted') run.redacted++;
+        else if (outcome === 'legal_hold') run.skippedLegalHold++;
+      } catch (err) {
+        run.failed++;
+        run.failures.push({ caseId: id, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+      }
+    }
+    return run;
+  }
+
+  /** Redacts one case if it is due and not on legal hold; a case already redacted (or reopened) is left as it is. */
+  async redact(id: string): Promise<RedactOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.redactOnce(id);
+      } catch (err) {
+        if (err instanceof StaleVersionError && attempt < MAX_ATTEMPTS) continue;
+        throw err;
+      }
+    }
+  }
+
+  private async redactOnce(id: string): Promise<RedactOutcome> {
+    const { repo } = this.deps;
+    let outcome: RedactOutcome = 'not_due';
+    const res = await systemMutate(this.deps, id, async (c, now) => {
+      if (!isRetentionDue(c, now)) {
+        outcome = 'not_due';
+        return undefined;
+      }
+      if (c.legalHold) {
+        outcome = 'legal_hold';
+        return undefined;
+      }
+      const [tasks, notes, evidence, resolutions, approvals, escalations, events] = await Promise.all([
+        repo.listTasks(id),
+        repo.listNotes(id),
+        repo.listEvidence(id),
+        repo.listResolutions(id),
+        repo.listApprovals(id),
+        repo.listEscalations(id),
+        repo.auditEvents(id),
+      ]);
+      const records: CaseRecords = { tasks, notes, evidence, resolutions, approvals, escalations, events };
+      const period = retentionPeriod(c.regime, this.deps.retentionYears);
+      const reason = `end of retention ${c.retainUntil ?? ''}: ${c.regime} ${period.years} years from closure (${period.citation})`;
+      const plan = planRedaction(c, records, { at: now, by: RETENTION_ACTOR, reason }, period);
+      // Children and events first: a crash before the case is written leaves it in the index, and the next run redoes
+      // what is left (every rewrite is idempotent). The version check stops this if the case moved on meanwhile.
+      await repo.redactItems(id, c.version, { children: plan.children, events: plan.events });
+      outcome = 'redacted';
+      return plan.change;
+    });
+    if (res.kind === 'missing') return 'missing';
+    return res.kind === 'committed' ? 'redacted' : outcome;
+  }
+}

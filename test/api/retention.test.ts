@@ -1,0 +1,162 @@
+// Retention end to end on the local stack: the daily job (run by the local timers as the clock passes midnight UTC,
+// the same handler the EventBridge rule invokes) redacts closed cases past retention, keeps their facts and a valid
+// audit chain, skips legal holds until released, leaves open and younger cases alone, and changes nothing on a re-run.
+import { DateTime } from 'luxon';
+import type { RetentionRun } from '#domain/retention-service';
+import { lambdaContext, lazyEntry } from '../../infra/local/server';
+import { complaintBody, startTestApi, type TestApi } from '../support/api';
+
+let api: TestApi;
+
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(() => api.close());
+
+/** Who calls; tokens are issued per call, since moving the clock by years expires any token issued before. */
+const WHO = { intake: ['web-form', 'intake'], alice: ['alice', 'handler'], sam: ['sam', 'supervisor'], legal: ['lee', 'legal'], compliance: ['cora', 'compliance'] } as const;
+type Who = keyof typeof WHO;
+const token = (who: Who) => api.token(WHO[who][0], [WHO[who][1]]);
+
+const ok = async (method: string, path: string, who: Who, body?: unknown) => {
+  const res = await api.call(method, path, { token: await token(who), ...(body !== undefined ? { body } : {}) });
+  if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${res.text}`);
+  return res.body;
+};
+
+const PERSONAL = /Grace Hopper|grace@example\.com|7946|SECRET/;
+
+/** A UK_FCA_PSD complaint (three years' retention) worked to closure, with free text in every place it can go. */
+const closedCase = async (customerId: string): Promise<string> => {
+  const created = await ok('POST', '/v1/complaints', 'intake', complaintBody({
+    regime: 'UK_FCA_PSD',
+    ownerId: 'alice',
+    customer: { id: customerId, name: 'Grace Hopper', email: 'grace@example.com', phone: '+44 20 7946 0001' },
+    summary: 'SECRET card payment taken twice',
+    description: 'SECRET the customer explains their circumstances',
+  }));
+  const id = created.id as string;
+  await ok('POST', `/v1/complaints/${id}/notes`, 'alice', { kind: 'call_note', body: 'SECRET call with the customer' });
+  const task = await ok('POST', `/v1/complaints/${id}/tasks`, 'alice', { title: 'SECRET check the card scheme logs', team: 'payments' });
+  await ok('PATCH', `/v1/complaints/${id}/tasks/${task.id}`, 'alice', { status: 'done', findings: 'SECRET duplicate authorisation' });
+  await ok('POST', `/v1/complaints/${id}/resolution`, 'alice', {
+    decision: 'upheld',
+    remedy: { description: 'SECRET refund of the duplicate payment' },
+    rootCause: { category: 'processing', description: 'SECRET duplicate submission' },
+    finalResponse: 'SECRET we are sorry, the payment is refunded',
+  });
+  await ok('POST', `/v1/complaints/${id}/final-response`, 'alice', {});
+  await ok('POST', `/v1/complaints/${id}/close`, 'alice', { followUpAction: 'SECRET fix the retry logic' });
+  return id;
+};
+
+const getCase = (id: string) => ok('GET', `/v1/complaints/${id}`, 'sam');
+const timeline = (id: string) => ok('GET', `/v1/complaints/${id}/timeline`, 'sam');
+const lastRun = () => api.stack.timers.dailyRuns.filter((r) => r.name === 'retention-job').at(-1);
+
+describe('retention job', () => {
+  let due: string;
+  let held: string;
+  let open: string;
+  let young: string;
+  const before: Record<string, unknown> = {};
+
+  it('runs once a local day and redacts only the closed case past retention; legal hold, open and younger cases untouched', async () => {
+    due = await closedCase('cust-ret-due');
+    held = await closedCase('cust-ret-held');
+    await ok('POST', `/v1/complaints/${held}/legal-hold`, 'legal', { on: true, reason: 'Litigation hold requested by counsel' });
+    open = (await ok('POST', '/v1/complaints', 'intake', complaintBody({ regime: 'UK_FCA_PSD', customer: { id: 'cust-ret-open', name: 'Open Case' } }))).id as string;
+    const dueCase = await getCase(due);
+    expect(dueCase.retainUntil).toBe(DateTime.fromISO(dueCase.closedAt as string, { zone: 'utc' }).plus({ years: 3 }).toJSDate().toISOString());
+    expect((await ok('GET', '/v1/customers/cust-ret-due/complaints', 'compliance')).items.map((c: { id: string }) => c.id)).toEqual([due]);
+
+    const runsBefore = api.stack.timers.dailyRuns.length;
+    await api.advanceClock('P800D');
+    // Crossing midnight ran the job once however many days passed; nothing was due yet.
+    expect(api.stack.timers.dailyRuns.length).toBe(runsBefore + 1);
+    expect(lastRun()?.result).toMatchObject({ redacted: 0, failed: 0 });
+    young = await closedCase('cust-ret-young');
+    for (const id of [held, young]) before[id] = { case: await getCase(id), timeline: await timeline(id) };
+
+    await api.advanceClock('P400D');
+    expect(lastRun()).toMatchObject({ result: { examined: 2, redacted: 1, skippedLegalHold: 1, failed: 0, failures: [] } });
+
+    const redacted = await getCase(due);
+    expect(JSON.stringify(redacted)).not.toMatch(PERSONAL);
+    expect(redacted.customer).toEqual({ id: '[redacted]', name: '[redacted]' });
+    expect(redacted).toMatchObject({
+      id: due,
+      reference: dueCase.reference,
+      status: 'closed',
+      regime: 'UK_FCA_PSD',
+      category: dueCase.category,
+      product: dueCase.product,
+      channel: dueCase.channel,
+      receivedAt: dueCase.receivedAt,
+      finalResponseDueAt: dueCase.finalResponseDueAt,
+      closedAt: dueCase.closedAt,
+      retainUntil: dueCase.retainUntil,
+      allegedLoss: dueCase.allegedLoss,
+      summary: '[redacted]',
+      description: '[redacted]',
+      followUpAction: '[redacted]',
+      rootCause: { category: 'processing', description: '[redacted]' },
+      redaction: { by: 'system:retention', items: 3, events: expect.any(Number) },
+    });
+    expect(redacted.cycles).toEqual(dueCase.cycles);
+    expect(redacted.cycles[0]).toMatchObject({ decision: 'upheld', respondedAt: expect.any(String), closedAt: dueCase.closedAt });
+    expect(redacted.checkpoints).toEqual(dueCase.checkpoints);
+    expect(JSON.stringify(await ok('GET', `/v1/complaints/${due}/notes`, 'sam'))).not.toMatch(PERSONAL);
+    expect(JSON.stringify(await ok('GET', `/v1/complaints/${due}/tasks`, 'sam'))).not.toMatch(PERSONAL);
+
+    const trail = await timeline(due);
+    expect(trail.chain).toEqual({ valid: true, head: expect.any(String), length: trail.events.length });
+    expect(JSON.stringify(trail.events)).not.toMatch(PERSONAL);
+    const redactedEvents = trail.events.filter((e: { redaction?: unknown }) => e.redaction);
+    expect(redactedEvents.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['note.added', 'task.created', 'task.updated', 'resolution.proposed', 'final_response.sent', 'complaint.closed']));
+    expect(redactedEvents.length).toBe(redacted.redaction.events);
+    expect(trail.events.find((e: { action: string }) => e.action === 'complaint.received')).toMatchObject({ data: { regime: 'UK_FCA_PSD', reference: dueCase.reference } });
+    expect(trail.events.at(-1)).toMatchObject({ action: 'retention.redacted', actor: 'system:retention', data: { regime: 'UK_FCA_PSD', years: 3, rule: 'FCA Handbook DISP 1.9.1R(2)', retainUntil: dueCase.retainUntil } });
+    expect(trail.chain.length).toBe(trail.events.length);
+
+    // The customer index no longer finds the person.
+    expect((await ok('GET', '/v1/customers/cust-ret-due/complaints', 'compliance')).items).toEqual([]);
+    // Held and younger cases: exactly as they were. The open case ran on (its deadline timers and escalations) but
+    // kept every personal field and has no retention event.
+    for (const id of [held, young]) expect({ case: await getCase(id), timeline: await timeline(id) }).toEqual(before[id]);
+    expect((await getCase(held)).customer.name).toBe('Grace Hopper');
+    const stillOpen = await getCase(open);
+    expect(stillOpen).toMatchObject({ status: 'open', customer: { id: 'cust-ret-open', name: 'Open Case' } });
+    expect(stillOpen.redaction).toBeUndefined();
+    expect(stillOpen.retainUntil).toBeUndefined();
+    expect((await timeline(open)).events.filter((e: { action: string; redaction?: unknown }) => e.action === 'retention.redacted' || e.redaction)).toEqual([]);
+  }, 120_000);
+
+  it('redacts the held case on the first run after its hold is released', async () => {
+    await ok('POST', `/v1/complaints/${held}/legal-hold`, 'legal', { on: false, reason: 'Litigation settled; hold released by counsel' });
+    await api.advanceClock('P1D');
+    expect(lastRun()).toMatchObject({ result: { examined: 1, redacted: 1, skippedLegalHold: 0, failed: 0 } });
+    const c = await getCase(held);
+    expect(c.redaction).toBeDefined();
+    expect(JSON.stringify(c)).not.toMatch(PERSONAL);
+    expect((await timeline(held)).chain).toEqual(expect.objectContaining({ valid: true }));
+    expect((await ok('GET', '/v1/customers/cust-ret-held/complaints', 'compliance')).items).toEqual([]);
+  });
+
+  it('a redacted case cannot be reopened', async () => {
+    const res = await api.call('POST', `/v1/complaints/${due}/reopen`, { token: await token('sam'), body: { reason: 'Customer disputes the outcome' } });
+    expect(res.status).toBe(409);
+  });
+
+  it('re-running the job (the handler, invoked directly) changes nothing', async () => {
+    const snapshot = { due: { case: await getCase(due), timeline: await timeline(due) }, held: { case: await getCase(held), timeline: await timeline(held) } };
+    const job = lazyEntry<(event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<RetentionRun>>('functions/retention-job/handler.ts');
+    const run = await job()({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, lambdaContext('retention-job'));
+    expect(run).toEqual({ examined: 0, redacted: 0, skippedLegalHold: 0, failed: 0, failures: [], stoppedEarly: false });
+    await api.pump();
+    expect({ due: { case: await getCase(due), timeline: await timeline(due) }, held: { case: await getCase(held), timeline: await timeline(held) } }).toEqual(snapshot);
+    // The younger case is still inside its period; the open case was never closed.
+    expect((await getCase(young)).redaction).toBeUndefined();
+    expect((await getCase(open)).redaction).toBeUndefined();
+  });
+});

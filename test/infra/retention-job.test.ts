@@ -1,0 +1,69 @@
+// The retention job in CDK (standalone, as the stack will wire it): a daily rule invoking one function that may read
+// and write the cases table through its indexes and nothing else, with failed runs dead-lettered when a queue is given.
+import { App, Stack, type CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { INDEX } from '#adapters/aws/dynamo/table-model';
+import { CaseTable } from '../../infra/constructs/case-table';
+import { DeadLetterQueue } from '../../infra/constructs/dead-letter-queue';
+import { EncryptionKey } from '../../infra/constructs/encryption-key';
+import { RETENTION_JOB_ENTRY, RetentionJob } from '../../infra/constructs/retention-job';
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+type Statement = { Action: string | string[]; Resource: unknown };
+const list = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
+
+const build = (withDeadLetters: boolean) => {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Test', { env: { account: '111111111111', region: 'eu-west-2' } });
+  const key = new EncryptionKey(stack, 'Key', { description: 'test' });
+  const data = new CaseTable(stack, 'Data', { encryptionKey: key.key });
+  const deadLetters = withDeadLetters ? new DeadLetterQueue(stack, 'RetentionDeadLetters', { holds: 'retention runs that failed', encryptionKey: key.key }) : undefined;
+  const job = new RetentionJob(stack, 'Retention', {
+    cases: data.cases,
+    ...(deadLetters ? { deadLetters } : {}),
+    environment: { LIST_SHARDS: '4' },
+    serviceName: 'complaints',
+    metricsNamespace: 'Complaints',
+    logRetention: RetentionDays.ONE_YEAR,
+  });
+  const template = Template.fromStack(stack);
+  const logicalId = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as CfnElement);
+  return { stack, job, template, logicalId, deadLetters };
+};
+
+describe('RetentionJob', () => {
+  it('runs the retention handler once a day from an EventBridge rule', () => {
+    const { job, template, logicalId } = build(false);
+    expect(job.functions.get(RETENTION_JOB_ENTRY)).toBe(job.job);
+    const rules = Object.values(template.findResources('AWS::Events::Rule') as Record<string, Resource>);
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.Properties).toMatchObject({
+      ScheduleExpression: 'cron(0 3 * * ? *)',
+      State: 'ENABLED',
+      Targets: [{ Arn: { 'Fn::GetAtt': [logicalId(job.job.function), 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 8 } }],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'events.amazonaws.com', Action: 'lambda:InvokeFunction' });
+  });
+
+  it('may read and write the table and its indexes (the retention index too), never Scan; nothing beyond the table', () => {
+    const { job, template, logicalId } = build(false);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Resource>)
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(logicalId(job.job.role)))
+      .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+    const actions = statements.flatMap((s) => list(s.Action));
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem']));
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions.filter((a) => !/^(dynamodb|kms|xray):/.test(a) && !['logs:CreateLogStream', 'logs:PutLogEvents'].includes(a))).toEqual([]);
+    expect(JSON.stringify(statements)).toContain(`/index/${INDEX.retentionDue.indexName}`);
+  });
+
+  it('dead-letters a run that failed after Lambda’s retries when given a queue', () => {
+    const { job, template, stack, deadLetters, logicalId } = build(true);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(job.job.function) },
+      DestinationConfig: { OnFailure: { Destination: stack.resolve(deadLetters!.queue.queueArn) } },
+    });
+    expect(Object.keys(build(false).template.findResources('AWS::Lambda::EventInvokeConfig'))).toEqual([]);
+  });
+});
