@@ -93,14 +93,15 @@ describe('a well-formed bundle', () => {
     expect(stdout).toMatch(/^signature {3}ok .*key given/m);
   });
 
-  it('prints one line per check group, the warning and PASS', async () => {
+  it('without --public-key: one line per check group, the warning, and UNVERIFIED (exit 3), never PASS', async () => {
     const { code, stdout, stderr } = await run([good]);
 
-    expect(code).toBe(0);
+    expect(code).toBe(3);
     expect(stderr).toBe('');
     for (const check of ['zip', 'manifest', 'signature', 'files', 'audit-chain', 'case', 'evidence']) expect(stdout).toMatch(new RegExp(`^${check} +ok `, 'm'));
     expect(stdout).toMatch(/^WARNING: the public key came from the bundle itself/m);
-    expect(stdout).toMatch(/\nPASS\n$/);
+    expect(stdout).toMatch(/\nUNVERIFIED: intact, and signed by the key the bundle carries itself; pass --public-key/);
+    expect(stdout).not.toMatch(/^PASS$/m);
   });
 
   it('reports progress for entries above the threshold, and only for those', async () => {
@@ -384,10 +385,11 @@ describe('the manifest and the content disagree (re-signed, so only the cross-ch
 describe('bin/complaint-verify.cjs', () => {
   const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/complaint-verify.cjs', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
 
-  it('exits 0 on PASS, 1 on FAIL, 2 on usage errors; --json stdout is the report', async () => {
+  it('exits 0 on PASS, 1 on FAIL, 2 on usage errors, 3 when unverified; --json stdout is the report', async () => {
     const tampered = await zipOf(sealed.filter((e) => e.path !== evidence0()));
 
-    const pass = cli(good, '--json');
+    const pass = cli(good, '--json', '--public-key', fileOf(signer.publicKeyPem, 'cli-key.pem'));
+    expect(cli(good).status).toBe(3);
     const fail = cli(tampered);
     const usage = cli();
 

@@ -6,7 +6,8 @@ import { verifyBundle, type Progress, type Report } from './verify';
 
 export const USAGE = 'usage: complaint-verify <bundle.zip> [--public-key key.pem] [--json]';
 
-export const EXIT = { pass: 0, fail: 1, usage: 2 } as const;
+/** 3: everything checks out, but against the key the bundle carries itself, so who signed it is not established. */
+export const EXIT = { pass: 0, fail: 1, usage: 2, unverified: 3 } as const;
 
 interface Sink {
   write(text: string): unknown;
@@ -23,10 +24,11 @@ Verifies a compliance export bundle offline: every entry against the signed mani
 the manifest signature, the audit chain in timeline.json, the case record and the evidence list.
 
   --public-key key.pem  verify the signature with this key (from GET /v1/exports/public-key);
-                        without it the bundle's own public-key.pem is used, with a warning
+                        without it the bundle's own public-key.pem is used and the verdict is
+                        UNVERIFIED (anyone can re-sign a forged bundle with a key of their own)
   --json                print the report as JSON on stdout
 
-Exit status: 0 PASS, 1 FAIL, 2 usage error.`;
+Exit status: 0 PASS, 1 FAIL, 2 usage error, 3 UNVERIFIED (intact, but not checked against the published key).`;
 
 const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
 const mib = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MiB`;
@@ -51,6 +53,14 @@ const progressPrinter = (io: Io) => {
   };
 };
 
+/** PASS only when the signature was checked with a key the caller supplied. */
+const verdictOf = (report: Report): string =>
+  !report.ok
+    ? 'FAIL'
+    : report.info.keySource === 'bundle'
+      ? 'UNVERIFIED: intact, and signed by the key the bundle carries itself; pass --public-key (GET /v1/exports/public-key) to check who signed it'
+      : 'PASS';
+
 export const formatReport = (bundle: string, report: Report): string => {
   const { info } = report;
   const lines = [`bundle      ${bundle}`];
@@ -60,7 +70,7 @@ export const formatReport = (bundle: string, report: Report): string => {
   for (const r of report.checks) lines.push(`${r.check.padEnd(12)}${(r.status === 'pass' ? 'ok' : r.status === 'fail' ? 'FAIL' : 'skipped').padEnd(9)}${r.summary}`);
   if (report.warnings.length > 0) lines.push('');
   for (const w of report.warnings) lines.push(`WARNING: ${w}`);
-  lines.push('', report.ok ? 'PASS' : 'FAIL');
+  lines.push('', verdictOf(report));
   for (const f of report.failures) lines.push(`  ${f.check}: ${f.detail}`);
   return `${lines.join('\n')}\n`;
 };
@@ -110,7 +120,7 @@ export const main = async (argv: readonly string[], io: Io = { stdout: process.s
     return EXIT.fail;
   }
   io.stdout.write(args.values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(bundle, report));
-  return report.ok ? EXIT.pass : EXIT.fail;
+  return !report.ok ? EXIT.fail : report.info.keySource === 'bundle' ? EXIT.unverified : EXIT.pass;
 };
 
 const parse = (argv: readonly string[]) =>
