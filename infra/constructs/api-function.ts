@@ -389,6 +389,24 @@ export class ApiFunction extends Construct {
     return this;
   }
 
+  /**
+   * Tags the case objects of the evidence and exports buckets (the retention-ended tag their lifecycle rules filter
+   * on; tagging never deletes) and names both buckets in the environment.
+   */
+  tagRetainedObjects(evidence: EvidenceStore, exports: ExportStore): this {
+    const actions = ['s3:PutObjectTagging', 's3:PutObjectVersionTagging'];
+    for (const arn of [evidence.caseObjectsArn, exports.caseObjectsArn]) {
+      this.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [arn] }));
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(this).resolve(arn))}]`,
+        reason: 'The retention job tags the objects of cases whose record-keeping period has ended, keyed by ids created at run time; the wildcard covers only the case objects (cases/*), for tagging only, never a delete.',
+      });
+    }
+    this.setEnv('EVIDENCE_BUCKET', evidence.bucketName);
+    this.setEnv('EXPORTS_BUCKET', exports.bucketName);
+    return this;
+  }
+
   /** Invokes the export builder (asynchronously, InvokeFunction on that function only) and names it in the environment. */
   launchExports(builder: IFunction): this {
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [builder.functionArn] }));

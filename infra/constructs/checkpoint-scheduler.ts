@@ -55,6 +55,8 @@ export class CaseTimers extends Construct {
   readonly streamDeadLetters: DeadLetterQueue;
   /** Case-table stream batches the reporting projection failed after every retry (a rebuild recovers them). */
   readonly projectionDeadLetters: DeadLetterQueue;
+  /** Daily retention runs that failed after Lambda's retries. */
+  readonly retentionDeadLetters: DeadLetterQueue;
 
   constructor(scope: Construct, id: string, props: CaseTimersProps) {
     super(scope, id);
@@ -72,6 +74,10 @@ export class CaseTimers extends Construct {
     });
     this.projectionDeadLetters = new DeadLetterQueue(this, 'ProjectionDeadLetters', {
       holds: 'cases-table stream batches the reporting projection failed after every retry',
+      encryptionKey: props.encryptionKey,
+    });
+    this.retentionDeadLetters = new DeadLetterQueue(this, 'RetentionDeadLetters', {
+      holds: 'daily retention runs that failed after every Lambda retry',
       encryptionKey: props.encryptionKey,
     });
   }

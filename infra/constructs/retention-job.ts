@@ -1,6 +1,6 @@
 // RetentionJob (API stack): once a day an EventBridge rule invokes the retention function, which finds closed cases
-// past retention through the table's retention index and redacts their personal data (case table only: no S3, no
-// Scheduler, no events). Evidence and bundle objects leave by the buckets' lifecycle rules once their locks expire.
+// past retention through the table's retention index and redacts their personal data, and tags their evidence and
+// bundle objects so the buckets' lifecycle rules remove them once their locks expire (tagging only: no delete).
 import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -9,6 +9,8 @@ import { Construct } from 'constructs';
 import { ApiFunction, type ServiceEnv } from './api-function';
 import type { DataTable } from './case-table';
 import type { DeadLetterQueue } from './dead-letter-queue';
+import type { EvidenceStore } from './evidence-vault';
+import type { ExportStore } from './export-vault';
 
 export const RETENTION_JOB_ENTRY = 'functions/retention-job/handler.ts';
 
@@ -17,6 +19,8 @@ export const RETENTION_SCHEDULE = Schedule.cron({ minute: '0', hour: '3' });
 
 export interface RetentionJobProps {
   cases: DataTable;
+  evidence: EvidenceStore;
+  exports: ExportStore;
   /** Stateful: runs that failed after Lambda's retries (an infrastructure error; a case that fails is counted, not thrown). */
   deadLetters?: DeadLetterQueue;
   environment: ServiceEnv;
@@ -43,7 +47,9 @@ export class RetentionJob extends Construct {
       logRetention: props.logRetention,
       // A run stops taking cases 15 s before this and the next day's run goes on (RETENTION_BATCH bounds a run too).
       timeout: Duration.minutes(5),
-    }).bindTable(props.cases, 'readWrite');
+    })
+      .bindTable(props.cases, 'readWrite')
+      .tagRetainedObjects(props.evidence, props.exports);
     // A run is idempotent: Lambda's own retries are safe, and what still fails is kept for a look.
     if (props.deadLetters) this.job.sendFailedInvocationsTo(props.deadLetters);
 

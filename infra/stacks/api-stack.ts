@@ -13,6 +13,7 @@ import { CheckpointScheduler, type CaseTimers } from '../constructs/checkpoint-s
 import { EvidenceVerifier } from '../constructs/evidence-verifier';
 import type { EvidenceStore } from '../constructs/evidence-vault';
 import { ExportBuilder } from '../constructs/export-builder';
+import { RetentionJob } from '../constructs/retention-job';
 import type { ExportStore } from '../constructs/export-vault';
 import type { Identity } from '../constructs/identity';
 import { Observability } from '../constructs/observability';
@@ -23,7 +24,7 @@ export interface ApiStackProps extends StackProps {
   namePrefix: string;
   data: Pick<CaseTable, 'cases' | 'idempotency'>;
   identity: Pick<Identity, 'userPool' | 'clients'>;
-  timers: Pick<CaseTimers, 'scheduleGroupName' | 'scheduleDeadLetters' | 'streamDeadLetters' | 'projectionDeadLetters'>;
+  timers: Pick<CaseTimers, 'scheduleGroupName' | 'scheduleDeadLetters' | 'streamDeadLetters' | 'projectionDeadLetters' | 'retentionDeadLetters'>;
   events: Pick<CaseEvents, 'bus' | 'notifications' | 'encryptionKey'>;
   evidence: EvidenceStore;
   exports: ExportStore;
@@ -43,6 +44,7 @@ export class ApiStack extends Stack {
   readonly observability: Observability;
   readonly reports: ReportProjection;
   readonly exportBuilder: ExportBuilder;
+  readonly retention: RetentionJob;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -72,18 +74,23 @@ export class ApiStack extends Stack {
     this.exportBuilder = new ExportBuilder(this, 'ExportBuilder', { ...common, cases: props.data.cases, evidence: props.evidence, exports: props.exports });
     // Export requests reach the builder through the case stream (the request's audit event): a transactional outbox.
     this.scheduler.caseStream.launchExports(this.exportBuilder.builder.function);
+    this.retention = new RetentionJob(this, 'RetentionJob', { ...common, cases: props.data.cases, evidence: props.evidence, exports: props.exports, deadLetters: props.timers.retentionDeadLetters });
     this.evidenceVerifier = new EvidenceVerifier(this, 'EvidenceVerifier', { ...common, cases: props.data.cases, evidence: props.evidence });
     this.observability = new Observability(this, 'Observability', {
       httpApi: this.api.httpApi,
-      functions: new Map([...this.api.functions, ...this.scheduler.functions, ...this.evidenceVerifier.functions, ...this.workflows.functions, ...this.reports.functions, ...this.exportBuilder.functions]),
+      functions: new Map([...this.api.functions, ...this.scheduler.functions, ...this.evidenceVerifier.functions, ...this.workflows.functions, ...this.reports.functions, ...this.exportBuilder.functions, ...this.retention.functions]),
       deadLetterQueues: new Map([
         ['ScheduleDeadLetters', props.timers.scheduleDeadLetters],
         ['StreamDeadLetters', props.timers.streamDeadLetters],
         ['EvidenceVerificationDeadLetters', props.evidence.verificationDeadLetters],
         ['ProjectionDeadLetters', props.timers.projectionDeadLetters],
+        ['RetentionDeadLetters', props.timers.retentionDeadLetters],
         ['ExportBuilderDeadLetters', props.exports.builderDeadLetters],
       ]),
-      eventRules: new Map([['EvidenceObjectCreated', this.evidenceVerifier.rule]]),
+      eventRules: new Map([
+        ['EvidenceObjectCreated', this.evidenceVerifier.rule],
+        ['RetentionDaily', this.retention.rule],
+      ]),
       stateMachines: this.workflows.stateMachines,
       scheduleGroupName: props.timers.scheduleGroupName,
       ...(props.alarmTopicArn ? { alarmTopicArn: props.alarmTopicArn } : {}),

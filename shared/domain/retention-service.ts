@@ -3,6 +3,7 @@
 // `retention.redacted` event through the normal mutation path, so the chain stays valid and its head moves on.
 import type { CaseRepository } from '#ports/case-repository';
 import type { Clock } from '#ports/clock';
+import type { RetentionObjects } from '#ports/retention-objects';
 import { systemMutate } from './case-mutation';
 import { StaleVersionError } from './errors';
 import { isRetentionDue, planRedaction, retentionPeriod, RETENTION_ACTOR, type CaseRecords, type RetentionYears } from './retention';
@@ -14,6 +15,8 @@ export interface RetentionServiceDeps {
   retentionYears?: RetentionYears;
   /** Most cases one run looks at (RETENTION_BATCH). */
   batch: number;
+  /** Tags the case's evidence and bundles so the buckets' lifecycle removes them once their locks allow. */
+  objects?: RetentionObjects;
 }
 
 export type RedactOutcome = 'redacted' | 'legal_hold' | 'not_due' | 'missing';
@@ -99,6 +102,14 @@ export class RetentionService {
       // Children and events first: a crash before the case is written leaves it in the index, and the next run redoes
       // what is left (every rewrite is idempotent). The version check stops this if the case moved on meanwhile.
       await repo.redactItems(id, c.version, { children: plan.children, events: plan.events });
+      // The stored objects are marked before the case leaves the index: a failure here is retried by the next run.
+      if (this.deps.objects) {
+        const bundles = (await repo.listExports(id)).filter((j) => j.status === 'ready');
+        await this.deps.objects.markRetentionEnded({
+          evidence: evidence.filter((e) => e.status !== 'pending').map((e) => ({ key: e.key, ...(e.versionId ? { versionId: e.versionId } : {}) })),
+          bundles: bundles.map((j) => ({ key: j.key, ...(j.versionId ? { versionId: j.versionId } : {}) })),
+        });
+      }
       outcome = 'redacted';
       return plan.change;
     });

@@ -1,7 +1,12 @@
 // Retention end to end on the local stack: the daily job (run by the local timers as the clock passes midnight UTC,
 // the same handler the EventBridge rule invokes) redacts closed cases past retention, keeps their facts and a valid
 // audit chain, skips legal holds until released, leaves open and younger cases alone, and changes nothing on a re-run.
+import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { RETENTION_ENDED_TAG } from '#domain/evidence';
+import type { LocalRetentionObjects } from '#adapters/local/local-retention-objects';
+import { retentionObjects } from '#http/retention-container';
+import { caseRepository } from '#http/container';
 import type { RetentionRun } from '#domain/retention-service';
 import { lambdaContext, lazyEntry } from '../../infra/local/server';
 import { complaintBody, startTestApi, type TestApi } from '../support/api';
@@ -27,7 +32,7 @@ const ok = async (method: string, path: string, who: Who, body?: unknown) => {
 const PERSONAL = /Grace Hopper|grace@example\.com|7946|SECRET/;
 
 /** A UK_FCA_PSD complaint (three years' retention) worked to closure, with free text in every place it can go. */
-const closedCase = async (customerId: string): Promise<string> => {
+const closedCase = async (customerId: string, opts: { evidence?: boolean } = {}): Promise<string> => {
   const created = await ok('POST', '/v1/complaints', 'intake', complaintBody({
     regime: 'UK_FCA_PSD',
     ownerId: 'alice',
@@ -37,6 +42,12 @@ const closedCase = async (customerId: string): Promise<string> => {
   }));
   const id = created.id as string;
   await ok('POST', `/v1/complaints/${id}/notes`, 'alice', { kind: 'call_note', body: 'SECRET call with the customer' });
+  if (opts.evidence) {
+    const bytes = Buffer.from('%PDF-1.7\nstatement\n%%EOF\n');
+    const reg = await ok('POST', `/v1/complaints/${id}/evidence`, 'alice', { fileName: 'statement.pdf', contentType: 'application/pdf', sizeBytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    expect((await fetch(reg.upload.url as string, { method: 'PUT', headers: reg.upload.headers as Record<string, string>, body: bytes })).status).toBe(200);
+    await api.s3Idle();
+  }
   const task = await ok('POST', `/v1/complaints/${id}/tasks`, 'alice', { title: 'SECRET check the card scheme logs', team: 'payments' });
   await ok('PATCH', `/v1/complaints/${id}/tasks/${task.id}`, 'alice', { status: 'done', findings: 'SECRET duplicate authorisation' });
   await ok('POST', `/v1/complaints/${id}/resolution`, 'alice', {
@@ -62,7 +73,11 @@ describe('retention job', () => {
   const before: Record<string, unknown> = {};
 
   it('runs once a local day and redacts only the closed case past retention; legal hold, open and younger cases untouched', async () => {
-    due = await closedCase('cust-ret-due');
+    due = await closedCase('cust-ret-due', { evidence: true });
+    // A compliance export of it before retention ends: its bundle is marked for the lifecycle too.
+    const exp = await ok('POST', `/v1/complaints/${due}/exports`, 'compliance', {});
+    await api.pump();
+    expect((await ok('GET', `/v1/exports/${exp.exportId}`, 'compliance')).status).toBe('ready');
     held = await closedCase('cust-ret-held');
     await ok('POST', `/v1/complaints/${held}/legal-hold`, 'legal', { on: true, reason: 'Litigation hold requested by counsel' });
     open = (await ok('POST', '/v1/complaints', 'intake', complaintBody({ regime: 'UK_FCA_PSD', customer: { id: 'cust-ret-open', name: 'Open Case' } }))).id as string;
@@ -101,7 +116,7 @@ describe('retention job', () => {
       description: '[redacted]',
       followUpAction: '[redacted]',
       rootCause: { category: 'processing', description: '[redacted]' },
-      redaction: { by: 'system:retention', items: 3, events: expect.any(Number) },
+      redaction: { by: 'system:retention', items: 4, events: expect.any(Number) }, // note, task, resolution, evidence file name
     });
     expect(redacted.cycles).toEqual(dueCase.cycles);
     expect(redacted.cycles[0]).toMatchObject({ decision: 'upheld', respondedAt: expect.any(String), closedAt: dueCase.closedAt });
@@ -119,6 +134,13 @@ describe('retention job', () => {
     expect(trail.events.at(-1)).toMatchObject({ action: 'retention.redacted', actor: 'system:retention', data: { regime: 'UK_FCA_PSD', years: 3, rule: 'FCA Handbook DISP 1.9.1R(2)', retainUntil: dueCase.retainUntil } });
     expect(trail.chain.length).toBe(trail.events.length);
 
+    // Its evidence and bundle are tagged for the buckets' lifecycle (which removes them once their locks allow).
+    const objects = retentionObjects() as LocalRetentionObjects;
+    const [ev] = (await ok('GET', `/v1/complaints/${due}/evidence`, 'sam')).items as { key?: string; id: string }[];
+    expect(await objects.tagOf('evidence', `cases/${due}/evidence/${ev!.id}`)).toBe(RETENTION_ENDED_TAG.value);
+    const [bundle] = await caseRepository().listExports(due);
+    expect(await objects.tagOf('exports', bundle!.key)).toBe(RETENTION_ENDED_TAG.value);
+    expect(await objects.tagOf('evidence', `cases/${held}/evidence/none`)).toBeUndefined();
     // The customer index no longer finds the person.
     expect((await ok('GET', '/v1/customers/cust-ret-due/complaints', 'compliance')).items).toEqual([]);
     // Held and younger cases: exactly as they were. The open case ran on (its deadline timers and escalations) but

@@ -75,7 +75,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('acknowledges the missing dead-letter queue only on queues that are themselves dead-letter queues', () => {
-    const dlqs = [stateful.timers.scheduleDeadLetters, stateful.timers.streamDeadLetters, stateful.timers.projectionDeadLetters, stateful.evidence.verificationDeadLetters, stateful.exports.builderDeadLetters].map((d) => d.queue.node.path);
+    const dlqs = [stateful.timers.scheduleDeadLetters, stateful.timers.streamDeadLetters, stateful.timers.projectionDeadLetters, stateful.evidence.verificationDeadLetters, stateful.exports.builderDeadLetters, stateful.timers.retentionDeadLetters].map((d) => d.queue.node.path);
     const at = acknowledgementsIn(app).filter((a) => a.id === 'AwsSolutions-SQS3').map((a) => a.at);
     expect(at.sort()).toEqual(dlqs.sort());
   });
@@ -91,13 +91,14 @@ describe('cdk-nag AwsSolutions', () => {
       ...['functions/register-evidence/handler.ts', 'functions/get-evidence/handler.ts', 'functions/legal-hold/handler.ts'].map((e) => api.api.functions.get(e)!.role.node.path),
       api.evidenceVerifier.verifier.role.node.path,
       api.exportBuilder.builder.role.node.path,
+      api.retention.job.role.node.path,
     ];
     expect(at.sort()).toEqual(evidenceRoles.sort());
   });
 
   it('acknowledges the bundle wildcard only on the roles of the functions that touch bundles', () => {
     const at = acknowledgementsIn(app).filter((a) => a.id.includes(':s3:::complaints-exports-')).map((a) => a.at);
-    const roles = [...['functions/get-export/handler.ts', 'functions/legal-hold/handler.ts'].map((e) => api.api.functions.get(e)!.role.node.path), api.exportBuilder.builder.role.node.path];
+    const roles = [...['functions/get-export/handler.ts', 'functions/legal-hold/handler.ts'].map((e) => api.api.functions.get(e)!.role.node.path), api.exportBuilder.builder.role.node.path, api.retention.job.role.node.path];
     expect(at.sort()).toEqual(roles.sort());
   });
 

@@ -245,7 +245,7 @@ describe('the access-log bucket', () => {
 
 describe('the Object Created rule and the verifier (API stack)', () => {
   const verifier = api.evidenceVerifier.verifier;
-  const [ruleId, rule] = (() => only(ofType(apiTemplate, 'AWS::Events::Rule')))();
+  const [ruleId, rule] = (() => only(ofType(apiTemplate, 'AWS::Events::Rule').filter(([id]) => id === logicalId(api, api.evidenceVerifier.rule))))();
 
   it('matches Object Created from S3 in the evidence bucket, evidence keys only, on the default bus', () => {
     expect(rule.Properties.EventBusName).toBeUndefined();
@@ -352,8 +352,8 @@ describe('what each function may do with evidence objects', () => {
     expect(s3.length).toBeGreaterThanOrEqual(4);
     const allowed = [caseObjectsArn, apiResolved(stateful.exports.caseObjectsArn)].map((r) => JSON.stringify(r));
     for (const s of s3) {
-      expect(list(s.Resource)).toHaveLength(1);
-      expect(allowed).toContain(JSON.stringify(list(s.Resource)[0]));
+      expect(list(s.Resource).length).toBeGreaterThan(0);
+      for (const r of list(s.Resource)) expect(allowed).toContain(JSON.stringify(r));
     }
   });
 

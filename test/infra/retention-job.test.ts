@@ -8,6 +8,8 @@ import { CaseTable } from '../../infra/constructs/case-table';
 import { DeadLetterQueue } from '../../infra/constructs/dead-letter-queue';
 import { EncryptionKey } from '../../infra/constructs/encryption-key';
 import { RETENTION_JOB_ENTRY, RetentionJob } from '../../infra/constructs/retention-job';
+import type { EvidenceStore } from '../../infra/constructs/evidence-vault';
+import type { ExportStore } from '../../infra/constructs/export-vault';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 type Statement = { Action: string | string[]; Resource: unknown };
@@ -19,8 +21,14 @@ const build = (withDeadLetters: boolean) => {
   const key = new EncryptionKey(stack, 'Key', { description: 'test' });
   const data = new CaseTable(stack, 'Data', { encryptionKey: key.key });
   const deadLetters = withDeadLetters ? new DeadLetterQueue(stack, 'RetentionDeadLetters', { holds: 'retention runs that failed', encryptionKey: key.key }) : undefined;
+  // The buckets as the API stack sees them: names and ARNs only (the vaults themselves are tested with the stateful stack).
+  const store = (name: string) => ({ bucketName: name, bucketArn: `arn:aws:s3:::${name}`, caseObjectsArn: `arn:aws:s3:::${name}/cases/*`, encryptionKey: key.key });
+  const evidence = store('test-evidence') as unknown as EvidenceStore;
+  const exports = store('test-exports') as unknown as ExportStore;
   const job = new RetentionJob(stack, 'Retention', {
     cases: data.cases,
+    evidence,
+    exports,
     ...(deadLetters ? { deadLetters } : {}),
     environment: { LIST_SHARDS: '4' },
     serviceName: 'complaints',
@@ -29,7 +37,7 @@ const build = (withDeadLetters: boolean) => {
   });
   const template = Template.fromStack(stack);
   const logicalId = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as CfnElement);
-  return { stack, job, template, logicalId, deadLetters };
+  return { stack, job, template, logicalId, deadLetters, evidence, exports };
 };
 
 describe('RetentionJob', () => {
@@ -46,15 +54,19 @@ describe('RetentionJob', () => {
     template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'events.amazonaws.com', Action: 'lambda:InvokeFunction' });
   });
 
-  it('may read and write the table and its indexes (the retention index too), never Scan; nothing beyond the table', () => {
-    const { job, template, logicalId } = build(false);
+  it('may read and write the table and its indexes (the retention index too), never Scan; on S3 only tag case objects of both buckets', () => {
+    const { job, template, logicalId, stack, evidence, exports } = build(false);
     const statements = Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Resource>)
       .filter((p) => JSON.stringify(p.Properties.Roles).includes(logicalId(job.job.role)))
       .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
     const actions = statements.flatMap((s) => list(s.Action));
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem']));
     expect(actions).not.toContain('dynamodb:Scan');
-    expect(actions.filter((a) => !/^(dynamodb|kms|xray):/.test(a) && !['logs:CreateLogStream', 'logs:PutLogEvents'].includes(a))).toEqual([]);
+    expect(actions.filter((a) => !/^(dynamodb|kms|xray):/.test(a) && !['logs:CreateLogStream', 'logs:PutLogEvents'].includes(a)).sort()).toEqual(
+      ['s3:PutObjectTagging', 's3:PutObjectTagging', 's3:PutObjectVersionTagging', 's3:PutObjectVersionTagging'],
+    );
+    const tagging = statements.filter((s) => list(s.Action).some((a) => a.startsWith('s3:')));
+    expect(tagging.map((s) => JSON.stringify(s.Resource)).sort()).toEqual([evidence.caseObjectsArn, exports.caseObjectsArn].map((a) => JSON.stringify(stack.resolve(a))).sort());
     expect(JSON.stringify(statements)).toContain(`/index/${INDEX.retentionDue.indexName}`);
   });
 
