@@ -166,6 +166,14 @@ export const IN_ORDER_STREAM: StreamOptions = {
   maxRecordAge: Duration.days(1),
 };
 
+/** What every function of the app is built with: the handlers' environment, Powertools names and log retention. */
+export interface FunctionSettings {
+  environment: ServiceEnv;
+  serviceName: string;
+  metricsNamespace: string;
+  logRetention: RetentionDays;
+}
+
 export interface ApiFunctionProps {
   /** Handler file relative to the repository root; it exports `handler`. */
   entry: string;

@@ -5,25 +5,21 @@ import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpRoute, HttpRouteKey, HttpS
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { routeKey, routeList, type RouteDef, type RouteId } from '#http/routes';
-import { ApiFunction, type EvidenceUse, type ExportUse, type ServiceEnv, type WorkflowMachine } from './api-function';
+import { ApiFunction, type EvidenceUse, type ExportUse, type WorkflowMachine, type FunctionSettings } from './api-function';
 import type { DataTable } from './case-table';
 import type { EvidenceStore } from './evidence-vault';
 import type { ExportStore } from './export-vault';
 
-export interface ApiProps {
+export interface ApiProps extends FunctionSettings {
   data: { cases: DataTable; idempotency: DataTable };
   auth: { userPool: IUserPool; clients: IUserPoolClient[] };
   /** The evidence bucket: the routes in EVIDENCE_ACCESS get exactly their use of it. */
   evidence: EvidenceStore;
   /** The exports bucket and signing key: the routes in EXPORT_ACCESS get exactly their use of them. */
   exports: ExportStore;
-  environment: ServiceEnv;
-  serviceName: string;
-  metricsNamespace: string;
-  logRetention: RetentionDays;
   /** Stage-wide default throttling (requests per second, burst). */
   throttle: { rateLimit: number; burstLimit: number };
   /** The workflow state machines: the routes in WORKFLOW_ACCESS settle the task tokens of theirs. */

@@ -7,7 +7,7 @@
 // was stored) without the cycle function environment → machine → function.
 import { ArnFormat, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { type DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -17,7 +17,7 @@ import {
   approvalDefinition,
   escalationDefinition,
 } from '../../workflows';
-import { ApiFunction, type ServiceEnv, type WorkflowMachine } from './api-function';
+import { ApiFunction, type WorkflowMachine, type FunctionSettings } from './api-function';
 import type { DataTable } from './case-table';
 
 export const APPROVAL_WORKFLOW_ENTRY = 'functions/approval-workflow/handler.ts';
@@ -58,14 +58,10 @@ const LOG_DELIVERY_ACTIONS = [
 ];
 const TRACING_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'];
 
-export interface CaseWorkflowsProps {
+export interface CaseWorkflowsProps extends FunctionSettings {
   /** Lower-case deployment prefix: the machines are `<prefix>-approval` and `<prefix>-escalation`. */
   namePrefix: string;
   cases: DataTable;
-  environment: ServiceEnv;
-  serviceName: string;
-  metricsNamespace: string;
-  logRetention: RetentionDays;
 }
 
 /** One workflow: its state machine, the role it runs as, its log group and the function serving its tasks. */

@@ -7,11 +7,10 @@ import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, FilterRule } from 'aws-cdk-lib/aws-lambda';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { keys } from '#adapters/aws/dynamo/table-model';
-import { ApiFunction, type ServiceEnv, type WorkflowMachine } from './api-function';
+import { ApiFunction, type WorkflowMachine, type FunctionSettings } from './api-function';
 import type { CaseEvents } from './case-events';
 import type { DataTable } from './case-table';
 import { DeadLetterQueue } from './dead-letter-queue';
@@ -83,7 +82,7 @@ export class CaseTimers extends Construct {
   }
 }
 
-export interface CheckpointSchedulerProps {
+export interface CheckpointSchedulerProps extends FunctionSettings {
   /** Lower-case deployment prefix, for the names schedules store (the checkpoint function, the execution role). */
   namePrefix: string;
   cases: DataTable;
@@ -91,10 +90,6 @@ export interface CheckpointSchedulerProps {
   events: Pick<CaseEvents, 'bus' | 'notifications' | 'encryptionKey'>;
   /** The workflow state machines the case-stream function starts (a proposal needing approval, an escalation). */
   workflows: Record<WorkflowMachine['workflow'], WorkflowMachine>;
-  environment: ServiceEnv;
-  serviceName: string;
-  metricsNamespace: string;
-  logRetention: RetentionDays;
 }
 
 export class CheckpointScheduler extends Construct {

@@ -3,21 +3,16 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ApiFunction, type ServiceEnv } from './api-function';
+import { ApiFunction, type FunctionSettings } from './api-function';
 import type { DataTable } from './case-table';
 import { EVIDENCE_KEY_PATTERN, type EvidenceStore } from './evidence-vault';
 
 export const EVIDENCE_VERIFIER_ENTRY = 'functions/evidence-verifier/handler.ts';
 
-export interface EvidenceVerifierProps {
+export interface EvidenceVerifierProps extends FunctionSettings {
   cases: DataTable;
   evidence: EvidenceStore;
-  environment: ServiceEnv;
-  serviceName: string;
-  metricsNamespace: string;
-  logRetention: RetentionDays;
 }
 
 export class EvidenceVerifier extends Construct {

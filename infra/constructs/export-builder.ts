@@ -4,9 +4,8 @@
 // exports bucket and signs the manifest with the KMS key. Invocations that still fail after Lambda's retries go to the
 // builder's dead-letter queue.
 import { Duration } from 'aws-cdk-lib';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ApiFunction, type ServiceEnv } from './api-function';
+import { ApiFunction, type FunctionSettings } from './api-function';
 import type { DataTable } from './case-table';
 import type { EvidenceStore } from './evidence-vault';
 import type { ExportStore } from './export-vault';
@@ -15,14 +14,10 @@ export const EXPORT_BUILDER_ENTRY = 'functions/export-builder/handler.ts';
 /** Lambda's longest timeout: a bundle of several hundred MB streams well inside it. */
 export const EXPORT_BUILDER_TIMEOUT = Duration.minutes(15);
 
-export interface ExportBuilderProps {
+export interface ExportBuilderProps extends FunctionSettings {
   cases: DataTable;
   evidence: EvidenceStore;
   exports: ExportStore;
-  environment: ServiceEnv;
-  serviceName: string;
-  metricsNamespace: string;
-  logRetention: RetentionDays;
 }
 
 export class ExportBuilder extends Construct {

@@ -3,10 +3,9 @@
 // table, and never touches anything else. Its failures land in their own dead-letter queue (stateful stack).
 import { Duration } from 'aws-cdk-lib';
 import { FilterCriteria, FilterRule } from 'aws-cdk-lib/aws-lambda';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { keys } from '#adapters/aws/dynamo/table-model';
-import { ApiFunction, type ServiceEnv } from './api-function';
+import { ApiFunction, type FunctionSettings } from './api-function';
 import type { DataTable } from './case-table';
 import type { DeadLetterQueue } from './dead-letter-queue';
 
@@ -18,14 +17,10 @@ const isEqual = (value: string): string[] => FilterRule.isEqual(value) as string
 /** Only case items carry what reports count (the projection is a function of the case item alone). */
 export const REPORT_STREAM_FILTERS = [FilterCriteria.filter({ dynamodb: { Keys: { SK: { S: isEqual(keys.caseSk) } } } })];
 
-export interface ReportProjectionProps {
+export interface ReportProjectionProps extends FunctionSettings {
   cases: DataTable;
   /** Stateful (it outlives the API stack): batches the projection failed after every retry. */
   deadLetters: DeadLetterQueue;
-  environment: ServiceEnv;
-  serviceName: string;
-  metricsNamespace: string;
-  logRetention: RetentionDays;
 }
 
 export class ReportProjection extends Construct {

@@ -4,9 +4,8 @@
 import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ApiFunction, type ServiceEnv } from './api-function';
+import { ApiFunction, type FunctionSettings } from './api-function';
 import type { DataTable } from './case-table';
 import type { DeadLetterQueue } from './dead-letter-queue';
 import type { EvidenceStore } from './evidence-vault';
@@ -17,16 +16,12 @@ export const RETENTION_JOB_ENTRY = 'functions/retention-job/handler.ts';
 /** 03:00 UTC: off-peak for the regimes' time zones of Europe and the Americas, and a fixed time for operators to watch. */
 export const RETENTION_SCHEDULE = Schedule.cron({ minute: '0', hour: '3' });
 
-export interface RetentionJobProps {
+export interface RetentionJobProps extends FunctionSettings {
   cases: DataTable;
   evidence: EvidenceStore;
   exports: ExportStore;
   /** Stateful: runs that failed after Lambda's retries (an infrastructure error; a case that fails is counted, not thrown). */
   deadLetters?: DeadLetterQueue;
-  environment: ServiceEnv;
-  serviceName: string;
-  metricsNamespace: string;
-  logRetention: RetentionDays;
 }
 
 export class RetentionJob extends Construct {

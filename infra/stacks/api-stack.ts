@@ -2,10 +2,9 @@
 // verification, alarms), wired to
 // the stateful stack's table, user pool, schedule group, dead-letter queues, event bus, topic and evidence bucket.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Api } from '../constructs/api';
-import type { ServiceEnv } from '../constructs/api-function';
+import type { FunctionSettings } from '../constructs/api-function';
 import type { CaseEvents } from '../constructs/case-events';
 import type { CaseTable } from '../constructs/case-table';
 import { CaseWorkflows } from '../constructs/case-workflows';
@@ -19,7 +18,7 @@ import type { Identity } from '../constructs/identity';
 import { Observability } from '../constructs/observability';
 import { ReportProjection } from '../constructs/report-projection';
 
-export interface ApiStackProps extends StackProps {
+export interface ApiStackProps extends StackProps, FunctionSettings {
   /** Lower-case prefix of the names schedules store (checkpoint function, Scheduler execution role) and of the state machines. */
   namePrefix: string;
   data: Pick<CaseTable, 'cases' | 'idempotency'>;
@@ -28,10 +27,6 @@ export interface ApiStackProps extends StackProps {
   events: Pick<CaseEvents, 'bus' | 'notifications' | 'encryptionKey'>;
   evidence: EvidenceStore;
   exports: ExportStore;
-  environment: ServiceEnv;
-  serviceName: string;
-  metricsNamespace: string;
-  logRetention: RetentionDays;
   throttle: { rateLimit: number; burstLimit: number };
   alarmTopicArn?: string;
 }
