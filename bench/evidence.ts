@@ -30,6 +30,7 @@ import { Readable } from 'node:stream';
 // The only static imports are what the memory child needs (the verifier's S3 adapter): the parent loads the
 // local stack, DynamoDB and s3rver dynamically, so the child's baseline is a verifier's, not a whole stack's.
 import { runStandalone } from './standalone';
+import { client } from './api-client';
 import { S3EvidenceVault } from '#adapters/aws/s3-evidence-vault';
 import type { EvidenceVault } from '#ports/evidence-vault';
 import type { Role } from '#schemas/common';
@@ -217,30 +218,6 @@ const mb = (bytes: number) => (bytes / MiB).toFixed(1);
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
 
-// ── API client ────────────────────────────────────────────────────────────────────────────────
-
-interface ApiResponse {
-  status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-const client = (stack: StartedStack) => {
-  const tokens = new Map<string, string>();
-  const token = async (sub: string, groups: Role[]) => {
-    const k = `${sub}:${groups.join(',')}`;
-    let t = tokens.get(k);
-    if (!t) tokens.set(k, (t = (await stack.issuer.issue({ sub, groups })).token));
-    return t;
-  };
-  return async (method: string, path: string, opts: { as: [string, Role[]]; body?: unknown; expect: number }): Promise<ApiResponse> => {
-    const headers: Record<string, string> = { authorization: `Bearer ${await token(...opts.as)}` };
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${stack.api.url}${path}`, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
-    const text = await res.text();
-    if (res.status !== opts.expect) throw new Error(`${method} ${path}: expected ${opts.expect}, got ${res.status} ${text.slice(0, 300)}`);
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
-};
 
 const OWNER: [string, Role[]] = ['bench-evidence-owner', ['handler']];
 const SUPERVISOR: [string, Role[]] = ['bench-evidence-supervisor', ['supervisor']];

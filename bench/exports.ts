@@ -40,6 +40,7 @@ import type { Context } from 'aws-lambda';
 import { benchComplaint } from './fixtures/complaint';
 import { S3_PRICING } from './evidence';
 import { runStandalone } from './standalone';
+import { client, type Api } from './api-client';
 import { envInt, median, round, say, table } from './stats';
 import type { Role } from '#schemas/common';
 import type { StartedStack } from '../infra/local/stack';
@@ -258,31 +259,6 @@ const hashOf = async (key: Buffer, bytes: number): Promise<string> => {
   return hash.digest('hex');
 };
 
-// ── API client ────────────────────────────────────────────────────────────────────────────────
-
-interface ApiResponse {
-  status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-const client = (stack: StartedStack) => {
-  const tokens = new Map<string, string>();
-  const token = async (sub: string, groups: Role[]) => {
-    const k = `${sub}:${groups.join(',')}`;
-    let t = tokens.get(k);
-    if (!t) tokens.set(k, (t = (await stack.issuer.issue({ sub, groups })).token));
-    return t;
-  };
-  return async (method: string, path: string, opts: { as: [string, Role[]]; body?: unknown; expect: number }): Promise<ApiResponse> => {
-    const headers: Record<string, string> = { authorization: `Bearer ${await token(...opts.as)}` };
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${stack.api.url}${path}`, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
-    const text = await res.text();
-    if (res.status !== opts.expect) throw new Error(`${method} ${path}: expected ${opts.expect}, got ${res.status} ${text.slice(0, 300)}`);
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
-};
-type Api = ReturnType<typeof client>;
 
 const OWNER: [string, Role[]] = ['bench-exports-owner', ['handler']];
 const SUPERVISOR: [string, Role[]] = ['bench-exports-supervisor', ['supervisor']];
