@@ -31,7 +31,7 @@ import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 
 import type { IncomingMessage, Server } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Context } from 'aws-lambda';
@@ -41,6 +41,7 @@ import { benchComplaint } from './fixtures/complaint';
 import { S3_PRICING } from './evidence';
 import { runStandalone } from './standalone';
 import { client, type Api } from './api-client';
+import { hashingTap } from '#adapters/export/zip-bundle-writer';
 import { envInt, median, round, say, table } from './stats';
 import type { Role } from '#schemas/common';
 import type { StartedStack } from '../infra/local/stack';
@@ -552,17 +553,10 @@ const download = async (url: string, file: string): Promise<{ bytes: number; sha
   const t0 = performance.now();
   const res = await fetch(url);
   if (res.status !== 200 || !res.body) throw new Error(`download: ${res.status} ${(await res.text()).slice(0, 300)}`);
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      cb(null, chunk);
-    },
-  });
-  await pipeline(Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>), tap, createWriteStream(file));
-  return { bytes, sha256: hash.digest('hex'), s: (performance.now() - t0) / 1000 };
+  const tap = hashingTap();
+  await pipeline(Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>), tap.stream, createWriteStream(file));
+  const { bytes, sha256 } = tap.result();
+  return { bytes, sha256, s: (performance.now() - t0) / 1000 };
 };
 
 const runCli = (file: string, keyFile: string): Promise<{ ms: number; code: number | null; ok: boolean; detail: string }> =>

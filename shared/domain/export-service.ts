@@ -93,7 +93,7 @@ export class ExportService {
 
   /** Starts an export of the case, or returns the one already running (`created: false`). */
   async request(p: Principal, caseId: string): Promise<{ job: ExportView; created: boolean }> {
-    await this.visibleCase(p, caseId);
+    // The mutation reads the case and checks it is visible (404 otherwise): no read of its own first.
     try {
       const exportId = this.deps.ids.next();
       type Requested = { job: ExportJob; failed?: ExportJob };

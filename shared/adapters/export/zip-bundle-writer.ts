@@ -10,7 +10,7 @@ import type { BufferEntry, BundleEntry, BundleWriter, WrittenBundle, WrittenFile
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** A pass-through that hashes and counts what flows through it. */
-const tap = () => {
+export const hashingTap = () => {
   const hash = createHash('sha256');
   let bytes = 0;
   const stream = new Transform({
@@ -38,7 +38,7 @@ export class ZipBundleWriter implements BundleWriter {
   async write<T>(o: { entries: BundleEntry[]; trailer: (files: WrittenFile[]) => Promise<BufferEntry[]>; sink: (zip: Readable) => Promise<T>; signal?: AbortSignal }): Promise<WrittenBundle<T>> {
     const zip = new ZipFile();
     const mtime = this.opts.mtime?.() ?? new Date();
-    const whole = tap();
+    const whole = hashingTap();
     const out = new PassThrough();
     const piping = pipeline(zip.outputStream, whole.stream, out);
     const storing = o.sink(out);
@@ -84,7 +84,7 @@ export class ZipBundleWriter implements BundleWriter {
           continue;
         }
         const source = await e.open();
-        const t = tap();
+        const t = hashingTap();
         const copying = pipeline(source, t.stream).catch((err: unknown) => {
           throw new Error(`reading ${e.path} failed: ${err instanceof Error ? err.message : String(err)}`);
         });
