@@ -7,7 +7,8 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { decodeStreamRecord } from '#adapters/aws/dynamo/stream-records';
 import { DeadlineControl } from '#domain/deadline-control';
 import { escalationService, resolutionService } from '#http/approvals-container';
-import { clock, complaintService } from '#http/container';
+import { caseFactsOf } from '#domain/event-details';
+import { caseRepository, clock, complaintService } from '#http/container';
 import { deadlineIntegrations } from '#http/integrations';
 import { exportLauncher } from '#http/export-launcher';
 import { defineEventHandler } from '#http/event-handler';
@@ -17,7 +18,16 @@ const processor = new BatchProcessor(EventType.DynamoDBStreams);
 let control: DeadlineControl | undefined;
 
 const deadlineControl = (): DeadlineControl =>
-  (control ??= new DeadlineControl({ ...deadlineIntegrations(), clock: clock(), fire: (t) => complaintService().fireTimer(t) }));
+  (control ??= new DeadlineControl({
+    ...deadlineIntegrations(),
+    clock: clock(),
+    fire: (t) => complaintService().fireTimer(t),
+    // Published events name the case's channel and helpdesk ticket (externalRef), which only the case item holds.
+    caseFacts: async (caseId) => {
+      const record = await caseRepository().get(caseId);
+      return record ? caseFactsOf(record.case) : undefined;
+    },
+  }));
 
 const onRecord = async (record: DynamoDBRecord): Promise<void> => {
   const change = decodeStreamRecord(record);

@@ -9,7 +9,8 @@ import type { CheckpointScheduler } from '#ports/checkpoint-scheduler';
 import type { Clock } from '#ports/clock';
 import type { EventPublisher } from '#ports/events';
 import type { Notifier } from '#ports/notifier';
-import { fromAuditEvent } from './domain-events';
+import { DOMAIN_EVENT_OF_ACTION, fromAuditEvent } from './domain-events';
+import type { EventCaseFacts } from './event-details';
 import { diffTimers, type Timer, type TimerMap } from './timers';
 
 export interface DeadlineControlDeps {
@@ -19,6 +20,8 @@ export interface DeadlineControlDeps {
   clock: Clock;
   /** Applies a timer now (the checkpoint handler's use case), for timers already due when planned. */
   fire: (t: Timer) => Promise<unknown>;
+  /** The case facts a published event carries beyond its audit event (channel, externalRef); optional for tests. */
+  caseFacts?: (caseId: string) => Promise<EventCaseFacts | undefined>;
 }
 
 export interface TimerSync {
@@ -60,7 +63,9 @@ export class DeadlineControl {
 
   /** An audit event was appended: deadline events go out on the bus and to the people concerned. */
   async auditAppended(caseId: string, event: AuditEvent): Promise<boolean> {
-    const out = fromAuditEvent(caseId, event);
+    // Only an event that is published reads its case (one GetItem): ordinary audit events cost nothing here.
+    const facts = Object.hasOwn(DOMAIN_EVENT_OF_ACTION, event.action) ? await this.deps.caseFacts?.(caseId) : undefined;
+    const out = fromAuditEvent(caseId, event, facts);
     if (!out) return false;
     await this.deps.events.publish([out.event]);
     await this.deps.notifier.notify(out.notifications);

@@ -2,8 +2,14 @@
 // transaction; the stream handler turns it into these (a transactional outbox), so an event is published if
 // and only if the change happened, and a repeated timer delivery, which writes no audit event, publishes nothing.
 import type { AuditEvent } from '#schemas/children';
+import { isPublishedType, publishedDetail, type EventCaseFacts } from './event-details';
 
 export const DOMAIN_EVENT_OF_ACTION = {
+  'complaint.received': 'ComplaintOpened',
+  'owner.changed': 'OwnerChanged',
+  'final_response.sent': 'FinalResponseSent',
+  'complaint.closed': 'ComplaintClosed',
+  'complaint.reopened': 'ComplaintReopened',
   'checkpoint.reached': 'CheckpointReached',
   'deadline.breached': 'DeadlineBreached',
   'dependency.blocked': 'DependencyBlocked',
@@ -33,12 +39,17 @@ export interface DomainEvent {
 }
 
 /** A person, or the holders of a role (within a team, or every team when `team` is null). */
-export type Recipient = { kind: 'user'; userId: string; as: 'owner' } | { kind: 'role'; role: string; team: string | null };
+export type Recipient =
+  | { kind: 'user'; userId: string; as: 'owner' }
+  | { kind: 'role'; role: string; team: string | null }
+  /** The complainant (the satisfaction follow-up): the delivery integration reaches them by email, or by the case's channel. */
+  | { kind: 'customer'; customerId: string; email: string | null };
 
 export interface Notification {
   /** `<event id>:<recipient>`: the same notification redelivered keeps its id. */
   id: string;
-  eventType: DomainEventType;
+  /** A domain event type, or FeedbackRequested: the customer's feedback link (sent by the checkpoint function, never on the bus). */
+  eventType: DomainEventType | 'FeedbackRequested';
   caseId: string;
   reference: string;
   to: Recipient;
@@ -52,6 +63,16 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 
 const subjectOf = (type: DomainEventType, d: Record<string, unknown>, reference: string): string => {
   switch (type) {
+    case 'ComplaintOpened':
+      return `${reference}: complaint received (${str(d.channel) ?? '?'}, ${str(d.regime) ?? '?'})`;
+    case 'OwnerChanged':
+      return `${reference}: handed from ${str(d.from) ?? '?'} to ${str(d.to) ?? '?'}`;
+    case 'FinalResponseSent':
+      return `${reference}: final response sent (${str(d.decision) ?? '?'})`;
+    case 'ComplaintClosed':
+      return `${reference}: closed`;
+    case 'ComplaintReopened':
+      return `${reference}: reopened (cycle ${String(d.cycle)})`;
     case 'CheckpointReached':
       return `${reference}: ${String(d.percent)} % of the final-response window used (due ${str(d.finalResponseDueAt) ?? '?'})`;
     case 'DeadlineBreached':
@@ -85,6 +106,13 @@ const recipientsOf = (type: DomainEventType, d: Record<string, unknown>): Recipi
   const audience = (): Recipient[] =>
     Array.isArray(d.audience) ? (d.audience as { role: string; team: string | null }[]).map((a) => ({ kind: 'role', role: a.role, team: a.team })) : [];
   switch (type) {
+    // Lifecycle events are for systems (the bus, subscriber webhooks): the people concerned did the action themselves.
+    case 'ComplaintOpened':
+    case 'OwnerChanged':
+    case 'FinalResponseSent':
+    case 'ComplaintClosed':
+    case 'ComplaintReopened':
+      return [];
     case 'Escalated': {
       const role = str(d.role) ?? 'supervisor';
       return [...ownerRecipient, { kind: 'role', role, team: role === 'supervisor' ? team : null }];
@@ -104,18 +132,23 @@ const recipientsOf = (type: DomainEventType, d: Record<string, unknown>): Recipi
   }
 };
 
-/** The domain event and the notifications an audit event stands for, or nothing for ordinary audit events. */
-export const fromAuditEvent = (caseId: string, e: AuditEvent): { event: DomainEvent; notifications: Notification[] } | undefined => {
+/**
+ * The domain event and the notifications an audit event stands for, or nothing for ordinary audit events. A published
+ * type (#schemas/events) gets its versioned, validated detail (facts only, with `facts` of the case such as its
+ * externalRef); the internal types (reminders, blocked dependencies, …) keep the audit data as their detail.
+ */
+export const fromAuditEvent = (caseId: string, e: AuditEvent, facts?: EventCaseFacts): { event: DomainEvent; notifications: Notification[] } | undefined => {
   if (!isDomainAction(e.action)) return undefined;
   const type = DOMAIN_EVENT_OF_ACTION[e.action];
   const d = e.data;
   const id = `${caseId}:${e.seq}`;
-  const reference = str(d.reference) ?? caseId;
-  const event: DomainEvent = { id, type, caseId, occurredAt: e.at, detail: { ...d, caseId, auditSeq: e.seq, auditHash: e.hash } };
+  const reference = str(d.reference) ?? facts?.reference ?? caseId;
+  const detail: Record<string, unknown> = isPublishedType(type) ? publishedDetail(type, caseId, e, facts) : { ...d, caseId, auditSeq: e.seq, auditHash: e.hash };
+  const event: DomainEvent = { id, type, caseId, occurredAt: e.at, detail };
   const subject = subjectOf(type, d, reference);
   const text = `${subject}. Regime ${str(d.regime) ?? '?'}; recorded in the audit trail as event ${e.seq} at ${e.at}.`;
   const notifications = recipientsOf(type, d).map((to) => ({
-    id: `${id}:${to.kind === 'user' ? `user:${to.userId}` : `${to.role}:${to.team ?? '*'}`}`,
+    id: `${id}:${to.kind === 'user' ? `user:${to.userId}` : to.kind === 'customer' ? `customer:${to.customerId}` : `${to.role}:${to.team ?? '*'}`}`,
     eventType: type,
     caseId,
     reference,

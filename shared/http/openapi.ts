@@ -3,6 +3,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import type { ZodObject } from 'zod';
 import * as z from 'zod';
 import { Problem } from '#schemas/common';
+import { EVENT_DETAIL, EVENT_SCHEMA_VERSION, PUBLISHED_EVENT_TYPES, WebhookPayload } from '#schemas/events';
 import { config } from './config';
 import { routeList } from './routes';
 
@@ -27,6 +28,25 @@ export const buildOpenApi = () => {
     description: 'Cognito access or ID token; roles come from cognito:groups, machine clients carry scope complaints/intake.',
   });
   const problemRef = { 'application/problem+json': { schema: Problem } };
+  // The published domain events (the same schemas as docs/events/), as OpenAPI 3.1 webhooks: what a subscriber's
+  // endpoint receives; their detail schemas land in the components by their ids (`ComplaintClosedV1`, …).
+  for (const type of PUBLISHED_EVENT_TYPES) {
+    registry.registerWebhook({
+      method: 'post',
+      path: type,
+      operationId: `webhook${type}`,
+      summary: `${type} (detail schema ${type}V${EVENT_SCHEMA_VERSION})`,
+      description: `${EVENT_DETAIL[type].description ?? ''} Signed: x-webhook-timestamp and x-webhook-signature (sha256=HMAC-SHA256(secret, "<timestamp>.<body>"), hex).`,
+      tags: ['webhooks'],
+      request: {
+        body: {
+          required: true,
+          content: { 'application/json': { schema: WebhookPayload.extend({ type: z.literal(type), detail: EVENT_DETAIL[type] }).meta({ id: `${type}Webhook` }) } },
+        },
+      },
+      responses: { 200: { description: 'Any 2xx acknowledges the delivery; anything else is retried with backoff' } },
+    });
+  }
 
   for (const r of routeList()) {
     const errors = new Set<number>([400, 413, 415, ...(r.errors ?? [])]);

@@ -67,7 +67,7 @@ describe('a US_CFPB case driven through 50/75/90/breach by the local clock', () 
     const [reached, ...more] = await actions(c.id, 'checkpoint.reached');
     expect(more).toHaveLength(0);
     expect(reached?.data).toMatchObject({ percent: 50, cycle: 1, risk: { from: 'on_track', to: 'on_track' } });
-    expect(eventsOf(c.id).map((e) => e.type)).toEqual(['CheckpointReached']);
+    expect(eventsOf(c.id).map((e) => e.type)).toEqual(['ComplaintOpened', 'CheckpointReached']);
     const notified = api.outbox.notifications.filter((n) => n.caseId === c.id).map((n) => n.to);
     expect(notified).toEqual([{ kind: 'user', userId: 'hana', as: 'owner' }, { kind: 'role', role: 'supervisor', team: null }]);
     expect(await pending(c.id)).toHaveLength(3);
@@ -83,7 +83,7 @@ describe('a US_CFPB case driven through 50/75/90/breach by the local clock', () 
     expect(await deliver({ ...p75, cycle: 7, name: `${c.id}-7-p75` })).toMatchObject({ outcome: 'ignored', reason: 'stale_cycle' });
     await api.pump();
     expect((await timeline(c.id)).events.length).toBe(before);
-    expect(eventsOf(c.id)).toHaveLength(1);
+    expect(eventsOf(c.id).map((e) => e.type)).toEqual(['ComplaintOpened', 'CheckpointReached']);
   });
 
   it('75 %: the case turns at_risk and the risk list finds it through the index', async () => {

@@ -46,8 +46,13 @@ describe('fromAuditEvent', () => {
     ['acknowledgement.overdue', 'AcknowledgementOverdue', auditOf(c, timer(c, 'ack'))],
   ];
 
-  it('knows exactly the deadline, escalation and approval actions', () => {
+  it('knows exactly the lifecycle, deadline, escalation and approval actions', () => {
     expect(DOMAIN_EVENT_OF_ACTION).toEqual({
+      'complaint.received': 'ComplaintOpened',
+      'owner.changed': 'OwnerChanged',
+      'final_response.sent': 'FinalResponseSent',
+      'complaint.closed': 'ComplaintClosed',
+      'complaint.reopened': 'ComplaintReopened',
       'checkpoint.reached': 'CheckpointReached',
       'deadline.breached': 'DeadlineBreached',
       'dependency.blocked': 'DependencyBlocked',
@@ -65,9 +70,10 @@ describe('fromAuditEvent', () => {
 
   it('escalation and approval events go to the people named in them', () => {
     const base = { reference: 'CMP-2026-000001', ownerId: 'alice', team: 'billing', regime: 'UK_FCA_DISP' };
-    const ev = (action: string, data: Record<string, unknown>): AuditEvent => ({ seq: 9, at: '2026-03-02T10:00:00.000Z', actor: 'system', action, data, prevHash: 'p', hash: 'h' });
+    const ids = { escalationId: 'E1', approvalId: 'A1', resolutionId: 'R1', dueAt: null, ackDueAt: '2026-03-03T10:00:00.000Z' };
+    const ev = (action: string, data: Record<string, unknown>): AuditEvent => ({ seq: 9, at: '2026-03-02T10:00:00.000Z', actor: 'system', action, data: { ...ids, ...data }, prevHash: 'p', hash: 'f'.repeat(64) });
     const to = (e: AuditEvent) => fromAuditEvent(CASE_ID, e)!.notifications.map((n) => n.to);
-    expect(to(ev('escalation.notified', { ...base, level: 1, role: 'supervisor', reason: 'blocked', ackDueAt: 'x' }))).toEqual([
+    expect(to(ev('escalation.notified', { ...base, level: 1, role: 'supervisor', reason: 'blocked', ackDueAt: '2026-03-03T10:00:00.000Z' }))).toEqual([
       { kind: 'user', userId: 'alice', as: 'owner' },
       { kind: 'role', role: 'supervisor', team: 'billing' },
     ]);
@@ -83,11 +89,19 @@ describe('fromAuditEvent', () => {
     expect(fromAuditEvent(CASE_ID, ev('escalation.raised', base))).toBeUndefined();
   });
 
-  it.each(samples)('%s → %s with id <caseId>:<seq> and the audit data as detail', (action, type, e) => {
+  it.each(samples.slice(2))('%s → %s (internal, unpublished) with id <caseId>:<seq> and the audit data as detail', (action, type, e) => {
     expect(e.action).toBe(action);
     expect(e.seq).toBe(7);
     const out = fromAuditEvent(CASE_ID, e)!;
     expect(out.event).toEqual({ id: `${CASE_ID}:7`, type, caseId: CASE_ID, occurredAt: e.at, detail: { ...e.data, caseId: CASE_ID, auditSeq: 7, auditHash: e.hash } });
+  });
+
+  it.each(samples.slice(0, 2))('%s → %s (published) with id <caseId>:<seq> and its versioned facts-only detail', (action, type, e) => {
+    expect(e.action).toBe(action);
+    const out = fromAuditEvent(CASE_ID, e)!;
+    expect(out.event).toMatchObject({ id: `${CASE_ID}:7`, type, caseId: CASE_ID, occurredAt: e.at });
+    expect(out.event.detail).toMatchObject({ schemaVersion: 1, eventId: `${CASE_ID}:7`, auditSeq: 7, auditHash: e.hash, reference: REFERENCE, ownerId: 'alice', finalResponseDueAt: c.finalResponseDueAt });
+    expect(out.event.detail).not.toHaveProperty('lateByMs');
   });
 
   it.each(samples)('%s notifies the owner and the supervisors of the team, with stable ids', (_action, type, e) => {
@@ -125,19 +139,20 @@ describe('fromAuditEvent', () => {
     ]);
   });
 
-  it('tolerates sparse data: no owner → supervisors only; no reference → the case id; unknown fields → ?', () => {
-    const e = seal({ actor: SYSTEM_ACTOR, action: 'deadline.breached', data: {} }, NOW);
+  it('tolerates sparse data in internal events: no owner → supervisors only; no reference → the case id; unknown fields → ?', () => {
+    const e = seal({ actor: SYSTEM_ACTOR, action: 'acknowledgement.overdue', data: {} }, NOW);
     const out = fromAuditEvent(CASE_ID, e)!;
     expect(out.notifications).toHaveLength(1);
-    expect(out.notifications[0]).toMatchObject({ id: `${CASE_ID}:7:supervisor:*`, reference: CASE_ID, subject: `${CASE_ID}: final-response deadline breached (was due ?)` });
+    expect(out.notifications[0]).toMatchObject({ id: `${CASE_ID}:7:supervisor:*`, reference: CASE_ID, subject: `${CASE_ID}: acknowledgement overdue (was due ?)` });
     expect(out.notifications[0]!.text).toContain('Regime ?;');
-    // The breach subject falls back to the checkpoint time when the final-response due time is missing.
-    const withAt = seal({ actor: SYSTEM_ACTOR, action: 'deadline.breached', data: { at: NOW } }, NOW);
-    expect(fromAuditEvent(CASE_ID, withAt)!.notifications[0]!.subject).toBe(`${CASE_ID}: final-response deadline breached (was due ${NOW})`);
+  });
+
+  it('refuses to publish a published type whose audit data breaks its schema (the stream retries, then dead-letters)', () => {
+    expect(() => fromAuditEvent(CASE_ID, seal({ actor: SYSTEM_ACTOR, action: 'deadline.breached', data: {} }, NOW))).toThrow(/finalResponseDueAt/);
   });
 
   it('returns nothing for ordinary audit events', () => {
-    for (const action of ['note.added', 'complaint.received', 'owner.assigned', 'task.updated', 'clock.paused', 'acknowledgement.sent', 'checkpoint', 'deadline']) {
+    for (const action of ['note.added', 'owner.assigned', 'task.updated', 'clock.paused', 'acknowledgement.sent', 'checkpoint', 'deadline']) {
       expect(fromAuditEvent(CASE_ID, seal({ actor: 'alice', action, data: { reference: REFERENCE, ownerId: 'alice' } }, NOW))).toBeUndefined();
     }
   });
