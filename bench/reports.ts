@@ -30,6 +30,9 @@ import type { Case } from '#schemas/complaint';
 import type { ReportingConfig } from '#schemas/reports';
 import type { CounterItem, ReadCost, ReportStore, ScopeQuery } from '#ports/report-store';
 import type { ReportingService } from '#domain/reporting/service';
+import type { FIXED_WIDTH as FixedWidthEncoding } from '#adapters/aws/dynamo/report-store';
+
+type FixedWidth = typeof FixedWidthEncoding;
 import { runStandalone } from './standalone';
 import { envInt, median, ms, percentile, round, say, table } from './stats';
 
@@ -198,6 +201,12 @@ export interface ReportBenchResult {
   datasets: DatasetFigures[];
   reports: ReportFigures[];
   ratios: RatioFigures[];
+  /**
+   * The stand-in's own share of a latency gap: one GetItem of the same small item (the projection's meta) on each
+   * table, interleaved. Real DynamoDB serves a key lookup in the same time whatever the table's size; DynamoDB Local
+   * (SQLite underneath) may not, and that is not the report's doing.
+   */
+  standInProbe: { runs: number; smallMedianMs: number; largeMedianMs: number; ratio: number };
   checks: ReportCheck[];
   durationS: number;
 }
@@ -700,7 +709,7 @@ const newMeter = (): ScopeMeter => ({ periods: { readUnits: 0, requests: 0 }, op
  * SK, `entity` and the counts. (One `counters` call may be several pages; a page holds up to 1 MB, far above these
  * reads, so call = page here.)
  */
-const meteredStore = (inner: ReportStore): { store: ReportStore; meter: { current: ScopeMeter } } => {
+const meteredStore = (inner: ReportStore, FIXED_WIDTH: FixedWidth): { store: ReportStore; meter: { current: ScopeMeter } } => {
   const meter = { current: newMeter() };
   const counters = async (generation: number, scope: string, q: ScopeQuery, cost: ReadCost): Promise<CounterItem[]> => {
     const mine: ReadCost = { readUnits: 0, requests: 0 };
@@ -714,9 +723,12 @@ const meteredStore = (inner: ReportStore): { store: ReportStore; meter: { curren
     bucket.requests += mine.requests;
     if (mine.readUnits > 0) m.sawCapacity = true;
     let bytes = 0;
+    // Month items are stored fixed-width (offset + count, marked `enc`); the counts come back decoded.
+    const month = scope.startsWith('M#');
+    const stored = (k: string, v: number) => (month ? v + (k.startsWith('cmp:') ? FIXED_WIDTH.moneyOffset : FIXED_WIDTH.countOffset) : v);
     for (const item of items) {
-      bytes += utf8('PK') + utf8(`RPT#${generation}#${scope}`) + utf8('SK') + utf8(item.sk) + utf8('entity') + utf8('report-counter');
-      for (const [k, v] of Object.entries(item.counts)) bytes += utf8(k) + numberBytes(v);
+      bytes += utf8('PK') + utf8(`RPT#${generation}#${scope}`) + utf8('SK') + utf8(item.sk) + utf8('entity') + utf8('report-counter') + (month ? utf8('enc') + utf8(FIXED_WIDTH.mark) : 0);
+      for (const [k, v] of Object.entries(item.counts)) bytes += utf8(k) + numberBytes(stored(k, v));
     }
     m.items[open ? 'openBoard' : 'periods'] += items.length;
     m.items.bytes += bytes;
@@ -734,6 +746,9 @@ interface ReportDef {
   title: string;
   run(svc: ReportingService, s: ReportBenchSettings, cost: ReadCost): Promise<unknown>;
 }
+
+/** Timed runs of the stand-in probe per table. */
+const PROBE_RUNS = 200;
 
 const REPORTS: ReportDef[] = [
   { id: 'kpis', title: 'KPI report, 12 months, no groupBy', run: (svc, s, cost) => svc.kpis({ from: s.reportFrom, to: s.reportTo }, cost) },
@@ -798,6 +813,7 @@ export const runReportBench = async (s: ReportBenchSettings = reportSettings(), 
   const seeding: SeedFigures[] = [];
   const datasets: DatasetFigures[] = [];
   const reports: ReportFigures[] = [];
+  let standInProbe: ReportBenchResult['standInProbe'] = { runs: 0, smallMedianMs: Number.NaN, largeMedianMs: Number.NaN, ratio: Number.NaN };
   try {
     // The cases table's key schema and GSIs; no stream: DynamoDB Local records every write in it (in AWS a stream does
     // not slow writes), which doubles the seeding time and holds millions of records in memory. Nothing reads it here.
@@ -808,11 +824,12 @@ export const runReportBench = async (s: ReportBenchSettings = reportSettings(), 
     ]);
     log(`  DynamoDB Local ${dynamo.endpoint} (in memory), tables ${tables.small} and ${tables.large} (the cases table's key schema and GSIs, stream off)  [${elapsed()}]`);
     const { createDynamoClients } = await import('#adapters/aws/dynamo/client');
-    const { DynamoReportStore } = await import('#adapters/aws/dynamo/report-store');
+    const { DynamoReportStore, FIXED_WIDTH } = await import('#adapters/aws/dynamo/report-store');
+    const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
     const { ReportingService } = await import('#domain/reporting/service');
     const { doc } = createDynamoClients({ region: 'local', endpoint: dynamo.endpoint });
     const clock = { now: () => s.now };
-    const stores = { small: meteredStore(new DynamoReportStore(doc, { tableName: tables.small })), large: meteredStore(new DynamoReportStore(doc, { tableName: tables.large })) };
+    const stores = { small: meteredStore(new DynamoReportStore(doc, { tableName: tables.small }), FIXED_WIDTH), large: meteredStore(new DynamoReportStore(doc, { tableName: tables.large }), FIXED_WIDTH) };
     const services = { small: new ReportingService({ store: stores.small.store, clock, config }), large: new ReportingService({ store: stores.large.store, clock, config }) };
 
     // Seeding: stream records through the projection handler, one process per shard.
@@ -876,6 +893,20 @@ export const runReportBench = async (s: ReportBenchSettings = reportSettings(), 
         const r = reports.at(-1)!;
         log(`  ${def.title.padEnd(40)} ${size.padEnd(5)} ${r.cases.toLocaleString('en-GB').padStart(7)} cases: median ${ms(r.latencyMs.median)} ms, p90 ${ms(r.latencyMs.p90)} ms, ${r.readUnits} RCU (estimate ${r.estimatedReadUnits}), ${r.requests} requests  [${elapsed()}]`);
       }
+    }
+
+    // The stand-in's latency for an identical key lookup on each table, interleaved like the reports.
+    {
+      const probe = { small: [] as number[], large: [] as number[] };
+      for (let i = 0; i < 20 + PROBE_RUNS; i++) {
+        for (const size of i % 2 ? [...sizes].reverse() : sizes) {
+          const r0 = performance.now();
+          await doc.send(new GetCommand({ TableName: tables[size], Key: { PK: 'RPTMETA', SK: 'META' } }));
+          if (i >= 20) probe[size].push(performance.now() - r0);
+        }
+      }
+      standInProbe = { runs: PROBE_RUNS, smallMedianMs: round(median(probe.small), 3), largeMedianMs: round(median(probe.large), 3), ratio: round(median(probe.large) / median(probe.small), 3) };
+      log(`  stand-in probe (one GetItem, interleaved, ${PROBE_RUNS} runs): small ${standInProbe.smallMedianMs} ms, large ${standInProbe.largeMedianMs} ms median (${standInProbe.ratio}×)  [${elapsed()}]`);
     }
 
     // What the reports say, against what was generated.
@@ -957,6 +988,7 @@ export const runReportBench = async (s: ReportBenchSettings = reportSettings(), 
     datasets,
     reports,
     ratios,
+    standInProbe,
     checks,
     durationS: round((performance.now() - t0) / 1000, 1),
   };
@@ -987,6 +1019,7 @@ export const reportsReport = (r: ReportBenchResult): string => {
       ['report', 'p50 latency ratio', 'RCU ratio', 'requests ratio', 'RCU months ratio', 'RCU open board ratio'],
       r.ratios.map((x) => [x.title, `${x.latencyMedianRatio.toFixed(2)}×`, `${x.readUnitRatio.toFixed(2)}×`, `${x.requestRatio.toFixed(2)}×`, Number.isFinite(x.periodReadUnitRatio) ? `${x.periodReadUnitRatio.toFixed(2)}×` : '–', Number.isFinite(x.openBoardReadUnitRatio) ? `${x.openBoardReadUnitRatio.toFixed(2)}×` : '–']),
     ),
+    `Stand-in probe: one GetItem of the same item on each table, interleaved, ${r.standInProbe.runs} runs: small ${r.standInProbe.smallMedianMs} ms, large ${r.standInProbe.largeMedianMs} ms median (${Number.isFinite(r.standInProbe.ratio) ? r.standInProbe.ratio.toFixed(2) : '–'}×): what DynamoDB Local itself adds for the bigger table.`,
     '',
     'Reports: the data sets (generated) and what the KPI report says about them',
     table(

@@ -4,6 +4,11 @@
 // writes nothing; two writers racing on one case cannot both apply. A change too large for one transaction
 // (> 99 items, a case with many cycles, or a counter item with very many metrics at once) is recorded on the marker first and applied in chunks, each of which
 // removes itself from the marker in its own transaction, so a crash part-way resumes without counting twice.
+//
+// Month items — what every report reads in bulk — are stored fixed-width: each number is an offset plus the count
+// (see FIXED_WIDTH), so it always has the same number of significant digits. DynamoDB sizes a number by its
+// significant digits, so a month item's size, and the read units of every report over months, do not grow with how
+// much the item counts: a report costs the same at a thousand cases as at a hundred thousand.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
@@ -14,6 +19,8 @@ import {
   type AppliedContributions,
   fixedShapeOf,
   diffContributions,
+  scopes,
+  COMPENSATION_PREFIX,
   isEmptyDelta,
   splitKey,
   type ContributionDelta,
@@ -58,13 +65,67 @@ export interface DynamoReportStoreOptions {
 /** How many period items a process remembers having written in full (beyond it, items are written in full again). */
 const SHAPED_LIMIT = 50_000;
 
+/**
+ * The fixed-width encoding of month items (marked `enc = fw1`): a number is stored as `offset + value`, the offset
+ * ending in `.5` so that no stored number ever loses a trailing zero. Counts carry 8 significant digits up to
+ * 8,999,999 per item (a month × dimension value); money (`cmp:` families, in ten-thousandths) 16 up to 9 × 10^14.
+ * Past those a number just grows a digit: the value stays exact, only the size guarantee ends. Items written before
+ * the encoding existed carry no mark and are read and updated as plain numbers.
+ */
+export const FIXED_WIDTH = {
+  mark: 'fw1',
+  countOffset: 1_000_000.5,
+  moneyOffset: 100_000_000_000_000.5,
+} as const;
+const offsetOf = (metric: string): number => (metric.startsWith(COMPENSATION_PREFIX) ? FIXED_WIDTH.moneyOffset : FIXED_WIDTH.countOffset);
+const isMonthScope = (scope: string): boolean => scope.startsWith(scopes.period('M', ''));
+
+/** A counter update clause's share of the expression budget (one `ADD` clause is 1; a `SET … if_not_exists` one 4). */
+const SET_WEIGHT = 4;
+
 export class DynamoReportStore implements ReportStore {
   /** Period items this process has written with every metric (so later writes carry only the changes). */
   private readonly shaped = new Set<string>();
+  /** Month items this process knows exist, and whether they are fixed-width (`true`) or older plain items. */
+  private readonly encoding = new Map<string, boolean>();
 
   private remember(items: string[]): void {
     if (this.shaped.size + items.length > SHAPED_LIMIT) this.shaped.clear();
     for (const i of items) this.shaped.add(i);
+  }
+
+  /**
+   * Makes sure each month item of a change exists before any update adds to it: a new one is created fixed-width with
+   * every metric of its shape at zero (conditional, so two writers cannot both create it), an existing one is looked
+   * up once for its encoding. Items are never deleted, so an item known to exist stays so.
+   */
+  private async ensureMonthItems(generation: number, d: ContributionDelta): Promise<void> {
+    const wanted = Object.keys(d.counters)
+      .map(splitKey)
+      .filter(({ scope }) => isMonthScope(scope))
+      .map(({ scope, sk }) => ({ PK: keys.reportPk(generation, scope), SK: sk, scope }))
+      .filter((k) => !this.encoding.has(`${k.PK} ${k.SK}`));
+    await Promise.all(
+      wanted.map(async ({ PK, SK, scope }) => {
+        const shape = fixedShapeOf(scope) ?? [];
+        let fixed = true;
+        try {
+          await this.doc.send(
+            new PutCommand({
+              TableName: this.table,
+              Item: { PK, SK, entity: 'report-counter', enc: FIXED_WIDTH.mark, ...Object.fromEntries(shape.map((m) => [m, offsetOf(m)])) },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            }),
+          );
+        } catch (err) {
+          if (!(err instanceof ConditionalCheckFailedException)) throw err;
+          const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { PK, SK }, ConsistentRead: true, ProjectionExpression: 'enc' }));
+          fixed = out.Item?.enc === FIXED_WIDTH.mark;
+        }
+        if (this.encoding.size >= SHAPED_LIMIT) this.encoding.clear();
+        this.encoding.set(`${PK} ${SK}`, fixed);
+      }),
+    );
   }
 
   constructor(
@@ -124,28 +185,48 @@ export class DynamoReportStore implements ReportStore {
     const out: TxItem[] = [];
     for (const [key, counts] of Object.entries(d.counters)) {
       const { scope, sk } = splitKey(key);
-      // A month or open-board item gets every metric of its shape the first time this process writes it (it may be
-      // new); afterwards only the metrics that change. Another process's first write does the same, so every item has
-      // every metric.
       const pk = keys.reportPk(generation, scope);
       const shape = fixedShapeOf(scope);
-      const first = shape !== undefined && !this.shaped.has(`${pk} ${sk}`);
-      const all: Counts = first ? { ...Object.fromEntries(shape.map((m) => [m, 0])), ...counts } : counts;
-      // ADD creates a missing number attribute with the amount (0 included), so one short clause per metric keeps the
-      // expression far below DynamoDB's 4 KB limit even for a day item a case touches under every dimension value.
       const names: Record<string, string> = { '#e': 'entity' };
       const values: Record<string, unknown> = { ':e': 'report-counter' };
-      const adds = Object.entries(all).map(([m, n], i) => {
-        names[`#m${i.toString(36)}`] = m;
-        values[`:m${i.toString(36)}`] = n;
-        return `#m${i.toString(36)} :m${i.toString(36)}`;
-      });
-      if (first) shapedNow.push(`${pk} ${sk}`);
+      const sets = ['#e = :e'];
+      const adds: string[] = [];
+      const placeholder = (m: string, n: number, i: number) => {
+        const id = i.toString(36);
+        names[`#m${id}`] = m;
+        values[`:m${id}`] = n;
+        return id;
+      };
+      if (isMonthScope(scope) && this.encoding.get(`${pk} ${sk}`)) {
+        // Fixed-width (created with its shape by ensureMonthItems): a shape metric exists, so ADD moves it; a metric
+        // of an open-ended family (a currency, a root cause) starts from its offset the first time.
+        const inShape = new Set(shape);
+        Object.entries(counts).forEach(([m, n], i) => {
+          const id = placeholder(m, n, i);
+          if (inShape.has(m)) adds.push(`#m${id} :m${id}`);
+          else {
+            values[`:o${id}`] = offsetOf(m);
+            sets.push(`#m${id} = if_not_exists(#m${id}, :o${id}) + :m${id}`);
+          }
+        });
+      } else {
+        // A day item, a plain month item (written before the encoding) or the open board. An open-board item gets every
+        // metric of its shape the first time this process writes it (it may be new); afterwards only the metrics that
+        // change. ADD creates a missing number attribute with the amount (0 included), so one short clause per metric
+        // keeps the expression far below DynamoDB's 4 KB limit even for a day item a case touches under every value.
+        const first = shape !== undefined && !isMonthScope(scope) && !this.shaped.has(`${pk} ${sk}`);
+        const all: Counts = first ? { ...Object.fromEntries(shape.map((m) => [m, 0])), ...counts } : counts;
+        Object.entries(all).forEach(([m, n], i) => {
+          const id = placeholder(m, n, i);
+          adds.push(`#m${id} :m${id}`);
+        });
+        if (first) shapedNow.push(`${pk} ${sk}`);
+      }
       out.push({
         Update: {
           TableName: this.table,
           Key: { PK: pk, SK: sk },
-          UpdateExpression: `SET #e = :e ADD ${adds.join(', ')}`,
+          UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         },
@@ -162,6 +243,14 @@ export class DynamoReportStore implements ReportStore {
     return out;
   }
 
+  /** The expression budget each metric of a counter item's update takes (see SET_WEIGHT). */
+  private weigher(key: string): (metric: string) => number {
+    const { scope } = splitKey(key);
+    if (!isMonthScope(scope)) return () => 1;
+    const shape = new Set(fixedShapeOf(scope));
+    return (m) => (shape.has(m) ? 1 : SET_WEIGHT);
+  }
+
   /**
    * Splits a change into parts that each fit a transaction beside the marker: at most 99 writes, at most
    * MAX_METRICS_PER_UPDATE metrics per counter update, and an item at most once per part (a transaction may not
@@ -170,9 +259,20 @@ export class DynamoReportStore implements ReportStore {
   private chunks(d: ContributionDelta): ContributionDelta[] {
     const units: ContributionDelta[] = [
       ...Object.entries(d.counters).flatMap(([k, c]) => {
-        const entries = Object.entries(c);
+        const weigh = this.weigher(k);
         const parts: ContributionDelta[] = [];
-        for (let i = 0; i < entries.length; i += MAX_METRICS_PER_UPDATE) parts.push({ counters: { [k]: Object.fromEntries(entries.slice(i, i + MAX_METRICS_PER_UPDATE)) }, put: {}, remove: [] });
+        let part: Counts = {};
+        let weight = 0;
+        for (const [m, n] of Object.entries(c)) {
+          if (weight + weigh(m) > MAX_METRICS_PER_UPDATE) {
+            parts.push({ counters: { [k]: part }, put: {}, remove: [] });
+            part = {};
+            weight = 0;
+          }
+          part[m] = n;
+          weight += weigh(m);
+        }
+        parts.push({ counters: { [k]: part }, put: {}, remove: [] });
         return parts;
       }),
       ...Object.entries(d.put).map(([k, r]) => ({ counters: {}, put: { [k]: r }, remove: [] })),
@@ -197,6 +297,7 @@ export class DynamoReportStore implements ReportStore {
   private async finishPending(generation: number, caseId: string, pending: Record<string, ContributionDelta>): Promise<void> {
     const key = keys.reportMark(generation, caseId);
     for (const [i, chunk] of Object.entries(pending)) {
+      await this.ensureMonthItems(generation, chunk);
       for (let attempt = 0; ; attempt++) {
         const shapedNow: string[] = [];
         const removeChunk: TxItem = {
@@ -251,9 +352,13 @@ export class DynamoReportStore implements ReportStore {
         ? { ConditionExpression: 'version = :prev', ExpressionAttributeValues: { ':prev': marker.version } }
         : { ConditionExpression: 'attribute_not_exists(PK)' };
       const shapedNow: string[] = [];
+      await this.ensureMonthItems(generation, delta);
       const changes = this.changeItems(generation, delta, shapedNow);
       try {
-        const wide = Object.values(delta.counters).some((c) => Object.keys(c).length > MAX_METRICS_PER_UPDATE);
+        const wide = Object.entries(delta.counters).some(([k, c]) => {
+          const weigh = this.weigher(k);
+          return Object.keys(c).reduce((w, m) => w + weigh(m), 0) > MAX_METRICS_PER_UPDATE;
+        });
         if (changes.length <= MAX_CHANGES_PER_TRANSACTION && !wide) {
           await this.doc.send(
             new TransactWriteCommand({
@@ -313,10 +418,11 @@ export class DynamoReportStore implements ReportStore {
 
   async counters(generation: number, scope: string, q: ScopeQuery, cost: ReadCost): Promise<CounterItem[]> {
     const items = await this.query(generation, scope, q, cost);
-    return items.map(({ PK: _pk, SK, entity: _e, ...rest }) => ({
-      sk: String(SK),
-      counts: Object.fromEntries(Object.entries(rest).filter(([, v]) => typeof v === 'number')) as Record<string, number>,
-    }));
+    return items.map(({ PK: _pk, SK, entity: _e, enc, ...rest }) => {
+      const numbers = Object.entries(rest).filter((e): e is [string, number] => typeof e[1] === 'number');
+      const fixed = enc === FIXED_WIDTH.mark;
+      return { sk: String(SK), counts: Object.fromEntries(fixed ? numbers.map(([m, v]) => [m, v - offsetOf(m)]) : numbers) };
+    });
   }
 
   async rows(generation: number, scope: string, q: ScopeQuery, cost: ReadCost): Promise<ReviewRow[]> {
