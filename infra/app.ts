@@ -70,6 +70,8 @@ const Settings = z.object({
   escalationAckTimeoutHours: z.coerce.number().int().optional(),
   /** Reporting options (REPORTING): product and root-cause groups, regulator-return mappings, control-score thresholds; an object or JSON. Changing groups needs `npm run reports:rebuild`. */
   reporting: json.optional(),
+  /** Triage settings (TRIAGE): confidence threshold, priority rule, model chain (`bedrock`, `local`), timeout, Bedrock model id; an object or JSON. */
+  triage: json.optional(),
   cognitoDomainPrefix: z.string().regex(/^[a-z0-9-]+$/).optional(),
   callbackUrls: csv.default(['http://localhost:3000/callback']),
   alarmTopicArn: z.string().startsWith('arn:').optional(),
@@ -111,6 +113,7 @@ const serviceEnv = (s: Settings): ServiceEnv => {
     ...(s.approvalRules !== undefined ? { APPROVAL_RULES: JSON.stringify(s.approvalRules) } : {}),
     ...(s.escalationAckTimeoutHours !== undefined ? { ESCALATION_ACK_TIMEOUT_HOURS: String(s.escalationAckTimeoutHours) } : {}),
     ...(s.reporting !== undefined ? { REPORTING: JSON.stringify(s.reporting) } : {}),
+    ...(s.triage !== undefined ? { TRIAGE: JSON.stringify(s.triage) } : {}),
   };
   const cfg = loadConfig(env);
   // Always set, to the handlers' default if not configured: the bucket's default retention is the same setting, so

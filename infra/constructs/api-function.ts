@@ -443,6 +443,26 @@ export class ApiFunction extends Construct {
    * Settles the callback tasks of `machine` (SendTaskSuccess, SendTaskFailure; see TASK_TOKEN_ACTIONS for why on "*")
    * and names the machine in the environment.
    */
+  /**
+   * Lets the function call Bedrock's Converse API (bedrock:InvokeModel) on the one configured model: a foundation model,
+   * or a cross-region inference profile and the foundation model it routes to in any region. Nothing else in Bedrock.
+   */
+  invokeTriageModel(modelId: string): this {
+    const stack = Stack.of(this);
+    const profile = /^(us|eu|apac|us-gov|global)\.(.+)$/.exec(modelId);
+    const resources = profile
+      ? [`arn:${stack.partition}:bedrock:${stack.region}:${stack.account}:inference-profile/${modelId}`, `arn:${stack.partition}:bedrock:*::foundation-model/${profile[2]}`]
+      : [`arn:${stack.partition}:bedrock:${stack.region}::foundation-model/${modelId}`];
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['bedrock:InvokeModel'], resources }));
+    if (profile) {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/' + profile[2] + ']',
+        reason: `A cross-region inference profile (${modelId}) routes each request to the foundation model in one of its regions, chosen by Bedrock at call time; the grant names the one model, in any region, and the one profile.`,
+      });
+    }
+    return this;
+  }
+
   settleWorkflowTasks(machine: WorkflowMachine): this {
     if (!this.settlesTasks) {
       this.role.addToPrincipalPolicy(new PolicyStatement({ actions: [...TASK_TOKEN_ACTIONS], resources: ['*'] }));

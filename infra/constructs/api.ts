@@ -8,6 +8,7 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { routeKey, routeList, type RouteDef, type RouteId } from '#http/routes';
+import { TriageSettings } from '#schemas/triage';
 import { ApiFunction, type EvidenceUse, type ExportUse, type WorkflowMachine, type FunctionSettings } from './api-function';
 import type { DataTable } from './case-table';
 import type { EvidenceStore } from './evidence-vault';
@@ -33,6 +34,9 @@ type Route = RouteDef & { id: RouteId };
  * access at all. Every other route gets the cases table: read-only for a GET, read-write for any other method
  * and for a GET marked `writes` in the route table.
  */
+/** Routes that open complaints, so triage them at intake: with Bedrock in the model chain, they may invoke the configured model. */
+export const TRIAGE_INTAKE: ReadonlySet<RouteId> = new Set<RouteId>(['createComplaint']);
+
 export const ROUTES_WITHOUT_DATA: ReadonlySet<RouteId> = new Set<RouteId>(['health', 'openapi', 'exportPublicKey']);
 
 /**
@@ -141,6 +145,8 @@ export class Api extends Construct {
     });
     const none = new HttpNoneAuthorizer();
 
+    // The environment was validated at synth with the handlers' schema (infra/app.ts): this is what they will run.
+    const triage = TriageSettings.parse(props.environment.TRIAGE ? JSON.parse(props.environment.TRIAGE) : {});
     const routes = routeList();
     const byEntry = new Map<string, Route[]>();
     for (const route of routes) byEntry.set(route.entry, [...(byEntry.get(route.entry) ?? []), route]);
@@ -164,6 +170,7 @@ export class Api extends Construct {
       const exportUses = entryRoutes.flatMap((r) => EXPORT_ACCESS[r.id] ?? []);
       if (exportUses.length) fn.allowExports(props.exports, ...exportUses);
       for (const workflow of new Set(entryRoutes.flatMap((r) => WORKFLOW_ACCESS[r.id] ?? []))) fn.settleWorkflowTasks(props.workflows[workflow]);
+      if (triage.models.includes('bedrock') && entryRoutes.some((r) => TRIAGE_INTAKE.has(r.id))) fn.invokeTriageModel(triage.bedrockModelId);
       // Every POST is idempotent (Idempotency-Key, Powertools persistence).
       if (entryRoutes.some((r) => r.method === 'POST')) fn.bindTable(props.data.idempotency, 'readWrite');
       functions.set(entry, fn);

@@ -4,7 +4,9 @@ import type { AuditEvent, CreateNoteBody, CreateTaskBody, Note, PatchTaskBody, T
 import type { CaseChild, CaseRecord, CaseRepository } from '#ports/case-repository';
 import type { Clock } from '#ports/clock';
 import type { IdGenerator } from '#ports/ids';
-import { assertVisible, canView, type CaseActorRule } from './access';
+import { assertMayAct, assertVisible, canView, type CaseActorRule } from './access';
+import { decideTriage, intakeTriage, runTriage, triageView, withTriage, type TriageDeps } from './triage';
+import { TriageSettings, type TriageDecisionBody, type TriageView } from '#schemas/triage';
 import { mutateCase, systemMutate } from './case-mutation';
 import { appendEvents, EMPTY_HEAD, verifyChain, type ChainVerdict } from './audit-chain';
 import { planAssignment, pickMember, type AssignmentRules } from './assignment';
@@ -25,6 +27,8 @@ export interface ComplaintServiceDeps {
   regimes?: RegimeOptions;
   /** How long a task may stay blocked before its case is raised to at_risk (24–48 h; default 24 h). */
   dependencyBlockedMs?: number;
+  /** Triage at intake (models and the organisation's settings); without it cases open without suggestions. */
+  triage?: TriageDeps;
 }
 
 export type TimerOutcome = { outcome: 'fired'; caseId: string; version: number; risk: Case['risk'] } | { outcome: 'ignored'; caseId: string; reason: IgnoredReason | 'unknown_case' };
@@ -41,6 +45,9 @@ export class ComplaintService {
   async open(p: Principal, body: CreateComplaintBody): Promise<Case> {
     const { repo, clock, ids } = this.deps;
     const now = clock.now();
+    // Triage first: confident suggestions pre-fill open fields, which the assignment rules then see (see #domain/triage).
+    const triaged = this.deps.triage ? intakeTriage(body, await runTriage(this.deps.triage, body), this.deps.triage.settings, now) : undefined;
+    if (triaged) body = triaged.body;
     const regime = getRegime(body.regime, this.deps.regimes);
     const plan = planAssignment(
       this.deps.assignment,
@@ -66,6 +73,8 @@ export class ComplaintService {
       actor: p.sub,
       now,
     });
+    // The triage (suggestions, regulatory flag, priority) joins the opening change: one transaction, one chain.
+    if (triaged && this.deps.triage) Object.assign(change, withTriage(change, triaged, this.deps.triage.settings));
     const { events, head } = appendEvents(EMPTY_HEAD, change.drafts, now);
     await repo.create({ case: change.case, head, events });
     return change.case;
@@ -91,6 +100,20 @@ export class ComplaintService {
     });
     // Restricted cases the caller may not see are omitted, exactly as GET answers 404 for them.
     return { ...page, items: page.items.filter((c) => canView(p, c)).map((c) => life.present(c, now)) };
+  }
+
+  /** The triage suggestions of a case and the decisions on them (owner or supervisor, like reclassifying). */
+  async triage(p: Principal, id: string): Promise<TriageView> {
+    const rec = await this.load(id);
+    assertMayAct(p, rec.case, 'owner_or_supervisor');
+    return triageView(rec.case);
+  }
+
+  /** Accept or override one suggested field; the case changes through the versioned mutation (If-Match, audit). */
+  async decideTriage(p: Principal, id: string, body: TriageDecisionBody, ifMatch?: number): Promise<{ case: Case; triage: TriageView }> {
+    const settings = this.deps.triage?.settings ?? TriageSettings.parse({});
+    const out = await this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => decideTriage(c, body, settings, p.sub, now));
+    return { case: out.case, triage: triageView(out.case) };
   }
 
   reclassify(p: Principal, id: string, body: ReclassifyBody, ifMatch?: number) {

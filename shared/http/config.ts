@@ -4,6 +4,7 @@ import { IANAZone } from 'luxon';
 import { ContentType, DEFAULT_EVIDENCE_CONTENT_TYPES, DEFAULT_EVIDENCE_MAX_BYTES, DEFAULT_EVIDENCE_RETENTION_DAYS } from '#schemas/evidence';
 import { ApprovalRules } from '#schemas/resolution';
 import { ReportingOptions } from '#schemas/reports';
+import { TriageSettings } from '#schemas/triage';
 import { AssignmentRules, DEFAULT_ASSIGNMENT_RULES } from '#domain/assignment';
 import type { RegimeOptions } from '#domain/regimes';
 import { retentionOverrideProblems } from '#domain/retention';
@@ -115,10 +116,14 @@ export const ConfigSchema = z.object({
   ASSIGNMENT_RULES: jsonOf('ASSIGNMENT_RULES', AssignmentRules).optional(),
   /** JSON reporting options: product and root-cause groups, regulator-return mappings, control-score thresholds (#schemas/reports). */
   REPORTING: jsonOf('REPORTING', ReportingOptions).optional(),
+  /** JSON triage settings (#schemas/triage TriageSettings): confidence threshold, priority rule, model chain, timeout, Bedrock model id. */
+  TRIAGE: jsonOf('TRIAGE', TriageSettings).optional(),
+  /** Bedrock Runtime endpoint override (tests point it at a loopback port); unset in AWS. */
+  BEDROCK_ENDPOINT: z.url().optional(),
   /** `local` = the controllable clock of the embedded stack. */
   CLOCK: z.enum(['system', 'local']).default('system'),
 });
-export type Config = z.infer<typeof ConfigSchema> & { assignment: AssignmentRules; regimes: RegimeOptions; evidenceContentTypes: readonly string[]; reporting: ReportingOptions };
+export type Config = z.infer<typeof ConfigSchema> & { assignment: AssignmentRules; regimes: RegimeOptions; evidenceContentTypes: readonly string[]; reporting: ReportingOptions; triage: TriageSettings };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -151,6 +156,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     regimes,
     evidenceContentTypes: d.EVIDENCE_CONTENT_TYPES ?? DEFAULT_EVIDENCE_CONTENT_TYPES,
     reporting: d.REPORTING ?? ReportingOptions.parse({}),
+    triage: d.TRIAGE ?? TriageSettings.parse({}),
   };
 };
 

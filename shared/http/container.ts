@@ -3,12 +3,13 @@
 // evidence-container.ts: S3), so a function bundles only the AWS clients it calls.
 import { monotonicFactory } from 'ulid';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { ComplaintService } from '#domain/complaint-service';
+import { ComplaintService, type ComplaintServiceDeps } from '#domain/complaint-service';
 import type { Clock } from '#ports/clock';
 import type { IdGenerator } from '#ports/ids';
 import { createDynamoClients } from '#adapters/aws/dynamo/client';
 import { DynamoCaseRepository } from '#adapters/aws/dynamo/case-repository';
 import { clock } from './clock';
+import { triageModels } from './triage-container';
 import { config, ConfigError, requireSetting } from './config';
 import { checkRegimeOptions } from '#domain/regimes';
 
@@ -31,27 +32,29 @@ export const dynamo = () => {
 /** The case table adapter (one per call site; stateless besides the shared client). */
 export const caseRepository = (): DynamoCaseRepository => new DynamoCaseRepository(dynamo().doc, { tableName: requireSetting('TABLE_NAME'), listShards: config().LIST_SHARDS });
 
-export const complaintService = (): ComplaintService => {
-  if (!complaints) {
-    const cfg = config();
-    try {
-      checkRegimeOptions(cfg.regimes); // an unknown holiday region or zone is a deployment error: fail at start, not mid-request
-    } catch (err) {
-      throw new ConfigError(`invalid configuration: ${(err as Error).message}`);
-    }
-    const repo = caseRepository();
-    const c = clock();
-    complaints = new ComplaintService({
-      repo,
-      clock: c,
-      ids: ulidIds(c),
-      assignment: cfg.assignment,
-      regimes: cfg.regimes,
-      dependencyBlockedMs: cfg.DEPENDENCY_BLOCKED_HOURS * 3_600_000,
-    });
+/** What every ComplaintService is built from (the intake service adds triage: #http/triage-container). */
+export const complaintServiceDeps = (): ComplaintServiceDeps => {
+  const cfg = config();
+  try {
+    checkRegimeOptions(cfg.regimes); // an unknown holiday region or zone is a deployment error: fail at start, not mid-request
+  } catch (err) {
+    throw new ConfigError(`invalid configuration: ${(err as Error).message}`);
   }
-  return complaints;
+  const repo = caseRepository();
+  const c = clock();
+  return {
+    repo,
+    clock: c,
+    ids: ulidIds(c),
+    assignment: cfg.assignment,
+    regimes: cfg.regimes,
+    dependencyBlockedMs: cfg.DEPENDENCY_BLOCKED_HOURS * 3_600_000,
+    // Every intake path (API, email, helpdesk) opens cases through this service, so every one is triaged.
+    triage: { models: triageModels(), settings: cfg.triage },
+  };
 };
+
+export const complaintService = (): ComplaintService => (complaints ??= new ComplaintService(complaintServiceDeps()));
 
 export const idempotencyStore = (): DynamoDBPersistenceLayer =>
   (idempotency ??= new DynamoDBPersistenceLayer({ tableName: requireSetting('IDEMPOTENCY_TABLE_NAME'), awsSdkV3Client: dynamo().raw }));

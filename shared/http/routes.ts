@@ -18,6 +18,7 @@ import {
 } from '#schemas/complaint';
 import { CreateNoteBody, CreateTaskBody, Note, NoteList, PatchTaskBody, Task, TaskList, TaskParams, Timeline } from '#schemas/children';
 import { RegimeList } from '#schemas/regime';
+import { TriageDecisionBody, TriageReport, TriageReportQuery, TriageView } from '#schemas/triage';
 import { Health } from '#schemas/health';
 import { ControlReview, ControlReviewQuery, ControlScore, DeadlineBoard, KpiQuery, KpiReport, ReportRangeQuery } from '#schemas/reports';
 import { RegulatorReturn, ReturnsQuery } from '#schemas/returns';
@@ -136,6 +137,16 @@ export const ROUTES = {
     auth: jwt(REPORT_READERS),
     query: ReturnsQuery,
     ok: { status: 200, schema: RegulatorReturn, description: 'The return figures', csv: 'One row per entity and product grouping, totals last' },
+  },
+  triageReport: {
+    method: 'GET',
+    path: '/v1/reports/triage',
+    entry: 'functions/report-triage/handler.ts',
+    summary: 'Triage quality and bias over the cases received in a range: accuracy (accepted vs overridden) and override rate by category, channel and vulnerable/non-vulnerable',
+    tag: 'reports',
+    auth: jwt(REPORT_READERS),
+    query: TriageReportQuery,
+    ok: { status: 200, schema: TriageReport, description: 'Figures read from pre-aggregated counters' },
   },
   listRegimes: {
     method: 'GET',
@@ -316,6 +327,30 @@ export const ROUTES = {
     ifMatch: true,
     ok: { status: 200, schema: Case, description: 'The case with its moved or extended deadline', etag: true },
     errors: [404, 409, 412],
+  },
+  getTriage: {
+    method: 'GET',
+    path: '/v1/complaints/{id}/triage',
+    entry: 'functions/get-triage/handler.ts',
+    summary: 'Suggested classification (category, severity, regulatory flag, vulnerability) with confidences, sentiment, priority and the decisions so far (owner or supervisor)',
+    tag: 'triage',
+    auth: jwt(CASE_ACTORS),
+    params: ComplaintIdParams,
+    ok: { status: 200, schema: TriageView, description: 'The triage: `suggested`, or `unavailable` when the model failed or timed out', etag: true },
+    errors: [403, 404],
+  },
+  decideTriage: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/triage/decisions',
+    entry: 'functions/decide-triage/handler.ts',
+    summary: 'Accept a suggested field (value equal to the suggestion) or override it (another value, reason required); the case field changes (owner or supervisor)',
+    tag: 'triage',
+    auth: jwt(CASE_ACTORS),
+    params: ComplaintIdParams,
+    body: TriageDecisionBody,
+    ifMatch: true,
+    ok: { status: 200, schema: TriageView, description: 'The triage with the decision; the ETag is the case version', etag: true },
+    errors: [403, 404, 409, 412],
   },
   getTimeline: {
     method: 'GET',

@@ -4,17 +4,15 @@ import { IsoTimestamp, Money, Text, Ulid, UserId, Cursor, ListLimit, pageOf } fr
 import { EscalationSummary, Waiver } from './escalation';
 import { ClockId, ClockUnit, IsoDate } from './regime';
 
-export const CHANNELS = ['web', 'email', 'phone', 'chat', 'letter', 'social', 'in_app', 'helpdesk'] as const;
-export const Channel = z.enum(CHANNELS);
-export const CATEGORIES = ['product_issue', 'service_delay', 'billing', 'policy', 'agent_interaction', 'other'] as const;
-export const Category = z.enum(CATEGORIES);
+import { CATEGORIES, CHANNELS, Category, Channel, Severity } from './classification';
+import { CaseTriage, Priority } from './triage';
+export { CATEGORIES, CHANNELS, Category, Channel, Severity };
 export const STATUSES = ['open', 'awaiting_approval', 'resolved', 'closed'] as const;
 export const Status = z.enum(STATUSES);
 export type Status = z.infer<typeof Status>;
 export const RISKS = ['on_track', 'at_risk', 'overdue'] as const;
 export const Risk = z.enum(RISKS);
 export type Risk = z.infer<typeof Risk>;
-export const Severity = z.enum(['low', 'medium', 'high', 'critical']);
 export const Sensitivity = z.enum(['standard', 'restricted']);
 export type Sensitivity = z.infer<typeof Sensitivity>;
 export const RegimeId = z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'must be a regime id such as UK_FCA_DISP');
@@ -201,6 +199,13 @@ export const Case = z
     legalExposure: z.boolean(),
     reputationalRisk: z.boolean(),
     customer: Customer,
+    /** A regulated (reportable) complaint rather than a general expression of dissatisfaction; set by triage or a person. */
+    regulatory: z.boolean().optional(),
+    /** Handling priority: `high` when the triage rule saw strong negative sentiment or a vulnerability cue (priorityReasons say which). */
+    priority: Priority.optional(),
+    priorityReasons: z.array(z.string()).optional(),
+    /** Suggested classification at intake with confidences, and the human decisions on it (GET …/triage). */
+    triage: CaseTriage.optional(),
     channel: Channel,
     summary: z.string(),
     description: z.string(),

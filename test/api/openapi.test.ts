@@ -135,6 +135,16 @@ describe('live responses match the route table schemas', () => {
     expect(listed.status).toBe(ROUTES.listComplaints.ok.status);
     expect(ROUTES.listComplaints.ok.schema.parse(listed.body).items.map((x) => x.id)).toContain(id);
 
+    const triage = await api.call('GET', `/v1/complaints/${id}/triage`, { token: supervisor });
+    expect(triage.status).toBe(ROUTES.getTriage.ok.status);
+    ROUTES.getTriage.ok.schema.parse(triage.body);
+    const decided = await api.call('POST', `/v1/complaints/${id}/triage/decisions`, { token: supervisor, body: { field: 'regulatory', value: false, reason: 'Not a regulated activity' } });
+    expect(decided.status).toBe(ROUTES.decideTriage.ok.status);
+    ROUTES.decideTriage.ok.schema.parse(decided.body);
+    const triageReport = await api.call('GET', '/v1/reports/triage', { token: supervisor });
+    expect(triageReport.status).toBe(ROUTES.triageReport.ok.status);
+    ROUTES.triageReport.ok.schema.parse(triageReport.body);
+
     const tl = await api.call('GET', `/v1/complaints/${id}/timeline`, { token: supervisor });
     expect(tl.status).toBe(ROUTES.getTimeline.ok.status);
     expect(ROUTES.getTimeline.ok.schema.parse(tl.body).chain.valid).toBe(true);

@@ -56,7 +56,9 @@ describe('every route, valid requests', () => {
     await call('createComplaint', 'POST', '/v1/complaints', { token: intake, body: complaintBody({ category: 'billing', receivedAt: new Date(Date.now() - 50 * 86_400_000).toISOString() }) });
 
     await call('getComplaint', 'GET', `/v1/complaints/${id}`, { token: sam });
-    await call('reclassifyComplaint', 'PATCH', `/v1/complaints/${id}`, { token: sam, body: { severity: 'high', reason: 'repeat complaint' }, headers: { 'if-match': '"1"' } });
+    await call('getTriage', 'GET', `/v1/complaints/${id}/triage`, { token: sam });
+    await call('decideTriage', 'POST', `/v1/complaints/${id}/triage/decisions`, { token: sam, body: { field: 'regulatory', value: true, reason: 'Customer claims a financial loss' } });
+    await call('reclassifyComplaint', 'PATCH', `/v1/complaints/${id}`, { token: sam, body: { severity: 'high', reason: 'repeat complaint' }, headers: { 'if-match': '"2"' } });
     await call('reassignOwner', 'POST', `/v1/complaints/${id}/owner`, { token: sam, body: { ownerId: 'alice', reason: 'workload' }, headers: { 'idempotency-key': 'no-scan-reassign-1' } });
     await call('recordAcknowledgement', 'POST', `/v1/complaints/${id}/acknowledgement`, { token: alice, body: { channel: 'email' } });
     const task = await call('createTask', 'POST', `/v1/complaints/${id}/tasks`, { token: alice, body: { title: 'Pull depot logs', team: 'operations' } });
@@ -132,6 +134,7 @@ describe('every route, valid requests', () => {
     }
     await call('kpiReport', 'GET', '/v1/reports/kpis', { token: sam, headers: { accept: 'text/csv' } });
     await call('controlScore', 'GET', '/v1/reports/control-score', { token: sam });
+    await call('triageReport', 'GET', '/v1/reports/triage?from=2026-01-01&to=2026-12-31', { token: sam });
     await call('controlReview', 'GET', '/v1/reports/control-review?last=20', { token: sam });
     await call('regulatorReturn', 'GET', '/v1/reports/returns?regime=UK_FCA_DISP&period=2026-H2', { token: sam });
     await call('regulatorReturn', 'GET', '/v1/reports/returns?regime=UK_FCA_DISP&period=2027-H1', { token: sam });

@@ -120,6 +120,7 @@ const VALID_BODY: Partial<Record<RouteId, () => unknown>> = {
   addNote: () => ({ kind: 'finding', body: 'property test' }),
   closeComplaint: () => ({ followUpAction: 'Review', rootCause: { category: 'x', description: 'y' } }),
   reopenComplaint: () => ({ reason: 'property test' }),
+  decideTriage: () => ({ field: 'severity', value: 'low', reason: 'property test' }),
 };
 
 /** Values of every JSON type (and the edges of each) to put where a field of another type belongs. */

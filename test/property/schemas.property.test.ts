@@ -15,13 +15,14 @@ import * as resolution from '#schemas/resolution';
 import * as escalation from '#schemas/escalation';
 import * as workflowSteps from '#schemas/workflow-steps';
 import * as exportSchemas from '#schemas/export';
+import * as triage from '#schemas/triage';
 import { routeList } from '#http/routes';
 
 const RUNS = { numRuns: 100 };
 
 /** Every zod schema exported by shared/schemas, plus the schema factories applied once. */
 const SCHEMAS: [string, z.ZodType][] = [
-  ...Object.entries({ ...common, ...complaint, ...children, ...health, ...regime, ...evidence, ...reports, ...returns, ...timer, ...resolution, ...escalation, ...workflowSteps, ...exportSchemas }).flatMap(([name, v]): [string, z.ZodType][] => (v instanceof z.ZodType ? [[name, v]] : [])),
+  ...Object.entries({ ...common, ...complaint, ...children, ...health, ...regime, ...evidence, ...reports, ...returns, ...timer, ...resolution, ...escalation, ...workflowSteps, ...exportSchemas, ...triage }).flatMap(([name, v]): [string, z.ZodType][] => (v instanceof z.ZodType ? [[name, v]] : [])),
   ['Text(10)', common.Text(10)],
   ['pageOf(Case)', common.pageOf(complaint.Case, 'PropertyPage')],
 ];

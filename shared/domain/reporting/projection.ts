@@ -8,6 +8,7 @@ import { DateTime } from 'luxon';
 import type { Case, Cycle } from '#schemas/complaint';
 import type { ReportDimension, ReportingConfig, ReviewRow } from '#schemas/reports';
 import { caseResolution } from '../resolution';
+import { triageCounters } from './triage-projection';
 
 /** Metric name → amount. */
 export type Counts = Record<string, number>;
@@ -429,6 +430,9 @@ export const contributions = (c: Case, p: Projector): Contributions => {
     }
     if (cy.compensation) closed(`r:${cy.compensation.currency}`, toMinor(cy.compensation.amount));
   }
+
+  // Triage quality and bias counters (their own partitions; see ./triage-report).
+  addInto(counters, triageCounters(c, p));
 
   return { counters, rows: { [itemKey(scopes.recent, `${c.receivedAt}#${c.id}`)]: reviewRow(c, p) } };
 };

@@ -1,0 +1,8 @@
+// GET /v1/complaints/{id}/triage: the suggested classification with confidences and the decisions on it (owner or supervisor).
+import { complaintService } from '#http/container';
+import { defineHandler } from '#http/handler';
+
+export const handler = defineHandler('getTriage', async ({ principal, params }) => {
+  const triage = await complaintService().triage(principal, params.id);
+  return { body: triage, version: triage.caseVersion };
+});

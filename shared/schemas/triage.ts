@@ -1,0 +1,172 @@
+// Triage at intake: the suggestions a case carries, the human decisions on them, the triage settings and the bias and quality report.
+import * as z from 'zod';
+import { IsoTimestamp, Text, Ulid } from './common';
+import { Category, Severity } from './classification';
+
+/** The case fields triage suggests and a person accepts or overrides. */
+export const TRIAGE_FIELDS = ['category', 'severity', 'regulatory', 'vulnerable'] as const;
+export const TriageField = z.enum(TRIAGE_FIELDS);
+export type TriageField = z.infer<typeof TriageField>;
+
+export const VULNERABILITY_CUES = ['bereavement', 'illness', 'financial_hardship', 'age', 'disability', 'mental_health', 'language_barrier'] as const;
+export const VulnerabilityCue = z.enum(VULNERABILITY_CUES);
+export type VulnerabilityCue = z.infer<typeof VulnerabilityCue>;
+
+export const Confidence = z.number().min(0).max(1).meta({ description: 'Model confidence, 0–1' });
+
+/** What a model returns (any adapter), before the organisation's threshold decides what is applied. */
+export const ModelOutput = z
+  .object({
+    category: z.object({ value: Category, confidence: Confidence }),
+    severity: z.object({ value: Severity, confidence: Confidence }),
+    regulatory: z.object({ value: z.boolean(), confidence: Confidence }),
+    vulnerability: z.object({
+      /** Whether the customer shows any vulnerability cue at all (the case's `vulnerable` field). */
+      vulnerable: z.object({ value: z.boolean(), confidence: Confidence }),
+      indicators: z.array(z.object({ cue: VulnerabilityCue, confidence: Confidence })).max(VULNERABILITY_CUES.length),
+    }),
+    sentiment: z.object({ score: z.number().min(-1).max(1).meta({ description: '−1 very negative … +1 very positive' }), confidence: Confidence }),
+  })
+  .meta({ id: 'TriageModelOutput' });
+export type ModelOutput = z.infer<typeof ModelOutput>;
+
+export const TriageDecisionKind = z.enum(['accepted', 'overridden']);
+export const TriageDecision = z
+  .object({ kind: TriageDecisionKind, value: z.union([Category, Severity, z.boolean()]), reason: z.string().optional(), by: z.string(), at: IsoTimestamp })
+  .meta({ id: 'TriageDecision' });
+export type TriageDecision = z.infer<typeof TriageDecision>;
+
+export const FieldSuggestion = z
+  .object({
+    value: z.union([Category, Severity, z.boolean()]),
+    confidence: Confidence,
+    /** At or above the threshold, and the intake left the field open: the suggestion pre-filled the case. */
+    applied: z.boolean().meta({ description: 'Whether the suggestion pre-filled the case (confidence at or above the threshold and the intake left the field open)' }),
+    decision: TriageDecision.optional().meta({ description: 'The latest human decision on this field' }),
+  })
+  .meta({ id: 'TriageFieldSuggestion' });
+export type FieldSuggestion = z.infer<typeof FieldSuggestion>;
+
+export const Sentiment = z
+  .object({ score: z.number().min(-1).max(1), label: z.enum(['negative', 'neutral', 'positive']), confidence: Confidence })
+  .meta({ id: 'TriageSentiment' });
+
+export const TriageStatus = z.enum(['suggested', 'unavailable']);
+
+/** The triage a case carries (on the case item: reports and the feedback export read it without extra lookups). */
+export const CaseTriage = z
+  .object({
+    status: TriageStatus.meta({ description: '`unavailable`: the model failed or timed out; the case was created without suggestions' }),
+    modelId: z.string(),
+    modelVersion: z.string(),
+    at: IsoTimestamp,
+    latencyMs: z.number().int().min(0),
+    threshold: Confidence.meta({ description: 'The organisation’s confidence threshold when the suggestion was made' }),
+    fields: z
+      .object({ category: FieldSuggestion, severity: FieldSuggestion, regulatory: FieldSuggestion, vulnerable: FieldSuggestion })
+      .optional(),
+    vulnerabilityIndicators: z.array(z.object({ cue: VulnerabilityCue, confidence: Confidence })).optional(),
+    sentiment: Sentiment.optional(),
+    unavailableReason: z.string().optional(),
+    /** Models tried before the one that answered (or every model, when unavailable), with why each failed. */
+    fallbacks: z.array(z.object({ modelId: z.string(), reason: z.string() })).optional(),
+  })
+  .meta({ id: 'CaseTriage' });
+export type CaseTriage = z.infer<typeof CaseTriage>;
+
+export const Priority = z.enum(['standard', 'high']);
+export type Priority = z.infer<typeof Priority>;
+
+export const TriageView = CaseTriage.extend({
+  caseId: Ulid,
+  caseVersion: z.number().int(),
+  priority: Priority,
+  priorityReasons: z.array(z.string()),
+}).meta({ id: 'TriageView' });
+export type TriageView = z.infer<typeof TriageView>;
+
+const reason = Text(2000).optional().meta({ description: 'Why (required when the value differs from the suggestion: an override)' });
+export const TriageDecisionBody = z
+  .discriminatedUnion('field', [
+    z.object({ field: z.literal('category'), value: Category, reason }).strict(),
+    z.object({ field: z.literal('severity'), value: Severity, reason }).strict(),
+    z.object({ field: z.literal('regulatory'), value: z.boolean(), reason }).strict(),
+    z.object({ field: z.literal('vulnerable'), value: z.boolean(), reason }).strict(),
+  ])
+  .meta({ id: 'TriageDecisionBody', description: 'Accept a suggestion (value equal to it) or override it with a reason' });
+export type TriageDecisionBody = z.infer<typeof TriageDecisionBody>;
+
+/** Organisation settings (TRIAGE env / CDK context `complaints:triage`), validated at cold start and synth. */
+export const TriageSettings = z
+  .object({
+    /** Suggestions at or above this confidence pre-fill the fields the intake left open; below it they are only shown. */
+    threshold: Confidence.default(0.8),
+    /** The priority rule: a case is raised to `high` priority on any of these signals. */
+    priority: z
+      .object({
+        /** Sentiment at or below this score raises the priority. */
+        negativeSentimentAtOrBelow: z.number().min(-1).max(0).default(-0.5),
+        /** A vulnerability indicator at or above this confidence raises the priority. */
+        vulnerabilityConfidence: Confidence.default(0.5),
+        /** Whether a vulnerability cue raises the priority at all. */
+        onVulnerability: z.boolean().default(true),
+      })
+      .strict()
+      .default({ negativeSentimentAtOrBelow: -0.5, vulnerabilityConfidence: 0.5, onVulnerability: true }),
+    /** The model chain, first answering wins: `bedrock` (AWS), `local` (the trained classifier bundled with the code). */
+    models: z.array(z.enum(['bedrock', 'local'])).min(1).default(['local']),
+    /** Each model gets this long before the next one is tried (case creation never waits longer than the sum). */
+    timeoutMs: z.number().int().min(50).max(10_000).default(1500),
+    /** Bedrock model id (Converse API), e.g. anthropic.claude-3-haiku-20240307-v1:0 or an inference profile id. */
+    bedrockModelId: z.string().min(1).max(256).default('anthropic.claude-3-haiku-20240307-v1:0'),
+  })
+  .strict()
+  .meta({ id: 'TriageSettings' });
+export type TriageSettings = z.infer<typeof TriageSettings>;
+
+// ---------- the bias and quality report ----------
+
+export const TriageReportQuery = z
+  .object({
+    from: z.iso.date().optional().meta({ description: 'First day of receipt (organisation time zone); default 30 days before `to`' }),
+    to: z.iso.date().optional().meta({ description: 'Last day of receipt; default today' }),
+  })
+  .strict();
+export type TriageReportQuery = z.infer<typeof TriageReportQuery>;
+
+export const FieldFigures = z
+  .object({
+    suggested: z.number().int(),
+    prefilled: z.number().int(),
+    accepted: z.number().int(),
+    overridden: z.number().int(),
+    accuracy: z.number().nullable().meta({ description: 'accepted ÷ (accepted + overridden); null before any decision' }),
+    overrideRate: z.number().nullable().meta({ description: 'overridden ÷ suggested; null when nothing was suggested' }),
+  })
+  .meta({ id: 'TriageFieldFigures' });
+export type FieldFigures = z.infer<typeof FieldFigures>;
+
+export const GroupFigures = z
+  .object({
+    value: z.string(),
+    triaged: z.number().int().meta({ description: 'Cases received with suggestions' }),
+    unavailable: z.number().int().meta({ description: 'Cases received while triage was unavailable' }),
+    overall: FieldFigures,
+    fields: z.object({ category: FieldFigures, severity: FieldFigures, regulatory: FieldFigures, vulnerable: FieldFigures }),
+  })
+  .meta({ id: 'TriageGroupFigures' });
+export type GroupFigures = z.infer<typeof GroupFigures>;
+
+export const TriageReport = z
+  .object({
+    from: z.iso.date(),
+    to: z.iso.date(),
+    timeZone: z.string(),
+    totals: GroupFigures,
+    byCategory: z.array(GroupFigures),
+    byChannel: z.array(GroupFigures),
+    byVulnerability: z.array(GroupFigures).meta({ description: '`vulnerable` and `not_vulnerable` customers (as the case now records them)' }),
+  })
+  .meta({ id: 'TriageReport', description: 'Triage accuracy and override rate over the cases received in a period, by group' });
+export type TriageReport = z.infer<typeof TriageReport>;
+

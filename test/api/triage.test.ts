@@ -1,0 +1,192 @@
+// Triage at intake, end to end on the local stack (the committed local model): suggestions visible on the case at once,
+// the threshold decides what pre-fills, accept and override through the versioned case change with audit events,
+// the bad-input answers, and the bias and quality report's figures for a small seeded set.
+import { complaintBody, expectProblem, startTestApi, type TestApi } from '../support/api';
+
+let api: TestApi;
+let sup: string;
+let olive: string;
+let intake: string;
+
+const THRESHOLD = 0.8;
+
+beforeAll(async () => {
+  api = await startTestApi({ TRIAGE: JSON.stringify({ threshold: THRESHOLD, models: ['local'] }) }, { reports: true });
+  [sup, olive, intake] = await Promise.all([api.token('sam', ['supervisor']), api.token('olive', ['handler']), api.token('web-form', ['intake'])]);
+});
+afterAll(() => api?.close());
+
+const open = async (over: Record<string, unknown>) => {
+  const res = await api.call('POST', '/v1/complaints', { token: intake, body: complaintBody({ ownerId: 'olive', ...over }) });
+  expect(res.status).toBe(201);
+  return res.body;
+};
+const triageOf = async (id: string, token = olive) => api.call('GET', `/v1/complaints/${id}/triage`, { token });
+const decide = (id: string, body: Record<string, unknown>, headers: Record<string, string> = {}, token = olive) =>
+  api.call('POST', `/v1/complaints/${id}/triage/decisions`, { token, body, headers });
+
+const BILLING = {
+  category: 'other',
+  customer: { id: 'cust-7', name: 'Ken Chen' },
+  summary: 'Charged twice for one payment',
+  description: 'My credit card was charged twice for the same purchase on 3 May and the duplicate has not been refunded after two calls.',
+  product: 'credit card',
+};
+const BEREAVED = {
+  channel: 'letter',
+  customer: { id: 'cust-8', name: 'Edna Murphy' },
+  summary: 'Claim still not settled',
+  description:
+    'I made a claim on my home insurance 6 weeks ago and I am still waiting for a decision. My husband passed away in March and I am trying to sort out his affairs. I am absolutely furious. This is disgraceful and completely unacceptable.',
+  product: 'home insurance',
+};
+
+describe('suggestions at intake', () => {
+  it('shows every suggestion with its confidence on the created case, pre-filling only what is confident and left open', async () => {
+    const c = await open(BILLING);
+    // The intake said `other` (not classified): the confident suggestion pre-filled the category.
+    expect(c.triage).toMatchObject({ status: 'suggested', modelId: 'local-nb', threshold: THRESHOLD });
+    expect(c.triage.fields.category).toMatchObject({ value: 'billing', applied: true });
+    expect(c.triage.fields.category.confidence).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(c.category).toBe('billing');
+    for (const f of ['category', 'severity', 'regulatory', 'vulnerable'] as const) {
+      const s = c.triage.fields[f];
+      expect(s.applied).toBe(s.confidence >= THRESHOLD);
+    }
+    // Below the threshold a suggestion is shown, not applied: severity keeps the intake default.
+    if (!c.triage.fields.severity.applied) expect(c.severity).toBe('medium');
+    expect(c.triage.sentiment).toEqual(expect.objectContaining({ score: expect.any(Number), label: expect.any(String) }));
+    const t = await triageOf(c.id);
+    expect(t.status).toBe(200);
+    expect(t.headers.get('etag')).toBe(`"${c.version}"`);
+    expect(t.body).toMatchObject({ caseId: c.id, caseVersion: c.version, status: 'suggested', fields: c.triage.fields, priority: c.priority });
+    // The intake event records the suggestion with model id, version and every confidence.
+    const timeline = await api.call('GET', `/v1/complaints/${c.id}/timeline`, { token: sup });
+    const received = timeline.body.events.find((e: { action: string }) => e.action === 'complaint.received');
+    expect(received.data.triage).toMatchObject({ status: 'suggested', modelId: 'local-nb', modelVersion: c.triage.modelVersion, fields: c.triage.fields });
+  });
+
+  it('never overrides what the intake stated, and raises the priority for a vulnerability cue or strong negative sentiment', async () => {
+    const c = await open({ ...BEREAVED, category: 'service_delay' });
+    expect(c.category).toBe('service_delay');
+    expect(c.triage.vulnerabilityIndicators[0]).toMatchObject({ cue: 'bereavement' });
+    expect(c.triage.sentiment.score).toBeLessThanOrEqual(-0.5);
+    expect(c.priority).toBe('high');
+    expect(c.priorityReasons.join(' ')).toMatch(/negative sentiment.*vulnerability cue: bereavement/);
+    // The customer's vulnerability was not stated: the confident suggestion set it (and the approval rules will see it).
+    expect(c.vulnerable).toBe(c.triage.fields.vulnerable.applied ? c.triage.fields.vulnerable.value : false);
+    const stated = await open({ ...BEREAVED, customer: { ...BEREAVED.customer, vulnerable: false } });
+    expect(stated.vulnerable).toBe(false);
+    expect(stated.triage.fields.vulnerable.applied).toBe(false);
+  });
+
+  it('suggests in milliseconds', async () => {
+    const c = await open(BILLING);
+    expect(c.triage.latencyMs).toBeLessThan(200);
+  });
+});
+
+describe('human in charge', () => {
+  it('accepts a suggestion (no reason needed) and overrides another with a reason, each a versioned, audited case change', async () => {
+    const c = await open(BILLING);
+    const accepted = await decide(c.id, { field: 'category', value: 'billing' }, { 'if-match': `"${c.version}"` });
+    expect(accepted.status).toBe(200);
+    expect(accepted.headers.get('etag')).toBe(`"${c.version + 1}"`);
+    expect(accepted.body.fields.category.decision).toMatchObject({ kind: 'accepted', value: 'billing', by: 'olive' });
+    const other = (['low', 'medium', 'high', 'critical'] as const).find((s) => s !== c.triage.fields.severity.value)!;
+    const overridden = await decide(c.id, { field: 'severity', value: other, reason: 'Customer lost access to funds for a week' });
+    expect(overridden.status).toBe(200);
+    expect(overridden.body.fields.severity.decision).toMatchObject({ kind: 'overridden', value: other, reason: 'Customer lost access to funds for a week' });
+    const now = await api.call('GET', `/v1/complaints/${c.id}`, { token: olive });
+    expect(now.body).toMatchObject({ severity: other, version: c.version + 2 });
+    const events = (await api.call('GET', `/v1/complaints/${c.id}/timeline`, { token: sup })).body;
+    expect(events.chain.valid).toBe(true);
+    const decisions = events.events.filter((e: { action: string }) => e.action.startsWith('triage.'));
+    expect(decisions.map((e: { action: string }) => e.action)).toEqual(['triage.accepted', 'triage.overridden']);
+    expect(decisions[1].data).toMatchObject({
+      field: 'severity',
+      suggested: c.triage.fields.severity.value,
+      confidence: c.triage.fields.severity.confidence,
+      value: other,
+      modelId: 'local-nb',
+      modelVersion: c.triage.modelVersion,
+      changes: { severity: { from: c.severity, to: other } },
+    });
+  });
+
+  it('answers 400 for a value outside the enum, an override without a reason, or an unknown field; nothing is written', async () => {
+    const c = await open(BILLING);
+    const outside = await decide(c.id, { field: 'category', value: 'fraud', reason: 'x' });
+    expectProblem(outside, 400);
+    expect(outside.body.errors.map((e: { field: string }) => e.field)).toContain('body.value');
+    const noReason = await decide(c.id, { field: 'category', value: 'policy' });
+    expectProblem(noReason, 400);
+    expect(noReason.body.errors).toEqual([expect.objectContaining({ field: 'reason' })]);
+    expectProblem(await decide(c.id, { field: 'priority', value: 'high', reason: 'x' }), 400);
+    expectProblem(await decide(c.id, { field: 'vulnerable', value: 'yes', reason: 'x' }), 400);
+    const after = await api.call('GET', `/v1/complaints/${c.id}`, { token: olive });
+    expect(after.body.version).toBe(c.version);
+  });
+
+  it('guards the case like any mutation: stale If-Match 412, only the owner or a supervisor (403), unknown case 404', async () => {
+    const c = await open(BILLING);
+    expectProblem(await decide(c.id, { field: 'category', value: 'billing' }, { 'if-match': `"${c.version + 5}"` }), 412);
+    const bob = await api.token('bob', ['handler']);
+    expectProblem(await decide(c.id, { field: 'category', value: 'billing' }, {}, bob), 403);
+    expectProblem(await triageOf(c.id, bob), 403);
+    expectProblem(await triageOf(c.id, intake), 403);
+    expect((await decide(c.id, { field: 'category', value: 'billing' }, {}, sup)).status).toBe(200);
+    expectProblem(await triageOf('01JD0000000000000000000000', sup), 404);
+  });
+});
+
+describe('bias and quality report', () => {
+  it('counts suggestions, pre-fills, acceptances and overrides by category, channel and vulnerability, exactly', async () => {
+    const day = (await api.call('GET', '/local/clock')).body.now.slice(0, 10);
+    const report = async () => (await api.call('GET', `/v1/reports/triage?from=${day}&to=${day}`, { token: sup })).body;
+    await api.pump();
+    const before = await report();
+    // A small seeded set: one accepted and one overridden field on a web billing case, an override on a phone case, an
+    // acceptance on a vulnerable customer's letter.
+    const a = await open(BILLING);
+    const b = await open({ ...BILLING, channel: 'phone', category: 'policy' });
+    const v = await open({ ...BEREAVED, category: 'service_delay', customer: { ...BEREAVED.customer, vulnerable: true } });
+    expect((await decide(a.id, { field: 'category', value: a.triage.fields.category.value })).status).toBe(200);
+    expect((await decide(a.id, { field: 'regulatory', value: !a.triage.fields.regulatory.value, reason: 'Not a regulated product complaint' })).status).toBe(200);
+    expect((await decide(b.id, { field: 'category', value: 'policy', reason: 'About the refund policy, not the charge' })).status).toBe(200);
+    expect((await decide(v.id, { field: 'vulnerable', value: true, reason: 'Recently bereaved' })).status).toBe(200);
+    await api.pump();
+    const after = await report();
+    const delta = (g: { triaged: number; overall: Record<string, number> } | undefined, h: { triaged: number; overall: Record<string, number> } | undefined, k: string) =>
+      k === 'triaged' ? (g?.triaged ?? 0) - (h?.triaged ?? 0) : (g?.overall[k] ?? 0) - (h?.overall[k] ?? 0);
+    const prefilled = [a, b, v].reduce((s, c) => s + Object.values(c.triage.fields as Record<string, { applied: boolean }>).filter((f) => f.applied).length, 0);
+    const vAccepted = v.triage.fields.vulnerable.value === true; // accepting = the value equals the suggestion
+    expect(delta(after.totals, before.totals, 'triaged')).toBe(3);
+    expect(delta(after.totals, before.totals, 'suggested')).toBe(12);
+    expect(delta(after.totals, before.totals, 'prefilled')).toBe(prefilled);
+    expect(delta(after.totals, before.totals, 'accepted')).toBe(vAccepted ? 2 : 1);
+    expect(delta(after.totals, before.totals, 'overridden')).toBe(vAccepted ? 2 : 3);
+    // By channel: the phone case's one override.
+    const phone = (r: typeof after) => r.byChannel.find((g: { value: string }) => g.value === 'phone');
+    expect(delta(phone(after), phone(before), 'overridden')).toBe(1);
+    expect(delta(phone(after), phone(before), 'accepted')).toBe(0);
+    // By category (as the case now records it): the billing case's field figures.
+    const billing = after.byCategory.find((g: { value: string }) => g.value === 'billing');
+    expect(billing.fields.regulatory.overridden - (before.byCategory.find((g: { value: string }) => g.value === 'billing')?.fields.regulatory.overridden ?? 0)).toBe(1);
+    // Vulnerable vs not: the letter's decision lands in the vulnerable group only.
+    const vul = (r: typeof after) => r.byVulnerability.find((g: { value: string }) => g.value === 'vulnerable');
+    expect(delta(vul(after), vul(before), 'triaged')).toBe(1);
+    expect(delta(vul(after), vul(before), vAccepted ? 'accepted' : 'overridden')).toBe(1);
+    // Rates are the counts' ratios.
+    const t = after.totals.overall;
+    expect(t.accuracy).toBeCloseTo(t.accepted / (t.accepted + t.overridden), 4);
+    expect(t.overrideRate).toBeCloseTo(t.overridden / t.suggested, 4);
+  });
+
+  it('is for supervisors, compliance and admins only, and refuses a reversed range', async () => {
+    expectProblem(await api.call('GET', '/v1/reports/triage', { token: olive }), 403);
+    expect((await api.call('GET', '/v1/reports/triage', { token: await api.token('cora', ['compliance']) })).status).toBe(200);
+    expectProblem(await api.call('GET', '/v1/reports/triage?from=2026-12-10&to=2026-12-01', { token: sup }), 400);
+    expectProblem(await api.call('GET', '/v1/reports/triage?from=yesterday', { token: sup }), 400);
+  });
+});
