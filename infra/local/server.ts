@@ -15,6 +15,8 @@ import { TokenIssuer, TokenRequest } from './token-issuer';
 
 /** API Gateway HTTP APIs accept at most 10 MB; the handlers enforce their own, smaller limit. */
 const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
+/** SES receiving accepts messages up to 40 MB; the intake refuses (and records) what is over its own limit. */
+const INBOUND_EMAIL_MAX_BYTES = 48 * 1024 * 1024;
 const REPO_ROOT = resolve(__dirname, '..', '..');
 
 interface CompiledRoute {
@@ -49,6 +51,8 @@ export interface LocalApiOptions {
   beforeClockAdvance?: () => Promise<unknown>;
   /** Called after POST /local/clock moved time; returns the timers that fired. */
   onClockAdvanced?: (now: string) => Promise<unknown[]>;
+  /** POST /local/inbound-email: a raw RFC 822 message through the email intake (SES receiving's part, locally). */
+  onInboundEmail?: (raw: Buffer) => Promise<{ status: number; body: unknown }>;
   log?: (line: string) => void;
 }
 
@@ -61,14 +65,14 @@ export interface LocalApi {
 
 const ClockAdvance = z.object({ advanceBy: z.string().min(2).max(40) }).strict();
 
-const readBody = (req: IncomingMessage): Promise<Buffer | 'too_large'> =>
+const readBody = (req: IncomingMessage, limit = GATEWAY_MAX_BYTES): Promise<Buffer | 'too_large'> =>
   new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > GATEWAY_MAX_BYTES) tooLarge = true;
+      if (size > limit) tooLarge = true;
       else chunks.push(c);
     });
     req.on('end', () => resolveBody(tooLarge ? 'too_large' : Buffer.concat(chunks)));
@@ -158,6 +162,11 @@ export const startLocalApi = async (opts: LocalApiOptions): Promise<LocalApi> =>
       }
       return send(res, json(200, await opts.issuer.issue(parsed.data)), requestId);
     }
+    if (path === '/local/inbound-email' && method === 'POST' && opts.onInboundEmail) {
+      if (body.length === 0) return sendProblem(res, 400, 'Bad Request', 'send the raw RFC 822 message as the body (e.g. curl --data-binary @message.eml)', requestId);
+      const out = await opts.onInboundEmail(body);
+      return send(res, json(out.status, out.body), requestId);
+    }
     return sendProblem(res, 404, 'Not Found', `no local route ${method} ${path}`, requestId);
   };
 
@@ -176,8 +185,9 @@ export const startLocalApi = async (opts: LocalApiOptions): Promise<LocalApi> =>
     const path = url.pathname;
     res.on('finish', () => opts.log?.(`${req.method} ${path} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`));
     void (async () => {
-      const body = await readBody(req);
-      if (body === 'too_large') return sendProblem(res, 413, 'Payload Too Large', `request body exceeds ${GATEWAY_MAX_BYTES} bytes`, requestId);
+      const limit = path === '/local/inbound-email' ? INBOUND_EMAIL_MAX_BYTES : GATEWAY_MAX_BYTES;
+      const body = await readBody(req, limit);
+      if (body === 'too_large') return sendProblem(res, 413, 'Payload Too Large', `request body exceeds ${limit} bytes`, requestId);
       if (path.startsWith('/local/')) return handleLocal(req, res, path, body, requestId);
 
       const method = (req.method ?? 'GET').toUpperCase();

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { TABLES } from '#adapters/aws/dynamo/table-model';
 import { localClock } from '#adapters/local/local-clock';
 import { LOCAL_TABLE, type LocalScheduler } from '#adapters/local/local-scheduler';
+import { ensureHelpdeskSecretsFile } from '#adapters/local/local-helpdesk-secrets';
+import { localInboundEmail } from './inbound-email';
 import { localOutbox } from '#adapters/local/local-outbox';
 import { localExportLauncher } from '#adapters/local/local-export-launcher';
 import { ensureTables, startDynamoLocal, type RunningDynamo } from './dynamodb-local';
@@ -75,6 +77,10 @@ export interface StartedStack {
   s3: Pick<LocalS3, 'endpoint' | 'bucket' | 'idle' | 'failed'> & { exportsBucket: string };
   /** The local manifest signing key (P-256 PEM). */
   signingKeyFile: string;
+  /** The helpdesk signing secrets (JSON: provider → secret) the webhook intake checks deliveries against. */
+  helpdeskSecretsFile: string;
+  /** The local stand-in of the bucket SES receiving writes raw messages to. */
+  inboundBucket: string;
   stop(): Promise<void>;
 }
 
@@ -104,6 +110,9 @@ export const startStack = async (opts: {
 }): Promise<StartedStack> => {
   const suffix = randomUUID().slice(0, 8);
   const exportsBucket = opts.dataDir ? 'complaints-exports' : `complaints-exports-${suffix}`;
+  // Email intake: the bucket SES receiving writes to, and the helpdesk signing secrets (random on first start).
+  const inboundBucket = opts.dataDir ? 'complaints-inbound-mail' : `complaints-inbound-mail-${suffix}`;
+  const helpdeskSecretsFile = opts.dataDir ? join(opts.dataDir, 'helpdesk-secrets.json') : join(tmpdir(), `complaints-helpdesk-secrets-${suffix}.json`);
   const signingKeyFile = opts.dataDir ? join(opts.dataDir, 'export-signing-key.pem') : join(tmpdir(), `complaints-export-key-${suffix}.pem`);
   const dynamo = opts.endpoint ? undefined : await startDynamoLocal({ ...(opts.dataDir ? { dataDir: join(opts.dataDir, 'dynamodb') } : {}), ...(opts.dynamoPort ? { port: opts.dynamoPort } : {}) });
   const endpoint = opts.endpoint ?? (dynamo as RunningDynamo).endpoint;
@@ -117,7 +126,7 @@ export const startStack = async (opts: {
       ...(opts.dataDir ? { dataDir: join(opts.dataDir, 's3') } : {}),
       ...(opts.s3Port !== undefined ? { port: opts.s3Port } : {}),
       bucket: opts.evidenceBucket ?? (opts.dataDir ? 'complaints-evidence' : `complaints-evidence-${suffix}`),
-      extraBuckets: [exportsBucket],
+      extraBuckets: [exportsBucket, inboundBucket],
       onObjectCreated: (event) => verifier()(event, lambdaContext('evidence-verifier')),
       now: () => localClock.nowMs(),
       // The region applyLocalEnv gives the handlers.
@@ -129,7 +138,8 @@ export const startStack = async (opts: {
       { name: tables.idempotency, def: TABLES.idempotency },
       { name: tables.local, def: LOCAL_TABLE },
     ]);
-    applyLocalEnv(endpoint, tables, { S3_ENDPOINT: s3.endpoint, EVIDENCE_BUCKET: s3.bucket, EXPORTS_BUCKET: exportsBucket, EXPORT_SIGNING_KEY_FILE: signingKeyFile });
+    applyLocalEnv(endpoint, tables, { S3_ENDPOINT: s3.endpoint, EVIDENCE_BUCKET: s3.bucket, EXPORTS_BUCKET: exportsBucket, INBOUND_MAIL_BUCKET: inboundBucket, HELPDESK_SECRETS_FILE: helpdeskSecretsFile, EXPORT_SIGNING_KEY_FILE: signingKeyFile });
+    ensureHelpdeskSecretsFile(helpdeskSecretsFile);
     // Loaded after the environment is set: the container reads it once.
     const container = await import('#http/container');
     const { deadlineIntegrations } = await import('#http/integrations');
@@ -179,6 +189,7 @@ export const startStack = async (opts: {
       issuer,
       beforeClockAdvance: () => timers.pump(),
       onClockAdvanced: () => timers.pump(),
+      onInboundEmail: localInboundEmail({ bucket: inboundBucket, endpoint: s3.endpoint, region: process.env.AWS_REGION ?? 'local' }),
       ...(opts.port !== undefined ? { port: opts.port } : {}),
       ...(opts.host ? { host: opts.host } : {}),
       ...(opts.log ? { log: opts.log } : {}),
@@ -197,6 +208,8 @@ export const startStack = async (opts: {
       tables,
       s3: { endpoint: s3.endpoint, bucket: s3.bucket, idle: s3.idle, failed: s3.failed, exportsBucket },
       signingKeyFile,
+      helpdeskSecretsFile,
+      inboundBucket,
       stop: async () => {
         await api.close();
         await timers.stop();
@@ -210,6 +223,7 @@ export const startStack = async (opts: {
         await dynamo?.stop();
         // A temporary signing key (no data dir: tests, bench) goes with the stack.
         if (!opts.dataDir) rmSync(signingKeyFile, { force: true });
+        if (!opts.dataDir) rmSync(helpdeskSecretsFile, { force: true });
       },
     };
   } catch (err) {

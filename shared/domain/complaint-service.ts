@@ -31,6 +31,11 @@ export interface ComplaintServiceDeps {
   triage?: TriageDeps;
 }
 
+export interface OpenOptions {
+  repeatOf?: { caseId: string; reference: string };
+  notes?: CreateNoteBody[];
+}
+
 export type TimerOutcome = { outcome: 'fired'; caseId: string; version: number; risk: Case['risk'] } | { outcome: 'ignored'; caseId: string; reason: IgnoredReason | 'unknown_case' };
 
 
@@ -42,7 +47,12 @@ export class ComplaintService {
     return listRegimes(this.deps.regimes);
   }
 
-  async open(p: Principal, body: CreateComplaintBody): Promise<Case> {
+  /**
+   * `opts` serves channel intake: `repeatOf` opens a repeat complaint that takes over the external reference of
+   * that closed case (only while it still points there: concurrent deliveries open one), and `notes` (the ticket's
+   * history) are written in the same transaction as the case.
+   */
+  async open(p: Principal, body: CreateComplaintBody, opts: OpenOptions = {}): Promise<Case> {
     const { repo, clock, ids } = this.deps;
     const now = clock.now();
     // Triage first: confident suggestions pre-fill open fields, which the assignment rules then see (see #domain/triage).
@@ -55,7 +65,7 @@ export class ComplaintService {
       body.ownerId,
     );
     life.clockStart(body, now, regime); // fail fast, before spending a counter value
-    if (body.externalRef) {
+    if (body.externalRef && !opts.repeatOf) {
       // A repeated delivery should not burn a reference number; the transaction still guards the race.
       const existingId = await repo.findIdByExternalRef(body.externalRef.system, body.externalRef.id);
       if (existingId) throw new ConflictError(`a complaint already exists for ${body.externalRef.system} ${body.externalRef.id}`, { existingId });
@@ -72,11 +82,19 @@ export class ComplaintService {
       regime,
       actor: p.sub,
       now,
+      ...(opts.repeatOf ? { repeatOf: opts.repeatOf } : {}),
     });
     // The triage (suggestions, regulatory flag, priority) joins the opening change: one transaction, one chain.
     if (triaged && this.deps.triage) Object.assign(change, withTriage(change, triaged, this.deps.triage.settings));
-    const { events, head } = appendEvents(EMPTY_HEAD, change.drafts, now);
-    await repo.create({ case: change.case, head, events });
+    const notes = (opts.notes ?? []).map((n) => life.addNote(change.case, n, { noteId: ids.next() }, p.sub, now));
+    const { events, head } = appendEvents(EMPTY_HEAD, [...change.drafts, ...notes.flatMap((n) => n.drafts)], now);
+    await repo.create({
+      case: change.case,
+      head,
+      events,
+      ...(notes.length ? { children: notes.map((n): CaseChild => ({ kind: 'note', note: n.result })) } : {}),
+      ...(opts.repeatOf ? { takesExternalRefFrom: opts.repeatOf.caseId } : {}),
+    });
     return change.case;
   }
 

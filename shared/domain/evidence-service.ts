@@ -1,7 +1,8 @@
 // Evidence use cases: register (and sign the direct upload), verify an upload, list, audited download, legal hold.
 import type { Case } from '#schemas/complaint';
-import type { Evidence, RegisterEvidenceBody } from '#schemas/evidence';
-import type { EvidenceVault, PresignedUpload } from '#ports/evidence-vault';
+import { createHash } from 'node:crypto';
+import { RegisterEvidenceBody, type Evidence } from '#schemas/evidence';
+import type { EvidenceVault, EvidenceWriter, PresignedUpload } from '#ports/evidence-vault';
 import type { ExportStorage } from '#ports/export-storage';
 import type { CaseChild } from '#ports/case-repository';
 import type { ExportJob } from '#schemas/export';
@@ -58,6 +59,25 @@ export class EvidenceService {
     const e = out.result;
     const signed = await this.deps.vault.presignUpload({ key: e.key, contentType: e.contentType, sizeBytes: e.sizeBytes, sha256: e.sha256, expiresInSeconds: this.deps.policy.uploadTtlMs / 1000 });
     return { case: out.case, evidence: e, upload: { ...signed, method: 'PUT', expiresAt: e.uploadExpiresAt } };
+  }
+
+  /**
+   * Evidence the service received itself (an email or ticket attachment): registered by `actor` in the case
+   * transaction under the same policy as any registration, then written by the service to the vault; the verifier
+   * settles it as it does any upload. A file the policy refuses is refused before anything is written.
+   */
+  async storeReceived(writer: EvidenceWriter, caseId: string, file: { fileName: string; contentType: string; bytes: Uint8Array }, actor: string): Promise<Evidence> {
+    const body = RegisterEvidenceBody.parse({ fileName: file.fileName, contentType: file.contentType, sizeBytes: file.bytes.byteLength, sha256: createHash('sha256').update(file.bytes).digest('hex') });
+    const evidenceId = this.deps.ids.next();
+    const out = await systemMutate(
+      this.deps,
+      caseId,
+      (c, now) => registerEvidence(c, body, this.deps.policy, { evidenceId }, actor, now),
+      (evidence) => [{ kind: 'evidence', evidence }],
+    );
+    if (out.kind !== 'committed') throw new NotFoundError(`complaint ${caseId} not found`);
+    await writer.store({ key: out.result.key, contentType: body.contentType, body: file.bytes, sha256: body.sha256 });
+    return out.result;
   }
 
   async list(p: Principal, caseId: string): Promise<Evidence[]> {

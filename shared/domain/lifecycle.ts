@@ -100,6 +100,8 @@ export interface OpenContext {
   regime: Regime;
   actor: string;
   now: string;
+  /** The closed case this repeat complaint follows (a helpdesk ticket escalated again after closure). */
+  repeatOf?: { caseId: string; reference: string };
 }
 
 /** Backdating is never allowed beyond a year, whatever the regime. */
@@ -212,6 +214,7 @@ export const openCase = (body: CreateComplaintBody, ctx: OpenContext): Change =>
     product: body.product,
     ...(body.allegedLoss ? { allegedLoss: body.allegedLoss } : {}),
     ...(body.externalRef ? { externalRef: body.externalRef } : {}),
+    ...(ctx.repeatOf ? { repeatOf: ctx.repeatOf } : {}),
     legalHold: false,
     reopenCount: 0,
     openTaskCount: 0,
@@ -236,6 +239,7 @@ export const openCase = (body: CreateComplaintBody, ctx: OpenContext): Change =>
           category: c.category,
           sensitivity: c.sensitivity,
           ...(c.externalRef ? { externalRef: c.externalRef } : {}),
+          ...(c.repeatOf ? { repeatOf: c.repeatOf } : {}),
         },
       },
       { actor: ctx.actor, action: 'owner.assigned', data: { ownerId: c.ownerId, team: ctx.team ?? null, rule: ctx.assignmentRule } },

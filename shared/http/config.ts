@@ -122,6 +122,17 @@ export const ConfigSchema = z.object({
   BEDROCK_ENDPOINT: z.url().optional(),
   /** `local` = the controllable clock of the embedded stack. */
   CLOCK: z.enum(['system', 'local']).default('system'),
+  /** The Secrets Manager secret (JSON: provider → secret, or [new, old] during a rotation) that signs helpdesk webhooks. */
+  HELPDESK_SECRETS_ARN: z.string().startsWith('arn:').optional(),
+  /** Local mode: the helpdesk secrets file (.data/helpdesk-secrets.json under npm start). */
+  HELPDESK_SECRETS_FILE: z.string().min(1).optional(),
+  /** The regime a helpdesk escalation or an email runs under when it does not name one. */
+  HELPDESK_DEFAULT_REGIME: z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/).default('INTERNAL_STANDARD'),
+  EMAIL_DEFAULT_REGIME: z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/).default('INTERNAL_STANDARD'),
+  /** The bucket SES receiving writes raw messages to (KMS, TLS-only); the inbound-email function reads them. */
+  INBOUND_MAIL_BUCKET: z.string().min(3).max(63).optional(),
+  /** A larger raw message is refused (recorded, never parsed); SES itself accepts up to 40 MB. */
+  INBOUND_EMAIL_MAX_BYTES: z.coerce.number().int().min(1024).max(40 * 1024 * 1024).default(16 * 1024 * 1024),
 });
 export type Config = z.infer<typeof ConfigSchema> & { assignment: AssignmentRules; regimes: RegimeOptions; evidenceContentTypes: readonly string[]; reporting: ReportingOptions; triage: TriageSettings };
 

@@ -32,6 +32,9 @@ export interface HttpRequest<K extends RouteId> {
   requestId: string;
   /** The Accept header (routes that also answer text/csv negotiate on it). */
   accept?: string;
+  /** Routes with a `signedBody`: the body bytes exactly as sent, and the (lower-case) request headers. */
+  rawBody?: Buffer;
+  headers?: Record<string, string | undefined>;
 }
 
 export interface HttpReply {
@@ -66,6 +69,7 @@ export const buildHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<K
       ...(parsed.ifMatch !== undefined ? { ifMatch: parsed.ifMatch } : {}),
       requestId: event.requestContext?.requestId ?? '',
       ...(event.headers?.accept ? { accept: event.headers.accept } : {}),
+      ...(route.signedBody ? { rawBody: event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0), headers: event.headers ?? {} } : {}),
     } as HttpRequest<K>);
     if (reply.text) {
       return {
@@ -91,7 +95,7 @@ export const buildHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<K
     };
   };
 
-  const expectsBody = route.body !== undefined;
+  const expectsBody = route.body !== undefined || route.signedBody !== undefined;
   const stack = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(core)
     .use(problemHandler())
     .use(httpHeaderNormalizer())
@@ -106,7 +110,7 @@ export const buildHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<K
     })
     // Who you are before what you sent: an unauthorised caller learns nothing about validation.
     .use(authorize(route.auth, (e, p) => principalByEvent.set(e, p)) as middy.MiddlewareObj<APIGatewayProxyEventV2>)
-    .use(requestGuard({ maxBytes: config().MAX_BODY_BYTES, expectsBody }))
+    .use(requestGuard({ maxBytes: config().MAX_BODY_BYTES, expectsBody, keepRaw: route.signedBody !== undefined }))
     .use(validate(route, (e, p) => parsedByEvent.set(e, p)));
   // Locally many requests share one process and metrics are off: flushing would only warn.
   if (process.env.POWERTOOLS_METRICS_DISABLED !== 'true') stack.use(logMetrics(metrics));

@@ -51,7 +51,7 @@ export const buildOpenApi = () => {
   for (const r of routeList()) {
     const errors = new Set<number>([400, 413, 415, ...(r.errors ?? [])]);
     if (r.auth.kind === 'jwt') [401, 403, 429].forEach((s) => errors.add(s));
-    if (!r.body) {
+    if (!r.body && !r.signedBody) {
       errors.delete(413);
       errors.delete(415);
     }
@@ -75,10 +75,11 @@ export const buildOpenApi = () => {
         ...(r.params ? { params: r.params as ZodObject } : {}),
         ...(r.query ? { query: r.query as ZodObject } : {}),
         ...(r.body ? { body: { required: true, content: { 'application/json': { schema: r.body } } } } : {}),
+        ...(r.signedBody ? { body: { required: true, description: 'Signed JSON: the signature is checked over these exact bytes before the body is validated', content: { 'application/json': { schema: r.signedBody } } } } : {}),
       },
       parameters: [
         ...(r.ifMatch ? [{ name: 'If-Match', in: 'header' as const, required: false, schema: { type: 'string' as const }, description: 'ETag of the version you read' }] : []),
-        ...(r.method === 'POST' ? [{ name: 'Idempotency-Key', in: 'header' as const, required: false, schema: { type: 'string' as const }, description: 'Retries with the same key and body return the first response' }] : []),
+        ...(r.method === 'POST' && !r.signedBody ? [{ name: 'Idempotency-Key', in: 'header' as const, required: false, schema: { type: 'string' as const }, description: 'Retries with the same key and body return the first response' }] : []),
       ],
       responses: {
         [r.ok.status]: { description: r.ok.description, ...(Object.keys(headers).length ? { headers } : {}), content: { 'application/json': { schema: r.ok.schema }, ...(r.ok.csv ? { 'text/csv': { schema: z.string().meta({ description: r.ok.csv }) } } : {}) } },

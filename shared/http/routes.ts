@@ -25,6 +25,7 @@ import { RegulatorReturn, ReturnsQuery } from '#schemas/returns';
 import { Approval, ApprovalDecisionBody, ApprovalIdParams, ApprovalPage, FinalResponseBody, PendingApprovalsQuery, ProposeResolutionBody, ResolutionProposal } from '#schemas/resolution';
 import { AcknowledgeEscalationBody, Escalation, EscalationBody, EscalationParams, EscalationWaiverBody, WaiverResult } from '#schemas/escalation';
 import { ExportParams, ExportView, PublicKeyView } from '#schemas/export';
+import { HelpdeskEscalationBody, HelpdeskIntakeResult, HelpdeskParams, InboundRejectionList, InboundRejectionsQuery } from '#schemas/channels';
 import { EvidenceList, EvidenceParams, EvidenceView, LegalHoldBody, RegisterEvidenceBody, RegisteredEvidence } from '#schemas/evidence';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -42,6 +43,11 @@ export interface RouteDef {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  /**
+   * A signed JSON body (webhooks): the handler gets the bytes as sent (`rawBody`), checks the signature over them and
+   * only then validates; this schema documents the body (OpenAPI) and is never applied before the signature check.
+   */
+  signedBody?: z.ZodType;
   /** Case-mutating route: accepts If-Match and answers 412 when it is stale. */
   ifMatch?: boolean;
   /** A GET that writes (an audited read, e.g. issuing a download link): its function gets write access. */
@@ -540,6 +546,30 @@ export const ROUTES = {
     params: CustomerParams,
     query: CustomerComplaintsQuery,
     ok: { status: 200, schema: CasePage, description: 'The customer’s cases' },
+  },
+  // Public in the route table (no JWT): each delivery is authenticated by its provider's HMAC signature instead.
+  helpdeskIntake: {
+    method: 'POST',
+    path: '/v1/intake/helpdesk/{provider}',
+    entry: 'functions/helpdesk-intake/handler.ts',
+    summary:
+      'Escalate a helpdesk ticket into a complaint (zendesk, jira, servicenow, generic). Signed: zendesk with x-zendesk-webhook-signature (base64 HMAC-SHA256 of timestamp + body) and x-zendesk-webhook-signature-timestamp; the others with x-complaints-signature (sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">) and x-complaints-timestamp; 5-minute replay window. De-duplicated on the ticket: a repeated delivery answers 200 with its case; a ticket whose case is closed opens a linked repeat complaint (201)',
+    tag: 'intake',
+    auth: { kind: 'public' },
+    params: HelpdeskParams,
+    signedBody: HelpdeskEscalationBody,
+    ok: { status: 201, schema: HelpdeskIntakeResult, description: 'A new case (or a repeat of a closed one); 200 with the same shape when the ticket already has an open case', etag: true },
+    errors: [401, 404],
+  },
+  inboundRejections: {
+    method: 'GET',
+    path: '/v1/intake/rejections',
+    entry: 'functions/list-inbound-rejections/handler.ts',
+    summary: 'Inbound emails refused on a day (too large, malformed MIME, no sender), with where the raw message is kept',
+    tag: 'intake',
+    auth: jwt(['admin', 'compliance', 'supervisor']),
+    query: InboundRejectionsQuery,
+    ok: { status: 200, schema: InboundRejectionList, description: 'The day’s rejections, oldest first' },
   },
 } as const satisfies Record<string, RouteDef>;
 

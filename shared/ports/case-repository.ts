@@ -46,7 +46,17 @@ export interface CaseRepository {
   /** Atomically advances the year's reference counter (and a team's round-robin counter). */
   allocateSequence(year: number, team?: string): Promise<CounterResult>;
   /** Writes a new case with its first audit events; ConflictError on a duplicate externalRef. */
-  create(input: { case: Case; head: ChainHead; events: AuditEvent[] }): Promise<void>;
+  create(input: {
+    case: Case;
+    head: ChainHead;
+    events: AuditEvent[];
+    /** Children written with the case (e.g. a ticket's history as notes). */
+    children?: CaseChild[];
+    /** A repeat complaint: move the external reference from this (closed) case, only if it still points there. */
+    takesExternalRefFrom?: string;
+  }): Promise<void>;
+  /** The customer id last seen with this email address (the contact directory written with each case), if any. */
+  findCustomerByEmail(email: string): Promise<string | undefined>;
   get(id: string): Promise<CaseRecord | undefined>;
   /** One atomic write: the case at expectedVersion+1, its audit events and any children; StaleVersionError if another writer won. */
   commit(input: { case: Case; expectedVersion: number; head: ChainHead; events: AuditEvent[]; children?: CaseChild[] }): Promise<void>;

@@ -27,3 +27,11 @@ export interface EvidenceVault {
   inspect(key: string, versionId?: string): Promise<StoredObject | undefined>;
   setLegalHold(key: string, versionId: string | undefined, on: boolean): Promise<void>;
 }
+
+/**
+ * Server-side write of evidence the service itself received (an email or ticket attachment): once per key
+ * (`If-None-Match: *`), with its SHA-256 for storage to check; the verifier then settles it like any upload.
+ */
+export interface EvidenceWriter {
+  store(o: { key: string; contentType: string; body: Uint8Array; sha256: string }): Promise<void>;
+}

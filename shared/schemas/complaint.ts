@@ -212,6 +212,8 @@ export const Case = z
     product: z.string(),
     allegedLoss: Money.optional(),
     externalRef: ExternalRef.optional(),
+    /** A repeat complaint: the closed case of the same external ticket that this one follows. */
+    repeatOf: z.object({ caseId: Ulid, reference: z.string() }).optional(),
     resolution: z.record(z.string(), z.unknown()).optional(),
     rootCause: RootCause.optional(),
     followUpAction: z.string().optional(),

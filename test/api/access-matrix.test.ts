@@ -3,7 +3,9 @@
 // expectation here fails this file.
 import { routeList, type RouteDef, type RouteId } from '#http/routes';
 import { INTAKE_SCOPE, ROLES, type Role } from '#schemas/common';
-import { complaintBody, expectProblem, startTestApi, type ApiResponse, type TestApi } from '../support/api';
+import { readFileSync } from 'node:fs';
+import { sign } from '#domain/helpdesk';
+import { complaintBody, expectProblem, localClock, startTestApi, type ApiResponse, type TestApi } from '../support/api';
 
 type Route = RouteDef & { id: RouteId };
 
@@ -80,6 +82,9 @@ const EXPECT: Record<RouteId, Rule> = {
   requestExport: roles(['compliance', 'legal']),
   getExport: roles(['compliance', 'legal']),
   customerComplaints: roles(['compliance']),
+  // Public at the route: a token is neither needed nor looked at; the provider's signature decides (the fixture signs).
+  helpdeskIntake: anyone,
+  inboundRejections: roles(['admin', 'compliance', 'supervisor']),
 };
 
 /** A valid body per route that takes one, so an allowed call succeeds with the route's 2xx. */
@@ -114,6 +119,7 @@ const BODY: Partial<Record<RouteId, () => unknown>> = {
 /** A valid query string per route whose query has required fields. */
 const QUERY: Partial<Record<RouteId, string>> = {
   regulatorReturn: 'regime=UK_FCA_DISP&period=2026-H1',
+  inboundRejections: 'day=2026-12-01',
 };
 
 /** Intake fields a route's case needs (the clock may only pause under INTERNAL_STANDARD). */
@@ -180,7 +186,17 @@ const caseFor = (route: Route, ownerId: string): Promise<string> => {
 interface Prepared {
   path: string;
   body?: unknown;
+  headers?: Record<string, string>;
 }
+
+/** A signed generic-helpdesk delivery of a new ticket (each call a fresh one, so each opens its case: 201). */
+let deliveries = 0;
+const signedDelivery = (): { body: unknown; headers: Record<string, string> } => {
+  const body = { system: 'matrix-desk', ticketId: `m-${Date.now()}-${++deliveries}`, subject: 'Refund missing', description: 'The refund never arrived.', customer: { id: `mc-${deliveries}`, name: 'Matrix Customer' } };
+  const timestamp = String(Math.floor(localClock.nowMs() / 1000));
+  const secret = (JSON.parse(readFileSync(api.stack.helpdeskSecretsFile, 'utf8')) as Record<string, string>).generic!;
+  return { body, headers: { 'x-complaints-timestamp': timestamp, 'x-complaints-signature': sign('generic', secret, timestamp, JSON.stringify(body)) } };
+};
 
 const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Prepared> => {
   let path = route.path;
@@ -221,10 +237,12 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
     path = path.replace('{exportId}', requested.body.exportId as string);
   }
   path = path.replace('{customerId}', 'cust-42');
+  path = path.replace('{provider}', 'generic');
   // Routes whose query has required fields get a valid one.
   const query = QUERY[route.id];
   if (query) path = `${path}?${query}`;
   if (/\{\w+\}/.test(path)) throw new Error(`access matrix: no fixture for the path parameters of ${route.id} (${route.path})`);
+  if (route.signedBody) return { path, ...signedDelivery() };
   if (!route.body) return { path };
   const body = BODY[route.id];
   if (!body) throw new Error(`access matrix: no valid body for ${route.id}; add one to BODY`);
@@ -271,7 +289,7 @@ describe('access matrix: every route × every caller', () => {
       const allowed = route.auth.kind === 'public' ? rule(caller, owner) : caller.kind !== 'anonymous' && rule(caller, owner);
       const req = await prepare(route, caller, owner);
       const token = tokenOf(caller);
-      const res = await api.call(route.method, req.path, { ...(token ? { token } : {}), ...(req.body !== undefined ? { body: req.body } : {}) });
+      const res = await api.call(route.method, req.path, { ...(token ? { token } : {}), ...(req.body !== undefined ? { body: req.body } : {}), ...(req.headers ? { headers: req.headers } : {}) });
       const outcome = describeOutcome(res);
       if (allowed) {
         expect({ allowed, outcome, status: res.status }).toEqual({ allowed, outcome, status: route.ok.status });

@@ -153,3 +153,16 @@ describe('live responses match the route table schemas', () => {
     expect(ROUTES.listRegimes.ok.schema.parse(regimes.body).items.map((r) => r.id)).toContain('UK_FCA_DISP');
   });
 });
+
+describe('the signed helpdesk intake', () => {
+  it('documents every provider shape and the 401, with no bearer security and no Idempotency-Key', () => {
+    const op = doc.paths['/v1/intake/helpdesk/{provider}']!.post as Operation & { requestBody?: { content: Record<string, { schema: unknown }> }; parameters?: { name: string }[] };
+    expect(op.security).toEqual([]);
+    expect(op.responses['401']).toBeDefined();
+    expect(op.responses['404']).toBeDefined();
+    expect((op.parameters ?? []).map((p) => p.name)).not.toContain('Idempotency-Key');
+    const schemas = (doc.components as { schemas?: Record<string, unknown> }).schemas ?? {};
+    for (const id of ['HelpdeskEscalation', 'ZendeskEscalation', 'JiraServiceManagementEscalation', 'ServiceNowEscalation', 'GenericHelpdeskEscalation', 'HelpdeskIntakeResult']) expect(schemas[id]).toBeDefined();
+    expect(JSON.stringify(op.requestBody)).toContain('HelpdeskEscalation');
+  });
+});

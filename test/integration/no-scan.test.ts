@@ -2,6 +2,8 @@
 // local API (same handlers, same SDK adapters), observed at the DynamoDB client's middleware stack.
 import { observeDynamoRequests } from '#adapters/aws/dynamo/client';
 import { routeList, type RouteId } from '#http/routes';
+import { readFileSync } from 'node:fs';
+import { sign } from '#domain/helpdesk';
 import { complaintBody, startTestApi, type ApiResponse, type TestApi } from '../support/api';
 
 let api: TestApi;
@@ -94,6 +96,22 @@ describe('every route, valid requests', () => {
     expect(ready.body.status).toBe('ready');
     await call('exportPublicKey', 'GET', '/v1/exports/public-key', { token: bob });
     await call('customerComplaints', 'GET', '/v1/customers/cust-42/complaints?limit=2', { token: await api.token('cora', ['compliance']) });
+
+    // Channel intake: a signed helpdesk ticket (new, then the same ticket again), and inbound emails through the local
+    // SES stand-in (a new complaint from a known customer's address, a reply to it, a refused message), recorded
+    // against the rejections route they feed.
+    const ticket = JSON.stringify({ system: 'no-scan-desk', ticketId: `t-${Date.now()}`, subject: 'Refund missing', description: 'Still waiting.', customer: { id: 'cust-42', name: 'Ada Lovelace', email: 'ada@example.com' }, history: [{ author: 'Ada', fromCustomer: true, body: 'Any news?' }], attachments: [{ fileName: 'note.txt', contentType: 'text/plain', contentBase64: Buffer.from('note').toString('base64') }] });
+    const stamp = String(Math.floor(Date.parse((await api.call('GET', '/local/clock')).body.now as string) / 1000));
+    const secret = (JSON.parse(readFileSync(api.stack.helpdeskSecretsFile, 'utf8')) as Record<string, string>).generic!;
+    const signed = { rawBody: ticket, headers: { 'content-type': 'application/json', 'x-complaints-timestamp': stamp, 'x-complaints-signature': sign('generic', secret, stamp, ticket) } };
+    await call('helpdeskIntake', 'POST', '/v1/intake/helpdesk/generic', signed);
+    await call('helpdeskIntake', 'POST', '/v1/intake/helpdesk/generic', signed);
+    const mail = (subject: string) => Buffer.from(['From: Ada <ada@example.com>', `Subject: ${subject}`, `Message-ID: <${subject.length}-${Date.now()}@example.com>`, '', 'Please look again.', ''].join('\r\n'));
+    const rfc822 = { 'content-type': 'message/rfc822' };
+    const mailed = await call('inboundRejections', 'POST', '/local/inbound-email', { rawBody: mail('Complaint'), headers: rfc822 });
+    await call('inboundRejections', 'POST', '/local/inbound-email', { rawBody: mail(`Re: ${mailed.body.reference as string}`), headers: rfc822 });
+    expect((await api.call('POST', '/local/inbound-email', { rawBody: 'not mail', headers: rfc822 })).status).toBe(422);
+    await call('inboundRejections', 'GET', `/v1/intake/rejections?day=${stamp ? new Date(Number(stamp) * 1000).toISOString().slice(0, 10) : ''}`, { token: sam });
 
     // Resolution: the owner proposes above the threshold, a supervisor decides, the owner sends the final response.
     const resolved = await call('createComplaint', 'POST', '/v1/complaints', { token: intake, body: complaintBody({ ownerId: 'bob' }) });

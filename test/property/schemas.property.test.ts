@@ -16,13 +16,15 @@ import * as escalation from '#schemas/escalation';
 import * as workflowSteps from '#schemas/workflow-steps';
 import * as exportSchemas from '#schemas/export';
 import * as triage from '#schemas/triage';
+import * as channels from '#schemas/channels';
+import * as helpdeskSecrets from '#schemas/helpdesk-secrets';
 import { routeList } from '#http/routes';
 
 const RUNS = { numRuns: 100 };
 
 /** Every zod schema exported by shared/schemas, plus the schema factories applied once. */
 const SCHEMAS: [string, z.ZodType][] = [
-  ...Object.entries({ ...common, ...complaint, ...children, ...health, ...regime, ...evidence, ...reports, ...returns, ...timer, ...resolution, ...escalation, ...workflowSteps, ...exportSchemas, ...triage }).flatMap(([name, v]): [string, z.ZodType][] => (v instanceof z.ZodType ? [[name, v]] : [])),
+  ...Object.entries({ ...common, ...complaint, ...children, ...health, ...regime, ...evidence, ...reports, ...returns, ...timer, ...resolution, ...escalation, ...workflowSteps, ...exportSchemas, ...triage, ...channels, ...helpdeskSecrets }).flatMap(([name, v]): [string, z.ZodType][] => (v instanceof z.ZodType ? [[name, v]] : [])),
   ['Text(10)', common.Text(10)],
   ['pageOf(Case)', common.pageOf(complaint.Case, 'PropertyPage')],
 ];
@@ -59,7 +61,7 @@ const expectIssuesNameFields = (r: { success: boolean; error?: z.ZodError }) => 
 describe('every input schema: safeParse never throws', () => {
   it('covers the schemas of every route', () => {
     const exported = new Set(SCHEMAS.map(([, s]) => s));
-    for (const r of routeList()) for (const s of [r.params, r.query, r.body]) if (s) expect(exported.has(s)).toBe(true);
+    for (const r of routeList()) for (const s of [r.params, r.query, r.body, r.signedBody]) if (s) expect(exported.has(s)).toBe(true);
     expect(SCHEMAS.length).toBeGreaterThan(20);
   });
 

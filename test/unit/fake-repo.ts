@@ -93,6 +93,10 @@ export class FakeRepo implements CaseRepository {
     return [...this.cases.values()].find((r) => r.case.externalRef?.system === system && r.case.externalRef.id === id)?.case.id;
   }
 
+  async findCustomerByEmail(email: string): Promise<string | undefined> {
+    return [...this.cases.values()].reverse().find((r) => r.case.customer.email?.toLowerCase() === email.trim().toLowerCase())?.case.customer.id;
+  }
+
   async *everyCase(): AsyncIterable<Case> {
     for (const r of this.cases.values()) yield structuredClone(r.case);
   }

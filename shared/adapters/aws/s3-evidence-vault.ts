@@ -76,6 +76,23 @@ export class S3EvidenceVault implements EvidenceVault {
     };
   }
 
+  /** The same guarantees as the presigned PUT: SHA-256 checked by S3, SSE-KMS under the project key, never an overwrite. */
+  async store(o: { key: string; contentType: string; body: Uint8Array; sha256: string }): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.opts.bucket,
+        Key: o.key,
+        Body: o.body,
+        ContentType: o.contentType,
+        ContentLength: o.body.byteLength,
+        ChecksumSHA256: hexToBase64(o.sha256),
+        ServerSideEncryption: 'aws:kms',
+        ...(this.opts.kmsKeyArn ? { SSEKMSKeyId: this.opts.kmsKeyArn } : {}),
+        IfNoneMatch: '*',
+      }),
+    );
+  }
+
   async presignDownload(o: { key: string; versionId?: string; fileName: string; contentType: string; expiresInSeconds: number }): Promise<{ url: string; expiresAt: string }> {
     const cmd = new GetObjectCommand({
       Bucket: this.opts.bucket,

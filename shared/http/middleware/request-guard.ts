@@ -6,7 +6,8 @@ import { badRequest, payloadTooLarge, unsupportedMediaType } from '../errors';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;.*)?$/i;
 
-export const requestGuard = (opts: { maxBytes: number; expectsBody: boolean }): MiddlewareObj<APIGatewayProxyEventV2> => ({
+/** `keepRaw`: check size and type but leave the body as sent (a signature is computed over the exact bytes). */
+export const requestGuard = (opts: { maxBytes: number; expectsBody: boolean; keepRaw?: boolean }): MiddlewareObj<APIGatewayProxyEventV2> => ({
   before: (request) => {
     const event = request.event;
     const raw = event.body;
@@ -19,6 +20,7 @@ export const requestGuard = (opts: { maxBytes: number; expectsBody: boolean }): 
     if (!opts.expectsBody) return;
     const contentType = event.headers?.['content-type'];
     if (!contentType || !JSON_TYPE.test(contentType)) throw unsupportedMediaType(contentType);
+    if (opts.keepRaw) return;
     try {
       (event as { body: unknown }).body = JSON.parse(bytes.toString('utf8')) as unknown;
     } catch (err) {

@@ -1,4 +1,5 @@
 // CaseRepository on one DynamoDB table: every mutation is one TransactWriteItems, every read a GetItem or Query.
+import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Case } from '#schemas/complaint';
@@ -17,6 +18,8 @@ import { ConflictError, InvalidInputError, StaleVersionError } from '#domain/err
 import { INDEX, keys, shardOf, type ListGroup } from './table-model';
 
 type Item = Record<string, unknown>;
+/** The contact directory's key for an address: SHA-256 of its trimmed lower-case form (no address in clear). */
+const emailDigest = (email: string) => createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
 /** An item as the document client returns it. */
 type StoredItem = NonNullable<QueryCommandOutput['Items']>[number];
 type Key = Record<string, unknown>;
@@ -124,18 +127,24 @@ export class DynamoCaseRepository implements CaseRepository {
     return { seq: Number(attrs.seq), ...(team ? { teamCount: Number(attrs[keys.teamCounterAttr(team)]) } : {}) };
   }
 
-  async create(input: { case: Case; head: ChainHead; events: AuditEvent[] }): Promise<void> {
+  async create(input: { case: Case; head: ChainHead; events: AuditEvent[]; children?: CaseChild[]; takesExternalRefFrom?: string }): Promise<void> {
     const c = input.case;
     const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
       { Put: { TableName: this.table, Item: this.caseItem(c, input.head), ConditionExpression: 'attribute_not_exists(PK)' } },
       ...this.auditPuts(c.id, input.events),
+      ...(input.children ?? []).flatMap((ch) => this.childItems(c.id, ch)).map((Item) => ({ Put: { TableName: this.table, Item } })),
     ];
+    // Email intake matches a sender to the customer of their latest case (last writer wins: no condition).
+    if (c.customer.email) items.push({ Put: { TableName: this.table, Item: { ...keys.contact(emailDigest(c.customer.email)), entity: 'contact', customerId: c.customer.id } } });
     if (c.externalRef) {
+      // Last in the transaction: its cancellation reason tells a duplicate delivery from any other failure.
       items.push({
         Put: {
           TableName: this.table,
-          Item: { ...keys.externalRef(c.externalRef.system, c.externalRef.id), entity: 'externalRef', caseId: c.id, reference: c.reference },
-          ConditionExpression: 'attribute_not_exists(PK)',
+          Item: { ...keys.externalRef(c.externalRef.system, c.externalRef.id), entity: 'externalRef', caseId: c.id, reference: c.reference, ...(input.takesExternalRefFrom ? { previousCaseId: input.takesExternalRefFrom } : {}) },
+          ...(input.takesExternalRefFrom
+            ? { ConditionExpression: 'caseId = :previous', ExpressionAttributeValues: { ':previous': input.takesExternalRefFrom } }
+            : { ConditionExpression: 'attribute_not_exists(PK)' }),
         },
       });
     }
@@ -186,6 +195,11 @@ export class DynamoCaseRepository implements CaseRepository {
       }
       throw err;
     }
+  }
+
+  async findCustomerByEmail(email: string): Promise<string | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.contact(emailDigest(email)) }));
+    return out.Item ? String(out.Item.customerId) : undefined;
   }
 
   async findIdByExternalRef(system: string, id: string): Promise<string | undefined> {

@@ -89,6 +89,10 @@ export const keys = {
   counter: (year: number) => ({ PK: `COUNTER#CASE_REF#${year}`, SK: 'COUNTER' }),
   teamCounterAttr: (team: string) => `rr_${team}`,
   externalRef: (system: string, id: string) => ({ PK: `EXTREF#${system}#${id}`, SK: 'EXTREF' }),
+  /** Contact directory: which customer id an email address (as a SHA-256 of its lower-case form, never in clear) belongs to. */
+  contact: (emailSha256: string) => ({ PK: `CONTACT#${emailSha256}`, SK: 'CONTACT' }),
+  /** Rejected inbound messages, by UTC day of receipt (what arrived, why it was refused, where the raw message is). */
+  inboundRejectedPk: (day: string) => `INBOUND#rejected#${day}`,
   ownerPk: (ownerId: string, group: ListGroup) => `OWNER#${ownerId}#${group}`,
   listPk: (group: ListGroup, shard: number) => `CASES#${group}#${shard}`,
   customerPk: (customerId: string) => `CUSTOMER#${customerId}`,

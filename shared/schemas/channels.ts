@@ -1,0 +1,175 @@
+// Channel intake: helpdesk escalation payloads per provider (Zendesk, Jira Service Management, ServiceNow, generic),
+// the intake answer, and the record of rejected inbound messages. One definition for validation, types and OpenAPI.
+import * as z from 'zod';
+import { IsoTimestamp, Ulid } from './common';
+import { Case, Category, RegimeId } from './complaint';
+
+export const HELPDESK_PROVIDERS = ['zendesk', 'jira', 'servicenow', 'generic'] as const;
+export const HelpdeskProvider = z.enum(HELPDESK_PROVIDERS);
+export type HelpdeskProvider = z.infer<typeof HelpdeskProvider>;
+
+/** The path segment: any short token, so an unknown provider is a 404 (not a 400) and names what was asked for. */
+export const HelpdeskParams = z.object({ provider: z.string().trim().min(1).max(40).regex(/^[a-z0-9-]+$/, 'must be a provider name such as zendesk') }).strict();
+
+const TicketId = z.union([z.string().trim().min(1).max(100), z.number().int().nonnegative()]).transform(String);
+const Name = z.string().trim().min(1).max(200);
+const Email = z.email().max(254);
+const Body = z.string().trim().min(1).max(20000);
+
+/** What the organisation may state about the complaint in any provider's payload; defaults come from configuration. */
+export const ComplaintHints = z
+  .object({
+    regime: RegimeId.optional(),
+    category: Category.optional(),
+    product: z.string().trim().min(1).max(120).optional(),
+    vulnerable: z.boolean().optional(),
+  })
+  .strict()
+  .meta({ id: 'HelpdeskComplaintHints', description: 'Optional classification; otherwise HELPDESK_DEFAULT_REGIME, category other, product from the ticket or "unspecified"' });
+
+/**
+ * An attachment carried in the payload. `contentBase64` (at most ~7 MiB per file, within the request limit) is
+ * stored in the evidence vault and verified; a file only linked by `url` is recorded in the evidence log with its
+ * link (the service never fetches helpdesk URLs itself: no outbound calls to addresses a payload chooses).
+ */
+export const TicketAttachment = z
+  .object({
+    fileName: z.string().trim().min(1).max(255),
+    contentType: z.string().trim().min(3).max(127),
+    url: z.url().max(2048).optional(),
+    contentBase64: z.base64().max(10 * 1024 * 1024).optional(),
+  })
+  .strict()
+  .meta({ id: 'HelpdeskAttachment' });
+
+/** Zendesk: a webhook whose JSON body is built in a trigger from ticket placeholders ({{ticket.id}}, {{ticket.requester.email}} …). */
+export const ZendeskPayload = z
+  .object({
+    ticket: z
+      .object({
+        id: TicketId,
+        subject: z.string().trim().min(1).max(300),
+        description: Body,
+        url: z.url().max(2048).optional(),
+        created_at: IsoTimestamp.optional(),
+        tags: z.array(z.string().max(100)).max(100).optional(),
+        requester: z.object({ id: TicketId, name: Name, email: Email.optional(), phone: z.string().max(32).optional() }).strict(),
+        comments: z
+          .array(z.object({ id: TicketId.optional(), author: z.object({ name: Name, role: z.enum(['end-user', 'agent', 'admin']).optional() }).strict(), body: Body, created_at: IsoTimestamp.optional(), public: z.boolean().optional() }).strict())
+          .max(200)
+          .optional(),
+        attachments: z.array(TicketAttachment).max(20).optional(),
+      })
+      .strict(),
+    complaint: ComplaintHints.optional(),
+  })
+  .strict()
+  .meta({ id: 'ZendeskEscalation', description: 'Zendesk trigger/webhook body (JSON built from ticket placeholders)' });
+
+/** Jira Service Management: the issue as an automation rule's "Send web request" sends it ({{issue.key}}, {{issue.fields.*}}). */
+export const JiraPayload = z
+  .object({
+    issue: z
+      .object({
+        key: z.string().trim().regex(/^[A-Z][A-Z0-9_]+-\d+$/, 'must be an issue key such as HELP-42'),
+        fields: z
+          .object({
+            summary: z.string().trim().min(1).max(300),
+            description: Body,
+            created: IsoTimestamp.optional(),
+            labels: z.array(z.string().max(100)).max(100).optional(),
+            reporter: z.object({ accountId: TicketId, displayName: Name, emailAddress: Email.optional() }).strict(),
+            comment: z
+              .object({ comments: z.array(z.object({ id: TicketId.optional(), author: z.object({ displayName: Name }).strict(), body: Body, created: IsoTimestamp.optional() }).strict()).max(200) })
+              .strict()
+              .optional(),
+            attachment: z.array(TicketAttachment).max(20).optional(),
+          })
+          .strict(),
+      })
+      .strict(),
+    complaint: ComplaintHints.optional(),
+  })
+  .strict()
+  .meta({ id: 'JiraServiceManagementEscalation', description: 'Jira Service Management issue (automation "Send web request" with the issue data)' });
+
+/** ServiceNow: a business rule's outbound REST message with the incident's fields. */
+export const ServiceNowPayload = z
+  .object({
+    sys_id: z.string().trim().regex(/^[0-9a-f]{32}$/, 'must be a 32-character sys_id'),
+    number: z.string().trim().min(1).max(40),
+    short_description: z.string().trim().min(1).max(300),
+    description: Body,
+    opened_at: IsoTimestamp.optional(),
+    caller: z.object({ sys_id: TicketId, name: Name, email: Email.optional() }).strict(),
+    work_notes: z.array(z.object({ author: Name, value: Body, created_on: IsoTimestamp.optional() }).strict()).max(200).optional(),
+    attachments: z.array(TicketAttachment).max(20).optional(),
+    complaint: ComplaintHints.optional(),
+  })
+  .strict()
+  .meta({ id: 'ServiceNowEscalation', description: 'ServiceNow incident (outbound REST message from a business rule)' });
+
+/** The generic shape, for any other helpdesk or an in-house tool. */
+export const GenericPayload = z
+  .object({
+    system: z.string().trim().min(1).max(40).regex(/^[\w.-]+$/, 'must be a system name').meta({ description: 'Your helpdesk’s name; externalRef.system is "generic:<system>"' }),
+    ticketId: TicketId,
+    subject: z.string().trim().min(1).max(300),
+    description: Body,
+    openedAt: IsoTimestamp.optional(),
+    customer: z.object({ id: TicketId, name: Name, email: Email.optional(), phone: z.string().max(32).optional() }).strict(),
+    history: z.array(z.object({ author: Name, fromCustomer: z.boolean().optional(), body: Body, at: IsoTimestamp.optional() }).strict()).max(200).optional(),
+    attachments: z.array(TicketAttachment).max(20).optional(),
+    complaint: ComplaintHints.optional(),
+  })
+  .strict()
+  .meta({ id: 'GenericHelpdeskEscalation', description: 'The documented generic helpdesk shape' });
+
+export const HELPDESK_PAYLOADS = { zendesk: ZendeskPayload, jira: JiraPayload, servicenow: ServiceNowPayload, generic: GenericPayload } as const satisfies Record<HelpdeskProvider, z.ZodType>;
+
+/** Documents the request body of POST /v1/intake/helpdesk/{provider} (one of the provider shapes). */
+export const HelpdeskEscalationBody = z.union([ZendeskPayload, JiraPayload, ServiceNowPayload, GenericPayload]).meta({ id: 'HelpdeskEscalation' });
+
+export const INTAKE_OUTCOMES = ['created', 'existing', 'repeat', 'attached'] as const;
+export const IntakeOutcome = z.enum(INTAKE_OUTCOMES);
+export type IntakeOutcome = z.infer<typeof IntakeOutcome>;
+
+export const HelpdeskIntakeResult = z
+  .object({
+    outcome: IntakeOutcome.meta({ description: 'created (201), existing: this ticket’s open case (200), repeat: a new case linked to the closed one (201)' }),
+    case: Case,
+    notesAdded: z.number().int(),
+    evidence: z.array(z.object({ evidenceId: Ulid, fileName: z.string(), sha256: z.string() })),
+    linkedAttachments: z.number().int().meta({ description: 'Attachments only linked by URL, recorded as evidence-log notes' }),
+  })
+  .meta({ id: 'HelpdeskIntakeResult' });
+export type HelpdeskIntakeResult = z.infer<typeof HelpdeskIntakeResult>;
+
+export const INBOUND_REJECTION_REASONS = ['too_large', 'malformed', 'no_sender', 'unreadable'] as const;
+export const InboundRejectionReason = z.enum(INBOUND_REJECTION_REASONS);
+
+export const InboundRejection = z
+  .object({
+    id: Ulid,
+    channel: z.literal('email'),
+    reason: InboundRejectionReason,
+    detail: z.string(),
+    sizeBytes: z.number().int(),
+    objectKey: z.string().meta({ description: 'Where the raw message is kept (the inbound mail bucket)' }),
+    from: z.string().optional(),
+    subject: z.string().optional(),
+    receivedAt: IsoTimestamp,
+  })
+  .meta({ id: 'InboundRejection' });
+export type InboundRejection = z.infer<typeof InboundRejection>;
+
+export const InboundRejectionsQuery = z.object({ day: z.iso.date().meta({ description: 'UTC day the message was received (YYYY-MM-DD)' }) }).strict();
+export const InboundRejectionList = z.object({ items: z.array(InboundRejection) }).meta({ id: 'InboundRejectionList' });
+
+export const EmailIntakeResult = z
+  .discriminatedUnion('outcome', [
+    z.object({ outcome: z.enum(['created', 'attached', 'existing']), caseId: Ulid, reference: z.string(), notesAdded: z.number().int(), evidence: z.array(z.object({ evidenceId: Ulid, fileName: z.string(), sha256: z.string() })), skippedAttachments: z.array(z.object({ fileName: z.string(), reason: z.string() })) }),
+    z.object({ outcome: z.literal('rejected'), rejection: InboundRejection }),
+  ])
+  .meta({ id: 'EmailIntakeResult' });
+export type EmailIntakeResult = z.infer<typeof EmailIntakeResult>;
