@@ -18,6 +18,7 @@ import { StreamPoller, type StreamHandler } from './stream-poller';
 import { LocalTimers, type CheckpointHandler, type DailyJob } from './timers';
 import { TokenIssuer } from './token-issuer';
 import { LocalWorkflows } from './workflows';
+import { LocalWebhookRoute } from './webhooks';
 
 
 export interface LocalTables {
@@ -81,6 +82,8 @@ export interface StartedStack {
   helpdeskSecretsFile: string;
   /** The local stand-in of the bucket SES receiving writes raw messages to. */
   inboundBucket: string;
+  /** Published events on their way to the webhook delivery function (bus rule → queue, locally). */
+  webhooks: LocalWebhookRoute;
   stop(): Promise<void>;
 }
 
@@ -114,6 +117,7 @@ export const startStack = async (opts: {
   const inboundBucket = opts.dataDir ? 'complaints-inbound-mail' : `complaints-inbound-mail-${suffix}`;
   const helpdeskSecretsFile = opts.dataDir ? join(opts.dataDir, 'helpdesk-secrets.json') : join(tmpdir(), `complaints-helpdesk-secrets-${suffix}.json`);
   const signingKeyFile = opts.dataDir ? join(opts.dataDir, 'export-signing-key.pem') : join(tmpdir(), `complaints-export-key-${suffix}.pem`);
+  const webhookKeyFile = opts.dataDir ? join(opts.dataDir, 'webhook-secret.key') : join(tmpdir(), `complaints-webhook-key-${suffix}`);
   const dynamo = opts.endpoint ? undefined : await startDynamoLocal({ ...(opts.dataDir ? { dataDir: join(opts.dataDir, 'dynamodb') } : {}), ...(opts.dynamoPort ? { port: opts.dynamoPort } : {}) });
   const endpoint = opts.endpoint ?? (dynamo as RunningDynamo).endpoint;
   const tables = opts.tables ?? { cases: 'complaints', idempotency: 'complaints-idempotency', local: 'complaints-local' };
@@ -138,7 +142,7 @@ export const startStack = async (opts: {
       { name: tables.idempotency, def: TABLES.idempotency },
       { name: tables.local, def: LOCAL_TABLE },
     ]);
-    applyLocalEnv(endpoint, tables, { S3_ENDPOINT: s3.endpoint, EVIDENCE_BUCKET: s3.bucket, EXPORTS_BUCKET: exportsBucket, INBOUND_MAIL_BUCKET: inboundBucket, HELPDESK_SECRETS_FILE: helpdeskSecretsFile, EXPORT_SIGNING_KEY_FILE: signingKeyFile });
+    applyLocalEnv(endpoint, tables, { S3_ENDPOINT: s3.endpoint, EVIDENCE_BUCKET: s3.bucket, EXPORTS_BUCKET: exportsBucket, INBOUND_MAIL_BUCKET: inboundBucket, HELPDESK_SECRETS_FILE: helpdeskSecretsFile, EXPORT_SIGNING_KEY_FILE: signingKeyFile, WEBHOOK_SECRET_KEY_FILE: webhookKeyFile });
     ensureHelpdeskSecretsFile(helpdeskSecretsFile);
     // Loaded after the environment is set: the container reads it once.
     const container = await import('#http/container');
@@ -170,6 +174,8 @@ export const startStack = async (opts: {
     workflows = new LocalWorkflows({ doc, tableName: tables.local, clock: localClock, ...(opts.log ? { log: opts.log } : {}) });
     workflows.install();
     const restoredWorkflows = await workflows.restore();
+    // Subscriber webhooks: published events reach the delivery function as the bus rule's queue would hand them over.
+    const webhooks = new LocalWebhookRoute(localOutbox);
     const timers = new LocalTimers({
       poller,
       consumers: projection ? [projection] : [],
@@ -180,6 +186,7 @@ export const startStack = async (opts: {
       now: () => localClock.now(),
       ...(opts.log ? { log: opts.log } : {}),
       ...(opts.retentionJob === false ? {} : { daily: [retentionJob()] }),
+      jobs: [webhooks.job],
     });
     const unlog = opts.log ? localOutbox.onLog(opts.log) : () => undefined;
     // Catch up: whatever fell due while the stack was down fires now, before the API answers.
@@ -208,6 +215,7 @@ export const startStack = async (opts: {
       tables,
       s3: { endpoint: s3.endpoint, bucket: s3.bucket, idle: s3.idle, failed: s3.failed, exportsBucket },
       signingKeyFile,
+      webhooks,
       helpdeskSecretsFile,
       inboundBucket,
       stop: async () => {
@@ -223,6 +231,8 @@ export const startStack = async (opts: {
         await dynamo?.stop();
         // A temporary signing key (no data dir: tests, bench) goes with the stack.
         if (!opts.dataDir) rmSync(signingKeyFile, { force: true });
+        webhooks.close();
+        if (!opts.dataDir) rmSync(webhookKeyFile, { force: true });
         if (!opts.dataDir) rmSync(helpdeskSecretsFile, { force: true });
       },
     };

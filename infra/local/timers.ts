@@ -22,6 +22,12 @@ export interface PumpedWorkflows {
   catchUp(now: number): Promise<number>;
 }
 
+/** Work run in every round of a pump beside the stream (the webhook deliveries): resolves with how much it did (0 = idle). */
+export interface PumpJob {
+  name: string;
+  run: (round: number) => Promise<number>;
+}
+
 /** A job run once each time the local clock passes midnight UTC, as a daily EventBridge schedule runs it in AWS. */
 export interface DailyJob {
   name: string;
@@ -48,6 +54,8 @@ export interface LocalTimersOptions {
   log?: (line: string) => void;
   /** Daily jobs (the retention job): run at the start of the first pump after the UTC day changed; optional. */
   daily?: DailyJob[];
+  /** Jobs run in every round (the webhook delivery: queued bus events, due retries); optional. */
+  jobs?: PumpJob[];
 }
 
 /** A pump that keeps finding work after this many rounds is looping on itself. */
@@ -92,7 +100,15 @@ export class LocalTimers {
       // Executions still moving (started by a request, the stream or a checkpoint), then due timeouts and heartbeats.
       const busy = !this.opts.workflows.isIdle();
       const workflowWork = (await this.opts.workflows.catchUp(Date.parse(this.opts.now()))) > 0 || busy;
-      if (!records && !batch.length && !workflowWork && !this.again) break;
+      let jobWork = 0;
+      for (const job of this.opts.jobs ?? []) {
+        try {
+          jobWork += await job.run(round);
+        } catch (err) {
+          this.opts.log?.(`${job.name} failed: ${(err as Error).message}`);
+        }
+      }
+      if (!records && !batch.length && !workflowWork && !jobWork && !this.again) break;
     }
     this.history.push(...fired);
     if (this.history.length > 100_000) this.history.splice(0, this.history.length - 100_000);

@@ -1,6 +1,7 @@
 // Runtime configuration from environment variables, validated once at cold start.
 import * as z from 'zod';
 import { IANAZone } from 'luxon';
+import { DEFAULT_WEBHOOK_MAX_ATTEMPTS } from '#schemas/webhooks';
 import { ContentType, DEFAULT_EVIDENCE_CONTENT_TYPES, DEFAULT_EVIDENCE_MAX_BYTES, DEFAULT_EVIDENCE_RETENTION_DAYS } from '#schemas/evidence';
 import { ApprovalRules } from '#schemas/resolution';
 import { ReportingOptions } from '#schemas/reports';
@@ -111,6 +112,17 @@ export const ConfigSchema = z.object({
   EXPORT_SIGNING_KEY_FILE: z.string().min(1).optional(),
   /** The export builder the case-stream function invokes (asynchronously) for each committed export request. */
   EXPORT_BUILDER_FUNCTION_ARN: z.string().startsWith('arn:').optional(),
+  /** Subscriber webhooks: attempts per delivery before its dead-letter record (exponential backoff with jitter between them). */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(DEFAULT_WEBHOOK_MAX_ATTEMPTS),
+  /** Delay before the first retry (doubling after each failure, up to WEBHOOK_BACKOFF_CAP_SECONDS), in seconds. */
+  WEBHOOK_BACKOFF_BASE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+  WEBHOOK_BACKOFF_CAP_SECONDS: z.coerce.number().int().min(1).max(86_400).default(21_600),
+  /** One delivery attempt's time limit (connect + response), in milliseconds. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5_000),
+  /** The KMS key that encrypts webhook signing secrets (the project key; the encryption context names the subscription). */
+  WEBHOOK_SECRET_KEY_ARN: z.string().startsWith('arn:').optional(),
+  /** Local mode: the AES-256 key file that encrypts webhook signing secrets; created on first use. */
+  WEBHOOK_SECRET_KEY_FILE: z.string().min(1).optional(),
   NOTIFICATION_TOPIC_ARN: z.string().startsWith('arn:').optional(),
   IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
   ASSIGNMENT_RULES: jsonOf('ASSIGNMENT_RULES', AssignmentRules).optional(),

@@ -26,6 +26,7 @@ import { Approval, ApprovalDecisionBody, ApprovalIdParams, ApprovalPage, FinalRe
 import { AcknowledgeEscalationBody, Escalation, EscalationBody, EscalationParams, EscalationWaiverBody, WaiverResult } from '#schemas/escalation';
 import { ExportParams, ExportView, PublicKeyView } from '#schemas/export';
 import { HelpdeskEscalationBody, HelpdeskIntakeResult, HelpdeskParams, InboundRejectionList, InboundRejectionsQuery } from '#schemas/channels';
+import { CreateWebhookBody, CreatedWebhook, DeliveryPage, Webhook, WebhookListQuery, WebhookPage, WebhookParams } from '#schemas/webhooks';
 import { EvidenceList, EvidenceParams, EvidenceView, LegalHoldBody, RegisterEvidenceBody, RegisteredEvidence } from '#schemas/evidence';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -570,6 +571,49 @@ export const ROUTES = {
     auth: jwt(['admin', 'compliance', 'supervisor']),
     query: InboundRejectionsQuery,
     ok: { status: 200, schema: InboundRejectionList, description: 'The day’s rejections, oldest first' },
+  },
+  createWebhook: {
+    method: 'POST',
+    path: '/v1/webhooks',
+    entry: 'functions/create-webhook/handler.ts',
+    summary: 'Subscribe a URL to published event types; the signing secret is in this response only',
+    tag: 'webhooks',
+    auth: jwt(['admin']),
+    body: CreateWebhookBody,
+    ok: { status: 201, schema: CreatedWebhook, description: 'The subscription and its signing secret (shown once)' },
+  },
+  listWebhooks: {
+    method: 'GET',
+    path: '/v1/webhooks',
+    entry: 'functions/list-webhooks/handler.ts',
+    summary: 'Subscriptions, newest first (deleted ones too, marked deleted)',
+    tag: 'webhooks',
+    auth: jwt(['admin']),
+    query: WebhookListQuery,
+    ok: { status: 200, schema: WebhookPage, description: 'The subscriptions' },
+  },
+  deleteWebhook: {
+    method: 'DELETE',
+    path: '/v1/webhooks/{id}',
+    entry: 'functions/delete-webhook/handler.ts',
+    summary: 'Stop a subscription: no further deliveries (pending retries are cancelled); it and its deliveries stay readable',
+    tag: 'webhooks',
+    auth: jwt(['admin']),
+    params: WebhookParams,
+    ok: { status: 200, schema: Webhook, description: 'The subscription, now deleted' },
+    errors: [404],
+  },
+  listWebhookDeliveries: {
+    method: 'GET',
+    path: '/v1/webhooks/{id}/deliveries',
+    entry: 'functions/list-webhook-deliveries/handler.ts',
+    summary: 'Deliveries of a subscription, newest first, with every attempt (status code, latency, error class, next attempt)',
+    tag: 'webhooks',
+    auth: jwt(['admin']),
+    params: WebhookParams,
+    query: WebhookListQuery,
+    ok: { status: 200, schema: DeliveryPage, description: 'The deliveries' },
+    errors: [404],
   },
 } as const satisfies Record<string, RouteDef>;
 

@@ -20,6 +20,12 @@ export type ApplyOutcome =
   /** A newer (or the same) version of the case has already been applied: a redelivery or a late record. */
   | 'stale';
 
+export interface CaseChange {
+  caseId: string;
+  version: number;
+  next: Contributions;
+}
+
 export interface CounterItem {
   sk: string;
   counts: Record<string, number>;
@@ -50,6 +56,12 @@ export interface ReportStore {
   finishRebuild(generation: number): Promise<void>;
   /** Brings a case's contribution in one generation to `next`, exactly once per case version. */
   applyCase(generation: number, caseId: string, version: number, next: Contributions): Promise<ApplyOutcome>;
+  /**
+   * The same for many cases at once (one case at most once): the store may write several cases' changes together,
+   * each still exactly once per version. One outcome per change, in order; a case that could not be applied is a
+   * rejected entry, and the others stand.
+   */
+  applyCases(generation: number, changes: readonly CaseChange[]): Promise<PromiseSettledResult<ApplyOutcome>[]>;
   counters(generation: number, scope: string, q: ScopeQuery, cost: ReadCost): Promise<CounterItem[]>;
   rows(generation: number, scope: string, q: ScopeQuery, cost: ReadCost): Promise<ReviewRow[]>;
 }

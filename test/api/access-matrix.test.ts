@@ -85,6 +85,10 @@ const EXPECT: Record<RouteId, Rule> = {
   // Public at the route: a token is neither needed nor looked at; the provider's signature decides (the fixture signs).
   helpdeskIntake: anyone,
   inboundRejections: roles(['admin', 'compliance', 'supervisor']),
+  createWebhook: roles(['admin']),
+  listWebhooks: roles(['admin']),
+  deleteWebhook: roles(['admin']),
+  listWebhookDeliveries: roles(['admin']),
 };
 
 /** A valid body per route that takes one, so an allowed call succeeds with the route's 2xx. */
@@ -114,6 +118,8 @@ const BODY: Partial<Record<RouteId, () => unknown>> = {
   raiseEscalation: () => ({ reason: 'Customer threatens to go to the ombudsman' }),
   waiveEscalation: () => ({ checkpoint: 75, justification: 'The final response is drafted and goes out this week' }),
   acknowledgeEscalation: () => ({ note: 'Taking it to the depot manager today' }),
+  // A rare event type and a closed port: the matrix's subscriptions stay out of the other routes' way.
+  createWebhook: () => ({ url: 'http://127.0.0.1:9/access-matrix', eventTypes: ['ComplaintReopened'] }),
 };
 
 /** A valid query string per route whose query has required fields. */
@@ -160,7 +166,7 @@ const CALLERS: Caller[] = [
   { name: 'no token', kind: 'anonymous' },
 ];
 
-const isCaseRoute = (r: Route) => r.path.includes('{id}');
+const isCaseRoute = (r: Route) => r.path.startsWith('/v1/complaints/{id}');
 const isRead = (r: Route) => r.method === 'GET';
 
 let api: TestApi;
@@ -236,6 +242,12 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
     expect(requested.status).toBe(202);
     path = path.replace('{exportId}', requested.body.exportId as string);
   }
+  if (path.startsWith('/v1/webhooks/{id}')) {
+    // A fresh subscription per call (a delete ends it), made by an admin.
+    const hook = await api.call('POST', '/v1/webhooks', { token: tokens.webhookAdmin, body: BODY.createWebhook!() });
+    expect(hook.status).toBe(201);
+    path = path.replace('{id}', hook.body.id as string);
+  }
   path = path.replace('{customerId}', 'cust-42');
   path = path.replace('{provider}', 'generic');
   // Routes whose query has required fields get a valid one.
@@ -255,6 +267,7 @@ beforeAll(async () => {
   api = await startTestApi();
   tokens.setup = await api.token('setup-supervisor', ['supervisor']);
   tokens.exporter = await api.token('setup-compliance', ['compliance']);
+  tokens.webhookAdmin = await api.token('setup-admin', ['admin']);
   const now = (await api.call('GET', '/local/clock')).body.now as string;
   CASE_OVERRIDES.waiveEscalation = { receivedAt: new Date(Date.parse(now) - 45 * 86_400_000).toISOString() };
   for (const c of CALLERS) {

@@ -9,6 +9,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { CATEGORIES, CHANNELS } from '#schemas/complaint';
 import { keys } from '#adapters/aws/dynamo/table-model';
+import { FIXED_WIDTH } from '#adapters/aws/dynamo/report-store';
 import { complaintBody, expectProblem, startTestApi, type ApiResponse, type TestApi } from '../support/api';
 
 jest.setTimeout(600_000);
@@ -381,9 +382,11 @@ describe('the projection under redelivery and rebuild', () => {
           const pk = String(item.PK);
           const prefix = `RPT#${generation}#`;
           if (!pk.startsWith(prefix) || pk.startsWith(`${prefix}case#`)) continue;
-          const { PK: _pk, SK, entity: _e, ...rest } = item;
-          // Counters that went back to zero (a case moved on) are the same as counters never touched.
-          const nonZero = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== 0));
+          const { PK: _pk, SK, entity: _e, enc, ...rest } = item;
+          // Counters that went back to zero (a case moved on) are the same as counters never touched; a fixed-width
+          // month item's zero is its offset.
+          const zero = (m: string) => (enc === FIXED_WIDTH.mark ? (m.startsWith('cmp:') ? FIXED_WIDTH.moneyOffset : FIXED_WIDTH.countOffset) : 0);
+          const nonZero = Object.fromEntries(Object.entries(rest).filter(([m, v]) => v !== zero(m)));
           if (Object.keys(nonZero).length) out[`${pk.slice(prefix.length)} ${String(SK)}`] = nonZero;
         }
         start = page.LastEvaluatedKey;

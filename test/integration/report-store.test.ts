@@ -130,4 +130,34 @@ describe('DynamoReportStore', () => {
     expect(item?.counts).toEqual({ rcv: 6, 'cmp:GBP': 25_000, 'rc:process': 1 });
     expect(FIXED_WIDTH.mark).toBe('fw1');
   });
+
+  it('applies many cases together, each exactly once: repeated, they are stale; a bad one fails alone', async () => {
+    const scope = scopes.period('M', '2024-05');
+    const sk = dimSk('all', '*');
+    const change = (i: number, version = 1) => ({ caseId: `batch-${i}`, version, next: { counters: { [itemKey(scope, sk)]: { rcv: 1, [`rc:cause_${i % 2}`]: 1 } }, rows: {} } });
+    const first = await store.applyCases(1, Array.from({ length: 30 }, (_, i) => change(i)));
+    expect(first.map((r) => r.status === 'fulfilled' && r.value)).toEqual(Array(30).fill('applied'));
+    const again = await store.applyCases(1, [...Array.from({ length: 30 }, (_, i) => change(i)), change(30)]);
+    expect(again.map((r) => r.status === 'fulfilled' && r.value)).toEqual([...Array(30).fill('stale'), 'applied']);
+    const [item] = await store.counters(1, scope, { prefix: sk }, cost());
+    expect(item?.counts).toMatchObject({ rcv: 31, 'rc:cause_0': 16, 'rc:cause_1': 15 });
+    // A change DynamoDB refuses (an attribute name over its 64 KB limit) fails on its own; the rest are applied.
+    const bad = { caseId: 'batch-bad', version: 1, next: { counters: { [itemKey(scope, sk)]: { ['x'.repeat(70_000)]: 1 } }, rows: {} } };
+    const mixed = await store.applyCases(1, [change(31), bad, change(32)]);
+    expect(mixed.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const [after] = await store.counters(1, scope, { prefix: sk }, cost());
+    expect(after?.counts.rcv).toBe(33);
+  });
+
+  it('counts a batch once when two consumers apply it at the same time', async () => {
+    const scope = scopes.period('M', '2024-06');
+    const sk = dimSk('all', '*');
+    const batch = Array.from({ length: 40 }, (_, i) => ({ caseId: `twice-${i}`, version: 3, next: { counters: { [itemKey(scope, sk)]: { rcv: 1, resp: 2 } }, rows: {} } }));
+    const [a, b] = await Promise.all([new DynamoReportStore(doc, { tableName: table }).applyCases(1, batch), new DynamoReportStore(doc, { tableName: table }).applyCases(1, batch)]);
+    const outcomes = [...a!, ...b!].map((r) => (r.status === 'fulfilled' ? r.value : 'failed'));
+    expect(outcomes.filter((o) => o === 'applied')).toHaveLength(40);
+    expect(outcomes.filter((o) => o === 'stale')).toHaveLength(40);
+    const [item] = await store.counters(1, scope, { prefix: sk }, cost());
+    expect(item?.counts).toMatchObject({ rcv: 40, resp: 80 });
+  });
 });

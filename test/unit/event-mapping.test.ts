@@ -92,7 +92,7 @@ describe('published domain events', () => {
   describe('not emitted when the change did not commit', () => {
     const published: DomainEvent[] = [];
     const control = new DeadlineControl({
-      scheduler: { upsert: () => Promise.resolve(), remove: () => Promise.resolve() },
+      scheduler: { upsert: () => Promise.resolve('created' as const), remove: () => Promise.resolve() },
       events: { publish: (e) => (published.push(...e), Promise.resolve()) },
       notifier: { notify: () => Promise.resolve() },
       clock: { now: () => NOW },

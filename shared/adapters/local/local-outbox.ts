@@ -10,6 +10,13 @@ export class LocalOutbox implements EventPublisher, Notifier {
   readonly events: DomainEvent[] = [];
   readonly notifications: Notification[] = [];
   private readonly listeners = new Set<(line: string) => void>();
+  /** What a rule on the bus would deliver: the local stack routes published events to the webhook delivery from here. */
+  private readonly subscribers = new Set<(events: DomainEvent[]) => void>();
+
+  onPublish(fn: (events: DomainEvent[]) => void): () => void {
+    this.subscribers.add(fn);
+    return () => this.subscribers.delete(fn);
+  }
 
   onLog(fn: (line: string) => void): () => void {
     this.listeners.add(fn);
@@ -26,6 +33,7 @@ export class LocalOutbox implements EventPublisher, Notifier {
       this.log(`event ${e.type} ${e.caseId} (${e.id})`);
     }
     this.events.splice(0, Math.max(0, this.events.length - KEEP));
+    for (const fn of this.subscribers) fn(events);
     return Promise.resolve();
   }
 

@@ -31,6 +31,9 @@ const mapLimit = async <T, R>(items: readonly T[], limit: number, fn: (t: T) => 
   return out;
 };
 
+/** Cases a rebuild applies together (a repository page of cases shares most of its counter items). */
+const REBUILD_BATCH = 25;
+
 export const newReadCost = (): ReadCost => ({ readUnits: 0, requests: 0 });
 
 export class ReportingService {
@@ -52,6 +55,21 @@ export class ReportingService {
   }
 
   /**
+   * The same for many cases (at most one version of each), written together where they fit: one outcome list per
+   * case, in order; a case that failed is a rejected entry (its generations' outcomes are not known).
+   */
+  async projectMany(cases: readonly Case[], known?: ReportMeta): Promise<PromiseSettledResult<ApplyOutcome[]>[]> {
+    const meta = known ?? (await this.deps.store.meta());
+    const changes = cases.map((c) => ({ caseId: c.id, version: c.version, next: contributions(c, this.p) }));
+    const generations = meta.building !== undefined ? [meta.generation, meta.building] : [meta.generation];
+    const perGeneration = await Promise.all(generations.map((g) => this.deps.store.applyCases(g, changes)));
+    return cases.map((_, i) => {
+      const failed = perGeneration.find((r) => r[i]!.status === 'rejected')?.[i] as PromiseRejectedResult | undefined;
+      return failed ?? { status: 'fulfilled', value: perGeneration.map((r) => (r[i] as PromiseFulfilledResult<ApplyOutcome>).value) };
+    });
+  }
+
+  /**
    * Recomputes every projection from the case items into a new generation, then makes it current. The stream keeps
    * the new generation up to date while the rebuild runs, and a second pass catches cases that changed during the first.
    */
@@ -62,11 +80,20 @@ export class ReportingService {
     let count = 0;
     for (const pass of [1, 2]) {
       let done = 0;
-      for await (const c of cases()) {
-        await this.deps.store.applyCase(generation, c.id, c.version, contributions(c, next));
-        done++;
+      const batch: Case[] = [];
+      const flush = async () => {
+        const outcomes = await this.deps.store.applyCases(generation, batch.map((c) => ({ caseId: c.id, version: c.version, next: contributions(c, next) })));
+        const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+        if (failed) throw failed.reason;
+        done += batch.length;
+        batch.length = 0;
         if (done % 100 === 0) progress(done, pass);
+      };
+      for await (const c of cases()) {
+        batch.push(c);
+        if (batch.length === REBUILD_BATCH) await flush();
       }
+      if (batch.length) await flush();
       progress(done, pass);
       count = done;
       if (pass === 1) await this.deps.store.finishRebuild(generation);

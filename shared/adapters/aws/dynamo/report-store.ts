@@ -3,14 +3,17 @@
 // marker being what the change was computed from. A redelivered or late stream record finds a newer marker and
 // writes nothing; two writers racing on one case cannot both apply. A change too large for one transaction
 // (> 99 items, a case with many cycles, or a counter item with very many metrics at once) is recorded on the marker first and applied in chunks, each of which
-// removes itself from the marker in its own transaction, so a crash part-way resumes without counting twice.
+// removes itself from the marker in its own transaction, so a crash part-way resumes without counting twice. Several
+// cases' changes may share one transaction (applyCases): their deltas are summed per counter item, each case's marker
+// keeps its own condition, and if any case's condition fails the whole transaction writes nothing and every case in
+// it is applied on its own instead.
 //
 // Month items — what every report reads in bulk — are stored fixed-width: each number is an offset plus the count
 // (see FIXED_WIDTH), so it always has the same number of significant digits. DynamoDB sizes a number by its
 // significant digits, so a month item's size, and the read units of every report over months, do not grow with how
 // much the item counts: a report costs the same at a thousand cases as at a hundred thousand.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
@@ -27,7 +30,7 @@ import {
   type Contributions,
   type Counts,
 } from '#domain/reporting/projection';
-import type { ApplyOutcome, CounterItem, ReadCost, ReportMeta, ReportStore, ScopeQuery } from '#ports/report-store';
+import type { ApplyOutcome, CaseChange, CounterItem, ReadCost, ReportMeta, ReportStore, ScopeQuery } from '#ports/report-store';
 import type { ReviewRow } from '#schemas/reports';
 import { ConflictError } from '#domain/errors';
 import { keys } from './table-model';
@@ -51,6 +54,27 @@ interface Marker {
   /** Chunks of a large change still to apply, by index. */
   pending?: Record<string, ContributionDelta>;
 }
+
+const markerOf = (item: Record<string, unknown>): Marker => ({
+  version: Number(item.version),
+  applied: item.applied as AppliedContributions,
+  ...(item.pending ? { pending: item.pending as Record<string, ContributionDelta> } : {}),
+});
+
+/** Adds one delta into another (counters summed per item and metric; a metric that sums to zero is left out). */
+const mergeInto = (into: ContributionDelta, d: ContributionDelta): void => {
+  for (const [key, counts] of Object.entries(d.counters)) {
+    const item = (into.counters[key] ??= {});
+    for (const [m, n] of Object.entries(counts)) {
+      const sum = (item[m] ?? 0) + n;
+      if (sum) item[m] = sum;
+      else delete item[m];
+    }
+    if (!Object.keys(item).length) delete into.counters[key];
+  }
+  Object.assign(into.put, d.put);
+  into.remove.push(...d.remove);
+};
 
 const retryable = (err: unknown): boolean =>
   err instanceof ConditionalCheckFailedException ||
@@ -176,8 +200,25 @@ export class DynamoReportStore implements ReportStore {
 
   private async marker(generation: number, caseId: string): Promise<Marker | undefined> {
     const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.reportMark(generation, caseId), ConsistentRead: true }));
-    if (!out.Item) return undefined;
-    return { version: Number(out.Item.version), applied: out.Item.applied as AppliedContributions, ...(out.Item.pending ? { pending: out.Item.pending as Record<string, ContributionDelta> } : {}) };
+    return out.Item ? markerOf(out.Item) : undefined;
+  }
+
+  /** The markers of many cases (BatchGetItem, 100 keys a request, consistent), by case id. */
+  private async markers(generation: number, caseIds: readonly string[]): Promise<Map<string, Marker>> {
+    const found = new Map<string, Marker>();
+    for (let i = 0; i < caseIds.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+        [this.table]: { Keys: caseIds.slice(i, i + 100).map((id) => keys.reportMark(generation, id)), ConsistentRead: true },
+      };
+      for (let attempt = 0; request && Object.keys(request).length; attempt++) {
+        if (attempt > MAX_ATTEMPTS) throw new Error(`markers of ${caseIds.length} cases still unprocessed after ${MAX_ATTEMPTS} attempts`);
+        if (attempt) await pause(attempt);
+        const out = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of out.Responses?.[this.table] ?? []) found.set(String(item.caseId), markerOf(item));
+        request = out.UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
   }
 
   /** The writes of a change: counter updates (period items keep every metric present), row puts and deletes. */
@@ -377,6 +418,103 @@ export class DynamoReportStore implements ReportStore {
         await pause(attempt);
       }
     }
+  }
+
+  async applyCases(generation: number, changes: readonly CaseChange[]): Promise<PromiseSettledResult<ApplyOutcome>[]> {
+    const results = new Array<PromiseSettledResult<ApplyOutcome>>(changes.length);
+    const done = (i: number, value: ApplyOutcome) => (results[i] = { status: 'fulfilled', value });
+    const alone = async (i: number) => {
+      const c = changes[i]!;
+      try {
+        done(i, await this.applyCase(generation, c.caseId, c.version, c.next));
+      } catch (reason) {
+        results[i] = { status: 'rejected', reason };
+      }
+    };
+    const markers = await this.markers(generation, [...new Set(changes.map((c) => c.caseId))]);
+    const solo: number[] = [];
+    const seen = new Set<string>();
+    interface Ready {
+      i: number;
+      delta: ContributionDelta;
+      marker: Marker | undefined;
+      /** Writes it needs on its own: its counter items, rows and marker. */
+      size: number;
+    }
+    const ready: Ready[] = [];
+    for (const [i, c] of changes.entries()) {
+      const marker = markers.get(c.caseId);
+      // A second change of one case, or a case with chunks left to apply, goes the one-case way.
+      if (seen.has(c.caseId) || (marker?.pending && Object.keys(marker.pending).length)) {
+        solo.push(i);
+        continue;
+      }
+      seen.add(c.caseId);
+      if (marker && marker.version >= c.version) {
+        done(i, 'stale');
+        continue;
+      }
+      const delta = diffContributions(marker?.applied ?? EMPTY_CONTRIBUTIONS, c.next);
+      if (isEmptyDelta(delta)) {
+        done(i, 'unchanged');
+        continue;
+      }
+      ready.push({ i, delta, marker, size: Object.keys(delta.counters).length + Object.keys(delta.put).length + delta.remove.length + 1 });
+    }
+
+    // Groups whose summed writes fit one transaction; a change too big to share one is applied alone.
+    const weightOf = (d: ContributionDelta) =>
+      Math.max(0, ...Object.entries(d.counters).map(([k, counts]) => {
+        const weigh = this.weigher(k);
+        return Object.keys(counts).reduce((w, m) => w + weigh(m), 0);
+      }));
+    const groups: { members: Ready[]; delta: ContributionDelta }[] = [];
+    let current: { members: Ready[]; delta: ContributionDelta } | undefined;
+    for (const r of ready) {
+      if (r.size > MAX_CHANGES_PER_TRANSACTION / 2 || weightOf(r.delta) > MAX_METRICS_PER_UPDATE) {
+        solo.push(r.i);
+        continue;
+      }
+      if (current) {
+        const trial: ContributionDelta = structuredClone(current.delta);
+        mergeInto(trial, r.delta);
+        const writes = Object.keys(trial.counters).length + Object.keys(trial.put).length + trial.remove.length + current.members.length + 1;
+        if (writes <= MAX_CHANGES_PER_TRANSACTION + 1 && weightOf(trial) <= MAX_METRICS_PER_UPDATE) {
+          current.members.push(r);
+          current.delta = trial;
+          continue;
+        }
+      }
+      current = { members: [r], delta: structuredClone(r.delta) };
+      groups.push(current);
+    }
+
+    for (const g of groups) {
+      if (g.members.length === 1) {
+        solo.push(g.members[0]!.i);
+        continue;
+      }
+      const shapedNow: string[] = [];
+      try {
+        await this.ensureMonthItems(generation, g.delta);
+        const marks: TxItem[] = g.members.map(({ i, marker }) => {
+          const c = changes[i]!;
+          const guard = marker
+            ? { ConditionExpression: 'version = :prev', ExpressionAttributeValues: { ':prev': marker.version } }
+            : { ConditionExpression: 'attribute_not_exists(PK)' };
+          return { Put: { TableName: this.table, Item: { ...keys.reportMark(generation, c.caseId), entity: 'report-mark', caseId: c.caseId, version: c.version, applied: appliedOf(c.next) }, ...guard } };
+        });
+        await this.doc.send(new TransactWriteCommand({ TransactItems: [...this.changeItems(generation, g.delta, shapedNow), ...marks] }));
+        this.remember(shapedNow);
+        for (const { i } of g.members) done(i, 'applied');
+      } catch {
+        // A marker moved meanwhile (another consumer, a redelivery) or a conflict: nothing was written; each case
+        // finds its own way, re-reading its marker.
+        solo.push(...g.members.map((m) => m.i));
+      }
+    }
+    for (const i of solo.sort((a, b) => a - b)) await alone(i);
+    return results;
   }
 
   private async query(generation: number, scope: string, q: ScopeQuery, cost: ReadCost): Promise<Item[]> {

@@ -105,4 +105,16 @@ export const keys = {
   /** What one case has contributed to a generation (and the case version that contribution is of). */
   reportMark: (generation: number, caseId: string) => ({ PK: `RPT#${generation}#case#${caseId}`, SK: 'MARK' }),
   reportMeta: { PK: 'RPTMETA', SK: 'META' },
+  /** Subscriber webhooks: every subscription in one partition (an organisation has a handful), newest last. */
+  webhooksPk: 'WEBHOOKS',
+  webhook: (id: string) => ({ PK: 'WEBHOOKS', SK: `WEBHOOK#${id}` }),
+  webhookPrefix: 'WEBHOOK#',
+  /** A subscription's deliveries (ULIDs: time-ordered) and the one-per-event markers that de-duplicate the fan-out. */
+  webhookDelivery: (webhookId: string, deliveryId: string) => ({ PK: `WEBHOOK#${webhookId}`, SK: `DELIVERY#${deliveryId}` }),
+  webhookDeliveryPk: (webhookId: string) => `WEBHOOK#${webhookId}`,
+  webhookDeliveryPrefix: 'DELIVERY#',
+  webhookEventMark: (webhookId: string, eventId: string) => ({ PK: `WEBHOOK#${webhookId}`, SK: `EVENT#${eventId}` }),
+  /** The retry index: one item per pending delivery, sorted by when its next attempt is due. */
+  webhookDuePk: 'WEBHOOKDUE',
+  webhookDue: (dueAt: string, webhookId: string, deliveryId: string) => ({ PK: 'WEBHOOKDUE', SK: `${dueAt}#${webhookId}#${deliveryId}` }),
 } as const;

@@ -1,0 +1,5 @@
+// DELETE /v1/webhooks/{id} (admin): stop a subscription; it and its delivery history stay readable.
+import { defineCoreHandler } from '#http/handler-core';
+import { webhookService } from '#http/webhooks-container';
+
+export const handler = defineCoreHandler('deleteWebhook', async ({ principal, params }) => ({ body: await webhookService().remove(principal, params.id) }));

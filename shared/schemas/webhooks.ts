@@ -1,0 +1,103 @@
+// Subscriber webhooks: the subscription request, the subscription and delivery views, and list queries (admin routes).
+import * as z from 'zod';
+import { Cursor, IsoTimestamp, ListLimit, Text, Ulid, pageOf } from './common';
+import { PublishedEventType } from './events';
+
+/** Delivery attempts before a delivery is dead-lettered (WEBHOOK_MAX_ATTEMPTS may set 1–20). */
+export const DEFAULT_WEBHOOK_MAX_ATTEMPTS = 8;
+
+export const CreateWebhookBody = z
+  .object({
+    url: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .meta({ description: 'https only when deployed; http://127.0.0.1 (loopback) is accepted in local mode only' }),
+    eventTypes: z
+      .array(PublishedEventType)
+      .min(1)
+      .max(20)
+      .refine((types) => new Set(types).size === types.length, 'must not repeat an event type')
+      .meta({ description: 'The published event types to deliver' }),
+    description: Text(500).optional(),
+    externalRefSystem: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .regex(/^[\w.-]+$/, 'must be a system name')
+      .optional()
+      .meta({ description: 'Deliver only events of cases whose externalRef.system is this (helpdesk sync-back, e.g. "zendesk")' }),
+  })
+  .strict()
+  .meta({ id: 'CreateWebhook' });
+export type CreateWebhookBody = z.infer<typeof CreateWebhookBody>;
+
+export const WebhookStatus = z.enum(['active', 'deleted']);
+
+export const Webhook = z
+  .object({
+    id: Ulid,
+    url: z.string(),
+    eventTypes: z.array(PublishedEventType),
+    description: z.string().optional(),
+    externalRefSystem: z.string().optional(),
+    status: WebhookStatus,
+    createdBy: z.string(),
+    createdAt: IsoTimestamp,
+    deletedAt: IsoTimestamp.optional(),
+    deletedBy: z.string().optional(),
+  })
+  .meta({ id: 'Webhook' });
+export type Webhook = z.infer<typeof Webhook>;
+
+export const CreatedWebhook = Webhook.extend({
+  secret: z.string().meta({ description: 'The signing secret (whsec_…), returned only in this response: store it now' }),
+}).meta({ id: 'CreatedWebhook' });
+
+export const WebhookPage = pageOf(Webhook, 'WebhookPage');
+
+export const WebhookParams = z.object({ id: Ulid }).strict();
+
+export const WebhookListQuery = z.object({ limit: ListLimit, cursor: Cursor.optional() }).strict();
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead_lettered', 'cancelled'] as const;
+export const DeliveryStatus = z.enum(DELIVERY_STATUSES);
+export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
+
+/** Why an attempt failed, as a class (never the receiver's body beyond a short sanitised excerpt). */
+export const ERROR_CLASSES = ['http_status', 'timeout', 'connection_refused', 'dns', 'blocked_address', 'tls', 'redirect', 'network'] as const;
+export const DeliveryErrorClass = z.enum(ERROR_CLASSES);
+export type DeliveryErrorClass = z.infer<typeof DeliveryErrorClass>;
+
+export const DeliveryAttempt = z
+  .object({
+    attempt: z.number().int().min(1),
+    at: IsoTimestamp,
+    statusCode: z.number().int().nullable(),
+    latencyMs: z.number().int().min(0),
+    ok: z.boolean(),
+    errorClass: DeliveryErrorClass.nullable(),
+    excerpt: z.string().max(200).optional().meta({ description: 'First characters of the response body, control characters removed' }),
+  })
+  .meta({ id: 'DeliveryAttempt' });
+export type DeliveryAttempt = z.infer<typeof DeliveryAttempt>;
+
+export const Delivery = z
+  .object({
+    id: Ulid,
+    webhookId: Ulid,
+    eventId: z.string(),
+    eventType: PublishedEventType,
+    caseId: z.string(),
+    status: DeliveryStatus,
+    attempts: z.array(DeliveryAttempt),
+    maxAttempts: z.number().int().min(1),
+    nextAttemptAt: IsoTimestamp.nullable().meta({ description: 'When the next attempt is due (null once delivered, dead-lettered or cancelled)' }),
+    createdAt: IsoTimestamp,
+    deliveredAt: IsoTimestamp.optional(),
+    deadLetteredAt: IsoTimestamp.optional().meta({ description: 'The dead-letter record: every attempt failed' }),
+  })
+  .meta({ id: 'WebhookDelivery' });
+export type Delivery = z.infer<typeof Delivery>;
+
+export const DeliveryPage = pageOf(Delivery, 'WebhookDeliveryPage');
