@@ -15,7 +15,7 @@ export interface ObservabilityProps {
   httpApi: HttpApi;
   functions: ReadonlyMap<string, ApiFunction>;
   /** Queues that hold failed work: any visible message is an alarm. */
-  deadLetterQueues?: ReadonlyMap<string, DeadLetterQueue>;
+  deadLetterQueues?: ReadonlyMap<string, Pick<DeadLetterQueue, 'queue' | 'holds'>>;
   /** EventBridge rules on the default bus whose failed deliveries (after every retry) must not go unnoticed. */
   eventRules?: ReadonlyMap<string, IRule>;
   /** The case-timer schedule group: Scheduler failing to dead-letter a delivery means a timer is lost. */

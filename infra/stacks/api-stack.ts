@@ -3,6 +3,7 @@
 // the stateful stack's table, user pool, schedule group, dead-letter queues, event bus, topic and evidence bucket.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { ROUTES } from '#http/routes';
 import { Api } from '../constructs/api';
 import type { FunctionSettings } from '../constructs/api-function';
 import type { CaseEvents } from '../constructs/case-events';
@@ -13,6 +14,7 @@ import { EvidenceVerifier } from '../constructs/evidence-verifier';
 import type { EvidenceStore } from '../constructs/evidence-vault';
 import { ExportBuilder } from '../constructs/export-builder';
 import { RetentionJob } from '../constructs/retention-job';
+import { WebhookDelivery } from '../constructs/webhook-delivery';
 import type { ExportStore } from '../constructs/export-vault';
 import type { Identity } from '../constructs/identity';
 import { Observability } from '../constructs/observability';
@@ -40,6 +42,7 @@ export class ApiStack extends Stack {
   readonly reports: ReportProjection;
   readonly exportBuilder: ExportBuilder;
   readonly retention: RetentionJob;
+  readonly webhooks: WebhookDelivery;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -71,9 +74,12 @@ export class ApiStack extends Stack {
     this.scheduler.caseStream.launchExports(this.exportBuilder.builder.function);
     this.retention = new RetentionJob(this, 'RetentionJob', { ...common, cases: props.data.cases, evidence: props.evidence, exports: props.exports, deadLetters: props.timers.retentionDeadLetters });
     this.evidenceVerifier = new EvidenceVerifier(this, 'EvidenceVerifier', { ...common, cases: props.data.cases, evidence: props.evidence });
+    // Subscriber webhooks: published events from the bus, signing secrets under the project key (the subscribe route encrypts them).
+    this.webhooks = new WebhookDelivery(this, 'WebhookDelivery', { ...common, cases: props.data.cases, bus: props.events.bus, secretKey: props.data.cases.encryptionKey });
+    this.webhooks.allowSubscribe(this.api.functions.get(ROUTES.createWebhook.entry)!, props.data.cases.encryptionKey);
     this.observability = new Observability(this, 'Observability', {
       httpApi: this.api.httpApi,
-      functions: new Map([...this.api.functions, ...this.scheduler.functions, ...this.evidenceVerifier.functions, ...this.workflows.functions, ...this.reports.functions, ...this.exportBuilder.functions, ...this.retention.functions]),
+      functions: new Map([...this.api.functions, ...this.scheduler.functions, ...this.evidenceVerifier.functions, ...this.workflows.functions, ...this.reports.functions, ...this.exportBuilder.functions, ...this.retention.functions, ...this.webhooks.functions]),
       deadLetterQueues: new Map([
         ['ScheduleDeadLetters', props.timers.scheduleDeadLetters],
         ['StreamDeadLetters', props.timers.streamDeadLetters],
@@ -81,10 +87,12 @@ export class ApiStack extends Stack {
         ['ProjectionDeadLetters', props.timers.projectionDeadLetters],
         ['RetentionDeadLetters', props.timers.retentionDeadLetters],
         ['ExportBuilderDeadLetters', props.exports.builderDeadLetters],
+        ['WebhookDeadLetters', this.webhooks.deadLetters],
       ]),
       eventRules: new Map([
         ['EvidenceObjectCreated', this.evidenceVerifier.rule],
         ['RetentionDaily', this.retention.rule],
+        ['WebhookRetrySweep', this.webhooks.retryRule],
       ]),
       stateMachines: this.workflows.stateMachines,
       scheduleGroupName: props.timers.scheduleGroupName,
