@@ -158,6 +158,19 @@ describe('every route, valid requests', () => {
     await call('regulatorReturn', 'GET', '/v1/reports/returns?regime=UK_FCA_DISP&period=2027-H1', { token: sam });
     await call('regulatorReturn', 'GET', '/v1/reports/returns?regime=INTERNAL_STANDARD&period=2026', { token: sam });
 
+    // Subscriber webhooks: subscribe, a delivery (fan-out, attempt) and the retry sweep in the pump, the lists, delete.
+    const admin = await api.token('ada-admin', ['admin']);
+    const hook = await call('createWebhook', 'POST', '/v1/webhooks', { token: admin, body: { url: 'http://127.0.0.1:9/no-scan', eventTypes: ['ComplaintOpened'] } });
+    await call('createComplaint', 'POST', '/v1/complaints', { token: intake, body: complaintBody({ ownerId: 'bob' }) });
+    current = [];
+    await api.pump();
+    expect(current).toEqual(expect.arrayContaining(['QueryCommand', 'TransactWriteItemsCommand']));
+    expect(current).not.toContain('ScanCommand');
+    const page = await call('listWebhooks', 'GET', '/v1/webhooks?limit=1', { token: admin });
+    if (page.body.nextCursor) await call('listWebhooks', 'GET', `/v1/webhooks?limit=1&cursor=${page.body.nextCursor}`, { token: admin });
+    await call('listWebhookDeliveries', 'GET', `/v1/webhooks/${hook.body.id}/deliveries`, { token: admin });
+    await call('deleteWebhook', 'DELETE', `/v1/webhooks/${hook.body.id}`, { token: admin });
+
     // Every route in the table was exercised.
     expect([...commandsByRoute.keys()].sort()).toEqual(routeList().map((r) => r.id).sort());
 
