@@ -171,6 +171,7 @@ export const buildApp = (options: BuildOptions = {}) => {
     events: stateful.events,
     evidence: stateful.evidence,
     exports: stateful.exports,
+    feedbackLinks: stateful.feedbackLinks,
     environment,
     serviceName: SERVICE_NAME,
     metricsNamespace: METRICS_NAMESPACE,

@@ -1,8 +1,9 @@
-// POST /v1/complaints/{id}/acknowledgement: the owner records the acknowledgement sent to the customer.
-import { complaintService } from '#http/container';
+// POST /v1/complaints/{id}/acknowledgement: the owner records the acknowledgement sent to the customer; the text sent
+// (the rendered acknowledgement letter unless the owner supplies one) is kept as verified evidence.
+import { letterService } from '#http/letters-container';
 import { defineHandler } from '#http/handler';
 
 export const handler = defineHandler('recordAcknowledgement', async ({ principal, params, body, ifMatch }) => {
-  const { case: c } = await complaintService().acknowledge(principal, params.id, body, ifMatch);
+  const { case: c } = await letterService().acknowledge(principal, params.id, body, ifMatch);
   return { body: c, version: c.version };
 });

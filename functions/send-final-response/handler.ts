@@ -1,8 +1,10 @@
-// POST /v1/complaints/{id}/final-response: the owner sends the approved final response; the clock stops.
-import { resolutionService } from '#http/approvals-container';
+// POST /v1/complaints/{id}/final-response: the owner sends the approved final response; the clock stops, the text sent
+// (the rendered final-response letter unless the owner supplies one) is kept as verified evidence, and the
+// satisfaction follow-up is scheduled.
+import { letterService } from '#http/letters-container';
 import { defineHandler } from '#http/handler';
 
 export const handler = defineHandler('sendFinalResponse', async ({ principal, params, body, ifMatch }) => {
-  const c = await resolutionService().finalResponse(principal, params.id, body, ifMatch);
+  const c = await letterService().finalResponse(principal, params.id, body, ifMatch);
   return { body: c, version: c.version };
 });

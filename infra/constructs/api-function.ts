@@ -30,6 +30,7 @@ import type { DataTable } from './case-table';
 import type { DeadLetterQueue } from './dead-letter-queue';
 import type { EvidenceStore } from './evidence-vault';
 import type { ExportStore } from './export-vault';
+import type { FeedbackSigningKey } from './feedback-links';
 import { KEY_PRODUCE, KEY_READ, keyThrough } from './grants';
 
 /** The repository root: bundling resolves package.json `imports` (`#http/*`, …) and the lock file from here. */
@@ -93,7 +94,7 @@ export interface WorkflowMachine {
 export const TASK_TOKEN_ACTIONS = ['states:SendTaskSuccess', 'states:SendTaskFailure'] as const;
 
 /** What a function does with the evidence objects (`cases/*`); see EVIDENCE_GRANTS. */
-export type EvidenceUse = 'list' | 'upload' | 'download' | 'verify' | 'legalHold';
+export type EvidenceUse = 'list' | 'upload' | 'download' | 'verify' | 'legalHold' | 'letter';
 
 /**
  * The project key's ARN, for the presigned PUT: the bucket policy refuses an upload that does not name it
@@ -123,6 +124,9 @@ export const EVIDENCE_GRANTS: Readonly<Record<EvidenceUse, { objects: readonly s
   // Legal hold on and off, per object version; before holding an uploaded but not yet verified object it checks the
   // object exists (HeadObject with its checksum: GetObject, KMS Decrypt).
   legalHold: { objects: ['s3:PutObjectLegalHold', 's3:GetObjectLegalHold', 's3:GetObject', 's3:GetObjectVersion'], key: ['kms:Decrypt'] },
+  // The text of a letter sent, written by the function itself (PutObject with its SHA-256; under legal hold when the
+  // case is held, which needs PutObjectLegalHold on the new object); never a read, never a delete.
+  letter: { objects: ['s3:PutObject', 's3:PutObjectLegalHold'], key: ['kms:GenerateDataKey'] },
 };
 
 /** What a function does with the export bundles; see EXPORT_GRANTS. */
@@ -196,6 +200,11 @@ export interface ApiFunctionProps {
    * time, e.g. pdfkit's font metrics through createRequire).
    */
   nodeModules?: string[];
+  /**
+   * Directories of the repository copied next to the bundle (the asset root), for files read at run time: the
+   * letter templates (`templates`), which the renderer looks for beside the handler.
+   */
+  copyDirs?: string[];
 }
 
 export class ApiFunction extends Construct {
@@ -249,6 +258,15 @@ export class ApiFunction extends Construct {
         bundleAwsSDK: true,
         externalModules: [],
         ...(props.nodeModules?.length ? { nodeModules: props.nodeModules } : {}),
+        ...(props.copyDirs?.length
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) => props.copyDirs!.map((d) => `cp -R "${path.join(inputDir, d)}" "${path.join(outputDir, d)}"`),
+              },
+            }
+          : {}),
       },
       environment: {
         ...props.environment,
@@ -336,7 +354,7 @@ export class ApiFunction extends Construct {
       });
     }
     this.setEnv('EVIDENCE_BUCKET', store.bucketName);
-    if (uses.includes('upload')) this.setEnv(EVIDENCE_KEY_ENV, store.encryptionKey.keyArn);
+    if (uses.includes('upload') || uses.includes('letter')) this.setEnv(EVIDENCE_KEY_ENV, store.encryptionKey.keyArn);
     return this;
   }
 
@@ -412,6 +430,14 @@ export class ApiFunction extends Construct {
     }
     this.setEnv('EVIDENCE_BUCKET', evidence.bucketName);
     this.setEnv('EXPORTS_BUCKET', exports.bucketName);
+    return this;
+  }
+
+  /** Signs or verifies feedback links: GetSecretValue on the signing secret only, the key only through Secrets Manager. */
+  signFeedbackLinks(key: FeedbackSigningKey): this {
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [key.secret.secretArn] }));
+    this.role.addToPrincipalPolicy(keyThrough(this, key.encryptionKey, 'secretsmanager', ['kms:Decrypt']));
+    this.setEnv('FEEDBACK_SIGNING_SECRET_ARN', key.secret.secretArn);
     return this;
   }
 

@@ -1,7 +1,7 @@
 // Api: the HTTP API built from the route table; one ApiFunction per handler entry, one route per route-table entry.
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, HttpApi, HttpMethod, HttpNoneAuthorizer, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
@@ -13,6 +13,7 @@ import { ApiFunction, type EvidenceUse, type ExportUse, type WorkflowMachine, ty
 import type { DataTable } from './case-table';
 import type { EvidenceStore } from './evidence-vault';
 import type { ExportStore } from './export-vault';
+import type { FeedbackSigningKey } from './feedback-links';
 
 export interface ApiProps extends FunctionSettings {
   data: { cases: DataTable; idempotency: DataTable };
@@ -21,6 +22,8 @@ export interface ApiProps extends FunctionSettings {
   evidence: EvidenceStore;
   /** The exports bucket and signing key: the routes in EXPORT_ACCESS get exactly their use of them. */
   exports: ExportStore;
+  /** The key that signs customers' feedback links (the feedback route verifies them). */
+  feedbackLinks: FeedbackSigningKey;
   /** Stage-wide default throttling (requests per second, burst). */
   throttle: { rateLimit: number; burstLimit: number };
   /** The workflow state machines: the routes in WORKFLOW_ACCESS settle the task tokens of theirs. */
@@ -52,6 +55,9 @@ export const EVIDENCE_ACCESS: Readonly<Partial<Record<RouteId, EvidenceUse>>> = 
   getEvidence: 'download',
   // Puts and releases S3 Legal Hold on the case's objects.
   legalHold: 'legalHold',
+  // Keep the exact text of the letter sent (acknowledgement, final response) as evidence.
+  recordAcknowledgement: 'letter',
+  sendFinalResponse: 'letter',
 };
 
 /** The export routes and what each does with bundles and the signing key (see EXPORT_GRANTS); nothing else touches them. */
@@ -80,6 +86,12 @@ export const WORKFLOW_ACCESS: Readonly<Partial<Record<RouteId, WorkflowMachine['
   // A waiver stops the escalation (failure 'Waived').
   waiveEscalation: 'escalation',
 };
+
+/** The routes that render customer letters: their functions carry the template files (templates/letters). */
+export const LETTER_ROUTES: ReadonlySet<RouteId> = new Set<RouteId>(['previewLetter', 'recordAcknowledgement', 'sendFinalResponse']);
+
+/** The routes that sign or verify feedback links: GetSecretValue on the signing secret, nothing else of it. */
+export const FEEDBACK_SIGNING_ROUTES: ReadonlySet<RouteId> = new Set<RouteId>(['submitFeedback']);
 
 /** A route that writes the cases table although it is a GET (e.g. an audit event per download URL issued). */
 export const writesData = (route: RouteDef): boolean => route.method !== 'GET' || route.writes === true;
@@ -161,7 +173,9 @@ export class Api extends Construct {
         serviceName: props.serviceName,
         metricsNamespace: props.metricsNamespace,
         logRetention: props.logRetention,
+        ...(entryRoutes.some((r) => LETTER_ROUTES.has(r.id)) ? { copyDirs: ['templates'] } : {}),
       });
+      if (entryRoutes.some((r) => FEEDBACK_SIGNING_ROUTES.has(r.id))) fn.signFeedbackLinks(props.feedbackLinks);
       if (!entryRoutes.every((r) => ROUTES_WITHOUT_DATA.has(r.id))) {
         fn.bindTable(props.data.cases, entryRoutes.some(writesData) ? 'readWrite' : 'read');
       }
@@ -178,6 +192,14 @@ export class Api extends Construct {
     }
     this.functions = functions;
 
+    // Per-route throttles from the route table (the public feedback route), below the stage-wide default.
+    const throttled = routes.filter((r) => r.throttle);
+    if (throttled.length) {
+      (this.stage.node.defaultChild as CfnStage).routeSettings = Object.fromEntries(
+        throttled.map((r) => [routeKey(r), { throttlingRateLimit: r.throttle!.rateLimit, throttlingBurstLimit: r.throttle!.burstLimit }]),
+      );
+    }
+
     for (const route of routes) {
       const httpRoute = new HttpRoute(this, `${pascal(route.id)}Route`, {
         httpApi: this.httpApi,
@@ -185,6 +207,8 @@ export class Api extends Construct {
         integration: integrations.get(route.entry)!,
         authorizer: route.auth.kind === 'public' ? none : jwt,
       });
+      // The stage's route settings name this route: it must exist first.
+      if (route.throttle) this.stage.node.addDependency(httpRoute);
       if (route.auth.kind === 'public') {
         Validations.of(httpRoute).acknowledge({
           id: 'AwsSolutions-APIG4',

@@ -11,6 +11,7 @@ import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { keys } from '#adapters/aws/dynamo/table-model';
 import { ApiFunction, type WorkflowMachine, type FunctionSettings } from './api-function';
+import type { FeedbackSigningKey } from './feedback-links';
 import type { CaseEvents } from './case-events';
 import type { DataTable } from './case-table';
 import { DeadLetterQueue } from './dead-letter-queue';
@@ -90,6 +91,10 @@ export interface CheckpointSchedulerProps extends FunctionSettings {
   events: Pick<CaseEvents, 'bus' | 'notifications' | 'encryptionKey'>;
   /** The workflow state machines the case-stream function starts (a proposal needing approval, an escalation). */
   workflows: Record<WorkflowMachine['workflow'], WorkflowMachine>;
+  /** The key that signs the satisfaction-feedback links the checkpoint function sends when a follow-up fires. */
+  feedbackLinks: FeedbackSigningKey;
+  /** The customer-facing feedback link (`{token}` placeholder): FEEDBACK_LINK_TEMPLATE of the checkpoint function. */
+  feedbackLinkTemplate: string;
 }
 
 export class CheckpointScheduler extends Construct {
@@ -114,10 +119,14 @@ export class CheckpointScheduler extends Construct {
       ...common,
       entry: CHECKPOINT_ENTRY,
       functionName: `${props.namePrefix}-checkpoint`,
-      description: 'Fires a case timer (deadline checkpoint, acknowledgement due, blocked dependency); invoked by EventBridge Scheduler',
+      description: 'Fires a case timer (deadline checkpoint, acknowledgement due, blocked dependency, satisfaction follow-up); invoked by EventBridge Scheduler',
       timeout: Duration.seconds(30),
+      environment: { ...props.environment, FEEDBACK_LINK_TEMPLATE: props.feedbackLinkTemplate },
     })
       .bindTable(cases, 'readWrite')
+      // A fired follow-up sends the customer's signed feedback link through the notification topic.
+      .signFeedbackLinks(props.feedbackLinks)
+      .allowNotify(events.notifications, events.encryptionKey)
       // Whichever way Scheduler invokes it, a checkpoint that keeps failing ends in the timers' dead-letter queue.
       .sendFailedInvocationsTo(timers.scheduleDeadLetters);
 

@@ -11,7 +11,7 @@ export const KEY_READ = ['kms:Decrypt', 'kms:DescribeKey'];
 /** What a producer into an SSE-KMS queue or topic needs: a data key, and Decrypt to reuse a cached one. */
 export const KEY_PRODUCE = ['kms:GenerateDataKey', 'kms:Decrypt'];
 
-export type KeyService = 'dynamodb' | 'sqs' | 'sns' | 's3';
+export type KeyService = 'dynamodb' | 'sqs' | 'sns' | 's3' | 'secretsmanager';
 
 /** `actions` on `key`, usable only through `service` in this stack's region, never for direct encrypt/decrypt calls. */
 export const keyThrough = (scope: IConstruct, key: IKey, service: KeyService, actions: readonly string[]): PolicyStatement =>

@@ -13,6 +13,7 @@ import { CheckpointScheduler, type CaseTimers } from '../constructs/checkpoint-s
 import { EvidenceVerifier } from '../constructs/evidence-verifier';
 import type { EvidenceStore } from '../constructs/evidence-vault';
 import { ExportBuilder } from '../constructs/export-builder';
+import type { FeedbackSigningKey } from '../constructs/feedback-links';
 import { RetentionJob } from '../constructs/retention-job';
 import { WebhookDelivery } from '../constructs/webhook-delivery';
 import type { ExportStore } from '../constructs/export-vault';
@@ -30,6 +31,8 @@ export interface ApiStackProps extends StackProps, FunctionSettings {
   evidence: EvidenceStore;
   exports: ExportStore;
   throttle: { rateLimit: number; burstLimit: number };
+  /** The feedback-link signing key (the stateful stack's secret). */
+  feedbackLinks: FeedbackSigningKey;
   alarmTopicArn?: string;
 }
 
@@ -59,6 +62,7 @@ export class ApiStack extends Stack {
       exports: props.exports,
       throttle: props.throttle,
       workflows,
+      feedbackLinks: props.feedbackLinks,
     });
     this.scheduler = new CheckpointScheduler(this, 'CheckpointScheduler', {
       ...common,
@@ -67,6 +71,9 @@ export class ApiStack extends Stack {
       timers: props.timers,
       events: props.events,
       workflows,
+      feedbackLinks: props.feedbackLinks,
+      // The customer opens the link; the API's own route accepts it (a web page in front may replace this with FEEDBACK_LINK_TEMPLATE).
+      feedbackLinkTemplate: props.environment.FEEDBACK_LINK_TEMPLATE ?? `${this.api.httpApi.apiEndpoint}/v1/feedback/{token}`,
     });
     this.reports = new ReportProjection(this, 'ReportProjection', { ...common, cases: props.data.cases, deadLetters: props.timers.projectionDeadLetters });
     this.exportBuilder = new ExportBuilder(this, 'ExportBuilder', { ...common, cases: props.data.cases, evidence: props.evidence, exports: props.exports });

@@ -8,6 +8,7 @@ import { CaseTimers } from '../constructs/checkpoint-scheduler';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { EvidenceVault } from '../constructs/evidence-vault';
 import { ExportVault } from '../constructs/export-vault';
+import { FeedbackLinks } from '../constructs/feedback-links';
 import { Identity, type IdentityProps } from '../constructs/identity';
 
 export interface StatefulStackProps extends StackProps {
@@ -31,6 +32,8 @@ export class StatefulStack extends Stack {
   readonly evidence: EvidenceVault;
   /** The locked exports bucket, the manifest signing key and the export builder's dead-letter queue. */
   readonly exports: ExportVault;
+  /** The HMAC key of the customers' satisfaction-feedback links. */
+  readonly feedbackLinks: FeedbackLinks;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, { ...props, terminationProtection: true });
@@ -44,6 +47,7 @@ export class StatefulStack extends Stack {
     this.events = new CaseEvents(this, 'CaseEvents', { namePrefix: props.namePrefix, encryptionKey: key.key });
     this.evidence = new EvidenceVault(this, 'Evidence', { namePrefix: props.namePrefix, encryptionKey: key.key, retentionDays: props.evidence.retentionDays });
     this.exports = new ExportVault(this, 'Exports', { namePrefix: props.namePrefix, encryptionKey: key.key, retentionDays: props.exports.retentionDays, accessLogs: this.evidence.accessLogs });
+    this.feedbackLinks = new FeedbackLinks(this, 'FeedbackLinks', { encryptionKey: key.key });
 
     new CfnOutput(this, 'CasesTableName', { value: this.data.cases.table.tableName });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });

@@ -1,6 +1,6 @@
 // Domain errors: a small hierarchy the HTTP layer maps to problem+json in one place.
 
-export type DomainErrorKind = 'invalid' | 'forbidden' | 'not_found' | 'conflict' | 'precondition_failed';
+export type DomainErrorKind = 'invalid' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'precondition_failed' | 'gone' | 'throttled';
 
 export interface FieldError {
   field: string;
@@ -48,4 +48,19 @@ export class ConflictError extends DomainError {
 /** The caller's version (If-Match) is stale, or a concurrent writer won. */
 export class StaleVersionError extends DomainError {
   readonly kind = 'precondition_failed';
+}
+
+/** A credential that is not ours: a forged or garbled signed link (401). */
+export class UnauthorizedError extends DomainError {
+  readonly kind = 'unauthorized';
+}
+
+/** A signed link that was ours but is no longer usable: expired or already used (410). */
+export class GoneError extends DomainError {
+  readonly kind = 'gone';
+}
+
+/** Too many attempts with one credential (429). */
+export class TooManyRequestsError extends DomainError {
+  readonly kind = 'throttled';
 }

@@ -120,6 +120,8 @@ export const RETENTION_EVENT = 'retention.redacted';
  * checksum mismatch): never redacted.
  */
 export const FACT_ONLY_ACTIONS: ReadonlySet<string> = new Set([
+  // The feedback link was issued: token id, expiry and channel only.
+  'feedback.requested',
   'complaint.received',
   'owner.assigned',
   'checkpoint.reached',
@@ -173,6 +175,8 @@ export const FREE_TEXT_ACTIONS: ReadonlySet<string> = new Set([
   'evidence.download_issued',
   'legal_hold.applied',
   'legal_hold.released',
+  // The customer's satisfaction comment.
+  'feedback.received',
 ]);
 
 /** Keys whose values are written by people or name the customer. */
@@ -240,6 +244,8 @@ export const redactCase = (c: Case): Case => ({
   ...(c.rootCause ? { rootCause: { ...c.rootCause, description: text(c.rootCause.description) } } : {}),
   ...(c.followUpAction !== undefined ? { followUpAction: text(c.followUpAction) } : {}),
   ...(c.clock ? { clock: present({ ...c.clock, pauseReason: optText(c.clock.pauseReason), extensionReason: optText(c.clock.extensionReason) }) } : {}),
+  // Satisfaction scores stay (reporting); the customer's comments go.
+  ...(c.feedback ? { feedback: c.feedback.map((f) => (f.response ? { ...f, response: present({ ...f.response, comment: optText(f.response.comment) }) } : f)) } : {}),
 });
 
 const redactTask = (t: Task): Task => present({ ...t, title: text(t.title), findings: optText(t.findings), blockedReason: optText(t.blockedReason) });

@@ -18,6 +18,7 @@ export const SYSTEM_ACTOR = 'system:deadline-control';
 const label = (t: Pick<Timer, 'kind' | 'percent' | 'taskId'>): string => {
   if (t.kind === 'acknowledgement') return 'ack';
   if (t.kind === 'dependency') return `dep-${t.taskId}`;
+  if (t.kind === 'feedback') return 'feedback';
   return t.percent === 100 ? 'breach' : `p${t.percent}`;
 };
 
@@ -34,7 +35,9 @@ const currentCycle = (c: Case) => c.cycles[c.cycles.length - 1];
  */
 export const plannedTimers = (c: Case): Timer[] => {
   const cycle = currentCycle(c);
-  if (!cycle || !running(c)) return [];
+  if (!cycle) return [];
+  // The satisfaction follow-up waits after the final response (resolved or closed); a reopen drops it.
+  if (!running(c)) return c.status === 'resolved' || c.status === 'closed' ? feedbackTimers(c, cycle.n) : [];
   const n = cycle.n;
   const make = (t: Omit<Timer, 'name' | 'caseId' | 'cycle'>): Timer => ({ name: timerName(c.id, n, t), caseId: c.id, cycle: n, ...t });
   const out: Timer[] = [];
@@ -46,6 +49,13 @@ export const plannedTimers = (c: Case): Timer[] => {
   }
   for (const d of c.blockedDependencies ?? []) if (!d.raisedAt) out.push(make({ kind: 'dependency', taskId: d.taskId, at: d.raiseAt }));
   return out;
+};
+
+/** The current cycle's follow-up while its link has not gone out (earlier cycles' follow-ups were replaced by the reopen). */
+const feedbackTimers = (c: Case, n: number): Timer[] => {
+  const f = c.feedback?.find((r) => r.cycle === n);
+  if (!f || f.requestedAt) return [];
+  return [{ name: timerName(c.id, n, { kind: 'feedback' }), caseId: c.id, cycle: n, kind: 'feedback', at: f.followUpAt }];
 };
 
 export type TimerMap = Record<string, Timer>;
@@ -88,6 +98,7 @@ export const caseFacts = (c: Case) => ({ reference: c.reference, ownerId: c.owne
  */
 export const fireTimer = (c: Case, t: Timer, now: string): FireOutcome => {
   const cycle = currentCycle(c);
+  if (t.kind === 'feedback') return fireFeedback(c, t, now);
   if (!cycle || !running(c)) return ignored('case_not_running');
   if (t.cycle !== cycle.n) return ignored('stale_cycle');
   const nowMs = Date.parse(now);
@@ -145,6 +156,35 @@ export const fireTimer = (c: Case, t: Timer, now: string): FireOutcome => {
       finalResponseDueAt: c.finalResponseDueAt,
       risk: { from: before, to: risk },
     },
+  };
+  return { fired: true, change: { case: next, drafts: [draft], result: undefined } };
+};
+
+/** The actor recorded for the satisfaction follow-up. */
+export const FEEDBACK_ACTOR = 'system:feedback';
+
+/** The token id of a cycle's feedback link: one link per cycle, so a redelivered timer issues the same one. */
+export const feedbackTokenId = (cycle: number): string => `c${cycle}`;
+
+/**
+ * The follow-up is due: the link is issued (its token id and expiry recorded, audited). Regime-independent; only
+ * the current cycle's follow-up of a resolved or closed case goes out (a reopen replaced the earlier one).
+ */
+const fireFeedback = (c: Case, t: Timer, now: string): FireOutcome => {
+  const cycle = currentCycle(c);
+  if (!cycle || (c.status !== 'resolved' && c.status !== 'closed')) return ignored('case_not_running');
+  if (t.cycle !== cycle.n) return ignored('stale_cycle');
+  const f = c.feedback?.find((r) => r.cycle === t.cycle);
+  if (!f) return ignored('unknown_timer');
+  if (f.requestedAt) return ignored('already_done');
+  if (Date.parse(now) < Date.parse(f.followUpAt)) return ignored('not_yet_due');
+  const tokenId = feedbackTokenId(t.cycle);
+  const expiresAt = new Date(Date.parse(now) + f.linkValidDays * 86_400_000).toISOString();
+  const next: Case = { ...c, feedback: (c.feedback ?? []).map((r) => (r.cycle === t.cycle ? { ...r, requestedAt: now, tokenId, expiresAt } : r)) };
+  const draft: AuditDraft = {
+    actor: FEEDBACK_ACTOR,
+    action: 'feedback.requested',
+    data: { ...caseFacts(c), cycle: t.cycle, tokenId, expiresAt, followUpAt: f.followUpAt, channel: c.customer.email ? 'email' : c.channel },
   };
   return { fired: true, change: { case: next, drafts: [draft], result: undefined } };
 };

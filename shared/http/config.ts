@@ -132,6 +132,24 @@ export const ConfigSchema = z.object({
   TRIAGE: jsonOf('TRIAGE', TriageSettings).optional(),
   /** Bedrock Runtime endpoint override (tests point it at a loopback port); unset in AWS. */
   BEDROCK_ENDPOINT: z.url().optional(),
+  /** Days after a final response that the customer's satisfaction follow-up goes out (every regime alike). */
+  FEEDBACK_FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  /** How long a feedback link stays valid, in days from when it is sent. */
+  FEEDBACK_LINK_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Submissions one feedback link may make (accepted or refused) before it answers 429. */
+  FEEDBACK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  /** The customer-facing feedback link; `{token}` is replaced by the signed token (e.g. https://complaints.example.com/feedback/{token}). */
+  FEEDBACK_LINK_TEMPLATE: z.string().min(1).max(512).refine((s) => s.includes('{token}'), 'must contain {token}').default('/v1/feedback/{token}'),
+  /** The Secrets Manager secret holding the feedback-link HMAC key (AWS). */
+  FEEDBACK_SIGNING_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  /** Local mode: the file holding the feedback-link HMAC key; created on first use. */
+  FEEDBACK_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  /** The letterhead of customer letters. */
+  LETTER_ORGANISATION_NAME: z.string().trim().min(1).max(200).default('Example Financial Services Ltd'),
+  LETTER_TEAM_NAME: z.string().trim().min(1).max(200).default('Customer Complaints Team'),
+  LETTER_CONTACT: z.string().trim().min(1).max(200).default('complaints@example.com'),
+  /** Where the letter templates are (default: next to the bundle in AWS, templates/letters in the repository). */
+  LETTER_TEMPLATES_DIR: z.string().min(1).optional(),
   /** `local` = the controllable clock of the embedded stack. */
   CLOCK: z.enum(['system', 'local']).default('system'),
   /** The Secrets Manager secret (JSON: provider → secret, or [new, old] during a rotation) that signs helpdesk webhooks. */

@@ -9,10 +9,13 @@ const TYPE_BASE = 'https://complaints.example/problems/';
 
 const DOMAIN_STATUS: Record<DomainErrorKind, { status: number; title: string; slug: string }> = {
   invalid: { status: 400, title: 'Bad Request', slug: 'invalid-input' },
+  unauthorized: { status: 401, title: 'Unauthorized', slug: 'unauthorized' },
   forbidden: { status: 403, title: 'Forbidden', slug: 'forbidden' },
   not_found: { status: 404, title: 'Not Found', slug: 'not-found' },
   conflict: { status: 409, title: 'Conflict', slug: 'conflict' },
   precondition_failed: { status: 412, title: 'Precondition Failed', slug: 'stale-version' },
+  gone: { status: 410, title: 'Gone', slug: 'gone' },
+  throttled: { status: 429, title: 'Too Many Requests', slug: 'throttled' },
 };
 
 const HTTP_SLUG: Record<number, string> = {
@@ -22,6 +25,7 @@ const HTTP_SLUG: Record<number, string> = {
   404: 'not-found',
   405: 'method-not-allowed',
   409: 'conflict',
+  410: 'gone',
   412: 'stale-version',
   413: 'payload-too-large',
   415: 'unsupported-media-type',
@@ -61,7 +65,8 @@ export const toProblem = (err: unknown): MappedError => {
       // Extension members may add context but never replace the RFC 9457 core members.
       for (const [k, v] of Object.entries(err.details)) if (!RESERVED.has(k)) extra[k] = v;
     }
-    return { problem: problem(m.status, m.title, err.message, extra), headers: {}, internal: false };
+    // A throttled credential may try again later (the attempt window is the token's life; say one minute to clients).
+    return { problem: problem(m.status, m.title, err.message, extra), headers: err.kind === 'throttled' ? { 'retry-after': '60' } : {}, internal: false };
   }
   if (isIdempotencyConflict(err)) {
     return { problem: problem(409, 'Conflict', idempotencyDetail(err), { type: `${TYPE_BASE}idempotency-conflict` }), headers: {}, internal: false };

@@ -47,6 +47,9 @@ const kpiColumns = (k: KpiSet): [string, string | number | null][] => [
   ['compensation_paid', k.compensationPaid.map((a) => `${a.amount} ${a.currency}`).join('; ')],
   ['vulnerable', k.vulnerableShare.count],
   ['vulnerable_share', k.vulnerableShare.rate],
+  ['satisfaction_responses', k.satisfaction.responses],
+  ['satisfaction_mean_score', k.satisfaction.meanScore],
+  ...Object.entries(k.satisfaction.distribution).map(([score, v]): [string, number] => [`satisfaction_score_${score}`, v]),
 ];
 
 export const kpiCsv = (r: KpiReport): string => {

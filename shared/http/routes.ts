@@ -28,6 +28,8 @@ import { ExportParams, ExportView, PublicKeyView } from '#schemas/export';
 import { HelpdeskEscalationBody, HelpdeskIntakeResult, HelpdeskParams, InboundRejectionList, InboundRejectionsQuery } from '#schemas/channels';
 import { CreateWebhookBody, CreatedWebhook, DeliveryPage, Webhook, WebhookListQuery, WebhookPage, WebhookParams } from '#schemas/webhooks';
 import { EvidenceList, EvidenceParams, EvidenceView, LegalHoldBody, RegisterEvidenceBody, RegisteredEvidence } from '#schemas/evidence';
+import { LetterParams, LetterPreview } from '#schemas/letters';
+import { FeedbackBody, FeedbackParams, FeedbackReceipt } from '#schemas/feedback';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -57,6 +59,8 @@ export interface RouteDef {
   ok: { status: number; schema: z.ZodType; description: string; etag?: boolean; /** Also answers text/csv (Accept: text/csv): what the CSV holds. */ csv?: string };
   /** Documented client errors besides the ones every route may return. */
   errors?: number[];
+  /** Route-level throttling on the HTTP API stage (a public route that must not be hammered), below the stage default. */
+  throttle?: { rateLimit: number; burstLimit: number };
 }
 
 const ANY_USER: Role[] = ['intake', 'handler', 'supervisor', 'compliance', 'legal', 'admin'];
@@ -466,6 +470,18 @@ export const ROUTES = {
     ok: { status: 200, schema: Case, description: 'The resolved case', etag: true },
     errors: [404, 409, 412],
   },
+  previewLetter: {
+    method: 'GET',
+    path: '/v1/complaints/{id}/letters/{kind}',
+    entry: 'functions/preview-letter/handler.ts',
+    summary: 'Preview a customer letter (acknowledgement, holding, summary_resolution, final_response) rendered for the case’s regime (owner, supervisor, compliance)',
+    tag: 'letters',
+    // The owner (through a case-reading role), a supervisor or compliance: the domain checks who owns the case.
+    auth: jwt(CASE_READERS),
+    params: LetterParams,
+    ok: { status: 200, schema: LetterPreview, description: 'The rendered letter (not sent) with its template id, version and merge fields' },
+    errors: [403, 404, 409],
+  },
   raiseEscalation: {
     method: 'POST',
     path: '/v1/complaints/{id}/escalations',
@@ -547,6 +563,20 @@ export const ROUTES = {
     params: CustomerParams,
     query: CustomerComplaintsQuery,
     ok: { status: 200, schema: CasePage, description: 'The customer’s cases' },
+  },
+  // Public (no JWT): the single-use signed token in the path is the credential; throttled per route on the stage.
+  submitFeedback: {
+    method: 'POST',
+    path: '/v1/feedback/{token}',
+    entry: 'functions/submit-feedback/handler.ts',
+    summary: 'The customer’s satisfaction (score 1–5, optional comment) through the signed, single-use link sent after the final response',
+    tag: 'feedback',
+    auth: { kind: 'public' },
+    params: FeedbackParams,
+    body: FeedbackBody,
+    throttle: { rateLimit: 5, burstLimit: 10 },
+    ok: { status: 200, schema: FeedbackReceipt, description: 'Recorded on the case' },
+    errors: [401, 410, 429],
   },
   // Public in the route table (no JWT): each delivery is authenticated by its provider's HMAC signature instead.
   helpdeskIntake: {

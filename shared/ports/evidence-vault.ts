@@ -35,3 +35,15 @@ export interface EvidenceVault {
 export interface EvidenceWriter {
   store(o: { key: string; contentType: string; body: Uint8Array; sha256: string }): Promise<void>;
 }
+
+/**
+ * The letters the service sends, kept as evidence: written by the service itself, verified at write (storage checks
+ * the SHA-256), under a key the verifier does not handle (`cases/<id>/letters/<evidenceId>`), never an overwrite.
+ */
+export interface LetterArchive {
+  /**
+   * Writes `body` at a new key with its SHA-256 (storage refuses the write if the bytes do not match it, and refuses
+   * an existing key), under legal hold when the case is held; answers the stored version.
+   */
+  writeLetter(o: { key: string; body: Uint8Array; contentType: string; sha256: string; legalHold: boolean }): Promise<{ versionId?: string }>;
+}

@@ -1,5 +1,6 @@
 // The complaint (case) resource: request bodies, the case object and list queries.
 import * as z from 'zod';
+import { FeedbackRequest } from './feedback';
 import { IsoTimestamp, Money, Text, Ulid, UserId, Cursor, ListLimit, pageOf } from './common';
 import { EscalationSummary, Waiver } from './escalation';
 import { ClockId, ClockUnit, IsoDate } from './regime';
@@ -226,6 +227,8 @@ export const Case = z
     activeExportId: Ulid.optional(),
     /** End of the record-keeping period (set when the case closes: the regime's retention from closure). */
     retainUntil: IsoTimestamp.optional(),
+    /** Satisfaction follow-ups, one per cycle with a final response (scheduled, link issued, answered). */
+    feedback: z.array(FeedbackRequest).optional(),
     /** Personal data removed at the end of retention; the facts, outcome and audit chain remain. */
     redaction: z.object({ at: IsoTimestamp, by: z.string(), reason: z.string(), events: z.number().int(), items: z.number().int() }).optional(),
     version: z.number().int(),

@@ -96,6 +96,13 @@ export const Evidence = z
     rejectedAt: IsoTimestamp.optional(),
     rejection: z.object({ reason: z.enum(REJECTION_REASONS), detail: z.string() }).optional(),
     uploadRef: z.string().optional().meta({ description: 'The upload that settled this item (object version or event sequencer)' }),
+    letter: z
+      .object({
+        kind: z.enum(['acknowledgement', 'holding', 'summary_resolution', 'final_response']),
+        template: z.object({ id: z.string(), version: z.string() }).nullable().meta({ description: 'The template rendered, or null when the sender supplied the text' }),
+      })
+      .optional()
+      .meta({ description: 'Set on the exact text of a letter sent to the customer, written by the service itself (verified at write: storage checked its SHA-256)' }),
   })
   .meta({ id: 'Evidence' });
 export type Evidence = z.infer<typeof Evidence>;

@@ -171,6 +171,13 @@ export const KpiSet = z
     upholdRate: Rate.meta({ description: 'Final responses upholding the complaint fully or partially' }),
     compensationPaid: z.array(Amount).meta({ description: 'Compensation sent with final responses, per currency' }),
     vulnerableShare: Rate.meta({ description: 'Received cases with the customer marked vulnerable' }),
+    satisfaction: z
+      .object({
+        responses: z.number().int().meta({ description: 'Satisfaction answers received in the range (feedback links answered)' }),
+        meanScore: z.number().nullable().meta({ description: 'Mean score 1–5 (2 decimals); null without answers' }),
+        distribution: z.record(z.enum(['1', '2', '3', '4', '5']), z.number().int()).meta({ description: 'Answers per score' }),
+      })
+      .meta({ description: 'Customer satisfaction after the final response (by category with by=category)' }),
   })
   .meta({ id: 'KpiSet' });
 export type KpiSet = z.infer<typeof KpiSet>;

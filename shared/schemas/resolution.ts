@@ -108,7 +108,7 @@ export type ApprovalDecisionBody = z.infer<typeof ApprovalDecisionBody>;
 export const FinalResponseBody = z
   .object({
     channel: Channel.optional(),
-    text: Text(20000).optional().meta({ description: 'Default: the approved resolution’s finalResponse' }),
+    text: Text(20000).optional().meta({ description: 'The text sent, kept as evidence. Default: the final-response letter for the case’s regime, built around the approved resolution’s finalResponse (decision, remedy, referral rights and time limit)' }),
   })
   .strict()
   .meta({ id: 'FinalResponse' });

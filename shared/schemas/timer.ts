@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { IsoTimestamp, Ulid } from './common';
 
-export const TIMER_KINDS = ['checkpoint', 'acknowledgement', 'dependency'] as const;
+export const TIMER_KINDS = ['checkpoint', 'acknowledgement', 'dependency', 'feedback'] as const;
 export const TimerKind = z.enum(TIMER_KINDS);
 
 /** Schedule names: 1–64 of [0-9a-zA-Z-_.] (EventBridge Scheduler). */
@@ -19,5 +19,5 @@ export const Timer = z
     at: IsoTimestamp,
   })
   .strict()
-  .meta({ id: 'Timer', description: 'A per-case one-time timer: a deadline checkpoint, the acknowledgement deadline or a blocked dependency' });
+  .meta({ id: 'Timer', description: 'A per-case one-time timer: a deadline checkpoint, the acknowledgement deadline, a blocked dependency or the satisfaction follow-up' });
 export type Timer = z.infer<typeof Timer>;

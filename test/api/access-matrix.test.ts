@@ -5,6 +5,12 @@ import { routeList, type RouteDef, type RouteId } from '#http/routes';
 import { INTAKE_SCOPE, ROLES, type Role } from '#schemas/common';
 import { readFileSync } from 'node:fs';
 import { sign } from '#domain/helpdesk';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { encodeClaims } from '#domain/feedback';
+import { HmacTokenSigner } from '#adapters/hmac-token-signer';
+import { localKeyFile } from '#adapters/local/local-key-file';
+import { keys } from '#adapters/aws/dynamo/table-model';
+import { rawDocClient } from '../support/dynamo';
 import { complaintBody, expectProblem, localClock, startTestApi, type ApiResponse, type TestApi } from '../support/api';
 
 type Route = RouteDef & { id: RouteId };
@@ -89,6 +95,9 @@ const EXPECT: Record<RouteId, Rule> = {
   listWebhooks: roles(['admin']),
   deleteWebhook: roles(['admin']),
   listWebhookDeliveries: roles(['admin']),
+  previewLetter: ownerOr(['supervisor', 'compliance']),
+  // Public: the signed single-use token in the path is the credential (the fixture mints a fresh one per call).
+  submitFeedback: anyone,
 };
 
 /** A valid body per route that takes one, so an allowed call succeeds with the route's 2xx. */
@@ -120,6 +129,7 @@ const BODY: Partial<Record<RouteId, () => unknown>> = {
   acknowledgeEscalation: () => ({ note: 'Taking it to the depot manager today' }),
   // A rare event type and a closed port: the matrix's subscriptions stay out of the other routes' way.
   createWebhook: () => ({ url: 'http://127.0.0.1:9/access-matrix', eventTypes: ['ComplaintReopened'] }),
+  submitFeedback: () => ({ score: 4, comment: 'Handled well' }),
 };
 
 /** A valid query string per route whose query has required fields. */
@@ -248,6 +258,8 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
     expect(hook.status).toBe(201);
     path = path.replace('{id}', hook.body.id as string);
   }
+  if (path.includes('{token}')) path = path.replace('{token}', encodeURIComponent(await feedbackToken()));
+  path = path.replace('{kind}', 'acknowledgement');
   path = path.replace('{customerId}', 'cust-42');
   path = path.replace('{provider}', 'generic');
   // Routes whose query has required fields get a valid one.
@@ -259,6 +271,27 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
   const body = BODY[route.id];
   if (!body) throw new Error(`access matrix: no valid body for ${route.id}; add one to BODY`);
   return { path, body: body() };
+};
+
+/**
+ * A fresh feedback link per call: a case whose follow-up has been issued (arranged on the stored case item, as the
+ * follow-up timer leaves it), signed with the local stack's key. The feedback flow itself is test/api/letters-feedback.test.ts.
+ */
+const feedbackToken = async (): Promise<string> => {
+  const caseId = await createCase({ ownerId: 'feedback-owner' });
+  const now = (await api.call('GET', '/local/clock')).body.now as string;
+  const expiresAt = new Date(Date.parse(now) + 30 * 86_400_000).toISOString();
+  await rawDocClient().send(
+    new UpdateCommand({
+      TableName: api.tables.cases,
+      Key: keys.case(caseId),
+      UpdateExpression: 'SET #c.feedback = :f',
+      ExpressionAttributeNames: { '#c': 'case' },
+      ExpressionAttributeValues: { ':f': [{ cycle: 1, followUpAt: now, linkValidDays: 30, requestedAt: now, tokenId: 'c1', expiresAt }] },
+    }),
+  );
+  const signed = encodeClaims({ caseId, tokenId: 'c1', expiresAt });
+  return `${signed}.${await new HmacTokenSigner(localKeyFile(process.env.FEEDBACK_SIGNING_KEY_FILE!)).sign(signed)}`;
 };
 
 const describeOutcome = (res: ApiResponse) => `${res.status} ${res.text.slice(0, 300)}`;

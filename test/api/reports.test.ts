@@ -219,6 +219,8 @@ describe('KPIs of the seeded set', () => {
       upholdRate: rate(g(0) + g(2) + g(3) + g(5), answered),
       compensationPaid: [{ currency: 'GBP', amount: `${g(0) * 100 + g(2) * 600 + g(5) * 50}.00` }],
       vulnerableShare: rate(count((p) => p.vulnerable), N),
+      // No customer answered a feedback link in this set (satisfaction is asserted in test/api/letters-feedback.test.ts).
+      satisfaction: { responses: 0, meanScore: null, distribution: { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 } },
     });
     expect(k.groupBy).toBeNull();
     expect(k.groups).toEqual([]);

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand, PutObjectLegalHoldCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { EvidenceVault, PresignedUpload, StoredObject } from '#ports/evidence-vault';
+import type { EvidenceVault, LetterArchive, PresignedUpload, StoredObject } from '#ports/evidence-vault';
 
 export interface S3VaultOptions {
   bucket: string;
@@ -41,7 +41,7 @@ const isNotFound = (err: unknown) => err instanceof NotFound || (err instanceof 
 
 const contentDisposition = (fileName: string) => `attachment; filename="${fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 
-export class S3EvidenceVault implements EvidenceVault {
+export class S3EvidenceVault implements EvidenceVault, LetterArchive {
   private readonly client: S3Client;
 
   constructor(private readonly opts: S3VaultOptions) {
@@ -91,6 +91,25 @@ export class S3EvidenceVault implements EvidenceVault {
         IfNoneMatch: '*',
       }),
     );
+  }
+
+  async writeLetter(o: { key: string; body: Uint8Array; contentType: string; sha256: string; legalHold: boolean }): Promise<{ versionId?: string }> {
+    const out = await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.opts.bucket,
+        Key: o.key,
+        Body: o.body,
+        ContentType: o.contentType,
+        ContentLength: o.body.byteLength,
+        // S3 recomputes the SHA-256 and refuses the write on a mismatch: the stored bytes are the bytes we hashed.
+        ChecksumSHA256: hexToBase64(o.sha256),
+        ServerSideEncryption: 'aws:kms',
+        ...(this.opts.kmsKeyArn ? { SSEKMSKeyId: this.opts.kmsKeyArn } : {}),
+        ...(o.legalHold ? { ObjectLockLegalHoldStatus: 'ON' as const } : {}),
+        IfNoneMatch: '*',
+      }),
+    );
+    return out.VersionId && out.VersionId !== 'null' ? { versionId: out.VersionId } : {};
   }
 
   async presignDownload(o: { key: string; versionId?: string; fileName: string; contentType: string; expiresInSeconds: number }): Promise<{ url: string; expiresAt: string }> {

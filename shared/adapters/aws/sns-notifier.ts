@@ -27,7 +27,11 @@ export class SnsNotifier implements Notifier {
             MessageAttributes: {
               eventType: attr(n.eventType),
               caseId: attr(n.caseId),
-              ...(n.to.kind === 'user' ? { recipient: attr(n.to.userId) } : { role: attr(n.to.role), team: attr(n.to.team ?? '*') }),
+              ...(n.to.kind === 'user'
+                ? { recipient: attr(n.to.userId) }
+                : n.to.kind === 'customer'
+                  ? { recipient: attr(`customer:${n.to.customerId}`), audience: attr('customer') }
+                  : { role: attr(n.to.role), team: attr(n.to.team ?? '*') }),
             },
           })),
         }),

@@ -2,13 +2,13 @@
 // itself (in the local table) around the same S3 adapter. Retention is the bucket default counted from the
 // object's creation, as S3 applies it. Never deployed: in AWS the bucket enforces both.
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EvidenceVault, PresignedUpload, StoredObject } from '#ports/evidence-vault';
+import type { EvidenceVault, LetterArchive, PresignedUpload, StoredObject } from '#ports/evidence-vault';
 
 const DAY_MS = 86_400_000;
 
-export class LocalObjectLockVault implements EvidenceVault {
+export class LocalObjectLockVault implements EvidenceVault, LetterArchive {
   constructor(
-    private readonly inner: EvidenceVault,
+    private readonly inner: EvidenceVault & LetterArchive,
     private readonly doc: DynamoDBDocumentClient,
     private readonly opts: { tableName: string; bucket: string; retentionDays: number },
   ) {}
@@ -31,6 +31,13 @@ export class LocalObjectLockVault implements EvidenceVault {
     const lock = await this.doc.send(new GetCommand({ TableName: this.opts.tableName, Key: this.key(key), ConsistentRead: true }));
     const created = obj.lastModified ? Date.parse(obj.lastModified) : Date.now();
     return { ...obj, retainUntil: new Date(created + this.opts.retentionDays * DAY_MS).toISOString(), legalHold: lock.Item?.legalHold === true };
+  }
+
+  /** The stand-in ignores the legal-hold header: the hold is recorded here, as for any held object. */
+  async writeLetter(o: Parameters<LetterArchive['writeLetter']>[0]): Promise<{ versionId?: string }> {
+    const out = await this.inner.writeLetter({ ...o, legalHold: false });
+    if (o.legalHold) await this.setLegalHold(o.key, out.versionId, true);
+    return out;
   }
 
   async setLegalHold(key: string, _versionId: string | undefined, on: boolean): Promise<void> {

@@ -40,7 +40,8 @@ export class LocalOutbox implements EventPublisher, Notifier {
   notify(notifications: Notification[]): Promise<void> {
     for (const n of notifications) {
       this.notifications.push(n);
-      this.log(`notify ${n.to.kind === 'user' ? n.to.userId : `${n.to.role}s of ${n.to.team ?? 'every team'}`}: ${n.subject}`);
+      const to = n.to.kind === 'user' ? n.to.userId : n.to.kind === 'customer' ? `customer ${n.to.customerId}` : `${n.to.role}s of ${n.to.team ?? 'every team'}`;
+      this.log(`notify ${to}: ${n.subject}`);
     }
     this.notifications.splice(0, Math.max(0, this.notifications.length - KEEP));
     return Promise.resolve();

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import type { ControlItem, ControlScore, ControlScoreThresholds, KpiReport, KpiSet, ReportDimension, ReviewRow, ControlReview } from '#schemas/reports';
 import { CONTROL_BANDS, OPEN_AGE_BUCKETS } from '#schemas/reports';
 import { InvalidInputError } from '../errors';
-import { COMPENSATION_PREFIX, DAY_BUCKETS, HOUR_BUCKETS, OPEN_BOARD_DAYS, ROOT_CAUSE_PREFIX, bucketName, fromMinor, scopes, type Counts } from './projection';
+import { COMPENSATION_PREFIX, DAY_BUCKETS, HOUR_BUCKETS, OPEN_BOARD_DAYS, ROOT_CAUSE_PREFIX, SATISFACTION_SCORES, bucketName, fromMinor, scopes, type Counts } from './projection';
 
 /** The longest range a report may cover. */
 export const MAX_RANGE_YEARS = 5;
@@ -126,6 +126,17 @@ export const kpiSet = (c: Counts, open: OpenFigures): KpiSet => {
     upholdRate: rate(upheld + partially, n(c, 'resp')),
     compensationPaid: amounts(c, COMPENSATION_PREFIX),
     vulnerableShare: rate(n(c, 'vul'), n(c, 'rcv')),
+    satisfaction: satisfaction(c),
+  };
+};
+
+/** Satisfaction answers in the range: how many, the mean score (2 decimals) and the count per score. */
+const satisfaction = (c: Counts): KpiSet['satisfaction'] => {
+  const responses = n(c, 'fbN');
+  return {
+    responses,
+    meanScore: responses ? Math.round((n(c, 'fbSum') / responses) * 100) / 100 : null,
+    distribution: Object.fromEntries(SATISFACTION_SCORES.map((s) => [String(s), n(c, `fb${s}`)])) as KpiSet['satisfaction']['distribution'],
   };
 };
 

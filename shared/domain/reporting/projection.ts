@@ -103,6 +103,9 @@ export const DIMENSIONS = ['regime', 'category', 'product', 'channel', 'outcome'
 
 // ---------- metrics ----------
 
+/** The satisfaction scale of the feedback follow-up (1 very dissatisfied … 5 very satisfied). */
+export const SATISFACTION_SCORES = [1, 2, 3, 4, 5] as const;
+
 /** Days-to-resolve histogram buckets: whole days (rounded up) from the start of a cycle to its final response; the last is open-ended. */
 export const DAY_BUCKETS = [0, 1, 2, 3, 4, 5, 6, 7, 10, 14, 21, 28, 35, 42, 49, 56, 70, 90, 120, 180, 365, Infinity] as const;
 /** Approval turnaround buckets: whole hours (rounded up) from the proposal to its last approval decision. */
@@ -149,6 +152,10 @@ export const PERIOD_METRICS = {
   apr: 'proposals whose approvals concluded',
   aprOk: 'of those, approved',
   aprExp: 'of those, timed out at every approver level',
+  // Customer satisfaction: placed by when the answer arrived (feedback link after the final response).
+  fbN: 'satisfaction answers received (feedback links answered)',
+  fbSum: 'sum of their scores (1–5)',
+  ...Object.fromEntries(SATISFACTION_SCORES.map((n) => [`fb${n}`, `satisfaction answers scoring ${n}`])),
   ...Object.fromEntries(DAY_BUCKETS.map((b) => [bucketName('d', b), `final responses ${b === Infinity ? 'after 365 days' : `within ${b} day(s)`} of the cycle start (histogram)`])),
   ...Object.fromEntries(HOUR_BUCKETS.map((b) => [bucketName('h', b), `approval turnarounds ${b === Infinity ? 'over 720 hours' : `within ${b} hour(s)`} (histogram)`])),
 } as const satisfies Record<string, string>;
@@ -391,6 +398,14 @@ export const contributions = (c: Case, p: Projector): Contributions => {
     if (r.status === 'approved' || (r.status === 'superseded' && r.approvedStages === r.stages)) count(r.decidedAt, 'aprOk');
     if (r.expired) count(r.decidedAt, 'aprExp');
     count(r.decidedAt, bucketName('h', bucketOf(HOUR_BUCKETS, hoursBetween(r.proposedAt, r.decidedAt))));
+  }
+
+  // Satisfaction answers (every cycle's follow-up), by when each arrived.
+  for (const f of c.feedback ?? []) {
+    if (!f.response) continue;
+    count(f.response.receivedAt, 'fbN');
+    count(f.response.receivedAt, 'fbSum', f.response.score);
+    count(f.response.receivedAt, `fb${f.response.score}`);
   }
 
   // The open-case board: per dimension value, its totals and its day of receipt.

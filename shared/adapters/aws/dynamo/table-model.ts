@@ -105,6 +105,8 @@ export const keys = {
   /** What one case has contributed to a generation (and the case version that contribution is of). */
   reportMark: (generation: number, caseId: string) => ({ PK: `RPT#${generation}#case#${caseId}`, SK: 'MARK' }),
   reportMeta: { PK: 'RPTMETA', SK: 'META' },
+  /** Attempts made with one feedback link (rate limit), apart from the case (its own partition; TTL'd with the link). */
+  feedbackAttempts: (caseId: string, tokenId: string) => ({ PK: `FEEDBACK#${caseId}#${tokenId}`, SK: 'ATTEMPTS' }),
   /** Subscriber webhooks: every subscription in one partition (an organisation has a handful), newest last. */
   webhooksPk: 'WEBHOOKS',
   webhook: (id: string) => ({ PK: 'WEBHOOKS', SK: `WEBHOOK#${id}` }),

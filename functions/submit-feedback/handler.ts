@@ -1,0 +1,5 @@
+// POST /v1/feedback/{token}: the customer's satisfaction through their signed, single-use link (public route).
+import { feedbackService } from '#http/letters-container';
+import { defineHandler } from '#http/handler';
+
+export const handler = defineHandler('submitFeedback', async ({ params, body }) => ({ body: await feedbackService().submit(params.token, body) }));

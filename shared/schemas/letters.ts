@@ -1,0 +1,27 @@
+// Customer letters (acknowledgement, holding, summary resolution, final response): the kinds and the preview shape.
+import * as z from 'zod';
+import { IsoTimestamp, Ulid } from './common';
+
+export const LETTER_KINDS = ['acknowledgement', 'holding', 'summary_resolution', 'final_response'] as const;
+export const LetterKind = z.enum(LETTER_KINDS);
+export type LetterKind = z.infer<typeof LetterKind>;
+
+export const LetterParams = z.object({ id: Ulid, kind: LetterKind }).strict();
+
+export const LetterPreview = z
+  .object({
+    caseId: Ulid,
+    kind: LetterKind,
+    regime: z.string(),
+    subject: z.string(),
+    text: z.string().meta({ description: 'Plain text for email or post: customer-supplied values sanitised (control characters removed, whitespace collapsed)' }),
+    html: z.string().meta({ description: 'The same letter as HTML; every merge field HTML-escaped (Handlebars default escaping)' }),
+    template: z.object({
+      id: z.string().meta({ description: 'The template file, e.g. final_response/uk_disp', example: 'final_response/uk_disp' }),
+      version: z.string().meta({ description: 'SHA-256 (first 16 hex digits) of the template and every partial it uses' }),
+    }),
+    mergeFields: z.array(z.string()).meta({ description: 'Every merge field the template (and its partials) reads' }),
+    renderedAt: IsoTimestamp,
+  })
+  .meta({ id: 'LetterPreview', description: 'A letter rendered from the case and its regime, not sent' });
+export type LetterPreview = z.infer<typeof LetterPreview>;
