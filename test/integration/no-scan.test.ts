@@ -4,6 +4,12 @@ import { observeDynamoRequests } from '#adapters/aws/dynamo/client';
 import { routeList, type RouteId } from '#http/routes';
 import { readFileSync } from 'node:fs';
 import { sign } from '#domain/helpdesk';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { encodeClaims } from '#domain/feedback';
+import { HmacTokenSigner } from '#adapters/hmac-token-signer';
+import { localKeyFile } from '#adapters/local/local-key-file';
+import { keys } from '#adapters/aws/dynamo/table-model';
+import { rawDocClient } from '../support/dynamo';
 import { complaintBody, startTestApi, type ApiResponse, type TestApi } from '../support/api';
 
 let api: TestApi;
@@ -129,6 +135,23 @@ describe('every route, valid requests', () => {
     const stage = (queue.body.items as { id: string; caseId: string }[]).find((a) => a.caseId === rid);
     await call('decideApproval', 'POST', `/v1/approvals/${stage?.id}/decision`, { token: sam, body: { decision: 'approve' } });
     await call('sendFinalResponse', 'POST', `/v1/complaints/${rid}/final-response`, { token: bob, body: {} });
+    await call('previewLetter', 'GET', `/v1/complaints/${rid}/letters/final_response`, { token: bob });
+    // The customer's feedback link: the follow-up as its timer leaves it on the case (the flow itself is in
+    // test/api/letters-feedback.test.ts), signed with the local key; the submission reads and writes by key only.
+    const fbNow = (await api.call('GET', '/local/clock')).body.now as string;
+    const fbExpires = new Date(Date.parse(fbNow) + 30 * 86_400_000).toISOString();
+    await rawDocClient().send(
+      new UpdateCommand({
+        TableName: api.tables.cases,
+        Key: keys.case(rid),
+        UpdateExpression: 'SET #c.feedback = :f',
+        ExpressionAttributeNames: { '#c': 'case' },
+        ExpressionAttributeValues: { ':f': [{ cycle: 1, followUpAt: fbNow, linkValidDays: 30, requestedAt: fbNow, tokenId: 'c1', expiresAt: fbExpires }] },
+      }),
+    );
+    const fbSigned = encodeClaims({ caseId: rid, tokenId: 'c1', expiresAt: fbExpires });
+    const fbToken = `${fbSigned}.${await new HmacTokenSigner(localKeyFile(process.env.FEEDBACK_SIGNING_KEY_FILE!)).sign(fbSigned)}`;
+    await call('submitFeedback', 'POST', `/v1/feedback/${encodeURIComponent(fbToken)}`, { body: { score: 5 } });
 
     // Escalation: the owner escalates, a supervisor acknowledges; a case past its 75 % checkpoint is waived.
     const escalated = await call('createComplaint', 'POST', '/v1/complaints', { token: intake, body: complaintBody({ ownerId: 'bob' }) });

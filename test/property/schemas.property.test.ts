@@ -18,6 +18,8 @@ import * as exportSchemas from '#schemas/export';
 import * as triage from '#schemas/triage';
 import * as channels from '#schemas/channels';
 import * as helpdeskSecrets from '#schemas/helpdesk-secrets';
+import * as letters from '#schemas/letters';
+import * as feedback from '#schemas/feedback';
 import * as events from '#schemas/events';
 import * as webhooks from '#schemas/webhooks';
 import { routeList } from '#http/routes';
@@ -26,7 +28,7 @@ const RUNS = { numRuns: 100 };
 
 /** Every zod schema exported by shared/schemas, plus the schema factories applied once. */
 const SCHEMAS: [string, z.ZodType][] = [
-  ...Object.entries({ ...common, ...complaint, ...children, ...health, ...regime, ...evidence, ...reports, ...returns, ...timer, ...resolution, ...escalation, ...workflowSteps, ...exportSchemas, ...triage, ...channels, ...helpdeskSecrets, ...events, ...webhooks }).flatMap(([name, v]): [string, z.ZodType][] => (v instanceof z.ZodType ? [[name, v]] : [])),
+  ...Object.entries({ ...common, ...complaint, ...children, ...health, ...regime, ...evidence, ...reports, ...returns, ...timer, ...resolution, ...escalation, ...workflowSteps, ...exportSchemas, ...triage, ...channels, ...helpdeskSecrets, ...letters, ...feedback, ...events, ...webhooks }).flatMap(([name, v]): [string, z.ZodType][] => (v instanceof z.ZodType ? [[name, v]] : [])),
   ['Text(10)', common.Text(10)],
   ['pageOf(Case)', common.pageOf(complaint.Case, 'PropertyPage')],
 ];
