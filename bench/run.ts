@@ -27,6 +27,7 @@ import { kb, ms, round, say, table } from './stats';
 import { timerSettings, timersReport, type TimerBenchResult } from './timers';
 import { workflowSettings, workflowsReport, type WorkflowBenchResult } from './workflows';
 import { reportSettings, reportsReport, type ReportBenchResult } from './reports';
+import { triageReport, type TriageBenchResult } from './triage';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -62,8 +63,8 @@ const SETTINGS = {
   /** BENCH_REPORT_SMALL, BENCH_REPORT_LARGE, BENCH_REPORT_SEED, BENCH_REPORT_CONCURRENCY, BENCH_REPORT_RUNS (bench/reports.ts reads the same variables). */
   reports: reportSettings(),
 };
-/** BENCH_ONLY=bundle,cold,deadlines,api,timers,evidence,exports,workflows,reports runs a subset (api = DynamoDB request counts + load). */
-const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,api,timers,evidence,exports,workflows,reports').split(',').map((s) => s.trim()));
+/** BENCH_ONLY=bundle,cold,deadlines,api,timers,evidence,exports,workflows,reports,triage runs a subset (api = DynamoDB request counts + load). */
+const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,api,timers,evidence,exports,workflows,reports,triage').split(',').map((s) => s.trim()));
 
 /** Module scope of a bundle must not need AWS: region, table names and Powertools settings as applyLocalEnv sets them. */
 const COLD_START_ENV: Record<string, string> = {
@@ -489,6 +490,7 @@ const printReport = (
   exportsResult: ExportBenchResult | undefined,
   workflows: WorkflowBenchResult | undefined,
   reports: ReportBenchResult | undefined,
+  triage: TriageBenchResult | undefined,
 ) => {
   say('\n══ Results ══');
   if (bundles) {
@@ -544,6 +546,7 @@ const printReport = (
   if (exportsResult) say(`\n${exportsReport(exportsResult)}`);
   if (workflows) say(`\n${workflowsReport(workflows)}`);
   if (reports) say(`\n${reportsReport(reports)}`);
+  if (triage) say(`\n${triageReport(triage)}`);
   say('\nChecks');
   for (const c of checks) say(`  ${c.informational ? 'ℹ' : c.ok ? '✓' : c.hard ? '✗' : '○'} ${c.name}${c.informational ? ` (informational: ${c.ok ? 'met' : 'not met'})` : ''}: ${c.detail}`);
 };
@@ -565,6 +568,7 @@ const main = async () => {
   let exportsResult: ExportBenchResult | undefined;
   let workflows: WorkflowBenchResult | undefined;
   let reports: ReportBenchResult | undefined;
+  let triage: TriageBenchResult | undefined;
   try {
     if (PHASES.has('bundle') || PHASES.has('cold')) bundles = await runBundles(workDir);
     if (PHASES.has('cold') && bundles) cold = runColdStarts(bundles, workDir);
@@ -575,11 +579,15 @@ const main = async () => {
     if (PHASES.has('exports')) exportsResult = runExports(workDir);
     if (PHASES.has('workflows')) workflows = runWorkflows(workDir);
     if (PHASES.has('reports')) reports = runReports(workDir);
+    if (PHASES.has('triage')) {
+      phase('triage: local model load and per-suggestion latency over the held-out split, POST /v1/complaints with triage inline vs the model chain alone, interleaved (fresh node process with its own local stack)');
+      triage = runChildPhase<TriageBenchResult>(workDir, 'triage', 600_000);
+    }
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
 
-  printReport(bundles, cold, deadlines, api, timers, evidence, exportsResult, workflows, reports);
+  printReport(bundles, cold, deadlines, api, timers, evidence, exportsResult, workflows, reports, triage);
 
   const finished = new Date();
   const largest = bundles ? largestOf(bundles.functions) : undefined;
@@ -639,6 +647,7 @@ const main = async () => {
     exports: exportsResult,
     workflows,
     reports,
+    triage,
     checks,
   };
   const dir = join(REPO_ROOT, 'bench', 'results');

@@ -28,6 +28,10 @@ it('runs the README tour unchanged and ends with a closed case and a valid audit
 
   expect(stdout).toMatch(/^case [0-9A-Z]{26}$/m);
   expect(stdout).toContain('"owner": "alice"');
+  // Step 2a: triage suggested at intake (local model), and Sam's decision on the severity recorded with his reason.
+  expect(stdout).toMatch(/"status": "suggested",\s+"model": "local-nb /);
+  expect(stdout).toMatch(/"category service_delay \(0\.\d+/);
+  expect(stdout).toContain('"reason": "Third failure this month and a claimed financial loss"');
   expect(stdout).toMatch(/^closed$/m);
   expect(stdout).toContain('"valid": true');
   expect(stdout).toContain('sam owner.changed');
@@ -57,6 +61,8 @@ it('runs the README tour unchanged and ends with a closed case and a valid audit
   expect(stdout).toContain("approvals 2: every final response whose proposal met an approval rule was approved");
   expect(stdout).toMatch(/"total \d+\/12 (high_operational_risk|partial_control|stable_foundation)"/);
   expect(stdout).toMatch(/"format": "fca_(disp_1_annex_1r|consolidated)"/);
+  // The triage report counts the tour's three triaged complaints.
+  expect(stdout).toMatch(/"triaged": 3,/);
   // Step 10: the export is accepted (pending), built, downloaded and verified offline; the tampered copy fails.
   expect(stdout).toMatch(/^export pending [0-9A-Z]{26}$/m);
   expect(stdout).toContain('"status": "ready"');

@@ -1,6 +1,8 @@
 // Triage at intake, end to end on the local stack (the committed local model): suggestions visible on the case at once,
 // the threshold decides what pre-fills, accept and override through the versioned case change with audit events,
 // the bad-input answers, and the bias and quality report's figures for a small seeded set.
+import { caseRepository } from '#http/container';
+import { exportFeedback, type FeedbackRow } from '../../tools/triage/feedback';
 import { complaintBody, expectProblem, startTestApi, type TestApi } from '../support/api';
 
 let api: TestApi;
@@ -188,5 +190,27 @@ describe('bias and quality report', () => {
     expect((await api.call('GET', '/v1/reports/triage', { token: await api.token('cora', ['compliance']) })).status).toBe(200);
     expectProblem(await api.call('GET', '/v1/reports/triage?from=2026-12-10&to=2026-12-01', { token: sup }), 400);
     expectProblem(await api.call('GET', '/v1/reports/triage?from=yesterday', { token: sup }), 400);
+  });
+});
+
+describe('npm run triage:export-feedback', () => {
+  it('exports every suggestion and decision as rows for retraining: what the model saw and said, the final labels, who decided why', async () => {
+    const c = await open(BILLING);
+    expect((await decide(c.id, { field: 'severity', value: 'critical', reason: 'Customer cannot pay rent' })).status).toBe(200);
+    const rows: FeedbackRow[] = [];
+    for await (const row of exportFeedback(caseRepository())) if (row.caseId === c.id) rows.push(row);
+    expect(rows.map((r) => r.type)).toEqual(['suggestion', 'overridden']);
+    expect(rows[0]).toMatchObject({
+      modelId: 'local-nb',
+      modelVersion: c.triage.modelVersion,
+      input: { summary: BILLING.summary, description: BILLING.description, channel: 'web', product: BILLING.product },
+      suggested: c.triage.fields,
+      labels: { category: 'billing', severity: 'critical' },
+    });
+    expect(rows[1]).toMatchObject({ field: 'severity', suggested: c.triage.fields.severity.value, confidence: c.triage.fields.severity.confidence, value: 'critical', reason: 'Customer cannot pay rent', by: 'olive' });
+    // A range that ends before the case leaves it out.
+    const none: FeedbackRow[] = [];
+    for await (const row of exportFeedback(caseRepository(), { to: '2000-01-01' })) none.push(row);
+    expect(none).toEqual([]);
   });
 });
