@@ -72,6 +72,15 @@ const Settings = z.object({
   reporting: json.optional(),
   /** Triage settings (TRIAGE): confidence threshold, priority rule, model chain (`bedrock`, `local`), timeout, Bedrock model id; an object or JSON. */
   triage: json.optional(),
+  /** Recipients (addresses or domains verified in SES) the inbound-email receipt rule accepts; empty = every verified identity. */
+  inboundEmailRecipients: csv.default([]),
+  /** Days raw inbound messages stay in the raw-mail bucket (accepted ones are also evidence as message.eml). */
+  rawMailRetentionDays: z.coerce.number().int().positive().default(90),
+  /** Regime of helpdesk escalations and emails that name none (HELPDESK_DEFAULT_REGIME, EMAIL_DEFAULT_REGIME; default INTERNAL_STANDARD). */
+  helpdeskDefaultRegime: z.string().optional(),
+  emailDefaultRegime: z.string().optional(),
+  /** Largest raw message the email intake parses (INBOUND_EMAIL_MAX_BYTES; default 16 MiB); larger ones are refused and recorded. */
+  inboundEmailMaxBytes: z.coerce.number().int().positive().optional(),
   cognitoDomainPrefix: z.string().regex(/^[a-z0-9-]+$/).optional(),
   callbackUrls: csv.default(['http://localhost:3000/callback']),
   alarmTopicArn: z.string().startsWith('arn:').optional(),
@@ -114,6 +123,9 @@ const serviceEnv = (s: Settings): ServiceEnv => {
     ...(s.escalationAckTimeoutHours !== undefined ? { ESCALATION_ACK_TIMEOUT_HOURS: String(s.escalationAckTimeoutHours) } : {}),
     ...(s.reporting !== undefined ? { REPORTING: JSON.stringify(s.reporting) } : {}),
     ...(s.triage !== undefined ? { TRIAGE: JSON.stringify(s.triage) } : {}),
+    ...(s.helpdeskDefaultRegime !== undefined ? { HELPDESK_DEFAULT_REGIME: s.helpdeskDefaultRegime } : {}),
+    ...(s.emailDefaultRegime !== undefined ? { EMAIL_DEFAULT_REGIME: s.emailDefaultRegime } : {}),
+    ...(s.inboundEmailMaxBytes !== undefined ? { INBOUND_EMAIL_MAX_BYTES: String(s.inboundEmailMaxBytes) } : {}),
   };
   const cfg = loadConfig(env);
   // Always set, to the handlers' default if not configured: the bucket's default retention is the same setting, so
@@ -155,6 +167,7 @@ export const buildApp = (options: BuildOptions = {}) => {
     namePrefix,
     evidence: { retentionDays: Number(environment.EVIDENCE_RETENTION_DAYS) },
     exports: { retentionDays: Number(environment.EXPORT_RETENTION_DAYS) },
+    inbound: { recipients: s.inboundEmailRecipients, rawMailRetentionDays: s.rawMailRetentionDays },
     identity: {
       // Default `<stack prefix>-<account id>`: unique per account and deployment, no lookup needed.
       domainPrefix: s.cognitoDomainPrefix ?? Fn.join('-', [s.stackPrefix.toLowerCase(), Aws.ACCOUNT_ID]),
@@ -171,6 +184,7 @@ export const buildApp = (options: BuildOptions = {}) => {
     events: stateful.events,
     evidence: stateful.evidence,
     exports: stateful.exports,
+    channels: stateful.channels,
     feedbackLinks: stateful.feedbackLinks,
     environment,
     serviceName: SERVICE_NAME,

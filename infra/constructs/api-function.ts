@@ -32,6 +32,7 @@ import type { EvidenceStore } from './evidence-vault';
 import type { ExportStore } from './export-vault';
 import type { FeedbackSigningKey } from './feedback-links';
 import { KEY_PRODUCE, KEY_READ, keyThrough } from './grants';
+import { INBOUND_MAIL_PREFIX, type InboundChannelStore } from './inbound-channels';
 
 /** The repository root: bundling resolves package.json `imports` (`#http/*`, …) and the lock file from here. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -94,7 +95,7 @@ export interface WorkflowMachine {
 export const TASK_TOKEN_ACTIONS = ['states:SendTaskSuccess', 'states:SendTaskFailure'] as const;
 
 /** What a function does with the evidence objects (`cases/*`); see EVIDENCE_GRANTS. */
-export type EvidenceUse = 'list' | 'upload' | 'download' | 'verify' | 'legalHold' | 'letter';
+export type EvidenceUse = 'list' | 'upload' | 'download' | 'verify' | 'legalHold' | 'store' | 'letter';
 
 /**
  * The project key's ARN, for the presigned PUT: the bucket policy refuses an upload that does not name it
@@ -124,6 +125,9 @@ export const EVIDENCE_GRANTS: Readonly<Record<EvidenceUse, { objects: readonly s
   // Legal hold on and off, per object version; before holding an uploaded but not yet verified object it checks the
   // object exists (HeadObject with its checksum: GetObject, KMS Decrypt).
   legalHold: { objects: ['s3:PutObjectLegalHold', 's3:GetObjectLegalHold', 's3:GetObject', 's3:GetObjectVersion'], key: ['kms:Decrypt'] },
+  // Evidence the service received itself (an email or ticket attachment), written once with its SHA-256 and then
+  // settled by the verifier; never a read, never a delete.
+  store: { objects: ['s3:PutObject'], key: ['kms:GenerateDataKey'] },
   // The text of a letter sent, written by the function itself (PutObject with its SHA-256; under legal hold when the
   // case is held, which needs PutObjectLegalHold on the new object); never a read, never a delete.
   letter: { objects: ['s3:PutObject', 's3:PutObjectLegalHold'], key: ['kms:GenerateDataKey'] },
@@ -354,7 +358,7 @@ export class ApiFunction extends Construct {
       });
     }
     this.setEnv('EVIDENCE_BUCKET', store.bucketName);
-    if (uses.includes('upload') || uses.includes('letter')) this.setEnv(EVIDENCE_KEY_ENV, store.encryptionKey.keyArn);
+    if (uses.includes('store') || uses.includes('upload') || uses.includes('letter')) this.setEnv(EVIDENCE_KEY_ENV, store.encryptionKey.keyArn);
     return this;
   }
 
@@ -438,6 +442,26 @@ export class ApiFunction extends Construct {
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [key.secret.secretArn] }));
     this.role.addToPrincipalPolicy(keyThrough(this, key.encryptionKey, 'secretsmanager', ['kms:Decrypt']));
     this.setEnv('FEEDBACK_SIGNING_SECRET_ARN', key.secret.secretArn);
+    return this;
+  }
+
+  /** Checks helpdesk webhook signatures: GetSecretValue on the helpdesk secret only, the key only through Secrets Manager. */
+  readHelpdeskSecrets(store: Pick<InboundChannelStore, 'helpdeskSecret' | 'encryptionKey'>): this {
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [store.helpdeskSecret.secretArn] }));
+    this.role.addToPrincipalPolicy(keyThrough(this, store.encryptionKey, 'secretsmanager', ['kms:Decrypt']));
+    this.setEnv('HELPDESK_SECRETS_ARN', store.helpdeskSecret.secretArn);
+    return this;
+  }
+
+  /** Reads raw inbound messages: GetObject (and so HeadObject) under the SES prefix only, the key only through S3. */
+  readInboundMail(store: Pick<InboundChannelStore, 'mailBucketName' | 'mailObjectsArn' | 'encryptionKey'>): this {
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [store.mailObjectsArn] }));
+    this.role.addToPrincipalPolicy(keyThrough(this, store.encryptionKey, 's3', ['kms:Decrypt']));
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(this).resolve(store.mailObjectsArn))}]`,
+      reason: `SES names each raw message at receipt; the wildcard covers only the messages under ${INBOUND_MAIL_PREFIX} of the raw-mail bucket, for GetObject only (no write, no delete).`,
+    });
+    this.setEnv('INBOUND_MAIL_BUCKET', store.mailBucketName);
     return this;
   }
 

@@ -14,6 +14,7 @@ import type { DataTable } from './case-table';
 import type { EvidenceStore } from './evidence-vault';
 import type { ExportStore } from './export-vault';
 import type { FeedbackSigningKey } from './feedback-links';
+import type { InboundChannelStore } from './inbound-channels';
 
 export interface ApiProps extends FunctionSettings {
   data: { cases: DataTable; idempotency: DataTable };
@@ -24,6 +25,8 @@ export interface ApiProps extends FunctionSettings {
   exports: ExportStore;
   /** The key that signs customers' feedback links (the feedback route verifies them). */
   feedbackLinks: FeedbackSigningKey;
+  /** The helpdesk signing secrets (the signed intake route reads them). */
+  channels: Pick<InboundChannelStore, 'helpdeskSecret' | 'encryptionKey'>;
   /** Stage-wide default throttling (requests per second, burst). */
   throttle: { rateLimit: number; burstLimit: number };
   /** The workflow state machines: the routes in WORKFLOW_ACCESS settle the task tokens of theirs. */
@@ -38,7 +41,10 @@ type Route = RouteDef & { id: RouteId };
  * and for a GET marked `writes` in the route table.
  */
 /** Routes that open complaints, so triage them at intake: with Bedrock in the model chain, they may invoke the configured model. */
-export const TRIAGE_INTAKE: ReadonlySet<RouteId> = new Set<RouteId>(['createComplaint']);
+export const TRIAGE_INTAKE: ReadonlySet<RouteId> = new Set<RouteId>(['createComplaint', 'helpdeskIntake']);
+
+/** The signed helpdesk webhook: GetSecretValue on the helpdesk secret, nothing else of it. */
+export const HELPDESK_SIGNED_ROUTES: ReadonlySet<RouteId> = new Set<RouteId>(['helpdeskIntake']);
 
 export const ROUTES_WITHOUT_DATA: ReadonlySet<RouteId> = new Set<RouteId>(['health', 'openapi', 'exportPublicKey']);
 
@@ -55,6 +61,8 @@ export const EVIDENCE_ACCESS: Readonly<Partial<Record<RouteId, EvidenceUse>>> = 
   getEvidence: 'download',
   // Puts and releases S3 Legal Hold on the case's objects.
   legalHold: 'legalHold',
+  // Writes a ticket's inline attachments to the vault (registered for the verifier); never reads evidence.
+  helpdeskIntake: 'store',
   // Keep the exact text of the letter sent (acknowledgement, final response) as evidence.
   recordAcknowledgement: 'letter',
   sendFinalResponse: 'letter',
@@ -185,8 +193,10 @@ export class Api extends Construct {
       if (exportUses.length) fn.allowExports(props.exports, ...exportUses);
       for (const workflow of new Set(entryRoutes.flatMap((r) => WORKFLOW_ACCESS[r.id] ?? []))) fn.settleWorkflowTasks(props.workflows[workflow]);
       if (triage.models.includes('bedrock') && entryRoutes.some((r) => TRIAGE_INTAKE.has(r.id))) fn.invokeTriageModel(triage.bedrockModelId);
-      // Every POST is idempotent (Idempotency-Key, Powertools persistence).
-      if (entryRoutes.some((r) => r.method === 'POST')) fn.bindTable(props.data.idempotency, 'readWrite');
+      if (entryRoutes.some((r) => HELPDESK_SIGNED_ROUTES.has(r.id))) fn.readHelpdeskSecrets(props.channels);
+      // Every POST is idempotent (Idempotency-Key, Powertools persistence); a signed webhook is de-duplicated on its
+      // ticket instead and never reads the idempotency table.
+      if (entryRoutes.some((r) => r.method === 'POST' && !r.signedBody)) fn.bindTable(props.data.idempotency, 'readWrite');
       functions.set(entry, fn);
       integrations.set(entry, new HttpLambdaIntegration(`${entryId(entry)}Integration`, fn.function));
     }

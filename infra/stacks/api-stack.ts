@@ -10,7 +10,9 @@ import type { CaseEvents } from '../constructs/case-events';
 import type { CaseTable } from '../constructs/case-table';
 import { CaseWorkflows } from '../constructs/case-workflows';
 import { CheckpointScheduler, type CaseTimers } from '../constructs/checkpoint-scheduler';
+import { EmailIntake } from '../constructs/email-intake';
 import { EvidenceVerifier } from '../constructs/evidence-verifier';
+import type { InboundChannelStore } from '../constructs/inbound-channels';
 import type { EvidenceStore } from '../constructs/evidence-vault';
 import { ExportBuilder } from '../constructs/export-builder';
 import type { FeedbackSigningKey } from '../constructs/feedback-links';
@@ -30,6 +32,8 @@ export interface ApiStackProps extends StackProps, FunctionSettings {
   events: Pick<CaseEvents, 'bus' | 'notifications' | 'encryptionKey'>;
   evidence: EvidenceStore;
   exports: ExportStore;
+  /** The raw-mail bucket, the email intake's dead-letter queue and the helpdesk signing secrets (stateful stack). */
+  channels: InboundChannelStore;
   throttle: { rateLimit: number; burstLimit: number };
   /** The feedback-link signing key (the stateful stack's secret). */
   feedbackLinks: FeedbackSigningKey;
@@ -40,6 +44,7 @@ export class ApiStack extends Stack {
   readonly api: Api;
   readonly scheduler: CheckpointScheduler;
   readonly evidenceVerifier: EvidenceVerifier;
+  readonly emailIntake: EmailIntake;
   readonly workflows: CaseWorkflows;
   readonly observability: Observability;
   readonly reports: ReportProjection;
@@ -61,6 +66,7 @@ export class ApiStack extends Stack {
       evidence: props.evidence,
       exports: props.exports,
       throttle: props.throttle,
+      channels: props.channels,
       workflows,
       feedbackLinks: props.feedbackLinks,
     });
@@ -81,12 +87,13 @@ export class ApiStack extends Stack {
     this.scheduler.caseStream.launchExports(this.exportBuilder.builder.function);
     this.retention = new RetentionJob(this, 'RetentionJob', { ...common, cases: props.data.cases, evidence: props.evidence, exports: props.exports, deadLetters: props.timers.retentionDeadLetters });
     this.evidenceVerifier = new EvidenceVerifier(this, 'EvidenceVerifier', { ...common, cases: props.data.cases, evidence: props.evidence });
+    this.emailIntake = new EmailIntake(this, 'EmailIntake', { ...common, cases: props.data.cases, evidence: props.evidence, channels: props.channels });
     // Subscriber webhooks: published events from the bus, signing secrets under the project key (the subscribe route encrypts them).
     this.webhooks = new WebhookDelivery(this, 'WebhookDelivery', { ...common, cases: props.data.cases, bus: props.events.bus, secretKey: props.data.cases.encryptionKey });
     this.webhooks.allowSubscribe(this.api.functions.get(ROUTES.createWebhook.entry)!, props.data.cases.encryptionKey);
     this.observability = new Observability(this, 'Observability', {
       httpApi: this.api.httpApi,
-      functions: new Map([...this.api.functions, ...this.scheduler.functions, ...this.evidenceVerifier.functions, ...this.workflows.functions, ...this.reports.functions, ...this.exportBuilder.functions, ...this.retention.functions, ...this.webhooks.functions]),
+      functions: new Map([...this.api.functions, ...this.scheduler.functions, ...this.evidenceVerifier.functions, ...this.workflows.functions, ...this.reports.functions, ...this.exportBuilder.functions, ...this.retention.functions, ...this.emailIntake.functions, ...this.webhooks.functions]),
       deadLetterQueues: new Map([
         ['ScheduleDeadLetters', props.timers.scheduleDeadLetters],
         ['StreamDeadLetters', props.timers.streamDeadLetters],
@@ -94,11 +101,13 @@ export class ApiStack extends Stack {
         ['ProjectionDeadLetters', props.timers.projectionDeadLetters],
         ['RetentionDeadLetters', props.timers.retentionDeadLetters],
         ['ExportBuilderDeadLetters', props.exports.builderDeadLetters],
+        ['InboundMailDeadLetters', props.channels.mailDeadLetters],
         ['WebhookDeadLetters', this.webhooks.deadLetters],
       ]),
       eventRules: new Map([
         ['EvidenceObjectCreated', this.evidenceVerifier.rule],
         ['RetentionDaily', this.retention.rule],
+        ['InboundMailObjectCreated', this.emailIntake.rule],
         ['WebhookRetrySweep', this.webhooks.retryRule],
       ]),
       stateMachines: this.workflows.stateMachines,

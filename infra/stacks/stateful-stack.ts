@@ -8,6 +8,7 @@ import { CaseTimers } from '../constructs/checkpoint-scheduler';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { EvidenceVault } from '../constructs/evidence-vault';
 import { ExportVault } from '../constructs/export-vault';
+import { InboundChannels } from '../constructs/inbound-channels';
 import { FeedbackLinks } from '../constructs/feedback-links';
 import { Identity, type IdentityProps } from '../constructs/identity';
 
@@ -19,6 +20,8 @@ export interface StatefulStackProps extends StackProps {
   evidence: { retentionDays: number };
   /** COMPLIANCE-mode retention of every export bundle, in days. */
   exports: { retentionDays: number };
+  /** Inbound email (SES receiving): the recipients the rule accepts and how long raw messages are kept. */
+  inbound: { recipients: string[]; rawMailRetentionDays: number };
 }
 
 export class StatefulStack extends Stack {
@@ -32,6 +35,8 @@ export class StatefulStack extends Stack {
   readonly evidence: EvidenceVault;
   /** The locked exports bucket, the manifest signing key and the export builder's dead-letter queue. */
   readonly exports: ExportVault;
+  /** The raw-mail bucket and SES receipt rules, the email intake's dead-letter queue and the helpdesk signing secrets. */
+  readonly channels: InboundChannels;
   /** The HMAC key of the customers' satisfaction-feedback links. */
   readonly feedbackLinks: FeedbackLinks;
 
@@ -47,6 +52,7 @@ export class StatefulStack extends Stack {
     this.events = new CaseEvents(this, 'CaseEvents', { namePrefix: props.namePrefix, encryptionKey: key.key });
     this.evidence = new EvidenceVault(this, 'Evidence', { namePrefix: props.namePrefix, encryptionKey: key.key, retentionDays: props.evidence.retentionDays });
     this.exports = new ExportVault(this, 'Exports', { namePrefix: props.namePrefix, encryptionKey: key.key, retentionDays: props.exports.retentionDays, accessLogs: this.evidence.accessLogs });
+    this.channels = new InboundChannels(this, 'Channels', { namePrefix: props.namePrefix, encryptionKey: key.key, accessLogs: this.evidence.accessLogs, ...props.inbound });
     this.feedbackLinks = new FeedbackLinks(this, 'FeedbackLinks', { encryptionKey: key.key });
 
     new CfnOutput(this, 'CasesTableName', { value: this.data.cases.table.tableName });
@@ -60,5 +66,8 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'EvidenceBucketName', { value: this.evidence.bucket.bucketName });
     new CfnOutput(this, 'ExportsBucketName', { value: this.exports.bucket.bucketName });
     new CfnOutput(this, 'ExportSigningKeyArn', { value: this.exports.signingKey.keyArn });
+    new CfnOutput(this, 'InboundMailBucketName', { value: this.channels.mailBucket.bucketName });
+    new CfnOutput(this, 'InboundReceiptRuleSetName', { value: this.channels.ruleSet.receiptRuleSetName });
+    new CfnOutput(this, 'HelpdeskSecretArn', { value: this.channels.helpdeskSecret.secretArn });
   }
 }

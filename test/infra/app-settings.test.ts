@@ -21,6 +21,7 @@ const environments = (api: ReturnType<typeof build>['api']) => {
     ...api.reports.functions.values(),
     ...api.exportBuilder.functions.values(),
     ...api.retention.functions.values(),
+    ...api.emailIntake.functions.values(),
     ...api.webhooks.functions.values(),
   ];
   // Compared as numbers: a failing matcher on the constructs themselves would print the whole construct tree.

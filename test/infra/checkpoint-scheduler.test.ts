@@ -73,9 +73,9 @@ describe('CaseTimers (stateful stack)', () => {
   const dlqs = () => [stateful.timers.scheduleDeadLetters, stateful.timers.streamDeadLetters, stateful.timers.projectionDeadLetters];
   const queueOf = (dlq: DeadLetterQueue) => statefulTemplate.findResources('AWS::SQS::Queue')[logicalId(stateful, dlq.queue)] as Resource;
 
-  it('has exactly the four dead-letter queues (timers, stream batches, projection batches, retention runs); the only other queues are the evidence verifier’s and the export builder’s', () => {
-    expect(ofType(statefulTemplate, 'AWS::SQS::Queue')).toHaveLength(6);
-    expect(new Set([...dlqs(), stateful.timers.retentionDeadLetters, stateful.evidence.verificationDeadLetters, stateful.exports.builderDeadLetters].map((d) => d.queue.node.path)).size).toBe(6);
+  it('has exactly the four dead-letter queues (timers, stream batches, projection batches, retention runs); the only other queues are the evidence verifier’s, the export builder’s and the email intake’s', () => {
+    expect(ofType(statefulTemplate, 'AWS::SQS::Queue')).toHaveLength(7);
+    expect(new Set([...dlqs(), stateful.timers.retentionDeadLetters, stateful.evidence.verificationDeadLetters, stateful.exports.builderDeadLetters, stateful.channels.mailDeadLetters].map((d) => d.queue.node.path)).size).toBe(7);
   });
 
   it.each(['scheduleDeadLetters', 'streamDeadLetters', 'projectionDeadLetters'] as const)('%s: encrypted with the project key, kept 14 days, retained', (name) => {
