@@ -112,7 +112,7 @@ export const ServiceNowPayload = z
 /** The generic shape, for any other helpdesk or an in-house tool. */
 export const GenericPayload = z
   .object({
-    system: z.string().trim().min(1).max(40).regex(/^[\w.-]+$/, 'must be a system name').meta({ description: 'Your helpdesk’s name; externalRef.system is "generic:<system>"' }),
+    system: z.string().trim().min(1).max(40).regex(/^[\w.-]+$/, 'must be a system name').meta({ description: 'Your helpdesk’s name; externalRef.system is "generic.<system>"' }),
     ticketId: TicketId,
     subject: z.string().trim().min(1).max(300),
     description: Body,
