@@ -28,6 +28,7 @@ import { timerSettings, timersReport, type TimerBenchResult } from './timers';
 import { workflowSettings, workflowsReport, type WorkflowBenchResult } from './workflows';
 import { reportSettings, reportsReport, type ReportBenchResult } from './reports';
 import { triageReport, type TriageBenchResult } from './triage';
+import { webhooksReport, type WebhookBenchResult } from './webhooks';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -63,8 +64,8 @@ const SETTINGS = {
   /** BENCH_REPORT_SMALL, BENCH_REPORT_LARGE, BENCH_REPORT_SEED, BENCH_REPORT_CONCURRENCY, BENCH_REPORT_RUNS (bench/reports.ts reads the same variables). */
   reports: reportSettings(),
 };
-/** BENCH_ONLY=bundle,cold,deadlines,api,timers,evidence,exports,workflows,reports,triage runs a subset (api = DynamoDB request counts + load). */
-const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,api,timers,evidence,exports,workflows,reports,triage').split(',').map((s) => s.trim()));
+/** BENCH_ONLY=bundle,cold,deadlines,api,timers,evidence,exports,workflows,reports,triage,webhooks runs a subset (api = DynamoDB request counts + load). */
+const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,api,timers,evidence,exports,workflows,reports,triage,webhooks').split(',').map((s) => s.trim()));
 
 /** Module scope of a bundle must not need AWS: region, table names and Powertools settings as applyLocalEnv sets them. */
 const COLD_START_ENV: Record<string, string> = {
@@ -569,6 +570,7 @@ const main = async () => {
   let workflows: WorkflowBenchResult | undefined;
   let reports: ReportBenchResult | undefined;
   let triage: TriageBenchResult | undefined;
+  let webhooks: WebhookBenchResult | undefined;
   try {
     if (PHASES.has('bundle') || PHASES.has('cold')) bundles = await runBundles(workDir);
     if (PHASES.has('cold') && bundles) cold = runColdStarts(bundles, workDir);
@@ -583,11 +585,16 @@ const main = async () => {
       phase('triage: local model load and per-suggestion latency over the held-out split, POST /v1/complaints with triage inline vs the model chain alone, interleaved (fresh node process with its own local stack)');
       triage = runChildPhase<TriageBenchResult>(workDir, 'triage', 600_000);
     }
+    if (PHASES.has('webhooks')) {
+      phase('webhooks: commit → signed delivery at a loopback receiver, stream tick 1 s (npm start) vs 100 ms, interleaved (fresh node process with its own local stack)');
+      webhooks = runChildPhase<WebhookBenchResult>(workDir, 'webhooks', 600_000);
+    }
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
 
   printReport(bundles, cold, deadlines, api, timers, evidence, exportsResult, workflows, reports, triage);
+  if (webhooks) say(`\n${webhooksReport(webhooks)}`);
 
   const finished = new Date();
   const largest = bundles ? largestOf(bundles.functions) : undefined;
@@ -648,6 +655,7 @@ const main = async () => {
     workflows,
     reports,
     triage,
+    webhooks,
     checks,
   };
   const dir = join(REPO_ROOT, 'bench', 'results');

@@ -33,6 +33,9 @@ it('runs the README tour unchanged and ends with a closed case and a valid audit
   expect(stdout).toMatch(/"category service_delay \(0\.\d+/);
   expect(stdout).toContain('"reason": "Third failure this month and a claimed financial loss"');
   expect(stdout).toMatch(/^closed$/m);
+  // Step 11: the helpdesk case's close reached the subscriber, signed, with its Zendesk ticket (sync-back).
+  expect(stdout).toMatch(/"ComplaintClosed delivered after 1 attempt\(s\), HTTP 200"/);
+  expect(stdout).toContain('signature ok: ComplaintClosed ticket zendesk 4711 -> status closed');
   expect(stdout).toContain('"valid": true');
   expect(stdout).toContain('sam owner.changed');
   expect(stdout).toContain('alice complaint.closed');
@@ -69,4 +72,5 @@ it('runs the README tour unchanged and ends with a closed case and a valid audit
   expect(stdout).toMatch(/^PASS/m);
   expect(stdout).toMatch(/^FAIL/m);
   expect(stdout).toContain('verifier exit code 1');
-});
+  // The script itself may take up to 120 s (execFile above) on a loaded machine: the test waits as long.
+}, 150_000);
