@@ -39,8 +39,8 @@ describe('DynamoWebhookStore', () => {
   });
 
   it('one claim per attempt; the outcome moves the retry entry, a stale outcome is refused', async () => {
-    const [{ deliveryId }] = await store.dueDeliveries(T0, 1);
-    const d = (await store.getDelivery('01JWEBHOOK0000000000000000', deliveryId!))!.delivery;
+    const [due] = await store.dueDeliveries(T0, 1);
+    const d = (await store.getDelivery('01JWEBHOOK0000000000000000', due!.deliveryId))!.delivery;
     const claims = await Promise.all([1, 2, 3].map(() => store.claim(d.webhookId, d.id, 0, T0, '2026-03-02T09:01:00.000Z')));
     expect(claims.filter(Boolean)).toHaveLength(1);
     const next = { ...d, attempts: [{ attempt: 1, at: T0, statusCode: 500, latencyMs: 4, ok: false, errorClass: 'http_status' as const }], nextAttemptAt: '2026-03-02T09:00:45.000Z' };
