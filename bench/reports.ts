@@ -542,7 +542,12 @@ const runSeedChild = async (): Promise<void> => {
   applyLocalEnv(spec.endpoint, { cases: spec.table, idempotency: 'reports-bench-idempotency', local: 'reports-bench-local' }, { ORG_TIME_ZONE: s.timeZone, REPORTING: JSON.stringify(REPORTING_OPTIONS) });
   const { shardOf } = await import('#adapters/aws/dynamo/table-model');
   const { marshall } = await import('@aws-sdk/util-dynamodb');
-  const mine = (await syntheticCases(s, spec.cases)).map((c, i) => ({ c, i })).filter(({ c }) => shardOf(c.id, spec.shards) === spec.shard);
+  // A stream carries a shard's records in commit order: each case's one MODIFY at its last change (updatedAt).
+  const mine = (await syntheticCases(s, spec.cases))
+    .map((c, i) => ({ c, i }))
+    .filter(({ c }) => shardOf(c.id, spec.shards) === spec.shard)
+    .sort((a, b) => a.c.updatedAt.localeCompare(b.c.updatedAt) || a.i - b.i)
+    .map(({ c }, position) => ({ c, i: position }));
   const { handler, caseOfRecord } = await import('../functions/report-projection/handler');
   const { reportingService } = await import('#http/reporting-container');
   const { lambdaContext } = await import('../infra/local/server');

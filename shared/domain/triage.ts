@@ -73,7 +73,7 @@ export interface IntakeTriage {
 }
 
 /**
- * Applies the threshold: a suggestion at or above it pre-fills a field the intake left open (no severity, no vulnerability
+ * Applies the threshold: a suggestion above it pre-fills a field the intake left open (no severity, no vulnerability
  * flag, category `other` = not classified, and the regulatory flag, which intake never sets); a person's explicit value
  * always stands. Below the threshold it is only shown.
  */
@@ -81,7 +81,8 @@ export const intakeTriage = (body: CreateComplaintBody, run: TriageRun, settings
   const base = { modelId: run.modelId, modelVersion: run.modelVersion, at: now, latencyMs: run.latencyMs, threshold: settings.threshold, ...(run.fallbacks.length ? { fallbacks: run.fallbacks } : {}) };
   const out = run.output;
   if (!out) return { body, triage: { ...base, status: 'unavailable', unavailableReason: run.fallbacks.map((f) => `${f.modelId}: ${f.reason}`).join('; ') || 'no model configured' } };
-  const confident = (confidence: number) => confidence >= settings.threshold;
+  // Strictly above: a threshold of 1 turns pre-filling off (suggestions are then only shown).
+  const confident = (confidence: number) => confidence > settings.threshold;
   const open = { category: body.category === 'other', severity: body.severity === undefined, vulnerable: body.customer.vulnerable === undefined, regulatory: true };
   const field = (name: TriageField, s: { value: FieldSuggestion['value']; confidence: number }): FieldSuggestion => ({ value: s.value, confidence: s.confidence, applied: open[name] && confident(s.confidence) });
   const fields = {

@@ -40,8 +40,8 @@ export const FieldSuggestion = z
   .object({
     value: z.union([Category, Severity, z.boolean()]),
     confidence: Confidence,
-    /** At or above the threshold, and the intake left the field open: the suggestion pre-filled the case. */
-    applied: z.boolean().meta({ description: 'Whether the suggestion pre-filled the case (confidence at or above the threshold and the intake left the field open)' }),
+    /** Above the threshold, and the intake left the field open: the suggestion pre-filled the case. */
+    applied: z.boolean().meta({ description: 'Whether the suggestion pre-filled the case (confidence above the threshold and the intake left the field open)' }),
     decision: TriageDecision.optional().meta({ description: 'The latest human decision on this field' }),
   })
   .meta({ id: 'TriageFieldSuggestion' });
@@ -99,7 +99,7 @@ export type TriageDecisionBody = z.infer<typeof TriageDecisionBody>;
 /** Organisation settings (TRIAGE env / CDK context `complaints:triage`), validated at cold start and synth. */
 export const TriageSettings = z
   .object({
-    /** Suggestions at or above this confidence pre-fill the fields the intake left open; below it they are only shown. */
+    /** Suggestions above this confidence pre-fill the fields the intake left open; the others are only shown (1 = never pre-fill). */
     threshold: Confidence.default(0.8),
     /** The priority rule: a case is raised to `high` priority on any of these signals. */
     priority: z

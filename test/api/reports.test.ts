@@ -105,7 +105,8 @@ const startOfPlan = (): DateTime => {
 };
 
 beforeAll(async () => {
-  api = await startTestApi({ REPORTING: JSON.stringify(REPORTING), ORG_TIME_ZONE: 'Europe/London' }, { reports: true });
+  // Triage only suggests here (threshold 1: nothing pre-filled), so the plan's categories are the cases' categories.
+  api = await startTestApi({ REPORTING: JSON.stringify(REPORTING), ORG_TIME_ZONE: 'Europe/London', TRIAGE: JSON.stringify({ threshold: 1 }) }, { reports: true });
   t0 = startOfPlan();
   await advance(`PT${Math.ceil((t0.toMillis() - Date.parse((await api.call('GET', '/local/clock')).body.now as string)) / 1000)}S`);
 

@@ -49,11 +49,11 @@ describe('suggestions at intake', () => {
     // The intake said `other` (not classified): the confident suggestion pre-filled the category.
     expect(c.triage).toMatchObject({ status: 'suggested', modelId: 'local-nb', threshold: THRESHOLD });
     expect(c.triage.fields.category).toMatchObject({ value: 'billing', applied: true });
-    expect(c.triage.fields.category.confidence).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(c.triage.fields.category.confidence).toBeGreaterThan(THRESHOLD);
     expect(c.category).toBe('billing');
     for (const f of ['category', 'severity', 'regulatory', 'vulnerable'] as const) {
       const s = c.triage.fields[f];
-      expect(s.applied).toBe(s.confidence >= THRESHOLD);
+      expect(s.applied).toBe(s.confidence > THRESHOLD);
     }
     // Below the threshold a suggestion is shown, not applied: severity keeps the intake default.
     if (!c.triage.fields.severity.applied) expect(c.severity).toBe('medium');

@@ -78,7 +78,7 @@ describe('the committed local model', () => {
 });
 
 describe('threshold and pre-fill', () => {
-  it('pre-fills open fields at or above the threshold, shows the rest, and never overrides what the intake stated', () => {
+  it('pre-fills open fields above the threshold, shows the rest, and never overrides what the intake stated', () => {
     const open = intakeTriage(body(), run(output()), settings, NOW);
     expect(open.body).toMatchObject({ category: 'billing', customer: { vulnerable: true } });
     expect(open.body.severity).toBeUndefined(); // 0.6 < 0.8: shown, not applied
@@ -86,8 +86,11 @@ describe('threshold and pre-fill', () => {
     const stated = intakeTriage(body({ category: 'policy', severity: 'low', customer: { id: 'c-1', name: 'Ada', vulnerable: false } }), run(output({ severity: { value: 'high', confidence: 0.99 } })), settings, NOW);
     expect(stated.body).toMatchObject({ category: 'policy', severity: 'low', customer: { vulnerable: false } });
     expect(Object.values(stated.triage.fields!).filter((f) => f.applied)).toHaveLength(1); // only the regulatory flag
+    // Strictly above the threshold: at exactly 0.8 the suggestion is shown only; a threshold of 1 never pre-fills.
     const exactly = intakeTriage(body(), run(output({ category: { value: 'billing', confidence: 0.8 } })), settings, NOW);
-    expect(exactly.triage.fields!.category.applied).toBe(true);
+    expect(exactly.triage.fields!.category.applied).toBe(false);
+    const off = intakeTriage(body(), run(output({ category: { value: 'billing', confidence: 1 } })), TriageSettings.parse({ threshold: 1 }), NOW);
+    expect(off.body.category).toBe('other');
   });
 
   it('marks triage unavailable, with every model’s reason, when no model answered; the body is unchanged', () => {
