@@ -29,6 +29,7 @@ import { workflowSettings, workflowsReport, type WorkflowBenchResult } from './w
 import { reportSettings, reportsReport, type ReportBenchResult } from './reports';
 import { triageReport, type TriageBenchResult } from './triage';
 import { webhooksReport, type WebhookBenchResult } from './webhooks';
+import { channelsReport, type ChannelBenchResult } from './channels';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -64,8 +65,8 @@ const SETTINGS = {
   /** BENCH_REPORT_SMALL, BENCH_REPORT_LARGE, BENCH_REPORT_SEED, BENCH_REPORT_CONCURRENCY, BENCH_REPORT_RUNS (bench/reports.ts reads the same variables). */
   reports: reportSettings(),
 };
-/** BENCH_ONLY=bundle,cold,deadlines,api,timers,evidence,exports,workflows,reports,triage,webhooks runs a subset (api = DynamoDB request counts + load). */
-const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,api,timers,evidence,exports,workflows,reports,triage,webhooks').split(',').map((s) => s.trim()));
+/** BENCH_ONLY=bundle,cold,deadlines,api,timers,evidence,exports,workflows,reports,triage,webhooks,channels runs a subset (api = DynamoDB request counts + load). */
+const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,api,timers,evidence,exports,workflows,reports,triage,webhooks,channels').split(',').map((s) => s.trim()));
 
 /** Module scope of a bundle must not need AWS: region, table names and Powertools settings as applyLocalEnv sets them. */
 const COLD_START_ENV: Record<string, string> = {
@@ -571,6 +572,7 @@ const main = async () => {
   let reports: ReportBenchResult | undefined;
   let triage: TriageBenchResult | undefined;
   let webhooks: WebhookBenchResult | undefined;
+  let channels: ChannelBenchResult | undefined;
   try {
     if (PHASES.has('bundle') || PHASES.has('cold')) bundles = await runBundles(workDir);
     if (PHASES.has('cold') && bundles) cold = runColdStarts(bundles, workDir);
@@ -589,12 +591,17 @@ const main = async () => {
       phase('webhooks: commit → signed delivery at a loopback receiver, stream tick 1 s (npm start) vs 100 ms, interleaved (fresh node process with its own local stack)');
       webhooks = runChildPhase<WebhookBenchResult>(workDir, 'webhooks', 600_000);
     }
+    if (PHASES.has('channels')) {
+      phase('channels: signed helpdesk webhook intake latency (new vs repeated ticket, interleaved) and throughput; email parse and intake time, 10 MB with attachments vs 100 KB (fresh node process with its own local stack)');
+      channels = runChildPhase<ChannelBenchResult>(workDir, 'channels', 900_000);
+    }
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
 
   printReport(bundles, cold, deadlines, api, timers, evidence, exportsResult, workflows, reports, triage);
   if (webhooks) say(`\n${webhooksReport(webhooks)}`);
+  if (channels) say(`\n${channelsReport(channels)}`);
 
   const finished = new Date();
   const largest = bundles ? largestOf(bundles.functions) : undefined;
@@ -656,6 +663,7 @@ const main = async () => {
     reports,
     triage,
     webhooks,
+    channels,
     checks,
   };
   const dir = join(REPO_ROOT, 'bench', 'results');
