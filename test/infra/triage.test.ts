@@ -1,0 +1,54 @@
+// Triage in the CDK app: the TRIAGE setting reaches the functions (validated at synth), and only the functions that open
+// complaints may invoke the one configured Bedrock model; nothing at all when the chain has no Bedrock.
+// Read from the construct tree (each function's role policy, resolved), not a synthesised template.
+import { Stack } from 'aws-cdk-lib';
+import type { Policy } from 'aws-cdk-lib/aws-iam';
+import { routeList } from '#http/routes';
+import { buildApp } from '../../infra/app';
+import { TRIAGE_INTAKE } from '../../infra/constructs/api';
+
+process.env.CDK_VALIDATION = 'false';
+const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+
+type Statement = { Action: string | string[]; Resource: unknown };
+/** Per function entry, the Bedrock statements of its role's policy. */
+const bedrockGrants = (api: ReturnType<typeof buildApp>['api']) =>
+  [...api.api.functions].flatMap(([entry, fn]) => {
+    const policy = fn.role.node.tryFindChild('DefaultPolicy') as Policy | undefined;
+    const doc = policy ? (Stack.of(fn).resolve(policy.document.toJSON()) as { Statement: Statement[] }) : { Statement: [] };
+    return doc.Statement.filter((s) => [s.Action].flat().some((a) => a.startsWith('bedrock:'))).map((s) => ({ entry, ...s }));
+  });
+
+describe('complaints:triage', () => {
+  it('grants bedrock:InvokeModel on the configured foundation model to the functions that open complaints only', () => {
+    const triage = { models: ['bedrock', 'local'], bedrockModelId: 'anthropic.claude-3-haiku-20240307-v1:0', threshold: 0.85 };
+    const { api } = buildApp({ context: { ...NO_BUNDLING, 'complaints:triage': triage } });
+    const grants = bedrockGrants(api);
+    const intake = [...new Set(routeList().filter((r) => TRIAGE_INTAKE.has(r.id)).map((r) => r.entry))].sort();
+    expect(intake).toContain('functions/create-complaint/handler.ts');
+    expect(grants.map((g) => g.entry).sort()).toEqual(intake);
+    for (const g of grants) {
+      expect(g.Action).toBe('bedrock:InvokeModel');
+      expect(JSON.stringify(g.Resource)).toContain(':foundation-model/anthropic.claude-3-haiku-20240307-v1:0');
+      expect(JSON.stringify(g.Resource)).not.toContain('*');
+    }
+  });
+
+  it('names the inference profile and its model (any region) for a cross-region profile id', () => {
+    const { api } = buildApp({ context: { ...NO_BUNDLING, 'complaints:triage': { models: ['bedrock'], bedrockModelId: 'eu.anthropic.claude-3-haiku-20240307-v1:0' } } });
+    const [grant] = bedrockGrants(api);
+    const resources = JSON.stringify(grant!.Resource);
+    expect(resources).toContain(':inference-profile/eu.anthropic.claude-3-haiku-20240307-v1:0');
+    expect(resources).toContain('bedrock:*::foundation-model/anthropic.claude-3-haiku-20240307-v1:0');
+  });
+
+  it('grants nothing in Bedrock with the default (local) chain', () => {
+    const { api } = buildApp({ context: NO_BUNDLING });
+    expect(bedrockGrants(api)).toEqual([]);
+  });
+
+  it('fails synth on an invalid setting, naming it', () => {
+    expect(() => buildApp({ context: { ...NO_BUNDLING, 'complaints:triage': { threshold: 1.5 } } })).toThrow(/TRIAGE/);
+    expect(() => buildApp({ context: { ...NO_BUNDLING, 'complaints:triage': { models: ['gpt'] } } })).toThrow(/TRIAGE/);
+  });
+});
