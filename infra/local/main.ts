@@ -79,6 +79,9 @@ const main = async () => {
   say(`      -d '{"sub":"alice","groups":["handler","supervisor"]}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')`);
   say(`    curl -H "authorization: Bearer $TOKEN" ${stack.api.url}/v1/complaints`);
   say('');
+  say(`  helpdesk webhooks: POST ${stack.api.url}/v1/intake/helpdesk/{zendesk|jira|servicenow|generic}, signed with the secrets in ${stack.helpdeskSecretsFile}`);
+  say(`  inbound email:     curl -X POST ${stack.api.url}/local/inbound-email -H 'content-type: message/rfc822' --data-binary @message.eml`);
+  say('');
   say('  move time (due timers fire before it answers):');
   say(`    curl -X POST ${stack.api.url}/local/clock -H 'content-type: application/json' -d '{"advanceBy":"P10D"}'`);
   say('');

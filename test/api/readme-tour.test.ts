@@ -24,7 +24,8 @@ afterAll(() => api.close());
 
 it('runs the README tour unchanged and ends with a closed case and a valid audit chain', async () => {
   const script = tourScript().replace(/^API=.*$/m, `API=${api.url}`);
-  const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], { timeout: 120_000 });
+  // Step 12 signs a helpdesk delivery with the stack's secrets file (.data/helpdesk-secrets.json under npm start).
+  const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], { timeout: 120_000, env: { ...process.env, HELPDESK_SECRETS_FILE: api.stack.helpdeskSecretsFile } });
 
   expect(stdout).toMatch(/^case [0-9A-Z]{26}$/m);
   expect(stdout).toContain('"owner": "alice"');
@@ -36,6 +37,12 @@ it('runs the README tour unchanged and ends with a closed case and a valid audit
   // Step 11: the helpdesk case's close reached the subscriber, signed, with its Zendesk ticket (sync-back).
   expect(stdout).toMatch(/"ComplaintClosed delivered after 1 attempt\(s\), HTTP 200"/);
   expect(stdout).toContain('signature ok: ComplaintClosed ticket zendesk 4711 -> status closed');
+  // Step 12: a signed Zendesk escalation opens a helpdesk case with its comment as a note, the redelivery finds it, and
+  // the customer's emailed reply lands on it.
+  expect(stdout).toMatch(/^created (CMP-\d{4}-\d{6}) channel helpdesk, 1 note\(s\)$/m);
+  const zref = /^created (CMP-\d{4}-\d{6}) channel helpdesk/m.exec(stdout)?.[1];
+  expect(stdout).toContain(`existing ${zref}`);
+  expect(stdout).toContain(`email attached to ${zref}`);
   expect(stdout).toContain('"valid": true');
   expect(stdout).toContain('sam owner.changed');
   expect(stdout).toContain('alice complaint.closed');
