@@ -79,5 +79,15 @@ it('runs the README tour unchanged and ends with a closed case and a valid audit
   expect(stdout).toMatch(/^PASS/m);
   expect(stdout).toMatch(/^FAIL/m);
   expect(stdout).toContain('verifier exit code 1');
+  // Step 13: the UK final-response letter (DISP 1 Annex 3R wording) was kept as verified evidence; the follow-up fired
+  // seven days later; the signed link worked once (then 410), a forged one is 401; satisfaction is in the KPI report.
+  expect(stdout).toMatch(/"template": "final_response\/uk_disp [0-9a-f]{16}"/);
+  expect(stdout).toContain('"referral": "You have the right to refer your complaint to the Financial Ombudsman Service, free of charge – but you must do so within six months of the date of this letter."');
+  expect(stdout).toMatch(/"final_response verified sha256 [0-9a-f]{16}"/);
+  expect(stdout).toContain('"feedback fired"');
+  expect(stdout).toMatch(/^feedback 4 on CMP-\d{4}-\d{6}$/m);
+  expect(stdout).toContain('again: HTTP 410');
+  expect(stdout).toContain('forged: HTTP 401');
+  expect(stdout).toContain('"service_delay: 1 answer(s), mean 4"');
   // The script itself may take up to 120 s (execFile above) on a loaded machine: the test waits as long.
 }, 150_000);
