@@ -10,13 +10,15 @@ import * as z from 'zod';
 
 const ROOT = resolve(__dirname, '..');
 const DATA_DIR = resolve(ROOT, process.env.DATA_DIR ?? '.data');
+/** Whether this run reads the local stack's data (no TABLE_NAME given). */
+const LOCAL = !process.env.TABLE_NAME;
 const Args = z.object({ from: z.iso.date().optional(), to: z.iso.date().optional(), out: z.string().min(1).optional() });
 
 const main = async () => {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const args = Args.parse(parseArgs({ options: { from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } } }).values);
   let stopLocal: (() => Promise<void>) | undefined;
-  if (!process.env.TABLE_NAME) {
+  if (LOCAL) {
     const running = join(DATA_DIR, 'running.json');
     const { startDynamoLocal } = await import('../infra/local/dynamodb-local');
     const { applyLocalEnv } = await import('../infra/local/stack');
@@ -46,6 +48,8 @@ const main = async () => {
 };
 
 main().catch((err: unknown) => {
-  process.stderr.write(`✗ triage:export-feedback failed: ${(err as Error).message}\n`);
+  // A fresh DATA_DIR has no tables until `npm start` has created them: say so rather than quote DynamoDB.
+  const hint = /non-existent table|ResourceNotFound/.test(`${(err as Error).name} ${(err as Error).message}`) && LOCAL ? ` (no local data in ${DATA_DIR}: run npm start once, or set TABLE_NAME)` : '';
+  process.stderr.write(`✗ triage:export-feedback failed: ${(err as Error).message}${hint}\n`);
   process.exit(1);
 });
