@@ -1,11 +1,14 @@
 // The webhook store against DynamoDB Local: a repeated or concurrent fan-out of one event creates one delivery per
 // subscription; only one sender claims an attempt; the retry index follows the delivery; cursors page and are checked.
-import { DynamoWebhookStore } from '#adapters/aws/dynamo/webhook-store';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DELIVERY_HISTORY_DAYS, DynamoWebhookStore } from '#adapters/aws/dynamo/webhook-store';
+import { keys } from '#adapters/aws/dynamo/table-model';
 import type { Delivery, Webhook } from '#schemas/webhooks';
 import { InvalidInputError } from '#domain/errors';
 import { createTestTables, rawDocClient } from '../support/dynamo';
 
 let store: DynamoWebhookStore;
+let tableName = '';
 const T0 = '2026-03-02T09:00:00.000Z';
 const webhook = (id: string): Webhook => ({ id, url: 'https://hooks.example.com/x', eventTypes: ['ComplaintClosed'], status: 'active', createdBy: 'ada', createdAt: T0 });
 const delivery = (id: string, over: Partial<Delivery> = {}): Delivery => ({
@@ -24,6 +27,7 @@ const delivery = (id: string, over: Partial<Delivery> = {}): Delivery => ({
 
 beforeAll(async () => {
   const tables = await createTestTables();
+  tableName = tables.cases;
   store = new DynamoWebhookStore(rawDocClient(), { tableName: tables.cases });
 });
 
@@ -36,6 +40,9 @@ describe('DynamoWebhookStore', () => {
     expect(new Set(results.map((r) => r.deliveryId))).toEqual(new Set([winner]));
     expect((await store.listDeliveries('01JWEBHOOK0000000000000000', 100)).items.map((d) => d.id)).toEqual([winner]);
     expect(await store.dueDeliveries(T0, 100)).toEqual([{ webhookId: '01JWEBHOOK0000000000000000', deliveryId: winner, dueAt: T0 }]);
+    // The history expires through the table's TTL, 90 days after the delivery was created.
+    const item = await rawDocClient().send(new GetCommand({ TableName: tableName, Key: keys.webhookDelivery('01JWEBHOOK0000000000000000', winner) }));
+    expect(item.Item?.expiresAt).toBe(Date.parse(T0) / 1000 + DELIVERY_HISTORY_DAYS * 86_400);
   });
 
   it('one claim per attempt; the outcome moves the retry entry, a stale outcome is refused', async () => {

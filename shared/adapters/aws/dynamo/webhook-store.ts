@@ -24,6 +24,13 @@ const decodeCursor = (raw: string | undefined, pk: string): Key | undefined => {
 const isConditionFailure = (err: unknown): boolean =>
   err instanceof ConditionalCheckFailedException || (err instanceof TransactionCanceledException && (err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict'));
 
+/**
+ * Deliveries and their markers expire (the table's TTL) this long after they were created: the history stays readable
+ * for a quarter, and a marker outlives by far the 4 days a bus event can wait on the queue, so no redelivery duplicates.
+ */
+export const DELIVERY_HISTORY_DAYS = 90;
+const expiresAt = (createdAt: string): number => Math.floor(Date.parse(createdAt) / 1000) + DELIVERY_HISTORY_DAYS * 86_400;
+
 const webhookOf = (item: Record<string, unknown>): Webhook => item.webhook as Webhook;
 const deliveryOf = (item: Record<string, unknown>): Delivery => item.delivery as Delivery;
 
@@ -110,8 +117,8 @@ export class DynamoWebhookStore implements WebhookStore {
       await this.doc.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName: this.table, Item: { ...mark, deliveryId: d.id }, ConditionExpression: 'attribute_not_exists(PK)' } },
-            { Put: { TableName: this.table, Item: { ...keys.webhookDelivery(d.webhookId, d.id), delivery: d, payload, attemptCount: 0 }, ConditionExpression: 'attribute_not_exists(PK)' } },
+            { Put: { TableName: this.table, Item: { ...mark, deliveryId: d.id, expiresAt: expiresAt(d.createdAt) }, ConditionExpression: 'attribute_not_exists(PK)' } },
+            { Put: { TableName: this.table, Item: { ...keys.webhookDelivery(d.webhookId, d.id), delivery: d, payload, attemptCount: 0, expiresAt: expiresAt(d.createdAt) }, ConditionExpression: 'attribute_not_exists(PK)' } },
             { Put: { TableName: this.table, Item: { ...keys.webhookDue(d.nextAttemptAt ?? d.createdAt, d.webhookId, d.id), webhookId: d.webhookId, deliveryId: d.id, dueAt: d.nextAttemptAt ?? d.createdAt } } },
           ],
         }),
