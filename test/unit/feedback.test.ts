@@ -3,6 +3,7 @@
 import { encodeClaims, parseToken, recordFeedback, scheduleFollowUp, assertNotExpired, sanitiseComment } from '#domain/feedback';
 import { feedbackTokenId, fireTimer, plannedTimers } from '#domain/timers';
 import { GoneError, UnauthorizedError } from '#domain/errors';
+import { eventNeedsRedaction, redactCase, REDACTED } from '#domain/retention';
 import { HmacTokenSigner } from '#adapters/hmac-token-signer';
 import type { Case } from '#schemas/complaint';
 import { CASE_ID, DAY, NOW, at, openedCase } from './fixtures';
@@ -77,5 +78,17 @@ describe('recording satisfaction', () => {
     expect(() => recordFeedback(out.case, claims, { score: 1 }, at(NOW, 9 * DAY))).toThrow(GoneError);
     expect(() => recordFeedback(c, { ...claims, tokenId: 'c9' }, { score: 1 }, at(NOW, 9 * DAY))).toThrow(UnauthorizedError);
     expect(sanitiseComment('a\r\nb\u202e')).toBe('a\nb');
+  });
+});
+
+describe('retention of satisfaction answers', () => {
+  it('redacts the customer’s comment and keeps the score; the received event counts as free text, the request as facts', () => {
+    const c = issued(answered());
+    const f = c.feedback![0]!;
+    const out = recordFeedback(c, { caseId: CASE_ID, tokenId: f.tokenId!, expiresAt: f.expiresAt! }, { score: 2, comment: 'Ada found it slow' }, at(NOW, 8 * DAY));
+    expect(redactCase(out.case).feedback![0]!.response).toEqual({ score: 2, comment: REDACTED, receivedAt: at(NOW, 8 * DAY) });
+    const event = (action: string, data: Record<string, unknown>) => ({ seq: 1, at: NOW, actor: 'system:feedback', action, data, prevHash: '', hash: '' });
+    expect(eventNeedsRedaction(event('feedback.received', out.drafts[0]!.data))).toBe(true);
+    expect(eventNeedsRedaction(event('feedback.requested', { tokenId: 'c1' }))).toBe(false);
   });
 });
