@@ -5,7 +5,7 @@ import type { CaseChild, CaseRecord, CaseRepository } from '#ports/case-reposito
 import type { Clock } from '#ports/clock';
 import type { IdGenerator } from '#ports/ids';
 import { assertMayAct, assertVisible, canView, type CaseActorRule } from './access';
-import { decideTriage, intakeTriage, runTriage, triageView, withTriage, type TriageDeps } from './triage';
+import { decideTriage, intakeEscalation, intakeTriage, runTriage, triageView, withTriage, type TriageDeps } from './triage';
 import { TriageSettings, type TriageDecisionBody, type TriageView } from '#schemas/triage';
 import { mutateCase, systemMutate } from './case-mutation';
 import { appendEvents, EMPTY_HEAD, verifyChain, type ChainVerdict } from './audit-chain';
@@ -86,13 +86,17 @@ export class ComplaintService {
     });
     // The triage (suggestions, regulatory flag, priority) joins the opening change: one transaction, one chain.
     if (triaged && this.deps.triage) Object.assign(change, withTriage(change, triaged, this.deps.triage.settings));
+    const escalated = triaged && this.deps.triage ? intakeEscalation(change, this.deps.triage.settings, { id: ids.next(), actor: p.sub, now }) : undefined;
+    if (escalated) Object.assign(change, { case: escalated.case, drafts: escalated.drafts });
     const notes = (opts.notes ?? []).map((n) => life.addNote(change.case, n, { noteId: ids.next() }, p.sub, now));
     const { events, head } = appendEvents(EMPTY_HEAD, [...change.drafts, ...notes.flatMap((n) => n.drafts)], now);
     await repo.create({
       case: change.case,
       head,
       events,
-      ...(notes.length ? { children: notes.map((n): CaseChild => ({ kind: 'note', note: n.result })) } : {}),
+      ...(notes.length || escalated
+        ? { children: [...notes.map((n): CaseChild => ({ kind: 'note', note: n.result })), ...(escalated ? [{ kind: 'escalation', escalation: escalated.result } as CaseChild] : [])] }
+        : {}),
       ...(opts.repeatOf ? { takesExternalRefFrom: opts.repeatOf.caseId } : {}),
     });
     return change.case;

@@ -76,7 +76,7 @@ export const escalationCandidate = (e: AuditEvent): { trigger: EscalationTrigger
 export const automaticEscalation = (c: Case, e: AuditEvent): { trigger: EscalationTrigger; reason: string } | undefined => {
   if (c.status !== 'open' && c.status !== 'awaiting_approval') return undefined;
   const candidate = escalationCandidate(e);
-  if (!candidate || candidate.trigger.kind === 'manual' || candidate.trigger.kind === 'override' || candidate.trigger.cycle !== cycleOf(c)) return undefined;
+  if (!candidate || candidate.trigger.kind === 'manual' || candidate.trigger.kind === 'override' || candidate.trigger.kind === 'triage' || candidate.trigger.cycle !== cycleOf(c)) return undefined;
   const trigger = candidate.trigger;
   if (waivedFor(c, trigger)) return undefined;
   if (c.escalations.some((s) => s.trigger && sameRisk(s.trigger, trigger))) return undefined;

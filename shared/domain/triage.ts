@@ -7,10 +7,12 @@
 // case whose triage is still `pending`. A failing or slow model never fails the intake: the case is created with triage
 // `unavailable`.
 import type { Case, CreateComplaintBody } from '#schemas/complaint';
+import type { Escalation } from '#schemas/escalation';
 import type { CaseTriage, FieldSuggestion, ModelOutput, Priority, TriageDecision, TriageDecisionBody, TriageField, TriageSettings, TriageView } from '#schemas/triage';
 import type { TriageInput, TriageModel } from '#ports/triage-model';
 import type { AuditDraft } from './audit-chain';
 import { ConflictError, InvalidInputError } from './errors';
+import { raiseEscalation } from './escalation';
 import { assertAllowed, type Change } from './lifecycle';
 
 export interface TriageDeps {
@@ -141,6 +143,17 @@ export const withTriage = (change: Change, intake: IntakeTriage, settings: Triag
     d.action === INTAKE_EVENT ? { ...d, data: { ...d.data, severity: c.severity, vulnerable: c.vulnerable, triage: auditOfSuggestion(t), priority: { value: priority, reasons } } } : d,
   );
   return { ...change, case: c, drafts };
+};
+
+/**
+ * With TRIAGE.priority.escalate, a case the rule raised to high priority is escalated as it is opened (written in the
+ * same transaction; the stream starts its workflow like any escalation's). Undefined when there is nothing to escalate.
+ */
+export const intakeEscalation = (change: Change, settings: TriageSettings, ctx: { id: string; actor: string; now: string }): Change<Escalation> | undefined => {
+  const c = change.case;
+  if (!settings.priority.escalate || c.priority !== 'high') return undefined;
+  const raised = raiseEscalation(c, { id: ctx.id, trigger: { kind: 'triage' }, reason: `Triage at intake: ${(c.priorityReasons ?? []).join('; ')}`, actor: ctx.actor, now: ctx.now });
+  return { ...raised, drafts: [...change.drafts, ...raised.drafts] };
 };
 
 const CASE_FIELD: Record<TriageField, 'category' | 'severity' | 'regulatory' | 'vulnerable'> = { category: 'category', severity: 'severity', regulatory: 'regulatory', vulnerable: 'vulnerable' };

@@ -22,7 +22,8 @@ export type EscalationWorkflowTrigger =
   | { kind: 'checkpoint'; percent: number; cycle: number }
   | { kind: 'dependency'; taskId: string; cycle: number }
   | { kind: 'manual' }
-  | { kind: 'override' };
+  | { kind: 'override' }
+  | { kind: 'triage' };
 
 export interface EscalationWorkflowInput {
   caseId: string;

@@ -52,6 +52,7 @@ export const EscalationTrigger = z
     z.object({ kind: z.literal('dependency'), taskId: Ulid, cycle: z.number().int().min(1) }).strict(),
     z.object({ kind: z.literal('manual') }).strict().meta({ description: 'Raised by the case owner' }),
     z.object({ kind: z.literal('override') }).strict().meta({ description: 'Raised by a supervisor over the owner' }),
+    z.object({ kind: z.literal('triage') }).strict().meta({ description: 'Raised at intake by the triage priority rule (TRIAGE.priority.escalate): strong negative sentiment or a vulnerability cue' }),
   ])
   .meta({ id: 'EscalationTrigger' });
 export type EscalationTrigger = z.infer<typeof EscalationTrigger>;

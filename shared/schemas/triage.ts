@@ -110,9 +110,11 @@ export const TriageSettings = z
         vulnerabilityConfidence: Confidence.default(0.5),
         /** Whether a vulnerability cue raises the priority at all. */
         onVulnerability: z.boolean().default(true),
+        /** Also escalate a case the rule raised to high priority, at intake (the escalation workflow then runs as for any other). */
+        escalate: z.boolean().default(false),
       })
       .strict()
-      .default({ negativeSentimentAtOrBelow: -0.5, vulnerabilityConfidence: 0.5, onVulnerability: true }),
+      .default({ negativeSentimentAtOrBelow: -0.5, vulnerabilityConfidence: 0.5, onVulnerability: true, escalate: false }),
     /** The model chain, first answering wins: `bedrock` (AWS), `local` (the trained classifier bundled with the code). */
     models: z.array(z.enum(['bedrock', 'local'])).min(1).default(['local']),
     /** Each model gets this long before the next one is tried (case creation never waits longer than the sum). */

@@ -13,7 +13,7 @@ let intake: string;
 const THRESHOLD = 0.8;
 
 beforeAll(async () => {
-  api = await startTestApi({ TRIAGE: JSON.stringify({ threshold: THRESHOLD, models: ['local'] }) }, { reports: true });
+  api = await startTestApi({ TRIAGE: JSON.stringify({ threshold: THRESHOLD, models: ['local'], priority: { escalate: true } }) }, { reports: true });
   [sup, olive, intake] = await Promise.all([api.token('sam', ['supervisor']), api.token('olive', ['handler']), api.token('web-form', ['intake'])]);
 });
 afterAll(() => api?.close());
@@ -75,6 +75,10 @@ describe('suggestions at intake', () => {
     expect(c.triage.sentiment.score).toBeLessThanOrEqual(-0.5);
     expect(c.priority).toBe('high');
     expect(c.priorityReasons.join(' ')).toMatch(/negative sentiment.*vulnerability cue: bereavement/);
+    // TRIAGE.priority.escalate: the high-priority case is escalated as it is opened, in the same transaction.
+    expect(c.escalations).toEqual([expect.objectContaining({ trigger: { kind: 'triage' }, status: 'open', reason: expect.stringMatching(/^Triage at intake: negative sentiment/) })]);
+    const events = (await api.call('GET', `/v1/complaints/${c.id}/timeline`, { token: sup })).body.events.map((e: { action: string }) => e.action);
+    expect(events.slice(0, 3)).toEqual(['complaint.received', 'owner.assigned', 'escalation.raised']);
     // The customer's vulnerability was not stated: the confident suggestion set it (and the approval rules will see it).
     expect(c.vulnerable).toBe(c.triage.fields.vulnerable.applied ? c.triage.fields.vulnerable.value : false);
     const stated = await open({ ...BEREAVED, customer: { ...BEREAVED.customer, vulnerable: false } });

@@ -3,7 +3,7 @@
 import type { ConverseCommandInput } from '@aws-sdk/client-bedrock-runtime';
 import { BedrockTriageModel, type ConverseTransport } from '#adapters/aws/bedrock-triage-model';
 import { LocalModelFile, localTriageModel } from '#adapters/local/triage/local-triage-model';
-import { decideTriage, intakeTriage, priorityOf, runTriage, triageView, withTriage, type TriageRun } from '#domain/triage';
+import { decideTriage, intakeEscalation, intakeTriage, priorityOf, runTriage, triageView, withTriage, type TriageRun } from '#domain/triage';
 import { InvalidInputError, ConflictError } from '#domain/errors';
 import { TriageSettings, type ModelOutput } from '#schemas/triage';
 import type { CreateComplaintBody, Case } from '#schemas/complaint';
@@ -154,6 +154,18 @@ describe('decisions on suggestions', () => {
     const change = withTriage({ case: { vulnerable: true, severity: 'medium' } as Case, drafts: [{ actor: 'web', action: 'complaint.received', data: { category: 'billing' } }], result: undefined }, intake, settings);
     expect(change.drafts[0]!.data).toMatchObject({ category: 'billing', triage: { status: 'suggested', modelId: 'm', modelVersion: '1', fields: intake.triage.fields }, priority: { value: 'high' } });
     expect(change.case).toMatchObject({ regulatory: true, priority: 'high' });
+  });
+
+  it('escalates a high-priority case at intake only when TRIAGE.priority.escalate is on', () => {
+    const c = { ...opened(), escalations: [], cycles: [{ n: 1 }], checkpoints: [] } as unknown as Case;
+    const change = { case: c, drafts: [{ actor: 'web', action: 'complaint.received', data: {} }], result: undefined };
+    expect(c.priority).toBe('high');
+    expect(intakeEscalation(change, settings, { id: '01JD0000000000000000000001', actor: 'web', now: NOW })).toBeUndefined();
+    const on = TriageSettings.parse({ priority: { escalate: true } });
+    const raised = intakeEscalation(change, on, { id: '01JD0000000000000000000001', actor: 'web', now: NOW })!;
+    expect(raised.result).toMatchObject({ trigger: { kind: 'triage' }, status: 'open', level: 1 });
+    expect(raised.drafts.map((d) => d.action)).toEqual(['complaint.received', 'escalation.raised']);
+    expect(intakeEscalation({ ...change, case: { ...c, priority: 'standard' } }, on, { id: '01JD0000000000000000000001', actor: 'web', now: NOW })).toBeUndefined();
   });
 
   it('accepts without a reason, overrides only with one, and moves the case field and the priority', () => {
