@@ -30,8 +30,8 @@ export interface ChannelIntakeDeps {
   ids: IdGenerator;
   inbound: InboundLog;
   policy: EvidencePolicy;
-  /** The regime a complaint runs under when the channel does not say (HELPDESK_DEFAULT_REGIME / EMAIL_DEFAULT_REGIME). */
-  defaultRegime: string;
+  /** The regime an email complaint runs under (EMAIL_DEFAULT_REGIME); a ticket's comes from its mapping (HELPDESK_DEFAULT_REGIME). */
+  emailRegime: string;
 }
 
 export const REFERENCE_IN_SUBJECT = /\bCMP-\d{4}-\d{6}\b/;
@@ -180,7 +180,7 @@ export class ChannelIntakeService {
       description: clip(mail.text || mail.subject || '(no text)', 20000),
       product: 'unspecified',
       category: 'other' as const,
-      regime: this.deps.defaultRegime,
+      regime: this.deps.emailRegime,
       externalRef: { system: 'email', id: messageRef },
     };
     const out = await this.openOrFind(this.systemPrincipal(actor), body, [statement, ...unmatched, ...refused]);

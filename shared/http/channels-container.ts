@@ -39,7 +39,7 @@ export const channelIntake = (): ChannelIntakeService => {
       ids: ulidIds(c),
       inbound: new DynamoInboundLog(dynamo().doc, requireSetting('TABLE_NAME')),
       policy: { allowedContentTypes: cfg.evidenceContentTypes, maxBytes: cfg.EVIDENCE_MAX_BYTES, uploadTtlMs: UPLOAD_TTL_MS },
-      defaultRegime: cfg.HELPDESK_DEFAULT_REGIME,
+      emailRegime: cfg.EMAIL_DEFAULT_REGIME,
     });
   }
   return intake;
