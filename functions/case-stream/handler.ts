@@ -8,8 +8,9 @@ import { decodeStreamRecord } from '#adapters/aws/dynamo/stream-records';
 import { DeadlineControl } from '#domain/deadline-control';
 import { escalationService, resolutionService } from '#http/approvals-container';
 import { caseFactsOf } from '#domain/event-details';
-import { caseRepository, clock, complaintService } from '#http/container';
+import { caseRepository, clock } from '#http/container';
 import { deadlineIntegrations } from '#http/integrations';
+import { fireCaseTimer } from '#http/letters-container';
 import { exportLauncher } from '#http/export-launcher';
 import { defineEventHandler } from '#http/event-handler';
 import { logger, metrics } from '#http/observability';
@@ -21,7 +22,8 @@ const deadlineControl = (): DeadlineControl =>
   (control ??= new DeadlineControl({
     ...deadlineIntegrations(),
     clock: clock(),
-    fire: (t) => complaintService().fireTimer(t),
+    // A timer already due when planned fires here (a satisfaction follow-up also sends its link, as from the checkpoint function).
+    fire: (t) => fireCaseTimer(t),
     // Published events name the case's channel and helpdesk ticket (externalRef), which only the case item holds.
     caseFacts: async (caseId) => {
       const record = await caseRepository().get(caseId);

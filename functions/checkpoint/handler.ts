@@ -2,8 +2,7 @@
 // applies the timer to its case. Idempotent; a malformed payload throws, so Scheduler retries then dead-letters it.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Timer } from '#schemas/timer';
-import { complaintService } from '#http/container';
-import { feedbackService } from '#http/letters-container';
+import { fireCaseTimer } from '#http/letters-container';
 import { defineEventHandler } from '#http/event-handler';
 import { logger, metrics } from '#http/observability';
 
@@ -15,15 +14,9 @@ export const handler = defineEventHandler('checkpoint', async (event: unknown) =
   }
   const timer = parsed.data;
   logger.appendKeys({ caseId: timer.caseId, timer: timer.name });
-  const out = await complaintService().fireTimer(timer);
+  const out = await fireCaseTimer(timer);
   metrics.addMetric(out.outcome === 'fired' ? 'TimerFired' : 'TimerIgnored', MetricUnit.Count, 1);
   logger.info(out.outcome === 'fired' ? 'timer fired' : 'timer ignored', { ...out, kind: timer.kind, at: timer.at });
-  // The follow-up's link goes to the customer once its issue is committed; a redelivery after a failed send (found
-  // already done) sends the same link again, under the same notification id.
-  if (timer.kind === 'feedback' && (out.outcome === 'fired' || out.reason === 'already_done')) {
-    const sent = await feedbackService().sendLink(timer.caseId, timer.cycle);
-    if (sent === 'sent') metrics.addMetric('FeedbackLinksSent', MetricUnit.Count, 1);
-    return { ...out, feedbackLink: sent };
-  }
+  if ('feedbackLink' in out && out.feedbackLink === 'sent') metrics.addMetric('FeedbackLinksSent', MetricUnit.Count, 1);
   return out;
 });

@@ -149,8 +149,11 @@ export class CheckpointScheduler extends Construct {
       description: 'Cases-table stream: keeps each case’s one-time schedules in step, starts approval and escalation workflows, publishes domain events and notifications',
       // A batch of 100 records may create, move or delete several schedules per record, and fires due timers in-process.
       timeout: Duration.seconds(60),
+      environment: { ...props.environment, FEEDBACK_LINK_TEMPLATE: props.feedbackLinkTemplate },
     })
       .bindTable(cases, 'readWrite')
+      // A follow-up already due when planned fires here, and sends its link as the checkpoint function would.
+      .signFeedbackLinks(props.feedbackLinks)
       .allowScheduling({
         groupName: timers.scheduleGroupName,
         executionRole: this.schedulerRole,

@@ -13,7 +13,8 @@ import { secretsManagerKey } from '#adapters/aws/secrets-manager-key';
 import { localKeyFile } from '#adapters/local/local-key-file';
 import { DynamoFeedbackAttempts } from '#adapters/aws/dynamo/feedback-attempts';
 import { config, requireSetting } from './config';
-import { caseRepository, clock, dynamo, ulidIds } from './container';
+import type { Timer } from '#schemas/timer';
+import { caseRepository, clock, complaintService, dynamo, ulidIds } from './container';
 import { deadlineIntegrations } from './integrations';
 
 let letters: LetterService | undefined;
@@ -74,4 +75,15 @@ export const feedbackService = (): FeedbackService => {
     });
   }
   return feedback;
+};
+
+/**
+ * Applies a delivered case timer and, for a satisfaction follow-up whose link was issued (now, or found done: a
+ * redelivery after a failed send), sends the customer that link. Both timer paths use it: the checkpoint function
+ * (Scheduler) and the case stream (a timer already due when planned).
+ */
+export const fireCaseTimer = async (t: Timer) => {
+  const out = await complaintService().fireTimer(t);
+  if (t.kind !== 'feedback' || !(out.outcome === 'fired' || out.reason === 'already_done')) return out;
+  return { ...out, feedbackLink: await feedbackService().sendLink(t.caseId, t.cycle) };
 };
