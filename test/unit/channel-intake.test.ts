@@ -26,7 +26,7 @@ describe('helpdesk signatures', () => {
     expect(verifySignature(provider, [SECRET], { 'x-complaints-signature': expected, 'x-complaints-timestamp': ts }, BODY, NOW)).toEqual({ ok: true });
   });
 
-  const headersFor = (provider: HelpdeskProvider, ts: string, sig: string) =>
+  const headersFor = (provider: HelpdeskProvider, ts: string, sig: string): Record<string, string> =>
     provider === 'zendesk' ? { 'x-zendesk-webhook-signature': sig, 'x-zendesk-webhook-signature-timestamp': ts } : { 'x-complaints-signature': sig, 'x-complaints-timestamp': ts };
 
   it.each(['zendesk', 'jira'] as const)('%s: refuses missing headers, a wrong secret, a changed body, a stale or future timestamp', (provider) => {
