@@ -252,7 +252,7 @@ describe('least-privilege data access', () => {
     expect((props.Environment as { Variables: Record<string, unknown> }).Variables.IDEMPOTENCY_TABLE_NAME).toEqual(stack.resolve(idempotency.table.tableName));
   });
 
-  it('uses the key only through the service holding the data (DynamoDB, SQS, SNS, S3), never directly; the signing key only to sign and publish', () => {
+  it('uses the key only through the service holding the data (DynamoDB, SQS, SNS, S3, Secrets Manager), never directly; the signing key only to sign and publish', () => {
     const signing = statements.filter(onSigningKey);
     expect(signing.length).toBeGreaterThan(0);
     for (const s of signing) for (const a of list(s.Action)) expect(['kms:Sign', 'kms:GetPublicKey']).toContain(a);
@@ -260,18 +260,19 @@ describe('least-privilege data access', () => {
     expect(kms.length).toBeGreaterThan(0);
     for (const s of kms) {
       const via = JSON.stringify((s as Statement & { Condition?: { StringEquals?: Record<string, unknown> } }).Condition?.StringEquals?.['kms:ViaService']);
-      expect(via).toMatch(/^\{"Fn::Join":\["",\["(dynamodb|sqs|sns|s3)\.",\{"Ref":"AWS::Region"\},"\.amazonaws\.com"\]\]\}$/);
+      // Secrets Manager: the functions that read a signing secret (feedback links, helpdesk signatures) decrypt it through the service.
+      expect(via).toMatch(/^\{"Fn::Join":\["",\["(dynamodb|sqs|sns|s3|secretsmanager)\.",\{"Ref":"AWS::Region"\},"\.amazonaws\.com"\]\]\}$/);
     }
   });
 
   const usesEvidence = (entry: string) =>
     routes.some((r) => r.entry === entry && (EVIDENCE_ACCESS[r.id] !== undefined || (EXPORT_ACCESS[r.id] ?? []).some((u) => EXPORT_GRANTS[u].objects.length > 0)));
 
-  it.each(dataEntries.filter((e) => !usesEvidence(e)))('%s: uses the key only through DynamoDB, and nothing of S3', (entry) => {
+  it.each(dataEntries.filter((e) => !usesEvidence(e)))('%s: uses the key only through DynamoDB (and Secrets Manager for a signing secret), and nothing of S3', (entry) => {
     const { roleId, props } = functionOf(entry);
     const kms = statementsOf(roleId).filter((x) => list(x.Action).some((a) => a.startsWith('kms:')));
     expect(kms.length).toBeGreaterThan(0);
-    for (const s of kms) expect(JSON.stringify(s)).toContain('"dynamodb."');
+    for (const s of kms) expect(JSON.stringify(s)).toMatch(/"(dynamodb|secretsmanager)\."/);
     expect(statementsOf(roleId).flatMap((s) => list(s.Action)).filter((a) => a.startsWith('s3:'))).toEqual([]);
     expect((props.Environment as { Variables: Record<string, unknown> }).Variables.EVIDENCE_BUCKET).toBeUndefined();
   });
