@@ -273,10 +273,16 @@ describe('the checkpoint function (API stack)', () => {
     expect(fnProps(fn).FunctionName).toBe(`${prefix}-checkpoint`);
   });
 
-  it('reads and writes the cases table, and nothing of Scheduler, IAM, EventBridge or SNS', () => {
+  it('reads and writes the cases table; sends feedback links (the signing secret only, the project topic only); nothing of Scheduler, IAM or EventBridge', () => {
     const actions = statements().flatMap((s) => list(s.Action));
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']));
-    expect(actions.filter((a) => /^(scheduler|iam|events|sns|lambda):/.test(a))).toEqual([]);
+    expect(actions.filter((a) => /^(scheduler|iam|events|lambda):/.test(a))).toEqual([]);
+    // A fired satisfaction follow-up signs the customer's link and sends it through the notification topic.
+    const publish = only(statements().filter((s) => list(s.Action).some((a) => a.startsWith('sns:'))));
+    expect(list(publish.Resource)).toEqual([resolved(stateful.events.notifications.topicArn)]);
+    const secret = only(statements().filter((s) => list(s.Action).some((a) => a.startsWith('secretsmanager:'))));
+    expect(secret.Action).toBe('secretsmanager:GetSecretValue');
+    expect(list(secret.Resource)).toEqual([resolved(stateful.feedbackLinks.secret.secretArn)]);
     expect(envOf(fn).TABLE_NAME).toEqual(resolved(stateful.data.cases.table.tableName));
   });
 
