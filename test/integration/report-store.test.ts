@@ -154,7 +154,7 @@ describe('DynamoReportStore', () => {
     const sk = dimSk('all', '*');
     const batch = Array.from({ length: 40 }, (_, i) => ({ caseId: `twice-${i}`, version: 3, next: { counters: { [itemKey(scope, sk)]: { rcv: 1, resp: 2 } }, rows: {} } }));
     const [a, b] = await Promise.all([new DynamoReportStore(doc, { tableName: table }).applyCases(1, batch), new DynamoReportStore(doc, { tableName: table }).applyCases(1, batch)]);
-    const outcomes = [...a!, ...b!].map((r) => (r.status === 'fulfilled' ? r.value : 'failed'));
+    const outcomes = [...a, ...b].map((r) => (r.status === 'fulfilled' ? r.value : 'failed'));
     expect(outcomes.filter((o) => o === 'applied')).toHaveLength(40);
     expect(outcomes.filter((o) => o === 'stale')).toHaveLength(40);
     const [item] = await store.counters(1, scope, { prefix: sk }, cost());
