@@ -1,5 +1,5 @@
 // Api: the HTTP API built from the route table; one ApiFunction per handler entry, one route per route-table entry.
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { NestedStack, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CfnStage, HttpApi, HttpMethod, HttpNoneAuthorizer, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -104,6 +104,31 @@ export const FEEDBACK_SIGNING_ROUTES: ReadonlySet<RouteId> = new Set<RouteId>(['
 /** A route that writes the cases table although it is a GET (e.g. an audit event per download URL issued). */
 export const writesData = (route: RouteDef): boolean => route.method !== 'GET' || route.writes === true;
 
+/**
+ * The nested stack each route function lives in, by its route's tag. CloudFormation allows 500 resources per stack and
+ * every function brings four or five (function, role, policy, log group, permission); the HTTP API, its routes and
+ * integrations stay in the API stack. Grouped by tag, not by position, so adding a route never moves another route's
+ * function to a different stack (which would replace it). A new tag must be placed here (synth fails otherwise).
+ */
+export const ROUTE_STACK_OF_TAG: Readonly<Record<string, 'CaseRoutes' | 'RecordRoutes' | 'OversightRoutes'>> = {
+  complaints: 'CaseRoutes',
+  investigation: 'CaseRoutes',
+  escalation: 'CaseRoutes',
+  resolution: 'CaseRoutes',
+  triage: 'CaseRoutes',
+  letters: 'CaseRoutes',
+  audit: 'RecordRoutes',
+  evidence: 'RecordRoutes',
+  exports: 'RecordRoutes',
+  intake: 'RecordRoutes',
+  feedback: 'RecordRoutes',
+  reports: 'OversightRoutes',
+  deadlines: 'OversightRoutes',
+  webhooks: 'OversightRoutes',
+  regimes: 'OversightRoutes',
+  meta: 'OversightRoutes',
+};
+
 /** `functions/create-complaint/handler.ts` → `CreateComplaint`: stable construct ids, so logical ids survive reordering. */
 const entryId = (entry: string): string =>
   (entry.split('/').at(-2) ?? entry)
@@ -173,8 +198,16 @@ export class Api extends Construct {
 
     const functions = new Map<string, ApiFunction>();
     const integrations = new Map<string, HttpLambdaIntegration>();
+    const routeStacks = new Map<string, NestedStack>();
+    const stackFor = (route: Route): NestedStack => {
+      const name = ROUTE_STACK_OF_TAG[route.tag];
+      if (!name) throw new Error(`route ${route.id} has tag '${route.tag}', which ROUTE_STACK_OF_TAG (infra/constructs/api.ts) places in no nested stack`);
+      let stack = routeStacks.get(name);
+      if (!stack) routeStacks.set(name, (stack = new NestedStack(this, name, { description: `Complaints: the route functions of ${Object.keys(ROUTE_STACK_OF_TAG).filter((t) => ROUTE_STACK_OF_TAG[t] === name).join(', ')}` })));
+      return stack;
+    };
     for (const [entry, entryRoutes] of byEntry) {
-      const fn = new ApiFunction(this, `${entryId(entry)}Function`, {
+      const fn = new ApiFunction(stackFor(entryRoutes[0]!), `${entryId(entry)}Function`, {
         entry,
         description: entryRoutes.map(routeKey).join(', '),
         environment: props.environment,
