@@ -186,6 +186,7 @@ export const buildApp = (options: BuildOptions = {}) => {
     exports: stateful.exports,
     channels: stateful.channels,
     feedbackLinks: stateful.feedbackLinks,
+    webhooks: stateful.webhooks,
     environment,
     serviceName: SERVICE_NAME,
     metricsNamespace: METRICS_NAMESPACE,

@@ -17,7 +17,7 @@ import type { EvidenceStore } from '../constructs/evidence-vault';
 import { ExportBuilder } from '../constructs/export-builder';
 import type { FeedbackSigningKey } from '../constructs/feedback-links';
 import { RetentionJob } from '../constructs/retention-job';
-import { WebhookDelivery } from '../constructs/webhook-delivery';
+import { WebhookDelivery, type WebhookQueueStore } from '../constructs/webhook-delivery';
 import type { ExportStore } from '../constructs/export-vault';
 import type { Identity } from '../constructs/identity';
 import { Observability } from '../constructs/observability';
@@ -37,6 +37,8 @@ export interface ApiStackProps extends StackProps, FunctionSettings {
   throttle: { rateLimit: number; burstLimit: number };
   /** The feedback-link signing key (the stateful stack's secret). */
   feedbackLinks: FeedbackSigningKey;
+  /** The subscriber-webhook delivery queue and its dead-letter queue (stateful stack). */
+  webhooks: WebhookQueueStore;
   alarmTopicArn?: string;
 }
 
@@ -88,8 +90,8 @@ export class ApiStack extends Stack {
     this.retention = new RetentionJob(this, 'RetentionJob', { ...common, cases: props.data.cases, evidence: props.evidence, exports: props.exports, deadLetters: props.timers.retentionDeadLetters });
     this.evidenceVerifier = new EvidenceVerifier(this, 'EvidenceVerifier', { ...common, cases: props.data.cases, evidence: props.evidence });
     this.emailIntake = new EmailIntake(this, 'EmailIntake', { ...common, cases: props.data.cases, evidence: props.evidence, channels: props.channels });
-    // Subscriber webhooks: published events from the bus, signing secrets under the project key (the subscribe route encrypts them).
-    this.webhooks = new WebhookDelivery(this, 'WebhookDelivery', { ...common, cases: props.data.cases, bus: props.events.bus, secretKey: props.data.cases.encryptionKey });
+    // Subscriber webhooks: published events from the stateful queue the bus fills, signing secrets under the project key (the subscribe route encrypts them).
+    this.webhooks = new WebhookDelivery(this, 'WebhookDelivery', { ...common, cases: props.data.cases, queues: props.webhooks, secretKey: props.data.cases.encryptionKey });
     this.webhooks.allowSubscribe(this.api.functions.get(ROUTES.createWebhook.entry)!, props.data.cases.encryptionKey);
     this.observability = new Observability(this, 'Observability', {
       httpApi: this.api.httpApi,

@@ -1,5 +1,5 @@
 // StatefulStack: what must survive every deploy (key, tables, user pool, schedule group, dead-letter queues, event
-// bus, notification topic, evidence vault, exports vault and signing key); termination protection on.
+// bus, notification topic, evidence vault, exports vault and signing key, webhook delivery queues); termination protection on.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { CaseEvents } from '../constructs/case-events';
@@ -11,6 +11,7 @@ import { ExportVault } from '../constructs/export-vault';
 import { InboundChannels } from '../constructs/inbound-channels';
 import { FeedbackLinks } from '../constructs/feedback-links';
 import { Identity, type IdentityProps } from '../constructs/identity';
+import { WebhookQueues } from '../constructs/webhook-delivery';
 
 export interface StatefulStackProps extends StackProps {
   /** Lower-case prefix of the names other systems use (schedule group, event bus). */
@@ -39,6 +40,8 @@ export class StatefulStack extends Stack {
   readonly channels: InboundChannels;
   /** The HMAC key of the customers' satisfaction-feedback links. */
   readonly feedbackLinks: FeedbackLinks;
+  /** The subscriber-webhook delivery queue, its dead-letter queue and the bus rule that fills it. */
+  readonly webhooks: WebhookQueues;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, { ...props, terminationProtection: true });
@@ -54,6 +57,7 @@ export class StatefulStack extends Stack {
     this.exports = new ExportVault(this, 'Exports', { namePrefix: props.namePrefix, encryptionKey: key.key, retentionDays: props.exports.retentionDays, accessLogs: this.evidence.accessLogs });
     this.channels = new InboundChannels(this, 'Channels', { namePrefix: props.namePrefix, encryptionKey: key.key, accessLogs: this.evidence.accessLogs, ...props.inbound });
     this.feedbackLinks = new FeedbackLinks(this, 'FeedbackLinks', { encryptionKey: key.key });
+    this.webhooks = new WebhookQueues(this, 'Webhooks', { bus: this.events.bus });
 
     new CfnOutput(this, 'CasesTableName', { value: this.data.cases.table.tableName });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });

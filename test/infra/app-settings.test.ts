@@ -1,18 +1,21 @@
 // Deployment settings (`complaints:*` context): validated at synth with the handlers' own config schema.
-import { Template } from 'aws-cdk-lib/assertions';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { Stack } from 'aws-cdk-lib';
 import { buildApp } from '../../infra/app';
 import { DEFAULT_APPROVAL_RULES } from '#domain/approval-rules';
+import { logicalIdOf, resourcesInFamily } from '../support/stacks';
 
 // CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
 process.env.CDK_VALIDATION = 'false';
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 const build = (settings: Record<string, unknown>) => buildApp({ context: { ...NO_BUNDLING, ...settings } });
 
-type Fn = { Properties: { Environment: { Variables: Record<string, string> } } };
-/** The environment of every function of the API stack: route, case-timer, evidence-verifier, workflow and report-projection functions. */
+type Variables = Record<string, string>;
+/**
+ * The environment of every function of the API stack and its nested route stacks: route, case-timer, evidence-verifier,
+ * workflow, report-projection, export, retention, email-intake and webhook functions.
+ */
 const environments = (api: ReturnType<typeof build>['api']) => {
-  const functions = Template.fromStack(api).findResources('AWS::Lambda::Function') as Record<string, Fn>;
+  const functions = resourcesInFamily(api, 'AWS::Lambda::Function');
   const all = [
     ...api.api.functions.values(),
     ...api.scheduler.functions.values(),
@@ -24,9 +27,13 @@ const environments = (api: ReturnType<typeof build>['api']) => {
     ...api.emailIntake.functions.values(),
     ...api.webhooks.functions.values(),
   ];
-  // Compared as numbers: a failing matcher on the constructs themselves would print the whole construct tree.
-  expect(all.map((fn) => api.getLogicalId(fn.function.node.defaultChild as CfnFunction)).sort()).toEqual(Object.keys(functions).sort());
-  return all.map((fn) => functions[api.getLogicalId(fn.function.node.defaultChild as CfnFunction)]!.Properties.Environment.Variables);
+  // Each function is named by its stack's path and its logical id there (logical ids are unique per template only).
+  const key = (stackPath: string, id: string) => `${stackPath} ${id}`;
+  // Compared as strings: a failing matcher on the constructs themselves would print the whole construct tree.
+  const byKey = new Map(functions.map((f) => [key(f.stack.node.path, f.id), f.resource]));
+  const keys = all.map((fn) => key(Stack.of(fn.function).node.path, logicalIdOf(fn.function)));
+  expect([...keys].sort()).toEqual([...byKey.keys()].sort());
+  return keys.map((k) => (byKey.get(k)!.Properties.Environment as { Variables: Variables }).Variables);
 };
 
 describe('complaints:* settings', () => {

@@ -13,6 +13,7 @@ import { APPROVAL_WORKFLOW_ENTRY, ESCALATION_WORKFLOW_ENTRY, VENDED_LOGS_PREFIX,
 import { CASE_STREAM_ENTRY } from '../../infra/constructs/checkpoint-scheduler';
 import { approvalAsl, escalationAsl, taskStates, type AslDefinition } from '../../workflows';
 import { routeList } from '#http/routes';
+import { resolveIn, resourceOf, resourcesInFamily, statementsOfRole as roleStatements } from '../support/stacks';
 
 // CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
 process.env.CDK_VALIDATION = 'false';
@@ -30,24 +31,31 @@ const list = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.i
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const ofType = (type: string) => Object.entries(template.findResources(type) as Record<string, Resource>);
 const logicalId = (construct: IConstruct) => api.getLogicalId(construct.node.defaultChild as CfnElement);
+/** A role's logical id in its own stack. */
+const roleLogicalId = (role: IConstruct) => Stack.of(role).getLogicalId(role.node.defaultChild as CfnElement);
 const resolved = (value: unknown) => api.resolve(value);
 
 const prefix = 'complaints';
 const workflows = api.workflows;
-const machineArn = (name: string) => resolved(api.formatArn({ service: 'states', resource: 'stateMachine', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME }));
-const APPROVAL_ARN = machineArn(`${prefix}-approval`);
-const ESCALATION_ARN = machineArn(`${prefix}-escalation`);
+const machineArnToken = (name: string) => api.formatArn({ service: 'states', resource: 'stateMachine', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+const APPROVAL_ARN_TOKEN = machineArnToken(`${prefix}-approval`);
+const ESCALATION_ARN_TOKEN = machineArnToken(`${prefix}-escalation`);
+// As the API stack sees them (the machines, the workflow and case-stream functions); a route function resolves them in its nested stack.
+const APPROVAL_ARN = resolved(APPROVAL_ARN_TOKEN);
+const ESCALATION_ARN = resolved(ESCALATION_ARN_TOKEN);
 
-/** Every function of the API stack, by entry. */
+/** The route functions (in nested route stacks), the case-timer, verifier and workflow functions, by entry. */
 const allFunctions = new Map<string, ApiFunction>([...api.api.functions, ...api.scheduler.functions, ...api.evidenceVerifier.functions, ...workflows.functions]);
-const fnProps = (fn: ApiFunction) => (template.findResources('AWS::Lambda::Function')[logicalId(fn.function)] as Resource).Properties;
+/** A function's resource, from the stack that holds it (route functions are in nested route stacks). */
+const fnProps = (fn: ApiFunction) => resourceOf(fn.function).Properties;
 const envOf = (fn: ApiFunction) => (fnProps(fn).Environment as { Variables: Record<string, unknown> }).Variables;
-/** The statements of the AWS::IAM::Policy resources attached to a role. */
+/** The statements of the AWS::IAM::Policy resources attached to a role of the API stack itself (the state machine roles). */
 const statementsOfRole = (roleId: string): Statement[] =>
   ofType('AWS::IAM::Policy')
     .filter(([, p]) => (p.Properties.Roles as unknown[]).some((r) => same(r, { Ref: roleId })))
     .flatMap(([, p]) => (p.Properties.PolicyDocument as Document).Statement);
-const statementsOf = (fn: ApiFunction) => statementsOfRole(logicalId(fn.role));
+/** A function's statements, from its role's own stack. */
+const statementsOf = (fn: ApiFunction) => roleStatements<Statement>(fn.role);
 const statesStatements = (statements: Statement[]) => statements.filter((s) => list(s.Action).some((a) => a.startsWith('states:')));
 const statesActions = (statements: Statement[]) => statesStatements(statements).flatMap((s) => list(s.Action).filter((a) => a.startsWith('states:')));
 
@@ -83,7 +91,7 @@ describe('the workflow state machines', () => {
   });
 
   it.each(byWorkflow)('%s: its ARN, computed from the name, is the ARN the functions are told', (name, workflow) => {
-    expect(resolved(workflow.stateMachineArn)).toEqual(machineArn(name));
+    expect(resolved(workflow.stateMachineArn)).toEqual(resolved(machineArnToken(name)));
     expect(JSON.stringify(resolved(workflow.stateMachineArn))).toContain(`:stateMachine:${name}"`);
     // The computed form names no resource: no function depends on a machine, so no cycle through the environment.
     expect(JSON.stringify(resolved(workflow.stateMachineArn))).not.toMatch(/Ref":"Workflows|GetAtt/);
@@ -150,11 +158,15 @@ describe('the state machine roles', () => {
   });
 
   it('are the only principals that may invoke the workflow functions', () => {
-    const workflowFns = byWorkflow.map(([, w]) => ({ 'Fn::GetAtt': [logicalId(w.function.function), 'Arn'] }));
-    const invokers = ofType('AWS::IAM::Policy').filter(([, p]) =>
-      (p.Properties.PolicyDocument as Document).Statement.some((s) => list(s.Action).includes('lambda:InvokeFunction') && list(s.Resource).some((r) => workflowFns.some((f) => same(f, r)))),
+    // Every policy of the API stack and its nested route stacks, the function ARNs as the policy's own stack sees them.
+    const invokers = resourcesInFamily(api, 'AWS::IAM::Policy').filter(({ stack, resource: p }) => {
+      const workflowFns = byWorkflow.map(([, w]) => stack.resolve(w.function.function.functionArn));
+      return (p.Properties.PolicyDocument as Document).Statement.some((s) => list(s.Action).includes('lambda:InvokeFunction') && list(s.Resource).some((r) => workflowFns.some((f) => same(f, r))));
+    });
+    expect(byWorkflow.map(([, w]) => resolved(w.function.function.functionArn))).toEqual(byWorkflow.map(([, w]) => ({ 'Fn::GetAtt': [logicalId(w.function.function), 'Arn'] })));
+    expect(invokers.flatMap(({ stack, resource: p }) => (p.Properties.Roles as { Ref: string }[]).map((r) => `${stack.node.path} ${r.Ref}`)).sort()).toEqual(
+      byWorkflow.map(([, w]) => `${api.node.path} ${logicalId(w.role)}`).sort(),
     );
-    expect(invokers.flatMap(([, p]) => (p.Properties.Roles as { Ref: string }[]).map((r) => r.Ref)).sort()).toEqual(byWorkflow.map(([, w]) => logicalId(w.role)).sort());
     // No resource policy either: nothing else (API Gateway, EventBridge, Scheduler) can invoke them.
     const fnIds = byWorkflow.map(([, w]) => logicalId(w.function.function));
     expect(ofType('AWS::Lambda::Permission').filter(([, p]) => fnIds.some((id) => JSON.stringify(p.Properties.FunctionName).includes(`"${id}"`)))).toEqual([]);
@@ -201,7 +213,7 @@ describe('Step Functions access of every other function', () => {
     const workflow = WORKFLOW_ACCESS[r.id];
     if (workflow) settlingEntries.set(r.entry, new Set([...(settlingEntries.get(r.entry) ?? []), workflow]));
   }
-  const ARN_OF = { approval: APPROVAL_ARN, escalation: ESCALATION_ARN } as const;
+  const ARN_TOKEN_OF = { approval: APPROVAL_ARN_TOKEN, escalation: ESCALATION_ARN_TOKEN } as const;
   const VAR_OF = { approval: 'APPROVAL_STATE_MACHINE_ARN', escalation: 'ESCALATION_STATE_MACHINE_ARN' } as const;
 
   it('settles tokens from exactly decide-approval (approval), acknowledge-escalation and waive-escalation (escalation)', () => {
@@ -219,7 +231,7 @@ describe('Step Functions access of every other function', () => {
     // No resource-level permissions for these actions (TASK_TOKEN_ACTIONS): "*", acknowledged with that reason.
     for (const s of statements) expect(s.Resource).toBe('*');
     const vars = envOf(fn);
-    expect(vars[VAR_OF[workflow]]).toEqual(ARN_OF[workflow]);
+    expect(vars[VAR_OF[workflow]]).toEqual(resolveIn(fn.function, ARN_TOKEN_OF[workflow]));
     const other = workflow === 'approval' ? 'escalation' : 'approval';
     expect(vars[VAR_OF[other]]).toBeUndefined();
   });
@@ -243,16 +255,20 @@ describe('Step Functions access of every other function', () => {
   });
 
   it('no principal anywhere gets states:* , SendTaskHeartbeat or StartExecution beyond the above; Step Functions actions go only to function roles', () => {
-    const functionRoles = new Set([...allFunctions.values()].map((fn) => logicalId(fn.role)));
-    for (const [, p] of ofType('AWS::IAM::Policy')) {
+    // Roles named by stack path and logical id (logical ids are unique per template only); policies of every stack.
+    const roleKey = (role: IConstruct) => `${Stack.of(role).node.path} ${roleLogicalId(role)}`;
+    const functionRoles = new Set([...allFunctions.values()].map((fn) => roleKey(fn.role)));
+    const policies = resourcesInFamily(api, 'AWS::IAM::Policy');
+    expect(policies.length).toBeGreaterThan(allFunctions.size);
+    for (const { stack, resource: p } of policies) {
       const actions = statesActions((p.Properties.PolicyDocument as Document).Statement);
       if (!actions.length) continue;
       expect(actions).not.toContain('states:*');
       expect(actions).not.toContain('states:SendTaskHeartbeat');
-      for (const r of p.Properties.Roles as { Ref: string }[]) expect(functionRoles.has(r.Ref)).toBe(true);
+      for (const r of p.Properties.Roles as { Ref: string }[]) expect(functionRoles.has(`${stack.node.path} ${r.Ref}`)).toBe(true);
     }
-    const starters = ofType('AWS::IAM::Policy').filter(([, p]) => statesActions((p.Properties.PolicyDocument as Document).Statement).includes('states:StartExecution'));
-    expect(starters.flatMap(([, p]) => p.Properties.Roles as unknown[])).toEqual([{ Ref: logicalId(api.scheduler.caseStream.role) }]);
+    const starters = policies.filter(({ resource: p }) => statesActions((p.Properties.PolicyDocument as Document).Statement).includes('states:StartExecution'));
+    expect(starters.flatMap(({ stack, resource: p }) => (p.Properties.Roles as { Ref: string }[]).map((r) => `${stack.node.path} ${r.Ref}`))).toEqual([roleKey(api.scheduler.caseStream.role)]);
   });
 });
 

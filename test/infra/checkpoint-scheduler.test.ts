@@ -9,6 +9,7 @@ import type { ApiFunction } from '../../infra/constructs/api-function';
 import { CASE_STREAM_ENTRY, CHECKPOINT_ENTRY } from '../../infra/constructs/checkpoint-scheduler';
 import { DEAD_LETTER_RETENTION, type DeadLetterQueue } from '../../infra/constructs/dead-letter-queue';
 import { keys } from '#adapters/aws/dynamo/table-model';
+import { resourcesInFamily, stackFamily, templateOf } from '../support/stacks';
 
 // CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
 process.env.CDK_VALIDATION = 'false';
@@ -48,9 +49,12 @@ const statementsOf = (template: Template, roleId: string): Statement[] => [
     (p) => p.PolicyDocument.Statement,
   ),
 ];
-/** Every Allow statement of every identity policy in both stacks: AWS::IAM::Policy, managed policies, and roles', users' and groups' inline policies. */
+/**
+ * Every Allow statement of every identity policy in both stacks and the API stack's nested route stacks:
+ * AWS::IAM::Policy, managed policies, and roles', users' and groups' inline policies.
+ */
 const allStatements = (): Statement[] =>
-  [statefulTemplate, apiTemplate].flatMap((t) => [
+  [statefulTemplate, ...stackFamily(api).map(templateOf)].flatMap((t) => [
     ...['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].flatMap((type) => ofType(t, type).flatMap(([, p]) => (p.Properties.PolicyDocument as Document).Statement)),
     ...['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'].flatMap((type) =>
       ofType(t, type).flatMap(([, r]) => ((r.Properties.Policies as { PolicyDocument: Document }[] | undefined) ?? []).flatMap((p) => p.PolicyDocument.Statement)),
@@ -73,9 +77,10 @@ describe('CaseTimers (stateful stack)', () => {
   const dlqs = () => [stateful.timers.scheduleDeadLetters, stateful.timers.streamDeadLetters, stateful.timers.projectionDeadLetters];
   const queueOf = (dlq: DeadLetterQueue) => statefulTemplate.findResources('AWS::SQS::Queue')[logicalId(stateful, dlq.queue)] as Resource;
 
-  it('has exactly the four dead-letter queues (timers, stream batches, projection batches, retention runs); the only other queues are the evidence verifier’s, the export builder’s and the email intake’s', () => {
-    expect(ofType(statefulTemplate, 'AWS::SQS::Queue')).toHaveLength(7);
-    expect(new Set([...dlqs(), stateful.timers.retentionDeadLetters, stateful.evidence.verificationDeadLetters, stateful.exports.builderDeadLetters, stateful.channels.mailDeadLetters].map((d) => d.queue.node.path)).size).toBe(7);
+  it('has exactly the four dead-letter queues (timers, stream batches, projection batches, retention runs); the only other queues are the evidence verifier’s, the export builder’s and the email intake’s dead-letter queues and the webhook delivery queue with its own', () => {
+    expect(ofType(statefulTemplate, 'AWS::SQS::Queue')).toHaveLength(9);
+    const webhookQueues = [stateful.webhooks.queue, stateful.webhooks.deadLetters.queue];
+    expect(new Set([...[...dlqs(), stateful.timers.retentionDeadLetters, stateful.evidence.verificationDeadLetters, stateful.exports.builderDeadLetters, stateful.channels.mailDeadLetters].map((d) => d.queue), ...webhookQueues].map((q) => q.node.path)).size).toBe(9);
   });
 
   it.each(['scheduleDeadLetters', 'streamDeadLetters', 'projectionDeadLetters'] as const)('%s: encrypted with the project key, kept 14 days, retained', (name) => {
@@ -172,8 +177,11 @@ describe('the case-stream function (API stack)', () => {
   const mapping = () => only(ofType(apiTemplate, 'AWS::Lambda::EventSourceMapping').filter(([, m]) => same(m.Properties.FunctionName, { Ref: fnId(fn) })))[1].Properties;
 
   it('is fed by the cases-table stream (beside the reporting projection), from the oldest record, one batch per shard at a time', () => {
-    const consumers = ofType(apiTemplate, 'AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties.FunctionName);
-    expect(consumers).toEqual(expect.arrayContaining([{ Ref: fnId(fn) }, { Ref: fnId(api.reports.projection) }]));
+    // The stream's consumers in the API stack and its nested route stacks (other mappings read queues, e.g. the webhook queue).
+    const consumers = resourcesInFamily(api, 'AWS::Lambda::EventSourceMapping')
+      .filter(({ stack, resource: m }) => same(m.Properties.EventSourceArn, stack.resolve(stateful.data.cases.table.tableStreamArn)))
+      .map(({ stack, resource: m }) => ({ stack: stack.node.path, fn: m.Properties.FunctionName }));
+    expect(consumers).toEqual(expect.arrayContaining([{ stack: api.node.path, fn: { Ref: fnId(fn) } }, { stack: api.node.path, fn: { Ref: fnId(api.reports.projection) } }]));
     // DynamoDB Streams serves at most two consumers per shard without throttling.
     expect(consumers).toHaveLength(2);
     expect(mapping()).toMatchObject({

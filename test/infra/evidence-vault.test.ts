@@ -10,6 +10,8 @@ import { EVIDENCE_ACCESS } from '../../infra/constructs/api';
 import { EVIDENCE_GRANTS, EVIDENCE_KEY_ENV, type ApiFunction } from '../../infra/constructs/api-function';
 import { EVIDENCE_VERIFIER_ENTRY } from '../../infra/constructs/evidence-verifier';
 import { ACCESS_LOG_RETENTION, DEFAULT_EVIDENCE_RETENTION_DAYS, evidenceBucketNames, evidenceBucketPrefix } from '../../infra/constructs/evidence-vault';
+import { routeList } from '#http/routes';
+import { resolveIn, resourceOf, resourcesInFamily, stackFamily, statementsOfRole, templateOf } from '../support/stacks';
 
 // CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
 process.env.CDK_VALIDATION = 'false';
@@ -60,16 +62,15 @@ const fnOf = (entry: string): ApiFunction => {
   if (!fn) throw new Error(`no function for ${entry}`);
   return fn;
 };
-const envOf = (fn: ApiFunction) =>
-  ((apiTemplate.findResources('AWS::Lambda::Function')[logicalId(api, fn.function)] as Resource).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-const statementsOf = (fn: ApiFunction): Statement[] =>
-  ofType(apiTemplate, 'AWS::IAM::Policy')
-    .filter(([, p]) => (p.Properties.Roles as unknown[]).some((r) => same(r, { Ref: logicalId(api, fn.role) })))
-    .flatMap(([, p]) => (p.Properties.PolicyDocument as Document).Statement);
+// A route function is in a nested route stack: its resource, its policies and the tokens it names are those of that stack.
+const envOf = (fn: ApiFunction) => (resourceOf(fn.function).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+const statementsOf = (fn: ApiFunction): Statement[] => statementsOfRole<Statement>(fn.role);
+/** A token as the function's stack sees it. */
+const seenBy = (fn: ApiFunction, value: unknown) => resolveIn(fn.function, value);
 /** S3 actions the function has on the evidence objects (the exports bucket has its own tests: export-vault.test.ts). */
 const s3Actions = (fn: ApiFunction) =>
   statementsOf(fn)
-    .filter((s) => list(s.Resource).some((r) => same(r, caseObjectsArn)))
+    .filter((s) => list(s.Resource).some((r) => same(r, seenBy(fn, vault.caseObjectsArn))))
     .flatMap((s) => list(s.Action).filter((a) => a.startsWith('s3:')));
 const viaS3 = (fn: ApiFunction) => statementsOf(fn).filter((s) => JSON.stringify(s.Condition?.StringEquals?.['kms:ViaService'] ?? '').includes('"s3."'));
 
@@ -225,12 +226,16 @@ describe('the access-log bucket', () => {
     expect(only(rules)).toMatchObject({ Status: 'Enabled', ExpirationInDays: 400, NoncurrentVersionExpiration: { NoncurrentDays: expect.any(Number) } });
   });
 
-  it('is TLS-only, and only S3 log delivery for the evidence and exports buckets of this account may write to it, each under its prefix', () => {
+  it('is TLS-only, and only S3 log delivery for the evidence, exports and raw-mail buckets of this account may write to it, each under its prefix', () => {
     const statements = policyOf(statefulTemplate, logsId);
     expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     const allows = statements.filter((s) => s.Effect === 'Allow');
-    expect(allows).toHaveLength(2);
-    for (const [source, prefix] of [[bucketId, 'evidence'], [logicalId(stateful, stateful.exports.bucket), 'exports']] as const) {
+    expect(allows).toHaveLength(3);
+    for (const [source, prefix] of [
+      [bucketId, 'evidence'],
+      [logicalId(stateful, stateful.exports.bucket), 'exports'],
+      [logicalId(stateful, stateful.channels.mailBucket), 'inbound-mail'],
+    ] as const) {
       expect(allows).toContainEqual(
         expect.objectContaining({
           Principal: { Service: 'logging.s3.amazonaws.com' },
@@ -266,7 +271,7 @@ describe('the Object Created rule and the verifier (API stack)', () => {
 
   it('is the function of functions/evidence-verifier/handler.ts, told the bucket and the table', () => {
     expect(api.evidenceVerifier.functions.get(EVIDENCE_VERIFIER_ENTRY)).toBe(verifier);
-    expect(envOf(verifier)).toMatchObject({ EVIDENCE_BUCKET: apiResolved(vault.bucketName), TABLE_NAME: apiResolved(stateful.data.cases.table.tableName) });
+    expect(envOf(verifier)).toMatchObject({ EVIDENCE_BUCKET: seenBy(verifier, vault.bucketName), TABLE_NAME: seenBy(verifier, stateful.data.cases.table.tableName) });
   });
 
   it('may read the object, its attributes, retention and legal hold (HEAD with checksum, streaming fallback) and put a legal hold, the key only through S3', () => {
@@ -277,7 +282,7 @@ describe('the Object Created rule and the verifier (API stack)', () => {
   });
 
   it('records verdicts in the cases table', () => {
-    const onTable = statementsOf(verifier).filter((s) => list(s.Resource).some((r) => same(r, apiResolved(stateful.data.cases.table.tableArn))));
+    const onTable = statementsOf(verifier).filter((s) => list(s.Resource).some((r) => same(r, seenBy(verifier, stateful.data.cases.table.tableArn))));
     expect(onTable.flatMap((s) => list(s.Action))).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']));
   });
 
@@ -297,20 +302,32 @@ describe('the Object Created rule and the verifier (API stack)', () => {
 
 describe('what each function may do with evidence objects', () => {
   it('maps the evidence routes to their use: list reads the table only, register uploads, get downloads, legal hold holds', () => {
-    expect(EVIDENCE_ACCESS).toEqual({ listEvidence: 'list', registerEvidence: 'upload', getEvidence: 'download', legalHold: 'legalHold' });
+    expect(EVIDENCE_ACCESS).toEqual({
+      listEvidence: 'list',
+      registerEvidence: 'upload',
+      getEvidence: 'download',
+      legalHold: 'legalHold',
+      // Evidence the service writes itself: a ticket's attachments, the text of the letters sent.
+      helpdeskIntake: 'store',
+      recordAcknowledgement: 'letter',
+      sendFinalResponse: 'letter',
+    });
   });
 
   it('register-evidence: PutObject on cases/* only (it signs the presigned PUT), a data key only through S3', () => {
     const fn = fnOf(REGISTER);
     expect(s3Actions(fn)).toEqual(['s3:PutObject']);
     expect(list(only(viaS3(fn)).Action)).toEqual(['kms:GenerateDataKey']);
-    expect(only(viaS3(fn)).Resource).toEqual(apiResolved(key.keyArn));
-    expect(envOf(fn).EVIDENCE_BUCKET).toEqual(apiResolved(vault.bucketName));
+    expect(only(viaS3(fn)).Resource).toEqual(seenBy(fn, key.keyArn));
+    expect(envOf(fn).EVIDENCE_BUCKET).toEqual(seenBy(fn, vault.bucketName));
   });
 
-  it(`register-evidence alone is told the project key ARN (${EVIDENCE_KEY_ENV}): the presigned PUT must name it for the bucket policy`, () => {
-    expect(envOf(fnOf(REGISTER))[EVIDENCE_KEY_ENV]).toEqual(apiResolved(key.keyArn));
-    const others = [...api.api.functions, ...api.scheduler.functions, ...api.evidenceVerifier.functions].filter(([entry]) => entry !== REGISTER);
+  it(`only the functions that write evidence are told the project key ARN (${EVIDENCE_KEY_ENV}): a PUT must name it for the bucket policy`, () => {
+    // register-evidence signs the presigned PUT; helpdesk intake stores a ticket's attachments; the letter routes keep the text sent.
+    const writers = new Set(routeList().filter((r) => ['upload', 'store', 'letter'].includes(EVIDENCE_ACCESS[r.id] ?? '')).map((r) => r.entry));
+    expect([...writers].sort()).toEqual([REGISTER, 'functions/helpdesk-intake/handler.ts', 'functions/record-acknowledgement/handler.ts', 'functions/send-final-response/handler.ts'].sort());
+    for (const entry of writers) expect(envOf(fnOf(entry))[EVIDENCE_KEY_ENV]).toEqual(seenBy(fnOf(entry), key.keyArn));
+    const others = [...api.api.functions, ...api.scheduler.functions, ...api.evidenceVerifier.functions].filter(([entry]) => !writers.has(entry));
     for (const [, fn] of others) expect(envOf(fn)[EVIDENCE_KEY_ENV]).toBeUndefined();
   });
 
@@ -318,7 +335,7 @@ describe('what each function may do with evidence objects', () => {
     const fn = fnOf(GET);
     expect(s3Actions(fn).sort()).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
     expect(list(only(viaS3(fn)).Action)).toEqual(['kms:Decrypt']);
-    const onTable = statementsOf(fn).filter((s) => list(s.Resource).some((r) => same(r, apiResolved(stateful.data.cases.table.tableArn))));
+    const onTable = statementsOf(fn).filter((s) => list(s.Resource).some((r) => same(r, seenBy(fn, stateful.data.cases.table.tableArn))));
     expect(onTable.flatMap((s) => list(s.Action))).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']));
   });
 
@@ -332,11 +349,12 @@ describe('what each function may do with evidence objects', () => {
     const fn = fnOf(LIST);
     expect(s3Actions(fn)).toEqual([]);
     expect(viaS3(fn)).toEqual([]);
-    expect(envOf(fn).EVIDENCE_BUCKET).toEqual(apiResolved(vault.bucketName));
+    expect(envOf(fn).EVIDENCE_BUCKET).toEqual(seenBy(fn, vault.bucketName));
   });
 
   it('every other function: nothing on S3, and not told the bucket', () => {
-    const evidenceEntries = new Set([REGISTER, LIST, GET, LEGAL_HOLD, EVIDENCE_VERIFIER_ENTRY]);
+    const evidenceEntries = new Set([...routeList().filter((r) => EVIDENCE_ACCESS[r.id] !== undefined).map((r) => r.entry), EVIDENCE_VERIFIER_ENTRY]);
+    expect(evidenceEntries).toEqual(new Set([REGISTER, LIST, GET, LEGAL_HOLD, EVIDENCE_VERIFIER_ENTRY, 'functions/helpdesk-intake/handler.ts', 'functions/record-acknowledgement/handler.ts', 'functions/send-final-response/handler.ts']));
     const others = [...api.api.functions, ...api.scheduler.functions, ...api.evidenceVerifier.functions].filter(([entry]) => !evidenceEntries.has(entry));
     expect(others.length).toBeGreaterThan(10);
     for (const [, fn] of others) {
@@ -346,19 +364,28 @@ describe('what each function may do with evidence objects', () => {
   });
 
   it('grants S3 actions only on cases/* of the evidence or the exports bucket: never a bucket itself, another bucket or "*"', () => {
-    const s3 = ofType(apiTemplate, 'AWS::IAM::Policy')
-      .flatMap(([, p]) => (p.Properties.PolicyDocument as Document).Statement)
-      .filter((s) => list(s.Action).some((a) => a.toLowerCase().startsWith('s3:')));
+    // Every policy of the API stack and its nested route stacks, each object ARN as the policy's own stack sees it.
+    const s3 = resourcesInFamily(api, 'AWS::IAM::Policy').flatMap(({ stack, resource: p }) =>
+      (p.Properties.PolicyDocument as Document).Statement.filter((s) => list(s.Action).some((a) => a.toLowerCase().startsWith('s3:'))).map((s) => ({ stack, s })),
+    );
     expect(s3.length).toBeGreaterThanOrEqual(4);
-    const allowed = [caseObjectsArn, apiResolved(stateful.exports.caseObjectsArn)].map((r) => JSON.stringify(r));
-    for (const s of s3) {
+    for (const { stack, s } of s3) {
+      // The email intake reads the raw message from inbound/* of the raw-mail bucket (channels.test.ts); nothing else there.
+      const allowed = [vault.caseObjectsArn, stateful.exports.caseObjectsArn, stateful.channels.mailObjectsArn].map((r) => JSON.stringify(stack.resolve(r)));
       expect(list(s.Resource).length).toBeGreaterThan(0);
       for (const r of list(s.Resource)) expect(allowed).toContain(JSON.stringify(r));
     }
   });
 
   it('grants each use exactly its declared actions', () => {
-    const uses = { list: fnOf(LIST), upload: fnOf(REGISTER), download: fnOf(GET), legalHold: fnOf(LEGAL_HOLD) };
+    const uses = {
+      list: fnOf(LIST),
+      upload: fnOf(REGISTER),
+      download: fnOf(GET),
+      legalHold: fnOf(LEGAL_HOLD),
+      store: fnOf('functions/helpdesk-intake/handler.ts'),
+      letter: fnOf('functions/record-acknowledgement/handler.ts'),
+    };
     for (const [use, fn] of Object.entries(uses)) expect(s3Actions(fn).sort()).toEqual([...EVIDENCE_GRANTS[use as keyof typeof uses].objects].sort());
     const verifierUses = new Set([...EVIDENCE_GRANTS.verify.objects, ...EVIDENCE_GRANTS.legalHold.objects]);
     expect(new Set(s3Actions(api.evidenceVerifier.verifier))).toEqual(verifierUses);
@@ -395,7 +422,8 @@ const everyStatement = (): { where: string; statement: Statement }[] =>
   (
     [
       ['stateful', statefulTemplate],
-      ['api', apiTemplate],
+      // The API stack and its nested route stacks.
+      ...stackFamily(api).map((s) => [s.node.path, templateOf(s)] as const),
     ] as const
   ).flatMap(([name, template]) => {
     const identity = ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].flatMap((type) =>

@@ -11,6 +11,7 @@ import { EXPORT_GRANTS, type ApiFunction } from '../../infra/constructs/api-func
 import { EXPORT_BUILDER_TIMEOUT } from '../../infra/constructs/export-builder';
 import { routeList } from '#http/routes';
 import { RETENTION_ENDED_TAG } from '#domain/evidence';
+import { resolveIn, resourceOf, resourcesInFamily, statementsOfRole } from '../support/stacks';
 
 process.env.CDK_VALIDATION = 'false';
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
@@ -34,16 +35,17 @@ const bucketPolicy = (): Statement[] =>
   ofType(statefulTemplate, 'AWS::S3::BucketPolicy')
     .filter(([, p]) => same(p.Properties.Bucket, { Ref: bucketId }))
     .flatMap(([, p]) => (p.Properties.PolicyDocument as Document).Statement);
-const exportObjects = api.resolve(vault.caseObjectsArn);
-const signingKey = api.resolve(vault.signingKey.keyArn);
+// Tokens, resolved where they are used: a route function's policies and environment are in its nested route stack.
+const exportObjects = vault.caseObjectsArn;
+const signingKey = vault.signingKey.keyArn;
 
-const statementsOf = (fn: ApiFunction): Statement[] =>
-  ofType(apiTemplate, 'AWS::IAM::Policy')
-    .filter(([, p]) => (p.Properties.Roles as unknown[]).some((r) => same(r, { Ref: logicalId(api, fn.role) })))
-    .flatMap(([, p]) => (p.Properties.PolicyDocument as Document).Statement);
-const on = (fn: ApiFunction, resource: unknown) => statementsOf(fn).filter((s) => list(s.Resource).some((r) => same(r, resource)));
+const statementsOf = (fn: ApiFunction): Statement[] => statementsOfRole<Statement>(fn.role);
+/** The function's statements on a resource (a token, resolved in the function's stack). */
+const on = (fn: ApiFunction, resource: unknown) => statementsOf(fn).filter((s) => list(s.Resource).some((r) => same(r, resolveIn(fn.role, resource))));
 const actionsOn = (fn: ApiFunction, resource: unknown) => on(fn, resource).flatMap((s) => list(s.Action)).sort();
-const fnProps = (fn: ApiFunction) => (apiTemplate.findResources('AWS::Lambda::Function')[logicalId(api, fn.function)] as Resource).Properties;
+/** A token as the function's stack sees it. */
+const seenBy = (fn: ApiFunction, value: unknown) => resolveIn(fn.function, value);
+const fnProps = (fn: ApiFunction) => resourceOf(fn.function).Properties;
 const envOf = (fn: ApiFunction) => (fnProps(fn).Environment as { Variables: Record<string, unknown> }).Variables;
 const route = (entry: string) => api.api.functions.get(entry)!;
 const builder = api.exportBuilder.builder;
@@ -84,7 +86,7 @@ describe('the exports bucket (stateful stack)', () => {
       Action: 's3:PutObject',
       Condition: { StringEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' }, Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'true' } },
     });
-    expect(envOf(builder).EXPORTS_KMS_KEY_ARN).toEqual(api.resolve(stateful.data.cases.encryptionKey.keyArn));
+    expect(envOf(builder).EXPORTS_KMS_KEY_ARN).toEqual(seenBy(builder, stateful.data.cases.encryptionKey.keyArn));
   });
 
   it('encrypts with the project key (SSE-KMS, bucket key), blocks public access, logs to the access-log bucket under exports/', () => {
@@ -114,13 +116,14 @@ describe('the signing key (stateful stack)', () => {
   });
 
   it('may sign only for the builder, and publish its public key for the builder and the public-key route', () => {
-    const users = ofType(apiTemplate, 'AWS::IAM::Policy')
-      .flatMap(([, p]) => (p.Properties.PolicyDocument as Document).Statement)
-      .filter((s) => list(s.Resource).some((r) => same(r, signingKey)));
+    // Every policy of the API stack and its nested route stacks.
+    const users = resourcesInFamily(api, 'AWS::IAM::Policy').flatMap(({ stack, resource: p }) =>
+      (p.Properties.PolicyDocument as Document).Statement.filter((s) => list(s.Resource).some((r) => same(r, stack.resolve(signingKey)))),
+    );
     expect(users.flatMap((s) => list(s.Action)).filter((a) => a === 'kms:Sign')).toHaveLength(1);
     expect(actionsOn(builder, signingKey)).toEqual(['kms:GetPublicKey', 'kms:Sign']);
     expect(actionsOn(route('functions/export-public-key/handler.ts'), signingKey)).toEqual(['kms:GetPublicKey']);
-    expect(envOf(route('functions/export-public-key/handler.ts')).EXPORT_SIGNING_KEY_ARN).toEqual(signingKey);
+    expect(envOf(route('functions/export-public-key/handler.ts')).EXPORT_SIGNING_KEY_ARN).toEqual(seenBy(route('functions/export-public-key/handler.ts'), signingKey));
     expect(envOf(route('functions/request-export/handler.ts')).EXPORT_SIGNING_KEY_ARN).toBeUndefined();
   });
 });
@@ -137,14 +140,15 @@ describe('the export builder (API stack)', () => {
 
   it('is invoked by the case-stream function only, which is told its ARN', () => {
     const arn = { 'Fn::GetAtt': [logicalId(api, builder.function), 'Arn'] };
+    expect(resolveIn(api.scheduler.caseStream.role, builder.function.functionArn)).toEqual(arn);
     expect(actionsOn(api.scheduler.caseStream, arn)).toEqual(['lambda:InvokeFunction']);
     expect(envOf(api.scheduler.caseStream).EXPORT_BUILDER_FUNCTION_ARN).toEqual(arn);
   });
 
   it('reads evidence (GetObject) and writes bundles with their retention and hold, aborts failed uploads; never deletes', () => {
     expect(actionsOn(builder, exportObjects)).toEqual([...EXPORT_GRANTS.build.objects, ...EXPORT_GRANTS.legalHold.objects].filter((a, i, all) => all.indexOf(a) === i).sort());
-    expect(actionsOn(builder, api.resolve(stateful.evidence.caseObjectsArn))).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
-    expect(envOf(builder)).toMatchObject({ EXPORTS_BUCKET: api.resolve(vault.bucketName), EVIDENCE_BUCKET: api.resolve(stateful.evidence.bucketName) });
+    expect(actionsOn(builder, stateful.evidence.caseObjectsArn)).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+    expect(envOf(builder)).toMatchObject({ EXPORTS_BUCKET: seenBy(builder, vault.bucketName), EVIDENCE_BUCKET: seenBy(builder, stateful.evidence.bucketName) });
   });
 });
 
@@ -154,7 +158,7 @@ describe('what each route may do with bundles', () => {
     expect(fn).toBeDefined();
     const expected = [...new Set(uses.flatMap((u) => EXPORT_GRANTS[u].objects))].sort();
     expect(actionsOn(fn!, exportObjects)).toEqual(expected);
-    expect(envOf(fn!).EXPORTS_BUCKET).toEqual(api.resolve(vault.bucketName));
+    expect(envOf(fn!).EXPORTS_BUCKET).toEqual(seenBy(fn!, vault.bucketName));
   });
 
   it('no other function is told the exports bucket or may touch it', () => {

@@ -1,38 +1,31 @@
 // The reporting projection in CDK: its own stream mapping (case items only, batch item failures, bisect, bounded
 // retries, a stateful dead-letter queue), read/write on the table only, and the report routes read-only.
-import { type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { buildApp } from '../../infra/app';
 import { keys } from '#adapters/aws/dynamo/table-model';
+import { logicalIdOf, resolveIn, resourcesIn, statementsOfRole, type Statement } from '../support/stacks';
 
 process.env.CDK_VALIDATION = 'false';
 const { stateful, api } = buildApp({ context: { 'aws:cdk:bundling-stacks': [] } });
 Template.fromStack(stateful);
-const apiTemplate = Template.fromStack(api);
 
-type Resource = { Type: string; Properties: Record<string, unknown> };
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 const list = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-const ofType = (type: string) => Object.entries(apiTemplate.findResources(type) as Record<string, Resource>);
-const logicalId = (construct: IConstruct) => api.getLogicalId(construct.node.defaultChild as CfnElement);
 const fn = api.reports.projection;
-const mapping = () => ofType('AWS::Lambda::EventSourceMapping').find(([, m]) => same(m.Properties.FunctionName, { Ref: logicalId(fn.function) }))![1].Properties;
-const statements = (roleId: string): Statement[] =>
-  ofType('AWS::IAM::Policy')
-    .filter(([, p]) => (p.Properties.Roles as unknown[]).some((r) => same(r, { Ref: roleId })))
-    .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+// The mapping is in the function's stack (the API stack; the report routes are in a nested route stack).
+const mapping = () => resourcesIn(fn.function, 'AWS::Lambda::EventSourceMapping').find(([, m]) => same(m.Properties.FunctionName, { Ref: logicalIdOf(fn.function) }))![1].Properties;
+const statements = (role: IConstruct): Statement[] => statementsOfRole(role);
 
 describe('report projection', () => {
   it('consumes the cases-table stream: case items only, per-record failures, bisect, bounded retries, dead-lettered', () => {
     expect(mapping()).toMatchObject({
-      EventSourceArn: api.resolve(stateful.data.cases.table.tableStreamArn),
+      EventSourceArn: resolveIn(fn.function, stateful.data.cases.table.tableStreamArn),
       StartingPosition: 'TRIM_HORIZON',
       ParallelizationFactor: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BisectBatchOnFunctionError: true,
-      DestinationConfig: { OnFailure: { Destination: api.resolve(stateful.timers.projectionDeadLetters.queue.queueArn) } },
+      DestinationConfig: { OnFailure: { Destination: resolveIn(fn.function, stateful.timers.projectionDeadLetters.queue.queueArn) } },
     });
     expect(mapping().MaximumRetryAttempts).toBeGreaterThan(0);
     const patterns = (mapping().FilterCriteria as { Filters: { Pattern: string }[] }).Filters.map((f) => JSON.parse(f.Pattern) as unknown);
@@ -40,7 +33,7 @@ describe('report projection', () => {
   });
 
   it('may read and write the table and read the stream; nothing else (no Scheduler, events, notifications, workflows, S3)', () => {
-    const actions = statements(logicalId(fn.role)).flatMap((s) => list(s.Action));
+    const actions = statements(fn.role).flatMap((s) => list(s.Action));
     // Besides the table, the stream and the key: tracing, its own log stream, and the dead-letter queue.
     expect(actions.filter((a) => !/^(dynamodb|kms|xray|sqs):/.test(a) && !['logs:CreateLogStream', 'logs:PutLogEvents'].includes(a))).toEqual([]);
     // TransactWriteItems is authorised per action inside it: counters are updates, rows puts and deletes.
@@ -52,7 +45,7 @@ describe('report projection', () => {
     for (const entry of ['functions/report-kpis/handler.ts', 'functions/report-control-score/handler.ts', 'functions/report-control-review/handler.ts', 'functions/report-returns/handler.ts']) {
       const route = api.api.functions.get(entry);
       expect(route).toBeDefined();
-      const actions = statements(logicalId(route!.role)).flatMap((s) => list(s.Action));
+      const actions = statements(route!.role).flatMap((s) => list(s.Action));
       expect(actions.filter((a) => /^dynamodb:(Put|Update|Delete|TransactWrite|BatchWrite)/.test(a))).toEqual([]);
       expect(actions).toContain('dynamodb:Query');
     }
