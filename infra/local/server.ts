@@ -265,6 +265,14 @@ export const startLocalApi = async (opts: LocalApiOptions): Promise<LocalApi> =>
     });
   });
 
+  // A request the HTTP parser cannot frame (e.g. a DELETE body sent without Content-Length, bytes after the request)
+  // gets a problem document too, not Node's bare 400, as every other client error does.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
+    const body = JSON.stringify(problem(400, 'Bad Request', 'the request is not valid HTTP/1.1 (framing, headers or target)', { instance: `urn:request:${randomUUID()}` }));
+    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
+
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {

@@ -116,7 +116,7 @@ describe('retention job', () => {
       description: '[redacted]',
       followUpAction: '[redacted]',
       rootCause: { category: 'processing', description: '[redacted]' },
-      redaction: { by: 'system:retention', items: 4, events: expect.any(Number) }, // note, task, resolution, evidence file name
+      redaction: { by: 'system:retention', items: 5, events: expect.any(Number) }, // note, task, resolution, evidence file name, the final-response letter kept as evidence
     });
     expect(redacted.cycles).toEqual(dueCase.cycles);
     expect(redacted.cycles[0]).toMatchObject({ decision: 'upheld', respondedAt: expect.any(String), closedAt: dueCase.closedAt });

@@ -187,7 +187,8 @@ describe('bias and quality report', () => {
     const t = after.totals.overall;
     expect(t.accuracy).toBeCloseTo(t.accepted / (t.accepted + t.overridden), 4);
     expect(t.overrideRate).toBeCloseTo(t.overridden / t.suggested, 4);
-  });
+    // Seeds a dozen cases and pumps the projection twice: past jest's default 30 s on a loaded machine.
+  }, 120_000);
 
   it('is for supervisors, compliance and admins only, and refuses a reversed range', async () => {
     expectProblem(await api.call('GET', '/v1/reports/triage', { token: olive }), 403);

@@ -212,7 +212,8 @@ describe('every route, valid requests', () => {
     expect(fired.length).toBeGreaterThan(0);
     expect(current).toContain('TransactWriteItemsCommand');
     expect(current).not.toContain('ScanCommand');
-  });
+    // Seventy days of every case's timers, workflows and follow-ups: well past jest's default 30 s on a loaded machine.
+  }, 120_000);
 
   it('the daily retention job finds and redacts cases through its index, never a Scan', async () => {
     const intake = await api.token('web-form', ['intake']);
