@@ -13,6 +13,10 @@ import { keys } from '#adapters/aws/dynamo/table-model';
 import { rawDocClient } from '../support/dynamo';
 import { complaintBody, expectProblem, localClock, startTestApi, type ApiResponse, type TestApi } from '../support/api';
 
+// Some cells first bring their case to a state (a raised risk, a pending approval) by moving the clock through its
+// timers and workflows: on a loaded 2-core machine that passes jest's default 30 s.
+jest.setTimeout(120_000);
+
 type Route = RouteDef & { id: RouteId };
 
 interface Caller {
