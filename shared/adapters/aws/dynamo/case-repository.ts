@@ -35,6 +35,9 @@ const MAX_PAGES_PER_PARTITION = 5;
 
 const groupOf = (c: Case): ListGroup => (c.status === 'closed' ? 'closed' : 'active');
 
+/** Tries of a creation that lost a transaction conflict (not a condition) to a concurrent one. */
+const CREATE_ATTEMPTS = 6;
+
 export class DynamoCaseRepository implements CaseRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -148,15 +151,25 @@ export class DynamoCaseRepository implements CaseRepository {
         },
       });
     }
-    try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (err) {
-      const reasons = err instanceof TransactionCanceledException ? (err.CancellationReasons ?? []) : [];
-      if (c.externalRef && reasons[items.length - 1]?.Code === 'ConditionalCheckFailed') {
-        const existing = await this.findIdByExternalRef(c.externalRef.system, c.externalRef.id);
-        throw new ConflictError(`a complaint already exists for ${c.externalRef.system} ${c.externalRef.id}`, { existingId: existing ?? null });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+        return;
+      } catch (err) {
+        const reasons = err instanceof TransactionCanceledException ? (err.CancellationReasons ?? []) : [];
+        if (c.externalRef && reasons[items.length - 1]?.Code === 'ConditionalCheckFailed') {
+          const existing = await this.findIdByExternalRef(c.externalRef.system, c.externalRef.id);
+          throw new ConflictError(`a complaint already exists for ${c.externalRef.system} ${c.externalRef.id}`, { existingId: existing ?? null });
+        }
+        // Another transaction held one of these items (concurrent deliveries of one ticket share its external
+        // reference and the customer's contact item): nothing was written, so the same creation is tried again, and a
+        // duplicate then fails on its condition above.
+        if (reasons.some((r) => r.Code === 'TransactionConflict') && attempt < CREATE_ATTEMPTS) {
+          await new Promise((r) => setTimeout(r, Math.random() * 25 * 2 ** attempt));
+          continue;
+        }
+        throw err;
       }
-      throw err;
     }
   }
 
