@@ -1,7 +1,7 @@
 // Composition root for the evidence functions: the S3 vault (plus the local Object Lock record under npm start).
 import { EvidenceService } from '#domain/evidence-service';
 import { UPLOAD_TTL_MS } from '#domain/evidence';
-import type { EvidenceVault } from '#ports/evidence-vault';
+import type { EvidenceVault, LetterArchive } from '#ports/evidence-vault';
 import { S3EvidenceVault } from '#adapters/aws/s3-evidence-vault';
 import { LocalObjectLockVault } from '#adapters/local/local-object-lock';
 import { config, requireSetting } from './config';
@@ -11,11 +11,13 @@ import { exportStorage } from './export-storage';
 let evidence: EvidenceService | undefined;
 
 /** The evidence vault: the Object Lock bucket in AWS; the S3 stand-in plus the local Object Lock record under npm start. */
-let vault: EvidenceVault | undefined;
+let vault: (EvidenceVault & LetterArchive) | undefined;
 
-export const evidenceVault = (): EvidenceVault => (vault ??= buildVault());
+/** The evidence bucket's objects, as the vault and as the archive of sent letters (under the case's letters/ keys). */
+export const evidenceObjects = (): EvidenceVault & LetterArchive => (vault ??= buildVault());
+export const evidenceVault = (): EvidenceVault => evidenceObjects();
 
-const buildVault = (): EvidenceVault => {
+const buildVault = (): EvidenceVault & LetterArchive => {
   const cfg = config();
   const s3 = new S3EvidenceVault({
     bucket: requireSetting('EVIDENCE_BUCKET'),

@@ -3,11 +3,8 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { LetterService } from '#domain/letter-service';
 import { FeedbackService } from '#domain/feedback-service';
-import type { LetterArchive } from '#ports/evidence-vault';
 import type { TokenSigner } from '#ports/feedback-links';
 import { HandlebarsLetterRenderer, templatesDir } from '#adapters/letters/handlebars-letters';
-import { S3EvidenceVault } from '#adapters/aws/s3-evidence-vault';
-import { LocalObjectLockVault } from '#adapters/local/local-object-lock';
 import { HmacTokenSigner } from '#adapters/hmac-token-signer';
 import { secretsManagerKey } from '#adapters/aws/secrets-manager-key';
 import { localKeyFile } from '#adapters/local/local-key-file';
@@ -16,25 +13,13 @@ import { config, requireSetting } from './config';
 import type { Timer } from '#schemas/timer';
 import { caseRepository, clock, complaintService, dynamo, ulidIds } from './container';
 import { deadlineIntegrations } from './integrations';
+import { evidenceObjects } from './evidence-container';
 
 let letters: LetterService | undefined;
 let feedback: FeedbackService | undefined;
 let renderer: HandlebarsLetterRenderer | undefined;
 
 export const letterRenderer = (): HandlebarsLetterRenderer => (renderer ??= new HandlebarsLetterRenderer(templatesDir({ ...process.env, ...(config().LETTER_TEMPLATES_DIR ? { LETTER_TEMPLATES_DIR: config().LETTER_TEMPLATES_DIR } : {}) })));
-
-/** Sent letters go to the evidence bucket (under the case's letters/ keys); locally the Object Lock record keeps their hold. */
-const letterArchive = (): LetterArchive => {
-  const cfg = config();
-  const s3 = new S3EvidenceVault({
-    bucket: requireSetting('EVIDENCE_BUCKET'),
-    region: cfg.AWS_REGION,
-    ...(cfg.S3_ENDPOINT ? { endpoint: cfg.S3_ENDPOINT } : {}),
-    ...(cfg.EVIDENCE_KMS_KEY_ARN ? { kmsKeyArn: cfg.EVIDENCE_KMS_KEY_ARN } : {}),
-  });
-  if (cfg.INTEGRATIONS !== 'local') return s3;
-  return new LocalObjectLockVault(s3, dynamo().doc, { tableName: requireSetting('LOCAL_TABLE_NAME'), bucket: requireSetting('EVIDENCE_BUCKET'), retentionDays: cfg.EVIDENCE_RETENTION_DAYS });
-};
 
 export const letterService = (): LetterService => {
   if (!letters) {
@@ -45,7 +30,7 @@ export const letterService = (): LetterService => {
       clock: c,
       ids: ulidIds(c),
       renderer: letterRenderer(),
-      archive: letterArchive(),
+      archive: evidenceObjects(),
       letterhead: { name: cfg.LETTER_ORGANISATION_NAME, team: cfg.LETTER_TEAM_NAME, contact: cfg.LETTER_CONTACT },
       feedback: { followUpDays: cfg.FEEDBACK_FOLLOW_UP_DAYS, linkValidDays: cfg.FEEDBACK_LINK_DAYS },
       regimes: cfg.regimes,

@@ -2,7 +2,7 @@
 // No delete or overwrite operation exists here, by design.
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand, PutObjectLegalHoldCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand, PutObjectLegalHoldCommand, type PutObjectCommandInput, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { EvidenceVault, LetterArchive, PresignedUpload, StoredObject } from '#ports/evidence-vault';
 
@@ -78,38 +78,30 @@ export class S3EvidenceVault implements EvidenceVault, LetterArchive {
 
   /** The same guarantees as the presigned PUT: SHA-256 checked by S3, SSE-KMS under the project key, never an overwrite. */
   async store(o: { key: string; contentType: string; body: Uint8Array; sha256: string }): Promise<void> {
-    await this.client.send(
-      new PutObjectCommand({
-        Bucket: this.opts.bucket,
-        Key: o.key,
-        Body: o.body,
-        ContentType: o.contentType,
-        ContentLength: o.body.byteLength,
-        ChecksumSHA256: hexToBase64(o.sha256),
-        ServerSideEncryption: 'aws:kms',
-        ...(this.opts.kmsKeyArn ? { SSEKMSKeyId: this.opts.kmsKeyArn } : {}),
-        IfNoneMatch: '*',
-      }),
-    );
+    await this.putOnce(o, {});
   }
 
   async writeLetter(o: { key: string; body: Uint8Array; contentType: string; sha256: string; legalHold: boolean }): Promise<{ versionId?: string }> {
-    const out = await this.client.send(
+    const out = await this.putOnce(o, o.legalHold ? { ObjectLockLegalHoldStatus: 'ON' } : {});
+    return out.VersionId && out.VersionId !== 'null' ? { versionId: out.VersionId } : {};
+  }
+
+  /** Writes bytes the service holds itself: S3 recomputes the SHA-256 and refuses a mismatch; SSE-KMS; never an overwrite. */
+  private putOnce(o: { key: string; contentType: string; body: Uint8Array; sha256: string }, extra: Pick<PutObjectCommandInput, 'ObjectLockLegalHoldStatus'>) {
+    return this.client.send(
       new PutObjectCommand({
         Bucket: this.opts.bucket,
         Key: o.key,
         Body: o.body,
         ContentType: o.contentType,
         ContentLength: o.body.byteLength,
-        // S3 recomputes the SHA-256 and refuses the write on a mismatch: the stored bytes are the bytes we hashed.
         ChecksumSHA256: hexToBase64(o.sha256),
         ServerSideEncryption: 'aws:kms',
         ...(this.opts.kmsKeyArn ? { SSEKMSKeyId: this.opts.kmsKeyArn } : {}),
-        ...(o.legalHold ? { ObjectLockLegalHoldStatus: 'ON' as const } : {}),
+        ...extra,
         IfNoneMatch: '*',
       }),
     );
-    return out.VersionId && out.VersionId !== 'null' ? { versionId: out.VersionId } : {};
   }
 
   async presignDownload(o: { key: string; versionId?: string; fileName: string; contentType: string; expiresInSeconds: number }): Promise<{ url: string; expiresAt: string }> {
