@@ -40,12 +40,20 @@ const INDICATOR_FLOOR = 0.15;
 export class LocalTriageModel implements TriageModel {
   readonly modelId: string;
   readonly modelVersion: string;
-  private readonly classifiers = new Map<string, { c: BayesClassifier; t: number }>();
+  private restored: Map<string, { c: BayesClassifier; t: number }> | undefined;
 
   constructor(readonly file: LocalModelFile) {
     this.modelId = file.modelId;
     this.modelVersion = file.version;
-    for (const [name, entry] of Object.entries(file.classifiers)) this.classifiers.set(name, { c: restore(entry.classifier), t: entry.temperature });
+  }
+
+  /**
+   * The classifiers, restored on the first suggestion: every function that builds the complaint service holds the
+   * model, but only those that open complaints use it, so the others' cold start does not pay for the restore.
+   */
+  private get classifiers(): Map<string, { c: BayesClassifier; t: number }> {
+    this.restored ??= new Map(Object.entries(this.file.classifiers).map(([name, entry]) => [name, { c: restore(entry.classifier), t: entry.temperature }]));
+    return this.restored;
   }
 
   private top(name: string, text: string): { label: string; p: number } {
