@@ -10,6 +10,7 @@ import {
   isEmptyDelta,
   itemKey,
   openSk,
+  explodeOpenMonth,
   projector,
   splitKey,
   scopes,
@@ -55,7 +56,9 @@ describe('contributions of one case', () => {
     }
     for (const [dim, value] of [['all', '*'], ['regime', 'UK_FCA_DISP'], ['product', 'delivery'], ['outcome', 'pending']] as const) {
       expect(counter(cs, scopes.open, openSk.total(dim, value))).toEqual({ n: 1 });
-      expect(counter(cs, scopes.open, openSk.day(dim, value, '2026-03-02'))).toEqual({ n: 1 });
+      const month = { sk: openSk.month(dim, value, '2026-03'), counts: counter(cs, scopes.open, openSk.month(dim, value, '2026-03')) };
+      expect(month.counts).toEqual({ '02|n': 1 });
+      expect(explodeOpenMonth(month)).toEqual([{ sk: '2026-03-02', counts: { n: 1 } }]);
     }
     expect(Object.keys(cs.counters).filter((k) => splitKey(k).scope === scopes.open)).toHaveLength(12);
     expect(counter(cs, scopes.returns('UK_FCA_DISP'), 'M#2026-03')).toEqual({ 'o|delivery|service_delay': 1 });
@@ -182,11 +185,14 @@ describe('figures', () => {
 
   it('open-case age buckets count from today in the organisation time zone; the totals beyond the days read are over 56 days old', () => {
     expect(openBoardSince(NOW, 'Europe/London')).toBe('2026-01-05');
-    const days = [
-      { sk: openSk.day('all', '*', '2026-03-02'), counts: { n: 2, od: 0 } },
-      { sk: openSk.day('all', '*', '2026-02-20'), counts: { n: 1, od: 0 } },
-      { sk: openSk.day('all', '*', '2026-01-05'), counts: { n: 1, od: 1 } },
+    // Month-of-receipt items as the board reads them: the first month holds a day before the window (2 January, 59 days).
+    const months: { sk: string; counts: Counts }[] = [
+      { sk: openSk.month('all', '*', '2026-01'), counts: { '02|n': 1, '02|od': 0, '05|n': 1, '05|od': 1, '06|n': 0, '06|od': 0 } },
+      { sk: openSk.month('all', '*', '2026-02'), counts: { '20|n': 1, '20|od': 0 } },
+      { sk: openSk.month('all', '*', '2026-03'), counts: { '02|n': 2, '02|od': 0 } },
     ];
+    const days = months.flatMap(explodeOpenMonth);
+    expect(days.map((d) => d.sk)).toEqual(['2026-01-02', '2026-01-05', '2026-02-20', '2026-03-02']);
     expect(openFigures({ n: 7, od: 4 }, days, NOW, 'Europe/London')).toEqual({ openAge: { '0-7d': 2, '8-14d': 1, '15-28d': 0, '29-56d': 1, 'over-56d': 3 }, overdueNow: 4 });
     expect(openFigures(undefined, [], NOW, 'Europe/London')).toEqual({ openAge: { '0-7d': 0, '8-14d': 0, '15-28d': 0, '29-56d': 0, 'over-56d': 0 }, overdueNow: 0 });
   });

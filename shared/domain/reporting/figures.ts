@@ -82,8 +82,9 @@ export const openBoardSince = (now: string, timeZone: string): string =>
   DateTime.fromISO(now, { zone: 'utc' }).setZone(timeZone).startOf('day').minus({ days: OPEN_BOARD_DAYS }).toISODate()!;
 
 /**
- * From a dimension value's open-board totals and its day items since `openBoardSince` (keys end with the ISO date):
- * each day's cases go to their age bucket, and whatever the totals hold beyond the days read is over 56 days old.
+ * From a dimension value's open-board totals and its days of receipt read (keys end with the ISO date; at least those
+ * since `openBoardSince`): each day's cases go to their age bucket, and whatever the totals hold beyond the days read
+ * is over 56 days old.
  */
 export const openFigures = (total: Counts | undefined, days: { sk: string; counts: Counts }[], now: string, timeZone: string): OpenFigures => {
   const today = DateTime.fromISO(now, { zone: 'utc' }).setZone(timeZone).startOf('day');

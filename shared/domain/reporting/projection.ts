@@ -60,8 +60,9 @@ export const scopes = {
   period: (g: Granularity, period: string) => `${g}#${period}`,
   /**
    * Cases not closed (open-case age and overdue now): per dimension value a totals item (`openSk.total`) and one item
-   * per day of receipt (`openSk.day`). Reports read the totals and the last OPEN_BOARD_DAYS days only: every older
-   * case is in the oldest age bucket, so a report's reads stay bounded however many cases are open.
+   * per month of receipt (`openSk.month`) holding a pair of attributes per day of that month. Reports read the totals
+   * and the months of the last OPEN_BOARD_DAYS days only (at most three items per value): every older case is in the
+   * oldest age bucket, so a report's reads stay bounded however many cases are open.
    */
   open: 'open',
   /** A regime's return figures, one item per month. */
@@ -71,17 +72,18 @@ export const scopes = {
 } as const;
 export const dimSk = (dim: ReportDimension | 'all', value: string) => `${dim}#${value}`;
 export const ALL_VALUE = '*';
-/** Sort keys of the open-case board; a day item's key ends with its ISO date. */
+/** Sort keys of the open-case board; a month item's key ends with its month (`YYYY-MM`). */
 export const openSk = {
   total: (dim: ReportDimension | 'all', value: string) => `T#${dimSk(dim, value)}`,
-  day: (dim: ReportDimension | 'all', value: string, day: string) => `D#${dimSk(dim, value)}#${day}`,
-  /** Every day key of a dimension value from `day` on (an inclusive lower and upper bound). */
-  daysFrom: (dim: ReportDimension | 'all', value: string, day: string) => ({ from: `D#${dimSk(dim, value)}#${day}`, to: `D#${dimSk(dim, value)}#~` }),
+  month: (dim: ReportDimension | 'all', value: string, month: string) => `M#${dimSk(dim, value)}#${month}`,
+  /** Every month key of a dimension value from `month` on (an inclusive lower and upper bound). */
+  monthsFrom: (dim: ReportDimension | 'all', value: string, month: string) => ({ from: `M#${dimSk(dim, value)}#${month}`, to: `M#${dimSk(dim, value)}#~` }),
 } as const;
 /** Open cases received this many days ago or earlier fall in the last age bucket (`over-56d`). */
 export const OPEN_BOARD_DAYS = 56;
 /** The open board's metrics: cases not closed, and of those, past their final deadline with the clock running. */
 export const OPEN_METRICS = ['n', 'od'] as const;
+export type OpenMetric = (typeof OPEN_METRICS)[number];
 /** The one item of a day scope, and how its attributes name a dimension value's metric. */
 export const DAY_SK = 'dims';
 const DAY_ATTR_SEPARATOR = '|';
@@ -98,6 +100,15 @@ export const explodeDayItem = (counts: Counts, prefix: string): { sk: string; co
   }
   return [...out].map(([sk, c]) => ({ sk, counts: c }));
 };
+
+/** A month-of-receipt item's attribute for one day (`<dd>|<metric>`), and the item's fixed shape: every day of any month. */
+export const openDayAttr = (day: string, metric: OpenMetric) => dayAttr(day.slice(8, 10), metric);
+const OPEN_MONTH_SHAPE = Array.from({ length: 31 }, (_, i) => String(i + 1).padStart(2, '0')).flatMap((dd) => OPEN_METRICS.map((m) => dayAttr(dd, m)));
+/** A month-of-receipt item as day entries whose key ends with the ISO date (the days with open cases). */
+export const explodeOpenMonth = (item: { sk: string; counts: Counts }): { sk: string; counts: Counts }[] =>
+  explodeDayItem(item.counts, '')
+    .filter((d) => (d.counts.n ?? 0) > 0)
+    .map((d) => ({ sk: `${item.sk.slice(-7)}-${d.sk}`, counts: d.counts }));
 
 export const DIMENSIONS = ['regime', 'category', 'product', 'channel', 'outcome'] as const satisfies readonly ReportDimension[];
 
@@ -165,8 +176,11 @@ export const PERIOD_METRIC_NAMES = Object.keys(PERIOD_METRICS) as PeriodMetric[]
  * The metrics an item of a scope carries from its first write (zero until counted), for the items reports read in
  * bulk: month items and the open board. Their size, and so a report's read cost, does not grow with the counts.
  */
-export const fixedShapeOf = (scope: string): readonly string[] | undefined =>
-  scope.startsWith(`${scopes.period('M', '')}`) ? PERIOD_METRIC_NAMES : scope === scopes.open ? OPEN_METRICS : undefined;
+export const fixedShapeOf = (scope: string, sk = ''): readonly string[] | undefined => {
+  if (scope.startsWith(`${scopes.period('M', '')}`)) return PERIOD_METRIC_NAMES;
+  if (scope !== scopes.open) return undefined;
+  return sk.startsWith('M#') ? OPEN_MONTH_SHAPE : OPEN_METRICS;
+};
 
 export const COMPENSATION_PREFIX = 'cmp:';
 export const ROOT_CAUSE_PREFIX = 'rc:';
@@ -408,14 +422,16 @@ export const contributions = (c: Case, p: Projector): Contributions => {
     count(f.response.receivedAt, `fb${f.response.score}`);
   }
 
-  // The open-case board: per dimension value, its totals and its day of receipt.
+  // The open-case board: per dimension value, its totals and its day of receipt (an attribute pair of the month's item).
   if (c.status !== 'closed') {
     const day = p.day(c.receivedAt);
     const overdue = !lastCycle?.stoppedAt && c.checkpoints.some((k) => k.percent === 100 && k.firedAt !== undefined);
     for (const [dim, value] of dims) {
-      for (const sk of [openSk.total(dim, value), openSk.day(dim, value, day)]) {
-        add(scopes.open, sk, 'n');
-        if (overdue) add(scopes.open, sk, 'od');
+      add(scopes.open, openSk.total(dim, value), 'n');
+      add(scopes.open, openSk.month(dim, value, day.slice(0, 7)), openDayAttr(day, 'n'));
+      if (overdue) {
+        add(scopes.open, openSk.total(dim, value), 'od');
+        add(scopes.open, openSk.month(dim, value, day.slice(0, 7)), openDayAttr(day, 'od'));
       }
     }
   }

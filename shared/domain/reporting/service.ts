@@ -5,7 +5,7 @@ import type { ControlReview, ControlScore, KpiQuery, KpiReport, ReportDimension,
 import type { RegulatorReturn } from '#schemas/returns';
 import type { Clock } from '#ports/clock';
 import type { ApplyOutcome, CounterItem, ReadCost, ReportMeta, ReportStore } from '#ports/report-store';
-import { contributions, dimSk, explodeDayItem, openSk, projector, scopes, ALL_VALUE, DAY_SK, type Projector, type Counts } from './projection';
+import { contributions, dimSk, explodeDayItem, explodeOpenMonth, openSk, projector, scopes, ALL_VALUE, DAY_SK, type Projector, type Counts } from './projection';
 import { controlReview, controlScore, kpiSet, openBoardSince, openFigures, reportRange, rootCauseTrend, sumCounts, type OpenFigures } from './figures';
 import { buildReturn, parseReturnPeriod } from './returns';
 
@@ -119,7 +119,8 @@ export class ReportingService {
 
   /**
    * The open board of one dimension's values (or of every case, `all`): its totals items, then per value with open
-   * cases the day items since `openBoardSince` — at most OPEN_BOARD_DAYS + 1 of them, however many cases are open.
+   * cases the month-of-receipt items from the month of `openBoardSince` on — at most three, however many cases are open.
+   * Days of that first month before the window fall in the oldest bucket, as the cases only the totals count do.
    */
   private async openBoard(generation: number, dim: ReportDimension | 'all', now: string, cost: ReadCost): Promise<Map<string, OpenFigures>> {
     const { timeZone } = this.deps.config;
@@ -128,7 +129,8 @@ export class ReportingService {
     const since = openBoardSince(now, timeZone);
     const figures = await mapLimit(totals, READ_CONCURRENCY, async (t) => {
       const value = t.sk.slice(prefix.length);
-      const days = await this.deps.store.counters(generation, scopes.open, openSk.daysFrom(dim, value, since), cost);
+      const months = await this.deps.store.counters(generation, scopes.open, openSk.monthsFrom(dim, value, since.slice(0, 7)), cost);
+      const days = months.flatMap(explodeOpenMonth);
       return [value, openFigures(t.counts, days, now, timeZone)] as const;
     });
     return new Map(figures);

@@ -227,7 +227,7 @@ export class DynamoReportStore implements ReportStore {
     for (const [key, counts] of Object.entries(d.counters)) {
       const { scope, sk } = splitKey(key);
       const pk = keys.reportPk(generation, scope);
-      const shape = fixedShapeOf(scope);
+      const shape = fixedShapeOf(scope, sk);
       const names: Record<string, string> = { '#e': 'entity' };
       const values: Record<string, unknown> = { ':e': 'report-counter' };
       const sets = ['#e = :e'];
