@@ -8,6 +8,9 @@ import { logicalIdOf, resourcesInFamily } from '../support/stacks';
 process.env.CDK_VALIDATION = 'false';
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 const build = (settings: Record<string, unknown>) => buildApp({ context: { ...NO_BUNDLING, ...settings } });
+/** The app with no settings, built once: several tests read its defaults (each synth of the whole app takes seconds). */
+let unconfigured: ReturnType<typeof build> | undefined;
+const defaults = () => (unconfigured ??= build({}));
 
 type Variables = Record<string, string>;
 /**
@@ -75,8 +78,7 @@ describe('complaints:* settings', () => {
   });
 
   it('leave the deadline settings to the handlers’ defaults when not configured', () => {
-    const { api } = build({});
-    for (const vars of environments(api)) {
+    for (const vars of environments(defaults().api)) {
       for (const name of ['DEPENDENCY_BLOCKED_HOURS', 'ORG_TIME_ZONE', 'ORG_CLOSURES', 'REGIME_CALENDARS', 'INTERNAL_STANDARD_UNIT']) expect(vars[name]).toBeUndefined();
     }
   });
@@ -99,8 +101,7 @@ describe('complaints:* settings', () => {
   });
 
   it('give every function the evidence retention (default seven years), and the bucket the same retention', () => {
-    const defaults = build({});
-    for (const vars of environments(defaults.api)) expect(vars.EVIDENCE_RETENTION_DAYS).toBe('2557');
+    for (const vars of environments(defaults().api)) expect(vars.EVIDENCE_RETENTION_DAYS).toBe('2557');
     const custom = build({ 'complaints:evidenceRetentionDays': 3650 });
     for (const vars of environments(custom.api)) expect(vars.EVIDENCE_RETENTION_DAYS).toBe('3650');
     expect(custom.stateful.evidence.retentionDays).toBe(3650);
@@ -114,7 +115,7 @@ describe('complaints:* settings', () => {
   });
 
   it('leave the evidence limit and allowlist to the handlers’ defaults when not configured', () => {
-    for (const vars of environments(build({}).api)) {
+    for (const vars of environments(defaults().api)) {
       expect(vars.EVIDENCE_MAX_BYTES).toBeUndefined();
       expect(vars.EVIDENCE_CONTENT_TYPES).toBeUndefined();
     }
@@ -146,7 +147,7 @@ describe('complaints:* settings', () => {
   });
 
   it('leave the approval and escalation settings to the handlers’ defaults when not configured', () => {
-    for (const vars of environments(build({}).api)) {
+    for (const vars of environments(defaults().api)) {
       for (const name of ['APPROVAL_STAGE_TIMEOUT_HOURS', 'APPROVAL_REMINDER_HOURS', 'ESCALATION_ACK_TIMEOUT_HOURS', 'APPROVAL_RULES']) expect(vars[name]).toBeUndefined();
     }
   });
