@@ -38,7 +38,7 @@ export const freePort = (): Promise<number> =>
   });
 
 /** JVM options for DynamoDB Local (see startDynamoLocal). */
-export const DYNAMO_LOCAL_JVM_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
+const DYNAMO_LOCAL_JVM_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
 
 export interface RunningDynamo {
   endpoint: string;

@@ -76,6 +76,7 @@ export const ALL_VALUE = '*';
 export const openSk = {
   total: (dim: ReportDimension | 'all', value: string) => `T#${dimSk(dim, value)}`,
   month: (dim: ReportDimension | 'all', value: string, month: string) => `M#${dimSk(dim, value)}#${month}`,
+  isMonth: (sk: string) => sk.startsWith('M#'),
   /** Every month key of a dimension value from `month` on (an inclusive lower and upper bound). */
   monthsFrom: (dim: ReportDimension | 'all', value: string, month: string) => ({ from: `M#${dimSk(dim, value)}#${month}`, to: `M#${dimSk(dim, value)}#~` }),
 } as const;
@@ -179,7 +180,7 @@ export const PERIOD_METRIC_NAMES = Object.keys(PERIOD_METRICS) as PeriodMetric[]
 export const fixedShapeOf = (scope: string, sk = ''): readonly string[] | undefined => {
   if (scope.startsWith(`${scopes.period('M', '')}`)) return PERIOD_METRIC_NAMES;
   if (scope !== scopes.open) return undefined;
-  return sk.startsWith('M#') ? OPEN_MONTH_SHAPE : OPEN_METRICS;
+  return openSk.isMonth(sk) ? OPEN_MONTH_SHAPE : OPEN_METRICS;
 };
 
 export const COMPENSATION_PREFIX = 'cmp:';
@@ -426,12 +427,13 @@ export const contributions = (c: Case, p: Projector): Contributions => {
   if (c.status !== 'closed') {
     const day = p.day(c.receivedAt);
     const overdue = !lastCycle?.stoppedAt && c.checkpoints.some((k) => k.percent === 100 && k.firedAt !== undefined);
+    const metrics: OpenMetric[] = overdue ? ['n', 'od'] : ['n'];
     for (const [dim, value] of dims) {
-      add(scopes.open, openSk.total(dim, value), 'n');
-      add(scopes.open, openSk.month(dim, value, day.slice(0, 7)), openDayAttr(day, 'n'));
-      if (overdue) {
-        add(scopes.open, openSk.total(dim, value), 'od');
-        add(scopes.open, openSk.month(dim, value, day.slice(0, 7)), openDayAttr(day, 'od'));
+      const total = openSk.total(dim, value);
+      const month = openSk.month(dim, value, day.slice(0, 7));
+      for (const m of metrics) {
+        add(scopes.open, total, m);
+        add(scopes.open, month, openDayAttr(day, m));
       }
     }
   }
