@@ -160,4 +160,13 @@ describe('DynamoReportStore', () => {
     const [item] = await store.counters(1, scope, { prefix: sk }, cost());
     expect(item?.counts).toMatchObject({ rcv: 40, resp: 80 });
   });
+
+  it('reads exactly the items under a prefix: neighbours that sort next to it are left out, any character after it is in', async () => {
+    const scope = 'prefix-test';
+    const inside = ['T#regime#', 'T#regime#UK_FCA_DISP', 'T#regime#zz', 'T#regime#\u00e9', 'T#regime#\u{1F600}', 'T#regime#\uffff\uffff'];
+    const outside = ['T#regime', 'T#regimd#x', 'T#regime$', 'T#regime$#a', 'T#regimes', 'U#regime#a'];
+    for (const sk of [...inside, ...outside]) await doc.send(new PutCommand({ TableName: table, Item: { PK: keys.reportPk(1, scope), SK: sk, n: 1 } }));
+    const read = await store.counters(1, scope, { prefix: 'T#regime#' }, cost());
+    expect(read.map((i) => i.sk).sort()).toEqual([...inside].sort());
+  });
 });

@@ -41,6 +41,8 @@ type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 /** TransactWriteItems takes 100 actions; one is the marker's. */
 const MAX_CHANGES_PER_TRANSACTION = 99;
 const MAX_ATTEMPTS = 8;
+/** The highest code point: in DynamoDB's UTF-8 byte order it sorts after every other character. */
+const PREFIX_END = '\u{10FFFF}';
 /**
  * Metrics one counter update carries at most: each is a short `ADD` clause, so this many stay well inside DynamoDB's
  * 4 KB expression limit beside an item's fixed shape (about 70 metrics, written on its first update).
@@ -522,13 +524,20 @@ export class DynamoReportStore implements ReportStore {
     const values: Record<string, unknown> = { ':pk': keys.reportPk(generation, scope) };
     let cond = '#pk = :pk';
     if (q.prefix !== undefined) {
+      // The same items as begins_with(SK, :prefix) — every key under the prefix sorts between the prefix and the prefix
+      // followed by the highest code point; only a key whose next character is U+10FFFF itself, a noncharacter no key
+      // of ours holds, would fall outside. Written as a range because DynamoDB Local serves begins_with in time that
+      // grows with the partition (measured: 3.5 ms at 51 items, 6.6 ms at 5,001) and BETWEEN in constant time, which
+      // the reporting benchmark's 1,000 vs 100,000 ratio would otherwise measure instead of our design. DynamoDB prices
+      // and serves both as the same key range.
       names['#sk'] = 'SK';
-      values[':prefix'] = q.prefix;
-      cond += ' AND begins_with(#sk, :prefix)';
+      values[':from'] = q.prefix;
+      values[':to'] = `${q.prefix}${PREFIX_END}`;
+      cond += ' AND #sk BETWEEN :from AND :to';
     } else if (q.from !== undefined || q.to !== undefined) {
       names['#sk'] = 'SK';
       values[':from'] = q.from ?? '';
-      values[':to'] = q.to ?? '\uffff';
+      values[':to'] = q.to ?? PREFIX_END;
       cond += ' AND #sk BETWEEN :from AND :to';
     }
     const items: Item[] = [];
