@@ -13,6 +13,12 @@ import { DOMAIN_EVENT_OF_ACTION, fromAuditEvent } from './domain-events';
 import type { EventCaseFacts } from './event-details';
 import { diffTimers, type Timer, type TimerMap } from './timers';
 
+/** Runs every call at once and waits for all of them; then rejects with the first failure, if any. */
+const settleAll = async (calls: (() => Promise<unknown>)[]): Promise<void> => {
+  const failed = (await Promise.allSettled(calls.map((c) => c()))).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+};
+
 export interface DeadlineControlDeps {
   scheduler: CheckpointScheduler;
   events: EventPublisher;
@@ -40,25 +46,24 @@ export class DeadlineControl {
     const now = Date.parse(this.deps.clock.now());
     // Earliest first, so a case logged long after receipt reaches 50 % before 75 % before 90 % before breach.
     // A timer already due is applied here and now: a schedule cannot be set in the past.
-    for (const t of [...diff.upsert].sort((a, b) => a.at.localeCompare(b.at))) {
-      if (Date.parse(t.at) <= now) {
-        await this.deps.fire(t);
-        out.firedNow.push(t.name);
-      } else {
-        await this.deps.scheduler.upsert(t);
-        out.upserted.push(t.name);
-      }
+    const ordered = [...diff.upsert].sort((a, b) => a.at.localeCompare(b.at));
+    const due = ordered.filter((t) => Date.parse(t.at) <= now);
+    const later = ordered.filter((t) => Date.parse(t.at) > now);
+    for (const t of due) {
+      await this.deps.fire(t);
+      out.firedNow.push(t.name);
     }
-    for (const name of diff.remove) {
-      await this.deps.scheduler.remove(name);
-      out.removed.push(name);
-    }
+    // Each schedule is its own resource and every call is idempotent (an upsert; a delete of what may be gone), so
+    // they go out together; a failure fails the record once all have settled, and its redelivery repeats them.
+    await settleAll([...later.map((t) => () => this.deps.scheduler.upsert(t)), ...diff.remove.map((name) => () => this.deps.scheduler.remove(name))]);
+    out.upserted.push(...later.map((t) => t.name));
+    out.removed.push(...diff.remove);
     return out;
   }
 
   /** A case was deleted (retention): none of its schedules may fire. */
   async caseRemoved(before: TimerMap): Promise<void> {
-    for (const name of Object.keys(before)) await this.deps.scheduler.remove(name);
+    await settleAll(Object.keys(before).map((name) => () => this.deps.scheduler.remove(name)));
   }
 
   /** An audit event was appended: deadline events go out on the bus and to the people concerned. */
