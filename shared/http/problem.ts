@@ -87,5 +87,14 @@ const idempotencyDetail = (err: unknown): string =>
     ? 'this Idempotency-Key was already used with a different request body'
     : 'a request with this Idempotency-Key is still in progress; retry shortly';
 
-const isThrottle = (err: unknown): boolean =>
-  ['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded'].includes(errName(err));
+/**
+ * Capacity throttling, and write contention that outlasted the adapters' retries: a transaction cancelled only
+ * because its items were held by concurrent ones (nothing was written; the same request may simply be sent again).
+ */
+const isThrottle = (err: unknown): boolean => {
+  if (['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'TransactionConflictException'].includes(errName(err))) return true;
+  if (errName(err) !== 'TransactionCanceledException') return false;
+  const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  const codes = reasons.map((r) => r.Code ?? 'None');
+  return codes.includes('TransactionConflict') && codes.every((c) => c === 'TransactionConflict' || c === 'None');
+};

@@ -38,9 +38,9 @@ interface Opened {
 }
 
 /** A case exactly as intake builds it, received `daysAgo` before NOW. */
-const draftCase = (opts: { daysAgo?: number; ownerId?: string; category?: Case['category']; externalRef?: { system: string; id: string }; customerId?: string } = {}): Opened => {
+const draftCase = (opts: { daysAgo?: number; ownerId?: string; category?: Case['category']; externalRef?: { system: string; id: string }; customerId?: string; email?: string } = {}): Opened => {
   const body: CreateComplaintBody = {
-    customer: { id: opts.customerId ?? 'cust-1', name: 'Ada' },
+    customer: { id: opts.customerId ?? 'cust-1', name: 'Ada', ...(opts.email ? { email: opts.email } : {}) },
     channel: 'web',
     summary: 'Late delivery',
     description: 'Arrived late',
@@ -122,6 +122,21 @@ describe('create and get', () => {
     expect(await repo.get(dup.case.id)).toBeUndefined();
     expect(await rawItems(table, `CASE#${dup.case.id}`)).toEqual([]);
     expect(await repo.findIdByExternalRef('zendesk', 'T-9')).toBe(first.case.id);
+  });
+
+  it('40 concurrent creations sharing one externalRef and contact: one case is written, every other is a ConflictError naming it', async () => {
+    const { repo, table } = await newRepo();
+    const drafts = Array.from({ length: 40 }, () => draftCase({ externalRef: { system: 'zendesk', id: 'T-race' }, email: 'ada@example.com' }));
+    const settled = await Promise.allSettled(drafts.map((d) => repo.create(d)));
+    const won = settled.flatMap((r, i) => (r.status === 'fulfilled' ? [drafts[i]!.case.id] : []));
+    expect(won).toHaveLength(1);
+    for (const r of settled) {
+      if (r.status === 'fulfilled') continue;
+      expect(r.reason).toBeInstanceOf(ConflictError);
+      expect((r.reason as ConflictError).details).toEqual({ existingId: won[0] });
+    }
+    expect(await repo.findIdByExternalRef('zendesk', 'T-race')).toBe(won[0]);
+    for (const d of drafts) if (d.case.id !== won[0]) expect(await rawItems(table, `CASE#${d.case.id}`)).toEqual([]);
   });
 });
 

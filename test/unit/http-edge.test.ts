@@ -160,6 +160,15 @@ describe('toProblem', () => {
     expect(toProblem(named('ThrottlingException'))).toMatchObject({ problem: { status: 429 }, headers: { 'retry-after': '1' }, internal: false });
   });
 
+  it('maps write contention that outlasted the retries to 429, and a cancelled transaction with any other reason to 500', () => {
+    const cancelled = (...codes: string[]) => Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: codes.map((Code) => ({ Code })) });
+    expect(toProblem(cancelled('None', 'TransactionConflict', 'None'))).toMatchObject({ problem: { status: 429 }, headers: { 'retry-after': '1' }, internal: false });
+    expect(toProblem(Object.assign(new Error('conflict'), { name: 'TransactionConflictException' })).problem.status).toBe(429);
+    expect(toProblem(cancelled('TransactionConflict', 'ValidationError')).internal).toBe(true);
+    expect(toProblem(cancelled('None', 'None')).internal).toBe(true);
+    expect(toProblem(cancelled()).internal).toBe(true);
+  });
+
   it.each([
     ['a plain Error', new Error('connect ECONNREFUSED 10.0.0.7:8000 table=prod-cases secret=hunter2')],
     ['an AWS SDK error', Object.assign(new Error('One or more parameter values were invalid: table prod-cases secret=hunter2'), { name: 'ValidationException' })],

@@ -35,8 +35,13 @@ const MAX_PAGES_PER_PARTITION = 5;
 
 const groupOf = (c: Case): ListGroup => (c.status === 'closed' ? 'closed' : 'active');
 
-/** Tries of a creation that lost a transaction conflict (not a condition) to a concurrent one. */
-const CREATE_ATTEMPTS = 6;
+/**
+ * A creation that lost a transaction conflict (not a condition) to a concurrent one is tried again, with capped
+ * exponential backoff and full jitter, for up to this long; then the client is told to retry (429 with Retry-After).
+ */
+const CREATE_RETRY_BUDGET_MS = 5000;
+const CREATE_BACKOFF_BASE_MS = 20;
+const CREATE_BACKOFF_CAP_MS = 400;
 
 export class DynamoCaseRepository implements CaseRepository {
   constructor(
@@ -151,24 +156,27 @@ export class DynamoCaseRepository implements CaseRepository {
         },
       });
     }
+    const ref = c.externalRef;
+    const duplicateOf = (existingId: string | null): ConflictError => new ConflictError(`a complaint already exists for ${ref?.system} ${ref?.id}`, { existingId });
+    const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
         await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
         return;
       } catch (err) {
         const reasons = err instanceof TransactionCanceledException ? (err.CancellationReasons ?? []) : [];
-        if (c.externalRef && reasons[items.length - 1]?.Code === 'ConditionalCheckFailed') {
-          const existing = await this.findIdByExternalRef(c.externalRef.system, c.externalRef.id);
-          throw new ConflictError(`a complaint already exists for ${c.externalRef.system} ${c.externalRef.id}`, { existingId: existing ?? null });
-        }
+        if (ref && reasons[items.length - 1]?.Code === 'ConditionalCheckFailed') throw duplicateOf((await this.findIdByExternalRef(ref.system, ref.id)) ?? null);
         // Another transaction held one of these items (concurrent deliveries of one ticket share its external
-        // reference and the customer's contact item): nothing was written, so the same creation is tried again, and a
-        // duplicate then fails on its condition above.
-        if (reasons.some((r) => r.Code === 'TransactionConflict') && attempt < CREATE_ATTEMPTS) {
-          await new Promise((r) => setTimeout(r, Math.random() * 25 * 2 ** attempt));
-          continue;
+        // reference and the customer's contact item): nothing was written. When the reference now belongs to another
+        // case, that delivery won and its case is the answer; otherwise the same creation is tried again, and after
+        // the budget the conflict goes to the client as 429 (see #http/problem).
+        if (!reasons.some((r) => r.Code === 'TransactionConflict')) throw err;
+        if (ref && !input.takesExternalRefFrom) {
+          const winner = await this.findIdByExternalRef(ref.system, ref.id);
+          if (winner && winner !== c.id) throw duplicateOf(winner);
         }
-        throw err;
+        if (Date.now() - started >= CREATE_RETRY_BUDGET_MS) throw err;
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(CREATE_BACKOFF_CAP_MS, CREATE_BACKOFF_BASE_MS * 2 ** attempt)));
       }
     }
   }
@@ -216,7 +224,8 @@ export class DynamoCaseRepository implements CaseRepository {
   }
 
   async findIdByExternalRef(system: string, id: string): Promise<string | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.externalRef(system, id) }));
+    // Strongly consistent: it answers "did a concurrent delivery of this ticket just win?".
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.externalRef(system, id), ConsistentRead: true }));
     return out.Item ? String(out.Item.caseId) : undefined;
   }
 
