@@ -145,6 +145,8 @@ export interface ReportFigures {
   items: { periods: number; openBoard: number; bytes: number };
   /** What DynamoDB's rule gives for those items: per Query page, bytes rounded up to 4 KB, × 0.5 (eventually consistent). */
   estimatedReadUnits: number;
+  /** Median over the runs of each kind of read's wall time in one run (reads overlap, so these do not sum to the latency). */
+  queryMs: Record<string, number>;
   samplesMs: number[];
 }
 
@@ -705,8 +707,14 @@ interface ScopeMeter {
   estimated: number;
   /** Whether any Query returned ConsumedCapacity (read units > 0). */
   sawCapacity: boolean;
+  /** Wall time of each `counters` read of the run, by what it read (scope kind and key range). */
+  queryMs: Record<string, number>;
 }
-const newMeter = (): ScopeMeter => ({ periods: { readUnits: 0, requests: 0 }, openBoard: { readUnits: 0, requests: 0 }, items: { periods: 0, openBoard: 0, bytes: 0 }, estimated: 0, sawCapacity: false });
+const newMeter = (): ScopeMeter => ({ periods: { readUnits: 0, requests: 0 }, openBoard: { readUnits: 0, requests: 0 }, items: { periods: 0, openBoard: 0, bytes: 0 }, estimated: 0, sawCapacity: false, queryMs: {} });
+
+/** What one `counters` read asked for, without the month (`M#2025-03` → `M#*`), so runs and months group together. */
+const queryKey = (scope: string, q: ScopeQuery): string =>
+  `${scope.replace(/^M#\d{4}-\d{2}/, 'M#*').replace(/^D#\d{4}-\d{2}-\d{2}/, 'D#*')} ${q.prefix !== undefined ? `prefix ${q.prefix}` : q.from !== undefined || q.to !== undefined ? `range ${q.from ?? ''}…${q.to ?? ''}` : 'all'}${q.descending ? ' desc' : ''}${q.limit ? ` limit ${q.limit}` : ''}`;
 
 /**
  * The store the service reads through, its `counters` reads split by scope kind (everything else passes through). It
@@ -718,7 +726,10 @@ const meteredStore = (inner: ReportStore, FIXED_WIDTH: FixedWidth): { store: Rep
   const meter = { current: newMeter() };
   const counters = async (generation: number, scope: string, q: ScopeQuery, cost: ReadCost): Promise<CounterItem[]> => {
     const mine: ReadCost = { readUnits: 0, requests: 0 };
+    const q0 = performance.now();
     const items = await inner.counters(generation, scope, q, mine);
+    const key = queryKey(scope, q);
+    meter.current.queryMs[key] = (meter.current.queryMs[key] ?? 0) + (performance.now() - q0);
     cost.readUnits += mine.readUnits;
     cost.requests += mine.requests;
     const m = meter.current;
@@ -893,11 +904,14 @@ export const runReportBench = async (s: ReportBenchSettings = reportSettings(), 
           split: { periods: { readUnits: round(m.periods.readUnits, 1), requests: m.periods.requests }, openBoard: { readUnits: round(m.openBoard.readUnits, 1), requests: m.openBoard.requests } },
           items: m.items,
           estimatedReadUnits: m.estimated,
+          queryMs: Object.fromEntries(Object.keys(m.queryMs).sort().map((k) => [k, round(median(x.meter.map((run) => run.queryMs[k] ?? 0)), 2)])),
           samplesMs: x.ms.map((v) => round(v, 2)),
         });
         const r = reports.at(-1)!;
         log(`  ${def.title.padEnd(40)} ${size.padEnd(5)} ${r.cases.toLocaleString('en-GB').padStart(7)} cases: median ${ms(r.latencyMs.median)} ms, p90 ${ms(r.latencyMs.p90)} ms, ${r.readUnits} RCU (estimate ${r.estimatedReadUnits}), ${r.requests} requests  [${elapsed()}]`);
       }
+      const [sm, lg] = [reports.at(-2)!, reports.at(-1)!];
+      for (const k of Object.keys(lg.queryMs)) log(`    ${k.padEnd(60)} ${ms(sm.queryMs[k] ?? 0).padStart(8)} → ${ms(lg.queryMs[k]!).padStart(8)} ms per run`);
     }
 
     // The stand-in's latency for an identical key lookup on each table, interleaved like the reports.

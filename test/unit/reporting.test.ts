@@ -21,6 +21,7 @@ import {
   EMPTY_CONTRIBUTIONS,
   type Counts,
 } from '#domain/reporting/projection';
+import { DateTime } from 'luxon';
 import { controlReview, controlScore, kpiSet, openBoardSince, openFigures, reportRange, rootCauseTrend } from '#domain/reporting/figures';
 import { ControlScoreThresholds, ReportingOptions, type ReportingConfig } from '#schemas/reports';
 import type { Case } from '#schemas/complaint';
@@ -195,6 +196,18 @@ describe('figures', () => {
     expect(days.map((d) => d.sk)).toEqual(['2026-01-02', '2026-01-05', '2026-02-20', '2026-03-02']);
     expect(openFigures({ n: 7, od: 4 }, days, NOW, 'Europe/London')).toEqual({ openAge: { '0-7d': 2, '8-14d': 1, '15-28d': 0, '29-56d': 1, 'over-56d': 3 }, overdueNow: 4 });
     expect(openFigures(undefined, [], NOW, 'Europe/London')).toEqual({ openAge: { '0-7d': 0, '8-14d': 0, '15-28d': 0, '29-56d': 0, 'over-56d': 0 }, overdueNow: 0 });
+  });
+
+  it.each([
+    ['Europe/London', '2026-04-10T00:30:00.000Z'], // BST: 01:30 local, 10 April; the window spans the March change
+    ['Pacific/Auckland', '2026-04-09T12:30:00.000Z'], // already 10 April (00:30 local); NZDT ends on 5 April
+    ['America/Los_Angeles', '2026-03-10T06:30:00.000Z'], // still 9 March (23:30 local); PDT begins on 8 March
+  ])('open-case ages are whole calendar days in %s, across a daylight-saving change and when the local date is not the UTC date', (zone, now) => {
+    const today = DateTime.fromISO(now, { zone: 'utc' }).setZone(zone).startOf('day');
+    const days = Array.from({ length: 70 }, (_, i) => ({ sk: today.minus({ days: i }).toISODate()!, counts: { n: i + 1 } }));
+    const expected: Record<string, number> = { '0-7d': 0, '8-14d': 0, '15-28d': 0, '29-56d': 0, 'over-56d': 0 };
+    for (const [age, d] of days.entries()) expected[age <= 7 ? '0-7d' : age <= 14 ? '8-14d' : age <= 28 ? '15-28d' : age <= 56 ? '29-56d' : 'over-56d']! += d.counts.n;
+    expect(openFigures({ n: 70 * 71 / 2, od: 0 }, days, now, zone).openAge).toEqual(expected);
   });
 
   it('root causes: the top five per month, most frequent first', () => {

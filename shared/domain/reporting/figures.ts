@@ -81,18 +81,22 @@ export interface OpenFigures {
 export const openBoardSince = (now: string, timeZone: string): string =>
   DateTime.fromISO(now, { zone: 'utc' }).setZone(timeZone).startOf('day').minus({ days: OPEN_BOARD_DAYS }).toISODate()!;
 
+/** Days since 1970-01-01 of a calendar date (`YYYY-MM-DD`): the difference of two is their distance in calendar days. */
+const civilDay = (isoDate: string): number => Date.UTC(Number(isoDate.slice(0, 4)), Number(isoDate.slice(5, 7)) - 1, Number(isoDate.slice(8, 10))) / 86_400_000;
+
 /**
  * From a dimension value's open-board totals and its days of receipt read (keys end with the ISO date; at least those
  * since `openBoardSince`): each day's cases go to their age bucket, and whatever the totals hold beyond the days read
  * is over 56 days old.
  */
 export const openFigures = (total: Counts | undefined, days: { sk: string; counts: Counts }[], now: string, timeZone: string): OpenFigures => {
-  const today = DateTime.fromISO(now, { zone: 'utc' }).setZone(timeZone).startOf('day');
+  // Ages are whole calendar days in the organisation's zone: today's local date once, then plain date arithmetic per
+  // day (a zoned date-time per day cost ~0.15 ms each, which a dense board of 9 values × 90 days turned into 120 ms).
+  const today = civilDay(DateTime.fromISO(now, { zone: 'utc' }).setZone(timeZone).toISODate()!);
   const openAge = Object.fromEntries(OPEN_AGE_BUCKETS.map((b) => [b, 0])) as KpiSet['openAge'];
   let recent = 0;
   for (const { sk, counts } of days) {
-    const day = DateTime.fromISO(sk.slice(-10), { zone: timeZone });
-    const age = Math.max(0, Math.round(today.diff(day, 'days').days));
+    const age = Math.max(0, today - civilDay(sk.slice(-10)));
     const bucket = age <= 7 ? '0-7d' : age <= 14 ? '8-14d' : age <= 28 ? '15-28d' : age <= OPEN_BOARD_DAYS ? '29-56d' : 'over-56d';
     openAge[bucket] += n(counts, 'n');
     recent += n(counts, 'n');
