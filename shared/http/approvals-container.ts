@@ -9,6 +9,7 @@ import { StepFunctionsEngine } from '#adapters/aws/step-functions';
 import { localWorkflowEngine } from '#adapters/local/local-workflow-engine';
 import { config } from './config';
 import { caseRepository, clock, ulidIds } from './container';
+import { withoutSdkLogger } from '#adapters/aws/sdk-client';
 
 let engine: { value: WorkflowEngine | undefined } | undefined;
 let resolutions: ResolutionService | undefined;
@@ -24,7 +25,7 @@ export const workflowEngine = (): WorkflowEngine | undefined => {
       ...(cfg.APPROVAL_STATE_MACHINE_ARN ? { approvalStateMachineArn: cfg.APPROVAL_STATE_MACHINE_ARN } : {}),
       ...(cfg.ESCALATION_STATE_MACHINE_ARN ? { escalationStateMachineArn: cfg.ESCALATION_STATE_MACHINE_ARN } : {}),
     };
-    engine = { value: Object.keys(arns).length ? new StepFunctionsEngine(new SFNClient({ region: cfg.AWS_REGION }), arns) : undefined };
+    engine = { value: Object.keys(arns).length ? new StepFunctionsEngine(withoutSdkLogger(new SFNClient({ region: cfg.AWS_REGION })), arns) : undefined };
   }
   return engine.value;
 };

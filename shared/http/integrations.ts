@@ -13,6 +13,7 @@ import { LocalScheduler } from '#adapters/local/local-scheduler';
 import { localOutbox } from '#adapters/local/local-outbox';
 import { config, requireSetting } from './config';
 import { dynamo } from './container';
+import { withoutSdkLogger } from '#adapters/aws/sdk-client';
 
 export interface Integrations {
   scheduler: CheckpointScheduler;
@@ -31,14 +32,14 @@ export const deadlineIntegrations = (): Integrations => {
     } else {
       const region = { region: cfg.AWS_REGION };
       integrations = {
-        scheduler: new EventBridgeCheckpointScheduler(new SchedulerClient(region), {
+        scheduler: new EventBridgeCheckpointScheduler(withoutSdkLogger(new SchedulerClient(region)), {
           groupName: requireSetting('SCHEDULE_GROUP_NAME'),
           targetArn: requireSetting('CHECKPOINT_FUNCTION_ARN'),
           roleArn: requireSetting('SCHEDULER_ROLE_ARN'),
           deadLetterArn: requireSetting('SCHEDULER_DLQ_ARN'),
         }),
-        events: new EventBridgePublisher(new EventBridgeClient(region), requireSetting('EVENT_BUS_NAME')),
-        notifier: new SnsNotifier(new SNSClient(region), requireSetting('NOTIFICATION_TOPIC_ARN')),
+        events: new EventBridgePublisher(withoutSdkLogger(new EventBridgeClient(region)), requireSetting('EVENT_BUS_NAME')),
+        notifier: new SnsNotifier(withoutSdkLogger(new SNSClient(region)), requireSetting('NOTIFICATION_TOPIC_ARN')),
       };
     }
   }

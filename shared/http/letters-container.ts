@@ -14,6 +14,7 @@ import type { Timer } from '#schemas/timer';
 import { caseRepository, clock, complaintService, dynamo, ulidIds } from './container';
 import { deadlineIntegrations } from './integrations';
 import { evidenceObjects } from './evidence-container';
+import { withoutSdkLogger } from '#adapters/aws/sdk-client';
 
 let letters: LetterService | undefined;
 let feedback: FeedbackService | undefined;
@@ -41,7 +42,7 @@ export const letterService = (): LetterService => {
 
 const tokenSigner = (): TokenSigner => {
   const cfg = config();
-  if (cfg.FEEDBACK_SIGNING_SECRET_ARN) return new HmacTokenSigner(secretsManagerKey(new SecretsManagerClient({ region: cfg.AWS_REGION }), cfg.FEEDBACK_SIGNING_SECRET_ARN));
+  if (cfg.FEEDBACK_SIGNING_SECRET_ARN) return new HmacTokenSigner(secretsManagerKey(withoutSdkLogger(new SecretsManagerClient({ region: cfg.AWS_REGION })), cfg.FEEDBACK_SIGNING_SECRET_ARN));
   return new HmacTokenSigner(localKeyFile(requireSetting('FEEDBACK_SIGNING_KEY_FILE')));
 };
 

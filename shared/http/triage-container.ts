@@ -5,6 +5,7 @@ import type { TriageModel } from '#ports/triage-model';
 import { BedrockTriageModel, sdkTransport } from '#adapters/aws/bedrock-triage-model';
 import { localTriageModel } from '#adapters/local/triage/local-triage-model';
 import { config } from './config';
+import { withoutSdkLogger } from '#adapters/aws/sdk-client';
 
 let models: TriageModel[] | undefined;
 
@@ -14,7 +15,7 @@ export const triageModels = (): TriageModel[] => {
     models = cfg.triage.models.map((m): TriageModel => {
       if (m === 'local') return localTriageModel();
       // One attempt: the chain's timeout is the budget, and the fallback is the retry.
-      const client = new BedrockRuntimeClient({ region: cfg.AWS_REGION, maxAttempts: 1, ...(cfg.BEDROCK_ENDPOINT ? { endpoint: cfg.BEDROCK_ENDPOINT } : {}) });
+      const client = withoutSdkLogger(new BedrockRuntimeClient({ region: cfg.AWS_REGION, maxAttempts: 1, ...(cfg.BEDROCK_ENDPOINT ? { endpoint: cfg.BEDROCK_ENDPOINT } : {}) }));
       return new BedrockTriageModel(cfg.triage.bedrockModelId, sdkTransport(client));
     });
   }

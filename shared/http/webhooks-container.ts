@@ -9,6 +9,7 @@ import { LocalSecretCipher } from '#adapters/local/local-secret-cipher';
 import { HttpWebhookSender } from '#adapters/webhook/http-sender';
 import { config, requireSetting } from './config';
 import { clock, dynamo, ulidIds } from './container';
+import { withoutSdkLogger } from '#adapters/aws/sdk-client';
 
 let service: WebhookService | undefined;
 let cipher: SecretCipher | undefined;
@@ -16,7 +17,7 @@ let cipher: SecretCipher | undefined;
 const buildCipher = (): SecretCipher => {
   const cfg = config();
   if (cfg.INTEGRATIONS === 'local' && !cfg.WEBHOOK_SECRET_KEY_ARN) return new LocalSecretCipher(requireSetting('WEBHOOK_SECRET_KEY_FILE'));
-  return new KmsSecretCipher(new KMSClient({ region: cfg.AWS_REGION }), requireSetting('WEBHOOK_SECRET_KEY_ARN'));
+  return new KmsSecretCipher(withoutSdkLogger(new KMSClient({ region: cfg.AWS_REGION })), requireSetting('WEBHOOK_SECRET_KEY_ARN'));
 };
 
 /** Built on first use: the list and delivery-history routes never touch the key. */

@@ -1,6 +1,6 @@
 // The local stand-ins for EventBridge Scheduler and the stream event source mapping, against DynamoDB Local:
 // schedules survive a restart and catch up; a failing delivery is retried then dead-lettered; the poller
-// resumes where it stopped and redelivers from a reported batch item failure.
+// resumes where it stopped and redelivers from a reported batch item failure; two consumers share the pages they read.
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { LocalScheduler } from '#adapters/local/local-scheduler';
@@ -10,7 +10,7 @@ import type { Timer } from '#domain/timers';
 import { createTestTables, rawDocClient, testEndpoint } from '../support/dynamo';
 import { localDynamoClient } from '../../infra/local/dynamodb-local';
 import { lambdaContext } from '../../infra/local/server';
-import { StreamPoller, type StreamHandler } from '../../infra/local/stream-poller';
+import { StreamPages, StreamPoller, type StreamHandler } from '../../infra/local/stream-poller';
 
 const doc = rawDocClient();
 const raw = localDynamoClient(testEndpoint());
@@ -58,10 +58,10 @@ describe('LocalScheduler', () => {
 
 describe('StreamPoller', () => {
   const put = (table: string, id: string, n: number) =>
-    doc.send(new PutCommand({ TableName: table, Item: { ...keys.case(id), n, case: { updatedAt: '2026-01-01T00:00:00.000Z' }, timers: {} } }));
+    doc.send(new PutCommand({ TableName: table, Item: { ...keys.case(id), n, case: { updatedAt: '2026-01-01T00:00:00.000Z' }, timers: {}, nested: { empty: {}, list: [{}, 'x'] } } }));
 
-  const poller = (tables: { cases: string; local: string }, handler: StreamHandler) =>
-    new StreamPoller({ endpoint: testEndpoint(), region: 'local', tableName: tables.cases, stateTable: tables.local, dynamo: raw, doc, handler: () => handler, context: (n) => lambdaContext(n) });
+  const poller = (tables: { cases: string; local: string }, handler: StreamHandler, more: { consumer?: string; pages?: StreamPages; batchSize?: number } = {}) =>
+    new StreamPoller({ endpoint: testEndpoint(), region: 'local', tableName: tables.cases, stateTable: tables.local, dynamo: raw, doc, handler: () => handler, context: (n) => lambdaContext(n), ...more });
 
   it('delivers Lambda-shaped records in order, resumes after a restart, and redelivers from a failed item', async () => {
     const tables = await createTestTables();
@@ -72,6 +72,9 @@ describe('StreamPoller', () => {
       for (const r of event.Records) {
         expect(r.eventSource).toBe('aws:dynamodb');
         const change = decodeStreamRecord(r); // the same decoding the Lambda handler does; empty maps arrive typed
+        // DynamoDB Local's Streams API leaves empty maps untyped (`{}`); the poller restores `{"M":{}}` at any depth.
+        expect(r.dynamodb?.NewImage?.timers).toEqual({ M: {} });
+        expect(r.dynamodb?.NewImage?.nested).toEqual({ M: { empty: { M: {} }, list: { L: [{ M: {} }, { S: 'x' }] } } });
         const n = String(r.dynamodb?.NewImage?.n?.N);
         if (failures.length || n === failOn) {
           failures.push({ itemIdentifier: r.dynamodb?.SequenceNumber ?? '' });
@@ -99,5 +102,42 @@ describe('StreamPoller', () => {
     expect(await second.drain()).toBe(2); // redelivered from 4
     expect(seen).toEqual(['1', '2', '3', '4', '5']);
     second.close();
+  });
+
+  it('two consumers sharing pages: each sees every record in order, once per page read, with its own copy of the event', async () => {
+    const tables = await createTestTables();
+    for (let n = 1; n <= 25; n++) await put(tables.cases, `S${n % 7}`, n);
+    const seen: Record<'a' | 'b', number[]> = { a: [], b: [] };
+    let failB: number | undefined = 12;
+    const handler =
+      (who: 'a' | 'b'): StreamHandler =>
+      async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+        const failures: { itemIdentifier: string }[] = [];
+        for (const r of event.Records) {
+          const n = Number(r.dynamodb?.NewImage?.n?.N);
+          if (failures.length || (who === 'b' && n === failB)) {
+            failures.push({ itemIdentifier: r.dynamodb?.SequenceNumber ?? '' });
+            continue;
+          }
+          seen[who].push(n);
+          // What one consumer does to its event is not what the other sees.
+          if (r.dynamodb?.NewImage?.n) r.dynamodb.NewImage.n = { N: '-1' };
+        }
+        return { batchItemFailures: failures };
+      };
+    const pages = new StreamPages(2);
+    const a = poller(tables, handler('a'), { pages, batchSize: 10 });
+    const b = poller(tables, handler('b'), { consumer: 'second', pages, batchSize: 10 });
+    const all = Array.from({ length: 25 }, (_, i) => i + 1);
+    await Promise.all([a.drain(), b.drain()]);
+    expect(seen.a).toEqual(all);
+    expect(seen.b).toEqual(all.slice(0, 11)); // b stopped at its failed record
+    failB = undefined;
+    await b.drain(); // b, behind, resumes from 12
+    expect(seen.b).toEqual(all);
+    // a read 1–10, 11–20, 21–25 and the empty end; b took the first two from a, then read 12–21, 22–25 and the end.
+    expect({ reads: pages.reads, shared: pages.shared }).toEqual({ reads: 7, shared: 2 });
+    a.close();
+    b.close();
   });
 });

@@ -4,13 +4,14 @@ import { createHash, createPublicKey } from 'node:crypto';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { SIGNING_ALGORITHM } from '#schemas/export';
 import type { ManifestSigner } from '#ports/manifest-signer';
+import { withoutSdkLogger } from '#adapters/aws/sdk-client';
 
 export class KmsManifestSigner implements ManifestSigner {
   private readonly kms: KMSClient;
   private pem: Promise<string> | undefined;
 
   constructor(private readonly opts: { keyArn: string; region: string }) {
-    this.kms = new KMSClient({ region: opts.region });
+    this.kms = withoutSdkLogger(new KMSClient({ region: opts.region }));
   }
 
   async keyId(): Promise<string> {

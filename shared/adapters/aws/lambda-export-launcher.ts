@@ -2,12 +2,13 @@
 // invocations Lambda retries and then dead-letters. A duplicate launch is harmless: the builder claims the job once.
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { ExportLaunch, ExportLauncher } from '#ports/export-launcher';
+import { withoutSdkLogger } from '#adapters/aws/sdk-client';
 
 export class LambdaExportLauncher implements ExportLauncher {
   private readonly lambda: LambdaClient;
 
   constructor(private readonly opts: { functionArn: string; region: string }) {
-    this.lambda = new LambdaClient({ region: opts.region });
+    this.lambda = withoutSdkLogger(new LambdaClient({ region: opts.region }));
   }
 
   async launch(job: ExportLaunch): Promise<void> {

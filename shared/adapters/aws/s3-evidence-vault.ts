@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand, PutObjectLegalHoldCommand, type PutObjectCommandInput, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { EvidenceVault, LetterArchive, PresignedUpload, StoredObject } from '#ports/evidence-vault';
+import { withoutSdkLogger } from '#adapters/aws/sdk-client';
 
 export interface S3VaultOptions {
   bucket: string;
@@ -29,13 +30,15 @@ export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S
 
 /** With an endpoint: the local stand-in, path-style with its keys. */
 export const s3Client = (o: Pick<S3VaultOptions, 'region' | 'endpoint'> & Partial<S3VaultOptions>): S3Client =>
-  new S3Client({
-    region: o.region,
-    // Only what a request requires: the presigned PUT carries our SHA-256, not an SDK-chosen CRC.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    ...(o.endpoint ? { endpoint: o.endpoint, forcePathStyle: true, credentials: LOCAL_S3_CREDENTIALS } : {}),
-  });
+  withoutSdkLogger(
+    new S3Client({
+      region: o.region,
+      // Only what a request requires: the presigned PUT carries our SHA-256, not an SDK-chosen CRC.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      ...(o.endpoint ? { endpoint: o.endpoint, forcePathStyle: true, credentials: LOCAL_S3_CREDENTIALS } : {}),
+    }),
+  );
 
 const isNotFound = (err: unknown) => err instanceof NotFound || (err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NoSuchKey' || err.name === 'NoSuchVersion'));
 

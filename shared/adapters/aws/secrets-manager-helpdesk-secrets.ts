@@ -4,13 +4,14 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { HelpdeskProvider } from '#schemas/channels';
 import { HelpdeskSecretsDocument, secretList } from '#schemas/helpdesk-secrets';
 import type { HelpdeskSecrets } from '#ports/helpdesk-secrets';
+import { withoutSdkLogger } from '#adapters/aws/sdk-client';
 
 export class SecretsManagerHelpdeskSecrets implements HelpdeskSecrets {
   private cached: { doc: HelpdeskSecretsDocument; until: number } | undefined;
   private readonly client: SecretsManagerClient;
 
   constructor(private readonly opts: { secretId: string; region: string; ttlMs?: number; now?: () => number }) {
-    this.client = new SecretsManagerClient({ region: opts.region });
+    this.client = withoutSdkLogger(new SecretsManagerClient({ region: opts.region }));
   }
 
   private async document(): Promise<HelpdeskSecretsDocument> {

@@ -1,6 +1,7 @@
 // DynamoDB clients, created once per process; an optional observer counts requests per command.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { withoutSdkLogger } from '#adapters/aws/sdk-client';
 
 export interface DynamoClientOptions {
   region: string;
@@ -18,11 +19,13 @@ export const observeDynamoRequests = (fn: RequestObserver): (() => void) => {
 };
 
 export const createDynamoClients = (opts: DynamoClientOptions) => {
-  const raw = new DynamoDBClient({
-    region: opts.region,
-    ...(opts.endpoint ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-    maxAttempts: 3,
-  });
+  const raw = withoutSdkLogger(
+    new DynamoDBClient({
+      region: opts.region,
+      ...(opts.endpoint ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+      maxAttempts: 3,
+    }),
+  );
   raw.middlewareStack.add(
     (next, context) => async (args) => {
       if (observers.size > 0) for (const fn of observers) fn(String(context.commandName));
