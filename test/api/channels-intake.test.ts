@@ -135,7 +135,7 @@ describe('helpdesk escalation webhooks', () => {
     expect(new Set(all.map((r) => r.body.case.id)).size).toBe(1);
     const notes = await notesOf(all[0]!.body.case.id);
     expect(notes).toHaveLength(2); // the history once, never per delivery
-  });
+  }, 120_000); // 50 full intakes (signature, triage, transaction) at once: under 30 s on a quiet 2-core machine, past it when the machine is busy
 
   it('a ticket whose case is closed opens a new case linked to it as a repeat complaint (201), once', async () => {
     const payload = zendesk(nextTicket(), { attachments: [] });
