@@ -30,6 +30,7 @@ const HTTP_SLUG: Record<number, string> = {
   413: 'payload-too-large',
   415: 'unsupported-media-type',
   429: 'throttled',
+  503: 'unavailable',
 };
 
 export const problemResponse = (problem: Problem, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 => ({
@@ -74,8 +75,17 @@ export const toProblem = (err: unknown): MappedError => {
   if (isThrottle(err)) {
     return { problem: problem(429, 'Too Many Requests', 'the service is busy; retry with backoff'), headers: { 'retry-after': '1' }, internal: false };
   }
+  if (isOutOfTime(err)) {
+    // Ours to log (internal), but the client's answer is the one API Gateway gives for a function that ran out of
+    // time: unavailable, try again. Every write is a transaction and creations de-duplicate on their Idempotency-Key
+    // or external reference, so the retry either finds what a late-finishing attempt wrote or writes it once.
+    return { problem: problem(503, 'Service Unavailable', 'the request did not finish within the time limit; retry it shortly'), headers: { 'retry-after': '1' }, internal: true };
+  }
   return { problem: problem(500, 'Internal Server Error', 'an unexpected error occurred; it has been logged'), headers: {}, internal: true };
 };
+
+/** middy's early answer when the Lambda's remaining time is nearly gone (`timeoutEarlyInMillis`). */
+const isOutOfTime = (err: unknown): boolean => errName(err) === 'TimeoutError' && (err as { cause?: { package?: unknown } }).cause?.package === '@middy/core';
 
 const errName = (err: unknown): string => (err instanceof Error ? err.name : '');
 

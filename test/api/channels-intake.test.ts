@@ -130,7 +130,15 @@ describe('helpdesk escalation webhooks', () => {
 
   it('50 concurrent deliveries of one ticket open exactly one case', async () => {
     const payload = zendesk(nextTicket(), { attachments: [] });
-    const all = await Promise.all(Array.from({ length: 50 }, () => deliver('zendesk', payload)));
+    // As the helpdesk does, a delivery answered 503 or 429 (busy; on a loaded 2-core machine the 50 share one process
+    // and some run out of the function's time) is sent again; what is asserted is the outcome of each delivery.
+    const untilAnswered = async () => {
+      for (let attempt = 1; ; attempt++) {
+        const res = await deliver('zendesk', payload);
+        if (![429, 503].includes(res.status) || attempt === 5) return res;
+      }
+    };
+    const all = await Promise.all(Array.from({ length: 50 }, untilAnswered));
     expect(all.map((r) => r.status).sort((a, b) => b - a)).toEqual([201, ...Array<number>(49).fill(200)]);
     expect(new Set(all.map((r) => r.body.case.id)).size).toBe(1);
     const notes = await notesOf(all[0]!.body.case.id);

@@ -160,6 +160,12 @@ describe('toProblem', () => {
     expect(toProblem(named('ThrottlingException'))).toMatchObject({ problem: { status: 429 }, headers: { 'retry-after': '1' }, internal: false });
   });
 
+  it('maps a function that ran out of time (middy answers early) to 503 with Retry-After, logged as ours; any other TimeoutError stays 500', () => {
+    const outOfTime = Object.assign(new Error('[AbortError]: The operation was aborted.'), { name: 'TimeoutError', cause: { package: '@middy/core' } });
+    expect(toProblem(outOfTime)).toMatchObject({ problem: { status: 503, title: 'Service Unavailable', type: expect.stringMatching(/unavailable$/) }, headers: { 'retry-after': '1' }, internal: true });
+    expect(toProblem(Object.assign(new Error('socket'), { name: 'TimeoutError' })).problem.status).toBe(500);
+  });
+
   it('maps write contention that outlasted the retries to 429, and a cancelled transaction with any other reason to 500', () => {
     const cancelled = (...codes: string[]) => Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: codes.map((Code) => ({ Code })) });
     expect(toProblem(cancelled('None', 'TransactionConflict', 'None'))).toMatchObject({ problem: { status: 429 }, headers: { 'retry-after': '1' }, internal: false });
