@@ -151,8 +151,8 @@ export const startStack = async (opts: {
     const { deadlineIntegrations } = await import('#http/integrations');
     const scheduler = deadlineIntegrations().scheduler as LocalScheduler;
     const { raw, doc } = container.dynamo();
-    // The projection is a second consumer of the same stream: they share the pages they read (StreamPages).
-    const pages = opts.projection === false ? undefined : new StreamPages(2);
+    // Every consumer of the cases-table stream reads it through the same pages (StreamPages; each poller joins).
+    const pages = new StreamPages();
     /** One consumer of the cases-table stream, like one event source mapping in AWS (each keeps its own positions). */
     const consumer = (entry: string, name?: string) =>
       new StreamPoller({
@@ -164,7 +164,7 @@ export const startStack = async (opts: {
         doc,
         handler: lazyEntry<StreamHandler>(entry),
         ...(name ? { consumer: name } : {}),
-        ...(pages ? { pages } : {}),
+        pages,
         context: (n) => lambdaContext(n),
         ...(opts.log ? { log: opts.log } : {}),
       });

@@ -91,10 +91,14 @@ export class StreamPages {
   reads = 0;
   shared = 0;
 
-  constructor(
-    private readonly consumers: number,
-    private readonly maxPages = 100,
-  ) {}
+  /** Consumers reading through these pages: each poller given them joins (a page is kept until all have taken it). */
+  private consumers = 0;
+
+  constructor(private readonly maxPages = 100) {}
+
+  join(): void {
+    this.consumers++;
+  }
 
   /** The page after `after` (a sequence number; none: the shard's start) of `shardId`, read by `fetch` if nobody has. */
   async take(shardId: string, after: string | undefined, fetch: () => Promise<Page>): Promise<Page> {
@@ -130,6 +134,7 @@ export class StreamPoller {
   delivered = 0;
 
   constructor(private readonly opts: StreamPollerOptions) {
+    opts.pages?.join();
     this.streams = withoutSdkLogger(new DynamoDBStreamsClient({ endpoint: opts.endpoint, region: opts.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
   }
 

@@ -125,7 +125,7 @@ describe('StreamPoller', () => {
         }
         return { batchItemFailures: failures };
       };
-    const pages = new StreamPages(2);
+    const pages = new StreamPages();
     const a = poller(tables, handler('a'), { pages, batchSize: 10 });
     const b = poller(tables, handler('b'), { consumer: 'second', pages, batchSize: 10 });
     const all = Array.from({ length: 25 }, (_, i) => i + 1);
