@@ -16,8 +16,12 @@ const STATUS_TEXT: Record<number, string> = {
   412: 'If-Match version is stale',
   413: 'Body too large',
   415: 'Body is not JSON',
-  429: 'Throttled',
+  429: 'Throttled; retry after Retry-After seconds',
+  503: 'The function ran out of time; retry after Retry-After seconds (writes are transactional and idempotent, so a retry never doubles one)',
 };
+
+/** Answers that tell the client when to try again carry Retry-After (see #http/problem). */
+const RETRY_AFTER = new Set([429, 503]);
 
 export const buildOpenApi = () => {
   const registry = new OpenAPIRegistry();
@@ -49,7 +53,7 @@ export const buildOpenApi = () => {
   }
 
   for (const r of routeList()) {
-    const errors = new Set<number>([400, 413, 415, ...(r.errors ?? [])]);
+    const errors = new Set<number>([400, 413, 415, 503, ...(r.errors ?? [])]);
     if (r.auth.kind === 'jwt') [401, 403, 429].forEach((s) => errors.add(s));
     if (!r.body && !r.signedBody) {
       errors.delete(413);
@@ -83,7 +87,18 @@ export const buildOpenApi = () => {
       ],
       responses: {
         [r.ok.status]: { description: r.ok.description, ...(Object.keys(headers).length ? { headers } : {}), content: { 'application/json': { schema: r.ok.schema }, ...(r.ok.csv ? { 'text/csv': { schema: z.string().meta({ description: r.ok.csv }) } } : {}) } },
-        ...Object.fromEntries([...errors].sort().map((s) => [s, { description: STATUS_TEXT[s] ?? 'Error', content: problemRef }])),
+        ...Object.fromEntries(
+          [...errors]
+            .sort()
+            .map((s) => [
+              s,
+              {
+                description: STATUS_TEXT[s] ?? 'Error',
+                ...(RETRY_AFTER.has(s) ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } } } : {}),
+                content: problemRef,
+              },
+            ]),
+        ),
       },
     });
   }

@@ -97,6 +97,21 @@ describe('GET /v1/openapi.json', () => {
     }
   });
 
+  it('documents the retryable answers (429 on JWT routes, 503 on every route) with their Retry-After header', () => {
+    for (const r of routeList()) {
+      const op = doc.paths[r.path]![r.method.toLowerCase()]!;
+      const retryable = r.auth.kind === 'jwt' ? ['429', '503'] : ['503'];
+      for (const status of retryable) {
+        expect({ route: r.id, status, response: op.responses[status] }).toMatchObject({
+          route: r.id,
+          status,
+          response: { headers: { 'Retry-After': { schema: { type: 'integer' } } }, content: { 'application/problem+json': {} } },
+        });
+      }
+      expect((op.responses['400'] as { headers?: unknown } | undefined)?.headers).toBeUndefined();
+    }
+  });
+
   it('serves GET /v1/health without a token, matching its schema', async () => {
     const res = await api.call('GET', '/v1/health');
     expect(res.status).toBe(200);
