@@ -1,4 +1,4 @@
-// Jest: one run, four layers (unit, integration, api, infra) plus property tests; DynamoDB Local starts once.
+// Jest: one run, four layers (unit, integration, api, infra) plus property tests; one DynamoDB Local per worker, started once.
 /** @type {import('jest').Config} */
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
 module.exports = {

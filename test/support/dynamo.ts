@@ -6,10 +6,12 @@ import { LOCAL_TABLE } from '#adapters/local/local-scheduler';
 import { ensureTables, localDynamoClient } from '../../infra/local/dynamodb-local';
 import type { LocalTables } from '../../infra/local/stack';
 
+/** This worker's DynamoDB Local (globalSetup starts one per jest worker; JEST_WORKER_ID counts from 1). */
 export const testEndpoint = (): string => {
-  const endpoint = process.env.TEST_DYNAMODB_ENDPOINT;
-  if (!endpoint) throw new Error('TEST_DYNAMODB_ENDPOINT is not set: run tests through jest (globalSetup starts DynamoDB Local)');
-  return endpoint;
+  const endpoints = (process.env.TEST_DYNAMODB_ENDPOINTS ?? '').split(',').filter(Boolean);
+  if (!endpoints.length) throw new Error('TEST_DYNAMODB_ENDPOINTS is not set: run tests through jest (globalSetup starts DynamoDB Local)');
+  const worker = Number(process.env.JEST_WORKER_ID ?? '1');
+  return endpoints[(Number.isInteger(worker) && worker > 0 ? worker - 1 : 0) % endpoints.length]!;
 };
 
 export const createTestTables = async (): Promise<LocalTables> => {

@@ -1,14 +1,27 @@
-// Starts one in-memory DynamoDB Local for the whole run, on an ephemeral loopback port.
+// Starts the run's DynamoDB Local instances: one per jest worker, each in memory on an ephemeral loopback port.
+import type { Config } from '@jest/types';
 import { startDynamoLocal, type RunningDynamo } from '../../infra/local/dynamodb-local';
 
 declare global {
-  var __DYNAMO__: RunningDynamo | undefined;
+  var __DYNAMOS__: RunningDynamo[] | undefined;
 }
 
-export default async function globalSetup(): Promise<void> {
+/**
+ * DynamoDB Local serves one database on one SQLite connection, so one instance works through every worker's requests
+ * on about one core, in turn: with the API suites on two workers it was the bottleneck of the run. One instance per
+ * worker lets the workers' requests proceed side by side (each worker's test files create their own tables anyway).
+ */
+export default async function globalSetup(globalConfig: Config.GlobalConfig): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const dynamo = await startDynamoLocal();
-  globalThis.__DYNAMO__ = dynamo;
-  // Workers inherit the parent's environment.
-  process.env.TEST_DYNAMODB_ENDPOINT = dynamo.endpoint;
+  const count = Math.max(1, Math.min(globalConfig.maxWorkers, 4));
+  const started = await Promise.allSettled(Array.from({ length: count }, () => startDynamoLocal()));
+  const dynamos = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(dynamos.map((d) => d.stop()));
+    throw failed.reason;
+  }
+  globalThis.__DYNAMOS__ = dynamos;
+  // Workers inherit the parent's environment; each picks its instance by JEST_WORKER_ID (test/support/dynamo.ts).
+  process.env.TEST_DYNAMODB_ENDPOINTS = dynamos.map((d) => d.endpoint).join(',');
 }

@@ -1,4 +1,4 @@
-// Stops the run's DynamoDB Local.
+// Stops the run's DynamoDB Local instances.
 export default async function globalTeardown(): Promise<void> {
-  await globalThis.__DYNAMO__?.stop();
+  await Promise.all((globalThis.__DYNAMOS__ ?? []).map((d) => d.stop()));
 }
