@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { Problem } from '#schemas/common';
 import { EVENT_DETAIL, EVENT_SCHEMA_VERSION, PUBLISHED_EVENT_TYPES, WebhookPayload } from '#schemas/events';
 import { config } from './config';
+import { RETRY_AFTER_STATUSES } from './problem';
 import { routeList } from './routes';
 
 const STATUS_TEXT: Record<number, string> = {
@@ -20,9 +21,6 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'The function ran out of time; retry after Retry-After seconds (writes are transactional and idempotent, so a retry never doubles one)',
 };
 
-/** Answers that tell the client when to try again carry Retry-After (see #http/problem). */
-const RETRY_AFTER = new Set([429, 503]);
-
 export const buildOpenApi = () => {
   const registry = new OpenAPIRegistry();
   const bearer = registry.registerComponent('securitySchemes', 'bearer', {
@@ -32,6 +30,7 @@ export const buildOpenApi = () => {
     description: 'Cognito access or ID token; roles come from cognito:groups, machine clients carry scope complaints/intake.',
   });
   const problemRef = { 'application/problem+json': { schema: Problem } };
+  const retryAfter = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' as const } } };
   // The published domain events (the same schemas as docs/events/), as OpenAPI 3.1 webhooks: what a subscriber's
   // endpoint receives; their detail schemas land in the components by their ids (`ComplaintClosedV1`, …).
   for (const type of PUBLISHED_EVENT_TYPES) {
@@ -87,18 +86,7 @@ export const buildOpenApi = () => {
       ],
       responses: {
         [r.ok.status]: { description: r.ok.description, ...(Object.keys(headers).length ? { headers } : {}), content: { 'application/json': { schema: r.ok.schema }, ...(r.ok.csv ? { 'text/csv': { schema: z.string().meta({ description: r.ok.csv }) } } : {}) } },
-        ...Object.fromEntries(
-          [...errors]
-            .sort()
-            .map((s) => [
-              s,
-              {
-                description: STATUS_TEXT[s] ?? 'Error',
-                ...(RETRY_AFTER.has(s) ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } } } : {}),
-                content: problemRef,
-              },
-            ]),
-        ),
+        ...Object.fromEntries([...errors].sort().map((s) => [s, { description: STATUS_TEXT[s] ?? 'Error', ...(RETRY_AFTER_STATUSES.has(s) ? { headers: retryAfter } : {}), content: problemRef }])),
       },
     });
   }

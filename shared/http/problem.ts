@@ -33,6 +33,9 @@ const HTTP_SLUG: Record<number, string> = {
   503: 'unavailable',
 };
 
+/** The answers that tell the client when to try again (`retry-after`, seconds; set below); OpenAPI documents it on them. */
+export const RETRY_AFTER_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+
 export const problemResponse = (problem: Problem, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 => ({
   statusCode: problem.status,
   headers: { 'content-type': 'application/problem+json', ...headers },

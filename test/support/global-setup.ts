@@ -13,6 +13,7 @@ declare global {
  */
 export default async function globalSetup(globalConfig: Config.GlobalConfig): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  // Each JVM holds up to ~1 GB: past four, workers share instances (round-robin by worker id).
   const count = Math.max(1, Math.min(globalConfig.maxWorkers, 4));
   const started = await Promise.allSettled(Array.from({ length: count }, () => startDynamoLocal()));
   const dynamos = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
