@@ -2,7 +2,7 @@
 // POST /v1/complaints (ComplaintService.open: owner, clock, audit chain), de-duplicated on its external reference,
 // with its history as evidence-log notes and its attachments stored in the evidence vault.
 import { createHash } from 'node:crypto';
-import type { Case, CreateComplaintBody } from '#schemas/complaint';
+import type { Case, CreateComplaintBody, UnverifiedSender } from '#schemas/complaint';
 import type { CreateNoteBody } from '#schemas/children';
 import type { Evidence } from '#schemas/evidence';
 import type { EmailIntakeResult, HelpdeskIntakeResult, HelpdeskProvider, InboundRejection } from '#schemas/channels';
@@ -17,7 +17,7 @@ import type { ComplaintService } from './complaint-service';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 import type { EvidencePolicy } from './evidence';
 import type { EvidenceService } from './evidence-service';
-import type { MappedTicket, TicketAttachmentIn } from './helpdesk';
+import { EMAIL_REF_SYSTEM, type MappedTicket, type TicketAttachmentIn } from './helpdesk';
 import * as life from './lifecycle';
 import type { Principal } from './principal';
 
@@ -67,7 +67,7 @@ export class ChannelIntakeService {
    * closed case is followed by a repeat complaint: a new case, with its own clock from this receipt, linked to the
    * closed one, which keeps its outcome, final response and retention untouched.
    */
-  private async openOrFind(p: Principal, body: CreateComplaintBody & { externalRef: { system: string; id: string } }, notes: CreateNoteBody[]): Promise<{ outcome: 'created' | 'existing' | 'repeat'; case: Case }> {
+  private async openOrFind(p: Principal, body: CreateComplaintBody & { externalRef: { system: string; id: string } }, notes: CreateNoteBody[], unverifiedSender?: UnverifiedSender): Promise<{ outcome: 'created' | 'existing' | 'repeat'; case: Case }> {
     const { repo, complaints } = this.deps;
     const existing = async (id: string): Promise<Case> => {
       const rec = await repo.get(id);
@@ -81,7 +81,7 @@ export class ChannelIntakeService {
       try {
         const repeatOf = known ? { caseId: known.id, reference: known.reference } : undefined;
         const repeatNote: CreateNoteBody[] = known ? [{ kind: 'policy_reference', body: `Repeat complaint: ${body.externalRef.system} ${body.externalRef.id} was escalated again after ${known.reference} closed${known.closedAt ? ` on ${known.closedAt}` : ''}.` }] : [];
-        const c = await complaints.open(p, body, { notes: [...repeatNote, ...notes], ...(repeatOf ? { repeatOf } : {}) });
+        const c = await complaints.open(p, body, { notes: [...repeatNote, ...notes], signedChannel: true, ...(repeatOf ? { repeatOf } : {}), ...(unverifiedSender ? { unverifiedSender } : {}) });
         return { outcome: known ? 'repeat' : 'created', case: c };
       } catch (err) {
         // Another delivery of the same ticket won the race: its case is the answer (read again; it may be a repeat).
@@ -181,7 +181,7 @@ export class ChannelIntakeService {
       product: 'unspecified',
       category: 'other' as const,
       regime: this.deps.emailRegime,
-      externalRef: { system: 'email', id: messageRef },
+      externalRef: { system: EMAIL_REF_SYSTEM, id: messageRef },
     };
     const out = await this.openOrFind(this.systemPrincipal(actor), body, [statement, ...unmatched, ...refused]);
     const evidence = out.outcome === 'existing' ? [] : await this.storeFiles(out.case.id, actor, files);
