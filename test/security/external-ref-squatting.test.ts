@@ -38,7 +38,7 @@ const escalateZendesk = (ticketId: string) => {
 };
 
 describe('external references of signed channels are reserved for the signed routes', () => {
-  it.each(['zendesk', 'Zendesk', 'jira', 'servicenow', 'generic.acme-desk', 'email'])('POST /v1/complaints with externalRef.system %s is 400 naming the field, for every role that may create', async (system) => {
+  it.each(['zendesk', 'Zendesk', 'jira', 'servicenow', 'generic.acme-desk', 'email', 'email.unverified'])('POST /v1/complaints with externalRef.system %s is 400 naming the field, for every role that may create', async (system) => {
     for (const token of [intake, handler, supervisor]) {
       const res = await api.call('POST', '/v1/complaints', { token, body: complaintBody({ channel: 'helpdesk', externalRef: { system, id: '4711' } }) });
       expectProblem(res, 400);
