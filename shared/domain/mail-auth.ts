@@ -128,7 +128,7 @@ export const aligned = (a: string, b: string): boolean => {
 const first = (headers: readonly VerdictHeader[], name: string) => headers.find((h) => h.name.toLowerCase() === name);
 
 /**
- * Whether the From address is proven. The rules (each documented in docs/security/inbound-email.md):
+ * Whether the From address is proven. The rules (each documented in docs/security/inbound-and-outbound-channels.md):
  * - Only the topmost Authentication-Results header counts, and only if its authserv-id is the configured one. SES
  *   prepends its own above everything the sender wrote, so a forged one lower down, or one naming another server,
  *   is ignored.

@@ -97,6 +97,7 @@ describe('spoofed inbound email against the local stack', () => {
     expect(notes.some((b) => b.includes(`The subject names ${victimCase.reference}; unverified mail is never added to an existing case.`))).toBe(true);
     // The message is kept as what arrived, named unverified, on the new case only.
     expect((await evidenceOf(c.id)).map((e) => e.fileName)).toEqual(['message-unverified-sender.eml']);
+    await api.pump(); // the stream consumers (events, webhooks) take the new case like any other
     await victimUntouched();
   });
 
