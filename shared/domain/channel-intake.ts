@@ -182,7 +182,9 @@ export class ChannelIntakeService {
     const reference = REFERENCE_IN_SUBJECT.exec(mail.subject)?.[0];
     let unmatched: CreateNoteBody[] = [];
     if (reference) {
-      const target = (await this.deps.repo.listByCustomer(customerId, 100)).items.find((c) => c.reference === reference);
+      // The case must also carry this very address: the address → customer index is written by any intake client
+      // (POST /v1/complaints with a customer id and an email of its choosing), so it alone cannot open a case to mail.
+      const target = (await this.deps.repo.listByCustomer(customerId, 100)).items.find((c) => c.reference === reference && c.customer.email?.toLowerCase() === sender.address);
       if (target && target.status !== 'closed') return this.attachToCase(target, statement, refused, files, skipped, actor, messageRef);
       unmatched = [{ kind: 'policy_reference', body: target ? `The subject names ${reference}, which is closed: this email opens a new complaint.` : `The subject names ${reference}, which is not a case of this sender: this email opens a new complaint.` }];
     }

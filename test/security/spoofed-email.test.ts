@@ -130,6 +130,20 @@ describe('spoofed inbound email against the local stack', () => {
     await victimUntouched();
   });
 
+  it('an authenticated attacker who tied their own address to the victim’s customer id (public route) still cannot write into the case', async () => {
+    const intake = await api.token('intake-bot', [], { scope: 'complaints/intake' });
+    const attacker = `mallory.${Date.now()}@attacker.test`;
+    const planted = await api.call('POST', '/v1/complaints', {
+      token: intake,
+      body: { customer: { id: victimCase.customerId, name: 'Victor Tim', email: attacker }, channel: 'web', summary: 'planted', description: 'planted', product: 'p', category: 'other', regime: 'UK_FCA_DISP' },
+    });
+    expect(planted.status).toBe(201);
+    const res = await send(message({ top: ses({ spf: 'pass', dkim: 'pass', dmarc: 'pass', domain: 'attacker.test' }), from: attacker, subject: `Re: ${victimCase.reference}`, text: 'SPOOF from an authenticated stranger.' }));
+    expect(res.body.outcome).toBe('created');
+    expect(res.body.caseId).not.toBe(victimCase.id);
+    expect((await notesOf(victimCase.id)).map((n) => n.body).join('\n')).not.toContain('SPOOF');
+  });
+
   it('the genuine reply, authenticated by SES, still joins the victim’s case', async () => {
     const res = await send(message({ top: ses({ spf: 'pass', dkim: 'pass', dmarc: 'pass', domain }), from: victim, subject: `Re: ${victimCase.reference}`, text: 'Here is my bank statement.' }));
     expect(res.status).toBe(200);
