@@ -45,7 +45,7 @@ export const ExternalRef = z
 export const UnverifiedSender = z
   .object({
     email: z.string().max(254).meta({ description: 'The From address the message claims (not proven)' }),
-    reasons: z.array(z.string()).min(1).meta({ description: 'Why the sender is not verified, e.g. "dmarc=fail", "no authentication results from amazonses.com"' }),
+    reasons: z.array(z.string()).min(1).meta({ description: 'Why the sender is not verified, e.g. "dmarc=fail", "spam verdict FAIL", "no Authentication-Results from amazonses.com at the top of the message"' }),
   })
   .meta({ id: 'UnverifiedSender' });
 export type UnverifiedSender = z.infer<typeof UnverifiedSender>;
@@ -69,7 +69,7 @@ export const CreateComplaintBody = z
     sensitivity: Sensitivity.optional(),
     severity: Severity.optional(),
     externalRef: ExternalRef.optional().meta({
-      description: 'Your system’s reference (de-duplicated). The systems zendesk, jira, servicenow, generic.<name> and email are reserved for signed channel intake (400 here)',
+      description: 'Your system’s reference (de-duplicated). The systems zendesk, jira, servicenow, generic.<name>, email and email.<name> are reserved for signed channel intake (400 here)',
     }),
     ownerId: UserId.optional().meta({ description: 'Explicit owner; otherwise assigned by rule' }),
   })
