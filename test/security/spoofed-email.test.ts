@@ -6,6 +6,8 @@
 import { ChannelIntakeService, type ChannelIntakeDeps } from '#domain/channel-intake';
 import { aligned, assessSender, parseAuthenticationResults, type MailAuthSettings } from '#domain/mail-auth';
 import { verdictHeadersOf } from '#adapters/mail/mailparser';
+import { REDACTED, redactCase } from '#domain/retention';
+import { openedCase } from '../unit/fixtures';
 import { ConfigError, loadConfig } from '#http/config';
 import type { InboundRejection } from '#schemas/channels';
 import { expectProblem, localClock, startTestApi, type TestApi } from '../support/api';
@@ -219,6 +221,11 @@ describe('sender assessment rules (pure)', () => {
   it('relaxed alignment: same domain or a subdomain, never a bare top-level domain', () => {
     expect([aligned('bank.test', 'bank.test'), aligned('mail.bank.test', 'bank.test'), aligned('@bank.test', 'ada@bank.test')]).toEqual([true, true, true]);
     expect([aligned('test', 'bank.test'), aligned('evilbank.test', 'bank.test'), aligned('', 'bank.test')]).toEqual([false, false, false]);
+  });
+
+  it('the claimed address is personal data: retention redacts it with the rest', () => {
+    const c = openedCase({ unverifiedSender: { email: 'ada@bank.test', reasons: ['dmarc=fail'] } });
+    expect(redactCase(c).unverifiedSender).toEqual({ email: REDACTED, reasons: ['dmarc=fail'] });
   });
 
   it('the parser hands over the verdict headers in message order, unfolded', () => {
