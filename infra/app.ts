@@ -81,6 +81,14 @@ const Settings = z.object({
   emailDefaultRegime: z.string().optional(),
   /** Largest raw message the email intake parses (INBOUND_EMAIL_MAX_BYTES; default 16 MiB); larger ones are refused and recorded. */
   inboundEmailMaxBytes: z.coerce.number().int().positive().optional(),
+  /**
+   * Email whose sender SES could not authenticate (INBOUND_EMAIL_UNVERIFIED): `open_unverified` (default) opens a
+   * complaint of its own marked unverifiedSender, `reject` records it as an inbound rejection. There is deliberately
+   * no setting to trust unauthenticated mail: INBOUND_EMAIL_TRUST_UNAUTHENTICATED exists in local mode only.
+   */
+  inboundEmailUnverified: z.string().optional(),
+  /** The authserv-id whose topmost Authentication-Results header is trusted (INBOUND_EMAIL_AUTHSERV_ID; default amazonses.com). */
+  inboundEmailAuthservId: z.string().optional(),
   cognitoDomainPrefix: z.string().regex(/^[a-z0-9-]+$/).optional(),
   callbackUrls: csv.default(['http://localhost:3000/callback']),
   alarmTopicArn: z.string().startsWith('arn:').optional(),
@@ -126,6 +134,8 @@ const serviceEnv = (s: Settings): ServiceEnv => {
     ...(s.helpdeskDefaultRegime !== undefined ? { HELPDESK_DEFAULT_REGIME: s.helpdeskDefaultRegime } : {}),
     ...(s.emailDefaultRegime !== undefined ? { EMAIL_DEFAULT_REGIME: s.emailDefaultRegime } : {}),
     ...(s.inboundEmailMaxBytes !== undefined ? { INBOUND_EMAIL_MAX_BYTES: String(s.inboundEmailMaxBytes) } : {}),
+    ...(s.inboundEmailUnverified !== undefined ? { INBOUND_EMAIL_UNVERIFIED: s.inboundEmailUnverified } : {}),
+    ...(s.inboundEmailAuthservId !== undefined ? { INBOUND_EMAIL_AUTHSERV_ID: s.inboundEmailAuthservId } : {}),
   };
   const cfg = loadConfig(env);
   // Always set, to the handlers' default if not configured: the bucket's default retention is the same setting, so

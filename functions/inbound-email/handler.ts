@@ -1,7 +1,8 @@
 // SES receiving → raw message in the inbound mail bucket → S3 "Object Created" (via EventBridge) → this function:
 // size check before reading (too large: recorded, never parsed), MIME parse (malformed: recorded), then the email
-// intake (reply to one of the sender's cases, or a new complaint). Errors other than refusals propagate: EventBridge
-// retries and then dead-letters the event.
+// intake: the sender check on SES's verdict headers (virus: recorded rejection; unauthenticated: a complaint of its
+// own marked unverifiedSender, or a rejection), then a reply to one of the sender's cases, or a new complaint.
+// Errors other than refusals propagate: EventBridge retries and then dead-letters the event.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import { channelIntake, mailParser, rawMailStore } from '#http/channels-container';
@@ -51,6 +52,8 @@ export const handler = defineEventHandler('inbound-email', async (event: unknown
     }
   }
   metrics.addMetric(`InboundEmail_${out.outcome}`, MetricUnit.Count, 1);
+  // Spoofing attempts and mis-configured senders show up here, apart from the genuine intake volume.
+  if (out.outcome !== 'rejected' && out.unverifiedSender) metrics.addMetric('InboundEmail_unverified_sender', MetricUnit.Count, 1);
   if (out.outcome === 'rejected') logger.warn('inbound email rejected', { rejection: out.rejection });
   else logger.info('inbound email', { outcome: out.outcome, caseId: out.caseId, evidence: out.evidence.length });
   return out;

@@ -2,7 +2,7 @@
 // POST /v1/complaints (ComplaintService.open: owner, clock, audit chain), de-duplicated on its external reference,
 // with its history as evidence-log notes and its attachments stored in the evidence vault.
 import { createHash } from 'node:crypto';
-import type { Case, CreateComplaintBody } from '#schemas/complaint';
+import type { Case, CreateComplaintBody, UnverifiedSender } from '#schemas/complaint';
 import type { CreateNoteBody } from '#schemas/children';
 import type { Evidence } from '#schemas/evidence';
 import type { EmailIntakeResult, HelpdeskIntakeResult, HelpdeskProvider, InboundRejection } from '#schemas/channels';
@@ -12,12 +12,13 @@ import type { IdGenerator } from '#ports/ids';
 import type { EvidenceWriter } from '#ports/evidence-vault';
 import type { InboundLog } from '#ports/inbound-log';
 import type { ParsedEmail } from '#ports/mail-parser';
+import { assessSender, type MailAuthSettings } from './mail-auth';
 import { systemMutate } from './case-mutation';
 import type { ComplaintService } from './complaint-service';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 import type { EvidencePolicy } from './evidence';
 import type { EvidenceService } from './evidence-service';
-import type { MappedTicket, TicketAttachmentIn } from './helpdesk';
+import { EMAIL_REF_SYSTEM, type MappedTicket, type TicketAttachmentIn } from './helpdesk';
 import * as life from './lifecycle';
 import type { Principal } from './principal';
 
@@ -32,7 +33,12 @@ export interface ChannelIntakeDeps {
   policy: EvidencePolicy;
   /** The regime an email complaint runs under (EMAIL_DEFAULT_REGIME); a ticket's comes from its mapping (HELPDESK_DEFAULT_REGIME). */
   emailRegime: string;
+  /** Sender authentication (#domain/mail-auth) and what happens to mail that fails it (INBOUND_EMAIL_UNVERIFIED). */
+  mailAuth: MailAuthSettings & { unverified: 'open_unverified' | 'reject' };
 }
+
+/** Unverified mail is de-duplicated in a namespace of its own: a forged Message-ID can never pre-empt the genuine one. */
+export const UNVERIFIED_EMAIL_REF_SYSTEM = `${EMAIL_REF_SYSTEM}.unverified`;
 
 export const REFERENCE_IN_SUBJECT = /\bCMP-\d{4}-\d{6}\b/;
 
@@ -67,7 +73,7 @@ export class ChannelIntakeService {
    * closed case is followed by a repeat complaint: a new case, with its own clock from this receipt, linked to the
    * closed one, which keeps its outcome, final response and retention untouched.
    */
-  private async openOrFind(p: Principal, body: CreateComplaintBody & { externalRef: { system: string; id: string } }, notes: CreateNoteBody[]): Promise<{ outcome: 'created' | 'existing' | 'repeat'; case: Case }> {
+  private async openOrFind(p: Principal, body: CreateComplaintBody & { externalRef: { system: string; id: string } }, notes: CreateNoteBody[], unverifiedSender?: UnverifiedSender): Promise<{ outcome: 'created' | 'existing' | 'repeat'; case: Case }> {
     const { repo, complaints } = this.deps;
     const existing = async (id: string): Promise<Case> => {
       const rec = await repo.get(id);
@@ -81,7 +87,7 @@ export class ChannelIntakeService {
       try {
         const repeatOf = known ? { caseId: known.id, reference: known.reference } : undefined;
         const repeatNote: CreateNoteBody[] = known ? [{ kind: 'policy_reference', body: `Repeat complaint: ${body.externalRef.system} ${body.externalRef.id} was escalated again after ${known.reference} closed${known.closedAt ? ` on ${known.closedAt}` : ''}.` }] : [];
-        const c = await complaints.open(p, body, { notes: [...repeatNote, ...notes], ...(repeatOf ? { repeatOf } : {}) });
+        const c = await complaints.open(p, body, { notes: [...repeatNote, ...notes], signedChannel: true, ...(repeatOf ? { repeatOf } : {}), ...(unverifiedSender ? { unverifiedSender } : {}) });
         return { outcome: known ? 'repeat' : 'created', case: c };
       } catch (err) {
         // Another delivery of the same ticket won the race: its case is the answer (read again; it may be a repeat).
@@ -151,8 +157,15 @@ export class ChannelIntakeService {
    * Only the sender's own cases are found by reference: a stranger quoting a reference cannot write into a case.
    */
   async receiveEmail(mail: ParsedEmail & { from: { address: string; name?: string } }, raw: { objectKey: string; bytes: Buffer }): Promise<EmailIntakeResult> {
-    const actor = 'email-intake';
     const sender = mail.from;
+    const auth = assessSender(mail.verdictHeaders, sender.address, this.deps.mailAuth);
+    const recorded = { sizeBytes: raw.bytes.length, objectKey: raw.objectKey, from: sender.address, ...(mail.subject ? { subject: mail.subject.slice(0, 300) } : {}) };
+    if (auth.kind === 'virus') return this.rejectEmail({ reason: 'virus', detail: auth.detail, ...recorded });
+    if (auth.kind === 'unverified') {
+      if (this.deps.mailAuth.unverified === 'reject') return this.rejectEmail({ reason: 'unverified_sender', detail: `the sender is not authenticated: ${auth.reasons.join('; ')} (INBOUND_EMAIL_UNVERIFIED=reject)`, ...recorded });
+      return this.openUnverified(mail, raw, auth.reasons, auth.summary);
+    }
+    const actor = 'email-intake';
     const customerId = await this.customerId(sender.address, `email-${createHash('sha256').update(sender.address).digest('hex').slice(0, 20)}`);
     const messageRef = refId(mail.messageId ?? `s3:${raw.objectKey}`);
     const files = [{ fileName: 'message.eml', contentType: 'message/rfc822', content: raw.bytes }, ...mail.attachments];
@@ -169,7 +182,9 @@ export class ChannelIntakeService {
     const reference = REFERENCE_IN_SUBJECT.exec(mail.subject)?.[0];
     let unmatched: CreateNoteBody[] = [];
     if (reference) {
-      const target = (await this.deps.repo.listByCustomer(customerId, 100)).items.find((c) => c.reference === reference);
+      // The case must also carry this very address: the address → customer index is written by any intake client
+      // (POST /v1/complaints with a customer id and an email of its choosing), so it alone cannot open a case to mail.
+      const target = (await this.deps.repo.listByCustomer(customerId, 100)).items.find((c) => c.reference === reference && c.customer.email?.toLowerCase() === sender.address);
       if (target && target.status !== 'closed') return this.attachToCase(target, statement, refused, files, skipped, actor, messageRef);
       unmatched = [{ kind: 'policy_reference', body: target ? `The subject names ${reference}, which is closed: this email opens a new complaint.` : `The subject names ${reference}, which is not a case of this sender: this email opens a new complaint.` }];
     }
@@ -181,11 +196,54 @@ export class ChannelIntakeService {
       product: 'unspecified',
       category: 'other' as const,
       regime: this.deps.emailRegime,
-      externalRef: { system: 'email', id: messageRef },
+      externalRef: { system: EMAIL_REF_SYSTEM, id: messageRef },
     };
     const out = await this.openOrFind(this.systemPrincipal(actor), body, [statement, ...unmatched, ...refused]);
     const evidence = out.outcome === 'existing' ? [] : await this.storeFiles(out.case.id, actor, files);
     return { outcome: out.outcome === 'existing' ? 'existing' : 'created', caseId: out.case.id, reference: out.case.reference, notesAdded: out.outcome === 'existing' ? 0 : 1 + unmatched.length + refused.length, evidence, skippedAttachments: skipped };
+  }
+
+  /**
+   * Mail whose From address is not proven: never added to a case and never filed under the customer that address
+   * belongs to (no customer lookup, no contact index entry, no customer email), since a spoofer chooses that address.
+   * It opens a complaint of its own, marked unverifiedSender, for a person to check with the customer and link. The
+   * stored message is named as unverified, so it can never pass for the customer's own evidence.
+   */
+  private async openUnverified(mail: ParsedEmail & { from: { address: string; name?: string } }, raw: { objectKey: string; bytes: Buffer }, reasons: string[], summary: string): Promise<EmailIntakeResult> {
+    const actor = 'email-intake';
+    const sender = mail.from;
+    const messageRef = refId(mail.messageId ?? `s3:${raw.objectKey}`);
+    const files = [{ fileName: 'message-unverified-sender.eml', contentType: 'message/rfc822', content: raw.bytes }, ...mail.attachments];
+    const refused = this.attachmentNotes('email', files.map((f) => ({ fileName: f.fileName, contentType: f.contentType, size: f.content.length })));
+    const skipped = files.flatMap((f) => {
+      const reason = refusal(this.deps.policy, { contentType: f.contentType, size: f.content.length });
+      return reason ? [{ fileName: f.fileName, reason }] : [];
+    });
+    const reference = REFERENCE_IN_SUBJECT.exec(mail.subject)?.[0];
+    const notes: CreateNoteBody[] = [
+      {
+        kind: 'customer_statement',
+        body: clip(`[email ${messageRef}] UNVERIFIED SENDER, claims to be from ${sender.name ? `${sender.name} <${sender.address}>` : sender.address}${mail.date ? ` on ${mail.date}` : ''}, subject "${mail.subject}":\n${mail.text || '(no text)'}`, 50000),
+      },
+      {
+        kind: 'policy_reference',
+        body: `The sender is not authenticated (${reasons.join('; ')}; ${summary}). The From address is a claim: confirm it with the customer through a known contact before linking this complaint to any case.${reference ? ` The subject names ${reference}; unverified mail is never added to an existing case.` : ''}`,
+      },
+      ...refused,
+    ];
+    const body = {
+      customer: { id: `email-unverified-${createHash('sha256').update(sender.address).digest('hex').slice(0, 20)}`, name: clip(sender.name || sender.address.split('@')[0] || sender.address, 200) },
+      channel: 'email' as const,
+      summary: clip(mail.subject || '(no subject)', 300),
+      description: clip(mail.text || mail.subject || '(no text)', 20000),
+      product: 'unspecified',
+      category: 'other' as const,
+      regime: this.deps.emailRegime,
+      externalRef: { system: UNVERIFIED_EMAIL_REF_SYSTEM, id: messageRef },
+    };
+    const out = await this.openOrFind(this.systemPrincipal(actor), body, notes, { email: sender.address, reasons });
+    const evidence = out.outcome === 'existing' ? [] : await this.storeFiles(out.case.id, actor, files);
+    return { outcome: out.outcome === 'existing' ? 'existing' : 'created', caseId: out.case.id, reference: out.case.reference, notesAdded: out.outcome === 'existing' ? 0 : notes.length, evidence, skippedAttachments: skipped, unverifiedSender: true };
   }
 
   /** A reply: the statement and the refusals as notes in one transaction (once per Message-ID), then the files. */

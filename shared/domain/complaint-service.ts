@@ -1,5 +1,5 @@
 // Complaint use cases: load, authorise, apply a lifecycle change, persist it atomically with its audit events.
-import type { Case, ClockActionBody, CreateComplaintBody, ListComplaintsQuery, ReclassifyBody } from '#schemas/complaint';
+import type { Case, ClockActionBody, CreateComplaintBody, ListComplaintsQuery, ReclassifyBody, UnverifiedSender } from '#schemas/complaint';
 import type { AuditEvent, CreateNoteBody, CreateTaskBody, Note, PatchTaskBody, Task } from '#schemas/children';
 import type { CaseChild, CaseRecord, CaseRepository } from '#ports/case-repository';
 import type { Clock } from '#ports/clock';
@@ -10,7 +10,8 @@ import { TriageSettings, type TriageDecisionBody, type TriageView } from '#schem
 import { mutateCase, systemMutate } from './case-mutation';
 import { appendEvents, EMPTY_HEAD, verifyChain, type ChainVerdict } from './audit-chain';
 import { planAssignment, pickMember, type AssignmentRules } from './assignment';
-import { ConflictError, NotFoundError } from './errors';
+import { ConflictError, InvalidInputError, NotFoundError } from './errors';
+import { isReservedExternalSystem, RESERVED_SYSTEMS_TEXT } from './helpdesk';
 import * as life from './lifecycle';
 import type { Principal } from './principal';
 import { formatReference } from './reference';
@@ -34,6 +35,10 @@ export interface ComplaintServiceDeps {
 export interface OpenOptions {
   repeatOf?: { caseId: string; reference: string };
   notes?: CreateNoteBody[];
+  /** Set only by signed channel intake (helpdesk HMAC, SES email): it may use the reserved external-reference systems. */
+  signedChannel?: boolean;
+  /** Email whose sender could not be authenticated: the case says so until a person links it (#domain/mail-auth). */
+  unverifiedSender?: UnverifiedSender;
 }
 
 export type TimerOutcome = { outcome: 'fired'; caseId: string; version: number; risk: Case['risk'] } | { outcome: 'ignored'; caseId: string; reason: IgnoredReason | 'unknown_case' };
@@ -54,6 +59,11 @@ export class ComplaintService {
    */
   async open(p: Principal, body: CreateComplaintBody, opts: OpenOptions = {}): Promise<Case> {
     const { repo, clock, ids } = this.deps;
+    if (body.externalRef && !opts.signedChannel && isReservedExternalSystem(body.externalRef.system)) {
+      // Checked before anything is spent or written: the reference belongs to the signed route (issue 25, finding 6).
+      const message = `externalRef.system "${body.externalRef.system}" is reserved for signed channel intake (${RESERVED_SYSTEMS_TEXT}): escalate the ticket through POST /v1/intake/helpdesk/{provider}, or name your own system`;
+      throw new InvalidInputError(message, [{ field: 'body.externalRef.system', message }]);
+    }
     const now = clock.now();
     // Triage first: confident suggestions pre-fill open fields, which the assignment rules then see (see #domain/triage).
     const triaged = this.deps.triage ? intakeTriage(body, await runTriage(this.deps.triage, body), this.deps.triage.settings, now) : undefined;
@@ -83,6 +93,7 @@ export class ComplaintService {
       actor: p.sub,
       now,
       ...(opts.repeatOf ? { repeatOf: opts.repeatOf } : {}),
+      ...(opts.unverifiedSender ? { unverifiedSender: opts.unverifiedSender } : {}),
     });
     // The triage (suggestions, regulatory flag, priority) joins the opening change: one transaction, one chain.
     if (triaged && this.deps.triage) Object.assign(change, withTriage(change, triaged, this.deps.triage.settings));

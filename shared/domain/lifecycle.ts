@@ -1,5 +1,5 @@
 // Case lifecycle: which action is allowed in which status, and the pure state changes each makes.
-import type { Case, CaseClock, CreateComplaintBody, Cycle, ReclassifyBody, Risk, Status } from '#schemas/complaint';
+import type { Case, CaseClock, CreateComplaintBody, Cycle, ReclassifyBody, Risk, Status, UnverifiedSender } from '#schemas/complaint';
 import type { CreateNoteBody, CreateTaskBody, Note, PatchTaskBody, Task } from '#schemas/children';
 import type { Regime } from '#schemas/regime';
 import type { AuditDraft } from './audit-chain';
@@ -102,6 +102,8 @@ export interface OpenContext {
   now: string;
   /** The closed case this repeat complaint follows (a helpdesk ticket escalated again after closure). */
   repeatOf?: { caseId: string; reference: string };
+  /** An email whose sender was not authenticated (SPF/DKIM/DMARC, SES verdicts): shown until a person links it. */
+  unverifiedSender?: UnverifiedSender;
 }
 
 /** Backdating is never allowed beyond a year, whatever the regime. */
@@ -215,6 +217,7 @@ export const openCase = (body: CreateComplaintBody, ctx: OpenContext): Change =>
     ...(body.allegedLoss ? { allegedLoss: body.allegedLoss } : {}),
     ...(body.externalRef ? { externalRef: body.externalRef } : {}),
     ...(ctx.repeatOf ? { repeatOf: ctx.repeatOf } : {}),
+    ...(ctx.unverifiedSender ? { unverifiedSender: ctx.unverifiedSender } : {}),
     legalHold: false,
     reopenCount: 0,
     openTaskCount: 0,
@@ -240,6 +243,7 @@ export const openCase = (body: CreateComplaintBody, ctx: OpenContext): Change =>
           sensitivity: c.sensitivity,
           ...(c.externalRef ? { externalRef: c.externalRef } : {}),
           ...(c.repeatOf ? { repeatOf: c.repeatOf } : {}),
+          ...(c.unverifiedSender ? { unverifiedSender: c.unverifiedSender } : {}),
         },
       },
       { actor: ctx.actor, action: 'owner.assigned', data: { ownerId: c.ownerId, team: ctx.team ?? null, rule: ctx.assignmentRule } },

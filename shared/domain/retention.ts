@@ -236,6 +236,7 @@ const present = <T extends object>(o: T): T => Object.fromEntries(Object.entries
 export const redactCase = (c: Case): Case => ({
   ...c,
   customer: present({ id: REDACTED, name: REDACTED, vulnerable: c.customer.vulnerable }),
+  ...(c.unverifiedSender ? { unverifiedSender: { ...c.unverifiedSender, email: REDACTED } } : {}),
   summary: text(c.summary),
   description: text(c.description),
   handoffs: c.handoffs.map((h) => ({ ...h, reason: text(h.reason) })),

@@ -2,6 +2,7 @@
 // delivery may reach, and how an attempt's outcome moves a delivery (pending → delivered | dead_lettered).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import type { Delivery, DeliveryAttempt, DeliveryErrorClass } from '#schemas/webhooks';
 import { InvalidInputError } from './errors';
 
@@ -53,59 +54,62 @@ export interface UrlRules {
   allowLoopback: boolean;
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+/** The only range a deployed delivery may reach; ipaddr.js names every special-purpose range otherwise. */
+const PUBLIC = 'unicast';
+/** IPv6 global unicast is 2000::/3; ipaddr.js calls anything it has no name for `unicast` (e.g. ::7f00:1, IPv4-compatible). */
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3') as [ipaddr.IPv6, number];
+
+/** What an address is: `range` is ipaddr.js's name (loopback, private, linkLocal, rfc6052 …) of the unmapped address. */
+export type AddressVerdict = { allowed: boolean; address: string; range: string };
+
+/**
+ * Classifies an address with ipaddr.js (issue 25, finding 7): an IPv4-mapped IPv6 address (::ffff:7f00:1) is judged
+ * as the IPv4 address it carries, then only `unicast` passes, plus loopback when `allowLoopback` says so (local mode,
+ * explicitly). Refused: loopback, private (RFC 1918), unique-local fc00::/7, link-local (169.254/16, fe80::/10: the
+ * instance metadata service), carrier-grade NAT, unspecified, broadcast, multicast, reserved, NAT64 64:ff9b::/96,
+ * 6to4, Teredo, site-local fec0::/10, and IPv6 outside global unicast. Anything that is no address is refused too.
+ */
+export const classifyAddress = (ip: string, rules: UrlRules = { allowLoopback: false }): AddressVerdict => {
+  if (!ipaddr.isValid(ip)) return { allowed: false, address: ip, range: 'invalid' };
+  const addr = ipaddr.process(ip);
+  let range: string = addr.range();
+  if (range === PUBLIC && addr.kind() === 'ipv6' && !(addr as ipaddr.IPv6).match(GLOBAL_UNICAST_V6)) range = 'nonGlobalIpv6';
+  const allowed = range === PUBLIC || (range === 'loopback' && rules.allowLoopback);
+  return { allowed, address: addr.toString(), range };
+};
+
+/** Whether no delivery under `rules` may connect to this address (the default: deployed, loopback refused too). */
+export const isBlockedAddress = (ip: string, rules: UrlRules = { allowLoopback: false }): boolean => !classifyAddress(ip, rules).allowed;
+
+/** The host of a parsed URL as an address, when it is an IP literal (the URL parser has already normalised it). */
+export const literalAddress = (url: URL): string | undefined => {
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  return isIP(host) ? host : undefined;
+};
+
+const LOOPBACK_NAMES = new Set(['localhost', 'localhost.']);
 
 const bad = (message: string) => new InvalidInputError(`url: ${message}`, [{ field: 'body.url', message }]);
 
-/** The subscription URL rule (400 naming `url`): https only when deployed, loopback http only in local mode, no credentials, no literal private address. */
+/**
+ * The subscription URL rule (400 naming `url`): https only when deployed, loopback (http too) only in local mode, no
+ * credentials, no literal address outside public unicast. Names are checked again where it matters, at connect time
+ * (the sender's guard), since DNS can answer differently later.
+ */
 export const checkWebhookUrl = (raw: string, rules: UrlRules): URL => {
   const url = new URL(raw);
   if (url.username || url.password) throw bad('must not carry credentials');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw bad('must be https');
+  const literal = literalAddress(url);
   const host = url.hostname.toLowerCase();
-  const loopback = LOOPBACK_HOSTS.has(host);
-  if (loopback) {
+  const verdict = literal ? classifyAddress(literal, { allowLoopback: false }) : undefined;
+  if (verdict?.range === 'loopback' || LOOPBACK_NAMES.has(host) || host.endsWith('.localhost')) {
     if (!rules.allowLoopback) throw bad('loopback addresses are allowed in local mode only');
     return url;
   }
   if (url.protocol !== 'https:') throw bad(rules.allowLoopback ? 'must be https (http only to 127.0.0.1 in local mode)' : 'must be https');
-  const literal = host.startsWith('[') ? host.slice(1, -1) : host;
-  if (isIP(literal) && isBlockedAddress(literal)) throw bad('must not point at a private, loopback, link-local or metadata address');
+  if (verdict && !verdict.allowed) throw bad(`must not point at a private, loopback, link-local, metadata or other special-purpose address (${verdict.address} is ${verdict.range})`);
   return url;
-};
-
-const v4 = (ip: string): number[] => ip.split('.').map(Number);
-
-/**
- * Addresses no deployed delivery may connect to (SSRF): loopback, private (RFC 1918, unique-local), link-local (the
- * instance metadata service 169.254.169.254 and fd00:ec2::254 among them), carrier-grade NAT, "this network",
- * multicast and reserved ranges; an IPv4-mapped IPv6 address is judged by its IPv4 address.
- */
-export const isBlockedAddress = (ip: string): boolean => {
-  const kind = isIP(ip);
-  if (kind === 4) {
-    const [a = 0, b = 0] = v4(ip);
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 100 && b >= 64 && b <= 127) ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 192 && b === 0) ||
-      (a === 198 && (b === 18 || b === 19)) ||
-      a >= 224
-    );
-  }
-  if (kind === 6) {
-    const x = ip.toLowerCase();
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(x);
-    if (mapped) return isBlockedAddress(mapped[1]!);
-    if (x === '::' || x === '::1') return true;
-    const first = parseInt(x.split(':')[0] || '0', 16);
-    return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80 || (first & 0xff00) === 0xff00;
-  }
-  return true;
 };
 
 // ---------- attempts ----------

@@ -40,6 +40,7 @@ export const channelIntake = (): ChannelIntakeService => {
       inbound: new DynamoInboundLog(dynamo().doc, requireSetting('TABLE_NAME')),
       policy: { allowedContentTypes: cfg.evidenceContentTypes, maxBytes: cfg.EVIDENCE_MAX_BYTES, uploadTtlMs: UPLOAD_TTL_MS },
       emailRegime: cfg.EMAIL_DEFAULT_REGIME,
+      mailAuth: { authservId: cfg.INBOUND_EMAIL_AUTHSERV_ID, trustUnauthenticated: cfg.INBOUND_EMAIL_TRUST_UNAUTHENTICATED, unverified: cfg.INBOUND_EMAIL_UNVERIFIED },
     });
   }
   return intake;

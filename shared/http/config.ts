@@ -163,6 +163,19 @@ export const ConfigSchema = z.object({
   INBOUND_MAIL_BUCKET: z.string().min(3).max(63).optional(),
   /** A larger raw message is refused (recorded, never parsed); SES itself accepts up to 40 MB. */
   INBOUND_EMAIL_MAX_BYTES: z.coerce.number().int().min(1024).max(40 * 1024 * 1024).default(16 * 1024 * 1024),
+  /**
+   * Email whose sender is not authenticated (DMARC fails, no aligned SPF or DKIM pass, spam FAIL, virus not PASS, no
+   * trusted Authentication-Results): `open_unverified` opens a new complaint marked unverifiedSender for a person to
+   * check and link; `reject` records it as an inbound rejection instead. It never joins an existing case either way.
+   */
+  INBOUND_EMAIL_UNVERIFIED: z.enum(['open_unverified', 'reject']).default('open_unverified'),
+  /** The authserv-id of the receiving server whose Authentication-Results header is trusted (the topmost one only). */
+  INBOUND_EMAIL_AUTHSERV_ID: z.string().trim().min(1).max(255).regex(/^[A-Za-z0-9.-]+$/, 'must be a host name such as amazonses.com').default('amazonses.com'),
+  /**
+   * Local mode only: mail carrying no verdict header at all counts as authenticated. Off by default, so the local
+   * stack applies the deployed rule; refused with INTEGRATIONS=aws (no switch may turn the check off in AWS).
+   */
+  INBOUND_EMAIL_TRUST_UNAUTHENTICATED: z.stringbool().default(false),
 });
 export type Config = z.infer<typeof ConfigSchema> & { assignment: AssignmentRules; regimes: RegimeOptions; evidenceContentTypes: readonly string[]; reporting: ReportingOptions; triage: TriageSettings };
 
@@ -183,6 +196,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     throw new ConfigError(
       `invalid configuration: APPROVAL_REMINDER_HOURS (${d.APPROVAL_REMINDER_HOURS}) must be less than APPROVAL_STAGE_TIMEOUT_HOURS (${d.APPROVAL_STAGE_TIMEOUT_HOURS})`,
     );
+  }
+  if (d.INBOUND_EMAIL_TRUST_UNAUTHENTICATED && d.INTEGRATIONS !== 'local') {
+    throw new ConfigError('invalid configuration: INBOUND_EMAIL_TRUST_UNAUTHENTICATED is for local mode only (INTEGRATIONS=local); in AWS every inbound email is judged by the verdicts SES adds');
   }
   const regimes: RegimeOptions = {
     ...(d.INTERNAL_STANDARD_DAYS ? { internalStandardDays: d.INTERNAL_STANDARD_DAYS } : {}),

@@ -1,5 +1,5 @@
 // Composition root for subscriber webhooks (the admin routes and the delivery function): the table store, the secret
-// cipher (KMS in AWS, a local key file under npm start) and the HTTP sender (SSRF guard unless local).
+// cipher (KMS in AWS, a local key file under npm start) and the HTTP sender (SSRF guard; loopback allowed only locally).
 import { KMSClient } from '@aws-sdk/client-kms';
 import { WebhookService } from '#domain/webhook-service';
 import type { SecretCipher } from '#ports/secret-cipher';
@@ -34,8 +34,8 @@ export const webhookService = (): WebhookService => {
     service = new WebhookService({
       store: new DynamoWebhookStore(dynamo().doc, { tableName: requireSetting('TABLE_NAME') }),
       cipher: lazyCipher,
-      // Deployed, a delivery may reach public https endpoints only (checked after DNS resolution); locally 127.0.0.1 too.
-      sender: new HttpWebhookSender({ guardAddresses: !local }),
+      // A delivery may reach public unicast addresses only (checked at connect time); local mode allows loopback too.
+      sender: new HttpWebhookSender({ allowLoopback: local }),
       clock: c,
       ids: ulidIds(c),
       urlRules: { allowLoopback: local },

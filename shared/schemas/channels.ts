@@ -145,7 +145,7 @@ export const HelpdeskIntakeResult = z
   .meta({ id: 'HelpdeskIntakeResult' });
 export type HelpdeskIntakeResult = z.infer<typeof HelpdeskIntakeResult>;
 
-export const INBOUND_REJECTION_REASONS = ['too_large', 'malformed', 'no_sender', 'unreadable'] as const;
+export const INBOUND_REJECTION_REASONS = ['too_large', 'malformed', 'no_sender', 'unreadable', 'virus', 'unverified_sender'] as const;
 export const InboundRejectionReason = z.enum(INBOUND_REJECTION_REASONS);
 
 export const InboundRejection = z
@@ -168,7 +168,15 @@ export const InboundRejectionList = z.object({ items: z.array(InboundRejection) 
 
 export const EmailIntakeResult = z
   .discriminatedUnion('outcome', [
-    z.object({ outcome: z.enum(['created', 'attached', 'existing']), caseId: Ulid, reference: z.string(), notesAdded: z.number().int(), evidence: z.array(z.object({ evidenceId: Ulid, fileName: z.string(), sha256: z.string() })), skippedAttachments: z.array(z.object({ fileName: z.string(), reason: z.string() })) }),
+    z.object({
+      outcome: z.enum(['created', 'attached', 'existing']),
+      caseId: Ulid,
+      reference: z.string(),
+      notesAdded: z.number().int(),
+      evidence: z.array(z.object({ evidenceId: Ulid, fileName: z.string(), sha256: z.string() })),
+      skippedAttachments: z.array(z.object({ fileName: z.string(), reason: z.string() })),
+      unverifiedSender: z.literal(true).optional().meta({ description: 'The sender was not authenticated: a complaint of its own was opened, never an existing case' }),
+    }),
     z.object({ outcome: z.literal('rejected'), rejection: InboundRejection }),
   ])
   .meta({ id: 'EmailIntakeResult' });

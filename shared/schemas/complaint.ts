@@ -37,6 +37,19 @@ export const ExternalRef = z
   .strict()
   .meta({ id: 'ExternalRef' });
 
+/**
+ * An email complaint whose sender could not be authenticated: SES's verdicts (DMARC, SPF, DKIM, spam) did not show
+ * that the From address sent it. Such mail never joins an existing case; it opens this one for a person to check
+ * with the customer and link (or mark as spam or a duplicate). `email` is the claimed From address.
+ */
+export const UnverifiedSender = z
+  .object({
+    email: z.string().max(254).meta({ description: 'The From address the message claims (not proven)' }),
+    reasons: z.array(z.string()).min(1).meta({ description: 'Why the sender is not verified, e.g. "dmarc=fail", "spam verdict FAIL", "no Authentication-Results from amazonses.com at the top of the message"' }),
+  })
+  .meta({ id: 'UnverifiedSender' });
+export type UnverifiedSender = z.infer<typeof UnverifiedSender>;
+
 export const RootCause = z
   .object({ category: Text(64), description: Text(4000) })
   .strict()
@@ -55,7 +68,9 @@ export const CreateComplaintBody = z
     allegedLoss: Money.optional(),
     sensitivity: Sensitivity.optional(),
     severity: Severity.optional(),
-    externalRef: ExternalRef.optional(),
+    externalRef: ExternalRef.optional().meta({
+      description: 'Your system’s reference (de-duplicated). The systems zendesk, jira, servicenow, generic.<name>, email and email.<name> are reserved for signed channel intake (400 here)',
+    }),
     ownerId: UserId.optional().meta({ description: 'Explicit owner; otherwise assigned by rule' }),
   })
   .strict()
@@ -213,6 +228,8 @@ export const Case = z
     product: z.string(),
     allegedLoss: Money.optional(),
     externalRef: ExternalRef.optional(),
+    /** Set on an email complaint whose sender could not be authenticated (issue 25, finding 5). */
+    unverifiedSender: UnverifiedSender.optional(),
     /** A repeat complaint: the closed case of the same external ticket that this one follows. */
     repeatOf: z.object({ caseId: Ulid, reference: z.string() }).optional(),
     resolution: z.record(z.string(), z.unknown()).optional(),

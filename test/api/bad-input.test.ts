@@ -265,7 +265,7 @@ describe('invalid state transitions and duplicates → 409', () => {
   });
 
   it('refuses a second case with the same externalRef; exactly one case remains', async () => {
-    const externalRef = { system: 'zendesk', id: 'T-4711' };
+    const externalRef = { system: 'crm', id: 'T-4711' };
     const first = await openCase({ externalRef });
     const before = await snapshot();
     const res = await api.call('POST', '/v1/complaints', { token: t.intake, body: complaintBody({ externalRef, summary: 'Same ticket, escalated twice' }) });
@@ -276,7 +276,7 @@ describe('invalid state transitions and duplicates → 409', () => {
     const withoutCounters = (s: Record<string, string>) => Object.fromEntries(Object.entries(s).filter(([k]) => !k.startsWith('COUNTER#')));
     expect(withoutCounters(after)).toEqual(withoutCounters(before));
     const listed = await api.call('GET', '/v1/complaints?limit=100', { token: t.supervisor });
-    const same = (listed.body.items as { externalRef?: { system: string; id: string } }[]).filter((x) => x.externalRef?.system === 'zendesk' && x.externalRef.id === 'T-4711');
+    const same = (listed.body.items as { externalRef?: { system: string; id: string } }[]).filter((x) => x.externalRef?.system === 'crm' && x.externalRef.id === 'T-4711');
     expect(same).toHaveLength(1);
   });
 });

@@ -191,9 +191,18 @@ describe('helpdesk escalation webhooks', () => {
 });
 
 const CRLF = '\r\n';
+/** What SES prepends to mail that authenticates its From domain (spoofed mail: test/security/spoofed-email.test.ts). */
+const sesVerdicts = (from: string) => {
+  const domain = /@([^>\s]+)/.exec(from)?.[1] ?? 'example.com';
+  return [
+    'X-SES-Spam-Verdict: PASS',
+    'X-SES-Virus-Verdict: PASS',
+    `Authentication-Results: amazonses.com; spf=pass (spfCheck: domain of ${domain} designates 192.0.2.25 as permitted sender) client-ip=192.0.2.25; envelope-from=bounce@${domain}; helo=mail.${domain}; dkim=pass header.i=@${domain}; dmarc=pass header.from=${domain};`,
+  ];
+};
 const email = (o: { from: string; subject: string; text: string; messageId?: string; attachments?: { name: string; type: string; bytes: Buffer }[] }) => {
   const boundary = 'b1_channels_test';
-  const head = [`From: ${o.from}`, 'To: complaints@example.org', `Subject: ${o.subject}`, `Message-ID: ${o.messageId ?? `<${nextTicket()}@mail.example.com>`}`, 'Date: Tue, 01 Dec 2026 09:00:00 +0000', 'MIME-Version: 1.0'];
+  const head = [...sesVerdicts(o.from), `From: ${o.from}`, 'To: complaints@example.org', `Subject: ${o.subject}`, `Message-ID: ${o.messageId ?? `<${nextTicket()}@mail.example.com>`}`, 'Date: Tue, 01 Dec 2026 09:00:00 +0000', 'MIME-Version: 1.0'];
   if (!o.attachments?.length) return Buffer.from([...head, 'Content-Type: text/plain; charset=utf-8', '', o.text, ''].join(CRLF));
   const parts = [
     [`--${boundary}`, 'Content-Type: text/plain; charset=utf-8', '', o.text].join(CRLF),

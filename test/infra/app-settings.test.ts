@@ -100,6 +100,16 @@ describe('complaints:* settings', () => {
     expect(() => build({ 'complaints:listShards': 0 })).toThrow(/LIST_SHARDS/);
   });
 
+  it('give the email intake the unverified-sender policy and the trusted authserv-id; never a switch that trusts unauthenticated mail', () => {
+    const { api } = build({ 'complaints:inboundEmailUnverified': 'reject', 'complaints:inboundEmailAuthservId': 'mx.bank.example' });
+    for (const vars of environments(api)) expect(vars).toMatchObject({ INBOUND_EMAIL_UNVERIFIED: 'reject', INBOUND_EMAIL_AUTHSERV_ID: 'mx.bank.example' });
+    for (const vars of environments(defaults().api)) {
+      expect(vars.INBOUND_EMAIL_UNVERIFIED).toBeUndefined();
+      expect(vars.INBOUND_EMAIL_TRUST_UNAUTHENTICATED).toBeUndefined();
+    }
+    expect(() => build({ 'complaints:inboundEmailUnverified': 'attach' })).toThrow(/INBOUND_EMAIL_UNVERIFIED/);
+  });
+
   it('give every function the evidence retention (default seven years), and the bucket the same retention', () => {
     for (const vars of environments(defaults().api)) expect(vars.EVIDENCE_RETENTION_DAYS).toBe('2557');
     const custom = build({ 'complaints:evidenceRetentionDays': 3650 });

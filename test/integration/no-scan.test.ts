@@ -55,7 +55,7 @@ describe('every route, valid requests', () => {
 
     const created = await call('createComplaint', 'POST', '/v1/complaints', {
       token: intake,
-      body: complaintBody({ ownerId: 'bob', externalRef: { system: 'zendesk', id: `Z-${Date.now()}` } }),
+      body: complaintBody({ ownerId: 'bob', externalRef: { system: 'crm', id: `Z-${Date.now()}` } }),
       headers: { 'idempotency-key': 'no-scan-create-1' },
     });
     const id = created.body.id as string;

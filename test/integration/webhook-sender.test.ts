@@ -1,5 +1,5 @@
 // The HTTP sender against real loopback sockets: the SSRF guard refuses a host that resolves to a blocked address
-// (deployed mode) before any byte is sent; local mode reaches 127.0.0.1; timeouts and excerpts are classified.
+// (deployed mode) before any byte is sent; local mode reaches 127.0.0.1 (its one explicit exception); timeouts and excerpts are classified.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpWebhookSender } from '#adapters/webhook/http-sender';
@@ -25,12 +25,12 @@ const send = (sender: HttpWebhookSender, path: string, timeoutMs = 1_000) => sen
 describe('HttpWebhookSender', () => {
   it('deployed: a host resolving to loopback is refused after DNS resolution, nothing reaches it', async () => {
     const before = hits;
-    expect(await send(new HttpWebhookSender({ guardAddresses: true }), '/ok')).toMatchObject({ ok: false, statusCode: null, errorClass: 'blocked_address' });
+    expect(await send(new HttpWebhookSender({ allowLoopback: false }), '/ok')).toMatchObject({ ok: false, statusCode: null, errorClass: 'blocked_address' });
     expect(hits).toBe(before);
   });
 
   it('local: delivers to the loopback receiver and classifies what comes back (never following a redirect)', async () => {
-    const local = new HttpWebhookSender({ guardAddresses: false });
+    const local = new HttpWebhookSender({ allowLoopback: true });
     expect(await send(local, '/ok')).toMatchObject({ ok: true, statusCode: 204 });
     expect(await send(local, '/fail')).toMatchObject({ ok: false, statusCode: 500, errorClass: 'http_status', excerpt: 'nope' });
     expect(await send(local, '/redirect')).toMatchObject({ ok: false, statusCode: 302, errorClass: 'redirect' });

@@ -67,10 +67,18 @@ describe('open', () => {
 
   it('refuses a known externalRef before spending a reference number', async () => {
     const { repo, svc } = setup();
-    const ref = { system: 'zendesk', id: '4711' };
+    const ref = { system: 'crm', id: '4711' };
     const first = await svc.open(intake, intakeBody({ externalRef: ref }));
     await expect(svc.open(intake, intakeBody({ externalRef: ref }))).rejects.toMatchObject({ kind: 'conflict', details: { existingId: first.id } });
     expect(repo.counterCalls).toHaveLength(1);
+  });
+
+  it('refuses a signed channel’s reference system unless signed intake opens the case, before spending a number', async () => {
+    const { repo, svc } = setup();
+    await expect(svc.open(intake, intakeBody({ externalRef: { system: 'zendesk', id: '4711' } }))).rejects.toMatchObject({ kind: 'invalid', errors: [{ field: 'body.externalRef.system' }] });
+    expect(repo.counterCalls).toEqual([]);
+    const signed = await svc.open(intake, intakeBody({ externalRef: { system: 'zendesk', id: '4711' } }), { signedChannel: true });
+    expect(signed.externalRef).toEqual({ system: 'zendesk', id: '4711' });
   });
 
   it('persists the case with a valid two-event audit chain', async () => {

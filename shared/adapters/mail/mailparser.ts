@@ -1,6 +1,8 @@
 // MailParser on nodemailer's mailparser (simpleParser), with the structural checks it leaves out: it reads almost
-// anything, so a message without a header block, or a multipart body without its boundary, is refused here.
+// anything, so a message without a header block, or a multipart body without its boundary, is refused here. It also
+// hands over the receiving server's verdict headers in order, for the sender check (#domain/mail-auth).
 import { simpleParser } from 'mailparser';
+import { VERDICT_HEADERS } from '#domain/mail-auth';
 import { MalformedMessageError, type MailParser, type ParsedEmail } from '#ports/mail-parser';
 
 /** The header block: the bytes up to the first empty line (at most 256 KiB are looked at). */
@@ -31,6 +33,21 @@ export const checkStructure = (raw: Buffer): void => {
   }
 };
 
+/** The verdict headers in message order (topmost first), unfolded; the bytes are read as latin1, as the checks above. */
+export const verdictHeadersOf = (raw: Buffer): { name: string; value: string }[] => {
+  const headers = headerBlock(raw);
+  if (headers === undefined) return [];
+  const wanted: readonly string[] = VERDICT_HEADERS;
+  return headers
+    .replace(/\r?\n(?=[ \t])/g, '')
+    .split(/\r?\n/)
+    .flatMap((line) => {
+      const colon = line.indexOf(':');
+      const name = colon > 0 ? line.slice(0, colon).trim() : '';
+      return wanted.includes(name.toLowerCase()) ? [{ name, value: line.slice(colon + 1).trim() }] : [];
+    });
+};
+
 const clean = (s: string) => s.replace(/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu, (ch) => (ch === '\n' || ch === '\t' ? ch : ' '));
 
 export class NodemailerMailParser implements MailParser {
@@ -52,6 +69,7 @@ export class NodemailerMailParser implements MailParser {
       subject: clean(mail.subject ?? '').trim(),
       text: clean(text).trim(),
       ...(mail.date && !Number.isNaN(mail.date.getTime()) ? { date: mail.date.toISOString() } : {}),
+      verdictHeaders: verdictHeadersOf(raw),
       attachments: mail.attachments
         .filter((a) => a.content.length > 0)
         .map((a, i) => ({

@@ -1,11 +1,12 @@
 // WebhookSender over node:http/https: one POST with a timeout, no redirects followed, at most 1 KiB of the response
-// read (a sanitised excerpt is kept). When deployed, every address the host resolves to is checked before connecting
-// and the connection goes to the checked address (no DNS rebinding between check and connect): the SSRF guard.
+// read (a sanitised excerpt is kept). The SSRF guard runs on every attempt, at connect time: an IP literal is
+// classified before any socket exists (Node never calls a lookup for literals), and a name is resolved by a lookup
+// that classifies every address and hands the socket only checked ones (no DNS rebinding between check and connect).
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { isBlockedAddress, sanitiseExcerpt, type SendResult } from '#domain/webhooks';
+import { classifyAddress, literalAddress, sanitiseExcerpt, type SendResult, type UrlRules } from '#domain/webhooks';
 import type { DeliveryErrorClass } from '#schemas/webhooks';
 import type { WebhookRequest, WebhookSender } from '#ports/webhook-sender';
 
@@ -15,17 +16,28 @@ class BlockedAddressError extends Error {
   readonly code = 'EBLOCKED';
 }
 
-/** A lookup that resolves every address and refuses the host if any of them is private, loopback, link-local or metadata. */
-export const guardedLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { all: true, family: options.family ?? 0 }, (err, addresses: LookupAddress[]) => {
-    if (err) return callback(err, '', 0);
-    const blocked = addresses.find((a) => isBlockedAddress(a.address));
-    if (blocked || !addresses.length) return callback(new BlockedAddressError(`${hostname} resolves to a blocked address${blocked ? ` (${blocked.address})` : ''}`), '', 0);
-    if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-    const first = addresses[0]!;
-    return callback(null, first.address, first.family);
-  });
-};
+/** The resolver the guard asks (node:dns lookup with `all`); tests inject one so no name is ever resolved or reached. */
+export type Resolver = (hostname: string, options: { all: true; family: number }, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+
+const systemResolver: Resolver = (hostname, options, callback) => dnsLookup(hostname, options, callback);
+
+/**
+ * A lookup that resolves every address of the host and refuses the host if any of them is outside public unicast
+ * (or loopback, when `rules.allowLoopback`): one bad answer among good ones is an attack, not a fallback.
+ */
+export const guardedLookup =
+  (rules: UrlRules, resolve: Resolver = systemResolver): LookupFunction =>
+  (hostname, options, callback) => {
+    const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : (options.family ?? 0);
+    resolve(hostname, { all: true, family }, (err, addresses) => {
+      if (err) return callback(err, '', 0);
+      const blocked = addresses.map((a) => classifyAddress(a.address, rules)).find((v) => !v.allowed);
+      if (blocked || !addresses.length) return callback(new BlockedAddressError(`${hostname} resolves to a blocked address${blocked ? ` (${blocked.address}: ${blocked.range})` : ''}`), '', 0);
+      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      const first = addresses[0]!;
+      return callback(null, first.address, first.family);
+    });
+  };
 
 const classify = (err: NodeJS.ErrnoException): DeliveryErrorClass => {
   if (err instanceof BlockedAddressError || err.code === 'EBLOCKED') return 'blocked_address';
@@ -37,13 +49,31 @@ const classify = (err: NodeJS.ErrnoException): DeliveryErrorClass => {
 };
 
 export class HttpWebhookSender implements WebhookSender {
-  /** `guardAddresses`: true when deployed (SSRF guard); local mode delivers to a receiver on 127.0.0.1. */
-  constructor(private readonly opts: { guardAddresses: boolean }) {}
+  private readonly lookup: LookupFunction;
+
+  /**
+   * The guard is always on. `allowLoopback` is the one explicit exception, for local mode (a receiver on 127.0.0.1);
+   * private, link-local and every other special-purpose range stay refused there too. `resolve` is for tests.
+   */
+  constructor(private readonly opts: { allowLoopback: boolean; resolve?: Resolver }) {
+    this.lookup = guardedLookup({ allowLoopback: opts.allowLoopback }, opts.resolve);
+  }
 
   send(req: WebhookRequest): Promise<SendResult> {
     const started = process.hrtime.bigint();
     const elapsed = () => Number((process.hrtime.bigint() - started) / 1_000_000n);
-    const url = new URL(req.url);
+    let url: URL;
+    try {
+      url = new URL(req.url);
+    } catch {
+      return Promise.resolve({ ok: false, statusCode: null, latencyMs: elapsed(), errorClass: 'network' });
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return Promise.resolve({ ok: false, statusCode: null, latencyMs: elapsed(), errorClass: 'blocked_address' });
+    // Node connects to a literal without any lookup, so the literal is judged here, before a socket exists.
+    const literal = literalAddress(url);
+    if (literal !== undefined && !classifyAddress(literal, { allowLoopback: this.opts.allowLoopback }).allowed) {
+      return Promise.resolve({ ok: false, statusCode: null, latencyMs: elapsed(), errorClass: 'blocked_address' });
+    }
     const client = url.protocol === 'https:' ? https : http;
     return new Promise<SendResult>((resolve) => {
       let settled = false;
@@ -61,7 +91,7 @@ export class HttpWebhookSender implements WebhookSender {
           timeout: req.timeoutMs,
           // A fresh connection per attempt: a pooled socket could outlive the address check.
           agent: false,
-          ...(this.opts.guardAddresses ? { lookup: guardedLookup } : {}),
+          lookup: this.lookup,
         },
         (res) => {
           const chunks: Buffer[] = [];
