@@ -117,7 +117,7 @@ export const Checkpoint = z.object({ percent: z.number().int(), at: IsoTimestamp
 /** The running clock of the current cycle, as computed at intake or reopen (absent on cases stored before it existed). */
 export const CaseClock = z
   .object({
-    receiptDate: IsoDate.meta({ description: 'Day 0 of business-day clocks after the cut-off, local to the regime' }),
+    receiptDate: IsoDate.meta({ description: 'The day of receipt, local to the regime: day 0 of every rule clock (DISP 1.5.1R, DISP 1.6.2AR)' }),
     startsAt: IsoTimestamp.meta({ description: 'When the final-response clock starts to run' }),
     basis: z.enum(['business_time', 'calendar_time']).meta({ description: 'Checkpoints are shares of business time or of elapsed time' }),
     clockId: ClockId,
