@@ -97,7 +97,7 @@ const UK_DISP_RULES: KindRules = {
 };
 const UK_PSD_RULES: KindRules = { ...UK_DISP_RULES, holding: ['UK.DISP.1.6.2AR-2'], final_response: ['UK.DISP.1.6.2AR-1', 'UK.DISP.1.ANNEX3R-1', 'UK.DISP.1.ANNEX3R-2', 'UK.DISP.1.ANNEX3R-WAIVE'] };
 const IE_RULES: KindRules = { acknowledgement: ['IE.CPC2025.ACK-5BD'], holding: ['IE.CPC2025.BEYOND-40BD'], summary_resolution: ['IE.CPC2025.OUTCOME-5BD'], final_response: ['IE.CPC2025.OUTCOME-5BD'] };
-const AU_RULES: KindRules = { acknowledgement: ['AU.RG271.ACK'], holding: ['AU.RG271.DELAY', 'AU.AFCA.B.4.3'], summary_resolution: ['AU.RG271.IDR-RESPONSE', 'AU.AFCA.B.4.3'], final_response: ['AU.RG271.IDR-RESPONSE', 'AU.AFCA.B.4.3'] };
+const AU_RULES: KindRules = { acknowledgement: ['AU.RG271.ACK'], holding: ['AU.RG271.DELAY'], summary_resolution: ['AU.RG271.IDR-RESPONSE', 'AU.AFCA.B.4.3'], final_response: ['AU.RG271.IDR-RESPONSE', 'AU.AFCA.B.4.3'] };
 const US_RULES: KindRules = { acknowledgement: ['US.CFPB.PORTAL'], holding: ['US.CFPB.PORTAL'], summary_resolution: ['US.CFPB.PORTAL'], final_response: ['US.CFPB.PORTAL'] };
 const ORG_RULES: KindRules = { acknowledgement: ['ORG.LETTERS'], holding: ['ORG.LETTERS'], summary_resolution: ['ORG.LETTERS'], final_response: ['ORG.LETTERS'] };
 
