@@ -367,34 +367,31 @@ export const addNote = (c: Case, body: CreateNoteBody, ids: { noteId: string }, 
 };
 
 /** Closing starts the record-keeping period: `retainUntil` = closure + the regime's retention (RETENTION_YEARS overrides it). */
-/** ASIC RG 271: no written IDR response is needed for a complaint resolved to the complainant's satisfaction within this many business days. */
-export const RG271_INFORMAL_BUSINESS_DAYS = 5;
-export const RG271_INFORMAL_CITATION = 'ASIC RG 271 (complaints resolved within 5 business days: no written IDR response unless the complainant asks for one)';
-
 /**
  * The RG 271 informal path: the regime is an RG 271 one, no final response was sent in this cycle, the complainant did
  * not ask for a written response, and the resolution came by close of business on the fifth business day after the
  * day of receipt (the case's business-location calendar). Anything else needs the written IDR response.
  */
-const checkInformalResolution = (c: Case, regime: Regime | undefined, ir: InformalResolution, now: string): { windowEndsAt: string } => {
+const checkInformalResolution = (c: Case, regime: Regime | undefined, ir: InformalResolution, now: string): { windowEndsAt: string; ruleId: string; citation: string } => {
   const field = 'body.informalResolution';
-  if (!regime || (regime.id !== 'AU_ASIC_RG271' && regime.variantOf !== 'AU_ASIC_RG271')) {
+  const path = regime?.informalResolution;
+  if (!regime || !path) {
     throw new ConflictError(`closing without a written response is an ASIC RG 271 path; the ${c.regime} regime requires its response`, { regime: c.regime });
   }
   const cycle = c.cycles[c.cycles.length - 1]!;
   if (c.status !== 'open' || cycle.respondedAt) throw new ConflictError('a response was already sent in this cycle: close it without informalResolution', { status: c.status });
   if (ir.writtenResponseRequested) {
-    throw new ConflictError('the complainant asked for a written response: send the IDR response (POST …/final-response) before closing', { rule: RG271_INFORMAL_CITATION });
+    throw new ConflictError('the complainant asked for a written response: send the IDR response (POST …/final-response) before closing', { rule: path.ruleId });
   }
   const resolvedAt = new Date(ir.resolvedAt).toISOString();
   if (resolvedAt < cycle.startedAt || resolvedAt > now) {
     throw new InvalidInputError('resolvedAt must lie between the receipt of the complaint and now', [{ field: `${field}.resolvedAt`, message: `must be between ${cycle.startedAt} and ${now}` }]);
   }
-  const windowEndsAt = businessDayDeadline(localDay(cycle.startedAt, regime.calendar), RG271_INFORMAL_BUSINESS_DAYS, regime.calendar);
+  const windowEndsAt = businessDayDeadline(localDay(cycle.startedAt, regime.calendar), path.businessDays, regime.calendar);
   if (resolvedAt > windowEndsAt) {
-    throw new ConflictError(`resolved after the fifth business day (${windowEndsAt}): a written IDR response is required`, { windowEndsAt, rule: RG271_INFORMAL_CITATION });
+    throw new ConflictError(`resolved after business day ${path.businessDays} (${windowEndsAt}): a written IDR response is required`, { windowEndsAt, rule: path.ruleId });
   }
-  return { windowEndsAt };
+  return { windowEndsAt, ruleId: path.ruleId, citation: path.citation };
 };
 
 export const close = (
@@ -428,7 +425,7 @@ export const close = (
           followUpAction: body.followUpAction,
           respondedWithinDeadline: Date.parse(now) <= Date.parse(c.finalResponseDueAt),
           retainUntil,
-          ...(ir && informal ? { writtenResponse: 'not_required', informalResolution: ir, windowEndsAt: informal.windowEndsAt, rule: RG271_INFORMAL_CITATION } : {}),
+          ...(ir && informal ? { writtenResponse: 'not_required', informalResolution: ir, windowEndsAt: informal.windowEndsAt, rule: informal.ruleId, citation: informal.citation } : {}),
         },
       },
     ],

@@ -253,6 +253,12 @@ const auRegime = (id: string, name: string, days: number, ruleId: string, citati
   pauseRule: 'The maximum IDR timeframe runs in calendar days from receipt; it is not paused while waiting for information.',
   clocks: [AU_CLOCK_ACK, { ruleId, id: 'final_response', amount: days, unit: 'calendar_days', basis: 'rule', citation, citationVersion: RG_271, description }],
   extension: AU_EXTENSION,
+  informalResolution: {
+    ruleId: 'AU.RG271.INFORMAL-5BD',
+    businessDays: 5,
+    citation: 'ASIC RG 271: a complaint resolved to the complainant’s complete satisfaction by the end of the fifth business day after receipt needs no written IDR response, unless the complainant asks for one',
+    citationVersion: RG_271,
+  },
 });
 
 /** The CPC 2025 (Consumer Protection Regulations 2025) complaints-handling requirements; see the register for what was verified. */
@@ -341,6 +347,19 @@ const REGIMES: readonly Regime[] = [
 ];
 
 export const REGIME_IDS: readonly string[] = REGIMES.map((r) => r.id);
+
+/** Every cited rule of the shipped regimes: the regime itself, its cut-off, clocks, extension and informal path. */
+export const regimeCitations = (): { regime: string; ruleId: string; citation: string; citationVersion: CitationVersion }[] =>
+  REGIMES.flatMap((r) => [
+    { regime: r.id, ruleId: r.ruleId, citation: r.citation, citationVersion: r.citationVersion },
+    ...(r.cutOff ? [{ regime: r.id, ruleId: r.cutOff.ruleId, citation: r.cutOff.citation, citationVersion: r.cutOff.citationVersion }] : []),
+    ...r.clocks.map((c) => ({ regime: r.id, ruleId: c.ruleId, citation: c.citation, citationVersion: c.citationVersion })),
+    { regime: r.id, ruleId: r.extension.ruleId, citation: r.extension.citation, citationVersion: r.extension.citationVersion },
+    ...(r.informalResolution ? [{ regime: r.id, ruleId: r.informalResolution.ruleId, citation: r.informalResolution.citation, citationVersion: r.informalResolution.citationVersion }] : []),
+  ]);
+
+/** The stable ids of every regime rule (docs/regulatory/register.md, "Regime rules", lists exactly these). */
+export const regimeRuleIds = (): string[] => [...new Set(regimeCitations().map((c) => c.ruleId))].sort();
 
 export interface RegimeOptions {
   /** Amount allowed by the INTERNAL_STANDARD regime (INTERNAL_STANDARD_DAYS). */

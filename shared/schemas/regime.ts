@@ -118,6 +118,10 @@ export const Regime = z
     mayPause: z.boolean(),
     pauseRule: z.string().optional(),
     extension: ExtensionRule,
+    informalResolution: z
+      .object({ ruleId: RuleId, businessDays: z.number().int().positive(), citation: z.string(), citationVersion: CitationVersion })
+      .optional()
+      .meta({ description: 'A complaint resolved to the complainant’s satisfaction within this many business days after the day of receipt may close without a written response, unless the complainant asks for one (ASIC RG 271)' }),
     notes: z.string().optional(),
   })
   .meta({ id: 'Regime' });
