@@ -3,6 +3,10 @@
 // hand on the calendar named in the example (UTC shown; local time in the name).
 import { computeDeadline } from '#domain/deadlines';
 import { getRegime, listRegimes, type RegimeOptions } from '#domain/regimes';
+import { contributions, itemKey, projector, returnAttr, scopes } from '#domain/reporting/projection';
+import type { Case } from '#schemas/complaint';
+import { ReportingOptions } from '#schemas/reports';
+import { openedCase } from './fixtures';
 
 /** The rule texts the examples apply, quoted (FCA Handbook, DISP 1.5 as from 30/06/2016; DISP 1.6 at 01/06/2026). */
 const RULE = {
@@ -169,5 +173,29 @@ describe('a rule clock counts from the day of receipt (worked examples)', () => 
       // Every clock a cut-off could move is marked policy; the rule clocks it leaves alone are marked rule.
       expect(r.clocks.filter((c) => c.basis === 'policy').map((c) => c.id)).toEqual(['acknowledgement']);
     }
+  });
+});
+
+describe('the returns’ "closed within 3 business days" band counts from the day of receipt (UK.DISP.1.5.1R)', () => {
+  // Received Fri 27 Feb 2026 at 17:45 GMT: the third business day following the day of receipt is Wed 4 Mar, so the
+  // summary-resolution window closes at 17:00 that day (the deleted DISP 1.5.3G cut-off made it Thu 5 Mar).
+  const RECEIVED = '2026-02-27T17:45:00.000Z';
+  const p = projector({ ...ReportingOptions.parse({ productGroups: { current_accounts: ['home-delivery'] } }), timeZone: 'Europe/London' });
+  const answeredAt = (respondedAt: string): Case => {
+    const c = openedCase({}, { receivedAt: RECEIVED });
+    return { ...c, status: 'resolved', cycles: c.cycles.map((cy) => ({ ...cy, stoppedAt: respondedAt, reason: 'final_response', respondedAt, decision: 'upheld' })) };
+  };
+  const band = (c: Case): string[] => {
+    const counts = contributions(c, p).counters[itemKey(scopes.returns('UK_FCA_DISP'), 'M#2026-03')] ?? {};
+    return (['c3', 'c8', 'cx'] as const).filter((m) => (counts[returnAttr(m, 'current_accounts', 'service_delay')] ?? 0) > 0);
+  };
+
+  it('the stored window is the corrected one', () => {
+    expect(openedCase({}, { receivedAt: RECEIVED }).cycles[0]!.summaryResolutionEndsAt).toBe('2026-03-04T17:00:00.000Z');
+  });
+
+  it('answered Wed 4 Mar 16:30 → within 3 business days; Thu 5 Mar 12:00 → no longer (it was, under the deleted cut-off)', () => {
+    expect(band(answeredAt('2026-03-04T16:30:00.000Z'))).toEqual(['c3']);
+    expect(band(answeredAt('2026-03-05T12:00:00.000Z'))).toEqual(['c8']);
   });
 });
