@@ -368,6 +368,8 @@ export interface RegimeOptions {
   internalStandardUnit?: Extract<ClockUnit, 'calendar_days' | 'business_days'>;
   /** Organisation-level closure days (ISO dates) added to every regime's calendar. */
   closures?: string[];
+  /** Per-regime business locations a case may choose (REGIME_LOCATIONS), replacing the shipped list; the regime's calendar stays the default. */
+  locations?: Record<string, { region: string | null; timeZone: string }[]>;
   /** Per-regime calendar overrides, e.g. a Scottish firm: `{ UK_FCA_DISP: { region: 'GB-SCT' } }`. */
   calendars?: Record<string, { region?: string | null; timeZone?: string }>;
   /** Per-regime record-keeping years from closure (RETENTION_YEARS), replacing the defaults of #domain/retention. */
@@ -376,6 +378,13 @@ export interface RegimeOptions {
 
 const customise = (r: Regime, opts: RegimeOptions): Regime => {
   let out = r;
+  const configured = opts.locations?.[r.id];
+  if (configured) {
+    // Each location is a real calendar (region, zone), found at start-up like every other calendar setting.
+    for (const l of configured) compileCalendar({ ...r.calendar, region: l.region, timeZone: l.timeZone });
+    const rest = configured.filter((l) => l.region !== r.calendar.region);
+    out = { ...out, locations: [{ region: r.calendar.region, timeZone: r.calendar.timeZone }, ...rest] };
+  }
   const override = opts.calendars?.[r.id];
   if (opts.closures?.length || override) {
     const cal: RegimeCalendar = {
@@ -386,7 +395,7 @@ const customise = (r: Regime, opts: RegimeOptions): Regime => {
     };
     compileCalendar(cal); // a bad zone, region or closure is a configuration error, found at start-up
     // An overridden default calendar leads the business locations a case may choose.
-    const locations = [{ region: cal.region, timeZone: cal.timeZone }, ...r.locations.filter((l) => l.region !== cal.region)];
+    const locations = [{ region: cal.region, timeZone: cal.timeZone }, ...out.locations.filter((l) => l.region !== cal.region)];
     out = { ...out, calendar: cal, timeZone: cal.timeZone, locations };
   }
   if (r.id === 'INTERNAL_STANDARD' && (opts.internalStandardDays || opts.internalStandardUnit)) {
@@ -426,6 +435,8 @@ export const getRegime = (id: string, opts: RegimeOptions = {}): Regime => {
 export const checkRegimeOptions = (opts: RegimeOptions): void => {
   const unknown = Object.keys(opts.calendars ?? {}).filter((id) => !REGIME_IDS.includes(id));
   if (unknown.length) throw new CalendarConfigError(`REGIME_CALENDARS names unknown regime(s) ${unknown.join(', ')}; valid: ${REGIME_IDS.join(', ')}`);
+  const unknownLocations = Object.keys(opts.locations ?? {}).filter((id) => !REGIME_IDS.includes(id));
+  if (unknownLocations.length) throw new CalendarConfigError(`REGIME_LOCATIONS names unknown regime(s) ${unknownLocations.join(', ')}; valid: ${REGIME_IDS.join(', ')}`);
   listRegimes(opts);
 };
 
