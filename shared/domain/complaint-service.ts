@@ -10,7 +10,7 @@ import { TriageSettings, type TriageDecisionBody, type TriageView } from '#schem
 import { mutateCase, systemMutate } from './case-mutation';
 import { appendEvents, EMPTY_HEAD, verifyChain, type ChainVerdict } from './audit-chain';
 import { planAssignment, pickMember, type AssignmentRules } from './assignment';
-import { ConflictError, NotFoundError } from './errors';
+import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 import * as life from './lifecycle';
 import type { Principal } from './principal';
 import { formatReference } from './reference';
@@ -143,6 +143,8 @@ export class ComplaintService {
     return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => {
       const { calendar, ...rest } = body;
       if (calendar === undefined) return life.reclassify(c, body, p.sub);
+      // A move can put a deadline later (another location's holidays): it must say why, and the audit keeps it.
+      if (!body.reason) throw new InvalidInputError('a change of business location needs a reason', [{ field: 'body.reason', message: 'required when calendar changes' }]);
       const moved = life.relocateClock(c, atLocation(getRegime(c.regime, this.deps.regimes), calendar), body.reason, p.sub, now);
       if (!Object.keys(rest).some((k) => k !== 'reason')) return moved;
       const more = life.reclassify(moved.case, rest, p.sub);

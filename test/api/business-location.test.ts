@@ -71,10 +71,15 @@ describe('the business location chooses the calendar of a case', () => {
     expect(tl.events.find((e) => e.action === 'clock.recounted')?.data).toMatchObject({ calendar: { from: 'AU-NSW', to: 'AU-WA' }, reason: 'Serviced by the Perth office', acknowledgementDueAt: wa.acknowledgementDueAt });
 
     // The same calendar again is a 409; one the regime does not offer a 400; a stale version a 412.
-    const again = await api.call('PATCH', `/v1/complaints/${c.id}`, { token: handler, headers: { 'if-match': String(moved.body.version) }, body: { calendar: 'AU-WA' } });
+    const ifMatch = { 'if-match': String(moved.body.version) };
+    const again = await api.call('PATCH', `/v1/complaints/${c.id}`, { token: handler, headers: ifMatch, body: { calendar: 'AU-WA', reason: 'again' } });
     expectProblem(again, 409);
-    expectProblem(await api.call('PATCH', `/v1/complaints/${c.id}`, { token: handler, headers: { 'if-match': String(moved.body.version) }, body: { calendar: 'GB-ENG' } }), 400);
-    expectProblem(await api.call('PATCH', `/v1/complaints/${c.id}`, { token: handler, headers: { 'if-match': String(c.version) }, body: { calendar: 'AU-QLD' } }), 412);
+    expectProblem(await api.call('PATCH', `/v1/complaints/${c.id}`, { token: handler, headers: ifMatch, body: { calendar: 'GB-ENG', reason: 'wrong country' } }), 400);
+    // A move may put a deadline later (another location's holidays), so it must say why.
+    const silent = await api.call('PATCH', `/v1/complaints/${c.id}`, { token: handler, headers: ifMatch, body: { calendar: 'AU-QLD' } });
+    expectProblem(silent, 400);
+    expect(silent.body.errors).toEqual([expect.objectContaining({ field: 'body.reason' })]);
+    expectProblem(await api.call('PATCH', `/v1/complaints/${c.id}`, { token: handler, headers: { 'if-match': String(c.version) }, body: { calendar: 'AU-QLD', reason: 'Brisbane office' } }), 412);
   });
 
   it('a UK case in Scotland counts on the Scottish calendar (the regime’s calendar is the default)', async () => {
