@@ -52,6 +52,8 @@ const Settings = z.object({
   orgClosures: csv.optional(),
   /** Per-regime calendar overrides, e.g. {"UK_FCA_DISP":{"region":"GB-SCT"}}, as an object or JSON. */
   regimeCalendars: json.optional(),
+  /** Business locations per regime a case may choose (REGIME_LOCATIONS), e.g. {"UK_FCA_DISP":[{"region":"GB-ENG","timeZone":"Europe/London"}]}. */
+  regimeLocations: json.optional(),
   /** Default COMPLIANCE-mode retention of every evidence object, in days (EVIDENCE_RETENTION_DAYS; default 7 years). A change applies to objects uploaded afterwards; no existing lock is ever shortened. */
   evidenceRetentionDays: z.coerce.number().int().optional(),
   /** COMPLIANCE-mode retention of every export bundle, in days (EXPORT_RETENTION_DAYS; default: the evidence retention). */
@@ -121,6 +123,7 @@ const serviceEnv = (s: Settings): ServiceEnv => {
     ...(s.orgTimeZone !== undefined ? { ORG_TIME_ZONE: s.orgTimeZone } : {}),
     ...(s.orgClosures?.length ? { ORG_CLOSURES: s.orgClosures.join(',') } : {}),
     ...(s.regimeCalendars !== undefined ? { REGIME_CALENDARS: JSON.stringify(s.regimeCalendars) } : {}),
+    ...(s.regimeLocations !== undefined ? { REGIME_LOCATIONS: JSON.stringify(s.regimeLocations) } : {}),
     ...(s.evidenceRetentionDays !== undefined ? { EVIDENCE_RETENTION_DAYS: String(s.evidenceRetentionDays) } : {}),
     ...(s.exportRetentionDays !== undefined ? { EXPORT_RETENTION_DAYS: String(s.exportRetentionDays) } : {}),
     ...(s.evidenceMaxBytes !== undefined ? { EVIDENCE_MAX_BYTES: String(s.evidenceMaxBytes) } : {}),

@@ -273,9 +273,10 @@ export const openOfBusiness = (day: string, cal: BusinessCalendar): string => {
 };
 
 /**
- * The day a complaint counts as received (day 0 of business-day clocks). Without a cut-off rule it is the
- * local date of receipt. With one, a receipt at or after the cut-off time, or (if the rule says so) on a
- * non-business day, counts as received on the next business day.
+ * Day 0 of a business-day clock. Without a cut-off it is the local date of receipt: what every rule clock uses
+ * (DISP 1.5.1R, DISP 1.6.2AR count from "the day on which it is received"). A cut-off is only ever the
+ * organisation's policy (deadlines.ts passes one for `basis: 'policy'` clocks alone): a receipt at or after the
+ * cut-off time, or (if the policy says so) on a non-business day, then counts from the next business day.
  */
 export const effectiveReceiptDay = (receivedAt: string, cal: BusinessCalendar, cutOff: Pick<CutOffRule, 'time' | 'nonBusinessDays'> | null): string => {
   const c = compileCalendar(cal);

@@ -1,5 +1,5 @@
 // Complaint use cases: load, authorise, apply a lifecycle change, persist it atomically with its audit events.
-import type { Case, ClockActionBody, CreateComplaintBody, ListComplaintsQuery, ReclassifyBody, UnverifiedSender } from '#schemas/complaint';
+import type { Case, ClockActionBody, CreateComplaintBody, InformalResolution, ListComplaintsQuery, ReclassifyBody, UnverifiedSender } from '#schemas/complaint';
 import type { AuditEvent, CreateNoteBody, CreateTaskBody, Note, PatchTaskBody, Task } from '#schemas/children';
 import type { CaseChild, CaseRecord, CaseRepository } from '#ports/case-repository';
 import type { Clock } from '#ports/clock';
@@ -15,7 +15,7 @@ import { isReservedExternalSystem, RESERVED_SYSTEMS_TEXT } from './helpdesk';
 import * as life from './lifecycle';
 import type { Principal } from './principal';
 import { formatReference } from './reference';
-import { getRegime, listRegimes, type RegimeOptions } from './regimes';
+import { atLocation, getRegime, listRegimes, regimeOfCase, type RegimeOptions } from './regimes';
 import { fireTimer, type IgnoredReason, type Timer } from './timers';
 import { buildDeadlineBoard } from './deadline-board';
 import type { DeadlineBoard } from '#schemas/reports';
@@ -68,7 +68,7 @@ export class ComplaintService {
     // Triage first: confident suggestions pre-fill open fields, which the assignment rules then see (see #domain/triage).
     const triaged = this.deps.triage ? intakeTriage(body, await runTriage(this.deps.triage, body), this.deps.triage.settings, now) : undefined;
     if (triaged) body = triaged.body;
-    const regime = getRegime(body.regime, this.deps.regimes);
+    const regime = atLocation(getRegime(body.regime, this.deps.regimes), body.calendar);
     const plan = planAssignment(
       this.deps.assignment,
       { category: body.category, channel: body.channel, regime: body.regime, product: body.product, vulnerable: body.customer.vulnerable ?? false },
@@ -149,8 +149,18 @@ export class ComplaintService {
     return { case: out.case, triage: triageView(out.case) };
   }
 
+  /** Reclassify; a new `calendar` (business location) recounts the running cycle on it, in the same write. */
   reclassify(p: Principal, id: string, body: ReclassifyBody, ifMatch?: number) {
-    return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c) => life.reclassify(c, body, p.sub));
+    return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => {
+      const { calendar, ...rest } = body;
+      if (calendar === undefined) return life.reclassify(c, body, p.sub);
+      // A move can put a deadline later (another location's holidays): it must say why, and the audit keeps it.
+      if (!body.reason) throw new InvalidInputError('a change of business location needs a reason', [{ field: 'body.reason', message: 'required when calendar changes' }]);
+      const moved = life.relocateClock(c, atLocation(getRegime(c.regime, this.deps.regimes), calendar), body.reason, p.sub, now);
+      if (!Object.keys(rest).some((k) => k !== 'reason')) return moved;
+      const more = life.reclassify(moved.case, rest, p.sub);
+      return { case: more.case, result: undefined, drafts: [...moved.drafts, ...more.drafts] };
+    });
   }
 
   reassign(p: Principal, id: string, body: { ownerId: string; reason: string }, ifMatch?: number) {
@@ -189,18 +199,22 @@ export class ComplaintService {
     return { case: out.case, note: out.result };
   }
 
-  close(p: Principal, id: string, body: { followUpAction: string; rootCause?: Case['rootCause'] }, ifMatch?: number) {
-    return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => life.close(c, body, p.sub, now, this.deps.regimes));
+  close(p: Principal, id: string, body: { followUpAction: string; rootCause?: Case['rootCause']; informalResolution?: InformalResolution }, ifMatch?: number) {
+    return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => life.close(c, body, p.sub, now, { ...this.deps.regimes, regime: regimeOfCase(c, this.deps.regimes) }));
   }
 
   reopen(p: Principal, id: string, body: { reason: string }, ifMatch?: number) {
-    return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => life.reopen(c, body.reason, getRegime(c.regime, this.deps.regimes), p.sub, now));
+    return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => life.reopen(c, body.reason, regimeOfCase(c, this.deps.regimes), p.sub, now));
   }
 
   /** Pause, resume or extend the current cycle's clock where the case's regime allows it. */
   clockAction(p: Principal, id: string, body: ClockActionBody, ifMatch?: number) {
-    const apply = { pause: life.pauseClock, resume: life.resumeClock, extend: life.extendClock }[body.action];
-    return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => apply(c, getRegime(c.regime, this.deps.regimes), body.reason, p.sub, now));
+    return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => {
+      const regime = regimeOfCase(c, this.deps.regimes);
+      if (body.action === 'delay') return life.recordDelay(c, regime, body, p.sub, now);
+      const apply = { pause: life.pauseClock, resume: life.resumeClock, extend: life.extendClock }[body.action];
+      return apply(c, regime, body.reason, p.sub, now);
+    });
   }
 
   /**

@@ -3,13 +3,17 @@
 // - Calendar clocks (`calendar_days`, `weeks`) run from the receipt instant to the same local wall-clock time
 //   n days later in the regime's zone (09:00 stays 09:00 across a DST change). Their checkpoints are shares of
 //   the elapsed (calendar) time.
-// - Business-day clocks count from the receipt day after the regime's cut-off (day 0, never counted) and end
-//   at close of business on the n-th business day. Their clock runs in business time (business hours on
-//   business days, see calendar.ts), starting at the opening of the first business day after day 0, so
-//   15 business days of 09:00–17:00 are 120 working hours and the 50 % checkpoint falls 60 working hours in.
+// - Business-day clocks count from the day of receipt (day 0, the local date, never counted, business day or not)
+//   and end at close of business on the n-th business day: DISP 1.5.1R "the third business day following the day
+//   on which it is received", DISP 1.6.2AR "15 business days after the day on which it received the complaint".
+//   Only a clock that is the organisation's own policy (`basis: 'policy'`) moves its day 0 by the regime's cut-off
+//   (a receipt after close of business, or on a non-business day, acknowledged as if received the next business
+//   day); the deleted DISP 1.5.3G is no rule. The clock runs in business time (business hours on business days,
+//   see calendar.ts), starting at the opening of the first business day after day 0, so 15 business days of
+//   09:00–17:00 are 120 working hours and the 50 % checkpoint falls 60 working hours in.
 import type { ClockId, ClockUnit, Regime, RegimeClock } from '#schemas/regime';
 import type { Risk } from '#schemas/complaint';
-import { addBusinessTime, addCalendarTime, businessDayDeadline, businessTimeBetween, effectiveReceiptDay, nextBusinessDay, openOfBusiness } from './calendar';
+import { addBusinessTime, addCalendarTime, businessDayDeadline, businessTimeBetween, effectiveReceiptDay, localDay, nextBusinessDay, openOfBusiness } from './calendar';
 import { ConflictError } from './errors';
 
 export const CHECKPOINT_PERCENTS = [50, 75, 90, 100] as const;
@@ -31,7 +35,7 @@ export interface Checkpoint {
 export interface Deadline {
   /** The receipt instant (UTC); a cycle starts here. */
   startedAt: string;
-  /** Day 0 of business-day clocks after the cut-off, as a local date in the regime's zone. */
+  /** The day of receipt (day 0 of every rule clock), as a local date in the regime's zone. */
   receiptDate: string;
   /** When the governing clock starts to run (the receipt instant for calendar clocks). */
   clockStartsAt: string;
@@ -103,18 +107,28 @@ const finalClock = (regime: Regime, extended: boolean): RegimeClock => {
   return clock;
 };
 
+/**
+ * Day 0 of a clock: the local date of receipt for every rule or guidance clock; a policy clock alone takes the
+ * regime's cut-off (the organisation's acknowledgement standard), which may move it to the next business day.
+ */
+const dayZero =
+  (regime: Regime, receivedMs: number) =>
+  (clock: Pick<RegimeClock, 'basis'>): string =>
+    effectiveReceiptDay(iso(receivedMs), regime.calendar, clock.basis === 'policy' ? regime.cutOff : null);
+
 /** Every due time of a case received at `receivedAt` under `regime`. Pure: no clock, no I/O. */
 export const computeDeadline = (regime: Regime, receivedAt: string, opts: DeadlineOptions = {}): Deadline => {
   const receivedMs = Date.parse(receivedAt);
   if (!Number.isFinite(receivedMs)) throw new RangeError(`receivedAt is not an instant: ${receivedAt}`);
   const cal = regime.calendar;
-  const day0 = effectiveReceiptDay(iso(receivedMs), cal, regime.cutOff);
+  const receiptDay = localDay(receivedMs, cal);
+  const day0 = dayZero(regime, receivedMs);
   const governing = finalClock(regime, opts.extended ?? false);
-  const main = timingOf(regime, governing, receivedMs, day0);
+  const main = timingOf(regime, governing, receivedMs, day0(governing));
 
   const due = (id: ClockId): string | undefined => {
     const c = clockOf(regime, id);
-    return c && (c.from ?? 'receipt') === 'receipt' ? iso(timingOf(regime, c, receivedMs, day0).dueAt) : undefined;
+    return c && (c.from ?? 'receipt') === 'receipt' ? iso(timingOf(regime, c, receivedMs, day0(c)).dueAt) : undefined;
   };
   const ack = due('acknowledgement');
   const summary = due('summary_resolution');
@@ -125,7 +139,7 @@ export const computeDeadline = (regime: Regime, receivedAt: string, opts: Deadli
   const updates: string[] = [];
   if (update?.recurring) {
     for (let k = 1; k <= MAX_UPDATES; k++) {
-      const at = timingOf(regime, update, receivedMs, day0, k).dueAt;
+      const at = timingOf(regime, update, receivedMs, day0(update), k).dueAt;
       if (at > main.dueAt) break;
       updates.push(iso(at));
     }
@@ -133,7 +147,7 @@ export const computeDeadline = (regime: Regime, receivedAt: string, opts: Deadli
 
   return {
     startedAt: iso(receivedMs),
-    receiptDate: day0,
+    receiptDate: receiptDay,
     clockStartsAt: iso(main.startsAt),
     basis: main.basis,
     clock: { id: governing.id, amount: governing.amount, unit: governing.unit },

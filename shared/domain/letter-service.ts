@@ -15,10 +15,10 @@ import { mutateCase, type MutationDeps } from './case-mutation';
 import { caseObjectPrefix } from './evidence';
 import { ForbiddenError, NotFoundError } from './errors';
 import { scheduleFollowUp, type FeedbackPolicy } from './feedback';
-import { letterModel, profileOf, type Letterhead } from './letters';
+import { letterModel, letterRules, profileOf, type Letterhead } from './letters';
 import * as life from './lifecycle';
 import { hasRole, type Principal } from './principal';
-import { getRegime, type RegimeOptions } from './regimes';
+import { regimeOfCase, type RegimeOptions } from './regimes';
 import { caseResolution, sendFinalResponse } from './resolution';
 
 export interface LetterServiceDeps extends MutationDeps {
@@ -47,7 +47,7 @@ export class LetterService {
   }
 
   private render(kind: LetterKind, c: Case, resolution: Resolution | undefined, now: string): RenderedLetter {
-    const regime = getRegime(c.regime, this.deps.regimes);
+    const regime = regimeOfCase(c, this.deps.regimes);
     const model = letterModel({ kind, case: c, regime, resolution, letterhead: this.deps.letterhead, now });
     return this.deps.renderer.render(kind, profileOf(regime.id).family, model);
   }
@@ -60,7 +60,8 @@ export class LetterService {
     if (rec.case.ownerId !== p.sub && !hasRole(p, 'supervisor', 'compliance')) throw new ForbiddenError('only the case owner, a supervisor or compliance may preview its letters');
     const now = this.deps.clock.now();
     const r = this.render(kind, rec.case, kind === 'final_response' ? await this.resolutionOf(rec.case) : undefined, now);
-    return { caseId, kind, regime: rec.case.regime, subject: r.subject, text: r.text, html: r.html, template: r.template, mergeFields: r.mergeFields, renderedAt: now };
+    const rules = letterRules(rec.case.regime, kind).map(({ id, ref, version, checkedAt }) => ({ id, ref, version, checkedAt }));
+    return { caseId, kind, regime: rec.case.regime, subject: r.subject, text: r.text, html: r.html, template: r.template, mergeFields: r.mergeFields, rules, renderedAt: now };
   }
 
   /**

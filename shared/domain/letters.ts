@@ -7,8 +7,62 @@ import { DateTime } from 'luxon';
 import type { Case } from '#schemas/complaint';
 import type { Regime } from '#schemas/regime';
 import type { LetterKind } from '#schemas/letters';
-import type { Resolution } from '#schemas/resolution';
+import type { Resolution, TimeLimitWording } from '#schemas/resolution';
 import { ConflictError } from './errors';
+import { CITATIONS_CHECKED_AT } from './regimes';
+
+/** A rule a letter applies, cited with the version date of the text it was checked against (docs/regulatory/register.md). */
+export interface LetterRule {
+  id: string;
+  ref: string;
+  version: string;
+  checkedAt: string;
+}
+
+const rule = (id: string, ref: string, version: string): LetterRule => ({ id, ref, version, checkedAt: CITATIONS_CHECKED_AT });
+
+/** Every rule the letters apply, by id. Versions: see the register for what each date is. */
+export const LETTER_RULES = {
+  'UK.DISP.1.ANNEX3R-1': rule('UK.DISP.1.ANNEX3R-1', 'FCA Handbook DISP 1 Annex 3R(1): wording where the respondent does not consent to waive the six-month time limit of DISP 2.8.2R(1)', '2016-07-17'),
+  'UK.DISP.1.ANNEX3R-2': rule('UK.DISP.1.ANNEX3R-2', 'FCA Handbook DISP 1 Annex 3R(2): wording where the complaint is out of time and the respondent does not consent to waive the time limits', '2016-07-17'),
+  'UK.DISP.1.ANNEX3R-WAIVE': rule('UK.DISP.1.ANNEX3R-WAIVE', 'FCA Handbook DISP 1 Annex 3R: wording where the respondent consents to waive the time limits', '2016-07-17'),
+  'UK.DISP.1.5.4R': rule('UK.DISP.1.5.4R', 'FCA Handbook DISP 1.5.4R: the summary resolution communication, with the DISP 1 Annex 3R wording (1.5.4R(3))', '2016-06-30'),
+  'UK.DISP.1.6.1R': rule('UK.DISP.1.6.1R', 'FCA Handbook DISP 1.6.1R: prompt written acknowledgement stating the deadline that applies', '2026-06-01'),
+  'UK.DISP.1.6.2R-1': rule('UK.DISP.1.6.2R-1', 'FCA Handbook DISP 1.6.2R(1): the final response', '2026-06-01'),
+  'UK.DISP.1.6.2R-2': rule('UK.DISP.1.6.2R-2', 'FCA Handbook DISP 1.6.2R(2): the eight-week written response explains why the firm is not in a position to respond and when it expects to, and that the complainant may refer to the ombudsman', '2026-06-01'),
+  'UK.DISP.1.6.2AR-2': rule('UK.DISP.1.6.2AR-2', 'FCA Handbook DISP 1.6.2AR(2): the PSD/EMD holding reply gives the reasons for the delay and the date by which the final response will come (at most 35 business days)', '2026-06-01'),
+  'UK.DISP.1.6.2AR-1': rule('UK.DISP.1.6.2AR-1', 'FCA Handbook DISP 1.6.2AR(1): the PSD/EMD final response within 15 business days', '2026-06-01'),
+  'IE.CPC2025.ACK-5BD': rule('IE.CPC2025.ACK-5BD', 'Consumer Protection Code 2025 (Consumer Protection Regulations 2025): acknowledgement within 5 business days', '2026-03-24'),
+  'IE.CPC2025.BEYOND-40BD': rule('IE.CPC2025.BEYOND-40BD', 'Consumer Protection Code 2025: a complaint not resolved within 40 business days — tell the consumer the anticipated timeframe and the right to refer to the FSPO', '2026-03-24'),
+  'IE.CPC2025.OUTCOME-5BD': rule('IE.CPC2025.OUTCOME-5BD', 'Consumer Protection Code 2025: the outcome in writing, naming the FSPO', '2026-03-24'),
+  'AU.RG271.ACK': rule('AU.RG271.ACK', 'ASIC RG 271: acknowledging complaints', '2021-10-05'),
+  'AU.RG271.DELAY': rule('AU.RG271.DELAY', 'ASIC RG 271: IDR delay notification (reasons, AFCA right and contact details)', '2021-10-05'),
+  'AU.RG271.IDR-RESPONSE': rule('AU.RG271.IDR-RESPONSE', 'ASIC RG 271: the written IDR response states the right to complain to AFCA, its contact details and the time limit', '2021-10-05'),
+  'AU.AFCA.B.4.3': rule('AU.AFCA.B.4.3', 'AFCA Complaint Resolution Scheme Rules B.4.3: lodge within 2 years of the IDR response and within 6 years of first becoming aware (or when one should reasonably have become aware) of the loss', '2024-07-01'),
+  'US.CFPB.PORTAL': rule('US.CFPB.PORTAL', 'CFPB Company Portal Manual: company responses and consumer feedback', CITATIONS_CHECKED_AT),
+  'ORG.LETTERS': rule('ORG.LETTERS', 'Organisation complaint-handling policy: letters for the internal standard', CITATIONS_CHECKED_AT),
+} as const satisfies Record<string, LetterRule>;
+export type LetterRuleId = keyof typeof LETTER_RULES;
+
+/** The rule ids of every letter rule (the register's "Letter rules" section lists exactly these). */
+export const letterRuleIds = (): string[] => Object.keys(LETTER_RULES).sort();
+
+/**
+ * DISP 1 Annex 3R wording, as verified against the FCA Handbook (point in time 17/07/2016; the handbook shows no later
+ * change). Only wording whose full text could be verified is shipped: a variant without verified text is `null`, and
+ * a letter that needs it is refused (409) rather than printed with unverified "prescribed" words.
+ */
+export const ANNEX_3R: Readonly<Record<TimeLimitWording, { ruleId: LetterRuleId; paragraphs: readonly string[] | null }>> = {
+  not_waived: {
+    ruleId: 'UK.DISP.1.ANNEX3R-1',
+    paragraphs: [
+      'You have the right to refer your complaint to the Financial Ombudsman Service, free of charge – but you must do so within six months of the date of this letter.',
+      'If you do not refer your complaint in time, the Ombudsman will not have our permission to consider your complaint and so will only be able to do so in very limited circumstances. For example, if the Ombudsman believes that the delay was as a result of exceptional circumstances.',
+    ],
+  },
+  out_of_time_not_waived: { ruleId: 'UK.DISP.1.ANNEX3R-2', paragraphs: null },
+  waived: { ruleId: 'UK.DISP.1.ANNEX3R-WAIVE', paragraphs: null },
+};
 
 /** Phrases no letter may contain (checked on every rendering in the tests): acknowledging is not admitting. */
 export const ADMISSION_PHRASES = ['we admit', 'our fault', 'we are liable', 'we accept liability', 'we accept responsibility', 'we were negligent', 'admission of liability is', 'legally responsible'] as const;
@@ -34,6 +88,19 @@ const FOS: Referral = {
   citation: 'FCA DISP 1 Annex 3R; DISP 2.8.2R(1)',
 };
 
+type KindRules = Readonly<Record<LetterKind, readonly LetterRuleId[]>>;
+const UK_DISP_RULES: KindRules = {
+  acknowledgement: ['UK.DISP.1.6.1R'],
+  holding: ['UK.DISP.1.6.2R-2'],
+  summary_resolution: ['UK.DISP.1.5.4R', 'UK.DISP.1.ANNEX3R-1', 'UK.DISP.1.ANNEX3R-2', 'UK.DISP.1.ANNEX3R-WAIVE'],
+  final_response: ['UK.DISP.1.6.2R-1', 'UK.DISP.1.ANNEX3R-1', 'UK.DISP.1.ANNEX3R-2', 'UK.DISP.1.ANNEX3R-WAIVE'],
+};
+const UK_PSD_RULES: KindRules = { ...UK_DISP_RULES, holding: ['UK.DISP.1.6.2AR-2'], final_response: ['UK.DISP.1.6.2AR-1', 'UK.DISP.1.ANNEX3R-1', 'UK.DISP.1.ANNEX3R-2', 'UK.DISP.1.ANNEX3R-WAIVE'] };
+const IE_RULES: KindRules = { acknowledgement: ['IE.CPC2025.ACK-5BD'], holding: ['IE.CPC2025.BEYOND-40BD'], summary_resolution: ['IE.CPC2025.OUTCOME-5BD'], final_response: ['IE.CPC2025.OUTCOME-5BD'] };
+const AU_RULES: KindRules = { acknowledgement: ['AU.RG271.ACK'], holding: ['AU.RG271.DELAY'], summary_resolution: ['AU.RG271.IDR-RESPONSE', 'AU.AFCA.B.4.3'], final_response: ['AU.RG271.IDR-RESPONSE', 'AU.AFCA.B.4.3'] };
+const US_RULES: KindRules = { acknowledgement: ['US.CFPB.PORTAL'], holding: ['US.CFPB.PORTAL'], summary_resolution: ['US.CFPB.PORTAL'], final_response: ['US.CFPB.PORTAL'] };
+const ORG_RULES: KindRules = { acknowledgement: ['ORG.LETTERS'], holding: ['ORG.LETTERS'], summary_resolution: ['ORG.LETTERS'], final_response: ['ORG.LETTERS'] };
+
 export interface LetterProfile {
   /** Template family: `templates/letters/<kind>/<family>.hbs`, else `default.hbs`. */
   family: string;
@@ -41,24 +108,32 @@ export interface LetterProfile {
   referral: Referral | null;
   /** When the customer may refer before the final response (the point a delay response must state it). */
   referralBeforeFinal: string | null;
+  /** The rules each kind of letter applies (each in LETTER_RULES, cited with its version date). */
+  rules: KindRules;
 }
 
 /** Per regime (ids of #domain/regimes); a regime not listed renders the default family with no external referral. */
 export const LETTER_PROFILES: Readonly<Record<string, LetterProfile>> = {
-  UK_FCA_DISP: { family: 'uk_disp', referral: FOS, referralBeforeFinal: 'at the end of eight weeks after we received your complaint (DISP 1.6.2R)' },
-  UK_FCA_PSD: { family: 'uk_psd', referral: FOS, referralBeforeFinal: 'if you have not received our final response by the end of 15 business days (or, exceptionally, 35 business days) after we received your complaint (DISP 1.6.2AR)' },
+  UK_FCA_DISP: { family: 'uk_disp', referral: FOS, referralBeforeFinal: 'at the end of eight weeks after we received your complaint (DISP 1.6.2R)', rules: UK_DISP_RULES },
+  UK_FCA_PSD: {
+    family: 'uk_psd',
+    referral: FOS,
+    referralBeforeFinal: 'if you have not received our final response by the end of 15 business days (or, exceptionally, 35 business days) after we received your complaint (DISP 1.6.2AR)',
+    rules: UK_PSD_RULES,
+  },
   IE_CBI_CPC: {
     family: 'ie_cpc',
-    // CPC 2012 Provision 10.9(e) and (d): the outcome letter and the 40-business-day update name the FSPO; the FSPO Act 2017 s.51 sets the time limits.
+    // CPC 2025 complaints handling: the outcome letter and the 40-business-day letter name the FSPO; the FSPO Act 2017 s.51 sets the time limits.
     referral: {
       body: 'the Financial Services and Pensions Ombudsman',
       website: 'www.fspo.ie',
       phone: '+353 1 567 7000',
       address: 'Financial Services and Pensions Ombudsman, Lincoln House, Lincoln Place, Dublin 2, D02 VH29',
       timeLimit: 'generally within six years of the conduct complained of (Financial Services and Pensions Ombudsman Act 2017, section 51)',
-      citation: 'Consumer Protection Code 2012, Provision 10.9(d) and (e); FSPO Act 2017 s.51',
+      citation: 'Consumer Protection Code 2025 (complaints handling); FSPO Act 2017 s.51',
     },
-    referralBeforeFinal: 'if your complaint is not resolved within 40 business days of receipt (CPC 2012 Provision 10.9(d))',
+    referralBeforeFinal: 'if your complaint is not resolved within 40 business days of receipt (Consumer Protection Code 2025)',
+    rules: IE_RULES,
   },
   US_CFPB: {
     family: 'us_cfpb',
@@ -71,29 +146,35 @@ export const LETTER_PROFILES: Readonly<Record<string, LetterProfile>> = {
       citation: 'CFPB Company Portal Manual (consumer feedback on company responses)',
     },
     referralBeforeFinal: null,
+    rules: US_RULES,
   },
   ...Object.fromEntries(
     ['AU_ASIC_RG271', 'AU_ASIC_RG271_SUPER', 'AU_ASIC_RG271_HARDSHIP'].map((id) => [
       id,
       {
         family: 'au_rg271',
-        // RG 271.185–186: the IDR response states the right to complain to AFCA, its contact details and the time limit; AFCA Rules B.4.3.1: two years.
+        // RG 271: the IDR response states the right to complain to AFCA, its contact details and the time limit; AFCA Rules B.4.3: two years from the IDR response, six years from awareness of the loss.
         referral: {
           body: 'the Australian Financial Complaints Authority (AFCA)',
           website: 'www.afca.org.au',
           phone: '1800 931 678',
           address: 'Australian Financial Complaints Authority, GPO Box 3, Melbourne VIC 3001; email info@afca.org.au',
-          timeLimit: 'within two years of the date of this response (AFCA Rules B.4.3.1)',
-          citation: 'ASIC RG 271.185–271.186; AFCA Complaint Resolution Scheme Rules B.4.3.1',
+          timeLimit:
+            'within two years of the date of this response, and within six years of the date when you first became aware (or should reasonably have become aware) that you suffered the loss, whichever comes first (AFCA Rules B.4.3)',
+          citation: 'ASIC RG 271 (IDR response); AFCA Complaint Resolution Scheme Rules B.4.3',
         },
         referralBeforeFinal: 'if you have not received our response within the maximum timeframe, or at any time you are not satisfied (ASIC RG 271)',
+        rules: AU_RULES,
       } satisfies LetterProfile,
     ]),
   ),
-  INTERNAL_STANDARD: { family: 'default', referral: null, referralBeforeFinal: null },
+  INTERNAL_STANDARD: { family: 'default', referral: null, referralBeforeFinal: null, rules: ORG_RULES },
 };
 
-export const profileOf = (regimeId: string): LetterProfile => LETTER_PROFILES[regimeId] ?? { family: 'default', referral: null, referralBeforeFinal: null };
+export const profileOf = (regimeId: string): LetterProfile => LETTER_PROFILES[regimeId] ?? { family: 'default', referral: null, referralBeforeFinal: null, rules: ORG_RULES };
+
+/** The rules a letter applies, each with the version date of the text it was checked against. */
+export const letterRules = (regimeId: string, kind: LetterKind): LetterRule[] => profileOf(regimeId).rules[kind].map((id) => LETTER_RULES[id]);
 
 /** The organisation's letterhead (LETTER_ORGANISATION_* settings). */
 export interface Letterhead {
@@ -156,6 +237,8 @@ export const letterModel = (ctx: LetterContext): Record<string, unknown> => {
   const { case: c, regime, resolution, letterhead } = ctx;
   if (ctx.kind === 'final_response' && !resolution) throw new ConflictError('a final response letter needs a proposed resolution (POST …/resolution)', { kind: ctx.kind });
   const profile = profileOf(regime.id);
+  const annex3r = profile.referral === FOS && (ctx.kind === 'final_response' || ctx.kind === 'summary_resolution') ? annex3rWording(resolution?.timeLimitWording ?? 'not_waived') : null;
+  const delay = ctx.kind === 'holding' ? holdingDelay(c, regime) : null;
   const finalClock = regime.clocks.find((k) => k.id === 'final_response');
   const ackClock = regime.clocks.find((k) => k.id === 'acknowledgement');
   const extension = regime.extension.allowed && regime.extension.clock ? regime.clocks.find((k) => k.id === regime.extension.clock) : undefined;
@@ -187,6 +270,8 @@ export const letterModel = (ctx: LetterContext): Record<string, unknown> => {
         }
       : null,
     referral: profile.referral ? { ...profile.referral, beforeFinal: profile.referralBeforeFinal } : null,
+    annex3r,
+    delay,
     resolution: resolution
       ? {
           decision: resolution.decision,
@@ -196,4 +281,50 @@ export const letterModel = (ctx: LetterContext): Record<string, unknown> => {
         }
       : null,
   };
+};
+
+/** The DISP 1 Annex 3R paragraphs of a variant; a variant whose wording is not verified in this build is a 409. */
+const annex3rWording = (variant: TimeLimitWording): readonly string[] => {
+  const wording = ANNEX_3R[variant];
+  if (!wording.paragraphs) {
+    throw new ConflictError(
+      `the DISP 1 Annex 3R wording for "${variant}" is not verified in this build, so it is not printed: send the final response with its text (POST …/final-response { text }) quoting the current Annex 3R wording`,
+      { timeLimitWording: variant, rule: LETTER_RULES[wording.ruleId].ref },
+    );
+  }
+  return wording.paragraphs;
+};
+
+/**
+ * What a holding letter states about the delay, taken from the case. UK_FCA_PSD (DISP 1.6.2AR(2)): the reasons are
+ * the extension's recorded justification and the date is the final-response date (the recorded expected date, or
+ * the 35th business day), never later than 35 business days. Every other regime: the reason and expected date
+ * recorded with POST …/clock { action: delay } (DISP 1.6.2R(2)(a); CPC 2025 beyond 40 business days; RG 271 IDR
+ * delay notification). Missing → 409, naming what to record.
+ */
+const holdingDelay = (c: Case, regime: Regime): { reason: string; expectedOn: string } => {
+  if (regime.id === 'UK_FCA_PSD') {
+    if (!c.clock?.extendedAt || !c.clock.extensionReason) {
+      throw new ConflictError('a PSD holding reply states the reasons for the delay recorded with the extension: extend the clock first (POST …/clock { action: "extend", reason })', { kind: 'holding', rule: 'DISP 1.6.2AR(2)' });
+    }
+    const due = c.finalResponseDueAt;
+    const expected = c.clock.delay?.expectedBy;
+    if (expected && expected > localDate(due, regime)) {
+      throw new ConflictError(`the recorded expected date ${expected} is after the 35-business-day limit (${localDate(due, regime)})`, { kind: 'holding', rule: 'DISP 1.6.2AR(2)' });
+    }
+    return { reason: plain(c.clock.extensionReason, true), expectedOn: expected ? dateOfDay(expected, regime) : dateIn(due, regime) };
+  }
+  const delay = c.clock?.delay;
+  if (!delay) {
+    throw new ConflictError('a holding letter states why we are not yet in a position to respond and when we expect to: record both first (POST …/clock { action: "delay", reason, expectedBy })', { kind: 'holding' });
+  }
+  return { reason: plain(delay.reason, true), expectedOn: dateOfDay(delay.expectedBy, regime) };
+};
+
+const localDate = (iso: string, regime: Regime): string => DateTime.fromISO(iso, { zone: 'utc' }).setZone(regime.timeZone).toISODate() ?? iso.slice(0, 10);
+
+/** A local calendar date (YYYY-MM-DD) as a letter states it. */
+const dateOfDay = (day: string, regime: Regime): string => {
+  const d = DateTime.fromISO(day, { zone: regime.timeZone });
+  return regime.jurisdiction === 'US' ? d.toFormat('MMMM d, yyyy') : d.toFormat('d MMMM yyyy');
 };

@@ -1,9 +1,10 @@
 // Case lifecycle: which action is allowed in which status, and the pure state changes each makes.
-import type { Case, CaseClock, CreateComplaintBody, Cycle, ReclassifyBody, Risk, Status, UnverifiedSender } from '#schemas/complaint';
+import type { Case, CaseClock, CreateComplaintBody, Cycle, InformalResolution, ReclassifyBody, Risk, Status, UnverifiedSender } from '#schemas/complaint';
 import type { CreateNoteBody, CreateTaskBody, Note, PatchTaskBody, Task } from '#schemas/children';
 import type { Regime } from '#schemas/regime';
 import type { AuditDraft } from './audit-chain';
 import { Duration } from 'luxon';
+import { businessDayDeadline, localDay } from './calendar';
 import { atRiskFrom, computeDeadline, riskAt, shiftForPause, type Deadline } from './deadlines';
 import { ConflictError, InvalidInputError } from './errors';
 import { retainUntilOf, type RetentionYears } from './retention';
@@ -21,6 +22,7 @@ export type CaseAction =
   | 'pause_clock'
   | 'resume_clock'
   | 'extend_clock'
+  | 'delay_clock'
   | 'propose_resolution'
   | 'final_response'
   | 'escalate'
@@ -41,6 +43,7 @@ export const ALLOWED_FROM: Record<CaseAction, readonly Status[]> = {
   pause_clock: ['open', 'awaiting_approval'],
   resume_clock: ['open', 'awaiting_approval'],
   extend_clock: ['open', 'awaiting_approval'],
+  delay_clock: ['open', 'awaiting_approval'],
   // A proposal is made on a running case (re-proposed after a rejection, which returns the case to open).
   propose_resolution: ['open'],
   final_response: ['open'],
@@ -198,6 +201,7 @@ export const openCase = (body: CreateComplaintBody, ctx: OpenContext): Change =>
     handoffs: [],
     handoffCount: 0,
     regime: ctx.regime.id,
+    ...(body.calendar ? { calendar: body.calendar } : {}),
     receivedAt,
     ...clockFields(ctx.regime, deadline),
     cycles: [cycleStart(1, receivedAt, deadline)],
@@ -237,6 +241,7 @@ export const openCase = (body: CreateComplaintBody, ctx: OpenContext): Change =>
           reference: c.reference,
           channel: c.channel,
           regime: c.regime,
+          calendar: ctx.regime.calendar.region,
           receivedAt,
           ...clockAudit(deadline),
           category: c.category,
@@ -366,8 +371,42 @@ export const addNote = (c: Case, body: CreateNoteBody, ids: { noteId: string }, 
 };
 
 /** Closing starts the record-keeping period: `retainUntil` = closure + the regime's retention (RETENTION_YEARS overrides it). */
-export const close = (c: Case, body: { followUpAction: string; rootCause?: Case['rootCause'] }, actor: string, now: string, retention: { retentionYears?: RetentionYears } = {}): Change => {
+/**
+ * The RG 271 informal path: the regime is an RG 271 one, no final response was sent in this cycle, the complainant did
+ * not ask for a written response, and the resolution came by close of business on the fifth business day after the
+ * day of receipt (the case's business-location calendar). Anything else needs the written IDR response.
+ */
+const checkInformalResolution = (c: Case, regime: Regime | undefined, ir: InformalResolution, now: string): { windowEndsAt: string; ruleId: string; citation: string } => {
+  const field = 'body.informalResolution';
+  const path = regime?.informalResolution;
+  if (!regime || !path) {
+    throw new ConflictError(`closing without a written response is an ASIC RG 271 path; the ${c.regime} regime requires its response`, { regime: c.regime });
+  }
+  const cycle = c.cycles[c.cycles.length - 1]!;
+  if (c.status !== 'open' || cycle.respondedAt) throw new ConflictError('a response was already sent in this cycle: close it without informalResolution', { status: c.status });
+  if (ir.writtenResponseRequested) {
+    throw new ConflictError('the complainant asked for a written response: send the IDR response (POST …/final-response) before closing', { rule: path.ruleId });
+  }
+  const resolvedAt = new Date(ir.resolvedAt).toISOString();
+  if (resolvedAt < cycle.startedAt || resolvedAt > now) {
+    throw new InvalidInputError('resolvedAt must lie between the receipt of the complaint and now', [{ field: `${field}.resolvedAt`, message: `must be between ${cycle.startedAt} and ${now}` }]);
+  }
+  const windowEndsAt = businessDayDeadline(localDay(cycle.startedAt, regime.calendar), path.businessDays, regime.calendar);
+  if (resolvedAt > windowEndsAt) {
+    throw new ConflictError(`resolved after business day ${path.businessDays} (${windowEndsAt}): a written IDR response is required`, { windowEndsAt, rule: path.ruleId });
+  }
+  return { windowEndsAt, ruleId: path.ruleId, citation: path.citation };
+};
+
+export const close = (
+  c: Case,
+  body: { followUpAction: string; rootCause?: Case['rootCause']; informalResolution?: InformalResolution },
+  actor: string,
+  now: string,
+  retention: { retentionYears?: RetentionYears; regime?: Regime } = {},
+): Change => {
   assertAllowed(c, 'close');
+  const informal = body.informalResolution ? checkInformalResolution(c, retention.regime, body.informalResolution, now) : undefined;
   const rootCause = body.rootCause ?? c.rootCause;
   if (!rootCause) {
     throw new InvalidInputError('a root cause is required to close this complaint', [{ field: 'body.rootCause', message: 'required (the resolution did not give one)' }]);
@@ -377,10 +416,23 @@ export const close = (c: Case, body: { followUpAction: string; rootCause?: Case[
   }
   const cycles = withCurrentCycle(c, (cy) => ({ ...cy, ...(cy.stoppedAt ? {} : { stoppedAt: now, reason: 'closed' }), closedAt: now }));
   const retainUntil = retainUntilOf(c.regime, now, retention.retentionYears);
+  const ir = body.informalResolution ? { ...body.informalResolution, resolvedAt: new Date(body.informalResolution.resolvedAt).toISOString() } : undefined;
   return {
-    case: { ...c, status: 'closed', rootCause, followUpAction: body.followUpAction, closedAt: now, cycles, retainUntil },
+    case: { ...c, status: 'closed', rootCause, followUpAction: body.followUpAction, closedAt: now, cycles, retainUntil, ...(ir ? { informalResolution: ir } : {}) },
     result: undefined,
-    drafts: [{ actor, action: 'complaint.closed', data: { rootCause, followUpAction: body.followUpAction, respondedWithinDeadline: Date.parse(now) <= Date.parse(c.finalResponseDueAt), retainUntil } }],
+    drafts: [
+      {
+        actor,
+        action: 'complaint.closed',
+        data: {
+          rootCause,
+          followUpAction: body.followUpAction,
+          respondedWithinDeadline: Date.parse(now) <= Date.parse(c.finalResponseDueAt),
+          retainUntil,
+          ...(ir && informal ? { writtenResponse: 'not_required', informalResolution: ir, windowEndsAt: informal.windowEndsAt, rule: informal.ruleId, citation: informal.citation } : {}),
+        },
+      },
+    ],
   };
 };
 
@@ -390,7 +442,7 @@ export const reopen = (c: Case, reason: string, regime: Regime, actor: string, n
   const deadline = computeDeadline(regime, now);
   const n = c.cycles.length + 1;
   // A reopened case is live again: its record-keeping period starts over at the next close.
-  const { closedAt: _closed, acknowledgementDueAt: _ackDue, retainUntil: _retain, ...rest } = c;
+  const { closedAt: _closed, acknowledgementDueAt: _ackDue, retainUntil: _retain, informalResolution: _informal, ...rest } = c;
   return {
     case: {
       ...rest,
@@ -553,6 +605,77 @@ export const extendClock = (c: Case, regime: Regime, reason: string, actor: stri
           amount: fields.clock.amount,
           unit: fields.clock.unit,
           citation: regime.extension.citation,
+        },
+      },
+    ],
+  };
+};
+
+/**
+ * Records why the final response is delayed and when it is expected: what the holding letter must state (DISP
+ * 1.6.2R(2)(a); the CPC 2025 after 40 business days; RG 271 IDR delay notification). The expected date may not lie
+ * before today (the regime's local date); a later record replaces an earlier one, each audited.
+ */
+export const recordDelay = (c: Case, regime: Regime, body: { reason: string; expectedBy: string }, actor: string, now: string): Change => {
+  assertRunning(c, 'delay_clock');
+  const today = localDay(now, regime.calendar);
+  if (body.expectedBy < today) {
+    throw new InvalidInputError('expectedBy is in the past', [{ field: 'body.expectedBy', message: `must be ${today} or later (local date of the ${regime.id} regime)` }]);
+  }
+  const clock = clockOfCase(c, regime);
+  const delay = { reason: body.reason, expectedBy: body.expectedBy, recordedAt: now, by: actor };
+  return {
+    case: { ...c, clock: { ...clock, delay } },
+    result: undefined,
+    drafts: [{ actor, action: 'clock.delay_recorded', data: { reason: body.reason, expectedBy: body.expectedBy, cycle: currentCycle(c).n, finalResponseDueAt: c.finalResponseDueAt, previous: clock.delay ? { expectedBy: clock.delay.expectedBy } : null } }],
+  };
+};
+
+/**
+ * Moves a running case to another business location's calendar (`regime` is the case's regime at that location):
+ * the current cycle is recounted from its receipt, keeping an extension, a recorded delay and a missed acknowledgement.
+ * Checkpoints already fired that still lie in the past keep their firedAt; the others are pending again, so the
+ * stream re-plans (upserts or removes) the case's timers through the deadline control.
+ */
+export const relocateClock = (c: Case, regime: Regime, reason: string | undefined, actor: string, now: string): Change => {
+  assertRunning(c, 'reclassify');
+  const clock = clockOfCase(c, regime);
+  if (clock.pausedAt || clock.pausedMs) throw new ConflictError('a paused cycle cannot be recounted on another calendar', { action: 'calendar' });
+  const from = c.clock?.calendar ?? null;
+  if (from === regime.calendar.region) throw new ConflictError(`the case already counts on ${String(from)}`, { calendar: from });
+  const cycle = currentCycle(c);
+  const deadline = computeDeadline(regime, cycle.startedAt, { extended: Boolean(clock.extendedAt) });
+  const fields = clockFields(regime, deadline);
+  const fired = new Map(c.checkpoints.filter((k) => k.firedAt).map((k) => [k.percent, k.firedAt!]));
+  const checkpoints = fields.checkpoints.map((k) => (fired.has(k.percent) && Date.parse(k.at) <= Date.parse(now) ? { ...k, firedAt: fired.get(k.percent)! } : k));
+  const keep = <K extends keyof CaseClock>(k: K) => (clock[k] !== undefined ? { [k]: clock[k] } : {});
+  return {
+    case: {
+      ...c,
+      calendar: regime.calendar.region ?? undefined,
+      finalResponseDueAt: deadline.dueAt,
+      ...(fields.acknowledgementDueAt ? { acknowledgementDueAt: fields.acknowledgementDueAt } : {}),
+      checkpoints,
+      cycles: withCurrentCycle(c, (cy) => ({
+        ...cy,
+        dueAt: deadline.dueAt,
+        ...(deadline.acknowledgementDueAt ? { acknowledgementDueAt: deadline.acknowledgementDueAt } : {}),
+        ...(deadline.summaryResolutionEndsAt ? { summaryResolutionEndsAt: deadline.summaryResolutionEndsAt } : {}),
+      })),
+      clock: { ...fields.clock, ...keep('extendedAt'), ...keep('extensionReason'), ...keep('delay'), ...keep('acknowledgementMissedAt') },
+    },
+    result: undefined,
+    drafts: [
+      {
+        actor,
+        action: 'clock.recounted',
+        data: {
+          reason: reason ?? null,
+          cycle: cycle.n,
+          calendar: { from, to: regime.calendar.region },
+          timeZone: regime.calendar.timeZone,
+          previousFinalResponseDueAt: c.finalResponseDueAt,
+          ...clockAudit(deadline),
         },
       },
     ],

@@ -162,6 +162,8 @@ export const FREE_TEXT_ACTIONS: ReadonlySet<string> = new Set([
   'clock.paused',
   'clock.resumed',
   'clock.extended',
+  'clock.delay_recorded',
+  'clock.recounted',
   'escalation.raised',
   'escalation.notified',
   'escalation.acknowledged',

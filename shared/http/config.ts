@@ -31,6 +31,12 @@ const TimeZone = z.string().refine((tz) => IANAZone.isValidZone(tz), 'must be an
 // regimes are used: importing the registry here would put the holiday data into every function's bundle.
 const RegimeCalendars = z.record(z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'must be a regime id such as UK_FCA_DISP'), z.object({ region: z.string().nullable().optional(), timeZone: TimeZone.optional() }).strict());
 
+/** Per-regime business locations a case may choose, replacing the shipped list: {"AU_ASIC_RG271":[{"region":"AU-VIC","timeZone":"Australia/Melbourne"}]}. */
+const RegimeLocations = z.record(
+  z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'must be a regime id such as UK_FCA_DISP'),
+  z.array(z.object({ region: z.string().nullable(), timeZone: TimeZone }).strict()).min(1).max(50),
+);
+
 /** Per-regime record-keeping years from closure, e.g. {"UK_FCA_DISP":3}; never below the rule's minimum (#domain/retention). */
 const RetentionYearsSchema = z
   .record(z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'must be a regime id such as UK_FCA_DISP'), z.number().int().min(1).max(100))
@@ -57,6 +63,7 @@ export const ConfigSchema = z.object({
     .pipe(z.array(IsoDay))
     .optional(),
   REGIME_CALENDARS: jsonOf('REGIME_CALENDARS', RegimeCalendars).optional(),
+  REGIME_LOCATIONS: jsonOf('REGIME_LOCATIONS', RegimeLocations).optional(),
   /** JSON per-regime retention in years from closure, replacing the defaults of #domain/retention (RETENTION_PERIODS). */
   RETENTION_YEARS: jsonOf('RETENTION_YEARS', RetentionYearsSchema).optional(),
   /** Most cases one retention run redacts (it stops earlier when its Lambda is about to time out). */
@@ -205,6 +212,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     ...(d.INTERNAL_STANDARD_UNIT ? { internalStandardUnit: d.INTERNAL_STANDARD_UNIT } : {}),
     ...(d.ORG_CLOSURES?.length ? { closures: d.ORG_CLOSURES } : {}),
     ...(d.REGIME_CALENDARS ? { calendars: d.REGIME_CALENDARS } : {}),
+    ...(d.REGIME_LOCATIONS ? { locations: d.REGIME_LOCATIONS } : {}),
     ...(d.RETENTION_YEARS ? { retentionYears: d.RETENTION_YEARS } : {}),
   };
   return {

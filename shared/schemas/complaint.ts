@@ -17,6 +17,11 @@ export type Risk = z.infer<typeof Risk>;
 export const Sensitivity = z.enum(['standard', 'restricted']);
 export type Sensitivity = z.infer<typeof Sensitivity>;
 export const RegimeId = z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'must be a regime id such as UK_FCA_DISP');
+/** A business location's holiday calendar (date-holidays country[-state] code), one of the regime's `locations`. */
+export const LocationCalendar = z
+  .string()
+  .regex(/^[A-Z]{2}(-[A-Z]{2,3})?$/, 'must be a holiday calendar such as GB-SCT or AU-VIC')
+  .meta({ description: 'Holiday calendar of the business location (branch or servicing office) handling the case; one of the regime’s `locations` (GET /v1/regimes). Default: the regime’s calendar', example: 'GB-SCT' });
 
 export const Customer = z
   .object({
@@ -64,6 +69,7 @@ export const CreateComplaintBody = z
     product: Text(120),
     category: Category,
     regime: RegimeId,
+    calendar: LocationCalendar.optional(),
     receivedAt: IsoTimestamp.optional(),
     allegedLoss: Money.optional(),
     sensitivity: Sensitivity.optional(),
@@ -86,6 +92,7 @@ export const ReclassifyBody = z
     sensitivity: Sensitivity.optional(),
     legalExposure: z.boolean().optional(),
     reputationalRisk: z.boolean().optional(),
+    calendar: LocationCalendar.optional().meta({ description: 'Move the case to another business location’s calendar: every pending due time and timer of the running cycle is recounted' }),
     reason: Text(2000).optional(),
   })
   .strict()
@@ -98,15 +105,33 @@ export const AcknowledgeBody = z
   .object({ channel: Channel.optional(), text: Text(20000).optional() })
   .strict()
   .meta({ id: 'Acknowledge' });
+/**
+ * ASIC RG 271: a complaint resolved to the complainant's complete satisfaction by the end of the fifth business day
+ * after receipt needs no written IDR response unless the complainant asks for one. Recorded (and audited) at close.
+ */
+export const InformalResolution = z
+  .object({
+    resolvedAt: IsoTimestamp.meta({ description: 'When the complainant confirmed the complaint was resolved to their satisfaction' }),
+    writtenResponseRequested: z.boolean().meta({ description: 'Whether the complainant asked for a written response (then one must be sent)' }),
+    note: Text(2000).meta({ description: 'How and with whom the resolution was confirmed' }),
+  })
+  .strict()
+  .meta({ id: 'InformalResolution' });
+export type InformalResolution = z.infer<typeof InformalResolution>;
+
 export const CloseBody = z
-  .object({ followUpAction: Text(4000), rootCause: RootCause.optional() })
+  .object({
+    followUpAction: Text(4000),
+    rootCause: RootCause.optional(),
+    informalResolution: InformalResolution.optional().meta({ description: 'AU regimes (RG 271): closed without a written IDR response, resolved to the complainant’s satisfaction within 5 business days' }),
+  })
   .strict()
   .meta({ id: 'Close' });
 export const ReopenBody = z.object({ reason: Text(4000) }).strict().meta({ id: 'Reopen' });
 
 /** Minimum length of the justification for an extension: a regulatory action that must say why. */
 export const EXTENSION_REASON_MIN = 20;
-export const CLOCK_ACTIONS = ['pause', 'resume', 'extend'] as const;
+export const CLOCK_ACTIONS = ['pause', 'resume', 'extend', 'delay'] as const;
 export const ClockActionBody = z
   .discriminatedUnion('action', [
     z.object({ action: z.literal('pause'), reason: Text(2000).meta({ description: 'Why the clock stops (e.g. waiting for the customer)' }) }).strict(),
@@ -122,8 +147,15 @@ export const ClockActionBody = z
           .meta({ description: 'Justification of the exceptional circumstances (recorded and audited)' }),
       })
       .strict(),
+    z
+      .object({
+        action: z.literal('delay'),
+        reason: Text(2000).meta({ description: 'Why the firm is not yet in a position to give its final response (stated in the holding letter)' }),
+        expectedBy: IsoDate.meta({ description: 'When the firm expects to give it (local date of the regime; stated in the holding letter)' }),
+      })
+      .strict(),
   ])
-  .meta({ id: 'ClockAction', description: 'Pause or resume the clock (where the regime allows a pause), or extend it to the regime’s extended deadline' });
+  .meta({ id: 'ClockAction', description: 'Pause or resume the clock (where the regime allows it), extend it to the regime’s extended deadline, or record why the final response is delayed and when it is expected (the holding letter states both)' });
 export type ClockActionBody = z.infer<typeof ClockActionBody>;
 
 export const Handoff = z.object({ from: z.string().nullable(), to: z.string(), by: z.string(), at: IsoTimestamp, reason: z.string() });
@@ -132,7 +164,7 @@ export const Checkpoint = z.object({ percent: z.number().int(), at: IsoTimestamp
 /** The running clock of the current cycle, as computed at intake or reopen (absent on cases stored before it existed). */
 export const CaseClock = z
   .object({
-    receiptDate: IsoDate.meta({ description: 'Day 0 of business-day clocks after the cut-off, local to the regime' }),
+    receiptDate: IsoDate.meta({ description: 'The day of receipt, local to the regime: day 0 of every rule clock (DISP 1.5.1R, DISP 1.6.2AR)' }),
     startsAt: IsoTimestamp.meta({ description: 'When the final-response clock starts to run' }),
     basis: z.enum(['business_time', 'calendar_time']).meta({ description: 'Checkpoints are shares of business time or of elapsed time' }),
     clockId: ClockId,
@@ -148,6 +180,10 @@ export const CaseClock = z
     pausedMs: z.number().int().optional().meta({ description: 'Total elapsed time this cycle has spent paused, in milliseconds' }),
     extendedAt: IsoTimestamp.optional().meta({ description: 'When this cycle was extended to the regime’s extended deadline (at most once per cycle)' }),
     extensionReason: z.string().optional().meta({ description: 'The recorded justification for the extension' }),
+    delay: z
+      .object({ reason: z.string(), expectedBy: IsoDate, recordedAt: IsoTimestamp, by: z.string() })
+      .optional()
+      .meta({ description: 'Why the final response is delayed and when it is expected (DISP 1.6.2R(2)(a); CPC 2025 beyond 40 business days): what the holding letter states' }),
     acknowledgementMissedAt: IsoTimestamp.optional().meta({ description: 'When the acknowledgement deadline of this cycle passed without an acknowledgement' }),
   })
   .meta({ id: 'CaseClock' });
@@ -197,6 +233,7 @@ export const Case = z
     handoffs: z.array(Handoff),
     handoffCount: z.number().int(),
     regime: RegimeId,
+    calendar: LocationCalendar.optional(),
     receivedAt: IsoTimestamp,
     acknowledgedAt: IsoTimestamp.optional(),
     acknowledgementDueAt: IsoTimestamp.optional(),
@@ -235,6 +272,8 @@ export const Case = z
     resolution: z.record(z.string(), z.unknown()).optional(),
     rootCause: RootCause.optional(),
     followUpAction: z.string().optional(),
+    /** RG 271: closed without a written IDR response (resolved to the complainant's satisfaction within 5 business days). */
+    informalResolution: InformalResolution.optional(),
     closedAt: IsoTimestamp.optional(),
     legalHold: z.boolean(),
     reopenCount: z.number().int(),

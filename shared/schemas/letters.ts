@@ -21,6 +21,9 @@ export const LetterPreview = z
       version: z.string().meta({ description: 'SHA-256 (first 16 hex digits) of the template and every partial it uses' }),
     }),
     mergeFields: z.array(z.string()).meta({ description: 'Every merge field the template (and its partials) reads' }),
+    rules: z
+      .array(z.object({ id: z.string(), ref: z.string(), version: z.iso.date(), checkedAt: z.iso.date() }))
+      .meta({ description: 'The rules this letter applies, each with the version date of the text it was checked against (docs/regulatory/register.md)' }),
     renderedAt: IsoTimestamp,
   })
   .meta({ id: 'LetterPreview', description: 'A letter rendered from the case and its regime, not sent' });

@@ -29,8 +29,24 @@ export const IsoDate = z.iso.date().meta({ description: 'ISO-8601 calendar date'
 /** Local wall-clock time HH:mm (24 h). */
 export const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time HH:mm');
 
+/** A stable id of one rule the product applies, listed in docs/regulatory/register.md (e.g. `UK.DISP.1.6.2R`). */
+export const RuleId = z.string().regex(/^[A-Z]{2,8}(\.[A-Za-z0-9-]+)+$/, 'must be a rule id such as UK.DISP.1.6.2R');
+
+/**
+ * The version of a cited text: `version` is the date of the text it was checked against (the version in force, or the
+ * point-in-time view read where the source carries no version date) and `checkedAt` the day it was last checked.
+ */
+export const CitationVersion = z
+  .object({
+    version: IsoDate.meta({ description: 'Date of the version of the rule text this citation was checked against' }),
+    checkedAt: IsoDate.meta({ description: 'When the citation was last checked against that text' }),
+  })
+  .meta({ id: 'CitationVersion' });
+export type CitationVersion = z.infer<typeof CitationVersion>;
+
 export const RegimeClock = z
   .object({
+    ruleId: RuleId,
     id: ClockId,
     amount: z.number().int().positive(),
     unit: ClockUnit,
@@ -38,6 +54,7 @@ export const RegimeClock = z
     recurring: z.boolean().optional().meta({ description: 'Repeats every `amount` while the case is open (periodic customer updates)' }),
     basis: ClockBasis.optional(),
     citation: z.string(),
+    citationVersion: CitationVersion,
     description: z.string(),
   })
   .meta({ id: 'RegimeClock' });
@@ -59,11 +76,13 @@ export type RegimeCalendar = z.infer<typeof RegimeCalendar>;
 
 export const CutOffRule = z
   .object({
-    time: LocalTime.meta({ description: 'Local close of business: a complaint received at or after it counts as received on the next business day' }),
-    nonBusinessDays: z.boolean().meta({ description: 'A complaint received on a non-business day counts as received on the next business day' }),
-    appliesTo: z.literal('business_day_clocks'),
-    basis: ClockBasis,
+    ruleId: RuleId,
+    time: LocalTime.meta({ description: 'Local close of business: for a policy clock, a complaint received at or after it counts as received on the next business day' }),
+    nonBusinessDays: z.boolean().meta({ description: 'For a policy clock, a complaint received on a non-business day counts as received on the next business day' }),
+    appliesTo: z.literal('policy_clocks').meta({ description: 'Only business-day clocks with basis `policy` (the organisation’s own standards); every rule clock counts from the day of receipt' }),
+    basis: z.literal('policy'),
     citation: z.string(),
+    citationVersion: CitationVersion,
     assumption: z.string(),
   })
   .meta({ id: 'CutOffRule' });
@@ -72,9 +91,11 @@ export type CutOffRule = z.infer<typeof CutOffRule>;
 export const ExtensionRule = z
   .object({
     allowed: z.boolean(),
+    ruleId: RuleId,
     clock: ClockId.optional().meta({ description: 'The clock that replaces final_response once extended (absent: no fixed limit)' }),
     condition: z.string(),
     citation: z.string(),
+    citationVersion: CitationVersion,
   })
   .meta({ id: 'ExtensionRule' });
 
@@ -83,15 +104,24 @@ export const Regime = z
     id: z.string(),
     name: z.string(),
     jurisdiction: z.string(),
+    ruleId: RuleId,
     citation: z.string(),
+    citationVersion: CitationVersion,
     variantOf: z.string().optional().meta({ description: 'The regime family this variant belongs to' }),
     timeZone: z.string().meta({ description: 'Same as calendar.timeZone' }),
     calendar: RegimeCalendar,
-    cutOff: CutOffRule.nullable().meta({ description: 'null: no cut-off; the clock counts from the moment of receipt' }),
+    locations: z
+      .array(z.object({ region: z.string().nullable(), timeZone: z.string() }))
+      .meta({ description: 'Holiday calendars a case may choose by its business location (branch or servicing office); the first is `calendar`, the default' }),
+    cutOff: CutOffRule.nullable().meta({ description: 'null: no cut-off. A cut-off moves only the organisation’s policy clocks; rule clocks count from the day of receipt' }),
     clocks: z.array(RegimeClock),
     mayPause: z.boolean(),
     pauseRule: z.string().optional(),
     extension: ExtensionRule,
+    informalResolution: z
+      .object({ ruleId: RuleId, businessDays: z.number().int().positive(), citation: z.string(), citationVersion: CitationVersion })
+      .optional()
+      .meta({ description: 'A complaint resolved to the complainant’s satisfaction within this many business days after the day of receipt may close without a written response, unless the complainant asks for one (ASIC RG 271)' }),
     notes: z.string().optional(),
   })
   .meta({ id: 'Regime' });

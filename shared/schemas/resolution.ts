@@ -21,12 +21,23 @@ export const Remedy = z
   .meta({ id: 'Remedy' });
 export type Remedy = z.infer<typeof Remedy>;
 
+/**
+ * Which DISP 1 Annex 3R wording the UK final response (and summary resolution communication) carries:
+ * `not_waived` Annex 3R(1), the respondent does not consent to waive the six-month limit of DISP 2.8.2R(1);
+ * `out_of_time_not_waived` Annex 3R(2), the complaint is out of time and the respondent does not consent to waive;
+ * `waived` the respondent consents to waive the time limits. Part of the resolution, so it is approved with it.
+ */
+export const TIME_LIMIT_WORDINGS = ['not_waived', 'out_of_time_not_waived', 'waived'] as const;
+export const TimeLimitWording = z.enum(TIME_LIMIT_WORDINGS).meta({ description: 'DISP 1 Annex 3R variant (UK regimes): whether the firm consents to waive the Financial Ombudsman Service time limits' });
+export type TimeLimitWording = z.infer<typeof TimeLimitWording>;
+
 export const ProposeResolutionBody = z
   .object({
     decision: ResolutionDecision,
     remedy: Remedy.optional(),
     rootCause: RootCause,
     finalResponse: Text(20000).meta({ description: 'The final-response text sent once every approval stage has approved' }),
+    timeLimitWording: TimeLimitWording.optional().meta({ description: 'DISP 1 Annex 3R variant for UK regimes (default not_waived)' }),
   })
   .strict()
   .meta({ id: 'ProposeResolution' });
@@ -159,6 +170,7 @@ export const Resolution = z
     remedy: Remedy.optional(),
     rootCause: RootCause,
     finalResponse: z.string(),
+    timeLimitWording: TimeLimitWording.optional(),
     status: ResolutionStatus,
     proposedBy: z.string(),
     proposedAt: IsoTimestamp,

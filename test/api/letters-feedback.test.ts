@@ -52,6 +52,11 @@ const getCase = async (id: string) => (await api.call('GET', `/v1/complaints/${i
 describe('letter previews', () => {
   it('renders each kind for the case’s regime, for the owner, a supervisor and compliance only', async () => {
     const id = await open({ customer: { id: 'cust-9', name: 'Eve <b>Smith</b>', email: 'eve@example.com' } });
+    // The holding letter states why the response is delayed and when it is expected (DISP 1.6.2R(2)(a)): recorded first.
+    expect((await api.call('GET', `/v1/complaints/${id}/letters/holding`, { token: await as('olive', 'handler') })).status).toBe(409);
+    const expectedBy = new Date(Date.parse((await api.call('GET', '/local/clock')).body.now as string) + 30 * 86_400_000).toISOString().slice(0, 10);
+    const delay = { action: 'delay', reason: 'We are waiting for the carrier’s delivery records.', expectedBy };
+    expect((await api.call('POST', `/v1/complaints/${id}/clock`, { token: await as('olive', 'handler'), body: delay })).status).toBe(200);
     for (const kind of ['acknowledgement', 'holding', 'summary_resolution']) {
       const res = await api.call('GET', `/v1/complaints/${id}/letters/${kind}`, { token: await as('olive', 'handler') });
       expect(res.status).toBe(200);

@@ -97,7 +97,7 @@ describe('business days', () => {
   });
 });
 
-describe('cut-off (UK regimes: after 17:00 or on a non-business day counts as the next business day)', () => {
+describe('the acknowledgement cut-off (UK organisation policy only: after 17:00 or on a non-business day counts as the next business day)', () => {
   const cutOff = getRegime('UK_FCA_PSD').cutOff;
   it.each([
     ['Friday 16:59 BST', '2026-08-28T15:59:00Z', '2026-08-28'],
@@ -195,27 +195,28 @@ type Row = {
 /** Worked examples: each expected instant was counted by hand on a calendar (UTC shown; local in the name). */
 const WORKED: Row[] = [
   {
-    name: 'UK_FCA_PSD: Fri 28 Aug 2026 17:30 BST, after cut-off, before the bank-holiday Monday → day 0 Tue 1 Sep; 15th business day Tue 22 Sep 17:00 BST',
+    name: 'UK_FCA_PSD (DISP 1.6.2AR(1)): Fri 28 Aug 2026 17:30 BST, before the bank-holiday Monday → day 0 is the Friday of receipt; 15th business day Mon 21 Sep 17:00 BST',
     regime: 'UK_FCA_PSD',
     receivedAt: '2026-08-28T16:30:00Z',
     want: {
-      receiptDate: '2026-09-01',
-      clockStartsAt: '2026-09-02T08:00:00.000Z',
+      receiptDate: '2026-08-28',
+      clockStartsAt: '2026-09-01T08:00:00.000Z',
       basis: 'business_time',
+      // The acknowledgement is the organisation's policy: its cut-off acknowledges as if received Tue 1 Sep.
       acknowledgementDueAt: '2026-09-08T16:00:00.000Z',
-      dueAt: '2026-09-22T16:00:00.000Z',
-      extendedDueAt: '2026-10-20T16:00:00.000Z', // 35th business day
-      // 120 working hours: 60 h in is Fri 11 Sep 13:00 BST; 90 h Thu 17 Sep 11:00; 108 h Mon 21 Sep 13:00.
+      dueAt: '2026-09-21T16:00:00.000Z',
+      extendedDueAt: '2026-10-19T16:00:00.000Z', // 35th business day
+      // 120 working hours from Tue 1 Sep 09:00: 60 h in is Thu 10 Sep 13:00 BST; 90 h Wed 16 Sep 11:00; 108 h Fri 18 Sep 13:00.
       checkpoints: [
-        { percent: 50, at: '2026-09-11T12:00:00.000Z' },
-        { percent: 75, at: '2026-09-17T10:00:00.000Z' },
-        { percent: 90, at: '2026-09-21T12:00:00.000Z' },
-        { percent: 100, at: '2026-09-22T16:00:00.000Z' },
+        { percent: 50, at: '2026-09-10T12:00:00.000Z' },
+        { percent: 75, at: '2026-09-16T10:00:00.000Z' },
+        { percent: 90, at: '2026-09-18T12:00:00.000Z' },
+        { percent: 100, at: '2026-09-21T16:00:00.000Z' },
       ],
     },
   },
   {
-    name: 'UK_FCA_PSD: the same Friday at 16:59 BST, before cut-off → day 0 Fri 28 Aug; due Mon 21 Sep 17:00 BST',
+    name: 'UK_FCA_PSD: the same Friday at 16:59 BST → the same day 0 and due time: the time of day does not move a rule clock',
     regime: 'UK_FCA_PSD',
     receivedAt: '2026-08-28T15:59:00Z',
     want: { receiptDate: '2026-08-28', clockStartsAt: '2026-09-01T08:00:00.000Z', dueAt: '2026-09-21T16:00:00.000Z' },
@@ -237,7 +238,7 @@ const WORKED: Row[] = [
     name: 'UK_FCA_PSD extended (exceptional circumstances): checkpoints span the 35 business days',
     regime: 'UK_FCA_PSD',
     receivedAt: '2026-08-28T16:30:00Z',
-    want: { dueAt: '2026-10-20T16:00:00.000Z', clock: { id: 'extended_final_response', amount: 35, unit: 'business_days' } },
+    want: { dueAt: '2026-10-19T16:00:00.000Z', clock: { id: 'extended_final_response', amount: 35, unit: 'business_days' } },
   },
   {
     name: 'UK_FCA_DISP: Mon 2 Mar 2026 09:00 GMT → eight weeks to Mon 27 Apr 09:00 BST; summary resolution Thu 5 Mar 17:00',

@@ -3,7 +3,7 @@
 import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { openCase } from '#domain/lifecycle';
+import { extendClock, openCase, recordDelay } from '#domain/lifecycle';
 import { getRegime, listRegimes } from '#domain/regimes';
 import { ADMISSION_PHRASES, DEFAULT_LETTERHEAD, letterModel, plain, profileOf } from '#domain/letters';
 import { HandlebarsLetterRenderer, templatesDir } from '#adapters/letters/handlebars-letters';
@@ -14,18 +14,14 @@ import { CASE_ID, NOW, intakeBody } from './fixtures';
 
 const renderer = new HandlebarsLetterRenderer();
 
-const caseIn = (regimeId: string, over: Partial<Case> = {}): Case => ({
-  ...openCase(intakeBody({ receivedAt: NOW, regime: regimeId }), {
-    id: CASE_ID,
-    reference: 'CMP-2026-000001',
-    ownerId: 'alice',
-    assignmentRule: 'explicit',
-    regime: getRegime(regimeId),
-    actor: 'web-form',
-    now: NOW,
-  }).case,
-  ...over,
-});
+/** A case of the regime with what a holding letter needs recorded: a delay (and, for PSD, the extension). */
+const caseIn = (regimeId: string, over: Partial<Case> = {}): Case => {
+  const regime = getRegime(regimeId);
+  let c = openCase(intakeBody({ receivedAt: NOW, regime: regimeId }), { id: CASE_ID, reference: 'CMP-2026-000001', ownerId: 'alice', assignmentRule: 'explicit', regime, actor: 'web-form', now: NOW }).case;
+  if (regimeId === 'UK_FCA_PSD') c = extendClock(c, regime, 'The card scheme has not yet returned the chargeback evidence', 'alice', NOW).case;
+  c = recordDelay(c, regime, { reason: 'we are waiting for the carrier’s delivery records.', expectedBy: '2026-04-17' }, 'alice', NOW).case;
+  return { ...c, ...over };
+};
 
 const resolution = (over: Partial<Resolution> = {}): Resolution => ({
   id: '01JABCDEFGHJKMNPQRSTVWXYZ5',

@@ -34,6 +34,7 @@ const perform: Record<CaseAction, (c: Case) => unknown> = {
   pause_clock: (c) => life.pauseClock(c, getRegime('INTERNAL_STANDARD'), 'waiting for the customer', 'alice', LATER),
   resume_clock: (c) => life.resumeClock({ ...c, clock: { ...c.clock!, pausedAt: NOW } }, getRegime('INTERNAL_STANDARD'), 'customer replied', 'alice', LATER),
   extend_clock: (c) => life.extendClock(c, getRegime('UK_FCA_PSD'), 'Card scheme investigation outside our control', 'alice', LATER),
+  delay_clock: (c) => life.recordDelay(c, getRegime('UK_FCA_DISP'), { reason: 'Waiting for the carrier’s records', expectedBy: '2030-01-01' }, 'alice', LATER),
   propose_resolution: (c) =>
     proposeResolution(c, { decision: 'upheld', rootCause: ROOT_CAUSE, finalResponse: 'We are sorry.' }, [], { resolutionId: 'R1', approvalIds: [] }, 'alice', LATER, DAY),
   final_response: (c) =>

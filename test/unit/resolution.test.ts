@@ -106,11 +106,17 @@ describe('proposeResolution', () => {
       {
         actor: OWNER,
         action: 'resolution.proposed',
-        data: { resolutionId: idsFor(1, 0).resolutionId, round: 1, decision: 'not_upheld', remedy: null, rootCause: ROOT_CAUSE, stages: [] },
+        data: { resolutionId: idsFor(1, 0).resolutionId, round: 1, decision: 'not_upheld', remedy: null, rootCause: ROOT_CAUSE, timeLimitWording: 'not_waived', stages: [] },
       },
     ]);
     expect(ResolutionSchema.parse(change.result.resolution)).toEqual(change.result.resolution);
     expect(CaseSchema.parse(change.case)).toEqual(change.case);
+  });
+
+  it('the DISP 1 Annex 3R variant is part of the proposal, so the approvers approve it with the outcome (audited)', () => {
+    const { change } = propose(openedCase(), { ...NO_REMEDY, timeLimitWording: 'out_of_time_not_waived' });
+    expect(change.result.resolution.timeLimitWording).toBe('out_of_time_not_waived');
+    expect(change.drafts[0]!.data).toMatchObject({ timeLimitWording: 'out_of_time_not_waived' });
   });
 
   it('does not change the case it was given', () => {
