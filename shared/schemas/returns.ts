@@ -22,8 +22,9 @@ export const ReturnsQuery = z
       .meta({
         description:
           'Half year (YYYY-H1, YYYY-H2), quarter (YYYY-Q1…Q4), month (YYYY-MM), calendar year (YYYY) or an inclusive month range (YYYY-MM/YYYY-MM, at most 60 months). ' +
-          'UK_FCA_DISP: periods ending before 2027 give the DISP 1 Annex 1R return (any syntax, to follow the firm’s accounting reference date); ' +
-          'periods from 1 January 2027 must be a fixed half year and give the consolidated return (PS25/19); a period spanning 1 January 2027 is refused.',
+          'UK_FCA_DISP: periods ending before 2027 give the DISP 1 Annex 1R return (any syntax, to follow the firm’s accounting reference date). ' +
+          'Every regime the consolidated return covers (default UK_FCA_DISP and UK_FCA_PSD): periods from 1 January 2027 must be a fixed half year and give the one consolidated return (PS25/19) for all of them, whichever is asked for; a period spanning 1 January 2027 is refused. ' +
+          'An unmapped product group or root cause in the consolidated return is a 400 naming each.',
         example: '2026-H1',
       }),
   })
