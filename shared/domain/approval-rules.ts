@@ -15,6 +15,7 @@ import {
   type ApprovalStage,
   type ProposeResolutionBody,
 } from '#schemas/resolution';
+import { redressTotal } from '#schemas/redress';
 
 const nested = (supervisorAbove: string, complianceAbove: string) => [
   { above: supervisorAbove, roles: ['supervisor' as const] },
@@ -132,7 +133,10 @@ const compensationNeeds = (compensation: Money, rules: ApprovalRules['compensati
  */
 export const planApprovals = (resolution: ProposedOutcome, facts: ApprovalCaseFacts, rules: ApprovalRules = DEFAULT_APPROVAL_RULES): ApprovalStage[] => {
   const needs: Need[] = [];
-  const compensation = resolution.remedy?.compensation;
+  // With a redress breakdown the thresholds apply to the whole redress (money paid and costs borne, such as a waived
+  // debt), so moving money out of `compensation` into another component cannot dodge an approval.
+  const redress = resolution.remedy?.redress;
+  const compensation = redress ? redressTotal(redress) : resolution.remedy?.compensation;
   if (compensation) needs.push(...compensationNeeds(compensation, rules.compensation));
   if (resolution.remedy?.policyException === true) {
     needs.push(...needsOf(rules.policyException.roles, { rule: 'policy_exception', detail: 'the remedy is an exception to policy' }, rules.policyException.checks));

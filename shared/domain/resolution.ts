@@ -196,12 +196,14 @@ export const sendFinalResponse = (c: Case, resolution: Resolution | undefined, b
   }
   const withinDeadline = Date.parse(now) <= Date.parse(c.finalResponseDueAt);
   const compensation = resolution.remedy?.compensation;
+  const redress = resolution.remedy?.redress;
   const cycles = withCurrentCycle(c, (cy) => ({
     ...cy,
     ...(cy.stoppedAt ? {} : { stoppedAt: now, reason: 'final_response' }),
     respondedAt: now,
     decision: resolution.decision,
     ...(compensation ? { compensation } : {}),
+    ...(redress ? { redress } : {}),
   }));
   return {
     case: { ...c, status: 'resolved', cycles, rootCause: resolution.rootCause },

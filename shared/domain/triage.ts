@@ -62,7 +62,7 @@ export const priorityOf = (c: Pick<Case, 'vulnerable' | 'triage'>, settings: Tri
   if (rule.onVulnerability) {
     const overriddenAway = t?.fields?.vulnerable.decision?.kind === 'overridden' && t.fields.vulnerable.decision.value === false;
     const cues = overriddenAway ? [] : (t?.vulnerabilityIndicators ?? []).filter((i) => i.confidence >= rule.vulnerabilityConfidence);
-    if (cues.length) reasons.push(`vulnerability cue: ${cues.map((i) => `${i.cue.replace('_', ' ')} (${i.confidence})`).join(', ')}`);
+    if (cues.length) reasons.push(`vulnerability cue: ${cues.map((i) => `${i.cue.replaceAll('_', ' ')} (${i.confidence})`).join(', ')}`);
     else if (c.vulnerable) reasons.push('customer recorded as vulnerable');
   }
   return { priority: reasons.length ? 'high' : 'standard', reasons };

@@ -7,6 +7,7 @@ import { ClockId, ClockUnit, IsoDate } from './regime';
 
 import { CATEGORIES, CHANNELS, Category, Channel, Severity } from './classification';
 import { CaseTriage, Priority } from './triage';
+import { Redress } from './redress';
 export { CATEGORIES, CHANNELS, Category, Channel, Severity };
 export const STATUSES = ['open', 'awaiting_approval', 'resolved', 'closed'] as const;
 export const Status = z.enum(STATUSES);
@@ -56,7 +57,14 @@ export const UnverifiedSender = z
 export type UnverifiedSender = z.infer<typeof UnverifiedSender>;
 
 export const RootCause = z
-  .object({ category: Text(64), description: Text(4000) })
+  .object({
+    category: Text(64),
+    description: Text(4000),
+    vulnerabilityNotConsidered: z
+      .boolean()
+      .optional()
+      .meta({ description: 'The complaint relates to, or was caused by, the firm’s failure to consider or respond to the customer’s vulnerability (a data point of the FCA consolidated complaints return, PS25/19)' }),
+  })
   .strict()
   .meta({ id: 'RootCause' });
 
@@ -215,6 +223,7 @@ export const Cycle = z.object({
   respondedAt: IsoTimestamp.optional().meta({ description: 'When the final response of this cycle was sent' }),
   decision: z.enum(['upheld', 'partially_upheld', 'not_upheld']).optional(),
   compensation: Money.optional().meta({ description: 'Compensation paid with the final response of this cycle' }),
+  redress: Redress.optional().meta({ description: 'The redress of the final response of this cycle, by component (from the approved resolution)' }),
   closedAt: IsoTimestamp.optional(),
 });
 export type Cycle = z.infer<typeof Cycle>;

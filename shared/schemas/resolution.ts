@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { IsoTimestamp, ListLimit, Money, Text, Ulid, pageOf } from './common';
 import { Channel, RootCause } from './complaint';
+import { Redress, amountUnits, redressPaid } from './redress';
 
 /** A decimal amount such as "250.00" (the same format as Money.amount), used for thresholds. */
 const Amount = Money.shape.amount;
@@ -16,8 +17,17 @@ export const Remedy = z
     compensation: Money.optional(),
     policyException: z.boolean().optional().meta({ description: 'The remedy departs from written policy (needs compliance approval)' }),
     description: Text(4000),
+    redress: Redress.optional().meta({ description: 'The redress by component (financial loss, goodwill, distress and inconvenience, waived amounts, other non-cash remedies), as the complaints return counts it' }),
   })
   .strict()
+  .superRefine((r, ctx) => {
+    // Two statements of the money paid must agree: `compensation` is what approval thresholds and letters read.
+    if (!r.compensation || !r.redress) return;
+    const paid = redressPaid(r.redress);
+    if (r.compensation.currency !== r.redress.currency) ctx.addIssue({ code: 'custom', path: ['redress', 'currency'], message: `must be the compensation's currency (${r.compensation.currency})` });
+    else if (amountUnits(r.compensation.amount) !== amountUnits(paid.amount))
+      ctx.addIssue({ code: 'custom', path: ['compensation', 'amount'], message: `must equal the money paid in the redress (financial loss + goodwill + distress and inconvenience = ${paid.amount})` });
+  })
   .meta({ id: 'Remedy' });
 export type Remedy = z.infer<typeof Remedy>;
 

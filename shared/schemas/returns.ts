@@ -22,8 +22,9 @@ export const ReturnsQuery = z
       .meta({
         description:
           'Half year (YYYY-H1, YYYY-H2), quarter (YYYY-Q1…Q4), month (YYYY-MM), calendar year (YYYY) or an inclusive month range (YYYY-MM/YYYY-MM, at most 60 months). ' +
-          'UK_FCA_DISP: periods ending before 2027 give the DISP 1 Annex 1R return (any syntax, to follow the firm’s accounting reference date); ' +
-          'periods from 1 January 2027 must be a fixed half year and give the consolidated return (PS25/19); a period spanning 1 January 2027 is refused.',
+          'UK_FCA_DISP: periods ending before 2027 give the DISP 1 Annex 1R return (any syntax, to follow the firm’s accounting reference date). ' +
+          'Every regime the consolidated return covers (default UK_FCA_DISP and UK_FCA_PSD): periods from 1 January 2027 must be a fixed half year and give the one consolidated return (PS25/19) for all of them, whichever is asked for; a period spanning 1 January 2027 is refused. ' +
+          'An unmapped product group or root cause in the consolidated return is a 400 naming each.',
         example: '2026-H1',
       }),
   })
@@ -89,21 +90,95 @@ export type FcaReturnRow = z.infer<typeof FcaReturnRow>;
 export const FcaReturnTotals = z.object(FcaFigures).meta({ id: 'FcaReturnTotals' });
 export type FcaReturnTotals = z.infer<typeof FcaReturnTotals>;
 
-const Vulnerable = z
-  .object({
-    opened: Count,
-    closed: Count,
-    upheld: Count,
-  })
-  .meta({ description: 'Complaints of customers identified as in vulnerable circumstances (marked vulnerable on the case)' });
-
-export const ConsolidatedReturnRow = FcaReturnRow.extend({ vulnerable: Vulnerable }).meta({ id: 'ConsolidatedReturnRow' });
-export type ConsolidatedReturnRow = z.infer<typeof ConsolidatedReturnRow>;
-export const ConsolidatedReturnTotals = FcaReturnTotals.extend({ vulnerable: Vulnerable }).meta({ id: 'ConsolidatedReturnTotals' });
-export type ConsolidatedReturnTotals = z.infer<typeof ConsolidatedReturnTotals>;
-
 export const LegalEntityRef = z.object({ id: z.string(), name: z.string(), frn: z.string().optional().meta({ description: 'Firm Reference Number' }) });
 export type LegalEntityRef = z.infer<typeof LegalEntityRef>;
+
+// ---------- the consolidated return (PS25/19) ----------
+
+const DriverCounts = z
+  .object({ health: Count, life_events: Count, resilience: Count, capability: Count, unspecified: Count })
+  .meta({ description: 'Complaints opened by customers in vulnerable circumstances, by FCA FG21/1 driver (a customer with characteristics under two drivers counts under both; `unspecified`: vulnerable, no driver recorded)' });
+
+export const ConsolidatedVulnerability = z
+  .object({
+    customerVulnerable: z
+      .object({ opened: Count, closed: Count, upheld: Count, openedByDriver: DriverCounts })
+      .meta({ description: 'Complaints where the firm identified the customer is in vulnerable circumstances, however it learnt of it (marked vulnerable on the case)' }),
+    failureToConsider: z
+      .object({ opened: Count, closed: Count, upheld: Count })
+      .meta({ description: 'Complaints relating to or caused by the firm’s failure to consider or respond to a customer’s vulnerability (the root cause’s vulnerabilityNotConsidered flag)' }),
+  })
+  .meta({ id: 'ConsolidatedVulnerability' });
+
+const Amounts = z.array(Amount);
+export const ConsolidatedRedress = z
+  .object({
+    total: Amounts.meta({ description: 'Redress of the complaints closed in the period, per currency: amounts paid and costs borne with a readily identified cash value' }),
+    byComponent: z.object({
+      financialLoss: Amounts,
+      goodwill: Amounts,
+      distressAndInconvenience: Amounts,
+      waived: Amounts,
+      nonCash: Amounts.meta({ description: 'Other non-cash remedies, at their cash value where one was recorded' }),
+      notBrokenDown: Amounts.meta({ description: 'Compensation recorded without a breakdown (resolutions proposed before components were recorded)' }),
+    }),
+    nonCashRemedies: Count.meta({ description: 'Number of other non-cash remedies given, with or without a cash value' }),
+  })
+  .meta({ id: 'ConsolidatedRedress' });
+
+const CauseFigures = z.object({
+  cause: z.string().nullable().meta({ description: 'A cause category of the return’s taxonomy; null: complaints still open whose root cause is not yet determined' }),
+  opened: Count,
+  closed: Count,
+  upheld: Count,
+});
+
+export const ConsolidatedFigures = z
+  .object({
+    outstandingAtStart: Figures.outstandingAtStart,
+    opened: Figures.opened,
+    reopened: Figures.reopened,
+    closed: Figures.closed,
+    closedWithin3Days: Count.meta({ description: 'Closed by close of business on the third business day after receipt (summary-resolution window)' }),
+    closedWithin8Weeks: Count.meta({ description: 'Closed after that and within 8 weeks of receipt' }),
+    closedAfter8Weeks: Count.meta({ description: 'Closed more than 8 weeks after receipt' }),
+    upheld: Figures.upheld,
+    upheldPercent: Figures.upheldPercent,
+    outstandingAtEnd: Figures.outstandingAtEnd,
+    byCause: z.array(CauseFigures).meta({ description: 'By the return’s cause category (of the complaint’s root cause), in the taxonomy’s order; causes with nothing to report are left out' }),
+    vulnerability: ConsolidatedVulnerability,
+    redress: ConsolidatedRedress,
+  })
+  .meta({ id: 'ConsolidatedFigures' });
+export type ConsolidatedFigures = z.infer<typeof ConsolidatedFigures>;
+
+export const ConsolidatedContext = z
+  .object({
+    figure: z.number().int().nullable().meta({ description: 'The firm’s contextual figure for the product and period (configuration); null when not configured (a note says so)' }),
+    openedPer1000: z.number().nullable().meta({ description: 'Complaints opened per 1,000 of the figure, two decimal places; null without a figure (or a zero one)' }),
+  })
+  .meta({ id: 'ConsolidatedContext' });
+
+export const ConsolidatedReturnRow = ConsolidatedFigures.extend({
+  product: z.string().meta({ description: 'A product/service category of the return’s taxonomy' }),
+  productGroups: z.array(z.string()).meta({ description: 'The organisation’s product groups counted in this row' }),
+  regimes: z.array(z.string()).meta({ description: 'The regimes whose complaints this row counts' }),
+  context: ConsolidatedContext.optional().meta({ description: 'Present for entities in a sector that reports contextual data (retail banking, insurance, payment services, claims management)' }),
+}).meta({ id: 'ConsolidatedReturnRow' });
+export type ConsolidatedReturnRow = z.infer<typeof ConsolidatedReturnRow>;
+
+export const ConsolidatedEntityReturn = z
+  .object({
+    entity: LegalEntityRef.extend({ sectors: z.array(z.string()) }),
+    nilReturn: z.boolean().meta({ description: 'No complaints opened in the period and none outstanding at its start' }),
+    contextRequired: z.boolean().meta({ description: 'The entity reports in a sector that carries contextual data' }),
+    rows: z.array(ConsolidatedReturnRow),
+    totals: ConsolidatedFigures,
+  })
+  .meta({ id: 'ConsolidatedEntityReturn' });
+export type ConsolidatedEntityReturn = z.infer<typeof ConsolidatedEntityReturn>;
+
+export const RuleCitation = z.object({ id: z.string(), ref: z.string(), version: z.iso.date() }).meta({ id: 'RuleCitation' });
 
 export const GenericReturnRow = z
   .object({
@@ -130,18 +205,12 @@ export const FcaConsolidatedReturn = z
   .object({
     format: z.literal('fca_consolidated'),
     ...Header,
-    entities: z
-      .array(
-        z.object({
-          entity: LegalEntityRef,
-          rows: z.array(ConsolidatedReturnRow),
-          totals: ConsolidatedReturnTotals,
-        }),
-      )
-      .meta({ description: 'One return per legal entity (no group reporting); an entity with no complaints is a nil return' }),
-    totals: ConsolidatedReturnTotals.meta({ description: 'All entities together (for reconciliation; not part of any entity’s return)' }),
+    regimes: z.array(z.string()).meta({ description: 'Every UK regime the return covers: one return for DISP and payment services / e-money complaints' }),
+    rules: z.array(RuleCitation).meta({ description: 'The rules this return applies, each with the version date it was checked against' }),
+    entities: z.array(ConsolidatedEntityReturn).meta({ description: 'One return per legal entity (no group reporting); an entity with no complaints is a nil return' }),
+    totals: ConsolidatedFigures.meta({ description: 'All entities together (for reconciliation; not part of any entity’s return)' }),
   })
-  .meta({ id: 'FcaConsolidatedReturn', description: 'FCA consolidated complaints return (PS25/19), fixed half years from 1 January 2027' });
+  .meta({ id: 'FcaConsolidatedReturn', description: 'FCA consolidated complaints return (PS25/19): fixed half years from 1 January 2027, per legal entity, every UK regime' });
 export type FcaConsolidatedReturn = z.infer<typeof FcaConsolidatedReturn>;
 
 export const GenericReturn = tabularReturn('generic', GenericReturnRow, GenericReturnTotals).meta({ id: 'GenericReturn', description: 'Complaints return by product group, for regimes without a regulator-specific format' });

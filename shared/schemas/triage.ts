@@ -8,9 +8,35 @@ export const TRIAGE_FIELDS = ['category', 'severity', 'regulatory', 'vulnerable'
 export const TriageField = z.enum(TRIAGE_FIELDS);
 export type TriageField = z.infer<typeof TriageField>;
 
-export const VULNERABILITY_CUES = ['bereavement', 'illness', 'financial_hardship', 'age', 'disability', 'mental_health', 'language_barrier'] as const;
+/**
+ * Characteristics of vulnerability triage recognises in a complaint's text. The first seven are the original cues; the
+ * rest are characteristics FG21/1 names under its four drivers that were missing (see #domain/vulnerability, which maps
+ * every cue onto its driver).
+ */
+export const VULNERABILITY_CUES = [
+  'bereavement',
+  'illness',
+  'financial_hardship',
+  'age',
+  'disability',
+  'mental_health',
+  'language_barrier',
+  'relationship_breakdown',
+  'caring_responsibilities',
+  'domestic_abuse',
+  'addiction',
+  'low_emotional_resilience',
+  'low_financial_capability',
+  'digital_exclusion',
+] as const;
 export const VulnerabilityCue = z.enum(VULNERABILITY_CUES);
 export type VulnerabilityCue = z.infer<typeof VulnerabilityCue>;
+
+/** The four drivers of vulnerability of the FCA's guidance (FG21/1), and `unspecified` for a vulnerable customer whose characteristics were not recorded. */
+export const VULNERABILITY_DRIVERS = ['health', 'life_events', 'resilience', 'capability'] as const;
+export const VulnerabilityDriver = z.enum(VULNERABILITY_DRIVERS);
+export type VulnerabilityDriver = z.infer<typeof VulnerabilityDriver>;
+export const UNSPECIFIED_DRIVER = 'unspecified';
 
 export const Confidence = z.number().min(0).max(1).meta({ description: 'Model confidence, 0–1' });
 
@@ -168,6 +194,12 @@ export const TriageReport = z
     byCategory: z.array(GroupFigures),
     byChannel: z.array(GroupFigures),
     byVulnerability: z.array(GroupFigures).meta({ description: '`vulnerable` and `not_vulnerable` customers (as the case now records them)' }),
+    byDriver: z
+      .array(GroupFigures)
+      .meta({
+        description:
+          'Vulnerable customers by driver of vulnerability (FCA FG21/1: `health`, `life_events`, `resilience`, `capability`; `unspecified` when no triage cue of confidence ≥ 0.5 names one). A customer with cues under two drivers counts under both; `triaged` is the number of cases per driver.',
+      }),
   })
   .meta({ id: 'TriageReport', description: 'Triage accuracy and override rate over the cases received in a period, by group' });
 export type TriageReport = z.infer<typeof TriageReport>;

@@ -112,6 +112,21 @@ describe('malformed and invalid bodies → 400 naming each field', () => {
     expect(fields(res)).toContain('body.severity');
   });
 
+  it('rejects a proposal whose compensation disagrees with its redress components, naming the field; a consistent one is proposed with them', async () => {
+    const c = await openCase();
+    const proposal = (compensation: string) => ({
+      decision: 'upheld',
+      remedy: { description: 'Refund and goodwill', compensation: { amount: compensation, currency: 'GBP' }, redress: { currency: 'GBP', financialLoss: '120.00', goodwill: '30.00', waived: '15.00' } },
+      rootCause: { category: 'Carrier delay', description: 'Depot missed the slot', vulnerabilityNotConsidered: false },
+      finalResponse: 'We uphold your complaint.',
+    });
+    const res = await rejected(400, () => api.call('POST', `/v1/complaints/${c.id}/resolution`, { token: t.alice, body: proposal('100.00') }));
+    expect(fields(res)).toEqual(['body.remedy.compensation.amount']);
+    const ok = await api.call('POST', `/v1/complaints/${c.id}/resolution`, { token: t.alice, body: proposal('150.00') });
+    expect(ok.status).toBe(201);
+    expect(ok.body.remedy.redress).toEqual({ currency: 'GBP', financialLoss: '120.00', goodwill: '30.00', waived: '15.00' });
+  });
+
   it('rejects unknown extra fields (strict bodies), naming them', async () => {
     const res = await rejected(400, () =>
       api.call('POST', '/v1/complaints', { token: t.intake, body: { ...complaintBody(), isAdmin: true, customer: { id: 'c-9', name: 'Eve', role: 'admin' } } }),

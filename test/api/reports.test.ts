@@ -17,6 +17,12 @@ jest.setTimeout(600_000);
 const REPORTING = {
   productGroups: { current_accounts: ['Current account'], credit_cards: ['Credit card'] },
   rootCauses: { capacity: ['Depot capacity'] },
+  // The consolidated return (2027 on) reports in the taxonomy the organisation configures (illustrative names here).
+  consolidatedReturn: {
+    taxonomy: { products: ['Current accounts', 'Credit cards', 'Savings', 'Home delivery'], causes: ['Capacity', 'Delays', 'Errors'] },
+    products: { current_accounts: 'Current accounts', credit_cards: 'Credit cards', savings: 'Savings', home_delivery: 'Home delivery' },
+    causes: { capacity: 'Capacity', carrier_delay: 'Delays', billing_error: 'Errors' },
+  },
 };
 const PRODUCTS = ['Current account', 'Credit card', 'home-delivery', 'Savings'] as const;
 const PRODUCT_GROUP: Record<(typeof PRODUCTS)[number], string> = { 'Current account': 'current_accounts', 'Credit card': 'credit_cards', 'home-delivery': 'home_delivery', Savings: 'savings' };
@@ -307,13 +313,21 @@ describe('control review', () => {
 describe('regulator return', () => {
   it('UK_FCA_DISP for the half-year of the plan', async () => {
     const half = `${t0.year}-H${t0.month <= 6 ? 1 : 2}`;
+    const consolidated = t0.year >= 2027;
     const r = (await get(`/v1/reports/returns?regime=UK_FCA_DISP&period=${half}`)).body;
-    expect(r.format).toBe(t0.year >= 2027 ? 'fca_consolidated' : 'fca_disp_1_annex_1r');
+    expect(r.format).toBe(consolidated ? 'fca_consolidated' : 'fca_disp_1_annex_1r');
     const fca = plan.filter((p) => p.regime === 'UK_FCA_DISP');
     const n = (f: (p: Planned) => boolean) => fca.filter(f).length;
     expect(r.totals.reopened).toBe(n((p) => p.group === 5));
     expect(r.totals.outstandingAtEnd).toBe(n((p) => p.group === 4));
-    expect(r.totals.vulnerable).toEqual({ opened: n((p) => p.vulnerable), closed: n((p) => p.vulnerable), upheld: n((p) => p.vulnerable) });
+    if (consolidated) {
+      // PS25/19: every UK regime in one return, both vulnerability data points, redress by component.
+      expect(r.regimes).toEqual(['UK_FCA_DISP', 'UK_FCA_PSD']);
+      expect(r.totals.vulnerability.customerVulnerable).toMatchObject({ opened: n((p) => p.vulnerable), closed: n((p) => p.vulnerable), upheld: n((p) => p.vulnerable) });
+      expect(r.totals.vulnerability.failureToConsider).toEqual({ opened: 0, closed: 0, upheld: 0 });
+      expect(r.totals.redress.byComponent.notBrokenDown).toEqual(r.totals.redress.total);
+      expect((await get(`/v1/reports/returns?regime=UK_FCA_PSD&period=${half}`)).body.totals).toEqual(r.totals);
+    }
     expect(returnTotals(r)).toEqual({
       outstandingAtStart: 0,
       opened: fca.length + n((p) => p.group === 5),
@@ -326,6 +340,24 @@ describe('regulator return', () => {
     });
     const csv = await get(`/v1/reports/returns?regime=UK_FCA_DISP&period=${half}`, { accept: 'text/csv' });
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+  });
+
+  it('the consolidated return answers 400 naming a product group it cannot map (a payment services complaint about a pension)', async () => {
+    const now = DateTime.fromISO((await api.call('GET', '/local/clock')).body.now as string).setZone('Europe/London');
+    const half = `${now.year}-H${now.month <= 6 ? 1 : 2}`;
+    ok(
+      await api.call('POST', '/v1/complaints', {
+        token: await tok('web-form', 'intake'),
+        body: complaintBody({ customer: { id: 'cust-psd', name: 'Pat Payments' }, regime: 'UK_FCA_PSD', category: 'billing', channel: 'web', product: 'Pension transfer', ownerId: 'olive' }),
+      }),
+      'create the PSD case',
+    );
+    await api.pump();
+    const res = await api.call('GET', `/v1/reports/returns?regime=UK_FCA_PSD&period=${half}`, { token: await tok('cora', 'compliance') });
+    if (now.year >= 2027) {
+      expectProblem(res, 400);
+      expect(res.body.errors).toEqual([{ field: 'REPORTING.consolidatedReturn.products.pension_transfer', message: 'product group "pension_transfer" is not mapped onto a product category of the consolidated return' }]);
+    } else expect(res.body.format).toBe('generic'); // before 2027 a payment services complaint has its own return
   });
 });
 
@@ -340,6 +372,7 @@ describe('bad input', () => {
     ['/v1/reports/returns?regime=NOWHERE&period=2026-H1', 'unknown regime'],
     ['/v1/reports/returns?regime=UK_FCA_DISP&period=2026-13', 'bad period'],
     ['/v1/reports/returns?regime=UK_FCA_DISP', 'period missing'],
+    ['/v1/reports/returns?regime=UK_FCA_PSD&period=2027-Q1', 'consolidated return: half years only'],
   ])('%s (%s) → 400', async (path) => {
     expectProblem(await api.call('GET', path, { token: await tok('cora', 'compliance') }), 400);
   });
@@ -403,7 +436,8 @@ describe('the projection under redelivery and rebuild', () => {
     const { reportingService } = await import('#http/reporting-container');
     const { caseRepository } = await import('#http/container');
     const out = await reportingService().rebuild(() => caseRepository().everyCase());
-    expect(out).toEqual({ generation: 2, cases: N });
+    // The plan, and the payment services case of the consolidated return's 400 test.
+    expect(out).toEqual({ generation: 2, cases: N + 1 });
     expect(await projection(2)).toEqual(incremental);
     const reportsAfter = await Promise.all([get(`/v1/reports/kpis?${range()}&groupBy=product`), get(`/v1/reports/control-score?${range()}`), get('/v1/reports/control-review?last=50')]);
     const withoutAsOf = (r: ApiResponse) => ({ ...r.body, asOf: undefined });
@@ -422,6 +456,7 @@ const returnTotals = (r: { totals: Record<string, unknown> }) => {
     closedWithin8Weeks: t.closedWithin8Weeks,
     closedAfter8Weeks: t.closedAfter8Weeks,
     upheld: t.upheld,
-    redress: t.redress,
+    // DISP 1 Annex 1R: per currency; the consolidated return: by component, with the per-currency total.
+    redress: Array.isArray(t.redress) ? t.redress : (t.redress as { total: unknown }).total,
   };
 };

@@ -147,7 +147,7 @@ describe('human in charge', () => {
 });
 
 describe('bias and quality report', () => {
-  it('counts suggestions, pre-fills, acceptances and overrides by category, channel and vulnerability, exactly', async () => {
+  it('counts suggestions, pre-fills, acceptances and overrides by category, channel, vulnerability and driver of vulnerability, exactly', async () => {
     const day = (await api.call('GET', '/local/clock')).body.now.slice(0, 10);
     const report = async () => (await api.call('GET', `/v1/reports/triage?from=${day}&to=${day}`, { token: sup })).body;
     await api.pump();
@@ -183,6 +183,11 @@ describe('bias and quality report', () => {
     const vul = (r: typeof after) => r.byVulnerability.find((g: { value: string }) => g.value === 'vulnerable');
     expect(delta(vul(after), vul(before), 'triaged')).toBe(1);
     expect(delta(vul(after), vul(before), vAccepted ? 'accepted' : 'overridden')).toBe(1);
+    // By FG21/1 driver: the bereaved customer counts under life events (bereavement's driver), nowhere else.
+    expect(v.triage.vulnerabilityIndicators.find((i: { cue: string }) => i.cue === 'bereavement').confidence).toBeGreaterThanOrEqual(0.5);
+    const driver = (r: typeof after, d: string) => r.byDriver.find((g: { value: string }) => g.value === d);
+    expect(delta(driver(after, 'life_events'), driver(before, 'life_events'), 'triaged')).toBe(1);
+    for (const d of ['health', 'resilience', 'capability']) expect(delta(driver(after, d), driver(before, d), 'triaged')).toBe(0);
     // Rates are the counts' ratios.
     const t = after.totals.overall;
     expect(t.accuracy).toBeCloseTo(t.accepted / (t.accepted + t.overridden), 4);
@@ -201,7 +206,9 @@ describe('bias and quality report', () => {
 describe('npm run triage:export-feedback', () => {
   it('exports every suggestion and decision as rows for retraining: what the model saw and said, the final labels, who decided why', async () => {
     const c = await open(BILLING);
-    expect((await decide(c.id, { field: 'severity', value: 'critical', reason: 'Customer cannot pay rent' })).status).toBe(200);
+    // An override: a severity other than the one the (retrainable) model suggested.
+    const severity = c.triage.fields.severity.value === 'critical' ? 'low' : 'critical';
+    expect((await decide(c.id, { field: 'severity', value: severity, reason: 'Customer cannot pay rent' })).status).toBe(200);
     const rows: FeedbackRow[] = [];
     for await (const row of exportFeedback(caseRepository())) if (row.caseId === c.id) rows.push(row);
     expect(rows.map((r) => r.type)).toEqual(['suggestion', 'overridden']);
@@ -210,9 +217,9 @@ describe('npm run triage:export-feedback', () => {
       modelVersion: c.triage.modelVersion,
       input: { summary: BILLING.summary, description: BILLING.description, channel: 'web', product: BILLING.product },
       suggested: c.triage.fields,
-      labels: { category: 'billing', severity: 'critical' },
+      labels: { category: 'billing', severity },
     });
-    expect(rows[1]).toMatchObject({ field: 'severity', suggested: c.triage.fields.severity.value, confidence: c.triage.fields.severity.confidence, value: 'critical', reason: 'Customer cannot pay rent', by: 'olive' });
+    expect(rows[1]).toMatchObject({ field: 'severity', suggested: c.triage.fields.severity.value, confidence: c.triage.fields.severity.confidence, value: severity, reason: 'Customer cannot pay rent', by: 'olive' });
     // A range that ends before the case leaves it out.
     const none: FeedbackRow[] = [];
     for await (const row of exportFeedback(caseRepository(), { to: '2000-01-01' })) none.push(row);

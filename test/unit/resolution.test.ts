@@ -418,6 +418,19 @@ describe('sendFinalResponse', () => {
     expect(thrown(() => send({ c: approved.c, resolution: other }))).toBeInstanceOf(ConflictError);
   });
 
+  it('redress by component is part of what is approved, and the final response records it on the cycle (the return counts it from there)', () => {
+    const redress = { currency: 'GBP', financialLoss: '1200.00', goodwill: '100.00', distressAndInconvenience: '200.00', waived: '35.00', nonCash: [{ description: 'free transfer out', value: '25.00' }] };
+    const body = proposal({ remedy: { description: 'Refund, goodwill and a waived fee', compensation: { amount: '1500.00', currency: 'GBP' }, redress } });
+    const { world, change } = propose(openedCase(), body);
+    // Proposed with the redress: the approvers see it (in the proposal and its audit event), 1,560.00 in all crosses both tiers.
+    expect(world.resolution.remedy?.redress).toEqual(redress);
+    expect(change.drafts[0]!.data).toMatchObject({ remedy: { redress } });
+    expect(world.approvals.map((a) => a.role)).toEqual(['supervisor', 'compliance']);
+    const approved = decide(decide(world, 1, sue).world, 2, carl).world;
+    const sent = send(approved);
+    expect(sent.case.cycles.at(-1)).toMatchObject({ compensation: { amount: '1500.00', currency: 'GBP' }, redress });
+  });
+
   it('after approval: resolved, the current cycle stopped, audited within the deadline with the defaults', () => {
     const approved = approvedWorld();
     expect(approved.c.status).toBe('open');

@@ -5,7 +5,7 @@ import { contributions, itemKey, projector, returnAttr, scopes, splitKey, type R
 import { buildReturn, csvField, parseReturnPeriod, percent, returnCsv, type ReturnPeriod } from '#domain/reporting/returns';
 import type { CounterItem } from '#ports/report-store';
 import { ReportingOptions, ReturnsMapping, type ReportingConfig } from '#schemas/reports';
-import { RegulatorReturn, ReturnsQuery, type FcaConsolidatedReturn, type FcaDispReturn, type GenericReturn } from '#schemas/returns';
+import { RegulatorReturn, ReturnsQuery, type FcaDispReturn, type GenericReturn } from '#schemas/returns';
 import type { Case } from '#schemas/complaint';
 import { DAY, NOW, at, openedCase } from './fixtures';
 
@@ -89,7 +89,16 @@ describe('parseReturnPeriod', () => {
       expect(e.errors[0]!.message).toMatch(/spans 1 January 2027.*end it by 2026-12 or start it at 2027-01/);
     }
     expect(parseReturnPeriod('US_CFPB', '2026-07/2027-06').format).toBe('generic');
-    expect(parseReturnPeriod('UK_FCA_PSD', '2027-Q1').format).toBe('generic');
+  });
+
+  it('UK_FCA_PSD: its own (generic) return before 2027; from 2027 the consolidated return, in fixed half years only (PS25/19)', () => {
+    expect(parseReturnPeriod('UK_FCA_PSD', '2026-Q1').format).toBe('generic');
+    expect(parseReturnPeriod('UK_FCA_PSD', '2027-H1')).toEqual({ label: '2027-H1', fromMonth: '2027-01', toMonth: '2027-06', format: 'fca_consolidated' });
+    expect(parseReturnPeriod('UK_FCA_PSD', '2027-07/2027-12')).toMatchObject({ label: '2027-H2', format: 'fca_consolidated' });
+    for (const p of ['2027-Q1', '2027-03', '2027', '2027-02/2027-07']) expect(invalid(() => parseReturnPeriod('UK_FCA_PSD', p)).errors[0]!.message).toMatch(/fixed half years/);
+    expect(invalid(() => parseReturnPeriod('UK_FCA_PSD', '2026-07/2027-06')).errors[0]!.message).toMatch(/spans 1 January 2027/);
+    // A regime the organisation leaves out of the consolidated return keeps its generic return.
+    expect(parseReturnPeriod('UK_FCA_PSD', '2027-Q1', ['UK_FCA_DISP']).format).toBe('generic');
   });
 
   it('the query schema takes the same syntaxes', () => {
@@ -437,141 +446,7 @@ describe('buildReturn: generic', () => {
   });
 });
 
-// ---------- the consolidated return ----------
-
-const consolidatedMonths = (): CounterItem[] => [
-  month('2026-12', [['o', 'current_accounts', 'service_delay', 2]]),
-  month('2027-02', [
-    ['o', 'current_accounts', 'service_delay', 1],
-    ['vo', 'current_accounts', 'service_delay', 1],
-    ['c', 'current_accounts', 'service_delay', 2],
-    ['c3', 'current_accounts', 'service_delay', 1],
-    ['cx', 'current_accounts', 'service_delay', 1],
-    ['u', 'current_accounts', 'service_delay', 1],
-    ['vc', 'current_accounts', 'service_delay', 1],
-    ['vu', 'current_accounts', 'service_delay', 1],
-    ['r:GBP', 'current_accounts', 'service_delay', minor(5)],
-  ]),
-  month('2027-03', [
-    ['o', 'motor_insurance', 'policy', 3],
-    ['vo', 'motor_insurance', 'policy', 2],
-    ['c', 'motor_insurance', 'policy', 1],
-    ['c8', 'motor_insurance', 'policy', 1],
-    ['vc', 'motor_insurance', 'policy', 1],
-  ]),
-  month('2027-05', [['o', 'credit_cards', 'billing', 1]]),
-];
-
-const ENTITIES = [
-  { id: 'bank', name: 'Example Bank, plc', frn: '123456', productGroups: ['current_accounts', 'credit_cards'] },
-  { id: 'insure', name: 'Example Insurance Ltd' }, // lists none: takes every unlisted product group
-  { id: 'funds', name: 'Example Funds Ltd', productGroups: ['investments'] },
-];
-
-describe('buildReturn: FCA consolidated return', () => {
-  const r = build('UK_FCA_DISP', '2027-H1', consolidatedMonths(), { legalEntities: ENTITIES }) as FcaConsolidatedReturn;
-
-  it('one return per legal entity, in the configured order', () => {
-    expect(RegulatorReturn.parse(r)).toEqual(r);
-    expect(r.format).toBe('fca_consolidated');
-    expect(r.period).toEqual({ label: '2027-H1', from: '2027-01-01', to: '2027-06-30' });
-    expect(r.entities.map((e) => e.entity)).toEqual([
-      { id: 'bank', name: 'Example Bank, plc', frn: '123456' },
-      { id: 'insure', name: 'Example Insurance Ltd' },
-      { id: 'funds', name: 'Example Funds Ltd' },
-    ]);
-    expect(r.entities.map((e) => e.rows.map((row) => row.product))).toEqual([['Current accounts', 'Credit cards'], ['Motor and transport'], []]);
-  });
-
-  it('the entity listing a product group reports it, with the vulnerable figures', () => {
-    const bank = r.entities[0]!;
-    expect(bank.rows[0]).toEqual({
-      grouping: 'Banking and credit cards',
-      product: 'Current accounts',
-      productGroups: ['current_accounts'],
-      outstandingAtStart: 2,
-      opened: 1,
-      reopened: 0,
-      openedByCause: [{ group: 'General admin/customer service', cause: 'Delays/timescales', opened: 1 }],
-      closed: 2,
-      closedWithin3Days: 1,
-      closedWithin8Weeks: 0,
-      closedAfter8Weeks: 1,
-      upheld: 1,
-      upheldPercent: 50,
-      redress: [{ currency: 'GBP', amount: '5.00' }],
-      outstandingAtEnd: 1,
-      vulnerable: { opened: 1, closed: 1, upheld: 1 },
-    });
-    expect(bank.totals).toMatchObject({ outstandingAtStart: 2, opened: 2, closed: 2, upheld: 1, upheldPercent: 50, outstandingAtEnd: 2, vulnerable: { opened: 1, closed: 1, upheld: 1 } });
-  });
-
-  it('the entity listing no product groups takes the unlisted ones; an entity without complaints is a nil return', () => {
-    expect(r.entities[1]!.rows[0]).toMatchObject({
-      grouping: 'Insurance and pure protection',
-      product: 'Motor and transport',
-      productGroups: ['motor_insurance'],
-      opened: 3,
-      closed: 1,
-      closedWithin8Weeks: 1,
-      upheld: 0,
-      upheldPercent: 0,
-      outstandingAtEnd: 2,
-      vulnerable: { opened: 2, closed: 1, upheld: 0 },
-    });
-    expect(r.entities[2]!.totals).toEqual({
-      outstandingAtStart: 0,
-      opened: 0,
-      reopened: 0,
-      openedByCause: [],
-      closed: 0,
-      closedWithin3Days: 0,
-      closedWithin8Weeks: 0,
-      closedAfter8Weeks: 0,
-      upheld: 0,
-      upheldPercent: null,
-      redress: [],
-      outstandingAtEnd: 0,
-      vulnerable: { opened: 0, closed: 0, upheld: 0 },
-    });
-  });
-
-  it('totals over every entity', () => {
-    expect(r.totals).toMatchObject({ outstandingAtStart: 2, opened: 5, closed: 3, upheld: 1, upheldPercent: 33.3, outstandingAtEnd: 4, vulnerable: { opened: 3, closed: 2, upheld: 1 } });
-    expect(r.notes.some((n) => n.startsWith('One return per legal entity'))).toBe(true);
-    expect(r.notes.some((n) => n.startsWith('Vulnerable:'))).toBe(true);
-  });
-
-  it('no legal entities configured: one entity, default, with everything', () => {
-    for (const mapping of [undefined, {}]) {
-      const one = build('UK_FCA_DISP', '2027-H1', consolidatedMonths(), mapping) as FcaConsolidatedReturn;
-      expect(one.entities.map((e) => e.entity)).toEqual([{ id: 'default', name: 'Default' }]);
-      expect(one.entities[0]!.totals).toEqual(one.totals);
-      expect(one.entities[0]!.rows.map((row) => row.product)).toEqual(['Current accounts', 'Credit cards', 'Motor and transport']);
-    }
-  });
-
-  it('a product group no entity takes is reported under unassigned, with a note', () => {
-    const listed = build('UK_FCA_DISP', '2027-H1', consolidatedMonths(), { legalEntities: [ENTITIES[0]] }) as FcaConsolidatedReturn;
-    expect(listed.entities.map((e) => [e.entity.id, e.totals.opened])).toEqual([
-      ['bank', 2],
-      ['unassigned', 3],
-    ]);
-    expect(listed.notes.some((n) => n.includes('reported under "unassigned"'))).toBe(true);
-  });
-
-  it('a product group listed by two entities is reported by the first', () => {
-    const twice = build('UK_FCA_DISP', '2027-H1', consolidatedMonths(), {
-      legalEntities: [ENTITIES[0], { id: 'cards', name: 'Cards Ltd', productGroups: ['credit_cards', 'motor_insurance'] }],
-    }) as FcaConsolidatedReturn;
-    expect(twice.entities.map((e) => [e.entity.id, e.rows.map((row) => row.productGroups.join())])).toEqual([
-      ['bank', ['current_accounts', 'credit_cards']],
-      ['cards', ['motor_insurance']],
-    ]);
-  });
-});
-
-// ---------- CSV ----------
+// The consolidated return (2027 on) has its own tests: test/unit/consolidated-return.test.ts.
 
 describe('returnCsv', () => {
   it('quotes a field holding a comma, a quote, CR or LF, and nothing else', () => {
@@ -638,28 +513,6 @@ describe('returnCsv', () => {
       'UK_FCA_DISP,2026-H1,2026-01-01,2026-06-30,Insurance and pure protection,"""Pet"" cover, lifetime",pet_insurance,0,1,0,0,0,0,0,0,,1,0.00,0.00,0,0,0,0,1,0,0,0,0,0,0',
     );
   });
-
-  it('consolidated: entity columns, one line per (entity, product line), entity totals, then all entities', () => {
-    const lines = returnCsv(build('UK_FCA_DISP', '2027-H1', consolidatedMonths(), { legalEntities: ENTITIES })).split('\r\n');
-    expect(lines[0]!.startsWith('regime,period,from,to,entity_id,entity_name,frn,grouping,product,product_groups,outstanding_at_start,')).toBe(true);
-    expect(lines[0]).toContain(',outstanding_at_end,vulnerable_opened,vulnerable_closed,vulnerable_upheld,redress_GBP,');
-    const lead = 'UK_FCA_DISP,2027-H1,2027-01-01,2027-06-30';
-    // Rows, then the totals of each entity, then all entities.
-    expect(lines[1]!.startsWith(`${lead},bank,"Example Bank, plc",123456,Banking and credit cards,Current accounts,current_accounts,2,1,0,2,1,0,1,1,50,1,1,1,1,5.00,`)).toBe(true);
-    expect(lines[2]!.startsWith(`${lead},bank,"Example Bank, plc",123456,Banking and credit cards,Credit cards,credit_cards,0,1,`)).toBe(true);
-    expect(lines[3]!.startsWith(`${lead},insure,Example Insurance Ltd,,Insurance and pure protection,Motor and transport,motor_insurance,0,3,0,1,0,1,0,0,0,2,2,1,0,0.00,`)).toBe(true);
-    expect(lines[4]!.startsWith(`${lead},bank,"Example Bank, plc",123456,Total,,,2,2,0,2,1,0,1,1,50,2,1,1,1,5.00,`)).toBe(true);
-    expect(lines[5]!.startsWith(`${lead},insure,Example Insurance Ltd,,Total,,,0,3,`)).toBe(true);
-    expect(lines[6]!.startsWith(`${lead},funds,Example Funds Ltd,,Total,,,0,0,0,0,0,0,0,0,,0,0,0,0,0.00,`)).toBe(true);
-    expect(lines[7]!.startsWith(`${lead},*,All entities,,Total,,,2,5,0,3,1,1,1,1,33.3,4,3,2,1,5.00,`)).toBe(true);
-    expect(lines).toHaveLength(9);
-  });
-
-  it('consolidated with one entity: no all-entities line', () => {
-    const lines = returnCsv(build('UK_FCA_DISP', '2027-H1', consolidatedMonths())).split('\r\n');
-    expect(lines.filter((l) => l.includes(',Total,'))).toHaveLength(1);
-    expect(lines.some((l) => l.includes('All entities'))).toBe(false);
-  });
 });
 
 // ---------- from the projection ----------
@@ -693,10 +546,11 @@ describe('buildReturn reads what the projection writes', () => {
     const done = answered(openedCase(), at(NOW, 10 * DAY));
     const open = openedCase({ id: '01JABCDEFGHJKMNPQRSTVWXYZ9', vulnerable: true });
     const items = monthItems([done, open]);
-    expect(items.map((i) => i.sk)).toEqual(['M#2026-03']);
+    // The DISP 1 Annex 1R month item, and the consolidated return's (K#) beside it in the same partition.
+    expect(items.map((i) => i.sk)).toEqual(['K#2026-03', 'M#2026-03']);
     expect(itemKey(scopes.returns('UK_FCA_DISP'), 'M#2026-03')).toBe('ret#UK_FCA_DISP M#2026-03');
 
-    const r = buildReturn({ regime: 'UK_FCA_DISP', period: parseReturnPeriod('UK_FCA_DISP', '2026-Q1'), months: items, generatedAt: GENERATED_AT }) as FcaDispReturn;
+    const r = buildReturn({ regime: 'UK_FCA_DISP', period: parseReturnPeriod('UK_FCA_DISP', '2026-Q1'), months: items.filter((i) => i.sk.startsWith('M#')), generatedAt: GENERATED_AT }) as FcaDispReturn;
     expect(r.rows).toEqual([
       {
         grouping: 'Banking and credit cards',

@@ -5,7 +5,8 @@ import { BedrockTriageModel, type ConverseTransport } from '#adapters/aws/bedroc
 import { LocalModelFile, localTriageModel } from '#adapters/local/triage/local-triage-model';
 import { decideTriage, intakeEscalation, intakeTriage, priorityOf, runTriage, triageView, withTriage, type TriageRun } from '#domain/triage';
 import { InvalidInputError, ConflictError } from '#domain/errors';
-import { TriageSettings, type ModelOutput } from '#schemas/triage';
+import { TriageSettings, VULNERABILITY_CUES, VULNERABILITY_DRIVERS, type ModelOutput } from '#schemas/triage';
+import { CUE_DRIVERS, caseDrivers, driverOf } from '#domain/vulnerability';
 import type { CreateComplaintBody, Case } from '#schemas/complaint';
 import type { TriageModel } from '#ports/triage-model';
 import modelJson from '../../shared/adapters/local/triage/model.json';
@@ -48,7 +49,7 @@ describe('the committed local model', () => {
     for (const values of [new Set(rows.map((r) => r.labels.category)), new Set(test.map((r) => r.labels.category))]) expect(values.size).toBe(6);
     expect(new Set(rows.map((r) => r.channel)).size).toBe(8);
     expect(new Set(rows.map((r) => r.labels.severity)).size).toBe(4);
-    expect(new Set(rows.flatMap((r) => r.labels.vulnerability)).size).toBe(7);
+    expect(new Set(rows.flatMap((r) => r.labels.vulnerability))).toEqual(new Set(VULNERABILITY_CUES));
     expect(new Set(rows.map((r) => r.labels.regulatory)).size).toBe(2);
   });
 
@@ -66,6 +67,17 @@ describe('the committed local model', () => {
     expect(vulnerable).toBeGreaterThanOrEqual(0.85);
     // Severity is the weakest field (a base severity moved by loss and vulnerability): well above the 25 % of chance.
     expect(severity).toBeGreaterThanOrEqual(0.45);
+  });
+
+  it('recognises every cue, the FG21/1 ones added included: on held-out complaints with a cue, one of its cues is the top indicator in at least 80 % per cue', () => {
+    const m = localTriageModel();
+    const test = rows.filter((r) => r.split === 'test');
+    for (const cue of VULNERABILITY_CUES) {
+      const withCue = test.filter((r) => r.labels.vulnerability.includes(cue));
+      expect(withCue.length).toBeGreaterThanOrEqual(5);
+      const found = withCue.filter((r) => r.labels.vulnerability.includes(m.predict(r).vulnerability.indicators[0]?.cue ?? 'none' as never)).length;
+      expect({ cue, share: found / withCue.length >= 0.8 }).toEqual({ cue, share: true });
+    }
   });
 
   it('answers in milliseconds and every answer matches the model output schema', () => {
@@ -224,5 +236,35 @@ describe('the Bedrock adapter (an injected transport stands in for the external 
     });
     await m.suggest(input, ctl.signal);
     expect(seen).toBe(ctl.signal);
+  });
+});
+
+describe('vulnerability drivers (FCA FG21/1)', () => {
+  it('maps every cue onto one of the four drivers, and every driver has cues', () => {
+    expect(Object.keys(CUE_DRIVERS).sort()).toEqual([...VULNERABILITY_CUES].sort());
+    for (const d of VULNERABILITY_DRIVERS) expect(VULNERABILITY_CUES.filter((c) => driverOf(c) === d).length).toBeGreaterThan(0);
+  });
+
+  it('has the characteristics the drivers name that triage lacked: relationship breakdown, caring responsibilities, low emotional resilience, low financial capability, and others of the guidance', () => {
+    expect(driverOf('relationship_breakdown')).toBe('life_events');
+    expect(driverOf('caring_responsibilities')).toBe('life_events');
+    expect(driverOf('domestic_abuse')).toBe('life_events');
+    expect(driverOf('bereavement')).toBe('life_events');
+    expect(driverOf('low_emotional_resilience')).toBe('resilience');
+    expect(driverOf('financial_hardship')).toBe('resilience');
+    expect(driverOf('low_financial_capability')).toBe('capability');
+    expect(driverOf('digital_exclusion')).toBe('capability');
+    expect(driverOf('language_barrier')).toBe('capability');
+    expect(driverOf('addiction')).toBe('health');
+    expect(driverOf('mental_health')).toBe('health');
+  });
+
+  it('a case’s drivers: none unless vulnerable; the drivers of its confident cues in the guidance’s order; otherwise unspecified', () => {
+    const triage = (cues: [string, number][]) => ({ vulnerabilityIndicators: cues.map(([cue, confidence]) => ({ cue, confidence })) }) as Case['triage'];
+    const cues = triage([['digital_exclusion', 0.9], ['bereavement', 0.6], ['illness', 0.49]]);
+    expect(caseDrivers({ vulnerable: false, triage: cues })).toEqual([]);
+    expect(caseDrivers({ vulnerable: true, triage: cues })).toEqual(['life_events', 'capability']);
+    expect(caseDrivers({ vulnerable: true, triage: triage([['illness', 0.49]]) })).toEqual(['unspecified']);
+    expect(caseDrivers({ vulnerable: true, triage: undefined })).toEqual(['unspecified']);
   });
 });

@@ -1,8 +1,9 @@
 // Hand-written phrase banks the triage data set is composed from: complaint scenarios per category, vulnerability cues, tone and channel styles.
 // Every scenario states its own labels (category, base severity, regulatory flag); cue and loss phrases adjust severity.
 
-export const VULNERABILITY_CUES = ['bereavement', 'illness', 'financial_hardship', 'age', 'disability', 'mental_health', 'language_barrier'] as const;
-export type VulnerabilityCue = (typeof VULNERABILITY_CUES)[number];
+// The cues are the schema's: a cue added there needs its phrases here (the Record below makes that a type error).
+export { VULNERABILITY_CUES, type VulnerabilityCue } from '#schemas/triage';
+import type { VulnerabilityCue } from '#schemas/triage';
 
 export type Sev = 'low' | 'medium' | 'high' | 'critical';
 
@@ -396,6 +397,55 @@ export const CUE_PHRASES: Record<VulnerabilityCue, string[]> = {
     'I asked for an interpreter and was told you do not provide one.',
     'Sorry for my English, I try to explain the problem.',
     'I only speak a little English and the agent spoke too fast for me to follow.',
+  ],
+  relationship_breakdown: [
+    'My partner and I separated in {month} and I am now dealing with the account on my own.',
+    'I am going through a divorce and my ex-husband used to handle all of this.',
+    'Since my marriage broke down I have had to take over the finances for the first time.',
+    'We split up last month and the joint account has been frozen ever since.',
+    'After the breakup I moved out and never received the letters about this.',
+  ],
+  caring_responsibilities: [
+    'I am a full-time carer for my disabled son and I cannot spend hours on the phone.',
+    'I look after my elderly mother every day, so I have very little time to deal with this.',
+    'As an unpaid carer for my husband I cannot get to the branch during opening hours.',
+    'I care for my father who has dementia and I am exhausted.',
+    'Looking after my sick child means I can only reply in the evenings.',
+  ],
+  domestic_abuse: [
+    'I have recently left an abusive relationship and my ex controlled all of our money.',
+    'My former partner took out this debt in my name and kept me away from our finances.',
+    'I am living in a refuge after domestic abuse and need my address kept private.',
+    'My husband was financially controlling and I only now discovered these payments.',
+    'I fled domestic violence and please do not send anything to the old address.',
+  ],
+  addiction: [
+    'I have a gambling addiction and asked you to block gambling transactions, which you did not.',
+    'I am in recovery from alcohol dependency and this has put my progress at risk.',
+    'My gambling problem got out of control and your limits did nothing to stop it.',
+    'I am receiving treatment for addiction and find dealing with money very hard.',
+    'I have struggled with drug addiction and I am trying to rebuild my life.',
+  ],
+  low_emotional_resilience: [
+    'I just cannot cope with any more stress and I break down every time I open a letter.',
+    'Every call leaves me in tears and I have started ignoring the post because it overwhelms me.',
+    'I go to pieces when things like this happen and I have no one to lean on.',
+    'I feel completely overwhelmed and cannot face dealing with this any more.',
+    'The smallest setback knocks me sideways and this has been far too much.',
+  ],
+  low_financial_capability: [
+    'I have never been good with money and did not understand what the charges meant.',
+    'I struggle with numbers and could not work out the interest in your letter.',
+    'I have trouble reading and writing, so I did not understand the terms.',
+    'I did not understand the difference between the accounts and nobody explained it.',
+    'I am not confident managing money and signed without knowing what it meant.',
+  ],
+  digital_exclusion: [
+    'I do not have a smartphone or a computer, so I cannot use your online service.',
+    'I do not have internet access at home and everything you send is by email.',
+    'I cannot use apps or websites and you closed the branch I relied on.',
+    'I have no email address, so I never saw the notices you say you sent.',
+    'I am not able to use online banking and the phone line keeps telling me to go online.',
   ],
 };
 

@@ -9,6 +9,7 @@ import type { Case, Cycle } from '#schemas/complaint';
 import type { ReportDimension, ReportingConfig, ReviewRow } from '#schemas/reports';
 import { caseResolution } from '../resolution';
 import { triageCounters } from './triage-projection';
+import { consolidatedCounters } from './consolidated-return';
 
 /** Metric name → amount. */
 export type Counts = Record<string, number>;
@@ -463,6 +464,10 @@ export const contributions = (c: Case, p: Projector): Contributions => {
     }
     if (cy.compensation) closed(`r:${cy.compensation.currency}`, toMinor(cy.compensation.amount));
   }
+
+  // The FCA consolidated return (PS25/19): the same cycles by product group and root-cause group, with both
+  // vulnerability data points and redress by component, for the regimes it covers (see ./consolidated-return).
+  if (p.config.consolidatedReturn.regimes.includes(c.regime)) addInto(counters, consolidatedCounters(c, cycles, p));
 
   // Triage quality and bias counters (their own partitions; see ./triage-report).
   addInto(counters, triageCounters(c, p));

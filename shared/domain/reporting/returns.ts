@@ -5,15 +5,14 @@
 // Three formats:
 // - `fca_disp_1_annex_1r`: the FCA complaints return of DISP 1 Annex 1R, for UK_FCA_DISP periods ending before 2027.
 //   Firms report over their own half years (they follow the accounting reference date), so any period syntax goes.
-// - `fca_consolidated`: the single consolidated return that replaces DISP 1 Annex 1 (FCA PS25/19, December 2025):
-//   fixed half years (1 January–30 June, 1 July–31 December), the first being 2027 H1; one return per legal entity
-//   (group reporting is removed) and figures for customers in vulnerable circumstances.
-// - `generic`: every other regime, by product group.
+// - `fca_consolidated`: the single consolidated return that replaces DISP 1 Annex 1 and the payment services return
+//   (FCA PS25/19, December 2025), for every regime it covers (REPORTING.consolidatedReturn.regimes): fixed half years
+//   (1 January–30 June, 1 July–31 December), the first being 2027 H1; built in ./consolidated-return.
+// - `generic`: every other regime (and UK_FCA_PSD before 2027), by product group.
 import type { CounterItem } from '#ports/report-store';
-import type { ReturnsMapping } from '#schemas/reports';
+import { ConsolidatedReturnOptions, type ReturnsMapping } from '#schemas/reports';
 import type {
-  ConsolidatedReturnRow,
-  ConsolidatedReturnTotals,
+  ConsolidatedFigures,
   FcaReturnRow,
   FcaReturnTotals,
   GenericReturnRow,
@@ -24,10 +23,13 @@ import type {
 } from '#schemas/returns';
 import { InvalidInputError } from '../errors';
 import { fromMinor, type Counts } from './projection';
+import { buildConsolidatedReturn, DRIVER_COLUMNS, type ConsolidatedSource } from './consolidated-return';
 
 // ---------- the period ----------
 
 export const FCA_REGIME = 'UK_FCA_DISP';
+/** The regimes the consolidated return covers unless configured otherwise (REPORTING.consolidatedReturn.regimes). */
+export const CONSOLIDATED_REGIMES: readonly string[] = ConsolidatedReturnOptions.parse({}).regimes;
 /** The first month of the FCA consolidated return (PS25/19): its first period is 1 January–30 June 2027. */
 export const CONSOLIDATED_FROM_MONTH = '2027-01';
 /** The longest explicit month range a return may cover. */
@@ -64,7 +66,7 @@ const halfYearOf = (from: number, to: number): string | undefined =>
  * Throws InvalidInputError (field `query.period`) for a malformed period, a range over MAX_RETURN_MONTHS, and the
  * FCA rules: from 2027 only fixed half years; no period spanning 1 January 2027.
  */
-export const parseReturnPeriod = (regime: string, period: string): ReturnPeriod => {
+export const parseReturnPeriod = (regime: string, period: string, consolidatedRegimes: readonly string[] = CONSOLIDATED_REGIMES): ReturnPeriod => {
   let from: number;
   let to: number;
   let m: RegExpExecArray | null;
@@ -90,15 +92,18 @@ export const parseReturnPeriod = (regime: string, period: string): ReturnPeriod 
 
   let format: ReturnFormat = 'generic';
   let label = period;
-  if (regime === FCA_REGIME) {
+  if (regime === FCA_REGIME || consolidatedRegimes.includes(regime)) {
     const boundary = monthNumber(Number(CONSOLIDATED_FROM_MONTH.slice(0, 4)), Number(CONSOLIDATED_FROM_MONTH.slice(5)));
-    if (from >= boundary) {
+    if (from >= boundary && consolidatedRegimes.includes(regime)) {
       const half = halfYearOf(from, to);
       if (!half) throw invalidPeriod('from 1 January 2027 the FCA consolidated return (PS25/19) covers fixed half years: use YYYY-H1 (January–June) or YYYY-H2 (July–December)');
       format = 'fca_consolidated';
       label = half;
     } else if (to < boundary) {
-      format = 'fca_disp_1_annex_1r';
+      // Before 2027 DISP complaints keep the DISP 1 Annex 1R format; another regime keeps its generic return.
+      format = regime === FCA_REGIME ? 'fca_disp_1_annex_1r' : 'generic';
+    } else if (from >= boundary) {
+      format = 'generic';
     } else {
       throw invalidPeriod(
         `the period spans 1 January 2027, when the DISP 1 Annex 1R return gives way to the consolidated return: end it by ${monthLabel(boundary - 1)} or start it at ${CONSOLIDATED_FROM_MONTH}`,
@@ -272,6 +277,8 @@ export interface ReturnInput {
   months: CounterItem[];
   /** The organisation's mapping for this regime; undefined → the defaults. */
   mapping?: ReturnsMapping | undefined;
+  /** The consolidated return: the consolidated month items of every regime it covers, and its configuration. */
+  consolidated?: { sources: readonly ConsolidatedSource[]; options: ConsolidatedReturnOptions } | undefined;
   /** ISO timestamp. */
   generatedAt: string;
 }
@@ -423,23 +430,6 @@ const fcaRows = (cells: readonly Cell[], m: FcaMapping): { cells: Cell[]; row: F
       row: { grouping: key.group, product: key.name, productGroups: [...new Set(items.map((c) => c.productGroup))].sort(), ...fcaFigures(items, m) },
     }));
 
-const vulnerable = (cells: readonly Cell[]) => ({ opened: total(cells, 'vo'), closed: total(cells, 'vc'), upheld: total(cells, 'vu') });
-
-/**
- * Which legal entity reports each product group: the first entity listing it; otherwise the first entity that lists
- * none (it takes every unlisted group); with no entities configured, one entity `default`. A product group no entity
- * takes goes to an `unassigned` entity, so no complaint drops out of the return.
- */
-const entityOf = (entities: ReturnsMapping['legalEntities']) => {
-  const configured: LegalEntityRef[] = entities.map((e) => ({ id: e.id, name: e.name, ...(e.frn ? { frn: e.frn } : {}) }));
-  const listed = new Map<string, LegalEntityRef>();
-  entities.forEach((e, i) => e.productGroups.forEach((pg) => listed.has(pg) || listed.set(pg, configured[i]!)));
-  if (!entities.length) configured.push({ id: 'default', name: 'Default' });
-  const catchAll = entities.length ? configured[entities.findIndex((e) => e.productGroups.length === 0)] : configured[0];
-  const unassigned: LegalEntityRef = { id: 'unassigned', name: 'Not assigned to a legal entity' };
-  return { all: configured, of: (pg: string): LegalEntityRef => listed.get(pg) ?? catchAll ?? unassigned, unassigned };
-};
-
 // ---------- the generic format ----------
 
 /** Figures by product group, with the share closed by the regime's deadline. */
@@ -505,34 +495,15 @@ export const buildReturn = (input: ReturnInput): RegulatorReturn => {
     };
   }
 
-  // The consolidated return: one return per legal entity.
-  const entities = entityOf(mapping?.legalEntities ?? []);
-  const byEntity = new Map<string, Cell[]>();
-  const refs = new Map<string, LegalEntityRef>(entities.all.map((e) => [e.id, e]));
-  for (const c of cells) {
-    const e = entities.of(c.productGroup);
-    refs.set(e.id, e);
-    (byEntity.get(e.id) ?? byEntity.set(e.id, []).get(e.id)!).push(c);
-  }
-  const consolidated = (cs: readonly Cell[]): ConsolidatedReturnTotals => ({ ...fcaFigures(cs, m), vulnerable: vulnerable(cs) });
-  return {
-    format: 'fca_consolidated',
-    ...header,
-    notes: [
-      ...COMMON_NOTES,
-      ...FCA_NOTES,
-      'One return per legal entity (group reporting is removed from 2027). An entity without complaints is a nil return.',
-      'Vulnerable: cycles of customers identified as in vulnerable circumstances (marked vulnerable on the case). Complaints caused by a failure to consider a customer’s vulnerability are not identified separately.',
-      ...(refs.has(entities.unassigned.id) ? ['Some product groups are listed by no legal entity and no entity takes the unlisted ones: they are reported under "unassigned".'] : []),
-      ...unmappedNote(m.unmapped),
-    ],
-    entities: [...refs.values()].map((entity) => {
-      const cs = byEntity.get(entity.id) ?? [];
-      const rows: ConsolidatedReturnRow[] = fcaRows(cs, m).map(({ cells: rowCells, row }) => ({ ...row, vulnerable: vulnerable(rowCells) }));
-      return { entity, rows, totals: consolidated(cs) };
-    }),
-    totals: consolidated(cells),
-  };
+  const consolidated = input.consolidated ?? { sources: [], options: ConsolidatedReturnOptions.parse({}) };
+  return buildConsolidatedReturn({
+    regime,
+    period: { ...periodInfo(period), fromMonth: period.fromMonth, toMonth: period.toMonth },
+    sources: consolidated.sources,
+    options: consolidated.options,
+    generatedAt,
+    commonNotes: COMMON_NOTES.filter((n) => !n.startsWith('Redress:')),
+  });
 };
 
 // ---------- CSV ----------
@@ -547,7 +518,7 @@ export const csvField = (v: CsvValue): string => {
 const csv = (rows: CsvValue[][]): string => rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
 
 /** The figures of an FCA row or total as CSV columns (the cause and currency columns are the same on every line). */
-const fcaColumns = (causes: Placed[], currencies: string[], vulnerableToo: boolean) => {
+const fcaColumns = (causes: Placed[], currencies: string[]) => {
   const names = [
     'outstanding_at_start',
     'opened',
@@ -559,11 +530,10 @@ const fcaColumns = (causes: Placed[], currencies: string[], vulnerableToo: boole
     'upheld',
     'upheld_percent',
     'outstanding_at_end',
-    ...(vulnerableToo ? ['vulnerable_opened', 'vulnerable_closed', 'vulnerable_upheld'] : []),
     ...currencies.map((c) => `redress_${c}`),
     ...causes.map((c) => `opened: ${c.group} > ${c.name}`),
   ];
-  const values = (f: FcaReturnTotals & Partial<Pick<ConsolidatedReturnTotals, 'vulnerable'>>): CsvValue[] => [
+  const values = (f: FcaReturnTotals): CsvValue[] => [
     f.outstandingAtStart,
     f.opened,
     f.reopened,
@@ -574,7 +544,6 @@ const fcaColumns = (causes: Placed[], currencies: string[], vulnerableToo: boole
     f.upheld,
     f.upheldPercent,
     f.outstandingAtEnd,
-    ...(vulnerableToo ? [f.vulnerable?.opened ?? 0, f.vulnerable?.closed ?? 0, f.vulnerable?.upheld ?? 0] : []),
     ...currencies.map((cur) => f.redress.find((a) => a.currency === cur)?.amount ?? '0.00'),
     ...causes.map((c) => f.openedByCause.find((x) => x.group === c.group && x.cause === c.name)?.opened ?? 0),
   ];
@@ -619,7 +588,7 @@ export const returnCsv = (r: RegulatorReturn): string => {
   }
 
   if (r.format === 'fca_disp_1_annex_1r') {
-    const cols = fcaColumns(causeColumns(r.totals), currencyColumns(r.totals), false);
+    const cols = fcaColumns(causeColumns(r.totals), currencyColumns(r.totals));
     return csv([
       [...leadNames, 'grouping', 'product', 'product_groups', ...cols.names],
       ...r.rows.map((row) => [...lead, row.grouping, row.product, row.productGroups.join(';'), ...cols.values(row)]),
@@ -627,12 +596,88 @@ export const returnCsv = (r: RegulatorReturn): string => {
     ]);
   }
 
-  const cols = fcaColumns(causeColumns(r.totals), currencyColumns(r.totals), true);
+  const cols = consolidatedColumns(r.totals);
   const entityLead = (e: LegalEntityRef) => [...lead, e.id, e.name, e.frn ?? ''];
   return csv([
-    [...leadNames, 'entity_id', 'entity_name', 'frn', 'grouping', 'product', 'product_groups', ...cols.names],
-    ...r.entities.flatMap((e) => e.rows.map((row) => [...entityLead(e.entity), row.grouping, row.product, row.productGroups.join(';'), ...cols.values(row)])),
+    [...leadNames, 'entity_id', 'entity_name', 'frn', 'product', 'product_groups', 'regimes', ...cols.names],
+    ...r.entities.flatMap((e) => e.rows.map((row) => [...entityLead(e.entity), row.product, row.productGroups.join(';'), row.regimes.join(';'), ...cols.values(row, row.context)])),
     ...r.entities.map((e) => [...entityLead(e.entity), 'Total', '', '', ...cols.values(e.totals)]),
     ...(r.entities.length > 1 ? [[...lead, '*', 'All entities', '', 'Total', '', '', ...cols.values(r.totals)]] : []),
   ]);
+};
+
+const COMPONENT_COLUMNS = [
+  ['financialLoss', 'financial_loss'],
+  ['goodwill', 'goodwill'],
+  ['distressAndInconvenience', 'distress_and_inconvenience'],
+  ['waived', 'waived'],
+  ['nonCash', 'non_cash'],
+  ['notBrokenDown', 'not_broken_down'],
+] as const;
+
+/**
+ * The consolidated return's columns: the figures, both vulnerability data points (the customer one by driver), the
+ * redress per currency (total, then each component), the contextual data, and per cause opened / closed / upheld. The
+ * cause and currency columns are those of the all-entities totals, so every line has the same columns.
+ */
+const consolidatedColumns = (totals: ConsolidatedFigures) => {
+  const currencies = totals.redress.total.map((a) => a.currency);
+  const causes = totals.byCause.map((c) => c.cause);
+  const causeName = (c: string | null) => c ?? 'not yet determined';
+  const names = [
+    'outstanding_at_start',
+    'opened',
+    'reopened',
+    'closed',
+    'closed_within_3_days',
+    'closed_within_8_weeks',
+    'closed_after_8_weeks',
+    'upheld',
+    'upheld_percent',
+    'outstanding_at_end',
+    'vulnerable_opened',
+    'vulnerable_closed',
+    'vulnerable_upheld',
+    ...DRIVER_COLUMNS.map((d) => `vulnerable_opened_${d}`),
+    'failure_to_consider_vulnerability_opened',
+    'failure_to_consider_vulnerability_closed',
+    'failure_to_consider_vulnerability_upheld',
+    ...currencies.flatMap((c) => [`redress_${c}`, ...COMPONENT_COLUMNS.map(([, col]) => `redress_${col}_${c}`)]),
+    'non_cash_remedies',
+    'context_figure',
+    'context_opened_per_1000',
+    ...causes.flatMap((c) => ['opened', 'closed', 'upheld'].map((m) => `${m}: ${causeName(c)}`)),
+  ];
+  const amount = (list: { currency: string; amount: string }[], cur: string) => list.find((a) => a.currency === cur)?.amount ?? '0.00';
+  const values = (f: ConsolidatedFigures, context?: { figure: number | null; openedPer1000: number | null }): CsvValue[] => {
+    const v = f.vulnerability;
+    return [
+      f.outstandingAtStart,
+      f.opened,
+      f.reopened,
+      f.closed,
+      f.closedWithin3Days,
+      f.closedWithin8Weeks,
+      f.closedAfter8Weeks,
+      f.upheld,
+      f.upheldPercent,
+      f.outstandingAtEnd,
+      v.customerVulnerable.opened,
+      v.customerVulnerable.closed,
+      v.customerVulnerable.upheld,
+      ...DRIVER_COLUMNS.map((d) => v.customerVulnerable.openedByDriver[d]),
+      v.failureToConsider.opened,
+      v.failureToConsider.closed,
+      v.failureToConsider.upheld,
+      ...currencies.flatMap((cur) => [amount(f.redress.total, cur), ...COMPONENT_COLUMNS.map(([k]) => amount(f.redress.byComponent[k], cur))]),
+      f.redress.nonCashRemedies,
+      context?.figure ?? null,
+      context?.openedPer1000 ?? null,
+      ...causes.flatMap((c) => {
+        const x = f.byCause.find((b) => b.cause === c);
+        return [x?.opened ?? 0, x?.closed ?? 0, x?.upheld ?? 0];
+      }),
+    ];
+  };
+  return { names, values };
 };

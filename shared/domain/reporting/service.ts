@@ -184,9 +184,17 @@ export class ReportingService {
   }
 
   async regulatorReturn(q: { regime: string; period: string }, cost: ReadCost = newReadCost()): Promise<RegulatorReturn> {
-    const period = parseReturnPeriod(q.regime, q.period);
+    const options = this.deps.config.consolidatedReturn;
+    const period = parseReturnPeriod(q.regime, q.period, options.regimes);
     const { generation } = await this.deps.store.meta();
+    if (period.format === 'fca_consolidated') {
+      // One item per covered regime and month (a fixed number of regimes): the read does not grow with the cases.
+      const sources = await Promise.all(
+        options.regimes.map(async (regime) => ({ regime, months: await this.deps.store.counters(generation, scopes.returns(regime), { from: 'K#', to: `K#${period.toMonth}` }, cost) })),
+      );
+      return buildReturn({ regime: q.regime, period, months: [], consolidated: { sources, options }, generatedAt: this.today() });
+    }
     const months: CounterItem[] = await this.deps.store.counters(generation, scopes.returns(q.regime), { from: 'M#', to: `M#${period.toMonth}` }, cost);
-    return buildReturn({ regime: q.regime, period, months, mapping: this.deps.config.returns[q.regime], generatedAt: this.today() });
+    return buildReturn({ regime: q.regime, period, months, mapping: Object.hasOwn(this.deps.config.returns, q.regime) ? this.deps.config.returns[q.regime] : undefined, generatedAt: this.today() });
   }
 }

@@ -2,6 +2,7 @@
 // contributions): the counters GET /v1/reports/triage reads.
 import type { Case } from '#schemas/complaint';
 import { TRIAGE_FIELDS } from '#schemas/triage';
+import { caseDrivers } from '../vulnerability';
 import { itemKey, type Counts, type Projector } from './projection';
 
 /**
@@ -10,7 +11,7 @@ import { itemKey, type Counts, type Projector } from './projection';
  */
 export const triageScope = (month: string) => `tri#${month}`;
 export const triageSk = (day: string, dim: TriageDimension, value: string) => `${day}#${dim}#${value}`;
-export const TRIAGE_DIMENSIONS = ['all', 'category', 'channel', 'vulnerability'] as const;
+export const TRIAGE_DIMENSIONS = ['all', 'category', 'channel', 'vulnerability', 'driver'] as const;
 export type TriageDimension = (typeof TRIAGE_DIMENSIONS)[number];
 
 /** Metric names: `n` triaged, `u` unavailable, and per field `<field>:s|p|a|o` (suggested, pre-filled, accepted, overridden). */
@@ -39,6 +40,8 @@ export const triageCounters = (c: Case, p: Projector): Record<string, Counts> =>
     ['category', c.category],
     ['channel', c.channel],
     ['vulnerability', c.vulnerable ? 'vulnerable' : 'not_vulnerable'],
+    // One item per FG21/1 driver of the customer's vulnerability (a case with two drivers counts under both).
+    ...caseDrivers(c).map((d): [TriageDimension, string] => ['driver', d]),
   ];
   return Object.fromEntries(groups.map(([dim, value]) => [itemKey(scope, triageSk(day, dim, value)), { ...counts }]));
 };

@@ -1,6 +1,6 @@
 // Triage quality and bias (GET /v1/reports/triage): what a case's triage contributes to the projection's counters, and
 // the report over a range read from them (never from cases): accuracy and override rate by category, channel and
-// vulnerable / not vulnerable, so a supervisor sees whether triage serves one group worse than another.
+// vulnerable / not vulnerable and by FG21/1 driver of vulnerability, so a supervisor sees whether triage serves one group worse than another.
 import { DateTime } from 'luxon';
 import { TRIAGE_FIELDS, type FieldFigures, type GroupFigures, type TriageReport, type TriageReportQuery } from '#schemas/triage';
 import type { ReadCost, ReportStore } from '#ports/report-store';
@@ -54,5 +54,6 @@ export const triageReport = async (
     byCategory: of('category'),
     byChannel: of('channel'),
     byVulnerability: of('vulnerability'),
+    byDriver: of('driver'),
   };
 };
