@@ -3,6 +3,7 @@
 // and one section there; the register test then checks both ways.
 import { letterRuleIds } from './letters';
 import { regimeRuleIds } from './regimes';
+import { RETURN_RULES } from './reporting/return-rules';
 
 export interface RuleSource {
   /** The `## ` heading of the register section that lists this module's rules. */
@@ -16,4 +17,5 @@ export interface RuleSource {
 export const RULE_SOURCES: readonly RuleSource[] = [
   { section: 'Regime rules', module: 'shared/domain/regimes.ts', ids: regimeRuleIds },
   { section: 'Letter rules', module: 'shared/domain/letters.ts', ids: letterRuleIds },
+  { section: 'Return rules', module: 'shared/domain/reporting/return-rules.ts', ids: () => RETURN_RULES.map((r) => r.id) },
 ];

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { LETTER_RULES } from '#domain/letters';
 import { regimeCitations } from '#domain/regimes';
 import { RULE_SOURCES } from '#domain/rule-register';
+import { RETURN_RULES } from '#domain/reporting/return-rules';
 import { Regime } from '#schemas/regime';
 import { listRegimes } from '#domain/regimes';
 
@@ -56,10 +57,11 @@ describe('the rule register', () => {
     }
   });
 
-  it('states the same version date as the code for every regime and letter rule', () => {
+  it('states the same version date as the code for every regime, letter and return rule', () => {
     const versions = new Map<string, string>();
     for (const c of regimeCitations()) versions.set(c.ruleId, c.citationVersion.version);
     for (const r of Object.values(LETTER_RULES)) versions.set(r.id, r.version);
+    for (const r of RETURN_RULES) versions.set(r.id, r.citation.version);
     for (const s of RULE_SOURCES) for (const row of section(s.section)!) expect([row.id, row.version]).toEqual([row.id, versions.get(row.id)]);
   });
 });

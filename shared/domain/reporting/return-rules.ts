@@ -1,5 +1,5 @@
 // The regulatory rules the complaints returns apply, each cited with the version date it was checked against, for the
-// rule register (docs/regulatory/register-returns.md lists the same ids with the tests that prove them).
+// rule register (the "Return rules" section of docs/regulatory/register.md lists the same ids with the tests that prove them).
 //
 // Sources read when this was written (December 2026): the FCA's PS25/19 page ("PS25/19: Improving the complaints
 // reporting process", published 3 December 2025); DISP 1.10.1R as on the FCA Handbook (version last updated
