@@ -215,10 +215,14 @@ export const startLocalApi = async (opts: LocalApiOptions): Promise<LocalApi> =>
         }
       }
 
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
-      const query: Record<string, string> = {};
-      for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+      // Names a client chooses are data: collected in Maps and turned into own properties (Object.fromEntries defines
+      // them), so `?constructor=` or a header named `__proto__` is an ordinary key, never Object.prototype's member.
+      const headers: Record<string, string> = Object.fromEntries(
+        Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), Array.isArray(v) ? v.join(',') : v]])),
+      );
+      const queryValues = new Map<string, string>();
+      for (const [k, v] of url.searchParams) queryValues.set(k, queryValues.has(k) ? `${queryValues.get(k)},${v}` : v);
+      const query: Record<string, string> = Object.fromEntries(queryValues);
       const pathParameters: Record<string, string> = {};
       let badPath = false;
       r.names.forEach((n, i) => {

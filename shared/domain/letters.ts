@@ -9,6 +9,7 @@ import type { Regime } from '#schemas/regime';
 import type { LetterKind } from '#schemas/letters';
 import type { Resolution } from '#schemas/resolution';
 import { ConflictError } from './errors';
+import { own } from './own';
 
 /** Phrases no letter may contain (checked on every rendering in the tests): acknowledging is not admitting. */
 export const ADMISSION_PHRASES = ['we admit', 'our fault', 'we are liable', 'we accept liability', 'we accept responsibility', 'we were negligent', 'admission of liability is', 'legally responsible'] as const;
@@ -93,7 +94,7 @@ export const LETTER_PROFILES: Readonly<Record<string, LetterProfile>> = {
   INTERNAL_STANDARD: { family: 'default', referral: null, referralBeforeFinal: null },
 };
 
-export const profileOf = (regimeId: string): LetterProfile => LETTER_PROFILES[regimeId] ?? { family: 'default', referral: null, referralBeforeFinal: null };
+export const profileOf = (regimeId: string): LetterProfile => own(LETTER_PROFILES, regimeId) ?? { family: 'default', referral: null, referralBeforeFinal: null };
 
 /** The organisation's letterhead (LETTER_ORGANISATION_* settings). */
 export interface Letterhead {

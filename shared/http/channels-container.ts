@@ -40,6 +40,8 @@ export const channelIntake = (): ChannelIntakeService => {
       inbound: new DynamoInboundLog(dynamo().doc, requireSetting('TABLE_NAME')),
       policy: { allowedContentTypes: cfg.evidenceContentTypes, maxBytes: cfg.EVIDENCE_MAX_BYTES, uploadTtlMs: UPLOAD_TTL_MS },
       emailRegime: cfg.EMAIL_DEFAULT_REGIME,
+      // Only the functions that read raw mail (email intake, rejection replay) are told the bucket.
+      ...(cfg.INBOUND_MAIL_BUCKET ? { email: { store: rawMailStore(), parser: mailParser(), maxBytes: cfg.INBOUND_EMAIL_MAX_BYTES } } : {}),
     });
   }
   return intake;

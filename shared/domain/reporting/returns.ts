@@ -23,6 +23,7 @@ import type {
   ReturnFormat,
 } from '#schemas/returns';
 import { InvalidInputError } from '../errors';
+import { own } from '../own';
 import { fromMinor, type Counts } from './projection';
 
 // ---------- the period ----------
@@ -381,14 +382,14 @@ const fcaMapping = (mapping: ReturnsMapping | undefined): FcaMapping => {
   return {
     unmapped,
     product: (pg) => {
-      const name = products[pg] ?? DEFAULT_FCA_PRODUCTS[pg];
+      const name = own(products, pg) ?? own(DEFAULT_FCA_PRODUCTS, pg);
       if (name === undefined) {
         unmapped.add(pg);
         return { group: OTHER_GROUP, name: pg };
       }
       return placeProduct(name);
     },
-    cause: (category) => placeCause(causes[category] ?? DEFAULT_FCA_CAUSES[category] ?? category),
+    cause: (category) => placeCause(own(causes, category) ?? own(DEFAULT_FCA_CAUSES, category) ?? category),
   };
 };
 
