@@ -24,6 +24,7 @@ import type {
 } from '#schemas/returns';
 import { InvalidInputError } from '../errors';
 import { own } from '../own';
+import { csvField, type CsvValue } from './csv';
 import { fromMinor, type Counts } from './projection';
 
 // ---------- the period ----------
@@ -538,13 +539,8 @@ export const buildReturn = (input: ReturnInput): RegulatorReturn => {
 
 // ---------- CSV ----------
 
-type CsvValue = string | number | null;
-
-/** One RFC 4180 field: quoted when it holds a comma, a quote, CR or LF (quotes doubled); null is empty. */
-export const csvField = (v: CsvValue): string => {
-  const s = v === null ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+// The field rule (formula neutralising, RFC 4180 quoting) is the reports' one: ./csv.
+export { csvField };
 const csv = (rows: CsvValue[][]): string => rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
 
 /** The figures of an FCA row or total as CSV columns (the cause and currency columns are the same on every line). */
