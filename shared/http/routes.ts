@@ -61,6 +61,8 @@ export interface RouteDef {
   errors?: number[];
   /** Route-level throttling on the HTTP API stage (a public route that must not be hammered), below the stage default. */
   throttle?: { rateLimit: number; burstLimit: number };
+  /** Path parameters that are credentials (a signed link's token): a request log shows them as [redacted], never in the clear. */
+  credentialParams?: readonly string[];
 }
 
 const ANY_USER: Role[] = ['intake', 'handler', 'supervisor', 'compliance', 'legal', 'admin'];
@@ -575,6 +577,8 @@ export const ROUTES = {
     params: FeedbackParams,
     body: FeedbackBody,
     throttle: { rateLimit: 5, burstLimit: 10 },
+    // The token is the customer's credential (single use, but valid until used): never logged.
+    credentialParams: ['token'],
     ok: { status: 200, schema: FeedbackReceipt, description: 'Recorded on the case' },
     errors: [401, 410, 429],
   },
