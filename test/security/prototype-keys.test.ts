@@ -11,6 +11,7 @@ import { runTriage, triageAtIntake, type TriageFailure } from '#domain/triage';
 import { retentionPeriod, RETENTION_PERIODS } from '#domain/retention';
 import { profileOf } from '#domain/letters';
 import { own } from '#domain/own';
+import { assertKnownRegion, CalendarConfigError } from '#domain/calendar';
 import { sentimentOf } from '#adapters/local/triage/text-model';
 import { localTriageModel } from '#adapters/local/triage/local-triage-model';
 import { HELPDESK_PROVIDERS, type HelpdeskProvider } from '#schemas/channels';
@@ -48,6 +49,9 @@ describe('own-property lookups of user text (no I/O)', () => {
     // An unknown regime gets the organisation's default period and letter profile, not Object.prototype's member.
     expect(retentionPeriod(word, {}).years).toBe(RETENTION_PERIODS.INTERNAL_STANDARD!.years);
     expect(profileOf(word)).toEqual({ family: 'default', referral: null, referralBeforeFinal: null });
+    // A configured holiday region named like a prototype member is unknown (configuration error), not "found".
+    expect(() => assertKnownRegion(word)).toThrow(CalendarConfigError);
+    expect(() => assertKnownRegion(`GB-${word}`)).toThrow(CalendarConfigError);
   });
 });
 
