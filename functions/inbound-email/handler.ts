@@ -1,15 +1,15 @@
 // SES receiving → raw message in the inbound mail bucket → S3 "Object Created" (via EventBridge) → this function:
 // size check before reading (too large: recorded, never parsed), MIME parse (malformed: recorded), then the email
 // intake: the sender check on SES's verdict headers (virus: recorded rejection; unauthenticated: a complaint of its
-// own marked unverifiedSender, or a rejection), then a reply to one of the sender's cases, or a new complaint.
-// Errors other than refusals propagate: EventBridge retries and then dead-letters the event.
+// own marked unverifiedSender, or a rejection), then a reply to one of the sender's cases, or a new complaint. Once the
+// raw message is stored, no failure may lose it: any error of the intake is recorded as an `intake_failed` rejection
+// that staff list and replay (POST /v1/intake/rejections/{id}/replay). Only a failure to record that (the table
+// unreachable) propagates: EventBridge retries, then dead-letters the event.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import { channelIntake, mailParser, rawMailStore } from '#http/channels-container';
-import { config } from '#http/config';
+import { channelIntake, rawMailStore } from '#http/channels-container';
 import { defineEventHandler } from '#http/event-handler';
 import { logger, metrics } from '#http/observability';
-import { MalformedMessageError } from '#ports/mail-parser';
 import type { EmailIntakeResult } from '#schemas/channels';
 
 export const InboundObjectCreated = z.object({
@@ -21,7 +21,8 @@ export const InboundObjectCreated = z.object({
   }),
 });
 
-const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+/** What the rejection record says about an unexpected failure (no stack: the log has it). */
+const describe = (err: unknown): string => (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 1000);
 
 export const handler = defineEventHandler('inbound-email', async (event: unknown): Promise<EmailIntakeResult | { outcome: 'ignored'; reason: string }> => {
   const parsed = InboundObjectCreated.safeParse(event);
@@ -34,22 +35,14 @@ export const handler = defineEventHandler('inbound-email', async (event: unknown
   const key = decodeURIComponent(parsed.data.detail.object.key.replace(/\+/g, ' '));
   logger.appendKeys({ key });
   const intake = channelIntake();
-  const max = config().INBOUND_EMAIL_MAX_BYTES;
-  const size = parsed.data.detail.object.size ?? (await store.size(key));
   let out: EmailIntakeResult;
-  if (size > max) {
-    out = await intake.rejectEmail({ reason: 'too_large', detail: `the message is ${mib(size)} (${size} bytes); the limit is ${mib(max)} (INBOUND_EMAIL_MAX_BYTES)`, sizeBytes: size, objectKey: key });
-  } else {
-    const raw = await store.read(key, max);
-    try {
-      const mail = await mailParser().parse(raw);
-      out = mail.from
-        ? await intake.receiveEmail({ ...mail, from: mail.from }, { objectKey: key, bytes: raw })
-        : await intake.rejectEmail({ reason: 'no_sender', detail: 'the From header has no address', sizeBytes: raw.length, objectKey: key, ...(mail.subject ? { subject: mail.subject.slice(0, 300) } : {}) });
-    } catch (err) {
-      if (!(err instanceof MalformedMessageError)) throw err;
-      out = await intake.rejectEmail({ reason: 'malformed', detail: err.message, sizeBytes: raw.length, objectKey: key });
-    }
+  try {
+    const processed = await intake.processStoredEmail(key, parsed.data.detail.object.size);
+    out = processed.kind === 'refused' ? await intake.rejectEmail(processed.refusal) : processed.result;
+  } catch (err) {
+    logger.error('email intake failed: recording the message as a rejection to replay', { error: err as Error });
+    metrics.addMetric('InboundEmailFailed', MetricUnit.Count, 1);
+    out = await intake.rejectEmail({ reason: 'intake_failed', detail: describe(err), sizeBytes: parsed.data.detail.object.size ?? 0, objectKey: key });
   }
   metrics.addMetric(`InboundEmail_${out.outcome}`, MetricUnit.Count, 1);
   // Spoofing attempts and mis-configured senders show up here, apart from the genuine intake volume.

@@ -25,8 +25,8 @@ export interface ApiProps extends FunctionSettings {
   exports: ExportStore;
   /** The key that signs customers' feedback links (the feedback route verifies them). */
   feedbackLinks: FeedbackSigningKey;
-  /** The helpdesk signing secrets (the signed intake route reads them). */
-  channels: Pick<InboundChannelStore, 'helpdeskSecret' | 'encryptionKey'>;
+  /** The helpdesk signing secrets (the signed intake route reads them) and the raw-mail bucket (the rejection replay reads it). */
+  channels: Pick<InboundChannelStore, 'helpdeskSecret' | 'encryptionKey' | 'mailBucketName' | 'mailObjectsArn'>;
   /** Stage-wide default throttling (requests per second, burst). */
   throttle: { rateLimit: number; burstLimit: number };
   /** The workflow state machines: the routes in WORKFLOW_ACCESS settle the task tokens of theirs. */
@@ -41,7 +41,10 @@ type Route = RouteDef & { id: RouteId };
  * and for a GET marked `writes` in the route table.
  */
 /** Routes that open complaints, so triage them at intake: with Bedrock in the model chain, they may invoke the configured model. */
-export const TRIAGE_INTAKE: ReadonlySet<RouteId> = new Set<RouteId>(['createComplaint', 'helpdeskIntake']);
+export const TRIAGE_INTAKE: ReadonlySet<RouteId> = new Set<RouteId>(['createComplaint', 'helpdeskIntake', 'replayInboundRejection']);
+
+/** Routes that read stored raw inbound messages (GetObject under the SES prefix only): the replay of a recorded rejection. */
+export const INBOUND_MAIL_READERS: ReadonlySet<RouteId> = new Set<RouteId>(['replayInboundRejection']);
 
 /** The signed helpdesk webhook: GetSecretValue on the helpdesk secret, nothing else of it. */
 export const HELPDESK_SIGNED_ROUTES: ReadonlySet<RouteId> = new Set<RouteId>(['helpdeskIntake']);
@@ -63,6 +66,8 @@ export const EVIDENCE_ACCESS: Readonly<Partial<Record<RouteId, EvidenceUse>>> = 
   legalHold: 'legalHold',
   // Writes a ticket's inline attachments to the vault (registered for the verifier); never reads evidence.
   helpdeskIntake: 'store',
+  // A replayed email's message and attachments become evidence, as at intake.
+  replayInboundRejection: 'store',
   // Keep the exact text of the letter sent (acknowledgement, final response) as evidence.
   recordAcknowledgement: 'letter',
   sendFinalResponse: 'letter',
@@ -227,6 +232,7 @@ export class Api extends Construct {
       for (const workflow of new Set(entryRoutes.flatMap((r) => WORKFLOW_ACCESS[r.id] ?? []))) fn.settleWorkflowTasks(props.workflows[workflow]);
       if (triage.models.includes('bedrock') && entryRoutes.some((r) => TRIAGE_INTAKE.has(r.id))) fn.invokeTriageModel(triage.bedrockModelId);
       if (entryRoutes.some((r) => HELPDESK_SIGNED_ROUTES.has(r.id))) fn.readHelpdeskSecrets(props.channels);
+      if (entryRoutes.some((r) => INBOUND_MAIL_READERS.has(r.id))) fn.readInboundMail(props.channels);
       // Every POST is idempotent (Idempotency-Key, Powertools persistence); a signed webhook is de-duplicated on its
       // ticket instead and never reads the idempotency table.
       if (entryRoutes.some((r) => r.method === 'POST' && !r.signedBody)) fn.bindTable(props.data.idempotency, 'readWrite');

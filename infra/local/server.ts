@@ -113,9 +113,35 @@ export const lambdaContext = (id: string, requestId: string = randomUUID()): Con
   succeed: () => undefined,
 });
 
+/** The marker a credential path segment is logged as. */
+export const REDACTED = '[redacted]';
+
+/**
+ * The path as the request log shows it: the segments the route table marks as credentials (the feedback link's token)
+ * replaced by [redacted], so a credential never reaches a log. Matched on the literal segments before the credential
+ * only (whatever follows, and whatever the method), so a near miss such as a trailing slash is redacted too.
+ */
+export const loggedPath = (routes: readonly CompiledRoute[], path: string): string => {
+  const segments = path.split('/');
+  for (const r of routes) {
+    const secret = r.def.credentialParams;
+    if (!secret?.length) continue;
+    const template = r.def.path.split('/');
+    const positions = template.flatMap((t, i) => (secret.includes(/^\{(\w+)\}$/.exec(t)?.[1] ?? '') ? [i] : []));
+    const last = Math.max(...positions);
+    if (segments.length <= last) continue;
+    const literalsMatch = template.slice(0, last + 1).every((t, i) => /^\{\w+\}$/.test(t) || t === segments[i]);
+    if (!literalsMatch) continue;
+    return segments.map((s, i) => (positions.includes(i) ? REDACTED : s)).join('/');
+  }
+  return path;
+};
+
+export const compiledRoutes = (): CompiledRoute[] => routeList().map((r) => compile(r.id, r));
+
 export const startLocalApi = async (opts: LocalApiOptions): Promise<LocalApi> => {
   const clock = opts.clock ?? localClock;
-  const routes = routeList().map((r) => compile(r.id, r));
+  const routes = compiledRoutes();
   const handlers = new Map<RouteId, () => ApiHandler>();
   const handlerFor = (r: CompiledRoute): ApiHandler => {
     let h = handlers.get(r.id);
@@ -183,7 +209,7 @@ export const startLocalApi = async (opts: LocalApiOptions): Promise<LocalApi> =>
       return sendProblem(res, 400, 'Bad Request', 'the request target is not a valid path', requestId);
     }
     const path = url.pathname;
-    res.on('finish', () => opts.log?.(`${req.method} ${path} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`));
+    res.on('finish', () => opts.log?.(`${req.method} ${loggedPath(routes, path)} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`));
     void (async () => {
       const limit = path === '/local/inbound-email' ? INBOUND_EMAIL_MAX_BYTES : GATEWAY_MAX_BYTES;
       const body = await readBody(req, limit);
@@ -215,10 +241,14 @@ export const startLocalApi = async (opts: LocalApiOptions): Promise<LocalApi> =>
         }
       }
 
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
-      const query: Record<string, string> = {};
-      for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+      // Names a client chooses are data: collected in Maps and turned into own properties (Object.fromEntries defines
+      // them), so `?constructor=` or a header named `__proto__` is an ordinary key, never Object.prototype's member.
+      const headers: Record<string, string> = Object.fromEntries(
+        Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), Array.isArray(v) ? v.join(',') : v]])),
+      );
+      const queryValues = new Map<string, string>();
+      for (const [k, v] of url.searchParams) queryValues.set(k, queryValues.has(k) ? `${queryValues.get(k)},${v}` : v);
+      const query: Record<string, string> = Object.fromEntries(queryValues);
       const pathParameters: Record<string, string> = {};
       let badPath = false;
       r.names.forEach((n, i) => {

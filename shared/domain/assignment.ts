@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { CATEGORIES, CHANNELS } from '#schemas/complaint';
 import { UserId } from '#schemas/common';
+import { own } from './own';
 
 export const AssignmentRules = z
   .object({
@@ -60,7 +61,7 @@ export const planAssignment = (rules: AssignmentRules, facts: AssignmentFacts, e
 
 /** Round-robin: the n-th case routed to a team (1-based) goes to member (n-1) mod size. */
 export const pickMember = (rules: AssignmentRules, team: string, n: number): string => {
-  const members = rules.teams[team];
+  const members = own(rules.teams, team);
   if (!members?.length) throw new Error(`team ${team} has no members`);
   return members[(n - 1) % members.length] as string;
 };

@@ -66,8 +66,10 @@ export const assertKnownRegion = (region: string): void => {
   const Lib = holidaysLib();
   known ??= new Lib();
   const countries = known.getCountries('en');
-  if (!country || rest.length > 0 || !countries[country]) throw new CalendarConfigError(`unknown holiday calendar ${region}`);
-  if (state && !known.getStates(country, 'en')?.[state]) throw new CalendarConfigError(`unknown holiday calendar ${region} (no state ${state} in ${country})`);
+  // Own properties only: a configured region such as "constructor" is unknown, not Object.prototype's member.
+  if (!country || rest.length > 0 || !Object.hasOwn(countries, country)) throw new CalendarConfigError(`unknown holiday calendar ${region}`);
+  const states = known.getStates(country, 'en');
+  if (state && !(states && Object.hasOwn(states, state))) throw new CalendarConfigError(`unknown holiday calendar ${region} (no state ${state} in ${country})`);
 };
 
 const parserFor = (region: string): Holidays => {

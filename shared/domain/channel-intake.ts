@@ -5,13 +5,14 @@ import { createHash } from 'node:crypto';
 import type { Case, CreateComplaintBody, UnverifiedSender } from '#schemas/complaint';
 import type { CreateNoteBody } from '#schemas/children';
 import type { Evidence } from '#schemas/evidence';
-import type { EmailIntakeResult, HelpdeskIntakeResult, HelpdeskProvider, InboundRejection } from '#schemas/channels';
+import type { EmailIntakeResult, HelpdeskIntakeResult, HelpdeskProvider, InboundRejection, InboundReplayResult } from '#schemas/channels';
 import type { CaseRepository } from '#ports/case-repository';
 import type { Clock } from '#ports/clock';
 import type { IdGenerator } from '#ports/ids';
 import type { EvidenceWriter } from '#ports/evidence-vault';
 import type { InboundLog } from '#ports/inbound-log';
-import type { ParsedEmail } from '#ports/mail-parser';
+import { MalformedMessageError, type MailParser, type ParsedEmail } from '#ports/mail-parser';
+import type { RawMailStore } from '#ports/raw-mail';
 import { assessSender, type MailAuthSettings } from './mail-auth';
 import { systemMutate } from './case-mutation';
 import type { ComplaintService } from './complaint-service';
@@ -35,10 +36,17 @@ export interface ChannelIntakeDeps {
   emailRegime: string;
   /** Sender authentication (#domain/mail-auth) and what happens to mail that fails it (INBOUND_EMAIL_UNVERIFIED). */
   mailAuth: MailAuthSettings & { unverified: 'open_unverified' | 'reject' };
+  /** The stored raw messages, their parser and the size limit (INBOUND_EMAIL_MAX_BYTES): email intake and its replay. */
+  email?: { store: RawMailStore; parser: MailParser; maxBytes: number };
 }
 
 /** Unverified mail is de-duplicated in a namespace of its own: a forged Message-ID can never pre-empt the genuine one. */
 export const UNVERIFIED_EMAIL_REF_SYSTEM = `${EMAIL_REF_SYSTEM}.unverified`;
+
+/** Why a stored message is refused, before it is recorded (the intake records it; a replay answers it). */
+export type EmailRefusal = Omit<InboundRejection, 'id' | 'channel' | 'receivedAt' | 'replay'>;
+
+const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 
 export const REFERENCE_IN_SUBJECT = /\bCMP-\d{4}-\d{6}\b/;
 
@@ -142,6 +150,52 @@ export class ChannelIntakeService {
       evidence,
       linkedAttachments: out.outcome === 'existing' ? 0 : ticket.attachments.filter((a) => !a.content && a.url).length,
     };
+  }
+
+  /**
+   * A raw message in the inbound store, from size check to case: refused (too large, malformed MIME, no sender) or
+   * taken in (new case, reply to one of the sender's cases, already in). Nothing is recorded here; any other failure
+   * is thrown for the caller, which records it as a rejection (intake) or answers it (replay).
+   */
+  async processStoredEmail(objectKey: string, knownSize?: number): Promise<{ kind: 'refused'; refusal: EmailRefusal } | { kind: 'done'; result: EmailIntakeResult }> {
+    const email = this.deps.email;
+    if (!email) throw new Error('email intake is not configured (no raw mail store)');
+    const size = knownSize ?? (await email.store.size(objectKey));
+    if (size > email.maxBytes) {
+      return { kind: 'refused', refusal: { reason: 'too_large', detail: `the message is ${mib(size)} (${size} bytes); the limit is ${mib(email.maxBytes)} (INBOUND_EMAIL_MAX_BYTES)`, sizeBytes: size, objectKey } };
+    }
+    const raw = await email.store.read(objectKey, email.maxBytes);
+    let mail: ParsedEmail;
+    try {
+      mail = await email.parser.parse(raw);
+    } catch (err) {
+      if (!(err instanceof MalformedMessageError)) throw err;
+      return { kind: 'refused', refusal: { reason: 'malformed', detail: err.message, sizeBytes: raw.length, objectKey } };
+    }
+    if (!mail.from) {
+      return { kind: 'refused', refusal: { reason: 'no_sender', detail: 'the From header has no address', sizeBytes: raw.length, objectKey, ...(mail.subject ? { subject: mail.subject.slice(0, 300) } : {}) } };
+    }
+    return { kind: 'done', result: await this.receiveEmail({ ...mail, from: mail.from }, { objectKey, bytes: raw }) };
+  }
+
+  /**
+   * Replays a recorded rejection (admin): the stored raw message goes through the intake again. Idempotent: the
+   * intake de-duplicates on the Message-ID (or the stored object), and the first replay is recorded on the rejection,
+   * so a second replay answers the same case. A message that is still refused is 409 with the reason.
+   */
+  async replayRejection(id: string, actor: string): Promise<InboundReplayResult> {
+    const rejection = await this.deps.inbound.rejection(id);
+    if (!rejection) throw new NotFoundError(`inbound rejection ${id} not found`);
+    if (rejection.replay) return { outcome: 'already_replayed', caseId: rejection.replay.caseId, reference: rejection.replay.reference, rejection };
+    const processed = await this.processStoredEmail(rejection.objectKey);
+    if (processed.kind === 'refused') {
+      throw new ConflictError(`the message is still refused (${processed.refusal.reason}): ${processed.refusal.detail}`, { reason: processed.refusal.reason });
+    }
+    const r = processed.result;
+    if (r.outcome === 'rejected') throw new ConflictError(`the message is still refused (${r.rejection.reason}): ${r.rejection.detail}`, { reason: r.rejection.reason });
+    const marked = await this.deps.inbound.markReplayed(rejection, { caseId: r.caseId, reference: r.reference, outcome: r.outcome, at: this.deps.clock.now(), by: actor });
+    const replay = marked.replay ?? { caseId: r.caseId, reference: r.reference };
+    return { outcome: 'replayed', caseId: replay.caseId, reference: replay.reference, rejection: marked };
   }
 
   /** Records a refused inbound message (and answers it), so nothing that arrived is silently lost. */

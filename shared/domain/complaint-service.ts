@@ -5,7 +5,7 @@ import type { CaseChild, CaseRecord, CaseRepository } from '#ports/case-reposito
 import type { Clock } from '#ports/clock';
 import type { IdGenerator } from '#ports/ids';
 import { assertMayAct, assertVisible, canView, type CaseActorRule } from './access';
-import { decideTriage, intakeEscalation, intakeTriage, runTriage, triageView, withTriage, type TriageDeps } from './triage';
+import { decideTriage, intakeEscalation, triageAtIntake, triageView, withTriage, type TriageDeps } from './triage';
 import { TriageSettings, type TriageDecisionBody, type TriageView } from '#schemas/triage';
 import { mutateCase, systemMutate } from './case-mutation';
 import { appendEvents, EMPTY_HEAD, verifyChain, type ChainVerdict } from './audit-chain';
@@ -66,7 +66,7 @@ export class ComplaintService {
     }
     const now = clock.now();
     // Triage first: confident suggestions pre-fill open fields, which the assignment rules then see (see #domain/triage).
-    const triaged = this.deps.triage ? intakeTriage(body, await runTriage(this.deps.triage, body), this.deps.triage.settings, now) : undefined;
+    const triaged = this.deps.triage ? await triageAtIntake(this.deps.triage, body, now) : undefined;
     if (triaged) body = triaged.body;
     const regime = atLocation(getRegime(body.regime, this.deps.regimes), body.calendar);
     const plan = planAssignment(

@@ -63,6 +63,7 @@ export const ANNEX_3R: Readonly<Record<TimeLimitWording, { ruleId: LetterRuleId;
   out_of_time_not_waived: { ruleId: 'UK.DISP.1.ANNEX3R-2', paragraphs: null },
   waived: { ruleId: 'UK.DISP.1.ANNEX3R-WAIVE', paragraphs: null },
 };
+import { own } from './own';
 
 /** Phrases no letter may contain (checked on every rendering in the tests): acknowledging is not admitting. */
 export const ADMISSION_PHRASES = ['we admit', 'our fault', 'we are liable', 'we accept liability', 'we accept responsibility', 'we were negligent', 'admission of liability is', 'legally responsible'] as const;
@@ -171,7 +172,7 @@ export const LETTER_PROFILES: Readonly<Record<string, LetterProfile>> = {
   INTERNAL_STANDARD: { family: 'default', referral: null, referralBeforeFinal: null, rules: ORG_RULES },
 };
 
-export const profileOf = (regimeId: string): LetterProfile => LETTER_PROFILES[regimeId] ?? { family: 'default', referral: null, referralBeforeFinal: null, rules: ORG_RULES };
+export const profileOf = (regimeId: string): LetterProfile => own(LETTER_PROFILES, regimeId) ?? { family: 'default', referral: null, referralBeforeFinal: null, rules: ORG_RULES };
 
 /** The rules a letter applies, each with the version date of the text it was checked against. */
 export const letterRules = (regimeId: string, kind: LetterKind): LetterRule[] => profileOf(regimeId).rules[kind].map((id) => LETTER_RULES[id]);

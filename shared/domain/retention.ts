@@ -14,6 +14,7 @@ import type { Approval, Resolution } from '#schemas/resolution';
 import type { Escalation } from '#schemas/escalation';
 import type { CaseChild } from '#ports/case-repository';
 import { redactEvent } from './audit-chain';
+import { own } from './own';
 import type { Change } from './lifecycle';
 
 export interface RetentionPeriod {
@@ -85,15 +86,15 @@ export type RetentionYears = Partial<Record<string, number>>;
 
 /** The period of a regime with the organisation's override; an unknown (retired) regime gets the organisation default. */
 export const retentionPeriod = (regime: string, overrides: RetentionYears = {}): RetentionPeriod => {
-  const base = RETENTION_PERIODS[regime] ?? organisationDefault(regime, 'Regime not in the retention table: organisation default.');
-  const years = overrides[regime];
+  const base = own(RETENTION_PERIODS, regime) ?? organisationDefault(regime, 'Regime not in the retention table: organisation default.');
+  const years = own(overrides, regime);
   return years === undefined ? base : { ...base, years };
 };
 
 /** What is wrong with an override (unknown regime, below the rule's minimum, not a whole number of years ≥ 1). */
 export const retentionOverrideProblems = (overrides: RetentionYears): string[] =>
   Object.entries(overrides).flatMap(([regime, years]) => {
-    const period = RETENTION_PERIODS[regime];
+    const period = own(RETENTION_PERIODS, regime);
     if (!period) return [`${regime} is not a regime (valid: ${Object.keys(RETENTION_PERIODS).join(', ')})`];
     if (years === undefined || !Number.isInteger(years) || years < 1) return [`${regime} must be a whole number of years, at least 1`];
     if (period.minYears !== undefined && years < period.minYears) return [`${regime} must be at least ${period.minYears} years (${period.citation})`];

@@ -8,16 +8,25 @@
 // `unavailable`.
 import type { Case, CreateComplaintBody } from '#schemas/complaint';
 import type { Escalation } from '#schemas/escalation';
-import type { CaseTriage, FieldSuggestion, ModelOutput, Priority, TriageDecision, TriageDecisionBody, TriageField, TriageSettings, TriageView } from '#schemas/triage';
+import { ModelOutput, type CaseTriage, type FieldSuggestion, type Priority, type TriageDecision, type TriageDecisionBody, type TriageField, type TriageSettings, type TriageView } from '#schemas/triage';
 import type { TriageInput, TriageModel } from '#ports/triage-model';
 import type { AuditDraft } from './audit-chain';
 import { ConflictError, InvalidInputError } from './errors';
 import { raiseEscalation } from './escalation';
 import { assertAllowed, type Change } from './lifecycle';
 
+/** A model that failed (the next one was tried), or a triage that gave the case no suggestion at all. */
+export interface TriageFailure {
+  kind: 'fallback' | 'unavailable';
+  modelId: string;
+  reason: string;
+}
+
 export interface TriageDeps {
   models: readonly TriageModel[];
   settings: TriageSettings;
+  /** Told of every failure (the composition root logs and counts it); never allowed to fail the intake itself. */
+  onFailure?: (f: TriageFailure) => void;
 }
 
 /** What the model chain produced for one complaint: an output from one model, or nothing (every model failed). */
@@ -40,10 +49,15 @@ export const runTriage = async (deps: TriageDeps, input: TriageInput): Promise<T
     const signal = AbortSignal.timeout(deps.settings.timeoutMs);
     try {
       // The race makes the timeout hold even for a model that ignores its signal.
-      const output = await Promise.race([
+      const answer = await Promise.race([
         model.suggest(input, signal),
         new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('timeout')), { once: true })),
       ]);
+      // Whatever a model answers is data: a NaN or infinite confidence or score (or a label outside the schema) would
+      // reach the audit event, whose canonical JSON refuses it. Such an answer is a failure of that model.
+      const checked = ModelOutput.safeParse(answer);
+      if (!checked.success) throw new Error(`invalid output: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      const output = checked.data;
       return { output, modelId: model.modelId, modelVersion: model.modelVersion, latencyMs: Math.round(performance.now() - started), fallbacks };
     } catch (err) {
       fallbacks.push({ modelId: model.modelId, reason: reasonOf(err, signal) });
@@ -110,6 +124,32 @@ export const intakeTriage = (body: CreateComplaintBody, run: TriageRun, settings
       sentiment: { ...sentiment, label: sentiment.score <= -0.2 ? 'negative' : sentiment.score >= 0.2 ? 'positive' : 'neutral' },
     },
   };
+};
+
+const tell = (deps: TriageDeps, f: TriageFailure): void => {
+  try {
+    deps.onFailure?.(f);
+  } catch {
+    // Logging or counting a failure must not become one.
+  }
+};
+
+/**
+ * Triage at intake that never blocks it: the model chain (each failure reported), then the threshold. Should applying
+ * an answer fail anyway, the case opens with triage `unavailable` and the reason, and the failure is reported.
+ */
+export const triageAtIntake = async (deps: TriageDeps, body: CreateComplaintBody, now: string): Promise<IntakeTriage> => {
+  const run = await runTriage(deps, body);
+  for (const f of run.fallbacks) tell(deps, { kind: 'fallback', ...f });
+  let out: IntakeTriage;
+  try {
+    out = intakeTriage(body, run, deps.settings, now);
+  } catch (err) {
+    const reason = err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 300) : 'unknown error';
+    out = intakeTriage(body, { ...run, output: undefined, fallbacks: [...run.fallbacks, { modelId: run.modelId, reason }] }, deps.settings, now);
+  }
+  if (out.triage.status === 'unavailable') tell(deps, { kind: 'unavailable', modelId: run.modelId, reason: out.triage.unavailableReason ?? 'no suggestion' });
+  return out;
 };
 
 const auditOfSuggestion = (t: CaseTriage) => ({

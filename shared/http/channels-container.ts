@@ -41,6 +41,8 @@ export const channelIntake = (): ChannelIntakeService => {
       policy: { allowedContentTypes: cfg.evidenceContentTypes, maxBytes: cfg.EVIDENCE_MAX_BYTES, uploadTtlMs: UPLOAD_TTL_MS },
       emailRegime: cfg.EMAIL_DEFAULT_REGIME,
       mailAuth: { authservId: cfg.INBOUND_EMAIL_AUTHSERV_ID, trustUnauthenticated: cfg.INBOUND_EMAIL_TRUST_UNAUTHENTICATED, unverified: cfg.INBOUND_EMAIL_UNVERIFIED },
+      // Only the functions that read raw mail (email intake, rejection replay) are told the bucket.
+      ...(cfg.INBOUND_MAIL_BUCKET ? { email: { store: rawMailStore(), parser: mailParser(), maxBytes: cfg.INBOUND_EMAIL_MAX_BYTES } } : {}),
     });
   }
   return intake;

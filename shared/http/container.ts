@@ -8,7 +8,9 @@ import type { Clock } from '#ports/clock';
 import type { IdGenerator } from '#ports/ids';
 import { createDynamoClients } from '#adapters/aws/dynamo/client';
 import { DynamoCaseRepository } from '#adapters/aws/dynamo/case-repository';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { clock } from './clock';
+import { logger, metrics } from './observability';
 import { triageModels } from './triage-container';
 import { config, ConfigError, requireSetting } from './config';
 import { checkRegimeOptions } from '#domain/regimes';
@@ -50,7 +52,15 @@ export const complaintServiceDeps = (): ComplaintServiceDeps => {
     regimes: cfg.regimes,
     dependencyBlockedMs: cfg.DEPENDENCY_BLOCKED_HOURS * 3_600_000,
     // Every intake path (API, email, helpdesk) opens cases through this service, so every one is triaged.
-    triage: { models: triageModels(), settings: cfg.triage },
+    // A failing model never fails the intake (the case opens without suggestions); each failure is logged and counted.
+    triage: {
+      models: triageModels(),
+      settings: cfg.triage,
+      onFailure: (f) => {
+        logger.warn(f.kind === 'fallback' ? 'triage model failed; trying the next' : 'triage unavailable; the case opens without suggestions', { triage: f });
+        metrics.addMetric(f.kind === 'fallback' ? 'TriageModelFailed' : 'TriageUnavailable', MetricUnit.Count, 1);
+      },
+    },
   };
 };
 

@@ -1,6 +1,7 @@
 // CSV representations of the reports (Accept: text/csv), one flat row per group or case.
 import { stringify } from 'csv-stringify/sync';
 import type { ControlReview, KpiReport, KpiSet } from '#schemas/reports';
+import { neutraliseCell } from '#domain/reporting/csv';
 
 /** Whether the client asked for CSV rather than JSON. */
 export const wantsCsv = (accept: string | undefined): boolean => {
@@ -10,7 +11,8 @@ export const wantsCsv = (accept: string | undefined): boolean => {
   return csv && (!json || accept.toLowerCase().indexOf('text/csv') < accept.toLowerCase().search(/application\/(problem\+)?json/));
 };
 
-const csv = (rows: (string | number | null)[][]): string => stringify(rows, { record_delimiter: '\r\n', cast: { number: (n) => String(n) } });
+// Every text cell through the reports' one formula-injection rule (#domain/reporting/csv); numbers stay numbers.
+const csv = (rows: (string | number | null)[][]): string => stringify(rows, { record_delimiter: '\r\n', cast: { number: (n) => String(n), string: neutraliseCell } });
 
 const kpiColumns = (k: KpiSet): [string, string | number | null][] => [
   ['received', k.received],

@@ -25,7 +25,7 @@ import { RegulatorReturn, ReturnsQuery } from '#schemas/returns';
 import { Approval, ApprovalDecisionBody, ApprovalIdParams, ApprovalPage, FinalResponseBody, PendingApprovalsQuery, ProposeResolutionBody, ResolutionProposal } from '#schemas/resolution';
 import { AcknowledgeEscalationBody, Escalation, EscalationBody, EscalationParams, EscalationWaiverBody, WaiverResult } from '#schemas/escalation';
 import { ExportParams, ExportView, PublicKeyView } from '#schemas/export';
-import { HelpdeskEscalationBody, HelpdeskIntakeResult, HelpdeskParams, InboundRejectionList, InboundRejectionsQuery } from '#schemas/channels';
+import { HelpdeskEscalationBody, HelpdeskIntakeResult, HelpdeskParams, InboundRejectionList, InboundRejectionParams, InboundRejectionsQuery, InboundReplayResult } from '#schemas/channels';
 import { CreateWebhookBody, CreatedWebhook, DeliveryPage, Webhook, WebhookListQuery, WebhookPage, WebhookParams } from '#schemas/webhooks';
 import { EvidenceList, EvidenceParams, EvidenceView, LegalHoldBody, RegisterEvidenceBody, RegisteredEvidence } from '#schemas/evidence';
 import { LetterParams, LetterPreview } from '#schemas/letters';
@@ -61,6 +61,8 @@ export interface RouteDef {
   errors?: number[];
   /** Route-level throttling on the HTTP API stage (a public route that must not be hammered), below the stage default. */
   throttle?: { rateLimit: number; burstLimit: number };
+  /** Path parameters that are credentials (a signed link's token): a request log shows them as [redacted], never in the clear. */
+  credentialParams?: readonly string[];
 }
 
 const ANY_USER: Role[] = ['intake', 'handler', 'supervisor', 'compliance', 'legal', 'admin'];
@@ -575,6 +577,8 @@ export const ROUTES = {
     params: FeedbackParams,
     body: FeedbackBody,
     throttle: { rateLimit: 5, burstLimit: 10 },
+    // The token is the customer's credential (single use, but valid until used): never logged.
+    credentialParams: ['token'],
     ok: { status: 200, schema: FeedbackReceipt, description: 'Recorded on the case' },
     errors: [401, 410, 429],
   },
@@ -601,6 +605,18 @@ export const ROUTES = {
     auth: jwt(['admin', 'compliance', 'supervisor']),
     query: InboundRejectionsQuery,
     ok: { status: 200, schema: InboundRejectionList, description: 'The day’s rejections, oldest first' },
+  },
+  replayInboundRejection: {
+    method: 'POST',
+    path: '/v1/intake/rejections/{id}/replay',
+    entry: 'functions/replay-inbound-rejection/handler.ts',
+    summary:
+      'Run a recorded rejection’s stored raw message through the email intake again (e.g. after the limit was raised or a fault fixed). Idempotent: replaying twice yields one case; the rejection records the replay with its case',
+    tag: 'intake',
+    auth: jwt(['admin']),
+    params: InboundRejectionParams,
+    ok: { status: 200, schema: InboundReplayResult, description: 'The case the message is now in, and the rejection marked replayed' },
+    errors: [404, 409],
   },
   createWebhook: {
     method: 'POST',

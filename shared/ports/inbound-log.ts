@@ -1,8 +1,16 @@
-// The record of inbound messages the service refused (too large, malformed, no sender): kept and queryable by day.
-import type { InboundRejection } from '#schemas/channels';
+// The record of inbound messages the service refused (too large, malformed, no sender, intake failed): kept, queryable
+// by day and by id, and marked once a replay has turned the message into a case.
+import type { InboundRejection, InboundReplay } from '#schemas/channels';
 
 export interface InboundLog {
   recordRejection(r: InboundRejection): Promise<void>;
   /** The rejections of one UTC day (YYYY-MM-DD), oldest first. */
   rejections(day: string): Promise<InboundRejection[]>;
+  /** One rejection by its id, or undefined. */
+  rejection(id: string): Promise<InboundRejection | undefined>;
+  /**
+   * Records the replay on the rejection unless one is recorded already; answers the rejection as stored afterwards
+   * (with the earlier replay when a concurrent one won).
+   */
+  markReplayed(r: InboundRejection, replay: InboundReplay): Promise<InboundRejection>;
 }

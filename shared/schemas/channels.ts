@@ -145,8 +145,21 @@ export const HelpdeskIntakeResult = z
   .meta({ id: 'HelpdeskIntakeResult' });
 export type HelpdeskIntakeResult = z.infer<typeof HelpdeskIntakeResult>;
 
-export const INBOUND_REJECTION_REASONS = ['too_large', 'malformed', 'no_sender', 'unreadable', 'virus', 'unverified_sender'] as const;
+/** `intake_failed`: the message was stored but its processing failed (recorded so that staff can replay it; nothing is lost). */
+export const INBOUND_REJECTION_REASONS = ['too_large', 'malformed', 'no_sender', 'unreadable', 'virus', 'unverified_sender', 'intake_failed'] as const;
 export const InboundRejectionReason = z.enum(INBOUND_REJECTION_REASONS);
+
+/** What a replay of a rejection produced (recorded once on the rejection: a second replay answers the same). */
+export const InboundReplay = z
+  .object({
+    caseId: Ulid,
+    reference: z.string(),
+    outcome: z.enum(['created', 'attached', 'existing']).meta({ description: 'created: a new case; attached: added to the sender’s case; existing: the message was already in a case' }),
+    at: IsoTimestamp,
+    by: z.string(),
+  })
+  .meta({ id: 'InboundReplay' });
+export type InboundReplay = z.infer<typeof InboundReplay>;
 
 export const InboundRejection = z
   .object({
@@ -159,12 +172,25 @@ export const InboundRejection = z
     from: z.string().optional(),
     subject: z.string().optional(),
     receivedAt: IsoTimestamp,
+    replay: InboundReplay.optional().meta({ description: 'Present once the message was replayed into a case (POST /v1/intake/rejections/{id}/replay)' }),
   })
   .meta({ id: 'InboundRejection' });
 export type InboundRejection = z.infer<typeof InboundRejection>;
 
 export const InboundRejectionsQuery = z.object({ day: z.iso.date().meta({ description: 'UTC day the message was received (YYYY-MM-DD)' }) }).strict();
 export const InboundRejectionList = z.object({ items: z.array(InboundRejection) }).meta({ id: 'InboundRejectionList' });
+
+export const InboundRejectionParams = z.object({ id: Ulid }).strict();
+
+export const InboundReplayResult = z
+  .object({
+    outcome: z.enum(['replayed', 'already_replayed']).meta({ description: 'replayed: this call ran the intake; already_replayed: an earlier replay did (same case)' }),
+    caseId: Ulid,
+    reference: z.string(),
+    rejection: InboundRejection,
+  })
+  .meta({ id: 'InboundReplayResult' });
+export type InboundReplayResult = z.infer<typeof InboundReplayResult>;
 
 export const EmailIntakeResult = z
   .discriminatedUnion('outcome', [

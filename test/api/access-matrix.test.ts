@@ -11,6 +11,7 @@ import { HmacTokenSigner } from '#adapters/hmac-token-signer';
 import { localKeyFile } from '#adapters/local/local-key-file';
 import { keys } from '#adapters/aws/dynamo/table-model';
 import { rawDocClient } from '../support/dynamo';
+import { rawEmail, storedRejection } from '../support/inbound';
 import { complaintBody, expectProblem, localClock, startTestApi, type ApiResponse, type TestApi } from '../support/api';
 
 // Some cells first bring their case to a state (a raised risk, a pending approval) by moving the clock through its
@@ -95,6 +96,7 @@ const EXPECT: Record<RouteId, Rule> = {
   // Public at the route: a token is neither needed nor looked at; the provider's signature decides (the fixture signs).
   helpdeskIntake: anyone,
   inboundRejections: roles(['admin', 'compliance', 'supervisor']),
+  replayInboundRejection: roles(['admin']),
   createWebhook: roles(['admin']),
   listWebhooks: roles(['admin']),
   deleteWebhook: roles(['admin']),
@@ -261,6 +263,11 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
     const hook = await api.call('POST', '/v1/webhooks', { token: tokens.webhookAdmin, body: BODY.createWebhook!() });
     expect(hook.status).toBe(201);
     path = path.replace('{id}', hook.body.id as string);
+  }
+  if (path.startsWith('/v1/intake/rejections/{id}')) {
+    // A fresh recorded rejection per call (its raw message stored), so an allowed replay opens its case.
+    const rejection = await storedRejection(api, rawEmail({ from: `Matrix Sender <matrix.${++deliveries}@example.com>`, subject: 'Refund missing', text: 'The refund never arrived.' }));
+    path = path.replace('{id}', rejection.id);
   }
   if (path.includes('{token}')) path = path.replace('{token}', encodeURIComponent(await feedbackToken()));
   path = path.replace('{kind}', 'acknowledgement');

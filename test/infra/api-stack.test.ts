@@ -3,7 +3,7 @@
 import { NestedStack, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { buildApp } from '../../infra/app';
-import { EVIDENCE_ACCESS, EXPORT_ACCESS, FEEDBACK_SIGNING_ROUTES, HELPDESK_SIGNED_ROUTES, ROUTE_STACK_OF_TAG, ROUTES_WITHOUT_DATA, writesData } from '../../infra/constructs/api';
+import { EVIDENCE_ACCESS, EXPORT_ACCESS, FEEDBACK_SIGNING_ROUTES, HELPDESK_SIGNED_ROUTES, INBOUND_MAIL_READERS, ROUTE_STACK_OF_TAG, ROUTES_WITHOUT_DATA, writesData } from '../../infra/constructs/api';
 import { WEBHOOK_SECRET_CONTEXT } from '../../infra/constructs/webhook-delivery';
 import { EXPORT_GRANTS } from '../../infra/constructs/api-function';
 import { routeKey, routeList } from '#http/routes';
@@ -313,6 +313,35 @@ describe('least-privilege data access', () => {
     const kms = statementsOf(functionOf(entry).role).filter((x) => list(x.Action).some((a) => a.startsWith('kms:')));
     expect(kms.length).toBeGreaterThan(0);
     for (const s of kms) expect(JSON.stringify(s)).toMatch(readsSecret(entry) ? /"(dynamodb|s3|secretsmanager)\."/ : /"(dynamodb|s3)\."/);
+  });
+});
+
+describe('the replay of recorded inbound rejections (issue 25, finding 1)', () => {
+  const REPLAY = 'functions/replay-inbound-rejection/handler.ts';
+
+  it('is the only route function that reads raw mail: GetObject under inbound/ of the raw-mail bucket only, the key only through S3', () => {
+    expect([...INBOUND_MAIL_READERS]).toEqual(['replayInboundRejection']);
+    const readers = entries.filter((e) => statementsOf(functionOf(e).role).some((s) => JSON.stringify(s.Resource).includes('-inbound-mail-')));
+    expect(readers).toEqual([REPLAY]);
+    const { role, props } = functionOf(REPLAY);
+    const mail = statementsOf(role).filter((s) => JSON.stringify(s.Resource).includes('-inbound-mail-'));
+    expect(mail).toHaveLength(1);
+    expect(list(mail[0]!.Action)).toEqual(['s3:GetObject']);
+    expect(JSON.stringify(mail[0]!.Resource)).toMatch(/-inbound-mail-.*\/inbound\/\*"/);
+    const s3 = statementsOf(role).flatMap((s) => list(s.Action)).filter((a) => a.startsWith('s3:'));
+    // Reads the stored message; writes its evidence once (never a delete, never a read of evidence).
+    expect([...new Set(s3)].sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    const evidenceReads = statementsOf(role).filter((s) => list(s.Action).includes('s3:GetObject') && !JSON.stringify(s.Resource).includes('-inbound-mail-'));
+    expect(evidenceReads).toEqual([]);
+    expect((props.Environment as { Variables: Record<string, unknown> }).Variables.INBOUND_MAIL_BUCKET).toBeDefined();
+  });
+
+  it('is admin-only in the route table and writes the table (replay mark, case) and the idempotency table', () => {
+    const route = routes.find((r) => r.id === 'replayInboundRejection')!;
+    expect(route).toMatchObject({ method: 'POST', path: '/v1/intake/rejections/{id}/replay', auth: { kind: 'jwt', roles: ['admin'] } });
+    const { role } = functionOf(REPLAY);
+    expect(actionsOn(role, cases.table.tableArn)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem']));
+    expect(actionsOn(role, idempotency.table.tableArn)).toEqual(expect.arrayContaining(['dynamodb:PutItem']));
   });
 });
 

@@ -38,7 +38,8 @@ const REVIEWED = [
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::complaints-exports-<AWS::AccountId>-<AWS::Region>-an/cases/*]',
   // The evidence bucket's server-access-log bucket does not log itself.
   'AwsSolutions-S1',
-  // The email intake reads raw messages SES names at receipt, under inbound/ of the raw-mail bucket only (GetObject).
+  // The email intake and the replay of its recorded rejections read raw messages SES names at receipt, under inbound/
+  // of the raw-mail bucket only (GetObject).
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::complaints-inbound-mail-<AWS::AccountId>-<AWS::Region>/inbound/*]',
   // Secrets shared with another system (the helpdesks sign with them; customers hold feedback links): rotated by hand.
   'AwsSolutions-SMG4',
@@ -99,6 +100,8 @@ describe('cdk-nag AwsSolutions', () => {
       // Channel intake writes received attachments (and the raw email) to the vault for the verifier.
       api.api.functions.get('functions/helpdesk-intake/handler.ts')!.role.node.path,
       api.emailIntake.intake.role.node.path,
+      // The replay of a recorded inbound rejection stores the email's files as the email intake does.
+      api.api.functions.get('functions/replay-inbound-rejection/handler.ts')!.role.node.path,
       // The acknowledgement and the final response keep the exact text sent as evidence (letters/ keys of the case).
       ...['functions/record-acknowledgement/handler.ts', 'functions/send-final-response/handler.ts'].map((e) => api.api.functions.get(e)!.role.node.path),
     ];

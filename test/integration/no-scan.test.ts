@@ -10,6 +10,7 @@ import { HmacTokenSigner } from '#adapters/hmac-token-signer';
 import { localKeyFile } from '#adapters/local/local-key-file';
 import { keys } from '#adapters/aws/dynamo/table-model';
 import { rawDocClient } from '../support/dynamo';
+import { rawEmail, storedRejection } from '../support/inbound';
 import { complaintBody, startTestApi, type ApiResponse, type TestApi } from '../support/api';
 
 let api: TestApi;
@@ -118,6 +119,9 @@ describe('every route, valid requests', () => {
     await call('inboundRejections', 'POST', '/local/inbound-email', { rawBody: mail(`Re: ${mailed.body.reference as string}`), headers: rfc822 });
     expect((await api.call('POST', '/local/inbound-email', { rawBody: 'not mail', headers: rfc822 })).status).toBe(422);
     await call('inboundRejections', 'GET', `/v1/intake/rejections?day=${stamp ? new Date(Number(stamp) * 1000).toISOString().slice(0, 10) : ''}`, { token: sam });
+    // A recorded rejection of a stored message, replayed by an admin (finds it by id: GetItem, never a Scan).
+    const rejected = await storedRejection(api, rawEmail({ from: 'Ada <ada@example.com>', subject: 'Replayed complaint', text: 'The intake failed on this one.' }));
+    await call('replayInboundRejection', 'POST', `/v1/intake/rejections/${rejected.id}/replay`, { token: await api.token('ops', ['admin']) });
 
     // Resolution: the owner proposes above the threshold, a supervisor decides, the owner sends the final response.
     const resolved = await call('createComplaint', 'POST', '/v1/complaints', { token: intake, body: complaintBody({ ownerId: 'bob' }) });

@@ -1,9 +1,10 @@
 // The inbound mail bucket SES receiving writes raw messages to: its size (HeadObject) before anything is read, then the bytes.
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { RawMailStore } from '#ports/raw-mail';
 import { s3Client } from './s3-evidence-vault';
 
-export class S3RawMailStore {
+export class S3RawMailStore implements RawMailStore {
   private readonly client: S3Client;
 
   constructor(private readonly opts: { bucket: string; region: string; endpoint?: string }) {

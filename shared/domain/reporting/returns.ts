@@ -22,6 +22,8 @@ import type {
   ReturnFormat,
 } from '#schemas/returns';
 import { InvalidInputError } from '../errors';
+import { own } from '../own';
+import { csvField, type CsvValue } from './csv';
 import { fromMinor, type Counts } from './projection';
 import { buildConsolidatedReturn, DRIVER_COLUMNS, type ConsolidatedSource } from './consolidated-return';
 
@@ -388,14 +390,14 @@ const fcaMapping = (mapping: ReturnsMapping | undefined): FcaMapping => {
   return {
     unmapped,
     product: (pg) => {
-      const name = products[pg] ?? DEFAULT_FCA_PRODUCTS[pg];
+      const name = own(products, pg) ?? own(DEFAULT_FCA_PRODUCTS, pg);
       if (name === undefined) {
         unmapped.add(pg);
         return { group: OTHER_GROUP, name: pg };
       }
       return placeProduct(name);
     },
-    cause: (category) => placeCause(causes[category] ?? DEFAULT_FCA_CAUSES[category] ?? category),
+    cause: (category) => placeCause(own(causes, category) ?? own(DEFAULT_FCA_CAUSES, category) ?? category),
   };
 };
 
@@ -508,13 +510,8 @@ export const buildReturn = (input: ReturnInput): RegulatorReturn => {
 
 // ---------- CSV ----------
 
-type CsvValue = string | number | null;
-
-/** One RFC 4180 field: quoted when it holds a comma, a quote, CR or LF (quotes doubled); null is empty. */
-export const csvField = (v: CsvValue): string => {
-  const s = v === null ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+// The field rule (formula neutralising, RFC 4180 quoting) is the reports' one: ./csv.
+export { csvField };
 const csv = (rows: CsvValue[][]): string => rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
 
 /** The figures of an FCA row or total as CSV columns (the cause and currency columns are the same on every line). */

