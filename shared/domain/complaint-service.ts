@@ -229,7 +229,8 @@ export class ComplaintService {
   async timeline(p: Principal, id: string): Promise<{ caseId: string; events: AuditEvent[]; chain: ChainVerdict }> {
     const rec = await this.load(id);
     assertVisible(p, rec.case);
-    const events = await this.deps.repo.auditEvents(id);
+    // Only up to the head read with the case: a note committed since then belongs to a later head (no false alarm).
+    const events = await this.deps.repo.auditEvents(id, rec.head.seq);
     return { caseId: id, events, chain: verifyChain(events, rec.head) };
   }
 
