@@ -9,6 +9,8 @@ import { decideTriage, intakeEscalation, intakeTriage, runTriage, triageView, wi
 import { TriageSettings, type TriageDecisionBody, type TriageView } from '#schemas/triage';
 import { mutateCase, systemMutate } from './case-mutation';
 import { appendEvents, EMPTY_HEAD, verifyChain, type ChainVerdict } from './audit-chain';
+import { checkAgainstAnchor } from './audit-digest';
+import type { CaseAnchor, DigestBody, TimelineAnchored } from '#schemas/audit-digest';
 import { planAssignment, pickMember, type AssignmentRules } from './assignment';
 import { ConflictError, NotFoundError } from './errors';
 import * as life from './lifecycle';
@@ -34,6 +36,11 @@ export interface ComplaintServiceDeps {
 export interface OpenOptions {
   repeatOf?: { caseId: string; reference: string };
   notes?: CreateNoteBody[];
+}
+
+/** Where a case's newest anchor is found (the audit digest service). */
+export interface AnchorLookup {
+  latest(caseId: string): Promise<(CaseAnchor & { digest: DigestBody }) | undefined>;
 }
 
 export type TimerOutcome = { outcome: 'fired'; caseId: string; version: number; risk: Case['risk'] } | { outcome: 'ignored'; caseId: string; reason: IgnoredReason | 'unknown_case' };
@@ -226,12 +233,19 @@ export class ComplaintService {
     return this.deps.repo.listNotes(id);
   }
 
-  async timeline(p: Principal, id: string): Promise<{ caseId: string; events: AuditEvent[]; chain: ChainVerdict }> {
+  /**
+   * The audit trail with its verdict. With `anchors` (the audit digests outside the table), the chain is also checked
+   * against the newest digest that anchors the case: a chain rewritten or cut back after anchoring is not valid, however
+   * self-consistent it is.
+   */
+  async timeline(p: Principal, id: string, anchors?: AnchorLookup): Promise<{ caseId: string; events: AuditEvent[]; chain: ChainVerdict; anchored: TimelineAnchored | null }> {
     const rec = await this.load(id);
     assertVisible(p, rec.case);
     // Only up to the head read with the case: a note committed since then belongs to a later head (no false alarm).
-    const events = await this.deps.repo.auditEvents(id, rec.head.seq);
-    return { caseId: id, events, chain: verifyChain(events, rec.head) };
+    const [events, anchor] = await Promise.all([this.deps.repo.auditEvents(id, rec.head.seq), anchors?.latest(id)]);
+    const chain = verifyChain(events, rec.head);
+    if (!anchor) return { caseId: id, events, chain, anchored: null };
+    return { caseId: id, events, chain: checkAgainstAnchor(id, chain, events, anchor), anchored: { digestId: anchor.digestId, at: anchor.at, seq: anchor.leaf.seq } };
   }
 
   private async load(id: string): Promise<CaseRecord> {

@@ -56,12 +56,14 @@ export interface TestApiOptions {
    * figures turn it on; the others would only pay a DynamoDB Local transaction per case change for nothing they check.
    */
   reports?: boolean;
+  /** Run the audit digest job as the clock passes each period, as `npm start` does (default false: tests run it when they mean to). */
+  auditDigest?: boolean;
 }
 
 export const startTestApi = async (env: Record<string, string> = {}, opts: TestApiOptions = {}): Promise<TestApi> => {
   Object.assign(process.env, env);
   const tables = opts.tables ?? (await createTestTables());
-  const stack = await startStack({ endpoint: testEndpoint(), tables, tickMs: 0, projection: opts.reports ?? false, log: (line) => line.startsWith('local server error') && console.error(line) });
+  const stack = await startStack({ endpoint: testEndpoint(), tables, tickMs: 0, projection: opts.reports ?? false, auditDigest: opts.auditDigest ?? false, log: (line) => line.startsWith('local server error') && console.error(line) });
   const api: TestApi = {
     url: stack.api.url,
     tables,

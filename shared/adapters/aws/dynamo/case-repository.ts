@@ -72,6 +72,9 @@ export class DynamoCaseRepository implements CaseRepository {
       // A redacted case no longer names its customer: the customer index must not find the person (subject access).
       ...(c.redaction ? {} : { GSI3PK: keys.customerPk(c.customer.id), GSI3SK: keys.dueSk(c.receivedAt, c.id) }),
       ...this.retentionIndex(c),
+      // Every write of the case item puts it in the changed-cases index at its update time (the audit digest reads it).
+      GSI5PK: keys.changedPk(shardOf(c.id, this.opts.listShards)),
+      GSI5SK: keys.changedSk(c.updatedAt, c.id),
     };
   }
 
