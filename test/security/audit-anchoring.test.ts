@@ -2,12 +2,17 @@
 // table who rewrites a note and recomputes every hash and the head, or deletes the newest event and rolls the head
 // back, leaves a self-consistent chain; the signed digest in S3 Object Lock still holds the head it anchored, and the
 // timeline answers valid:false, "rewritten after anchoring".
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { hashOf } from '#domain/audit-chain';
 import { keys } from '#adapters/aws/dynamo/table-model';
 import type { AuditEvent } from '#schemas/children';
 import { complaintBody, startTestApi, type TestApi } from '../support/api';
 import { rawDocClient } from '../support/dynamo';
+import { verifyBundle } from '../../tools/complaint-verify/verify';
 
 let api: TestApi;
 let supervisor: string;
@@ -130,5 +135,49 @@ describe('audit anchoring (S3 Object Lock digests)', () => {
     const run = (await api.stack.runAuditDigest()) as { outcome: string; number: number; caughtUp: number };
 
     expect(run).toMatchObject({ outcome: 'written', number: Number(head.number) + 1, caughtUp: 1 });
+  });
+});
+
+describe('export bundles carry the proof, checked offline', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'anchor-bundles-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const exportBundle = async (id: string): Promise<string> => {
+    const compliance = await api.token('cora', ['compliance']);
+    const requested = await api.call('POST', `/v1/complaints/${id}/exports`, { token: compliance, body: {} });
+    expect(requested.status).toBe(202);
+    await api.pump();
+    const ready = await api.call('GET', `/v1/exports/${requested.body.exportId as string}`, { token: compliance });
+    expect(ready.body.status).toBe('ready');
+    const file = join(dir, `${id}.zip`);
+    writeFileSync(file, Buffer.from(await (await fetch(ready.body.downloadUrl as string)).arrayBuffer()));
+    return file;
+  };
+  const publicKey = async () => (await api.call('GET', '/v1/exports/public-key', { token: alice })).body.publicKeyPem as string;
+
+  it('every export writes a digest anchoring the exported head; complaint-verify checks the digest signature and the Merkle proof', async () => {
+    const id = await caseWithNotes();
+    const file = await exportBundle(id);
+
+    const report = await verifyBundle(file, { publicKeyPem: await publicKey() });
+
+    expect(report.failures).toEqual([]);
+    expect(report.checks.find((c) => c.check === 'anchor')).toMatchObject({ status: 'pass' });
+    // The export's digest anchors the case (before the export.completed event): the timeline reports it.
+    expect((await timeline(id)).anchored).toMatchObject({ seq: expect.any(Number) });
+  });
+
+  it('checked with a key other than the export signing key, the digest signature fails the anchor check', async () => {
+    const id = await caseWithNotes();
+    const file = await exportBundle(id);
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'pem', type: 'spki' }).toString();
+
+    const report = await verifyBundle(file, { publicKeyPem: other });
+
+    expect(report.ok).toBe(false);
+    expect(report.failures).toContainEqual(expect.objectContaining({ check: 'anchor', detail: expect.stringContaining('the signature does not verify') }));
   });
 });
