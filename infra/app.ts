@@ -58,6 +58,8 @@ const Settings = z.object({
   evidenceRetentionDays: z.coerce.number().int().optional(),
   /** COMPLIANCE-mode retention of every export bundle, in days (EXPORT_RETENTION_DAYS; default: the evidence retention). */
   exportRetentionDays: z.coerce.number().int().optional(),
+  /** complaints:auditDigestMinutes: how often the audit digest job runs (EventBridge Scheduler rate). */
+  auditDigestMinutes: z.coerce.number().int().optional(),
   /** Largest evidence file accepted, in bytes (EVIDENCE_MAX_BYTES; the handlers default to 100 MB). */
   evidenceMaxBytes: z.coerce.number().int().positive().optional(),
   /** Evidence content types accepted (EVIDENCE_CONTENT_TYPES), replacing the built-in allowlist; an array or comma-separated. */
@@ -126,6 +128,7 @@ const serviceEnv = (s: Settings): ServiceEnv => {
     ...(s.regimeLocations !== undefined ? { REGIME_LOCATIONS: JSON.stringify(s.regimeLocations) } : {}),
     ...(s.evidenceRetentionDays !== undefined ? { EVIDENCE_RETENTION_DAYS: String(s.evidenceRetentionDays) } : {}),
     ...(s.exportRetentionDays !== undefined ? { EXPORT_RETENTION_DAYS: String(s.exportRetentionDays) } : {}),
+    ...(s.auditDigestMinutes !== undefined ? { AUDIT_DIGEST_MINUTES: String(s.auditDigestMinutes) } : {}),
     ...(s.evidenceMaxBytes !== undefined ? { EVIDENCE_MAX_BYTES: String(s.evidenceMaxBytes) } : {}),
     ...(s.evidenceContentTypes?.length ? { EVIDENCE_CONTENT_TYPES: s.evidenceContentTypes.join(',') } : {}),
     ...(s.approvalStageTimeoutHours !== undefined ? { APPROVAL_STAGE_TIMEOUT_HOURS: String(s.approvalStageTimeoutHours) } : {}),
@@ -145,6 +148,8 @@ const serviceEnv = (s: Settings): ServiceEnv => {
   // handlers and bucket cannot disagree.
   env.EVIDENCE_RETENTION_DAYS = String(cfg.EVIDENCE_RETENTION_DAYS);
   env.EXPORT_RETENTION_DAYS = String(cfg.EXPORT_RETENTION_DAYS ?? cfg.EVIDENCE_RETENTION_DAYS);
+  // The schedule's rate and the handlers read the same setting.
+  env.AUDIT_DIGEST_MINUTES = String(cfg.AUDIT_DIGEST_MINUTES);
   try {
     checkRegimeOptions(cfg.regimes);
   } catch (err) {

@@ -33,6 +33,7 @@ import type { ExportStore } from './export-vault';
 import type { FeedbackSigningKey } from './feedback-links';
 import { KEY_PRODUCE, KEY_READ, keyThrough } from './grants';
 import { INBOUND_MAIL_PREFIX, type InboundChannelStore } from './inbound-channels';
+import { AUDIT_PREFIX } from '#adapters/aws/s3-audit-anchors';
 
 /** The repository root: bundling resolves package.json `imports` (`#http/*`, …) and the lock file from here. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -43,13 +44,36 @@ export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
 /** The variables the handlers read (`shared/http/config.ts`), typed so a misspelt name fails the build. */
 export type ServiceEnv = Partial<Record<keyof z.input<typeof ConfigSchema>, string>>;
 
-export type TableAccess = 'read' | 'readWrite';
+/** `digest`: the audit digest job (reads the changed-cases index and case heads, writes only the digest head item). */
+export type TableAccess = 'read' | 'readWrite' | 'digest';
 
 // Named actions instead of grantReadData/grantReadWriteData: those include Scan (no request path scans)
 // and KMS wildcards (`kms:GenerateDataKey*`, `kms:ReEncrypt*`).
 const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 // Transactions are authorised per item action: TransactWriteItems needs Put/Update/Delete/ConditionCheckItem.
 const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'];
+/**
+ * Issue 25, finding 8. On the cases table the audit events live in their case's partition (`CASE#<id>`, SK `AUDIT#…`), and
+ * the IAM condition keys DynamoDB supports (dynamodb:LeadingKeys = the partition key only; dynamodb:Attributes,
+ * dynamodb:Select, dynamodb:ReturnValues, dynamodb:ReturnConsumedCapacity) cannot see a sort key or a
+ * ConditionExpression. So IAM cannot tell an audit append (PutItem with attribute_not_exists) from an overwrite; what it
+ * can do, it does: no function may UpdateItem in a case partition, DeleteItem is granted to two functions only, each on
+ * the one non-case partition it prunes, and PutItem in a case partition is what every writer has. The single code path
+ * that writes audit items (the repository's auditPuts: attribute_not_exists; the retention job's redaction: same seq and
+ * hash) and the signed digests in S3 Object Lock (#domain/audit-digest) cover the rest: an overwrite is detected.
+ */
+const CASE_TABLE_WRITES = ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem'];
+/**
+ * The only partitions any function may UpdateItem on the cases table: the reference counters, feedback-link attempts,
+ * webhook subscriptions and deliveries, and the reporting projection. No `CASE#` partition.
+ */
+export const UPDATABLE_PARTITIONS = ['COUNTER#*', 'FEEDBACK#*', 'WEBHOOKS', 'WEBHOOK#*', 'RPT#*', 'RPTMETA'] as const;
+/** The audit digest job writes the digest-chain head item and nothing else. */
+export const DIGEST_PARTITIONS = ['AUDITDIGEST'] as const;
+/** Partitions whose items a function prunes (DeleteItem): the webhook retry index, the reporting projection's rows. */
+export const DELETABLE = { webhookRetryIndex: ['WEBHOOKDUE'], reportRows: ['RPT#*'] } as const;
+/** Every partition key the request touches matches one of `patterns` (ForAllValues: all of them, not just one). */
+const leadingKeys = (patterns: readonly string[]) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...patterns] } });
 const KEY_WRITE = ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
 
 // Lambda reads a stream by ARN; every action is authorised on the stream itself.
@@ -288,17 +312,32 @@ export class ApiFunction extends Construct {
     });
   }
 
-  /** Grants the function exactly the data-plane access `access` needs on the table, its indexes and its key, and names the table in its environment. */
-  bindTable(data: DataTable, access: TableAccess = 'read'): this {
+  /**
+   * Grants the function exactly the data-plane access `access` needs on the table, its indexes and its key, and names
+   * the table in its environment. On the cases table a writer gets PutItem and ConditionCheckItem (case items, audit
+   * events and children are written whole, in transactions), UpdateItem only on the partitions of UPDATABLE_PARTITIONS
+   * (none is a case partition: no function can update a case item, an audit event or a child in place) and DeleteItem
+   * only where `deletes` names partitions (`dynamodb:LeadingKeys`); `digest` is the audit digest job's access. See
+   * CASE_TABLE_WRITES for why this is as far as IAM can go.
+   */
+  bindTable(data: DataTable, access: TableAccess = 'read', opts: { deletes?: readonly string[] } = {}): this {
     const { table, encryptionKey, indexNames, envVar } = data;
-    this.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: access === 'read' ? TABLE_READ : [...TABLE_READ, ...TABLE_WRITE],
-        resources: [table.tableArn, ...indexNames.map((name) => `${table.tableArn}/index/${name}`)],
-      }),
-    );
+    const tableAndIndexes = [table.tableArn, ...indexNames.map((name) => `${table.tableArn}/index/${name}`)];
+    const writes = access !== 'read';
+    if (envVar !== 'TABLE_NAME') {
+      // The idempotency table (Powertools persistence) updates and deletes its own records: no narrowing applies.
+      this.role.addToPrincipalPolicy(new PolicyStatement({ actions: writes ? [...TABLE_READ, ...TABLE_WRITE] : TABLE_READ, resources: tableAndIndexes }));
+    } else if (access === 'digest') {
+      this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: tableAndIndexes }));
+      this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [table.tableArn], conditions: leadingKeys(DIGEST_PARTITIONS) }));
+    } else {
+      this.role.addToPrincipalPolicy(new PolicyStatement({ actions: writes ? [...TABLE_READ, ...CASE_TABLE_WRITES] : TABLE_READ, resources: tableAndIndexes }));
+      if (writes) this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [table.tableArn], conditions: leadingKeys(UPDATABLE_PARTITIONS) }));
+      if (writes && opts.deletes?.length) this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:DeleteItem'], resources: [table.tableArn], conditions: leadingKeys(opts.deletes) }));
+    }
+    if (!writes && opts.deletes?.length) throw new Error(`${this.node.path}: deletes need write access`);
     // The key is usable only through DynamoDB, never for direct encrypt/decrypt calls.
-    this.role.addToPrincipalPolicy(keyThrough(this, encryptionKey, 'dynamodb', access === 'read' ? KEY_READ : [...KEY_READ, ...KEY_WRITE]));
+    this.role.addToPrincipalPolicy(keyThrough(this, encryptionKey, 'dynamodb', writes ? [...KEY_READ, ...KEY_WRITE] : KEY_READ));
     this.setEnv(envVar, table.tableName);
     return this;
   }
@@ -388,6 +427,44 @@ export class ApiFunction extends Construct {
     if (signing.length) this.setEnv('EXPORT_SIGNING_KEY_ARN', store.signingKey.keyArn);
     this.setEnv('EXPORT_RETENTION_DAYS', String(store.retentionDays));
     return this;
+  }
+
+  /**
+   * Writes audit digests and case anchors (the digest job, and the export builder at every export): PutObject on the
+   * exports bucket's `audit/*` only, with the compliance-mode retention each is written under (PutObjectRetention), reads
+   * of them (a run catches up with a digest stored but not recorded), the key through S3, and the signing key. Never a
+   * delete, an overwrite (If-None-Match) or a lock change beyond the new object's own retention.
+   */
+  anchorAuditDigests(store: ExportStore): this {
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject', 's3:PutObjectRetention', 's3:GetObject'], resources: [store.auditObjectsArn] }));
+    this.role.addToPrincipalPolicy(keyThrough(this, store.encryptionKey, 's3', ['kms:GenerateDataKey', 'kms:Decrypt']));
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [store.signingKey.keyArn] }));
+    this.acknowledgeAuditObjects(store, 'writes digests and case anchors (write-once, compliance-mode retention)');
+    this.setEnv('EXPORTS_BUCKET', store.bucketName);
+    this.setEnv('EXPORTS_KMS_KEY_ARN', store.encryptionKey.keyArn);
+    this.setEnv('EXPORT_SIGNING_KEY_ARN', store.signingKey.keyArn);
+    this.setEnv('EXPORT_RETENTION_DAYS', String(store.retentionDays));
+    return this;
+  }
+
+  /**
+   * Reads a case's newest anchor and its digest (the timeline): GetObject on `audit/*`, ListBucket limited to the
+   * `audit/anchors/` prefix, the key through S3 for Decrypt only. No write of any kind.
+   */
+  readAuditAnchors(store: ExportStore): this {
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [store.auditObjectsArn] }));
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [store.bucketArn], conditions: { StringLike: { 's3:prefix': [`${AUDIT_PREFIX}anchors/*`] } } }));
+    this.role.addToPrincipalPolicy(keyThrough(this, store.encryptionKey, 's3', ['kms:Decrypt']));
+    this.acknowledgeAuditObjects(store, 'reads case anchors and digests');
+    this.setEnv('EXPORTS_BUCKET', store.bucketName);
+    return this;
+  }
+
+  private acknowledgeAuditObjects(store: ExportStore, what: string): void {
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(this).resolve(store.auditObjectsArn))}]`,
+      reason: `Digests are numbered and anchors keyed by case id at run time; the wildcard covers only the audit objects (audit/*) of the exports bucket, where this function ${what}; never a delete.`,
+    });
   }
 
   /**

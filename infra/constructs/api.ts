@@ -100,6 +100,9 @@ export const WORKFLOW_ACCESS: Readonly<Partial<Record<RouteId, WorkflowMachine['
   waiveEscalation: 'escalation',
 };
 
+/** The routes that check a case's chain against its newest audit digest (read-only on the exports bucket's audit/). */
+export const AUDIT_ANCHOR_READERS: ReadonlySet<RouteId> = new Set<RouteId>(['getTimeline']);
+
 /** The routes that render customer letters: their functions carry the template files (templates/letters). */
 export const LETTER_ROUTES: ReadonlySet<RouteId> = new Set<RouteId>(['previewLetter', 'recordAcknowledgement', 'sendFinalResponse']);
 
@@ -229,6 +232,7 @@ export class Api extends Construct {
       if (evidenceUses.length) fn.allowEvidence(props.evidence, ...evidenceUses);
       const exportUses = entryRoutes.flatMap((r) => EXPORT_ACCESS[r.id] ?? []);
       if (exportUses.length) fn.allowExports(props.exports, ...exportUses);
+      if (entryRoutes.some((r) => AUDIT_ANCHOR_READERS.has(r.id))) fn.readAuditAnchors(props.exports);
       for (const workflow of new Set(entryRoutes.flatMap((r) => WORKFLOW_ACCESS[r.id] ?? []))) fn.settleWorkflowTasks(props.workflows[workflow]);
       if (triage.models.includes('bedrock') && entryRoutes.some((r) => TRIAGE_INTAKE.has(r.id))) fn.invokeTriageModel(triage.bedrockModelId);
       if (entryRoutes.some((r) => HELPDESK_SIGNED_ROUTES.has(r.id))) fn.readHelpdeskSecrets(props.channels);

@@ -49,8 +49,9 @@ export class CaseTable extends Construct {
         indexName: index.indexName,
         partitionKey: attr(index.partitionKey),
         sortKey: attr(index.sortKey),
-        // The repository reads whole items from every index (list pages, owner and customer views).
-        projectionType: ProjectionType.ALL,
+        // The repository reads whole items from the list indexes (list pages, owner and customer views); an index that
+        // serves a narrower read (the changed-cases index: the audit head) projects only what it needs.
+        ...(index.include ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] } : { projectionType: ProjectionType.ALL }),
       });
     }
     return { table, encryptionKey, envVar, indexNames: def.indexes.map((i) => i.indexName) };

@@ -42,6 +42,8 @@ export class ExportBuilder extends Construct {
       .bindTable(props.cases, 'readWrite')
       .allowEvidence(props.evidence, 'download')
       .allowExports(props.exports, 'build', 'legalHold')
+      // Every export writes an audit digest anchoring the head it bundles.
+      .anchorAuditDigests(props.exports)
       // One job per invocation; a build that fails is recorded on the job, so a retry only follows an infrastructure error.
       .sendFailedInvocationsTo(props.exports.builderDeadLetters, { retryAttempts: 2, maxEventAge: Duration.hours(1) });
     this.functions = new Map([[EXPORT_BUILDER_ENTRY, this.builder]]);

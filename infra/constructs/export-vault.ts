@@ -9,13 +9,16 @@ import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { createLockedBucket, lockedBucketNames } from './evidence-vault';
+import { AUDIT_PREFIX } from '#adapters/aws/s3-audit-anchors';
 
 /** Everything other stacks need to use the exports; names and ARNs are deterministic, never cross-stack references. */
 export interface ExportStore {
   readonly bucketName: string;
   readonly bucketArn: string;
-  /** `arn:…:s3:::<bucket>/cases/*`: the only objects any function may touch. */
+  /** `arn:…:s3:::<bucket>/cases/*`: the bundles. */
   readonly caseObjectsArn: string;
+  /** `arn:…:s3:::<bucket>/audit/*`: the audit digests and case anchors (written by the digest job and the export builder only). */
+  readonly auditObjectsArn: string;
   /** The project key the bundles are encrypted with (usable only through S3). */
   readonly encryptionKey: IKey;
   /** Signs manifests (kms:Sign, kms:GetPublicKey only). */
@@ -39,6 +42,7 @@ export class ExportVault extends Construct implements ExportStore {
   readonly bucketName: string;
   readonly bucketArn: string;
   readonly caseObjectsArn: string;
+  readonly auditObjectsArn: string;
   readonly encryptionKey: IKey;
   readonly signingKey: Key;
   readonly retentionDays: number;
@@ -52,6 +56,7 @@ export class ExportVault extends Construct implements ExportStore {
     this.bucketName = names.bucketName;
     this.bucketArn = names.bucketArn;
     this.caseObjectsArn = names.caseObjectsArn;
+    this.auditObjectsArn = `${names.bucketArn}/${AUDIT_PREFIX}*`;
     this.bucket = createLockedBucket(this, 'Bucket', {
       namePrefix: props.namePrefix,
       purpose: 'exports',

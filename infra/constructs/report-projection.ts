@@ -5,7 +5,7 @@ import { Duration } from 'aws-cdk-lib';
 import { FilterCriteria, FilterRule } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { keys } from '#adapters/aws/dynamo/table-model';
-import { ApiFunction, type FunctionSettings } from './api-function';
+import { ApiFunction, DELETABLE, type FunctionSettings } from './api-function';
 import type { DataTable } from './case-table';
 import type { DeadLetterQueue } from './dead-letter-queue';
 
@@ -38,7 +38,7 @@ export class ReportProjection extends Construct {
       description: 'Cases-table stream: keeps the reporting counters, the open-case board, the returns and the control-review rows in step with each case',
       timeout: Duration.seconds(60),
     })
-      .bindTable(props.cases, 'readWrite')
+      .bindTable(props.cases, 'readWrite', { deletes: DELETABLE.reportRows })
       // In order per shard (a late version would be ignored anyway), batch failures reported, bisected on error.
       .consumeStream(props.cases, props.deadLetters, { filters: REPORT_STREAM_FILTERS });
     this.functions = new Map([[REPORT_PROJECTION_ENTRY, this.projection]]);

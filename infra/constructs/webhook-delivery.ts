@@ -19,7 +19,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE } from '#domain/domain-events';
 import { PUBLISHED_EVENT_TYPES } from '#schemas/events';
-import { ApiFunction, type FunctionSettings } from './api-function';
+import { ApiFunction, DELETABLE, type FunctionSettings } from './api-function';
 import type { DataTable } from './case-table';
 
 export const WEBHOOK_DELIVERY_ENTRY = 'functions/webhook-delivery/handler.ts';
@@ -116,7 +116,7 @@ export class WebhookDelivery extends Construct {
       metricsNamespace: props.metricsNamespace,
       logRetention: props.logRetention,
       timeout: DELIVERY_TIMEOUT,
-    }).bindTable(props.cases, 'readWrite');
+    }).bindTable(props.cases, 'readWrite', { deletes: DELETABLE.webhookRetryIndex });
     this.decryptSecretsFor(this.delivery, props.secretKey);
 
     this.delivery.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true, maxBatchingWindow: Duration.seconds(0) }));

@@ -61,6 +61,12 @@ const retentionJob = (): DailyJob => {
   return { name: 'retention-job', run: (now) => handler()({ source: 'local.timers', 'detail-type': 'Scheduled Event', time: now }, lambdaContext('retention-job')) };
 };
 
+/** The audit digest job: the same handler entry the recurring EventBridge Scheduler schedule invokes in AWS. */
+const auditDigestJob = () => {
+  const handler = lazyEntry<(event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>>('functions/audit-digest/handler.ts');
+  return (now: string) => handler()({ source: 'local.timers', 'detail-type': 'Scheduled Event', time: now }, lambdaContext('audit-digest'));
+};
+
 export interface StartedStack {
   api: LocalApi;
   issuer: TokenIssuer;
@@ -84,6 +90,8 @@ export interface StartedStack {
   inboundBucket: string;
   /** Published events on their way to the webhook delivery function (bus rule → queue, locally). */
   webhooks: LocalWebhookRoute;
+  /** Runs the audit digest job now (the handler the schedule invokes), as the periodic timer would. */
+  runAuditDigest(): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -110,6 +118,8 @@ export const startStack = async (opts: {
   projection?: boolean;
   /** Run the retention job once a local day, as the clock passes midnight UTC (default true). */
   retentionJob?: boolean;
+  /** Run the audit digest job each time the clock passes a multiple of AUDIT_DIGEST_MINUTES (default true). */
+  auditDigest?: boolean;
 }): Promise<StartedStack> => {
   const suffix = randomUUID().slice(0, 8);
   const exportsBucket = opts.dataDir ? 'complaints-exports' : `complaints-exports-${suffix}`;
@@ -181,6 +191,7 @@ export const startStack = async (opts: {
     const restoredWorkflows = await workflows.restore();
     // Subscriber webhooks: published events reach the delivery function as the bus rule's queue would hand them over.
     const webhooks = new LocalWebhookRoute(localOutbox);
+    const digest = auditDigestJob();
     const timers = new LocalTimers({
       poller,
       consumers: projection ? [projection] : [],
@@ -192,6 +203,7 @@ export const startStack = async (opts: {
       ...(opts.log ? { log: opts.log } : {}),
       ...(opts.retentionJob === false ? {} : { daily: [retentionJob()] }),
       jobs: [webhooks.job],
+      ...(opts.auditDigest === false ? {} : { periodic: [{ name: 'audit-digest', everyMs: (await import('#http/config')).config().AUDIT_DIGEST_MINUTES * 60_000, run: digest }] }),
     });
     const unlog = opts.log ? localOutbox.onLog(opts.log) : () => undefined;
     // Catch up: whatever fell due while the stack was down fires now, before the API answers.
@@ -221,6 +233,7 @@ export const startStack = async (opts: {
       s3: { endpoint: s3.endpoint, bucket: s3.bucket, idle: s3.idle, failed: s3.failed, exportsBucket },
       signingKeyFile,
       webhooks,
+      runAuditDigest: () => digest(localClock.now()),
       helpdeskSecretsFile,
       inboundBucket,
       stop: async () => {

@@ -34,6 +34,16 @@ export interface DailyJob {
   run: (now: string) => Promise<unknown>;
 }
 
+/**
+ * A job run each time the local clock passes a multiple of `everyMs` (the audit digest, every 15 minutes), as a
+ * recurring EventBridge Scheduler schedule runs it in AWS: however far the clock jumped, once per pump.
+ */
+export interface PeriodicJob {
+  name: string;
+  everyMs: number;
+  run: (now: string) => Promise<unknown>;
+}
+
 export interface DailyRun {
   name: string;
   /** The UTC day (YYYY-MM-DD) the run was for. */
@@ -56,6 +66,8 @@ export interface LocalTimersOptions {
   daily?: DailyJob[];
   /** Jobs run in every round (the webhook delivery: queued bus events, due retries); optional. */
   jobs?: PumpJob[];
+  /** Recurring jobs (the audit digest): run at the end of the first pump after the clock passed their period; optional. */
+  periodic?: PeriodicJob[];
 }
 
 /** A pump that keeps finding work after this many rounds is looping on itself. */
@@ -71,6 +83,10 @@ export class LocalTimers {
   readonly dailyRuns: DailyRun[] = [];
   /** The UTC day the daily jobs last ran for (the first pump only notes it: a start-up is not a new day). */
   private day: string | undefined;
+  /** Per periodic job, the period (floor(now / everyMs)) it last ran for or was noted at start-up. */
+  private readonly periods = new Map<string, number>();
+  /** Every periodic job run so far, with its result or error. */
+  readonly periodicRuns: { name: string; at: string; result?: unknown; error?: string }[] = [];
 
   constructor(private readonly opts: LocalTimersOptions) {}
 
@@ -110,6 +126,8 @@ export class LocalTimers {
       }
       if (!records && !batch.length && !workflowWork && !jobWork && !this.again) break;
     }
+    // Last, so a digest sees every case change the rounds above committed.
+    await this.runPeriodic();
     this.history.push(...fired);
     if (this.history.length > 100_000) this.history.splice(0, this.history.length - 100_000);
     return fired;
@@ -134,6 +152,26 @@ export class LocalTimers {
       }
     }
     if (this.dailyRuns.length > 1000) this.dailyRuns.splice(0, this.dailyRuns.length - 1000);
+  }
+
+  private async runPeriodic(): Promise<void> {
+    const now = this.opts.now();
+    for (const job of this.opts.periodic ?? []) {
+      const period = Math.floor(Date.parse(now) / job.everyMs);
+      const last = this.periods.get(job.name);
+      this.periods.set(job.name, period);
+      // The first pump only notes the period: a start-up is not a period passing.
+      if (last === undefined || period <= last) continue;
+      try {
+        const result = await job.run(now);
+        this.periodicRuns.push({ name: job.name, at: now, result });
+        this.opts.log?.(`${job.name} (${now}) → ${JSON.stringify(result)}`);
+      } catch (err) {
+        this.periodicRuns.push({ name: job.name, at: now, error: (err as Error).message });
+        this.opts.log?.(`${job.name} (${now}) failed: ${(err as Error).message}`);
+      }
+    }
+    if (this.periodicRuns.length > 1000) this.periodicRuns.splice(0, this.periodicRuns.length - 1000);
   }
 
   /** Background loop for real time passing (the clock also moves by itself). */

@@ -15,6 +15,7 @@ import { EvidenceVerifier } from '../constructs/evidence-verifier';
 import type { InboundChannelStore } from '../constructs/inbound-channels';
 import type { EvidenceStore } from '../constructs/evidence-vault';
 import { ExportBuilder } from '../constructs/export-builder';
+import { AuditDigest } from '../constructs/audit-digest';
 import type { FeedbackSigningKey } from '../constructs/feedback-links';
 import { RetentionJob } from '../constructs/retention-job';
 import { WebhookDelivery, type WebhookQueueStore } from '../constructs/webhook-delivery';
@@ -52,6 +53,7 @@ export class ApiStack extends Stack {
   readonly reports: ReportProjection;
   readonly exportBuilder: ExportBuilder;
   readonly retention: RetentionJob;
+  readonly auditDigest: AuditDigest;
   readonly webhooks: WebhookDelivery;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
@@ -88,6 +90,8 @@ export class ApiStack extends Stack {
     // Export requests reach the builder through the case stream (the request's audit event): a transactional outbox.
     this.scheduler.caseStream.launchExports(this.exportBuilder.builder.function);
     this.retention = new RetentionJob(this, 'RetentionJob', { ...common, cases: props.data.cases, evidence: props.evidence, exports: props.exports, deadLetters: props.timers.retentionDeadLetters });
+    // The audit trail's anchor outside the table: a signed digest every AUDIT_DIGEST_MINUTES (and at every export, above).
+    this.auditDigest = new AuditDigest(this, 'AuditDigest', { ...common, cases: props.data.cases, exports: props.exports, deadLetters: props.timers.scheduleDeadLetters });
     this.evidenceVerifier = new EvidenceVerifier(this, 'EvidenceVerifier', { ...common, cases: props.data.cases, evidence: props.evidence });
     this.emailIntake = new EmailIntake(this, 'EmailIntake', { ...common, cases: props.data.cases, evidence: props.evidence, channels: props.channels });
     // Subscriber webhooks: published events from the stateful queue the bus fills, signing secrets under the project key (the subscribe route encrypts them).
@@ -95,7 +99,7 @@ export class ApiStack extends Stack {
     this.webhooks.allowSubscribe(this.api.functions.get(ROUTES.createWebhook.entry)!, props.data.cases.encryptionKey);
     this.observability = new Observability(this, 'Observability', {
       httpApi: this.api.httpApi,
-      functions: new Map([...this.api.functions, ...this.scheduler.functions, ...this.evidenceVerifier.functions, ...this.workflows.functions, ...this.reports.functions, ...this.exportBuilder.functions, ...this.retention.functions, ...this.emailIntake.functions, ...this.webhooks.functions]),
+      functions: new Map([...this.api.functions, ...this.scheduler.functions, ...this.evidenceVerifier.functions, ...this.workflows.functions, ...this.reports.functions, ...this.exportBuilder.functions, ...this.retention.functions, ...this.auditDigest.functions, ...this.emailIntake.functions, ...this.webhooks.functions]),
       deadLetterQueues: new Map([
         ['ScheduleDeadLetters', props.timers.scheduleDeadLetters],
         ['StreamDeadLetters', props.timers.streamDeadLetters],

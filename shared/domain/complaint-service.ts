@@ -9,6 +9,8 @@ import { decideTriage, intakeEscalation, triageAtIntake, triageView, withTriage,
 import { TriageSettings, type TriageDecisionBody, type TriageView } from '#schemas/triage';
 import { mutateCase, systemMutate } from './case-mutation';
 import { appendEvents, EMPTY_HEAD, verifyChain, type ChainVerdict } from './audit-chain';
+import { checkAgainstAnchor } from './audit-digest';
+import type { CaseAnchor, DigestBody, TimelineAnchored } from '#schemas/audit-digest';
 import { planAssignment, pickMember, type AssignmentRules } from './assignment';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 import { isReservedExternalSystem, RESERVED_SYSTEMS_TEXT } from './helpdesk';
@@ -39,6 +41,11 @@ export interface OpenOptions {
   signedChannel?: boolean;
   /** Email whose sender could not be authenticated: the case says so until a person links it (#domain/mail-auth). */
   unverifiedSender?: UnverifiedSender;
+}
+
+/** Where a case's newest anchor is found (the audit digest service). */
+export interface AnchorLookup {
+  latest(caseId: string): Promise<(CaseAnchor & { digest: DigestBody }) | undefined>;
 }
 
 export type TimerOutcome = { outcome: 'fired'; caseId: string; version: number; risk: Case['risk'] } | { outcome: 'ignored'; caseId: string; reason: IgnoredReason | 'unknown_case' };
@@ -251,11 +258,19 @@ export class ComplaintService {
     return this.deps.repo.listNotes(id);
   }
 
-  async timeline(p: Principal, id: string): Promise<{ caseId: string; events: AuditEvent[]; chain: ChainVerdict }> {
+  /**
+   * The audit trail with its verdict. With `anchors` (the audit digests outside the table), the chain is also checked
+   * against the newest digest that anchors the case: a chain rewritten or cut back after anchoring is not valid, however
+   * self-consistent it is.
+   */
+  async timeline(p: Principal, id: string, anchors?: AnchorLookup): Promise<{ caseId: string; events: AuditEvent[]; chain: ChainVerdict; anchored: TimelineAnchored | null }> {
     const rec = await this.load(id);
     assertVisible(p, rec.case);
-    const events = await this.deps.repo.auditEvents(id);
-    return { caseId: id, events, chain: verifyChain(events, rec.head) };
+    // Only up to the head read with the case: a note committed since then belongs to a later head (no false alarm).
+    const [events, anchor] = await Promise.all([this.deps.repo.auditEvents(id, rec.head.seq), anchors?.latest(id)]);
+    const chain = verifyChain(events, rec.head);
+    if (!anchor) return { caseId: id, events, chain, anchored: null };
+    return { caseId: id, events, chain: checkAgainstAnchor(id, chain, events, anchor), anchored: { digestId: anchor.digestId, at: anchor.at, seq: anchor.leaf.seq } };
   }
 
   private async load(id: string): Promise<CaseRecord> {

@@ -8,7 +8,8 @@ import type { BundleEntry, BundleWriter, SummaryRenderer } from '#ports/bundle-w
 import type { IdGenerator } from '#ports/ids';
 import type { CaseChild } from '#ports/case-repository';
 import { assertVisible, canView } from './access';
-import { verifyChain } from './audit-chain';
+import { verifyChain, type ChainHead } from './audit-chain';
+import type { BundleAnchor } from '#schemas/audit-digest';
 import { mutateCase, systemMutate, type MutationDeps } from './case-mutation';
 import { NotFoundError } from './errors';
 import {
@@ -35,6 +36,8 @@ export interface ExportServiceDeps extends MutationDeps {
   bundles?: { writer: BundleWriter; summary: SummaryRenderer };
   /** Compliance-mode retention of a bundle, in days from its export. */
   retentionDays: number;
+  /** The audit digest: the builder anchors the exported head in a digest written at the export, and bundles the proof. */
+  anchoring?: { anchorForExport(caseId: string, head: ChainHead): Promise<BundleAnchor> };
 }
 
 /** What GET /v1/exports/public-key publishes: the key that verifies manifests, and how. */
@@ -219,6 +222,8 @@ export class ExportService {
     // Events committed after the case was read belong to a later head: the bundle holds the chain up to the head it records.
     const ordered = events.filter((e) => e.seq <= rec.head.seq).sort((a, b) => a.seq - b.seq);
     const chain = verifyChain(ordered, rec.head);
+    // Every export runs the digest: the bundle proves its head against a signed digest outside the table.
+    const anchor = this.deps.anchoring ? await this.deps.anchoring.anchorForExport(c.id, rec.head) : undefined;
     const verified = evidence.filter((e) => e.status === 'verified');
     const cleanEscalations = escalations.map(withoutToken);
     const cleanApprovals = approvals.map(withoutToken);
@@ -239,6 +244,7 @@ export class ExportService {
       { path: BUNDLE_PATHS.approvals, bytes: json({ items: cleanApprovals }) },
       { path: BUNDLE_PATHS.resolutions, bytes: json({ items: resolutions }) },
       { path: BUNDLE_PATHS.evidenceLog, bytes: json({ items: evidence }) },
+      ...(anchor ? [{ path: BUNDLE_PATHS.auditAnchor, bytes: json(anchor) }] : []),
       ...evidenceEntries.map(({ path, open, expected }) => ({ path, open, expected })),
       { path: BUNDLE_PATHS.summary, bytes: pdf },
     ];
@@ -259,6 +265,7 @@ export class ExportService {
           exportedAt,
           keyId,
           legalHold,
+          ...(anchor ? { anchor: { digestId: anchor.digest.body.digestId, digestNumber: anchor.digest.body.number, seq: anchor.leaf.seq, hash: anchor.leaf.hash } } : {}),
         });
         const manifestBytes = json(manifest);
         const signature: ManifestSignature = { algorithm: SIGNING_ALGORITHM, keyId, signedFile: BUNDLE_PATHS.manifest, signature: (await signer.sign(manifestBytes)).toString('base64') };

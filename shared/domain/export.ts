@@ -125,6 +125,8 @@ export const buildManifest = (o: {
   exportedAt: string;
   keyId: string;
   legalHold: boolean;
+  /** The digest written at this export that anchors the head (audit-anchor.json). */
+  anchor?: { digestId: string; digestNumber: number; seq: number; hash: string };
 }): Manifest => ({
   format: BUNDLE_FORMAT,
   exportId: o.job.exportId,
@@ -134,6 +136,7 @@ export const buildManifest = (o: {
   exportedBy: o.job.requestedBy,
   files: o.files,
   auditChain: { seq: o.head.seq, head: o.head.hash, valid: o.chainValid },
+  ...(o.anchor ? { auditAnchor: o.anchor } : {}),
   evidence: o.evidence,
   legalHold: o.legalHold,
   retainUntil: o.job.retainUntil ?? o.exportedAt,

@@ -117,6 +117,10 @@ export const ConfigSchema = z.object({
   EXPORT_SIGNING_KEY_ARN: z.string().startsWith('arn:').optional(),
   /** Local mode: the P-256 private key file (PEM) that signs manifests; created on first use. */
   EXPORT_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  /** How often the audit digest job runs (EventBridge Scheduler rate in AWS; the local clock's period under npm start), minutes. */
+  AUDIT_DIGEST_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** Compliance-mode retention of audit digests and case anchors, days from the digest (default: the export retention). */
+  AUDIT_DIGEST_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
   /** The export builder the case-stream function invokes (asynchronously) for each committed export request. */
   EXPORT_BUILDER_FUNCTION_ARN: z.string().startsWith('arn:').optional(),
   /** Subscriber webhooks: attempts per delivery before its dead-letter record (exponential backoff with jitter between them). */

@@ -2,6 +2,7 @@
 import { ExportService } from '#domain/export-service';
 import { ZipBundleWriter } from '#adapters/export/zip-bundle-writer';
 import { PdfSummaryRenderer } from '#adapters/export/pdf-summary';
+import { auditDigestService } from './audit-container';
 import { clock } from './container';
 import { exportDeps } from './export-container';
 
@@ -10,7 +11,7 @@ let builder: ExportService | undefined;
 export const exportBuilderService = (): ExportService => {
   if (!builder) {
     const c = clock();
-    builder = new ExportService({ ...exportDeps(), bundles: { writer: new ZipBundleWriter({ mtime: () => new Date(c.now()) }), summary: new PdfSummaryRenderer() } });
+    builder = new ExportService({ ...exportDeps(), anchoring: auditDigestService(), bundles: { writer: new ZipBundleWriter({ mtime: () => new Date(c.now()) }), summary: new PdfSummaryRenderer() } });
   }
   return builder;
 };

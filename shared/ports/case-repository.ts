@@ -66,7 +66,11 @@ export interface CaseRepository {
   findIdByExternalRef(system: string, id: string): Promise<string | undefined>;
   /** Every case, active and closed, page by page (Query over the list index partitions, never a Scan): for rebuilds. */
   everyCase(): AsyncIterable<Case>;
-  auditEvents(caseId: string): Promise<AuditEvent[]>;
+  /**
+   * The case's audit events, oldest first; with `upToSeq`, only seqs 1..upToSeq (the head read with the case: events
+   * committed after that read belong to a later head and would make the chain look longer than the head it is checked against).
+   */
+  auditEvents(caseId: string, upToSeq?: number): Promise<AuditEvent[]>;
   getTask(caseId: string, taskId: string): Promise<Task | undefined>;
   listTasks(caseId: string): Promise<Task[]>;
   listNotes(caseId: string): Promise<Note[]>;

@@ -1,5 +1,6 @@
 // Case children: investigation tasks, evidence-log notes and the audit timeline.
 import * as z from 'zod';
+import { TimelineAnchored } from './audit-digest';
 import { IsoTimestamp, Text, Ulid, UserId } from './common';
 
 export const TASK_STATUSES = ['open', 'blocked', 'done'] as const;
@@ -83,6 +84,8 @@ export const Timeline = z
     caseId: Ulid,
     events: z.array(AuditEvent),
     chain: z.object({ valid: z.boolean(), head: z.string(), length: z.number().int(), firstBrokenSeq: z.number().int().optional(), problem: z.string().optional() }),
+    /** The newest signed audit digest anchoring the case (absent in bundles written before digests existed). */
+    anchored: TimelineAnchored.nullable().optional(),
   })
   .meta({ id: 'Timeline' });
 

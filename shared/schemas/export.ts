@@ -24,6 +24,8 @@ export const BUNDLE_PATHS = {
   manifest: 'manifest.json',
   signature: 'manifest.sig.json',
   publicKey: 'public-key.pem',
+  /** The signed audit digest that anchors the exported head, and the Merkle proof of the case in it (#schemas/audit-digest BundleAnchor). */
+  auditAnchor: 'audit-anchor.json',
 } as const;
 export const evidencePath = (evidenceId: string, fileName: string) => `evidence/${evidenceId}/${fileName}`;
 
@@ -46,6 +48,8 @@ export const Manifest = z
     files: z.array(ManifestFile),
     /** The audit chain as the case recorded it when the bundle was built: timeline.json must recompute to this head. */
     auditChain: z.object({ seq: z.number().int().min(0), head: z.string().regex(/^[0-9a-f]{64}$/), valid: z.boolean() }),
+    /** The audit digest written at this export that anchors exactly auditChain.seq/head (audit-anchor.json holds it and the proof); absent in bundles from before digests. */
+    auditAnchor: z.object({ digestId: Ulid, digestNumber: z.number().int().min(1), seq: z.number().int().min(1), hash: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
     /** The verified evidence copied in: the bundle file, the SHA-256 the vault verified and the storage version. */
     evidence: z.array(z.object({ evidenceId: Ulid, path: z.string(), sha256: Sha256Hex, sizeBytes: z.number().int().min(0), versionId: z.string().nullable() })),
     legalHold: z.boolean(),

@@ -96,7 +96,7 @@ describe('export → download → verify', () => {
     await api.pump();
     const res = await getExport(exportId);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'ready', files: 11, legalHold: false, downloadUrl: expect.stringContaining(`/cases/${caseId}/exports/${exportId}.zip`) });
+    expect(res.body).toMatchObject({ status: 'ready', files: 12 /* 11 case files and evidence, and audit-anchor.json */, legalHold: false, downloadUrl: expect.stringContaining(`/cases/${caseId}/exports/${exportId}.zip`) });
     // Seven years of compliance-mode retention from the export, recorded on the (local) lock as S3 would hold it.
     expect(Date.parse(res.body.retainUntil as string) - Date.parse(res.body.requestedAt as string)).toBe(2557 * 86_400_000);
     expect(await lock().lockOf(`cases/${caseId}/exports/${exportId}.zip`)).toEqual({ retainUntil: res.body.retainUntil, legalHold: false });
@@ -113,7 +113,7 @@ describe('export → download → verify', () => {
     expect(t.chain.valid).toBe(true);
     const actions = t.events.map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['export.requested', 'export.started', 'export.completed', 'export.download_issued']));
-    expect(t.events.find((e) => e.action === 'export.completed')?.data).toMatchObject({ exportId, sha256: res.body.sha256, files: 11 });
+    expect(t.events.find((e) => e.action === 'export.completed')?.data).toMatchObject({ exportId, sha256: res.body.sha256, files: 12 });
     expect(t.events.find((e) => e.action === 'export.download_issued')).toMatchObject({ actor: 'cora', data: { exportId, sha256: res.body.sha256 } });
   });
 

@@ -3,7 +3,7 @@
 import { NestedStack, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { buildApp } from '../../infra/app';
-import { EVIDENCE_ACCESS, EXPORT_ACCESS, FEEDBACK_SIGNING_ROUTES, HELPDESK_SIGNED_ROUTES, INBOUND_MAIL_READERS, ROUTE_STACK_OF_TAG, ROUTES_WITHOUT_DATA, writesData } from '../../infra/constructs/api';
+import { AUDIT_ANCHOR_READERS, EVIDENCE_ACCESS, EXPORT_ACCESS, FEEDBACK_SIGNING_ROUTES, HELPDESK_SIGNED_ROUTES, INBOUND_MAIL_READERS, ROUTE_STACK_OF_TAG, ROUTES_WITHOUT_DATA, writesData } from '../../infra/constructs/api';
 import { WEBHOOK_SECRET_CONTEXT } from '../../infra/constructs/webhook-delivery';
 import { EXPORT_GRANTS } from '../../infra/constructs/api-function';
 import { routeKey, routeList } from '#http/routes';
@@ -109,8 +109,9 @@ describe('routes', () => {
 describe('functions', () => {
   it('creates one Lambda function per handler entry, plus the case-timer functions (checkpoint, case stream), the evidence verifier, the two workflow functions, the report projection and the export builder', () => {
     expect(inFamily('AWS::Lambda::Function')).toHaveLength(
-      entries.length + stack.scheduler.functions.size + stack.evidenceVerifier.functions.size + stack.workflows.functions.size + stack.reports.functions.size + stack.exportBuilder.functions.size + stack.retention.functions.size + stack.emailIntake.functions.size + stack.webhooks.functions.size,
+      entries.length + stack.scheduler.functions.size + stack.evidenceVerifier.functions.size + stack.workflows.functions.size + stack.reports.functions.size + stack.exportBuilder.functions.size + stack.retention.functions.size + stack.auditDigest.functions.size + stack.emailIntake.functions.size + stack.webhooks.functions.size,
     );
+    expect(stack.auditDigest.functions.size).toBe(1);
     expect(stack.reports.functions.size).toBe(1);
     expect(stack.exportBuilder.functions.size).toBe(1);
     expect(stack.scheduler.functions.size).toBe(2);
@@ -291,8 +292,9 @@ describe('least-privilege data access', () => {
     }
   });
 
+  // The timeline reads audit anchors on the exports bucket (AUDIT_ANCHOR_READERS): S3, read-only, see test/security/audit-iam.test.ts.
   const usesEvidence = (entry: string) =>
-    routes.some((r) => r.entry === entry && (EVIDENCE_ACCESS[r.id] !== undefined || (EXPORT_ACCESS[r.id] ?? []).some((u) => EXPORT_GRANTS[u].objects.length > 0)));
+    routes.some((r) => r.entry === entry && (EVIDENCE_ACCESS[r.id] !== undefined || AUDIT_ANCHOR_READERS.has(r.id) || (EXPORT_ACCESS[r.id] ?? []).some((u) => EXPORT_GRANTS[u].objects.length > 0)));
 
   it.each(dataEntries.filter((e) => !usesEvidence(e)))('%s: uses the key only through DynamoDB (and Secrets Manager for a signing secret; directly only to encrypt a webhook secret), and nothing of S3', (entry) => {
     const { role, props } = functionOf(entry);

@@ -36,6 +36,9 @@ const REVIEWED = [
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::complaints-evidence-<AWS::AccountId>-<AWS::Region>-an/cases/*]',
   // The export functions touch bundles keyed by ids created at run time, under cases/ of the exports bucket only.
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::complaints-exports-<AWS::AccountId>-<AWS::Region>-an/cases/*]',
+  // The audit digest job and the export builder write, and the timeline reads, digests and case anchors under audit/ of
+  // the exports bucket only (numbered and keyed by case id at run time).
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::complaints-exports-<AWS::AccountId>-<AWS::Region>-an/audit/*]',
   // The evidence bucket's server-access-log bucket does not log itself.
   'AwsSolutions-S1',
   // The email intake and the replay of its recorded rejections read raw messages SES names at receipt, under inbound/
@@ -109,8 +112,14 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('acknowledges the bundle wildcard only on the roles of the functions that touch bundles', () => {
-    const at = acknowledgementsIn(app).filter((a) => a.id.includes(':s3:::complaints-exports-')).map((a) => a.at);
+    const at = acknowledgementsIn(app).filter((a) => a.id.includes(':s3:::complaints-exports-') && a.id.endsWith('/cases/*]')).map((a) => a.at);
     const roles = [...['functions/get-export/handler.ts', 'functions/legal-hold/handler.ts'].map((e) => api.api.functions.get(e)!.role.node.path), api.exportBuilder.builder.role.node.path, api.retention.job.role.node.path];
+    expect(at.sort()).toEqual(roles.sort());
+  });
+
+  it('acknowledges the audit-object wildcard only on the roles of the digest job, the export builder and the timeline', () => {
+    const at = acknowledgementsIn(app).filter((a) => a.id.includes(':s3:::complaints-exports-') && a.id.endsWith('/audit/*]')).map((a) => a.at);
+    const roles = [api.auditDigest.job.role.node.path, api.exportBuilder.builder.role.node.path, api.api.functions.get('functions/get-timeline/handler.ts')!.role.node.path];
     expect(at.sort()).toEqual(roles.sort());
   });
 

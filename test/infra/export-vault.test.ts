@@ -115,13 +115,15 @@ describe('the signing key (stateful stack)', () => {
     expect(keyResource().DeletionPolicy).toBe('Retain');
   });
 
-  it('may sign only for the builder, and publish its public key for the builder and the public-key route', () => {
+  it('may sign only for the builder and the audit digest job, and publish its public key for them and the public-key route', () => {
     // Every policy of the API stack and its nested route stacks.
     const users = resourcesInFamily(api, 'AWS::IAM::Policy').flatMap(({ stack, resource: p }) =>
       (p.Properties.PolicyDocument as Document).Statement.filter((s) => list(s.Resource).some((r) => same(r, stack.resolve(signingKey)))),
     );
-    expect(users.flatMap((s) => list(s.Action)).filter((a) => a === 'kms:Sign')).toHaveLength(1);
+    // The builder signs manifests and (at every export) an audit digest; the digest job signs the scheduled digests.
+    expect(users.flatMap((s) => list(s.Action)).filter((a) => a === 'kms:Sign')).toHaveLength(2);
     expect(actionsOn(builder, signingKey)).toEqual(['kms:GetPublicKey', 'kms:Sign']);
+    expect(actionsOn(api.auditDigest.job, signingKey)).toEqual(['kms:GetPublicKey', 'kms:Sign']);
     expect(actionsOn(route('functions/export-public-key/handler.ts'), signingKey)).toEqual(['kms:GetPublicKey']);
     expect(envOf(route('functions/export-public-key/handler.ts')).EXPORT_SIGNING_KEY_ARN).toEqual(seenBy(route('functions/export-public-key/handler.ts'), signingKey));
     expect(envOf(route('functions/request-export/handler.ts')).EXPORT_SIGNING_KEY_ARN).toBeUndefined();
@@ -162,7 +164,8 @@ describe('what each route may do with bundles', () => {
   });
 
   it('no other function is told the exports bucket or may touch it', () => {
-    const exporters = new Set([builder, ...['request-export', 'get-export', 'export-public-key', 'customer-complaints', 'legal-hold'].map((n) => route(`functions/${n}/handler.ts`))]);
+    // The timeline is told the bucket to read audit anchors under audit/ (never bundles: test/security/audit-iam.test.ts).
+    const exporters = new Set([builder, ...['request-export', 'get-export', 'export-public-key', 'customer-complaints', 'legal-hold', 'get-timeline'].map((n) => route(`functions/${n}/handler.ts`))]);
     const all = [...api.api.functions.values(), ...api.scheduler.functions.values(), ...api.evidenceVerifier.functions.values(), ...api.workflows.functions.values(), ...api.reports.functions.values()];
     for (const fn of all.filter((f) => !exporters.has(f))) {
       expect(on(fn, exportObjects)).toEqual([]);

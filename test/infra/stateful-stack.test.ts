@@ -32,7 +32,7 @@ describe('the DynamoDB tables', () => {
 
   it.each(Object.entries(TABLES))('builds the %s table key schema, GSIs and attribute types from TABLES', (_name, def: TableDef) => {
     const props = tableFor(def).Properties;
-    const expectedGsis = def.indexes.map((i) => ({ IndexName: i.indexName, KeySchema: keySchema(i), Projection: { ProjectionType: 'ALL' } }));
+    const expectedGsis = def.indexes.map((i) => ({ IndexName: i.indexName, KeySchema: keySchema(i), Projection: i.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...i.include] } : { ProjectionType: 'ALL' } }));
     expect(props.GlobalSecondaryIndexes ?? []).toEqual(expectedGsis);
     const attrs = [def.partitionKey, ...(def.sortKey ? [def.sortKey] : []), ...def.indexes.flatMap((i) => [i.partitionKey, i.sortKey])];
     expect(props.AttributeDefinitions).toEqual(expect.arrayContaining(attrs.map((a) => ({ AttributeName: a.name, AttributeType: a.type }))));

@@ -31,12 +31,13 @@ describe('createTableInput', () => {
           { AttributeName: i.partitionKey.name, KeyType: 'HASH' },
           { AttributeName: i.sortKey.name, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        // The changed-cases index (audit digests) projects only the audit head.
+        Projection: 'include' in i ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...i.include] } : { ProjectionType: 'ALL' },
       })),
     );
-    expect(input.GlobalSecondaryIndexes?.map((g) => g.IndexName)).toEqual(['GSI1', 'GSI2', 'GSI3', 'GSI4']);
+    expect(input.GlobalSecondaryIndexes?.map((g) => g.IndexName)).toEqual(['GSI1', 'GSI2', 'GSI3', 'GSI4', 'GSI5']);
     const attrs = input.AttributeDefinitions ?? [];
-    expect(attrs.map((a) => a.AttributeName).sort()).toEqual(['GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'GSI4PK', 'GSI4SK', 'PK', 'SK']);
+    expect(attrs.map((a) => a.AttributeName).sort()).toEqual(['GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'GSI4PK', 'GSI4SK', 'GSI5PK', 'GSI5SK', 'PK', 'SK']);
     expect(new Set(attrs.map((a) => a.AttributeName)).size).toBe(attrs.length);
     expect(attrs.every((a) => a.AttributeType === 'S')).toBe(true);
     expect(input.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
@@ -64,7 +65,7 @@ describe('ensureTables', () => {
     try {
       const { Table } = await client.send(new DescribeTableCommand({ TableName: tables[0]!.name }));
       expect(Table?.KeySchema).toEqual(createTableInput('x', TABLES.cases).KeySchema);
-      expect(Table?.GlobalSecondaryIndexes?.map((g) => g.IndexName).sort()).toEqual(['GSI1', 'GSI2', 'GSI3', 'GSI4']);
+      expect(Table?.GlobalSecondaryIndexes?.map((g) => g.IndexName).sort()).toEqual(['GSI1', 'GSI2', 'GSI3', 'GSI4', 'GSI5']);
       expect(Table?.StreamSpecification).toMatchObject({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
       const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tables[0]!.name }));
       expect(ttl.TimeToLiveDescription).toMatchObject({ AttributeName: 'expiresAt', TimeToLiveStatus: 'ENABLED' });

@@ -58,12 +58,14 @@ export interface TestApiOptions {
   reports?: boolean;
   /** Receives every line the local stack logs (the request log included); by default only server errors are printed. */
   log?: (line: string) => void;
+  /** Run the audit digest job as the clock passes each period, as `npm start` does (default false: tests run it when they mean to). */
+  auditDigest?: boolean;
 }
 
 export const startTestApi = async (env: Record<string, string> = {}, opts: TestApiOptions = {}): Promise<TestApi> => {
   Object.assign(process.env, env);
   const tables = opts.tables ?? (await createTestTables());
-  const stack = await startStack({ endpoint: testEndpoint(), tables, tickMs: 0, projection: opts.reports ?? false, log: opts.log ?? ((line) => line.startsWith('local server error') && console.error(line)) });
+  const stack = await startStack({ endpoint: testEndpoint(), tables, tickMs: 0, projection: opts.reports ?? false, auditDigest: opts.auditDigest ?? false, log: opts.log ?? ((line) => line.startsWith('local server error') && console.error(line)) });
   const api: TestApi = {
     url: stack.api.url,
     tables,

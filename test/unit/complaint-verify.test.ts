@@ -67,6 +67,7 @@ describe('a well-formed bundle', () => {
       ['signature', 'pass'],
       ['files', 'pass'],
       ['audit-chain', 'pass'],
+      ['anchor', 'pass'],
       ['case', 'pass'],
       ['evidence', 'pass'],
     ]);
@@ -98,7 +99,7 @@ describe('a well-formed bundle', () => {
 
     expect(code).toBe(3);
     expect(stderr).toBe('');
-    for (const check of ['zip', 'manifest', 'signature', 'files', 'audit-chain', 'case', 'evidence']) expect(stdout).toMatch(new RegExp(`^${check} +ok `, 'm'));
+    for (const check of ['zip', 'manifest', 'signature', 'files', 'audit-chain', 'anchor', 'case', 'evidence']) expect(stdout).toMatch(new RegExp(`^${check} +ok `, 'm'));
     expect(stdout).toMatch(/^WARNING: the public key came from the bundle itself/m);
     expect(stdout).toMatch(/\nUNVERIFIED: intact, and signed by the key the bundle carries itself; pass --public-key/);
     expect(stdout).not.toMatch(/^PASS$/m);
@@ -316,7 +317,7 @@ describe('(f) damaged or absent input', () => {
       const copy = Buffer.from(zip);
       copy[at] = copy[at]! ^ 0x5a;
       const report = await verifyBundle(fileOf(copy, 'flipped.zip'));
-      expect(report.checks).toHaveLength(7);
+      expect(report.checks).toHaveLength(8);
     }
     await new Promise((r) => setImmediate(r));
     expect(openFds()).toBeLessThanOrEqual(before);

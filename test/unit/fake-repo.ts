@@ -101,8 +101,8 @@ export class FakeRepo implements CaseRepository {
     for (const r of this.cases.values()) yield structuredClone(r.case);
   }
 
-  async auditEvents(caseId: string): Promise<AuditEvent[]> {
-    return structuredClone(this.audit.get(caseId) ?? []);
+  async auditEvents(caseId: string, upToSeq?: number): Promise<AuditEvent[]> {
+    return structuredClone((this.audit.get(caseId) ?? []).filter((e) => upToSeq === undefined || e.seq <= upToSeq));
   }
 
   async getTask(caseId: string, taskId: string): Promise<Task | undefined> {

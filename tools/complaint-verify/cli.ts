@@ -21,7 +21,8 @@ export interface Io {
 const HELP = `${USAGE}
 
 Verifies a compliance export bundle offline: every entry against the signed manifest (size, SHA-256, CRC-32),
-the manifest signature, the audit chain in timeline.json, the case record and the evidence list.
+the manifest signature, the audit chain in timeline.json, its anchor in the signed audit digest (audit-anchor.json:
+the digest's signature by the same key, the case's Merkle proof, the anchored head), the case record and the evidence list.
 
   --public-key key.pem  verify the signature with this key (from GET /v1/exports/public-key);
                         without it the bundle's own public-key.pem is used and the verdict is

@@ -7,11 +7,14 @@ import { crc32 } from 'node:zlib';
 import * as yauzl from 'yauzl';
 import * as z from 'zod';
 import { verifyChain, type ChainHead } from '#domain/audit-chain';
+import { checkBundleAnchor } from '#domain/audit-digest';
+import { BundleAnchor } from '#schemas/audit-digest';
+import type { AuditEvent } from '#schemas/children';
 import { Timeline } from '#schemas/children';
 import { BUNDLE_PATHS, Manifest, ManifestSignature } from '#schemas/export';
 
 /** The check groups, in the order they are reported. */
-export const CHECKS = ['zip', 'manifest', 'signature', 'files', 'audit-chain', 'case', 'evidence'] as const;
+export const CHECKS = ['zip', 'manifest', 'signature', 'files', 'audit-chain', 'anchor', 'case', 'evidence'] as const;
 export type CheckName = (typeof CHECKS)[number];
 
 export interface Failure {
@@ -75,7 +78,7 @@ const PROGRESS_STEP_BYTES = 32 * 1024 * 1024;
 export const MAX_PARSED_ENTRY_BYTES = 64 * 1024 * 1024;
 
 const TRAILER: ReadonlySet<string> = new Set([BUNDLE_PATHS.manifest, BUNDLE_PATHS.signature, BUNDLE_PATHS.publicKey]);
-const PARSED: ReadonlySet<string> = new Set([...TRAILER, BUNDLE_PATHS.case, BUNDLE_PATHS.timeline]);
+const PARSED: ReadonlySet<string> = new Set([...TRAILER, BUNDLE_PATHS.case, BUNDLE_PATHS.timeline, BUNDLE_PATHS.auditAnchor]);
 
 interface ScannedEntry {
   path: string;
@@ -356,7 +359,8 @@ const loadKey = (pem: string): KeyObject | string => {
   return key;
 };
 
-const checkSignature = (c: Checks, scan: Scan, manifest: Manifest | undefined, opts: VerifyOptions, info: ReportInfo): void => {
+/** Checks the manifest signature; returns the key it was checked with (SPKI PEM), which also checks the audit digest. */
+const checkSignature = (c: Checks, scan: Scan, manifest: Manifest | undefined, opts: VerifyOptions, info: ReportInfo): string | undefined => {
   const sigPath = BUNDLE_PATHS.signature;
   const keyPath = BUNDLE_PATHS.publicKey;
   const sig = parseEntry(c, scan, 'signature', sigPath, ManifestSignature);
@@ -410,6 +414,7 @@ const checkSignature = (c: Checks, scan: Scan, manifest: Manifest | undefined, o
     c.fail('signature', `keyId mismatch: ${sigPath} says ${sig.keyId}, manifest.json signing.keyId says ${manifest.signing.keyId}`, { path: sigPath });
   }
   c.done('signature', `${sig?.algorithm ?? ''} signature of manifest.json verifies with key ${sig?.keyId ?? ''} (${info.keySource === 'bundle' ? 'key from the bundle' : 'key given'})`);
+  return key?.export({ type: 'spki', format: 'pem' }).toString();
 };
 
 const checkFiles = (c: Checks, scan: Scan, manifest: Manifest): void => {
@@ -435,10 +440,14 @@ const checkFiles = (c: Checks, scan: Scan, manifest: Manifest): void => {
   c.done('files', `${manifest.files.length} files match their size and SHA-256, no unlisted entries`);
 };
 
-const checkAuditChain = (c: Checks, scan: Scan, manifest: Manifest | undefined, info: ReportInfo): void => {
+/** Checks the chain in timeline.json; returns its events for the anchor check. */
+const checkAuditChain = (c: Checks, scan: Scan, manifest: Manifest | undefined, info: ReportInfo): AuditEvent[] | undefined => {
   const path = BUNDLE_PATHS.timeline;
   const timeline = parseEntry(c, scan, 'audit-chain', path, Timeline);
-  if (!timeline) return c.done('audit-chain', '');
+  if (!timeline) {
+    c.done('audit-chain', '');
+    return undefined;
+  }
   info.auditEvents = timeline.events.length;
   info.redactedEvents = timeline.events.filter((e) => e.redaction !== undefined).length;
   if (manifest && timeline.caseId !== manifest.caseId) {
@@ -460,6 +469,34 @@ const checkAuditChain = (c: Checks, scan: Scan, manifest: Manifest | undefined, 
     c.warnings.push(`${path} embeds a chain verdict (valid ${timeline.chain.valid}, head ${timeline.chain.head}) that differs from the recomputed one (valid ${verdict.valid}, head ${verdict.head})`);
   }
   c.done('audit-chain', `${verdict.length} events recompute to head ${verdict.head.slice(0, 16)}… (seq ${verdict.length}); ${info.redactedEvents} redacted`);
+  return timeline.events;
+};
+
+/**
+ * The head the bundle records against the signed audit digest written at the export (outside the table): the digest's
+ * signature by the same key as the manifest, the case's Merkle proof to the digest's root, and the anchored hash at the
+ * anchored seq of timeline.json. The manifest (signed) says whether the bundle has one.
+ */
+const checkAnchor = (c: Checks, scan: Scan, manifest: Manifest, events: AuditEvent[] | undefined, keyPem: string | undefined): void => {
+  const path = BUNDLE_PATHS.auditAnchor;
+  const declared = manifest.auditAnchor;
+  if (!declared) {
+    if (scan.entries.has(path)) c.fail('anchor', `${path} is in the bundle but manifest.json declares no auditAnchor`, { path });
+    return c.done('anchor', 'no audit digest: the bundle was written before audit digests existed');
+  }
+  const anchor = parseEntry(c, scan, 'anchor', path, BundleAnchor);
+  if (!anchor) return c.done('anchor', '');
+  const body = anchor.digest.body;
+  if (body.digestId !== declared.digestId || body.number !== declared.digestNumber || anchor.leaf.seq !== declared.seq || anchor.leaf.hash !== declared.hash) {
+    c.fail('anchor', `${path} (digest ${body.digestId} number ${body.number}, seq ${anchor.leaf.seq}) is not the anchor manifest.json declares (digest ${declared.digestId} number ${declared.digestNumber}, seq ${declared.seq})`, { path });
+  }
+  if (declared.seq !== manifest.auditChain.seq || declared.hash !== manifest.auditChain.head) {
+    c.fail('anchor', `the anchored head (seq ${declared.seq}) is not the head the bundle records (seq ${manifest.auditChain.seq})`, { path });
+  }
+  if (!keyPem) c.fail('anchor', 'no public key to verify the audit digest with (see the signature check)', { path });
+  else if (!events) c.fail('anchor', 'no readable timeline.json to check the anchor against', { path });
+  else for (const problem of checkBundleAnchor(anchor, { caseId: manifest.caseId, events, publicKeyPem: keyPem })) c.fail('anchor', problem, { path, seq: anchor.leaf.seq });
+  c.done('anchor', `head seq ${anchor.leaf.seq} is in signed audit digest ${body.number} (${body.digestId}, ${body.at}), Merkle proof of ${anchor.proof.path.length} hashes to root ${body.merkle.root.slice(0, 16)}…`);
 };
 
 const CaseIdentity = z.object({ id: z.string(), reference: z.string() });
@@ -510,15 +547,17 @@ export const verifyBundle = async (zipPath: string, opts: VerifyOptions = {}): P
 
   const manifest = checkManifest(c, scan);
   if (manifest) Object.assign(info, { caseId: manifest.caseId, reference: manifest.reference, exportedAt: manifest.exportedAt, exportedBy: manifest.exportedBy, keyId: manifest.signing.keyId });
-  checkSignature(c, scan, manifest, opts, info);
+  const keyPem = checkSignature(c, scan, manifest, opts, info);
   if (!manifest) c.skip('files', 'no valid manifest.json');
   else if (!scan.complete) c.skip('files', 'the ZIP could not be read to the end');
   else checkFiles(c, scan, manifest);
-  checkAuditChain(c, scan, manifest, info);
+  const events = checkAuditChain(c, scan, manifest, info);
   if (manifest) {
+    checkAnchor(c, scan, manifest, events, keyPem);
     checkCase(c, scan, manifest);
     checkEvidence(c, manifest);
   } else {
+    c.skip('anchor', 'no valid manifest.json');
     c.skip('case', 'no valid manifest.json');
     c.skip('evidence', 'no valid manifest.json');
   }

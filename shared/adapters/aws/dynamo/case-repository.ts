@@ -72,6 +72,9 @@ export class DynamoCaseRepository implements CaseRepository {
       // A redacted case no longer names its customer: the customer index must not find the person (subject access).
       ...(c.redaction ? {} : { GSI3PK: keys.customerPk(c.customer.id), GSI3SK: keys.dueSk(c.receivedAt, c.id) }),
       ...this.retentionIndex(c),
+      // Every write of the case item puts it in the changed-cases index at its update time (the audit digest reads it).
+      GSI5PK: keys.changedPk(shardOf(c.id, this.opts.listShards)),
+      GSI5SK: keys.changedSk(c.updatedAt, c.id),
     };
   }
 
@@ -297,15 +300,17 @@ export class DynamoCaseRepository implements CaseRepository {
     }
   }
 
-  private async queryChildren<T>(caseId: string, prefix: string): Promise<T[]> {
+  private async queryChildren<T>(caseId: string, prefix: string, upTo?: string): Promise<T[]> {
     const items: T[] = [];
     let start: Key | undefined;
     do {
       const out = await this.doc.send(
         new QueryCommand({
           TableName: this.table,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.casePk(caseId), ':prefix': prefix },
+          // A bounded range (prefix … upTo, both inclusive) when the caller knows the last key it may see.
+          ...(upTo === undefined
+            ? { KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': keys.casePk(caseId), ':prefix': prefix } }
+            : { KeyConditionExpression: 'PK = :pk AND SK BETWEEN :prefix AND :upTo', ExpressionAttributeValues: { ':pk': keys.casePk(caseId), ':prefix': prefix, ':upTo': upTo } }),
           ConsistentRead: true,
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
@@ -319,8 +324,8 @@ export class DynamoCaseRepository implements CaseRepository {
     return items;
   }
 
-  auditEvents(caseId: string): Promise<AuditEvent[]> {
-    return this.queryChildren<AuditEvent>(caseId, keys.auditPrefix);
+  auditEvents(caseId: string, upToSeq?: number): Promise<AuditEvent[]> {
+    return this.queryChildren<AuditEvent>(caseId, keys.auditPrefix, upToSeq === undefined ? undefined : keys.audit(caseId, upToSeq).SK);
   }
 
   listTasks(caseId: string): Promise<Task[]> {

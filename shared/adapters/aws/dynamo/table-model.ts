@@ -10,6 +10,8 @@ export interface IndexDef {
   indexName: string;
   partitionKey: KeyAttr;
   sortKey: KeyAttr;
+  /** Non-key attributes projected into the index (INCLUDE); without it the index holds whole items (ALL). */
+  include?: readonly string[];
 }
 export interface TableDef {
   partitionKey: KeyAttr;
@@ -28,6 +30,11 @@ export const INDEX = {
   byCustomer: { indexName: 'GSI3', partitionKey: s('GSI3PK'), sortKey: s('GSI3SK') },
   /** Closed, not yet redacted cases by the end of their retention (sparse, write-sharded; held cases apart). */
   retentionDue: { indexName: 'GSI4', partitionKey: s('GSI4PK'), sortKey: s('GSI4SK') },
+  /**
+   * Cases by the time their case item last changed (write-sharded), with their audit head: the audit digest job reads
+   * the cases changed since the previous digest from here, O(changed cases), never a Scan.
+   */
+  changedSince: { indexName: 'GSI5', partitionKey: s('GSI5PK'), sortKey: s('GSI5SK'), include: ['headSeq', 'headHash'] },
 } as const satisfies Record<string, IndexDef>;
 
 export const TABLES = {
@@ -102,6 +109,11 @@ export const keys = {
   retentionPk: (shard: number) => `RETAIN#${shard}`,
   retentionHeldPk: 'RETAIN#held',
   dueSk: (dueAt: string, id: string) => `${dueAt}#${id}`,
+  /** The changed-cases index: a case's shard partition, sorted by when its item last changed. */
+  changedPk: (shard: number) => `CHANGED#${shard}`,
+  changedSk: (at: string, id: string) => `${at}#${id}`,
+  /** Where the audit digest chain stands (the newest digest recorded; S3 holds the digests themselves). */
+  digestHead: { PK: 'AUDITDIGEST', SK: 'HEAD' },
   /** Reporting projection: counter items and review rows of one generation (`scope` from #domain/reporting/projection). */
   reportPk: (generation: number, scope: string) => `RPT#${generation}#${scope}`,
   /** What one case has contributed to a generation (and the case version that contribution is of). */
