@@ -6,11 +6,12 @@ import { createHash } from 'node:crypto';
 import type { Case } from '#schemas/complaint';
 import type { Evidence } from '#schemas/evidence';
 import type { LetterKind, LetterPreview } from '#schemas/letters';
-import type { Resolution } from '#schemas/resolution';
+import type { ApprovalRules, Resolution } from '#schemas/resolution';
 import type { LetterArchive } from '#ports/evidence-vault';
 import type { IdGenerator } from '#ports/ids';
 import type { LetterRenderer, RenderedLetter } from '#ports/letter-renderer';
 import { assertVisible } from './access';
+import { assertApprovalsCover, DEFAULT_APPROVAL_RULES, planApprovals } from './approval-rules';
 import { mutateCase, type MutationDeps } from './case-mutation';
 import { caseObjectPrefix } from './evidence';
 import { ForbiddenError, NotFoundError } from './errors';
@@ -28,6 +29,8 @@ export interface LetterServiceDeps extends MutationDeps {
   letterhead: Letterhead;
   feedback: FeedbackPolicy;
   regimes?: RegimeOptions;
+  /** The approval rules the last gate before sending checks the case's current facts against. */
+  rules?: ApprovalRules;
 }
 
 /** Where a sent letter is kept: under the case's objects, outside the `evidence/` keys the upload verifier settles. */
@@ -134,6 +137,9 @@ export class LetterService {
       async (c, now) => {
         const resolution = await this.resolutionOf(c);
         sendFinalResponse(c, resolution, body, p.sub, now); // the state and approval rules first
+        // The approvals given must still cover the case as it is now (a flag raised after they were given: 409).
+        const approvals = (await this.deps.repo.listApprovals(c.id)).filter((a) => a.resolutionId === resolution!.id);
+        assertApprovalsCover(planApprovals(resolution!, c, this.deps.rules ?? DEFAULT_APPROVAL_RULES), approvals);
         const rendered = body.text === undefined ? this.render('final_response', c, resolution, now) : undefined;
         const text = body.text ?? sentText(rendered!);
         const change = sendFinalResponse(c, resolution, { ...body, text }, p.sub, now);

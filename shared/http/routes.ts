@@ -204,7 +204,8 @@ export const ROUTES = {
     method: 'PATCH',
     path: '/v1/complaints/{id}',
     entry: 'functions/reclassify-complaint/handler.ts',
-    summary: 'Reclassify a case (owner or supervisor)',
+    summary:
+      'Reclassify a case (owner or supervisor). Lowering a risk flag, the sensitivity or the severity needs a supervisor who does not own the case and a reason (403/400); a change to a flag the approval rules read re-plans a standing proposal (its new stages must be approved before the final response)',
     tag: 'complaints',
     auth: jwt(CASE_ACTORS),
     params: ComplaintIdParams,

@@ -71,7 +71,12 @@ export const ReclassifyBody = z
     sensitivity: Sensitivity.optional(),
     legalExposure: z.boolean().optional(),
     reputationalRisk: z.boolean().optional(),
-    reason: Text(2000).optional(),
+    reason: Text(2000)
+      .optional()
+      .meta({
+        description:
+          'Why (recorded in the audit trail). Required to lower a risk flag (legalExposure, reputationalRisk, vulnerable), the sensitivity (restricted → standard) or the severity: only a supervisor who does not own the case may lower one (403 for the owner); anyone who may reclassify may raise one',
+      }),
   })
   .strict()
   .refine((b) => Object.keys(b).some((k) => k !== 'reason'), { message: 'at least one field to change is required' })

@@ -135,6 +135,9 @@ export const Approval = z
     comment: z.string().optional(),
     dueAt: IsoTimestamp.optional().meta({ description: 'When the stage times out and escalates to the next approver level' }),
     escalationLevel: z.number().int().min(0).meta({ description: '0 until the stage first times out' }),
+    carriedFrom: Ulid.optional().meta({
+      description: 'Set on a stage of a re-planned round: the approval of the replaced round that still covers it (same role, every reason and check now required was in front of its approver)',
+    }),
   })
   .meta({ id: 'Approval' });
 export type Approval = z.infer<typeof Approval>;
@@ -162,6 +165,9 @@ export const Resolution = z
     status: ResolutionStatus,
     proposedBy: z.string(),
     proposedAt: IsoTimestamp,
+    replaces: Ulid.optional().meta({
+      description: 'Set on a round the system re-planned because a fact the approval rules read (a risk flag) changed while the proposal stood: the round it replaces (same outcome and text)',
+    }),
   })
   .meta({ id: 'Resolution' });
 export type Resolution = z.infer<typeof Resolution>;
