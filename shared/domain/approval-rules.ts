@@ -4,6 +4,7 @@ import { hasRole, type Principal } from './principal';
 import { ConflictError, ForbiddenError, InvalidInputError } from './errors';
 import type { Case } from '#schemas/complaint';
 import { SEVERITIES } from '#schemas/classification';
+import { findAdmissions } from './outbound-text';
 import type { Money } from '#schemas/common';
 import {
   APPROVAL_CHECKS,
@@ -91,11 +92,14 @@ export const formatMoney = ({ amount, currency }: Money): string => {
 
 // ---- planning -------------------------------------------------------------------------------------------------
 
-/** The case flags the rules read (the case itself satisfies this). */
-export type ApprovalCaseFacts = Pick<Case, 'vulnerable' | 'legalExposure' | 'reputationalRisk'>;
+/** The case flags the rules read (the case itself satisfies this); `product` is quoted in the final-response letter. */
+export type ApprovalCaseFacts = Pick<Case, 'vulnerable' | 'legalExposure' | 'reputationalRisk'> & Partial<Pick<Case, 'product'>>;
 
 /** The part of a proposal the rules read (a whole ProposeResolutionBody satisfies this). */
-export type ProposedOutcome = Pick<ProposeResolutionBody, 'remedy'>;
+export type ProposedOutcome = Pick<ProposeResolutionBody, 'remedy'> & Partial<Pick<ProposeResolutionBody, 'finalResponse'>>;
+
+/** Who approves an admission of liability when the organisation's rules do not say (the rule is never off). */
+export const DEFAULT_ADMISSION_ROLES: ApprovalRules['reputationalRisk'] = { roles: ['legal'] };
 
 interface Need {
   role: ApprovalRole;
@@ -146,6 +150,13 @@ export const planApprovals = (resolution: ProposedOutcome, facts: ApprovalCaseFa
   }
   if (facts.reputationalRisk) {
     needs.push(...needsOf(rules.reputationalRisk.roles, { rule: 'reputational_risk', detail: 'the case is flagged as a reputational risk' }, rules.reputationalRisk.checks));
+  }
+  // Everything the final-response letter says in the organisation's voice besides its fixed template: an admission of
+  // liability in it goes out only with legal's approval.
+  const admissions = findAdmissions(resolution.finalResponse, resolution.remedy?.description, facts.product);
+  if (admissions.length) {
+    const req = rules.admissionOfLiability ?? DEFAULT_ADMISSION_ROLES;
+    needs.push(...needsOf(req.roles, { rule: 'admission_of_liability', detail: `the final response admits liability (${admissions.map((a) => `"${a}"`).join(', ')})` }, req.checks));
   }
 
   const stages: ApprovalStage[] = [];
@@ -251,7 +262,8 @@ export const assertMayLowerFacts = (p: Pick<Principal, 'sub' | 'roles'>, c: Pick
 /** The case facts planApprovals reads: a change to one of them while a proposal stands re-plans its approvals. */
 export const APPROVAL_FACTS = ['legalExposure', 'reputationalRisk', 'vulnerable'] as const satisfies readonly (keyof ApprovalCaseFacts)[];
 
-export const approvalFactsChanged = (before: ApprovalCaseFacts, after: ApprovalCaseFacts): boolean => APPROVAL_FACTS.some((k) => Boolean(before[k]) !== Boolean(after[k]));
+export const approvalFactsChanged = (before: ApprovalCaseFacts, after: ApprovalCaseFacts): boolean =>
+  APPROVAL_FACTS.some((k) => Boolean(before[k]) !== Boolean(after[k])) || before.product !== after.product; // the product is quoted in the letter the admission rule scans
 
 /**
  * Whether an approval given covers a stage the rules now require: same role, and every reason and check of the

@@ -14,13 +14,14 @@ import { assertVisible } from './access';
 import { assertApprovalsCover, DEFAULT_APPROVAL_RULES, planApprovals } from './approval-rules';
 import { mutateCase, type MutationDeps } from './case-mutation';
 import { caseObjectPrefix } from './evidence';
-import { ForbiddenError, NotFoundError } from './errors';
+import { ConflictError, ForbiddenError, NotFoundError } from './errors';
 import { scheduleFollowUp, type FeedbackPolicy } from './feedback';
 import { letterModel, profileOf, type Letterhead } from './letters';
 import * as life from './lifecycle';
 import { hasRole, type Principal } from './principal';
 import { getRegime, type RegimeOptions } from './regimes';
-import { caseResolution, sendFinalResponse } from './resolution';
+import { assertNoAdmission, findAdmissions } from './outbound-text';
+import { assertApprovedText, caseResolution, sendFinalResponse } from './resolution';
 
 export interface LetterServiceDeps extends MutationDeps {
   ids: IdGenerator;
@@ -113,6 +114,8 @@ export class LetterService {
         life.acknowledge(c, body, p.sub, now);
         const rendered = body.text === undefined ? this.render('acknowledgement', c, undefined, now) : undefined;
         const text = body.text ?? sentText(rendered!);
+        // An acknowledgement acknowledges: it never admits liability (400 on the sender's text, 409 on the letter's).
+        assertNoAdmission(text, 'an acknowledgement', body.text === undefined ? undefined : 'body.text');
         const change = life.acknowledge(c, { ...body, text }, p.sub, now);
         const evidence = await this.archive(c, 'acknowledgement', text, rendered, p.sub, now);
         return { case: change.case, result: evidence, drafts: change.drafts.map((d) => ({ ...d, data: { ...d.data, letter: this.letterFacts(evidence) } })) };
@@ -123,9 +126,10 @@ export class LetterService {
   }
 
   /**
-   * POST …/final-response: sends the approved final response. Without `text`, the rendered final-response letter
-   * (decision, the resolution's explanation, remedy, referral rights and time limit) is sent. Schedules the
-   * satisfaction follow-up (FEEDBACK_FOLLOW_UP_DAYS after now, whatever the regime).
+   * POST …/final-response: sends the approved final response: always the rendered final-response letter (decision, the
+   * approved explanation, remedy, referral rights and time limit). A `text` other than the approved finalResponse (or
+   * the letter) is refused (409: a new proposal). The letter is scanned for an admission of liability, which goes out
+   * only with legal's approval. Schedules the satisfaction follow-up (FEEDBACK_FOLLOW_UP_DAYS after now).
    */
   async finalResponse(p: Principal, caseId: string, body: { channel?: string; text?: string }, ifMatch?: number): Promise<Case> {
     const out = await mutateCase(
@@ -140,8 +144,18 @@ export class LetterService {
         // The approvals given must still cover the case as it is now (a flag raised after they were given: 409).
         const approvals = (await this.deps.repo.listApprovals(c.id)).filter((a) => a.resolutionId === resolution!.id);
         assertApprovalsCover(planApprovals(resolution!, c, this.deps.rules ?? DEFAULT_APPROVAL_RULES), approvals);
-        const rendered = body.text === undefined ? this.render('final_response', c, resolution, now) : undefined;
-        const text = body.text ?? sentText(rendered!);
+        // What goes out is the approved finalResponse in the regime's letter; other text is a new proposal (409).
+        const rendered = this.render('final_response', c, resolution, now);
+        const text = sentText(rendered);
+        assertApprovedText(resolution!, body.text, [text, rendered.text]);
+        // The scan of the text that leaves: an admission goes out only if legal approved it in this proposal.
+        const admissions = findAdmissions(text);
+        if (admissions.length && !approvals.some((a) => a.status === 'approved' && a.reasons.some((r) => r.rule === 'admission_of_liability'))) {
+          throw new ConflictError(`the final response admits liability (${admissions.map((x) => `"${x}"`).join(', ')}) and legal has not approved it: propose it again so that legal approves it`, {
+            code: 'admission_of_liability',
+            phrases: admissions,
+          });
+        }
         const change = sendFinalResponse(c, resolution, { ...body, text }, p.sub, now);
         const evidence = await this.archive(c, 'final_response', text, rendered, p.sub, now);
         const next = scheduleFollowUp(change.case, now, this.deps.feedback);

@@ -17,6 +17,7 @@ import { NotFoundError } from './errors';
 import type { Principal } from './principal';
 import type { Change } from './lifecycle';
 import {
+  assertApprovedText,
   awaitDecision,
   caseResolution,
   decideApproval,
@@ -220,6 +221,7 @@ export class ResolutionService {
       const summary = caseResolution(c);
       const resolution = summary ? await this.deps.repo.getResolution(caseId, summary.id) : undefined;
       const change = sendFinalResponse(c, resolution, body, p.sub, now);
+      assertApprovedText(resolution!, body.text);
       await this.assertCovered(c, resolution!);
       return change;
     });

@@ -222,6 +222,22 @@ export const sendFinalResponse = (c: Case, resolution: Resolution | undefined, b
   };
 };
 
+/** A text as compared for "the same text": line endings, surrounding and repeated whitespace do not count. */
+const sameText = (a: string, b: string): boolean => a.replace(/\s+/gu, ' ').trim() === b.replace(/\s+/gu, ' ').trim();
+
+/**
+ * What the owner may send (issue 25, finding 3): the approved resolution's finalResponse, rendered in the regime's
+ * letter. A `text` equal to that finalResponse (or to the letter itself, e.g. as previewed) is that; any other text is
+ * a new proposal and needs the same approvals, so it is refused (409) until it is proposed and approved.
+ */
+export const assertApprovedText = (resolution: Pick<Resolution, 'id' | 'finalResponse'>, text: string | undefined, letters: readonly string[] = []): void => {
+  if (text === undefined || [resolution.finalResponse, ...letters].some((approved) => sameText(text, approved))) return;
+  throw new ConflictError(
+    `the text differs from the approved final response of proposal ${resolution.id}: what goes out is the approved finalResponse in the regime's letter; to send other text, propose it (POST …/resolution) and it needs the same approvals`,
+    { code: 'final_response_not_approved', resolutionId: resolution.id },
+  );
+};
+
 // --- re-planning: a fact the plan reads changed while a proposal stands (issue 25, finding 2).
 
 /** Proposal states a later change of the case's facts re-plans: the final response has not gone out on them yet. */
