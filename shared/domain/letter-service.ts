@@ -64,7 +64,9 @@ export class LetterService {
     if (rec.case.ownerId !== p.sub && !hasRole(p, 'supervisor', 'compliance')) throw new ForbiddenError('only the case owner, a supervisor or compliance may preview its letters');
     const now = this.deps.clock.now();
     const r = this.render(kind, rec.case, kind === 'final_response' ? await this.resolutionOf(rec.case) : undefined, now);
-    return { caseId, kind, regime: rec.case.regime, subject: r.subject, text: r.text, html: r.html, template: r.template, mergeFields: r.mergeFields, renderedAt: now };
+    // The scan every sent text passes, shown before sending (holding and summary-resolution letters are sent by staff).
+    const admissions = findAdmissions(sentText(r));
+    return { caseId, kind, regime: rec.case.regime, subject: r.subject, text: r.text, html: r.html, template: r.template, mergeFields: r.mergeFields, admissions, renderedAt: now };
   }
 
   /**

@@ -21,6 +21,10 @@ export const LetterPreview = z
       version: z.string().meta({ description: 'SHA-256 (first 16 hex digits) of the template and every partial it uses' }),
     }),
     mergeFields: z.array(z.string()).meta({ description: 'Every merge field the template (and its partials) reads' }),
+    admissions: z.array(z.string()).meta({
+      description:
+        'Admission-of-liability phrases the letter contains (the scan every sent text passes): empty for a letter that may go out; a final response that admits liability goes out only with legal approval, an acknowledgement never',
+    }),
     renderedAt: IsoTimestamp,
   })
   .meta({ id: 'LetterPreview', description: 'A letter rendered from the case and its regime, not sent' });

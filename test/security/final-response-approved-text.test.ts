@@ -75,6 +75,7 @@ describe('the text sent is the text approved', () => {
     await propose(caseId, APPROVED);
     await approve(caseId, 'supervisor');
     const preview = (await api.call('GET', `/v1/complaints/${caseId}/letters/final_response`, { token: await tok('olive', 'handler') })).body;
+    expect(preview.admissions).toEqual([]);
 
     const sent = await send(caseId, { text: `  ${APPROVED}\n` });
     expect(sent.status).toBe(200);
@@ -120,6 +121,8 @@ describe('the admission-of-liability scan', () => {
     expect(proposed.status).toBe(201);
     expect(proposed.body.stages).toEqual([expect.objectContaining({ role: 'legal', reasons: [expect.objectContaining({ rule: 'admission_of_liability' })] })]);
     expectProblem(await send(caseId), 409);
+    const preview = await api.call('GET', `/v1/complaints/${caseId}/letters/final_response`, { token: await tok('olive', 'handler') });
+    expect(preview.body.admissions).toEqual(expect.arrayContaining([expect.any(String)])); // the scan, shown before sending
     await approve(caseId, 'legal');
     expect((await send(caseId)).status).toBe(200);
   });
