@@ -165,6 +165,10 @@ export class CheckpointScheduler extends Construct {
       // Approval and escalation executions start from the change that requires them, named per proposal or escalation,
       // so a redelivered stream record starts nothing twice.
       .startWorkflows(props.workflows.approval, props.workflows.escalation)
+      // And ends waits that the committed change made moot: the superseded stages of a re-planned proposal (issue 25)
+      // and the escalations resolved with the case (SendTaskFailure with the recorded outcome).
+      .settleWorkflowTasks(props.workflows.approval)
+      .settleWorkflowTasks(props.workflows.escalation)
       // In order per shard, batch failures reported, bisected on error (IN_ORDER_STREAM).
       .consumeStream(cases, timers.streamDeadLetters, { filters: CASE_STREAM_FILTERS });
 

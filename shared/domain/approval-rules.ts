@@ -1,8 +1,10 @@
 // Approval rules as data (control 5): which approval stages a proposed resolution needs, and who may decide one.
 // Pure: amounts are compared as exact decimals (scaled bigints), never as floats.
-import type { Principal } from './principal';
-import { ConflictError, ForbiddenError } from './errors';
+import { hasRole, type Principal } from './principal';
+import { ConflictError, ForbiddenError, InvalidInputError } from './errors';
 import type { Case } from '#schemas/complaint';
+import { SEVERITIES } from '#schemas/classification';
+import { findAdmissions } from './outbound-text';
 import type { Money } from '#schemas/common';
 import {
   APPROVAL_CHECKS,
@@ -91,11 +93,14 @@ export const formatMoney = ({ amount, currency }: Money): string => {
 
 // ---- planning -------------------------------------------------------------------------------------------------
 
-/** The case flags the rules read (the case itself satisfies this). */
-export type ApprovalCaseFacts = Pick<Case, 'vulnerable' | 'legalExposure' | 'reputationalRisk'>;
+/** The case flags the rules read (the case itself satisfies this); `product` is quoted in the final-response letter. */
+export type ApprovalCaseFacts = Pick<Case, 'vulnerable' | 'legalExposure' | 'reputationalRisk'> & Partial<Pick<Case, 'product'>>;
 
 /** The part of a proposal the rules read (a whole ProposeResolutionBody satisfies this). */
-export type ProposedOutcome = Pick<ProposeResolutionBody, 'remedy'>;
+export type ProposedOutcome = Pick<ProposeResolutionBody, 'remedy'> & Partial<Pick<ProposeResolutionBody, 'finalResponse'>>;
+
+/** Who approves an admission of liability when the organisation's rules do not say (the rule is never off). */
+export const DEFAULT_ADMISSION_ROLES: ApprovalRules['reputationalRisk'] = { roles: ['legal'] };
 
 interface Need {
   role: ApprovalRole;
@@ -149,6 +154,13 @@ export const planApprovals = (resolution: ProposedOutcome, facts: ApprovalCaseFa
   }
   if (facts.reputationalRisk) {
     needs.push(...needsOf(rules.reputationalRisk.roles, { rule: 'reputational_risk', detail: 'the case is flagged as a reputational risk' }, rules.reputationalRisk.checks));
+  }
+  // Everything the final-response letter says in the organisation's voice besides its fixed template: an admission of
+  // liability in it goes out only with legal's approval.
+  const admissions = findAdmissions(resolution.finalResponse, resolution.remedy?.description, facts.product);
+  if (admissions.length) {
+    const req = rules.admissionOfLiability ?? DEFAULT_ADMISSION_ROLES;
+    needs.push(...needsOf(req.roles, { rule: 'admission_of_liability', detail: `the final response admits liability (${admissions.map((a) => `"${a}"`).join(', ')})` }, req.checks));
   }
 
   const stages: ApprovalStage[] = [];
@@ -204,4 +216,82 @@ export const assertMayDecide = (
 /** A decision on a stage that is no longer pending is a 409 (no double resume of the workflow). */
 export const assertPending = (approval: Pick<Approval, 'id' | 'status'>): void => {
   if (approval.status !== 'pending') throw new ConflictError(`approval ${approval.id} is already ${approval.status}`, { status: approval.status });
+};
+
+// ---- the facts the plan reads: who may lower them, and whether the approvals given still cover them -------------
+
+/**
+ * Case facts whose lowering weakens a control: the three risk flags the approval plan reads, the visibility of a
+ * restricted case, and the severity. Raising any of them only adds scrutiny, so the owner may; lowering one is a
+ * second person's decision (issue 25, finding 2): a supervisor or the head of complaints, never the case owner (a
+ * supervisor who owns the case included: four eyes is about persons, not rank), always with a recorded reason.
+ */
+export const GUARDED_FACTS = ['legalExposure', 'reputationalRisk', 'vulnerable', 'sensitivity', 'severity'] as const;
+export type GuardedFact = (typeof GUARDED_FACTS)[number];
+export type GuardedFacts = Pick<Case, GuardedFact>;
+
+/** Who may lower a guarded fact (besides not owning the case). */
+export const FACT_LOWERING_ROLES = ['supervisor', 'admin'] as const;
+
+const factRank = (field: GuardedFact, value: unknown): number => {
+  if (field === 'sensitivity') return value === 'restricted' ? 1 : 0;
+  if (field === 'severity') return SEVERITIES.indexOf(value as Case['severity']);
+  return value === true ? 1 : 0;
+};
+
+export interface LoweredFact {
+  field: GuardedFact;
+  from: unknown;
+  to: unknown;
+}
+
+/** The guarded facts `after` holds at a lower level than `before`. */
+export const loweredFacts = (before: GuardedFacts, after: GuardedFacts): LoweredFact[] =>
+  GUARDED_FACTS.filter((f) => factRank(f, after[f]) < factRank(f, before[f])).map((field) => ({ field, from: before[field] ?? null, to: after[field] ?? null }));
+
+/**
+ * 403 when the caller may not lower these facts (the owner, or a role below supervisor), 400 when a permitted lowering
+ * comes without a reason. `reasonField` names the request field the reason is read from, for the 400's errors[].
+ */
+export const assertMayLowerFacts = (p: Pick<Principal, 'sub' | 'roles'>, c: Pick<Case, 'ownerId'>, lowered: readonly LoweredFact[], reason: string | undefined, reasonField = 'body.reason'): void => {
+  if (lowered.length === 0) return;
+  const fields = lowered.map((l) => l.field).join(', ');
+  if (c.ownerId === p.sub) {
+    throw new ForbiddenError(`four eyes: the case owner may raise but not lower ${fields}; a supervisor or the head of complaints lowers it, with a reason`);
+  }
+  if (!hasRole(p as Principal, ...FACT_LOWERING_ROLES)) throw new ForbiddenError(`lowering ${fields} needs a ${FACT_LOWERING_ROLES.join(' or ')}`);
+  if (!reason?.trim()) throw new InvalidInputError(`lowering ${fields} needs a reason (recorded in the audit trail)`, [{ field: reasonField, message: `required to lower ${fields}` }]);
+};
+
+/** The case facts planApprovals reads: a change to one of them while a proposal stands re-plans its approvals. */
+export const APPROVAL_FACTS = ['legalExposure', 'reputationalRisk', 'vulnerable'] as const satisfies readonly (keyof ApprovalCaseFacts)[];
+
+export const approvalFactsChanged = (before: ApprovalCaseFacts, after: ApprovalCaseFacts): boolean =>
+  APPROVAL_FACTS.some((k) => Boolean(before[k]) !== Boolean(after[k])) || before.product !== after.product; // the product is quoted in the letter the admission rule scans
+
+/**
+ * Whether an approval given covers a stage the rules now require: same role, and every reason and check of the
+ * requirement was in front of the approver when they decided. An approver who signed off "compensation above £250"
+ * did not sign off "the customer is vulnerable": that needs a fresh decision, even from the same role.
+ */
+export const coversStage = (a: Pick<Approval, 'role' | 'reasons' | 'checks'>, s: Pick<ApprovalStage, 'role' | 'reasons' | 'checks'>): boolean =>
+  a.role === s.role &&
+  s.reasons.every((r) => a.reasons.some((x) => x.rule === r.rule && x.detail === r.detail)) &&
+  (s.checks ?? []).every((k) => (a.checks ?? []).includes(k));
+
+/** The stages of `plan` that no approved approval covers (empty: the approvals given still authorise the outcome). */
+export const uncoveredStages = (plan: readonly ApprovalStage[], approvals: readonly Pick<Approval, 'role' | 'reasons' | 'checks' | 'status'>[]): ApprovalStage[] =>
+  plan.filter((s) => !approvals.some((a) => a.status === 'approved' && coversStage(a, s)));
+
+/**
+ * The last gate before a final response goes out (409): the approvals given to the proposal must cover what the rules
+ * require on the case as it is now. The re-plan normally keeps them in step; this holds even if it did not.
+ */
+export const assertApprovalsCover = (plan: readonly ApprovalStage[], approvals: readonly Pick<Approval, 'role' | 'reasons' | 'checks' | 'status'>[]): void => {
+  const missing = uncoveredStages(plan, approvals);
+  if (missing.length === 0) return;
+  throw new ConflictError(`the final response needs approval by ${missing.map((s) => s.role).join(', ')} (${missing.flatMap((s) => s.reasons.map((r) => r.detail)).join('; ')}) before it may be sent`, {
+    code: 'approvals_outstanding',
+    missing: missing.map((s) => ({ role: s.role, reasons: s.reasons.map((r) => r.rule) })),
+  });
 };

@@ -4,6 +4,9 @@ import type { AuditEvent, CreateNoteBody, CreateTaskBody, Note, PatchTaskBody, T
 import type { CaseChild, CaseRecord, CaseRepository } from '#ports/case-repository';
 import type { Clock } from '#ports/clock';
 import type { IdGenerator } from '#ports/ids';
+import type { ApprovalRules } from '#schemas/resolution';
+import { assertMayLowerFacts, loweredFacts } from './approval-rules';
+import { replanAfterChange, replanChildren } from './resolution-service';
 import { assertMayAct, assertVisible, canView, type CaseActorRule } from './access';
 import { decideTriage, intakeEscalation, triageAtIntake, triageView, withTriage, type TriageDeps } from './triage';
 import { TriageSettings, type TriageDecisionBody, type TriageView } from '#schemas/triage';
@@ -32,6 +35,8 @@ export interface ComplaintServiceDeps {
   dependencyBlockedMs?: number;
   /** Triage at intake (models and the organisation's settings); without it cases open without suggestions. */
   triage?: TriageDeps;
+  /** The approval rules and stage timeout a re-plan uses when a reclassification changes a fact they read. */
+  approvals?: { rules?: ApprovalRules; stageTimeoutMs?: number };
 }
 
 export interface OpenOptions {
@@ -152,22 +157,47 @@ export class ComplaintService {
   /** Accept or override one suggested field; the case changes through the versioned mutation (If-Match, audit). */
   async decideTriage(p: Principal, id: string, body: TriageDecisionBody, ifMatch?: number): Promise<{ case: Case; triage: TriageView }> {
     const settings = this.deps.triage?.settings ?? TriageSettings.parse({});
-    const out = await this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => decideTriage(c, body, settings, p.sub, now));
+    const out = await this.mutate(
+      p,
+      id,
+      ifMatch,
+      'owner_or_supervisor',
+      (c, now) => this.guardedFacts(p, c, decideTriage(c, body, settings, p.sub, now), body.reason, 'reason', now),
+      replanChildren,
+    );
     return { case: out.case, triage: triageView(out.case) };
   }
 
-  /** Reclassify; a new `calendar` (business location) recounts the running cycle on it, in the same write. */
+  /**
+   * PATCH: the owner may raise a risk flag, the sensitivity or the severity; lowering one needs a supervisor (not the
+   * owner) and a reason; a change to a fact the approval rules read re-plans a standing proposal (issue 25, finding 2).
+   */
   reclassify(p: Principal, id: string, body: ReclassifyBody, ifMatch?: number) {
-    return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => {
-      const { calendar, ...rest } = body;
-      if (calendar === undefined) return life.reclassify(c, body, p.sub);
-      // A move can put a deadline later (another location's holidays): it must say why, and the audit keeps it.
-      if (!body.reason) throw new InvalidInputError('a change of business location needs a reason', [{ field: 'body.reason', message: 'required when calendar changes' }]);
-      const moved = life.relocateClock(c, atLocation(getRegime(c.regime, this.deps.regimes), calendar), body.reason, p.sub, now);
-      if (!Object.keys(rest).some((k) => k !== 'reason')) return moved;
-      const more = life.reclassify(moved.case, rest, p.sub);
-      return { case: more.case, result: undefined, drafts: [...moved.drafts, ...more.drafts] };
-    });
+    return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => this.guardedFacts(p, c, this.reclassified(p, c, body, now), body.reason, 'body.reason', now), replanChildren);
+  }
+
+  /** The change a PATCH makes; a new `calendar` (business location) recounts the running cycle on it, in the same write. */
+  private reclassified(p: Principal, c: Case, body: ReclassifyBody, now: string): life.Change {
+    const { calendar, ...rest } = body;
+    if (calendar === undefined) return life.reclassify(c, body, p.sub);
+    // A move can put a deadline later (another location's holidays): it must say why, and the audit keeps it.
+    if (!body.reason) throw new InvalidInputError('a change of business location needs a reason', [{ field: 'body.reason', message: 'required when calendar changes' }]);
+    const moved = life.relocateClock(c, atLocation(getRegime(c.regime, this.deps.regimes), calendar), body.reason, p.sub, now);
+    if (!Object.keys(rest).some((k) => k !== 'reason')) return moved;
+    const more = life.reclassify(moved.case, rest, p.sub);
+    return { case: more.case, result: undefined, drafts: [...moved.drafts, ...more.drafts] };
+  }
+
+  /**
+   * The rule every change of a case's classification goes through, whichever route makes it (PATCH or a triage
+   * decision): 403/400 for a lowering the caller may not make (recorded as `lowered` on the audit event when allowed),
+   * then the re-plan of a standing proposal in the same transaction.
+   */
+  private async guardedFacts(p: Principal, before: Case, change: life.Change, reason: string | undefined, reasonField: string, now: string) {
+    const lowered = loweredFacts(before, change.case);
+    assertMayLowerFacts(p, before, lowered, reason, reasonField);
+    const audited: life.Change = lowered.length ? { ...change, drafts: change.drafts.map((d, i) => (i === 0 ? { ...d, data: { ...d.data, lowered } } : d)) } : change;
+    return replanAfterChange({ repo: this.deps.repo, ids: this.deps.ids, ...this.deps.approvals }, before, audited, p.sub, now);
   }
 
   reassign(p: Principal, id: string, body: { ownerId: string; reason: string }, ifMatch?: number) {

@@ -84,8 +84,9 @@ export class EscalationService {
       p,
       caseId,
       ifMatch,
-      'owner_or_supervisor',
-      async (c, now) => waiveEscalation(c, await this.deps.repo.listEscalations(caseId), body, p.sub, now),
+      // Who may waive is the acknowledgement rule (never the owner): the domain decides it per escalation level.
+      'visible',
+      async (c, now) => waiveEscalation(c, await this.deps.repo.listEscalations(caseId), body, p, now),
       (r) => (r.escalation ? [{ kind: 'escalation', escalation: r.escalation }] : []),
     );
     const stopped = out.result.escalation;

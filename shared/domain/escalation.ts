@@ -17,7 +17,7 @@ import {
 } from '#schemas/escalation';
 import { ConflictError, ForbiddenError, NotFoundError } from './errors';
 import { assertAllowed, type Change } from './lifecycle';
-import { hasRole, type Principal } from './principal';
+import type { Principal } from './principal';
 import { caseFacts } from './timers';
 
 /** The workflow's actor in the audit trail. */
@@ -123,16 +123,24 @@ const assertOpen = (e: Escalation): void => {
 };
 
 /**
+ * Separation of duties (issue 25, finding 4): who may answer an escalation at `level` — acknowledge it, or decide not
+ * to escalate (a waiver) — is one rule: a manager told at that level or below (ESCALATION_LADDER), or the head of
+ * complaints (admin); never the case owner, whose own risk the escalation is about. A waiver of a risk whose
+ * escalation is not (or no longer) open is judged at level 1: the team's supervisors or the head of complaints.
+ */
+export const assertMayAnswerEscalation = (c: Pick<Case, 'ownerId'>, p: Pick<Principal, 'sub' | 'roles'>, level: number, verb: 'acknowledge' | 'waive', what: string): void => {
+  if (c.ownerId === p.sub) throw new ForbiddenError(`the case owner cannot ${verb} an escalation of their own case`);
+  const allowed = [...new Set<Principal['roles'][number]>([...ESCALATION_LADDER.slice(0, Math.max(1, level)), 'admin'])];
+  if (!allowed.some((r) => p.roles.includes(r))) throw new ForbiddenError(`${what} is at level ${level}: ${verb === 'acknowledge' ? 'acknowledged' : 'waived'} only by ${allowed.join('/')}`);
+};
+
+/**
  * A manager takes the escalation: someone told at its current level or below, or the head of complaints (admin);
  * never the case owner (the point of escalating is a second person's attention).
  */
 export const acknowledgeEscalation = <E extends Escalation>(c: Case, e: E, p: Principal, body: AcknowledgeEscalationBody, now: string): Change<E> => {
   assertOpen(e);
-  if (c.ownerId === p.sub) throw new ForbiddenError('the case owner cannot acknowledge an escalation of their own case');
-  const allowed = new Set<string>([...ESCALATION_LADDER.slice(0, e.level), 'admin']);
-  if (!hasRole(p, ...([...allowed] as Principal['roles']))) {
-    throw new ForbiddenError(`escalation ${e.id} is at level ${e.level}: acknowledged by ${[...allowed].join('/')}`);
-  }
+  assertMayAnswerEscalation(c, p, e.level, 'acknowledge', `escalation ${e.id}`);
   const acknowledged: E = { ...e, status: 'acknowledged', acknowledgedBy: p.sub, acknowledgedAt: now, closedAt: now, ...(body.note ? { acknowledgementNote: body.note } : {}) };
   return {
     case: withSummary(c, acknowledged),
@@ -143,10 +151,18 @@ export const acknowledgeEscalation = <E extends Escalation>(c: Case, e: E, p: Pr
 
 /**
  * A recorded decision not to escalate a raised risk: the checkpoint must have been reached in the current cycle (or
- * the dependency raised); once per risk and cycle. Stops the open escalation of that risk, if there is one.
+ * the dependency raised); once per risk and cycle; decided only by someone who may acknowledge that escalation
+ * (assertMayAnswerEscalation). Stops the open escalation of that risk, if there is one.
  */
-export const waiveEscalation = <E extends Escalation>(c: Case, escalations: E[], body: EscalationWaiverBody, actor: string, now: string): Change<{ waiver: Waiver; escalation: E | null }> => {
+export const waiveEscalation = <E extends Escalation>(
+  c: Case,
+  escalations: E[],
+  body: EscalationWaiverBody,
+  p: Pick<Principal, 'sub' | 'roles'>,
+  now: string,
+): Change<{ waiver: Waiver; escalation: E | null }> => {
   assertAllowed(c, 'waive_escalation');
+  const actor = p.sub;
   const cycle = cycleOf(c);
   const target = waiverTarget(body.checkpoint);
   let trigger: EscalationTrigger;
@@ -161,6 +177,8 @@ export const waiveEscalation = <E extends Escalation>(c: Case, escalations: E[],
   }
   if (waivedFor(c, trigger)) throw new ConflictError(`escalation of ${String(body.checkpoint)} was already waived in cycle ${cycle}`);
   const stored = escalations.find((e) => e.status === 'open' && sameRisk(e.trigger, trigger));
+  // Only someone who may acknowledge the escalation may decide that it is not needed (the owner never may).
+  assertMayAnswerEscalation(c, p, stored?.level ?? 1, 'waive', stored ? `escalation ${stored.id}` : `the ${String(body.checkpoint)} risk`);
   const stopped: E | null = stored ? { ...stored, status: 'waived', waivedBy: actor, waivedAt: now, justification: body.justification, closedAt: now } : null;
   const waiver: Waiver = { checkpoint: body.checkpoint, cycle, justification: body.justification, waivedBy: actor, waivedAt: now, escalationId: stopped?.id ?? null };
   const base: Case = { ...c, waivers: [...(c.waivers ?? []), waiver] };

@@ -6,20 +6,22 @@ import { createHash } from 'node:crypto';
 import type { Case } from '#schemas/complaint';
 import type { Evidence } from '#schemas/evidence';
 import type { LetterKind, LetterPreview } from '#schemas/letters';
-import type { Resolution } from '#schemas/resolution';
+import type { ApprovalRules, Resolution } from '#schemas/resolution';
 import type { LetterArchive } from '#ports/evidence-vault';
 import type { IdGenerator } from '#ports/ids';
 import type { LetterRenderer, RenderedLetter } from '#ports/letter-renderer';
 import { assertVisible } from './access';
+import { assertApprovalsCover, DEFAULT_APPROVAL_RULES, planApprovals } from './approval-rules';
 import { mutateCase, type MutationDeps } from './case-mutation';
 import { caseObjectPrefix } from './evidence';
-import { ForbiddenError, NotFoundError } from './errors';
+import { ConflictError, ForbiddenError, NotFoundError } from './errors';
 import { scheduleFollowUp, type FeedbackPolicy } from './feedback';
 import { letterModel, letterRules, profileOf, type Letterhead } from './letters';
 import * as life from './lifecycle';
 import { hasRole, type Principal } from './principal';
 import { regimeOfCase, type RegimeOptions } from './regimes';
-import { caseResolution, sendFinalResponse } from './resolution';
+import { assertNoAdmission, findAdmissions } from './outbound-text';
+import { assertApprovedText, caseResolution, sendFinalResponse } from './resolution';
 
 export interface LetterServiceDeps extends MutationDeps {
   ids: IdGenerator;
@@ -28,6 +30,8 @@ export interface LetterServiceDeps extends MutationDeps {
   letterhead: Letterhead;
   feedback: FeedbackPolicy;
   regimes?: RegimeOptions;
+  /** The approval rules the last gate before sending checks the case's current facts against. */
+  rules?: ApprovalRules;
 }
 
 /** Where a sent letter is kept: under the case's objects, outside the `evidence/` keys the upload verifier settles. */
@@ -61,7 +65,9 @@ export class LetterService {
     const now = this.deps.clock.now();
     const r = this.render(kind, rec.case, kind === 'final_response' ? await this.resolutionOf(rec.case) : undefined, now);
     const rules = letterRules(rec.case.regime, kind).map(({ id, ref, version, checkedAt }) => ({ id, ref, version, checkedAt }));
-    return { caseId, kind, regime: rec.case.regime, subject: r.subject, text: r.text, html: r.html, template: r.template, mergeFields: r.mergeFields, rules, renderedAt: now };
+    // The scan every sent text passes, shown before sending (holding and summary-resolution letters are sent by staff).
+    const admissions = findAdmissions(sentText(r));
+    return { caseId, kind, regime: rec.case.regime, subject: r.subject, text: r.text, html: r.html, template: r.template, mergeFields: r.mergeFields, rules, admissions, renderedAt: now };
   }
 
   /**
@@ -111,6 +117,8 @@ export class LetterService {
         life.acknowledge(c, body, p.sub, now);
         const rendered = body.text === undefined ? this.render('acknowledgement', c, undefined, now) : undefined;
         const text = body.text ?? sentText(rendered!);
+        // An acknowledgement acknowledges: it never admits liability (400 on the sender's text, 409 on the letter's).
+        assertNoAdmission(text, 'an acknowledgement', body.text === undefined ? undefined : 'body.text');
         const change = life.acknowledge(c, { ...body, text }, p.sub, now);
         const evidence = await this.archive(c, 'acknowledgement', text, rendered, p.sub, now);
         return { case: change.case, result: evidence, drafts: change.drafts.map((d) => ({ ...d, data: { ...d.data, letter: this.letterFacts(evidence) } })) };
@@ -121,9 +129,10 @@ export class LetterService {
   }
 
   /**
-   * POST …/final-response: sends the approved final response. Without `text`, the rendered final-response letter
-   * (decision, the resolution's explanation, remedy, referral rights and time limit) is sent. Schedules the
-   * satisfaction follow-up (FEEDBACK_FOLLOW_UP_DAYS after now, whatever the regime).
+   * POST …/final-response: sends the approved final response: always the rendered final-response letter (decision, the
+   * approved explanation, remedy, referral rights and time limit). A `text` other than the approved finalResponse (or
+   * the letter) is refused (409: a new proposal). The letter is scanned for an admission of liability, which goes out
+   * only with legal's approval. Schedules the satisfaction follow-up (FEEDBACK_FOLLOW_UP_DAYS after now).
    */
   async finalResponse(p: Principal, caseId: string, body: { channel?: string; text?: string }, ifMatch?: number): Promise<Case> {
     const out = await mutateCase(
@@ -135,8 +144,21 @@ export class LetterService {
       async (c, now) => {
         const resolution = await this.resolutionOf(c);
         sendFinalResponse(c, resolution, body, p.sub, now); // the state and approval rules first
-        const rendered = body.text === undefined ? this.render('final_response', c, resolution, now) : undefined;
-        const text = body.text ?? sentText(rendered!);
+        // The approvals given must still cover the case as it is now (a flag raised after they were given: 409).
+        const approvals = (await this.deps.repo.listApprovals(c.id)).filter((a) => a.resolutionId === resolution!.id);
+        assertApprovalsCover(planApprovals(resolution!, c, this.deps.rules ?? DEFAULT_APPROVAL_RULES), approvals);
+        // What goes out is the approved finalResponse in the regime's letter; other text is a new proposal (409).
+        const rendered = this.render('final_response', c, resolution, now);
+        const text = sentText(rendered);
+        assertApprovedText(resolution!, body.text, [text, rendered.text]);
+        // The scan of the text that leaves: an admission goes out only if legal approved it in this proposal.
+        const admissions = findAdmissions(text);
+        if (admissions.length && !approvals.some((a) => a.status === 'approved' && a.reasons.some((r) => r.rule === 'admission_of_liability'))) {
+          throw new ConflictError(`the final response admits liability (${admissions.map((x) => `"${x}"`).join(', ')}) and legal has not approved it: propose it again so that legal approves it`, {
+            code: 'admission_of_liability',
+            phrases: admissions,
+          });
+        }
         const change = sendFinalResponse(c, resolution, { ...body, text }, p.sub, now);
         const evidence = await this.archive(c, 'final_response', text, rendered, p.sub, now);
         const next = scheduleFollowUp(change.case, now, this.deps.feedback);

@@ -2,7 +2,8 @@
 // when (each figure citing its rule), and the merge model a letter is rendered from. Every key of the model is always
 // present (null when it does not apply), so strict templates can test it with {{#if}} and a missing field is a bug.
 //
-// The letters acknowledge, explain and inform; they never admit liability (ADMISSION_PHRASES is what a test scans for).
+// The letters acknowledge, explain and inform; they never admit liability unless legal approved it (ADMISSION_PHRASES,
+// scanned on every text that leaves: #domain/outbound-text).
 import { DateTime } from 'luxon';
 import type { Case } from '#schemas/complaint';
 import type { Regime } from '#schemas/regime';
@@ -65,8 +66,8 @@ export const ANNEX_3R: Readonly<Record<TimeLimitWording, { ruleId: LetterRuleId;
 };
 import { own } from './own';
 
-/** Phrases no letter may contain (checked on every rendering in the tests): acknowledging is not admitting. */
-export const ADMISSION_PHRASES = ['we admit', 'our fault', 'we are liable', 'we accept liability', 'we accept responsibility', 'we were negligent', 'admission of liability is', 'legally responsible'] as const;
+/** Phrases no letter may contain unless legal approved them (scanned on every text sent: #domain/outbound-text). */
+export { ADMISSION_PHRASES } from './outbound-text';
 
 export interface Referral {
   /** The body the customer may refer the complaint to. */

@@ -6,14 +6,18 @@ import type { Case } from '#schemas/complaint';
 import type { AuditEvent } from '#schemas/children';
 import type { Approval, ApprovalDecisionBody, ApprovalRules, ApprovalStage, FinalResponseBody, ProposeResolutionBody, Resolution } from '#schemas/resolution';
 import type { ApprovalStep } from '#schemas/workflow-steps';
+import type { CaseChild, CaseRepository } from '#ports/case-repository';
 import type { IdGenerator } from '#ports/ids';
 import type { ApprovalWorkflowInput, WorkflowEngine } from '#ports/workflow-engine';
 import { canView } from './access';
-import { DEFAULT_APPROVAL_RULES, planApprovals } from './approval-rules';
+import { APPROVAL_ROLES } from '#schemas/resolution';
+import { approvalFactsChanged, assertApprovalsCover, DEFAULT_APPROVAL_RULES, planApprovals } from './approval-rules';
 import { mutateCase, systemMutate, type MutationDeps } from './case-mutation';
 import { NotFoundError } from './errors';
 import type { Principal } from './principal';
+import type { Change } from './lifecycle';
 import {
+  assertApprovedText,
   awaitDecision,
   caseResolution,
   decideApproval,
@@ -23,7 +27,9 @@ import {
   proposeResolution,
   publicApproval,
   remindApprovers,
+  replanApprovals,
   sendFinalResponse,
+  type Replanned,
   type StepOutcome,
   type StoredApproval,
 } from './resolution';
@@ -43,6 +49,49 @@ export interface StepResult {
   action: string;
   outcome: 'recorded' | 'unchanged' | 'resumed' | 'missing';
 }
+
+/** Default time a stage waits before escalating (APPROVAL_STAGE_TIMEOUT_HOURS' default). */
+export const DEFAULT_STAGE_TIMEOUT_MS = 48 * 3_600_000;
+
+/** What re-planning needs besides the case: the table, ids for the new round, the rules and the stage timeout. */
+export interface ReplanDeps {
+  repo: CaseRepository;
+  ids: IdGenerator;
+  rules?: ApprovalRules;
+  stageTimeoutMs?: number;
+}
+
+/**
+ * Re-plans the standing proposal when `change` (any case change, made by `actor`) altered a fact the approval rules
+ * read (see replanApprovals for what is kept and what is asked again). Runs inside the mutation attempt, so the change,
+ * the new round and its stages commit in one transaction: there is no moment at which the changed facts stand with
+ * the old approvals. The stream then ends the replaced round's workflow and starts the new one.
+ */
+export const replanAfterChange = async (deps: ReplanDeps, before: Case, change: Change, actor: string, now: string): Promise<Change<Replanned | undefined>> => {
+  const unchanged: Change<Replanned | undefined> = { ...change, result: undefined };
+  const summary = caseResolution(change.case);
+  if (!summary || !approvalFactsChanged(before, change.case)) return unchanged;
+  const resolution = await deps.repo.getResolution(change.case.id, summary.id);
+  if (!resolution) return unchanged;
+  const plan = planApprovals(resolution, change.case, deps.rules ?? DEFAULT_APPROVAL_RULES);
+  const approvals = await deps.repo.listApprovals(change.case.id);
+  const trigger = { action: change.drafts[0]?.action ?? null, by: actor };
+  const ids = { resolutionId: deps.ids.next(), approvalIds: APPROVAL_ROLES.map(() => deps.ids.next()) };
+  const replanned = replanApprovals(change.case, resolution, approvals, plan, ids, actor, now, deps.stageTimeoutMs ?? DEFAULT_STAGE_TIMEOUT_MS, trigger);
+  if (!replanned) return unchanged;
+  return { case: replanned.case, drafts: [...change.drafts, ...replanned.drafts], result: replanned.result };
+};
+
+/** The items a re-plan writes with the change that caused it. */
+export const replanChildren = (r: Replanned | undefined): CaseChild[] =>
+  r
+    ? [
+        { kind: 'resolution', resolution: r.replaced },
+        { kind: 'resolution', resolution: r.resolution },
+        ...r.superseded.map((approval) => ({ kind: 'approval' as const, approval })),
+        ...r.approvals.map((approval) => ({ kind: 'approval' as const, approval, created: true as const })),
+      ]
+    : [];
 
 export class ResolutionService {
   constructor(private readonly deps: ResolutionServiceDeps) {}
@@ -76,8 +125,9 @@ export class ResolutionService {
    * starts one, named after the proposal, so a redelivered event starts nothing new.
    */
   approvalWorkflowFor(caseId: string, e: AuditEvent): ApprovalWorkflowInput | undefined {
-    if (e.action !== 'resolution.proposed') return undefined;
-    const stages = Array.isArray(e.data.stages) ? (e.data.stages as { stage: number; role: string; approvalId?: string }[]) : [];
+    if (e.action !== 'resolution.proposed' && e.action !== 'resolution.replanned') return undefined;
+    // A re-planned round runs only its stages still to decide: the ones carried over were approved before.
+    const stages = (Array.isArray(e.data.stages) ? (e.data.stages as { stage: number; role: string; approvalId?: string; status?: string }[]) : []).filter((s) => s.status === undefined || s.status === 'pending');
     if (!stages.length || stages.some((s) => typeof s.approvalId !== 'string')) return undefined;
     return {
       caseId,
@@ -95,10 +145,25 @@ export class ResolutionService {
 
   /** Starts the approval workflow of a committed proposal, if one is called for and an engine is configured. */
   async onAuditEvent(caseId: string, e: AuditEvent): Promise<boolean> {
+    if (e.action === 'resolution.replanned') await this.endSuperseded(caseId, e);
     const input = this.approvalWorkflowFor(caseId, e);
     if (!input || !this.deps.engine) return false;
     await this.deps.engine.startApproval(input);
     return true;
+  }
+
+  /**
+   * A re-plan superseded the pending stages of the replaced round: the workflow step waiting on one of them is resumed
+   * with its (superseded) outcome, so the replaced round's workflow ends now rather than at its next reminder.
+   */
+  private async endSuperseded(caseId: string, e: AuditEvent): Promise<void> {
+    const ids = Array.isArray(e.data.supersededApprovalIds) ? (e.data.supersededApprovalIds as unknown[]).filter((x): x is string => typeof x === 'string') : [];
+    if (!ids.length || !this.deps.engine) return;
+    const stored: StoredApproval[] = await this.deps.repo.listApprovals(caseId);
+    for (const a of stored.filter((x) => ids.includes(x.id))) {
+      const outcome = decisionOutcome(a);
+      if (a.taskToken && outcome) await this.resume(a.taskToken, outcome);
+    }
   }
 
   /** Pending approvals the caller could decide (never on their own cases or proposals), oldest first. */
@@ -155,9 +220,18 @@ export class ResolutionService {
     const out = await mutateCase(this.deps, p, caseId, ifMatch, 'owner', async (c, now) => {
       const summary = caseResolution(c);
       const resolution = summary ? await this.deps.repo.getResolution(caseId, summary.id) : undefined;
-      return sendFinalResponse(c, resolution, body, p.sub, now);
+      const change = sendFinalResponse(c, resolution, body, p.sub, now);
+      assertApprovedText(resolution!, body.text);
+      await this.assertCovered(c, resolution!);
+      return change;
     });
     return out.case;
+  }
+
+  /** 409 unless the approvals given to `resolution` cover what the rules require on the case as it is now. */
+  private async assertCovered(c: Case, resolution: Resolution): Promise<void> {
+    const approvals = (await this.deps.repo.listApprovals(c.id)).filter((a) => a.resolutionId === resolution.id);
+    assertApprovalsCover(planApprovals(resolution, c, this.rules), approvals);
   }
 
   /** One Lambda step of the approval workflow. */

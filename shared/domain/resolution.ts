@@ -2,9 +2,9 @@
 // → final response stops the clock. Rejection returns the case to its owner with the comment; a re-proposal is
 // a new round. The workflow engine only sequences the stages and their timeouts; every rule lives here.
 import type { Case } from '#schemas/complaint';
-import type { Approval, ApprovalDecisionBody, ApprovalStage, ProposeResolutionBody, Resolution } from '#schemas/resolution';
+import { APPROVAL_ROLES, type Approval, type ApprovalDecisionBody, type ApprovalReason, type ApprovalStage, type ProposeResolutionBody, type Resolution } from '#schemas/resolution';
 import type { AuditDraft } from './audit-chain';
-import { assertMayDecide, assertPending } from './approval-rules';
+import { assertMayDecide, assertPending, coversStage } from './approval-rules';
 import { ConflictError } from './errors';
 import { assertAllowed, withCurrentCycle, type Change } from './lifecycle';
 import { caseFacts } from './timers';
@@ -220,6 +220,140 @@ export const sendFinalResponse = (c: Case, resolution: Resolution | undefined, b
           remedy: resolution.remedy ?? null,
           finalResponseDueAt: c.finalResponseDueAt,
           withinDeadline,
+        },
+      },
+    ],
+  };
+};
+
+/** A text as compared for "the same text": line endings, surrounding and repeated whitespace do not count. */
+const sameText = (a: string, b: string): boolean => a.replace(/\s+/gu, ' ').trim() === b.replace(/\s+/gu, ' ').trim();
+
+/**
+ * What the owner may send (issue 25, finding 3): the approved resolution's finalResponse, rendered in the regime's
+ * letter. A `text` equal to that finalResponse (or to the letter itself, e.g. as previewed) is that; any other text is
+ * a new proposal and needs the same approvals, so it is refused (409) until it is proposed and approved.
+ */
+export const assertApprovedText = (resolution: Pick<Resolution, 'id' | 'finalResponse'>, text: string | undefined, letters: readonly string[] = []): void => {
+  if (text === undefined || [resolution.finalResponse, ...letters].some((approved) => sameText(text, approved))) return;
+  throw new ConflictError(
+    `the text differs from the approved final response of proposal ${resolution.id}: what goes out is the approved finalResponse in the regime's letter; to send other text, propose it (POST …/resolution) and it needs the same approvals`,
+    { code: 'final_response_not_approved', resolutionId: resolution.id },
+  );
+};
+
+// --- re-planning: a fact the plan reads changed while a proposal stands (issue 25, finding 2).
+
+/** Proposal states a later change of the case's facts re-plans: the final response has not gone out on them yet. */
+const REPLANNED_FROM: readonly Resolution['status'][] = ['not_required', 'pending', 'approved'];
+
+export interface ReplanIds {
+  resolutionId: string;
+  /** At least one per stage the new round may have (one per approval role is always enough). */
+  approvalIds: string[];
+}
+
+export interface Replanned<A extends Approval = Approval> {
+  /** The new round: same outcome and text, the stages the case now needs. */
+  resolution: Resolution;
+  /** The round it replaces, now superseded. */
+  replaced: Resolution;
+  /** The new round's stages (new items): approved ones carried over, pending ones to decide. */
+  approvals: Approval[];
+  /** The replaced round's stages that were still pending (their waiting workflow steps are ended). */
+  superseded: A[];
+}
+
+const unionReasons = (...lists: (readonly ApprovalReason[] | undefined)[]): ApprovalReason[] => {
+  const out: ApprovalReason[] = [];
+  for (const r of lists.flatMap((l) => l ?? [])) if (!out.some((x) => x.rule === r.rule && x.detail === r.detail)) out.push(r);
+  return out;
+};
+
+/**
+ * Re-plans the standing proposal after the case's facts changed (`c` is the case as changed; `plan` what the rules now
+ * require of the proposal on it). Undefined when nothing is to be done: no proposal, the final response already went
+ * out, or every stage now required is covered by an approval given (or pending) with the same reasons.
+ *
+ * Otherwise the proposal's approvals start a new round that a bank's internal audit can follow stage by stage:
+ * - a stage newly required is added (pending);
+ * - an approved stage stays approved (carried over, `carriedFrom`) only if every reason and check now required of its
+ *   role was in front of its approver: an approval is consent to the facts it was shown, so one whose facts grew is
+ *   asked again (a new pending stage listing every reason);
+ * - a stage once required is never dropped within the proposal, even after a supervisor lowered the flag behind it:
+ *   an approver already asked keeps the say (to drop it, the approver rejects and the owner proposes again);
+ * - the replaced round is superseded, its pending stages too (their workflow steps are ended), and the case awaits
+ *   approval: the final response answers 409 until the new stages are approved.
+ */
+export const replanApprovals = <A extends Approval>(
+  c: Case,
+  resolution: Resolution,
+  approvals: A[],
+  plan: ApprovalStage[],
+  ids: ReplanIds,
+  actor: string,
+  now: string,
+  stageTimeoutMs: number,
+  trigger: Record<string, unknown>,
+): Change<Replanned<A>> | undefined => {
+  const summary = caseResolution(c);
+  if (!summary || summary.id !== resolution.id || !REPLANNED_FROM.includes(summary.status) || (c.status !== 'open' && c.status !== 'awaiting_approval')) return undefined;
+  const live = approvals.filter((a) => a.resolutionId === resolution.id && (a.status === 'approved' || a.status === 'pending'));
+  if (plan.every((s) => live.some((a) => coversStage(a, s)))) return undefined;
+
+  const stages: { role: Approval['role']; reasons: ApprovalReason[]; checks: Approval['checks']; carried?: A }[] = [];
+  for (const role of APPROVAL_ROLES) {
+    const need = plan.find((s) => s.role === role);
+    const old = live.find((a) => a.role === role);
+    if (!need && !old) continue;
+    const carried = old?.status === 'approved' && (!need || coversStage(old, need)) ? old : undefined;
+    const checks = [...new Set([...(old?.checks ?? []), ...(need?.checks ?? [])])];
+    stages.push({ role, reasons: carried ? carried.reasons : unionReasons(old?.reasons, need?.reasons), checks: checks.length ? checks : undefined, ...(carried ? { carried } : {}) });
+  }
+  if (ids.approvalIds.length < stages.length) throw new Error('one approval id per stage');
+  const firstPending = stages.findIndex((s) => !s.carried);
+  const round = resolution.round + 1;
+  const next: Resolution = { ...resolution, id: ids.resolutionId, round, status: 'pending', proposedAt: now, replaces: resolution.id };
+  const created: Approval[] = stages.map((s, i) => ({
+    id: ids.approvalIds[i]!,
+    caseId: c.id,
+    resolutionId: next.id,
+    stage: i + 1,
+    role: s.role,
+    status: s.carried ? 'approved' : 'pending',
+    reasons: s.reasons,
+    ...(s.checks ? { checks: s.checks } : {}),
+    proposedBy: resolution.proposedBy,
+    createdAt: now,
+    ...(s.carried
+      ? { carriedFrom: s.carried.id, ...(s.carried.decidedBy ? { decidedBy: s.carried.decidedBy } : {}), ...(s.carried.decidedAt ? { decidedAt: s.carried.decidedAt } : {}), ...(s.carried.comment ? { comment: s.carried.comment } : {}) }
+      : {}),
+    // The first stage to decide opens now; later ones open when the one before is approved (as for a proposal).
+    ...(i === firstPending ? { dueAt: new Date(Date.parse(now) + stageTimeoutMs).toISOString() } : {}),
+    escalationLevel: 0,
+  }));
+  const superseded = live.filter((a) => a.status === 'pending').map((a) => ({ ...a, status: 'superseded' as const }));
+  const approvedStages = created.filter((a) => a.status === 'approved').length;
+  return {
+    case: {
+      ...c,
+      status: 'awaiting_approval',
+      resolution: { id: next.id, round, status: 'pending', decision: next.decision, stages: created.length, approvedStages, proposedAt: now },
+    },
+    result: { resolution: next, replaced: { ...resolution, status: 'superseded' }, approvals: created, superseded },
+    drafts: [
+      {
+        actor,
+        action: 'resolution.replanned',
+        data: {
+          ...caseFacts(c),
+          resolutionId: next.id,
+          replaces: resolution.id,
+          replacedStatus: summary.status,
+          round,
+          trigger,
+          stages: created.map((a) => ({ stage: a.stage, role: a.role, approvalId: a.id, status: a.status, carriedFrom: a.carriedFrom ?? null, reasons: a.reasons.map((r) => r.detail) })),
+          supersededApprovalIds: superseded.map((a) => a.id),
         },
       },
     ],

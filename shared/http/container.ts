@@ -51,6 +51,8 @@ export const complaintServiceDeps = (): ComplaintServiceDeps => {
     assignment: cfg.assignment,
     regimes: cfg.regimes,
     dependencyBlockedMs: cfg.DEPENDENCY_BLOCKED_HOURS * 3_600_000,
+    // A reclassification that changes a fact the approval rules read re-plans the standing proposal with these.
+    approvals: { ...(cfg.APPROVAL_RULES ? { rules: cfg.APPROVAL_RULES } : {}), stageTimeoutMs: cfg.APPROVAL_STAGE_TIMEOUT_HOURS * 3_600_000 },
     // Every intake path (API, email, helpdesk) opens cases through this service, so every one is triaged.
     // A failing model never fails the intake (the case opens without suggestions); each failure is logged and counted.
     triage: {

@@ -35,6 +35,7 @@ export const letterService = (): LetterService => {
       letterhead: { name: cfg.LETTER_ORGANISATION_NAME, team: cfg.LETTER_TEAM_NAME, contact: cfg.LETTER_CONTACT },
       feedback: { followUpDays: cfg.FEEDBACK_FOLLOW_UP_DAYS, linkValidDays: cfg.FEEDBACK_LINK_DAYS },
       regimes: cfg.regimes,
+      ...(cfg.APPROVAL_RULES ? { rules: cfg.APPROVAL_RULES } : {}),
     });
   }
   return letters;

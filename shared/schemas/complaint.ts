@@ -101,7 +101,12 @@ export const ReclassifyBody = z
     legalExposure: z.boolean().optional(),
     reputationalRisk: z.boolean().optional(),
     calendar: LocationCalendar.optional().meta({ description: 'Move the case to another business location’s calendar: every pending due time and timer of the running cycle is recounted' }),
-    reason: Text(2000).optional(),
+    reason: Text(2000)
+      .optional()
+      .meta({
+        description:
+          'Why (recorded in the audit trail). Required to lower a risk flag (legalExposure, reputationalRisk, vulnerable), the sensitivity (restricted → standard) or the severity: only a supervisor who does not own the case may lower one (403 for the owner); anyone who may reclassify may raise one',
+      }),
   })
   .strict()
   .refine((b) => Object.keys(b).some((k) => k !== 'reason'), { message: 'at least one field to change is required' })

@@ -24,6 +24,10 @@ export const LetterPreview = z
     rules: z
       .array(z.object({ id: z.string(), ref: z.string(), version: z.iso.date(), checkedAt: z.iso.date() }))
       .meta({ description: 'The rules this letter applies, each with the version date of the text it was checked against (docs/regulatory/register.md)' }),
+    admissions: z.array(z.string()).meta({
+      description:
+        'Admission-of-liability phrases the letter contains (the scan every sent text passes): empty for a letter that may go out; a final response that admits liability goes out only with legal approval, an acknowledgement never',
+    }),
     renderedAt: IsoTimestamp,
   })
   .meta({ id: 'LetterPreview', description: 'A letter rendered from the case and its regime, not sent' });

@@ -46,7 +46,10 @@ export const ProposeResolutionBody = z
     decision: ResolutionDecision,
     remedy: Remedy.optional(),
     rootCause: RootCause,
-    finalResponse: Text(20000).meta({ description: 'The final-response text sent once every approval stage has approved' }),
+    finalResponse: Text(20000).meta({
+      description:
+        'The explanation the final-response letter is built around, sent once every approval stage has approved (exactly this text: other text is a new proposal). Text that admits liability needs legal approval (rule admission_of_liability)',
+    }),
     timeLimitWording: TimeLimitWording.optional().meta({ description: 'DISP 1 Annex 3R variant for UK regimes (default not_waived)' }),
   })
   .strict()
@@ -63,7 +66,15 @@ export const APPROVAL_CHECKS = ['vulnerability'] as const;
 export const ApprovalCheck = z.enum(APPROVAL_CHECKS);
 export type ApprovalCheck = z.infer<typeof ApprovalCheck>;
 
-export const APPROVAL_RULE_IDS = ['compensation_threshold', 'compensation_unconfigured_currency', 'policy_exception', 'legal_exposure', 'vulnerable_customer', 'reputational_risk'] as const;
+export const APPROVAL_RULE_IDS = [
+  'compensation_threshold',
+  'compensation_unconfigured_currency',
+  'policy_exception',
+  'legal_exposure',
+  'vulnerable_customer',
+  'reputational_risk',
+  'admission_of_liability',
+] as const;
 export const ApprovalRuleId = z.enum(APPROVAL_RULE_IDS);
 export type ApprovalRuleId = z.infer<typeof ApprovalRuleId>;
 
@@ -107,6 +118,9 @@ export const ApprovalRules = z
     legalExposure: Requirement,
     vulnerableCustomer: Requirement,
     reputationalRisk: Requirement,
+    admissionOfLiability: Requirement.optional().meta({
+      description: 'Who approves a final response whose text admits liability (default: legal; the rule cannot be switched off)',
+    }),
   })
   .strict()
   .meta({ id: 'ApprovalRules', description: 'Which proposed resolutions need which approvals (organisation-configurable)' });
@@ -129,7 +143,12 @@ export type ApprovalDecisionBody = z.infer<typeof ApprovalDecisionBody>;
 export const FinalResponseBody = z
   .object({
     channel: Channel.optional(),
-    text: Text(20000).optional().meta({ description: 'The text sent, kept as evidence. Default: the final-response letter for the case’s regime, built around the approved resolution’s finalResponse (decision, remedy, referral rights and time limit)' }),
+    text: Text(20000)
+      .optional()
+      .meta({
+        description:
+          'What goes out is always the final-response letter for the case’s regime built around the approved resolution’s finalResponse (decision, remedy, referral rights and time limit), kept as evidence. `text`, if given, must be that approved finalResponse (or the letter as previewed); any other text is 409: propose it (POST …/resolution) and it needs the same approvals',
+      }),
   })
   .strict()
   .meta({ id: 'FinalResponse' });
@@ -156,6 +175,9 @@ export const Approval = z
     comment: z.string().optional(),
     dueAt: IsoTimestamp.optional().meta({ description: 'When the stage times out and escalates to the next approver level' }),
     escalationLevel: z.number().int().min(0).meta({ description: '0 until the stage first times out' }),
+    carriedFrom: Ulid.optional().meta({
+      description: 'Set on a stage of a re-planned round: the approval of the replaced round that still covers it (same role, every reason and check now required was in front of its approver)',
+    }),
   })
   .meta({ id: 'Approval' });
 export type Approval = z.infer<typeof Approval>;
@@ -184,6 +206,9 @@ export const Resolution = z
     status: ResolutionStatus,
     proposedBy: z.string(),
     proposedAt: IsoTimestamp,
+    replaces: Ulid.optional().meta({
+      description: 'Set on a round the system re-planned because a fact the approval rules read (a risk flag) changed while the proposal stood: the round it replaces (same outcome and text)',
+    }),
   })
   .meta({ id: 'Resolution' });
 export type Resolution = z.infer<typeof Resolution>;

@@ -86,8 +86,9 @@ const EXPECT: Record<RouteId, Rule> = {
   // The fixture's stage is a supervisor stage: supervisors and admins (head of complaints) may decide it.
   decideApproval: roles(['supervisor', 'admin']),
   raiseEscalation: ownerOr(['supervisor']),
-  waiveEscalation: ownerOr(['supervisor']),
-  // The fixture's escalation is at level 1: the team's supervisors or the head of complaints, never the owner.
+  // The fixture's escalation is at level 1: the team's supervisors or the head of complaints, never the owner; a
+  // waiver follows the same rule (issue 25, separation of duties).
+  waiveEscalation: (c, owner) => c.kind === 'role' && !owner && ['supervisor', 'admin'].includes(c.role!),
   acknowledgeEscalation: (c, owner) => c.kind === 'role' && !owner && ['supervisor', 'admin'].includes(c.role!),
   exportPublicKey: signedIn,
   requestExport: roles(['compliance', 'legal']),

@@ -91,8 +91,11 @@ describe('letters sent are kept as evidence', () => {
     const preview = (await api.call('GET', `/v1/complaints/${id}/letters/acknowledgement`, { token: await as('olive', 'handler') })).body;
     expect((await api.call('POST', `/v1/complaints/${id}/acknowledgement`, { token: await as('olive', 'handler'), body: {} })).status).toBe(200);
     expect((await api.call('POST', `/v1/complaints/${id}/resolution`, { token: await as('olive', 'handler'), body: RESOLUTION })).status).toBe(201);
+    // Text other than the approved one is a new proposal (issue 25): refused; what goes out is the approved letter.
     const custom = 'Dear Ms Lovelace, this is our final response to your complaint, written by hand. Our decision stands.';
-    const sent = await api.call('POST', `/v1/complaints/${id}/final-response`, { token: await as('olive', 'handler'), body: { text: custom } });
+    expect((await api.call('POST', `/v1/complaints/${id}/final-response`, { token: await as('olive', 'handler'), body: { text: custom } })).status).toBe(409);
+    const frPreview = (await api.call('GET', `/v1/complaints/${id}/letters/final_response`, { token: await as('olive', 'handler') })).body;
+    const sent = await api.call('POST', `/v1/complaints/${id}/final-response`, { token: await as('olive', 'handler'), body: { text: RESOLUTION.finalResponse } });
     expect(sent.status).toBe(200);
     expect(sent.body.feedback).toEqual([expect.objectContaining({ cycle: 1, linkValidDays: LINK_DAYS, followUpAt: new Date(Date.parse(sent.body.updatedAt) + 7 * 86_400_000).toISOString() })]);
 
@@ -100,16 +103,17 @@ describe('letters sent are kept as evidence', () => {
     const ack = items.find((e) => e.letter?.kind === 'acknowledgement')!;
     const fr = items.find((e) => e.letter?.kind === 'final_response')!;
     expect(ack).toMatchObject({ status: 'verified', contentType: 'text/plain', letter: { template: preview.template } });
-    expect(fr).toMatchObject({ status: 'verified', letter: { template: null } });
+    expect(fr).toMatchObject({ status: 'verified', letter: { template: frPreview.template } });
     // The letters are correspondence, not investigation evidence: the case's evidence counts are untouched.
     expect((await getCase(id)).evidenceCounts ?? { verified: 0 }).toMatchObject({ verified: 0 });
 
     const events = (await api.call('GET', `/v1/complaints/${id}/timeline`, { token: await as('olive', 'handler') })).body.events as { action: string; data: Record<string, unknown> }[];
     const ackText = events.find((e) => e.action === 'acknowledgement.sent')!.data.text as string;
     expect(ackText).toBe(`Subject: ${preview.subject}\n\n${preview.text}`);
-    expect(events.find((e) => e.action === 'final_response.sent')!.data).toMatchObject({ text: custom, letter: { evidenceId: fr.id, sha256: sha256(custom) } });
+    const frText = `Subject: ${frPreview.subject}\n\n${frPreview.text}`;
+    expect(events.find((e) => e.action === 'final_response.sent')!.data).toMatchObject({ text: frText, letter: { evidenceId: fr.id, sha256: sha256(frText) } });
     // What storage holds is byte for byte what was sent.
-    for (const [item, text] of [[ack, ackText], [fr, custom]] as const) {
+    for (const [item, text] of [[ack, ackText], [fr, frText]] as const) {
       expect(item.sha256).toBe(sha256(text));
       const view = await api.call('GET', `/v1/complaints/${id}/evidence/${item.id}`, { token: await as('olive', 'handler') });
       const bytes = Buffer.from(await (await fetch(view.body.downloadUrl as string)).arrayBuffer());

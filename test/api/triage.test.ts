@@ -99,8 +99,9 @@ describe('human in charge', () => {
     expect(accepted.status).toBe(200);
     expect(accepted.headers.get('etag')).toBe(`"${c.version + 1}"`);
     expect(accepted.body.fields.category.decision).toMatchObject({ kind: 'accepted', value: 'billing', by: 'olive' });
-    const other = (['low', 'medium', 'high', 'critical'] as const).find((s) => s !== c.triage.fields.severity.value)!;
-    const overridden = await decide(c.id, { field: 'severity', value: other, reason: 'Customer lost access to funds for a week' });
+    // The owner may raise the severity but not lower it (issue 25: a lowering is a supervisor's, with a reason).
+    const other = c.triage.fields.severity.value === 'critical' ? 'high' : 'critical';
+    const overridden = await decide(c.id, { field: 'severity', value: other, reason: 'Customer lost access to funds for a week' }, {}, other === 'critical' ? olive : sup);
     expect(overridden.status).toBe(200);
     expect(overridden.body.fields.severity.decision).toMatchObject({ kind: 'overridden', value: other, reason: 'Customer lost access to funds for a week' });
     const now = await api.call('GET', `/v1/complaints/${c.id}`, { token: olive });

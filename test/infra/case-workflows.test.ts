@@ -236,10 +236,14 @@ describe('Step Functions access of every other function', () => {
     expect(vars[VAR_OF[other]]).toBeUndefined();
   });
 
-  it('the case-stream function starts executions of both machines, named by ARN, and settles nothing', () => {
+  it('the case-stream function starts executions of both machines, named by ARN, and settles the waits a committed change made moot', () => {
     const fn = api.scheduler.caseStream;
     const statements = statesStatements(statementsOf(fn));
-    expect(statements).toEqual([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: [APPROVAL_ARN, ESCALATION_ARN] }]);
+    // Superseded stages of a re-planned proposal and escalations resolved with the case end their waiting step.
+    expect(statesActions(statements).sort()).toEqual(['states:SendTaskFailure', 'states:SendTaskSuccess', 'states:StartExecution']);
+    expect(statements.filter((x) => list(x.Action).includes('states:StartExecution'))).toEqual([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: [APPROVAL_ARN, ESCALATION_ARN] }]);
+    // The task-token actions admit no resource-level permission (TASK_TOKEN_ACTIONS): "*", as for the deciding routes.
+    for (const x of statements.filter((y) => list(y.Action).some((a) => a.startsWith('states:SendTask')))) expect(x.Resource).toBe('*');
     expect(envOf(fn)).toMatchObject({ APPROVAL_STATE_MACHINE_ARN: APPROVAL_ARN, ESCALATION_STATE_MACHINE_ARN: ESCALATION_ARN });
   });
 

@@ -46,7 +46,7 @@ describe('automatic triggers', () => {
     const c = openedCase();
     expect(automaticEscalation(c, reached(75, 'at_risk', 0))).toBeUndefined();
     expect(automaticEscalation({ ...c, status: 'resolved' }, reached(75))).toBeUndefined();
-    const waived = waiveEscalation(fired(c, 75), [], { checkpoint: 75, justification: JUSTIFICATION }, 'sue', LATER).case;
+    const waived = waiveEscalation(fired(c, 75), [], { checkpoint: 75, justification: JUSTIFICATION }, principal('sue', 'supervisor'), LATER).case;
     expect(automaticEscalation(waived, reached(75))).toBeUndefined();
     const escalated = raise(c).case;
     expect(automaticEscalation(escalated, reached(75))).toBeUndefined();
@@ -87,23 +87,36 @@ describe('raise, acknowledge', () => {
 });
 
 describe('waivers', () => {
+  it('are decided only by someone who may acknowledge the escalation: never the case owner, nor a role above its level', () => {
+    const raised = raise(fired(openedCase(), 75));
+    const waive = (p: ReturnType<typeof principal>, e = raised.result) => waiveEscalation(raised.case, [e], { checkpoint: 75, justification: JUSTIFICATION }, p, LATER);
+    expect(() => waive(principal('alice', 'supervisor'))).toThrow(/case owner cannot waive/);
+    expect(() => waive(principal('alice', 'handler'))).toThrow(ForbiddenError);
+    expect(() => waive(principal('hal', 'handler'))).toThrow(ForbiddenError);
+    expect(() => waive(principal('carl', 'compliance'))).toThrow(ForbiddenError);
+    expect(waive(principal('carl', 'compliance'), { ...raised.result, level: 3 }).result.waiver.waivedBy).toBe('carl');
+    expect(waive(principal('ann', 'admin')).result.waiver.waivedBy).toBe('ann');
+    // A reached checkpoint with no open escalation is judged at level 1.
+    expect(() => waiveEscalation(fired(openedCase(), 75), [], { checkpoint: 75, justification: JUSTIFICATION }, principal('alice', 'handler'), LATER)).toThrow(ForbiddenError);
+  });
+
   it('needs the risk raised in this cycle: a checkpoint reached or a dependency raised (409 otherwise)', () => {
     const c = openedCase();
-    expect(() => waiveEscalation(c, [], { checkpoint: 75, justification: JUSTIFICATION }, 'sue', LATER)).toThrow(/has not been reached/);
-    expect(() => waiveEscalation(c, [], { checkpoint: `dependency:${TASK_ID}`, justification: JUSTIFICATION }, 'sue', LATER)).toThrow(/has not been raised/);
+    expect(() => waiveEscalation(c, [], { checkpoint: 75, justification: JUSTIFICATION }, principal('sue', 'supervisor'), LATER)).toThrow(/has not been reached/);
+    expect(() => waiveEscalation(c, [], { checkpoint: `dependency:${TASK_ID}`, justification: JUSTIFICATION }, principal('sue', 'supervisor'), LATER)).toThrow(/has not been raised/);
     const dep = { ...c, blockedDependencies: [{ taskId: TASK_ID, since: NOW, raiseAt: NOW, raisedAt: LATER }] };
-    expect(waiveEscalation(dep, [], { checkpoint: `dependency:${TASK_ID}`, justification: JUSTIFICATION }, 'sue', LATER).result.waiver).toMatchObject({ cycle: 1, escalationId: null });
+    expect(waiveEscalation(dep, [], { checkpoint: `dependency:${TASK_ID}`, justification: JUSTIFICATION }, principal('sue', 'supervisor'), LATER).result.waiver).toMatchObject({ cycle: 1, escalationId: null });
   });
 
   it('stops the open escalation of that risk, audits who and why, and is recorded once per risk and cycle', () => {
     const raised = raise(fired(openedCase(), 75));
-    const out = waiveEscalation(raised.case, [raised.result], { checkpoint: 75, justification: JUSTIFICATION }, 'sue', LATER);
+    const out = waiveEscalation(raised.case, [raised.result], { checkpoint: 75, justification: JUSTIFICATION }, principal('sue', 'supervisor'), LATER);
     expect(out.result.escalation).toMatchObject({ id: 'E1', status: 'waived', waivedBy: 'sue', justification: JUSTIFICATION, closedAt: LATER });
     expect(out.case.escalations[0]).toMatchObject({ status: 'waived' });
     expect(out.case.waivers).toEqual([{ checkpoint: 75, cycle: 1, justification: JUSTIFICATION, waivedBy: 'sue', waivedAt: LATER, escalationId: 'E1' }]);
     expect(out.drafts[0]).toMatchObject({ actor: 'sue', action: 'escalation.waived', data: { checkpoint: 75, justification: JUSTIFICATION, escalationId: 'E1' } });
     expect(settledOutcome(out.result.escalation!)).toEqual({ ok: false, error: 'Waived', cause: 'escalation E1 waived by sue' });
-    expect(() => waiveEscalation(out.case, [out.result.escalation!], { checkpoint: 75, justification: JUSTIFICATION }, 'sue', LATER)).toThrow(/already waived/);
+    expect(() => waiveEscalation(out.case, [out.result.escalation!], { checkpoint: 75, justification: JUSTIFICATION }, principal('sue', 'supervisor'), LATER)).toThrow(/already waived/);
   });
 });
 

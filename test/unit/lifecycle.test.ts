@@ -8,7 +8,7 @@ import { getRegime } from '#domain/regimes';
 import { registerEvidence } from '#domain/evidence';
 import { proposeResolution, sendFinalResponse } from '#domain/resolution';
 import { Case as CaseSchema, STATUSES, type Case, type Status } from '#schemas/complaint';
-import { at, CASE_ID, DAY, intakeBody, NOW, openedCase, task } from './fixtures';
+import { at, CASE_ID, DAY, intakeBody, NOW, openedCase, principal, task } from './fixtures';
 
 const LATER = at(NOW, DAY);
 const HOUR = 3_600_000;
@@ -47,7 +47,7 @@ const perform: Record<CaseAction, (c: Case) => unknown> = {
     ),
   escalate: (c) => raiseEscalation(c, { id: 'E1', trigger: { kind: 'manual' }, reason: 'Customer threatens the ombudsman', actor: 'alice', now: LATER }),
   waive_escalation: (c) =>
-    waiveEscalation({ ...c, checkpoints: c.checkpoints.map((k) => (k.percent === 75 ? { ...k, firedAt: NOW } : k)) }, [], { checkpoint: 75, justification: 'Operations confirmed the fix ships today' }, 'alice', LATER),
+    waiveEscalation({ ...c, checkpoints: c.checkpoints.map((k) => (k.percent === 75 ? { ...k, firedAt: NOW } : k)) }, [], { checkpoint: 75, justification: 'Operations confirmed the fix ships today' }, principal('sue', 'supervisor'), LATER),
 };
 
 const inStatus = (status: Status): Case => openedCase({ status, ...(status === 'closed' ? { closedAt: NOW } : {}) });
