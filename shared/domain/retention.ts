@@ -171,6 +171,7 @@ export const FREE_TEXT_ACTIONS: ReadonlySet<string> = new Set([
   'escalation.waived',
   'escalation.unacknowledged',
   'resolution.proposed',
+  'resolution.replanned',
   'approval.approved',
   'approval.rejected',
   'final_response.sent',

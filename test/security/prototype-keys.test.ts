@@ -48,7 +48,8 @@ describe('own-property lookups of user text (no I/O)', () => {
     expect(own({ a: 1 }, word)).toBeUndefined();
     // An unknown regime gets the organisation's default period and letter profile, not Object.prototype's member.
     expect(retentionPeriod(word, {}).years).toBe(RETENTION_PERIODS.INTERNAL_STANDARD!.years);
-    expect(profileOf(word)).toEqual({ family: 'default', referral: null, referralBeforeFinal: null });
+    expect(profileOf(word)).toEqual(profileOf('NO_SUCH_REGIME'));
+    expect(profileOf(word).family).toBe('default');
     // A configured holiday region named like a prototype member is unknown (configuration error), not "found".
     expect(() => assertKnownRegion(word)).toThrow(CalendarConfigError);
     expect(() => assertKnownRegion(`GB-${word}`)).toThrow(CalendarConfigError);
