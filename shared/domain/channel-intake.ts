@@ -12,11 +12,11 @@ import type { IdGenerator } from '#ports/ids';
 import type { EvidenceWriter } from '#ports/evidence-vault';
 import type { InboundLog } from '#ports/inbound-log';
 import { MalformedMessageError, type MailParser, type ParsedEmail } from '#ports/mail-parser';
-import type { RawMailStore } from '#ports/raw-mail';
+import { RawMailMissingError, type RawMailStore } from '#ports/raw-mail';
 import { assessSender, type MailAuthSettings } from './mail-auth';
 import { systemMutate } from './case-mutation';
 import type { ComplaintService } from './complaint-service';
-import { ConflictError, InvalidInputError, NotFoundError } from './errors';
+import { ConflictError, GoneError, InvalidInputError, NotFoundError } from './errors';
 import type { EvidencePolicy } from './evidence';
 import type { EvidenceService } from './evidence-service';
 import { EMAIL_REF_SYSTEM, type MappedTicket, type TicketAttachmentIn } from './helpdesk';
@@ -187,7 +187,11 @@ export class ChannelIntakeService {
     const rejection = await this.deps.inbound.rejection(id);
     if (!rejection) throw new NotFoundError(`inbound rejection ${id} not found`);
     if (rejection.replay) return { outcome: 'already_replayed', caseId: rejection.replay.caseId, reference: rejection.replay.reference, rejection };
-    const processed = await this.processStoredEmail(rejection.objectKey);
+    const processed = await this.processStoredEmail(rejection.objectKey).catch((err: unknown) => {
+      // Nothing to replay: answered plainly (410), never a 500; the rejection stays listed as it is.
+      if (err instanceof RawMailMissingError) throw new GoneError(`the stored message ${rejection.objectKey} is no longer in the inbound mail store, so it cannot be replayed`);
+      throw err;
+    });
     if (processed.kind === 'refused') {
       throw new ConflictError(`the message is still refused (${processed.refusal.reason}): ${processed.refusal.detail}`, { reason: processed.refusal.reason });
     }

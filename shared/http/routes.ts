@@ -618,7 +618,7 @@ export const ROUTES = {
     auth: jwt(['admin']),
     params: InboundRejectionParams,
     ok: { status: 200, schema: InboundReplayResult, description: 'The case the message is now in, and the rejection marked replayed' },
-    errors: [404, 409],
+    errors: [404, 409, 410],
   },
   createWebhook: {
     method: 'POST',

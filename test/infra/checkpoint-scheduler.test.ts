@@ -252,11 +252,13 @@ describe('the case-stream function (API stack)', () => {
     expect(only(viaSns).Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
   });
 
-  it('reads and writes the cases table (it fires already-due timers in-process)', () => {
+  it('reads and writes the cases table (it fires already-due timers in-process), and never deletes from it', () => {
     const actions = statementsOf(apiTemplate, roleId())
       .filter((s) => list(s.Resource).some((r) => same(r, resolved(stateful.data.cases.table.tableArn))))
       .flatMap((s) => list(s.Action));
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem']));
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']));
+    // Issue 25, finding 8: only the report projection and the webhook sender may delete (test/security/audit-iam.test.ts).
+    expect(actions).not.toContain('dynamodb:DeleteItem');
   });
 
   it('is told the group, target, role, dead-letter queue, bus, topic and table, with the AWS integrations', () => {
@@ -341,16 +343,18 @@ describe('IAM across both stacks', () => {
     for (const s of statements) expect(list(s.Resource)).toEqual([schedulesArn]);
   });
 
-  it('grants lambda:InvokeFunction only to the Scheduler execution role, on the checkpoint function (to each state machine on its workflow function, and to the case stream on the export builder)', () => {
+  it('grants lambda:InvokeFunction only to the Scheduler execution role, on the checkpoint function (to each state machine on its workflow function, to the case stream on the export builder, and to the digest schedule\'s own role on the audit digest job)', () => {
     const invokes = allStatements().filter((s) => list(s.Action).some((a) => a.startsWith('lambda:')));
     const workflowFns = [api.workflows.approval, api.workflows.escalation].map((w) => ({ 'Fn::GetAtt': [fnId(w.function), 'Arn'] }));
     const builder = { 'Fn::GetAtt': [fnId(api.exportBuilder.builder), 'Arn'] };
-    expect(invokes.map((s) => s.Resource)).toEqual(expect.arrayContaining([...workflowFns, builder]));
-    const onCheckpoint = only(invokes.filter((s) => ![...workflowFns, builder].some((f) => same(f, s.Resource))));
+    const digest = { 'Fn::GetAtt': [fnId(api.auditDigest.job), 'Arn'] };
+    expect(invokes.map((s) => s.Resource)).toEqual(expect.arrayContaining([...workflowFns, builder, digest]));
+    expect(only(invokes.filter((s) => same(s.Resource, digest)))).toMatchObject({ Action: 'lambda:InvokeFunction' });
+    const onCheckpoint = only(invokes.filter((s) => ![...workflowFns, builder, digest].some((f) => same(f, s.Resource))));
     expect(onCheckpoint.Action).toBe('lambda:InvokeFunction');
     expect(onCheckpoint.Resource).toEqual({ 'Fn::GetAtt': [fnId(scheduler.checkpoint), 'Arn'] });
     expect(only(invokes.filter((s) => same(s.Resource, builder)))).toMatchObject({ Action: 'lambda:InvokeFunction' });
-    expect(invokes).toHaveLength(4);
+    expect(invokes).toHaveLength(5);
   });
 });
 

@@ -365,7 +365,7 @@ describe('what each function may do with evidence objects', () => {
     }
   });
 
-  it('grants S3 actions only on cases/* of the evidence or the exports bucket: never a bucket itself, another bucket or "*"', () => {
+  it('grants S3 actions only on cases/* of the evidence or the exports bucket (and the exports bucket\'s audit/*): never a bucket itself unless listing audit anchors by prefix, another bucket or "*"', () => {
     // Every policy of the API stack and its nested route stacks, each object ARN as the policy's own stack sees it.
     const s3 = resourcesInFamily(api, 'AWS::IAM::Policy').flatMap(({ stack, resource: p }) =>
       (p.Properties.PolicyDocument as Document).Statement.filter((s) => list(s.Action).some((a) => a.toLowerCase().startsWith('s3:'))).map((s) => ({ stack, s })),
@@ -373,8 +373,15 @@ describe('what each function may do with evidence objects', () => {
     expect(s3.length).toBeGreaterThanOrEqual(4);
     for (const { stack, s } of s3) {
       // The email intake reads the raw message from inbound/* of the raw-mail bucket (channels.test.ts); nothing else there.
-      const allowed = [vault.caseObjectsArn, stateful.exports.caseObjectsArn, stateful.channels.mailObjectsArn].map((r) => JSON.stringify(stack.resolve(r)));
+      // The digest job and the export builder write audit/* (digests, anchors); the timeline reads it (issue 25, finding 8).
+      const allowed = [vault.caseObjectsArn, stateful.exports.caseObjectsArn, stateful.exports.auditObjectsArn, stateful.channels.mailObjectsArn].map((r) => JSON.stringify(stack.resolve(r)));
       expect(list(s.Resource).length).toBeGreaterThan(0);
+      if (list(s.Action).includes('s3:ListBucket')) {
+        // Listing only: the exports bucket, narrowed to the anchors' prefix.
+        expect(s).toMatchObject({ Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['audit/anchors/*'] } } });
+        expect(list(s.Resource).map((r) => JSON.stringify(r))).toEqual([JSON.stringify(stack.resolve(stateful.exports.bucketArn))]);
+        continue;
+      }
       for (const r of list(s.Resource)) expect(allowed).toContain(JSON.stringify(r));
     }
   });

@@ -46,6 +46,20 @@ describe('a failure after the raw message is stored', () => {
   });
 });
 
+describe('a replay with nothing to replay', () => {
+  it('answers 410 with a reason (never a 500) when the stored message is gone, and the rejection stays as it was', async () => {
+    const at = now();
+    const key = inboundKey(at.slice(0, 10));
+    const out = await objectCreated(key, 1234, at);
+    expect(out).toMatchObject({ outcome: 'rejected', rejection: { reason: 'intake_failed', objectKey: key } });
+    const rejection = (out as { rejection: { id: string; receivedAt: string } }).rejection;
+    const res = await replay(rejection.id);
+    expectProblem(res, 410);
+    expect(String(res.body.detail)).toContain('no longer in the inbound mail store');
+    expect((await rejectionsOf(rejection.receivedAt.slice(0, 10))).find((r) => r.id === rejection.id)?.replay).toBeUndefined();
+  });
+});
+
 describe('POST /v1/intake/rejections/{id}/replay', () => {
   it('is idempotent: a second replay answers the same case (already_replayed) and opens nothing', async () => {
     const r = await storedRejection(api, message('Replay me twice'));
