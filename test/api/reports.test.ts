@@ -11,6 +11,7 @@ import { CATEGORIES, CHANNELS } from '#schemas/complaint';
 import { keys } from '#adapters/aws/dynamo/table-model';
 import { FIXED_WIDTH } from '#adapters/aws/dynamo/report-store';
 import { complaintBody, expectProblem, startTestApi, type ApiResponse, type TestApi } from '../support/api';
+import { clockNowMs } from '../support/clock';
 
 jest.setTimeout(600_000);
 
@@ -88,8 +89,8 @@ const proposal = (decision: string, rootCause: string, compensation?: string) =>
   rootCause: { category: rootCause, description: `${rootCause} on the customer’s route` },
   finalResponse: 'Our final response to your complaint.',
 });
-const T_START = Date.now();
-const trace = (what: string) => process.env.REPORTS_TRACE && process.stderr.write(`${((Date.now() - T_START) / 1000).toFixed(1)}s ${what}\n`);
+const T_START = performance.now();
+const trace = (what: string) => process.env.REPORTS_TRACE && process.stderr.write(`${((performance.now() - T_START) / 1000).toFixed(1)}s ${what}\n`);
 const advance = async (duration: string) => {
   trace(`advance ${duration}`);
   await api.advanceClock(duration);
@@ -99,7 +100,7 @@ const advance = async (duration: string) => {
 
 /** The first day of a month at least a month ahead whose next two months are in the same half-year, 09:00 London. */
 const startOfPlan = (): DateTime => {
-  let m = DateTime.now().setZone('Europe/London').plus({ months: 1 }).startOf('month');
+  let m = DateTime.fromMillis(clockNowMs()).setZone('Europe/London').plus({ months: 1 }).startOf('month');
   while (![1, 2, 3, 4, 7, 8, 9, 10].includes(m.month)) m = m.plus({ months: 1 });
   return m.set({ hour: 9 });
 };
@@ -350,11 +351,13 @@ describe('bad input', () => {
 });
 
 describe('the projection under redelivery and rebuild', () => {
+  // Sequence numbers of the synthetic records: increasing, past DynamoDB Local's own, and not the machine's date.
+  let syntheticSeq = 0;
   const streamRecord = async (id: string, eventName: 'INSERT' | 'MODIFY' = 'MODIFY'): Promise<DynamoDBStreamEvent> => {
     const { doc } = (await import('#http/container')).dynamo();
     const item = (await doc.send(new GetCommand({ TableName: api.tables.cases, Key: keys.case(id) }))).Item!;
     const image = marshall(item, { removeUndefinedValues: true, convertClassInstanceToMap: true }) as never;
-    return { Records: [{ eventName, eventSource: 'aws:dynamodb', dynamodb: { Keys: marshall(keys.case(id)) as never, NewImage: image, SequenceNumber: `9${Date.now()}` } }] };
+    return { Records: [{ eventName, eventSource: 'aws:dynamodb', dynamodb: { Keys: marshall(keys.case(id)) as never, NewImage: image, SequenceNumber: `9${String(++syntheticSeq).padStart(13, '0')}` } }] };
   };
   const handler = async () => (await import('../../functions/report-projection/handler')).handler;
   const lambdaContext = async () => (await import('../../infra/local/server')).lambdaContext('report-projection');
