@@ -64,7 +64,7 @@ export const startTestApi = async (env: Record<string, string> = {}, opts: TestA
   // The suite's fixed instant (TEST_NOW for the awkward-date runs), once per test file: a restart keeps the clock's time.
   pinLocalClockOnce();
   const tables = opts.tables ?? (await createTestTables());
-  const stack = await startStack({ endpoint: testEndpoint(), tables, tickMs: 0, projection: opts.reports ?? false, log: (line) => line.startsWith('local server error') && console.error(line) });
+  const stack = await startStack({ endpoint: testEndpoint(), tables, tickMs: 0, projection: opts.reports ?? false, log: (line) => line.startsWith('local server error') && process.stderr.write(`${line}\n`) });
   const api: TestApi = {
     url: stack.api.url,
     tables,
