@@ -19,6 +19,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   setupFiles: ['<rootDir>/test/support/env.ts'],
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   testTimeout: 30000,
   // Two workers on a 2-core CI machine; locally half the cores, at least two (the API suites wait on DynamoDB Local).
   maxWorkers: process.env.CI ? 2 : Math.max(2, Math.floor(require('node:os').availableParallelism() / 2)),
