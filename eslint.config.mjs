@@ -39,4 +39,18 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  {
+    // Tests never read the machine's date: "now" comes from test/support/clock (a fixed instant per suite, TEST_NOW to
+    // override) or the local stack's controllable clock; test/support names the few places that need real time.
+    files: ['test/**/*.ts'],
+    ignores: ['test/support/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'take "now" from test/support/clock (testNowMs, clockNowMs, machineNowMs where real time is what is tested)' },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'new Date() reads the machine clock: use test/support/clock' },
+        { selector: "CallExpression[callee.object.name='DateTime'][callee.property.name=/^(now|local|utc)$/][arguments.length=0]", message: "luxon's DateTime.now() reads the machine clock: DateTime.fromMillis(clockNowMs())" },
+      ],
+    },
+  },
 );

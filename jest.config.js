@@ -2,7 +2,8 @@
 /** @type {import('jest').Config} */
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
 module.exports = {
-  testEnvironment: 'node',
+  // Node, with output held back unless a test fails (test/support/quiet-environment.ts).
+  testEnvironment: '<rootDir>/test/support/quiet-environment.ts',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j|mj)s$': swc },
@@ -18,8 +19,10 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   setupFiles: ['<rootDir>/test/support/env.ts'],
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   testTimeout: 30000,
-  maxWorkers: process.env.CI ? 2 : '50%',
+  // Two workers on a 2-core CI machine; locally half the cores, at least two (the API suites wait on DynamoDB Local).
+  maxWorkers: process.env.CI ? 2 : Math.max(2, Math.floor(require('node:os').availableParallelism() / 2)),
   coverageProvider: 'v8',
   collectCoverageFrom: ['shared/**/*.ts', 'functions/**/*.ts', 'infra/local/**/*.ts', 'workflows/**/*.ts', 'tools/**/*.ts'],
   coverageThreshold: { global: { lines: 80, branches: 70 } },

@@ -13,6 +13,7 @@ import { keys } from '#adapters/aws/dynamo/table-model';
 import { rawDocClient } from '../support/dynamo';
 import { rawEmail, storedRejection } from '../support/inbound';
 import { complaintBody, expectProblem, localClock, startTestApi, type ApiResponse, type TestApi } from '../support/api';
+import { uniqueDigits } from '../support/ids';
 
 // Some cells first bring their case to a state (a raised risk, a pending approval) by moving the clock through its
 // timers and workflows: on a loaded 2-core machine that passes jest's default 30 s.
@@ -215,7 +216,7 @@ interface Prepared {
 /** A signed generic-helpdesk delivery of a new ticket (each call a fresh one, so each opens its case: 201). */
 let deliveries = 0;
 const signedDelivery = (): { body: unknown; headers: Record<string, string> } => {
-  const body = { system: 'matrix-desk', ticketId: `m-${Date.now()}-${++deliveries}`, subject: 'Refund missing', description: 'The refund never arrived.', customer: { id: `mc-${deliveries}`, name: 'Matrix Customer' } };
+  const body = { system: 'matrix-desk', ticketId: `m-${uniqueDigits()}-${++deliveries}`, subject: 'Refund missing', description: 'The refund never arrived.', customer: { id: `mc-${deliveries}`, name: 'Matrix Customer' } };
   const timestamp = String(Math.floor(localClock.nowMs() / 1000));
   const secret = (JSON.parse(readFileSync(api.stack.helpdeskSecretsFile, 'utf8')) as Record<string, string>).generic!;
   return { body, headers: { 'x-complaints-timestamp': timestamp, 'x-complaints-signature': sign('generic', secret, timestamp, JSON.stringify(body)) } };
@@ -341,7 +342,9 @@ describe('access matrix: every route × every caller', () => {
       } else rows.push([caller.name, caller, false]);
     }
 
-    it.each(rows)('%s', async (_label, caller, owner) => {
+    // A route's callers run side by side against the one stack (jest's maxConcurrency at a time): each cell brings its
+    // own case or fixture, so they never share state, and the stack's in-process handlers and DynamoDB Local overlap.
+    it.concurrent.each(rows)('%s', async (_label, caller, owner) => {
       const rule = EXPECT[route.id];
       if (!rule) throw new Error(`access matrix: no expectation for route ${route.id}; add it to EXPECT`);
       const allowed = route.auth.kind === 'public' ? rule(caller, owner) : caller.kind !== 'anonymous' && rule(caller, owner);

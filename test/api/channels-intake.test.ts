@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { sign } from '#domain/helpdesk';
 import type { HelpdeskProvider } from '#schemas/channels';
 import { expectProblem, localClock, startTestApi, type TestApi } from '../support/api';
+import { uniqueDigits } from '../support/ids';
 
 let api: TestApi;
 let secrets: Record<string, string>;
@@ -21,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
-const nextTicket = () => `${Date.now() % 1_000_000}${++ticketSeq}`;
+const nextTicket = () => `${uniqueDigits()}${++ticketSeq}`;
 
 type SignOpts = { secret?: string; timestamp?: string; omit?: 'signature' | 'timestamp'; tamper?: boolean };
 
@@ -216,7 +217,7 @@ const today = () => new Date(localClock.nowMs()).toISOString().slice(0, 10);
 describe('inbound email intake', () => {
   let caseId: string;
   let reference: string;
-  const sender = `ada.${Date.now()}@example.com`;
+  const sender = `ada.${uniqueDigits()}@example.com`;
 
   it('a new sender’s email opens an email complaint; the message and its attachment become verified evidence', async () => {
     const res = await send(email({ from: `Ada Lovelace <${sender}>`, subject: 'Formal complaint about my delivery', text: 'Third missed slot. I want compensation.', attachments: [{ name: 'receipt.pdf', type: 'application/pdf', bytes: PDF }] }));
@@ -244,7 +245,7 @@ describe('inbound email intake', () => {
   });
 
   it('a stranger quoting the reference does not reach the case: a new complaint notes the unmatched reference', async () => {
-    const res = await send(email({ from: `mallory.${Date.now()}@example.net`, subject: `Re: ${reference}`, text: 'Let me into this case.' }));
+    const res = await send(email({ from: `mallory.${uniqueDigits()}@example.net`, subject: `Re: ${reference}`, text: 'Let me into this case.' }));
     expect(res.status).toBe(201);
     expect(res.body.caseId).not.toBe(caseId);
     expect((await notesOf(res.body.caseId)).some((n) => n.body.includes('not a case of this sender'))).toBe(true);

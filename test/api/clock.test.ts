@@ -3,6 +3,7 @@
 import { computeDeadline } from '#domain/deadlines';
 import { getRegime } from '#domain/regimes';
 import { complaintBody, startTestApi, type TestApi } from '../support/api';
+import { clockNowMs } from '../support/clock';
 
 let api: TestApi;
 let intake: string;
@@ -165,7 +166,7 @@ describe('access and concurrency', () => {
 
 describe('receivedAt bound', () => {
   it('answers 400 naming body.receivedAt when receipt lies beyond twice the regime’s window', async () => {
-    const old = new Date(Date.now() - 200 * 86_400_000).toISOString();
+    const old = new Date(clockNowMs() - 200 * 86_400_000).toISOString();
     const res = await api.call('POST', '/v1/complaints', { token: intake, body: complaintBody({ regime: 'UK_FCA_DISP', receivedAt: old }) });
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('body.receivedAt');

@@ -7,6 +7,7 @@ import { s3Client } from '#adapters/aws/s3-evidence-vault';
 import { evidenceVault } from '#http/evidence-container';
 import { complaintBody, expectProblem, startTestApi, type TestApi } from '../support/api';
 import { lambdaContext } from '../../infra/local/server';
+import { clockNowMs, machineNowMs } from '../support/clock';
 
 let api: TestApi;
 const tok = (sub: string, role: 'handler' | 'supervisor' | 'compliance' | 'legal') => api.token(sub, [role]);
@@ -75,7 +76,8 @@ describe('register → upload → verified → download', () => {
   it('issues a 5-minute download link of the verified bytes, and records who was given it', async () => {
     const res = await item(caseId, evidenceId, 'sam');
     expect(res.body.downloadUrl).toEqual(expect.any(String));
-    expect(Date.parse(res.body.downloadExpiresAt) - Date.now()).toBeLessThanOrEqual(5 * 60_000 + 1000);
+    // The presigner signs with the machine's time, so the link's expiry is counted from it.
+    expect(Date.parse(res.body.downloadExpiresAt) - machineNowMs()).toBeLessThanOrEqual(5 * 60_000 + 1000);
     const download = await fetch(res.body.downloadUrl as string);
     expect(download.status).toBe(200);
     expect(sha(Buffer.from(await download.arrayBuffer()))).toBe(sha(LETTER));
@@ -104,7 +106,7 @@ describe('register → upload → verified → download', () => {
       version: '0',
       'detail-type': 'Object Created',
       source: 'aws.s3',
-      time: new Date().toISOString(),
+      time: new Date(clockNowMs()).toISOString(),
       detail: { bucket: { name: api.s3.bucket }, object: { key: settled.key, size: LETTER.length, sequencer } },
     });
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -14,6 +14,7 @@ import type { LocalExportLock } from '#adapters/local/local-export-lock';
 import { exportStorage } from '#http/export-storage';
 import { complaintBody, expectProblem, startTestApi, type TestApi } from '../support/api';
 import { verifyBundle } from '../../tools/complaint-verify/verify';
+import { clockNowMs } from '../support/clock';
 
 jest.setTimeout(120_000);
 
@@ -196,7 +197,7 @@ describe('refusals', () => {
 describe('subject access', () => {
   it('lists a person’s cases newest first for compliance; others are refused', async () => {
     const customer = { id: `dsr-${ulid()}`, name: 'Grace Hopper', email: 'grace@example.com' };
-    const first = await openCase({ customer, receivedAt: new Date(Date.now() - 3 * 86_400_000).toISOString() });
+    const first = await openCase({ customer, receivedAt: new Date(clockNowMs() - 3 * 86_400_000).toISOString() });
     const second = await openCase({ customer });
     await openCase();
     const res = await api.call('GET', `/v1/customers/${customer.id}/complaints`, { token: await tok('cora', 'compliance') });

@@ -10,6 +10,7 @@ import { caseRepository } from '#http/container';
 import type { RetentionRun } from '#domain/retention-service';
 import { lambdaContext, lazyEntry } from '../../infra/local/server';
 import { complaintBody, startTestApi, type TestApi } from '../support/api';
+import { wholeTokens } from '../support/tokens';
 
 let api: TestApi;
 
@@ -29,7 +30,9 @@ const ok = async (method: string, path: string, who: Who, body?: unknown) => {
   return res.body;
 };
 
-const PERSONAL = /Grace Hopper|grace@example\.com|7946|SECRET/;
+// The exact personal values written below, as whole tokens: the timeline is full of random hex (salts, digests)
+// and ULIDs, in which a bare '7946' or 'SECRET' can occur by chance.
+const PERSONAL = wholeTokens(['Grace Hopper', 'grace@example.com', '+44 20 7946 0001', '+442079460001', 'SECRET']);
 
 /** A UK_FCA_PSD complaint (three years' retention) worked to closure, with free text in every place it can go. */
 const closedCase = async (customerId: string, opts: { evidence?: boolean } = {}): Promise<string> => {

@@ -4,6 +4,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifySignature } from '#domain/webhooks';
 import { complaintBody, expectProblem, startTestApi, type TestApi } from '../support/api';
+import { machineNowMs } from '../support/clock';
 
 interface Received {
   path: string;
@@ -112,9 +113,9 @@ describe('subscriber webhooks', () => {
     expect(got[1]!.body).not.toContain('Slot overbooked');
     for (const r of got) {
       const headers = { timestamp: r.headers['x-webhook-timestamp'] as string, signature: r.headers['x-webhook-signature'] as string };
-      expect(verifySignature(hook.secret, headers, r.body, Date.now())).toBe(true);
-      expect(verifySignature('whsec_wrong', headers, r.body, Date.now())).toBe(false);
-      expect(verifySignature(hook.secret, headers, `${r.body} `, Date.now())).toBe(false);
+      expect(verifySignature(hook.secret, headers, r.body, machineNowMs())).toBe(true);
+      expect(verifySignature('whsec_wrong', headers, r.body, machineNowMs())).toBe(false);
+      expect(verifySignature(hook.secret, headers, `${r.body} `, machineNowMs())).toBe(false);
       expect(r.headers['x-webhook-event-type']).toBe(JSON.parse(r.body).type);
     }
     const listed = await deliveries(hook.id);

@@ -12,6 +12,7 @@ import { createTableInput, ensureTables, localDynamoClient } from '../../infra/l
 import { AUDIENCE, ISSUER, TokenIssuer } from '../../infra/local/token-issuer';
 import { startLocalApi } from '../../infra/local/server';
 import { testEndpoint } from '../support/dynamo';
+import { clockNowMs } from '../support/clock';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 
@@ -141,7 +142,7 @@ describe('TokenIssuer', () => {
 
 describe('port already in use', () => {
   it('startLocalApi on a taken port fails with EADDRINUSE and the first server keeps serving', async () => {
-    const issuer = await TokenIssuer.create({ now: () => Date.now() });
+    const issuer = await TokenIssuer.create({ now: () => clockNowMs() });
     const first = await startLocalApi({ issuer });
     try {
       await expect(startLocalApi({ issuer, port: first.port })).rejects.toMatchObject({ code: 'EADDRINUSE' });

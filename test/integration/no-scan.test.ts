@@ -12,6 +12,9 @@ import { keys } from '#adapters/aws/dynamo/table-model';
 import { rawDocClient } from '../support/dynamo';
 import { rawEmail, storedRejection } from '../support/inbound';
 import { complaintBody, startTestApi, type ApiResponse, type TestApi } from '../support/api';
+import { uniqueDigits } from '../support/ids';
+import { clockNowMs } from '../support/clock';
+import { illustrativeReportingEnv } from '../support/consolidated-return';
 
 let api: TestApi;
 let tokens: Record<'intake' | 'sam' | 'alice' | 'bob' | 'legal', string>;
@@ -19,7 +22,8 @@ let stopObserving: () => void;
 let current: string[] = [];
 
 beforeAll(async () => {
-  api = await startTestApi({}, { reports: true });
+  // 2027-H1 is the consolidated return: it reports in the taxonomy the organisation configures.
+  api = await startTestApi(illustrativeReportingEnv(), { reports: true });
   tokens = {
     intake: await api.token('web-form', ['intake']),
     sam: await api.token('sam', ['supervisor']),
@@ -56,13 +60,13 @@ describe('every route, valid requests', () => {
 
     const created = await call('createComplaint', 'POST', '/v1/complaints', {
       token: intake,
-      body: complaintBody({ ownerId: 'bob', externalRef: { system: 'crm', id: `Z-${Date.now()}` } }),
+      body: complaintBody({ ownerId: 'bob', externalRef: { system: 'crm', id: `Z-${uniqueDigits()}` } }),
       headers: { 'idempotency-key': 'no-scan-create-1' },
     });
     const id = created.body.id as string;
     // The same idempotent request again (served from the idempotency record), and a rule-assigned one.
     await call('createComplaint', 'POST', '/v1/complaints', { token: intake, body: complaintBody({ ownerId: 'bob', externalRef: created.body.externalRef }), headers: { 'idempotency-key': 'no-scan-create-1' } });
-    await call('createComplaint', 'POST', '/v1/complaints', { token: intake, body: complaintBody({ category: 'billing', receivedAt: new Date(Date.now() - 50 * 86_400_000).toISOString() }) });
+    await call('createComplaint', 'POST', '/v1/complaints', { token: intake, body: complaintBody({ category: 'billing', receivedAt: new Date(clockNowMs() - 50 * 86_400_000).toISOString() }) });
 
     await call('getComplaint', 'GET', `/v1/complaints/${id}`, { token: sam });
     await call('getTriage', 'GET', `/v1/complaints/${id}/triage`, { token: sam });
@@ -107,13 +111,13 @@ describe('every route, valid requests', () => {
     // Channel intake: a signed helpdesk ticket (new, then the same ticket again), and inbound emails through the local
     // SES stand-in (a new complaint from a known customer's address, a reply to it, a refused message), recorded
     // against the rejections route they feed.
-    const ticket = JSON.stringify({ system: 'no-scan-desk', ticketId: `t-${Date.now()}`, subject: 'Refund missing', description: 'Still waiting.', customer: { id: 'cust-42', name: 'Ada Lovelace', email: 'ada@example.com' }, history: [{ author: 'Ada', fromCustomer: true, body: 'Any news?' }], attachments: [{ fileName: 'note.txt', contentType: 'text/plain', contentBase64: Buffer.from('note').toString('base64') }] });
+    const ticket = JSON.stringify({ system: 'no-scan-desk', ticketId: `t-${uniqueDigits()}`, subject: 'Refund missing', description: 'Still waiting.', customer: { id: 'cust-42', name: 'Ada Lovelace', email: 'ada@example.com' }, history: [{ author: 'Ada', fromCustomer: true, body: 'Any news?' }], attachments: [{ fileName: 'note.txt', contentType: 'text/plain', contentBase64: Buffer.from('note').toString('base64') }] });
     const stamp = String(Math.floor(Date.parse((await api.call('GET', '/local/clock')).body.now as string) / 1000));
     const secret = (JSON.parse(readFileSync(api.stack.helpdeskSecretsFile, 'utf8')) as Record<string, string>).generic!;
     const signed = { rawBody: ticket, headers: { 'content-type': 'application/json', 'x-complaints-timestamp': stamp, 'x-complaints-signature': sign('generic', secret, stamp, ticket) } };
     await call('helpdeskIntake', 'POST', '/v1/intake/helpdesk/generic', signed);
     await call('helpdeskIntake', 'POST', '/v1/intake/helpdesk/generic', signed);
-    const mail = (subject: string) => Buffer.from(['From: Ada <ada@example.com>', `Subject: ${subject}`, `Message-ID: <${subject.length}-${Date.now()}@example.com>`, '', 'Please look again.', ''].join('\r\n'));
+    const mail = (subject: string) => Buffer.from(['From: Ada <ada@example.com>', `Subject: ${subject}`, `Message-ID: <${subject.length}-${uniqueDigits()}@example.com>`, '', 'Please look again.', ''].join('\r\n'));
     const rfc822 = { 'content-type': 'message/rfc822' };
     const mailed = await call('inboundRejections', 'POST', '/local/inbound-email', { rawBody: mail('Complaint'), headers: rfc822 });
     await call('inboundRejections', 'POST', '/local/inbound-email', { rawBody: mail(`Re: ${mailed.body.reference as string}`), headers: rfc822 });
@@ -166,7 +170,7 @@ describe('every route, valid requests', () => {
     await call('waiveEscalation', 'POST', `/v1/complaints/${late.body.id}/escalation-waivers`, { token: sam, body: { checkpoint: 75, justification: 'Final response is being drafted and goes out this week' } });
 
     // Every list access pattern: shards, owner, each filter, and a followed cursor.
-    const queries = ['', 'owner=me', 'owner=bob', 'status=closed', 'status=open', 'risk=overdue', 'risk=at_risk', 'risk=on_track', 'category=billing', `dueBefore=${encodeURIComponent(new Date(Date.now() + 30 * 86_400_000).toISOString())}`, `risk=on_track&dueBefore=2020-01-01T00:00:00Z`];
+    const queries = ['', 'owner=me', 'owner=bob', 'status=closed', 'status=open', 'risk=overdue', 'risk=at_risk', 'risk=on_track', 'category=billing', `dueBefore=${encodeURIComponent(new Date(clockNowMs() + 30 * 86_400_000).toISOString())}`, `risk=on_track&dueBefore=2020-01-01T00:00:00Z`];
     for (const q of queries) {
       const first = await call('listComplaints', 'GET', `/v1/complaints?limit=1${q ? `&${q}` : ''}`, { token: alice });
       if (first.body.nextCursor) await call('listComplaints', 'GET', `/v1/complaints?limit=1${q ? `&${q}` : ''}&cursor=${first.body.nextCursor}`, { token: alice });

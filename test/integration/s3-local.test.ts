@@ -11,6 +11,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { startLocalS3, toObjectCreatedEvent, type LocalS3, type ObjectCreatedEvent } from '../../infra/local/s3-local';
 import { startTestApi } from '../support/api';
 import { fileOf, hashObject, localS3Client, putToPresigned, sha256Base64, sha256Hex } from '../support/s3';
+import { machineNowMs } from '../support/clock';
 
 const BUCKET = 'evidence-it';
 const NOW = Date.parse('2030-01-02T03:04:05.678Z');
@@ -150,7 +151,7 @@ describe('local S3 (s3rver) for the evidence vault', () => {
     const dir = join(s3.dataDir, BUCKET, 'abort');
     const partials = () => readdirSync(dir).filter((f) => f.endsWith('.partial'));
     const until = async (what: () => boolean) => {
-      for (const deadline = Date.now() + 5000; !what(); await new Promise((r) => setTimeout(r, 5))) if (Date.now() > deadline) throw new Error('timed out');
+      for (const deadline = performance.now() + 5000; !what(); await new Promise((r) => setTimeout(r, 5))) if (performance.now() > deadline) throw new Error('timed out');
     };
 
     const url = await presignPut(client, 'abort/a', Buffer.alloc(1000));
@@ -221,7 +222,7 @@ describe('local S3 (s3rver) for the evidence vault', () => {
   describe('what s3rver enforces (the evidence verifier must not rely on the rest locally)', () => {
     it('refuses an expired presigned URL: 403 AccessDenied "Request has expired" (against real time, not the local clock)', async () => {
       const body = fileOf(100);
-      const url = await presignPut(client, 'expiry/past', body, { expiresIn: 60, signingDate: new Date(Date.now() - 61_000) });
+      const url = await presignPut(client, 'expiry/past', body, { expiresIn: 60, signingDate: new Date(machineNowMs() - 61_000) });
       const res = await putToPresigned({ url, headers: headersFor(body) }, body);
       expect(res.status).toBe(403);
       const text = await res.text();
@@ -233,7 +234,7 @@ describe('local S3 (s3rver) for the evidence vault', () => {
 
     it('accepts a URL signed in the future (e.g. with an advanced local clock): expiry is only checked one way', async () => {
       const body = fileOf(100);
-      const url = await presignPut(client, 'expiry/future', body, { expiresIn: 60, signingDate: new Date(Date.now() + 10 * 86_400_000) });
+      const url = await presignPut(client, 'expiry/future', body, { expiresIn: 60, signingDate: new Date(machineNowMs() + 10 * 86_400_000) });
       expect((await putToPresigned({ url, headers: headersFor(body) }, body)).status).toBe(200);
     });
 
@@ -284,8 +285,8 @@ describe('local S3 (s3rver) for the evidence vault', () => {
     });
 
     it('ignores Object Lock: retention is refused (405) and a second PUT overwrites the key', async () => {
-      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'lock/a', Body: 'first', ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: new Date(Date.now() + 86_400_000) }));
-      await expect(client.send(new PutObjectRetentionCommand({ Bucket: BUCKET, Key: 'lock/a', Retention: { Mode: 'COMPLIANCE', RetainUntilDate: new Date(Date.now() + 86_400_000) } }))).rejects.toMatchObject({
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'lock/a', Body: 'first', ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: new Date(machineNowMs() + 86_400_000) }));
+      await expect(client.send(new PutObjectRetentionCommand({ Bucket: BUCKET, Key: 'lock/a', Retention: { Mode: 'COMPLIANCE', RetainUntilDate: new Date(machineNowMs() + 86_400_000) } }))).rejects.toMatchObject({
         $metadata: { httpStatusCode: 405 },
       });
       await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'lock/a', Body: 'second' }));

@@ -5,8 +5,9 @@ import { InvalidInputError } from '#domain/errors';
 import { evidenceKey, parseEvidenceKey, registerEvidence, UPLOAD_TTL_MS, verifyUpload, type EvidencePolicy, type UploadedObject } from '#domain/evidence';
 import { DEFAULT_EVIDENCE_CONTENT_TYPES, FileName, Sha256Hex, type RegisterEvidenceBody } from '#schemas/evidence';
 import { CASE_ID, NOW, openedCase } from '../unit/fixtures';
+import { propertyRuns } from '../support/property';
 
-const RUNS = { numRuns: 200 };
+const RUNS = { numRuns: propertyRuns(200) };
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'.split('');
 const ulid = fc.string({ unit: fc.constantFrom(...CROCKFORD), minLength: 26, maxLength: 26 });
 const hex64 = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'.split('')), minLength: 64, maxLength: 64 });

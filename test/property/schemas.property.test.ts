@@ -23,8 +23,9 @@ import * as feedback from '#schemas/feedback';
 import * as events from '#schemas/events';
 import * as webhooks from '#schemas/webhooks';
 import { routeList } from '#http/routes';
+import { propertyRuns } from '../support/property';
 
-const RUNS = { numRuns: 100 };
+const RUNS = { numRuns: propertyRuns(100) };
 
 /** Every zod schema exported by shared/schemas, plus the schema factories applied once. */
 const SCHEMAS: [string, z.ZodType][] = [

@@ -3,6 +3,7 @@
 // verdict headers drive the same logic as in AWS. A virus is a recorded rejection; unauthenticated mail never reaches
 // the victim's case, their customer record or their evidence: it opens a complaint of its own marked unverifiedSender.
 // The rules themselves (RFC 8601 parsing, topmost trusted header only, alignment, configuration) are tested pure.
+import { uniqueDigits } from '../support/ids';
 import { ChannelIntakeService, type ChannelIntakeDeps } from '#domain/channel-intake';
 import { aligned, assessSender, parseAuthenticationResults, type MailAuthSettings } from '#domain/mail-auth';
 import { verdictHeadersOf } from '#adapters/mail/mailparser';
@@ -45,7 +46,7 @@ describe('spoofed inbound email against the local stack', () => {
   let api: TestApi;
   let sup: string;
   let compliance: string;
-  const victim = `victim.${Date.now()}@bank-customer.test`;
+  const victim = `victim.${uniqueDigits()}@bank-customer.test`;
   const domain = 'bank-customer.test';
   let victimCase: { id: string; reference: string; customerId: string };
 
@@ -134,7 +135,7 @@ describe('spoofed inbound email against the local stack', () => {
 
   it('an authenticated attacker who tied their own address to the victim’s customer id (public route) still cannot write into the case', async () => {
     const intake = await api.token('intake-bot', [], { scope: 'complaints/intake' });
-    const attacker = `mallory.${Date.now()}@attacker.test`;
+    const attacker = `mallory.${uniqueDigits()}@attacker.test`;
     const planted = await api.call('POST', '/v1/complaints', {
       token: intake,
       body: { customer: { id: victimCase.customerId, name: 'Victor Tim', email: attacker }, channel: 'web', summary: 'planted', description: 'planted', product: 'p', category: 'other', regime: 'UK_FCA_DISP' },

@@ -5,6 +5,7 @@ import { localOutbox } from '#adapters/local/local-outbox';
 import type { Fired } from '#adapters/local/local-scheduler';
 import { startStack, type LocalTables, type StartedStack } from '../../infra/local/stack';
 import type { LocalWorkflows } from '../../infra/local/workflows';
+import { pinLocalClockOnce } from './clock';
 import { createTestTables, testEndpoint } from './dynamo';
 
 export interface TestApi {
@@ -64,8 +65,10 @@ export interface TestApiOptions {
 
 export const startTestApi = async (env: Record<string, string> = {}, opts: TestApiOptions = {}): Promise<TestApi> => {
   Object.assign(process.env, env);
+  // The suite's fixed instant (TEST_NOW for the awkward-date runs), once per test file: a restart keeps the clock's time.
+  pinLocalClockOnce();
   const tables = opts.tables ?? (await createTestTables());
-  const stack = await startStack({ endpoint: testEndpoint(), tables, tickMs: 0, projection: opts.reports ?? false, auditDigest: opts.auditDigest ?? false, log: opts.log ?? ((line) => line.startsWith('local server error') && console.error(line)) });
+  const stack = await startStack({ endpoint: testEndpoint(), tables, tickMs: 0, projection: opts.reports ?? false, auditDigest: opts.auditDigest ?? false, log: opts.log ?? ((line) => line.startsWith('local server error') && process.stderr.write(`${line}\n`)) });
   const api: TestApi = {
     url: stack.api.url,
     tables,

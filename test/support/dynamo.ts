@@ -9,7 +9,13 @@ import type { LocalTables } from '../../infra/local/stack';
 /** This worker's DynamoDB Local (globalSetup starts one per jest worker; JEST_WORKER_ID counts from 1). */
 export const testEndpoint = (): string => {
   const endpoints = (process.env.TEST_DYNAMODB_ENDPOINTS ?? '').split(',').filter(Boolean);
-  if (!endpoints.length) throw new Error('TEST_DYNAMODB_ENDPOINTS is not set: run tests through jest (globalSetup starts DynamoDB Local)');
+  if (!endpoints.length) {
+    throw new Error(
+      process.env.TEST_NO_DYNAMODB
+        ? 'this test needs DynamoDB Local, which `npm run test:unit` does not start: run it with `npx jest <file>` (or move it out of test/unit)'
+        : 'TEST_DYNAMODB_ENDPOINTS is not set: run tests through jest (globalSetup starts DynamoDB Local)',
+    );
+  }
   const worker = Number(process.env.JEST_WORKER_ID ?? '1');
   return endpoints[(Number.isInteger(worker) && worker > 0 ? worker - 1 : 0) % endpoints.length]!;
 };

@@ -13,6 +13,8 @@ declare global {
  */
 export default async function globalSetup(globalConfig: Config.GlobalConfig): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  // `npm run test:unit` runs pure code only: no JVM to wait for (a test that needs one fails on testEndpoint()).
+  if (process.env.TEST_NO_DYNAMODB) return;
   // Each JVM holds up to ~1 GB: past four, workers share instances (round-robin by worker id).
   const count = Math.max(1, Math.min(globalConfig.maxWorkers, 4));
   const started = await Promise.allSettled(Array.from({ length: count }, () => startDynamoLocal()));

@@ -1,6 +1,7 @@
 // Retention: periods per regime with their citations, retainUntil on close and reopen, the redaction (facts kept,
 // every personal and free-text field gone, the chain of redacted events plus the retention event still verifying) and
 // the retention service over the in-memory port (index, legal hold, idempotent re-runs, races, failures).
+import { wholeTokens } from '../support/tokens';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { appendEvents, EMPTY_HEAD, verifyChain, type AuditDraft } from '#domain/audit-chain';
@@ -176,7 +177,8 @@ const fullCase = () => {
 };
 
 // The phone number with its space: four digits alone also turn up in random hex (hashes, salts).
-const SECRETS = /secret|7946 0000/i;
+// Whole tokens, any case: a ULID's random part may spell SECRET by chance, a delimited word in the texts never is one.
+const SECRETS = wholeTokens(['secret', '7946 0000'], 'i');
 const STAMP = { at: '2030-01-01T00:00:00.000Z', by: RETENTION_ACTOR, reason: 'end of retention' };
 
 /** The records after a plan was written: children and events replaced by id / seq. */

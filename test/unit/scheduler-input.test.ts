@@ -4,6 +4,7 @@ import { atExpression, EventBridgeCheckpointScheduler, MIN_LEAD_MS, type EventBr
 import { timerName, type Timer } from '#domain/timers';
 import { Timer as TimerSchema } from '#schemas/timer';
 import { CASE_ID, NOW, TASK_ID } from './fixtures';
+import { machineNowMs } from '../support/clock';
 
 const NOW_MS = Date.parse(NOW); // 2026-03-02T09:00:00.000Z
 const OPTS: EventBridgeSchedulerOptions = {
@@ -48,9 +49,9 @@ describe('atExpression', () => {
   });
 
   it('defaults now to the system clock', () => {
-    const before = Date.now();
+    const before = machineNowMs();
     const t = instantOf(atExpression('2000-01-01T00:00:00.000Z'));
-    const after = Date.now();
+    const after = machineNowMs();
     expect(t).toBeGreaterThanOrEqual(before + MIN_LEAD_MS);
     expect(t).toBeLessThanOrEqual(after + MIN_LEAD_MS + 1000);
   });

@@ -9,7 +9,10 @@
 // first state (the task functions are idempotent against the case table). `idle()` tells a caller (the local timer
 // pump) when every execution waits for a token or has ended.
 import './polyfill';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ExecutionAbortedError, ExecutionTimeoutError, type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { Clock } from '#ports/clock';
 import { type AslDefinition, type Json, taskStates } from '../asl';
@@ -141,6 +144,36 @@ export interface LocalWorkflowEngineOptions {
 /** Exported documents already validated by the interpreter (unchanged objects: the workflows export is synthesised once). */
 const validated = new WeakSet<AslDefinition>();
 
+/**
+ * Validation compiles asl-validator's JSON Schemas with ajv: ~0.1 s per document on a quiet core, paid by every process
+ * that starts a local stack (each jest test file, each `npm start`). A document that validated once is remembered by
+ * its digest (and the interpreter's version) in a marker file under the OS temp dir, so the same ASL is not revalidated.
+ */
+const VALIDATED_DIR = join(tmpdir(), 'complaints-asl-validated');
+/** The installed interpreter (its validator) as a cache key: path, size and mtime of its entry point. */
+const interpreterVersion = (() => {
+  try {
+    const entry = require.resolve('aws-local-stepfunctions');
+    const { size, mtimeMs } = statSync(entry);
+    return `${entry}:${size}:${mtimeMs}`;
+  } catch {
+    return 'unknown';
+  }
+})();
+const validatedMarker = (definition: unknown): string =>
+  join(VALIDATED_DIR, createHash('sha256').update(interpreterVersion).update('\0').update(JSON.stringify(definition)).digest('hex'));
+const validateOnce = (definition: unknown): void => {
+  const marker = validatedMarker(definition);
+  if (existsSync(marker)) return;
+  new StateMachine(definition as StateMachineDefinition);
+  try {
+    mkdirSync(VALIDATED_DIR, { recursive: true });
+    writeFileSync(marker, '');
+  } catch {
+    // A read-only temp dir only costs the next process the validation again.
+  }
+};
+
 /** Lets every pending microtask run: the interpreter's event log is consumed in microtasks. */
 const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -208,7 +241,7 @@ export class LocalWorkflowEngine {
     // The interpreter validates the definition (asl-validator) when the machine is constructed: fail at registration
     // (once per document: validation compiles the schema, ~0.1 s).
     if (!validated.has(asl)) {
-      new StateMachine(local as unknown as StateMachineDefinition);
+      validateOnce(local);
       validated.add(asl);
     }
     this.workflows.set(workflow, { asl: local, definition: local as unknown as StateMachineDefinition, from: new Map(), overrides });

@@ -1,0 +1,53 @@
+// Jest's node environment, quiet: what a test file writes straight to stdout/stderr (the local stack's Powertools
+// logs, its server-error lines) is held back and printed only when a test or hook of the file fails. jest's own
+// console capture is untouched; TEST_LOGS=1 lets everything through as it happens.
+import type { Circus } from '@jest/types';
+import { TestEnvironment } from 'jest-environment-node';
+
+type Write = typeof process.stdout.write;
+
+export default class QuietEnvironment extends TestEnvironment {
+  private held: { stream: NodeJS.WriteStream; chunk: string }[] = [];
+  private originals = new Map<NodeJS.WriteStream, Write>();
+  private failed = false;
+
+  override async setup(): Promise<void> {
+    await super.setup();
+    if (process.env.TEST_LOGS) return;
+    for (const stream of [process.stdout, process.stderr]) {
+      const original = stream.write;
+      this.originals.set(stream, original);
+      stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+        if (this.failed) return original.call(stream, chunk, ...(rest as [BufferEncoding]));
+        this.held.push({ stream, chunk: typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8') });
+        const callback = rest.find((r): r is () => void => typeof r === 'function');
+        callback?.();
+        return true;
+      });
+    }
+  }
+
+  handleTestEvent(event: Circus.Event): void {
+    const failed = (event.name === 'test_done' && event.test.errors.length > 0) || event.name === 'hook_failure';
+    if (failed && !this.failed) {
+      this.failed = true;
+      this.flush();
+    }
+  }
+
+  /** Prints what was held back, through the real streams, under a line saying why. */
+  private flush(): void {
+    if (!this.held.length) return;
+    const err = this.originals.get(process.stderr) ?? process.stderr.write;
+    err.call(process.stderr, '\n── output held back before the first failure (test/support/quiet-environment.ts) ──\n');
+    for (const { stream, chunk } of this.held) (this.originals.get(stream) ?? stream.write).call(stream, chunk);
+    this.held = [];
+  }
+
+  override async teardown(): Promise<void> {
+    for (const [stream, original] of this.originals) stream.write = original;
+    this.originals.clear();
+    this.held = [];
+    await super.teardown();
+  }
+}
