@@ -183,6 +183,12 @@ export interface Letterhead {
   name: string;
   team: string;
   contact: string;
+  /**
+   * DISP 1 Annex 3R wording the organisation's compliance team copied from the current Handbook for the variants this
+   * build does not ship verified (LETTER_ANNEX_3R_WORDING): printed word for word, as configured. A shipped, verified
+   * variant is never replaced.
+   */
+  annex3r?: Partial<Record<TimeLimitWording, readonly string[]>>;
 }
 
 export const DEFAULT_LETTERHEAD: Letterhead = { name: 'Example Financial Services Ltd', team: 'Customer Complaints Team', contact: 'complaints@example.com' };
@@ -239,7 +245,7 @@ export const letterModel = (ctx: LetterContext): Record<string, unknown> => {
   const { case: c, regime, resolution, letterhead } = ctx;
   if (ctx.kind === 'final_response' && !resolution) throw new ConflictError('a final response letter needs a proposed resolution (POST …/resolution)', { kind: ctx.kind });
   const profile = profileOf(regime.id);
-  const annex3r = profile.referral === FOS && (ctx.kind === 'final_response' || ctx.kind === 'summary_resolution') ? annex3rWording(resolution?.timeLimitWording ?? 'not_waived') : null;
+  const annex3r = profile.referral === FOS && (ctx.kind === 'final_response' || ctx.kind === 'summary_resolution') ? annex3rWording(resolution?.timeLimitWording ?? 'not_waived', letterhead.annex3r) : null;
   const delay = ctx.kind === 'holding' ? holdingDelay(c, regime) : null;
   const finalClock = regime.clocks.find((k) => k.id === 'final_response');
   const ackClock = regime.clocks.find((k) => k.id === 'acknowledgement');
@@ -285,16 +291,19 @@ export const letterModel = (ctx: LetterContext): Record<string, unknown> => {
   };
 };
 
-/** The DISP 1 Annex 3R paragraphs of a variant; a variant whose wording is not verified in this build is a 409. */
-const annex3rWording = (variant: TimeLimitWording): readonly string[] => {
+/**
+ * The DISP 1 Annex 3R paragraphs of a variant: the verified wording this build ships, else the wording the organisation
+ * configured (LETTER_ANNEX_3R_WORDING); a variant with neither is a 409 that says what to configure, never invented text.
+ */
+export const annex3rWording = (variant: TimeLimitWording, configured?: Partial<Record<TimeLimitWording, readonly string[]>>): readonly string[] => {
   const wording = ANNEX_3R[variant];
-  if (!wording.paragraphs) {
-    throw new ConflictError(
-      `the DISP 1 Annex 3R wording for "${variant}" is not verified in this build, so it is not printed: send the final response with its text (POST …/final-response { text }) quoting the current Annex 3R wording`,
-      { timeLimitWording: variant, rule: LETTER_RULES[wording.ruleId].ref },
-    );
-  }
-  return wording.paragraphs;
+  if (wording.paragraphs) return wording.paragraphs;
+  const own = configured && Object.hasOwn(configured, variant) ? configured[variant] : undefined;
+  if (own?.length) return own;
+  throw new ConflictError(
+    `the DISP 1 Annex 3R wording for "${variant}" is not verified in this build, so it is not printed: compliance configures it word for word from the current FCA Handbook (LETTER_ANNEX_3R_WORDING.${variant}), or the resolution uses another variant`,
+    { timeLimitWording: variant, rule: LETTER_RULES[wording.ruleId].ref, setting: `LETTER_ANNEX_3R_WORDING.${variant}` },
+  );
 };
 
 /**

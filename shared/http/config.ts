@@ -159,6 +159,20 @@ export const ConfigSchema = z.object({
   LETTER_ORGANISATION_NAME: z.string().trim().min(1).max(200).default('Example Financial Services Ltd'),
   LETTER_TEAM_NAME: z.string().trim().min(1).max(200).default('Customer Complaints Team'),
   LETTER_CONTACT: z.string().trim().min(1).max(200).default('complaints@example.com'),
+  /**
+   * JSON: DISP 1 Annex 3R wording for the variants this build does not ship verified, copied word for word from the
+   * current FCA Handbook by compliance, one string per paragraph: `{"out_of_time_not_waived": ["…"], "waived": ["…"]}`.
+   * Until a variant is configured, a resolution that chooses it cannot be rendered (409).
+   */
+  LETTER_ANNEX_3R_WORDING: jsonOf(
+    'LETTER_ANNEX_3R_WORDING',
+    z
+      .object({
+        out_of_time_not_waived: z.array(z.string().trim().min(1).max(2000)).min(1).max(12).optional(),
+        waived: z.array(z.string().trim().min(1).max(2000)).min(1).max(12).optional(),
+      })
+      .strict(),
+  ).optional(),
   /** Where the letter templates are (default: next to the bundle in AWS, templates/letters in the repository). */
   LETTER_TEMPLATES_DIR: z.string().min(1).optional(),
   /** `local` = the controllable clock of the embedded stack. */

@@ -32,7 +32,7 @@ export const letterService = (): LetterService => {
       ids: ulidIds(c),
       renderer: letterRenderer(),
       archive: evidenceObjects(),
-      letterhead: { name: cfg.LETTER_ORGANISATION_NAME, team: cfg.LETTER_TEAM_NAME, contact: cfg.LETTER_CONTACT },
+      letterhead: { name: cfg.LETTER_ORGANISATION_NAME, team: cfg.LETTER_TEAM_NAME, contact: cfg.LETTER_CONTACT, ...(cfg.LETTER_ANNEX_3R_WORDING ? { annex3r: cfg.LETTER_ANNEX_3R_WORDING } : {}) },
       feedback: { followUpDays: cfg.FEEDBACK_FOLLOW_UP_DAYS, linkValidDays: cfg.FEEDBACK_LINK_DAYS },
       regimes: cfg.regimes,
       ...(cfg.APPROVAL_RULES ? { rules: cfg.APPROVAL_RULES } : {}),

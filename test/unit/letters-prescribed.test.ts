@@ -6,7 +6,8 @@ import path from 'node:path';
 import { HandlebarsLetterRenderer } from '#adapters/letters/handlebars-letters';
 import { ConflictError } from '#domain/errors';
 import { extendClock, openCase, recordDelay } from '#domain/lifecycle';
-import { ANNEX_3R, DEFAULT_LETTERHEAD, LETTER_RULES, letterModel, letterRules, profileOf } from '#domain/letters';
+import { ANNEX_3R, DEFAULT_LETTERHEAD, LETTER_RULES, annex3rWording, letterModel, letterRules, profileOf } from '#domain/letters';
+import { ConfigError, loadConfig } from '#http/config';
 import { getRegime, listRegimes } from '#domain/regimes';
 import type { Case } from '#schemas/complaint';
 import { LETTER_KINDS, type LetterKind } from '#schemas/letters';
@@ -48,9 +49,9 @@ const resolution = (over: Partial<Resolution> = {}): Resolution => ({
   ...over,
 });
 
-const render = (kind: LetterKind, c: Case, r: Resolution | undefined = resolution()) => {
+const render = (kind: LetterKind, c: Case, r: Resolution | undefined = resolution(), letterhead = DEFAULT_LETTERHEAD) => {
   const regime = getRegime(c.regime);
-  const model = letterModel({ kind, case: c, regime, resolution: r, letterhead: DEFAULT_LETTERHEAD, now: NOW });
+  const model = letterModel({ kind, case: c, regime, resolution: r, letterhead, now: NOW });
   return { model, text: renderer.render(kind, profileOf(regime.id).family, model).text };
 };
 
@@ -118,6 +119,32 @@ describe('every letter, every regime: the prescribed sentences verbatim', () => 
     }
     // The other jurisdictions have no Annex 3R: the variant changes nothing there.
     expect(render('final_response', caseIn('IE_CBI_CPC'), resolution({ timeLimitWording: 'waived' })).text).toContain('Financial Services and Pensions Ombudsman');
+  });
+
+  it('a variant the organisation configured (LETTER_ANNEX_3R_WORDING, copied from the Handbook by compliance) is printed word for word, each paragraph its own; the verified (1) is never replaced', () => {
+    // Placeholder paragraphs: the test proves the mechanism, not the Handbook's words (those are compliance's to copy).
+    const configured = { out_of_time_not_waived: ['Configured paragraph one.', 'Configured paragraph two.'], waived: ['Configured waiver paragraph.'], not_waived: ['Never printed.'] };
+    const letterhead = { ...DEFAULT_LETTERHEAD, annex3r: configured };
+    for (const variant of ['out_of_time_not_waived', 'waived'] as const) {
+      for (const [kind, regime] of [['final_response', 'UK_FCA_DISP'], ['summary_resolution', 'UK_FCA_PSD']] as const) {
+        const paragraphs = render(kind, caseIn(regime), resolution({ timeLimitWording: variant }), letterhead).text.split('\n\n');
+        for (const p of configured[variant]) expect(paragraphs).toContain(p);
+      }
+    }
+    const standard = render('final_response', caseIn('UK_FCA_DISP'), resolution({ timeLimitWording: 'not_waived' }), letterhead).text;
+    expect(standard).not.toContain('Never printed.');
+    for (const p of ANNEX_3R.not_waived.paragraphs!) expect(standard.split('\n\n')).toContain(p);
+    // Only the setting's own keys are wording: an inherited one is not.
+    expect(() => annex3rWording('waived', Object.create({ waived: ['inherited'] }) as Record<string, string[]>)).toThrow(ConflictError);
+    expect(annex3rWording('waived', configured)).toEqual(configured.waived);
+  });
+
+  it('the setting is validated: paragraphs as a list of text, only the unverified variants', () => {
+    const base = { TABLE_NAME: 'complaints' };
+    expect(loadConfig({ ...base, LETTER_ANNEX_3R_WORDING: JSON.stringify({ waived: ['A paragraph.'] }) }).LETTER_ANNEX_3R_WORDING).toEqual({ waived: ['A paragraph.'] });
+    expect(() => loadConfig({ ...base, LETTER_ANNEX_3R_WORDING: JSON.stringify({ not_waived: ['replace the verified one'] }) })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, LETTER_ANNEX_3R_WORDING: JSON.stringify({ waived: 'one string' }) })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, LETTER_ANNEX_3R_WORDING: '{not json' })).toThrow(ConfigError);
   });
 
   it('a holding letter needs the reason and expected date on the case (409 naming what to record); PSD needs the extension', () => {
