@@ -1,6 +1,6 @@
 // The embedded stack as a library: DynamoDB Local + tables + local S3 + token issuer + local API + local workflows
 // (the ASL CDK deploys, run in-process), used by npm start, tests and bench.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,7 +121,9 @@ export const startStack = async (opts: {
   /** Run the audit digest job each time the clock passes a multiple of AUDIT_DIGEST_MINUTES (default true). */
   auditDigest?: boolean;
 }): Promise<StartedStack> => {
-  const suffix = randomUUID().slice(0, 8);
+  // A restart on the same tables (in-process, as a test restarts npm start) keeps the same bucket names: handlers read
+  // their settings once per process, so the buckets they were told must still be there after the restart.
+  const suffix = opts.tables ? createHash('sha256').update(opts.tables.cases).digest('hex').slice(0, 8) : randomUUID().slice(0, 8);
   const exportsBucket = opts.dataDir ? 'complaints-exports' : `complaints-exports-${suffix}`;
   // Email intake: the bucket SES receiving writes to, and the helpdesk signing secrets (random on first start).
   const inboundBucket = opts.dataDir ? 'complaints-inbound-mail' : `complaints-inbound-mail-${suffix}`;

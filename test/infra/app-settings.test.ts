@@ -27,6 +27,7 @@ const environments = (api: ReturnType<typeof build>['api']) => {
     ...api.reports.functions.values(),
     ...api.exportBuilder.functions.values(),
     ...api.retention.functions.values(),
+    ...api.auditDigest.functions.values(),
     ...api.emailIntake.functions.values(),
     ...api.webhooks.functions.values(),
   ];

@@ -63,12 +63,19 @@ export interface TestApiOptions {
   auditDigest?: boolean;
 }
 
+/** The S3 stand-in's port of each test stack, by its cases table (a restart on the same tables reuses it). */
+const s3PortsByTable = new Map<string, number>();
+
 export const startTestApi = async (env: Record<string, string> = {}, opts: TestApiOptions = {}): Promise<TestApi> => {
   Object.assign(process.env, env);
   // The suite's fixed instant (TEST_NOW for the awkward-date runs), once per test file: a restart keeps the clock's time.
   pinLocalClockOnce();
   const tables = opts.tables ?? (await createTestTables());
-  const stack = await startStack({ endpoint: testEndpoint(), tables, tickMs: 0, projection: opts.reports ?? false, auditDigest: opts.auditDigest ?? false, log: opts.log ?? ((line) => line.startsWith('local server error') && process.stderr.write(`${line}\n`)) });
+  // A restart on the same tables reuses the S3 stand-in's port, as npm start does with S3_PORT: the handlers' settings
+  // are read once per process, so the endpoint they were told must answer again.
+  const s3Port = opts.tables ? s3PortsByTable.get(opts.tables.cases) : undefined;
+  const stack = await startStack({ endpoint: testEndpoint(), tables, tickMs: 0, ...(s3Port !== undefined ? { s3Port } : {}), projection: opts.reports ?? false, auditDigest: opts.auditDigest ?? false, log: opts.log ?? ((line) => line.startsWith('local server error') && process.stderr.write(`${line}\n`)) });
+  s3PortsByTable.set(tables.cases, Number(new URL(stack.s3.endpoint).port));
   const api: TestApi = {
     url: stack.api.url,
     tables,
