@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { Problem } from '#schemas/common';
 import { EVENT_DETAIL, EVENT_SCHEMA_VERSION, PUBLISHED_EVENT_TYPES, WebhookPayload } from '#schemas/events';
 import { config } from './config';
+import { HEADER_LIMITS } from './middleware/validate';
 import { RETRY_AFTER_STATUSES } from './problem';
 import { routeList } from './routes';
 
@@ -81,8 +82,8 @@ export const buildOpenApi = () => {
         ...(r.signedBody ? { body: { required: true, description: 'Signed JSON: the signature is checked over these exact bytes before the body is validated', content: { 'application/json': { schema: r.signedBody } } } } : {}),
       },
       parameters: [
-        ...(r.ifMatch ? [{ name: 'If-Match', in: 'header' as const, required: false, schema: { type: 'string' as const }, description: 'ETag of the version you read' }] : []),
-        ...(r.method === 'POST' && !r.signedBody ? [{ name: 'Idempotency-Key', in: 'header' as const, required: false, schema: { type: 'string' as const }, description: 'Retries with the same key and body return the first response' }] : []),
+        ...(r.ifMatch ? [{ name: 'If-Match', in: 'header' as const, required: false, schema: { type: 'string' as const, maxLength: HEADER_LIMITS['if-match'] }, description: 'ETag of the version you read' }] : []),
+        ...(r.method === 'POST' && !r.signedBody ? [{ name: 'Idempotency-Key', in: 'header' as const, required: false, schema: { type: 'string' as const, maxLength: HEADER_LIMITS['idempotency-key'] }, description: 'Retries with the same key and body return the first response' }] : []),
       ],
       responses: {
         [r.ok.status]: { description: r.ok.description, ...(Object.keys(headers).length ? { headers } : {}), content: { 'application/json': { schema: r.ok.schema }, ...(r.ok.csv ? { 'text/csv': { schema: z.string().meta({ description: r.ok.csv }) } } : {}) } },
