@@ -63,6 +63,8 @@ export const buildOpenApi = () => {
     if (r.method === 'POST') errors.add(409);
     const headers: Record<string, unknown> = {};
     if (r.ok.etag) headers.ETag = { description: 'The case version, for If-Match', schema: { type: 'string' } };
+    if (r.ok.location) headers.Location = { description: `${r.ok.location.description}: ${r.ok.location.template}`, required: true, schema: { type: 'string', format: 'uri-reference' } };
+    if (r.ok.retryAfterSeconds !== undefined) headers['Retry-After'] = { description: 'Seconds to wait before polling Location', required: true, schema: { type: 'integer' } };
     registry.registerPath({
       operationId: r.id,
       method: r.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete',
