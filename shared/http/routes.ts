@@ -51,6 +51,8 @@ export interface RouteDef {
    * only then validates; this schema documents the body (OpenAPI) and is never applied before the signature check.
    */
   signedBody?: z.ZodType;
+  /** A GET that accepts If-None-Match and answers 304 (no body) while the client's ETag is current. */
+  conditional?: boolean;
   /** Case-mutating route: accepts If-Match and answers 412 when it is stale. */
   ifMatch?: boolean;
   /** A GET that writes (an audited read, e.g. issuing a download link): its function gets write access. */
@@ -214,6 +216,7 @@ export const ROUTES = {
     tag: 'complaints',
     auth: jwt(CASE_READERS),
     params: ComplaintIdParams,
+    conditional: true,
     ok: { status: 200, schema: Case, description: 'The case', etag: true },
     errors: [404],
   },

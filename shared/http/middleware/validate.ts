@@ -12,6 +12,8 @@ export interface Parsed {
   query: unknown;
   body: unknown;
   ifMatch?: number;
+  /** Conditional GET routes: the versions named by If-None-Match ('*' for any), when the client sent one. */
+  ifNoneMatch?: number[] | '*';
 }
 
 /** One error per field; an unknown key is named itself (zod reports it at the enclosing object). */
@@ -42,6 +44,19 @@ const headerErrors = (headers: Record<string, string | undefined> | undefined): 
     return value !== undefined && value.length > HEADER_LIMITS[name] ? [{ field: `header.${name}`, message: `must be at most ${HEADER_LIMITS[name]} characters (got ${value.length})` }] : [];
   });
 
+/**
+ * If-None-Match: "*" or a comma-separated list of ETags (weak or strong; RFC 9110 compares them weakly here). An entry
+ * that is not one of our ETags matches nothing, so it simply yields a full answer, never an error.
+ */
+export const parseIfNoneMatch = (raw: string | undefined): number[] | '*' | undefined => {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  if (raw.trim() === '*') return '*';
+  return raw.split(',').flatMap((tag) => {
+    const m = /^\s*(?:W\/)?"(\d{1,15})"\s*$/.exec(tag);
+    return m ? [Number(m[1])] : [];
+  });
+};
+
 export const etagOf = (version: number) => `"${version}"`;
 
 export const validate = (route: RouteDef, onParsed: (event: object, parsed: Parsed) => void): MiddlewareObj<APIGatewayProxyEventV2> => ({
@@ -64,7 +79,8 @@ export const validate = (route: RouteDef, onParsed: (event: object, parsed: Pars
       if (parsed === 'invalid') errors.push({ field: 'header.if-match', message: 'must be an ETag from a previous response, e.g. "3"' });
       else ifMatch = parsed;
     }
+    const ifNoneMatch = route.conditional ? parseIfNoneMatch(e.headers?.['if-none-match']) : undefined;
     if (errors.length) throw badRequest(`the request is invalid: ${errors.map((x) => x.field).join(', ')}`, errors);
-    onParsed(e, { params, query, body, ...(ifMatch !== undefined ? { ifMatch } : {}) });
+    onParsed(e, { params, query, body, ...(ifMatch !== undefined ? { ifMatch } : {}), ...(ifNoneMatch !== undefined ? { ifNoneMatch } : {}) });
   },
 });
