@@ -476,8 +476,9 @@ export const ROUTES = {
     auth: jwt(APPROVERS),
     params: ApprovalIdParams,
     body: ApprovalDecisionBody,
-    ok: { status: 200, schema: Approval, description: 'The decided stage' },
-    errors: [404, 409],
+    ifMatch: true,
+    ok: { status: 200, schema: Approval, description: 'The decided stage; the ETag is its case’s version (If-Match takes the case’s ETag)', etag: true },
+    errors: [404, 409, 412],
   },
   sendFinalResponse: {
     method: 'POST',
