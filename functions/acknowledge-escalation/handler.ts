@@ -3,7 +3,7 @@
 import { escalationService } from '#http/approvals-container';
 import { defineHandler } from '#http/handler';
 
-export const handler = defineHandler('acknowledgeEscalation', async ({ principal, params, body }) => {
-  const out = await escalationService().acknowledge(principal, params.id, params.escalationId, body);
-  return { body: out.escalation };
+export const handler = defineHandler('acknowledgeEscalation', async ({ principal, params, body, ifMatch }) => {
+  const out = await escalationService().acknowledge(principal, params.id, params.escalationId, body, ifMatch);
+  return { body: out.escalation, version: out.case.version };
 });

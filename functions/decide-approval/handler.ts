@@ -2,7 +2,7 @@
 import { resolutionService } from '#http/approvals-container';
 import { defineHandler } from '#http/handler';
 
-export const handler = defineHandler('decideApproval', async ({ principal, params, body }) => {
-  const out = await resolutionService().decide(principal, params.approvalId, body);
-  return { body: out.approval };
+export const handler = defineHandler('decideApproval', async ({ principal, params, body, ifMatch }) => {
+  const out = await resolutionService().decide(principal, params.approvalId, body, ifMatch);
+  return { body: out.approval, version: out.case.version };
 });

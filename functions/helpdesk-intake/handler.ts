@@ -9,6 +9,7 @@ import { buildHandler } from '#http/handler-core';
 import { logger, metrics } from '#http/observability';
 import { NotFoundError } from '#domain/errors';
 import { headersFor, isProvider, mapTicket, verifySignature } from '#domain/helpdesk';
+import { locationOf } from '#http/routes';
 import { HELPDESK_PROVIDERS } from '#schemas/channels';
 
 const REASONS = {
@@ -45,5 +46,5 @@ export const handler = buildHandler('helpdeskIntake', async ({ params, rawBody, 
   const out = await channelIntake().escalateTicket(provider, mapped.ticket);
   metrics.addMetric(`HelpdeskIntake_${out.outcome}`, MetricUnit.Count, 1);
   logger.info('helpdesk escalation', { outcome: out.outcome, caseId: out.case.id, externalRef: mapped.ticket.externalRef });
-  return { status: out.outcome === 'existing' ? 200 : 201, body: out, version: out.case.version, headers: { location: `/v1/complaints/${out.case.id}` } };
+  return { status: out.outcome === 'existing' ? 200 : 201, body: out, version: out.case.version, headers: { location: locationOf('helpdeskIntake', { id: out.case.id }) } };
 });

@@ -2,7 +2,7 @@
 import { evidenceService } from '#http/evidence-container';
 import { defineHandler } from '#http/handler';
 
-export const handler = defineHandler('legalHold', async ({ principal, params, body }) => {
-  const c = await evidenceService().legalHold(principal, params.id, body);
+export const handler = defineHandler('legalHold', async ({ principal, params, body, ifMatch }) => {
+  const c = await evidenceService().legalHold(principal, params.id, body, ifMatch);
   return { body: c, version: c.version };
 });

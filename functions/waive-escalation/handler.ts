@@ -2,8 +2,9 @@
 // the open escalation it concerns stops.
 import { escalationService } from '#http/approvals-container';
 import { defineHandler } from '#http/handler';
+import { locationOf } from '#http/routes';
 
 export const handler = defineHandler('waiveEscalation', async ({ principal, params, body, ifMatch }) => {
   const out = await escalationService().waive(principal, params.id, body, ifMatch);
-  return { status: 201, body: { waiver: out.waiver, escalation: out.escalation }, version: out.case.version };
+  return { status: 201, body: { waiver: out.waiver, escalation: out.escalation }, version: out.case.version, headers: { location: locationOf('waiveEscalation', { id: out.case.id }) } };
 });

@@ -131,6 +131,19 @@ export class ComplaintService {
     return life.present(rec.case, this.deps.clock.now());
   }
 
+  /**
+   * A conditional read (If-None-Match): `notModified` when the caller holds one of `known` versions, it is the
+   * current one and no read of it could have differed from this one. Visibility is checked first, so a 304 tells
+   * nobody more than a 200 would.
+   */
+  async getIfModified(p: Principal, id: string, known: readonly number[] | '*'): Promise<{ case: Case; notModified: boolean }> {
+    const rec = await this.load(id);
+    assertVisible(p, rec.case);
+    const now = this.deps.clock.now();
+    const held = known === '*' || known.includes(rec.case.version);
+    return { case: life.present(rec.case, now), notModified: held && life.unchangedSinceWrite(rec.case, now) };
+  }
+
   async list(p: Principal, q: ListComplaintsQuery): Promise<{ items: Case[]; nextCursor?: string }> {
     const now = this.deps.clock.now();
     const page = await this.deps.repo.list({

@@ -63,12 +63,12 @@ export class EscalationService {
   }
 
   /** A manager acknowledges an open escalation; then its waiting workflow step is resumed. */
-  async acknowledge(p: Principal, caseId: string, escalationId: string, body: AcknowledgeEscalationBody): Promise<{ case: Case; escalation: Escalation }> {
+  async acknowledge(p: Principal, caseId: string, escalationId: string, body: AcknowledgeEscalationBody, ifMatch?: number): Promise<{ case: Case; escalation: Escalation }> {
     const out = await mutateCase(
       this.deps,
       p,
       caseId,
-      undefined,
+      ifMatch,
       'visible',
       async (c, now) => acknowledgeEscalation(c, findEscalation(await this.deps.repo.listEscalations(caseId), escalationId), p, body, now),
       (e) => [{ kind: 'escalation', escalation: e }],

@@ -107,7 +107,7 @@ export class EvidenceService {
    * Applies or releases S3 Legal Hold on every stored object of the case, then records it on the case and its
    * evidence items in one transaction (the storage calls are idempotent, so a retried request converges).
    */
-  async legalHold(p: Principal, caseId: string, body: { on: boolean; reason?: string }): Promise<Case> {
+  async legalHold(p: Principal, caseId: string, body: { on: boolean; reason?: string }, ifMatch?: number): Promise<Case> {
     const c = await this.visibleCase(p, caseId);
     // Refused before any object's hold is touched in storage.
     assertLegalHoldChange(c, body.on, body.reason);
@@ -115,7 +115,7 @@ export class EvidenceService {
       this.deps,
       p,
       caseId,
-      undefined,
+      ifMatch,
       'visible',
       // Read inside the attempt: an item registered or verified meanwhile bumps the case version, so a lost race
       // retries with the fresh items rather than writing back stale ones.

@@ -71,7 +71,10 @@ const failureReason = (err: unknown): string => {
 
 /** Thrown inside a request's attempt when the case already has a live export: the caller gets that one back. */
 class ExportRunning extends Error {
-  constructor(readonly exportId: string) {
+  constructor(
+    readonly exportId: string,
+    readonly caseVersion: number,
+  ) {
     super(`export ${exportId} is running`);
   }
 }
@@ -95,7 +98,7 @@ export class ExportService {
   }
 
   /** Starts an export of the case, or returns the one already running (`created: false`). */
-  async request(p: Principal, caseId: string): Promise<{ job: ExportView; created: boolean }> {
+  async request(p: Principal, caseId: string, ifMatch?: number): Promise<{ job: ExportView; created: boolean; version: number }> {
     // The mutation reads the case and checks it is visible (404 otherwise): no read of its own first.
     try {
       const exportId = this.deps.ids.next();
@@ -104,11 +107,11 @@ export class ExportService {
         this.deps,
         p,
         caseId,
-        undefined,
+        ifMatch,
         'visible',
         async (c, now) => {
           const live = await this.liveJob(c, now);
-          if (live) throw new ExportRunning(live.exportId);
+          if (live) throw new ExportRunning(live.exportId, c.version);
           const stale = c.activeExportId ? await this.deps.repo.getExport(c.id, c.activeExportId) : undefined;
           const change = requestExport(c, { exportId, actor: p.sub, now, key: exportKey(c.id, exportId), retentionDays: this.deps.retentionDays });
           if (!stale || !isRunningExport(stale.status)) return { ...change, result: { job: change.result } };
@@ -118,12 +121,12 @@ export class ExportService {
         },
         (r) => [...exportChild(r.job, true), ...(r.failed ? exportChild(r.failed) : [])],
       );
-      return { job: view(out.result.job), created: true };
+      return { job: view(out.result.job), created: true, version: out.case.version };
     } catch (err) {
       if (!(err instanceof ExportRunning)) throw err;
       const job = await this.deps.repo.getExport(caseId, err.exportId);
       if (!job) throw err;
-      return { job: view(job), created: false };
+      return { job: view(job), created: false, version: err.caseVersion };
     }
   }
 

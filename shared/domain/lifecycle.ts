@@ -80,6 +80,14 @@ export const present = (c: Case, now: string): Case => {
 };
 
 /**
+ * Whether every read of this version showed what a read now shows, so a client holding this version's ETag may be
+ * answered 304. `risk` is the one field a read derives from the clock, and within a version it only moves forward
+ * (on_track, at_risk, overdue; frozen while paused or stopped): equal at the write and now means equal in between.
+ * When it has moved (a checkpoint passed and its timer has not yet written the next version), the read is a 200.
+ */
+export const unchangedSinceWrite = (c: Case, now: string): boolean => present(c, c.updatedAt).risk === present(c, now).risk;
+
+/**
  * What a list filters risk on without reading the clock: when the case turns at risk (its 75 % checkpoint, or
  * earlier when a blocked dependency raised it) and, while paused, the risk frozen at the pause.
  */

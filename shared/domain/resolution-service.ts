@@ -181,14 +181,14 @@ export class ResolutionService {
   }
 
   /** Decide a stage by approval id: 404 unknown or invisible, 403 four eyes, 409 decided / not open / not pending. */
-  async decide(p: Principal, approvalId: string, body: ApprovalDecisionBody): Promise<{ case: Case; approval: Approval }> {
+  async decide(p: Principal, approvalId: string, body: ApprovalDecisionBody, ifMatch?: number): Promise<{ case: Case; approval: Approval }> {
     const caseId = await this.deps.repo.findApprovalCase(approvalId);
     if (!caseId) throw new NotFoundError(`approval ${approvalId} not found`);
     const out = await mutateCase(
       this.deps,
       p,
       caseId,
-      undefined,
+      ifMatch,
       'visible',
       async (c, now) => {
         const approvals: StoredApproval[] = await this.deps.repo.listApprovals(caseId);

@@ -29,6 +29,8 @@ export interface HttpRequest<K extends RouteId> {
   principal: Principal;
   /** The version from If-Match, when the client sent one. */
   ifMatch?: number;
+  /** Conditional GET routes: the versions named by If-None-Match ('*' for any), when the client sent one. */
+  ifNoneMatch?: number[] | '*';
   requestId: string;
   /** The Accept header (routes that also answer text/csv negotiate on it). */
   accept?: string;
@@ -67,10 +69,15 @@ export const buildHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<K
       body: parsed.body,
       principal: principalByEvent.get(event) ?? ANONYMOUS,
       ...(parsed.ifMatch !== undefined ? { ifMatch: parsed.ifMatch } : {}),
+      ...(parsed.ifNoneMatch !== undefined ? { ifNoneMatch: parsed.ifNoneMatch } : {}),
       requestId: event.requestContext?.requestId ?? '',
       ...(event.headers?.accept ? { accept: event.headers.accept } : {}),
       ...(route.signedBody ? { rawBody: event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0), headers: event.headers ?? {} } : {}),
     } as HttpRequest<K>);
+    if (reply.status === 304) {
+      // Not Modified: no body and no content type, but the validator (RFC 9110 §15.4.5).
+      return { statusCode: 304, headers: { 'cache-control': 'no-store', ...(reply.version !== undefined ? { etag: etagOf(reply.version) } : {}), ...reply.headers } };
+    }
     if (reply.text) {
       return {
         statusCode: reply.status ?? route.ok.status,

@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { Problem } from '#schemas/common';
 import { EVENT_DETAIL, EVENT_SCHEMA_VERSION, PUBLISHED_EVENT_TYPES, WebhookPayload } from '#schemas/events';
 import { config } from './config';
+import { HEADER_LIMITS } from './middleware/validate';
 import { RETRY_AFTER_STATUSES } from './problem';
 import { routeList } from './routes';
 
@@ -60,8 +61,11 @@ export const buildOpenApi = () => {
     }
     if (!r.body && !r.query && !r.params) errors.delete(400);
     if (r.method === 'POST') errors.add(409);
+    const etag = { description: 'The case version, for If-Match', schema: { type: 'string' as const } };
     const headers: Record<string, unknown> = {};
-    if (r.ok.etag) headers.ETag = { description: 'The case version, for If-Match', schema: { type: 'string' } };
+    if (r.ok.etag) headers.ETag = etag;
+    if (r.ok.location) headers.Location = { description: `${r.ok.location.description}: ${r.ok.location.template}`, required: true, schema: { type: 'string', format: 'uri-reference' } };
+    if (r.ok.retryAfterSeconds !== undefined) headers['Retry-After'] = { description: 'Seconds to wait before polling Location', required: true, schema: { type: 'integer' } };
     registry.registerPath({
       operationId: r.id,
       method: r.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete',
@@ -81,11 +85,13 @@ export const buildOpenApi = () => {
         ...(r.signedBody ? { body: { required: true, description: 'Signed JSON: the signature is checked over these exact bytes before the body is validated', content: { 'application/json': { schema: r.signedBody } } } } : {}),
       },
       parameters: [
-        ...(r.ifMatch ? [{ name: 'If-Match', in: 'header' as const, required: false, schema: { type: 'string' as const }, description: 'ETag of the version you read' }] : []),
-        ...(r.method === 'POST' && !r.signedBody ? [{ name: 'Idempotency-Key', in: 'header' as const, required: false, schema: { type: 'string' as const }, description: 'Retries with the same key and body return the first response' }] : []),
+        ...(r.conditional ? [{ name: 'If-None-Match', in: 'header' as const, required: false, schema: { type: 'string' as const }, description: 'ETag(s) you hold; 304 while the case is unchanged' }] : []),
+        ...(r.ifMatch ? [{ name: 'If-Match', in: 'header' as const, required: false, schema: { type: 'string' as const, maxLength: HEADER_LIMITS['if-match'] }, description: 'ETag of the version you read' }] : []),
+        ...(r.method === 'POST' && !r.signedBody ? [{ name: 'Idempotency-Key', in: 'header' as const, required: false, schema: { type: 'string' as const, maxLength: HEADER_LIMITS['idempotency-key'] }, description: 'Retries with the same key and body return the first response' }] : []),
       ],
       responses: {
         [r.ok.status]: { description: r.ok.description, ...(Object.keys(headers).length ? { headers } : {}), content: { 'application/json': { schema: r.ok.schema }, ...(r.ok.csv ? { 'text/csv': { schema: z.string().meta({ description: r.ok.csv }) } } : {}) } },
+        ...(r.conditional ? { 304: { description: 'Not modified: the If-None-Match ETag is current (no body)', headers: { ETag: etag } } } : {}),
         ...Object.fromEntries([...errors].sort().map((s) => [s, { description: STATUS_TEXT[s] ?? 'Error', ...(RETRY_AFTER_STATUSES.has(s) ? { headers: retryAfter } : {}), content: problemRef }])),
       },
     });

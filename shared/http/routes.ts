@@ -51,12 +51,29 @@ export interface RouteDef {
    * only then validates; this schema documents the body (OpenAPI) and is never applied before the signature check.
    */
   signedBody?: z.ZodType;
+  /** A GET that accepts If-None-Match and answers 304 (no body) while the client's ETag is current. */
+  conditional?: boolean;
   /** Case-mutating route: accepts If-Match and answers 412 when it is stale. */
   ifMatch?: boolean;
   /** A GET that writes (an audited read, e.g. issuing a download link): its function gets write access. */
   writes?: boolean;
   /** Success status and body schema. */
-  ok: { status: number; schema: z.ZodType; description: string; etag?: boolean; /** Also answers text/csv (Accept: text/csv): what the CSV holds. */ csv?: string };
+  ok: {
+    status: number;
+    schema: z.ZodType;
+    description: string;
+    etag?: boolean;
+    /** Also answers text/csv (Accept: text/csv): what the CSV holds. */
+    csv?: string;
+    /**
+     * Every 201 and 202 (API.md): the Location header's path template, filled by `locationOf` from the request's path
+     * parameters and the ids of what was created. It names the created resource's own URL; a record without an
+     * identity of its own (a waiver) names the case that holds it.
+     */
+    location?: { template: string; description: string };
+    /** A 202: seconds a client waits before polling Location (the Retry-After header). */
+    retryAfterSeconds?: number;
+  };
   /** Documented client errors besides the ones every route may return. */
   errors?: number[];
   /** Route-level throttling on the HTTP API stage (a public route that must not be hammered), below the stage default. */
@@ -178,7 +195,7 @@ export const ROUTES = {
     tag: 'complaints',
     auth: jwt(['intake', 'handler', 'supervisor', 'admin'], [INTAKE_SCOPE]),
     body: CreateComplaintBody,
-    ok: { status: 201, schema: Case, description: 'The new case', etag: true },
+    ok: { status: 201, schema: Case, description: 'The new case', etag: true, location: { template: '/v1/complaints/{id}', description: 'The new case' } },
     errors: [409],
   },
   listComplaints: {
@@ -199,6 +216,7 @@ export const ROUTES = {
     tag: 'complaints',
     auth: jwt(CASE_READERS),
     params: ComplaintIdParams,
+    conditional: true,
     ok: { status: 200, schema: Case, description: 'The case', etag: true },
     errors: [404],
   },
@@ -252,7 +270,7 @@ export const ROUTES = {
     params: ComplaintIdParams,
     body: CreateTaskBody,
     ifMatch: true,
-    ok: { status: 201, schema: Task, description: 'The task', etag: true },
+    ok: { status: 201, schema: Task, description: 'The task', etag: true, location: { template: '/v1/complaints/{id}/tasks/{taskId}', description: 'The new task' } },
     errors: [404, 409, 412],
   },
   listTasks: {
@@ -289,7 +307,7 @@ export const ROUTES = {
     params: ComplaintIdParams,
     body: CreateNoteBody,
     ifMatch: true,
-    ok: { status: 201, schema: Note, description: 'The note', etag: true },
+    ok: { status: 201, schema: Note, description: 'The note', etag: true, location: { template: '/v1/complaints/{id}/notes/{noteId}', description: 'The new note' } },
     errors: [404, 409, 412],
   },
   listNotes: {
@@ -387,7 +405,7 @@ export const ROUTES = {
     params: ComplaintIdParams,
     body: RegisterEvidenceBody,
     ifMatch: true,
-    ok: { status: 201, schema: RegisteredEvidence, description: 'Registered (pending); PUT the bytes to upload.url with upload.headers', etag: true },
+    ok: { status: 201, schema: RegisteredEvidence, description: 'Registered (pending); PUT the bytes to upload.url with upload.headers', etag: true, location: { template: '/v1/complaints/{id}/evidence/{evidenceId}', description: 'The evidence item (GET it for its status once the bytes are uploaded)' } },
     errors: [404, 409, 412],
   },
   listEvidence: {
@@ -422,8 +440,9 @@ export const ROUTES = {
     auth: jwt(LEGAL_HOLDERS),
     params: ComplaintIdParams,
     body: LegalHoldBody,
+    ifMatch: true,
     ok: { status: 200, schema: Case, description: 'The case with its legalHold flag', etag: true },
-    errors: [404, 409],
+    errors: [404, 409, 412],
   },
   proposeResolution: {
     method: 'POST',
@@ -435,7 +454,7 @@ export const ROUTES = {
     params: ComplaintIdParams,
     body: ProposeResolutionBody,
     ifMatch: true,
-    ok: { status: 201, schema: ResolutionProposal, description: 'The proposal and its approval stages', etag: true },
+    ok: { status: 201, schema: ResolutionProposal, description: 'The proposal and its approval stages', etag: true, location: { template: '/v1/complaints/{id}/resolution', description: 'The case’s current resolution (also in the case’s resolution field)' } },
     errors: [404, 409, 412],
   },
   listApprovals: {
@@ -457,8 +476,9 @@ export const ROUTES = {
     auth: jwt(APPROVERS),
     params: ApprovalIdParams,
     body: ApprovalDecisionBody,
-    ok: { status: 200, schema: Approval, description: 'The decided stage' },
-    errors: [404, 409],
+    ifMatch: true,
+    ok: { status: 200, schema: Approval, description: 'The decided stage; the ETag is its case’s version (If-Match takes the case’s ETag)', etag: true },
+    errors: [404, 409, 412],
   },
   sendFinalResponse: {
     method: 'POST',
@@ -496,7 +516,7 @@ export const ROUTES = {
     params: ComplaintIdParams,
     body: EscalationBody,
     ifMatch: true,
-    ok: { status: 201, schema: Escalation, description: 'The escalation record', etag: true },
+    ok: { status: 201, schema: Escalation, description: 'The escalation record', etag: true, location: { template: '/v1/complaints/{id}/escalations/{escalationId}', description: 'The new escalation' } },
     errors: [404, 409, 412],
   },
   acknowledgeEscalation: {
@@ -508,8 +528,9 @@ export const ROUTES = {
     auth: jwt(ESCALATION_MANAGERS),
     params: EscalationParams,
     body: AcknowledgeEscalationBody,
-    ok: { status: 200, schema: Escalation, description: 'The acknowledged escalation' },
-    errors: [404, 409],
+    ifMatch: true,
+    ok: { status: 200, schema: Escalation, description: 'The acknowledged escalation; the ETag is the case version', etag: true },
+    errors: [404, 409, 412],
   },
   waiveEscalation: {
     method: 'POST',
@@ -521,7 +542,7 @@ export const ROUTES = {
     params: ComplaintIdParams,
     body: EscalationWaiverBody,
     ifMatch: true,
-    ok: { status: 201, schema: WaiverResult, description: 'The waiver and the escalation it stopped', etag: true },
+    ok: { status: 201, schema: WaiverResult, description: 'The waiver and the escalation it stopped', etag: true, location: { template: '/v1/complaints/{id}', description: 'The case, whose waivers list holds the new waiver (a waiver has no identity of its own)' } },
     errors: [404, 409, 412],
   },
   // The literal path comes before /v1/exports/{exportId}: the local router takes the first match (API Gateway prefers literals).
@@ -542,8 +563,9 @@ export const ROUTES = {
     tag: 'exports',
     auth: jwt(EXPORTERS),
     params: ComplaintIdParams,
-    ok: { status: 202, schema: ExportView, description: 'The export job (pending, or the one already running)' },
-    errors: [404],
+    ifMatch: true,
+    ok: { status: 202, schema: ExportView, description: 'The export job (pending, or the one already running); the ETag is the case version', etag: true, retryAfterSeconds: 2, location: { template: '/v1/exports/{exportId}', description: 'The export job to poll' } },
+    errors: [404, 412],
   },
   getExport: {
     method: 'GET',
@@ -595,7 +617,7 @@ export const ROUTES = {
     auth: { kind: 'public' },
     params: HelpdeskParams,
     signedBody: HelpdeskEscalationBody,
-    ok: { status: 201, schema: HelpdeskIntakeResult, description: 'A new case (or a repeat of a closed one); 200 with the same shape when the ticket already has an open case', etag: true },
+    ok: { status: 201, schema: HelpdeskIntakeResult, description: 'A new case (or a repeat of a closed one); 200 with the same shape when the ticket already has an open case', etag: true, location: { template: '/v1/complaints/{id}', description: 'The case of the ticket' } },
     errors: [401, 404],
   },
   inboundRejections: {
@@ -628,7 +650,7 @@ export const ROUTES = {
     tag: 'webhooks',
     auth: jwt(['admin']),
     body: CreateWebhookBody,
-    ok: { status: 201, schema: CreatedWebhook, description: 'The subscription and its signing secret (shown once)' },
+    ok: { status: 201, schema: CreatedWebhook, description: 'The subscription and its signing secret (shown once)', location: { template: '/v1/webhooks/{id}', description: 'The new subscription' } },
   },
   listWebhooks: {
     method: 'GET',
@@ -669,6 +691,20 @@ export type RouteId = keyof typeof ROUTES;
 export type Route<K extends RouteId> = (typeof ROUTES)[K];
 
 export const routeList = (): (RouteDef & { id: RouteId })[] => (Object.keys(ROUTES) as RouteId[]).map((id) => ({ id, ...(ROUTES[id] as RouteDef) }));
+
+/**
+ * The Location of a 201/202 of route `id`: its template with `{name}` replaced by `values[name]` (URI-encoded).
+ * Throws when a placeholder has no value, so a handler cannot send a half-filled URL.
+ */
+export const locationOf = (id: RouteId, values: Readonly<Record<string, string>>): string => {
+  const loc = (ROUTES[id] as RouteDef).ok.location;
+  if (!loc) throw new Error(`${id} documents no Location`);
+  return loc.template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const v = Object.hasOwn(values, name) ? values[name] : undefined;
+    if (v === undefined) throw new Error(`${id}: no value for {${name}} in its Location`);
+    return encodeURIComponent(v);
+  });
+};
 
 /** The API Gateway route key ("POST /v1/complaints/{id}/owner"). */
 export const routeKey = (r: Pick<RouteDef, 'method' | 'path'>) => `${r.method} ${r.path}`;

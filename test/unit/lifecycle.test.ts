@@ -328,4 +328,13 @@ describe('risk', () => {
     const closed = life.close(c, { followUpAction: 'x', rootCause: ROOT_CAUSE }, 'alice', LATER).case;
     expect(life.present(closed, at(NOW, 365 * DAY)).risk).toBe('on_track');
   });
+
+  it('unchangedSinceWrite: a version reads the same until its risk moves on with the clock (conditional GET)', () => {
+    const c = { ...openedCase(), updatedAt: NOW };
+    expect(life.unchangedSinceWrite(c, at(NOW, DAY))).toBe(true);
+    // Past the 75 % checkpoint before its timer writes the next version: a read now differs from one at the write.
+    expect(life.unchangedSinceWrite(c, at(NOW, 43 * DAY))).toBe(false);
+    const closed = { ...life.close(c, { followUpAction: 'x', rootCause: ROOT_CAUSE }, 'alice', LATER).case, updatedAt: LATER };
+    expect(life.unchangedSinceWrite(closed, at(NOW, 365 * DAY))).toBe(true);
+  });
 });
