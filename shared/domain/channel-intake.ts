@@ -202,6 +202,20 @@ export class ChannelIntakeService {
     return { outcome: 'replayed', caseId: replay.caseId, reference: replay.reference, rejection: marked };
   }
 
+  /** The complaint an email opens: its subject and text, unclassified, under the email regime, de-duplicated on `ref`. */
+  private emailComplaint(mail: ParsedEmail, sender: { address: string; name?: string }, customer: { id: string; email?: string }, ref: { system: string; id: string }) {
+    return {
+      customer: { ...customer, name: clip(sender.name || sender.address.split('@')[0] || sender.address, 200) },
+      channel: 'email' as const,
+      summary: clip(mail.subject || '(no subject)', 300),
+      description: clip(mail.text || mail.subject || '(no text)', 20000),
+      product: 'unspecified',
+      category: 'other' as const,
+      regime: this.deps.emailRegime,
+      externalRef: ref,
+    };
+  }
+
   /** Records a refused inbound message (and answers it), so nothing that arrived is silently lost. */
   async rejectEmail(r: Omit<InboundRejection, 'id' | 'channel' | 'receivedAt'>): Promise<EmailIntakeResult> {
     const rejection: InboundRejection = { id: this.deps.ids.next(), channel: 'email', receivedAt: this.deps.clock.now(), ...r };
@@ -246,16 +260,7 @@ export class ChannelIntakeService {
       if (target && target.status !== 'closed') return this.attachToCase(target, statement, refused, files, skipped, actor, messageRef);
       unmatched = [{ kind: 'policy_reference', body: target ? `The subject names ${reference}, which is closed: this email opens a new complaint.` : `The subject names ${reference}, which is not a case of this sender: this email opens a new complaint.` }];
     }
-    const body = {
-      customer: { id: customerId, name: clip(sender.name || sender.address.split('@')[0] || sender.address, 200), email: sender.address },
-      channel: 'email' as const,
-      summary: clip(mail.subject || '(no subject)', 300),
-      description: clip(mail.text || mail.subject || '(no text)', 20000),
-      product: 'unspecified',
-      category: 'other' as const,
-      regime: this.deps.emailRegime,
-      externalRef: { system: EMAIL_REF_SYSTEM, id: messageRef },
-    };
+    const body = this.emailComplaint(mail, sender, { id: customerId, email: sender.address }, { system: EMAIL_REF_SYSTEM, id: messageRef });
     const out = await this.openOrFind(this.systemPrincipal(actor), body, [statement, ...unmatched, ...refused]);
     const evidence = out.outcome === 'existing' ? [] : await this.storeFiles(out.case.id, actor, files);
     return { outcome: out.outcome === 'existing' ? 'existing' : 'created', caseId: out.case.id, reference: out.case.reference, notesAdded: out.outcome === 'existing' ? 0 : 1 + unmatched.length + refused.length, evidence, skippedAttachments: skipped };
@@ -289,16 +294,8 @@ export class ChannelIntakeService {
       },
       ...refused,
     ];
-    const body = {
-      customer: { id: `email-unverified-${createHash('sha256').update(sender.address).digest('hex').slice(0, 20)}`, name: clip(sender.name || sender.address.split('@')[0] || sender.address, 200) },
-      channel: 'email' as const,
-      summary: clip(mail.subject || '(no subject)', 300),
-      description: clip(mail.text || mail.subject || '(no text)', 20000),
-      product: 'unspecified',
-      category: 'other' as const,
-      regime: this.deps.emailRegime,
-      externalRef: { system: UNVERIFIED_EMAIL_REF_SYSTEM, id: messageRef },
-    };
+    // Never the claimed customer's id or address: a customer of its own, keyed by the claimed address.
+    const body = this.emailComplaint(mail, sender, { id: `email-unverified-${createHash('sha256').update(sender.address).digest('hex').slice(0, 20)}` }, { system: UNVERIFIED_EMAIL_REF_SYSTEM, id: messageRef });
     const out = await this.openOrFind(this.systemPrincipal(actor), body, notes, { email: sender.address, reasons });
     const evidence = out.outcome === 'existing' ? [] : await this.storeFiles(out.case.id, actor, files);
     return { outcome: out.outcome === 'existing' ? 'existing' : 'created', caseId: out.case.id, reference: out.case.reference, notesAdded: out.outcome === 'existing' ? 0 : notes.length, evidence, skippedAttachments: skipped, unverifiedSender: true };
