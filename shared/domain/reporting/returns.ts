@@ -514,19 +514,13 @@ export const buildReturn = (input: ReturnInput): RegulatorReturn => {
 export { csvField };
 const csv = (rows: CsvValue[][]): string => rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
 
+/** The flow and closure-band columns both FCA formats start with (DISP 1 Annex 1R and the consolidated return). */
+const FLOW_COLUMNS = ['outstanding_at_start', 'opened', 'reopened', 'closed', 'closed_within_3_days', 'closed_within_8_weeks', 'closed_after_8_weeks', 'upheld', 'upheld_percent', 'outstanding_at_end'] as const;
+
 /** The figures of an FCA row or total as CSV columns (the cause and currency columns are the same on every line). */
 const fcaColumns = (causes: Placed[], currencies: string[]) => {
   const names = [
-    'outstanding_at_start',
-    'opened',
-    'reopened',
-    'closed',
-    'closed_within_3_days',
-    'closed_within_8_weeks',
-    'closed_after_8_weeks',
-    'upheld',
-    'upheld_percent',
-    'outstanding_at_end',
+    ...FLOW_COLUMNS,
     ...currencies.map((c) => `redress_${c}`),
     ...causes.map((c) => `opened: ${c.group} > ${c.name}`),
   ];
@@ -622,16 +616,7 @@ const consolidatedColumns = (totals: ConsolidatedFigures) => {
   const causes = totals.byCause.map((c) => c.cause);
   const causeName = (c: string | null) => c ?? 'not yet determined';
   const names = [
-    'outstanding_at_start',
-    'opened',
-    'reopened',
-    'closed',
-    'closed_within_3_days',
-    'closed_within_8_weeks',
-    'closed_after_8_weeks',
-    'upheld',
-    'upheld_percent',
-    'outstanding_at_end',
+    ...FLOW_COLUMNS,
     'vulnerable_opened',
     'vulnerable_closed',
     'vulnerable_upheld',
