@@ -517,6 +517,10 @@ const csv = (rows: CsvValue[][]): string => rows.map((r) => r.map(csvField).join
 /** The flow and closure-band columns both FCA formats start with (DISP 1 Annex 1R and the consolidated return). */
 const FLOW_COLUMNS = ['outstanding_at_start', 'opened', 'reopened', 'closed', 'closed_within_3_days', 'closed_within_8_weeks', 'closed_after_8_weeks', 'upheld', 'upheld_percent', 'outstanding_at_end'] as const;
 
+type FlowFigures = Pick<FcaReturnTotals, 'outstandingAtStart' | 'opened' | 'reopened' | 'closed' | 'closedWithin3Days' | 'closedWithin8Weeks' | 'closedAfter8Weeks' | 'upheld' | 'upheldPercent' | 'outstandingAtEnd'>;
+/** The values of FLOW_COLUMNS, in their order. */
+const flowValues = (f: FlowFigures): CsvValue[] => [f.outstandingAtStart, f.opened, f.reopened, f.closed, f.closedWithin3Days, f.closedWithin8Weeks, f.closedAfter8Weeks, f.upheld, f.upheldPercent, f.outstandingAtEnd];
+
 /** The figures of an FCA row or total as CSV columns (the cause and currency columns are the same on every line). */
 const fcaColumns = (causes: Placed[], currencies: string[]) => {
   const names = [
@@ -525,16 +529,7 @@ const fcaColumns = (causes: Placed[], currencies: string[]) => {
     ...causes.map((c) => `opened: ${c.group} > ${c.name}`),
   ];
   const values = (f: FcaReturnTotals): CsvValue[] => [
-    f.outstandingAtStart,
-    f.opened,
-    f.reopened,
-    f.closed,
-    f.closedWithin3Days,
-    f.closedWithin8Weeks,
-    f.closedAfter8Weeks,
-    f.upheld,
-    f.upheldPercent,
-    f.outstandingAtEnd,
+    ...flowValues(f),
     ...currencies.map((cur) => f.redress.find((a) => a.currency === cur)?.amount ?? '0.00'),
     ...causes.map((c) => f.openedByCause.find((x) => x.group === c.group && x.cause === c.name)?.opened ?? 0),
   ];
@@ -634,16 +629,7 @@ const consolidatedColumns = (totals: ConsolidatedFigures) => {
   const values = (f: ConsolidatedFigures, context?: { figure: number | null; openedPer1000: number | null }): CsvValue[] => {
     const v = f.vulnerability;
     return [
-      f.outstandingAtStart,
-      f.opened,
-      f.reopened,
-      f.closed,
-      f.closedWithin3Days,
-      f.closedWithin8Weeks,
-      f.closedAfter8Weeks,
-      f.upheld,
-      f.upheldPercent,
-      f.outstandingAtEnd,
+      ...flowValues(f),
       v.customerVulnerable.opened,
       v.customerVulnerable.closed,
       v.customerVulnerable.upheld,
