@@ -57,6 +57,11 @@ export interface RouteDef {
   ifMatch?: boolean;
   /** A GET that writes (an audited read, e.g. issuing a download link): its function gets write access. */
   writes?: boolean;
+  /**
+   * The route's writes are audit-only bookkeeping (an export job, a download link): its events join the case's hash
+   * chain, but the case's version, and so every ETag a client holds, stays (docs/http-preconditions-and-locations.md).
+   */
+  auditOnly?: boolean;
   /** Success status and body schema. */
   ok: {
     status: number;
@@ -428,6 +433,7 @@ export const ROUTES = {
     auth: jwt(CASE_READERS),
     params: EvidenceParams,
     writes: true,
+    auditOnly: true,
     ok: { status: 200, schema: EvidenceView, description: 'The item, with downloadUrl when verified' },
     errors: [404],
   },
@@ -564,7 +570,8 @@ export const ROUTES = {
     auth: jwt(EXPORTERS),
     params: ComplaintIdParams,
     ifMatch: true,
-    ok: { status: 202, schema: ExportView, description: 'The export job (pending, or the one already running); the ETag is the case version', etag: true, retryAfterSeconds: 2, location: { template: '/v1/exports/{exportId}', description: 'The export job to poll' } },
+    auditOnly: true,
+    ok: { status: 202, schema: ExportView, description: 'The export job (pending, or the one already running); the ETag is the case version, which an export does not move', etag: true, retryAfterSeconds: 2, location: { template: '/v1/exports/{exportId}', description: 'The export job to poll' } },
     errors: [404, 412],
   },
   getExport: {
@@ -576,6 +583,7 @@ export const ROUTES = {
     auth: jwt(EXPORTERS),
     params: ExportParams,
     writes: true,
+    auditOnly: true,
     ok: { status: 200, schema: ExportView, description: 'The export job' },
     errors: [404],
   },

@@ -58,7 +58,11 @@ export interface CaseRepository {
   /** The customer id last seen with this email address (the contact directory written with each case), if any. */
   findCustomerByEmail(email: string): Promise<string | undefined>;
   get(id: string): Promise<CaseRecord | undefined>;
-  /** One atomic write: the case at expectedVersion+1, its audit events and any children; StaleVersionError if another writer won. */
+  /**
+   * One atomic write: the case (at expectedVersion+1 for a case change, at expectedVersion for bookkeeping), its audit
+   * events (extending the chain from head.seq - events.length) and any children; StaleVersionError if another writer
+   * moved the version or the chain's head since the caller read them.
+   */
   commit(input: { case: Case; expectedVersion: number; head: ChainHead; events: AuditEvent[]; children?: CaseChild[] }): Promise<void>;
   list(filter: CaseFilter): Promise<{ items: Case[]; nextCursor?: string }>;
   /** The deadline attributes of every case not closed (Query over the active partitions; never a Scan). */

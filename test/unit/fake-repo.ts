@@ -70,7 +70,7 @@ export class FakeRepo implements CaseRepository {
       this.audit.get(id)!.push(...other.events);
     }
     const current = this.cases.get(id);
-    if (!current || current.case.version !== input.expectedVersion) throw new StaleVersionError(`complaint ${id} changed concurrently`);
+    if (!current || current.case.version !== input.expectedVersion || current.head.seq !== input.head.seq - input.events.length) throw new StaleVersionError(`complaint ${id} changed concurrently`);
     this.cases.set(id, { case: structuredClone(input.case), head: input.head });
     this.audit.get(id)!.push(...structuredClone(input.events));
     for (const ch of input.children ?? []) {

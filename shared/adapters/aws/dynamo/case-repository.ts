@@ -53,7 +53,8 @@ export class DynamoCaseRepository implements CaseRepository {
     return this.opts.tableName;
   }
 
-  private caseItem(c: Case, head: ChainHead): Item {
+  /** `chainedAt`: when the chain last grew (a bookkeeping event moves it without moving the case's updatedAt). */
+  private caseItem(c: Case, head: ChainHead, chainedAt = c.updatedAt): Item {
     return {
       ...keys.case(c.id),
       entity: 'case',
@@ -72,9 +73,10 @@ export class DynamoCaseRepository implements CaseRepository {
       // A redacted case no longer names its customer: the customer index must not find the person (subject access).
       ...(c.redaction ? {} : { GSI3PK: keys.customerPk(c.customer.id), GSI3SK: keys.dueSk(c.receivedAt, c.id) }),
       ...this.retentionIndex(c),
-      // Every write of the case item puts it in the changed-cases index at its update time (the audit digest reads it).
+      // Every write of the case item puts it in the changed-cases index at the time its chain last grew (the audit
+      // digest reads it): a bookkeeping event leaves updatedAt alone but its new head must still be anchored.
       GSI5PK: keys.changedPk(shardOf(c.id, this.opts.listShards)),
-      GSI5SK: keys.changedSk(c.updatedAt, c.id),
+      GSI5SK: keys.changedSk(chainedAt > c.updatedAt ? chainedAt : c.updatedAt, c.id),
     };
   }
 
@@ -193,6 +195,10 @@ export class DynamoCaseRepository implements CaseRepository {
   async commit(input: { case: Case; expectedVersion: number; head: ChainHead; events: AuditEvent[]; children?: CaseChild[] }): Promise<void> {
     const c = input.case;
     const childPuts = (input.children ?? []).flatMap((ch) => this.childItems(c.id, ch)).map((Item) => ({ Put: { TableName: this.table, Item } }));
+    // The write holds only if neither the version (case changes) nor the chain's head (every audited write, bookkeeping
+    // too) moved since the caller read them: a bookkeeping event keeps the version, so the version alone cannot tell.
+    const previousHeadSeq = input.head.seq - input.events.length;
+    const chainedAt = input.events.reduce((at, e) => (e.at > at ? e.at : at), c.updatedAt);
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -200,9 +206,9 @@ export class DynamoCaseRepository implements CaseRepository {
             {
               Put: {
                 TableName: this.table,
-                Item: this.caseItem(c, input.head),
-                ConditionExpression: 'attribute_exists(PK) AND version = :expected',
-                ExpressionAttributeValues: { ':expected': input.expectedVersion },
+                Item: this.caseItem(c, input.head, chainedAt),
+                ConditionExpression: 'attribute_exists(PK) AND version = :expected AND headSeq = :headSeq',
+                ExpressionAttributeValues: { ':expected': input.expectedVersion, ':headSeq': previousHeadSeq },
               },
             },
             ...this.auditPuts(c.id, input.events),
