@@ -104,6 +104,7 @@ const refused = (c: Case, upload: UploadedObject, reason: string, evidenceId: st
   change: {
     case: c,
     result: undefined,
+    bookkeeping: true,
     drafts: [{ actor: VERIFIER, action: 'evidence.upload_refused', data: { evidenceId, key: upload.key, reason, versionId: upload.versionId ?? null, sizeBytes: upload.sizeBytes, uploadedAt: upload.createdAt } }],
   },
 });
