@@ -1,6 +1,6 @@
 // The route table: the single source for the local server, the CDK HTTP API and the OpenAPI document.
 import * as z from 'zod';
-import { INTAKE_SCOPE, Problem, type Role } from '#schemas/common';
+import { INTAKE_SCOPE, Problem, WholeListLimit, pageQuery, type Role } from '#schemas/common';
 import {
   AcknowledgeBody,
   Case,
@@ -103,6 +103,9 @@ const APPROVERS: Role[] = ['supervisor', 'compliance', 'legal', 'admin'];
 /** Who is notified of an escalation at some level (ESCALATION_LADDER) and may acknowledge it. */
 const ESCALATION_MANAGERS: Role[] = ['supervisor', 'admin', 'compliance'];
 
+/** The lists of one case and the regimes: limit (default 100, a short list in one page) and cursor. */
+const CASE_LIST_QUERY = pageQuery(WholeListLimit);
+
 const jwt = (roles: Role[], scopes?: string[]): RouteAuth => ({ kind: 'jwt', roles, ...(scopes ? { scopes } : {}) });
 
 export const ROUTES = {
@@ -190,7 +193,8 @@ export const ROUTES = {
     summary: 'Deadline regimes and their rules',
     tag: 'regimes',
     auth: jwt(ANY_USER),
-    ok: { status: 200, schema: RegimeList, description: 'Every regime a case can run under' },
+    query: CASE_LIST_QUERY,
+    ok: { status: 200, schema: RegimeList, description: 'The regimes a case can run under, a page at a time' },
   },
   createComplaint: {
     method: 'POST',
@@ -286,6 +290,7 @@ export const ROUTES = {
     tag: 'investigation',
     auth: jwt(CASE_READERS),
     params: ComplaintIdParams,
+    query: CASE_LIST_QUERY,
     ok: { status: 200, schema: TaskList, description: 'The tasks' },
     errors: [404],
   },
@@ -323,6 +328,7 @@ export const ROUTES = {
     tag: 'evidence',
     auth: jwt(CASE_READERS),
     params: ComplaintIdParams,
+    query: CASE_LIST_QUERY,
     ok: { status: 200, schema: NoteList, description: 'The notes' },
     errors: [404],
   },
@@ -393,11 +399,12 @@ export const ROUTES = {
     method: 'GET',
     path: '/v1/complaints/{id}/timeline',
     entry: 'functions/get-timeline/handler.ts',
-    summary: 'The hash-chained audit trail, oldest first, with its verification',
+    summary: 'The hash-chained audit trail, oldest first, a page of events at a time, with the verification of the whole chain',
     tag: 'audit',
     auth: jwt(CASE_READERS),
     params: ComplaintIdParams,
-    ok: { status: 200, schema: Timeline, description: 'Events and chain verdict' },
+    query: CASE_LIST_QUERY,
+    ok: { status: 200, schema: Timeline, description: 'A page of events, and the verdict over the whole chain' },
     errors: [404],
   },
   registerEvidence: {
@@ -421,6 +428,7 @@ export const ROUTES = {
     tag: 'evidence',
     auth: jwt(CASE_READERS),
     params: ComplaintIdParams,
+    query: CASE_LIST_QUERY,
     ok: { status: 200, schema: EvidenceList, description: 'Every evidence item, pending, verified or rejected' },
     errors: [404],
   },
@@ -713,6 +721,9 @@ export const locationOf = (id: RouteId, values: Readonly<Record<string, string>>
     return encodeURIComponent(v);
   });
 };
+
+/** A list route: its query takes `limit` and `cursor`, and it answers `{ items, nextCursor? }` with sealed cursors. */
+export const isPaged = (r: Pick<RouteDef, 'query'>): boolean => r.query instanceof z.ZodObject && Object.hasOwn(r.query.shape, 'cursor');
 
 /** The API Gateway route key ("POST /v1/complaints/{id}/owner"). */
 export const routeKey = (r: Pick<RouteDef, 'method' | 'path'>) => `${r.method} ${r.path}`;
