@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Role } from '#schemas/common';
-import { isPaged, routeList, ROUTES, type RouteId } from '#http/routes';
+import { isPaged, routeList, ROUTES } from '#http/routes';
 import { complaintBody, expectProblem, startTestApi, type ApiResponse, type TestApi } from '../support/api';
 import { rawEmail, storedRejection } from '../support/inbound';
 

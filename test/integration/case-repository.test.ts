@@ -221,7 +221,7 @@ describe('commit', () => {
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(verifyChain(events, got?.head)).toMatchObject({ valid: true, length: c.head.seq + 1 });
     // The version moved only if the case change won.
-    expect(got?.case.version).toBe(results[0]!.status === 'fulfilled' ? c.case.version + 1 : c.case.version);
+    expect(got?.case.version).toBe(results[0].status === 'fulfilled' ? c.case.version + 1 : c.case.version);
   });
 
   it('a case change planned before a bookkeeping event is refused even though the version did not move (its seq is taken)', async () => {
