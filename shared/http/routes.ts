@@ -1,6 +1,6 @@
 // The route table: the single source for the local server, the CDK HTTP API and the OpenAPI document.
 import * as z from 'zod';
-import { INTAKE_SCOPE, Problem, WholeListLimit, pageQuery, type Role } from '#schemas/common';
+import { CaseListQuery, INTAKE_SCOPE, Problem, type Role } from '#schemas/common';
 import {
   AcknowledgeBody,
   Case,
@@ -103,9 +103,6 @@ const APPROVERS: Role[] = ['supervisor', 'compliance', 'legal', 'admin'];
 /** Who is notified of an escalation at some level (ESCALATION_LADDER) and may acknowledge it. */
 const ESCALATION_MANAGERS: Role[] = ['supervisor', 'admin', 'compliance'];
 
-/** The lists of one case and the regimes: limit (default 100, a short list in one page) and cursor. */
-const CASE_LIST_QUERY = pageQuery(WholeListLimit);
-
 const jwt = (roles: Role[], scopes?: string[]): RouteAuth => ({ kind: 'jwt', roles, ...(scopes ? { scopes } : {}) });
 
 export const ROUTES = {
@@ -193,7 +190,7 @@ export const ROUTES = {
     summary: 'Deadline regimes and their rules',
     tag: 'regimes',
     auth: jwt(ANY_USER),
-    query: CASE_LIST_QUERY,
+    query: CaseListQuery,
     ok: { status: 200, schema: RegimeList, description: 'The regimes a case can run under, a page at a time' },
   },
   createComplaint: {
@@ -290,7 +287,7 @@ export const ROUTES = {
     tag: 'investigation',
     auth: jwt(CASE_READERS),
     params: ComplaintIdParams,
-    query: CASE_LIST_QUERY,
+    query: CaseListQuery,
     ok: { status: 200, schema: TaskList, description: 'The tasks' },
     errors: [404],
   },
@@ -328,7 +325,7 @@ export const ROUTES = {
     tag: 'evidence',
     auth: jwt(CASE_READERS),
     params: ComplaintIdParams,
-    query: CASE_LIST_QUERY,
+    query: CaseListQuery,
     ok: { status: 200, schema: NoteList, description: 'The notes' },
     errors: [404],
   },
@@ -403,7 +400,7 @@ export const ROUTES = {
     tag: 'audit',
     auth: jwt(CASE_READERS),
     params: ComplaintIdParams,
-    query: CASE_LIST_QUERY,
+    query: CaseListQuery,
     ok: { status: 200, schema: Timeline, description: 'A page of events, and the verdict over the whole chain' },
     errors: [404],
   },
@@ -428,7 +425,7 @@ export const ROUTES = {
     tag: 'evidence',
     auth: jwt(CASE_READERS),
     params: ComplaintIdParams,
-    query: CASE_LIST_QUERY,
+    query: CaseListQuery,
     ok: { status: 200, schema: EvidenceList, description: 'Every evidence item, pending, verified or rejected' },
     errors: [404],
   },

@@ -54,6 +54,9 @@ export const Cursor = z
 /** The query of a list: `limit` and `cursor`, and nothing else (an unknown parameter is 400). */
 export const pageQuery = (limit: z.ZodType<number, unknown> = ListLimit) => z.object({ limit, cursor: Cursor.optional() }).strict();
 
+/** The lists of one case (tasks, notes, evidence, timeline) and the regimes: limit (default 100) and cursor. */
+export const CaseListQuery = pageQuery(WholeListLimit);
+
 export const pageOf = <T extends z.ZodType>(item: T, id: string) =>
   z.object({ items: z.array(item), nextCursor: Cursor.optional().meta({ description: 'Pass as `cursor` for the next page; absent on the last page' }) }).meta({ id });
 
