@@ -1,6 +1,7 @@
 // Sealed page cursors: the position a list stopped at (a table key, a seq) encrypted and authenticated with AES-256-GCM,
 // bound to the route, the caller and the filters, so a client can neither read, forge nor reuse one elsewhere.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { canonicalize } from 'json-canonicalize';
 
 /** What a cursor is bound to: the additional authenticated data of its seal (never inside the token itself). */
@@ -12,11 +13,16 @@ export interface CursorBinding {
   filters: Readonly<Record<string, unknown>>;
 }
 
-/** Token layout: version byte ‖ 12-byte nonce ‖ 16-byte tag ‖ ciphertext, base64url. */
+/**
+ * Token layout: version byte ‖ 12-byte nonce ‖ 16-byte tag ‖ ciphertext of the deflated position, base64url. Deflating
+ * first keeps the work queue's cursor (one table key per write shard) short; the seal covers the compressed bytes.
+ */
 const VERSION = 1;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 const HEADER_BYTES = 1 + NONCE_BYTES + TAG_BYTES;
+/** A position never comes near this (a key per write shard); it bounds what inflating can produce. */
+const MAX_POSITION_BYTES = 64 * 1024;
 
 /**
  * The AES-256 key for cursors from the configured key material (a generated secret, or the local stack's key file):
@@ -33,7 +39,7 @@ export const sealCursor = (key: Buffer, position: string, binding: CursorBinding
   const nonce = randomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad(binding));
-  const sealed = Buffer.concat([cipher.update(position, 'utf8'), cipher.final()]);
+  const sealed = Buffer.concat([cipher.update(deflateRawSync(Buffer.from(position, 'utf8'))), cipher.final()]);
   return Buffer.concat([Buffer.from([VERSION]), nonce, cipher.getAuthTag(), sealed]).toString('base64url');
 };
 
@@ -46,7 +52,9 @@ export const openCursor = (key: Buffer, token: string, binding: CursorBinding): 
     const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(1, 1 + NONCE_BYTES), { authTagLength: TAG_BYTES });
     decipher.setAAD(aad(binding));
     decipher.setAuthTag(raw.subarray(1 + NONCE_BYTES, HEADER_BYTES));
-    return Buffer.concat([decipher.update(raw.subarray(HEADER_BYTES)), decipher.final()]).toString('utf8');
+    // Authenticated before it is inflated: only bytes this service sealed reach zlib.
+    const opened = Buffer.concat([decipher.update(raw.subarray(HEADER_BYTES)), decipher.final()]);
+    return inflateRawSync(opened, { maxOutputLength: MAX_POSITION_BYTES }).toString('utf8');
   } catch {
     return undefined;
   }

@@ -431,7 +431,7 @@ export class DynamoCaseRepository implements CaseRepository {
     let start: Key | undefined;
     if (cursor) {
       try {
-        start = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Key;
+        start = JSON.parse(cursor) as Key;
       } catch {
         throw invalidCursor();
       }
@@ -453,7 +453,7 @@ export class DynamoCaseRepository implements CaseRepository {
       }),
     );
     const items = (out.Items ?? []).map((i) => i.case as Case);
-    return { items, ...(out.LastEvaluatedKey ? { nextCursor: Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') } : {}) };
+    return { items, ...(out.LastEvaluatedKey ? { nextCursor: JSON.stringify(out.LastEvaluatedKey) } : {}) };
   }
 
   async listPendingApprovals(limit: number): Promise<Approval[]> {
@@ -682,7 +682,8 @@ const pickKey = (item: Item, index: { partitionKey: { name: string }; sortKey: {
   [index.sortKey.name]: item[index.sortKey.name],
 });
 
-const encodeCursor = (c: PartitionCursor[]): string => Buffer.from(JSON.stringify(c)).toString('base64url');
+/** A position as plain JSON: the HTTP layer seals (and compresses) it into the opaque cursor a client sees. */
+const encodeCursor = (c: PartitionCursor[]): string => JSON.stringify(c);
 
 const invalidCursor = () => new InvalidInputError('cursor is not valid for this query', [{ field: 'query.cursor', message: 'pass the nextCursor of the previous page, with the same filters' }]);
 
@@ -690,7 +691,7 @@ const decodeCursor = (raw: string | undefined, partitions: string[], index: { pa
   if (!raw) return undefined;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    parsed = JSON.parse(raw);
   } catch {
     throw invalidCursor();
   }
