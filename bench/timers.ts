@@ -288,8 +288,8 @@ const runLifecycles = async (stack: StartedStack, log: (line: string) => void): 
     const delivered = stack.timers.history.slice(seen).filter((f) => f.caseId === caseId);
     const outcome = (f: Fired) => (f.result as { outcome?: string } | undefined)?.outcome;
     const applied = delivered.filter((f) => outcome(f) === 'fired').length;
-    const timeline = (await api.call('GET', `/v1/complaints/${caseId}/timeline`, { as: HANDLER, expect: 200 })).body as { events: { action: string }[] };
-    const timerEvents = timeline.events.filter((e) => ['checkpoint.reached', 'deadline.breached', 'acknowledgement.overdue', 'dependency.blocked'].includes(e.action)).length;
+    const timeline = (await api.call('GET', `/v1/complaints/${caseId}/timeline`, { as: HANDLER, expect: 200 })).body as { items: { action: string }[] };
+    const timerEvents = timeline.items.filter((e) => ['checkpoint.reached', 'deadline.breached', 'acknowledgement.overdue', 'dependency.blocked'].includes(e.action)).length;
     const pendingAfter = (await stack.scheduler.pending()).filter((t) => t.caseId === caseId).length;
     const figures: LifecycleFigures = {
       id: def.id,

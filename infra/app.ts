@@ -204,6 +204,7 @@ export const buildApp = (options: BuildOptions = {}) => {
     exports: stateful.exports,
     channels: stateful.channels,
     feedbackLinks: stateful.feedbackLinks,
+    cursorKey: stateful.cursorKey,
     webhooks: stateful.webhooks,
     environment,
     serviceName: SERVICE_NAME,

@@ -1,5 +1,5 @@
 // GET /v1/customers/{customerId}/complaints: a person's cases for a data-subject request (compliance).
 import { exportService } from '#http/export-container';
-import { defineCoreHandler } from '#http/handler-core';
+import { definePagedHandler } from '#http/paged-handler';
 
-export const handler = defineCoreHandler('customerComplaints', async ({ principal, params, query }) => ({ body: await exportService().subjectAccess(principal, params.customerId, query) }));
+export const handler = definePagedHandler('customerComplaints', async ({ principal, params, query }) => ({ body: await exportService().subjectAccess(principal, params.customerId, query) }));

@@ -1,7 +1,7 @@
-// GET /v1/complaints/{id}/timeline: the audit trail, oldest first, with the chain's verification against the table's
-// head and against the newest signed audit digest that anchors the case (S3 Object Lock).
+// GET /v1/complaints/{id}/timeline: the audit trail, oldest first and a page of events at a time, with the verification
+// of the whole chain against the table's head and against the newest signed audit digest that anchors the case (S3 Object Lock).
 import { auditDigestService } from '#http/audit-container';
 import { complaintService } from '#http/container';
-import { defineHandler } from '#http/handler';
+import { definePagedHandler } from '#http/paged-handler';
 
-export const handler = defineHandler('getTimeline', async ({ principal, params }) => ({ body: await complaintService().timeline(principal, params.id, auditDigestService()) }));
+export const handler = definePagedHandler('getTimeline', async ({ principal, params, query }) => ({ body: await complaintService().timeline(principal, params.id, query, auditDigestService()) }));

@@ -1,5 +1,5 @@
-// GET /v1/approvals?status=pending: the approval stages open for a decision by the caller.
+// GET /v1/approvals?status=pending: the approval stages open for a decision by the caller, a page at a time.
 import { resolutionService } from '#http/approvals-container';
-import { defineCoreHandler } from '#http/handler-core';
+import { definePagedHandler } from '#http/paged-handler';
 
-export const handler = defineCoreHandler('listApprovals', async ({ principal, query }) => ({ body: { items: await resolutionService().pending(principal, query.limit) } }));
+export const handler = definePagedHandler('listApprovals', async ({ principal, query }) => ({ body: await resolutionService().pending(principal, query) }));

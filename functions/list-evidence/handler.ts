@@ -1,5 +1,5 @@
-// GET /v1/complaints/{id}/evidence: the evidence log of a case the caller may see.
+// GET /v1/complaints/{id}/evidence: the evidence log of a case the caller may see, a page at a time.
 import { evidenceService } from '#http/evidence-container';
-import { defineCoreHandler } from '#http/handler-core';
+import { definePagedHandler } from '#http/paged-handler';
 
-export const handler = defineCoreHandler('listEvidence', async ({ principal, params }) => ({ body: { items: await evidenceService().list(principal, params.id) } }));
+export const handler = definePagedHandler('listEvidence', async ({ principal, params, query }) => ({ body: await evidenceService().list(principal, params.id, query) }));

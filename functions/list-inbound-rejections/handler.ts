@@ -1,5 +1,8 @@
-// GET /v1/intake/rejections?day=YYYY-MM-DD: the inbound emails refused that day (one Query on the day's partition).
+// GET /v1/intake/rejections?day=YYYY-MM-DD: the inbound emails refused that day (a Query on the day's partition), a page at a time.
 import { inboundLog } from '#http/channels-container';
-import { defineCoreHandler } from '#http/handler-core';
+import { definePagedHandler } from '#http/paged-handler';
 
-export const handler = defineCoreHandler('inboundRejections', async ({ query }) => ({ body: { items: await inboundLog().rejections(query.day) } }));
+export const handler = definePagedHandler('inboundRejections', async ({ query }) => {
+  const page = await inboundLog().rejections(query.day, query.limit, query.cursor);
+  return { body: { items: page.items, ...(page.next !== undefined ? { nextCursor: page.next } : {}) } };
+});

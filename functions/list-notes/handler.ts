@@ -1,5 +1,5 @@
-// GET /v1/complaints/{id}/notes: the case's evidence-log text entries.
+// GET /v1/complaints/{id}/notes: the case's evidence-log text entries, a page at a time.
 import { complaintService } from '#http/container';
-import { defineHandler } from '#http/handler';
+import { definePagedHandler } from '#http/paged-handler';
 
-export const handler = defineHandler('listNotes', async ({ principal, params }) => ({ body: { items: await complaintService().notes(principal, params.id) } }));
+export const handler = definePagedHandler('listNotes', async ({ principal, params, query }) => ({ body: await complaintService().notes(principal, params.id, query) }));

@@ -1,5 +1,5 @@
-// GET /v1/regimes: the deadline policies and the rules they cite.
+// GET /v1/regimes: the deadline policies and the rules they cite, a page at a time.
 import { complaintService } from '#http/container';
-import { defineHandler } from '#http/handler';
+import { definePagedHandler } from '#http/paged-handler';
 
-export const handler = defineHandler('listRegimes', async () => ({ body: { items: complaintService().regimes() } }));
+export const handler = definePagedHandler('listRegimes', async ({ query }) => ({ body: complaintService().regimes(query) }));

@@ -1,5 +1,5 @@
-// GET /v1/complaints/{id}/tasks: the case's investigation tasks.
+// GET /v1/complaints/{id}/tasks: the case's investigation tasks, a page at a time.
 import { complaintService } from '#http/container';
-import { defineHandler } from '#http/handler';
+import { definePagedHandler } from '#http/paged-handler';
 
-export const handler = defineHandler('listTasks', async ({ principal, params }) => ({ body: { items: await complaintService().tasks(principal, params.id) } }));
+export const handler = definePagedHandler('listTasks', async ({ principal, params, query }) => ({ body: await complaintService().tasks(principal, params.id, query) }));

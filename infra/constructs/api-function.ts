@@ -30,6 +30,7 @@ import type { DataTable } from './case-table';
 import type { DeadLetterQueue } from './dead-letter-queue';
 import type { EvidenceStore } from './evidence-vault';
 import type { ExportStore } from './export-vault';
+import type { CursorSealingKey } from './cursor-key';
 import type { FeedbackSigningKey } from './feedback-links';
 import { KEY_PRODUCE, KEY_READ, keyThrough } from './grants';
 import { INBOUND_MAIL_PREFIX, type InboundChannelStore } from './inbound-channels';
@@ -519,6 +520,14 @@ export class ApiFunction extends Construct {
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [key.secret.secretArn] }));
     this.role.addToPrincipalPolicy(keyThrough(this, key.encryptionKey, 'secretsmanager', ['kms:Decrypt']));
     this.setEnv('FEEDBACK_SIGNING_SECRET_ARN', key.secret.secretArn);
+    return this;
+  }
+
+  /** Seals and opens page cursors (list routes): GetSecretValue on the cursor secret only, the key only through Secrets Manager. */
+  sealPageCursors(key: CursorSealingKey): this {
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [key.secret.secretArn] }));
+    this.role.addToPrincipalPolicy(keyThrough(this, key.encryptionKey, 'secretsmanager', ['kms:Decrypt']));
+    this.setEnv('CURSOR_KEY_SECRET_ARN', key.secret.secretArn);
     return this;
   }
 

@@ -7,12 +7,13 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { routeKey, routeList, type RouteDef, type RouteId } from '#http/routes';
+import { isPaged, routeKey, routeList, type RouteDef, type RouteId } from '#http/routes';
 import { TriageSettings } from '#schemas/triage';
 import { ApiFunction, type EvidenceUse, type ExportUse, type WorkflowMachine, type FunctionSettings } from './api-function';
 import type { DataTable } from './case-table';
 import type { EvidenceStore } from './evidence-vault';
 import type { ExportStore } from './export-vault';
+import type { CursorSealingKey } from './cursor-key';
 import type { FeedbackSigningKey } from './feedback-links';
 import type { InboundChannelStore } from './inbound-channels';
 
@@ -25,6 +26,8 @@ export interface ApiProps extends FunctionSettings {
   exports: ExportStore;
   /** The key that signs customers' feedback links (the feedback route verifies them). */
   feedbackLinks: FeedbackSigningKey;
+  /** The key material of sealed page cursors (every list route seals and opens them). */
+  cursorKey: CursorSealingKey;
   /** The helpdesk signing secrets (the signed intake route reads them) and the raw-mail bucket (the rejection replay reads it). */
   channels: Pick<InboundChannelStore, 'helpdeskSecret' | 'encryptionKey' | 'mailBucketName' | 'mailObjectsArn'>;
   /** Stage-wide default throttling (requests per second, burst). */
@@ -225,6 +228,7 @@ export class Api extends Construct {
         ...(entryRoutes.some((r) => LETTER_ROUTES.has(r.id)) ? { copyDirs: ['templates'] } : {}),
       });
       if (entryRoutes.some((r) => FEEDBACK_SIGNING_ROUTES.has(r.id))) fn.signFeedbackLinks(props.feedbackLinks);
+      if (entryRoutes.some((r) => isPaged(r))) fn.sealPageCursors(props.cursorKey);
       if (!entryRoutes.every((r) => ROUTES_WITHOUT_DATA.has(r.id))) {
         fn.bindTable(props.data.cases, entryRoutes.some(writesData) ? 'readWrite' : 'read');
       }

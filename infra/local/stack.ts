@@ -132,6 +132,8 @@ export const startStack = async (opts: {
   const webhookKeyFile = opts.dataDir ? join(opts.dataDir, 'webhook-secret.key') : join(tmpdir(), `complaints-webhook-key-${suffix}`);
   // The HMAC key of the satisfaction-feedback links (random on first use; kept with the data so links survive a restart).
   const feedbackKeyFile = opts.dataDir ? join(opts.dataDir, 'feedback-signing.key') : join(tmpdir(), `complaints-feedback-key-${suffix}`);
+  // The key material of sealed page cursors: generated per stack on first use (kept with the data, like the others).
+  const cursorKeyFile = opts.dataDir ? join(opts.dataDir, 'page-cursor.key') : join(tmpdir(), `complaints-cursor-key-${suffix}`);
   const dynamo = opts.endpoint ? undefined : await startDynamoLocal({ ...(opts.dataDir ? { dataDir: join(opts.dataDir, 'dynamodb') } : {}), ...(opts.dynamoPort ? { port: opts.dynamoPort } : {}) });
   const endpoint = opts.endpoint ?? (dynamo as RunningDynamo).endpoint;
   const tables = opts.tables ?? { cases: 'complaints', idempotency: 'complaints-idempotency', local: 'complaints-local' };
@@ -156,7 +158,7 @@ export const startStack = async (opts: {
       { name: tables.idempotency, def: TABLES.idempotency },
       { name: tables.local, def: LOCAL_TABLE },
     ]);
-    applyLocalEnv(endpoint, tables, { S3_ENDPOINT: s3.endpoint, EVIDENCE_BUCKET: s3.bucket, EXPORTS_BUCKET: exportsBucket, INBOUND_MAIL_BUCKET: inboundBucket, HELPDESK_SECRETS_FILE: helpdeskSecretsFile, EXPORT_SIGNING_KEY_FILE: signingKeyFile, WEBHOOK_SECRET_KEY_FILE: webhookKeyFile, FEEDBACK_SIGNING_KEY_FILE: feedbackKeyFile });
+    applyLocalEnv(endpoint, tables, { S3_ENDPOINT: s3.endpoint, EVIDENCE_BUCKET: s3.bucket, EXPORTS_BUCKET: exportsBucket, INBOUND_MAIL_BUCKET: inboundBucket, HELPDESK_SECRETS_FILE: helpdeskSecretsFile, EXPORT_SIGNING_KEY_FILE: signingKeyFile, WEBHOOK_SECRET_KEY_FILE: webhookKeyFile, FEEDBACK_SIGNING_KEY_FILE: feedbackKeyFile, CURSOR_KEY_FILE: cursorKeyFile });
     ensureHelpdeskSecretsFile(helpdeskSecretsFile);
     // Loaded after the environment is set: the container reads it once.
     const container = await import('#http/container');
@@ -254,6 +256,7 @@ export const startStack = async (opts: {
         webhooks.close();
         if (!opts.dataDir) rmSync(webhookKeyFile, { force: true });
         if (!opts.dataDir) rmSync(feedbackKeyFile, { force: true });
+        if (!opts.dataDir) rmSync(cursorKeyFile, { force: true });
         if (!opts.dataDir) rmSync(helpdeskSecretsFile, { force: true });
       },
     };

@@ -16,6 +16,7 @@ import type { InboundChannelStore } from '../constructs/inbound-channels';
 import type { EvidenceStore } from '../constructs/evidence-vault';
 import { ExportBuilder } from '../constructs/export-builder';
 import { AuditDigest } from '../constructs/audit-digest';
+import type { CursorSealingKey } from '../constructs/cursor-key';
 import type { FeedbackSigningKey } from '../constructs/feedback-links';
 import { RetentionJob } from '../constructs/retention-job';
 import { WebhookDelivery, type WebhookQueueStore } from '../constructs/webhook-delivery';
@@ -38,6 +39,8 @@ export interface ApiStackProps extends StackProps, FunctionSettings {
   throttle: { rateLimit: number; burstLimit: number };
   /** The feedback-link signing key (the stateful stack's secret). */
   feedbackLinks: FeedbackSigningKey;
+  /** The key material of sealed page cursors (the list routes). */
+  cursorKey: CursorSealingKey;
   /** The subscriber-webhook delivery queue and its dead-letter queue (stateful stack). */
   webhooks: WebhookQueueStore;
   alarmTopicArn?: string;
@@ -73,6 +76,7 @@ export class ApiStack extends Stack {
       channels: props.channels,
       workflows,
       feedbackLinks: props.feedbackLinks,
+      cursorKey: props.cursorKey,
     });
     this.scheduler = new CheckpointScheduler(this, 'CheckpointScheduler', {
       ...common,

@@ -10,6 +10,7 @@ import { EvidenceVault } from '../constructs/evidence-vault';
 import { ExportVault } from '../constructs/export-vault';
 import { InboundChannels } from '../constructs/inbound-channels';
 import { FeedbackLinks } from '../constructs/feedback-links';
+import { CursorKey } from '../constructs/cursor-key';
 import { Identity, type IdentityProps } from '../constructs/identity';
 import { WebhookQueues } from '../constructs/webhook-delivery';
 
@@ -40,6 +41,8 @@ export class StatefulStack extends Stack {
   readonly channels: InboundChannels;
   /** The HMAC key of the customers' satisfaction-feedback links. */
   readonly feedbackLinks: FeedbackLinks;
+  /** The key material of sealed page cursors. */
+  readonly cursorKey: CursorKey;
   /** The subscriber-webhook delivery queue, its dead-letter queue and the bus rule that fills it. */
   readonly webhooks: WebhookQueues;
 
@@ -57,6 +60,7 @@ export class StatefulStack extends Stack {
     this.exports = new ExportVault(this, 'Exports', { namePrefix: props.namePrefix, encryptionKey: key.key, retentionDays: props.exports.retentionDays, accessLogs: this.evidence.accessLogs });
     this.channels = new InboundChannels(this, 'Channels', { namePrefix: props.namePrefix, encryptionKey: key.key, accessLogs: this.evidence.accessLogs, ...props.inbound });
     this.feedbackLinks = new FeedbackLinks(this, 'FeedbackLinks', { encryptionKey: key.key });
+    this.cursorKey = new CursorKey(this, 'CursorKey', { encryptionKey: key.key });
     this.webhooks = new WebhookQueues(this, 'Webhooks', { bus: this.events.bus });
 
     new CfnOutput(this, 'CasesTableName', { value: this.data.cases.table.tableName });

@@ -1,12 +1,13 @@
 // The one way a case changes: load, authorise, apply a pure change, and persist the case (version + 1), its
 // audit events and any children in one conditional transaction; lost races are retried on fresh state.
+import { isDeepStrictEqual } from 'node:util';
 import type { Case } from '#schemas/complaint';
 import type { CaseChild, CaseRecord, CaseRepository } from '#ports/case-repository';
 import type { Clock } from '#ports/clock';
 import { assertMayAct, assertVisible, type CaseActorRule } from './access';
 import { appendEvents } from './audit-chain';
 import { ConflictError, NotFoundError, StaleVersionError } from './errors';
-import { present, type Change } from './lifecycle';
+import { BOOKKEEPING_FIELDS, present, type Change } from './lifecycle';
 import type { Principal } from './principal';
 
 export interface MutationDeps {
@@ -22,9 +23,24 @@ const MAX_SYSTEM_ATTEMPTS = 5;
 /** Who may apply the change: a case-actor rule, or `visible` (anyone who may see the case, e.g. an audited read). */
 export type MutationRule = CaseActorRule | 'visible';
 
-/** Writes `change` as the next version of `rec` with its audit events and children (StaleVersionError if another writer won). */
+/** The case without its bookkeeping fields: what a bookkeeping change must leave exactly as it found it. */
+const withoutBookkeeping = (c: Case): Partial<Case> => {
+  const rest: Partial<Case> = { ...c };
+  for (const f of BOOKKEEPING_FIELDS) delete rest[f];
+  delete rest.risk;
+  return rest;
+};
+
+/**
+ * Writes `change` with its audit events and children (StaleVersionError if another writer won): a case change as the
+ * next version of `rec`; a bookkeeping change at the same version (its events still extend the chain).
+ */
 const commitChange = async <T>(deps: MutationDeps, rec: CaseRecord, change: Change<T>, children: (result: T) => CaseChild[], now: string): Promise<{ case: Case; result: T }> => {
-  const next: Case = present({ ...change.case, version: rec.case.version + 1, updatedAt: now }, now);
+  if (change.bookkeeping && !isDeepStrictEqual(withoutBookkeeping(change.case), withoutBookkeeping(rec.case))) {
+    // A programming error, never client input: bookkeeping that changed the case would hide a change from ETag holders.
+    throw new Error(`a bookkeeping change of complaint ${rec.case.id} altered the case beyond ${BOOKKEEPING_FIELDS.join(', ')}`);
+  }
+  const next: Case = change.bookkeeping ? present({ ...change.case, version: rec.case.version, updatedAt: rec.case.updatedAt }, now) : present({ ...change.case, version: rec.case.version + 1, updatedAt: now }, now);
   const { events, head } = appendEvents(rec.head, change.drafts, now);
   await deps.repo.commit({ case: next, expectedVersion: rec.case.version, head, events, children: children(change.result) });
   return { case: next, result: change.result };
@@ -52,7 +68,9 @@ export const mutateCase = async <T>(
     try {
       return await commitChange(deps, rec, change, children, now);
     } catch (err) {
-      if (err instanceof StaleVersionError && ifMatch === undefined && attempt < MAX_ATTEMPTS) continue;
+      // Retried on fresh state: with If-Match the loop's check answers 412 if the version moved, and goes on when only
+      // bookkeeping (an audit-only event) took the chain's next seq meanwhile.
+      if (err instanceof StaleVersionError && attempt < MAX_ATTEMPTS) continue;
       // No precondition was sent, so this is a conflict to retry (409), not a stale If-Match (412).
       if (err instanceof StaleVersionError && ifMatch === undefined) throw new ConflictError('the complaint is being changed by others at the same moment; retry', { retryable: true });
       if (err instanceof StaleVersionError) throw new StaleVersionError(`the complaint changed while this request was applied (was version ${rec.case.version})`);

@@ -24,6 +24,7 @@ import { atLocation, getRegime, listRegimes, regimeOfCase, type RegimeOptions } 
 import { fireTimer, type IgnoredReason, type Timer } from './timers';
 import { buildDeadlineBoard } from './deadline-board';
 import type { DeadlineBoard } from '#schemas/reports';
+import { asPage, pageOfList, type Page, type PageRequest } from './pages';
 
 export interface ComplaintServiceDeps {
   repo: CaseRepository;
@@ -60,8 +61,8 @@ export type TimerOutcome = { outcome: 'fired'; caseId: string; version: number; 
 export class ComplaintService {
   constructor(private readonly deps: ComplaintServiceDeps) {}
 
-  regimes() {
-    return listRegimes(this.deps.regimes);
+  regimes(q: PageRequest) {
+    return pageOfList(listRegimes(this.deps.regimes), (r) => r.id, q);
   }
 
   /**
@@ -291,14 +292,14 @@ export class ComplaintService {
     return buildDeadlineBoard(await this.deps.repo.activeDeadlines(), now, timeZone);
   }
 
-  async tasks(p: Principal, id: string): Promise<Task[]> {
+  async tasks(p: Principal, id: string, q: PageRequest): Promise<Page<Task>> {
     assertVisible(p, (await this.load(id)).case);
-    return this.deps.repo.listTasks(id);
+    return asPage(await this.deps.repo.pageTasks(id, q.limit, q.cursor));
   }
 
-  async notes(p: Principal, id: string): Promise<Note[]> {
+  async notes(p: Principal, id: string, q: PageRequest): Promise<Page<Note>> {
     assertVisible(p, (await this.load(id)).case);
-    return this.deps.repo.listNotes(id);
+    return asPage(await this.deps.repo.pageNotes(id, q.limit, q.cursor));
   }
 
   /**
@@ -306,14 +307,22 @@ export class ComplaintService {
    * against the newest digest that anchors the case: a chain rewritten or cut back after anchoring is not valid, however
    * self-consistent it is.
    */
-  async timeline(p: Principal, id: string, anchors?: AnchorLookup): Promise<{ caseId: string; events: AuditEvent[]; chain: ChainVerdict; anchored: TimelineAnchored | null }> {
+  async timeline(
+    p: Principal,
+    id: string,
+    q: PageRequest,
+    anchors?: AnchorLookup,
+  ): Promise<{ caseId: string; items: AuditEvent[]; nextCursor?: string; chain: ChainVerdict; anchored: TimelineAnchored | null }> {
     const rec = await this.load(id);
     assertVisible(p, rec.case);
     // Only up to the head read with the case: a note committed since then belongs to a later head (no false alarm).
+    // The verdict needs every link, so the whole chain is read and verified whichever page is asked for.
     const [events, anchor] = await Promise.all([this.deps.repo.auditEvents(id, rec.head.seq), anchors?.latest(id)]);
-    const chain = verifyChain(events, rec.head);
-    if (!anchor) return { caseId: id, events, chain, anchored: null };
-    return { caseId: id, events, chain: checkAgainstAnchor(id, chain, events, anchor), anchored: { digestId: anchor.digestId, at: anchor.at, seq: anchor.leaf.seq } };
+    const ordered = [...events].sort((a, b) => a.seq - b.seq);
+    const chain = verifyChain(ordered, rec.head);
+    const page = pageOfList(ordered, (e) => String(e.seq), q);
+    if (!anchor) return { caseId: id, ...page, chain, anchored: null };
+    return { caseId: id, ...page, chain: checkAgainstAnchor(id, chain, events, anchor), anchored: { digestId: anchor.digestId, at: anchor.at, seq: anchor.leaf.seq } };
   }
 
   private async load(id: string): Promise<CaseRecord> {

@@ -162,7 +162,8 @@ export class EscalationService {
             return undefined;
           }
           settled = undefined;
-          return { case: c, result: { ...e, taskToken: step.taskToken }, drafts: [] };
+          // Storing the workflow's task token is bookkeeping: no event, no new case version.
+          return { case: c, result: { ...e, taskToken: step.taskToken }, drafts: [], bookkeeping: true };
         });
         if (out.kind === 'missing') throw new NotFoundError(`complaint ${caseId} not found`);
         // Acknowledged or waived before the token could be stored: resume with what was recorded.

@@ -12,6 +12,7 @@ import { mutateCase, systemMutate, type MutationDeps } from './case-mutation';
 import { NotFoundError } from './errors';
 import { assertLegalHoldChange, DOWNLOAD_TTL_MS, parseEvidenceKey, recordDownload, registerEvidence, setLegalHold, verifyUpload, type EvidencePolicy, type UploadedObject } from './evidence';
 import type { Principal } from './principal';
+import { asPage, type Page, type PageRequest } from './pages';
 
 export interface EvidenceServiceDeps extends MutationDeps {
   ids: IdGenerator;
@@ -80,9 +81,9 @@ export class EvidenceService {
     return out.result;
   }
 
-  async list(p: Principal, caseId: string): Promise<Evidence[]> {
+  async list(p: Principal, caseId: string, q: PageRequest): Promise<Page<Evidence>> {
     await this.visibleCase(p, caseId);
-    return this.deps.repo.listEvidence(caseId);
+    return asPage(await this.deps.repo.pageEvidence(caseId, q.limit, q.cursor));
   }
 
   /** One item; once verified it carries a 5-minute download link to the verified version, and issuing it is audited. */

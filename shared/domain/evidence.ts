@@ -104,6 +104,7 @@ const refused = (c: Case, upload: UploadedObject, reason: string, evidenceId: st
   change: {
     case: c,
     result: undefined,
+    bookkeeping: true,
     drafts: [{ actor: VERIFIER, action: 'evidence.upload_refused', data: { evidenceId, key: upload.key, reason, versionId: upload.versionId ?? null, sizeBytes: upload.sizeBytes, uploadedAt: upload.createdAt } }],
   },
 });
@@ -157,7 +158,7 @@ export const recordDownload = (c: Case, ev: Evidence, actor: string, expiresAt: 
     action: 'evidence.download_issued',
     data: { evidenceId: ev.id, fileName: ev.fileName, sha256: ev.sha256, versionId: ev.versionId ?? null, expiresAt },
   };
-  return { case: c, result: undefined, drafts: [draft] };
+  return { case: c, result: undefined, bookkeeping: true, drafts: [draft] };
 };
 
 /** Applies or releases the legal hold on the case and records which objects it covers. */

@@ -117,7 +117,7 @@ export class ExportService {
           if (!stale || !isRunningExport(stale.status)) return { ...change, result: { job: change.result } };
           // The dead build is recorded as failed in the same transaction as its replacement.
           const failed = failExport(c, stale, stale.status === 'pending' ? 'the builder never started it; replaced by a new export' : 'the builder stopped before finishing; replaced by a new export', now);
-          return { case: change.case, drafts: [...failed.drafts, ...change.drafts], result: { job: change.result, failed: failed.result } };
+          return { case: change.case, drafts: [...failed.drafts, ...change.drafts], result: { job: change.result, failed: failed.result }, bookkeeping: true };
         },
         (r) => [...exportChild(r.job, true), ...(r.failed ? exportChild(r.failed) : [])],
       );

@@ -45,6 +45,7 @@ export const requestExport = (c: Case, o: { exportId: string; actor: string; now
   return {
     case: { ...c, activeExportId: o.exportId },
     result: job,
+    bookkeeping: true,
     drafts: [{ actor: o.actor, action: 'export.requested', data: { exportId: o.exportId, retainUntil: job.retainUntil, legalHold: c.legalHold } }],
   };
 };
@@ -54,7 +55,7 @@ export const startExport = (c: Case, job: ExportJob, now: string): Change<Export
   const stale = job.status === 'running' && isAbandoned(job, now);
   if (job.status !== 'pending' && !stale) return undefined;
   const next: ExportJob = { ...job, status: 'running', startedAt: now };
-  return { case: c, result: next, drafts: [{ actor: EXPORT_ACTOR, action: 'export.started', data: { exportId: job.exportId, restarted: stale } }] };
+  return { case: c, result: next, bookkeeping: true, drafts: [{ actor: EXPORT_ACTOR, action: 'export.started', data: { exportId: job.exportId, restarted: stale } }] };
 };
 
 export interface BuiltBundle {
@@ -82,6 +83,7 @@ export const completeExport = (c: Case, job: ExportJob, built: BuiltBundle, now:
   return {
     case: c.activeExportId === job.exportId ? rest : c,
     result: next,
+    bookkeeping: true,
     drafts: [
       {
         actor: EXPORT_ACTOR,
@@ -97,6 +99,7 @@ export const failExport = (c: Case, job: ExportJob, error: string, now: string):
   return {
     case: c.activeExportId === job.exportId ? rest : c,
     result: { ...job, status: 'failed', finishedAt: now, error },
+    bookkeeping: true,
     drafts: [{ actor: EXPORT_ACTOR, action: 'export.failed', data: { exportId: job.exportId, error } }],
   };
 };
@@ -105,12 +108,13 @@ export const failExport = (c: Case, job: ExportJob, error: string, now: string):
 export const reconcileBundleHold = (c: Case, job: ExportJob): Change<ExportJob> | undefined =>
   job.status !== 'ready' || job.legalHold === c.legalHold
     ? undefined
-    : { case: c, result: { ...job, legalHold: c.legalHold }, drafts: [{ actor: EXPORT_ACTOR, action: c.legalHold ? 'export.legal_hold_applied' : 'export.legal_hold_released', data: { exportId: job.exportId, versionId: job.versionId ?? null } }] };
+    : { case: c, result: { ...job, legalHold: c.legalHold }, bookkeeping: true, drafts: [{ actor: EXPORT_ACTOR, action: c.legalHold ? 'export.legal_hold_applied' : 'export.legal_hold_released', data: { exportId: job.exportId, versionId: job.versionId ?? null } }] };
 
 /** Issuing a download link to a bundle is audited: who, which bundle and version, until when. */
 export const recordExportDownload = (c: Case, job: ExportJob, actor: string, expiresAt: string): Change<undefined> => ({
   case: c,
   result: undefined,
+  bookkeeping: true,
   drafts: [{ actor, action: 'export.download_issued', data: { exportId: job.exportId, sha256: job.sha256 ?? null, versionId: job.versionId ?? null, expiresAt } }],
 });
 

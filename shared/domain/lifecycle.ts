@@ -66,7 +66,16 @@ export interface Change<T = undefined> {
   case: Case;
   drafts: AuditDraft[];
   result: T;
+  /**
+   * Audit-only bookkeeping (an export job's progress, a download link issued, a workflow's task token): its events join
+   * the case's hash chain, but the case's version (its ETag) and updatedAt stay, so a client's ETag is not made stale by
+   * something that did not change the case. Only BOOKKEEPING_FIELDS of the case may differ.
+   */
+  bookkeeping?: true;
 }
+
+/** Case fields that record bookkeeping, not the case: a bookkeeping change may set them without a new version. */
+export const BOOKKEEPING_FIELDS = ['activeExportId'] as const satisfies readonly (keyof Case)[];
 
 /** The risk shown to readers is derived from the current cycle and the time of reading. */
 export const present = (c: Case, now: string): Case => {

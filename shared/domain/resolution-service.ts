@@ -16,6 +16,7 @@ import { mutateCase, systemMutate, type MutationDeps } from './case-mutation';
 import { NotFoundError } from './errors';
 import type { Principal } from './principal';
 import type { Change } from './lifecycle';
+import type { Page, PageRequest } from './pages';
 import {
   assertApprovedText,
   awaitDecision,
@@ -93,6 +94,9 @@ export const replanChildren = (r: Replanned | undefined): CaseChild[] =>
       ]
     : [];
 
+/** Reads of the approval queue one page may take to fill (stages the caller may not decide are skipped). */
+const MAX_QUEUE_READS = 5;
+
 export class ResolutionService {
   constructor(private readonly deps: ResolutionServiceDeps) {}
 
@@ -167,17 +171,26 @@ export class ResolutionService {
   }
 
   /** Pending approvals the caller could decide (never on their own cases or proposals), oldest first. */
-  async pending(p: Principal, limit: number): Promise<Approval[]> {
-    const items = await this.deps.repo.listPendingApprovals(Math.min(limit * 4, 400));
+  /**
+   * A page of the stages the caller may decide, oldest first. Stages on the caller's own cases or proposals (or on
+   * cases they may not see) are left out; the queue is read on, a bounded number of times, to fill the page. Each read
+   * asks for no more than the page still lacks, so the cursor always sits right after the last stage examined.
+   */
+  async pending(p: Principal, q: PageRequest): Promise<Page<Approval>> {
     const out: Approval[] = [];
-    for (const a of items) {
-      if (a.proposedBy === p.sub) continue;
-      const rec = await this.deps.repo.get(a.caseId);
-      if (!rec || rec.case.ownerId === p.sub || !canView(p, rec.case)) continue;
-      out.push(publicApproval(a));
-      if (out.length >= limit) break;
+    let cursor = q.cursor;
+    for (let read = 0; read < MAX_QUEUE_READS && out.length < q.limit; read++) {
+      const page = await this.deps.repo.pagePendingApprovals(q.limit - out.length, cursor);
+      for (const a of page.items) {
+        if (a.proposedBy === p.sub) continue;
+        const rec = await this.deps.repo.get(a.caseId);
+        if (!rec || rec.case.ownerId === p.sub || !canView(p, rec.case)) continue;
+        out.push(publicApproval(a));
+      }
+      cursor = page.nextCursor;
+      if (cursor === undefined) break;
     }
-    return out;
+    return { items: out, ...(cursor !== undefined ? { nextCursor: cursor } : {}) };
   }
 
   /** Decide a stage by approval id: 404 unknown or invisible, 403 four eyes, 409 decided / not open / not pending. */

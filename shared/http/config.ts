@@ -155,6 +155,10 @@ export const ConfigSchema = z.object({
   FEEDBACK_SIGNING_SECRET_ARN: z.string().startsWith('arn:').optional(),
   /** Local mode: the file holding the feedback-link HMAC key; created on first use. */
   FEEDBACK_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  /** The Secrets Manager secret whose generated string is the key material of sealed page cursors (AWS; AES-256-GCM via HKDF). */
+  CURSOR_KEY_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  /** Local mode: the file holding the page-cursor key material, generated per stack on first use. */
+  CURSOR_KEY_FILE: z.string().min(1).optional(),
   /** The letterhead of customer letters. */
   LETTER_ORGANISATION_NAME: z.string().trim().min(1).max(200).default('Example Financial Services Ltd'),
   LETTER_TEAM_NAME: z.string().trim().min(1).max(200).default('Customer Complaints Team'),

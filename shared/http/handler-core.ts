@@ -16,7 +16,7 @@ import { problemHandler } from './middleware/problem-handler';
 import { requestGuard } from './middleware/request-guard';
 import { etagOf, validate, type Parsed } from './middleware/validate';
 import { logger, metrics, tracer } from './observability';
-import { ROUTES, type RouteDef, type RouteId } from './routes';
+import { isPaged, ROUTES, type RouteDef, type RouteId } from './routes';
 
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
 type R<K extends RouteId> = (typeof ROUTES)[K];
@@ -55,9 +55,14 @@ export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Pr
 
 type Middleware = middy.MiddlewareObj<APIGatewayProxyEventV2>;
 
+/** Implementations that seal their page cursors (paged-handler.ts marks them): a list route must be one of them. */
+export const SEALED_PAGES = new WeakSet<object>();
+
 /** The shared stack around `impl`; the `extra` middlewares (created last) run innermost, after validation (and metrics). */
 export const buildHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<K>) => Promise<HttpReply>, extra: (route: RouteDef) => Middleware[] = () => []): ApiHandler => {
   const route = ROUTES[id] as RouteDef;
+  // Never hand out a table key as a cursor: a list route that does not seal its cursors fails at cold start.
+  if (isPaged(route) && !SEALED_PAGES.has(impl)) throw new Error(`${id} is a list route (limit and cursor): define it with definePagedHandler from #http/paged-handler`);
   const parsedByEvent = new WeakMap<object, Parsed>();
   const principalByEvent = new WeakMap<object, Principal>();
 

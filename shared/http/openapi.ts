@@ -7,7 +7,11 @@ import { EVENT_DETAIL, EVENT_SCHEMA_VERSION, PUBLISHED_EVENT_TYPES, WebhookPaylo
 import { config } from './config';
 import { HEADER_LIMITS } from './middleware/validate';
 import { RETRY_AFTER_STATUSES } from './problem';
-import { routeList } from './routes';
+import { isPaged, routeList } from './routes';
+
+const PAGED =
+  ' A list: `limit` and `cursor` in, `{ items, nextCursor? }` out. Pass `nextCursor` back as `cursor` for the next page (absent on the last one); it is opaque, sealed (AES-256-GCM) to this route, your identity and the same filters, and any other cursor is 400.';
+const AUDIT_ONLY = ' Audit-only: its audit events join the case’s hash chain, but the case’s version (ETag) does not move.';
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Malformed or invalid input; errors[] names each field',
@@ -53,13 +57,13 @@ export const buildOpenApi = () => {
   }
 
   for (const r of routeList()) {
+    // 400 on every route: an unknown query parameter is refused everywhere (routes without a query take none).
     const errors = new Set<number>([400, 413, 415, 503, ...(r.errors ?? [])]);
     if (r.auth.kind === 'jwt') [401, 403, 429].forEach((s) => errors.add(s));
     if (!r.body && !r.signedBody) {
       errors.delete(413);
       errors.delete(415);
     }
-    if (!r.body && !r.query && !r.params) errors.delete(400);
     if (r.method === 'POST') errors.add(409);
     const etag = { description: 'The case version, for If-Match', schema: { type: 'string' as const } };
     const headers: Record<string, unknown> = {};
@@ -75,7 +79,7 @@ export const buildOpenApi = () => {
       ...(r.auth.kind === 'jwt'
         ? {
             security: [{ [bearer.name]: [] }],
-            description: `Roles: ${r.auth.roles.join(', ')}${r.auth.scopes?.length ? `; scopes: ${r.auth.scopes.join(', ')}` : ''}.${r.ifMatch ? ' Accepts If-Match.' : ''}${r.method === 'POST' ? ' Accepts Idempotency-Key.' : ''}`,
+            description: `Roles: ${r.auth.roles.join(', ')}${r.auth.scopes?.length ? `; scopes: ${r.auth.scopes.join(', ')}` : ''}.${r.ifMatch ? ' Accepts If-Match.' : ''}${r.method === 'POST' ? ' Accepts Idempotency-Key.' : ''}${isPaged(r) ? PAGED : ''}${r.auditOnly ? AUDIT_ONLY : ''}`,
           }
         : { security: [] }),
       request: {

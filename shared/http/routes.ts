@@ -1,6 +1,6 @@
 // The route table: the single source for the local server, the CDK HTTP API and the OpenAPI document.
 import * as z from 'zod';
-import { INTAKE_SCOPE, Problem, type Role } from '#schemas/common';
+import { CaseListQuery, INTAKE_SCOPE, Problem, type Role } from '#schemas/common';
 import {
   AcknowledgeBody,
   Case,
@@ -57,6 +57,11 @@ export interface RouteDef {
   ifMatch?: boolean;
   /** A GET that writes (an audited read, e.g. issuing a download link): its function gets write access. */
   writes?: boolean;
+  /**
+   * The route's writes are audit-only bookkeeping (an export job, a download link): its events join the case's hash
+   * chain, but the case's version, and so every ETag a client holds, stays (docs/http-preconditions-and-locations.md).
+   */
+  auditOnly?: boolean;
   /** Success status and body schema. */
   ok: {
     status: number;
@@ -185,7 +190,8 @@ export const ROUTES = {
     summary: 'Deadline regimes and their rules',
     tag: 'regimes',
     auth: jwt(ANY_USER),
-    ok: { status: 200, schema: RegimeList, description: 'Every regime a case can run under' },
+    query: CaseListQuery,
+    ok: { status: 200, schema: RegimeList, description: 'The regimes a case can run under, a page at a time' },
   },
   createComplaint: {
     method: 'POST',
@@ -281,6 +287,7 @@ export const ROUTES = {
     tag: 'investigation',
     auth: jwt(CASE_READERS),
     params: ComplaintIdParams,
+    query: CaseListQuery,
     ok: { status: 200, schema: TaskList, description: 'The tasks' },
     errors: [404],
   },
@@ -318,6 +325,7 @@ export const ROUTES = {
     tag: 'evidence',
     auth: jwt(CASE_READERS),
     params: ComplaintIdParams,
+    query: CaseListQuery,
     ok: { status: 200, schema: NoteList, description: 'The notes' },
     errors: [404],
   },
@@ -388,11 +396,12 @@ export const ROUTES = {
     method: 'GET',
     path: '/v1/complaints/{id}/timeline',
     entry: 'functions/get-timeline/handler.ts',
-    summary: 'The hash-chained audit trail, oldest first, with its verification',
+    summary: 'The hash-chained audit trail, oldest first, a page of events at a time, with the verification of the whole chain',
     tag: 'audit',
     auth: jwt(CASE_READERS),
     params: ComplaintIdParams,
-    ok: { status: 200, schema: Timeline, description: 'Events and chain verdict' },
+    query: CaseListQuery,
+    ok: { status: 200, schema: Timeline, description: 'A page of events, and the verdict over the whole chain' },
     errors: [404],
   },
   registerEvidence: {
@@ -416,6 +425,7 @@ export const ROUTES = {
     tag: 'evidence',
     auth: jwt(CASE_READERS),
     params: ComplaintIdParams,
+    query: CaseListQuery,
     ok: { status: 200, schema: EvidenceList, description: 'Every evidence item, pending, verified or rejected' },
     errors: [404],
   },
@@ -428,6 +438,7 @@ export const ROUTES = {
     auth: jwt(CASE_READERS),
     params: EvidenceParams,
     writes: true,
+    auditOnly: true,
     ok: { status: 200, schema: EvidenceView, description: 'The item, with downloadUrl when verified' },
     errors: [404],
   },
@@ -564,7 +575,8 @@ export const ROUTES = {
     auth: jwt(EXPORTERS),
     params: ComplaintIdParams,
     ifMatch: true,
-    ok: { status: 202, schema: ExportView, description: 'The export job (pending, or the one already running); the ETag is the case version', etag: true, retryAfterSeconds: 2, location: { template: '/v1/exports/{exportId}', description: 'The export job to poll' } },
+    auditOnly: true,
+    ok: { status: 202, schema: ExportView, description: 'The export job (pending, or the one already running); the ETag is the case version, which an export does not move', etag: true, retryAfterSeconds: 2, location: { template: '/v1/exports/{exportId}', description: 'The export job to poll' } },
     errors: [404, 412],
   },
   getExport: {
@@ -576,6 +588,7 @@ export const ROUTES = {
     auth: jwt(EXPORTERS),
     params: ExportParams,
     writes: true,
+    auditOnly: true,
     ok: { status: 200, schema: ExportView, description: 'The export job' },
     errors: [404],
   },
@@ -705,6 +718,9 @@ export const locationOf = (id: RouteId, values: Readonly<Record<string, string>>
     return encodeURIComponent(v);
   });
 };
+
+/** A list route: its query takes `limit` and `cursor`, and it answers `{ items, nextCursor? }` with sealed cursors. */
+export const isPaged = (r: Pick<RouteDef, 'query'>): boolean => r.query instanceof z.ZodObject && Object.hasOwn(r.query.shape, 'cursor');
 
 /** The API Gateway route key ("POST /v1/complaints/{id}/owner"). */
 export const routeKey = (r: Pick<RouteDef, 'method' | 'path'>) => `${r.method} ${r.path}`;

@@ -24,6 +24,12 @@ export type CaseChild =
   /** `created`: a new export job (its export-id pointer is written once, with it). */
   | { kind: 'export'; export: ExportJob; created?: true };
 
+/** A page of a case's children: `next` (a position to pass back as `after`) only when more follow. */
+export interface ChildPage<T> {
+  items: T[];
+  next?: string;
+}
+
 export interface CounterResult {
   /** The year's case sequence number (1-based). */
   seq: number;
@@ -58,7 +64,11 @@ export interface CaseRepository {
   /** The customer id last seen with this email address (the contact directory written with each case), if any. */
   findCustomerByEmail(email: string): Promise<string | undefined>;
   get(id: string): Promise<CaseRecord | undefined>;
-  /** One atomic write: the case at expectedVersion+1, its audit events and any children; StaleVersionError if another writer won. */
+  /**
+   * One atomic write: the case (at expectedVersion+1 for a case change, at expectedVersion for bookkeeping), its audit
+   * events (extending the chain from head.seq - events.length) and any children; StaleVersionError if another writer
+   * moved the version or the chain's head since the caller read them.
+   */
   commit(input: { case: Case; expectedVersion: number; head: ChainHead; events: AuditEvent[]; children?: CaseChild[] }): Promise<void>;
   list(filter: CaseFilter): Promise<{ items: Case[]; nextCursor?: string }>;
   /** The deadline attributes of every case not closed (Query over the active partitions; never a Scan). */
@@ -73,6 +83,10 @@ export interface CaseRepository {
   auditEvents(caseId: string, upToSeq?: number): Promise<AuditEvent[]>;
   getTask(caseId: string, taskId: string): Promise<Task | undefined>;
   listTasks(caseId: string): Promise<Task[]>;
+  /** Pages of a case's tasks, notes and evidence in creation (key) order; `after` is a previous page's `next`. */
+  pageTasks(caseId: string, limit: number, after?: string): Promise<ChildPage<Task>>;
+  pageNotes(caseId: string, limit: number, after?: string): Promise<ChildPage<Note>>;
+  pageEvidence(caseId: string, limit: number, after?: string): Promise<ChildPage<Evidence>>;
   listNotes(caseId: string): Promise<Note[]>;
   getEvidence(caseId: string, evidenceId: string): Promise<Evidence | undefined>;
   listEvidence(caseId: string): Promise<Evidence[]>;
@@ -93,6 +107,8 @@ export interface CaseRepository {
   listByCustomer(customerId: string, limit: number, cursor?: string): Promise<{ items: Case[]; nextCursor?: string }>;
   /** Pending approvals across every case, oldest first (a sparse, sharded index). */
   listPendingApprovals(limit: number): Promise<Approval[]>;
+  /** A page of pending approvals across every shard, oldest first; `cursor` is a previous page's `nextCursor`. */
+  pagePendingApprovals(limit: number, cursor?: string): Promise<{ items: Approval[]; nextCursor?: string }>;
   /**
    * Closed, not yet redacted cases whose retainUntil lies before `before`, oldest first, at most `limit` (the sparse,
    * sharded retention index: one Query per shard, never a Scan); `held`: how many more are due but on legal hold.

@@ -4,8 +4,8 @@ import type { InboundRejection, InboundReplay } from '#schemas/channels';
 
 export interface InboundLog {
   recordRejection(r: InboundRejection): Promise<void>;
-  /** The rejections of one UTC day (YYYY-MM-DD), oldest first. */
-  rejections(day: string): Promise<InboundRejection[]>;
+  /** A page of the rejections of one UTC day (YYYY-MM-DD), oldest first; `after` is a previous page's `next`. */
+  rejections(day: string, limit: number, after?: string): Promise<{ items: InboundRejection[]; next?: string }>;
   /** One rejection by its id, or undefined. */
   rejection(id: string): Promise<InboundRejection | undefined>;
   /**

@@ -1,7 +1,7 @@
 // Channel intake: helpdesk escalation payloads per provider (Zendesk, Jira Service Management, ServiceNow, generic),
 // the intake answer, and the record of rejected inbound messages. One definition for validation, types and OpenAPI.
 import * as z from 'zod';
-import { IsoTimestamp, Ulid } from './common';
+import { Cursor, IsoTimestamp, ListLimit, Ulid, pageOf } from './common';
 import { Case, Category, RegimeId } from './complaint';
 
 export const HELPDESK_PROVIDERS = ['zendesk', 'jira', 'servicenow', 'generic'] as const;
@@ -177,8 +177,8 @@ export const InboundRejection = z
   .meta({ id: 'InboundRejection' });
 export type InboundRejection = z.infer<typeof InboundRejection>;
 
-export const InboundRejectionsQuery = z.object({ day: z.iso.date().meta({ description: 'UTC day the message was received (YYYY-MM-DD)' }) }).strict();
-export const InboundRejectionList = z.object({ items: z.array(InboundRejection) }).meta({ id: 'InboundRejectionList' });
+export const InboundRejectionsQuery = z.object({ day: z.iso.date().meta({ description: 'UTC day the message was received (YYYY-MM-DD)' }), limit: ListLimit, cursor: Cursor.optional() }).strict();
+export const InboundRejectionList = pageOf(InboundRejection, 'InboundRejectionList');
 
 export const InboundRejectionParams = z.object({ id: Ulid }).strict();
 

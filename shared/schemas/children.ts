@@ -1,7 +1,7 @@
 // Case children: investigation tasks, evidence-log notes and the audit timeline.
 import * as z from 'zod';
 import { TimelineAnchored } from './audit-digest';
-import { IsoTimestamp, Text, Ulid, UserId } from './common';
+import { Cursor, IsoTimestamp, Text, Ulid, UserId, pageOf } from './common';
 
 export const TASK_STATUSES = ['open', 'blocked', 'done'] as const;
 export const TaskStatus = z.enum(TASK_STATUSES);
@@ -79,15 +79,29 @@ export const AuditEvent = z
   .meta({ id: 'AuditEvent' });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
-export const Timeline = z
+const ChainVerdict = z.object({ valid: z.boolean(), head: z.string(), length: z.number().int(), firstBrokenSeq: z.number().int().optional(), problem: z.string().optional() });
+
+/** The whole trail as an export bundle holds it (timeline.json): every event, and the verdict. */
+export const BundleTimeline = z
   .object({
     caseId: Ulid,
     events: z.array(AuditEvent),
-    chain: z.object({ valid: z.boolean(), head: z.string(), length: z.number().int(), firstBrokenSeq: z.number().int().optional(), problem: z.string().optional() }),
+    chain: ChainVerdict,
     /** The newest signed audit digest anchoring the case (absent in bundles written before digests existed). */
     anchored: TimelineAnchored.nullable().optional(),
   })
+  .meta({ id: 'BundleTimeline' });
+
+/** GET …/timeline: a page of the trail (a list like every other) and the verdict over the whole chain. */
+export const Timeline = z
+  .object({
+    caseId: Ulid,
+    items: z.array(AuditEvent).meta({ description: 'A page of the events, oldest first' }),
+    nextCursor: Cursor.optional().meta({ description: 'Pass as `cursor` for the next page of events; absent on the last page' }),
+    chain: ChainVerdict.meta({ description: 'The verdict over the whole chain (up to the head read with the case), whichever page this is' }),
+    anchored: TimelineAnchored.nullable().optional().meta({ description: 'The newest signed audit digest anchoring the case' }),
+  })
   .meta({ id: 'Timeline' });
 
-export const TaskList = z.object({ items: z.array(Task) }).meta({ id: 'TaskList' });
-export const NoteList = z.object({ items: z.array(Note) }).meta({ id: 'NoteList' });
+export const TaskList = pageOf(Task, 'TaskList');
+export const NoteList = pageOf(Note, 'NoteList');

@@ -41,10 +41,23 @@ export const Problem = z
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 export type Problem = z.infer<typeof Problem>;
 
-export const ListLimit = z.coerce.number().int().min(1).max(100).default(25);
-export const Cursor = z.string().min(1).max(2048).regex(/^[A-Za-z0-9_-]+$/, 'must be an opaque cursor');
+export const ListLimit = z.coerce.number().int().min(1).max(100).default(25).meta({ description: 'Items per page (1–100)' });
+/** The lists of one case (tasks, notes, evidence, timeline) and the regimes: by default a whole short list in one page. */
+export const WholeListLimit = z.coerce.number().int().min(1).max(100).default(100).meta({ description: 'Items per page (1–100; default 100)' });
+export const Cursor = z
+  .string()
+  .min(1)
+  .max(2048)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be an opaque cursor')
+  .meta({ description: 'The nextCursor of the previous page: opaque and sealed (AES-256-GCM) to this route, your identity and the same filters; any other cursor is 400' });
+
+/** The query of a list: `limit` and `cursor`, and nothing else (an unknown parameter is 400). */
+export const pageQuery = (limit: z.ZodType<number, unknown> = ListLimit) => z.object({ limit, cursor: Cursor.optional() }).strict();
+
+/** The lists of one case (tasks, notes, evidence, timeline) and the regimes: limit (default 100) and cursor. */
+export const CaseListQuery = pageQuery(WholeListLimit);
 
 export const pageOf = <T extends z.ZodType>(item: T, id: string) =>
-  z.object({ items: z.array(item), nextCursor: z.string().optional() }).meta({ id });
+  z.object({ items: z.array(item), nextCursor: Cursor.optional().meta({ description: 'Pass as `cursor` for the next page; absent on the last page' }) }).meta({ id });
 
 export const Text = (max: number) => z.string().trim().min(1).max(max);

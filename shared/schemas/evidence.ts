@@ -1,6 +1,6 @@
 // Evidence: files attached to a case, stored immutably (S3 Object Lock) and verified by SHA-256.
 import * as z from 'zod';
-import { IsoTimestamp, Text, Ulid } from './common';
+import { IsoTimestamp, Text, Ulid, pageOf } from './common';
 
 /** The default allowlist: documents, images, text, email, office files and call recordings (EVIDENCE_CONTENT_TYPES overrides it). */
 export const DEFAULT_EVIDENCE_CONTENT_TYPES = [
@@ -123,7 +123,7 @@ export const EvidenceView = Evidence.extend({
   downloadExpiresAt: IsoTimestamp.optional(),
 }).meta({ id: 'EvidenceView' });
 
-export const EvidenceList = z.object({ items: z.array(Evidence) }).meta({ id: 'EvidenceList' });
+export const EvidenceList = pageOf(Evidence, 'EvidenceList');
 
 export const EvidenceParams = z.object({ id: Ulid, evidenceId: Ulid }).strict();
 

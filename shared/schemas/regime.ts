@@ -1,5 +1,6 @@
 // Deadline regime: the published shape of a regulatory (or internal) complaint-handling clock policy.
 import * as z from 'zod';
+import { pageOf } from './common';
 
 /** `weeks` and `calendar_days` count wall-clock days in the regime's time zone; `business_days` skip weekends, holidays and closures. */
 export const CLOCK_UNITS = ['calendar_days', 'business_days', 'weeks'] as const;
@@ -127,4 +128,4 @@ export const Regime = z
   .meta({ id: 'Regime' });
 export type Regime = z.infer<typeof Regime>;
 export type RegimeClock = z.infer<typeof RegimeClock>;
-export const RegimeList = z.object({ items: z.array(Regime) }).meta({ id: 'RegimeList' });
+export const RegimeList = pageOf(Regime, 'RegimeList');

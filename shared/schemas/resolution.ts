@@ -1,6 +1,6 @@
 // Resolution, approvals and escalation: request bodies, the approval-rules configuration and the output shapes.
 import * as z from 'zod';
-import { IsoTimestamp, ListLimit, Money, Text, Ulid, pageOf } from './common';
+import { Cursor, IsoTimestamp, ListLimit, Money, Text, Ulid, pageOf } from './common';
 import { Channel, RootCause } from './complaint';
 import { Redress, amountUnits, redressPaid } from './redress';
 
@@ -223,4 +223,4 @@ export const ApprovalIdParams = z.object({ approvalId: Ulid }).strict();
 export const ApprovalPage = pageOf(Approval, 'ApprovalPage');
 
 /** The approvers' queue (GET /v1/approvals): pending stages open for a decision, oldest first. */
-export const PendingApprovalsQuery = z.object({ status: z.literal('pending').default('pending'), limit: ListLimit }).strict();
+export const PendingApprovalsQuery = z.object({ status: z.literal('pending').default('pending'), limit: ListLimit, cursor: Cursor.optional() }).strict();

@@ -27,7 +27,7 @@ const queue = async (sub: string, role: 'supervisor' | 'compliance') =>
 const decide = async (approvalId: string, sub: string, role: 'handler' | 'supervisor' | 'compliance' | 'admin', body: Record<string, unknown> = { decision: 'approve' }) =>
   api.call('POST', `/v1/approvals/${approvalId}/decision`, { token: await tok(sub, role), body });
 const finalResponse = async (caseId: string) => api.call('POST', `/v1/complaints/${caseId}/final-response`, { token: await tok('olive', 'handler'), body: {} });
-const actions = async (caseId: string) => ((await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: await tok('sam', 'supervisor') })).body.events as { actor: string; action: string }[]).map((e) => `${e.actor} ${e.action}`);
+const actions = async (caseId: string) => ((await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: await tok('sam', 'supervisor') })).body.items as { actor: string; action: string }[]).map((e) => `${e.actor} ${e.action}`);
 
 describe('two-stage approval', () => {
   it('supervisor then compliance; four eyes; the final response goes only once both approved and stops the clock', async () => {

@@ -17,7 +17,7 @@ interface AuditEvent {
   hash: string;
 }
 interface Timeline {
-  events: AuditEvent[];
+  items: AuditEvent[];
   chain: { valid: boolean; head: string; length: number; firstBrokenSeq?: number; problem?: string };
 }
 
@@ -72,7 +72,7 @@ describe('audit chain', () => {
   it('links every event to the previous one with the documented hash formula, recomputed independently', async () => {
     const id = await caseWithHistory();
 
-    const { events, chain } = await timeline(id);
+    const { items: events, chain } = await timeline(id);
 
     expect(events.map((e) => e.action)).toEqual(['complaint.received', 'owner.assigned', 'owner.changed', 'acknowledgement.sent', 'task.created', 'note.added']);
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -94,7 +94,7 @@ describe('audit chain', () => {
       new UpdateCommand({ ...auditKey(id, 6), UpdateExpression: 'SET #data.#body = :b', ExpressionAttributeNames: { '#data': 'data', '#body': 'body' }, ExpressionAttributeValues: { ':b': 'Customer withdrew the complaint.' } }),
     );
 
-    const { events, chain } = await timeline(id);
+    const { items: events, chain } = await timeline(id);
 
     expect(events[5]!.data.body).toBe('Customer withdrew the complaint.');
     expect(chain.valid).toBe(false);
@@ -115,7 +115,7 @@ describe('audit chain', () => {
     const id = await caseWithHistory();
     await doc.send(new DeleteCommand(auditKey(id, 6)));
 
-    const { events, chain } = await timeline(id);
+    const { items: events, chain } = await timeline(id);
 
     expect(events).toHaveLength(5);
     expect(chain.valid).toBe(false);
@@ -126,7 +126,7 @@ describe('audit chain', () => {
     const id = await caseWithHistory();
     await doc.send(new DeleteCommand(auditKey(id, 3)));
 
-    const { events, chain } = await timeline(id);
+    const { items: events, chain } = await timeline(id);
 
     expect(events.map((e) => e.seq)).toEqual([1, 2, 4, 5, 6]);
     expect(chain.valid).toBe(false);
@@ -140,7 +140,7 @@ describe('audit chain', () => {
     const forged = { ...raw, data: { ...raw.data, body: 'Customer was satisfied.' } };
     await doc.send(new PutCommand({ TableName: api.tables.cases, Item: { ...forged, hash: expectedHash(forged) } }));
 
-    const { events, chain } = await timeline(id);
+    const { items: events, chain } = await timeline(id);
 
     expect(events[5]!.hash).toBe(expectedHash(events[5]!));
     expect(chain.valid).toBe(false);

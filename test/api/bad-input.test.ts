@@ -41,7 +41,7 @@ const openCase = async (over: Record<string, unknown> = {}) => {
 };
 
 const timelineLength = async (id: string): Promise<number> =>
-  ((await api.call('GET', `/v1/complaints/${id}/timeline`, { token: t.supervisor })).body as { events: unknown[] }).events.length;
+  ((await api.call('GET', `/v1/complaints/${id}/timeline`, { token: t.supervisor })).body as { items: unknown[] }).items.length;
 
 beforeAll(async () => {
   api = await startTestApi();

@@ -33,7 +33,7 @@ const open = async (over: Record<string, unknown> = {}): Promise<CaseBody> => {
   return res.body as CaseBody;
 };
 const pending = async (caseId: string) => (await api.stack.scheduler.pending()).filter((t) => t.caseId === caseId);
-const timeline = async (id: string) => ((await api.call('GET', `/v1/complaints/${id}/timeline`, { token: handler })).body as { events: { action: string; data: Record<string, unknown> }[]; chain: { valid: boolean } });
+const timeline = async (id: string) => ((await api.call('GET', `/v1/complaints/${id}/timeline`, { token: handler })).body as { items: { action: string; data: Record<string, unknown> }[]; chain: { valid: boolean } });
 
 describe('the business location chooses the calendar of a case', () => {
   it('opens on the location’s calendar; an unknown or foreign calendar is a 400 naming body.calendar', async () => {
@@ -68,7 +68,7 @@ describe('the business location chooses the calendar of a case', () => {
 
     const tl = await timeline(c.id);
     expect(tl.chain.valid).toBe(true);
-    expect(tl.events.find((e) => e.action === 'clock.recounted')?.data).toMatchObject({ calendar: { from: 'AU-NSW', to: 'AU-WA' }, reason: 'Serviced by the Perth office', acknowledgementDueAt: wa.acknowledgementDueAt });
+    expect(tl.items.find((e) => e.action === 'clock.recounted')?.data).toMatchObject({ calendar: { from: 'AU-NSW', to: 'AU-WA' }, reason: 'Serviced by the Perth office', acknowledgementDueAt: wa.acknowledgementDueAt });
 
     // The same calendar again is a 409; one the regime does not offer a 400; a stale version a 412.
     const ifMatch = { 'if-match': String(moved.body.version) };
@@ -111,7 +111,7 @@ describe('holding letters state the reason and the expected date recorded on the
     expect(letter.body.text).toContain('We are not yet in a position to send you our final response because: We are waiting for the carrier’s delivery records.');
     expect(letter.body.text).toMatch(/We expect to be able to send you our final response by \d{1,2} [A-Z][a-z]+ \d{4}\./);
     expect(letter.body.rules).toEqual([expect.objectContaining({ id: 'UK.DISP.1.6.2R-2', version: '2026-06-01' })]);
-    expect((await timeline(c.id)).events.map((e) => e.action)).toContain('clock.delay_recorded');
+    expect((await timeline(c.id)).items.map((e) => e.action)).toContain('clock.delay_recorded');
   });
 
   it('a PSD holding reply needs the extension first, then states its recorded reasons', async () => {
@@ -139,7 +139,7 @@ describe('RG 271: resolved to the complainant’s satisfaction within 5 business
     const closed = await api.call('POST', `/v1/complaints/${c.id}/close`, { token: handler, body });
     expect(closed.status).toBe(200);
     expect(closed.body).toMatchObject({ status: 'closed', informalResolution: { writtenResponseRequested: false } });
-    const event = (await timeline(c.id)).events.find((e) => e.action === 'complaint.closed');
+    const event = (await timeline(c.id)).items.find((e) => e.action === 'complaint.closed');
     expect(event?.data).toMatchObject({ writtenResponse: 'not_required', rule: 'AU.RG271.INFORMAL-5BD' });
 
     const uk = await open();

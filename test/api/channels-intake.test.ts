@@ -116,7 +116,7 @@ describe('helpdesk escalation webhooks', () => {
     expect(await evidenceOf(caseId)).toEqual([expect.objectContaining({ fileName: 'delivery-log.pdf', status: 'verified', sha256: sha(PDF), registeredBy: 'helpdesk:zendesk' })]);
     const timeline = (await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: sup })).body;
     expect(timeline.chain.valid).toBe(true);
-    expect(timeline.events[0]).toMatchObject({ actor: 'helpdesk:zendesk', action: 'complaint.received' });
+    expect(timeline.items[0]).toMatchObject({ actor: 'helpdesk:zendesk', action: 'complaint.received' });
   });
 
   it.each(['jira', 'servicenow', 'generic'] as const)('%s: a signed delivery opens a complaint (201); the same ticket again answers 200 with the same case', async (provider) => {

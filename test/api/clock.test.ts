@@ -37,8 +37,8 @@ const timeline = async (id: string) => {
   const res = await api.call('GET', `/v1/complaints/${id}/timeline`, { token: supervisor });
   expect(res.status).toBe(200);
   expect(res.body.chain.valid).toBe(true);
-  expect(res.body.chain.head).toBe(res.body.events.at(-1).hash);
-  return res.body.events as { action: string; data: Record<string, unknown> }[];
+  expect(res.body.chain.head).toBe(res.body.items.at(-1).hash);
+  return res.body.items as { action: string; data: Record<string, unknown> }[];
 };
 
 const JUSTIFICATION = 'Card scheme chargeback evidence is outside our control and overdue';

@@ -14,7 +14,7 @@ const openCase = async (): Promise<string> => {
 const timeline = async (id: string) => {
   const res = await api.call('GET', `/v1/complaints/${id}/timeline`, { token: supervisor });
   expect(res.status).toBe(200);
-  return res.body as { events: { seq: number; action: string; data: Record<string, unknown>; hash: string }[]; chain: { valid: boolean; head: string } };
+  return res.body as { items: { seq: number; action: string; data: Record<string, unknown>; hash: string }[]; chain: { valid: boolean; head: string } };
 };
 
 beforeAll(async () => {
@@ -55,11 +55,11 @@ describe('concurrent updates of one case', () => {
 
     const after = await timeline(id);
     expect(after.chain.valid).toBe(true);
-    expect(after.events).toHaveLength(before.events.length + 1);
-    const added = after.events.at(-1)!;
+    expect(after.items).toHaveLength(before.items.length + 1);
+    const added = after.items.at(-1)!;
     expect(added.action).toBe('complaint.reclassified');
     expect(added.data.reason).toBe(`writer ${won.product.slice('product-'.length)}`);
-    expect(after.chain.head).toBe(after.events.at(-1)!.hash);
+    expect(after.chain.head).toBe(after.items.at(-1)!.hash);
   });
 
   it('lets exactly one of twenty notes with the same If-Match win, and no loser leaves a note behind', async () => {
@@ -76,7 +76,7 @@ describe('concurrent updates of one case', () => {
     expect(notes.body.items).toHaveLength(1);
     const after = await timeline(id);
     expect(after.chain.valid).toBe(true);
-    expect(after.events.filter((e) => e.action === 'note.added')).toHaveLength(1);
+    expect(after.items.filter((e) => e.action === 'note.added')).toHaveLength(1);
     expect((await api.call('GET', `/v1/complaints/${id}`, { token: alice })).body.version).toBe(2);
   });
 
@@ -97,10 +97,10 @@ describe('concurrent updates of one case', () => {
 
     const after = await timeline(id);
     expect(after.chain.valid).toBe(true);
-    const noteEvents = after.events.filter((e) => e.action === 'note.added');
+    const noteEvents = after.items.filter((e) => e.action === 'note.added');
     expect(noteEvents).toHaveLength(ok.length);
     expect(new Set(noteEvents.map((e) => e.data.noteId))).toEqual(new Set(ok.map((r) => (r.body as { id: string }).id)));
-    expect(after.events.map((e) => e.seq)).toEqual(after.events.map((_, i) => i + 1));
+    expect(after.items.map((e) => e.seq)).toEqual(after.items.map((_, i) => i + 1));
 
     const notes = await api.call('GET', `/v1/complaints/${id}/notes`, { token: alice });
     expect(notes.body.items).toHaveLength(ok.length);

@@ -30,8 +30,8 @@ const open = async (over: Record<string, unknown> = {}) => {
 };
 
 const get = async (id: string) => (await api.call('GET', `/v1/complaints/${id}`, { token: handler })).body;
-const timeline = async (id: string) => (await api.call('GET', `/v1/complaints/${id}/timeline`, { token: handler })).body as { events: { action: string; data: Record<string, unknown> }[]; chain: { valid: boolean } };
-const actions = async (id: string, action: string) => (await timeline(id)).events.filter((e) => e.action === action);
+const timeline = async (id: string) => (await api.call('GET', `/v1/complaints/${id}/timeline`, { token: handler })).body as { items: { action: string; data: Record<string, unknown> }[]; chain: { valid: boolean } };
+const actions = async (id: string, action: string) => (await timeline(id)).items.filter((e) => e.action === action);
 const pending = async (caseId: string) => (await api.stack.scheduler.pending()).filter((t) => t.caseId === caseId);
 const eventsOf = (caseId: string) => api.outbox.events.filter((e) => e.caseId === caseId);
 const deliver = async (t: Timer): Promise<TimerOutcome> => {
@@ -74,7 +74,7 @@ describe('a US_CFPB case driven through 50/75/90/breach by the local clock', () 
   });
 
   it('a duplicate, a late and an early delivery change nothing and write no second audit event', async () => {
-    const before = (await timeline(c.id)).events.length;
+    const before = (await timeline(c.id)).items.length;
     const p50 = timers.find((t) => t.percent === 50)!;
     const p75 = timers.find((t) => t.percent === 75)!;
     expect(await deliver(p50)).toMatchObject({ outcome: 'ignored', reason: 'already_done' });
@@ -82,7 +82,7 @@ describe('a US_CFPB case driven through 50/75/90/breach by the local clock', () 
     expect(await deliver(p75)).toMatchObject({ outcome: 'ignored', reason: 'not_yet_due' });
     expect(await deliver({ ...p75, cycle: 7, name: `${c.id}-7-p75` })).toMatchObject({ outcome: 'ignored', reason: 'stale_cycle' });
     await api.pump();
-    expect((await timeline(c.id)).events.length).toBe(before);
+    expect((await timeline(c.id)).items.length).toBe(before);
     expect(eventsOf(c.id).map((e) => e.type)).toEqual(['ComplaintOpened', 'CheckpointReached']);
   });
 

@@ -41,7 +41,7 @@ const decide = async (approvalId: string, sub: string, roles: Role[], body: Reco
 };
 const getCase = async (caseId: string) => (await api.call('GET', `/v1/complaints/${caseId}`, { token: await tok('sam', 'supervisor') })).body;
 const timeline = async (caseId: string) => (await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: await tok('sam', 'supervisor') })).body;
-const actions = async (caseId: string) => ((await timeline(caseId)).events as { action: string }[]).map((e) => e.action);
+const actions = async (caseId: string) => ((await timeline(caseId)).items as { action: string }[]).map((e) => e.action);
 const execution = (id: string) => api.workflows.execution(id);
 const notificationsFor = (caseId: string, eventType: string) => api.outbox.notifications.filter((n) => n.caseId === caseId && n.eventType === eventType);
 
@@ -230,7 +230,7 @@ describe('escalation workflow', () => {
     await api.pump();
     await expect(execution(`escalation-${escalationId}`)!.result).resolves.toMatchObject({ status: 'SUCCEEDED' });
     expectProblem(await post({ checkpoint: 75, justification: 'The final response goes out tomorrow morning' }), 409); // once
-    const events = (await timeline(caseId)).events as { actor: string; action: string; data: Record<string, unknown> }[];
+    const events = (await timeline(caseId)).items as { actor: string; action: string; data: Record<string, unknown> }[];
     expect(events.find((e) => e.action === 'escalation.waived')).toMatchObject({ actor: 'sue', data: { justification: 'The final response goes out tomorrow morning', escalationId } });
   });
 });

@@ -35,7 +35,7 @@ const put = async (upload: { url: string; headers: Record<string, string> }, byt
 
 const item = async (caseId: string, evidenceId: string, sub = 'alice') => api.call('GET', `/v1/complaints/${caseId}/evidence/${evidenceId}`, { token: await tok(sub, 'handler') });
 const timeline = async (caseId: string) =>
-  ((await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: await tok('sam', 'supervisor') })).body.events as { seq: number; actor: string; action: string; data: Record<string, unknown> }[]);
+  ((await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: await tok('sam', 'supervisor') })).body.items as { seq: number; actor: string; action: string; data: Record<string, unknown> }[]);
 
 const LETTER = Buffer.from('%PDF-1.7\nDear customer, we are sorry your delivery was late three times.\n%%EOF\n');
 const letter = (over: Record<string, unknown> = {}) => ({ fileName: 'Final response – draft (v2).pdf', contentType: 'application/pdf', sizeBytes: LETTER.length, sha256: sha(LETTER), ...over });

@@ -53,7 +53,7 @@ const upload = async (caseId: string, fileName: string, bytes: Buffer) => {
 const requestExport = async (caseId: string, sub = 'cora', role: 'compliance' | 'legal' = 'compliance') => api.call('POST', `/v1/complaints/${caseId}/exports`, { token: await tok(sub, role), body: {} });
 const getExport = async (exportId: string, sub = 'cora') => api.call('GET', `/v1/exports/${exportId}`, { token: await tok(sub, 'compliance') });
 const timeline = async (caseId: string) =>
-  ((await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: await tok('sam', 'supervisor') })).body as { events: { seq: number; action: string; actor: string; data: Record<string, unknown> }[]; chain: { valid: boolean } });
+  ((await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: await tok('sam', 'supervisor') })).body as { items: { seq: number; action: string; actor: string; data: Record<string, unknown> }[]; chain: { valid: boolean } });
 const download = async (url: string, name: string) => {
   const res = await fetch(url);
   expect(res.status).toBe(200);
@@ -112,10 +112,10 @@ describe('export → download → verify', () => {
 
     const t = await timeline(caseId);
     expect(t.chain.valid).toBe(true);
-    const actions = t.events.map((e) => e.action);
+    const actions = t.items.map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['export.requested', 'export.started', 'export.completed', 'export.download_issued']));
-    expect(t.events.find((e) => e.action === 'export.completed')?.data).toMatchObject({ exportId, sha256: res.body.sha256, files: 12 });
-    expect(t.events.find((e) => e.action === 'export.download_issued')).toMatchObject({ actor: 'cora', data: { exportId, sha256: res.body.sha256 } });
+    expect(t.items.find((e) => e.action === 'export.completed')?.data).toMatchObject({ exportId, sha256: res.body.sha256, files: 12 });
+    expect(t.items.find((e) => e.action === 'export.download_issued')).toMatchObject({ actor: 'cora', data: { exportId, sha256: res.body.sha256 } });
   });
 
   it('a new export can start once the previous one has finished', async () => {
@@ -159,7 +159,7 @@ describe('evidence that no longer matches its verified hash', () => {
     expect(await lock().lockOf(`cases/${caseId}/exports/${req.body.exportId as string}.zip`)).toBeUndefined();
     await expect(s3Client({ region: 'local', endpoint: api.s3.endpoint }).send(new HeadObjectCommand({ Bucket: api.stack.s3.exportsBucket, Key: `cases/${caseId}/exports/${req.body.exportId as string}.zip` }))).rejects.toMatchObject({ name: 'NotFound' });
     const t = await timeline(caseId);
-    expect(t.events.find((e) => e.action === 'export.failed')?.data).toMatchObject({ exportId: req.body.exportId });
+    expect(t.items.find((e) => e.action === 'export.failed')?.data).toMatchObject({ exportId: req.body.exportId });
     // The case may be exported again (the failed job no longer blocks it).
     expect((await requestExport(caseId)).body.exportId).not.toBe(req.body.exportId);
   });
@@ -173,7 +173,7 @@ describe('refusals', () => {
       expectProblem(await api.call('POST', `/v1/complaints/${restricted}/exports`, { token: await tok('alice', role), body: {} }), 403);
     }
     expectProblem(await api.call('POST', `/v1/complaints/${restricted}/exports`, { body: {} }), 401);
-    expect((await timeline(restricted)).events.some((e) => e.action.startsWith('export.'))).toBe(false);
+    expect((await timeline(restricted)).items.some((e) => e.action.startsWith('export.'))).toBe(false);
     // Compliance and legal see restricted cases.
     expect((await requestExport(restricted, 'lee', 'legal')).status).toBe(202);
   });

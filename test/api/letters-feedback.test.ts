@@ -107,7 +107,7 @@ describe('letters sent are kept as evidence', () => {
     // The letters are correspondence, not investigation evidence: the case's evidence counts are untouched.
     expect((await getCase(id)).evidenceCounts ?? { verified: 0 }).toMatchObject({ verified: 0 });
 
-    const events = (await api.call('GET', `/v1/complaints/${id}/timeline`, { token: await as('olive', 'handler') })).body.events as { action: string; data: Record<string, unknown> }[];
+    const events = (await api.call('GET', `/v1/complaints/${id}/timeline`, { token: await as('olive', 'handler') })).body.items as { action: string; data: Record<string, unknown> }[];
     const ackText = events.find((e) => e.action === 'acknowledgement.sent')!.data.text as string;
     expect(ackText).toBe(`Subject: ${preview.subject}\n\n${preview.text}`);
     const frText = `Subject: ${frPreview.subject}\n\n${frPreview.text}`;
@@ -124,7 +124,7 @@ describe('letters sent are kept as evidence', () => {
 
   it('keeps the default final response: the regime letter around the resolution text (DISP 1 Annex 3R wording)', async () => {
     const id = await answeredCase();
-    const events = (await api.call('GET', `/v1/complaints/${id}/timeline`, { token: await as('olive', 'handler') })).body.events as { action: string; data: Record<string, unknown> }[];
+    const events = (await api.call('GET', `/v1/complaints/${id}/timeline`, { token: await as('olive', 'handler') })).body.items as { action: string; data: Record<string, unknown> }[];
     const text = events.find((e) => e.action === 'final_response.sent')!.data.text as string;
     expect(text).toContain(RESOLUTION.finalResponse);
     expect(text).toContain('but you must do so within six months of the date of this letter');
@@ -162,8 +162,8 @@ describe('satisfaction follow-up', () => {
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get('retry-after')).toBe('60');
     const timeline = (await api.call('GET', `/v1/complaints/${id}/timeline`, { token: await as('sam', 'supervisor') })).body;
-    expect(timeline.events.filter((e: { action: string }) => e.action === 'feedback.received')).toHaveLength(1);
-    expect(timeline.events.map((e: { action: string }) => e.action)).toContain('feedback.requested');
+    expect(timeline.items.filter((e: { action: string }) => e.action === 'feedback.received')).toHaveLength(1);
+    expect(timeline.items.map((e: { action: string }) => e.action)).toContain('feedback.requested');
     expect(timeline.chain.valid).toBe(true);
   });
 

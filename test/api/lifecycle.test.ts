@@ -101,7 +101,7 @@ describe('complaint lifecycle', () => {
     const timeline = await api.call('GET', `/v1/complaints/${id}/timeline`, { token: supervisor });
     expect(timeline.status).toBe(200);
     expect(timeline.body.chain.valid).toBe(true);
-    expect(timeline.body.events.map((e: { action: string }) => e.action)).toEqual([
+    expect(timeline.body.items.map((e: { action: string }) => e.action)).toEqual([
       'complaint.received',
       'owner.assigned',
       'owner.changed',
@@ -113,6 +113,6 @@ describe('complaint lifecycle', () => {
       'complaint.closed',
       'complaint.reopened',
     ]);
-    expect(timeline.body.chain.head).toBe(timeline.body.events.at(-1).hash);
+    expect(timeline.body.chain.head).toBe(timeline.body.items.at(-1).hash);
   });
 });

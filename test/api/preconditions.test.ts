@@ -1,10 +1,12 @@
 // If-Match on every case change (decideApproval included: If-Match takes its case's ETag), driven by the route
 // table: each route marked ifMatch, in a state where it would
 // succeed, answers 412 to a stale ETag without touching the case, then succeeds with the current one and returns the
-// new ETag (the case version it wrote).
+// new ETag (the case version it wrote). Audit-only bookkeeping (auditOnly: an export job, a download link) extends the
+// hash chain but never moves the version, so an ETag held before it still works after it, also under concurrency;
+// and every route that writes is one of these, or named below as not a change of an existing case.
 import { createHash } from 'node:crypto';
 import type { Role } from '#schemas/common';
-import { routeList, ROUTES, type RouteId } from '#http/routes';
+import { routeList, ROUTES, type RouteDef, type RouteId } from '#http/routes';
 import { complaintBody, expectProblem, localClock, startTestApi, type ApiResponse, type TestApi } from '../support/api';
 
 let api: TestApi;
@@ -154,8 +156,155 @@ describe('If-Match on every case change', () => {
     const res = await ok(send(`"${before}"`), ROUTES[id].ok.status);
     // The version this call wrote; work it sets off (a workflow opening the next approval stage) may write later ones.
     const written = Number(/^"(\d+)"$/.exec(res.headers.get('etag') ?? '')?.[1]);
-    expect(written).toBeGreaterThan(before);
+    // Audit-only bookkeeping honours If-Match but writes no new version: its ETag is the one the client sent.
+    if ((ROUTES[id] as RouteDef).auditOnly) expect(written).toBe(before);
+    else expect(written).toBeGreaterThan(before);
     expect(await caseVersion(caseId)).toBeGreaterThanOrEqual(written);
     if (typeof res.body?.version === 'number') expect(res.body.version).toBe(written);
+  });
+});
+
+const etagOf = (res: ApiResponse): number => Number(/^"(\d+)"$/.exec(res.headers.get('etag') ?? '')?.[1]);
+
+const timeline = async (id: string) => (await ok(api.call('GET', `/v1/complaints/${id}/timeline`, { token: await tok('sam', 'supervisor') }), 200)).body as { items: { seq: number; action: string }[]; chain: { valid: boolean; length: number } };
+
+/** A case whose export is built and ready (the request, its start and its completion are bookkeeping already). */
+const exported = async (): Promise<{ caseId: string; exportId: string }> => {
+  const caseId = await openCase();
+  const req = await ok(api.call('POST', `/v1/complaints/${caseId}/exports`, { token: await tok('cora', 'compliance') }), 202);
+  await api.pump();
+  return { caseId, exportId: req.body.exportId as string };
+};
+
+/** A case with one verified evidence item (verification is a change of the case: it happens before the ETag is read). */
+const verifiedEvidence = async (): Promise<{ caseId: string; evidenceId: string }> => {
+  const caseId = await openCase();
+  const body = { fileName: 'log.pdf', contentType: 'application/pdf', sizeBytes: PDF.length, sha256: createHash('sha256').update(PDF).digest('hex') };
+  const reg = await ok(api.call('POST', `/v1/complaints/${caseId}/evidence`, { token: await tok('olive', 'handler'), body }), 201);
+  const upload = reg.body.upload as { url: string; headers: Record<string, string> };
+  expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: PDF })).status).toBe(200);
+  await api.s3Idle();
+  await api.pump();
+  return { caseId, evidenceId: reg.body.evidenceId as string };
+};
+
+/** For each audit-only route: a case, the call (which must succeed), and the audit events it must have added. */
+const ARRANGE_AUDIT_ONLY: Partial<Record<RouteId, () => Promise<{ caseId: string; run: () => Promise<ApiResponse>; actions: string[] }>>> = {
+  requestExport: async () => {
+    const caseId = await openCase();
+    return {
+      caseId,
+      run: async () => {
+        const res = await ok(api.call('POST', `/v1/complaints/${caseId}/exports`, { token: await tok('cora', 'compliance') }), 202);
+        // The builder's claim and completion are bookkeeping too.
+        await api.pump();
+        return res;
+      },
+      actions: ['export.requested', 'export.started', 'export.completed'],
+    };
+  },
+  getExport: async () => {
+    const { caseId, exportId } = await exported();
+    return { caseId, run: async () => ok(api.call('GET', `/v1/exports/${exportId}`, { token: await tok('cora', 'compliance') }), 200), actions: ['export.download_issued'] };
+  },
+  getEvidence: async () => {
+    const { caseId, evidenceId } = await verifiedEvidence();
+    return { caseId, run: async () => ok(api.call('GET', `/v1/complaints/${caseId}/evidence/${evidenceId}`, { token: await tok('olive', 'handler') }), 200), actions: ['evidence.download_issued'] };
+  },
+};
+
+const AUDIT_ONLY = routeList().filter((r) => r.auditOnly);
+
+describe('audit-only bookkeeping keeps every ETag a client holds', () => {
+  it('the route table marks the export request and both download links audit-only', () => {
+    expect(AUDIT_ONLY.map((r) => r.id).sort()).toEqual(['getEvidence', 'getExport', 'requestExport']);
+  });
+
+  it.each(AUDIT_ONLY.map((r) => [r.id] as const))('%s: its events join the chain, the version stays, and the ETag held before it still works', async (id) => {
+    const arrange = ARRANGE_AUDIT_ONLY[id];
+    expect({ route: id, arranged: arrange !== undefined }).toEqual({ route: id, arranged: true });
+    const { caseId, run, actions } = await arrange!();
+    const held = await caseVersion(caseId);
+    const chainBefore = await timeline(caseId);
+
+    await run();
+
+    expect(await caseVersion(caseId)).toBe(held);
+    const after = await timeline(caseId);
+    expect(after.chain).toMatchObject({ valid: true });
+    const added = after.items.slice(chainBefore.items.length).map((e) => e.action);
+    expect(added).toEqual(expect.arrayContaining(actions));
+    expect(after.items.map((e) => e.seq)).toEqual(after.items.map((_, i) => i + 1));
+    // The handler who read the case before the bookkeeping changes it with that ETag.
+    const patched = await ok(api.call('PATCH', `/v1/complaints/${caseId}`, { token: await tok('olive', 'handler'), body: { severity: 'high' }, headers: { 'if-match': `"${held}"` } }), 200);
+    expect(etagOf(patched)).toBe(held + 1);
+  });
+
+  it('an ETag held before an export still works after the export is requested, built and downloaded; a conditional GET stays 304', async () => {
+    const caseId = await openCase();
+    const read = await ok(api.call('GET', `/v1/complaints/${caseId}`, { token: await tok('olive', 'handler') }), 200);
+    const held = etagOf(read);
+    const req = await ok(api.call('POST', `/v1/complaints/${caseId}/exports`, { token: await tok('cora', 'compliance') }), 202);
+    expect(etagOf(req)).toBe(held);
+    await api.pump();
+    const got = await ok(api.call('GET', `/v1/exports/${String(req.body.exportId)}`, { token: await tok('cora', 'compliance') }), 200);
+    expect(got.body).toMatchObject({ status: 'ready', downloadUrl: expect.any(String) });
+    const polled = await api.call('GET', `/v1/complaints/${caseId}`, { token: await tok('olive', 'handler'), headers: { 'if-none-match': `"${held}"` } });
+    expect(polled.status).toBe(304);
+    await ok(api.call('POST', `/v1/complaints/${caseId}/notes`, { token: await tok('olive', 'handler'), body: { kind: 'call_note', body: 'Told the customer the bundle is ready' }, headers: { 'if-match': `"${held}"` } }), 201);
+    const t = await timeline(caseId);
+    expect(t.items.map((e) => e.action)).toEqual(expect.arrayContaining(['export.requested', 'export.started', 'export.completed', 'export.download_issued', 'note.added']));
+    expect(t.chain.valid).toBe(true);
+  });
+
+  it('bookkeeping racing case changes loses no event and doubles none: every success is in the chain once, seqs stay contiguous', async () => {
+    const { caseId, exportId } = await exported();
+    const before = await caseVersion(caseId);
+    const chainBefore = (await timeline(caseId)).items.length;
+    const olive = await tok('olive', 'handler');
+    const cora = await tok('cora', 'compliance');
+    const results = await Promise.all([
+      ...Array.from({ length: 4 }, (_, i) => api.call('POST', `/v1/complaints/${caseId}/notes`, { token: olive, body: { kind: 'call_note', body: `Race note ${i}` } })),
+      ...Array.from({ length: 4 }, () => api.call('GET', `/v1/exports/${exportId}`, { token: cora })),
+    ]);
+    // A writer that lost every retry gets a retryable 409 and wrote nothing; never a 412 (nobody sent If-Match) or a 500.
+    for (const r of results) expect([200, 201, 409]).toContain(r.status);
+    const notes = results.slice(0, 4).filter((r) => r.status === 201).length;
+    const links = results.slice(4).filter((r) => r.status === 200).length;
+    expect(notes + links).toBeGreaterThan(0);
+
+    const t = await timeline(caseId);
+    expect(t.chain.valid).toBe(true);
+    expect(t.items.map((e) => e.seq)).toEqual(t.items.map((_, i) => i + 1));
+    const added = t.items.slice(chainBefore).map((e) => e.action);
+    expect(added.filter((a) => a === 'note.added')).toHaveLength(notes);
+    expect(added.filter((a) => a === 'export.download_issued')).toHaveLength(links);
+    expect(added).toHaveLength(notes + links);
+    // Only the notes moved the version.
+    expect(await caseVersion(caseId)).toBe(before + notes);
+  });
+});
+
+/**
+ * Routes that write but do not change an existing case a client could hold an ETag of, and why. Every other writing
+ * route must be ifMatch (a case change) or auditOnly (bookkeeping): a new one fails the test below until it is sorted.
+ */
+const NOT_A_CASE_CHANGE: Partial<Record<RouteId, string>> = {
+  createComplaint: 'creates the case: there is no version to hold yet',
+  helpdeskIntake: 'creates a case (or answers the open one of the ticket unchanged); signed webhook, no ETag',
+  replayInboundRejection: 'runs a stored message through the email intake: opens a case or joins one as the email intake does',
+  submitFeedback: 'the customer’s single-use link (public): the customer holds no ETag; the case records the answer',
+  createWebhook: 'a subscription, not a case',
+  deleteWebhook: 'a subscription, not a case',
+};
+
+describe('every route that writes is covered', () => {
+  it.each(routeList().filter((r) => r.method !== 'GET' || r.writes).map((r) => [r.id] as const))('%s: a case change with If-Match, audit-only bookkeeping, or not a change of a case (with the reason)', (id) => {
+    const r = ROUTES[id] as RouteDef;
+    const kind = r.ifMatch ? 'ifMatch' : r.auditOnly ? 'auditOnly' : NOT_A_CASE_CHANGE[id] ? 'not a case change' : 'unclassified';
+    expect({ route: id, kind }).not.toEqual({ route: id, kind: 'unclassified' });
+    // Covered above: the ifMatch table and the audit-only table each have an arrangement for the route.
+    if (r.ifMatch && !r.auditOnly) expect({ route: id, arranged: ARRANGE[id] !== undefined }).toEqual({ route: id, arranged: true });
+    if (r.auditOnly) expect({ route: id, arranged: ARRANGE_AUDIT_ONLY[id] !== undefined }).toEqual({ route: id, arranged: true });
   });
 });

@@ -118,7 +118,7 @@ it('the reference case, from intake to a closed case with a valid chain', async 
   // The timeline tells the whole story, and its chain is valid.
   const timeline = (await api.call('GET', `/v1/complaints/${id}/timeline`, { token: await tok('cora', 'compliance') })).body;
   expect(timeline.chain.valid).toBe(true);
-  const sequence = (timeline.events as { action: string }[]).map((e) => e.action);
+  const sequence = (timeline.items as { action: string }[]).map((e) => e.action);
   const inOrder = [
     'complaint.received',
     'owner.assigned',
@@ -144,7 +144,7 @@ it('the reference case, from intake to a closed case with a valid chain', async 
     expect({ action, found: next > cursor }).toEqual({ action, found: true });
     cursor = next;
   }
-  const final = (timeline.events as { action: string; data: { withinDeadline?: boolean } }[]).find((e) => e.action === 'final_response.sent')!;
+  const final = (timeline.items as { action: string; data: { withinDeadline?: boolean } }[]).find((e) => e.action === 'final_response.sent')!;
   expect(final.data.withinDeadline).toBe(true);
   // Read by the benchmark: the local end-to-end time of the reference case.
   process.env.REFERENCE_CASE_MS = String(Math.round(performance.now() - started));

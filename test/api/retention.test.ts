@@ -133,14 +133,14 @@ describe('retention job', () => {
     expect(JSON.stringify(await ok('GET', `/v1/complaints/${due}/tasks`, 'sam'))).not.toMatch(PERSONAL);
 
     const trail = await timeline(due);
-    expect(trail.chain).toEqual({ valid: true, head: expect.any(String), length: trail.events.length });
-    expect(JSON.stringify(trail.events)).not.toMatch(PERSONAL);
-    const redactedEvents = trail.events.filter((e: { redaction?: unknown }) => e.redaction);
+    expect(trail.chain).toEqual({ valid: true, head: expect.any(String), length: trail.items.length });
+    expect(JSON.stringify(trail.items)).not.toMatch(PERSONAL);
+    const redactedEvents = trail.items.filter((e: { redaction?: unknown }) => e.redaction);
     expect(redactedEvents.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['note.added', 'task.created', 'task.updated', 'resolution.proposed', 'final_response.sent', 'complaint.closed']));
     expect(redactedEvents.length).toBe(redacted.redaction.events);
-    expect(trail.events.find((e: { action: string }) => e.action === 'complaint.received')).toMatchObject({ data: { regime: 'UK_FCA_PSD', reference: dueCase.reference } });
-    expect(trail.events.at(-1)).toMatchObject({ action: 'retention.redacted', actor: 'system:retention', data: { regime: 'UK_FCA_PSD', years: 3, rule: 'FCA Handbook DISP 1.9.1R(2)', retainUntil: dueCase.retainUntil } });
-    expect(trail.chain.length).toBe(trail.events.length);
+    expect(trail.items.find((e: { action: string }) => e.action === 'complaint.received')).toMatchObject({ data: { regime: 'UK_FCA_PSD', reference: dueCase.reference } });
+    expect(trail.items.at(-1)).toMatchObject({ action: 'retention.redacted', actor: 'system:retention', data: { regime: 'UK_FCA_PSD', years: 3, rule: 'FCA Handbook DISP 1.9.1R(2)', retainUntil: dueCase.retainUntil } });
+    expect(trail.chain.length).toBe(trail.items.length);
 
     // Its evidence and bundle are tagged for the buckets' lifecycle (which removes them once their locks allow).
     const objects = retentionObjects() as LocalRetentionObjects;
@@ -159,7 +159,7 @@ describe('retention job', () => {
     expect(stillOpen).toMatchObject({ status: 'open', customer: { id: 'cust-ret-open', name: 'Open Case' } });
     expect(stillOpen.redaction).toBeUndefined();
     expect(stillOpen.retainUntil).toBeUndefined();
-    expect((await timeline(open)).events.filter((e: { action: string; redaction?: unknown }) => e.action === 'retention.redacted' || e.redaction)).toEqual([]);
+    expect((await timeline(open)).items.filter((e: { action: string; redaction?: unknown }) => e.action === 'retention.redacted' || e.redaction)).toEqual([]);
   }, 120_000);
 
   it('redacts the held case on the first run after its hold is released', async () => {

@@ -64,7 +64,7 @@ describe('suggestions at intake', () => {
     expect(t.body).toMatchObject({ caseId: c.id, caseVersion: c.version, status: 'suggested', fields: c.triage.fields, priority: c.priority });
     // The intake event records the suggestion with model id, version and every confidence.
     const timeline = await api.call('GET', `/v1/complaints/${c.id}/timeline`, { token: sup });
-    const received = timeline.body.events.find((e: { action: string }) => e.action === 'complaint.received');
+    const received = timeline.body.items.find((e: { action: string }) => e.action === 'complaint.received');
     expect(received.data.triage).toMatchObject({ status: 'suggested', modelId: 'local-nb', modelVersion: c.triage.modelVersion, fields: c.triage.fields });
   });
 
@@ -77,7 +77,7 @@ describe('suggestions at intake', () => {
     expect(c.priorityReasons.join(' ')).toMatch(/negative sentiment.*vulnerability cue: bereavement/);
     // TRIAGE.priority.escalate: the high-priority case is escalated as it is opened, in the same transaction.
     expect(c.escalations).toEqual([expect.objectContaining({ trigger: { kind: 'triage' }, status: 'open', reason: expect.stringMatching(/^Triage at intake: negative sentiment/) })]);
-    const events = (await api.call('GET', `/v1/complaints/${c.id}/timeline`, { token: sup })).body.events.map((e: { action: string }) => e.action);
+    const events = (await api.call('GET', `/v1/complaints/${c.id}/timeline`, { token: sup })).body.items.map((e: { action: string }) => e.action);
     expect(events.slice(0, 3)).toEqual(['complaint.received', 'owner.assigned', 'escalation.raised']);
     // The customer's vulnerability was not stated: the confident suggestion set it (and the approval rules will see it).
     expect(c.vulnerable).toBe(c.triage.fields.vulnerable.applied ? c.triage.fields.vulnerable.value : false);
@@ -108,7 +108,7 @@ describe('human in charge', () => {
     expect(now.body).toMatchObject({ severity: other, version: c.version + 2 });
     const events = (await api.call('GET', `/v1/complaints/${c.id}/timeline`, { token: sup })).body;
     expect(events.chain.valid).toBe(true);
-    const decisions = events.events.filter((e: { action: string }) => e.action.startsWith('triage.'));
+    const decisions = events.items.filter((e: { action: string }) => e.action.startsWith('triage.'));
     expect(decisions.map((e: { action: string }) => e.action)).toEqual(['triage.accepted', 'triage.overridden']);
     expect(decisions[1].data).toMatchObject({
       field: 'severity',

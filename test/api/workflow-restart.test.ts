@@ -78,7 +78,7 @@ describe('approval workflow across a restart of the local stack', () => {
 
     await restart(() => localClock.advance(task.heartbeatAt! - task.startedAt + 3_600_000)); // down for the reminder interval + 1 h
     expect(api.stack.restoredWorkflows.resumed).toContain(executionId);
-    const actions = ((await call('GET', `/v1/complaints/${caseId}/timeline`, 'sam', 'supervisor')).body.events as { action: string }[]).map((e) => e.action);
+    const actions = ((await call('GET', `/v1/complaints/${caseId}/timeline`, 'sam', 'supervisor')).body.items as { action: string }[]).map((e) => e.action);
     expect(actions).toContain('approval.reminded');
     const [next] = api.workflows.pendingTasks(executionId);
     expect(next).toMatchObject({ stateName: 'AwaitDecision', startedAt: task.heartbeatAt }); // the next wait counts from the lapse

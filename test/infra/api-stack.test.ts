@@ -6,7 +6,7 @@ import { buildApp } from '../../infra/app';
 import { AUDIT_ANCHOR_READERS, EVIDENCE_ACCESS, EXPORT_ACCESS, FEEDBACK_SIGNING_ROUTES, HELPDESK_SIGNED_ROUTES, INBOUND_MAIL_READERS, ROUTE_STACK_OF_TAG, ROUTES_WITHOUT_DATA, writesData } from '../../infra/constructs/api';
 import { WEBHOOK_SECRET_CONTEXT } from '../../infra/constructs/webhook-delivery';
 import { EXPORT_GRANTS } from '../../infra/constructs/api-function';
-import { routeKey, routeList } from '#http/routes';
+import { isPaged, routeKey, routeList } from '#http/routes';
 import { logicalIdOf, resolveIn, resourceOf, resourcesIn, resourcesInFamily, stackFamily, statementsOfRole, templateOf, type Statement } from '../support/stacks';
 
 // CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
@@ -310,11 +310,21 @@ describe('least-privilege data access', () => {
   });
 
   // A route that verifies a signature or signs a link also decrypts its secret through Secrets Manager.
-  const readsSecret = (entry: string) => routes.some((r) => r.entry === entry && (HELPDESK_SIGNED_ROUTES.has(r.id) || FEEDBACK_SIGNING_ROUTES.has(r.id)));
+  const readsSecret = (entry: string) => routes.some((r) => r.entry === entry && (HELPDESK_SIGNED_ROUTES.has(r.id) || FEEDBACK_SIGNING_ROUTES.has(r.id) || isPaged(r)));
   it.each(dataEntries.filter(usesEvidence))('%s: uses the key only through DynamoDB and S3 (and Secrets Manager for a signing secret)', (entry) => {
     const kms = statementsOf(functionOf(entry).role).filter((x) => list(x.Action).some((a) => a.startsWith('kms:')));
     expect(kms.length).toBeGreaterThan(0);
     for (const s of kms) expect(JSON.stringify(s)).toMatch(readsSecret(entry) ? /"(dynamodb|s3|secretsmanager)\."/ : /"(dynamodb|s3)\."/);
+  });
+});
+
+describe('the page-cursor key (issue 27 item 3)', () => {
+  it.each(entries.map((e) => [e] as const))('%s: reads the cursor secret (and has its setting) exactly when it serves a list route', (entry) => {
+    const lists = routes.some((r) => r.entry === entry && isPaged(r));
+    const { role, props } = functionOf(entry);
+    expect({ entry, actions: actionsOn(role, stateful.cursorKey.secret.secretArn) }).toEqual({ entry, actions: lists ? ['secretsmanager:GetSecretValue'] : [] });
+    const env = (props.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables ?? {};
+    expect({ entry, setting: Object.hasOwn(env, 'CURSOR_KEY_SECRET_ARN') }).toEqual({ entry, setting: lists });
   });
 });
 

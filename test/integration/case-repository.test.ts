@@ -187,6 +187,54 @@ describe('commit', () => {
     expect(verifyChain(await repo.auditEvents(c.case.id), got?.head)).toMatchObject({ valid: true, length: 3 });
   });
 
+  /** A bookkeeping commit (issue 27 item 1): an audit-only event at the same version, as case-mutation.ts writes it. */
+  const bookkeep = (repo: DynamoCaseRepository, rec: { case: Case; head: ChainHead }, action: string) => {
+    const { events, head } = appendEvents(rec.head, [{ actor: 'cora', action, data: { exportId: 'x' } }], at(NOW, 1000));
+    return repo.commit({ case: rec.case, expectedVersion: rec.case.version, head, events });
+  };
+
+  it('a bookkeeping commit keeps the version, extends the chain, and moves the changed-cases index to its time', async () => {
+    const { repo, table } = await newRepo();
+    const c = await createCase(repo);
+    await bookkeep(repo, c, 'export.download_issued');
+    const got = await repo.get(c.case.id);
+    expect(got?.case.version).toBe(c.case.version);
+    expect(got?.case.updatedAt).toBe(c.case.updatedAt);
+    expect(got?.head.seq).toBe(c.head.seq + 1);
+    expect(verifyChain(await repo.auditEvents(c.case.id), got?.head)).toMatchObject({ valid: true, length: c.head.seq + 1 });
+    const item = (await rawItems(table, `CASE#${c.case.id}`)).find((i) => i.SK === 'CASE')!;
+    expect(String(item.GSI5SK).startsWith(at(NOW, 1000))).toBe(true);
+  });
+
+  it('a case change and bookkeeping read at the same head: exactly one wins, the other is a StaleVersionError; no seq is written twice', async () => {
+    const { repo } = await newRepo();
+    const c = await createCase(repo);
+    const results = await Promise.allSettled([
+      applyChange(repo, c, life.reassign(c.case, 'bob', 'race', 'sam', NOW)),
+      bookkeep(repo, c, 'export.download_issued'),
+      bookkeep(repo, c, 'evidence.download_issued'),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(StaleVersionError);
+    const got = await repo.get(c.case.id);
+    const events = await repo.auditEvents(c.case.id);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(verifyChain(events, got?.head)).toMatchObject({ valid: true, length: c.head.seq + 1 });
+    // The version moved only if the case change won.
+    expect(got?.case.version).toBe(results[0].status === 'fulfilled' ? c.case.version + 1 : c.case.version);
+  });
+
+  it('a case change planned before a bookkeeping event is refused even though the version did not move (its seq is taken)', async () => {
+    const { repo } = await newRepo();
+    const c = await createCase(repo);
+    await bookkeep(repo, c, 'export.requested');
+    await expect(applyChange(repo, c, life.reassign(c.case, 'bob', 'late', 'sam', NOW))).rejects.toBeInstanceOf(StaleVersionError);
+    // Planned again from the fresh head, it goes through.
+    const fresh = (await repo.get(c.case.id))!;
+    await applyChange(repo, fresh, life.reassign(fresh.case, 'bob', 'late', 'sam', NOW));
+    expect(verifyChain(await repo.auditEvents(c.case.id), (await repo.get(c.case.id))?.head)).toMatchObject({ valid: true, length: c.head.seq + 2 });
+  });
+
   it('committing to a case that does not exist is refused', async () => {
     const { repo } = await newRepo();
     const c = draftCase();

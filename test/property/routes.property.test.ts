@@ -252,11 +252,12 @@ const queryValue = (key: string): fc.Arbitrary<string> => {
     cursor: fc.oneof(
       fc.constantFrom(...realCursors),
       fc.stringMatching(/^[A-Za-z0-9_-]{1,200}$/),
-      // A real cursor with its key values rewritten: right shape, wrong place.
-      fc.tuple(fc.constantFrom(...realCursors), fc.string({ maxLength: 30 }), fc.nat(3)).map(([c, v, i]) => {
-        const parsed = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as unknown[];
-        const edited = parsed.map((p, j) => (j === i && p && typeof p === 'object' ? Object.fromEntries(Object.keys(p).map((k) => [k, k.endsWith('SK') || k === 'SK' ? v : (p as Record<string, string>)[k]])) : j === i ? v : p));
-        return Buffer.from(JSON.stringify(edited)).toString('base64url');
+      // A real (sealed) cursor with one byte changed: right length and form, broken seal.
+      fc.tuple(fc.constantFrom(...realCursors), fc.nat(), fc.integer({ min: 1, max: 255 })).map(([c, at, mask]) => {
+        const bytes = Buffer.from(c, 'base64url');
+        const i = at % bytes.length;
+        bytes[i] = bytes[i]! ^ mask;
+        return bytes.toString('base64url');
       }),
       fc.jsonValue({ maxDepth: 2 }).map((v) => Buffer.from(JSON.stringify(v) ?? 'x').toString('base64url')),
     ),

@@ -40,7 +40,7 @@ const caseWithNotes = async (): Promise<string> => {
 const timeline = async (id: string) => {
   const res = await api.call('GET', `/v1/complaints/${id}/timeline`, { token: supervisor });
   expect(res.status).toBe(200);
-  return res.body as { events: AuditEvent[]; chain: { valid: boolean; problem?: string; length: number }; anchored: { digestId: string; at: string; seq: number } | null };
+  return res.body as { items: AuditEvent[]; chain: { valid: boolean; problem?: string; length: number }; anchored: { digestId: string; at: string; seq: number } | null };
 };
 
 type StoredEvent = AuditEvent & { PK: string; SK: string; entity: string; caseId: string };
@@ -99,7 +99,7 @@ describe('audit anchoring (S3 Object Lock digests)', () => {
     await rewriteAndRehash(id, 4, { kind: 'call_note', body: 'Depot confirms delivery was made.' });
 
     const t = await timeline(id);
-    expect(t.events[3]!.data.body).toBe('Depot confirms delivery was made.');
+    expect(t.items[3]!.data.body).toBe('Depot confirms delivery was made.');
     expect(t.chain).toMatchObject({ valid: false, problem: 'rewritten after anchoring' });
     expect(t.anchored?.seq).toBe(5);
   });

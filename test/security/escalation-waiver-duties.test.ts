@@ -55,7 +55,7 @@ describe('escalation waivers follow the acknowledgement rule', () => {
     const waived = await waive(caseId, 'sue', 'supervisor');
     expect(waived.status).toBe(201);
     expect(waived.body).toMatchObject({ waiver: { checkpoint: 75, waivedBy: 'sue', escalationId }, escalation: { id: escalationId, status: 'waived' } });
-    const events = (await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: await tok('sue', 'supervisor') })).body.events as { actor: string; action: string }[];
+    const events = (await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: await tok('sue', 'supervisor') })).body.items as { actor: string; action: string }[];
     expect(events.filter((e) => e.action === 'escalation.waived').map((e) => e.actor)).toEqual(['sue']);
   });
 

@@ -50,7 +50,7 @@ const approve = async (caseId: string, role: Role) => {
   return stage!;
 };
 const send = async (caseId: string, body: Record<string, unknown> = {}) => api.call('POST', `/v1/complaints/${caseId}/final-response`, { token: await tok('olive', 'handler'), body });
-const events = async (caseId: string) => (await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: await tok('sam', 'supervisor') })).body.events as Event[];
+const events = async (caseId: string) => (await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: await tok('sam', 'supervisor') })).body.items as Event[];
 const status = async (caseId: string) => (await api.call('GET', `/v1/complaints/${caseId}`, { token: await tok('sam', 'supervisor') })).body.status as string;
 const letters = async (caseId: string) =>
   ((await api.call('GET', `/v1/complaints/${caseId}/evidence`, { token: await tok('olive', 'handler') })).body.items as { letter?: { kind: string } }[]).filter((e) => e.letter);

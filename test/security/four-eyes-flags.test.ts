@@ -53,7 +53,7 @@ const propose = async (caseId: string, amount: string) => {
   return res.body as { id: string; stages: { role: string }[] };
 };
 const getCase = async (caseId: string) => (await api.call('GET', `/v1/complaints/${caseId}`, { token: await tok('sam', 'supervisor') })).body;
-const events = async (caseId: string) => (await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: await tok('sam', 'supervisor') })).body.events as Event[];
+const events = async (caseId: string) => (await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: await tok('sam', 'supervisor') })).body.items as Event[];
 /** Open stages of the case, as the head of complaints' queue shows them (never the owner's). */
 const openStages = async (caseId: string) =>
   ((await api.call('GET', '/v1/approvals?status=pending&limit=100', { token: await tok('audit-admin', 'admin') })).body.items as PendingApproval[]).filter((a) => a.caseId === caseId);

@@ -20,7 +20,7 @@ afterAll(() => api.close());
 
 const now = () => new Date(localClock.nowMs()).toISOString();
 const replay = (id: string, token = admin) => api.call('POST', `/v1/intake/rejections/${id}/replay`, { token });
-const rejectionsOf = async (day: string) => (await api.call('GET', `/v1/intake/rejections?day=${day}`, { token: admin })).body.items as { id: string; reason: string; replay?: { caseId: string; reference: string; outcome: string; by: string } }[];
+const rejectionsOf = async (day: string) => (await api.call('GET', `/v1/intake/rejections?day=${day}&limit=100`, { token: admin })).body.items as { id: string; reason: string; replay?: { caseId: string; reference: string; outcome: string; by: string } }[];
 const message = (subject: string) => rawEmail({ from: `Rita Replay <rita.${++seq}@example.com>`, subject, text: 'My card was declined at the till three times this week.' });
 
 describe('a failure after the raw message is stored', () => {

@@ -179,12 +179,12 @@ describe('mutations', () => {
     await svc.updateTask(alice, id, task.id, { status: 'done' });
     const { note } = await svc.addNote(principal('lee', 'legal'), id, { kind: 'finding', body: 'ok' });
     expect(repo.notes.get(note.id)).toMatchObject({ caseId: id, authorId: 'lee' });
-    expect(await svc.tasks(alice, id)).toHaveLength(1);
-    expect(await svc.notes(alice, id)).toHaveLength(1);
+    expect((await svc.tasks(alice, id, { limit: 100 })).items).toHaveLength(1);
+    expect((await svc.notes(alice, id, { limit: 100 })).items).toHaveLength(1);
     const closed = await svc.close(alice, id, { followUpAction: 'x', rootCause: ROOT_CAUSE });
     expect(closed.case.status).toBe('closed');
-    const timeline = await svc.timeline(alice, id);
-    expect(timeline.events.map((e) => e.action)).toEqual(['complaint.received', 'owner.assigned', 'task.created', 'task.updated', 'task.updated', 'note.added', 'complaint.closed']);
+    const timeline = await svc.timeline(alice, id, { limit: 100 });
+    expect(timeline.items.map((e) => e.action)).toEqual(['complaint.received', 'owner.assigned', 'task.created', 'task.updated', 'task.updated', 'note.added', 'complaint.closed']);
     expect(timeline.chain.valid).toBe(true);
   });
 
@@ -222,12 +222,12 @@ describe('reads', () => {
     const { repo, svc } = setup();
     const c = await svc.open(intake, intakeBody({ ownerId: 'alice' }));
     repo.audit.get(c.id)![1]!.data.ownerId = 'mallory';
-    const t = await svc.timeline(sam, c.id);
+    const t = await svc.timeline(sam, c.id, { limit: 100 });
     expect(t.chain).toMatchObject({ valid: false, firstBrokenSeq: 2 });
   });
 
   it('regimes honour the configured options', () => {
     const { svc } = setup({ internalStandardDays: 9 });
-    expect(svc.regimes().find((r) => r.id === 'INTERNAL_STANDARD')?.clocks[0]?.amount).toBe(9);
+    expect(svc.regimes({ limit: 100 }).items.find((r) => r.id === 'INTERNAL_STANDARD')?.clocks[0]?.amount).toBe(9);
   });
 });

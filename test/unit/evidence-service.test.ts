@@ -153,12 +153,12 @@ describe('list', () => {
     const { svc } = await setup();
     const a = (await svc.register(alice, CASE_ID, body())).evidence;
     const b = (await svc.register(alice, CASE_ID, body({ fileName: 'b.png', contentType: 'image/png' }))).evidence;
-    expect((await svc.list(bob, CASE_ID)).map((e) => e.id).sort()).toEqual([a.id, b.id].sort());
+    expect((await svc.list(bob, CASE_ID, { limit: 100 })).items.map((e) => e.id).sort()).toEqual([a.id, b.id].sort());
   });
 
   it('is 404 on a restricted case the caller may not see', async () => {
     const { svc } = await setup({ sensitivity: 'restricted' });
-    await expect(svc.list(bob, CASE_ID)).rejects.toThrow(NotFoundError);
+    await expect(svc.list(bob, CASE_ID, { limit: 100 })).rejects.toThrow(NotFoundError);
   });
 });
 

@@ -4,7 +4,7 @@ import { appendEvents, type ChainHead } from '#domain/audit-chain';
 import type { DeadlineRow } from '#domain/deadline-board';
 import { ConflictError, StaleVersionError } from '#domain/errors';
 import { riskIndex } from '#domain/lifecycle';
-import type { CaseChild, CaseFilter, CaseRecord, CaseRepository, CounterResult } from '#ports/case-repository';
+import type { CaseChild, CaseFilter, CaseRecord, CaseRepository, ChildPage, CounterResult } from '#ports/case-repository';
 import type { Case } from '#schemas/complaint';
 import type { AuditEvent, Note, Task } from '#schemas/children';
 import type { Evidence } from '#schemas/evidence';
@@ -70,7 +70,7 @@ export class FakeRepo implements CaseRepository {
       this.audit.get(id)!.push(...other.events);
     }
     const current = this.cases.get(id);
-    if (!current || current.case.version !== input.expectedVersion) throw new StaleVersionError(`complaint ${id} changed concurrently`);
+    if (!current || current.case.version !== input.expectedVersion || current.head.seq !== input.head.seq - input.events.length) throw new StaleVersionError(`complaint ${id} changed concurrently`);
     this.cases.set(id, { case: structuredClone(input.case), head: input.head });
     this.audit.get(id)!.push(...structuredClone(input.events));
     for (const ch of input.children ?? []) {
@@ -108,6 +108,25 @@ export class FakeRepo implements CaseRepository {
   async getTask(caseId: string, taskId: string): Promise<Task | undefined> {
     const t = this.tasks.get(taskId);
     return t && t.caseId === caseId ? structuredClone(t) : undefined;
+  }
+
+  /** A page by id (ids are ULIDs, as the table's key order). */
+  private page<T extends { id: string }>(all: T[], limit: number, after?: string): ChildPage<T> {
+    const sorted = all.filter((x) => after === undefined || x.id > after).sort((x, y) => x.id.localeCompare(y.id));
+    const items = sorted.slice(0, limit);
+    return { items, ...(sorted.length > limit ? { next: items[items.length - 1]!.id } : {}) };
+  }
+
+  async pageTasks(caseId: string, limit: number, after?: string): Promise<ChildPage<Task>> {
+    return this.page(await this.listTasks(caseId), limit, after);
+  }
+
+  async pageNotes(caseId: string, limit: number, after?: string): Promise<ChildPage<Note>> {
+    return this.page(await this.listNotes(caseId), limit, after);
+  }
+
+  async pageEvidence(caseId: string, limit: number, after?: string): Promise<ChildPage<Evidence>> {
+    return this.page(await this.listEvidence(caseId), limit, after);
   }
 
   async listTasks(caseId: string): Promise<Task[]> {
@@ -205,6 +224,13 @@ export class FakeRepo implements CaseRepository {
       if (!store.has(id)) throw new ConflictError(`${ch.kind} ${id} of ${caseId} is missing`);
       store.set(id, structuredClone(item));
     }
+  }
+
+  async pagePendingApprovals(limit: number, cursor?: string): Promise<{ items: Approval[]; nextCursor?: string }> {
+    const open = [...this.approvals.values()].filter(isOpenStage).sort((x, y) => x.createdAt.localeCompare(y.createdAt) || x.id.localeCompare(y.id));
+    const from = cursor === undefined ? 0 : open.findIndex((x) => x.id === cursor) + 1;
+    const items = open.slice(from, from + limit).map((x) => structuredClone(x));
+    return { items, ...(from + limit < open.length ? { nextCursor: items[items.length - 1]!.id } : {}) };
   }
 
   async listPendingApprovals(limit: number): Promise<Approval[]> {

@@ -130,8 +130,8 @@ describe('decide', () => {
     const { propose, svc } = await setup();
     await expect(svc.decide(sue, '01K99999999999999999999999', { decision: 'approve' })).rejects.toThrow(NotFoundError);
     await propose(alice, body('1500.00'));
-    expect((await svc.pending(sue, 10)).map((a) => a.stage)).toEqual([1]); // stage 2 joins the queue when it opens
-    expect(await svc.pending(alice, 10)).toEqual([]);
+    expect((await svc.pending(sue, { limit: 10 })).items.map((a) => a.stage)).toEqual([1]); // stage 2 joins the queue when it opens
+    expect((await svc.pending(alice, { limit: 10 })).items).toEqual([]);
   });
 });
 
@@ -152,7 +152,7 @@ describe('approval workflow steps (through the case record)', () => {
     expect(actions.filter((a) => a === 'approval.requested')).toHaveLength(1);
     expect(actions).toContain('approval.reminded');
     // The public views never carry the token.
-    expect(JSON.stringify(await svc.pending(sue, 10))).not.toContain('"t2"');
+    expect(JSON.stringify(await svc.pending(sue, { limit: 10 }))).not.toContain('"t2"');
     expect(JSON.stringify((await svc.decide(sue, s1!, { decision: 'approve' })).approval)).not.toContain('"t2"');
     expect(engine.resumed.at(-1)).toEqual({ token: 't2', outcome: { ok: true, output: { approvalId: s1, decision: 'approve', decidedBy: 'sue' } } });
   });

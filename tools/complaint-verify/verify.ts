@@ -10,7 +10,7 @@ import { verifyChain, type ChainHead } from '#domain/audit-chain';
 import { checkBundleAnchor } from '#domain/audit-digest';
 import { BundleAnchor } from '#schemas/audit-digest';
 import type { AuditEvent } from '#schemas/children';
-import { Timeline } from '#schemas/children';
+import { BundleTimeline } from '#schemas/children';
 import { BUNDLE_PATHS, Manifest, ManifestSignature } from '#schemas/export';
 
 /** The check groups, in the order they are reported. */
@@ -443,7 +443,7 @@ const checkFiles = (c: Checks, scan: Scan, manifest: Manifest): void => {
 /** Checks the chain in timeline.json; returns its events for the anchor check. */
 const checkAuditChain = (c: Checks, scan: Scan, manifest: Manifest | undefined, info: ReportInfo): AuditEvent[] | undefined => {
   const path = BUNDLE_PATHS.timeline;
-  const timeline = parseEntry(c, scan, 'audit-chain', path, Timeline);
+  const timeline = parseEntry(c, scan, 'audit-chain', path, BundleTimeline);
   if (!timeline) {
     c.done('audit-chain', '');
     return undefined;

@@ -2,7 +2,7 @@
 // or store: 400 with one error per field.
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import * as z from 'zod';
 import type { FieldError } from '#domain/errors';
 import { badRequest } from '../errors';
 import type { RouteDef } from '../routes';
@@ -59,6 +59,9 @@ export const parseIfNoneMatch = (raw: string | undefined): number[] | '*' | unde
 
 export const etagOf = (version: number) => `"${version}"`;
 
+/** A route that declares no query takes none: any parameter is unknown (400 naming it), as on routes with a query schema. */
+const NO_QUERY = z.object({}).strict();
+
 export const validate = (route: RouteDef, onParsed: (event: object, parsed: Parsed) => void): MiddlewareObj<APIGatewayProxyEventV2> => ({
   before: (request) => {
     const e = request.event;
@@ -71,7 +74,7 @@ export const validate = (route: RouteDef, onParsed: (event: object, parsed: Pars
       return undefined;
     };
     const params = run('path', route.params, e.pathParameters ?? {});
-    const query = run('query', route.query, e.queryStringParameters ?? {});
+    const query = run('query', route.query ?? NO_QUERY, e.queryStringParameters ?? {});
     const body = run('body', route.body, e.body);
     let ifMatch: number | undefined;
     if (route.ifMatch && !errors.some((x) => x.field === 'header.if-match')) {
@@ -81,6 +84,6 @@ export const validate = (route: RouteDef, onParsed: (event: object, parsed: Pars
     }
     const ifNoneMatch = route.conditional ? parseIfNoneMatch(e.headers?.['if-none-match']) : undefined;
     if (errors.length) throw badRequest(`the request is invalid: ${errors.map((x) => x.field).join(', ')}`, errors);
-    onParsed(e, { params, query, body, ...(ifMatch !== undefined ? { ifMatch } : {}), ...(ifNoneMatch !== undefined ? { ifNoneMatch } : {}) });
+    onParsed(e, { params, query: route.query ? query : undefined, body, ...(ifMatch !== undefined ? { ifMatch } : {}), ...(ifNoneMatch !== undefined ? { ifNoneMatch } : {}) });
   },
 });

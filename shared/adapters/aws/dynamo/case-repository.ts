@@ -8,7 +8,7 @@ import type { Evidence } from '#schemas/evidence';
 import { isOpenStage, type Approval, type Resolution } from '#schemas/resolution';
 import type { Escalation } from '#schemas/escalation';
 import type { ExportJob } from '#schemas/export';
-import type { CaseChild, CaseFilter, CaseRecord, CaseRepository, CounterResult } from '#ports/case-repository';
+import type { CaseChild, CaseFilter, CaseRecord, CaseRepository, ChildPage, CounterResult } from '#ports/case-repository';
 import type { ChainHead } from '#domain/audit-chain';
 import { RUNNING_CLOCK_STATUSES } from '#domain/deadlines';
 import { riskIndex } from '#domain/lifecycle';
@@ -53,7 +53,8 @@ export class DynamoCaseRepository implements CaseRepository {
     return this.opts.tableName;
   }
 
-  private caseItem(c: Case, head: ChainHead): Item {
+  /** `chainedAt`: when the chain last grew (a bookkeeping event moves it without moving the case's updatedAt). */
+  private caseItem(c: Case, head: ChainHead, chainedAt = c.updatedAt): Item {
     return {
       ...keys.case(c.id),
       entity: 'case',
@@ -72,9 +73,10 @@ export class DynamoCaseRepository implements CaseRepository {
       // A redacted case no longer names its customer: the customer index must not find the person (subject access).
       ...(c.redaction ? {} : { GSI3PK: keys.customerPk(c.customer.id), GSI3SK: keys.dueSk(c.receivedAt, c.id) }),
       ...this.retentionIndex(c),
-      // Every write of the case item puts it in the changed-cases index at its update time (the audit digest reads it).
+      // Every write of the case item puts it in the changed-cases index at the time its chain last grew (the audit
+      // digest reads it): a bookkeeping event leaves updatedAt alone but its new head must still be anchored.
       GSI5PK: keys.changedPk(shardOf(c.id, this.opts.listShards)),
-      GSI5SK: keys.changedSk(c.updatedAt, c.id),
+      GSI5SK: keys.changedSk(chainedAt > c.updatedAt ? chainedAt : c.updatedAt, c.id),
     };
   }
 
@@ -193,6 +195,10 @@ export class DynamoCaseRepository implements CaseRepository {
   async commit(input: { case: Case; expectedVersion: number; head: ChainHead; events: AuditEvent[]; children?: CaseChild[] }): Promise<void> {
     const c = input.case;
     const childPuts = (input.children ?? []).flatMap((ch) => this.childItems(c.id, ch)).map((Item) => ({ Put: { TableName: this.table, Item } }));
+    // The write holds only if neither the version (case changes) nor the chain's head (every audited write, bookkeeping
+    // too) moved since the caller read them: a bookkeeping event keeps the version, so the version alone cannot tell.
+    const previousHeadSeq = input.head.seq - input.events.length;
+    const chainedAt = input.events.reduce((at, e) => (e.at > at ? e.at : at), c.updatedAt);
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -200,9 +206,9 @@ export class DynamoCaseRepository implements CaseRepository {
             {
               Put: {
                 TableName: this.table,
-                Item: this.caseItem(c, input.head),
-                ConditionExpression: 'attribute_exists(PK) AND version = :expected',
-                ExpressionAttributeValues: { ':expected': input.expectedVersion },
+                Item: this.caseItem(c, input.head, chainedAt),
+                ConditionExpression: 'attribute_exists(PK) AND version = :expected AND headSeq = :headSeq',
+                ExpressionAttributeValues: { ':expected': input.expectedVersion, ':headSeq': previousHeadSeq },
               },
             },
             ...this.auditPuts(c.id, input.events),
@@ -328,6 +334,42 @@ export class DynamoCaseRepository implements CaseRepository {
     return this.queryChildren<AuditEvent>(caseId, keys.auditPrefix, upToSeq === undefined ? undefined : keys.audit(caseId, upToSeq).SK);
   }
 
+  /**
+   * One page of a case's children of one kind, in key order: a Query for limit+1 items, so `next` (the sort key of the
+   * page's last item) is there only when another item follows. `after` is such a sort key from a previous page.
+   */
+  private async pageChildren<T>(caseId: string, prefix: string, limit: number, after?: string): Promise<ChildPage<T>> {
+    if (after !== undefined && (!after.startsWith(prefix) || after.length > 512)) throw invalidCursor();
+    const pk = keys.casePk(caseId);
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+        ConsistentRead: true,
+        Limit: limit + 1,
+        ...(after !== undefined ? { ExclusiveStartKey: { PK: pk, SK: after } } : {}),
+      }),
+    );
+    const raw = out.Items ?? [];
+    const page = raw.slice(0, limit);
+    const items = page.map(({ PK: _pk, SK: _sk, entity: _e, caseId: _c, ...rest }) => ({ ...rest, caseId }) as T);
+    const last = page[page.length - 1];
+    return { items, ...(raw.length > limit && last ? { next: String(last.SK) } : {}) };
+  }
+
+  pageTasks(caseId: string, limit: number, after?: string): Promise<ChildPage<Task>> {
+    return this.pageChildren<Task>(caseId, keys.taskPrefix, limit, after);
+  }
+
+  pageNotes(caseId: string, limit: number, after?: string): Promise<ChildPage<Note>> {
+    return this.pageChildren<Note>(caseId, keys.notePrefix, limit, after);
+  }
+
+  pageEvidence(caseId: string, limit: number, after?: string): Promise<ChildPage<Evidence>> {
+    return this.pageChildren<Evidence>(caseId, keys.evidencePrefix, limit, after);
+  }
+
   listTasks(caseId: string): Promise<Task[]> {
     return this.queryChildren<Task>(caseId, keys.taskPrefix);
   }
@@ -389,7 +431,7 @@ export class DynamoCaseRepository implements CaseRepository {
     let start: Key | undefined;
     if (cursor) {
       try {
-        start = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Key;
+        start = JSON.parse(cursor) as Key;
       } catch {
         throw invalidCursor();
       }
@@ -411,30 +453,25 @@ export class DynamoCaseRepository implements CaseRepository {
       }),
     );
     const items = (out.Items ?? []).map((i) => i.case as Case);
-    return { items, ...(out.LastEvaluatedKey ? { nextCursor: Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') } : {}) };
+    return { items, ...(out.LastEvaluatedKey ? { nextCursor: JSON.stringify(out.LastEvaluatedKey) } : {}) };
   }
 
   async listPendingApprovals(limit: number): Promise<Approval[]> {
+    return (await this.pagePendingApprovals(limit)).items;
+  }
+
+  async pagePendingApprovals(limit: number, cursor?: string): Promise<{ items: Approval[]; nextCursor?: string }> {
     const index = INDEX.openByDue;
-    const pages = await Promise.all(
-      Array.from({ length: this.opts.listShards }, (_, shard) =>
-        this.doc.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: index.indexName,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': index.partitionKey.name },
-            ExpressionAttributeValues: { ':pk': keys.pendingApprovalsPk(shard) },
-            Limit: limit,
-          }),
-        ),
-      ),
-    );
-    return pages
-      .flatMap((p) => p.Items ?? [])
-      .sort((a, b) => String(a.GSI2SK).localeCompare(String(b.GSI2SK)))
-      .slice(0, limit)
-      .map(({ PK: _pk, SK: _sk, entity: _e, GSI2PK: _p, GSI2SK: _s, taskToken: _t, ...a }) => a as Approval);
+    const partitions = Array.from({ length: this.opts.listShards }, (_, shard) => keys.pendingApprovalsPk(shard));
+    const page = await this.mergedPage(index, partitions, cursor, limit, (pk) => ({
+      TableName: this.table,
+      IndexName: index.indexName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': index.partitionKey.name },
+      ExpressionAttributeValues: { ':pk': pk },
+    }));
+    const items = page.items.map(({ PK: _pk, SK: _sk, entity: _e, GSI2PK: _p, GSI2SK: _s, taskToken: _t, ...a }) => a as Approval);
+    return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   }
 
   async getEvidence(caseId: string, evidenceId: string): Promise<Evidence | undefined> {
@@ -457,8 +494,6 @@ export class DynamoCaseRepository implements CaseRepository {
     // Both indexes split active from closed cases, so the default work queue never reads closed ones.
     const group: ListGroup = f.status === 'closed' ? 'closed' : 'active';
     const partitions = byOwner ? [keys.ownerPk(f.ownerId as string, group)] : Array.from({ length: this.opts.listShards }, (_, i) => keys.listPk(group, i));
-    const cursor = decodeCursor(f.cursor, partitions, index);
-
     // Key range on the due-date sort key; the rest are filters.
     let upper = f.dueBefore;
     const filters: string[] = [];
@@ -506,33 +541,43 @@ export class DynamoCaseRepository implements CaseRepository {
       values[':upper'] = upper;
     }
 
+    const page = await this.mergedPage(index, partitions, f.cursor, f.limit, (pk) => ({
+      TableName: this.table,
+      IndexName: index.indexName,
+      KeyConditionExpression: keyCond,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ...values, ':pk': pk },
+      ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+    }));
+    return { items: page.items.map((item) => item.case as Case), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  }
+
+  /**
+   * One page merged from the write-sharded partitions of an index, in sort-key order: each partition is read from where
+   * the cursor left it, and resumes after the last item it contributed (k-way merge), so no item is skipped or repeated.
+   */
+  private async mergedPage(
+    index: { partitionKey: { name: string }; sortKey: { name: string } },
+    partitions: string[],
+    rawCursor: string | undefined,
+    limit: number,
+    input: (pk: string) => QueryCommandInput,
+  ): Promise<{ items: Item[]; nextCursor?: string }> {
+    const cursor = decodeCursor(rawCursor, partitions, index);
     const pages = await Promise.all(
       partitions.map(async (pk, i) => {
         const state = cursor?.[i];
         if (state === DONE) return { items: [] as Item[], next: DONE as PartitionCursor };
-        return this.fillPartition(
-          {
-            TableName: this.table,
-            IndexName: index.indexName,
-            KeyConditionExpression: keyCond,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ...values, ':pk': pk },
-            ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
-          },
-          f.limit,
-          state,
-        );
+        return this.fillPartition(input(pk), limit, state);
       }),
     ).catch((err: unknown) => {
-      // A cursor from another query (other owner, other filters) is rejected by DynamoDB as a bad start key.
+      // A start key the index does not accept is a bad cursor, never a 500.
       if (cursor && err instanceof Error && err.name === 'ValidationException') throw invalidCursor();
       throw err;
     });
-
-    // k-way merge by due date; each partition resumes after the last item it contributed.
     const tagged = pages.flatMap((p, i) => p.items.map((item) => ({ item, i })));
     tagged.sort((a, b) => String(a.item[index.sortKey.name]).localeCompare(String(b.item[index.sortKey.name])));
-    const taken = tagged.slice(0, f.limit);
+    const taken = tagged.slice(0, limit);
     const next: PartitionCursor[] = pages.map((p, i) => {
       const mine = taken.filter((t) => t.i === i);
       const returned = p.items.length;
@@ -541,7 +586,7 @@ export class DynamoCaseRepository implements CaseRepository {
       return last ? pickKey(last, index) : (cursor?.[i] ?? START);
     });
     const more = next.some((n) => n !== DONE);
-    return { items: taken.map((t) => t.item.case as Case), ...(more ? { nextCursor: encodeCursor(next) } : {}) };
+    return { items: taken.map((t) => t.item), ...(more ? { nextCursor: encodeCursor(next) } : {}) };
   }
 
   /** Every item of one partition of the list index, page by page. */
@@ -637,7 +682,8 @@ const pickKey = (item: Item, index: { partitionKey: { name: string }; sortKey: {
   [index.sortKey.name]: item[index.sortKey.name],
 });
 
-const encodeCursor = (c: PartitionCursor[]): string => Buffer.from(JSON.stringify(c)).toString('base64url');
+/** A position as plain JSON: the HTTP layer seals (and compresses) it into the opaque cursor a client sees. */
+const encodeCursor = (c: PartitionCursor[]): string => JSON.stringify(c);
 
 const invalidCursor = () => new InvalidInputError('cursor is not valid for this query', [{ field: 'query.cursor', message: 'pass the nextCursor of the previous page, with the same filters' }]);
 
@@ -645,7 +691,7 @@ const decodeCursor = (raw: string | undefined, partitions: string[], index: { pa
   if (!raw) return undefined;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    parsed = JSON.parse(raw);
   } catch {
     throw invalidCursor();
   }

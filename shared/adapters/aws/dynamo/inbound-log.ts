@@ -4,6 +4,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { InboundRejection, type InboundReplay } from '#schemas/channels';
 import type { InboundLog } from '#ports/inbound-log';
+import { InvalidInputError } from '#domain/errors';
 import { keys } from './table-model';
 
 const dayKey = (r: Pick<InboundRejection, 'receivedAt' | 'id'>) => ({ PK: keys.inboundRejectedPk(r.receivedAt.slice(0, 10)), SK: `${r.receivedAt}#${r.id}` });
@@ -27,17 +28,20 @@ export class DynamoInboundLog implements InboundLog {
     );
   }
 
-  async rejections(day: string): Promise<InboundRejection[]> {
-    const items: InboundRejection[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({ TableName: this.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.inboundRejectedPk(day) }, ...(start ? { ExclusiveStartKey: start } : {}) }),
-      );
-      for (const it of out.Items ?? []) items.push(InboundRejection.parse(it.rejection));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+  async rejections(day: string, limit: number, after?: string): Promise<{ items: InboundRejection[]; next?: string }> {
+    const pk = keys.inboundRejectedPk(day);
+    // The sort key is `<receivedAt>#<id>` of that day: anything else was not a position of this day's list.
+    if (after !== undefined && (!after.startsWith(day) || after.length > 128)) {
+      throw new InvalidInputError('cursor is not valid for this list', [{ field: 'query.cursor', message: 'pass the nextCursor of the previous page' }]);
+    }
+    // limit + 1: `next` only when another item follows.
+    const out = await this.doc.send(
+      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': pk }, Limit: limit + 1, ...(after !== undefined ? { ExclusiveStartKey: { PK: pk, SK: after } } : {}) }),
+    );
+    const raw = out.Items ?? [];
+    const page = raw.slice(0, limit);
+    const last = page[page.length - 1];
+    return { items: page.map((it) => InboundRejection.parse(it.rejection)), ...(raw.length > limit && last ? { next: String(last.SK) } : {}) };
   }
 
   async rejection(id: string): Promise<InboundRejection | undefined> {

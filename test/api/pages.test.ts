@@ -1,0 +1,298 @@
+// Uniform pages (issue 27 items 2 and 3), driven by the route table: every list route walks to its end with limit=1
+// (no item twice, none missed: the walk equals one full page), its cursors are sealed (a tampered cursor, another
+// caller's, another query's or another route's answers 400 naming query.cursor), and every route refuses an unknown
+// query parameter with a 400 that names it.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Role } from '#schemas/common';
+import { isPaged, routeList, ROUTES } from '#http/routes';
+import { complaintBody, expectProblem, startTestApi, type ApiResponse, type TestApi } from '../support/api';
+import { rawEmail, storedRejection } from '../support/inbound';
+
+let api: TestApi;
+let receiver: Server;
+let receiverUrl: string;
+const tok = (sub: string, role: Role) => api.token(sub, [role]);
+
+beforeAll(async () => {
+  // A subscriber endpoint for the deliveries list: it acknowledges every delivery.
+  receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200).end());
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  api = await startTestApi();
+});
+afterAll(async () => {
+  await api.close();
+  await new Promise<void>((resolve) => receiver.close(() => resolve()));
+});
+
+const PAGED = routeList().filter((r) => isPaged(r));
+
+const ok = async (res: Promise<ApiResponse>, status = 200): Promise<ApiResponse> => {
+  const r = await res;
+  expect({ status: r.status, body: r.status === status ? undefined : r.body }).toEqual({ status, body: undefined });
+  return r;
+};
+
+const withQuery = (path: string, extra: string) => `${path}${path.includes('?') ? '&' : '?'}${extra}`;
+
+const openCase = async (over: Record<string, unknown> = {}): Promise<string> => {
+  const res = await ok(api.call('POST', '/v1/complaints', { token: await tok('sam', 'supervisor'), body: complaintBody({ ownerId: 'olive', ...over }) }), 201);
+  return res.body.id as string;
+};
+
+const PROPOSAL = {
+  decision: 'upheld',
+  remedy: { compensation: { amount: '1500.00', currency: 'GBP' }, description: 'Compensation for the missed appointment' },
+  rootCause: { category: 'carrier_capacity', description: 'Regional carrier over capacity' },
+  finalResponse: 'We uphold your complaint and will pay you compensation.',
+};
+
+interface ListCase {
+  /** The list's path, with its filters. */
+  path: string;
+  token: string;
+  /** What identifies an item of this list. */
+  key: (item: Record<string, unknown>) => string;
+  /** Fewest items the arrangement made: a walk of one page would prove nothing. */
+  atLeast: number;
+}
+
+const byId = (item: Record<string, unknown>) => String(item.id);
+
+/** Makes a list hold a few items, and says how to read it; a new list route without one fails below. */
+const ARRANGE: Record<string, () => Promise<ListCase>> = {
+  listComplaints: async () => {
+    for (let i = 0; i < 3; i++) await openCase({ ownerId: 'paula' });
+    return { path: '/v1/complaints?owner=paula', token: await tok('sam', 'supervisor'), key: byId, atLeast: 3 };
+  },
+  customerComplaints: async () => {
+    for (let i = 0; i < 3; i++) await openCase({ customer: { id: 'cust-pages', name: 'Grace Hopper', vulnerable: false } });
+    return { path: '/v1/customers/cust-pages/complaints', token: await tok('cora', 'compliance'), key: byId, atLeast: 3 };
+  },
+  listTasks: async () => {
+    const id = await openCase();
+    for (const title of ['Pull call recording', 'Check carrier log', 'Ask the depot']) {
+      await ok(api.call('POST', `/v1/complaints/${id}/tasks`, { token: await tok('olive', 'handler'), body: { title, team: 'contact-centre' } }), 201);
+    }
+    return { path: `/v1/complaints/${id}/tasks`, token: await tok('olive', 'handler'), key: byId, atLeast: 3 };
+  },
+  listNotes: async () => {
+    const id = await openCase();
+    for (const body of ['Called the customer', 'Customer sent photos', 'Depot confirms the slot']) {
+      await ok(api.call('POST', `/v1/complaints/${id}/notes`, { token: await tok('olive', 'handler'), body: { kind: 'call_note', body } }), 201);
+    }
+    return { path: `/v1/complaints/${id}/notes`, token: await tok('olive', 'handler'), key: byId, atLeast: 3 };
+  },
+  listEvidence: async () => {
+    const id = await openCase();
+    for (const [i, name] of ['a.pdf', 'b.pdf', 'c.pdf'].entries()) {
+      const body = { fileName: name, contentType: 'application/pdf', sizeBytes: 100 + i, sha256: String(i).repeat(64) };
+      await ok(api.call('POST', `/v1/complaints/${id}/evidence`, { token: await tok('olive', 'handler'), body }), 201);
+    }
+    return { path: `/v1/complaints/${id}/evidence`, token: await tok('olive', 'handler'), key: byId, atLeast: 3 };
+  },
+  getTimeline: async () => {
+    const id = await openCase();
+    for (const body of ['First call', 'Second call']) await ok(api.call('POST', `/v1/complaints/${id}/notes`, { token: await tok('olive', 'handler'), body: { kind: 'call_note', body } }), 201);
+    return { path: `/v1/complaints/${id}/timeline`, token: await tok('sam', 'supervisor'), key: (e) => String(e.seq), atLeast: 4 };
+  },
+  listRegimes: async () => ({ path: '/v1/regimes', token: await tok('ivy', 'intake'), key: byId, atLeast: 3 }),
+  listApprovals: async () => {
+    for (let i = 0; i < 3; i++) {
+      const id = await openCase();
+      await ok(api.call('POST', `/v1/complaints/${id}/resolution`, { token: await tok('olive', 'handler'), body: PROPOSAL }), 201);
+    }
+    await api.pump();
+    return { path: '/v1/approvals?status=pending', token: await tok('sue', 'supervisor'), key: byId, atLeast: 3 };
+  },
+  inboundRejections: async () => {
+    const made = [];
+    for (let i = 0; i < 3; i++) made.push(await storedRejection(api, rawEmail({ from: `Rita <rita.${i}@example.com>`, subject: `Card declined ${i}`, text: 'Declined at the till.' })));
+    return { path: `/v1/intake/rejections?day=${made[0]!.receivedAt.slice(0, 10)}`, token: await tok('ada', 'admin'), key: byId, atLeast: 3 };
+  },
+  listWebhooks: async () => {
+    for (const d of ['CRM one', 'CRM two', 'CRM three']) {
+      await ok(api.call('POST', '/v1/webhooks', { token: await tok('ada', 'admin'), body: { url: `${receiverUrl}/${d.replace(' ', '-')}`, eventTypes: ['ComplaintClosed'], description: d } }), 201);
+    }
+    return { path: '/v1/webhooks', token: await tok('ada', 'admin'), key: byId, atLeast: 3 };
+  },
+  listWebhookDeliveries: async () => {
+    const hook = await ok(api.call('POST', '/v1/webhooks', { token: await tok('ada', 'admin'), body: { url: `${receiverUrl}/opened`, eventTypes: ['ComplaintOpened'], description: 'Opened cases' } }), 201);
+    for (let i = 0; i < 3; i++) await openCase();
+    await api.pump();
+    return { path: `/v1/webhooks/${String(hook.body.id)}/deliveries`, token: await tok('ada', 'admin'), key: byId, atLeast: 3 };
+  },
+};
+
+/** Every page with limit=1 from the first to the one without nextCursor. */
+const walk = async (l: ListCase): Promise<{ keys: string[]; pages: ApiResponse[] }> => {
+  const keys: string[] = [];
+  const pages: ApiResponse[] = [];
+  let cursor: string | undefined;
+  do {
+    const res = await ok(api.call('GET', withQuery(l.path, `limit=1${cursor ? `&cursor=${cursor}` : ''}`), { token: l.token }));
+    expect((res.body.items as unknown[]).length).toBeLessThanOrEqual(1);
+    keys.push(...(res.body.items as Record<string, unknown>[]).map(l.key));
+    pages.push(res);
+    cursor = res.body.nextCursor as string | undefined;
+    if (pages.length > 200) throw new Error(`${l.path}: no end after 200 pages`);
+  } while (cursor !== undefined);
+  return { keys, pages };
+};
+
+describe('every list pages the same way', () => {
+  it('the route table’s lists are the ones the issue names, each with limit and cursor', () => {
+    expect(PAGED.map((r) => r.id)).toEqual(
+      expect.arrayContaining(['listComplaints', 'listApprovals', 'listTasks', 'listNotes', 'listEvidence', 'getTimeline', 'listRegimes', 'inboundRejections', 'listWebhooks', 'listWebhookDeliveries']),
+    );
+    // A route that answers a list ({ items }) but takes no cursor would be a list that cannot page.
+    for (const r of routeList()) {
+      const shape = (r.ok.schema as { shape?: Record<string, unknown> }).shape;
+      if (shape && Object.hasOwn(shape, 'items') && Object.hasOwn(shape, 'nextCursor')) expect({ route: r.id, paged: isPaged(r) }).toEqual({ route: r.id, paged: true });
+      if (isPaged(r)) expect({ route: r.id, method: r.method, limit: Object.hasOwn((r.query as unknown as { shape: object }).shape, 'limit') }).toEqual({ route: r.id, method: 'GET', limit: true });
+    }
+  });
+
+  it.each(PAGED.map((r) => [r.id] as const))('%s: walking with limit=1 yields every item once, as one full page does', async (id) => {
+    const arrange = ARRANGE[id];
+    expect({ route: id, arranged: arrange !== undefined }).toEqual({ route: id, arranged: true });
+    const list = await arrange!();
+    const full = await ok(api.call('GET', withQuery(list.path, 'limit=100'), { token: list.token }));
+    expect(full.body.nextCursor).toBeUndefined();
+    const all = (full.body.items as Record<string, unknown>[]).map(list.key);
+    expect(all.length).toBeGreaterThanOrEqual(list.atLeast);
+
+    const { keys, pages } = await walk(list);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).toEqual(all);
+    // Cursors are opaque: no table key, no JSON, nothing a client could edit.
+    for (const p of pages.slice(0, -1)) {
+      const c = p.body.nextCursor as string;
+      expect(c).toMatch(/^[A-Za-z0-9_-]+$/);
+      expect(Buffer.from(c, 'base64url').toString('latin1')).not.toMatch(/PK|CASE#|GSI|"seq"|APPROVAL|WEBHOOK/);
+    }
+    if (id === 'getTimeline') {
+      // Every page reports the verdict over the whole chain, not over its one event.
+      for (const p of pages) expect(p.body.chain).toEqual(full.body.chain);
+      expect(full.body.chain).toMatchObject({ valid: true, length: all.length });
+    }
+  });
+
+  it('a list of one case takes a whole short list by default (limit 100); the work queue pages by 25', async () => {
+    expect(ROUTES.listNotes.query.parse({})).toEqual({ limit: 100 });
+    expect(ROUTES.listComplaints.query.parse({})).toMatchObject({ limit: 25 });
+  });
+});
+
+/** A page of notes with a next cursor, read by `sub`. */
+const notesCursor = async (caseId: string, sub = 'sam'): Promise<string> => {
+  const res = await ok(api.call('GET', `/v1/complaints/${caseId}/notes?limit=1`, { token: await tok(sub, 'supervisor') }));
+  expect(typeof res.body.nextCursor).toBe('string');
+  return res.body.nextCursor as string;
+};
+
+const caseWithNotes = async (n = 2): Promise<string> => {
+  const id = await openCase();
+  for (let i = 0; i < n; i++) await ok(api.call('POST', `/v1/complaints/${id}/notes`, { token: await tok('olive', 'handler'), body: { kind: 'call_note', body: `Call ${i}` } }), 201);
+  return id;
+};
+
+const expectBadCursor = (res: ApiResponse) => {
+  expectProblem(res, 400);
+  expect(res.body.errors).toEqual([expect.objectContaining({ field: 'query.cursor' })]);
+};
+
+/** The same token with one character changed (a different base64url digit, so the bytes differ). */
+const flip = (token: string, at: number): string => {
+  const c = token[at]!;
+  return `${token.slice(0, at)}${c === 'A' ? 'B' : 'A'}${token.slice(at + 1)}`;
+};
+
+describe('sealed cursors (abuse cases)', () => {
+  it('a tampered cursor is 400: any byte changed, cut short, or lengthened', async () => {
+    const id = await caseWithNotes();
+    const cursor = await notesCursor(id);
+    const sam = await tok('sam', 'supervisor');
+    for (const bad of [flip(cursor, 0), flip(cursor, 10), flip(cursor, Math.floor(cursor.length / 2)), flip(cursor, cursor.length - 2), cursor.slice(0, -4), `${cursor}AAAA`]) {
+      expectBadCursor(await api.call('GET', `/v1/complaints/${id}/notes?limit=1&cursor=${bad}`, { token: sam }));
+    }
+    // The genuine one still opens.
+    await ok(api.call('GET', `/v1/complaints/${id}/notes?limit=1&cursor=${cursor}`, { token: sam }));
+  });
+
+  it('a forged cursor in the old format (base64url JSON of table keys) is 400', async () => {
+    const id = await caseWithNotes();
+    const forged = Buffer.from(JSON.stringify({ PK: `CASE#${id}`, SK: 'NOTE#0' })).toString('base64url');
+    expectBadCursor(await api.call('GET', `/v1/complaints/${id}/notes?limit=1&cursor=${forged}`, { token: await tok('sam', 'supervisor') }));
+    const queue = Buffer.from(JSON.stringify(['start', 'start', 'start', 'start'])).toString('base64url');
+    expectBadCursor(await api.call('GET', `/v1/complaints?limit=1&cursor=${queue}`, { token: await tok('sam', 'supervisor') }));
+  });
+
+  it('a cursor issued to someone else is 400, even to a caller with the same role who may read the list', async () => {
+    const id = await caseWithNotes();
+    const samsCursor = await notesCursor(id, 'sam');
+    expectBadCursor(await api.call('GET', `/v1/complaints/${id}/notes?limit=1&cursor=${samsCursor}`, { token: await tok('sue', 'supervisor') }));
+  });
+
+  it('a cursor of another query is 400: another case, other filters, another list', async () => {
+    const a = await caseWithNotes();
+    const b = await caseWithNotes();
+    const sam = await tok('sam', 'supervisor');
+    const cursor = await notesCursor(a);
+    // The same list of another case.
+    expectBadCursor(await api.call('GET', `/v1/complaints/${b}/notes?limit=1&cursor=${cursor}`, { token: sam }));
+    // Another list of the same case.
+    expectBadCursor(await api.call('GET', `/v1/complaints/${a}/tasks?limit=1&cursor=${cursor}`, { token: sam }));
+    expectBadCursor(await api.call('GET', `/v1/complaints/${a}/timeline?limit=1&cursor=${cursor}`, { token: sam }));
+    // Other filters of the work queue.
+    for (let i = 0; i < 2; i++) await openCase({ ownerId: 'quinn', category: 'billing' });
+    const queue = await ok(api.call('GET', '/v1/complaints?owner=quinn&category=billing&limit=1', { token: sam }));
+    const next = queue.body.nextCursor as string;
+    expectBadCursor(await api.call('GET', `/v1/complaints?owner=quinn&limit=1&cursor=${next}`, { token: sam }));
+    expectBadCursor(await api.call('GET', `/v1/complaints?owner=quinn&category=policy&limit=1&cursor=${next}`, { token: sam }));
+    // A different page size is the same query: the cursor still opens.
+    await ok(api.call('GET', `/v1/complaints?owner=quinn&category=billing&limit=5&cursor=${next}`, { token: sam }));
+  });
+});
+
+/** A value each path parameter accepts in form (the route may still answer 404: the query is checked first). */
+const SAMPLE_PARAMS: Record<string, string> = {
+  id: '01JCASE0000000000000000001',
+  taskId: '01JTASK0000000000000000001',
+  evidenceId: '01JEVID0000000000000000001',
+  escalationId: '01JESCL0000000000000000001',
+  approvalId: '01JAPPR0000000000000000001',
+  exportId: '01JEXPT0000000000000000001',
+  customerId: 'cust-42',
+  provider: 'generic',
+  kind: 'acknowledgement',
+  token: 'not-a-real-token',
+};
+
+describe('unknown query parameters are 400 on every route', () => {
+  it.each(routeList().map((r) => [r.id] as const))('%s names the unknown parameter', async (id) => {
+    const r = routeList().find((x) => x.id === id)!;
+    const path = r.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const v = SAMPLE_PARAMS[name];
+      if (v === undefined) throw new Error(`no sample value for {${name}} of ${id}`);
+      return v;
+    });
+    const token = r.auth.kind === 'jwt' ? await api.token('una', [r.auth.roles[0]!], r.auth.scopes?.length ? { scope: r.auth.scopes[0]! } : {}) : undefined;
+    const res = await api.call(r.method, `${path}?unknownParam=1`, { ...(token ? { token } : {}), ...(r.method === 'GET' || r.method === 'DELETE' ? {} : { body: {} }) });
+    expectProblem(res, 400);
+    expect(res.body.errors).toEqual(expect.arrayContaining([{ field: 'query.unknownParam', message: 'unknown field' }]));
+  });
+
+  it('a parameter named like an object property is unknown too, never a lookup', async () => {
+    const sam = await tok('sam', 'supervisor');
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      const res = await api.call('GET', `/v1/regimes?${name}=1`, { token: sam });
+      expectProblem(res, 400);
+      expect(res.body.errors).toEqual([{ field: `query.${name}`, message: 'unknown field' }]);
+    }
+  });
+});
