@@ -2,6 +2,6 @@
 // head and against the newest signed audit digest that anchors the case (S3 Object Lock).
 import { auditDigestService } from '#http/audit-container';
 import { complaintService } from '#http/container';
-import { defineHandler } from '#http/handler';
+import { defineCoreHandler } from '#http/handler-core';
 
-export const handler = defineHandler('getTimeline', async ({ principal, params }) => ({ body: await complaintService().timeline(principal, params.id, auditDigestService()) }));
+export const handler = defineCoreHandler('getTimeline', async ({ principal, params }) => ({ body: await complaintService().timeline(principal, params.id, auditDigestService()) }));

@@ -1,5 +1,5 @@
 // GET /v1/regimes: the deadline policies and the rules they cite.
 import { complaintService } from '#http/container';
-import { defineHandler } from '#http/handler';
+import { defineCoreHandler } from '#http/handler-core';
 
-export const handler = defineHandler('listRegimes', async () => ({ body: { items: complaintService().regimes() } }));
+export const handler = defineCoreHandler('listRegimes', async () => ({ body: { items: complaintService().regimes() } }));

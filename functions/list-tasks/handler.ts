@@ -1,5 +1,5 @@
 // GET /v1/complaints/{id}/tasks: the case's investigation tasks.
 import { complaintService } from '#http/container';
-import { defineHandler } from '#http/handler';
+import { defineCoreHandler } from '#http/handler-core';
 
-export const handler = defineHandler('listTasks', async ({ principal, params }) => ({ body: { items: await complaintService().tasks(principal, params.id) } }));
+export const handler = defineCoreHandler('listTasks', async ({ principal, params }) => ({ body: { items: await complaintService().tasks(principal, params.id) } }));

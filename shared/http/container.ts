@@ -2,7 +2,6 @@
 // Split by what a function needs (this file: the case table; integrations.ts: Scheduler, EventBridge, SNS;
 // evidence-container.ts: S3; intake-container.ts: the triage models), so a function bundles only what it calls.
 import { monotonicFactory } from 'ulid';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { ComplaintService, type ComplaintServiceDeps } from '#domain/complaint-service';
 import type { Clock } from '#ports/clock';
 import type { IdGenerator } from '#ports/ids';
@@ -16,7 +15,6 @@ export { clock } from './clock';
 
 let clients: ReturnType<typeof createDynamoClients> | undefined;
 let complaints: ComplaintService | undefined;
-let idempotency: DynamoDBPersistenceLayer | undefined;
 
 export const ulidIds = (c: Clock): IdGenerator => {
   const next = monotonicFactory();
@@ -57,7 +55,3 @@ export const complaintServiceDeps = (): ComplaintServiceDeps => {
 
 /** The case service of functions that never open a complaint: no triage model in their bundle. */
 export const complaintService = (): ComplaintService => (complaints ??= new ComplaintService(complaintServiceDeps()));
-
-export const idempotencyStore = (): DynamoDBPersistenceLayer =>
-  (idempotency ??= new DynamoDBPersistenceLayer({ tableName: requireSetting('IDEMPOTENCY_TABLE_NAME'), awsSdkV3Client: dynamo().raw }));
-
