@@ -129,9 +129,11 @@ const largestOf = (functions: BundleInfo[]) => functions.reduce((a, b) => (b.byt
 // ── 2. Cold starts ────────────────────────────────────────────────────────────────────────────
 
 const runColdStarts = (bundles: BundleReport, workDir: string): ColdResult & { lean: LeanColdReport } => {
-  const main = bundles.functions.map((f) => ({ id: f.id, file: f.file }));
+  // BENCH_COLD_IDS=a,b,… measures only those handlers (a contended machine cannot run every one 20 times in time).
+  const only = process.env.BENCH_COLD_IDS ? new Set(process.env.BENCH_COLD_IDS.split(',').map((x) => x.trim())) : undefined;
+  const main = bundles.functions.filter((f) => !only || only.has(f.id)).map((f) => ({ id: f.id, file: f.file }));
   // Earlier bundles (BENCH_COLD_BEFORE_DIR) and the same bundles without source maps, in the same rounds (bench/lean.ts).
-  const extra = extraColdTargets(bundles, SETTINGS.coldNodeArgs);
+  const extra = extraColdTargets(bundles, SETTINGS.coldNodeArgs, main.map((t) => t.id));
   const targets = [...main, ...extra];
   const total = (targets.length + 2) * (SETTINGS.coldRuns + SETTINGS.coldWarmupRounds);
   phase(`cold starts: ${main.length} handlers (+ ${extra.length} side-by-side variants) + empty handler + SDK floor, ${SETTINGS.coldRuns} fresh \`node ${SETTINGS.coldNodeArgs.join(' ')}\` processes each, round-robin (${total} spawns)`);
