@@ -14,11 +14,13 @@ import { caseRepository, clock, dynamo, ulidIds } from './container';
 import { intakeComplaintService } from './intake-container';
 import { evidenceService } from './evidence-container';
 
-let intake: ChannelIntakeService | undefined;
+// One per variant: in one process (npm start) the helpdesk and the email functions both build theirs.
+const intakes = new Map<'helpdesk' | 'email', ChannelIntakeService>();
 let secrets: HelpdeskSecrets | undefined;
 
 /** Channel intake; `email` (the raw mail store and parser) only from email-container.ts, the functions that read raw mail. */
 export const channelIntake = (email?: () => ChannelIntakeDeps['email']): ChannelIntakeService => {
+  let intake = intakes.get(email ? 'email' : 'helpdesk');
   if (!intake) {
     const cfg = config();
     const c = clock();
@@ -43,6 +45,7 @@ export const channelIntake = (email?: () => ChannelIntakeDeps['email']): Channel
       // Only the functions that read raw mail (email intake, rejection replay) are told the bucket.
       ...(cfg.INBOUND_MAIL_BUCKET && email ? { email: email() } : {}),
     });
+    intakes.set(email ? 'email' : 'helpdesk', intake);
   }
   return intake;
 };
