@@ -22,6 +22,8 @@ process.stdout.write(JSON.stringify({ requireMs: Number(t1 - t0) / 1e6 }));
 export interface ColdTarget {
   id: string;
   file: string;
+  /** Node flags for this target instead of the run's (e.g. the same bundle without --enable-source-maps). */
+  nodeArgs?: string[];
 }
 
 export interface ColdSample {
@@ -75,7 +77,7 @@ export interface ColdStartOptions {
 
 const spawnProbe = (probe: string, target: ColdTarget, opts: ColdStartOptions): ColdSample => {
   const started = process.hrtime.bigint();
-  const out = spawnSync(process.execPath, [...opts.nodeArgs, probe, target.file], { env: opts.env, encoding: 'utf8', timeout: 30_000 });
+  const out = spawnSync(process.execPath, [...(target.nodeArgs ?? opts.nodeArgs), probe, target.file], { env: opts.env, encoding: 'utf8', timeout: 30_000 });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   if (out.error) throw out.error;
   if (out.status !== 0) throw new Error(`cold start of ${target.id} failed (exit ${out.status}): ${out.stderr.trim().split('\n').slice(-3).join(' | ')}`);

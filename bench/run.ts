@@ -31,6 +31,7 @@ import { triageReport, type TriageBenchResult } from './triage';
 import { webhooksReport, type WebhookBenchResult } from './webhooks';
 import { channelsReport, type ChannelBenchResult } from './channels';
 import { lettersReport, type LetterBenchResult } from './letters';
+import { bundleChecks, coldChecks, extraColdTargets, type LeanColdReport } from './lean';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -119,6 +120,7 @@ const runBundles = async (workDir: string): Promise<BundleReport> => {
   say(`  built in ${report.buildMs.toFixed(0)} ms into ${report.outDir}`);
   const sizes = report.functions.map((f) => f.bytes);
   say(`  bundle sizes ${kb(Math.min(...sizes))}–${kb(Math.max(...sizes))} KB (gzip ${kb(Math.min(...report.functions.map((f) => f.gzipBytes)))}–${kb(Math.max(...report.functions.map((f) => f.gzipBytes)))} KB); SDK floor ${kb(report.sdkFloor.bytes)} KB`);
+  checks.push(...bundleChecks(report));
   return report;
 };
 
@@ -126,10 +128,15 @@ const largestOf = (functions: BundleInfo[]) => functions.reduce((a, b) => (b.byt
 
 // ── 2. Cold starts ────────────────────────────────────────────────────────────────────────────
 
-const runColdStarts = (bundles: BundleReport, workDir: string): ColdResult => {
-  const targets = bundles.functions.map((f) => ({ id: f.id, file: f.file }));
+const runColdStarts = (bundles: BundleReport, workDir: string): ColdResult & { lean: LeanColdReport } => {
+  // BENCH_COLD_IDS=a,b,… measures only those handlers (a contended machine cannot run every one 20 times in time).
+  const only = process.env.BENCH_COLD_IDS ? new Set(process.env.BENCH_COLD_IDS.split(',').map((x) => x.trim())) : undefined;
+  const main = bundles.functions.filter((f) => !only || only.has(f.id)).map((f) => ({ id: f.id, file: f.file }));
+  // Earlier bundles (BENCH_COLD_BEFORE_DIR) and the same bundles without source maps, in the same rounds (bench/lean.ts).
+  const extra = extraColdTargets(bundles, SETTINGS.coldNodeArgs, main.map((t) => t.id));
+  const targets = [...main, ...extra];
   const total = (targets.length + 2) * (SETTINGS.coldRuns + SETTINGS.coldWarmupRounds);
-  phase(`cold starts: ${targets.length} handlers + empty handler + SDK floor, ${SETTINGS.coldRuns} fresh \`node ${SETTINGS.coldNodeArgs.join(' ')}\` processes each, round-robin (${total} spawns)`);
+  phase(`cold starts: ${main.length} handlers (+ ${extra.length} side-by-side variants) + empty handler + SDK floor, ${SETTINGS.coldRuns} fresh \`node ${SETTINGS.coldNodeArgs.join(' ')}\` processes each, round-robin (${total} spawns)`);
   let lastPrint = 0;
   const result = measureColdStarts(
     { empty: { id: bundles.empty.id, file: bundles.empty.file }, floor: { id: bundles.sdkFloor.id, file: bundles.sdkFloor.file } },
@@ -148,6 +155,9 @@ const runColdStarts = (bundles: BundleReport, workDir: string): ColdResult => {
       },
     },
   );
+  const extraIds = new Set(extra.map((t) => t.id));
+  const extraStats = result.functions.filter((f) => extraIds.has(f.id));
+  result.functions = result.functions.filter((f) => !extraIds.has(f.id));
   const worst = result.functions.reduce((a, b) => (b.wallRatio > a.wallRatio ? b : a));
   const fns = result.functions;
   say(`  empty handler: wall p50 ${ms(result.baseline.wallMsP50)} ms; SDK floor: wall p50 ${ms(result.floor.wallMsP50)} ms = ${result.floor.wallRatio.toFixed(2)}× empty (require p50 ${ms(result.floor.requireMsP50)} ms)`);
@@ -167,7 +177,10 @@ const runColdStarts = (bundles: BundleReport, workDir: string): ColdResult => {
     informational: true,
     detail: `${overFloor.length}/${fns.length} handlers; ratios ${Math.min(...fns.map((f) => f.floorWallRatio)).toFixed(2)}–${Math.max(...fns.map((f) => f.floorWallRatio)).toFixed(2)}×, init over the floor ${ms(Math.min(...fns.map((f) => f.extraInitOverFloorMsP50)))}–${ms(Math.max(...fns.map((f) => f.extraInitOverFloorMsP50)))} ms`,
   });
-  return result;
+  const lean = coldChecks(fns, extraStats);
+  if (lean.lines.length) say(`  side by side (same rounds):\n${lean.lines.join('\n')}`);
+  checks.push(...lean.checks);
+  return { ...result, lean };
 };
 
 // ── 5. Deadline computations per second ─────────────────────────────────────────────────────
@@ -658,6 +671,13 @@ const main = async () => {
           minFloorWallRatio: Math.min(...cold.functions.map((f) => f.floorWallRatio)),
           maxExtraInitOverFloorMs: Math.max(...cold.functions.map((f) => f.extraInitOverFloorMsP50)),
           minExtraInitOverFloorMs: Math.min(...cold.functions.map((f) => f.extraInitOverFloorMsP50)),
+          // Issue 28: earlier bundles and no-source-map runs of the compared routes, measured in the same rounds.
+          sideBySide: cold.lean.comparisons.map((c) => ({
+            id: c.id,
+            after: stripSamples(c.after),
+            ...(c.before ? { before: stripSamples(c.before) } : {}),
+            ...(c.noMaps ? { withoutSourceMaps: stripSamples(c.noMaps) } : {}),
+          })),
         }
       : undefined,
     deadlines,

@@ -7,6 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import * as z from 'zod';
 import { loadConfig } from '#http/config';
 import { checkRegimeOptions } from '#domain/regimes';
+import { holidayTableYears } from '#domain/calendar';
 import { REPO_ROOT, type ServiceEnv } from './constructs/api-function';
 import { ApiStack } from './stacks/api-stack';
 import { StatefulStack } from './stacks/stateful-stack';
@@ -154,6 +155,12 @@ const serviceEnv = (s: Settings): ServiceEnv => {
     checkRegimeOptions(cfg.regimes);
   } catch (err) {
     throw new Error(`invalid configuration: ${(err as Error).message}`);
+  }
+  // A case received up to a year ago counts business days up to two years ahead: the build's holiday table must cover them.
+  const { firstYear, lastYear } = holidayTableYears();
+  const year = new Date().getUTCFullYear();
+  if (year - 1 < firstYear || year + 2 > lastYear) {
+    throw new Error(`invalid configuration: the holiday table covers ${firstYear}–${lastYear}, but cases need ${year - 1}–${year + 2}; set HOLIDAY_TABLE_FIRST_YEAR / HOLIDAY_TABLE_LAST_YEAR and run npm run holidays:table`);
   }
   return env;
 };

@@ -1,9 +1,9 @@
 // GET /v1/complaints/{id}: one case (restricted cases are 404 to those who may not see them); If-None-Match with the
 // current ETag answers 304, so a client can poll a case cheaply.
 import { complaintService } from '#http/container';
-import { defineHandler } from '#http/handler';
+import { defineCoreHandler } from '#http/handler-core';
 
-export const handler = defineHandler('getComplaint', async ({ principal, params, ifNoneMatch }) => {
+export const handler = defineCoreHandler('getComplaint', async ({ principal, params, ifNoneMatch }) => {
   if (ifNoneMatch === undefined) {
     const c = await complaintService().get(principal, params.id);
     return { body: c, version: c.version };

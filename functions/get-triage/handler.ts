@@ -1,8 +1,8 @@
 // GET /v1/complaints/{id}/triage: the suggested classification with confidences and the decisions on it (owner or supervisor).
 import { complaintService } from '#http/container';
-import { defineHandler } from '#http/handler';
+import { defineCoreHandler } from '#http/handler-core';
 
-export const handler = defineHandler('getTriage', async ({ principal, params }) => {
+export const handler = defineCoreHandler('getTriage', async ({ principal, params }) => {
   const triage = await complaintService().triage(principal, params.id);
   return { body: triage, version: triage.caseVersion };
 });

