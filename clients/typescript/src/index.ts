@@ -1,8 +1,8 @@
 // The typed client of the complaint-resolution API: openapi-fetch over the types generated from its OpenAPI document.
 import createClient, { type Client, type ClientOptions, type Middleware } from 'openapi-fetch';
-import type { paths } from './schema';
+import type { paths } from './schema.js';
 
-export type { components, operations, paths } from './schema';
+export type { components, operations, paths } from './schema.js';
 
 export interface ComplaintsClientOptions {
   /** Where the API is served, e.g. https://api.example.com or http://127.0.0.1:3000 (`npm start`). */
