@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createComplaintsClient } from '@complaints/client';
-import { complaintBody, startTestApi, type TestApi } from '../support/api';
+import { createComplaint, getComplaint, startTestApi, type TestApi } from '../support/api';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 // A child process compiles and loads the client: slow on a loaded 2-core machine.
@@ -47,9 +47,8 @@ describe('docs/client.md', () => {
       expect(m).not.toBeNull();
       const [, reference, id, due] = m!;
       // The case exists as the snippet reported it.
-      const got = await api.call('GET', `/v1/complaints/${id}`, { token: await api.token('sam', ['supervisor']) });
-      expect(got.status).toBe(200);
-      expect(got.body).toMatchObject({ id, reference, finalResponseDueAt: due, summary: 'Parcel lost', customer: { id: 'cust-42', name: 'Ada Lovelace' } });
+      const got = await getComplaint(api, await api.token('sam', ['supervisor']), id!);
+      expect(got).toMatchObject({ id, reference, finalResponseDueAt: due, summary: 'Parcel lost', customer: { id: 'cust-42', name: 'Ada Lovelace' } });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -59,10 +58,12 @@ describe('docs/client.md', () => {
 describe('createComplaintsClient', () => {
   it('sends the bearer token, answers typed data with the response headers, and the problem on an error', async () => {
     const client = createComplaintsClient({ baseUrl: api.url, token: () => api.token('ivy', ['intake']) });
-    const created = await client.POST('/v1/complaints', { body: complaintBody() as never });
+    const created = await client.POST('/v1/complaints', { body: { customer: { id: 'cust-7', name: 'Grace Hopper' }, channel: 'phone', summary: 'Refund missing', description: 'The refund never arrived.', product: 'cards', category: 'billing', regime: 'UK_FCA_DISP' } });
     expect(created.response.status).toBe(201);
     expect(created.data?.status).toBe('open');
     expect(created.response.headers.get('location')).toBe(`/v1/complaints/${created.data!.id}`);
+    // The support helpers build on the same client.
+    expect((await createComplaint(api, await api.token('ivy', ['intake']))).status).toBe('open');
 
     // The intake role may create a case but not read one: a typed refusal.
     const refused = await client.GET('/v1/complaints/{id}', { params: { path: { id: created.data!.id } } });

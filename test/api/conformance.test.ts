@@ -14,7 +14,7 @@ import { keys } from '#adapters/aws/dynamo/table-model';
 import { rawDocClient } from '../support/dynamo';
 import { rawEmail, storedRejection } from '../support/inbound';
 import { uniqueDigits } from '../support/ids';
-import { complaintBody, localClock, startTestApi, type ApiResponse, type TestApi } from '../support/api';
+import { complaintBody, createComplaint, localClock, startTestApi, type ApiResponse, type TestApi } from '../support/api';
 
 // Fixtures move cases through approvals, timers and exports on a loaded 2-core machine.
 jest.setTimeout(120_000);
@@ -69,8 +69,8 @@ const ok = (res: ApiResponse, status: number, what: string): ApiResponse => {
   return res;
 };
 
-const createCase = async (over: Record<string, unknown> = {}): Promise<string> =>
-  ok(await api.call('POST', '/v1/complaints', { token: tokens.supervisor, body: complaintBody({ ownerId: OWNER, ...over }) }), 201, 'create a case').body.id as string;
+// Arranged through the typed client; the operation under test is always sent raw, exactly as the fixture says.
+const createCase = async (over: Record<string, unknown> = {}): Promise<string> => (await createComplaint(api, tokens.supervisor, { ownerId: OWNER, ...over })).id;
 
 const RESOLUTION = (amount: string) => ({
   decision: 'upheld',
