@@ -30,7 +30,7 @@ import { Readable } from 'node:stream';
 // The only static imports are what the memory child needs (the verifier's S3 adapter): the parent loads the
 // local stack, DynamoDB and s3rver dynamically, so the child's baseline is a verifier's, not a whole stack's.
 import { runStandalone } from './standalone';
-import { client } from './api-client';
+import { client, expectStatus, typed, type Typed } from './api-client';
 import { S3EvidenceVault } from '#adapters/aws/s3-evidence-vault';
 import type { EvidenceVault } from '#ports/evidence-vault';
 import type { Role } from '#schemas/common';
@@ -248,24 +248,24 @@ interface RunTimes {
   status: string;
 }
 
-const uploadOnce = async (stack: StartedStack, api: ReturnType<typeof client>, f: File, name: string): Promise<RunTimes> => {
-  const caseId = (await api('POST', '/v1/complaints', { as: SUPERVISOR, body: complaint(`evidence bench: ${name}`), expect: 201 })).body.id as string;
+const uploadOnce = async (stack: StartedStack, api: Typed, f: File, name: string): Promise<RunTimes> => {
+  const caseId = (await expectStatus(api(SUPERVISOR).POST('/v1/complaints', { body: complaint(`evidence bench: ${name}`) }), 201, 'create a case')).id;
   const t0 = performance.now();
-  const reg = await api('POST', `/v1/complaints/${caseId}/evidence`, { as: OWNER, body: registration(f, `${name}.pdf`), expect: 201 });
+  const reg = await expectStatus(api(OWNER).POST('/v1/complaints/{id}/evidence', { params: { path: { id: caseId } }, body: registration(f, `${name}.pdf`) }), 201, 'register evidence');
   const t1 = performance.now();
-  const upload = reg.body.upload as { url: string; headers: Record<string, string> };
+  const upload = reg.upload;
   const put = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: f.bytes });
   const answer = await put.text();
   if (put.status !== 200) throw new Error(`PUT ${f.label}: ${put.status} ${answer.slice(0, 300)}`);
   const t2 = performance.now();
   await stack.s3.idle();
   const t3 = performance.now();
-  const item = await api('GET', `/v1/complaints/${caseId}/evidence/${reg.body.evidenceId as string}`, { as: OWNER, expect: 200 });
-  return { registerMs: t1 - t0, putMs: t2 - t1, verifyMs: t3 - t2, totalMs: t3 - t0, status: item.body.status as string };
+  const item = await expectStatus(api(OWNER).GET('/v1/complaints/{id}/evidence/{evidenceId}', { params: { path: { id: caseId, evidenceId: reg.evidenceId } } }), 200, 'read evidence');
+  return { registerMs: t1 - t0, putMs: t2 - t1, verifyMs: t3 - t2, totalMs: t3 - t0, status: item.status };
 };
 
 const measureLatency = async (stack: StartedStack, files: File[], settings: EvidenceBenchSettings, log: (line: string) => void, elapsed: () => string): Promise<LatencyFigures[]> => {
-  const api = client(stack);
+  const api = typed(stack);
   for (const f of files) for (let i = 0; i < settings.warmupRuns; i++) await uploadOnce(stack, api, f, `warm-up ${f.label} #${i}`);
   // Sizes interleaved evenly (30 × 1 MB and 10 × 50 MB: three small, one large, …) so drift hits both alike.
   const schedule = settings.sizes

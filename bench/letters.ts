@@ -13,7 +13,7 @@
 //    item) and its signed link; POST /v1/feedback/{token} accepted (200), the same link again (410), a forged one (401).
 import { performance } from 'node:perf_hooks';
 import { runStandalone } from './standalone';
-import { client } from './api-client';
+import { client, expectStatus, typed } from './api-client';
 import { benchComplaint } from './fixtures/complaint';
 import { envInt, ms, percentile, round, say, table } from './stats';
 
@@ -80,7 +80,8 @@ const runLetterBench = async (): Promise<LetterBenchResult> => {
   const { keys } = await import('#adapters/aws/dynamo/table-model');
   const supervisor: [string, ['supervisor']] = ['bench-sam', ['supervisor']];
   const owner: [string, ['handler']] = ['olive', ['handler']];
-  const open = async () => (await call('POST', '/v1/complaints', { as: supervisor, body: benchComplaint('Letters bench', { ownerId: 'olive' }), expect: 201 })).body.id as string;
+  const api = typed(stack);
+  const open = async () => (await expectStatus(api(supervisor).POST('/v1/complaints', { body: benchComplaint('Letters bench', { ownerId: 'olive' }) }), 201, 'create a case')).id;
   const acks: number[] = [];
   const notes: number[] = [];
   const accepted: number[] = [];

@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { runStandalone } from './standalone';
-import { client } from './api-client';
+import { expectStatus, typed } from './api-client';
 import { benchComplaint } from './fixtures/complaint';
 import { envInt, ms, percentile, round, say, table } from './stats';
 
@@ -71,15 +71,15 @@ const runTriageBench = async (): Promise<TriageBenchResult> => {
   const { triageModels } = await import('#http/triage-container');
   const { config } = await import('#http/config');
   const chain = { models: triageModels(), settings: config().triage };
-  const call = client(stack);
+  const api = typed(stack);
   const creates: number[] = [];
   const chains: number[] = [];
   try {
     for (let i = 0; i < s.creates + 5; i++) {
       const r = heldOut[i % heldOut.length]!;
-      const body = { ...benchComplaint(r.summary), description: r.description, product: r.product, channel: r.channel, category: 'other' };
+      const body = benchComplaint(r.summary, { description: r.description, product: r.product, channel: r.channel, category: 'other' });
       const a = performance.now();
-      await call('POST', '/v1/complaints', { as: ['bench-intake', ['intake']], body, expect: 201 });
+      await expectStatus(api(['bench-intake', ['intake']]).POST('/v1/complaints', { body }), 201, 'create a case');
       const created = performance.now() - a;
       const b = performance.now();
       await runTriage(chain, body);

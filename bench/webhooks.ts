@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { runStandalone } from './standalone';
-import { client } from './api-client';
+import { expectStatus, typed } from './api-client';
 import { benchComplaint } from './fixtures/complaint';
 import { envInt, ms, percentile, round, say, table } from './stats';
 
@@ -55,16 +55,16 @@ const runWebhookBench = async (): Promise<WebhookBenchResult> => {
   const stack = await startStack({ port: 0, host: '127.0.0.1', tickMs: 0, projection: false, retentionJob: false, log: () => {} });
   let secret = '';
   try {
-    const call = client(stack);
-    const hook = await call('POST', '/v1/webhooks', { as: ['bench-admin', ['admin']], body: { url, eventTypes: ['ComplaintOpened'] }, expect: 201 });
-    secret = hook.body.secret as string;
+    const api = typed(stack);
+    const hook = await expectStatus(api(['bench-admin', ['admin']]).POST('/v1/webhooks', { body: { url, eventTypes: ['ComplaintOpened'] } }), 201, 'subscribe');
+    secret = hook.secret;
     for (let i = 0; i < events + 2; i++) {
       for (const tickMs of TICKS) {
         await stack.timers.stop();
         stack.timers.start(tickMs);
-        const created = await call('POST', '/v1/complaints', { as: ['bench-intake', ['intake']], body: benchComplaint(`Webhook lag ${i}`), expect: 201 });
+        const created = await expectStatus(api(['bench-intake', ['intake']]).POST('/v1/complaints', { body: benchComplaint(`Webhook lag ${i}`) }), 201, 'create a case');
         const committedAt = performance.now();
-        const id = created.body.id as string;
+        const id = created.id;
         // Wait for the delivery (polling our own map, never the stack: its timer loop runs by itself).
         const deadline = committedAt + 30_000;
         while (!receivedAt.has(id) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 2));

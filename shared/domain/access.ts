@@ -20,7 +20,8 @@ export const assertVisible = (p: Principal, c: Pick<Case, 'id' | 'ownerId' | 'se
 
 export type CaseActorRule = 'owner' | 'owner_or_supervisor' | 'owner_supervisor_compliance_legal' | 'supervisor_or_admin';
 
-const RULE_ROLES: Record<CaseActorRule, readonly Principal['roles'][number][]> = {
+/** Besides the owner, who may act under each rule (the route table and OpenAPI state the same rule). */
+export const RULE_ROLES: Readonly<Record<CaseActorRule, readonly Principal['roles'][number][]>> = {
   owner: [],
   owner_or_supervisor: ['supervisor'],
   owner_supervisor_compliance_legal: ['supervisor', 'compliance', 'legal'],

@@ -215,7 +215,7 @@ export const assertMayDecide = (
 
 /** A decision on a stage that is no longer pending is a 409 (no double resume of the workflow). */
 export const assertPending = (approval: Pick<Approval, 'id' | 'status'>): void => {
-  if (approval.status !== 'pending') throw new ConflictError(`approval ${approval.id} is already ${approval.status}`, { status: approval.status });
+  if (approval.status !== 'pending') throw new ConflictError(`approval ${approval.id} is already ${approval.status}`, { approvalStatus: approval.status });
 };
 
 // ---- the facts the plan reads: who may lower them, and whether the approvals given still cover them -------------

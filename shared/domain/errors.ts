@@ -1,4 +1,5 @@
 // Domain errors: a small hierarchy the HTTP layer maps to problem+json in one place.
+import type { ProblemExtensions } from '#schemas/common';
 
 export type DomainErrorKind = 'invalid' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'precondition_failed' | 'gone' | 'throttled';
 
@@ -39,7 +40,8 @@ export class ConflictError extends DomainError {
   readonly kind = 'conflict';
   constructor(
     message: string,
-    readonly details: Record<string, unknown> = {},
+    /** Problem extension members: only those the OpenAPI document names (ProblemExtensions). */
+    readonly details: ProblemExtensions = {},
   ) {
     super(message);
   }

@@ -152,7 +152,7 @@ export const verifyUpload = (c: Case, ev: Evidence | undefined, upload: Uploaded
 
 /** A download link is a disclosure: who was given access to which file (and version), until when. */
 export const recordDownload = (c: Case, ev: Evidence, actor: string, expiresAt: string): Change => {
-  if (ev.status !== 'verified') throw new ConflictError(`evidence ${ev.id} is ${ev.status}; only verified evidence can be downloaded`, { status: ev.status });
+  if (ev.status !== 'verified') throw new ConflictError(`evidence ${ev.id} is ${ev.status}; only verified evidence can be downloaded`, { evidenceStatus: ev.status });
   const draft: AuditDraft = {
     actor,
     action: 'evidence.download_issued',

@@ -57,7 +57,7 @@ export const assertAllowed = (c: Pick<Case, 'status' | 'reference'>, action: Cas
     throw new ConflictError(`cannot ${action.replace('_', ' ')} a complaint that is ${c.status}`, {
       currentStatus: c.status,
       action,
-      allowedFrom: ALLOWED_FROM[action],
+      allowedFrom: [...ALLOWED_FROM[action]],
     });
   }
 };
@@ -400,7 +400,7 @@ const checkInformalResolution = (c: Case, regime: Regime | undefined, ir: Inform
     throw new ConflictError(`closing without a written response is an ASIC RG 271 path; the ${c.regime} regime requires its response`, { regime: c.regime });
   }
   const cycle = c.cycles[c.cycles.length - 1]!;
-  if (c.status !== 'open' || cycle.respondedAt) throw new ConflictError('a response was already sent in this cycle: close it without informalResolution', { status: c.status });
+  if (c.status !== 'open' || cycle.respondedAt) throw new ConflictError('a response was already sent in this cycle: close it without informalResolution', { currentStatus: c.status });
   if (ir.writtenResponseRequested) {
     throw new ConflictError('the complainant asked for a written response: send the IDR response (POST …/final-response) before closing', { rule: path.ruleId });
   }

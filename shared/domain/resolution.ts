@@ -55,7 +55,7 @@ export const proposeResolution = (
 ): Change<Proposed> => {
   assertAllowed(c, 'propose_resolution');
   const current = caseResolution(c);
-  if (current?.status === 'pending') throw new ConflictError('the current proposal is still being approved', { resolutionId: current.id, status: current.status });
+  if (current?.status === 'pending') throw new ConflictError('the current proposal is still being approved', { resolutionId: current.id, resolutionStatus: current.status });
   if (ids.approvalIds.length !== stages.length) throw new Error('one approval id per stage');
   const round = (current?.round ?? 0) + 1;
   const resolution: Resolution = {

@@ -1,5 +1,6 @@
 // The route table: the single source for the local server, the CDK HTTP API and the OpenAPI document.
 import * as z from 'zod';
+import { RULE_ROLES } from '#domain/access';
 import { CaseListQuery, INTAKE_SCOPE, Problem, type Role } from '#schemas/common';
 import {
   AcknowledgeBody,
@@ -33,7 +34,42 @@ import { FeedbackBody, FeedbackParams, FeedbackReceipt } from '#schemas/feedback
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
-export type RouteAuth = { kind: 'public' } | { kind: 'jwt'; roles: readonly Role[]; scopes?: readonly string[] };
+/**
+ * What the domain checks after the route's gate, on the case (or record) the request names: the gate's roles are
+ * necessary, not sufficient (403 when refused). OpenAPI states it beside the roles, so a client reads the rule the
+ * server applies; test/api/access-matrix.test.ts holds both to API.md.
+ */
+export interface CaseRule {
+  /** Only the case's owner (through any role of the gate) or one of these roles ([] = the owner only). */
+  ownerOr?: readonly Role[];
+  /** Never the case's owner (separation of duties, four eyes). */
+  notOwner?: true;
+  /** What further depends on the record itself (a stage's role, an escalation's level), in words. */
+  detail?: string;
+}
+
+export type RouteAuth = { kind: 'public' } | { kind: 'jwt'; roles: readonly Role[]; scopes?: readonly string[]; caseRule?: CaseRule };
+
+/** The tags of the OpenAPI document: every route names one, and each is described once. */
+export const ROUTE_TAGS = {
+  meta: 'Liveness and this document',
+  complaints: 'Complaint cases: open, read, reclassify, reassign, acknowledge, close and reopen',
+  deadlines: 'The case clock: pause, resume and extend under the case’s regime',
+  investigation: 'Investigation tasks and cross-team dependencies',
+  evidence: 'The evidence log: notes, files with presigned uploads, legal hold',
+  triage: 'Suggested classification and the decisions on it',
+  audit: 'The hash-chained audit trail of a case',
+  resolution: 'Proposed outcomes, their approval stages (four eyes) and the final response',
+  letters: 'Customer letters rendered for the case’s regime',
+  escalation: 'Escalations, their acknowledgement and waivers',
+  exports: 'Signed case bundles and subject-access reads',
+  reports: 'Deadline board, KPIs, control score and review, regulator returns, triage quality',
+  regimes: 'Deadline regimes and their rules',
+  intake: 'Signed helpdesk intake and refused inbound email',
+  feedback: 'Customer satisfaction through a signed single-use link',
+  webhooks: 'Subscriptions to published domain events, and the events a subscriber receives',
+} as const;
+export type RouteTag = keyof typeof ROUTE_TAGS;
 
 export interface RouteDef {
   method: Method;
@@ -41,7 +77,7 @@ export interface RouteDef {
   /** Handler entry, relative to the repository root; one Lambda function per entry. */
   entry: string;
   summary: string;
-  tag: string;
+  tag: RouteTag;
   auth: RouteAuth;
   params?: z.ZodType;
   query?: z.ZodType;
@@ -78,6 +114,8 @@ export interface RouteDef {
     location?: { template: string; description: string };
     /** A 202: seconds a client waits before polling Location (the Retry-After header). */
     retryAfterSeconds?: number;
+    /** Another success status with the same body and headers (a repeated delivery answered with what it created). */
+    also?: { status: number; description: string };
   };
   /** Documented client errors besides the ones every route may return. */
   errors?: number[];
@@ -103,7 +141,11 @@ const APPROVERS: Role[] = ['supervisor', 'compliance', 'legal', 'admin'];
 /** Who is notified of an escalation at some level (ESCALATION_LADDER) and may acknowledge it. */
 const ESCALATION_MANAGERS: Role[] = ['supervisor', 'admin', 'compliance'];
 
-const jwt = (roles: Role[], scopes?: string[]): RouteAuth => ({ kind: 'jwt', roles, ...(scopes ? { scopes } : {}) });
+const jwt = (roles: Role[], scopes?: string[], caseRule?: CaseRule): RouteAuth => ({ kind: 'jwt', roles, ...(scopes ? { scopes } : {}), ...(caseRule ? { caseRule } : {}) });
+/** The domain's case-actor rules (shared/domain/access.ts), as the route table states them. */
+const OWNER_ONLY: CaseRule = { ownerOr: RULE_ROLES.owner };
+const OWNER_OR_SUPERVISOR: CaseRule = { ownerOr: RULE_ROLES.owner_or_supervisor };
+const OWNER_OR_EVIDENCE_WRITER: CaseRule = { ownerOr: RULE_ROLES.owner_supervisor_compliance_legal };
 
 export const ROUTES = {
   health: {
@@ -233,7 +275,7 @@ export const ROUTES = {
     summary:
       'Reclassify a case (owner or supervisor). Lowering a risk flag, the sensitivity or the severity needs a supervisor who does not own the case and a reason (403/400); a change to a flag the approval rules read re-plans a standing proposal (its new stages must be approved before the final response)',
     tag: 'complaints',
-    auth: jwt(CASE_ACTORS),
+    auth: jwt(CASE_ACTORS, undefined, OWNER_OR_SUPERVISOR),
     params: ComplaintIdParams,
     body: ReclassifyBody,
     ifMatch: true,
@@ -259,7 +301,7 @@ export const ROUTES = {
     entry: 'functions/record-acknowledgement/handler.ts',
     summary: 'Record the acknowledgement sent to the customer (owner); a text that admits liability is 400 (an admission goes out only in a final response legal approved)',
     tag: 'complaints',
-    auth: jwt(CASE_ACTORS),
+    auth: jwt(CASE_ACTORS, undefined, OWNER_ONLY),
     params: ComplaintIdParams,
     body: AcknowledgeBody,
     ifMatch: true,
@@ -272,7 +314,7 @@ export const ROUTES = {
     entry: 'functions/create-task/handler.ts',
     summary: 'Open an investigation task or cross-team dependency (owner or supervisor)',
     tag: 'investigation',
-    auth: jwt(CASE_ACTORS),
+    auth: jwt(CASE_ACTORS, undefined, OWNER_OR_SUPERVISOR),
     params: ComplaintIdParams,
     body: CreateTaskBody,
     ifMatch: true,
@@ -297,7 +339,7 @@ export const ROUTES = {
     entry: 'functions/update-task/handler.ts',
     summary: 'Update a task: status (blocked records blockedSince), findings (owner or supervisor)',
     tag: 'investigation',
-    auth: jwt(CASE_ACTORS),
+    auth: jwt(CASE_ACTORS, undefined, OWNER_OR_SUPERVISOR),
     params: TaskParams,
     body: PatchTaskBody,
     ifMatch: true,
@@ -310,7 +352,7 @@ export const ROUTES = {
     entry: 'functions/add-note/handler.ts',
     summary: 'Add an evidence-log text entry (owner, supervisor, compliance, legal)',
     tag: 'evidence',
-    auth: jwt(CASE_ACTORS),
+    auth: jwt(CASE_ACTORS, undefined, OWNER_OR_EVIDENCE_WRITER),
     params: ComplaintIdParams,
     body: CreateNoteBody,
     ifMatch: true,
@@ -335,7 +377,7 @@ export const ROUTES = {
     entry: 'functions/close-complaint/handler.ts',
     summary: 'Close with a follow-up action and root cause (owner or supervisor)',
     tag: 'complaints',
-    auth: jwt(CASE_ACTORS),
+    auth: jwt(CASE_ACTORS, undefined, OWNER_OR_SUPERVISOR),
     params: ComplaintIdParams,
     body: CloseBody,
     ifMatch: true,
@@ -348,7 +390,7 @@ export const ROUTES = {
     entry: 'functions/reopen-complaint/handler.ts',
     summary: 'Reopen with a reason; starts a new clock cycle (owner or supervisor)',
     tag: 'complaints',
-    auth: jwt(CASE_ACTORS),
+    auth: jwt(CASE_ACTORS, undefined, OWNER_OR_SUPERVISOR),
     params: ComplaintIdParams,
     body: ReopenBody,
     ifMatch: true,
@@ -361,7 +403,7 @@ export const ROUTES = {
     entry: 'functions/clock-action/handler.ts',
     summary: 'Pause or resume the clock (regimes that allow a pause) or extend it to the regime’s extended deadline, with a reason (owner or supervisor)',
     tag: 'deadlines',
-    auth: jwt(CASE_ACTORS),
+    auth: jwt(CASE_ACTORS, undefined, OWNER_OR_SUPERVISOR),
     params: ComplaintIdParams,
     body: ClockActionBody,
     ifMatch: true,
@@ -374,7 +416,7 @@ export const ROUTES = {
     entry: 'functions/get-triage/handler.ts',
     summary: 'Suggested classification (category, severity, regulatory flag, vulnerability) with confidences, sentiment, priority and the decisions so far (owner or supervisor)',
     tag: 'triage',
-    auth: jwt(CASE_ACTORS),
+    auth: jwt(CASE_ACTORS, undefined, OWNER_OR_SUPERVISOR),
     params: ComplaintIdParams,
     ok: { status: 200, schema: TriageView, description: 'The triage: `suggested`, or `unavailable` when the model failed or timed out', etag: true },
     errors: [403, 404],
@@ -385,7 +427,7 @@ export const ROUTES = {
     entry: 'functions/decide-triage/handler.ts',
     summary: 'Accept a suggested field (value equal to the suggestion) or override it (another value, reason required); the case field changes (owner or supervisor)',
     tag: 'triage',
-    auth: jwt(CASE_ACTORS),
+    auth: jwt(CASE_ACTORS, undefined, OWNER_OR_SUPERVISOR),
     params: ComplaintIdParams,
     body: TriageDecisionBody,
     ifMatch: true,
@@ -410,7 +452,7 @@ export const ROUTES = {
     entry: 'functions/register-evidence/handler.ts',
     summary: 'Register an evidence file and get a presigned PUT for its bytes (15 minutes)',
     tag: 'evidence',
-    auth: jwt(EVIDENCE_WRITERS),
+    auth: jwt(EVIDENCE_WRITERS, undefined, OWNER_OR_EVIDENCE_WRITER),
     params: ComplaintIdParams,
     body: RegisterEvidenceBody,
     ifMatch: true,
@@ -461,7 +503,7 @@ export const ROUTES = {
     entry: 'functions/propose-resolution/handler.ts',
     summary: 'Propose the outcome; the answer lists the approval stages the rules require (possibly none; a final response that admits liability needs legal)',
     tag: 'resolution',
-    auth: jwt(CASE_READERS),
+    auth: jwt(CASE_READERS, undefined, OWNER_ONLY),
     params: ComplaintIdParams,
     body: ProposeResolutionBody,
     ifMatch: true,
@@ -484,7 +526,7 @@ export const ROUTES = {
     entry: 'functions/decide-approval/handler.ts',
     summary: 'Approve or reject an open approval stage (four eyes)',
     tag: 'resolution',
-    auth: jwt(APPROVERS),
+    auth: jwt(APPROVERS, undefined, { notOwner: true, detail: 'a stage is decided by its own role (a supervisor stage also by admin; compliance, legal and admin stages by that role only), never by the proposer or by whoever decided another stage of the proposal' }),
     params: ApprovalIdParams,
     body: ApprovalDecisionBody,
     ifMatch: true,
@@ -498,7 +540,7 @@ export const ROUTES = {
     summary:
       'Send the approved final response (the approved finalResponse in the regime’s letter) once no approval is pending or rejected; the clock stops. 409 for other text (final_response_not_approved: propose it), for approvals that no longer cover the case’s flags (approvals_outstanding) and for an admission of liability legal did not approve',
     tag: 'resolution',
-    auth: jwt(CASE_READERS),
+    auth: jwt(CASE_READERS, undefined, OWNER_ONLY),
     params: ComplaintIdParams,
     body: FinalResponseBody,
     ifMatch: true,
@@ -512,7 +554,7 @@ export const ROUTES = {
     summary: 'Preview a customer letter (acknowledgement, holding, summary_resolution, final_response) rendered for the case’s regime (owner, supervisor, compliance)',
     tag: 'letters',
     // The owner (through a case-reading role), a supervisor or compliance: the domain checks who owns the case.
-    auth: jwt(CASE_READERS),
+    auth: jwt(CASE_READERS, undefined, { ownerOr: ['supervisor', 'compliance'] }),
     params: LetterParams,
     ok: { status: 200, schema: LetterPreview, description: 'The rendered letter (not sent) with its template id, version and merge fields' },
     errors: [403, 404, 409],
@@ -523,7 +565,7 @@ export const ROUTES = {
     entry: 'functions/raise-escalation/handler.ts',
     summary: 'Escalate the case now: by its owner (manual) or a supervisor (override); the team supervisors are notified',
     tag: 'escalation',
-    auth: jwt(CASE_READERS),
+    auth: jwt(CASE_READERS, undefined, OWNER_OR_SUPERVISOR),
     params: ComplaintIdParams,
     body: EscalationBody,
     ifMatch: true,
@@ -536,7 +578,7 @@ export const ROUTES = {
     entry: 'functions/acknowledge-escalation/handler.ts',
     summary: 'Acknowledge an open escalation (a manager at its current level or below, never the case owner); it stops climbing',
     tag: 'escalation',
-    auth: jwt(ESCALATION_MANAGERS),
+    auth: jwt(ESCALATION_MANAGERS, undefined, { notOwner: true, detail: 'a manager told at the escalation’s current level or below (levels: supervisor, admin, compliance) or admin' }),
     params: EscalationParams,
     body: AcknowledgeEscalationBody,
     ifMatch: true,
@@ -549,7 +591,7 @@ export const ROUTES = {
     entry: 'functions/waive-escalation/handler.ts',
     summary: 'Decide not to escalate a raised risk (justification ≥ 20 characters; a manager who may acknowledge that escalation, never the case owner); stops its open escalation',
     tag: 'escalation',
-    auth: jwt(ESCALATION_MANAGERS),
+    auth: jwt(ESCALATION_MANAGERS, undefined, { notOwner: true, detail: 'a manager who may acknowledge the escalation of that risk (level 1 when none is open: supervisor or admin)' }),
     params: ComplaintIdParams,
     body: EscalationWaiverBody,
     ifMatch: true,
@@ -630,7 +672,14 @@ export const ROUTES = {
     auth: { kind: 'public' },
     params: HelpdeskParams,
     signedBody: HelpdeskEscalationBody,
-    ok: { status: 201, schema: HelpdeskIntakeResult, description: 'A new case (or a repeat of a closed one); 200 with the same shape when the ticket already has an open case', etag: true, location: { template: '/v1/complaints/{id}', description: 'The case of the ticket' } },
+    ok: {
+      status: 201,
+      schema: HelpdeskIntakeResult,
+      description: 'A new case (or a repeat of a closed one)',
+      etag: true,
+      location: { template: '/v1/complaints/{id}', description: 'The case of the ticket' },
+      also: { status: 200, description: 'A repeated delivery: the ticket already has an open case, which is answered again (nothing is created)' },
+    },
     errors: [401, 404],
   },
   inboundRejections: {

@@ -29,6 +29,54 @@ export const ProblemFieldError = z.object({
   message: z.string(),
 });
 
+/**
+ * The extension members a problem may carry besides the RFC 9457 core (a 409's context: which state refused the
+ * action, what would allow it). A domain ConflictError's details are typed by this schema, so a member the server
+ * sends is a member the document names.
+ */
+export const ProblemExtensions = z.object({
+  code: z.enum(['approvals_outstanding', 'admission_of_liability', 'final_response_not_approved']).optional().meta({ description: 'Which rule refused a final response' }),
+  action: z.string().optional().meta({ description: 'The refused action (e.g. close, reopen, pause, extend)' }),
+  currentStatus: z.string().optional().meta({ description: 'The case status that refused the action' }),
+  allowedFrom: z.array(z.string()).optional().meta({ description: 'The case statuses the action is allowed from' }),
+  cycle: z.number().int().optional().meta({ description: 'The clock cycle concerned' }),
+  stoppedAt: z.string().optional().meta({ description: 'When the cycle’s clock stopped (ISO-8601)' }),
+  pausedAt: z.string().optional().meta({ description: 'Since when the clock is paused (ISO-8601)' }),
+  finalResponseDueAt: z.string().optional().meta({ description: 'The deadline that has passed (ISO-8601)' }),
+  windowEndsAt: z.string().optional().meta({ description: 'End of the informal-resolution window (ISO-8601)' }),
+  redactedAt: z.string().optional().meta({ description: 'When the case’s personal data was redacted (ISO-8601)' }),
+  calendar: z.string().nullable().optional().meta({ description: 'The calendar the case already counts on' }),
+  regime: z.string().optional().meta({ description: 'The deadline regime concerned' }),
+  clock: z.string().optional().meta({ description: 'The regime clock that does not exist' }),
+  rule: z.string().optional().meta({ description: 'The rule (with its citation) that refused the action' }),
+  setting: z.string().optional().meta({ description: 'The configuration setting that would allow it' }),
+  timeLimitWording: z.string().optional().meta({ description: 'The Annex 3R wording variant concerned' }),
+  kind: z.string().optional().meta({ description: 'The letter kind concerned' }),
+  openTaskCount: z.number().int().optional().meta({ description: 'Investigation tasks still open or blocked' }),
+  escalationId: z.string().optional().meta({ description: 'The escalation still open' }),
+  escalationStatus: z.string().optional().meta({ description: 'The escalation’s status' }),
+  checkpoint: z.number().optional().meta({ description: 'The checkpoint (percent of the deadline) concerned' }),
+  taskId: z.string().optional().meta({ description: 'The task concerned' }),
+  missing: z
+    .array(z.object({ role: z.string(), reasons: z.array(z.string()) }))
+    .optional()
+    .meta({ description: 'The approvals still missing: each role with the rules that require it' }),
+  phrases: z.array(z.string()).optional().meta({ description: 'The phrases read as an admission of liability' }),
+  approvalStatus: z.string().optional().meta({ description: 'The approval stage’s status' }),
+  evidenceStatus: z.string().optional().meta({ description: 'The evidence item’s status' }),
+  legalHold: z.boolean().optional().meta({ description: 'The legal hold as it already is' }),
+  resolutionId: z.string().optional().meta({ description: 'The proposal concerned' }),
+  resolutionStatus: z.string().optional().meta({ description: 'The proposal’s status' }),
+  openStage: z.number().int().nullable().optional().meta({ description: 'The approval stage to decide first' }),
+  reason: z.string().optional().meta({ description: 'Why a replayed message is still refused' }),
+  retryable: z.boolean().optional().meta({ description: 'True when the same request may simply be sent again' }),
+  triageStatus: z.string().optional().meta({ description: 'The triage status (none, unavailable)' }),
+  existingId: z.string().nullable().optional().meta({ description: 'The case that already holds the external reference' }),
+  building: z.number().int().optional().meta({ description: 'The report generation being rebuilt' }),
+  caseId: z.string().optional().meta({ description: 'The case concerned' }),
+});
+export type ProblemExtensions = z.infer<typeof ProblemExtensions>;
+
 export const Problem = z
   .object({
     type: z.string(),
@@ -37,8 +85,9 @@ export const Problem = z
     detail: z.string().optional(),
     instance: z.string().optional(),
     errors: z.array(ProblemFieldError).optional(),
+    ...ProblemExtensions.shape,
   })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details, with the extension members a 409 may carry' });
 export type Problem = z.infer<typeof Problem>;
 
 export const ListLimit = z.coerce.number().int().min(1).max(100).default(25).meta({ description: 'Items per page (1–100)' });

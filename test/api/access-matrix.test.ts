@@ -334,6 +334,26 @@ describe('access matrix: every route × every caller', () => {
     expect(Object.keys(EXPECT).sort()).toEqual(routes.map((r) => r.id).sort());
   });
 
+  it('states in the route table (and so in OpenAPI) the rule this matrix expects: the gate, then the case rule', () => {
+    for (const r of routes) {
+      if (r.auth.kind !== 'jwt') continue;
+      const { roles: gate, scopes, caseRule } = r.auth;
+      const stated: Rule = (c, owner) =>
+        (c.kind === 'machine' && (scopes ?? []).includes(INTAKE_SCOPE)) ||
+        (c.kind === 'role' && gate.includes(c.role!) && (!caseRule?.ownerOr || owner || caseRule.ownerOr.includes(c.role!)) && !(caseRule?.notOwner && owner));
+      for (const caller of CALLERS.filter((c) => c.kind !== 'anonymous')) {
+        for (const owner of isCaseRoute(r) ? [true, false] : [false]) {
+          const expected = EXPECT[r.id](caller, owner);
+          // A rule that also depends on the record (a stage's role, an escalation's level) is stated in words: the
+          // route table's part of it must still admit everyone the matrix admits.
+          if (caseRule?.detail) {
+            if (expected) expect({ route: r.id, caller: caller.name, owner, stated: stated(caller, owner) }).toEqual({ route: r.id, caller: caller.name, owner, stated: true });
+          } else expect({ route: r.id, caller: caller.name, owner, stated: stated(caller, owner) }).toEqual({ route: r.id, caller: caller.name, owner, stated: expected });
+        }
+      }
+    }
+  });
+
   describe.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))('%s', (_name, route) => {
     const rows: [string, Caller, boolean][] = [];
     for (const caller of CALLERS) {

@@ -80,7 +80,7 @@ describe('GET /v1/openapi.json', () => {
     for (const r of routeList()) expect(doc.paths[r.path]?.[r.method.toLowerCase()]?.responses[String(r.ok.status)]).toBeDefined();
   });
 
-  it('puts bearer security on every JWT route and none on public ones', () => {
+  it('puts bearer security on every JWT route, the HMAC header pairs on signed routes and none on other public ones', () => {
     const schemes = doc.components?.securitySchemes ?? {};
     for (const r of routeList()) {
       const op = doc.paths[r.path]![r.method.toLowerCase()]!;
@@ -91,10 +91,46 @@ describe('GET /v1/openapi.json', () => {
         }
         expect(op.responses['401']).toBeDefined();
         expect(op.responses['403']).toBeDefined();
+      } else if (r.signedBody) {
+        expect(op.security?.length).toBeGreaterThan(0);
+        for (const requirement of op.security!) {
+          for (const name of Object.keys(requirement)) expect(schemes[name]).toMatchObject({ type: 'apiKey', in: 'header' });
+        }
       } else {
         expect(op.security).toEqual([]);
       }
     }
+  });
+
+  it('states on every JWT route the roles the route table enforces, with the rule the domain adds on the case', () => {
+    for (const r of routeList()) {
+      if (r.auth.kind !== 'jwt') continue;
+      const op = doc.paths[r.path]![r.method.toLowerCase()] as Operation & { description: string };
+      expect(op.description).toContain(`Roles: ${r.auth.roles.join(', ')}`);
+      const rule = r.auth.caseRule;
+      if (rule?.ownerOr) expect(op.description).toContain(rule.ownerOr.length ? `only the case’s owner or ${rule.ownerOr.join(', ')}` : 'only the case’s owner (');
+      if (rule?.notOwner) expect(op.description).toContain('never the case’s owner');
+    }
+    expect((doc.paths['/v1/complaints/{id}/final-response']!.post as Operation & { description: string }).description).toContain('Of those, only the case’s owner (403 otherwise)');
+  });
+
+  it('names the 500 answer, lists every tag at the root and takes a merge patch on PATCH', () => {
+    const root = doc as OpenApiDoc & { tags?: { name: string; description?: string }[] };
+    const tags = new Set((root.tags ?? []).map((t) => t.name));
+    for (const t of root.tags ?? []) expect(t.description).toBeTruthy();
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item).filter(([m]) => METHODS.includes(m))) {
+        expect({ op: `${method} ${path}`, response: op.responses['500'] }).toMatchObject({ response: { description: expect.stringContaining('unexpected'), content: { 'application/problem+json': {} } } });
+        for (const tag of (op as Operation & { tags?: string[] }).tags ?? []) expect(tags).toContain(tag);
+        const body = (op as Operation & { requestBody?: { content: Record<string, unknown> } }).requestBody;
+        if (method === 'patch') expect(Object.keys(body!.content)).toContain('application/merge-patch+json');
+      }
+    }
+  });
+
+  it('documents the problem extension members a 409 carries', () => {
+    const problem = (doc.components as { schemas: Record<string, { properties: Record<string, unknown> }> }).schemas.Problem!;
+    for (const member of ['currentStatus', 'allowedFrom', 'action', 'existingId', 'missing', 'code']) expect(problem.properties[member]).toBeDefined();
   });
 
   it('documents the retryable answers (429 on JWT routes, 503 on every route) with their Retry-After header', () => {
@@ -170,11 +206,17 @@ describe('live responses match the route table schemas', () => {
 });
 
 describe('the signed helpdesk intake', () => {
-  it('documents every provider shape and the 401, with no bearer security and no Idempotency-Key', () => {
+  it('documents every provider shape, the 200 of a repeat, the 401 and the signature headers, with no bearer security and no Idempotency-Key', () => {
     const op = doc.paths['/v1/intake/helpdesk/{provider}']!.post as Operation & { requestBody?: { content: Record<string, { schema: unknown }> }; parameters?: { name: string }[] };
-    expect(op.security).toEqual([]);
+    expect(op.security).toEqual([
+      { zendeskSignature: [], zendeskSignatureTimestamp: [] },
+      { helpdeskSignature: [], helpdeskSignatureTimestamp: [] },
+    ]);
     expect(op.responses['401']).toBeDefined();
     expect(op.responses['404']).toBeDefined();
+    // A repeated delivery answers 200 with the case it already created, documented beside the 201.
+    expect(op.responses['200']).toMatchObject({ description: expect.stringContaining('repeated delivery') });
+    expect(op.responses['201']).toBeDefined();
     expect((op.parameters ?? []).map((p) => p.name)).not.toContain('Idempotency-Key');
     const schemas = (doc.components as { schemas?: Record<string, unknown> }).schemas ?? {};
     for (const id of ['HelpdeskEscalation', 'ZendeskEscalation', 'JiraServiceManagementEscalation', 'ServiceNowEscalation', 'GenericHelpdeskEscalation', 'HelpdeskIntakeResult']) expect(schemas[id]).toBeDefined();

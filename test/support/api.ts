@@ -1,4 +1,5 @@
 // Starts the real local API (same handlers, same SDK adapters) against the run's DynamoDB Local.
+import { createComplaintsClient, type ComplaintsClient, type components } from '@complaints/client';
 import { localClock } from '#adapters/local/local-clock';
 import type { Role } from '#schemas/common';
 import { localOutbox } from '#adapters/local/local-outbox';
@@ -13,6 +14,8 @@ export interface TestApi {
   tables: LocalTables;
   token(sub: string, groups: Role[], opts?: { scope?: string; expiresInSeconds?: number }): Promise<string>;
   call(method: string, path: string, opts?: CallOptions): Promise<ApiResponse>;
+  /** The typed client integrators use (@complaints/client, generated from the OpenAPI document), as the token's holder. */
+  client(token?: string): ComplaintsClient;
   /** Moves the local clock; resolves with the timers that fired (as POST /local/clock answers). */
   advanceClock(duration: string): Promise<Fired[]>;
   /** Runs the stream consumers, the local scheduler and the workflows until idle (tests run without the background tick). */
@@ -99,6 +102,7 @@ export const startTestApi = async (env: Record<string, string> = {}, opts: TestA
       }
       return { status: res.status, headers: res.headers, body: parsed, text };
     },
+    client: (token) => createComplaintsClient({ baseUrl: stack.api.url, ...(token !== undefined ? { token } : {}) }),
     advanceClock: async (duration) => {
       const res = await fetch(`${stack.api.url}/local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceBy: duration }) });
       if (res.status !== 200) throw new Error(`clock advance failed: ${res.status}`);
@@ -137,3 +141,19 @@ export const complaintBody = (over: Record<string, unknown> = {}) => ({
   allegedLoss: { amount: '180.00', currency: 'GBP' },
   ...over,
 });
+
+export type CaseView = components['schemas']['Case'];
+
+/** Opens a case through the typed client (a valid complaintBody with `over`); fails the test unless it answers 201. */
+export const createComplaint = async (api: TestApi, token: string, over: Record<string, unknown> = {}): Promise<CaseView> => {
+  const { data, error, response } = await api.client(token).POST('/v1/complaints', { body: complaintBody(over) as components['schemas']['CreateComplaint'] });
+  if (response.status !== 201 || !data) throw new Error(`create a complaint: expected 201, got ${response.status} ${JSON.stringify(error ?? null)}`);
+  return data;
+};
+
+/** Reads a case through the typed client; fails the test unless it answers 200. */
+export const getComplaint = async (api: TestApi, token: string, id: string): Promise<CaseView> => {
+  const { data, error, response } = await api.client(token).GET('/v1/complaints/{id}', { params: { path: { id } } });
+  if (response.status !== 200 || !data) throw new Error(`get complaint ${id}: expected 200, got ${response.status} ${JSON.stringify(error ?? null)}`);
+  return data;
+};

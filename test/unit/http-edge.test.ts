@@ -132,7 +132,9 @@ describe('toProblem', () => {
   });
 
   it('adds conflict details as extension members but never lets them replace the core members', () => {
-    const err = new ConflictError('duplicate', { existingId: 'C1', status: 200, type: 'about:blank', title: 'OK', detail: 'fine', instance: 'x', errors: [] });
+    // Typed callers cannot name a core member; the mapping still refuses one from an untyped caller.
+    const hostile: Record<string, unknown> = { existingId: 'C1', status: 200, type: 'about:blank', title: 'OK', detail: 'fine', instance: 'x', errors: [] };
+    const err = new ConflictError('duplicate', hostile);
     const { problem } = toProblem(err);
     expect(problem).toEqual({ type: 'https://complaints.example/problems/conflict', title: 'Conflict', status: 409, detail: 'duplicate', existingId: 'C1' });
   });

@@ -1,0 +1,342 @@
+// Conformance: a valid request to every operation of the OpenAPI document the server serves (table-driven from the
+// document, one fixture per operation), each answer checked against the document: a documented success status, a
+// documented content type, the body valid against the documented schema (ajv, JSON Schema 2020-12 as OpenAPI 3.1
+// uses it, with formats), and every required response header present. An operation without a fixture fails the file.
+import { readFileSync } from 'node:fs';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { sign } from '#domain/helpdesk';
+import { encodeClaims } from '#domain/feedback';
+import { HmacTokenSigner } from '#adapters/hmac-token-signer';
+import { localKeyFile } from '#adapters/local/local-key-file';
+import { keys } from '#adapters/aws/dynamo/table-model';
+import { rawDocClient } from '../support/dynamo';
+import { rawEmail, storedRejection } from '../support/inbound';
+import { uniqueDigits } from '../support/ids';
+import { complaintBody, createComplaint, localClock, startTestApi, type ApiResponse, type TestApi } from '../support/api';
+
+// Fixtures move cases through approvals, timers and exports on a loaded 2-core machine.
+jest.setTimeout(120_000);
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+
+interface MediaType {
+  schema?: unknown;
+}
+interface ResponseObject {
+  description: string;
+  headers?: Record<string, { required?: boolean }>;
+  content?: Record<string, MediaType>;
+}
+interface OperationObject {
+  operationId: string;
+  requestBody?: { content: Record<string, MediaType> };
+  responses: Record<string, ResponseObject>;
+}
+interface OpenApiDoc {
+  paths: Record<string, Partial<Record<(typeof METHODS)[number], OperationObject>>>;
+  webhooks?: Record<string, Partial<Record<(typeof METHODS)[number], OperationObject>>>;
+  components: Record<string, unknown>;
+}
+
+interface Operation {
+  id: string;
+  method: (typeof METHODS)[number];
+  path: string;
+  op: OperationObject;
+}
+
+/** What a fixture sends: the path with its parameters filled (and any query), a token, a body and headers. */
+interface Request {
+  path: string;
+  token?: string;
+  body?: unknown;
+  /** Sent as is (a signed delivery is checked over these exact bytes). */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+let api: TestApi;
+let doc: OpenApiDoc;
+const tokens: Record<'supervisor' | 'supervisor2' | 'compliance' | 'legal' | 'admin' | 'intake' | 'owner', string> = {} as never;
+const OWNER = 'conformance-owner';
+
+// ---- fixture helpers: each call arranges its own state, so operations never depend on each other's -------------
+
+const ok = (res: ApiResponse, status: number, what: string): ApiResponse => {
+  if (res.status !== status) throw new Error(`conformance fixture: ${what} answered ${res.status} ${res.text.slice(0, 300)}`);
+  return res;
+};
+
+// Arranged through the typed client; the operation under test is always sent raw, exactly as the fixture says.
+const createCase = async (over: Record<string, unknown> = {}): Promise<string> => (await createComplaint(api, tokens.supervisor, { ownerId: OWNER, ...over })).id;
+
+const RESOLUTION = (amount: string) => ({
+  decision: 'upheld',
+  remedy: { compensation: { amount, currency: 'GBP' }, description: 'Goodwill payment' },
+  rootCause: { category: 'capacity', description: 'Depot overbooked slots' },
+  finalResponse: `We uphold your complaint and will pay £${amount}.`,
+});
+
+const proposed = async (caseId: string, amount: string): Promise<ApiResponse> =>
+  ok(await api.call('POST', `/v1/complaints/${caseId}/resolution`, { token: tokens.owner, body: RESOLUTION(amount) }), 201, 'propose a resolution');
+
+const escalated = async (caseId: string): Promise<string> =>
+  ok(await api.call('POST', `/v1/complaints/${caseId}/escalations`, { token: tokens.supervisor, body: { reason: 'Customer threatens to go to the ombudsman' } }), 201, 'raise an escalation').body.id as string;
+
+const webhook = async (): Promise<string> =>
+  ok(await api.call('POST', '/v1/webhooks', { token: tokens.admin, body: { url: 'http://127.0.0.1:9/conformance', eventTypes: ['ComplaintReopened'] } }), 201, 'subscribe a webhook').body.id as string;
+
+const nowIso = async (): Promise<string> => (await api.call('GET', '/local/clock')).body.now as string;
+
+/** A signed generic-helpdesk delivery of a new ticket. */
+const signedDelivery = (): Pick<Request, 'rawBody' | 'headers'> => {
+  const body = JSON.stringify({ system: 'conformance-desk', ticketId: `c-${uniqueDigits()}`, subject: 'Refund missing', description: 'The refund never arrived.', customer: { id: 'conf-cust', name: 'Conformance Customer' } });
+  const timestamp = String(Math.floor(localClock.nowMs() / 1000));
+  const secret = (JSON.parse(readFileSync(api.stack.helpdeskSecretsFile, 'utf8')) as Record<string, string>).generic!;
+  return { rawBody: body, headers: { 'content-type': 'application/json', 'x-complaints-timestamp': timestamp, 'x-complaints-signature': sign('generic', secret, timestamp, body) } };
+};
+
+/** A feedback link as the follow-up timer leaves it (arranged on the stored case), signed with the local stack's key. */
+const feedbackToken = async (): Promise<string> => {
+  const caseId = await createCase();
+  const now = await nowIso();
+  const expiresAt = new Date(Date.parse(now) + 30 * 86_400_000).toISOString();
+  await rawDocClient().send(
+    new UpdateCommand({
+      TableName: api.tables.cases,
+      Key: keys.case(caseId),
+      UpdateExpression: 'SET #c.feedback = :f',
+      ExpressionAttributeNames: { '#c': 'case' },
+      ExpressionAttributeValues: { ':f': [{ cycle: 1, followUpAt: now, linkValidDays: 30, requestedAt: now, tokenId: 'c1', expiresAt }] },
+    }),
+  );
+  const signed = encodeClaims({ caseId, tokenId: 'c1', expiresAt });
+  return `${signed}.${await new HmacTokenSigner(localKeyFile(process.env.FEEDBACK_SIGNING_KEY_FILE!)).sign(signed)}`;
+};
+
+/** One valid request per operation of the document, by operationId. */
+const FIXTURES: Record<string, () => Promise<Request>> = {
+  health: async () => ({ path: '/v1/health' }),
+  openapi: async () => ({ path: '/v1/openapi.json' }),
+  deadlineReport: async () => ({ path: '/v1/reports/deadlines', token: tokens.supervisor }),
+  kpiReport: async () => ({ path: '/v1/reports/kpis', token: tokens.supervisor }),
+  controlScore: async () => ({ path: '/v1/reports/control-score', token: tokens.compliance }),
+  controlReview: async () => ({ path: '/v1/reports/control-review?last=5', token: tokens.supervisor }),
+  regulatorReturn: async () => ({ path: '/v1/reports/returns?regime=UK_FCA_DISP&period=2026-H1', token: tokens.compliance }),
+  triageReport: async () => ({ path: '/v1/reports/triage', token: tokens.supervisor }),
+  listRegimes: async () => ({ path: '/v1/regimes', token: tokens.intake }),
+  createComplaint: async () => ({ path: '/v1/complaints', token: tokens.intake, body: complaintBody() }),
+  listComplaints: async () => {
+    await createCase();
+    return { path: '/v1/complaints?limit=5', token: tokens.supervisor };
+  },
+  getComplaint: async () => ({ path: `/v1/complaints/${await createCase()}`, token: tokens.supervisor }),
+  // The document's own PATCH media type: a JSON merge patch.
+  reclassifyComplaint: async () => ({ path: `/v1/complaints/${await createCase()}`, token: tokens.owner, body: { severity: 'high' }, headers: { 'content-type': 'application/merge-patch+json' } }),
+  reassignOwner: async () => ({ path: `/v1/complaints/${await createCase()}/owner`, token: tokens.supervisor, body: { ownerId: 'conformance-owner-2', reason: 'Workload balancing' } }),
+  recordAcknowledgement: async () => ({ path: `/v1/complaints/${await createCase()}/acknowledgement`, token: tokens.owner, body: { channel: 'email' } }),
+  createTask: async () => ({ path: `/v1/complaints/${await createCase()}/tasks`, token: tokens.owner, body: { title: 'Pull delivery logs', team: 'operations' } }),
+  listTasks: async () => {
+    const id = await createCase();
+    ok(await api.call('POST', `/v1/complaints/${id}/tasks`, { token: tokens.owner, body: { title: 'Pull delivery logs', team: 'operations' } }), 201, 'open a task');
+    return { path: `/v1/complaints/${id}/tasks`, token: tokens.supervisor };
+  },
+  updateTask: async () => {
+    const id = await createCase();
+    const task = ok(await api.call('POST', `/v1/complaints/${id}/tasks`, { token: tokens.owner, body: { title: 'Pull delivery logs', team: 'operations' } }), 201, 'open a task');
+    return { path: `/v1/complaints/${id}/tasks/${task.body.id as string}`, token: tokens.owner, body: { status: 'done', findings: 'Three failed delivery slots' }, headers: { 'content-type': 'application/merge-patch+json' } };
+  },
+  addNote: async () => ({ path: `/v1/complaints/${await createCase()}/notes`, token: tokens.legal, body: { kind: 'call_note', body: 'Customer confirmed the missed appointment.' } }),
+  listNotes: async () => {
+    const id = await createCase();
+    ok(await api.call('POST', `/v1/complaints/${id}/notes`, { token: tokens.owner, body: { kind: 'finding', body: 'Depot overbooked.' } }), 201, 'add a note');
+    return { path: `/v1/complaints/${id}/notes`, token: tokens.supervisor };
+  },
+  closeComplaint: async () => ({
+    path: `/v1/complaints/${await createCase()}/close`,
+    token: tokens.supervisor,
+    body: { followUpAction: 'Review depot slot allocation', rootCause: { category: 'capacity', description: 'Depot overbooked slots' } },
+  }),
+  reopenComplaint: async () => {
+    const id = await createCase();
+    ok(await api.call('POST', `/v1/complaints/${id}/close`, { token: tokens.supervisor, body: { followUpAction: 'Review depot slot allocation', rootCause: { category: 'capacity', description: 'Depot overbooked slots' } } }), 200, 'close');
+    return { path: `/v1/complaints/${id}/reopen`, token: tokens.owner, body: { reason: 'Customer disputes the outcome' } };
+  },
+  // The clock may pause only under INTERNAL_STANDARD.
+  clockAction: async () => ({ path: `/v1/complaints/${await createCase({ regime: 'INTERNAL_STANDARD' })}/clock`, token: tokens.owner, body: { action: 'pause', reason: 'Waiting for the customer to send bank statements' } }),
+  getTriage: async () => ({ path: `/v1/complaints/${await createCase()}/triage`, token: tokens.owner }),
+  decideTriage: async () => ({ path: `/v1/complaints/${await createCase()}/triage/decisions`, token: tokens.supervisor, body: { field: 'severity', value: 'high', reason: 'Repeat failure with a financial loss' } }),
+  getTimeline: async () => ({ path: `/v1/complaints/${await createCase()}/timeline`, token: tokens.compliance }),
+  registerEvidence: async () => ({
+    path: `/v1/complaints/${await createCase()}/evidence`,
+    token: tokens.owner,
+    body: { fileName: 'delivery-note.pdf', contentType: 'application/pdf', sizeBytes: 1024, sha256: 'ab'.repeat(32) },
+  }),
+  listEvidence: async () => ({ path: `/v1/complaints/${await createCase()}/evidence`, token: tokens.supervisor }),
+  getEvidence: async () => {
+    const id = await createCase();
+    const ev = ok(await api.call('POST', `/v1/complaints/${id}/evidence`, { token: tokens.owner, body: { fileName: 'delivery-note.pdf', contentType: 'application/pdf', sizeBytes: 1024, sha256: 'cd'.repeat(32) } }), 201, 'register evidence');
+    return { path: `/v1/complaints/${id}/evidence/${ev.body.evidenceId as string}`, token: tokens.supervisor };
+  },
+  legalHold: async () => ({ path: `/v1/complaints/${await createCase()}/legal-hold`, token: tokens.legal, body: { on: true, reason: 'Litigation notice received from the customer’s solicitor' } }),
+  proposeResolution: async () => ({ path: `/v1/complaints/${await createCase()}/resolution`, token: tokens.owner, body: RESOLUTION('300.00') }),
+  listApprovals: async () => {
+    await proposed(await createCase(), '300.00');
+    return { path: '/v1/approvals', token: tokens.supervisor };
+  },
+  // A compensation above the supervisor threshold opens one supervisor stage, decided by a supervisor who is neither owner nor proposer.
+  decideApproval: async () => {
+    const caseId = await createCase();
+    await proposed(caseId, '300.00');
+    const pending = ok(await api.call('GET', '/v1/approvals?limit=100', { token: tokens.supervisor2 }), 200, 'list approvals');
+    const stage = (pending.body.items as { id: string; caseId: string; role: string }[]).find((a) => a.caseId === caseId && a.role === 'supervisor');
+    if (!stage) throw new Error('conformance fixture: the proposal opened no supervisor stage');
+    return { path: `/v1/approvals/${stage.id}/decision`, token: tokens.supervisor2, body: { decision: 'approve', comment: 'Within policy' } };
+  },
+  // A small goodwill payment needs no approval: the owner sends the approved text.
+  sendFinalResponse: async () => {
+    const id = await createCase();
+    const res = await proposed(id, '50.00');
+    if ((res.body.stages as unknown[]).length) throw new Error('conformance fixture: a £50 proposal should need no approval');
+    return { path: `/v1/complaints/${id}/final-response`, token: tokens.owner, body: { channel: 'email' } };
+  },
+  previewLetter: async () => ({ path: `/v1/complaints/${await createCase()}/letters/acknowledgement`, token: tokens.supervisor }),
+  raiseEscalation: async () => ({ path: `/v1/complaints/${await createCase()}/escalations`, token: tokens.owner, body: { reason: 'Customer threatens to go to the ombudsman' } }),
+  acknowledgeEscalation: async () => {
+    const id = await createCase();
+    const escalationId = await escalated(id);
+    return { path: `/v1/complaints/${id}/escalations/${escalationId}/acknowledgement`, token: tokens.supervisor2, body: { note: 'Taking it to the depot manager today' } };
+  },
+  // Received 45 days ago: the 75 % checkpoint fires on the pump and raises the risk a supervisor may waive.
+  waiveEscalation: async () => {
+    const id = await createCase({ receivedAt: new Date(Date.parse(await nowIso()) - 45 * 86_400_000).toISOString() });
+    await api.pump();
+    return { path: `/v1/complaints/${id}/escalation-waivers`, token: tokens.supervisor2, body: { checkpoint: 75, justification: 'The final response is drafted and goes out this week' } };
+  },
+  exportPublicKey: async () => ({ path: '/v1/exports/public-key', token: tokens.intake }),
+  requestExport: async () => ({ path: `/v1/complaints/${await createCase()}/exports`, token: tokens.compliance }),
+  getExport: async () => {
+    const requested = ok(await api.call('POST', `/v1/complaints/${await createCase()}/exports`, { token: tokens.compliance }), 202, 'request an export');
+    return { path: `/v1/exports/${requested.body.exportId as string}`, token: tokens.legal };
+  },
+  customerComplaints: async () => {
+    await createCase({ customer: { id: 'conf-subject', name: 'Data Subject' } });
+    return { path: '/v1/customers/conf-subject/complaints', token: tokens.compliance };
+  },
+  submitFeedback: async () => ({ path: `/v1/feedback/${encodeURIComponent(await feedbackToken())}`, body: { score: 4, comment: 'Handled well' } }),
+  helpdeskIntake: async () => ({ path: '/v1/intake/helpdesk/generic', ...signedDelivery() }),
+  inboundRejections: async () => {
+    const rejection = await storedRejection(api, rawEmail({ from: 'Conformance Sender <conf@example.com>', subject: 'Refund missing', text: 'The refund never arrived.' }));
+    return { path: `/v1/intake/rejections?day=${rejection.receivedAt.slice(0, 10)}`, token: tokens.admin };
+  },
+  replayInboundRejection: async () => {
+    const rejection = await storedRejection(api, rawEmail({ from: `Conformance Sender <conf.${uniqueDigits()}@example.com>`, subject: 'Refund missing', text: 'The refund never arrived.' }));
+    return { path: `/v1/intake/rejections/${rejection.id}/replay`, token: tokens.admin };
+  },
+  createWebhook: async () => ({ path: '/v1/webhooks', token: tokens.admin, body: { url: 'http://127.0.0.1:9/conformance', eventTypes: ['ComplaintReopened'] } }),
+  listWebhooks: async () => {
+    await webhook();
+    return { path: '/v1/webhooks', token: tokens.admin };
+  },
+  deleteWebhook: async () => ({ path: `/v1/webhooks/${await webhook()}`, token: tokens.admin }),
+  listWebhookDeliveries: async () => ({ path: `/v1/webhooks/${await webhook()}/deliveries`, token: tokens.admin }),
+};
+
+// ---- the document, and ajv over it ---------------------------------------------------------------------------
+
+const operationsOf = (d: OpenApiDoc): Operation[] =>
+  Object.entries(d.paths).flatMap(([path, item]) => METHODS.flatMap((method) => (item[method] ? [{ id: item[method].operationId, method, path, op: item[method] }] : [])));
+
+const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+
+let ajv: Ajv2020;
+const DOC_ID = 'urn:complaints:openapi';
+
+/** The documented schema of one answer, compiled by reference into the document (its components resolve there). */
+const validatorFor = (o: Operation, status: string, mediaType: string) => {
+  const ref = `${DOC_ID}#/${pointer('paths', o.path, o.method, 'responses', status, 'content', mediaType, 'schema')}`;
+  return ajv.getSchema(ref) ?? ajv.compile({ $ref: ref });
+};
+
+beforeAll(async () => {
+  api = await startTestApi();
+  doc = ok(await api.call('GET', '/v1/openapi.json'), 200, 'GET /v1/openapi.json').body as OpenApiDoc;
+  // OpenAPI 3.1 schemas are JSON Schema 2020-12; the document's other members (paths, info, example) are not keywords.
+  ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema({ ...doc, $id: DOC_ID });
+  tokens.supervisor = await api.token('conf-supervisor', ['supervisor']);
+  tokens.supervisor2 = await api.token('conf-supervisor-2', ['supervisor']);
+  tokens.compliance = await api.token('conf-compliance', ['compliance']);
+  tokens.legal = await api.token('conf-legal', ['legal']);
+  tokens.admin = await api.token('conf-admin', ['admin']);
+  tokens.intake = await api.token('conf-intake', ['intake']);
+  tokens.owner = await api.token(OWNER, ['handler']);
+});
+afterAll(() => api.close());
+
+describe('conformance with the served OpenAPI document', () => {
+  it('has a fixture for every operation of the document, and none for an operation it does not have', () => {
+    const ids = operationsOf(doc).map((o) => o.id);
+    expect(ids.length).toBeGreaterThan(40);
+    expect(ids.filter((id) => !Object.hasOwn(FIXTURES, id))).toEqual([]);
+    expect(Object.keys(FIXTURES).filter((id) => !ids.includes(id))).toEqual([]);
+  });
+
+  it('validates with teeth: a documented schema refuses a body that breaks it', () => {
+    const create = operationsOf(doc).find((o) => o.id === 'createComplaint')!;
+    const validate = validatorFor(create, '201', 'application/json');
+    expect(validate({})).toBe(false);
+    expect(validate({ id: 42 })).toBe(false);
+  });
+
+  it('documents the webhooks it sends (a subscriber receives them: test/api/webhooks.test.ts delivers them), not as operations to call', () => {
+    // Named here so that they are not skipped silently: they are requests this service makes, not ones it answers.
+    const outgoing = Object.values(doc.webhooks ?? {}).flatMap((item) => METHODS.flatMap((m) => (item[m] ? [item[m].operationId] : [])));
+    expect(outgoing.length).toBeGreaterThan(0);
+    for (const id of outgoing) expect(Object.hasOwn(FIXTURES, id)).toBe(false);
+  });
+
+  // One case per fixture; the first test holds the fixtures to the served document's operations, one for one, so
+  // an operation added to the document without a fixture fails there (the configuration is read only once the stack
+  // runs, so the document itself cannot be built while jest collects the cases).
+  const names = Object.keys(FIXTURES).map((id) => [id] as const);
+
+  it.each(names)('%s answers as documented', async (id) => {
+    const o = operationsOf(doc).find((x) => x.id === id);
+    if (!o) throw new Error(`the served document has no operation ${id}`);
+    const fixture = FIXTURES[id];
+    if (!fixture) throw new Error(`no conformance fixture for operation ${id}: add one to FIXTURES`);
+    const req = await fixture();
+    const headers: Record<string, string> = { ...req.headers };
+    const res = await api.call(o.method.toUpperCase(), req.path, {
+      ...(req.token ? { token: req.token } : {}),
+      ...(req.rawBody !== undefined ? { rawBody: req.rawBody } : req.body !== undefined ? { body: req.body } : {}),
+      headers,
+    });
+    // A request body's media type is one the operation documents.
+    if (req.body !== undefined || req.rawBody !== undefined) {
+      const sent = (headers['content-type'] ?? 'application/json').split(';')[0]!;
+      expect({ id, requestMediaTypes: Object.keys(o.op.requestBody?.content ?? {}) }).toEqual({ id, requestMediaTypes: expect.arrayContaining([sent]) });
+    }
+    const status = String(res.status);
+    const documented = o.op.responses[status];
+    // A valid request gets a documented success answer.
+    expect({ id, status: res.status, documented: documented !== undefined, answer: res.status >= 300 ? res.text.slice(0, 300) : '' }).toEqual({ id, status: res.status, documented: true, answer: '' });
+    for (const [name, header] of Object.entries(documented!.headers ?? {})) {
+      if (header.required) expect({ id, header: name, value: res.headers.get(name) }).toEqual({ id, header: name, value: expect.any(String) });
+    }
+    const content = documented!.content ?? {};
+    if (!Object.keys(content).length) {
+      expect(res.text).toBe('');
+      return;
+    }
+    const mediaType = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
+    expect({ id, mediaType, documented: Object.keys(content) }).toEqual({ id, mediaType, documented: expect.arrayContaining([mediaType]) });
+    const validate = validatorFor(o, status, mediaType);
+    const valid = validate(res.body);
+    expect({ id, errors: valid ? [] : (validate.errors ?? []).slice(0, 5) }).toEqual({ id, errors: [] });
+  });
+});
