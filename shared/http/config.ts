@@ -175,6 +175,20 @@ export const ConfigSchema = z.object({
   ).optional(),
   /** Where the letter templates are (default: next to the bundle in AWS, templates/letters in the repository). */
   LETTER_TEMPLATES_DIR: z.string().min(1).optional(),
+  /** Problem suggestions: TF-IDF cosine at or above which two complaints of the same product or category count as alike. */
+  PROBLEM_SIMILARITY_THRESHOLD: z.coerce.number().min(0.05).max(0.99).default(0.3),
+  /** Problem suggestions compare the open complaints received in the last this many days. */
+  PROBLEM_SUGGESTION_WINDOW_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  /** Complaints a group of alike complaints needs before it is suggested as a problem. */
+  PROBLEM_SUGGESTION_MIN_GROUP: z.coerce.number().int().min(2).max(100).default(3),
+  /** Spike detection: how many earlier same weekdays form a series' baseline. */
+  SPIKE_BASELINE_WEEKS: z.coerce.number().int().min(2).max(26).default(8),
+  /** Spike detection: one-sided Poisson p-value below which a day's count is significant. */
+  SPIKE_ALPHA: z.coerce.number().min(1e-9).max(0.1).default(0.001),
+  /** Spike detection: and at least this many baseline deviations above the baseline mean. */
+  SPIKE_MIN_Z: z.coerce.number().min(0).max(20).default(3),
+  /** Spike detection: and at least this many complaints that day. */
+  SPIKE_MIN_COUNT: z.coerce.number().int().min(1).max(10_000).default(5),
   /** `local` = the controllable clock of the embedded stack. */
   CLOCK: z.enum(['system', 'local']).default('system'),
   /** The Secrets Manager secret (JSON: provider → secret, or [new, old] during a rotation) that signs helpdesk webhooks. */
