@@ -197,6 +197,11 @@ export const ConfigSchema = z.object({
   HELPDESK_SECRETS_FILE: z.string().min(1).optional(),
   /** The regime a helpdesk escalation or an email runs under when it does not name one. */
   HELPDESK_DEFAULT_REGIME: z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/).default('INTERNAL_STANDARD'),
+  /**
+   * Helpdesk escalations of a technical outage without expressed dissatisfaction, where the customer does not call it
+   * a complaint: `refuse` (400: an incident is not a complaint) or `accept` (open the case anyway).
+   */
+  HELPDESK_OUTAGE_RULE: z.enum(['refuse', 'accept']).default('refuse'),
   EMAIL_DEFAULT_REGIME: z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/).default('INTERNAL_STANDARD'),
   /** The bucket SES receiving writes raw messages to (KMS, TLS-only); the inbound-email function reads them. */
   INBOUND_MAIL_BUCKET: z.string().min(3).max(63).optional(),

@@ -2,25 +2,10 @@
 // their suggestions, change events and volume spikes; request bodies, views and list queries.
 import * as z from 'zod';
 import { Cursor, IsoTimestamp, ListLimit, Text, Ulid, pageOf } from './common';
-import { Category } from './classification';
+import { Category, EXTERNAL_ID_FORMATS, ExternalIdText } from './classification';
 import { AuditEvent } from './children';
 
-/**
- * External ids a problem links to, validated by system: ServiceNow incident and problem numbers (INC/PRB and at least
- * seven digits, the platform's default numbering) and Jira issue keys (PROJECT-123).
- */
-export const EXTERNAL_ID_FORMATS = [
-  { system: 'servicenow', kind: 'incident', pattern: /^INC\d{7,12}$/ },
-  { system: 'servicenow', kind: 'problem', pattern: /^PRB\d{7,12}$/ },
-  { system: 'jira', kind: 'issue', pattern: /^[A-Z][A-Z0-9_]{1,9}-[1-9]\d{0,8}$/ },
-] as const;
-
-export const ExternalIdText = z
-  .string()
-  .trim()
-  .max(32)
-  .refine((s) => EXTERNAL_ID_FORMATS.some((f) => f.pattern.test(s)), 'must be a ServiceNow INC…/PRB… number (7–12 digits) or a Jira key such as OPS-123')
-  .meta({ description: 'ServiceNow incident or problem number (INC0012345, PRB0040001) or a Jira issue key (OPS-123)', example: 'INC0012345' });
+export { EXTERNAL_ID_FORMATS, ExternalIdText };
 
 export const ExternalId = z
   .object({ id: z.string(), system: z.enum(['servicenow', 'jira']), kind: z.enum(['incident', 'problem', 'issue']) })

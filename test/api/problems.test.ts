@@ -159,6 +159,15 @@ describe('problem records', () => {
   });
 });
 
+describe('incident ids on complaints', () => {
+  it('travel with the case from intake (validated), with the source record type', async () => {
+    const c = await openComplaint({ incidentIds: ['INC0012345', 'INC0012345', 'OPS-9'], sourceRecordType: 'incident' });
+    const got = await api.call('GET', `/v1/complaints/${c.id}`, { token: supervisor });
+    expect(got.body).toMatchObject({ incidentIds: ['INC0012345', 'OPS-9'], sourceRecordType: 'incident' });
+    expectProblem(await api.call('POST', '/v1/complaints', { token: supervisor, body: complaintBody({ incidentIds: ['constructor'] }) }), 400);
+  });
+});
+
 describe('abuse cases', () => {
   it('a guessed or unknown id is 404 on every problem route; a malformed one is 400', async () => {
     const guessed = '01JZZZZZZZZZZZZZZZZZZZZZZZ';
