@@ -150,7 +150,8 @@ export const SuggestionEvidence = z
     product: z.string(),
     category: z.string(),
     receivedAt: IsoTimestamp,
-    similarity: z.number().meta({ description: 'Cosine of the complaint’s TF-IDF vector with the group’s centroid' }),
+    similarity: z.number().meta({ description: 'Cosine of the complaint’s TF-IDF vector with the group’s centroid (1 for a match by incident id)' }),
+    matchedIncidentIds: z.array(z.string()).optional().meta({ description: 'Incident/problem ids the complaint shares with the suggested problem' }),
   })
   .strict();
 

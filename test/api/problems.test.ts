@@ -295,4 +295,23 @@ describe('suggestions', () => {
     expect((accepted.body.problem as { links: { caseId: string }[] }).links.map((l) => l.caseId).sort()).toEqual([...ids].sort());
     expectProblem(await api.call('POST', `/v1/problem-suggestions/${suggestion!.id}/dismiss`, { token, body: { reason: 'too late' } }), 409);
   });
+
+  it('a complaint naming an incident an open problem links to is suggested for linking to it, the id as evidence', async () => {
+    let token = await api.token('p-supervisor-6', ['supervisor']);
+    const incident = `INC0${uniqueDigits().padEnd(8, '0').slice(0, 8)}`;
+    const problem = await api.call('POST', '/v1/problems', { token, body: problemBody({ title: 'Card outage', scope: { products: ['card'], categories: [] }, externalIds: [incident] }) });
+    const opened = await api.call('POST', '/v1/complaints', {
+      token,
+      body: complaintBody({ customer: { id: `pc-${uniqueDigits()}`, name: 'Grace Hopper' }, incidentIds: [incident], product: 'card-payments', category: 'billing', summary: 'Card declined everywhere', description: 'My card was declined in every shop today.' }),
+    });
+    const c = opened.body as { id: string };
+    await api.advanceClock('P1D');
+    token = await api.token('p-supervisor-7', ['supervisor']);
+    const list = await api.call('GET', '/v1/problem-suggestions?status=pending&limit=100', { token });
+    const s = (list.body.items as { id: string; kind: string; problemId?: string; evidence: { caseId: string; matchedIncidentIds?: string[] }[] }[]).find((x) => x.problemId === problem.body.id);
+    expect(s).toMatchObject({ kind: 'link_to_problem', evidence: [{ caseId: c.id, matchedIncidentIds: [incident] }] });
+    const accepted = await api.call('POST', `/v1/problem-suggestions/${s!.id}/accept`, { token, body: { reason: 'Same incident' } });
+    expect(accepted.status).toBe(200);
+    expect((accepted.body.problem as { links: { caseId: string; reason: string }[] }).links).toEqual([expect.objectContaining({ caseId: c.id, reason: 'Same incident' })]);
+  });
 });

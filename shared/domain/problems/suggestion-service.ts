@@ -91,6 +91,29 @@ export class SuggestionService {
       };
       if (await this.deps.suggestions.putSuggestion(suggestion, signatureOf(suggestion.kind, g.ids, match?.problem.id))) created.push(suggestion);
     }
+    // Complaints that name an incident or problem id an open problem links to: suggest linking them (the id is the evidence).
+    for (const p of open) {
+      const ids = new Set(p.externalIds.map((e) => e.id));
+      if (!ids.size) continue;
+      const matching = cases.filter((c) => (c.incidentIds ?? []).some((i) => ids.has(i)));
+      if (!matching.length) continue;
+      const suggestion: Suggestion = {
+        id: this.deps.ids.next(),
+        kind: 'link_to_problem',
+        status: 'pending',
+        problemId: p.id,
+        problemSimilarity: 1,
+        suggestedTitle: p.title,
+        scope: { products: [...new Set(matching.map((m) => m.product))].sort(), categories: [...new Set(matching.map((m) => m.category))].sort() },
+        evidence: matching.map((m) => ({ caseId: m.id, reference: m.reference, product: m.product, category: m.category, receivedAt: m.receivedAt, similarity: 1, matchedIncidentIds: (m.incidentIds ?? []).filter((i) => ids.has(i)) })),
+        pairs: [],
+        sharedTerms: [...new Set(matching.flatMap((m) => (m.incidentIds ?? []).filter((i) => ids.has(i))))].sort(),
+        threshold,
+        window: { from, to: now },
+        createdAt: now,
+      };
+      if (await this.deps.suggestions.putSuggestion(suggestion, signatureOf('incident', matching.map((m) => m.id), p.id))) created.push(suggestion);
+    }
     return { compared: cases.length, groups: groups.length, created };
   }
 
