@@ -40,6 +40,8 @@ export interface SignalStore {
   putChange(c: Change): Promise<{ change: Change; created: boolean }>;
   /** Changes with `from <= at < to`, oldest first. */
   changesBetween(from: string, to: string): Promise<Change[]>;
+  /** Whether a spike of this day and series is recorded. */
+  hasSpike(day: string, dimension: string, value: string): Promise<boolean>;
   /** Records a spike once per day and series; false if it was already recorded. */
   putSpike(s: Spike): Promise<boolean>;
   /** Spikes of the days `from`..`to` (inclusive), oldest first. */

@@ -72,10 +72,11 @@ export class SignalService {
       const t = testSpike(n, history, this.deps.spikes);
       if (!t.spike) continue;
       const spike: Spike = { day: target, dimension, value: key.slice(sep + 1), complaints: n, baselineMean: round(t.baselineMean), baselineSd: round(t.baselineSd), pValue: t.pValue, z: round(t.z), detectedAt: now };
-      if (await this.deps.signals.putSpike(spike)) {
-        found.push(spike);
-        await this.announce(spike);
-      }
+      // Announced before it is recorded: a run that fails in between announces it again (at least once; the event id
+      // is stable, so consumers de-duplicate), and a recorded spike is never announced twice.
+      if (await this.deps.signals.hasSpike(spike.day, spike.dimension, spike.value)) continue;
+      await this.announce(spike);
+      if (await this.deps.signals.putSpike(spike)) found.push(spike);
     }
     return { day: target, series, spikes: found };
   }

@@ -263,6 +263,11 @@ export class DynamoProblemStore implements ProblemStore, SuggestionStore, Signal
     return found.filter((c) => c.at >= from && c.at < to);
   }
 
+  async hasSpike(day: string, dimension: string, value: string): Promise<boolean> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.spike(day, dimension, value), ConsistentRead: true, ProjectionExpression: 'PK' }));
+    return out.Item !== undefined;
+  }
+
   async putSpike(s: Spike): Promise<boolean> {
     try {
       await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...keys.spike(s.day, s.dimension, s.value), spike: s }, ConditionExpression: 'attribute_not_exists(PK)' }));
