@@ -41,7 +41,7 @@ export const handler = buildHandler('helpdeskIntake', async ({ params, rawBody, 
   } catch (err) {
     throw badRequest(`request body is not valid JSON: ${(err as Error).message}`, [{ field: 'body', message: 'malformed JSON' }]);
   }
-  const mapped = mapTicket(provider, json, { regime: config().HELPDESK_DEFAULT_REGIME, now: clock().now() });
+  const mapped = mapTicket(provider, json, { regime: config().HELPDESK_DEFAULT_REGIME, now: clock().now(), outageRule: config().HELPDESK_OUTAGE_RULE });
   if (!mapped.ok) throw badRequest(`the ${provider} payload does not map to a complaint: ${mapped.errors.map((e) => e.field).join(', ')}`, mapped.errors);
   const out = await channelIntake().escalateTicket(provider, mapped.ticket);
   metrics.addMetric(`HelpdeskIntake_${out.outcome}`, MetricUnit.Count, 1);

@@ -136,6 +136,7 @@ export const ROUTE_STACK_OF_TAG: Readonly<Record<string, 'CaseRoutes' | 'RecordR
   reports: 'OversightRoutes',
   deadlines: 'OversightRoutes',
   webhooks: 'OversightRoutes',
+  problems: 'OversightRoutes',
   regimes: 'OversightRoutes',
   meta: 'OversightRoutes',
 };

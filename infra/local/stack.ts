@@ -61,6 +61,12 @@ const retentionJob = (): DailyJob => {
   return { name: 'retention-job', run: (now) => handler()({ source: 'local.timers', 'detail-type': 'Scheduled Event', time: now }, lambdaContext('retention-job')) };
 };
 
+/** The daily problem signals job (spikes, suggestions): the same handler entry the EventBridge schedule invokes in AWS. */
+const problemSignalsJob = (): DailyJob => {
+  const handler = lazyEntry<(event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>>('functions/problem-signals/handler.ts');
+  return { name: 'problem-signals', run: (now) => handler()({ source: 'local.timers', 'detail-type': 'Scheduled Event', time: now }, lambdaContext('problem-signals')) };
+};
+
 /** The audit digest job: the same handler entry the recurring EventBridge Scheduler schedule invokes in AWS. */
 const auditDigestJob = () => {
   const handler = lazyEntry<(event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>>('functions/audit-digest/handler.ts');
@@ -120,6 +126,8 @@ export const startStack = async (opts: {
   retentionJob?: boolean;
   /** Run the audit digest job each time the clock passes a multiple of AUDIT_DIGEST_MINUTES (default true). */
   auditDigest?: boolean;
+  /** Run the problem signals job (spike detection, problem suggestions) once a local day (default true). */
+  problemSignals?: boolean;
 }): Promise<StartedStack> => {
   // A restart on the same tables (in-process, as a test restarts npm start) keeps the same bucket names: handlers read
   // their settings once per process, so the buckets they were told must still be there after the restart.
@@ -205,7 +213,7 @@ export const startStack = async (opts: {
       context: (name) => lambdaContext(name),
       now: () => localClock.now(),
       ...(opts.log ? { log: opts.log } : {}),
-      ...(opts.retentionJob === false ? {} : { daily: [retentionJob()] }),
+      daily: [...(opts.retentionJob === false ? [] : [retentionJob()]), ...(opts.problemSignals === false ? [] : [problemSignalsJob()])],
       jobs: [webhooks.job],
       ...(opts.auditDigest === false ? {} : { periodic: [{ name: 'audit-digest', everyMs: (await import('#http/config')).config().AUDIT_DIGEST_MINUTES * 60_000, run: digest }] }),
     });

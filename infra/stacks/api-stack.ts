@@ -24,6 +24,7 @@ import type { ExportStore } from '../constructs/export-vault';
 import type { Identity } from '../constructs/identity';
 import { Observability } from '../constructs/observability';
 import { ReportProjection } from '../constructs/report-projection';
+import { ProblemSignals } from '../constructs/problem-signals';
 
 export interface ApiStackProps extends StackProps, FunctionSettings {
   /** Lower-case prefix of the names schedules store (checkpoint function, Scheduler execution role) and of the state machines. */
@@ -58,6 +59,7 @@ export class ApiStack extends Stack {
   readonly retention: RetentionJob;
   readonly auditDigest: AuditDigest;
   readonly webhooks: WebhookDelivery;
+  readonly problemSignals: ProblemSignals;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -101,9 +103,12 @@ export class ApiStack extends Stack {
     // Subscriber webhooks: published events from the stateful queue the bus fills, signing secrets under the project key (the subscribe route encrypts them).
     this.webhooks = new WebhookDelivery(this, 'WebhookDelivery', { ...common, cases: props.data.cases, queues: props.webhooks, secretKey: props.data.cases.encryptionKey });
     this.webhooks.allowSubscribe(this.api.functions.get(ROUTES.createWebhook.entry)!, props.data.cases.encryptionKey);
+    // Problem management (#32): the daily spike and suggestion job, pipeline change events, and the close route's notifications.
+    this.problemSignals = new ProblemSignals(this, 'ProblemSignals', { ...common, cases: props.data.cases, events: props.events, deadLetters: props.timers.scheduleDeadLetters });
+    this.problemSignals.notifyFrom(this.api.functions.get(ROUTES.closeProblem.entry)!);
     this.observability = new Observability(this, 'Observability', {
       httpApi: this.api.httpApi,
-      functions: new Map([...this.api.functions, ...this.scheduler.functions, ...this.evidenceVerifier.functions, ...this.workflows.functions, ...this.reports.functions, ...this.exportBuilder.functions, ...this.retention.functions, ...this.auditDigest.functions, ...this.emailIntake.functions, ...this.webhooks.functions]),
+      functions: new Map([...this.api.functions, ...this.scheduler.functions, ...this.evidenceVerifier.functions, ...this.workflows.functions, ...this.reports.functions, ...this.exportBuilder.functions, ...this.retention.functions, ...this.auditDigest.functions, ...this.emailIntake.functions, ...this.webhooks.functions, ...this.problemSignals.functions]),
       deadLetterQueues: new Map([
         ['ScheduleDeadLetters', props.timers.scheduleDeadLetters],
         ['StreamDeadLetters', props.timers.streamDeadLetters],
@@ -119,6 +124,8 @@ export class ApiStack extends Stack {
         ['RetentionDaily', this.retention.rule],
         ['InboundMailObjectCreated', this.emailIntake.rule],
         ['WebhookRetrySweep', this.webhooks.retryRule],
+        ['ProblemSignalsDaily', this.problemSignals.dailyRule],
+        ['PipelineChanges', this.problemSignals.changeRule],
       ]),
       stateMachines: this.workflows.stateMachines,
       scheduleGroupName: props.timers.scheduleGroupName,

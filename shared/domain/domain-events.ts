@@ -29,10 +29,13 @@ export type DomainEventType = (typeof DOMAIN_EVENT_OF_ACTION)[keyof typeof DOMAI
 /** The `source` of every event this service puts on the bus. */
 export const EVENT_SOURCE = 'complaints.deadline-control';
 
+/** Events about the body of complaints rather than one case (problem management), published on the same bus. */
+export type OperationalEventType = 'ComplaintSpikeDetected';
+
 export interface DomainEvent {
   /** Stable across redeliveries (`<caseId>:<audit seq>`): consumers de-duplicate on it. */
   id: string;
-  type: DomainEventType;
+  type: DomainEventType | OperationalEventType;
   caseId: string;
   occurredAt: string;
   detail: Record<string, unknown>;
@@ -49,7 +52,7 @@ export interface Notification {
   /** `<event id>:<recipient>`: the same notification redelivered keeps its id. */
   id: string;
   /** A domain event type, or FeedbackRequested: the customer's feedback link (sent by the checkpoint function, never on the bus). */
-  eventType: DomainEventType | 'FeedbackRequested';
+  eventType: DomainEventType | 'FeedbackRequested' | 'ProblemClosed' | OperationalEventType;
   caseId: string;
   reference: string;
   to: Recipient;

@@ -113,6 +113,11 @@ export interface MappedTicket {
 
 export interface MappingDefaults {
   regime: string;
+  /**
+   * A technical outage reported without dissatisfaction, where the customer does not call it a complaint, is an
+   * incident, not a complaint: `refuse` (default) answers 400 naming the rule; `accept` opens the case anyway.
+   */
+  outageRule?: 'refuse' | 'accept';
   /** Receipt is when the ticket was escalated (now), unless the payload says when the customer first complained. */
   now: string;
 }
@@ -147,9 +152,23 @@ const attachmentsOf = (list: readonly { fileName: string; contentType: string; u
     ...(a.contentBase64 ? { content: Buffer.from(a.contentBase64, 'base64') } : {}),
   }));
 
+type Hints = {
+  regime?: string | undefined;
+  category?: CreateComplaintBody['category'] | undefined;
+  product?: string | undefined;
+  vulnerable?: boolean | undefined;
+  recordType?: SourceRecordType | undefined;
+  incidentIds?: string[] | undefined;
+  technicalOutage?: boolean | undefined;
+  customerDissatisfied?: boolean | undefined;
+  customerSaysComplaint?: boolean | undefined;
+};
+
+type SourceRecordType = NonNullable<CreateComplaintBody['sourceRecordType']>;
+
 const complaintOf = (
   d: MappingDefaults,
-  o: { customerId: string; name: string; email?: string | undefined; phone?: string | undefined; summary: string; description: string; receivedAt?: string | undefined; tags?: readonly string[] | undefined; hints?: { regime?: string | undefined; category?: CreateComplaintBody['category'] | undefined; product?: string | undefined; vulnerable?: boolean | undefined } | undefined; externalRef: { system: string; id: string } },
+  o: { customerId: string; name: string; email?: string | undefined; phone?: string | undefined; summary: string; description: string; receivedAt?: string | undefined; tags?: readonly string[] | undefined; hints?: Hints | undefined; externalRef: { system: string; id: string }; recordType?: SourceRecordType | undefined; incidentIds?: readonly string[] | undefined },
 ): CreateComplaintBody => ({
   customer: {
     id: o.customerId,
@@ -167,7 +186,27 @@ const complaintOf = (
   // A receipt time in the future (a skewed helpdesk clock) would be refused; the escalation time is then the receipt.
   ...(o.receivedAt && Date.parse(o.receivedAt) <= Date.parse(d.now) ? { receivedAt: new Date(o.receivedAt).toISOString() } : {}),
   externalRef: o.externalRef,
+  ...((o.hints?.recordType ?? o.recordType) ? { sourceRecordType: o.hints?.recordType ?? o.recordType } : {}),
+  ...(o.hints?.incidentIds?.length || o.incidentIds?.length ? { incidentIds: [...new Set([...(o.incidentIds ?? []), ...(o.hints?.incidentIds ?? [])])] } : {}),
 });
+
+
+/** ServiceNow numbers say what the record is: INC incident, REQ/RITM/SCTASK service request (the platform's default prefixes). */
+export const serviceNowRecordType = (num: string): SourceRecordType | undefined =>
+  /^INC\d/.test(num) ? 'incident' : /^(REQ|RITM|SCTASK)\d/.test(num) ? 'service_request' : undefined;
+
+/**
+ * The classification rule at intake: a technical outage without expressed dissatisfaction is not a complaint, unless the
+ * customer says it is one. Returns the field error when the escalation breaks it (and the rule refuses), else undefined.
+ */
+export const classificationError = (hints: Hints | undefined, rule: 'refuse' | 'accept' = 'refuse'): FieldError | undefined => {
+  if (rule === 'accept' || !hints?.technicalOutage) return undefined;
+  if (hints.customerDissatisfied || hints.customerSaysComplaint || hints.recordType === 'complaint') return undefined;
+  return {
+    field: 'body.complaint.customerDissatisfied',
+    message: 'a technical outage without dissatisfaction is an incident, not a complaint, unless the customer says it is one (set customerDissatisfied or customerSaysComplaint)',
+  };
+};
 
 const mappers: { [P in HelpdeskProvider]: (p: Out<P>, d: MappingDefaults) => MappedTicket } = {
   zendesk: ({ ticket: t, complaint }, d) => {
@@ -196,7 +235,19 @@ const mappers: { [P in HelpdeskProvider]: (p: Out<P>, d: MappingDefaults) => Map
     return {
       externalRef,
       requesterEmail: p.caller.email,
-      complaint: complaintOf(d, { customerId: `servicenow-${p.caller.sys_id}`, name: p.caller.name, email: p.caller.email, summary: `${p.number}: ${p.short_description}`, description: p.description, receivedAt: p.opened_at, hints: p.complaint, externalRef }),
+      complaint: complaintOf(d, {
+        customerId: `servicenow-${p.caller.sys_id}`,
+        name: p.caller.name,
+        email: p.caller.email,
+        summary: `${p.number}: ${p.short_description}`,
+        description: p.description,
+        receivedAt: p.opened_at,
+        hints: p.complaint,
+        externalRef,
+        recordType: serviceNowRecordType(p.number),
+        // An incident's own number travels with the case, so a problem naming it can be linked.
+        incidentIds: /^(INC|PRB)\d{7,12}$/.test(p.number) ? [p.number] : [],
+      }),
       history: (p.work_notes ?? []).map((n, i) => historyNote(n.author, n.author === p.caller.name, n.value, n.created_on, `servicenow ${p.number} work note ${i + 1}`)),
       attachments: attachmentsOf(p.attachments),
     };
@@ -226,6 +277,9 @@ export const mapTicket = (provider: HelpdeskProvider, json: unknown, d: MappingD
       ),
     };
   }
+  const hints = (parsed.data as { complaint?: Hints }).complaint;
+  const refused = classificationError(hints, d.outageRule);
+  if (refused) return { ok: false, errors: [refused] };
   const map = mappers[provider] as (p: unknown, d: MappingDefaults) => MappedTicket;
   return { ok: true, ticket: map(parsed.data, d) };
 };

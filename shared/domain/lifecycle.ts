@@ -237,6 +237,8 @@ export const openCase = (body: CreateComplaintBody, ctx: OpenContext): Change =>
     product: body.product,
     ...(body.allegedLoss ? { allegedLoss: body.allegedLoss } : {}),
     ...(body.externalRef ? { externalRef: body.externalRef } : {}),
+    ...(body.sourceRecordType ? { sourceRecordType: body.sourceRecordType } : {}),
+    ...(body.incidentIds?.length ? { incidentIds: [...new Set(body.incidentIds)] } : {}),
     ...(ctx.repeatOf ? { repeatOf: ctx.repeatOf } : {}),
     ...(ctx.unverifiedSender ? { unverifiedSender: ctx.unverifiedSender } : {}),
     legalHold: false,

@@ -179,6 +179,20 @@ export const ConfigSchema = z.object({
   ).optional(),
   /** Where the letter templates are (default: next to the bundle in AWS, templates/letters in the repository). */
   LETTER_TEMPLATES_DIR: z.string().min(1).optional(),
+  /** Problem suggestions: TF-IDF cosine at or above which two complaints of the same product or category count as alike. */
+  PROBLEM_SIMILARITY_THRESHOLD: z.coerce.number().min(0.05).max(0.99).default(0.3),
+  /** Problem suggestions compare the open complaints received in the last this many days. */
+  PROBLEM_SUGGESTION_WINDOW_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  /** Complaints a group of alike complaints needs before it is suggested as a problem. */
+  PROBLEM_SUGGESTION_MIN_GROUP: z.coerce.number().int().min(2).max(100).default(3),
+  /** Spike detection: how many earlier same weekdays form a series' baseline. */
+  SPIKE_BASELINE_WEEKS: z.coerce.number().int().min(2).max(26).default(8),
+  /** Spike detection: one-sided Poisson p-value below which a day's count is significant. */
+  SPIKE_ALPHA: z.coerce.number().min(1e-9).max(0.1).default(0.001),
+  /** Spike detection: and at least this many baseline deviations above the baseline mean. */
+  SPIKE_MIN_Z: z.coerce.number().min(0).max(20).default(3),
+  /** Spike detection: and at least this many complaints that day. */
+  SPIKE_MIN_COUNT: z.coerce.number().int().min(1).max(10_000).default(5),
   /** `local` = the controllable clock of the embedded stack. */
   CLOCK: z.enum(['system', 'local']).default('system'),
   /** The Secrets Manager secret (JSON: provider → secret, or [new, old] during a rotation) that signs helpdesk webhooks. */
@@ -187,6 +201,11 @@ export const ConfigSchema = z.object({
   HELPDESK_SECRETS_FILE: z.string().min(1).optional(),
   /** The regime a helpdesk escalation or an email runs under when it does not name one. */
   HELPDESK_DEFAULT_REGIME: z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/).default('INTERNAL_STANDARD'),
+  /**
+   * Helpdesk escalations of a technical outage without expressed dissatisfaction, where the customer does not call it
+   * a complaint: `refuse` (400: an incident is not a complaint) or `accept` (open the case anyway).
+   */
+  HELPDESK_OUTAGE_RULE: z.enum(['refuse', 'accept']).default('refuse'),
   EMAIL_DEFAULT_REGIME: z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/).default('INTERNAL_STANDARD'),
   /** The bucket SES receiving writes raw messages to (KMS, TLS-only); the inbound-email function reads them. */
   INBOUND_MAIL_BUCKET: z.string().min(3).max(63).optional(),

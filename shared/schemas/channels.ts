@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import { Cursor, IsoTimestamp, ListLimit, Ulid, pageOf } from './common';
 import { Case, Category, RegimeId } from './complaint';
+import { ExternalIdText, SourceRecordType } from './classification';
 
 export const HELPDESK_PROVIDERS = ['zendesk', 'jira', 'servicenow', 'generic'] as const;
 export const HelpdeskProvider = z.enum(HELPDESK_PROVIDERS);
@@ -23,9 +24,18 @@ export const ComplaintHints = z
     category: Category.optional(),
     product: z.string().trim().min(1).max(120).optional(),
     vulnerable: z.boolean().optional(),
+    recordType: SourceRecordType.optional().meta({ description: 'What the ticket is in the helpdesk: complaint, incident or service request (ServiceNow: inferred from the number, INC… incident, REQ…/RITM… service request)' }),
+    incidentIds: z.array(ExternalIdText).max(20).optional().meta({ description: 'Incident/problem ids the complaint relates to; they travel with the case so problems can be linked' }),
+    technicalOutage: z.boolean().optional().meta({ description: 'The ticket reports a technical outage or fault' }),
+    customerDissatisfied: z.boolean().optional().meta({ description: 'The customer expressed dissatisfaction (the complaint definition, e.g. FCA DISP glossary)' }),
+    customerSaysComplaint: z.boolean().optional().meta({ description: 'The customer called it a complaint' }),
   })
   .strict()
-  .meta({ id: 'HelpdeskComplaintHints', description: 'Optional classification; otherwise HELPDESK_DEFAULT_REGIME, category other, product from the ticket or "unspecified"' });
+  .meta({
+    id: 'HelpdeskComplaintHints',
+    description:
+      'Optional classification; otherwise HELPDESK_DEFAULT_REGIME, category other, product from the ticket or "unspecified". A technical outage without dissatisfaction is not a complaint unless the customer says so (HELPDESK_OUTAGE_RULE)',
+  });
 
 /**
  * An attachment carried in the payload. `contentBase64` (at most ~7 MiB per file, within the request limit) is

@@ -74,6 +74,10 @@ export const ProblemExtensions = z.object({
   existingId: z.string().nullable().optional().meta({ description: 'The case that already holds the external reference' }),
   building: z.number().int().optional().meta({ description: 'The report generation being rebuilt' }),
   caseId: z.string().optional().meta({ description: 'The case concerned' }),
+  problemStatus: z.string().optional().meta({ description: 'The problem record’s status' }),
+  fixedAt: z.string().optional().meta({ description: 'When the problem’s fix went live (ISO-8601)' }),
+  suggestionId: z.string().optional().meta({ description: 'The problem suggestion concerned' }),
+  suggestionStatus: z.string().optional().meta({ description: 'The suggestion’s status (pending, accepted, dismissed)' }),
 });
 export type ProblemExtensions = z.infer<typeof ProblemExtensions>;
 

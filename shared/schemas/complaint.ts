@@ -5,7 +5,7 @@ import { IsoTimestamp, Money, Text, Ulid, UserId, Cursor, ListLimit, pageOf } fr
 import { EscalationSummary, Waiver } from './escalation';
 import { ClockId, ClockUnit, IsoDate } from './regime';
 
-import { CATEGORIES, CHANNELS, Category, Channel, Severity } from './classification';
+import { CATEGORIES, CHANNELS, Category, Channel, ExternalIdText, Severity, SourceRecordType } from './classification';
 import { CaseTriage, Priority } from './triage';
 import { Redress } from './redress';
 export { CATEGORIES, CHANNELS, Category, Channel, Severity };
@@ -86,6 +86,8 @@ export const CreateComplaintBody = z
       description: 'Your system’s reference (de-duplicated). The systems zendesk, jira, servicenow, generic.<name>, email and email.<name> are reserved for signed channel intake (400 here)',
     }),
     ownerId: UserId.optional().meta({ description: 'Explicit owner; otherwise assigned by rule' }),
+    sourceRecordType: SourceRecordType.optional().meta({ description: 'What the record this complaint came from was in its own system (helpdesk escalations)' }),
+    incidentIds: z.array(ExternalIdText).max(20).optional().meta({ description: 'Service-desk incident/problem ids (ServiceNow INC…/PRB…, Jira keys) the complaint relates to: problems link through them' }),
   })
   .strict()
   .meta({ id: 'CreateComplaint' });
@@ -279,6 +281,10 @@ export const Case = z
     product: z.string(),
     allegedLoss: Money.optional(),
     externalRef: ExternalRef.optional(),
+    /** What the source record was (a helpdesk escalation's ticket: complaint, incident or service request). */
+    sourceRecordType: SourceRecordType.optional(),
+    /** Service-desk incident/problem ids the complaint relates to (problem records link through them). */
+    incidentIds: z.array(z.string()).optional(),
     /** Set on an email complaint whose sender could not be authenticated (issue 25, finding 5). */
     unverifiedSender: UnverifiedSender.optional(),
     /** A repeat complaint: the closed case of the same external ticket that this one follows. */

@@ -5,7 +5,8 @@ import { routeList, type RouteDef, type RouteId } from '#http/routes';
 import { INTAKE_SCOPE, ROLES, type Role } from '#schemas/common';
 import { readFileSync } from 'node:fs';
 import { sign } from '#domain/helpdesk';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
 import { encodeClaims } from '#domain/feedback';
 import { HmacTokenSigner } from '#adapters/hmac-token-signer';
 import { localKeyFile } from '#adapters/local/local-key-file';
@@ -106,6 +107,21 @@ const EXPECT: Record<RouteId, Rule> = {
   previewLetter: ownerOr(['supervisor', 'compliance']),
   // Public: the signed single-use token in the path is the credential (the fixture mints a fresh one per call).
   submitFeedback: anyone,
+  // Problem management (#32): supervisors, compliance and admins; changes from a machine client or an admin.
+  createProblem: roles(['supervisor', 'compliance', 'admin']),
+  listProblems: roles(['supervisor', 'compliance', 'admin']),
+  getProblem: roles(['supervisor', 'compliance', 'admin']),
+  updateProblem: roles(['supervisor', 'compliance', 'admin']),
+  linkProblemComplaint: roles(['supervisor', 'compliance', 'admin']),
+  unlinkProblemComplaint: roles(['supervisor', 'compliance', 'admin']),
+  closeProblem: roles(['supervisor', 'compliance', 'admin']),
+  problemTimeline: roles(['supervisor', 'compliance', 'admin']),
+  problemEffect: roles(['supervisor', 'compliance', 'admin']),
+  listProblemSuggestions: roles(['supervisor', 'compliance', 'admin']),
+  acceptProblemSuggestion: roles(['supervisor', 'compliance', 'admin']),
+  dismissProblemSuggestion: roles(['supervisor', 'compliance', 'admin']),
+  createChange: roles(['admin'], { scope: INTAKE_SCOPE }),
+  spikeReport: roles(['supervisor', 'compliance', 'admin']),
 };
 
 /** A valid body per route that takes one, so an allowed call succeeds with the route's 2xx. */
@@ -138,12 +154,22 @@ const BODY: Partial<Record<RouteId, () => unknown>> = {
   // A rare event type and a closed port: the matrix's subscriptions stay out of the other routes' way.
   createWebhook: () => ({ url: 'http://127.0.0.1:9/access-matrix', eventTypes: ['ComplaintReopened'] }),
   submitFeedback: () => ({ score: 4, comment: 'Handled well' }),
+  createProblem: () => ({ title: 'Matrix problem', scope: { products: ['home-delivery'], categories: [] } }),
+  updateProblem: () => ({ rootCause: 'Depot overbooked slots' }),
+  // The case id is filled in by prepare (a fresh case per call).
+  linkProblemComplaint: () => ({ caseId: '', reason: 'Same depot' }),
+  closeProblem: () => ({ reason: 'Depot slots fixed' }),
+  acceptProblemSuggestion: () => ({ reason: 'Same depot fault' }),
+  dismissProblemSuggestion: () => ({ reason: 'Unrelated wording' }),
+  createChange: () => ({ title: 'Matrix deploy', at: '2026-11-01T10:00:00.000Z' }),
 };
 
 /** A valid query string per route whose query has required fields. */
 const QUERY: Partial<Record<RouteId, string>> = {
   regulatorReturn: 'regime=UK_FCA_DISP&period=2026-H1',
   inboundRejections: 'day=2026-12-01',
+  unlinkProblemComplaint: 'reason=No%20longer%20related',
+  spikeReport: 'from=2026-11-01&to=2026-11-30',
 };
 
 /** Intake fields a route's case needs (the clock may only pause under INTERNAL_STANDARD). */
@@ -271,6 +297,39 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
     const rejection = await storedRejection(api, rawEmail({ from: `Matrix Sender <matrix.${++deliveries}@example.com>`, subject: 'Refund missing', text: 'The refund never arrived.' }));
     path = path.replace('{id}', rejection.id);
   }
+  let bodyOverride: Record<string, unknown> | undefined;
+  if (path.startsWith('/v1/problems/{id}')) {
+    // A fresh problem per call (a close ends it), with a root cause and a fix two weeks old (the effect has weeks to
+    // compare), and one linked complaint (the unlink route's {caseId}).
+    const linked = await createCase({ ownerId: 'problem-owner' });
+    const now = (await api.call('GET', '/local/clock')).body.now as string;
+    const fix = { description: 'Depot slots fixed', fixedAt: new Date(Date.parse(now) - 15 * 86_400_000).toISOString() };
+    const created = await api.call('POST', '/v1/problems', { token: tokens.setup, body: { ...(BODY.createProblem!() as object), rootCause: 'Depot overbooked slots', fix, caseIds: [linked], reason: 'Same depot' } });
+    expect(created.status).toBe(201);
+    path = path.replace('{id}', created.body.id as string).replace('{caseId}', linked);
+    if (route.id === 'linkProblemComplaint') bodyOverride = { caseId: await createCase({ ownerId: 'problem-owner' }), reason: 'Same depot' };
+  }
+  if (path.includes('{suggestionId}')) {
+    // A pending suggestion as the daily job records it (the job itself is test/api/problems.test.ts).
+    const caseId = await createCase({ ownerId: 'suggestion-owner' });
+    const now = (await api.call('GET', '/local/clock')).body.now as string;
+    const id = ulid();
+    const suggestion = {
+      id,
+      kind: 'create_problem',
+      status: 'pending',
+      suggestedTitle: 'Matrix suggestion',
+      scope: { products: ['home-delivery'], categories: ['service_delay'] },
+      evidence: [{ caseId, reference: 'CMP-2026-000001', product: 'home-delivery', category: 'service_delay', receivedAt: now, similarity: 1 }],
+      pairs: [],
+      sharedTerms: ['depot'],
+      threshold: 0.3,
+      window: { from: now, to: now },
+      createdAt: now,
+    };
+    await rawDocClient().send(new PutCommand({ TableName: api.tables.cases, Item: { ...keys.suggestion(id), suggestion, status: 'pending' } }));
+    path = path.replace('{suggestionId}', id);
+  }
   if (path.includes('{token}')) path = path.replace('{token}', encodeURIComponent(await feedbackToken()));
   path = path.replace('{kind}', 'acknowledgement');
   path = path.replace('{customerId}', 'cust-42');
@@ -283,7 +342,7 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
   if (!route.body) return { path };
   const body = BODY[route.id];
   if (!body) throw new Error(`access matrix: no valid body for ${route.id}; add one to BODY`);
-  return { path, body: body() };
+  return { path, body: bodyOverride ?? body() };
 };
 
 /**

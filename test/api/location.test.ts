@@ -112,6 +112,15 @@ const EXERCISE: Partial<Record<RouteId, () => Promise<Exercised>>> = {
     const res = await api.call('POST', '/v1/webhooks', { token: await tok('ada', 'admin'), body: { url: 'http://127.0.0.1:9/hook', eventTypes: ['ComplaintClosed'] } });
     return { res, values: { id: String(res.body.id) }, reader: () => tok('ada', 'admin') };
   },
+  createProblem: async () => {
+    const res = await api.call('POST', '/v1/problems', { token: await tok('sam', 'supervisor'), body: { title: 'Depot overbooks slots', scope: { products: ['home-delivery'] } } });
+    return { res, values: { id: String(res.body.id) }, reader: () => tok('sam', 'supervisor') };
+  },
+  // The change is listed with the spikes it precedes (GET /v1/reports/spikes): its Location has no GET route of its own.
+  createChange: async () => {
+    const res = await api.call('POST', '/v1/changes', { token: await tok('ada', 'admin'), body: { title: 'Deploy 2.3', at: '2026-11-01T10:00:00.000Z' } });
+    return { res, values: { id: String(res.body.id) }, reader: () => tok('ada', 'admin') };
+  },
 };
 
 /** The GET route whose path template matches a concrete path, if any. */

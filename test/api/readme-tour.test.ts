@@ -51,6 +51,10 @@ it('runs the tour unchanged and ends with a closed case and a valid audit chain'
   expect(stdout).toContain(`existing ${zref}`);
   expect(stdout).toContain(`email attached to ${zref}`);
   expect(stdout).toContain('"valid": true');
+  // From complaints to a fix: a problem linked to the case, a change recorded, the problem closed, its chain valid.
+  expect(stdout).toContain('change recorded: Depot scheduler 2.3');
+  expect(stdout).toMatch(/^problem closed, 1 complaint\(s\) linked$/m);
+  expect(stdout).toContain('problem chain valid: true');
   expect(stdout).toContain('sam owner.changed');
   expect(stdout).toContain('alice complaint.closed');
   // Step 5a: the evidence was uploaded, verified and downloaded.

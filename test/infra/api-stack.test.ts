@@ -109,7 +109,7 @@ describe('routes', () => {
 describe('functions', () => {
   it('creates one Lambda function per handler entry, plus the case-timer functions (checkpoint, case stream), the evidence verifier, the two workflow functions, the report projection and the export builder', () => {
     expect(inFamily('AWS::Lambda::Function')).toHaveLength(
-      entries.length + stack.scheduler.functions.size + stack.evidenceVerifier.functions.size + stack.workflows.functions.size + stack.reports.functions.size + stack.exportBuilder.functions.size + stack.retention.functions.size + stack.auditDigest.functions.size + stack.emailIntake.functions.size + stack.webhooks.functions.size,
+      entries.length + stack.scheduler.functions.size + stack.evidenceVerifier.functions.size + stack.workflows.functions.size + stack.reports.functions.size + stack.exportBuilder.functions.size + stack.retention.functions.size + stack.auditDigest.functions.size + stack.emailIntake.functions.size + stack.webhooks.functions.size + stack.problemSignals.functions.size,
     );
     expect(stack.auditDigest.functions.size).toBe(1);
     expect(stack.reports.functions.size).toBe(1);
@@ -301,9 +301,11 @@ describe('least-privilege data access', () => {
     const kms = statementsOf(role).filter((x) => list(x.Action).some((a) => a.startsWith('kms:')));
     expect(kms.length).toBeGreaterThan(0);
     const subscribes = routes.some((r) => r.entry === entry && r.id === 'createWebhook');
+    // Closing a problem notifies the owners of linked open complaints: the topic's key through SNS (#32).
+    const notifies = routes.some((r) => r.entry === entry && r.id === 'closeProblem');
     for (const s of kms) {
       if (subscribes && webhookSecretUse(s)) expect(s.Action).toBe('kms:Encrypt');
-      else expect(JSON.stringify(s)).toMatch(/"(dynamodb|secretsmanager)\."/);
+      else expect(JSON.stringify(s)).toMatch(notifies ? /"(dynamodb|secretsmanager|sns)\."/ : /"(dynamodb|secretsmanager)\."/);
     }
     expect(statementsOf(role).flatMap((s) => list(s.Action)).filter((a) => a.startsWith('s3:'))).toEqual([]);
     expect((props.Environment as { Variables: Record<string, unknown> }).Variables.EVIDENCE_BUCKET).toBeUndefined();

@@ -30,6 +30,7 @@ const environments = (api: ReturnType<typeof build>['api']) => {
     ...api.auditDigest.functions.values(),
     ...api.emailIntake.functions.values(),
     ...api.webhooks.functions.values(),
+    ...api.problemSignals.functions.values(),
   ];
   // Each function is named by its stack's path and its logical id there (logical ids are unique per template only).
   const key = (stackPath: string, id: string) => `${stackPath} ${id}`;

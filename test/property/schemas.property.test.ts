@@ -22,6 +22,8 @@ import * as letters from '#schemas/letters';
 import * as feedback from '#schemas/feedback';
 import * as events from '#schemas/events';
 import * as webhooks from '#schemas/webhooks';
+import * as problems from '#schemas/problems';
+import * as operationalEvents from '#schemas/operational-events';
 import { routeList } from '#http/routes';
 import { propertyRuns } from '../support/property';
 
@@ -29,7 +31,7 @@ const RUNS = { numRuns: propertyRuns(100) };
 
 /** Every zod schema exported by shared/schemas, plus the schema factories applied once. */
 const SCHEMAS: [string, z.ZodType][] = [
-  ...Object.entries({ ...common, ...complaint, ...children, ...health, ...regime, ...evidence, ...reports, ...returns, ...timer, ...resolution, ...escalation, ...workflowSteps, ...exportSchemas, ...triage, ...channels, ...helpdeskSecrets, ...letters, ...feedback, ...events, ...webhooks }).flatMap(([name, v]): [string, z.ZodType][] => (v instanceof z.ZodType ? [[name, v]] : [])),
+  ...Object.entries({ ...common, ...complaint, ...children, ...health, ...regime, ...evidence, ...reports, ...returns, ...timer, ...resolution, ...escalation, ...workflowSteps, ...exportSchemas, ...triage, ...channels, ...helpdeskSecrets, ...letters, ...feedback, ...events, ...webhooks, ...problems, ...operationalEvents }).flatMap(([name, v]): [string, z.ZodType][] => (v instanceof z.ZodType ? [[name, v]] : [])),
   ['Text(10)', common.Text(10)],
   ['pageOf(Case)', common.pageOf(complaint.Case, 'PropertyPage')],
 ];
@@ -205,9 +207,10 @@ describe('generated valid bodies are accepted', () => {
     const fields = Object.keys(complaint.CreateComplaintBody.shape);
     fc.assert(
       fc.property(createComplaintBody, fc.constantFrom(...fields), notAString, (body, field, wrong) => {
-        // Every top-level field is a string or an object, so none of these values fits; only an optional field
-        // left undefined is still valid.
+        // Every top-level field is a string or an object (incidentIds: a list of id strings), so none of these values
+        // fits; only an optional field left undefined is still valid, and an empty list of incident ids.
         fc.pre(!(wrong === undefined && complaint.CreateComplaintBody.shape[field as keyof typeof complaint.CreateComplaintBody.shape].safeParse(undefined).success));
+        fc.pre(!(field === 'incidentIds' && Array.isArray(wrong) && wrong.length === 0));
         const r = complaint.CreateComplaintBody.safeParse({ ...body, [field]: wrong });
         expect(r.success).toBe(false);
         expectIssuesNameFields(r);

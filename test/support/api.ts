@@ -64,6 +64,8 @@ export interface TestApiOptions {
   log?: (line: string) => void;
   /** Run the audit digest job as the clock passes each period, as `npm start` does (default false: tests run it when they mean to). */
   auditDigest?: boolean;
+  /** Run the daily problem signals job (spikes, suggestions) as the clock passes midnight UTC (default false). */
+  problemSignals?: boolean;
 }
 
 /** The S3 stand-in's port of each test stack, by its cases table (a restart on the same tables reuses it). */
@@ -77,7 +79,7 @@ export const startTestApi = async (env: Record<string, string> = {}, opts: TestA
   // A restart on the same tables reuses the S3 stand-in's port, as npm start does with S3_PORT: the handlers' settings
   // are read once per process, so the endpoint they were told must answer again.
   const s3Port = opts.tables ? s3PortsByTable.get(opts.tables.cases) : undefined;
-  const stack = await startStack({ endpoint: testEndpoint(), tables, tickMs: 0, ...(s3Port !== undefined ? { s3Port } : {}), projection: opts.reports ?? false, auditDigest: opts.auditDigest ?? false, log: opts.log ?? ((line) => line.startsWith('local server error') && process.stderr.write(`${line}\n`)) });
+  const stack = await startStack({ endpoint: testEndpoint(), tables, tickMs: 0, ...(s3Port !== undefined ? { s3Port } : {}), projection: opts.reports ?? false, auditDigest: opts.auditDigest ?? false, problemSignals: opts.problemSignals ?? false, log: opts.log ?? ((line) => line.startsWith('local server error') && process.stderr.write(`${line}\n`)) });
   s3PortsByTable.set(tables.cases, Number(new URL(stack.s3.endpoint).port));
   const api: TestApi = {
     url: stack.api.url,

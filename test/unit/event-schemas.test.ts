@@ -13,9 +13,9 @@ describe('docs/events', () => {
     for (const [name, text] of expected) expect({ name, text: readFileSync(path.join(EVENTS_DOC_DIR, name), 'utf8') }).toEqual({ name, text });
   });
 
-  it('publishes the ten event types the issue names, each at version 1', () => {
+  it('publishes the ten case event types the issue names and the spike event (#32), each at version 1', () => {
     expect([...eventSchemaFiles().keys()].sort()).toEqual(
-      ['ApprovalDecided', 'ApprovalRequested', 'CheckpointReached', 'ComplaintClosed', 'ComplaintOpened', 'ComplaintReopened', 'DeadlineBreached', 'Escalated', 'FinalResponseSent', 'OwnerChanged'].map((t) => `${t}.v1.schema.json`),
+      ['ApprovalDecided', 'ApprovalRequested', 'CheckpointReached', 'ComplaintClosed', 'ComplaintOpened', 'ComplaintReopened', 'ComplaintSpikeDetected', 'DeadlineBreached', 'Escalated', 'FinalResponseSent', 'OwnerChanged'].map((t) => `${t}.v1.schema.json`),
     );
   });
 

@@ -904,6 +904,254 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/problems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Problems, newest first, optionally by status
+         * @description Roles: supervisor, compliance, admin. A list: `limit` and `cursor` in, `{ items, nextCursor? }` out. Pass `nextCursor` back as `cursor` for the next page (absent on the last one); it is opaque, sealed (AES-256-GCM) to this route, your identity and the same filters, and any other cursor is 400.
+         */
+        get: operations["listProblems"];
+        put?: never;
+        /**
+         * Open a problem record (scope, root cause, fix, ServiceNow/Jira ids), optionally linking complaints with a reason; audited in its own hash chain
+         * @description Roles: supervisor, compliance, admin. Accepts Idempotency-Key.
+         */
+        post: operations["createProblem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/problems/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A problem with its linked complaints (who linked each, when and why)
+         * @description Roles: supervisor, compliance, admin.
+         */
+        get: operations["getProblem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Amend an open problem: title, scope, root cause, fix and its date, external ids
+         * @description Roles: supervisor, compliance, admin. Accepts If-Match.
+         */
+        patch: operations["updateProblem"];
+        trace?: never;
+    };
+    "/v1/problems/{id}/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link a complaint to an open problem, with a reason
+         * @description Roles: supervisor, compliance, admin. Accepts If-Match. Accepts Idempotency-Key.
+         */
+        post: operations["linkProblemComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/problems/{id}/complaints/{caseId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Unlink a complaint from an open problem (`?reason=` required); the link stays in the audit trail
+         * @description Roles: supervisor, compliance, admin. Accepts If-Match.
+         */
+        delete: operations["unlinkProblemComplaint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/problems/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a problem once its root cause and fix are recorded; the owners of linked open complaints are notified
+         * @description Roles: supervisor, compliance, admin. Accepts If-Match. Accepts Idempotency-Key.
+         */
+        post: operations["closeProblem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/problems/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The problem’s audit trail, oldest first, with the verdict of its hash chain
+         * @description Roles: supervisor, compliance, admin.
+         */
+        get: operations["problemTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/problems/{id}/effect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Did the fix work: complaints per week in scope before and after the fix date, the rate ratio with an exact Poisson interval, and a verdict
+         * @description Roles: supervisor, compliance, admin.
+         */
+        get: operations["problemEffect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/problem-suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Suggested problems (or links to an open problem) from groups of similar recent complaints, with the evidence
+         * @description Roles: supervisor, compliance, admin. A list: `limit` and `cursor` in, `{ items, nextCursor? }` out. Pass `nextCursor` back as `cursor` for the next page (absent on the last one); it is opaque, sealed (AES-256-GCM) to this route, your identity and the same filters, and any other cursor is 400.
+         */
+        get: operations["listProblemSuggestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/problem-suggestions/{suggestionId}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a suggestion with a reason: the problem is opened (or the complaints linked to the suggested one)
+         * @description Roles: supervisor, compliance, admin. Accepts Idempotency-Key.
+         */
+        post: operations["acceptProblemSuggestion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/problem-suggestions/{suggestionId}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dismiss a suggestion with a reason
+         * @description Roles: supervisor, compliance, admin. Accepts Idempotency-Key.
+         */
+        post: operations["dismissProblemSuggestion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a change (deployment, configuration, pricing) for spike correlation; a repeat of the same source and externalId is the same change
+         * @description Roles: admin; scopes: complaints/intake. Accepts Idempotency-Key.
+         */
+        post: operations["createChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/spikes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Complaint volume spikes per product and category in a range of days, each with the changes in the 72 hours before it
+         * @description Roles: supervisor, compliance, admin. A list: `limit` and `cursor` in, `{ items, nextCursor? }` out. Pass `nextCursor` back as `cursor` for the next page (absent on the last one); it is opaque, sealed (AES-256-GCM) to this route, your identity and the same filters, and any other cursor is 400.
+         */
+        get: operations["spikeReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     ComplaintOpened: {
@@ -1845,6 +2093,14 @@ export interface components {
             building?: number;
             /** @description The case concerned */
             caseId?: string;
+            /** @description The problem record’s status */
+            problemStatus?: string;
+            /** @description When the problem’s fix went live (ISO-8601) */
+            fixedAt?: string;
+            /** @description The problem suggestion concerned */
+            suggestionId?: string;
+            /** @description The suggestion’s status (pending, accepted, dismissed) */
+            suggestionStatus?: string;
         };
         /** @description Live deadline board: what is due today and this week, at risk and overdue, by owner and regime */
         DeadlineBoard: {
@@ -3056,6 +3312,9 @@ export interface components {
             product: string;
             allegedLoss?: components["schemas"]["Money"];
             externalRef?: components["schemas"]["ExternalRef"];
+            /** @enum {string} */
+            sourceRecordType?: "complaint" | "incident" | "service_request";
+            incidentIds?: string[];
             unverifiedSender?: components["schemas"]["UnverifiedSender"];
             repeatOf?: {
                 caseId: string;
@@ -3442,6 +3701,13 @@ export interface components {
             };
             /** @description Explicit owner; otherwise assigned by rule */
             ownerId?: string;
+            /**
+             * @description What the record this complaint came from was in its own system (helpdesk escalations)
+             * @enum {string}
+             */
+            sourceRecordType?: "complaint" | "incident" | "service_request";
+            /** @description Service-desk incident/problem ids (ServiceNow INC…/PRB…, Jira keys) the complaint relates to: problems link through them */
+            incidentIds?: string[];
         };
         CasePage: {
             items: components["schemas"]["Case"][];
@@ -4304,13 +4570,26 @@ export interface components {
             url?: string;
             contentBase64?: string;
         };
-        /** @description Optional classification; otherwise HELPDESK_DEFAULT_REGIME, category other, product from the ticket or "unspecified" */
+        /** @description Optional classification; otherwise HELPDESK_DEFAULT_REGIME, category other, product from the ticket or "unspecified". A technical outage without dissatisfaction is not a complaint unless the customer says so (HELPDESK_OUTAGE_RULE) */
         HelpdeskComplaintHints: {
             regime?: string;
             /** @enum {string} */
             category?: "product_issue" | "service_delay" | "billing" | "policy" | "agent_interaction" | "other";
             product?: string;
             vulnerable?: boolean;
+            /**
+             * @description What the ticket is in the helpdesk: complaint, incident or service request (ServiceNow: inferred from the number, INC… incident, REQ…/RITM… service request)
+             * @enum {string}
+             */
+            recordType?: "complaint" | "incident" | "service_request";
+            /** @description Incident/problem ids the complaint relates to; they travel with the case so problems can be linked */
+            incidentIds?: string[];
+            /** @description The ticket reports a technical outage or fault */
+            technicalOutage?: boolean;
+            /** @description The customer expressed dissatisfaction (the complaint definition, e.g. FCA DISP glossary) */
+            customerDissatisfied?: boolean;
+            /** @description The customer called it a complaint */
+            customerSaysComplaint?: boolean;
         };
         /** @description Jira Service Management issue (automation "Send web request" with the issue data) */
         JiraServiceManagementEscalation: {
@@ -4589,6 +4868,313 @@ export interface components {
             errorClass: "http_status" | "timeout" | "connection_refused" | "dns" | "blocked_address" | "tls" | "redirect" | "network" | null;
             /** @description First characters of the response body, control characters removed */
             excerpt?: string;
+        };
+        ProblemRecord: {
+            id: string;
+            title: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            scope: {
+                products: string[];
+                categories: ("product_issue" | "service_delay" | "billing" | "policy" | "agent_interaction" | "other")[];
+            };
+            rootCause?: string;
+            fix?: components["schemas"]["ProblemFix"];
+            externalIds: components["schemas"]["ProblemExternalId"][];
+            links: components["schemas"]["ProblemLink"][];
+            suggestionId?: string;
+            createdBy: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            updatedAt: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            closedAt?: string;
+            closedBy?: string;
+            closeReason?: string;
+            version: number;
+        };
+        /** @description The fix and when it took effect (the effect report compares before and after this instant) */
+        ProblemFix: {
+            description: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            fixedAt: string;
+        };
+        ProblemExternalId: {
+            id: string;
+            /** @enum {string} */
+            system: "servicenow" | "jira";
+            /** @enum {string} */
+            kind: "incident" | "problem" | "issue";
+        };
+        ProblemLink: {
+            caseId: string;
+            reference: string;
+            linkedBy: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            linkedAt: string;
+            reason: string;
+        };
+        CreateProblem: {
+            title: string;
+            scope: components["schemas"]["ProblemScope"];
+            rootCause?: string;
+            fix?: components["schemas"]["ProblemFix"];
+            /** @default [] */
+            externalIds: string[];
+            /** @default [] */
+            caseIds: string[];
+            reason?: string;
+        };
+        /** @description Which complaints the problem is about: any of these products, or any of these categories */
+        ProblemScope: {
+            /** @default [] */
+            products: string[];
+            /** @default [] */
+            categories: ("product_issue" | "service_delay" | "billing" | "policy" | "agent_interaction" | "other")[];
+        };
+        ProblemPage: {
+            items: components["schemas"]["ProblemRecord"][];
+            /** @description Pass as `cursor` for the next page; absent on the last page */
+            nextCursor?: string;
+        };
+        UpdateProblem: {
+            title?: string;
+            scope?: components["schemas"]["ProblemScope"];
+            rootCause?: string;
+            fix?: components["schemas"]["ProblemFix"];
+            externalIds?: string[];
+        };
+        LinkComplaint: {
+            caseId: string;
+            reason: string;
+        };
+        /** @description Closing needs a root cause and a fix (given here or earlier) */
+        CloseProblem: {
+            reason: string;
+            rootCause?: string;
+            fix?: components["schemas"]["ProblemFix"];
+        };
+        ProblemTimeline: {
+            problemId: string;
+            events: components["schemas"]["AuditEvent"][];
+            chain: {
+                valid: boolean;
+                head: string;
+                length: number;
+                firstBrokenSeq?: number;
+                problem?: string;
+            };
+        };
+        ProblemEffect: {
+            problemId: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            fixedAt: string;
+            measuredBy: {
+                /** @enum {string} */
+                dimension: "product" | "category";
+                values: string[];
+            };
+            weeks: {
+                weekStart: string;
+                /** @enum {string} */
+                side: "before" | "after";
+                complaints: number;
+            }[];
+            before: {
+                complaints: number;
+                weeks: number;
+                perWeek: number;
+            };
+            after: {
+                complaints: number;
+                weeks: number;
+                perWeek: number;
+            };
+            rateRatio: number | null;
+            confidenceInterval: {
+                level: number;
+                lower: number | null;
+                upper: number | null;
+                method: string;
+            };
+            /** @enum {string} */
+            verdict: "reduced" | "no_evidence_of_change" | "increased";
+            partial: boolean;
+        };
+        ProblemSuggestionPage: {
+            items: components["schemas"]["ProblemSuggestion"][];
+            /** @description Pass as `cursor` for the next page; absent on the last page */
+            nextCursor?: string;
+        };
+        ProblemSuggestion: {
+            id: string;
+            /** @enum {string} */
+            kind: "create_problem" | "link_to_problem";
+            /** @enum {string} */
+            status: "pending" | "accepted" | "dismissed";
+            problemId?: string;
+            problemSimilarity?: number;
+            suggestedTitle: string;
+            scope: {
+                products: string[];
+                categories: string[];
+            };
+            evidence: {
+                caseId: string;
+                reference: string;
+                product: string;
+                category: string;
+                /**
+                 * Format: date-time
+                 * @description ISO-8601 timestamp
+                 * @example 2026-11-23T10:00:00.000Z
+                 */
+                receivedAt: string;
+                /** @description Cosine of the complaint’s TF-IDF vector with the group’s centroid (1 for a match by incident id) */
+                similarity: number;
+                /** @description Incident/problem ids the complaint shares with the suggested problem */
+                matchedIncidentIds?: string[];
+            }[];
+            pairs: {
+                a: string;
+                b: string;
+                cosine: number;
+                sameProduct: boolean;
+                sameCategory: boolean;
+            }[];
+            sharedTerms: string[];
+            threshold: number;
+            window: {
+                /**
+                 * Format: date-time
+                 * @description ISO-8601 timestamp
+                 * @example 2026-11-23T10:00:00.000Z
+                 */
+                from: string;
+                /**
+                 * Format: date-time
+                 * @description ISO-8601 timestamp
+                 * @example 2026-11-23T10:00:00.000Z
+                 */
+                to: string;
+            };
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            createdAt: string;
+            decidedBy?: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            decidedAt?: string;
+            decisionReason?: string;
+            resultProblemId?: string;
+        };
+        ProblemSuggestionDecision: {
+            suggestion: components["schemas"]["ProblemSuggestion"];
+            problem?: components["schemas"]["ProblemRecord"];
+        };
+        /** @description Accepting opens the suggested problem (title optional) or links the complaints to the named one */
+        AcceptSuggestion: {
+            reason: string;
+            title?: string;
+        };
+        DismissSuggestion: {
+            reason: string;
+        };
+        Change: {
+            id: string;
+            title: string;
+            /** @enum {string} */
+            kind: "deployment" | "configuration" | "pricing" | "other";
+            product?: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            at: string;
+            source: string;
+            externalId?: string;
+            recordedBy: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            recordedAt: string;
+        };
+        CreateChange: {
+            title: string;
+            /**
+             * @default deployment
+             * @enum {string}
+             */
+            kind: "deployment" | "configuration" | "pricing" | "other";
+            product?: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            at: string;
+            /** @default api */
+            source: string;
+            externalId?: string;
+        };
+        SpikePage: {
+            items: components["schemas"]["SpikeWithChanges"][];
+            /** @description Pass as `cursor` for the next page; absent on the last page */
+            nextCursor?: string;
+        };
+        SpikeWithChanges: {
+            /** Format: date */
+            day: string;
+            /** @enum {string} */
+            dimension: "product" | "category";
+            value: string;
+            complaints: number;
+            baselineMean: number;
+            baselineSd: number;
+            pValue: number;
+            z: number;
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            detectedAt: string;
+            /** @description Changes in the 72 hours before the end of the spike day */
+            changesBefore: components["schemas"]["Change"][];
         };
     };
     responses: never;
@@ -9922,6 +10508,1539 @@ export interface operations {
             };
             /** @description Unknown, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected fault of the service: nothing internal is disclosed; instance names the request in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function ran out of time; retry after Retry-After seconds (writes are transactional and idempotent, so a retry never doubles one) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProblems: {
+        parameters: {
+            query?: {
+                status?: "open" | "closed";
+                /** @description Items per page (1–100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page: opaque and sealed (AES-256-GCM) to this route, your identity and the same filters; any other cursor is 400 */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of problems */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemPage"];
+                };
+            };
+            /** @description Malformed or invalid input; errors[] names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not permit this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected fault of the service: nothing internal is disclosed; instance names the request in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function ran out of time; retry after Retry-After seconds (writes are transactional and idempotent, so a retry never doubles one) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createProblem: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key and body return the first response */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateProblem"];
+            };
+        };
+        responses: {
+            /** @description The new problem */
+            201: {
+                headers: {
+                    /** @description The case version, for If-Match */
+                    ETag?: string;
+                    /** @description The new problem: /v1/problems/{id} */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemRecord"];
+                };
+            };
+            /** @description Malformed or invalid input; errors[] names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not permit this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, duplicate, or Idempotency-Key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected fault of the service: nothing internal is disclosed; instance names the request in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function ran out of time; retry after Retry-After seconds (writes are transactional and idempotent, so a retry never doubles one) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getProblem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The problem */
+            200: {
+                headers: {
+                    /** @description The case version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemRecord"];
+                };
+            };
+            /** @description Malformed or invalid input; errors[] names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not permit this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected fault of the service: nothing internal is disclosed; instance names the request in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function ran out of time; retry after Retry-After seconds (writes are transactional and idempotent, so a retry never doubles one) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateProblem: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version you read */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/merge-patch+json": components["schemas"]["UpdateProblem"];
+                "application/json": components["schemas"]["UpdateProblem"];
+            };
+        };
+        responses: {
+            /** @description The updated problem */
+            200: {
+                headers: {
+                    /** @description The case version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemRecord"];
+                };
+            };
+            /** @description Malformed or invalid input; errors[] names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not permit this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, duplicate, or Idempotency-Key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected fault of the service: nothing internal is disclosed; instance names the request in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function ran out of time; retry after Retry-After seconds (writes are transactional and idempotent, so a retry never doubles one) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    linkProblemComplaint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version you read */
+                "If-Match"?: string;
+                /** @description Retries with the same key and body return the first response */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkComplaint"];
+            };
+        };
+        responses: {
+            /** @description The problem with the new link */
+            200: {
+                headers: {
+                    /** @description The case version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemRecord"];
+                };
+            };
+            /** @description Malformed or invalid input; errors[] names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not permit this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, duplicate, or Idempotency-Key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected fault of the service: nothing internal is disclosed; instance names the request in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function ran out of time; retry after Retry-After seconds (writes are transactional and idempotent, so a retry never doubles one) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unlinkProblemComplaint: {
+        parameters: {
+            query: {
+                reason: string;
+            };
+            header?: {
+                /** @description ETag of the version you read */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The problem without the link */
+            200: {
+                headers: {
+                    /** @description The case version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemRecord"];
+                };
+            };
+            /** @description Malformed or invalid input; errors[] names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not permit this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, duplicate, or Idempotency-Key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected fault of the service: nothing internal is disclosed; instance names the request in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function ran out of time; retry after Retry-After seconds (writes are transactional and idempotent, so a retry never doubles one) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    closeProblem: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version you read */
+                "If-Match"?: string;
+                /** @description Retries with the same key and body return the first response */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseProblem"];
+            };
+        };
+        responses: {
+            /** @description The closed problem */
+            200: {
+                headers: {
+                    /** @description The case version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemRecord"];
+                };
+            };
+            /** @description Malformed or invalid input; errors[] names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not permit this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, duplicate, or Idempotency-Key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected fault of the service: nothing internal is disclosed; instance names the request in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function ran out of time; retry after Retry-After seconds (writes are transactional and idempotent, so a retry never doubles one) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    problemTimeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Events and chain verdict */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemTimeline"];
+                };
+            };
+            /** @description Malformed or invalid input; errors[] names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not permit this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected fault of the service: nothing internal is disclosed; instance names the request in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function ran out of time; retry after Retry-After seconds (writes are transactional and idempotent, so a retry never doubles one) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    problemEffect: {
+        parameters: {
+            query?: {
+                /** @description Weeks counted on each side of the fix date */
+                weeks?: number;
+                confidence?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Weekly counts from the reporting projection, ratio, interval, verdict */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemEffect"];
+                };
+            };
+            /** @description Malformed or invalid input; errors[] names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not permit this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, duplicate, or Idempotency-Key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected fault of the service: nothing internal is disclosed; instance names the request in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function ran out of time; retry after Retry-After seconds (writes are transactional and idempotent, so a retry never doubles one) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProblemSuggestions: {
+        parameters: {
+            query?: {
+                status?: "pending" | "accepted" | "dismissed";
+                /** @description Items per page (1–100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page: opaque and sealed (AES-256-GCM) to this route, your identity and the same filters; any other cursor is 400 */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of suggestions, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemSuggestionPage"];
+                };
+            };
+            /** @description Malformed or invalid input; errors[] names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not permit this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected fault of the service: nothing internal is disclosed; instance names the request in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function ran out of time; retry after Retry-After seconds (writes are transactional and idempotent, so a retry never doubles one) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    acceptProblemSuggestion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key and body return the first response */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                suggestionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptSuggestion"];
+            };
+        };
+        responses: {
+            /** @description The decided suggestion and the problem */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemSuggestionDecision"];
+                };
+            };
+            /** @description Malformed or invalid input; errors[] names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not permit this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, duplicate, or Idempotency-Key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected fault of the service: nothing internal is disclosed; instance names the request in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function ran out of time; retry after Retry-After seconds (writes are transactional and idempotent, so a retry never doubles one) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dismissProblemSuggestion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key and body return the first response */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                suggestionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DismissSuggestion"];
+            };
+        };
+        responses: {
+            /** @description The dismissed suggestion */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemSuggestionDecision"];
+                };
+            };
+            /** @description Malformed or invalid input; errors[] names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not permit this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, duplicate, or Idempotency-Key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected fault of the service: nothing internal is disclosed; instance names the request in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function ran out of time; retry after Retry-After seconds (writes are transactional and idempotent, so a retry never doubles one) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createChange: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key and body return the first response */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateChange"];
+            };
+        };
+        responses: {
+            /** @description The recorded change */
+            201: {
+                headers: {
+                    /** @description The change (listed with the spikes it precedes): /v1/changes/{id} */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Change"];
+                };
+            };
+            /** @description Malformed or invalid input; errors[] names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not permit this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, duplicate, or Idempotency-Key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected fault of the service: nothing internal is disclosed; instance names the request in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function ran out of time; retry after Retry-After seconds (writes are transactional and idempotent, so a retry never doubles one) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    spikeReport: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                /** @description Items per page (1–100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page: opaque and sealed (AES-256-GCM) to this route, your identity and the same filters; any other cursor is 400 */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Spikes, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpikePage"];
+                };
+            };
+            /** @description Malformed or invalid input; errors[] names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not permit this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -133,4 +133,23 @@ export const keys = {
   /** The retry index: one item per pending delivery, sorted by when its next attempt is due. */
   webhookDuePk: 'WEBHOOKDUE',
   webhookDue: (dueAt: string, webhookId: string, deliveryId: string) => ({ PK: 'WEBHOOKDUE', SK: `${dueAt}#${webhookId}#${deliveryId}` }),
+  /** Problem records (#32): the record and its own audit chain under one partition. */
+  problem: (id: string) => ({ PK: `PROBLEM#${id}`, SK: 'PROBLEM' }),
+  problemAudit: (id: string, seq: number) => ({ PK: `PROBLEM#${id}`, SK: `AUDIT#${pad(seq, 10)}` }),
+  problemPk: (id: string) => `PROBLEM#${id}`,
+  /** The problem lists (on the generic GSI attributes): every problem in one partition, and one partition per status, newest last. */
+  problemsAllPk: 'PROBLEMS',
+  problemsByStatusPk: (status: string) => `PROBLEMS#${status}`,
+  problemListSk: (createdAt: string, id: string) => `${createdAt}#${id}`,
+  /** Problem suggestions, one partition (a handful a day), ULIDs: time-ordered; and the one-per-group marker. */
+  suggestionsPk: 'SUGGESTIONS',
+  suggestion: (id: string) => ({ PK: 'SUGGESTIONS', SK: `SUGGESTION#${id}` }),
+  suggestionPrefix: 'SUGGESTION#',
+  suggestionMark: (signature: string) => ({ PK: 'SUGGESTIONS', SK: `GROUP#${signature}` }),
+  /** Change events by when they took effect, and detected spikes by day and series: few per day, one partition each. */
+  changesPk: 'CHANGES',
+  change: (at: string, id: string) => ({ PK: 'CHANGES', SK: `${at}#${id}` }),
+  changePointer: (id: string) => ({ PK: `CHANGE#${id}`, SK: 'CHANGE' }),
+  spikesPk: 'SPIKES',
+  spike: (day: string, dimension: string, value: string) => ({ PK: 'SPIKES', SK: `${day}#${dimension}#${value}` }),
 } as const;

@@ -110,3 +110,9 @@ export const sentimentOf = (text: string): { score: number; confidence: number }
   const score = Math.max(-1, Math.min(1, sum / (valences.length + 3) / 1.5));
   return { score: Math.round(score * 1000) / 1000, confidence: Math.min(1, Math.round((valences.length / 6) * 1000) / 1000) };
 };
+
+/**
+ * The triage model's features of a text: lower-cased, Porter-stemmed word tokens without stop words (what its Bayes
+ * classifiers count). Problem suggestions compare complaints over the same features.
+ */
+export const featureTokens = (text: string): string[] => PorterStemmer.tokenizeAndStem(text, false);

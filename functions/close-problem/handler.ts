@@ -1,0 +1,8 @@
+// POST /v1/problems/{id}/close (supervisor, compliance, admin): close with root cause and fix; owners of linked open complaints are told.
+import { defineHandler } from '#http/handler';
+import { problemService } from '#http/problems-container';
+
+export const handler = defineHandler('closeProblem', async ({ principal, params, body, ifMatch }) => {
+  const { problem } = await problemService().close(principal, params.id, body, ifMatch);
+  return { body: problem, version: problem.version };
+});
