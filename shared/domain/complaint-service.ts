@@ -1,5 +1,5 @@
 // Complaint use cases: load, authorise, apply a lifecycle change, persist it atomically with its audit events.
-import type { Case, ClockActionBody, CreateComplaintBody, InformalResolution, ListComplaintsQuery, ReclassifyBody, UnverifiedSender } from '#schemas/complaint';
+import type { Case, ClockActionBody, CloseBody, CreateComplaintBody, ListComplaintsQuery, ReclassifyBody, UnverifiedSender } from '#schemas/complaint';
 import type { AuditEvent, CreateNoteBody, CreateTaskBody, Note, PatchTaskBody, Task } from '#schemas/children';
 import type { CaseChild, CaseRecord, CaseRepository } from '#ports/case-repository';
 import type { Clock } from '#ports/clock';
@@ -23,6 +23,7 @@ import { formatReference } from './reference';
 import { atLocation, getRegime, listRegimes, regimeOfCase, type RegimeOptions } from './regimes';
 import { fireTimer, type IgnoredReason, type Timer } from './timers';
 import { buildDeadlineBoard } from './deadline-board';
+import { markDuplicate, markSpam, unmark } from './honest-metrics';
 import type { DeadlineBoard } from '#schemas/reports';
 
 export interface ComplaintServiceDeps {
@@ -249,12 +250,32 @@ export class ComplaintService {
     return { case: out.case, note: out.result };
   }
 
-  close(p: Principal, id: string, body: { followUpAction: string; rootCause?: Case['rootCause']; informalResolution?: InformalResolution }, ifMatch?: number) {
+  close(p: Principal, id: string, body: CloseBody, ifMatch?: number) {
     return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => life.close(c, body, p.sub, now, { ...this.deps.regimes, regime: regimeOfCase(c, this.deps.regimes) }));
   }
 
   reopen(p: Principal, id: string, body: { reason: string }, ifMatch?: number) {
     return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => life.reopen(c, body.reason, regimeOfCase(c, this.deps.regimes), p.sub, now));
+  }
+
+  /** Spam: not a complaint; out of the KPIs and returns, still visible and exportable (supervisor, never the owner). */
+  markSpam(p: Principal, id: string, body: { reason: string }, ifMatch?: number) {
+    return this.mutate(p, id, ifMatch, 'supervisor_or_admin', (c, now) => markSpam(p, c, body.reason, now));
+  }
+
+  /** A duplicate of another case, which stays counted; the same rules as spam. */
+  markDuplicate(p: Principal, id: string, body: { caseId: string; reason: string }, ifMatch?: number) {
+    return this.mutate(p, id, ifMatch, 'supervisor_or_admin', async (c, now) => {
+      const original = body.caseId === c.id ? c : (await this.deps.repo.get(body.caseId))?.case;
+      // Unknown and invisible look the same: the answer tells nobody whether a guessed id exists.
+      if (!original || !canView(p, original)) throw new InvalidInputError(`case ${body.caseId} not found`, [{ field: 'body.caseId', message: 'no such case' }]);
+      return markDuplicate(p, c, original, body.reason, now);
+    });
+  }
+
+  /** Reverses a marking: the case counts again from this version on. */
+  unmark(p: Principal, id: string, body: { reason: string }, ifMatch?: number) {
+    return this.mutate(p, id, ifMatch, 'supervisor_or_admin', (c) => unmark(p, c, body.reason));
   }
 
   /** Pause, resume or extend the current cycle's clock where the case's regime allows it. */

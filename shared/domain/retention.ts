@@ -155,6 +155,9 @@ export const FREE_TEXT_ACTIONS: ReadonlySet<string> = new Set([
   'complaint.reclassified',
   'complaint.closed',
   'complaint.reopened',
+  // A supervisor's reason for marking (or unmarking) a case as spam or a duplicate.
+  'complaint.marked',
+  'complaint.unmarked',
   'owner.changed',
   'acknowledgement.sent',
   'task.created',

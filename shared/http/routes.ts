@@ -30,6 +30,7 @@ import { CreateWebhookBody, CreatedWebhook, DeliveryPage, Webhook, WebhookListQu
 import { EvidenceList, EvidenceParams, EvidenceView, LegalHoldBody, RegisterEvidenceBody, RegisteredEvidence } from '#schemas/evidence';
 import { LetterParams, LetterPreview } from '#schemas/letters';
 import { FeedbackBody, FeedbackParams, FeedbackReceipt } from '#schemas/feedback';
+import { MarkDuplicateBody, MarkSpamBody, UnmarkBody } from '#schemas/marking';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -333,6 +334,45 @@ export const ROUTES = {
     ifMatch: true,
     ok: { status: 200, schema: Case, description: 'The closed case', etag: true },
     errors: [404, 409, 412],
+  },
+  markSpam: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/spam',
+    entry: 'functions/mark-spam/handler.ts',
+    summary: 'Mark a case as spam (supervisor, never the owner): out of the KPIs and returns, still visible and exportable; audited and reversible',
+    tag: 'complaints',
+    auth: jwt(['supervisor']),
+    params: ComplaintIdParams,
+    body: MarkSpamBody,
+    ifMatch: true,
+    ok: { status: 200, schema: Case, description: 'The marked case', etag: true },
+    errors: [403, 404, 409, 412],
+  },
+  markDuplicate: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/duplicate-of',
+    entry: 'functions/mark-duplicate/handler.ts',
+    summary: 'Mark a case as a duplicate of another (supervisor, never the owner): the original stays counted, this one leaves the KPIs and returns; audited and reversible',
+    tag: 'complaints',
+    auth: jwt(['supervisor']),
+    params: ComplaintIdParams,
+    body: MarkDuplicateBody,
+    ifMatch: true,
+    ok: { status: 200, schema: Case, description: 'The marked case', etag: true },
+    errors: [403, 404, 409, 412],
+  },
+  unmarkComplaint: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/unmark',
+    entry: 'functions/unmark-complaint/handler.ts',
+    summary: 'Reverse a spam or duplicate marking (supervisor, never the owner): the case counts again; audited',
+    tag: 'complaints',
+    auth: jwt(['supervisor']),
+    params: ComplaintIdParams,
+    body: UnmarkBody,
+    ifMatch: true,
+    ok: { status: 200, schema: Case, description: 'The case, counted again', etag: true },
+    errors: [403, 404, 409, 412],
   },
   reopenComplaint: {
     method: 'POST',

@@ -8,6 +8,7 @@ import { ClockId, ClockUnit, IsoDate } from './regime';
 import { CATEGORIES, CHANNELS, Category, Channel, Severity } from './classification';
 import { CaseTriage, Priority } from './triage';
 import { Redress } from './redress';
+import { CaseMarking, ClosureOutcome, Inactivity, Withdrawal } from './marking';
 export { CATEGORIES, CHANNELS, Category, Channel, Severity };
 export const STATUSES = ['open', 'awaiting_approval', 'resolved', 'closed'] as const;
 export const Status = z.enum(STATUSES);
@@ -137,9 +138,22 @@ export const CloseBody = z
     followUpAction: Text(4000),
     rootCause: RootCause.optional(),
     informalResolution: InformalResolution.optional().meta({ description: 'AU regimes (RG 271): closed without a written IDR response, resolved to the complainant’s satisfaction within 5 business days' }),
+    outcome: ClosureOutcome.optional().meta({
+      description:
+        'How the cycle ends (default resolved). closed_inactive: the customer stopped responding after a documented chase (`inactivity`); withdrawn: the customer withdrew it (`withdrawal`). Neither counts as a resolution in the KPIs; the regime’s rules still apply (FCA regimes: the final response must have been sent)',
+    }),
+    inactivity: Inactivity.optional(),
+    withdrawal: Withdrawal.optional(),
   })
   .strict()
+  .superRefine((b, ctx) => {
+    if (b.outcome === 'closed_inactive' && !b.inactivity) ctx.addIssue({ code: 'custom', path: ['inactivity'], message: 'required when outcome is closed_inactive' });
+    if (b.outcome === 'withdrawn' && !b.withdrawal) ctx.addIssue({ code: 'custom', path: ['withdrawal'], message: 'required when outcome is withdrawn' });
+    if (b.inactivity && b.outcome !== 'closed_inactive') ctx.addIssue({ code: 'custom', path: ['inactivity'], message: 'only with outcome closed_inactive' });
+    if (b.withdrawal && b.outcome !== 'withdrawn') ctx.addIssue({ code: 'custom', path: ['withdrawal'], message: 'only with outcome withdrawn' });
+  })
   .meta({ id: 'Close' });
+export type CloseBody = z.infer<typeof CloseBody>;
 export const ReopenBody = z.object({ reason: Text(4000) }).strict().meta({ id: 'Reopen' });
 
 /** Minimum length of the justification for an extension: a regulatory action that must say why. */
@@ -230,6 +244,7 @@ export const Cycle = z.object({
   compensation: Money.optional().meta({ description: 'Compensation paid with the final response of this cycle' }),
   redress: Redress.optional().meta({ description: 'The redress of the final response of this cycle, by component (from the approved resolution)' }),
   closedAt: IsoTimestamp.optional(),
+  outcome: ClosureOutcome.optional().meta({ description: 'How the cycle was closed (absent: resolved)' }),
 });
 export type Cycle = z.infer<typeof Cycle>;
 
@@ -289,6 +304,8 @@ export const Case = z
     /** RG 271: closed without a written IDR response (resolved to the complainant's satisfaction within 5 business days). */
     informalResolution: InformalResolution.optional(),
     closedAt: IsoTimestamp.optional(),
+    /** Spam or a duplicate (issue 32): out of the KPIs and returns, still visible and exportable; reversible. */
+    marking: CaseMarking.optional(),
     legalHold: z.boolean(),
     reopenCount: z.number().int(),
     openTaskCount: z.number().int(),

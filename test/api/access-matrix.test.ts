@@ -74,6 +74,10 @@ const EXPECT: Record<RouteId, Rule> = {
   updateTask: ownerOr(['supervisor']),
   addNote: ownerOr(['supervisor', 'compliance', 'legal']),
   closeComplaint: ownerOr(['supervisor']),
+  // Marking (issue 32): supervisors only, never on their own case (four eyes).
+  markSpam: (c, owner) => c.kind === 'role' && !owner && c.role === 'supervisor',
+  markDuplicate: (c, owner) => c.kind === 'role' && !owner && c.role === 'supervisor',
+  unmarkComplaint: (c, owner) => c.kind === 'role' && !owner && c.role === 'supervisor',
   reopenComplaint: ownerOr(['supervisor']),
   clockAction: ownerOr(['supervisor']),
   registerEvidence: ownerOr(['supervisor', 'compliance', 'legal']),
@@ -121,6 +125,9 @@ const BODY: Partial<Record<RouteId, () => unknown>> = {
   addNote: () => ({ kind: 'call_note', body: 'Customer confirmed the missed appointment.' }),
   closeComplaint: () => ({ followUpAction: 'Review depot slot allocation', rootCause: { category: 'capacity', description: 'Depot overbooked slots' } }),
   reopenComplaint: () => ({ reason: 'Customer disputes the outcome' }),
+  markSpam: () => ({ reason: 'Automated mailer, no customer behind it' }),
+  markDuplicate: () => ({ caseId: duplicateTarget, reason: 'Same complaint sent twice by email' }),
+  unmarkComplaint: () => ({ reason: 'Marked by mistake' }),
   clockAction: () => ({ action: 'pause', reason: 'Waiting for the customer to send bank statements' }),
   registerEvidence: () => ({ fileName: 'delivery-note.pdf', contentType: 'application/pdf', sizeBytes: 1024, sha256: 'ab'.repeat(32) }),
   legalHold: () => ({ on: true, reason: 'Litigation notice received from the customer’s solicitor' }),
@@ -160,7 +167,17 @@ const proposeAsOwner = async (caseId: string, amount: string): Promise<{ status:
   return api.call('POST', `/v1/complaints/${caseId}/resolution`, { token: owner, body });
 };
 
+/** The counted case a duplicate names (made once, by the setup supervisor). */
+let duplicateTarget = '';
+
 const PRECONDITION: Partial<Record<RouteId, (caseId: string) => Promise<void>>> = {
+  markDuplicate: async () => {
+    duplicateTarget ||= await createCase({ ownerId: 'original-owner' });
+  },
+  unmarkComplaint: async (caseId) => {
+    const marked = await api.call('POST', `/v1/complaints/${caseId}/spam`, { token: tokens.setup, body: BODY.markSpam!() });
+    expect(marked.status).toBe(200);
+  },
   sendFinalResponse: async (caseId) => {
     const proposed = await proposeAsOwner(caseId, '50.00');
     expect(proposed.status).toBe(201);
