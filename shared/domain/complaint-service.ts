@@ -24,6 +24,9 @@ import { atLocation, getRegime, listRegimes, regimeOfCase, type RegimeOptions } 
 import { fireTimer, type IgnoredReason, type Timer } from './timers';
 import { buildDeadlineBoard } from './deadline-board';
 import { markDuplicate, markSpam, unmark } from './honest-metrics';
+import { chooseOwner, rotation, serviceTarget } from './availability';
+import { own } from './own';
+import type { StaffDirectory } from '#ports/staff-directory';
 import type { DeadlineBoard } from '#schemas/reports';
 
 export interface ComplaintServiceDeps {
@@ -36,6 +39,8 @@ export interface ComplaintServiceDeps {
   dependencyBlockedMs?: number;
   /** Triage at intake (models and the organisation's settings); without it cases open without suggestions. */
   triage?: TriageDeps;
+  /** Staff availability, capacity and skills; without it assignment is plain round-robin. */
+  staff?: StaffDirectory;
   /** The approval rules and stage timeout a re-plan uses when a reclassification changes a fact they read. */
   approvals?: { rules?: ApprovalRules; stageTimeoutMs?: number };
 }
@@ -95,7 +100,18 @@ export class ComplaintService {
     }
     const year = new Date(now).getUTCFullYear();
     const counter = await repo.allocateSequence(year, plan.kind === 'team' ? plan.team : undefined);
-    const ownerId = plan.kind === 'explicit' ? plan.ownerId : pickMember(this.deps.assignment, plan.team, counter.teamCount ?? counter.seq);
+    let ownerId = plan.kind === 'explicit' ? plan.ownerId : pickMember(this.deps.assignment, plan.team, counter.teamCount ?? counter.seq);
+    // Routing that knows who is there: the round-robin order from the pick, passing over whoever is away, lacks the
+    // skills or is at capacity; if nobody fits, the pick keeps the case (never ownerless) and the audit says so.
+    const staff = this.deps.staff;
+    const routed =
+      plan.kind === 'team' && staff
+        ? await (async () => {
+            const ordered = rotation(own(this.deps.assignment.teams, plan.team) ?? [ownerId], counter.teamCount ?? counter.seq);
+            return chooseOwner(ordered, await staff.many(ordered), { category: body.category, regime: body.regime }, now, (id, cap) => staff.openCaseCount(id, cap));
+          })()
+        : undefined;
+    if (routed) ownerId = routed.ownerId;
     const change = life.openCase(body, {
       id: ids.next(),
       reference: formatReference(year, counter.seq),
@@ -108,6 +124,14 @@ export class ComplaintService {
       ...(opts.repeatOf ? { repeatOf: opts.repeatOf } : {}),
       ...(opts.unverifiedSender ? { unverifiedSender: opts.unverifiedSender } : {}),
     });
+    if (routed && (routed.skipped.length || routed.fallback)) {
+      change.drafts = change.drafts.map((d) => (d.action === 'owner.assigned' ? { ...d, data: { ...d.data, skipped: routed.skipped, fallback: routed.fallback } } : d));
+    }
+    const target = serviceTarget(this.deps.assignment, change.case);
+    if (target) {
+      change.case = { ...change.case, serviceTarget: target };
+      change.drafts = change.drafts.map((d) => (d.action === 'complaint.received' ? { ...d, data: { ...d.data, serviceTarget: target } } : d));
+    }
     // The triage (suggestions, regulatory flag, priority) joins the opening change: one transaction, one chain.
     if (triaged && this.deps.triage) Object.assign(change, withTriage(change, triaged, this.deps.triage.settings));
     const escalated = triaged && this.deps.triage ? intakeEscalation(change, this.deps.triage.settings, { id: ids.next(), actor: p.sub, now }) : undefined;

@@ -280,12 +280,18 @@ export const reclassify = (c: Case, patch: ReclassifyBody, actor: string): Chang
   return { case: next, result: undefined, drafts: [{ actor, action: 'complaint.reclassified', data: { changes, reason: reason ?? null } }] };
 };
 
+const withoutAbsenceFlag = (c: Case): Case => {
+  const { ownerAbsence: _settled, ...rest } = c;
+  return rest;
+};
+
 export const reassign = (c: Case, ownerId: string, reason: string, actor: string, now: string): Change => {
   assertAllowed(c, 'reassign');
   if (ownerId === c.ownerId) throw new ConflictError(`${ownerId} already owns this complaint`);
   const handoff = { from: c.ownerId, to: ownerId, by: actor, at: now, reason };
   return {
-    case: { ...c, ownerId, handoffs: [...c.handoffs, handoff], handoffCount: c.handoffCount + 1 },
+    // A new owner answers for the case: an absence flag about the previous one is settled by this handoff.
+    case: { ...withoutAbsenceFlag(c), ownerId, handoffs: [...c.handoffs, handoff], handoffCount: c.handoffCount + 1 },
     result: undefined,
     drafts: [{ actor, action: 'owner.changed', data: { from: c.ownerId, to: ownerId, reason, handoffCount: c.handoffCount + 1 } }],
   };

@@ -125,6 +125,8 @@ export const FACT_ONLY_ACTIONS: ReadonlySet<string> = new Set([
   'feedback.requested',
   'complaint.received',
   'owner.assigned',
+  // Ids, times and the suggested owner only.
+  'owner.absence_flagged',
   'checkpoint.reached',
   'deadline.breached',
   'dependency.blocked',

@@ -1,6 +1,8 @@
 // Composition root: builds adapters from configuration once per process (module scope, never per request).
 // Split by what a function needs (this file: the case table; integrations.ts: Scheduler, EventBridge, SNS;
 // evidence-container.ts: S3), so a function bundles only the AWS clients it calls.
+import { DynamoStaffDirectory } from '#adapters/aws/dynamo/staff-directory';
+import { StaffService } from '#domain/availability';
 import { monotonicFactory } from 'ulid';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { ComplaintService, type ComplaintServiceDeps } from '#domain/complaint-service';
@@ -49,6 +51,7 @@ export const complaintServiceDeps = (): ComplaintServiceDeps => {
     clock: c,
     ids: ulidIds(c),
     assignment: cfg.assignment,
+    staff: staffDirectory(),
     regimes: cfg.regimes,
     dependencyBlockedMs: cfg.DEPENDENCY_BLOCKED_HOURS * 3_600_000,
     // A reclassification that changes a fact the approval rules read re-plans the standing proposal with these.
@@ -65,6 +68,11 @@ export const complaintServiceDeps = (): ComplaintServiceDeps => {
     },
   };
 };
+
+export const staffDirectory = (): DynamoStaffDirectory => new DynamoStaffDirectory(dynamo().doc, { tableName: requireSetting('TABLE_NAME') });
+
+let staff: StaffService | undefined;
+export const staffService = (): StaffService => (staff ??= new StaffService({ staff: staffDirectory(), repo: caseRepository(), clock: clock(), assignment: config().assignment }));
 
 export const complaintService = (): ComplaintService => (complaints ??= new ComplaintService(complaintServiceDeps()));
 

@@ -31,8 +31,9 @@ import { EvidenceList, EvidenceParams, EvidenceView, LegalHoldBody, RegisterEvid
 import { LetterParams, LetterPreview } from '#schemas/letters';
 import { FeedbackBody, FeedbackParams, FeedbackReceipt } from '#schemas/feedback';
 import { MarkDuplicateBody, MarkSpamBody, UnmarkBody } from '#schemas/marking';
+import { AvailabilityBody, AvailabilityResult, StaffParams } from '#schemas/staff';
 
-export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export type RouteAuth = { kind: 'public' } | { kind: 'jwt'; roles: readonly Role[]; scopes?: readonly string[] };
 
@@ -681,6 +682,19 @@ export const ROUTES = {
     params: InboundRejectionParams,
     ok: { status: 200, schema: InboundReplayResult, description: 'The case the message is now in, and the rejection marked replayed' },
     errors: [404, 409, 410],
+  },
+  setAvailability: {
+    method: 'PUT',
+    path: '/v1/staff/{id}/availability',
+    entry: 'functions/set-availability/handler.ts',
+    summary: 'Set a person’s out-of-office periods, capacity and skills (used by assignment); their cases due during an absence are flagged to the supervisors with a suggested owner',
+    tag: 'staff',
+    auth: jwt(['admin', 'supervisor']),
+    params: StaffParams,
+    body: AvailabilityBody,
+    ifMatch: true,
+    ok: { status: 200, schema: AvailabilityResult, description: 'The stored availability and the cases flagged', etag: true },
+    errors: [403, 412],
   },
   createWebhook: {
     method: 'POST',

@@ -32,6 +32,7 @@ export const Customer = z
     email: z.email().max(254).optional(),
     phone: z.string().regex(/^\+?[0-9 ()-]{5,32}$/, 'must be a phone number').optional(),
     vulnerable: z.boolean().optional(),
+    tier: z.enum(['standard', 'priority', 'premier']).optional().meta({ description: 'Customer tier: with the impact (severity) it sets the internal service target (ASSIGNMENT_RULES.serviceTargets)' }),
   })
   .strict()
   .meta({ id: 'Customer' });
@@ -304,6 +305,16 @@ export const Case = z
     /** RG 271: closed without a written IDR response (resolved to the complainant's satisfaction within 5 business days). */
     informalResolution: InformalResolution.optional(),
     closedAt: IsoTimestamp.optional(),
+    /** The internal service target from customer tier and impact; the regulatory deadline binds when it is sooner. */
+    serviceTarget: z
+      .object({ tier: z.string(), impact: z.string(), hours: z.number(), dueAt: IsoTimestamp, binding: z.enum(['internal', 'regulatory']) })
+      .optional()
+      .meta({ description: 'Internal service target (tier × impact hours from receipt) or the regulatory deadline, whichever is sooner' }),
+    /** The owner is out of office while a deadline falls due: flagged to the supervisors with a suggested owner. */
+    ownerAbsence: z
+      .object({ from: IsoTimestamp, to: IsoTimestamp, suggestedOwnerId: z.string().nullable(), flaggedAt: IsoTimestamp, flaggedBy: z.string() })
+      .optional()
+      .meta({ description: 'The owner is away while the deadline falls due (PUT /v1/staff/{id}/availability); cleared by a reassignment' }),
     /** Spam or a duplicate (issue 32): out of the KPIs and returns, still visible and exportable; reversible. */
     marking: CaseMarking.optional(),
     legalHold: z.boolean(),

@@ -78,6 +78,7 @@ const EXPECT: Record<RouteId, Rule> = {
   markSpam: (c, owner) => c.kind === 'role' && !owner && c.role === 'supervisor',
   markDuplicate: (c, owner) => c.kind === 'role' && !owner && c.role === 'supervisor',
   unmarkComplaint: (c, owner) => c.kind === 'role' && !owner && c.role === 'supervisor',
+  setAvailability: roles(['admin', 'supervisor']),
   reopenComplaint: ownerOr(['supervisor']),
   clockAction: ownerOr(['supervisor']),
   registerEvidence: ownerOr(['supervisor', 'compliance', 'legal']),
@@ -128,6 +129,7 @@ const BODY: Partial<Record<RouteId, () => unknown>> = {
   markSpam: () => ({ reason: 'Automated mailer, no customer behind it' }),
   markDuplicate: () => ({ caseId: duplicateTarget, reason: 'Same complaint sent twice by email' }),
   unmarkComplaint: () => ({ reason: 'Marked by mistake' }),
+  setAvailability: () => ({ outOfOffice: [], capacity: 30 }),
   clockAction: () => ({ action: 'pause', reason: 'Waiting for the customer to send bank statements' }),
   registerEvidence: () => ({ fileName: 'delivery-note.pdf', contentType: 'application/pdf', sizeBytes: 1024, sha256: 'ab'.repeat(32) }),
   legalHold: () => ({ on: true, reason: 'Litigation notice received from the customer’s solicitor' }),
@@ -289,6 +291,7 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
     path = path.replace('{id}', rejection.id);
   }
   if (path.includes('{token}')) path = path.replace('{token}', encodeURIComponent(await feedbackToken()));
+  path = path.replace('/v1/staff/{id}/', '/v1/staff/matrix-staff/');
   path = path.replace('{kind}', 'acknowledgement');
   path = path.replace('{customerId}', 'cust-42');
   path = path.replace('{provider}', 'generic');
