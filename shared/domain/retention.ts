@@ -184,6 +184,10 @@ export const FREE_TEXT_ACTIONS: ReadonlySet<string> = new Set([
   'evidence.download_issued',
   'legal_hold.applied',
   'legal_hold.released',
+  // A release outside the organisation: the recipient, the reasons and the approvers' comments.
+  'release.requested',
+  'release.approved',
+  'release.rejected',
   // The customer's satisfaction comment.
   'feedback.received',
 ]);

@@ -32,6 +32,7 @@ import { LetterParams, LetterPreview } from '#schemas/letters';
 import { FeedbackBody, FeedbackParams, FeedbackReceipt } from '#schemas/feedback';
 import { MarkDuplicateBody, MarkSpamBody, UnmarkBody } from '#schemas/marking';
 import { AvailabilityBody, AvailabilityResult, StaffParams } from '#schemas/staff';
+import { Release, ReleaseDecisionBody, ReleaseParams, RequestReleaseBody } from '#schemas/release';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -95,6 +96,9 @@ const EVIDENCE_WRITERS: Role[] = CASE_READERS;
 const LEGAL_HOLDERS: Role[] = ['legal', 'compliance'];
 /** Who may export a case bundle and download it (API.md: compliance, legal). */
 const EXPORTERS: Role[] = ['compliance', 'legal'];
+/** Who may ask to release a case outside the organisation, and who approves it (one of each approver role, never the requester). */
+const RELEASE_REQUESTERS: Role[] = ['supervisor', 'compliance', 'legal'];
+const RELEASE_APPROVERS: Role[] = ['legal', 'compliance'];
 /** Who may decide approval stages (never on their own case or proposal: the domain checks four eyes). */
 const APPROVERS: Role[] = ['supervisor', 'compliance', 'legal', 'admin'];
 /** Who is notified of an escalation at some level (ESCALATION_LADDER) and may acknowledge it. */
@@ -607,6 +611,43 @@ export const ROUTES = {
     ifMatch: true,
     ok: { status: 202, schema: ExportView, description: 'The export job (pending, or the one already running); the ETag is the case version', etag: true, retryAfterSeconds: 2, location: { template: '/v1/exports/{exportId}', description: 'The export job to poll' } },
     errors: [404, 412],
+  },
+  requestRelease: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/releases',
+    entry: 'functions/request-release/handler.ts',
+    summary: 'Ask to release the case to a named recipient outside the organisation (legal discovery, regulator request): nothing leaves until one legal and one compliance approver, neither the requester nor the owner, approve',
+    tag: 'exports',
+    auth: jwt(RELEASE_REQUESTERS),
+    params: ComplaintIdParams,
+    body: RequestReleaseBody,
+    ifMatch: true,
+    ok: { status: 201, schema: Release, description: 'The pending release', etag: true, location: { template: '/v1/complaints/{id}/releases/{releaseId}', description: 'The release request' } },
+    errors: [404, 409, 412],
+  },
+  getRelease: {
+    method: 'GET',
+    path: '/v1/complaints/{id}/releases/{releaseId}',
+    entry: 'functions/get-release/handler.ts',
+    summary: 'A release request with its approvals and, once approved, the export built for the recipient',
+    tag: 'exports',
+    auth: jwt(RELEASE_REQUESTERS),
+    params: ReleaseParams,
+    ok: { status: 200, schema: Release, description: 'The release' },
+    errors: [404],
+  },
+  decideRelease: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/releases/{releaseId}/decision',
+    entry: 'functions/decide-release/handler.ts',
+    summary: 'Approve or reject a release (legal and compliance; never the requester or the case owner); the second approval builds the bundle for the recipient, the approvals in its signed manifest',
+    tag: 'exports',
+    auth: jwt(RELEASE_APPROVERS),
+    params: ReleaseParams,
+    body: ReleaseDecisionBody,
+    ifMatch: true,
+    ok: { status: 200, schema: Release, description: 'The release after this decision (with exportId once approved)', etag: true },
+    errors: [403, 404, 409, 412],
   },
   getExport: {
     method: 'GET',

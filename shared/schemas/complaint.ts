@@ -9,6 +9,7 @@ import { CATEGORIES, CHANNELS, Category, Channel, Severity } from './classificat
 import { CaseTriage, Priority } from './triage';
 import { Redress } from './redress';
 import { CaseMarking, ClosureOutcome, Inactivity, Withdrawal } from './marking';
+import { Release } from './release';
 export { CATEGORIES, CHANNELS, Category, Channel, Severity };
 export const STATUSES = ['open', 'awaiting_approval', 'resolved', 'closed'] as const;
 export const Status = z.enum(STATUSES);
@@ -315,6 +316,8 @@ export const Case = z
       .object({ from: IsoTimestamp, to: IsoTimestamp, suggestedOwnerId: z.string().nullable(), flaggedAt: IsoTimestamp, flaggedBy: z.string() })
       .optional()
       .meta({ description: 'The owner is away while the deadline falls due (PUT /v1/staff/{id}/availability); cleared by a reassignment' }),
+    /** Requests to release the case outside the organisation, with their approvals (issue 32 item 6). */
+    releases: z.array(Release).optional(),
     /** Spam or a duplicate (issue 32): out of the KPIs and returns, still visible and exportable; reversible. */
     marking: CaseMarking.optional(),
     legalHold: z.boolean(),

@@ -79,6 +79,11 @@ const EXPECT: Record<RouteId, Rule> = {
   markDuplicate: (c, owner) => c.kind === 'role' && !owner && c.role === 'supervisor',
   unmarkComplaint: (c, owner) => c.kind === 'role' && !owner && c.role === 'supervisor',
   setAvailability: roles(['admin', 'supervisor']),
+  // Release outside the organisation (issue 32 item 6): asked by a supervisor, compliance or legal; decided by legal
+  // or compliance, never the requester (the fixture's requester is the setup supervisor) nor the case owner.
+  requestRelease: roles(['supervisor', 'compliance', 'legal']),
+  getRelease: roles(['supervisor', 'compliance', 'legal']),
+  decideRelease: (c, owner) => c.kind === 'role' && !owner && ['legal', 'compliance'].includes(c.role!),
   reopenComplaint: ownerOr(['supervisor']),
   clockAction: ownerOr(['supervisor']),
   registerEvidence: ownerOr(['supervisor', 'compliance', 'legal']),
@@ -130,6 +135,8 @@ const BODY: Partial<Record<RouteId, () => unknown>> = {
   markDuplicate: () => ({ caseId: duplicateTarget, reason: 'Same complaint sent twice by email' }),
   unmarkComplaint: () => ({ reason: 'Marked by mistake' }),
   setAvailability: () => ({ outOfOffice: [], capacity: 30 }),
+  requestRelease: () => ({ basis: 'legal_discovery', recipient: { name: 'Pat Counsel', organisation: 'Counsel LLP', email: 'pat@counsel.example' }, reference: 'Claim HC-2026-001', reason: 'Court order for disclosure' }),
+  decideRelease: () => ({ decision: 'approve', comment: 'Order checked' }),
   clockAction: () => ({ action: 'pause', reason: 'Waiting for the customer to send bank statements' }),
   registerEvidence: () => ({ fileName: 'delivery-note.pdf', contentType: 'application/pdf', sizeBytes: 1024, sha256: 'ab'.repeat(32) }),
   legalHold: () => ({ on: true, reason: 'Litigation notice received from the customer’s solicitor' }),
@@ -256,6 +263,11 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
       const esc = await api.call('POST', `/v1/complaints/${caseId}/escalations`, { token: tokens.setup, body: BODY.raiseEscalation!() });
       expect(esc.status).toBe(201);
       path = path.replace('{escalationId}', esc.body.id as string);
+    }
+    if (path.includes('{releaseId}')) {
+      const rel = await api.call('POST', `/v1/complaints/${caseId}/releases`, { token: tokens.setup, body: BODY.requestRelease!() });
+      expect(rel.status).toBe(201);
+      path = path.replace('{releaseId}', rel.body.id as string);
     }
     if (path.includes('{evidenceId}')) {
       const ev = await api.call('POST', `/v1/complaints/${caseId}/evidence`, { token: tokens.setup, body: BODY.registerEvidence!() });
