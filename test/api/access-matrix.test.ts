@@ -176,6 +176,9 @@ const proposeAsOwner = async (caseId: string, amount: string): Promise<{ status:
   return api.call('POST', `/v1/complaints/${caseId}/resolution`, { token: owner, body });
 };
 
+/** The release made on a shared (read-route) case. */
+const releasesOf = new Map<string, string>();
+
 /** The counted case a duplicate names (made once, by the setup supervisor). */
 let duplicateTarget = '';
 
@@ -265,9 +268,15 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
       path = path.replace('{escalationId}', esc.body.id as string);
     }
     if (path.includes('{releaseId}')) {
-      const rel = await api.call('POST', `/v1/complaints/${caseId}/releases`, { token: tokens.setup, body: BODY.requestRelease!() });
-      expect(rel.status).toBe(201);
-      path = path.replace('{releaseId}', rel.body.id as string);
+      // Read routes share their case: one release on it serves every caller (a case holds a few pending ones only).
+      let releaseId = releasesOf.get(caseId);
+      if (!releaseId) {
+        const rel = await api.call('POST', `/v1/complaints/${caseId}/releases`, { token: tokens.setup, body: BODY.requestRelease!() });
+        expect(rel.status).toBe(201);
+        releaseId = rel.body.id as string;
+        if (isRead(route)) releasesOf.set(caseId, releaseId);
+      }
+      path = path.replace('{releaseId}', releaseId);
     }
     if (path.includes('{evidenceId}')) {
       const ev = await api.call('POST', `/v1/complaints/${caseId}/evidence`, { token: tokens.setup, body: BODY.registerEvidence!() });
