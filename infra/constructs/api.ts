@@ -87,6 +87,10 @@ export const EXPORT_ACCESS: Readonly<Partial<Record<RouteId, ExportUse[]>>> = {
   customerComplaints: ['request'],
   // The hold reaches the case's bundles.
   legalHold: ['legalHold'],
+  // A release outside the organisation (issue 32): the second approval records the export job, as requestExport does.
+  requestRelease: ['request'],
+  getRelease: ['request'],
+  decideRelease: ['request'],
 };
 
 /**
@@ -139,6 +143,8 @@ export const ROUTE_STACK_OF_TAG: Readonly<Record<string, 'CaseRoutes' | 'RecordR
   problems: 'OversightRoutes',
   regimes: 'OversightRoutes',
   meta: 'OversightRoutes',
+  // Staff availability for routing (issue 32).
+  staff: 'OversightRoutes',
 };
 
 /** `functions/create-complaint/handler.ts` → `CreateComplaint`: stable construct ids, so logical ids survive reordering. */

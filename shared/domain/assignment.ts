@@ -26,6 +26,8 @@ export const AssignmentRules = z
         .refine((r) => Boolean(r.team) !== Boolean(r.ownerId), 'a rule names exactly one of team or ownerId'),
       )
       .default([]),
+    /** Internal service targets in hours from receipt, by customer tier then impact (severity); the regulatory deadline still wins when sooner. */
+    serviceTargets: z.partialRecord(z.enum(['standard', 'priority', 'premier']), z.partialRecord(z.enum(['low', 'medium', 'high', 'critical']), z.number().int().min(1).max(8760))).optional(),
   })
   .refine((r) => r.defaultTeam in r.teams, 'defaultTeam must be one of teams')
   .refine((r) => r.rules.every((x) => !x.team || x.team in r.teams), 'every rule team must be one of teams');

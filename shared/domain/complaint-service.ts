@@ -1,5 +1,5 @@
 // Complaint use cases: load, authorise, apply a lifecycle change, persist it atomically with its audit events.
-import type { Case, ClockActionBody, CreateComplaintBody, InformalResolution, ListComplaintsQuery, ReclassifyBody, UnverifiedSender } from '#schemas/complaint';
+import type { Case, ClockActionBody, CloseBody, CreateComplaintBody, ListComplaintsQuery, ReclassifyBody, UnverifiedSender } from '#schemas/complaint';
 import type { AuditEvent, CreateNoteBody, CreateTaskBody, Note, PatchTaskBody, Task } from '#schemas/children';
 import type { CaseChild, CaseRecord, CaseRepository } from '#ports/case-repository';
 import type { Clock } from '#ports/clock';
@@ -23,6 +23,10 @@ import { formatReference } from './reference';
 import { atLocation, getRegime, listRegimes, regimeOfCase, type RegimeOptions } from './regimes';
 import { fireTimer, type IgnoredReason, type Timer } from './timers';
 import { buildDeadlineBoard } from './deadline-board';
+import { markDuplicate, markSpam, unmark } from './honest-metrics';
+import { chooseOwner, rotation, serviceTarget } from './availability';
+import { own } from './own';
+import type { StaffDirectory } from '#ports/staff-directory';
 import type { DeadlineBoard } from '#schemas/reports';
 import { asPage, pageOfList, type Page, type PageRequest } from './pages';
 
@@ -41,6 +45,8 @@ export interface ComplaintServiceDeps {
    * complaints, so their bundles carry no model); `triage.settings` wins when both are given.
    */
   triageSettings?: TriageSettings;
+  /** Staff availability, capacity and skills; without it assignment is plain round-robin. */
+  staff?: StaffDirectory;
   /** The approval rules and stage timeout a re-plan uses when a reclassification changes a fact they read. */
   approvals?: { rules?: ApprovalRules; stageTimeoutMs?: number };
 }
@@ -100,7 +106,18 @@ export class ComplaintService {
     }
     const year = new Date(now).getUTCFullYear();
     const counter = await repo.allocateSequence(year, plan.kind === 'team' ? plan.team : undefined);
-    const ownerId = plan.kind === 'explicit' ? plan.ownerId : pickMember(this.deps.assignment, plan.team, counter.teamCount ?? counter.seq);
+    let ownerId = plan.kind === 'explicit' ? plan.ownerId : pickMember(this.deps.assignment, plan.team, counter.teamCount ?? counter.seq);
+    // Routing that knows who is there: the round-robin order from the pick, passing over whoever is away, lacks the
+    // skills or is at capacity; if nobody fits, the pick keeps the case (never ownerless) and the audit says so.
+    const staff = this.deps.staff;
+    const routed =
+      plan.kind === 'team' && staff
+        ? await (async () => {
+            const ordered = rotation(own(this.deps.assignment.teams, plan.team) ?? [ownerId], counter.teamCount ?? counter.seq);
+            return chooseOwner(ordered, await staff.many(ordered), { category: body.category, regime: body.regime }, now, (id, cap) => staff.openCaseCount(id, cap));
+          })()
+        : undefined;
+    if (routed) ownerId = routed.ownerId;
     const change = life.openCase(body, {
       id: ids.next(),
       reference: formatReference(year, counter.seq),
@@ -113,6 +130,14 @@ export class ComplaintService {
       ...(opts.repeatOf ? { repeatOf: opts.repeatOf } : {}),
       ...(opts.unverifiedSender ? { unverifiedSender: opts.unverifiedSender } : {}),
     });
+    if (routed && (routed.skipped.length || routed.fallback)) {
+      change.drafts = change.drafts.map((d) => (d.action === 'owner.assigned' ? { ...d, data: { ...d.data, skipped: routed.skipped, fallback: routed.fallback } } : d));
+    }
+    const target = serviceTarget(this.deps.assignment, change.case);
+    if (target) {
+      change.case = { ...change.case, serviceTarget: target };
+      change.drafts = change.drafts.map((d) => (d.action === 'complaint.received' ? { ...d, data: { ...d.data, serviceTarget: target } } : d));
+    }
     // The triage (suggestions, regulatory flag, priority) joins the opening change: one transaction, one chain.
     if (triaged && this.deps.triage) Object.assign(change, withTriage(change, triaged, this.deps.triage.settings));
     const escalated = triaged && this.deps.triage ? intakeEscalation(change, this.deps.triage.settings, { id: ids.next(), actor: p.sub, now }) : undefined;
@@ -255,12 +280,32 @@ export class ComplaintService {
     return { case: out.case, note: out.result };
   }
 
-  close(p: Principal, id: string, body: { followUpAction: string; rootCause?: Case['rootCause']; informalResolution?: InformalResolution }, ifMatch?: number) {
+  close(p: Principal, id: string, body: CloseBody, ifMatch?: number) {
     return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => life.close(c, body, p.sub, now, { ...this.deps.regimes, regime: regimeOfCase(c, this.deps.regimes) }));
   }
 
   reopen(p: Principal, id: string, body: { reason: string }, ifMatch?: number) {
     return this.mutate(p, id, ifMatch, 'owner_or_supervisor', (c, now) => life.reopen(c, body.reason, regimeOfCase(c, this.deps.regimes), p.sub, now));
+  }
+
+  /** Spam: not a complaint; out of the KPIs and returns, still visible and exportable (supervisor, never the owner). */
+  markSpam(p: Principal, id: string, body: { reason: string }, ifMatch?: number) {
+    return this.mutate(p, id, ifMatch, 'supervisor_or_admin', (c, now) => markSpam(p, c, body.reason, now));
+  }
+
+  /** A duplicate of another case, which stays counted; the same rules as spam. */
+  markDuplicate(p: Principal, id: string, body: { caseId: string; reason: string }, ifMatch?: number) {
+    return this.mutate(p, id, ifMatch, 'supervisor_or_admin', async (c, now) => {
+      const original = body.caseId === c.id ? c : (await this.deps.repo.get(body.caseId))?.case;
+      // Unknown and invisible look the same: the answer tells nobody whether a guessed id exists.
+      if (!original || !canView(p, original)) throw new InvalidInputError(`case ${body.caseId} not found`, [{ field: 'body.caseId', message: 'no such case' }]);
+      return markDuplicate(p, c, original, body.reason, now);
+    });
+  }
+
+  /** Reverses a marking: the case counts again from this version on. */
+  unmark(p: Principal, id: string, body: { reason: string }, ifMatch?: number) {
+    return this.mutate(p, id, ifMatch, 'supervisor_or_admin', (c) => unmark(p, c, body.reason));
   }
 
   /** Pause, resume or extend the current cycle's clock where the case's regime allows it. */

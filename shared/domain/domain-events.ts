@@ -22,6 +22,7 @@ export const DOMAIN_EVENT_OF_ACTION = {
   'approval.approved': 'ApprovalDecided',
   'approval.rejected': 'ApprovalDecided',
   'approval.expired': 'ApprovalDecided',
+  'owner.absence_flagged': 'OwnerAbsenceFlagged',
 } as const;
 
 export type DomainEventType = (typeof DOMAIN_EVENT_OF_ACTION)[keyof typeof DOMAIN_EVENT_OF_ACTION];
@@ -94,6 +95,8 @@ const subjectOf = (type: DomainEventType, d: Record<string, unknown>, reference:
       return `${reference}: reminder ${String(d.reminder)} — approval stage ${String(d.stage)} (${str(d.role) ?? '?'}) is still undecided (due ${str(d.dueAt) ?? '?'})`;
     case 'ApprovalEscalated':
       return `${reference}: approval stage ${String(d.stage)} (${str(d.role) ?? '?'}) undecided by ${str(d.missedDueAt) ?? '?'}; escalated to level ${String(d.toLevel)}`;
+    case 'OwnerAbsenceFlagged':
+      return `${reference}: the owner ${str(d.ownerId) ?? '?'} is away ${str(d.from) ?? '?'} – ${str(d.to) ?? '?'} while the final response falls due (${str(d.finalResponseDueAt) ?? '?'}); suggested owner: ${str(d.suggestedOwnerId) ?? 'none available'}`;
     case 'ApprovalDecided': {
       const outcome = d.returnedTo !== undefined && d.comment === undefined ? 'expired without a decision' : d.returnedTo !== undefined ? 'rejected' : 'approved';
       return `${reference}: approval stage ${String(d.stage)} (${str(d.role) ?? '?'}) ${outcome}${str(d.comment) ? `: ${str(d.comment)}` : ''}`;

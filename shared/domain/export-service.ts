@@ -11,7 +11,9 @@ import { assertVisible, canView } from './access';
 import { verifyChain, type ChainHead } from './audit-chain';
 import type { BundleAnchor } from '#schemas/audit-digest';
 import { mutateCase, systemMutate, type MutationDeps } from './case-mutation';
-import { NotFoundError } from './errors';
+import { ConflictError, NotFoundError } from './errors';
+import { decideRelease, findRelease, releasedAs, requestRelease } from './release';
+import type { Release, ReleaseDecisionBody, RequestReleaseBody } from '#schemas/release';
 import {
   EXPORT_DOWNLOAD_TTL_MS,
   buildManifest,
@@ -128,6 +130,48 @@ export class ExportService {
       if (!job) throw err;
       return { job: view(job), created: false, version: err.caseVersion };
     }
+  }
+
+  /** Asks to release the case to a named recipient outside the organisation; nothing leaves until legal and compliance approve. */
+  async requestRelease(p: Principal, caseId: string, body: RequestReleaseBody, ifMatch?: number): Promise<{ release: Release; version: number }> {
+    const releaseId = this.deps.ids.next();
+    const out = await mutateCase(this.deps, p, caseId, ifMatch, 'visible', (c, now) => requestRelease(p, c, body, { releaseId }, now));
+    return { release: out.result, version: out.case.version };
+  }
+
+  /** A release of a case the caller may see. */
+  async release(p: Principal, caseId: string, releaseId: string): Promise<Release> {
+    return findRelease(await this.visibleCase(p, caseId), releaseId);
+  }
+
+  /**
+   * A legal or compliance decision on a release. The second approval starts the recipient's bundle in the same
+   * transaction (the stream launches the builder as for any export), with the release and both approvals on the job
+   * and so in the signed manifest. 409 while another export of the case is running: decide again when it has finished.
+   */
+  async decideRelease(p: Principal, caseId: string, releaseId: string, body: ReleaseDecisionBody, ifMatch?: number): Promise<{ release: Release; version: number }> {
+    const exportId = this.deps.ids.next();
+    const out = await mutateCase<{ release: Release; job?: ExportJob }>(
+      this.deps,
+      p,
+      caseId,
+      ifMatch,
+      'visible',
+      async (c, now) => {
+        const decided = decideRelease(p, c, releaseId, body, now);
+        if (!decided.result.approved) return { ...decided, result: { release: decided.result.release } };
+        if (await this.liveJob(decided.case, now)) throw new ConflictError('another export of this case is running; decide again when it has finished', { activeExportId: c.activeExportId });
+        const exported = requestExport(decided.case, { exportId, actor: p.sub, now, key: exportKey(c.id, exportId), retentionDays: this.deps.retentionDays });
+        const job: ExportJob = { ...exported.result, release: decided.result.approved };
+        return {
+          case: releasedAs(exported.case, releaseId, job),
+          drafts: [...decided.drafts, { ...exported.drafts[0]!, data: { ...exported.drafts[0]!.data, releaseId } }],
+          result: { release: { ...decided.result.release, exportId }, job },
+        };
+      },
+      (r) => (r.job ? exportChild(r.job, true) : []),
+    );
+    return { release: out.result.release, version: out.case.version };
   }
 
   /** The job; once ready, a 5-minute link to the locked bundle, whose issue is an audit event. */

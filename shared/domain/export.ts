@@ -144,5 +144,6 @@ export const buildManifest = (o: {
   evidence: o.evidence,
   legalHold: o.legalHold,
   retainUntil: o.job.retainUntil ?? o.exportedAt,
+  ...(o.job.release ? { release: o.job.release } : {}),
   signing: { keyId: o.keyId, algorithm: SIGNING_ALGORITHM },
 });

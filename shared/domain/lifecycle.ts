@@ -8,6 +8,8 @@ import { businessDayDeadline, localDay } from './calendar';
 import { atRiskFrom, computeDeadline, riskAt, shiftForPause, type Deadline } from './deadlines';
 import { ConflictError, InvalidInputError } from './errors';
 import { retainUntilOf, type RetentionYears } from './retention';
+import { checkClosure } from './honest-metrics';
+import type { ClosureOutcome, Inactivity, Withdrawal } from '#schemas/marking';
 
 export type CaseAction =
   | 'reclassify'
@@ -289,12 +291,18 @@ export const reclassify = (c: Case, patch: ReclassifyBody, actor: string): Chang
   return { case: next, result: undefined, drafts: [{ actor, action: 'complaint.reclassified', data: { changes, reason: reason ?? null } }] };
 };
 
+const withoutAbsenceFlag = (c: Case): Case => {
+  const { ownerAbsence: _settled, ...rest } = c;
+  return rest;
+};
+
 export const reassign = (c: Case, ownerId: string, reason: string, actor: string, now: string): Change => {
   assertAllowed(c, 'reassign');
   if (ownerId === c.ownerId) throw new ConflictError(`${ownerId} already owns this complaint`);
   const handoff = { from: c.ownerId, to: ownerId, by: actor, at: now, reason };
   return {
-    case: { ...c, ownerId, handoffs: [...c.handoffs, handoff], handoffCount: c.handoffCount + 1 },
+    // A new owner answers for the case: an absence flag about the previous one is settled by this handoff.
+    case: { ...withoutAbsenceFlag(c), ownerId, handoffs: [...c.handoffs, handoff], handoffCount: c.handoffCount + 1 },
     result: undefined,
     drafts: [{ actor, action: 'owner.changed', data: { from: c.ownerId, to: ownerId, reason, handoffCount: c.handoffCount + 1 } }],
   };
@@ -419,33 +427,40 @@ const checkInformalResolution = (c: Case, regime: Regime | undefined, ir: Inform
 
 export const close = (
   c: Case,
-  body: { followUpAction: string; rootCause?: Case['rootCause']; informalResolution?: InformalResolution },
+  body: { followUpAction: string; rootCause?: Case['rootCause']; informalResolution?: InformalResolution; outcome?: ClosureOutcome; inactivity?: Inactivity; withdrawal?: Withdrawal },
   actor: string,
   now: string,
   retention: { retentionYears?: RetentionYears; regime?: Regime } = {},
 ): Change => {
   assertAllowed(c, 'close');
   const informal = body.informalResolution ? checkInformalResolution(c, retention.regime, body.informalResolution, now) : undefined;
+  if (body.informalResolution && body.outcome && body.outcome !== 'resolved') {
+    throw new InvalidInputError('an informal resolution is a resolution', [{ field: 'body.outcome', message: 'must be resolved with informalResolution' }]);
+  }
+  // Closed for inactivity or withdrawn: checked against its rules (#domain/honest-metrics); no root cause may be known.
+  const unresolved = checkClosure(c, c.cycles[c.cycles.length - 1]!, body, now);
   const rootCause = body.rootCause ?? c.rootCause;
-  if (!rootCause) {
+  if (!rootCause && !unresolved) {
     throw new InvalidInputError('a root cause is required to close this complaint', [{ field: 'body.rootCause', message: 'required (the resolution did not give one)' }]);
   }
   if (c.openTaskCount > 0) {
     throw new ConflictError(`${c.openTaskCount} investigation task(s) are still open or blocked`, { openTaskCount: c.openTaskCount });
   }
-  const cycles = withCurrentCycle(c, (cy) => ({ ...cy, ...(cy.stoppedAt ? {} : { stoppedAt: now, reason: 'closed' }), closedAt: now }));
+  const outcome = body.outcome && body.outcome !== 'resolved' ? { outcome: body.outcome } : {};
+  const cycles = withCurrentCycle(c, (cy) => ({ ...cy, ...(cy.stoppedAt ? {} : { stoppedAt: now, reason: 'closed' }), closedAt: now, ...outcome }));
   const retainUntil = retainUntilOf(c.regime, now, retention.retentionYears);
   const ir = body.informalResolution ? { ...body.informalResolution, resolvedAt: new Date(body.informalResolution.resolvedAt).toISOString() } : undefined;
   return {
-    case: { ...c, status: 'closed', rootCause, followUpAction: body.followUpAction, closedAt: now, cycles, retainUntil, ...(ir ? { informalResolution: ir } : {}) },
+    case: { ...c, status: 'closed', ...(rootCause ? { rootCause } : {}), followUpAction: body.followUpAction, closedAt: now, cycles, retainUntil, ...(ir ? { informalResolution: ir } : {}) },
     result: undefined,
     drafts: [
       {
         actor,
         action: 'complaint.closed',
         data: {
-          rootCause,
+          rootCause: rootCause ?? null,
           followUpAction: body.followUpAction,
+          ...(unresolved ?? {}),
           respondedWithinDeadline: Date.parse(now) <= Date.parse(c.finalResponseDueAt),
           retainUntil,
           ...(ir && informal ? { writtenResponse: 'not_required', informalResolution: ir, windowEndsAt: informal.windowEndsAt, rule: informal.ruleId, citation: informal.citation } : {}),

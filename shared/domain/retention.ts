@@ -125,6 +125,8 @@ export const FACT_ONLY_ACTIONS: ReadonlySet<string> = new Set([
   'feedback.requested',
   'complaint.received',
   'owner.assigned',
+  // Ids, times and the suggested owner only.
+  'owner.absence_flagged',
   'checkpoint.reached',
   'deadline.breached',
   'dependency.blocked',
@@ -155,6 +157,9 @@ export const FREE_TEXT_ACTIONS: ReadonlySet<string> = new Set([
   'complaint.reclassified',
   'complaint.closed',
   'complaint.reopened',
+  // A supervisor's reason for marking (or unmarking) a case as spam or a duplicate.
+  'complaint.marked',
+  'complaint.unmarked',
   'owner.changed',
   'acknowledgement.sent',
   'task.created',
@@ -179,6 +184,10 @@ export const FREE_TEXT_ACTIONS: ReadonlySet<string> = new Set([
   'evidence.download_issued',
   'legal_hold.applied',
   'legal_hold.released',
+  // A release outside the organisation: the recipient, the reasons and the approvers' comments.
+  'release.requested',
+  'release.approved',
+  'release.rejected',
   // The customer's satisfaction comment.
   'feedback.received',
 ]);

@@ -4,6 +4,7 @@
 import { letterRuleIds } from './letters';
 import { regimeRuleIds } from './regimes';
 import { RETURN_RULES } from './reporting/return-rules';
+import { honestMetricsRuleIds } from './honest-metrics';
 
 export interface RuleSource {
   /** The `## ` heading of the register section that lists this module's rules. */
@@ -18,4 +19,5 @@ export const RULE_SOURCES: readonly RuleSource[] = [
   { section: 'Regime rules', module: 'shared/domain/regimes.ts', ids: regimeRuleIds },
   { section: 'Letter rules', module: 'shared/domain/letters.ts', ids: letterRuleIds },
   { section: 'Return rules', module: 'shared/domain/reporting/return-rules.ts', ids: () => RETURN_RULES.map((r) => r.id) },
+  { section: 'Honest-metrics rules', module: 'shared/domain/honest-metrics.ts', ids: honestMetricsRuleIds },
 ];

@@ -1,6 +1,8 @@
 // Composition root: builds adapters from configuration once per process (module scope, never per request).
 // Split by what a function needs (this file: the case table; integrations.ts: Scheduler, EventBridge, SNS;
 // evidence-container.ts: S3; intake-container.ts: the triage models), so a function bundles only what it calls.
+import { DynamoStaffDirectory } from '#adapters/aws/dynamo/staff-directory';
+import { StaffService } from '#domain/availability';
 import { monotonicFactory } from 'ulid';
 import { ComplaintService, type ComplaintServiceDeps } from '#domain/complaint-service';
 import type { Clock } from '#ports/clock';
@@ -44,6 +46,7 @@ export const complaintServiceDeps = (): ComplaintServiceDeps => {
     clock: c,
     ids: ulidIds(c),
     assignment: cfg.assignment,
+    staff: staffDirectory(),
     regimes: cfg.regimes,
     dependencyBlockedMs: cfg.DEPENDENCY_BLOCKED_HOURS * 3_600_000,
     // A reclassification that changes a fact the approval rules read re-plans the standing proposal with these.
@@ -52,6 +55,11 @@ export const complaintServiceDeps = (): ComplaintServiceDeps => {
     triageSettings: cfg.triage,
   };
 };
+
+export const staffDirectory = (): DynamoStaffDirectory => new DynamoStaffDirectory(dynamo().doc, { tableName: requireSetting('TABLE_NAME') });
+
+let staff: StaffService | undefined;
+export const staffService = (): StaffService => (staff ??= new StaffService({ staff: staffDirectory(), repo: caseRepository(), clock: clock(), assignment: config().assignment }));
 
 /** The case service of functions that never open a complaint: no triage model in their bundle. */
 export const complaintService = (): ComplaintService => (complaints ??= new ComplaintService(complaintServiceDeps()));

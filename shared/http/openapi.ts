@@ -102,7 +102,7 @@ export const buildOpenApi = () => {
     if (r.ok.retryAfterSeconds !== undefined) headers['Retry-After'] = { description: 'Seconds to wait before polling Location', required: true, schema: { type: 'integer' } };
     registry.registerPath({
       operationId: r.id,
-      method: r.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete',
+      method: r.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete',
       path: r.path,
       summary: r.summary,
       tags: [r.tag],

@@ -49,6 +49,14 @@ const kpiColumns = (k: KpiSet): [string, string | number | null][] => [
   ['compensation_paid', k.compensationPaid.map((a) => `${a.amount} ${a.currency}`).join('; ')],
   ['vulnerable', k.vulnerableShare.count],
   ['vulnerable_share', k.vulnerableShare.rate],
+  ['resolved', k.resolved],
+  ['closed_inactive', k.closedInactive],
+  ['withdrawn', k.withdrawn],
+  ['first_contact_resolved', k.firstContactResolution.count],
+  ['first_contact_of', k.firstContactResolution.of],
+  ['first_contact_resolution_rate', k.firstContactResolution.rate],
+  ['marked_spam', k.marked.spam],
+  ['marked_duplicate', k.marked.duplicate],
   ['satisfaction_responses', k.satisfaction.responses],
   ['satisfaction_mean_score', k.satisfaction.meanScore],
   ...Object.entries(k.satisfaction.distribution).map(([score, v]): [string, number] => [`satisfaction_score_${score}`, v]),
@@ -58,7 +66,12 @@ export const kpiCsv = (r: KpiReport): string => {
   const group = r.groupBy ?? 'total';
   const header = ['from', 'to', group, ...kpiColumns(r.totals).map(([name]) => name)];
   const row = (value: string, k: KpiSet) => [r.from, r.to, value, ...kpiColumns(k).map(([, v]) => v)];
-  return csv([header, ...r.groups.map((g) => row(g.value, g)), row('*', r.totals)]);
+  // The normalised volumes are per business unit, not per group: one column pair per unit on every row would repeat
+  // them, so they follow as rows of their own after a blank line (unit, received, denominators, rates).
+  const normalised = r.normalised.length
+    ? [[], ['business_unit', 'received', 'customers', 'accounts', 'per_1000_customers', 'per_1000_accounts'], ...r.normalised.map((u) => [u.unit, u.received, u.customers, u.accounts, u.per1000Customers, u.per1000Accounts])]
+    : [];
+  return csv([header, ...r.groups.map((g) => row(g.value, g)), row('*', r.totals), ...normalised]);
 };
 
 export const reviewCsv = (r: ControlReview): string =>

@@ -56,8 +56,11 @@ import {
   UnlinkQuery,
   UpdateProblemBody,
 } from '#schemas/problems';
+import { MarkDuplicateBody, MarkSpamBody, UnmarkBody } from '#schemas/marking';
+import { AvailabilityBody, AvailabilityResult, StaffParams } from '#schemas/staff';
+import { Release, ReleaseDecisionBody, ReleaseParams, RequestReleaseBody } from '#schemas/release';
 
-export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * What the domain checks after the route's gate, on the case (or record) the request names: the gate's roles are
@@ -94,6 +97,7 @@ export const ROUTE_TAGS = {
   feedback: 'Customer satisfaction through a signed single-use link',
   webhooks: 'Subscriptions to published domain events, and the events a subscriber receives',
   problems: 'Problem records, suggestions, change events, spikes and the effect of a fix',
+  staff: 'Staff availability, capacity and skills that assignment reads',
 } as const;
 export type RouteTag = keyof typeof ROUTE_TAGS;
 
@@ -162,6 +166,9 @@ const EVIDENCE_WRITERS: Role[] = CASE_READERS;
 const LEGAL_HOLDERS: Role[] = ['legal', 'compliance'];
 /** Who may export a case bundle and download it (API.md: compliance, legal). */
 const EXPORTERS: Role[] = ['compliance', 'legal'];
+/** Who may ask to release a case outside the organisation, and who approves it (one of each approver role, never the requester). */
+const RELEASE_REQUESTERS: Role[] = ['supervisor', 'compliance', 'legal'];
+const RELEASE_APPROVERS: Role[] = ['legal', 'compliance'];
 /** Who may decide approval stages (never on their own case or proposal: the domain checks four eyes). */
 const APPROVERS: Role[] = ['supervisor', 'compliance', 'legal', 'admin'];
 /** Who is notified of an escalation at some level (ESCALATION_LADDER) and may acknowledge it. */
@@ -413,6 +420,45 @@ export const ROUTES = {
     ok: { status: 200, schema: Case, description: 'The closed case', etag: true },
     errors: [404, 409, 412],
   },
+  markSpam: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/spam',
+    entry: 'functions/mark-spam/handler.ts',
+    summary: 'Mark a case as spam (supervisor, never the owner): out of the KPIs and returns, still visible and exportable; audited and reversible',
+    tag: 'complaints',
+    auth: jwt(['supervisor']),
+    params: ComplaintIdParams,
+    body: MarkSpamBody,
+    ifMatch: true,
+    ok: { status: 200, schema: Case, description: 'The marked case', etag: true },
+    errors: [403, 404, 409, 412],
+  },
+  markDuplicate: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/duplicate-of',
+    entry: 'functions/mark-duplicate/handler.ts',
+    summary: 'Mark a case as a duplicate of another (supervisor, never the owner): the original stays counted, this one leaves the KPIs and returns; audited and reversible',
+    tag: 'complaints',
+    auth: jwt(['supervisor']),
+    params: ComplaintIdParams,
+    body: MarkDuplicateBody,
+    ifMatch: true,
+    ok: { status: 200, schema: Case, description: 'The marked case', etag: true },
+    errors: [403, 404, 409, 412],
+  },
+  unmarkComplaint: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/unmark',
+    entry: 'functions/unmark-complaint/handler.ts',
+    summary: 'Reverse a spam or duplicate marking (supervisor, never the owner): the case counts again; audited',
+    tag: 'complaints',
+    auth: jwt(['supervisor']),
+    params: ComplaintIdParams,
+    body: UnmarkBody,
+    ifMatch: true,
+    ok: { status: 200, schema: Case, description: 'The case, counted again', etag: true },
+    errors: [403, 404, 409, 412],
+  },
   reopenComplaint: {
     method: 'POST',
     path: '/v1/complaints/{id}/reopen',
@@ -650,6 +696,43 @@ export const ROUTES = {
     ok: { status: 202, schema: ExportView, description: 'The export job (pending, or the one already running); the ETag is the case version, which an export does not move', etag: true, retryAfterSeconds: 2, location: { template: '/v1/exports/{exportId}', description: 'The export job to poll' } },
     errors: [404, 412],
   },
+  requestRelease: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/releases',
+    entry: 'functions/request-release/handler.ts',
+    summary: 'Ask to release the case to a named recipient outside the organisation (legal discovery, regulator request): nothing leaves until one legal and one compliance approver, neither the requester nor the owner, approve',
+    tag: 'exports',
+    auth: jwt(RELEASE_REQUESTERS),
+    params: ComplaintIdParams,
+    body: RequestReleaseBody,
+    ifMatch: true,
+    ok: { status: 201, schema: Release, description: 'The pending release', etag: true, location: { template: '/v1/complaints/{id}/releases/{releaseId}', description: 'The release request' } },
+    errors: [404, 409, 412],
+  },
+  getRelease: {
+    method: 'GET',
+    path: '/v1/complaints/{id}/releases/{releaseId}',
+    entry: 'functions/get-release/handler.ts',
+    summary: 'A release request with its approvals and, once approved, the export built for the recipient',
+    tag: 'exports',
+    auth: jwt(RELEASE_REQUESTERS),
+    params: ReleaseParams,
+    ok: { status: 200, schema: Release, description: 'The release' },
+    errors: [404],
+  },
+  decideRelease: {
+    method: 'POST',
+    path: '/v1/complaints/{id}/releases/{releaseId}/decision',
+    entry: 'functions/decide-release/handler.ts',
+    summary: 'Approve or reject a release (legal and compliance; never the requester or the case owner); the second approval builds the bundle for the recipient, the approvals in its signed manifest',
+    tag: 'exports',
+    auth: jwt(RELEASE_APPROVERS),
+    params: ReleaseParams,
+    body: ReleaseDecisionBody,
+    ifMatch: true,
+    ok: { status: 200, schema: Release, description: 'The release after this decision (with exportId once approved)', etag: true },
+    errors: [403, 404, 409, 412],
+  },
   getExport: {
     method: 'GET',
     path: '/v1/exports/{exportId}',
@@ -732,6 +815,19 @@ export const ROUTES = {
     params: InboundRejectionParams,
     ok: { status: 200, schema: InboundReplayResult, description: 'The case the message is now in, and the rejection marked replayed' },
     errors: [404, 409, 410],
+  },
+  setAvailability: {
+    method: 'PUT',
+    path: '/v1/staff/{id}/availability',
+    entry: 'functions/set-availability/handler.ts',
+    summary: 'Set a person’s out-of-office periods, capacity and skills (used by assignment); their cases due during an absence are flagged to the supervisors with a suggested owner',
+    tag: 'staff',
+    auth: jwt(['admin', 'supervisor']),
+    params: StaffParams,
+    body: AvailabilityBody,
+    ifMatch: true,
+    ok: { status: 200, schema: AvailabilityResult, description: 'The stored availability and the cases flagged', etag: true },
+    errors: [403, 412],
   },
   createWebhook: {
     method: 'POST',

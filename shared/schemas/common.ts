@@ -78,6 +78,11 @@ export const ProblemExtensions = z.object({
   fixedAt: z.string().optional().meta({ description: 'When the problem’s fix went live (ISO-8601)' }),
   suggestionId: z.string().optional().meta({ description: 'The problem suggestion concerned' }),
   suggestionStatus: z.string().optional().meta({ description: 'The suggestion’s status (pending, accepted, dismissed)' }),
+  activeExportId: z.string().optional().meta({ description: 'The export of the case still running' }),
+  marking: z.string().optional().meta({ description: 'How the case is already marked (spam, duplicate)' }),
+  original: z.string().optional().meta({ description: 'The case named as the original, itself marked' }),
+  quietUntil: z.string().optional().meta({ description: 'Until when the customer may still answer the last chase (ISO-8601)' }),
+  releaseStatus: z.string().optional().meta({ description: 'The release request’s status' }),
 });
 export type ProblemExtensions = z.infer<typeof ProblemExtensions>;
 

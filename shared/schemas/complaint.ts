@@ -8,6 +8,8 @@ import { ClockId, ClockUnit, IsoDate } from './regime';
 import { CATEGORIES, CHANNELS, Category, Channel, ExternalIdText, Severity, SourceRecordType } from './classification';
 import { CaseTriage, Priority } from './triage';
 import { Redress } from './redress';
+import { CaseMarking, ClosureOutcome, Inactivity, Withdrawal } from './marking';
+import { Release } from './release';
 export { CATEGORIES, CHANNELS, Category, Channel, Severity };
 export const STATUSES = ['open', 'awaiting_approval', 'resolved', 'closed'] as const;
 export const Status = z.enum(STATUSES);
@@ -31,6 +33,7 @@ export const Customer = z
     email: z.email().max(254).optional(),
     phone: z.string().regex(/^\+?[0-9 ()-]{5,32}$/, 'must be a phone number').optional(),
     vulnerable: z.boolean().optional(),
+    tier: z.enum(['standard', 'priority', 'premier']).optional().meta({ description: 'Customer tier: with the impact (severity) it sets the internal service target (ASSIGNMENT_RULES.serviceTargets)' }),
   })
   .strict()
   .meta({ id: 'Customer' });
@@ -139,9 +142,22 @@ export const CloseBody = z
     followUpAction: Text(4000),
     rootCause: RootCause.optional(),
     informalResolution: InformalResolution.optional().meta({ description: 'AU regimes (RG 271): closed without a written IDR response, resolved to the complainant’s satisfaction within 5 business days' }),
+    outcome: ClosureOutcome.optional().meta({
+      description:
+        'How the cycle ends (default resolved). closed_inactive: the customer stopped responding after a documented chase (`inactivity`); withdrawn: the customer withdrew it (`withdrawal`). Neither counts as a resolution in the KPIs; the regime’s rules still apply (FCA regimes: the final response must have been sent)',
+    }),
+    inactivity: Inactivity.optional(),
+    withdrawal: Withdrawal.optional(),
   })
   .strict()
+  .superRefine((b, ctx) => {
+    if (b.outcome === 'closed_inactive' && !b.inactivity) ctx.addIssue({ code: 'custom', path: ['inactivity'], message: 'required when outcome is closed_inactive' });
+    if (b.outcome === 'withdrawn' && !b.withdrawal) ctx.addIssue({ code: 'custom', path: ['withdrawal'], message: 'required when outcome is withdrawn' });
+    if (b.inactivity && b.outcome !== 'closed_inactive') ctx.addIssue({ code: 'custom', path: ['inactivity'], message: 'only with outcome closed_inactive' });
+    if (b.withdrawal && b.outcome !== 'withdrawn') ctx.addIssue({ code: 'custom', path: ['withdrawal'], message: 'only with outcome withdrawn' });
+  })
   .meta({ id: 'Close' });
+export type CloseBody = z.infer<typeof CloseBody>;
 export const ReopenBody = z.object({ reason: Text(4000) }).strict().meta({ id: 'Reopen' });
 
 /** Minimum length of the justification for an extension: a regulatory action that must say why. */
@@ -232,6 +248,7 @@ export const Cycle = z.object({
   compensation: Money.optional().meta({ description: 'Compensation paid with the final response of this cycle' }),
   redress: Redress.optional().meta({ description: 'The redress of the final response of this cycle, by component (from the approved resolution)' }),
   closedAt: IsoTimestamp.optional(),
+  outcome: ClosureOutcome.optional().meta({ description: 'How the cycle was closed (absent: resolved)' }),
 });
 export type Cycle = z.infer<typeof Cycle>;
 
@@ -295,6 +312,20 @@ export const Case = z
     /** RG 271: closed without a written IDR response (resolved to the complainant's satisfaction within 5 business days). */
     informalResolution: InformalResolution.optional(),
     closedAt: IsoTimestamp.optional(),
+    /** The internal service target from customer tier and impact; the regulatory deadline binds when it is sooner. */
+    serviceTarget: z
+      .object({ tier: z.string(), impact: z.string(), hours: z.number(), dueAt: IsoTimestamp, binding: z.enum(['internal', 'regulatory']) })
+      .optional()
+      .meta({ description: 'Internal service target (tier × impact hours from receipt) or the regulatory deadline, whichever is sooner' }),
+    /** The owner is out of office while a deadline falls due: flagged to the supervisors with a suggested owner. */
+    ownerAbsence: z
+      .object({ from: IsoTimestamp, to: IsoTimestamp, suggestedOwnerId: z.string().nullable(), flaggedAt: IsoTimestamp, flaggedBy: z.string() })
+      .optional()
+      .meta({ description: 'The owner is away while the deadline falls due (PUT /v1/staff/{id}/availability); cleared by a reassignment' }),
+    /** Requests to release the case outside the organisation, with their approvals (issue 32 item 6). */
+    releases: z.array(Release).optional(),
+    /** Spam or a duplicate (issue 32): out of the KPIs and returns, still visible and exportable; reversible. */
+    marking: CaseMarking.optional(),
     legalHold: z.boolean(),
     reopenCount: z.number().int(),
     openTaskCount: z.number().int(),

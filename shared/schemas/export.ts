@@ -4,6 +4,7 @@
 import * as z from 'zod';
 import { IsoTimestamp, Ulid, UserId } from './common';
 import { Sha256Hex } from './evidence';
+import { ManifestRelease } from './release';
 
 export const BUNDLE_FORMAT = 'complaint-bundle/1';
 /** Signature algorithm of the manifest: ECDSA over P-256 with SHA-256 (KMS ECC_NIST_P256 / ECDSA_SHA_256; the local key is the same kind). */
@@ -54,6 +55,8 @@ export const Manifest = z
     evidence: z.array(z.object({ evidenceId: Ulid, path: z.string(), sha256: Sha256Hex, sizeBytes: z.number().int().min(0), versionId: z.string().nullable() })),
     legalHold: z.boolean(),
     retainUntil: IsoTimestamp,
+    /** A release outside the organisation (legal discovery, regulator request): the recipient and both approvals. */
+    release: ManifestRelease.optional(),
     signing: z.object({ keyId: z.string(), algorithm: z.literal(SIGNING_ALGORITHM) }),
   })
   .meta({ id: 'ExportManifest' });
@@ -95,6 +98,7 @@ export const ExportJob = z
     retainUntil: IsoTimestamp.optional(),
     legalHold: z.boolean(),
     error: z.string().optional(),
+    release: ManifestRelease.optional().meta({ description: 'Built for an approved release to a named recipient outside the organisation' }),
   })
   .meta({ id: 'ExportJob' });
 export type ExportJob = z.infer<typeof ExportJob>;

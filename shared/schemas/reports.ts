@@ -142,6 +142,16 @@ export const ControlScoreThresholds = z
   .meta({ id: 'ControlScoreThresholds' });
 export type ControlScoreThresholds = z.infer<typeof ControlScoreThresholds>;
 
+/** A business unit's product groups and the denominators its complaint volumes are normalised by. */
+export const BusinessUnit = z
+  .object({
+    productGroups: z.array(GroupId).min(1).meta({ description: 'The product groups (REPORTING.productGroups, or an unlisted product’s slug) whose complaints are this unit’s' }),
+    customers: z.number().int().positive().optional().meta({ description: 'Customers of the unit (the denominator of complaints per 1,000 customers)' }),
+    accounts: z.number().int().positive().optional().meta({ description: 'Accounts of the unit (the denominator of complaints per 1,000 accounts)' }),
+  })
+  .strict()
+  .meta({ id: 'BusinessUnit' });
+
 /** Organisation reporting configuration (`REPORTING` / CDK context `complaints:reporting`). Changing the groups needs `npm run reports:rebuild`. */
 export const ReportingOptions = z
   .object({
@@ -150,6 +160,10 @@ export const ReportingOptions = z
     returns: z.record(z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/), ReturnsMapping).default({}).meta({ description: 'Per regime: how product groups and categories map onto the regulator’s return (DISP 1 Annex 1R until 2026)' }),
     consolidatedReturn: ConsolidatedReturnOptions.default(ConsolidatedReturnOptions.parse({})).meta({ description: 'The FCA consolidated complaints return (PS25/19), from the 2027-H1 period' }),
     controlScore: ControlScoreThresholds.default(ControlScoreThresholds.parse({})),
+    businessUnits: z
+      .record(GroupId, BusinessUnit)
+      .default({})
+      .meta({ description: 'Business unit → its product groups and its denominators: the KPIs report complaints per 1,000 customers and per 1,000 accounts of each unit (issue 32)' }),
   })
   .strict()
   .meta({ id: 'ReportingOptions' });
@@ -244,6 +258,15 @@ export const KpiSet = z
     upholdRate: Rate.meta({ description: 'Final responses upholding the complaint fully or partially' }),
     compensationPaid: z.array(Amount).meta({ description: 'Compensation sent with final responses, per currency' }),
     vulnerableShare: Rate.meta({ description: 'Received cases with the customer marked vulnerable' }),
+    marked: z
+      .object({ spam: z.number().int(), duplicate: z.number().int() })
+      .meta({ description: 'Received cases marked spam or a duplicate: counted here only, in no other figure (HM.DISP.COMPLAINT)' }),
+    resolved: z.number().int().meta({ description: 'Cycles closed as resolutions: closed, less those closed for inactivity or withdrawn' }),
+    closedInactive: z.number().int().meta({ description: 'Cycles closed because the customer stopped responding after a documented chase (ORG.INACTIVITY.CHASE): not resolutions' }),
+    withdrawn: z.number().int().meta({ description: 'Cycles the customer withdrew (ORG.WITHDRAWN): not resolutions' }),
+    firstContactResolution: Rate.meta({
+      description: 'ORG.FCR: cases whose first cycle closed resolved in the summary-resolution window or with the first final response and were never reopened, of the cases whose first cycle closed resolved in the range',
+    }),
     satisfaction: z
       .object({
         responses: z.number().int().meta({ description: 'Satisfaction answers received in the range (feedback links answered)' }),
@@ -265,6 +288,18 @@ export const KpiReport = z
     totals: KpiSet,
     groups: z.array(KpiSet.extend({ value: z.string() })),
     rootCauseTrend: z.array(z.object({ month: z.string(), causes: z.array(z.object({ cause: z.string(), count: z.number().int() })) })).meta({ description: 'Top five root causes of the cases closed each month' }),
+    normalised: z
+      .array(
+        z.object({
+          unit: z.string(),
+          received: z.number().int().meta({ description: 'Cases received in the range for the unit’s product groups (marked cases excluded)' }),
+          customers: z.number().int().nullable(),
+          accounts: z.number().int().nullable(),
+          per1000Customers: z.number().nullable().meta({ description: 'received ÷ customers × 1,000, 2 decimals; null without a denominator' }),
+          per1000Accounts: z.number().nullable().meta({ description: 'received ÷ accounts × 1,000, 2 decimals; null without a denominator' }),
+        }),
+      )
+      .meta({ description: 'Complaint volume per business unit normalised by its configured denominators (REPORTING.businessUnits), whatever groupBy is' }),
   })
   .meta({ id: 'KpiReport', description: 'Key figures over a range, read from pre-aggregated counters' });
 export type KpiReport = z.infer<typeof KpiReport>;

@@ -75,6 +75,16 @@ const EXPECT: Record<RouteId, Rule> = {
   updateTask: ownerOr(['supervisor']),
   addNote: ownerOr(['supervisor', 'compliance', 'legal']),
   closeComplaint: ownerOr(['supervisor']),
+  // Marking (issue 32): supervisors only, never on their own case (four eyes).
+  markSpam: (c, owner) => c.kind === 'role' && !owner && c.role === 'supervisor',
+  markDuplicate: (c, owner) => c.kind === 'role' && !owner && c.role === 'supervisor',
+  unmarkComplaint: (c, owner) => c.kind === 'role' && !owner && c.role === 'supervisor',
+  setAvailability: roles(['admin', 'supervisor']),
+  // Release outside the organisation (issue 32 item 6): asked by a supervisor, compliance or legal; decided by legal
+  // or compliance, never the requester (the fixture's requester is the setup supervisor) nor the case owner.
+  requestRelease: roles(['supervisor', 'compliance', 'legal']),
+  getRelease: roles(['supervisor', 'compliance', 'legal']),
+  decideRelease: (c, owner) => c.kind === 'role' && !owner && ['legal', 'compliance'].includes(c.role!),
   reopenComplaint: ownerOr(['supervisor']),
   clockAction: ownerOr(['supervisor']),
   registerEvidence: ownerOr(['supervisor', 'compliance', 'legal']),
@@ -137,6 +147,12 @@ const BODY: Partial<Record<RouteId, () => unknown>> = {
   addNote: () => ({ kind: 'call_note', body: 'Customer confirmed the missed appointment.' }),
   closeComplaint: () => ({ followUpAction: 'Review depot slot allocation', rootCause: { category: 'capacity', description: 'Depot overbooked slots' } }),
   reopenComplaint: () => ({ reason: 'Customer disputes the outcome' }),
+  markSpam: () => ({ reason: 'Automated mailer, no customer behind it' }),
+  markDuplicate: () => ({ caseId: duplicateTarget, reason: 'Same complaint sent twice by email' }),
+  unmarkComplaint: () => ({ reason: 'Marked by mistake' }),
+  setAvailability: () => ({ outOfOffice: [], capacity: 30 }),
+  requestRelease: () => ({ basis: 'legal_discovery', recipient: { name: 'Pat Counsel', organisation: 'Counsel LLP', email: 'pat@counsel.example' }, reference: 'Claim HC-2026-001', reason: 'Court order for disclosure' }),
+  decideRelease: () => ({ decision: 'approve', comment: 'Order checked' }),
   clockAction: () => ({ action: 'pause', reason: 'Waiting for the customer to send bank statements' }),
   registerEvidence: () => ({ fileName: 'delivery-note.pdf', contentType: 'application/pdf', sizeBytes: 1024, sha256: 'ab'.repeat(32) }),
   legalHold: () => ({ on: true, reason: 'Litigation notice received from the customer’s solicitor' }),
@@ -186,7 +202,20 @@ const proposeAsOwner = async (caseId: string, amount: string): Promise<{ status:
   return api.call('POST', `/v1/complaints/${caseId}/resolution`, { token: owner, body });
 };
 
+/** The release made on a shared (read-route) case. */
+const releasesOf = new Map<string, string>();
+
+/** The counted case a duplicate names (made once, by the setup supervisor). */
+let duplicateTarget = '';
+
 const PRECONDITION: Partial<Record<RouteId, (caseId: string) => Promise<void>>> = {
+  markDuplicate: async () => {
+    duplicateTarget ||= await createCase({ ownerId: 'original-owner' });
+  },
+  unmarkComplaint: async (caseId) => {
+    const marked = await api.call('POST', `/v1/complaints/${caseId}/spam`, { token: tokens.setup, body: BODY.markSpam!() });
+    expect(marked.status).toBe(200);
+  },
   sendFinalResponse: async (caseId) => {
     const proposed = await proposeAsOwner(caseId, '50.00');
     expect(proposed.status).toBe(201);
@@ -264,6 +293,17 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
       expect(esc.status).toBe(201);
       path = path.replace('{escalationId}', esc.body.id as string);
     }
+    if (path.includes('{releaseId}')) {
+      // Read routes share their case: one release on it serves every caller (a case holds a few pending ones only).
+      let releaseId = releasesOf.get(caseId);
+      if (!releaseId) {
+        const rel = await api.call('POST', `/v1/complaints/${caseId}/releases`, { token: tokens.setup, body: BODY.requestRelease!() });
+        expect(rel.status).toBe(201);
+        releaseId = rel.body.id as string;
+        if (isRead(route)) releasesOf.set(caseId, releaseId);
+      }
+      path = path.replace('{releaseId}', releaseId);
+    }
     if (path.includes('{evidenceId}')) {
       const ev = await api.call('POST', `/v1/complaints/${caseId}/evidence`, { token: tokens.setup, body: BODY.registerEvidence!() });
       expect(ev.status).toBe(201);
@@ -331,6 +371,7 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
     path = path.replace('{suggestionId}', id);
   }
   if (path.includes('{token}')) path = path.replace('{token}', encodeURIComponent(await feedbackToken()));
+  path = path.replace('/v1/staff/{id}/', '/v1/staff/matrix-staff/');
   path = path.replace('{kind}', 'acknowledgement');
   path = path.replace('{customerId}', 'cust-42');
   path = path.replace('{provider}', 'generic');

@@ -95,6 +95,12 @@ const EXERCISE: Partial<Record<RouteId, () => Promise<Exercised>>> = {
     const res = await api.call('POST', `/v1/complaints/${id}/exports`, { token: await tok('cora', 'compliance'), body: {} });
     return { res, values: { exportId: String(res.body.exportId) }, reader: () => tok('cora', 'compliance') };
   },
+  requestRelease: async () => {
+    const id = await openCase();
+    const body = { basis: 'regulator_request', recipient: { name: 'Case Officer', organisation: 'Financial Ombudsman Service', email: 'officer@ombudsman.example' }, reference: 'FOS-123', reason: 'Regulator request for the file' };
+    const res = await api.call('POST', `/v1/complaints/${id}/releases`, { token: await tok('cora', 'compliance'), body });
+    return { res, values: { id, releaseId: String(res.body.id) }, reader: () => tok('cora', 'compliance') };
+  },
   helpdeskIntake: async () => {
     const secrets = JSON.parse(readFileSync(api.stack.helpdeskSecretsFile, 'utf8')) as Record<string, string>;
     const timestamp = new Date(localClock.nowMs()).toISOString();

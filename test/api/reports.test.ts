@@ -243,7 +243,15 @@ describe('KPIs of the seeded set', () => {
       vulnerableShare: rate(count((p) => p.vulnerable), N),
       // No customer answered a feedback link in this set (satisfaction is asserted in test/api/letters-feedback.test.ts).
       satisfaction: { responses: 0, meanScore: null, distribution: { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 } },
+      // Honest metrics (issue 32): nothing marked, every closure a resolution; first-contact resolution counts every
+      // case whose first cycle closed (all but the open group), of which the reopened group did not resolve at first contact.
+      marked: { spam: 0, duplicate: 0 },
+      resolved: answered,
+      closedInactive: 0,
+      withdrawn: 0,
+      firstContactResolution: rate(N - g(4) - g(5), N - g(4)),
     });
+    expect(k.normalised).toEqual([]);
     expect(k.groupBy).toBeNull();
     expect(k.groups).toEqual([]);
     // Root causes of the closed cycles, over the months of the range (a reopened case counts its cause at each close).

@@ -24,6 +24,9 @@ import * as events from '#schemas/events';
 import * as webhooks from '#schemas/webhooks';
 import * as problems from '#schemas/problems';
 import * as operationalEvents from '#schemas/operational-events';
+import * as marking from '#schemas/marking';
+import * as staff from '#schemas/staff';
+import * as release from '#schemas/release';
 import { routeList } from '#http/routes';
 import { propertyRuns } from '../support/property';
 
@@ -31,7 +34,7 @@ const RUNS = { numRuns: propertyRuns(100) };
 
 /** Every zod schema exported by shared/schemas, plus the schema factories applied once. */
 const SCHEMAS: [string, z.ZodType][] = [
-  ...Object.entries({ ...common, ...complaint, ...children, ...health, ...regime, ...evidence, ...reports, ...returns, ...timer, ...resolution, ...escalation, ...workflowSteps, ...exportSchemas, ...triage, ...channels, ...helpdeskSecrets, ...letters, ...feedback, ...events, ...webhooks, ...problems, ...operationalEvents }).flatMap(([name, v]): [string, z.ZodType][] => (v instanceof z.ZodType ? [[name, v]] : [])),
+  ...Object.entries({ ...common, ...complaint, ...children, ...health, ...regime, ...evidence, ...reports, ...returns, ...timer, ...resolution, ...escalation, ...workflowSteps, ...exportSchemas, ...triage, ...channels, ...helpdeskSecrets, ...letters, ...feedback, ...events, ...webhooks, ...problems, ...operationalEvents, ...marking, ...staff, ...release }).flatMap(([name, v]): [string, z.ZodType][] => (v instanceof z.ZodType ? [[name, v]] : [])),
   ['Text(10)', common.Text(10)],
   ['pageOf(Case)', common.pageOf(complaint.Case, 'PropertyPage')],
 ];

@@ -50,6 +50,8 @@ describe('fromAuditEvent', () => {
     expect(DOMAIN_EVENT_OF_ACTION).toEqual({
       'complaint.received': 'ComplaintOpened',
       'owner.changed': 'OwnerChanged',
+      // An owner away while a deadline falls due: the owner and the team's supervisors hear of it (issue 32).
+      'owner.absence_flagged': 'OwnerAbsenceFlagged',
       'final_response.sent': 'FinalResponseSent',
       'complaint.closed': 'ComplaintClosed',
       'complaint.reopened': 'ComplaintReopened',

@@ -7,6 +7,7 @@ import { LETTER_RULES } from '#domain/letters';
 import { regimeCitations } from '#domain/regimes';
 import { RULE_SOURCES } from '#domain/rule-register';
 import { RETURN_RULES } from '#domain/reporting/return-rules';
+import { HONEST_METRICS_RULES } from '#domain/honest-metrics';
 import { Regime } from '#schemas/regime';
 import { listRegimes } from '#domain/regimes';
 
@@ -62,6 +63,7 @@ describe('the rule register', () => {
     for (const c of regimeCitations()) versions.set(c.ruleId, c.citationVersion.version);
     for (const r of Object.values(LETTER_RULES)) versions.set(r.id, r.version);
     for (const r of RETURN_RULES) versions.set(r.id, r.citation.version);
+    for (const r of HONEST_METRICS_RULES) versions.set(r.id, r.citation.version);
     for (const s of RULE_SOURCES) for (const row of section(s.section)!) expect([row.id, row.version]).toEqual([row.id, versions.get(row.id)]);
   });
 });

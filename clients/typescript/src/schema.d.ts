@@ -356,6 +356,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/complaints/{id}/spam": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a case as spam (supervisor, never the owner): out of the KPIs and returns, still visible and exportable; audited and reversible
+         * @description Roles: supervisor. Accepts If-Match. Accepts Idempotency-Key.
+         */
+        post: operations["markSpam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/complaints/{id}/duplicate-of": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a case as a duplicate of another (supervisor, never the owner): the original stays counted, this one leaves the KPIs and returns; audited and reversible
+         * @description Roles: supervisor. Accepts If-Match. Accepts Idempotency-Key.
+         */
+        post: operations["markDuplicate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/complaints/{id}/unmark": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reverse a spam or duplicate marking (supervisor, never the owner): the case counts again; audited
+         * @description Roles: supervisor. Accepts If-Match. Accepts Idempotency-Key.
+         */
+        post: operations["unmarkComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/complaints/{id}/reopen": {
         parameters: {
             query?: never;
@@ -720,6 +780,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/complaints/{id}/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask to release the case to a named recipient outside the organisation (legal discovery, regulator request): nothing leaves until one legal and one compliance approver, neither the requester nor the owner, approve
+         * @description Roles: supervisor, compliance, legal. Accepts If-Match. Accepts Idempotency-Key.
+         */
+        post: operations["requestRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/complaints/{id}/releases/{releaseId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A release request with its approvals and, once approved, the export built for the recipient
+         * @description Roles: supervisor, compliance, legal.
+         */
+        get: operations["getRelease"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/complaints/{id}/releases/{releaseId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or reject a release (legal and compliance; never the requester or the case owner); the second approval builds the bundle for the recipient, the approvals in its signed manifest
+         * @description Roles: legal, compliance. Accepts If-Match. Accepts Idempotency-Key.
+         */
+        post: operations["decideRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/exports/{exportId}": {
         parameters: {
             query?: never;
@@ -834,6 +954,26 @@ export interface paths {
          * @description Roles: admin. Accepts Idempotency-Key.
          */
         post: operations["replayInboundRejection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff/{id}/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a person’s out-of-office periods, capacity and skills (used by assignment); their cases due during an absence are flagged to the supervisors with a suggested owner
+         * @description Roles: admin, supervisor. Accepts If-Match.
+         */
+        put: operations["setAvailability"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2101,6 +2241,16 @@ export interface components {
             suggestionId?: string;
             /** @description The suggestion’s status (pending, accepted, dismissed) */
             suggestionStatus?: string;
+            /** @description The export of the case still running */
+            activeExportId?: string;
+            /** @description How the case is already marked (spam, duplicate) */
+            marking?: string;
+            /** @description The case named as the original, itself marked */
+            original?: string;
+            /** @description Until when the customer may still answer the last chase (ISO-8601) */
+            quietUntil?: string;
+            /** @description The release request’s status */
+            releaseStatus?: string;
         };
         /** @description Live deadline board: what is due today and this week, at risk and overdue, by owner and regime */
         DeadlineBoard: {
@@ -2282,6 +2432,24 @@ export interface components {
                     /** @description count ÷ of, 4 decimal places; null when of is 0 */
                     rate: number | null;
                 };
+                /** @description Received cases marked spam or a duplicate: counted here only, in no other figure (HM.DISP.COMPLAINT) */
+                marked: {
+                    spam: number;
+                    duplicate: number;
+                };
+                /** @description Cycles closed as resolutions: closed, less those closed for inactivity or withdrawn */
+                resolved: number;
+                /** @description Cycles closed because the customer stopped responding after a documented chase (ORG.INACTIVITY.CHASE): not resolutions */
+                closedInactive: number;
+                /** @description Cycles the customer withdrew (ORG.WITHDRAWN): not resolutions */
+                withdrawn: number;
+                /** @description ORG.FCR: cases whose first cycle closed resolved in the summary-resolution window or with the first final response and were never reopened, of the cases whose first cycle closed resolved in the range */
+                firstContactResolution: {
+                    count: number;
+                    of: number;
+                    /** @description count ÷ of, 4 decimal places; null when of is 0 */
+                    rate: number | null;
+                };
                 /** @description Customer satisfaction after the final response (by category with by=category) */
                 satisfaction: {
                     /** @description Satisfaction answers received in the range (feedback links answered) */
@@ -2306,6 +2474,18 @@ export interface components {
                     cause: string;
                     count: number;
                 }[];
+            }[];
+            /** @description Complaint volume per business unit normalised by its configured denominators (REPORTING.businessUnits), whatever groupBy is */
+            normalised: {
+                unit: string;
+                /** @description Cases received in the range for the unit’s product groups (marked cases excluded) */
+                received: number;
+                customers: number | null;
+                accounts: number | null;
+                /** @description received ÷ customers × 1,000, 2 decimals; null without a denominator */
+                per1000Customers: number | null;
+                /** @description received ÷ accounts × 1,000, 2 decimals; null without a denominator */
+                per1000Accounts: number | null;
             }[];
         };
         KpiSet: {
@@ -2402,6 +2582,24 @@ export interface components {
             }[];
             /** @description Received cases with the customer marked vulnerable */
             vulnerableShare: {
+                count: number;
+                of: number;
+                /** @description count ÷ of, 4 decimal places; null when of is 0 */
+                rate: number | null;
+            };
+            /** @description Received cases marked spam or a duplicate: counted here only, in no other figure (HM.DISP.COMPLAINT) */
+            marked: {
+                spam: number;
+                duplicate: number;
+            };
+            /** @description Cycles closed as resolutions: closed, less those closed for inactivity or withdrawn */
+            resolved: number;
+            /** @description Cycles closed because the customer stopped responding after a documented chase (ORG.INACTIVITY.CHASE): not resolutions */
+            closedInactive: number;
+            /** @description Cycles the customer withdrew (ORG.WITHDRAWN): not resolutions */
+            withdrawn: number;
+            /** @description ORG.FCR: cases whose first cycle closed resolved in the summary-resolution window or with the first final response and were never reopened, of the cases whose first cycle closed resolved in the range */
+            firstContactResolution: {
                 count: number;
                 of: number;
                 /** @description count ÷ of, 4 decimal places; null when of is 0 */
@@ -3284,6 +3482,11 @@ export interface components {
                  * @example 2026-11-23T10:00:00.000Z
                  */
                 closedAt?: string;
+                /**
+                 * @description How the cycle was closed (absent: resolved)
+                 * @enum {string}
+                 */
+                outcome?: "resolved" | "closed_inactive" | "withdrawn";
             }[];
             /** @enum {string} */
             risk: "on_track" | "at_risk" | "overdue";
@@ -3332,6 +3535,45 @@ export interface components {
              * @example 2026-11-23T10:00:00.000Z
              */
             closedAt?: string;
+            /** @description Internal service target (tier × impact hours from receipt) or the regulatory deadline, whichever is sooner */
+            serviceTarget?: {
+                tier: string;
+                impact: string;
+                hours: number;
+                /**
+                 * Format: date-time
+                 * @description ISO-8601 timestamp
+                 * @example 2026-11-23T10:00:00.000Z
+                 */
+                dueAt: string;
+                /** @enum {string} */
+                binding: "internal" | "regulatory";
+            };
+            /** @description The owner is away while the deadline falls due (PUT /v1/staff/{id}/availability); cleared by a reassignment */
+            ownerAbsence?: {
+                /**
+                 * Format: date-time
+                 * @description ISO-8601 timestamp
+                 * @example 2026-11-23T10:00:00.000Z
+                 */
+                from: string;
+                /**
+                 * Format: date-time
+                 * @description ISO-8601 timestamp
+                 * @example 2026-11-23T10:00:00.000Z
+                 */
+                to: string;
+                suggestedOwnerId: string | null;
+                /**
+                 * Format: date-time
+                 * @description ISO-8601 timestamp
+                 * @example 2026-11-23T10:00:00.000Z
+                 */
+                flaggedAt: string;
+                flaggedBy: string;
+            };
+            releases?: components["schemas"]["Release"][];
+            marking?: components["schemas"]["CaseMarking"];
             legalHold: boolean;
             reopenCount: number;
             openTaskCount: number;
@@ -3537,6 +3779,11 @@ export interface components {
             email?: string;
             phone?: string;
             vulnerable?: boolean;
+            /**
+             * @description Customer tier: with the impact (severity) it sets the internal service target (ASSIGNMENT_RULES.serviceTargets)
+             * @enum {string}
+             */
+            tier?: "standard" | "priority" | "premier";
         };
         CaseTriage: {
             /**
@@ -3629,6 +3876,63 @@ export interface components {
             writtenResponseRequested: boolean;
             /** @description How and with whom the resolution was confirmed */
             note: string;
+        };
+        Release: {
+            id: string;
+            /** @enum {string} */
+            basis: "legal_discovery" | "regulator_request";
+            recipient: components["schemas"]["ReleaseRecipient"];
+            reference: string;
+            reason: string;
+            requestedBy: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            requestedAt: string;
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected";
+            approvals: {
+                /** @enum {string} */
+                role: "legal" | "compliance";
+                by: string;
+                /**
+                 * Format: date-time
+                 * @description ISO-8601 timestamp
+                 * @example 2026-11-23T10:00:00.000Z
+                 */
+                at: string;
+                /** @enum {string} */
+                decision: "approve" | "reject";
+                comment: string;
+            }[];
+            /** @description The bundle built for the recipient once both approvals are in (GET /v1/exports/{exportId}); its manifest carries this release */
+            exportId?: string;
+        };
+        /** @description The named recipient outside the organisation */
+        ReleaseRecipient: {
+            name: string;
+            organisation: string;
+            /** Format: email */
+            email: string;
+        };
+        CaseMarking: {
+            /** @enum {string} */
+            kind: "spam" | "duplicate";
+            /** @description The case this one repeats (kind duplicate) */
+            duplicateOf?: {
+                caseId: string;
+                reference: string;
+            };
+            reason: string;
+            by: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            at: string;
         };
         EvidenceCounts: {
             pending: number;
@@ -3847,6 +4151,52 @@ export interface components {
                 /** @description How and with whom the resolution was confirmed */
                 note: string;
             };
+            /**
+             * @description How the cycle ends (default resolved). closed_inactive: the customer stopped responding after a documented chase (`inactivity`); withdrawn: the customer withdrew it (`withdrawal`). Neither counts as a resolution in the KPIs; the regime’s rules still apply (FCA regimes: the final response must have been sent)
+             * @enum {string}
+             */
+            outcome?: "resolved" | "closed_inactive" | "withdrawn";
+            inactivity?: components["schemas"]["Inactivity"];
+            withdrawal?: components["schemas"]["Withdrawal"];
+        };
+        Inactivity: {
+            /** @description The documented chase, oldest first (the organisation policy ORG.INACTIVITY.CHASE sets how many and how long) */
+            chases: components["schemas"]["ChaseAttempt"][];
+        };
+        ChaseAttempt: {
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            at: string;
+            /** @enum {string} */
+            channel: "web" | "email" | "phone" | "chat" | "letter" | "social" | "in_app" | "helpdesk";
+            /** @description What was asked for and how (kept in the audit trail) */
+            note: string;
+        };
+        Withdrawal: {
+            /**
+             * Format: date-time
+             * @description When the customer withdrew the complaint
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            at: string;
+            /** @enum {string} */
+            channel: "web" | "email" | "phone" | "chat" | "letter" | "social" | "in_app" | "helpdesk";
+            /** @description How the withdrawal was given (e.g. the customer’s email) */
+            note: string;
+        };
+        MarkSpam: {
+            reason: string;
+        };
+        MarkDuplicate: {
+            /** @description The case this one duplicates (the one that stays counted) */
+            caseId: string;
+            reason: string;
+        };
+        Unmark: {
+            reason: string;
         };
         Reopen: {
             reason: string;
@@ -4477,6 +4827,35 @@ export interface components {
             retainUntil?: string;
             legalHold: boolean;
             error?: string;
+            /** @description Built for an approved release to a named recipient outside the organisation */
+            release?: {
+                id: string;
+                /** @enum {string} */
+                basis: "legal_discovery" | "regulator_request";
+                recipient: components["schemas"]["ReleaseRecipient"];
+                reference: string;
+                requestedBy: string;
+                /**
+                 * Format: date-time
+                 * @description ISO-8601 timestamp
+                 * @example 2026-11-23T10:00:00.000Z
+                 */
+                requestedAt: string;
+                approvals: {
+                    /** @enum {string} */
+                    role: "legal" | "compliance";
+                    by: string;
+                    /**
+                     * Format: date-time
+                     * @description ISO-8601 timestamp
+                     * @example 2026-11-23T10:00:00.000Z
+                     */
+                    at: string;
+                    /** @enum {string} */
+                    decision: "approve" | "reject";
+                    comment: string;
+                }[];
+            };
             /** Format: uri */
             downloadUrl?: string;
             /**
@@ -4485,6 +4864,19 @@ export interface components {
              * @example 2026-11-23T10:00:00.000Z
              */
             downloadExpiresAt?: string;
+        };
+        RequestRelease: {
+            /** @enum {string} */
+            basis: "legal_discovery" | "regulator_request";
+            recipient: components["schemas"]["ReleaseRecipient"];
+            /** @description The recipient’s matter, order or request reference */
+            reference: string;
+            reason: string;
+        };
+        ReleaseDecision: {
+            /** @enum {string} */
+            decision: "approve" | "reject";
+            comment: string;
         };
         /** @description The satisfaction recorded on the case */
         FeedbackReceipt: {
@@ -4746,6 +5138,76 @@ export interface components {
             caseId: string;
             reference: string;
             rejection: components["schemas"]["InboundRejection"];
+        };
+        AvailabilityResult: {
+            staffId: string;
+            outOfOffice: components["schemas"]["Absence"][];
+            capacity?: number;
+            skills?: components["schemas"]["Skills"];
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            updatedAt: string;
+            updatedBy: string;
+            /** @description Cases this person owns whose deadline falls inside an absence: flagged to the supervisors with a suggested owner; the owner stays until a supervisor reassigns */
+            flagged: components["schemas"]["AbsenceFlag"][];
+        };
+        Absence: {
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            to: string;
+            reason?: string;
+        };
+        Skills: {
+            /** @description Categories this person handles; absent: any */
+            categories?: ("product_issue" | "service_delay" | "billing" | "policy" | "agent_interaction" | "other")[];
+            /** @description Regimes this person is trained for; absent: any */
+            regimes?: string[];
+        };
+        AbsenceFlag: {
+            caseId: string;
+            reference: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            finalResponseDueAt: string;
+            absence: {
+                /**
+                 * Format: date-time
+                 * @description ISO-8601 timestamp
+                 * @example 2026-11-23T10:00:00.000Z
+                 */
+                from: string;
+                /**
+                 * Format: date-time
+                 * @description ISO-8601 timestamp
+                 * @example 2026-11-23T10:00:00.000Z
+                 */
+                to: string;
+            };
+            /** @description An available colleague with capacity and the skills; null when nobody fits (the supervisor decides) */
+            suggestedOwnerId: string | null;
+        };
+        Availability: {
+            /** @description Every out-of-office period (replaces the stored list) */
+            outOfOffice: components["schemas"]["Absence"][];
+            /** @description Most open cases this person may own; assignment skips them at the cap */
+            capacity?: number;
+            skills?: components["schemas"]["Skills"];
         };
         CreatedWebhook: {
             id: string;
@@ -7314,6 +7776,414 @@ export interface operations {
             };
         };
     };
+    markSpam: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version you read */
+                "If-Match"?: string;
+                /** @description Retries with the same key and body return the first response */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkSpam"];
+            };
+        };
+        responses: {
+            /** @description The marked case */
+            200: {
+                headers: {
+                    /** @description The case version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description Malformed or invalid input; errors[] names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not permit this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, duplicate, or Idempotency-Key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected fault of the service: nothing internal is disclosed; instance names the request in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function ran out of time; retry after Retry-After seconds (writes are transactional and idempotent, so a retry never doubles one) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    markDuplicate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version you read */
+                "If-Match"?: string;
+                /** @description Retries with the same key and body return the first response */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkDuplicate"];
+            };
+        };
+        responses: {
+            /** @description The marked case */
+            200: {
+                headers: {
+                    /** @description The case version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description Malformed or invalid input; errors[] names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not permit this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, duplicate, or Idempotency-Key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected fault of the service: nothing internal is disclosed; instance names the request in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function ran out of time; retry after Retry-After seconds (writes are transactional and idempotent, so a retry never doubles one) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unmarkComplaint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version you read */
+                "If-Match"?: string;
+                /** @description Retries with the same key and body return the first response */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Unmark"];
+            };
+        };
+        responses: {
+            /** @description The case, counted again */
+            200: {
+                headers: {
+                    /** @description The case version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description Malformed or invalid input; errors[] names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not permit this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, duplicate, or Idempotency-Key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected fault of the service: nothing internal is disclosed; instance names the request in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function ran out of time; retry after Retry-After seconds (writes are transactional and idempotent, so a retry never doubles one) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     reopenComplaint: {
         parameters: {
             query?: never;
@@ -9567,6 +10437,371 @@ export interface operations {
             };
         };
     };
+    requestRelease: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version you read */
+                "If-Match"?: string;
+                /** @description Retries with the same key and body return the first response */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestRelease"];
+            };
+        };
+        responses: {
+            /** @description The pending release */
+            201: {
+                headers: {
+                    /** @description The case version, for If-Match */
+                    ETag?: string;
+                    /** @description The release request: /v1/complaints/{id}/releases/{releaseId} */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Release"];
+                };
+            };
+            /** @description Malformed or invalid input; errors[] names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not permit this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, duplicate, or Idempotency-Key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected fault of the service: nothing internal is disclosed; instance names the request in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function ran out of time; retry after Retry-After seconds (writes are transactional and idempotent, so a retry never doubles one) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                releaseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The release */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Release"];
+                };
+            };
+            /** @description Malformed or invalid input; errors[] names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not permit this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected fault of the service: nothing internal is disclosed; instance names the request in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function ran out of time; retry after Retry-After seconds (writes are transactional and idempotent, so a retry never doubles one) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decideRelease: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version you read */
+                "If-Match"?: string;
+                /** @description Retries with the same key and body return the first response */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                releaseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReleaseDecision"];
+            };
+        };
+        responses: {
+            /** @description The release after this decision (with exportId once approved) */
+            200: {
+                headers: {
+                    /** @description The case version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Release"];
+                };
+            };
+            /** @description Malformed or invalid input; errors[] names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not permit this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, duplicate, or Idempotency-Key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected fault of the service: nothing internal is disclosed; instance names the request in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function ran out of time; retry after Retry-After seconds (writes are transactional and idempotent, so a retry never doubles one) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getExport: {
         parameters: {
             query?: never;
@@ -10128,6 +11363,122 @@ export interface operations {
             };
             /** @description Error */
             410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected fault of the service: nothing internal is disclosed; instance names the request in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function ran out of time; retry after Retry-After seconds (writes are transactional and idempotent, so a retry never doubles one) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setAvailability: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version you read */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Availability"];
+            };
+        };
+        responses: {
+            /** @description The stored availability and the cases flagged */
+            200: {
+                headers: {
+                    /** @description The case version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailabilityResult"];
+                };
+            };
+            /** @description Malformed or invalid input; errors[] names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not permit this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

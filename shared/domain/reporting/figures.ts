@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import type { ControlItem, ControlScore, ControlScoreThresholds, KpiReport, KpiSet, ReportDimension, ReviewRow, ControlReview } from '#schemas/reports';
 import { CONTROL_BANDS, OPEN_AGE_BUCKETS } from '#schemas/reports';
 import { InvalidInputError } from '../errors';
-import { COMPENSATION_PREFIX, DAY_BUCKETS, HOUR_BUCKETS, OPEN_BOARD_DAYS, ROOT_CAUSE_PREFIX, SATISFACTION_SCORES, bucketName, fromMinor, scopes, type Counts } from './projection';
+import { BUSINESS_UNIT_PREFIX, COMPENSATION_PREFIX, DAY_BUCKETS, HOUR_BUCKETS, OPEN_BOARD_DAYS, ROOT_CAUSE_PREFIX, SATISFACTION_SCORES, bucketName, fromMinor, scopes, type Counts } from './projection';
 
 /** The longest range a report may cover. */
 export const MAX_RANGE_YEARS = 5;
@@ -131,9 +131,24 @@ export const kpiSet = (c: Counts, open: OpenFigures): KpiSet => {
     upholdRate: rate(upheld + partially, n(c, 'resp')),
     compensationPaid: amounts(c, COMPENSATION_PREFIX),
     vulnerableShare: rate(n(c, 'vul'), n(c, 'rcv')),
+    marked: { spam: n(c, 'mkSpam'), duplicate: n(c, 'mkDup') },
+    resolved: n(c, 'clo') - n(c, 'cloInact') - n(c, 'cloWdr'),
+    closedInactive: n(c, 'cloInact'),
+    withdrawn: n(c, 'cloWdr'),
+    firstContactResolution: rate(n(c, 'fcr'), n(c, 'fcrOf')),
     satisfaction: satisfaction(c),
   };
 };
+
+/** Complaints per 1,000 customers and accounts of each configured business unit, from the range's summed counters. */
+export const normalisedVolumes = (c: Counts, units: Readonly<Record<string, { customers?: number | undefined; accounts?: number | undefined }>>): KpiReport['normalised'] =>
+  Object.entries(units)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([unit, u]) => {
+      const received = n(c, `${BUSINESS_UNIT_PREFIX}${unit}`);
+      const per = (d: number | undefined) => (d ? Math.round((received / d) * 1000 * 100) / 100 : null);
+      return { unit, received, customers: u.customers ?? null, accounts: u.accounts ?? null, per1000Customers: per(u.customers), per1000Accounts: per(u.accounts) };
+    });
 
 /** Satisfaction answers in the range: how many, the mean score (2 decimals) and the count per score. */
 const satisfaction = (c: Counts): KpiSet['satisfaction'] => {

@@ -165,6 +165,13 @@ export const PERIOD_METRICS = {
   apr: 'proposals whose approvals concluded',
   aprOk: 'of those, approved',
   aprExp: 'of those, timed out at every approver level',
+  // Honest metrics (issue 32; rules in #domain/honest-metrics). A marked case counts here only, by its receipt.
+  mkSpam: 'received cases marked spam (in no other figure)',
+  mkDup: 'received cases marked a duplicate of another case (in no other figure)',
+  cloInact: 'of the cycles closed, closed for customer inactivity after a documented chase (not a resolution)',
+  cloWdr: 'of the cycles closed, withdrawn by the customer (not a resolution)',
+  fcrOf: 'cases whose first cycle closed resolved (placed by that closure)',
+  fcr: 'of those, resolved at first contact: in the summary-resolution window or with the first final response, never reopened (ORG.FCR)',
   // Customer satisfaction: placed by when the answer arrived (feedback link after the final response).
   fbN: 'satisfaction answers received (feedback links answered)',
   fbSum: 'sum of their scores (1–5)',
@@ -185,6 +192,8 @@ export const fixedShapeOf = (scope: string, sk = ''): readonly string[] | undefi
 };
 
 export const COMPENSATION_PREFIX = 'cmp:';
+/** Cases received per business unit (REPORTING.businessUnits), the numerator of the normalised rates. */
+export const BUSINESS_UNIT_PREFIX = 'bu:';
 export const ROOT_CAUSE_PREFIX = 'rc:';
 /** Money is counted in ten-thousandths (Money allows four decimals), exactly. */
 export const MONEY_SCALE = 10_000;
@@ -236,6 +245,8 @@ const grouper = (groups: Record<string, string[]>): ((name: string | undefined) 
 export interface Projector {
   readonly config: ReportingConfig;
   productGroup(product: string): string;
+  /** The configured business unit a product group belongs to, if any. */
+  businessUnit(productGroup: string): string | undefined;
   causeGroup(rootCauseCategory: string | undefined): string;
   /** The local day (YYYY-MM-DD) of an instant in the reporting time zone. */
   day(at: string): string;
@@ -244,9 +255,13 @@ export interface Projector {
 export const projector = (config: ReportingConfig): Projector => {
   const product = grouper(config.productGroups);
   const cause = grouper(config.rootCauses);
+  // Product groups come from case data: looked up in a Map, never used to index an object.
+  const units = new Map<string, string>();
+  for (const [unit, u] of Object.entries(config.businessUnits ?? {})) for (const g of u.productGroups) if (!units.has(g)) units.set(g, unit);
   return {
     config,
     productGroup: product,
+    businessUnit: (g) => units.get(g),
     causeGroup: (c) => (c === undefined ? 'undetermined' : cause(c)),
     day: (at) => DateTime.fromISO(at, { zone: 'utc' }).setZone(config.timeZone).toISODate() ?? at.slice(0, 10),
   };
@@ -258,7 +273,19 @@ const hoursBetween = (from: string, to: string) => Math.max(0, Math.ceil((Date.p
 const daysBetween = (from: string, to: string) => Math.max(0, Math.ceil((Date.parse(to) - Date.parse(from)) / 86_400_000));
 
 /** The latest outcome of the case: the decision of its last answered cycle, or `pending`. */
-export const outcomeOf = (c: Case): string => [...c.cycles].reverse().find((cy) => cy.decision)?.decision ?? 'pending';
+export const outcomeOf = (c: Case): string => {
+  const last = c.cycles[c.cycles.length - 1];
+  if (last?.closedAt && last.outcome && last.outcome !== 'resolved') return last.outcome;
+  return [...c.cycles].reverse().find((cy) => cy.decision)?.decision ?? 'pending';
+};
+
+/** ORG.FCR: the first cycle closed resolved, in the summary-resolution window or with the first final response, and no reopen. */
+export const firstContact = (c: Case, first: Cycle | undefined): { counted: boolean; resolved: boolean; at?: string } => {
+  if (!first?.closedAt || (first.outcome ?? 'resolved') !== 'resolved') return { counted: false, resolved: false };
+  const stop = first.respondedAt ?? first.stoppedAt ?? first.closedAt;
+  const summary = Boolean(first.summaryResolutionEndsAt && stop <= first.summaryResolutionEndsAt) || Boolean(c.informalResolution);
+  return { counted: true, resolved: c.cycles.length === 1 && (summary || Boolean(first.respondedAt)), at: first.closedAt };
+};
 
 /** The current cycle's facts fall back on the case-level fields for cases stored before cycles carried them. */
 const cycleFacts = (c: Case, cy: Cycle, last: boolean): Cycle => {
@@ -355,10 +382,21 @@ export const contributions = (c: Case, p: Projector): Contributions => {
   const ev = c.evidenceCounts ?? { pending: 0, verified: 0, rejected: 0 };
   const productGroup = p.productGroup(c.product);
   const cause = p.causeGroup(c.rootCause?.category);
+  const at = c.receivedAt;
+
+  // Spam is no complaint and a duplicate is counted under its original (HM.DISP.COMPLAINT): a marked case counts as
+  // marked and nowhere else — not in the KPIs, the open board, the returns or the control review. Unmarking restores
+  // every figure, since this is a function of the case as it is now. Triage quality still sees it (the model's input).
+  if (c.marking) {
+    count(at, c.marking.kind === 'spam' ? 'mkSpam' : 'mkDup');
+    addInto(counters, triageCounters(c, p));
+    return { counters, rows: {} };
+  }
 
   // Cohort, by receipt.
-  const at = c.receivedAt;
   count(at, 'rcv');
+  const unit = p.businessUnit(productGroup);
+  if (unit !== undefined) count(at, `${BUSINESS_UNIT_PREFIX}${unit}`);
   if (c.vulnerable) count(at, 'vul');
   if (first?.acknowledgementDueAt) {
     count(at, 'ackDue');
@@ -407,7 +445,14 @@ export const contributions = (c: Case, p: Projector): Contributions => {
       if (ev.verified > 0 && ev.pending === 0) count(cy.closedAt, 'cloEv');
       if (c.rootCause) count(cy.closedAt, 'cloRc');
       count(cy.closedAt, `${ROOT_CAUSE_PREFIX}${cause}`);
+      if (cy.outcome === 'closed_inactive') count(cy.closedAt, 'cloInact');
+      if (cy.outcome === 'withdrawn') count(cy.closedAt, 'cloWdr');
     }
+  }
+  const fc = firstContact(c, first);
+  if (fc.counted && fc.at) {
+    count(fc.at, 'fcrOf');
+    if (fc.resolved) count(fc.at, 'fcr');
   }
   if (r && r.stages > 0 && r.proposedAt && r.decidedAt) {
     count(r.decidedAt, 'apr');

@@ -6,7 +6,7 @@ import type { RegulatorReturn } from '#schemas/returns';
 import type { Clock } from '#ports/clock';
 import type { ApplyOutcome, CounterItem, ReadCost, ReportMeta, ReportStore } from '#ports/report-store';
 import { contributions, dimSk, explodeDayItem, explodeOpenMonth, openSk, projector, scopes, ALL_VALUE, DAY_SK, type Projector, type Counts } from './projection';
-import { controlReview, controlScore, kpiSet, openBoardSince, openFigures, reportRange, rootCauseTrend, sumCounts, type OpenFigures } from './figures';
+import { controlReview, controlScore, kpiSet, normalisedVolumes, openBoardSince, openFigures, reportRange, rootCauseTrend, sumCounts, type OpenFigures } from './figures';
 import { buildReturn, parseReturnPeriod } from './returns';
 
 export interface ReportingDeps {
@@ -165,6 +165,7 @@ export class ReportingService {
       totals: kpiSet(totals, openAll.get(ALL_VALUE) ?? none),
       groups,
       rootCauseTrend: rootCauseTrend(perScope.map(({ scope, items }) => ({ scope, counts: sumCounts(items.map((i) => i.counts)) }))),
+      normalised: normalisedVolumes(totals, this.deps.config.businessUnits ?? {}),
     };
   }
 

@@ -121,6 +121,8 @@ export const keys = {
   reportMeta: { PK: 'RPTMETA', SK: 'META' },
   /** Attempts made with one feedback link (rate limit), apart from the case (its own partition; TTL'd with the link). */
   feedbackAttempts: (caseId: string, tokenId: string) => ({ PK: `FEEDBACK#${caseId}#${tokenId}`, SK: 'ATTEMPTS' }),
+  /** A member of staff's availability, capacity and skills (assignment reads it; PUT /v1/staff/{id}/availability writes it). */
+  staff: (staffId: string) => ({ PK: `STAFF#${staffId}`, SK: 'PROFILE' as const }),
   /** Subscriber webhooks: every subscription in one partition (an organisation has a handful), newest last. */
   webhooksPk: 'WEBHOOKS',
   webhook: (id: string) => ({ PK: 'WEBHOOKS', SK: `WEBHOOK#${id}` }),

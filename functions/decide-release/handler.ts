@@ -1,0 +1,8 @@
+// POST /v1/complaints/{id}/releases/{releaseId}/decision: legal or compliance decides; the second approval builds the bundle.
+import { exportService } from '#http/export-container';
+import { defineHandler } from '#http/handler';
+
+export const handler = defineHandler('decideRelease', async ({ principal, params, body, ifMatch }) => {
+  const { release, version } = await exportService().decideRelease(principal, params.id, params.releaseId, body, ifMatch);
+  return { body: release, version };
+});

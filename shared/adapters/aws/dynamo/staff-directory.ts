@@ -1,0 +1,87 @@
+// StaffDirectory on the cases table: one profile item per person; open cases counted on the owner-by-due index.
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { Case } from '#schemas/complaint';
+import type { StaffProfile } from '#schemas/staff';
+import type { StaffDirectory } from '#ports/staff-directory';
+import { StaleVersionError } from '#domain/errors';
+import { INDEX, keys } from './table-model';
+
+const BATCH = 100;
+
+export class DynamoStaffDirectory implements StaffDirectory {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly opts: { tableName: string },
+  ) {}
+
+  async get(staffId: string): Promise<StaffProfile | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.opts.tableName, Key: keys.staff(staffId), ConsistentRead: true }));
+    return out.Item ? (out.Item.profile as StaffProfile) : undefined;
+  }
+
+  async many(staffIds: readonly string[]): Promise<Map<string, StaffProfile>> {
+    const out = new Map<string, StaffProfile>();
+    const unique = [...new Set(staffIds)];
+    for (let i = 0; i < unique.length; i += BATCH) {
+      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [this.opts.tableName]: { Keys: unique.slice(i, i + BATCH).map((id) => keys.staff(id)) } };
+      while (request && Object.keys(request).length) {
+        const res = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of res.Responses?.[this.opts.tableName] ?? []) {
+          const p = item.profile as StaffProfile;
+          out.set(p.staffId, p);
+        }
+        request = res.UnprocessedKeys as typeof request;
+      }
+    }
+    return out;
+  }
+
+  async put(profile: StaffProfile, expectedVersion: number): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.opts.tableName,
+          Item: { ...keys.staff(profile.staffId), entity: 'staff', version: profile.version, profile },
+          ...(expectedVersion === 0 ? { ConditionExpression: 'attribute_not_exists(PK)' } : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } }),
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new StaleVersionError(`the availability of ${profile.staffId} changed meanwhile`, { cause: err });
+      throw err;
+    }
+  }
+
+  async openCaseCount(ownerId: string, atMost: number): Promise<number> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.opts.tableName,
+        IndexName: INDEX.byOwnerDue.indexName,
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.ownerPk(ownerId, 'active') },
+        Select: 'COUNT',
+        Limit: atMost,
+      }),
+    );
+    return out.Count ?? 0;
+  }
+
+  async ownedDueBetween(ownerId: string, from: string, to: string): Promise<Case[]> {
+    const items: Case[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.opts.tableName,
+          IndexName: INDEX.byOwnerDue.indexName,
+          KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': keys.ownerPk(ownerId, 'active'), ':from': from, ':to': `${to}~` },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of out.Items ?? []) items.push(i.case as Case);
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}

@@ -1,0 +1,58 @@
+// Honest metrics (issue 32 item 4): marking a case as spam or a duplicate, and the closure outcomes that are not resolutions.
+import * as z from 'zod';
+import { IsoTimestamp, Text, Ulid } from './common';
+import { Channel } from './classification';
+
+export const MARKING_KINDS = ['spam', 'duplicate'] as const;
+
+/** A supervisor's marking of a case: it leaves the KPIs and the returns, and stays visible and exportable. */
+export const CaseMarking = z
+  .object({
+    kind: z.enum(MARKING_KINDS),
+    duplicateOf: z.object({ caseId: Ulid, reference: z.string() }).optional().meta({ description: 'The case this one repeats (kind duplicate)' }),
+    reason: z.string(),
+    by: z.string(),
+    at: IsoTimestamp,
+  })
+  .meta({ id: 'CaseMarking' });
+export type CaseMarking = z.infer<typeof CaseMarking>;
+
+export const MarkSpamBody = z.object({ reason: Text(2000) }).strict().meta({ id: 'MarkSpam' });
+export const MarkDuplicateBody = z
+  .object({ caseId: Ulid.meta({ description: 'The case this one duplicates (the one that stays counted)' }), reason: Text(2000) })
+  .strict()
+  .meta({ id: 'MarkDuplicate' });
+export const UnmarkBody = z.object({ reason: Text(2000) }).strict().meta({ id: 'Unmark' });
+
+/** How a cycle ended when it was closed: resolved (the default), or one of the outcomes that are not a resolution. */
+export const CLOSURE_OUTCOMES = ['resolved', 'closed_inactive', 'withdrawn'] as const;
+export const ClosureOutcome = z.enum(CLOSURE_OUTCOMES);
+export type ClosureOutcome = z.infer<typeof ClosureOutcome>;
+
+/** One documented attempt to reach a customer who stopped responding. */
+export const ChaseAttempt = z
+  .object({
+    at: IsoTimestamp,
+    channel: Channel,
+    note: Text(2000).meta({ description: 'What was asked for and how (kept in the audit trail)' }),
+  })
+  .strict()
+  .meta({ id: 'ChaseAttempt' });
+
+export const Inactivity = z
+  .object({
+    chases: z.array(ChaseAttempt).min(1).max(20).meta({ description: 'The documented chase, oldest first (the organisation policy ORG.INACTIVITY.CHASE sets how many and how long)' }),
+  })
+  .strict()
+  .meta({ id: 'Inactivity' });
+export type Inactivity = z.infer<typeof Inactivity>;
+
+export const Withdrawal = z
+  .object({
+    at: IsoTimestamp.meta({ description: 'When the customer withdrew the complaint' }),
+    channel: Channel,
+    note: Text(2000).meta({ description: 'How the withdrawal was given (e.g. the customer’s email)' }),
+  })
+  .strict()
+  .meta({ id: 'Withdrawal' });
+export type Withdrawal = z.infer<typeof Withdrawal>;

@@ -1,0 +1,63 @@
+// Release for legal discovery (issue 32 item 6): releasing a case outside the organisation is its own approval.
+import * as z from 'zod';
+import { IsoTimestamp, Text, Ulid } from './common';
+
+export const RELEASE_BASES = ['legal_discovery', 'regulator_request'] as const;
+/** Both must approve, each by someone who neither asked for the release nor owns the case. */
+export const RELEASE_APPROVER_ROLES = ['legal', 'compliance'] as const;
+
+export const Recipient = z
+  .object({
+    name: Text(200),
+    organisation: Text(200),
+    email: z.email().max(254),
+  })
+  .strict()
+  .meta({ id: 'ReleaseRecipient', description: 'The named recipient outside the organisation' });
+
+export const RequestReleaseBody = z
+  .object({
+    basis: z.enum(RELEASE_BASES),
+    recipient: Recipient,
+    reference: Text(200).meta({ description: 'The recipient’s matter, order or request reference' }),
+    reason: Text(4000),
+  })
+  .strict()
+  .meta({ id: 'RequestRelease' });
+export type RequestReleaseBody = z.infer<typeof RequestReleaseBody>;
+
+export const ReleaseDecisionBody = z
+  .object({ decision: z.enum(['approve', 'reject']), comment: Text(4000) })
+  .strict()
+  .meta({ id: 'ReleaseDecision' });
+export type ReleaseDecisionBody = z.infer<typeof ReleaseDecisionBody>;
+
+export const ReleaseApproval = z.object({
+  role: z.enum(RELEASE_APPROVER_ROLES),
+  by: z.string(),
+  at: IsoTimestamp,
+  decision: z.enum(['approve', 'reject']),
+  comment: z.string(),
+});
+
+export const Release = z
+  .object({
+    id: Ulid,
+    basis: z.enum(RELEASE_BASES),
+    recipient: Recipient,
+    reference: z.string(),
+    reason: z.string(),
+    requestedBy: z.string(),
+    requestedAt: IsoTimestamp,
+    status: z.enum(['pending', 'approved', 'rejected']),
+    approvals: z.array(ReleaseApproval),
+    exportId: Ulid.optional().meta({ description: 'The bundle built for the recipient once both approvals are in (GET /v1/exports/{exportId}); its manifest carries this release' }),
+  })
+  .meta({ id: 'Release' });
+export type Release = z.infer<typeof Release>;
+
+export const ReleaseParams = z.object({ id: Ulid, releaseId: Ulid }).strict();
+
+/** What an export bundle's manifest says about the release it was built for. */
+export const ManifestRelease = Release.pick({ id: true, basis: true, recipient: true, reference: true, requestedBy: true, requestedAt: true, approvals: true }).meta({ id: 'ManifestRelease' });
+export type ManifestRelease = z.infer<typeof ManifestRelease>;

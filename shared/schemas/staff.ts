@@ -1,0 +1,62 @@
+// Staff availability for routing (issue 32 item 5): out-of-office periods, a capacity cap and skills per handler.
+import * as z from 'zod';
+import { IsoTimestamp, Text, UserId } from './common';
+import { Category } from './classification';
+
+const RegimeRef = z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'must be a regime id such as UK_FCA_DISP');
+
+export const Absence = z
+  .object({ from: IsoTimestamp, to: IsoTimestamp, reason: Text(200).optional() })
+  .strict()
+  .refine((a) => Date.parse(a.from) < Date.parse(a.to), { message: 'from must be before to', path: ['to'] })
+  .meta({ id: 'Absence' });
+export type Absence = z.infer<typeof Absence>;
+
+export const Skills = z
+  .object({
+    categories: z.array(Category).max(20).optional().meta({ description: 'Categories this person handles; absent: any' }),
+    regimes: z.array(RegimeRef).max(40).optional().meta({ description: 'Regimes this person is trained for; absent: any' }),
+  })
+  .strict()
+  .meta({ id: 'Skills' });
+export type Skills = z.infer<typeof Skills>;
+
+export const AvailabilityBody = z
+  .object({
+    outOfOffice: z.array(Absence).max(50).meta({ description: 'Every out-of-office period (replaces the stored list)' }),
+    capacity: z.number().int().min(1).max(1000).optional().meta({ description: 'Most open cases this person may own; assignment skips them at the cap' }),
+    skills: Skills.optional(),
+  })
+  .strict()
+  .meta({ id: 'Availability' });
+export type AvailabilityBody = z.infer<typeof AvailabilityBody>;
+
+export const StaffParams = z.object({ id: UserId }).strict();
+
+export const StaffProfile = z
+  .object({
+    staffId: z.string(),
+    outOfOffice: z.array(Absence),
+    capacity: z.number().int().optional(),
+    skills: Skills.optional(),
+    version: z.number().int(),
+    updatedAt: IsoTimestamp,
+    updatedBy: z.string(),
+  })
+  .meta({ id: 'StaffProfile' });
+export type StaffProfile = z.infer<typeof StaffProfile>;
+
+export const AbsenceFlag = z
+  .object({
+    caseId: z.string(),
+    reference: z.string(),
+    finalResponseDueAt: IsoTimestamp,
+    absence: z.object({ from: IsoTimestamp, to: IsoTimestamp }),
+    suggestedOwnerId: z.string().nullable().meta({ description: 'An available colleague with capacity and the skills; null when nobody fits (the supervisor decides)' }),
+  })
+  .meta({ id: 'AbsenceFlag' });
+export type AbsenceFlag = z.infer<typeof AbsenceFlag>;
+
+export const AvailabilityResult = StaffProfile.extend({
+  flagged: z.array(AbsenceFlag).meta({ description: 'Cases this person owns whose deadline falls inside an absence: flagged to the supervisors with a suggested owner; the owner stays until a supervisor reassigns' }),
+}).meta({ id: 'AvailabilityResult' });

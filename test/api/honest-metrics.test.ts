@@ -1,0 +1,151 @@
+// Honest metrics over HTTP (issue 32 item 4): spam and duplicate marking (supervisor, four eyes, If-Match, audited,
+// reversible), closures that are not resolutions, and the KPIs (JSON and CSV) read from the projection's counters.
+import { complaintBody, expectProblem, startTestApi, type TestApi } from '../support/api';
+
+jest.setTimeout(300_000);
+
+const REPORTING = { productGroups: { delivery: ['home-delivery'] }, businessUnits: { logistics: { productGroups: ['delivery'], customers: 20_000, accounts: 25_000 } } };
+const UNKNOWN_ULID = '01JZZZZZZZZZZZZZZZZZZZZZZZ';
+
+let api: TestApi;
+let sam: string; // supervisor, owns nothing here
+let sue: string; // supervisor who owns a case
+let olive: string; // handler, owner of most cases
+let compliance: string;
+
+const open = async (ownerId: string, over: Record<string, unknown> = {}): Promise<{ id: string; version: number }> => {
+  const res = await api.call('POST', '/v1/complaints', { token: sam, body: complaintBody({ ownerId, ...over }) });
+  expect(res.status).toBe(201);
+  return { id: res.body.id as string, version: res.body.version as number };
+};
+const today = async (): Promise<string> => ((await api.call('GET', '/local/clock')).body.now as string).slice(0, 10);
+const kpis = async () => {
+  await api.pump();
+  const d = await today();
+  const res = await api.call('GET', `/v1/reports/kpis?from=${d}&to=${d}`, { token: sam });
+  expect(res.status).toBe(200);
+  return res.body;
+};
+
+beforeAll(async () => {
+  api = await startTestApi({ REPORTING: JSON.stringify(REPORTING) }, { reports: true });
+  sam = await api.token('sam', ['supervisor']);
+  sue = await api.token('sue', ['supervisor']);
+  olive = await api.token('olive', ['handler']);
+  compliance = await api.token('cora', ['compliance']);
+});
+afterAll(() => api.close());
+
+describe('marking spam and duplicates', () => {
+  it('marked cases leave the KPIs and the return, stay readable, and count again when unmarked', async () => {
+    const before = (await kpis()).totals;
+    const original = await open('olive');
+    const spam = await open('olive');
+    const dup = await open('olive');
+
+    const marked = await api.call('POST', `/v1/complaints/${spam.id}/spam`, { token: sam, body: { reason: 'Automated mailer' }, headers: { 'if-match': `"${spam.version}"` } });
+    expect(marked.status).toBe(200);
+    expect(marked.body.marking).toMatchObject({ kind: 'spam', reason: 'Automated mailer', by: 'sam' });
+    expect(marked.headers.get('etag')).toBe(`"${spam.version + 1}"`);
+    const dupRes = await api.call('POST', `/v1/complaints/${dup.id}/duplicate-of`, { token: sam, body: { caseId: original.id, reason: 'Same email twice' } });
+    expect(dupRes.status).toBe(200);
+    expect(dupRes.body.marking).toMatchObject({ kind: 'duplicate', duplicateOf: { caseId: original.id } });
+
+    const k = (await kpis()).totals;
+    expect(k.received - before.received).toBe(1);
+    expect(k.marked.spam - before.marked.spam).toBe(1);
+    expect(k.marked.duplicate - before.marked.duplicate).toBe(1);
+
+    // Still visible (to the owner, in lists) and exportable.
+    expect((await api.call('GET', `/v1/complaints/${spam.id}`, { token: olive })).body.marking.kind).toBe('spam');
+    const mine = await api.call('GET', '/v1/complaints?owner=me&limit=100', { token: olive });
+    expect((mine.body.items as { id: string }[]).map((c) => c.id)).toEqual(expect.arrayContaining([spam.id, dup.id]));
+    expect((await api.call('POST', `/v1/complaints/${dup.id}/exports`, { token: compliance, body: {} })).status).toBe(202);
+
+    // The audit trail names who, why and the rule.
+    const timeline = await api.call('GET', `/v1/complaints/${spam.id}/timeline`, { token: sam });
+    expect(timeline.body.chain.valid).toBe(true);
+    expect(timeline.body.events.at(-1)).toMatchObject({ actor: 'sam', action: 'complaint.marked', data: { kind: 'spam', rule: 'HM.DISP.COMPLAINT' } });
+
+    // Reversible: unmarked, it counts again.
+    const back = await api.call('POST', `/v1/complaints/${spam.id}/unmark`, { token: sam, body: { reason: 'A real customer after all' } });
+    expect(back.status).toBe(200);
+    expect(back.body.marking).toBeUndefined();
+    const after = (await kpis()).totals;
+    expect(after.received - before.received).toBe(2);
+    expect(after.marked.spam - before.marked.spam).toBe(0);
+  });
+
+  it('abuse: the owner cannot mark their own case (even as a supervisor), nor can a handler', async () => {
+    const own = await open('sue');
+    expectProblem(await api.call('POST', `/v1/complaints/${own.id}/spam`, { token: sue, body: { reason: 'Dodging my figures' } }), 403);
+    expectProblem(await api.call('POST', `/v1/complaints/${own.id}/duplicate-of`, { token: sue, body: { caseId: (await open('olive')).id, reason: 'Dodging' } }), 403);
+    const others = await open('olive');
+    expectProblem(await api.call('POST', `/v1/complaints/${others.id}/spam`, { token: olive, body: { reason: 'Not mine to mark' } }), 403);
+    // Marked by another supervisor, the owner cannot unmark it either.
+    expect((await api.call('POST', `/v1/complaints/${own.id}/spam`, { token: sam, body: { reason: 'Bulk mailer' } })).status).toBe(200);
+    expectProblem(await api.call('POST', `/v1/complaints/${own.id}/unmark`, { token: sue, body: { reason: 'Mine' } }), 403);
+  });
+
+  it('honours If-Match, refuses a second marking and guessed or invalid ids, and keeps property names as plain text', async () => {
+    const c = await open('olive');
+    expectProblem(await api.call('POST', `/v1/complaints/${c.id}/spam`, { token: sam, body: { reason: 'x' }, headers: { 'if-match': `"${c.version + 5}"` } }), 412);
+    expect((await api.call('POST', `/v1/complaints/${c.id}/spam`, { token: sam, body: { reason: '__proto__' } })).body.marking.reason).toBe('__proto__');
+    expectProblem(await api.call('POST', `/v1/complaints/${c.id}/spam`, { token: sam, body: { reason: 'again' } }), 409);
+    expectProblem(await api.call('POST', `/v1/complaints/${UNKNOWN_ULID}/spam`, { token: sam, body: { reason: 'guess' } }), 404);
+    const d = await open('olive');
+    const guessed = await api.call('POST', `/v1/complaints/${d.id}/duplicate-of`, { token: sam, body: { caseId: UNKNOWN_ULID, reason: 'guess' } });
+    expectProblem(guessed, 400);
+    expect(guessed.body.errors).toEqual([{ field: 'body.caseId', message: 'no such case' }]);
+    expectProblem(await api.call('POST', `/v1/complaints/${d.id}/duplicate-of`, { token: sam, body: { caseId: 'constructor', reason: 'constructor' } }), 400);
+    expectProblem(await api.call('POST', `/v1/complaints/${d.id}/duplicate-of`, { token: sam, body: { caseId: d.id, reason: 'itself' } }), 400);
+    // A duplicate of a marked case would chain: name the counted one.
+    expectProblem(await api.call('POST', `/v1/complaints/${d.id}/duplicate-of`, { token: sam, body: { caseId: c.id, reason: 'chain' } }), 409);
+    // A body smuggling a prototype key is refused like any unknown field (strict schemas), and nothing is polluted.
+    const smuggled = await api.call('POST', `/v1/complaints/${d.id}/spam`, { token: sam, rawBody: '{"reason":"x","__proto__":{"polluted":true}}', headers: { 'content-type': 'application/json' } });
+    expectProblem(smuggled, 400);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('closures and the KPI figures', () => {
+  it('withdrawn and closed-for-inactivity are not resolutions; first-contact resolution and the normalised volume are reported, in CSV too', async () => {
+    const before = (await kpis()).totals;
+    const c = await open('olive', { regime: 'INTERNAL_STANDARD' });
+    const now = (await api.call('GET', '/local/clock')).body.now as string;
+    const withdrawn = await api.call('POST', `/v1/complaints/${c.id}/close`, {
+      token: olive,
+      body: { followUpAction: 'None needed', outcome: 'withdrawn', withdrawal: { at: now, channel: 'email', note: 'Customer asked to withdraw' } },
+    });
+    expect(withdrawn.status).toBe(200);
+    // An FCA case cannot be closed for inactivity before its final response: 409 naming the rule.
+    const daysAgo = (n: number) => new Date(Date.parse(now) - n * 86_400_000).toISOString();
+    const fca = await open('olive', { receivedAt: daysAgo(30) });
+    const chase = { chases: [{ at: daysAgo(25), channel: 'email', note: 'Asked for statements' }, { at: daysAgo(20), channel: 'phone', note: 'No answer' }] };
+    const refused = await api.call('POST', `/v1/complaints/${fca.id}/close`, { token: olive, body: { followUpAction: 'None', outcome: 'closed_inactive', inactivity: chase } });
+    expectProblem(refused, 409);
+    expect(refused.body.detail).toContain('send the final response before closing for inactivity');
+    // A chase must be documented when the outcome says inactivity.
+    expectProblem(await api.call('POST', `/v1/complaints/${fca.id}/close`, { token: olive, body: { followUpAction: 'None', outcome: 'closed_inactive' } }), 400);
+
+    const report = await kpis();
+    expect(report.totals.withdrawn - before.withdrawn).toBe(1);
+    expect(report.totals.closed - before.closed).toBe(1);
+    expect(report.totals.resolved - before.resolved).toBe(0);
+    expect(report.totals.firstContactResolution).toEqual(expect.objectContaining({ count: expect.any(Number), of: expect.any(Number) }));
+    const unit = (report.normalised as { unit: string; received: number; per1000Customers: number }[]).find((u) => u.unit === 'logistics')!;
+    expect(unit.received).toBe(report.totals.received);
+    expect(unit.per1000Customers).toBe(Math.round((unit.received / 20_000) * 1000 * 100) / 100);
+
+    const d = await today();
+    const csv = await api.call('GET', `/v1/reports/kpis?from=${d}&to=${d}`, { token: sam, headers: { accept: 'text/csv' } });
+    expect(csv.status).toBe(200);
+    const [header, total] = csv.text.split('\r\n');
+    const cols = header!.split(',');
+    const values = total!.split(',');
+    for (const col of ['resolved', 'closed_inactive', 'withdrawn', 'first_contact_resolution_rate', 'marked_spam', 'marked_duplicate']) expect(cols).toContain(col);
+    expect(values[cols.indexOf('withdrawn')]).toBe(String(report.totals.withdrawn));
+    expect(values[cols.indexOf('marked_spam')]).toBe(String(report.totals.marked.spam));
+    expect(csv.text).toContain('business_unit,received,customers,accounts,per_1000_customers,per_1000_accounts');
+  });
+});
