@@ -4,7 +4,7 @@
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
-  DynamoDBStreamsClient,
+  type DynamoDBStreamsClient,
   ExpiredIteratorException,
   GetRecordsCommand,
   GetShardIteratorCommand,
@@ -16,6 +16,7 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { localKeys } from '#adapters/local/local-scheduler';
 import { withoutSdkLogger } from '#adapters/aws/sdk-client';
+import { localStreamsClient } from './streams-codec';
 
 export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void>;
 
@@ -135,7 +136,7 @@ export class StreamPoller {
 
   constructor(private readonly opts: StreamPollerOptions) {
     opts.pages?.join();
-    this.streams = withoutSdkLogger(new DynamoDBStreamsClient({ endpoint: opts.endpoint, region: opts.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    this.streams = withoutSdkLogger(localStreamsClient({ endpoint: opts.endpoint, region: opts.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
   }
 
   close(): void {
