@@ -4,7 +4,7 @@
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
-  DynamoDBStreamsClient,
+  type DynamoDBStreamsClient,
   ExpiredIteratorException,
   GetRecordsCommand,
   GetShardIteratorCommand,
@@ -16,6 +16,7 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { localKeys } from '#adapters/local/local-scheduler';
 import { withoutSdkLogger } from '#adapters/aws/sdk-client';
+import { localStreamsClient } from './streams-codec';
 
 export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void>;
 
@@ -86,7 +87,8 @@ interface Page {
  * copy of the records, as each Lambda invocation gets its own event.
  */
 export class StreamPages {
-  private readonly pages = new Map<string, { page: Promise<Page>; taken: number }>();
+  /** Each page with a copy of its records taken as it arrived, before any consumer's handler could change them. */
+  private readonly pages = new Map<string, { page: Promise<Page & { pristine?: _Record[] }>; taken: number }>();
   /** GetRecords calls made and pages served from here (the tests and the log read them). */
   reads = 0;
   shared = 0;
@@ -107,11 +109,13 @@ export class StreamPages {
     const first = !entry;
     if (!entry) {
       this.reads++;
-      entry = { page: fetch(), taken: 0 };
+      // The first taker gets the records themselves; the others copy the pristine ones (copying when they take the
+      // page could copy what the first consumer's handler had already changed in its event).
+      entry = { page: fetch().then((p) => (this.consumers > 1 && p.records.length ? { ...p, pristine: structuredClone(p.records) } : p)), taken: 0 };
       this.pages.set(key, entry);
       if (this.pages.size > this.maxPages) this.pages.delete(this.pages.keys().next().value as string);
     } else this.shared++;
-    let page: Page;
+    let page: Page & { pristine?: _Record[] };
     try {
       page = await entry.page;
     } catch (err) {
@@ -121,7 +125,8 @@ export class StreamPages {
     entry.taken++;
     // An empty page (caught up) is never kept: records may arrive any moment.
     if ((!page.records.length || entry.taken >= this.consumers) && this.pages.get(key) === entry) this.pages.delete(key);
-    return first ? page : { records: structuredClone(page.records), ...(page.next ? { next: page.next } : {}) };
+    const next = page.next ? { next: page.next } : {};
+    return first ? { records: page.records, ...next } : { records: structuredClone(page.pristine ?? page.records), ...next };
   }
 }
 
@@ -135,7 +140,7 @@ export class StreamPoller {
 
   constructor(private readonly opts: StreamPollerOptions) {
     opts.pages?.join();
-    this.streams = withoutSdkLogger(new DynamoDBStreamsClient({ endpoint: opts.endpoint, region: opts.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    this.streams = withoutSdkLogger(localStreamsClient({ endpoint: opts.endpoint, region: opts.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
   }
 
   close(): void {
