@@ -76,6 +76,13 @@ const Settings = z.object({
   reporting: json.optional(),
   /** Triage settings (TRIAGE): confidence threshold, priority rule, model chain (`bedrock`, `local`), timeout, Bedrock model id; an object or JSON. */
   triage: json.optional(),
+  /**
+   * Email intake through SES receiving (complaints:emailIntake, default on). Off, no receipt rule set is created, so the
+   * stacks deploy in any region; on, synth fails for a region where SES cannot receive email into S3.
+   */
+  emailIntake: z.union([z.boolean(), z.enum(['true', 'false', 'on', 'off']).transform((v) => v === 'true' || v === 'on')]).default(true),
+  /** Regions where SES receiving may be deployed, replacing the built-in list (SES_RECEIVING_REGIONS) when AWS adds one. */
+  sesReceivingRegions: csv.optional(),
   /** Recipients (addresses or domains verified in SES) the inbound-email receipt rule accepts; empty = every verified identity. */
   inboundEmailRecipients: csv.default([]),
   /** Days raw inbound messages stay in the raw-mail bucket (accepted ones are also evidence as message.eml). */
@@ -185,7 +192,12 @@ export const buildApp = (options: BuildOptions = {}) => {
     namePrefix,
     evidence: { retentionDays: Number(environment.EVIDENCE_RETENTION_DAYS) },
     exports: { retentionDays: Number(environment.EXPORT_RETENTION_DAYS) },
-    inbound: { recipients: s.inboundEmailRecipients, rawMailRetentionDays: s.rawMailRetentionDays },
+    inbound: {
+      emailReceiving: s.emailIntake,
+      ...(s.sesReceivingRegions?.length ? { receivingRegions: s.sesReceivingRegions } : {}),
+      recipients: s.inboundEmailRecipients,
+      rawMailRetentionDays: s.rawMailRetentionDays,
+    },
     identity: {
       // Default `<stack prefix>-<account id>`: unique per account and deployment, no lookup needed.
       domainPrefix: s.cognitoDomainPrefix ?? Fn.join('-', [s.stackPrefix.toLowerCase(), Aws.ACCOUNT_ID]),

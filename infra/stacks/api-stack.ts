@@ -47,7 +47,8 @@ export class ApiStack extends Stack {
   readonly api: Api;
   readonly scheduler: CheckpointScheduler;
   readonly evidenceVerifier: EvidenceVerifier;
-  readonly emailIntake: EmailIntake;
+  /** The email intake, when SES receiving is on (complaints:emailIntake). */
+  readonly emailIntake?: EmailIntake;
   readonly workflows: CaseWorkflows;
   readonly observability: Observability;
   readonly reports: ReportProjection;
@@ -93,13 +94,13 @@ export class ApiStack extends Stack {
     // The audit trail's anchor outside the table: a signed digest every AUDIT_DIGEST_MINUTES (and at every export, above).
     this.auditDigest = new AuditDigest(this, 'AuditDigest', { ...common, cases: props.data.cases, exports: props.exports, deadLetters: props.timers.scheduleDeadLetters });
     this.evidenceVerifier = new EvidenceVerifier(this, 'EvidenceVerifier', { ...common, cases: props.data.cases, evidence: props.evidence });
-    this.emailIntake = new EmailIntake(this, 'EmailIntake', { ...common, cases: props.data.cases, evidence: props.evidence, channels: props.channels });
+    if (props.channels.emailReceiving) this.emailIntake = new EmailIntake(this, 'EmailIntake', { ...common, cases: props.data.cases, evidence: props.evidence, channels: props.channels });
     // Subscriber webhooks: published events from the stateful queue the bus fills, signing secrets under the project key (the subscribe route encrypts them).
     this.webhooks = new WebhookDelivery(this, 'WebhookDelivery', { ...common, cases: props.data.cases, queues: props.webhooks, secretKey: props.data.cases.encryptionKey });
     this.webhooks.allowSubscribe(this.api.functions.get(ROUTES.createWebhook.entry)!, props.data.cases.encryptionKey);
     this.observability = new Observability(this, 'Observability', {
       httpApi: this.api.httpApi,
-      functions: new Map([...this.api.functions, ...this.scheduler.functions, ...this.evidenceVerifier.functions, ...this.workflows.functions, ...this.reports.functions, ...this.exportBuilder.functions, ...this.retention.functions, ...this.auditDigest.functions, ...this.emailIntake.functions, ...this.webhooks.functions]),
+      functions: new Map([...this.api.functions, ...this.scheduler.functions, ...this.evidenceVerifier.functions, ...this.workflows.functions, ...this.reports.functions, ...this.exportBuilder.functions, ...this.retention.functions, ...this.auditDigest.functions, ...(this.emailIntake?.functions ?? []), ...this.webhooks.functions]),
       deadLetterQueues: new Map([
         ['ScheduleDeadLetters', props.timers.scheduleDeadLetters],
         ['StreamDeadLetters', props.timers.streamDeadLetters],
@@ -107,13 +108,13 @@ export class ApiStack extends Stack {
         ['ProjectionDeadLetters', props.timers.projectionDeadLetters],
         ['RetentionDeadLetters', props.timers.retentionDeadLetters],
         ['ExportBuilderDeadLetters', props.exports.builderDeadLetters],
-        ['InboundMailDeadLetters', props.channels.mailDeadLetters],
+        ...(this.emailIntake ? [['InboundMailDeadLetters', props.channels.mailDeadLetters] as const] : []),
         ['WebhookDeadLetters', this.webhooks.deadLetters],
       ]),
       eventRules: new Map([
         ['EvidenceObjectCreated', this.evidenceVerifier.rule],
         ['RetentionDaily', this.retention.rule],
-        ['InboundMailObjectCreated', this.emailIntake.rule],
+        ...(this.emailIntake ? [['InboundMailObjectCreated', this.emailIntake.rule] as const] : []),
         ['WebhookRetrySweep', this.webhooks.retryRule],
       ]),
       stateMachines: this.workflows.stateMachines,

@@ -1,7 +1,8 @@
 // StatefulStack: what must survive every deploy (key, tables, user pool, schedule group, dead-letter queues, event
 // bus, notification topic, evidence vault, exports vault and signing key, webhook delivery queues); termination protection on.
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import type { Construct } from 'constructs';
+import { Aspects, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnBucket, CfnBucketPolicy } from 'aws-cdk-lib/aws-s3';
+import type { Construct, IConstruct } from 'constructs';
 import { CaseEvents } from '../constructs/case-events';
 import { CaseTable } from '../constructs/case-table';
 import { CaseTimers } from '../constructs/checkpoint-scheduler';
@@ -21,8 +22,8 @@ export interface StatefulStackProps extends StackProps {
   evidence: { retentionDays: number };
   /** COMPLIANCE-mode retention of every export bundle, in days. */
   exports: { retentionDays: number };
-  /** Inbound email (SES receiving): the recipients the rule accepts and how long raw messages are kept. */
-  inbound: { recipients: string[]; rawMailRetentionDays: number };
+  /** Inbound email (SES receiving): on or off, where it may run, the recipients the rule accepts and how long raw messages are kept. */
+  inbound: { emailReceiving: boolean; receivingRegions?: readonly string[]; recipients: string[]; rawMailRetentionDays: number };
 }
 
 export class StatefulStack extends Stack {
@@ -59,6 +60,18 @@ export class StatefulStack extends Stack {
     this.feedbackLinks = new FeedbackLinks(this, 'FeedbackLinks', { encryptionKey: key.key });
     this.webhooks = new WebhookQueues(this, 'Webhooks', { bus: this.events.bus });
 
+    // A bucket policy is a resource of its own, deleted by default: `cdk destroy` would leave the retained buckets
+    // without deny-delete, TLS-only and key-required. Each policy is kept exactly as long as its bucket.
+    Aspects.of(this).add({
+      visit: (node: IConstruct) => {
+        if (!(node instanceof CfnBucketPolicy)) return;
+        const bucket = node.node.scope?.node.scope?.node.defaultChild;
+        if (!(bucket instanceof CfnBucket)) return;
+        if (bucket.cfnOptions.deletionPolicy) node.cfnOptions.deletionPolicy = bucket.cfnOptions.deletionPolicy;
+        if (bucket.cfnOptions.updateReplacePolicy) node.cfnOptions.updateReplacePolicy = bucket.cfnOptions.updateReplacePolicy;
+      },
+    });
+
     new CfnOutput(this, 'CasesTableName', { value: this.data.cases.table.tableName });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
     new CfnOutput(this, 'UserClientId', { value: this.identity.userClient.userPoolClientId });
@@ -71,7 +84,7 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'ExportsBucketName', { value: this.exports.bucket.bucketName });
     new CfnOutput(this, 'ExportSigningKeyArn', { value: this.exports.signingKey.keyArn });
     new CfnOutput(this, 'InboundMailBucketName', { value: this.channels.mailBucket.bucketName });
-    new CfnOutput(this, 'InboundReceiptRuleSetName', { value: this.channels.ruleSet.receiptRuleSetName });
+    if (this.channels.ruleSet) new CfnOutput(this, 'InboundReceiptRuleSetName', { value: this.channels.ruleSet.receiptRuleSetName });
     new CfnOutput(this, 'HelpdeskSecretArn', { value: this.channels.helpdeskSecret.secretArn });
   }
 }

@@ -245,6 +245,11 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
 
 export const config = (): Config => (cached ??= loadConfig());
 
+/** Forget the validated configuration: the external settings were just added to the environment. */
+export const resetConfig = (): void => {
+  cached = undefined;
+};
+
 export const requireSetting = <K extends keyof Config>(key: K): NonNullable<Config[K]> => {
   const value = config()[key];
   if (value === undefined || value === null) throw new ConfigError(`${String(key)} is not configured`);

@@ -109,14 +109,14 @@ describe('routes', () => {
 describe('functions', () => {
   it('creates one Lambda function per handler entry, plus the case-timer functions (checkpoint, case stream), the evidence verifier, the two workflow functions, the report projection and the export builder', () => {
     expect(inFamily('AWS::Lambda::Function')).toHaveLength(
-      entries.length + stack.scheduler.functions.size + stack.evidenceVerifier.functions.size + stack.workflows.functions.size + stack.reports.functions.size + stack.exportBuilder.functions.size + stack.retention.functions.size + stack.auditDigest.functions.size + stack.emailIntake.functions.size + stack.webhooks.functions.size,
+      entries.length + stack.scheduler.functions.size + stack.evidenceVerifier.functions.size + stack.workflows.functions.size + stack.reports.functions.size + stack.exportBuilder.functions.size + stack.retention.functions.size + stack.auditDigest.functions.size + stack.emailIntake!.functions.size + stack.webhooks.functions.size,
     );
     expect(stack.auditDigest.functions.size).toBe(1);
     expect(stack.reports.functions.size).toBe(1);
     expect(stack.exportBuilder.functions.size).toBe(1);
     expect(stack.scheduler.functions.size).toBe(2);
     expect(stack.evidenceVerifier.functions.size).toBe(1);
-    expect(stack.emailIntake.functions.size).toBe(1);
+    expect(stack.emailIntake!.functions.size).toBe(1);
     expect(stack.workflows.functions.size).toBe(2);
     expect(stack.webhooks.functions.size).toBe(1);
   });

@@ -28,7 +28,7 @@ const environments = (api: ReturnType<typeof build>['api']) => {
     ...api.exportBuilder.functions.values(),
     ...api.retention.functions.values(),
     ...api.auditDigest.functions.values(),
-    ...api.emailIntake.functions.values(),
+    ...api.emailIntake!.functions.values(),
     ...api.webhooks.functions.values(),
   ];
   // Each function is named by its stack's path and its logical id there (logical ids are unique per template only).

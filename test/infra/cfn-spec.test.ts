@@ -27,7 +27,7 @@ describe('the CloudFormation resource specification', () => {
 
 describe('public routes', () => {
   const publicRoutes = routeList().filter((r) => r.auth.kind === 'public');
-  const [[, stage]] = resourcesIn(api, 'AWS::ApiGatewayV2::Stage') as [[string, { Properties: { RouteSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>; DefaultRouteSettings: { ThrottlingRateLimit: number } } }]];
+  const [[, stage]] = resourcesIn(api, 'AWS::ApiGatewayV2::Stage') as unknown as [[string, { Properties: { RouteSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>; DefaultRouteSettings: { ThrottlingRateLimit: number } } }]];
 
   it('are feedback, helpdesk, health and the OpenAPI document', () => {
     expect(publicRoutes.map((r) => r.id).sort()).toEqual(['health', 'helpdeskIntake', 'openapi', 'submitFeedback']);

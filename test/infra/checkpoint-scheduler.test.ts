@@ -69,7 +69,7 @@ describe('CaseTimers (stateful stack)', () => {
   it(`has one dedicated schedule group, ${groupName}, retained when the stack or the resource goes`, () => {
     const [, group] = only(ofType(statefulTemplate, 'AWS::Scheduler::ScheduleGroup'));
     expect(group.Properties.Name).toBe(groupName);
-    expect(group.DeletionPolicy).toBe('Retain');
+    expect(group.DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(group.UpdateReplacePolicy).toBe('Retain');
     expect(stateful.timers.scheduleGroupName).toBe(groupName);
   });
@@ -112,7 +112,7 @@ describe('CaseEvents (stateful stack)', () => {
   it(`has the custom event bus ${prefix}-events, retained`, () => {
     const [, bus] = only(ofType(statefulTemplate, 'AWS::Events::EventBus'));
     expect(bus.Properties.Name).toBe(`${prefix}-events`);
-    expect(bus.DeletionPolicy).toBe('Retain');
+    expect(bus.DeletionPolicy).toBe('RetainExceptOnCreate');
   });
 
   it('has a notification topic encrypted with the project key, TLS only, retained', () => {
