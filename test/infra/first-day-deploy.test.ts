@@ -1,20 +1,31 @@
-// First-day deploy (issue 29 items 1, 2, 4): email intake is optional and region-checked, a failed first deploy can be
+// First-day deploy (issue 29 items 1, 2, 4, 5): email intake is optional and region-checked, a failed first deploy can be
 // retried (named retained resources go when a create rolls back, bucket policies live as long as their buckets), two
-// stages share no physical name, and the API stack reads the stateful stack through strong references only.
+// stages share no physical name, the API stack reads the stateful stack through strong references only, and large
+// settings live in a secret so no Lambda environment passes 4 KB.
 import { readFileSync } from 'node:fs';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
+import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app';
+import { ApiFunction } from '../../infra/constructs/api-function';
 import { SES_RECEIVING_REGIONS } from '../../infra/constructs/inbound-channels';
+import { environmentBytes, environmentOf, LAMBDA_ENV_LIMIT_BYTES } from '../../infra/constructs/settings-store';
+import { EXTERNAL_SETTINGS } from '#http/external-settings';
 import { StatefulStack } from '../../infra/stacks/stateful-stack';
-import { stackFamily, templateOf } from '../support/stacks';
+import { resourceOf, stackFamily, templateOf } from '../support/stacks';
 
 // CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
 process.env.CDK_VALIDATION = 'false';
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
-// Two full apps: the default one and a second stage with email intake off (the combination a non-SES region needs).
+/** A bank's reporting setting: 80 product groups of 6 products each (about 14 KB of JSON, far past Lambda's 4 KB environment). */
+const BIG_REPORTING = {
+  productGroups: Object.fromEntries(Array.from({ length: 80 }, (_, g) => [`group_${g}`, Array.from({ length: 6 }, (_, p) => `Product ${g}-${p} premier account`)])),
+};
+// Two full apps: the default one and a second stage with email intake off (the combination a non-SES region needs)
+// and large reporting settings.
 const main = buildApp({ context: NO_BUNDLING });
-const staging = buildApp({ context: { ...NO_BUNDLING, 'complaints:stackPrefix': 'Staging', 'complaints:emailIntake': 'false' } });
+const staging = buildApp({ context: { ...NO_BUNDLING, 'complaints:stackPrefix': 'Staging', 'complaints:emailIntake': 'false', 'complaints:reporting': BIG_REPORTING } });
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 type Json = { Resources: Record<string, Resource>; Rules?: Record<string, unknown>; Outputs?: Record<string, unknown> };
@@ -136,3 +147,45 @@ describe('cross-stack references (item 4)', () => {
   });
 });
 
+
+describe('Lambda environments stay under 4 KB (item 5)', () => {
+  const functionsOf = (app: ReturnType<typeof buildApp>) => [app.stateful, ...stackFamily(app.api)].flatMap((s) => s.node.findAll().filter((c): c is CfnFunction => c instanceof CfnFunction));
+
+  it('every function of both apps is under the limit, counted as Lambda counts it (keys and values)', () => {
+    const sizes = [...functionsOf(main), ...functionsOf(staging)].map((fn) => environmentBytes(fn));
+    expect(Math.min(...sizes)).toBeGreaterThan(200);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(LAMBDA_ENV_LIMIT_BYTES);
+  });
+
+  it('large settings go to one settings secret every function may read, none to an environment', () => {
+    const secret = staging.api.node.tryFindChild('ExternalSettings');
+    expect(secret).toBeDefined();
+    const stored = JSON.parse(resourceOf(secret!).Properties.SecretString as string) as Record<string, string>;
+    expect(Object.keys(stored)).toEqual(['REPORTING']);
+    expect(JSON.parse(stored.REPORTING!)).toMatchObject(BIG_REPORTING);
+    expect(stored.REPORTING!.length).toBeGreaterThan(LAMBDA_ENV_LIMIT_BYTES);
+    const fns = functionsOf(staging);
+    expect(fns.length).toBeGreaterThan(50);
+    for (const fn of fns) {
+      const vars = environmentOf(fn);
+      for (const name of EXTERNAL_SETTINGS) expect(vars[name]).toBeUndefined();
+      expect(vars.SETTINGS_SECRET_ARN).toBeDefined();
+    }
+    // Without large settings configured there is no secret (and no cost).
+    expect(main.api.node.tryFindChild('ExternalSettings')).toBeUndefined();
+  });
+
+  it('fails synth above the limit, naming the function', () => {
+    const app = new App({ context: { ...CDK_JSON, ...NO_BUNDLING } });
+    const stack = new Stack(app, 'Big', { env: { account: '111111111111', region: 'eu-west-2' } });
+    new ApiFunction(stack, 'Letters', {
+      entry: 'functions/preview-letter/handler.ts',
+      description: 'test',
+      environment: { FEEDBACK_LINK_TEMPLATE: `https://feedback.example/${'x'.repeat(LAMBDA_ENV_LIMIT_BYTES)}/{token}` },
+      serviceName: 'complaints',
+      metricsNamespace: 'Complaints',
+      logRetention: RetentionDays.ONE_WEEK,
+    });
+    expect(() => app.synth()).toThrow(/functions\/preview-letter\/handler\.ts is \d+ bytes, over Lambda's 4096/);
+  });
+});
