@@ -103,6 +103,10 @@ const Settings = z.object({
   cognitoDomainPrefix: z.string().regex(/^[a-z0-9-]+$/).optional(),
   callbackUrls: csv.default(['http://localhost:3000/callback']),
   alarmTopicArn: z.string().startsWith('arn:').optional(),
+  /** Who the alarms email (complaints:alarmEmail): addresses subscribed to the alarm topic; an array or comma-separated. */
+  alarmEmail: csv.pipe(z.array(z.email())).default([]),
+  /** The account's Lambda concurrency quota, for the 80 % alarm (default 1,000). */
+  accountConcurrency: z.coerce.number().int().positive().optional(),
 });
 type Settings = z.infer<typeof Settings>;
 
@@ -192,6 +196,7 @@ export const buildApp = (options: BuildOptions = {}) => {
     namePrefix,
     evidence: { retentionDays: Number(environment.EVIDENCE_RETENTION_DAYS) },
     exports: { retentionDays: Number(environment.EXPORT_RETENTION_DAYS) },
+    alarms: { emails: s.alarmEmail, ...(s.alarmTopicArn ? { existingTopicArn: s.alarmTopicArn } : {}) },
     inbound: {
       emailReceiving: s.emailIntake,
       ...(s.sesReceivingRegions?.length ? { receivingRegions: s.sesReceivingRegions } : {}),
@@ -222,7 +227,8 @@ export const buildApp = (options: BuildOptions = {}) => {
     metricsNamespace: METRICS_NAMESPACE,
     logRetention: s.logRetentionDays,
     throttle: { rateLimit: s.throttleRateLimit, burstLimit: s.throttleBurstLimit },
-    ...(s.alarmTopicArn ? { alarmTopicArn: s.alarmTopicArn } : {}),
+    alarmTopic: stateful.alarms.topic,
+    ...(s.accountConcurrency ? { accountConcurrency: s.accountConcurrency } : {}),
   });
   return { app, stateful, api };
 };

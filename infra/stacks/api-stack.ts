@@ -1,7 +1,11 @@
 // ApiStack: the stateless side (HTTP API, functions, case-timer machinery, approval and escalation workflows, evidence
 // verification, alarms), wired to
 // the stateful stack's table, user pool, schedule group, dead-letter queues, event bus, topic and evidence bucket.
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnRule, type Rule } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { ROUTES } from '#http/routes';
 import { Api } from '../constructs/api';
@@ -40,7 +44,10 @@ export interface ApiStackProps extends StackProps, FunctionSettings {
   feedbackLinks: FeedbackSigningKey;
   /** The subscriber-webhook delivery queue and its dead-letter queue (stateful stack). */
   webhooks: WebhookQueueStore;
-  alarmTopicArn?: string;
+  /** Where every alarm goes (the stateful stack's alarm topic). */
+  alarmTopic: ITopic;
+  /** The account's Lambda concurrency quota, for the 80 % alarm. */
+  accountConcurrency?: number;
 }
 
 export class ApiStack extends Stack {
@@ -51,6 +58,8 @@ export class ApiStack extends Stack {
   readonly emailIntake?: EmailIntake;
   readonly workflows: CaseWorkflows;
   readonly observability: Observability;
+  /** Events an EventBridge rule could not deliver to its Lambda target after every retry. */
+  readonly eventTargetDeadLetters: Queue;
   readonly reports: ReportProjection;
   readonly exportBuilder: ExportBuilder;
   readonly retention: RetentionJob;
@@ -98,8 +107,41 @@ export class ApiStack extends Stack {
     // Subscriber webhooks: published events from the stateful queue the bus fills, signing secrets under the project key (the subscribe route encrypts them).
     this.webhooks = new WebhookDelivery(this, 'WebhookDelivery', { ...common, cases: props.data.cases, queues: props.webhooks, secretKey: props.data.cases.encryptionKey });
     this.webhooks.allowSubscribe(this.api.functions.get(ROUTES.createWebhook.entry)!, props.data.cases.encryptionKey);
+    // Every EventBridge rule that targets a Lambda function sends what it cannot deliver (after its retries) here, instead
+    // of dropping it: the event can be replayed, and one queue-depth metric replaces a FailedInvocations alarm per rule.
+    const eventRules: [string, Rule][] = [
+      ['EvidenceObjectCreated', this.evidenceVerifier.rule],
+      ['RetentionDaily', this.retention.rule],
+      ...(this.emailIntake ? [['InboundMailObjectCreated', this.emailIntake.rule] as [string, Rule]] : []),
+      ['WebhookRetrySweep', this.webhooks.retryRule],
+    ];
+    this.eventTargetDeadLetters = new Queue(this, 'EventTargetDeadLetters', {
+      // SQS-managed keys: EventBridge may then write without a grant on the project key.
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.eventTargetDeadLetters).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the EventBridge rules\' Lambda targets.' });
+    for (const [, rule] of eventRules) {
+      (rule.node.defaultChild as CfnRule).addPropertyOverride('Targets.0.DeadLetterConfig', { Arn: this.eventTargetDeadLetters.queueArn });
+      this.eventTargetDeadLetters.addToResourcePolicy(
+        new PolicyStatement({
+          principals: [new ServicePrincipal('events.amazonaws.com')],
+          actions: ['sqs:SendMessage'],
+          resources: [this.eventTargetDeadLetters.queueArn],
+          conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
+        }),
+      );
+    }
+
     this.observability = new Observability(this, 'Observability', {
       httpApi: this.api.httpApi,
+      accessLogs: this.api.accessLogs,
+      tables: [props.data.cases, props.data.idempotency],
+      webhookQueue: props.webhooks.queue,
+      alarmTopic: props.alarmTopic,
+      ...(props.accountConcurrency ? { accountConcurrency: props.accountConcurrency } : {}),
       functions: new Map([...this.api.functions, ...this.scheduler.functions, ...this.evidenceVerifier.functions, ...this.workflows.functions, ...this.reports.functions, ...this.exportBuilder.functions, ...this.retention.functions, ...this.auditDigest.functions, ...(this.emailIntake?.functions ?? []), ...this.webhooks.functions]),
       deadLetterQueues: new Map([
         ['ScheduleDeadLetters', props.timers.scheduleDeadLetters],
@@ -110,16 +152,10 @@ export class ApiStack extends Stack {
         ['ExportBuilderDeadLetters', props.exports.builderDeadLetters],
         ...(this.emailIntake ? [['InboundMailDeadLetters', props.channels.mailDeadLetters] as const] : []),
         ['WebhookDeadLetters', this.webhooks.deadLetters],
-      ]),
-      eventRules: new Map([
-        ['EvidenceObjectCreated', this.evidenceVerifier.rule],
-        ['RetentionDaily', this.retention.rule],
-        ...(this.emailIntake ? [['InboundMailObjectCreated', this.emailIntake.rule] as const] : []),
-        ['WebhookRetrySweep', this.webhooks.retryRule],
+        ['EventTargetDeadLetters', { queue: this.eventTargetDeadLetters, holds: 'EventBridge events a rule could not deliver to its Lambda target after every retry' }],
       ]),
       stateMachines: this.workflows.stateMachines,
       scheduleGroupName: props.timers.scheduleGroupName,
-      ...(props.alarmTopicArn ? { alarmTopicArn: props.alarmTopicArn } : {}),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint });

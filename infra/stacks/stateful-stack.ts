@@ -3,6 +3,7 @@
 import { Aspects, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { CfnBucket, CfnBucketPolicy } from 'aws-cdk-lib/aws-s3';
 import type { Construct, IConstruct } from 'constructs';
+import { AlarmTopic } from '../constructs/alarm-topic';
 import { CaseEvents } from '../constructs/case-events';
 import { CaseTable } from '../constructs/case-table';
 import { CaseTimers } from '../constructs/checkpoint-scheduler';
@@ -23,6 +24,8 @@ export interface StatefulStackProps extends StackProps {
   /** COMPLIANCE-mode retention of every export bundle, in days. */
   exports: { retentionDays: number };
   /** Inbound email (SES receiving): on or off, where it may run, the recipients the rule accepts and how long raw messages are kept. */
+  /** Who the alarms page: email addresses subscribed to a new alarm topic, or an existing topic. */
+  alarms: { emails: readonly string[]; existingTopicArn?: string };
   inbound: { emailReceiving: boolean; receivingRegions?: readonly string[]; recipients: string[]; rawMailRetentionDays: number };
 }
 
@@ -43,6 +46,8 @@ export class StatefulStack extends Stack {
   readonly feedbackLinks: FeedbackLinks;
   /** The subscriber-webhook delivery queue, its dead-letter queue and the bus rule that fills it. */
   readonly webhooks: WebhookQueues;
+  /** Where every alarm of the app goes. */
+  readonly alarms: AlarmTopic;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, { ...props, terminationProtection: true });
@@ -59,6 +64,7 @@ export class StatefulStack extends Stack {
     this.channels = new InboundChannels(this, 'Channels', { namePrefix: props.namePrefix, encryptionKey: key.key, accessLogs: this.evidence.accessLogs, ...props.inbound });
     this.feedbackLinks = new FeedbackLinks(this, 'FeedbackLinks', { encryptionKey: key.key });
     this.webhooks = new WebhookQueues(this, 'Webhooks', { bus: this.events.bus });
+    this.alarms = new AlarmTopic(this, 'Alarms', { encryptionKey: key.key, emails: props.alarms.emails, ...(props.alarms.existingTopicArn ? { existingTopicArn: props.alarms.existingTopicArn } : {}) });
 
     // A bucket policy is a resource of its own, deleted by default: `cdk destroy` would leave the retained buckets
     // without deny-delete, TLS-only and key-required. Each policy is kept exactly as long as its bucket.
@@ -79,6 +85,7 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'TokenUrl', { value: `${this.identity.domain.baseUrl()}/oauth2/token` });
     new CfnOutput(this, 'ScheduleGroupName', { value: this.timers.scheduleGroup.scheduleGroupName });
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'NotificationTopicArn', { value: this.events.notifications.topicArn });
     new CfnOutput(this, 'EvidenceBucketName', { value: this.evidence.bucket.bucketName });
     new CfnOutput(this, 'ExportsBucketName', { value: this.exports.bucket.bucketName });

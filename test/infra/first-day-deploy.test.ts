@@ -13,7 +13,9 @@ import { SES_RECEIVING_REGIONS } from '../../infra/constructs/inbound-channels';
 import { environmentBytes, environmentOf, LAMBDA_ENV_LIMIT_BYTES } from '../../infra/constructs/settings-store';
 import { EXTERNAL_SETTINGS } from '#http/external-settings';
 import { StatefulStack } from '../../infra/stacks/stateful-stack';
-import { resourceOf, stackFamily, templateOf } from '../support/stacks';
+import { resourceOf, resourcesInFamily, stackFamily, templateOf } from '../support/stacks';
+import { fixedMonthlyCost } from '../../infra/cost/fixed-cost';
+import { WEBHOOK_MAX_CONCURRENCY } from '../../infra/constructs/webhook-delivery';
 
 // CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
 process.env.CDK_VALIDATION = 'false';
@@ -42,6 +44,7 @@ const statefulIn = (region: string | undefined, emailReceiving: boolean, receivi
     identity: { domainPrefix: 'complaints-test', callbackUrls: ['http://localhost:3000/callback'] },
     evidence: { retentionDays: 2555 },
     exports: { retentionDays: 2555 },
+    alarms: { emails: [] },
     inbound: { emailReceiving, ...(receivingRegions ? { receivingRegions } : {}), recipients: [], rawMailRetentionDays: 90 },
   });
   return Template.fromStack(stack).toJSON() as Json;
@@ -188,4 +191,80 @@ describe('Lambda environments stay under 4 KB (item 5)', () => {
     });
     expect(() => app.synth()).toThrow(/functions\/preview-letter\/handler\.ts is \d+ bytes, over Lambda's 4096/);
   });
+});
+
+describe('alarms that page someone, and fewer of them (item 6)', () => {
+  const apiTemplate = () => templatesOf(main)[1]!;
+  const alarms = () => Object.values(apiTemplate().Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties!);
+  /** Every metric an alarm watches (one, or each of its math expression's metrics). */
+  const watched = () =>
+    alarms().flatMap((a) =>
+      a.Metrics
+        ? (a.Metrics as { MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions?: unknown } } }[]).flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : []))
+        : [{ Namespace: a.Namespace as string, MetricName: a.MetricName as string, Dimensions: a.Dimensions }],
+    );
+
+  it('every alarm notifies the alarm topic when it fires and when it recovers', () => {
+    const topicRef = JSON.stringify(main.api.resolve(main.stateful.alarms.topic.topicArn));
+    expect(alarms().length).toBeGreaterThan(10);
+    for (const a of alarms()) {
+      expect(JSON.stringify(a.AlarmActions)).toBe(`[${topicRef}]`);
+      expect(JSON.stringify(a.OKActions)).toBe(`[${topicRef}]`);
+    }
+  });
+
+  it('subscribes complaints:alarmEmail to the alarm topic, encrypted, with CloudWatch allowed the key', () => {
+    const app = buildApp({ context: { ...NO_BUNDLING, 'complaints:alarmEmail': 'oncall@example.com' } });
+    const t = templateOf(app.stateful).toJSON() as Json;
+    const subs = Object.values(t.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription');
+    expect(subs.map((s) => [s.Properties!.Protocol, s.Properties!.Endpoint])).toEqual([['email', 'oncall@example.com']]);
+    expect(JSON.stringify(t.Resources)).toContain('cloudwatch.amazonaws.com');
+  });
+
+  it('watches the missing concerns: table and index throttles, API 5xx, 429 and p99, oldest webhook, near-timeout, Scheduler target errors, account concurrency', () => {
+    const names = watched().map((m) => `${m.Namespace} ${m.MetricName}`);
+    for (const expected of [
+      'AWS/DynamoDB WriteThrottleEvents',
+      'AWS/DynamoDB ReadThrottleEvents',
+      'AWS/ApiGateway 5xx',
+      'Complaints/Api Throttled429',
+      'AWS/ApiGateway Latency',
+      'AWS/SQS ApproximateAgeOfOldestMessage',
+      'AWS/Lambda Duration',
+      'AWS/Scheduler TargetErrorCount',
+      'AWS/Lambda ConcurrentExecutions',
+      'AWS/Lambda Errors',
+    ]) expect(names).toContain(expected);
+    // Every index of the cases table.
+    const indexes = watched().filter((m) => JSON.stringify(m.Dimensions).includes('GlobalSecondaryIndexName')).length;
+    expect(indexes).toBe(main.stateful.data.cases.indexNames.length);
+  });
+
+  it('has one dashboard', () => {
+    expect(Object.values(apiTemplate().Resources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
+  });
+
+  it('costs at most $10 a month at zero traffic, at list price, computed from the templates', () => {
+    const { total, lines } = fixedMonthlyCost(templatesOf(main));
+    expect(lines.find((l) => l.item === 'CloudWatch alarm metrics')!.count).toBeLessThan(45);
+    expect(total).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('back-pressure (item 7)', () => {
+  it('the webhook SQS trigger has a maximum concurrency', () => {
+    const mappings = resourcesInFamily(main.api, 'AWS::Lambda::EventSourceMapping').filter((m) => m.resource.Properties.ScalingConfig);
+    expect(mappings.map((m) => m.resource.Properties.ScalingConfig)).toEqual([{ MaximumConcurrency: WEBHOOK_MAX_CONCURRENCY }]);
+  });
+
+  it('every EventBridge rule that targets a Lambda function has a target dead-letter queue EventBridge may write to', () => {
+    const t = apiTemplate();
+    const dlqRef = JSON.stringify(main.api.resolve(main.api.eventTargetDeadLetters.queueArn));
+    const lambdaTargets = Object.values(t.Resources)
+      .filter((r) => r.Type === 'AWS::Events::Rule')
+      .flatMap((r) => (r.Properties!.Targets as { Arn: unknown; DeadLetterConfig?: { Arn: unknown } }[]).filter((x) => JSON.stringify(x.Arn).includes('Function')));
+    expect(lambdaTargets.length).toBeGreaterThanOrEqual(4);
+    for (const target of lambdaTargets) expect(JSON.stringify(target.DeadLetterConfig?.Arn)).toBe(dlqRef);
+  });
+  const apiTemplate = () => templatesOf(main)[1]!;
 });
