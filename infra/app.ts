@@ -39,6 +39,8 @@ const Settings = z.object({
   throttleRateLimit: z.coerce.number().int().positive().default(50),
   throttleBurstLimit: z.coerce.number().int().positive().default(100),
   listShards: z.coerce.number().int().optional(),
+  /** Case references each function container leases per counter update (REFERENCE_BLOCK_SIZE; default 50 when deployed: the counter item then takes 1/50 of the intake rate). */
+  referenceBlockSize: z.coerce.number().int().default(50),
   maxBodyBytes: z.coerce.number().int().optional(),
   internalStandardDays: z.coerce.number().int().optional(),
   /** `calendar_days` or `business_days`: the unit of internalStandardDays (INTERNAL_STANDARD_UNIT). */
@@ -128,6 +130,7 @@ const serviceEnv = (s: Settings): ServiceEnv => {
     SERVICE_NAME,
     SERVICE_VERSION: version,
     ...(s.listShards !== undefined ? { LIST_SHARDS: String(s.listShards) } : {}),
+    REFERENCE_BLOCK_SIZE: String(s.referenceBlockSize),
     ...(s.maxBodyBytes !== undefined ? { MAX_BODY_BYTES: String(s.maxBodyBytes) } : {}),
     ...(s.internalStandardDays !== undefined ? { INTERNAL_STANDARD_DAYS: String(s.internalStandardDays) } : {}),
     ...(s.internalStandardUnit !== undefined ? { INTERNAL_STANDARD_UNIT: s.internalStandardUnit } : {}),

@@ -236,7 +236,7 @@ describe('alarms that page someone, and fewer of them (item 6)', () => {
       'AWS/Lambda Errors',
     ]) expect(names).toContain(expected);
     // Every index of the cases table.
-    const indexes = watched().filter((m) => JSON.stringify(m.Dimensions).includes('GlobalSecondaryIndexName')).length;
+    const indexes = watched().filter((m) => JSON.stringify(m.Dimensions ?? []).includes('GlobalSecondaryIndexName')).length;
     expect(indexes).toBe(main.stateful.data.cases.indexNames.length);
   });
 
