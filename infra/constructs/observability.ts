@@ -121,17 +121,17 @@ export class Observability extends Construct {
       add('StreamConsumersBehind', `A stream consumer is more than ${maxAge.toHumanString()} behind (timers, events and notifications are late)`, combine('iterator age', 'MAX', consumers.map((f) => f.function.metric('IteratorAge', { period: PERIOD, statistic: 'Maximum' }))), maxAge.toMilliseconds(), ComparisonOperator.GREATER_THAN_THRESHOLD);
     }
 
-    const dlqs = [...(props.deadLetterQueues ?? new Map()).values()];
+    const dlqs = [...(props.deadLetterQueues?.values() ?? [])];
     if (dlqs.length) {
       add('DeadLetters', `A dead-letter queue is not empty: ${dlqs.map((d) => d.holds).join('; ')}`, combine('dead letters', 'SUM', dlqs.map((d) => d.queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }))), 0, ComparisonOperator.GREATER_THAN_THRESHOLD);
     }
 
-    const rules = [...(props.eventRules ?? new Map()).entries()];
+    const rules = [...(props.eventRules?.entries() ?? [])];
     if (rules.length) {
       add('EventDeliveriesFailed', `An EventBridge rule could not deliver an event after every retry (${rules.map(([n]) => n).join(', ')})`, combine('failed invocations', 'SUM', rules.map(([, r]) => sum('AWS/Events', 'FailedInvocations', { RuleName: r.ruleName }))), 1);
     }
 
-    const machines = [...(props.stateMachines ?? new Map()).entries()];
+    const machines = [...(props.stateMachines?.entries() ?? [])];
     if (machines.length) {
       add('WorkflowsStopped', `A workflow execution failed or timed out (${machines.map(([n]) => n).join(', ')}): its case waits on a workflow that no longer runs`, combine('failed or timed-out executions', 'SUM', machines.flatMap(([, m]) => [m.metricFailed({ period: PERIOD, statistic: 'Sum' }), m.metricTimedOut({ period: PERIOD, statistic: 'Sum' })])), 1);
     }

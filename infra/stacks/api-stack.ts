@@ -6,7 +6,7 @@ import { CfnRule, type Rule } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import { ROUTES } from '#http/routes';
 import { Api } from '../constructs/api';
 import type { FunctionSettings } from '../constructs/api-function';
@@ -115,7 +115,7 @@ export class ApiStack extends Stack {
       ...(this.emailIntake ? [['InboundMailObjectCreated', this.emailIntake.rule] as [string, Rule]] : []),
       ['WebhookRetrySweep', this.webhooks.retryRule],
     ];
-    this.eventTargetDeadLetters = new Queue(this, 'EventTargetDeadLetters', {
+    this.eventTargetDeadLetters = new Queue(new Construct(this, 'EventTargets'), 'DeadLetters', {
       // SQS-managed keys: EventBridge may then write without a grant on the project key.
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

@@ -83,7 +83,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('acknowledges the missing dead-letter queue only on queues that are themselves dead-letter queues', () => {
-    const dlqs = [stateful.timers.scheduleDeadLetters, stateful.timers.streamDeadLetters, stateful.timers.projectionDeadLetters, stateful.evidence.verificationDeadLetters, stateful.exports.builderDeadLetters, stateful.timers.retentionDeadLetters, stateful.channels.mailDeadLetters, api.webhooks.deadLetters].map((d) => d.queue.node.path);
+    const dlqs = [stateful.timers.scheduleDeadLetters, stateful.timers.streamDeadLetters, stateful.timers.projectionDeadLetters, stateful.evidence.verificationDeadLetters, stateful.exports.builderDeadLetters, stateful.timers.retentionDeadLetters, stateful.channels.mailDeadLetters, api.webhooks.deadLetters, { queue: api.eventTargetDeadLetters }].map((d) => d.queue.node.path);
     const at = acknowledgementsIn(app).filter((a) => a.id === 'AwsSolutions-SQS3').map((a) => a.at);
     expect(at.sort()).toEqual(dlqs.sort());
   });
