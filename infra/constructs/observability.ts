@@ -168,10 +168,12 @@ export class Observability extends Construct {
       new GraphWidget({ title: 'API requests, 4xx, 5xx', left: [props.httpApi.metricCount({ period: PERIOD }), props.httpApi.metricClientError({ period: PERIOD }), props.httpApi.metricServerError({ period: PERIOD })], width: 12 }),
       new GraphWidget({ title: 'API latency p50 / p99 (ms)', left: [props.httpApi.metricLatency({ period: PERIOD, statistic: 'p50' }), props.httpApi.metricLatency({ period: PERIOD, statistic: 'p99' })], width: 12 }),
     );
-    this.dashboard.addWidgets(
-      new GraphWidget({ title: 'Function errors (per function)', left: functions.slice(0, 50).map((f) => f.function.metricErrors({ period: PERIOD, statistic: 'Sum', label: f.node.id })), width: 12, legendPosition: undefined }),
-      new GraphWidget({ title: 'Concurrency and throttles (account)', left: [new Metric({ namespace: 'AWS/Lambda', metricName: 'ConcurrentExecutions', period: PERIOD, statistic: 'Maximum' })], right: [sum('AWS/Lambda', 'Throttles')], width: 12 }),
-    );
+    this.dashboard.addWidgets(new GraphWidget({ title: 'Concurrency and throttles (account)', left: [new Metric({ namespace: 'AWS/Lambda', metricName: 'ConcurrentExecutions', period: PERIOD, statistic: 'Maximum' })], right: [sum('AWS/Lambda', 'Throttles')], width: 24 }));
+    // Which function the account-level errors alarm saw: every function's errors, 25 to a graph.
+    for (let i = 0; i < functions.length; i += 25) {
+      const group = functions.slice(i, i + 25);
+      this.dashboard.addWidgets(new GraphWidget({ title: `Function errors (${i + 1}–${i + group.length} of ${functions.length})`, left: group.map((f) => f.function.metricErrors({ period: PERIOD, statistic: 'Sum', label: f.node.id })), width: 24 }));
+    }
     if (throttleMetrics.length) this.dashboard.addWidgets(new GraphWidget({ title: 'DynamoDB throttle events', left: throttleMetrics, width: 24 }));
   }
 }
