@@ -40,6 +40,8 @@ const Settings = z.object({
   throttleRateLimit: z.coerce.number().int().positive().default(50),
   throttleBurstLimit: z.coerce.number().int().positive().default(100),
   listShards: z.coerce.number().int().optional(),
+  /** Case references each function container leases per counter update (REFERENCE_BLOCK_SIZE; default 50 when deployed: the counter item then takes 1/50 of the intake rate). */
+  referenceBlockSize: z.coerce.number().int().default(50),
   maxBodyBytes: z.coerce.number().int().optional(),
   internalStandardDays: z.coerce.number().int().optional(),
   /** `calendar_days` or `business_days`: the unit of internalStandardDays (INTERNAL_STANDARD_UNIT). */
@@ -77,6 +79,13 @@ const Settings = z.object({
   reporting: json.optional(),
   /** Triage settings (TRIAGE): confidence threshold, priority rule, model chain (`bedrock`, `local`), timeout, Bedrock model id; an object or JSON. */
   triage: json.optional(),
+  /**
+   * Email intake through SES receiving (complaints:emailIntake, default on). Off, no receipt rule set is created, so the
+   * stacks deploy in any region; on, synth fails for a region where SES cannot receive email into S3.
+   */
+  emailIntake: z.union([z.boolean(), z.enum(['true', 'false', 'on', 'off']).transform((v) => v === 'true' || v === 'on')]).default(true),
+  /** Regions where SES receiving may be deployed, replacing the built-in list (SES_RECEIVING_REGIONS) when AWS adds one. */
+  sesReceivingRegions: csv.optional(),
   /** Recipients (addresses or domains verified in SES) the inbound-email receipt rule accepts; empty = every verified identity. */
   inboundEmailRecipients: csv.default([]),
   /** Days raw inbound messages stay in the raw-mail bucket (accepted ones are also evidence as message.eml). */
@@ -97,6 +106,10 @@ const Settings = z.object({
   cognitoDomainPrefix: z.string().regex(/^[a-z0-9-]+$/).optional(),
   callbackUrls: csv.default(['http://localhost:3000/callback']),
   alarmTopicArn: z.string().startsWith('arn:').optional(),
+  /** Who the alarms email (complaints:alarmEmail): addresses subscribed to the alarm topic; an array or comma-separated. */
+  alarmEmail: csv.pipe(z.array(z.email())).default([]),
+  /** The account's Lambda concurrency quota, for the 80 % alarm (default 1,000). */
+  accountConcurrency: z.coerce.number().int().positive().optional(),
 });
 type Settings = z.infer<typeof Settings>;
 
@@ -118,6 +131,7 @@ const serviceEnv = (s: Settings): ServiceEnv => {
     SERVICE_NAME,
     SERVICE_VERSION: version,
     ...(s.listShards !== undefined ? { LIST_SHARDS: String(s.listShards) } : {}),
+    REFERENCE_BLOCK_SIZE: String(s.referenceBlockSize),
     ...(s.maxBodyBytes !== undefined ? { MAX_BODY_BYTES: String(s.maxBodyBytes) } : {}),
     ...(s.internalStandardDays !== undefined ? { INTERNAL_STANDARD_DAYS: String(s.internalStandardDays) } : {}),
     ...(s.internalStandardUnit !== undefined ? { INTERNAL_STANDARD_UNIT: s.internalStandardUnit } : {}),
@@ -192,7 +206,13 @@ export const buildApp = (options: BuildOptions = {}) => {
     namePrefix,
     evidence: { retentionDays: Number(environment.EVIDENCE_RETENTION_DAYS) },
     exports: { retentionDays: Number(environment.EXPORT_RETENTION_DAYS) },
-    inbound: { recipients: s.inboundEmailRecipients, rawMailRetentionDays: s.rawMailRetentionDays },
+    alarms: { emails: s.alarmEmail, ...(s.alarmTopicArn ? { existingTopicArn: s.alarmTopicArn } : {}) },
+    inbound: {
+      emailReceiving: s.emailIntake,
+      ...(s.sesReceivingRegions?.length ? { receivingRegions: s.sesReceivingRegions } : {}),
+      recipients: s.inboundEmailRecipients,
+      rawMailRetentionDays: s.rawMailRetentionDays,
+    },
     identity: {
       // Default `<stack prefix>-<account id>`: unique per account and deployment, no lookup needed.
       domainPrefix: s.cognitoDomainPrefix ?? Fn.join('-', [s.stackPrefix.toLowerCase(), Aws.ACCOUNT_ID]),
@@ -218,7 +238,8 @@ export const buildApp = (options: BuildOptions = {}) => {
     metricsNamespace: METRICS_NAMESPACE,
     logRetention: s.logRetentionDays,
     throttle: { rateLimit: s.throttleRateLimit, burstLimit: s.throttleBurstLimit },
-    ...(s.alarmTopicArn ? { alarmTopicArn: s.alarmTopicArn } : {}),
+    alarmTopic: stateful.alarms.topic,
+    ...(s.accountConcurrency ? { accountConcurrency: s.accountConcurrency } : {}),
   });
   return { app, stateful, api };
 };

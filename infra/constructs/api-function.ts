@@ -14,6 +14,7 @@ import {
   SystemLogLevel,
   Tracing,
   type EventSourceMappingOptions,
+  type CfnFunction,
   type IFunction,
 } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -35,6 +36,7 @@ import type { FeedbackSigningKey } from './feedback-links';
 import { KEY_PRODUCE, KEY_READ, keyThrough } from './grants';
 import { INBOUND_MAIL_PREFIX, type InboundChannelStore } from './inbound-channels';
 import { AUDIT_PREFIX } from '#adapters/aws/s3-audit-anchors';
+import { checkEnvironmentSize, SETTINGS_SECRET_ENV, settingsSecret, splitSettings } from './settings-store';
 
 /** The repository root: bundling resolves package.json `imports` (`#http/*`, …) and the lock file from here. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -256,6 +258,8 @@ export class ApiFunction extends Construct {
       description: `Complaints API function ${props.entry}`,
     });
     this.logGroup.grantWrite(this.role);
+    // Large JSON settings go to the app's settings secret, read once per container: the environment stays under 4 KB.
+    const { inline, external } = splitSettings(props.environment);
 
     this.function = new NodejsFunction(this, 'Function', {
       entry: path.join(REPO_ROOT, props.entry),
@@ -298,7 +302,7 @@ export class ApiFunction extends Construct {
           : {}),
       },
       environment: {
-        ...props.environment,
+        ...inline,
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
@@ -306,6 +310,13 @@ export class ApiFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: 'INFO',
       },
     });
+
+    if (Object.keys(external).length) {
+      const secret = settingsSecret(this, external);
+      secret.grantRead(this.role);
+      this.function.addEnvironment(SETTINGS_SECRET_ENV, secret.secretArn);
+    }
+    checkEnvironmentSize(this.function.node.defaultChild as CfnFunction, props.entry);
 
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

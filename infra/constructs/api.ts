@@ -256,11 +256,13 @@ export class Api extends Construct {
     }
     this.functions = functions;
 
-    // Per-route throttles from the route table (the public feedback route), below the stage-wide default.
+    // Per-route throttles from the route table (every public route), below the stage-wide default. RouteSettings is
+    // untyped JSON to CDK and to the CloudFormation spec: the keys are CloudFormation's (RouteSettings type, PascalCase),
+    // which test/infra/cfn-spec.test.ts checks against the spec's RouteSettings definition.
     const throttled = routes.filter((r) => r.throttle);
     if (throttled.length) {
       (this.stage.node.defaultChild as CfnStage).routeSettings = Object.fromEntries(
-        throttled.map((r) => [routeKey(r), { throttlingRateLimit: r.throttle!.rateLimit, throttlingBurstLimit: r.throttle!.burstLimit }]),
+        throttled.map((r) => [routeKey(r), { ThrottlingRateLimit: r.throttle!.rateLimit, ThrottlingBurstLimit: r.throttle!.burstLimit }]),
       );
     }
 

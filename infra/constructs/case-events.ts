@@ -25,9 +25,10 @@ export class CaseEvents extends Construct {
     this.encryptionKey = props.encryptionKey;
     this.busName = `${props.namePrefix}-events`;
 
-    // Subscribers' rules hang off the bus and the topic: both outlive a redeploy, like the data.
+    // Subscribers' rules hang off the bus and the topic: both outlive a redeploy, like the data. The bus has a fixed
+    // name, so it is removed when the stack's first create rolls back (nobody subscribed yet): a retry can recreate it.
     const bus = new EventBus(this, 'Bus', { eventBusName: this.busName, description: 'Complaints: case domain events' });
-    bus.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    bus.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
     this.bus = bus;
 
     const topic = new Topic(this, 'Notifications', {

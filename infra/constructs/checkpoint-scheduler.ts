@@ -62,8 +62,10 @@ export class CaseTimers extends Construct {
     super(scope, id);
     checkPrefix(props.namePrefix);
     this.scheduleGroupName = `${props.namePrefix}-case-timers`;
-    // Deleting a group deletes its schedules: every pending deadline timer of every open case.
-    this.scheduleGroup = new ScheduleGroup(this, 'Group', { scheduleGroupName: this.scheduleGroupName, removalPolicy: RemovalPolicy.RETAIN });
+    // Deleting a group deletes its schedules: every pending deadline timer of every open case. Kept on delete and
+    // update, but removed when the stack's first create rolls back (it holds nothing yet), so a retry can recreate
+    // the same name (docs/deploy.md, "first deploy and retry").
+    this.scheduleGroup = new ScheduleGroup(this, 'Group', { scheduleGroupName: this.scheduleGroupName, removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE });
     this.scheduleDeadLetters = new DeadLetterQueue(this, 'ScheduleDeadLetters', {
       holds: 'case timers whose checkpoint invocation failed after every Scheduler and Lambda retry',
       encryptionKey: props.encryptionKey,

@@ -132,8 +132,10 @@ export const createLockedBucket = (scope: Construct, id: string, props: LockedBu
       },
       { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
     ],
-    // Never autoDeleteObjects: it grants s3:DeleteObject* to a custom resource.
-    removalPolicy: RemovalPolicy.RETAIN,
+    // Never autoDeleteObjects: it grants s3:DeleteObject* to a custom resource. The name is fixed (the prefix, account
+    // and region), so the bucket goes when the stack's first create rolls back (it is empty then) and a retry can
+    // recreate it; once created it is kept on delete and on replacement, and so is its policy (StatefulStack).
+    removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
   });
   const objects = bucket.arnForObjects('*');
   const sse = props.multipartUploads ? 'StringNotEqualsIfExists' : 'StringNotEquals';

@@ -1,167 +1,179 @@
-// Observability: alarms on API 5xx, on function errors and throttles, on dead-letter queues, on EventBridge rule
-// deliveries, on case-timer delivery and on failed or timed-out workflow executions, optionally notifying an SNS topic.
+// Observability: a few consolidated alarms that page someone (the alarm topic, an email subscription from context) and
+// one dashboard. Every alarm metric costs $0.10 a month whether anything happens or not, so each concern is one alarm:
+// account-level Lambda metrics instead of one alarm per function, metric math over the queues, rules, workflows and
+// table indexes (at most 10 metrics each, CloudWatch's limit), and the fixed cost is computed by `npm run cost:fixed`.
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  AlarmStatusWidget,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+  type IMetric,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IRule } from 'aws-cdk-lib/aws-events';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { ApiFunction } from './api-function';
 import type { DeadLetterQueue } from './dead-letter-queue';
+import type { DataTable } from './case-table';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 
 export interface ObservabilityProps {
   httpApi: HttpApi;
+  /** The stage's access log group: 429s (stage or route throttling) are counted from it. */
+  accessLogs: ILogGroup;
   functions: ReadonlyMap<string, ApiFunction>;
   /** Queues that hold failed work: any visible message is an alarm. */
   deadLetterQueues?: ReadonlyMap<string, Pick<DeadLetterQueue, 'queue' | 'holds'>>;
-  /** EventBridge rules on the default bus whose failed deliveries (after every retry) must not go unnoticed. */
+  /** EventBridge rules whose failed deliveries (after every retry) must not go unnoticed. */
   eventRules?: ReadonlyMap<string, IRule>;
   /** The case-timer schedule group: Scheduler failing to dead-letter a delivery means a timer is lost. */
   scheduleGroupName?: string;
-  /**
-   * Workflow state machines by name: a failed or timed-out execution means an approval or escalation stopped without
-   * reaching its end (the workflows end in their own states on rejection, expiry or waiver, so neither is routine).
-   */
+  /** Workflow state machines by name: a failed or timed-out execution means a case waits on a workflow that stopped. */
   stateMachines?: ReadonlyMap<string, IStateMachine>;
+  /** Tables whose throttled reads and writes (table and every index) are an alarm. */
+  tables?: readonly Pick<DataTable, 'table' | 'indexNames'>[];
+  /** The webhook delivery queue: its oldest message's age is how late subscribers are. */
+  webhookQueue?: IQueue;
   /** How far a stream consumer may fall behind before its timers and events are late. */
   maxIteratorAge?: Duration;
-  /** Existing SNS topic (e.g. the on-call one) to notify; without it the alarms only show in CloudWatch. */
-  alarmTopicArn?: string;
+  /** The account's Lambda concurrency quota (default 1,000): the alarm fires at 80 %. */
+  accountConcurrency?: number;
+  /** Where every alarm and its recovery goes (the stateful stack's alarm topic, or the operator's own). */
+  alarmTopic: ITopic;
+  /** Extra alarms other constructs built (the retention backlog), given the same action. */
+  extraAlarms?: readonly Alarm[];
 }
 
 const PERIOD = Duration.minutes(5);
+/** CloudWatch's limit on metrics in one alarm's math expression. */
+export const MAX_METRICS_PER_ALARM = 10;
+/** A function whose p99 duration passes this share of its timeout is about to time out. */
+const NEAR_TIMEOUT = 0.8;
+
+const sum = (namespace: string, metricName: string, dimensionsMap?: Record<string, string>) => new Metric({ namespace, metricName, ...(dimensionsMap ? { dimensionsMap } : {}), period: PERIOD, statistic: 'Sum' });
+
+/** Metric math over up to ten metrics: `fn` of them (SUM or MAX), labelled. */
+const combine = (label: string, fn: 'SUM' | 'MAX', metrics: IMetric[]): MathExpression => {
+  if (metrics.length > MAX_METRICS_PER_ALARM) throw new Error(`${label}: ${metrics.length} metrics, CloudWatch allows ${MAX_METRICS_PER_ALARM} in one alarm`);
+  const usingMetrics = Object.fromEntries(metrics.map((m, i) => [`m${i}`, m]));
+  return new MathExpression({ expression: `${fn}([${Object.keys(usingMetrics).join(',')}])`, usingMetrics, label, period: PERIOD });
+};
 
 export class Observability extends Construct {
   readonly alarms: Alarm[] = [];
+  readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
-    const action: IAlarmAction | undefined = props.alarmTopicArn
-      ? new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn))
-      : undefined;
-    const add = (alarm: Alarm) => {
-      if (action) alarm.addAlarmAction(action);
+    const action = new SnsAction(props.alarmTopic);
+    const add = (alarmId: string, description: string, metric: IMetric, threshold: number, comparison = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD): Alarm => {
+      const alarm = new Alarm(this, alarmId, { alarmDescription: description, metric, threshold, evaluationPeriods: 1, comparisonOperator: comparison, treatMissingData: TreatMissingData.NOT_BREACHING });
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
       this.alarms.push(alarm);
+      return alarm;
     };
+    const functions = [...props.functions.values()];
 
-    // Handlers turn every domain error into a 4xx; a 5xx means a defect or an AWS failure.
-    add(
-      new Alarm(this, 'Api5xx', {
-        alarmDescription: 'The complaints API answered 5xx',
-        metric: props.httpApi.metricServerError({ period: PERIOD, statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-    );
+    // The API: handlers turn every domain error into a 4xx, so a 5xx is a defect or an AWS failure.
+    add('Api5xx', 'The complaints API answered 5xx', props.httpApi.metricServerError({ period: PERIOD, statistic: 'Sum' }), 1);
+    add('ApiLatencyP99', 'The complaints API p99 latency is above 3 s', props.httpApi.metricLatency({ period: PERIOD, statistic: 'p99' }), 3000, ComparisonOperator.GREATER_THAN_THRESHOLD);
+    // HTTP APIs publish no 429 metric: count the stage's throttled answers from its access log.
+    const throttled = new MetricFilter(this, 'Api429Filter', {
+      logGroup: props.accessLogs,
+      filterPattern: FilterPattern.numberValue('$.status', '=', 429),
+      metricNamespace: 'Complaints/Api',
+      metricName: 'Throttled429',
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    add('Api429', 'The complaints API throttled more than 50 requests in 5 minutes (stage or public-route limits): staff may be locked out', throttled.metric({ period: PERIOD, statistic: 'Sum' }), 50, ComparisonOperator.GREATER_THAN_THRESHOLD);
 
-    for (const [entry, fn] of props.functions) {
-      const name = fn.node.id.replace(/Function$/, '');
-      add(
-        new Alarm(this, `${name}Errors`, {
-          alarmDescription: `${entry}: invocation errors (crash, timeout, out of memory)`,
-          metric: fn.function.metricErrors({ period: PERIOD, statistic: 'Sum' }),
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-      );
-      add(
-        new Alarm(this, `${name}Throttles`, {
-          alarmDescription: `${entry}: invocations throttled by Lambda concurrency`,
-          metric: fn.function.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-      );
-      if (fn.eventSourceMappings.length) {
-        const maxAge = props.maxIteratorAge ?? Duration.minutes(5);
-        add(
-          new Alarm(this, `${name}IteratorAge`, {
-            alarmDescription: `${entry}: the stream consumer is more than ${maxAge.toHumanString()} behind (timers, events and notifications are late)`,
-            metric: fn.function.metric('IteratorAge', { period: PERIOD, statistic: 'Maximum' }),
-            threshold: maxAge.toMilliseconds(),
-            evaluationPeriods: 1,
-            comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-            treatMissingData: TreatMissingData.NOT_BREACHING,
-          }),
-        );
-      }
+    // Lambda, account-level: one metric for every function (a deployment in its own account, as AWS recommends, sees
+    // only its own functions; the dashboard shows which function it was).
+    add('FunctionErrors', `Lambda invocation errors (crash, timeout, out of memory) in this account and region; ${functions.length} complaints functions`, sum('AWS/Lambda', 'Errors'), 1);
+    add('FunctionThrottles', 'Lambda invocations throttled by concurrency in this account and region', sum('AWS/Lambda', 'Throttles'), 1);
+    const concurrency = props.accountConcurrency ?? 1000;
+    add('AccountConcurrency', `Lambda concurrent executions above 80 % of the account's ${concurrency}`, new Metric({ namespace: 'AWS/Lambda', metricName: 'ConcurrentExecutions', period: PERIOD, statistic: 'Maximum' }), Math.floor(concurrency * 0.8), ComparisonOperator.GREATER_THAN_THRESHOLD);
+
+    // Duration near the timeout, for the workers of 5 minutes or more (a timeout is an error anyway; a route function's
+    // latency is the API p99 above).
+    const workers = functions.filter((f) => (f.function.timeout ?? Duration.seconds(3)).toSeconds() >= 300);
+    for (let i = 0; i < workers.length; i += MAX_METRICS_PER_ALARM) {
+      const group = workers.slice(i, i + MAX_METRICS_PER_ALARM);
+      const usingMetrics = Object.fromEntries(group.map((f, j) => [`d${j}`, f.function.metricDuration({ period: PERIOD, statistic: 'Maximum' })]));
+      const expression = `MAX([${group.map((f, j) => `d${j} / ${(f.function.timeout ?? Duration.seconds(3)).toMilliseconds()}`).join(',')}])`;
+      add(`NearTimeout${i / MAX_METRICS_PER_ALARM + 1}`, `A worker's longest run passed ${NEAR_TIMEOUT * 100} % of its timeout: ${group.map((f) => f.node.id).join(', ')}`, new MathExpression({ expression, usingMetrics, label: 'duration / timeout', period: PERIOD }), NEAR_TIMEOUT, ComparisonOperator.GREATER_THAN_THRESHOLD);
     }
 
-    for (const [name, dlq] of props.deadLetterQueues ?? []) {
-      add(
-        new Alarm(this, `${name}Visible`, {
-          alarmDescription: `Dead-letter queue not empty: ${dlq.holds}`,
-          metric: dlq.queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
-          threshold: 0,
-          evaluationPeriods: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-      );
+    const consumers = functions.filter((f) => f.eventSourceMappings.length);
+    if (consumers.length) {
+      const maxAge = props.maxIteratorAge ?? Duration.minutes(5);
+      add('StreamConsumersBehind', `A stream consumer is more than ${maxAge.toHumanString()} behind (timers, events and notifications are late)`, combine('iterator age', 'MAX', consumers.map((f) => f.function.metric('IteratorAge', { period: PERIOD, statistic: 'Maximum' }))), maxAge.toMilliseconds(), ComparisonOperator.GREATER_THAN_THRESHOLD);
     }
 
-    for (const [name, rule] of props.eventRules ?? []) {
-      add(
-        new Alarm(this, `${name}FailedInvocations`, {
-          alarmDescription: `EventBridge rule ${name} could not deliver an event to its target after every retry: the event is lost`,
-          metric: new Metric({ namespace: 'AWS/Events', metricName: 'FailedInvocations', dimensionsMap: { RuleName: rule.ruleName }, period: PERIOD, statistic: 'Sum' }),
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-      );
+    const dlqs = [...(props.deadLetterQueues?.values() ?? [])];
+    if (dlqs.length) {
+      add('DeadLetters', `A dead-letter queue is not empty: ${dlqs.map((d) => d.holds).join('; ')}`, combine('dead letters', 'SUM', dlqs.map((d) => d.queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }))), 0, ComparisonOperator.GREATER_THAN_THRESHOLD);
     }
 
-    for (const [name, machine] of props.stateMachines ?? []) {
-      const id = name.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
-      add(
-        new Alarm(this, `${id}ExecutionsFailed`, {
-          alarmDescription: `Workflow ${name}: an execution failed (a task kept failing or a state could not run); the case waits on a workflow that no longer runs`,
-          metric: machine.metricFailed({ period: PERIOD, statistic: 'Sum' }),
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-      );
-      add(
-        new Alarm(this, `${id}ExecutionsTimedOut`, {
-          alarmDescription: `Workflow ${name}: an execution timed out; the case waits on a workflow that no longer runs`,
-          metric: machine.metricTimedOut({ period: PERIOD, statistic: 'Sum' }),
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-      );
+    const rules = [...(props.eventRules?.entries() ?? [])];
+    if (rules.length) {
+      add('EventDeliveriesFailed', `An EventBridge rule could not deliver an event after every retry (${rules.map(([n]) => n).join(', ')})`, combine('failed invocations', 'SUM', rules.map(([, r]) => sum('AWS/Events', 'FailedInvocations', { RuleName: r.ruleName }))), 1);
+    }
+
+    const machines = [...(props.stateMachines?.entries() ?? [])];
+    if (machines.length) {
+      add('WorkflowsStopped', `A workflow execution failed or timed out (${machines.map(([n]) => n).join(', ')}): its case waits on a workflow that no longer runs`, combine('failed or timed-out executions', 'SUM', machines.flatMap(([, m]) => [m.metricFailed({ period: PERIOD, statistic: 'Sum' }), m.metricTimedOut({ period: PERIOD, statistic: 'Sum' })])), 1);
     }
 
     if (props.scheduleGroupName) {
-      add(
-        new Alarm(this, 'CaseTimersFailedToDeadLetter', {
-          alarmDescription: `Scheduler could neither deliver a case timer in ${props.scheduleGroupName} nor dead-letter it: the timer is lost`,
-          metric: new Metric({
-            namespace: 'AWS/Scheduler',
-            metricName: 'InvocationsFailedToBeSentToDeadLetterCount',
-            dimensionsMap: { ScheduleGroup: props.scheduleGroupName },
-            period: PERIOD,
-            statistic: 'Sum',
-          }),
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-      );
+      add('CaseTimersLost', `Scheduler could neither deliver a case timer in ${props.scheduleGroupName} nor dead-letter it, or its target failed`, combine('scheduler failures', 'SUM', [sum('AWS/Scheduler', 'InvocationsFailedToBeSentToDeadLetterCount', { ScheduleGroup: props.scheduleGroupName }), sum('AWS/Scheduler', 'TargetErrorCount')]), 1);
     }
+
+    // Reads of the idempotency table are one GetItem per POST (cheap to retry); its writes, and every read and write of
+    // the cases table and its indexes, are watched.
+    const throttleMetrics = (props.tables ?? []).flatMap(({ table, indexNames }, i) => [
+      ...(i === 0 ? [sum('AWS/DynamoDB', 'ReadThrottleEvents', { TableName: table.tableName })] : []),
+      sum('AWS/DynamoDB', 'WriteThrottleEvents', { TableName: table.tableName }),
+      ...indexNames.map((i) => sum('AWS/DynamoDB', 'WriteThrottleEvents', { TableName: table.tableName, GlobalSecondaryIndexName: i })),
+    ]);
+    for (let i = 0; i < throttleMetrics.length; i += MAX_METRICS_PER_ALARM) {
+      add(`TableThrottles${i / MAX_METRICS_PER_ALARM + 1}`, 'DynamoDB throttled reads or writes on a table or index (a hot partition: see docs/scale-model.md)', combine('throttle events', 'SUM', throttleMetrics.slice(i, i + MAX_METRICS_PER_ALARM)), 1);
+    }
+
+    if (props.webhookQueue) {
+      add('WebhooksLate', 'The oldest subscriber-webhook message is more than 15 minutes old', props.webhookQueue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' }), 15 * 60, ComparisonOperator.GREATER_THAN_THRESHOLD);
+    }
+
+    for (const alarm of props.extraAlarms ?? []) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+      this.alarms.push(alarm);
+    }
+
+    // One dashboard: the alarms, then the per-resource detail the account-level alarms leave out.
+    this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
+    this.dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }));
+    this.dashboard.addWidgets(
+      new GraphWidget({ title: 'API requests, 4xx, 5xx', left: [props.httpApi.metricCount({ period: PERIOD }), props.httpApi.metricClientError({ period: PERIOD }), props.httpApi.metricServerError({ period: PERIOD })], width: 12 }),
+      new GraphWidget({ title: 'API latency p50 / p99 (ms)', left: [props.httpApi.metricLatency({ period: PERIOD, statistic: 'p50' }), props.httpApi.metricLatency({ period: PERIOD, statistic: 'p99' })], width: 12 }),
+    );
+    this.dashboard.addWidgets(new GraphWidget({ title: 'Concurrency and throttles (account)', left: [new Metric({ namespace: 'AWS/Lambda', metricName: 'ConcurrentExecutions', period: PERIOD, statistic: 'Maximum' })], right: [sum('AWS/Lambda', 'Throttles')], width: 24 }));
+    // Which function the account-level errors alarm saw: every function's errors, 25 to a graph.
+    for (let i = 0; i < functions.length; i += 25) {
+      const group = functions.slice(i, i + 25);
+      this.dashboard.addWidgets(new GraphWidget({ title: `Function errors (${i + 1}–${i + group.length} of ${functions.length})`, left: group.map((f) => f.function.metricErrors({ period: PERIOD, statistic: 'Sum', label: f.node.id })), width: 24 }));
+    }
+    if (throttleMetrics.length) this.dashboard.addWidgets(new GraphWidget({ title: 'DynamoDB throttle events', left: throttleMetrics, width: 24 }));
   }
 }

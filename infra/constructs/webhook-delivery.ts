@@ -30,6 +30,9 @@ export const WEBHOOK_SECRET_CONTEXT = { 'kms:EncryptionContext:purpose': 'webhoo
 /** Attempts of one bus event on the queue before it is dead-lettered (a store outage; receiver failures are retried by the sweep). */
 export const QUEUE_MAX_RECEIVES = 5;
 
+/** Most concurrent webhook delivery invocations the SQS trigger starts (Lambda's minimum for the setting is 2). */
+export const WEBHOOK_MAX_CONCURRENCY = 10;
+
 /** The delivery function's timeout: a batch of 10 events, a few subscriptions each, 5 s per attempt at most. */
 export const DELIVERY_TIMEOUT = Duration.seconds(60);
 
@@ -119,7 +122,9 @@ export class WebhookDelivery extends Construct {
     }).bindTable(props.cases, 'readWrite', { deletes: DELETABLE.webhookRetryIndex });
     this.decryptSecretsFor(this.delivery, props.secretKey);
 
-    this.delivery.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true, maxBatchingWindow: Duration.seconds(0) }));
+    // At most WEBHOOK_MAX_CONCURRENCY deliveries at once: a burst of events (a bulk import) cannot take the account's
+    // concurrency from the API; the queue absorbs the rest.
+    this.delivery.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true, maxBatchingWindow: Duration.seconds(0), maxConcurrency: WEBHOOK_MAX_CONCURRENCY }));
 
     // Retries are due at minute precision (the first backoff step is 30 s before jitter): a sweep a minute.
     this.retryRule = new Rule(this, 'RetrySweep', {

@@ -1,8 +1,12 @@
 // ApiStack: the stateless side (HTTP API, functions, case-timer machinery, approval and escalation workflows, evidence
 // verification, alarms), wired to
 // the stateful stack's table, user pool, schedule group, dead-letter queues, event bus, topic and evidence bucket.
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import type { Construct } from 'constructs';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnRule, type Rule } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
 import { ROUTES } from '#http/routes';
 import { Api } from '../constructs/api';
 import type { FunctionSettings } from '../constructs/api-function';
@@ -44,16 +48,22 @@ export interface ApiStackProps extends StackProps, FunctionSettings {
   cursorKey: CursorSealingKey;
   /** The subscriber-webhook delivery queue and its dead-letter queue (stateful stack). */
   webhooks: WebhookQueueStore;
-  alarmTopicArn?: string;
+  /** Where every alarm goes (the stateful stack's alarm topic). */
+  alarmTopic: ITopic;
+  /** The account's Lambda concurrency quota, for the 80 % alarm. */
+  accountConcurrency?: number;
 }
 
 export class ApiStack extends Stack {
   readonly api: Api;
   readonly scheduler: CheckpointScheduler;
   readonly evidenceVerifier: EvidenceVerifier;
-  readonly emailIntake: EmailIntake;
+  /** The email intake, when SES receiving is on (complaints:emailIntake). */
+  readonly emailIntake?: EmailIntake;
   readonly workflows: CaseWorkflows;
   readonly observability: Observability;
+  /** Events an EventBridge rule could not deliver to its Lambda target after every retry. */
+  readonly eventTargetDeadLetters: Queue;
   readonly reports: ReportProjection;
   readonly exportBuilder: ExportBuilder;
   readonly retention: RetentionJob;
@@ -99,16 +109,51 @@ export class ApiStack extends Stack {
     // The audit trail's anchor outside the table: a signed digest every AUDIT_DIGEST_MINUTES (and at every export, above).
     this.auditDigest = new AuditDigest(this, 'AuditDigest', { ...common, cases: props.data.cases, exports: props.exports, deadLetters: props.timers.scheduleDeadLetters });
     this.evidenceVerifier = new EvidenceVerifier(this, 'EvidenceVerifier', { ...common, cases: props.data.cases, evidence: props.evidence });
-    this.emailIntake = new EmailIntake(this, 'EmailIntake', { ...common, cases: props.data.cases, evidence: props.evidence, channels: props.channels });
+    if (props.channels.emailReceiving) this.emailIntake = new EmailIntake(this, 'EmailIntake', { ...common, cases: props.data.cases, evidence: props.evidence, channels: props.channels });
     // Subscriber webhooks: published events from the stateful queue the bus fills, signing secrets under the project key (the subscribe route encrypts them).
     this.webhooks = new WebhookDelivery(this, 'WebhookDelivery', { ...common, cases: props.data.cases, queues: props.webhooks, secretKey: props.data.cases.encryptionKey });
     this.webhooks.allowSubscribe(this.api.functions.get(ROUTES.createWebhook.entry)!, props.data.cases.encryptionKey);
     // Problem management (#32): the daily spike and suggestion job, pipeline change events, and the close route's notifications.
     this.problemSignals = new ProblemSignals(this, 'ProblemSignals', { ...common, cases: props.data.cases, events: props.events, deadLetters: props.timers.scheduleDeadLetters });
     this.problemSignals.notifyFrom(this.api.functions.get(ROUTES.closeProblem.entry)!);
+    // Every EventBridge rule that targets a Lambda function sends what it cannot deliver (after its retries) here, instead
+    // of dropping it: the event can be replayed, and one queue-depth metric replaces a FailedInvocations alarm per rule.
+    const eventRules: [string, Rule][] = [
+      ['EvidenceObjectCreated', this.evidenceVerifier.rule],
+      ['RetentionDaily', this.retention.rule],
+      ...(this.emailIntake ? [['InboundMailObjectCreated', this.emailIntake.rule] as [string, Rule]] : []),
+      ['WebhookRetrySweep', this.webhooks.retryRule],
+      ['ProblemSignalsDaily', this.problemSignals.dailyRule],
+      ['PipelineChanges', this.problemSignals.changeRule],
+    ];
+    this.eventTargetDeadLetters = new Queue(new Construct(this, 'EventTargets'), 'DeadLetters', {
+      // SQS-managed keys: EventBridge may then write without a grant on the project key.
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.eventTargetDeadLetters).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the EventBridge rules\' Lambda targets.' });
+    for (const [, rule] of eventRules) {
+      (rule.node.defaultChild as CfnRule).addPropertyOverride('Targets.0.DeadLetterConfig', { Arn: this.eventTargetDeadLetters.queueArn });
+      this.eventTargetDeadLetters.addToResourcePolicy(
+        new PolicyStatement({
+          principals: [new ServicePrincipal('events.amazonaws.com')],
+          actions: ['sqs:SendMessage'],
+          resources: [this.eventTargetDeadLetters.queueArn],
+          conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
+        }),
+      );
+    }
+
     this.observability = new Observability(this, 'Observability', {
       httpApi: this.api.httpApi,
-      functions: new Map([...this.api.functions, ...this.scheduler.functions, ...this.evidenceVerifier.functions, ...this.workflows.functions, ...this.reports.functions, ...this.exportBuilder.functions, ...this.retention.functions, ...this.auditDigest.functions, ...this.emailIntake.functions, ...this.webhooks.functions, ...this.problemSignals.functions]),
+      accessLogs: this.api.accessLogs,
+      tables: [props.data.cases, props.data.idempotency],
+      webhookQueue: props.webhooks.queue,
+      alarmTopic: props.alarmTopic,
+      ...(props.accountConcurrency ? { accountConcurrency: props.accountConcurrency } : {}),
+      functions: new Map([...this.api.functions, ...this.scheduler.functions, ...this.evidenceVerifier.functions, ...this.workflows.functions, ...this.reports.functions, ...this.exportBuilder.functions, ...this.retention.functions, ...this.auditDigest.functions, ...(this.emailIntake?.functions ?? []), ...this.webhooks.functions, ...this.problemSignals.functions]),
       deadLetterQueues: new Map([
         ['ScheduleDeadLetters', props.timers.scheduleDeadLetters],
         ['StreamDeadLetters', props.timers.streamDeadLetters],
@@ -116,20 +161,12 @@ export class ApiStack extends Stack {
         ['ProjectionDeadLetters', props.timers.projectionDeadLetters],
         ['RetentionDeadLetters', props.timers.retentionDeadLetters],
         ['ExportBuilderDeadLetters', props.exports.builderDeadLetters],
-        ['InboundMailDeadLetters', props.channels.mailDeadLetters],
+        ...(this.emailIntake ? [['InboundMailDeadLetters', props.channels.mailDeadLetters] as const] : []),
         ['WebhookDeadLetters', this.webhooks.deadLetters],
-      ]),
-      eventRules: new Map([
-        ['EvidenceObjectCreated', this.evidenceVerifier.rule],
-        ['RetentionDaily', this.retention.rule],
-        ['InboundMailObjectCreated', this.emailIntake.rule],
-        ['WebhookRetrySweep', this.webhooks.retryRule],
-        ['ProblemSignalsDaily', this.problemSignals.dailyRule],
-        ['PipelineChanges', this.problemSignals.changeRule],
+        ['EventTargetDeadLetters', { queue: this.eventTargetDeadLetters, holds: 'EventBridge events a rule could not deliver to its Lambda target after every retry' }],
       ]),
       stateMachines: this.workflows.stateMachines,
       scheduleGroupName: props.timers.scheduleGroupName,
-      ...(props.alarmTopicArn ? { alarmTopicArn: props.alarmTopicArn } : {}),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint });

@@ -1,7 +1,9 @@
 // StatefulStack: what must survive every deploy (key, tables, user pool, schedule group, dead-letter queues, event
 // bus, notification topic, evidence vault, exports vault and signing key, webhook delivery queues); termination protection on.
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import type { Construct } from 'constructs';
+import { Aspects, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnBucket, CfnBucketPolicy } from 'aws-cdk-lib/aws-s3';
+import type { Construct, IConstruct } from 'constructs';
+import { AlarmTopic } from '../constructs/alarm-topic';
 import { CaseEvents } from '../constructs/case-events';
 import { CaseTable } from '../constructs/case-table';
 import { CaseTimers } from '../constructs/checkpoint-scheduler';
@@ -22,8 +24,10 @@ export interface StatefulStackProps extends StackProps {
   evidence: { retentionDays: number };
   /** COMPLIANCE-mode retention of every export bundle, in days. */
   exports: { retentionDays: number };
-  /** Inbound email (SES receiving): the recipients the rule accepts and how long raw messages are kept. */
-  inbound: { recipients: string[]; rawMailRetentionDays: number };
+  /** Inbound email (SES receiving): on or off, where it may run, the recipients the rule accepts and how long raw messages are kept. */
+  /** Who the alarms page: email addresses subscribed to a new alarm topic, or an existing topic. */
+  alarms: { emails: readonly string[]; existingTopicArn?: string };
+  inbound: { emailReceiving: boolean; receivingRegions?: readonly string[]; recipients: string[]; rawMailRetentionDays: number };
 }
 
 export class StatefulStack extends Stack {
@@ -45,6 +49,8 @@ export class StatefulStack extends Stack {
   readonly cursorKey: CursorKey;
   /** The subscriber-webhook delivery queue, its dead-letter queue and the bus rule that fills it. */
   readonly webhooks: WebhookQueues;
+  /** Where every alarm of the app goes. */
+  readonly alarms: AlarmTopic;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, { ...props, terminationProtection: true });
@@ -62,6 +68,19 @@ export class StatefulStack extends Stack {
     this.feedbackLinks = new FeedbackLinks(this, 'FeedbackLinks', { encryptionKey: key.key });
     this.cursorKey = new CursorKey(this, 'CursorKey', { encryptionKey: key.key });
     this.webhooks = new WebhookQueues(this, 'Webhooks', { bus: this.events.bus });
+    this.alarms = new AlarmTopic(this, 'Alarms', { encryptionKey: key.key, emails: props.alarms.emails, ...(props.alarms.existingTopicArn ? { existingTopicArn: props.alarms.existingTopicArn } : {}) });
+
+    // A bucket policy is a resource of its own, deleted by default: `cdk destroy` would leave the retained buckets
+    // without deny-delete, TLS-only and key-required. Each policy is kept exactly as long as its bucket.
+    Aspects.of(this).add({
+      visit: (node: IConstruct) => {
+        if (!(node instanceof CfnBucketPolicy)) return;
+        const bucket = node.node.scope?.node.scope?.node.defaultChild;
+        if (!(bucket instanceof CfnBucket)) return;
+        if (bucket.cfnOptions.deletionPolicy) node.cfnOptions.deletionPolicy = bucket.cfnOptions.deletionPolicy;
+        if (bucket.cfnOptions.updateReplacePolicy) node.cfnOptions.updateReplacePolicy = bucket.cfnOptions.updateReplacePolicy;
+      },
+    });
 
     new CfnOutput(this, 'CasesTableName', { value: this.data.cases.table.tableName });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
@@ -70,12 +89,13 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'TokenUrl', { value: `${this.identity.domain.baseUrl()}/oauth2/token` });
     new CfnOutput(this, 'ScheduleGroupName', { value: this.timers.scheduleGroup.scheduleGroupName });
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'NotificationTopicArn', { value: this.events.notifications.topicArn });
     new CfnOutput(this, 'EvidenceBucketName', { value: this.evidence.bucket.bucketName });
     new CfnOutput(this, 'ExportsBucketName', { value: this.exports.bucket.bucketName });
     new CfnOutput(this, 'ExportSigningKeyArn', { value: this.exports.signingKey.keyArn });
     new CfnOutput(this, 'InboundMailBucketName', { value: this.channels.mailBucket.bucketName });
-    new CfnOutput(this, 'InboundReceiptRuleSetName', { value: this.channels.ruleSet.receiptRuleSetName });
+    if (this.channels.ruleSet) new CfnOutput(this, 'InboundReceiptRuleSetName', { value: this.channels.ruleSet.receiptRuleSetName });
     new CfnOutput(this, 'HelpdeskSecretArn', { value: this.channels.helpdeskSecret.secretArn });
   }
 }

@@ -48,7 +48,7 @@ export type EmailRefusal = Omit<InboundRejection, 'id' | 'channel' | 'receivedAt
 
 const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 
-export const REFERENCE_IN_SUBJECT = /\bCMP-\d{4}-\d{6}\b/;
+export const REFERENCE_IN_SUBJECT = /\bCMP-\d{4}-(?:\d{6}|X\d{9})\b/;
 
 type StoredFile = { evidenceId: string; fileName: string; sha256: string };
 

@@ -53,6 +53,8 @@ export const ConfigSchema = z.object({
   /** DynamoDB Local endpoint; unset in AWS. */
   DYNAMODB_ENDPOINT: z.url().optional(),
   LIST_SHARDS: z.coerce.number().int().min(1).max(32).default(4),
+  /** Case references leased per counter update by each process (1 = one update per case; CDK deploys 50: the counter item then takes 1/50 of the intake rate, and unused numbers of a stopped container are gaps). */
+  REFERENCE_BLOCK_SIZE: z.coerce.number().int().min(1).max(1000).default(1),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
   INTERNAL_STANDARD_DAYS: z.coerce.number().int().min(1).max(365).optional(),
   INTERNAL_STANDARD_UNIT: z.enum(['calendar_days', 'business_days']).optional(),
@@ -267,6 +269,11 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
 };
 
 export const config = (): Config => (cached ??= loadConfig());
+
+/** Forget the validated configuration: the external settings were just added to the environment. */
+export const resetConfig = (): void => {
+  cached = undefined;
+};
 
 export const requireSetting = <K extends keyof Config>(key: K): NonNullable<Config[K]> => {
   const value = config()[key];

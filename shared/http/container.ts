@@ -29,7 +29,7 @@ export const dynamo = () => {
 };
 
 /** The case table adapter (one per call site; stateless besides the shared client). */
-export const caseRepository = (): DynamoCaseRepository => new DynamoCaseRepository(dynamo().doc, { tableName: requireSetting('TABLE_NAME'), listShards: config().LIST_SHARDS });
+export const caseRepository = (): DynamoCaseRepository => new DynamoCaseRepository(dynamo().doc, { tableName: requireSetting('TABLE_NAME'), listShards: config().LIST_SHARDS, referenceBlock: config().REFERENCE_BLOCK_SIZE });
 
 /** What every ComplaintService is built from (the intake service adds the triage models: #http/intake-container). */
 export const complaintServiceDeps = (): ComplaintServiceDeps => {

@@ -10,7 +10,9 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Principal } from '#domain/principal';
+import { readSettingsSecret } from '#adapters/aws/settings-secret';
 import { config } from './config';
+import { loadExternalSettings } from './external-settings';
 import { authorize } from './middleware/authorize';
 import { problemHandler } from './middleware/problem-handler';
 import { requestGuard } from './middleware/request-guard';
@@ -109,6 +111,8 @@ export const buildHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<K
 
   const expectsBody = route.body !== undefined || route.signedBody !== undefined;
   const stack = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(core)
+    // First: the settings kept outside the environment (a no-op without SETTINGS_SECRET_ARN), once per container.
+    .use({ before: () => loadExternalSettings(readSettingsSecret) })
     .use(problemHandler())
     .use(httpHeaderNormalizer())
     .use(injectLambdaContext(logger, { resetKeys: true }))

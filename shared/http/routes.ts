@@ -191,6 +191,8 @@ export const ROUTES = {
     summary: 'Liveness',
     tag: 'meta',
     auth: { kind: 'public' },
+    // Every public route has its own stage throttle, so unauthenticated traffic cannot use up the staff's share.
+    throttle: { rateLimit: 20, burstLimit: 40 },
     ok: { status: 200, schema: Health, description: 'The service is up' },
   },
   openapi: {
@@ -200,6 +202,7 @@ export const ROUTES = {
     summary: 'This OpenAPI 3.1 document',
     tag: 'meta',
     auth: { kind: 'public' },
+    throttle: { rateLimit: 5, burstLimit: 10 },
     ok: { status: 200, schema: z.record(z.string(), z.unknown()), description: 'OpenAPI 3.1 document' },
   },
   deadlineReport: {
@@ -782,6 +785,8 @@ export const ROUTES = {
       'Escalate a helpdesk ticket into a complaint (zendesk, jira, servicenow, generic). Signed: zendesk with x-zendesk-webhook-signature (base64 HMAC-SHA256 of timestamp + body) and x-zendesk-webhook-signature-timestamp; the others with x-complaints-signature (sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">) and x-complaints-timestamp; 5-minute replay window. De-duplicated on the ticket: a repeated delivery answers 200 with its case; a ticket whose case is closed opens a linked repeat complaint (201)',
     tag: 'intake',
     auth: { kind: 'public' },
+    // Helpdesks deliver in bursts (a bulk ticket update); a signature check is cheap but still a function run each.
+    throttle: { rateLimit: 20, burstLimit: 50 },
     params: HelpdeskParams,
     signedBody: HelpdeskEscalationBody,
     ok: {

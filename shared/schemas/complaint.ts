@@ -259,7 +259,7 @@ export type EvidenceCounts = z.infer<typeof EvidenceCounts>;
 export const Case = z
   .object({
     id: Ulid,
-    reference: z.string().regex(/^CMP-\d{4}-\d{6,}$/),
+    reference: z.string().regex(/^CMP-\d{4}-(?:\d{6,}|X\d{9})$/),
     status: Status,
     ownerId: z.string(),
     team: z.string().optional(),

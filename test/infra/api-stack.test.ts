@@ -7,7 +7,7 @@ import { AUDIT_ANCHOR_READERS, EVIDENCE_ACCESS, EXPORT_ACCESS, FEEDBACK_SIGNING_
 import { WEBHOOK_SECRET_CONTEXT } from '../../infra/constructs/webhook-delivery';
 import { EXPORT_GRANTS } from '../../infra/constructs/api-function';
 import { isPaged, routeKey, routeList } from '#http/routes';
-import { logicalIdOf, resolveIn, resourceOf, resourcesIn, resourcesInFamily, stackFamily, statementsOfRole, templateOf, type Statement } from '../support/stacks';
+import { alarmedMetrics, logicalIdOf, resolveIn, resourceOf, resourcesIn, resourcesInFamily, stackFamily, statementsOfRole, templateOf, type Statement } from '../support/stacks';
 
 // CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
 process.env.CDK_VALIDATION = 'false';
@@ -109,14 +109,14 @@ describe('routes', () => {
 describe('functions', () => {
   it('creates one Lambda function per handler entry, plus the case-timer functions (checkpoint, case stream), the evidence verifier, the two workflow functions, the report projection and the export builder', () => {
     expect(inFamily('AWS::Lambda::Function')).toHaveLength(
-      entries.length + stack.scheduler.functions.size + stack.evidenceVerifier.functions.size + stack.workflows.functions.size + stack.reports.functions.size + stack.exportBuilder.functions.size + stack.retention.functions.size + stack.auditDigest.functions.size + stack.emailIntake.functions.size + stack.webhooks.functions.size + stack.problemSignals.functions.size,
+      entries.length + stack.scheduler.functions.size + stack.evidenceVerifier.functions.size + stack.workflows.functions.size + stack.reports.functions.size + stack.exportBuilder.functions.size + stack.retention.functions.size + stack.auditDigest.functions.size + stack.emailIntake!.functions.size + stack.webhooks.functions.size + stack.problemSignals.functions.size,
     );
     expect(stack.auditDigest.functions.size).toBe(1);
     expect(stack.reports.functions.size).toBe(1);
     expect(stack.exportBuilder.functions.size).toBe(1);
     expect(stack.scheduler.functions.size).toBe(2);
     expect(stack.evidenceVerifier.functions.size).toBe(1);
-    expect(stack.emailIntake.functions.size).toBe(1);
+    expect(stack.emailIntake!.functions.size).toBe(1);
     expect(stack.workflows.functions.size).toBe(2);
     expect(stack.webhooks.functions.size).toBe(1);
   });
@@ -360,13 +360,15 @@ describe('the replay of recorded inbound rejections (issue 25, finding 1)', () =
 });
 
 describe('alarms', () => {
-  it('alarms on API 5xx and on every route function’s errors', () => {
-    const alarms = Object.values(ofType('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+  it('alarms on API 5xx and on every function’s errors (one account-level alarm; the dashboard shows each route function)', () => {
+    const alarms = Object.values(ofType('AWS::CloudWatch::Alarm')).flatMap((a) => alarmedMetrics(a.Properties));
     expect(alarms.filter((a) => a.MetricName === '5xx' && a.Namespace === 'AWS/ApiGateway')).toHaveLength(1);
+    expect(alarms.filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda' && a.Dimensions === undefined)).toHaveLength(1);
+    const dashboard = JSON.stringify(Object.values(ofType('AWS::CloudWatch::Dashboard'))[0]!.Properties);
     for (const entry of entries) {
-      // The alarm (API stack) names the function by the nested route stack's output of its name.
-      const name = JSON.stringify(stack.resolve(functionOf(entry).fn.function.functionName));
-      expect(alarms.filter((a) => a.MetricName === 'Errors' && JSON.stringify(a.Dimensions).includes(name))).toHaveLength(1);
+      // The dashboard (API stack) names the function by the nested route stack's output of its name.
+      const name = stack.resolve(functionOf(entry).fn.function.functionName) as { 'Fn::GetAtt': [string, string] };
+      expect(dashboard).toContain(name['Fn::GetAtt'][1]);
     }
   });
 });

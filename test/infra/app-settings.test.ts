@@ -2,7 +2,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { buildApp } from '../../infra/app';
 import { DEFAULT_APPROVAL_RULES } from '#domain/approval-rules';
-import { logicalIdOf, resourcesInFamily } from '../support/stacks';
+import { logicalIdOf, resourceOf, resourcesInFamily } from '../support/stacks';
 
 // CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
 process.env.CDK_VALIDATION = 'false';
@@ -28,7 +28,7 @@ const environments = (api: ReturnType<typeof build>['api']) => {
     ...api.exportBuilder.functions.values(),
     ...api.retention.functions.values(),
     ...api.auditDigest.functions.values(),
-    ...api.emailIntake.functions.values(),
+    ...api.emailIntake!.functions.values(),
     ...api.webhooks.functions.values(),
     ...api.problemSignals.functions.values(),
   ];
@@ -38,7 +38,13 @@ const environments = (api: ReturnType<typeof build>['api']) => {
   const byKey = new Map(functions.map((f) => [key(f.stack.node.path, f.id), f.resource]));
   const keys = all.map((fn) => key(Stack.of(fn.function).node.path, logicalIdOf(fn.function)));
   expect([...keys].sort()).toEqual([...byKey.keys()].sort());
-  return keys.map((k) => (byKey.get(k)!.Properties.Environment as { Variables: Variables }).Variables);
+  // The large settings a function reads once from the app's settings secret (SETTINGS_SECRET_ARN) belong to what it runs with.
+  const secret = api.node.tryFindChild('ExternalSettings');
+  const external = secret ? (JSON.parse(resourceOf(secret).Properties.SecretString as string) as Variables) : {};
+  return keys.map((k) => {
+    const vars = (byKey.get(k)!.Properties.Environment as { Variables: Variables }).Variables;
+    return vars.SETTINGS_SECRET_ARN ? { ...vars, ...external } : vars;
+  });
 };
 
 describe('complaints:* settings', () => {

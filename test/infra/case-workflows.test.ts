@@ -13,7 +13,7 @@ import { APPROVAL_WORKFLOW_ENTRY, ESCALATION_WORKFLOW_ENTRY, VENDED_LOGS_PREFIX,
 import { CASE_STREAM_ENTRY } from '../../infra/constructs/checkpoint-scheduler';
 import { approvalAsl, escalationAsl, taskStates, type AslDefinition } from '../../workflows';
 import { routeList } from '#http/routes';
-import { resolveIn, resourceOf, resourcesInFamily, statementsOfRole as roleStatements } from '../support/stacks';
+import { alarmedMetrics, resolveIn, resourceOf, resourcesInFamily, statementsOfRole as roleStatements } from '../support/stacks';
 
 // CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
 process.env.CDK_VALIDATION = 'false';
@@ -277,7 +277,7 @@ describe('Step Functions access of every other function', () => {
 });
 
 describe('alarms on the workflows', () => {
-  const alarms = () => ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+  const alarms = () => ofType('AWS::CloudWatch::Alarm').flatMap(([, a]) => alarmedMetrics(a.Properties));
 
   it.each(byWorkflow)('%s: alarms on any failed and any timed-out execution', (_name, workflow) => {
     const dims = [{ Name: 'StateMachineArn', Value: { Ref: logicalId(workflow.stateMachine) } }];
@@ -285,12 +285,12 @@ describe('alarms on the workflows', () => {
       const found = alarms().filter((a) => a.Namespace === 'AWS/States' && a.MetricName === metric && same(a.Dimensions, dims));
       expect(found).toHaveLength(1);
       expect(found[0]).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Statistic: 'Sum', TreatMissingData: 'notBreaching' });
+      expect(found[0]!.AlarmActions).toHaveLength(1);
     }
   });
 
-  it.each(byWorkflow)('%s: its function is monitored like every other (errors, throttles)', (_name, workflow) => {
-    const id = logicalId(workflow.function.function);
-    for (const metric of ['Errors', 'Throttles']) expect(alarms().filter((a) => a.MetricName === metric && JSON.stringify(a.Dimensions).includes(id))).toHaveLength(1);
+  it.each(byWorkflow)('%s: its function is monitored like every other (the account-level errors and throttles alarms)', () => {
+    for (const metric of ['Errors', 'Throttles']) expect(alarms().filter((a) => a.Namespace === 'AWS/Lambda' && a.MetricName === metric && a.Dimensions === undefined)).toHaveLength(1);
   });
 });
 

@@ -83,7 +83,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('acknowledges the missing dead-letter queue only on queues that are themselves dead-letter queues', () => {
-    const dlqs = [stateful.timers.scheduleDeadLetters, stateful.timers.streamDeadLetters, stateful.timers.projectionDeadLetters, stateful.evidence.verificationDeadLetters, stateful.exports.builderDeadLetters, stateful.timers.retentionDeadLetters, stateful.channels.mailDeadLetters, api.webhooks.deadLetters].map((d) => d.queue.node.path);
+    const dlqs = [stateful.timers.scheduleDeadLetters, stateful.timers.streamDeadLetters, stateful.timers.projectionDeadLetters, stateful.evidence.verificationDeadLetters, stateful.exports.builderDeadLetters, stateful.timers.retentionDeadLetters, stateful.channels.mailDeadLetters, api.webhooks.deadLetters, { queue: api.eventTargetDeadLetters }].map((d) => d.queue.node.path);
     const at = acknowledgementsIn(app).filter((a) => a.id === 'AwsSolutions-SQS3').map((a) => a.at);
     expect(at.sort()).toEqual(dlqs.sort());
   });
@@ -102,7 +102,7 @@ describe('cdk-nag AwsSolutions', () => {
       api.retention.job.role.node.path,
       // Channel intake writes received attachments (and the raw email) to the vault for the verifier.
       api.api.functions.get('functions/helpdesk-intake/handler.ts')!.role.node.path,
-      api.emailIntake.intake.role.node.path,
+      api.emailIntake!.intake.role.node.path,
       // The replay of a recorded inbound rejection stores the email's files as the email intake does.
       api.api.functions.get('functions/replay-inbound-rejection/handler.ts')!.role.node.path,
       // The acknowledgement and the final response keep the exact text sent as evidence (letters/ keys of the case).

@@ -25,7 +25,7 @@ const build = () => {
   const stack = new Stack(app, 'Test', { env: { account: '111111111111', region: 'eu-west-2' } });
   const key = new EncryptionKey(stack, 'Key', { description: 'test' });
   const accessLogs = new Bucket(stack, 'AccessLogs');
-  const channels = new InboundChannels(stack, 'Channels', { namePrefix: 'complaints', encryptionKey: key.key, accessLogs, recipients: ['complaints@example.com'], rawMailRetentionDays: 90 });
+  const channels = new InboundChannels(stack, 'Channels', { namePrefix: 'complaints', encryptionKey: key.key, accessLogs, recipients: ['complaints@example.com'], rawMailRetentionDays: 90, emailReceiving: true });
   const evidence = { bucketName: 'test-evidence', bucketArn: 'arn:aws:s3:::test-evidence', caseObjectsArn: 'arn:aws:s3:::test-evidence/cases/*', encryptionKey: key.key } as unknown as EvidenceStore;
   const helpdesk = new ApiFunction(stack, 'Helpdesk', { ...COMMON, entry: 'functions/helpdesk-intake/handler.ts', description: 'test' }).readHelpdeskSecrets(channels).allowEvidence(evidence, 'store');
   const cases: DataTable = { table: new Table(stack, 'Cases', { partitionKey: { name: 'PK', type: AttributeType.STRING } }), encryptionKey: key.key, indexNames: [], envVar: 'TABLE_NAME' };
@@ -53,7 +53,7 @@ describe('channel intake in CDK', () => {
       NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
       LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90, Status: 'Enabled' })] },
     });
-    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'inbound-mail/' }) }) });
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'RetainExceptOnCreate', Properties: Match.objectLike({ LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'inbound-mail/' }) }) });
     const policies = Object.values(template.findResources('AWS::S3::BucketPolicy')).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement);
     expect(policies.some((s) => s.Effect === 'Deny' && JSON.stringify(s.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }))).toBe(true);
     // SES may put objects, for this account only, and use the key only through S3.

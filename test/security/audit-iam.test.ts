@@ -20,7 +20,7 @@ const all: [string, ApiFunction][] = [
   ...api.exportBuilder.functions,
   ...api.retention.functions,
   ...api.auditDigest.functions,
-  ...api.emailIntake.functions,
+  ...api.emailIntake!.functions,
   ...api.webhooks.functions,
 ];
 const list = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);

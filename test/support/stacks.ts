@@ -55,3 +55,15 @@ export const statementsOfRole = <S extends object = Statement>(role: IConstruct)
     .filter(([, p]) => (p.Properties.Roles as unknown[]).some((r) => JSON.stringify(r) === ref))
     .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: S[] }).Statement);
 };
+
+/** One metric an alarm watches, with the alarm's own threshold and comparison (a math alarm yields each of its metrics). */
+export type AlarmedMetric = { Namespace?: string; MetricName?: string; Dimensions?: unknown; Statistic?: string; Threshold?: unknown; ComparisonOperator?: unknown; TreatMissingData?: unknown; AlarmActions?: unknown };
+
+/** The metrics an alarm's properties watch: its own metric, or every metric of its math expression. */
+export const alarmedMetrics = (props: Record<string, unknown>): AlarmedMetric[] => {
+  const { Threshold, ComparisonOperator, TreatMissingData, AlarmActions } = props;
+  const common = { Threshold, ComparisonOperator, TreatMissingData, AlarmActions };
+  const metrics = props.Metrics as { MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions?: unknown }; Stat: string } }[] | undefined;
+  if (!metrics) return [{ ...common, Namespace: props.Namespace as string, MetricName: props.MetricName as string, Dimensions: props.Dimensions, Statistic: (props.Statistic ?? props.ExtendedStatistic) as string }];
+  return metrics.flatMap((m) => (m.MetricStat ? [{ ...common, ...m.MetricStat.Metric, Statistic: m.MetricStat.Stat }] : []));
+};

@@ -28,6 +28,12 @@ export interface DynamoCaseRepositoryOptions {
   tableName: string;
   /** Partitions of the open-cases-by-due-date index (write sharding). */
   listShards: number;
+  /**
+   * Reference numbers leased per update of the year's counter item (default 1: one update per case). With N, one
+   * update reserves N numbers for this process (a Lambda container), so the counter item takes 1/N of the intake
+   * rate; numbers a container never used are gaps (docs/scale-model.md).
+   */
+  referenceBlock?: number;
 }
 
 /** Bounded page-filling: a filtered Query page may come back short, so we read on a few times at most. */
@@ -119,7 +125,50 @@ export class DynamoCaseRepository implements CaseRepository {
     }));
   }
 
+  /** The numbers this process has leased and not used yet, per counter attribute of a year. */
+  private readonly leases = new Map<string, { next: number; end: number }>();
+  private readonly refills = new Map<string, Promise<void>>();
+
   async allocateSequence(year: number, team?: string): Promise<CounterResult> {
+    const block = this.opts.referenceBlock ?? 1;
+    if (block > 1) {
+      const [seq, teamCount] = await Promise.all([this.leased(year, 'seq', block), team ? this.leased(year, keys.teamCounterAttr(team), block) : undefined]);
+      return { seq, ...(teamCount !== undefined ? { teamCount } : {}) };
+    }
+    return this.allocateOne(year, team);
+  }
+
+  /** The next number of a leased block, leasing a new block (one ADD of `block`) when this process has none left. */
+  private async leased(year: number, attr: string, block: number): Promise<number> {
+    const id = `${year}\u0000${attr}`;
+    for (;;) {
+      const lease = this.leases.get(id);
+      if (lease && lease.next <= lease.end) return lease.next++;
+      let refill = this.refills.get(id);
+      if (!refill) {
+        refill = this.leaseBlock(year, attr, block, id).finally(() => this.refills.delete(id));
+        this.refills.set(id, refill);
+      }
+      await refill;
+    }
+  }
+
+  private async leaseBlock(year: number, attr: string, block: number, id: string): Promise<void> {
+    const out = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.counter(year),
+        UpdateExpression: 'ADD #a :block',
+        ExpressionAttributeNames: { '#a': attr },
+        ExpressionAttributeValues: { ':block': block },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const end = Number(out.Attributes?.[attr]);
+    this.leases.set(id, { next: end - block + 1, end });
+  }
+
+  private async allocateOne(year: number, team?: string): Promise<CounterResult> {
     const names: Record<string, string> = { '#seq': 'seq' };
     let expr = 'ADD #seq :one';
     if (team) {

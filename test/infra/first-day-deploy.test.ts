@@ -1,0 +1,270 @@
+// First-day deploy (issue 29 items 1, 2, 4, 5): email intake is optional and region-checked, a failed first deploy can be
+// retried (named retained resources go when a create rolls back, bucket policies live as long as their buckets), two
+// stages share no physical name, the API stack reads the stateful stack through strong references only, and large
+// settings live in a secret so no Lambda environment passes 4 KB.
+import { readFileSync } from 'node:fs';
+import { App, Stack } from 'aws-cdk-lib';
+import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../../infra/app';
+import { ApiFunction } from '../../infra/constructs/api-function';
+import { SES_RECEIVING_REGIONS } from '../../infra/constructs/inbound-channels';
+import { environmentBytes, environmentOf, LAMBDA_ENV_LIMIT_BYTES } from '../../infra/constructs/settings-store';
+import { EXTERNAL_SETTINGS } from '#http/external-settings';
+import { StatefulStack } from '../../infra/stacks/stateful-stack';
+import { resourceOf, resourcesInFamily, stackFamily, templateOf } from '../support/stacks';
+import { fixedMonthlyCost } from '../../infra/cost/fixed-cost';
+import { WEBHOOK_MAX_CONCURRENCY } from '../../infra/constructs/webhook-delivery';
+
+// CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
+process.env.CDK_VALIDATION = 'false';
+const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+/** A bank's reporting setting: 80 product groups of 6 products each (about 14 KB of JSON, far past Lambda's 4 KB environment). */
+const BIG_REPORTING = {
+  productGroups: Object.fromEntries(Array.from({ length: 80 }, (_, g) => [`group_${g}`, Array.from({ length: 6 }, (_, p) => `Product ${g}-${p} premier account`)])),
+};
+// Two full apps: the default one and a second stage with email intake off (the combination a non-SES region needs)
+// and large reporting settings.
+const main = buildApp({ context: NO_BUNDLING });
+const staging = buildApp({ context: { ...NO_BUNDLING, 'complaints:stackPrefix': 'Staging', 'complaints:emailIntake': 'false', 'complaints:reporting': BIG_REPORTING } });
+
+type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+type Json = { Resources: Record<string, Resource>; Rules?: Record<string, unknown>; Outputs?: Record<string, unknown> };
+const templatesOf = (app: ReturnType<typeof buildApp>): Json[] => [app.stateful, ...stackFamily(app.api)].map((s) => templateOf(s).toJSON() as Json);
+const typesIn = (t: Json) => Object.values(t.Resources).map((r) => r.Type);
+
+/** A stateful stack alone (cheap: no functions) in a given region, for the email combinations. */
+const CDK_JSON = (JSON.parse(readFileSync('cdk.json', 'utf8')) as { context: Record<string, unknown> }).context;
+const statefulIn = (region: string | undefined, emailReceiving: boolean, receivingRegions?: string[]) => {
+  const app = new App({ context: { ...CDK_JSON, ...NO_BUNDLING } });
+  const stack = new StatefulStack(app, 'S', {
+    ...(region ? { env: { account: '111111111111', region } } : {}),
+    namePrefix: 'complaints',
+    identity: { domainPrefix: 'complaints-test', callbackUrls: ['http://localhost:3000/callback'] },
+    evidence: { retentionDays: 2555 },
+    exports: { retentionDays: 2555 },
+    alarms: { emails: [] },
+    inbound: { emailReceiving, ...(receivingRegions ? { receivingRegions } : {}), recipients: [], rawMailRetentionDays: 90 },
+  });
+  return Template.fromStack(stack).toJSON() as Json;
+};
+
+describe('email intake is optional and region-checked (item 1)', () => {
+  it('on, in a region with SES receiving: the receipt rule set and rule, no deploy-time rule', () => {
+    const t = statefulIn('eu-west-2', true);
+    expect(typesIn(t)).toEqual(expect.arrayContaining(['AWS::SES::ReceiptRuleSet', 'AWS::SES::ReceiptRule']));
+    expect(Object.keys(t.Rules ?? {}).filter((k) => k.includes('EmailReceivingRegion'))).toEqual([]);
+  });
+
+  it('on, in a region without SES receiving (or an opt-in one): synth fails and says what to set', () => {
+    expect(() => statefulIn('eu-south-1', true)).toThrow(/SES cannot receive email into S3 in eu-south-1.*complaints:emailIntake=false/);
+    expect(() => statefulIn('ap-southeast-3', true)).toThrow(/in ap-southeast-3/);
+    expect(() => buildApp({ context: { ...NO_BUNDLING, 'complaints:region': 'eu-south-1' } })).toThrow(/complaints:emailIntake=false/);
+  });
+
+  it('on, in a region the operator lists once AWS adds it (complaints:sesReceivingRegions)', () => {
+    expect(typesIn(statefulIn('eu-south-1', true, ['eu-south-1']))).toContain('AWS::SES::ReceiptRuleSet');
+  });
+
+  it('on, environment-agnostic: a template rule refuses the change set outside the SES regions, before any resource is created', () => {
+    const t = statefulIn(undefined, true);
+    const [rule] = Object.entries(t.Rules ?? {}).filter(([k]) => k.includes('EmailReceivingRegion')).map(([, r]) => r as { Assertions: { Assert: unknown; AssertDescription: string }[] });
+    expect(rule!.Assertions[0]!.Assert).toEqual({ 'Fn::Contains': [[...SES_RECEIVING_REGIONS], { Ref: 'AWS::Region' }] });
+    expect(rule!.Assertions[0]!.AssertDescription).toContain('complaints:emailIntake=false');
+  });
+
+  it('off, in any region: no SES resource, no SES use of the key, no deploy-time rule', () => {
+    const t = statefulIn('eu-south-1', false);
+    expect(typesIn(t).filter((x) => x.startsWith('AWS::SES::'))).toEqual([]);
+    expect(JSON.stringify(t.Resources)).not.toContain('ses.amazonaws.com');
+    expect(Object.keys(t.Rules ?? {}).filter((k) => k.includes('EmailReceivingRegion'))).toEqual([]);
+  });
+
+  it('off, the API stack has no email intake (function, rule, alarm) and the stateful stack no rule-set output', () => {
+    expect(staging.api.emailIntake).toBeUndefined();
+    const text = JSON.stringify(templatesOf(staging));
+    expect(text).not.toContain('InboundMailObjectCreated');
+    expect(text).not.toContain('inbound-email');
+    expect(Object.keys(templatesOf(staging)[0]!.Outputs ?? {})).not.toContain('InboundReceiptRuleSetName');
+    expect(main.api.emailIntake).toBeDefined();
+  });
+});
+
+/**
+ * Properties that give a resource a physical name. Cognito groups and resource servers are named inside their pool,
+ * receipt rules inside their rule set and authorizers inside their API; API Gateway does not require unique API names.
+ */
+const NAME_PROPS = ['BucketName', 'BucketNamePrefix', 'Name', 'FunctionName', 'RoleName', 'StateMachineName', 'LogGroupName', 'Domain', 'TopicName', 'QueueName', 'TableName', 'AliasName', 'AlarmName', 'DashboardName', 'RuleName'];
+const POOL_SCOPED = new Set(['AWS::Cognito::UserPoolGroup', 'AWS::Cognito::UserPoolResourceServer', 'AWS::SES::ReceiptRule', 'AWS::ApiGatewayV2::Authorizer', 'AWS::ApiGatewayV2::Api']);
+/** A literal or joined name; a bare Ref/GetAtt names another resource (a Lambda permission's FunctionName), it is no name of its own. */
+const isName = (v: unknown) => typeof v === 'string' || (typeof v === 'object' && v !== null && ('Fn::Join' in v || 'Fn::Sub' in v));
+const physicalNames = (t: Json) =>
+  Object.entries(t.Resources).flatMap(([id, r]) =>
+    POOL_SCOPED.has(r.Type) ? [] : NAME_PROPS.filter((p) => isName(r.Properties?.[p])).map((p) => ({ id, type: r.Type, retained: r.DeletionPolicy?.startsWith('Retain') ?? false, deletionPolicy: r.DeletionPolicy, name: JSON.stringify(r.Properties![p]) })),
+  );
+
+describe('a failed first deploy can be retried (item 2)', () => {
+  const named = templatesOf(main).flatMap(physicalNames);
+
+  it('two stages (stack prefixes) synthesize without one physical-name collision', () => {
+    const mine = new Set(named.map((n) => n.name));
+    const clashes = templatesOf(staging).flatMap(physicalNames).filter((n) => mine.has(n.name));
+    expect(clashes).toEqual([]);
+    // The names the issue found fixed now carry the stage.
+    expect(named.map((n) => n.name)).toEqual(expect.arrayContaining(['"complaints-events"', '"complaints-case-timers"']));
+    expect(templatesOf(staging).flatMap(physicalNames).map((n) => n.name)).toEqual(expect.arrayContaining(['"staging-events"', '"staging-case-timers"']));
+  });
+
+  it('every retained resource with a physical name is removed when the first create rolls back (RetainExceptOnCreate), so a retry does not meet "already exists"', () => {
+    const retainedNamed = named.filter((n) => n.retained);
+    expect(retainedNamed.map((n) => n.type).sort()).toEqual(
+      expect.arrayContaining(['AWS::Events::EventBus', 'AWS::S3::Bucket', 'AWS::Scheduler::ScheduleGroup']),
+    );
+    // A name that carries the stack's id (unique to each creation) cannot meet a leftover either.
+    expect(retainedNamed.filter((n) => n.deletionPolicy !== 'RetainExceptOnCreate' && !n.name.includes('AWS::StackId'))).toEqual([]);
+  });
+
+  it('every bucket policy is kept exactly as long as its bucket (deny-delete, TLS-only and key-required survive cdk destroy)', () => {
+    const t = templatesOf(main)[0]!;
+    const policies = Object.values(t.Resources).filter((r) => r.Type === 'AWS::S3::BucketPolicy');
+    expect(policies.length).toBeGreaterThanOrEqual(4);
+    for (const policy of policies) {
+      const bucketId = (policy.Properties!.Bucket as { Ref: string }).Ref;
+      const bucket = t.Resources[bucketId]!;
+      expect(bucket.DeletionPolicy).toMatch(/^Retain/);
+      expect([policy.DeletionPolicy, policy.UpdateReplacePolicy]).toEqual([bucket.DeletionPolicy, bucket.UpdateReplacePolicy]);
+    }
+  });
+});
+
+describe('cross-stack references (item 4)', () => {
+  it('are strong (Fn::ImportValue, documented in every region and in nested stacks), never Fn::GetStackOutput', () => {
+    const text = JSON.stringify(templatesOf(main));
+    expect(text).not.toContain('Fn::GetStackOutput');
+    expect(text).toContain('Fn::ImportValue');
+  });
+
+  it('keep the stateful stack within CloudFormation\'s 200 outputs per template', () => {
+    expect(Object.keys(templatesOf(main)[0]!.Outputs ?? {}).length).toBeLessThanOrEqual(200);
+  });
+});
+
+
+describe('Lambda environments stay under 4 KB (item 5)', () => {
+  const functionsOf = (app: ReturnType<typeof buildApp>) => [app.stateful, ...stackFamily(app.api)].flatMap((s) => s.node.findAll().filter((c): c is CfnFunction => c instanceof CfnFunction));
+
+  it('every function of both apps is under the limit, counted as Lambda counts it (keys and values)', () => {
+    const sizes = [...functionsOf(main), ...functionsOf(staging)].map((fn) => environmentBytes(fn));
+    expect(Math.min(...sizes)).toBeGreaterThan(200);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(LAMBDA_ENV_LIMIT_BYTES);
+  });
+
+  it('large settings go to one settings secret every function may read, none to an environment', () => {
+    const secret = staging.api.node.tryFindChild('ExternalSettings');
+    expect(secret).toBeDefined();
+    const stored = JSON.parse(resourceOf(secret!).Properties.SecretString as string) as Record<string, string>;
+    expect(Object.keys(stored)).toEqual(['REPORTING']);
+    expect(JSON.parse(stored.REPORTING!)).toMatchObject(BIG_REPORTING);
+    expect(stored.REPORTING!.length).toBeGreaterThan(LAMBDA_ENV_LIMIT_BYTES);
+    const fns = functionsOf(staging);
+    expect(fns.length).toBeGreaterThan(50);
+    for (const fn of fns) {
+      const vars = environmentOf(fn);
+      for (const name of EXTERNAL_SETTINGS) expect(vars[name]).toBeUndefined();
+      expect(vars.SETTINGS_SECRET_ARN).toBeDefined();
+    }
+    // Without large settings configured there is no secret (and no cost).
+    expect(main.api.node.tryFindChild('ExternalSettings')).toBeUndefined();
+  });
+
+  it('fails synth above the limit, naming the function', () => {
+    const app = new App({ context: { ...CDK_JSON, ...NO_BUNDLING } });
+    const stack = new Stack(app, 'Big', { env: { account: '111111111111', region: 'eu-west-2' } });
+    new ApiFunction(stack, 'Letters', {
+      entry: 'functions/preview-letter/handler.ts',
+      description: 'test',
+      environment: { FEEDBACK_LINK_TEMPLATE: `https://feedback.example/${'x'.repeat(LAMBDA_ENV_LIMIT_BYTES)}/{token}` },
+      serviceName: 'complaints',
+      metricsNamespace: 'Complaints',
+      logRetention: RetentionDays.ONE_WEEK,
+    });
+    expect(() => app.synth()).toThrow(/functions\/preview-letter\/handler\.ts is \d+ bytes, over Lambda's 4096/);
+  });
+});
+
+describe('alarms that page someone, and fewer of them (item 6)', () => {
+  const apiTemplate = () => templatesOf(main)[1]!;
+  const alarms = () => Object.values(apiTemplate().Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties!);
+  /** Every metric an alarm watches (one, or each of its math expression's metrics). */
+  const watched = () =>
+    alarms().flatMap((a) =>
+      a.Metrics
+        ? (a.Metrics as { MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions?: unknown } } }[]).flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : []))
+        : [{ Namespace: a.Namespace as string, MetricName: a.MetricName as string, Dimensions: a.Dimensions }],
+    );
+
+  it('every alarm notifies the alarm topic when it fires and when it recovers', () => {
+    const topicRef = JSON.stringify(main.api.resolve(main.stateful.alarms.topic.topicArn));
+    expect(alarms().length).toBeGreaterThan(10);
+    for (const a of alarms()) {
+      expect(JSON.stringify(a.AlarmActions)).toBe(`[${topicRef}]`);
+      expect(JSON.stringify(a.OKActions)).toBe(`[${topicRef}]`);
+    }
+  });
+
+  it('subscribes complaints:alarmEmail to the alarm topic, encrypted, with CloudWatch allowed the key', () => {
+    const app = buildApp({ context: { ...NO_BUNDLING, 'complaints:alarmEmail': 'oncall@example.com' } });
+    const t = templateOf(app.stateful).toJSON() as Json;
+    const subs = Object.values(t.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription');
+    expect(subs.map((s) => [s.Properties!.Protocol, s.Properties!.Endpoint])).toEqual([['email', 'oncall@example.com']]);
+    expect(JSON.stringify(t.Resources)).toContain('cloudwatch.amazonaws.com');
+  });
+
+  it('watches the missing concerns: table and index throttles, API 5xx, 429 and p99, oldest webhook, near-timeout, Scheduler target errors, account concurrency', () => {
+    const names = watched().map((m) => `${m.Namespace} ${m.MetricName}`);
+    for (const expected of [
+      'AWS/DynamoDB WriteThrottleEvents',
+      'AWS/DynamoDB ReadThrottleEvents',
+      'AWS/ApiGateway 5xx',
+      'Complaints/Api Throttled429',
+      'AWS/ApiGateway Latency',
+      'AWS/SQS ApproximateAgeOfOldestMessage',
+      'AWS/Lambda Duration',
+      'AWS/Scheduler TargetErrorCount',
+      'AWS/Lambda ConcurrentExecutions',
+      'AWS/Lambda Errors',
+    ]) expect(names).toContain(expected);
+    // Every index of the cases table.
+    const indexes = watched().filter((m) => JSON.stringify(m.Dimensions ?? []).includes('GlobalSecondaryIndexName')).length;
+    expect(indexes).toBe(main.stateful.data.cases.indexNames.length);
+  });
+
+  it('has one dashboard', () => {
+    expect(Object.values(apiTemplate().Resources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
+  });
+
+  it('costs at most $10 a month at zero traffic, at list price, computed from the templates', () => {
+    const { total, lines } = fixedMonthlyCost(templatesOf(main));
+    expect(lines.find((l) => l.item === 'CloudWatch alarm metrics')!.count).toBeLessThan(45);
+    expect(total).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('back-pressure (item 7)', () => {
+  it('the webhook SQS trigger has a maximum concurrency', () => {
+    const mappings = resourcesInFamily(main.api, 'AWS::Lambda::EventSourceMapping').filter((m) => m.resource.Properties.ScalingConfig);
+    expect(mappings.map((m) => m.resource.Properties.ScalingConfig)).toEqual([{ MaximumConcurrency: WEBHOOK_MAX_CONCURRENCY }]);
+  });
+
+  it('every EventBridge rule that targets a Lambda function has a target dead-letter queue EventBridge may write to', () => {
+    const t = apiTemplate();
+    const dlqRef = JSON.stringify(main.api.resolve(main.api.eventTargetDeadLetters.queueArn));
+    const lambdaTargets = Object.values(t.Resources)
+      .filter((r) => r.Type === 'AWS::Events::Rule')
+      .flatMap((r) => (r.Properties!.Targets as { Arn: unknown; DeadLetterConfig?: { Arn: unknown } }[]).filter((x) => JSON.stringify(x.Arn).includes('Function')));
+    expect(lambdaTargets.length).toBeGreaterThanOrEqual(4);
+    for (const target of lambdaTargets) expect(JSON.stringify(target.DeadLetterConfig?.Arn)).toBe(dlqRef);
+  });
+  const apiTemplate = () => templatesOf(main)[1]!;
+});
