@@ -6,6 +6,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { CheckpointScheduler } from '#ports/checkpoint-scheduler';
 import type { Timer } from '#domain/timers';
 import type { TableDef } from '#adapters/aws/dynamo/table-model';
+import { atLocalBoundary } from './local-boundary';
 
 /** The local-only table: schedules, dead letters and the stream poller's positions. */
 export const LOCAL_TABLE: TableDef = {
@@ -63,6 +64,7 @@ export class LocalScheduler implements CheckpointScheduler {
   }
 
   async upsert(timer: Timer): Promise<'created' | 'updated'> {
+    atLocalBoundary('scheduler', 'CreateSchedule');
     const out = await this.doc.send(
       new PutCommand({
         TableName: this.opts.tableName,
@@ -76,6 +78,7 @@ export class LocalScheduler implements CheckpointScheduler {
   }
 
   async remove(name: string): Promise<void> {
+    atLocalBoundary('scheduler', 'DeleteSchedule');
     this.calls.deleted++;
     await this.doc.send(new DeleteCommand({ TableName: this.opts.tableName, Key: { PK: localKeys.schedulePk(this.group), SK: name } }));
   }
