@@ -27,7 +27,7 @@ describe('fault injection in a deployment', () => {
       expect({ id, faultSettings: Object.keys(vars).filter((k) => k.startsWith('FAULT_')) }).toEqual({ id, faultSettings: [] });
       // Our functions (not CDK's own helpers) run with the retry policy their timeout bounds.
       if (vars.TABLE_NAME !== undefined) {
-        expect(vars).toMatchObject({ AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: String(sdkMaxAttempts(Number(resource.Properties.Timeout ?? 3))) });
+        expect(vars).toMatchObject({ AWS_RETRY_MODE: 'standard', AWS_MAX_ATTEMPTS: String(sdkMaxAttempts(Number(resource.Properties.Timeout ?? 3))) });
       }
     }
   });
