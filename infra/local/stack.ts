@@ -222,6 +222,7 @@ export const startStack = async (opts: {
       ...(opts.auditDigest === false ? {} : { periodic: [{ name: 'audit-digest', everyMs: (await import('#http/config')).config().AUDIT_DIGEST_MINUTES * 60_000, run: digest }] }),
     });
     const unlog = opts.log ? localOutbox.onLog(opts.log) : () => undefined;
+    const streamConsumers = projection ? [poller, projection] : [poller];
     // Catch up: whatever fell due while the stack was down fires now, before the API answers.
     await timers.pump();
     const issuer = await TokenIssuer.create({ ...(opts.keyFile ? { keyFile: opts.keyFile } : {}), now: () => localClock.nowMs() });
@@ -229,6 +230,16 @@ export const startStack = async (opts: {
       issuer,
       beforeClockAdvance: () => timers.pump(),
       onClockAdvanced: () => timers.pump(),
+      deadLetters: {
+        list: async () => ({
+          streams: Object.fromEntries(await Promise.all(streamConsumers.map(async (c) => [c.name, await c.deadLetters()] as const))),
+          timers: await scheduler.deadLetters(),
+        }),
+        replay: async () => ({
+          streams: Object.fromEntries(await Promise.all(streamConsumers.map(async (c) => [c.name, await c.replayDeadLetters()] as const))),
+          timers: await scheduler.replayDeadLetters(),
+        }),
+      },
       onInboundEmail: localInboundEmail({ bucket: inboundBucket, endpoint: s3.endpoint, region: process.env.AWS_REGION ?? 'local' }),
       ...(opts.port !== undefined ? { port: opts.port } : {}),
       ...(opts.host ? { host: opts.host } : {}),

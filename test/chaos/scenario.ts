@@ -47,6 +47,8 @@ export interface ChaosResult {
   /** Event deliveries the receiver got, and how many were repeats of an event id it had (de-duplicated, counted). */
   deliveries: { received: number; unique: number; repeats: number; expected: number };
   checkpoints: { fired: number };
+  /** Stream records and timers the stand-ins dead-lettered under the faults (replayed before the checks). */
+  deadLettered: number;
   evidence: { verified: number; rejected: number; pending: number };
 }
 
@@ -335,6 +337,16 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
   }
   await stack.s3.idle();
   await stack.timers.pump();
+  // What the stand-ins gave up on under the faults is listed and replayed (the operator's redrive), then drained.
+  const listed = (await (await fetch(`${url}/local/dead-letters`)).json()) as { streams: Record<string, unknown[]>; timers: unknown[] };
+  const deadLettered = Object.values(listed.streams).reduce((n, xs) => n + xs.length, 0) + listed.timers.length;
+  if (deadLettered) {
+    const replay = (await (await fetch(`${url}/local/dead-letters/replay`, { method: 'POST' })).json()) as { streams: Record<string, { failed: number }> };
+    for (const [name, r] of Object.entries(replay.streams)) if (r.failed) findings.push(`${r.failed} dead-lettered ${name} records failed their replay`);
+    await stack.timers.pump();
+    await stack.workflows.idle();
+    await stack.timers.pump();
+  }
   const drainMs = performance.now() - drain0;
 
   // 1. Every answer: 2xx/3xx, 4xx with a reason, or 429/503 with Retry-After; never a bare 500.
@@ -407,6 +419,7 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
     findings,
     deliveries: { received: receiver.received, unique: receiver.byId.size, repeats, expected: expectedEvents.size },
     checkpoints: { fired: checkpointsFired },
+    deadLettered,
     evidence: ev,
   };
 };

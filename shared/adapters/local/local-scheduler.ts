@@ -92,6 +92,30 @@ export class LocalScheduler implements CheckpointScheduler {
     return (await this.query(localKeys.deadLetterPk(this.group))).map((i) => ({ timer: i.timer, ...(i.lastError ? { lastError: i.lastError } : {}) }));
   }
 
+  /**
+   * Puts every dead-lettered schedule back (fresh attempts, same due time, so it fires on the next round) unless the
+   * case has since set a schedule of that name; the checkpoint handler is idempotent per timer, so a replay of one
+   * that did take effect changes nothing.
+   */
+  async replayDeadLetters(): Promise<{ replayed: number }> {
+    const items = await this.query(localKeys.deadLetterPk(this.group));
+    for (const item of items) {
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.opts.tableName,
+            Item: { PK: localKeys.schedulePk(this.group), SK: item.timer.name, at: item.timer.at, timer: item.timer, attempts: 0 } satisfies ScheduleItem,
+            ConditionExpression: 'attribute_not_exists(PK)',
+          }),
+        );
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      }
+      await this.doc.send(new DeleteCommand({ TableName: this.opts.tableName, Key: { PK: item.PK, SK: item.SK } }));
+    }
+    return { replayed: items.length };
+  }
+
   private async query(pk: string, dueBy?: string): Promise<ScheduleItem[]> {
     const items: ScheduleItem[] = [];
     let start: Record<string, unknown> | undefined;
