@@ -4,7 +4,7 @@
 import { CHAOS_FAULTS, runChaos, type ChaosResult } from './scenario';
 import { startTestApi, type TestApi } from '../support/api';
 
-const OPERATIONS = Number(process.env.CHAOS_OPERATIONS ?? 60);
+const OPERATIONS = Number(process.env.CHAOS_OPERATIONS ?? 40);
 let api: TestApi;
 let result: ChaosResult;
 
