@@ -410,6 +410,8 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
       findings.push(`evidence ${e.evidenceId} is ${status} after the drain`);
     }
   }
+  // The subscription goes with its receiver (a later run on the same stack must not deliver to a closed port).
+  await call('setup', 'DELETE', `/v1/webhooks/${String(sub.body?.id)}`, { sub: 'ada-admin', groups: ['admin'] });
   await receiver.close();
   return {
     answers: answers.filter((a) => a.op !== 'verify' && a.op !== 'setup'),
