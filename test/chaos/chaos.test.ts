@@ -11,7 +11,7 @@ let result: ChaosResult;
 beforeAll(async () => {
   api = await startTestApi({ WEBHOOK_MAX_ATTEMPTS: '20', WEBHOOK_BACKOFF_BASE_SECONDS: '1', WEBHOOK_BACKOFF_CAP_SECONDS: '60' }, { reports: true });
   result = await runChaos(api.stack, { operations: OPERATIONS, concurrency: 4, clockEvery: Math.max(20, Math.floor(OPERATIONS / 12)), seed: Number(process.env.FAULT_SEED ?? 33), faults: CHAOS_FAULTS, clientRetries: 6 });
-}, Math.max(120_000, OPERATIONS * 400));
+}, 120_000 + OPERATIONS * 1_000);
 afterAll(() => api?.close());
 
 describe('under injected AWS faults', () => {
