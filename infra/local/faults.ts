@@ -202,3 +202,16 @@ export const installFaultHooks = (opts: { spec?: string | undefined; seed?: stri
 export const setFaults = (injector: FaultInjector | undefined): void => {
   current = injector;
 };
+
+/**
+ * The stand-ins' own calls (the local table: scheduler, stream positions, workflow executions; SES writing raw mail):
+ * AWS has no such calls to fail. A transaction is theirs when every item names the local table.
+ */
+export const standInCall =
+  (localTable: string, inboundBucket: string) =>
+  (operation: string, input: unknown): boolean => {
+    const i = (input ?? {}) as { TableName?: unknown; Bucket?: unknown; TransactItems?: Record<string, { TableName?: unknown } | undefined>[] };
+    if (i.TableName === localTable) return true;
+    if (Array.isArray(i.TransactItems) && i.TransactItems.length) return i.TransactItems.every((t) => Object.values(t).some((op) => op?.TableName === localTable));
+    return operation === 'PutObject' && i.Bucket === inboundBucket;
+  };

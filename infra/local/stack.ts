@@ -20,7 +20,7 @@ import { LocalTimers, type CheckpointHandler, type DailyJob } from './timers';
 import { TokenIssuer } from './token-issuer';
 import { LocalWorkflows } from './workflows';
 import { LocalWebhookRoute } from './webhooks';
-import { installFaultHooks, type FaultInjector } from './faults';
+import { installFaultHooks, standInCall, type FaultInjector } from './faults';
 
 
 export interface LocalTables {
@@ -166,12 +166,7 @@ export const startStack = async (opts: {
     ensureHelpdeskSecretsFile(helpdeskSecretsFile);
     // Fault injection (FAULT_INJECTION, FAULT_SEED): on every SDK client the handlers build from here on and at the
     // stand-ins' boundary; the stand-ins' own bookkeeping (the local table, SES writing raw mail) is AWS's side.
-    const faults = installFaultHooks({
-      exempt: (operation, input) => {
-        const i = (input ?? {}) as { TableName?: unknown; Bucket?: unknown };
-        return i.TableName === tables.local || (operation === 'PutObject' && i.Bucket === inboundBucket);
-      },
-    });
+    const faults = installFaultHooks({ exempt: standInCall(tables.local, inboundBucket) });
     // Loaded after the environment is set: the container reads it once.
     const container = await import('#http/container');
     const { deadlineIntegrations } = await import('#http/integrations');

@@ -11,7 +11,7 @@ import { sign } from '#domain/helpdesk';
 import { DOMAIN_EVENT_OF_ACTION } from '#domain/domain-events';
 import { PUBLISHED_EVENT_TYPES } from '#schemas/events';
 import type { Role } from '#schemas/common';
-import { FaultInjector, parseFaults, setFaults, type FaultCounts } from '../../infra/local/faults';
+import { FaultInjector, parseFaults, setFaults, standInCall, type FaultCounts } from '../../infra/local/faults';
 import type { StartedStack } from '../../infra/local/stack';
 
 /** The issue's faults at the issue's rates. */
@@ -154,10 +154,7 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
   const sub = await call('setup', 'POST', '/v1/webhooks', { sub: 'ada-admin', groups: ['admin'], body: { url: receiver.url, eventTypes: [...PUBLISHED_EVENT_TYPES] } });
   if (sub.status !== 201) throw new Error(`could not subscribe the receiver: ${sub.status}`);
 
-  const injector = new FaultInjector(parseFaults(opts.faults), opts.seed, (operation, input) => {
-    const i = (input ?? {}) as { TableName?: unknown; Bucket?: unknown };
-    return i.TableName === stack.tables.local || (operation === 'PutObject' && i.Bucket === stack.inboundBucket);
-  });
+  const injector = new FaultInjector(parseFaults(opts.faults), opts.seed, standInCall(stack.tables.local, stack.inboundBucket));
   setFaults(injector);
 
   const ops: Record<string, () => Promise<void>> = {
