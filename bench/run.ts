@@ -32,6 +32,7 @@ import { webhooksReport, type WebhookBenchResult } from './webhooks';
 import { channelsReport, type ChannelBenchResult } from './channels';
 import { lettersReport, type LetterBenchResult } from './letters';
 import { bundleChecks, coldChecks, extraColdTargets, type LeanColdReport } from './lean';
+import { chaosReport, type ChaosBenchResult } from './chaos';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -67,8 +68,8 @@ const SETTINGS = {
   /** BENCH_REPORT_SMALL, BENCH_REPORT_LARGE, BENCH_REPORT_SEED, BENCH_REPORT_CONCURRENCY, BENCH_REPORT_RUNS (bench/reports.ts reads the same variables). */
   reports: reportSettings(),
 };
-/** BENCH_ONLY=bundle,cold,deadlines,api,timers,evidence,exports,workflows,reports,triage,webhooks,channels,letters runs a subset (api = DynamoDB request counts + load). */
-const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,api,timers,evidence,exports,workflows,reports,triage,webhooks,channels,letters').split(',').map((s) => s.trim()));
+/** BENCH_ONLY=bundle,cold,deadlines,api,timers,evidence,exports,workflows,reports,triage,webhooks,channels,letters,chaos runs a subset (api = DynamoDB request counts + load). */
+const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,api,timers,evidence,exports,workflows,reports,triage,webhooks,channels,letters,chaos').split(',').map((s) => s.trim()));
 
 /** Module scope of a bundle must not need AWS: region, table names and Powertools settings as applyLocalEnv sets them. */
 const COLD_START_ENV: Record<string, string> = {
@@ -588,6 +589,7 @@ const main = async () => {
   let webhooks: WebhookBenchResult | undefined;
   let channels: ChannelBenchResult | undefined;
   let letters: LetterBenchResult | undefined;
+  let chaos: ChaosBenchResult | undefined;
   try {
     if (PHASES.has('bundle') || PHASES.has('cold')) bundles = await runBundles(workDir);
     if (PHASES.has('cold') && bundles) cold = runColdStarts(bundles, workDir);
@@ -610,6 +612,10 @@ const main = async () => {
       phase('channels: signed helpdesk webhook intake latency (new vs repeated ticket, interleaved) and throughput; email parse and intake time, 10 MB with attachments vs 100 KB (fresh node process with its own local stack)');
       channels = runChildPhase<ChannelBenchResult>(workDir, 'channels', 900_000);
     }
+    if (PHASES.has('chaos')) {
+      phase('chaos: mixed API load without and then with the injected AWS faults of issue 33, clock moves, drain; latency, retryable answers, faults per service, invariants (fresh node process with its own local stack)');
+      chaos = runChildPhase<ChaosBenchResult>(workDir, 'chaos', 1_800_000);
+    }
     if (PHASES.has('letters')) {
       phase('letters: render every kind × regime; POST …/acknowledgement (letter kept as evidence) vs POST …/notes, interleaved; POST /v1/feedback accepted, used (410), forged (401) (fresh node process with its own local stack)');
       letters = runChildPhase<LetterBenchResult>(workDir, 'letters', 600_000);
@@ -622,6 +628,7 @@ const main = async () => {
   if (webhooks) say(`\n${webhooksReport(webhooks)}`);
   if (channels) say(`\n${channelsReport(channels)}`);
   if (letters) say(`\n${lettersReport(letters)}`);
+  if (chaos) say(`\n${chaosReport(chaos)}`);
 
   const finished = new Date();
   const largest = bundles ? largestOf(bundles.functions) : undefined;
@@ -692,6 +699,7 @@ const main = async () => {
     webhooks,
     channels,
     letters,
+    chaos,
     checks,
   };
   const dir = join(REPO_ROOT, 'bench', 'results');

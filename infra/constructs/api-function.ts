@@ -29,6 +29,7 @@ import type { z } from 'zod';
 import type { ConfigSchema } from '#http/config';
 import type { DataTable } from './case-table';
 import type { DeadLetterQueue } from './dead-letter-queue';
+import { API_FUNCTION_TIMEOUT_SECONDS, sdkRetryEnvironment } from '#adapters/aws/retry-policy';
 import type { EvidenceStore } from './evidence-vault';
 import type { ExportStore } from './export-vault';
 import type { CursorSealingKey } from './cursor-key';
@@ -261,6 +262,7 @@ export class ApiFunction extends Construct {
     // Large JSON settings go to the app's settings secret, read once per container: the environment stays under 4 KB.
     const { inline, external } = splitSettings(props.environment);
 
+    const timeout = props.timeout ?? Duration.seconds(API_FUNCTION_TIMEOUT_SECONDS);
     this.function = new NodejsFunction(this, 'Function', {
       entry: path.join(REPO_ROOT, props.entry),
       ...(props.functionName ? { functionName: props.functionName } : {}),
@@ -269,7 +271,7 @@ export class ApiFunction extends Construct {
       runtime: FUNCTION_RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
-      timeout: props.timeout ?? Duration.seconds(10),
+      timeout,
       tracing: Tracing.ACTIVE,
       role: this.role,
       logGroup: this.logGroup,
@@ -308,6 +310,8 @@ export class ApiFunction extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
         // Same level as the Lambda application log level above, or Powertools warns about the mismatch.
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        // The SDK's retry mode and attempts, bounded by this function's timeout (#adapters/aws/retry-policy).
+        ...sdkRetryEnvironment(timeout.toSeconds()),
       },
     });
 

@@ -69,6 +69,10 @@ const main = async () => {
     `✓ local Step Functions: approval + escalation (the ASL CDK deploys); ${running} execution(s) running` +
       (resumed.length + restarted.length ? `, ${resumed.length} resumed and ${restarted.length} restarted after the restart` : ''),
   );
+  if (stack.faults) {
+    say(`⚠ fault injection (FAULT_INJECTION, seed ${process.env.FAULT_SEED ?? 1}): a share of the calls to AWS services fail on purpose`);
+    for (const line of stack.faults.describe()) say(`    ${line}`);
+  }
   say(`✓ API on ${stack.api.url} (ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   if (localClock.offset > 0) say(`  local clock is ${Math.round(localClock.offset / 3_600_000)} h ahead of real time (${localClock.now()})`);
   say('');

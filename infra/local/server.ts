@@ -51,6 +51,8 @@ export interface LocalApiOptions {
   beforeClockAdvance?: () => Promise<unknown>;
   /** Called after POST /local/clock moved time; returns the timers that fired. */
   onClockAdvanced?: (now: string) => Promise<unknown[]>;
+  /** GET /local/dead-letters and POST /local/dead-letters/replay: what the stand-ins gave up on, and its replay. */
+  deadLetters?: { list(): Promise<unknown>; replay(): Promise<unknown> };
   /** POST /local/inbound-email: a raw RFC 822 message through the email intake (SES receiving's part, locally). */
   onInboundEmail?: (raw: Buffer) => Promise<{ status: number; body: unknown }>;
   log?: (line: string) => void;
@@ -188,6 +190,8 @@ export const startLocalApi = async (opts: LocalApiOptions): Promise<LocalApi> =>
       }
       return send(res, json(200, await opts.issuer.issue(parsed.data)), requestId);
     }
+    if (path === '/local/dead-letters' && method === 'GET' && opts.deadLetters) return send(res, json(200, await opts.deadLetters.list()), requestId);
+    if (path === '/local/dead-letters/replay' && method === 'POST' && opts.deadLetters) return send(res, json(200, await opts.deadLetters.replay()), requestId);
     if (path === '/local/inbound-email' && method === 'POST' && opts.onInboundEmail) {
       if (body.length === 0) return sendProblem(res, 400, 'Bad Request', 'send the raw RFC 822 message as the body (e.g. curl --data-binary @message.eml)', requestId);
       const out = await opts.onInboundEmail(body);

@@ -5,6 +5,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TABLES } from '#adapters/aws/dynamo/table-model';
+import { API_FUNCTION_TIMEOUT_SECONDS, sdkRetryEnvironment } from '#adapters/aws/retry-policy';
 import { localClock } from '#adapters/local/local-clock';
 import { LOCAL_TABLE, type LocalScheduler } from '#adapters/local/local-scheduler';
 import { ensureHelpdeskSecretsFile } from '#adapters/local/local-helpdesk-secrets';
@@ -19,6 +20,7 @@ import { LocalTimers, type CheckpointHandler, type DailyJob } from './timers';
 import { TokenIssuer } from './token-issuer';
 import { LocalWorkflows } from './workflows';
 import { LocalWebhookRoute } from './webhooks';
+import { installFaultHooks, standInCall, type FaultInjector } from './faults';
 
 
 export interface LocalTables {
@@ -49,6 +51,8 @@ export const applyLocalEnv = (endpoint: string, tables: LocalTables, extra: Reco
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     POWERTOOLS_METRICS_NAMESPACE: 'Complaints',
+    // The retry policy a deployed API function gets from its timeout (#adapters/aws/retry-policy).
+    ...sdkRetryEnvironment(API_FUNCTION_TIMEOUT_SECONDS),
     // Node 20 runs locally; Lambda runs Node 22 (see README "Upgrading to Node 22").
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...extra,
@@ -96,6 +100,8 @@ export interface StartedStack {
   inboundBucket: string;
   /** Published events on their way to the webhook delivery function (bus rule → queue, locally). */
   webhooks: LocalWebhookRoute;
+  /** The faults FAULT_INJECTION put in force at start (absent without); `setFaults` (infra/local/faults) changes them. */
+  faults?: FaultInjector;
   /** Runs the audit digest job now (the handler the schedule invokes), as the periodic timer would. */
   runAuditDigest(): Promise<unknown>;
   stop(): Promise<void>;
@@ -168,6 +174,9 @@ export const startStack = async (opts: {
     ]);
     applyLocalEnv(endpoint, tables, { S3_ENDPOINT: s3.endpoint, EVIDENCE_BUCKET: s3.bucket, EXPORTS_BUCKET: exportsBucket, INBOUND_MAIL_BUCKET: inboundBucket, HELPDESK_SECRETS_FILE: helpdeskSecretsFile, EXPORT_SIGNING_KEY_FILE: signingKeyFile, WEBHOOK_SECRET_KEY_FILE: webhookKeyFile, FEEDBACK_SIGNING_KEY_FILE: feedbackKeyFile, CURSOR_KEY_FILE: cursorKeyFile });
     ensureHelpdeskSecretsFile(helpdeskSecretsFile);
+    // Fault injection (FAULT_INJECTION, FAULT_SEED): on every SDK client the handlers build from here on and at the
+    // stand-ins' boundary; the stand-ins' own bookkeeping (the local table, SES writing raw mail) is AWS's side.
+    const faults = installFaultHooks({ exempt: standInCall(tables.local, inboundBucket) });
     // Loaded after the environment is set: the container reads it once.
     const container = await import('#http/container');
     const { deadlineIntegrations } = await import('#http/integrations');
@@ -218,6 +227,7 @@ export const startStack = async (opts: {
       ...(opts.auditDigest === false ? {} : { periodic: [{ name: 'audit-digest', everyMs: (await import('#http/config')).config().AUDIT_DIGEST_MINUTES * 60_000, run: digest }] }),
     });
     const unlog = opts.log ? localOutbox.onLog(opts.log) : () => undefined;
+    const streamConsumers = projection ? [poller, projection] : [poller];
     // Catch up: whatever fell due while the stack was down fires now, before the API answers.
     await timers.pump();
     const issuer = await TokenIssuer.create({ ...(opts.keyFile ? { keyFile: opts.keyFile } : {}), now: () => localClock.nowMs() });
@@ -225,6 +235,16 @@ export const startStack = async (opts: {
       issuer,
       beforeClockAdvance: () => timers.pump(),
       onClockAdvanced: () => timers.pump(),
+      deadLetters: {
+        list: async () => ({
+          streams: Object.fromEntries(await Promise.all(streamConsumers.map(async (c) => [c.name, await c.deadLetters()] as const))),
+          timers: await scheduler.deadLetters(),
+        }),
+        replay: async () => ({
+          streams: Object.fromEntries(await Promise.all(streamConsumers.map(async (c) => [c.name, await c.replayDeadLetters()] as const))),
+          timers: await scheduler.replayDeadLetters(),
+        }),
+      },
       onInboundEmail: localInboundEmail({ bucket: inboundBucket, endpoint: s3.endpoint, region: process.env.AWS_REGION ?? 'local' }),
       ...(opts.port !== undefined ? { port: opts.port } : {}),
       ...(opts.host ? { host: opts.host } : {}),
@@ -246,6 +266,7 @@ export const startStack = async (opts: {
       signingKeyFile,
       webhooks,
       runAuditDigest: () => digest(localClock.now()),
+      ...(faults ? { faults } : {}),
       helpdeskSecretsFile,
       inboundBucket,
       stop: async () => {

@@ -12,7 +12,7 @@ import {
   type Shard,
   type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { localKeys } from '#adapters/local/local-scheduler';
 import { withoutSdkLogger } from '#adapters/aws/sdk-client';
@@ -35,7 +35,10 @@ export interface StreamPollerOptions {
    */
   consumer?: string;
   context: (name: string) => Context;
-  /** Like the mapping's retryAttempts: a record failing this often is skipped (and logged), not retried forever. */
+  /**
+   * Like the mapping's retryAttempts (IN_ORDER_STREAM: 10 retries, so 11 attempts by default): a record failing this
+   * often goes to this consumer's dead letters (as the mapping's on-failure destination), listed and replayable.
+   */
   maxAttempts?: number;
   batchSize?: number;
   /** Pages read from the stream, shared with the other consumers of the same table (each still keeps its own positions). */
@@ -145,6 +148,51 @@ export class StreamPoller {
 
   close(): void {
     this.streams.destroy();
+  }
+
+  /** The name this consumer's dead letters are kept under (the mapping's on-failure queue, locally). */
+  get name(): string {
+    return this.opts.consumer ?? 'case-stream';
+  }
+
+  private get deadLetterPk(): string {
+    return localKeys.deadLetterPk(`stream#${this.opts.tableName}#${this.name}`);
+  }
+
+  /** The records this consumer gave up on, oldest first. */
+  async deadLetters(): Promise<{ seq: string; failedAt: string; attempts: number; lastError: string; eventName?: string; keys?: unknown }[]> {
+    const out = await this.opts.doc.send(new QueryCommand({ TableName: this.opts.stateTable, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': this.deadLetterPk }, ConsistentRead: true }));
+    return (out.Items ?? []).map((i) => {
+      const r = JSON.parse(String(i.record)) as DynamoDBRecord;
+      return { seq: String(i.SK), failedAt: String(i.failedAt), attempts: Number(i.attempts), lastError: String(i.lastError), ...(r.eventName ? { eventName: r.eventName } : {}), ...(r.dynamodb?.Keys ? { keys: r.dynamodb.Keys } : {}) };
+    });
+  }
+
+  /**
+   * Hands every dead-lettered record to the handler again, one at a time in stream order; a record it takes leaves the
+   * dead letters, one it fails stays. The handlers are idempotent per record (the same record twice is one effect).
+   */
+  async replayDeadLetters(): Promise<{ replayed: number; failed: number }> {
+    const out = await this.opts.doc.send(new QueryCommand({ TableName: this.opts.stateTable, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': this.deadLetterPk }, ConsistentRead: true }));
+    let replayed = 0;
+    let failed = 0;
+    for (const item of out.Items ?? []) {
+      const record = JSON.parse(String(item.record)) as DynamoDBRecord;
+      let ok = false;
+      try {
+        const res = await this.opts.handler()({ Records: [record] }, this.opts.context(this.name));
+        ok = !(res?.batchItemFailures ?? []).length;
+      } catch (err) {
+        this.opts.log?.(`replay of stream record ${String(item.SK)} failed: ${(err as Error).message}`);
+      }
+      if (!ok) {
+        failed++;
+        continue;
+      }
+      await this.opts.doc.send(new DeleteCommand({ TableName: this.opts.stateTable, Key: { PK: this.deadLetterPk, SK: String(item.SK) } }));
+      replayed++;
+    }
+    return { replayed, failed };
   }
 
   private async arn(): Promise<string> {
@@ -289,6 +337,7 @@ export class StreamPoller {
     const event: DynamoDBStreamEvent = { Records: records.map((r) => this.lambdaRecord(arn, r)) };
     const seqs = event.Records.map((r) => r.dynamodb?.SequenceNumber ?? '');
     let failedAt: number | undefined;
+    let lastError = 'the handler reported the record as failed';
     try {
       const res = await this.opts.handler()(event, this.opts.context(this.opts.consumer ?? 'case-stream'));
       const ids = new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
@@ -296,6 +345,7 @@ export class StreamPoller {
       failedAt = i >= 0 ? i : undefined;
     } catch (err) {
       this.opts.log?.(`stream handler failed: ${(err as Error).message}`);
+      lastError = (err as Error).message;
       failedAt = 0;
     }
     this.delivered += event.Records.length;
@@ -303,9 +353,16 @@ export class StreamPoller {
     const failedSeq = seqs[failedAt] ?? '';
     const attempts = (this.failures.get(failedSeq) ?? 0) + 1;
     this.failures.set(failedSeq, attempts);
-    if (attempts >= (this.opts.maxAttempts ?? 5)) {
-      // Like the mapping's on-failure destination: give up on this record, keep the stream moving.
-      this.opts.log?.(`stream record ${failedSeq} failed ${attempts} times: skipped`);
+    if (attempts >= (this.opts.maxAttempts ?? 11)) {
+      // Like the mapping's on-failure destination: give up on this record, keep the stream moving, and keep the
+      // record where an operator lists and replays it (GET/POST /local/dead-letters).
+      this.opts.log?.(`stream record ${failedSeq} failed ${attempts} times: dead-lettered`);
+      await this.opts.doc.send(
+        new PutCommand({
+          TableName: this.opts.stateTable,
+          Item: { PK: this.deadLetterPk, SK: failedSeq, record: JSON.stringify(event.Records[failedAt]), attempts, lastError, failedAt: new Date().toISOString() },
+        }),
+      );
       this.failures.delete(failedSeq);
       return { count: failedAt + 1, lastSeq: failedSeq, stopped: true };
     }

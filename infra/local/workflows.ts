@@ -8,6 +8,7 @@ import type { Clock } from '#ports/clock';
 import { executionName, type ApprovalWorkflowInput, type EscalationWorkflowInput, type TaskOutcome, type WorkflowEngine } from '#ports/workflow-engine';
 import { localClock } from '#adapters/local/local-clock';
 import { installLocalWorkflowEngine } from '#adapters/local/local-workflow-engine';
+import { atLocalBoundary } from '#adapters/local/local-boundary';
 import { type AslDefinition, type Json, approvalAsl, escalationAsl, taskStates } from '../../workflows';
 import { type LocalExecution, LocalWorkflowEngine, type PendingTask, type StoredExecution, TaskTokenError, type TaskHandler, type WorkflowStore } from '../../workflows/local/engine';
 import { DynamoWorkflowStore } from './workflow-store';
@@ -188,8 +189,9 @@ const live = (): LocalWorkflows => {
   if (!installed.current) throw new Error('the local workflows are not running (the local stack is stopped)');
   return installed.current;
 };
+// Each call passes the SDK boundary first, as the Step Functions adapter's would (fault injection, local mode only).
 const forwarder: WorkflowEngine = {
-  startApproval: async (input) => live().startApproval(input),
-  startEscalation: async (input) => live().startEscalation(input),
-  resume: async (token, outcome) => live().resume(token, outcome),
+  startApproval: async (input) => (atLocalBoundary('sfn', 'StartExecution'), live().startApproval(input)),
+  startEscalation: async (input) => (atLocalBoundary('sfn', 'StartExecution'), live().startEscalation(input)),
+  resume: async (token, outcome) => (atLocalBoundary('sfn', outcome.ok ? 'SendTaskSuccess' : 'SendTaskFailure'), live().resume(token, outcome)),
 };

@@ -78,6 +78,11 @@ export const toProblem = (err: unknown): MappedError => {
   if (isThrottle(err)) {
     return { problem: problem(429, 'Too Many Requests', 'the service is busy; retry with backoff'), headers: { 'retry-after': '1' }, internal: false };
   }
+  if (isServiceFault(err)) {
+    // An AWS service answered 5xx on every attempt the SDK's retry policy allowed: the same request may simply be sent
+    // again (writes are transactions, creations de-duplicate), so say when, and log it as ours.
+    return { problem: problem(503, 'Service Unavailable', 'a service this request depends on is unavailable; retry it shortly'), headers: { 'retry-after': '1' }, internal: true };
+  }
   if (isOutOfTime(err)) {
     // Ours to log (internal), but the client's answer is the one API Gateway gives for a function that ran out of
     // time: unavailable, try again. Every write is a transaction and creations de-duplicate on their Idempotency-Key
@@ -89,6 +94,14 @@ export const toProblem = (err: unknown): MappedError => {
 
 /** middy's early answer when the Lambda's remaining time is nearly gone (`timeoutEarlyInMillis`). */
 const isOutOfTime = (err: unknown): boolean => errName(err) === 'TimeoutError' && (err as { cause?: { package?: unknown } }).cause?.package === '@middy/core';
+
+/** An AWS SDK error the service marked as its own fault (5xx), after the SDK's retries. */
+const isServiceFault = (err: unknown): boolean => {
+  const e = err as { $fault?: unknown; $metadata?: { httpStatusCode?: unknown } } | null;
+  if (!(err instanceof Error) || !e) return false;
+  const status = e.$metadata?.httpStatusCode;
+  return e.$fault === 'server' || (typeof status === 'number' && status >= 500);
+};
 
 const errName = (err: unknown): string => (err instanceof Error ? err.name : '');
 
@@ -109,5 +122,6 @@ const isThrottle = (err: unknown): boolean => {
   if (errName(err) !== 'TransactionCanceledException') return false;
   const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
   const codes = reasons.map((r) => r.Code ?? 'None');
-  return codes.includes('TransactionConflict') && codes.every((c) => c === 'TransactionConflict' || c === 'None');
+  const contention = ['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded'];
+  return codes.some((c) => contention.includes(c)) && codes.every((c) => contention.includes(c) || c === 'None');
 };

@@ -3,6 +3,7 @@
 import type { DomainEvent, Notification } from '#domain/domain-events';
 import type { EventPublisher } from '#ports/events';
 import type { Notifier } from '#ports/notifier';
+import { atLocalBoundary } from './local-boundary';
 
 const KEEP = 5_000;
 
@@ -28,6 +29,12 @@ export class LocalOutbox implements EventPublisher, Notifier {
   }
 
   publish(events: DomainEvent[]): Promise<void> {
+    // Where PutEvents would be called (fault injection raises EventBridge's errors here, local mode only).
+    try {
+      atLocalBoundary('eventbridge', 'PutEvents');
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
     for (const e of events) {
       this.events.push(e);
       this.log(`event ${e.type} ${e.caseId} (${e.id})`);
@@ -38,6 +45,11 @@ export class LocalOutbox implements EventPublisher, Notifier {
   }
 
   notify(notifications: Notification[]): Promise<void> {
+    try {
+      atLocalBoundary('sns', 'Publish');
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
     for (const n of notifications) {
       this.notifications.push(n);
       const to = n.to.kind === 'user' ? n.to.userId : n.to.kind === 'customer' ? `customer ${n.to.customerId}` : `${n.to.role}s of ${n.to.team ?? 'every team'}`;

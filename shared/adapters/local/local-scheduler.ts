@@ -6,6 +6,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { CheckpointScheduler } from '#ports/checkpoint-scheduler';
 import type { Timer } from '#domain/timers';
 import type { TableDef } from '#adapters/aws/dynamo/table-model';
+import { atLocalBoundary } from './local-boundary';
 
 /** The local-only table: schedules, dead letters and the stream poller's positions. */
 export const LOCAL_TABLE: TableDef = {
@@ -63,6 +64,7 @@ export class LocalScheduler implements CheckpointScheduler {
   }
 
   async upsert(timer: Timer): Promise<'created' | 'updated'> {
+    atLocalBoundary('scheduler', 'CreateSchedule');
     const out = await this.doc.send(
       new PutCommand({
         TableName: this.opts.tableName,
@@ -76,6 +78,7 @@ export class LocalScheduler implements CheckpointScheduler {
   }
 
   async remove(name: string): Promise<void> {
+    atLocalBoundary('scheduler', 'DeleteSchedule');
     this.calls.deleted++;
     await this.doc.send(new DeleteCommand({ TableName: this.opts.tableName, Key: { PK: localKeys.schedulePk(this.group), SK: name } }));
   }
@@ -87,6 +90,30 @@ export class LocalScheduler implements CheckpointScheduler {
 
   async deadLetters(): Promise<{ timer: Timer; lastError?: string }[]> {
     return (await this.query(localKeys.deadLetterPk(this.group))).map((i) => ({ timer: i.timer, ...(i.lastError ? { lastError: i.lastError } : {}) }));
+  }
+
+  /**
+   * Puts every dead-lettered schedule back (fresh attempts, same due time, so it fires on the next round) unless the
+   * case has since set a schedule of that name; the checkpoint handler is idempotent per timer, so a replay of one
+   * that did take effect changes nothing.
+   */
+  async replayDeadLetters(): Promise<{ replayed: number }> {
+    const items = await this.query(localKeys.deadLetterPk(this.group));
+    for (const item of items) {
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.opts.tableName,
+            Item: { PK: localKeys.schedulePk(this.group), SK: item.timer.name, at: item.timer.at, timer: item.timer, attempts: 0 } satisfies ScheduleItem,
+            ConditionExpression: 'attribute_not_exists(PK)',
+          }),
+        );
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      }
+      await this.doc.send(new DeleteCommand({ TableName: this.opts.tableName, Key: { PK: item.PK, SK: item.SK } }));
+    }
+    return { replayed: items.length };
   }
 
   private async query(pk: string, dueBy?: string): Promise<ScheduleItem[]> {

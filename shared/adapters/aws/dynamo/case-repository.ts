@@ -1,4 +1,5 @@
 // CaseRepository on one DynamoDB table: every mutation is one TransactWriteItems, every read a GetItem or Query.
+import { API_FUNCTION_TIMEOUT_SECONDS, fullJitterMs, ownRetryBudgetMs } from '#adapters/aws/retry-policy';
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
@@ -45,7 +46,7 @@ const groupOf = (c: Case): ListGroup => (c.status === 'closed' ? 'closed' : 'act
  * A creation that lost a transaction conflict (not a condition) to a concurrent one is tried again, with capped
  * exponential backoff and full jitter, for up to this long; then the client is told to retry (429 with Retry-After).
  */
-const CREATE_RETRY_BUDGET_MS = 5000;
+const CREATE_RETRY_BUDGET_MS = ownRetryBudgetMs(API_FUNCTION_TIMEOUT_SECONDS);
 const CREATE_BACKOFF_BASE_MS = 20;
 const CREATE_BACKOFF_CAP_MS = 400;
 
@@ -230,7 +231,7 @@ export class DynamoCaseRepository implements CaseRepository {
           if (winner && winner !== c.id) throw duplicateOf(winner);
         }
         if (Date.now() - started >= CREATE_RETRY_BUDGET_MS) throw err;
-        await new Promise((r) => setTimeout(r, Math.random() * Math.min(CREATE_BACKOFF_CAP_MS, CREATE_BACKOFF_BASE_MS * 2 ** attempt)));
+        await new Promise((r) => setTimeout(r, fullJitterMs(attempt + 1, CREATE_BACKOFF_BASE_MS, CREATE_BACKOFF_CAP_MS)));
       }
     }
   }

@@ -23,7 +23,6 @@ export const createDynamoClients = (opts: DynamoClientOptions) => {
     new DynamoDBClient({
       region: opts.region,
       ...(opts.endpoint ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-      maxAttempts: 3,
     }),
   );
   raw.middlewareStack.add(

@@ -12,6 +12,7 @@
 // (see FIXED_WIDTH), so it always has the same number of significant digits. DynamoDB sizes a number by its
 // significant digits, so a month item's size, and the read units of every report over months, do not grow with how
 // much the item counts: a report costs the same at a thousand cases as at a hundred thousand.
+import { fullJitterMs } from '#adapters/aws/retry-policy';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
@@ -82,7 +83,7 @@ const retryable = (err: unknown): boolean =>
   err instanceof ConditionalCheckFailedException ||
   (err instanceof TransactionCanceledException && (err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict'));
 
-const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(200, 5 * 2 ** attempt) * Math.random()));
+const pause = (attempt: number) => new Promise((r) => setTimeout(r, fullJitterMs(attempt + 1, 5, 200)));
 
 export interface DynamoReportStoreOptions {
   tableName: string;
