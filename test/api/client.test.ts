@@ -27,6 +27,11 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 describe('docs/client.md', () => {
+  it('is the snippet the README shows, line for line', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain('```ts\n' + snippet() + '```');
+  });
+
   it('creates a complaint with the five-line snippet, typechecked and run as written', async () => {
     const code = snippet();
     expect(code.trimEnd().split('\n')).toHaveLength(5);
