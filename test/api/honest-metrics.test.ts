@@ -65,7 +65,7 @@ describe('marking spam and duplicates', () => {
     // The audit trail names who, why and the rule.
     const timeline = await api.call('GET', `/v1/complaints/${spam.id}/timeline`, { token: sam });
     expect(timeline.body.chain.valid).toBe(true);
-    expect(timeline.body.events.at(-1)).toMatchObject({ actor: 'sam', action: 'complaint.marked', data: { kind: 'spam', rule: 'HM.DISP.COMPLAINT' } });
+    expect(timeline.body.items.at(-1)).toMatchObject({ actor: 'sam', action: 'complaint.marked', data: { kind: 'spam', rule: 'HM.DISP.COMPLAINT' } });
 
     // Reversible: unmarked, it counts again.
     const back = await api.call('POST', `/v1/complaints/${spam.id}/unmark`, { token: sam, body: { reason: 'A real customer after all' } });

@@ -108,7 +108,7 @@ describe('release for legal discovery', () => {
     }
     const t = await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: lena });
     expect(t.body.chain.valid).toBe(true);
-    expect((t.body.events as { action: string }[]).map((e) => e.action)).toEqual(expect.arrayContaining(['release.requested', 'release.approved', 'export.requested']));
+    expect((t.body.items as { action: string }[]).map((e) => e.action)).toEqual(expect.arrayContaining(['release.requested', 'release.approved', 'export.requested']));
   });
 
   it('abuse: the requester cannot approve their own release, nor the owner, nor one person twice, nor a handler', async () => {
