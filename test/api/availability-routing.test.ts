@@ -25,7 +25,7 @@ const open = async (over: Record<string, unknown> = {}) => {
 };
 const assignedEvent = async (caseId: string) => {
   const t = await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: sam });
-  return (t.body.events as { action: string; data: Record<string, unknown> }[]).find((e) => e.action === 'owner.assigned')!;
+  return (t.body.items as { action: string; data: Record<string, unknown> }[]).find((e) => e.action === 'owner.assigned')!;
 };
 
 beforeAll(async () => {
@@ -119,11 +119,11 @@ describe('absences', () => {
     expect(after.ownerAbsence).toMatchObject({ ...absence, suggestedOwnerId: flagged[0]!.suggestedOwnerId, flaggedBy: 'sam' });
     const timeline = await api.call('GET', `/v1/complaints/${c.id as string}/timeline`, { token: sam });
     expect(timeline.body.chain.valid).toBe(true);
-    expect(timeline.body.events.at(-1)).toMatchObject({ action: 'owner.absence_flagged', data: { ownerId: 'h4', suggestedOwnerId: flagged[0]!.suggestedOwnerId } });
+    expect(timeline.body.items.at(-1)).toMatchObject({ action: 'owner.absence_flagged', data: { ownerId: 'h4', suggestedOwnerId: flagged[0]!.suggestedOwnerId } });
     // The same absence again flags nothing new (no second audit event).
     expect((await put('h4', { outOfOffice: [absence] })).body.flagged).toHaveLength(1);
     const again = await api.call('GET', `/v1/complaints/${c.id as string}/timeline`, { token: sam });
-    expect(again.body.events).toHaveLength(timeline.body.events.length);
+    expect(again.body.items).toHaveLength(timeline.body.items.length);
 
     // The supervisor follows the suggestion: the handoff settles the flag.
     const moved = await api.call('POST', `/v1/complaints/${c.id as string}/owner`, { token: sam, body: { ownerId: flagged[0]!.suggestedOwnerId, reason: 'Owner on leave over the deadline' } });

@@ -65,7 +65,7 @@ describe('marking spam and duplicates', () => {
     // The audit trail names who, why and the rule.
     const timeline = await api.call('GET', `/v1/complaints/${spam.id}/timeline`, { token: sam });
     expect(timeline.body.chain.valid).toBe(true);
-    expect(timeline.body.events.at(-1)).toMatchObject({ actor: 'sam', action: 'complaint.marked', data: { kind: 'spam', rule: 'HM.DISP.COMPLAINT' } });
+    expect(timeline.body.items.at(-1)).toMatchObject({ actor: 'sam', action: 'complaint.marked', data: { kind: 'spam', rule: 'HM.DISP.COMPLAINT' } });
 
     // Reversible: unmarked, it counts again.
     const back = await api.call('POST', `/v1/complaints/${spam.id}/unmark`, { token: sam, body: { reason: 'A real customer after all' } });
@@ -91,7 +91,9 @@ describe('marking spam and duplicates', () => {
     const c = await open('olive');
     expectProblem(await api.call('POST', `/v1/complaints/${c.id}/spam`, { token: sam, body: { reason: 'x' }, headers: { 'if-match': `"${c.version + 5}"` } }), 412);
     expect((await api.call('POST', `/v1/complaints/${c.id}/spam`, { token: sam, body: { reason: '__proto__' } })).body.marking.reason).toBe('__proto__');
-    expectProblem(await api.call('POST', `/v1/complaints/${c.id}/spam`, { token: sam, body: { reason: 'again' } }), 409);
+    const again = await api.call('POST', `/v1/complaints/${c.id}/spam`, { token: sam, body: { reason: 'again' } });
+    expectProblem(again, 409);
+    expect(again.body.marking).toBe('spam');
     expectProblem(await api.call('POST', `/v1/complaints/${UNKNOWN_ULID}/spam`, { token: sam, body: { reason: 'guess' } }), 404);
     const d = await open('olive');
     const guessed = await api.call('POST', `/v1/complaints/${d.id}/duplicate-of`, { token: sam, body: { caseId: UNKNOWN_ULID, reason: 'guess' } });
@@ -100,7 +102,9 @@ describe('marking spam and duplicates', () => {
     expectProblem(await api.call('POST', `/v1/complaints/${d.id}/duplicate-of`, { token: sam, body: { caseId: 'constructor', reason: 'constructor' } }), 400);
     expectProblem(await api.call('POST', `/v1/complaints/${d.id}/duplicate-of`, { token: sam, body: { caseId: d.id, reason: 'itself' } }), 400);
     // A duplicate of a marked case would chain: name the counted one.
-    expectProblem(await api.call('POST', `/v1/complaints/${d.id}/duplicate-of`, { token: sam, body: { caseId: c.id, reason: 'chain' } }), 409);
+    const chained = await api.call('POST', `/v1/complaints/${d.id}/duplicate-of`, { token: sam, body: { caseId: c.id, reason: 'chain' } });
+    expectProblem(chained, 409);
+    expect(chained.body.original).toBe(c.id);
     // A body smuggling a prototype key is refused like any unknown field (strict schemas), and nothing is polluted.
     const smuggled = await api.call('POST', `/v1/complaints/${d.id}/spam`, { token: sam, rawBody: '{"reason":"x","__proto__":{"polluted":true}}', headers: { 'content-type': 'application/json' } });
     expectProblem(smuggled, 400);

@@ -108,7 +108,7 @@ describe('release for legal discovery', () => {
     }
     const t = await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: lena });
     expect(t.body.chain.valid).toBe(true);
-    expect((t.body.events as { action: string }[]).map((e) => e.action)).toEqual(expect.arrayContaining(['release.requested', 'release.approved', 'export.requested']));
+    expect((t.body.items as { action: string }[]).map((e) => e.action)).toEqual(expect.arrayContaining(['release.requested', 'release.approved', 'export.requested']));
   });
 
   it('abuse: the requester cannot approve their own release, nor the owner, nor one person twice, nor a handler', async () => {
@@ -137,7 +137,11 @@ describe('release for legal discovery', () => {
     expectProblem(await decide(caseId, releaseId, lena, 'approve', { 'if-match': '"999"' }), 412);
     const rejected = await decide(caseId, releaseId, lena, 'reject');
     expect(rejected.body).toMatchObject({ status: 'rejected' });
-    expectProblem(await decide(caseId, releaseId, await tok('cliff', 'compliance')), 409);
+    const late = await decide(caseId, releaseId, await tok('cliff', 'compliance'));
+    expectProblem(late, 409);
+    expect(late.body.releaseStatus).toBe('rejected');
+    // An unknown query parameter is refused like on every route (uniform pages).
+    expectProblem(await api.call('GET', `/v1/complaints/${caseId}/releases/${releaseId}?constructor=1`, { token: lena }), 400);
     expect((await api.call('GET', `/v1/complaints/${caseId}`, { token: lena })).body.activeExportId).toBeUndefined();
 
     expectProblem(await decide(caseId, UNKNOWN_ULID, lena), 404);
