@@ -11,6 +11,10 @@ import { encodeClaims } from '#domain/feedback';
 import { HmacTokenSigner } from '#adapters/hmac-token-signer';
 import { localKeyFile } from '#adapters/local/local-key-file';
 import { keys } from '#adapters/aws/dynamo/table-model';
+import { DynamoProblemStore } from '#adapters/aws/dynamo/problem-store';
+import { INTAKE_SCOPE } from '#schemas/common';
+import type { Suggestion } from '#schemas/problems';
+import { monotonicFactory } from 'ulid';
 import { rawDocClient } from '../support/dynamo';
 import { rawEmail, storedRejection } from '../support/inbound';
 import { uniqueDigits } from '../support/ids';
@@ -59,7 +63,7 @@ interface Request {
 
 let api: TestApi;
 let doc: OpenApiDoc;
-const tokens: Record<'supervisor' | 'supervisor2' | 'compliance' | 'legal' | 'admin' | 'intake' | 'owner', string> = {} as never;
+const tokens: Record<'supervisor' | 'supervisor2' | 'compliance' | 'legal' | 'admin' | 'intake' | 'owner' | 'machine', string> = {} as never;
 const OWNER = 'conformance-owner';
 
 // ---- fixture helpers: each call arranges its own state, so operations never depend on each other's -------------
@@ -114,6 +118,65 @@ const feedbackToken = async (): Promise<string> => {
   );
   const signed = encodeClaims({ caseId, tokenId: 'c1', expiresAt });
   return `${signed}.${await new HmacTokenSigner(localKeyFile(process.env.FEEDBACK_SIGNING_KEY_FILE!)).sign(signed)}`;
+};
+
+const DAY_MS = 86_400_000;
+const daysFrom = (iso: string, days: number): string => new Date(Date.parse(iso) + days * DAY_MS).toISOString();
+
+const problemBody = (over: Record<string, unknown> = {}) => ({
+  title: 'Payments screen crashes after app release 4.2',
+  scope: { products: ['mobile-app'], categories: ['product_issue'] },
+  externalIds: ['INC0012345', 'PRB0040001', 'OPS-123'],
+  ...over,
+});
+
+/** An open problem linking one new case; its id and that case's. */
+const problemWithCase = async (): Promise<{ id: string; caseId: string }> => {
+  const caseId = await createCase();
+  const res = ok(await api.call('POST', '/v1/problems', { token: tokens.supervisor, body: problemBody({ caseIds: [caseId], reason: 'Same crash on the payments screen' }) }), 201, 'open a problem');
+  return { id: res.body.id as string, caseId };
+};
+
+const RELEASE_REQUEST = {
+  basis: 'legal_discovery',
+  recipient: { name: 'Pat Counsel', organisation: 'Counsel LLP', email: 'pat@counsel.example' },
+  reference: 'Claim HC-2026-000123',
+  reason: 'Disclosure order of 1 December 2026',
+};
+
+/** A pending release of a new case, requested by a supervisor (neither approver nor owner). */
+const releaseRequested = async (): Promise<{ caseId: string; releaseId: string }> => {
+  const caseId = await createCase();
+  const res = ok(await api.call('POST', `/v1/complaints/${caseId}/releases`, { token: tokens.supervisor, body: RELEASE_REQUEST }), 201, 'request a release');
+  return { caseId, releaseId: res.body.id as string };
+};
+
+const suggestionIds = monotonicFactory();
+
+/**
+ * A pending create-problem suggestion whose evidence is a new case, stored through the real adapter as the daily job
+ * would (the conformance stack runs no daily job).
+ */
+const pendingSuggestion = async (): Promise<string> => {
+  const c = await createComplaint(api, tokens.supervisor, { ownerId: OWNER, summary: 'Login verification code never received', description: 'The login verification text code never arrives.', product: 'login-service', category: 'product_issue' });
+  const now = await nowIso();
+  const id = suggestionIds(Date.parse(now));
+  const suggestion: Suggestion = {
+    id,
+    kind: 'create_problem',
+    status: 'pending',
+    suggestedTitle: '1 similar complaint: login, verif, code',
+    scope: { products: [c.product], categories: [c.category] },
+    evidence: [{ caseId: c.id, reference: c.reference, product: c.product, category: c.category, receivedAt: c.receivedAt, similarity: 1 }],
+    pairs: [],
+    sharedTerms: ['login', 'verif', 'code'],
+    threshold: 0.5,
+    window: { from: daysFrom(now, -7), to: now },
+    createdAt: now,
+  };
+  const stored = await new DynamoProblemStore(rawDocClient(), { tableName: api.tables.cases }).putSuggestion(suggestion, `conformance-${id}`);
+  if (!stored) throw new Error('conformance fixture: the suggestion was not stored');
+  return id;
 };
 
 /** One valid request per operation of the document, by operationId. */
@@ -242,6 +305,81 @@ const FIXTURES: Record<string, () => Promise<Request>> = {
   },
   deleteWebhook: async () => ({ path: `/v1/webhooks/${await webhook()}`, token: tokens.admin }),
   listWebhookDeliveries: async () => ({ path: `/v1/webhooks/${await webhook()}/deliveries`, token: tokens.admin }),
+  // Spam, duplicate and unmark: a supervisor who does not own the case.
+  markSpam: async () => ({ path: `/v1/complaints/${await createCase()}/spam`, token: tokens.supervisor, body: { reason: 'Automated mailer' } }),
+  markDuplicate: async () => {
+    const original = await createCase();
+    return { path: `/v1/complaints/${await createCase()}/duplicate-of`, token: tokens.supervisor, body: { caseId: original, reason: 'Same email twice' } };
+  },
+  unmarkComplaint: async () => {
+    const id = await createCase();
+    ok(await api.call('POST', `/v1/complaints/${id}/spam`, { token: tokens.supervisor, body: { reason: 'Automated mailer' } }), 200, 'mark spam');
+    return { path: `/v1/complaints/${id}/unmark`, token: tokens.supervisor2, body: { reason: 'A real customer after all' } };
+  },
+  setAvailability: async () => {
+    const now = await nowIso();
+    return {
+      path: `/v1/staff/conf-staff-${uniqueDigits()}/availability`,
+      token: tokens.supervisor,
+      body: { outOfOffice: [{ from: daysFrom(now, 1), to: daysFrom(now, 3), reason: 'Leave' }], capacity: 5, skills: { categories: ['billing'] } },
+    };
+  },
+  // A release: requested by a supervisor, approved by legal, then by compliance (never the requester or the owner).
+  requestRelease: async () => ({ path: `/v1/complaints/${await createCase()}/releases`, token: tokens.compliance, body: RELEASE_REQUEST }),
+  getRelease: async () => {
+    const { caseId, releaseId } = await releaseRequested();
+    return { path: `/v1/complaints/${caseId}/releases/${releaseId}`, token: tokens.legal };
+  },
+  decideRelease: async () => {
+    const { caseId, releaseId } = await releaseRequested();
+    const decision = { decision: 'approve', comment: 'Order checked against the file' };
+    ok(await api.call('POST', `/v1/complaints/${caseId}/releases/${releaseId}/decision`, { token: tokens.legal, body: decision }), 200, 'legal approves the release');
+    return { path: `/v1/complaints/${caseId}/releases/${releaseId}/decision`, token: tokens.compliance, body: decision };
+  },
+  // Problems (supervisor), changes (a machine client), spikes and suggestions.
+  createProblem: async () => ({ path: '/v1/problems', token: tokens.supervisor, body: problemBody({ caseIds: [await createCase()], reason: 'Same crash on the payments screen' }) }),
+  listProblems: async () => {
+    await problemWithCase();
+    return { path: '/v1/problems?limit=5', token: tokens.supervisor };
+  },
+  getProblem: async () => ({ path: `/v1/problems/${(await problemWithCase()).id}`, token: tokens.compliance }),
+  updateProblem: async () => ({ path: `/v1/problems/${(await problemWithCase()).id}`, token: tokens.supervisor, body: { rootCause: 'Null pointer in the card list', externalIds: ['INC0099999'] }, headers: { 'if-match': '"1"' } }),
+  linkProblemComplaint: async () => ({ path: `/v1/problems/${(await problemWithCase()).id}/complaints`, token: tokens.compliance, body: { caseId: await createCase(), reason: 'Customer describes the same crash' } }),
+  unlinkProblemComplaint: async () => {
+    const p = await problemWithCase();
+    return { path: `/v1/problems/${p.id}/complaints/${p.caseId}?reason=${encodeURIComponent('Different crash after review')}`, token: tokens.supervisor };
+  },
+  closeProblem: async () => ({
+    path: `/v1/problems/${(await problemWithCase()).id}/close`,
+    token: tokens.supervisor,
+    body: { reason: 'Release 4.2.1 fixed it', rootCause: 'Null pointer in the card list', fix: { description: 'Release 4.2.1', fixedAt: daysFrom(await nowIso(), -1) } },
+  }),
+  problemTimeline: async () => ({ path: `/v1/problems/${(await problemWithCase()).id}/timeline`, token: tokens.supervisor }),
+  // A fix 15 days ago: two whole weeks on each side of it.
+  problemEffect: async () => {
+    const fixedAt = daysFrom(await nowIso(), -15);
+    const created = ok(
+      await api.call('POST', '/v1/problems', { token: tokens.supervisor, body: problemBody({ scope: { products: ['effect-product'], categories: [] }, rootCause: 'Rounding in fee engine', fix: { description: 'Fee engine 3.1', fixedAt } }) }),
+      201,
+      'open a problem with its fix',
+    );
+    return { path: `/v1/problems/${created.body.id as string}/effect?weeks=2`, token: tokens.supervisor };
+  },
+  listProblemSuggestions: async () => {
+    await pendingSuggestion();
+    return { path: '/v1/problem-suggestions?status=pending&limit=5', token: tokens.supervisor };
+  },
+  acceptProblemSuggestion: async () => ({ path: `/v1/problem-suggestions/${await pendingSuggestion()}/accept`, token: tokens.supervisor, body: { reason: 'Same SMS gateway fault', title: 'Login SMS codes not delivered' } }),
+  dismissProblemSuggestion: async () => ({ path: `/v1/problem-suggestions/${await pendingSuggestion()}/dismiss`, token: tokens.supervisor2, body: { reason: 'Unrelated complaints' } }),
+  createChange: async () => ({
+    path: '/v1/changes',
+    token: tokens.machine,
+    body: { title: 'Deploy payments-api 2026.11.3', kind: 'deployment', product: 'mobile-app', at: await nowIso(), source: 'github-actions', externalId: `run-${uniqueDigits()}` },
+  }),
+  spikeReport: async () => {
+    const day = (await nowIso()).slice(0, 10);
+    return { path: `/v1/reports/spikes?from=${day}&to=${day}`, token: tokens.supervisor };
+  },
 };
 
 // ---- the document, and ajv over it ---------------------------------------------------------------------------
@@ -274,6 +412,7 @@ beforeAll(async () => {
   tokens.admin = await api.token('conf-admin', ['admin']);
   tokens.intake = await api.token('conf-intake', ['intake']);
   tokens.owner = await api.token(OWNER, ['handler']);
+  tokens.machine = await api.token('conf-deployer', [], { scope: INTAKE_SCOPE });
 });
 afterAll(() => api.close());
 
