@@ -90,7 +90,7 @@ describe('every report CSV', () => {
   it.each(HOSTILE)('KPIs: a group value of %j is text; the figures stay numbers', (evil) => {
     const open = { openAge: { '0-7d': 0, '8-14d': 0, '15-28d': 0, '29-56d': 0, 'over-56d': 0 }, overdueNow: 0 };
     const k = kpiSet({ rcv: 3 }, open);
-    const report = { from: '2026-03-01', to: '2026-03-31', timeZone: 'Europe/London', asOf: '2026-03-31T12:00:00.000Z', groupBy: 'product', groups: [{ value: evil, ...k }], totals: k, rootCauseTrend: [] } as unknown as KpiReport;
+    const report = { from: '2026-03-01', to: '2026-03-31', timeZone: 'Europe/London', asOf: '2026-03-31T12:00:00.000Z', groupBy: 'product', groups: [{ value: evil, ...k }], totals: k, rootCauseTrend: [], normalised: [{ unit: evil, received: 3, customers: 1000, accounts: null, per1000Customers: 3, per1000Accounts: null }] } as unknown as KpiReport;
     const csv = kpiCsv(report);
     expectNoFormula(csv);
     const [header, group] = cells(csv);
