@@ -323,6 +323,7 @@ const SAMPLE_PARAMS: Record<string, string> = {
   token: 'not-a-real-token',
   caseId: '01JCASE0000000000000000002',
   suggestionId: '01JSGGS0000000000000000001',
+  releaseId: '01JRELS0000000000000000001',
 };
 
 describe('unknown query parameters are 400 on every route', () => {
