@@ -731,7 +731,7 @@ export const ROUTES = {
     entry: 'functions/decide-release/handler.ts',
     summary: 'Approve or reject a release (legal and compliance; never the requester or the case owner); the second approval builds the bundle for the recipient, the approvals in its signed manifest',
     tag: 'exports',
-    auth: jwt(RELEASE_APPROVERS),
+    auth: jwt(RELEASE_APPROVERS, undefined, { notOwner: true, detail: 'never the requester; one legal and one compliance approval, each by a different person (release.ts)' }),
     params: ReleaseParams,
     body: ReleaseDecisionBody,
     ifMatch: true,

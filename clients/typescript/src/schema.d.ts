@@ -831,7 +831,7 @@ export interface paths {
         put?: never;
         /**
          * Approve or reject a release (legal and compliance; never the requester or the case owner); the second approval builds the bundle for the recipient, the approvals in its signed manifest
-         * @description Roles: legal, compliance. Accepts If-Match. Accepts Idempotency-Key.
+         * @description Roles: legal, compliance. Of those, never the case’s owner; never the requester; one legal and one compliance approval, each by a different person (release.ts) (403 otherwise). Accepts If-Match. Accepts Idempotency-Key.
          */
         post: operations["decideRelease"];
         delete?: never;
