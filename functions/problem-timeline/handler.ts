@@ -1,5 +1,6 @@
-// GET /v1/problems/{id}/timeline (supervisor, compliance, admin): the problem's audit trail and its chain verdict.
-import { defineCoreHandler } from '#http/handler-core';
+// GET /v1/problems/{id}/timeline (supervisor, compliance, admin): the problem's audit trail, oldest first and a page of
+// events at a time, with the verdict of its whole hash chain on every page.
+import { definePagedHandler } from '#http/paged-handler';
 import { problemService } from '#http/problems-container';
 
-export const handler = defineCoreHandler('problemTimeline', async ({ params }) => ({ body: await problemService().timeline(params.id) }));
+export const handler = definePagedHandler('problemTimeline', async ({ params, query }) => ({ body: await problemService().timeline(params.id, query) }));

@@ -182,6 +182,8 @@ const jwt = (roles: Role[], scopes?: string[], caseRule?: CaseRule): RouteAuth =
 const OWNER_ONLY: CaseRule = { ownerOr: RULE_ROLES.owner };
 const OWNER_OR_SUPERVISOR: CaseRule = { ownerOr: RULE_ROLES.owner_or_supervisor };
 const OWNER_OR_EVIDENCE_WRITER: CaseRule = { ownerOr: RULE_ROLES.owner_supervisor_compliance_legal };
+/** Marking a case out of the KPIs (spam, duplicate) and reversing it: never by its owner (four eyes; honest-metrics.ts). */
+const NEVER_OWNER: CaseRule = { notOwner: true };
 
 export const ROUTES = {
   health: {
@@ -429,7 +431,7 @@ export const ROUTES = {
     entry: 'functions/mark-spam/handler.ts',
     summary: 'Mark a case as spam (supervisor, never the owner): out of the KPIs and returns, still visible and exportable; audited and reversible',
     tag: 'complaints',
-    auth: jwt(['supervisor']),
+    auth: jwt(['supervisor'], undefined, NEVER_OWNER),
     params: ComplaintIdParams,
     body: MarkSpamBody,
     ifMatch: true,
@@ -442,7 +444,7 @@ export const ROUTES = {
     entry: 'functions/mark-duplicate/handler.ts',
     summary: 'Mark a case as a duplicate of another (supervisor, never the owner): the original stays counted, this one leaves the KPIs and returns; audited and reversible',
     tag: 'complaints',
-    auth: jwt(['supervisor']),
+    auth: jwt(['supervisor'], undefined, NEVER_OWNER),
     params: ComplaintIdParams,
     body: MarkDuplicateBody,
     ifMatch: true,
@@ -455,7 +457,7 @@ export const ROUTES = {
     entry: 'functions/unmark-complaint/handler.ts',
     summary: 'Reverse a spam or duplicate marking (supervisor, never the owner): the case counts again; audited',
     tag: 'complaints',
-    auth: jwt(['supervisor']),
+    auth: jwt(['supervisor'], undefined, NEVER_OWNER),
     params: ComplaintIdParams,
     body: UnmarkBody,
     ifMatch: true,
@@ -729,7 +731,7 @@ export const ROUTES = {
     entry: 'functions/decide-release/handler.ts',
     summary: 'Approve or reject a release (legal and compliance; never the requester or the case owner); the second approval builds the bundle for the recipient, the approvals in its signed manifest',
     tag: 'exports',
-    auth: jwt(RELEASE_APPROVERS),
+    auth: jwt(RELEASE_APPROVERS, undefined, { notOwner: true, detail: 'never the requester; one legal and one compliance approval, each by a different person (release.ts)' }),
     params: ReleaseParams,
     body: ReleaseDecisionBody,
     ifMatch: true,
@@ -965,11 +967,12 @@ export const ROUTES = {
     method: 'GET',
     path: '/v1/problems/{id}/timeline',
     entry: 'functions/problem-timeline/handler.ts',
-    summary: 'The problem’s audit trail, oldest first, with the verdict of its hash chain',
+    summary: 'The problem’s audit trail, oldest first, a page of events at a time, with the verdict of its whole hash chain',
     tag: 'problems',
     auth: jwt(PROBLEM_MANAGERS),
     params: ProblemParams,
-    ok: { status: 200, schema: ProblemTimeline, description: 'Events and chain verdict' },
+    query: CaseListQuery,
+    ok: { status: 200, schema: ProblemTimeline, description: 'A page of events, and the verdict over the whole chain' },
     errors: [404],
   },
   problemEffect: {

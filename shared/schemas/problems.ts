@@ -107,7 +107,8 @@ export const ProblemPage = pageOf(Problem, 'ProblemPage');
 export const ProblemTimeline = z
   .object({
     problemId: Ulid,
-    events: z.array(AuditEvent),
+    items: z.array(AuditEvent).meta({ description: 'A page of the events, oldest first' }),
+    nextCursor: Cursor.optional().meta({ description: 'Pass as `cursor` for the next page of events; absent on the last page' }),
     chain: z.object({ valid: z.boolean(), head: z.string(), length: z.number().int(), firstBrokenSeq: z.number().int().optional(), problem: z.string().optional() }),
   })
   .meta({ id: 'ProblemTimeline' });

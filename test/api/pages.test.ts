@@ -8,6 +8,10 @@ import type { Role } from '#schemas/common';
 import { isPaged, routeList, ROUTES } from '#http/routes';
 import { complaintBody, expectProblem, startTestApi, type ApiResponse, type TestApi } from '../support/api';
 import { rawEmail, storedRejection } from '../support/inbound';
+import { rawDocClient } from '../support/dynamo';
+import { ulid } from 'ulid';
+import { DynamoProblemStore } from '#adapters/aws/dynamo/problem-store';
+import type { Spike, Suggestion } from '#schemas/problems';
 
 let api: TestApi;
 let receiver: Server;
@@ -120,6 +124,52 @@ const ARRANGE: Record<string, () => Promise<ListCase>> = {
     }
     return { path: '/v1/webhooks', token: await tok('ada', 'admin'), key: byId, atLeast: 3 };
   },
+  listProblems: async () => {
+    for (const title of ['Card fees doubled', 'App crashes at login', 'Letters sent twice']) {
+      await ok(api.call('POST', '/v1/problems', { token: await tok('sam', 'supervisor'), body: { title, scope: { products: ['mobile-app'], categories: ['product_issue'] } } }), 201);
+    }
+    return { path: '/v1/problems?status=open', token: await tok('cora', 'compliance'), key: byId, atLeast: 3 };
+  },
+  problemTimeline: async () => {
+    const sam = await tok('sam', 'supervisor');
+    const created = await ok(api.call('POST', '/v1/problems', { token: sam, body: { title: 'Payments screen crashes', scope: { products: ['mobile-app'], categories: [] } } }), 201);
+    const id = created.body.id as string;
+    const updated = await ok(api.call('PATCH', `/v1/problems/${id}`, { token: sam, body: { rootCause: 'Null price in the fee table' }, headers: { 'if-match': created.headers.get('etag')! } }));
+    await ok(api.call('PATCH', `/v1/problems/${id}`, { token: sam, body: { title: 'Payments screen crashes after 4.2' }, headers: { 'if-match': updated.headers.get('etag')! } }));
+    return { path: `/v1/problems/${id}/timeline`, token: await tok('ada', 'admin'), key: (e) => String(e.seq), atLeast: 3 };
+  },
+  // The daily job writes suggestions and spikes (test/api/problems.test.ts drives it); here the store holds a few.
+  listProblemSuggestions: async () => {
+    const store = new DynamoProblemStore(rawDocClient(), { tableName: api.tables.cases });
+    const now = (await api.call('GET', '/local/clock')).body.now as string;
+    for (let i = 0; i < 3; i++) {
+      const s: Suggestion = {
+        id: ulid(),
+        kind: 'create_problem',
+        status: 'pending',
+        suggestedTitle: `Similar complaints ${i}`,
+        scope: { products: ['login-service'], categories: ['product_issue'] },
+        evidence: [],
+        pairs: [],
+        sharedTerms: ['code'],
+        threshold: 0.5,
+        window: { from: now, to: now },
+        createdAt: now,
+      };
+      await store.putSuggestion(s, `pages-${s.id}`);
+    }
+    return { path: '/v1/problem-suggestions', token: await tok('sam', 'supervisor'), key: byId, atLeast: 3 };
+  },
+  spikeReport: async () => {
+    const store = new DynamoProblemStore(rawDocClient(), { tableName: api.tables.cases });
+    const now = (await api.call('GET', '/local/clock')).body.now as string;
+    const day = '2001-02-03';
+    for (const value of ['pages-a', 'pages-b', 'pages-c']) {
+      const spike: Spike = { day, dimension: 'product', value, complaints: 12, baselineMean: 1, baselineSd: 0.5, pValue: 0.0001, z: 6, detectedAt: now };
+      await store.putSpike(spike);
+    }
+    return { path: `/v1/reports/spikes?from=${day}&to=${day}`, token: await tok('cora', 'compliance'), key: (s) => `${String(s.day)}/${String(s.dimension)}/${String(s.value)}`, atLeast: 3 };
+  },
   listWebhookDeliveries: async () => {
     const hook = await ok(api.call('POST', '/v1/webhooks', { token: await tok('ada', 'admin'), body: { url: `${receiverUrl}/opened`, eventTypes: ['ComplaintOpened'], description: 'Opened cases' } }), 201);
     for (let i = 0; i < 3; i++) await openCase();
@@ -147,7 +197,7 @@ const walk = async (l: ListCase): Promise<{ keys: string[]; pages: ApiResponse[]
 describe('every list pages the same way', () => {
   it('the route table’s lists are the ones the issue names, each with limit and cursor', () => {
     expect(PAGED.map((r) => r.id)).toEqual(
-      expect.arrayContaining(['listComplaints', 'listApprovals', 'listTasks', 'listNotes', 'listEvidence', 'getTimeline', 'listRegimes', 'inboundRejections', 'listWebhooks', 'listWebhookDeliveries']),
+      expect.arrayContaining(['listComplaints', 'listApprovals', 'listTasks', 'listNotes', 'listEvidence', 'getTimeline', 'listRegimes', 'inboundRejections', 'listWebhooks', 'listWebhookDeliveries', 'listProblems', 'listProblemSuggestions', 'spikeReport', 'problemTimeline']),
     );
     // A route that answers a list ({ items }) but takes no cursor would be a list that cannot page.
     for (const r of routeList()) {
@@ -169,13 +219,14 @@ describe('every list pages the same way', () => {
     const { keys, pages } = await walk(list);
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys).toEqual(all);
-    // Cursors are opaque: no table key, no JSON, nothing a client could edit.
+    // Cursors are opaque: no table key, no JSON, nothing a client could edit. The sealed bytes are random, so only
+    // tokens of four bytes or more are looked for (a two-letter one like PK turns up by chance in ciphertext).
     for (const p of pages.slice(0, -1)) {
       const c = p.body.nextCursor as string;
       expect(c).toMatch(/^[A-Za-z0-9_-]+$/);
-      expect(Buffer.from(c, 'base64url').toString('latin1')).not.toMatch(/PK|CASE#|GSI|"seq"|APPROVAL|WEBHOOK/);
+      expect(Buffer.from(c, 'base64url').toString('latin1')).not.toMatch(/"PK"|"SK"|CASE#|GSI\dPK|"seq"|APPROVAL|WEBHOOK|PROBLEM|SUGGEST|SPIKES/);
     }
-    if (id === 'getTimeline') {
+    if (id === 'getTimeline' || id === 'problemTimeline') {
       // Every page reports the verdict over the whole chain, not over its one event.
       for (const p of pages) expect(p.body.chain).toEqual(full.body.chain);
       expect(full.body.chain).toMatchObject({ valid: true, length: all.length });
@@ -271,6 +322,9 @@ const SAMPLE_PARAMS: Record<string, string> = {
   provider: 'generic',
   kind: 'acknowledgement',
   token: 'not-a-real-token',
+  caseId: '01JCASE0000000000000000002',
+  suggestionId: '01JSGGS0000000000000000001',
+  releaseId: '01JRELS0000000000000000001',
 };
 
 describe('unknown query parameters are 400 on every route', () => {

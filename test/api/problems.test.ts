@@ -128,9 +128,9 @@ describe('problem records', () => {
     expect(unlinked.body.links).toEqual([]);
     const timeline = await api.call('GET', `/v1/problems/${id}/timeline`, { token: supervisor });
     expect(timeline.status).toBe(200);
-    expect((timeline.body.events as { action: string }[]).map((e) => e.action)).toEqual(['problem.opened', 'problem.updated', 'problem.complaint_linked', 'problem.complaint_unlinked']);
+    expect((timeline.body.items as { action: string }[]).map((e) => e.action)).toEqual(['problem.opened', 'problem.updated', 'problem.complaint_linked', 'problem.complaint_unlinked']);
     expect(timeline.body.chain).toMatchObject({ valid: true, length: 4 });
-    const unlinkEvent = (timeline.body.events as { action: string; actor: string; data: Record<string, unknown> }[])[3]!;
+    const unlinkEvent = (timeline.body.items as { action: string; actor: string; data: Record<string, unknown> }[])[3]!;
     expect(unlinkEvent).toMatchObject({ actor: 'p-supervisor', data: { caseId: c.id, reason: 'Different crash after review', linkedBy: 'p-compliance' } });
   });
 

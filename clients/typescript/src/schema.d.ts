@@ -367,7 +367,7 @@ export interface paths {
         put?: never;
         /**
          * Mark a case as spam (supervisor, never the owner): out of the KPIs and returns, still visible and exportable; audited and reversible
-         * @description Roles: supervisor. Accepts If-Match. Accepts Idempotency-Key.
+         * @description Roles: supervisor. Of those, never the case’s owner (403 otherwise). Accepts If-Match. Accepts Idempotency-Key.
          */
         post: operations["markSpam"];
         delete?: never;
@@ -387,7 +387,7 @@ export interface paths {
         put?: never;
         /**
          * Mark a case as a duplicate of another (supervisor, never the owner): the original stays counted, this one leaves the KPIs and returns; audited and reversible
-         * @description Roles: supervisor. Accepts If-Match. Accepts Idempotency-Key.
+         * @description Roles: supervisor. Of those, never the case’s owner (403 otherwise). Accepts If-Match. Accepts Idempotency-Key.
          */
         post: operations["markDuplicate"];
         delete?: never;
@@ -407,7 +407,7 @@ export interface paths {
         put?: never;
         /**
          * Reverse a spam or duplicate marking (supervisor, never the owner): the case counts again; audited
-         * @description Roles: supervisor. Accepts If-Match. Accepts Idempotency-Key.
+         * @description Roles: supervisor. Of those, never the case’s owner (403 otherwise). Accepts If-Match. Accepts Idempotency-Key.
          */
         post: operations["unmarkComplaint"];
         delete?: never;
@@ -831,7 +831,7 @@ export interface paths {
         put?: never;
         /**
          * Approve or reject a release (legal and compliance; never the requester or the case owner); the second approval builds the bundle for the recipient, the approvals in its signed manifest
-         * @description Roles: legal, compliance. Accepts If-Match. Accepts Idempotency-Key.
+         * @description Roles: legal, compliance. Of those, never the case’s owner; never the requester; one legal and one compliance approval, each by a different person (release.ts) (403 otherwise). Accepts If-Match. Accepts Idempotency-Key.
          */
         post: operations["decideRelease"];
         delete?: never;
@@ -1160,8 +1160,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The problem’s audit trail, oldest first, with the verdict of its hash chain
-         * @description Roles: supervisor, compliance, admin.
+         * The problem’s audit trail, oldest first, a page of events at a time, with the verdict of its whole hash chain
+         * @description Roles: supervisor, compliance, admin. A list: `limit` and `cursor` in, `{ items, nextCursor? }` out. Pass `nextCursor` back as `cursor` for the next page (absent on the last one); it is opaque, sealed (AES-256-GCM) to this route, your identity and the same filters, and any other cursor is 400.
          */
         get: operations["problemTimeline"];
         put?: never;
@@ -5439,7 +5439,10 @@ export interface components {
         };
         ProblemTimeline: {
             problemId: string;
-            events: components["schemas"]["AuditEvent"][];
+            /** @description A page of the events, oldest first */
+            items: components["schemas"]["AuditEvent"][];
+            /** @description Pass as `cursor` for the next page of events; absent on the last page */
+            nextCursor?: string;
             chain: {
                 valid: boolean;
                 head: string;
@@ -12714,7 +12717,12 @@ export interface operations {
     };
     problemTimeline: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (1–100; default 100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page: opaque and sealed (AES-256-GCM) to this route, your identity and the same filters; any other cursor is 400 */
+                cursor?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -12723,7 +12731,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Events and chain verdict */
+            /** @description A page of events, and the verdict over the whole chain */
             200: {
                 headers: {
                     [name: string]: unknown;

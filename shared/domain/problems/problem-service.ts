@@ -5,6 +5,7 @@ import { appendEvents, verifyChain, EMPTY_HEAD, type AuditDraft } from '../audit
 import { ConflictError, InvalidInputError, NotFoundError, StaleVersionError } from '../errors';
 import type { Notification } from '../domain-events';
 import type { Principal } from '../principal';
+import { pageOfList, type PageRequest } from '../pages';
 import { rateRatio } from './analytics';
 import type { CaseRepository } from '#ports/case-repository';
 import type { Clock } from '#ports/clock';
@@ -177,10 +178,11 @@ export class ProblemService {
     return { problem, notified: notifications.length };
   }
 
-  async timeline(id: string) {
+  /** A page of the problem's trail, oldest first; the verdict needs every link, so the whole chain is read and verified whichever page is asked for. */
+  async timeline(id: string, q: PageRequest) {
     const record = await this.load(id);
-    const events = await this.deps.problems.auditEvents(id);
-    return { problemId: id, events, chain: verifyChain(events, record.head) };
+    const events = [...(await this.deps.problems.auditEvents(id))].sort((a, b) => a.seq - b.seq);
+    return { problemId: id, ...pageOfList(events, (e) => String(e.seq), q), chain: verifyChain(events, record.head) };
   }
 
   /**

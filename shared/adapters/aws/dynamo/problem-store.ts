@@ -12,16 +12,17 @@ import { INDEX, keys } from './table-model';
 
 type Key = Record<string, unknown>;
 
-const encodeCursor = (k: Key | undefined): string | undefined => (k ? Buffer.from(JSON.stringify(k)).toString('base64url') : undefined);
+/** A position as plain JSON (the list's start key): the HTTP layer seals it into the opaque cursor a client sees. */
+const encodeCursor = (k: Key | undefined): string | undefined => (k ? JSON.stringify(k) : undefined);
 
-/** A cursor is only ever a start key this query handed out: same partition, string attributes only, nothing else. */
+/** A position is only ever a start key this query handed out: same partition, string attributes only, nothing else. */
 const decodeCursor = (raw: string | undefined, check: (k: Key) => boolean): Key | undefined => {
   if (!raw) return undefined;
   try {
-    const k = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown;
+    const k = JSON.parse(raw) as unknown;
     if (k && typeof k === 'object' && !Array.isArray(k) && Object.values(k).every((v) => typeof v === 'string') && check(k as Key)) return k as Key;
   } catch {
-    // fall through: not one of our cursors
+    // fall through: not a position of this list
   }
   throw new InvalidInputError('cursor is not valid for this list', [{ field: 'query.cursor', message: 'pass the nextCursor of the previous page, with the same filters' }]);
 };
