@@ -3,10 +3,12 @@
 // succeed, answers 412 to a stale ETag without touching the case, then succeeds with the current one and returns the
 // new ETag (the case version it wrote). Audit-only bookkeeping (auditOnly: an export job, a download link) extends the
 // hash chain but never moves the version, so an ETag held before it still works after it, also under concurrency;
-// and every route that writes is one of these, or named below as not a change of an existing case.
+// and every route that writes is one of these, or named below as not a change of an existing case. A problem and a
+// staff profile have their own version: their If-Match routes are proven the same way on that version.
 import { createHash } from 'node:crypto';
 import type { Role } from '#schemas/common';
 import { routeList, ROUTES, type RouteDef, type RouteId } from '#http/routes';
+import { uniqueDigits } from '../support/ids';
 import { complaintBody, expectProblem, localClock, startTestApi, type ApiResponse, type TestApi } from '../support/api';
 
 let api: TestApi;
@@ -40,8 +42,31 @@ const ROOT_CAUSE = { category: 'carrier_capacity', description: 'Regional carrie
 const PROPOSAL = { decision: 'upheld', remedy: { compensation: { amount: '200.00', currency: 'GBP' }, description: 'Compensation for the missed appointment' }, rootCause: ROOT_CAUSE, finalResponse: 'We uphold your complaint and will pay you compensation.' };
 const PDF = Buffer.from('%PDF-1.4\nDelivery log.\n%%EOF\n');
 
-/** Puts a case in a state where the route succeeds, and says how to send it; a new ifMatch route without one fails below. */
-const ARRANGE: Partial<Record<RouteId, () => Promise<{ caseId: string; send: Send }>>> = {
+const etagOf = (res: ApiResponse): number => Number(/^"(\d+)"$/.exec(res.headers.get('etag') ?? '')?.[1]);
+
+const REQUEST_RELEASE = {
+  basis: 'legal_discovery',
+  recipient: { name: 'Pat Counsel', organisation: 'Counsel LLP', email: 'pat@counsel.example' },
+  reference: 'Claim HC-2026-000123',
+  reason: 'Disclosure order of 1 December 2026',
+};
+const PROBLEM = { title: 'Payments screen crashes after app release 4.2', scope: { products: ['mobile-app'], categories: ['product_issue'] }, externalIds: ['INC0012345'] };
+
+/** A problem record: it has its own version and ETag (the problem's, not a case's), returned with the reader of it. */
+const openProblem = async (over: Record<string, unknown> = {}): Promise<{ problemId: string; version: () => Promise<number> }> => {
+  const res = await ok(api.call('POST', '/v1/problems', { token: await tok('sam', 'supervisor'), body: { ...PROBLEM, ...over } }), 201);
+  const problemId = res.body.id as string;
+  const version = async () => (await ok(api.call('GET', `/v1/problems/${problemId}`, { token: await tok('sam', 'supervisor') }), 200)).body.version as number;
+  return { problemId, version };
+};
+
+/**
+ * Puts a record in a state where the route succeeds, and says how to send it; a new ifMatch route without one fails
+ * below. A case change names its case; a route whose If-Match is another record's own version (a problem, a staff
+ * profile) says how to read that version instead.
+ */
+type Arranged = { send: Send } & ({ caseId: string } | { version: () => Promise<number> });
+const ARRANGE: Partial<Record<RouteId, () => Promise<Arranged>>> = {
   reclassifyComplaint: async () => {
     const id = await openCase();
     return { caseId: id, send: call('PATCH', `/v1/complaints/${id}`, 'olive', 'handler', { severity: 'high' }) };
@@ -131,6 +156,57 @@ const ARRANGE: Partial<Record<RouteId, () => Promise<{ caseId: string; send: Sen
     const id = await openCase();
     return { caseId: id, send: call('POST', `/v1/complaints/${id}/exports`, 'cora', 'compliance', {}) };
   },
+  markSpam: async () => {
+    const id = await openCase();
+    return { caseId: id, send: call('POST', `/v1/complaints/${id}/spam`, 'sam', 'supervisor', { reason: 'Automated mailer' }) };
+  },
+  markDuplicate: async () => {
+    const original = await openCase();
+    const id = await openCase();
+    return { caseId: id, send: call('POST', `/v1/complaints/${id}/duplicate-of`, 'sam', 'supervisor', { caseId: original, reason: 'Same email twice' }) };
+  },
+  unmarkComplaint: async () => {
+    const id = await openCase();
+    await ok(api.call('POST', `/v1/complaints/${id}/spam`, { token: await tok('sam', 'supervisor'), body: { reason: 'Automated mailer' } }), 200);
+    return { caseId: id, send: call('POST', `/v1/complaints/${id}/unmark`, 'sam', 'supervisor', { reason: 'A real customer after all' }) };
+  },
+  requestRelease: async () => {
+    const id = await openCase();
+    return { caseId: id, send: call('POST', `/v1/complaints/${id}/releases`, 'cora', 'compliance', REQUEST_RELEASE) };
+  },
+  decideRelease: async () => {
+    const id = await openCase();
+    const asked = await ok(api.call('POST', `/v1/complaints/${id}/releases`, { token: await tok('cora', 'compliance'), body: REQUEST_RELEASE }), 201);
+    return { caseId: id, send: call('POST', `/v1/complaints/${id}/releases/${String(asked.body.id)}/decision`, 'lena', 'legal', { decision: 'approve', comment: 'Order checked against the file' }) };
+  },
+  // Problems: If-Match takes the problem's own ETag (a problem is not a case; linking writes the problem, not the case).
+  updateProblem: async () => {
+    const { problemId, version } = await openProblem();
+    return { version, send: call('PATCH', `/v1/problems/${problemId}`, 'sam', 'supervisor', { rootCause: 'Null pointer in the card list' }) };
+  },
+  linkProblemComplaint: async () => {
+    const caseId = await openCase();
+    const { problemId, version } = await openProblem();
+    return { version, send: call('POST', `/v1/problems/${problemId}/complaints`, 'cora', 'compliance', { caseId, reason: 'Customer describes the same crash' }) };
+  },
+  unlinkProblemComplaint: async () => {
+    const caseId = await openCase();
+    const { problemId, version } = await openProblem({ caseIds: [caseId], reason: 'Same crash' });
+    return { version, send: call('DELETE', `/v1/problems/${problemId}/complaints/${caseId}?reason=${encodeURIComponent('Different crash after review')}`, 'sam', 'supervisor', undefined) };
+  },
+  closeProblem: async () => {
+    const { problemId, version } = await openProblem();
+    const fix = { description: 'Release 4.2.1', fixedAt: new Date(localClock.nowMs() - 86_400_000).toISOString() };
+    return { version, send: call('POST', `/v1/problems/${problemId}/close`, 'sam', 'supervisor', { reason: 'Release 4.2.1 fixed it', rootCause: 'Null pointer in the card list', fix }) };
+  },
+  // A staff profile's availability: If-Match takes the profile's own version. There is no read route for it, so the
+  // version is the one the first PUT answered; a 412 that moved it would make the call with that version fail too.
+  setAvailability: async () => {
+    const staffId = `h-${uniqueDigits()}`;
+    const first = await ok(api.call('PUT', `/v1/staff/${staffId}/availability`, { token: await tok('sam', 'supervisor'), body: { outOfOffice: [], capacity: 5 } }), 200);
+    const held = etagOf(first);
+    return { version: async () => held, send: call('PUT', `/v1/staff/${staffId}/availability`, 'sam', 'supervisor', { outOfOffice: [], capacity: 4 }) };
+  },
 };
 
 const caseVersion = async (id: string): Promise<number> => {
@@ -147,11 +223,13 @@ describe('If-Match on every case change', () => {
   it.each(MUTATING.map((r) => [r.id] as const))('%s: 412 to a stale ETag (case untouched), then success with the new ETag', async (id) => {
     const arrange = ARRANGE[id];
     expect({ route: id, arranged: arrange !== undefined }).toEqual({ route: id, arranged: true });
-    const { caseId, send } = await arrange!();
-    const before = await caseVersion(caseId);
+    const arranged = await arrange!();
+    const { send } = arranged;
+    const current = 'caseId' in arranged ? () => caseVersion(arranged.caseId) : arranged.version;
+    const before = await current();
 
     expectProblem(await send(`"${before - 1}"`), 412);
-    expect(await caseVersion(caseId)).toBe(before);
+    expect(await current()).toBe(before);
 
     const res = await ok(send(`"${before}"`), ROUTES[id].ok.status);
     // The version this call wrote; work it sets off (a workflow opening the next approval stage) may write later ones.
@@ -159,12 +237,11 @@ describe('If-Match on every case change', () => {
     // Audit-only bookkeeping honours If-Match but writes no new version: its ETag is the one the client sent.
     if ((ROUTES[id] as RouteDef).auditOnly) expect(written).toBe(before);
     else expect(written).toBeGreaterThan(before);
-    expect(await caseVersion(caseId)).toBeGreaterThanOrEqual(written);
+    if ('caseId' in arranged) expect(await current()).toBeGreaterThanOrEqual(written);
+    else expect(written).toBe(before + 1);
     if (typeof res.body?.version === 'number') expect(res.body.version).toBe(written);
   });
 });
-
-const etagOf = (res: ApiResponse): number => Number(/^"(\d+)"$/.exec(res.headers.get('etag') ?? '')?.[1]);
 
 const timeline = async (id: string) => (await ok(api.call('GET', `/v1/complaints/${id}/timeline`, { token: await tok('sam', 'supervisor') }), 200)).body as { items: { seq: number; action: string }[]; chain: { valid: boolean; length: number } };
 
@@ -296,6 +373,10 @@ const NOT_A_CASE_CHANGE: Partial<Record<RouteId, string>> = {
   submitFeedback: 'the customer’s single-use link (public): the customer holds no ETag; the case records the answer',
   createWebhook: 'a subscription, not a case',
   deleteWebhook: 'a subscription, not a case',
+  createProblem: 'creates a problem record (its own version and ETag, not a case’s); linking a complaint changes the problem, not the case',
+  acceptProblemSuggestion: 'opens a problem or links complaints to one (the problem’s own version); the suggestion is decided once (409 after)',
+  dismissProblemSuggestion: 'decides a suggestion, which has no version a client holds; decided once (409 after)',
+  createChange: 'records a deployment or configuration change for spike correlation (machine scope); a repeat is the same change',
 };
 
 describe('every route that writes is covered', () => {

@@ -136,8 +136,13 @@ describe('create and get', () => {
       expect((r.reason as ConflictError).details).toEqual({ existingId: won[0] });
     }
     expect(await repo.findIdByExternalRef('zendesk', 'T-race')).toBe(won[0]);
-    for (const d of drafts) if (d.case.id !== won[0]) expect(await rawItems(table, `CASE#${d.case.id}`)).toEqual([]);
-  });
+    const losers = drafts.filter((d) => d.case.id !== won[0]);
+    expect(await Promise.all(losers.map((d) => rawItems(table, `CASE#${d.case.id}`)))).toEqual(losers.map(() => []));
+    // 40 contending transactions against the one DynamoDB Local process take 3-5 s alone (the same before and after
+    // the retry policy and leased references: the creation path is unchanged); in a full run on a loaded 2-core machine
+    // the JVM is starved and it outlasted the 30 s default. Each creation is still bounded by the repository's own
+    // retry budget; this only gives the local database room, it asserts nothing about speed.
+  }, 120_000);
 });
 
 describe('commit', () => {
