@@ -190,6 +190,13 @@ export const FREE_TEXT_ACTIONS: ReadonlySet<string> = new Set([
   'release.rejected',
   // The customer's satisfaction comment.
   'feedback.received',
+  // A problem record's own chain (#32): its title, root cause and each link's reason are written by people. (These
+  // events live in the problem's partition, not a case's; a case's redaction does not reach them: see the register.)
+  'problem.opened',
+  'problem.updated',
+  'problem.complaint_linked',
+  'problem.complaint_unlinked',
+  'problem.closed',
 ]);
 
 /** Keys whose values are written by people or name the customer. */
