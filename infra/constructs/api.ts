@@ -16,6 +16,7 @@ import type { ExportStore } from './export-vault';
 import type { CursorSealingKey } from './cursor-key';
 import type { FeedbackSigningKey } from './feedback-links';
 import type { InboundChannelStore } from './inbound-channels';
+import { withoutExternalSettings } from './settings-store';
 
 export interface ApiProps extends FunctionSettings {
   data: { cases: DataTable; idempotency: DataTable };
@@ -53,6 +54,8 @@ export const INBOUND_MAIL_READERS: ReadonlySet<RouteId> = new Set<RouteId>(['rep
 export const HELPDESK_SIGNED_ROUTES: ReadonlySet<RouteId> = new Set<RouteId>(['helpdeskIntake']);
 
 export const ROUTES_WITHOUT_DATA: ReadonlySet<RouteId> = new Set<RouteId>(['health', 'openapi', 'exportPublicKey']);
+/** Routes built with defineDatalessHandler: they load no settings secret, so they are given none. */
+const DATALESS_HANDLERS: ReadonlySet<RouteId> = new Set<RouteId>(['health', 'openapi']);
 
 /**
  * The evidence routes and what each does with the evidence objects (see EVIDENCE_GRANTS); each is told the bucket.
