@@ -1,5 +1,5 @@
 // GET /v1/problems (supervisor, compliance, admin): problems, newest first, optionally by status, in pages.
-import { defineCoreHandler } from '#http/handler-core';
+import { definePagedHandler } from '#http/paged-handler';
 import { problemService } from '#http/problems-container';
 
-export const handler = defineCoreHandler('listProblems', async ({ query }) => ({ body: await problemService().list(query) }));
+export const handler = definePagedHandler('listProblems', async ({ query }) => ({ body: await problemService().list(query) }));
