@@ -15,6 +15,7 @@ import { complaintBody, startTestApi, type ApiResponse, type TestApi } from '../
 import { uniqueDigits } from '../support/ids';
 import { clockNowMs } from '../support/clock';
 import { illustrativeReportingEnv } from '../support/consolidated-return';
+import { INTAKE_SCOPE } from '#schemas/common';
 
 let api: TestApi;
 let tokens: Record<'intake' | 'sam' | 'alice' | 'bob' | 'legal', string>;
@@ -242,7 +243,7 @@ describe('every route, valid requests', () => {
     await call('unlinkProblemComplaint', 'DELETE', `/v1/problems/${pid}/complaints/${pc2.body.id}?reason=${encodeURIComponent('Different crash after review')}`, { token: sam });
     await call('problemTimeline', 'GET', `/v1/problems/${pid}/timeline`, { token: sam });
     await call('problemEffect', 'GET', `/v1/problems/${pid}/effect?weeks=1`, { token: sam });
-    await call('createChange', 'POST', '/v1/changes', { token: intake, body: { title: 'Deploy app 4.2.1', at: fixedAt, source: 'api', externalId: `deploy-${uniqueDigits()}` } });
+    await call('createChange', 'POST', '/v1/changes', { token: await api.token('deployer', [], { scope: INTAKE_SCOPE }), body: { title: 'Deploy app 4.2.1', at: fixedAt, source: 'api', externalId: `deploy-${uniqueDigits()}` } });
     const today = new Date(clockNowMs()).toISOString().slice(0, 10);
     await call('spikeReport', 'GET', `/v1/reports/spikes?from=${today}&to=${today}`, { token: sam });
     // Suggestions: two groups of similar complaints, then the daily job; one suggestion accepted, one dismissed.
