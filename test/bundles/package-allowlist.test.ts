@@ -70,6 +70,7 @@ const CALLS: Partial<Record<RouteId, Capability[]>> = {
   requestExport: ['s3', 'kms'],
   // A release for legal discovery is an export to a named recipient: approved, it is built, signed (KMS) and stored (S3).
   requestRelease: ['s3', 'kms'],
+  getRelease: ['s3', 'kms'],
   decideRelease: ['s3', 'kms'],
   getExport: ['s3', 'kms'],
   customerComplaints: ['s3', 'kms'],
