@@ -231,7 +231,8 @@ export class Api extends Construct {
       const fn = new ApiFunction(stackFor(entryRoutes[0]!), `${entryId(entry)}Function`, {
         entry,
         description: entryRoutes.map(routeKey).join(', '),
-        environment: props.environment,
+        // A route without data (defineDatalessHandler) reads no settings secret: it is given none of the large settings.
+        environment: entryRoutes.every((r) => DATALESS_HANDLERS.has(r.id)) ? withoutExternalSettings(props.environment) : props.environment,
         serviceName: props.serviceName,
         metricsNamespace: props.metricsNamespace,
         logRetention: props.logRetention,
