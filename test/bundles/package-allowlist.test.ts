@@ -47,6 +47,8 @@ const CAPABILITIES = {
   /** Scheduler, EventBridge and SNS (integrations.ts). */
   integrations: ['@aws-sdk/client-scheduler', '@aws-sdk/client-eventbridge', '@aws-sdk/client-sns'],
   csv: ['csv-stringify'],
+  /** Exact intervals (jstat): a problem's fix effect. */
+  stats: ['jstat'],
   webhooks: ['ipaddr.js'],
   openapi: ['@asteasolutions/zod-to-openapi'],
 } as const;
@@ -71,6 +73,9 @@ const CALLS: Partial<Record<RouteId, Capability[]>> = {
   // A release for legal discovery is an export to a named recipient: approved, it is built, signed (KMS) and stored (S3).
   requestRelease: ['s3', 'kms'],
   getRelease: ['s3', 'kms'],
+  // Closing a problem tells the owners of its linked open complaints (SNS); its effect is an exact rate-ratio interval.
+  closeProblem: ['integrations', 'stats'],
+  problemEffect: ['stats'],
   decideRelease: ['s3', 'kms'],
   getExport: ['s3', 'kms'],
   customerComplaints: ['s3', 'kms'],
