@@ -73,8 +73,8 @@ const CALLS: Partial<Record<RouteId, Capability[]>> = {
   // A release for legal discovery is an export to a named recipient: approved, it is built, signed (KMS) and stored (S3).
   requestRelease: ['s3', 'kms'],
   getRelease: ['s3', 'kms'],
-  // Closing a problem tells the owners of its linked open complaints (SNS); its effect is an exact rate-ratio interval.
-  closeProblem: ['integrations', 'stats'],
+  // Closing a problem tells the owners of its linked open complaints (SNS); a fix effect is an exact rate-ratio interval.
+  closeProblem: ['integrations'],
   problemEffect: ['stats'],
   decideRelease: ['s3', 'kms'],
   getExport: ['s3', 'kms'],
