@@ -16,7 +16,6 @@ import type { ExportStore } from './export-vault';
 import type { CursorSealingKey } from './cursor-key';
 import type { FeedbackSigningKey } from './feedback-links';
 import type { InboundChannelStore } from './inbound-channels';
-import { withoutExternalSettings } from './settings-store';
 
 export interface ApiProps extends FunctionSettings {
   data: { cases: DataTable; idempotency: DataTable };
@@ -54,8 +53,6 @@ export const INBOUND_MAIL_READERS: ReadonlySet<RouteId> = new Set<RouteId>(['rep
 export const HELPDESK_SIGNED_ROUTES: ReadonlySet<RouteId> = new Set<RouteId>(['helpdeskIntake']);
 
 export const ROUTES_WITHOUT_DATA: ReadonlySet<RouteId> = new Set<RouteId>(['health', 'openapi', 'exportPublicKey']);
-/** Routes built with defineDatalessHandler: they load no settings secret, so they are given none. */
-const DATALESS_HANDLERS: ReadonlySet<RouteId> = new Set<RouteId>(['health', 'openapi']);
 
 /**
  * The evidence routes and what each does with the evidence objects (see EVIDENCE_GRANTS); each is told the bucket.
@@ -231,8 +228,7 @@ export class Api extends Construct {
       const fn = new ApiFunction(stackFor(entryRoutes[0]!), `${entryId(entry)}Function`, {
         entry,
         description: entryRoutes.map(routeKey).join(', '),
-        // A route without data (defineDatalessHandler) reads no settings secret: it is given none of the large settings.
-        environment: entryRoutes.every((r) => DATALESS_HANDLERS.has(r.id)) ? withoutExternalSettings(props.environment) : props.environment,
+        environment: props.environment,
         serviceName: props.serviceName,
         metricsNamespace: props.metricsNamespace,
         logRetention: props.logRetention,

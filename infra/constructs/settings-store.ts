@@ -25,10 +25,6 @@ export const splitSettings = <E extends Record<string, string | undefined>>(envi
   return { inline, external };
 };
 
-/** The environment without the settings that go to the settings secret (for a function that never reads it). */
-export const withoutExternalSettings = <E extends Record<string, string | undefined>>(environment: E): E =>
-  Object.fromEntries(Object.entries(environment).filter(([k]) => !EXTERNAL.has(k))) as E;
-
 /** Bytes of a resolved environment value: literals exactly, each reference as TOKEN_ESTIMATE_BYTES. */
 const valueBytes = (v: unknown): number => {
   if (typeof v === 'string') return Buffer.byteLength(v, 'utf8');

@@ -61,7 +61,7 @@ export const SEALED_PAGES = new WeakSet<object>();
 
 /**
  * Loads the settings kept outside the environment before the first event (settings-loader.ts). Passed in, not imported
- * here, so the routes that touch no data (health, openapi) bundle no Secrets Manager client and are given no secret.
+ * here, so the routes that touch no data (health, openapi) bundle no Secrets Manager client.
  */
 export type SettingsLoader = () => Promise<void>;
 
@@ -156,7 +156,7 @@ export const defineCoreHandler = <K extends RouteId>(id: K, impl: (req: HttpRequ
 
 /**
  * defineCoreHandler for a route that touches no data (health, openapi): no settings secret is read, so the function
- * bundles no Secrets Manager client, and the API stack gives it neither the secret's ARN nor read access to it.
+ * bundles no Secrets Manager client (its config() parses without the large settings, which are all optional).
  */
 export const defineDatalessHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<K>) => Promise<HttpReply>): ApiHandler => {
   if ((ROUTES[id] as RouteDef).method !== 'GET') throw new Error(`${id}: only a GET route can be dataless`);
