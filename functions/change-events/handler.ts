@@ -3,7 +3,7 @@
 // read next to the deployments before them. Other states are ignored.
 import { defineEventHandler } from '#http/event-handler';
 import { logger } from '#http/observability';
-import { signalService } from '#http/problems-container';
+import { signalService } from '#http/signals-container';
 import { changeFromPipelineEvent } from '#domain/problems/pipeline-events';
 
 export const handler = defineEventHandler<unknown, { recorded: boolean; id?: string }>('change-events', async (event) => {

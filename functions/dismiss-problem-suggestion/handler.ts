@@ -1,5 +1,5 @@
 // POST /v1/problem-suggestions/{suggestionId}/dismiss (supervisor, compliance, admin): dismiss with a reason.
 import { defineHandler } from '#http/handler';
-import { suggestionService } from '#http/problems-container';
+import { suggestionService } from '#http/signals-container';
 
 export const handler = defineHandler('dismissProblemSuggestion', async ({ principal, params, body }) => ({ body: await suggestionService().dismiss(principal, params.suggestionId, body.reason) }));

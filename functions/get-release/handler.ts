@@ -1,5 +1,5 @@
 // GET /v1/complaints/{id}/releases/{releaseId}: a release request, its approvals and the recipient's export once approved.
 import { exportService } from '#http/export-container';
-import { defineHandler } from '#http/handler';
+import { defineCoreHandler } from '#http/handler-core';
 
-export const handler = defineHandler('getRelease', async ({ principal, params }) => ({ body: await exportService().release(principal, params.id, params.releaseId) }));
+export const handler = defineCoreHandler('getRelease', async ({ principal, params }) => ({ body: await exportService().release(principal, params.id, params.releaseId) }));

@@ -1,8 +1,8 @@
 // GET /v1/health: liveness, no dependencies touched.
 import { config } from '#http/config';
 import { clock } from '#http/clock';
-import { defineCoreHandler } from '#http/handler-core';
+import { defineDatalessHandler } from '#http/handler-core';
 
-export const handler = defineCoreHandler('health', async () => ({
+export const handler = defineDatalessHandler('health', async () => ({
   body: { status: 'ok', service: config().SERVICE_NAME, version: config().SERVICE_VERSION, time: clock().now() },
 }));

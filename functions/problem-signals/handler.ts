@@ -5,7 +5,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { defineEventHandler } from '#http/event-handler';
 import { logger, metrics } from '#http/observability';
-import { signalService, suggestionService } from '#http/problems-container';
+import { signalService, suggestionService } from '#http/signals-container';
 
 export interface ProblemSignalsRun {
   day: string;

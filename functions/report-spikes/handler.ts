@@ -1,5 +1,5 @@
 // GET /v1/reports/spikes (supervisor, compliance, admin): spikes in a range of days with the changes 72 hours before each, in pages (sealed cursors).
 import { definePagedHandler } from '#http/paged-handler';
-import { signalService } from '#http/problems-container';
+import { signalService } from '#http/signals-container';
 
 export const handler = definePagedHandler('spikeReport', async ({ query }) => ({ body: await signalService().report(query) }));

@@ -1,8 +1,8 @@
 // PUT /v1/staff/{id}/availability: out-of-office periods, capacity and skills for routing; flags cases due in an absence.
 import { staffService } from '#http/container';
-import { defineHandler } from '#http/handler';
+import { defineCoreHandler } from '#http/handler-core';
 
-export const handler = defineHandler('setAvailability', async ({ principal, params, body, ifMatch }) => {
+export const handler = defineCoreHandler('setAvailability', async ({ principal, params, body, ifMatch }) => {
   const result = await staffService().setAvailability(principal, params.id, body, ifMatch);
   return { body: result, version: result.version };
 });

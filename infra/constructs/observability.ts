@@ -2,7 +2,7 @@
 // one dashboard. Every alarm metric costs $0.10 a month whether anything happens or not, so each concern is one alarm:
 // account-level Lambda metrics instead of one alarm per function, metric math over the queues, rules, workflows and
 // table indexes (at most 10 metrics each, CloudWatch's limit), and the fixed cost is computed by `npm run cost:fixed`.
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
@@ -19,7 +19,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IRule } from 'aws-cdk-lib/aws-events';
 import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { CfnStateMachine, type IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { ApiFunction } from './api-function';
 import type { DeadLetterQueue } from './dead-letter-queue';
@@ -58,6 +58,25 @@ const PERIOD = Duration.minutes(5);
 export const MAX_METRICS_PER_ALARM = 10;
 /** A function whose p99 duration passes this share of its timeout is about to time out. */
 const NEAR_TIMEOUT = 0.8;
+
+/**
+ * Whether a state machine sets an execution timeout (a top-level TimeoutSeconds in its definition); the references in the
+ * definition (ARNs, inside strings) are read as placeholders. A machine whose definition cannot be read counts as having one.
+ */
+const hasExecutionTimeout = (m: IStateMachine): boolean => {
+  const cfn = m.node.defaultChild;
+  if (!(cfn instanceof CfnStateMachine)) return true;
+  const body: unknown = Stack.of(m).resolve(cfn.definitionString);
+  const join = (body as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join'];
+  const text = typeof body === 'string' ? body : join ? join[1].map((p) => (typeof p === 'string' ? p : 'ref')).join(join[0]) : undefined;
+  if (text === undefined) return true;
+  try {
+    const top = JSON.parse(text) as Record<string, unknown>;
+    return 'TimeoutSeconds' in top || 'TimeoutSecondsPath' in top;
+  } catch {
+    return true;
+  }
+};
 
 const sum = (namespace: string, metricName: string, dimensionsMap?: Record<string, string>) => new Metric({ namespace, metricName, ...(dimensionsMap ? { dimensionsMap } : {}), period: PERIOD, statistic: 'Sum' });
 
@@ -101,7 +120,9 @@ export class Observability extends Construct {
     // Lambda, account-level: one metric for every function (a deployment in its own account, as AWS recommends, sees
     // only its own functions; the dashboard shows which function it was).
     add('FunctionErrors', `Lambda invocation errors (crash, timeout, out of memory) in this account and region; ${functions.length} complaints functions`, sum('AWS/Lambda', 'Errors'), 1);
-    add('FunctionThrottles', 'Lambda invocations throttled by concurrency in this account and region', sum('AWS/Lambda', 'Throttles'), 1);
+    // No separate throttles alarm: a throttled API invocation answers 5xx (Api5xx), a throttled asynchronous or stream
+    // invocation is retried and ends in a dead-letter queue (DeadLetters) if it never runs, and the concurrency alarm
+    // below fires at 80 % of the quota, before Lambda throttles for concurrency.
     const concurrency = props.accountConcurrency ?? 1000;
     add('AccountConcurrency', `Lambda concurrent executions above 80 % of the account's ${concurrency}`, new Metric({ namespace: 'AWS/Lambda', metricName: 'ConcurrentExecutions', period: PERIOD, statistic: 'Maximum' }), Math.floor(concurrency * 0.8), ComparisonOperator.GREATER_THAN_THRESHOLD);
 
@@ -133,7 +154,10 @@ export class Observability extends Construct {
 
     const machines = [...(props.stateMachines?.entries() ?? [])];
     if (machines.length) {
-      add('WorkflowsStopped', `A workflow execution failed or timed out (${machines.map(([n]) => n).join(', ')}): its case waits on a workflow that no longer runs`, combine('failed or timed-out executions', 'SUM', machines.flatMap(([, m]) => [m.metricFailed({ period: PERIOD, statistic: 'Sum' }), m.metricTimedOut({ period: PERIOD, statistic: 'Sum' })])), 1);
+      // ExecutionsTimedOut only where the machine sets an execution timeout: without one (the case workflows, whose
+      // waits end in task timeouts they catch) an execution can time out only at Step Functions' one-year limit.
+      const stopped = machines.flatMap(([, m]) => [m.metricFailed({ period: PERIOD, statistic: 'Sum' }), ...(hasExecutionTimeout(m) ? [m.metricTimedOut({ period: PERIOD, statistic: 'Sum' })] : [])]);
+      add('WorkflowsStopped', `A workflow execution failed or timed out (${machines.map(([n]) => n).join(', ')}): its case waits on a workflow that no longer runs`, combine('failed or timed-out executions', 'SUM', stopped), 1);
     }
 
     if (props.scheduleGroupName) {
@@ -142,8 +166,10 @@ export class Observability extends Construct {
 
     // Reads of the idempotency table are one GetItem per POST (cheap to retry); its writes, and every read and write of
     // the cases table and its indexes, are watched.
-    const throttleMetrics = (props.tables ?? []).flatMap(({ table, indexNames }, i) => [
-      ...(i === 0 ? [sum('AWS/DynamoDB', 'ReadThrottleEvents', { TableName: table.tableName })] : []),
+    // The idempotency table is written only by the API's POST handlers: a write throttled past the SDK's retries fails
+    // the request with a 5xx, which Api5xx already pages on, so only the cases table (first) is watched here.
+    const throttleMetrics = (props.tables ?? []).slice(0, 1).flatMap(({ table, indexNames }) => [
+      sum('AWS/DynamoDB', 'ReadThrottleEvents', { TableName: table.tableName }),
       sum('AWS/DynamoDB', 'WriteThrottleEvents', { TableName: table.tableName }),
       ...indexNames.map((i) => sum('AWS/DynamoDB', 'WriteThrottleEvents', { TableName: table.tableName, GlobalSecondaryIndexName: i })),
     ]);

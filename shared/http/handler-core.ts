@@ -10,14 +10,13 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Principal } from '#domain/principal';
-import { readSettingsSecret } from '#adapters/aws/settings-secret';
 import { config } from './config';
-import { loadExternalSettings } from './external-settings';
 import { authorize } from './middleware/authorize';
 import { problemHandler } from './middleware/problem-handler';
 import { requestGuard } from './middleware/request-guard';
 import { etagOf, validate, type Parsed } from './middleware/validate';
 import { logger, metrics, tracer } from './observability';
+import { loadSettings } from './settings-loader';
 import { isPaged, ROUTES, type RouteDef, type RouteId } from './routes';
 
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -60,8 +59,19 @@ type Middleware = middy.MiddlewareObj<APIGatewayProxyEventV2>;
 /** Implementations that seal their page cursors (paged-handler.ts marks them): a list route must be one of them. */
 export const SEALED_PAGES = new WeakSet<object>();
 
+/**
+ * Loads the settings kept outside the environment before the first event (settings-loader.ts). Passed in, not imported
+ * here, so the routes that touch no data (health, openapi) bundle no Secrets Manager client.
+ */
+export type SettingsLoader = () => Promise<void>;
+
 /** The shared stack around `impl`; the `extra` middlewares (created last) run innermost, after validation (and metrics). */
-export const buildHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<K>) => Promise<HttpReply>, extra: (route: RouteDef) => Middleware[] = () => []): ApiHandler => {
+export const buildHandler = <K extends RouteId>(
+  id: K,
+  impl: (req: HttpRequest<K>) => Promise<HttpReply>,
+  extra: (route: RouteDef) => Middleware[] = () => [],
+  loadSettings?: SettingsLoader,
+): ApiHandler => {
   const route = ROUTES[id] as RouteDef;
   // Never hand out a table key as a cursor: a list route that does not seal its cursors fails at cold start.
   if (isPaged(route) && !SEALED_PAGES.has(impl)) throw new Error(`${id} is a list route (limit and cursor): define it with definePagedHandler from #http/paged-handler`);
@@ -112,7 +122,7 @@ export const buildHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<K
   const expectsBody = route.body !== undefined || route.signedBody !== undefined;
   const stack = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(core)
     // First: the settings kept outside the environment (a no-op without SETTINGS_SECRET_ARN), once per container.
-    .use({ before: () => loadExternalSettings(readSettingsSecret) })
+    .use({ before: () => loadSettings?.() })
     .use(problemHandler())
     .use(httpHeaderNormalizer())
     .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -141,5 +151,14 @@ export const buildHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<K
  */
 export const defineCoreHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<K>) => Promise<HttpReply>): ApiHandler => {
   if ((ROUTES[id] as RouteDef).method === 'POST') throw new Error(`${id} is a POST route: use defineHandler from #http/handler (Idempotency-Key)`);
+  return buildHandler(id, impl, undefined, loadSettings);
+};
+
+/**
+ * defineCoreHandler for a route that touches no data (health, openapi): no settings secret is read, so the function
+ * bundles no Secrets Manager client (its config() parses without the large settings, which are all optional).
+ */
+export const defineDatalessHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<K>) => Promise<HttpReply>): ApiHandler => {
+  if ((ROUTES[id] as RouteDef).method !== 'GET') throw new Error(`${id}: only a GET route can be dataless`);
   return buildHandler(id, impl);
 };

@@ -5,8 +5,9 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { idempotency } from './middleware/idempotency';
 import { buildHandler, type ApiHandler, type HttpReply, type HttpRequest } from './handler-core';
 import type { RouteId } from './routes';
+import { loadSettings } from './settings-loader';
 
 export type { ApiHandler, HttpReply, HttpRequest } from './handler-core';
 
 export const defineHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<K>) => Promise<HttpReply>): ApiHandler =>
-  buildHandler(id, impl, (route) => (route.method === 'POST' ? [idempotency() as middy.MiddlewareObj<APIGatewayProxyEventV2>] : []));
+  buildHandler(id, impl, (route) => (route.method === 'POST' ? [idempotency() as middy.MiddlewareObj<APIGatewayProxyEventV2>] : []), loadSettings);

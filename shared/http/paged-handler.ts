@@ -6,6 +6,7 @@ import { buildHandler, SEALED_PAGES, type ApiHandler, type HttpReply, type HttpR
 import { cursorKey } from './cursor-key';
 import { openCursor, sealCursor, type CursorBinding } from './cursor-seal';
 import { ROUTES, type RouteDef, type RouteId } from './routes';
+import { loadSettings } from './settings-loader';
 
 /** What a page is bound to besides route and caller: the path parameters and every query parameter but cursor and limit. */
 export const pageFilters = (params: unknown, query: unknown): Record<string, unknown> => {
@@ -37,5 +38,5 @@ export const definePagedHandler = <K extends RouteId>(id: K, impl: (req: HttpReq
     return { ...reply, body: { ...body, nextCursor: sealCursor(await cursorKey(), body.nextCursor, binding) } };
   };
   SEALED_PAGES.add(sealed);
-  return buildHandler(id, sealed);
+  return buildHandler(id, sealed, undefined, loadSettings);
 };

@@ -47,6 +47,8 @@ const CAPABILITIES = {
   /** Scheduler, EventBridge and SNS (integrations.ts). */
   integrations: ['@aws-sdk/client-scheduler', '@aws-sdk/client-eventbridge', '@aws-sdk/client-sns'],
   csv: ['csv-stringify'],
+  /** Exact intervals (jstat): a problem's fix effect. */
+  stats: ['jstat'],
   webhooks: ['ipaddr.js'],
   openapi: ['@asteasolutions/zod-to-openapi'],
 } as const;
@@ -68,6 +70,13 @@ const CALLS: Partial<Record<RouteId, Capability[]>> = {
   submitFeedback: ['s3', 'letters', 'secrets', 'integrations'],
   exportPublicKey: ['s3', 'kms'],
   requestExport: ['s3', 'kms'],
+  // A release for legal discovery is an export to a named recipient: approved, it is built, signed (KMS) and stored (S3).
+  requestRelease: ['s3', 'kms'],
+  getRelease: ['s3', 'kms'],
+  // Closing a problem tells the owners of its linked open complaints (SNS); a fix effect is an exact rate-ratio interval.
+  closeProblem: ['integrations'],
+  problemEffect: ['stats'],
+  decideRelease: ['s3', 'kms'],
   getExport: ['s3', 'kms'],
   customerComplaints: ['s3', 'kms'],
   proposeResolution: ['workflows'],
@@ -78,7 +87,7 @@ const CALLS: Partial<Record<RouteId, Capability[]>> = {
   waiveEscalation: ['workflows'],
 };
 
-/** Routes that touch no data: no SDK, no table. */
+/** Routes that touch no data: no SDK, no table, no settings secret (defineDatalessHandler). */
 const DATALESS: readonly RouteId[] = ['health', 'openapi'];
 
 /** The allowlist of one route, generated from its route-table entry (method, CSV, tag) and what its handler calls. */
@@ -87,7 +96,12 @@ export const allowedPackages = (route: RouteDef & { id: RouteId }): Set<string> 
   if (route.method === 'POST') caps.add('idempotency');
   if (route.ok.csv) caps.add('csv');
   if (route.tag === 'webhooks') caps.add('webhooks').add('kms');
-  if (route.id === 'openapi') caps.add('openapi');
+  // The document holds every route's schema, and the webhook target's schema refines its URL with ipaddr.js.
+  if (route.id === 'openapi') caps.add('openapi').add('webhooks');
+  // Every data route reads the settings secret once per container before its first event (settings-loader.ts): its
+  // config() holds the regime calendars and locations every deadline is computed with, and the approval, assignment,
+  // reporting and triage rules; the API stack gives each data function the secret (and read access to it) for that.
+  if (!DATALESS.includes(route.id)) caps.add('secrets');
   const allowed = new Set<string>([...HTTP_CORE, ...(DATALESS.includes(route.id) ? [] : TABLE), ...[...caps].flatMap((c) => CAPABILITIES[c])]);
   return allowed;
 };
