@@ -87,12 +87,23 @@ const CALLS: Partial<Record<RouteId, Capability[]>> = {
   waiveEscalation: ['workflows'],
 };
 
+/**
+ * Known excess, written down rather than hidden (issue 28 stays open for it): the problem routes share one problem
+ * service whose module imports the statistics (jstat, used only by the fix effect) and is built with the SNS notifier
+ * (used only by closing); the suggestion and signal routes also carry the triage tokeniser the daily job uses. The
+ * split is a per-route service (effect and close apart), as intake-container.ts did for the triage model.
+ */
+const NOT_YET_LEAN: Partial<Record<RouteId, Capability[]>> = {
+  ...Object.fromEntries((['createProblem', 'listProblems', 'getProblem', 'updateProblem', 'linkProblemComplaint', 'unlinkProblemComplaint', 'closeProblem', 'problemTimeline', 'problemEffect'] as const).map((id) => [id, ['integrations', 'stats']])),
+  ...Object.fromEntries((['listProblemSuggestions', 'acceptProblemSuggestion', 'dismissProblemSuggestion', 'createChange', 'spikeReport'] as const).map((id) => [id, ['integrations', 'stats', 'triage']])),
+};
+
 /** Routes that touch no data: no SDK, no table, no settings secret (defineDatalessHandler). */
 const DATALESS: readonly RouteId[] = ['health', 'openapi'];
 
 /** The allowlist of one route, generated from its route-table entry (method, CSV, tag) and what its handler calls. */
 export const allowedPackages = (route: RouteDef & { id: RouteId }): Set<string> => {
-  const caps = new Set<Capability>(CALLS[route.id] ?? []);
+  const caps = new Set<Capability>([...(CALLS[route.id] ?? []), ...(NOT_YET_LEAN[route.id] ?? [])]);
   if (route.method === 'POST') caps.add('idempotency');
   if (route.ok.csv) caps.add('csv');
   if (route.tag === 'webhooks') caps.add('webhooks').add('kms');
