@@ -204,6 +204,9 @@ const proposeAsOwner = async (caseId: string, amount: string): Promise<{ status:
 
 /** The release made on a shared (read-route) case. */
 const releasesOf = new Map<string, string>();
+// Read routes share their case; its evidence item is registered once (concurrent registrations on one case would
+// race for its version and, on a loaded machine, outlast the retry budget: a 409 that says nothing about access).
+const evidenceOf = new Map<string, Promise<string>>();
 
 /** The counted case a duplicate names (made once, by the setup supervisor). */
 let duplicateTarget = '';
@@ -305,9 +308,17 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
       path = path.replace('{releaseId}', releaseId);
     }
     if (path.includes('{evidenceId}')) {
-      const ev = await api.call('POST', `/v1/complaints/${caseId}/evidence`, { token: tokens.setup, body: BODY.registerEvidence!() });
-      expect(ev.status).toBe(201);
-      path = path.replace('{evidenceId}', ev.body.evidenceId as string);
+      const register = async () => {
+        const ev = await api.call('POST', `/v1/complaints/${caseId}/evidence`, { token: tokens.setup, body: BODY.registerEvidence!() });
+        expect(ev.status).toBe(201);
+        return ev.body.evidenceId as string;
+      };
+      let evidenceId = isRead(route) ? evidenceOf.get(caseId) : undefined;
+      if (!evidenceId) {
+        evidenceId = register();
+        if (isRead(route)) evidenceOf.set(caseId, evidenceId);
+      }
+      path = path.replace('{evidenceId}', await evidenceId);
     }
   }
   if (path.includes('{approvalId}')) {
@@ -371,7 +382,8 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
     path = path.replace('{suggestionId}', id);
   }
   if (path.includes('{token}')) path = path.replace('{token}', encodeURIComponent(await feedbackToken()));
-  path = path.replace('/v1/staff/{id}/', '/v1/staff/matrix-staff/');
+  // A profile per call: callers run concurrently, and a PUT without If-Match only creates (a second one is 412).
+  path = path.replace('/v1/staff/{id}/', `/v1/staff/matrix-staff-${uniqueDigits()}/`);
   path = path.replace('{kind}', 'acknowledgement');
   path = path.replace('{customerId}', 'cust-42');
   path = path.replace('{provider}', 'generic');

@@ -234,7 +234,7 @@ describe('recordDownload', () => {
   ])('refuses %s evidence with a ConflictError', (_s, ev) => {
     const err = caught(() => recordDownload(openedCase(), ev, 'alice', NOW));
     expect(err).toBeInstanceOf(ConflictError);
-    expect((err as ConflictError).details).toEqual({ status: ev.status });
+    expect((err as ConflictError).details).toEqual({ evidenceStatus: ev.status });
   });
 
   it('records who was given which file and version, until when, and changes nothing else', () => {

@@ -189,7 +189,7 @@ describe('proposeResolution', () => {
     const { world } = propose(openedCase());
     const err = thrown(() => propose({ ...world.c, status: 'open' }, proposal(), { round: 2 }));
     expect(err).toBeInstanceOf(ConflictError);
-    expect((err as ConflictError).details).toEqual({ resolutionId: world.resolution.id, status: 'pending' });
+    expect((err as ConflictError).details).toEqual({ resolutionId: world.resolution.id, resolutionStatus: 'pending' });
   });
 
   it.each(['closed', 'resolved'] as const)('proposing on a %s case → 409', (status) => {
@@ -294,7 +294,7 @@ describe('decideApproval', () => {
     for (const decision of ['approve', 'reject'] as const) {
       const err = thrown(() => decide(after1, 1, sid, { decision, comment: 'again' }));
       expect(err).toBeInstanceOf(ConflictError);
-      expect((err as ConflictError).details).toEqual({ status: 'approved' });
+      expect((err as ConflictError).details).toEqual({ approvalStatus: 'approved' });
     }
   });
 
