@@ -106,7 +106,9 @@ describe('formatReference', () => {
   it('pads to six digits and grows beyond', () => {
     expect(formatReference(2026, 42)).toBe('CMP-2026-000042');
     expect(formatReference(2026, 1)).toBe('CMP-2026-000001');
-    expect(formatReference(2027, 1_234_567)).toBe('CMP-2027-1234567');
+    // Past 999,999 a reference widens to X + nine digits, so it sorts after every six-digit one and in number order (#29).
+    expect(formatReference(2027, 1_234_567)).toBe('CMP-2027-X001234567');
+    expect([formatReference(2027, 999_999), formatReference(2027, 1_000_000)].sort()).toEqual(['CMP-2027-999999', 'CMP-2027-X001000000']);
   });
 });
 
