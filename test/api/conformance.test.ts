@@ -2,15 +2,8 @@
 // document, one fixture per operation), each answer checked against the document: a documented success status, a
 // documented content type, the body valid against the documented schema (ajv, JSON Schema 2020-12 as OpenAPI 3.1
 // uses it, with formats), and every required response header present. An operation without a fixture fails the file.
-import { readFileSync } from 'node:fs';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { sign } from '#domain/helpdesk';
-import { encodeClaims } from '#domain/feedback';
-import { HmacTokenSigner } from '#adapters/hmac-token-signer';
-import { localKeyFile } from '#adapters/local/local-key-file';
-import { keys } from '#adapters/aws/dynamo/table-model';
 import { DynamoProblemStore } from '#adapters/aws/dynamo/problem-store';
 import { INTAKE_SCOPE } from '#schemas/common';
 import type { Suggestion } from '#schemas/problems';
@@ -18,7 +11,8 @@ import { monotonicFactory } from 'ulid';
 import { rawDocClient } from '../support/dynamo';
 import { rawEmail, storedRejection } from '../support/inbound';
 import { uniqueDigits } from '../support/ids';
-import { complaintBody, createComplaint, localClock, startTestApi, type ApiResponse, type TestApi } from '../support/api';
+import { complaintBody, createComplaint, startTestApi, type ApiResponse, type TestApi } from '../support/api';
+import { feedbackLinkToken, helpdeskSignature, releaseRequestBody, resolutionBody } from '../support/route-fixtures';
 
 // Fixtures move cases through approvals, timers and exports on a loaded 2-core machine.
 jest.setTimeout(120_000);
@@ -76,12 +70,7 @@ const ok = (res: ApiResponse, status: number, what: string): ApiResponse => {
 // Arranged through the typed client; the operation under test is always sent raw, exactly as the fixture says.
 const createCase = async (over: Record<string, unknown> = {}): Promise<string> => (await createComplaint(api, tokens.supervisor, { ownerId: OWNER, ...over })).id;
 
-const RESOLUTION = (amount: string) => ({
-  decision: 'upheld',
-  remedy: { compensation: { amount, currency: 'GBP' }, description: 'Goodwill payment' },
-  rootCause: { category: 'capacity', description: 'Depot overbooked slots' },
-  finalResponse: `We uphold your complaint and will pay £${amount}.`,
-});
+const RESOLUTION = resolutionBody;
 
 const proposed = async (caseId: string, amount: string): Promise<ApiResponse> =>
   ok(await api.call('POST', `/v1/complaints/${caseId}/resolution`, { token: tokens.owner, body: RESOLUTION(amount) }), 201, 'propose a resolution');
@@ -97,28 +86,11 @@ const nowIso = async (): Promise<string> => (await api.call('GET', '/local/clock
 /** A signed generic-helpdesk delivery of a new ticket. */
 const signedDelivery = (): Pick<Request, 'rawBody' | 'headers'> => {
   const body = JSON.stringify({ system: 'conformance-desk', ticketId: `c-${uniqueDigits()}`, subject: 'Refund missing', description: 'The refund never arrived.', customer: { id: 'conf-cust', name: 'Conformance Customer' } });
-  const timestamp = String(Math.floor(localClock.nowMs() / 1000));
-  const secret = (JSON.parse(readFileSync(api.stack.helpdeskSecretsFile, 'utf8')) as Record<string, string>).generic!;
-  return { rawBody: body, headers: { 'content-type': 'application/json', 'x-complaints-timestamp': timestamp, 'x-complaints-signature': sign('generic', secret, timestamp, body) } };
+  return { rawBody: body, headers: { 'content-type': 'application/json', ...helpdeskSignature(api, body) } };
 };
 
-/** A feedback link as the follow-up timer leaves it (arranged on the stored case), signed with the local stack's key. */
-const feedbackToken = async (): Promise<string> => {
-  const caseId = await createCase();
-  const now = await nowIso();
-  const expiresAt = new Date(Date.parse(now) + 30 * 86_400_000).toISOString();
-  await rawDocClient().send(
-    new UpdateCommand({
-      TableName: api.tables.cases,
-      Key: keys.case(caseId),
-      UpdateExpression: 'SET #c.feedback = :f',
-      ExpressionAttributeNames: { '#c': 'case' },
-      ExpressionAttributeValues: { ':f': [{ cycle: 1, followUpAt: now, linkValidDays: 30, requestedAt: now, tokenId: 'c1', expiresAt }] },
-    }),
-  );
-  const signed = encodeClaims({ caseId, tokenId: 'c1', expiresAt });
-  return `${signed}.${await new HmacTokenSigner(localKeyFile(process.env.FEEDBACK_SIGNING_KEY_FILE!)).sign(signed)}`;
-};
+/** A feedback link as the follow-up timer leaves it, on a new case (test/support/route-fixtures.ts). */
+const feedbackToken = async (): Promise<string> => feedbackLinkToken(api, await createCase());
 
 const DAY_MS = 86_400_000;
 const daysFrom = (iso: string, days: number): string => new Date(Date.parse(iso) + days * DAY_MS).toISOString();
@@ -137,12 +109,7 @@ const problemWithCase = async (): Promise<{ id: string; caseId: string }> => {
   return { id: res.body.id as string, caseId };
 };
 
-const RELEASE_REQUEST = {
-  basis: 'legal_discovery',
-  recipient: { name: 'Pat Counsel', organisation: 'Counsel LLP', email: 'pat@counsel.example' },
-  reference: 'Claim HC-2026-000123',
-  reason: 'Disclosure order of 1 December 2026',
-};
+const RELEASE_REQUEST = releaseRequestBody();
 
 /** A pending release of a new case, requested by a supervisor (neither approver nor owner). */
 const releaseRequested = async (): Promise<{ caseId: string; releaseId: string }> => {

@@ -3,15 +3,14 @@
 // asserted exactly. Then: a redelivered stream record counts once, a late one changes nothing, and a rebuild from the
 // case items reproduces the incremental projection item for item.
 import { DateTime } from 'luxon';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { CATEGORIES, CHANNELS } from '#schemas/complaint';
 import { keys } from '#adapters/aws/dynamo/table-model';
-import { FIXED_WIDTH } from '#adapters/aws/dynamo/report-store';
 import { complaintBody, expectProblem, startTestApi, type ApiResponse, type TestApi } from '../support/api';
 import { clockNowMs } from '../support/clock';
+import { projectionItems, recountFromCases } from '../support/report-recount';
 
 jest.setTimeout(600_000);
 
@@ -432,35 +431,12 @@ describe('the projection under redelivery and rebuild', () => {
   });
 
   it('a rebuild from the case items reproduces the incremental projection, item for item', async () => {
-    const { doc } = (await import('#http/container')).dynamo();
-    const projection = async (generation: number) => {
-      const out: Record<string, Record<string, unknown>> = {};
-      let start: Record<string, unknown> | undefined;
-      do {
-        // Test-only inspection of the whole table (no request path scans).
-        const page = await doc.send(new ScanCommand({ TableName: api.tables.cases, ...(start ? { ExclusiveStartKey: start } : {}) }));
-        for (const item of page.Items ?? []) {
-          const pk = String(item.PK);
-          const prefix = `RPT#${generation}#`;
-          if (!pk.startsWith(prefix) || pk.startsWith(`${prefix}case#`)) continue;
-          const { PK: _pk, SK, entity: _e, enc, ...rest } = item;
-          // Counters that went back to zero (a case moved on) are the same as counters never touched; a fixed-width
-          // month item's zero is its offset.
-          const zero = (m: string) => (enc === FIXED_WIDTH.mark ? (m.startsWith('cmp:') ? FIXED_WIDTH.moneyOffset : FIXED_WIDTH.countOffset) : 0);
-          const nonZero = Object.fromEntries(Object.entries(rest).filter(([m, v]) => v !== zero(m)));
-          if (Object.keys(nonZero).length) out[`${pk.slice(prefix.length)} ${String(SK)}`] = nonZero;
-        }
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return out;
-    };
+    const projection = (generation: number) => projectionItems(api.tables.cases, generation);
     const reportsBefore = await Promise.all([get(`/v1/reports/kpis?${range()}&groupBy=product`), get(`/v1/reports/control-score?${range()}`), get('/v1/reports/control-review?last=50')]);
     const incremental = await projection(1);
     expect(Object.keys(incremental).length).toBeGreaterThan(100);
 
-    const { reportingService } = await import('#http/reporting-container');
-    const { caseRepository } = await import('#http/container');
-    const out = await reportingService().rebuild(() => caseRepository().everyCase());
+    const out = await recountFromCases();
     // The plan, and the payment services case of the consolidated return's 400 test.
     expect(out).toEqual({ generation: 2, cases: N + 1 });
     expect(await projection(2)).toEqual(incremental);

@@ -1,10 +1,9 @@
 // Faults survived: mixed API load with AWS errors injected into every dependency (the issue's faults at its rates),
 // clock moves that fire timers, then faults off and a drain; nothing acknowledged is lost or doubled, no answer is a
 // bare 500. Small by default (npm test); `npm run chaos` runs it at 5,000 operations (CHAOS_OPERATIONS).
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { FIXED_WIDTH } from '#adapters/aws/dynamo/report-store';
 import { CHAOS_FAULTS, runChaos, type ChaosResult } from './scenario';
 import { startTestApi, type TestApi } from '../support/api';
+import { projectionItems, recountFromCases } from '../support/report-recount';
 
 const OPERATIONS = Number(process.env.CHAOS_OPERATIONS ?? 40);
 let api: TestApi;
@@ -35,31 +34,9 @@ describe('under injected AWS faults', () => {
 
 describe('after the faults', () => {
   it('the report projection kept under faults equals a recount from the cases (a rebuild), item for item', async () => {
-    const { doc } = (await import('#http/container')).dynamo();
-    const projection = async (generation: number) => {
-      const out: Record<string, Record<string, unknown>> = {};
-      let start: Record<string, unknown> | undefined;
-      do {
-        // Test-only inspection of the whole table (no request path scans).
-        const page = await doc.send(new ScanCommand({ TableName: api.tables.cases, ...(start ? { ExclusiveStartKey: start } : {}) }));
-        for (const item of page.Items ?? []) {
-          const pk = String(item.PK);
-          const prefix = `RPT#${generation}#`;
-          if (!pk.startsWith(prefix) || pk.startsWith(`${prefix}case#`)) continue;
-          const { PK: _pk, SK, entity: _e, enc, ...rest } = item;
-          const zero = (m: string) => (enc === FIXED_WIDTH.mark ? (m.startsWith('cmp:') ? FIXED_WIDTH.moneyOffset : FIXED_WIDTH.countOffset) : 0);
-          const nonZero = Object.fromEntries(Object.entries(rest).filter(([m, v]) => v !== zero(m)));
-          if (Object.keys(nonZero).length) out[`${pk.slice(prefix.length)} ${String(SK)}`] = nonZero;
-        }
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return out;
-    };
-    const incremental = await projection(1);
+    const incremental = await projectionItems(api.tables.cases, 1);
     expect(Object.keys(incremental).length).toBeGreaterThan(0);
-    const { reportingService } = await import('#http/reporting-container');
-    const { caseRepository } = await import('#http/container');
-    const out = await reportingService().rebuild(() => caseRepository().everyCase());
-    expect(await projection(out.generation)).toEqual(incremental);
+    const out = await recountFromCases();
+    expect(await projectionItems(api.tables.cases, out.generation)).toEqual(incremental);
   });
 });

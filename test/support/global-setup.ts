@@ -1,9 +1,14 @@
-// Starts the run's DynamoDB Local instances: one per jest worker, each in memory on an ephemeral loopback port.
+// Starts the run's DynamoDB Local instances (one per jest worker, each in memory on an ephemeral loopback port) and
+// gives the run its own temp dir, removed by globalTeardown.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Config } from '@jest/types';
 import { startDynamoLocal, type RunningDynamo } from '../../infra/local/dynamodb-local';
 
 declare global {
   var __DYNAMOS__: RunningDynamo[] | undefined;
+  var __RUN_TMPDIR__: string | undefined;
 }
 
 /**
@@ -13,6 +18,11 @@ declare global {
  */
 export default async function globalSetup(globalConfig: Config.GlobalConfig): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  // Everything the run writes under the OS temp dir (each CDK app's cdk.out, the S3 stand-in's data, the local stacks'
+  // key files, the tests' own temp dirs) goes into one dir of its own, removed after the run: the workers inherit
+  // TMPDIR, and os.tmpdir() reads it. A run used to leave a cdk.out dir per synthesized app behind (thousands in /tmp).
+  globalThis.__RUN_TMPDIR__ = mkdtempSync(join(tmpdir(), 'complaints-test-run-'));
+  process.env.TMPDIR = globalThis.__RUN_TMPDIR__;
   // `npm run test:unit` runs pure code only: no JVM to wait for (a test that needs one fails on testEndpoint()).
   if (process.env.TEST_NO_DYNAMODB) return;
   // Each JVM holds up to ~1 GB: past four, workers share instances (round-robin by worker id).
