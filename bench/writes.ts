@@ -32,6 +32,8 @@ export interface WritesBenchResult {
   steps: WriteStep[];
   total: { writeUnits: number; readUnits: number; backgroundWriteUnits: number; backgroundReadUnits: number; lifecycleWriteUnits: number; lifecycleReadUnits: number };
   goal: { lifecycleWriteUnits: number };
+  /** The last round's case item after close: JSON bytes of each top-level attribute and of each field of `case` (largest first). */
+  caseItem: { bytes: number; attributes: Record<string, number>; caseFields: Record<string, number> };
   checks: { name: string; ok: boolean; hard: boolean; detail: string }[];
 }
 
@@ -61,6 +63,7 @@ const runWritesBench = async (): Promise<WritesBenchResult> => {
     const sue: [string, ['supervisor']] = ['bench-sue', ['supervisor']];
     const olive: [string, ['handler']] = ['olive', ['handler']];
     let current: Tally = tally();
+    let lastId: string | undefined;
     const unsubscribe = observeConsumedCapacity((u) => {
       current.write += u.writeUnits;
       current.read += u.readUnits;
@@ -93,8 +96,10 @@ const runWritesBench = async (): Promise<WritesBenchResult> => {
     };
     try {
       for (let r = 0; r < rounds; r += 1) {
+        if (r === rounds - 1) lastId = undefined;
         const created = await step('intake', 'POST /v1/complaints', () => call('POST', '/v1/complaints', { as: intake, body: benchComplaint(`Writes bench ${r}`, { ownerId: 'bench-first-owner', allegedLoss: { amount: '180.00', currency: 'GBP' } }), expect: 201 }));
         const id = created.body.id as string;
+        lastId = id;
         await step('reassign', 'POST …/owner', () => call('POST', `/v1/complaints/${id}/owner`, { as: sue, body: { ownerId: 'olive', reason: 'Olive handles repeat delivery complaints' }, expect: 200 }));
         await step('acknowledge', 'POST …/acknowledgement', () => call('POST', `/v1/complaints/${id}/acknowledgement`, { as: olive, body: { channel: 'email' }, expect: 200 }));
         const task = await step('task', 'POST …/tasks', () => call('POST', `/v1/complaints/${id}/tasks`, { as: olive, body: { title: 'Pull the depot delivery logs', team: 'operations' }, expect: 201 }));
@@ -137,6 +142,14 @@ const runWritesBench = async (): Promise<WritesBenchResult> => {
     } finally {
       unsubscribe();
     }
+    const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { dynamo } = await import('#http/container');
+    const { keys } = await import('#adapters/aws/dynamo/table-model');
+    const got = await dynamo().doc.send(new GetCommand({ TableName: stack.tables.cases, Key: keys.case(lastId ?? '') }));
+    const bytesOf = (v: unknown) => Buffer.byteLength(JSON.stringify(v) ?? '');
+    const sizes = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, bytesOf(v)] as const).sort((a, b) => b[1] - a[1]));
+    const item = (got.Item ?? {}) as Record<string, unknown>;
+    const caseItem = { bytes: bytesOf(item), attributes: sizes(item), caseFields: sizes((item.case ?? {}) as Record<string, unknown>) };
     const steps: WriteStep[] = [...perStep.entries()].map(([name, row]) => {
       const indexes = [...new Set(row.req.flatMap((t) => Object.keys(t.by)))].sort();
       return {
@@ -164,6 +177,7 @@ const runWritesBench = async (): Promise<WritesBenchResult> => {
       steps,
       total,
       goal: { lifecycleWriteUnits: GOAL_WCU },
+      caseItem,
       checks: [
         { name: 'DynamoDB Local reports consumed capacity on every writing step', ok: reported, hard: true, detail: reported ? `${steps.length} steps, each > 0 WCU` : steps.filter((s) => s.writeUnits === 0).map((s) => s.step).join(', ') },
         { name: `DynamoDB write units per complaint lifecycle ≤ ${GOAL_WCU}`, ok: total.lifecycleWriteUnits <= GOAL_WCU, hard: false, detail: `${total.lifecycleWriteUnits} WCU (${total.writeUnits} in the requests + ${total.backgroundWriteUnits} set off by them), median of ${rounds} cases` },
@@ -184,6 +198,7 @@ export const writesReport = (r: WritesBenchResult): string =>
         ['total', '', String(r.total.writeUnits), '', String(r.total.readUnits), String(r.total.backgroundWriteUnits), String(r.total.backgroundReadUnits)],
       ],
     ),
+    `case item after close: ${r.caseItem.bytes} B JSON; largest attributes ${Object.entries(r.caseItem.attributes).slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ')}; largest case fields ${Object.entries(r.caseItem.caseFields).slice(0, 8).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `lifecycle: ${r.total.lifecycleWriteUnits} WCU, ${r.total.lifecycleReadUnits} RCU (goal ≤ ${r.goal.lifecycleWriteUnits} WCU)`,
     ...r.checks.map((c) => `  ${c.ok ? '✓' : c.hard ? '✗' : '○'} ${c.name}: ${c.detail}`),
   ].join('\n');
