@@ -22,9 +22,9 @@ it('reports table and index write units of a put, and twice as many inside a tra
   // Under 1 KB, carrying the owner-index keys only: 1 unit on the table, 1 on GSI1.
   const item = { PK: 'CASE#cap-1', SK: 'CASE', GSI1PK: 'OWNER#olive#active', GSI1SK: '2026-06-01#cap-1', small: 'x' };
   const [put] = await observe(() => clients.doc.send(new PutCommand({ TableName: cases, Item: item })));
-  expect(put).toEqual({ commandName: 'PutItemCommand', writeUnits: 2, readUnits: 0, writeUnitsBy: { table: 1, GSI1: 1 } });
+  expect(put).toEqual({ commandName: 'PutItemCommand', writeUnits: 2, readUnits: 0, writeUnitsBy: { table: 1, GSI1: 1 }, byTable: { [cases]: { writeUnits: 2, readUnits: 0, writeUnitsBy: { table: 1, GSI1: 1 } } } });
   const [tx] = await observe(() => clients.doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: cases, Item: { ...item, PK: 'CASE#cap-2' } } }] })));
-  expect(tx).toEqual({ commandName: 'TransactWriteItemsCommand', writeUnits: 4, readUnits: 0, writeUnitsBy: { table: 2, GSI1: 2 } });
+  expect(tx).toEqual({ commandName: 'TransactWriteItemsCommand', writeUnits: 4, readUnits: 0, writeUnitsBy: { table: 2, GSI1: 2 }, byTable: { [cases]: { writeUnits: 4, readUnits: 0, writeUnitsBy: { table: 2, GSI1: 2 } } } });
 });
 
 it('leaves requests alone when nobody observes', async () => {
@@ -34,6 +34,6 @@ it('leaves requests alone when nobody observes', async () => {
 });
 
 it('sums a total-only answer and a read answer', () => {
-  expect(sumCapacity('PutItemCommand', { TableName: 't', CapacityUnits: 3 })).toEqual({ commandName: 'PutItemCommand', writeUnits: 3, readUnits: 0, writeUnitsBy: { table: 3 } });
-  expect(sumCapacity('QueryCommand', { TableName: 't', CapacityUnits: 0.5, Table: { CapacityUnits: 0.5 } })).toEqual({ commandName: 'QueryCommand', writeUnits: 0, readUnits: 0.5, writeUnitsBy: {} });
+  expect(sumCapacity('PutItemCommand', { TableName: 't', CapacityUnits: 3 })).toEqual({ commandName: 'PutItemCommand', writeUnits: 3, readUnits: 0, writeUnitsBy: { table: 3 }, byTable: { t: { writeUnits: 3, readUnits: 0, writeUnitsBy: { table: 3 } } } });
+  expect(sumCapacity('QueryCommand', { TableName: 't', CapacityUnits: 0.5, Table: { CapacityUnits: 0.5 } })).toEqual({ commandName: 'QueryCommand', writeUnits: 0, readUnits: 0.5, writeUnitsBy: {}, byTable: { t: { writeUnits: 0, readUnits: 0.5, writeUnitsBy: {} } } });
 });

@@ -25,6 +25,8 @@ export interface ConsumedUnits {
   readUnits: number;
   /** Per table or index (`table`, `GSI1`, …) write units, summed over the tables a transaction touched. */
   writeUnitsBy: Record<string, number>;
+  /** Write and read units per table name (a transaction or batch may touch several). */
+  byTable: Record<string, { writeUnits: number; readUnits: number; writeUnitsBy: Record<string, number> }>;
 }
 export type CapacityObserver = (units: ConsumedUnits) => void;
 const capacityObservers = new Set<CapacityObserver>();
@@ -52,22 +54,27 @@ interface RawCapacity {
 
 /** Sums `ConsumedCapacity` (one object, or one per table for transactions and batches) into units by table/index. */
 export const sumCapacity = (commandName: string, raw: RawCapacity | RawCapacity[] | undefined): ConsumedUnits => {
-  const out: ConsumedUnits = { commandName, writeUnits: 0, readUnits: 0, writeUnitsBy: {} };
+  const out: ConsumedUnits = { commandName, writeUnits: 0, readUnits: 0, writeUnitsBy: {}, byTable: {} };
   const isRead = /^(Get|Query|Scan|BatchGet|TransactGet)/.test(commandName);
-  const add = (name: string, u: { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number } | undefined) => {
+  const add = (table: string, name: string, u: { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number } | undefined) => {
     if (!u) return;
     const write = u.WriteCapacityUnits ?? (isRead ? 0 : (u.CapacityUnits ?? 0));
     const read = u.ReadCapacityUnits ?? (isRead ? (u.CapacityUnits ?? 0) : 0);
     out.writeUnits += write;
     out.readUnits += read;
+    const t = (out.byTable[table] ??= { writeUnits: 0, readUnits: 0, writeUnitsBy: {} });
+    t.writeUnits += write;
+    t.readUnits += read;
+    if (write > 0) t.writeUnitsBy[name] = (t.writeUnitsBy[name] ?? 0) + write;
     if (write > 0) out.writeUnitsBy[name] = (out.writeUnitsBy[name] ?? 0) + write;
   };
   for (const c of raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]) {
     // With INDEXES, the per-table and per-index figures partition the total; without, only the total is there.
+    const table = c.TableName ?? '';
     if (c.Table || c.GlobalSecondaryIndexes) {
-      add('table', c.Table);
-      for (const [name, u] of Object.entries(c.GlobalSecondaryIndexes ?? {})) add(name, u);
-    } else add('table', c);
+      add(table, 'table', c.Table);
+      for (const [name, u] of Object.entries(c.GlobalSecondaryIndexes ?? {})) add(table, name, u);
+    } else add(table, 'table', c);
   }
   return out;
 };
