@@ -20,6 +20,7 @@ import { measureColdStarts, type ColdResult, type ColdStats } from './cold-start
 import { deadlineReport, deadlineSettings, fmtRate, type DeadlineBenchResult } from './deadlines';
 import { evidenceReport, evidenceSettings, type EvidenceBenchResult } from './evidence';
 import { exportSettings, exportsReport, type ExportBenchResult } from './exports';
+import { writesReport, type WritesBenchResult } from './writes';
 import { formatCounts, makeCounter, type Caller, type OperationCount } from './dynamo-requests';
 import { LoadGenerator, type LoadScenario, type LoadSummary } from './load';
 import { suppressStderrLines } from './quiet';
@@ -68,8 +69,8 @@ const SETTINGS = {
   /** BENCH_REPORT_SMALL, BENCH_REPORT_LARGE, BENCH_REPORT_SEED, BENCH_REPORT_CONCURRENCY, BENCH_REPORT_RUNS (bench/reports.ts reads the same variables). */
   reports: reportSettings(),
 };
-/** BENCH_ONLY=bundle,cold,deadlines,api,timers,evidence,exports,workflows,reports,triage,webhooks,channels,letters,chaos runs a subset (api = DynamoDB request counts + load). */
-const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,api,timers,evidence,exports,workflows,reports,triage,webhooks,channels,letters,chaos').split(',').map((s) => s.trim()));
+/** BENCH_ONLY=bundle,cold,deadlines,writes,api,timers,evidence,exports,workflows,reports,triage,webhooks,channels,letters,chaos runs a subset (api = DynamoDB request counts + load). */
+const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,writes,api,timers,evidence,exports,workflows,reports,triage,webhooks,channels,letters,chaos').split(',').map((s) => s.trim()));
 
 /** Module scope of a bundle must not need AWS: region, table names and Powertools settings as applyLocalEnv sets them. */
 const COLD_START_ENV: Record<string, string> = {
@@ -590,10 +591,15 @@ const main = async () => {
   let channels: ChannelBenchResult | undefined;
   let letters: LetterBenchResult | undefined;
   let chaos: ChaosBenchResult | undefined;
+  let writes: WritesBenchResult | undefined;
   try {
     if (PHASES.has('bundle') || PHASES.has('cold')) bundles = await runBundles(workDir);
     if (PHASES.has('cold') && bundles) cold = runColdStarts(bundles, workDir);
     if (PHASES.has('deadlines')) deadlines = runDeadlines(workDir);
+    if (PHASES.has('writes')) {
+      phase('writes: DynamoDB capacity units per complaint lifecycle, ReturnConsumedCapacity INDEXES per step (fresh node process with its own local stack)');
+      writes = runChildPhase<WritesBenchResult>(workDir, 'writes', 600_000);
+    }
     if (PHASES.has('api')) api = await runApi();
     if (PHASES.has('timers')) timers = runTimers(workDir);
     if (PHASES.has('evidence')) evidence = runEvidence(workDir);
@@ -629,6 +635,7 @@ const main = async () => {
   if (channels) say(`\n${channelsReport(channels)}`);
   if (letters) say(`\n${lettersReport(letters)}`);
   if (chaos) say(`\n${chaosReport(chaos)}`);
+  if (writes) say(`\n${writesReport(writes)}`);
 
   const finished = new Date();
   const largest = bundles ? largestOf(bundles.functions) : undefined;
@@ -700,6 +707,7 @@ const main = async () => {
     channels,
     letters,
     chaos,
+    writes,
     checks,
   };
   const dir = join(REPO_ROOT, 'bench', 'results');

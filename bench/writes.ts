@@ -1,0 +1,222 @@
+// DynamoDB capacity units per complaint lifecycle on the local stack (DynamoDB Local), from `ReturnConsumedCapacity: INDEXES`.
+//
+// `npm run bench` starts it as `node --import tsx bench/writes.ts --json FILE --no-report` (BENCH_ONLY=writes);
+// standalone: `npx tsx bench/writes.ts [--json FILE] [--no-report]`.
+//
+// The scenario of issue 28: intake → reassign → acknowledge → task (opened, later done) → note → evidence → resolution → approval → final
+// response → close, BENCH_WRITES_ROUNDS fresh cases. Units are summed by the SDK middleware in
+// shared/adapters/aws/dynamo/client.ts (observeConsumedCapacity), per step: the request itself ("request") and what
+// it sets off before the next step (stream consumers, timers, workflows, the evidence verifier: "background"), so
+// every write a complaint causes in the table is counted once. DynamoDB Local reports consumed capacity with the
+// service's item-size rules (1 WCU per started KB written, doubled in transactions; each GSI write its own units).
+import { runStandalone } from './standalone';
+import { client } from './api-client';
+import { benchComplaint } from './fixtures/complaint';
+import { envInt, round, table } from './stats';
+import { createHash } from 'node:crypto';
+
+export interface WriteStep {
+  step: string;
+  request: string;
+  /** Median over the rounds. */
+  writeUnits: number;
+  readUnits: number;
+  backgroundWriteUnits: number;
+  backgroundReadUnits: number;
+  /** Median write units of the request by table/index (`table`, `GSI1`, …). */
+  writeUnitsBy: Record<string, number>;
+}
+
+export interface WritesBenchResult {
+  settings: { rounds: number };
+  steps: WriteStep[];
+  total: { writeUnits: number; readUnits: number; backgroundWriteUnits: number; backgroundReadUnits: number; lifecycleWriteUnits: number; lifecycleReadUnits: number };
+  goal: { lifecycleWriteUnits: number };
+  /** The last round's case item after close: JSON bytes of each top-level attribute and of each field of `case` (largest first). */
+  /** Mean units per case on the local-only table (stand-ins for Scheduler, stream positions, Step Functions): not DynamoDB in AWS. */
+  localOnly: { writeUnits: number; readUnits: number };
+  caseItem: { bytes: number; attributes: Record<string, number>; caseFields: Record<string, number> };
+  checks: { name: string; ok: boolean; hard: boolean; detail: string }[];
+}
+
+const GOAL_WCU = 120;
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+interface Tally {
+  write: number;
+  read: number;
+  by: Record<string, number>;
+}
+const tally = (): Tally => ({ write: 0, read: 0, by: {} });
+
+const runWritesBench = async (): Promise<WritesBenchResult> => {
+  const rounds = envInt('BENCH_WRITES_ROUNDS', 3, 1);
+  const { startStack } = await import('../infra/local/stack');
+  const { observeConsumedCapacity } = await import('#adapters/aws/dynamo/client');
+  const stack = await startStack({ port: 0, host: '127.0.0.1', tickMs: 0, projection: true, log: () => {} });
+  try {
+    const call = client(stack);
+    const intake: [string, ['intake']] = ['bench-web-form', ['intake']];
+    const sue: [string, ['supervisor']] = ['bench-sue', ['supervisor']];
+    const olive: [string, ['handler']] = ['olive', ['handler']];
+    let current: Tally = tally();
+    let lastId: string | undefined;
+    const localOnly = tally();
+    // Only the cases and idempotency tables exist in AWS; the local-only table (the stand-ins' schedules, stream
+    // positions, workflow executions) is EventBridge Scheduler, Lambda's stream poller and Step Functions there, so its
+    // units are counted apart and never in the lifecycle.
+    const costed = new Set([stack.tables.cases, stack.tables.idempotency]);
+    const unsubscribe = observeConsumedCapacity((u) => {
+      for (const [name, t] of Object.entries(u.byTable)) {
+        if (!costed.has(name)) {
+          localOnly.write += t.writeUnits;
+          localOnly.read += t.readUnits;
+          continue;
+        }
+        current.write += t.writeUnits;
+        current.read += t.readUnits;
+        for (const [k, v] of Object.entries(t.writeUnitsBy)) current.by[k] = (current.by[k] ?? 0) + v;
+      }
+    });
+    const settle = async () => {
+      for (let i = 0; i < 3; i += 1) {
+        await stack.s3.idle();
+        await stack.poller.drain();
+        await stack.projection?.drain();
+        await stack.timers.pump();
+        await stack.workflows.idle();
+      }
+    };
+    const perStep = new Map<string, { request: string; req: Tally[]; bg: Tally[] }>();
+    const step = async <T>(name: string, request: string, fn: () => Promise<T>): Promise<T> => {
+      await settle();
+      current = tally();
+      const out = await fn();
+      const req = current;
+      current = tally();
+      await settle();
+      const bg = current;
+      current = tally();
+      const row = perStep.get(name) ?? { request, req: [], bg: [] };
+      row.req.push(req);
+      row.bg.push(bg);
+      perStep.set(name, row);
+      return out;
+    };
+    try {
+      for (let r = 0; r < rounds; r += 1) {
+        if (r === rounds - 1) lastId = undefined;
+        const created = await step('intake', 'POST /v1/complaints', () => call('POST', '/v1/complaints', { as: intake, body: benchComplaint(`Writes bench ${r}`, { ownerId: 'bench-first-owner', allegedLoss: { amount: '180.00', currency: 'GBP' } }), expect: 201 }));
+        const id = created.body.id as string;
+        lastId = id;
+        await step('reassign', 'POST …/owner', () => call('POST', `/v1/complaints/${id}/owner`, { as: sue, body: { ownerId: 'olive', reason: 'Olive handles repeat delivery complaints' }, expect: 200 }));
+        await step('acknowledge', 'POST …/acknowledgement', () => call('POST', `/v1/complaints/${id}/acknowledgement`, { as: olive, body: { channel: 'email' }, expect: 200 }));
+        const task = await step('task', 'POST …/tasks', () => call('POST', `/v1/complaints/${id}/tasks`, { as: olive, body: { title: 'Pull the depot delivery logs', team: 'operations' }, expect: 201 }));
+        await step('note', 'POST …/notes', () => call('POST', `/v1/complaints/${id}/notes`, { as: olive, body: { kind: 'call_note', body: 'Customer confirmed missed appointment.' }, expect: 201 }));
+        const invoice = Buffer.from(`%PDF-1.7 service appointment invoice ${r}: 180.00 GBP`);
+        await step('evidence', 'POST …/evidence + upload + verify', async () => {
+          const reg = await call('POST', `/v1/complaints/${id}/evidence`, {
+            as: olive,
+            body: { fileName: 'invoice.pdf', contentType: 'application/pdf', sizeBytes: invoice.length, sha256: createHash('sha256').update(invoice).digest('hex') },
+            expect: 201,
+          });
+          const up = reg.body.upload as { url: string; headers: Record<string, string> };
+          const put = await fetch(up.url, { method: 'PUT', headers: up.headers, body: invoice });
+          if (put.status !== 200) throw new Error(`evidence upload: ${put.status}`);
+          return reg;
+        });
+        await step('task done', 'PATCH …/tasks/{taskId}', () => call('PATCH', `/v1/complaints/${id}/tasks/${task.body.id as string}`, { as: olive, body: { status: 'done', findings: 'Regional carrier over capacity' }, expect: 200 }));
+        const proposed = await step('resolution', 'POST …/resolution', () =>
+          call('POST', `/v1/complaints/${id}/resolution`, {
+            as: olive,
+            body: {
+              decision: 'upheld',
+              remedy: { compensation: { amount: '300.00', currency: 'GBP' }, description: 'The missed appointment and a goodwill payment' },
+              rootCause: { category: 'carrier_capacity', description: 'Regional carrier over capacity' },
+              finalResponse: 'We uphold your complaint and will pay you £300.00 within 5 working days.',
+            },
+            expect: 201,
+          }),
+        );
+        const stages = (proposed.body.stages ?? []) as { id?: string; stage: number }[];
+        const queue = await call('GET', '/v1/approvals?status=pending&limit=100', { as: sue, expect: 200 });
+        const stage = (queue.body.items as { id: string; caseId: string }[]).find((a) => a.caseId === id);
+        if (stages.length > 0) {
+          if (!stage) throw new Error('approval stage not in the pending queue');
+          await step('approval', 'POST /v1/approvals/{id}/decision', () => call('POST', `/v1/approvals/${stage.id}/decision`, { as: sue, body: { decision: 'approve', comment: 'Proportionate' }, expect: 200 }));
+        }
+        await step('final response', 'POST …/final-response', () => call('POST', `/v1/complaints/${id}/final-response`, { as: olive, body: { channel: 'email' }, expect: 200 }));
+        await step('close', 'POST …/close', () => call('POST', `/v1/complaints/${id}/close`, { as: olive, body: { followUpAction: 'Add a re-routing rule for over-capacity regions' }, expect: 200 }));
+      }
+    } finally {
+      unsubscribe();
+    }
+    const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { dynamo } = await import('#http/container');
+    const { keys } = await import('#adapters/aws/dynamo/table-model');
+    const got = await dynamo().doc.send(new GetCommand({ TableName: stack.tables.cases, Key: keys.case(lastId ?? '') }));
+    const bytesOf = (v: unknown) => Buffer.byteLength(JSON.stringify(v) ?? '');
+    const sizes = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, bytesOf(v)] as const).sort((a, b) => b[1] - a[1]));
+    const item = (got.Item ?? {}) as Record<string, unknown>;
+    const caseItem = { bytes: bytesOf(item), attributes: sizes(item), caseFields: sizes((item.case ?? {}) as Record<string, unknown>) };
+    const steps: WriteStep[] = [...perStep.entries()].map(([name, row]) => {
+      const indexes = [...new Set(row.req.flatMap((t) => Object.keys(t.by)))].sort();
+      return {
+        step: name,
+        request: row.request,
+        writeUnits: round(median(row.req.map((t) => t.write)), 1),
+        readUnits: round(median(row.req.map((t) => t.read)), 1),
+        backgroundWriteUnits: round(median(row.bg.map((t) => t.write)), 1),
+        backgroundReadUnits: round(median(row.bg.map((t) => t.read)), 1),
+        writeUnitsBy: Object.fromEntries(indexes.map((k) => [k, round(median(row.req.map((t) => t.by[k] ?? 0)), 1)])),
+      };
+    });
+    const sum = (f: (s: WriteStep) => number) => round(steps.reduce((a, s) => a + f(s), 0), 1);
+    const total = {
+      writeUnits: sum((s) => s.writeUnits),
+      readUnits: sum((s) => s.readUnits),
+      backgroundWriteUnits: sum((s) => s.backgroundWriteUnits),
+      backgroundReadUnits: sum((s) => s.backgroundReadUnits),
+      lifecycleWriteUnits: sum((s) => s.writeUnits + s.backgroundWriteUnits),
+      lifecycleReadUnits: sum((s) => s.readUnits + s.backgroundReadUnits),
+    };
+    const reported = steps.every((s) => s.writeUnits > 0);
+    return {
+      settings: { rounds },
+      steps,
+      total,
+      goal: { lifecycleWriteUnits: GOAL_WCU },
+      caseItem,
+      localOnly: { writeUnits: round(localOnly.write / rounds, 1), readUnits: round(localOnly.read / rounds, 1) },
+      checks: [
+        { name: 'DynamoDB Local reports consumed capacity on every writing step', ok: reported, hard: true, detail: reported ? `${steps.length} steps, each > 0 WCU` : steps.filter((s) => s.writeUnits === 0).map((s) => s.step).join(', ') },
+        { name: `DynamoDB write units per complaint lifecycle ≤ ${GOAL_WCU}`, ok: total.lifecycleWriteUnits <= GOAL_WCU, hard: false, detail: `${total.lifecycleWriteUnits} WCU (${total.writeUnits} in the requests + ${total.backgroundWriteUnits} set off by them), median of ${rounds} cases` },
+      ],
+    };
+  } finally {
+    await stack.stop();
+  }
+};
+
+export const writesReport = (r: WritesBenchResult): string =>
+  [
+    `DynamoDB capacity per complaint lifecycle (ReturnConsumedCapacity: INDEXES, DynamoDB Local, median of ${r.settings.rounds} cases)`,
+    table(
+      ['step', 'request', 'WCU', 'by table/index', 'RCU', 'background WCU', 'background RCU'],
+      [
+        ...r.steps.map((s) => [s.step, s.request, String(s.writeUnits), Object.entries(s.writeUnitsBy).map(([k, v]) => `${k} ${v}`).join(', '), String(s.readUnits), String(s.backgroundWriteUnits), String(s.backgroundReadUnits)]),
+        ['total', '', String(r.total.writeUnits), '', String(r.total.readUnits), String(r.total.backgroundWriteUnits), String(r.total.backgroundReadUnits)],
+      ],
+    ),
+    `case item after close: ${r.caseItem.bytes} B JSON; largest attributes ${Object.entries(r.caseItem.attributes).slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ')}; largest case fields ${Object.entries(r.caseItem.caseFields).slice(0, 8).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `local-only table (stand-ins, not DynamoDB in AWS, not counted): ${r.localOnly.writeUnits} WCU, ${r.localOnly.readUnits} RCU per case`,
+    `lifecycle: ${r.total.lifecycleWriteUnits} WCU, ${r.total.lifecycleReadUnits} RCU (goal ≤ ${r.goal.lifecycleWriteUnits} WCU)`,
+    ...r.checks.map((c) => `  ${c.ok ? '✓' : c.hard ? '✗' : '○'} ${c.name}: ${c.detail}`),
+  ].join('\n');
+
+if (require.main === module) runStandalone('writes', runWritesBench, writesReport);
