@@ -1,6 +1,5 @@
 // The one middy stack every HTTP handler shares, without the idempotency middleware: handler.ts adds that
-// for POST routes. Routes that touch no data (health, openapi) build from here directly, so their bundles
-// carry neither Powertools Idempotency nor the DynamoDB SDK it brings in.
+// for POST routes. The routes that touch no data (health, openapi) use static-handler.ts instead.
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -160,13 +159,4 @@ export const buildHandler = <K extends RouteId>(
 export const defineCoreHandler = <K extends RouteId>(route: RouteOf<K>, impl: (req: HttpRequest<K>) => Promise<HttpReply>): ApiHandler => {
   if ((route as RouteDef).method === 'POST') throw new Error(`${route.id} is a POST route: use defineHandler from #http/handler (Idempotency-Key)`);
   return buildHandler(route, impl, undefined, loadSettings);
-};
-
-/**
- * defineCoreHandler for a route that touches no data (health, openapi): no settings secret is read, so the function
- * bundles no Secrets Manager client (its config() parses without the large settings, which are all optional).
- */
-export const defineDatalessHandler = <K extends RouteId>(route: RouteOf<K>, impl: (req: HttpRequest<K>) => Promise<HttpReply>): ApiHandler => {
-  if ((route as RouteDef).method !== 'GET') throw new Error(`${route.id}: only a GET route can be dataless`);
-  return buildHandler(route, impl);
 };

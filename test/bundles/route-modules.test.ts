@@ -2,7 +2,8 @@
 // only its own route, so the table stays the one source without every function bundling every route's schemas.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROUTES, type RouteId } from '#http/routes';
+import { ROUTES, type RouteDef, type RouteId } from '#http/routes';
+import { STATIC_ROUTES } from '#http/static-handler';
 import { OUT_DIR, routeModules } from '../../scripts/route-modules';
 import { REPO_ROOT } from '../../bench/bundle';
 
@@ -28,5 +29,12 @@ describe('per-route modules generated from the route table', () => {
     expect(ok).toEqual(tableOk);
     const plain = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([k]) => !['id', 'params', 'query', 'body', 'signedBody', 'ok'].includes(k)));
     expect(plain(route)).toEqual(plain(entry));
+  });
+});
+
+describe('the static routes (static-handler.ts)', () => {
+  it.each(STATIC_ROUTES)('%s is a public GET without parameters, query or body', (id) => {
+    const r = ROUTES[id] as RouteDef;
+    expect([r.method, r.auth.kind, r.params, r.query, r.body, r.signedBody]).toEqual(['GET', 'public', undefined, undefined, undefined, undefined]);
   });
 });
