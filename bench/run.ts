@@ -566,7 +566,7 @@ const printReport = (
   if (reports) say(`\n${reportsReport(reports)}`);
   if (triage) say(`\n${triageReport(triage)}`);
   say('\nChecks');
-  for (const c of checks) say(`  ${c.informational ? 'ℹ' : c.ok ? '✓' : c.hard ? '✗' : '○'} ${c.name}${c.informational ? ` (informational: ${c.ok ? 'met' : 'not met'})` : ''}: ${c.detail}`);
+  for (const c of checks) say(`  ${c.informational ? 'ℹ' : c.ok ? '✓' : c.hard ? '✗' : '○'} ${c.name}${c.informational ? ` (informational: ${c.ok ? 'met' : 'not met'})` : `: ${c.ok ? 'met' : 'NOT MET'}`}: ${c.detail}`);
 };
 
 const stripSamples = (c: ColdStats) => ({ ...c, samples: c.samples.map((s) => ({ requireMs: round(s.requireMs, 2), wallMs: round(s.wallMs, 2) })) });

@@ -2,6 +2,7 @@
 import { publishedKey } from '#domain/export-service';
 import { manifestSigner } from '#http/export-container';
 import { defineCoreHandler } from '#http/handler-core';
+import { route } from '#http/route-modules/exportPublicKey';
 
 // The key only: no table, no bucket.
-export const handler = defineCoreHandler('exportPublicKey', async () => ({ body: await publishedKey(manifestSigner()) }));
+export const handler = defineCoreHandler(route, async () => ({ body: await publishedKey(manifestSigner()) }));

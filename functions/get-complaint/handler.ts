@@ -2,8 +2,9 @@
 // current ETag answers 304, so a client can poll a case cheaply.
 import { complaintService } from '#http/container';
 import { defineCoreHandler } from '#http/handler-core';
+import { route } from '#http/route-modules/getComplaint';
 
-export const handler = defineCoreHandler('getComplaint', async ({ principal, params, ifNoneMatch }) => {
+export const handler = defineCoreHandler(route, async ({ principal, params, ifNoneMatch }) => {
   if (ifNoneMatch === undefined) {
     const c = await complaintService().get(principal, params.id);
     return { body: c, version: c.version };

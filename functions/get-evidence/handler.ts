@@ -1,5 +1,6 @@
 // GET /v1/complaints/{id}/evidence/{evidenceId}: one item; a verified one comes with an audited 5-minute download link.
 import { evidenceService } from '#http/evidence-container';
 import { defineCoreHandler } from '#http/handler-core';
+import { route } from '#http/route-modules/getEvidence';
 
-export const handler = defineCoreHandler('getEvidence', async ({ principal, params }) => ({ body: await evidenceService().get(principal, params.id, params.evidenceId) }));
+export const handler = defineCoreHandler(route, async ({ principal, params }) => ({ body: await evidenceService().get(principal, params.id, params.evidenceId) }));

@@ -1,5 +1,6 @@
 // GET /v1/exports/{exportId}: the export job; a ready one comes with an audited 5-minute download link.
 import { exportService } from '#http/export-container';
 import { defineCoreHandler } from '#http/handler-core';
+import { route } from '#http/route-modules/getExport';
 
-export const handler = defineCoreHandler('getExport', async ({ principal, params }) => ({ body: await exportService().get(principal, params.exportId) }));
+export const handler = defineCoreHandler(route, async ({ principal, params }) => ({ body: await exportService().get(principal, params.exportId) }));

@@ -3,5 +3,6 @@
 import { auditDigestService } from '#http/audit-container';
 import { complaintService } from '#http/container';
 import { definePagedHandler } from '#http/paged-handler';
+import { route } from '#http/route-modules/getTimeline';
 
-export const handler = definePagedHandler('getTimeline', async ({ principal, params, query }) => ({ body: await complaintService().timeline(principal, params.id, query, auditDigestService()) }));
+export const handler = definePagedHandler(route, async ({ principal, params, query }) => ({ body: await complaintService().timeline(principal, params.id, query, auditDigestService()) }));

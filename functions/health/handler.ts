@@ -1,8 +1,11 @@
-// GET /v1/health: liveness, no dependencies touched.
-import { config } from '#http/config';
-import { clock } from '#http/clock';
-import { defineDatalessHandler } from '#http/handler-core';
+// GET /v1/health: liveness, no dependencies touched. Built on the static stack (no tracer, zod or settings) so its
+// bundle stays small; service and version come from the environment with config.ts's defaults.
+import { localClock } from '#adapters/local/local-clock';
+import { defineStaticHandler } from '#http/static-handler';
 
-export const handler = defineDatalessHandler('health', async () => ({
-  body: { status: 'ok', service: config().SERVICE_NAME, version: config().SERVICE_VERSION, time: clock().now() },
+/** As config.ts reads them (SERVICE_NAME, SERVICE_VERSION, CLOCK) without parsing the whole configuration. */
+const now = () => (process.env.CLOCK === 'local' ? localClock.now() : new Date().toISOString());
+
+export const handler = defineStaticHandler('health', async () => ({
+  json: JSON.stringify({ status: 'ok', service: process.env.SERVICE_NAME ?? 'complaints', version: process.env.SERVICE_VERSION ?? '0.1.0', time: now() }),
 }));

@@ -9,7 +9,8 @@ import { buildHandler } from '#http/handler-core';
 import { logger, metrics } from '#http/observability';
 import { NotFoundError } from '#domain/errors';
 import { headersFor, isProvider, mapTicket, verifySignature } from '#domain/helpdesk';
-import { locationOf } from '#http/routes';
+import { locationIn } from '#http/route-helpers';
+import { route } from '#http/route-modules/helpdeskIntake';
 import { HELPDESK_PROVIDERS } from '#schemas/channels';
 
 const REASONS = {
@@ -23,7 +24,7 @@ const REASONS = {
 
 // Built without the Idempotency-Key middleware: it would answer a stored response before the signature is checked,
 // to anyone who sends the key. A helpdesk's retry is de-duplicated on the ticket id instead.
-export const handler = buildHandler('helpdeskIntake', async ({ params, rawBody, headers }) => {
+export const handler = buildHandler(route, async ({ params, rawBody, headers }) => {
   const provider = params.provider;
   if (!isProvider(provider)) throw new NotFoundError(`unknown helpdesk provider ${provider}; known: ${HELPDESK_PROVIDERS.join(', ')}`);
   logger.appendKeys({ provider });
@@ -46,5 +47,5 @@ export const handler = buildHandler('helpdeskIntake', async ({ params, rawBody, 
   const out = await channelIntake().escalateTicket(provider, mapped.ticket);
   metrics.addMetric(`HelpdeskIntake_${out.outcome}`, MetricUnit.Count, 1);
   logger.info('helpdesk escalation', { outcome: out.outcome, caseId: out.case.id, externalRef: mapped.ticket.externalRef });
-  return { status: out.outcome === 'existing' ? 200 : 201, body: out, version: out.case.version, headers: { location: locationOf('helpdeskIntake', { id: out.case.id }) } };
+  return { status: out.outcome === 'existing' ? 200 : 201, body: out, version: out.case.version, headers: { location: locationIn(route, { id: out.case.id }) } };
 });

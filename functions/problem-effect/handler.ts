@@ -1,5 +1,10 @@
 // GET /v1/problems/{id}/effect (supervisor, compliance, admin): complaints per week before and after the fix, rate ratio, verdict.
 import { defineCoreHandler } from '#http/handler-core';
-import { problemService } from '#http/problems-container';
+import { rateRatio } from '#domain/problems/effect-stats';
+import { effectStats, problemService } from '#http/problems-container';
+import { route } from '#http/route-modules/problemEffect';
 
-export const handler = defineCoreHandler('problemEffect', async ({ params, query }) => ({ body: await problemService().effect(params.id, query) }));
+// The exact rate ratio (jstat): only this route computes it.
+effectStats.provide(() => rateRatio);
+
+export const handler = defineCoreHandler(route, async ({ params, query }) => ({ body: await problemService().effect(params.id, query) }));

@@ -6,6 +6,9 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { defineEventHandler } from '#http/event-handler';
 import { logger, metrics } from '#http/observability';
 import { signalService, suggestionService } from '#http/signals-container';
+import { provideSignalJob } from '#http/signal-job-wiring';
+
+provideSignalJob();
 
 export interface ProblemSignalsRun {
   day: string;

@@ -2,5 +2,6 @@
 // events at a time, with the verdict of its whole hash chain on every page.
 import { definePagedHandler } from '#http/paged-handler';
 import { problemService } from '#http/problems-container';
+import { route } from '#http/route-modules/problemTimeline';
 
-export const handler = definePagedHandler('problemTimeline', async ({ params, query }) => ({ body: await problemService().timeline(params.id, query) }));
+export const handler = definePagedHandler(route, async ({ params, query }) => ({ body: await problemService().timeline(params.id, query) }));

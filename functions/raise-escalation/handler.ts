@@ -2,9 +2,10 @@
 // notifies and climbs the ladder starts from the table's stream once the escalation is committed.
 import { escalationService } from '#http/approvals-container';
 import { defineHandler } from '#http/handler';
-import { locationOf } from '#http/routes';
+import { locationIn } from '#http/route-helpers';
+import { route } from '#http/route-modules/raiseEscalation';
 
-export const handler = defineHandler('raiseEscalation', async ({ principal, params, body, ifMatch }) => {
+export const handler = defineHandler(route, async ({ principal, params, body, ifMatch }) => {
   const out = await escalationService().raise(principal, params.id, body, ifMatch);
-  return { status: 201, body: out.escalation, version: out.case.version, headers: { location: locationOf('raiseEscalation', { id: out.case.id, escalationId: out.escalation.id }) } };
+  return { status: 201, body: out.escalation, version: out.case.version, headers: { location: locationIn(route, { id: out.case.id, escalationId: out.escalation.id }) } };
 });

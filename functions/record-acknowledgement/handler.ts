@@ -2,8 +2,9 @@
 // (the rendered acknowledgement letter unless the owner supplies one) is kept as verified evidence.
 import { letterService } from '#http/letters-container';
 import { defineHandler } from '#http/handler';
+import { route } from '#http/route-modules/recordAcknowledgement';
 
-export const handler = defineHandler('recordAcknowledgement', async ({ principal, params, body, ifMatch }) => {
+export const handler = defineHandler(route, async ({ principal, params, body, ifMatch }) => {
   const { case: c } = await letterService().acknowledge(principal, params.id, body, ifMatch);
   return { body: c, version: c.version };
 });

@@ -1,9 +1,10 @@
 // POST /v1/complaints/{id}/evidence: register a file (pending) and sign the direct upload of its bytes.
 import { evidenceService } from '#http/evidence-container';
 import { defineHandler } from '#http/handler';
-import { locationOf } from '#http/routes';
+import { locationIn } from '#http/route-helpers';
+import { route } from '#http/route-modules/registerEvidence';
 
-export const handler = defineHandler('registerEvidence', async ({ principal, params, body, ifMatch }) => {
+export const handler = defineHandler(route, async ({ principal, params, body, ifMatch }) => {
   const out = await evidenceService().register(principal, params.id, body, ifMatch);
-  return { status: 201, body: { evidenceId: out.evidence.id, evidence: out.evidence, upload: out.upload }, version: out.case.version, headers: { location: locationOf('registerEvidence', { id: out.case.id, evidenceId: out.evidence.id }) } };
+  return { status: 201, body: { evidenceId: out.evidence.id, evidence: out.evidence, upload: out.upload }, version: out.case.version, headers: { location: locationIn(route, { id: out.case.id, evidenceId: out.evidence.id }) } };
 });

@@ -2,8 +2,9 @@
 import { reportingService } from '#http/reporting-container';
 import { defineCoreHandler } from '#http/handler-core';
 import { kpiCsv, wantsCsv } from '#http/report-csv';
+import { route } from '#http/route-modules/kpiReport';
 
-export const handler = defineCoreHandler('kpiReport', async ({ query, accept }) => {
+export const handler = defineCoreHandler(route, async ({ query, accept }) => {
   const report = await reportingService().kpis(query);
   return wantsCsv(accept) ? { body: null, text: { contentType: 'text/csv; charset=utf-8', body: kpiCsv(report), fileName: `kpis-${report.from}-${report.to}.csv` } } : { body: report };
 });

@@ -4,7 +4,8 @@ import { clock } from '#http/container';
 import { config } from '#http/config';
 import { defineCoreHandler } from '#http/handler-core';
 import { reportStore } from '#http/reporting-container';
+import { route } from '#http/route-modules/triageReport';
 
-export const handler = defineCoreHandler('triageReport', async ({ query }) => ({
+export const handler = defineCoreHandler(route, async ({ query }) => ({
   body: await triageReport({ store: reportStore(), timeZone: config().ORG_TIME_ZONE, now: clock().now() }, query),
 }));

@@ -1,9 +1,10 @@
 // POST /v1/complaints/{id}/exports: start building the locked case bundle (202); a running export is returned instead.
 import { exportService } from '#http/export-container';
 import { defineHandler } from '#http/handler';
-import { locationOf, ROUTES } from '#http/routes';
+import { locationIn } from '#http/route-helpers';
+import { route } from '#http/route-modules/requestExport';
 
-export const handler = defineHandler('requestExport', async ({ principal, params, ifMatch }) => {
+export const handler = defineHandler(route, async ({ principal, params, ifMatch }) => {
   const { job, version } = await exportService().request(principal, params.id, ifMatch);
-  return { status: 202, body: job, version, headers: { location: locationOf('requestExport', { exportId: job.exportId }), 'retry-after': String(ROUTES.requestExport.ok.retryAfterSeconds) } };
+  return { status: 202, body: job, version, headers: { location: locationIn(route, { exportId: job.exportId }), 'retry-after': String(route.ok.retryAfterSeconds) } };
 });

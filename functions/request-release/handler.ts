@@ -1,9 +1,10 @@
 // POST /v1/complaints/{id}/releases: ask to release the case outside the organisation; it waits for legal and compliance.
 import { exportService } from '#http/export-container';
 import { defineHandler } from '#http/handler';
-import { locationOf } from '#http/routes';
+import { locationIn } from '#http/route-helpers';
+import { route } from '#http/route-modules/requestRelease';
 
-export const handler = defineHandler('requestRelease', async ({ principal, params, body, ifMatch }) => {
+export const handler = defineHandler(route, async ({ principal, params, body, ifMatch }) => {
   const { release, version } = await exportService().requestRelease(principal, params.id, body, ifMatch);
-  return { status: 201, body: release, version, headers: { location: locationOf('requestRelease', { id: params.id, releaseId: release.id }) } };
+  return { status: 201, body: release, version, headers: { location: locationIn(route, { id: params.id, releaseId: release.id }) } };
 });

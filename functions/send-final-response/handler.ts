@@ -3,8 +3,9 @@
 // satisfaction follow-up is scheduled.
 import { letterService } from '#http/letters-container';
 import { defineHandler } from '#http/handler';
+import { route } from '#http/route-modules/sendFinalResponse';
 
-export const handler = defineHandler('sendFinalResponse', async ({ principal, params, body, ifMatch }) => {
+export const handler = defineHandler(route, async ({ principal, params, body, ifMatch }) => {
   const c = await letterService().finalResponse(principal, params.id, body, ifMatch);
   return { body: c, version: c.version };
 });

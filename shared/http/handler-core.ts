@@ -1,6 +1,5 @@
 // The one middy stack every HTTP handler shares, without the idempotency middleware: handler.ts adds that
-// for POST routes. Routes that touch no data (health, openapi) build from here directly, so their bundles
-// carry neither Powertools Idempotency nor the DynamoDB SDK it brings in.
+// for POST routes. The routes that touch no data (health, openapi) use static-handler.ts instead.
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -17,10 +16,17 @@ import { requestGuard } from './middleware/request-guard';
 import { etagOf, validate, type Parsed } from './middleware/validate';
 import { logger, metrics, tracer } from './observability';
 import { loadSettings } from './settings-loader';
-import { isPaged, ROUTES, type RouteDef, type RouteId } from './routes';
+import { isPaged } from './route-helpers';
+import type { ROUTES, RouteDef, RouteId } from './routes';
 
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
 type R<K extends RouteId> = (typeof ROUTES)[K];
+
+/**
+ * A route as its generated module exports it (shared/http/route-modules/<id>.ts, from the route table): a handler passes
+ * its own route, so its function loads that route's schemas and never the whole table's.
+ */
+export type RouteOf<K extends RouteId> = R<K> & { readonly id: K };
 
 export interface HttpRequest<K extends RouteId> {
   params: Infer<R<K> extends { params: infer S } ? S : undefined>;
@@ -67,12 +73,13 @@ export type SettingsLoader = () => Promise<void>;
 
 /** The shared stack around `impl`; the `extra` middlewares (created last) run innermost, after validation (and metrics). */
 export const buildHandler = <K extends RouteId>(
-  id: K,
+  routeOf: RouteOf<K>,
   impl: (req: HttpRequest<K>) => Promise<HttpReply>,
   extra: (route: RouteDef) => Middleware[] = () => [],
   loadSettings?: SettingsLoader,
 ): ApiHandler => {
-  const route = ROUTES[id] as RouteDef;
+  const route = routeOf as RouteDef;
+  const id = routeOf.id;
   // Never hand out a table key as a cursor: a list route that does not seal its cursors fails at cold start.
   if (isPaged(route) && !SEALED_PAGES.has(impl)) throw new Error(`${id} is a list route (limit and cursor): define it with definePagedHandler from #http/paged-handler`);
   const parsedByEvent = new WeakMap<object, Parsed>();
@@ -149,16 +156,7 @@ export const buildHandler = <K extends RouteId>(
  * defineHandler builds it for such a route, without loading the idempotency middleware. Refuses POST routes,
  * so no POST handler can lose idempotency by using it.
  */
-export const defineCoreHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<K>) => Promise<HttpReply>): ApiHandler => {
-  if ((ROUTES[id] as RouteDef).method === 'POST') throw new Error(`${id} is a POST route: use defineHandler from #http/handler (Idempotency-Key)`);
-  return buildHandler(id, impl, undefined, loadSettings);
-};
-
-/**
- * defineCoreHandler for a route that touches no data (health, openapi): no settings secret is read, so the function
- * bundles no Secrets Manager client (its config() parses without the large settings, which are all optional).
- */
-export const defineDatalessHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<K>) => Promise<HttpReply>): ApiHandler => {
-  if ((ROUTES[id] as RouteDef).method !== 'GET') throw new Error(`${id}: only a GET route can be dataless`);
-  return buildHandler(id, impl);
+export const defineCoreHandler = <K extends RouteId>(route: RouteOf<K>, impl: (req: HttpRequest<K>) => Promise<HttpReply>): ApiHandler => {
+  if ((route as RouteDef).method === 'POST') throw new Error(`${route.id} is a POST route: use defineHandler from #http/handler (Idempotency-Key)`);
+  return buildHandler(route, impl, undefined, loadSettings);
 };

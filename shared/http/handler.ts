@@ -3,11 +3,11 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { idempotency } from './middleware/idempotency';
-import { buildHandler, type ApiHandler, type HttpReply, type HttpRequest } from './handler-core';
+import { buildHandler, type ApiHandler, type HttpReply, type HttpRequest, type RouteOf } from './handler-core';
 import type { RouteId } from './routes';
 import { loadSettings } from './settings-loader';
 
 export type { ApiHandler, HttpReply, HttpRequest } from './handler-core';
 
-export const defineHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<K>) => Promise<HttpReply>): ApiHandler =>
-  buildHandler(id, impl, (route) => (route.method === 'POST' ? [idempotency() as middy.MiddlewareObj<APIGatewayProxyEventV2>] : []), loadSettings);
+export const defineHandler = <K extends RouteId>(route: RouteOf<K>, impl: (req: HttpRequest<K>) => Promise<HttpReply>): ApiHandler =>
+  buildHandler(route, impl, (route) => (route.method === 'POST' ? [idempotency() as middy.MiddlewareObj<APIGatewayProxyEventV2>] : []), loadSettings);

@@ -2,10 +2,10 @@
 // are sealed into opaque cursors on the way out and opened on the way in, bound to the route, the caller and the
 // filters (cursor-seal.ts). A cursor that does not open is a 400 naming query.cursor.
 import { badRequest } from './errors';
-import { buildHandler, SEALED_PAGES, type ApiHandler, type HttpReply, type HttpRequest } from './handler-core';
+import { buildHandler, SEALED_PAGES, type ApiHandler, type HttpReply, type HttpRequest, type RouteOf } from './handler-core';
 import { cursorKey } from './cursor-key';
 import { openCursor, sealCursor, type CursorBinding } from './cursor-seal';
-import { ROUTES, type RouteDef, type RouteId } from './routes';
+import type { RouteDef, RouteId } from './routes';
 import { loadSettings } from './settings-loader';
 
 /** What a page is bound to besides route and caller: the path parameters and every query parameter but cursor and limit. */
@@ -21,8 +21,9 @@ export const pageFilters = (params: unknown, query: unknown): Record<string, unk
 const invalidCursor = () =>
   badRequest('cursor is not valid for this query', [{ field: 'query.cursor', message: 'pass the nextCursor this list returned to you, with the same filters' }]);
 
-export const definePagedHandler = <K extends RouteId>(id: K, impl: (req: HttpRequest<K>) => Promise<HttpReply>): ApiHandler => {
-  if ((ROUTES[id] as RouteDef).method !== 'GET') throw new Error(`${id}: only a GET route lists pages`);
+export const definePagedHandler = <K extends RouteId>(route: RouteOf<K>, impl: (req: HttpRequest<K>) => Promise<HttpReply>): ApiHandler => {
+  const id = route.id;
+  if ((route as RouteDef).method !== 'GET') throw new Error(`${id}: only a GET route lists pages`);
   const sealed = async (req: HttpRequest<K>): Promise<HttpReply> => {
     const binding: CursorBinding = { route: id, subject: req.principal.sub, filters: pageFilters(req.params, req.query) };
     const query = req.query as { cursor?: string } | undefined;
@@ -38,5 +39,5 @@ export const definePagedHandler = <K extends RouteId>(id: K, impl: (req: HttpReq
     return { ...reply, body: { ...body, nextCursor: sealCursor(await cursorKey(), body.nextCursor, binding) } };
   };
   SEALED_PAGES.add(sealed);
-  return buildHandler(id, sealed, undefined, loadSettings);
+  return buildHandler(route, sealed, undefined, loadSettings);
 };

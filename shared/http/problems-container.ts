@@ -1,17 +1,16 @@
 // Composition root for problem records (#32): the problem store on the cases table, the reporting projection's day
-// counters and the notifier (SNS in AWS, the embedded outbox under npm start). The spike and suggestion services, with
-// the bus and the triage tokeniser, are in signals-container.ts: a problem route bundles neither. Built once per process.
-import { SNSClient } from '@aws-sdk/client-sns';
-import { ProblemService } from '#domain/problems/problem-service';
+// counters and the notifier (SNS in AWS, the embedded outbox under npm start). The SNS notifier and the effect's
+// statistics are provided by the functions that use them (problem-integrations.ts), so no other problem route bundles
+// the SNS client or jstat. The spike and suggestion services are in signals-container.ts. Built once per process.
+import { ProblemService, type ProblemServiceDeps } from '#domain/problems/problem-service';
 import { ProjectionVolumes } from '#domain/problems/volumes';
 import { projector } from '#domain/reporting/projection';
 import type { Notifier } from '#ports/notifier';
 import { DynamoProblemStore } from '#adapters/aws/dynamo/problem-store';
-import { SnsNotifier } from '#adapters/aws/sns-notifier';
 import { localOutbox } from '#adapters/local/local-outbox';
-import { withoutSdkLogger } from '#adapters/aws/sdk-client';
 import { config, requireSetting } from './config';
 import { caseRepository, clock, dynamo, ulidIds } from './container';
+import { provided } from './provided';
 import { reportStore } from './reporting-container';
 
 let problems: ProblemService | undefined;
@@ -24,21 +23,21 @@ export const problemVolumes = () => {
   return new ProjectionVolumes(reportStore(), projector({ ...cfg.reporting, timeZone: cfg.ORG_TIME_ZONE }));
 };
 
-/** The notifier, built on first use (only closing a problem notifies). */
-const notifierPort = (): Notifier => {
-  if (!notifier) {
-    const cfg = config();
-    notifier = cfg.INTEGRATIONS === 'local' ? localOutbox : new SnsNotifier(withoutSdkLogger(new SNSClient({ region: cfg.AWS_REGION })), requireSetting('NOTIFICATION_TOPIC_ARN'));
-  }
-  return notifier;
-};
+/** The SNS notifier in AWS: provided by the functions that notify (closing a problem, the daily signals job). */
+export const snsNotifier = provided<Notifier>('the SNS notifier', 'close-problem and problem-signals');
+
+/** The exact rate ratio: provided by the effect route. */
+export const effectStats = provided<ProblemServiceDeps['rateRatio']>('the rate-ratio statistics', 'problem-effect');
+
+/** The notifier, built on first use (only closing a problem and the signals job notify). */
+const notifierPort = (): Notifier => (notifier ??= config().INTEGRATIONS === 'local' ? localOutbox : snsNotifier.get());
 
 export const lazyNotifier: Notifier = { notify: (n) => notifierPort().notify(n) };
 
 export const problemService = (): ProblemService => {
   if (!problems) {
     const c = clock();
-    problems = new ProblemService({ problems: problemStore(), cases: caseRepository(), volumes: problemVolumes(), notifier: lazyNotifier, clock: c, ids: ulidIds(c) });
+    problems = new ProblemService({ problems: problemStore(), cases: caseRepository(), volumes: problemVolumes(), notifier: lazyNotifier, clock: c, ids: ulidIds(c), rateRatio: (b, a, conf) => effectStats.get()(b, a, conf) });
   }
   return problems;
 };

@@ -1,6 +1,5 @@
 // The route table: the single source for the local server, the CDK HTTP API and the OpenAPI document.
 import * as z from 'zod';
-import { RULE_ROLES } from '#domain/access';
 import { CaseListQuery, INTAKE_SCOPE, Problem, type Role } from '#schemas/common';
 import {
   AcknowledgeBody,
@@ -20,7 +19,7 @@ import {
 import { CreateNoteBody, CreateTaskBody, Note, NoteList, PatchTaskBody, Task, TaskList, TaskParams, Timeline } from '#schemas/children';
 import { RegimeList } from '#schemas/regime';
 import { TriageDecisionBody, TriageReport, TriageReportQuery, TriageView } from '#schemas/triage';
-import { Health } from '#schemas/health';
+import { Health, OpenApiDocument } from '#schemas/health';
 import { ControlReview, ControlReviewQuery, ControlScore, DeadlineBoard, KpiQuery, KpiReport, ReportRangeQuery } from '#schemas/reports';
 import { RegulatorReturn, ReturnsQuery } from '#schemas/returns';
 import { Approval, ApprovalDecisionBody, ApprovalIdParams, ApprovalPage, FinalResponseBody, PendingApprovalsQuery, ProposeResolutionBody, ResolutionProposal } from '#schemas/resolution';
@@ -59,6 +58,27 @@ import {
 import { MarkDuplicateBody, MarkSpamBody, UnmarkBody } from '#schemas/marking';
 import { AvailabilityBody, AvailabilityResult, StaffParams } from '#schemas/staff';
 import { Release, ReleaseDecisionBody, ReleaseParams, RequestReleaseBody } from '#schemas/release';
+
+import { isPaged, locationIn } from './route-helpers';
+import {
+  ANY_USER,
+  CASE_READERS,
+  CASE_ACTORS,
+  REPORT_READERS,
+  EVIDENCE_WRITERS,
+  LEGAL_HOLDERS,
+  EXPORTERS,
+  RELEASE_REQUESTERS,
+  RELEASE_APPROVERS,
+  APPROVERS,
+  ESCALATION_MANAGERS,
+  PROBLEM_MANAGERS,
+  jwt,
+  OWNER_ONLY,
+  OWNER_OR_SUPERVISOR,
+  OWNER_OR_EVIDENCE_WRITER,
+  NEVER_OWNER,
+} from './route-parts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -155,36 +175,6 @@ export interface RouteDef {
   credentialParams?: readonly string[];
 }
 
-const ANY_USER: Role[] = ['intake', 'handler', 'supervisor', 'compliance', 'legal', 'admin'];
-const CASE_READERS: Role[] = ['handler', 'supervisor', 'compliance', 'legal', 'admin'];
-/** Route-level gate for owner-only actions; the domain then checks who owns the case. */
-const CASE_ACTORS: Role[] = CASE_READERS;
-
-const REPORT_READERS: Role[] = ['supervisor', 'compliance', 'admin'];
-/** Evidence and notes: the owner (through a case-reading role) or a supervisor, compliance or legal. */
-const EVIDENCE_WRITERS: Role[] = CASE_READERS;
-const LEGAL_HOLDERS: Role[] = ['legal', 'compliance'];
-/** Who may export a case bundle and download it (API.md: compliance, legal). */
-const EXPORTERS: Role[] = ['compliance', 'legal'];
-/** Who may ask to release a case outside the organisation, and who approves it (one of each approver role, never the requester). */
-const RELEASE_REQUESTERS: Role[] = ['supervisor', 'compliance', 'legal'];
-const RELEASE_APPROVERS: Role[] = ['legal', 'compliance'];
-/** Who may decide approval stages (never on their own case or proposal: the domain checks four eyes). */
-const APPROVERS: Role[] = ['supervisor', 'compliance', 'legal', 'admin'];
-/** Who is notified of an escalation at some level (ESCALATION_LADDER) and may acknowledge it. */
-const ESCALATION_MANAGERS: Role[] = ['supervisor', 'admin', 'compliance'];
-
-/** Who runs problem management (#32): opening, linking, closing, suggestions, the effect of a fix. */
-const PROBLEM_MANAGERS: Role[] = ['supervisor', 'compliance', 'admin'];
-
-const jwt = (roles: Role[], scopes?: string[], caseRule?: CaseRule): RouteAuth => ({ kind: 'jwt', roles, ...(scopes ? { scopes } : {}), ...(caseRule ? { caseRule } : {}) });
-/** The domain's case-actor rules (shared/domain/access.ts), as the route table states them. */
-const OWNER_ONLY: CaseRule = { ownerOr: RULE_ROLES.owner };
-const OWNER_OR_SUPERVISOR: CaseRule = { ownerOr: RULE_ROLES.owner_or_supervisor };
-const OWNER_OR_EVIDENCE_WRITER: CaseRule = { ownerOr: RULE_ROLES.owner_supervisor_compliance_legal };
-/** Marking a case out of the KPIs (spam, duplicate) and reversing it: never by its owner (four eyes; honest-metrics.ts). */
-const NEVER_OWNER: CaseRule = { notOwner: true };
-
 export const ROUTES = {
   health: {
     method: 'GET',
@@ -205,7 +195,7 @@ export const ROUTES = {
     tag: 'meta',
     auth: { kind: 'public' },
     throttle: { rateLimit: 5, burstLimit: 10 },
-    ok: { status: 200, schema: z.record(z.string(), z.unknown()), description: 'OpenAPI 3.1 document' },
+    ok: { status: 200, schema: OpenApiDocument, description: 'OpenAPI 3.1 document' },
   },
   deadlineReport: {
     method: 'GET',
@@ -1048,24 +1038,11 @@ export type Route<K extends RouteId> = (typeof ROUTES)[K];
 
 export const routeList = (): (RouteDef & { id: RouteId })[] => (Object.keys(ROUTES) as RouteId[]).map((id) => ({ id, ...(ROUTES[id] as RouteDef) }));
 
-/**
- * The Location of a 201/202 of route `id`: its template with `{name}` replaced by `values[name]` (URI-encoded).
- * Throws when a placeholder has no value, so a handler cannot send a half-filled URL.
- */
-export const locationOf = (id: RouteId, values: Readonly<Record<string, string>>): string => {
-  const loc = (ROUTES[id] as RouteDef).ok.location;
-  if (!loc) throw new Error(`${id} documents no Location`);
-  return loc.template.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const v = Object.hasOwn(values, name) ? values[name] : undefined;
-    if (v === undefined) throw new Error(`${id}: no value for {${name}} in its Location`);
-    return encodeURIComponent(v);
-  });
-};
-
-/** A list route: its query takes `limit` and `cursor`, and it answers `{ items, nextCursor? }` with sealed cursors. */
-export const isPaged = (r: Pick<RouteDef, 'query'>): boolean => r.query instanceof z.ZodObject && Object.hasOwn(r.query.shape, 'cursor');
+/** The Location of a 201/202 of route `id` (route-helpers.ts fills it). */
+export const locationOf = (id: RouteId, values: Readonly<Record<string, string>>): string => locationIn({ id, ...(ROUTES[id] as RouteDef) }, values);
 
 /** The API Gateway route key ("POST /v1/complaints/{id}/owner"). */
 export const routeKey = (r: Pick<RouteDef, 'method' | 'path'>) => `${r.method} ${r.path}`;
 
 export { Problem };
+export { isPaged };

@@ -1,17 +1,20 @@
 // Composition root for problem signals (#32): spike detection and changes (announced on the bus: EventBridge in AWS,
-// the embedded outbox under npm start) and problem suggestions from similar complaints (the triage tokeniser). Only the
-// routes and jobs that call them bundle the bus client and the NLP libraries. Built once per process.
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SignalService } from '#domain/problems/signal-service';
+// the embedded outbox under npm start) and problem suggestions from similar complaints (the triage tokeniser). The bus,
+// the spike test and the tokeniser are provided by the daily job that uses them (problem-integrations.ts): the change,
+// spike-report and suggestion routes bundle neither the bus client, jstat nor the NLP libraries. Built once per process.
+import { SignalService, type SignalServiceDeps } from '#domain/problems/signal-service';
 import { SuggestionService } from '#domain/problems/suggestion-service';
 import type { EventPublisher } from '#ports/events';
-import { EventBridgePublisher } from '#adapters/aws/event-bridge';
 import { localOutbox } from '#adapters/local/local-outbox';
-import { withoutSdkLogger } from '#adapters/aws/sdk-client';
-import { featureTokens } from '#adapters/local/triage/text-model';
-import { config, requireSetting } from './config';
+import { config } from './config';
 import { caseRepository, clock, ulidIds } from './container';
 import { lazyNotifier, problemService, problemStore as store, problemVolumes as volumes } from './problems-container';
+import { provided } from './provided';
+
+/** The bus in AWS (EventBridge), the spike test (jstat) and the tokeniser (the triage NLP): provided by problem-signals. */
+export const busPublisher = provided<EventPublisher>('the EventBridge publisher', 'problem-signals');
+export const spikeTest = provided<SignalServiceDeps['testSpike']>('the spike test', 'problem-signals');
+export const suggestionTokens = provided<(text: string) => string[]>('the triage tokeniser', 'problem-signals');
 
 let signals: SignalService | undefined;
 let suggestions: SuggestionService | undefined;
@@ -20,10 +23,7 @@ let events: EventPublisher | undefined;
 /** The bus, built on first use (the read routes never need it). */
 const lazyEvents: EventPublisher = {
   publish: (e) => {
-    if (!events) {
-      const cfg = config();
-      events = cfg.INTEGRATIONS === 'local' ? localOutbox : new EventBridgePublisher(withoutSdkLogger(new EventBridgeClient({ region: cfg.AWS_REGION })), requireSetting('EVENT_BUS_NAME'));
-    }
+    events ??= config().INTEGRATIONS === 'local' ? localOutbox : busPublisher.get();
     return events.publish(e);
   },
 };
@@ -40,6 +40,7 @@ export const signalService = (): SignalService => {
       clock: c,
       ids: ulidIds(c),
       spikes: { baselineWeeks: cfg.SPIKE_BASELINE_WEEKS, alpha: cfg.SPIKE_ALPHA, minZ: cfg.SPIKE_MIN_Z, minCount: cfg.SPIKE_MIN_COUNT },
+      testSpike: (n, history, s) => spikeTest.get()(n, history, s),
     });
   }
   return signals;
@@ -74,7 +75,7 @@ export const suggestionService = (): SuggestionService => {
         }
         return texts;
       },
-      tokens: featureTokens,
+      tokens: (text) => suggestionTokens.get()(text),
       problemService: problemService(),
       clock: c,
       ids: ulidIds(c),

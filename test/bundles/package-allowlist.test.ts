@@ -2,6 +2,7 @@
 // its esbuild metafile may hold no npm package outside the allowlist generated for it from the route table (issue 28).
 import { build, type Metafile } from 'esbuild';
 import { routeList, type RouteDef, type RouteId } from '#http/routes';
+import { STATIC_ROUTES } from '#http/static-handler';
 import { ESBUILD_SETTINGS, REPO_ROOT } from '../../bench/bundle';
 
 /** What any HTTP handler loads: middy, Powertools logging/metrics/tracing (X-Ray SDK), zod, Luxon. */
@@ -87,33 +88,22 @@ const CALLS: Partial<Record<RouteId, Capability[]>> = {
   waiveEscalation: ['workflows'],
 };
 
-/**
- * Known excess, written down rather than hidden (issue 28 stays open for it): the problem routes share one problem
- * service whose module imports the statistics (jstat, used only by the fix effect) and is built with the SNS notifier
- * (used only by closing); the suggestion and signal routes also carry the triage tokeniser the daily job uses. The
- * split is a per-route service (effect and close apart), as intake-container.ts did for the triage model.
- */
-const NOT_YET_LEAN: Partial<Record<RouteId, Capability[]>> = {
-  ...Object.fromEntries((['createProblem', 'listProblems', 'getProblem', 'updateProblem', 'linkProblemComplaint', 'unlinkProblemComplaint', 'closeProblem', 'problemTimeline', 'problemEffect'] as const).map((id) => [id, ['integrations', 'stats']])),
-  ...Object.fromEntries((['listProblemSuggestions', 'acceptProblemSuggestion', 'dismissProblemSuggestion', 'createChange', 'spikeReport'] as const).map((id) => [id, ['integrations', 'stats', 'triage']])),
-};
-
-/** Routes that touch no data: no SDK, no table, no settings secret (defineDatalessHandler). */
-const DATALESS: readonly RouteId[] = ['health', 'openapi'];
+/** Routes that touch no data and take no input (static-handler.ts): the logger and middy only; no SDK, zod, tracer or settings. */
+const DATALESS: readonly RouteId[] = STATIC_ROUTES;
+const STATIC_CORE = ['@middy/core', '@aws-lambda-powertools/commons', '@aws-lambda-powertools/logger', '@aws/lambda-invoke-store'];
 
 /** The allowlist of one route, generated from its route-table entry (method, CSV, tag) and what its handler calls. */
 export const allowedPackages = (route: RouteDef & { id: RouteId }): Set<string> => {
-  const caps = new Set<Capability>([...(CALLS[route.id] ?? []), ...(NOT_YET_LEAN[route.id] ?? [])]);
+  const caps = new Set<Capability>(CALLS[route.id] ?? []);
   if (route.method === 'POST') caps.add('idempotency');
   if (route.ok.csv) caps.add('csv');
   if (route.tag === 'webhooks') caps.add('webhooks').add('kms');
-  // The document holds every route's schema, and the webhook target's schema refines its URL with ipaddr.js.
-  if (route.id === 'openapi') caps.add('openapi').add('webhooks');
   // Every data route reads the settings secret once per container before its first event (settings-loader.ts): its
   // config() holds the regime calendars and locations every deadline is computed with, and the approval, assignment,
   // reporting and triage rules; the API stack gives each data function the secret (and read access to it) for that.
   if (!DATALESS.includes(route.id)) caps.add('secrets');
-  const allowed = new Set<string>([...HTTP_CORE, ...(DATALESS.includes(route.id) ? [] : TABLE), ...[...caps].flatMap((c) => CAPABILITIES[c])]);
+  if (DATALESS.includes(route.id)) return new Set(STATIC_CORE);
+  const allowed = new Set<string>([...HTTP_CORE, ...TABLE, ...[...caps].flatMap((c) => CAPABILITIES[c])]);
   return allowed;
 };
 
@@ -121,9 +111,20 @@ const NODE_MODULES = /node_modules\/((?:@[^/]+\/)?[^/]+)/g;
 const packagesOf = (output: Metafile['outputs'][string]): Set<string> =>
   new Set(Object.keys(output.inputs).flatMap((p) => [...p.matchAll(NODE_MODULES)].slice(-1).map((m) => m[1]!)));
 
+/** Install directories of one package in an output (two means two versions bundled side by side). */
+const installDirsOf = (output: Metafile['outputs'][string], name: string): string[] => {
+  const dirs = new Set<string>();
+  for (const p of Object.keys(output.inputs)) {
+    const last = [...p.matchAll(NODE_MODULES)].at(-1);
+    if (last?.[1] === name) dirs.add(p.slice(0, last.index + last[0].length).replace(/^(\.\.\/)+/, ''));
+  }
+  return [...dirs];
+};
+
 describe('each function bundles only what its route calls', () => {
   const routes = routeList();
   let bundled: Map<RouteId, Set<string>>;
+  let commons: Map<RouteId, string[]>;
 
   beforeAll(async () => {
     const result = await build({
@@ -137,9 +138,12 @@ describe('each function bundles only what its route calls', () => {
       logLevel: 'silent',
     });
     bundled = new Map();
+    commons = new Map();
     for (const output of Object.values(result.metafile.outputs)) {
       const route = routes.find((r) => r.entry === output.entryPoint);
-      if (route) bundled.set(route.id, packagesOf(output));
+      if (!route) continue;
+      bundled.set(route.id, packagesOf(output));
+      commons.set(route.id, installDirsOf(output, '@aws-lambda-powertools/commons'));
     }
   }, 240_000);
 
@@ -151,6 +155,11 @@ describe('each function bundles only what its route calls', () => {
     const allowed = allowedPackages(route);
     const extra = [...bundled.get(id)!].filter((p) => !allowed.has(p) && !SDK_SHARED.test(p)).sort();
     expect([id, extra]).toEqual([id, []]);
+  });
+
+  it('every function bundles exactly one copy of @aws-lambda-powertools/commons (no Powertools version skew)', () => {
+    const skewed = [...commons].filter(([, dirs]) => dirs.length !== 1).map(([id, dirs]) => `${id}: ${dirs.join(', ') || 'none'}`);
+    expect(skewed).toEqual([]);
   });
 
   it('no API route carries a runtime holiday engine, moment-timezone, pdfkit or a MIME parser it does not use', () => {

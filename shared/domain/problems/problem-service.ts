@@ -6,7 +6,7 @@ import { ConflictError, InvalidInputError, NotFoundError, StaleVersionError } fr
 import type { Notification } from '../domain-events';
 import type { Principal } from '../principal';
 import { pageOfList, type PageRequest } from '../pages';
-import { rateRatio } from './analytics';
+import type { RateRatio, Exposure } from './effect-stats';
 import type { CaseRepository } from '#ports/case-repository';
 import type { Clock } from '#ports/clock';
 import type { IdGenerator } from '#ports/ids';
@@ -30,6 +30,8 @@ export interface ProblemServiceDeps {
   notifier: Notifier;
   clock: Clock;
   ids: IdGenerator;
+  /** The exact rate ratio (effect-stats.ts): given only where the effect of a fix is asked for, so no other function bundles jstat. */
+  rateRatio: (before: Exposure, after: Exposure, confidence: number) => RateRatio;
 }
 
 /** A validated external id as stored (the schema has checked the text matches one of the formats). */
@@ -216,7 +218,7 @@ export class ProblemService {
     const sum = (side: 'before' | 'after') => weeks.filter((x) => x.side === side).reduce((s, x) => s + x.complaints, 0);
     const before = { complaints: sum('before'), weeks: opts.weeks };
     const after = { complaints: sum('after'), weeks: afterWeeks };
-    const rr = rateRatio({ count: before.complaints, weeks: before.weeks }, { count: after.complaints, weeks: after.weeks }, opts.confidence);
+    const rr = this.deps.rateRatio({ count: before.complaints, weeks: before.weeks }, { count: after.complaints, weeks: after.weeks }, opts.confidence);
     return {
       problemId: id,
       fixedAt,

@@ -4,7 +4,7 @@
 // report spikes with the changes of the 72 hours before them.
 import { createHash } from 'node:crypto';
 import type { DomainEvent, Notification } from '../domain-events';
-import { testSpike, type SpikeSettings } from './analytics';
+import type { SpikeSettings, SpikeTest } from './spike-stats';
 import type { Clock } from '#ports/clock';
 import type { IdGenerator } from '#ports/ids';
 import type { EventPublisher } from '#ports/events';
@@ -24,6 +24,8 @@ export interface SignalServiceDeps {
   clock: Clock;
   ids: IdGenerator;
   spikes: SpikeSettings;
+  /** The spike test (spike-stats.ts): given only where spikes are detected, so the change and report routes bundle no jstat. */
+  testSpike: (count: number, sameWeekday: readonly number[], s: SpikeSettings) => SpikeTest;
 }
 
 /** A change named by its own system keeps one id however often it is sent (a pipeline retries, EventBridge redelivers). */
@@ -69,7 +71,7 @@ export class SignalService {
       if (dimension !== 'product' && dimension !== 'category') continue;
       series++;
       const history = days.slice(0, -1).map((d) => counts.get(d)?.get(key) ?? 0);
-      const t = testSpike(n, history, this.deps.spikes);
+      const t = this.deps.testSpike(n, history, this.deps.spikes);
       if (!t.spike) continue;
       const spike: Spike = { day: target, dimension, value: key.slice(sep + 1), complaints: n, baselineMean: round(t.baselineMean), baselineSd: round(t.baselineSd), pValue: t.pValue, z: round(t.z), detectedAt: now };
       // Announced before it is recorded: a run that fails in between announces it again (at least once; the event id

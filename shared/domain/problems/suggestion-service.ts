@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../errors';
 import type { Principal } from '../principal';
-import { centroidCosine, similarGroups, type SimilarItem } from './analytics';
+import { centroidCosine, similarGroups, type SimilarItem } from './similarity';
 import type { ProblemService } from './problem-service';
 import type { Clock } from '#ports/clock';
 import type { IdGenerator } from '#ports/ids';
