@@ -140,6 +140,11 @@ export class StreamPoller {
   private readonly failures = new Map<string, number>();
   /** Records handed to the handler, for the benchmark and the log. */
   delivered = 0;
+  /**
+   * Batches the handler failed part of (ReportBatchItemFailures after at least one record it applied): the chaos
+   * scenario counts them to show a batch failing halfway happened, and that its records still applied once each.
+   */
+  partialBatches = 0;
 
   constructor(private readonly opts: StreamPollerOptions) {
     opts.pages?.join();
@@ -350,6 +355,7 @@ export class StreamPoller {
     }
     this.delivered += event.Records.length;
     if (failedAt === undefined) return { count: records.length, lastSeq: seqs[seqs.length - 1], stopped: false };
+    if (failedAt > 0) this.partialBatches++;
     const failedSeq = seqs[failedAt] ?? '';
     const attempts = (this.failures.get(failedSeq) ?? 0) + 1;
     this.failures.set(failedSeq, attempts);

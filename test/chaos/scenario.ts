@@ -10,6 +10,8 @@ import { localClock } from '#adapters/local/local-clock';
 import { sign } from '#domain/helpdesk';
 import { DOMAIN_EVENT_OF_ACTION } from '#domain/domain-events';
 import { PUBLISHED_EVENT_TYPES } from '#schemas/events';
+import { APPROVAL_STATES } from '#schemas/workflow-steps';
+import { decisionOutcome, type StoredApproval } from '#domain/resolution';
 import type { Role } from '#schemas/common';
 import { FaultInjector, parseFaults, setFaults, standInCall, type FaultCounts } from '../../infra/local/faults';
 import type { StartedStack } from '../../infra/local/stack';
@@ -46,7 +48,14 @@ export interface ChaosResult {
   findings: string[];
   /** Event deliveries the receiver got, and how many were repeats of an event id it had (de-duplicated, counted). */
   deliveries: { received: number; unique: number; repeats: number; expected: number };
-  checkpoints: { fired: number };
+  /** Checkpoint and breach timers: audit events found, and the case's own record of fired checkpoints (each must be one). */
+  checkpoints: { fired: number; marked: number };
+  /** Step Functions callbacks sent a second time (duplicate SendTaskSuccess/Failure): `gone` when the first arrived. */
+  callbacks: { duplicated: number; gone: number; resumedLate: number };
+  /** Requests sent again with the same Idempotency-Key (creations and notes) and checked for one effect. */
+  idempotentRetries: number;
+  /** Stream batches a consumer failed halfway (ReportBatchItemFailures past the first record) during this run. */
+  partialBatches: number;
   /** Stream records and timers the stand-ins dead-lettered under the faults (replayed before the checks). */
   deadLettered: number;
   evidence: { verified: number; rejected: number; pending: number };
@@ -70,6 +79,7 @@ const PDF = Buffer.from('%PDF-1.7\nDelivery log: three missed slots.\n%%EOF\n');
 /** A subscriber endpoint that de-duplicates by event id and counts what it received. */
 class Receiver {
   readonly byId = new Map<string, number>();
+  readonly typeOf = new Map<string, string>();
   received = 0;
   private server: Server | undefined;
   url = '';
@@ -80,7 +90,9 @@ class Receiver {
       req.on('end', () => {
         this.received++;
         try {
-          const id = String((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id?: unknown }).id);
+          const ev = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id?: unknown; type?: unknown };
+          const id = String(ev.id);
+          this.typeOf.set(id, String(ev.type));
           this.byId.set(id, (this.byId.get(id) ?? 0) + 1);
         } catch {
           // A body that is not an event is counted as received only.
@@ -97,6 +109,13 @@ class Receiver {
   }
 }
 
+interface TrailEvent {
+  seq: number;
+  action: string;
+  at: string;
+  data: Record<string, unknown>;
+}
+
 interface Created {
   id: string;
   customerId: string;
@@ -110,6 +129,8 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
   const cases: Created[] = [];
   const evidence: { caseId: string; evidenceId: string }[] = [];
   const idempotent: { key: string; ids: Set<string>; customerId: string }[] = [];
+  const retriedNotes: { caseId: string; body: string }[] = [];
+  const callbacks = { duplicated: 0, gone: 0, resumedLate: 0 };
   const secrets = JSON.parse((await import('node:fs')).readFileSync(stack.helpdeskSecretsFile, 'utf8')) as Record<string, string>;
   const token = async (sub: string, groups: Role[]) => (await stack.issuer.issue({ sub, groups })).token;
   const url = stack.api.url;
@@ -141,8 +162,9 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
   const withRetries = async (send: () => ReturnType<typeof call>) => {
     let res = await send();
     for (let i = 0; i < opts.clientRetries && (res.status === 429 || res.status === 503); i++) {
-      // Retry-After is in seconds; the local run honours its order of magnitude without sleeping whole seconds.
-      await new Promise((r) => setTimeout(r, 20 + 30 * i));
+      // No sleep on the machine clock: the local stack's pressure is this process's own queue, so yielding to it is
+      // the back-off (Retry-After is still required of every 429/503 and checked below).
+      await new Promise<void>((r) => setImmediate(r));
       res = await send();
     }
     return res;
@@ -154,8 +176,25 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
   const sub = await call('setup', 'POST', '/v1/webhooks', { sub: 'ada-admin', groups: ['admin'], body: { url: receiver.url, eventTypes: [...PUBLISHED_EVENT_TYPES] } });
   if (sub.status !== 201) throw new Error(`could not subscribe the receiver: ${sub.status}`);
 
+  const partial0 = stack.poller.partialBatches + (stack.projection?.partialBatches ?? 0);
   const injector = new FaultInjector(parseFaults(opts.faults), opts.seed, standInCall(stack.tables.local, stack.inboundBucket));
   setFaults(injector);
+
+  const duplicateCallback = async (caseId: string, approvalId: string) => {
+    const { caseRepository } = await import('#http/container');
+    let stored: StoredApproval | undefined;
+    try {
+      stored = ((await caseRepository().listApprovals(caseId)) as StoredApproval[]).find((x) => x.id === approvalId);
+    } catch {
+      return; // The read met an injected fault; the callback under test is the engine's, not this read.
+    }
+    const outcome = stored ? decisionOutcome(stored) : undefined;
+    if (!stored?.taskToken || !outcome) return;
+    callbacks.duplicated++;
+    const r = await stack.workflows.resume(stored.taskToken, outcome);
+    if (r === 'gone') callbacks.gone++;
+    else callbacks.resumedLate++;
+  };
 
   const ops: Record<string, () => Promise<void>> = {
     web: async () => {
@@ -215,7 +254,14 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
       if (!cases.length) return;
       const c = pick(cases);
       const key = randomUUID();
-      await withRetries(() => call('note', 'POST', `/v1/complaints/${c.id}/notes`, { sub: 'alice', groups: ['handler'], body: { kind: 'call_note', body: `Called the customer (${key.slice(0, 8)}).` }, headers: { 'idempotency-key': key } }));
+      const body = `Called the customer (${key}).`;
+      const send = () => call('note', 'POST', `/v1/complaints/${c.id}/notes`, { sub: 'alice', groups: ['handler'], body: { kind: 'call_note', body }, headers: { 'idempotency-key': key } });
+      const first = await withRetries(send);
+      // The answer lost on the way: the same request again, which must add no second note.
+      if (first.status === 201 && random() < 0.3) {
+        await withRetries(send);
+        retriedNotes.push({ caseId: c.id, body });
+      }
     },
     task: async () => {
       if (!cases.length) return;
@@ -262,11 +308,14 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
         ['carl', 'compliance'],
       ] as const) {
         const queue = await call('approvals', 'GET', '/v1/approvals?status=pending', { sub: who, groups: [role] });
-        const items = (queue.body?.items ?? []) as { id: string; role: string }[];
+        const items = (queue.body?.items ?? []) as { id: string; caseId: string; role: string }[];
         const mine = items.filter((a) => a.role === role);
         if (!mine.length) continue;
         const a = pick(mine);
-        await withRetries(() => call('decision', 'POST', `/v1/approvals/${a.id}/decision`, { sub: who, groups: [role], body: { decision: 'approve' }, headers: { 'idempotency-key': randomUUID() } }));
+        const decided = await withRetries(() => call('decision', 'POST', `/v1/approvals/${a.id}/decision`, { sub: who, groups: [role], body: { decision: 'approve' }, headers: { 'idempotency-key': randomUUID() } }));
+        // The callback arrives twice: SendTaskSuccess again with the stored token. Step Functions answers a settled token
+        // TaskDoesNotExist (`gone`); if the first was lost to a fault, this one is the late callback and moves the stage.
+        if (decided.status === 200 && random() < 0.3) await duplicateCallback(a.caseId, a.id);
         return;
       }
     },
@@ -323,17 +372,21 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
   // Faults off, then drain: stream consumers, timers, workflows, the verifier and webhook retries run until idle.
   setFaults(undefined);
   const drain0 = performance.now();
-  for (let round = 0; round < 8; round++) {
+  // Webhook retries and stuck stream records fall due as time passes: an hour per round; one round moves a day, the
+  // approval reminder interval (APPROVAL_REMINDER_HOURS), so a stage whose callback was lost to a fault wakes on its
+  // lapsed heartbeat, finds the recorded decision and resumes itself (checked below: no workflow hangs on it).
+  const steps = ['PT1H', 'PT1H', 'PT1H', 'P1D', 'PT1H', 'PT1H', 'PT1H', 'PT1H'];
+  for (const [round, advanceBy] of steps.entries()) {
     await stack.s3.idle();
     await stack.timers.pump();
     await stack.workflows.idle();
-    // Webhook retries and stuck stream records fall due as time passes: an hour per round.
-    const res = await fetch(`${url}/local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceBy: 'PT1H' }) });
+    const res = await fetch(`${url}/local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceBy }) });
     await res.arrayBuffer();
     trace(`drain round ${round} ${Math.round(performance.now() - drain0)} ms`);
   }
   await stack.s3.idle();
   await stack.timers.pump();
+  await stack.workflows.idle();
   // What the stand-ins gave up on under the faults is listed and replayed (the operator's redrive), then drained.
   const listed = (await (await fetch(`${url}/local/dead-letters`)).json()) as { streams: Record<string, unknown[]>; timers: unknown[] };
   const deadLettered = Object.values(listed.streams).reduce((n, xs) => n + xs.length, 0) + listed.timers.length;
@@ -344,6 +397,16 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
     await stack.workflows.idle();
     await stack.timers.pump();
   }
+  // A last settle: what the final rounds and the replay started (a workflow resumed on its lapsed heartbeat opening the
+  // next stage, a replayed record's events) reaches the webhook queue after the rounds above last pumped it.
+  for (let round = 0; round < 2; round++) {
+    await stack.s3.idle();
+    await stack.timers.pump();
+    await stack.workflows.idle();
+    const res = await fetch(`${url}/local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceBy: 'PT5M' }) });
+    await res.arrayBuffer();
+  }
+  await stack.timers.pump();
   const drainMs = performance.now() - drain0;
 
   // 1. Every answer: 2xx/3xx, 4xx with a reason, or 429/503 with Retry-After; never a bare 500.
@@ -356,7 +419,12 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
   // 2. Every creation answered 201 exists, once, with a valid chain; its checkpoints fired at most once each.
   const expectedEvents = new Set<string>();
   let checkpointsFired = 0;
+  let checkpointsMarked = 0;
   const published = new Set<string>(PUBLISHED_EVENT_TYPES);
+  const tracked = new Set(cases.map((c) => c.id));
+  const nowIso = localClock.now();
+  const trailOf = new Map<string, string>();
+  const actionOf = new Map<string, string>();
   for (const c of cases) {
     const tl = await call('verify', 'GET', `/v1/complaints/${c.id}/timeline`, { sub: 'sam', groups: ['supervisor'] });
     if (tl.status !== 200) {
@@ -365,11 +433,22 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
     }
     const chain = tl.body?.chain as { valid?: boolean } | undefined;
     if (!chain?.valid) findings.push(`case ${c.id}: audit chain not valid`);
-    const events = (tl.body?.events ?? []) as { seq: number; action: string; data: Record<string, unknown> }[];
+    // The whole trail, page by page (the timeline is a list like every other: `items`, `nextCursor`).
+    const events = [...((tl.body?.items ?? []) as TrailEvent[])];
+    for (let cursor = tl.body?.nextCursor as string | undefined; cursor; ) {
+      const more = await call('verify', 'GET', `/v1/complaints/${c.id}/timeline?cursor=${encodeURIComponent(cursor)}`, { sub: 'sam', groups: ['supervisor'] });
+      events.push(...((more.body?.items ?? []) as TrailEvent[]));
+      cursor = more.status === 200 ? (more.body?.nextCursor as string | undefined) : undefined;
+    }
+    if (!events.length) findings.push(`case ${c.id}: its timeline is empty`);
     const timerKeys = new Map<string, number>();
+    trailOf.set(c.id, events.map((e) => `${e.seq}:${e.action}`).join(' '));
     for (const e of events) {
       const type = (DOMAIN_EVENT_OF_ACTION as Record<string, string>)[e.action];
-      if (type && published.has(type) && Object.hasOwn(DOMAIN_EVENT_OF_ACTION, e.action)) expectedEvents.add(`${c.id}:${e.seq}`);
+      if (type && published.has(type) && Object.hasOwn(DOMAIN_EVENT_OF_ACTION, e.action)) {
+        expectedEvents.add(`${c.id}:${e.seq}`);
+        actionOf.set(`${c.id}:${e.seq}`, `${e.action} at ${e.at}`);
+      }
       if (['checkpoint.reached', 'deadline.breached', 'acknowledgement.overdue'].includes(e.action)) {
         checkpointsFired++;
         const k = `${e.action}:${JSON.stringify(e.data.percent ?? null)}:${JSON.stringify(e.data.cycle ?? null)}:${JSON.stringify(e.data.dueAt ?? null)}`;
@@ -377,6 +456,22 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
       }
     }
     for (const [k, n] of timerKeys) if (n > 1) findings.push(`case ${c.id}: ${k} recorded ${n} times`);
+    // Exactly once, per checkpoint of the running cycle: the case marks it fired and the trail holds one event for it;
+    // a checkpoint due on a running clock that the case does not mark fired is a timer lost.
+    const got = await call('verify', 'GET', `/v1/complaints/${c.id}`, { sub: 'sam', groups: ['supervisor'] });
+    const kase = got.body as { checkpoints?: { percent: number; at: string; firedAt?: string }[]; cycles?: { n: number; stoppedAt?: string }[]; clock?: { pausedAt?: string } } | undefined;
+    const cycle = kase?.cycles?.at(-1);
+    if (got.status === 200 && cycle) {
+      for (const cp of kase?.checkpoints ?? []) {
+        const action = cp.percent === 100 ? 'deadline.breached' : 'checkpoint.reached';
+        const audited = events.filter((e) => e.action === action && e.data.percent === cp.percent && e.data.cycle === cycle.n).length;
+        if (cp.firedAt) {
+          checkpointsMarked++;
+          if (audited !== 1) findings.push(`case ${c.id}: checkpoint ${cp.percent}% of cycle ${cycle.n} fired, audited ${audited} times`);
+        } else if (audited) findings.push(`case ${c.id}: checkpoint ${cp.percent}% audited ${audited} times but not marked fired`);
+        else if (cp.at <= nowIso && !cycle.stoppedAt && !kase?.clock?.pausedAt) findings.push(`case ${c.id}: checkpoint ${cp.percent}% due at ${cp.at} never fired`);
+      }
+    } else findings.push(`case ${c.id} answered 201 but reads ${got.status}`);
     const mine = await call('verify', 'GET', `/v1/customers/${encodeURIComponent(c.customerId)}/complaints`, { sub: 'sam', groups: ['supervisor'] });
     const ids = ((mine.body?.items ?? []) as { id: string }[]).map((i) => i.id);
     if (mine.status === 200 && ids.length !== 1) findings.push(`customer ${c.customerId}: ${ids.length} cases for one creation`);
@@ -388,11 +483,29 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
   const dead = await stack.scheduler.deadLetters();
   if (dead.length) findings.push(`${dead.length} timers dead-lettered: ${dead.map((d) => d.lastError).join('; ')}`);
 
-  // 3. Idempotent retries: one effect.
+  // 3. Idempotent retries: one effect (one case per retried creation, one note per retried note).
   for (const r of idempotent) if (r.ids.size !== 1) findings.push(`Idempotency-Key ${r.key} produced ${r.ids.size} cases`);
+  for (const n of retriedNotes) {
+    const listed = await call('verify', 'GET', `/v1/complaints/${n.caseId}/notes`, { sub: 'sam', groups: ['supervisor'] });
+    const same = ((listed.body?.items ?? []) as { body: string }[]).filter((x) => x.body === n.body).length;
+    if (same !== 1) findings.push(`a note sent twice with one Idempotency-Key is on case ${n.caseId} ${same} times`);
+  }
+
+  // Step Functions callbacks: none lost for good, none doubled. A stage still waiting for a token after the drain must
+  // be undecided; a duplicate SendTaskSuccess of a delivered callback was refused (`gone`), never applied twice.
+  const { caseRepository } = await import('#http/container');
+  for (const t of stack.workflows.pendingTasks()) {
+    if (t.stateName !== APPROVAL_STATES.awaitDecision) continue;
+    const p = t.payload as { caseId?: string; approvalId?: string };
+    if (!p.caseId || !tracked.has(p.caseId)) continue;
+    const a = (await caseRepository().listApprovals(p.caseId)).find((x) => x.id === p.approvalId);
+    if (a && a.status !== 'pending') findings.push(`approval ${a.id} is ${a.status} but its workflow still waits for the callback`);
+  }
 
   // 4. Every domain event delivered exactly once after de-duplication (none missing), and none the trail does not explain.
-  for (const id of expectedEvents) if (!receiver.byId.has(id)) findings.push(`event ${id} never reached the subscriber`);
+  for (const id of expectedEvents) if (!receiver.byId.has(id)) findings.push(`event ${id} (${actionOf.get(id) ?? '?'}) never reached the subscriber`);
+  // …and nothing delivered for these cases that their trails do not hold (a doubled effect would show here).
+  for (const id of receiver.byId.keys()) if (tracked.has(id.split(':')[0]!) && !expectedEvents.has(id)) findings.push(`event ${id} (${receiver.typeOf.get(id) ?? '?'}) delivered but not in its case's trail (${trailOf.get(id.split(':')[0]!) ?? ''})`);
   const repeats = [...receiver.byId.values()].reduce((s, n) => s + n - 1, 0);
 
   // 5. Evidence: verified or rejected, never pending.
@@ -417,8 +530,45 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
     created: cases.length,
     findings,
     deliveries: { received: receiver.received, unique: receiver.byId.size, repeats, expected: expectedEvents.size },
-    checkpoints: { fired: checkpointsFired },
+    checkpoints: { fired: checkpointsFired, marked: checkpointsMarked },
+    callbacks,
+    idempotentRetries: idempotent.length + retriedNotes.length,
+    partialBatches: stack.poller.partialBatches + (stack.projection?.partialBatches ?? 0) - partial0,
     deadLettered,
     evidence: ev,
+  };
+};
+
+/** Nearest-rank percentile of a sample (the figures only; bench/stats.ts interpolates for the bench tables). */
+const nearestRank = (xs: number[], p: number): number => {
+  if (!xs.length) return 0;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]! * 10) / 10;
+};
+
+/** The figures of a `npm run chaos` run: a fault-free baseline and the faulted run, on one stack, in one process. */
+export const chaosFigures = (operations: number, concurrency: number, seed: number, faultedRunMs: number, baseline: ChaosResult, faulted: ChaosResult) => {
+  const of = (r: ChaosResult) => ({
+    answers: r.answers.length,
+    retryable: r.answers.filter((a) => a.status === 429 || a.status === 503).length,
+    status5xxOther: r.answers.filter((a) => a.status >= 500 && a.status !== 503).length,
+    p50Ms: nearestRank(r.answers.map((a) => a.ms), 50),
+    p99Ms: nearestRank(r.answers.map((a) => a.ms), 99),
+    drainMs: Math.round(r.drainMs),
+    created: r.created,
+    deliveries: r.deliveries,
+    checkpoints: r.checkpoints,
+    callbacks: r.callbacks,
+    idempotentRetries: r.idempotentRetries,
+    partialBatches: r.partialBatches,
+    deadLettered: r.deadLettered,
+    evidence: r.evidence,
+    findings: r.findings,
+  });
+  return {
+    settings: { operations, baselineOperations: Math.max(20, Math.floor(operations / 10)), concurrency, seed, faults: CHAOS_FAULTS },
+    faultedRunMs: Math.round(faultedRunMs),
+    withoutFaults: of(baseline),
+    withFaults: { ...of(faulted), injected: faulted.faults.injected, calls: faulted.faults.calls },
   };
 };

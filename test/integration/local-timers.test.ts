@@ -98,6 +98,7 @@ describe('StreamPoller', () => {
     await put(tables.cases, 'A', 5);
     failOn = '4';
     expect(await second.drain()).toBe(1); // 3 handled; 4 (and what follows) reported failed
+    expect(second.partialBatches).toBe(1); // a batch failed halfway: counted (the chaos figures report these)
     failOn = undefined;
     expect(await second.drain()).toBe(2); // redelivered from 4
     expect(seen).toEqual(['1', '2', '3', '4', '5']);
