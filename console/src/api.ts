@@ -8,10 +8,24 @@ export type CaseView = Schemas['Case'];
 
 /** The client of the public API, as the signed-in user; reads the token at each request so a renewed one is used. */
 export const useApi = (): ComplaintsClient => {
-  const { apiUrl, token } = useSession();
+  const { apiUrl, token, renew } = useSession();
   const tokenRef = useRef(token);
   tokenRef.current = token;
-  return useMemo(() => createComplaintsClient({ baseUrl: apiUrl, token: () => tokenRef.current ?? '' }), [apiUrl]);
+  const renewRef = useRef(renew);
+  renewRef.current = renew;
+  return useMemo(() => {
+    // A 401 with a renewable session (local mode) is retried once with a fresh token.
+    const retrying = async (request: Request): Promise<Response> => {
+      const retry = request.clone();
+      const res = await fetch(request);
+      const again = res.status === 401 ? await renewRef.current?.() : undefined;
+      if (!again) return res;
+      tokenRef.current = again;
+      retry.headers.set('authorization', `Bearer ${again}`);
+      return fetch(retry);
+    };
+    return createComplaintsClient({ baseUrl: apiUrl, token: () => tokenRef.current ?? '', fetch: retrying });
+  }, [apiUrl]);
 };
 
 /** The ETag of the case version the user read: every case change sends it, and the API answers 412 when it is stale. */

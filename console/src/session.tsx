@@ -25,6 +25,11 @@ export interface Session {
   /** Local mode: a token for this user and roles from POST /local/token. Cognito: the Hosted UI. */
   signIn: (user?: { id: string; roles: Role[] }) => Promise<void>;
   signOut: () => Promise<void>;
+  /**
+   * Local mode: a fresh token for the same user and roles. The local clock can jump days ahead (POST /local/clock) and
+   * expire a token at once; the console renews on a 401 instead of sending the user back to sign in.
+   */
+  renew?: () => Promise<string | undefined>;
   /** Set while the identity provider is being asked (Cognito redirect in progress). */
   loading: boolean;
   error?: string;
@@ -69,25 +74,38 @@ const LocalSession = ({ config, children }: { config: LocalConfig; children: Rea
   const apiUrl = apiBaseUrl(config);
   // Held in React state only: a reload signs the user out, which is the point of keeping tokens out of storage.
   const [state, setState] = useState<{ user?: SessionUser; roles: Role[]; token?: string; error?: string; loading: boolean }>({ roles: [], loading: false });
+  const issue = useCallback(
+    async (who: { id: string; roles: readonly Role[] }): Promise<string> => {
+      const res = await fetch(`${apiUrl}/local/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sub: who.id, groups: who.roles }) });
+      const body = (await res.json()) as { token?: string; detail?: string };
+      if (!res.ok || !body.token) throw new Error(body.detail ?? `the local token issuer answered ${res.status}`);
+      return body.token;
+    },
+    [apiUrl],
+  );
   const signIn = useCallback(
     async (who?: { id: string; roles: Role[] }) => {
       if (!who) throw new Error('local sign-in needs a user and roles');
       setState((s) => ({ ...s, loading: true }));
       try {
-        const res = await fetch(`${apiUrl}/local/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sub: who.id, groups: who.roles }) });
-        const body = (await res.json()) as { token?: string; detail?: string };
-        if (!res.ok || !body.token) throw new Error(body.detail ?? `the local token issuer answered ${res.status}`);
-        setState({ user: { id: who.id }, roles: who.roles, token: body.token, loading: false });
+        setState({ user: { id: who.id }, roles: who.roles, token: await issue(who), loading: false });
       } catch (err) {
         setState({ roles: [], loading: false, error: (err as Error).message });
       }
     },
-    [apiUrl],
+    [issue],
   );
+  const renew = useCallback(async () => {
+    const { user, roles } = state;
+    if (!user) return undefined;
+    const token = await issue({ id: user.id, roles });
+    setState((s) => (s.user?.id === user.id ? { ...s, token } : s));
+    return token;
+  }, [issue, state]);
   const signOut = useCallback(async () => setState({ roles: [], loading: false }), []);
   const value = useMemo<Session>(
-    () => ({ mode: 'local', config, apiUrl, ...state, hasRole: makeHasRole(state.roles), signIn, signOut }),
-    [config, apiUrl, state, signIn, signOut],
+    () => ({ mode: 'local', config, apiUrl, ...state, hasRole: makeHasRole(state.roles), signIn, signOut, renew }),
+    [config, apiUrl, state, signIn, signOut, renew],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 };

@@ -163,6 +163,8 @@ export const startStack = async (opts: {
       ...(opts.s3Port !== undefined ? { port: opts.s3Port } : {}),
       bucket: opts.evidenceBucket ?? (opts.dataDir ? 'complaints-evidence' : `complaints-evidence-${suffix}`),
       extraBuckets: [exportsBucket, inboundBucket],
+      // The console is served by the local API on a loopback port: its pages upload evidence straight to this bucket.
+      ...(opts.console ? { corsOrigins: ['http://127.0.0.1:*', 'http://localhost:*'] } : {}),
       onObjectCreated: (event) => verifier()(event, lambdaContext('evidence-verifier')),
       now: () => localClock.nowMs(),
       // The region applyLocalEnv gives the handlers.

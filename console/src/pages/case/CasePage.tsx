@@ -1,6 +1,7 @@
 // The case page: header (reference, status, owner and handoffs, regime, deadline bar) and the tabs that work the case.
 import { useCallback, useMemo, useState } from 'react';
-import { useParams, useSearchParams } from 'react-router-dom';
+import { useLocation, useParams, useSearchParams } from 'react-router-dom';
+import Button from '@cloudscape-design/components/button';
 import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Spinner from '@cloudscape-design/components/spinner';
@@ -30,7 +31,9 @@ const CasePage = () => {
   const [search, setSearch] = useSearchParams();
   const tab: TabId = (TABS as readonly string[]).includes(search.get('tab') ?? '') ? (search.get('tab') as TabId) : 'overview';
   const [rev, setRev] = useState(0);
-  const q = useApiQuery((api) => unwrap(api.GET('/v1/complaints/{id}', { params: { path: { id } } })), [id, rev]);
+  // Every navigation (a link, a tab) reads the case again: others work it too, and a fresh version avoids needless 412s.
+  const { key } = useLocation();
+  const q = useApiQuery((api) => unwrap(api.GET('/v1/complaints/{id}', { params: { path: { id } } })), [id, rev, key]);
   const now = useApiNow(q.data?.version ?? rev);
   const reload = useCallback(() => setRev((r) => r + 1), []);
   const c = q.data;
@@ -39,7 +42,15 @@ const CasePage = () => {
   return (
     <CaseContext.Provider value={ctx}>
       <SpaceBetween size="l">
-        <Header variant="h1" description={c.summary}>
+        <Header
+          variant="h1"
+          description={c.summary}
+          actions={
+            <Button iconName="refresh" onClick={reload} loading={q.loading}>
+              Reload case
+            </Button>
+          }
+        >
           <span data-testid="case-reference">{c.reference}</span>
         </Header>
         {q.error ? <ErrorAlert error={q.error} onReload={reload} /> : null}

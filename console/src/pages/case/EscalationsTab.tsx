@@ -65,7 +65,7 @@ const Waive = () => {
           <FormField label="Checkpoint">
             <Select selectedOption={{ value: checkpoint, label: `${checkpoint} %` }} options={percents.map((p) => ({ value: p, label: `${p} %` }))} onChange={(e) => setCheckpoint(e.detail.selectedOption.value ?? '50')} ariaLabel="Checkpoint to waive" />
           </FormField>
-          <FormField label="Justification">
+          <FormField label="Waiver justification">
             <Textarea value={justification} onChange={(e) => setJustification(e.detail.value)} ariaLabel="Waiver justification" rows={2} />
           </FormField>
           <Button formAction="submit" disabled={!justification.trim()} loading={action.pending}>
@@ -89,7 +89,7 @@ const Raise = () => {
       <Container header={<Header variant="h3">Escalate this case</Header>}>
         <SpaceBetween size="s">
           <ErrorAlert error={action.error} onReload={reload} onDismiss={action.clear} />
-          <FormField label="Reason">
+          <FormField label="Escalation reason">
             <Textarea value={reason} onChange={(e) => setReason(e.detail.value)} ariaLabel="Escalation reason" rows={2} />
           </FormField>
           <Button formAction="submit" disabled={!reason.trim()} loading={action.pending}>

@@ -62,11 +62,12 @@ export const EvidenceTab = () => {
   const [uploadError, setUploadError] = useState<DisplayError>();
   const pending = (q.data?.items ?? []).some((e) => e.status === 'pending');
   // While a file awaits verification, look again now and then (the verifier runs on storage's Object Created event).
+  // Verification changes the case too (its evidence counts and version), so the whole case is read again.
   useEffect(() => {
     if (!pending) return;
-    const t = setTimeout(() => setRefresh((r) => r + 1), 2000);
+    const t = setTimeout(reload, 2000);
     return () => clearTimeout(t);
-  }, [pending, q.data]);
+  }, [pending, q.data, reload]);
 
   const upload = async () => {
     if (!file) return;

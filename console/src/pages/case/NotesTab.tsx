@@ -53,7 +53,7 @@ export const NotesTab = () => {
               <FormField label="Kind">
                 <Select selectedOption={{ value: kind, label: label(kind) }} options={KINDS.map((k) => ({ value: k, label: label(k) }))} onChange={(e) => setKind(e.detail.selectedOption.value as Kind)} ariaLabel="Note kind" />
               </FormField>
-              <FormField label="Text">
+              <FormField label="Note text">
                 <Textarea value={body} onChange={(e) => setBody(e.detail.value)} ariaLabel="Note text" rows={3} />
               </FormField>
               <Button variant="primary" formAction="submit" disabled={!body.trim()} loading={action.pending}>

@@ -99,7 +99,7 @@ const Decide = ({ a }: { a: Schemas['Approval'] }) => {
     <Container header={<Header variant="h3" description={a.reasons.map((r) => r.detail).join('; ')}>{`Your decision: stage ${a.stage} (${a.role})`}</Header>}>
       <SpaceBetween size="s">
         <ErrorAlert error={action.error} onReload={reload} onDismiss={action.clear} />
-        <FormField label="Comment" description="Required to reject">
+        <FormField label="Approval comment" description="Required to reject">
           <Textarea value={comment} onChange={(e) => setComment(e.detail.value)} ariaLabel="Approval comment" rows={2} />
         </FormField>
         <SpaceBetween size="xs" direction="horizontal">
