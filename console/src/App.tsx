@@ -38,6 +38,7 @@ const Shell = () => {
       <AppLayout
         headerSelector="#top-nav"
         toolsHide
+        ariaLabels={{ navigation: 'Side navigation', navigationClose: 'Close side navigation', navigationToggle: 'Open side navigation', notifications: 'Notifications' }}
         navigation={
           <SideNavigation
             header={{ href: `${BASE}/`, text: 'Complaints' }}

@@ -51,7 +51,8 @@ const Acknowledge = ({ e }: { e: Escalation }) => {
 const Waive = () => {
   const { c, reload } = useCase();
   const action = useCaseAction();
-  const percents = c.checkpoints.map((k) => String(k.percent));
+  // Only a reached checkpoint raised a risk that can be waived.
+  const percents = c.checkpoints.filter((k) => k.firedAt).map((k) => String(k.percent));
   const [checkpoint, setCheckpoint] = useState(percents[0] ?? '50');
   const [justification, setJustification] = useState('');
   const submit = async () => {
@@ -138,7 +139,7 @@ export const EscalationsTab = () => {
         />
       ) : null}
       {live && can.escalate ? <Raise /> : null}
-      {live && can.manageEscalations ? <Waive /> : null}
+      {live && can.manageEscalations && c.checkpoints.some((k) => k.firedAt) ? <Waive /> : null}
     </SpaceBetween>
   );
 };

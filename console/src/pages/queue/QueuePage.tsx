@@ -140,13 +140,11 @@ const QueuePage = () => {
             pagesCount={pages.length}
             openEnd={hasNext}
             ariaLabels={{ nextPageLabel: 'Next page', previousPageLabel: 'Previous page', pageLabel: (n) => `Page ${n}` }}
+            // onChange moves the page; the next page's cursor is recorded here the first time it is reached.
             onNextPageClick={() => {
               const next = q.data?.next;
-              if (!next) return;
-              if (pageIndex + 1 >= pages.length) setPages((p) => [...p, next]);
-              setPageIndex((i) => i + 1);
+              if (next && pageIndex + 1 >= pages.length) setPages((p) => [...p, next]);
             }}
-            onPreviousPageClick={() => setPageIndex((i) => Math.max(0, i - 1))}
             onChange={(e) => setPageIndex(e.detail.currentPageIndex - 1)}
           />
         }
