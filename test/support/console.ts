@@ -1,22 +1,12 @@
 // Browser tests of the staff console: the local API serving the built console, Debian's chromium driven by playwright-core.
-import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ensureConsoleBuilt } from '../../infra/local/console';
 import type { Role } from '#schemas/common';
 import { startTestApi, type TestApi, type TestApiOptions } from './api';
+import { chromiumPath, openCase, signInOn } from './chromium';
 
-/** CHROMIUM_PATH, else the first chromium on PATH (Debian's `chromium` package; .ci/run installs it with apt). */
-export const chromiumPath = (): string => {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    for (const name of ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable']) {
-      const candidate = join(dir, name);
-      if (existsSync(candidate)) return candidate;
-    }
-  }
-  throw new Error('no chromium on PATH: install it (Debian/Ubuntu: apt-get install chromium) or set CHROMIUM_PATH');
-};
+export { chromiumPath, openCase, signInOn };
 
 export interface ConsoleHarness {
   api: TestApi;
@@ -27,17 +17,6 @@ export interface ConsoleHarness {
   signIn(sub: string, roles: Role[], opts?: { viewport?: { width: number; height: number } }): Promise<Page>;
   close(): Promise<void>;
 }
-
-/** Signs in on the local sign-in page: user id, exactly these roles, submit; resolves when the shell is shown. */
-export const signInOn = async (page: Page, base: string, sub: string, roles: Role[]): Promise<void> => {
-  await page.goto(`${base}/`);
-  await page.getByLabel('User id').fill(sub);
-  for (const role of ['intake', 'handler', 'supervisor', 'compliance', 'legal', 'admin'] as const) {
-    await page.getByRole('checkbox', { name: new RegExp(`^${role}\\b`) }).setChecked(roles.includes(role));
-  }
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('navigation').getByRole('link', { name: 'Work queue' }).waitFor();
-};
 
 export const startConsoleHarness = async (opts: TestApiOptions = {}): Promise<ConsoleHarness> => {
   const [api] = await Promise.all([startTestApi({}, { ...opts, console: true }), ensureConsoleBuilt()]);
@@ -68,19 +47,6 @@ export const startConsoleHarness = async (opts: TestApiOptions = {}): Promise<Co
       await api.close();
     },
   };
-};
-
-/** Opens a case page on a tab, as following a link would (the session stays: no reload). */
-export const openCase = async (page: Page, caseId: string, tab = 'overview'): Promise<void> => {
-  await page.evaluate(
-    ([path]) => {
-      // The state react-router's browser history writes (usr, key, idx): a new key makes it a new navigation.
-      window.history.pushState({ usr: null, key: Math.random().toString(36).slice(2, 10), idx: window.history.length }, '', path);
-      window.dispatchEvent(new PopStateEvent('popstate'));
-    },
-    [`/console/cases/${caseId}?tab=${tab}`],
-  );
-  await page.getByTestId('case-reference').waitFor();
 };
 
 /** Clicks "Reload case" and resolves once the case has been read again (the next change then carries its new version). */
