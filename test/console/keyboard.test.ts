@@ -12,7 +12,13 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-const focused = (target: Locator) => target.evaluate((el) => el === document.activeElement || el.contains(document.activeElement));
+// Runs in the page; typed structurally, as the tests are type-checked without the DOM library.
+type PageNode = { ownerDocument: { activeElement: unknown }; contains(other: unknown): boolean };
+const focused = (target: Locator) =>
+  target.evaluate((el) => {
+    const node = el as unknown as PageNode;
+    return node === node.ownerDocument.activeElement || node.contains(node.ownerDocument.activeElement);
+  });
 
 /** Presses Tab (or Shift+Tab) until the target holds the focus; fails after `max` presses (not reachable by keyboard). */
 const tabTo = async (page: Page, target: Locator, { back = false, max = 80 } = {}): Promise<void> => {
@@ -34,7 +40,7 @@ const arrowToTab = async (page: Page, name: RegExp): Promise<void> => {
     if (await focused(page.getByRole('tab', { name }))) await page.keyboard.press('Enter');
     else await page.keyboard.press('ArrowRight');
   }
-  const active = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 300));
+  const active = await page.evaluate<string | null>('document.activeElement ? document.activeElement.outerHTML.slice(0, 300) : null');
   throw new Error(`tab ${String(name)} not reached with the arrow keys; focus on ${active}`);
 };
 

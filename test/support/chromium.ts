@@ -30,13 +30,11 @@ export const signInOn = async (page: Page, base: string, sub: string, roles: rea
 
 /** Opens a case page on a tab, as following a link would (the session stays: no reload). */
 export const openCase = async (page: Page, caseId: string, tab = 'overview'): Promise<void> => {
+  // The state react-router's browser history writes (usr, key, idx): a new key makes it a new navigation. A string
+  // expression, as it runs in the page (this file is type-checked without the DOM library).
+  const path = JSON.stringify(`/console/cases/${caseId}?tab=${tab}`);
   await page.evaluate(
-    ([path]) => {
-      // The state react-router's browser history writes (usr, key, idx): a new key makes it a new navigation.
-      window.history.pushState({ usr: null, key: Math.random().toString(36).slice(2, 10), idx: window.history.length }, '', path);
-      window.dispatchEvent(new PopStateEvent('popstate'));
-    },
-    [`/console/cases/${caseId}?tab=${tab}`],
+    `window.history.pushState({ usr: null, key: Math.random().toString(36).slice(2, 10), idx: window.history.length }, '', ${path}); window.dispatchEvent(new PopStateEvent('popstate'));`,
   );
   await page.getByTestId('case-reference').waitFor();
 };
