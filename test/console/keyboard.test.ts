@@ -50,7 +50,7 @@ it('signs in, opens the case, creates and blocks a task and adds a note with the
   const reference = res.body.reference as string;
   await h.api.pump();
 
-  const context = await h.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const context = await h.browser.newContext({ viewport: { width: 1400, height: 1000 }, reducedMotion: 'reduce' });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   await page.goto(`${h.base}/`);

@@ -5,7 +5,7 @@
 import { complaintBody } from '../support/api';
 import { exactly, openCase, openTab, reloadCase, startConsoleHarness, type ConsoleHarness } from '../support/console';
 
-jest.setTimeout(240_000);
+jest.setTimeout(300_000);
 
 let h: ConsoleHarness;
 beforeAll(async () => {

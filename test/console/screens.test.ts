@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { complaintBody, type CaseView } from '../support/api';
 import { exactly, openCase, openTab, reloadCase, signInOn, startConsoleHarness, type ConsoleHarness } from '../support/console';
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 
 let h: ConsoleHarness;
 beforeAll(async () => {
@@ -181,7 +181,7 @@ describe('case page', () => {
   });
 
   it('the sign-in page passes axe and signs in with the picked roles', async () => {
-    const context = await h.browser.newContext();
+    const context = await h.browser.newContext({ reducedMotion: 'reduce' });
     const page = await context.newPage();
     await page.goto(`${h.base}/`);
     await page.getByLabel('User id').waitFor();

@@ -28,7 +28,8 @@ export const startConsoleHarness = async (opts: TestApiOptions = {}): Promise<Co
     browser,
     base,
     signIn: async (sub, roles, o = {}) => {
-      const context = await browser.newContext({ viewport: o.viewport ?? { width: 1400, height: 1000 }, acceptDownloads: true });
+      // Reduced motion: Cloudscape then skips its fade-ins, so axe measures colours as they end up, not mid-animation.
+      const context = await browser.newContext({ viewport: o.viewport ?? { width: 1400, height: 1000 }, acceptDownloads: true, reducedMotion: 'reduce' });
       contexts.push(context);
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
