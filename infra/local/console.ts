@@ -1,7 +1,7 @@
 // The staff console in local mode: built with Vite when its sources changed (cached by a source hash), served at /console/.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, relative, resolve, sep } from 'node:path';
@@ -32,29 +32,64 @@ export const consoleBuildIsCurrent = (): boolean => existsSync(STAMP) && existsS
 
 let building: Promise<{ built: boolean; ms: number }> | undefined;
 
+const LOCK = join(CONSOLE_DIR, '.build.lock');
+/** A lock older than this was left by a build that died: take it over. */
+const STALE_LOCK_MS = 5 * 60_000;
+
+/** One build at a time across processes (test workers, npm start): an exclusive lock file next to the sources. */
+const withBuildLock = async <T>(work: () => Promise<T>): Promise<T> => {
+  for (;;) {
+    try {
+      writeFileSync(LOCK, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'EEXIST') throw err;
+      try {
+        if (Date.now() - statSync(LOCK).mtimeMs > STALE_LOCK_MS) rmSync(LOCK, { force: true });
+      } catch {
+        // Released between the two calls: try again.
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(LOCK, { force: true });
+  }
+};
+
 /**
  * Builds the console unless the last build is of the same sources. Vite runs in a child process: it is ESM-only and the
- * local stack is CommonJS. Concurrent callers (test files in one process) share one build.
+ * local stack is CommonJS. Callers in one process share one build; other processes wait on the lock, then find it current.
  */
 export const ensureConsoleBuilt = (log: (line: string) => void = () => undefined): Promise<{ built: boolean; ms: number }> =>
   (building ??= (async () => {
     const t0 = performance.now();
     const hash = consoleSourceHash();
-    if (existsSync(STAMP) && existsSync(join(CONSOLE_DIST, 'index.html')) && readFileSync(STAMP, 'utf8').trim() === hash) return { built: false, ms: performance.now() - t0 };
-    log('▸ building the console (sources changed since the last build) …');
-    await new Promise<void>((res, rej) => {
-      const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: CONSOLE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-      child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-      child.on('error', rej);
-      child.on('exit', (code) => (code === 0 ? res() : rej(new Error(`the console build failed (vite exit ${code}):\n${out}`))));
+    const current = () => existsSync(STAMP) && existsSync(join(CONSOLE_DIST, 'index.html')) && readFileSync(STAMP, 'utf8').trim() === hash;
+    if (current()) return { built: false, ms: performance.now() - t0 };
+    return withBuildLock(async () => {
+      if (current()) return { built: false, ms: performance.now() - t0 };
+      await buildConsole(log);
+      writeFileSync(STAMP, hash);
+      return { built: true, ms: performance.now() - t0 };
     });
-    writeFileSync(STAMP, hash);
-    return { built: true, ms: performance.now() - t0 };
   })().finally(() => {
     building = undefined;
   }));
+
+const buildConsole = async (log: (line: string) => void): Promise<void> => {
+  log('▸ building the console (sources changed since the last build) …');
+  await new Promise<void>((res, rej) => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: CONSOLE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+    child.on('error', rej);
+    child.on('exit', (code) => (code === 0 ? res() : rej(new Error(`the console build failed (vite exit ${code}):\n${out}`))));
+  });
+};
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
