@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { localClock } from '#adapters/local/local-clock';
 import { checkJava, LocalStackError } from './dynamodb-local';
+import { ensureConsoleBuilt } from './console';
 import { startStack } from './stack';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -46,6 +47,11 @@ const main = async () => {
   restoreClock();
 
   const t0 = performance.now();
+  // The console builds in a child process while DynamoDB Local starts; unchanged sources reuse the last build.
+  const consoleBuild = ensureConsoleBuilt(say).then(
+    (r) => (r.built ? `✓ console built in ${(r.ms / 1000).toFixed(1)} s` : '✓ console build is current (sources unchanged)'),
+    (err: unknown) => `⚠ the console did not build, /console/ answers 503 until it does: ${(err as Error).message}`,
+  );
   say(`▸ starting DynamoDB Local (data in ${join(DATA_DIR, 'dynamodb')}) …`);
   const stack = await startStack({
     dataDir: DATA_DIR,
@@ -55,6 +61,7 @@ const main = async () => {
     log: (line) => say(`  ${new Date(localClock.nowMs()).toISOString()} ${line}`),
     ...(process.env.DYNAMODB_PORT ? { dynamoPort: Number(process.env.DYNAMODB_PORT) } : {}),
     ...(process.env.S3_PORT ? { s3Port: Number(process.env.S3_PORT) } : {}),
+    console: { config: { mode: 'local' } },
   });
   say(`✓ DynamoDB Local on ${stack.dynamo?.endpoint}, tables ${stack.tables.cases} + ${stack.tables.idempotency} ready`);
   // Where tools such as `npm run reports:rebuild` find the running stack's database.
@@ -73,9 +80,11 @@ const main = async () => {
     say(`⚠ fault injection (FAULT_INJECTION, seed ${process.env.FAULT_SEED ?? 1}): a share of the calls to AWS services fail on purpose`);
     for (const line of stack.faults.describe()) say(`    ${line}`);
   }
+  say(await consoleBuild);
   say(`✓ API on ${stack.api.url} (ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   if (localClock.offset > 0) say(`  local clock is ${Math.round(localClock.offset / 3_600_000)} h ahead of real time (${localClock.now()})`);
   say('');
+  say(`  console:  ${stack.api.url}/console/ (local sign-in: pick a user and roles)`);
   say(`  health:   curl ${stack.api.url}/v1/health`);
   say(`  openapi:  curl ${stack.api.url}/v1/openapi.json`);
   say('  get a token (roles: intake handler supervisor compliance legal admin):');

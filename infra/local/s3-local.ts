@@ -59,6 +59,11 @@ export interface LocalS3Options {
   bucket: string;
   /** Further buckets to create (no events are delivered for them), e.g. the exports bucket. */
   extraBuckets?: string[];
+  /**
+   * Origins whose pages may PUT/GET the main bucket with presigned URLs (the staff console uploads evidence straight
+   * to storage, as it does to the real bucket, whose CORS rule names the console's origin).
+   */
+  corsOrigins?: string[];
   /** The event target (locally: the verifier Lambda's handler). Deliveries run one at a time. */
   onObjectCreated: (event: ObjectCreatedEvent) => unknown;
   /** Event time; the local stack passes the local clock. */
@@ -186,6 +191,12 @@ export const toObjectCreatedEvent = (
   };
 };
 
+/** An S3 CORS configuration that lets these origins PUT and GET objects with any request header (presigned requests only). */
+const corsXml = (origins: string[]): string =>
+  `<CORSConfiguration>${origins
+    .map((o) => `<CORSRule>${`<AllowedOrigin>${o}</AllowedOrigin>`}<AllowedMethod>PUT</AllowedMethod><AllowedMethod>GET</AllowedMethod><AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>600</MaxAgeSeconds></CORSRule>`)
+    .join('')}</CORSConfiguration>`;
+
 export const startLocalS3 = async (opts: LocalS3Options): Promise<LocalS3> => {
   const temporary = !opts.dataDir;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'local-s3-'));
@@ -203,7 +214,7 @@ export const startLocalS3 = async (opts: LocalS3Options): Promise<LocalS3> => {
     silent: true,
     directory: dataDir,
     vhostBuckets: false,
-    configureBuckets: [{ name: opts.bucket }, ...(opts.extraBuckets ?? []).map((name) => ({ name }))],
+    configureBuckets: [{ name: opts.bucket, ...(opts.corsOrigins?.length ? { configs: [corsXml(opts.corsOrigins)] } : {}) }, ...(opts.extraBuckets ?? []).map((name) => ({ name }))],
   });
   storeObjectsAtomically(server.store);
   honourIfNoneMatch(server);

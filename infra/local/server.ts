@@ -12,6 +12,7 @@ import { problem, problemResponse } from '#http/problem';
 import { localClock, parseDuration, type LocalClock } from '#adapters/local/local-clock';
 import type { ApiHandler } from '#http/handler';
 import { TokenIssuer, TokenRequest } from './token-issuer';
+import { serveConsole, type ConsoleServing } from './console';
 
 /** API Gateway HTTP APIs accept at most 10 MB; the handlers enforce their own, smaller limit. */
 const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
@@ -55,6 +56,8 @@ export interface LocalApiOptions {
   deadLetters?: { list(): Promise<unknown>; replay(): Promise<unknown> };
   /** POST /local/inbound-email: a raw RFC 822 message through the email intake (SES receiving's part, locally). */
   onInboundEmail?: (raw: Buffer) => Promise<{ status: number; body: unknown }>;
+  /** Serve the built staff console at /console/ (npm start; the browser tests). */
+  console?: ConsoleServing;
   log?: (line: string) => void;
 }
 
@@ -214,6 +217,14 @@ export const startLocalApi = async (opts: LocalApiOptions): Promise<LocalApi> =>
     }
     const path = url.pathname;
     res.on('finish', () => opts.log?.(`${req.method} ${loggedPath(routes, path)} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`));
+    if (opts.console && (path === '/console' || path.startsWith('/console/'))) {
+      const served = opts.console;
+      return void serveConsole(served, (req.method ?? 'GET').toUpperCase(), path, res).catch((err: unknown) => {
+        opts.log?.(`local server error: ${(err as Error).stack ?? String(err)}`);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end();
+      });
+    }
     void (async () => {
       const limit = path === '/local/inbound-email' ? INBOUND_EMAIL_MAX_BYTES : GATEWAY_MAX_BYTES;
       const body = await readBody(req, limit);

@@ -134,6 +134,8 @@ export const startStack = async (opts: {
   auditDigest?: boolean;
   /** Run the problem signals job (spike detection, problem suggestions) once a local day (default true). */
   problemSignals?: boolean;
+  /** Serve the built staff console at /console/ with this runtime config (npm start; the browser tests). */
+  console?: { dir?: string; config: unknown };
 }): Promise<StartedStack> => {
   // A restart on the same tables (in-process, as a test restarts npm start) keeps the same bucket names: handlers read
   // their settings once per process, so the buckets they were told must still be there after the restart.
@@ -161,6 +163,8 @@ export const startStack = async (opts: {
       ...(opts.s3Port !== undefined ? { port: opts.s3Port } : {}),
       bucket: opts.evidenceBucket ?? (opts.dataDir ? 'complaints-evidence' : `complaints-evidence-${suffix}`),
       extraBuckets: [exportsBucket, inboundBucket],
+      // The console is served by the local API on a loopback port: its pages upload evidence straight to this bucket.
+      ...(opts.console ? { corsOrigins: ['http://127.0.0.1:*', 'http://localhost:*'] } : {}),
       onObjectCreated: (event) => verifier()(event, lambdaContext('evidence-verifier')),
       now: () => localClock.nowMs(),
       // The region applyLocalEnv gives the handlers.
@@ -249,6 +253,8 @@ export const startStack = async (opts: {
       ...(opts.port !== undefined ? { port: opts.port } : {}),
       ...(opts.host ? { host: opts.host } : {}),
       ...(opts.log ? { log: opts.log } : {}),
+      // The console PUTs evidence straight to the local S3 with presigned URLs: its CSP lets scripts connect there.
+      ...(opts.console ? { console: { ...opts.console, connectSrc: [s3.endpoint] } } : {}),
     });
     if ((opts.tickMs ?? 1000) > 0) timers.start(opts.tickMs ?? 1000);
     return {

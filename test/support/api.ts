@@ -66,6 +66,8 @@ export interface TestApiOptions {
   auditDigest?: boolean;
   /** Run the daily problem signals job (spikes, suggestions) as the clock passes midnight UTC (default false). */
   problemSignals?: boolean;
+  /** Serve the built staff console at /console/ in local mode (the browser tests; build it first, test/support/console.ts). */
+  console?: boolean;
 }
 
 /** The S3 stand-in's port of each test stack, by its cases table (a restart on the same tables reuses it). */
@@ -79,7 +81,7 @@ export const startTestApi = async (env: Record<string, string> = {}, opts: TestA
   // A restart on the same tables reuses the S3 stand-in's port, as npm start does with S3_PORT: the handlers' settings
   // are read once per process, so the endpoint they were told must answer again.
   const s3Port = opts.tables ? s3PortsByTable.get(opts.tables.cases) : undefined;
-  const stack = await startStack({ endpoint: testEndpoint(), tables, tickMs: 0, ...(s3Port !== undefined ? { s3Port } : {}), projection: opts.reports ?? false, auditDigest: opts.auditDigest ?? false, problemSignals: opts.problemSignals ?? false, log: opts.log ?? ((line) => line.startsWith('local server error') && process.stderr.write(`${line}\n`)) });
+  const stack = await startStack({ endpoint: testEndpoint(), tables, tickMs: 0, ...(s3Port !== undefined ? { s3Port } : {}), projection: opts.reports ?? false, auditDigest: opts.auditDigest ?? false, problemSignals: opts.problemSignals ?? false, ...(opts.console ? { console: { config: { mode: 'local' } } } : {}), log: opts.log ?? ((line) => line.startsWith('local server error') && process.stderr.write(`${line}\n`)) });
   s3PortsByTable.set(tables.cases, Number(new URL(stack.s3.endpoint).port));
   const api: TestApi = {
     url: stack.api.url,

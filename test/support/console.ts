@@ -1,0 +1,68 @@
+// Browser tests of the staff console: the local API serving the built console, Debian's chromium driven by playwright-core.
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ensureConsoleBuilt } from '../../infra/local/console';
+import type { Role } from '#schemas/common';
+import { startTestApi, type TestApi, type TestApiOptions } from './api';
+import { chromiumPath, openCase, signInOn } from './chromium';
+
+export { chromiumPath, openCase, signInOn };
+
+export interface ConsoleHarness {
+  api: TestApi;
+  browser: Browser;
+  /** http://127.0.0.1:<port>/console */
+  base: string;
+  /** A signed-in user in their own browser context (tokens live in page memory, so each user is one page). */
+  signIn(sub: string, roles: Role[], opts?: { viewport?: { width: number; height: number } }): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export const startConsoleHarness = async (opts: TestApiOptions = {}): Promise<ConsoleHarness> => {
+  const [api] = await Promise.all([startTestApi({}, { ...opts, console: true }), ensureConsoleBuilt()]);
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  const contexts: BrowserContext[] = [];
+  const base = `${api.url}/console`;
+  return {
+    api,
+    browser,
+    base,
+    signIn: async (sub, roles, o = {}) => {
+      // Reduced motion: Cloudscape then skips its fade-ins, so axe measures colours as they end up, not mid-animation.
+      const context = await browser.newContext({ viewport: o.viewport ?? { width: 1400, height: 1000 }, acceptDownloads: true, reducedMotion: 'reduce' });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      await signInOn(page, base, sub, roles);
+      return page;
+    },
+    close: async () => {
+      // CONSOLE_TEST_SHOTS=<dir>: what each user's page showed at the end (debugging a failed scenario).
+      const shots = process.env.CONSOLE_TEST_SHOTS;
+      if (shots) {
+        let n = 0;
+        for (const c of contexts) for (const p of c.pages()) await p.screenshot({ path: join(shots, `page-${++n}.png`), fullPage: true });
+      }
+      await Promise.all(contexts.map((c) => c.close()));
+      await browser.close();
+      await api.close();
+    },
+  };
+};
+
+/** Clicks "Reload case" and resolves once the case has been read again (the next change then carries its new version). */
+export const reloadCase = async (page: Page, caseId: string): Promise<void> => {
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'GET' && new URL(r.url()).pathname === `/v1/complaints/${caseId}`),
+    page.getByRole('button', { name: 'Reload case', exact: true }).first().click(),
+  ]);
+  await page.getByRole('button', { name: 'Reload case', exact: true }).first().and(page.locator(':not([aria-disabled="true"])')).waitFor();
+};
+
+/** A pattern matching exactly this text (for Playwright's hasText, which otherwise matches a substring). */
+export const exactly = (text: string): RegExp => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+
+/** Selects a tab of the case page by its label (the start of it: counts follow some labels). */
+export const openTab = async (page: Page, label: string): Promise<void> => {
+  await page.getByRole('tab', { name: new RegExp(`^${label}\\b`) }).click();
+};
