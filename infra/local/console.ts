@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, relative, resolve, sep } from 'node:path';
+import { consoleContentSecurityPolicy } from '#http/console-headers';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 export const CONSOLE_DIR = join(REPO_ROOT, 'console');
@@ -83,18 +84,7 @@ export interface ConsoleServing {
  * Cloudscape sets element styles at run time, hence style-src 'unsafe-inline' (styles only, never scripts).
  */
 const securityHeaders = (connectSrc: string[]): Record<string, string> => ({
-  'content-security-policy': [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    `connect-src 'self' ${connectSrc.join(' ')}`.trim(),
-    "frame-ancestors 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "object-src 'none'",
-  ].join('; '),
+  'content-security-policy': consoleContentSecurityPolicy(connectSrc),
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
 });
