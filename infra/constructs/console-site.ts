@@ -162,7 +162,7 @@ export class ConsoleContent extends Construct {
     const dist = props.distDir ?? CONSOLE_DIST_DIR;
     this.built = existsSync(path.join(dist, 'index.html'));
     const app = this.built
-      ? Source.asset(dist, { exclude: ['.source-hash', '**/*.map'] })
+      ? Source.asset(dist, { exclude: ['.source-hash', '.vite', '**/*.map'] })
       : Source.data('index.html', '<!doctype html><title>Complaints console</title><p>The console was not built when these stacks were synthesized: run <code>npm run -w console build</code>, then deploy again.</p>');
 
     this.deployment = new BucketDeployment(this, 'Deploy', {
