@@ -19,7 +19,7 @@ const distribution = () => only('AWS::CloudFront::Distribution')[0]!.Properties.
 const securityHeaders = () => (only('AWS::CloudFront::ResponseHeadersPolicy')[0]!.Properties.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: Record<string, Record<string, unknown>> }).SecurityHeadersConfig;
 /** The CSP text as deployed, pseudo parameters left as ${AWS::Region} etc. */
 const csp = (): string => {
-  const value = securityHeaders().ContentSecurityPolicy!.ContentSecurityPolicy as unknown;
+  const value = securityHeaders().ContentSecurityPolicy!.ContentSecurityPolicy;
   if (typeof value === 'string') return value;
   const [, parts] = (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
   return parts.map((p) => (typeof p === 'string' ? p : `\${${JSON.stringify(p)}}`)).join('');

@@ -78,7 +78,7 @@ const ApprovalsPage = () => {
         ariaLabels={{ selectionGroupLabel: 'Pending stages', itemSelectionLabel: (_, a) => `Stage ${a.stage} of case ${a.caseId}`, allItemsSelectionLabel: () => 'all' }}
         empty={<Box textAlign="center">Nothing waits for your decision.</Box>}
         columnDefinitions={[
-          { id: 'case', header: 'Case', cell: (a) => <Link href={`/console/cases/${a.caseId}`} onFollow={(e) => { e.preventDefault(); navigate(`/cases/${a.caseId}?tab=resolution`); }}>{a.caseId}</Link> },
+          { id: 'case', header: 'Case', cell: (a) => <Link href={`/console/cases/${a.caseId}`} onFollow={(e) => { e.preventDefault(); void navigate(`/cases/${a.caseId}?tab=resolution`); }}>{a.caseId}</Link> },
           { id: 'stage', header: 'Stage', cell: (a) => `${a.stage} · ${a.role}` },
           { id: 'reasons', header: 'Why approval is needed', cell: (a) => a.reasons.map((r) => r.detail).join('; ') || '—' },
           { id: 'proposedBy', header: 'Proposed by', cell: (a) => a.proposedBy },

@@ -61,8 +61,8 @@ const DeadlineBoard = () => {
           <KeyValuePairs columns={4} items={Object.entries(b.totals).map(([label, value]) => ({ label: label.replace(/([A-Z])/g, ' $1').toLowerCase(), value: String(value) }))} />
         </Container>
       ) : null}
-      <Table variant="container" header={<Header variant="h3">By owner</Header>} loading={q.loading} items={(b?.byOwner ?? []) as unknown as Record<string, string | number>[]} columnDefinitions={cols('ownerId')} empty="No open cases" />
-      <Table variant="container" header={<Header variant="h3">By regime</Header>} loading={q.loading} items={(b?.byRegime ?? []) as unknown as Record<string, string | number>[]} columnDefinitions={cols('regime')} empty="No open cases" />
+      <Table variant="container" header={<Header variant="h3">By owner</Header>} loading={q.loading} items={b?.byOwner ?? []} columnDefinitions={cols('ownerId')} empty="No open cases" />
+      <Table variant="container" header={<Header variant="h3">By regime</Header>} loading={q.loading} items={b?.byRegime ?? []} columnDefinitions={cols('regime')} empty="No open cases" />
     </SpaceBetween>
   );
 };
@@ -255,7 +255,7 @@ const RegulatorReturn = ({ today }: { today: string }) => {
           variant="container"
           header={<Header variant="h2" description={`format ${preview.format}`}>Return preview</Header>}
           items={rows}
-          columnDefinitions={keys.map((k) => ({ id: k, header: k, cell: (r: Record<string, unknown>) => String(r[k] ?? '—') }))}
+          columnDefinitions={keys.map((k) => ({ id: k, header: k, cell: (r: Record<string, unknown>) => { const v = r[k]; return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '—'; } }))}
           empty="No rows for this period"
         />
       ) : null}
