@@ -177,7 +177,7 @@ export class ConsoleContent extends Construct {
     // The deploy's handler is CDK's singleton (one per stack, outside this construct): its grants and runtime are CDK's.
     const handler = Stack.of(this).node.children.find((c): c is LambdaFunction => c instanceof LambdaFunction && c.node.id.startsWith('Custom::CDKBucketDeployment'));
     if (!handler) throw new Error('BucketDeployment created no handler function');
-    Validations.of(handler).acknowledge({
+    Validations.of(handler.node.defaultChild ?? handler).acknowledge({
       id: 'AwsSolutions-L1',
       reason: 'CDK BucketDeployment handler: its Python runtime is pinned by aws-cdk-lib (it runs only while deploying) and moves with CDK upgrades.',
     });

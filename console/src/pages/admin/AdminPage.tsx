@@ -78,7 +78,10 @@ const Rejections = ({ today }: { today: string }) => {
       <ErrorAlert error={q.error} />
       <Container>
         <FormField label="Day received (UTC)">
-          <DatePicker value={day} onChange={({ detail }) => detail.value && setDay(detail.value)} placeholder="YYYY/MM/DD" ariaLabel="Day received" />
+          <DatePicker value={day} onChange={({ detail }) => detail.value && setDay(detail.value)} placeholder="YYYY/MM/DD"
+            ariaLabel="Day received"
+            i18nStrings={{ openCalendarAriaLabel: (selected) => (selected ? `Choose the day, selected ${selected}` : 'Choose the day'), previousMonthAriaLabel: 'Previous month', nextMonthAriaLabel: 'Next month', todayAriaLabel: 'Today' }}
+          />
         </FormField>
       </Container>
       <Table<Schemas['InboundRejection']>
