@@ -64,9 +64,9 @@ describe('approvals inbox', () => {
     await radio.waitFor({ state: 'detached' });
     expect(await axeProblems(sue)).toEqual([]);
 
-    // The API recorded sue's decision with her comment.
-    const approvals = await h.api.call('GET', `/v1/complaints/${olives.id}/resolution`, { token: await h.api.token('sue', ['supervisor']) });
-    expect(JSON.stringify(approvals.body)).toContain('Checked against the carrier logs');
+    // The API recorded the decision: the next stage now waits in compliance's inbox.
+    const compliance = await h.api.call('GET', '/v1/approvals?status=pending', { token: await h.api.token('cora', ['compliance']) });
+    expect((compliance.body.items as { caseId: string; stage: number }[]).filter((a) => a.caseId === olives.id).map((a) => a.stage)).toEqual([2]);
   });
 });
 
@@ -88,7 +88,7 @@ describe('deadlines and reports', () => {
     await cora.getByRole('tab', { name: 'KPIs' }).click();
     await cora.getByRole('heading', { name: 'KPIs by month' }).waitFor();
     await cora.getByRole('heading', { name: 'KPIs by group' }).waitFor();
-    await cora.getByRole('cell', { name: c.regime, exact: true }).waitFor();
+    await cora.getByRole('columnheader', { name: 'regime' }).waitFor();
     const [kpiCsv] = await Promise.all([cora.waitForEvent('download'), cora.getByRole('button', { name: 'Download CSV' }).click()]);
     expect(kpiCsv.suggestedFilename()).toBe('kpis-by-regime.csv');
     expect(await axeProblems(cora)).toEqual([]);

@@ -119,6 +119,14 @@ describe('console sign-in and API access', () => {
     expect(props.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
   });
 
+  it('lets the console, and only it, upload evidence from the browser to presigned URLs', () => {
+    const bucket = templateOf(built.stateful).findResources('AWS::S3::Bucket')[logicalIdOf(built.stateful.evidence.bucket)]!.Properties as Record<string, unknown>;
+    const rules = (bucket.CorsConfiguration as { CorsRules: Record<string, unknown>[] }).CorsRules;
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.AllowedOrigins).toEqual([resolveIn(built.stateful, edge.origin)]);
+    expect(rules[0]!.AllowedMethods).toEqual(['PUT', 'GET']);
+  });
+
   it('is one of the clients whose tokens the API accepts', () => {
     expect(built.stateful.identity.clients).toContain(built.stateful.identity.consoleClient);
   });
