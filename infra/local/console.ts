@@ -44,7 +44,12 @@ export const ensureConsoleBuilt = (log: (line: string) => void = () => undefined
     if (existsSync(STAMP) && existsSync(join(CONSOLE_DIST, 'index.html')) && readFileSync(STAMP, 'utf8').trim() === hash) return { built: false, ms: performance.now() - t0 };
     log('▸ building the console (sources changed since the last build) …');
     await new Promise<void>((res, rej) => {
-      const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: CONSOLE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
+        cwd: CONSOLE_DIR,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // Always the production build (what the deploy uploads): under jest NODE_ENV is `test`, which Vite would honour and bundle React's development build.
+        env: { ...process.env, NODE_ENV: 'production' },
+      });
       let out = '';
       child.stdout.on('data', (b: Buffer) => (out += b.toString()));
       child.stderr.on('data', (b: Buffer) => (out += b.toString()));
