@@ -34,6 +34,7 @@ import { channelsReport, type ChannelBenchResult } from './channels';
 import { lettersReport, type LetterBenchResult } from './letters';
 import { bundleChecks, coldChecks, extraColdTargets, type LeanColdReport } from './lean';
 import { chaosReport, type ChaosBenchResult } from './chaos';
+import { runConsoleBench, type ConsoleBenchResult } from './console';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -69,8 +70,8 @@ const SETTINGS = {
   /** BENCH_REPORT_SMALL, BENCH_REPORT_LARGE, BENCH_REPORT_SEED, BENCH_REPORT_CONCURRENCY, BENCH_REPORT_RUNS (bench/reports.ts reads the same variables). */
   reports: reportSettings(),
 };
-/** BENCH_ONLY=bundle,cold,deadlines,writes,api,timers,evidence,exports,workflows,reports,triage,webhooks,channels,letters,chaos runs a subset (api = DynamoDB request counts + load). */
-const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,writes,api,timers,evidence,exports,workflows,reports,triage,webhooks,channels,letters,chaos').split(',').map((s) => s.trim()));
+/** BENCH_ONLY=bundle,cold,deadlines,writes,api,timers,evidence,exports,workflows,reports,triage,webhooks,channels,letters,chaos,console runs a subset (api = DynamoDB request counts + load). */
+const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,writes,api,timers,evidence,exports,workflows,reports,triage,webhooks,channels,letters,chaos,console').split(',').map((s) => s.trim()));
 
 /** Module scope of a bundle must not need AWS: region, table names and Powertools settings as applyLocalEnv sets them. */
 const COLD_START_ENV: Record<string, string> = {
@@ -592,6 +593,7 @@ const main = async () => {
   let letters: LetterBenchResult | undefined;
   let chaos: ChaosBenchResult | undefined;
   let writes: WritesBenchResult | undefined;
+  let consoleBudget: ConsoleBenchResult | undefined;
   try {
     if (PHASES.has('bundle') || PHASES.has('cold')) bundles = await runBundles(workDir);
     if (PHASES.has('cold') && bundles) cold = runColdStarts(bundles, workDir);
@@ -625,6 +627,25 @@ const main = async () => {
     if (PHASES.has('letters')) {
       phase('letters: render every kind × regime; POST …/acknowledgement (letter kept as evidence) vs POST …/notes, interleaved; POST /v1/feedback accepted, used (410), forged (401) (fresh node process with its own local stack)');
       letters = runChildPhase<LetterBenchResult>(workDir, 'letters', 600_000);
+    }
+    if (PHASES.has('console')) {
+      phase('console: Vite production build of the staff console (skipped when its sources are unchanged), first-load JavaScript gzip (entry + static imports, from the build manifest), reports route split');
+      consoleBudget = await runConsoleBench(say);
+      const c = consoleBudget;
+      say(table(['first-load file', 'bytes', 'gzip'], c.firstLoad.map((f) => [f.file, f.bytes, f.gzipBytes])));
+      checks.push({
+        name: 'console first-load JavaScript ≤ 450 KB gzip',
+        ok: c.firstLoadGzipBytes <= c.budgetGzipBytes,
+        hard: true,
+        detail: `${kb(c.firstLoadGzipBytes)} KB gzip in ${c.firstLoad.length} files (${kb(c.firstLoadBytes)} KB raw); ${kb(c.lazyGzipBytes)} KB gzip more loads on demand`,
+      });
+      checks.push({
+        name: 'console reports route is code-split (its own chunk, loaded lazily)',
+        ok: c.reportsChunk !== undefined && c.reportsChunk.lazy && !c.reportsChunk.inFirstLoad,
+        hard: true,
+        detail: c.reportsChunk ? `${c.reportsChunk.file}: ${kb(c.reportsChunk.gzipBytes)} KB gzip, dynamic entry ${c.reportsChunk.lazy}, in first load ${c.reportsChunk.inFirstLoad}` : 'no chunk for src/pages/reports/ReportsPage.tsx in the manifest',
+      });
+      for (const check of checks.slice(-2)) say(`${check.ok ? '✓' : '✗'} ${check.name}: ${check.detail}`);
     }
   } finally {
     rmSync(workDir, { recursive: true, force: true });
@@ -708,6 +729,7 @@ const main = async () => {
     letters,
     chaos,
     writes,
+    console: consoleBudget,
     checks,
   };
   const dir = join(REPO_ROOT, 'bench', 'results');

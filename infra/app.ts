@@ -11,6 +11,7 @@ import { holidayTableYears } from '#domain/calendar';
 import { REPO_ROOT, type ServiceEnv } from './constructs/api-function';
 import { ApiStack } from './stacks/api-stack';
 import { StatefulStack } from './stacks/stateful-stack';
+import { ConsoleSiteStack, ConsoleStack } from './stacks/console-stack';
 
 const SERVICE_NAME = 'complaints';
 const METRICS_NAMESPACE = 'Complaints';
@@ -103,6 +104,8 @@ const Settings = z.object({
   inboundEmailUnverified: z.string().optional(),
   /** The authserv-id whose topmost Authentication-Results header is trusted (INBOUND_EMAIL_AUTHSERV_ID; default amazonses.com). */
   inboundEmailAuthservId: z.string().optional(),
+  /** The staff console (complaints:console, default on): CloudFront + private bucket, its Hosted UI client, CORS for its origin only. */
+  console: z.union([z.boolean(), z.enum(['true', 'false', 'on', 'off']).transform((v) => v === 'true' || v === 'on')]).default(true),
   cognitoDomainPrefix: z.string().regex(/^[a-z0-9-]+$/).optional(),
   callbackUrls: csv.default(['http://localhost:3000/callback']),
   alarmTopicArn: z.string().startsWith('arn:').optional(),
@@ -200,6 +203,17 @@ export const buildApp = (options: BuildOptions = {}) => {
   const env = s.account || s.region ? { env: { ...(s.account ? { account: s.account } : {}), ...(s.region ? { region: s.region } : {}) } } : {};
 
   const namePrefix = s.stackPrefix.toLowerCase();
+  // Default `<stack prefix>-<account id>`: unique per account and deployment, no lookup needed.
+  const domainPrefix = s.cognitoDomainPrefix ?? Fn.join('-', [s.stackPrefix.toLowerCase(), Aws.ACCOUNT_ID]);
+  // First, with no reference to the other stacks: the user pool's console client and the API's CORS name its origin.
+  const consoleEdge = s.console
+    ? new ConsoleStack(app, `${s.stackPrefix}Console`, {
+        ...env,
+        description: 'Complaints: staff console hosting (private S3 bucket, CloudFront with origin access control and security headers)',
+        namePrefix,
+        cognitoDomainPrefix: domainPrefix,
+      })
+    : undefined;
   const stateful = new StatefulStack(app, `${s.stackPrefix}Stateful`, {
     ...env,
     description: 'Complaints: KMS key, DynamoDB tables, Cognito user pool, schedule group, dead-letter queues, event bus, notification topic, evidence bucket (stateful)',
@@ -214,15 +228,16 @@ export const buildApp = (options: BuildOptions = {}) => {
       rawMailRetentionDays: s.rawMailRetentionDays,
     },
     identity: {
-      // Default `<stack prefix>-<account id>`: unique per account and deployment, no lookup needed.
-      domainPrefix: s.cognitoDomainPrefix ?? Fn.join('-', [s.stackPrefix.toLowerCase(), Aws.ACCOUNT_ID]),
+      domainPrefix,
       callbackUrls: s.callbackUrls,
+      ...(consoleEdge ? { consoleOrigin: consoleEdge.edge.origin } : {}),
     },
   });
   const api = new ApiStack(app, `${s.stackPrefix}Api`, {
     ...env,
     description: 'Complaints: HTTP API, functions, case-timer scheduling, approval and escalation workflows, evidence verification and alarms (stateless)',
     namePrefix,
+    ...(consoleEdge ? { consoleOrigin: consoleEdge.edge.origin } : {}),
     data: stateful.data,
     identity: stateful.identity,
     timers: stateful.timers,
@@ -241,7 +256,26 @@ export const buildApp = (options: BuildOptions = {}) => {
     alarmTopic: stateful.alarms.topic,
     ...(s.accountConcurrency ? { accountConcurrency: s.accountConcurrency } : {}),
   });
-  return { app, stateful, api };
+  // Last: the built app and the config.json that names the API, the pool and the console's own client.
+  const consoleSite =
+    consoleEdge && stateful.identity.consoleClient
+      ? new ConsoleSiteStack(app, `${s.stackPrefix}ConsoleSite`, {
+          ...env,
+          description: 'Complaints: staff console content (the Vite build and its runtime config.json)',
+          namePrefix,
+          edge: consoleEdge.edge,
+          config: {
+            mode: 'cognito',
+            apiUrl: api.api.httpApi.apiEndpoint,
+            authority: `https://cognito-idp.${Aws.REGION}.amazonaws.com/${stateful.identity.userPool.userPoolId}`,
+            clientId: stateful.identity.consoleClient.userPoolClientId,
+            redirectUri: consoleEdge.edge.url,
+            hostedUiDomain: stateful.identity.domain.baseUrl(),
+            scope: 'openid email profile',
+          },
+        })
+      : undefined;
+  return { app, stateful, api, console: consoleEdge, consoleSite };
 };
 
 if (require.main === module) buildApp().app.synth();

@@ -1,7 +1,7 @@
 // Api: the HTTP API built from the route table; one ApiFunction per handler entry, one route per route-table entry.
-import { NestedStack, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, NestedStack, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CfnStage, HttpApi, HttpMethod, HttpNoneAuthorizer, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
@@ -17,8 +17,15 @@ import type { CursorSealingKey } from './cursor-key';
 import type { FeedbackSigningKey } from './feedback-links';
 import type { InboundChannelStore } from './inbound-channels';
 
+/** Request headers a browser may send cross-origin: the bearer token, JSON bodies, optimistic concurrency and idempotent retries. */
+export const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'if-match', 'idempotency-key'] as const;
+/** Response headers a browser script may read: the version for If-Match, a created resource and the back-off. */
+export const CORS_EXPOSE_HEADERS = ['etag', 'location', 'retry-after'] as const;
+
 export interface ApiProps extends FunctionSettings {
   data: { cases: DataTable; idempotency: DataTable };
+  /** The only origins browsers may call from (the staff console's); none: no CORS at all. */
+  corsOrigins?: string[];
   auth: { userPool: IUserPool; clients: IUserPoolClient[] };
   /** The evidence bucket: the routes in EVIDENCE_ACCESS get exactly their use of it. */
   evidence: EvidenceStore;
@@ -170,6 +177,18 @@ export class Api extends Construct {
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Complaint-resolution API (routes from shared/http/routes.ts)',
       createDefaultStage: false,
+      // Browsers may call the API only from the staff console's origin (when it is deployed); no other origin is named.
+      ...(props.corsOrigins?.length
+        ? {
+            corsPreflight: {
+              allowOrigins: props.corsOrigins,
+              allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.PATCH, CorsHttpMethod.DELETE],
+              allowHeaders: [...CORS_ALLOW_HEADERS],
+              exposeHeaders: [...CORS_EXPOSE_HEADERS],
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
     });
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });

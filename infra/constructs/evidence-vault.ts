@@ -10,6 +10,7 @@ import {
   Bucket,
   BucketEncryption,
   BucketNamespace,
+  HttpMethods,
   ObjectLockRetention,
   ObjectOwnership,
   PartitionDateSource,
@@ -48,6 +49,8 @@ export interface EvidenceVaultProps {
   encryptionKey: IKey;
   /** Default COMPLIANCE-mode retention of every object version, in days (default 2557, seven years). */
   retentionDays?: number;
+  /** Browser origins that upload evidence straight to presigned URLs (the staff console's); none: no CORS. */
+  corsOrigins?: string[];
 }
 
 // Bucket names are at most 63 characters; the account-regional suffix is `-<12-digit account>-<region>-an`.
@@ -242,6 +245,16 @@ export class EvidenceVault extends Construct implements EvidenceStore {
       // Evidence arrives by one presigned PUT per file.
       multipartUploads: false,
     });
+    // The staff console PUTs evidence from the browser (SHA-256 computed there) to the presigned URL: its origin only.
+    if (props.corsOrigins?.length) {
+      this.bucket.addCorsRule({
+        allowedOrigins: props.corsOrigins,
+        allowedMethods: [HttpMethods.PUT, HttpMethods.GET],
+        allowedHeaders: ['content-type', 'content-md5', 'if-none-match', 'x-amz-*'],
+        exposedHeaders: ['ETag'],
+        maxAge: 3600,
+      });
+    }
     // Object Created events on the default bus, set on the bucket itself: `eventBridgeEnabled` would add a
     // custom resource (a Lambda function allowed s3:PutBucketNotification on "*") to do the same.
     (this.bucket.node.defaultChild as CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };

@@ -22,6 +22,8 @@ export interface IdentityProps {
   domainPrefix: string;
   /** Where the hosted sign-in may send a user back to (authorization-code flow with PKCE). */
   callbackUrls: string[];
+  /** The staff console's origin (https://<distribution domain>): gets its own Hosted UI client when set. */
+  consoleOrigin?: string;
 }
 
 /** `complaints/intake` → resource server `complaints`, scope `intake`: the API's one machine scope. */
@@ -34,6 +36,8 @@ export class Identity extends Construct {
   /** Public client for staff (SRP or hosted sign-in); their groups become roles. */
   readonly userClient: IUserPoolClient;
   readonly domain: UserPoolDomain;
+  /** Public client of the staff console: Hosted UI, authorization code + PKCE, callback and logout only on the console's URL. */
+  readonly consoleClient?: IUserPoolClient;
   /** Every client whose tokens the API accepts. */
   readonly clients: IUserPoolClient[];
 
@@ -112,6 +116,28 @@ export class Identity extends Construct {
       preventUserExistenceErrors: true,
     });
 
-    this.clients = [this.userClient, this.machineClient];
+    if (props.consoleOrigin) {
+      const consoleUrl = `${props.consoleOrigin}/console/`;
+      this.consoleClient = new UserPoolClient(this, 'ConsoleClient', {
+        userPool: pool,
+        userPoolClientName: 'complaints-console',
+        // A browser app cannot keep a secret: PKCE protects the code exchange instead (oidc-client-ts always sends it).
+        generateSecret: false,
+        authFlows: { userSrp: false, userPassword: false, adminUserPassword: false, custom: false },
+        oAuth: {
+          flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+          scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+          callbackUrls: [consoleUrl],
+          logoutUrls: [consoleUrl],
+        },
+        accessTokenValidity: Duration.hours(1),
+        idTokenValidity: Duration.hours(1),
+        refreshTokenValidity: Duration.hours(12),
+        enableTokenRevocation: true,
+        preventUserExistenceErrors: true,
+      });
+    }
+
+    this.clients = [this.userClient, this.machineClient, ...(this.consoleClient ? [this.consoleClient] : [])];
   }
 }

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, relative, resolve, sep } from 'node:path';
+import { consoleContentSecurityPolicy } from '#http/console-headers';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 export const CONSOLE_DIR = join(REPO_ROOT, 'console');
@@ -82,7 +83,12 @@ export const ensureConsoleBuilt = (log: (line: string) => void = () => undefined
 const buildConsole = async (log: (line: string) => void): Promise<void> => {
   log('▸ building the console (sources changed since the last build) …');
   await new Promise<void>((res, rej) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: CONSOLE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
+      cwd: CONSOLE_DIR,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Always the production build (what the deploy uploads): under jest NODE_ENV is `test`, which Vite would honour and bundle React's development build.
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     child.stderr.on('data', (b: Buffer) => (out += b.toString()));
@@ -118,18 +124,7 @@ export interface ConsoleServing {
  * Cloudscape sets element styles at run time, hence style-src 'unsafe-inline' (styles only, never scripts).
  */
 const securityHeaders = (connectSrc: string[]): Record<string, string> => ({
-  'content-security-policy': [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    `connect-src 'self' ${connectSrc.join(' ')}`.trim(),
-    "frame-ancestors 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "object-src 'none'",
-  ].join('; '),
+  'content-security-policy': consoleContentSecurityPolicy(connectSrc),
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
 });

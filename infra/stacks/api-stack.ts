@@ -33,6 +33,8 @@ import { ProblemSignals } from '../constructs/problem-signals';
 export interface ApiStackProps extends StackProps, FunctionSettings {
   /** Lower-case prefix of the names schedules store (checkpoint function, Scheduler execution role) and of the state machines. */
   namePrefix: string;
+  /** The staff console's origin: the API's only CORS origin (none when the console is off). */
+  consoleOrigin?: string;
   data: Pick<CaseTable, 'cases' | 'idempotency'>;
   identity: Pick<Identity, 'userPool' | 'clients'>;
   timers: Pick<CaseTimers, 'scheduleGroupName' | 'scheduleDeadLetters' | 'streamDeadLetters' | 'projectionDeadLetters' | 'retentionDeadLetters'>;
@@ -82,6 +84,7 @@ export class ApiStack extends Stack {
       ...common,
       data: { cases: props.data.cases, idempotency: props.data.idempotency },
       auth: { userPool: props.identity.userPool, clients: props.identity.clients },
+      ...(props.consoleOrigin ? { corsOrigins: [props.consoleOrigin] } : {}),
       evidence: props.evidence,
       exports: props.exports,
       throttle: props.throttle,

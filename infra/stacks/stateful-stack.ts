@@ -62,7 +62,7 @@ export class StatefulStack extends Stack {
     this.identity = new Identity(this, 'Identity', props.identity);
     this.timers = new CaseTimers(this, 'CaseTimers', { namePrefix: props.namePrefix, encryptionKey: key.key });
     this.events = new CaseEvents(this, 'CaseEvents', { namePrefix: props.namePrefix, encryptionKey: key.key });
-    this.evidence = new EvidenceVault(this, 'Evidence', { namePrefix: props.namePrefix, encryptionKey: key.key, retentionDays: props.evidence.retentionDays });
+    this.evidence = new EvidenceVault(this, 'Evidence', { namePrefix: props.namePrefix, encryptionKey: key.key, retentionDays: props.evidence.retentionDays, ...(props.identity.consoleOrigin ? { corsOrigins: [props.identity.consoleOrigin] } : {}) });
     this.exports = new ExportVault(this, 'Exports', { namePrefix: props.namePrefix, encryptionKey: key.key, retentionDays: props.exports.retentionDays, accessLogs: this.evidence.accessLogs });
     this.channels = new InboundChannels(this, 'Channels', { namePrefix: props.namePrefix, encryptionKey: key.key, accessLogs: this.evidence.accessLogs, ...props.inbound });
     this.feedbackLinks = new FeedbackLinks(this, 'FeedbackLinks', { encryptionKey: key.key });

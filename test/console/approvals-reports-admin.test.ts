@@ -1,0 +1,143 @@
+// The console's approvals inbox, deadlines and reports, and admin screens in chromium: four eyes as the inbox shows it,
+// every report tab (charts, CSV and JSON downloads, the reports code loaded only when opened), webhooks with their
+// deliveries and intake rejections; an axe check of each (no serious or critical violations).
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+import { complaintBody, type CaseView } from '../support/api';
+import { startConsoleHarness, type ConsoleHarness } from '../support/console';
+
+jest.setTimeout(240_000);
+
+let h: ConsoleHarness;
+beforeAll(async () => {
+  h = await startConsoleHarness();
+});
+afterAll(() => h?.close());
+
+const open = async (ownerId: string): Promise<CaseView> => {
+  const res = await h.api.call('POST', '/v1/complaints', { token: await h.api.token('web-form', ['intake']), body: complaintBody({ ownerId }) });
+  if (res.status !== 201) throw new Error(`create: ${res.status} ${res.text}`);
+  return res.body as CaseView;
+};
+/** A resolution above the 1,000 GBP threshold: a supervisor stage, then compliance. */
+const propose = async (caseId: string, owner: string) => {
+  const res = await h.api.call('POST', `/v1/complaints/${caseId}/resolution`, {
+    token: await h.api.token(owner, ['handler']),
+    body: {
+      decision: 'upheld',
+      remedy: { compensation: { amount: '1500.00', currency: 'GBP' }, description: 'Compensation for three missed deliveries' },
+      rootCause: { category: 'carrier_capacity', description: 'Regional carrier over capacity' },
+      finalResponse: 'We uphold your complaint and will pay you compensation within 5 working days.',
+    },
+  });
+  if (res.status !== 201) throw new Error(`propose: ${res.status} ${res.text}`);
+};
+
+const axeProblems = async (page: Page): Promise<string[]> => {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+};
+const goTo = async (page: Page, label: string) => page.getByRole('navigation').getByRole('link', { name: label, exact: true }).click();
+
+describe('approvals inbox', () => {
+  it('lists the stages the supervisor may decide, never their own case; reject needs a comment; approve decides the stage', async () => {
+    const olives = await open('olive');
+    await propose(olives.id, 'olive');
+    // sue's own case with her own proposal: the server leaves it out of her inbox.
+    const sues = await open('sue');
+    await propose(sues.id, 'sue');
+
+    const sue = await h.signIn('sue', ['handler', 'supervisor']);
+    await goTo(sue, 'Approvals');
+    const radio = sue.getByRole('radio', { name: `Stage 1 of case ${olives.id}` });
+    await radio.waitFor();
+    expect(await sue.getByRole('radio', { name: `Stage 1 of case ${sues.id}` }).count()).toBe(0);
+    expect(await axeProblems(sue)).toEqual([]);
+
+    await radio.click();
+    await sue.getByRole('heading', { name: `Decide stage 1 of case ${olives.id}` }).waitFor();
+    expect(await sue.getByRole('button', { name: 'Reject', exact: true }).isDisabled()).toBe(true);
+    await sue.getByLabel('Comment').fill('Checked against the carrier logs');
+    await sue.getByRole('button', { name: 'Approve', exact: true }).click();
+    await sue.getByTestId('approval-result').getByText('Stage 1 (supervisor) approved.').waitFor();
+    // The decided stage leaves the inbox (the next stage is compliance's, not sue's).
+    await radio.waitFor({ state: 'detached' });
+    expect(await axeProblems(sue)).toEqual([]);
+
+    // The API recorded the decision: the next stage now waits in compliance's inbox.
+    const compliance = await h.api.call('GET', '/v1/approvals?status=pending', { token: await h.api.token('cora', ['compliance']) });
+    expect((compliance.body.items as { caseId: string; stage: number }[]).filter((a) => a.caseId === olives.id).map((a) => a.stage)).toEqual([2]);
+  });
+});
+
+describe('deadlines and reports', () => {
+  it('loads its code only when opened; board, KPIs (charts, CSV), control score items, control review, regulator return preview and downloads', async () => {
+    await open('hal');
+    const cora = await h.signIn('cora', ['compliance']);
+    const scripts: string[] = [];
+    cora.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+    });
+    expect(scripts.filter((s) => s.includes('/ReportsPage-'))).toEqual([]);
+    await goTo(cora, 'Deadlines and reports');
+    await cora.getByRole('heading', { name: 'Deadline board' }).waitFor();
+    expect(scripts.filter((s) => s.includes('/ReportsPage-'))).toHaveLength(1);
+    await cora.getByRole('cell', { name: 'hal', exact: true }).first().waitFor();
+    expect(await axeProblems(cora)).toEqual([]);
+
+    await cora.getByRole('tab', { name: 'KPIs' }).click();
+    await cora.getByRole('heading', { name: 'KPIs by month' }).waitFor();
+    await cora.getByRole('heading', { name: 'KPIs by group' }).waitFor();
+    await cora.getByRole('columnheader', { name: 'regime' }).waitFor();
+    const [kpiCsv] = await Promise.all([cora.waitForEvent('download'), cora.getByRole('button', { name: 'Download CSV' }).click()]);
+    expect(kpiCsv.suggestedFilename()).toBe('kpis-by-regime.csv');
+    expect(await axeProblems(cora)).toEqual([]);
+
+    await cora.getByRole('tab', { name: 'Control score' }).click();
+    await cora.getByRole('heading', { name: /^Control score \d+ \/ 12/ }).waitFor();
+    for (const item of ['ownership', 'deadlineControl', 'evidenceRecord', 'escalationPath', 'approvals', 'reporting']) await cora.getByRole('cell', { name: item, exact: true }).waitFor();
+    expect(await axeProblems(cora)).toEqual([]);
+
+    await cora.getByRole('tab', { name: 'Control review' }).click();
+    // The review covers formal complaints only (none in this run yet): the table and its summary are shown.
+    await cora.getByRole('heading', { name: 'Control review of the last 20 cases' }).waitFor();
+    await cora.getByText('With a missed deadline').waitFor();
+    const [reviewCsv] = await Promise.all([cora.waitForEvent('download'), cora.getByRole('button', { name: 'Download CSV' }).click()]);
+    expect(reviewCsv.suggestedFilename()).toBe('control-review.csv');
+    expect(await axeProblems(cora)).toEqual([]);
+
+    await cora.getByRole('tab', { name: 'Regulator return' }).click();
+    await cora.getByLabel('Period').fill('2026-H1');
+    await cora.getByRole('button', { name: 'Preview', exact: true }).click();
+    await cora.getByRole('heading', { name: 'Return preview' }).waitFor();
+    const [json] = await Promise.all([cora.waitForEvent('download'), cora.getByRole('button', { name: 'Download JSON' }).click()]);
+    expect(json.suggestedFilename()).toBe('return-UK_FCA_DISP-2026-H1.json');
+    expect(await axeProblems(cora)).toEqual([]);
+  });
+
+  it('a handler is not offered the reports, and the API refuses them a 403 anyway', async () => {
+    const hal = await h.signIn('hal', ['handler']);
+    expect(await hal.getByRole('navigation').getByRole('link', { name: 'Deadlines and reports', exact: true }).count()).toBe(0);
+    const res = await h.api.call('GET', '/v1/reports/deadlines', { token: await h.api.token('hal', ['handler']) });
+    expect(res.status).toBe(403);
+  });
+});
+
+describe('admin', () => {
+  it('webhook subscriptions with their deliveries, and the day’s intake rejections', async () => {
+    const created = await h.api.call('POST', '/v1/webhooks', { token: await h.api.token('ada', ['admin']), body: { url: 'http://127.0.0.1:9/hook', eventTypes: ['ComplaintOpened'] } });
+    expect(created.status).toBe(201);
+    const ada = await h.signIn('ada', ['admin']);
+    await goTo(ada, 'Admin');
+    const radio = ada.getByRole('radio', { name: 'Subscription http://127.0.0.1:9/hook' });
+    await radio.waitFor();
+    expect(await axeProblems(ada)).toEqual([]);
+    await radio.click();
+    await ada.getByRole('heading', { name: 'Deliveries' }).waitFor();
+    expect(await axeProblems(ada)).toEqual([]);
+
+    await ada.getByRole('tab', { name: 'Intake rejections' }).click();
+    await ada.getByText('No email was refused that day').waitFor();
+    expect(await axeProblems(ada)).toEqual([]);
+  });
+});
