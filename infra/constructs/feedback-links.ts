@@ -1,9 +1,9 @@
 // FeedbackLinks: the HMAC key that signs customers' satisfaction-feedback links, a generated Secrets Manager secret
 // encrypted with the project key (stateful: rotating or losing it invalidates every link still out).
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { GeneratedSecret } from './generated-secret';
 
 export interface FeedbackSigningKey {
   secret: Secret;
@@ -17,16 +17,11 @@ export class FeedbackLinks extends Construct implements FeedbackSigningKey {
   constructor(scope: Construct, id: string, props: { encryptionKey: IKey }) {
     super(scope, id);
     this.encryptionKey = props.encryptionKey;
-    this.secret = new Secret(this, 'SigningKey', {
+    this.secret = new GeneratedSecret(this, 'SigningKey', {
       description: 'Complaints: HMAC-SHA256 key of the single-use customer feedback links',
       encryptionKey: props.encryptionKey,
       // 64 alphanumerics (~380 bits): the key bytes are the secret string itself.
-      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.secret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
+      noRotationReason:
         'The secret is an HMAC key for feedback links that stay valid for FEEDBACK_LINK_DAYS (30 by default); an automatic rotation would invalidate every link customers still hold. Rotate by hand between follow-up waves; it never leaves the functions that sign and verify links (GetSecretValue on this secret only, the key only through Secrets Manager).',
     });
   }

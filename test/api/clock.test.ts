@@ -2,7 +2,7 @@
 // extended deadline, each audited on the hash chain; 409 where the regime or the case state forbids it.
 import { computeDeadline } from '#domain/deadlines';
 import { getRegime } from '#domain/regimes';
-import { complaintBody, startTestApi, type TestApi } from '../support/api';
+import { settle, startTestApi, validComplaint, type TestApi } from '../support/api';
 import { clockNowMs } from '../support/clock';
 
 let api: TestApi;
@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 const open = async (regime: string) => {
-  const res = await api.call('POST', '/v1/complaints', { token: intake, body: complaintBody({ regime, ownerId: 'alice' }) });
+  const res = await settle(api.client(intake).POST('/v1/complaints', { body: validComplaint({ regime, ownerId: 'alice' }) }));
   expect(res.status).toBe(201);
   return res.body as { id: string; version: number; receivedAt: string; finalResponseDueAt: string; checkpoints: { percent: number; at: string }[] };
 };
@@ -34,7 +34,7 @@ const clock = (id: string, body: unknown, opts: { token?: string; ifMatch?: stri
   api.call('POST', `/v1/complaints/${id}/clock`, { token: opts.token ?? alice, body, ...(opts.ifMatch ? { headers: { 'if-match': opts.ifMatch } } : {}) });
 
 const timeline = async (id: string) => {
-  const res = await api.call('GET', `/v1/complaints/${id}/timeline`, { token: supervisor });
+  const res = await settle(api.client(supervisor).GET('/v1/complaints/{id}/timeline', { params: { path: { id } } }));
   expect(res.status).toBe(200);
   expect(res.body.chain.valid).toBe(true);
   expect(res.body.chain.head).toBe(res.body.items.at(-1).hash);
@@ -167,7 +167,7 @@ describe('access and concurrency', () => {
 describe('receivedAt bound', () => {
   it('answers 400 naming body.receivedAt when receipt lies beyond twice the regime’s window', async () => {
     const old = new Date(clockNowMs() - 200 * 86_400_000).toISOString();
-    const res = await api.call('POST', '/v1/complaints', { token: intake, body: complaintBody({ regime: 'UK_FCA_DISP', receivedAt: old }) });
+    const res = await settle(api.client(intake).POST('/v1/complaints', { body: validComplaint({ regime: 'UK_FCA_DISP', receivedAt: old }) }));
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('body.receivedAt');
   });

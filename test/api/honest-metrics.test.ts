@@ -1,6 +1,6 @@
 // Honest metrics over HTTP (issue 32 item 4): spam and duplicate marking (supervisor, four eyes, If-Match, audited,
 // reversible), closures that are not resolutions, and the KPIs (JSON and CSV) read from the projection's counters.
-import { complaintBody, expectProblem, startTestApi, type TestApi } from '../support/api';
+import { expectProblem, settle, startTestApi, validComplaint, type TestApi } from '../support/api';
 
 jest.setTimeout(300_000);
 
@@ -14,15 +14,15 @@ let olive: string; // handler, owner of most cases
 let compliance: string;
 
 const open = async (ownerId: string, over: Record<string, unknown> = {}): Promise<{ id: string; version: number }> => {
-  const res = await api.call('POST', '/v1/complaints', { token: sam, body: complaintBody({ ownerId, ...over }) });
+  const res = await settle(api.client(sam).POST('/v1/complaints', { body: validComplaint({ ownerId, ...over }) }));
   expect(res.status).toBe(201);
   return { id: res.body.id as string, version: res.body.version as number };
 };
-const today = async (): Promise<string> => ((await api.call('GET', '/local/clock')).body.now as string).slice(0, 10);
+const today = async (): Promise<string> => (await api.now()).slice(0, 10);
 const kpis = async () => {
   await api.pump();
   const d = await today();
-  const res = await api.call('GET', `/v1/reports/kpis?from=${d}&to=${d}`, { token: sam });
+  const res = await settle(api.client(sam).GET('/v1/reports/kpis', { params: { query: { from: d, to: d } } }));
   expect(res.status).toBe(200);
   return res.body;
 };
@@ -43,11 +43,11 @@ describe('marking spam and duplicates', () => {
     const spam = await open('olive');
     const dup = await open('olive');
 
-    const marked = await api.call('POST', `/v1/complaints/${spam.id}/spam`, { token: sam, body: { reason: 'Automated mailer' }, headers: { 'if-match': `"${spam.version}"` } });
+    const marked = await settle(api.client(sam).POST('/v1/complaints/{id}/spam', { params: { path: { id: spam.id }, header: { 'If-Match': `"${spam.version}"` } }, body: { reason: 'Automated mailer' } }));
     expect(marked.status).toBe(200);
     expect(marked.body.marking).toMatchObject({ kind: 'spam', reason: 'Automated mailer', by: 'sam' });
     expect(marked.headers.get('etag')).toBe(`"${spam.version + 1}"`);
-    const dupRes = await api.call('POST', `/v1/complaints/${dup.id}/duplicate-of`, { token: sam, body: { caseId: original.id, reason: 'Same email twice' } });
+    const dupRes = await settle(api.client(sam).POST('/v1/complaints/{id}/duplicate-of', { params: { path: { id: dup.id } }, body: { caseId: original.id, reason: 'Same email twice' } }));
     expect(dupRes.status).toBe(200);
     expect(dupRes.body.marking).toMatchObject({ kind: 'duplicate', duplicateOf: { caseId: original.id } });
 
@@ -57,18 +57,18 @@ describe('marking spam and duplicates', () => {
     expect(k.marked.duplicate - before.marked.duplicate).toBe(1);
 
     // Still visible (to the owner, in lists) and exportable.
-    expect((await api.call('GET', `/v1/complaints/${spam.id}`, { token: olive })).body.marking.kind).toBe('spam');
-    const mine = await api.call('GET', '/v1/complaints?owner=me&limit=100', { token: olive });
+    expect((await settle(api.client(olive).GET('/v1/complaints/{id}', { params: { path: { id: spam.id } } }))).body.marking.kind).toBe('spam');
+    const mine = await settle(api.client(olive).GET('/v1/complaints', { params: { query: { owner: 'me', limit: 100 } } }));
     expect((mine.body.items as { id: string }[]).map((c) => c.id)).toEqual(expect.arrayContaining([spam.id, dup.id]));
-    expect((await api.call('POST', `/v1/complaints/${dup.id}/exports`, { token: compliance, body: {} })).status).toBe(202);
+    expect((await settle(api.client(compliance).POST('/v1/complaints/{id}/exports', { params: { path: { id: dup.id } } }))).status).toBe(202);
 
     // The audit trail names who, why and the rule.
-    const timeline = await api.call('GET', `/v1/complaints/${spam.id}/timeline`, { token: sam });
+    const timeline = await settle(api.client(sam).GET('/v1/complaints/{id}/timeline', { params: { path: { id: spam.id } } }));
     expect(timeline.body.chain.valid).toBe(true);
     expect(timeline.body.items.at(-1)).toMatchObject({ actor: 'sam', action: 'complaint.marked', data: { kind: 'spam', rule: 'HM.DISP.COMPLAINT' } });
 
     // Reversible: unmarked, it counts again.
-    const back = await api.call('POST', `/v1/complaints/${spam.id}/unmark`, { token: sam, body: { reason: 'A real customer after all' } });
+    const back = await settle(api.client(sam).POST('/v1/complaints/{id}/unmark', { params: { path: { id: spam.id } }, body: { reason: 'A real customer after all' } }));
     expect(back.status).toBe(200);
     expect(back.body.marking).toBeUndefined();
     const after = (await kpis()).totals;
@@ -78,35 +78,36 @@ describe('marking spam and duplicates', () => {
 
   it('abuse: the owner cannot mark their own case (even as a supervisor), nor can a handler', async () => {
     const own = await open('sue');
-    expectProblem(await api.call('POST', `/v1/complaints/${own.id}/spam`, { token: sue, body: { reason: 'Dodging my figures' } }), 403);
-    expectProblem(await api.call('POST', `/v1/complaints/${own.id}/duplicate-of`, { token: sue, body: { caseId: (await open('olive')).id, reason: 'Dodging' } }), 403);
+    expectProblem(await settle(api.client(sue).POST('/v1/complaints/{id}/spam', { params: { path: { id: own.id } }, body: { reason: 'Dodging my figures' } })), 403);
+    expectProblem(await settle(api.client(sue).POST('/v1/complaints/{id}/duplicate-of', { params: { path: { id: own.id } }, body: { caseId: (await open('olive')).id, reason: 'Dodging' } })), 403);
     const others = await open('olive');
-    expectProblem(await api.call('POST', `/v1/complaints/${others.id}/spam`, { token: olive, body: { reason: 'Not mine to mark' } }), 403);
+    expectProblem(await settle(api.client(olive).POST('/v1/complaints/{id}/spam', { params: { path: { id: others.id } }, body: { reason: 'Not mine to mark' } })), 403);
     // Marked by another supervisor, the owner cannot unmark it either.
-    expect((await api.call('POST', `/v1/complaints/${own.id}/spam`, { token: sam, body: { reason: 'Bulk mailer' } })).status).toBe(200);
-    expectProblem(await api.call('POST', `/v1/complaints/${own.id}/unmark`, { token: sue, body: { reason: 'Mine' } }), 403);
+    expect((await settle(api.client(sam).POST('/v1/complaints/{id}/spam', { params: { path: { id: own.id } }, body: { reason: 'Bulk mailer' } }))).status).toBe(200);
+    expectProblem(await settle(api.client(sue).POST('/v1/complaints/{id}/unmark', { params: { path: { id: own.id } }, body: { reason: 'Mine' } })), 403);
   });
 
   it('honours If-Match, refuses a second marking and guessed or invalid ids, and keeps property names as plain text', async () => {
     const c = await open('olive');
-    expectProblem(await api.call('POST', `/v1/complaints/${c.id}/spam`, { token: sam, body: { reason: 'x' }, headers: { 'if-match': `"${c.version + 5}"` } }), 412);
-    expect((await api.call('POST', `/v1/complaints/${c.id}/spam`, { token: sam, body: { reason: '__proto__' } })).body.marking.reason).toBe('__proto__');
-    const again = await api.call('POST', `/v1/complaints/${c.id}/spam`, { token: sam, body: { reason: 'again' } });
+    expectProblem(await settle(api.client(sam).POST('/v1/complaints/{id}/spam', { params: { path: { id: c.id }, header: { 'If-Match': `"${c.version + 5}"` } }, body: { reason: 'x' } })), 412);
+    expect((await settle(api.client(sam).POST('/v1/complaints/{id}/spam', { params: { path: { id: c.id } }, body: { reason: '__proto__' } }))).body.marking.reason).toBe('__proto__');
+    const again = await settle(api.client(sam).POST('/v1/complaints/{id}/spam', { params: { path: { id: c.id } }, body: { reason: 'again' } }));
     expectProblem(again, 409);
     expect(again.body.marking).toBe('spam');
-    expectProblem(await api.call('POST', `/v1/complaints/${UNKNOWN_ULID}/spam`, { token: sam, body: { reason: 'guess' } }), 404);
+    expectProblem(await settle(api.client(sam).POST('/v1/complaints/{id}/spam', { params: { path: { id: UNKNOWN_ULID } }, body: { reason: 'guess' } })), 404);
     const d = await open('olive');
-    const guessed = await api.call('POST', `/v1/complaints/${d.id}/duplicate-of`, { token: sam, body: { caseId: UNKNOWN_ULID, reason: 'guess' } });
+    const guessed = await settle(api.client(sam).POST('/v1/complaints/{id}/duplicate-of', { params: { path: { id: d.id } }, body: { caseId: UNKNOWN_ULID, reason: 'guess' } }));
     expectProblem(guessed, 400);
     expect(guessed.body.errors).toEqual([{ field: 'body.caseId', message: 'no such case' }]);
-    expectProblem(await api.call('POST', `/v1/complaints/${d.id}/duplicate-of`, { token: sam, body: { caseId: 'constructor', reason: 'constructor' } }), 400);
-    expectProblem(await api.call('POST', `/v1/complaints/${d.id}/duplicate-of`, { token: sam, body: { caseId: d.id, reason: 'itself' } }), 400);
+    expectProblem(await settle(api.client(sam).POST('/v1/complaints/{id}/duplicate-of', { params: { path: { id: d.id } }, body: { caseId: 'constructor', reason: 'constructor' } })), 400);
+    expectProblem(await settle(api.client(sam).POST('/v1/complaints/{id}/duplicate-of', { params: { path: { id: d.id } }, body: { caseId: d.id, reason: 'itself' } })), 400);
     // A duplicate of a marked case would chain: name the counted one.
-    const chained = await api.call('POST', `/v1/complaints/${d.id}/duplicate-of`, { token: sam, body: { caseId: c.id, reason: 'chain' } });
+    const chained = await settle(api.client(sam).POST('/v1/complaints/{id}/duplicate-of', { params: { path: { id: d.id } }, body: { caseId: c.id, reason: 'chain' } }));
     expectProblem(chained, 409);
     expect(chained.body.original).toBe(c.id);
     // A body smuggling a prototype key is refused like any unknown field (strict schemas), and nothing is polluted.
-    const smuggled = await api.call('POST', `/v1/complaints/${d.id}/spam`, { token: sam, rawBody: '{"reason":"x","__proto__":{"polluted":true}}', headers: { 'content-type': 'application/json' } });
+    // A raw body: the typed client cannot send a __proto__ member.
+    const smuggled = await api.raw('POST', `/v1/complaints/${d.id}/spam`, { token: sam, rawBody: '{"reason":"x","__proto__":{"polluted":true}}', headers: { 'content-type': 'application/json' } });
     expectProblem(smuggled, 400);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -116,21 +117,18 @@ describe('closures and the KPI figures', () => {
   it('withdrawn and closed-for-inactivity are not resolutions; first-contact resolution and the normalised volume are reported, in CSV too', async () => {
     const before = (await kpis()).totals;
     const c = await open('olive', { regime: 'INTERNAL_STANDARD' });
-    const now = (await api.call('GET', '/local/clock')).body.now as string;
-    const withdrawn = await api.call('POST', `/v1/complaints/${c.id}/close`, {
-      token: olive,
-      body: { followUpAction: 'None needed', outcome: 'withdrawn', withdrawal: { at: now, channel: 'email', note: 'Customer asked to withdraw' } },
-    });
+    const now = await api.now();
+    const withdrawn = await settle(api.client(olive).POST('/v1/complaints/{id}/close', { params: { path: { id: c.id } }, body: { followUpAction: 'None needed', outcome: 'withdrawn', withdrawal: { at: now, channel: 'email', note: 'Customer asked to withdraw' } } }));
     expect(withdrawn.status).toBe(200);
     // An FCA case cannot be closed for inactivity before its final response: 409 naming the rule.
     const daysAgo = (n: number) => new Date(Date.parse(now) - n * 86_400_000).toISOString();
     const fca = await open('olive', { receivedAt: daysAgo(30) });
-    const chase = { chases: [{ at: daysAgo(25), channel: 'email', note: 'Asked for statements' }, { at: daysAgo(20), channel: 'phone', note: 'No answer' }] };
-    const refused = await api.call('POST', `/v1/complaints/${fca.id}/close`, { token: olive, body: { followUpAction: 'None', outcome: 'closed_inactive', inactivity: chase } });
+    const chase = { chases: [{ at: daysAgo(25), channel: 'email' as const, note: 'Asked for statements' }, { at: daysAgo(20), channel: 'phone' as const, note: 'No answer' }] };
+    const refused = await settle(api.client(olive).POST('/v1/complaints/{id}/close', { params: { path: { id: fca.id } }, body: { followUpAction: 'None', outcome: 'closed_inactive', inactivity: chase } }));
     expectProblem(refused, 409);
     expect(refused.body.detail).toContain('send the final response before closing for inactivity');
     // A chase must be documented when the outcome says inactivity.
-    expectProblem(await api.call('POST', `/v1/complaints/${fca.id}/close`, { token: olive, body: { followUpAction: 'None', outcome: 'closed_inactive' } }), 400);
+    expectProblem(await settle(api.client(olive).POST('/v1/complaints/{id}/close', { params: { path: { id: fca.id } }, body: { followUpAction: 'None', outcome: 'closed_inactive' } })), 400);
 
     const report = await kpis();
     expect(report.totals.withdrawn - before.withdrawn).toBe(1);
@@ -142,7 +140,7 @@ describe('closures and the KPI figures', () => {
     expect(unit.per1000Customers).toBe(Math.round((unit.received / 20_000) * 1000 * 100) / 100);
 
     const d = await today();
-    const csv = await api.call('GET', `/v1/reports/kpis?from=${d}&to=${d}`, { token: sam, headers: { accept: 'text/csv' } });
+    const csv = await settle(api.client(sam).GET('/v1/reports/kpis', { params: { query: { from: d, to: d } }, headers: { accept: 'text/csv' }, parseAs: 'text' }));
     expect(csv.status).toBe(200);
     const [header, total] = csv.text.split('\r\n');
     const cols = header!.split(',');

@@ -1,6 +1,6 @@
 // Idempotency-Key on POST /v1/complaints: a retry returns the first response and never opens a second case.
 import { randomUUID } from 'node:crypto';
-import { complaintBody, localClock, startTestApi, type TestApi } from '../support/api';
+import { complaintBody, localClock, settle, startTestApi, type TestApi } from '../support/api';
 
 let api: TestApi;
 let intake: string;
@@ -9,7 +9,7 @@ let supervisor: string;
 
 /** Cases whose summary is `summary` (each test uses its own summary, so counts are independent). */
 const casesWith = async (summary: string): Promise<{ id: string }[]> => {
-  const res = await api.call('GET', '/v1/complaints?limit=100', { token: supervisor });
+  const res = await settle(api.client(supervisor).GET('/v1/complaints', { params: { query: { limit: 100 } } }));
   expect(res.status).toBe(200);
   expect(res.body.nextCursor).toBeUndefined();
   return (res.body.items as { id: string; summary: string }[]).filter((c) => c.summary === summary);

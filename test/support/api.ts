@@ -13,9 +13,18 @@ export interface TestApi {
   url: string;
   tables: LocalTables;
   token(sub: string, groups: Role[], opts?: { scope?: string; expiresInSeconds?: number }): Promise<string>;
+  /**
+   * A hand-written request, for what the typed client cannot send because the contract forbids it (bad input, unknown
+   * query parameters, oversized headers, tampered cursors, wrong content types, missing auth) or for local-only routes
+   * outside the contract. Every documented, valid call goes through `client` instead.
+   */
+  raw(method: string, path: string, opts?: CallOptions): Promise<ApiResponse>;
+  /** The same as `raw`; kept for the test files not yet moved to the typed client (see docs/client-tests.md). */
   call(method: string, path: string, opts?: CallOptions): Promise<ApiResponse>;
   /** The typed client integrators use (@complaints/client, generated from the OpenAPI document), as the token's holder. */
   client(token?: string): ComplaintsClient;
+  /** The local clock's current instant (GET /local/clock, a local-only route). */
+  now(): Promise<string>;
   /** Moves the local clock; resolves with the timers that fired (as POST /local/clock answers). */
   advanceClock(duration: string): Promise<Fired[]>;
   /** Runs the stream consumers, the local scheduler and the workflows until idle (tests run without the background tick). */
@@ -83,11 +92,7 @@ export const startTestApi = async (env: Record<string, string> = {}, opts: TestA
   const s3Port = opts.tables ? s3PortsByTable.get(opts.tables.cases) : undefined;
   const stack = await startStack({ endpoint: testEndpoint(), tables, tickMs: 0, ...(s3Port !== undefined ? { s3Port } : {}), projection: opts.reports ?? false, auditDigest: opts.auditDigest ?? false, problemSignals: opts.problemSignals ?? false, ...(opts.console ? { console: { config: { mode: 'local' } } } : {}), log: opts.log ?? ((line) => line.startsWith('local server error') && process.stderr.write(`${line}\n`)) });
   s3PortsByTable.set(tables.cases, Number(new URL(stack.s3.endpoint).port));
-  const api: TestApi = {
-    url: stack.api.url,
-    tables,
-    token: async (sub, groups, opts = {}) => (await stack.issuer.issue({ sub, groups, ...opts })).token,
-    call: async (method, path, opts = {}) => {
+  const raw: TestApi['raw'] = async (method, path, opts = {}) => {
       const headers: Record<string, string> = { ...opts.headers };
       if (opts.token) headers.authorization = `Bearer ${opts.token}`;
       let body: string | Buffer | undefined;
@@ -105,8 +110,19 @@ export const startTestApi = async (env: Record<string, string> = {}, opts: TestA
         parsed = undefined;
       }
       return { status: res.status, headers: res.headers, body: parsed, text };
-    },
+  };
+  const api: TestApi = {
+    url: stack.api.url,
+    tables,
+    token: async (sub, groups, opts = {}) => (await stack.issuer.issue({ sub, groups, ...opts })).token,
+    raw,
+    call: raw,
     client: (token) => createComplaintsClient({ baseUrl: stack.api.url, ...(token !== undefined ? { token } : {}) }),
+    now: async () => {
+      const res = await fetch(`${stack.api.url}/local/clock`);
+      if (res.status !== 200) throw new Error(`clock read failed: ${res.status}`);
+      return ((await res.json()) as { now: string }).now;
+    },
     advanceClock: async (duration) => {
       const res = await fetch(`${stack.api.url}/local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceBy: duration }) });
       if (res.status !== 200) throw new Error(`clock advance failed: ${res.status}`);
@@ -125,6 +141,16 @@ export const startTestApi = async (env: Record<string, string> = {}, opts: TestA
 };
 
 export { localClock };
+
+/**
+ * A typed client call's outcome in the shape tests read: the status, the headers and the body (the documented data, or
+ * the problem). Bodies are read loosely here, as with `raw`; the conformance test checks their shape against the schema.
+ */
+export const settle = async (call: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<ApiResponse> => {
+  const { data, error, response } = await call;
+  const body = data ?? error;
+  return { status: response.status, headers: response.headers, body, text: body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body) };
+};
 
 /** The documented error shape: the status, problem+json, and a body whose `status`, `type` and `title` match. */
 export const expectProblem = (res: ApiResponse, status: number): void => {
@@ -147,10 +173,14 @@ export const complaintBody = (over: Record<string, unknown> = {}) => ({
 });
 
 export type CaseView = components['schemas']['Case'];
+export type CreateComplaint = components['schemas']['CreateComplaint'];
+
+/** complaintBody typed for the client: `over` is loose, so keeping it valid is the calling test's job. */
+export const validComplaint = (over: Record<string, unknown> = {}): CreateComplaint => complaintBody(over) as CreateComplaint;
 
 /** Opens a case through the typed client (a valid complaintBody with `over`); fails the test unless it answers 201. */
 export const createComplaint = async (api: TestApi, token: string, over: Record<string, unknown> = {}): Promise<CaseView> => {
-  const { data, error, response } = await api.client(token).POST('/v1/complaints', { body: complaintBody(over) as components['schemas']['CreateComplaint'] });
+  const { data, error, response } = await api.client(token).POST('/v1/complaints', { body: validComplaint(over) });
   if (response.status !== 201 || !data) throw new Error(`create a complaint: expected 201, got ${response.status} ${JSON.stringify(error ?? null)}`);
   return data;
 };

@@ -16,6 +16,7 @@ import { riskIndex } from '#domain/lifecycle';
 import type { DeadlineRow } from '#domain/deadline-board';
 import { timerMap } from '#domain/timers';
 import { ConflictError, InvalidInputError, StaleVersionError } from '#domain/errors';
+import { queryAll, queryPage } from './paged-query';
 import { INDEX, keys, shardOf, type ListGroup } from './table-model';
 
 type Item = Record<string, unknown>;
@@ -357,27 +358,18 @@ export class DynamoCaseRepository implements CaseRepository {
   }
 
   private async queryChildren<T>(caseId: string, prefix: string, upTo?: string): Promise<T[]> {
-    const items: T[] = [];
-    let start: Key | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          // A bounded range (prefix … upTo, both inclusive) when the caller knows the last key it may see.
-          ...(upTo === undefined
-            ? { KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': keys.casePk(caseId), ':prefix': prefix } }
-            : { KeyConditionExpression: 'PK = :pk AND SK BETWEEN :prefix AND :upTo', ExpressionAttributeValues: { ':pk': keys.casePk(caseId), ':prefix': prefix, ':upTo': upTo } }),
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const raw of out.Items ?? []) {
-        const { PK: _pk, SK: _sk, entity: _e, caseId: _c, ...rest } = raw;
-        items.push((prefix === keys.auditPrefix ? rest : { ...rest, caseId }) as T);
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+    return queryAll(
+      this.doc,
+      {
+        TableName: this.table,
+        // A bounded range (prefix … upTo, both inclusive) when the caller knows the last key it may see.
+        ...(upTo === undefined
+          ? { KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': keys.casePk(caseId), ':prefix': prefix } }
+          : { KeyConditionExpression: 'PK = :pk AND SK BETWEEN :prefix AND :upTo', ExpressionAttributeValues: { ':pk': keys.casePk(caseId), ':prefix': prefix, ':upTo': upTo } }),
+        ConsistentRead: true,
+      },
+      ({ PK: _pk, SK: _sk, entity: _e, caseId: _c, ...rest }) => (prefix === keys.auditPrefix ? rest : { ...rest, caseId }) as T,
+    );
   }
 
   auditEvents(caseId: string, upToSeq?: number): Promise<AuditEvent[]> {
@@ -478,32 +470,20 @@ export class DynamoCaseRepository implements CaseRepository {
   async listByCustomer(customerId: string, limit: number, cursor?: string): Promise<{ items: Case[]; nextCursor?: string }> {
     const index = INDEX.byCustomer;
     const pk = keys.customerPk(customerId);
-    let start: Key | undefined;
-    if (cursor) {
-      try {
-        start = JSON.parse(cursor) as Key;
-      } catch {
-        throw invalidCursor();
-      }
-      const names = ['PK', 'SK', index.partitionKey.name, index.sortKey.name].sort().join(',');
-      if (typeof start !== 'object' || start === null || Object.keys(start).sort().join(',') !== names || !Object.values(start).every((v) => typeof v === 'string') || start[index.partitionKey.name] !== pk) {
-        throw invalidCursor();
-      }
-    }
-    const out = await this.doc.send(
-      new QueryCommand({
+    const names = ['PK', 'SK', index.partitionKey.name, index.sortKey.name].sort().join(',');
+    return queryPage(
+      this.doc,
+      {
         TableName: this.table,
         IndexName: index.indexName,
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': index.partitionKey.name },
         ExpressionAttributeValues: { ':pk': pk },
         ScanIndexForward: false,
-        Limit: limit,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
+      },
+      { limit, cursor, isStartKey: (k) => Object.keys(k).sort().join(',') === names && k[index.partitionKey.name] === pk, invalid: invalidCursor },
+      (i) => i.case as Case,
     );
-    const items = (out.Items ?? []).map((i) => i.case as Case);
-    return { items, ...(out.LastEvaluatedKey ? { nextCursor: JSON.stringify(out.LastEvaluatedKey) } : {}) };
   }
 
   async listPendingApprovals(limit: number): Promise<Approval[]> {

@@ -2,39 +2,22 @@
 // partition and change in one transaction conditioned on the version read; the lists are GSI queries on the
 // problem item (all, by status); suggestions, changes and spikes are small single partitions. No Scan anywhere.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { InvalidInputError, StaleVersionError } from '#domain/errors';
 import type { ChainHead } from '#domain/audit-chain';
 import type { AuditEvent } from '#schemas/children';
 import type { Change, Problem, Spike, Suggestion } from '#schemas/problems';
 import type { Page, ProblemRecord, ProblemStore, SignalStore, SuggestionStore } from '#ports/problem-store';
+import { queryAll, queryPage, type PageRequest } from './paged-query';
 import { INDEX, keys } from './table-model';
 
-type Key = Record<string, unknown>;
-
-/** A position as plain JSON (the list's start key): the HTTP layer seals it into the opaque cursor a client sees. */
-const encodeCursor = (k: Key | undefined): string | undefined => (k ? JSON.stringify(k) : undefined);
-
-/** A position is only ever a start key this query handed out: same partition, string attributes only, nothing else. */
-const decodeCursor = (raw: string | undefined, check: (k: Key) => boolean): Key | undefined => {
-  if (!raw) return undefined;
-  try {
-    const k = JSON.parse(raw) as unknown;
-    if (k && typeof k === 'object' && !Array.isArray(k) && Object.values(k).every((v) => typeof v === 'string') && check(k as Key)) return k as Key;
-  } catch {
-    // fall through: not a position of this list
-  }
-  throw new InvalidInputError('cursor is not valid for this list', [{ field: 'query.cursor', message: 'pass the nextCursor of the previous page, with the same filters' }]);
-};
+/** Any cursor but a start key this list handed out (same partition, same filters). */
+const invalidCursor = () => new InvalidInputError('cursor is not valid for this list', [{ field: 'query.cursor', message: 'pass the nextCursor of the previous page, with the same filters' }]);
+const pageOf = (q: { limit: number; cursor?: string | undefined }, isStartKey: PageRequest['isStartKey']): PageRequest => ({ limit: q.limit, cursor: q.cursor, isStartKey, invalid: invalidCursor });
 
 const conditionFailed = (err: unknown): boolean =>
   (err instanceof Error && err.name === 'ConditionalCheckFailedException') ||
   (err instanceof TransactionCanceledException && (err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict'));
-
-const pageOf = <T>(items: T[], last: Key | undefined): Page<T> => {
-  const next = encodeCursor(last);
-  return { items, ...(next ? { nextCursor: next } : {}) };
-};
 
 export class DynamoProblemStore implements ProblemStore, SuggestionStore, SignalStore {
   constructor(
@@ -107,62 +90,46 @@ export class DynamoProblemStore implements ProblemStore, SuggestionStore, Signal
   async list(q: { status?: Problem['status']; limit: number; cursor?: string }): Promise<Page<Problem>> {
     const index = q.status ? INDEX.byCustomer : INDEX.openByDue;
     const pk = q.status ? keys.problemsByStatusPk(q.status) : keys.problemsAllPk;
-    const start = decodeCursor(
-      q.cursor,
-      (k) => k[index.partitionKey.name] === pk && typeof k.PK === 'string' && k.PK.startsWith(keys.problemPk('')) && k.SK === keys.problem('').SK && Object.keys(k).length === 4,
-    );
-    const out = await this.doc.send(
-      new QueryCommand({
+    return queryPage(
+      this.doc,
+      {
         TableName: this.table,
         IndexName: index.indexName,
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': index.partitionKey.name },
         ExpressionAttributeValues: { ':pk': pk },
         ScanIndexForward: false,
-        Limit: q.limit,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
+      },
+      pageOf(q, (k) => k[index.partitionKey.name] === pk && typeof k.PK === 'string' && k.PK.startsWith(keys.problemPk('')) && k.SK === keys.problem('').SK && Object.keys(k).length === 4),
+      (i) => i.problem as Problem,
     );
-    return pageOf((out.Items ?? []).map((i) => i.problem as Problem), out.LastEvaluatedKey);
   }
 
   async openProblems(): Promise<Problem[]> {
-    const found: Problem[] = [];
-    let start: Key | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: INDEX.byCustomer.indexName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': INDEX.byCustomer.partitionKey.name },
-          ExpressionAttributeValues: { ':pk': keys.problemsByStatusPk('open') },
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const i of out.Items ?? []) found.push(i.problem as Problem);
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return found;
+    return queryAll(
+      this.doc,
+      {
+        TableName: this.table,
+        IndexName: INDEX.byCustomer.indexName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': INDEX.byCustomer.partitionKey.name },
+        ExpressionAttributeValues: { ':pk': keys.problemsByStatusPk('open') },
+      },
+      (i) => i.problem as Problem,
+    );
   }
 
   async auditEvents(id: string): Promise<AuditEvent[]> {
-    const events: AuditEvent[] = [];
-    let start: Key | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.problemPk(id), ':prefix': keys.auditPrefix },
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const { PK: _pk, SK: _sk, ...e } of out.Items ?? []) events.push(e as AuditEvent);
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return events;
+    return queryAll(
+      this.doc,
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.problemPk(id), ':prefix': keys.auditPrefix },
+        ConsistentRead: true,
+      },
+      ({ PK: _pk, SK: _sk, ...e }) => e as AuditEvent,
+    );
   }
 
   // ---------- suggestions ----------
@@ -208,19 +175,18 @@ export class DynamoProblemStore implements ProblemStore, SuggestionStore, Signal
   }
 
   async listSuggestions(q: { status?: Suggestion['status']; limit: number; cursor?: string }): Promise<Page<Suggestion>> {
-    const start = decodeCursor(q.cursor, (k) => k.PK === keys.suggestionsPk && typeof k.SK === 'string' && k.SK.startsWith(keys.suggestionPrefix) && Object.keys(k).length === 2);
-    const out = await this.doc.send(
-      new QueryCommand({
+    return queryPage(
+      this.doc,
+      {
         TableName: this.table,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
         ...(q.status ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
         ExpressionAttributeValues: { ':pk': keys.suggestionsPk, ':prefix': keys.suggestionPrefix, ...(q.status ? { ':status': q.status } : {}) },
         ScanIndexForward: false,
-        Limit: q.limit,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
+      },
+      pageOf(q, (k) => k.PK === keys.suggestionsPk && typeof k.SK === 'string' && k.SK.startsWith(keys.suggestionPrefix) && Object.keys(k).length === 2),
+      (i) => i.suggestion as Suggestion,
     );
-    return pageOf((out.Items ?? []).map((i) => i.suggestion as Suggestion), out.LastEvaluatedKey);
   }
 
   // ---------- changes and spikes ----------
@@ -246,21 +212,16 @@ export class DynamoProblemStore implements ProblemStore, SuggestionStore, Signal
   }
 
   async changesBetween(from: string, to: string): Promise<Change[]> {
-    const found: Change[] = [];
-    let start: Key | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          // `#` sorts below every id character, `~` above: the range holds every change whose instant is in [from, to).
-          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': keys.changesPk, ':from': `${from}#`, ':to': `${to}#` },
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const i of out.Items ?? []) found.push(i.change as Change);
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const found = await queryAll(
+      this.doc,
+      {
+        TableName: this.table,
+        // `#` sorts below every id character, `~` above: the range holds every change whose instant is in [from, to).
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': keys.changesPk, ':from': `${from}#`, ':to': `${to}#` },
+      },
+      (i) => i.change as Change,
+    );
     return found.filter((c) => c.at >= from && c.at < to);
   }
 
@@ -280,16 +241,11 @@ export class DynamoProblemStore implements ProblemStore, SuggestionStore, Signal
   }
 
   async listSpikes(q: { from: string; to: string; limit: number; cursor?: string }): Promise<Page<Spike>> {
-    const start = decodeCursor(q.cursor, (k) => k.PK === keys.spikesPk && typeof k.SK === 'string' && Object.keys(k).length === 2);
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': keys.spikesPk, ':from': `${q.from}#`, ':to': `${q.to}#~` },
-        Limit: q.limit,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
+    return queryPage(
+      this.doc,
+      { TableName: this.table, KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to', ExpressionAttributeValues: { ':pk': keys.spikesPk, ':from': `${q.from}#`, ':to': `${q.to}#~` } },
+      pageOf(q, (k) => k.PK === keys.spikesPk && typeof k.SK === 'string' && Object.keys(k).length === 2),
+      (i) => i.spike as Spike,
     );
-    return pageOf((out.Items ?? []).map((i) => i.spike as Spike), out.LastEvaluatedKey);
   }
 }

@@ -5,21 +5,17 @@ import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateComma
 import type { Delivery, Webhook } from '#schemas/webhooks';
 import type { DueDelivery, StoredDelivery, StoredWebhook, WebhookStore } from '#ports/webhook-store';
 import { InvalidInputError } from '#domain/errors';
+import { queryAll, queryPage, type PageRequest } from './paged-query';
 import { keys } from './table-model';
 
-type Key = Record<string, unknown>;
-
-const encodeCursor = (k: Key | undefined): string | undefined => (k ? Buffer.from(JSON.stringify(k)).toString('base64url') : undefined);
-const decodeCursor = (raw: string | undefined, pk: string): Key | undefined => {
-  if (!raw) return undefined;
-  try {
-    const k = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Key;
-    if (k && k.PK === pk && typeof k.SK === 'string' && Object.keys(k).length === 2) return k;
-  } catch {
-    // fall through: not one of our cursors
-  }
-  throw new InvalidInputError('cursor is not valid for this list', [{ field: 'query.cursor', message: 'pass the nextCursor of the previous page' }]);
-};
+/** A page of one partition behind a base64url start-key cursor: only a key of that partition (PK and SK, nothing else) is one. */
+const pageOf = (pk: string, limit: number, cursor: string | undefined): PageRequest => ({
+  limit,
+  cursor,
+  encoding: 'base64url',
+  isStartKey: (k) => k.PK === pk && typeof k.SK === 'string' && Object.keys(k).length === 2,
+  invalid: () => new InvalidInputError('cursor is not valid for this list', [{ field: 'query.cursor', message: 'pass the nextCursor of the previous page' }]),
+});
 
 const isConditionFailure = (err: unknown): boolean =>
   err instanceof ConditionalCheckFailedException || (err instanceof TransactionCanceledException && (err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict'));
@@ -56,39 +52,32 @@ export class DynamoWebhookStore implements WebhookStore {
   }
 
   async listWebhooks(limit: number, cursor?: string): Promise<{ items: Webhook[]; nextCursor?: string }> {
-    const out = await this.doc.send(
-      new QueryCommand({
+    return queryPage(
+      this.doc,
+      {
         TableName: this.table,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
         ExpressionAttributeValues: { ':pk': keys.webhooksPk, ':prefix': keys.webhookPrefix },
         ProjectionExpression: 'PK, SK, webhook',
         ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, keys.webhooksPk),
-      }),
+      },
+      pageOf(keys.webhooksPk, limit, cursor),
+      webhookOf,
     );
-    const next = encodeCursor(out.LastEvaluatedKey);
-    return { items: (out.Items ?? []).map(webhookOf), ...(next ? { nextCursor: next } : {}) };
   }
 
   async activeWebhooks(): Promise<StoredWebhook[]> {
-    const found: StoredWebhook[] = [];
-    let start: Key | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          FilterExpression: 'webhook.#status = :active',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pk': keys.webhooksPk, ':prefix': keys.webhookPrefix, ':active': 'active' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) found.push({ webhook: webhookOf(item), secretCiphertext: String(item.secretCiphertext) });
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return found;
+    return queryAll(
+      this.doc,
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        FilterExpression: 'webhook.#status = :active',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pk': keys.webhooksPk, ':prefix': keys.webhookPrefix, ':active': 'active' },
+      },
+      (item) => ({ webhook: webhookOf(item), secretCiphertext: String(item.secretCiphertext) }),
+    );
   }
 
   async markDeleted(id: string, by: string, at: string): Promise<Webhook | undefined> {
@@ -140,19 +129,18 @@ export class DynamoWebhookStore implements WebhookStore {
 
   async listDeliveries(webhookId: string, limit: number, cursor?: string): Promise<{ items: Delivery[]; nextCursor?: string }> {
     const pk = keys.webhookDeliveryPk(webhookId);
-    const out = await this.doc.send(
-      new QueryCommand({
+    return queryPage(
+      this.doc,
+      {
         TableName: this.table,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
         ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.webhookDeliveryPrefix },
         ProjectionExpression: 'PK, SK, delivery',
         ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, pk),
-      }),
+      },
+      pageOf(pk, limit, cursor),
+      deliveryOf,
     );
-    const next = encodeCursor(out.LastEvaluatedKey);
-    return { items: (out.Items ?? []).map(deliveryOf), ...(next ? { nextCursor: next } : {}) };
   }
 
   async claim(webhookId: string, deliveryId: string, attemptsSoFar: number, now: string, leaseUntil: string): Promise<boolean> {
