@@ -5403,17 +5403,17 @@ export interface components {
             rootCause?: string;
             fix?: components["schemas"]["ProblemFix"];
             /** @default [] */
-            externalIds: string[];
+            externalIds?: string[];
             /** @default [] */
-            caseIds: string[];
+            caseIds?: string[];
             reason?: string;
         };
         /** @description Which complaints the problem is about: any of these products, or any of these categories */
         ProblemScope: {
             /** @default [] */
-            products: string[];
+            products?: string[];
             /** @default [] */
-            categories: ("product_issue" | "service_delay" | "billing" | "policy" | "agent_interaction" | "other")[];
+            categories?: ("product_issue" | "service_delay" | "billing" | "policy" | "agent_interaction" | "other")[];
         };
         ProblemPage: {
             items: components["schemas"]["ProblemRecord"][];
@@ -5604,7 +5604,7 @@ export interface components {
              * @default deployment
              * @enum {string}
              */
-            kind: "deployment" | "configuration" | "pricing" | "other";
+            kind?: "deployment" | "configuration" | "pricing" | "other";
             product?: string;
             /**
              * Format: date-time
@@ -5613,7 +5613,7 @@ export interface components {
              */
             at: string;
             /** @default api */
-            source: string;
+            source?: string;
             externalId?: string;
         };
         SpikePage: {
