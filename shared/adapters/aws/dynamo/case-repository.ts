@@ -329,6 +329,28 @@ export class DynamoCaseRepository implements CaseRepository {
     return { due, held };
   }
 
+  async *retentionDueIds(before: string): AsyncIterable<{ id: string; retainUntil: string }> {
+    const index = INDEX.retentionDue;
+    for (let shard = 0; shard < this.opts.listShards; shard++) {
+      const input: QueryCommandInput = {
+        TableName: this.table,
+        IndexName: index.indexName,
+        KeyConditionExpression: '#pk = :pk AND #sk < :before',
+        ProjectionExpression: '#sk',
+        ExpressionAttributeNames: { '#pk': index.partitionKey.name, '#sk': index.sortKey.name },
+        ExpressionAttributeValues: { ':pk': keys.retentionPk(shard), ':before': before },
+      };
+      for await (const page of paginateQuery({ client: this.doc, pageSize: 1000 }, input)) {
+        for (const item of page.Items ?? []) {
+          // dueSk is `${retainUntil}#${id}`: both parts without a second read.
+          const sk = String(item[index.sortKey.name]);
+          const cut = sk.lastIndexOf('#');
+          yield { id: sk.slice(cut + 1), retainUntil: sk.slice(0, cut) };
+        }
+      }
+    }
+  }
+
   async redactItems(caseId: string, expectedVersion: number, items: { children: CaseChild[]; events: AuditEvent[] }): Promise<void> {
     type Put = { Put: { TableName: string; Item: Item; ConditionExpression: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } };
     // Rewrites only: a child that is gone is not recreated; an audit item is replaced only by the same event (its hash).
