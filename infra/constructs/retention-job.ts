@@ -80,7 +80,9 @@ export class RetentionJob extends Construct {
       eventBus: props.bus,
       description: 'Retention batches from the daily dispatcher to the retention work queue',
       eventPattern: { source: [RETENTION_BATCH_SOURCE], detailType: [RETENTION_BATCH_DETAIL_TYPE] },
-      targets: [new SqsQueue(this.workQueue, { retryAttempts: 185, maxEventAge: Duration.hours(24), ...(props.deadLetters ? { deadLetterQueue: props.deadLetters.queue } : {}) })],
+      // No target dead-letter queue: the stateful DLQ's policy would then name this stack's rule (a cross-stack cycle).
+      // An undelivered batch is not lost: its cases stay due in the index and the next day's dispatch queues them again.
+      targets: [new SqsQueue(this.workQueue, { retryAttempts: 185, maxEventAge: Duration.hours(24) })],
     });
     // One batch per invocation, a bounded number at once: the fan-out cannot starve the API of concurrency.
     this.job.function.addEventSource(new SqsEventSource(this.workQueue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: RETENTION_WORKER_CONCURRENCY }));

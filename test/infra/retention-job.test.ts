@@ -90,7 +90,7 @@ describe('RetentionJob', () => {
     expect(batchRules[0]!.Properties).toMatchObject({
       EventBusName: stack.resolve(bus.eventBusName),
       EventPattern: { source: [RETENTION_BATCH_SOURCE], 'detail-type': [RETENTION_BATCH_DETAIL_TYPE] },
-      Targets: [{ Arn: stack.resolve(job.workQueue.queueArn), DeadLetterConfig: { Arn: stack.resolve(deadLetters!.queue.queueArn) } }],
+      Targets: [{ Arn: stack.resolve(job.workQueue.queueArn) }],
     });
     template.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
