@@ -59,10 +59,40 @@ export const applyLocalEnv = (endpoint: string, tables: LocalTables, extra: Reco
   });
 };
 
-/** The daily retention job: the same handler entry the EventBridge schedule invokes in AWS. */
+/**
+ * The daily retention fan-out, the same path as in AWS: the handler entry the EventBridge schedule invokes dispatches
+ * due case ids in batches to the (here in-memory) queue, and each batch goes to the same handler as the SQS event
+ * source would deliver it, a few at a time (the mapping's maximum concurrency). A failed batch stays due in the index
+ * and is dispatched again the next day. The run's result adds up the dispatch and every batch.
+ */
+const RETENTION_LOCAL_CONCURRENCY = 4;
 const retentionJob = (): DailyJob => {
   const handler = lazyEntry<(event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>>('functions/retention-job/handler.ts');
-  return { name: 'retention-job', run: (now) => handler()({ source: 'local.timers', 'detail-type': 'Scheduled Event', time: now }, lambdaContext('retention-job')) };
+  return {
+    name: 'retention-job',
+    run: async (now) => {
+      const dispatch = (await handler()({ source: 'local.timers', 'detail-type': 'Scheduled Event', time: now }, lambdaContext('retention-job'))) as Record<string, unknown>;
+      const { localRetentionQueue } = await import('#adapters/local/local-retention-queue');
+      const batches = localRetentionQueue.take();
+      const held = Number(dispatch.held ?? 0);
+      const total = { examined: held, redacted: 0, skippedLegalHold: held, failed: 0, failures: [] as unknown[], stoppedEarly: false };
+      let seq = 0;
+      const worker = async () => {
+        for (let ids = batches.shift(); ids; ids = batches.shift()) {
+          const record = { messageId: `local-retention-${++seq}`, body: JSON.stringify({ caseIds: ids }), eventSource: 'aws:sqs' };
+          const out = (await handler()({ Records: [record] }, lambdaContext('retention-job'))) as { run: typeof total };
+          total.examined += out.run.examined;
+          total.redacted += out.run.redacted;
+          total.skippedLegalHold += out.run.skippedLegalHold;
+          total.failed += out.run.failed;
+          total.failures.push(...out.run.failures);
+          total.stoppedEarly ||= out.run.stoppedEarly;
+        }
+      };
+      await Promise.all(Array.from({ length: RETENTION_LOCAL_CONCURRENCY }, worker));
+      return { ...dispatch, ...total };
+    },
+  };
 };
 
 /** The daily problem signals job (spikes, suggestions): the same handler entry the EventBridge schedule invokes in AWS. */

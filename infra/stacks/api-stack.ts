@@ -108,7 +108,7 @@ export class ApiStack extends Stack {
     this.exportBuilder = new ExportBuilder(this, 'ExportBuilder', { ...common, cases: props.data.cases, evidence: props.evidence, exports: props.exports });
     // Export requests reach the builder through the case stream (the request's audit event): a transactional outbox.
     this.scheduler.caseStream.launchExports(this.exportBuilder.builder.function);
-    this.retention = new RetentionJob(this, 'RetentionJob', { ...common, cases: props.data.cases, evidence: props.evidence, exports: props.exports, deadLetters: props.timers.retentionDeadLetters });
+    this.retention = new RetentionJob(this, 'RetentionJob', { ...common, bus: props.events.bus, cases: props.data.cases, evidence: props.evidence, exports: props.exports, deadLetters: props.timers.retentionDeadLetters });
     // The audit trail's anchor outside the table: a signed digest every AUDIT_DIGEST_MINUTES (and at every export, above).
     this.auditDigest = new AuditDigest(this, 'AuditDigest', { ...common, cases: props.data.cases, exports: props.exports, deadLetters: props.timers.scheduleDeadLetters });
     this.evidenceVerifier = new EvidenceVerifier(this, 'EvidenceVerifier', { ...common, cases: props.data.cases, evidence: props.evidence });
@@ -155,6 +155,7 @@ export class ApiStack extends Stack {
       tables: [props.data.cases, props.data.idempotency],
       webhookQueue: props.webhooks.queue,
       alarmTopic: props.alarmTopic,
+      extraAlarms: [this.retention.overdueAlarm],
       ...(props.accountConcurrency ? { accountConcurrency: props.accountConcurrency } : {}),
       functions: new Map([...this.api.functions, ...this.scheduler.functions, ...this.evidenceVerifier.functions, ...this.workflows.functions, ...this.reports.functions, ...this.exportBuilder.functions, ...this.retention.functions, ...this.auditDigest.functions, ...(this.emailIntake?.functions ?? []), ...this.webhooks.functions, ...this.problemSignals.functions]),
       deadLetterQueues: new Map([

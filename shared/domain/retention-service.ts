@@ -4,6 +4,7 @@
 import type { CaseRepository } from '#ports/case-repository';
 import type { Clock } from '#ports/clock';
 import type { RetentionObjects } from '#ports/retention-objects';
+import type { RetentionQueue } from '#ports/retention-queue';
 import { systemMutate } from './case-mutation';
 import { StaleVersionError } from './errors';
 import { isRetentionDue, planRedaction, retentionPeriod, RETENTION_ACTOR, type CaseRecords, type RetentionYears } from './retention';
@@ -34,11 +35,68 @@ export interface RetentionRun {
   stoppedEarly: boolean;
 }
 
+/** What the dispatcher queued: batches of due case ids, and how overdue the oldest due case is (the alarm's metric). */
+export interface RetentionDispatch {
+  dispatched: number;
+  batches: number;
+  /** Due but on legal hold (kept in full; counted, never queued). */
+  held: number;
+  /** Seconds since the oldest due case's retainUntil (0 when none is due): above a day, the fan-out is falling behind. */
+  oldestDueAgeSeconds: number;
+}
+
 /** A case changed between planning and writing (someone applied a hold, requested an export): plan again. */
 const MAX_ATTEMPTS = 3;
 
 export class RetentionService {
   constructor(private readonly deps: RetentionServiceDeps) {}
+
+  /**
+   * The fan-out's daily step: every due case (not on hold) queued in batches of `batch` ids for the workers, and the
+   * age of the oldest one. Cases a worker has not redacted yet are queued again the next day (redaction is idempotent).
+   */
+  async dispatch(queue: RetentionQueue, now: string = this.deps.clock.now()): Promise<RetentionDispatch> {
+    let batch: string[] = [];
+    let oldest: string | undefined;
+    const { held } = await this.deps.repo.retentionDue(now, 1);
+    const out: RetentionDispatch = { dispatched: 0, batches: 0, held, oldestDueAgeSeconds: 0 };
+    const flush = async () => {
+      if (!batch.length) return;
+      await queue.send(batch);
+      out.dispatched += batch.length;
+      out.batches += 1;
+      batch = [];
+    };
+    for await (const due of this.deps.repo.retentionDueIds(now)) {
+      if (!oldest || due.retainUntil < oldest) oldest = due.retainUntil;
+      batch.push(due.id);
+      if (batch.length >= this.deps.batch) await flush();
+    }
+    await flush();
+    if (oldest) out.oldestDueAgeSeconds = Math.max(0, Math.floor((Date.parse(now) - Date.parse(oldest)) / 1000));
+    return out;
+  }
+
+  /** A worker's step: the cases of one queued batch, each redacted if still due; failures counted, never thrown. */
+  async redactBatch(ids: readonly string[], opts: { shouldStop?: () => boolean } = {}): Promise<RetentionRun> {
+    const run: RetentionRun = { examined: 0, redacted: 0, skippedLegalHold: 0, failed: 0, failures: [], stoppedEarly: false };
+    for (const id of ids) {
+      if (opts.shouldStop?.()) {
+        run.stoppedEarly = true;
+        break;
+      }
+      run.examined++;
+      try {
+        const outcome = await this.redact(id);
+        if (outcome === 'redacted') run.redacted++;
+        else if (outcome === 'legal_hold') run.skippedLegalHold++;
+      } catch (err) {
+        run.failed++;
+        run.failures.push({ caseId: id, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+      }
+    }
+    return run;
+  }
 
   /** One run: at most `batch` due cases, oldest retainUntil first; a failure is counted and the run goes on. */
   async runOnce(now: string = this.deps.clock.now(), opts: { shouldStop?: () => boolean } = {}): Promise<RetentionRun> {

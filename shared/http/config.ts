@@ -52,7 +52,10 @@ export const ConfigSchema = z.object({
   IDEMPOTENCY_TABLE_NAME: z.string().min(3).optional(),
   /** DynamoDB Local endpoint; unset in AWS. */
   DYNAMODB_ENDPOINT: z.url().optional(),
-  LIST_SHARDS: z.coerce.number().int().min(1).max(32).default(4),
+  /** Write shards of the list, changed-cases, retention and pending-approval indexes (CDK sizes it from complaints:peakIntakesPerSecond); raise it, never lower it, on a live table. */
+  LIST_SHARDS: z.coerce.number().int().min(1).max(128).default(4),
+  /** Shards of each owner's partition in the owner index (CDK sizes it from the peak and complaints:smallestIntakeTeam); raise it, never lower it. */
+  OWNER_SHARDS: z.coerce.number().int().min(1).max(128).default(1),
   /** Case references leased per counter update by each process (1 = one update per case; CDK deploys 50: the counter item then takes 1/50 of the intake rate, and unused numbers of a stopped container are gaps). */
   REFERENCE_BLOCK_SIZE: z.coerce.number().int().min(1).max(1000).default(1),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),

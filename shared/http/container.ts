@@ -29,7 +29,7 @@ export const dynamo = () => {
 };
 
 /** The case table adapter (one per call site; stateless besides the shared client). */
-export const caseRepository = (): DynamoCaseRepository => new DynamoCaseRepository(dynamo().doc, { tableName: requireSetting('TABLE_NAME'), listShards: config().LIST_SHARDS, referenceBlock: config().REFERENCE_BLOCK_SIZE });
+export const caseRepository = (): DynamoCaseRepository => new DynamoCaseRepository(dynamo().doc, { tableName: requireSetting('TABLE_NAME'), listShards: config().LIST_SHARDS, ownerShards: config().OWNER_SHARDS, referenceBlock: config().REFERENCE_BLOCK_SIZE });
 
 /** What every ComplaintService is built from (the intake service adds the triage models: #http/intake-container). */
 export const complaintServiceDeps = (): ComplaintServiceDeps => {
@@ -56,7 +56,7 @@ export const complaintServiceDeps = (): ComplaintServiceDeps => {
   };
 };
 
-export const staffDirectory = (): DynamoStaffDirectory => new DynamoStaffDirectory(dynamo().doc, { tableName: requireSetting('TABLE_NAME') });
+export const staffDirectory = (): DynamoStaffDirectory => new DynamoStaffDirectory(dynamo().doc, { tableName: requireSetting('TABLE_NAME'), ownerShards: config().OWNER_SHARDS });
 
 let staff: StaffService | undefined;
 export const staffService = (): StaffService => (staff ??= new StaffService({ staff: staffDirectory(), repo: caseRepository(), clock: clock(), assignment: config().assignment }));

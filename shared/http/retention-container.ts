@@ -4,6 +4,11 @@ import { RetentionService } from '#domain/retention-service';
 import type { RetentionObjects } from '#ports/retention-objects';
 import { S3RetentionObjects } from '#adapters/aws/s3-retention-objects';
 import { LocalRetentionObjects } from '#adapters/local/local-retention-objects';
+import type { RetentionQueue } from '#ports/retention-queue';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { EventBridgeRetentionQueue } from '#adapters/aws/event-bridge-retention-queue';
+import { localRetentionQueue } from '#adapters/local/local-retention-queue';
+import { withoutSdkLogger } from '#adapters/aws/sdk-client';
 import { caseRepository, clock, dynamo } from './container';
 import { config, requireSetting } from './config';
 
@@ -30,4 +35,11 @@ export const retentionService = (): RetentionService => {
     });
   }
   return service;
+};
+
+/** Where the dispatcher queues due case ids: the bus (to the retention SQS queue) in AWS, memory under npm start. */
+export const retentionQueue = (): RetentionQueue => {
+  const cfg = config();
+  if (cfg.INTEGRATIONS === 'local') return localRetentionQueue;
+  return new EventBridgeRetentionQueue(withoutSdkLogger(new EventBridgeClient({ region: cfg.AWS_REGION })), requireSetting('EVENT_BUS_NAME'));
 };

@@ -115,6 +115,11 @@ export interface CaseRepository {
    */
   retentionDue(before: string, limit: number): Promise<{ due: string[]; held: number }>;
   /**
+   * Every due, not held case (retainUntil before `before`), shard by shard, each shard oldest first, read page by page
+   * from the retention index: the retention fan-out's dispatcher queues them in batches.
+   */
+  retentionDueIds(before: string): AsyncIterable<{ id: string; retainUntil: string }>;
+  /**
    * Rewrites existing children and audit events of a case in their redacted form (audit items only over the same
    * event: seq and hash), in transactions that each check the case is still at `expectedVersion`; StaleVersionError
    * if it moved on. Idempotent: the case item itself is written afterwards through `commit`.

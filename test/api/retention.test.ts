@@ -7,7 +7,7 @@ import { RETENTION_ENDED_TAG } from '#domain/evidence';
 import type { LocalRetentionObjects } from '#adapters/local/local-retention-objects';
 import { retentionObjects } from '#http/retention-container';
 import { caseRepository } from '#http/container';
-import type { RetentionRun } from '#domain/retention-service';
+import type { RetentionDispatch } from '#domain/retention-service';
 import { lambdaContext, lazyEntry } from '../../infra/local/server';
 import { complaintBody, startTestApi, type TestApi } from '../support/api';
 import { wholeTokens } from '../support/tokens';
@@ -180,9 +180,10 @@ describe('retention job', () => {
 
   it('re-running the job (the handler, invoked directly) changes nothing', async () => {
     const snapshot = { due: { case: await getCase(due), timeline: await timeline(due) }, held: { case: await getCase(held), timeline: await timeline(held) } };
-    const job = lazyEntry<(event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<RetentionRun>>('functions/retention-job/handler.ts');
+    const job = lazyEntry<(event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<RetentionDispatch>>('functions/retention-job/handler.ts');
     const run = await job()({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, lambdaContext('retention-job'));
-    expect(run).toEqual({ examined: 0, redacted: 0, skippedLegalHold: 0, failed: 0, failures: [], stoppedEarly: false });
+    // Nothing is due any more (both were redacted): nothing is queued, and nothing is overdue.
+    expect(run).toEqual({ dispatched: 0, batches: 0, held: 0, oldestDueAgeSeconds: 0 });
     await api.pump();
     expect({ due: { case: await getCase(due), timeline: await timeline(due) }, held: { case: await getCase(held), timeline: await timeline(held) } }).toEqual(snapshot);
     // The younger case is still inside its period; the open case was never closed.

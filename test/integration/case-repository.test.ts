@@ -3,7 +3,8 @@ import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
 import { createDynamoClients, observeDynamoRequests } from '#adapters/aws/dynamo/client';
 import { DynamoCaseRepository } from '#adapters/aws/dynamo/case-repository';
-import { shardOf } from '#adapters/aws/dynamo/table-model';
+import { keys, ownerShardOf, shardOf } from '#adapters/aws/dynamo/table-model';
+import { DynamoStaffDirectory } from '#adapters/aws/dynamo/staff-directory';
 import { appendEvents, EMPTY_HEAD, verifyChain, type ChainHead } from '#domain/audit-chain';
 import * as life from '#domain/lifecycle';
 import { getRegime } from '#domain/regimes';
@@ -26,9 +27,9 @@ afterAll(() => {
   raw.destroy();
 });
 
-const newRepo = async (listShards = 4) => {
+const newRepo = async (listShards = 4, ownerShards = 1) => {
   const tables = await createTestTables();
-  return { repo: new DynamoCaseRepository(clients.doc, { tableName: tables.cases, listShards }), table: tables.cases };
+  return { repo: new DynamoCaseRepository(clients.doc, { tableName: tables.cases, listShards, ownerShards }), table: tables.cases };
 };
 
 interface Opened {
@@ -281,6 +282,30 @@ describe('list', () => {
     const one = await repo.list({ ownerId: 'olga', limit: 100, now: NOW });
     expect(one.items.map((c) => c.id)).toEqual(byDue(mine));
     expect(one.nextCursor).toBeUndefined();
+  });
+
+  it("an owner's cases spread over OWNER_SHARDS partitions: 'My cases' fans out, merges by due date and pages with the sealed cursor (8 cases, 4 owner shards, limit 3)", async () => {
+    const { repo, table } = await newRepo(4, 4);
+    const mine = [];
+    for (const daysAgo of [3, 20, 1, 15, 8, 11, 6, 2]) mine.push(await createCase(repo, { ownerId: 'olga', daysAgo }));
+    await createCase(repo, { ownerId: 'someone-else', daysAgo: 10 });
+    // The owner's cases really sit in more than one partition, each under its own shard key.
+    const shards = new Set(mine.map((c) => ownerShardOf(c.case.id, 4)));
+    expect(shards.size).toBeGreaterThan(1);
+    const stored = await raw.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'PK = :pk AND SK = :sk', ExpressionAttributeValues: { ':pk': keys.casePk(mine[0]!.case.id), ':sk': keys.caseSk } }));
+    expect(stored.Items?.[0]?.GSI1PK).toBe(keys.ownerPk('olga', 'active', ownerShardOf(mine[0]!.case.id, 4)));
+    const pages = await allPages(repo, { ownerId: 'olga', limit: 3, now: NOW });
+    expect(pages.map((p) => p.length)).toEqual([3, 3, 2]);
+    expect(pages.flat()).toEqual(byDue(mine));
+    // A cursor of the sharded owner list is refused for another owner (its partitions differ).
+    const first = await repo.list({ ownerId: 'olga', limit: 3, now: NOW });
+    await expect(repo.list({ ownerId: 'someone-else', limit: 3, now: NOW, cursor: first.nextCursor! })).rejects.toBeInstanceOf(InvalidInputError);
+    // Workload reads (assignment) count and list over every shard of the owner.
+    const staff = new DynamoStaffDirectory(clients.doc, { tableName: table, ownerShards: 4 });
+    expect(await staff.openCaseCount('olga', 100)).toBe(8);
+    expect(await staff.openCaseCount('olga', 5)).toBe(5);
+    const due = await staff.ownedDueBetween('olga', '2000-01-01', '2100-01-01');
+    expect(due.map((c) => c.id)).toEqual(byDue(mine));
   });
 
   it('merges the write-sharded open-cases index in due order and paginates (9 cases, 4 shards, limit 4)', async () => {

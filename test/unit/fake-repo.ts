@@ -205,6 +205,11 @@ export class FakeRepo implements CaseRepository {
     };
   }
 
+  async *retentionDueIds(before: string): AsyncIterable<{ id: string; retainUntil: string }> {
+    const { due } = await this.retentionDue(before, Number.MAX_SAFE_INTEGER);
+    for (const id of due) yield { id, retainUntil: this.cases.get(id)!.case.retainUntil! };
+  }
+
   redactCalls = 0;
 
   async redactItems(caseId: string, expectedVersion: number, items: { children: CaseChild[]; events: AuditEvent[] }): Promise<void> {

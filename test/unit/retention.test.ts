@@ -405,6 +405,24 @@ describe('RetentionService (in-memory port)', () => {
     expect((await repo.retentionDue(at(rec.case.retainUntil!, DAY), 10)).due).toEqual([]);
   });
 
+  it('fan-out: 25 due cases are dispatched in 3 batches of at most 10 and all redacted in one day, with the oldest age published', async () => {
+    const { repo, retention, closedCase, advance, now } = setup();
+    const cases = [];
+    for (let i = 0; i < 25; i++) cases.push(await closedCase({ customer: { id: `cust-fan-${i}`, name: 'Fan Out' } }));
+    advance(THREE_YEARS);
+    const queued: string[][] = [];
+    const dispatch = await retention.dispatch({ send: async (ids) => void queued.push([...ids]) }, now());
+    expect(queued.map((b) => b.length)).toEqual([10, 10, 5]);
+    expect(new Set(queued.flat())).toEqual(new Set(cases.map((c) => c.id)));
+    const oldest = cases.map((c) => c.retainUntil!).sort()[0]!;
+    expect(dispatch).toEqual({ dispatched: 25, batches: 3, held: 0, oldestDueAgeSeconds: Math.floor((Date.parse(now()) - Date.parse(oldest)) / 1000) });
+    const runs = await Promise.all(queued.map((ids) => retention.redactBatch(ids)));
+    expect(runs.reduce((n, r) => n + r.redacted, 0)).toBe(25);
+    for (const c of cases) expect((await repo.get(c.id))!.case.redaction).toBeDefined();
+    // The next day's dispatch finds nothing due and nothing overdue.
+    expect(await retention.dispatch({ send: async () => undefined }, now())).toEqual({ dispatched: 0, batches: 0, held: 0, oldestDueAgeSeconds: 0 });
+  });
+
   it('skips a case on legal hold (counted), redacts it once released; leaves open and not-yet-due cases alone', async () => {
     const { repo, complaints, retention, closedCase, advance } = setup();
     const held = await closedCase();

@@ -17,7 +17,7 @@ import type { DeadlineRow } from '#domain/deadline-board';
 import { timerMap } from '#domain/timers';
 import { ConflictError, InvalidInputError, StaleVersionError } from '#domain/errors';
 import { queryAll, queryPage } from './paged-query';
-import { INDEX, keys, shardOf, type ListGroup } from './table-model';
+import { INDEX, keys, ownerShardOf, shardOf, type ListGroup } from './table-model';
 
 type Item = Record<string, unknown>;
 /** The contact directory's key for an address: SHA-256 of its trimmed lower-case form (no address in clear). */
@@ -30,6 +30,11 @@ export interface DynamoCaseRepositoryOptions {
   tableName: string;
   /** Partitions of the open-cases-by-due-date index (write sharding). */
   listShards: number;
+  /**
+   * Partitions of each owner's group in the owner index (default 1). A case sits in the shard of its id; `My cases`
+   * reads every shard of the owner and merges by due date, so one busy owner is not one hot partition.
+   */
+  ownerShards?: number;
   /**
    * Reference numbers leased per update of the year's counter item (default 1: one update per case). With N, one
    * update reserves N numbers for this process (a Lambda container), so the counter item takes 1/N of the intake
@@ -74,7 +79,7 @@ export class DynamoCaseRepository implements CaseRepository {
       // The timers this version of the case needs: the stream handler diffs old and new images into Scheduler calls.
       timers: timerMap(c),
       case: c,
-      GSI1PK: keys.ownerPk(c.ownerId, groupOf(c)),
+      GSI1PK: keys.ownerPk(c.ownerId, groupOf(c), ownerShardOf(c.id, this.opts.ownerShards ?? 1)),
       GSI1SK: keys.dueSk(c.finalResponseDueAt, c.id),
       GSI2PK: keys.listPk(groupOf(c), shardOf(c.id, this.opts.listShards)),
       GSI2SK: keys.dueSk(c.finalResponseDueAt, c.id),
@@ -325,6 +330,28 @@ export class DynamoCaseRepository implements CaseRepository {
     return { due, held };
   }
 
+  async *retentionDueIds(before: string): AsyncIterable<{ id: string; retainUntil: string }> {
+    const index = INDEX.retentionDue;
+    for (let shard = 0; shard < this.opts.listShards; shard++) {
+      const input: QueryCommandInput = {
+        TableName: this.table,
+        IndexName: index.indexName,
+        KeyConditionExpression: '#pk = :pk AND #sk < :before',
+        ProjectionExpression: '#sk',
+        ExpressionAttributeNames: { '#pk': index.partitionKey.name, '#sk': index.sortKey.name },
+        ExpressionAttributeValues: { ':pk': keys.retentionPk(shard), ':before': before },
+      };
+      for await (const page of paginateQuery({ client: this.doc, pageSize: 1000 }, input)) {
+        for (const item of page.Items ?? []) {
+          // dueSk is `${retainUntil}#${id}`: both parts without a second read.
+          const sk = String(item[index.sortKey.name]);
+          const cut = sk.lastIndexOf('#');
+          yield { id: sk.slice(cut + 1), retainUntil: sk.slice(0, cut) };
+        }
+      }
+    }
+  }
+
   async redactItems(caseId: string, expectedVersion: number, items: { children: CaseChild[]; events: AuditEvent[] }): Promise<void> {
     type Put = { Put: { TableName: string; Item: Item; ConditionExpression: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } };
     // Rewrites only: a child that is gone is not recreated; an audit item is replaced only by the same event (its hash).
@@ -523,7 +550,7 @@ export class DynamoCaseRepository implements CaseRepository {
     const index = byOwner ? INDEX.byOwnerDue : INDEX.openByDue;
     // Both indexes split active from closed cases, so the default work queue never reads closed ones.
     const group: ListGroup = f.status === 'closed' ? 'closed' : 'active';
-    const partitions = byOwner ? [keys.ownerPk(f.ownerId as string, group)] : Array.from({ length: this.opts.listShards }, (_, i) => keys.listPk(group, i));
+    const partitions = byOwner ? keys.ownerPks(f.ownerId as string, group, this.opts.ownerShards ?? 1) : Array.from({ length: this.opts.listShards }, (_, i) => keys.listPk(group, i));
     // Key range on the due-date sort key; the rest are filters.
     let upper = f.dueBefore;
     const filters: string[] = [];

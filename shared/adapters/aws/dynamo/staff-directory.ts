@@ -12,7 +12,8 @@ const BATCH = 100;
 export class DynamoStaffDirectory implements StaffDirectory {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
-    private readonly opts: { tableName: string },
+    /** ownerShards: partitions of each owner's group in the owner index (OWNER_SHARDS; default 1). */
+    private readonly opts: { tableName: string; ownerShards?: number },
   ) {}
 
   async get(staffId: string): Promise<StaffProfile | undefined> {
@@ -53,35 +54,49 @@ export class DynamoStaffDirectory implements StaffDirectory {
   }
 
   async openCaseCount(ownerId: string, atMost: number): Promise<number> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.opts.tableName,
-        IndexName: INDEX.byOwnerDue.indexName,
-        KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.ownerPk(ownerId, 'active') },
-        Select: 'COUNT',
-        Limit: atMost,
-      }),
-    );
-    return out.Count ?? 0;
+    // The owner's shards one by one, stopping once the answer is known to be at least atMost.
+    let n = 0;
+    for (const pk of keys.ownerPks(ownerId, 'active', this.opts.ownerShards ?? 1)) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await this.doc.send(
+          new QueryCommand({
+            TableName: this.opts.tableName,
+            IndexName: INDEX.byOwnerDue.indexName,
+            KeyConditionExpression: 'GSI1PK = :pk',
+            ExpressionAttributeValues: { ':pk': pk },
+            Select: 'COUNT',
+            Limit: atMost - n,
+            ExclusiveStartKey: start,
+          }),
+        );
+        n += out.Count ?? 0;
+        start = out.LastEvaluatedKey;
+      } while (start && n < atMost);
+      if (n >= atMost) return n;
+    }
+    return n;
   }
 
   async ownedDueBetween(ownerId: string, from: string, to: string): Promise<Case[]> {
-    const items: Case[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.opts.tableName,
-          IndexName: INDEX.byOwnerDue.indexName,
-          KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': keys.ownerPk(ownerId, 'active'), ':from': from, ':to': `${to}~` },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const i of out.Items ?? []) items.push(i.case as Case);
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+    const items: { sk: string; c: Case }[] = [];
+    for (const pk of keys.ownerPks(ownerId, 'active', this.opts.ownerShards ?? 1)) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await this.doc.send(
+          new QueryCommand({
+            TableName: this.opts.tableName,
+            IndexName: INDEX.byOwnerDue.indexName,
+            KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': `${to}~` },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const i of out.Items ?? []) items.push({ sk: String(i.GSI1SK), c: i.case as Case });
+        start = out.LastEvaluatedKey;
+      } while (start);
+    }
+    // Merged by due date across the owner's shards, as one partition would have returned them.
+    return items.sort((a, b) => a.sk.localeCompare(b.sk)).map((i) => i.c);
   }
 }

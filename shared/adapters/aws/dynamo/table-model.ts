@@ -65,6 +65,43 @@ export const shardOf = (id: string, shards: number): number => {
 
 export type ListGroup = 'active' | 'closed';
 
+/**
+ * Shard sizing (issue 29 item 9): how many write shards an index partition needs so that, at a configured peak, its
+ * busiest partition stays at or below half of DynamoDB's per-partition 1,000 WCU. Used by CDK (LIST_SHARDS,
+ * OWNER_SHARDS from complaints:peakIntakesPerSecond) and by the scale model, so both size from one formula.
+ */
+export const SHARD_SIZING = {
+  partitionWcu: 1000,
+  goalShare: 0.5,
+  /** Writes of a case item per intake: the intake and four later changes (acknowledge, assign, update, close). */
+  writesPerIntake: 5,
+  /** Write units per index write of a case item (3 KB items in the indexes projecting them). */
+  unitsPerWrite: 3,
+  /** Allowance for the hash's uneven spread over shards in any one second (the busiest shard, not the mean). */
+  imbalance: 1.5,
+} as const;
+
+/** Write shards for `writesPerSecond` case-item writes landing on one index group at peak. */
+const shardsForWrites = (writesPerSecond: number): number =>
+  Math.max(1, Math.ceil(((writesPerSecond * SHARD_SIZING.unitsPerWrite) / (SHARD_SIZING.partitionWcu * SHARD_SIZING.goalShare)) * SHARD_SIZING.imbalance));
+
+/** List (and changed-cases, retention, pending-approval) shards for a peak of intakes a second. */
+export const listShardsFor = (peakIntakesPerSecond: number): number => shardsForWrites(peakIntakesPerSecond * SHARD_SIZING.writesPerIntake);
+
+/**
+ * Shards of each owner's partition in the owner index for a peak, when intake spreads over at least `smallestTeam`
+ * handlers: the whole peak can land on one owner of a team of one, and a bulk reassignment can too.
+ */
+export const ownerShardsFor = (peakIntakesPerSecond: number, smallestTeam = 1): number =>
+  shardsForWrites((peakIntakesPerSecond * SHARD_SIZING.writesPerIntake) / Math.max(1, smallestTeam));
+
+/** Which of an owner's shards holds a case (by case id, so a case stays in one shard while its owner keeps it). */
+export const ownerShardOf = (caseId: string, ownerShards: number): number => shardOf(caseId, ownerShards);
+
+/** An owner's partition of the owner index; shard 0 keeps the unsharded form, so OWNER_SHARDS=1 reads items written before sharding. */
+const ownerPk = (ownerId: string, group: ListGroup, shard = 0): string => (shard === 0 ? `OWNER#${ownerId}#${group}` : `OWNER#${ownerId}#${group}#${shard}`);
+
+
 export const keys = {
   case: (id: string) => ({ PK: `CASE#${id}`, SK: 'CASE' as const }),
   audit: (id: string, seq: number) => ({ PK: `CASE#${id}`, SK: `AUDIT#${pad(seq, 10)}` }),
@@ -102,7 +139,9 @@ export const keys = {
   inboundRejectedPk: (day: string) => `INBOUND#rejected#${day}`,
   /** Where a rejection is found by its id (the replay route): a pointer to its day item. */
   inboundRejectionPointer: (id: string) => ({ PK: `INBOUND#rejection#${id}`, SK: 'REJECTION' }),
-  ownerPk: (ownerId: string, group: ListGroup) => `OWNER#${ownerId}#${group}`,
+  ownerPk,
+  /** Every partition of an owner's group in the owner index: queries fan out over these and merge by due date. */
+  ownerPks: (ownerId: string, group: ListGroup, ownerShards: number) => Array.from({ length: ownerShards }, (_, shard) => ownerPk(ownerId, group, shard)),
   listPk: (group: ListGroup, shard: number) => `CASES#${group}#${shard}`,
   customerPk: (customerId: string) => `CUSTOMER#${customerId}`,
   /** Retention index partitions: due cases by shard; cases on legal hold in one partition of their own (few, counted). */
