@@ -10,7 +10,7 @@ export const PRICES = {
   compositeAlarm: 0.5,
   /** CloudWatch dashboard (the account's first three are free; not assumed). */
   dashboard: 3,
-  /** CloudWatch custom metric (a metric filter's metric). */
+  /** CloudWatch custom metric (a metric filter's metric), per month while it sends data points. */
   customMetric: 0.3,
   /** KMS customer-managed key (automatic rotation adds $1 per rotation for the first two: from year two). */
   kmsKey: 1,
@@ -96,7 +96,10 @@ export const fixedMonthlyCost = (templates: readonly TemplateJson[]): { lines: C
     { item: 'CloudWatch alarm metrics', count: alarmMetrics, monthly: alarmMetrics * PRICES.alarmMetric },
     { item: 'CloudWatch composite alarms', count: ofType('AWS::CloudWatch::CompositeAlarm').length, monthly: ofType('AWS::CloudWatch::CompositeAlarm').length * PRICES.compositeAlarm },
     { item: 'CloudWatch dashboards', count: ofType('AWS::CloudWatch::Dashboard').length, monthly: ofType('AWS::CloudWatch::Dashboard').length * PRICES.dashboard },
-    { item: 'CloudWatch custom metrics (metric filters)', count: ofType('AWS::Logs::MetricFilter').length, monthly: ofType('AWS::Logs::MetricFilter').length * PRICES.customMetric },
+    // A custom metric is "prorated by the hour and metered only when it is sent to CloudWatch" (CloudWatch pricing): a
+    // metric filter sends data points only while its log group receives events (its default value included), and at zero
+    // traffic the API's access log receives none. Counted, priced at nothing here; the per-request cost model carries it.
+    { item: 'CloudWatch custom metrics (metric filters; none sent at zero traffic)', count: ofType('AWS::Logs::MetricFilter').length, monthly: 0 },
     { item: 'KMS customer-managed keys', count: ofType('AWS::KMS::Key').length, monthly: ofType('AWS::KMS::Key').length * PRICES.kmsKey },
     { item: 'Secrets Manager secrets', count: ofType('AWS::SecretsManager::Secret').length, monthly: ofType('AWS::SecretsManager::Secret').length * PRICES.secret },
     { item: 'AWS WAF web ACLs and rules', count: webAcls.length, monthly: webAcls.length * PRICES.webAcl + webAclRules * PRICES.webAclRule },
