@@ -4,6 +4,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { badRequest } from './errors';
 import type { ApiHandler } from './handler-core';
 import { logger } from './logger';
 import { problemResponse, toProblem } from './problem';
@@ -23,7 +24,13 @@ export interface StaticReply {
 export const STATIC_ROUTES = ['health', 'openapi'] as const satisfies readonly RouteId[];
 
 export const defineStaticHandler = (id: (typeof STATIC_ROUTES)[number], impl: () => Promise<StaticReply>): ApiHandler =>
-  middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(async () => {
+  middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(async (event: APIGatewayProxyEventV2) => {
+    // No query is defined, so every parameter is unknown: refused as on every other route (one error per name).
+    const unknown = Object.keys(event.queryStringParameters ?? {});
+    if (unknown.length) {
+      const errors = unknown.map((k) => ({ field: `query.${k}`, message: 'unknown field' }));
+      throw badRequest(`the request is invalid: ${errors.map((x) => x.field).join(', ')}`, errors);
+    }
     const reply = await impl();
     return { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...reply.headers }, body: reply.json };
   })

@@ -16,6 +16,7 @@ import { StatefulStack } from '../../infra/stacks/stateful-stack';
 import { resourceOf, resourcesInFamily, stackFamily, templateOf } from '../support/stacks';
 import { fixedMonthlyCost } from '../../infra/cost/fixed-cost';
 import { WEBHOOK_MAX_CONCURRENCY } from '../../infra/constructs/webhook-delivery';
+import { RETENTION_WORKER_CONCURRENCY } from '../../infra/constructs/retention-job';
 
 // CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
 process.env.CDK_VALIDATION = 'false';
@@ -252,9 +253,10 @@ describe('alarms that page someone, and fewer of them (item 6)', () => {
 });
 
 describe('back-pressure (item 7)', () => {
-  it('the webhook SQS trigger has a maximum concurrency', () => {
-    const mappings = resourcesInFamily(main.api, 'AWS::Lambda::EventSourceMapping').filter((m) => m.resource.Properties.ScalingConfig);
-    expect(mappings.map((m) => m.resource.Properties.ScalingConfig)).toEqual([{ MaximumConcurrency: WEBHOOK_MAX_CONCURRENCY }]);
+  it('every SQS trigger has a maximum concurrency (the webhook sender and the retention batches), so a fan-out cannot starve the API', () => {
+    const sqsMappings = resourcesInFamily(main.api, 'AWS::Lambda::EventSourceMapping').filter((m) => !m.resource.Properties.StartingPosition);
+    const limits = sqsMappings.map((m) => (m.resource.Properties.ScalingConfig as { MaximumConcurrency: number }).MaximumConcurrency);
+    expect(limits.sort((a, b) => a - b)).toEqual([WEBHOOK_MAX_CONCURRENCY, RETENTION_WORKER_CONCURRENCY].sort((a, b) => a - b));
   });
 
   it('every EventBridge rule that targets a Lambda function has a target dead-letter queue EventBridge may write to', () => {
