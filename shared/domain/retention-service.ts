@@ -98,26 +98,12 @@ export class RetentionService {
     return run;
   }
 
-  /** One run: at most `batch` due cases, oldest retainUntil first; a failure is counted and the run goes on. */
+  /** One run: at most `batch` due cases, oldest retainUntil first (the queued batch's step over them); a case on legal
+   * hold the due read already set aside counts as examined and skipped. */
   async runOnce(now: string = this.deps.clock.now(), opts: { shouldStop?: () => boolean } = {}): Promise<RetentionRun> {
     const { due, held } = await this.deps.repo.retentionDue(now, this.deps.batch);
-    const run: RetentionRun = { examined: held, redacted: 0, skippedLegalHold: held, failed: 0, failures: [], stoppedEarly: false };
-    for (const id of due) {
-      if (opts.shouldStop?.()) {
-        run.stoppedEarly = true;
-        break;
-      }
-      run.examined++;
-      try {
-        const outcome = await this.redact(id);
-        if (outcome === 'redacted') run.redacted++;
-        else if (outcome === 'legal_hold') run.skippedLegalHold++;
-      } catch (err) {
-        run.failed++;
-        run.failures.push({ caseId: id, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
-      }
-    }
-    return run;
+    const run = await this.redactBatch(due, opts);
+    return { ...run, examined: run.examined + held, skippedLegalHold: run.skippedLegalHold + held };
   }
 
   /** Redacts one case if it is due and not on legal hold; a case already redacted (or reopened) is left as it is. */

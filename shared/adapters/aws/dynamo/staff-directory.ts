@@ -5,6 +5,7 @@ import type { Case } from '#schemas/complaint';
 import type { StaffProfile } from '#schemas/staff';
 import type { StaffDirectory } from '#ports/staff-directory';
 import { StaleVersionError } from '#domain/errors';
+import { queryAll } from './paged-query';
 import { INDEX, keys } from './table-model';
 
 const BATCH = 100;
@@ -81,20 +82,13 @@ export class DynamoStaffDirectory implements StaffDirectory {
   async ownedDueBetween(ownerId: string, from: string, to: string): Promise<Case[]> {
     const items: { sk: string; c: Case }[] = [];
     for (const pk of keys.ownerPks(ownerId, 'active', this.opts.ownerShards ?? 1)) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await this.doc.send(
-          new QueryCommand({
-            TableName: this.opts.tableName,
-            IndexName: INDEX.byOwnerDue.indexName,
-            KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': `${to}~` },
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const i of out.Items ?? []) items.push({ sk: String(i.GSI1SK), c: i.case as Case });
-        start = out.LastEvaluatedKey;
-      } while (start);
+      const input = {
+        TableName: this.opts.tableName,
+        IndexName: INDEX.byOwnerDue.indexName,
+        KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': `${to}~` },
+      };
+      items.push(...(await queryAll(this.doc, input, (i) => ({ sk: String(i.GSI1SK), c: i.case as Case }))));
     }
     // Merged by due date across the owner's shards, as one partition would have returned them.
     return items.sort((a, b) => a.sk.localeCompare(b.sk)).map((i) => i.c);
