@@ -86,16 +86,11 @@ export const createDynamoClients = (opts: DynamoClientOptions) => {
       ...(opts.endpoint ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     }),
   );
-  raw.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (observers.size > 0) for (const fn of observers) fn(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name: 'requestObserver' },
-  );
+  // One observing step for both kinds of observer; with none subscribed (production) a request passes straight through.
   raw.middlewareStack.add(
     (next, context) => async (args) => {
       const commandName = String(context.commandName);
+      for (const fn of observers) fn(commandName);
       if (capacityObservers.size === 0 || !CAPACITY_COMMANDS.has(commandName)) return next(args);
       const input = args.input as { ReturnConsumedCapacity?: string };
       const result = await next({ ...args, input: { ...input, ReturnConsumedCapacity: 'INDEXES' } });
@@ -103,7 +98,7 @@ export const createDynamoClients = (opts: DynamoClientOptions) => {
       for (const fn of capacityObservers) fn(units);
       return result;
     },
-    { step: 'initialize', name: 'capacityObserver' },
+    { step: 'initialize', name: 'requestObserver' },
   );
   const doc = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } });
   return { raw, doc };
