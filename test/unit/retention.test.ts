@@ -423,6 +423,18 @@ describe('RetentionService (in-memory port)', () => {
     expect(await retention.dispatch({ send: async () => undefined }, now())).toEqual({ dispatched: 0, batches: 0, held: 0, oldestDueAgeSeconds: 0 });
   });
 
+  it('abuse: a forged or stale queued batch (an open case, a case not yet due, one on legal hold, a guessed id, __proto__) redacts nothing', async () => {
+    const { repo, complaints, retention, closedCase } = setup();
+    const open = await complaints.open(principal('web-form', 'intake'), intakeBody({ ownerId: 'alice' }));
+    const young = await closedCase();
+    const held = await closedCase({ customer: { id: 'cust-held', name: 'On Hold' } });
+    repo.cases.get(held.id)!.case.legalHold = true;
+    // The worker re-checks each case against the clock and its hold: a batch on the bus is a hint, never an order.
+    const run = await retention.redactBatch([open.id, young.id, held.id, '01JZZZZZZZZZZZZZZZZZZZZZZZ', '__proto__']);
+    expect(run.redacted).toBe(0);
+    for (const c of [open, young, held]) expect((await repo.get(c.id))!.case.redaction).toBeUndefined();
+  });
+
   it('skips a case on legal hold (counted), redacts it once released; leaves open and not-yet-due cases alone', async () => {
     const { repo, complaints, retention, closedCase, advance } = setup();
     const held = await closedCase();
