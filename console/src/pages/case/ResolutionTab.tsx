@@ -43,13 +43,13 @@ interface StageRow {
   role: string;
   approvalId: string;
   reasons: string[];
-  state: 'pending' | 'approved' | 'rejected' | 'waiting';
+  state: 'pending' | 'approved' | 'rejected' | 'waiting' | 'superseded';
   by?: string;
   comment?: string;
 }
 
 /** The stages of the latest proposal and their state, read from the audit trail (proposed → approved/rejected events). */
-const loadStages = async (api: ComplaintsClient, caseId: string, resolutionId: string | undefined): Promise<StageRow[]> => {
+const loadStages = async (api: ComplaintsClient, caseId: string, resolutionId: string | undefined, resolutionStatus: string | undefined): Promise<StageRow[]> => {
   if (!resolutionId) return [];
   const events: Schemas['AuditEvent'][] = [];
   let cursor: string | undefined;
@@ -60,14 +60,21 @@ const loadStages = async (api: ComplaintsClient, caseId: string, resolutionId: s
   } while (cursor);
   const proposed = events.filter((e) => e.action === 'resolution.proposed' && e.data.resolutionId === resolutionId).at(-1);
   const stages = Array.isArray(proposed?.data.stages) ? (proposed.data.stages as { stage: number; role: string; approvalId: string; reasons?: string[] }[]) : [];
-  return stages.map((s) => {
+  // Stages are decided in order: the first undecided one is pending, later ones wait for it; a rejection (or a
+  // proposal superseded by a reopen) ends the round, so the stages nobody decided are superseded, not pending.
+  let ended = resolutionStatus === 'superseded' || resolutionStatus === 'rejected';
+  let open = false;
+  return [...stages].sort((a, b) => a.stage - b.stage).map((s) => {
     const decided = events.filter((e) => (e.action === 'approval.approved' || e.action === 'approval.rejected') && e.data.approvalId === s.approvalId).at(-1);
+    const undecided: StageRow['state'] = ended ? 'superseded' : open ? 'waiting' : 'pending';
+    if (!decided) open = true;
+    if (decided?.action === 'approval.rejected') ended = true;
     return {
       stage: s.stage,
       role: s.role,
       approvalId: s.approvalId,
       reasons: s.reasons ?? [],
-      state: decided ? (decided.action === 'approval.approved' ? 'approved' : 'rejected') : 'pending',
+      state: decided ? (decided.action === 'approval.approved' ? 'approved' : 'rejected') : undecided,
       ...(decided ? { by: decided.actor } : {}),
       ...(decided && typeof decided.data.comment === 'string' ? { comment: decided.data.comment } : {}),
     };
@@ -87,7 +94,7 @@ const loadMine = async (api: ComplaintsClient, caseId: string): Promise<Schemas[
   return mine;
 };
 
-const STATE: Record<StageRow['state'], StatusIndicatorProps.Type> = { pending: 'pending', approved: 'success', rejected: 'error', waiting: 'stopped' };
+const STATE: Record<StageRow['state'], StatusIndicatorProps.Type> = { pending: 'pending', approved: 'success', rejected: 'error', waiting: 'stopped', superseded: 'stopped' };
 
 const Decide = ({ a }: { a: Schemas['Approval'] }) => {
   const { reload } = useCase();
@@ -224,7 +231,7 @@ const Close = () => {
 export const ResolutionTab = () => {
   const { c, rev, can } = useCase();
   const summary = summaryOf(c.resolution);
-  const stages = useApiQuery((api) => loadStages(api, c.id, summary?.id), [c.id, summary?.id, rev]);
+  const stages = useApiQuery((api) => loadStages(api, c.id, summary?.id, summary?.status), [c.id, summary?.id, summary?.status, rev]);
   const mine = useApiQuery((api) => (can.approve ? loadMine(api, c.id) : Promise.resolve([])), [c.id, rev, can.approve]);
   const resolutionStatus = summary?.status;
   const proposable = can.propose && c.status === 'open' && (!summary || resolutionStatus === 'rejected' || resolutionStatus === 'superseded');
