@@ -13,6 +13,7 @@ import { REPO_ROOT, type ServiceEnv } from './constructs/api-function';
 import { ApiStack } from './stacks/api-stack';
 import { StatefulStack } from './stacks/stateful-stack';
 import { ConsoleSiteStack, ConsoleStack } from './stacks/console-stack';
+import { EdgeStack } from './stacks/edge-stack';
 
 const SERVICE_NAME = 'complaints';
 const METRICS_NAMESPACE = 'Complaints';
@@ -114,6 +115,15 @@ const Settings = z.object({
   inboundEmailAuthservId: z.string().optional(),
   /** The staff console (complaints:console, default on): CloudFront + private bucket, its Hosted UI client, CORS for its origin only. */
   console: z.union([z.boolean(), z.enum(['true', 'false', 'on', 'off']).transform((v) => v === 'true' || v === 'on')]).default(true),
+  /**
+   * The API edge (complaints:edge, default off): CloudFront with AWS WAF (managed rule groups, per-IP rate rules) in
+   * front of the HTTP API, in a stack of its own in us-east-1 (CLOUDFRONT-scope web ACLs live there); needs complaints:region.
+   */
+  edge: z.union([z.boolean(), z.enum(['true', 'false', 'on', 'off']).transform((v) => v === 'true' || v === 'on')]).default(false),
+  /** Requests per IP per 5 minutes the edge lets through to the whole API (complaints:edgeRateLimit). */
+  edgeRateLimit: z.coerce.number().int().min(10).default(2000),
+  /** Requests per IP per 5 minutes the edge lets through to the public routes (feedback link, helpdesk webhook). */
+  edgePublicRateLimit: z.coerce.number().int().min(10).default(100),
   cognitoDomainPrefix: z.string().regex(/^[a-z0-9-]+$/).optional(),
   callbackUrls: csv.default(['http://localhost:3000/callback']),
   alarmTopicArn: z.string().startsWith('arn:').optional(),
@@ -215,6 +225,10 @@ export const buildApp = (options: BuildOptions = {}) => {
   // Env-agnostic unless an account/region is configured: synth needs no credentials and makes no lookups.
   const env = s.account || s.region ? { env: { ...(s.account ? { account: s.account } : {}), ...(s.region ? { region: s.region } : {}) } } : {};
 
+  // The edge's web ACL must be in us-east-1 and names the API in the app's region: a cross-region reference, which
+  // needs both regions explicit at synth.
+  if (s.edge && !s.region) throw new Error('invalid complaints:* context: edge: needs complaints:region (the edge stack is in us-east-1 and reads the API endpoint across regions)');
+
   const namePrefix = s.stackPrefix.toLowerCase();
   // Default `<stack prefix>-<account id>`: unique per account and deployment, no lookup needed.
   const domainPrefix = s.cognitoDomainPrefix ?? Fn.join('-', [s.stackPrefix.toLowerCase(), Aws.ACCOUNT_ID]);
@@ -268,7 +282,19 @@ export const buildApp = (options: BuildOptions = {}) => {
     throttle: { rateLimit: s.throttleRateLimit, burstLimit: s.throttleBurstLimit },
     alarmTopic: stateful.alarms.topic,
     ...(s.accountConcurrency ? { accountConcurrency: s.accountConcurrency } : {}),
+    ...(s.edge ? { crossRegionReferences: true, behindEdge: true } : {}),
   });
+  const edge = s.edge
+    ? new EdgeStack(app, `${s.stackPrefix}Edge`, {
+        env: { ...(s.account ? { account: s.account } : {}), region: 'us-east-1' },
+        crossRegionReferences: true,
+        description: 'Complaints: API edge (CloudFront with an AWS WAF web ACL in front of the HTTP API)',
+        namePrefix,
+        apiEndpoint: api.api.httpApi.apiEndpoint,
+        rateLimitPerIp: s.edgeRateLimit,
+        publicRateLimitPerIp: s.edgePublicRateLimit,
+      })
+    : undefined;
   // Last: the built app and the config.json that names the API, the pool and the console's own client.
   const consoleSite =
     consoleEdge && stateful.identity.consoleClient
@@ -288,7 +314,7 @@ export const buildApp = (options: BuildOptions = {}) => {
           },
         })
       : undefined;
-  return { app, stateful, api, console: consoleEdge, consoleSite };
+  return { app, stateful, api, console: consoleEdge, consoleSite, edge };
 };
 
 if (require.main === module) buildApp().app.synth();

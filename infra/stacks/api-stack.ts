@@ -54,6 +54,8 @@ export interface ApiStackProps extends StackProps, FunctionSettings {
   alarmTopic: ITopic;
   /** The account's Lambda concurrency quota, for the 80 % alarm. */
   accountConcurrency?: number;
+  /** The API edge is on (complaints:edge): clients use the edge stack's ApiUrl, so this stack's URL is the origin's. */
+  behindEdge?: boolean;
 }
 
 export class ApiStack extends Stack {
@@ -173,7 +175,8 @@ export class ApiStack extends Stack {
       scheduleGroupName: props.timers.scheduleGroupName,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint });
+    if (props.behindEdge) new CfnOutput(this, 'ApiOriginUrl', { value: this.api.httpApi.apiEndpoint, description: 'The HTTP API behind the edge (clients use the edge stack\'s ApiUrl)' });
+    else new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint });
     new CfnOutput(this, 'ApprovalStateMachineArn', { value: this.workflows.approval.stateMachine.stateMachineArn });
     new CfnOutput(this, 'EscalationStateMachineArn', { value: this.workflows.escalation.stateMachine.stateMachineArn });
   }
