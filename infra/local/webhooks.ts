@@ -1,7 +1,8 @@
 // The local stand-in for "bus rule → SQS → webhook-delivery function" and its one-minute retry schedule: published
 // events queue here as the bus events EventBridge would put on the queue; each pump round hands them to the same
-// delivery handler as one SQS batch (failed records stay queued, like an unacknowledged message), and the first round
-// of every pump runs the retry sweep, so a moved local clock fires the retries that fell due.
+// delivery handler as one SQS batch (failed records, or the whole batch when the invocation fails, stay queued, like
+// unacknowledged messages), and the first round of every pump runs the retry sweep, so a moved local clock fires the
+// retries that fell due.
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { busEventOf, type BusEvent } from '#adapters/aws/event-bridge';
 import type { LocalOutbox } from '#adapters/local/local-outbox';
@@ -35,7 +36,15 @@ export class LocalWebhookRoute {
       if (!this.queue.length) return work;
       const batch = this.queue.splice(0, 10);
       const records = batch.map((m) => ({ messageId: m.id, body: JSON.stringify(m.event), eventSource: 'aws:sqs' })) as SQSEvent['Records'];
-      const out = (await this.handler()({ Records: records }, lambdaContext('webhook-delivery'))) as SQSBatchResponse;
+      let out: SQSBatchResponse;
+      try {
+        out = (await this.handler()({ Records: records }, lambdaContext('webhook-delivery'))) as SQSBatchResponse;
+      } catch (err) {
+        // A failed invocation (Powertools throws when every record of the batch failed) acknowledges nothing: SQS
+        // delivers the whole batch again, so it goes back to the head of the queue before the pump logs the error.
+        this.queue.unshift(...batch);
+        throw err;
+      }
       const failed = new Set((out.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       this.queue.unshift(...batch.filter((m) => failed.has(m.id)));
       return work + batch.length - failed.size;

@@ -58,6 +58,12 @@ export interface MappedError {
 }
 
 export const toProblem = (err: unknown): MappedError => {
+  // Powertools wraps a failed read or write of the idempotency record (a throttle, a 5xx) in its own error: the AWS
+  // error inside decides the answer, as it would without the wrapper (the chaos run met a throttled in-progress write).
+  if (errName(err) === 'IdempotencyPersistenceLayerError' && (err as { cause?: unknown }).cause instanceof Error) {
+    const inner = (err as { cause: Error }).cause;
+    if (isThrottle(inner) || isServiceFault(inner)) return toProblem(inner);
+  }
   if (err instanceof HttpError) {
     return { problem: problem(err.status, err.title, err.message, err.errors ? { errors: err.errors } : {}), headers: err.headers, internal: false };
   }

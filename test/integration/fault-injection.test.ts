@@ -7,6 +7,7 @@ import { ThrottlingException } from '@aws-sdk/client-scheduler';
 import { S3ServiceException } from '@aws-sdk/client-s3';
 import { withoutSdkLogger } from '#adapters/aws/sdk-client';
 import { atLocalBoundary } from '#adapters/local/local-boundary';
+import { IdempotencyPersistenceLayerError } from '@aws-lambda-powertools/idempotency';
 import { toProblem } from '#http/problem';
 import { FaultInjector, FaultSpecError, installFaultHooks, parseFaults, serviceError, setFaults } from '../../infra/local/faults';
 import { createTestTables, testEndpoint } from '../support/dynamo';
@@ -93,5 +94,14 @@ describe('the SDK middleware on a client the adapters build', () => {
     expect(toProblem(serviceError('s3', 'InternalError'))).toMatchObject({ problem: { status: 503 }, headers: { 'retry-after': '1' } });
     f.enable(false);
     expect(() => atLocalBoundary('scheduler', 'CreateSchedule')).not.toThrow();
+  });
+});
+
+describe('an AWS error wrapped by the idempotency layer', () => {
+  it('answers as the AWS error inside: a throttle 429, a 5xx 503, anything else stays 500', () => {
+    const wrapped = (cause: Error) => new IdempotencyPersistenceLayerError('Failed to save in progress record to idempotency store', { cause });
+    expect(toProblem(wrapped(serviceError('dynamodb', 'ProvisionedThroughputExceededException')))).toMatchObject({ problem: { status: 429 }, headers: { 'retry-after': '1' } });
+    expect(toProblem(wrapped(serviceError('dynamodb', 'InternalServerError')))).toMatchObject({ problem: { status: 503 }, headers: { 'retry-after': '1' } });
+    expect(toProblem(wrapped(new Error('a bug of ours')))).toMatchObject({ problem: { status: 500 }, internal: true });
   });
 });

@@ -43,6 +43,39 @@ describe('LocalScheduler', () => {
     expect(await after.pending()).toEqual([]);
   });
 
+  it('delivers several cases at once, never more than its concurrency, each case earliest first', async () => {
+    const { local } = await createTestTables();
+    const s = new LocalScheduler(doc, { tableName: local, concurrency: 3 });
+    const cases = Array.from({ length: 6 }, (_, i) => `01J00000000000000000CASE0${i}`);
+    // Upserted latest first, so a case's order comes from the due times, not from the order they were written.
+    for (const id of cases)
+      for (const [label, at] of [
+        ['p90', '2026-01-03T00:00:00.000Z'],
+        ['p75', '2026-01-02T00:00:00.000Z'],
+        ['p50', '2026-01-01T00:00:00.000Z'],
+      ] as const)
+        await s.upsert({ name: `${id}-1-${label}`, caseId: id, cycle: 1, kind: 'checkpoint', percent: 50, at });
+    let inFlight = 0;
+    let most = 0;
+    const order = new Map<string, string[]>();
+    const fired = await s.fireDue(
+      () => '2026-01-15T00:00:00.000Z',
+      async (t) => {
+        most = Math.max(most, ++inFlight);
+        // Yield a few turns, so deliveries of other cases started meanwhile overlap with this one.
+        for (let i = 0; i < 5; i++) await new Promise<void>((r) => setImmediate(r));
+        order.set(t.caseId, [...(order.get(t.caseId) ?? []), t.name.slice(-3)]);
+        inFlight--;
+      },
+    );
+    expect(most).toBe(3);
+    for (const id of cases) expect(order.get(id)).toEqual(['p50', 'p75', 'p90']);
+    // The answer lists them earliest first, as before.
+    expect(fired.map((f) => f.at)).toEqual([...fired.map((f) => f.at)].sort());
+    expect(fired).toHaveLength(18);
+    expect(await s.pending()).toEqual([]);
+  });
+
   it('retries a failing delivery and dead-letters it after maxAttempts', async () => {
     const { local } = await createTestTables();
     const s = new LocalScheduler(doc, { tableName: local, maxAttempts: 3 });
