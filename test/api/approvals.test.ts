@@ -1,6 +1,7 @@
 // Resolution, approvals and the final response over HTTP on the local stack: stages from the rules, four eyes,
 // rejection and re-proposal, the 409s, and the clock stopping at the final response.
-import { complaintBody, expectProblem, startTestApi, type TestApi } from '../support/api';
+import type { components } from '@complaints/client';
+import { expectProblem, settle, startTestApi, validComplaint, type TestApi } from '../support/api';
 
 let api: TestApi;
 const tok = (sub: string, role: 'handler' | 'supervisor' | 'compliance' | 'legal' | 'admin') => api.token(sub, [role]);
@@ -11,23 +12,24 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 const openCase = async (over: Record<string, unknown> = {}) => {
-  const res = await api.call('POST', '/v1/complaints', { token: await tok('sam', 'supervisor'), body: complaintBody({ ownerId: 'olive', ...over }) });
+  const res = await settle(api.client(await tok('sam', 'supervisor')).POST('/v1/complaints', { body: validComplaint({ ownerId: 'olive', ...over }) }));
   expect(res.status).toBe(201);
   return res.body.id as string;
 };
 const proposal = (amount: string) => ({
-  decision: 'upheld',
+  decision: 'upheld' as const,
   remedy: { compensation: { amount, currency: 'GBP' }, description: 'Compensation for three missed deliveries and the missed appointment' },
   rootCause: { category: 'carrier_capacity', description: 'Regional carrier over capacity; no re-routing rule' },
   finalResponse: 'We uphold your complaint and will pay you compensation within 5 working days.',
 });
-const propose = async (caseId: string, amount: string, sub = 'olive') => api.call('POST', `/v1/complaints/${caseId}/resolution`, { token: await tok(sub, 'handler'), body: proposal(amount) });
+const propose = async (caseId: string, amount: string, sub = 'olive') =>
+  settle(api.client(await tok(sub, 'handler')).POST('/v1/complaints/{id}/resolution', { params: { path: { id: caseId } }, body: proposal(amount) }));
 const queue = async (sub: string, role: 'supervisor' | 'compliance') =>
-  (await api.call('GET', '/v1/approvals?status=pending', { token: await tok(sub, role) })).body.items as { id: string; caseId: string; stage: number; role: string }[];
-const decide = async (approvalId: string, sub: string, role: 'handler' | 'supervisor' | 'compliance' | 'admin', body: Record<string, unknown> = { decision: 'approve' }) =>
-  api.call('POST', `/v1/approvals/${approvalId}/decision`, { token: await tok(sub, role), body });
-const finalResponse = async (caseId: string) => api.call('POST', `/v1/complaints/${caseId}/final-response`, { token: await tok('olive', 'handler'), body: {} });
-const actions = async (caseId: string) => ((await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: await tok('sam', 'supervisor') })).body.items as { actor: string; action: string }[]).map((e) => `${e.actor} ${e.action}`);
+  (await settle(api.client(await tok(sub, role)).GET('/v1/approvals', { params: { query: { status: 'pending' } } }))).body.items as { id: string; caseId: string; stage: number; role: string }[];
+const decide = async (approvalId: string, sub: string, role: 'handler' | 'supervisor' | 'compliance' | 'admin', body: components['schemas']['ApprovalDecision'] = { decision: 'approve' }) =>
+  settle(api.client(await tok(sub, role)).POST('/v1/approvals/{approvalId}/decision', { params: { path: { approvalId } }, body }));
+const finalResponse = async (caseId: string) => settle(api.client(await tok('olive', 'handler')).POST('/v1/complaints/{id}/final-response', { params: { path: { id: caseId } }, body: {} }));
+const actions = async (caseId: string) => ((await settle(api.client(await tok('sam', 'supervisor')).GET('/v1/complaints/{id}/timeline', { params: { path: { id: caseId } } }))).body.items as { actor: string; action: string }[]).map((e) => `${e.actor} ${e.action}`);
 
 describe('two-stage approval', () => {
   it('supervisor then compliance; four eyes; the final response goes only once both approved and stops the clock', async () => {
@@ -66,7 +68,7 @@ describe('rejection and re-proposal', () => {
     expectProblem(await decide(stage!.id, 'sue', 'supervisor', { decision: 'reject' }), 400); // a rejection needs a comment
     const rejected = await decide(stage!.id, 'sue', 'supervisor', { decision: 'reject', comment: 'Evidence supports £150 at most' });
     expect(rejected.body).toMatchObject({ status: 'rejected', comment: 'Evidence supports £150 at most' });
-    expect((await api.call('GET', `/v1/complaints/${caseId}`, { token: await tok('olive', 'handler') })).body.status).toBe('open');
+    expect((await settle(api.client(await tok('olive', 'handler')).GET('/v1/complaints/{id}', { params: { path: { id: caseId } } }))).body.status).toBe('open');
     expectProblem(await finalResponse(caseId), 409);
     const again = await propose(caseId, '150.00');
     expect(again.body).toMatchObject({ round: 2, status: 'not_required', stages: [] });
@@ -83,17 +85,20 @@ describe('bad input', () => {
   it('resolution by someone other than the owner → 403; on a closed case → 409', async () => {
     const caseId = await openCase();
     expectProblem(await propose(caseId, '10.00', 'hal'), 403);
-    const close = await api.call('POST', `/v1/complaints/${caseId}/close`, {
-      token: await tok('olive', 'handler'),
-      body: { followUpAction: 'none', rootCause: { category: 'capacity', description: 'Depot overbooked' } },
-    });
+    const close = await settle(
+      api.client(await tok('olive', 'handler')).POST('/v1/complaints/{id}/close', {
+        params: { path: { id: caseId } },
+        body: { followUpAction: 'none', rootCause: { category: 'capacity', description: 'Depot overbooked' } },
+      }),
+    );
     expect(close.status).toBe(200);
     expectProblem(await propose(caseId, '10.00'), 409);
   });
 
   it('a malformed proposal → 400 naming the field', async () => {
     const caseId = await openCase();
-    const res = await api.call('POST', `/v1/complaints/${caseId}/resolution`, { token: await tok('olive', 'handler'), body: { ...proposal('10.00'), decision: 'maybe' } });
+    // Raw: 'maybe' is outside the decision enum, so the typed client cannot send it.
+    const res = await api.raw('POST', `/v1/complaints/${caseId}/resolution`, { token: await tok('olive', 'handler'), body: { ...proposal('10.00'), decision: 'maybe' } });
     expectProblem(res, 400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('body.decision');
   });

@@ -1,8 +1,11 @@
 // Approval and escalation workflows end to end on the local stack: the ASL CDK deploys runs in-process, driven by the
 // local clock. Reminders and approver escalation on timeout, expiry back to the owner, rejection and re-proposal, a
 // decision racing a timeout, escalation levels on acknowledgement timeouts, acknowledgement, waivers and their 4xx.
-import { complaintBody, expectProblem, startTestApi, type TestApi } from '../support/api';
+import type { components } from '@complaints/client';
+import { expectProblem, settle, startTestApi, validComplaint, type TestApi } from '../support/api';
 
+type Decision = components['schemas']['ApprovalDecision'];
+type Waiver = components['schemas']['EscalationWaiver'];
 type Role = 'handler' | 'supervisor' | 'compliance' | 'legal' | 'admin';
 let api: TestApi;
 // Tokens expire after an hour of local time: mint one per call, as the clock moves by days here.
@@ -14,34 +17,36 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 const openCase = async (over: Record<string, unknown> = {}) => {
-  const res = await api.call('POST', '/v1/complaints', { token: await tok('sam', 'supervisor'), body: complaintBody({ ownerId: 'olive', ...over }) });
+  const res = await settle(api.client(await tok('sam', 'supervisor')).POST('/v1/complaints', { body: validComplaint({ ownerId: 'olive', ...over }) }));
   expect(res.status).toBe(201);
   await api.pump();
   return res.body.id as string;
 };
 const proposal = (amount: string) => ({
-  decision: 'upheld',
+  decision: 'upheld' as const,
   remedy: { compensation: { amount, currency: 'GBP' }, description: 'Compensation for the missed appointment' },
   rootCause: { category: 'carrier_capacity', description: 'Regional carrier over capacity' },
   finalResponse: 'We uphold your complaint and will pay you compensation.',
 });
 const propose = async (caseId: string, amount: string) => {
-  const res = await api.call('POST', `/v1/complaints/${caseId}/resolution`, { token: await tok('olive', 'handler'), body: proposal(amount) });
+  const res = await settle(api.client(await tok('olive', 'handler')).POST('/v1/complaints/{id}/resolution', { params: { path: { id: caseId } }, body: proposal(amount) }));
   await api.pump();
   return res;
 };
 const approvalsOf = async (caseId: string) => {
-  const res = await api.call('GET', '/v1/approvals?status=pending&limit=100', { token: await tok('audit-admin', 'admin') });
+  const res = await settle(api.client(await tok('audit-admin', 'admin')).GET('/v1/approvals', { params: { query: { status: 'pending', limit: 100 } } }));
   return (res.body.items as { id: string; caseId: string; stage: number; escalationLevel: number; dueAt: string }[]).filter((a) => a.caseId === caseId);
 };
-const decide = async (approvalId: string, sub: string, roles: Role[], body: Record<string, unknown> = { decision: 'approve' }) => {
-  const res = await api.call('POST', `/v1/approvals/${approvalId}/decision`, { token: await api.token(sub, roles), body });
+const decide = async (approvalId: string, sub: string, roles: Role[], body: Decision = { decision: 'approve' }) => {
+  const res = await settle(api.client(await api.token(sub, roles)).POST('/v1/approvals/{approvalId}/decision', { params: { path: { approvalId } }, body }));
   await api.pump();
   return res;
 };
-const getCase = async (caseId: string) => (await api.call('GET', `/v1/complaints/${caseId}`, { token: await tok('sam', 'supervisor') })).body;
-const timeline = async (caseId: string) => (await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: await tok('sam', 'supervisor') })).body;
+const getCase = async (caseId: string) => (await settle(api.client(await tok('sam', 'supervisor')).GET('/v1/complaints/{id}', { params: { path: { id: caseId } } }))).body;
+const timeline = async (caseId: string) => (await settle(api.client(await tok('sam', 'supervisor')).GET('/v1/complaints/{id}/timeline', { params: { path: { id: caseId } } }))).body;
 const actions = async (caseId: string) => ((await timeline(caseId)).items as { action: string }[]).map((e) => e.action);
+const sendFinalResponse = async (caseId: string) =>
+  settle(api.client(await tok('olive', 'handler')).POST('/v1/complaints/{id}/final-response', { params: { path: { id: caseId } }, body: {} }));
 const execution = (id: string) => api.workflows.execution(id);
 const notificationsFor = (caseId: string, eventType: string) => api.outbox.notifications.filter((n) => n.caseId === caseId && n.eventType === eventType);
 
@@ -85,7 +90,7 @@ describe('approval workflow', () => {
     expect(c.resolution).toMatchObject({ status: 'rejected' });
     expect(await actions(caseId)).toContain('approval.expired');
     expect(notificationsFor(caseId, 'ApprovalDecided').map((n) => n.to)).toEqual([{ kind: 'user', userId: 'olive', as: 'owner' }]);
-    expectProblem(await api.call('POST', `/v1/complaints/${caseId}/final-response`, { token: await tok('olive', 'handler'), body: {} }), 409);
+    expectProblem(await sendFinalResponse(caseId), 409);
     expect((await propose(caseId, '300.00')).body.round).toBe(2);
   });
 
@@ -103,7 +108,7 @@ describe('approval workflow', () => {
     const second = await propose(caseId, '200.00');
     expect(second.body).toMatchObject({ round: 2, status: 'not_required', stages: [] });
     expect(execution(`approval-${second.body.id}`)).toBeUndefined();
-    expect((await api.call('POST', `/v1/complaints/${caseId}/final-response`, { token: await tok('olive', 'handler'), body: {} })).status).toBe(200);
+    expect((await sendFinalResponse(caseId)).status).toBe(200);
   });
 
   it('a decision racing the stage timeout resolves exactly once', async () => {
@@ -113,7 +118,7 @@ describe('approval workflow', () => {
     const [stage] = await approvalsOf(caseId);
     const token = await api.token('sue', ['supervisor']);
     const [decided] = await Promise.all([
-      api.call('POST', `/v1/approvals/${stage!.id}/decision`, { token, body: { decision: 'approve' } }),
+      settle(api.client(token).POST('/v1/approvals/{approvalId}/decision', { params: { path: { approvalId: stage!.id } }, body: { decision: 'approve' } })),
       api.advanceClock('PT2M'),
     ]);
     await api.pump();
@@ -137,10 +142,12 @@ describe('approval workflow', () => {
     expectProblem(await decide(stage!.id, 'sam', ['supervisor']), 409);
 
     const closedId = await openCase();
-    const closed = await api.call('POST', `/v1/complaints/${closedId}/close`, {
-      token: await tok('olive', 'handler'),
-      body: { followUpAction: 'None needed', rootCause: { category: 'none', description: 'Withdrawn by the customer' } },
-    });
+    const closed = await settle(
+      api.client(await tok('olive', 'handler')).POST('/v1/complaints/{id}/close', {
+        params: { path: { id: closedId } },
+        body: { followUpAction: 'None needed', rootCause: { category: 'none', description: 'Withdrawn by the customer' } },
+      }),
+    );
     expect(closed.status).toBe(200);
     expectProblem(await propose(closedId, '10.00'), 409);
   });
@@ -148,7 +155,7 @@ describe('approval workflow', () => {
 
 describe('escalation workflow', () => {
   const raise = async (caseId: string, sub = 'olive', role: Role = 'handler') => {
-    const res = await api.call('POST', `/v1/complaints/${caseId}/escalations`, { token: await tok(sub, role), body: { reason: 'Customer threatens to go to the ombudsman' } });
+    const res = await settle(api.client(await tok(sub, role)).POST('/v1/complaints/{id}/escalations', { params: { path: { id: caseId } }, body: { reason: 'Customer threatens to go to the ombudsman' } }));
     await api.pump();
     return res;
   };
@@ -170,16 +177,17 @@ describe('escalation workflow', () => {
     expect((await getCase(caseId)).escalations[0]).toMatchObject({ status: 'open', level: 2 });
     expect(notificationsFor(caseId, 'Escalated').map((n) => n.to)).toContainEqual({ kind: 'role', role: 'admin', team: null });
 
-    const path = `/v1/complaints/${caseId}/escalations/${raised.body.id}/acknowledgement`;
-    expectProblem(await api.call('POST', path, { token: await tok('olive', 'supervisor'), body: {} }), 403); // the owner
-    expectProblem(await api.call('POST', path, { token: await tok('carl', 'compliance'), body: {} }), 403); // level 3 only
-    const ack = await api.call('POST', path, { token: await tok('hannah', 'admin'), body: { note: 'Calling the customer today' } });
+    const acknowledge = async (token: string, body: { note?: string } = {}) =>
+      settle(api.client(token).POST('/v1/complaints/{id}/escalations/{escalationId}/acknowledgement', { params: { path: { id: caseId, escalationId: raised.body.id as string } }, body }));
+    expectProblem(await acknowledge(await tok('olive', 'supervisor')), 403); // the owner
+    expectProblem(await acknowledge(await tok('carl', 'compliance')), 403); // level 3 only
+    const ack = await acknowledge(await tok('hannah', 'admin'), { note: 'Calling the customer today' });
     expect(ack.status).toBe(200);
     expect(ack.body).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'hannah', level: 2 });
     expect(ack.body).not.toHaveProperty('taskToken');
     await api.pump();
     await expect(execution(executionId)!.result).resolves.toMatchObject({ status: 'SUCCEEDED' });
-    expectProblem(await api.call('POST', path, { token: await tok('sue', 'supervisor'), body: {} }), 409);
+    expectProblem(await acknowledge(await tok('sue', 'supervisor')), 409);
     expect(await actions(caseId)).toEqual(expect.arrayContaining(['escalation.raised', 'escalation.started', 'escalation.notified', 'escalation.level_raised', 'escalation.acknowledged']));
   });
 
@@ -187,7 +195,7 @@ describe('escalation workflow', () => {
     const caseId = await openCase();
     const raised = await raise(caseId);
     expect((await propose(caseId, '20.00')).body.stages).toEqual([]);
-    const sent = await api.call('POST', `/v1/complaints/${caseId}/final-response`, { token: await tok('olive', 'handler'), body: {} });
+    const sent = await sendFinalResponse(caseId);
     expect(sent.status).toBe(200);
     await api.pump();
     await expect(execution(`escalation-${raised.body.id}`)!.result).resolves.toMatchObject({ status: 'SUCCEEDED' });
@@ -211,16 +219,17 @@ describe('escalation workflow', () => {
   });
 
   it('the 75 % checkpoint of an at-risk case escalates by itself; a waiver with a justification stops it', async () => {
-    const now = Date.parse((await api.call('GET', '/local/clock')).body.now as string);
+    const now = Date.parse(await api.now());
     const caseId = await openCase({ receivedAt: new Date(now - 45 * 86_400_000).toISOString() });
     const c = await getCase(caseId);
     expect(c.checkpoints.find((k: { percent: number }) => k.percent === 75).firedAt).toEqual(expect.any(String));
     expect(c.escalations).toEqual([expect.objectContaining({ trigger: { kind: 'checkpoint', percent: 75, cycle: 1 }, status: 'open', level: 1 })]);
     const escalationId = c.escalations[0].id as string;
 
-    const post = async (body: Record<string, unknown>, sub = 'sue', role: Role = 'supervisor') =>
-      api.call('POST', `/v1/complaints/${caseId}/escalation-waivers`, { token: await tok(sub, role), body });
-    expectProblem(await post({ checkpoint: 75 }), 400);
+    const post = async (body: Waiver, sub = 'sue', role: Role = 'supervisor') =>
+      settle(api.client(await tok(sub, role)).POST('/v1/complaints/{id}/escalation-waivers', { params: { path: { id: caseId } }, body }));
+    // Raw: the contract requires a justification, so the typed client cannot send a waiver without one.
+    expectProblem(await api.raw('POST', `/v1/complaints/${caseId}/escalation-waivers`, { token: await tok('sue', 'supervisor'), body: { checkpoint: 75 } }), 400);
     expectProblem(await post({ checkpoint: 75, justification: 'fine' }), 400);
     expectProblem(await post({ checkpoint: 90, justification: 'The final response goes out tomorrow morning' }), 409); // not reached
     expectProblem(await post({ checkpoint: 75, justification: 'The final response goes out tomorrow morning' }, 'hal', 'handler'), 403);

@@ -5,10 +5,12 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ulid } from 'ulid';
 import { s3Client } from '#adapters/aws/s3-evidence-vault';
 import { evidenceVault } from '#http/evidence-container';
-import { complaintBody, expectProblem, startTestApi, type TestApi } from '../support/api';
+import type { components } from '@complaints/client';
+import { expectProblem, settle, startTestApi, validComplaint, type TestApi } from '../support/api';
 import { lambdaContext } from '../../infra/local/server';
 import { clockNowMs, machineNowMs } from '../support/clock';
 
+type RegisterEvidence = components['schemas']['RegisterEvidence'];
 let api: TestApi;
 const tok = (sub: string, role: 'handler' | 'supervisor' | 'compliance' | 'legal') => api.token(sub, [role]);
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
@@ -19,13 +21,13 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 const openCase = async (over: Record<string, unknown> = {}) => {
-  const res = await api.call('POST', '/v1/complaints', { token: await tok('sam', 'supervisor'), body: complaintBody({ ownerId: 'alice', ...over }) });
+  const res = await settle(api.client(await tok('sam', 'supervisor')).POST('/v1/complaints', { body: validComplaint({ ownerId: 'alice', ...over }) }));
   expect(res.status).toBe(201);
   return res.body.id as string;
 };
 
-const register = async (caseId: string, body: Record<string, unknown>, sub = 'alice') =>
-  api.call('POST', `/v1/complaints/${caseId}/evidence`, { token: await tok(sub, 'handler'), body });
+const register = async (caseId: string, body: RegisterEvidence, sub = 'alice') =>
+  settle(api.client(await tok(sub, 'handler')).POST('/v1/complaints/{id}/evidence', { params: { path: { id: caseId } }, body }));
 
 const put = async (upload: { url: string; headers: Record<string, string> }, bytes: Buffer) => {
   const res = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: bytes });
@@ -33,12 +35,16 @@ const put = async (upload: { url: string; headers: Record<string, string> }, byt
   return res;
 };
 
-const item = async (caseId: string, evidenceId: string, sub = 'alice') => api.call('GET', `/v1/complaints/${caseId}/evidence/${evidenceId}`, { token: await tok(sub, 'handler') });
+const item = async (caseId: string, evidenceId: string, sub = 'alice') =>
+  settle(api.client(await tok(sub, 'handler')).GET('/v1/complaints/{id}/evidence/{evidenceId}', { params: { path: { id: caseId, evidenceId } } }));
+const list = async (caseId: string, token: string) => settle(api.client(token).GET('/v1/complaints/{id}/evidence', { params: { path: { id: caseId } } }));
+const legalHold = (caseId: string, token: string, body: components['schemas']['LegalHold']) =>
+  settle(api.client(token).POST('/v1/complaints/{id}/legal-hold', { params: { path: { id: caseId } }, body }));
 const timeline = async (caseId: string) =>
-  ((await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: await tok('sam', 'supervisor') })).body.items as { seq: number; actor: string; action: string; data: Record<string, unknown> }[]);
+  ((await settle(api.client(await tok('sam', 'supervisor')).GET('/v1/complaints/{id}/timeline', { params: { path: { id: caseId } } }))).body.items as { seq: number; actor: string; action: string; data: Record<string, unknown> }[]);
 
 const LETTER = Buffer.from('%PDF-1.7\nDear customer, we are sorry your delivery was late three times.\n%%EOF\n');
-const letter = (over: Record<string, unknown> = {}) => ({ fileName: 'Final response – draft (v2).pdf', contentType: 'application/pdf', sizeBytes: LETTER.length, sha256: sha(LETTER), ...over });
+const letter = (over: Partial<RegisterEvidence> = {}): RegisterEvidence => ({ fileName: 'Final response – draft (v2).pdf', contentType: 'application/pdf', sizeBytes: LETTER.length, sha256: sha(LETTER), ...over });
 
 describe('register → upload → verified → download', () => {
   let caseId: string;
@@ -83,8 +89,8 @@ describe('register → upload → verified → download', () => {
     expect(sha(Buffer.from(await download.arrayBuffer()))).toBe(sha(LETTER));
     const issued = (await timeline(caseId)).filter((e) => e.action === 'evidence.download_issued');
     expect(issued.at(-1)).toMatchObject({ actor: 'sam', data: { evidenceId, sha256: sha(LETTER) } });
-    const list = await api.call('GET', `/v1/complaints/${caseId}/evidence`, { token: await tok('sam', 'supervisor') });
-    expect(list.body.items.map((e: { id: string; status: string }) => [e.id, e.status])).toContainEqual([evidenceId, 'verified']);
+    const listed = await list(caseId, await tok('sam', 'supervisor'));
+    expect(listed.body.items.map((e: { id: string; status: string }) => [e.id, e.status])).toContainEqual([evidenceId, 'verified']);
   });
 
   it('storage is write-once: a second PUT to a verified key is refused (412) and the evidence stays as verified', async () => {
@@ -149,8 +155,8 @@ describe('register → upload → verified → download', () => {
     await api.s3Idle();
     const refused = (await timeline(caseId)).filter((e) => e.action === 'evidence.upload_refused');
     expect(refused.at(-1)?.data).toMatchObject({ key, reason: 'unregistered' });
-    const list = await api.call('GET', `/v1/complaints/${caseId}/evidence`, { token: await tok('sam', 'supervisor') });
-    expect(list.body.items.map((e: { key: string }) => e.key)).not.toContain(key);
+    const listed = await list(caseId, await tok('sam', 'supervisor'));
+    expect(listed.body.items.map((e: { key: string }) => e.key)).not.toContain(key);
   });
 
   it('an upload after the registration expired is rejected', async () => {
@@ -167,22 +173,22 @@ describe('legal hold', () => {
     const reg = await register(caseId, letter({ fileName: 'held.pdf' }));
     await put(reg.body.upload, LETTER);
     const legal = await tok('lee', 'legal');
-    expectProblem(await api.call('POST', `/v1/complaints/${caseId}/legal-hold`, { token: await tok('alice', 'handler'), body: { on: true, reason: 'litigation' } }), 403);
-    expectProblem(await api.call('POST', `/v1/complaints/${caseId}/legal-hold`, { token: await tok('sam', 'supervisor'), body: { on: true, reason: 'litigation' } }), 403);
+    expectProblem(await legalHold(caseId, await tok('alice', 'handler'), { on: true, reason: 'litigation' }), 403);
+    expectProblem(await legalHold(caseId, await tok('sam', 'supervisor'), { on: true, reason: 'litigation' }), 403);
 
-    const on = await api.call('POST', `/v1/complaints/${caseId}/legal-hold`, { token: legal, body: { on: true, reason: 'Solicitor’s letter before action received' } });
+    const on = await legalHold(caseId, legal, { on: true, reason: 'Solicitor’s letter before action received' });
     expect(on.status).toBe(200);
     expect(on.body.legalHold).toBe(true);
     expect((await item(caseId, reg.body.evidenceId)).body.legalHold).toBe(true);
     expect((await evidenceVault().inspect(`cases/${caseId}/evidence/${reg.body.evidenceId}`))?.legalHold).toBe(true);
     const [applied] = (await timeline(caseId)).filter((e) => e.action === 'legal_hold.applied');
     expect(applied).toMatchObject({ actor: 'lee', data: { objects: 1 } });
-    expectProblem(await api.call('POST', `/v1/complaints/${caseId}/legal-hold`, { token: legal, body: { on: true, reason: 'again' } }), 409);
+    expectProblem(await legalHold(caseId, legal, { on: true, reason: 'again' }), 409);
 
-    const noReason = await api.call('POST', `/v1/complaints/${caseId}/legal-hold`, { token: legal, body: { on: false } });
+    const noReason = await legalHold(caseId, legal, { on: false });
     expectProblem(noReason, 400);
     expect(noReason.body.errors).toEqual([expect.objectContaining({ field: 'body.reason' })]);
-    const off = await api.call('POST', `/v1/complaints/${caseId}/legal-hold`, { token: await tok('cora', 'compliance'), body: { on: false, reason: 'Claim settled; solicitor confirmed in writing' } });
+    const off = await legalHold(caseId, await tok('cora', 'compliance'), { on: false, reason: 'Claim settled; solicitor confirmed in writing' });
     expect(off.status).toBe(200);
     expect(off.body.legalHold).toBe(false);
     expect((await evidenceVault().inspect(`cases/${caseId}/evidence/${reg.body.evidenceId}`))?.legalHold).toBe(false);
@@ -215,7 +221,7 @@ describe('bad input', () => {
   it('evidence on a case the caller cannot see → 404 (register, list, get)', async () => {
     const restricted = await openCase({ sensitivity: 'restricted', ownerId: 'olga' });
     expectProblem(await register(restricted, letter(), 'harry'), 404);
-    expectProblem(await api.call('GET', `/v1/complaints/${restricted}/evidence`, { token: await tok('harry', 'handler') }), 404);
+    expectProblem(await list(restricted, await tok('harry', 'handler')), 404);
     expectProblem(await item(restricted, ulid(), 'harry'), 404);
   });
 

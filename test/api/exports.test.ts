@@ -12,7 +12,7 @@ import { ulid } from 'ulid';
 import { s3Client } from '#adapters/aws/s3-evidence-vault';
 import type { LocalExportLock } from '#adapters/local/local-export-lock';
 import { exportStorage } from '#http/export-storage';
-import { complaintBody, expectProblem, startTestApi, type TestApi } from '../support/api';
+import { expectProblem, settle, startTestApi, validComplaint, type TestApi } from '../support/api';
 import { verifyBundle } from '../../tools/complaint-verify/verify';
 import { clockNowMs } from '../support/clock';
 
@@ -33,16 +33,18 @@ afterAll(async () => {
 });
 
 const openCase = async (over: Record<string, unknown> = {}) => {
-  const res = await api.call('POST', '/v1/complaints', { token: await tok('sam', 'supervisor'), body: complaintBody({ ownerId: 'alice', ...over }) });
+  const res = await settle(api.client(await tok('sam', 'supervisor')).POST('/v1/complaints', { body: validComplaint({ ownerId: 'alice', ...over }) }));
   expect(res.status).toBe(201);
   return res.body.id as string;
 };
 
 const upload = async (caseId: string, fileName: string, bytes: Buffer) => {
-  const reg = await api.call('POST', `/v1/complaints/${caseId}/evidence`, {
-    token: await tok('alice', 'handler'),
-    body: { fileName, contentType: 'application/pdf', sizeBytes: bytes.length, sha256: sha(bytes) },
-  });
+  const reg = await settle(
+    api.client(await tok('alice', 'handler')).POST('/v1/complaints/{id}/evidence', {
+      params: { path: { id: caseId } },
+      body: { fileName, contentType: 'application/pdf', sizeBytes: bytes.length, sha256: sha(bytes) },
+    }),
+  );
   expect(reg.status).toBe(201);
   const put = await fetch(reg.body.upload.url as string, { method: 'PUT', headers: reg.body.upload.headers as Record<string, string>, body: bytes });
   expect(put.status).toBe(200);
@@ -50,10 +52,12 @@ const upload = async (caseId: string, fileName: string, bytes: Buffer) => {
   return reg.body.evidenceId as string;
 };
 
-const requestExport = async (caseId: string, sub = 'cora', role: 'compliance' | 'legal' = 'compliance') => api.call('POST', `/v1/complaints/${caseId}/exports`, { token: await tok(sub, role), body: {} });
-const getExport = async (exportId: string, sub = 'cora') => api.call('GET', `/v1/exports/${exportId}`, { token: await tok(sub, 'compliance') });
+const requestExport = async (caseId: string, sub = 'cora', role: 'compliance' | 'legal' = 'compliance') =>
+  settle(api.client(await tok(sub, role)).POST('/v1/complaints/{id}/exports', { params: { path: { id: caseId } } }));
+const getExport = async (exportId: string, sub = 'cora', role: 'compliance' | 'handler' = 'compliance') =>
+  settle(api.client(await tok(sub, role)).GET('/v1/exports/{exportId}', { params: { path: { exportId } } }));
 const timeline = async (caseId: string) =>
-  ((await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: await tok('sam', 'supervisor') })).body as { items: { seq: number; action: string; actor: string; data: Record<string, unknown> }[]; chain: { valid: boolean } });
+  ((await settle(api.client(await tok('sam', 'supervisor')).GET('/v1/complaints/{id}/timeline', { params: { path: { id: caseId } } }))).body as { items: { seq: number; action: string; actor: string; data: Record<string, unknown> }[]; chain: { valid: boolean } });
 const download = async (url: string, name: string) => {
   const res = await fetch(url);
   expect(res.status).toBe(200);
@@ -62,7 +66,7 @@ const download = async (url: string, name: string) => {
   writeFileSync(file, bytes);
   return { bytes, file };
 };
-const publicKey = async () => (await api.call('GET', '/v1/exports/public-key', { token: await tok('hal', 'handler') })).body.publicKeyPem as string;
+const publicKey = async () => (await settle(api.client(await tok('hal', 'handler')).GET('/v1/exports/public-key'))).body.publicKeyPem as string;
 const lock = () => exportStorage() as LocalExportLock;
 
 const LETTER = Buffer.from('%PDF-1.7\nDear customer, we are sorry your delivery was late three times.\n%%EOF\n');
@@ -76,7 +80,7 @@ describe('export → download → verify', () => {
     caseId = await openCase();
     await upload(caseId, 'Letter to customer.pdf', LETTER);
     await upload(caseId, 'Call recording transcript.pdf', CALL);
-    const note = await api.call('POST', `/v1/complaints/${caseId}/notes`, { token: await tok('alice', 'handler'), body: { kind: 'call_note', body: 'Customer called about the third missed delivery.' } });
+    const note = await settle(api.client(await tok('alice', 'handler')).POST('/v1/complaints/{id}/notes', { params: { path: { id: caseId } }, body: { kind: 'call_note', body: 'Customer called about the third missed delivery.' } }));
     expect(note.status).toBe(201);
   });
 
@@ -127,7 +131,7 @@ describe('export → download → verify', () => {
   });
 
   it('legal hold reaches existing bundles, and a bundle exported during the hold is written held', async () => {
-    const hold = await api.call('POST', `/v1/complaints/${caseId}/legal-hold`, { token: await tok('lee', 'legal'), body: { on: true, reason: 'Litigation notice received from the customer’s solicitor' } });
+    const hold = await settle(api.client(await tok('lee', 'legal')).POST('/v1/complaints/{id}/legal-hold', { params: { path: { id: caseId } }, body: { on: true, reason: 'Litigation notice received from the customer’s solicitor' } }));
     expect(hold.status).toBe(200);
     expect((await lock().lockOf(`cases/${caseId}/exports/${exportId}.zip`))?.legalHold).toBe(true);
     const held = await requestExport(caseId);
@@ -170,9 +174,10 @@ describe('refusals', () => {
     expectProblem(await requestExport(ulid()), 404);
     const restricted = await openCase({ sensitivity: 'restricted' });
     for (const role of ['handler', 'supervisor', 'admin', 'intake'] as const) {
-      expectProblem(await api.call('POST', `/v1/complaints/${restricted}/exports`, { token: await tok('alice', role), body: {} }), 403);
+      expectProblem(await settle(api.client(await tok('alice', role)).POST('/v1/complaints/{id}/exports', { params: { path: { id: restricted } } })), 403);
     }
-    expectProblem(await api.call('POST', `/v1/complaints/${restricted}/exports`, { body: {} }), 401);
+    // Raw: without a token (the contract requires one on every route but health and openapi).
+    expectProblem(await api.raw('POST', `/v1/complaints/${restricted}/exports`), 401);
     expect((await timeline(restricted)).items.some((e) => e.action.startsWith('export.'))).toBe(false);
     // Compliance and legal see restricted cases.
     expect((await requestExport(restricted, 'lee', 'legal')).status).toBe(202);
@@ -183,14 +188,15 @@ describe('refusals', () => {
     expectProblem(await getExport('not-an-id'), 400);
     const caseId = await openCase();
     const req = await requestExport(caseId);
-    expectProblem(await api.call('GET', `/v1/exports/${req.body.exportId as string}`, { token: await tok('alice', 'handler') }), 403);
+    expectProblem(await getExport(req.body.exportId as string, 'alice', 'handler'), 403);
   });
 
   it('the public key is published to any signed-in user, not anonymously', async () => {
-    const res = await api.call('GET', '/v1/exports/public-key', { token: await tok('ian', 'intake') });
+    const res = await settle(api.client(await tok('ian', 'intake')).GET('/v1/exports/public-key'));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ algorithm: 'ECDSA_SHA_256', curve: 'P-256', keyId: expect.stringMatching(/^local:[0-9a-f]{16}$/), publicKeyPem: expect.stringContaining('BEGIN PUBLIC KEY') });
-    expectProblem(await api.call('GET', '/v1/exports/public-key'), 401);
+    // Raw: without a token (the contract requires one).
+    expectProblem(await api.raw('GET', '/v1/exports/public-key'), 401);
   });
 });
 
@@ -200,16 +206,19 @@ describe('subject access', () => {
     const first = await openCase({ customer, receivedAt: new Date(clockNowMs() - 3 * 86_400_000).toISOString() });
     const second = await openCase({ customer });
     await openCase();
-    const res = await api.call('GET', `/v1/customers/${customer.id}/complaints`, { token: await tok('cora', 'compliance') });
+    const subjectAccess = async (token: string, query: { limit?: number; cursor?: string } = {}) =>
+      settle(api.client(token).GET('/v1/customers/{customerId}/complaints', { params: { path: { customerId: customer.id }, query } }));
+    const cora = await tok('cora', 'compliance');
+    const res = await subjectAccess(cora);
     expect(res.status).toBe(200);
     expect(res.body.items.map((c: { id: string }) => c.id)).toEqual([second, first]);
-    const page = await api.call('GET', `/v1/customers/${customer.id}/complaints?limit=1`, { token: await tok('cora', 'compliance') });
+    const page = await subjectAccess(cora, { limit: 1 });
     expect(page.body.items).toHaveLength(1);
-    const next = await api.call('GET', `/v1/customers/${customer.id}/complaints?limit=1&cursor=${page.body.nextCursor as string}`, { token: await tok('cora', 'compliance') });
+    const next = await subjectAccess(cora, { limit: 1, cursor: page.body.nextCursor as string });
     expect(next.body.items.map((c: { id: string }) => c.id)).toEqual([first]);
-    expectProblem(await api.call('GET', `/v1/customers/${customer.id}/complaints?cursor=abc`, { token: await tok('cora', 'compliance') }), 400);
+    expectProblem(await subjectAccess(cora, { cursor: 'abc' }), 400);
     for (const role of ['handler', 'supervisor', 'legal', 'admin'] as const) {
-      expectProblem(await api.call('GET', `/v1/customers/${customer.id}/complaints`, { token: await tok('x', role) }), 403);
+      expectProblem(await subjectAccess(await tok('x', role)), 403);
     }
   });
 });

@@ -1,6 +1,6 @@
 // The README tour and the case lifecycle, end to end over HTTP against the local stack.
 import { DateTime } from 'luxon';
-import { complaintBody, startTestApi, type TestApi } from '../support/api';
+import { settle, startTestApi, validComplaint, type TestApi } from '../support/api';
 
 let api: TestApi;
 let intake: string;
@@ -17,7 +17,7 @@ afterAll(() => api.close());
 
 describe('complaint lifecycle', () => {
   it('opens a case with a reference, a rule-assigned owner and a running clock', async () => {
-    const res = await api.call('POST', '/v1/complaints', { token: intake, body: complaintBody() });
+    const res = await settle(api.client(intake).POST('/v1/complaints', { body: validComplaint() }));
     expect(res.status).toBe(201);
     expect(res.body.reference).toMatch(/^CMP-\d{4}-\d{6}$/);
     expect(res.body.ownerId).toMatch(/^handler-\d$/);
@@ -34,71 +34,75 @@ describe('complaint lifecycle', () => {
   });
 
   it('walks the tour: create → get → list → reassign → acknowledge → task → note → close → reopen → timeline', async () => {
-    const created = await api.call('POST', '/v1/complaints', { token: intake, body: complaintBody() });
+    const created = await settle(api.client(intake).POST('/v1/complaints', { body: validComplaint() }));
     const id = created.body.id as string;
 
-    const got = await api.call('GET', `/v1/complaints/${id}`, { token: supervisor });
+    const got = await settle(api.client(supervisor).GET('/v1/complaints/{id}', { params: { path: { id } } }));
     expect(got.status).toBe(200);
     expect(got.body.id).toBe(id);
 
-    const listed = await api.call('GET', '/v1/complaints?limit=100', { token: supervisor });
+    const listed = await settle(api.client(supervisor).GET('/v1/complaints', { params: { query: { limit: 100 } } }));
     expect(listed.status).toBe(200);
     expect(listed.body.items.map((c: { id: string }) => c.id)).toContain(id);
 
-    const moved = await api.call('POST', `/v1/complaints/${id}/owner`, {
-      token: supervisor,
-      body: { ownerId: 'alice', reason: 'Alice handles repeat delivery complaints' },
-      headers: { 'if-match': got.headers.get('etag')! },
-    });
+    const moved = await settle(
+      api.client(supervisor).POST('/v1/complaints/{id}/owner', {
+        params: { path: { id }, header: { 'If-Match': got.headers.get('etag')! } },
+        body: { ownerId: 'alice', reason: 'Alice handles repeat delivery complaints' },
+      }),
+    );
     expect(moved.status).toBe(200);
     expect(moved.body.ownerId).toBe('alice');
     expect(moved.body.handoffCount).toBe(1);
     expect(moved.body.handoffs[0]).toMatchObject({ to: 'alice', by: 'sam', reason: 'Alice handles repeat delivery complaints' });
 
-    const mine = await api.call('GET', '/v1/complaints?owner=me', { token: alice });
+    const mine = await settle(api.client(alice).GET('/v1/complaints', { params: { query: { owner: 'me' } } }));
     expect(mine.body.items.map((c: { id: string }) => c.id)).toEqual([id]);
 
-    const ack = await api.call('POST', `/v1/complaints/${id}/acknowledgement`, { token: alice, body: {} });
+    const ack = await settle(api.client(alice).POST('/v1/complaints/{id}/acknowledgement', { params: { path: { id } }, body: {} }));
     expect(ack.status).toBe(200);
     expect(ack.body.acknowledgedAt).toBeDefined();
 
-    const task = await api.call('POST', `/v1/complaints/${id}/tasks`, { token: alice, body: { title: 'Pull delivery logs', team: 'operations' } });
+    const task = await settle(api.client(alice).POST('/v1/complaints/{id}/tasks', { params: { path: { id } }, body: { title: 'Pull delivery logs', team: 'operations' } }));
     expect(task.status).toBe(201);
-    const blocked = await api.call('PATCH', `/v1/complaints/${id}/tasks/${task.body.id}`, { token: alice, body: { status: 'blocked', blockedReason: 'Depot system outage' } });
+    const blocked = await settle(api.client(alice).PATCH('/v1/complaints/{id}/tasks/{taskId}', { params: { path: { id, taskId: task.body.id } }, body: { status: 'blocked', blockedReason: 'Depot system outage' } }));
     expect(blocked.body.blockedSince).toBeDefined();
-    const done = await api.call('PATCH', `/v1/complaints/${id}/tasks/${task.body.id}`, { token: alice, body: { status: 'done', findings: 'Three failed slots' } });
+    const done = await settle(api.client(alice).PATCH('/v1/complaints/{id}/tasks/{taskId}', { params: { path: { id, taskId: task.body.id } }, body: { status: 'done', findings: 'Three failed slots' } }));
     expect(done.body.status).toBe('done');
 
-    const note = await api.call('POST', `/v1/complaints/${id}/notes`, { token: alice, body: { kind: 'call_note', body: 'Customer confirmed missed appointment.' } });
+    const note = await settle(api.client(alice).POST('/v1/complaints/{id}/notes', { params: { path: { id } }, body: { kind: 'call_note', body: 'Customer confirmed missed appointment.' } }));
     expect(note.status).toBe(201);
 
-    const noRootCause = await api.call('POST', `/v1/complaints/${id}/close`, { token: alice, body: { followUpAction: 'Review depot slots' } });
+    // Raw: the contract requires rootCause, so the typed client cannot send a close without one.
+    const noRootCause = await api.raw('POST', `/v1/complaints/${id}/close`, { token: alice, body: { followUpAction: 'Review depot slots' } });
     expect(noRootCause.status).toBe(400);
     expect(noRootCause.body.errors[0].field).toBe('body.rootCause');
 
-    const closed = await api.call('POST', `/v1/complaints/${id}/close`, {
-      token: alice,
-      body: { followUpAction: 'Review depot slot allocation', rootCause: { category: 'capacity', description: 'Depot overbooked slots' } },
-    });
+    const closed = await settle(
+      api.client(alice).POST('/v1/complaints/{id}/close', {
+        params: { path: { id } },
+        body: { followUpAction: 'Review depot slot allocation', rootCause: { category: 'capacity', description: 'Depot overbooked slots' } },
+      }),
+    );
     expect(closed.status).toBe(200);
     expect(closed.body.status).toBe('closed');
 
-    const closedAgain = await api.call('POST', `/v1/complaints/${id}/close`, { token: alice, body: { followUpAction: 'x', rootCause: { category: 'x', description: 'y' } } });
+    const closedAgain = await settle(api.client(alice).POST('/v1/complaints/{id}/close', { params: { path: { id } }, body: { followUpAction: 'x', rootCause: { category: 'x', description: 'y' } } }));
     expect(closedAgain.status).toBe(409);
     expect(closedAgain.body).toMatchObject({ currentStatus: "closed", action: "close" });
 
     await api.advanceClock('P3D');
     // Tokens live an hour on the same clock: three days later Alice signs in again.
-    expect((await api.call('GET', `/v1/complaints/${id}`, { token: alice })).status).toBe(401);
+    expect((await settle(api.client(alice).GET('/v1/complaints/{id}', { params: { path: { id } } }))).status).toBe(401);
     alice = await api.token('alice', ['handler']);
     supervisor = await api.token('sam', ['supervisor']);
-    const reopened = await api.call('POST', `/v1/complaints/${id}/reopen`, { token: alice, body: { reason: 'Customer disputes the outcome' } });
+    const reopened = await settle(api.client(alice).POST('/v1/complaints/{id}/reopen', { params: { path: { id } }, body: { reason: 'Customer disputes the outcome' } }));
     expect(reopened.status).toBe(200);
     expect(reopened.body.reopenCount).toBe(1);
     expect(reopened.body.cycles).toHaveLength(2);
     expect(Date.parse(reopened.body.finalResponseDueAt)).toBeGreaterThan(Date.parse(closed.body.finalResponseDueAt));
 
-    const timeline = await api.call('GET', `/v1/complaints/${id}/timeline`, { token: supervisor });
+    const timeline = await settle(api.client(supervisor).GET('/v1/complaints/{id}/timeline', { params: { path: { id } } }));
     expect(timeline.status).toBe(200);
     expect(timeline.body.chain.valid).toBe(true);
     expect(timeline.body.items.map((e: { action: string }) => e.action)).toEqual([
