@@ -1,6 +1,7 @@
 // Routing that knows who is there (issue 32 item 5), over HTTP: availability, skills and capacity in assignment, the
 // internal service target next to the regulatory clock, and absences flagged to supervisors with a suggested owner.
-import { complaintBody, expectProblem, startTestApi, type TestApi } from '../support/api';
+import type { components } from '@complaints/client';
+import { expectProblem, settle, startTestApi, validComplaint, type TestApi } from '../support/api';
 
 jest.setTimeout(300_000);
 
@@ -17,14 +18,16 @@ let admin: string;
 let now: string;
 const plus = (days: number) => new Date(Date.parse(now) + days * 86_400_000).toISOString();
 
-const put = (staffId: string, body: unknown, token = sam, headers: Record<string, string> = {}) => api.call('PUT', `/v1/staff/${staffId}/availability`, { token, body, headers });
+type Availability = components['schemas']['Availability'];
+const put = (id: string, body: Availability, token = sam, ifMatch?: string) =>
+  settle(api.client(token).PUT('/v1/staff/{id}/availability', { params: { path: { id }, ...(ifMatch !== undefined ? { header: { 'If-Match': ifMatch } } : {}) }, body }));
 const open = async (over: Record<string, unknown> = {}) => {
-  const res = await api.call('POST', '/v1/complaints', { token: sam, body: complaintBody(over) });
+  const res = await settle(api.client(sam).POST('/v1/complaints', { body: validComplaint(over) }));
   expect(res.status).toBe(201);
   return res.body;
 };
 const assignedEvent = async (caseId: string) => {
-  const t = await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: sam });
+  const t = await settle(api.client(sam).GET('/v1/complaints/{id}/timeline', { params: { path: { id: caseId } } }));
   return (t.body.items as { action: string; data: Record<string, unknown> }[]).find((e) => e.action === 'owner.assigned')!;
 };
 
@@ -32,7 +35,7 @@ beforeAll(async () => {
   api = await startTestApi({ ASSIGNMENT_RULES: JSON.stringify(ASSIGNMENT) });
   sam = await api.token('sam', ['supervisor']);
   admin = await api.token('ada', ['admin']);
-  now = (await api.call('GET', '/local/clock')).body.now as string;
+  now = await api.now();
 });
 afterAll(() => api.close());
 
@@ -42,10 +45,11 @@ describe('PUT /v1/staff/{id}/availability', () => {
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ staffId: 'h9', version: 1, capacity: 5, updatedBy: 'sam', flagged: [] });
     expect(first.headers.get('etag')).toBe('"1"');
-    expectProblem(await put('h9', { outOfOffice: [] }, sam, { 'if-match': '"7"' }), 412);
-    expect((await put('h9', { outOfOffice: [] }, sam, { 'if-match': '"1"' })).body.version).toBe(2);
+    expectProblem(await put('h9', { outOfOffice: [] }, sam, '"7"'), 412);
+    expect((await put('h9', { outOfOffice: [] }, sam, '"1"')).body.version).toBe(2);
     expectProblem(await put('h9', { outOfOffice: [{ from: plus(3), to: plus(1) }] }), 400);
-    expectProblem(await put('h9', { outOfOffice: [], skills: { categories: ['astrology'] } }), 400);
+    // A category outside the enum: the typed client cannot send it.
+    expectProblem(await api.raw('PUT', '/v1/staff/h9/availability', { token: sam, body: { outOfOffice: [], skills: { categories: ['astrology'] } } }), 400);
     expectProblem(await put('sam', { outOfOffice: [] }), 403); // nobody clears their own absence flags
     expect((await put('sam', { outOfOffice: [] }, admin)).status).toBe(200);
     expectProblem(await put('h9', { outOfOffice: [] }, await api.token('hal', ['handler'])), 403);
@@ -114,19 +118,19 @@ describe('absences', () => {
     expect(flagged[0]!.suggestedOwnerId).not.toBe('h4');
     expect(later.finalResponseDueAt < absence.from).toBe(true);
 
-    const after = (await api.call('GET', `/v1/complaints/${c.id as string}`, { token: sam })).body;
+    const after = (await settle(api.client(sam).GET('/v1/complaints/{id}', { params: { path: { id: c.id as string } } }))).body;
     expect(after.ownerId).toBe('h4');
     expect(after.ownerAbsence).toMatchObject({ ...absence, suggestedOwnerId: flagged[0]!.suggestedOwnerId, flaggedBy: 'sam' });
-    const timeline = await api.call('GET', `/v1/complaints/${c.id as string}/timeline`, { token: sam });
+    const timeline = await settle(api.client(sam).GET('/v1/complaints/{id}/timeline', { params: { path: { id: c.id as string } } }));
     expect(timeline.body.chain.valid).toBe(true);
     expect(timeline.body.items.at(-1)).toMatchObject({ action: 'owner.absence_flagged', data: { ownerId: 'h4', suggestedOwnerId: flagged[0]!.suggestedOwnerId } });
     // The same absence again flags nothing new (no second audit event).
     expect((await put('h4', { outOfOffice: [absence] })).body.flagged).toHaveLength(1);
-    const again = await api.call('GET', `/v1/complaints/${c.id as string}/timeline`, { token: sam });
+    const again = await settle(api.client(sam).GET('/v1/complaints/{id}/timeline', { params: { path: { id: c.id as string } } }));
     expect(again.body.items).toHaveLength(timeline.body.items.length);
 
     // The supervisor follows the suggestion: the handoff settles the flag.
-    const moved = await api.call('POST', `/v1/complaints/${c.id as string}/owner`, { token: sam, body: { ownerId: flagged[0]!.suggestedOwnerId, reason: 'Owner on leave over the deadline' } });
+    const moved = await settle(api.client(sam).POST('/v1/complaints/{id}/owner', { params: { path: { id: c.id as string } }, body: { ownerId: flagged[0]!.suggestedOwnerId!, reason: 'Owner on leave over the deadline' } }));
     expect(moved.status).toBe(200);
     expect(moved.body.ownerAbsence).toBeUndefined();
   });

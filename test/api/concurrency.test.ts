@@ -1,18 +1,18 @@
 // Concurrent writers on one case: optimistic concurrency lets exactly one win and keeps the audit chain whole.
-import { complaintBody, expectProblem, startTestApi, type TestApi } from '../support/api';
+import { expectProblem, settle, startTestApi, validComplaint, type TestApi } from '../support/api';
 
 let api: TestApi;
 let supervisor: string;
 let alice: string;
 
 const openCase = async (): Promise<string> => {
-  const res = await api.call('POST', '/v1/complaints', { token: supervisor, body: complaintBody({ ownerId: 'alice' }) });
+  const res = await settle(api.client(supervisor).POST('/v1/complaints', { body: validComplaint({ ownerId: 'alice' }) }));
   expect(res.status).toBe(201);
   return res.body.id as string;
 };
 
 const timeline = async (id: string) => {
-  const res = await api.call('GET', `/v1/complaints/${id}/timeline`, { token: supervisor });
+  const res = await settle(api.client(supervisor).GET('/v1/complaints/{id}/timeline', { params: { path: { id } } }));
   expect(res.status).toBe(200);
   return res.body as { items: { seq: number; action: string; data: Record<string, unknown>; hash: string }[]; chain: { valid: boolean; head: string } };
 };
@@ -31,11 +31,12 @@ describe('concurrent updates of one case', () => {
 
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        api.call('PATCH', `/v1/complaints/${id}`, {
-          token: i % 2 ? alice : supervisor,
-          body: { product: `product-${i}`, severity: (['low', 'high', 'critical'] as const)[i % 3], reason: `writer ${i}` },
-          headers: { 'if-match': '"1"' },
-        }),
+        settle(
+          api.client(i % 2 ? alice : supervisor).PATCH('/v1/complaints/{id}', {
+            params: { path: { id }, header: { 'If-Match': '"1"' } },
+            body: { product: `product-${i}`, severity: (['low', 'high', 'critical'] as const)[i % 3]!, reason: `writer ${i}` },
+          }),
+        ),
       ),
     );
 
@@ -48,7 +49,7 @@ describe('concurrent updates of one case', () => {
     const winner = winners[0]!;
     const won = winner.body as { product: string; severity: string };
     expect(winner.headers.get('etag')).toBe('"2"');
-    const got = await api.call('GET', `/v1/complaints/${id}`, { token: supervisor });
+    const got = await settle(api.client(supervisor).GET('/v1/complaints/{id}', { params: { path: { id } } }));
     expect(got.body.version).toBe(2);
     expect(got.body.product).toBe(won.product);
     expect(got.body.severity).toBe(won.severity);
@@ -66,25 +67,25 @@ describe('concurrent updates of one case', () => {
     const id = await openCase();
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        api.call('POST', `/v1/complaints/${id}/notes`, { token: alice, body: { kind: 'call_note', body: `call ${i}` }, headers: { 'if-match': '"1"' } }),
+        settle(api.client(alice).POST('/v1/complaints/{id}/notes', { params: { path: { id }, header: { 'If-Match': '"1"' } }, body: { kind: 'call_note', body: `call ${i}` } })),
       ),
     );
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     results.filter((r) => r.status !== 201).forEach((r) => expectProblem(r, 412));
 
-    const notes = await api.call('GET', `/v1/complaints/${id}/notes`, { token: alice });
+    const notes = await settle(api.client(alice).GET('/v1/complaints/{id}/notes', { params: { path: { id } } }));
     expect(notes.body.items).toHaveLength(1);
     const after = await timeline(id);
     expect(after.chain.valid).toBe(true);
     expect(after.items.filter((e) => e.action === 'note.added')).toHaveLength(1);
-    expect((await api.call('GET', `/v1/complaints/${id}`, { token: alice })).body.version).toBe(2);
+    expect((await settle(api.client(alice).GET('/v1/complaints/{id}', { params: { path: { id } } }))).body.version).toBe(2);
   });
 
   it('without If-Match, concurrent notes either succeed (internal retry) or fail cleanly with a retryable 409, and every success is audited once', async () => {
     const id = await openCase();
     const n = 10;
     const results = await Promise.all(
-      Array.from({ length: n }, (_, i) => api.call('POST', `/v1/complaints/${id}/notes`, { token: alice, body: { kind: 'finding', body: `finding ${i}` } })),
+      Array.from({ length: n }, (_, i) => settle(api.client(alice).POST('/v1/complaints/{id}/notes', { params: { path: { id } }, body: { kind: 'finding', body: `finding ${i}` } }))),
     );
 
     results.forEach((r) => expect(r.status).toBeLessThan(500));
@@ -102,8 +103,8 @@ describe('concurrent updates of one case', () => {
     expect(new Set(noteEvents.map((e) => e.data.noteId))).toEqual(new Set(ok.map((r) => (r.body as { id: string }).id)));
     expect(after.items.map((e) => e.seq)).toEqual(after.items.map((_, i) => i + 1));
 
-    const notes = await api.call('GET', `/v1/complaints/${id}/notes`, { token: alice });
+    const notes = await settle(api.client(alice).GET('/v1/complaints/{id}/notes', { params: { path: { id } } }));
     expect(notes.body.items).toHaveLength(ok.length);
-    expect((await api.call('GET', `/v1/complaints/${id}`, { token: alice })).body.version).toBe(1 + ok.length);
+    expect((await settle(api.client(alice).GET('/v1/complaints/{id}', { params: { path: { id } } }))).body.version).toBe(1 + ok.length);
   });
 });

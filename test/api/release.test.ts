@@ -4,13 +4,14 @@ import * as yauzl from 'yauzl';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { complaintBody, expectProblem, startTestApi, type TestApi } from '../support/api';
+import type { components } from '@complaints/client';
+import { expectProblem, settle, startTestApi, validComplaint, type TestApi } from '../support/api';
 import { verifyBundle } from '../../tools/complaint-verify/verify';
 
 jest.setTimeout(300_000);
 
 const UNKNOWN_ULID = '01JZZZZZZZZZZZZZZZZZZZZZZZ';
-const REQUEST = {
+const REQUEST: components['schemas']['RequestRelease'] = {
   basis: 'legal_discovery',
   recipient: { name: 'Pat Counsel', organisation: 'Counsel LLP', email: 'pat@counsel.example' },
   reference: 'Claim HC-2026-000123',
@@ -43,14 +44,22 @@ let api: TestApi;
 const tok = (sub: string, ...roles: ('supervisor' | 'compliance' | 'legal' | 'handler')[]) => api.token(sub, roles);
 
 const open = async (ownerId = 'olive'): Promise<string> => {
-  const res = await api.call('POST', '/v1/complaints', { token: await tok('sam', 'supervisor'), body: complaintBody({ ownerId }) });
+  const res = await settle(api.client(await tok('sam', 'supervisor')).POST('/v1/complaints', { body: validComplaint({ ownerId }) }));
   expect(res.status).toBe(201);
   return res.body.id as string;
 };
 const request = async (caseId: string, sub = 'cora', role: 'compliance' | 'legal' | 'supervisor' = 'compliance') =>
-  api.call('POST', `/v1/complaints/${caseId}/releases`, { token: await tok(sub, role), body: REQUEST });
-const decide = async (caseId: string, releaseId: string, token: string, decision = 'approve', headers: Record<string, string> = {}) =>
-  api.call('POST', `/v1/complaints/${caseId}/releases/${releaseId}/decision`, { token, body: { decision, comment: 'Order checked against the file' }, headers });
+  settle(api.client(await tok(sub, role)).POST('/v1/complaints/{id}/releases', { params: { path: { id: caseId } }, body: REQUEST }));
+const decide = async (caseId: string, releaseId: string, token: string, decision: 'approve' | 'reject' = 'approve', ifMatch?: string) =>
+  settle(
+    api.client(token).POST('/v1/complaints/{id}/releases/{releaseId}/decision', {
+      params: { path: { id: caseId, releaseId }, ...(ifMatch !== undefined ? { header: { 'If-Match': ifMatch } } : {}) },
+      body: { decision, comment: 'Order checked against the file' },
+    }),
+  );
+const getCase = (caseId: string, token: string) => settle(api.client(token).GET('/v1/complaints/{id}', { params: { path: { id: caseId } } }));
+const getRelease = (caseId: string, releaseId: string, token: string) =>
+  settle(api.client(token).GET('/v1/complaints/{id}/releases/{releaseId}', { params: { path: { id: caseId, releaseId } } }));
 
 beforeAll(async () => {
   api = await startTestApi();
@@ -73,16 +82,16 @@ describe('release for legal discovery', () => {
     expect(first.body).toMatchObject({ status: 'pending', approvals: [{ role: 'legal', by: 'lena', decision: 'approve' }] });
     expect(first.body.exportId).toBeUndefined();
     // Still nothing built: the case has no export yet.
-    expect((await api.call('GET', `/v1/complaints/${caseId}`, { token: lena })).body.activeExportId).toBeUndefined();
+    expect((await getCase(caseId, lena)).body.activeExportId).toBeUndefined();
 
     const second = await decide(caseId, releaseId, await tok('cliff', 'compliance'));
     expect(second.status).toBe(200);
     expect(second.body).toMatchObject({ status: 'approved', exportId: expect.any(String), approvals: [{ role: 'legal', by: 'lena' }, { role: 'compliance', by: 'cliff' }] });
     const exportId = second.body.exportId as string;
-    expect((await api.call('GET', `/v1/complaints/${caseId}/releases/${releaseId}`, { token: lena })).body.exportId).toBe(exportId);
+    expect((await getRelease(caseId, releaseId, lena)).body.exportId).toBe(exportId);
 
     await api.pump();
-    const job = await api.call('GET', `/v1/exports/${exportId}`, { token: await tok('cliff', 'compliance') });
+    const job = await settle(api.client(await tok('cliff', 'compliance')).GET('/v1/exports/{exportId}', { params: { path: { exportId } } }));
     expect(job.body).toMatchObject({ status: 'ready', release: { id: releaseId, recipient: REQUEST.recipient } });
     const bytes = Buffer.from(await (await fetch(job.body.downloadUrl as string)).arrayBuffer());
     const dir = mkdtempSync(join(tmpdir(), 'release-'));
@@ -100,13 +109,13 @@ describe('release for legal discovery', () => {
     });
     // The release is under the manifest's signature: the offline verifier accepts the bundle as built.
     try {
-      const key = await api.call('GET', '/v1/exports/public-key', { token: lena });
+      const key = await settle(api.client(lena).GET('/v1/exports/public-key'));
       const report = await verifyBundle(file, { publicKeyPem: key.body.publicKeyPem as string });
       expect(report.failures).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    const t = await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: lena });
+    const t = await settle(api.client(lena).GET('/v1/complaints/{id}/timeline', { params: { path: { id: caseId } } }));
     expect(t.body.chain.valid).toBe(true);
     expect((t.body.items as { action: string }[]).map((e) => e.action)).toEqual(expect.arrayContaining(['release.requested', 'release.approved', 'export.requested']));
   });
@@ -134,26 +143,29 @@ describe('release for legal discovery', () => {
     const asked = await request(caseId);
     const releaseId = asked.body.id as string;
     const lena = await tok('lena', 'legal');
-    expectProblem(await decide(caseId, releaseId, lena, 'approve', { 'if-match': '"999"' }), 412);
+    expectProblem(await decide(caseId, releaseId, lena, 'approve', '"999"'), 412);
     const rejected = await decide(caseId, releaseId, lena, 'reject');
     expect(rejected.body).toMatchObject({ status: 'rejected' });
     const late = await decide(caseId, releaseId, await tok('cliff', 'compliance'));
     expectProblem(late, 409);
     expect(late.body.releaseStatus).toBe('rejected');
-    // An unknown query parameter is refused like on every route (uniform pages).
-    expectProblem(await api.call('GET', `/v1/complaints/${caseId}/releases/${releaseId}?constructor=1`, { token: lena }), 400);
-    expect((await api.call('GET', `/v1/complaints/${caseId}`, { token: lena })).body.activeExportId).toBeUndefined();
+    // An unknown query parameter is refused like on every route (uniform pages); the typed client cannot send one.
+    expectProblem(await api.raw('GET', `/v1/complaints/${caseId}/releases/${releaseId}?constructor=1`, { token: lena }), 400);
+    expect((await getCase(caseId, lena)).body.activeExportId).toBeUndefined();
 
     expectProblem(await decide(caseId, UNKNOWN_ULID, lena), 404);
-    expectProblem(await api.call('GET', `/v1/complaints/${caseId}/releases/${UNKNOWN_ULID}`, { token: lena }), 404);
-    expectProblem(await api.call('POST', `/v1/complaints/${UNKNOWN_ULID}/releases`, { token: lena, body: REQUEST }), 404);
-    expectProblem(await api.call('GET', `/v1/complaints/${caseId}/releases/constructor`, { token: lena }), 400);
-    const odd = await api.call('POST', `/v1/complaints/${caseId}/releases`, {
-      token: lena,
-      body: { ...REQUEST, reference: '__proto__', reason: 'constructor', recipient: { ...REQUEST.recipient, name: 'toString' } },
-    });
+    expectProblem(await getRelease(caseId, UNKNOWN_ULID, lena), 404);
+    expectProblem(await settle(api.client(lena).POST('/v1/complaints/{id}/releases', { params: { path: { id: UNKNOWN_ULID } }, body: REQUEST })), 404);
+    expectProblem(await getRelease(caseId, 'constructor', lena), 400);
+    const odd = await settle(
+      api.client(lena).POST('/v1/complaints/{id}/releases', {
+        params: { path: { id: caseId } },
+        body: { ...REQUEST, reference: '__proto__', reason: 'constructor', recipient: { ...REQUEST.recipient, name: 'toString' } },
+      }),
+    );
     expect(odd.status).toBe(201);
     expect(odd.body).toMatchObject({ reference: '__proto__', reason: 'constructor', recipient: { name: 'toString' } });
-    expectProblem(await api.call('POST', `/v1/complaints/${caseId}/releases`, { token: lena, body: { ...REQUEST, basis: 'curiosity' } }), 400);
+    // A basis outside the enum: the typed client cannot send it.
+    expectProblem(await api.raw('POST', `/v1/complaints/${caseId}/releases`, { token: lena, body: { ...REQUEST, basis: 'curiosity' } }), 400);
   });
 });

@@ -3,7 +3,8 @@
 // the bad-input answers, and the bias and quality report's figures for a small seeded set.
 import { caseRepository } from '#http/container';
 import { exportFeedback, type FeedbackRow } from '../../tools/triage/feedback';
-import { complaintBody, expectProblem, startTestApi, type TestApi } from '../support/api';
+import type { components } from '@complaints/client';
+import { expectProblem, settle, startTestApi, validComplaint, type TestApi } from '../support/api';
 
 let api: TestApi;
 let sup: string;
@@ -19,13 +20,17 @@ beforeAll(async () => {
 afterAll(() => api?.close());
 
 const open = async (over: Record<string, unknown>) => {
-  const res = await api.call('POST', '/v1/complaints', { token: intake, body: complaintBody({ ownerId: 'olive', ...over }) });
+  const res = await settle(api.client(intake).POST('/v1/complaints', { body: validComplaint({ ownerId: 'olive', ...over }) }));
   expect(res.status).toBe(201);
   return res.body;
 };
-const triageOf = async (id: string, token = olive) => api.call('GET', `/v1/complaints/${id}/triage`, { token });
-const decide = (id: string, body: Record<string, unknown>, headers: Record<string, string> = {}, token = olive) =>
-  api.call('POST', `/v1/complaints/${id}/triage/decisions`, { token, body, headers });
+const triageOf = async (id: string, token = olive) => settle(api.client(token).GET('/v1/complaints/{id}/triage', { params: { path: { id } } }));
+const decide = (id: string, body: components['schemas']['TriageDecisionBody'], ifMatch?: string, token = olive) =>
+  settle(api.client(token).POST('/v1/complaints/{id}/triage/decisions', { params: { path: { id }, ...(ifMatch !== undefined ? { header: { 'If-Match': ifMatch } } : {}) }, body }));
+/** A decision the contract forbids (a value outside the field's enum or type, an unknown field): the typed client cannot send it. */
+const decideRaw = (id: string, body: Record<string, unknown>) => api.raw('POST', `/v1/complaints/${id}/triage/decisions`, { token: olive, body });
+const getCase = (id: string, token: string) => settle(api.client(token).GET('/v1/complaints/{id}', { params: { path: { id } } }));
+const timelineOf = (id: string) => settle(api.client(sup).GET('/v1/complaints/{id}/timeline', { params: { path: { id } } }));
 
 const BILLING = {
   category: 'other',
@@ -63,7 +68,7 @@ describe('suggestions at intake', () => {
     expect(t.headers.get('etag')).toBe(`"${c.version}"`);
     expect(t.body).toMatchObject({ caseId: c.id, caseVersion: c.version, status: 'suggested', fields: c.triage.fields, priority: c.priority });
     // The intake event records the suggestion with model id, version and every confidence.
-    const timeline = await api.call('GET', `/v1/complaints/${c.id}/timeline`, { token: sup });
+    const timeline = await timelineOf(c.id);
     const received = timeline.body.items.find((e: { action: string }) => e.action === 'complaint.received');
     expect(received.data.triage).toMatchObject({ status: 'suggested', modelId: 'local-nb', modelVersion: c.triage.modelVersion, fields: c.triage.fields });
   });
@@ -77,7 +82,7 @@ describe('suggestions at intake', () => {
     expect(c.priorityReasons.join(' ')).toMatch(/negative sentiment.*vulnerability cue: bereavement/);
     // TRIAGE.priority.escalate: the high-priority case is escalated as it is opened, in the same transaction.
     expect(c.escalations).toEqual([expect.objectContaining({ trigger: { kind: 'triage' }, status: 'open', reason: expect.stringMatching(/^Triage at intake: negative sentiment/) })]);
-    const events = (await api.call('GET', `/v1/complaints/${c.id}/timeline`, { token: sup })).body.items.map((e: { action: string }) => e.action);
+    const events = (await timelineOf(c.id)).body.items.map((e: { action: string }) => e.action);
     expect(events.slice(0, 3)).toEqual(['complaint.received', 'owner.assigned', 'escalation.raised']);
     // The customer's vulnerability was not stated: the confident suggestion set it (and the approval rules will see it).
     expect(c.vulnerable).toBe(c.triage.fields.vulnerable.applied ? c.triage.fields.vulnerable.value : false);
@@ -95,18 +100,18 @@ describe('suggestions at intake', () => {
 describe('human in charge', () => {
   it('accepts a suggestion (no reason needed) and overrides another with a reason, each a versioned, audited case change', async () => {
     const c = await open(BILLING);
-    const accepted = await decide(c.id, { field: 'category', value: 'billing' }, { 'if-match': `"${c.version}"` });
+    const accepted = await decide(c.id, { field: 'category', value: 'billing' }, `"${c.version}"`);
     expect(accepted.status).toBe(200);
     expect(accepted.headers.get('etag')).toBe(`"${c.version + 1}"`);
     expect(accepted.body.fields.category.decision).toMatchObject({ kind: 'accepted', value: 'billing', by: 'olive' });
     // The owner may raise the severity but not lower it (issue 25: a lowering is a supervisor's, with a reason).
     const other = c.triage.fields.severity.value === 'critical' ? 'high' : 'critical';
-    const overridden = await decide(c.id, { field: 'severity', value: other, reason: 'Customer lost access to funds for a week' }, {}, other === 'critical' ? olive : sup);
+    const overridden = await decide(c.id, { field: 'severity', value: other, reason: 'Customer lost access to funds for a week' }, undefined, other === 'critical' ? olive : sup);
     expect(overridden.status).toBe(200);
     expect(overridden.body.fields.severity.decision).toMatchObject({ kind: 'overridden', value: other, reason: 'Customer lost access to funds for a week' });
-    const now = await api.call('GET', `/v1/complaints/${c.id}`, { token: olive });
+    const now = await getCase(c.id, olive);
     expect(now.body).toMatchObject({ severity: other, version: c.version + 2 });
-    const events = (await api.call('GET', `/v1/complaints/${c.id}/timeline`, { token: sup })).body;
+    const events = (await timelineOf(c.id)).body;
     expect(events.chain.valid).toBe(true);
     const decisions = events.items.filter((e: { action: string }) => e.action.startsWith('triage.'));
     expect(decisions.map((e: { action: string }) => e.action)).toEqual(['triage.accepted', 'triage.overridden']);
@@ -123,34 +128,34 @@ describe('human in charge', () => {
 
   it('answers 400 for a value outside the enum, an override without a reason, or an unknown field; nothing is written', async () => {
     const c = await open(BILLING);
-    const outside = await decide(c.id, { field: 'category', value: 'fraud', reason: 'x' });
+    const outside = await decideRaw(c.id, { field: 'category', value: 'fraud', reason: 'x' });
     expectProblem(outside, 400);
     expect(outside.body.errors.map((e: { field: string }) => e.field)).toContain('body.value');
     const noReason = await decide(c.id, { field: 'category', value: 'policy' });
     expectProblem(noReason, 400);
     expect(noReason.body.errors).toEqual([expect.objectContaining({ field: 'reason' })]);
-    expectProblem(await decide(c.id, { field: 'priority', value: 'high', reason: 'x' }), 400);
-    expectProblem(await decide(c.id, { field: 'vulnerable', value: 'yes', reason: 'x' }), 400);
-    const after = await api.call('GET', `/v1/complaints/${c.id}`, { token: olive });
+    expectProblem(await decideRaw(c.id, { field: 'priority', value: 'high', reason: 'x' }), 400);
+    expectProblem(await decideRaw(c.id, { field: 'vulnerable', value: 'yes', reason: 'x' }), 400);
+    const after = await getCase(c.id, olive);
     expect(after.body.version).toBe(c.version);
   });
 
   it('guards the case like any mutation: stale If-Match 412, only the owner or a supervisor (403), unknown case 404', async () => {
     const c = await open(BILLING);
-    expectProblem(await decide(c.id, { field: 'category', value: 'billing' }, { 'if-match': `"${c.version + 5}"` }), 412);
+    expectProblem(await decide(c.id, { field: 'category', value: 'billing' }, `"${c.version + 5}"`), 412);
     const bob = await api.token('bob', ['handler']);
-    expectProblem(await decide(c.id, { field: 'category', value: 'billing' }, {}, bob), 403);
+    expectProblem(await decide(c.id, { field: 'category', value: 'billing' }, undefined, bob), 403);
     expectProblem(await triageOf(c.id, bob), 403);
     expectProblem(await triageOf(c.id, intake), 403);
-    expect((await decide(c.id, { field: 'category', value: 'billing' }, {}, sup)).status).toBe(200);
+    expect((await decide(c.id, { field: 'category', value: 'billing' }, undefined, sup)).status).toBe(200);
     expectProblem(await triageOf('01JD0000000000000000000000', sup), 404);
   });
 });
 
 describe('bias and quality report', () => {
   it('counts suggestions, pre-fills, acceptances and overrides by category, channel, vulnerability and driver of vulnerability, exactly', async () => {
-    const day = (await api.call('GET', '/local/clock')).body.now.slice(0, 10);
-    const report = async () => (await api.call('GET', `/v1/reports/triage?from=${day}&to=${day}`, { token: sup })).body;
+    const day = (await api.now()).slice(0, 10);
+    const report = async () => (await settle(api.client(sup).GET('/v1/reports/triage', { params: { query: { from: day, to: day } } }))).body;
     await api.pump();
     const before = await report();
     // A small seeded set: one accepted and one overridden field on a web billing case, an override on a phone case, an
@@ -197,10 +202,10 @@ describe('bias and quality report', () => {
   }, 120_000);
 
   it('is for supervisors, compliance and admins only, and refuses a reversed range', async () => {
-    expectProblem(await api.call('GET', '/v1/reports/triage', { token: olive }), 403);
-    expect((await api.call('GET', '/v1/reports/triage', { token: await api.token('cora', ['compliance']) })).status).toBe(200);
-    expectProblem(await api.call('GET', '/v1/reports/triage?from=2026-12-10&to=2026-12-01', { token: sup }), 400);
-    expectProblem(await api.call('GET', '/v1/reports/triage?from=yesterday', { token: sup }), 400);
+    expectProblem(await settle(api.client(olive).GET('/v1/reports/triage')), 403);
+    expect((await settle(api.client(await api.token('cora', ['compliance'])).GET('/v1/reports/triage'))).status).toBe(200);
+    expectProblem(await settle(api.client(sup).GET('/v1/reports/triage', { params: { query: { from: '2026-12-10', to: '2026-12-01' } } })), 400);
+    expectProblem(await settle(api.client(sup).GET('/v1/reports/triage', { params: { query: { from: 'yesterday' } } })), 400);
   });
 });
 
@@ -210,7 +215,7 @@ describe('npm run triage:export-feedback', () => {
     // An override: a severity other than the one the (retrainable) model suggested. A supervisor decides it, since it may
     // be a lowering (only a supervisor who does not own the case may lower a severity: issue 25, finding 2).
     const severity = c.triage.fields.severity.value === 'critical' ? 'low' : 'critical';
-    expect((await decide(c.id, { field: 'severity', value: severity, reason: 'Customer cannot pay rent' }, {}, sup)).status).toBe(200);
+    expect((await decide(c.id, { field: 'severity', value: severity, reason: 'Customer cannot pay rent' }, undefined, sup)).status).toBe(200);
     const rows: FeedbackRow[] = [];
     for await (const row of exportFeedback(caseRepository())) if (row.caseId === c.id) rows.push(row);
     expect(rows.map((r) => r.type)).toEqual(['suggestion', 'overridden']);
