@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { canonicalize } from 'json-canonicalize';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '#adapters/aws/dynamo/table-model';
-import { complaintBody, startTestApi, type TestApi } from '../support/api';
+import { settle, startTestApi, validComplaint, type TestApi } from '../support/api';
 import { rawDocClient } from '../support/dynamo';
 
 interface AuditEvent {
@@ -40,21 +40,22 @@ const doc = rawDocClient();
 
 /** A case with six audit events: received, owner.assigned, owner.changed, acknowledgement.sent, task.created, note.added. */
 const caseWithHistory = async (): Promise<string> => {
-  const created = await api.call('POST', '/v1/complaints', { token: supervisor, body: complaintBody({ ownerId: 'bob' }) });
+  const created = await settle(api.client(supervisor).POST('/v1/complaints', { body: validComplaint({ ownerId: 'bob' }) }));
   expect(created.status).toBe(201);
   const id = created.body.id as string;
+  const path = { id };
   const steps = [
-    await api.call('POST', `/v1/complaints/${id}/owner`, { token: supervisor, body: { ownerId: 'alice', reason: 'Specialist in delivery disputes' } }),
-    await api.call('POST', `/v1/complaints/${id}/acknowledgement`, { token: alice, body: { text: 'We have your complaint.' } }),
-    await api.call('POST', `/v1/complaints/${id}/tasks`, { token: alice, body: { title: 'Pull depot logs', team: 'operations' } }),
-    await api.call('POST', `/v1/complaints/${id}/notes`, { token: alice, body: { kind: 'call_note', body: 'Customer confirmed three missed slots.' } }),
+    await settle(api.client(supervisor).POST('/v1/complaints/{id}/owner', { params: { path }, body: { ownerId: 'alice', reason: 'Specialist in delivery disputes' } })),
+    await settle(api.client(alice).POST('/v1/complaints/{id}/acknowledgement', { params: { path }, body: { text: 'We have your complaint.' } })),
+    await settle(api.client(alice).POST('/v1/complaints/{id}/tasks', { params: { path }, body: { title: 'Pull depot logs', team: 'operations' } })),
+    await settle(api.client(alice).POST('/v1/complaints/{id}/notes', { params: { path }, body: { kind: 'call_note', body: 'Customer confirmed three missed slots.' } })),
   ];
   expect(steps.map((s) => s.status)).toEqual([200, 200, 201, 201]);
   return id;
 };
 
 const timeline = async (id: string): Promise<Timeline> => {
-  const res = await api.call('GET', `/v1/complaints/${id}/timeline`, { token: supervisor });
+  const res = await settle(api.client(supervisor).GET('/v1/complaints/{id}/timeline', { params: { path: { id } } }));
   expect(res.status).toBe(200);
   return res.body as Timeline;
 };
