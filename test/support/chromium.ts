@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 
 type Role = 'intake' | 'handler' | 'supervisor' | 'compliance' | 'legal' | 'admin';
 
-/** CHROMIUM_PATH, else the first chromium on PATH (Debian's `chromium` package; .ci/run installs it with apt). */
+/** CHROMIUM_PATH, else the first chromium on PATH (Debian's `chromium` package; scripts/ensure-chromium.sh installs it with apt). */
 export const chromiumPath = (): string => {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
