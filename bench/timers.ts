@@ -21,8 +21,8 @@ import { localOutbox } from '#adapters/local/local-outbox';
 import type { Fired } from '#adapters/local/local-scheduler';
 import { computeDeadline } from '#domain/deadlines';
 import { getRegime } from '#domain/regimes';
-import type { Role } from '#schemas/common';
 import { startStack, type StartedStack } from '../infra/local/stack';
+import { expectStatus, localClock, typed, type Caller } from './api-client';
 import { suppressStderrLines } from './quiet';
 import { ms, percentile, round, say, table, envInt, type Spread } from './stats';
 
@@ -144,30 +144,14 @@ const spread = (values: number[]): Spread => ({
   mean: values.length ? round(values.reduce((a, b) => a + b, 0) / values.length, 1) : Number.NaN,
 });
 
-interface ApiResponse {
-  status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
+const HANDLER: Caller = ['bench-timers', ['handler']];
 
+/** The typed client for the handler, with a fresh token per request (the local clock moves by days here and tokens expire after an hour of it), and the local clock. */
 const client = (stack: StartedStack) => {
-  // The local clock moves by days here and tokens expire after an hour of it: a fresh token per request.
-  const token = async (sub: string, groups: Role[]) => (await stack.issuer.issue({ sub, groups })).token;
-  const call = async (method: string, path: string, opts: { as?: [string, Role[]]; body?: unknown; expect?: number } = {}): Promise<ApiResponse> => {
-    const headers: Record<string, string> = {};
-    if (opts.as) headers.authorization = `Bearer ${await token(...opts.as)}`;
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${stack.api.url}${path}`, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
-    const text = await res.text();
-    const body: unknown = text ? JSON.parse(text) : undefined;
-    if (opts.expect !== undefined && res.status !== opts.expect) throw new Error(`${method} ${path}: expected ${opts.expect}, got ${res.status} ${text.slice(0, 300)}`);
-    return { status: res.status, body };
-  };
-  const clockNow = async (): Promise<number> => Date.parse((await call('GET', '/local/clock', { expect: 200 })).body.now as string);
-  const advance = async (advanceBy: string): Promise<Fired[]> => (await call('POST', '/local/clock', { body: { advanceBy }, expect: 200 })).body.fired as Fired[];
-  return { call, clockNow, advance };
+  const api = typed(stack, { freshTokens: true })(HANDLER);
+  const clock = localClock(stack);
+  return { api, clockNow: clock.now, advance: clock.advance };
 };
-
-const HANDLER: [string, Role[]] = ['bench-timers', ['handler']];
 
 const complaint = (regime: string, summary: string, receivedAt?: string) =>
   benchComplaint(summary, { customer: { id: 'bench-timers-customer', name: 'Ada Lovelace', email: 'ada@example.com', vulnerable: false }, regime, ownerId: HANDLER[0], ...(receivedAt ? { receivedAt } : {}) });
@@ -177,10 +161,10 @@ const CLOSE = { followUpAction: 'Review depot slot allocation', rootCause: { cat
 // ── Lifecycles ────────────────────────────────────────────────────────────────────────────────
 
 interface Driver {
-  api: ReturnType<typeof client>;
+  api: ReturnType<typeof client>['api'];
   stack: StartedStack;
   /** An API call followed by a pump (stream → schedules), as the background tick would do shortly after. */
-  step(method: string, path: string, body: unknown, expect: number): Promise<ApiResponse>;
+  step<D>(what: string, call: Promise<{ data?: D; error?: unknown; response: Response }>, expect: number): Promise<D>;
   advance(duration: string): Promise<void>;
 }
 
@@ -199,11 +183,11 @@ const LIFECYCLES: LifecycleDef[] = [
     regime: 'UK_FCA_DISP',
     steps: ['create', '+1 d: acknowledge', '+9 d: close with root cause'],
     run: async (d) => {
-      const id = (await d.step('POST', '/v1/complaints', complaint('UK_FCA_DISP', 'timers bench: closed before its deadline'), 201)).body.id as string;
+      const id = (await d.step('create', d.api.POST('/v1/complaints', { body: complaint('UK_FCA_DISP', 'timers bench: closed before its deadline') }), 201)).id;
       await d.advance('P1D');
-      await d.step('POST', `/v1/complaints/${id}/acknowledgement`, {}, 200);
+      await d.step('acknowledge', d.api.POST('/v1/complaints/{id}/acknowledgement', { params: { path: { id } }, body: {} }), 200);
       await d.advance('P9D');
-      await d.step('POST', `/v1/complaints/${id}/close`, CLOSE, 200);
+      await d.step('close', d.api.POST('/v1/complaints/{id}/close', { params: { path: { id } }, body: CLOSE }), 200);
       return id;
     },
   },
@@ -213,11 +197,11 @@ const LIFECYCLES: LifecycleDef[] = [
     regime: 'UK_FCA_DISP',
     steps: ['create', '+1 d: acknowledge', '+28 d: 50 %', '+14 d: 75 %', '+14 d: 90 %, breach', 'close with root cause'],
     run: async (d) => {
-      const id = (await d.step('POST', '/v1/complaints', complaint('UK_FCA_DISP', 'timers bench: runs to breach'), 201)).body.id as string;
+      const id = (await d.step('create', d.api.POST('/v1/complaints', { body: complaint('UK_FCA_DISP', 'timers bench: runs to breach') }), 201)).id;
       await d.advance('P1D');
-      await d.step('POST', `/v1/complaints/${id}/acknowledgement`, {}, 200);
+      await d.step('acknowledge', d.api.POST('/v1/complaints/{id}/acknowledgement', { params: { path: { id } }, body: {} }), 200);
       for (const by of ['P28D', 'P14D', 'P14D']) await d.advance(by);
-      await d.step('POST', `/v1/complaints/${id}/close`, CLOSE, 200);
+      await d.step('close', d.api.POST('/v1/complaints/{id}/close', { params: { path: { id } }, body: CLOSE }), 200);
       return id;
     },
   },
@@ -227,13 +211,13 @@ const LIFECYCLES: LifecycleDef[] = [
     regime: 'INTERNAL_STANDARD',
     steps: ['create', '+5 d: pause (waiting for the customer)', '+3 d: resume', '+12 d: close with root cause'],
     run: async (d) => {
-      const id = (await d.step('POST', '/v1/complaints', complaint('INTERNAL_STANDARD', 'timers bench: paused once'), 201)).body.id as string;
+      const id = (await d.step('create', d.api.POST('/v1/complaints', { body: complaint('INTERNAL_STANDARD', 'timers bench: paused once') }), 201)).id;
       await d.advance('P5D');
-      await d.step('POST', `/v1/complaints/${id}/clock`, { action: 'pause', reason: 'waiting for the customer’s bank statements' }, 200);
+      await d.step('pause', d.api.POST('/v1/complaints/{id}/clock', { params: { path: { id } }, body: { action: 'pause', reason: 'waiting for the customer’s bank statements' } }), 200);
       await d.advance('P3D');
-      await d.step('POST', `/v1/complaints/${id}/clock`, { action: 'resume', reason: 'statements received' }, 200);
+      await d.step('resume', d.api.POST('/v1/complaints/{id}/clock', { params: { path: { id } }, body: { action: 'resume', reason: 'statements received' } }), 200);
       await d.advance('P12D');
-      await d.step('POST', `/v1/complaints/${id}/close`, CLOSE, 200);
+      await d.step('close', d.api.POST('/v1/complaints/{id}/close', { params: { path: { id } }, body: CLOSE }), 200);
       return id;
     },
   },
@@ -243,17 +227,17 @@ const LIFECYCLES: LifecycleDef[] = [
     regime: 'UK_FCA_DISP',
     steps: ['create', '+1 d: acknowledge', '+1 d: add a task, block it', '+30 h: unblock', '+6 d 18 h: task done, close with root cause'],
     run: async (d) => {
-      const id = (await d.step('POST', '/v1/complaints', complaint('UK_FCA_DISP', 'timers bench: blocked dependency'), 201)).body.id as string;
+      const id = (await d.step('create', d.api.POST('/v1/complaints', { body: complaint('UK_FCA_DISP', 'timers bench: blocked dependency') }), 201)).id;
       await d.advance('P1D');
-      await d.step('POST', `/v1/complaints/${id}/acknowledgement`, {}, 200);
+      await d.step('acknowledge', d.api.POST('/v1/complaints/{id}/acknowledgement', { params: { path: { id } }, body: {} }), 200);
       await d.advance('P1D');
-      const taskId = (await d.step('POST', `/v1/complaints/${id}/tasks`, { title: 'Courier logs', team: 'logistics' }, 201)).body.id as string;
-      await d.step('PATCH', `/v1/complaints/${id}/tasks/${taskId}`, { status: 'blocked', blockedReason: 'courier has not sent the logs' }, 200);
+      const taskId = (await d.step('add a task', d.api.POST('/v1/complaints/{id}/tasks', { params: { path: { id } }, body: { title: 'Courier logs', team: 'logistics' } }), 201)).id;
+      await d.step('task blocked', d.api.PATCH('/v1/complaints/{id}/tasks/{taskId}', { params: { path: { id, taskId } }, body: { status: 'blocked', blockedReason: 'courier has not sent the logs' } }), 200);
       await d.advance('PT30H');
-      await d.step('PATCH', `/v1/complaints/${id}/tasks/${taskId}`, { status: 'open' }, 200);
+      await d.step('task open', d.api.PATCH('/v1/complaints/{id}/tasks/{taskId}', { params: { path: { id, taskId } }, body: { status: 'open' } }), 200);
       await d.advance('P6DT18H');
-      await d.step('PATCH', `/v1/complaints/${id}/tasks/${taskId}`, { status: 'done', findings: 'Logs show the courier missed the slot' }, 200);
-      await d.step('POST', `/v1/complaints/${id}/close`, CLOSE, 200);
+      await d.step('task done', d.api.PATCH('/v1/complaints/{id}/tasks/{taskId}', { params: { path: { id, taskId } }, body: { status: 'done', findings: 'Logs show the courier missed the slot' } }), 200);
+      await d.step('close', d.api.POST('/v1/complaints/{id}/close', { params: { path: { id } }, body: CLOSE }), 200);
       return id;
     },
   },
@@ -264,12 +248,12 @@ const usdPer1000 = (invocations: number) => (invocations * 1000 * SCHEDULER_PRIC
 const runLifecycles = async (stack: StartedStack, log: (line: string) => void): Promise<LifecycleFigures[]> => {
   const api = client(stack);
   const driver: Driver = {
-    api,
+    api: api.api,
     stack,
-    step: async (method, path, body, expect) => {
-      const res = await api.call(method, path, { as: HANDLER, body, expect });
+    step: async (what, call, expect) => {
+      const data = await expectStatus(call, expect, what);
       await stack.timers.pump();
-      return res;
+      return data;
     },
     // POST /local/clock pumps before and after moving the clock.
     advance: async (by) => void (await api.advance(by)),
@@ -288,7 +272,7 @@ const runLifecycles = async (stack: StartedStack, log: (line: string) => void): 
     const delivered = stack.timers.history.slice(seen).filter((f) => f.caseId === caseId);
     const outcome = (f: Fired) => (f.result as { outcome?: string } | undefined)?.outcome;
     const applied = delivered.filter((f) => outcome(f) === 'fired').length;
-    const timeline = (await api.call('GET', `/v1/complaints/${caseId}/timeline`, { as: HANDLER, expect: 200 })).body as { items: { action: string }[] };
+    const timeline = await expectStatus(api.api.GET('/v1/complaints/{id}/timeline', { params: { path: { id: caseId } } }), 200, 'read the timeline');
     const timerEvents = timeline.items.filter((e) => ['checkpoint.reached', 'deadline.breached', 'acknowledgement.overdue', 'dependency.blocked'].includes(e.action)).length;
     const pendingAfter = (await stack.scheduler.pending()).filter((t) => t.caseId === caseId).length;
     const figures: LifecycleFigures = {
@@ -343,7 +327,7 @@ const measureLateness = async (stack: StartedStack, settings: TimerBenchSettings
     // Sizing: a few cases with no timer due for weeks show how long creating one takes now, so the measured
     // checkpoints can all fall due after the last measured case exists: the tick's lateness, not a burst of creates.
     const c0 = performance.now();
-    for (let i = 0; i < SIZING_CASES; i++) await api.call('POST', '/v1/complaints', { as: HANDLER, body: complaint('INTERNAL_STANDARD', `timers bench: sizing ${tickMs} ms #${i}`), expect: 201 });
+    for (let i = 0; i < SIZING_CASES; i++) await expectStatus(api.api.POST('/v1/complaints', { body: complaint('INTERNAL_STANDARD', `timers bench: sizing ${tickMs} ms #${i}`) }), 201, 'create a sizing case');
     const perCaseMs = (performance.now() - c0) / SIZING_CASES;
     const base = clockNow() + Math.ceil(perCaseMs * n * 1.25) + 500;
     log(`  tick ${tickMs} ms: ${ms(perCaseMs)} ms per create (${SIZING_CASES} sizing cases); checkpoints due ${min}–${max} s after ${((base - clockNow()) / 1000).toFixed(1)} s from now  [${elapsed()}]`);
@@ -356,9 +340,9 @@ const measureLateness = async (stack: StartedStack, settings: TimerBenchSettings
       // Should creating take longer than sized, a case still gets at least the minimum lead.
       const target = Math.max(base + (min + ((max - min) * i) / Math.max(1, n - 1)) * 1000, now + min * 1000);
       const receivedAt = iso(receivedAtFor(Math.round(target)));
-      const res = await api.call('POST', '/v1/complaints', { as: HANDLER, body: complaint(settings.regime, `timers bench: lateness ${tickMs} ms #${i}`, receivedAt), expect: 201 });
-      const at = (res.body.checkpoints as { percent: number; at: string }[]).find((c) => c.percent === 50)!.at;
-      cases.set(res.body.id as string, { at, leadMs: Date.parse(at) - now });
+      const created = await expectStatus(api.api.POST('/v1/complaints', { body: complaint(settings.regime, `timers bench: lateness ${tickMs} ms #${i}`, receivedAt) }), 201, 'create a measured case');
+      const at = created.checkpoints.find((c) => c.percent === 50)!.at;
+      cases.set(created.id, { at, leadMs: Date.parse(at) - now });
       if (performance.now() - lastPrint > 2000 || i === n - 1) {
         lastPrint = performance.now();
         log(`  tick ${tickMs} ms: created ${i + 1}/${n} cases  [${elapsed()}]`);
@@ -403,7 +387,7 @@ const measureLateness = async (stack: StartedStack, settings: TimerBenchSettings
     const recorded: number[] = [];
     let notViaScheduler = 0;
     for (const [id, c] of cases) {
-      const body = (await api.call('GET', `/v1/complaints/${id}`, { as: HANDLER, expect: 200 })).body as { checkpoints: { percent: number; at: string; firedAt?: string }[] };
+      const body = await expectStatus(api.api.GET('/v1/complaints/{id}', { params: { path: { id } } }), 200, 'read a measured case');
       const cp = body.checkpoints.find((k) => k.percent === 50)!;
       if (!cp.firedAt) continue;
       if (!fired.has(id)) notViaScheduler++;
