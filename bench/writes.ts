@@ -10,7 +10,7 @@
 // every write a complaint causes in the table is counted once. DynamoDB Local reports consumed capacity with the
 // service's item-size rules (1 WCU per started KB written, doubled in transactions; each GSI write its own units).
 import { runStandalone } from './standalone';
-import { client } from './api-client';
+import { expectStatus, typed } from './api-client';
 import { benchComplaint } from './fixtures/complaint';
 import { envInt, round, table } from './stats';
 import { createHash } from 'node:crypto';
@@ -60,10 +60,10 @@ const runWritesBench = async (): Promise<WritesBenchResult> => {
   const { observeConsumedCapacity } = await import('#adapters/aws/dynamo/client');
   const stack = await startStack({ port: 0, host: '127.0.0.1', tickMs: 0, projection: true, log: () => {} });
   try {
-    const call = client(stack);
-    const intake: [string, ['intake']] = ['bench-web-form', ['intake']];
-    const sue: [string, ['supervisor']] = ['bench-sue', ['supervisor']];
-    const olive: [string, ['handler']] = ['olive', ['handler']];
+    const api = typed(stack);
+    const intake = api(['bench-web-form', ['intake']]);
+    const sue = api(['bench-sue', ['supervisor']]);
+    const olive = api(['olive', ['handler']]);
     let current: Tally = tally();
     let lastId: string | undefined;
     const localOnly = tally();
@@ -111,47 +111,52 @@ const runWritesBench = async (): Promise<WritesBenchResult> => {
     try {
       for (let r = 0; r < rounds; r += 1) {
         if (r === rounds - 1) lastId = undefined;
-        const created = await step('intake', 'POST /v1/complaints', () => call('POST', '/v1/complaints', { as: intake, body: benchComplaint(`Writes bench ${r}`, { ownerId: 'bench-first-owner', allegedLoss: { amount: '180.00', currency: 'GBP' } }), expect: 201 }));
-        const id = created.body.id as string;
+        const created = await step('intake', 'POST /v1/complaints', () => expectStatus(intake.POST('/v1/complaints', { body: benchComplaint(`Writes bench ${r}`, { ownerId: 'bench-first-owner', allegedLoss: { amount: '180.00', currency: 'GBP' } }) }), 201, 'intake'));
+        const id = created.id;
+        const path = { path: { id } };
         lastId = id;
-        await step('reassign', 'POST …/owner', () => call('POST', `/v1/complaints/${id}/owner`, { as: sue, body: { ownerId: 'olive', reason: 'Olive handles repeat delivery complaints' }, expect: 200 }));
-        await step('acknowledge', 'POST …/acknowledgement', () => call('POST', `/v1/complaints/${id}/acknowledgement`, { as: olive, body: { channel: 'email' }, expect: 200 }));
-        const task = await step('task', 'POST …/tasks', () => call('POST', `/v1/complaints/${id}/tasks`, { as: olive, body: { title: 'Pull the depot delivery logs', team: 'operations' }, expect: 201 }));
-        await step('note', 'POST …/notes', () => call('POST', `/v1/complaints/${id}/notes`, { as: olive, body: { kind: 'call_note', body: 'Customer confirmed missed appointment.' }, expect: 201 }));
+        await step('reassign', 'POST …/owner', () => expectStatus(sue.POST('/v1/complaints/{id}/owner', { params: path, body: { ownerId: 'olive', reason: 'Olive handles repeat delivery complaints' } }), 200, 'reassign'));
+        await step('acknowledge', 'POST …/acknowledgement', () => expectStatus(olive.POST('/v1/complaints/{id}/acknowledgement', { params: path, body: { channel: 'email' } }), 200, 'acknowledge'));
+        const task = await step('task', 'POST …/tasks', () => expectStatus(olive.POST('/v1/complaints/{id}/tasks', { params: path, body: { title: 'Pull the depot delivery logs', team: 'operations' } }), 201, 'task'));
+        await step('note', 'POST …/notes', () => expectStatus(olive.POST('/v1/complaints/{id}/notes', { params: path, body: { kind: 'call_note', body: 'Customer confirmed missed appointment.' } }), 201, 'note'));
         const invoice = Buffer.from(`%PDF-1.7 service appointment invoice ${r}: 180.00 GBP`);
         await step('evidence', 'POST …/evidence + upload + verify', async () => {
-          const reg = await call('POST', `/v1/complaints/${id}/evidence`, {
-            as: olive,
-            body: { fileName: 'invoice.pdf', contentType: 'application/pdf', sizeBytes: invoice.length, sha256: createHash('sha256').update(invoice).digest('hex') },
-            expect: 201,
-          });
-          const up = reg.body.upload as { url: string; headers: Record<string, string> };
+          const reg = await expectStatus(
+            olive.POST('/v1/complaints/{id}/evidence', { params: path, body: { fileName: 'invoice.pdf', contentType: 'application/pdf', sizeBytes: invoice.length, sha256: createHash('sha256').update(invoice).digest('hex') } }),
+            201,
+            'register evidence',
+          );
+          const up = reg.upload;
+          // The presigned S3 PUT goes to the bucket, not the API: outside the contract, raw fetch as an integrator's upload.
           const put = await fetch(up.url, { method: 'PUT', headers: up.headers, body: invoice });
           if (put.status !== 200) throw new Error(`evidence upload: ${put.status}`);
           return reg;
         });
-        await step('task done', 'PATCH …/tasks/{taskId}', () => call('PATCH', `/v1/complaints/${id}/tasks/${task.body.id as string}`, { as: olive, body: { status: 'done', findings: 'Regional carrier over capacity' }, expect: 200 }));
+        await step('task done', 'PATCH …/tasks/{taskId}', () => expectStatus(olive.PATCH('/v1/complaints/{id}/tasks/{taskId}', { params: { path: { id, taskId: task.id } }, body: { status: 'done', findings: 'Regional carrier over capacity' } }), 200, 'task done'));
         const proposed = await step('resolution', 'POST …/resolution', () =>
-          call('POST', `/v1/complaints/${id}/resolution`, {
-            as: olive,
-            body: {
-              decision: 'upheld',
-              remedy: { compensation: { amount: '300.00', currency: 'GBP' }, description: 'The missed appointment and a goodwill payment' },
-              rootCause: { category: 'carrier_capacity', description: 'Regional carrier over capacity' },
-              finalResponse: 'We uphold your complaint and will pay you £300.00 within 5 working days.',
-            },
-            expect: 201,
-          }),
+          expectStatus(
+            olive.POST('/v1/complaints/{id}/resolution', {
+              params: path,
+              body: {
+                decision: 'upheld',
+                remedy: { compensation: { amount: '300.00', currency: 'GBP' }, description: 'The missed appointment and a goodwill payment' },
+                rootCause: { category: 'carrier_capacity', description: 'Regional carrier over capacity' },
+                finalResponse: 'We uphold your complaint and will pay you £300.00 within 5 working days.',
+              },
+            }),
+            201,
+            'resolution',
+          ),
         );
-        const stages = (proposed.body.stages ?? []) as { id?: string; stage: number }[];
-        const queue = await call('GET', '/v1/approvals?status=pending&limit=100', { as: sue, expect: 200 });
-        const stage = (queue.body.items as { id: string; caseId: string }[]).find((a) => a.caseId === id);
+        const stages = proposed.stages ?? [];
+        const queue = await expectStatus(sue.GET('/v1/approvals', { params: { query: { status: 'pending', limit: 100 } } }), 200, 'approval queue');
+        const stage = queue.items.find((a) => a.caseId === id);
         if (stages.length > 0) {
           if (!stage) throw new Error('approval stage not in the pending queue');
-          await step('approval', 'POST /v1/approvals/{id}/decision', () => call('POST', `/v1/approvals/${stage.id}/decision`, { as: sue, body: { decision: 'approve', comment: 'Proportionate' }, expect: 200 }));
+          await step('approval', 'POST /v1/approvals/{id}/decision', () => expectStatus(sue.POST('/v1/approvals/{approvalId}/decision', { params: { path: { approvalId: stage.id } }, body: { decision: 'approve', comment: 'Proportionate' } }), 200, 'approval'));
         }
-        await step('final response', 'POST …/final-response', () => call('POST', `/v1/complaints/${id}/final-response`, { as: olive, body: { channel: 'email' }, expect: 200 }));
-        await step('close', 'POST …/close', () => call('POST', `/v1/complaints/${id}/close`, { as: olive, body: { followUpAction: 'Add a re-routing rule for over-capacity regions' }, expect: 200 }));
+        await step('final response', 'POST …/final-response', () => expectStatus(olive.POST('/v1/complaints/{id}/final-response', { params: path, body: { channel: 'email' } }), 200, 'final response'));
+        await step('close', 'POST …/close', () => expectStatus(olive.POST('/v1/complaints/{id}/close', { params: path, body: { followUpAction: 'Add a re-routing rule for over-capacity regions' } }), 200, 'close'));
       }
     } finally {
       unsubscribe();
