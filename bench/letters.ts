@@ -13,7 +13,7 @@
 //    item) and its signed link; POST /v1/feedback/{token} accepted (200), the same link again (410), a forged one (401).
 import { performance } from 'node:perf_hooks';
 import { runStandalone } from './standalone';
-import { client, expectStatus, typed } from './api-client';
+import { anonymous, expectOnly, expectStatus, typed } from './api-client';
 import { benchComplaint } from './fixtures/complaint';
 import { envInt, ms, percentile, round, say, table } from './stats';
 
@@ -51,7 +51,10 @@ const runLetterBench = async (): Promise<LetterBenchResult> => {
     rootCause: { category: 'carrier', description: 'Carrier short of drivers' }, finalResponse: 'We reviewed the delivery logs.', status: 'approved' as const, proposedBy: 'olive', proposedAt: now,
   };
   const jobs = listRegimes().flatMap((regime) => {
-    const c = openCase(benchComplaint('Late delivery', { regime: regime.id, receivedAt: now }) as Parameters<typeof openCase>[0], { id: '01JABCDEFGHJKMNPQRSTVWXYZ0', reference: 'CMP-2026-000001', ownerId: 'olive', assignmentRule: 'explicit', regime, actor: 'bench', now }).case;
+    const opened = openCase(benchComplaint('Late delivery', { regime: regime.id, receivedAt: now }) as Parameters<typeof openCase>[0], { id: '01JABCDEFGHJKMNPQRSTVWXYZ0', reference: 'CMP-2026-000001', ownerId: 'olive', assignmentRule: 'explicit', regime, actor: 'bench', now }).case;
+    // A holding letter states the recorded delay (PSD: the extension's reasons), so record both as POST …/clock would.
+    const why = 'We are waiting for the carrier’s delivery logs';
+    const c = opened.clock ? { ...opened, clock: { ...opened.clock, extendedAt: now, extensionReason: why, delay: { reason: why, expectedBy: now.slice(0, 10), recordedAt: now, by: 'olive' } } } : opened;
     return LETTER_KINDS.map((kind) => () => renderer.render(kind, profileOf(regime.id).family, letterModel({ kind, case: c, regime, resolution, letterhead: DEFAULT_LETTERHEAD, now })));
   });
   const c0 = performance.now();
@@ -73,7 +76,6 @@ const runLetterBench = async (): Promise<LetterBenchResult> => {
   // 2 and 3 on the local stack.
   const { startStack } = await import('../infra/local/stack');
   const stack = await startStack({ port: 0, host: '127.0.0.1', tickMs: 0, projection: false, log: () => {} });
-  const call = client(stack);
   const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
   const { dynamo } = await import('#http/container');
   const { feedbackService } = await import('#http/letters-container');
@@ -87,21 +89,21 @@ const runLetterBench = async (): Promise<LetterBenchResult> => {
   const accepted: number[] = [];
   const used: number[] = [];
   const forged: number[] = [];
-  const post = async (path: string, body: unknown, expect: number): Promise<number> => {
+  // The feedback link is the customer's: no token, as the contract has it.
+  const customer = anonymous(stack);
+  const feedback = async (token: string, expect: number): Promise<number> => {
     const a = performance.now();
-    const res = await fetch(`${stack.api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    await res.text();
-    if (res.status !== expect) throw new Error(`POST ${path}: expected ${expect}, got ${res.status}`);
+    await expectOnly(customer.POST('/v1/feedback/{token}', { params: { path: { token } }, body: { score: 4 } }), expect, 'POST /v1/feedback/{token}');
     return performance.now() - a;
   };
   try {
     for (let i = 0; i < s.rounds + 3; i++) {
       const [x, y] = [await open(), await open()];
       const a = performance.now();
-      await call('POST', `/v1/complaints/${x}/acknowledgement`, { as: owner, body: {}, expect: 200 });
+      await expectStatus(api(owner).POST('/v1/complaints/{id}/acknowledgement', { params: { path: { id: x } }, body: {} }), 200, 'acknowledge');
       const ack = performance.now() - a;
       const b = performance.now();
-      await call('POST', `/v1/complaints/${y}/notes`, { as: owner, body: { kind: 'call_note', body: 'Customer called about the delay.' }, expect: 201 });
+      await expectStatus(api(owner).POST('/v1/complaints/{id}/notes', { params: { path: { id: y } }, body: { kind: 'call_note', body: 'Customer called about the delay.' } }), 201, 'add a note');
       const note = performance.now() - b;
 
       const at = new Date().toISOString();
@@ -115,10 +117,11 @@ const runLetterBench = async (): Promise<LetterBenchResult> => {
           ExpressionAttributeValues: { ':f': [{ cycle: 1, followUpAt: at, linkValidDays: 30, requestedAt: at, tokenId: 'c1', expiresAt }] },
         }),
       );
-      const token = encodeURIComponent(await feedbackService().token({ caseId: x, tokenId: 'c1', expiresAt }));
-      const ok = await post(`/v1/feedback/${token}`, { score: 4 }, 200);
-      const again = await post(`/v1/feedback/${token}`, { score: 4 }, 410);
-      const fake = await post(`/v1/feedback/${token.slice(0, -4)}AAAA`, { score: 4 }, 401);
+      // The client encodes the path parameter.
+      const token = await feedbackService().token({ caseId: x, tokenId: 'c1', expiresAt });
+      const ok = await feedback(token, 200);
+      const again = await feedback(token, 410);
+      const fake = await feedback(`${token.slice(0, -4)}AAAA`, 401);
       if (i >= 3) {
         acks.push(ack);
         notes.push(note);
