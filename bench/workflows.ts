@@ -21,7 +21,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Role } from '#schemas/common';
+import type { components } from '@complaints/client';
+import { expectStatus, localClock, typed, type Caller, type Typed } from './api-client';
+import type { CreateComplaint } from './fixtures/complaint';
 import { startStack, type StartedStack } from '../infra/local/stack';
 import { suppressStderrLines } from './quiet';
 import { envInt, median, ms, round, say, table } from './stats';
@@ -140,86 +142,78 @@ export interface WorkflowBenchResult {
 
 // ── API driver ────────────────────────────────────────────────────────────────────────────────
 
-interface ApiResponse {
-  status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-const OWNER: [string, Role[]] = ['olive', ['handler']];
-const SUPERVISOR: [string, Role[]] = ['sue', ['supervisor']];
-const COMPLIANCE: [string, Role[]] = ['carl', ['compliance']];
-const ADMIN: [string, Role[]] = ['hannah', ['admin']];
-const INTAKE: [string, Role[]] = ['sam', ['supervisor']];
+const OWNER: Caller = ['olive', ['handler']];
+const SUPERVISOR: Caller = ['sue', ['supervisor']];
+const COMPLIANCE: Caller = ['carl', ['compliance']];
+const ADMIN: Caller = ['hannah', ['admin']];
+const INTAKE: Caller = ['sam', ['supervisor']];
 
 interface Driver {
-  /** An API call (a fresh token each: tokens expire after an hour of local time), then a pump if it mutates. */
-  call(method: string, path: string, as: [string, Role[]], body: unknown, expect: number): Promise<ApiResponse>;
+  /** The typed client per caller (a fresh token each request: tokens expire after an hour of local time). */
+  api: Typed;
+  /** A typed call that must answer `expect`, then a pump if it mutates (stream → workflow starts). */
+  call<D>(what: string, call: Promise<{ data?: D; error?: unknown; response: Response }>, expect: number, mutates?: boolean): Promise<D>;
   /** POST /local/clock (it pumps before and after moving the clock). */
   advance(advanceBy: string): Promise<void>;
   clockNow(): Promise<number>;
 }
 
 const driver = (stack: StartedStack): Driver => {
-  const token = async (sub: string, groups: Role[]) => (await stack.issuer.issue({ sub, groups })).token;
-  const raw = async (method: string, path: string, as: [string, Role[]] | undefined, body: unknown, expect: number): Promise<ApiResponse> => {
-    const headers: Record<string, string> = {};
-    if (as) headers.authorization = `Bearer ${await token(...as)}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${stack.api.url}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    const text = await res.text();
-    if (res.status !== expect) throw new Error(`${method} ${path}: expected ${expect}, got ${res.status} ${text.slice(0, 300)}`);
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const clock = localClock(stack);
   return {
-    call: async (method, path, as, body, expect) => {
-      const res = await raw(method, path, as, body, expect);
-      if (method !== 'GET') await stack.timers.pump();
-      return res;
+    api: typed(stack, { freshTokens: true }),
+    call: async (what, call, expect, mutates = true) => {
+      const data = await expectStatus(call, expect, what);
+      if (mutates) await stack.timers.pump();
+      return data;
     },
-    advance: async (advanceBy) => void (await raw('POST', '/local/clock', undefined, { advanceBy }, 200)),
-    clockNow: async () => Date.parse((await raw('GET', '/local/clock', undefined, undefined, 200)).body.now as string),
+    advance: async (advanceBy) => void (await clock.advance(advanceBy)),
+    clockNow: clock.now,
   };
 };
 
-const complaint = (summary: string, over: Record<string, unknown> = {}) => benchComplaint(summary, { ownerId: OWNER[0], ...over });
+const complaint = (summary: string, over: Partial<CreateComplaint> = {}) => benchComplaint(summary, { ownerId: OWNER[0], ...over });
 
 const proposal = (amount: string) => ({
-  decision: 'upheld',
+  decision: 'upheld' as const,
   remedy: { compensation: { amount, currency: 'GBP' }, description: 'Compensation for the missed appointment' },
   rootCause: { category: 'carrier_capacity', description: 'Regional carrier over capacity' },
   finalResponse: 'We uphold your complaint and will pay you compensation.',
 });
 
-const openCase = async (d: Driver, summary: string, over: Record<string, unknown> = {}) => (await d.call('POST', '/v1/complaints', INTAKE, complaint(`workflows bench: ${summary}`, over), 201)).body.id as string;
+const openCase = async (d: Driver, summary: string, over: Partial<CreateComplaint> = {}) => (await d.call('create a case', d.api(INTAKE).POST('/v1/complaints', { body: complaint(`workflows bench: ${summary}`, over) }), 201)).id;
 
 /** Proposes a resolution; resolves with the approval execution's id. */
 const propose = async (d: Driver, caseId: string, amount: string, stages: number): Promise<string> => {
-  const res = await d.call('POST', `/v1/complaints/${caseId}/resolution`, OWNER, proposal(amount), 201);
-  const got = (res.body.stages as unknown[]).length;
+  const res = await d.call('propose a resolution', d.api(OWNER).POST('/v1/complaints/{id}/resolution', { params: { path: { id: caseId } }, body: proposal(amount) }), 201);
+  const got = (res.stages ?? []).length;
   if (got !== stages) throw new Error(`proposal of ${amount} GBP: expected ${stages} approval stage(s), got ${got}`);
-  return `approval-${res.body.id as string}`;
+  return `approval-${res.id}`;
 };
 
 /** The pending approval of the case (one stage is open at a time). */
 const pendingApproval = async (d: Driver, caseId: string): Promise<{ id: string; stage: number; escalationLevel: number }> => {
-  const res = await d.call('GET', '/v1/approvals?status=pending&limit=100', ADMIN, undefined, 200);
-  const mine = (res.body.items as { id: string; caseId: string; stage: number; escalationLevel: number }[]).filter((a) => a.caseId === caseId);
+  const res = await d.call('list pending approvals', d.api(ADMIN).GET('/v1/approvals', { params: { query: { status: 'pending', limit: 100 } } }), 200, false);
+  const mine = res.items.filter((a) => a.caseId === caseId);
   if (mine.length !== 1) throw new Error(`case ${caseId}: expected 1 pending approval, found ${mine.length}`);
   return mine[0]!;
 };
 
-const decide = async (d: Driver, caseId: string, as: [string, Role[]], body: Record<string, unknown> = { decision: 'approve' }) => {
+type Decision = components['schemas']['ApprovalDecision'];
+
+const decide = async (d: Driver, caseId: string, as: Caller, body: Decision = { decision: 'approve' }) => {
   const stage = await pendingApproval(d, caseId);
-  await d.call('POST', `/v1/approvals/${stage.id}/decision`, as, body, 200);
+  await d.call('decide an approval', d.api(as).POST('/v1/approvals/{approvalId}/decision', { params: { path: { approvalId: stage.id } }, body }), 200);
   return stage;
 };
 
-const raise = async (d: Driver, caseId: string): Promise<string> => {
-  const res = await d.call('POST', `/v1/complaints/${caseId}/escalations`, OWNER, { reason: 'Customer threatens to go to the ombudsman' }, 201);
-  return res.body.id as string;
-};
+const raise = async (d: Driver, caseId: string): Promise<string> =>
+  (await d.call('raise an escalation', d.api(OWNER).POST('/v1/complaints/{id}/escalations', { params: { path: { id: caseId } }, body: { reason: 'Customer threatens to go to the ombudsman' } }), 201)).id;
 
-const getCase = async (d: Driver, caseId: string) => (await d.call('GET', `/v1/complaints/${caseId}`, INTAKE, undefined, 200)).body as { escalations: { id: string; status: string; level: number }[] };
+const acknowledgeEscalation = async (d: Driver, as: Caller, caseId: string, escalationId: string) =>
+  d.call('acknowledge an escalation', d.api(as).POST('/v1/complaints/{id}/escalations/{escalationId}/acknowledgement', { params: { path: { id: caseId, escalationId } }, body: { note: 'Calling the customer today' } }), 200);
+
+const getCase = async (d: Driver, caseId: string) => d.call('read the case', d.api(INTAKE).GET('/v1/complaints/{id}', { params: { path: { id: caseId } } }), 200, false);
 
 // ── 1. Paths ──────────────────────────────────────────────────────────────────────────────────
 
@@ -326,7 +320,7 @@ const PATHS: PathDef[] = [
     run: async (d) => {
       const caseId = await openCase(d, 'escalation acknowledged at level 1');
       const escalationId = await raise(d, caseId);
-      await d.call('POST', `/v1/complaints/${caseId}/escalations/${escalationId}/acknowledgement`, SUPERVISOR, { note: 'Calling the customer today' }, 200);
+      await acknowledgeEscalation(d, SUPERVISOR, caseId, escalationId);
       return { executionId: `escalation-${escalationId}`, caseId };
     },
   },
@@ -340,7 +334,7 @@ const PATHS: PathDef[] = [
       const caseId = await openCase(d, 'escalation acknowledged at level 2');
       const escalationId = await raise(d, caseId);
       await d.advance('PT24H');
-      await d.call('POST', `/v1/complaints/${caseId}/escalations/${escalationId}/acknowledgement`, ADMIN, { note: 'Calling the customer today' }, 200);
+      await acknowledgeEscalation(d, ADMIN, caseId, escalationId);
       return { executionId: `escalation-${escalationId}`, caseId };
     },
   },
@@ -356,7 +350,7 @@ const PATHS: PathDef[] = [
       const escalations = (await getCase(d, caseId)).escalations;
       if (escalations.length !== 1) throw new Error(`escalation waived: expected the 75 % checkpoint to raise 1 escalation, found ${escalations.length}`);
       const escalationId = escalations[0]!.id;
-      await d.call('POST', `/v1/complaints/${caseId}/escalation-waivers`, SUPERVISOR, { checkpoint: 75, justification: 'The final response goes out tomorrow morning' }, 201);
+      await d.call('waive checkpoint 75', d.api(SUPERVISOR).POST('/v1/complaints/{id}/escalation-waivers', { params: { path: { id: caseId } }, body: { checkpoint: 75, justification: 'The final response goes out tomorrow morning' } }), 201);
       return { executionId: `escalation-${escalationId}`, caseId };
     },
   },
