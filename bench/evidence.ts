@@ -30,7 +30,7 @@ import { Readable } from 'node:stream';
 // The only static imports are what the memory child needs (the verifier's S3 adapter): the parent loads the
 // local stack, DynamoDB and s3rver dynamically, so the child's baseline is a verifier's, not a whole stack's.
 import { runStandalone } from './standalone';
-import { client, expectStatus, typed, type Typed } from './api-client';
+import { expectStatus, typed, type Typed } from './api-client';
 import { S3EvidenceVault } from '#adapters/aws/s3-evidence-vault';
 import type { EvidenceVault } from '#ports/evidence-vault';
 import type { Role } from '#schemas/common';
@@ -254,6 +254,7 @@ const uploadOnce = async (stack: StartedStack, api: Typed, f: File, name: string
   const reg = await expectStatus(api(OWNER).POST('/v1/complaints/{id}/evidence', { params: { path: { id: caseId } }, body: registration(f, `${name}.pdf`) }), 201, 'register evidence');
   const t1 = performance.now();
   const upload = reg.upload;
+  // The presigned S3 PUT goes to the bucket, not the API: outside the contract, raw fetch as an integrator's upload.
   const put = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: f.bytes });
   const answer = await put.text();
   if (put.status !== 200) throw new Error(`PUT ${f.label}: ${put.status} ${answer.slice(0, 300)}`);
@@ -394,19 +395,20 @@ const inAws = (vaultCalls: Counts): Counts => ({
 });
 
 const countRequests = async (stack: StartedStack, f: File): Promise<{ rows: RequestCountFigures[]; localLock: boolean }> => {
-  const api = client(stack);
+  const api = typed(stack);
   const counter = await requestCounter(stack);
   const rows: RequestCountFigures[] = [];
   const row = (operation: string, request: string, w: Window, note?: string) => {
     rows.push({ operation, request, ...w, s3ServiceInAws: inAws(w.vaultCalls), ...(note ? { note } : {}) });
   };
   try {
-    const caseId = (await api('POST', '/v1/complaints', { as: SUPERVISOR, body: complaint('evidence bench: request counts'), expect: 201 })).body.id as string;
-    const reg = await counter.measure(() => api('POST', `/v1/complaints/${caseId}/evidence`, { as: OWNER, body: registration(f, 'counted.pdf'), expect: 201 }));
+    const caseId = (await expectStatus(api(SUPERVISOR).POST('/v1/complaints', { body: complaint('evidence bench: request counts') }), 201, 'create a case')).id;
+    const path = { path: { id: caseId } };
+    const reg = await counter.measure(() => expectStatus(api(OWNER).POST('/v1/complaints/{id}/evidence', { params: path, body: registration(f, 'counted.pdf') }), 201, 'register evidence'));
     row('register', 'POST /v1/complaints/{id}/evidence', reg.window, 'signs the direct PUT: no S3 request');
-    const upload = reg.out.body.upload as { url: string; headers: Record<string, string> };
-    const evidenceId = reg.out.body.evidenceId as string;
+    const { upload, evidenceId } = reg.out;
     const up = await counter.measure(async () => {
+      // The presigned S3 PUT goes to the bucket, not the API: outside the contract, raw fetch as an integrator's upload.
       const put = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: f.bytes });
       await put.text();
       if (put.status !== 200) throw new Error(`counted PUT: ${put.status}`);
@@ -419,14 +421,15 @@ const countRequests = async (stack: StartedStack, f: File): Promise<{ rows: Requ
       'locally the verifier also GETs the object to hash it (s3rver keeps no checksum); in AWS HeadObject returns the SHA-256 the PUT carried',
     );
     const dl = await counter.measure(async () => {
-      const item = await api('GET', `/v1/complaints/${caseId}/evidence/${evidenceId}`, { as: OWNER, expect: 200 });
-      if (item.body.status !== 'verified') throw new Error(`counted item is ${item.body.status as string}, not verified`);
-      const got = await fetch(item.body.downloadUrl as string);
+      const item = await expectStatus(api(OWNER).GET('/v1/complaints/{id}/evidence/{evidenceId}', { params: { path: { id: caseId, evidenceId } } }), 200, 'read evidence');
+      if (item.status !== 'verified' || !item.downloadUrl) throw new Error(`counted item is ${item.status}, not verified with a download link`);
+      // The presigned S3 GET: outside the contract, raw fetch.
+      const got = await fetch(item.downloadUrl);
       const bytes = Buffer.from(await got.arrayBuffer());
       if (got.status !== 200 || sha256(bytes) !== f.sha256) throw new Error(`download: ${got.status}, SHA-256 ${sha256(bytes) === f.sha256 ? 'matches' : 'differs'}`);
     });
     row('download link', 'GET /v1/complaints/{id}/evidence/{evidenceId} + client GET of downloadUrl', dl.window, 'issuing the link is audited (a case write); the bytes go straight from S3 to the client');
-    const hold = await counter.measure(() => api('POST', `/v1/complaints/${caseId}/legal-hold`, { as: LEGAL, body: { on: true, reason: 'Solicitor’s letter before action received' }, expect: 200 }));
+    const hold = await counter.measure(() => expectStatus(api(LEGAL).POST('/v1/complaints/{id}/legal-hold', { params: path, body: { on: true, reason: 'Solicitor’s letter before action received' } }), 200, 'legal hold'));
     row('legal hold on (1 item)', 'POST /v1/complaints/{id}/legal-hold {on: true}', hold.window);
     const item = [reg.window, up.window];
     const merged = (k: keyof Window) => sum(...item.map((w) => w[k]));
