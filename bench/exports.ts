@@ -40,7 +40,7 @@ import type { Context } from 'aws-lambda';
 import { benchComplaint } from './fixtures/complaint';
 import { S3_PRICING } from './evidence';
 import { runStandalone } from './standalone';
-import { client, type Api } from './api-client';
+import { expectStatus, typed, type Typed } from './api-client';
 import { hashingTap } from '#adapters/export/zip-bundle-writer';
 import { envInt, median, round, say, table } from './stats';
 import type { Role } from '#schemas/common';
@@ -268,13 +268,14 @@ const COMPLIANCE: [string, Role[]] = ['bench-exports-compliance', ['compliance']
 // ── 1. Cases and evidence ─────────────────────────────────────────────────────────────────────
 
 /** One evidence file through the API: register (with the SHA-256) → streamed PUT to the presigned URL → verified. */
-const uploadFile = async (stack: StartedStack, api: Api, caseId: string, name: string, bytes: number): Promise<void> => {
+const uploadFile = async (stack: StartedStack, api: Typed, caseId: string, name: string, bytes: number): Promise<void> => {
   const key = randomBytes(16);
   const sha256 = await hashOf(key, bytes);
-  const reg = await api('POST', `/v1/complaints/${caseId}/evidence`, { as: OWNER, body: { fileName: name, contentType: 'application/pdf', sizeBytes: bytes, sha256 }, expect: 201 });
-  const upload = reg.body.upload as { url: string; headers: Record<string, string> };
+  const reg = await expectStatus(api(OWNER).POST('/v1/complaints/{id}/evidence', { params: { path: { id: caseId } }, body: { fileName: name, contentType: 'application/pdf', sizeBytes: bytes, sha256 } }), 201, 'register evidence');
+  const upload = reg.upload;
   const body = Readable.toWeb(Readable.from(fileChunks(key, bytes))) as WebReadableStream<Uint8Array>;
-  // The presigned PUT signs content-length: fetch sends it as given for a streamed body.
+  // The presigned S3 PUT goes to the bucket, not the API (outside the contract): raw fetch. It signs content-length,
+  // which fetch sends as given for a streamed body.
   const put = await fetch(upload.url, { method: 'PUT', headers: { ...upload.headers, 'content-length': String(bytes) }, body, duplex: 'half' });
   const answer = await put.text();
   if (put.status !== 200) throw new Error(`PUT ${name}: ${put.status} ${answer.slice(0, 300)}`);
@@ -283,7 +284,7 @@ const uploadFile = async (stack: StartedStack, api: Api, caseId: string, name: s
 
 const makeCase = async (
   stack: StartedStack,
-  api: Api,
+  api: Typed,
   label: CaseFigures['label'],
   files: number,
   fileBytes: number,
@@ -295,7 +296,7 @@ const makeCase = async (
     description: 'Missed a service appointment, claims financial loss, sends recordings and statements as evidence.',
     ownerId: OWNER[0],
   });
-  const caseId = (await api('POST', '/v1/complaints', { as: SUPERVISOR, body, expect: 201 })).body.id as string;
+  const caseId = (await expectStatus(api(SUPERVISOR).POST('/v1/complaints', { body }), 201, 'create a case')).id;
   const t0 = performance.now();
   let lastPrint = t0;
   for (let i = 0; i < files; i++) {
@@ -306,8 +307,7 @@ const makeCase = async (
     }
   }
   const uploadS = (performance.now() - t0) / 1000;
-  const list = await api('GET', `/v1/complaints/${caseId}/evidence`, { as: OWNER, expect: 200 });
-  const items = (list.body.items ?? []) as { status: string }[];
+  const { items } = await expectStatus(api(OWNER).GET('/v1/complaints/{id}/evidence', { params: { path: { id: caseId } } }), 200, 'list evidence');
   return { label, caseId, files, fileBytes, evidenceBytes: files * fileBytes, uploadS: round(uploadS, 1), verified: items.filter((e) => e.status === 'verified').length };
 };
 
@@ -535,10 +535,9 @@ const spawnBuild = (stack: StartedStack, args: ChildArgs, sampleMs: number): Pro
     });
   });
 
-const requestExport = async (stack: StartedStack, api: Api, caseId: string, launched: Launch[]): Promise<Launch> => {
+const requestExport = async (stack: StartedStack, api: Typed, caseId: string, launched: Launch[]): Promise<Launch> => {
   const before = launched.length;
-  const res = await api('POST', `/v1/complaints/${caseId}/exports`, { as: COMPLIANCE, body: {}, expect: 202 });
-  const exportId = res.body.exportId as string;
+  const { exportId } = await expectStatus(api(COMPLIANCE).POST('/v1/complaints/{id}/exports', { params: { path: { id: caseId } } }), 202, 'request an export');
   // The case stream sees `export.requested` and launches the build: the recording launcher keeps it from running here.
   await stack.timers.pump();
   const mine = launched.slice(before).filter((l) => l.exportId === exportId);
@@ -551,6 +550,7 @@ const requestExport = async (stack: StartedStack, api: Api, caseId: string, laun
 /** Streams the bundle from its presigned link to `file`, hashing it on the way. */
 const download = async (url: string, file: string): Promise<{ bytes: number; sha256: string; s: number }> => {
   const t0 = performance.now();
+  // The presigned S3 GET of the bundle: outside the contract, raw fetch.
   const res = await fetch(url);
   if (res.status !== 200 || !res.body) throw new Error(`download: ${res.status} ${(await res.text()).slice(0, 300)}`);
   const tap = hashingTap();
@@ -672,7 +672,7 @@ export const runExportBench = async (settings: ExportBenchSettings = exportSetti
   const launched: Launch[] = [];
   localExportLauncher.install(async (job) => void launched.push({ caseId: job.caseId, exportId: job.exportId }), onLog);
   const quiet = suppressStderrLines(METRICS_WARNING);
-  const api = client(stack);
+  const api = typed(stack);
   const cases: CaseFigures[] = [];
   const builds: BuildRun[] = [];
   const perBuildLoad: number[] = [];
@@ -705,7 +705,7 @@ export const runExportBench = async (settings: ExportBenchSettings = exportSetti
         const fig = await spawnBuild(stack, { warm, job, sampleMs: settings.sampleMs }, settings.sampleMs);
         // The builder's own writes (export.started, export.completed) reach the stream: nothing more to launch.
         await stack.timers.pump();
-        const view = (await api('GET', `/v1/exports/${job.exportId}`, { as: COMPLIANCE, expect: 200 })).body as { status: string; sizeBytes?: number; files?: number; downloadUrl?: string; sha256?: string };
+        const view = await expectStatus(api(COMPLIANCE).GET('/v1/exports/{exportId}', { params: { path: { exportId: job.exportId } } }), 200, 'read the export');
         const bundleBytes = view.sizeBytes ?? 0;
         const run: BuildRun = {
           size,
@@ -735,7 +735,7 @@ export const runExportBench = async (settings: ExportBenchSettings = exportSetti
           log(`    downloaded the ${size} bundle (${mb(got.bytes)} MiB) in ${got.s.toFixed(2)} s; size and SHA-256 ${downloaded[size].matches ? 'match the job' : '✗ differ from the job'}  [${elapsed()}]`);
         }
       }
-      publicKeyPem = (await api('GET', '/v1/exports/public-key', { as: OWNER, expect: 200 })).body.publicKeyPem as string;
+      publicKeyPem = (await expectStatus(api(OWNER).GET('/v1/exports/public-key'), 200, 'read the export public key')).publicKeyPem;
       writeFileSync(keyFile, publicKeyPem);
       if (stack.s3.failed.length) errors.push(...stack.s3.failed.map((f) => `Object Created ${f.event.detail.object.key} failed: ${String(f.error)}`));
     } finally {
