@@ -1,5 +1,5 @@
 // DynamoDB requests per API operation, counted by the SDK middleware in shared/adapters/aws/dynamo/client.ts.
-// The stack runs in this process, so the observer sees every request the handlers send.
+// The stack runs in this process, so the observer sees every request the handlers send; the calls go through the typed client.
 import { observeDynamoRequests } from '#adapters/aws/dynamo/client';
 
 export type Counts = Record<string, number>;
@@ -16,9 +16,8 @@ export interface OperationCount {
   note?: string;
 }
 
-export interface Caller {
-  call(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: unknown; etag: string | null }>;
-}
+/** A typed client call (@complaints/client): what the counter runs and checks. */
+export type TypedCall<D> = () => Promise<{ data?: D; error?: unknown; response: Response }>;
 
 const sameCounts = (a: Counts, b: Counts): boolean => {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
@@ -34,36 +33,33 @@ export const formatCounts = (c: Counts): string =>
     .map(([k, v]) => `${v} ${k}`)
     .join(' + ') || '0';
 
-export const makeCounter = (api: Caller) => {
+export const makeCounter = () => {
   const results: OperationCount[] = [];
-  const measure = async (
-    operation: string,
-    method: string,
-    path: string,
-    opts: { token: string; body?: unknown; headers?: Record<string, string>; expect: number; goal?: Counts; note?: string },
-  ) => {
+  /** Runs `call` while counting the DynamoDB requests it causes; `request` names it in the report (`POST /v1/complaints/{id}/owner`). */
+  const measure = async <D>(operation: string, request: string, call: TypedCall<D>, opts: { expect: number; goal?: Counts; note?: string }): Promise<{ data: D; response: Response }> => {
     const counts: Counts = {};
     const unsubscribe = observeDynamoRequests((name) => {
       counts[action(name)] = (counts[action(name)] ?? 0) + 1;
     });
-    let res: Awaited<ReturnType<Caller['call']>>;
+    let res: Awaited<ReturnType<TypedCall<D>>>;
     try {
-      res = await api.call(method, path, { token: opts.token, ...(opts.body !== undefined ? { body: opts.body } : {}), ...(opts.headers ? { headers: opts.headers } : {}) });
+      res = await call();
     } finally {
       unsubscribe();
     }
-    if (res.status !== opts.expect) throw new Error(`${operation}: ${method} ${path} answered ${res.status}, expected ${opts.expect}: ${JSON.stringify(res.body)}`);
+    const { data, error, response } = res;
+    if (response.status !== opts.expect || data === undefined) throw new Error(`${operation}: ${request} answered ${response.status}, expected ${opts.expect}: ${JSON.stringify(error ?? null)}`);
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     results.push({
       operation,
-      request: `${method} ${path.replace(/[0-9A-HJKMNP-TV-Z]{26}/g, '{id}')}`,
-      status: res.status,
+      request,
+      status: response.status,
       counts,
       total,
       ...(opts.goal ? { goal: opts.goal, meetsGoal: sameCounts(counts, opts.goal) } : {}),
       ...(opts.note ? { note: opts.note } : {}),
     });
-    return res;
+    return { data, response };
   };
   return { measure, results };
 };

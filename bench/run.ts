@@ -21,7 +21,8 @@ import { deadlineReport, deadlineSettings, fmtRate, type DeadlineBenchResult } f
 import { evidenceReport, evidenceSettings, type EvidenceBenchResult } from './evidence';
 import { exportSettings, exportsReport, type ExportBenchResult } from './exports';
 import { writesReport, type WritesBenchResult } from './writes';
-import { formatCounts, makeCounter, type Caller, type OperationCount } from './dynamo-requests';
+import { expectStatus, typed, type Typed } from './api-client';
+import { formatCounts, makeCounter, type OperationCount } from './dynamo-requests';
 import { LoadGenerator, type LoadScenario, type LoadSummary } from './load';
 import { suppressStderrLines } from './quiet';
 import { kb, ms, round, say, table } from './stats';
@@ -223,67 +224,47 @@ const runDeadlines = (workDir: string): DeadlineBenchResult | undefined => {
 
 // ── 3 + 4. Local stack: DynamoDB requests per operation, then load ────────────────────────────
 
-const caller = (stack: StartedStack): Caller => ({
-  call: async (method, path, opts = {}) => {
-    const headers: Record<string, string> = { ...opts.headers };
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${stack.api.url}${path}`, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON: keep the text
-    }
-    return { status: res.status, body, etag: res.headers.get('etag') };
-  },
-});
-
-
-const countDynamoRequests = async (stack: StartedStack, token: (sub: string, groups: Role[]) => Promise<string>): Promise<OperationCount[]> => {
+const countDynamoRequests = async (stack: StartedStack, api: Typed): Promise<OperationCount[]> => {
   const shards = config().LIST_SHARDS;
   phase(`DynamoDB requests per API operation (SDK middleware observer; LIST_SHARDS=${shards})`);
-  const api = caller(stack);
-  const intake = await token('bench-intake', ['intake']);
-  const supervisor = await token('bench-supervisor', ['supervisor']);
-  const alice = await token('alice', ['handler']);
+  const intake = api(['bench-intake', ['intake']]);
+  const supervisor = api(['bench-supervisor', ['supervisor']]);
+  const alice = api(['alice', ['handler']]);
   // First calls load each handler module; count on a warm process, as for a warm Lambda.
-  for (const [m, p, t] of [['POST', '/v1/complaints', intake], ['GET', '/v1/complaints', supervisor]] as const) await api.call(m, p, { token: t, ...(m === 'POST' ? { body: benchComplaint('warm-up') } : {}) });
+  await expectStatus(intake.POST('/v1/complaints', { body: benchComplaint('warm-up') }), 201, 'warm-up create');
+  await expectStatus(supervisor.GET('/v1/complaints'), 200, 'warm-up list');
 
-  const { measure, results } = makeCounter(api);
+  const { measure, results } = makeCounter();
   const mutation = { GetItem: 1, TransactWriteItems: 1 };
-  const created = await measure('create', 'POST', '/v1/complaints', { token: intake, body: benchComplaint('DynamoDB request count'), expect: 201, goal: { TransactWriteItems: 1, UpdateItem: 1 } });
-  const c = created.body as { id: string; ownerId: string };
-  await measure('create + Idempotency-Key', 'POST', '/v1/complaints', {
-    token: intake,
-    body: benchComplaint('DynamoDB request count, idempotent'),
-    headers: { 'idempotency-key': `bench-${Date.now()}` },
+  const created = await measure('create', 'POST /v1/complaints', () => intake.POST('/v1/complaints', { body: benchComplaint('DynamoDB request count') }), { expect: 201, goal: { TransactWriteItems: 1, UpdateItem: 1 } });
+  const c = created.data;
+  const path = { path: { id: c.id } };
+  await measure('create + Idempotency-Key', 'POST /v1/complaints', () => intake.POST('/v1/complaints', { params: { header: { 'Idempotency-Key': `bench-${Date.now()}` } }, body: benchComplaint('DynamoDB request count, idempotent') }), {
     expect: 201,
     note: 'Powertools idempotency: conditional PutItem of the in-progress record before, UpdateItem of the result after',
   });
-  const got = await measure('get', 'GET', `/v1/complaints/${c.id}`, { token: supervisor, expect: 200, goal: { GetItem: 1 } });
-  const owner = await token(c.ownerId, ['handler']);
-  await measure('list owner=me', 'GET', '/v1/complaints?owner=me', { token: owner, expect: 200, goal: { Query: 1 } });
-  await measure('list (all, sharded)', 'GET', '/v1/complaints', { token: supervisor, expect: 200, goal: { Query: shards }, note: `one Query per open-case shard (LIST_SHARDS=${shards}), merged by due date` });
-  const moved = await measure('reassign', 'POST', `/v1/complaints/${c.id}/owner`, {
-    token: supervisor,
-    body: { ownerId: 'alice', reason: 'Alice handles repeat delivery complaints' },
-    headers: { 'if-match': got.etag ?? '' },
-    expect: 200,
-    goal: mutation,
-  });
-  await measure('reclassify', 'PATCH', `/v1/complaints/${c.id}`, { token: supervisor, body: { severity: 'high', reason: 'repeat complaint' }, headers: { 'if-match': moved.etag ?? '' }, expect: 200, goal: mutation });
-  await measure('acknowledge', 'POST', `/v1/complaints/${c.id}/acknowledgement`, { token: alice, body: {}, expect: 200, goal: mutation });
-  await measure('add note', 'POST', `/v1/complaints/${c.id}/notes`, { token: alice, body: { kind: 'call_note', body: 'Customer confirmed missed appointment.' }, expect: 201, goal: mutation });
-  await measure('close', 'POST', `/v1/complaints/${c.id}/close`, {
-    token: alice,
-    body: { followUpAction: 'Review depot slot allocation', rootCause: { category: 'capacity', description: 'Depot overbooked slots' } },
-    expect: 200,
-    goal: mutation,
-  });
-  await measure('reopen', 'POST', `/v1/complaints/${c.id}/reopen`, { token: alice, body: { reason: 'Customer disputes the outcome' }, expect: 200, goal: mutation });
-  await measure('timeline', 'GET', `/v1/complaints/${c.id}/timeline`, { token: supervisor, expect: 200 });
+  const got = await measure('get', 'GET /v1/complaints/{id}', () => supervisor.GET('/v1/complaints/{id}', { params: path }), { expect: 200, goal: { GetItem: 1 } });
+  if (!c.ownerId) throw new Error('create: the new case has no owner to list as');
+  const owner = api([c.ownerId, ['handler']]);
+  await measure('list owner=me', 'GET /v1/complaints?owner=me', () => owner.GET('/v1/complaints', { params: { query: { owner: 'me' } } }), { expect: 200, goal: { Query: 1 } });
+  await measure('list (all, sharded)', 'GET /v1/complaints', () => supervisor.GET('/v1/complaints'), { expect: 200, goal: { Query: shards }, note: `one Query per open-case shard (LIST_SHARDS=${shards}), merged by due date` });
+  const moved = await measure(
+    'reassign',
+    'POST /v1/complaints/{id}/owner',
+    () => supervisor.POST('/v1/complaints/{id}/owner', { params: { ...path, header: { 'If-Match': got.response.headers.get('etag') ?? '' } }, body: { ownerId: 'alice', reason: 'Alice handles repeat delivery complaints' } }),
+    { expect: 200, goal: mutation },
+  );
+  await measure('reclassify', 'PATCH /v1/complaints/{id}', () => supervisor.PATCH('/v1/complaints/{id}', { params: { ...path, header: { 'If-Match': moved.response.headers.get('etag') ?? '' } }, body: { severity: 'high', reason: 'repeat complaint' } }), { expect: 200, goal: mutation });
+  await measure('acknowledge', 'POST /v1/complaints/{id}/acknowledgement', () => alice.POST('/v1/complaints/{id}/acknowledgement', { params: path, body: {} }), { expect: 200, goal: mutation });
+  await measure('add note', 'POST /v1/complaints/{id}/notes', () => alice.POST('/v1/complaints/{id}/notes', { params: path, body: { kind: 'call_note', body: 'Customer confirmed missed appointment.' } }), { expect: 201, goal: mutation });
+  await measure(
+    'close',
+    'POST /v1/complaints/{id}/close',
+    () => alice.POST('/v1/complaints/{id}/close', { params: path, body: { followUpAction: 'Review depot slot allocation', rootCause: { category: 'capacity', description: 'Depot overbooked slots' } } }),
+    { expect: 200, goal: mutation },
+  );
+  await measure('reopen', 'POST /v1/complaints/{id}/reopen', () => alice.POST('/v1/complaints/{id}/reopen', { params: path, body: { reason: 'Customer disputes the outcome' } }), { expect: 200, goal: mutation });
+  await measure('timeline', 'GET /v1/complaints/{id}/timeline', () => supervisor.GET('/v1/complaints/{id}/timeline', { params: path }), { expect: 200 });
 
   for (const r of results) say(`  ${r.operation.padEnd(26)} ${formatCounts(r.counts).padEnd(40)} ${r.goal ? (r.meetsGoal ? '✓ goal' : `✗ goal ${formatCounts(r.goal)}`) : ''}`);
   const scanned = results.filter((r) => (r.counts.Scan ?? 0) > 0);
@@ -311,18 +292,14 @@ interface LoadResult extends LoadSummary {
 const METRICS_WARNING = 'No application metrics to publish';
 let metricsWarnings = 0;
 
-const runLoad = async (stack: StartedStack, token: (sub: string, groups: Role[]) => Promise<string>): Promise<LoadResult[]> => {
+const runLoad = async (stack: StartedStack, api: Typed, token: (sub: string, groups: Role[]) => Promise<string>): Promise<LoadResult[]> => {
   phase(`local API load (autocannon in a child process, ${SETTINGS.connections} connections, ${SETTINGS.warmupSeconds} s warm-up + ${SETTINGS.loadSeconds} s per scenario, loopback ${stack.api.url})`);
-  const api = caller(stack);
+  // autocannon sends prepared raw requests (it is the load generator, not a client of ours): bearer tokens as strings.
   const intake = await token('bench-intake', ['intake']);
   const supervisor = await token('bench-supervisor', ['supervisor']);
   const handler1 = await token('handler-1', ['handler']);
   const ids: string[] = [];
-  for (let i = 0; i < SETTINGS.seedCases; i++) {
-    const res = await api.call('POST', '/v1/complaints', { token: intake, body: benchComplaint(`seed ${i}`) });
-    if (res.status !== 201) throw new Error(`seeding failed: ${res.status} ${JSON.stringify(res.body)}`);
-    ids.push((res.body as { id: string }).id);
-  }
+  for (let i = 0; i < SETTINGS.seedCases; i++) ids.push((await expectStatus(api(['bench-intake', ['intake']]).POST('/v1/complaints', { body: benchComplaint(`seed ${i}`) }), 201, 'seeding')).id);
   say(`  seeded ${ids.length} cases for GET by id`);
 
   const base = { baseUrl: stack.api.url, connections: SETTINGS.connections, durationS: SETTINGS.loadSeconds };
@@ -391,8 +368,9 @@ const runApi = async () => {
   // Until the stack has stopped: requests still in flight when a load run ends also flush metrics.
   const quiet = suppressStderrLines(METRICS_WARNING);
   try {
-    const dynamoRequests = await countDynamoRequests(stack, token);
-    const load = await runLoad(stack, token);
+    const api = typed(stack);
+    const dynamoRequests = await countDynamoRequests(stack, api);
+    const load = await runLoad(stack, api, token);
     if (serverErrors.length) {
       say(`  ✗ ${serverErrors.length} local server errors; first: ${serverErrors[0]?.split('\n').slice(0, 3).join(' | ')}`);
       checks.push({ name: 'no local server errors', ok: false, hard: true, detail: serverErrors[0] ?? '' });
