@@ -73,22 +73,3 @@ export const localClock = (stack: StartedStack) => {
     advance: async (advanceBy: string): Promise<Fired[]> => (await call<{ fired: Fired[] }>({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceBy }) })).fired,
   };
 };
-
-export interface ApiResponse {
-  status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-/** The loose JSON caller, for the phases not yet on the typed client. */
-export const client = (stack: StartedStack) => {
-  const token = tokenCache(stack);
-  return async (method: string, path: string, opts: { as: Caller; body?: unknown; expect: number }): Promise<ApiResponse> => {
-    const headers: Record<string, string> = { authorization: `Bearer ${await token(...opts.as)}` };
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${stack.api.url}${path}`, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
-    const text = await res.text();
-    if (res.status !== opts.expect) throw new Error(`${method} ${path}: expected ${opts.expect}, got ${res.status} ${text.slice(0, 300)}`);
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
-};
-export type Api = ReturnType<typeof client>;
