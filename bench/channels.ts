@@ -77,6 +77,7 @@ const runChannelBench = async (): Promise<ChannelBenchResult> => {
       const body = JSON.stringify(payload);
       const ts = String(Math.floor(localClock.nowMs() / 1000));
       const t = performance.now();
+      // Raw: the HMAC signs the exact bytes sent, so the bench sends the string it signed (the typed client would serialise the body itself).
       const res = await fetch(`${stack.api.url}/v1/intake/helpdesk/generic`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-complaints-timestamp': ts, 'x-complaints-signature': sign('generic', secret, ts, body) },
@@ -142,6 +143,7 @@ const runChannelBench = async (): Promise<ChannelBenchResult> => {
         const p = performance.now() - t;
         if (parsed.attachments.length !== s.attachments) throw new Error(`parsed ${parsed.attachments.length} attachments, expected ${s.attachments}`);
         t = performance.now();
+        // A local-only route (the SES inbound stand-in, outside the contract): raw fetch.
         const res = await fetch(`${stack.api.url}/local/inbound-email`, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: raw });
         const out = (await res.json()) as { outcome: string; evidence?: unknown[] };
         const e2e = performance.now() - t;
