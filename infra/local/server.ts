@@ -318,6 +318,13 @@ export const startLocalApi = async (opts: LocalApiOptions): Promise<LocalApi> =>
     socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
 
+  // An idle keep-alive socket is closed by the client first (Node's fetch, undici, drops it after 4 s idle), never by
+  // the server while a request is on its way in: with Node's 5 s default, a loaded machine's late timer let the server
+  // close a socket just as a client reused it, and the request failed with ECONNRESET. API Gateway keeps idle
+  // connections far longer, too.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
