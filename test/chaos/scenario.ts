@@ -59,6 +59,8 @@ export interface ChaosResult {
   /** Stream records and timers the stand-ins dead-lettered under the faults (replayed before the checks). */
   deadLettered: number;
   evidence: { verified: number; rejected: number; pending: number };
+  /** Emails that opened a case, were recorded `intake_failed` under a fault, and were replayed into a case afterwards. */
+  email: { cases: number; intakeFailed: number; replayed: number };
 }
 
 /** A seeded generator (the operation mix and bodies repeat under a seed). */
@@ -130,6 +132,9 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
   const evidence: { caseId: string; evidenceId: string }[] = [];
   const idempotent: { key: string; ids: Set<string>; customerId: string }[] = [];
   const retriedNotes: { caseId: string; body: string }[] = [];
+  /** Emails the intake recorded as `intake_failed` (a fault inside it) and the cases emails opened. */
+  const failedMail: string[] = [];
+  const mailCases: string[] = [];
   const callbacks = { duplicated: 0, gone: 0, resumedLate: 0 };
   const secrets = JSON.parse((await import('node:fs')).readFileSync(stack.helpdeskSecretsFile, 'utf8')) as Record<string, string>;
   const token = async (sub: string, groups: Role[]) => (await stack.issuer.issue({ sub, groups })).token;
@@ -153,7 +158,18 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
     } catch {
       parsed = undefined;
     }
-    const reason = res.status >= 400 ? (typeof parsed?.detail === 'string' ? parsed.detail : typeof parsed?.title === 'string' ? parsed.title : null) : null;
+    // A problem's detail or title; the local email route answers the intake's outcome instead, whose rejection names its reason.
+    const rejection = parsed?.rejection as { reason?: unknown } | undefined;
+    const reason =
+      res.status >= 400
+        ? typeof parsed?.detail === 'string'
+          ? parsed.detail
+          : typeof parsed?.title === 'string'
+            ? parsed.title
+            : typeof rejection?.reason === 'string'
+              ? `rejected: ${rejection.reason}`
+              : null
+        : null;
     answers.push({ op, status: res.status, ms, retryAfter: res.headers.get('retry-after'), reason });
     return { status: res.status, body: parsed, retryAfter: res.headers.get('retry-after') };
   };
@@ -248,7 +264,11 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
       const raw = Buffer.from(
         [`From: grace.${randomUUID().slice(0, 8)}@example.com`, 'To: complaints@example.org', 'Subject: Complaint about my missed delivery', `Message-ID: <${randomUUID()}@mail.example.com>`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', 'I want to complain: nobody came again.', ''].join('\r\n'),
       );
-      await withRetries(() => call('email', 'POST', '/local/inbound-email', { raw, headers: { 'content-type': 'message/rfc822' } }));
+      const res = await withRetries(() => call('email', 'POST', '/local/inbound-email', { raw, headers: { 'content-type': 'message/rfc822' } }));
+      const rejection = res.body?.rejection as { id?: unknown; reason?: unknown } | undefined;
+      // A fault inside the intake leaves the stored message as an `intake_failed` rejection: kept, to be replayed below.
+      if (res.status === 422 && rejection?.reason === 'intake_failed') failedMail.push(String(rejection.id));
+      else if (res.status === 201 && typeof res.body?.caseId === 'string') mailCases.push(res.body.caseId);
     },
     note: async () => {
       if (!cases.length) return;
@@ -397,6 +417,21 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
     await stack.workflows.idle();
     await stack.timers.pump();
   }
+  // Every email the intake could not take under the faults is kept as a rejection: the admin's replay now opens its
+  // case, once (a second replay answers the same case), so no message is lost.
+  const replayedMail = new Set<string>();
+  for (const id of failedMail) {
+    const first = await call('verify', 'POST', `/v1/intake/rejections/${id}/replay`, { sub: 'ada-admin', groups: ['admin'] });
+    const again = await call('verify', 'POST', `/v1/intake/rejections/${id}/replay`, { sub: 'ada-admin', groups: ['admin'] });
+    const caseId = first.body?.caseId;
+    if (first.status !== 200 || typeof caseId !== 'string') findings.push(`email rejection ${id} (intake_failed) answered ${first.status} to its replay`);
+    else if (again.body?.caseId !== caseId || again.body?.outcome !== 'already_replayed') findings.push(`email rejection ${id}: a second replay answered ${again.status} ${String(again.body?.outcome)}`);
+    else replayedMail.add(caseId);
+  }
+  for (const id of [...mailCases, ...replayedMail]) {
+    const got = await call('verify', 'GET', `/v1/complaints/${id}/timeline`, { sub: 'sam', groups: ['supervisor'] });
+    if (got.status !== 200 || !(got.body?.chain as { valid?: boolean } | undefined)?.valid) findings.push(`emailed case ${id}: timeline ${got.status}, chain not valid`);
+  }
   // A last settle: what the final rounds and the replay started (a workflow resumed on its lapsed heartbeat opening the
   // next stage, a replayed record's events) reaches the webhook queue after the rounds above last pumped it.
   for (let round = 0; round < 2; round++) {
@@ -536,6 +571,7 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
     partialBatches: stack.poller.partialBatches + (stack.projection?.partialBatches ?? 0) - partial0,
     deadLettered,
     evidence: ev,
+    email: { cases: mailCases.length, intakeFailed: failedMail.length, replayed: replayedMail.size },
   };
 };
 
@@ -563,6 +599,7 @@ export const chaosFigures = (operations: number, concurrency: number, seed: numb
     partialBatches: r.partialBatches,
     deadLettered: r.deadLettered,
     evidence: r.evidence,
+    email: r.email,
     findings: r.findings,
   });
   return {
