@@ -6,18 +6,20 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { sign } from '#domain/helpdesk';
 import type { HelpdeskProvider } from '#schemas/channels';
-import { expectProblem, localClock, startTestApi, type TestApi } from '../support/api';
+import type { ComplaintsClient } from '@complaints/client';
+import { expectProblem, localClock, settle, startTestApi, type TestApi } from '../support/api';
 import { uniqueDigits } from '../support/ids';
 
 let api: TestApi;
 let secrets: Record<string, string>;
-let sup: string;
+/** The typed client as the supervisor sam. */
+let sup: ComplaintsClient;
 let ticketSeq = 0;
 
 beforeAll(async () => {
   api = await startTestApi({ HELPDESK_DEFAULT_REGIME: 'UK_FCA_DISP' });
   secrets = JSON.parse(readFileSync(api.stack.helpdeskSecretsFile, 'utf8')) as Record<string, string>;
-  sup = await api.token('sam', ['supervisor']);
+  sup = api.client(await api.token('sam', ['supervisor']));
 });
 afterAll(() => api.close());
 
@@ -36,7 +38,9 @@ const deliver = (provider: string, payload: unknown, o: SignOpts = {}) => {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (o.omit !== 'signature') headers[sigHeader] = signature;
   if (o.omit !== 'timestamp') headers[tsHeader] = timestamp;
-  return api.call('POST', `/v1/intake/helpdesk/${provider}`, { rawBody: o.tamper ? body.replace('"subject"', '"subject" ') : body, headers });
+  // Raw: a helpdesk delivery is an HMAC-signed raw body (the signature covers these exact bytes, also when tampered), and
+  // the refusals send what the contract forbids (missing signature headers, an unknown provider).
+  return api.raw('POST', `/v1/intake/helpdesk/${provider}`, { rawBody: o.tamper ? body.replace('"subject"', '"subject" ') : body, headers });
 };
 
 const PDF = Buffer.from('%PDF-1.4\nDelivery log: three missed slots in November.\n%%EOF\n');
@@ -94,10 +98,10 @@ const payloads: Record<Exclude<HelpdeskProvider, 'zendesk'>, (id: string) => unk
   }),
 };
 
-const notesOf = async (id: string) => (await api.call('GET', `/v1/complaints/${id}/notes`, { token: sup })).body.items as { kind: string; body: string; authorId: string }[];
+const notesOf = async (id: string) => (await settle(sup.GET('/v1/complaints/{id}/notes', { params: { path: { id } } }))).body.items as { kind: string; body: string; authorId: string }[];
 const evidenceOf = async (id: string) => {
   await api.s3Idle();
-  return (await api.call('GET', `/v1/complaints/${id}/evidence`, { token: sup })).body.items as { fileName: string; status: string; sha256: string; registeredBy: string }[];
+  return (await settle(sup.GET('/v1/complaints/{id}/evidence', { params: { path: { id } } }))).body.items as { fileName: string; status: string; sha256: string; registeredBy: string }[];
 };
 
 describe('helpdesk escalation webhooks', () => {
@@ -114,7 +118,7 @@ describe('helpdesk escalation webhooks', () => {
     expect(notes[1]?.body).toContain('zendesk comment 2 (internal)');
     expect(notes[2]?.body).toContain('https://example.zendesk.com/attachments/photo.jpg');
     expect(await evidenceOf(caseId)).toEqual([expect.objectContaining({ fileName: 'delivery-log.pdf', status: 'verified', sha256: sha(PDF), registeredBy: 'helpdesk:zendesk' })]);
-    const timeline = (await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: sup })).body;
+    const timeline = (await settle(sup.GET('/v1/complaints/{id}/timeline', { params: { path: { id: caseId } } }))).body;
     expect(timeline.chain.valid).toBe(true);
     expect(timeline.items[0]).toMatchObject({ actor: 'helpdesk:zendesk', action: 'complaint.received' });
   });
@@ -150,7 +154,7 @@ describe('helpdesk escalation webhooks', () => {
     const payload = zendesk(nextTicket(), { attachments: [] });
     const first = await deliver('zendesk', payload);
     const closedId = first.body.case.id as string;
-    const closed = await api.call('POST', `/v1/complaints/${closedId}/close`, { token: sup, body: { followUpAction: 'Rota fixed for the region', rootCause: { category: 'process', description: 'Slots double-booked' } } });
+    const closed = await settle(sup.POST('/v1/complaints/{id}/close', { params: { path: { id: closedId } }, body: { followUpAction: 'Rota fixed for the region', rootCause: { category: 'process', description: 'Slots double-booked' } } }));
     expect(closed.status).toBe(200);
     const [repeat, concurrent] = await Promise.all([deliver('zendesk', payload), deliver('zendesk', payload)]);
     expect([repeat.status, concurrent.status].sort((a, b) => a - b)).toEqual([200, 201]);
@@ -158,7 +162,7 @@ describe('helpdesk escalation webhooks', () => {
     expect(created.body).toMatchObject({ outcome: 'repeat', case: { repeatOf: { caseId: closedId, reference: first.body.case.reference }, status: 'open', externalRef: { system: 'zendesk', id: payload.ticket.id } } });
     expect(created.body.case.id).not.toBe(closedId);
     expect((await notesOf(created.body.case.id))[0]?.body).toContain(`after ${first.body.case.reference} closed`);
-    const old = await api.call('GET', `/v1/complaints/${closedId}`, { token: sup });
+    const old = await settle(sup.GET('/v1/complaints/{id}', { params: { path: { id: closedId } } }));
     expect(old.body.status).toBe('closed'); // the closed case keeps its outcome
     const later = await deliver('zendesk', payload);
     expect(later).toMatchObject({ status: 200, body: { outcome: 'existing', case: { id: created.body.case.id } } });
@@ -187,7 +191,8 @@ describe('helpdesk escalation webhooks', () => {
     expect(fields).toEqual(expect.arrayContaining(['body.ticket.subject', 'body.ticket.description', 'body.ticket.requester.name', 'body.extra']));
     const wrongRegime = await deliver('generic', { ...(payloads.generic(nextTicket()) as object), complaint: { regime: 'NOT_A_REGIME' } });
     expectProblem(wrongRegime, 400);
-    expectProblem(await api.call('POST', '/v1/intake/helpdesk/zendesk', { rawBody: 'ticket=1', headers: { 'content-type': 'text/plain' } }), 415);
+    // Raw: a content type the contract does not accept.
+    expectProblem(await api.raw('POST', '/v1/intake/helpdesk/zendesk', { rawBody: 'ticket=1', headers: { 'content-type': 'text/plain' } }), 415);
   });
 });
 
@@ -211,7 +216,8 @@ const email = (o: { from: string; subject: string; text: string; messageId?: str
   ];
   return Buffer.from([...head, `Content-Type: multipart/mixed; boundary="${boundary}"`, '', ...parts, `--${boundary}--`, ''].join(CRLF));
 };
-const send = (raw: Buffer) => api.call('POST', '/local/inbound-email', { rawBody: raw, headers: { 'content-type': 'message/rfc822' } });
+// Raw: POST /local/inbound-email is a local-only route (what SES delivers in the cloud), outside the contract.
+const send = (raw: Buffer) => api.raw('POST', '/local/inbound-email', { rawBody: raw, headers: { 'content-type': 'message/rfc822' } });
 const today = () => new Date(localClock.nowMs()).toISOString().slice(0, 10);
 
 describe('inbound email intake', () => {
@@ -225,7 +231,7 @@ describe('inbound email intake', () => {
     expect(res.body).toMatchObject({ outcome: 'created', notesAdded: 1, skippedAttachments: [] });
     caseId = res.body.caseId;
     reference = res.body.reference;
-    const c = (await api.call('GET', `/v1/complaints/${caseId}`, { token: sup })).body;
+    const c = (await settle(sup.GET('/v1/complaints/{id}', { params: { path: { id: caseId } } }))).body;
     expect(c).toMatchObject({ channel: 'email', summary: 'Formal complaint about my delivery', customer: { name: 'Ada Lovelace', email: sender }, externalRef: { system: 'email' } });
     const ev = await evidenceOf(caseId);
     expect(ev.map((e) => [e.fileName, e.status])).toEqual([['message.eml', 'verified'], ['receipt.pdf', 'verified']]);
@@ -268,11 +274,11 @@ describe('inbound email intake', () => {
       reasons.push(res.body.rejection.reason);
     }
     expect(reasons).toEqual(['malformed', 'malformed', 'malformed']);
-    const listed = await api.call('GET', `/v1/intake/rejections?day=${today()}`, { token: await api.token('cora', ['compliance']) });
+    const listed = await settle(api.client(await api.token('cora', ['compliance'])).GET('/v1/intake/rejections', { params: { query: { day: today() } } }));
     expect(listed.status).toBe(200);
     const ids = (listed.body.items as { id: string }[]).map((r) => r.id);
     expect(ids).toEqual(expect.arrayContaining([tooLarge.body.rejection.id]));
     expect(listed.body.items).toHaveLength(4);
-    expectProblem(await api.call('GET', '/v1/intake/rejections?day=yesterday', { token: sup }), 400);
+    expectProblem(await settle(sup.GET('/v1/intake/rejections', { params: { query: { day: 'yesterday' } } })), 400);
   });
 });

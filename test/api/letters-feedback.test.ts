@@ -4,11 +4,12 @@
 // submits: one wins) with satisfaction by category in the KPI report.
 import { createHash } from 'node:crypto';
 import type { Notification } from '#domain/domain-events';
-import { complaintBody, startTestApi, type TestApi } from '../support/api';
+import type { ComplaintsClient, components } from '@complaints/client';
+import { settle, startTestApi, validComplaint, type TestApi } from '../support/api';
 
 let api: TestApi;
 // Tokens are signed against the local clock, which these tests move by weeks: each request gets a fresh one.
-const as = (sub: string, role: 'handler' | 'supervisor' | 'compliance' | 'legal') => api.token(sub, [role]);
+const as = async (sub: string, role: 'handler' | 'supervisor' | 'compliance' | 'legal') => api.client(await api.token(sub, [role]));
 
 const MAX_ATTEMPTS = 3;
 /** Short-lived links, so the expiry test moves the clock a little (every open case's timers fire as it moves). */
@@ -22,12 +23,12 @@ afterAll(() => api.close());
 const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 
 const open = async (over: Record<string, unknown> = {}): Promise<string> => {
-  const res = await api.call('POST', '/v1/complaints', { token: await as('sam', 'supervisor'), body: complaintBody({ ownerId: 'olive', ...over }) });
+  const res = await settle((await as('sam', 'supervisor')).POST('/v1/complaints', { body: validComplaint({ ownerId: 'olive', ...over }) }));
   expect(res.status).toBe(201);
   return res.body.id as string;
 };
 
-const RESOLUTION = {
+const RESOLUTION: components['schemas']['ProposeResolution'] = {
   decision: 'partially_upheld',
   remedy: { description: 'We will re-deliver free of charge.', compensation: { amount: '20.00', currency: 'GBP' } },
   rootCause: { category: 'carrier_capacity', description: 'Carrier short of drivers' },
@@ -37,28 +38,32 @@ const RESOLUTION = {
 /** Opens, acknowledges and answers a case (no approval needed); the follow-up is then scheduled. */
 const answeredCase = async (over: Record<string, unknown> = {}): Promise<string> => {
   const id = await open(over);
-  expect((await api.call('POST', `/v1/complaints/${id}/acknowledgement`, { token: await as('olive', 'handler'), body: {} })).status).toBe(200);
-  expect((await api.call('POST', `/v1/complaints/${id}/resolution`, { token: await as('olive', 'handler'), body: RESOLUTION })).status).toBe(201);
-  const sent = await api.call('POST', `/v1/complaints/${id}/final-response`, { token: await as('olive', 'handler'), body: {} });
+  expect((await settle((await as('olive', 'handler')).POST('/v1/complaints/{id}/acknowledgement', { params: { path: { id } }, body: {} }))).status).toBe(200);
+  expect((await settle((await as('olive', 'handler')).POST('/v1/complaints/{id}/resolution', { params: { path: { id } }, body: RESOLUTION }))).status).toBe(201);
+  const sent = await settle((await as('olive', 'handler')).POST('/v1/complaints/{id}/final-response', { params: { path: { id } }, body: {} }));
   expect(sent.status).toBe(200);
   return id;
 };
 
 const feedbackLinks = (caseId: string): Notification[] => api.outbox.notifications.filter((n) => n.caseId === caseId && n.eventType === 'FeedbackRequested');
 const tokenOf = (n: Notification): string => decodeURIComponent(/\/v1\/feedback\/([^\s]+)/.exec(n.text)![1]!);
-const submit = (token: string, body: unknown) => api.call('POST', `/v1/feedback/${encodeURIComponent(token)}`, { body });
-const getCase = async (id: string) => (await api.call('GET', `/v1/complaints/${id}`, { token: await as('sam', 'supervisor') })).body;
+// The customer's link is public: no bearer token.
+const submit = (token: string, body: components['schemas']['Feedback']) => settle(api.client().POST('/v1/feedback/{token}', { params: { path: { token } }, body }));
+const getCase = async (id: string) => (await settle((await as('sam', 'supervisor')).GET('/v1/complaints/{id}', { params: { path: { id } } }))).body;
+type LetterKind = components['schemas']['LetterPreview']['kind'];
+const letter = async (id: string, kind: LetterKind, reader: Promise<ComplaintsClient> = as('olive', 'handler')) => settle((await reader).GET('/v1/complaints/{id}/letters/{kind}', { params: { path: { id, kind } } }));
+const timelineOf = async (id: string, reader: Promise<ComplaintsClient> = as('olive', 'handler')) => (await settle((await reader).GET('/v1/complaints/{id}/timeline', { params: { path: { id } } }))).body;
 
 describe('letter previews', () => {
   it('renders each kind for the case’s regime, for the owner, a supervisor and compliance only', async () => {
     const id = await open({ customer: { id: 'cust-9', name: 'Eve <b>Smith</b>', email: 'eve@example.com' } });
     // The holding letter states why the response is delayed and when it is expected (DISP 1.6.2R(2)(a)): recorded first.
-    expect((await api.call('GET', `/v1/complaints/${id}/letters/holding`, { token: await as('olive', 'handler') })).status).toBe(409);
-    const expectedBy = new Date(Date.parse((await api.call('GET', '/local/clock')).body.now as string) + 30 * 86_400_000).toISOString().slice(0, 10);
-    const delay = { action: 'delay', reason: 'We are waiting for the carrier’s delivery records.', expectedBy };
-    expect((await api.call('POST', `/v1/complaints/${id}/clock`, { token: await as('olive', 'handler'), body: delay })).status).toBe(200);
-    for (const kind of ['acknowledgement', 'holding', 'summary_resolution']) {
-      const res = await api.call('GET', `/v1/complaints/${id}/letters/${kind}`, { token: await as('olive', 'handler') });
+    expect((await letter(id, 'holding')).status).toBe(409);
+    const expectedBy = new Date(Date.parse(await api.now()) + 30 * 86_400_000).toISOString().slice(0, 10);
+    const delay = { action: 'delay' as const, reason: 'We are waiting for the carrier’s delivery records.', expectedBy };
+    expect((await settle((await as('olive', 'handler')).POST('/v1/complaints/{id}/clock', { params: { path: { id } }, body: delay }))).status).toBe(200);
+    for (const kind of ['acknowledgement', 'holding', 'summary_resolution'] as const) {
+      const res = await letter(id, kind);
       expect(res.status).toBe(200);
       // UK DISP has its own holding and summary-resolution wording; the acknowledgement is the common one.
       expect(res.body).toMatchObject({ caseId: id, kind, regime: 'UK_FCA_DISP', template: { id: kind === 'acknowledgement' ? 'acknowledgement/default' : `${kind}/uk_disp` } });
@@ -66,40 +71,41 @@ describe('letter previews', () => {
       expect(res.body.html).toContain('Dear Eve &lt;b&gt;Smith&lt;/b&gt;,');
       expect(res.body.mergeFields).toContain('case.reference');
     }
-    expect((await api.call('GET', `/v1/complaints/${id}/letters/holding`, { token: await as('cora', 'compliance') })).status).toBe(200);
-    expect((await api.call('GET', `/v1/complaints/${id}/letters/holding`, { token: await as('sam', 'supervisor') })).status).toBe(200);
+    expect((await letter(id, 'holding', as('cora', 'compliance'))).status).toBe(200);
+    expect((await letter(id, 'holding', as('sam', 'supervisor'))).status).toBe(200);
     // Another handler (not the owner) is refused; legal is not a letter reader at the route.
-    expect((await api.call('GET', `/v1/complaints/${id}/letters/holding`, { token: await as('hank', 'handler') })).status).toBe(403);
-    expect((await api.call('GET', `/v1/complaints/${id}/letters/holding`, { token: await as('lee', 'legal') })).status).toBe(403);
+    expect((await letter(id, 'holding', as('hank', 'handler'))).status).toBe(403);
+    expect((await letter(id, 'holding', as('lee', 'legal'))).status).toBe(403);
     // No resolution yet: a final response cannot be previewed.
-    expect((await api.call('GET', `/v1/complaints/${id}/letters/final_response`, { token: await as('olive', 'handler') })).status).toBe(409);
-    const unknown = await api.call('GET', `/v1/complaints/${id}/letters/apology`, { token: await as('olive', 'handler') });
+    expect((await letter(id, 'final_response')).status).toBe(409);
+    // Raw: 'apology' is outside the letter kind enum, so the typed client cannot send it.
+    const unknown = await api.raw('GET', `/v1/complaints/${id}/letters/apology`, { token: await api.token('olive', ['handler']) });
     expect(unknown.status).toBe(400);
     expect(unknown.headers.get('content-type')).toContain('application/problem+json');
-    expect((await api.call('GET', `/v1/complaints/01JABCDEFGHJKMNPQRSTVWXYZ9/letters/holding`, { token: await as('olive', 'handler') })).status).toBe(404);
+    expect((await letter('01JABCDEFGHJKMNPQRSTVWXYZ9', 'holding')).status).toBe(404);
   });
 
   it('answers 404 for a restricted case to a handler who does not own it', async () => {
     const id = await open({ sensitivity: 'restricted' });
-    expect((await api.call('GET', `/v1/complaints/${id}/letters/acknowledgement`, { token: await as('hank', 'handler') })).status).toBe(404);
+    expect((await letter(id, 'acknowledgement', as('hank', 'handler'))).status).toBe(404);
   });
 });
 
 describe('letters sent are kept as evidence', () => {
   it('stores the exact acknowledgement and final-response text as verified evidence with its SHA-256, and schedules the follow-up', async () => {
     const id = await open();
-    const preview = (await api.call('GET', `/v1/complaints/${id}/letters/acknowledgement`, { token: await as('olive', 'handler') })).body;
-    expect((await api.call('POST', `/v1/complaints/${id}/acknowledgement`, { token: await as('olive', 'handler'), body: {} })).status).toBe(200);
-    expect((await api.call('POST', `/v1/complaints/${id}/resolution`, { token: await as('olive', 'handler'), body: RESOLUTION })).status).toBe(201);
+    const preview = (await letter(id, 'acknowledgement')).body;
+    expect((await settle((await as('olive', 'handler')).POST('/v1/complaints/{id}/acknowledgement', { params: { path: { id } }, body: {} }))).status).toBe(200);
+    expect((await settle((await as('olive', 'handler')).POST('/v1/complaints/{id}/resolution', { params: { path: { id } }, body: RESOLUTION }))).status).toBe(201);
     // Text other than the approved one is a new proposal (issue 25): refused; what goes out is the approved letter.
     const custom = 'Dear Ms Lovelace, this is our final response to your complaint, written by hand. Our decision stands.';
-    expect((await api.call('POST', `/v1/complaints/${id}/final-response`, { token: await as('olive', 'handler'), body: { text: custom } })).status).toBe(409);
-    const frPreview = (await api.call('GET', `/v1/complaints/${id}/letters/final_response`, { token: await as('olive', 'handler') })).body;
-    const sent = await api.call('POST', `/v1/complaints/${id}/final-response`, { token: await as('olive', 'handler'), body: { text: RESOLUTION.finalResponse } });
+    expect((await settle((await as('olive', 'handler')).POST('/v1/complaints/{id}/final-response', { params: { path: { id } }, body: { text: custom } }))).status).toBe(409);
+    const frPreview = (await letter(id, 'final_response')).body;
+    const sent = await settle((await as('olive', 'handler')).POST('/v1/complaints/{id}/final-response', { params: { path: { id } }, body: { text: RESOLUTION.finalResponse } }));
     expect(sent.status).toBe(200);
     expect(sent.body.feedback).toEqual([expect.objectContaining({ cycle: 1, linkValidDays: LINK_DAYS, followUpAt: new Date(Date.parse(sent.body.updatedAt) + 7 * 86_400_000).toISOString() })]);
 
-    const items = (await api.call('GET', `/v1/complaints/${id}/evidence`, { token: await as('olive', 'handler') })).body.items as { id: string; letter?: { kind: string; template: unknown }; status: string; sha256: string }[];
+    const items = (await settle((await as('olive', 'handler')).GET('/v1/complaints/{id}/evidence', { params: { path: { id } } }))).body.items as { id: string; letter?: { kind: string; template: unknown }; status: string; sha256: string }[];
     const ack = items.find((e) => e.letter?.kind === 'acknowledgement')!;
     const fr = items.find((e) => e.letter?.kind === 'final_response')!;
     expect(ack).toMatchObject({ status: 'verified', contentType: 'text/plain', letter: { template: preview.template } });
@@ -107,7 +113,7 @@ describe('letters sent are kept as evidence', () => {
     // The letters are correspondence, not investigation evidence: the case's evidence counts are untouched.
     expect((await getCase(id)).evidenceCounts ?? { verified: 0 }).toMatchObject({ verified: 0 });
 
-    const events = (await api.call('GET', `/v1/complaints/${id}/timeline`, { token: await as('olive', 'handler') })).body.items as { action: string; data: Record<string, unknown> }[];
+    const events = (await timelineOf(id)).items as { action: string; data: Record<string, unknown> }[];
     const ackText = events.find((e) => e.action === 'acknowledgement.sent')!.data.text as string;
     expect(ackText).toBe(`Subject: ${preview.subject}\n\n${preview.text}`);
     const frText = `Subject: ${frPreview.subject}\n\n${frPreview.text}`;
@@ -115,7 +121,8 @@ describe('letters sent are kept as evidence', () => {
     // What storage holds is byte for byte what was sent.
     for (const [item, text] of [[ack, ackText], [fr, frText]] as const) {
       expect(item.sha256).toBe(sha256(text));
-      const view = await api.call('GET', `/v1/complaints/${id}/evidence/${item.id}`, { token: await as('olive', 'handler') });
+      const view = await settle((await as('olive', 'handler')).GET('/v1/complaints/{id}/evidence/{evidenceId}', { params: { path: { id, evidenceId: item.id } } }));
+      // Raw: the presigned download URL is S3's, not the API's.
       const bytes = Buffer.from(await (await fetch(view.body.downloadUrl as string)).arrayBuffer());
       expect(sha256(bytes)).toBe(item.sha256);
       expect(bytes.toString('utf8')).toBe(text);
@@ -124,11 +131,11 @@ describe('letters sent are kept as evidence', () => {
 
   it('keeps the default final response: the regime letter around the resolution text (DISP 1 Annex 3R wording)', async () => {
     const id = await answeredCase();
-    const events = (await api.call('GET', `/v1/complaints/${id}/timeline`, { token: await as('olive', 'handler') })).body.items as { action: string; data: Record<string, unknown> }[];
+    const events = (await timelineOf(id)).items as { action: string; data: Record<string, unknown> }[];
     const text = events.find((e) => e.action === 'final_response.sent')!.data.text as string;
     expect(text).toContain(RESOLUTION.finalResponse);
     expect(text).toContain('but you must do so within six months of the date of this letter');
-    expect((await api.call('GET', `/v1/complaints/${id}/letters/final_response`, { token: await as('olive', 'handler') })).body.text).toContain(RESOLUTION.finalResponse);
+    expect((await letter(id, 'final_response')).body.text).toContain(RESOLUTION.finalResponse);
   });
 });
 
@@ -161,7 +168,7 @@ describe('satisfaction follow-up', () => {
     const throttled = await submit(token, { score: 1 });
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get('retry-after')).toBe('60');
-    const timeline = (await api.call('GET', `/v1/complaints/${id}/timeline`, { token: await as('sam', 'supervisor') })).body;
+    const timeline = await timelineOf(id, as('sam', 'supervisor'));
     expect(timeline.items.filter((e: { action: string }) => e.action === 'feedback.received')).toHaveLength(1);
     expect(timeline.items.map((e: { action: string }) => e.action)).toContain('feedback.requested');
     expect(timeline.chain.valid).toBe(true);
@@ -199,10 +206,10 @@ describe('satisfaction follow-up', () => {
 
   it('reports satisfaction by category in the KPI report', async () => {
     await api.pump();
-    const now = (await (await fetch(`${api.url}/local/clock`)).json()) as { now: string };
-    const to = now.now.slice(0, 10);
-    const range = `from=${new Date(Date.parse(now.now) - 90 * 86_400_000).toISOString().slice(0, 10)}&to=${to}`;
-    const k = (await api.call('GET', `/v1/reports/kpis?${range}&groupBy=category`, { token: await as('sam', 'supervisor') })).body;
+    const now = await api.now();
+    const to = now.slice(0, 10);
+    const from = new Date(Date.parse(now) - 90 * 86_400_000).toISOString().slice(0, 10);
+    const k = (await settle((await as('sam', 'supervisor')).GET('/v1/reports/kpis', { params: { query: { from, to, groupBy: 'category' } } }))).body;
     const billing = k.groups.find((g: { value: string }) => g.value === 'billing');
     expect(billing.satisfaction.responses).toBe(2);
     expect(billing.satisfaction.distribution['4']).toBe(1);

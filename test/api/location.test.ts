@@ -6,10 +6,12 @@ import { readFileSync } from 'node:fs';
 import { sign } from '#domain/helpdesk';
 import type { Role } from '#schemas/common';
 import { locationOf, routeList, ROUTES, type RouteDef, type RouteId } from '#http/routes';
-import { complaintBody, localClock, startTestApi, type ApiResponse, type TestApi } from '../support/api';
+import { localClock, settle, startTestApi, validComplaint, type ApiResponse, type TestApi } from '../support/api';
 
 let api: TestApi;
 const tok = (sub: string, role: Role) => api.token(sub, [role]);
+/** The typed client as `sub` in `role`. */
+const as = async (sub: string, role: Role) => api.client(await tok(sub, role));
 
 beforeAll(async () => {
   api = await startTestApi({ HELPDESK_DEFAULT_REGIME: 'UK_FCA_DISP' });
@@ -19,7 +21,7 @@ afterAll(() => api.close());
 const CREATIONS = routeList().filter((r) => r.ok.status === 201 || r.ok.status === 202);
 
 const openCase = async (over: Record<string, unknown> = {}): Promise<string> => {
-  const res = await api.call('POST', '/v1/complaints', { token: await tok('sam', 'supervisor'), body: complaintBody({ ownerId: 'olive', ...over }) });
+  const res = await settle((await as('sam', 'supervisor')).POST('/v1/complaints', { body: validComplaint({ ownerId: 'olive', ...over }) }));
   expect(res.status).toBe(201);
   await api.pump();
   return res.body.id as string;
@@ -47,64 +49,67 @@ const HELPDESK_BODY = JSON.stringify({
 /** One way to exercise each creating route; a new 201/202 route without one fails the table test below. */
 const EXERCISE: Partial<Record<RouteId, () => Promise<Exercised>>> = {
   createComplaint: async () => {
-    const res = await api.call('POST', '/v1/complaints', { token: await tok('sam', 'supervisor'), body: complaintBody() });
+    const res = await settle((await as('sam', 'supervisor')).POST('/v1/complaints', { body: validComplaint() }));
     return { res, values: { id: String(res.body.id) }, reader: () => tok('sam', 'supervisor') };
   },
   createTask: async () => {
     const id = await openCase();
-    const res = await api.call('POST', `/v1/complaints/${id}/tasks`, { token: await tok('olive', 'handler'), body: { title: 'Pull call recording', team: 'contact-centre' } });
+    const res = await settle((await as('olive', 'handler')).POST('/v1/complaints/{id}/tasks', { params: { path: { id } }, body: { title: 'Pull call recording', team: 'contact-centre' } }));
     return { res, values: { id, taskId: String(res.body.id) }, reader: () => tok('olive', 'handler') };
   },
   addNote: async () => {
     const id = await openCase();
-    const res = await api.call('POST', `/v1/complaints/${id}/notes`, { token: await tok('olive', 'handler'), body: { kind: 'call_note', body: 'Called the customer' } });
+    const res = await settle((await as('olive', 'handler')).POST('/v1/complaints/{id}/notes', { params: { path: { id } }, body: { kind: 'call_note', body: 'Called the customer' } }));
     return { res, values: { id, noteId: String(res.body.id) }, reader: () => tok('olive', 'handler') };
   },
   registerEvidence: async () => {
     const id = await openCase();
     const bytes = Buffer.from('%PDF-1.4\nDelivery log.\n%%EOF\n');
-    const body = { fileName: 'log.pdf', contentType: 'application/pdf', sizeBytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
-    const res = await api.call('POST', `/v1/complaints/${id}/evidence`, { token: await tok('olive', 'handler'), body });
+    const body = { fileName: 'log.pdf', contentType: 'application/pdf' as const, sizeBytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+    const res = await settle((await as('olive', 'handler')).POST('/v1/complaints/{id}/evidence', { params: { path: { id } }, body }));
     return { res, values: { id, evidenceId: String(res.body.evidenceId) }, reader: () => tok('olive', 'handler') };
   },
   proposeResolution: async () => {
     const id = await openCase();
-    const res = await api.call('POST', `/v1/complaints/${id}/resolution`, {
-      token: await tok('olive', 'handler'),
-      body: {
-        decision: 'not_upheld',
-        rootCause: { category: 'carrier_capacity', description: 'Regional carrier over capacity' },
-        finalResponse: 'We have reviewed your complaint and do not uphold it, for the reasons set out below.',
-      },
-    });
+    const res = await settle(
+      (await as('olive', 'handler')).POST('/v1/complaints/{id}/resolution', {
+        params: { path: { id } },
+        body: {
+          decision: 'not_upheld',
+          rootCause: { category: 'carrier_capacity', description: 'Regional carrier over capacity' },
+          finalResponse: 'We have reviewed your complaint and do not uphold it, for the reasons set out below.',
+        },
+      }),
+    );
     return { res, values: { id }, reader: () => tok('olive', 'handler') };
   },
   raiseEscalation: async () => {
     const id = await openCase();
-    const res = await api.call('POST', `/v1/complaints/${id}/escalations`, { token: await tok('olive', 'handler'), body: { reason: 'Customer threatens to go to the ombudsman' } });
+    const res = await settle((await as('olive', 'handler')).POST('/v1/complaints/{id}/escalations', { params: { path: { id } }, body: { reason: 'Customer threatens to go to the ombudsman' } }));
     return { res, values: { id, escalationId: String(res.body.id) }, reader: () => tok('olive', 'handler') };
   },
   waiveEscalation: async () => {
     // 45 days into an 8-week regime: the 75 % checkpoint has fired and raised an escalation to waive.
     const id = await openCase({ receivedAt: new Date(localClock.nowMs() - 45 * 86_400_000).toISOString() });
-    const res = await api.call('POST', `/v1/complaints/${id}/escalation-waivers`, { token: await tok('sue', 'supervisor'), body: { checkpoint: 75, justification: 'The final response goes out tomorrow morning' } });
+    const res = await settle((await as('sue', 'supervisor')).POST('/v1/complaints/{id}/escalation-waivers', { params: { path: { id } }, body: { checkpoint: 75, justification: 'The final response goes out tomorrow morning' } }));
     return { res, values: { id }, reader: () => tok('sue', 'supervisor') };
   },
   requestExport: async () => {
     const id = await openCase();
-    const res = await api.call('POST', `/v1/complaints/${id}/exports`, { token: await tok('cora', 'compliance'), body: {} });
+    const res = await settle((await as('cora', 'compliance')).POST('/v1/complaints/{id}/exports', { params: { path: { id } } }));
     return { res, values: { exportId: String(res.body.exportId) }, reader: () => tok('cora', 'compliance') };
   },
   requestRelease: async () => {
     const id = await openCase();
-    const body = { basis: 'regulator_request', recipient: { name: 'Case Officer', organisation: 'Financial Ombudsman Service', email: 'officer@ombudsman.example' }, reference: 'FOS-123', reason: 'Regulator request for the file' };
-    const res = await api.call('POST', `/v1/complaints/${id}/releases`, { token: await tok('cora', 'compliance'), body });
+    const body = { basis: 'regulator_request' as const, recipient: { name: 'Case Officer', organisation: 'Financial Ombudsman Service', email: 'officer@ombudsman.example' }, reference: 'FOS-123', reason: 'Regulator request for the file' };
+    const res = await settle((await as('cora', 'compliance')).POST('/v1/complaints/{id}/releases', { params: { path: { id } }, body }));
     return { res, values: { id, releaseId: String(res.body.id) }, reader: () => tok('cora', 'compliance') };
   },
   helpdeskIntake: async () => {
     const secrets = JSON.parse(readFileSync(api.stack.helpdeskSecretsFile, 'utf8')) as Record<string, string>;
     const timestamp = new Date(localClock.nowMs()).toISOString();
-    const res = await api.call('POST', '/v1/intake/helpdesk/zendesk', {
+    // Raw: a helpdesk delivery is an HMAC-signed raw body; the signature covers these exact bytes.
+    const res = await api.raw('POST', '/v1/intake/helpdesk/zendesk', {
       rawBody: HELPDESK_BODY,
       headers: {
         'content-type': 'application/json',
@@ -115,16 +120,16 @@ const EXERCISE: Partial<Record<RouteId, () => Promise<Exercised>>> = {
     return { res, values: { id: String(res.body.case?.id) }, reader: () => tok('sam', 'supervisor') };
   },
   createWebhook: async () => {
-    const res = await api.call('POST', '/v1/webhooks', { token: await tok('ada', 'admin'), body: { url: 'http://127.0.0.1:9/hook', eventTypes: ['ComplaintClosed'] } });
+    const res = await settle((await as('ada', 'admin')).POST('/v1/webhooks', { body: { url: 'http://127.0.0.1:9/hook', eventTypes: ['ComplaintClosed'] } }));
     return { res, values: { id: String(res.body.id) }, reader: () => tok('ada', 'admin') };
   },
   createProblem: async () => {
-    const res = await api.call('POST', '/v1/problems', { token: await tok('sam', 'supervisor'), body: { title: 'Depot overbooks slots', scope: { products: ['home-delivery'] } } });
+    const res = await settle((await as('sam', 'supervisor')).POST('/v1/problems', { body: { title: 'Depot overbooks slots', scope: { products: ['home-delivery'] } } }));
     return { res, values: { id: String(res.body.id) }, reader: () => tok('sam', 'supervisor') };
   },
   // The change is listed with the spikes it precedes (GET /v1/reports/spikes): its Location has no GET route of its own.
   createChange: async () => {
-    const res = await api.call('POST', '/v1/changes', { token: await tok('ada', 'admin'), body: { title: 'Deploy 2.3', at: '2026-11-01T10:00:00.000Z' } });
+    const res = await settle((await as('ada', 'admin')).POST('/v1/changes', { body: { title: 'Deploy 2.3', at: '2026-11-01T10:00:00.000Z' } }));
     return { res, values: { id: String(res.body.id) }, reader: () => tok('ada', 'admin') };
   },
 };
@@ -140,7 +145,7 @@ describe('Location on every 201 and 202', () => {
   });
 
   it('the OpenAPI document states Location on each 201/202, and Retry-After on each 202', async () => {
-    const doc = (await api.call('GET', '/v1/openapi.json')).body as { paths: Record<string, Record<string, { responses: Record<string, { headers?: Record<string, unknown> }> }>> };
+    const doc = (await settle(api.client().GET('/v1/openapi.json'))).body as { paths: Record<string, Record<string, { responses: Record<string, { headers?: Record<string, unknown> }> }>> };
     for (const r of CREATIONS) {
       const headers = doc.paths[r.path]![r.method.toLowerCase()]!.responses[String(r.ok.status)]!.headers ?? {};
       expect({ route: r.id, location: headers.Location }).toMatchObject({ route: r.id, location: { required: true, schema: { type: 'string' } } });
@@ -156,6 +161,8 @@ describe('Location on every 201 and 202', () => {
     expect(res.headers.get('location')).toBe(locationOf(id, values));
     if (res.status === 202) expect(res.headers.get('retry-after')).toBe(String((ROUTES[id].ok as RouteDef['ok']).retryAfterSeconds));
     const location = res.headers.get('location')!;
-    if (getRouteFor(location)) expect({ location, status: (await api.call('GET', location, { token: await reader() })).status }).toEqual({ location, status: 200 });
+    // Raw: the Location is a concrete path of whichever route created the record, and this table covers every creating
+    // route generically; the typed client takes a path template and its parameters, not a filled path.
+    if (getRouteFor(location)) expect({ location, status: (await api.raw('GET', location, { token: await reader() })).status }).toEqual({ location, status: 200 });
   });
 });

@@ -9,10 +9,13 @@ import { createHash } from 'node:crypto';
 import type { Role } from '#schemas/common';
 import { routeList, ROUTES, type RouteDef, type RouteId } from '#http/routes';
 import { uniqueDigits } from '../support/ids';
-import { complaintBody, expectProblem, localClock, startTestApi, type ApiResponse, type TestApi } from '../support/api';
+import type { components } from '@complaints/client';
+import { expectProblem, localClock, settle, startTestApi, validComplaint, type ApiResponse, type TestApi } from '../support/api';
 
 let api: TestApi;
 const tok = (sub: string, role: Role) => api.token(sub, [role]);
+/** The typed client as `sub` in `role`. */
+const as = async (sub: string, role: Role) => api.client(await tok(sub, role));
 
 beforeAll(async () => {
   api = await startTestApi();
@@ -21,12 +24,11 @@ afterAll(() => api.close());
 
 const MUTATING = routeList().filter((r) => r.ifMatch);
 
+/** Sends the arranged change with this If-Match (each route's own typed call). */
 type Send = (ifMatch: string) => Promise<ApiResponse>;
 
-const call = (method: string, path: string, sub: string, role: Role, body: unknown): Send => async (ifMatch) => api.call(method, path, { token: await tok(sub, role), body, headers: { 'if-match': ifMatch } });
-
 const openCase = async (over: Record<string, unknown> = {}): Promise<string> => {
-  const res = await api.call('POST', '/v1/complaints', { token: await tok('sam', 'supervisor'), body: complaintBody({ ownerId: 'olive', ...over }) });
+  const res = await settle((await as('sam', 'supervisor')).POST('/v1/complaints', { body: validComplaint({ ownerId: 'olive', ...over }) }));
   expect(res.status).toBe(201);
   await api.pump();
   return res.body.id as string;
@@ -39,24 +41,26 @@ const ok = async (res: Promise<ApiResponse>, status: number): Promise<ApiRespons
 };
 
 const ROOT_CAUSE = { category: 'carrier_capacity', description: 'Regional carrier over capacity' };
-const PROPOSAL = { decision: 'upheld', remedy: { compensation: { amount: '200.00', currency: 'GBP' }, description: 'Compensation for the missed appointment' }, rootCause: ROOT_CAUSE, finalResponse: 'We uphold your complaint and will pay you compensation.' };
+const REMEDY = { compensation: { amount: '200.00', currency: 'GBP' }, description: 'Compensation for the missed appointment' };
+const PROPOSAL: components['schemas']['ProposeResolution'] = { decision: 'upheld', remedy: REMEDY, rootCause: ROOT_CAUSE, finalResponse: 'We uphold your complaint and will pay you compensation.' };
 const PDF = Buffer.from('%PDF-1.4\nDelivery log.\n%%EOF\n');
+const PDF_EVIDENCE: components['schemas']['RegisterEvidence'] = { fileName: 'log.pdf', contentType: 'application/pdf', sizeBytes: PDF.length, sha256: createHash('sha256').update(PDF).digest('hex') };
 
 const etagOf = (res: ApiResponse): number => Number(/^"(\d+)"$/.exec(res.headers.get('etag') ?? '')?.[1]);
 
-const REQUEST_RELEASE = {
+const REQUEST_RELEASE: components['schemas']['RequestRelease'] = {
   basis: 'legal_discovery',
   recipient: { name: 'Pat Counsel', organisation: 'Counsel LLP', email: 'pat@counsel.example' },
   reference: 'Claim HC-2026-000123',
   reason: 'Disclosure order of 1 December 2026',
 };
-const PROBLEM = { title: 'Payments screen crashes after app release 4.2', scope: { products: ['mobile-app'], categories: ['product_issue'] }, externalIds: ['INC0012345'] };
+const PROBLEM: components['schemas']['CreateProblem'] = { title: 'Payments screen crashes after app release 4.2', scope: { products: ['mobile-app'], categories: ['product_issue'] }, externalIds: ['INC0012345'] };
 
 /** A problem record: it has its own version and ETag (the problem's, not a case's), returned with the reader of it. */
-const openProblem = async (over: Record<string, unknown> = {}): Promise<{ problemId: string; version: () => Promise<number> }> => {
-  const res = await ok(api.call('POST', '/v1/problems', { token: await tok('sam', 'supervisor'), body: { ...PROBLEM, ...over } }), 201);
+const openProblem = async (over: Partial<components['schemas']['CreateProblem']> = {}): Promise<{ problemId: string; version: () => Promise<number> }> => {
+  const res = await ok(settle((await as('sam', 'supervisor')).POST('/v1/problems', { body: { ...PROBLEM, ...over } })), 201);
   const problemId = res.body.id as string;
-  const version = async () => (await ok(api.call('GET', `/v1/problems/${problemId}`, { token: await tok('sam', 'supervisor') }), 200)).body.version as number;
+  const version = async () => (await ok(settle((await as('sam', 'supervisor')).GET('/v1/problems/{id}', { params: { path: { id: problemId } } })), 200)).body.version as number;
   return { problemId, version };
 };
 
@@ -69,148 +73,180 @@ type Arranged = { send: Send } & ({ caseId: string } | { version: () => Promise<
 const ARRANGE: Partial<Record<RouteId, () => Promise<Arranged>>> = {
   reclassifyComplaint: async () => {
     const id = await openCase();
-    return { caseId: id, send: call('PATCH', `/v1/complaints/${id}`, 'olive', 'handler', { severity: 'high' }) };
+    const olive = await as('olive', 'handler');
+    return { caseId: id, send: (ifMatch) => settle(olive.PATCH('/v1/complaints/{id}', { params: { path: { id }, header: { 'If-Match': ifMatch } }, body: { severity: 'high' } })) };
   },
   reassignOwner: async () => {
     const id = await openCase();
-    return { caseId: id, send: call('POST', `/v1/complaints/${id}/owner`, 'sam', 'supervisor', { ownerId: 'bob', reason: 'Workload' }) };
+    const sam = await as('sam', 'supervisor');
+    return { caseId: id, send: (ifMatch) => settle(sam.POST('/v1/complaints/{id}/owner', { params: { path: { id }, header: { 'If-Match': ifMatch } }, body: { ownerId: 'bob', reason: 'Workload' } })) };
   },
   recordAcknowledgement: async () => {
     const id = await openCase();
-    return { caseId: id, send: call('POST', `/v1/complaints/${id}/acknowledgement`, 'olive', 'handler', {}) };
+    const olive = await as('olive', 'handler');
+    return { caseId: id, send: (ifMatch) => settle(olive.POST('/v1/complaints/{id}/acknowledgement', { params: { path: { id }, header: { 'If-Match': ifMatch } }, body: {} })) };
   },
   createTask: async () => {
     const id = await openCase();
-    return { caseId: id, send: call('POST', `/v1/complaints/${id}/tasks`, 'olive', 'handler', { title: 'Pull call recording', team: 'contact-centre' }) };
+    const olive = await as('olive', 'handler');
+    return { caseId: id, send: (ifMatch) => settle(olive.POST('/v1/complaints/{id}/tasks', { params: { path: { id }, header: { 'If-Match': ifMatch } }, body: { title: 'Pull call recording', team: 'contact-centre' } })) };
   },
   updateTask: async () => {
     const id = await openCase();
-    const task = await ok(api.call('POST', `/v1/complaints/${id}/tasks`, { token: await tok('olive', 'handler'), body: { title: 'Pull call recording', team: 'contact-centre' } }), 201);
-    return { caseId: id, send: call('PATCH', `/v1/complaints/${id}/tasks/${String(task.body.id)}`, 'olive', 'handler', { status: 'done', findings: 'Recording confirms the missed slot' }) };
+    const olive = await as('olive', 'handler');
+    const task = await ok(settle(olive.POST('/v1/complaints/{id}/tasks', { params: { path: { id } }, body: { title: 'Pull call recording', team: 'contact-centre' } })), 201);
+    const taskId = task.body.id as string;
+    return { caseId: id, send: (ifMatch) => settle(olive.PATCH('/v1/complaints/{id}/tasks/{taskId}', { params: { path: { id, taskId }, header: { 'If-Match': ifMatch } }, body: { status: 'done', findings: 'Recording confirms the missed slot' } })) };
   },
   addNote: async () => {
     const id = await openCase();
-    return { caseId: id, send: call('POST', `/v1/complaints/${id}/notes`, 'olive', 'handler', { kind: 'call_note', body: 'Called the customer' }) };
+    const olive = await as('olive', 'handler');
+    return { caseId: id, send: (ifMatch) => settle(olive.POST('/v1/complaints/{id}/notes', { params: { path: { id }, header: { 'If-Match': ifMatch } }, body: { kind: 'call_note', body: 'Called the customer' } })) };
   },
   closeComplaint: async () => {
     const id = await openCase();
-    return { caseId: id, send: call('POST', `/v1/complaints/${id}/close`, 'olive', 'handler', { followUpAction: 'Review carrier capacity', rootCause: ROOT_CAUSE }) };
+    const olive = await as('olive', 'handler');
+    return { caseId: id, send: (ifMatch) => settle(olive.POST('/v1/complaints/{id}/close', { params: { path: { id }, header: { 'If-Match': ifMatch } }, body: { followUpAction: 'Review carrier capacity', rootCause: ROOT_CAUSE } })) };
   },
   reopenComplaint: async () => {
     const id = await openCase();
-    await ok(api.call('POST', `/v1/complaints/${id}/close`, { token: await tok('olive', 'handler'), body: { followUpAction: 'Review carrier capacity', rootCause: ROOT_CAUSE } }), 200);
-    return { caseId: id, send: call('POST', `/v1/complaints/${id}/reopen`, 'olive', 'handler', { reason: 'The customer disputes the outcome' }) };
+    const olive = await as('olive', 'handler');
+    await ok(settle(olive.POST('/v1/complaints/{id}/close', { params: { path: { id } }, body: { followUpAction: 'Review carrier capacity', rootCause: ROOT_CAUSE } })), 200);
+    return { caseId: id, send: (ifMatch) => settle(olive.POST('/v1/complaints/{id}/reopen', { params: { path: { id }, header: { 'If-Match': ifMatch } }, body: { reason: 'The customer disputes the outcome' } })) };
   },
   clockAction: async () => {
     const id = await openCase({ regime: 'INTERNAL_STANDARD' });
-    return { caseId: id, send: call('POST', `/v1/complaints/${id}/clock`, 'olive', 'handler', { action: 'pause', reason: 'Waiting for the customer’s statements' }) };
+    const olive = await as('olive', 'handler');
+    return { caseId: id, send: (ifMatch) => settle(olive.POST('/v1/complaints/{id}/clock', { params: { path: { id }, header: { 'If-Match': ifMatch } }, body: { action: 'pause', reason: 'Waiting for the customer’s statements' } })) };
   },
   decideTriage: async () => {
     const id = await openCase();
-    return { caseId: id, send: call('POST', `/v1/complaints/${id}/triage/decisions`, 'sam', 'supervisor', { field: 'regulatory', value: false, reason: 'Not a regulated activity' }) };
+    const sam = await as('sam', 'supervisor');
+    return { caseId: id, send: (ifMatch) => settle(sam.POST('/v1/complaints/{id}/triage/decisions', { params: { path: { id }, header: { 'If-Match': ifMatch } }, body: { field: 'regulatory', value: false, reason: 'Not a regulated activity' } })) };
   },
   registerEvidence: async () => {
     const id = await openCase();
-    const body = { fileName: 'log.pdf', contentType: 'application/pdf', sizeBytes: PDF.length, sha256: createHash('sha256').update(PDF).digest('hex') };
-    return { caseId: id, send: call('POST', `/v1/complaints/${id}/evidence`, 'olive', 'handler', body) };
+    const olive = await as('olive', 'handler');
+    return { caseId: id, send: (ifMatch) => settle(olive.POST('/v1/complaints/{id}/evidence', { params: { path: { id }, header: { 'If-Match': ifMatch } }, body: PDF_EVIDENCE })) };
   },
   legalHold: async () => {
     const id = await openCase();
-    return { caseId: id, send: call('POST', `/v1/complaints/${id}/legal-hold`, 'lee', 'legal', { on: true, reason: 'Litigation expected' }) };
+    const lee = await as('lee', 'legal');
+    return { caseId: id, send: (ifMatch) => settle(lee.POST('/v1/complaints/{id}/legal-hold', { params: { path: { id }, header: { 'If-Match': ifMatch } }, body: { on: true, reason: 'Litigation expected' } })) };
   },
   proposeResolution: async () => {
     const id = await openCase();
-    return { caseId: id, send: call('POST', `/v1/complaints/${id}/resolution`, 'olive', 'handler', PROPOSAL) };
+    const olive = await as('olive', 'handler');
+    return { caseId: id, send: (ifMatch) => settle(olive.POST('/v1/complaints/{id}/resolution', { params: { path: { id }, header: { 'If-Match': ifMatch } }, body: PROPOSAL })) };
   },
   sendFinalResponse: async () => {
     const id = await openCase();
-    await ok(api.call('POST', `/v1/complaints/${id}/resolution`, { token: await tok('olive', 'handler'), body: PROPOSAL }), 201);
+    const olive = await as('olive', 'handler');
+    await ok(settle(olive.POST('/v1/complaints/{id}/resolution', { params: { path: { id } }, body: PROPOSAL })), 201);
     await api.pump();
-    return { caseId: id, send: call('POST', `/v1/complaints/${id}/final-response`, 'olive', 'handler', {}) };
+    return { caseId: id, send: (ifMatch) => settle(olive.POST('/v1/complaints/{id}/final-response', { params: { path: { id }, header: { 'If-Match': ifMatch } }, body: {} })) };
   },
   decideApproval: async () => {
     const id = await openCase();
-    const proposed = await ok(api.call('POST', `/v1/complaints/${id}/resolution`, { token: await tok('olive', 'handler'), body: { ...PROPOSAL, remedy: { ...PROPOSAL.remedy, compensation: { amount: '1500.00', currency: 'GBP' } } } }), 201);
+    const olive = await as('olive', 'handler');
+    const proposed = await ok(settle(olive.POST('/v1/complaints/{id}/resolution', { params: { path: { id } }, body: { ...PROPOSAL, remedy: { ...REMEDY, compensation: { amount: '1500.00', currency: 'GBP' } } } })), 201);
     expect((proposed.body.stages as unknown[]).length).toBeGreaterThan(0);
     await api.pump();
-    const queue = await ok(api.call('GET', '/v1/approvals?status=pending&limit=100', { token: await tok('sue', 'supervisor') }), 200);
+    const sue = await as('sue', 'supervisor');
+    const queue = await ok(settle(sue.GET('/v1/approvals', { params: { query: { status: 'pending', limit: 100 } } })), 200);
     const stage = (queue.body.items as { id: string; caseId: string }[]).find((a) => a.caseId === id)!;
-    return { caseId: id, send: call('POST', `/v1/approvals/${stage.id}/decision`, 'sue', 'supervisor', { decision: 'approve', comment: 'Loss evidenced' }) };
+    return { caseId: id, send: (ifMatch) => settle(sue.POST('/v1/approvals/{approvalId}/decision', { params: { path: { approvalId: stage.id }, header: { 'If-Match': ifMatch } }, body: { decision: 'approve', comment: 'Loss evidenced' } })) };
   },
   raiseEscalation: async () => {
     const id = await openCase();
-    return { caseId: id, send: call('POST', `/v1/complaints/${id}/escalations`, 'olive', 'handler', { reason: 'Customer threatens to go to the ombudsman' }) };
+    const olive = await as('olive', 'handler');
+    return { caseId: id, send: (ifMatch) => settle(olive.POST('/v1/complaints/{id}/escalations', { params: { path: { id }, header: { 'If-Match': ifMatch } }, body: { reason: 'Customer threatens to go to the ombudsman' } })) };
   },
   acknowledgeEscalation: async () => {
     const id = await openCase();
-    const raised = await ok(api.call('POST', `/v1/complaints/${id}/escalations`, { token: await tok('olive', 'handler'), body: { reason: 'Customer threatens to go to the ombudsman' } }), 201);
+    const raised = await ok(settle((await as('olive', 'handler')).POST('/v1/complaints/{id}/escalations', { params: { path: { id } }, body: { reason: 'Customer threatens to go to the ombudsman' } })), 201);
     await api.pump();
-    return { caseId: id, send: call('POST', `/v1/complaints/${id}/escalations/${String(raised.body.id)}/acknowledgement`, 'sue', 'supervisor', { note: 'Calling the customer today' }) };
+    const escalationId = raised.body.id as string;
+    const sue = await as('sue', 'supervisor');
+    return { caseId: id, send: (ifMatch) => settle(sue.POST('/v1/complaints/{id}/escalations/{escalationId}/acknowledgement', { params: { path: { id, escalationId }, header: { 'If-Match': ifMatch } }, body: { note: 'Calling the customer today' } })) };
   },
   waiveEscalation: async () => {
     // 45 days into an 8-week regime: the 75 % checkpoint has fired and raised an escalation to waive.
     const id = await openCase({ receivedAt: new Date(localClock.nowMs() - 45 * 86_400_000).toISOString() });
-    return { caseId: id, send: call('POST', `/v1/complaints/${id}/escalation-waivers`, 'sue', 'supervisor', { checkpoint: 75, justification: 'The final response goes out tomorrow morning' }) };
+    const sue = await as('sue', 'supervisor');
+    return { caseId: id, send: (ifMatch) => settle(sue.POST('/v1/complaints/{id}/escalation-waivers', { params: { path: { id }, header: { 'If-Match': ifMatch } }, body: { checkpoint: 75, justification: 'The final response goes out tomorrow morning' } })) };
   },
   requestExport: async () => {
     const id = await openCase();
-    return { caseId: id, send: call('POST', `/v1/complaints/${id}/exports`, 'cora', 'compliance', {}) };
+    const cora = await as('cora', 'compliance');
+    return { caseId: id, send: (ifMatch) => settle(cora.POST('/v1/complaints/{id}/exports', { params: { path: { id }, header: { 'If-Match': ifMatch } } })) };
   },
   markSpam: async () => {
     const id = await openCase();
-    return { caseId: id, send: call('POST', `/v1/complaints/${id}/spam`, 'sam', 'supervisor', { reason: 'Automated mailer' }) };
+    const sam = await as('sam', 'supervisor');
+    return { caseId: id, send: (ifMatch) => settle(sam.POST('/v1/complaints/{id}/spam', { params: { path: { id }, header: { 'If-Match': ifMatch } }, body: { reason: 'Automated mailer' } })) };
   },
   markDuplicate: async () => {
     const original = await openCase();
     const id = await openCase();
-    return { caseId: id, send: call('POST', `/v1/complaints/${id}/duplicate-of`, 'sam', 'supervisor', { caseId: original, reason: 'Same email twice' }) };
+    const sam = await as('sam', 'supervisor');
+    return { caseId: id, send: (ifMatch) => settle(sam.POST('/v1/complaints/{id}/duplicate-of', { params: { path: { id }, header: { 'If-Match': ifMatch } }, body: { caseId: original, reason: 'Same email twice' } })) };
   },
   unmarkComplaint: async () => {
     const id = await openCase();
-    await ok(api.call('POST', `/v1/complaints/${id}/spam`, { token: await tok('sam', 'supervisor'), body: { reason: 'Automated mailer' } }), 200);
-    return { caseId: id, send: call('POST', `/v1/complaints/${id}/unmark`, 'sam', 'supervisor', { reason: 'A real customer after all' }) };
+    const sam = await as('sam', 'supervisor');
+    await ok(settle(sam.POST('/v1/complaints/{id}/spam', { params: { path: { id } }, body: { reason: 'Automated mailer' } })), 200);
+    return { caseId: id, send: (ifMatch) => settle(sam.POST('/v1/complaints/{id}/unmark', { params: { path: { id }, header: { 'If-Match': ifMatch } }, body: { reason: 'A real customer after all' } })) };
   },
   requestRelease: async () => {
     const id = await openCase();
-    return { caseId: id, send: call('POST', `/v1/complaints/${id}/releases`, 'cora', 'compliance', REQUEST_RELEASE) };
+    const cora = await as('cora', 'compliance');
+    return { caseId: id, send: (ifMatch) => settle(cora.POST('/v1/complaints/{id}/releases', { params: { path: { id }, header: { 'If-Match': ifMatch } }, body: REQUEST_RELEASE })) };
   },
   decideRelease: async () => {
     const id = await openCase();
-    const asked = await ok(api.call('POST', `/v1/complaints/${id}/releases`, { token: await tok('cora', 'compliance'), body: REQUEST_RELEASE }), 201);
-    return { caseId: id, send: call('POST', `/v1/complaints/${id}/releases/${String(asked.body.id)}/decision`, 'lena', 'legal', { decision: 'approve', comment: 'Order checked against the file' }) };
+    const asked = await ok(settle((await as('cora', 'compliance')).POST('/v1/complaints/{id}/releases', { params: { path: { id } }, body: REQUEST_RELEASE })), 201);
+    const releaseId = asked.body.id as string;
+    const lena = await as('lena', 'legal');
+    return { caseId: id, send: (ifMatch) => settle(lena.POST('/v1/complaints/{id}/releases/{releaseId}/decision', { params: { path: { id, releaseId }, header: { 'If-Match': ifMatch } }, body: { decision: 'approve', comment: 'Order checked against the file' } })) };
   },
   // Problems: If-Match takes the problem's own ETag (a problem is not a case; linking writes the problem, not the case).
   updateProblem: async () => {
     const { problemId, version } = await openProblem();
-    return { version, send: call('PATCH', `/v1/problems/${problemId}`, 'sam', 'supervisor', { rootCause: 'Null pointer in the card list' }) };
+    const sam = await as('sam', 'supervisor');
+    return { version, send: (ifMatch) => settle(sam.PATCH('/v1/problems/{id}', { params: { path: { id: problemId }, header: { 'If-Match': ifMatch } }, body: { rootCause: 'Null pointer in the card list' } })) };
   },
   linkProblemComplaint: async () => {
     const caseId = await openCase();
     const { problemId, version } = await openProblem();
-    return { version, send: call('POST', `/v1/problems/${problemId}/complaints`, 'cora', 'compliance', { caseId, reason: 'Customer describes the same crash' }) };
+    const cora = await as('cora', 'compliance');
+    return { version, send: (ifMatch) => settle(cora.POST('/v1/problems/{id}/complaints', { params: { path: { id: problemId }, header: { 'If-Match': ifMatch } }, body: { caseId, reason: 'Customer describes the same crash' } })) };
   },
   unlinkProblemComplaint: async () => {
     const caseId = await openCase();
     const { problemId, version } = await openProblem({ caseIds: [caseId], reason: 'Same crash' });
-    return { version, send: call('DELETE', `/v1/problems/${problemId}/complaints/${caseId}?reason=${encodeURIComponent('Different crash after review')}`, 'sam', 'supervisor', undefined) };
+    const sam = await as('sam', 'supervisor');
+    return { version, send: (ifMatch) => settle(sam.DELETE('/v1/problems/{id}/complaints/{caseId}', { params: { path: { id: problemId, caseId }, query: { reason: 'Different crash after review' }, header: { 'If-Match': ifMatch } } })) };
   },
   closeProblem: async () => {
     const { problemId, version } = await openProblem();
     const fix = { description: 'Release 4.2.1', fixedAt: new Date(localClock.nowMs() - 86_400_000).toISOString() };
-    return { version, send: call('POST', `/v1/problems/${problemId}/close`, 'sam', 'supervisor', { reason: 'Release 4.2.1 fixed it', rootCause: 'Null pointer in the card list', fix }) };
+    const sam = await as('sam', 'supervisor');
+    return { version, send: (ifMatch) => settle(sam.POST('/v1/problems/{id}/close', { params: { path: { id: problemId }, header: { 'If-Match': ifMatch } }, body: { reason: 'Release 4.2.1 fixed it', rootCause: 'Null pointer in the card list', fix } })) };
   },
   // A staff profile's availability: If-Match takes the profile's own version. There is no read route for it, so the
   // version is the one the first PUT answered; a 412 that moved it would make the call with that version fail too.
   setAvailability: async () => {
     const staffId = `h-${uniqueDigits()}`;
-    const first = await ok(api.call('PUT', `/v1/staff/${staffId}/availability`, { token: await tok('sam', 'supervisor'), body: { outOfOffice: [], capacity: 5 } }), 200);
+    const sam = await as('sam', 'supervisor');
+    const first = await ok(settle(sam.PUT('/v1/staff/{id}/availability', { params: { path: { id: staffId } }, body: { outOfOffice: [], capacity: 5 } })), 200);
     const held = etagOf(first);
-    return { version: async () => held, send: call('PUT', `/v1/staff/${staffId}/availability`, 'sam', 'supervisor', { outOfOffice: [], capacity: 4 }) };
+    return { version: async () => held, send: (ifMatch) => settle(sam.PUT('/v1/staff/{id}/availability', { params: { path: { id: staffId }, header: { 'If-Match': ifMatch } }, body: { outOfOffice: [], capacity: 4 } })) };
   },
 };
 
 const caseVersion = async (id: string): Promise<number> => {
-  const res = await ok(api.call('GET', `/v1/complaints/${id}`, { token: await tok('sam', 'supervisor') }), 200);
+  const res = await ok(settle((await as('sam', 'supervisor')).GET('/v1/complaints/{id}', { params: { path: { id } } })), 200);
   return res.body.version as number;
 };
 
@@ -243,12 +279,12 @@ describe('If-Match on every case change', () => {
   });
 });
 
-const timeline = async (id: string) => (await ok(api.call('GET', `/v1/complaints/${id}/timeline`, { token: await tok('sam', 'supervisor') }), 200)).body as { items: { seq: number; action: string }[]; chain: { valid: boolean; length: number } };
+const timeline = async (id: string) => (await ok(settle((await as('sam', 'supervisor')).GET('/v1/complaints/{id}/timeline', { params: { path: { id } } })), 200)).body as { items: { seq: number; action: string }[]; chain: { valid: boolean; length: number } };
 
 /** A case whose export is built and ready (the request, its start and its completion are bookkeeping already). */
 const exported = async (): Promise<{ caseId: string; exportId: string }> => {
   const caseId = await openCase();
-  const req = await ok(api.call('POST', `/v1/complaints/${caseId}/exports`, { token: await tok('cora', 'compliance') }), 202);
+  const req = await ok(settle((await as('cora', 'compliance')).POST('/v1/complaints/{id}/exports', { params: { path: { id: caseId } } })), 202);
   await api.pump();
   return { caseId, exportId: req.body.exportId as string };
 };
@@ -256,9 +292,9 @@ const exported = async (): Promise<{ caseId: string; exportId: string }> => {
 /** A case with one verified evidence item (verification is a change of the case: it happens before the ETag is read). */
 const verifiedEvidence = async (): Promise<{ caseId: string; evidenceId: string }> => {
   const caseId = await openCase();
-  const body = { fileName: 'log.pdf', contentType: 'application/pdf', sizeBytes: PDF.length, sha256: createHash('sha256').update(PDF).digest('hex') };
-  const reg = await ok(api.call('POST', `/v1/complaints/${caseId}/evidence`, { token: await tok('olive', 'handler'), body }), 201);
+  const reg = await ok(settle((await as('olive', 'handler')).POST('/v1/complaints/{id}/evidence', { params: { path: { id: caseId } }, body: PDF_EVIDENCE })), 201);
   const upload = reg.body.upload as { url: string; headers: Record<string, string> };
+  // Raw: the presigned upload goes to S3, not to the API the client describes.
   expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: PDF })).status).toBe(200);
   await api.s3Idle();
   await api.pump();
@@ -272,7 +308,7 @@ const ARRANGE_AUDIT_ONLY: Partial<Record<RouteId, () => Promise<{ caseId: string
     return {
       caseId,
       run: async () => {
-        const res = await ok(api.call('POST', `/v1/complaints/${caseId}/exports`, { token: await tok('cora', 'compliance') }), 202);
+        const res = await ok(settle((await as('cora', 'compliance')).POST('/v1/complaints/{id}/exports', { params: { path: { id: caseId } } })), 202);
         // The builder's claim and completion are bookkeeping too.
         await api.pump();
         return res;
@@ -282,11 +318,11 @@ const ARRANGE_AUDIT_ONLY: Partial<Record<RouteId, () => Promise<{ caseId: string
   },
   getExport: async () => {
     const { caseId, exportId } = await exported();
-    return { caseId, run: async () => ok(api.call('GET', `/v1/exports/${exportId}`, { token: await tok('cora', 'compliance') }), 200), actions: ['export.download_issued'] };
+    return { caseId, run: async () => ok(settle((await as('cora', 'compliance')).GET('/v1/exports/{exportId}', { params: { path: { exportId } } })), 200), actions: ['export.download_issued'] };
   },
   getEvidence: async () => {
     const { caseId, evidenceId } = await verifiedEvidence();
-    return { caseId, run: async () => ok(api.call('GET', `/v1/complaints/${caseId}/evidence/${evidenceId}`, { token: await tok('olive', 'handler') }), 200), actions: ['evidence.download_issued'] };
+    return { caseId, run: async () => ok(settle((await as('olive', 'handler')).GET('/v1/complaints/{id}/evidence/{evidenceId}', { params: { path: { id: caseId, evidenceId } } })), 200), actions: ['evidence.download_issued'] };
   },
 };
 
@@ -313,22 +349,24 @@ describe('audit-only bookkeeping keeps every ETag a client holds', () => {
     expect(added).toEqual(expect.arrayContaining(actions));
     expect(after.items.map((e) => e.seq)).toEqual(after.items.map((_, i) => i + 1));
     // The handler who read the case before the bookkeeping changes it with that ETag.
-    const patched = await ok(api.call('PATCH', `/v1/complaints/${caseId}`, { token: await tok('olive', 'handler'), body: { severity: 'high' }, headers: { 'if-match': `"${held}"` } }), 200);
+    const patched = await ok(settle((await as('olive', 'handler')).PATCH('/v1/complaints/{id}', { params: { path: { id: caseId }, header: { 'If-Match': `"${held}"` } }, body: { severity: 'high' } })), 200);
     expect(etagOf(patched)).toBe(held + 1);
   });
 
   it('an ETag held before an export still works after the export is requested, built and downloaded; a conditional GET stays 304', async () => {
     const caseId = await openCase();
-    const read = await ok(api.call('GET', `/v1/complaints/${caseId}`, { token: await tok('olive', 'handler') }), 200);
+    const olive = await as('olive', 'handler');
+    const cora = await as('cora', 'compliance');
+    const read = await ok(settle(olive.GET('/v1/complaints/{id}', { params: { path: { id: caseId } } })), 200);
     const held = etagOf(read);
-    const req = await ok(api.call('POST', `/v1/complaints/${caseId}/exports`, { token: await tok('cora', 'compliance') }), 202);
+    const req = await ok(settle(cora.POST('/v1/complaints/{id}/exports', { params: { path: { id: caseId } } })), 202);
     expect(etagOf(req)).toBe(held);
     await api.pump();
-    const got = await ok(api.call('GET', `/v1/exports/${String(req.body.exportId)}`, { token: await tok('cora', 'compliance') }), 200);
+    const got = await ok(settle(cora.GET('/v1/exports/{exportId}', { params: { path: { exportId: req.body.exportId as string } } })), 200);
     expect(got.body).toMatchObject({ status: 'ready', downloadUrl: expect.any(String) });
-    const polled = await api.call('GET', `/v1/complaints/${caseId}`, { token: await tok('olive', 'handler'), headers: { 'if-none-match': `"${held}"` } });
+    const polled = await settle(olive.GET('/v1/complaints/{id}', { params: { path: { id: caseId }, header: { 'If-None-Match': `"${held}"` } } }));
     expect(polled.status).toBe(304);
-    await ok(api.call('POST', `/v1/complaints/${caseId}/notes`, { token: await tok('olive', 'handler'), body: { kind: 'call_note', body: 'Told the customer the bundle is ready' }, headers: { 'if-match': `"${held}"` } }), 201);
+    await ok(settle(olive.POST('/v1/complaints/{id}/notes', { params: { path: { id: caseId }, header: { 'If-Match': `"${held}"` } }, body: { kind: 'call_note', body: 'Told the customer the bundle is ready' } })), 201);
     const t = await timeline(caseId);
     expect(t.items.map((e) => e.action)).toEqual(expect.arrayContaining(['export.requested', 'export.started', 'export.completed', 'export.download_issued', 'note.added']));
     expect(t.chain.valid).toBe(true);
@@ -338,11 +376,11 @@ describe('audit-only bookkeeping keeps every ETag a client holds', () => {
     const { caseId, exportId } = await exported();
     const before = await caseVersion(caseId);
     const chainBefore = (await timeline(caseId)).items.length;
-    const olive = await tok('olive', 'handler');
-    const cora = await tok('cora', 'compliance');
+    const olive = await as('olive', 'handler');
+    const cora = await as('cora', 'compliance');
     const results = await Promise.all([
-      ...Array.from({ length: 4 }, (_, i) => api.call('POST', `/v1/complaints/${caseId}/notes`, { token: olive, body: { kind: 'call_note', body: `Race note ${i}` } })),
-      ...Array.from({ length: 4 }, () => api.call('GET', `/v1/exports/${exportId}`, { token: cora })),
+      ...Array.from({ length: 4 }, (_, i) => settle(olive.POST('/v1/complaints/{id}/notes', { params: { path: { id: caseId } }, body: { kind: 'call_note', body: `Race note ${i}` } }))),
+      ...Array.from({ length: 4 }, () => settle(cora.GET('/v1/exports/{exportId}', { params: { path: { exportId } } }))),
     ]);
     // A writer that lost every retry gets a retryable 409 and wrote nothing; never a 412 (nobody sent If-Match) or a 500.
     for (const r of results) expect([200, 201, 409]).toContain(r.status);
