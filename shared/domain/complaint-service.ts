@@ -177,12 +177,15 @@ export class ComplaintService {
 
   async list(p: Principal, q: ListComplaintsQuery): Promise<{ items: Case[]; nextCursor?: string }> {
     const now = this.deps.clock.now();
+    // An id no regime has is the caller's mistake (400 naming the parameter), not an empty list.
+    if (q.regime) getRegime(q.regime, this.deps.regimes, 'query.regime');
     const page = await this.deps.repo.list({
       ...(q.owner ? { ownerId: q.owner === 'me' ? p.sub : q.owner } : {}),
       ...(q.status ? { status: q.status } : {}),
       ...(q.dueBefore ? { dueBefore: new Date(q.dueBefore).toISOString() } : {}),
       ...(q.risk ? { risk: q.risk } : {}),
       ...(q.category ? { category: q.category } : {}),
+      ...(q.regime ? { regime: q.regime } : {}),
       ...(q.cursor ? { cursor: q.cursor } : {}),
       limit: q.limit,
       now,

@@ -420,10 +420,11 @@ export const listRegimes = (opts: RegimeOptions = {}): Regime[] => {
   return [...list];
 };
 
-export const getRegime = (id: string, opts: RegimeOptions = {}): Regime => {
+/** The regime `id` names; an unknown id is an InvalidInputError naming `field` (where the caller sent the id). */
+export const getRegime = (id: string, opts: RegimeOptions = {}, field = 'body.regime'): Regime => {
   const regime = listRegimes(opts).find((r) => r.id === id);
   if (!regime) {
-    throw new InvalidInputError(`unknown regime ${id}`, [{ field: 'body.regime', message: `must be one of ${REGIME_IDS.join(', ')}` }]);
+    throw new InvalidInputError(`unknown regime ${id}`, [{ field, message: `must be one of ${REGIME_IDS.join(', ')}` }]);
   }
   return regime;
 };

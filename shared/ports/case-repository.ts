@@ -43,6 +43,7 @@ export interface CaseFilter {
   dueBefore?: string;
   risk?: Risk;
   category?: string;
+  regime?: string;
   now: string;
   limit: number;
   cursor?: string;

@@ -358,6 +358,7 @@ export const ListComplaintsQuery = z
     dueBefore: IsoTimestamp.optional(),
     risk: Risk.optional(),
     category: Category.optional(),
+    regime: RegimeId.optional().meta({ description: 'Only cases running under this regime (an id of GET /v1/regimes; another id is 400)', example: 'UK_FCA_DISP' }),
     limit: ListLimit,
     cursor: Cursor.optional(),
   })

@@ -350,8 +350,10 @@ describe('list parameters', () => {
   });
 
   it('answers 400 for unknown filters and filter values', async () => {
-    const res = await rejected(400, () => api.call('GET', '/v1/complaints?risk=doomed&colour=red', { token: t.supervisor }));
-    expect(fields(res)).toEqual(expect.arrayContaining(['query.risk', 'query.colour']));
+    const res = await rejected(400, () => api.call('GET', '/v1/complaints?risk=doomed&colour=red&regime=constructor', { token: t.supervisor }));
+    expect(fields(res)).toEqual(expect.arrayContaining(['query.risk', 'query.colour', 'query.regime']));
+    // A regime id in form that no regime has is refused by the service, not matched against nothing.
+    expect(fields(await rejected(400, () => api.call('GET', '/v1/complaints?regime=XX_NO_SUCH_REGIME', { token: t.supervisor })))).toEqual(['query.regime']);
   });
 });
 

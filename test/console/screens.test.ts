@@ -1,4 +1,4 @@
-// The console's screens in chromium: the work queue (views, filters, cursor pages, due-date order), the case page
+// The console's screens in chromium: the work queue (views, filters applied by the API, cursor pages, due-date order), the case page
 // (header, checkpoints, handoffs, tabs), a stale write (412 keeps what was typed), what each role is offered, a 403
 // shown plainly, and an axe check of every screen (no serious or critical violations).
 import AxeBuilder from '@axe-core/playwright';
@@ -61,6 +61,31 @@ describe('work queue', () => {
     expect(await referencesOn(sue)).toEqual([last]);
     await sue.getByRole('button', { name: 'Previous page' }).click();
     await sue.getByRole('link', { name: apiOrder[0]!, exact: true }).waitFor();
+
+    // Regime filter, applied by the API: one more of hal's cases runs under the Irish CPC (40 business days), due after
+    // his 26 DISP cases, so it is not on his first page of 25. Filtered, page 1 shows it: a filter of the page shown
+    // would show nothing there. The request carries the regime, and the choices are GET /v1/regimes.
+    const irish = await open('hal', { regime: 'IE_CBI_CPC', allegedLoss: { amount: '180.00', currency: 'EUR' }, customer: { id: 'c-ie', name: 'Mary Ryan' } });
+    const halsFirstPage = (await h.api.client(await tokenOf('sue', 'supervisor')).GET('/v1/complaints', { params: { query: { owner: 'hal', limit: 25 } } })).data!.items;
+    expect(halsFirstPage.map((c) => c.reference)).not.toContain(irish.reference);
+    await sue.getByRole('button', { name: /Regime filter/ }).click();
+    const listed = (await h.api.client(await tokenOf('sue', 'supervisor')).GET('/v1/regimes', { params: { query: { limit: 100 } } })).data!.items;
+    expect(await sue.getByRole('option').count()).toBe(listed.length + 1);
+    for (const r of listed) await sue.getByRole('option', { name: new RegExp(`^${r.id} `) }).waitFor();
+    const filtered = sue.waitForRequest((r) => {
+      const url = new URL(r.url());
+      return url.pathname === '/v1/complaints' && url.searchParams.get('regime') === 'IE_CBI_CPC' && url.searchParams.get('owner') === 'hal';
+    });
+    await sue.getByRole('option', { name: /^IE_CBI_CPC/ }).click();
+    await filtered;
+    await sue.getByRole('table', { name: 'Cases' }).getByRole('link', { name: irish.reference, exact: true }).waitFor();
+    expect(await referencesOn(sue)).toEqual([irish.reference]);
+    await sue.getByRole('row', { name: new RegExp(irish.reference) }).getByText('IE_CBI_CPC').waitFor();
+    // Back to every regime: hal's first page is his DISP cases again.
+    await sue.getByRole('button', { name: /Regime filter/ }).click();
+    await sue.getByRole('option', { name: 'Any', exact: true }).click();
+    await sue.getByRole('link', { name: apiOrder[0]!, exact: true }).waitFor();
+    expect(await referencesOn(sue)).toEqual(apiOrder);
 
     // Status filter: nothing of hal's is closed.
     await sue.getByRole('button', { name: /Status filter/ }).click();

@@ -39,7 +39,7 @@ interface Opened {
 }
 
 /** A case exactly as intake builds it, received `daysAgo` before NOW. */
-const draftCase = (opts: { daysAgo?: number; ownerId?: string; category?: Case['category']; externalRef?: { system: string; id: string }; customerId?: string; email?: string } = {}): Opened => {
+const draftCase = (opts: { daysAgo?: number; ownerId?: string; category?: Case['category']; regime?: string; externalRef?: { system: string; id: string }; customerId?: string; email?: string } = {}): Opened => {
   const body: CreateComplaintBody = {
     customer: { id: opts.customerId ?? 'cust-1', name: 'Ada', ...(opts.email ? { email: opts.email } : {}) },
     channel: 'web',
@@ -47,7 +47,7 @@ const draftCase = (opts: { daysAgo?: number; ownerId?: string; category?: Case['
     description: 'Arrived late',
     product: 'delivery',
     category: opts.category ?? 'service_delay',
-    regime: 'UK_FCA_DISP',
+    regime: opts.regime ?? 'UK_FCA_DISP',
     receivedAt: at(NOW, -(opts.daysAgo ?? 0) * DAY),
     ...(opts.externalRef ? { externalRef: opts.externalRef } : {}),
   };
@@ -56,7 +56,7 @@ const draftCase = (opts: { daysAgo?: number; ownerId?: string; category?: Case['
     reference: 'CMP-2026-000001',
     ownerId: opts.ownerId ?? 'alice',
     assignmentRule: 'explicit',
-    regime: getRegime('UK_FCA_DISP'),
+    regime: getRegime(opts.regime ?? 'UK_FCA_DISP'),
     actor: 'web-form',
     now: NOW,
   });
@@ -377,6 +377,18 @@ describe('list', () => {
       expect(await ids({ dueBefore: at(NOW, 20 * DAY), category: 'billing' })).toEqual([]);
     });
 
+    it('regime: only the cases running under it, on both indexes, page by page', async () => {
+      // Its own table: the cases above are all UK_FCA_DISP.
+      const { repo: mixed } = await newRepo(4);
+      const psd = [await createCase(mixed, { daysAgo: 3, regime: 'UK_FCA_PSD' }), await createCase(mixed, { daysAgo: 1, regime: 'UK_FCA_PSD' })];
+      const disp = [await createCase(mixed, { daysAgo: 2 }), await createCase(mixed, { daysAgo: 0 })];
+      const listed = async (f: Omit<CaseFilter, 'limit' | 'now'>) => (await allPages(mixed, { ...f, limit: 1, now: NOW })).flat();
+      expect(await listed({ regime: 'UK_FCA_PSD' })).toEqual(byDue(psd));
+      expect(await listed({ regime: 'UK_FCA_DISP' })).toEqual(byDue(disp));
+      expect(await listed({ regime: 'UK_FCA_PSD', ownerId: 'alice' })).toEqual(byDue(psd));
+      expect(await listed({ regime: 'US_CFPB' })).toEqual([]);
+    });
+
     it('a dueBefore earlier than now with risk on_track/at_risk is simply empty', async () => {
       expect(await ids({ dueBefore: at(NOW, -10 * DAY), risk: 'on_track' })).toEqual([]);
       expect(await ids({ dueBefore: at(NOW, -10 * DAY), risk: 'at_risk' })).toEqual([]);
@@ -438,7 +450,7 @@ describe('no request path issues a Scan', () => {
       await repo.getTask(c.case.id, change.result.id);
       await repo.listTasks(c.case.id);
       await repo.listNotes(c.case.id);
-      for (const f of [{}, { ownerId: 'alice' }, { status: 'closed' as const }, { risk: 'overdue' as const }, { risk: 'at_risk' as const }, { category: 'billing', dueBefore: NOW }]) {
+      for (const f of [{}, { ownerId: 'alice' }, { status: 'closed' as const }, { risk: 'overdue' as const }, { risk: 'at_risk' as const }, { category: 'billing', dueBefore: NOW }, { regime: 'UK_FCA_PSD' }]) {
         const first = await repo.list({ ...f, limit: 1, now: NOW });
         if (first.nextCursor) await repo.list({ ...f, limit: 1, now: NOW, cursor: first.nextCursor });
       }

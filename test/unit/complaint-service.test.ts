@@ -218,6 +218,16 @@ describe('reads', () => {
     expect(page.items.map((c) => c.id)).toEqual([open.id]);
   });
 
+  it('list passes a known regime to the repository; an unknown one is InvalidInputError naming query.regime, before any read', async () => {
+    const { repo, svc } = setup();
+    await svc.list(principal('sam', 'supervisor'), { regime: 'UK_FCA_PSD', limit: 10 });
+    expect(repo.listCalls[0]).toMatchObject({ regime: 'UK_FCA_PSD', limit: 10 });
+    const unknown = svc.list(principal('sam', 'supervisor'), { regime: 'XX_NO_SUCH_REGIME', limit: 10 });
+    await expect(unknown).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(unknown).rejects.toMatchObject({ errors: [{ field: 'query.regime' }] });
+    expect(repo.listCalls).toHaveLength(1);
+  });
+
   it('timeline reports a tampered chain', async () => {
     const { repo, svc } = setup();
     const c = await svc.open(intake, intakeBody({ ownerId: 'alice' }));

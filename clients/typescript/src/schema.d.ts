@@ -6337,6 +6337,8 @@ export interface operations {
                 dueBefore?: string;
                 risk?: "on_track" | "at_risk" | "overdue";
                 category?: "product_issue" | "service_delay" | "billing" | "policy" | "agent_interaction" | "other";
+                /** @description Only cases running under this regime (an id of GET /v1/regimes; another id is 400) */
+                regime?: string;
                 /** @description Items per page (1–100) */
                 limit?: number;
                 /** @description The nextCursor of the previous page: opaque and sealed (AES-256-GCM) to this route, your identity and the same filters; any other cursor is 400 */

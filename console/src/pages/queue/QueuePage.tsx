@@ -19,12 +19,24 @@ import { RiskBadge } from '../../components/RiskBadge';
 import type { ComplaintsClient } from '@complaints/client';
 
 type View = 'mine' | 'team' | 'risk';
-type ListQuery = { owner?: string; status?: CaseView['status']; risk?: CaseView['risk']; limit: number; cursor?: string };
+type ListQuery = { owner?: string; status?: CaseView['status']; risk?: CaseView['risk']; regime?: string; limit: number; cursor?: string };
 
 const PAGE = 25;
 const ANY: SelectProps.Option = { value: '', label: 'Any' };
 const STATUS_OPTIONS: SelectProps.Option[] = [ANY, ...['open', 'awaiting_approval', 'resolved', 'closed'].map((s) => ({ value: s, label: s.replace('_', ' ') }))];
 const RISK_OPTIONS: SelectProps.Option[] = [ANY, { value: 'on_track', label: 'On track' }, { value: 'at_risk', label: 'At risk' }, { value: 'overdue', label: 'Overdue' }];
+
+/** The regime filter's choices: every regime the API lists (each page of GET /v1/regimes), as id with its name. */
+const loadRegimeOptions = async (api: ComplaintsClient): Promise<SelectProps.Option[]> => {
+  const options: SelectProps.Option[] = [ANY];
+  let cursor: string | undefined;
+  do {
+    const page = await unwrap(api.GET('/v1/regimes', { params: { query: { limit: 100, ...(cursor ? { cursor } : {}) } } }));
+    options.push(...page.items.map((r) => ({ value: r.id, label: r.id, description: r.name })));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return options;
+};
 
 /** One page of the view: "at risk / overdue" asks for both risks (each with its own cursor) and merges them by due date. */
 const loadPage = async (api: ComplaintsClient, view: View, base: ListQuery, cursors: Record<string, string | null | undefined>) => {
@@ -51,7 +63,8 @@ const QueuePage = () => {
   const [status, setStatus] = useState<SelectProps.Option>(ANY);
   const [risk, setRisk] = useState<SelectProps.Option>(ANY);
   const [owner, setOwner] = useState('');
-  const [regime, setRegime] = useState('');
+  const [regime, setRegime] = useState<SelectProps.Option>(ANY);
+  const regimes = useApiQuery(loadRegimeOptions, []);
   // The cursor that opens each page seen so far: page n+1 is reachable once page n answered a nextCursor.
   const [pages, setPages] = useState<Record<string, string | null | undefined>[]>([{}]);
   const [pageIndex, setPageIndex] = useState(0);
@@ -62,8 +75,9 @@ const QueuePage = () => {
       ...(view === 'mine' ? { owner: 'me' } : owner.trim() ? { owner: owner.trim() } : {}),
       ...(status.value ? { status: status.value as CaseView['status'] } : {}),
       ...(view !== 'risk' && risk.value ? { risk: risk.value as CaseView['risk'] } : {}),
+      ...(regime.value ? { regime: regime.value } : {}),
     }),
-    [view, owner, status, risk],
+    [view, owner, status, risk, regime],
   );
   const cursors = pages[pageIndex] ?? {};
   const q = useApiQuery((api) => loadPage(api, view, base, cursors), [view, base, cursors]);
@@ -72,8 +86,7 @@ const QueuePage = () => {
     setPages([{}]);
     setPageIndex(0);
   };
-  // The API filters by owner, status and risk; regime is matched on the page shown (the list route has no regime filter).
-  const rows = (q.data?.items ?? []).filter((c) => !regime.trim() || c.regime.toLowerCase().includes(regime.trim().toLowerCase()));
+  const rows = q.data?.items ?? [];
   const hasNext = Boolean(q.data?.next);
 
   return (
@@ -125,7 +138,15 @@ const QueuePage = () => {
               </FormField>
             ) : null}
             <FormField label="Regime">
-              <Input value={regime} placeholder="e.g. UK_FCA_DISP" onChange={(e) => setRegime(e.detail.value)} ariaLabel="Regime filter" />
+              <Select
+                selectedOption={regime}
+                options={regimes.data ?? [ANY]}
+                statusType={regimes.loading ? 'loading' : regimes.error ? 'error' : 'finished'}
+                loadingText="Loading regimes"
+                errorText={regimes.error ? `Regimes could not be loaded: ${regimes.error.message}` : undefined}
+                onChange={(e) => (setRegime(e.detail.selectedOption), resetPaging())}
+                ariaLabel="Regime filter"
+              />
             </FormField>
             {view !== 'mine' ? (
               <FormField label="Owner">

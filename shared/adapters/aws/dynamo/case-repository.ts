@@ -591,6 +591,12 @@ export class DynamoCaseRepository implements CaseRepository {
       values[':category'] = f.category;
       filters.push('#case.#category = :category');
     }
+    if (f.regime) {
+      names['#case'] = 'case';
+      names['#regime'] = 'regime';
+      values[':regime'] = f.regime;
+      filters.push('#case.#regime = :regime');
+    }
     let keyCond = '#pk = :pk';
     if (upper) {
       names['#sk'] = index.sortKey.name;
