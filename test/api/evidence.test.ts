@@ -29,6 +29,7 @@ const openCase = async (over: Record<string, unknown> = {}) => {
 const register = async (caseId: string, body: RegisterEvidence, sub = 'alice') =>
   settle(api.client(await tok(sub, 'handler')).POST('/v1/complaints/{id}/evidence', { params: { path: { id: caseId } }, body }));
 
+/** Uploads to S3 on the presigned URL (not an API route: a plain PUT, as a browser sends it). */
 const put = async (upload: { url: string; headers: Record<string, string> }, bytes: Buffer) => {
   const res = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: bytes });
   await api.s3Idle();
@@ -84,6 +85,7 @@ describe('register → upload → verified → download', () => {
     expect(res.body.downloadUrl).toEqual(expect.any(String));
     // The presigner signs with the machine's time, so the link's expiry is counted from it.
     expect(Date.parse(res.body.downloadExpiresAt) - machineNowMs()).toBeLessThanOrEqual(5 * 60_000 + 1000);
+    // The presigned download URL points at S3, not at the API: a plain GET.
     const download = await fetch(res.body.downloadUrl as string);
     expect(download.status).toBe(200);
     expect(sha(Buffer.from(await download.arrayBuffer()))).toBe(sha(LETTER));
@@ -100,6 +102,7 @@ describe('register → upload → verified → download', () => {
     expect(again.status).toBe(412);
     const res = await item(caseId, reg.body.evidenceId);
     expect(res.body.status).toBe('verified');
+    // Read back from S3 on the presigned download URL (a plain GET).
     expect(sha(Buffer.from(await (await fetch(res.body.downloadUrl as string)).arrayBuffer()))).toBe(sha(LETTER));
   });
 

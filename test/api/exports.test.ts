@@ -46,6 +46,7 @@ const upload = async (caseId: string, fileName: string, bytes: Buffer) => {
     }),
   );
   expect(reg.status).toBe(201);
+  // The upload goes to S3 on the presigned URL, not to the API: a plain PUT, as a browser sends it.
   const put = await fetch(reg.body.upload.url as string, { method: 'PUT', headers: reg.body.upload.headers as Record<string, string>, body: bytes });
   expect(put.status).toBe(200);
   await api.s3Idle();
@@ -58,6 +59,7 @@ const getExport = async (exportId: string, sub = 'cora', role: 'compliance' | 'h
   settle(api.client(await tok(sub, role)).GET('/v1/exports/{exportId}', { params: { path: { exportId } } }));
 const timeline = async (caseId: string) =>
   ((await settle(api.client(await tok('sam', 'supervisor')).GET('/v1/complaints/{id}/timeline', { params: { path: { id: caseId } } }))).body as { items: { seq: number; action: string; actor: string; data: Record<string, unknown> }[]; chain: { valid: boolean } });
+/** Fetches a bundle from S3 on its presigned download URL (not an API route: a plain GET). */
 const download = async (url: string, name: string) => {
   const res = await fetch(url);
   expect(res.status).toBe(200);

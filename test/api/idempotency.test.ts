@@ -1,6 +1,6 @@
 // Idempotency-Key on POST /v1/complaints: a retry returns the first response and never opens a second case.
 import { randomUUID } from 'node:crypto';
-import { complaintBody, localClock, settle, startTestApi, type TestApi } from '../support/api';
+import { localClock, settle, startTestApi, validComplaint, type CreateComplaint, type TestApi } from '../support/api';
 
 let api: TestApi;
 let intake: string;
@@ -15,8 +15,8 @@ const casesWith = async (summary: string): Promise<{ id: string }[]> => {
   return (res.body.items as { id: string; summary: string }[]).filter((c) => c.summary === summary);
 };
 
-const create = (token: string, body: unknown, key?: string) =>
-  api.call('POST', '/v1/complaints', { token, body, ...(key ? { headers: { 'idempotency-key': key } } : {}) });
+const create = (token: string, body: CreateComplaint, key?: string) =>
+  settle(api.client(token).POST('/v1/complaints', { body, ...(key ? { params: { header: { 'Idempotency-Key': key } } } : {}) }));
 
 beforeAll(async () => {
   api = await startTestApi();
@@ -29,7 +29,7 @@ afterAll(() => api.close());
 describe('Idempotency-Key on POST /v1/complaints', () => {
   it('returns the first response for a repeat with the same key and body, and creates no second case', async () => {
     const key = randomUUID();
-    const body = complaintBody({ summary: 'retry after a network timeout' });
+    const body = validComplaint({ summary: 'retry after a network timeout' });
 
     const first = await create(intake, body, key);
     const repeat = await create(intake, body, key);
@@ -45,10 +45,10 @@ describe('Idempotency-Key on POST /v1/complaints', () => {
 
   it('answers 409 problem for the same key with a different body, and creates nothing', async () => {
     const key = randomUUID();
-    const first = await create(intake, complaintBody({ summary: 'original body' }), key);
+    const first = await create(intake, validComplaint({ summary: 'original body' }), key);
     expect(first.status).toBe(201);
 
-    const res = await create(intake, complaintBody({ summary: 'a different body' }), key);
+    const res = await create(intake, validComplaint({ summary: 'a different body' }), key);
 
     expect(res.status).toBe(409);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -57,17 +57,17 @@ describe('Idempotency-Key on POST /v1/complaints', () => {
     expect(await casesWith('original body')).toHaveLength(1);
 
     // The rejection left the key's record alone: the original still replays, the mismatch still conflicts.
-    const replay = await create(intake, complaintBody({ summary: 'original body' }), key);
+    const replay = await create(intake, validComplaint({ summary: 'original body' }), key);
     expect(replay.status).toBe(201);
     expect(replay.body.id).toBe(first.body.id);
-    expect((await create(intake, complaintBody({ summary: 'a different body' }), key)).status).toBe(409);
+    expect((await create(intake, validComplaint({ summary: 'a different body' }), key)).status).toBe(409);
     expect(await casesWith('original body')).toHaveLength(1);
     expect(await casesWith('a different body')).toHaveLength(0);
   });
 
   it('keeps keys of different users independent', async () => {
     const key = randomUUID();
-    const body = complaintBody({ summary: 'two clients, one key' });
+    const body = validComplaint({ summary: 'two clients, one key' });
 
     const mine = await create(intake, body, key);
     const theirs = await create(otherIntake, body, key);
@@ -80,7 +80,7 @@ describe('Idempotency-Key on POST /v1/complaints', () => {
   });
 
   it('creates two cases for two POSTs without a key', async () => {
-    const body = complaintBody({ summary: 'no key, twice' });
+    const body = validComplaint({ summary: 'no key, twice' });
 
     const a = await create(intake, body);
     const b = await create(intake, body);
@@ -92,7 +92,7 @@ describe('Idempotency-Key on POST /v1/complaints', () => {
 
   it('opens one case when the same keyed request races itself', async () => {
     const key = randomUUID();
-    const body = complaintBody({ summary: 'double-clicked submit' });
+    const body = validComplaint({ summary: 'double-clicked submit' });
 
     const results = await Promise.all(Array.from({ length: 5 }, () => create(intake, body, key)));
 
@@ -108,8 +108,8 @@ describe('Idempotency-Key on POST /v1/complaints', () => {
     const key = randomUUID();
     const future = new Date(localClock.nowMs() + 10 * 86_400_000).toISOString();
 
-    const rejected = await create(intake, complaintBody({ summary: 'corrected retry', receivedAt: future }), key);
-    const retried = await create(intake, complaintBody({ summary: 'corrected retry' }), key);
+    const rejected = await create(intake, validComplaint({ summary: 'corrected retry', receivedAt: future }), key);
+    const retried = await create(intake, validComplaint({ summary: 'corrected retry' }), key);
 
     expect(rejected.status).toBe(400);
     expect(retried.status).toBe(201);

@@ -93,6 +93,7 @@ describe('release for legal discovery', () => {
     await api.pump();
     const job = await settle(api.client(await tok('cliff', 'compliance')).GET('/v1/exports/{exportId}', { params: { path: { exportId } } }));
     expect(job.body).toMatchObject({ status: 'ready', release: { id: releaseId, recipient: REQUEST.recipient } });
+    // The bundle comes from S3 on the presigned download URL, not from the API: a plain GET.
     const bytes = Buffer.from(await (await fetch(job.body.downloadUrl as string)).arrayBuffer());
     const dir = mkdtempSync(join(tmpdir(), 'release-'));
     const file = join(dir, 'bundle.zip');

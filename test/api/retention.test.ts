@@ -9,7 +9,7 @@ import { retentionObjects } from '#http/retention-container';
 import { caseRepository } from '#http/container';
 import type { RetentionDispatch } from '#domain/retention-service';
 import { lambdaContext, lazyEntry } from '../../infra/local/server';
-import { complaintBody, startTestApi, type TestApi } from '../support/api';
+import { settle, startTestApi, validComplaint, type TestApi } from '../support/api';
 import { wholeTokens } from '../support/tokens';
 
 let api: TestApi;
@@ -24,9 +24,12 @@ const WHO = { intake: ['web-form', 'intake'], alice: ['alice', 'handler'], sam: 
 type Who = keyof typeof WHO;
 const token = (who: Who) => api.token(WHO[who][0], [WHO[who][1]]);
 
-const ok = async (method: string, path: string, who: Who, body?: unknown) => {
-  const res = await api.call(method, path, { token: await token(who), ...(body !== undefined ? { body } : {}) });
-  if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${res.text}`);
+/** The typed client as `who`, with a token issued now. */
+const as = async (who: Who) => api.client(await token(who));
+/** A typed client call's body; fails the test unless it succeeded. */
+const ok = async (what: string, call: Promise<{ data?: unknown; error?: unknown; response: Response }>) => {
+  const res = await settle(call);
+  if (res.status >= 300) throw new Error(`${what} answered ${res.status}: ${res.text}`);
   return res.body;
 };
 
@@ -36,36 +39,47 @@ const PERSONAL = wholeTokens(['Grace Hopper', 'grace@example.com', '+44 20 7946 
 
 /** A UK_FCA_PSD complaint (three years' retention) worked to closure, with free text in every place it can go. */
 const closedCase = async (customerId: string, opts: { evidence?: boolean } = {}): Promise<string> => {
-  const created = await ok('POST', '/v1/complaints', 'intake', complaintBody({
+  const body = validComplaint({
     regime: 'UK_FCA_PSD',
     ownerId: 'alice',
     customer: { id: customerId, name: 'Grace Hopper', email: 'grace@example.com', phone: '+44 20 7946 0001' },
     summary: 'SECRET card payment taken twice',
     description: 'SECRET the customer explains their circumstances',
-  }));
-  const id = created.id as string;
-  await ok('POST', `/v1/complaints/${id}/notes`, 'alice', { kind: 'call_note', body: 'SECRET call with the customer' });
+  });
+  const id = (await ok('create', (await as('intake')).POST('/v1/complaints', { body }))).id as string;
+  const alice = await as('alice');
+  const path = { id };
+  await ok('add a note', alice.POST('/v1/complaints/{id}/notes', { params: { path }, body: { kind: 'call_note', body: 'SECRET call with the customer' } }));
   if (opts.evidence) {
     const bytes = Buffer.from('%PDF-1.7\nstatement\n%%EOF\n');
-    const reg = await ok('POST', `/v1/complaints/${id}/evidence`, 'alice', { fileName: 'statement.pdf', contentType: 'application/pdf', sizeBytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    const reg = await ok('register evidence', alice.POST('/v1/complaints/{id}/evidence', { params: { path }, body: { fileName: 'statement.pdf', contentType: 'application/pdf', sizeBytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') } }));
+    // The upload goes to S3 on the presigned URL, not to the API: a plain PUT, as a browser sends it.
     expect((await fetch(reg.upload.url as string, { method: 'PUT', headers: reg.upload.headers as Record<string, string>, body: bytes })).status).toBe(200);
     await api.s3Idle();
   }
-  const task = await ok('POST', `/v1/complaints/${id}/tasks`, 'alice', { title: 'SECRET check the card scheme logs', team: 'payments' });
-  await ok('PATCH', `/v1/complaints/${id}/tasks/${task.id}`, 'alice', { status: 'done', findings: 'SECRET duplicate authorisation' });
-  await ok('POST', `/v1/complaints/${id}/resolution`, 'alice', {
-    decision: 'upheld',
-    remedy: { description: 'SECRET refund of the duplicate payment' },
-    rootCause: { category: 'processing', description: 'SECRET duplicate submission' },
-    finalResponse: 'SECRET we are sorry, the payment is refunded',
-  });
-  await ok('POST', `/v1/complaints/${id}/final-response`, 'alice', {});
-  await ok('POST', `/v1/complaints/${id}/close`, 'alice', { followUpAction: 'SECRET fix the retry logic' });
+  const task = await ok('create a task', alice.POST('/v1/complaints/{id}/tasks', { params: { path }, body: { title: 'SECRET check the card scheme logs', team: 'payments' } }));
+  await ok('finish the task', alice.PATCH('/v1/complaints/{id}/tasks/{taskId}', { params: { path: { id, taskId: task.id as string } }, body: { status: 'done', findings: 'SECRET duplicate authorisation' } }));
+  await ok(
+    'propose',
+    alice.POST('/v1/complaints/{id}/resolution', {
+      params: { path },
+      body: {
+        decision: 'upheld',
+        remedy: { description: 'SECRET refund of the duplicate payment' },
+        rootCause: { category: 'processing', description: 'SECRET duplicate submission' },
+        finalResponse: 'SECRET we are sorry, the payment is refunded',
+      },
+    }),
+  );
+  await ok('final response', alice.POST('/v1/complaints/{id}/final-response', { params: { path }, body: {} }));
+  await ok('close', alice.POST('/v1/complaints/{id}/close', { params: { path }, body: { followUpAction: 'SECRET fix the retry logic' } }));
   return id;
 };
 
-const getCase = (id: string) => ok('GET', `/v1/complaints/${id}`, 'sam');
-const timeline = (id: string) => ok('GET', `/v1/complaints/${id}/timeline`, 'sam');
+const getCase = async (id: string) => ok(`get ${id}`, (await as('sam')).GET('/v1/complaints/{id}', { params: { path: { id } } }));
+const timeline = async (id: string) => ok(`timeline of ${id}`, (await as('sam')).GET('/v1/complaints/{id}/timeline', { params: { path: { id } } }));
+const customerCases = async (customerId: string) => ok(`complaints of ${customerId}`, (await as('compliance')).GET('/v1/customers/{customerId}/complaints', { params: { path: { customerId } } }));
+const legalHold = async (id: string, on: boolean, reason: string) => ok(`legal hold ${String(on)}`, (await as('legal')).POST('/v1/complaints/{id}/legal-hold', { params: { path: { id } }, body: { on, reason } }));
 const lastRun = () => api.stack.timers.dailyRuns.filter((r) => r.name === 'retention-job').at(-1);
 
 describe('retention job', () => {
@@ -78,15 +92,15 @@ describe('retention job', () => {
   it('runs once a local day and redacts only the closed case past retention; legal hold, open and younger cases untouched', async () => {
     due = await closedCase('cust-ret-due', { evidence: true });
     // A compliance export of it before retention ends: its bundle is marked for the lifecycle too.
-    const exp = await ok('POST', `/v1/complaints/${due}/exports`, 'compliance', {});
+    const exp = await ok('export', (await as('compliance')).POST('/v1/complaints/{id}/exports', { params: { path: { id: due } } }));
     await api.pump();
-    expect((await ok('GET', `/v1/exports/${exp.exportId}`, 'compliance')).status).toBe('ready');
+    expect((await ok('the export job', (await as('compliance')).GET('/v1/exports/{exportId}', { params: { path: { exportId: exp.exportId as string } } }))).status).toBe('ready');
     held = await closedCase('cust-ret-held');
-    await ok('POST', `/v1/complaints/${held}/legal-hold`, 'legal', { on: true, reason: 'Litigation hold requested by counsel' });
-    open = (await ok('POST', '/v1/complaints', 'intake', complaintBody({ regime: 'UK_FCA_PSD', customer: { id: 'cust-ret-open', name: 'Open Case' } }))).id as string;
+    await legalHold(held, true, 'Litigation hold requested by counsel');
+    open = (await ok('create', (await as('intake')).POST('/v1/complaints', { body: validComplaint({ regime: 'UK_FCA_PSD', customer: { id: 'cust-ret-open', name: 'Open Case' } }) }))).id as string;
     const dueCase = await getCase(due);
     expect(dueCase.retainUntil).toBe(DateTime.fromISO(dueCase.closedAt as string, { zone: 'utc' }).plus({ years: 3 }).toJSDate().toISOString());
-    expect((await ok('GET', '/v1/customers/cust-ret-due/complaints', 'compliance')).items.map((c: { id: string }) => c.id)).toEqual([due]);
+    expect((await customerCases('cust-ret-due')).items.map((c: { id: string }) => c.id)).toEqual([due]);
 
     const runsBefore = api.stack.timers.dailyRuns.length;
     await api.advanceClock('P800D');
@@ -129,8 +143,8 @@ describe('retention job', () => {
     expect(redacted.cycles).toEqual(dueCase.cycles);
     expect(redacted.cycles[0]).toMatchObject({ decision: 'upheld', respondedAt: expect.any(String), closedAt: dueCase.closedAt });
     expect(redacted.checkpoints).toEqual(dueCase.checkpoints);
-    expect(JSON.stringify(await ok('GET', `/v1/complaints/${due}/notes`, 'sam'))).not.toMatch(PERSONAL);
-    expect(JSON.stringify(await ok('GET', `/v1/complaints/${due}/tasks`, 'sam'))).not.toMatch(PERSONAL);
+    expect(JSON.stringify(await ok('notes', (await as('sam')).GET('/v1/complaints/{id}/notes', { params: { path: { id: due } } })))).not.toMatch(PERSONAL);
+    expect(JSON.stringify(await ok('tasks', (await as('sam')).GET('/v1/complaints/{id}/tasks', { params: { path: { id: due } } })))).not.toMatch(PERSONAL);
 
     const trail = await timeline(due);
     expect(trail.chain).toEqual({ valid: true, head: expect.any(String), length: trail.items.length });
@@ -144,13 +158,13 @@ describe('retention job', () => {
 
     // Its evidence and bundle are tagged for the buckets' lifecycle (which removes them once their locks allow).
     const objects = retentionObjects() as LocalRetentionObjects;
-    const [ev] = (await ok('GET', `/v1/complaints/${due}/evidence`, 'sam')).items as { key?: string; id: string }[];
+    const [ev] = (await ok('evidence', (await as('sam')).GET('/v1/complaints/{id}/evidence', { params: { path: { id: due } } }))).items as { key?: string; id: string }[];
     expect(await objects.tagOf('evidence', `cases/${due}/evidence/${ev!.id}`)).toBe(RETENTION_ENDED_TAG.value);
     const [bundle] = await caseRepository().listExports(due);
     expect(await objects.tagOf('exports', bundle!.key)).toBe(RETENTION_ENDED_TAG.value);
     expect(await objects.tagOf('evidence', `cases/${held}/evidence/none`)).toBeUndefined();
     // The customer index no longer finds the person.
-    expect((await ok('GET', '/v1/customers/cust-ret-due/complaints', 'compliance')).items).toEqual([]);
+    expect((await customerCases('cust-ret-due')).items).toEqual([]);
     // Held and younger cases: exactly as they were. The open case ran on (its deadline timers and escalations) but
     // kept every personal field and has no retention event.
     for (const id of [held, young]) expect({ case: await getCase(id), timeline: await timeline(id) }).toEqual(before[id]);
@@ -163,18 +177,18 @@ describe('retention job', () => {
   }, 120_000);
 
   it('redacts the held case on the first run after its hold is released', async () => {
-    await ok('POST', `/v1/complaints/${held}/legal-hold`, 'legal', { on: false, reason: 'Litigation settled; hold released by counsel' });
+    await legalHold(held, false, 'Litigation settled; hold released by counsel');
     await api.advanceClock('P1D');
     expect(lastRun()).toMatchObject({ result: { examined: 1, redacted: 1, skippedLegalHold: 0, failed: 0 } });
     const c = await getCase(held);
     expect(c.redaction).toBeDefined();
     expect(JSON.stringify(c)).not.toMatch(PERSONAL);
     expect((await timeline(held)).chain).toEqual(expect.objectContaining({ valid: true }));
-    expect((await ok('GET', '/v1/customers/cust-ret-held/complaints', 'compliance')).items).toEqual([]);
+    expect((await customerCases('cust-ret-held')).items).toEqual([]);
   });
 
   it('a redacted case cannot be reopened', async () => {
-    const res = await api.call('POST', `/v1/complaints/${due}/reopen`, { token: await token('sam'), body: { reason: 'Customer disputes the outcome' } });
+    const res = await settle((await as('sam')).POST('/v1/complaints/{id}/reopen', { params: { path: { id: due } }, body: { reason: 'Customer disputes the outcome' } }));
     expect(res.status).toBe(409);
   });
 

@@ -3,7 +3,7 @@
 // case created (201) with triage `unavailable` and the reason, never a 5xx.
 import { createServer, type Http2Server, type ServerHttp2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { complaintBody, startTestApi, type TestApi } from '../support/api';
+import { settle, startTestApi, validComplaint, type TestApi } from '../support/api';
 
 type Mode = 'ok' | 'hang' | 'error' | 'garbage';
 let mode: Mode = 'ok';
@@ -61,7 +61,7 @@ beforeEach(() => {
   requests = [];
 });
 
-const create = () => api.call('POST', '/v1/complaints', { token: intake, body: complaintBody({ category: 'other', ownerId: 'olive', severity: undefined }) });
+const create = () => settle(api.client(intake).POST('/v1/complaints', { body: validComplaint({ category: 'other', ownerId: 'olive', severity: undefined }) }));
 
 it('uses the Bedrock answer, validated, as the suggestion (Converse API, the configured model)', async () => {
   mode = 'ok';
@@ -89,8 +89,10 @@ it.each([
   expect(res.body.triage.fields).toBeUndefined();
   // The timeout bounds the wait (400 ms budget, one attempt: the SDK does not retry inside it).
   expect(performance.now() - t0).toBeLessThan(3000);
-  const view = await api.call('GET', `/v1/complaints/${res.body.id}/triage`, { token: await api.token('olive', ['handler']) });
+  const olive = api.client(await api.token('olive', ['handler']));
+  const path = { id: res.body.id as string };
+  const view = await settle(olive.GET('/v1/complaints/{id}/triage', { params: { path } }));
   expect(view.body).toMatchObject({ status: 'unavailable' });
-  const decided = await api.call('POST', `/v1/complaints/${res.body.id}/triage/decisions`, { token: await api.token('olive', ['handler']), body: { field: 'category', value: 'billing', reason: 'x' } });
+  const decided = await settle(olive.POST('/v1/complaints/{id}/triage/decisions', { params: { path }, body: { field: 'category', value: 'billing', reason: 'x' } }));
   expect(decided.status).toBe(409);
 });

@@ -3,7 +3,7 @@
 // same token (stored on the approval by the function before the restart) and the same timers: the decision then
 // completes it, and time that passed while the stack was down fires the reminder at its original instant.
 import { localClock } from '#adapters/local/local-clock';
-import { complaintBody, startTestApi, type TestApi } from '../support/api';
+import { settle, startTestApi, validComplaint, type TestApi } from '../support/api';
 
 type Role = 'handler' | 'supervisor' | 'admin';
 let api: TestApi;
@@ -15,18 +15,24 @@ beforeEach(async () => {
 });
 afterEach(() => api.close());
 
-const call = async (method: string, path: string, sub: string, role: Role, body?: unknown) => api.call(method, path, { token: await api.token(sub, [role]), ...(body !== undefined ? { body } : {}) });
+/** The typed client of the running stack (a restart replaces it) as `sub` in `role`. */
+const as = async (sub: string, role: Role) => api.client(await api.token(sub, [role]));
 
 const proposeOnNewCase = async () => {
-  const opened = await call('POST', '/v1/complaints', 'sam', 'supervisor', complaintBody({ ownerId: 'olive' }));
+  const opened = await settle((await as('sam', 'supervisor')).POST('/v1/complaints', { body: validComplaint({ ownerId: 'olive' }) }));
   expect(opened.status).toBe(201);
   const caseId = opened.body.id as string;
-  const proposed = await call('POST', `/v1/complaints/${caseId}/resolution`, 'olive', 'handler', {
-    decision: 'upheld',
-    remedy: { compensation: { amount: '300.00', currency: 'GBP' }, description: 'Compensation for the missed appointment' },
-    rootCause: { category: 'carrier_capacity', description: 'Regional carrier over capacity' },
-    finalResponse: 'We uphold your complaint and will pay you compensation.',
-  });
+  const proposed = await settle(
+    (await as('olive', 'handler')).POST('/v1/complaints/{id}/resolution', {
+      params: { path: { id: caseId } },
+      body: {
+        decision: 'upheld',
+        remedy: { compensation: { amount: '300.00', currency: 'GBP' }, description: 'Compensation for the missed appointment' },
+        rootCause: { category: 'carrier_capacity', description: 'Regional carrier over capacity' },
+        finalResponse: 'We uphold your complaint and will pay you compensation.',
+      },
+    }),
+  );
   expect(proposed.status).toBe(201);
   await api.pump();
   const executionId = `approval-${proposed.body.id}`;
@@ -43,7 +49,7 @@ const restart = async (whileDown: () => void = () => undefined) => {
 };
 
 const pendingApproval = async (caseId: string) => {
-  const res = await call('GET', '/v1/approvals?status=pending&limit=100', 'audit-admin', 'admin');
+  const res = await settle((await as('audit-admin', 'admin')).GET('/v1/approvals', { params: { query: { status: 'pending', limit: 100 } } }));
   return (res.body.items as { id: string; caseId: string }[]).find((a) => a.caseId === caseId)!;
 };
 
@@ -60,7 +66,7 @@ describe('approval workflow across a restart of the local stack', () => {
     expect(api.workflows.execution(executionId)!.statesEntered).toEqual(before);
 
     const stage = await pendingApproval(caseId);
-    const decided = await call('POST', `/v1/approvals/${stage.id}/decision`, 'sue', 'supervisor', { decision: 'approve' });
+    const decided = await settle((await as('sue', 'supervisor')).POST('/v1/approvals/{approvalId}/decision', { params: { path: { approvalId: stage.id } }, body: { decision: 'approve' } }));
     expect(decided.status).toBe(200);
     await api.pump();
     await expect(api.workflows.execution(executionId)!.result).resolves.toMatchObject({ status: 'SUCCEEDED', output: { outcome: 'approved' } });
@@ -68,7 +74,7 @@ describe('approval workflow across a restart of the local stack', () => {
     const path = ['PrepareStages', 'NextStage', 'StartStage', 'AwaitDecision', 'StageApproved', 'NextStage', 'ApprovalsComplete', 'Approved'];
     expect(api.workflows.execution(executionId)!.statesEntered).toEqual(path);
     expect(await api.workflows.describe(executionId)).toMatchObject({ status: 'succeeded', statesEntered: path });
-    expect((await call('GET', `/v1/complaints/${caseId}`, 'sam', 'supervisor')).body.resolution).toMatchObject({ status: 'approved' });
+    expect((await settle((await as('sam', 'supervisor')).GET('/v1/complaints/{id}', { params: { path: { id: caseId } } }))).body.resolution).toMatchObject({ status: 'approved' });
     expect(await api.workflows.resume(task.taskToken, { ok: true, output: {} })).toBe('gone');
   });
 
@@ -78,7 +84,7 @@ describe('approval workflow across a restart of the local stack', () => {
 
     await restart(() => localClock.advance(task.heartbeatAt! - task.startedAt + 3_600_000)); // down for the reminder interval + 1 h
     expect(api.stack.restoredWorkflows.resumed).toContain(executionId);
-    const actions = ((await call('GET', `/v1/complaints/${caseId}/timeline`, 'sam', 'supervisor')).body.items as { action: string }[]).map((e) => e.action);
+    const actions = ((await settle((await as('sam', 'supervisor')).GET('/v1/complaints/{id}/timeline', { params: { path: { id: caseId } } }))).body.items as { action: string }[]).map((e) => e.action);
     expect(actions).toContain('approval.reminded');
     const [next] = api.workflows.pendingTasks(executionId);
     expect(next).toMatchObject({ stateName: 'AwaitDecision', startedAt: task.heartbeatAt }); // the next wait counts from the lapse

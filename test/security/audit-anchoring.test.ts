@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { hashOf } from '#domain/audit-chain';
 import { keys } from '#adapters/aws/dynamo/table-model';
+import type { components } from '@complaints/client';
 import type { AuditEvent } from '#schemas/children';
-import { complaintBody, startTestApi, type TestApi } from '../support/api';
+import { settle, startTestApi, validComplaint, type TestApi } from '../support/api';
 import { rawDocClient } from '../support/dynamo';
 import { verifyBundle } from '../../tools/complaint-verify/verify';
 
@@ -26,19 +27,21 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
+const addNote = (id: string, body: components['schemas']['CreateNote']) => settle(api.client(alice).POST('/v1/complaints/{id}/notes', { params: { path: { id } }, body }));
+
 /** A case with five events: received, owner.assigned, and three notes. */
 const caseWithNotes = async (): Promise<string> => {
-  const created = await api.call('POST', '/v1/complaints', { token: supervisor, body: complaintBody({ ownerId: 'alice' }) });
+  const created = await settle(api.client(supervisor).POST('/v1/complaints', { body: validComplaint({ ownerId: 'alice' }) }));
   expect(created.status).toBe(201);
   const id = created.body.id as string;
   for (const body of ['Customer called about the missed delivery.', 'Depot confirms three failed attempts.', 'Customer accepts a refund of the delivery fee.']) {
-    expect((await api.call('POST', `/v1/complaints/${id}/notes`, { token: alice, body: { kind: 'call_note', body } })).status).toBe(201);
+    expect((await addNote(id, { kind: 'call_note', body })).status).toBe(201);
   }
   return id;
 };
 
 const timeline = async (id: string) => {
-  const res = await api.call('GET', `/v1/complaints/${id}/timeline`, { token: supervisor });
+  const res = await settle(api.client(supervisor).GET('/v1/complaints/{id}/timeline', { params: { path: { id } } }));
   expect(res.status).toBe(200);
   return res.body as { items: AuditEvent[]; chain: { valid: boolean; problem?: string; length: number }; anchored: { digestId: string; at: string; seq: number } | null };
 };
@@ -117,7 +120,7 @@ describe('audit anchoring (S3 Object Lock digests)', () => {
   it('events written after the anchor keep the chain valid; the next digest anchors the new head', async () => {
     const id = await caseWithNotes();
     await api.stack.runAuditDigest();
-    expect((await api.call('POST', `/v1/complaints/${id}/notes`, { token: alice, body: { kind: 'finding', body: 'Refund paid.' } })).status).toBe(201);
+    expect((await addNote(id, { kind: 'finding', body: 'Refund paid.' })).status).toBe(201);
     expect((await timeline(id))).toMatchObject({ chain: { valid: true }, anchored: { seq: 5 } });
 
     await api.stack.runAuditDigest();
@@ -130,7 +133,7 @@ describe('audit anchoring (S3 Object Lock digests)', () => {
     await api.stack.runAuditDigest();
     const head = (await doc.send(new GetCommand({ TableName: api.tables.cases, Key: keys.digestHead }))).Item!;
     await doc.send(new PutCommand({ TableName: api.tables.cases, Item: { ...head, number: Number(head.number) - 1 } }));
-    expect((await api.call('POST', `/v1/complaints/${id}/notes`, { token: alice, body: { kind: 'finding', body: 'Refund paid.' } })).status).toBe(201);
+    expect((await addNote(id, { kind: 'finding', body: 'Refund paid.' })).status).toBe(201);
 
     const run = (await api.stack.runAuditDigest()) as { outcome: string; number: number; caughtUp: number };
 
@@ -146,17 +149,18 @@ describe('export bundles carry the proof, checked offline', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const exportBundle = async (id: string): Promise<string> => {
-    const compliance = await api.token('cora', ['compliance']);
-    const requested = await api.call('POST', `/v1/complaints/${id}/exports`, { token: compliance, body: {} });
+    const compliance = api.client(await api.token('cora', ['compliance']));
+    const requested = await settle(compliance.POST('/v1/complaints/{id}/exports', { params: { path: { id } } }));
     expect(requested.status).toBe(202);
     await api.pump();
-    const ready = await api.call('GET', `/v1/exports/${requested.body.exportId as string}`, { token: compliance });
+    const ready = await settle(compliance.GET('/v1/exports/{exportId}', { params: { path: { exportId: requested.body.exportId as string } } }));
     expect(ready.body.status).toBe('ready');
     const file = join(dir, `${id}.zip`);
+    // The bundle comes from S3 on the presigned download URL, not from the API: a plain GET.
     writeFileSync(file, Buffer.from(await (await fetch(ready.body.downloadUrl as string)).arrayBuffer()));
     return file;
   };
-  const publicKey = async () => (await api.call('GET', '/v1/exports/public-key', { token: alice })).body.publicKeyPem as string;
+  const publicKey = async () => (await settle(api.client(alice).GET('/v1/exports/public-key'))).body.publicKeyPem as string;
 
   it('every export writes a digest anchoring the exported head; complaint-verify checks the digest signature and the Merkle proof', async () => {
     const id = await caseWithNotes();

@@ -2,11 +2,14 @@
 // rendered in the regime's letter; other text is a new proposal that needs the same approvals (409 until then); the
 // admission-of-liability scan runs on every text that leaves (the final response and the acknowledgement), and an
 // admission goes out only with legal's approval.
-import { complaintBody, expectProblem, startTestApi, type TestApi } from '../support/api';
+import type { components } from '@complaints/client';
+import { expectProblem, settle, startTestApi, validComplaint, type TestApi } from '../support/api';
 
 type Role = 'handler' | 'supervisor' | 'compliance' | 'legal' | 'admin';
 let api: TestApi;
 const tok = (sub: string, role: Role) => api.token(sub, [role]);
+/** The typed client as `sub` in `role`. */
+const as = async (sub: string, role: Role) => api.client(await tok(sub, role));
 
 beforeAll(async () => {
   api = await startTestApi();
@@ -21,39 +24,41 @@ interface Event {
 
 const APPROVED = 'We will pay you £300.00.';
 const openCase = async () => {
-  const res = await api.call('POST', '/v1/complaints', { token: await tok('sam', 'supervisor'), body: complaintBody({ ownerId: 'olive' }) });
+  const res = await settle((await as('sam', 'supervisor')).POST('/v1/complaints', { body: validComplaint({ ownerId: 'olive' }) }));
   expect(res.status).toBe(201);
   await api.pump();
   return res.body.id as string;
 };
-const proposal = (finalResponse: string, amount = '300.00') => ({
+const proposal = (finalResponse: string, amount = '300.00'): components['schemas']['ProposeResolution'] => ({
   decision: 'upheld',
   remedy: { compensation: { amount, currency: 'GBP' }, description: 'Compensation for the missed appointment' },
   rootCause: { category: 'carrier_capacity', description: 'Regional carrier over capacity' },
   finalResponse,
 });
 const propose = async (caseId: string, finalResponse: string, amount?: string) => {
-  const res = await api.call('POST', `/v1/complaints/${caseId}/resolution`, { token: await tok('olive', 'handler'), body: proposal(finalResponse, amount) });
+  const res = await settle((await as('olive', 'handler')).POST('/v1/complaints/{id}/resolution', { params: { path: { id: caseId } }, body: proposal(finalResponse, amount) }));
   await api.pump();
   return res;
 };
 const openStage = async (caseId: string) =>
-  ((await api.call('GET', '/v1/approvals?status=pending&limit=100', { token: await tok('audit-admin', 'admin') })).body.items as { id: string; caseId: string; role: string; reasons: { rule: string }[] }[]).find(
+  ((await settle((await as('audit-admin', 'admin')).GET('/v1/approvals', { params: { query: { status: 'pending', limit: 100 } } }))).body.items as { id: string; caseId: string; role: string; reasons: { rule: string }[] }[]).find(
     (a) => a.caseId === caseId,
   );
 const approve = async (caseId: string, role: Role) => {
   const stage = await openStage(caseId);
   expect(stage).toMatchObject({ role });
-  const res = await api.call('POST', `/v1/approvals/${stage!.id}/decision`, { token: await tok(`${role}-approver`, role), body: { decision: 'approve' } });
+  const res = await settle((await as(`${role}-approver`, role)).POST('/v1/approvals/{approvalId}/decision', { params: { path: { approvalId: stage!.id } }, body: { decision: 'approve' } }));
   expect(res.status).toBe(200);
   await api.pump();
   return stage!;
 };
-const send = async (caseId: string, body: Record<string, unknown> = {}) => api.call('POST', `/v1/complaints/${caseId}/final-response`, { token: await tok('olive', 'handler'), body });
-const events = async (caseId: string) => (await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: await tok('sam', 'supervisor') })).body.items as Event[];
-const status = async (caseId: string) => (await api.call('GET', `/v1/complaints/${caseId}`, { token: await tok('sam', 'supervisor') })).body.status as string;
+const send = async (caseId: string, body: { text?: string } = {}) => settle((await as('olive', 'handler')).POST('/v1/complaints/{id}/final-response', { params: { path: { id: caseId } }, body }));
+const events = async (caseId: string) => (await settle((await as('sam', 'supervisor')).GET('/v1/complaints/{id}/timeline', { params: { path: { id: caseId } } }))).body.items as Event[];
+const status = async (caseId: string) => (await settle((await as('sam', 'supervisor')).GET('/v1/complaints/{id}', { params: { path: { id: caseId } } }))).body.status as string;
 const letters = async (caseId: string) =>
-  ((await api.call('GET', `/v1/complaints/${caseId}/evidence`, { token: await tok('olive', 'handler') })).body.items as { letter?: { kind: string } }[]).filter((e) => e.letter);
+  ((await settle((await as('olive', 'handler')).GET('/v1/complaints/{id}/evidence', { params: { path: { id: caseId } } }))).body.items as { letter?: { kind: string } }[]).filter((e) => e.letter);
+/** The final-response letter as it would go out (the preview the owner sees). */
+const finalLetter = async (caseId: string) => settle((await as('olive', 'handler')).GET('/v1/complaints/{id}/letters/{kind}', { params: { path: { id: caseId, kind: 'final_response' } } }));
 
 describe('the text sent is the text approved', () => {
   it('the issue reproduction: after "We will pay you £300.00" was approved, other text is refused (409) and nothing is sent', async () => {
@@ -74,7 +79,7 @@ describe('the text sent is the text approved', () => {
     const caseId = await openCase();
     await propose(caseId, APPROVED);
     await approve(caseId, 'supervisor');
-    const preview = (await api.call('GET', `/v1/complaints/${caseId}/letters/final_response`, { token: await tok('olive', 'handler') })).body;
+    const preview = (await finalLetter(caseId)).body;
     expect(preview.admissions).toEqual([]);
 
     const sent = await send(caseId, { text: `  ${APPROVED}\n` });
@@ -89,7 +94,7 @@ describe('the text sent is the text approved', () => {
   it('the letter as previewed may be sent back as text (it is the approved one)', async () => {
     const caseId = await openCase();
     await propose(caseId, APPROVED, '100.00');
-    const preview = (await api.call('GET', `/v1/complaints/${caseId}/letters/final_response`, { token: await tok('olive', 'handler') })).body;
+    const preview = (await finalLetter(caseId)).body;
     expect((await send(caseId, { text: preview.text })).status).toBe(200);
   });
 
@@ -121,7 +126,7 @@ describe('the admission-of-liability scan', () => {
     expect(proposed.status).toBe(201);
     expect(proposed.body.stages).toEqual([expect.objectContaining({ role: 'legal', reasons: [expect.objectContaining({ rule: 'admission_of_liability' })] })]);
     expectProblem(await send(caseId), 409);
-    const preview = await api.call('GET', `/v1/complaints/${caseId}/letters/final_response`, { token: await tok('olive', 'handler') });
+    const preview = await finalLetter(caseId);
     expect(preview.body.admissions).toEqual(expect.arrayContaining([expect.any(String)])); // the scan, shown before sending
     await approve(caseId, 'legal');
     expect((await send(caseId)).status).toBe(200);
@@ -135,7 +140,7 @@ describe('the admission-of-liability scan', () => {
   it('an acknowledgement may not admit liability (400 naming the field); a plain one goes out', async () => {
     const caseId = await openCase();
     const ack = async (text?: string) =>
-      api.call('POST', `/v1/complaints/${caseId}/acknowledgement`, { token: await tok('olive', 'handler'), body: text === undefined ? {} : { text } });
+      settle((await as('olive', 'handler')).POST('/v1/complaints/{id}/acknowledgement', { params: { path: { id: caseId } }, body: text === undefined ? {} : { text } }));
     const refused = await ack('We received your complaint. We accept responsibility for the delay.');
     expectProblem(refused, 400);
     expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'body.text' })]);

@@ -3,11 +3,15 @@
 // to a flag the approval rules read while a proposal stands re-plans it: new stages are added (an approved stage stays
 // approved only if every reason now required of it was in front of its approver) and the final response answers 409
 // until they are approved. The replaced round's workflow ends; the new round's runs on the real ASL.
-import { complaintBody, expectProblem, startTestApi, type ApiResponse, type TestApi } from '../support/api';
+import type { components } from '@complaints/client';
+import { expectProblem, settle, startTestApi, validComplaint, type ApiResponse, type TestApi } from '../support/api';
 
 type Role = 'handler' | 'supervisor' | 'compliance' | 'legal' | 'admin';
 let api: TestApi;
 const tok = (sub: string, role: Role) => api.token(sub, [role]);
+/** The typed client as `sub` in `role`. */
+const as = async (sub: string, role: Role) => api.client(await tok(sub, role));
+type Reclassify = components['schemas']['Reclassify'];
 
 beforeAll(async () => {
   api = await startTestApi();
@@ -30,35 +34,35 @@ interface PendingApproval {
 }
 
 const openCase = async (over: Record<string, unknown> = {}, ownerId = 'olive') => {
-  const res = await api.call('POST', '/v1/complaints', { token: await tok('sam', 'supervisor'), body: complaintBody({ ownerId, ...over }) });
+  const res = await settle((await as('sam', 'supervisor')).POST('/v1/complaints', { body: validComplaint({ ownerId, ...over }) }));
   expect(res.status).toBe(201);
   await api.pump();
   return res.body.id as string;
 };
-const patch = async (caseId: string, sub: string, role: Role, body: Record<string, unknown>) => {
-  const res = await api.call('PATCH', `/v1/complaints/${caseId}`, { token: await tok(sub, role), body });
+const patch = async (caseId: string, sub: string, role: Role, body: Reclassify) => {
+  const res = await settle((await as(sub, role)).PATCH('/v1/complaints/{id}', { params: { path: { id: caseId } }, body }));
   await api.pump();
   return res;
 };
-const proposal = (amount: string) => ({
+const proposal = (amount: string): components['schemas']['ProposeResolution'] => ({
   decision: 'upheld',
   remedy: { compensation: { amount, currency: 'GBP' }, description: 'Compensation for the missed appointment' },
   rootCause: { category: 'carrier_capacity', description: 'Regional carrier over capacity' },
   finalResponse: 'We uphold your complaint and will pay you compensation within 5 working days.',
 });
 const propose = async (caseId: string, amount: string) => {
-  const res = await api.call('POST', `/v1/complaints/${caseId}/resolution`, { token: await tok('olive', 'handler'), body: proposal(amount) });
+  const res = await settle((await as('olive', 'handler')).POST('/v1/complaints/{id}/resolution', { params: { path: { id: caseId } }, body: proposal(amount) }));
   expect(res.status).toBe(201);
   await api.pump();
   return res.body as { id: string; stages: { role: string }[] };
 };
-const getCase = async (caseId: string) => (await api.call('GET', `/v1/complaints/${caseId}`, { token: await tok('sam', 'supervisor') })).body;
-const events = async (caseId: string) => (await api.call('GET', `/v1/complaints/${caseId}/timeline`, { token: await tok('sam', 'supervisor') })).body.items as Event[];
+const getCase = async (caseId: string) => (await settle((await as('sam', 'supervisor')).GET('/v1/complaints/{id}', { params: { path: { id: caseId } } }))).body;
+const events = async (caseId: string) => (await settle((await as('sam', 'supervisor')).GET('/v1/complaints/{id}/timeline', { params: { path: { id: caseId } } }))).body.items as Event[];
 /** Open stages of the case, as the head of complaints' queue shows them (never the owner's). */
 const openStages = async (caseId: string) =>
-  ((await api.call('GET', '/v1/approvals?status=pending&limit=100', { token: await tok('audit-admin', 'admin') })).body.items as PendingApproval[]).filter((a) => a.caseId === caseId);
+  ((await settle((await as('audit-admin', 'admin')).GET('/v1/approvals', { params: { query: { status: 'pending', limit: 100 } } }))).body.items as PendingApproval[]).filter((a) => a.caseId === caseId);
 const decide = async (approvalId: string, sub: string, role: Role) => {
-  const res = await api.call('POST', `/v1/approvals/${approvalId}/decision`, { token: await tok(sub, role), body: { decision: 'approve' } });
+  const res = await settle((await as(sub, role)).POST('/v1/approvals/{approvalId}/decision', { params: { path: { approvalId } }, body: { decision: 'approve' } }));
   await api.pump();
   return res;
 };
@@ -70,7 +74,7 @@ const approveOpen = async (caseId: string, role: string) => {
   expect(res.status).toBe(200);
   return open!;
 };
-const sendFinal = async (caseId: string): Promise<ApiResponse> => api.call('POST', `/v1/complaints/${caseId}/final-response`, { token: await tok('olive', 'handler'), body: {} });
+const sendFinal = async (caseId: string): Promise<ApiResponse> => settle((await as('olive', 'handler')).POST('/v1/complaints/{id}/final-response', { params: { path: { id: caseId } }, body: {} }));
 
 describe('the issue reproduction', () => {
   it('the owner can neither clear the flags a supervisor set nor get a final response out after setting them again', async () => {
@@ -110,7 +114,7 @@ describe('the issue reproduction', () => {
 });
 
 describe('who may lower a fact: every flag, both directions', () => {
-  const FLAGS: { field: string; raised: unknown; lowered: unknown; over?: Record<string, unknown> }[] = [
+  const FLAGS: { field: 'legalExposure' | 'reputationalRisk' | 'vulnerable' | 'sensitivity' | 'severity'; raised: unknown; lowered: unknown; over?: Record<string, unknown> }[] = [
     { field: 'legalExposure', raised: true, lowered: false },
     { field: 'reputationalRisk', raised: true, lowered: false },
     { field: 'vulnerable', raised: true, lowered: false },
@@ -120,19 +124,21 @@ describe('who may lower a fact: every flag, both directions', () => {
 
   it.each(FLAGS)('$field: the owner raises it; the owner may not lower it (403); a supervisor lowers it only with a reason, audited', async ({ field, raised, lowered, over }) => {
     const caseId = await openCase(over ?? {});
-    const raise = await patch(caseId, 'olive', 'handler', { [field]: raised });
+    // Each row's values are within the flag's type in Reclassify; the computed key only hides that from the compiler.
+    const set = (value: unknown, reason?: string) => ({ [field]: value, ...(reason !== undefined ? { reason } : {}) }) as Reclassify;
+    const raise = await patch(caseId, 'olive', 'handler', set(raised));
     expect(raise.status).toBe(200);
     expect(raise.body[field]).toBe(raised);
 
-    const byOwner = await patch(caseId, 'olive', 'handler', { [field]: lowered, reason: 'I think it no longer applies' });
+    const byOwner = await patch(caseId, 'olive', 'handler', set(lowered, 'I think it no longer applies'));
     expectProblem(byOwner, 403);
     expect((await getCase(caseId))[field]).toBe(raised);
 
-    const noReason = await patch(caseId, 'sue', 'supervisor', { [field]: lowered });
+    const noReason = await patch(caseId, 'sue', 'supervisor', set(lowered));
     expectProblem(noReason, 400);
     expect(noReason.body.errors).toEqual([expect.objectContaining({ field: 'body.reason' })]);
 
-    const bySupervisor = await patch(caseId, 'sue', 'supervisor', { [field]: lowered, reason: 'Reviewed the file with the owner: the risk no longer applies' });
+    const bySupervisor = await patch(caseId, 'sue', 'supervisor', set(lowered, 'Reviewed the file with the owner: the risk no longer applies'));
     expect(bySupervisor.status).toBe(200);
     expect(bySupervisor.body[field]).toBe(lowered);
     const audit = (await events(caseId)).filter((e) => e.action === 'complaint.reclassified').at(-1)!;
@@ -151,11 +157,11 @@ describe('who may lower a fact: every flag, both directions', () => {
 
   it('the triage route is held to the same rule: the owner may not override a vulnerability to false', async () => {
     const caseId = await openCase({ customer: { id: 'cust-9', name: 'Ada Lovelace', vulnerable: true } });
-    const triage = await api.call('GET', `/v1/complaints/${caseId}/triage`, { token: await tok('olive', 'handler') });
+    const triage = await settle((await as('olive', 'handler')).GET('/v1/complaints/{id}/triage', { params: { path: { id: caseId } } }));
     expect(triage.status).toBe(200);
     expect(triage.body.fields.vulnerable).toEqual(expect.objectContaining({ value: expect.any(Boolean) }));
     const decide = async (sub: string, role: Role) =>
-      api.call('POST', `/v1/complaints/${caseId}/triage/decisions`, { token: await tok(sub, role), body: { field: 'vulnerable', value: false, reason: 'Cue was about a relative' } });
+      settle((await as(sub, role)).POST('/v1/complaints/{id}/triage/decisions', { params: { path: { id: caseId } }, body: { field: 'vulnerable', value: false, reason: 'Cue was about a relative' } }));
     expectProblem(await decide('olive', 'handler'), 403);
     expect((await getCase(caseId)).vulnerable).toBe(true);
     expect((await decide('sue', 'supervisor')).status).toBe(200);

@@ -1,7 +1,7 @@
 // Issue 25, finding 1 (never a silent loss): once a raw message is stored, any later failure of the email intake ends
 // in a recorded rejection that staff list and replay. POST /v1/intake/rejections/{id}/replay is admin-only and
 // idempotent: replaying twice (or twice at once) yields one case, and the rejection is marked replayed with that case.
-import { expectProblem, localClock, startTestApi, type TestApi } from '../support/api';
+import { expectProblem, localClock, settle, startTestApi, type TestApi } from '../support/api';
 import { inboundKey, objectCreated, rawEmail, rawMailStore, storedRejection } from '../support/inbound';
 
 jest.setTimeout(120_000);
@@ -19,8 +19,8 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 const now = () => new Date(localClock.nowMs()).toISOString();
-const replay = (id: string, token = admin) => api.call('POST', `/v1/intake/rejections/${id}/replay`, { token });
-const rejectionsOf = async (day: string) => (await api.call('GET', `/v1/intake/rejections?day=${day}&limit=100`, { token: admin })).body.items as { id: string; reason: string; replay?: { caseId: string; reference: string; outcome: string; by: string } }[];
+const replay = (id: string, token = admin) => settle(api.client(token).POST('/v1/intake/rejections/{id}/replay', { params: { path: { id } } }));
+const rejectionsOf = async (day: string) => (await settle(api.client(admin).GET('/v1/intake/rejections', { params: { query: { day, limit: 100 } } }))).body.items as { id: string; reason: string; replay?: { caseId: string; reference: string; outcome: string; by: string } }[];
 const message = (subject: string) => rawEmail({ from: `Rita Replay <rita.${++seq}@example.com>`, subject, text: 'My card was declined at the till three times this week.' });
 
 describe('a failure after the raw message is stored', () => {
@@ -40,7 +40,7 @@ describe('a failure after the raw message is stored', () => {
     expect(replayed.status).toBe(200);
     expect(replayed.body).toMatchObject({ outcome: 'replayed', caseId: expect.any(String), rejection: { id: rejection.id, replay: { outcome: 'created', by: 'ops-admin' } } });
     expect(replayed.headers.get('location')).toBe(`/v1/complaints/${replayed.body.caseId as string}`);
-    const c = await api.call('GET', `/v1/complaints/${replayed.body.caseId as string}`, { token: supervisor });
+    const c = await settle(api.client(supervisor).GET('/v1/complaints/{id}', { params: { path: { id: replayed.body.caseId as string } } }));
     expect(c.body).toMatchObject({ channel: 'email', summary: 'Declined card, formal complaint', reference: replayed.body.reference });
     expect((await rejectionsOf(rejection.receivedAt.slice(0, 10))).find((r) => r.id === rejection.id)?.replay).toMatchObject({ caseId: replayed.body.caseId, reference: replayed.body.reference });
   });
@@ -80,7 +80,8 @@ describe('POST /v1/intake/rejections/{id}/replay', () => {
   });
 
   it('a message that is still refused answers 409 with the reason, and the rejection stays open for a later replay', async () => {
-    const res = await api.call('POST', '/local/inbound-email', { rawBody: Buffer.from('To: complaints@example.org\r\nSubject: nobody sent this\r\n\r\nNo sender.\r\n'), headers: { 'content-type': 'message/rfc822' } });
+    // Raw: the local stand-in for SES receipt (a local-only route, outside the contract) takes the message as it arrived.
+    const res = await api.raw('POST', '/local/inbound-email', { rawBody: Buffer.from('To: complaints@example.org\r\nSubject: nobody sent this\r\n\r\nNo sender.\r\n'), headers: { 'content-type': 'message/rfc822' } });
     expect(res.status).toBe(422);
     const id = res.body.rejection.id as string;
     const again = await replay(id);
@@ -92,7 +93,8 @@ describe('POST /v1/intake/rejections/{id}/replay', () => {
   it('only an admin may replay (403 for a supervisor, 401 without a token); an unknown id is 404, a malformed one 400', async () => {
     const r = await storedRejection(api, message('Not yours to replay'));
     expectProblem(await replay(r.id, supervisor), 403);
-    expectProblem(await api.call('POST', `/v1/intake/rejections/${r.id}/replay`), 401);
+    // Raw: without a token (the contract requires one).
+    expectProblem(await api.raw('POST', `/v1/intake/rejections/${r.id}/replay`), 401);
     expectProblem(await replay('01JBZZZZZZZZZZZZZZZZZZZZZZ'), 404);
     expectProblem(await replay('constructor'), 400);
     expect((await rejectionsOf(r.receivedAt.slice(0, 10))).find((x) => x.id === r.id)?.replay).toBeUndefined();

@@ -11,7 +11,7 @@ import { REDACTED, redactCase } from '#domain/retention';
 import { openedCase } from '../unit/fixtures';
 import { ConfigError, loadConfig } from '#http/config';
 import type { InboundRejection } from '#schemas/channels';
-import { expectProblem, localClock, startTestApi, type TestApi } from '../support/api';
+import { expectProblem, localClock, settle, startTestApi, type TestApi } from '../support/api';
 
 const CRLF = '\r\n';
 const SES = 'amazonses.com';
@@ -56,22 +56,24 @@ describe('spoofed inbound email against the local stack', () => {
     compliance = await api.token('cora', ['compliance']);
     const res = await send(message({ top: ses({ spf: 'pass', dkim: 'pass', dmarc: 'pass', domain }), from: `Victor Tim <${victim}>`, subject: 'My mortgage payment was taken twice', text: 'Please refund the duplicate payment.' }));
     expect(res.status).toBe(201);
-    const c = (await api.call('GET', `/v1/complaints/${res.body.caseId}`, { token: sup })).body;
+    const c = await getCase(res.body.caseId as string);
     expect(c.unverifiedSender).toBeUndefined();
     victimCase = { id: c.id, reference: c.reference, customerId: c.customer.id };
   });
   afterAll(() => api.close());
 
-  const send = (raw: Buffer) => api.call('POST', '/local/inbound-email', { rawBody: raw, headers: { 'content-type': 'message/rfc822' } });
-  const notesOf = async (id: string) => (await api.call('GET', `/v1/complaints/${id}/notes`, { token: sup })).body.items as { body: string }[];
+  // Raw: the local stand-in for SES receipt (a local-only route, outside the contract) takes the message as it arrived.
+  const send = (raw: Buffer) => api.raw('POST', '/local/inbound-email', { rawBody: raw, headers: { 'content-type': 'message/rfc822' } });
+  const getCase = async (id: string) => (await settle(api.client(sup).GET('/v1/complaints/{id}', { params: { path: { id } } }))).body;
+  const notesOf = async (id: string) => (await settle(api.client(sup).GET('/v1/complaints/{id}/notes', { params: { path: { id } } }))).body.items as { body: string }[];
   const evidenceOf = async (id: string) => {
     await api.s3Idle();
-    return (await api.call('GET', `/v1/complaints/${id}/evidence`, { token: sup })).body.items as { fileName: string; status: string }[];
+    return (await settle(api.client(sup).GET('/v1/complaints/{id}/evidence', { params: { path: { id } } }))).body.items as { fileName: string; status: string }[];
   };
   const victimUntouched = async () => {
     expect((await notesOf(victimCase.id)).map((n) => n.body).join('\n')).not.toContain('SPOOF');
     expect((await evidenceOf(victimCase.id)).map((e) => e.fileName)).toEqual(['message.eml']);
-    const mine = (await api.call('GET', `/v1/customers/${encodeURIComponent(victimCase.customerId)}/complaints`, { token: compliance })).body.items as { id: string }[];
+    const mine = (await settle(api.client(compliance).GET('/v1/customers/{customerId}/complaints', { params: { path: { customerId: victimCase.customerId } } }))).body.items as { id: string }[];
     expect(mine.map((c) => c.id)).toEqual([victimCase.id]);
   };
 
@@ -80,7 +82,7 @@ describe('spoofed inbound email against the local stack', () => {
     expect(res.status).toBe(422);
     expect(res.body.rejection).toMatchObject({ reason: 'virus', from: victim, subject: `Re: ${victimCase.reference}` });
     const day = new Date(localClock.nowMs()).toISOString().slice(0, 10);
-    const listed = (await api.call('GET', `/v1/intake/rejections?day=${day}`, { token: compliance })).body.items as InboundRejection[];
+    const listed = (await settle(api.client(compliance).GET('/v1/intake/rejections', { params: { query: { day } } }))).body.items as InboundRejection[];
     expect(listed.map((r) => r.id)).toContain(res.body.rejection.id);
     await victimUntouched();
   });
@@ -90,7 +92,7 @@ describe('spoofed inbound email against the local stack', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ outcome: 'created', unverifiedSender: true });
     expect(res.body.caseId).not.toBe(victimCase.id);
-    const c = (await api.call('GET', `/v1/complaints/${res.body.caseId}`, { token: sup })).body;
+    const c = await getCase(res.body.caseId as string);
     expect(c).toMatchObject({ channel: 'email', unverifiedSender: { email: victim, reasons: ['dmarc=fail'] }, externalRef: { system: 'email.unverified' } });
     // Not filed under the victim: no customer email, no customer id of theirs.
     expect(c.customer.email).toBeUndefined();
@@ -125,7 +127,7 @@ describe('spoofed inbound email against the local stack', () => {
   it('failing both SPF and DKIM (no DMARC record) is unverified too; a stranger’s own authenticated domain cannot claim the victim', async () => {
     const both = await send(message({ top: ses({ spf: 'fail', dkim: 'fail', dmarc: 'none', domain }), from: victim, subject: `Re: ${victimCase.reference}`, text: 'SPOOF, no DMARC.' }));
     expect(both.body).toMatchObject({ outcome: 'created', unverifiedSender: true });
-    const c = (await api.call('GET', `/v1/complaints/${both.body.caseId}`, { token: sup })).body;
+    const c = await getCase(both.body.caseId as string);
     expect(c.unverifiedSender.reasons).toEqual(['neither spf nor dkim passed (spf=fail dkim=fail dmarc=none)']);
     // SPF and DKIM pass, but for the attacker's domain, not the From domain: no alignment, no proof.
     const unaligned = await send(message({ top: ses({ spf: 'pass', dkim: 'pass', dmarc: 'none', domain: 'attacker.test' }), from: victim, subject: `Re: ${victimCase.reference}`, text: 'SPOOF, unaligned.' }));
@@ -136,10 +138,11 @@ describe('spoofed inbound email against the local stack', () => {
   it('an authenticated attacker who tied their own address to the victim’s customer id (public route) still cannot write into the case', async () => {
     const intake = await api.token('intake-bot', [], { scope: 'complaints/intake' });
     const attacker = `mallory.${uniqueDigits()}@attacker.test`;
-    const planted = await api.call('POST', '/v1/complaints', {
-      token: intake,
-      body: { customer: { id: victimCase.customerId, name: 'Victor Tim', email: attacker }, channel: 'web', summary: 'planted', description: 'planted', product: 'p', category: 'other', regime: 'UK_FCA_DISP' },
-    });
+    const planted = await settle(
+      api.client(intake).POST('/v1/complaints', {
+        body: { customer: { id: victimCase.customerId, name: 'Victor Tim', email: attacker }, channel: 'web', summary: 'planted', description: 'planted', product: 'p', category: 'other', regime: 'UK_FCA_DISP' },
+      }),
+    );
     expect(planted.status).toBe(201);
     const res = await send(message({ top: ses({ spf: 'pass', dkim: 'pass', dmarc: 'pass', domain: 'attacker.test' }), from: attacker, subject: `Re: ${victimCase.reference}`, text: 'SPOOF from an authenticated stranger.' }));
     expect(res.body.outcome).toBe('created');
@@ -156,10 +159,11 @@ describe('spoofed inbound email against the local stack', () => {
 
   it('an unverified complaint cannot be squatted through the public route (its reference system is reserved)', async () => {
     const intake = await api.token('intake-bot', [], { scope: 'complaints/intake' });
-    const res = await api.call('POST', '/v1/complaints', {
-      token: intake,
-      body: { customer: { id: 'x', name: 'X' }, channel: 'email', summary: 's', description: 'd', product: 'p', category: 'other', regime: 'UK_FCA_DISP', externalRef: { system: 'email.unverified', id: '<a@b>' } },
-    });
+    const res = await settle(
+      api.client(intake).POST('/v1/complaints', {
+        body: { customer: { id: 'x', name: 'X' }, channel: 'email', summary: 's', description: 'd', product: 'p', category: 'other', regime: 'UK_FCA_DISP', externalRef: { system: 'email.unverified', id: '<a@b>' } },
+      }),
+    );
     expectProblem(res, 400);
   });
 });
