@@ -1,6 +1,8 @@
 // Every route in the route table × every caller (each role, as owner and as non-owner of the case; a machine
 // client; no token): allow or deny exactly as API.md's "Who" column says. A route added to the table without an
 // expectation here fails this file.
+// Raw requests by design: this table sends every route of shared/http/routes.ts generically, as every caller, the
+// ones the contract refuses (no token, a machine client on staff routes) included.
 import { routeList, type RouteDef, type RouteId } from '#http/routes';
 import { INTAKE_SCOPE, ROLES, type Role } from '#schemas/common';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -187,9 +189,9 @@ const CASE_OVERRIDES: Partial<Record<RouteId, Record<string, unknown>>> = {
 /** Case state a route needs before it can succeed (run as a supervisor, who may do all of it). */
 /** The owner proposes (only the owner may); the access matrix calls the route as someone else or as the owner. */
 const proposeAsOwner = async (caseId: string, amount: string): Promise<{ status: number; body: { stages: unknown[] } & Record<string, unknown> }> => {
-  const c = await api.call('GET', `/v1/complaints/${caseId}`, { token: tokens.setup });
+  const c = await api.raw('GET', `/v1/complaints/${caseId}`, { token: tokens.setup });
   const owner = await api.token(c.body.ownerId as string, ['handler']);
-  return api.call('POST', `/v1/complaints/${caseId}/resolution`, { token: owner, body: resolutionBody(amount) });
+  return api.raw('POST', `/v1/complaints/${caseId}/resolution`, { token: owner, body: resolutionBody(amount) });
 };
 
 /** The release made on a shared (read-route) case. */
@@ -206,7 +208,7 @@ const PRECONDITION: Partial<Record<RouteId, (caseId: string) => Promise<void>>> 
     duplicateTarget ||= await createCase({ ownerId: 'original-owner' });
   },
   unmarkComplaint: async (caseId) => {
-    const marked = await api.call('POST', `/v1/complaints/${caseId}/spam`, { token: tokens.setup, body: BODY.markSpam!() });
+    const marked = await api.raw('POST', `/v1/complaints/${caseId}/spam`, { token: tokens.setup, body: BODY.markSpam!() });
     expect(marked.status).toBe(200);
   },
   sendFinalResponse: async (caseId) => {
@@ -217,11 +219,11 @@ const PRECONDITION: Partial<Record<RouteId, (caseId: string) => Promise<void>>> 
   // The case was received 45 days ago (CASE_OVERRIDES) and pumped before the matrix ran (waiverCases): its 75 %
   // checkpoint fired and raised an escalation.
   waiveEscalation: async (caseId) => {
-    const c = await api.call('GET', `/v1/complaints/${caseId}`, { token: tokens.setup });
+    const c = await api.raw('GET', `/v1/complaints/${caseId}`, { token: tokens.setup });
     expect((c.body.checkpoints as { percent: number; firedAt?: string }[]).find((k) => k.percent === 75)?.firedAt).toEqual(expect.any(String));
   },
   reopenComplaint: async (caseId) => {
-    const closed = await api.call('POST', `/v1/complaints/${caseId}/close`, { token: tokens.setup, body: BODY.closeComplaint!() });
+    const closed = await api.raw('POST', `/v1/complaints/${caseId}/close`, { token: tokens.setup, body: BODY.closeComplaint!() });
     expect(closed.status).toBe(200);
   },
 };
@@ -241,7 +243,7 @@ const tokens: Record<string, string> = {};
 const tokenOf = (c: Caller): string | undefined => (c.kind === 'anonymous' ? undefined : tokens[c.name]);
 
 const createCase = async (over: Record<string, unknown> = {}): Promise<string> => {
-  const res = await api.call('POST', '/v1/complaints', { token: tokens.setup, body: complaintBody(over) });
+  const res = await api.raw('POST', '/v1/complaints', { token: tokens.setup, body: complaintBody(over) });
   expect(res.status).toBe(201);
   return res.body.id as string;
 };
@@ -284,12 +286,12 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
     await PRECONDITION[route.id]?.(caseId);
     path = path.replace('{id}', caseId);
     if (path.includes('{taskId}')) {
-      const task = await api.call('POST', `/v1/complaints/${caseId}/tasks`, { token: tokens.setup, body: BODY.createTask!() });
+      const task = await api.raw('POST', `/v1/complaints/${caseId}/tasks`, { token: tokens.setup, body: BODY.createTask!() });
       expect(task.status).toBe(201);
       path = path.replace('{taskId}', task.body.id as string);
     }
     if (path.includes('{escalationId}')) {
-      const esc = await api.call('POST', `/v1/complaints/${caseId}/escalations`, { token: tokens.setup, body: BODY.raiseEscalation!() });
+      const esc = await api.raw('POST', `/v1/complaints/${caseId}/escalations`, { token: tokens.setup, body: BODY.raiseEscalation!() });
       expect(esc.status).toBe(201);
       path = path.replace('{escalationId}', esc.body.id as string);
     }
@@ -297,7 +299,7 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
       // Read routes share their case: one release on it serves every caller (a case holds a few pending ones only).
       // Remembered as a promise: the callers of a read route run side by side and must not each request one.
       const request = async () => {
-        const rel = await api.call('POST', `/v1/complaints/${caseId}/releases`, { token: tokens.setup, body: BODY.requestRelease!() });
+        const rel = await api.raw('POST', `/v1/complaints/${caseId}/releases`, { token: tokens.setup, body: BODY.requestRelease!() });
         expect(rel.status).toBe(201);
         return rel.body.id as string;
       };
@@ -310,7 +312,7 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
     }
     if (path.includes('{evidenceId}')) {
       const register = async () => {
-        const ev = await api.call('POST', `/v1/complaints/${caseId}/evidence`, { token: tokens.setup, body: BODY.registerEvidence!() });
+        const ev = await api.raw('POST', `/v1/complaints/${caseId}/evidence`, { token: tokens.setup, body: BODY.registerEvidence!() });
         expect(ev.status).toBe(201);
         return ev.body.evidenceId as string;
       };
@@ -327,20 +329,20 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
     const caseId = await createCase({ ownerId: 'approval-owner' });
     const proposed = await proposeAsOwner(caseId, '300.00');
     expect(proposed.status).toBe(201);
-    const pending = await api.call('GET', '/v1/approvals?status=pending&limit=100', { token: tokens.setup });
+    const pending = await api.raw('GET', '/v1/approvals?status=pending&limit=100', { token: tokens.setup });
     const stage = (pending.body.items as { id: string; caseId: string }[]).find((a) => a.caseId === caseId);
     if (!stage) throw new Error('access matrix: the proposal opened no approval stage');
     path = path.replace('{approvalId}', stage.id);
   }
   if (path.includes('{exportId}')) {
     const caseId = await createCase({ ownerId: 'export-owner' });
-    const requested = await api.call('POST', `/v1/complaints/${caseId}/exports`, { token: tokens.exporter, body: {} });
+    const requested = await api.raw('POST', `/v1/complaints/${caseId}/exports`, { token: tokens.exporter, body: {} });
     expect(requested.status).toBe(202);
     path = path.replace('{exportId}', requested.body.exportId as string);
   }
   if (path.startsWith('/v1/webhooks/{id}')) {
     // A fresh subscription per call (a delete ends it), made by an admin.
-    const hook = await api.call('POST', '/v1/webhooks', { token: tokens.webhookAdmin, body: BODY.createWebhook!() });
+    const hook = await api.raw('POST', '/v1/webhooks', { token: tokens.webhookAdmin, body: BODY.createWebhook!() });
     expect(hook.status).toBe(201);
     path = path.replace('{id}', hook.body.id as string);
   }
@@ -354,9 +356,9 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
     // A fresh problem per call (a close ends it), with a root cause and a fix two weeks old (the effect has weeks to
     // compare), and one linked complaint (the unlink route's {caseId}).
     const linked = await createCase({ ownerId: 'problem-owner' });
-    const now = (await api.call('GET', '/local/clock')).body.now as string;
+    const now = (await api.raw('GET', '/local/clock')).body.now as string;
     const fix = { description: 'Depot slots fixed', fixedAt: new Date(Date.parse(now) - 15 * 86_400_000).toISOString() };
-    const created = await api.call('POST', '/v1/problems', { token: tokens.setup, body: { ...(BODY.createProblem!() as object), rootCause: 'Depot overbooked slots', fix, caseIds: [linked], reason: 'Same depot' } });
+    const created = await api.raw('POST', '/v1/problems', { token: tokens.setup, body: { ...(BODY.createProblem!() as object), rootCause: 'Depot overbooked slots', fix, caseIds: [linked], reason: 'Same depot' } });
     expect(created.status).toBe(201);
     path = path.replace('{id}', created.body.id as string).replace('{caseId}', linked);
     if (route.id === 'linkProblemComplaint') bodyOverride = { caseId: await createCase({ ownerId: 'problem-owner' }), reason: 'Same depot' };
@@ -364,7 +366,7 @@ const prepare = async (route: Route, caller: Caller, owner: boolean): Promise<Pr
   if (path.includes('{suggestionId}')) {
     // A pending suggestion as the daily job records it (the job itself is test/api/problems.test.ts).
     const caseId = await createCase({ ownerId: 'suggestion-owner' });
-    const now = (await api.call('GET', '/local/clock')).body.now as string;
+    const now = (await api.raw('GET', '/local/clock')).body.now as string;
     const id = ulid();
     const suggestion = {
       id,
@@ -409,7 +411,7 @@ beforeAll(async () => {
   tokens.setup = await api.token('setup-supervisor', ['supervisor']);
   tokens.exporter = await api.token('setup-compliance', ['compliance']);
   tokens.webhookAdmin = await api.token('setup-admin', ['admin']);
-  const now = (await api.call('GET', '/local/clock')).body.now as string;
+  const now = (await api.raw('GET', '/local/clock')).body.now as string;
   CASE_OVERRIDES.waiveEscalation = { receivedAt: new Date(Date.parse(now) - 45 * 86_400_000).toISOString() };
   for (const c of CALLERS) {
     if (c.kind === 'role') tokens[c.name] = await api.token(c.sub!, [c.role!]);
@@ -431,7 +433,7 @@ describe('restricted cases', () => {
     const ids: string[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 50; page++) {
-      const res = await api.call('GET', `/v1/complaints?limit=100${query}${cursor ? `&cursor=${cursor}` : ''}`, { token });
+      const res = await api.raw('GET', `/v1/complaints?limit=100${query}${cursor ? `&cursor=${cursor}` : ''}`, { token });
       expect(res.status).toBe(200);
       ids.push(...(res.body.items as { id: string }[]).map((c) => c.id));
       cursor = res.body.nextCursor as string | undefined;
@@ -449,7 +451,7 @@ describe('restricted cases', () => {
   const READ_PATHS = ['', '/timeline', '/tasks', '/notes'];
 
   it.each(READ_PATHS)('a handler who does not own it gets 404 on GET …%s', async (suffix) => {
-    const res = await api.call('GET', `/v1/complaints/${id}${suffix}`, { token: otherHandler });
+    const res = await api.raw('GET', `/v1/complaints/${id}${suffix}`, { token: otherHandler });
     expect(res.status).toBe(404);
     expectProblem(res, 404);
   });
@@ -460,9 +462,9 @@ describe('restricted cases', () => {
   });
 
   it('answers 404 (not 403) to a non-owner handler who tries to act on it', async () => {
-    const res = await api.call('POST', `/v1/complaints/${id}/notes`, { token: otherHandler, body: BODY.addNote!() });
+    const res = await api.raw('POST', `/v1/complaints/${id}/notes`, { token: otherHandler, body: BODY.addNote!() });
     expect(res.status).toBe(404);
-    const patch = await api.call('PATCH', `/v1/complaints/${id}`, { token: otherHandler, body: BODY.reclassifyComplaint!() });
+    const patch = await api.raw('PATCH', `/v1/complaints/${id}`, { token: otherHandler, body: BODY.reclassifyComplaint!() });
     expect(patch.status).toBe(404);
   });
 
@@ -473,7 +475,7 @@ describe('restricted cases', () => {
 
   describe.each(seers)('%s', (_who, token) => {
     it.each(READ_PATHS)('gets 200 on GET …%s', async (suffix) => {
-      const res = await api.call('GET', `/v1/complaints/${id}${suffix}`, { token: await token() });
+      const res = await api.raw('GET', `/v1/complaints/${id}${suffix}`, { token: await token() });
       expect(res.status).toBe(200);
     });
 
@@ -488,7 +490,7 @@ describe('restricted cases', () => {
     const intake = await api.token('u-restricted-intake', ['intake']);
     const machine = await api.token('machine-client', [], { scope: INTAKE_SCOPE });
     for (const token of [intake, machine]) {
-      const res = await api.call('GET', `/v1/complaints/${id}`, { token });
+      const res = await api.raw('GET', `/v1/complaints/${id}`, { token });
       expect(res.status).toBe(403);
     }
   });
@@ -515,7 +517,7 @@ const answers = new Map<string, { res: ApiResponse } | { error: unknown }>();
 const callCell = async (route: Route, caller: Caller, owner: boolean): Promise<ApiResponse> => {
   const req = await prepare(route, caller, owner);
   const token = tokenOf(caller);
-  return api.call(route.method, req.path, { ...(token ? { token } : {}), ...(req.body !== undefined ? { body: req.body } : {}), ...(req.headers ? { headers: req.headers } : {}) });
+  return api.raw(route.method, req.path, { ...(token ? { token } : {}), ...(req.body !== undefined ? { body: req.body } : {}), ...(req.headers ? { headers: req.headers } : {}) });
 };
 
 describe('access matrix: every route × every caller', () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ROUTES, routeList } from '#http/routes';
-import { complaintBody, localClock, startTestApi, type TestApi } from '../support/api';
+import { localClock, settle, startTestApi, validComplaint, type TestApi } from '../support/api';
 
 interface Operation {
   operationId?: string;
@@ -48,7 +48,7 @@ let doc: OpenApiDoc;
 
 beforeAll(async () => {
   api = await startTestApi();
-  const res = await api.call('GET', '/v1/openapi.json');
+  const res = await settle(api.client().GET('/v1/openapi.json'));
   expect(res.status).toBe(200);
   doc = res.body as OpenApiDoc;
 });
@@ -56,7 +56,7 @@ afterAll(() => api.close());
 
 describe('GET /v1/openapi.json', () => {
   it('is served without a token as JSON and validates as OpenAPI 3.1', async () => {
-    const res = await api.call('GET', '/v1/openapi.json');
+    const res = await settle(api.client().GET('/v1/openapi.json'));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(doc.openapi).toMatch(/^3\.1\./);
@@ -149,7 +149,7 @@ describe('GET /v1/openapi.json', () => {
   });
 
   it('serves GET /v1/health without a token, matching its schema', async () => {
-    const res = await api.call('GET', '/v1/health');
+    const res = await settle(api.client().GET('/v1/health'));
     expect(res.status).toBe(200);
     expect(ROUTES.health.ok.schema.parse(res.body)).toMatchObject({ status: 'ok' });
   });
@@ -158,49 +158,49 @@ describe('GET /v1/openapi.json', () => {
 describe('live responses match the route table schemas', () => {
   it('create, get, list, reclassify, note, task and timeline parse with their ok schemas', async () => {
     const supervisor = await api.token('sam', ['supervisor']);
-    const created = await api.call('POST', '/v1/complaints', {
-      token: supervisor,
-      body: complaintBody({ externalRef: { system: 'crm', id: 'C-1' }, receivedAt: new Date(localClock.nowMs() - 86_400_000).toISOString(), customer: { id: 'c-7', name: 'Grace Hopper', phone: '+44 20 7946 0000', vulnerable: true } }),
-    });
+    const sam = api.client(supervisor);
+    const created = await settle(sam.POST('/v1/complaints', {
+      body: validComplaint({ externalRef: { system: 'crm', id: 'C-1' }, receivedAt: new Date(localClock.nowMs() - 86_400_000).toISOString(), customer: { id: 'c-7', name: 'Grace Hopper', phone: '+44 20 7946 0000', vulnerable: true } }),
+    }));
     expect(created.status).toBe(ROUTES.createComplaint.ok.status);
     const c = ROUTES.createComplaint.ok.schema.parse(created.body);
     const id = c.id;
 
-    const reclassified = await api.call('PATCH', `/v1/complaints/${id}`, { token: supervisor, body: { severity: 'high', legalExposure: true, reason: 'Threatened legal action' } });
+    const reclassified = await settle(sam.PATCH('/v1/complaints/{id}', { params: { path: { id } }, body: { severity: 'high', legalExposure: true, reason: 'Threatened legal action' } }));
     expect(reclassified.status).toBe(ROUTES.reclassifyComplaint.ok.status);
     ROUTES.reclassifyComplaint.ok.schema.parse(reclassified.body);
 
-    const task = await api.call('POST', `/v1/complaints/${id}/tasks`, { token: supervisor, body: { title: 'Pull call recording', team: 'contact-centre', dueAt: new Date(localClock.nowMs() + 86_400_000).toISOString() } });
+    const task = await settle(sam.POST('/v1/complaints/{id}/tasks', { params: { path: { id } }, body: { title: 'Pull call recording', team: 'contact-centre', dueAt: new Date(localClock.nowMs() + 86_400_000).toISOString() } }));
     expect(task.status).toBe(ROUTES.createTask.ok.status);
     ROUTES.createTask.ok.schema.parse(task.body);
 
-    const note = await api.call('POST', `/v1/complaints/${id}/notes`, { token: supervisor, body: { kind: 'policy_reference', body: 'Refund policy 4.2' } });
+    const note = await settle(sam.POST('/v1/complaints/{id}/notes', { params: { path: { id } }, body: { kind: 'policy_reference', body: 'Refund policy 4.2' } }));
     expect(note.status).toBe(ROUTES.addNote.ok.status);
     ROUTES.addNote.ok.schema.parse(note.body);
 
-    const got = await api.call('GET', `/v1/complaints/${id}`, { token: supervisor });
+    const got = await settle(sam.GET('/v1/complaints/{id}', { params: { path: { id } } }));
     expect(got.status).toBe(ROUTES.getComplaint.ok.status);
     expect(ROUTES.getComplaint.ok.schema.parse(got.body)).toMatchObject({ id, severity: 'high', legalExposure: true, openTaskCount: 1 });
 
-    const listed = await api.call('GET', '/v1/complaints?limit=10', { token: supervisor });
+    const listed = await settle(sam.GET('/v1/complaints', { params: { query: { limit: 10 } } }));
     expect(listed.status).toBe(ROUTES.listComplaints.ok.status);
     expect(ROUTES.listComplaints.ok.schema.parse(listed.body).items.map((x) => x.id)).toContain(id);
 
-    const triage = await api.call('GET', `/v1/complaints/${id}/triage`, { token: supervisor });
+    const triage = await settle(sam.GET('/v1/complaints/{id}/triage', { params: { path: { id } } }));
     expect(triage.status).toBe(ROUTES.getTriage.ok.status);
     ROUTES.getTriage.ok.schema.parse(triage.body);
-    const decided = await api.call('POST', `/v1/complaints/${id}/triage/decisions`, { token: supervisor, body: { field: 'regulatory', value: false, reason: 'Not a regulated activity' } });
+    const decided = await settle(sam.POST('/v1/complaints/{id}/triage/decisions', { params: { path: { id } }, body: { field: 'regulatory', value: false, reason: 'Not a regulated activity' } }));
     expect(decided.status).toBe(ROUTES.decideTriage.ok.status);
     ROUTES.decideTriage.ok.schema.parse(decided.body);
-    const triageReport = await api.call('GET', '/v1/reports/triage', { token: supervisor });
+    const triageReport = await settle(sam.GET('/v1/reports/triage'));
     expect(triageReport.status).toBe(ROUTES.triageReport.ok.status);
     ROUTES.triageReport.ok.schema.parse(triageReport.body);
 
-    const tl = await api.call('GET', `/v1/complaints/${id}/timeline`, { token: supervisor });
+    const tl = await settle(sam.GET('/v1/complaints/{id}/timeline', { params: { path: { id } } }));
     expect(tl.status).toBe(ROUTES.getTimeline.ok.status);
     expect(ROUTES.getTimeline.ok.schema.parse(tl.body).chain.valid).toBe(true);
 
-    const regimes = await api.call('GET', '/v1/regimes', { token: supervisor });
+    const regimes = await settle(sam.GET('/v1/regimes'));
     expect(ROUTES.listRegimes.ok.schema.parse(regimes.body).items.map((r) => r.id)).toContain('UK_FCA_DISP');
   });
 });

@@ -1,7 +1,7 @@
 // The keyboard alone works a case: sign in, open the case from the queue, switch tabs, create a task, block it, add a
 // note; no mouse event is sent (focus moves with Tab and the arrow keys, actions fire with Enter and Space).
 import type { Locator, Page } from 'playwright-core';
-import { complaintBody } from '../support/api';
+import { settle, validComplaint } from '../support/api';
 import { startConsoleHarness, type ConsoleHarness } from '../support/console';
 
 jest.setTimeout(120_000);
@@ -45,7 +45,7 @@ const arrowToTab = async (page: Page, name: RegExp): Promise<void> => {
 };
 
 it('signs in, opens the case, creates and blocks a task and adds a note with the keyboard only', async () => {
-  const res = await h.api.call('POST', '/v1/complaints', { token: await h.api.token('web-form', ['intake']), body: complaintBody({ ownerId: 'kim' }) });
+  const res = await settle(h.api.client(await h.api.token('web-form', ['intake'])).POST('/v1/complaints', { body: validComplaint({ ownerId: 'kim' }) }));
   expect(res.status).toBe(201);
   const reference = res.body.reference as string;
   await h.api.pump();

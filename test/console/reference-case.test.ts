@@ -2,7 +2,7 @@
 // compliance cora): intake → blocked task → escalation → resolution above the threshold → the owner cannot approve →
 // the supervisor approves → final response → close → export → download. Intake goes through the API (the console has
 // no intake screen); everything after it is clicked in chromium.
-import { complaintBody } from '../support/api';
+import { settle, validComplaint } from '../support/api';
 import { exactly, openCase, openTab, reloadCase, startConsoleHarness, type ConsoleHarness } from '../support/console';
 
 jest.setTimeout(300_000);
@@ -15,15 +15,14 @@ afterAll(() => h?.close());
 
 it('the reference case, from the queue to a downloaded export bundle, in the browser', async () => {
   const { api } = h;
-  const created = await api.call('POST', '/v1/complaints', {
-    token: await api.token('web-form', ['intake']),
-    body: complaintBody({
+  const created = await settle(api.client(await api.token('web-form', ['intake'])).POST('/v1/complaints', {
+    body: validComplaint({
       ownerId: 'olive',
       summary: 'Third delayed delivery this month; missed a service appointment',
       description: 'The delivery was late for the third time this month. The customer missed a paid service appointment waiting for it, claims the cost as a loss, and asks for a formal review and compensation.',
       allegedLoss: { amount: '180.00', currency: 'GBP' },
     }),
-  });
+  }));
   expect(created.status).toBe(201);
   const id = created.body.id as string;
   const reference = created.body.reference as string;
@@ -137,6 +136,6 @@ it('the reference case, from the queue to a downloaded export bundle, in the bro
   expect(zip.status()).toBe(200);
   expect((await zip.body()).subarray(0, 2).toString('latin1')).toBe('PK');
 
-  const final = (await api.call('GET', `/v1/complaints/${id}`, { token: await api.token('cora', ['compliance']) })).body;
+  const final = (await settle(api.client(await api.token('cora', ['compliance'])).GET('/v1/complaints/{id}', { params: { path: { id } } }))).body;
   expect(final).toMatchObject({ status: 'closed', rootCause: { category: 'carrier_capacity' } });
 });

@@ -3,7 +3,7 @@
 // shown plainly, and an axe check of every screen (no serious or critical violations).
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
-import { complaintBody, type CaseView } from '../support/api';
+import { createComplaint, settle, type CaseView } from '../support/api';
 import { exactly, openCase, openTab, reloadCase, signInOn, startConsoleHarness, type ConsoleHarness } from '../support/console';
 
 jest.setTimeout(300_000);
@@ -14,13 +14,17 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-const open = async (sub: string, over: Record<string, unknown> = {}): Promise<CaseView> => {
-  const res = await h.api.call('POST', '/v1/complaints', { token: await h.api.token('web-form', ['intake']), body: complaintBody({ ownerId: sub, ...over }) });
-  if (res.status !== 201) throw new Error(`create: ${res.status} ${res.text}`);
-  return res.body as CaseView;
-};
+const open = async (sub: string, over: Record<string, unknown> = {}): Promise<CaseView> => createComplaint(h.api, await h.api.token('web-form', ['intake']), { ownerId: sub, ...over });
 const tokenOf = (sub: string, ...roles: ('handler' | 'supervisor' | 'compliance')[]) => h.api.token(sub, roles);
-const clockNow = async () => Date.parse((await h.api.call('GET', '/local/clock')).body.now as string);
+/** olive (the case's owner) opens a dependency on the case and marks it blocked; fails the test unless both succeed. */
+const blockDependency = async (id: string): Promise<void> => {
+  const olive = h.api.client(await tokenOf('olive', 'handler'));
+  const task = await settle(olive.POST('/v1/complaints/{id}/tasks', { params: { path: { id } }, body: { title: 'Depot logs', team: 'operations' } }));
+  if (task.status !== 201) throw new Error(`create task: ${task.status} ${task.text}`);
+  const blocked = await settle(olive.PATCH('/v1/complaints/{id}/tasks/{taskId}', { params: { path: { id, taskId: task.body.id as string } }, body: { status: 'blocked', blockedReason: 'Depot system outage' } }));
+  if (blocked.status !== 200) throw new Error(`block task: ${blocked.status} ${blocked.text}`);
+};
+const clockNow = async () => Date.parse(await h.api.now());
 
 /** Serious and critical axe violations of what the page shows now, as "rule: target" lines (empty = none). */
 const axeProblems = async (page: Page): Promise<string[]> => {
@@ -38,8 +42,7 @@ describe('work queue', () => {
     for (let i = 0; i < 26; i++) hals.push(await open('hal', { receivedAt: new Date(now - (i + 1) * 3_600_000).toISOString(), customer: { id: `c-${i}`, name: `Customer ${i}` } }));
     const olives = await open('olive', { customer: { id: 'c-olive', name: 'Grace Hopper' } });
     // One of olive's goes at risk: a dependency blocked for more than 24 hours.
-    const task = await h.api.call('POST', `/v1/complaints/${olives.id}/tasks`, { token: await tokenOf('olive', 'handler'), body: { title: 'Depot logs', team: 'operations' } });
-    await h.api.call('PATCH', `/v1/complaints/${olives.id}/tasks/${task.body.id as string}`, { token: await tokenOf('olive', 'handler'), body: { status: 'blocked', blockedReason: 'Depot system outage' } });
+    await blockDependency(olives.id);
     await h.api.advanceClock('PT25H');
 
     const sue = await h.signIn('sue', ['supervisor']);
@@ -118,7 +121,7 @@ describe('case page', () => {
   it('header with owner, handoffs, regime and checkpoints; notes; letters; triage; each tab passes axe', async () => {
     const c = await open('hal', { summary: 'Card payment taken twice', category: 'billing' });
     await h.api.pump();
-    const moved = await h.api.call('POST', `/v1/complaints/${c.id}/owner`, { token: await tokenOf('sue', 'supervisor'), body: { ownerId: 'olive', reason: 'olive knows this customer' } });
+    const moved = await settle(h.api.client(await tokenOf('sue', 'supervisor')).POST('/v1/complaints/{id}/owner', { params: { path: { id: c.id } }, body: { ownerId: 'olive', reason: 'olive knows this customer' } }));
     expect(moved.status).toBe(200);
     const olive = await h.signIn('olive', ['handler']);
     await openCase(olive, c.id);
@@ -162,7 +165,7 @@ describe('case page', () => {
     await openCase(olive, c.id, 'notes');
     await olive.getByLabel('Note text').fill('Typed before someone else changed the case');
     // Meanwhile a supervisor changes the case.
-    const changed = await h.api.call('POST', `/v1/complaints/${c.id}/tasks`, { token: await tokenOf('sue', 'supervisor'), body: { title: 'Check the payment processor log', team: 'payments' } });
+    const changed = await settle(h.api.client(await tokenOf('sue', 'supervisor')).POST('/v1/complaints/{id}/tasks', { params: { path: { id: c.id } }, body: { title: 'Check the payment processor log', team: 'payments' } }));
     expect(changed.status).toBe(201);
     await olive.getByRole('button', { name: 'Add note' }).click();
     await olive.getByText('This case changed; reload').waitFor();
@@ -188,8 +191,7 @@ describe('case page', () => {
 
     // A blocked dependency escalates at level 1 (supervisors). Compliance manages escalations from level 3, so the
     // console offers it the acknowledgement, and the server, which knows the level, refuses: the 403 is shown plainly.
-    const task = await h.api.call('POST', `/v1/complaints/${c.id}/tasks`, { token: await tokenOf('olive', 'handler'), body: { title: 'Depot logs', team: 'operations' } });
-    await h.api.call('PATCH', `/v1/complaints/${c.id}/tasks/${task.body.id as string}`, { token: await tokenOf('olive', 'handler'), body: { status: 'blocked', blockedReason: 'Depot system outage' } });
+    await blockDependency(c.id);
     await h.api.advanceClock('PT25H');
     const cora = await h.signIn('cora', ['compliance']);
     await openCase(cora, c.id, 'escalations');

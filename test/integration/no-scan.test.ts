@@ -1,5 +1,7 @@
 // No request path issues a Scan: every route of the route table, called with a valid request through the
 // local API (same handlers, same SDK adapters), observed at the DynamoDB client's middleware stack.
+// Raw requests by design: it calls every route of shared/http/routes.ts generically, through one wrapper that watches
+// the DynamoDB commands of each, and the local-only /local/* routes.
 import { observeDynamoRequests } from '#adapters/aws/dynamo/client';
 import { routeList, type RouteId } from '#http/routes';
 import { readFileSync } from 'node:fs';
@@ -42,9 +44,9 @@ afterAll(async () => {
 
 /** Each call records the DynamoDB commands it caused. */
 const commandsByRoute = new Map<RouteId, Set<string>>();
-const call = async (route: RouteId, method: string, path: string, opts: Parameters<TestApi['call']>[2] = {}): Promise<ApiResponse> => {
+const call = async (route: RouteId, method: string, path: string, opts: Parameters<TestApi['raw']>[2] = {}): Promise<ApiResponse> => {
   current = [];
-  const res = await api.call(method, path, opts);
+  const res = await api.raw(method, path, opts);
   const seen = commandsByRoute.get(route) ?? new Set<string>();
   for (const n of current) seen.add(n);
   commandsByRoute.set(route, seen);
@@ -114,7 +116,7 @@ describe('every route, valid requests', () => {
     // SES stand-in (a new complaint from a known customer's address, a reply to it, a refused message), recorded
     // against the rejections route they feed.
     const ticket = JSON.stringify({ system: 'no-scan-desk', ticketId: `t-${uniqueDigits()}`, subject: 'Refund missing', description: 'Still waiting.', customer: { id: 'cust-42', name: 'Ada Lovelace', email: 'ada@example.com' }, history: [{ author: 'Ada', fromCustomer: true, body: 'Any news?' }], attachments: [{ fileName: 'note.txt', contentType: 'text/plain', contentBase64: Buffer.from('note').toString('base64') }] });
-    const stamp = String(Math.floor(Date.parse((await api.call('GET', '/local/clock')).body.now as string) / 1000));
+    const stamp = String(Math.floor(Date.parse((await api.raw('GET', '/local/clock')).body.now as string) / 1000));
     const secret = (JSON.parse(readFileSync(api.stack.helpdeskSecretsFile, 'utf8')) as Record<string, string>).generic!;
     const signed = { rawBody: ticket, headers: { 'content-type': 'application/json', 'x-complaints-timestamp': stamp, 'x-complaints-signature': sign('generic', secret, stamp, ticket) } };
     await call('helpdeskIntake', 'POST', '/v1/intake/helpdesk/generic', signed);
@@ -123,7 +125,7 @@ describe('every route, valid requests', () => {
     const rfc822 = { 'content-type': 'message/rfc822' };
     const mailed = await call('inboundRejections', 'POST', '/local/inbound-email', { rawBody: mail('Complaint'), headers: rfc822 });
     await call('inboundRejections', 'POST', '/local/inbound-email', { rawBody: mail(`Re: ${mailed.body.reference as string}`), headers: rfc822 });
-    expect((await api.call('POST', '/local/inbound-email', { rawBody: 'not mail', headers: rfc822 })).status).toBe(422);
+    expect((await api.raw('POST', '/local/inbound-email', { rawBody: 'not mail', headers: rfc822 })).status).toBe(422);
     await call('inboundRejections', 'GET', `/v1/intake/rejections?day=${stamp ? new Date(Number(stamp) * 1000).toISOString().slice(0, 10) : ''}`, { token: sam });
     // A recorded rejection of a stored message, replayed by an admin (finds it by id: GetItem, never a Scan).
     const rejected = await storedRejection(api, rawEmail({ from: 'Ada <ada@example.com>', subject: 'Replayed complaint', text: 'The intake failed on this one.' }));
@@ -148,7 +150,7 @@ describe('every route, valid requests', () => {
     await call('previewLetter', 'GET', `/v1/complaints/${rid}/letters/final_response`, { token: bob });
     // The customer's feedback link: the follow-up as its timer leaves it on the case (the flow itself is in
     // test/api/letters-feedback.test.ts), signed with the local key; the submission reads and writes by key only.
-    const fbNow = (await api.call('GET', '/local/clock')).body.now as string;
+    const fbNow = (await api.raw('GET', '/local/clock')).body.now as string;
     const fbExpires = new Date(Date.parse(fbNow) + 30 * 86_400_000).toISOString();
     await rawDocClient().send(
       new UpdateCommand({
@@ -167,7 +169,7 @@ describe('every route, valid requests', () => {
     const escalated = await call('createComplaint', 'POST', '/v1/complaints', { token: intake, body: complaintBody({ ownerId: 'bob' }) });
     const esc = await call('raiseEscalation', 'POST', `/v1/complaints/${escalated.body.id}/escalations`, { token: bob, body: { reason: 'Customer threatens the ombudsman' } });
     await call('acknowledgeEscalation', 'POST', `/v1/complaints/${escalated.body.id}/escalations/${esc.body.id}/acknowledgement`, { token: sam, body: { note: 'Taking it' } });
-    const late = await call('createComplaint', 'POST', '/v1/complaints', { token: intake, body: complaintBody({ ownerId: 'bob', receivedAt: new Date(Date.parse((await api.call('GET', '/local/clock')).body.now as string) - 45 * 86_400_000).toISOString() }) });
+    const late = await call('createComplaint', 'POST', '/v1/complaints', { token: intake, body: complaintBody({ ownerId: 'bob', receivedAt: new Date(Date.parse((await api.raw('GET', '/local/clock')).body.now as string) - 45 * 86_400_000).toISOString() }) });
     await api.pump();
     await call('waiveEscalation', 'POST', `/v1/complaints/${late.body.id}/escalation-waivers`, { token: sam, body: { checkpoint: 75, justification: 'Final response is being drafted and goes out this week' } });
 
@@ -297,8 +299,8 @@ describe('every route, valid requests', () => {
   it('the daily retention job finds and redacts cases through its index, never a Scan', async () => {
     const intake = await api.token('web-form', ['intake']);
     const bob = await api.token('bob', ['handler']);
-    const created = await api.call('POST', '/v1/complaints', { token: intake, body: complaintBody({ ownerId: 'bob', regime: 'UK_FCA_PSD' }) });
-    const closed = await api.call('POST', `/v1/complaints/${created.body.id}/close`, { token: bob, body: { followUpAction: 'Review', rootCause: { category: 'capacity', description: 'Depot overbooked' } } });
+    const created = await api.raw('POST', '/v1/complaints', { token: intake, body: complaintBody({ ownerId: 'bob', regime: 'UK_FCA_PSD' }) });
+    const closed = await api.raw('POST', `/v1/complaints/${created.body.id}/close`, { token: bob, body: { followUpAction: 'Review', rootCause: { category: 'capacity', description: 'Depot overbooked' } } });
     expect(closed.status).toBe(200);
     current = [];
     // Past the three years of UK_FCA_PSD: the local timers run the job as the clock passes midnight.

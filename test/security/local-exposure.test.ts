@@ -110,7 +110,9 @@ describe('the request log never shows a feedback token', () => {
     });
     const before = lines.length;
     try {
-      const res = await api.call(method, path, method === 'POST' ? { body: { score: 5 } } : {});
+      // Raw on purpose: a GET and a trailing slash on the feedback route are outside the contract (the typed client has
+      // no such operation), and the three rows share one request so they differ only in what they are about.
+      const res = await api.raw(method, path, method === 'POST' ? { body: { score: 5 } } : {});
       expect(res.status).toBe(status);
     } finally {
       spy.mockRestore();

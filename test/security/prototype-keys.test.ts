@@ -4,6 +4,8 @@
 // failing triage never blocks intake. A fast-check property drives every free-text field of every intake path (API,
 // each helpdesk provider, email) with those words and random Unicode: no 5xx, and every email ends as a case, an
 // attachment to one, or a recorded rejection.
+// Raw requests by design: it sends random text the contract may refuse (a 400 is an accepted answer), signed helpdesk
+// deliveries byte for byte and raw email to the local-only /local/inbound-email, and reads back with the same helper.
 import { readFileSync } from 'node:fs';
 import * as fc from 'fast-check';
 import { sign } from '#domain/helpdesk';
@@ -105,7 +107,7 @@ describe('every intake path with prototype words and random Unicode (local stack
     const nowMs = localClock.nowMs();
     const timestamp = provider === 'zendesk' ? new Date(nowMs).toISOString() : String(Math.floor(nowMs / 1000));
     const [sigHeader, tsHeader] = provider === 'zendesk' ? ['x-zendesk-webhook-signature', 'x-zendesk-webhook-signature-timestamp'] : ['x-complaints-signature', 'x-complaints-timestamp'];
-    return api.call('POST', `/v1/intake/helpdesk/${provider}`, { rawBody: body, headers: { 'content-type': 'application/json', [sigHeader]: sign(provider, secrets[provider]!, timestamp, body), [tsHeader]: timestamp } });
+    return api.raw('POST', `/v1/intake/helpdesk/${provider}`, { rawBody: body, headers: { 'content-type': 'application/json', [sigHeader]: sign(provider, secrets[provider]!, timestamp, body), [tsHeader]: timestamp } });
   };
 
   /** Each provider's payload with text `t(i)` in every free-text field (i tells the fields apart). */
@@ -181,19 +183,19 @@ describe('every intake path with prototype words and random Unicode (local stack
     expectNo5xx('email', res);
     if (res.status === 201 || res.status === 200) {
       expect(['created', 'attached', 'existing']).toContain(res.body.outcome);
-      expect((await api.call('GET', `/v1/complaints/${res.body.caseId as string}`, { token: admin })).status).toBe(200);
+      expect((await api.raw('GET', `/v1/complaints/${res.body.caseId as string}`, { token: admin })).status).toBe(200);
       return;
     }
     expect(res.status).toBe(422);
     const r = res.body.rejection as { id: string; receivedAt: string };
-    const listed = await api.call('GET', `/v1/intake/rejections?day=${r.receivedAt.slice(0, 10)}`, { token: admin });
+    const listed = await api.raw('GET', `/v1/intake/rejections?day=${r.receivedAt.slice(0, 10)}`, { token: admin });
     expect((listed.body.items as { id: string }[]).map((x) => x.id)).toContain(r.id);
   };
 
   /** One submission through every intake path, with `t(i)` in every free-text field. */
   const everyPath = async (t: (i: number) => string): Promise<ApiResponse[]> => {
     const id = `${++n}${localClock.nowMs() % 100_000}`;
-    const created = await api.call('POST', '/v1/complaints', {
+    const created = await api.raw('POST', '/v1/complaints', {
       token: await intake(),
       body: complaintBody({
         customer: { id: t(2).slice(0, 128), name: t(3).slice(0, 200), email: `api.${id}@example.com` },
@@ -212,7 +214,7 @@ describe('every intake path with prototype words and random Unicode (local stack
       if (res.status !== 201) expect(res.status).toBe(400);
       tickets.push(res);
     }
-    const mailed = await api.call('POST', '/local/inbound-email', { rawBody: email({ fromName: t(3), address: `mail.${id}@example.com`, subject: t(0), text: t(1) }), headers: { 'content-type': 'message/rfc822' } });
+    const mailed = await api.raw('POST', '/local/inbound-email', { rawBody: email({ fromName: t(3), address: `mail.${id}@example.com`, subject: t(0), text: t(1) }), headers: { 'content-type': 'message/rfc822' } });
     await expectEmailAccounted(mailed);
     return [created, ...tickets, mailed];
   };
@@ -222,7 +224,7 @@ describe('every intake path with prototype words and random Unicode (local stack
     expect(created!.status).toBe(201);
     expect(created!.body.triage).toMatchObject({ status: 'suggested', sentiment: { score: expect.any(Number) } });
     for (const res of rest) expect(res.status).toBe(201);
-    const timeline = await api.call('GET', `/v1/complaints/${created!.body.id as string}/timeline`, { token: admin });
+    const timeline = await api.raw('GET', `/v1/complaints/${created!.body.id as string}/timeline`, { token: admin });
     expect(timeline.body.chain.valid).toBe(true);
   });
 

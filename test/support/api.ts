@@ -19,8 +19,6 @@ export interface TestApi {
    * outside the contract. Every documented, valid call goes through `client` instead.
    */
   raw(method: string, path: string, opts?: CallOptions): Promise<ApiResponse>;
-  /** The same as `raw`; kept for the test files not yet moved to the typed client (see docs/client-tests.md). */
-  call(method: string, path: string, opts?: CallOptions): Promise<ApiResponse>;
   /** The typed client integrators use (@complaints/client, generated from the OpenAPI document), as the token's holder. */
   client(token?: string): ComplaintsClient;
   /** The local clock's current instant (GET /local/clock, a local-only route). */
@@ -116,7 +114,6 @@ export const startTestApi = async (env: Record<string, string> = {}, opts: TestA
     tables,
     token: async (sub, groups, opts = {}) => (await stack.issuer.issue({ sub, groups, ...opts })).token,
     raw,
-    call: raw,
     client: (token) => createComplaintsClient({ baseUrl: stack.api.url, ...(token !== undefined ? { token } : {}) }),
     now: async () => {
       const res = await fetch(`${stack.api.url}/local/clock`);

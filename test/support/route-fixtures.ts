@@ -22,7 +22,7 @@ export const helpdeskSignature = (api: TestApi, rawBody: string): Record<string,
  * follow-up timer leaves it (the flow itself is test/api/letters-feedback.test.ts), signed with the local stack's key.
  */
 export const feedbackLinkToken = async (api: TestApi, caseId: string): Promise<string> => {
-  const now = (await api.call('GET', '/local/clock')).body.now as string;
+  const now = await api.now();
   const expiresAt = new Date(Date.parse(now) + 30 * 86_400_000).toISOString();
   await rawDocClient().send(
     new UpdateCommand({
