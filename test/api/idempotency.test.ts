@@ -1,6 +1,7 @@
 // Idempotency-Key on POST /v1/complaints: a retry returns the first response and never opens a second case.
 import { randomUUID } from 'node:crypto';
-import { localClock, settle, startTestApi, validComplaint, type CreateComplaint, type TestApi } from '../support/api';
+import { FaultInjector, parseFaults, setFaults } from '../../infra/local/faults';
+import { expectProblem, localClock, settle, startTestApi, validComplaint, type CreateComplaint, type TestApi } from '../support/api';
 
 let api: TestApi;
 let intake: string;
@@ -114,5 +115,22 @@ describe('Idempotency-Key on POST /v1/complaints', () => {
     expect(rejected.status).toBe(400);
     expect(retried.status).toBe(201);
     expect(await casesWith('corrected retry')).toHaveLength(1);
+  });
+
+  it('answers a rejected request with its own problem when releasing its key fails too (no bare 500), and opens nothing twice', async () => {
+    const key = randomUUID();
+    const future = new Date(localClock.nowMs() + 10 * 86_400_000).toISOString();
+    // Every DeleteItem throttled past the SDK's retries: the idempotency layer cannot release the key's record.
+    setFaults(new FaultInjector(parseFaults('dynamodb:ProvisionedThroughputExceededException:1:DeleteItem'), 7));
+    try {
+      const rejected = await create(intake, validComplaint({ summary: 'release failed', receivedAt: future }), key);
+      expectProblem(rejected, 400);
+      // The record was left in progress: a retry with the key is refused as in progress, never run twice.
+      const retried = await create(intake, validComplaint({ summary: 'release failed' }), key);
+      expect(retried.status).toBe(409);
+    } finally {
+      setFaults(undefined);
+    }
+    expect(await casesWith('release failed')).toHaveLength(0);
   });
 });

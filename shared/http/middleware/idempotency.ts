@@ -5,6 +5,7 @@ import type { MiddlewareObj } from '@middy/core';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { config, requireSetting } from '../config';
 import { dynamo } from '../container';
+import { logger } from '../logger';
 
 let store: DynamoDBPersistenceLayer | undefined;
 
@@ -51,7 +52,16 @@ export const idempotency = (): MiddlewareObj => {
       await inner.after?.(request);
     },
     onError: async (request) => {
-      if (acquired.delete(request)) await inner.onError?.(request);
+      if (!acquired.delete(request)) return;
+      try {
+        await inner.onError?.(request);
+      } catch (err) {
+        // Releasing the key's in-progress record failed too (the table throttled or answered 5xx): a throw here would
+        // leave middy's error stack before the problem mapping and answer a bare 500 (the 5,000-operation chaos run
+        // met it). The request's own error is the answer; the record lapses at its in-progress expiry (the function's
+        // remaining time), after which a retry with the same key runs afresh, so nothing is lost or doubled.
+        logger.warn('could not release the idempotency record after a failed request; it lapses at its in-progress expiry', { error: err as Error });
+      }
     },
   };
 };
