@@ -19,6 +19,7 @@ import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { consoleContentSecurityPolicy } from '#http/console-headers';
 import { REPO_ROOT } from './api-function';
+import { cloudFrontLogBucket } from './cloudfront-log-bucket';
 
 /** Where the console lives on its distribution (Vite's base): /console/ → s3://<bucket>/console/. */
 export const CONSOLE_BASE_PATH = '/console/';
@@ -55,21 +56,7 @@ export class ConsoleEdge extends Construct {
   constructor(scope: Construct, id: string, props: ConsoleEdgeProps) {
     super(scope, id);
 
-    // CloudFront standard logs are written with an ACL grant, so this bucket keeps ACLs (bucket owner preferred);
-    // SSE-S3 because the log delivery cannot use a customer key.
-    this.logs = new Bucket(this, 'AccessLogs', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      versioned: true,
-      lifecycleRules: [{ expiration: Duration.days(365) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.logs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This is the console access-log bucket itself (CloudFront and S3 server access logs land here); it does not log itself.',
-    });
+    this.logs = cloudFrontLogBucket(this, 'This is the console access-log bucket itself (CloudFront and S3 server access logs land here)');
 
     this.bucket = new Bucket(this, 'Site', {
       bucketName: consoleBucketName(props.namePrefix),

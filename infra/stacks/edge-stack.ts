@@ -1,5 +1,5 @@
 // The optional API edge (complaints:edge): CloudFront with an AWS WAF web ACL (managed rule groups, a per-IP rate rule and a tighter one on the public routes) in front of the HTTP API; in us-east-1, where CLOUDFRONT-scope web ACLs live.
-import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
@@ -10,10 +10,11 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { routeList } from '#http/routes';
+import { cloudFrontLogBucket } from '../constructs/cloudfront-log-bucket';
 
 /** The AWS managed rule groups the web ACL runs, in priority order (each is one WAF rule for pricing). */
 export const EDGE_MANAGED_RULE_GROUPS = ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet'] as const;
@@ -106,18 +107,7 @@ export class EdgeStack extends Stack {
       ],
     });
 
-    // CloudFront standard logs are written with an ACL grant, so this bucket keeps ACLs (bucket owner preferred);
-    // SSE-S3 because the log delivery cannot use a customer key.
-    this.logs = new Bucket(this, 'AccessLogs', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      versioned: true,
-      lifecycleRules: [{ expiration: Duration.days(365) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.logs).acknowledge({ id: 'AwsSolutions-S1', reason: 'This is the API edge access-log bucket itself (CloudFront standard logs land here); it does not log itself.' });
+    this.logs = cloudFrontLogBucket(this, 'This is the API edge access-log bucket itself (CloudFront standard logs land here)');
 
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'Complaints API edge (AWS WAF in front of the HTTP API)',
