@@ -36,7 +36,7 @@ const runChaosBench = async (): Promise<ChaosBenchResult> => {
   const concurrency = envInt('BENCH_CHAOS_CONCURRENCY', 4, 1);
   const seed = envInt('BENCH_CHAOS_SEED', 33, 0);
   const { startStack } = await import('../infra/local/stack');
-  const { CHAOS_FAULTS, runChaos } = await import('../test/chaos/scenario');
+  const { CHAOS_FAULTS, CHECKPOINT_MOVES, runChaos } = await import('../test/chaos/scenario');
   const stack = await startStack({ port: 0, host: '127.0.0.1', tickMs: 0, projection: true, retentionJob: false, auditDigest: false, log: () => {} });
   const runs: RunFigures[] = [];
   try {
@@ -47,7 +47,7 @@ const runChaosBench = async (): Promise<ChaosBenchResult> => {
       ['with faults', CHAOS_FAULTS],
     ] as const) {
       say(`  ▸ ${label}: ${operations} operations, ${concurrency} clients …`);
-      const r = await runChaos(stack, { operations, concurrency, clockEvery: Math.max(20, Math.floor(operations / 12)), seed, faults, clientRetries: 6 });
+      const r = await runChaos(stack, { operations, concurrency, clockEvery: Math.max(20, Math.floor(operations / 12)), seed, faults, clientRetries: 6, checkpointMoves: CHECKPOINT_MOVES });
       const latencies = r.answers.map((a) => a.ms);
       runs.push({
         label,

@@ -1,4 +1,4 @@
-// Reporting beyond backlog (control 6), end to end: a seeded set of 240 complaints with known outcomes, written through
+// Reporting beyond backlog (control 6), end to end: a seeded set of complaints with known outcomes (48; 240 with REPORTS_ROUNDS=10), written through
 // the API and the clock control only; the KPIs, the control score, the control review and the regulator return are
 // asserted exactly. Then: a redelivered stream record counts once, a late one changes nothing, and a rebuild from the
 // case items reproduces the incremental projection item for item.
@@ -27,8 +27,13 @@ const REPORTING = {
 };
 const PRODUCTS = ['Current account', 'Credit card', 'home-delivery', 'Savings'] as const;
 const PRODUCT_GROUP: Record<(typeof PRODUCTS)[number], string> = { 'Current account': 'current_accounts', 'Credit card': 'credit_cards', 'home-delivery': 'home_delivery', Savings: 'savings' };
-/** Ten rounds of the 24-case pattern below: a few hundred cases, every group ten times or more (a multiple of 24 scales every figure). */
-const N = 240;
+/**
+ * Rounds of the 24-case pattern below (a multiple of 24 scales every figure, and every assertion is written in N and the
+ * groups): two in `npm test` (48 cases, more than the control review's last 20 and the report pages); REPORTS_ROUNDS=10
+ * runs the same assertions over 240 cases (every group ten times or more), about five times as long.
+ */
+const ROUNDS = Number(process.env.REPORTS_ROUNDS ?? 2);
+const N = 24 * ROUNDS;
 
 /**
  * The plan: receipt at T0 for all; every 24 cases make groups 0×10, 1×6, 2×2, 3, 4, 5×4 (100, 60, 20, 10, 10, 40 of 240).
@@ -310,11 +315,11 @@ describe('control score of the seeded set', () => {
   it('is computed from the data, each item by its stated rule', async () => {
     const s = (await controlScore()).body;
     expect(s.items.map((i: { item: string; score: number }) => [i.item, i.score])).toEqual([
-      ['ownership', 2], // every case owned; the 8 handoffs have reasons
-      ['deadlineControl', 2], // automated clocks; 52/54 answered and 35/36 acknowledged in time (≥ 95 %)
+      ['ownership', 2], // every case owned; the handoffs (group 5) have reasons
+      ['deadlineControl', 2], // automated clocks; answered and acknowledged in time ≥ 95 % (52/54 and 35/36 at two rounds)
       ['evidenceRecord', 0], // no evidence was uploaded
       ['escalationPath', 1], // every at-risk case escalated, but none acknowledged
-      ['approvals', 2], // the 20 responses needing approval were approved first
+      ['approvals', 2], // the responses needing approval (group 2) were approved first
       ['reporting', 2], // every closed case has an outcome and a root cause
     ]);
     expect([s.total, s.band]).toEqual([9, 'stable_foundation']);
@@ -322,7 +327,9 @@ describe('control score of the seeded set', () => {
     const answered = N - g(4) + g(5);
     const fca = count((p) => p.regime === 'UK_FCA_DISP');
     const ackedLate = count((p) => p.regime === 'UK_FCA_DISP' && p.group === 3);
-    expect([answered, fca, ackedLate]).toEqual([270, 168, 7]);
+    // The plan puts both shares at or above the item's 95 % at any number of rounds (two: 52/54 and 35/36).
+    expect((answered - g(3)) / answered).toBeGreaterThanOrEqual(0.95);
+    expect((fca - ackedLate) / fca).toBeGreaterThanOrEqual(0.95);
     expect(s.items[1].measured).toMatchObject({ received: N, automatedClocks: N, closed: answered, closedWithinDeadline: answered - g(3), acknowledgedOnTime: (fca - ackedLate) / fca });
     const atRisk = g(3) + g(4);
     expect(s.items[3].measured).toMatchObject({ atRisk, escalatedOrWaived: atRisk, unacknowledged: atRisk, escalations: 2 * atRisk });

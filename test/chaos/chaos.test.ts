@@ -3,7 +3,7 @@
 // bare 500. Small by default (npm test); `npm run chaos` runs it at 5,000 operations (CHAOS_OPERATIONS).
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { CHAOS_FAULTS, chaosFigures, runChaos, type ChaosResult } from './scenario';
+import { CHAOS_FAULTS, CHECKPOINT_MOVES, chaosFigures, runChaos, type ChaosResult } from './scenario';
 import { startTestApi, type TestApi } from '../support/api';
 import { projectionItems, recountFromCases } from '../support/report-recount';
 
@@ -20,7 +20,7 @@ beforeAll(async () => {
   api = await startTestApi({ WEBHOOK_MAX_ATTEMPTS: '20', WEBHOOK_BACKOFF_BASE_SECONDS: '1', WEBHOOK_BACKOFF_CAP_SECONDS: '60' }, { reports: true });
   const baseline = REPORT ? await runChaos(api.stack, { operations: Math.max(20, Math.floor(OPERATIONS / 10)), concurrency: CONCURRENCY, clockEvery: 1_000_000, seed: SEED + 1, faults: '', clientRetries: 6 }) : undefined;
   const t0 = performance.now();
-  result = await runChaos(api.stack, { operations: OPERATIONS, concurrency: CONCURRENCY, clockEvery: Math.max(20, Math.floor(OPERATIONS / 12)), seed: SEED, faults: CHAOS_FAULTS, clientRetries: 6 });
+  result = await runChaos(api.stack, { operations: OPERATIONS, concurrency: CONCURRENCY, clockEvery: Math.max(20, Math.floor(OPERATIONS / 12)), seed: SEED, faults: CHAOS_FAULTS, clientRetries: 6, checkpointMoves: CHECKPOINT_MOVES });
   if (REPORT) writeFileSync(REPORT, JSON.stringify(chaosFigures(OPERATIONS, CONCURRENCY, SEED, performance.now() - t0, baseline!, result), null, 2));
 }, 120_000 + OPERATIONS * 1_500);
 afterAll(() => api?.close());
@@ -45,6 +45,14 @@ describe('under injected AWS faults', () => {
 
   it('lost, doubled and answered nothing wrongly', () => {
     expect(result.findings).toEqual([]);
+  });
+
+  it('fired checkpoints under the faults, each marked on its case and audited exactly once', () => {
+    // Not vacuous: sixty days under the faults pass every open case's checkpoints, so some fired (the findings hold a
+    // checkpoint fired twice, audited twice, or due and never fired).
+    expect(result.checkpointMoves.map((m) => m.advanceBy)).toEqual(CHECKPOINT_MOVES);
+    expect(result.checkpoints.marked).toBeGreaterThan(0);
+    expect(result.checkpoints.fired).toBeGreaterThanOrEqual(result.checkpoints.marked);
   });
 
   it('delivered every domain event to the subscriber, de-duplicated by event id', () => {

@@ -20,6 +20,9 @@ import type { StartedStack } from '../../infra/local/stack';
 export const CHAOS_FAULTS =
   'dynamodb:ProvisionedThroughputExceededException:0.1,dynamodb:TransactionCanceledException:0.05:TransactWriteItems,s3:InternalError:0.05,scheduler:ThrottlingException:0.1,eventbridge:InternalException:0.1,sfn:ThrottlingException:0.1';
 
+/** After the load, under the faults: sixty days in three moves, past every checkpoint of an open case (8 weeks at most). */
+export const CHECKPOINT_MOVES: readonly string[] = ['P20D', 'P20D', 'P20D'];
+
 export interface ChaosOptions {
   operations: number;
   concurrency: number;
@@ -29,6 +32,12 @@ export interface ChaosOptions {
   faults: string;
   /** Retries a client makes of a 429/503 with the same Idempotency-Key before giving up. */
   clientRetries: number;
+  /**
+   * Clock moves after the load, still under the faults (e.g. ['P20D', 'P20D', 'P20D']): the open cases' checkpoints
+   * (50/75/90/100 % of their deadlines, weeks away) fall due and fire with the faults on, so "each fired exactly once"
+   * is checked on checkpoints that fired, not only on none. Default: none (the fault-free baseline).
+   */
+  checkpointMoves?: readonly string[];
 }
 
 export interface Answer {
@@ -63,6 +72,8 @@ export interface ChaosResult {
   email: { cases: number; intakeFailed: number; replayed: number };
   /** How long each one-day clock move of the load took (due timers fire before it answers). */
   clockMovesMs: number[];
+  /** The moves past the checkpoints after the load (under faults, no concurrent load), each with the timers it fired. */
+  checkpointMoves: { advanceBy: string; ms: number; fired: number }[];
 }
 
 /** A seeded generator (the operation mix and bodies repeat under a seed). */
@@ -387,6 +398,26 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
       req.on('error', reject);
       req.end(JSON.stringify({ advanceBy }));
     });
+  /** The same move, reading how many timers fired (the answer's `fired`). */
+  const moveClockFiring = (advanceBy: string): Promise<{ status: number; fired: number }> =>
+    new Promise((resolve, reject) => {
+      const req = httpRequest(`${url}/local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          let fired = 0;
+          try {
+            fired = ((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { fired?: unknown[] }).fired ?? []).length;
+          } catch {
+            // Not JSON: the status says what went wrong.
+          }
+          resolve({ status: res.statusCode ?? 0, fired });
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ advanceBy }));
+    });
   const trace = process.env.CHAOS_TRACE ? (line: string) => appendFileSync(process.env.CHAOS_TRACE!, `${line}\n`) : () => undefined;
   const worker = async () => {
     while (next < plan.length) {
@@ -407,6 +438,17 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency }, worker));
+
+  // Time passes with the faults still on and the load over: weeks, so the open cases' checkpoints fire under the faults
+  // (the checks below then find each marked fired and audited exactly once). A timer whose firing failed stays due and
+  // fires in a later round or move; one that fails every attempt is dead-lettered, listed and replayed in the drain.
+  const checkpointMoves: ChaosResult['checkpointMoves'] = [];
+  for (const advanceBy of opts.checkpointMoves ?? []) {
+    const t0 = performance.now();
+    const moved = await moveClockFiring(advanceBy);
+    checkpointMoves.push({ advanceBy, ms: Math.round(performance.now() - t0), fired: moved.fired });
+    if (moved.status !== 200) findings.push(`clock move ${advanceBy} after the load answered ${moved.status}`);
+  }
 
   // Faults off, then drain: stream consumers, timers, workflows, the verifier and webhook retries run until idle.
   setFaults(undefined);
@@ -590,6 +632,7 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
     evidence: ev,
     email: { cases: mailCases.length, intakeFailed: failedMail.length, replayed: replayedMail.size },
     clockMovesMs: clockMoves.map((ms) => Math.round(ms)),
+    checkpointMoves,
   };
 };
 
@@ -619,6 +662,7 @@ export const chaosFigures = (operations: number, concurrency: number, seed: numb
     evidence: r.evidence,
     email: r.email,
     clockMoveMs: { count: r.clockMovesMs.length, p50: nearestRank(r.clockMovesMs, 50), max: Math.max(0, ...r.clockMovesMs) },
+    checkpointMoves: r.checkpointMoves,
     findings: r.findings,
   });
   return {
