@@ -24,7 +24,7 @@ module.exports = {
   // A worker keeps what each test file leaves on its heap (module registries, stopped stacks' buffers): it grew past
   // 900 MB over a run, and the later files ran several times slower than alone. A worker above this after a file is
   // replaced by a fresh one (cheap: the transform cache is on disk).
-  workerIdleMemoryLimit: '512MB',
+  workerIdleMemoryLimit: '300MB',
   // Two workers on a 2-core CI machine; locally half the cores, at least two (the API suites wait on DynamoDB Local).
   maxWorkers: process.env.CI ? 2 : Math.max(2, Math.floor(require('node:os').availableParallelism() / 2)),
   coverageProvider: 'v8',

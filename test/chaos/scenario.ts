@@ -447,6 +447,7 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
     const t0 = performance.now();
     const moved = await moveClockFiring(advanceBy);
     checkpointMoves.push({ advanceBy, ms: Math.round(performance.now() - t0), fired: moved.fired });
+    trace(`checkpoint move ${advanceBy}: ${moved.fired} timers fired in ${Math.round(performance.now() - t0)} ms`);
     if (moved.status !== 200) findings.push(`clock move ${advanceBy} after the load answered ${moved.status}`);
   }
 
