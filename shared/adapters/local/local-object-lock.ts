@@ -1,7 +1,9 @@
 // The embedded stack's Object Lock: the S3 stand-in ignores retention and legal hold, so this vault keeps them
 // itself (in the local table) around the same S3 adapter. Retention is the bucket default counted from the
-// object's creation, as S3 applies it. Never deployed: in AWS the bucket enforces both.
+// object's creation, as S3 applies it, on the local clock every local component reads. Never deployed: in AWS the
+// bucket enforces both.
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '#ports/clock';
 import type { EvidenceVault, LetterArchive, PresignedUpload, StoredObject } from '#ports/evidence-vault';
 
 const DAY_MS = 86_400_000;
@@ -10,7 +12,7 @@ export class LocalObjectLockVault implements EvidenceVault, LetterArchive {
   constructor(
     private readonly inner: EvidenceVault & LetterArchive,
     private readonly doc: DynamoDBDocumentClient,
-    private readonly opts: { tableName: string; bucket: string; retentionDays: number },
+    private readonly opts: { tableName: string; bucket: string; retentionDays: number; clock: Clock },
   ) {}
 
   private key(key: string) {
@@ -29,7 +31,11 @@ export class LocalObjectLockVault implements EvidenceVault, LetterArchive {
     const obj = await this.inner.inspect(key, versionId);
     if (!obj) return undefined;
     const lock = await this.doc.send(new GetCommand({ TableName: this.opts.tableName, Key: this.key(key), ConsistentRead: true }));
-    const created = obj.lastModified ? Date.parse(obj.lastModified) : Date.now();
+    // The S3 stand-in stamps objects with the machine's time; S3's time is the local clock here (which a suite or an
+    // operator may have moved): the creation instant is carried over by the clock's offset from the machine's time.
+    // The verifier inspects an upload as it lands, so a clock move between the two is the only inexactness.
+    const offsetMs = Date.parse(this.opts.clock.now()) - Date.now();
+    const created = obj.lastModified ? Date.parse(obj.lastModified) + offsetMs : Date.parse(this.opts.clock.now());
     return { ...obj, retainUntil: new Date(created + this.opts.retentionDays * DAY_MS).toISOString(), legalHold: lock.Item?.legalHold === true };
   }
 
