@@ -35,7 +35,12 @@ interface Exercised {
   reader: () => Promise<string>;
 }
 
-const HELPDESK_BODY = JSON.stringify({
+/**
+ * The ticket, an hour old on the stack's clock. Built when the route is exercised, not when the file loads: the clock is
+ * pinned to the suite's instant only when the stack starts, so a body built at load carried the machine's date (a run
+ * at TEST_NOW=2028-02-29 was refused 400 for a ticket fifteen months old).
+ */
+const helpdeskBody = () => JSON.stringify({
   ticket: {
     id: '4711',
     subject: 'Third missed delivery slot',
@@ -109,11 +114,12 @@ const EXERCISE: Partial<Record<RouteId, () => Promise<Exercised>>> = {
     const secrets = JSON.parse(readFileSync(api.stack.helpdeskSecretsFile, 'utf8')) as Record<string, string>;
     const timestamp = new Date(localClock.nowMs()).toISOString();
     // Raw: a helpdesk delivery is an HMAC-signed raw body; the signature covers these exact bytes.
+    const body = helpdeskBody();
     const res = await api.raw('POST', '/v1/intake/helpdesk/zendesk', {
-      rawBody: HELPDESK_BODY,
+      rawBody: body,
       headers: {
         'content-type': 'application/json',
-        'x-zendesk-webhook-signature': sign('zendesk', secrets.zendesk!, timestamp, HELPDESK_BODY),
+        'x-zendesk-webhook-signature': sign('zendesk', secrets.zendesk!, timestamp, body),
         'x-zendesk-webhook-signature-timestamp': timestamp,
       },
     });
