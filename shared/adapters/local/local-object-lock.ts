@@ -34,8 +34,8 @@ export class LocalObjectLockVault implements EvidenceVault, LetterArchive {
     // The S3 stand-in stamps objects with the machine's time; S3's time is the local clock here (which a suite or an
     // operator may have moved): the creation instant is carried over by the clock's offset from the machine's time.
     // The verifier inspects an upload as it lands, so a clock move between the two is the only inexactness.
-    const offsetMs = Date.parse(this.opts.clock.now()) - Date.now();
-    const created = obj.lastModified ? Date.parse(obj.lastModified) + offsetMs : Date.parse(this.opts.clock.now());
+    const nowMs = Date.parse(this.opts.clock.now());
+    const created = obj.lastModified ? Date.parse(obj.lastModified) + (nowMs - Date.now()) : nowMs;
     return { ...obj, retainUntil: new Date(created + this.opts.retentionDays * DAY_MS).toISOString(), legalHold: lock.Item?.legalHold === true };
   }
 
