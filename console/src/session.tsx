@@ -1,5 +1,5 @@
 // Who is signed in: user, roles and bearer token, from the local token issuer or Cognito (auth code + PKCE); tokens in memory only.
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { AuthProvider, useAuth } from 'react-oidc-context';
 import { InMemoryWebStorage, WebStorageStateStore } from 'oidc-client-ts';
 import { apiBaseUrl, type CognitoConfig, type ConsoleConfig, type LocalConfig } from './config';
@@ -26,8 +26,9 @@ export interface Session {
   signIn: (user?: { id: string; roles: Role[] }) => Promise<void>;
   signOut: () => Promise<void>;
   /**
-   * Local mode: a fresh token for the same user and roles. The local clock can jump days ahead (POST /local/clock) and
-   * expire a token at once; the console renews on a 401 instead of sending the user back to sign in.
+   * A fresh token for the same user, asked for on a 401 (the request is then retried once). Local mode: from the local
+   * issuer (the local clock can jump days ahead and expire a token at once). Cognito: from the token endpoint with the
+   * refresh token, held in memory like the others; when that fails the session ends with SESSION_EXPIRED.
    */
   renew?: () => Promise<string | undefined>;
   /** Set while the identity provider is being asked (Cognito redirect in progress). */
@@ -110,10 +111,48 @@ const LocalSession = ({ config, children }: { config: LocalConfig; children: Rea
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 };
 
+/** What the sign-in page says when a session ended without the user signing out (its tokens ran out and renewal failed). */
+export const SESSION_EXPIRED = 'Your session has expired. Sign in again.';
+
 const CognitoSessionBridge = ({ config, children }: { config: CognitoConfig; children: ReactNode }) => {
   const auth = useAuth();
+  const authRef = useRef(auth);
+  authRef.current = auth;
   const apiUrl = apiBaseUrl(config);
   const token = auth.user?.access_token;
+  const [expired, setExpired] = useState(false);
+  // One renewal at a time: a screen's parallel requests that all met a 401 share it.
+  const renewing = useRef<Promise<string | undefined> | undefined>(undefined);
+  const renew = useCallback((): Promise<string | undefined> => {
+    renewing.current ??= (async () => {
+      const current = authRef.current;
+      // The refresh-token grant (Cognito returns a refresh token with the code). Without one there is nothing to renew
+      // with: oidc-client-ts would fall back to a hidden iframe, which Cognito does not serve and the CSP forbids.
+      const user = current.user?.refresh_token ? await current.signinSilent() : null;
+      if (user?.access_token) return user.access_token;
+      await current.removeUser();
+      setExpired(true);
+      return undefined;
+    })().finally(() => {
+      renewing.current = undefined;
+    });
+    return renewing.current;
+  }, []);
+  // Renewal runs a minute before the access token expires (automaticSilentRenew). If the token runs out all the same
+  // (renewal failed, or the device slept through it), one more try, then the sign-in page says the session expired.
+  const { events } = auth;
+  useEffect(() => {
+    const onExpired = () => void renew();
+    events.addAccessTokenExpired(onExpired);
+    return () => events.removeAccessTokenExpired(onExpired);
+  }, [events, renew]);
+  // A callback that failed (e.g. its state matches no sign-in this tab started) leaves code and state in the address
+  // bar, where a reload would present them again: drop them.
+  const callbackFailed = auth.error?.source === 'signinCallback';
+  useEffect(() => {
+    if (callbackFailed) window.history.replaceState({}, document.title, window.location.pathname);
+  }, [callbackFailed]);
+  const error = expired ? SESSION_EXPIRED : auth.error ? (callbackFailed ? `Sign-in did not complete (${auth.error.message}). Sign in again.` : auth.error.message) : undefined;
   const value = useMemo<Session>(() => {
     const claims = token ? jwtClaims(token) : {};
     const roles = rolesOf(claims);
@@ -127,7 +166,7 @@ const CognitoSessionBridge = ({ config, children }: { config: CognitoConfig; chi
       roles,
       hasRole: makeHasRole(roles),
       loading: auth.isLoading,
-      ...(auth.error ? { error: auth.error.message } : {}),
+      ...(error ? { error } : {}),
       signIn: () => auth.signinRedirect(),
       signOut: async () => {
         await auth.removeUser();
@@ -138,15 +177,21 @@ const CognitoSessionBridge = ({ config, children }: { config: CognitoConfig; chi
           window.location.assign(logout.toString());
         }
       },
+      renew,
     };
-  }, [auth, token, config, apiUrl]);
+  }, [auth, token, config, apiUrl, error, renew]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 };
 
 const CognitoSession = ({ config, children }: { config: CognitoConfig; children: ReactNode }) => {
   const redirectUri = config.redirectUri ?? `${window.location.origin}${import.meta.env.BASE_URL}`;
-  // oidc-client-ts keeps the user (tokens) in sessionStorage by default: an in-memory store keeps them out of web storage.
+  // oidc-client-ts keeps the user (tokens) in sessionStorage by default: an in-memory store keeps them out of web storage,
+  // so a reload signs the user out.
   const userStore = useMemo(() => new WebStorageStateStore({ store: new InMemoryWebStorage() }), []);
+  // The sign-in request's state (PKCE verifier, nonce) must outlive the redirect to the Hosted UI and back. By default it
+  // sits in localStorage, shared by every tab and kept after the browser closes if a sign-in is abandoned; sessionStorage
+  // keeps it to this tab, and the callback removes it.
+  const stateStore = useMemo(() => new WebStorageStateStore({ store: window.sessionStorage }), []);
   return (
     <AuthProvider
       authority={config.authority}
@@ -155,7 +200,9 @@ const CognitoSession = ({ config, children }: { config: CognitoConfig; children:
       response_type="code"
       scope={config.scope ?? 'openid email profile'}
       userStore={userStore}
-      automaticSilentRenew={false}
+      stateStore={stateStore}
+      // Renewed with the refresh token (in memory) a minute before the access token expires: Cognito's last an hour.
+      automaticSilentRenew
       onSigninCallback={() => window.history.replaceState({}, document.title, window.location.pathname)}
     >
       <CognitoSessionBridge config={config}>{children}</CognitoSessionBridge>

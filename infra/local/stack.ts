@@ -15,6 +15,7 @@ import { localExportLauncher } from '#adapters/local/local-export-launcher';
 import { ensureTables, startDynamoLocal, type RunningDynamo } from './dynamodb-local';
 import { startLocalS3, type LocalS3, type ObjectCreatedEvent } from './s3-local';
 import { lambdaContext, lazyEntry, startLocalApi, type LocalApi } from './server';
+import type { ConsoleServing } from './console';
 import { StreamPages, StreamPoller, type StreamHandler } from './stream-poller';
 import { LocalTimers, type CheckpointHandler, type DailyJob } from './timers';
 import { TokenIssuer } from './token-issuer';
@@ -107,6 +108,24 @@ const auditDigestJob = () => {
   return (now: string) => handler()({ source: 'local.timers', 'detail-type': 'Scheduled Event', time: now }, lambdaContext('audit-digest'));
 };
 
+/** The staff console served at /console/: its runtime config (config.json), given or built from the API's URL. */
+export type LocalConsoleOptions = {
+  dir?: string;
+  /**
+   * Exact origins (scheme://host:port) the console's scripts may also connect to, besides its own and the local S3: e.g.
+   * the OpenID provider a browser test signs in with in deployed mode. Wildcards and paths are refused.
+   */
+  connectSrc?: readonly string[];
+} & ({ config: unknown } | { configFor: (apiUrl: string) => unknown });
+
+/** Each value must be an origin exactly as a browser writes it: a CSP source list must not widen by accident. */
+const exactOrigins = (values: readonly string[]): string[] =>
+  values.map((value) => {
+    const url = URL.canParse(value) ? new URL(value) : undefined;
+    if (!url || url.origin !== value || !['http:', 'https:'].includes(url.protocol) || value.includes('*')) throw new Error(`console connectSrc: ${value} is not an exact http(s) origin`);
+    return value;
+  });
+
 export interface StartedStack {
   api: LocalApi;
   issuer: TokenIssuer;
@@ -165,8 +184,9 @@ export const startStack = async (opts: {
   /** Run the problem signals job (spike detection, problem suggestions) once a local day (default true). */
   problemSignals?: boolean;
   /** Serve the built staff console at /console/ with this runtime config (npm start; the browser tests). */
-  console?: { dir?: string; config: unknown };
+  console?: LocalConsoleOptions;
 }): Promise<StartedStack> => {
+  const consoleConnectSrc = exactOrigins(opts.console?.connectSrc ?? []);
   // A restart on the same tables (in-process, as a test restarts npm start) keeps the same bucket names: handlers read
   // their settings once per process, so the buckets they were told must still be there after the restart.
   const suffix = opts.tables ? createHash('sha256').update(opts.tables.cases).digest('hex').slice(0, 8) : randomUUID().slice(0, 8);
@@ -264,6 +284,11 @@ export const startStack = async (opts: {
     const streamConsumers = projection ? [poller, projection] : [poller];
     // Catch up: whatever fell due while the stack was down fires now, before the API answers.
     await timers.pump();
+    // The console PUTs evidence straight to the local S3 with presigned URLs: its CSP lets scripts connect there, and to
+    // the exact origins the caller adds (a test's OpenID provider).
+    const serving: ConsoleServing | undefined = opts.console
+      ? { ...(opts.console.dir ? { dir: opts.console.dir } : {}), config: 'config' in opts.console ? opts.console.config : undefined, connectSrc: [s3.endpoint, ...consoleConnectSrc] }
+      : undefined;
     const issuer = await TokenIssuer.create({ ...(opts.keyFile ? { keyFile: opts.keyFile } : {}), now: () => localClock.nowMs() });
     const api = await startLocalApi({
       issuer,
@@ -283,9 +308,10 @@ export const startStack = async (opts: {
       ...(opts.port !== undefined ? { port: opts.port } : {}),
       ...(opts.host ? { host: opts.host } : {}),
       ...(opts.log ? { log: opts.log } : {}),
-      // The console PUTs evidence straight to the local S3 with presigned URLs: its CSP lets scripts connect there.
-      ...(opts.console ? { console: { ...opts.console, connectSrc: [s3.endpoint] } } : {}),
+      ...(serving ? { console: serving } : {}),
     });
+    // A config that names the API (deployed mode in the browser tests) is known once the API has its port.
+    if (serving && opts.console && 'configFor' in opts.console) serving.config = opts.console.configFor(api.url);
     if ((opts.tickMs ?? 1000) > 0) timers.start(opts.tickMs ?? 1000);
     return {
       api,

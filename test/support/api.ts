@@ -73,8 +73,11 @@ export interface TestApiOptions {
   auditDigest?: boolean;
   /** Run the daily problem signals job (spikes, suggestions) as the clock passes midnight UTC (default false). */
   problemSignals?: boolean;
-  /** Serve the built staff console at /console/ in local mode (the browser tests; build it first, test/support/console.ts). */
-  console?: boolean;
+  /**
+   * Serve the built staff console at /console/ (the browser tests; build it first, test/support/console.ts): `true` in
+   * local mode, or with a runtime config built from the API's URL and extra exact origins its CSP lets it connect to.
+   */
+  console?: boolean | { configFor: (apiUrl: string) => unknown; connectSrc?: readonly string[] };
 }
 
 /** The S3 stand-in's port of each test stack, by its cases table (a restart on the same tables reuses it). */
@@ -88,7 +91,7 @@ export const startTestApi = async (env: Record<string, string> = {}, opts: TestA
   // A restart on the same tables reuses the S3 stand-in's port, as npm start does with S3_PORT: the handlers' settings
   // are read once per process, so the endpoint they were told must answer again.
   const s3Port = opts.tables ? s3PortsByTable.get(opts.tables.cases) : undefined;
-  const stack = await startStack({ endpoint: testEndpoint(), tables, tickMs: 0, ...(s3Port !== undefined ? { s3Port } : {}), projection: opts.reports ?? false, auditDigest: opts.auditDigest ?? false, problemSignals: opts.problemSignals ?? false, ...(opts.console ? { console: { config: { mode: 'local' } } } : {}), log: opts.log ?? ((line) => line.startsWith('local server error') && process.stderr.write(`${line}\n`)) });
+  const stack = await startStack({ endpoint: testEndpoint(), tables, tickMs: 0, ...(s3Port !== undefined ? { s3Port } : {}), projection: opts.reports ?? false, auditDigest: opts.auditDigest ?? false, problemSignals: opts.problemSignals ?? false, ...(opts.console ? { console: opts.console === true ? { config: { mode: 'local' } } : opts.console } : {}), log: opts.log ?? ((line) => line.startsWith('local server error') && process.stderr.write(`${line}\n`)) });
   s3PortsByTable.set(tables.cases, Number(new URL(stack.s3.endpoint).port));
   const raw: TestApi['raw'] = async (method, path, opts = {}) => {
       const headers: Record<string, string> = { ...opts.headers };

@@ -13,26 +13,49 @@ export interface ConsoleHarness {
   browser: Browser;
   /** http://127.0.0.1:<port>/console */
   base: string;
-  /** A signed-in user in their own browser context (tokens live in page memory, so each user is one page). */
+  /** A signed-in user in their own browser context (tokens live in page memory, so each user is one page). Local mode only. */
   signIn(sub: string, roles: Role[], opts?: { viewport?: { width: number; height: number } }): Promise<Page>;
+  /** A page in a new browser context of its own (its own storage), signed out and not yet navigated anywhere. */
+  newPage(opts?: { viewport?: { width: number; height: number } }): Promise<Page>;
   close(): Promise<void>;
 }
 
-export const startConsoleHarness = async (opts: TestApiOptions = {}): Promise<ConsoleHarness> => {
-  const [api] = await Promise.all([startTestApi({}, { ...opts, console: true }), ensureConsoleBuilt()]);
+export interface ConsoleHarnessOptions extends Omit<TestApiOptions, 'console'> {
+  /**
+   * Deployed mode: the console's config.json says `mode: "cognito"` with this authority and client (a test's OpenID
+   * provider standing in for the user pool), the API's URL and the console URL as the callback. The authority's origin
+   * (and the Hosted UI domain's) are added to the console's CSP connect-src, exactly.
+   */
+  cognito?: { authority: string; clientId: string; hostedUiDomain?: string };
+}
+
+export const startConsoleHarness = async (opts: ConsoleHarnessOptions = {}): Promise<ConsoleHarness> => {
+  const { cognito, ...apiOpts } = opts;
+  const serving: TestApiOptions['console'] = cognito
+    ? {
+        configFor: (apiUrl) => ({ mode: 'cognito', apiUrl, authority: cognito.authority, clientId: cognito.clientId, ...(cognito.hostedUiDomain ? { hostedUiDomain: cognito.hostedUiDomain } : {}) }),
+        connectSrc: [...new Set([cognito.authority, cognito.hostedUiDomain].flatMap((u) => (u ? [new URL(u).origin] : [])))],
+      }
+    : true;
+  const [api] = await Promise.all([startTestApi({}, { ...apiOpts, console: serving }), ensureConsoleBuilt()]);
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-dev-shm-usage'] });
   const contexts: BrowserContext[] = [];
   const base = `${api.url}/console`;
+  const newPage: ConsoleHarness['newPage'] = async (o = {}) => {
+    // Reduced motion: Cloudscape then skips its fade-ins, so axe measures colours as they end up, not mid-animation.
+    const context = await browser.newContext({ viewport: o.viewport ?? { width: 1400, height: 1000 }, acceptDownloads: true, reducedMotion: 'reduce' });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    return page;
+  };
   return {
     api,
     browser,
     base,
+    newPage,
     signIn: async (sub, roles, o = {}) => {
-      // Reduced motion: Cloudscape then skips its fade-ins, so axe measures colours as they end up, not mid-animation.
-      const context = await browser.newContext({ viewport: o.viewport ?? { width: 1400, height: 1000 }, acceptDownloads: true, reducedMotion: 'reduce' });
-      contexts.push(context);
-      const page = await context.newPage();
-      page.setDefaultTimeout(15_000);
+      const page = await newPage(o);
       await signInOn(page, base, sub, roles);
       return page;
     },
