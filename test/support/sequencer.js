@@ -16,6 +16,7 @@ const LONGEST = [
   'test/integration/no-scan.test.ts',
   'test/api/access-matrix.test.ts',
   'test/console/approvals-reports-admin.test.ts',
+  'test/console/cognito-signin.test.ts',
   'test/property/routes.property.test.ts',
   'test/security/prototype-keys.test.ts',
   'test/infra/app-settings.test.ts',
