@@ -244,7 +244,7 @@ export const ResolutionTab = () => {
             { id: 'stage', header: 'Stage', cell: (s) => s.stage, isRowHeader: true },
             { id: 'role', header: 'Approver role', cell: (s) => s.role },
             { id: 'why', header: 'Why', cell: (s) => s.reasons.map((r) => r.detail).join('; ') },
-            { id: 'status', header: 'Status', cell: (s) => <StatusIndicator type={STATE[stateOf(s)]}>{words(stateOf(s))}</StatusIndicator> },
+            { id: 'status', header: 'Status', minWidth: 130, cell: (s) => <StatusIndicator type={STATE[stateOf(s)]}>{words(stateOf(s))}</StatusIndicator> },
             { id: 'decided', header: 'Decided', cell: (s) => (s.decidedAt ? <>{s.decidedBy ? `by ${s.decidedBy}, ` : ''}<Time iso={s.decidedAt} /></> : '—') },
             { id: 'comment', header: 'Comment', cell: (s) => s.comment ?? '—' },
             { id: 'carried', header: 'Carried from', cell: (s) => (s.carriedFrom ? `approval ${s.carriedFrom}` : '—') },
