@@ -146,7 +146,7 @@ const main = async () => {
     await shoot(sue, 'case-resolution-approval');
     await sue.getByLabel('Approval comment').fill('Proportionate to the evidenced loss');
     await sue.getByRole('button', { name: 'Approve' }).click();
-    await sue.getByText(/approved by sue/).waitFor();
+    await sue.getByRole('table', { name: 'Approval stages' }).getByText(/^by sue, /).waitFor();
     await settle();
 
     await o.getByRole('button', { name: 'Reload case' }).click();

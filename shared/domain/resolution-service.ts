@@ -4,19 +4,19 @@
 // proposal is committed, and is resumed only after a decision is committed, so the case record decides.
 import type { Case } from '#schemas/complaint';
 import type { AuditEvent } from '#schemas/children';
-import type { Approval, ApprovalDecisionBody, ApprovalRules, ApprovalStage, FinalResponseBody, ProposeResolutionBody, Resolution } from '#schemas/resolution';
+import type { Approval, ApprovalDecisionBody, ApprovalRules, ApprovalStage, CaseApproval, FinalResponseBody, ProposeResolutionBody, Resolution } from '#schemas/resolution';
 import type { ApprovalStep } from '#schemas/workflow-steps';
 import type { CaseChild, CaseRepository } from '#ports/case-repository';
 import type { IdGenerator } from '#ports/ids';
 import type { ApprovalWorkflowInput, WorkflowEngine } from '#ports/workflow-engine';
-import { canView } from './access';
-import { APPROVAL_ROLES } from '#schemas/resolution';
+import { assertVisible, canView } from './access';
+import { APPROVAL_ROLES, isOpenStage } from '#schemas/resolution';
 import { approvalFactsChanged, assertApprovalsCover, DEFAULT_APPROVAL_RULES, planApprovals } from './approval-rules';
 import { mutateCase, systemMutate, type MutationDeps } from './case-mutation';
 import { NotFoundError } from './errors';
 import type { Principal } from './principal';
 import type { Change } from './lifecycle';
-import type { Page, PageRequest } from './pages';
+import { pageOfList, type Page, type PageRequest } from './pages';
 import {
   assertApprovedText,
   awaitDecision,
@@ -191,6 +191,21 @@ export class ResolutionService {
       if (cursor === undefined) break;
     }
     return { items: out, ...(cursor !== undefined ? { nextCursor: cursor } : {}) };
+  }
+
+  /**
+   * The approval stages of a case as stored, oldest round first and in stage order (optionally one proposal's), each
+   * marked open when it may be decided now. Whoever may read the case may read them; a case the caller may not see is
+   * 404, as the case itself is.
+   */
+  async stages(p: Principal, caseId: string, q: PageRequest & { resolutionId?: string | undefined }): Promise<Page<CaseApproval>> {
+    const rec = await this.deps.repo.get(caseId);
+    if (!rec) throw new NotFoundError(`complaint ${caseId} not found`);
+    assertVisible(p, rec.case);
+    const stored: StoredApproval[] = await this.deps.repo.listApprovals(caseId);
+    const chosen = q.resolutionId === undefined ? stored : stored.filter((a) => a.resolutionId === q.resolutionId);
+    const page = pageOfList(chosen, (a) => a.id, q);
+    return { ...page, items: page.items.map((a) => ({ ...publicApproval(a), open: isOpenStage(a) })) };
   }
 
   /** Decide a stage by approval id: 404 unknown or invisible, 403 four eyes, 409 decided / not open / not pending. */

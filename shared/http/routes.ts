@@ -22,7 +22,7 @@ import { TriageDecisionBody, TriageReport, TriageReportQuery, TriageView } from 
 import { Health, OpenApiDocument } from '#schemas/health';
 import { ControlReview, ControlReviewQuery, ControlScore, DeadlineBoard, KpiQuery, KpiReport, ReportRangeQuery } from '#schemas/reports';
 import { RegulatorReturn, ReturnsQuery } from '#schemas/returns';
-import { Approval, ApprovalDecisionBody, ApprovalIdParams, ApprovalPage, FinalResponseBody, PendingApprovalsQuery, ProposeResolutionBody, ResolutionProposal } from '#schemas/resolution';
+import { Approval, ApprovalDecisionBody, ApprovalIdParams, ApprovalPage, CaseApprovalList, CaseApprovalsQuery, FinalResponseBody, PendingApprovalsQuery, ProposeResolutionBody, ResolutionProposal } from '#schemas/resolution';
 import { AcknowledgeEscalationBody, Escalation, EscalationBody, EscalationParams, EscalationWaiverBody, WaiverResult } from '#schemas/escalation';
 import { ExportParams, ExportView, PublicKeyView } from '#schemas/export';
 import { HelpdeskEscalationBody, HelpdeskIntakeResult, HelpdeskParams, InboundRejectionList, InboundRejectionParams, InboundRejectionsQuery, InboundReplayResult } from '#schemas/channels';
@@ -579,6 +579,19 @@ export const ROUTES = {
     ifMatch: true,
     ok: { status: 201, schema: ResolutionProposal, description: 'The proposal and its approval stages', etag: true, location: { template: '/v1/complaints/{id}/resolution', description: 'The case’s current resolution (also in the case’s resolution field)' } },
     errors: [404, 409, 412],
+  },
+  listCaseApprovals: {
+    method: 'GET',
+    path: '/v1/complaints/{id}/approvals',
+    entry: 'functions/list-case-approvals/handler.ts',
+    summary:
+      'The approval stages of a case, every round oldest first in stage order (or one proposal’s with resolutionId): status, approver role, who decided and when, the comment, the stage carried over from a replaced round, the escalation level and when an open stage times out',
+    tag: 'resolution',
+    auth: jwt(CASE_READERS),
+    params: ComplaintIdParams,
+    query: CaseApprovalsQuery,
+    ok: { status: 200, schema: CaseApprovalList, description: 'The stages, as stored (superseded and timed-out ones included); `open` marks the stage waiting for a decision now' },
+    errors: [404],
   },
   listApprovals: {
     method: 'GET',

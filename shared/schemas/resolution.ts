@@ -1,6 +1,6 @@
 // Resolution, approvals and escalation: request bodies, the approval-rules configuration and the output shapes.
 import * as z from 'zod';
-import { Cursor, IsoTimestamp, ListLimit, Money, Text, Ulid, pageOf } from './common';
+import { Cursor, IsoTimestamp, ListLimit, Money, Text, Ulid, WholeListLimit, pageOf } from './common';
 import { Channel, RootCause } from './complaint';
 import { Redress, amountUnits, redressPaid } from './redress';
 
@@ -224,3 +224,23 @@ export const ApprovalPage = pageOf(Approval, 'ApprovalPage');
 
 /** The approvers' queue (GET /v1/approvals): pending stages open for a decision, oldest first. */
 export const PendingApprovalsQuery = z.object({ status: z.literal('pending').default('pending'), limit: ListLimit, cursor: Cursor.optional() }).strict();
+
+/**
+ * One approval stage of a case as GET /v1/complaints/{id}/approvals lists it: the stored stage (the inbox's shape) and
+ * whether it is open for a decision now. A pending stage that is not open waits for the stage before it.
+ */
+export const CaseApproval = Approval.extend({
+  open: z.boolean().meta({ description: 'Pending and open for a decision now (it has a dueAt); a pending stage that is not open waits for the stage before it to be approved' }),
+}).meta({ id: 'CaseApproval' });
+export type CaseApproval = z.infer<typeof CaseApproval>;
+
+export const CaseApprovalList = pageOf(CaseApproval, 'CaseApprovalList');
+
+/** A case's approval stages (GET /v1/complaints/{id}/approvals): every round, or one proposal's with resolutionId. */
+export const CaseApprovalsQuery = z
+  .object({
+    resolutionId: Ulid.optional().meta({ description: 'Only the stages of this proposal (the case’s resolution.id for the current round); an id the case never had lists nothing' }),
+    limit: WholeListLimit,
+    cursor: Cursor.optional(),
+  })
+  .strict();

@@ -92,6 +92,8 @@ const EXPECT: Record<RouteId, Rule> = {
   // Only the owner proposes and sends the final response (through a case-reading role).
   proposeResolution: ownerOr([]),
   sendFinalResponse: ownerOr([]),
+  // A case's approval stages: whoever may read the case (a restricted one is 404 to the rest, below).
+  listCaseApprovals: roles(READERS),
   listApprovals: roles(['supervisor', 'compliance', 'legal', 'admin']),
   // The fixture's stage is a supervisor stage: supervisors and admins (head of complaints) may decide it.
   decideApproval: roles(['supervisor', 'admin']),
@@ -448,7 +450,7 @@ describe('restricted cases', () => {
     otherHandler = await api.token('u-other-handler', ['handler']);
   });
 
-  const READ_PATHS = ['', '/timeline', '/tasks', '/notes'];
+  const READ_PATHS = ['', '/timeline', '/tasks', '/notes', '/approvals'];
 
   it.each(READ_PATHS)('a handler who does not own it gets 404 on GET …%s', async (suffix) => {
     const res = await api.raw('GET', `/v1/complaints/${id}${suffix}`, { token: otherHandler });

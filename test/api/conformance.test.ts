@@ -218,6 +218,12 @@ const FIXTURES: Record<string, () => Promise<Request>> = {
     await proposed(await createCase(), '300.00');
     return { path: '/v1/approvals', token: tokens.supervisor };
   },
+  // A case's stages: one pending supervisor stage, open for a decision.
+  listCaseApprovals: async () => {
+    const id = await createCase();
+    await proposed(id, '300.00');
+    return { path: `/v1/complaints/${id}/approvals`, token: tokens.supervisor };
+  },
   // A compensation above the supervisor threshold opens one supervisor stage, decided by a supervisor who is neither owner nor proposer.
   decideApproval: async () => {
     const caseId = await createCase();

@@ -130,6 +130,18 @@ const ARRANGE: Record<string, () => Promise<ListCase>> = {
     const sue = await as('sue', 'supervisor');
     return { page: (q) => settle(sue.GET('/v1/approvals', { params: { query: { status: 'pending', ...q } } })), key: byId, atLeast: 3 };
   },
+  // Two proposals on one case, each rejected at its first stage: four stages (two a round), both rounds listed.
+  listCaseApprovals: async () => {
+    const id = await openCase();
+    const olive = await as('olive', 'handler');
+    const sue = await as('sue', 'supervisor');
+    for (let round = 0; round < 2; round++) {
+      const proposed = await ok(settle(olive.POST('/v1/complaints/{id}/resolution', { params: { path: { id } }, body: PROPOSAL })), 201);
+      const [first] = (await ok(settle(sue.GET('/v1/complaints/{id}/approvals', { params: { path: { id }, query: { resolutionId: proposed.body.id as string } } })))).body.items as { id: string }[];
+      await ok(settle(sue.POST('/v1/approvals/{approvalId}/decision', { params: { path: { approvalId: first!.id } }, body: { decision: 'reject', comment: 'Not enough evidence' } })));
+    }
+    return { page: (q) => settle(sue.GET('/v1/complaints/{id}/approvals', { params: { path: { id }, query: q } })), key: byId, atLeast: 4 };
+  },
   inboundRejections: async () => {
     const made = [];
     for (let i = 0; i < 3; i++) made.push(await storedRejection(api, rawEmail({ from: `Rita <rita.${i}@example.com>`, subject: `Card declined ${i}`, text: 'Declined at the till.' })));

@@ -105,9 +105,13 @@ describe('approvals inbox', () => {
     const olive = await h.signIn('olive', ['handler']);
     await openCase(olive, olives.id, 'resolution');
     await olive.getByTestId('resolution-status').filter({ hasText: exactly('rejected') }).waitFor();
-    await olive.getByRole('row', { name: /supervisor/ }).getByText('rejected by sue: The carrier logs show two missed deliveries, not three').waitFor();
-    await olive.getByRole('row', { name: /compliance/ }).getByText('superseded', { exact: true }).waitFor();
-    expect(await olive.getByRole('row', { name: /compliance/ }).getByText('pending', { exact: true }).count()).toBe(0);
+    const stages = olive.getByRole('table', { name: 'Approval stages' });
+    const supervisorRow = stages.getByRole('row', { name: /supervisor/ });
+    await supervisorRow.getByText('rejected', { exact: true }).waitFor();
+    await supervisorRow.getByText(/^by sue, /).waitFor();
+    await supervisorRow.getByRole('cell', { name: 'The carrier logs show two missed deliveries, not three', exact: true }).waitFor();
+    await stages.getByRole('row', { name: /compliance/ }).getByText('superseded', { exact: true }).waitFor();
+    expect(await stages.getByRole('row', { name: /compliance/ }).getByText('pending', { exact: true }).count()).toBe(0);
     await olive.getByRole('heading', { name: 'Propose the resolution' }).waitFor();
     expect(await axeProblems(olive)).toEqual([]);
 

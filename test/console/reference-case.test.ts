@@ -109,7 +109,10 @@ it('the reference case, from the queue to a downloaded export bundle, in the bro
   await openCase(sue, id, 'resolution');
   await sue.getByLabel('Approval comment').fill('Proportionate to the evidenced loss');
   await sue.getByRole('button', { name: 'Approve' }).click();
-  await sue.getByRole('row', { name: /supervisor/ }).getByText(/approved by sue/).waitFor();
+  const approvedRow = sue.getByRole('table', { name: 'Approval stages' }).getByRole('row', { name: /supervisor/ });
+  await approvedRow.getByText('approved', { exact: true }).waitFor();
+  await approvedRow.getByText(/^by sue, /).waitFor();
+  await approvedRow.getByRole('cell', { name: 'Proportionate to the evidenced loss', exact: true }).waitFor();
   await api.pump();
 
   // The final response goes out; the case closes with its follow-up action.

@@ -144,8 +144,9 @@ describe('every route, valid requests', () => {
       },
     });
     const queue = await call('listApprovals', 'GET', '/v1/approvals?status=pending', { token: sam });
-    const stage = (queue.body.items as { id: string; caseId: string }[]).find((a) => a.caseId === rid);
+    const stage = (queue.body.items as { id: string; caseId: string; resolutionId: string }[]).find((a) => a.caseId === rid);
     await call('decideApproval', 'POST', `/v1/approvals/${stage?.id}/decision`, { token: sam, body: { decision: 'approve' } });
+    await call('listCaseApprovals', 'GET', `/v1/complaints/${rid}/approvals?resolutionId=${stage?.resolutionId}`, { token: sam });
     await call('sendFinalResponse', 'POST', `/v1/complaints/${rid}/final-response`, { token: bob, body: {} });
     await call('previewLetter', 'GET', `/v1/complaints/${rid}/letters/final_response`, { token: bob });
     // The customer's feedback link: the follow-up as its timer leaves it on the case (the flow itself is in

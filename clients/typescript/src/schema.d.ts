@@ -600,6 +600,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/complaints/{id}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The approval stages of a case, every round oldest first in stage order (or one proposal’s with resolutionId): status, approver role, who decided and when, the comment, the stage carried over from a replaced round, the escalation level and when an open stage times out
+         * @description Roles: handler, supervisor, compliance, legal, admin. A list: `limit` and `cursor` in, `{ items, nextCursor? }` out. Pass `nextCursor` back as `cursor` for the next page (absent on the last one); it is opaque, sealed (AES-256-GCM) to this route, your identity and the same filters, and any other cursor is 400.
+         */
+        get: operations["listCaseApprovals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/approvals": {
         parameters: {
             query?: never;
@@ -4598,6 +4618,50 @@ export interface components {
              * @enum {string}
              */
             timeLimitWording?: "not_waived" | "out_of_time_not_waived" | "waived";
+        };
+        CaseApprovalList: {
+            items: components["schemas"]["CaseApproval"][];
+            /** @description Pass as `cursor` for the next page; absent on the last page */
+            nextCursor?: string;
+        };
+        CaseApproval: {
+            id: string;
+            caseId: string;
+            resolutionId: string;
+            stage: number;
+            /** @enum {string} */
+            role: "supervisor" | "compliance" | "legal" | "admin";
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected" | "timed_out" | "superseded";
+            reasons: components["schemas"]["ApprovalReason"][];
+            checks?: "vulnerability"[];
+            proposedBy: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            createdAt: string;
+            decidedBy?: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            decidedAt?: string;
+            comment?: string;
+            /**
+             * Format: date-time
+             * @description When the stage times out and escalates to the next approver level
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            dueAt?: string;
+            /** @description 0 until the stage first times out */
+            escalationLevel: number;
+            /** @description Set on a stage of a re-planned round: the approval of the replaced round that still covers it (same role, every reason and check now required was in front of its approver) */
+            carriedFrom?: string;
+            /** @description Pending and open for a decision now (it has a dueAt); a pending stage that is not open waits for the stage before it to be approved */
+            open: boolean;
         };
         ApprovalPage: {
             items: components["schemas"]["Approval"][];
@@ -9338,6 +9402,102 @@ export interface operations {
             };
             /** @description Body is not JSON */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected fault of the service: nothing internal is disclosed; instance names the request in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function ran out of time; retry after Retry-After seconds (writes are transactional and idempotent, so a retry never doubles one) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCaseApprovals: {
+        parameters: {
+            query?: {
+                /** @description Only the stages of this proposal (the case’s resolution.id for the current round); an id the case never had lists nothing */
+                resolutionId?: string;
+                /** @description Items per page (1–100; default 100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page: opaque and sealed (AES-256-GCM) to this route, your identity and the same filters; any other cursor is 400 */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stages, as stored (superseded and timed-out ones included); `open` marks the stage waiting for a decision now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseApprovalList"];
+                };
+            };
+            /** @description Malformed or invalid input; errors[] names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not permit this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or not visible to you */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

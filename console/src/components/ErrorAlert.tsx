@@ -11,6 +11,8 @@ export const ErrorAlert = ({ error, onReload, onDismiss }: { error: DisplayError
       type={error.kind === 'stale' ? 'warning' : 'error'}
       header={header}
       {...(onDismiss ? { dismissible: true, onDismiss } : {})}
+      // The dismiss button's accessible name (without it the button is nameless to a screen reader: axe button-name).
+      i18nStrings={{ dismissAriaLabel: 'Dismiss this message' }}
       {...(error.kind === 'stale' && onReload ? { action: <Button onClick={onReload}>Reload case</Button> } : {})}
     >
       <span data-testid="error-message">{error.message}</span>

@@ -10,32 +10,60 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
 import Textarea from '@cloudscape-design/components/textarea';
 import { useNavigate } from 'react-router-dom';
+import type { ComplaintsClient } from '@complaints/client';
 import { ApiError, ifMatch, toDisplayError, unwrap, useApi, useApiQuery, type DisplayError, type Schemas } from '../../api';
 import { formatTime } from '../../clock';
 import { ErrorAlert } from '../../components/ErrorAlert';
 
 type Approval = Schemas['Approval'];
 
+/** The inbox as loaded: the stages, and the version of each listed case read with them (what the approver saw). */
+interface Inbox {
+  items: Approval[];
+  /** Case id → version read when the inbox loaded; a decision is made on exactly that version (If-Match). */
+  versions: ReadonlyMap<string, number>;
+}
+
+const loadInbox = async (api: ComplaintsClient): Promise<Inbox> => {
+  const page = await unwrap(api.GET('/v1/approvals', { params: { query: { limit: 50 } } }));
+  const caseIds = [...new Set(page.items.map((a) => a.caseId))];
+  // A case that cannot be read now simply has no version: its stage then asks for a reload instead of deciding blind.
+  const read = await Promise.allSettled(caseIds.map((id) => unwrap(api.GET('/v1/complaints/{id}', { params: { path: { id } } }))));
+  const versions = new Map<string, number>();
+  for (const r of read) if (r.status === 'fulfilled') versions.set(r.value.id, r.value.version);
+  return { items: page.items, versions };
+};
+
+const NOT_LOADED: DisplayError = { status: 0, kind: 'stale', message: 'The case of this stage could not be read with the inbox; reload before deciding. What you typed is kept.' };
+
 const ApprovalsPage = () => {
   const api = useApi();
   const navigate = useNavigate();
-  const q = useApiQuery((c) => unwrap(c.GET('/v1/approvals', { params: { query: { limit: 50 } } })), []);
+  const q = useApiQuery(loadInbox, []);
   const [selected, setSelected] = useState<Approval | undefined>();
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<DisplayError | undefined>();
   const [done, setDone] = useState<string | undefined>();
 
+  // Reads the inbox and its cases' versions again; the selected stage and the typed comment stay.
+  const reloadInbox = () => {
+    setError(undefined);
+    q.reload();
+  };
+
   const decide = async (decision: 'approve' | 'reject') => {
     if (!selected) return;
+    // If-Match is the case version read when the inbox loaded, not one read now: a case changed since the approver
+    // looked at it answers 412, and they reload to see the change before deciding.
+    const seen = q.data?.versions.get(selected.caseId);
+    if (seen === undefined) return setError(NOT_LOADED);
     setBusy(true);
     setError(undefined);
     try {
-      // If-Match takes the case's version: read the case, then decide on exactly that version.
-      const current = await unwrap(api.GET('/v1/complaints/{id}', { params: { path: { id: selected.caseId } } }));
       const decided = await unwrap(
         api.POST('/v1/approvals/{approvalId}/decision', {
-          params: { path: { approvalId: selected.id }, header: ifMatch(current.version) },
+          params: { path: { approvalId: selected.id }, header: ifMatch(seen) },
           body: { decision, ...(comment.trim() ? { comment: comment.trim() } : {}) },
         }),
       );
@@ -89,15 +117,16 @@ const ApprovalsPage = () => {
       {selected ? (
         <Container header={<Header variant="h2">Decide stage {selected.stage} of case {selected.caseId}</Header>}>
           <SpaceBetween size="s">
-            <ErrorAlert error={error} onDismiss={() => setError(undefined)} />
+            <ErrorAlert error={error} onReload={reloadInbox} onDismiss={() => setError(undefined)} />
             <FormField label="Comment" description="Required to reject: it goes back to the case owner.">
               <Textarea value={comment} onChange={({ detail }) => setComment(detail.value)} ariaLabel="Comment" />
             </FormField>
             <SpaceBetween direction="horizontal" size="xs">
-              <Button variant="primary" loading={busy} onClick={() => void decide('approve')}>
+              {/* While the inbox (and so the versions it decides on) is read again, no decision goes out. */}
+              <Button variant="primary" loading={busy} disabled={q.loading} onClick={() => void decide('approve')}>
                 Approve
               </Button>
-              <Button loading={busy} disabled={!comment.trim()} onClick={() => void decide('reject')}>
+              <Button loading={busy} disabled={!comment.trim() || q.loading} onClick={() => void decide('reject')}>
                 Reject
               </Button>
             </SpaceBetween>

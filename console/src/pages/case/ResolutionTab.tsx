@@ -38,47 +38,25 @@ const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
 const summaryOf = (r: Record<string, unknown> | undefined): ResolutionSummary | undefined =>
   r ? { id: str(r.id), status: str(r.status), decision: str(r.decision), stages: num(r.stages), approvedStages: num(r.approvedStages), round: num(r.round) } : undefined;
 
-interface StageRow {
-  stage: number;
-  role: string;
-  approvalId: string;
-  reasons: string[];
-  state: 'pending' | 'approved' | 'rejected' | 'waiting' | 'superseded';
-  by?: string;
-  comment?: string;
-}
+type Stage = Schemas['CaseApproval'];
+/** What the table shows of a stage's status: the API's status, and "waiting" for a pending stage not yet open (`open`). */
+type StageState = Stage['status'] | 'waiting';
+const stateOf = (s: Stage): StageState => (s.status === 'pending' && !s.open ? 'waiting' : s.status);
 
-/** The stages of the latest proposal and their state, read from the audit trail (proposed → approved/rejected events). */
-const loadStages = async (api: ComplaintsClient, caseId: string, resolutionId: string | undefined, resolutionStatus: string | undefined): Promise<StageRow[]> => {
+/** An instant as the console shows it, with the exact one in its datetime attribute. */
+const Time = ({ iso }: { iso: string }) => <time dateTime={iso}>{formatTime(iso)}</time>;
+
+/** The approval stages of the current proposal, as the API stores them (GET …/approvals?resolutionId=), every page. */
+const loadStages = async (api: ComplaintsClient, caseId: string, resolutionId: string | undefined): Promise<Stage[]> => {
   if (!resolutionId) return [];
-  const events: Schemas['AuditEvent'][] = [];
+  const stages: Stage[] = [];
   let cursor: string | undefined;
   do {
-    const page = await unwrap(api.GET('/v1/complaints/{id}/timeline', { params: { path: { id: caseId }, query: { limit: 100, ...(cursor ? { cursor } : {}) } } }));
-    events.push(...page.items);
+    const page = await unwrap(api.GET('/v1/complaints/{id}/approvals', { params: { path: { id: caseId }, query: { resolutionId, limit: 100, ...(cursor ? { cursor } : {}) } } }));
+    stages.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
-  const proposed = events.filter((e) => e.action === 'resolution.proposed' && e.data.resolutionId === resolutionId).at(-1);
-  const stages = Array.isArray(proposed?.data.stages) ? (proposed.data.stages as { stage: number; role: string; approvalId: string; reasons?: string[] }[]) : [];
-  // Stages are decided in order: the first undecided one is pending, later ones wait for it; a rejection (or a
-  // proposal superseded by a reopen) ends the round, so the stages nobody decided are superseded, not pending.
-  let ended = resolutionStatus === 'superseded' || resolutionStatus === 'rejected';
-  let open = false;
-  return [...stages].sort((a, b) => a.stage - b.stage).map((s) => {
-    const decided = events.filter((e) => (e.action === 'approval.approved' || e.action === 'approval.rejected') && e.data.approvalId === s.approvalId).at(-1);
-    const undecided: StageRow['state'] = ended ? 'superseded' : open ? 'waiting' : 'pending';
-    if (!decided) open = true;
-    if (decided?.action === 'approval.rejected') ended = true;
-    return {
-      stage: s.stage,
-      role: s.role,
-      approvalId: s.approvalId,
-      reasons: s.reasons ?? [],
-      state: decided ? (decided.action === 'approval.approved' ? 'approved' : 'rejected') : undecided,
-      ...(decided ? { by: decided.actor } : {}),
-      ...(decided && typeof decided.data.comment === 'string' ? { comment: decided.data.comment } : {}),
-    };
-  });
+  return stages;
 };
 
 /** Stages this user may decide now: the approvals inbox filtered to this case (the API never lists the user's own cases). */
@@ -94,7 +72,7 @@ const loadMine = async (api: ComplaintsClient, caseId: string): Promise<Schemas[
   return mine;
 };
 
-const STATE: Record<StageRow['state'], StatusIndicatorProps.Type> = { pending: 'pending', approved: 'success', rejected: 'error', waiting: 'stopped', superseded: 'stopped' };
+const STATE: Record<StageState, StatusIndicatorProps.Type> = { pending: 'pending', waiting: 'stopped', approved: 'success', rejected: 'error', timed_out: 'warning', superseded: 'stopped' };
 
 const Decide = ({ a }: { a: Schemas['Approval'] }) => {
   const { reload } = useCase();
@@ -231,7 +209,7 @@ const Close = () => {
 export const ResolutionTab = () => {
   const { c, rev, can } = useCase();
   const summary = summaryOf(c.resolution);
-  const stages = useApiQuery((api) => loadStages(api, c.id, summary?.id, summary?.status), [c.id, summary?.id, summary?.status, rev]);
+  const stages = useApiQuery((api) => loadStages(api, c.id, summary?.id), [c.id, summary?.id, summary?.status, rev]);
   const mine = useApiQuery((api) => (can.approve ? loadMine(api, c.id) : Promise.resolve([])), [c.id, rev, can.approve]);
   const resolutionStatus = summary?.status;
   const proposable = can.propose && c.status === 'open' && (!summary || resolutionStatus === 'rejected' || resolutionStatus === 'superseded');
@@ -254,18 +232,24 @@ export const ResolutionTab = () => {
         )}
       </Container>
       {summary?.stages ? (
-        <Table<StageRow>
-          header={<Header variant="h2">Approval stages</Header>}
+        <Table<Stage>
+          header={<Header variant="h2" description="As the API records them: who decided, when, and what carried over from a replaced round.">Approval stages</Header>}
           ariaLabels={{ tableLabel: 'Approval stages' }}
           loading={stages.loading && !stages.data}
           items={stages.data ?? []}
-          trackBy="approvalId"
+          trackBy="id"
           wrapLines
+          empty={<Box>No stages recorded for this proposal.</Box>}
           columnDefinitions={[
             { id: 'stage', header: 'Stage', cell: (s) => s.stage, isRowHeader: true },
             { id: 'role', header: 'Approver role', cell: (s) => s.role },
-            { id: 'why', header: 'Why', cell: (s) => s.reasons.join('; ') },
-            { id: 'state', header: 'State', cell: (s) => <StatusIndicator type={STATE[s.state]}>{s.state}{s.by ? ` by ${s.by}` : ''}{s.comment ? `: ${s.comment}` : ''}</StatusIndicator> },
+            { id: 'why', header: 'Why', cell: (s) => s.reasons.map((r) => r.detail).join('; ') },
+            { id: 'status', header: 'Status', minWidth: 130, cell: (s) => <StatusIndicator type={STATE[stateOf(s)]}>{words(stateOf(s))}</StatusIndicator> },
+            { id: 'decided', header: 'Decided', cell: (s) => (s.decidedAt ? <>{s.decidedBy ? `by ${s.decidedBy}, ` : ''}<Time iso={s.decidedAt} /></> : '—') },
+            { id: 'comment', header: 'Comment', cell: (s) => s.comment ?? '—' },
+            { id: 'carried', header: 'Carried from', cell: (s) => (s.carriedFrom ? `approval ${s.carriedFrom}` : '—') },
+            { id: 'level', header: 'Escalation level', cell: (s) => s.escalationLevel },
+            { id: 'due', header: 'Due', cell: (s) => (s.open && s.dueAt ? <Time iso={s.dueAt} /> : '—') },
           ]}
         />
       ) : null}

@@ -67,6 +67,29 @@ const DeadlineBoard = () => {
   );
 };
 
+type MonthKpis = { month: string; from: string; to: string; report: Schemas['KpiReport'] };
+
+/** The monthly table's columns, as CSV columns too (named like the API's KPI CSV). */
+const MONTH_COLUMNS: { id: string; header: string; value: (m: MonthKpis) => string | number }[] = [
+  { id: 'month', header: 'Month', value: (m) => m.month },
+  { id: 'received', header: 'Received', value: (m) => m.report.totals.received },
+  { id: 'responded', header: 'Responded', value: (m) => m.report.totals.responded },
+  { id: 'responded_within_deadline', header: 'Within deadline', value: (m) => m.report.totals.respondedWithinDeadline.count },
+  { id: 'responded_within_deadline_rate', header: 'Within deadline (rate)', value: (m) => m.report.totals.respondedWithinDeadline.rate ?? '' },
+  { id: 'closed', header: 'Closed', value: (m) => m.report.totals.closed },
+  { id: 'reopened', header: 'Reopened', value: (m) => m.report.totals.reopened },
+];
+
+/** The monthly figures as CSV (RFC 4180, CRLF): one row per month, from and to the range each month's report covers. */
+const monthlyCsv = (months: MonthKpis[]): string => {
+  const cell = (v: string | number) => (typeof v === 'number' ? String(v) : /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const rows = [
+    ['month', 'from', 'to', ...MONTH_COLUMNS.slice(1).map((c) => c.id)],
+    ...months.map((m) => [m.month, m.report.from, m.report.to, ...MONTH_COLUMNS.slice(1).map((c) => c.value(m))]),
+  ];
+  return rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+};
+
 const GROUPS: SelectProps.Option[] = ['regime', 'category', 'product', 'channel', 'outcome'].map((g) => ({ value: g, label: g }));
 type GroupBy = 'regime' | 'category' | 'product' | 'channel' | 'outcome';
 
@@ -74,7 +97,7 @@ const Kpis = ({ today }: { today: string }) => {
   const [groupBy, setGroupBy] = useState<SelectProps.Option>(GROUPS[0]!);
   const months = lastMonths(today, 6);
   const byMonth = useApiQuery(
-    (c) => Promise.all(months.map(async (m) => ({ month: m.month, report: await json(c.GET('/v1/reports/kpis', { params: { query: { from: m.from, to: m.to } } })) }))),
+    (c) => Promise.all(months.map(async (m): Promise<MonthKpis> => ({ ...m, report: await json(c.GET('/v1/reports/kpis', { params: { query: { from: m.from, to: m.to } } })) }))),
     [today],
   );
   const byGroup = useApiQuery((c) => json(c.GET('/v1/reports/kpis', { params: { query: { groupBy: groupBy.value as GroupBy } } })), [groupBy]);
@@ -83,21 +106,50 @@ const Kpis = ({ today }: { today: string }) => {
   return (
     <SpaceBetween size="m">
       <ErrorAlert error={byMonth.error ?? byGroup.error ?? csv.error} />
-      <Container header={<Header variant="h2" description="Received and answered within the deadline, per calendar month">KPIs by month</Header>}>
-        <BarChart
-          ariaLabel="KPIs by month"
-          statusType={byMonth.loading ? 'loading' : 'finished'}
-          series={[
-            { title: 'Received', type: 'bar', data: monthly.map((m) => ({ x: m.month, y: m.report.totals.received })) },
-            { title: 'Responded within deadline', type: 'bar', data: monthly.map((m) => ({ x: m.month, y: m.report.totals.respondedWithinDeadline.count })) },
-          ]}
-          xScaleType="categorical"
-          xTitle="Month"
-          yTitle="Cases"
-          height={220}
-          hideFilter
-          empty={<Box textAlign="center">No data</Box>}
-        />
+      <Container
+        header={
+          <Header
+            variant="h2"
+            description="Received and answered within the deadline, per calendar month"
+            actions={
+              <Button iconName="download" ariaLabel="Download monthly KPIs as CSV" disabled={!byMonth.data} onClick={() => saveFile('kpis-by-month.csv', monthlyCsv(monthly), 'text/csv')}>
+                Download CSV
+              </Button>
+            }
+          >
+            KPIs by month
+          </Header>
+        }
+      >
+        <SpaceBetween size="s">
+          <BarChart
+            ariaLabel="KPIs by month"
+            statusType={byMonth.loading ? 'loading' : 'finished'}
+            series={[
+              { title: 'Received', type: 'bar', data: monthly.map((m) => ({ x: m.month, y: m.report.totals.received })) },
+              { title: 'Responded within deadline', type: 'bar', data: monthly.map((m) => ({ x: m.month, y: m.report.totals.respondedWithinDeadline.count })) },
+            ]}
+            xScaleType="categorical"
+            xTitle="Month"
+            yTitle="Cases"
+            height={220}
+            hideFilter
+            empty={<Box textAlign="center">No data</Box>}
+          />
+          <Table
+            ariaLabels={{ tableLabel: 'KPIs by month' }}
+            items={monthly}
+            loading={byMonth.loading && !byMonth.data}
+            trackBy="month"
+            columnDefinitions={MONTH_COLUMNS.map((c) => ({
+              id: c.id,
+              header: c.header,
+              cell: (m: MonthKpis) => (c.id === 'responded_within_deadline_rate' ? pct(m.report.totals.respondedWithinDeadline) : c.value(m)),
+              ...(c.id === 'month' ? { isRowHeader: true } : {}),
+            }))}
+            empty="No months"
+          />
+        </SpaceBetween>
       </Container>
       <Container
         header={
