@@ -4,6 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { chromium, type Page } from 'playwright-core';
 import { ensureConsoleBuilt } from '../infra/local/console';
 import { startStack } from '../infra/local/stack';
@@ -34,8 +36,16 @@ const main = async () => {
     if (!res.ok) throw new Error(`clock: ${res.status}`);
   };
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  // A webhook receiver on 127.0.0.1, so the admin screen shows a subscription with real deliveries.
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(204).end());
+  });
+  await new Promise<void>((done) => receiver.listen(0, '127.0.0.1', done));
+  const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/complaints-hook`;
   try {
     say('▸ seeding cases …');
+    await call('POST', '/v1/webhooks', 'ada', ['admin'], { url: hookUrl, eventTypes: ['ComplaintOpened', 'ComplaintClosed'] });
     const complaint = (over: Record<string, unknown>) => ({
       customer: { id: `cust-${String(over.ownerId)}-${String(over.summary).length}`, name: 'Ada Lovelace', email: 'ada@example.com' },
       channel: 'web',
@@ -83,6 +93,7 @@ const main = async () => {
       await signInOn(page, `${url}/console`, sub, roles);
       return page;
     };
+    const goTo = (page: Page, label: string) => page.getByRole('navigation').getByRole('link', { name: label, exact: true }).click();
     const tab = async (page: Page, label: string) => {
       await page.getByRole('tab', { name: new RegExp(`^${label}`) }).click();
       await page.getByRole('tab', { name: new RegExp(`^${label}`), selected: true }).waitFor();
@@ -140,6 +151,12 @@ const main = async () => {
       }),
     });
     await settle();
+    const inbox = await signedIn('sue', ['supervisor']);
+    await goTo(inbox, 'Approvals');
+    await inbox.getByRole('radio', { name: `Stage 1 of case ${id}` }).click();
+    await inbox.getByRole('heading', { name: `Decide stage 1 of case ${id}` }).waitFor();
+    await shoot(inbox, 'approvals-inbox');
+    await inbox.context().close();
     await sue.getByRole('button', { name: 'Reload case' }).click();
     await tab(sue, 'Resolution');
     await sue.getByLabel('Approval comment').waitFor();
@@ -171,7 +188,42 @@ const main = async () => {
     await cora.getByRole('button', { name: 'Refresh status' }).click();
     await cora.getByRole('link', { name: 'Download bundle' }).waitFor();
     await shoot(cora, 'case-export');
+
+    // A refused email (the local SES receipt route), so the intake rejections screen has a row.
+    await fetch(`${url}/local/inbound-email`, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: 'this is not an email at all' });
+    await settle();
+    await goTo(cora, 'Deadlines and reports');
+    await cora.getByRole('heading', { name: 'Deadline board' }).waitFor();
+    await cora.getByRole('cell', { name: 'hal', exact: true }).first().waitFor();
+    await shoot(cora, 'reports-deadline-board');
+    await tab(cora, 'KPIs');
+    await cora.getByRole('heading', { name: 'KPIs by group' }).waitFor();
+    await cora.getByRole('columnheader', { name: 'regime' }).waitFor();
+    await shoot(cora, 'reports-kpis');
+    await tab(cora, 'Control score');
+    await cora.getByRole('heading', { name: /^Control score \d+ \/ 12/ }).waitFor();
+    await shoot(cora, 'reports-control-score');
+    await tab(cora, 'Control review');
+    await cora.getByRole('heading', { name: 'Control review of the last 20 cases' }).waitFor();
+    await cora.getByRole('cell', { name: c.reference as string, exact: true }).waitFor();
+    await shoot(cora, 'reports-control-review');
+    await tab(cora, 'Regulator return');
+    await cora.getByLabel('Period').fill('2026-H1');
+    await cora.getByRole('button', { name: 'Preview', exact: true }).click();
+    await cora.getByRole('heading', { name: 'Return preview' }).waitFor();
+    await shoot(cora, 'reports-regulator-return');
+
+    const ada = await signedIn('ada', ['admin']);
+    await goTo(ada, 'Admin');
+    await ada.getByRole('radio', { name: `Subscription ${hookUrl}` }).click();
+    await ada.getByRole('heading', { name: 'Deliveries' }).waitFor();
+    await ada.getByRole('cell', { name: 'delivered', exact: true }).first().waitFor();
+    await shoot(ada, 'admin-webhooks');
+    await tab(ada, 'Intake rejections');
+    await ada.getByRole('cell', { name: 'malformed', exact: true }).waitFor();
+    await shoot(ada, 'admin-intake-rejections');
   } finally {
+    receiver.close();
     await browser.close();
     await stack.stop();
     rmSync(dataDir, { recursive: true, force: true });
