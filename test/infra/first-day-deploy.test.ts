@@ -261,23 +261,52 @@ describe('alarms that page someone, and fewer of them (item 6)', () => {
     expect(JSON.stringify(t.Resources)).toContain('cloudwatch.amazonaws.com');
   });
 
-  it('watches the missing concerns: table and index throttles, API 5xx, 429 and p99, oldest webhook, near-timeout, Scheduler target errors, account concurrency', () => {
+  it('watches the missing concerns: table and index throttles, API 5xx, 429 and p99, oldest webhook, near-timeout, Scheduler target errors and throttles, account concurrency', () => {
     const names = watched().map((m) => `${m.Namespace} ${m.MetricName}`);
     for (const expected of [
       'AWS/DynamoDB WriteThrottleEvents',
       'AWS/DynamoDB ReadThrottleEvents',
+      'AWS/DynamoDB ThrottledRequests',
       'AWS/ApiGateway 5xx',
       'Complaints/Api Throttled429',
       'AWS/ApiGateway Latency',
       'AWS/SQS ApproximateAgeOfOldestMessage',
       'AWS/Lambda Duration',
+      'AWS/Lambda IteratorAge',
       'AWS/Scheduler TargetErrorCount',
+      'AWS/Scheduler TargetErrorThrottledCount',
+      'AWS/Scheduler InvocationThrottleCount',
       'AWS/Lambda ConcurrentExecutions',
       'AWS/Lambda Errors',
     ]) expect(names).toContain(expected);
-    // Every index of the cases table.
-    const indexes = watched().filter((m) => JSON.stringify(m.Dimensions ?? []).includes('GlobalSecondaryIndexName')).length;
-    expect(indexes).toBe(main.stateful.data.cases.indexNames.length);
+    const cases = JSON.stringify(main.api.resolve(main.stateful.data.cases.table.tableName));
+    const dims = (m: { Dimensions?: unknown }) => (m.Dimensions ?? []) as { Name: string; Value: unknown }[];
+    const onCases = (m: { Dimensions?: unknown }) => dims(m).some((d) => d.Name === 'TableName' && JSON.stringify(d.Value) === cases);
+    // The table's own reads and writes.
+    for (const metric of ['ReadThrottleEvents', 'WriteThrottleEvents']) {
+      expect(watched().filter((m) => m.MetricName === metric && onCases(m) && dims(m).length === 1)).toHaveLength(1);
+    }
+    // Every index's writes, one metric each.
+    const indexWrites = watched().filter((m) => m.MetricName === 'WriteThrottleEvents' && onCases(m)).flatMap((m) => dims(m).filter((d) => d.Name === 'GlobalSecondaryIndexName').map((d) => d.Value));
+    expect(indexWrites.sort()).toEqual([...main.stateful.data.cases.indexNames].sort());
+    // Every index's reads: indexes are read only by Query, and a Query throttled on the table or any index counts in
+    // ThrottledRequests (Operation=Query).
+    const queries = watched().filter((m) => m.MetricName === 'ThrottledRequests' && onCases(m));
+    expect(queries.map((m) => dims(m).find((d) => d.Name === 'Operation')?.Value)).toEqual(['Query']);
+    // All of them in one consolidated alarm.
+    const throttleAlarms = alarms().filter((a) => JSON.stringify(a.Metrics ?? []).includes('ThrottleEvents'));
+    expect(throttleAlarms).toHaveLength(1);
+  });
+
+  it('graphs each index’s read throttles on the dashboard (the alarm says a Query was throttled, the dashboard which index)', () => {
+    const [dashboard] = Object.values(apiTemplate(main).Resources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(dashboard!.Properties!.DashboardBody);
+    for (const index of main.stateful.data.cases.indexNames) expect(body).toMatch(new RegExp(`ReadThrottleEvents[^\\]]*GlobalSecondaryIndexName[^\\]]*${index}`));
+  });
+
+  it('keeps the alarms few: one per concern, metric math within CloudWatch’s 10 metrics', () => {
+    expect(alarms()).toHaveLength(13);
+    for (const a of alarms()) expect(((a.Metrics as { MetricStat?: unknown }[] | undefined) ?? []).filter((m) => m.MetricStat).length).toBeLessThanOrEqual(10);
   });
 
   it('has one dashboard', () => {
@@ -286,7 +315,7 @@ describe('alarms that page someone, and fewer of them (item 6)', () => {
 
   it('costs at most $10 a month at zero traffic, at list price, computed from the templates', () => {
     const { total, lines } = fixedMonthlyCost(templatesOf(main));
-    expect(lines.find((l) => l.item === 'CloudWatch alarm metrics')!.count).toBeLessThan(45);
+    expect(lines.find((l) => l.item === 'CloudWatch alarm metrics')!.count).toBeLessThanOrEqual(36);
     expect(total).toBeLessThanOrEqual(10);
   });
 });
