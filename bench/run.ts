@@ -3,7 +3,8 @@
 // the evidence vault (register → upload → verified latency, verifier memory, S3/DynamoDB requests per item, storage cost)
 // compliance exports (build time and builder memory for a 500 MB case vs 10 MB, verifier throughput, storage cost per 1,000 exported cases)
 // the approval/escalation workflows (Step Functions state transitions per path, their cost, the reference case's local time)
-// and reporting (KPI and control-score latency and DynamoDB read units at 1,000 vs 100,000 cases, projection throughput).
+// reporting (KPI and control-score latency and DynamoDB read units at 1,000 vs 100,000 cases, projection throughput)
+// and the fixed monthly cost at zero traffic (fixedcost: the synthesized templates priced, as npm run cost:fixed does).
 // Prints progress and a summary table; writes bench/results/latest.json and a timestamped copy.
 import { benchComplaint } from './fixtures/complaint';
 import { spawnSync } from 'node:child_process';
@@ -36,6 +37,7 @@ import { lettersReport, type LetterBenchResult } from './letters';
 import { bundleChecks, coldChecks, extraColdTargets, type LeanColdReport } from './lean';
 import { chaosReport, type ChaosBenchResult } from './chaos';
 import { runConsoleBench, type ConsoleBenchResult } from './console';
+import type { SynthesizedCost } from '../infra/cost/synthesized-cost';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -71,8 +73,11 @@ const SETTINGS = {
   /** BENCH_REPORT_SMALL, BENCH_REPORT_LARGE, BENCH_REPORT_SEED, BENCH_REPORT_CONCURRENCY, BENCH_REPORT_RUNS (bench/reports.ts reads the same variables). */
   reports: reportSettings(),
 };
-/** BENCH_ONLY=bundle,cold,deadlines,writes,api,timers,evidence,exports,workflows,reports,triage,webhooks,channels,letters,chaos,console runs a subset (api = DynamoDB request counts + load). */
-const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,writes,api,timers,evidence,exports,workflows,reports,triage,webhooks,channels,letters,chaos,console').split(',').map((s) => s.trim()));
+/**
+ * BENCH_ONLY=bundle,cold,deadlines,writes,api,timers,evidence,exports,workflows,reports,triage,webhooks,channels,letters,chaos,console,fixedcost
+ * runs a subset (api = DynamoDB request counts + load; fixedcost = the fixed monthly cost at zero traffic, from the synthesized templates).
+ */
+const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,writes,api,timers,evidence,exports,workflows,reports,triage,webhooks,channels,letters,chaos,console,fixedcost').split(',').map((s) => s.trim()));
 
 /** Module scope of a bundle must not need AWS: region, table names and Powertools settings as applyLocalEnv sets them. */
 const COLD_START_ENV: Record<string, string> = {
@@ -572,6 +577,7 @@ const main = async () => {
   let chaos: ChaosBenchResult | undefined;
   let writes: WritesBenchResult | undefined;
   let consoleBudget: ConsoleBenchResult | undefined;
+  let fixedCost: SynthesizedCost | undefined;
   try {
     if (PHASES.has('bundle') || PHASES.has('cold')) bundles = await runBundles(workDir);
     if (PHASES.has('cold') && bundles) cold = runColdStarts(bundles, workDir);
@@ -624,6 +630,26 @@ const main = async () => {
         detail: c.reportsChunk ? `${c.reportsChunk.file}: ${kb(c.reportsChunk.gzipBytes)} KB gzip, dynamic entry ${c.reportsChunk.lazy}, in first load ${c.reportsChunk.inFirstLoad}` : 'no chunk for src/pages/reports/ReportsPage.tsx in the manifest',
       });
       for (const check of checks.slice(-2)) say(`${check.ok ? '✓' : '✗'} ${check.name}: ${check.detail}`);
+    }
+    if (PHASES.has('fixedcost')) {
+      phase('fixed cost: the app synthesized as cdk.json configures it (every stack and nested stack), each template priced at list price with zero traffic (infra/cost, the computation of npm run cost:fixed)');
+      // Loaded here: the CDK app is needed by this phase only.
+      const { costReport, synthesizedFixedCost } = await import('../infra/cost/synthesized-cost');
+      const cost = synthesizedFixedCost();
+      fixedCost = cost;
+      say(costReport(cost));
+      const alarmMetrics = cost.lines.find((l) => l.item === 'CloudWatch alarm metrics')?.count ?? 0;
+      checks.push({
+        name: `fixed monthly cost at zero traffic ≤ $${cost.budget}`,
+        ok: cost.total <= cost.budget,
+        hard: true,
+        detail: `$${cost.total.toFixed(2)} a month at list price from ${cost.templates} templates (${cost.lines
+          .filter((l) => l.monthly > 0)
+          .map((l) => `${l.item.replace(/ \(.*\)$/, '')} $${l.monthly.toFixed(2)}`)
+          .join(', ')}; ${alarmMetrics} alarm metrics)`,
+      });
+      const check = checks[checks.length - 1]!;
+      say(`${check.ok ? '✓' : '✗'} ${check.name}: ${check.detail}`);
     }
   } finally {
     rmSync(workDir, { recursive: true, force: true });
@@ -708,6 +734,7 @@ const main = async () => {
     chaos,
     writes,
     console: consoleBudget,
+    fixedCost,
     checks,
   };
   const dir = join(REPO_ROOT, 'bench', 'results');

@@ -1,7 +1,7 @@
 // The staff console's hosting: a private bucket behind CloudFront (origin access control, HTTPS only, strict security headers) and the deploy of the built app with its runtime config.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
@@ -67,8 +67,11 @@ export class ConsoleEdge extends Construct {
       versioned: true,
       serverAccessLogsBucket: this.logs,
       serverAccessLogsPrefix: 's3/',
-      // Only built files live here; a redeploy recreates them, but nothing deletes them behind the deploy's back.
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Only built files live here; a redeploy recreates them, but nothing deletes them behind the deploy's back. The
+      // name is fixed (the site stack names it without a cross-stack reference), so the bucket goes when the stack's
+      // first create rolls back (it is empty then) and a retry can recreate it; afterwards it is kept on delete and on
+      // replacement, and so is its policy (keepBucketPoliciesWithTheirBuckets in ConsoleStack).
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
     this.headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
@@ -175,11 +178,16 @@ export class ConsoleContent extends Construct {
       });
       const policy = handler.role.node.tryFindChild('DefaultPolicy');
       const reason = (what: string) => `CDK BucketDeployment handler (deploy time only): ${what}.`;
+      // cdk-nag names a resource as the template has it: a pseudo parameter while the stack is environment-agnostic, the
+      // literal once complaints:account / complaints:region pin it (the bucket name's own pseudo parameters stay).
+      const stack = Stack.of(this);
+      const literal = (value: string, pseudo: string) => (Token.isUnresolved(value) ? pseudo : value);
+      const arn = { partition: literal(stack.partition, '<AWS::Partition>'), account: literal(stack.account, '<AWS::AccountId>'), region: literal(stack.region, '<AWS::Region>') };
       const grants: [string, string][] = [
         ...['s3:GetBucket*', 's3:GetObject*', 's3:List*'].map((a): [string, string] => [`Action::${a}`, reason(`${a} reads the CDK asset objects and lists the console bucket to prune old files`)]),
         ...['s3:Abort*', 's3:DeleteObject*'].map((a): [string, string] => [`Action::${a}`, reason(`${a} replaces the previous build's objects in the console bucket only`)]),
-        ['Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*', reason('it reads the uploaded build from the CDK bootstrap asset bucket, whose object keys are content hashes')],
-        [`Resource::arn:<AWS::Partition>:s3:::${props.namePrefix}-console-<AWS::AccountId>-<AWS::Region>/*`, reason('it writes the build to the console bucket only, under keys known only at deploy time')],
+        [`Resource::arn:${arn.partition}:s3:::cdk-hnb659fds-assets-${arn.account}-${arn.region}/*`, reason('it reads the uploaded build from the CDK bootstrap asset bucket, whose object keys are content hashes')],
+        [`Resource::arn:${arn.partition}:s3:::${props.namePrefix}-console-<AWS::AccountId>-<AWS::Region>/*`, reason('it writes the build to the console bucket only, under keys known only at deploy time')],
         ['Resource::*', reason('cloudfront:CreateInvalidation and GetInvalidation support no resource-level permission')],
       ];
       for (const [finding, why] of grants) if (policy) Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason: why });

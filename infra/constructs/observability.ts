@@ -56,6 +56,8 @@ export interface ObservabilityProps {
 const PERIOD = Duration.minutes(5);
 /** CloudWatch's limit on metrics in one alarm's math expression. */
 export const MAX_METRICS_PER_ALARM = 10;
+/** Scheduler's account-level failure metrics: target errors, target throttling and Scheduler's own invocation throttling. */
+export const SCHEDULER_ACCOUNT_METRICS = ['TargetErrorCount', 'TargetErrorThrottledCount', 'InvocationThrottleCount'] as const;
 /** A function whose p99 duration passes this share of its timeout is about to time out. */
 const NEAR_TIMEOUT = 0.8;
 
@@ -136,10 +138,13 @@ export class Observability extends Construct {
       add(`NearTimeout${i / MAX_METRICS_PER_ALARM + 1}`, `A worker's longest run passed ${NEAR_TIMEOUT * 100} % of its timeout: ${group.map((f) => f.node.id).join(', ')}`, new MathExpression({ expression, usingMetrics, label: 'duration / timeout', period: PERIOD }), NEAR_TIMEOUT, ComparisonOperator.GREATER_THAN_THRESHOLD);
     }
 
+    // Stream consumers (the functions with a table-stream mapping), account-level like the errors alarm: Lambda publishes
+    // IteratorAge across all functions too, and only stream consumers emit it, so one metric watches them all (the
+    // dashboard says which).
     const consumers = functions.filter((f) => f.eventSourceMappings.length);
     if (consumers.length) {
       const maxAge = props.maxIteratorAge ?? Duration.minutes(5);
-      add('StreamConsumersBehind', `A stream consumer is more than ${maxAge.toHumanString()} behind (timers, events and notifications are late)`, combine('iterator age', 'MAX', consumers.map((f) => f.function.metric('IteratorAge', { period: PERIOD, statistic: 'Maximum' }))), maxAge.toMilliseconds(), ComparisonOperator.GREATER_THAN_THRESHOLD);
+      add('StreamConsumersBehind', `A stream consumer is more than ${maxAge.toHumanString()} behind (timers, events and notifications are late): ${consumers.map((f) => f.node.id).join(', ')}`, new Metric({ namespace: 'AWS/Lambda', metricName: 'IteratorAge', period: PERIOD, statistic: 'Maximum' }), maxAge.toMilliseconds(), ComparisonOperator.GREATER_THAN_THRESHOLD);
     }
 
     const dlqs = [...(props.deadLetterQueues?.values() ?? [])];
@@ -161,21 +166,40 @@ export class Observability extends Construct {
     }
 
     if (props.scheduleGroupName) {
-      add('CaseTimersLost', `Scheduler could neither deliver a case timer in ${props.scheduleGroupName} nor dead-letter it, or its target failed`, combine('scheduler failures', 'SUM', [sum('AWS/Scheduler', 'InvocationsFailedToBeSentToDeadLetterCount', { ScheduleGroup: props.scheduleGroupName }), sum('AWS/Scheduler', 'TargetErrorCount')]), 1);
+      // Scheduler's metrics (AWS/Scheduler, EventBridge Scheduler User Guide, "Monitoring ... with Amazon CloudWatch"):
+      // a timer neither delivered nor dead-lettered; a target error (TargetErrorCount), a target invocation the target's
+      // API throttled (TargetErrorThrottledCount: Lambda refusing the Invoke); and an invocation Scheduler itself
+      // throttled because it exceeds the account's invocation quota (InvocationThrottleCount): timers fire late. The last
+      // three are account-level: every schedule of the app (case timers, the audit digest) in its own account.
+      add(
+        'CaseTimersLost',
+        `Scheduler could neither deliver a case timer in ${props.scheduleGroupName} nor dead-letter it, or a schedule's target failed or was throttled, or Scheduler throttled invocations (its invocation quota): timers are late or lost`,
+        combine('scheduler failures and throttles', 'SUM', [
+          sum('AWS/Scheduler', 'InvocationsFailedToBeSentToDeadLetterCount', { ScheduleGroup: props.scheduleGroupName }),
+          ...SCHEDULER_ACCOUNT_METRICS.map((m) => sum('AWS/Scheduler', m)),
+        ]),
+        1,
+      );
     }
 
-    // Reads of the idempotency table are one GetItem per POST (cheap to retry); its writes, and every read and write of
-    // the cases table and its indexes, are watched.
+    // The cases table: its reads and writes, and each index's writes (WriteThrottleEvents per index: the TableName
+    // dimension alone leaves the indexes out) and reads. An index is only ever read by Query here (no Scan on any path),
+    // and DynamoDB counts a Query throttled on the table or on any index once in ThrottledRequests (Operation=Query), so
+    // one metric pages on every index's read throttles; per-index ReadThrottleEvents would cost an alarm metric each
+    // ($0.10 a month) for what the dashboard shows for nothing: which index it was.
     // The idempotency table is written only by the API's POST handlers: a write throttled past the SDK's retries fails
     // the request with a 5xx, which Api5xx already pages on, so only the cases table (first) is watched here.
-    const throttleMetrics = (props.tables ?? []).slice(0, 1).flatMap(({ table, indexNames }) => [
+    const watchedTables = (props.tables ?? []).slice(0, 1);
+    const throttleMetrics = watchedTables.flatMap(({ table, indexNames }) => [
       sum('AWS/DynamoDB', 'ReadThrottleEvents', { TableName: table.tableName }),
       sum('AWS/DynamoDB', 'WriteThrottleEvents', { TableName: table.tableName }),
       ...indexNames.map((i) => sum('AWS/DynamoDB', 'WriteThrottleEvents', { TableName: table.tableName, GlobalSecondaryIndexName: i })),
+      sum('AWS/DynamoDB', 'ThrottledRequests', { TableName: table.tableName, Operation: 'Query' }),
     ]);
     for (let i = 0; i < throttleMetrics.length; i += MAX_METRICS_PER_ALARM) {
-      add(`TableThrottles${i / MAX_METRICS_PER_ALARM + 1}`, 'DynamoDB throttled reads or writes on a table or index (a hot partition: see docs/scale-model.md)', combine('throttle events', 'SUM', throttleMetrics.slice(i, i + MAX_METRICS_PER_ALARM)), 1);
+      add(`TableThrottles${i / MAX_METRICS_PER_ALARM + 1}`, 'DynamoDB throttled reads or writes on the cases table or an index, or a Query on any index (a hot partition: see docs/scale-model.md; the dashboard shows which index)', combine('throttle events', 'SUM', throttleMetrics.slice(i, i + MAX_METRICS_PER_ALARM)), 1);
     }
+    const indexReadThrottles = watchedTables.flatMap(({ table, indexNames }) => indexNames.map((i) => sum('AWS/DynamoDB', 'ReadThrottleEvents', { TableName: table.tableName, GlobalSecondaryIndexName: i })));
 
     if (props.webhookQueue) {
       add('WebhooksLate', 'The oldest subscriber-webhook message is more than 15 minutes old', props.webhookQueue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' }), 15 * 60, ComparisonOperator.GREATER_THAN_THRESHOLD);
@@ -195,11 +219,14 @@ export class Observability extends Construct {
       new GraphWidget({ title: 'API latency p50 / p99 (ms)', left: [props.httpApi.metricLatency({ period: PERIOD, statistic: 'p50' }), props.httpApi.metricLatency({ period: PERIOD, statistic: 'p99' })], width: 12 }),
     );
     this.dashboard.addWidgets(new GraphWidget({ title: 'Concurrency and throttles (account)', left: [new Metric({ namespace: 'AWS/Lambda', metricName: 'ConcurrentExecutions', period: PERIOD, statistic: 'Maximum' })], right: [sum('AWS/Lambda', 'Throttles')], width: 24 }));
+    // Which stream consumer is behind (the alarm watches the account-level maximum).
+    if (consumers.length) this.dashboard.addWidgets(new GraphWidget({ title: 'Stream consumers: iterator age (ms)', left: consumers.map((f) => f.function.metric('IteratorAge', { period: PERIOD, statistic: 'Maximum', label: f.node.id })), width: 12 }));
+    if (props.scheduleGroupName) this.dashboard.addWidgets(new GraphWidget({ title: 'Scheduler: target errors and throttles', left: SCHEDULER_ACCOUNT_METRICS.map((m) => sum('AWS/Scheduler', m)), width: 12 }));
     // Which function the account-level errors alarm saw: every function's errors, 25 to a graph.
     for (let i = 0; i < functions.length; i += 25) {
       const group = functions.slice(i, i + 25);
       this.dashboard.addWidgets(new GraphWidget({ title: `Function errors (${i + 1}–${i + group.length} of ${functions.length})`, left: group.map((f) => f.function.metricErrors({ period: PERIOD, statistic: 'Sum', label: f.node.id })), width: 24 }));
     }
-    if (throttleMetrics.length) this.dashboard.addWidgets(new GraphWidget({ title: 'DynamoDB throttle events', left: throttleMetrics, width: 24 }));
+    if (throttleMetrics.length) this.dashboard.addWidgets(new GraphWidget({ title: 'DynamoDB throttle events (table, index writes; index reads on the right)', left: throttleMetrics, right: indexReadThrottles, width: 24 }));
   }
 }

@@ -3,6 +3,7 @@ import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ConsoleContent, ConsoleEdge, type ConsoleRuntimeConfig } from '../constructs/console-site';
 import { lockedBucketNames } from '../constructs/evidence-vault';
+import { keepBucketPoliciesWithTheirBuckets } from '../constructs/bucket-policy-lifetime';
 
 export interface ConsoleStackProps extends StackProps {
   namePrefix: string;
@@ -29,6 +30,8 @@ export class ConsoleStack extends Stack {
   constructor(scope: Construct, id: string, props: ConsoleStackProps) {
     super(scope, id, props);
     this.edge = new ConsoleEdge(this, 'Console', { namePrefix: props.namePrefix, connectSrc: consoleConnectSrc(props.namePrefix, props.cognitoDomainPrefix) });
+    // The site bucket's (TLS-only, origin access) and the access-log bucket's policies live as long as their buckets.
+    keepBucketPoliciesWithTheirBuckets(this);
     new CfnOutput(this, 'ConsoleUrl', { value: this.edge.url, description: 'The staff console (sign in with the Cognito Hosted UI)' });
   }
 }

@@ -15,6 +15,7 @@ import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { routeList } from '#http/routes';
 import { cloudFrontLogBucket } from '../constructs/cloudfront-log-bucket';
+import { keepBucketPoliciesWithTheirBuckets } from '../constructs/bucket-policy-lifetime';
 
 /** The AWS managed rule groups the web ACL runs, in priority order (each is one WAF rule for pricing). */
 export const EDGE_MANAGED_RULE_GROUPS = ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet'] as const;
@@ -108,6 +109,8 @@ export class EdgeStack extends Stack {
     });
 
     this.logs = cloudFrontLogBucket(this, 'This is the API edge access-log bucket itself (CloudFront standard logs land here)');
+    // Its TLS-only policy lives as long as the (retained) bucket.
+    keepBucketPoliciesWithTheirBuckets(this);
 
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'Complaints API edge (AWS WAF in front of the HTTP API)',

@@ -1,8 +1,8 @@
 // StatefulStack: what must survive every deploy (key, tables, user pool, schedule group, dead-letter queues, event
 // bus, notification topic, evidence vault, exports vault and signing key, webhook delivery queues); termination protection on.
-import { Aspects, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { CfnBucket, CfnBucketPolicy } from 'aws-cdk-lib/aws-s3';
-import type { Construct, IConstruct } from 'constructs';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { keepBucketPoliciesWithTheirBuckets } from '../constructs/bucket-policy-lifetime';
 import { AlarmTopic } from '../constructs/alarm-topic';
 import { CaseEvents } from '../constructs/case-events';
 import { CaseTable } from '../constructs/case-table';
@@ -70,17 +70,8 @@ export class StatefulStack extends Stack {
     this.webhooks = new WebhookQueues(this, 'Webhooks', { bus: this.events.bus });
     this.alarms = new AlarmTopic(this, 'Alarms', { encryptionKey: key.key, emails: props.alarms.emails, ...(props.alarms.existingTopicArn ? { existingTopicArn: props.alarms.existingTopicArn } : {}) });
 
-    // A bucket policy is a resource of its own, deleted by default: `cdk destroy` would leave the retained buckets
-    // without deny-delete, TLS-only and key-required. Each policy is kept exactly as long as its bucket.
-    Aspects.of(this).add({
-      visit: (node: IConstruct) => {
-        if (!(node instanceof CfnBucketPolicy)) return;
-        const bucket = node.node.scope?.node.scope?.node.defaultChild;
-        if (!(bucket instanceof CfnBucket)) return;
-        if (bucket.cfnOptions.deletionPolicy) node.cfnOptions.deletionPolicy = bucket.cfnOptions.deletionPolicy;
-        if (bucket.cfnOptions.updateReplacePolicy) node.cfnOptions.updateReplacePolicy = bucket.cfnOptions.updateReplacePolicy;
-      },
-    });
+    // Each bucket policy (deny-delete, TLS-only, key-required) is kept exactly as long as its bucket.
+    keepBucketPoliciesWithTheirBuckets(this);
 
     new CfnOutput(this, 'CasesTableName', { value: this.data.cases.table.tableName });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });

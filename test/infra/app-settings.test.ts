@@ -2,6 +2,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { buildApp } from '../../infra/app';
 import { DEFAULT_APPROVAL_RULES } from '#domain/approval-rules';
+import { listShardsFor, ownerShardsFor } from '#adapters/aws/dynamo/table-model';
 import { logicalIdOf, resourceOf, resourcesInFamily } from '../support/stacks';
 
 // CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
@@ -101,6 +102,46 @@ describe('complaints:* settings', () => {
     ['internalStandardUnit', 'weeks', /INTERNAL_STANDARD_UNIT/],
   ] as const)('fail synth on an invalid %s (%p)', (setting, value, message) => {
     expect(() => build({ [`complaints:${setting}`]: value })).toThrow(message);
+  });
+
+  describe('sizing for the peak (#29 items 8 and 9)', () => {
+    /**
+     * The functions that allocate case references: every handler that reaches the intake (ComplaintService.open): the
+     * create route, the signed helpdesk intake, the email intake and the replay of a recorded inbound rejection.
+     */
+    const allocators = (built: ReturnType<typeof build>) => {
+      const routes = ['functions/create-complaint/handler.ts', 'functions/helpdesk-intake/handler.ts', 'functions/replay-inbound-rejection/handler.ts'].map((entry) => built.api.api.functions.get(entry));
+      return [...routes, built.api.emailIntake?.intake].map((fn) => {
+        expect(fn).toBeDefined();
+        return (resourceOf(fn!.function).Properties.Environment as { Variables: Variables }).Variables;
+      });
+    };
+    const peak = () => build({ 'complaints:peakIntakesPerSecond': 1000, 'complaints:referenceBlockSize': 20 });
+    let atPeak: ReturnType<typeof build> | undefined;
+
+    it('give the functions that allocate references REFERENCE_BLOCK_SIZE: 50 by default, or as configured', () => {
+      for (const vars of allocators(defaults())) expect(vars.REFERENCE_BLOCK_SIZE).toBe('50');
+      atPeak ??= peak();
+      for (const vars of allocators(atPeak)) expect(vars.REFERENCE_BLOCK_SIZE).toBe('20');
+      expect(() => build({ 'complaints:referenceBlockSize': 0 })).toThrow(/REFERENCE_BLOCK_SIZE/);
+    });
+
+    it('size LIST_SHARDS and OWNER_SHARDS from complaints:peakIntakesPerSecond with the key model’s own functions (45 and 45 at 1,000/s)', () => {
+      expect([listShardsFor(1000), ownerShardsFor(1000)]).toEqual([45, 45]);
+      atPeak ??= peak();
+      for (const vars of environments(atPeak.api)) expect(vars).toMatchObject({ LIST_SHARDS: String(listShardsFor(1000)), OWNER_SHARDS: String(ownerShardsFor(1000, 1)) });
+      // Unsized, the handlers' defaults apply (4 list shards, 1 owner shard).
+      for (const vars of environments(defaults().api)) {
+        expect(vars.LIST_SHARDS).toBeUndefined();
+        expect(vars.OWNER_SHARDS).toBeUndefined();
+      }
+    });
+
+    it('spread the owner shards over the smallest intake team, and let explicit shard counts win over the peak', () => {
+      const { api } = build({ 'complaints:peakIntakesPerSecond': 1000, 'complaints:smallestIntakeTeam': 5, 'complaints:listShards': 60 });
+      expect(ownerShardsFor(1000, 5)).toBe(9);
+      for (const vars of environments(api)) expect(vars).toMatchObject({ LIST_SHARDS: '60', OWNER_SHARDS: String(ownerShardsFor(1000, 5)) });
+    });
   });
 
   it('fail synth with the setting named when the handlers would reject them at cold start', () => {

@@ -160,6 +160,14 @@ describe('cdk-nag AwsSolutions', () => {
     expect(at.sort()).toEqual([stateful.evidence.accessLogs.node.path, consoleStack!.edge.logs.node.path].sort());
   });
 
+  it('reports no unacknowledged error or warning with the account and region pinned and the edge on (the console site names the resolved asset bucket)', () => {
+    const pinned = buildApp({ context: { ...NO_BUNDLING, 'complaints:account': '123456789012', 'complaints:region': 'eu-west-2', 'complaints:edge': 'on' } });
+    const violations = new AwsSolutionsChecks().validateScope(pinned.app).violations.filter((v) => v.severity === 'error' || v.severity === 'warning');
+    expect(violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(pinned.edge).toBeDefined();
+    expect(pinned.consoleSite).toBeDefined();
+  });
+
   // The one place CloudFormation's default rules run in tests (their 9 MB wasm engine costs ~10 s under jest).
   it('synthesizes with every validation plugin on (cdk-nag and CloudFormation default rules)', () => {
     const assembly = synth(app, true);

@@ -1,17 +1,37 @@
 // Every property of every resource in every synthesized template is one CloudFormation knows (issue 29 item 3), and every public route has its own stage throttle.
+import { Stack } from 'aws-cdk-lib';
 import { buildApp } from '../../infra/app';
 import { routeKey, routeList } from '#http/routes';
 import { checkResource, checkTemplate } from '../support/cfn-spec';
-import { resourcesIn, stackFamily, templateOf } from '../support/stacks';
+import { resourcesIn, templateOf } from '../support/stacks';
 
 // CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
 process.env.CDK_VALIDATION = 'false';
-const { stateful, api } = buildApp({ context: { 'aws:cdk:bundling-stacks': [] } });
-const stacks = [stateful, ...stackFamily(api)];
+const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+// The default app (stateful, API and its nested route stacks, console, console site) and the app with the optional API
+// edge on (its us-east-1 stack, and the cross-region reference it adds to the API stack; the edge needs a region).
+const built = buildApp({ context: NO_BUNDLING });
+const edged = buildApp({ context: { ...NO_BUNDLING, 'complaints:edge': 'on', 'complaints:region': 'eu-west-2' } });
+const { api } = built;
+/** Every stack an app synthesizes, nested stacks included. */
+const stacksOf = (app: ReturnType<typeof buildApp>) => app.app.node.findAll().filter((c): c is Stack => Stack.isStack(c));
+const stacks = [...stacksOf(built).map((s) => [`default: ${s.node.path}`, s] as const), ...stacksOf(edged).map((s) => [`edge on: ${s.node.path}`, s] as const)];
 
 describe('the CloudFormation resource specification', () => {
-  it.each(stacks.map((s) => [s.node.path, s] as const))('knows every resource type and property of %s', (_path, stack) => {
-    expect(checkTemplate(templateOf(stack).toJSON() as Parameters<typeof checkTemplate>[0])).toEqual([]);
+  it('is checked against every stack either app synthesizes', () => {
+    const paths = stacks.map(([name]) => name);
+    for (const stack of ['Stateful', 'Api', 'Api/Api/CaseRoutes', 'Api/Api/RecordRoutes', 'Api/Api/OversightRoutes', 'Console', 'ConsoleSite']) {
+      expect(paths).toContain(`default: Complaints${stack}`);
+      expect(paths).toContain(`edge on: Complaints${stack}`);
+    }
+    expect(paths).toContain('edge on: ComplaintsEdge');
+    expect(stacks).toHaveLength(15);
+  });
+
+  it.each(stacks)('knows every resource type and property of %s', (_name, stack) => {
+    const template = templateOf(stack).toJSON() as Parameters<typeof checkTemplate>[0];
+    expect(Object.keys(template.Resources ?? {}).length).toBeGreaterThan(0);
+    expect(checkTemplate(template)).toEqual([]);
   });
 
   it('catches a misspelt property, a lower-case route setting and a missing required property', () => {

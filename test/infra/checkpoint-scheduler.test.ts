@@ -372,9 +372,18 @@ describe('alarms on the case timers', () => {
     expect(alarms().filter((a) => a.Namespace === 'AWS/Lambda' && a.MetricName === 'Errors' && a.Dimensions === undefined)).toHaveLength(1);
   });
 
-  it('alarms when the stream consumer falls behind', () => {
+  it('alarms when the stream consumer falls behind (account-level iterator age; the dashboard graphs this function’s own)', () => {
     const id = fnId(scheduler.caseStream);
-    expect(alarms().filter((a) => a.MetricName === 'IteratorAge' && JSON.stringify(a.Dimensions).includes(id))).toHaveLength(1);
+    expect(only(alarms().filter((a) => a.Namespace === 'AWS/Lambda' && a.MetricName === 'IteratorAge'))).toMatchObject({ Dimensions: undefined, Statistic: 'Maximum', Threshold: 5 * 60_000, ComparisonOperator: 'GreaterThanThreshold' });
+    const [dashboard] = ofType(apiTemplate, 'AWS::CloudWatch::Dashboard').map(([, d]) => d);
+    const body = JSON.stringify(dashboard!.Properties.DashboardBody);
+    expect(body).toContain('IteratorAge');
+    expect(body).toContain(`{"Ref":"${id}"}`);
+  });
+
+  it('alarms when a schedule’s target fails or is throttled, or Scheduler throttles invocations (its quota)', () => {
+    const scheduler = alarms().filter((a) => a.Namespace === 'AWS/Scheduler' && a.Dimensions === undefined).map((a) => a.MetricName);
+    expect(scheduler.sort()).toEqual(['InvocationThrottleCount', 'TargetErrorCount', 'TargetErrorThrottledCount']);
   });
 
   it('alarms when Scheduler cannot even dead-letter a timer', () => {

@@ -29,8 +29,8 @@ describe('edge off (the default)', () => {
   });
 });
 
-// The console is off here: with an explicit region its BucketDeployment acknowledgements (written for <AWS::Region>)
-// no longer match the resolved ARNs, a console-stack matter reported separately; this file checks the edge.
+// The console is off here (fewer stacks to synthesize): this file checks the edge. The console with the edge and a pinned
+// region is checked in cdk-nag.test.ts and first-day-deploy.test.ts.
 const ON = { ...NO_BUNDLING, 'complaints:edge': 'on', 'complaints:region': 'eu-west-2', 'complaints:console': 'off' };
 
 describe('edge on', () => {

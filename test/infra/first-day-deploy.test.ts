@@ -13,7 +13,7 @@ import { SES_RECEIVING_REGIONS } from '../../infra/constructs/inbound-channels';
 import { environmentBytes, environmentOf, LAMBDA_ENV_LIMIT_BYTES } from '../../infra/constructs/settings-store';
 import { EXTERNAL_SETTINGS } from '#http/external-settings';
 import { StatefulStack } from '../../infra/stacks/stateful-stack';
-import { resourceOf, resourcesInFamily, stackFamily, templateOf } from '../support/stacks';
+import { logicalIdOf, resourceOf, resourcesInFamily, stackFamily, templateOf } from '../support/stacks';
 import { fixedMonthlyCost } from '../../infra/cost/fixed-cost';
 import { WEBHOOK_MAX_CONCURRENCY } from '../../infra/constructs/webhook-delivery';
 import { RETENTION_WORKER_CONCURRENCY } from '../../infra/constructs/retention-job';
@@ -25,14 +25,22 @@ const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 const BIG_REPORTING = {
   productGroups: Object.fromEntries(Array.from({ length: 80 }, (_, g) => [`group_${g}`, Array.from({ length: 6 }, (_, p) => `Product ${g}-${p} premier account`)])),
 };
-// Two full apps: the default one and a second stage with email intake off (the combination a non-SES region needs)
-// and large reporting settings.
+// Full apps: the default one (stateful, API with its nested route stacks, console and console site), the same with the
+// API edge on (its us-east-1 stack; the edge needs an explicit region), and a second stage with email intake off (the
+// combination a non-SES region needs), large reporting settings and the edge on.
+const EDGE_ON = { 'complaints:edge': 'on', 'complaints:region': 'eu-west-2' };
 const main = buildApp({ context: NO_BUNDLING });
-const staging = buildApp({ context: { ...NO_BUNDLING, 'complaints:stackPrefix': 'Staging', 'complaints:emailIntake': 'false', 'complaints:reporting': BIG_REPORTING } });
+const mainEdge = buildApp({ context: { ...NO_BUNDLING, ...EDGE_ON } });
+const staging = buildApp({ context: { ...NO_BUNDLING, ...EDGE_ON, 'complaints:stackPrefix': 'Staging', 'complaints:emailIntake': 'false', 'complaints:reporting': BIG_REPORTING } });
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 type Json = { Resources: Record<string, Resource>; Rules?: Record<string, unknown>; Outputs?: Record<string, unknown> };
-const templatesOf = (app: ReturnType<typeof buildApp>): Json[] => [app.stateful, ...stackFamily(app.api)].map((s) => templateOf(s).toJSON() as Json);
+type Built = ReturnType<typeof buildApp>;
+/** Every stack the app synthesizes (top-level stacks and their nested stacks), whatever its settings turned on. */
+const stacksOf = (app: Built): Stack[] => app.app.node.findAll().filter((c): c is Stack => Stack.isStack(c));
+const templatesOf = (app: Built): Json[] => stacksOf(app).map((s) => templateOf(s).toJSON() as Json);
+const statefulTemplate = (app: Built): Json => templateOf(app.stateful).toJSON() as Json;
+const apiTemplate = (app: Built): Json => templateOf(app.api).toJSON() as Json;
 const typesIn = (t: Json) => Object.values(t.Resources).map((r) => r.Type);
 
 /** A stateful stack alone (cheap: no functions) in a given region, for the email combinations. */
@@ -87,7 +95,7 @@ describe('email intake is optional and region-checked (item 1)', () => {
     const text = JSON.stringify(templatesOf(staging));
     expect(text).not.toContain('InboundMailObjectCreated');
     expect(text).not.toContain('inbound-email');
-    expect(Object.keys(templatesOf(staging)[0]!.Outputs ?? {})).not.toContain('InboundReceiptRuleSetName');
+    expect(Object.keys(statefulTemplate(staging).Outputs ?? {})).not.toContain('InboundReceiptRuleSetName');
     expect(main.api.emailIntake).toBeDefined();
   });
 });
@@ -104,38 +112,70 @@ const physicalNames = (t: Json) =>
   Object.entries(t.Resources).flatMap(([id, r]) =>
     POOL_SCOPED.has(r.Type) ? [] : NAME_PROPS.filter((p) => isName(r.Properties?.[p])).map((p) => ({ id, type: r.Type, retained: r.DeletionPolicy?.startsWith('Retain') ?? false, deletionPolicy: r.DeletionPolicy, name: JSON.stringify(r.Properties![p]) })),
   );
+/**
+ * Whether a name is new with every creation: it carries the stack's id, or refers to a resource of the same template
+ * whose own name CloudFormation generates (a random suffix each time), like `/aws/lambda/<generated function name>`.
+ */
+const uniquePerCreation = (t: Json, name: string) => {
+  if (name.includes('AWS::StackId')) return true;
+  const named = new Set(physicalNames(t).map((n) => n.id));
+  return [...name.matchAll(/\{"Ref":"([A-Za-z0-9]+)"\}/g)].some(([, id]) => id !== undefined && Object.hasOwn(t.Resources, id) && !named.has(id));
+};
 
 describe('a failed first deploy can be retried (item 2)', () => {
   const named = templatesOf(main).flatMap(physicalNames);
 
-  it('two stages (stack prefixes) synthesize without one physical-name collision', () => {
-    const mine = new Set(named.map((n) => n.name));
-    const clashes = templatesOf(staging).flatMap(physicalNames).filter((n) => mine.has(n.name));
+  it('covers every stack the apps synthesize: stateful, API and its nested route stacks, console, console site and edge', () => {
+    const paths = (app: Built) => stacksOf(app).map((s) => s.node.path).sort();
+    expect(paths(main)).toEqual(['ComplaintsApi', 'ComplaintsApi/Api/CaseRoutes', 'ComplaintsApi/Api/OversightRoutes', 'ComplaintsApi/Api/RecordRoutes', 'ComplaintsConsole', 'ComplaintsConsoleSite', 'ComplaintsStateful']);
+    expect(paths(mainEdge)).toEqual([...paths(main), 'ComplaintsEdge'].sort());
+    expect(paths(staging)).toEqual(paths(mainEdge).map((p) => p.replace(/^Complaints/, 'Staging')));
+  });
+
+  it('two stages (stack prefixes) synthesize without one physical-name collision, edge stacks included', () => {
+    // Names new with every creation (a generated function's log group) are the same text in both templates, never the same name.
+    const fixedNames = (app: Built) => templatesOf(app).flatMap((t) => physicalNames(t).filter((n) => !uniquePerCreation(t, n.name)));
+    const mine = new Set([...fixedNames(main), ...fixedNames(mainEdge)].map((n) => n.name));
+    const clashes = fixedNames(staging).filter((n) => mine.has(n.name));
     expect(clashes).toEqual([]);
     // The names the issue found fixed now carry the stage.
     expect(named.map((n) => n.name)).toEqual(expect.arrayContaining(['"complaints-events"', '"complaints-case-timers"']));
-    expect(templatesOf(staging).flatMap(physicalNames).map((n) => n.name)).toEqual(expect.arrayContaining(['"staging-events"', '"staging-case-timers"']));
+    expect(templatesOf(staging).flatMap(physicalNames).map((n) => n.name)).toEqual(expect.arrayContaining(['"staging-events"', '"staging-case-timers"', '"staging-api-edge"']));
   });
 
-  it('every retained resource with a physical name is removed when the first create rolls back (RetainExceptOnCreate), so a retry does not meet "already exists"', () => {
-    const retainedNamed = named.filter((n) => n.retained);
-    expect(retainedNamed.map((n) => n.type).sort()).toEqual(
-      expect.arrayContaining(['AWS::Events::EventBus', 'AWS::S3::Bucket', 'AWS::Scheduler::ScheduleGroup']),
-    );
-    // A name that carries the stack's id (unique to each creation) cannot meet a leftover either.
-    expect(retainedNamed.filter((n) => n.deletionPolicy !== 'RetainExceptOnCreate' && !n.name.includes('AWS::StackId'))).toEqual([]);
+  it.each([
+    ['the default app', main],
+    ['a stage with the edge on', staging],
+  ] as const)('in %s, every retained resource with a physical name is removed when the first create rolls back (RetainExceptOnCreate), so a retry does not meet "already exists"', (_name, app) => {
+    const retained = templatesOf(app).flatMap((t) => physicalNames(t).filter((n) => n.retained).map((n) => ({ ...n, fresh: uniquePerCreation(t, n.name) })));
+    expect(retained.map((n) => n.type).sort()).toEqual(expect.arrayContaining(['AWS::Events::EventBus', 'AWS::S3::Bucket', 'AWS::Scheduler::ScheduleGroup']));
+    // A name new with every creation (the stack's id, a generated function name) cannot meet a leftover either.
+    expect(retained.filter((n) => n.deletionPolicy !== 'RetainExceptOnCreate' && !n.fresh)).toEqual([]);
+    expect(retained.filter((n) => n.fresh).map((n) => n.type)).toContain('AWS::Logs::LogGroup');
   });
 
-  it('every bucket policy is kept exactly as long as its bucket (deny-delete, TLS-only and key-required survive cdk destroy)', () => {
-    const t = templatesOf(main)[0]!;
-    const policies = Object.values(t.Resources).filter((r) => r.Type === 'AWS::S3::BucketPolicy');
-    expect(policies.length).toBeGreaterThanOrEqual(4);
-    for (const policy of policies) {
-      const bucketId = (policy.Properties!.Bucket as { Ref: string }).Ref;
-      const bucket = t.Resources[bucketId]!;
-      expect(bucket.DeletionPolicy).toMatch(/^Retain/);
-      expect([policy.DeletionPolicy, policy.UpdateReplacePolicy]).toEqual([bucket.DeletionPolicy, bucket.UpdateReplacePolicy]);
+  it('the console site bucket keeps its fixed name (the site stack deploys into it by name) and goes if the first create rolls back', () => {
+    const site = (templateOf(main.console!).toJSON() as Json).Resources[logicalIdOf(main.console!.edge.bucket)]!;
+    expect(JSON.stringify(site.Properties!.BucketName)).toContain('complaints-console-');
+    expect([site.DeletionPolicy, site.UpdateReplacePolicy]).toEqual(['RetainExceptOnCreate', 'Retain']);
+  });
+
+  it.each([
+    ['the default app', main],
+    ['a stage with the edge on', staging],
+  ] as const)('in %s, every bucket policy is kept exactly as long as its bucket (deny-delete, TLS-only, key-required and origin access survive cdk destroy)', (_name, app) => {
+    let checked = 0;
+    for (const t of templatesOf(app)) {
+      for (const policy of Object.values(t.Resources).filter((r) => r.Type === 'AWS::S3::BucketPolicy')) {
+        const bucketId = (policy.Properties!.Bucket as { Ref: string }).Ref;
+        const bucket = t.Resources[bucketId]!;
+        expect(bucket.DeletionPolicy).toMatch(/^Retain/);
+        expect([policy.DeletionPolicy, policy.UpdateReplacePolicy]).toEqual([bucket.DeletionPolicy, bucket.UpdateReplacePolicy]);
+        checked += 1;
+      }
     }
+    // Evidence, its access logs, exports, raw mail; the console site and its access logs; the edge's access logs.
+    expect(checked).toBeGreaterThanOrEqual(app.edge ? 7 : 6);
   });
 });
 
@@ -147,7 +187,7 @@ describe('cross-stack references (item 4)', () => {
   });
 
   it('keep the stateful stack within CloudFormation\'s 200 outputs per template', () => {
-    expect(Object.keys(templatesOf(main)[0]!.Outputs ?? {}).length).toBeLessThanOrEqual(200);
+    expect(Object.keys(statefulTemplate(main).Outputs ?? {}).length).toBeLessThanOrEqual(200);
   });
 });
 
@@ -195,8 +235,7 @@ describe('Lambda environments stay under 4 KB (item 5)', () => {
 });
 
 describe('alarms that page someone, and fewer of them (item 6)', () => {
-  const apiTemplate = () => templatesOf(main)[1]!;
-  const alarms = () => Object.values(apiTemplate().Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties!);
+  const alarms = () => Object.values(apiTemplate(main).Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties!);
   /** Every metric an alarm watches (one, or each of its math expression's metrics). */
   const watched = () =>
     alarms().flatMap((a) =>
@@ -222,32 +261,61 @@ describe('alarms that page someone, and fewer of them (item 6)', () => {
     expect(JSON.stringify(t.Resources)).toContain('cloudwatch.amazonaws.com');
   });
 
-  it('watches the missing concerns: table and index throttles, API 5xx, 429 and p99, oldest webhook, near-timeout, Scheduler target errors, account concurrency', () => {
+  it('watches the missing concerns: table and index throttles, API 5xx, 429 and p99, oldest webhook, near-timeout, Scheduler target errors and throttles, account concurrency', () => {
     const names = watched().map((m) => `${m.Namespace} ${m.MetricName}`);
     for (const expected of [
       'AWS/DynamoDB WriteThrottleEvents',
       'AWS/DynamoDB ReadThrottleEvents',
+      'AWS/DynamoDB ThrottledRequests',
       'AWS/ApiGateway 5xx',
       'Complaints/Api Throttled429',
       'AWS/ApiGateway Latency',
       'AWS/SQS ApproximateAgeOfOldestMessage',
       'AWS/Lambda Duration',
+      'AWS/Lambda IteratorAge',
       'AWS/Scheduler TargetErrorCount',
+      'AWS/Scheduler TargetErrorThrottledCount',
+      'AWS/Scheduler InvocationThrottleCount',
       'AWS/Lambda ConcurrentExecutions',
       'AWS/Lambda Errors',
     ]) expect(names).toContain(expected);
-    // Every index of the cases table.
-    const indexes = watched().filter((m) => JSON.stringify(m.Dimensions ?? []).includes('GlobalSecondaryIndexName')).length;
-    expect(indexes).toBe(main.stateful.data.cases.indexNames.length);
+    const cases = JSON.stringify(main.api.resolve(main.stateful.data.cases.table.tableName));
+    const dims = (m: { Dimensions?: unknown }) => (m.Dimensions ?? []) as { Name: string; Value: unknown }[];
+    const onCases = (m: { Dimensions?: unknown }) => dims(m).some((d) => d.Name === 'TableName' && JSON.stringify(d.Value) === cases);
+    // The table's own reads and writes.
+    for (const metric of ['ReadThrottleEvents', 'WriteThrottleEvents']) {
+      expect(watched().filter((m) => m.MetricName === metric && onCases(m) && dims(m).length === 1)).toHaveLength(1);
+    }
+    // Every index's writes, one metric each.
+    const indexWrites = watched().filter((m) => m.MetricName === 'WriteThrottleEvents' && onCases(m)).flatMap((m) => dims(m).filter((d) => d.Name === 'GlobalSecondaryIndexName').map((d) => d.Value));
+    expect(indexWrites.sort()).toEqual([...main.stateful.data.cases.indexNames].sort());
+    // Every index's reads: indexes are read only by Query, and a Query throttled on the table or any index counts in
+    // ThrottledRequests (Operation=Query).
+    const queries = watched().filter((m) => m.MetricName === 'ThrottledRequests' && onCases(m));
+    expect(queries.map((m) => dims(m).find((d) => d.Name === 'Operation')?.Value)).toEqual(['Query']);
+    // All of them in one consolidated alarm.
+    const throttleAlarms = alarms().filter((a) => JSON.stringify(a.Metrics ?? []).includes('ThrottleEvents'));
+    expect(throttleAlarms).toHaveLength(1);
+  });
+
+  it('graphs each index’s read throttles on the dashboard (the alarm says a Query was throttled, the dashboard which index)', () => {
+    const [dashboard] = Object.values(apiTemplate(main).Resources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(dashboard!.Properties!.DashboardBody);
+    for (const index of main.stateful.data.cases.indexNames) expect(body).toMatch(new RegExp(`ReadThrottleEvents[^\\]]*GlobalSecondaryIndexName[^\\]]*${index}`));
+  });
+
+  it('keeps the alarms few: one per concern, metric math within CloudWatch’s 10 metrics', () => {
+    expect(alarms()).toHaveLength(13);
+    for (const a of alarms()) expect(((a.Metrics as { MetricStat?: unknown }[] | undefined) ?? []).filter((m) => m.MetricStat).length).toBeLessThanOrEqual(10);
   });
 
   it('has one dashboard', () => {
-    expect(Object.values(apiTemplate().Resources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
+    expect(Object.values(apiTemplate(main).Resources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
   });
 
   it('costs at most $10 a month at zero traffic, at list price, computed from the templates', () => {
     const { total, lines } = fixedMonthlyCost(templatesOf(main));
-    expect(lines.find((l) => l.item === 'CloudWatch alarm metrics')!.count).toBeLessThan(45);
+    expect(lines.find((l) => l.item === 'CloudWatch alarm metrics')!.count).toBeLessThanOrEqual(36);
     expect(total).toBeLessThanOrEqual(10);
   });
 });
@@ -260,7 +328,7 @@ describe('back-pressure (item 7)', () => {
   });
 
   it('every EventBridge rule that targets a Lambda function has a target dead-letter queue EventBridge may write to', () => {
-    const t = apiTemplate();
+    const t = apiTemplate(main);
     const dlqRef = JSON.stringify(main.api.resolve(main.api.eventTargetDeadLetters.queueArn));
     const lambdaTargets = Object.values(t.Resources)
       .filter((r) => r.Type === 'AWS::Events::Rule')
@@ -268,5 +336,4 @@ describe('back-pressure (item 7)', () => {
     expect(lambdaTargets.length).toBeGreaterThanOrEqual(4);
     for (const target of lambdaTargets) expect(JSON.stringify(target.DeadLetterConfig?.Arn)).toBe(dlqRef);
   });
-  const apiTemplate = () => templatesOf(main)[1]!;
 });

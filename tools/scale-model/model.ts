@@ -1,7 +1,9 @@
 // The scale model (issue 29 item 11): drives the real key functions (keys, shardOf from the table model) with a
-// synthetic peak second and a synthetic year, and reports the busiest partition of the table and of each index
-// against DynamoDB's per-partition limits, storage growth, pending schedules, retention throughput and monthly cost.
+// synthetic peak second and a synthetic year, and reports the busiest partition of the table and of each index, and the
+// reporting projection's busiest item and partition (./projection: the projection's own functions), against DynamoDB's
+// per-partition limits, storage growth, pending schedules, retention throughput and monthly cost.
 import { keys, listShardsFor, ownerShardOf, ownerShardsFor, shardOf, TABLES } from '#adapters/aws/dynamo/table-model';
+import { projectionLoad, type ProjectionLoad } from './projection';
 
 /** DynamoDB's per-partition throughput limits (write and read units per second). */
 export const PARTITION_WCU = 1000;
@@ -49,6 +51,14 @@ export interface ScaleInputs {
   retentionWindowHours: number;
   /** Schedules per account and region the check uses (see SCHEDULER_QUOTA_DOCUMENTED). */
   schedulerQuota: number;
+  /**
+   * Share of the intakes that come from the single busiest customer (a claims-management company filing in bulk): its
+   * cases share one partition of the customer index.
+   */
+  busiestCustomerShare: number;
+  /** Distinct products (each its own product group) and regimes of the cases: the reporting projection's dimension values. */
+  products: number;
+  regimes: number;
 }
 
 export const DEFAULT_INPUTS: ScaleInputs = {
@@ -68,7 +78,16 @@ export const DEFAULT_INPUTS: ScaleInputs = {
   redactionsPerWorkerSecond: 2,
   retentionWindowHours: 20,
   schedulerQuota: SCHEDULER_QUOTA_DOCUMENTED,
+  busiestCustomerShare: 0.01,
+  products: 20,
+  regimes: 2,
 };
+
+/**
+ * Items of one customer's cases an intake may read from the customer index: the email intake matches a reply to one of
+ * the sender's cases by reading a page of up to 100 (shared/domain/channel-intake.ts).
+ */
+export const CUSTOMER_PAGE_ITEMS = 100;
 
 /** The shard counts the inputs resolve to: as given, or as CDK sizes them from the peak. */
 export const shardsOf = (x: ScaleInputs): { listShards: number; ownerShards: number } => ({
@@ -77,6 +96,8 @@ export const shardsOf = (x: ScaleInputs): { listShards: number; ownerShards: num
 });
 
 export interface PartitionLoad {
+  /** The table, an index, or the reporting projection's items in the table. */
+  kind: 'table' | 'index' | 'projection';
   where: string;
   busiest: string;
   writesPerSecond: number;
@@ -99,40 +120,79 @@ const caseId = (() => {
   return (_i: number) => `01JSCALE00${Array.from({ length: 16 }, () => CROCKFORD[next()]).join('')}`;
 })();
 
+const projections = new Map<string, ProjectionLoad>();
+/** The projection's load for these inputs (computed once: it runs the projection over a few hundred cases). */
+export const projectionOf = (x: ScaleInputs): ProjectionLoad => {
+  const key = JSON.stringify([x.peakIntakes, x.updatesPerCase, x.products, x.regimes]);
+  let load = projections.get(key);
+  if (!load) projections.set(key, (load = projectionLoad({ peakIntakes: x.peakIntakes, updatesPerCase: x.updatesPerCase, products: x.products, regimes: x.regimes })));
+  return load;
+};
+
 /** Counts writes per partition over one peak second, with the real key functions. */
 export const peakSecond = (x: ScaleInputs): PartitionLoad[] => {
   const changes = Math.round(x.peakIntakes * (1 + x.updatesPerCase));
   const table = new Map<string, number>();
-  const byIndex: Record<string, Map<string, number>> = { GSI1: new Map(), GSI2: new Map(), GSI5: new Map() };
+  const byIndex: Record<string, Map<string, number>> = { GSI1: new Map(), GSI2: new Map(), GSI3: new Map(), GSI4: new Map(), GSI5: new Map() };
   const bump = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
   const owners = Array.from({ length: x.teamSize }, (_, i) => `handler-${i}`);
   const { listShards, ownerShards } = shardsOf(x);
+  // Every n-th case is the busiest customer's; the others' customers have one case each in the second.
+  const busiestEvery = x.busiestCustomerShare > 0 ? Math.max(1, Math.round(1 / x.busiestCustomerShare)) : 0;
+  const customerOf = (i: number) => (busiestEvery && i % busiestEvery === 0 ? 'busiest-customer' : `customer-${i}`);
   for (let i = 0; i < changes; i += 1) {
     const id = caseId(i);
     bump(table, keys.case(id).PK, 2); // the case item and its audit event, one transaction
     bump(byIndex.GSI1!, keys.ownerPk(owners[i % owners.length]!, 'active', ownerShardOf(id, ownerShards)));
     bump(byIndex.GSI2!, keys.listPk('active', shardOf(id, listShards)));
+    // The customer index projects the whole case item: every write of a case rewrites its customer's entry.
+    bump(byIndex.GSI3!, keys.customerPk(customerOf(i)));
     bump(byIndex.GSI5!, keys.changedPk(shardOf(id, listShards)));
   }
+  // The retention index: each close enters its case (one close per case, at the intake rate at the peak), each
+  // redaction of the fan-out takes one out.
+  for (let i = 0; i < x.peakIntakes; i += 1) bump(byIndex.GSI4!, keys.retentionPk(shardOf(caseId(changes + i), listShards)));
+  for (let i = 0; i < x.retentionWorkers * x.redactionsPerWorkerSecond; i += 1) bump(byIndex.GSI4!, keys.retentionPk(shardOf(caseId(changes + x.peakIntakes + i), listShards)));
   // Intake only: the year's counter (one update per leased block, for the sequence and the team's round-robin).
   const year = 2026;
   bump(table, keys.counter(year).PK, (2 * x.peakIntakes) / x.referenceBlock);
   const busiest = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1])[0] ?? ['-', 0];
   const unitsOf = (where: string, pk: string) => (pk.startsWith('COUNTER#') ? 1 : where === 'GSI5' ? 1 : ceilUnits(x.itemKb));
   const listReadRcu = (x.listQueriesPerSecond * 25 * x.itemKb) / 4 / 2; // one page per shard per query, eventually consistent
+  // The busiest customer's intakes each read one page of its cases (eventually consistent).
+  const customerReadRcu = x.peakIntakes * x.busiestCustomerShare * Math.ceil((CUSTOMER_PAGE_ITEMS * x.itemKb) / 4) / 2;
+  const readsOf = (index: string) => (index === 'GSI2' ? listReadRcu : index === 'GSI3' ? customerReadRcu : 0);
   const rows: PartitionLoad[] = [];
   const [tablePk, tableWrites] = busiest(table);
-  rows.push({ where: 'table (cases)', busiest: tablePk, writesPerSecond: tableWrites, wcu: tableWrites * unitsOf('table', tablePk), rcu: 0, share: 0, ok: true });
+  rows.push({ kind: 'table', where: 'table (cases)', busiest: tablePk, writesPerSecond: tableWrites, wcu: tableWrites * unitsOf('table', tablePk), rcu: 0, share: 0, ok: true });
   for (const [index, m] of Object.entries(byIndex)) {
     const [pk, writes] = busiest(m);
     const def = TABLES.cases.indexes.find((i) => i.indexName === index)!;
-    rows.push({ where: `${index} (${def.partitionKey.name})`, busiest: pk, writesPerSecond: writes, wcu: writes * unitsOf(index, pk), rcu: index === 'GSI2' ? listReadRcu : 0, share: 0, ok: true });
+    rows.push({ kind: 'index', where: `${index} (${def.partitionKey.name})`, busiest: pk, writesPerSecond: writes, wcu: writes * unitsOf(index, pk), rcu: readsOf(index), share: 0, ok: true });
   }
+  // The reporting projection (the stream consumer's writes to RPT# items of the same table), with its changes sharing
+  // transactions as densely as TransactWriteItems allows: its best case.
+  const projection = projectionOf(x);
+  const [hotItem] = [...projection.items].sort((a, b) => projection.wcuOf(b, true) - projection.wcuOf(a, true));
+  if (hotItem) rows.push({ kind: 'projection', where: 'projection item', busiest: `${hotItem.pk} ${hotItem.sk}`, writesPerSecond: hotItem.updatesPacked, wcu: projection.wcuOf(hotItem, true), rcu: 0, share: 0, ok: true });
+  const partitions = new Map<string, { wcu: number; writes: number }>();
+  for (const item of projection.items) {
+    const p = partitions.get(item.pk) ?? { wcu: 0, writes: 0 };
+    partitions.set(item.pk, { wcu: p.wcu + projection.wcuOf(item, true), writes: p.writes + item.updatesPacked });
+  }
+  const [hotPartition] = [...partitions.entries()].sort((a, b) => b[1].wcu - a[1].wcu);
+  if (hotPartition) rows.push({ kind: 'projection', where: 'projection partition', busiest: hotPartition[0], writesPerSecond: hotPartition[1].writes, wcu: hotPartition[1].wcu, rcu: 0, share: 0, ok: true });
   for (const r of rows) {
     r.share = Math.max(r.wcu / PARTITION_WCU, r.rcu / PARTITION_RCU);
     r.ok = r.share <= GOAL_SHARE;
   }
   return rows;
+};
+
+/** The highest intake rate at which every projection row stays at or below the goal (its load grows with the rate). */
+export const projectionPeakWithinGoal = (x: ScaleInputs): number => {
+  const worst = Math.max(...peakSecond(x).filter((r) => r.kind === 'projection').map((r) => r.share));
+  return worst > 0 ? Math.floor((x.peakIntakes * GOAL_SHARE) / worst) : Infinity;
 };
 
 export interface YearFigures {
@@ -150,6 +210,8 @@ export interface YearFigures {
   retentionPerYear: number;
   retentionNeeded: number;
   monthlyCostUsd: number;
+  /** Write units the reporting projection spends per case over its lifecycle (included in the monthly cost). */
+  projectionWruPerCase: number;
   /** The list shards the peak needs for the list index to stay at or below the goal. */
   listShardsNeeded: number;
 }
@@ -165,8 +227,11 @@ export const year = (x: ScaleInputs): YearFigures => {
   const monthlyCases = x.casesPerYear / 12;
   const wruMonthly = monthlyCases * writesPerCase;
   const requests = monthlyCases * (1 + x.updatesPerCase) * 3; // writes plus the reads around them
+  // The reporting projection's writes per case (its best case, changes sharing transactions), from the peak second.
+  const projection = projectionOf(x);
+  const projectionWruPerCase = projection.items.reduce((n, i) => n + projection.wcuOf(i, true), 0) / x.peakIntakes;
   const monthlyCostUsd =
-    (wruMonthly / 1e6) * PRICE.wru +
+    ((wruMonthly + monthlyCases * projectionWruPerCase) / 1e6) * PRICE.wru +
     ((monthlyCases * 20 * units) / 1e6) * PRICE.rru +
     storageGbPerYear * PRICE.gbMonth +
     (requests / 1e6) * (PRICE.httpApiPerMillion + PRICE.lambdaPerMillion) +
@@ -184,6 +249,7 @@ export const year = (x: ScaleInputs): YearFigures => {
     retentionPerYear: retentionCapacityPerDay * 365,
     retentionNeeded: x.casesPerYear,
     monthlyCostUsd,
+    projectionWruPerCase,
     listShardsNeeded: listShardsFor(x.peakIntakes),
   };
 };

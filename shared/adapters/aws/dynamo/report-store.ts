@@ -40,7 +40,7 @@ type Item = Record<string, unknown>;
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** TransactWriteItems takes 100 actions; one is the marker's. */
-const MAX_CHANGES_PER_TRANSACTION = 99;
+export const MAX_CHANGES_PER_TRANSACTION = 99;
 const MAX_ATTEMPTS = 8;
 /** The highest code point: in DynamoDB's UTF-8 byte order it sorts after every other character. */
 const PREFIX_END = '\u{10FFFF}';
