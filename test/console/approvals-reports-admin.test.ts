@@ -5,10 +5,9 @@
 // (no serious or critical violations).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { createComplaint, settle, type CaseView } from '../support/api';
-import { exactly, openCase, startConsoleHarness, type ConsoleHarness } from '../support/console';
+import { axeProblems, exactly, openCase, startConsoleHarness, type ConsoleHarness } from '../support/console';
 
 jest.setTimeout(240_000);
 
@@ -52,10 +51,6 @@ const propose = async (caseId: string, owner: string) => {
   if (res.status !== 201) throw new Error(`propose: ${res.status} ${res.text}`);
 };
 
-const axeProblems = async (page: Page): Promise<string[]> => {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
-};
 const goTo = async (page: Page, label: string) => page.getByRole('navigation').getByRole('link', { name: label, exact: true }).click();
 
 describe('approvals inbox', () => {

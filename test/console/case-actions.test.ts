@@ -5,7 +5,6 @@
 // SHA-256 as the manifest lists it). Each screen passes axe (no serious or critical violations).
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import AxeBuilder from '@axe-core/playwright';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Download, Page } from 'playwright-core';
 import yauzl from 'yauzl';
@@ -13,7 +12,7 @@ import { keys } from '#adapters/aws/dynamo/table-model';
 import { BUNDLE_PATHS, type Manifest } from '#schemas/export';
 import { createComplaint, settle, type CaseView } from '../support/api';
 import { rawDocClient } from '../support/dynamo';
-import { exactly, openCase, reloadCase, startConsoleHarness, type ConsoleHarness } from '../support/console';
+import { axeProblems, exactly, openCase, reloadCase, startConsoleHarness, type ConsoleHarness } from '../support/console';
 
 jest.setTimeout(300_000);
 
@@ -28,10 +27,6 @@ const as = async (sub: string, role: Role) => h.api.client(await h.api.token(sub
 const open = async (over: Record<string, unknown> = {}): Promise<CaseView> => createComplaint(h.api, await h.api.token('web-form', ['intake']), { ownerId: 'olive', ...over });
 const readCase = async (id: string): Promise<CaseView> => (await (await as('sam', 'supervisor')).GET('/v1/complaints/{id}', { params: { path: { id } } })).data!;
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const axeProblems = async (page: Page): Promise<string[]> => {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
-};
 /** The bytes of a download the page (or a tab it opened) started. */
 const bytesOf = async (d: Download): Promise<Buffer> => {
   const path = await d.path();

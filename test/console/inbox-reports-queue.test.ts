@@ -4,10 +4,9 @@
 // figures, and the work queue's risk filter applied by the API. Each screen passes axe (no serious or critical
 // violations).
 import { readFile } from 'node:fs/promises';
-import AxeBuilder from '@axe-core/playwright';
 import type { Page, Request } from 'playwright-core';
 import { createComplaint, settle, type CaseView } from '../support/api';
-import { startConsoleHarness, type ConsoleHarness } from '../support/console';
+import { axeProblems, startConsoleHarness, type ConsoleHarness } from '../support/console';
 
 jest.setTimeout(300_000);
 
@@ -22,10 +21,6 @@ afterAll(() => h?.close());
 const as = async (sub: string, role: Role) => h.api.client(await h.api.token(sub, [role]));
 const open = async (ownerId: string, over: Record<string, unknown> = {}): Promise<CaseView> => createComplaint(h.api, await h.api.token('web-form', ['intake']), { ownerId, ...over });
 const readCase = async (id: string): Promise<CaseView> => (await (await as('sam', 'supervisor')).GET('/v1/complaints/{id}', { params: { path: { id } } })).data!;
-const axeProblems = async (page: Page): Promise<string[]> => {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
-};
 const goTo = async (page: Page, label: string) => page.getByRole('navigation').getByRole('link', { name: label, exact: true }).click();
 const isDecision = (approvalId: string) => (r: Request) => r.method() === 'POST' && new URL(r.url()).pathname === `/v1/approvals/${approvalId}/decision`;
 

@@ -2,11 +2,10 @@
 // the timeline): after a re-plan the new round shows its carried-over approved stage (who decided, the comment, the
 // approval it carries) and its open stage with the due time; a stage nobody decides shows its escalation level, then
 // "timed out" with the later stage superseded. Each screen passes axe (no serious or critical violations).
-import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from 'playwright-core';
 import type { components } from '@complaints/client';
 import { createComplaint, settle } from '../support/api';
-import { exactly, openCase, reloadCase, startConsoleHarness, type ConsoleHarness } from '../support/console';
+import { axeProblems, exactly, openCase, reloadCase, startConsoleHarness, type ConsoleHarness } from '../support/console';
 
 jest.setTimeout(300_000);
 
@@ -20,10 +19,6 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 const as = async (sub: string, role: Role) => h.api.client(await h.api.token(sub, [role]));
-const axeProblems = async (page: Page): Promise<string[]> => {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
-};
 
 const openOlives = async (): Promise<string> => (await createComplaint(h.api, await h.api.token('web-form', ['intake']), { ownerId: 'olive' })).id;
 const propose = async (caseId: string, amount: string): Promise<void> => {

@@ -1,10 +1,9 @@
 // The console's screens in chromium: the work queue (views, filters applied by the API, cursor pages, due-date order), the case page
 // (header, checkpoints, handoffs, tabs), a stale write (412 keeps what was typed), what each role is offered, a 403
 // shown plainly, and an axe check of every screen (no serious or critical violations).
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { createComplaint, settle, type CaseView } from '../support/api';
-import { exactly, openCase, openTab, reloadCase, signInOn, startConsoleHarness, type ConsoleHarness } from '../support/console';
+import { axeProblems, exactly, openCase, openTab, reloadCase, signInOn, startConsoleHarness, type ConsoleHarness } from '../support/console';
 
 jest.setTimeout(300_000);
 
@@ -27,10 +26,6 @@ const blockDependency = async (id: string): Promise<void> => {
 const clockNow = async () => Date.parse(await h.api.now());
 
 /** Serious and critical axe violations of what the page shows now, as "rule: target" lines (empty = none). */
-const axeProblems = async (page: Page): Promise<string[]> => {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
-};
 
 const referencesOn = async (page: Page): Promise<string[]> => page.getByRole('table', { name: 'Cases' }).locator('tbody tr a').allTextContents();
 

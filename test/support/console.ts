@@ -1,5 +1,6 @@
 // Browser tests of the staff console: the local API serving the built console, Debian's chromium driven by playwright-core.
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ensureConsoleBuilt } from '../../infra/local/console';
 import type { Role } from '#schemas/common';
@@ -88,4 +89,10 @@ export const exactly = (text: string): RegExp => new RegExp(`^${text.replace(/[.
 /** Selects a tab of the case page by its label (the start of it: counts follow some labels). */
 export const openTab = async (page: Page, label: string): Promise<void> => {
   await page.getByRole('tab', { name: new RegExp(`^${label}\\b`) }).click();
+};
+
+/** The serious and critical WCAG 2.1 A/AA violations axe finds on the page, one line per node (empty when clean). */
+export const axeProblems = async (page: Page): Promise<string[]> => {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
 };
