@@ -69,7 +69,7 @@ const ROWS: Row[] = [
   { vars: "`FEEDBACK_LINK_TEMPLATE`", default: "CDK: `<API URL>/v1/feedback/{token}`; locally `/v1/feedback/{token}`", meaning: "The customer-facing link the notification carries (`{token}` is replaced); point it at your own feedback page, which posts to the API" },
   { vars: "`FEEDBACK_SIGNING_SECRET_ARN` / `FEEDBACK_SIGNING_KEY_FILE`", default: "set by CDK / the local stack", meaning: "The HMAC-SHA256 key of the feedback links: a generated Secrets Manager secret under the project key (not rotated automatically: rotating invalidates links still out); locally `.data/feedback-signing.key`, created on first use" },
   { vars: "`LETTER_ORGANISATION_NAME` / `LETTER_TEAM_NAME` / `LETTER_CONTACT`", meaning: "The letterhead and contact line of every customer letter" },
-  { vars: "`LETTER_TEMPLATES_DIR`", default: "next to the bundle (CDK copies `templates/`), else `templates/letters`", meaning: "Where the letter templates are: `<kind>/<family>.hbs` (`uk_disp`, `uk_psd`, `ie_cpc`, `us_cfpb`, `au_rg271`, else `default`) and `partials/`" },
+  { vars: "`LETTER_TEMPLATES_DIR`", default: "must be unset", meaning: "No longer read: letters are precompiled at build from `templates/letters` (`<kind>/<family>.hbs`: `uk_disp`, `uk_psd`, `ie_cpc`, `us_cfpb`, `au_rg271`, else `default`; `partials/`) by `npm run letters:precompile`; a deployment that sets it is refused at cold start" },
   { vars: "`POWERTOOLS_LOG_LEVEL`", default: "`WARN` locally", meaning: "Powertools Logger level" },
 ];
 

@@ -232,11 +232,6 @@ export interface ApiFunctionProps {
    * time, e.g. pdfkit's font metrics through createRequire).
    */
   nodeModules?: string[];
-  /**
-   * Directories of the repository copied next to the bundle (the asset root), for files read at run time: the
-   * letter templates (`templates`), which the renderer looks for beside the handler.
-   */
-  copyDirs?: string[];
 }
 
 export class ApiFunction extends Construct {
@@ -293,15 +288,6 @@ export class ApiFunction extends Construct {
         bundleAwsSDK: true,
         externalModules: [],
         ...(props.nodeModules?.length ? { nodeModules: props.nodeModules } : {}),
-        ...(props.copyDirs?.length
-          ? {
-              commandHooks: {
-                beforeBundling: () => [],
-                beforeInstall: () => [],
-                afterBundling: (inputDir: string, outputDir: string) => props.copyDirs!.map((d) => `cp -R "${path.join(inputDir, d)}" "${path.join(outputDir, d)}"`),
-              },
-            }
-          : {}),
       },
       environment: {
         ...inline,

@@ -117,9 +117,6 @@ export const WORKFLOW_ACCESS: Readonly<Partial<Record<RouteId, WorkflowMachine['
 /** The routes that check a case's chain against its newest audit digest (read-only on the exports bucket's audit/). */
 export const AUDIT_ANCHOR_READERS: ReadonlySet<RouteId> = new Set<RouteId>(['getTimeline']);
 
-/** The routes that render customer letters: their functions carry the template files (templates/letters). */
-export const LETTER_ROUTES: ReadonlySet<RouteId> = new Set<RouteId>(['previewLetter', 'recordAcknowledgement', 'sendFinalResponse']);
-
 /** The routes that sign or verify feedback links: GetSecretValue on the signing secret, nothing else of it. */
 export const FEEDBACK_SIGNING_ROUTES: ReadonlySet<RouteId> = new Set<RouteId>(['submitFeedback']);
 
@@ -251,7 +248,6 @@ export class Api extends Construct {
         serviceName: props.serviceName,
         metricsNamespace: props.metricsNamespace,
         logRetention: props.logRetention,
-        ...(entryRoutes.some((r) => LETTER_ROUTES.has(r.id)) ? { copyDirs: ['templates'] } : {}),
       });
       if (entryRoutes.some((r) => FEEDBACK_SIGNING_ROUTES.has(r.id))) fn.signFeedbackLinks(props.feedbackLinks);
       if (entryRoutes.some((r) => isPaged(r))) fn.sealPageCursors(props.cursorKey);

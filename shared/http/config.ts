@@ -182,8 +182,13 @@ export const ConfigSchema = z.object({
       })
       .strict(),
   ).optional(),
-  /** Where the letter templates are (default: next to the bundle in AWS, templates/letters in the repository). */
-  LETTER_TEMPLATES_DIR: z.string().min(1).optional(),
+  /**
+   * No longer read: letters are precompiled at build from templates/letters (`npm run letters:precompile`), so a
+   * function has no template files and no Handlebars compiler. A deployment that still sets it is refused, not ignored.
+   */
+  LETTER_TEMPLATES_DIR: z
+    .undefined({ error: 'no longer read at run time: letters are precompiled at build; edit templates/letters and run npm run letters:precompile (issue 28)' })
+    .optional(),
   /** Problem suggestions: TF-IDF cosine at or above which two complaints of the same product or category count as alike. */
   PROBLEM_SIMILARITY_THRESHOLD: z.coerce.number().min(0.05).max(0.99).default(0.3),
   /** Problem suggestions compare the open complaints received in the last this many days. */

@@ -1,10 +1,11 @@
-// Composition root for the letter and feedback functions: the Handlebars renderer, the letter archive (the evidence
-// bucket), the feedback-link signer (Secrets Manager in AWS, a key file under npm start) and the attempt counter.
+// Composition root for the letter and feedback functions: the Handlebars renderer (templates precompiled at build), the
+// letter archive (the evidence bucket), the feedback-link signer (Secrets Manager in AWS, a key file under npm start)
+// and the attempt counter.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { LetterService } from '#domain/letter-service';
 import { FeedbackService } from '#domain/feedback-service';
 import type { TokenSigner } from '#ports/feedback-links';
-import { HandlebarsLetterRenderer, templatesDir } from '#adapters/letters/handlebars-letters';
+import { HandlebarsLetterRenderer } from '#adapters/letters/handlebars-letters';
 import { HmacTokenSigner } from '#adapters/hmac-token-signer';
 import { secretsManagerKey } from '#adapters/aws/secrets-manager-key';
 import { localKeyFile } from '#adapters/local/local-key-file';
@@ -20,7 +21,7 @@ let letters: LetterService | undefined;
 let feedback: FeedbackService | undefined;
 let renderer: HandlebarsLetterRenderer | undefined;
 
-export const letterRenderer = (): HandlebarsLetterRenderer => (renderer ??= new HandlebarsLetterRenderer(templatesDir({ ...process.env, ...(config().LETTER_TEMPLATES_DIR ? { LETTER_TEMPLATES_DIR: config().LETTER_TEMPLATES_DIR } : {}) })));
+export const letterRenderer = (): HandlebarsLetterRenderer => (renderer ??= new HandlebarsLetterRenderer());
 
 export const letterService = (): LetterService => {
   if (!letters) {

@@ -42,8 +42,8 @@ const CAPABILITIES = {
     'mailparser', 'iconv-lite', 'safer-buffer', 'libmime', 'libbase64', 'libqp', 'encoding-japanese', '@zone-eu/mailsplit', 'he', 'tlds', 'nodemailer', 'punycode.js', 'linkify-it', 'uc.micro',
     'html-to-text', 'htmlparser2', 'domelementtype', 'domhandler', 'domutils', 'dom-serializer', 'entities', 'deepmerge-ts', 'leac', 'peberminta', 'parseley', 'selderee', '@selderee/plugin-htmlparser2',
   ],
-  /** Letters rendered from templates. */
-  letters: ['handlebars', 'source-map'],
+  /** Letters rendered from templates precompiled at build: the Handlebars runtime only (no compiler, so no source-map). */
+  letters: ['handlebars'],
   secrets: ['@aws-sdk/client-secrets-manager'],
   /** Scheduler, EventBridge and SNS (integrations.ts). */
   integrations: ['@aws-sdk/client-scheduler', '@aws-sdk/client-eventbridge', '@aws-sdk/client-sns'],
@@ -125,6 +125,8 @@ describe('each function bundles only what its route calls', () => {
   const routes = routeList();
   let bundled: Map<RouteId, Set<string>>;
   let commons: Map<RouteId, string[]>;
+  /** Per route, its bundled Handlebars files (letters must load the runtime only). */
+  let handlebars: Map<RouteId, string[]>;
 
   beforeAll(async () => {
     const result = await build({
@@ -139,11 +141,13 @@ describe('each function bundles only what its route calls', () => {
     });
     bundled = new Map();
     commons = new Map();
+    handlebars = new Map();
     for (const output of Object.values(result.metafile.outputs)) {
       const route = routes.find((r) => r.entry === output.entryPoint);
       if (!route) continue;
       bundled.set(route.id, packagesOf(output));
       commons.set(route.id, installDirsOf(output, '@aws-lambda-powertools/commons'));
+      handlebars.set(route.id, Object.keys(output.inputs).filter((p) => p.includes('node_modules/handlebars/')));
     }
   }, 240_000);
 
@@ -168,6 +172,16 @@ describe('each function bundles only what its route calls', () => {
     expect(hits).toEqual([]);
     const mail = [...bundled].filter(([, pkgs]) => pkgs.has('mailparser')).map(([id]) => id);
     expect(mail).toEqual(['replayInboundRejection']);
+  });
+
+  it('letter routes run templates precompiled at build: the Handlebars runtime, never its parser or compiler', () => {
+    const letters = [...handlebars].filter(([, files]) => files.length > 0).map(([id]) => id).sort();
+    expect(letters).toEqual(expect.arrayContaining(['previewLetter', 'recordAcknowledgement', 'sendFinalResponse']));
+    for (const id of letters) {
+      const files = handlebars.get(id)!;
+      expect([id, files.some((f) => f.includes('handlebars/dist/cjs/handlebars.runtime.js'))]).toEqual([id, true]);
+      expect([id, files.filter((f) => f.includes('handlebars/dist/cjs/handlebars/compiler') || /handlebars\/dist\/cjs\/handlebars\.js$/.test(f))]).toEqual([id, []]);
+    }
   });
 
   it('every function that opens a complaint carries the triage model (so no intake path opens untriaged cases)', () => {

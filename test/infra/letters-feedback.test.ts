@@ -1,13 +1,14 @@
 // Letters and feedback links in CDK (standalone, as the stacks wire them): the signing secret encrypted with the
 // project key and acknowledged for rotation; a function that signs links may read that secret only (the key only
 // through Secrets Manager); a function that keeps sent letters may put case objects (never read or delete them);
-// letter-rendering functions carry the templates; the public feedback route is throttled below the stage default.
+// letters render from templates precompiled into the bundle (no template files in an asset); the public feedback route
+// is throttled below the stage default.
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ROUTES } from '#http/routes';
 import { ApiFunction, EVIDENCE_GRANTS } from '../../infra/constructs/api-function';
-import { EVIDENCE_ACCESS, FEEDBACK_SIGNING_ROUTES, LETTER_ROUTES } from '../../infra/constructs/api';
+import { EVIDENCE_ACCESS, FEEDBACK_SIGNING_ROUTES } from '../../infra/constructs/api';
 import { EncryptionKey } from '../../infra/constructs/encryption-key';
 import { FeedbackLinks } from '../../infra/constructs/feedback-links';
 import type { EvidenceStore } from '../../infra/constructs/evidence-vault';
@@ -23,7 +24,7 @@ const build = () => {
   const links = new FeedbackLinks(stack, 'FeedbackLinks', { encryptionKey: key.key });
   const signer = new ApiFunction(stack, 'Signer', { ...COMMON, entry: 'functions/submit-feedback/handler.ts', description: 'test' }).signFeedbackLinks(links);
   const evidence = { bucketName: 'test-evidence', bucketArn: 'arn:aws:s3:::test-evidence', caseObjectsArn: 'arn:aws:s3:::test-evidence/cases/*', encryptionKey: key.key } as unknown as EvidenceStore;
-  const writer = new ApiFunction(stack, 'Writer', { ...COMMON, entry: 'functions/record-acknowledgement/handler.ts', description: 'test', copyDirs: ['templates'] }).allowEvidence(evidence, 'letter');
+  const writer = new ApiFunction(stack, 'Writer', { ...COMMON, entry: 'functions/record-acknowledgement/handler.ts', description: 'test' }).allowEvidence(evidence, 'letter');
   return { stack, links, signer, writer, template: Template.fromStack(stack) };
 };
 
@@ -59,10 +60,9 @@ describe('feedback links and letters in CDK', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { EVIDENCE_BUCKET: 'test-evidence' } } });
   });
 
-  it('wires the routes: letters kept by the acknowledgement and final response, templates where letters render, the link verified by the feedback route, which is throttled', () => {
+  it('wires the routes: letters kept by the acknowledgement and final response, the link verified by the feedback route, which is throttled', () => {
     expect(EVIDENCE_ACCESS.recordAcknowledgement).toBe('letter');
     expect(EVIDENCE_ACCESS.sendFinalResponse).toBe('letter');
-    expect([...LETTER_ROUTES].sort()).toEqual(['previewLetter', 'recordAcknowledgement', 'sendFinalResponse']);
     expect([...FEEDBACK_SIGNING_ROUTES]).toEqual(['submitFeedback']);
     expect(ROUTES.submitFeedback.auth).toEqual({ kind: 'public' });
     expect(ROUTES.submitFeedback.throttle).toEqual({ rateLimit: 5, burstLimit: 10 });

@@ -147,6 +147,11 @@ describe('every letter, every regime: the prescribed sentences verbatim', () => 
     expect(() => loadConfig({ ...base, LETTER_ANNEX_3R_WORDING: '{not json' })).toThrow(ConfigError);
   });
 
+  it('letters are precompiled at build: a deployment that still names a template directory is refused, not silently ignored', () => {
+    expect(() => loadConfig({ TABLE_NAME: 'complaints', LETTER_TEMPLATES_DIR: '/opt/letters' })).toThrow(/LETTER_TEMPLATES_DIR: no longer read at run time.*npm run letters:precompile/);
+    expect(loadConfig({ TABLE_NAME: 'complaints' }).LETTER_TEMPLATES_DIR).toBeUndefined();
+  });
+
   it('a holding letter needs the reason and expected date on the case (409 naming what to record); PSD needs the extension', () => {
     expect(() => render('holding', caseIn('UK_FCA_DISP', { delay: false }))).toThrow(/record both first \(POST …\/clock \{ action: "delay"/);
     expect(() => render('holding', caseIn('IE_CBI_CPC', { delay: false }))).toThrow(ConflictError);

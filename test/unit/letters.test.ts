@@ -6,11 +6,12 @@ import path from 'node:path';
 import { extendClock, openCase, recordDelay } from '#domain/lifecycle';
 import { getRegime, listRegimes } from '#domain/regimes';
 import { ADMISSION_PHRASES, DEFAULT_LETTERHEAD, letterModel, plain, profileOf } from '#domain/letters';
-import { HandlebarsLetterRenderer, templatesDir } from '#adapters/letters/handlebars-letters';
+import { HandlebarsLetterRenderer } from '#adapters/letters/handlebars-letters';
 import { LETTER_KINDS, type LetterKind } from '#schemas/letters';
 import type { Case } from '#schemas/complaint';
 import type { Resolution } from '#schemas/resolution';
 import { CASE_ID, NOW, intakeBody } from './fixtures';
+import { HTML_OPTIONS, LETTERS_DIR, precompiledSource } from '../../scripts/precompile-letters';
 
 const renderer = new HandlebarsLetterRenderer();
 
@@ -72,7 +73,7 @@ describe('letter templates', () => {
   });
 
   it('templates carry no markup in their own text (so the HTML twin is the text, escaped)', () => {
-    const dir = templatesDir();
+    const dir = LETTERS_DIR;
     for (const id of [...renderer.templateIds(), ...['header', 'signoff', 'referral', 'fos_final', 'fos_delay'].map((p) => `partials/${p}`)]) {
       const ast = Handlebars.parse(readFileSync(path.join(dir, `${id}.hbs`), 'utf8'));
       const content = ast.body.filter((n): n is hbs.AST.ContentStatement => n.type === 'ContentStatement').map((n) => n.value).join('');
@@ -90,6 +91,34 @@ describe('letter templates', () => {
     expect(out.text.includes('\u202e') || out.text.includes('\u0007')).toBe(false);
     expect(plain('  a\n\tb  ')).toBe('a b');
     expect(plain('p1\n\n\n\np2', true)).toBe('p1\n\np2');
+  });
+
+  it('renders customer values that look like template syntax or prototype members as data, escaped, never evaluated', () => {
+    for (const name of ['{{constructor}}', '{{> header}}', '__proto__', 'constructor', '{{#with this}}{{/with}}']) {
+      const out = render('acknowledgement', caseIn('UK_FCA_DISP', { customer: { id: 'c1', name } }));
+      expect(out.text).toContain(`Dear ${name},`);
+      expect(out.html).toContain(`Dear ${Handlebars.escapeExpression(name)},`);
+      expect(out.text).not.toMatch(/function Object|\[native code\]|\[object Object\]/);
+    }
+  });
+
+  it('resolves no prototype property or method from a model, even where a template asks for one (runtime defaults kept)', () => {
+    const probe = (source: string) => {
+      // A probe template precompiled here (as the build does) and loaded the way a module would hold it.
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval
+      const spec = new Function(`return ${precompiledSource(source, HTML_OPTIONS)}`)() as TemplateSpecification;
+      const twins = { text: spec, html: spec };
+      const probing = new HandlebarsLetterRenderer({
+        compiler: 'test',
+        partials: {},
+        templates: Object.fromEntries(LETTER_KINDS.map((k) => [`${k}/default`, { version: '0000000000000000', mergeFields: [], ...twins }])),
+      });
+      return () => probing.render('acknowledgement', 'default', { customer: { name: 'Ada' } });
+    };
+    // Strict mode: a prototype member is not the model's own, so it is "not defined" rather than printed.
+    expect(probe('Subject: x\n\n{{customer.constructor.name}}')).toThrow(/"name" not defined/);
+    expect(probe('Subject: x\n\n{{customer.__proto__}}')).not.toThrow();
+    expect(probe('Subject: x\n\n[{{customer.__proto__}}][{{customer.constructor}}]')().text).toBe('[][]\n');
   });
 
   it('states the deadline that applies in the acknowledgement, per regime', () => {

@@ -1,33 +1,24 @@
-// LetterRenderer on Handlebars: letter templates are files under templates/letters (<kind>/<family>.hbs, shared blocks
-// in partials/), compiled once in strict mode so a merge field missing from the model throws instead of printing "".
+// LetterRenderer on the Handlebars runtime: the letter templates (templates/letters, <kind>/<family>.hbs with shared
+// blocks in partials/) are precompiled at build by `npm run letters:precompile` into generated/templates.ts, in strict
+// mode so a merge field missing from the model throws instead of printing "". Functions load `handlebars/runtime`
+// only: no template file, parser or compiler at run time (issue 28).
 //
-// Escaping: letters are plain text for email and post, so the text rendering is compiled with noEscape and the model's
-// customer-supplied values arrive sanitised (control and bidirectional characters removed, see #domain/letters). The
-// HTML rendering is compiled from the same source with Handlebars' default escaping: every merge field is
-// HTML-escaped, and the template's own text holds no markup characters (a unit test checks it).
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import Handlebars from 'handlebars';
+// Escaping: letters are plain text for email and post, so the text rendering is precompiled with noEscape and the
+// model's customer-supplied values arrive sanitised (control and bidirectional characters removed, see #domain/letters).
+// The HTML rendering is precompiled from the same source with Handlebars' default escaping: every merge field is
+// HTML-escaped, and the template's own text holds no markup characters (a unit test checks it). Customer values are
+// data, never template source, and the runtime resolves no property or method of a prototype (the defaults, stated
+// again in RUNTIME_OPTIONS).
+import Handlebars from 'handlebars/runtime';
 import { LETTER_KINDS, type LetterKind } from '#schemas/letters';
 import type { LetterRenderer, RenderedLetter } from '#ports/letter-renderer';
+import type { PrecompiledLetters, PrecompiledTemplate } from './precompiled';
+import { PRECOMPILED_LETTERS } from './generated/templates';
 
 export const DEFAULT_FAMILY = 'default';
 
-/**
- * Where the templates are: LETTER_TEMPLATES_DIR, else next to the bundle (CDK copies templates/ into every function
- * asset that renders letters), else the repository's templates/letters (npm start, tests).
- */
-export const templatesDir = (env: NodeJS.ProcessEnv = process.env): string => {
-  const candidates = [env.LETTER_TEMPLATES_DIR, path.join(__dirname, 'templates', 'letters'), path.resolve(__dirname, '..', '..', '..', 'templates', 'letters')].filter((d): d is string => Boolean(d));
-  const found = candidates.find((d) => existsSync(path.join(d, 'partials')));
-  if (!found) throw new Error(`letter templates not found (looked in ${candidates.join(', ')})`);
-  return found;
-};
-
-/** Strict everywhere: a merge field missing from the model throws. The text is not escaped (its values are sanitised). */
-const TEXT_OPTIONS: CompileOptions = { strict: true, noEscape: true };
-const HTML_OPTIONS: CompileOptions = { strict: true };
+/** Never resolve a member of Object.prototype (constructor, __proto__, …) from a model, whatever a template asks for. */
+const RUNTIME_OPTIONS: RuntimeOptions = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false };
 
 interface Compiled {
   id: string;
@@ -36,32 +27,6 @@ interface Compiled {
   html: HandlebarsTemplateDelegate;
   mergeFields: string[];
 }
-
-/** The merge fields a template reads: every path that is not a helper's name (only built-in block helpers are used). */
-class FieldCollector extends Handlebars.Visitor {
-  readonly fields = new Set<string>();
-  override BlockStatement(block: hbs.AST.BlockStatement): void {
-    for (const p of block.params) this.accept(p);
-    if (block.program) this.accept(block.program);
-    if (block.inverse) this.accept(block.inverse);
-  }
-  override MustacheStatement(m: hbs.AST.MustacheStatement): void {
-    if (m.params.length) for (const p of m.params) this.accept(p);
-    else this.accept(m.path);
-  }
-  override PartialStatement(): void {
-    // Partials are collected from their own source.
-  }
-  override PathExpression(p: hbs.AST.PathExpression): void {
-    this.fields.add(p.original);
-  }
-}
-
-const fieldsOf = (source: string): string[] => {
-  const v = new FieldCollector();
-  v.accept(Handlebars.parse(source));
-  return [...v.fields];
-};
 
 /** Paragraphs (blank-line separated) as <p>, single line breaks as <br>: the HTML twin of the text letter. */
 const paragraphs = (escapedHtml: string): string =>
@@ -79,31 +44,28 @@ const splitSubject = (rendered: string): { subject: string; body: string } => {
 };
 
 export class HandlebarsLetterRenderer implements LetterRenderer {
-  // Two environments: partials compile with their environment's options, so text and HTML each get their own.
+  // Two environments: a partial runs with its environment's precompiled options, so text and HTML each get their own.
   private readonly textEnv = Handlebars.create();
   private readonly htmlEnv = Handlebars.create();
+  private readonly specs = new Map<string, PrecompiledTemplate>();
   private readonly compiled = new Map<string, Compiled>();
-  private readonly partialSources = new Map<string, string>();
   private readonly families = new Map<LetterKind, Set<string>>();
 
-  constructor(private readonly dir: string = templatesDir()) {
-    const partialsDir = path.join(dir, 'partials');
-    for (const file of readdirSync(partialsDir).filter((f) => f.endsWith('.hbs')).sort()) {
-      const source = readFileSync(path.join(partialsDir, file), 'utf8');
-      const name = file.slice(0, -4);
-      this.partialSources.set(name, source);
-      this.textEnv.registerPartial(name, this.textEnv.compile(source, TEXT_OPTIONS));
-      this.htmlEnv.registerPartial(name, this.htmlEnv.compile(source, HTML_OPTIONS));
+  /** `letters` defaults to the module generated from templates/letters; a test may pass its own precompiled set. */
+  constructor(letters: PrecompiledLetters = PRECOMPILED_LETTERS) {
+    for (const [name, p] of Object.entries(letters.partials)) {
+      this.textEnv.registerPartial(name, this.textEnv.template(p.text));
+      this.htmlEnv.registerPartial(name, this.htmlEnv.template(p.html));
     }
+    for (const [id, t] of Object.entries(letters.templates)) this.specs.set(id, t);
     for (const kind of LETTER_KINDS) {
-      const kindDir = path.join(dir, kind);
-      const names = existsSync(kindDir) ? readdirSync(kindDir).filter((f) => f.endsWith('.hbs')).map((f) => f.slice(0, -4)) : [];
-      if (!names.includes(DEFAULT_FAMILY)) throw new Error(`letter template ${kind}/${DEFAULT_FAMILY}.hbs is missing`);
+      const names = [...this.specs.keys()].filter((id) => id.startsWith(`${kind}/`)).map((id) => id.slice(kind.length + 1));
+      if (!names.includes(DEFAULT_FAMILY)) throw new Error(`letter template ${kind}/${DEFAULT_FAMILY} is missing`);
       this.families.set(kind, new Set(names));
     }
   }
 
-  /** Every template file, as `<kind>/<family>` ids (for the render-everything test). */
+  /** Every template, as `<kind>/<family>` ids (for the render-everything test). */
   templateIds(): string[] {
     return LETTER_KINDS.flatMap((k) => [...(this.families.get(k) ?? [])].sort().map((f) => `${k}/${f}`));
   }
@@ -115,43 +77,17 @@ export class HandlebarsLetterRenderer implements LetterRenderer {
   private compile(id: string): Compiled {
     const hit = this.compiled.get(id);
     if (hit) return hit;
-    const source = readFileSync(path.join(this.dir, `${id}.hbs`), 'utf8');
-    const partials = [...this.partialSources.entries()];
-    const version = createHash('sha256')
-      .update(source)
-      .update(partials.map(([n, s]) => `\0${n}\0${s}`).join(''))
-      .digest('hex')
-      .slice(0, 16);
-    const fields = new Set(fieldsOf(source));
-    // Partials used by the template, and by those partials (one level of nesting is what the templates use; two is allowed).
-    const used = new Set<string>();
-    const visit = (src: string, depth: number) => {
-      for (const m of src.matchAll(/\{\{>\s*([\w-]+)/g)) {
-        const name = m[1]!;
-        if (used.has(name)) continue;
-        const p = this.partialSources.get(name);
-        if (p === undefined) throw new Error(`letter template ${id} uses unknown partial ${name}`);
-        used.add(name);
-        for (const f of fieldsOf(p)) fields.add(f);
-        if (depth < 2) visit(p, depth + 1);
-      }
-    };
-    visit(source, 0);
-    const c: Compiled = {
-      id,
-      version,
-      text: this.textEnv.compile(source, TEXT_OPTIONS),
-      html: this.htmlEnv.compile(source, HTML_OPTIONS),
-      mergeFields: [...fields].sort(),
-    };
+    const spec = this.specs.get(id);
+    if (!spec) throw new Error(`letter template ${id} is not in the precompiled set`);
+    const c: Compiled = { id, version: spec.version, text: this.textEnv.template(spec.text), html: this.htmlEnv.template(spec.html), mergeFields: [...spec.mergeFields] };
     this.compiled.set(id, c);
     return c;
   }
 
   render(kind: LetterKind, family: string, model: Record<string, unknown>): RenderedLetter {
     const c = this.compile(this.templateId(kind, family));
-    const text = splitSubject(c.text(model));
-    const html = splitSubject(c.html(model));
-    return { subject: text.subject, text: text.body, html: paragraphs(html.body), template: { id: c.id, version: c.version }, mergeFields: c.mergeFields };
+    const text = splitSubject(c.text(model, RUNTIME_OPTIONS));
+    const html = splitSubject(c.html(model, RUNTIME_OPTIONS));
+    return { subject: text.subject, text: text.body, html: paragraphs(html.body), template: { id: c.id, version: c.version }, mergeFields: [...c.mergeFields] };
   }
 }
