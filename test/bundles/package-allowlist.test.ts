@@ -81,7 +81,9 @@ const CALLS: Partial<Record<RouteId, Capability[]>> = {
   getExport: ['s3', 'kms'],
   customerComplaints: ['s3', 'kms'],
   proposeResolution: ['workflows'],
+  // The two approval reads go through the approvals composition root (ResolutionService), which holds the workflow engine.
   listApprovals: ['workflows'],
+  listCaseApprovals: ['workflows'],
   decideApproval: ['workflows'],
   raiseEscalation: ['workflows'],
   acknowledgeEscalation: ['workflows'],
