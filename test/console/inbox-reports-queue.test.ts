@@ -76,6 +76,62 @@ describe('approvals inbox', () => {
     const [decided] = (await (await as('sam', 'supervisor')).GET('/v1/complaints/{id}/approvals', { params: { path: { id: c.id } } })).data!.items;
     expect(decided).toMatchObject({ status: 'approved', decidedBy: 'sue', comment });
   });
+
+  it('pages the inbox with the API’s cursor: every pending stage is reachable, shown by its case reference', async () => {
+    // More stages than a page holds: each proposal above the threshold waits for a supervisor.
+    const olive = await as('olive', 'handler');
+    const cases: CaseView[] = [];
+    for (let i = 0; i < 21; i++) {
+      const c = await open('olive');
+      const proposed = await settle(olive.POST('/v1/complaints/{id}/resolution', {
+        params: { path: { id: c.id } },
+        body: {
+          decision: 'upheld',
+          remedy: { compensation: { amount: '300.00', currency: 'GBP' }, description: 'Goodwill payment for the missed appointment' },
+          rootCause: { category: 'carrier_capacity', description: 'Regional carrier over capacity' },
+          finalResponse: 'We uphold your complaint and will pay you 300.00 GBP within 5 working days.',
+        },
+      }));
+      expect(proposed.status).toBe(201);
+      cases.push(c);
+    }
+    await h.api.pump();
+    // What the API has for her, every page of it.
+    const sueApi = await as('sue', 'supervisor');
+    const expected: string[] = [];
+    for (let cursor: string | undefined, first = true; first || cursor; first = false) {
+      const page = (await sueApi.GET('/v1/approvals', { params: { query: { limit: 100, ...(cursor ? { cursor } : {}) } } })).data!;
+      expected.push(...page.items.map((a) => `Stage ${a.stage} of case ${a.caseId}`));
+      cursor = page.nextCursor;
+    }
+    expect(expected.length).toBeGreaterThanOrEqual(cases.length);
+
+    const sue = await h.signIn('sue', ['supervisor']);
+    await goTo(sue, 'Approvals');
+    const radios = sue.getByRole('radio', { name: /^Stage \d+ of case / });
+    await radios.first().waitFor();
+    const referenceOf = new Map(cases.map((c) => [c.id, c.reference]));
+    const seen: string[] = [];
+    for (;;) {
+      await sue.getByText('Loading approvals').waitFor({ state: 'detached' });
+      const labels = await radios.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+      expect(labels.length).toBeGreaterThan(0);
+      expect(labels.length).toBeLessThan(expected.length);
+      seen.push(...labels);
+      // Each of this test's cases on the page links to it by its reference, not its id.
+      for (const label of labels) {
+        const reference = referenceOf.get(label.slice(label.lastIndexOf(' ') + 1));
+        if (reference) expect(await sue.getByRole('link', { name: reference, exact: true }).count()).toBe(1);
+      }
+      const next = sue.getByRole('button', { name: 'Next page' });
+      if (await next.isDisabled()) break;
+      await next.click();
+      // The next page has answered once this page's first stage is gone (pages never share a stage).
+      await sue.getByRole('radio', { name: labels[0]!, exact: true }).waitFor({ state: 'detached' });
+    }
+    expect([...seen].sort()).toEqual([...expected].sort());
+    expect(await axeProblems(sue)).toEqual([]);
+  });
 });
 
 describe('reports', () => {

@@ -6,6 +6,7 @@ import Container from '@cloudscape-design/components/container';
 import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
 import Link from '@cloudscape-design/components/link';
+import Pagination from '@cloudscape-design/components/pagination';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
 import Textarea from '@cloudscape-design/components/textarea';
@@ -17,21 +18,32 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 
 type Approval = Schemas['Approval'];
 
-/** The inbox as loaded: the stages, and the version of each listed case read with them (what the approver saw). */
+/** Stages per inbox page; further pages follow the API's cursor. */
+export const INBOX_PAGE = 20;
+
+/** One page of the inbox as loaded: the stages, and what was read of each listed case with them (what the approver saw). */
 interface Inbox {
   items: Approval[];
   /** Case id → version read when the inbox loaded; a decision is made on exactly that version (If-Match). */
   versions: ReadonlyMap<string, number>;
+  /** Case id → its reference, shown instead of the id where the case could be read. */
+  references: ReadonlyMap<string, string>;
+  nextCursor?: string | undefined;
 }
 
-const loadInbox = async (api: ComplaintsClient): Promise<Inbox> => {
-  const page = await unwrap(api.GET('/v1/approvals', { params: { query: { limit: 50 } } }));
+const loadInbox = async (api: ComplaintsClient, cursor: string | undefined): Promise<Inbox> => {
+  const page = await unwrap(api.GET('/v1/approvals', { params: { query: { limit: INBOX_PAGE, ...(cursor ? { cursor } : {}) } } }));
   const caseIds = [...new Set(page.items.map((a) => a.caseId))];
   // A case that cannot be read now simply has no version: its stage then asks for a reload instead of deciding blind.
   const read = await Promise.allSettled(caseIds.map((id) => unwrap(api.GET('/v1/complaints/{id}', { params: { path: { id } } }))));
   const versions = new Map<string, number>();
-  for (const r of read) if (r.status === 'fulfilled') versions.set(r.value.id, r.value.version);
-  return { items: page.items, versions };
+  const references = new Map<string, string>();
+  for (const r of read) {
+    if (r.status !== 'fulfilled') continue;
+    versions.set(r.value.id, r.value.version);
+    references.set(r.value.id, r.value.reference);
+  }
+  return { items: page.items, versions, references, nextCursor: page.nextCursor };
 };
 
 const NOT_LOADED: DisplayError = { status: 0, kind: 'stale', message: 'The case of this stage could not be read with the inbox; reload before deciding. What you typed is kept.' };
@@ -39,7 +51,11 @@ const NOT_LOADED: DisplayError = { status: 0, kind: 'stale', message: 'The case 
 const ApprovalsPage = () => {
   const api = useApi();
   const navigate = useNavigate();
-  const q = useApiQuery(loadInbox, []);
+  // The cursor that opens each page seen so far (undefined: the first); page n+1 is reachable once page n named one.
+  const [pages, setPages] = useState<(string | undefined)[]>([undefined]);
+  const [pageIndex, setPageIndex] = useState(0);
+  const cursor = pages[pageIndex];
+  const q = useApiQuery((client) => loadInbox(client, cursor), [cursor]);
   const [selected, setSelected] = useState<Approval | undefined>();
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
@@ -91,7 +107,7 @@ const ApprovalsPage = () => {
       ) : null}
       <Table<Approval>
         variant="container"
-        header={<Header counter={q.data ? `(${q.data.items.length})` : undefined}>Pending stages</Header>}
+        header={<Header counter={q.data ? `(${q.data.items.length}${q.data.nextCursor || pageIndex > 0 ? ` on page ${pageIndex + 1}` : ''})` : undefined}>Pending stages</Header>}
         loading={q.loading}
         loadingText="Loading approvals"
         items={q.data?.items ?? []}
@@ -105,8 +121,22 @@ const ApprovalsPage = () => {
         trackBy="id"
         ariaLabels={{ selectionGroupLabel: 'Pending stages', itemSelectionLabel: (_, a) => `Stage ${a.stage} of case ${a.caseId}`, allItemsSelectionLabel: () => 'all' }}
         empty={<Box textAlign="center">Nothing waits for your decision.</Box>}
+        pagination={
+          <Pagination
+            currentPageIndex={pageIndex + 1}
+            pagesCount={pages.length}
+            openEnd={Boolean(q.data?.nextCursor)}
+            ariaLabels={{ nextPageLabel: 'Next page', previousPageLabel: 'Previous page', pageLabel: (n) => `Page ${n}` }}
+            // The next page's cursor is recorded the first time it is reached; a selection stays on its own page.
+            onNextPageClick={() => {
+              const next = q.data?.nextCursor;
+              if (next && pageIndex + 1 >= pages.length) setPages((p) => [...p, next]);
+            }}
+            onChange={(e) => (setPageIndex(e.detail.currentPageIndex - 1), setSelected(undefined))}
+          />
+        }
         columnDefinitions={[
-          { id: 'case', header: 'Case', cell: (a) => <Link href={`/console/cases/${a.caseId}`} onFollow={(e) => { e.preventDefault(); void navigate(`/cases/${a.caseId}?tab=resolution`); }}>{a.caseId}</Link> },
+          { id: 'case', header: 'Case', cell: (a) => <Link href={`/console/cases/${a.caseId}`} onFollow={(e) => { e.preventDefault(); void navigate(`/cases/${a.caseId}?tab=resolution`); }}>{q.data?.references.get(a.caseId) ?? a.caseId}</Link> },
           { id: 'stage', header: 'Stage', cell: (a) => `${a.stage} · ${a.role}` },
           { id: 'reasons', header: 'Why approval is needed', cell: (a) => a.reasons.map((r) => r.detail).join('; ') || '—' },
           { id: 'proposedBy', header: 'Proposed by', cell: (a) => a.proposedBy },
