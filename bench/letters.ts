@@ -5,8 +5,8 @@
 // `npm run bench` starts it as `node --import tsx bench/letters.ts --json FILE --no-report` (BENCH_ONLY=letters);
 // standalone: `npx tsx bench/letters.ts [--json FILE] [--no-report]`.
 //
-// 1. Render: every kind × every regime through the Handlebars renderer, BENCH_LETTER_PASSES passes after a warm-up
-//    (compiles once per template); p50/p99 per letter, and the first (cold) render.
+// 1. Render: every kind × every regime through the Handlebars renderer (templates precompiled at build, on
+//    handlebars/runtime), BENCH_LETTER_PASSES passes after a warm-up; p50/p99 per letter, and the first (cold) render.
 // 2. Sending: BENCH_LETTER_ROUNDS rounds, each a fresh case: POST …/acknowledgement (render + vault write + the case
 //    transaction) and POST …/notes on another fresh case (the case transaction alone), interleaved; ratio of medians.
 // 3. Feedback: per round, a case whose follow-up is issued (the follow-up as its timer leaves it, arranged on the case

@@ -18,7 +18,7 @@ import { LocalStackError } from '../infra/local/dynamodb-local';
 import { startStack, type StartedStack } from '../infra/local/stack';
 import { bundleFunctions, ESBUILD_SETTINGS, REPO_ROOT, type BundleInfo, type BundleReport } from './bundle';
 import { measureColdStarts, type ColdResult, type ColdStats } from './cold-start';
-import { deadlineReport, deadlineSettings, fmtRate, type DeadlineBenchResult } from './deadlines';
+import { DEADLINE_GOAL_PER_S, deadlineReport, deadlineSettings, fmtRate, type DeadlineBenchResult } from './deadlines';
 import { evidenceReport, evidenceSettings, type EvidenceBenchResult } from './evidence';
 import { exportSettings, exportsReport, type ExportBenchResult } from './exports';
 import { writesReport, type WritesBenchResult } from './writes';
@@ -223,6 +223,15 @@ const runDeadlines = (workDir: string): DeadlineBenchResult | undefined => {
     ok: result.checksum.passesDifferingFromCold === 0,
     hard: true,
     detail: `${result.checksum.passesDifferingFromCold}/${result.settings.passes} passes differ; fingerprint ${result.checksum.fingerprint} over ${result.settings.cases.toLocaleString('en-GB')} cases (seed ${result.settings.seed})`,
+  });
+  checks.push({
+    name: `deadline computations ≥ ${fmtRate(DEADLINE_GOAL_PER_S)}/s (${result.settings.cases.toLocaleString('en-GB')} cases across all regimes, one core)`,
+    ok: c.median >= DEADLINE_GOAL_PER_S,
+    hard: false,
+    detail:
+      `median ${fmtRate(c.median)}/s wall clock over ${result.settings.passes} passes (min ${fmtRate(c.min)}, max ${fmtRate(c.max)}), ` +
+      `${fmtRate(result.computationsPerCpuSecond.median)}/s per CPU second (CPU ÷ wall ${result.singleCore.cpuOverWall.toFixed(2)}); by governing clock: ` +
+      result.kinds.map((k) => `${k.kind} ${fmtRate(k.medianPerS)}/s`).join(', '),
   });
   return result;
 };
