@@ -20,6 +20,19 @@ afterAll(() => h?.close());
 
 const as = async (sub: string, role: Role) => h.api.client(await h.api.token(sub, [role]));
 const open = async (ownerId: string, over: Record<string, unknown> = {}): Promise<CaseView> => createComplaint(h.api, await h.api.token('web-form', ['intake']), { ownerId, ...over });
+/** The owner proposes a remedy above the supervisor threshold: the case then waits for a supervisor's decision. */
+const proposeAboveThreshold = async (id: string): Promise<void> => {
+  const proposed = await settle((await as('olive', 'handler')).POST('/v1/complaints/{id}/resolution', {
+    params: { path: { id } },
+    body: {
+      decision: 'upheld',
+      remedy: { compensation: { amount: '300.00', currency: 'GBP' }, description: 'Goodwill payment for the missed appointment' },
+      rootCause: { category: 'carrier_capacity', description: 'Regional carrier over capacity' },
+      finalResponse: 'We uphold your complaint and will pay you 300.00 GBP within 5 working days.',
+    },
+  }));
+  expect(proposed.status).toBe(201);
+};
 const readCase = async (id: string): Promise<CaseView> => (await (await as('sam', 'supervisor')).GET('/v1/complaints/{id}', { params: { path: { id } } })).data!;
 const goTo = async (page: Page, label: string) => page.getByRole('navigation').getByRole('link', { name: label, exact: true }).click();
 const isDecision = (approvalId: string) => (r: Request) => r.method() === 'POST' && new URL(r.url()).pathname === `/v1/approvals/${approvalId}/decision`;
@@ -27,16 +40,7 @@ const isDecision = (approvalId: string) => (r: Request) => r.method() === 'POST'
 describe('approvals inbox', () => {
   it('decides on the version seen when the inbox loaded: a case changed meanwhile is 412, "this case changed; reload", the comment kept', async () => {
     const c = await open('olive');
-    const proposed = await settle((await as('olive', 'handler')).POST('/v1/complaints/{id}/resolution', {
-      params: { path: { id: c.id } },
-      body: {
-        decision: 'upheld',
-        remedy: { compensation: { amount: '300.00', currency: 'GBP' }, description: 'Goodwill payment for the missed appointment' },
-        rootCause: { category: 'carrier_capacity', description: 'Regional carrier over capacity' },
-        finalResponse: 'We uphold your complaint and will pay you 300.00 GBP within 5 working days.',
-      },
-    }));
-    expect(proposed.status).toBe(201);
+    await proposeAboveThreshold(c.id);
     await h.api.pump();
     const [stage] = (await (await as('sam', 'supervisor')).GET('/v1/complaints/{id}/approvals', { params: { path: { id: c.id } } })).data!.items;
     expect(stage).toMatchObject({ role: 'supervisor', status: 'pending', open: true });
@@ -79,20 +83,10 @@ describe('approvals inbox', () => {
 
   it('pages the inbox with the API’s cursor: every pending stage is reachable, shown by its case reference', async () => {
     // More stages than a page holds: each proposal above the threshold waits for a supervisor.
-    const olive = await as('olive', 'handler');
     const cases: CaseView[] = [];
     for (let i = 0; i < 21; i++) {
       const c = await open('olive');
-      const proposed = await settle(olive.POST('/v1/complaints/{id}/resolution', {
-        params: { path: { id: c.id } },
-        body: {
-          decision: 'upheld',
-          remedy: { compensation: { amount: '300.00', currency: 'GBP' }, description: 'Goodwill payment for the missed appointment' },
-          rootCause: { category: 'carrier_capacity', description: 'Regional carrier over capacity' },
-          finalResponse: 'We uphold your complaint and will pay you 300.00 GBP within 5 working days.',
-        },
-      }));
-      expect(proposed.status).toBe(201);
+      await proposeAboveThreshold(c.id);
       cases.push(c);
     }
     await h.api.pump();
