@@ -70,12 +70,12 @@ const DeadlineBoard = () => {
 type MonthKpis = { month: string; from: string; to: string; report: Schemas['KpiReport'] };
 
 /** The monthly table's columns, as CSV columns too (named like the API's KPI CSV). */
-const MONTH_COLUMNS: { id: string; header: string; value: (m: MonthKpis) => string | number }[] = [
+const MONTH_COLUMNS: { id: string; header: string; value: (m: MonthKpis) => string | number; shown?: (m: MonthKpis) => string }[] = [
   { id: 'month', header: 'Month', value: (m) => m.month },
   { id: 'received', header: 'Received', value: (m) => m.report.totals.received },
   { id: 'responded', header: 'Responded', value: (m) => m.report.totals.responded },
   { id: 'responded_within_deadline', header: 'Within deadline', value: (m) => m.report.totals.respondedWithinDeadline.count },
-  { id: 'responded_within_deadline_rate', header: 'Within deadline (rate)', value: (m) => m.report.totals.respondedWithinDeadline.rate ?? '' },
+  { id: 'responded_within_deadline_rate', header: 'Within deadline (rate)', value: (m) => m.report.totals.respondedWithinDeadline.rate ?? '', shown: (m) => pct(m.report.totals.respondedWithinDeadline) },
   { id: 'closed', header: 'Closed', value: (m) => m.report.totals.closed },
   { id: 'reopened', header: 'Reopened', value: (m) => m.report.totals.reopened },
 ];
@@ -144,7 +144,7 @@ const Kpis = ({ today }: { today: string }) => {
             columnDefinitions={MONTH_COLUMNS.map((c) => ({
               id: c.id,
               header: c.header,
-              cell: (m: MonthKpis) => (c.id === 'responded_within_deadline_rate' ? pct(m.report.totals.respondedWithinDeadline) : c.value(m)),
+              cell: (m: MonthKpis) => (c.shown ?? c.value)(m),
               ...(c.id === 'month' ? { isRowHeader: true } : {}),
             }))}
             empty="No months"
