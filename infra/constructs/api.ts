@@ -273,7 +273,7 @@ export class Api extends Construct {
 
     // Per-route throttles from the route table (every public route), below the stage-wide default. RouteSettings is
     // untyped JSON to CDK and to the CloudFormation spec: the keys are CloudFormation's (RouteSettings type, PascalCase),
-    // which test/infra/cfn-spec.test.ts checks against the spec's RouteSettings definition.
+    // which test/infra/cfn-spec.suite.ts checks against the spec's RouteSettings definition.
     const throttled = routes.filter((r) => r.throttle);
     if (throttled.length) {
       (this.stage.node.defaultChild as CfnStage).routeSettings = Object.fromEntries(

@@ -46,7 +46,7 @@ export const resourceOf = (construct: IConstruct): Resource => {
 };
 
 /**
- * The statements of every policy attached to a role, from the role's own stack (api-stack.test.ts asserts no policy
+ * The statements of every policy attached to a role, from the role's own stack (api-stack.suite.ts asserts no policy
  * names a role of another stack, so this is all of them).
  */
 export const statementsOfRole = <S extends object = Statement>(role: IConstruct): S[] => {

@@ -1,14 +1,12 @@
 // Stateful stack: tables built from the single-table model, key, user pool with the API's roles and machine scope.
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../../infra/app';
 import { TABLES, type KeyAttr, type TableDef } from '#adapters/aws/dynamo/table-model';
 import { INTAKE_SCOPE, ROLES } from '#schemas/common';
+import { sharedApp } from '../support/infra-app';
 
-// CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
-process.env.CDK_VALIDATION = 'false';
 // Skip esbuild: these tests read templates, not bundles (`npx cdk synth` bundles for real).
-const { stateful, api } = buildApp({ context: { 'aws:cdk:bundling-stacks': [] } });
+const { stateful, api } = sharedApp();
 const template = Template.fromStack(stateful);
 
 type Resource = { Properties: Record<string, unknown>; DeletionPolicy?: string };

@@ -7,9 +7,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { sdkMaxAttempts } from '#adapters/aws/retry-policy';
 import { withoutSdkLogger } from '#adapters/aws/sdk-client';
 import { buildApp } from '../../infra/app';
+import { NO_BUNDLING } from '../support/infra-app';
 import { resourcesInFamily } from '../support/stacks';
 
-process.env.CDK_VALIDATION = 'false';
 const ROOT = resolve(__dirname, '..', '..');
 
 describe('fault injection in a deployment', () => {
@@ -19,7 +19,7 @@ describe('fault injection in a deployment', () => {
   it('cannot reach a deployed function, even when set in the environment cdk synth runs in', () => {
     process.env.FAULT_INJECTION = 'dynamodb:ThrottlingException:1';
     process.env.FAULT_SEED = '7';
-    const { api, stateful } = buildApp({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const { api, stateful } = buildApp({ context: NO_BUNDLING });
     const functions = [...resourcesInFamily(api, 'AWS::Lambda::Function'), ...resourcesInFamily(stateful, 'AWS::Lambda::Function')];
     expect(functions.length).toBeGreaterThan(10);
     for (const { id, resource } of functions) {

@@ -6,7 +6,6 @@ import { ArnFormat, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { buildApp } from '../../infra/app';
 import { WORKFLOW_ACCESS } from '../../infra/constructs/api';
 import { TASK_TOKEN_ACTIONS, type ApiFunction } from '../../infra/constructs/api-function';
 import { APPROVAL_WORKFLOW_ENTRY, ESCALATION_WORKFLOW_ENTRY, VENDED_LOGS_PREFIX, type CaseWorkflow } from '../../infra/constructs/case-workflows';
@@ -14,11 +13,10 @@ import { CASE_STREAM_ENTRY } from '../../infra/constructs/checkpoint-scheduler';
 import { approvalAsl, escalationAsl, taskStates, type AslDefinition } from '../../workflows';
 import { routeList } from '#http/routes';
 import { alarmedMetrics, resolveIn, resourceOf, resourcesInFamily, statementsOfRole as roleStatements } from '../support/stacks';
+import { sharedApp } from '../support/infra-app';
 
-// CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
-process.env.CDK_VALIDATION = 'false';
 // Skip esbuild: these tests read templates, not bundles (`npx cdk synth` bundles for real).
-const { app, stateful, api } = buildApp({ context: { 'aws:cdk:bundling-stacks': [] } });
+const { app, stateful, api } = sharedApp();
 // Synthesise first: cross-stack values resolve to their consumer-side form only afterwards.
 Template.fromStack(stateful);
 const template = Template.fromStack(api);

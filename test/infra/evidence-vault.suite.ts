@@ -12,12 +12,9 @@ import { EVIDENCE_VERIFIER_ENTRY } from '../../infra/constructs/evidence-verifie
 import { ACCESS_LOG_RETENTION, DEFAULT_EVIDENCE_RETENTION_DAYS, evidenceBucketNames, evidenceBucketPrefix } from '../../infra/constructs/evidence-vault';
 import { routeList } from '#http/routes';
 import { alarmedMetrics, resolveIn, resourceOf, resourcesInFamily, stackFamily, statementsOfRole, templateOf } from '../support/stacks';
+import { NO_BUNDLING, sharedApp } from '../support/infra-app';
 
-// CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
-process.env.CDK_VALIDATION = 'false';
-// Skip esbuild: these tests read templates, not bundles (`npx cdk synth` bundles for real).
-const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
-const { stateful, api } = buildApp({ context: NO_BUNDLING });
+const { stateful, api } = sharedApp();
 // Synthesise first: cross-stack values resolve to their consumer-side form only afterwards.
 const statefulTemplate = Template.fromStack(stateful);
 const apiTemplate = Template.fromStack(api);
@@ -67,7 +64,7 @@ const envOf = (fn: ApiFunction) => (resourceOf(fn.function).Properties.Environme
 const statementsOf = (fn: ApiFunction): Statement[] => statementsOfRole<Statement>(fn.role);
 /** A token as the function's stack sees it. */
 const seenBy = (fn: ApiFunction, value: unknown) => resolveIn(fn.function, value);
-/** S3 actions the function has on the evidence objects (the exports bucket has its own tests: export-vault.test.ts). */
+/** S3 actions the function has on the evidence objects (the exports bucket has its own tests: export-vault.suite.ts). */
 const s3Actions = (fn: ApiFunction) =>
   statementsOf(fn)
     .filter((s) => list(s.Resource).some((r) => same(r, seenBy(fn, vault.caseObjectsArn))))
@@ -83,7 +80,7 @@ describe('the evidence bucket (stateful stack)', () => {
   it('is one of the two Object Lock buckets (with the exports bucket), retained whatever happens to the stack or the resource', () => {
     const locked = ofType(statefulTemplate, 'AWS::S3::Bucket').filter(([, b]) => b.Properties.ObjectLockEnabled === true);
     expect(locked.map(([id]) => id).sort()).toEqual([bucketId, logicalId(stateful, stateful.exports.bucket)].sort());
-    // Kept, except when the stack's first create rolls back (it is empty then; first-day-deploy.test.ts).
+    // Kept, except when the stack's first create rolls back (it is empty then; first-day-deploy.suite.ts).
     expect(bucket().DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(bucket().UpdateReplacePolicy).toBe('Retain');
   });
@@ -377,7 +374,7 @@ describe('what each function may do with evidence objects', () => {
     );
     expect(s3.length).toBeGreaterThanOrEqual(4);
     for (const { stack, s } of s3) {
-      // The email intake reads the raw message from inbound/* of the raw-mail bucket (channels.test.ts); nothing else there.
+      // The email intake reads the raw message from inbound/* of the raw-mail bucket (channels.suite.ts); nothing else there.
       // The digest job and the export builder write audit/* (digests, anchors); the timeline reads it (issue 25, finding 8).
       const allowed = [vault.caseObjectsArn, stateful.exports.caseObjectsArn, stateful.exports.auditObjectsArn, stateful.channels.mailObjectsArn].map((r) => JSON.stringify(stack.resolve(r)));
       expect(list(s.Resource).length).toBeGreaterThan(0);

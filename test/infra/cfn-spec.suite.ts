@@ -4,14 +4,12 @@ import { buildApp } from '../../infra/app';
 import { routeKey, routeList } from '#http/routes';
 import { checkResource, checkTemplate } from '../support/cfn-spec';
 import { resourcesIn, templateOf } from '../support/stacks';
+import { sharedApp } from '../support/infra-app';
 
-// CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
-process.env.CDK_VALIDATION = 'false';
-const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 // The default app (stateful, API and its nested route stacks, console, console site) and the app with the optional API
 // edge on (its us-east-1 stack, and the cross-region reference it adds to the API stack; the edge needs a region).
-const built = buildApp({ context: NO_BUNDLING });
-const edged = buildApp({ context: { ...NO_BUNDLING, 'complaints:edge': 'on', 'complaints:region': 'eu-west-2' } });
+const built = sharedApp();
+const edged = sharedApp({ 'complaints:edge': 'on', 'complaints:region': 'eu-west-2' });
 const { api } = built;
 /** Every stack an app synthesizes, nested stacks included. */
 const stacksOf = (app: ReturnType<typeof buildApp>) => app.app.node.findAll().filter((c): c is Stack => Stack.isStack(c));

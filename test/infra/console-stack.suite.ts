@@ -4,10 +4,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildApp } from '../../infra/app';
 import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS } from '../../infra/constructs/api';
 import { logicalIdOf, resolveIn, templateOf } from '../support/stacks';
+import { sharedApp } from '../support/infra-app';
 
-// CloudFormation's default rules load once, in cdk-nag.test.ts; esbuild is skipped (templates, not bundles).
-process.env.CDK_VALIDATION = 'false';
-const built = buildApp({ context: { 'aws:cdk:bundling-stacks': [] } });
+const built = sharedApp();
 const consoleStack = built.console!;
 const site = built.consoleSite!;
 const edge = consoleStack.edge;

@@ -4,17 +4,15 @@
 import { ArnFormat, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { buildApp } from '../../infra/app';
 import type { ApiFunction } from '../../infra/constructs/api-function';
 import { CASE_STREAM_ENTRY, CHECKPOINT_ENTRY } from '../../infra/constructs/checkpoint-scheduler';
 import { DEAD_LETTER_RETENTION, type DeadLetterQueue } from '../../infra/constructs/dead-letter-queue';
 import { keys } from '#adapters/aws/dynamo/table-model';
 import { alarmedMetrics, resourcesInFamily, stackFamily, templateOf } from '../support/stacks';
+import { sharedApp } from '../support/infra-app';
 
-// CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
-process.env.CDK_VALIDATION = 'false';
 // Skip esbuild: these tests read templates, not bundles (`npx cdk synth` bundles for real).
-const { stateful, api } = buildApp({ context: { 'aws:cdk:bundling-stacks': [] } });
+const { stateful, api } = sharedApp();
 // Synthesise first: cross-stack values resolve to their consumer-side form only afterwards.
 const statefulTemplate = Template.fromStack(stateful);
 const apiTemplate = Template.fromStack(api);

@@ -5,15 +5,12 @@ import { buildApp } from '../../infra/app';
 import { fixedMonthlyCost, PRICES, type TemplateJson } from '../../infra/cost/fixed-cost';
 import { EDGE_MANAGED_RULE_GROUPS, publicRoutePrefixes } from '../../infra/stacks/edge-stack';
 import { logicalIdOf, templateOf } from '../support/stacks';
-
-// CloudFormation's default rules load once, in cdk-nag.test.ts; esbuild is skipped (templates, not bundles).
-process.env.CDK_VALIDATION = 'false';
-const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+import { NO_BUNDLING, sharedApp } from '../support/infra-app';
 
 type Rule = { Name: string; Priority: number; Action?: unknown; OverrideAction?: unknown; Statement: Record<string, Record<string, unknown>> };
 
 describe('edge off (the default)', () => {
-  const built = buildApp({ context: NO_BUNDLING });
+  const built = sharedApp();
 
   it('creates no web ACL, no API distribution and no edge stack; the API stack publishes the execute-api URL', () => {
     expect(built.edge).toBeUndefined();
@@ -30,11 +27,11 @@ describe('edge off (the default)', () => {
 });
 
 // The console is off here (fewer stacks to synthesize): this file checks the edge. The console with the edge and a pinned
-// region is checked in cdk-nag.test.ts and first-day-deploy.test.ts.
+// region is checked in cdk-nag.test.ts and first-day-deploy.suite.ts.
 const ON = { ...NO_BUNDLING, 'complaints:edge': 'on', 'complaints:region': 'eu-west-2', 'complaints:console': 'off' };
 
 describe('edge on', () => {
-  const built = buildApp({ context: ON });
+  const built = sharedApp(ON);
   const edge = built.edge!;
   const template = templateOf(edge);
   const acl = () => Object.values(template.findResources('AWS::WAFv2::WebACL'))[0]!.Properties as { Scope: string; DefaultAction: unknown; Rules: Rule[] };
@@ -124,6 +121,6 @@ describe('edge on', () => {
       return fixedMonthlyCost(templates).lines.find((l) => l.item.startsWith('AWS WAF'))!;
     };
     expect(costOf(built)).toEqual({ item: 'AWS WAF web ACLs and rules', count: 1, monthly: PRICES.webAcl + 5 * PRICES.webAclRule });
-    expect(costOf(buildApp({ context: NO_BUNDLING })).monthly).toBe(0);
+    expect(costOf(sharedApp()).monthly).toBe(0);
   });
 });

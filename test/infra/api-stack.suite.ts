@@ -2,17 +2,15 @@
 // handler entry with fixed defaults (in the nested route stack of its tag), and least-privilege data access.
 import { NestedStack, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { buildApp } from '../../infra/app';
 import { AUDIT_ANCHOR_READERS, EVIDENCE_ACCESS, EXPORT_ACCESS, FEEDBACK_SIGNING_ROUTES, HELPDESK_SIGNED_ROUTES, INBOUND_MAIL_READERS, ROUTE_STACK_OF_TAG, ROUTES_WITHOUT_DATA, writesData } from '../../infra/constructs/api';
 import { WEBHOOK_SECRET_CONTEXT } from '../../infra/constructs/webhook-delivery';
 import { EXPORT_GRANTS } from '../../infra/constructs/api-function';
 import { isPaged, routeKey, routeList } from '#http/routes';
 import { alarmedMetrics, logicalIdOf, resolveIn, resourceOf, resourcesIn, resourcesInFamily, stackFamily, statementsOfRole, templateOf, type Statement } from '../support/stacks';
+import { sharedApp } from '../support/infra-app';
 
-// CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
-process.env.CDK_VALIDATION = 'false';
 // Skip esbuild: these tests read templates, not bundles (`npx cdk synth` bundles for real).
-const { stateful, api } = buildApp({ context: { 'aws:cdk:bundling-stacks': [] } });
+const { stateful, api } = sharedApp();
 const stack = api;
 const template = templateOf(stack);
 

@@ -17,10 +17,8 @@ import { logicalIdOf, resourceOf, resourcesInFamily, stackFamily, templateOf } f
 import { fixedMonthlyCost } from '../../infra/cost/fixed-cost';
 import { WEBHOOK_MAX_CONCURRENCY } from '../../infra/constructs/webhook-delivery';
 import { RETENTION_WORKER_CONCURRENCY } from '../../infra/constructs/retention-job';
+import { NO_BUNDLING, sharedApp } from '../support/infra-app';
 
-// CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
-process.env.CDK_VALIDATION = 'false';
-const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 /** A bank's reporting setting: 80 product groups of 6 products each (about 14 KB of JSON, far past Lambda's 4 KB environment). */
 const BIG_REPORTING = {
   productGroups: Object.fromEntries(Array.from({ length: 80 }, (_, g) => [`group_${g}`, Array.from({ length: 6 }, (_, p) => `Product ${g}-${p} premier account`)])),
@@ -29,8 +27,8 @@ const BIG_REPORTING = {
 // API edge on (its us-east-1 stack; the edge needs an explicit region), and a second stage with email intake off (the
 // combination a non-SES region needs), large reporting settings and the edge on.
 const EDGE_ON = { 'complaints:edge': 'on', 'complaints:region': 'eu-west-2' };
-const main = buildApp({ context: NO_BUNDLING });
-const mainEdge = buildApp({ context: { ...NO_BUNDLING, ...EDGE_ON } });
+const main = sharedApp();
+const mainEdge = sharedApp(EDGE_ON);
 const staging = buildApp({ context: { ...NO_BUNDLING, ...EDGE_ON, 'complaints:stackPrefix': 'Staging', 'complaints:emailIntake': 'false', 'complaints:reporting': BIG_REPORTING } });
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
@@ -190,7 +188,6 @@ describe('cross-stack references (item 4)', () => {
     expect(Object.keys(statefulTemplate(main).Outputs ?? {}).length).toBeLessThanOrEqual(200);
   });
 });
-
 
 describe('Lambda environments stay under 4 KB (item 5)', () => {
   const functionsOf = (app: ReturnType<typeof buildApp>) => [app.stateful, ...stackFamily(app.api)].flatMap((s) => s.node.findAll().filter((c): c is CfnFunction => c instanceof CfnFunction));

@@ -6,9 +6,7 @@ import type { Policy } from 'aws-cdk-lib/aws-iam';
 import { routeList } from '#http/routes';
 import { buildApp } from '../../infra/app';
 import { TRIAGE_INTAKE } from '../../infra/constructs/api';
-
-process.env.CDK_VALIDATION = 'false';
-const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+import { NO_BUNDLING, sharedApp } from '../support/infra-app';
 
 type Statement = { Action: string | string[]; Resource: unknown };
 /** Per function entry, the Bedrock statements of its role's policy. */
@@ -43,7 +41,7 @@ describe('complaints:triage', () => {
   });
 
   it('grants nothing in Bedrock with the default (local) chain', () => {
-    const { api } = buildApp({ context: NO_BUNDLING });
+    const { api } = sharedApp();
     expect(bedrockGrants(api)).toEqual([]);
   });
 

@@ -4,14 +4,11 @@ import { buildApp } from '../../infra/app';
 import { DEFAULT_APPROVAL_RULES } from '#domain/approval-rules';
 import { listShardsFor, ownerShardsFor } from '#adapters/aws/dynamo/table-model';
 import { logicalIdOf, resourceOf, resourcesInFamily } from '../support/stacks';
+import { NO_BUNDLING, sharedApp } from '../support/infra-app';
 
-// CloudFormation's default rules take ~15 s to load under jest; they run once, in cdk-nag.test.ts.
-process.env.CDK_VALIDATION = 'false';
-const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 const build = (settings: Record<string, unknown>) => buildApp({ context: { ...NO_BUNDLING, ...settings } });
 /** The app with no settings, built once: several tests read its defaults (each synth of the whole app takes seconds). */
-let unconfigured: ReturnType<typeof build> | undefined;
-const defaults = () => (unconfigured ??= build({}));
+const defaults = () => sharedApp();
 
 type Variables = Record<string, string>;
 /**

@@ -2,12 +2,11 @@
 // retries, a stateful dead-letter queue), read/write on the table only, and the report routes read-only.
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { buildApp } from '../../infra/app';
 import { keys } from '#adapters/aws/dynamo/table-model';
 import { logicalIdOf, resolveIn, resourcesIn, statementsOfRole, type Statement } from '../support/stacks';
+import { sharedApp } from '../support/infra-app';
 
-process.env.CDK_VALIDATION = 'false';
-const { stateful, api } = buildApp({ context: { 'aws:cdk:bundling-stacks': [] } });
+const { stateful, api } = sharedApp();
 Template.fromStack(stateful);
 
 const list = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);

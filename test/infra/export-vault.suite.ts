@@ -1,7 +1,7 @@
 // Export vault and builder: the locked exports bucket (COMPLIANCE retention, versioned, SSE-KMS with the project key,
 // TLS-only, no deletes, lifecycle only after the lock), the asymmetric signing key, the builder function (invoked by
 // the case stream, its failures dead-lettered), and exactly the access each export function has. That no principal
-// may delete a bundle is checked with every other policy in evidence-vault.test.ts.
+// may delete a bundle is checked with every other policy in evidence-vault.suite.ts.
 import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
@@ -12,10 +12,9 @@ import { EXPORT_BUILDER_TIMEOUT } from '../../infra/constructs/export-builder';
 import { routeList } from '#http/routes';
 import { RETENTION_ENDED_TAG } from '#domain/evidence';
 import { resolveIn, resourceOf, resourcesInFamily, statementsOfRole } from '../support/stacks';
+import { NO_BUNDLING, sharedApp } from '../support/infra-app';
 
-process.env.CDK_VALIDATION = 'false';
-const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
-const { stateful, api } = buildApp({ context: NO_BUNDLING });
+const { stateful, api } = sharedApp();
 const statefulTemplate = Template.fromStack(stateful);
 const apiTemplate = Template.fromStack(api);
 
