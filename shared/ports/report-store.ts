@@ -39,7 +39,10 @@ export interface ScopeQuery {
   to?: string;
   /** Newest (highest sort key) first. */
   descending?: boolean;
+  /** Rows only: the first `limit` in sort-key order across every shard. */
   limit?: number;
+  /** Read only the unsharded keys (shard 0): where items from before sharding are, such as a day's old DAY_SK item. */
+  unsharded?: boolean;
 }
 
 export interface ReadCost {
@@ -62,6 +65,8 @@ export interface ReportStore {
    * rejected entry, and the others stand.
    */
   applyCases(generation: number, changes: readonly CaseChange[]): Promise<PromiseSettledResult<ApplyOutcome>[]>;
+  /** The scope's counter items, every shard summed by sort key, in sort-key order. */
   counters(generation: number, scope: string, q: ScopeQuery, cost: ReadCost): Promise<CounterItem[]>;
+  /** The scope's rows, every shard merged in sort-key order (newest first when descending), at most `limit`. */
   rows(generation: number, scope: string, q: ScopeQuery, cost: ReadCost): Promise<ReviewRow[]>;
 }
