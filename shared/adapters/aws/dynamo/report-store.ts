@@ -173,6 +173,10 @@ export const packChanges = <T extends Packable>(ready: readonly T[]): { groups: 
     metrics: Map<string, Set<string>>;
   }
   const open: Open[] = [];
+  // Changes touching the same counter items side by side (by their sorted item keys: scope, then dimension values), so
+  // a group's cases share items and its summed delta stays small.
+  const signature = new Map(ready.map((r) => [r, Object.keys(r.delta.counters).sort().join('\n')]));
+  const ordered = [...ready].sort((a, b) => (signature.get(a)! < signature.get(b)! ? -1 : signature.get(a)! > signature.get(b)! ? 1 : 0));
   const fits = (g: Open, d: ContributionDelta): boolean => {
     const keysOf = [...Object.keys(d.counters), ...Object.keys(d.put), ...d.remove];
     const added = keysOf.filter((k) => !g.writes.has(k)).length;
@@ -185,7 +189,7 @@ export const packChanges = <T extends Packable>(ready: readonly T[]): { groups: 
       return w <= MAX_METRICS_PER_UPDATE;
     });
   };
-  for (const r of ready) {
+  for (const r of ordered) {
     if (writesOf(r.delta) + 1 > MAX_CHANGES_PER_TRANSACTION / 2 || weightOf(r.delta) > MAX_METRICS_PER_UPDATE) {
       solo.push(r);
       continue;

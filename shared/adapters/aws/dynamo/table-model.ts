@@ -106,11 +106,27 @@ export const ownerShardsFor = (peakIntakesPerSecond: number, smallestTeam = 1): 
  * consumer packs its changes as it does; the model's test checks the size holds at several peaks.
  */
 export const REPORT_SIZING = {
-  /** Write units per intake a second on the busiest projection partition before sharding (scale model, 20 products, 2 regimes). */
-  wcuPerIntake: 40,
-  /** Allowance for uneven shard use in any one second (writers' cycles start at random shards). */
-  imbalance: 1.25,
+  /**
+   * Write units per intake a second on the busiest projection partition before sharding: 10.2 measured by the scale
+   * model at 1,000 intakes a second (20 products, 2 regimes, 64 stream shards: batches of 390 records, 19.7 changes a
+   * transaction), rounded up.
+   */
+  wcuPerIntake: 10.5,
+  /**
+   * Allowance for uneven shard use in any one second (writers' cycles start at random shards), and for the smaller
+   * batches of a lower peak (each stream shard brings fewer records in the batching window, so fewer cases share a
+   * transaction): the scale model's test checks the size at 250, 1,000 and 2,000 intakes a second.
+   */
+  imbalance: 1.75,
 } as const;
+
+/**
+ * The projection consumer's event source mapping: up to `batchSize` records an invocation, waiting up to
+ * `batchingWindowSeconds` to fill a batch. A bigger batch packs more cases into each transaction (their deltas summed:
+ * a counter item written once for all of them), which is what keeps the projection's partitions cool at a peak; reports
+ * lag the cases by up to the window. CDK (infra/constructs/report-projection.ts) and the scale model read these.
+ */
+export const REPORT_STREAM = { batchSize: 1000, batchingWindowSeconds: 5 } as const;
 
 /** Projection shards for a peak of intakes a second (REPORT_SHARDS). */
 export const reportShardsFor = (peakIntakesPerSecond: number): number =>
