@@ -3,7 +3,7 @@
 // the consumer's own packing and shard choice, at 1,000 intakes a second with the shards CDK sizes (docs/scale-model.md).
 import { MAX_CHANGES_PER_TRANSACTION, packChanges } from '#adapters/aws/dynamo/report-store';
 import { keys, listShardsFor, ownerShardsFor, REPORT_STREAM, reportShardsFor } from '#adapters/aws/dynamo/table-model';
-import { DAY_SK, scopes } from '#domain/reporting/projection';
+import { DAY_SK, scopes, type ContributionDelta } from '#domain/reporting/projection';
 import { DEFAULT_INPUTS, GOAL_SHARE, peakSecond, projectionBatchOf, projectionOf, projectionPeakWithinGoal, reportShardsOf, shardsOf, year } from '../../tools/scale-model/model';
 import { lifecycleSteps } from '../../tools/scale-model/projection';
 
@@ -77,7 +77,7 @@ describe('scale model at 1,000 intakes a second and 10 million cases a year', ()
   });
 
   it('packChanges keeps every transaction within 100 actions (summed counters, each case’s rows and marker)', () => {
-    const delta = (i: number) => ({
+    const delta = (i: number): ContributionDelta => ({
       counters: { 'M#2026-03 all#*': { rcv: 1 }, [`M#2026-03 product#p${i % 20}`]: { rcv: 1 }, [`open T#category#c${i % 8}`]: { n: 1 } },
       put: { [`recent 2026-03-02#${i}`]: {} as never },
       remove: [],
