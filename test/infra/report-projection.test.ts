@@ -3,7 +3,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { buildApp } from '../../infra/app';
-import { keys } from '#adapters/aws/dynamo/table-model';
+import { keys, REPORT_STREAM } from '#adapters/aws/dynamo/table-model';
 import { logicalIdOf, resolveIn, resourcesIn, statementsOfRole, type Statement } from '../support/stacks';
 
 process.env.CDK_VALIDATION = 'false';
@@ -28,6 +28,9 @@ describe('report projection', () => {
       DestinationConfig: { OnFailure: { Destination: resolveIn(fn.function, stateful.timers.projectionDeadLetters.queue.queueArn) } },
     });
     expect(mapping().MaximumRetryAttempts).toBeGreaterThan(0);
+    // Big batches, so more cases share each transaction (the scale model's assumption, REPORT_STREAM).
+    expect(mapping()).toMatchObject({ BatchSize: REPORT_STREAM.batchSize, MaximumBatchingWindowInSeconds: REPORT_STREAM.batchingWindowSeconds });
+    expect(REPORT_STREAM).toEqual({ batchSize: 1000, batchingWindowSeconds: 5 });
     const patterns = (mapping().FilterCriteria as { Filters: { Pattern: string }[] }).Filters.map((f) => JSON.parse(f.Pattern) as unknown);
     expect(patterns).toEqual([{ dynamodb: { Keys: { SK: { S: [keys.caseSk] } } } }]);
   });
