@@ -148,7 +148,7 @@ describe('reporting projection in shards', () => {
   });
 
   it('a rebuild while cases change reaches exactly what the incremental projection and a recount say', async () => {
-    const service = new ReportingService({ store: writer(1), clock: { now: () => NOW } as never, config });
+    const service = new ReportingService({ store: writer(1), clock: { now: () => NOW }, config });
     const repo = new Map<string, Case>();
     const cases = Array.from({ length: 30 }, (_, i) => newCase(400 + i, i % 4));
     for (const c of cases) repo.set(c.id, c);
@@ -163,7 +163,7 @@ describe('reporting projection in shards', () => {
           changed = true;
           const next = [...repo.values()].slice(0, 20).map((x, i) => (i % 2 ? closed(acked(x)) : acked(x)));
           for (const x of next) repo.set(x.id, x);
-          const out = await new ReportingService({ store: writer(3), clock: { now: () => NOW } as never, config }).projectMany(next);
+          const out = await new ReportingService({ store: writer(3), clock: { now: () => NOW }, config }).projectMany(next);
           expect(out.every((o) => o.status === 'fulfilled')).toBe(true);
         }
       }
