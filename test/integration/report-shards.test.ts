@@ -2,7 +2,8 @@
 // writers at different shards, redeliveries, stale records, a case moving between dimension values, a rebuild while
 // cases change, and day items from before the split. Whatever shard a delta lands in, readers summing the shards see
 // exactly a recount of the cases (the sum of every case's contribution), each case counted once.
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoClients } from '#adapters/aws/dynamo/client';
 import { keys } from '#adapters/aws/dynamo/table-model';
 import { DynamoReportStore } from '#adapters/aws/dynamo/report-store';
@@ -179,6 +180,52 @@ describe('reporting projection in shards', () => {
     const all = recount([...latest.values()]);
     expect(await read(reader, 1, all)).toEqual(all);
     expect((await reader.meta()).generation).toBe(2);
+  });
+
+  it('a case whose marker moves while its group is written is taken out; the others are written together, each once', async () => {
+    const cases = Array.from({ length: 6 }, (_, i) => newCase(500 + i, i % 2));
+    const victim = cases[2]!;
+    const newer = acked(victim);
+    let sends = 0;
+    // Another consumer applies a newer version of one case just before this writer's transaction reaches DynamoDB.
+    const racing = {
+      send: async (command: unknown) => {
+        if (command instanceof TransactWriteCommand && sends++ === 0) await writer(3).applyCase(1, newer.id, newer.version, contributions(newer, p));
+        return doc.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const store = new DynamoReportStore(racing, { tableName: table, shards: SHARDS, shardStart: 1 });
+    const out = outcomes(await store.applyCases(1, cases.map(change)));
+    expect(out).toEqual(['applied', 'applied', 'stale', 'applied', 'applied', 'applied']);
+    // Two transactions: the first cancelled (the victim's marker condition, named in the cancellation reasons), the
+    // second the five others together; the victim then finds its newer marker on its own (a read, no write).
+    expect(sends).toBe(2);
+    seen(...cases.filter((c) => c !== victim), newer);
+    const all = recount([...latest.values()]);
+    expect(await read(reader, 1, all)).toEqual(all);
+  });
+
+  it('a conflict with a concurrent writer retries the group on the next shard, writing it once', async () => {
+    const cases = Array.from({ length: 5 }, (_, i) => newCase(600 + i, i % 2));
+    const shardsTried: string[] = [];
+    let sends = 0;
+    const conflicting = {
+      send: async (command: unknown) => {
+        if (command instanceof TransactWriteCommand) {
+          const pk = (command.input.TransactItems ?? []).map((t) => t.Update?.Key?.PK).find((k): k is string => typeof k === 'string' && k.includes('#M#'));
+          if (pk) shardsTried.push(pk);
+          if (sends++ === 0) throw new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: [{ Code: 'TransactionConflict' }] });
+        }
+        return doc.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const store = new DynamoReportStore(conflicting, { tableName: table, shards: SHARDS, shardStart: 0 });
+    expect(outcomes(await store.applyCases(1, cases.map(change)))).toEqual(Array(5).fill('applied'));
+    expect(shardsTried).toHaveLength(2);
+    expect(shardsTried[0]).not.toEqual(shardsTried[1]);
+    seen(...cases);
+    const all = recount([...latest.values()]);
+    expect(await read(reader, 1, all)).toEqual(all);
   });
 
   it('folds in a day item from before the split (one item holding every value, in shard 0)', async () => {
