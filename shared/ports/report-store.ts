@@ -10,6 +10,11 @@ export interface ReportMeta {
   generation: number;
   /** The generation a rebuild is filling, while it runs. */
   building?: number;
+  /**
+   * The first generation a rebuild wrote after day items were split per dimension value (issue 29): it and later ones
+   * hold no one-item day (DAY_SK), so readers need not look for one. Absent until the first such rebuild.
+   */
+  splitFrom?: number;
 }
 
 export type ApplyOutcome =

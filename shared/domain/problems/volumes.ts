@@ -3,7 +3,7 @@
 // number of reads per day, however many complaints a day brings.
 import { DateTime } from 'luxon';
 import { dayAttr, dimSk, scopes, type Projector } from '../reporting/projection';
-import { periodItems } from '../reporting/period-items';
+import { mayHoldOneItemDays, periodItems } from '../reporting/period-items';
 import type { ReportStore } from '#ports/report-store';
 import type { VolumeCounts } from '#ports/problem-store';
 
@@ -16,14 +16,15 @@ export class ProjectionVolumes implements VolumeCounts {
   ) {}
 
   async receivedByDay(fromDay: string, toDay: string): Promise<Map<string, Map<string, number>>> {
-    const { generation } = await this.store.meta();
+    const meta = await this.store.meta();
+    const { generation } = meta;
     const cost = { readUnits: 0, requests: 0 };
     const out = new Map<string, Map<string, number>>();
     for (let d = DateTime.fromISO(fromDay, { zone: 'utc' }); d.toISODate()! <= toDay; d = d.plus({ days: 1 })) {
       const day = d.toISODate()!;
       const values = new Map<string, number>();
       // One read of the day (every shard, every dimension value), kept for the two dimensions the detector watches.
-      for (const v of await periodItems(this.store, generation, scopes.period('D', day), '', cost)) {
+      for (const v of await periodItems(this.store, generation, scopes.period('D', day), '', cost, mayHoldOneItemDays(meta, generation))) {
         const n = v.counts[RECEIVED] ?? 0;
         if (n > 0 && (v.sk.startsWith('product#') || v.sk.startsWith('category#'))) values.set(v.sk, n);
       }

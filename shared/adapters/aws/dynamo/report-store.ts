@@ -276,7 +276,11 @@ export class DynamoReportStore implements ReportStore {
   async meta(): Promise<ReportMeta> {
     const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.reportMeta, ConsistentRead: true }));
     const item = out.Item;
-    return { generation: Number(item?.generation ?? 1), ...(item?.building !== undefined ? { building: Number(item.building) } : {}) };
+    return {
+      generation: Number(item?.generation ?? 1),
+      ...(item?.building !== undefined ? { building: Number(item.building) } : {}),
+      ...(item?.splitFrom !== undefined ? { splitFrom: Number(item.splitFrom) } : {}),
+    };
   }
 
   async beginRebuild(): Promise<ReportMeta> {
@@ -287,7 +291,8 @@ export class DynamoReportStore implements ReportStore {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...keys.reportMeta, entity: 'report-meta', generation: now.generation, building },
+          // This code writes no one-item days: the generation it builds is the first without them, unless an earlier was.
+          Item: { ...keys.reportMeta, entity: 'report-meta', generation: now.generation, building, splitFrom: now.splitFrom ?? building },
           ConditionExpression: 'attribute_not_exists(PK) OR (generation = :g AND attribute_not_exists(building))',
           ExpressionAttributeValues: { ':g': now.generation },
         }),
@@ -296,14 +301,15 @@ export class DynamoReportStore implements ReportStore {
       if (err instanceof ConditionalCheckFailedException) throw new ConflictError('another rebuild started at the same time');
       throw err;
     }
-    return { generation: now.generation, building };
+    return { generation: now.generation, building, splitFrom: now.splitFrom ?? building };
   }
 
   async finishRebuild(generation: number): Promise<void> {
     await this.doc.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: this.table,
-        Item: { ...keys.reportMeta, entity: 'report-meta', generation },
+        Key: keys.reportMeta,
+        UpdateExpression: 'SET generation = :b REMOVE building',
         ConditionExpression: 'building = :b',
         ExpressionAttributeValues: { ':b': generation },
       }),
