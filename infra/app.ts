@@ -6,7 +6,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import * as z from 'zod';
 import { loadConfig } from '#http/config';
-import { listShardsFor, ownerShardsFor } from '#adapters/aws/dynamo/table-model';
+import { listShardsFor, ownerShardsFor, reportShardsFor } from '#adapters/aws/dynamo/table-model';
 import { checkRegimeOptions } from '#domain/regimes';
 import { holidayTableYears } from '#domain/calendar';
 import { REPO_ROOT, type ServiceEnv } from './constructs/api-function';
@@ -44,12 +44,14 @@ const Settings = z.object({
   throttleBurstLimit: z.coerce.number().int().positive().default(100),
   /** Write shards of the list indexes (LIST_SHARDS); by default sized from peakIntakesPerSecond (listShardsFor), else 4. Raise, never lower, on a live table. */
   listShards: z.coerce.number().int().optional(),
-  /** Intakes a second the deployment must hold (complaints:peakIntakesPerSecond): sizes LIST_SHARDS and OWNER_SHARDS so no index partition passes 50 % of 1,000 WCU. */
+  /** Intakes a second the deployment must hold (complaints:peakIntakesPerSecond): sizes LIST_SHARDS, OWNER_SHARDS and REPORT_SHARDS so no index or projection partition passes 50 % of 1,000 WCU. */
   peakIntakesPerSecond: z.coerce.number().positive().optional(),
   /** The fewest handlers intake spreads one team's cases over (default 1: the whole peak may land on one owner); sizes OWNER_SHARDS with the peak. */
   smallestIntakeTeam: z.coerce.number().int().positive().default(1),
   /** Shards of each owner's partition in the owner index (OWNER_SHARDS); by default sized from the peak (ownerShardsFor), else 1. Raise, never lower. */
   ownerShards: z.coerce.number().int().optional(),
+  /** Partitions per reporting-projection scope (REPORT_SHARDS); by default sized from peakIntakesPerSecond (reportShardsFor), else 1. Raise, never lower. */
+  reportShards: z.coerce.number().int().optional(),
   /** Case references each function container leases per counter update (REFERENCE_BLOCK_SIZE; default 50 when deployed: the counter item then takes 1/50 of the intake rate). */
   referenceBlockSize: z.coerce.number().int().default(50),
   maxBodyBytes: z.coerce.number().int().optional(),
@@ -156,6 +158,11 @@ const serviceEnv = (s: Settings): ServiceEnv => {
       ? { OWNER_SHARDS: String(s.ownerShards) }
       : s.peakIntakesPerSecond !== undefined
         ? { OWNER_SHARDS: String(ownerShardsFor(s.peakIntakesPerSecond, s.smallestIntakeTeam)) }
+        : {}),
+    ...(s.reportShards !== undefined
+      ? { REPORT_SHARDS: String(s.reportShards) }
+      : s.peakIntakesPerSecond !== undefined
+        ? { REPORT_SHARDS: String(reportShardsFor(s.peakIntakesPerSecond)) }
         : {}),
     REFERENCE_BLOCK_SIZE: String(s.referenceBlockSize),
     ...(s.maxBodyBytes !== undefined ? { MAX_BODY_BYTES: String(s.maxBodyBytes) } : {}),

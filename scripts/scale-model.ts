@@ -1,6 +1,7 @@
 // `npm run scale:model -- --peak-intakes 1000 --cases-per-year 10000000 [--list-shards N --reference-block N --team-size N ...]`:
 // the scale model's table (tools/scale-model/model.ts); exits 1 when a partition or item is above 50 % or a yearly figure fails.
-import { DEFAULT_INPUTS, GOAL_SHARE, peakSecond, projectionOf, projectionPeakWithinGoal, SCHEDULER_CREATE_TPS, SCHEDULER_QUOTA_EARLIER, shardsOf, year, type ScaleInputs } from '../tools/scale-model/model';
+import { REPORT_STREAM, reportShardsFor } from '#adapters/aws/dynamo/table-model';
+import { DEFAULT_INPUTS, GOAL_SHARE, peakSecond, projectionBatchOf, projectionOf, projectionPeakWithinGoal, SCHEDULER_CREATE_TPS, SCHEDULER_QUOTA_EARLIER, shardsOf, year, type ScaleInputs } from '../tools/scale-model/model';
 
 const inputs: ScaleInputs = { ...DEFAULT_INPUTS };
 const args = process.argv.slice(2);
@@ -27,10 +28,10 @@ const hot = rows.find((r) => r.where === 'projection item');
 const hotItem = projection.items.find((i) => `${i.pk} ${i.sk}` === hot?.busiest);
 if (hotItem) {
   console.log(
-    `Reporting projection (${projection.steps.join(', ')} of each case, run through the projection itself): changes share a transaction ${projection.casesPerTransaction.toFixed(1)} at a time at best (TransactWriteItems: 100 actions); its hottest item, \`${hot!.busiest}\` (${(hotItem.bytes / 1024).toFixed(1)} KB), takes ${hotItem.updatesPacked.toFixed(0)} transactional updates/s (${hotItem.updatesAlone.toFixed(0)}/s applied one change at a time); the projection stays within ${GOAL_SHARE * 100} % up to ${n(projectionPeakWithinGoal(inputs))} intakes/s`,
+    `Reporting projection (${projection.steps.join(', ')} of each case, run through the projection itself): ${n(projectionBatchOf(inputs))} records an invocation at the peak (${inputs.streamShards} stream shards, ${REPORT_STREAM.batchingWindowSeconds} s batching window, batch size ${n(REPORT_STREAM.batchSize)}), packed ${projection.casesPerTransaction.toFixed(1)} changes a transaction (packChanges, deltas summed per counter item), into ${projection.shards} shard(s) per scope (REPORT_SHARDS, reportShardsFor); its hottest item, \`${hot!.busiest}\` (${(hotItem.bytes / 1024).toFixed(1)} KB), takes ${hotItem.updatesPacked.toFixed(0)} transactional updates/s; the projection stays within ${GOAL_SHARE * 100} % up to about ${n(projectionPeakWithinGoal(inputs))} intakes/s with these shards`,
   );
 }
-console.log(`List shards for ≤ ${GOAL_SHARE * 100} % at this peak (listShardsFor): ${y.listShardsNeeded}; owner shards (ownerShardsFor, smallest team ${inputs.smallestTeam}): ${shards.ownerShards}`);
+console.log(`List shards for ≤ ${GOAL_SHARE * 100} % at this peak (listShardsFor): ${y.listShardsNeeded}; owner shards (ownerShardsFor, smallest team ${inputs.smallestTeam}): ${shards.ownerShards}; report shards (reportShardsFor): ${reportShardsFor(inputs.peakIntakes)}`);
 console.log(`Storage growth: ${y.storageGbPerYear.toFixed(0)} GB/year (table and indexes)`);
 console.log(`Scheduler schedules pending: ${n(y.pendingSchedules)} of a ${n(inputs.schedulerQuota)} quota (${pct(y.schedulerShare)}); of the earlier ${n(SCHEDULER_QUOTA_EARLIER)} default: ${pct(y.schedulerShareEarlier)} (source: EventBridge Scheduler User Guide, Quotas)`);
 console.log(`Scheduler CreateSchedule at peak: ${n(y.scheduleCreatesPerSecond)}/s of ${n(SCHEDULER_CREATE_TPS)}/s (${pct(y.scheduleCreateShare)}; primary regions, lower elsewhere)`);

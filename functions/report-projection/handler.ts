@@ -3,8 +3,11 @@
 // redelivered or late record changes nothing). What a case contributes depends only on its latest image, so a record
 // followed in the same batch by a newer one of the same case is skipped: the newer record moves the counters the
 // whole way (were it to fail, the retry starts from it, and it still does). The batch's cases are projected together
-// (their changes share transactions where they fit; each case still exactly once), then reported record by record in
+// (the store packs their changes into transactions with their deltas summed per counter item, each transaction into
+// one of REPORT_SHARDS partitions; each case still exactly once, by its own marker), then reported record by record in
 // order: a failed record is reported (ReportBatchItemFailures) and the mapping bisects the batch and retries from it.
+// The mapping hands over up to 1,000 records within a 5 s window (REPORT_STREAM): the bigger the batch, the more cases
+// share each transaction.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { unmarshall } from '@aws-sdk/util-dynamodb';

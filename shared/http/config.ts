@@ -54,6 +54,8 @@ export const ConfigSchema = z.object({
   DYNAMODB_ENDPOINT: z.url().optional(),
   /** Write shards of the list, changed-cases, retention and pending-approval indexes (CDK sizes it from complaints:peakIntakesPerSecond); raise it, never lower it, on a live table. */
   LIST_SHARDS: z.coerce.number().int().min(1).max(128).default(4),
+  /** Partitions per reporting-projection scope (CDK sizes it from complaints:peakIntakesPerSecond with reportShardsFor); reports read them all. Raise it, never lower it. */
+  REPORT_SHARDS: z.coerce.number().int().min(1).max(256).default(1),
   /** Shards of each owner's partition in the owner index (CDK sizes it from the peak and complaints:smallestIntakeTeam); raise it, never lower it. */
   OWNER_SHARDS: z.coerce.number().int().min(1).max(128).default(1),
   /** Case references leased per counter update by each process (1 = one update per case; CDK deploys 50: the counter item then takes 1/50 of the intake rate, and unused numbers of a stopped container are gaps). */

@@ -6,7 +6,7 @@ import { clock, dynamo } from './container';
 
 let reporting: ReportingService | undefined;
 
-export const reportStore = (): DynamoReportStore => new DynamoReportStore(dynamo().doc, { tableName: requireSetting('TABLE_NAME') });
+export const reportStore = (): DynamoReportStore => new DynamoReportStore(dynamo().doc, { tableName: requireSetting('TABLE_NAME'), shards: config().REPORT_SHARDS });
 
 export const reportingService = (): ReportingService =>
   (reporting ??= new ReportingService({ store: reportStore(), clock: clock(), config: { ...config().reporting, timeZone: config().ORG_TIME_ZONE } }));

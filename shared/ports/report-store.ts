@@ -10,6 +10,11 @@ export interface ReportMeta {
   generation: number;
   /** The generation a rebuild is filling, while it runs. */
   building?: number;
+  /**
+   * The first generation a rebuild wrote after day items were split per dimension value (issue 29): it and later ones
+   * hold no one-item day (DAY_SK), so readers need not look for one. Absent until the first such rebuild.
+   */
+  splitFrom?: number;
 }
 
 export type ApplyOutcome =
@@ -39,7 +44,10 @@ export interface ScopeQuery {
   to?: string;
   /** Newest (highest sort key) first. */
   descending?: boolean;
+  /** Rows only: the first `limit` in sort-key order across every shard. */
   limit?: number;
+  /** Read only the unsharded keys (shard 0): where items from before sharding are, such as a day's old DAY_SK item. */
+  unsharded?: boolean;
 }
 
 export interface ReadCost {
@@ -62,6 +70,8 @@ export interface ReportStore {
    * rejected entry, and the others stand.
    */
   applyCases(generation: number, changes: readonly CaseChange[]): Promise<PromiseSettledResult<ApplyOutcome>[]>;
+  /** The scope's counter items, every shard summed by sort key, in sort-key order. */
   counters(generation: number, scope: string, q: ScopeQuery, cost: ReadCost): Promise<CounterItem[]>;
+  /** The scope's rows, every shard merged in sort-key order (newest first when descending), at most `limit`. */
   rows(generation: number, scope: string, q: ScopeQuery, cost: ReadCost): Promise<ReviewRow[]>;
 }

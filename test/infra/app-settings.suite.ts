@@ -2,7 +2,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { buildApp } from '../../infra/app';
 import { DEFAULT_APPROVAL_RULES } from '#domain/approval-rules';
-import { listShardsFor, ownerShardsFor } from '#adapters/aws/dynamo/table-model';
+import { listShardsFor, ownerShardsFor, reportShardsFor } from '#adapters/aws/dynamo/table-model';
 import { logicalIdOf, resourceOf, resourcesInFamily } from '../support/stacks';
 import { NO_BUNDLING, sharedApp } from '../support/infra-app';
 
@@ -132,6 +132,22 @@ describe('complaints:* settings', () => {
         expect(vars.LIST_SHARDS).toBeUndefined();
         expect(vars.OWNER_SHARDS).toBeUndefined();
       }
+    });
+
+    it('size REPORT_SHARDS from complaints:peakIntakesPerSecond with reportShardsFor (37 at 1,000/s): the projection and every report function get it', () => {
+      expect(reportShardsFor(1000)).toBe(37);
+      atPeak ??= peak();
+      const vars = (fn: { function: Parameters<typeof resourceOf>[0] } | undefined) => (resourceOf(fn!.function).Properties.Environment as { Variables: Variables }).Variables;
+      expect(vars(atPeak.api.reports.projection)).toMatchObject({ REPORT_SHARDS: '37' });
+      for (const entry of ['functions/report-kpis/handler.ts', 'functions/report-control-score/handler.ts', 'functions/report-control-review/handler.ts', 'functions/report-returns/handler.ts', 'functions/report-triage/handler.ts']) {
+        expect([entry, vars(atPeak.api.api.functions.get(entry)).REPORT_SHARDS]).toEqual([entry, '37']);
+      }
+      for (const v of environments(atPeak.api)) expect(v.REPORT_SHARDS).toBe('37');
+      // Unsized, the handlers' default applies (1: the unsharded keys); an explicit count wins over the peak.
+      for (const v of environments(defaults().api)) expect(v.REPORT_SHARDS).toBeUndefined();
+      const explicit = build({ 'complaints:peakIntakesPerSecond': 1000, 'complaints:reportShards': 50 });
+      expect(vars(explicit.api.reports.projection)).toMatchObject({ REPORT_SHARDS: '50' });
+      expect(() => build({ 'complaints:reportShards': 0 })).toThrow(/REPORT_SHARDS/);
     });
 
     it('spread the owner shards over the smallest intake team, and let explicit shard counts win over the peak', () => {

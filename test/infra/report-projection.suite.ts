@@ -2,7 +2,7 @@
 // retries, a stateful dead-letter queue), read/write on the table only, and the report routes read-only.
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { keys } from '#adapters/aws/dynamo/table-model';
+import { keys, REPORT_STREAM } from '#adapters/aws/dynamo/table-model';
 import { logicalIdOf, resolveIn, resourcesIn, statementsOfRole, type Statement } from '../support/stacks';
 import { sharedApp } from '../support/infra-app';
 
@@ -27,6 +27,9 @@ describe('report projection', () => {
       DestinationConfig: { OnFailure: { Destination: resolveIn(fn.function, stateful.timers.projectionDeadLetters.queue.queueArn) } },
     });
     expect(mapping().MaximumRetryAttempts).toBeGreaterThan(0);
+    // Big batches, so more cases share each transaction (the scale model's assumption, REPORT_STREAM).
+    expect(mapping()).toMatchObject({ BatchSize: REPORT_STREAM.batchSize, MaximumBatchingWindowInSeconds: REPORT_STREAM.batchingWindowSeconds });
+    expect(REPORT_STREAM).toEqual({ batchSize: 1000, batchingWindowSeconds: 5 });
     const patterns = (mapping().FilterCriteria as { Filters: { Pattern: string }[] }).Filters.map((f) => JSON.parse(f.Pattern) as unknown);
     expect(patterns).toEqual([{ dynamodb: { Keys: { SK: { S: [keys.caseSk] } } } }]);
   });

@@ -71,8 +71,11 @@ describe('DynamoReportStore', () => {
     };
     const cs = contributions(c, p);
     await expect(store.applyCase(1, c.id, c.version, cs)).resolves.toBe('applied');
-    const [day] = await store.counters(1, scopes.period('D', '2026-03-02'), {}, cost());
-    expect(day?.counts).toEqual(cs.counters[itemKey(scopes.period('D', '2026-03-02'), DAY_SK)]);
+    const days = await store.counters(1, scopes.period('D', '2026-03-02'), {}, cost());
+    // One day item per dimension value (none holds them all).
+    expect(days.map((d) => d.sk)).not.toContain(DAY_SK);
+    expect(days.find((d) => d.sk === dimSk('all', '*'))?.counts).toEqual(cs.counters[itemKey(scopes.period('D', '2026-03-02'), dimSk('all', '*'))]);
+    expect(days).toHaveLength(6);
     const months = await store.counters(1, scopes.period('M', '2026-03'), { prefix: 'all#' }, cost());
     expect(months[0]?.counts).toMatchObject({ rcv: 1, vul: 1, resp: 1, respIn: 1, up: 1, clo: 1, 'cmp:GBP': 1_205_000 });
   });

@@ -6,7 +6,9 @@ import { FIXED_WIDTH } from '#adapters/aws/dynamo/report-store';
 /**
  * The projection's counter items of one generation (its per-case items left out), by "<key after the generation> <SK>",
  * each without its counters at zero: counters that went back to zero (a case moved on) are the same as counters never
- * touched, and a fixed-width month item's zero is its offset.
+ * touched, and a fixed-width month item's zero is its offset. Report shards (`#s<n>` partitions) are folded into one
+ * item, their counters summed (decoded from fixed width), as readers see them: where a writer put a delta is not part
+ * of what the projection says.
  */
 export const projectionItems = async (tableName: string, generation: number): Promise<Record<string, Record<string, unknown>>> => {
   // The handlers' clients (imported late: the container reads the stack's environment, set by startTestApi).
@@ -21,12 +23,17 @@ export const projectionItems = async (tableName: string, generation: number): Pr
       const pk = String(item.PK);
       if (!pk.startsWith(prefix) || pk.startsWith(`${prefix}case#`)) continue;
       const { PK: _pk, SK, entity: _e, enc, ...rest } = item;
-      const zero = (m: string) => (enc === FIXED_WIDTH.mark ? (m.startsWith('cmp:') ? FIXED_WIDTH.moneyOffset : FIXED_WIDTH.countOffset) : 0);
-      const nonZero = Object.fromEntries(Object.entries(rest).filter(([m, v]) => v !== zero(m)));
-      if (Object.keys(nonZero).length) out[`${pk.slice(prefix.length)} ${String(SK)}`] = nonZero;
+      const offset = (m: string) => (enc === FIXED_WIDTH.mark ? (m.startsWith('cmp:') ? FIXED_WIDTH.moneyOffset : FIXED_WIDTH.countOffset) : 0);
+      const key = `${pk.slice(prefix.length).replace(/#s\d+$/, '')} ${String(SK)}`;
+      const into = (out[key] ??= {});
+      for (const [m, v] of Object.entries(rest)) into[m] = typeof v === 'number' ? Number(into[m] ?? 0) + v - offset(m) : v;
     }
     start = page.LastEvaluatedKey;
   } while (start);
+  for (const [key, item] of Object.entries(out)) {
+    for (const [m, v] of Object.entries(item)) if (v === 0) delete item[m];
+    if (!Object.keys(item).length) delete out[key];
+  }
   return out;
 };
 

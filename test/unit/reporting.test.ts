@@ -48,13 +48,14 @@ describe('contributions of one case', () => {
   it('counts a new case in the day and month of receipt under every dimension value, and on the open board', () => {
     const c = openedCase();
     const cs = contributions(c, p);
-    const day = counter(cs, scopes.period('D', '2026-03-02'), DAY_SK);
     for (const sk of ['all#*', 'regime#UK_FCA_DISP', 'category#service_delay', 'product#delivery', 'channel#web', 'outcome#pending']) {
       expect(counter(cs, scopes.period('M', '2026-03'), sk)).toMatchObject({ rcv: 1, ackDue: 1, clock: 1 });
-      expect(day).toMatchObject({ [`${sk}|rcv`]: 1, [`${sk}|ackDue`]: 1, [`${sk}|clock`]: 1 });
-      // The day item reads back as the month's per-value items do.
-      expect(explodeDayItem(day, sk)).toEqual([{ sk, counts: expect.objectContaining({ rcv: 1, ackDue: 1, clock: 1 }) }]);
+      // The day has one item per dimension value too (issue 29: no item holds every value's metrics).
+      expect(counter(cs, scopes.period('D', '2026-03-02'), sk)).toMatchObject({ rcv: 1, ackDue: 1, clock: 1 });
     }
+    expect(cs.counters[itemKey(scopes.period('D', '2026-03-02'), DAY_SK)]).toBeUndefined();
+    // A day item from before the split (every value's metrics as `<dim>#<value>|<metric>`) reads back per value.
+    expect(explodeDayItem({ 'all#*|rcv': 2, 'product#delivery|rcv': 1, 'product#delivery|clock': 1 }, 'product#')).toEqual([{ sk: 'product#delivery', counts: { rcv: 1, clock: 1 } }]);
     for (const [dim, value] of [['all', '*'], ['regime', 'UK_FCA_DISP'], ['product', 'delivery'], ['outcome', 'pending']] as const) {
       expect(counter(cs, scopes.open, openSk.total(dim, value))).toEqual({ n: 1 });
       const month = { sk: openSk.month(dim, value, '2026-03'), counts: counter(cs, scopes.open, openSk.month(dim, value, '2026-03')) };

@@ -2,7 +2,7 @@
 // synthetic peak second and a synthetic year, and reports the busiest partition of the table and of each index, and the
 // reporting projection's busiest item and partition (./projection: the projection's own functions), against DynamoDB's
 // per-partition limits, storage growth, pending schedules, retention throughput and monthly cost.
-import { keys, listShardsFor, ownerShardOf, ownerShardsFor, shardOf, TABLES } from '#adapters/aws/dynamo/table-model';
+import { keys, listShardsFor, ownerShardOf, ownerShardsFor, REPORT_STREAM, reportShardsFor, shardOf, TABLES } from '#adapters/aws/dynamo/table-model';
 import { projectionLoad, type ProjectionLoad } from './projection';
 
 /** DynamoDB's per-partition throughput limits (write and read units per second). */
@@ -59,6 +59,14 @@ export interface ScaleInputs {
   /** Distinct products (each its own product group) and regimes of the cases: the reporting projection's dimension values. */
   products: number;
   regimes: number;
+  /** REPORT_SHARDS: partitions per reporting-projection scope; 0 = as CDK sizes them from the peak (reportShardsFor). */
+  reportShards: number;
+  /**
+   * Shards of the table's stream (one per table partition; each has its own consumer invocation at a time). More
+   * shards spread the peak thinner, so each invocation's batch is smaller and packs worse: the default allows for a
+   * table grown to a few hundred GB (DynamoDB splits partitions at 10 GB) as well as for the peak's write units.
+   */
+  streamShards: number;
 }
 
 export const DEFAULT_INPUTS: ScaleInputs = {
@@ -81,6 +89,8 @@ export const DEFAULT_INPUTS: ScaleInputs = {
   busiestCustomerShare: 0.01,
   products: 20,
   regimes: 2,
+  reportShards: 0,
+  streamShards: 64,
 };
 
 /**
@@ -120,12 +130,23 @@ const caseId = (() => {
   return (_i: number) => `01JSCALE00${Array.from({ length: 16 }, () => CROCKFORD[next()]).join('')}`;
 })();
 
+/**
+ * Records one projection invocation packs at the peak: each stream shard brings its share of the case changes a second,
+ * and the mapping waits up to its batching window for them, up to its batch size (REPORT_STREAM).
+ */
+export const projectionBatchOf = (x: ScaleInputs): number =>
+  Math.max(1, Math.min(REPORT_STREAM.batchSize, Math.floor(((x.peakIntakes * (1 + x.updatesPerCase)) / Math.max(1, x.streamShards)) * REPORT_STREAM.batchingWindowSeconds)));
+
+/** The projection shards the inputs resolve to: as given, or as CDK sizes them from the peak. */
+export const reportShardsOf = (x: ScaleInputs): number => (x.reportShards > 0 ? x.reportShards : reportShardsFor(x.peakIntakes));
+
 const projections = new Map<string, ProjectionLoad>();
 /** The projection's load for these inputs (computed once: it runs the projection over a few hundred cases). */
 export const projectionOf = (x: ScaleInputs): ProjectionLoad => {
-  const key = JSON.stringify([x.peakIntakes, x.updatesPerCase, x.products, x.regimes]);
+  const inputs = { peakIntakes: x.peakIntakes, updatesPerCase: x.updatesPerCase, products: x.products, regimes: x.regimes, reportShards: reportShardsOf(x), streamBatch: projectionBatchOf(x) };
+  const key = JSON.stringify(inputs);
   let load = projections.get(key);
-  if (!load) projections.set(key, (load = projectionLoad({ peakIntakes: x.peakIntakes, updatesPerCase: x.updatesPerCase, products: x.products, regimes: x.regimes })));
+  if (!load) projections.set(key, (load = projectionLoad(inputs)));
   return load;
 };
 

@@ -2,11 +2,14 @@
 // by the projection itself (contributions, diffContributions) on cases built by the domain's own lifecycle functions
 // (openCase, acknowledge, reassign, addNote, close), keyed with the table model's reportPk / reportMark and sized by
 // DynamoDB's item-size rules. Nothing here restates a key or a counter: a change to the projection changes these rows.
-import { FIXED_WIDTH, MAX_CHANGES_PER_TRANSACTION } from '#adapters/aws/dynamo/report-store';
-import { keys } from '#adapters/aws/dynamo/table-model';
+// The write pattern is the consumer's own: a stream batch's changes packed into transactions by packChanges (their
+// deltas summed per counter item), each transaction's counters added to the shard the writer's reportShardCycle is
+// at, each case's review row in the shard of its case id (shardOf), with the REPORT_SHARDS CDK sizes (reportShardsFor).
+import { FIXED_WIDTH, packChanges } from '#adapters/aws/dynamo/report-store';
+import { keys, reportShardCycle, reportShardsFor, shardOf } from '#adapters/aws/dynamo/table-model';
 import { acknowledge, addNote, close, openCase, reassign } from '#domain/lifecycle';
 import { getRegime, REGIME_IDS } from '#domain/regimes';
-import { appliedOf, contributions, diffContributions, EMPTY_CONTRIBUTIONS, fixedShapeOf, isEmptyDelta, projector, scopes, splitKey, type AppliedContributions } from '#domain/reporting/projection';
+import { appliedOf, contributions, diffContributions, EMPTY_CONTRIBUTIONS, fixedShapeOf, isEmptyDelta, projector, scopes, splitKey, type AppliedContributions, type ContributionDelta } from '#domain/reporting/projection';
 import { CATEGORIES, CHANNELS } from '#schemas/classification';
 import type { Case } from '#schemas/complaint';
 import { ReportingOptions } from '#schemas/reports';
@@ -24,7 +27,15 @@ export interface ProjectionInputs {
   /** Distinct products (each its own product group) and regimes of the cases (categories and channels: every one the schema has). */
   products: number;
   regimes: number;
+  /** REPORT_SHARDS: partitions per projection scope; 0 = as CDK sizes them from the peak (reportShardsFor). */
+  reportShards: number;
+  /** Records a consumer invocation packs together at the peak (see model.ts, projectionBatchOf). */
+  streamBatch: number;
 }
+
+/** Consumer containers writing at once, each cycling over the shards from its own (seeded, random) start. */
+const WRITERS = 8;
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 export interface ItemLoad {
   pk: string;
@@ -33,13 +44,15 @@ export interface ItemLoad {
   bytes: number;
   /** Writes a second when every change is applied on its own (one transaction per case change). */
   updatesAlone: number;
-  /** Writes a second when the changes share transactions as densely as TransactWriteItems allows (100 actions). */
+  /** Writes a second as the consumer writes: a batch's changes packed into transactions, each into one shard. */
   updatesPacked: number;
 }
 
 export interface ProjectionLoad {
-  /** Cases a transaction carries at best, and the lifecycle steps modelled. */
+  /** Cases a transaction carries on average as the consumer packs them, and the lifecycle steps modelled. */
   casesPerTransaction: number;
+  /** The shards every projection scope is written as. */
+  shards: number;
   steps: string[];
   items: ItemLoad[];
   /** Write units a second: each update rewrites the whole item (rounded up to 1 KB), twice as much inside a transaction. */
@@ -72,12 +85,15 @@ const STEPS: Record<string, Step> = {
 export const lifecycleSteps = (updatesPerCase: number): string[] =>
   updatesPerCase <= 2 ? ['acknowledge', 'close'] : ['acknowledge', 'reassign', ...Array.from({ length: updatesPerCase - 3 }, () => 'note'), 'close'];
 
-/** The items one change writes: its counter items, review rows put or removed, and the case's marker. */
+/** One change of a case as the consumer sees it: the delta to apply (diffContributions) and the items it writes alone. */
 interface Change {
+  caseId: string;
+  delta: ContributionDelta;
   items: Set<string>;
 }
 
 export const projectionLoad = (x: ProjectionInputs): ProjectionLoad => {
+  const shards = x.reportShards > 0 ? x.reportShards : reportShardsFor(x.peakIntakes);
   const p = projector({ ...ReportingOptions.parse({}), timeZone: 'Europe/London' });
   const regimes = REGIME_IDS.slice(0, Math.max(1, Math.min(x.regimes, REGIME_IDS.length)));
   const steps = lifecycleSteps(x.updatesPerCase);
@@ -90,11 +106,13 @@ export const projectionLoad = (x: ProjectionInputs): ProjectionLoad => {
   const remember = (key: string, name: string, value: unknown) => (attrs.get(key) ?? attrs.set(key, new Map()).get(key)!).set(name, value);
   // A count as large as a month's at the peak (a month item's fixed-width numbers carry their offset as well).
   const count = x.peakIntakes * 86_400 * 31 + FIXED_WIDTH.countOffset;
-  const itemKey = (scope: string, sk: string) => {
-    const k = `${keys.reportPk(GENERATION, scope)}\u0000${sk}`;
+  const itemKey = (scope: string, sk: string, shard = 0) => {
+    const k = `${keys.reportPk(GENERATION, scope, shard)}\u0000${sk}`;
     scopeOf.set(k, scope);
     return k;
   };
+  /** The unsharded item whose attributes a sharded one has (every shard's item ends the month with the same metrics). */
+  const sizeKeyOf = new Map<string, string>();
 
   const byStep: Change[][] = [[], ...steps.map(() => [])];
   for (let i = 0; i < sample; i += 1) {
@@ -136,7 +154,7 @@ export const projectionLoad = (x: ProjectionInputs): ProjectionLoad => {
         const { scope, sk } = splitKey(key);
         items.add(itemKey(scope, sk));
       }
-      byStep[stepIndex]!.push({ items });
+      byStep[stepIndex]!.push({ caseId: id, delta, items });
     };
     record(0);
     steps.forEach((step, s) => {
@@ -145,42 +163,79 @@ export const projectionLoad = (x: ProjectionInputs): ProjectionLoad => {
     });
   }
 
-  // Applied alone: each change its own transaction. Packed: changes in stream order (each step's changes of many
-  // cases together, as a busy stream delivers them) share a transaction while its actions stay within 100.
+  // Applied alone: each change its own transaction, unsharded (for comparison). As the consumer writes: the changes
+  // in stream order, cut into batches of what one invocation receives at the peak, packed by packChanges; each transaction's counters go to the shard its writer is at, rows to their case's shard.
+  // The sample stands for `scale` times as many cases: it is replayed that many times (rounded up, each replay's
+  // cases with ids of their own), so the peak second's transactions spread over the shards as they would.
   const alone = new Map<string, number>();
   const packed = new Map<string, number>();
-  const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
-  let transactions = 0;
-  let changes = 0;
-  let group = new Set<string>();
-  const flush = () => {
-    if (!group.size) return;
-    for (const k of group) bump(packed, k);
-    transactions += 1;
-    group = new Set();
+  const bump = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
+  const changes = byStep.flat();
+  for (const change of changes) for (const k of change.items) bump(alone, k);
+  const replays = Math.max(1, Math.ceil(scale));
+  // A fixed-seed generator: writers start at random shards and take batches in random turns; each replay's cases get
+  // ids shaped like ULIDs (their rows' shard is their id's hash), so the model is repeatable.
+  let state = 0x9e3779b9;
+  const rng = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
   };
-  for (const change of byStep.flat()) {
-    changes += 1;
-    for (const k of change.items) bump(alone, k);
-    const union = new Set([...group, ...change.items]);
-    if (union.size > MAX_CHANGES_PER_TRANSACTION + 1) {
-      flush();
-      group = new Set(change.items);
-    } else group = union;
+  const writers = Array.from({ length: WRITERS }, () => reportShardCycle(shards, Math.floor(rng() * shards)));
+  const ids = new Map<string, string>();
+  const idOf = (caseId: string, replay: number) => {
+    const k = `${caseId}-${replay}`;
+    return ids.get(k) ?? ids.set(k, `01JSCALE00${Array.from({ length: 16 }, () => CROCKFORD[Math.floor(rng() * 32)]).join('')}`).get(k)!;
+  };
+  let transactions = 0;
+  const sharded = (key: string, shard: number) => {
+    const { scope, sk } = splitKey(key);
+    const k = itemKey(scope, sk, shard);
+    sizeKeyOf.set(k, itemKey(scope, sk));
+    return k;
+  };
+  for (let r = 0; r < replays; r += 1) {
+    // The second's changes reach the stream interleaved (intakes among later changes of older cases): a shuffle.
+    const stream = [...changes];
+    for (let i = stream.length - 1; i > 0; i -= 1) {
+      const j = Math.floor(rng() * (i + 1));
+      [stream[i], stream[j]] = [stream[j]!, stream[i]!];
+    }
+    for (let b = 0; b < stream.length; b += x.streamBatch) {
+      const writer = writers[Math.floor(rng() * writers.length)]!;
+      const { groups, solo } = packChanges(stream.slice(b, b + x.streamBatch));
+      for (const g of [...groups, ...solo.map((c) => ({ members: [c], delta: c.delta }))]) {
+        transactions += 1;
+        const shard = writer();
+        for (const key of Object.keys(g.delta.counters)) bump(packed, sharded(key, shard), 1 / replays);
+        for (const m of g.members) {
+          const rowShard = shardOf(idOf(m.caseId, r), shards);
+          for (const key of [...Object.keys(m.delta.put), ...m.delta.remove]) bump(packed, sharded(key, rowShard), 1 / replays);
+          const mark = keys.reportMark(GENERATION, idOf(m.caseId, r));
+          bump(packed, `${mark.PK}\u0000${mark.SK}`, 1 / replays);
+        }
+      }
+    }
   }
-  flush();
 
-  const items: ItemLoad[] = [...alone.entries()].map(([key, n]) => {
+  const bytesOf = (key: string): number => {
     const [pk, sk] = key.split('\u0000') as [string, string];
     const own = attrs.get(key) ?? new Map<string, unknown>();
     const month = (scopeOf.get(key) ?? '').startsWith(scopes.period('M', ''));
-    const bytes =
+    return (
       valueBytes({ PK: pk, SK: sk, entity: 'report-counter', ...(month ? { enc: FIXED_WIDTH.mark } : {}) }) +
-      [...own.entries()].reduce((b, [name, v]) => b + Buffer.byteLength(name) + valueBytes(v), 0);
-    return { pk, sk, bytes, updatesAlone: n * scale, updatesPacked: (packed.get(key) ?? 0) * scale };
+      [...own.entries()].reduce((b, [name, v]) => b + Buffer.byteLength(name) + valueBytes(v), 0)
+    );
+  };
+  const items: ItemLoad[] = [...new Set([...alone.keys(), ...packed.keys()])].map((key) => {
+    const [pk, sk] = key.split('\u0000') as [string, string];
+    // A sharded item's attributes are its unsharded item's (its own key is a few bytes longer).
+    const base = sizeKeyOf.get(key) ?? key;
+    const bytes = bytesOf(base) + (pk.length - base.split('\u0000')[0]!.length);
+    return { pk, sk, bytes, updatesAlone: (alone.get(key) ?? 0) * scale, updatesPacked: (packed.get(key) ?? 0) * scale };
   });
   return {
-    casesPerTransaction: changes / Math.max(1, transactions),
+    casesPerTransaction: changes.length / Math.max(1, transactions / replays),
+    shards,
     steps: ['intake', ...steps],
     items,
     wcuOf: (item, isPacked) => (isPacked ? item.updatesPacked : item.updatesAlone) * 2 * Math.ceil(item.bytes / 1024),

@@ -1,8 +1,9 @@
 // Daily complaints received per product group and category, read from the reporting projection's day items (one
-// item per day holds every dimension value's counters): the spike detector and the effect report cost a fixed
+// item per dimension value and day, in every report shard): the spike detector and the effect report cost a fixed
 // number of reads per day, however many complaints a day brings.
 import { DateTime } from 'luxon';
-import { dayAttr, dimSk, explodeDayItem, DAY_SK, scopes, type Projector } from '../reporting/projection';
+import { dayAttr, dimSk, scopes, type Projector } from '../reporting/projection';
+import { mayHoldOneItemDays, periodItems } from '../reporting/period-items';
 import type { ReportStore } from '#ports/report-store';
 import type { VolumeCounts } from '#ports/problem-store';
 
@@ -15,20 +16,17 @@ export class ProjectionVolumes implements VolumeCounts {
   ) {}
 
   async receivedByDay(fromDay: string, toDay: string): Promise<Map<string, Map<string, number>>> {
-    const { generation } = await this.store.meta();
+    const meta = await this.store.meta();
+    const { generation } = meta;
     const cost = { readUnits: 0, requests: 0 };
     const out = new Map<string, Map<string, number>>();
     for (let d = DateTime.fromISO(fromDay, { zone: 'utc' }); d.toISODate()! <= toDay; d = d.plus({ days: 1 })) {
       const day = d.toISODate()!;
-      const [item] = await this.store.counters(generation, scopes.period('D', day), { prefix: DAY_SK }, cost);
       const values = new Map<string, number>();
-      if (item) {
-        for (const dim of ['product', 'category'] as const) {
-          for (const v of explodeDayItem(item.counts, `${dim}#`)) {
-            const n = v.counts[RECEIVED] ?? 0;
-            if (n > 0) values.set(v.sk, n);
-          }
-        }
+      // One read of the day (every shard, every dimension value), kept for the two dimensions the detector watches.
+      for (const v of await periodItems(this.store, generation, scopes.period('D', day), '', cost, mayHoldOneItemDays(meta, generation))) {
+        const n = v.counts[RECEIVED] ?? 0;
+        if (n > 0 && (v.sk.startsWith('product#') || v.sk.startsWith('category#'))) values.set(v.sk, n);
       }
       out.set(day, values);
     }

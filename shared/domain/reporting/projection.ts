@@ -57,7 +57,10 @@ export const splitKey = (key: string): { scope: string; sk: string } => {
 
 export type Granularity = 'D' | 'M';
 export const scopes = {
-  /** Counters of one month (one item per dimension value) or one day (one item, DAY_SK). */
+  /**
+   * Counters of one month or one day, one item per dimension value (`dimSk`). Day items written before issue 29 held
+   * every value in one item (DAY_SK, attributes `dayAttr`); readers still fold those in (explodeDayItem).
+   */
   period: (g: Granularity, period: string) => `${g}#${period}`,
   /**
    * Cases not closed (open-case age and overdue now): per dimension value a totals item (`openSk.total`) and one item
@@ -86,7 +89,10 @@ export const OPEN_BOARD_DAYS = 56;
 /** The open board's metrics: cases not closed, and of those, past their final deadline with the clock running. */
 export const OPEN_METRICS = ['n', 'od'] as const;
 export type OpenMetric = (typeof OPEN_METRICS)[number];
-/** The one item of a day scope, and how its attributes name a dimension value's metric. */
+/**
+ * The one item a day scope had before its items were split per dimension value (issue 29: every case change rewrote
+ * it), and how its attributes name a dimension value's metric. Still read, so days projected before stay counted.
+ */
 export const DAY_SK = 'dims';
 const DAY_ATTR_SEPARATOR = '|';
 export const dayAttr = (sk: string, metric: string) => `${sk}${DAY_ATTR_SEPARATOR}${metric}`;
@@ -365,14 +371,15 @@ export const contributions = (c: Case, p: Projector): Contributions => {
     item[metric] = (item[metric] ?? 0) + n;
   };
   /**
-   * Counts a metric in the day and the month of `at`, under every dimension value of the case: month items are one per
-   * dimension value; the day's are attributes of one item (`<dim>#<value>|<metric>`), read only at a range's ragged ends.
+   * Counts a metric in the day and the month of `at`, under every dimension value of the case: one item per dimension
+   * value in each (day items are read only at a range's ragged ends). No item holds every value, so no item is written
+   * by every case change beside `all#*`, which holds one value's metrics.
    */
   const count = (at: string, metric: string, n = 1) => {
     const day = p.day(at);
     for (const [dim, value] of dims) {
       add(scopes.period('M', day.slice(0, 7)), dimSk(dim, value), metric, n);
-      add(scopes.period('D', day), DAY_SK, dayAttr(dimSk(dim, value), metric), n);
+      add(scopes.period('D', day), dimSk(dim, value), metric, n);
     }
   };
 

@@ -5,9 +5,10 @@ import type { ControlReview, ControlScore, KpiQuery, KpiReport, ReportDimension,
 import type { RegulatorReturn } from '#schemas/returns';
 import type { Clock } from '#ports/clock';
 import type { ApplyOutcome, CounterItem, ReadCost, ReportMeta, ReportStore } from '#ports/report-store';
-import { contributions, dimSk, explodeDayItem, explodeOpenMonth, openSk, projector, scopes, ALL_VALUE, DAY_SK, type Projector, type Counts } from './projection';
+import { contributions, dimSk, explodeOpenMonth, openSk, projector, scopes, ALL_VALUE, type Projector, type Counts } from './projection';
 import { controlReview, controlScore, kpiSet, normalisedVolumes, openBoardSince, openFigures, reportRange, rootCauseTrend, sumCounts, type OpenFigures } from './figures';
 import { buildReturn, parseReturnPeriod } from './returns';
+import { mayHoldOneItemDays, periodItems } from './period-items';
 
 export interface ReportingDeps {
   store: ReportStore;
@@ -35,6 +36,7 @@ const mapLimit = async <T, R>(items: readonly T[], limit: number, fn: (t: T) => 
 const REBUILD_BATCH = 25;
 
 export const newReadCost = (): ReadCost => ({ readUnits: 0, requests: 0 });
+
 
 export class ReportingService {
   private readonly p: Projector;
@@ -101,11 +103,9 @@ export class ReportingService {
     return { generation, cases: count };
   }
 
-  /** The items of one period for the dimension values under `prefix`: a month's own items, or a day item's attributes. */
-  private async periodItems(generation: number, scope: string, prefix: string, cost: ReadCost): Promise<CounterItem[]> {
-    if (scope.startsWith('M#')) return this.deps.store.counters(generation, scope, { prefix }, cost);
-    const [day] = await this.deps.store.counters(generation, scope, { prefix: DAY_SK }, cost);
-    return day ? explodeDayItem(day.counts, prefix) : [];
+  /** The items of one period for the dimension values under `prefix` (see periodItems). */
+  private periodItems(meta: ReportMeta, scope: string, prefix: string, cost: ReadCost): Promise<CounterItem[]> {
+    return periodItems(this.deps.store, meta.generation, scope, prefix, cost, mayHoldOneItemDays(meta, meta.generation));
   }
 
   /** Which generations the projection writes (read once per stream batch). */
@@ -140,10 +140,11 @@ export class ReportingService {
     const now = this.today();
     const { timeZone } = this.deps.config;
     const range = reportRange(q, now, timeZone, 30);
-    const { generation } = await this.deps.store.meta();
+    const meta = await this.deps.store.meta();
+    const { generation } = meta;
     const dim = q.groupBy ?? 'all';
     const [perScope, openAll, openByValue] = await Promise.all([
-      mapLimit(range.scopes, READ_CONCURRENCY, async (scope) => ({ scope, items: await this.periodItems(generation, scope, `${dim}#`, cost) })),
+      mapLimit(range.scopes, READ_CONCURRENCY, async (scope) => ({ scope, items: await this.periodItems(meta, scope, `${dim}#`, cost) })),
       this.openBoard(generation, 'all', now, cost),
       q.groupBy ? this.openBoard(generation, q.groupBy, now, cost) : Promise.resolve(new Map<string, OpenFigures>()),
     ]);
@@ -173,8 +174,8 @@ export class ReportingService {
     const now = this.today();
     const { timeZone, controlScore: thresholds } = this.deps.config;
     const range = reportRange(q, now, timeZone, 90);
-    const { generation } = await this.deps.store.meta();
-    const items = await mapLimit(range.scopes, READ_CONCURRENCY, (scope) => this.periodItems(generation, scope, dimSk('all', ALL_VALUE), cost));
+    const meta = await this.deps.store.meta();
+    const items = await mapLimit(range.scopes, READ_CONCURRENCY, (scope) => this.periodItems(meta, scope, dimSk('all', ALL_VALUE), cost));
     return controlScore(sumCounts(items.flat().map((i) => i.counts)), thresholds, { from: range.from, to: range.to, timeZone, asOf: now });
   }
 

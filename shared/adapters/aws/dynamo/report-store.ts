@@ -4,9 +4,16 @@
 // writes nothing; two writers racing on one case cannot both apply. A change too large for one transaction
 // (> 99 items, a case with many cycles, or a counter item with very many metrics at once) is recorded on the marker first and applied in chunks, each of which
 // removes itself from the marker in its own transaction, so a crash part-way resumes without counting twice. Several
-// cases' changes may share one transaction (applyCases): their deltas are summed per counter item, each case's marker
-// keeps its own condition, and if any case's condition fails the whole transaction writes nothing and every case in
-// it is applied on its own instead.
+// cases' changes may share one transaction (applyCases, packChanges): their deltas are summed per counter item, each
+// case's marker keeps its own condition, and if any case's condition fails the whole transaction writes nothing: the
+// cases whose marker moved are applied on their own, the others again together.
+//
+// Sharding (issue 29 item 11): every projection partition is `shards` partitions (keys.reportPk's shard). Counters are
+// additive, so each transaction adds its summed deltas to the shard this writer is at (reportShardCycle: one step per
+// transaction from a random start), and `counters` reads every shard and sums by sort key; a shard item may hold a
+// negative count (a case counted in one shard and moved out in another), the sum is exact. A case's review rows stay in
+// the shard its marker records (`rowShard`: its case id's hash when first written; 0 for markers from before sharding),
+// and `rows` merges the shards in sort-key order. Raise `shards`, never lower it: readers read shards 0..shards-1.
 //
 // Month items — what every report reads in bulk — are stored fixed-width: each number is an offset plus the count
 // (see FIXED_WIDTH), so it always has the same number of significant digits. DynamoDB sizes a number by its
@@ -34,7 +41,7 @@ import {
 import type { ApplyOutcome, CaseChange, CounterItem, ReadCost, ReportMeta, ReportStore, ScopeQuery } from '#ports/report-store';
 import type { ReviewRow } from '#schemas/reports';
 import { ConflictError } from '#domain/errors';
-import { keys } from './table-model';
+import { keys, reportShardCycle, shardOf } from './table-model';
 
 type Item = Record<string, unknown>;
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -54,6 +61,8 @@ const MAX_METRICS_PER_UPDATE = 120;
 interface Marker {
   version: number;
   applied: AppliedContributions;
+  /** The shard the case's review rows are in (absent on markers written before sharding: shard 0). */
+  rowShard?: number;
   /** Chunks of a large change still to apply, by index. */
   pending?: Record<string, ContributionDelta>;
 }
@@ -61,6 +70,7 @@ interface Marker {
 const markerOf = (item: Record<string, unknown>): Marker => ({
   version: Number(item.version),
   applied: item.applied as AppliedContributions,
+  ...(item.rowShard !== undefined ? { rowShard: Number(item.rowShard) } : {}),
   ...(item.pending ? { pending: item.pending as Record<string, ContributionDelta> } : {}),
 });
 
@@ -87,6 +97,10 @@ const pause = (attempt: number) => new Promise((r) => setTimeout(r, fullJitterMs
 
 export interface DynamoReportStoreOptions {
   tableName: string;
+  /** REPORT_SHARDS: partitions per projection scope (default 1: the unsharded keys). Raise it, never lower it. */
+  shards?: number;
+  /** Where this writer's shard cycle starts (default: random, so concurrent containers start apart). */
+  shardStart?: number;
 }
 
 /** How many period items a process remembers having written in full (beyond it, items are written in full again). */
@@ -105,10 +119,93 @@ export const FIXED_WIDTH = {
   moneyOffset: 100_000_000_000_000.5,
 } as const;
 const offsetOf = (metric: string): number => (metric.startsWith(COMPENSATION_PREFIX) ? FIXED_WIDTH.moneyOffset : FIXED_WIDTH.countOffset);
+/** DynamoDB's sort-key order (UTF-8 bytes; the same as code-point order), for merging shards. */
+const byKey = (a: string, b: string): number => (a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b)));
 const isMonthScope = (scope: string): boolean => scope.startsWith(scopes.period('M', ''));
 
 /** A counter update clause's share of the expression budget (one `ADD` clause is 1; a `SET … if_not_exists` one 4). */
 const SET_WEIGHT = 4;
+
+/** The expression budget each metric of a counter item's update takes (see SET_WEIGHT). */
+const weigherOf = (key: string): ((metric: string) => number) => {
+  const { scope } = splitKey(key);
+  if (!isMonthScope(scope)) return () => 1;
+  const shape = new Set(fixedShapeOf(scope));
+  return (m) => (shape.has(m) ? 1 : SET_WEIGHT);
+};
+const weightOf = (d: ContributionDelta): number =>
+  Math.max(
+    0,
+    ...Object.entries(d.counters).map(([k, counts]) => {
+      const weigh = weigherOf(k);
+      return Object.keys(counts).reduce((w, m) => w + weigh(m), 0);
+    }),
+  );
+const writesOf = (d: ContributionDelta): number => Object.keys(d.counters).length + Object.keys(d.put).length + d.remove.length;
+
+export interface Packable {
+  delta: ContributionDelta;
+}
+export interface Pack<T extends Packable> {
+  members: T[];
+  /** The members' deltas summed (a counter item once, whatever number of members touch it). */
+  delta: ContributionDelta;
+}
+
+/** Sums the deltas of several changes (counters per item and metric; rows side by side: each case's rows are its own). */
+export const mergedDelta = (deltas: readonly ContributionDelta[]): ContributionDelta => {
+  const into: ContributionDelta = { counters: {}, put: {}, remove: [] };
+  for (const d of deltas) mergeInto(into, d);
+  return into;
+};
+
+/**
+ * How the consumer packs a batch's changes (one per case) into transactions: first fit, in order, into the first group
+ * whose summed writes (each counter item once, each case's rows, a marker per case) stay within TransactWriteItems'
+ * 100 actions and whose counter updates stay within MAX_METRICS_PER_UPDATE metrics. A change too large to share a
+ * transaction is `solo`. Pure: the scale model packs its synthetic peak with this very function.
+ */
+export const packChanges = <T extends Packable>(ready: readonly T[]): { groups: Pack<T>[]; solo: T[] } => {
+  const solo: T[] = [];
+  interface Open {
+    members: T[];
+    writes: Set<string>;
+    metrics: Map<string, Set<string>>;
+  }
+  const open: Open[] = [];
+  // Changes touching the same counter items side by side (by their sorted item keys: scope, then dimension values), so
+  // a group's cases share items and its summed delta stays small.
+  const signature = new Map(ready.map((r) => [r, Object.keys(r.delta.counters).sort().join('\n')]));
+  const ordered = [...ready].sort((a, b) => (signature.get(a)! < signature.get(b)! ? -1 : signature.get(a)! > signature.get(b)! ? 1 : 0));
+  const fits = (g: Open, d: ContributionDelta): boolean => {
+    const keysOf = [...Object.keys(d.counters), ...Object.keys(d.put), ...d.remove];
+    const added = keysOf.filter((k) => !g.writes.has(k)).length;
+    if (g.writes.size + added + g.members.length + 1 > MAX_CHANGES_PER_TRANSACTION + 1) return false;
+    return Object.entries(d.counters).every(([k, counts]) => {
+      const have = g.metrics.get(k);
+      const weigh = weigherOf(k);
+      let w = 0;
+      for (const m of new Set([...(have ?? []), ...Object.keys(counts)])) w += weigh(m);
+      return w <= MAX_METRICS_PER_UPDATE;
+    });
+  };
+  for (const r of ordered) {
+    if (writesOf(r.delta) + 1 > MAX_CHANGES_PER_TRANSACTION / 2 || weightOf(r.delta) > MAX_METRICS_PER_UPDATE) {
+      solo.push(r);
+      continue;
+    }
+    let g = open.find((o) => fits(o, r.delta));
+    if (!g) open.push((g = { members: [], writes: new Set(), metrics: new Map() }));
+    g.members.push(r);
+    for (const k of [...Object.keys(r.delta.put), ...r.delta.remove]) g.writes.add(k);
+    for (const [k, counts] of Object.entries(r.delta.counters)) {
+      g.writes.add(k);
+      const have = g.metrics.get(k) ?? g.metrics.set(k, new Set()).get(k)!;
+      for (const m of Object.keys(counts)) have.add(m);
+    }
+  }
+  return { groups: open.map((g) => ({ members: g.members, delta: mergedDelta(g.members.map((m) => m.delta)) })), solo };
+};
 
 export class DynamoReportStore implements ReportStore {
   /** Period items this process has written with every metric (so later writes carry only the changes). */
@@ -126,11 +223,11 @@ export class DynamoReportStore implements ReportStore {
    * every metric of its shape at zero (conditional, so two writers cannot both create it), an existing one is looked
    * up once for its encoding. Items are never deleted, so an item known to exist stays so.
    */
-  private async ensureMonthItems(generation: number, d: ContributionDelta): Promise<void> {
+  private async ensureMonthItems(generation: number, d: ContributionDelta, shard: number): Promise<void> {
     const wanted = Object.keys(d.counters)
       .map(splitKey)
       .filter(({ scope }) => isMonthScope(scope))
-      .map(({ scope, sk }) => ({ PK: keys.reportPk(generation, scope), SK: sk, scope }))
+      .map(({ scope, sk }) => ({ PK: keys.reportPk(generation, scope, shard), SK: sk, scope }))
       .filter((k) => !this.encoding.has(`${k.PK} ${k.SK}`));
     await Promise.all(
       wanted.map(async ({ PK, SK, scope }) => {
@@ -155,19 +252,35 @@ export class DynamoReportStore implements ReportStore {
     );
   }
 
+  /** Partitions per projection scope, and the shard this writer's next transaction goes to. */
+  readonly shards: number;
+  private readonly nextShard: () => number;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly opts: DynamoReportStoreOptions,
-  ) {}
+  ) {
+    this.shards = Math.max(1, Math.trunc(opts.shards ?? 1));
+    this.nextShard = reportShardCycle(this.shards, opts.shardStart ?? Math.floor(Math.random() * this.shards));
+  }
 
   private get table() {
     return this.opts.tableName;
   }
 
+  /** The shard a case's review rows go to: where its marker says, else (a case new to this generation) its id's hash. */
+  private rowShardOf(caseId: string, marker: Marker | undefined): number {
+    return marker ? (marker.rowShard ?? 0) : shardOf(caseId, this.shards);
+  }
+
   async meta(): Promise<ReportMeta> {
     const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.reportMeta, ConsistentRead: true }));
     const item = out.Item;
-    return { generation: Number(item?.generation ?? 1), ...(item?.building !== undefined ? { building: Number(item.building) } : {}) };
+    return {
+      generation: Number(item?.generation ?? 1),
+      ...(item?.building !== undefined ? { building: Number(item.building) } : {}),
+      ...(item?.splitFrom !== undefined ? { splitFrom: Number(item.splitFrom) } : {}),
+    };
   }
 
   async beginRebuild(): Promise<ReportMeta> {
@@ -178,7 +291,8 @@ export class DynamoReportStore implements ReportStore {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...keys.reportMeta, entity: 'report-meta', generation: now.generation, building },
+          // This code writes no one-item days: the generation it builds is the first without them, unless an earlier was.
+          Item: { ...keys.reportMeta, entity: 'report-meta', generation: now.generation, building, splitFrom: now.splitFrom ?? building },
           ConditionExpression: 'attribute_not_exists(PK) OR (generation = :g AND attribute_not_exists(building))',
           ExpressionAttributeValues: { ':g': now.generation },
         }),
@@ -187,14 +301,15 @@ export class DynamoReportStore implements ReportStore {
       if (err instanceof ConditionalCheckFailedException) throw new ConflictError('another rebuild started at the same time');
       throw err;
     }
-    return { generation: now.generation, building };
+    return { generation: now.generation, building, splitFrom: now.splitFrom ?? building };
   }
 
   async finishRebuild(generation: number): Promise<void> {
     await this.doc.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: this.table,
-        Item: { ...keys.reportMeta, entity: 'report-meta', generation },
+        Key: keys.reportMeta,
+        UpdateExpression: 'SET generation = :b REMOVE building',
         ConditionExpression: 'building = :b',
         ExpressionAttributeValues: { ':b': generation },
       }),
@@ -224,12 +339,15 @@ export class DynamoReportStore implements ReportStore {
     return found;
   }
 
-  /** The writes of a change: counter updates (period items keep every metric present), row puts and deletes. */
-  private changeItems(generation: number, d: ContributionDelta, shapedNow: string[] = []): TxItem[] {
+  /**
+   * The writes of a change: counter updates into `shard` (period items keep every metric present), row puts and
+   * deletes in the shard `rowShard` names for each row key.
+   */
+  private changeItems(generation: number, d: ContributionDelta, shard: number, rowShard: (rowKey: string) => number, shapedNow: string[] = []): TxItem[] {
     const out: TxItem[] = [];
     for (const [key, counts] of Object.entries(d.counters)) {
       const { scope, sk } = splitKey(key);
-      const pk = keys.reportPk(generation, scope);
+      const pk = keys.reportPk(generation, scope, shard);
       const shape = fixedShapeOf(scope, sk);
       const names: Record<string, string> = { '#e': 'entity' };
       const values: Record<string, unknown> = { ':e': 'report-counter' };
@@ -278,21 +396,13 @@ export class DynamoReportStore implements ReportStore {
     }
     for (const [key, row] of Object.entries(d.put)) {
       const { scope, sk } = splitKey(key);
-      out.push({ Put: { TableName: this.table, Item: { PK: keys.reportPk(generation, scope), SK: sk, entity: 'report-row', row } } });
+      out.push({ Put: { TableName: this.table, Item: { PK: keys.reportPk(generation, scope, rowShard(key)), SK: sk, entity: 'report-row', row } } });
     }
     for (const key of d.remove) {
       const { scope, sk } = splitKey(key);
-      out.push({ Delete: { TableName: this.table, Key: { PK: keys.reportPk(generation, scope), SK: sk } } });
+      out.push({ Delete: { TableName: this.table, Key: { PK: keys.reportPk(generation, scope, rowShard(key)), SK: sk } } });
     }
     return out;
-  }
-
-  /** The expression budget each metric of a counter item's update takes (see SET_WEIGHT). */
-  private weigher(key: string): (metric: string) => number {
-    const { scope } = splitKey(key);
-    if (!isMonthScope(scope)) return () => 1;
-    const shape = new Set(fixedShapeOf(scope));
-    return (m) => (shape.has(m) ? 1 : SET_WEIGHT);
   }
 
   /**
@@ -303,7 +413,7 @@ export class DynamoReportStore implements ReportStore {
   private chunks(d: ContributionDelta): ContributionDelta[] {
     const units: ContributionDelta[] = [
       ...Object.entries(d.counters).flatMap(([k, c]) => {
-        const weigh = this.weigher(k);
+        const weigh = weigherOf(k);
         const parts: ContributionDelta[] = [];
         let part: Counts = {};
         let weight = 0;
@@ -338,11 +448,12 @@ export class DynamoReportStore implements ReportStore {
   }
 
   /** Applies the chunks a marker still records; each removes itself from the marker in the same transaction. */
-  private async finishPending(generation: number, caseId: string, pending: Record<string, ContributionDelta>): Promise<void> {
+  private async finishPending(generation: number, caseId: string, pending: Record<string, ContributionDelta>, rowShard: number): Promise<void> {
     const key = keys.reportMark(generation, caseId);
     for (const [i, chunk] of Object.entries(pending)) {
-      await this.ensureMonthItems(generation, chunk);
       for (let attempt = 0; ; attempt++) {
+        const shard = this.nextShard();
+        await this.ensureMonthItems(generation, chunk, shard);
         const shapedNow: string[] = [];
         const removeChunk: TxItem = {
           Update: {
@@ -354,7 +465,7 @@ export class DynamoReportStore implements ReportStore {
           },
         };
         try {
-          await this.doc.send(new TransactWriteCommand({ TransactItems: [...this.changeItems(generation, chunk, shapedNow), removeChunk] }));
+          await this.doc.send(new TransactWriteCommand({ TransactItems: [...this.changeItems(generation, chunk, shard, () => rowShard, shapedNow), removeChunk] }));
           this.remember(shapedNow);
           break;
         } catch (err) {
@@ -386,7 +497,7 @@ export class DynamoReportStore implements ReportStore {
     for (let attempt = 0; ; attempt++) {
       const marker = await this.marker(generation, caseId);
       if (marker?.pending && Object.keys(marker.pending).length) {
-        await this.finishPending(generation, caseId, marker.pending);
+        await this.finishPending(generation, caseId, marker.pending, this.rowShardOf(caseId, marker));
         continue;
       }
       if (marker && marker.version >= version) return 'stale';
@@ -396,25 +507,27 @@ export class DynamoReportStore implements ReportStore {
         ? { ConditionExpression: 'version = :prev', ExpressionAttributeValues: { ':prev': marker.version } }
         : { ConditionExpression: 'attribute_not_exists(PK)' };
       const shapedNow: string[] = [];
-      await this.ensureMonthItems(generation, delta);
-      const changes = this.changeItems(generation, delta, shapedNow);
+      const shard = this.nextShard();
+      const rowShard = this.rowShardOf(caseId, marker);
+      await this.ensureMonthItems(generation, delta, shard);
+      const changes = this.changeItems(generation, delta, shard, () => rowShard, shapedNow);
       try {
         const wide = Object.entries(delta.counters).some(([k, c]) => {
-          const weigh = this.weigher(k);
+          const weigh = weigherOf(k);
           return Object.keys(c).reduce((w, m) => w + weigh(m), 0) > MAX_METRICS_PER_UPDATE;
         });
         if (changes.length <= MAX_CHANGES_PER_TRANSACTION && !wide) {
           await this.doc.send(
             new TransactWriteCommand({
-              TransactItems: [...changes, { Put: { TableName: this.table, Item: { ...key, entity: 'report-mark', caseId, version, applied: appliedOf(next) }, ...guard } }],
+              TransactItems: [...changes, { Put: { TableName: this.table, Item: { ...key, entity: 'report-mark', caseId, version, rowShard, applied: appliedOf(next) }, ...guard } }],
             }),
           );
           this.remember(shapedNow);
           return 'applied';
         }
         const pending = Object.fromEntries(this.chunks(delta).map((c, i) => [String(i), c]));
-        await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...key, entity: 'report-mark', caseId, version, applied: appliedOf(next), pending }, ...guard }));
-        await this.finishPending(generation, caseId, pending);
+        await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...key, entity: 'report-mark', caseId, version, rowShard, applied: appliedOf(next), pending }, ...guard }));
+        await this.finishPending(generation, caseId, pending, rowShard);
         return 'applied';
       } catch (err) {
         if (!retryable(err) || attempt >= MAX_ATTEMPTS) throw err;
@@ -437,12 +550,9 @@ export class DynamoReportStore implements ReportStore {
     const markers = await this.markers(generation, [...new Set(changes.map((c) => c.caseId))]);
     const solo: number[] = [];
     const seen = new Set<string>();
-    interface Ready {
+    interface Ready extends Packable {
       i: number;
-      delta: ContributionDelta;
       marker: Marker | undefined;
-      /** Writes it needs on its own: its counter items, rows and marker. */
-      size: number;
     }
     const ready: Ready[] = [];
     for (const [i, c] of changes.entries()) {
@@ -462,67 +572,73 @@ export class DynamoReportStore implements ReportStore {
         done(i, 'unchanged');
         continue;
       }
-      ready.push({ i, delta, marker, size: Object.keys(delta.counters).length + Object.keys(delta.put).length + delta.remove.length + 1 });
+      ready.push({ i, delta, marker });
     }
 
-    // Groups whose summed writes fit one transaction; a change too big to share one is applied alone.
-    const weightOf = (d: ContributionDelta) =>
-      Math.max(0, ...Object.entries(d.counters).map(([k, counts]) => {
-        const weigh = this.weigher(k);
-        return Object.keys(counts).reduce((w, m) => w + weigh(m), 0);
-      }));
-    const groups: { members: Ready[]; delta: ContributionDelta }[] = [];
-    let current: { members: Ready[]; delta: ContributionDelta } | undefined;
-    for (const r of ready) {
-      if (r.size > MAX_CHANGES_PER_TRANSACTION / 2 || weightOf(r.delta) > MAX_METRICS_PER_UPDATE) {
-        solo.push(r.i);
-        continue;
-      }
-      if (current) {
-        const trial: ContributionDelta = structuredClone(current.delta);
-        mergeInto(trial, r.delta);
-        const writes = Object.keys(trial.counters).length + Object.keys(trial.put).length + trial.remove.length + current.members.length + 1;
-        if (writes <= MAX_CHANGES_PER_TRANSACTION + 1 && weightOf(trial) <= MAX_METRICS_PER_UPDATE) {
-          current.members.push(r);
-          current.delta = trial;
-          continue;
-        }
-      }
-      current = { members: [r], delta: structuredClone(r.delta) };
-      groups.push(current);
-    }
-
-    for (const g of groups) {
-      if (g.members.length === 1) {
-        solo.push(g.members[0]!.i);
-        continue;
-      }
-      const shapedNow: string[] = [];
-      try {
-        await this.ensureMonthItems(generation, g.delta);
-        const marks: TxItem[] = g.members.map(({ i, marker }) => {
-          const c = changes[i]!;
-          const guard = marker
-            ? { ConditionExpression: 'version = :prev', ExpressionAttributeValues: { ':prev': marker.version } }
-            : { ConditionExpression: 'attribute_not_exists(PK)' };
-          return { Put: { TableName: this.table, Item: { ...keys.reportMark(generation, c.caseId), entity: 'report-mark', caseId: c.caseId, version: c.version, applied: appliedOf(c.next) }, ...guard } };
-        });
-        await this.doc.send(new TransactWriteCommand({ TransactItems: [...this.changeItems(generation, g.delta, shapedNow), ...marks] }));
-        this.remember(shapedNow);
-        for (const { i } of g.members) done(i, 'applied');
-      } catch {
-        // A marker moved meanwhile (another consumer, a redelivery) or a conflict: nothing was written; each case
-        // finds its own way, re-reading its marker.
-        solo.push(...g.members.map((m) => m.i));
-      }
-    }
+    const packed = packChanges(ready);
+    solo.push(...packed.solo.map((r) => r.i));
+    for (const g of packed.groups) solo.push(...(await this.applyGroup(generation, changes, g)).map((r) => r.i));
+    for (const g of packed.groups) for (const { i } of g.members) if (!solo.includes(i)) done(i, 'applied');
     for (const i of solo.sort((a, b) => a - b)) await alone(i);
     return results;
   }
 
-  private async query(generation: number, scope: string, q: ScopeQuery, cost: ReadCost): Promise<Item[]> {
+  /**
+   * Writes a group's summed delta and every member's marker in one transaction; returns the members left to apply on
+   * their own. A member whose marker moved meanwhile (another consumer, a redelivery) is taken out and the others are
+   * tried again together; a conflict with a concurrent writer is retried on the next shard; any other failure leaves
+   * every member to the one-case way, which re-reads its marker. Nothing is written unless the whole transaction is.
+   */
+  private async applyGroup<T extends Packable & { i: number; marker: Marker | undefined }>(generation: number, changes: readonly CaseChange[], group: Pack<T>): Promise<T[]> {
+    let members = group.members;
+    let delta = group.delta;
+    const left: T[] = [];
+    for (let attempt = 0; members.length; attempt++) {
+      const shard = this.nextShard();
+      const rowShards = new Map<string, number>();
+      for (const m of members) {
+        const at = this.rowShardOf(changes[m.i]!.caseId, m.marker);
+        for (const k of [...Object.keys(m.delta.put), ...m.delta.remove]) rowShards.set(k, at);
+      }
+      const shapedNow: string[] = [];
+      try {
+        await this.ensureMonthItems(generation, delta, shard);
+        const writes = this.changeItems(generation, delta, shard, (k) => rowShards.get(k) ?? 0, shapedNow);
+        const marks: TxItem[] = members.map(({ i, marker }) => {
+          const c = changes[i]!;
+          const guard = marker
+            ? { ConditionExpression: 'version = :prev', ExpressionAttributeValues: { ':prev': marker.version } }
+            : { ConditionExpression: 'attribute_not_exists(PK)' };
+          const item = { ...keys.reportMark(generation, c.caseId), entity: 'report-mark', caseId: c.caseId, version: c.version, rowShard: this.rowShardOf(c.caseId, marker), applied: appliedOf(c.next) };
+          return { Put: { TableName: this.table, Item: item, ...guard } };
+        });
+        await this.doc.send(new TransactWriteCommand({ TransactItems: [...writes, ...marks] }));
+        this.remember(shapedNow);
+        return left;
+      } catch (err) {
+        const reasons = err instanceof TransactionCanceledException ? (err.CancellationReasons ?? []) : [];
+        const offset = Object.keys(delta.counters).length + Object.keys(delta.put).length + delta.remove.length;
+        const moved = members.filter((_, j) => reasons[offset + j]?.Code === 'ConditionalCheckFailed');
+        const conflict = reasons.some((r) => r.Code === 'TransactionConflict');
+        if (moved.length) {
+          left.push(...moved);
+          members = members.filter((m) => !moved.includes(m));
+          delta = mergedDelta(members.map((m) => m.delta));
+          continue;
+        }
+        if (conflict && attempt < MAX_ATTEMPTS) {
+          await pause(attempt);
+          continue;
+        }
+        return [...left, ...members];
+      }
+    }
+    return left;
+  }
+
+  private async query(generation: number, scope: string, shard: number, q: ScopeQuery, cost: ReadCost): Promise<Item[]> {
     const names: Record<string, string> = { '#pk': 'PK' };
-    const values: Record<string, unknown> = { ':pk': keys.reportPk(generation, scope) };
+    const values: Record<string, unknown> = { ':pk': keys.reportPk(generation, scope, shard) };
     let cond = '#pk = :pk';
     if (q.prefix !== undefined) {
       // The same items as begins_with(SK, :prefix) — every key under the prefix sorts between the prefix and the prefix
@@ -564,17 +680,35 @@ export class DynamoReportStore implements ReportStore {
     return items;
   }
 
-  async counters(generation: number, scope: string, q: ScopeQuery, cost: ReadCost): Promise<CounterItem[]> {
-    const items = await this.query(generation, scope, q, cost);
-    return items.map(({ PK: _pk, SK, entity: _e, enc, ...rest }) => {
-      const numbers = Object.entries(rest).filter((e): e is [string, number] => typeof e[1] === 'number');
-      const fixed = enc === FIXED_WIDTH.mark;
-      return { sk: String(SK), counts: Object.fromEntries(fixed ? numbers.map(([m, v]) => [m, v - offsetOf(m)]) : numbers) };
-    });
+  /** The shards a read covers: every one, or only shard 0 (the unsharded keys) when the query asks for it. */
+  private shardsOf(q: ScopeQuery): number[] {
+    return q.unsharded ? [0] : Array.from({ length: this.shards }, (_, i) => i);
   }
 
+  /** Every shard's items of the scope, summed by sort key (in sort-key order, descending when asked). */
+  async counters(generation: number, scope: string, q: ScopeQuery, cost: ReadCost): Promise<CounterItem[]> {
+    const shards = this.shardsOf(q);
+    // A limit per shard would cut sums short (a key beyond one shard's limit is still in another's): counters take none.
+    if (q.limit !== undefined && shards.length > 1) throw new Error('counters: a limit cannot be applied across report shards');
+    const perShard = await Promise.all(shards.map((shard) => this.query(generation, scope, shard, q, cost)));
+    const sums = new Map<string, Counts>();
+    for (const items of perShard) {
+      for (const { PK: _pk, SK, entity: _e, enc, ...rest } of items) {
+        const fixed = enc === FIXED_WIDTH.mark;
+        const into = sums.get(String(SK)) ?? sums.set(String(SK), {}).get(String(SK))!;
+        for (const [m, v] of Object.entries(rest)) if (typeof v === 'number') into[m] = (into[m] ?? 0) + (fixed ? v - offsetOf(m) : v);
+      }
+    }
+    const order = [...sums.keys()].sort(byKey);
+    if (q.descending) order.reverse();
+    return order.map((sk) => ({ sk, counts: sums.get(sk)! }));
+  }
+
+  /** Every shard's rows of the scope, merged in sort-key order; with a limit, the first `limit` of the merge. */
   async rows(generation: number, scope: string, q: ScopeQuery, cost: ReadCost): Promise<ReviewRow[]> {
-    const items = await this.query(generation, scope, q, cost);
-    return items.map((i) => i.row as ReviewRow);
+    const perShard = await Promise.all(this.shardsOf(q).map((shard) => this.query(generation, scope, shard, q, cost)));
+    const items = perShard.flat().sort((a, b) => byKey(String(a.SK), String(b.SK)));
+    if (q.descending) items.reverse();
+    return (q.limit !== undefined ? items.slice(0, q.limit) : items).map((i) => i.row as ReviewRow);
   }
 }

@@ -95,6 +95,56 @@ export const listShardsFor = (peakIntakesPerSecond: number): number => shardsFor
 export const ownerShardsFor = (peakIntakesPerSecond: number, smallestTeam = 1): number =>
   shardsForWrites((peakIntakesPerSecond * SHARD_SIZING.writesPerIntake) / Math.max(1, smallestTeam));
 
+/**
+ * Reporting projection shards (issue 29 item 11): every projection partition (a day's or month's counters, the open
+ * board, a regime's return, the review rows) is written as REPORT_SHARDS partitions. Counters are additive, so a
+ * writer adds a transaction's summed deltas to whichever shard it is at (reportShardCycle) and readers sum the shards
+ * by sort key; a case's review row stays in the shard its case id hashes to when first written. Sized so that at the
+ * configured peak the busiest projection partition stays at or below half of 1,000 WCU: the scale model
+ * (tools/scale-model/projection.ts) runs the projection's own functions over a synthetic peak second and measures
+ * `wcuPerIntake`, the write units one intake (with its later changes) costs the busiest projection partition when the
+ * consumer packs its changes as it does; the model's test checks the size holds at several peaks.
+ */
+export const REPORT_SIZING = {
+  /**
+   * Write units per intake a second on the busiest projection partition before sharding: 10.2 measured by the scale
+   * model at 1,000 intakes a second (20 products, 2 regimes, 64 stream shards: batches of 390 records, 19.7 changes a
+   * transaction), rounded up.
+   */
+  wcuPerIntake: 10.5,
+  /**
+   * Allowance for uneven shard use in any one second (writers' cycles start at random shards), and for the smaller
+   * batches of a lower peak (each stream shard brings fewer records in the batching window, so fewer cases share a
+   * transaction): the scale model's test checks the size at 250, 1,000 and 2,000 intakes a second.
+   */
+  imbalance: 1.75,
+} as const;
+
+/**
+ * The projection consumer's event source mapping: up to `batchSize` records an invocation, waiting up to
+ * `batchingWindowSeconds` to fill a batch. A bigger batch packs more cases into each transaction (their deltas summed:
+ * a counter item written once for all of them), which is what keeps the projection's partitions cool at a peak; reports
+ * lag the cases by up to the window. CDK (infra/constructs/report-projection.ts) and the scale model read these.
+ */
+export const REPORT_STREAM = { batchSize: 1000, batchingWindowSeconds: 5 } as const;
+
+/** Projection shards for a peak of intakes a second (REPORT_SHARDS). */
+export const reportShardsFor = (peakIntakesPerSecond: number): number =>
+  Math.max(1, Math.ceil(((peakIntakesPerSecond * REPORT_SIZING.wcuPerIntake) / (SHARD_SIZING.partitionWcu * SHARD_SIZING.goalShare)) * REPORT_SIZING.imbalance));
+
+/**
+ * The shards one writer (a consumer's container, a rebuild) adds its transactions to: one step per transaction from
+ * `start` (random per container), so concurrent writers spread over every shard and rarely meet on one.
+ */
+export const reportShardCycle = (shards: number, start: number): (() => number) => {
+  let i = Math.abs(Math.trunc(start)) % Math.max(1, shards);
+  return () => {
+    const shard = i;
+    i = (i + 1) % Math.max(1, shards);
+    return shard;
+  };
+};
+
 /** Which of an owner's shards holds a case (by case id, so a case stays in one shard while its owner keeps it). */
 export const ownerShardOf = (caseId: string, ownerShards: number): number => shardOf(caseId, ownerShards);
 
@@ -153,8 +203,12 @@ export const keys = {
   changedSk: (at: string, id: string) => `${at}#${id}`,
   /** Where the audit digest chain stands (the newest digest recorded; S3 holds the digests themselves). */
   digestHead: { PK: 'AUDITDIGEST', SK: 'HEAD' },
-  /** Reporting projection: counter items and review rows of one generation (`scope` from #domain/reporting/projection). */
-  reportPk: (generation: number, scope: string) => `RPT#${generation}#${scope}`,
+  /**
+   * Reporting projection: counter items and review rows of one generation (`scope` from #domain/reporting/projection),
+   * in one of REPORT_SHARDS partitions; shard 0 keeps the unsharded form, so REPORT_SHARDS=1 reads what was written
+   * before sharding (scopes never end in `#s<n>`: their parts are dates, `open`, `recent`, upper-case regime ids).
+   */
+  reportPk: (generation: number, scope: string, shard = 0) => (shard === 0 ? `RPT#${generation}#${scope}` : `RPT#${generation}#${scope}#s${shard}`),
   /** What one case has contributed to a generation (and the case version that contribution is of). */
   reportMark: (generation: number, caseId: string) => ({ PK: `RPT#${generation}#case#${caseId}`, SK: 'MARK' }),
   reportMeta: { PK: 'RPTMETA', SK: 'META' },
