@@ -1,6 +1,6 @@
 // Runtime configuration from environment variables, validated once at cold start.
 import * as z from 'zod';
-import { IANAZone } from 'luxon';
+import { isValidTimeZone } from '#domain/time-zone';
 import { DEFAULT_WEBHOOK_MAX_ATTEMPTS } from '#schemas/webhooks';
 import { ContentType, DEFAULT_EVIDENCE_CONTENT_TYPES, DEFAULT_EVIDENCE_MAX_BYTES, DEFAULT_EVIDENCE_RETENTION_DAYS } from '#schemas/evidence';
 import { ApprovalRules } from '#schemas/resolution';
@@ -25,7 +25,7 @@ const jsonOf = <T extends z.ZodType>(name: string, schema: T) =>
     .pipe(schema);
 
 const IsoDay = z.iso.date();
-const TimeZone = z.string().refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone such as Europe/London');
+const TimeZone = z.string().refine((tz) => isValidTimeZone(tz), 'must be an IANA time zone such as Europe/London');
 /** Per-regime calendar overrides, e.g. a Scottish firm: {"UK_FCA_DISP":{"region":"GB-SCT"}}. */
 // Which ids exist and whether regions and zones are real is checked by checkRegimeOptions (#domain/regimes) where the
 // regimes are used: importing the registry here would put the holiday data into every function's bundle.

@@ -6,8 +6,9 @@ import { STATIC_ROUTES } from '#http/static-handler';
 import { ESBUILD_SETTINGS, REPO_ROOT } from '../../bench/bundle';
 
 /**
- * What any HTTP handler loads: middy, Powertools logging and metrics, zod, Luxon. No Powertools Tracer and so no X-Ray
- * SDK (cls-hooked, semver, shimmer): the API functions rely on Lambda active tracing (handler-core.ts).
+ * What any HTTP handler loads: middy, Powertools logging and metrics, zod. No Powertools Tracer and so no X-Ray SDK
+ * (cls-hooked, semver, shimmer): the API functions rely on Lambda active tracing (handler-core.ts). No Luxon: zones,
+ * deadlines and durations come from Intl and Date (#domain/time-zone).
  */
 const HTTP_CORE = [
   '@middy/core',
@@ -17,7 +18,6 @@ const HTTP_CORE = [
   '@aws-lambda-powertools/metrics',
   '@aws/lambda-invoke-store',
   'zod',
-  'luxon',
 ];
 /** The case table: the DynamoDB client and document client with the SDK core and credential chain, ids and hashing. */
 const TABLE = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/util-dynamodb', '@aws-sdk/dynamodb-codec', '@aws-sdk/endpoint-cache', '@aws-sdk/middleware-endpoint-discovery', 'mnemonist', 'obliterator', 'ulid', 'json-canonicalize'];
@@ -48,6 +48,8 @@ const CAPABILITIES = {
   stats: ['jstat'],
   webhooks: ['ipaddr.js'],
   openapi: ['@asteasolutions/zod-to-openapi'],
+  /** Luxon: date formatting in letters, report periods and problem volumes (not yet on #domain/time-zone). */
+  dates: ['luxon'],
 } as const;
 type Capability = keyof typeof CAPABILITIES;
 
@@ -96,6 +98,7 @@ export const allowedPackages = (route: RouteDef & { id: RouteId }): Set<string> 
   if (route.method === 'POST') caps.add('idempotency');
   if (route.ok.csv) caps.add('csv');
   if (route.tag === 'webhooks') caps.add('webhooks').add('kms');
+  if (caps.has('letters') || route.tag === 'reports' || route.tag === 'problems') caps.add('dates');
   // Every data route reads the settings secret once per container before its first event (settings-loader.ts): its
   // config() holds the regime calendars and locations every deadline is computed with, and the approval, assignment,
   // reporting and triage rules; the API stack gives each data function the secret (and read access to it) for that.
