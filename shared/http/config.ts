@@ -1,10 +1,10 @@
 // Runtime configuration from environment variables, validated once at cold start.
 import * as z from 'zod';
 import { isValidTimeZone } from '#domain/time-zone';
-import { DEFAULT_WEBHOOK_MAX_ATTEMPTS } from '#schemas/webhooks';
+import { DEFAULT_WEBHOOK_MAX_ATTEMPTS } from '#schemas/constants';
 import { ContentType, DEFAULT_EVIDENCE_CONTENT_TYPES, DEFAULT_EVIDENCE_MAX_BYTES, DEFAULT_EVIDENCE_RETENTION_DAYS } from '#schemas/evidence';
 import { ApprovalRules } from '#schemas/resolution';
-import { ReportingOptions } from '#schemas/reports';
+import { ReportingOptions } from '#schemas/reporting-options';
 import { TriageSettings } from '#schemas/triage';
 import { AssignmentRules, DEFAULT_ASSIGNMENT_RULES } from '#domain/assignment';
 import type { RegimeOptions } from '#domain/regimes';
@@ -142,7 +142,7 @@ export const ConfigSchema = z.object({
   NOTIFICATION_TOPIC_ARN: z.string().startsWith('arn:').optional(),
   IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
   ASSIGNMENT_RULES: jsonOf('ASSIGNMENT_RULES', AssignmentRules).optional(),
-  /** JSON reporting options: product and root-cause groups, regulator-return mappings, control-score thresholds (#schemas/reports). */
+  /** JSON reporting options: product and root-cause groups, regulator-return mappings, control-score thresholds (#schemas/reporting-options). */
   REPORTING: jsonOf('REPORTING', ReportingOptions).optional(),
   /** JSON triage settings (#schemas/triage TriageSettings): confidence threshold, priority rule, model chain, timeout, Bedrock model id. */
   TRIAGE: jsonOf('TRIAGE', TriageSettings).optional(),
