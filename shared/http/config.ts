@@ -4,7 +4,6 @@ import { isValidTimeZone } from '#domain/time-zone';
 import { DEFAULT_WEBHOOK_MAX_ATTEMPTS } from '#schemas/constants';
 import { ContentType, DEFAULT_EVIDENCE_CONTENT_TYPES, DEFAULT_EVIDENCE_MAX_BYTES, DEFAULT_EVIDENCE_RETENTION_DAYS } from '#schemas/evidence';
 import { ApprovalRules } from '#schemas/resolution';
-import { ReportingOptions } from '#schemas/reporting-options';
 import { TriageSettings } from '#schemas/triage';
 import { AssignmentRules, DEFAULT_ASSIGNMENT_RULES } from '#domain/assignment';
 import type { RegimeOptions } from '#domain/regimes';
@@ -142,8 +141,12 @@ export const ConfigSchema = z.object({
   NOTIFICATION_TOPIC_ARN: z.string().startsWith('arn:').optional(),
   IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
   ASSIGNMENT_RULES: jsonOf('ASSIGNMENT_RULES', AssignmentRules).optional(),
-  /** JSON reporting options: product and root-cause groups, regulator-return mappings, control-score thresholds (#schemas/reporting-options). */
-  REPORTING: jsonOf('REPORTING', ReportingOptions).optional(),
+  /**
+   * JSON reporting options: product and root-cause groups, regulator-return mappings, control-score thresholds
+   * (#schemas/reporting-options). Checked here for a JSON object only; its schema is applied where reports are made
+   * (reportingOptionsOf, #http/reporting-options) and by the CDK app at synth, so no other function constructs it.
+   */
+  REPORTING: jsonOf('REPORTING', z.record(z.string(), z.unknown())).optional(),
   /** JSON triage settings (#schemas/triage TriageSettings): confidence threshold, priority rule, model chain, timeout, Bedrock model id. */
   TRIAGE: jsonOf('TRIAGE', TriageSettings).optional(),
   /** Bedrock Runtime endpoint override (tests point it at a loopback port); unset in AWS. */
@@ -235,7 +238,7 @@ export const ConfigSchema = z.object({
    */
   INBOUND_EMAIL_TRUST_UNAUTHENTICATED: z.stringbool().default(false),
 });
-export type Config = z.infer<typeof ConfigSchema> & { assignment: AssignmentRules; regimes: RegimeOptions; evidenceContentTypes: readonly string[]; reporting: ReportingOptions; triage: TriageSettings };
+export type Config = z.infer<typeof ConfigSchema> & { assignment: AssignmentRules; regimes: RegimeOptions; evidenceContentTypes: readonly string[]; triage: TriageSettings };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -271,7 +274,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     assignment: d.ASSIGNMENT_RULES ?? DEFAULT_ASSIGNMENT_RULES,
     regimes,
     evidenceContentTypes: d.EVIDENCE_CONTENT_TYPES ?? DEFAULT_EVIDENCE_CONTENT_TYPES,
-    reporting: d.REPORTING ?? ReportingOptions.parse({}),
     triage: d.TRIAGE ?? TriageSettings.parse({}),
   };
 };
