@@ -6,6 +6,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import * as z from 'zod';
 import { loadConfig } from '#http/config';
+import { reportingOptionsOf } from '#http/reporting-options';
 import { listShardsFor, ownerShardsFor, reportShardsFor } from '#adapters/aws/dynamo/table-model';
 import { checkRegimeOptions } from '#domain/regimes';
 import { holidayTableYears } from '#domain/calendar';
@@ -192,6 +193,8 @@ const serviceEnv = (s: Settings): ServiceEnv => {
     ...(s.inboundEmailAuthservId !== undefined ? { INBOUND_EMAIL_AUTHSERV_ID: s.inboundEmailAuthservId } : {}),
   };
   const cfg = loadConfig(env);
+  // The reporting options are applied where reports are made (#http/reporting-options), not by loadConfig: check them here.
+  reportingOptionsOf(cfg);
   // Always set, to the handlers' default if not configured: the bucket's default retention is the same setting, so
   // handlers and bucket cannot disagree.
   env.EVIDENCE_RETENTION_DAYS = String(cfg.EVIDENCE_RETENTION_DAYS);

@@ -6,8 +6,8 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { canonicalize } from 'json-canonicalize';
 import type { AuditEvent } from '#schemas/children';
-import { DIGEST_FORMAT, MERKLE_ALGORITHM, type BundleAnchor, type CaseAnchor, type DigestBody, type DigestLeaf, type MerkleProof, type SignedDigest, type StoredDigest } from '#schemas/audit-digest';
-import { SIGNING_ALGORITHM } from '#schemas/export';
+import type { BundleAnchor, CaseAnchor, DigestBody, DigestLeaf, MerkleProof, SignedDigest, StoredDigest } from '#schemas/audit-digest';
+import { DIGEST_FORMAT, MERKLE_ALGORITHM, SIGNING_ALGORITHM } from '#schemas/constants';
 import type { ChainVerdict } from './audit-chain';
 import { inclusionPath, leafHash, merkleRoot, verifyInclusion } from './merkle';
 

@@ -1,16 +1,16 @@
-// Business-day arithmetic: public holidays from the build's table (generated from date-holidays), IANA zones via Luxon, business time.
+// Business-day arithmetic: public holidays from the build's table (generated from date-holidays), IANA zones from the
+// platform's Intl tz data (time-zone.ts), business time.
 //
-// Why Luxon rather than @date-fns/tz: Luxon is one self-contained dependency with first-class IANA zones
-// (`IANAZone`: validation and the UTC offset of any instant, from the platform's Intl tz data) and wall-clock
-// semantics we adopt as the reference (`plus({ days })` keeps 09:00 at 09:00 across a DST change; a local
-// time inside a spring-forward gap moves forward). @date-fns/tz is a `TZDate` class that still needs date-fns
-// for the arithmetic. Hot paths (100,000s of deadlines) never allocate a Luxon DateTime and pass no string
-// between steps: they work on epoch-day integers and milliseconds, with each zone's offsets read through
-// `IANAZone.offset` every 4th midnight into per-day tables (a change is searched to its 15-minute bucket), and each
-// calendar's business days, opening hours and business time kept as prefix sums per 32 days, so n business days or
-// t of business time cost a lookup per 32 days rather than a step per day (issue 28: 10× the deadlines per second,
-// and fewer Intl readings on a cold start). The property tests check the results against Luxon's own
-// `DateTime.plus` and against the day-by-day implementation this replaced (test/property/deadline-reference.ts).
+// Wall-clock semantics follow Luxon's, the reference (`plus({ days })` keeps 09:00 at 09:00 across a DST change; a
+// local time inside a spring-forward gap moves forward), but no function loads Luxon for them (70 KB, issue 28):
+// time-zone.ts reads validation and the UTC offset of an instant from Intl exactly as Luxon's `IANAZone` does (a
+// test compares them). Hot paths (100,000s of deadlines) pass no string between steps: they work on epoch-day
+// integers and milliseconds, with each zone's offsets read every 4th midnight into per-day tables (a change is
+// searched to its 15-minute bucket), and each calendar's business days, opening hours and business time kept as
+// prefix sums per 32 days, so n business days or t of business time cost a lookup per 32 days rather than a step per
+// day (issue 28: 10× the deadlines per second, and fewer Intl readings on a cold start). The property tests check
+// the results against Luxon's own `DateTime.plus` and against the day-by-day implementation this replaced
+// (test/property/deadline-reference.ts).
 // Holidays never come from a hand-written table: date-holidays (maintained, per country and region, no network)
 // is the only source, read at build time by `npm run holidays:table` into holiday-table.ts, so no function loads
 // date-holidays, moment-timezone or astronomia at run time (issue 28).
@@ -23,7 +23,7 @@
 //   the clock does not run. So "7.5 business days" of a 09:00–17:00 calendar is 60 hours of working time.
 // - A business-day deadline of n days after day D is the *close of business* (local) of the n-th business
 //   day after D; D itself is never counted ("within 15 business days of the day on which it received").
-import { IANAZone } from 'luxon';
+import { isValidTimeZone, zoneOffsetMinutes } from './time-zone';
 import type { CutOffRule, RegimeCalendar } from '#schemas/regime';
 import { HOLIDAY_TABLE } from './holiday-table';
 
@@ -183,7 +183,7 @@ export const holidaysIn = (region: string, year: number, types: readonly string[
 // The offset of an instant is the zone's offset at the start of its 15-minute bucket (every real offset change
 // happens on a quarter hour). A table of 64 days holds, per UTC day, the offset at 00:00 UTC and, for the day of a
 // change, the first bucket with the new offset. It is filled 4 days at a time, when an instant in them is first
-// looked up: the zone (Luxon's IANAZone, Intl) read at the two midnights that bound them and, where the readings
+// looked up: the zone (Intl, through time-zone.ts) read at the two midnights that bound them and, where the readings
 // differ, the 384 buckets between bisected (9 more readings); against one reading per 15-minute bucket before. That is the bucket definition exactly wherever a zone changes its
 // offset at most once in 4 days: every zone Intl knows does in 2015–2042 (read every 6 hours on 2026-12-07; the
 // closest pair, Asia/Gaza and Asia/Hebron in October 2040, is 7 days apart), and test/unit/calendar-zones.test.ts
@@ -211,16 +211,16 @@ interface OffsetBlock {
 }
 
 interface ZoneOffsets {
-  zone: IANAZone;
+  zone: string;
   blocks: Map<number, OffsetBlock>;
   last: OffsetBlock | undefined;
 }
 
 const zoneOffsets = new Map<string, ZoneOffsets>();
 
-const zoneOffsetsOf = (zone: IANAZone): ZoneOffsets => {
-  let z = zoneOffsets.get(zone.name);
-  if (!z) zoneOffsets.set(zone.name, (z = { zone, blocks: new Map(), last: undefined }));
+const zoneOffsetsOf = (zone: string): ZoneOffsets => {
+  let z = zoneOffsets.get(zone);
+  if (!z) zoneOffsets.set(zone, (z = { zone, blocks: new Map(), last: undefined }));
   return z;
 };
 
@@ -240,7 +240,7 @@ const newOffsetBlock = (z: ZoneOffsets, index: number): OffsetBlock => {
 
 /** Fills one 4-day segment: two readings at its ends (shared with its neighbours), and a bisection if they differ. */
 const fillSegment = (z: ZoneOffsets, block: OffsetBlock, seg: number): void => {
-  const at = (ms: number) => z.zone.offset(ms) * 60_000;
+  const at = (ms: number) => zoneOffsetMinutes(z.zone, ms) * 60_000;
   const first = block.index * BLOCK_DAYS + seg * SAMPLE_DAYS;
   const segment = first * DAY_MS;
   const before = Number.isNaN(block.readings[seg]!) ? (block.readings[seg] = at(segment)) : block.readings[seg]!;
@@ -325,7 +325,7 @@ const compiled = new WeakMap<BusinessCalendar, Compiled>();
 export const compileCalendar = (cal: BusinessCalendar): Compiled => {
   let c = compiled.get(cal);
   if (c) return c;
-  if (!IANAZone.isValidZone(cal.timeZone)) throw new CalendarConfigError(`unknown IANA time zone ${cal.timeZone}`);
+  if (!isValidTimeZone(cal.timeZone)) throw new CalendarConfigError(`unknown IANA time zone ${cal.timeZone}`);
   if (cal.region) assertKnownRegion(cal.region);
   const weekend = new Set(cal.weekend);
   if ([1, 2, 3, 4, 5, 6, 7].every((d) => weekend.has(d))) throw new CalendarConfigError('a calendar needs at least one working weekday');
@@ -333,7 +333,7 @@ export const compileCalendar = (cal: BusinessCalendar): Compiled => {
   for (const d of cal.closures) if (!ISO_DAY.test(d) || !Number.isFinite(dayNumber(d))) throw new CalendarConfigError(`closure ${d} is not an ISO date`);
   c = {
     cal,
-    zone: zoneOffsetsOf(IANAZone.create(cal.timeZone)),
+    zone: zoneOffsetsOf(cal.timeZone),
     weekend,
     closures: new Set(cal.closures.map(dayNumber)),
     openMin: minutesOf(cal.businessHours.open),

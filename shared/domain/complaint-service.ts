@@ -16,7 +16,7 @@ import { checkAgainstAnchor } from './audit-digest';
 import type { CaseAnchor, DigestBody, TimelineAnchored } from '#schemas/audit-digest';
 import { planAssignment, pickMember, type AssignmentRules } from './assignment';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors';
-import { isReservedExternalSystem, RESERVED_SYSTEMS_TEXT } from './helpdesk';
+import { isReservedExternalSystem, RESERVED_SYSTEMS_TEXT } from './reserved-systems';
 import * as life from './lifecycle';
 import type { Principal } from './principal';
 import { formatReference } from './reference';

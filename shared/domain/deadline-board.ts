@@ -1,5 +1,5 @@
 // The deadline board: counts of live risk from the index attributes every case item carries. Pure.
-import { DateTime } from 'luxon';
+import { endOfLocal } from './time-zone';
 import type { Risk, Status } from '#schemas/complaint';
 import type { DeadlineBoard, DeadlineCounts } from '#schemas/reports';
 import { RUNNING_CLOCK_STATUSES } from './deadlines';
@@ -28,9 +28,8 @@ export const rowRisk = (r: DeadlineRow, now: string): Risk => {
 const byCount = (a: DeadlineCounts, b: DeadlineCounts) => b.overdue - a.overdue || b.atRisk - a.atRisk || b.dueToday - a.dueToday || b.open - a.open;
 
 export const buildDeadlineBoard = (rows: Iterable<DeadlineRow>, now: string, timeZone: string): DeadlineBoard => {
-  const local = DateTime.fromISO(now, { zone: timeZone });
-  const todayEndsAt = local.endOf('day').toUTC().toISO() ?? now;
-  const weekEndsAt = local.endOf('week').toUTC().toISO() ?? now;
+  const todayEndsAt = endOfLocal('day', now, timeZone);
+  const weekEndsAt = endOfLocal('week', now, timeZone);
   const totals = empty();
   const owners = new Map<string, DeadlineCounts>();
   const regimes = new Map<string, DeadlineCounts>();

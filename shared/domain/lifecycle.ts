@@ -3,12 +3,12 @@ import type { Case, CaseClock, CreateComplaintBody, Cycle, InformalResolution, R
 import type { CreateNoteBody, CreateTaskBody, Note, PatchTaskBody, Task } from '#schemas/children';
 import type { Regime } from '#schemas/regime';
 import type { AuditDraft } from './audit-chain';
-import { Duration } from 'luxon';
 import { businessDayDeadline, localDay } from './calendar';
 import { atRiskFrom, computeDeadline, riskAt, shiftForPause, type Deadline } from './deadlines';
 import { ConflictError, InvalidInputError } from './errors';
 import { retainUntilOf, type RetentionYears } from './retention';
 import { checkClosure } from './honest-metrics';
+import { isoDuration } from './time-zone';
 import type { ClosureOutcome, Inactivity, Withdrawal } from '#schemas/marking';
 
 export type CaseAction =
@@ -510,9 +510,6 @@ const assertRunning = (c: Case, action: CaseAction): void => {
 };
 
 const withCycleDue = (c: Case, dueAt: string): Case['cycles'] => withCurrentCycle(c, (cy) => ({ ...cy, dueAt }));
-
-/** ISO-8601 duration of a pause (e.g. PT49H30M). */
-export const isoDuration = (ms: number): string => Duration.fromMillis(ms).shiftTo('hours', 'minutes', 'seconds').normalize().toISO() ?? `PT${Math.round(ms / 1000)}S`;
 
 /** Stops the clock where the regime allows it (mayPause); the due times move when it resumes. */
 export const pauseClock = (c: Case, regime: Regime, reason: string, actor: string, now: string): Change => {

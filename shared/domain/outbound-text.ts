@@ -35,13 +35,17 @@ const readable = (text: string): string =>
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Whole words only: "your fault" does not contain the phrase "our fault". */
-const PATTERNS = ADMISSION_PHRASES.map((phrase) => ({ phrase, re: new RegExp(`(?<![\\p{L}\\p{N}])${escape(phrase)}(?![\\p{L}\\p{N}])`, 'u') }));
+/**
+ * Whole words only: "your fault" does not contain the phrase "our fault". Compiled on first use, not at cold start:
+ * the Unicode-class patterns took about 10 ms to build, in every function that loads the case service (issue 28).
+ */
+let patterns: { phrase: string; re: RegExp }[] | undefined;
+const patternsOf = () => (patterns ??= ADMISSION_PHRASES.map((phrase) => ({ phrase, re: new RegExp(`(?<![\\p{L}\\p{N}])${escape(phrase)}(?![\\p{L}\\p{N}])`, 'u') })));
 
 /** The admission phrases `text` contains (each once, in list order); empty when it admits nothing. */
 export const findAdmissions = (...texts: (string | undefined)[]): string[] => {
   const seen = texts.filter((t): t is string => typeof t === 'string').map(readable);
-  return PATTERNS.filter(({ re }) => seen.some((t) => re.test(t))).map(({ phrase }) => phrase);
+  return patternsOf().filter(({ re }) => seen.some((t) => re.test(t))).map(({ phrase }) => phrase);
 };
 
 /**

@@ -6,7 +6,7 @@
 // (CPC); closure is never earlier than receipt, so counting from closure keeps a record at least as long as the rule
 // asks. Where no rule sets a period the figure is an organisation default and says so: check it with your compliance
 // team, and override it per regime with RETENTION_YEARS.
-import { DateTime } from 'luxon';
+import { plusUtcYears } from './time-zone';
 import type { Case } from '#schemas/complaint';
 import type { AuditEvent, Note, Task } from '#schemas/children';
 import type { Evidence } from '#schemas/evidence';
@@ -103,10 +103,7 @@ export const retentionOverrideProblems = (overrides: RetentionYears): string[] =
 
 /** When the record-keeping period of a case closed at `closedAt` ends (calendar years in UTC; 29 Feb → 28 Feb). */
 export const retainUntilOf = (regime: string, closedAt: string, overrides: RetentionYears = {}): string =>
-  DateTime.fromISO(closedAt, { zone: 'utc' })
-    .plus({ years: retentionPeriod(regime, overrides).years })
-    .toJSDate()
-    .toISOString();
+  plusUtcYears(closedAt, retentionPeriod(regime, overrides).years);
 
 // ---------- redaction ----------
 

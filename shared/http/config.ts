@@ -1,10 +1,9 @@
 // Runtime configuration from environment variables, validated once at cold start.
 import * as z from 'zod';
-import { IANAZone } from 'luxon';
-import { DEFAULT_WEBHOOK_MAX_ATTEMPTS } from '#schemas/webhooks';
+import { isValidTimeZone } from '#domain/time-zone';
+import { DEFAULT_WEBHOOK_MAX_ATTEMPTS } from '#schemas/constants';
 import { ContentType, DEFAULT_EVIDENCE_CONTENT_TYPES, DEFAULT_EVIDENCE_MAX_BYTES, DEFAULT_EVIDENCE_RETENTION_DAYS } from '#schemas/evidence';
 import { ApprovalRules } from '#schemas/resolution';
-import { ReportingOptions } from '#schemas/reports';
 import { TriageSettings } from '#schemas/triage';
 import { AssignmentRules, DEFAULT_ASSIGNMENT_RULES } from '#domain/assignment';
 import type { RegimeOptions } from '#domain/regimes';
@@ -25,7 +24,7 @@ const jsonOf = <T extends z.ZodType>(name: string, schema: T) =>
     .pipe(schema);
 
 const IsoDay = z.iso.date();
-const TimeZone = z.string().refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone such as Europe/London');
+const TimeZone = z.string().refine((tz) => isValidTimeZone(tz), 'must be an IANA time zone such as Europe/London');
 /** Per-regime calendar overrides, e.g. a Scottish firm: {"UK_FCA_DISP":{"region":"GB-SCT"}}. */
 // Which ids exist and whether regions and zones are real is checked by checkRegimeOptions (#domain/regimes) where the
 // regimes are used: importing the registry here would put the holiday data into every function's bundle.
@@ -144,8 +143,12 @@ export const ConfigSchema = z.object({
   NOTIFICATION_TOPIC_ARN: z.string().startsWith('arn:').optional(),
   IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
   ASSIGNMENT_RULES: jsonOf('ASSIGNMENT_RULES', AssignmentRules).optional(),
-  /** JSON reporting options: product and root-cause groups, regulator-return mappings, control-score thresholds (#schemas/reports). */
-  REPORTING: jsonOf('REPORTING', ReportingOptions).optional(),
+  /**
+   * JSON reporting options: product and root-cause groups, regulator-return mappings, control-score thresholds
+   * (#schemas/reporting-options). Checked here for a JSON object only; its schema is applied where reports are made
+   * (reportingOptionsOf, #http/reporting-options) and by the CDK app at synth, so no other function constructs it.
+   */
+  REPORTING: jsonOf('REPORTING', z.record(z.string(), z.unknown())).optional(),
   /** JSON triage settings (#schemas/triage TriageSettings): confidence threshold, priority rule, model chain, timeout, Bedrock model id. */
   TRIAGE: jsonOf('TRIAGE', TriageSettings).optional(),
   /** Bedrock Runtime endpoint override (tests point it at a loopback port); unset in AWS. */
@@ -237,7 +240,7 @@ export const ConfigSchema = z.object({
    */
   INBOUND_EMAIL_TRUST_UNAUTHENTICATED: z.stringbool().default(false),
 });
-export type Config = z.infer<typeof ConfigSchema> & { assignment: AssignmentRules; regimes: RegimeOptions; evidenceContentTypes: readonly string[]; reporting: ReportingOptions; triage: TriageSettings };
+export type Config = z.infer<typeof ConfigSchema> & { assignment: AssignmentRules; regimes: RegimeOptions; evidenceContentTypes: readonly string[]; triage: TriageSettings };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -273,7 +276,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     assignment: d.ASSIGNMENT_RULES ?? DEFAULT_ASSIGNMENT_RULES,
     regimes,
     evidenceContentTypes: d.EVIDENCE_CONTENT_TYPES ?? DEFAULT_EVIDENCE_CONTENT_TYPES,
-    reporting: d.REPORTING ?? ReportingOptions.parse({}),
     triage: d.TRIAGE ?? TriageSettings.parse({}),
   };
 };

@@ -1,9 +1,12 @@
 // The one middy stack every HTTP handler shares, without the idempotency middleware: handler.ts adds that
 // for POST routes. The routes that touch no data (health, openapi) use static-handler.ts instead.
+// No Powertools Tracer here: its X-Ray SDK (with cls-hooked and semver) was about 120 KB of every API bundle and a
+// good part of its init. The API functions keep Lambda active tracing (infra/constructs/api-function.ts), which records
+// each invocation's segment with its init, invocation and overhead; what they no longer send is the handler
+// subsegment and a subsegment per outbound AWS call (docs/architecture.md, Observability).
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -14,7 +17,8 @@ import { authorize } from './middleware/authorize';
 import { problemHandler } from './middleware/problem-handler';
 import { requestGuard } from './middleware/request-guard';
 import { etagOf, validate, type Parsed } from './middleware/validate';
-import { logger, metrics, tracer } from './observability';
+import { logger } from './logger';
+import { metrics } from './metrics';
 import { loadSettings } from './settings-loader';
 import { isPaged } from './route-helpers';
 import type { ROUTES, RouteDef, RouteId } from './routes';
@@ -133,7 +137,6 @@ export const buildHandler = <K extends RouteId>(
     .use(problemHandler())
     .use(httpHeaderNormalizer())
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use({
       before: (request: middy.Request<APIGatewayProxyEventV2>) => {
         const e = request.event;

@@ -4,7 +4,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ComplaintService } from '#domain/complaint-service';
 import { complaintServiceDeps } from './container';
 import { config } from './config';
-import { logger, metrics } from './observability';
+import { logger } from './logger';
+import { metrics } from './metrics';
 import { triageModels } from './triage-container';
 
 let intake: ComplaintService | undefined;

@@ -1,9 +1,8 @@
-// Powertools Logger, Tracer and Metrics: one instance each per process.
-import { Metrics } from '@aws-lambda-powertools/metrics';
+// Powertools Logger, Tracer and Metrics: one instance each per process. The functions no HTTP request reaches
+// (event-handler.ts) use all three; the API functions (handler-core.ts) import logger.ts and metrics.ts only, so
+// their bundles hold no X-Ray SDK (Lambda active tracing still records each invocation; see docs/architecture.md).
 import { Tracer } from '@aws-lambda-powertools/tracer';
 
-const serviceName = process.env.SERVICE_NAME ?? 'complaints';
-
 export { logger } from './logger';
-export const tracer = new Tracer({ serviceName });
-export const metrics = new Metrics({ serviceName, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Complaints' });
+export { metrics } from './metrics';
+export const tracer = new Tracer({ serviceName: process.env.SERVICE_NAME ?? 'complaints' });

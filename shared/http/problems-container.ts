@@ -12,6 +12,7 @@ import { config, requireSetting } from './config';
 import { caseRepository, clock, dynamo, ulidIds } from './container';
 import { provided } from './provided';
 import { reportStore } from './reporting-container';
+import { reportingOptionsOf } from './reporting-options';
 
 let problems: ProblemService | undefined;
 let notifier: Notifier | undefined;
@@ -20,7 +21,7 @@ export const problemStore = () => new DynamoProblemStore(dynamo().doc, { tableNa
 
 export const problemVolumes = () => {
   const cfg = config();
-  return new ProjectionVolumes(reportStore(), projector({ ...cfg.reporting, timeZone: cfg.ORG_TIME_ZONE }));
+  return new ProjectionVolumes(reportStore(), projector({ ...reportingOptionsOf(cfg), timeZone: cfg.ORG_TIME_ZONE }));
 };
 
 /** The SNS notifier in AWS: provided by the functions that notify (closing a problem, the daily signals job). */

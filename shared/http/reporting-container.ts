@@ -2,6 +2,7 @@
 import { ReportingService } from '#domain/reporting/service';
 import { DynamoReportStore } from '#adapters/aws/dynamo/report-store';
 import { config, requireSetting } from './config';
+import { reportingOptionsOf } from './reporting-options';
 import { clock, dynamo } from './container';
 
 let reporting: ReportingService | undefined;
@@ -9,4 +10,4 @@ let reporting: ReportingService | undefined;
 export const reportStore = (): DynamoReportStore => new DynamoReportStore(dynamo().doc, { tableName: requireSetting('TABLE_NAME'), shards: config().REPORT_SHARDS });
 
 export const reportingService = (): ReportingService =>
-  (reporting ??= new ReportingService({ store: reportStore(), clock: clock(), config: { ...config().reporting, timeZone: config().ORG_TIME_ZONE } }));
+  (reporting ??= new ReportingService({ store: reportStore(), clock: clock(), config: { ...reportingOptionsOf(config()), timeZone: config().ORG_TIME_ZONE } }));

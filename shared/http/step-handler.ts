@@ -4,7 +4,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type * as z from 'zod';
 import type { StepResult } from '#domain/resolution-service';
 import { defineEventHandler, type EventHandler } from './event-handler';
-import { logger, metrics } from './observability';
+import { logger } from './logger';
+import { metrics } from './metrics';
 
 type Step = { action: string; caseId: string };
 

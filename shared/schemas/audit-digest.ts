@@ -2,11 +2,9 @@
 // here once: the digest job writes it, the timeline and the export builder read it, complaint-verify checks it offline.
 import * as z from 'zod';
 import { IsoTimestamp, Ulid } from './common';
-import { SIGNING_ALGORITHM } from './export';
+import { DIGEST_FORMAT, MERKLE_ALGORITHM, SIGNING_ALGORITHM } from './constants';
 
-export const DIGEST_FORMAT = 'complaint-audit-digest/1';
-/** RFC 9162 §2.1 Merkle tree hash over SHA-256 (leaf prefix 0x00, node prefix 0x01). */
-export const MERKLE_ALGORITHM = 'RFC9162-SHA256';
+export { DIGEST_FORMAT, MERKLE_ALGORITHM } from './constants';
 
 const Hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits');
 

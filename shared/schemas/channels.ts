@@ -1,11 +1,12 @@
 // Channel intake: helpdesk escalation payloads per provider (Zendesk, Jira Service Management, ServiceNow, generic),
 // the intake answer, and the record of rejected inbound messages. One definition for validation, types and OpenAPI.
 import * as z from 'zod';
+import { HELPDESK_PROVIDERS } from './constants';
 import { Cursor, IsoTimestamp, ListLimit, Ulid, pageOf } from './common';
 import { Case, Category, RegimeId } from './complaint';
 import { ExternalIdText, SourceRecordType } from './classification';
 
-export const HELPDESK_PROVIDERS = ['zendesk', 'jira', 'servicenow', 'generic'] as const;
+export { HELPDESK_PROVIDERS };
 export const HelpdeskProvider = z.enum(HELPDESK_PROVIDERS);
 export type HelpdeskProvider = z.infer<typeof HelpdeskProvider>;
 

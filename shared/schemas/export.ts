@@ -2,13 +2,13 @@
 // The bundle format is defined here once: the export builder writes it, the offline verifier (complaint-verify)
 // reads it, and tests tamper with it.
 import * as z from 'zod';
+import { SIGNING_ALGORITHM } from './constants';
 import { IsoTimestamp, Ulid, UserId } from './common';
 import { Sha256Hex } from './evidence';
 import { ManifestRelease } from './release';
 
 export const BUNDLE_FORMAT = 'complaint-bundle/1';
-/** Signature algorithm of the manifest: ECDSA over P-256 with SHA-256 (KMS ECC_NIST_P256 / ECDSA_SHA_256; the local key is the same kind). */
-export const SIGNING_ALGORITHM = 'ECDSA_SHA_256';
+export { SIGNING_ALGORITHM };
 export const SIGNING_CURVE = 'P-256';
 
 /** Fixed paths inside the ZIP; evidence files live under `evidence/<evidenceId>/<fileName>`. */

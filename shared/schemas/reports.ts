@@ -1,6 +1,7 @@
 // Report shapes.
 import * as z from 'zod';
 import { IsoTimestamp } from './common';
+import { ReportDimension } from './reporting-options';
 
 const Counts = {
   open: z.number().int().meta({ description: 'Cases not closed (open, awaiting approval, resolved)' }),
@@ -30,146 +31,9 @@ export type DeadlineBoard = z.infer<typeof DeadlineBoard>;
 
 // ---------- reporting beyond the backlog (control 6) ----------
 
-export const REPORT_DIMENSIONS = ['regime', 'category', 'product', 'channel', 'outcome'] as const;
-export const ReportDimension = z.enum(REPORT_DIMENSIONS);
-export type ReportDimension = z.infer<typeof ReportDimension>;
-
-const GroupId = z.string().regex(/^[a-z0-9][a-z0-9_]{0,47}$/, 'must be a group id such as "current_accounts" (lower case, digits, _)');
-const Names = z.array(z.string().trim().min(1).max(200)).min(1);
-
-export const ReturnsMapping = z
-  .object({
-    products: z.record(GroupId, z.string().min(1).max(100)).default({}).meta({ description: 'Product group → the regulator’s product grouping' }),
-    causes: z.record(z.string(), z.string().min(1).max(100)).default({}).meta({ description: 'Complaint category → the regulator’s cause category' }),
-    legalEntities: z
-      .array(
-        z
-          .object({
-            id: GroupId,
-            name: z.string().trim().min(1).max(200),
-            frn: z.string().regex(/^\d{6,7}$/, 'must be a Firm Reference Number').optional(),
-            productGroups: z.array(GroupId).default([]).meta({ description: 'Product groups this entity reports; an entity with none takes every unlisted group' }),
-          })
-          .strict(),
-      )
-      .default([])
-      .meta({ description: 'Read by no return any more: the consolidated return (2027 on) takes its legal entities from consolidatedReturn.legalEntities' }),
-  })
-  .strict()
-  .meta({ id: 'ReturnsMapping' });
-export type ReturnsMapping = z.infer<typeof ReturnsMapping>;
-
-// ---------- the FCA consolidated complaints return (PS25/19) ----------
-
-/** Sectors a legal entity reports under. */
-export const RETURN_SECTORS = ['retail_banking', 'insurance', 'payment_services', 'claims_management', 'consumer_credit', 'home_finance', 'investments', 'pensions', 'funeral_plans', 'other'] as const;
-export const ReturnSector = z.enum(RETURN_SECTORS);
-export type ReturnSector = z.infer<typeof ReturnSector>;
-/** PS25/19: contextualised complaints data is retained for Retail Banking, Insurance, Payment Services and CMC firms only. */
-export const CONTEXT_SECTORS: readonly ReturnSector[] = ['retail_banking', 'insurance', 'payment_services', 'claims_management'];
-
-const TaxonName = z.string().trim().min(1).max(200);
-const HalfYear = z.string().regex(/^\d{4}-H[12]$/, 'must be a half year such as "2027-H1"');
-const RegimeIdKey = z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'must be a regime id such as "UK_FCA_PSD"');
-
-export const ConsolidatedLegalEntity = z
-  .object({
-    id: GroupId,
-    name: z.string().trim().min(1).max(200),
-    frn: z.string().regex(/^\d{6,7}$/, 'must be a Firm Reference Number').optional(),
-    productGroups: z.array(GroupId).default([]).meta({ description: 'Product groups this entity reports; the first entity listing none takes every unlisted group' }),
-    sectors: z.array(ReturnSector).default([]).meta({ description: 'The sectors the entity reports under; retail_banking, insurance, payment_services and claims_management carry contextual data' }),
-    context: z
-      .record(HalfYear, z.record(TaxonName, z.number().int().min(0)))
-      .default({})
-      .meta({ description: 'Per half year, per return product: the firm’s contextual figure (e.g. accounts or policies in force at the period end, as the return asks for the product)' }),
-  })
-  .strict();
-export type ConsolidatedLegalEntity = z.infer<typeof ConsolidatedLegalEntity>;
-
-/**
- * How the organisation's complaints map onto the FCA consolidated return (PS25/19, from the 2027-H1 period). The FCA's
- * updated taxonomy is configuration: name its product and cause categories in `taxonomy` as the FCA's return lists
- * them, then map every product group and root-cause group onto one. A complaint whose product group or root cause is
- * not mapped makes the return a 400 naming it, never a silent "other".
- */
-export const ConsolidatedReturnOptions = z
-  .object({
-    regimes: z
-      .array(RegimeIdKey)
-      .min(1)
-      .default(['UK_FCA_DISP', 'UK_FCA_PSD'])
-      .meta({ description: 'The UK regimes the single return covers (DISP complaints and the payment services and e-money complaints the PSR return used to carry)' }),
-    taxonomy: z
-      .object({
-        products: z.array(TaxonName).max(500).default([]).meta({ description: 'The return’s product/service categories, in the return’s order' }),
-        causes: z.array(TaxonName).max(500).default([]).meta({ description: 'The return’s cause categories, in the return’s order' }),
-      })
-      .strict()
-      .default({ products: [], causes: [] }),
-    products: z.record(GroupId, TaxonName).default({}).meta({ description: 'Product group → a taxonomy product category' }),
-    causes: z.record(GroupId, TaxonName).default({}).meta({ description: 'Root-cause group (REPORTING.rootCauses, or an unlisted root-cause category as a slug) → a taxonomy cause category' }),
-    legalEntities: z.array(ConsolidatedLegalEntity).default([]).meta({ description: 'One return per legal entity; none configured: one entity, `default`' }),
-  })
-  .strict()
-  .superRefine((o, ctx) => {
-    const known = (list: string[]) => new Set(list);
-    const products = known(o.taxonomy.products);
-    const causes = known(o.taxonomy.causes);
-    for (const [k, v] of Object.entries(o.products)) if (!products.has(v)) ctx.addIssue({ code: 'custom', path: ['products', k], message: `"${v}" is not a product category of taxonomy.products` });
-    for (const [k, v] of Object.entries(o.causes)) if (!causes.has(v)) ctx.addIssue({ code: 'custom', path: ['causes', k], message: `"${v}" is not a cause category of taxonomy.causes` });
-    const ids = new Set<string>();
-    o.legalEntities.forEach((e, i) => {
-      if (ids.has(e.id)) ctx.addIssue({ code: 'custom', path: ['legalEntities', i, 'id'], message: `duplicate legal entity id "${e.id}"` });
-      ids.add(e.id);
-      for (const [half, figures] of Object.entries(e.context))
-        for (const product of Object.keys(figures))
-          if (!products.has(product)) ctx.addIssue({ code: 'custom', path: ['legalEntities', i, 'context', half, product], message: `"${product}" is not a product category of taxonomy.products` });
-    });
-  })
-  .meta({ id: 'ConsolidatedReturnOptions' });
-export type ConsolidatedReturnOptions = z.infer<typeof ConsolidatedReturnOptions>;
-
-export const ControlScoreThresholds = z
-  .object({
-    deadlineCompliance: z.number().min(0).max(1).default(0.95).meta({ description: 'Share answered by the deadline (and acknowledged on time) for deadline control = 2' }),
-    deadlineFloor: z.number().min(0).max(1).default(0.8).meta({ description: 'Below this share deadline control is 0 even with automated clocks' }),
-    evidenceCompleteness: z.number().min(0).max(1).default(0.8).meta({ description: 'Share of closed cases with complete evidence for evidence record = 1' }),
-    escalationCoverage: z.number().min(0).max(1).default(0.8).meta({ description: 'Share of at-risk cases escalated or waived for escalation path = 1' }),
-    handoffsPerCase: z.number().min(0).default(2).meta({ description: 'Above this average, ownership is weak after handoff (ownership = 1)' }),
-  })
-  .strict()
-  .meta({ id: 'ControlScoreThresholds' });
-export type ControlScoreThresholds = z.infer<typeof ControlScoreThresholds>;
-
-/** A business unit's product groups and the denominators its complaint volumes are normalised by. */
-export const BusinessUnit = z
-  .object({
-    productGroups: z.array(GroupId).min(1).meta({ description: 'The product groups (REPORTING.productGroups, or an unlisted product’s slug) whose complaints are this unit’s' }),
-    customers: z.number().int().positive().optional().meta({ description: 'Customers of the unit (the denominator of complaints per 1,000 customers)' }),
-    accounts: z.number().int().positive().optional().meta({ description: 'Accounts of the unit (the denominator of complaints per 1,000 accounts)' }),
-  })
-  .strict()
-  .meta({ id: 'BusinessUnit' });
-
-/** Organisation reporting configuration (`REPORTING` / CDK context `complaints:reporting`). Changing the groups needs `npm run reports:rebuild`. */
-export const ReportingOptions = z
-  .object({
-    productGroups: z.record(GroupId, Names).default({}).meta({ description: 'Product group → product names (case-insensitive); an unlisted product is its own group (its name as a slug)' }),
-    rootCauses: z.record(GroupId, Names).default({}).meta({ description: 'Cause group → root-cause categories (case-insensitive); an unlisted category is its own group' }),
-    returns: z.record(z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/), ReturnsMapping).default({}).meta({ description: 'Per regime: how product groups and categories map onto the regulator’s return (DISP 1 Annex 1R until 2026)' }),
-    consolidatedReturn: ConsolidatedReturnOptions.default(ConsolidatedReturnOptions.parse({})).meta({ description: 'The FCA consolidated complaints return (PS25/19), from the 2027-H1 period' }),
-    controlScore: ControlScoreThresholds.default(ControlScoreThresholds.parse({})),
-    businessUnits: z
-      .record(GroupId, BusinessUnit)
-      .default({})
-      .meta({ description: 'Business unit → its product groups and its denominators: the KPIs report complaints per 1,000 customers and per 1,000 accounts of each unit (issue 32)' }),
-  })
-  .strict()
-  .meta({ id: 'ReportingOptions' });
-export type ReportingOptions = z.infer<typeof ReportingOptions>;
-/** The options with the organisation time zone that days and months are counted in. */
-export type ReportingConfig = ReportingOptions & { timeZone: string };
+// The organisation's reporting options live in reporting-options.ts: the configuration validates them at every cold
+// start, and importing them there must not construct every report shape of this module (issue 28).
+export * from './reporting-options';
 
 /** One case in the control review (the seed's "review the last 20 formal complaints"). */
 export const ReviewRow = z

@@ -1,10 +1,11 @@
 // Subscriber webhooks: the subscription request, the subscription and delivery views, and list queries (admin routes).
 import * as z from 'zod';
+import { DEFAULT_WEBHOOK_MAX_ATTEMPTS } from './constants';
 import { Cursor, IsoTimestamp, ListLimit, Text, Ulid, pageOf } from './common';
 import { PublishedEventType } from './events';
 
 /** Delivery attempts before a delivery is dead-lettered (WEBHOOK_MAX_ATTEMPTS may set 1–20). */
-export const DEFAULT_WEBHOOK_MAX_ATTEMPTS = 8;
+export { DEFAULT_WEBHOOK_MAX_ATTEMPTS };
 
 export const CreateWebhookBody = z
   .object({

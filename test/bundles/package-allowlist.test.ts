@@ -5,23 +5,19 @@ import { routeList, type RouteDef, type RouteId } from '#http/routes';
 import { STATIC_ROUTES } from '#http/static-handler';
 import { ESBUILD_SETTINGS, REPO_ROOT } from '../../bench/bundle';
 
-/** What any HTTP handler loads: middy, Powertools logging/metrics/tracing (X-Ray SDK), zod, Luxon. */
+/**
+ * What any HTTP handler loads: middy, Powertools logging and metrics, zod. No Powertools Tracer and so no X-Ray SDK
+ * (cls-hooked, semver, shimmer): the API functions rely on Lambda active tracing (handler-core.ts). No Luxon: zones,
+ * deadlines and durations come from Intl and Date (#domain/time-zone).
+ */
 const HTTP_CORE = [
   '@middy/core',
   '@middy/http-header-normalizer',
   '@aws-lambda-powertools/commons',
   '@aws-lambda-powertools/logger',
   '@aws-lambda-powertools/metrics',
-  '@aws-lambda-powertools/tracer',
   '@aws/lambda-invoke-store',
-  'aws-xray-sdk-core',
-  'atomic-batcher',
-  'cls-hooked',
-  'emitter-listener',
-  'semver',
-  'shimmer',
   'zod',
-  'luxon',
 ];
 /** The case table: the DynamoDB client and document client with the SDK core and credential chain, ids and hashing. */
 const TABLE = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/util-dynamodb', '@aws-sdk/dynamodb-codec', '@aws-sdk/endpoint-cache', '@aws-sdk/middleware-endpoint-discovery', 'mnemonist', 'obliterator', 'ulid', 'json-canonicalize'];
@@ -52,6 +48,8 @@ const CAPABILITIES = {
   stats: ['jstat'],
   webhooks: ['ipaddr.js'],
   openapi: ['@asteasolutions/zod-to-openapi'],
+  /** Luxon: date formatting in letters, report periods and problem volumes (not yet on #domain/time-zone). */
+  dates: ['luxon'],
 } as const;
 type Capability = keyof typeof CAPABILITIES;
 
@@ -100,6 +98,7 @@ export const allowedPackages = (route: RouteDef & { id: RouteId }): Set<string> 
   if (route.method === 'POST') caps.add('idempotency');
   if (route.ok.csv) caps.add('csv');
   if (route.tag === 'webhooks') caps.add('webhooks').add('kms');
+  if (caps.has('letters') || route.tag === 'reports' || route.tag === 'problems') caps.add('dates');
   // Every data route reads the settings secret once per container before its first event (settings-loader.ts): its
   // config() holds the regime calendars and locations every deadline is computed with, and the approval, assignment,
   // reporting and triage rules; the API stack gives each data function the secret (and read access to it) for that.
@@ -168,8 +167,8 @@ describe('each function bundles only what its route calls', () => {
     expect(skewed).toEqual([]);
   });
 
-  it('no API route carries a runtime holiday engine, moment-timezone, pdfkit or a MIME parser it does not use', () => {
-    const banned = ['date-holidays', 'date-holidays-parser', 'moment', 'moment-timezone', 'astronomia', 'pdfkit', 'fontkit'];
+  it('no API route carries a runtime holiday engine, moment-timezone, pdfkit, the X-Ray SDK or a MIME parser it does not use', () => {
+    const banned = ['date-holidays', 'date-holidays-parser', 'moment', 'moment-timezone', 'astronomia', 'pdfkit', 'fontkit', '@aws-lambda-powertools/tracer', 'aws-xray-sdk-core'];
     const hits = [...bundled].flatMap(([id, pkgs]) => banned.filter((b) => pkgs.has(b)).map((b) => `${id}: ${b}`));
     expect(hits).toEqual([]);
     const mail = [...bundled].filter(([, pkgs]) => pkgs.has('mailparser')).map(([id]) => id);

@@ -13,7 +13,7 @@ export default class QuietEnvironment extends TestEnvironment {
   private originals = new Map<NodeJS.WriteStream, Write>();
   private failed = false;
   /**
-   * The async hooks enabled while this file ran. The X-Ray SDK (under Powertools Tracer, imported by every handler)
+   * The async hooks enabled while this file ran. The X-Ray SDK (under Powertools Tracer, imported by the event functions)
    * enables a cls-hooked namespace hook with a destroy callback when it loads, and never disables it. Each test file
    * loads its own copy of the modules, so a worker gathered one more process-wide hook per file that started the local
    * stack: after six API files a promise cost about ten times what it cost in a fresh worker, and the files at the end of

@@ -1,5 +1,6 @@
 // The settings secret (issue 29 item 5): only the listed large settings are copied into the environment, once per process, and the configuration is revalidated with them.
 import { config, loadConfig } from '#http/config';
+import { reportingOptionsOf } from '#http/reporting-options';
 import { applyExternalSettings, EXTERNAL_SETTINGS, loadExternalSettings, SETTINGS_SECRET_ENV } from '#http/external-settings';
 
 describe('external settings', () => {
@@ -33,7 +34,7 @@ describe('external settings', () => {
     await loadExternalSettings(read, env);
     await loadExternalSettings(read, env);
     expect(calls).toBe(2);
-    expect(loadConfig(env).reporting.productGroups).toEqual({ cards: ['Credit card'] });
+    expect(reportingOptionsOf(loadConfig(env)).productGroups).toEqual({ cards: ['Credit card'] });
     // The process-wide configuration was dropped so it is validated again from process.env.
     expect(config()).toBeDefined();
   });

@@ -1,7 +1,8 @@
 // The single error-to-HTTP mapping point: every failure leaves as problem+json.
 import type { MiddlewareObj } from '@middy/core';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logger, metrics } from '../observability';
+import { logger } from '../logger';
+import { metrics } from '../metrics';
 import { problemResponse, toProblem } from '../problem';
 
 export const problemHandler = (): MiddlewareObj => ({
