@@ -51,7 +51,7 @@ const Settings = z.object({
   smallestIntakeTeam: z.coerce.number().int().positive().default(1),
   /** Shards of each owner's partition in the owner index (OWNER_SHARDS); by default sized from the peak (ownerShardsFor), else 1. Raise, never lower. */
   ownerShards: z.coerce.number().int().optional(),
-  /** Partitions per reporting-projection scope (REPORT_SHARDS); by default sized from peakIntakesPerSecond (reportShardsFor), else 1. Raise, never lower. */
+  /** Partitions per reporting-projection scope (REPORT_SHARDS); by default sized from peakIntakesPerSecond (reportShardsFor), else 1. Lowering it later is safe: reads cover the most shards any writer recorded. */
   reportShards: z.coerce.number().int().optional(),
   /** Case references each function container leases per counter update (REFERENCE_BLOCK_SIZE; default 50 when deployed: the counter item then takes 1/50 of the intake rate). */
   referenceBlockSize: z.coerce.number().int().default(50),

@@ -3,7 +3,7 @@
 // cases change, and day items from before the split. Whatever shard a delta lands in, readers summing the shards see
 // exactly a recount of the cases (the sum of every case's contribution), each case counted once.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoClients } from '#adapters/aws/dynamo/client';
 import { keys } from '#adapters/aws/dynamo/table-model';
 import { DynamoReportStore } from '#adapters/aws/dynamo/report-store';
@@ -73,8 +73,9 @@ const read = async (store: DynamoReportStore, generation: number, expected: Reco
 };
 const outcomes = (rs: PromiseSettledResult<unknown>[]) => rs.map((r) => (r.status === 'fulfilled' ? r.value : `failed: ${String(r.reason)}`));
 /** The items of one shard's partition of a scope, raw. */
-const shardItems = async (generation: number, scope: string, shard: number) =>
-  (await doc.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.reportPk(generation, scope, shard) } }))).Items ?? [];
+const shardItemsIn = async (tableName: string, scope: string, shard: number, generation = 1) =>
+  (await doc.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.reportPk(generation, scope, shard) } }))).Items ?? [];
+const shardItems = (generation: number, scope: string, shard: number) => shardItemsIn(table, scope, shard, generation);
 
 describe('reporting projection in shards', () => {
   it('many writers at different shards: readers summing the shards see exactly a recount, and rows merge newest first', async () => {
@@ -244,5 +245,34 @@ describe('reporting projection in shards', () => {
     expect(await writer(2).applyCase(1, c.id, c.version, contributions(c, p))).toBe('applied');
     const items = await periodItems(reader, 1, scope, 'product#', cost());
     expect(items).toEqual([{ sk: dimSk('product', 'a'), counts: expect.objectContaining({ rcv: 4 }) }]);
+  });
+});
+
+describe('a lowered REPORT_SHARDS', () => {
+  it('still reads every shard written before: the meta item records the most shards any writer used, and a rebuild keeps it', async () => {
+    const own = (await createTestTables()).cases;
+    const store = (shards: number, start = 0) => new DynamoReportStore(doc, { tableName: own, shards, shardStart: start });
+    const meta = async () => (await doc.send(new GetCommand({ TableName: own, Key: keys.reportMeta, ConsistentRead: true }))).Item;
+    // One shard (the default) records nothing: the meta item stays as it was.
+    await store(1).meta();
+    expect(await meta()).toBeUndefined();
+    // A deployment sized for a peak: its consumer reads the meta once a batch (recording 4), then writes across shards.
+    const wide = [store(4, 0), store(4, 1), store(4, 2), store(4, 3)];
+    await Promise.all(wide.map((w) => w.meta()));
+    expect(await meta()).toEqual(expect.objectContaining({ shards: 4, generation: 1 }));
+    const cases = Array.from({ length: 16 }, (_, i) => newCase(300 + i, i % 3));
+    await Promise.all(wide.map((w, i) => w.applyCases(1, cases.slice(i * 4, i * 4 + 4).map(change))));
+    const used = await Promise.all([0, 1, 2, 3].map((s) => shardItemsIn(own, scopes.period('M', '2026-03'), s)));
+    expect(used.filter((items) => items.length > 0).length).toBeGreaterThan(1);
+    // The peak setting lowered to one shard: before meta() it would read shard 0 alone; after it, all four.
+    const lowered = store(1);
+    const expected = recount(cases);
+    await lowered.meta();
+    expect(await read(lowered, 1, expected)).toEqual(expected);
+    expect(await lowered.rows(1, scopes.recent, {}, cost())).toHaveLength(16);
+    // A lower count never overwrites a higher one, and a rebuild's fresh meta item keeps it.
+    expect(await meta()).toEqual(expect.objectContaining({ shards: 4 }));
+    const rebuild = await lowered.beginRebuild();
+    expect(await meta()).toEqual(expect.objectContaining({ shards: 4, building: rebuild.building }));
   });
 });

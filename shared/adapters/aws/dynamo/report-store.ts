@@ -13,7 +13,8 @@
 // transaction from a random start), and `counters` reads every shard and sums by sort key; a shard item may hold a
 // negative count (a case counted in one shard and moved out in another), the sum is exact. A case's review rows stay in
 // the shard its marker records (`rowShard`: its case id's hash when first written; 0 for markers from before sharding),
-// and `rows` merges the shards in sort-key order. Raise `shards`, never lower it: readers read shards 0..shards-1.
+// and `rows` merges the shards in sort-key order. Readers read every shard any writer has used (the meta item records
+// the most), so a lowered REPORT_SHARDS still reads the shards written before.
 //
 // Month items — what every report reads in bulk — are stored fixed-width: each number is an offset plus the count
 // (see FIXED_WIDTH), so it always has the same number of significant digits. DynamoDB sizes a number by its
@@ -97,7 +98,10 @@ const pause = (attempt: number) => new Promise((r) => setTimeout(r, fullJitterMs
 
 export interface DynamoReportStoreOptions {
   tableName: string;
-  /** REPORT_SHARDS: partitions per projection scope (default 1: the unsharded keys). Raise it, never lower it. */
+  /**
+   * REPORT_SHARDS: partitions per projection scope (default 1: the unsharded keys). Lowering it later is safe: the meta
+   * item records the most shards any writer used, and reads cover that many.
+   */
   shards?: number;
   /** Where this writer's shard cycle starts (default: random, so concurrent containers start apart). */
   shardStart?: number;
@@ -252,15 +256,23 @@ export class DynamoReportStore implements ReportStore {
     );
   }
 
-  /** Partitions per projection scope, and the shard this writer's next transaction goes to. */
+  /** Partitions per projection scope this store writes to, and the shard its next transaction goes to. */
   readonly shards: number;
   private readonly nextShard: () => number;
+  /**
+   * The partitions reads cover: the most any writer of the table has recorded on the meta item (`shards`), at least
+   * this store's own. A deployment that lowers REPORT_SHARDS (a lower peak setting) would otherwise stop reading the
+   * shards above its own, and every report would silently drop their counts. Known once meta() has run, which every
+   * read path does first (the generation comes from it).
+   */
+  private readShards: number;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly opts: DynamoReportStoreOptions,
   ) {
     this.shards = Math.max(1, Math.trunc(opts.shards ?? 1));
+    this.readShards = this.shards;
     this.nextShard = reportShardCycle(this.shards, opts.shardStart ?? Math.floor(Math.random() * this.shards));
   }
 
@@ -276,11 +288,31 @@ export class DynamoReportStore implements ReportStore {
   async meta(): Promise<ReportMeta> {
     const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.reportMeta, ConsistentRead: true }));
     const item = out.Item;
+    const recorded = Math.max(1, Math.trunc(Number(item?.shards ?? 1)) || 1);
+    if (recorded < this.shards) await this.recordShards();
+    this.readShards = Math.max(this.shards, recorded);
     return {
       generation: Number(item?.generation ?? 1),
       ...(item?.building !== undefined ? { building: Number(item.building) } : {}),
       ...(item?.splitFrom !== undefined ? { splitFrom: Number(item.splitFrom) } : {}),
     };
+  }
+
+  /** Records this store's shard count on the meta item unless a writer has recorded as many or more (raise only). */
+  private async recordShards(): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.reportMeta,
+          UpdateExpression: 'SET shards = :s, generation = if_not_exists(generation, :one), entity = :e',
+          ConditionExpression: 'attribute_not_exists(shards) OR shards < :s',
+          ExpressionAttributeValues: { ':s': this.shards, ':one': 1, ':e': 'report-meta' },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err; // another writer recorded as many or more meanwhile
+    }
   }
 
   async beginRebuild(): Promise<ReportMeta> {
@@ -292,7 +324,7 @@ export class DynamoReportStore implements ReportStore {
         new PutCommand({
           TableName: this.table,
           // This code writes no one-item days: the generation it builds is the first without them, unless an earlier was.
-          Item: { ...keys.reportMeta, entity: 'report-meta', generation: now.generation, building, splitFrom: now.splitFrom ?? building },
+          Item: { ...keys.reportMeta, entity: 'report-meta', generation: now.generation, building, splitFrom: now.splitFrom ?? building, ...(this.readShards > 1 ? { shards: this.readShards } : {}) },
           ConditionExpression: 'attribute_not_exists(PK) OR (generation = :g AND attribute_not_exists(building))',
           ExpressionAttributeValues: { ':g': now.generation },
         }),
@@ -682,7 +714,7 @@ export class DynamoReportStore implements ReportStore {
 
   /** The shards a read covers: every one, or only shard 0 (the unsharded keys) when the query asks for it. */
   private shardsOf(q: ScopeQuery): number[] {
-    return q.unsharded ? [0] : Array.from({ length: this.shards }, (_, i) => i);
+    return q.unsharded ? [0] : Array.from({ length: this.readShards }, (_, i) => i);
   }
 
   /** Every shard's items of the scope, summed by sort key (in sort-key order, descending when asked). */
