@@ -22,6 +22,7 @@ import { TokenIssuer } from './token-issuer';
 import { LocalWorkflows } from './workflows';
 import { LocalWebhookRoute } from './webhooks';
 import { installFaultHooks, standInCall, type FaultInjector } from './faults';
+import { installLocalInvokeStore } from './invoke-store';
 
 
 export interface LocalTables {
@@ -37,6 +38,8 @@ export interface LocalTables {
  * module loads, exactly as Lambda sets it before the runtime imports the bundle.
  */
 export const applyLocalEnv = (endpoint: string, tables: LocalTables, extra: Record<string, string> = {}): void => {
+  // Many invocations share this process at once: Powertools keeps each one's state apart (see ./invoke-store).
+  installLocalInvokeStore();
   Object.assign(process.env, {
     AWS_REGION: process.env.AWS_REGION ?? 'local',
     AWS_ACCESS_KEY_ID: 'local',
