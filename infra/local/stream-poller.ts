@@ -407,7 +407,8 @@ export class StreamPoller {
     let retries = 0;
     for (;;) {
       const part = from ? lane.slice(from) : lane;
-      const out = await this.invokeOnce(all, part);
+      // A retry gets the records afresh, as a redelivered batch is a new event (the handler may have changed this one).
+      const out = await this.invokeOnce(all, part, retries > 0);
       if (out.at === undefined) return {};
       const failedAt = part[out.at]!;
       const seq = all[failedAt]!.dynamodb?.SequenceNumber ?? '';
@@ -421,8 +422,9 @@ export class StreamPoller {
   }
 
   /** One invocation; the index (in `part`) of the first record it failed, if any. */
-  private async invokeOnce(all: DynamoDBRecord[], part: number[]): Promise<{ at?: number; error?: string }> {
-    const event: DynamoDBStreamEvent = { Records: part.map((i) => all[i]!) };
+  private async invokeOnce(all: DynamoDBRecord[], part: number[], fresh: boolean): Promise<{ at?: number; error?: string }> {
+    const records = part.map((i) => all[i]!);
+    const event: DynamoDBStreamEvent = { Records: fresh ? structuredClone(records) : records };
     try {
       const res = await this.opts.handler()(event, this.opts.context(this.name));
       const ids = new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
