@@ -13,6 +13,7 @@ import { localClock, parseDuration, type LocalClock } from '#adapters/local/loca
 import type { ApiHandler } from '#http/handler';
 import { TokenIssuer, TokenRequest } from './token-issuer';
 import { serveConsole, type ConsoleServing } from './console';
+import { inInvocation } from './invoke-store';
 
 /** API Gateway HTTP APIs accept at most 10 MB; the handlers enforce their own, smaller limit. */
 const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
@@ -92,16 +93,24 @@ const gatewayClaims = (payload: Record<string, unknown>): Record<string, string>
     Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? flattenArrayClaim(v.map(String)) : typeof v === 'string' ? v : JSON.stringify(v)]),
   );
 
-/** The Lambda context the local stack hands a handler (function name as in AWS, minus the stack prefix). */
 /**
  * The handler of an entry file CDK bundles into a Lambda function, loaded on first use (after the environment is set,
- * as Lambda loads the bundle).
+ * as Lambda loads the bundle). Each call is one invocation in its own context of the runtime's store (see
+ * ./invoke-store): invocations the local stack runs side by side keep their Powertools state (logger keys, batch
+ * failures) apart, as Lambda keeps concurrent invocations apart.
  */
 export const lazyEntry = <T>(file: string): (() => T) => {
   let h: T | undefined;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return () => (h ??= (require(resolve(REPO_ROOT, file)) as { handler: T }).handler);
+  return () => (h ??= asInvocations((require(resolve(REPO_ROOT, file)) as { handler: T }).handler)); // eslint-disable-line @typescript-eslint/no-require-imports
 };
+
+const asInvocations = <T>(handler: T): T => {
+  if (typeof handler !== 'function') return handler;
+  const fn = handler as (event: unknown, context?: Partial<Context>, ...rest: unknown[]) => unknown;
+  return ((event: unknown, context?: Partial<Context>, ...rest: unknown[]) => inInvocation(context?.awsRequestId, () => fn(event, context, ...rest))) as T;
+};
+
+/** The Lambda context the local stack hands a handler (function name as in AWS, minus the stack prefix). */
 
 export const lambdaContext = (id: string, requestId: string = randomUUID()): Context => ({
   callbackWaitsForEmptyEventLoop: true,

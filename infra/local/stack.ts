@@ -22,6 +22,7 @@ import { TokenIssuer } from './token-issuer';
 import { LocalWorkflows } from './workflows';
 import { LocalWebhookRoute } from './webhooks';
 import { installFaultHooks, standInCall, type FaultInjector } from './faults';
+import { installLocalInvokeStore } from './invoke-store';
 
 
 export interface LocalTables {
@@ -37,6 +38,8 @@ export interface LocalTables {
  * module loads, exactly as Lambda sets it before the runtime imports the bundle.
  */
 export const applyLocalEnv = (endpoint: string, tables: LocalTables, extra: Record<string, string> = {}): void => {
+  // Many invocations share this process at once: Powertools keeps each one's state apart (see ./invoke-store).
+  installLocalInvokeStore();
   Object.assign(process.env, {
     AWS_REGION: process.env.AWS_REGION ?? 'local',
     AWS_ACCESS_KEY_ID: 'local',
@@ -59,6 +62,14 @@ export const applyLocalEnv = (endpoint: string, tables: LocalTables, extra: Reco
     ...extra,
   });
 };
+
+/** Case-stream handler invocations per stream page, side by side (StreamPoller `lanes`). */
+const STREAM_LANES = 8;
+/**
+ * A failed stream record is retried at once this many times before its drain gives up on it until the next round
+ * (StreamPoller `retriesInDrain`): under injected faults a page otherwise advanced one failed record per round.
+ */
+const STREAM_RETRIES_IN_DRAIN = 3;
 
 /**
  * The daily retention fan-out, the same path as in AWS: the handler entry the EventBridge schedule invokes dispatches
@@ -239,8 +250,10 @@ export const startStack = async (opts: {
     // Every consumer of the cases-table stream reads it through the same pages (StreamPages; each poller joins).
     const pages = new StreamPages();
     /** One consumer of the cases-table stream, like one event source mapping in AWS (each keeps its own positions). */
-    const consumer = (entry: string, name?: string) =>
+    const consumer = (entry: string, name?: string, lanes = 1) =>
       new StreamPoller({
+        lanes,
+        retriesInDrain: STREAM_RETRIES_IN_DRAIN,
         endpoint,
         region: process.env.AWS_REGION ?? 'local',
         tableName: tables.cases,
@@ -253,7 +266,10 @@ export const startStack = async (opts: {
         context: (n) => lambdaContext(n),
         ...(opts.log ? { log: opts.log } : {}),
       });
-    const poller = consumer('functions/case-stream/handler.ts');
+    // The case stream's handler applies each record on its own (schedules, events, workflows): its pages go out in lanes
+    // by case, as the table's shards would in AWS. The projection takes a page at once (it projects a batch's cases
+    // together and skips what a later record of the same case supersedes), so it keeps one lane.
+    const poller = consumer('functions/case-stream/handler.ts', undefined, STREAM_LANES);
     // The reporting projection: a second consumer of the same stream.
     const projection = opts.projection === false ? undefined : consumer('functions/report-projection/handler.ts', 'report-projection');
     // Compliance exports: the case-stream handler launches the builder (an asynchronous invocation in AWS).

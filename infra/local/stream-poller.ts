@@ -41,6 +41,18 @@ export interface StreamPollerOptions {
    */
   maxAttempts?: number;
   batchSize?: number;
+  /**
+   * Handler invocations per page, side by side (default 1: the whole page in one). In AWS a table's stream has a shard
+   * per partition and the mapping reads them all at once, one batch per shard at a time; DynamoDB Local's stream has
+   * one shard. So a page is split by partition key into this many lanes, each key's records in one lane in stream
+   * order (a case's changes still apply in order), as shards would split them.
+   */
+  lanes?: number;
+  /**
+   * Times a failed record is handed to the handler again within one drain (default 0: the next drain retries it), as
+   * the mapping retries a failed batch at once; each counts towards `maxAttempts`, the last is always a drain's.
+   */
+  retriesInDrain?: number;
   /** Pages read from the stream, shared with the other consumers of the same table (each still keeps its own positions). */
   pages?: StreamPages;
   log?: (line: string) => void;
@@ -337,28 +349,26 @@ export class StreamPoller {
     return total;
   }
 
-  /** One handler invocation; returns how far the position may advance. */
+  /**
+   * One handler invocation per lane (see `lanes`), side by side; returns how far the position may advance: up to the
+   * first record any lane failed, so that record and every one after it is delivered again (a lane that went on past
+   * it sees its records again, as the mapping redelivers a batch from its first failed record).
+   */
   private async deliver(arn: string, records: _Record[]): Promise<{ count: number; lastSeq?: string; stopped: boolean }> {
-    const event: DynamoDBStreamEvent = { Records: records.map((r) => this.lambdaRecord(arn, r)) };
-    const seqs = event.Records.map((r) => r.dynamodb?.SequenceNumber ?? '');
+    const all = records.map((r) => this.lambdaRecord(arn, r));
+    const seqs = all.map((r) => r.dynamodb?.SequenceNumber ?? '');
+    const outcomes = await Promise.all(this.lanesOf(all).map((lane) => this.invoke(all, lane)));
     let failedAt: number | undefined;
     let lastError = 'the handler reported the record as failed';
-    try {
-      const res = await this.opts.handler()(event, this.opts.context(this.opts.consumer ?? 'case-stream'));
-      const ids = new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-      const i = seqs.findIndex((s) => ids.has(s));
-      failedAt = i >= 0 ? i : undefined;
-    } catch (err) {
-      this.opts.log?.(`stream handler failed: ${(err as Error).message}`);
-      lastError = (err as Error).message;
-      failedAt = 0;
+    for (const o of outcomes) {
+      if (o.failedAt === undefined || (failedAt !== undefined && o.failedAt >= failedAt)) continue;
+      failedAt = o.failedAt;
+      lastError = o.error ?? 'the handler reported the record as failed';
     }
-    this.delivered += event.Records.length;
+    this.delivered += all.length;
     if (failedAt === undefined) return { count: records.length, lastSeq: seqs[seqs.length - 1], stopped: false };
-    if (failedAt > 0) this.partialBatches++;
     const failedSeq = seqs[failedAt] ?? '';
-    const attempts = (this.failures.get(failedSeq) ?? 0) + 1;
-    this.failures.set(failedSeq, attempts);
+    const attempts = this.failures.get(failedSeq) ?? 1;
     if (attempts >= (this.opts.maxAttempts ?? 11)) {
       // Like the mapping's on-failure destination: give up on this record, keep the stream moving, and keep the
       // record where an operator lists and replays it (GET/POST /local/dead-letters).
@@ -366,7 +376,7 @@ export class StreamPoller {
       await this.opts.doc.send(
         new PutCommand({
           TableName: this.opts.stateTable,
-          Item: { PK: this.deadLetterPk, SK: failedSeq, record: JSON.stringify(event.Records[failedAt]), attempts, lastError, failedAt: new Date().toISOString() },
+          Item: { PK: this.deadLetterPk, SK: failedSeq, record: JSON.stringify(all[failedAt]), attempts, lastError, failedAt: new Date().toISOString() },
         }),
       );
       this.failures.delete(failedSeq);
@@ -374,4 +384,65 @@ export class StreamPoller {
     }
     return { count: failedAt, ...(failedAt > 0 ? { lastSeq: seqs[failedAt - 1] } : {}), stopped: true };
   }
+
+  /**
+   * The records' indexes split into lanes by partition key, each key's records in one lane in stream order: one lane
+   * (the whole page) unless `lanes` > 1.
+   */
+  private lanesOf(records: DynamoDBRecord[]): number[][] {
+    const n = Math.max(1, this.opts.lanes ?? 1);
+    if (n === 1) return [records.map((_, i) => i)];
+    const lanes: number[][] = Array.from({ length: n }, () => []);
+    records.forEach((r, i) => lanes[laneOf(r.dynamodb?.Keys?.PK?.S ?? '', n)]!.push(i));
+    return lanes.filter((lane) => lane.length);
+  }
+
+  /**
+   * The lane's records to the handler; a failed record counts an attempt and, up to `retriesInDrain` times, the lane is
+   * invoked again from it at once. Resolves with the index (in the page) of the record the lane stopped at, if any.
+   */
+  private async invoke(all: DynamoDBRecord[], lane: number[]): Promise<{ failedAt?: number; error?: string }> {
+    const max = this.opts.maxAttempts ?? 11;
+    let from = 0;
+    let retries = 0;
+    for (;;) {
+      const part = from ? lane.slice(from) : lane;
+      // A retry gets the records afresh, as a redelivered batch is a new event (the handler may have changed this one).
+      const out = await this.invokeOnce(all, part, retries > 0);
+      if (out.at === undefined) return {};
+      const failedAt = part[out.at]!;
+      const seq = all[failedAt]!.dynamodb?.SequenceNumber ?? '';
+      const attempts = (this.failures.get(seq) ?? 0) + 1;
+      this.failures.set(seq, attempts);
+      // A record further on is a new one to retry (the budget is per record); the last attempt is left to the drain.
+      retries = out.at > 0 ? 1 : retries + 1;
+      if (retries > (this.opts.retriesInDrain ?? 0) || attempts >= max) return { failedAt, ...(out.error ? { error: out.error } : {}) };
+      from += out.at;
+    }
+  }
+
+  /** One invocation; the index (in `part`) of the first record it failed, if any. */
+  private async invokeOnce(all: DynamoDBRecord[], part: number[], fresh: boolean): Promise<{ at?: number; error?: string }> {
+    const records = part.map((i) => all[i]!);
+    const event: DynamoDBStreamEvent = { Records: fresh ? structuredClone(records) : records };
+    try {
+      const res = await this.opts.handler()(event, this.opts.context(this.name));
+      const ids = new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+      const at = event.Records.findIndex((r) => ids.has(r.dynamodb?.SequenceNumber ?? ''));
+      if (at < 0) return {};
+      // A batch the handler failed part of, after applying at least its first record.
+      if (at > 0) this.partialBatches++;
+      return { at };
+    } catch (err) {
+      this.opts.log?.(`stream handler failed: ${(err as Error).message}`);
+      return { at: 0, error: (err as Error).message };
+    }
+  }
 }
+
+/** FNV-1a of the partition key, to a lane: the same key always in the same lane. */
+const laneOf = (key: string, lanes: number): number => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % lanes;
+};

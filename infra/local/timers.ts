@@ -108,22 +108,26 @@ export class LocalTimers {
     await this.runDaily();
     for (let round = 0; round < MAX_ROUNDS; round++) {
       this.again = false;
-      // Each consumer keeps its own position (as each event source mapping does in AWS), so they drain side by side.
-      const records = (await Promise.all([this.opts.poller, ...(this.opts.consumers ?? [])].map((c) => c.drain()))).reduce((a, b) => a + b, 0);
-      const batch = await this.opts.scheduler.fireDue(this.opts.now, (t) => this.opts.checkpoint()(t, this.opts.context('checkpoint')));
-      for (const f of batch) this.opts.log?.(`timer ${f.name} fired (${f.kind}${f.percent ? ` ${f.percent}%` : ''}) → ${JSON.stringify(f.result)}`);
-      fired.push(...batch);
-      // Executions still moving (started by a request, the stream or a checkpoint), then due timeouts and heartbeats.
-      const busy = !this.opts.workflows.isIdle();
-      const workflowWork = (await this.opts.workflows.catchUp(Date.parse(this.opts.now()))) > 0 || busy;
-      let jobWork = 0;
-      for (const job of this.opts.jobs ?? []) {
-        try {
-          jobWork += await job.run(round);
-        } catch (err) {
-          this.opts.log?.(`${job.name} failed: ${(err as Error).message}`);
-        }
+      // The jobs (webhook deliveries of what earlier rounds published) run beside the rest of the round: in AWS the
+      // queue's consumer does not wait for the stream's, and here neither waits out the other's backoff.
+      const jobs = this.runJobs(round);
+      let records: number;
+      let batch: Fired[];
+      let workflowWork: boolean;
+      try {
+        // Each consumer keeps its own position (as each event source mapping does in AWS), so they drain side by side.
+        records = (await Promise.all([this.opts.poller, ...(this.opts.consumers ?? [])].map((c) => c.drain()))).reduce((a, b) => a + b, 0);
+        batch = await this.opts.scheduler.fireDue(this.opts.now, (t) => this.opts.checkpoint()(t, this.opts.context('checkpoint')));
+        for (const f of batch) this.opts.log?.(`timer ${f.name} fired (${f.kind}${f.percent ? ` ${f.percent}%` : ''}) → ${JSON.stringify(f.result)}`);
+        fired.push(...batch);
+        // Executions still moving (started by a request, the stream or a checkpoint), then due timeouts and heartbeats.
+        const busy = !this.opts.workflows.isIdle();
+        workflowWork = (await this.opts.workflows.catchUp(Date.parse(this.opts.now()))) > 0 || busy;
+      } finally {
+        // Never left running past the pump, even when the round fails.
+        await jobs;
       }
+      const jobWork = await jobs;
       if (!records && !batch.length && !workflowWork && !jobWork && !this.again) break;
     }
     // Last, so a digest sees every case change the rounds above committed.
@@ -131,6 +135,19 @@ export class LocalTimers {
     this.history.push(...fired);
     if (this.history.length > 100_000) this.history.splice(0, this.history.length - 100_000);
     return fired;
+  }
+
+  /** The round's jobs, one after another; how much they did (a failing job is logged and counts nothing). */
+  private async runJobs(round: number): Promise<number> {
+    let work = 0;
+    for (const job of this.opts.jobs ?? []) {
+      try {
+        work += await job.run(round);
+      } catch (err) {
+        this.opts.log?.(`${job.name} failed: ${(err as Error).message}`);
+      }
+    }
+    return work;
   }
 
   private async runDaily(): Promise<void> {

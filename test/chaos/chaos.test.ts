@@ -13,6 +13,14 @@ let api: TestApi;
 let result: ChaosResult;
 
 const SEED = Number(process.env.FAULT_SEED ?? 33);
+/**
+ * The time the set-up may take, scaled with the run: the load and its checks at 1.5 s an operation (the
+ * 5,000-operation run's faulted load took 4,017 s on a loaded machine), and each checkpoint move after it at 0.5 s an
+ * operation (about one open case every five operations, each with its checkpoints to fire under the faults). The small
+ * run in `npm test` gets 4 minutes; the 5,000-operation run about 4 hours, so it writes its figures instead of timing
+ * out (the moves alone outlasted its former 7,620 s).
+ */
+const SETUP_MS = 120_000 + OPERATIONS * 1_500 + CHECKPOINT_MOVES.length * OPERATIONS * 500;
 /** `npm run chaos` writes its figures here (a fault-free baseline of a tenth of the operations first, same stack). */
 const REPORT = process.env.CHAOS_REPORT;
 
@@ -22,7 +30,7 @@ beforeAll(async () => {
   const t0 = performance.now();
   result = await runChaos(api.stack, { operations: OPERATIONS, concurrency: CONCURRENCY, clockEvery: Math.max(20, Math.floor(OPERATIONS / 12)), seed: SEED, faults: CHAOS_FAULTS, clientRetries: 6, checkpointMoves: CHECKPOINT_MOVES });
   if (REPORT) writeFileSync(REPORT, JSON.stringify(chaosFigures(OPERATIONS, CONCURRENCY, SEED, performance.now() - t0, baseline!, result), null, 2));
-}, 120_000 + OPERATIONS * 1_500);
+}, SETUP_MS);
 afterAll(() => api?.close());
 
 describe('under injected AWS faults', () => {

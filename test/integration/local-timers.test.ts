@@ -93,7 +93,7 @@ describe('StreamPoller', () => {
   const put = (table: string, id: string, n: number) =>
     doc.send(new PutCommand({ TableName: table, Item: { ...keys.case(id), n, case: { updatedAt: '2026-01-01T00:00:00.000Z' }, timers: {}, nested: { empty: {}, list: [{}, 'x'] } } }));
 
-  const poller = (tables: { cases: string; local: string }, handler: StreamHandler, more: { consumer?: string; pages?: StreamPages; batchSize?: number } = {}) =>
+  const poller = (tables: { cases: string; local: string }, handler: StreamHandler, more: { consumer?: string; pages?: StreamPages; batchSize?: number; lanes?: number; retriesInDrain?: number } = {}) =>
     new StreamPoller({ endpoint: testEndpoint(), region: 'local', tableName: tables.cases, stateTable: tables.local, dynamo: raw, doc, handler: () => handler, context: (n) => lambdaContext(n), ...more });
 
   it('delivers Lambda-shaped records in order, resumes after a restart, and redelivers from a failed item', async () => {
@@ -173,5 +173,54 @@ describe('StreamPoller', () => {
     expect({ reads: pages.reads, shared: pages.shared }).toEqual({ reads: 7, shared: 2 });
     a.close();
     b.close();
+  });
+
+  it('in lanes: each key’s records in order in one lane, lanes side by side, a failed record retried at once within the drain', async () => {
+    const tables = await createTestTables();
+    for (let n = 1; n <= 30; n++) await put(tables.cases, `L${n % 5}`, n);
+    const byKey = new Map<string, number[]>();
+    const invocations: string[][] = [];
+    const failures = new Map<number, number>([
+      [7, 2], // fails twice, then applies (two retries within the drain)
+      [18, 9], // fails more often than the drain retries it: the drain stops there
+    ]);
+    let inFlight = 0;
+    let most = 0;
+    const handler: StreamHandler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      invocations.push([...new Set(event.Records.map((r) => String(r.dynamodb?.Keys?.PK?.S)))]);
+      const failed: { itemIdentifier: string }[] = [];
+      for (const r of event.Records) {
+        const n = Number(r.dynamodb?.NewImage?.n?.N);
+        const left = failures.get(n) ?? 0;
+        if (failed.length || left > 0) {
+          if (!failed.length) failures.set(n, left - 1);
+          failed.push({ itemIdentifier: r.dynamodb?.SequenceNumber ?? '' });
+          continue;
+        }
+        const key = String(r.dynamodb?.Keys?.PK?.S);
+        byKey.set(key, [...(byKey.get(key) ?? []), n]);
+      }
+      return { batchItemFailures: failed };
+    };
+    const p = poller(tables, handler, { lanes: 3, retriesInDrain: 2 });
+    // 1–17 apply in the first drain (7 after two retries); 18 stops its lane after three attempts. Records after 18 in
+    // other lanes applied too, and the next drain delivers them again (as the mapping redelivers from a failed record).
+    expect(await p.drain()).toBe(17);
+    expect(most).toBeGreaterThan(1);
+    // The page went out in several invocations (lanes, and the retries of the failed ones).
+    expect(invocations.length).toBeGreaterThan(1);
+    failures.set(18, 0);
+    expect(await p.drain()).toBe(13);
+    // Each key saw its records in order (a redelivered record again after the failed one, never before it).
+    for (const [key, ns] of byKey) {
+      const first = [...new Set(ns)];
+      expect(first).toEqual([...first].sort((x, y) => x - y));
+      expect(first).toEqual(Array.from({ length: 30 }, (_, i) => i + 1).filter((n) => `CASE#L${n % 5}` === key));
+    }
+    p.close();
   });
 });

@@ -40,8 +40,9 @@ export interface LocalSchedulerOptions {
   /** Deliveries tried before a schedule goes to the dead letters (EventBridge Scheduler: MaximumRetryAttempts + 1). */
   maxAttempts?: number;
   /**
-   * Cases whose due schedules are delivered at the same time (default 8). EventBridge Scheduler invokes the target for
-   * each schedule independently; one at a time, a local day's move over a thousand open cases took minutes.
+   * Cases whose due schedules are delivered at the same time (default 32). EventBridge Scheduler invokes the target for
+   * each schedule independently; one at a time, a local day's move over a thousand open cases took minutes, and eight
+   * at a time, under the chaos test's throttles (each delivery mostly waits out the SDK's backoff), sixty days did.
    */
   concurrency?: number;
 }
@@ -67,7 +68,7 @@ export class LocalScheduler implements CheckpointScheduler {
   ) {
     this.group = opts.group ?? 'case-timers';
     this.maxAttempts = opts.maxAttempts ?? 3;
-    this.concurrency = Math.max(1, opts.concurrency ?? 8);
+    this.concurrency = Math.max(1, opts.concurrency ?? 32);
   }
 
   async upsert(timer: Timer): Promise<'created' | 'updated'> {
