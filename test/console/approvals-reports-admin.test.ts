@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { createComplaint, settle, type CaseView } from '../support/api';
+import { resolutionBody } from '../support/route-fixtures';
 import { axeProblems, exactly, openCase, startConsoleHarness, type ConsoleHarness } from '../support/console';
 
 jest.setTimeout(240_000);
@@ -41,12 +42,7 @@ const propose = async (caseId: string, owner: string) => {
   const client = h.api.client(await h.api.token(owner, ['handler']));
   const res = await settle(client.POST('/v1/complaints/{id}/resolution', {
     params: { path: { id: caseId } },
-    body: {
-      decision: 'upheld',
-      remedy: { compensation: { amount: '1500.00', currency: 'GBP' }, description: 'Compensation for three missed deliveries' },
-      rootCause: { category: 'carrier_capacity', description: 'Regional carrier over capacity' },
-      finalResponse: 'We uphold your complaint and will pay you compensation within 5 working days.',
-    },
+    body: resolutionBody('1500.00'),
   }));
   if (res.status !== 201) throw new Error(`propose: ${res.status} ${res.text}`);
 };

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page, Request } from 'playwright-core';
 import { createComplaint, settle, type CaseView } from '../support/api';
+import { resolutionBody } from '../support/route-fixtures';
 import { axeProblems, startConsoleHarness, type ConsoleHarness } from '../support/console';
 
 jest.setTimeout(300_000);
@@ -24,12 +25,7 @@ const open = async (ownerId: string, over: Record<string, unknown> = {}): Promis
 const proposeAboveThreshold = async (id: string): Promise<void> => {
   const proposed = await settle((await as('olive', 'handler')).POST('/v1/complaints/{id}/resolution', {
     params: { path: { id } },
-    body: {
-      decision: 'upheld',
-      remedy: { compensation: { amount: '300.00', currency: 'GBP' }, description: 'Goodwill payment for the missed appointment' },
-      rootCause: { category: 'carrier_capacity', description: 'Regional carrier over capacity' },
-      finalResponse: 'We uphold your complaint and will pay you 300.00 GBP within 5 working days.',
-    },
+    body: resolutionBody('300.00'),
   }));
   expect(proposed.status).toBe(201);
 };

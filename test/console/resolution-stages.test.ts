@@ -5,6 +5,7 @@
 import type { Locator, Page } from 'playwright-core';
 import type { components } from '@complaints/client';
 import { createComplaint, settle } from '../support/api';
+import { resolutionBody } from '../support/route-fixtures';
 import { axeProblems, exactly, openCase, reloadCase, startConsoleHarness, type ConsoleHarness } from '../support/console';
 
 jest.setTimeout(300_000);
@@ -24,12 +25,7 @@ const openOlives = async (): Promise<string> => (await createComplaint(h.api, aw
 const propose = async (caseId: string, amount: string): Promise<void> => {
   const res = await settle((await as('olive', 'handler')).POST('/v1/complaints/{id}/resolution', {
     params: { path: { id: caseId } },
-    body: {
-      decision: 'upheld',
-      remedy: { compensation: { amount, currency: 'GBP' }, description: 'Compensation for the missed appointment' },
-      rootCause: { category: 'carrier_capacity', description: 'Regional carrier over capacity' },
-      finalResponse: 'We uphold your complaint and will pay you compensation within 5 working days.',
-    },
+    body: resolutionBody(amount),
   }));
   if (res.status !== 201) throw new Error(`propose: ${res.status} ${res.text}`);
   await h.api.pump();

@@ -47,7 +47,7 @@ export const releaseRequestBody = (reference = 'Claim HC-2026-000123', reason = 
 
 /** An upheld resolution with a goodwill payment of `amount` GBP (above the supervisor threshold it opens an approval stage). */
 export const resolutionBody = (amount: string, finalResponse = `We uphold your complaint and will pay £${amount}.`) => ({
-  decision: 'upheld',
+  decision: 'upheld' as const,
   remedy: { compensation: { amount, currency: 'GBP' }, description: 'Goodwill payment' },
   rootCause: { category: 'capacity', description: 'Depot overbooked slots' },
   finalResponse,
