@@ -236,7 +236,7 @@ export const runChaos = async (stack: StartedStack, opts: ChaosOptions): Promise
         description: 'Missed a service appointment, asks for formal review and compensation.',
         product: 'home-delivery',
         category: 'service_delay',
-        regime: pick(['UK_FCA_DISP', 'UK_FCA_DISP', 'INTERNAL']),
+        regime: pick(['UK_FCA_DISP', 'UK_FCA_DISP', 'INTERNAL_STANDARD']),
         ownerId: 'alice',
       };
       const send = () => call('create', 'POST', '/v1/complaints', { sub: 'sam', groups: ['supervisor'], body, headers: { 'idempotency-key': key } });
