@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { LAMBDA_ALIASES, lambdaDefines } from '../infra/constructs/lambda-bundling';
 
 export const REPO_ROOT = resolve(__dirname, '..');
 
@@ -34,6 +35,10 @@ export const ESBUILD_SETTINGS = {
   sourcemap: 'external',
   sourcesContent: false,
   external: [],
+  // As the construct bundles (infra/constructs/lambda-bundling.ts): the credential chain reduced to the environment,
+  // and no settings-secret client (the configuration cdk.json ships keeps every setting in the environment).
+  alias: { ...LAMBDA_ALIASES },
+  define: lambdaDefines(false),
   logLevel: 'warning',
 } as const satisfies BuildOptions;
 

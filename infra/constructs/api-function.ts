@@ -38,6 +38,7 @@ import { KEY_PRODUCE, KEY_READ, keyThrough } from './grants';
 import { INBOUND_MAIL_PREFIX, type InboundChannelStore } from './inbound-channels';
 import { AUDIT_PREFIX } from '#adapters/aws/s3-audit-anchors';
 import { checkEnvironmentSize, SETTINGS_SECRET_ENV, settingsSecret, splitSettings } from './settings-store';
+import { aliasArgs, lambdaDefines } from './lambda-bundling';
 
 /** The repository root: bundling resolves package.json `imports` (`#http/*`, …) and the lock file from here. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -287,6 +288,10 @@ export class ApiFunction extends Construct {
         // runtime: what was tested is what runs, and a runtime SDK update cannot change behaviour under us.
         bundleAwsSDK: true,
         externalModules: [],
+        // The SDK's credential chain reduced to the environment, and the settings-secret client only where there is
+        // a settings secret (lambda-bundling.ts; bench/bundle.ts bundles with the same).
+        esbuildArgs: aliasArgs(),
+        define: lambdaDefines(Object.keys(external).length > 0),
         ...(props.nodeModules?.length ? { nodeModules: props.nodeModules } : {}),
       },
       environment: {

@@ -1,9 +1,11 @@
 // Each function bundles only what its route calls: every route entry is bundled as the CDK construct bundles it, and
 // its esbuild metafile may hold no npm package outside the allowlist generated for it from the route table (issue 28).
 import { build, type Metafile } from 'esbuild';
+import { z } from 'zod';
 import { routeList, type RouteDef, type RouteId } from '#http/routes';
 import { STATIC_ROUTES } from '#http/static-handler';
 import { ESBUILD_SETTINGS, REPO_ROOT } from '../../bench/bundle';
+import { lambdaDefines } from '../../infra/constructs/lambda-bundling';
 
 /**
  * What any HTTP handler loads: middy, Powertools logging and metrics, zod. No Powertools Tracer and so no X-Ray SDK
@@ -88,6 +90,9 @@ const CALLS: Partial<Record<RouteId, Capability[]>> = {
   waiveEscalation: ['workflows'],
 };
 
+/** Routes that hand out pages (a `cursor` in their query): they seal and open cursors with the cursor key. */
+const PAGED: ReadonlySet<RouteId> = new Set(routeList().filter((r) => r.query instanceof z.ZodObject && Object.hasOwn(r.query.shape, 'cursor')).map((r) => r.id));
+
 /** Routes that touch no data and take no input (static-handler.ts): the logger and middy only; no SDK, zod, tracer or settings. */
 const DATALESS: readonly RouteId[] = STATIC_ROUTES;
 const STATIC_CORE = ['@middy/core', '@aws-lambda-powertools/commons', '@aws-lambda-powertools/logger', '@aws/lambda-invoke-store'];
@@ -99,10 +104,9 @@ export const allowedPackages = (route: RouteDef & { id: RouteId }): Set<string> 
   if (route.ok.csv) caps.add('csv');
   if (route.tag === 'webhooks') caps.add('webhooks').add('kms');
   if (caps.has('letters') || route.tag === 'reports' || route.tag === 'problems') caps.add('dates');
-  // Every data route reads the settings secret once per container before its first event (settings-loader.ts): its
-  // config() holds the regime calendars and locations every deadline is computed with, and the approval, assignment,
-  // reporting and triage rules; the API stack gives each data function the secret (and read access to it) for that.
-  if (!DATALESS.includes(route.id)) caps.add('secrets');
+  // A list route seals its page cursors with the cursor key (Secrets Manager in AWS: #http/cursor-key). The settings
+  // secret's client is in a function only when it has a settings secret (lambda-bundling.ts: bundled apart below).
+  if (PAGED.has(route.id)) caps.add('secrets');
   if (DATALESS.includes(route.id)) return new Set(STATIC_CORE);
   const allowed = new Set<string>([...HTTP_CORE, ...TABLE, ...[...caps].flatMap((c) => CAPABILITIES[c])]);
   return allowed;
@@ -184,6 +188,28 @@ describe('each function bundles only what its route calls', () => {
       expect([id, files.filter((f) => f.includes('handlebars/dist/cjs/handlebars/compiler') || /handlebars\/dist\/cjs\/handlebars\.js$/.test(f))]).toEqual([id, []]);
     }
   });
+
+  it("no function carries the SDK's credential chain beyond the environment (Lambda's credentials are there)", () => {
+    const chain = /^@aws-sdk\/credential-provider-(node|ini|sso|process|web-identity|http|login)$/;
+    // Bedrock's client signs with a bearer token when one is configured (token-providers, with its SSO client): only
+    // the functions that call the triage model carry those two.
+    const bedrockAuth = /^@aws-sdk\/(nested-clients|token-providers)$/;
+    const hits = [...bundled].flatMap(([id, pkgs]) =>
+      [...pkgs].filter((p) => chain.test(p) || (bedrockAuth.test(p) && !pkgs.has('@aws-sdk/client-bedrock-runtime'))).map((p) => `${id}: ${p}`),
+    );
+    expect(hits).toEqual([]);
+    expect(bundled.get('getComplaint')!.has('@aws-sdk/credential-provider-env')).toBe(true);
+  });
+
+  it('the settings-secret client is only in functions that have a settings secret (and in every one that has)', async () => {
+    const withoutSecret = [...bundled].filter(([id, pkgs]) => pkgs.has('@aws-sdk/client-secrets-manager') && !allowedPackages({ ...routeList().find((r) => r.id === id)! }).has('@aws-sdk/client-secrets-manager'));
+    expect(withoutSecret.map(([id]) => id)).toEqual([]);
+    expect(bundled.get('closeComplaint')!.has('@aws-sdk/client-secrets-manager')).toBe(false);
+    // The same route bundled as the construct bundles a function given a settings secret.
+    const route = routeList().find((r) => r.id === 'closeComplaint')!;
+    const result = await build({ ...ESBUILD_SETTINGS, define: lambdaDefines(true), sourcemap: false, absWorkingDir: REPO_ROOT, entryPoints: [route.entry], outdir: '/nonexistent', metafile: true, write: false, logLevel: 'silent' });
+    expect(packagesOf(Object.values(result.metafile.outputs).find((o) => o.entryPoint)!).has('@aws-sdk/client-secrets-manager')).toBe(true);
+  }, 60_000);
 
   it('every function that opens a complaint carries the triage model (so no intake path opens untriaged cases)', () => {
     for (const id of ['createComplaint', 'helpdeskIntake', 'replayInboundRejection'] as const) expect([id, bundled.get(id)!.has('natural')]).toEqual([id, true]);
