@@ -76,7 +76,8 @@ const runLetterBench = async (): Promise<LetterBenchResult> => {
   // 2 and 3 on the local stack.
   const { startStack } = await import('../infra/local/stack');
   const stack = await startStack({ port: 0, host: '127.0.0.1', tickMs: 0, projection: false, log: () => {} });
-  const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { GetCommand, PutCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { caseOfItem, itemWithCase } = await import('#adapters/aws/dynamo/case-codec');
   const { dynamo } = await import('#http/container');
   const { feedbackService } = await import('#http/letters-container');
   const { keys } = await import('#adapters/aws/dynamo/table-model');
@@ -108,15 +109,10 @@ const runLetterBench = async (): Promise<LetterBenchResult> => {
 
       const at = new Date().toISOString();
       const expiresAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
-      await dynamo().doc.send(
-        new UpdateCommand({
-          TableName: stack.tables.cases,
-          Key: keys.case(x),
-          UpdateExpression: 'SET #c.feedback = :f',
-          ExpressionAttributeNames: { '#c': 'case' },
-          ExpressionAttributeValues: { ':f': [{ cycle: 1, followUpAt: at, linkValidDays: 30, requestedAt: at, tokenId: 'c1', expiresAt }] },
-        }),
-      );
+      // The follow-up as its timer leaves it on the stored case (compressed: read, change, put back at its version).
+      const stored = (await dynamo().doc.send(new GetCommand({ TableName: stack.tables.cases, Key: keys.case(x), ConsistentRead: true }))).Item ?? {};
+      const followedUp = { ...caseOfItem(stored), feedback: [{ cycle: 1, followUpAt: at, linkValidDays: 30, requestedAt: at, tokenId: 'c1', expiresAt }] };
+      await dynamo().doc.send(new PutCommand({ TableName: stack.tables.cases, Item: itemWithCase(stored, followedUp), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': stored.version } }));
       // The client encodes the path parameter.
       const token = await feedbackService().token({ caseId: x, tokenId: 'c1', expiresAt });
       const ok = await feedback(token, 200);

@@ -10,9 +10,10 @@
 //    domain leaves them), received uniformly over the 12 calendar months of 2025 (Europe/London) and aged to a fixed
 //    `now` (2026-01-02 09:00Z): whatever would happen after `now` has not happened, so recent cases are still open.
 //    The small set is the first BENCH_REPORT_SMALL cases of the large set's sequence: the same distributions.
-// 2. Seeding: one MODIFY stream record per case (its final version; NewImage = the case item, `case` attribute
-//    included), in batches of 100 (the mapping's batch size), as a DynamoDB Streams event handed to the projection
-//    handler itself (`functions/report-projection/handler.ts`). BENCH_REPORT_CONCURRENCY shards (default 4) run at once,
+// 2. Seeding: one MODIFY stream record per case (its final version; NewImage = the case item, its case compressed as
+//    the repository stores it: #adapters/aws/dynamo/case-codec), in batches of 100 (the mapping's batch size), as a
+//    DynamoDB Streams event handed to the projection handler itself (`functions/report-projection/handler.ts`).
+//    BENCH_REPORT_CONCURRENCY shards (default 4) run at once,
 //    each in its own process with TABLE_NAME set to the table, as each stream shard gets its own Lambda instance (the
 //    handler's batch processor serves one invocation at a time): cases partitioned by id (`shardOf`), each shard's
 //    batches in order; one shard alone would take hours for 100,000 on DynamoDB Local. The handler gets the deployed
@@ -33,6 +34,7 @@ import type { ReportingService } from '#domain/reporting/service';
 import type { FIXED_WIDTH as FixedWidthEncoding } from '#adapters/aws/dynamo/report-store';
 
 type FixedWidth = typeof FixedWidthEncoding;
+import { storedCaseAttributes } from '#adapters/aws/dynamo/case-codec';
 import { runStandalone } from './standalone';
 import { envInt, median, ms, percentile, round, say, table } from './stats';
 
@@ -485,7 +487,7 @@ const streamRecord = (marshall: Marshall, c: Case, seq: number, tableArn: string
       entity: 'case',
       version: c.version,
       dueAt: c.finalResponseDueAt,
-      case: c,
+      ...storedCaseAttributes(c),
       GSI1PK: `OWNER#${c.ownerId}#${c.status === 'closed' ? 'closed' : 'active'}`,
       GSI1SK: `${c.finalResponseDueAt}#${c.id}`,
       GSI3PK: `CUSTOMER#${c.customer.id}`,

@@ -14,6 +14,9 @@ import { expectStatus, typed } from './api-client';
 import { benchComplaint } from './fixtures/complaint';
 import { envInt, round, table } from './stats';
 import { createHash } from 'node:crypto';
+import { caseOfItem, decodeStoredCase, encodeCase } from '#adapters/aws/dynamo/case-codec';
+import type { Case } from '#schemas/complaint';
+import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants, deflateRawSync, gzipSync, gunzipSync, inflateRawSync } from 'node:zlib';
 
 export interface WriteStep {
   step: string;
@@ -35,11 +38,85 @@ export interface WritesBenchResult {
   /** The last round's case item after close: JSON bytes of each top-level attribute and of each field of `case` (largest first). */
   /** Mean units per case on the local-only table (stand-ins for Scheduler, stream positions, Step Functions): not DynamoDB in AWS. */
   localOnly: { writeUnits: number; readUnits: number };
-  caseItem: { bytes: number; attributes: Record<string, number>; caseFields: Record<string, number> };
+  /**
+   * The last round's case item after close. `bytes`: its size by DynamoDB's item-size rules (what write units are
+   * charged on); `caseJsonBytes`: the case as JSON; `attributes`: each top-level attribute's stored bytes (name
+   * included); `caseFields`: JSON bytes of each field of the case (largest first).
+   */
+  caseItem: { bytes: number; caseJsonBytes: number; attributes: Record<string, number>; caseFields: Record<string, number> };
+  /**
+   * The same case in candidate encodings (bytes, and µs to encode and decode, median of 50): what the stored form
+   * (shared/adapters/aws/dynamo/case-codec.ts) was chosen by. `the first case as dictionary`: deflate with the first
+   * round's case as preset dictionary (an upper bound: the same text; Node 20's brotli takes no custom dictionary).
+   * `stored`: the codec's own (a dictionary of keys and enum values only, no case's text). `short keys`: every key
+   * replaced by a one- or two-letter code before brotli (also an upper bound: the table is free).
+   */
+  caseEncodings: { encoding: string; bytes: number; encodeMicros: number; decodeMicros: number }[];
   checks: { name: string; ok: boolean; hard: boolean; detail: string }[];
 }
 
 const GOAL_WCU = 120;
+
+/** A value's size by DynamoDB's item-size rules (strings and binaries by their bytes, numbers ~1 byte per 2 digits, +3/+1 per map/list entry). */
+const valueBytes = (v: unknown): number => {
+  if (v === null || v === undefined || typeof v === 'boolean') return 1;
+  if (typeof v === 'string') return Buffer.byteLength(v);
+  if (typeof v === 'number') return Math.ceil(String(Math.abs(v)).replace(/[.]/g, '').length / 2) + 1;
+  if (v instanceof Uint8Array) return v.byteLength;
+  if (Array.isArray(v)) return 3 + v.reduce((n: number, x) => n + 1 + valueBytes(x), 0);
+  if (v instanceof Set) return [...(v as Set<unknown>)].reduce((n: number, x) => n + valueBytes(x), 0);
+  return 3 + Object.entries(v as Record<string, unknown>).reduce((n, [k, x]) => n + Buffer.byteLength(k) + 1 + valueBytes(x), 0);
+};
+const itemBytes = (item: Record<string, unknown>): number => Object.entries(item).reduce((n, [k, v]) => n + Buffer.byteLength(k) + valueBytes(v), 0);
+
+const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+/** Every key of a JSON value replaced by a short code (and back): the upper bound of a key-shortening table. */
+const shortenKeys = (json: string): { short: string; restore: (s: string) => string } => {
+  const names = new Map<string, string>();
+  const code = (k: string) => {
+    let c = names.get(k);
+    // Letters only: an integer-like key would move to the front of its object and change the order.
+    if (!c) names.set(k, (c = LETTERS[names.size % LETTERS.length]! + (names.size >= LETTERS.length ? LETTERS[Math.floor(names.size / LETTERS.length) % LETTERS.length]! : '')));
+    return c;
+  };
+  const walk = (v: unknown, f: (k: string) => string): unknown =>
+    Array.isArray(v) ? v.map((x) => walk(x, f)) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [f(k), walk(x, f)])) : v;
+  const short = JSON.stringify(walk(JSON.parse(json), code));
+  const back = new Map([...names].map(([k, c]) => [c, k] as const));
+  return { short, restore: (s) => JSON.stringify(walk(JSON.parse(s), (c) => back.get(c) ?? c)) };
+};
+
+const compareEncodings = (json: string, dictionaryJson: string): WritesBenchResult['caseEncodings'] => {
+  const raw = Buffer.from(json);
+  const dictionary = Buffer.from(dictionaryJson);
+  const brotli = (quality: number) => (b: Buffer) => brotliCompressSync(b, { params: { [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT, [zlibConstants.BROTLI_PARAM_QUALITY]: quality, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: b.length } });
+  const { short, restore } = shortenKeys(json);
+  const candidates: [string, () => Buffer, (b: Buffer) => string][] = [
+    ['json', () => raw, (b) => b.toString()],
+    ['gzip 9', () => gzipSync(raw, { level: 9 }), (b) => gunzipSync(b).toString()],
+    ['deflate-raw 9', () => deflateRawSync(raw, { level: 9 }), (b) => inflateRawSync(b).toString()],
+    ['deflate-raw 9 + the first case as dictionary', () => deflateRawSync(raw, { level: 9, dictionary }), (b) => inflateRawSync(b, { dictionary }).toString()],
+    ['stored: deflate-raw 9 + CASE_DICTIONARY_1', () => Buffer.from(encodeCase(JSON.parse(json) as Case)), (b) => JSON.stringify(decodeStoredCase(b))],
+    ['brotli 5', () => brotli(5)(raw), (b) => brotliDecompressSync(b).toString()],
+    ['brotli 9', () => brotli(9)(raw), (b) => brotliDecompressSync(b).toString()],
+    ['brotli 11', () => brotli(11)(raw), (b) => brotliDecompressSync(b).toString()],
+    ['short keys + brotli 9', () => brotli(9)(Buffer.from(short)), (b) => restore(brotliDecompressSync(b).toString())],
+  ];
+  const timed = (f: () => unknown): number => {
+    const xs: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const a = process.hrtime.bigint();
+      f();
+      xs.push(Number(process.hrtime.bigint() - a) / 1000);
+    }
+    return round(median(xs), 1);
+  };
+  return candidates.map(([encoding, enc, dec]) => {
+    const out = enc();
+    if (JSON.stringify(JSON.parse(dec(out))) !== JSON.stringify(JSON.parse(json))) throw new Error(`${encoding} does not round-trip`);
+    return { encoding, bytes: out.length, encodeMicros: timed(enc), decodeMicros: timed(() => dec(out)) };
+  });
+};
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -66,6 +143,7 @@ const runWritesBench = async (): Promise<WritesBenchResult> => {
     const olive = api(['olive', ['handler']]);
     let current: Tally = tally();
     let lastId: string | undefined;
+    let firstId: string | undefined;
     const localOnly = tally();
     // Only the cases and idempotency tables exist in AWS; the local-only table (the stand-ins' schedules, stream
     // positions, workflow executions) is EventBridge Scheduler, Lambda's stream poller and Step Functions there, so its
@@ -115,6 +193,7 @@ const runWritesBench = async (): Promise<WritesBenchResult> => {
         const id = created.id;
         const path = { path: { id } };
         lastId = id;
+        firstId ??= id;
         await step('reassign', 'POST …/owner', () => expectStatus(sue.POST('/v1/complaints/{id}/owner', { params: path, body: { ownerId: 'olive', reason: 'Olive handles repeat delivery complaints' } }), 200, 'reassign'));
         await step('acknowledge', 'POST …/acknowledgement', () => expectStatus(olive.POST('/v1/complaints/{id}/acknowledgement', { params: path, body: { channel: 'email' } }), 200, 'acknowledge'));
         const task = await step('task', 'POST …/tasks', () => expectStatus(olive.POST('/v1/complaints/{id}/tasks', { params: path, body: { title: 'Pull the depot delivery logs', team: 'operations' } }), 201, 'task'));
@@ -165,10 +244,18 @@ const runWritesBench = async (): Promise<WritesBenchResult> => {
     const { dynamo } = await import('#http/container');
     const { keys } = await import('#adapters/aws/dynamo/table-model');
     const got = await dynamo().doc.send(new GetCommand({ TableName: stack.tables.cases, Key: keys.case(lastId ?? '') }));
+    const first = await dynamo().doc.send(new GetCommand({ TableName: stack.tables.cases, Key: keys.case(firstId ?? '') }));
     const bytesOf = (v: unknown) => Buffer.byteLength(JSON.stringify(v) ?? '');
-    const sizes = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, bytesOf(v)] as const).sort((a, b) => b[1] - a[1]));
+    const sizes = (o: Record<string, unknown>, size: (k: string, v: unknown) => number) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, size(k, v)] as const).sort((a, b) => b[1] - a[1]));
     const item = (got.Item ?? {}) as Record<string, unknown>;
-    const caseItem = { bytes: bytesOf(item), attributes: sizes(item), caseFields: sizes((item.case ?? {}) as Record<string, unknown>) };
+    const stored = caseOfItem(item);
+    const caseItem = {
+      bytes: itemBytes(item),
+      caseJsonBytes: bytesOf(stored),
+      attributes: sizes(item, (k, v) => Buffer.byteLength(k) + valueBytes(v)),
+      caseFields: sizes(stored, (_k, v) => bytesOf(v)),
+    };
+    const caseEncodings = compareEncodings(JSON.stringify(stored), JSON.stringify(first.Item ? caseOfItem(first.Item) : stored));
     const steps: WriteStep[] = [...perStep.entries()].map(([name, row]) => {
       const indexes = [...new Set(row.req.flatMap((t) => Object.keys(t.by)))].sort();
       return {
@@ -197,6 +284,7 @@ const runWritesBench = async (): Promise<WritesBenchResult> => {
       total,
       goal: { lifecycleWriteUnits: GOAL_WCU },
       caseItem,
+      caseEncodings,
       localOnly: { writeUnits: round(localOnly.write / rounds, 1), readUnits: round(localOnly.read / rounds, 1) },
       checks: [
         { name: 'DynamoDB Local reports consumed capacity on every writing step', ok: reported, hard: true, detail: reported ? `${steps.length} steps, each > 0 WCU` : steps.filter((s) => s.writeUnits === 0).map((s) => s.step).join(', ') },
@@ -218,7 +306,8 @@ export const writesReport = (r: WritesBenchResult): string =>
         ['total', '', String(r.total.writeUnits), '', String(r.total.readUnits), String(r.total.backgroundWriteUnits), String(r.total.backgroundReadUnits)],
       ],
     ),
-    `case item after close: ${r.caseItem.bytes} B JSON; largest attributes ${Object.entries(r.caseItem.attributes).slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ')}; largest case fields ${Object.entries(r.caseItem.caseFields).slice(0, 8).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `case item after close: ${r.caseItem.bytes} B stored (case ${r.caseItem.caseJsonBytes} B as JSON); largest attributes ${Object.entries(r.caseItem.attributes).slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ')}; largest case fields ${Object.entries(r.caseItem.caseFields).slice(0, 8).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `case encodings: ${r.caseEncodings.map((e) => `${e.encoding} ${e.bytes} B (${e.encodeMicros}/${e.decodeMicros} µs)`).join(', ')}`,
     `local-only table (stand-ins, not DynamoDB in AWS, not counted): ${r.localOnly.writeUnits} WCU, ${r.localOnly.readUnits} RCU per case`,
     `lifecycle: ${r.total.lifecycleWriteUnits} WCU, ${r.total.lifecycleReadUnits} RCU (goal ≤ ${r.goal.lifecycleWriteUnits} WCU)`,
     ...r.checks.map((c) => `  ${c.ok ? '✓' : c.hard ? '✗' : '○'} ${c.name}: ${c.detail}`),

@@ -14,6 +14,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { keys } from '#adapters/aws/dynamo/table-model';
+import { caseOfItem } from '#adapters/aws/dynamo/case-codec';
 import { Case } from '#schemas/complaint';
 import type { ApplyOutcome, ReportMeta } from '#ports/report-store';
 import { reportingService } from '#http/reporting-container';
@@ -28,7 +29,7 @@ export const caseOfRecord = (record: DynamoDBRecord): Case | undefined => {
   const sk = record.dynamodb?.Keys?.SK?.S;
   if (!img || sk !== keys.caseSk || record.eventName === 'REMOVE') return undefined;
   const item = unmarshall(img as Record<string, AttributeValue>);
-  const parsed = Case.safeParse(item.case);
+  const parsed = Case.safeParse(caseOfItem(item));
   if (!parsed.success) throw new Error(`case item ${String(item.PK)} does not parse: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
 };

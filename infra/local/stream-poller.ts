@@ -69,14 +69,16 @@ type Image = NonNullable<DynamoDBRecord['dynamodb']>['NewImage'];
 
 /**
  * The Streams API of DynamoDB Local returns an empty map attribute as `{}` with no type; Lambda's event (and
- * the table itself) say `{"M":{}}`. Restore the type so the handler sees what it sees in AWS. In place: the
- * attribute values are the freshly deserialised response's own, and only the untyped empty ones change.
+ * the table itself) say `{"M":{}}`. Restore the type so the handler sees what it sees in AWS. A Binary value comes
+ * from the SDK as bytes; Lambda's event JSON carries it as base64 (the stored case, #adapters/aws/dynamo/case-codec): so here too. In
+ * place: the attribute values are the freshly deserialised response's own, and only these change.
  */
 const retype = (values: Record<string, unknown> | unknown[]): void => {
   for (const value of Object.values(values)) {
     if (!value || typeof value !== 'object') continue;
-    const v = value as { M?: unknown; L?: unknown };
-    if (v.M && typeof v.M === 'object') retype(v.M as Record<string, unknown>);
+    const v = value as { M?: unknown; L?: unknown; B?: unknown };
+    if (v.B instanceof Uint8Array) v.B = Buffer.from(v.B.buffer, v.B.byteOffset, v.B.byteLength).toString('base64');
+    else if (v.M && typeof v.M === 'object') retype(v.M as Record<string, unknown>);
     else if (Array.isArray(v.L)) retype(v.L);
     else if (Object.keys(v).length === 0) v.M = {};
   }

@@ -6,8 +6,9 @@ import { DateTime } from 'luxon';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { CATEGORIES, CHANNELS } from '#schemas/complaint';
+import { CATEGORIES, CHANNELS, type Case } from '#schemas/complaint';
 import { keys } from '#adapters/aws/dynamo/table-model';
+import { caseOfItem, itemWithCase } from '#adapters/aws/dynamo/case-codec';
 import type { components, ComplaintsClient, operations } from '@complaints/client';
 import { expectProblem, settle, startTestApi, validComplaint, type ApiResponse, type TestApi } from '../support/api';
 import { clockNowMs } from '../support/clock';
@@ -435,9 +436,11 @@ describe('bad input', () => {
 describe('the projection under redelivery and rebuild', () => {
   // Sequence numbers of the synthetic records: increasing, past DynamoDB Local's own, and not the machine's date.
   let syntheticSeq = 0;
-  const streamRecord = async (id: string, eventName: 'INSERT' | 'MODIFY' = 'MODIFY'): Promise<DynamoDBStreamEvent> => {
+  /** A stream record of the case item as stored, or of the stored case as `edit` changes it (through the case item's codec). */
+  const streamRecord = async (id: string, eventName: 'INSERT' | 'MODIFY' = 'MODIFY', edit?: (c: Case) => Case): Promise<DynamoDBStreamEvent> => {
     const { doc } = (await import('#http/container')).dynamo();
-    const item = (await doc.send(new GetCommand({ TableName: api.tables.cases, Key: keys.case(id) }))).Item!;
+    const stored = (await doc.send(new GetCommand({ TableName: api.tables.cases, Key: keys.case(id) }))).Item!;
+    const item = edit ? itemWithCase(stored, edit(caseOfItem(stored))) : stored;
     const image = marshall(item, { removeUndefinedValues: true, convertClassInstanceToMap: true }) as never;
     return { Records: [{ eventName, eventSource: 'aws:dynamodb', dynamodb: { Keys: marshall(keys.case(id)) as never, NewImage: image, SequenceNumber: `9${String(++syntheticSeq).padStart(13, '0')}` } }] };
   };
@@ -451,9 +454,7 @@ describe('the projection under redelivery and rebuild', () => {
     const h = await handler();
     for (let k = 0; k < 3; k++) expect(await h(event, await lambdaContext())).toEqual({ batchItemFailures: [] });
     // The case as it was at version 1 (received, nothing else), delivered late.
-    const old = structuredClone(event);
-    const img = old.Records[0]!.dynamodb!.NewImage as unknown as { case: { M: Record<string, unknown> } };
-    (img.case.M.version as { N: string }).N = '1';
+    const old = await streamRecord(p.id!, 'MODIFY', (c) => ({ ...c, version: 1 }));
     await h(old, await lambdaContext());
     expect((await kpis()).body.totals).toEqual(before);
   });

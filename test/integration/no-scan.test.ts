@@ -6,15 +6,13 @@ import { observeDynamoRequests } from '#adapters/aws/dynamo/client';
 import { routeList, type RouteId } from '#http/routes';
 import { readFileSync } from 'node:fs';
 import { sign } from '#domain/helpdesk';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { encodeClaims } from '#domain/feedback';
 import { HmacTokenSigner } from '#adapters/hmac-token-signer';
 import { localKeyFile } from '#adapters/local/local-key-file';
-import { keys } from '#adapters/aws/dynamo/table-model';
-import { rawDocClient } from '../support/dynamo';
 import { rawEmail, storedRejection } from '../support/inbound';
 import { complaintBody, startTestApi, type ApiResponse, type TestApi } from '../support/api';
 import { uniqueDigits } from '../support/ids';
+import { patchStoredCase } from '../support/route-fixtures';
 import { clockNowMs } from '../support/clock';
 import { illustrativeReportingEnv } from '../support/consolidated-return';
 import { INTAKE_SCOPE } from '#schemas/common';
@@ -153,15 +151,7 @@ describe('every route, valid requests', () => {
     // test/api/letters-feedback.test.ts), signed with the local key; the submission reads and writes by key only.
     const fbNow = (await api.raw('GET', '/local/clock')).body.now as string;
     const fbExpires = new Date(Date.parse(fbNow) + 30 * 86_400_000).toISOString();
-    await rawDocClient().send(
-      new UpdateCommand({
-        TableName: api.tables.cases,
-        Key: keys.case(rid),
-        UpdateExpression: 'SET #c.feedback = :f',
-        ExpressionAttributeNames: { '#c': 'case' },
-        ExpressionAttributeValues: { ':f': [{ cycle: 1, followUpAt: fbNow, linkValidDays: 30, requestedAt: fbNow, tokenId: 'c1', expiresAt: fbExpires }] },
-      }),
-    );
+    await patchStoredCase(api.tables.cases, rid, (c) => ({ ...c, feedback: [{ cycle: 1, followUpAt: fbNow, linkValidDays: 30, requestedAt: fbNow, tokenId: 'c1', expiresAt: fbExpires }] }));
     const fbSigned = encodeClaims({ caseId: rid, tokenId: 'c1', expiresAt: fbExpires });
     const fbToken = `${fbSigned}.${await new HmacTokenSigner(localKeyFile(process.env.FEEDBACK_SIGNING_KEY_FILE!)).sign(fbSigned)}`;
     await call('submitFeedback', 'POST', `/v1/feedback/${encodeURIComponent(fbToken)}`, { body: { score: 5 } });

@@ -1,12 +1,14 @@
 // Request fixtures the route-table suites share (access matrix, conformance): a signed helpdesk delivery, a customer's
 // feedback link as the follow-up timer leaves it, and the bodies of a release request and a resolution proposal.
 import { readFileSync } from 'node:fs';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { sign } from '#domain/helpdesk';
 import { encodeClaims } from '#domain/feedback';
 import { HmacTokenSigner } from '#adapters/hmac-token-signer';
 import { localKeyFile } from '#adapters/local/local-key-file';
 import { keys } from '#adapters/aws/dynamo/table-model';
+import { caseOfItem, itemWithCase } from '#adapters/aws/dynamo/case-codec';
+import type { Case } from '#schemas/complaint';
 import { localClock, type TestApi } from './api';
 import { rawDocClient } from './dynamo';
 
@@ -18,21 +20,24 @@ export const helpdeskSignature = (api: TestApi, rawBody: string): Record<string,
 };
 
 /**
+ * Changes fields of a stored case directly (as a timer would leave them), through the case item's codec: read, change,
+ * put back at the same version (the item is stored compressed, so no update expression reaches into it).
+ */
+export const patchStoredCase = async (table: string, caseId: string, patch: (c: Case) => Case): Promise<void> => {
+  const doc = rawDocClient();
+  const item = (await doc.send(new GetCommand({ TableName: table, Key: keys.case(caseId), ConsistentRead: true }))).Item;
+  if (!item) throw new Error(`no case ${caseId}`);
+  await doc.send(new PutCommand({ TableName: table, Item: itemWithCase(item, patch(caseOfItem(item))), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': item.version } }));
+};
+
+/**
  * A customer's signed single-use feedback link for a case: the follow-up arranged on the stored case item as the
  * follow-up timer leaves it (the flow itself is test/api/letters-feedback.test.ts), signed with the local stack's key.
  */
 export const feedbackLinkToken = async (api: TestApi, caseId: string): Promise<string> => {
   const now = await api.now();
   const expiresAt = new Date(Date.parse(now) + 30 * 86_400_000).toISOString();
-  await rawDocClient().send(
-    new UpdateCommand({
-      TableName: api.tables.cases,
-      Key: keys.case(caseId),
-      UpdateExpression: 'SET #c.feedback = :f',
-      ExpressionAttributeNames: { '#c': 'case' },
-      ExpressionAttributeValues: { ':f': [{ cycle: 1, followUpAt: now, linkValidDays: 30, requestedAt: now, tokenId: 'c1', expiresAt }] },
-    }),
-  );
+  await patchStoredCase(api.tables.cases, caseId, (c) => ({ ...c, feedback: [{ cycle: 1, followUpAt: now, linkValidDays: 30, requestedAt: now, tokenId: 'c1', expiresAt }] }));
   const signed = encodeClaims({ caseId, tokenId: 'c1', expiresAt });
   return `${signed}.${await new HmacTokenSigner(localKeyFile(process.env.FEEDBACK_SIGNING_KEY_FILE!)).sign(signed)}`;
 };

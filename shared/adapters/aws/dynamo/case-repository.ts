@@ -18,6 +18,7 @@ import { timerMap } from '#domain/timers';
 import { ConflictError, InvalidInputError, StaleVersionError } from '#domain/errors';
 import { queryAll, queryPage } from './paged-query';
 import { INDEX, keys, ownerShardOf, shardOf, type ListGroup } from './table-model';
+import { CASE_ATTR, CASE_FIELD_ATTRS, caseOfItem, storedCaseAttributes } from './case-codec';
 
 type Item = Record<string, unknown>;
 /** The contact directory's key for an address: SHA-256 of its trimmed lower-case form (no address in clear). */
@@ -47,6 +48,20 @@ export interface DynamoCaseRepositoryOptions {
 const MAX_PAGES_PER_PARTITION = 5;
 
 const groupOf = (c: Case): ListGroup => (c.status === 'closed' ? 'closed' : 'active');
+
+/** The case id at the end of a due-date sort key (`${at}#${id}`, keys.dueSk). */
+const idOfDueSk = (sk: string): string => sk.slice(sk.lastIndexOf('#') + 1);
+
+/**
+ * A filter on a case field that expressions need: its top-level copy (CASE_FIELD_ATTRS, written with the compressed
+ * case) or, on an item not yet migrated (`npm run migrate`), the field inside the case map. The copy's attribute name is
+ * the field's own, so one name placeholder serves both paths.
+ */
+const caseFieldFilter = (names: Record<string, string>, field: keyof typeof CASE_FIELD_ATTRS, condition: (path: string) => string): string => {
+  names['#case'] = CASE_ATTR;
+  names[`#${field}`] = CASE_FIELD_ATTRS[field];
+  return `(${condition(`#${field}`)} OR ${condition(`#case.#${field}`)})`;
+};
 
 /**
  * A creation that lost a transaction conflict (not a condition) to a concurrent one is tried again, with capped
@@ -78,7 +93,8 @@ export class DynamoCaseRepository implements CaseRepository {
       dueAt: c.finalResponseDueAt,
       // The timers this version of the case needs: the stream handler diffs old and new images into Scheduler calls.
       timers: timerMap(c),
-      case: c,
+      // The case compressed (one Binary), and the few fields expressions name beside it (./case-codec).
+      ...storedCaseAttributes(c),
       GSI1PK: keys.ownerPk(c.ownerId, groupOf(c), ownerShardOf(c.id, this.opts.ownerShards ?? 1)),
       GSI1SK: keys.dueSk(c.finalResponseDueAt, c.id),
       GSI2PK: keys.listPk(groupOf(c), shardOf(c.id, this.opts.listShards)),
@@ -245,7 +261,7 @@ export class DynamoCaseRepository implements CaseRepository {
   async get(id: string): Promise<CaseRecord | undefined> {
     const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.case(id), ConsistentRead: true }));
     if (!out.Item) return undefined;
-    return { case: out.Item.case as Case, head: { seq: Number(out.Item.headSeq), hash: String(out.Item.headHash) } };
+    return { case: caseOfItem(out.Item), head: { seq: Number(out.Item.headSeq), hash: String(out.Item.headHash) } };
   }
 
   async commit(input: { case: Case; expectedVersion: number; head: ChainHead; events: AuditEvent[]; children?: CaseChild[] }): Promise<void> {
@@ -310,8 +326,8 @@ export class DynamoCaseRepository implements CaseRepository {
         Array.from({ length: this.opts.listShards }, (_, shard) =>
           this.doc.send(
             new QueryCommand({
-              ...query(keys.retentionPk(shard), { Limit: limit, ProjectionExpression: '#sk, #case.#id' }),
-              ExpressionAttributeNames: { '#pk': index.partitionKey.name, '#sk': index.sortKey.name, '#case': 'case', '#id': 'id' },
+              // dueSk is `${retainUntil}#${id}`: the id without reading the case.
+              ...query(keys.retentionPk(shard), { Limit: limit, ProjectionExpression: '#sk' }),
             }),
           ),
         ),
@@ -326,7 +342,7 @@ export class DynamoCaseRepository implements CaseRepository {
       .flatMap((p) => p.Items ?? [])
       .sort((a, b) => String(a[index.sortKey.name]).localeCompare(String(b[index.sortKey.name])))
       .slice(0, limit)
-      .map((i) => (i.case as Pick<Case, 'id'>).id);
+      .map((i) => idOfDueSk(String(i[index.sortKey.name])));
     return { due, held };
   }
 
@@ -345,8 +361,7 @@ export class DynamoCaseRepository implements CaseRepository {
         for (const item of page.Items ?? []) {
           // dueSk is `${retainUntil}#${id}`: both parts without a second read.
           const sk = String(item[index.sortKey.name]);
-          const cut = sk.lastIndexOf('#');
-          yield { id: sk.slice(cut + 1), retainUntil: sk.slice(0, cut) };
+          yield { id: idOfDueSk(sk), retainUntil: sk.slice(0, sk.lastIndexOf('#')) };
         }
       }
     }
@@ -509,7 +524,7 @@ export class DynamoCaseRepository implements CaseRepository {
         ScanIndexForward: false,
       },
       { limit, cursor, isStartKey: (k) => Object.keys(k).sort().join(',') === names && k[index.partitionKey.name] === pk, invalid: invalidCursor },
-      (i) => i.case as Case,
+      (i) => caseOfItem(i),
     );
   }
 
@@ -557,13 +572,11 @@ export class DynamoCaseRepository implements CaseRepository {
     const names: Record<string, string> = { '#pk': index.partitionKey.name };
     const values: Record<string, unknown> = {};
     if (f.risk) {
-      names['#case'] = 'case';
-      names['#status'] = 'status';
       const placeholders = RUNNING_CLOCK_STATUSES.map((status, i) => {
         values[`:running${i}`] = status;
         return `:running${i}`;
       });
-      filters.push(`#case.#status IN (${placeholders.join(', ')})`);
+      filters.push(caseFieldFilter(names, 'status', (path) => `${path} IN (${placeholders.join(', ')})`));
       // A paused clock's risk is frozen at the pause (pausedRisk); a running one follows the time of reading.
       names['#pausedRisk'] = 'pausedRisk';
       values[':risk'] = f.risk;
@@ -580,22 +593,16 @@ export class DynamoCaseRepository implements CaseRepository {
       }
     }
     if (f.status) {
-      names['#case'] = 'case';
-      names['#status'] = 'status';
       values[':status'] = f.status;
-      filters.push('#case.#status = :status');
+      filters.push(caseFieldFilter(names, 'status', (path) => `${path} = :status`));
     }
     if (f.category) {
-      names['#case'] = 'case';
-      names['#category'] = 'category';
       values[':category'] = f.category;
-      filters.push('#case.#category = :category');
+      filters.push(caseFieldFilter(names, 'category', (path) => `${path} = :category`));
     }
     if (f.regime) {
-      names['#case'] = 'case';
-      names['#regime'] = 'regime';
       values[':regime'] = f.regime;
-      filters.push('#case.#regime = :regime');
+      filters.push(caseFieldFilter(names, 'regime', (path) => `${path} = :regime`));
     }
     let keyCond = '#pk = :pk';
     if (upper) {
@@ -612,7 +619,7 @@ export class DynamoCaseRepository implements CaseRepository {
       ExpressionAttributeValues: { ...values, ':pk': pk },
       ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
     }));
-    return { items: page.items.map((item) => item.case as Case), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    return { items: page.items.map((item) => caseOfItem(item)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   }
 
   /**
@@ -669,7 +676,7 @@ export class DynamoCaseRepository implements CaseRepository {
   async *everyCase(): AsyncIterable<Case> {
     for (const group of ['active', 'closed'] as const) {
       for (let shard = 0; shard < this.opts.listShards; shard++) {
-        for await (const item of this.listPartition(keys.listPk(group, shard))) yield item.case as Case;
+        for await (const item of this.listPartition(keys.listPk(group, shard))) yield caseOfItem(item);
       }
     }
   }
@@ -677,14 +684,29 @@ export class DynamoCaseRepository implements CaseRepository {
   async activeDeadlines(): Promise<DeadlineRow[]> {
     const partitions = Array.from({ length: this.opts.listShards }, (_, i) => keys.listPk('active', i));
     const projection = {
-      ProjectionExpression: '#case.#owner, #case.#regime, #case.#status, #dueAt, #atRiskAt, #pausedRisk',
-      ExpressionAttributeNames: { '#case': 'case', '#owner': 'ownerId', '#regime': 'regime', '#status': 'status', '#dueAt': 'dueAt', '#atRiskAt': 'atRiskAt', '#pausedRisk': 'pausedRisk' },
+      // The top-level copies of the fields (CASE_FIELD_ATTRS), and the same fields in the case map of an item not yet
+      // migrated: never the compressed case itself, so the board reads a few bytes a case.
+      ProjectionExpression: '#ownerId, #regime, #status, #case.#ownerId, #case.#regime, #case.#status, #dueAt, #atRiskAt, #pausedRisk',
+      ExpressionAttributeNames: {
+        '#case': CASE_ATTR,
+        '#ownerId': CASE_FIELD_ATTRS.ownerId,
+        '#regime': CASE_FIELD_ATTRS.regime,
+        '#status': CASE_FIELD_ATTRS.status,
+        '#dueAt': 'dueAt',
+        '#atRiskAt': 'atRiskAt',
+        '#pausedRisk': 'pausedRisk',
+      },
     };
     const pages = await Promise.all(
       partitions.map(async (pk) => {
         const rows: DeadlineRow[] = [];
         for await (const item of this.listPartition(pk, projection)) {
-          const c = item.case as Pick<Case, 'ownerId' | 'regime' | 'status' | 'finalResponseDueAt'>;
+          const legacy = item[CASE_ATTR] as Partial<Pick<Case, 'ownerId' | 'regime' | 'status'>> | undefined;
+          const c = {
+            ownerId: String(item[CASE_FIELD_ATTRS.ownerId] ?? legacy?.ownerId ?? ''),
+            regime: (item[CASE_FIELD_ATTRS.regime] ?? legacy?.regime) as Case['regime'],
+            status: (item[CASE_FIELD_ATTRS.status] ?? legacy?.status) as Case['status'],
+          };
           rows.push({
             ownerId: c.ownerId,
             regime: c.regime,

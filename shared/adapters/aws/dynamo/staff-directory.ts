@@ -7,6 +7,7 @@ import type { StaffDirectory } from '#ports/staff-directory';
 import { StaleVersionError } from '#domain/errors';
 import { queryAll } from './paged-query';
 import { INDEX, keys } from './table-model';
+import { caseOfItem } from './case-codec';
 
 const BATCH = 100;
 
@@ -88,7 +89,7 @@ export class DynamoStaffDirectory implements StaffDirectory {
         KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
         ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': `${to}~` },
       };
-      items.push(...(await queryAll(this.doc, input, (i) => ({ sk: String(i.GSI1SK), c: i.case as Case }))));
+      items.push(...(await queryAll(this.doc, input, (i) => ({ sk: String(i.GSI1SK), c: caseOfItem(i) }))));
     }
     // Merged by due date across the owner's shards, as one partition would have returned them.
     return items.sort((a, b) => a.sk.localeCompare(b.sk)).map((i) => i.c);

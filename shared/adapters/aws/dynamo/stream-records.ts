@@ -5,6 +5,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import type { AuditEvent } from '#schemas/children';
 import type { TimerMap } from '#domain/timers';
 import { keys } from './table-model';
+import { CASE_ATTR, caseOfItem, storedCaseForm } from './case-codec';
 
 export type CaseStreamChange =
   | { kind: 'case'; caseId: string; before: TimerMap; after: TimerMap; changedAt: string; removed: boolean }
@@ -25,7 +26,7 @@ export const decodeStreamRecord = (r: DynamoDBRecord): CaseStreamChange => {
   const oldItem = image(r.dynamodb?.OldImage);
   const newItem = image(r.dynamodb?.NewImage);
   if (key.SK === keys.caseSk) {
-    const changedAt = (newItem?.case as { updatedAt?: string } | undefined)?.updatedAt ?? new Date(Number(r.dynamodb?.ApproximateCreationDateTime ?? 0) * 1000).toISOString();
+    const changedAt = newItem && storedCaseForm(newItem[CASE_ATTR]) !== 'missing' ? caseOfItem(newItem).updatedAt : new Date(Number(r.dynamodb?.ApproximateCreationDateTime ?? 0) * 1000).toISOString();
     return { kind: 'case', caseId, before: timersOf(oldItem), after: timersOf(newItem), changedAt, removed: r.eventName === 'REMOVE' };
   }
   if (key.SK.startsWith(keys.auditPrefix) && r.eventName === 'INSERT' && newItem) {
