@@ -6,36 +6,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Function as LambdaFunction, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnStateMachine, type DefinitionBody, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import type { AslDefinition } from './asl-document';
 
-/** JSON as it appears in an ASL document. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** The subset of an Amazon States Language state the local runner and the tests read. */
-export interface AslState {
-  Type: 'Task' | 'Parallel' | 'Map' | 'Pass' | 'Wait' | 'Choice' | 'Succeed' | 'Fail';
-  Resource?: string;
-  Parameters?: Json;
-  TimeoutSeconds?: number;
-  TimeoutSecondsPath?: string;
-  HeartbeatSeconds?: number;
-  HeartbeatSecondsPath?: string;
-  Next?: string;
-  End?: boolean;
-  ItemProcessor?: AslDefinition;
-  Iterator?: AslDefinition;
-  Branches?: AslDefinition[];
-  Catch?: { ErrorEquals: string[]; Next: string; ResultPath?: string | null }[];
-  Retry?: { ErrorEquals: string[] }[];
-  [field: string]: unknown;
-}
-
-export interface AslDefinition {
-  StartAt: string;
-  States: Record<string, AslState>;
-  Comment?: string;
-  TimeoutSeconds?: number;
-  [field: string]: unknown;
-}
+export { type AslDefinition, type AslState, type Json, taskStates } from './asl-document';
 
 /** Values the placeholders stand for; nothing in an exported ASL document depends on a real account. */
 export const PLACEHOLDER_ENV = { partition: 'aws', region: 'eu-west-1', account: '000000000000', urlSuffix: 'amazonaws.com' } as const;
@@ -82,10 +55,3 @@ export const synthesizeAsl = (build: (scope: Construct) => DefinitionBody): AslD
   const rendered = renderCfnString(stack.resolve(cfn.definitionString));
   return JSON.parse(rendered) as AslDefinition;
 };
-
-/** Every Task state of a definition, including those inside Map item processors and Parallel branches. */
-export const taskStates = (definition: AslDefinition): [name: string, state: AslState][] =>
-  Object.entries(definition.States).flatMap(([name, state]): [string, AslState][] => {
-    const nested = [state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])].filter((d): d is AslDefinition => d !== undefined);
-    return [...(state.Type === 'Task' ? [[name, state] as [string, AslState]] : []), ...nested.flatMap(taskStates)];
-  });

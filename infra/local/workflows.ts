@@ -9,7 +9,8 @@ import { executionName, type ApprovalWorkflowInput, type EscalationWorkflowInput
 import { localClock } from '#adapters/local/local-clock';
 import { installLocalWorkflowEngine } from '#adapters/local/local-workflow-engine';
 import { atLocalBoundary } from '#adapters/local/local-boundary';
-import { type AslDefinition, type Json, approvalAsl, escalationAsl, taskStates } from '../../workflows';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { type AslDefinition, type Json, taskStates } from '../../workflows/asl-document';
 import { type LocalExecution, LocalWorkflowEngine, type PendingTask, type StoredExecution, TaskTokenError, type TaskHandler, type WorkflowStore } from '../../workflows/local/engine';
 import { DynamoWorkflowStore } from './workflow-store';
 import { lambdaContext, lazyEntry } from './server';
@@ -28,8 +29,33 @@ export const WORKFLOW_FUNCTIONS: Record<WorkflowName, { entry: string; functionN
 
 
 let synthesised: Record<WorkflowName, AslDefinition> | undefined;
-/** The ASL of both workflows, synthesised once per process (~0.5 s each). */
-export const workflowAsl = (): Record<WorkflowName, AslDefinition> => (synthesised ??= { approval: approvalAsl(), escalation: escalationAsl() });
+
+/** Synthesises both workflows with CDK, loaded only here: aws-cdk-lib is about a second of module loading. */
+const synthesise = (): Record<WorkflowName, AslDefinition> => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { approvalAsl, escalationAsl } = require('../../workflows') as typeof import('../../workflows');
+  return { approval: approvalAsl(), escalation: escalationAsl() };
+};
+
+/**
+ * The ASL of both workflows, synthesised once per process (~0.5 s each, after loading aws-cdk-lib). With
+ * LOCAL_WORKFLOW_ASL_FILE (set by the test run's globalSetup to a file in the run's own temp dir) the processes of one
+ * run share it: the first to need it synthesises and writes the file, the others read it. Each test file is a fresh
+ * module registry, so without the file every file that starts a stack loaded CDK and synthesised again.
+ */
+export const workflowAsl = (): Record<WorkflowName, AslDefinition> => {
+  if (synthesised) return synthesised;
+  const file = process.env.LOCAL_WORKFLOW_ASL_FILE;
+  if (file && existsSync(file)) return (synthesised = JSON.parse(readFileSync(file, 'utf8')) as Record<WorkflowName, AslDefinition>);
+  synthesised = synthesise();
+  if (file) {
+    // Written whole, then renamed: a process reading it never sees half a file.
+    const partial = `${file}.${process.pid}`;
+    writeFileSync(partial, JSON.stringify(synthesised));
+    renameSync(partial, file);
+  }
+  return synthesised;
+};
 
 
 /** The payload crosses a process boundary in AWS: the function gets (and returns) JSON, never shared objects. */

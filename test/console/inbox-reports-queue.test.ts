@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page, Request } from 'playwright-core';
 import { createComplaint, settle, type CaseView } from '../support/api';
+import { times } from '../support/concurrency';
 import { resolutionBody } from '../support/route-fixtures';
 import { axeProblems, startConsoleHarness, type ConsoleHarness } from '../support/console';
 
@@ -79,12 +80,11 @@ describe('approvals inbox', () => {
 
   it('pages the inbox with the API’s cursor: every pending stage is reachable, shown by its case reference', async () => {
     // More stages than a page holds: each proposal above the threshold waits for a supervisor.
-    const cases: CaseView[] = [];
-    for (let i = 0; i < 21; i++) {
+    const cases: CaseView[] = await times(21, async () => {
       const c = await open('olive');
       await proposeAboveThreshold(c.id);
-      cases.push(c);
-    }
+      return c;
+    });
     await h.api.pump();
     // What the API has for her, every page of it.
     const sueApi = await as('sue', 'supervisor');

@@ -3,6 +3,7 @@
 // shown plainly, and an axe check of every screen (no serious or critical violations).
 import type { Page } from 'playwright-core';
 import { createComplaint, settle, type CaseView } from '../support/api';
+import { times } from '../support/concurrency';
 import { axeProblems, exactly, openCase, openTab, reloadCase, signInOn, startConsoleHarness, type ConsoleHarness } from '../support/console';
 
 jest.setTimeout(300_000);
@@ -33,9 +34,10 @@ describe('work queue', () => {
   it('my cases, the team by owner with cursor pages in due-date order, and at risk / overdue', async () => {
     const now = await clockNow();
     // 26 of hal's cases received an hour apart (so their deadlines differ), and one of olive's.
-    const hals: CaseView[] = [];
-    for (let i = 0; i < 26; i++) hals.push(await open('hal', { receivedAt: new Date(now - (i + 1) * 3_600_000).toISOString(), customer: { id: `c-${i}`, name: `Customer ${i}` } }));
-    const olives = await open('olive', { customer: { id: 'c-olive', name: 'Grace Hopper' } });
+    const [hals, olives] = await Promise.all([
+      times(26, (i) => open('hal', { receivedAt: new Date(now - (i + 1) * 3_600_000).toISOString(), customer: { id: `c-${i}`, name: `Customer ${i}` } })),
+      open('olive', { customer: { id: 'c-olive', name: 'Grace Hopper' } }),
+    ]);
     // One of olive's goes at risk: a dependency blocked for more than 24 hours.
     await blockDependency(olives.id);
     await h.api.advanceClock('PT25H');

@@ -23,6 +23,9 @@ export default async function globalSetup(globalConfig: Config.GlobalConfig): Pr
   // TMPDIR, and os.tmpdir() reads it. A run used to leave a cdk.out dir per synthesized app behind (thousands in /tmp).
   globalThis.__RUN_TMPDIR__ = mkdtempSync(join(tmpdir(), 'complaints-test-run-'));
   process.env.TMPDIR = globalThis.__RUN_TMPDIR__;
+  // The workflows' ASL, synthesised by the run's first local stack and read by the others (infra/local/workflows.ts):
+  // one run, one set of sources.
+  process.env.LOCAL_WORKFLOW_ASL_FILE = join(globalThis.__RUN_TMPDIR__, 'workflow-asl.json');
   // `npm run test:unit` runs pure code only: no JVM to wait for (a test that needs one fails on testEndpoint()).
   if (process.env.TEST_NO_DYNAMODB) return;
   // Each JVM holds up to ~1 GB: past four, workers share instances (round-robin by worker id).

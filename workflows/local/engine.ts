@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExecutionAbortedError, ExecutionTimeoutError, type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { Clock } from '#ports/clock';
-import { type AslDefinition, type Json, taskStates } from '../asl';
+import { type AslDefinition, type Json, taskStates } from '../asl-document';
 import { isCallbackResource, isLocalCallbackInput, localizeAsl, localRunContext, withTaskToken } from './localize';
 import type { ClosedHow, StoredExecution, StoredExecutionStatus, StoredTask, WorkflowStore } from './store';
 

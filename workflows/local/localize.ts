@@ -6,7 +6,7 @@
 //   (after Parameters), where Step Functions reads the state input, and ignores heartbeats altogether. So the timer
 //   fields of `.waitForTaskToken` tasks move into the task's parameters (evaluated against the state input, as in Step
 //   Functions) and the local engine enforces them on its own clock; the interpreter's own timer is set to a ceiling.
-import type { AslDefinition, AslState, Json } from '../asl';
+import type { AslDefinition, AslState, Json } from '../asl-document';
 
 /** What `$$.Task.Token` resolves to locally; handlers replace it with the token they mint. */
 export const LOCAL_TASK_TOKEN_PLACEHOLDER = 'local:task-token';

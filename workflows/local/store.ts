@@ -2,7 +2,7 @@
 // execution (input, status, states entered) and each callback task waiting for its token (the raw state input at the
 // Task state, the payload, the timers). The engine writes through this interface in order, one write at a time;
 // `MemoryWorkflowStore` keeps it in memory (tests), the local stack keeps it in DynamoDB Local (infra/local).
-import type { Json } from '../asl';
+import type { Json } from '../asl-document';
 
 export type StoredExecutionStatus = 'running' | 'succeeded' | 'failed' | 'aborted';
 
