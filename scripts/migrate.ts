@@ -10,6 +10,7 @@
 // --page N (items a Scan page reads, default 100), --state FILE (where the cursor is saved after every page; default
 // .data/migrate-<table>.json), --fresh (start over, ignoring a saved cursor). Interrupted, it is started again with the
 // same options and carries on from the saved cursor; finished, it removes the file, and a second run rewrites nothing.
+import { useLocalTableUnlessSet } from './local-table';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,22 +32,7 @@ const main = async () => {
     options: { segments: { type: 'string' }, rate: { type: 'string' }, page: { type: 'string' }, state: { type: 'string' }, fresh: { type: 'boolean', default: false } },
     strict: true,
   });
-  let stopLocal: (() => Promise<void>) | undefined;
-  if (!process.env.TABLE_NAME) {
-    const running = join(DATA_DIR, 'running.json');
-    const { startDynamoLocal } = await import('../infra/local/dynamodb-local');
-    const { applyLocalEnv } = await import('../infra/local/stack');
-    if (existsSync(running)) {
-      const r = JSON.parse(readFileSync(running, 'utf8')) as { dynamodb: string; tables: { cases: string; idempotency: string; local: string } };
-      say(`▸ using the running npm start's DynamoDB Local at ${r.dynamodb}`);
-      applyLocalEnv(r.dynamodb, r.tables);
-    } else {
-      say(`▸ starting DynamoDB Local on ${join(DATA_DIR, 'dynamodb')} …`);
-      const dynamo = await startDynamoLocal({ dataDir: join(DATA_DIR, 'dynamodb') });
-      applyLocalEnv(dynamo.endpoint, { cases: 'complaints', idempotency: 'complaints-idempotency', local: 'complaints-local' });
-      stopLocal = () => dynamo.stop();
-    }
-  }
+  const stopLocal = await useLocalTableUnlessSet(DATA_DIR, say);
   try {
     const tableName = process.env.TABLE_NAME;
     if (!tableName) throw new Error('TABLE_NAME is not set');
