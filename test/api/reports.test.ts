@@ -13,6 +13,7 @@ import type { components, ComplaintsClient, operations } from '@complaints/clien
 import { expectProblem, settle, startTestApi, validComplaint, type ApiResponse, type TestApi } from '../support/api';
 import { clockNowMs } from '../support/clock';
 import { projectionItems, recountFromCases } from '../support/report-recount';
+import { mapLimit } from '#domain/map-limit';
 
 jest.setTimeout(600_000);
 
@@ -75,13 +76,8 @@ let t0: DateTime;
 const tok = (sub: string, ...roles: ('handler' | 'supervisor' | 'compliance' | 'admin' | 'intake')[]) => api.token(sub, roles);
 
 /** Runs `fn` over `items`, eight at a time. */
-const each = async <T>(items: T[], fn: (t: T) => Promise<void>) => {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next < items.length) await fn(items[next++]!);
-    }),
-  );
+const each = async <T>(items: T[], fn: (t: T) => Promise<void>): Promise<void> => {
+  await mapLimit(items, 8, (t) => fn(t));
 };
 const ok = (res: ApiResponse, what: string): ApiResponse => {
   if (res.status >= 300) throw new Error(`${what}: ${res.status} ${res.text}`);

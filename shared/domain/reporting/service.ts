@@ -9,6 +9,7 @@ import { contributions, dimSk, explodeOpenMonth, openSk, projector, scopes, ALL_
 import { controlReview, controlScore, kpiSet, normalisedVolumes, openBoardSince, openFigures, reportRange, rootCauseTrend, sumCounts, type OpenFigures } from './figures';
 import { buildReturn, parseReturnPeriod } from './returns';
 import { mayHoldOneItemDays, periodItems } from './period-items';
+import { mapLimit } from '../map-limit';
 
 export interface ReportingDeps {
   store: ReportStore;
@@ -18,19 +19,6 @@ export interface ReportingDeps {
 
 /** Reads run in parallel, a few at a time (a five-year range of day items is bounded, but not small). */
 const READ_CONCURRENCY = 16;
-
-const mapLimit = async <T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> => {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-};
 
 /** Cases a rebuild applies together (a repository page of cases shares most of its counter items). */
 const REBUILD_BATCH = 25;
