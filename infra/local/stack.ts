@@ -64,7 +64,7 @@ export const applyLocalEnv = (endpoint: string, tables: LocalTables, extra: Reco
 };
 
 /** Case-stream handler invocations per stream page, side by side (StreamPoller `lanes`). */
-const STREAM_LANES = 8;
+const STREAM_LANES = 32;
 /**
  * A failed stream record is retried at once this many times before its drain gives up on it until the next round
  * (StreamPoller `retriesInDrain`): under injected faults a page otherwise advanced one failed record per round.

@@ -255,6 +255,77 @@ describe.each(stores)('LocalWorkflowEngine with a store (%s)', (_name, makeStore
     expect(engine.pendingTasks('exec-5')[0]).toMatchObject({ startedAt: T0 + 30_000, heartbeatAt: T0 + 40_000, payload: { level: 2 } });
     expect(await engine.catchUp(T0 + 35_000)).toBe(0);
   });
+
+  it('catches each execution up on its own timeline, side by side; an execution a handler starts counts from that handler\'s instant', async () => {
+    const store = await makeStore();
+    let started = 0;
+    const { engine } = boot(store, 'a', {
+      // The first reminder of exec-7 starts an escalation (as a task function could start another workflow).
+      Remind: (_payload, meta) => {
+        if (meta.executionId === 'exec-7' && started++ === 0) engine.start('escalation', escalationInput, 'esc-7');
+        return { ok: true };
+      },
+    });
+    engine.start('approval', approvalInput([stage(1, { timeoutSeconds: 30, heartbeatSeconds: 10 })]), 'exec-6');
+    await engine.idle();
+    now = T0 + 5_000;
+    engine.start('approval', approvalInput([stage(1, { timeoutSeconds: 30, heartbeatSeconds: 10 })]), 'exec-7');
+    await engine.idle();
+    // exec-6 lapses at +10, +20, +30 s and exec-7 at +15, +25, +35 s: each moves on from its own lapse instants.
+    now = T0 + 39_000;
+    expect(await engine.catchUp(T0 + 39_000)).toBe(6);
+    expect(engine.pendingTasks('exec-6')[0]).toMatchObject({ startedAt: T0 + 30_000, heartbeatAt: T0 + 40_000, payload: { level: 2 } });
+    expect(engine.pendingTasks('exec-7')[0]).toMatchObject({ startedAt: T0 + 35_000, heartbeatAt: T0 + 45_000, payload: { level: 2 } });
+    // Started by exec-7's first reminder (its heartbeat lapsed at +15 s): the escalation counts from then, not from the clock.
+    expect(await engine.describeExecution('esc-7')).toMatchObject({ startedAt: T0 + 15_000 });
+    expect(engine.pendingTasks('esc-7')[0]).toMatchObject({ startedAt: T0 + 15_000, timeoutAt: T0 + 15_000 + 3_600_000 });
+    // After the catch-up the clock's own instant applies again.
+    engine.start('escalation', { ...escalationInput, escalationId: 'ESC-8' }, 'esc-8');
+    await engine.idle();
+    expect(await engine.describeExecution('esc-8')).toMatchObject({ startedAt: T0 + 39_000 });
+  });
+
+  it('writes each execution\'s history in order, and different executions\' writes side by side', async () => {
+    const inner = await makeStore();
+    let inFlight = 0;
+    let most = 0;
+    const order: string[] = [];
+    const slow =
+      <A extends unknown[]>(name: string, write: (...args: A) => Promise<void>, id: (...args: A) => string) =>
+      async (...args: A) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        order.push(`${id(...args)} ${name}`);
+        await new Promise((resolve) => setImmediate(resolve));
+        try {
+          await write(...args);
+        } finally {
+          inFlight--;
+        }
+      };
+    const store: WorkflowStore = {
+      ...inner,
+      getExecution: (id) => inner.getExecution(id),
+      runningExecutions: () => inner.runningExecutions(),
+      pendingTasks: () => inner.pendingTasks(),
+      closedToken: (token) => inner.closedToken(token),
+      executionStarted: slow('started', (e) => inner.executionStarted(e), (e) => e.executionId),
+      taskWaiting: slow('waiting', (t, s) => inner.taskWaiting(t, s), (t) => t.executionId),
+      taskClosed: slow('closed', (t, how) => inner.taskClosed(t, how), (t) => t.executionId),
+      executionEnded: slow('ended', (e) => inner.executionEnded(e), (e) => e.executionId),
+    };
+    const { engine } = boot(store, 'a');
+    for (const id of ['exec-a', 'exec-b', 'exec-c']) engine.start('approval', approvalInput(), id);
+    await engine.idle();
+    for (const task of engine.pendingTasks()) await engine.settle(task.taskToken, { ok: true, output: { approverId: 'sup-1' } });
+    await engine.idle();
+    await engine.flush();
+    expect(most).toBeGreaterThan(1);
+    for (const id of ['exec-a', 'exec-b', 'exec-c']) {
+      expect(order.filter((line) => line.startsWith(`${id} `))).toEqual([`${id} started`, `${id} waiting`, `${id} closed`, `${id} ended`]);
+      expect(await inner.getExecution(id)).toMatchObject({ status: 'succeeded' });
+    }
+  });
 });
 
 describe('LocalWorkflows (the WorkflowEngine port of the local stack)', () => {

@@ -9,6 +9,7 @@
 // first state (the task functions are idempotent against the case table). `idle()` tells a caller (the local timer
 // pump) when every execution waits for a token or has ended.
 import './polyfill';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -195,17 +196,27 @@ export class LocalWorkflowEngine {
   private readonly store: WorkflowStore | undefined;
   private inFlight = 0;
   private writes = 0;
-  private writeQueue: Promise<void> = Promise.resolve();
+  /**
+   * Store writes queued per execution: one execution's writes stay in order (started, waiting, closed, ended), while
+   * different executions' writes run side by side, as Step Functions keeps each execution's history by itself.
+   */
+  private readonly writeQueues = new Map<string, Promise<void>>();
   private storeFailure: Error | undefined;
   private halted = false;
-  /** While `catchUp` replays lapsed timers: the instant the last one lapsed (tasks started meanwhile count from it). */
-  private virtualNow: number | undefined;
+  /**
+   * While `catchUp` replays lapsed timers: per execution, the instant its last timer lapsed (its next task counts from
+   * it). Each execution moves on its own timeline; different executions' timers lapse in the same round.
+   */
+  private readonly virtualAt = new Map<string, number>();
+  /** The lapse instant of the execution whose handler is running: an execution it starts counts from that instant. */
+  private readonly handlerAt = new AsyncLocalStorage<number>();
+  /** Executions whose run has not ended (what `isIdle` checks; `executions` also keeps the ended ones). */
+  private readonly running = new Set<string>();
   private readonly idleWaiters = new Set<() => void>();
 
   constructor(private readonly options: LocalWorkflowEngineOptions = {}) {
     const clock = options.clock;
-    const real = clock ? () => Date.parse(clock.now()) : () => Date.now();
-    this.now = () => this.virtualNow ?? real();
+    this.now = clock ? () => Date.parse(clock.now()) : () => Date.now();
     this.mintToken = options.mintToken ?? (() => `local-${randomUUID()}`);
     this.store = options.store;
   }
@@ -255,9 +266,12 @@ export class LocalWorkflowEngine {
     const known = this.executions.get(executionId);
     if (known) return known.handle;
     const registered = this.registered(workflow);
-    const startedAt = this.now();
+    // Started by a handler of an execution being caught up: it counts from that execution's instant, not the clock's.
+    const at = this.handlerAt.getStore();
+    if (at !== undefined) this.virtualAt.set(executionId, at);
+    const startedAt = at ?? this.now();
     const handle = this.launch(registered, { executionId, workflow, input, startedAt, statesEntered: [] });
-    void this.persist((store) => store.executionStarted({ executionId, workflow, input, status: 'running', statesEntered: [], startedAt }));
+    void this.persist(executionId, (store) => store.executionStarted({ executionId, workflow, input, status: 'running', statesEntered: [], startedAt }));
     return handle;
   }
 
@@ -334,7 +348,7 @@ export class LocalWorkflowEngine {
   sendTaskHeartbeat(taskToken: string): void {
     const task = this.live(taskToken);
     if (task.heartbeatSeconds === undefined) return;
-    task.heartbeatAt = this.now() + task.heartbeatSeconds * 1000;
+    task.heartbeatAt = this.nowFor(task.executionId) + task.heartbeatSeconds * 1000;
     if (task.persisted) void this.persistTask(task);
   }
 
@@ -353,7 +367,7 @@ export class LocalWorkflowEngine {
   async heartbeat(taskToken: string): Promise<void> {
     const task = this.live(taskToken, await this.closedBefore(taskToken));
     if (task.heartbeatSeconds === undefined) return;
-    task.heartbeatAt = this.now() + task.heartbeatSeconds * 1000;
+    task.heartbeatAt = this.nowFor(task.executionId) + task.heartbeatSeconds * 1000;
     if (task.persisted) await this.persistTask(task);
   }
 
@@ -379,34 +393,56 @@ export class LocalWorkflowEngine {
     for (const task of [...this.waiting.values()]) {
       const due = dueOf(task);
       if (!due || due.at > now) continue;
-      void this.close(task, 'timedOut');
-      this.options.onTimerFired?.({ executionId: task.executionId, workflow: task.workflow, stateName: task.stateName, error: due.error });
-      task.reject(namedError(due.error, due.error === 'States.HeartbeatTimeout' ? `no heartbeat within ${task.heartbeatSeconds} s` : 'task timed out'));
+      this.fire(task, due.error);
       fired += 1;
     }
     return fired;
   }
 
+  /** Fails a waiting task with its lapsed timer's error. */
+  private fire(task: Waiting, error: 'States.Timeout' | 'States.HeartbeatTimeout'): void {
+    void this.close(task, 'timedOut');
+    this.options.onTimerFired?.({ executionId: task.executionId, workflow: task.workflow, stateName: task.stateName, error });
+    task.reject(namedError(error, error === 'States.HeartbeatTimeout' ? `no heartbeat within ${task.heartbeatSeconds} s` : 'task timed out'));
+  }
+
   /**
-   * Moves the executions on to `now` as if the clock had run there by itself: fires the due timers in the order they
-   * lapsed, and after each lets the executions move on to their next wait, whose timers then count from the instant
-   * the previous one lapsed (a reminder at +24 h and the escalation at +48 h both happen in one jump of two days).
-   * Resolves with how many timers fired, once idle.
+   * Moves the executions on to `now` as if the clock had run there by itself. Each execution moves on its own
+   * timeline: its earliest lapsed timer fires, the execution moves on to its next wait, whose timers then count from
+   * the instant the previous one lapsed (a reminder at +24 h and the escalation at +48 h both happen in one jump of
+   * two days), and so on. Executions are independent (as in Step Functions), so every execution's next lapsed timer
+   * fires in the same round, earliest first: the rounds are as many as the longest chain of one execution's timers,
+   * not as many as the distinct instants of all of them. Resolves with how many timers fired, once idle.
    */
   async catchUp(now: number = this.now()): Promise<number> {
     let fired = 0;
     try {
       for (let round = 0; ; round += 1) {
         await this.idle();
-        const at = this.nextTimerAt();
-        if (at === undefined || at > now) return fired;
+        // Per execution, its earliest lapsed timer (an execution waits on one task at most: no Parallel in our ASL).
+        const next = new Map<string, { task: Waiting; at: number; error: 'States.Timeout' | 'States.HeartbeatTimeout' }>();
+        for (const task of this.waiting.values()) {
+          const due = dueOf(task);
+          if (!due || due.at > now) continue;
+          const seen = next.get(task.executionId);
+          if (!seen || due.at < seen.at) next.set(task.executionId, { task, ...due });
+        }
+        if (next.size === 0) return fired;
         if (round >= 10_000) throw new Error(`local workflows: more than 10,000 timer rounds catching up to ${new Date(now).toISOString()}`);
-        this.virtualNow = at;
-        fired += this.fireDueTimers(at);
+        for (const { task, at, error } of [...next.values()].sort((a, b) => a.at - b.at)) {
+          this.virtualAt.set(task.executionId, at);
+          this.fire(task, error);
+          fired += 1;
+        }
       }
     } finally {
-      this.virtualNow = undefined;
+      this.virtualAt.clear();
     }
+  }
+
+  /** "Now" for one execution: the instant its last timer lapsed while it is caught up, else the clock's. */
+  private nowFor(executionId: string): number {
+    return this.virtualAt.get(executionId) ?? this.now();
   }
 
   /**
@@ -428,21 +464,21 @@ export class LocalWorkflowEngine {
       if (!registered) throw new Error(`restore: execution ${execution.executionId} belongs to workflow "${execution.workflow}", which is not registered`);
       // Newest first; the workflows have no Parallel, so an execution waits on one task at most.
       const [task, ...stale] = tasks.filter((t) => t.executionId === execution.executionId).sort((a, b) => b.startedAt - a.startedAt);
-      for (const t of stale) void this.persist((s) => s.taskClosed(t, 'settled'));
+      for (const t of stale) void this.persist(t.executionId, (s) => s.taskClosed(t, 'settled'));
       if (task && registered.asl.States[task.stateName]?.Type === 'Task') {
         this.resuming.set(execution.executionId, task);
         this.launch(registered, execution, task);
         resumed.push(execution.executionId);
       } else {
-        if (task) void this.persist((s) => s.taskClosed(task, 'settled'));
+        if (task) void this.persist(task.executionId, (s) => s.taskClosed(task, 'settled'));
         const fresh = { ...execution, statesEntered: [] };
         this.launch(registered, fresh);
-        void this.persist((s) => s.executionStarted({ ...fresh, status: 'running' }));
+        void this.persist(fresh.executionId, (s) => s.executionStarted({ ...fresh, status: 'running' }));
         restarted.push(execution.executionId);
       }
     }
     // Tasks of executions that are not running any more (ended between two writes): closed.
-    for (const task of tasks) if (!runningIds.has(task.executionId)) void this.persist((s) => s.taskClosed(task, 'settled'));
+    for (const task of tasks) if (!runningIds.has(task.executionId)) void this.persist(task.executionId, (s) => s.taskClosed(task, 'settled'));
     await this.idle();
     return { resumed, restarted };
   }
@@ -453,8 +489,10 @@ export class LocalWorkflowEngine {
    */
   isIdle(): boolean {
     if (this.inFlight > 0 || this.writes > 0 || this.starting.size > 0) return false;
-    const ready = new Set([...this.waiting.values()].filter((w) => w.ready).map((w) => w.executionId));
-    for (const [executionId, execution] of this.executions) if (execution.run && !ready.has(executionId)) return false;
+    if (this.running.size === 0) return true;
+    const ready = new Set<string>();
+    for (const w of this.waiting.values()) if (w.ready) ready.add(w.executionId);
+    for (const executionId of this.running) if (!ready.has(executionId)) return false;
     return true;
   }
 
@@ -488,8 +526,8 @@ export class LocalWorkflowEngine {
   }
 
   /** Resolves when every store write queued so far is done (failures are reported through `idle()`). */
-  flush(): Promise<void> {
-    return this.writeQueue;
+  async flush(): Promise<void> {
+    while (this.writeQueues.size > 0) await Promise.all(this.writeQueues.values());
   }
 
   /**
@@ -506,7 +544,7 @@ export class LocalWorkflowEngine {
     }
     const deadline = Date.now() + graceMs;
     while (this.inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-    await this.writeQueue;
+    await this.flush();
     for (const done of [...this.idleWaiters]) done();
   }
 
@@ -528,6 +566,7 @@ export class LocalWorkflowEngine {
     const handle: LocalExecution = { executionId, workflow, statesEntered: [...execution.statesEntered], status: 'RUNNING', result: undefined as unknown as Promise<ExecutionOutcome> };
     const state: ExecutionState = { handle, input: execution.input, startedAt: execution.startedAt, run };
     this.executions.set(executionId, state);
+    this.running.add(executionId);
     const collecting = (async () => {
       // A restored run re-enters the Task state it waited in: already counted before the restart.
       let skip = from !== undefined;
@@ -548,13 +587,14 @@ export class LocalWorkflowEngine {
     );
     handle.result = outcome.then(async (ended) => {
       state.run = undefined;
+      this.running.delete(executionId);
       if (!this.halted) this.dropTasksOf(executionId);
       await collecting;
       handle.status = ended.status;
       handle.outcome = ended;
       if (!this.halted) {
         this.options.onExecutionEnded?.({ executionId, workflow, outcome: ended });
-        void this.persist((store) =>
+        void this.persist(executionId, (store) =>
           store.executionEnded({
             executionId,
             workflow,
@@ -562,7 +602,7 @@ export class LocalWorkflowEngine {
             status: STATUS[ended.status],
             statesEntered: [...handle.statesEntered],
             startedAt: state.startedAt,
-            endedAt: this.now(),
+            endedAt: this.nowFor(executionId),
             outcome: ended,
           }),
         );
@@ -586,7 +626,8 @@ export class LocalWorkflowEngine {
   private async call(handler: TaskHandler, payload: Json, meta: TaskMeta): Promise<unknown> {
     this.inFlight += 1;
     try {
-      return await handler(payload, meta);
+      const at = this.virtualAt.get(meta.executionId);
+      return await (at === undefined ? handler(payload, meta) : this.handlerAt.run(at, () => handler(payload, meta)));
     } finally {
       this.inFlight -= 1;
       this.changed();
@@ -607,7 +648,7 @@ export class LocalWorkflowEngine {
     const parameters = withTaskToken(input.localParameters, taskToken);
     const payload = resource.startsWith('arn:aws:states:::lambda:invoke') ? lambdaPayload(parameters) : parameters;
     const { timeoutSeconds, heartbeatSeconds } = input.localTimers;
-    const startedAt = this.now();
+    const startedAt = this.nowFor(meta.executionId);
     const { waiting, promise } = this.wait(
       {
         taskToken,
@@ -668,20 +709,25 @@ export class LocalWorkflowEngine {
     const { resolve: _r, reject: _j, ready: _d, persisted: _p, ...fields } = task;
     const stored: StoredTask = { ...fields, stateInput: fields.stateInput ?? null };
     const statesEntered = [...(this.executions.get(task.executionId)?.handle.statesEntered ?? [])];
-    return this.persist((store) => store.taskWaiting(stored, statesEntered));
+    return this.persist(task.executionId, (store) => store.taskWaiting(stored, statesEntered));
   }
 
-  /** Queues a store write behind the others (writes stay in order); a no-op without a store or once stopped. */
-  private persist(write: (store: WorkflowStore) => Promise<void>): Promise<void> {
+  /**
+   * Queues a store write behind the execution's earlier ones (an execution's writes stay in order; other executions'
+   * run beside them); a no-op without a store or once stopped.
+   */
+  private persist(executionId: string, write: (store: WorkflowStore) => Promise<void>): Promise<void> {
     const store = this.store;
     if (!store || this.halted) return Promise.resolve();
     this.writes += 1;
-    const done = this.writeQueue.then(() => write(store));
-    this.writeQueue = done.then(
+    const done = (this.writeQueues.get(executionId) ?? Promise.resolve()).then(() => write(store));
+    const tail = done.then(
       () => undefined,
       (error: unknown) => this.reportStoreFailure(error instanceof Error ? error : new Error(String(error))),
     );
-    void this.writeQueue.then(() => {
+    this.writeQueues.set(executionId, tail);
+    void tail.then(() => {
+      if (this.writeQueues.get(executionId) === tail) this.writeQueues.delete(executionId);
       this.writes -= 1;
       this.changed();
     });
@@ -713,7 +759,7 @@ export class LocalWorkflowEngine {
   private close(task: Waiting, how: ClosedHow): Promise<void> {
     this.waiting.delete(task.taskToken);
     this.closed.set(task.taskToken, how);
-    return this.persist((store) => store.taskClosed(task, how));
+    return this.persist(task.executionId, (store) => store.taskClosed(task, how));
   }
 
   private dropTasksOf(executionId: string): void {
