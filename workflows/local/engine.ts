@@ -295,7 +295,8 @@ export class LocalWorkflowEngine {
       if (stored) return this.executions.get(executionId)?.handle;
       const execution = this.start(workflow, input, executionId);
       started = true;
-      await this.flush();
+      // Its own start persisted (other executions' writes need not be waited for).
+      await this.writeQueues.get(executionId);
       return execution;
     })();
     this.starting.set(executionId, check);
