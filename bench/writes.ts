@@ -30,6 +30,8 @@ export interface WriteStep {
   writeUnitsBy: Record<string, number>;
   /** Median write units of the background by table/index. */
   backgroundWriteUnitsBy: Record<string, number>;
+  /** Median size of the case item after the step, by DynamoDB's item-size rules (a write of it costs a unit per started KB). */
+  caseItemBytes: number;
   /** Median write units of the background by DynamoDB operation (which consumers write: transactions, counter updates, …). */
   backgroundWriteUnitsByCommand: Record<string, number>;
 }
@@ -176,7 +178,10 @@ const runWritesBench = async (): Promise<WritesBenchResult> => {
         await stack.workflows.idle();
       }
     };
-    const perStep = new Map<string, { request: string; req: Tally[]; bg: Tally[] }>();
+    const perStep = new Map<string, { request: string; req: Tally[]; bg: Tally[]; itemBytes: number[] }>();
+    const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { dynamo } = await import('#http/container');
+    const { keys } = await import('#adapters/aws/dynamo/table-model');
     const step = async <T>(name: string, request: string, fn: () => Promise<T>): Promise<T> => {
       await settle();
       current = tally();
@@ -185,10 +190,14 @@ const runWritesBench = async (): Promise<WritesBenchResult> => {
       current = tally();
       await settle();
       const bg = current;
+      // The case item's size after the step (read outside both tallies): how far each write of it is from 1 KB.
+      const caseId = name === 'intake' ? (out as { id?: string }).id : lastId;
+      const after = caseId ? (await dynamo().doc.send(new GetCommand({ TableName: stack.tables.cases, Key: keys.case(caseId) }))).Item : undefined;
       current = tally();
-      const row = perStep.get(name) ?? { request, req: [], bg: [] };
+      const row = perStep.get(name) ?? { request, req: [], bg: [], itemBytes: [] };
       row.req.push(req);
       row.bg.push(bg);
+      if (after) row.itemBytes.push(itemBytes(after));
       perStep.set(name, row);
       return out;
     };
@@ -246,9 +255,6 @@ const runWritesBench = async (): Promise<WritesBenchResult> => {
     } finally {
       unsubscribe();
     }
-    const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
-    const { dynamo } = await import('#http/container');
-    const { keys } = await import('#adapters/aws/dynamo/table-model');
     const got = await dynamo().doc.send(new GetCommand({ TableName: stack.tables.cases, Key: keys.case(lastId ?? '') }));
     const first = await dynamo().doc.send(new GetCommand({ TableName: stack.tables.cases, Key: keys.case(firstId ?? '') }));
     const bytesOf = (v: unknown) => Buffer.byteLength(JSON.stringify(v) ?? '');
@@ -275,6 +281,7 @@ const runWritesBench = async (): Promise<WritesBenchResult> => {
         backgroundReadUnits: round(median(row.bg.map((t) => t.read)), 1),
         writeUnitsBy: Object.fromEntries(indexes.map((k) => [k, round(median(row.req.map((t) => t.by[k] ?? 0)), 1)])),
         backgroundWriteUnitsBy: Object.fromEntries(bgIndexes.map((k) => [k, round(median(row.bg.map((t) => t.by[k] ?? 0)), 1)])),
+        caseItemBytes: round(median(row.itemBytes), 0),
         backgroundWriteUnitsByCommand: Object.fromEntries(bgCommands.map((k) => [k, round(median(row.bg.map((t) => t.byCommand[k] ?? 0)), 1)])),
       };
     });
@@ -310,7 +317,7 @@ export const writesReport = (r: WritesBenchResult): string =>
   [
     `DynamoDB capacity per complaint lifecycle (ReturnConsumedCapacity: INDEXES, DynamoDB Local, median of ${r.settings.rounds} cases)`,
     table(
-      ['step', 'request', 'WCU', 'by table/index', 'RCU', 'background WCU', 'background by table/index', 'background RCU'],
+      ['step', 'request', 'WCU', 'by table/index', 'RCU', 'background WCU', 'background by table/index', 'background RCU', 'case item B'],
       [
         ...r.steps.map((s) => [
           s.step,
@@ -321,8 +328,9 @@ export const writesReport = (r: WritesBenchResult): string =>
           String(s.backgroundWriteUnits),
           Object.entries(s.backgroundWriteUnitsBy ?? {}).map(([k, v]) => `${k} ${v}`).join(', '),
           String(s.backgroundReadUnits),
+          String(s.caseItemBytes),
         ]),
-        ['total', '', String(r.total.writeUnits), '', String(r.total.readUnits), String(r.total.backgroundWriteUnits), '', String(r.total.backgroundReadUnits)],
+        ['total', '', String(r.total.writeUnits), '', String(r.total.readUnits), String(r.total.backgroundWriteUnits), '', String(r.total.backgroundReadUnits), ''],
       ],
     ),
     `case item after close: ${r.caseItem.bytes} B stored (case ${r.caseItem.caseJsonBytes} B as JSON); largest attributes ${Object.entries(r.caseItem.attributes).slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ')}; largest case fields ${Object.entries(r.caseItem.caseFields).slice(0, 8).map(([k, v]) => `${k} ${v}`).join(', ')}`,

@@ -17,7 +17,7 @@ import type { DeadlineRow } from '#domain/deadline-board';
 import { ConflictError, InvalidInputError, StaleVersionError } from '#domain/errors';
 import { queryAll, queryPage } from './paged-query';
 import { INDEX, keys, ownerShardOf, shardOf, type ListGroup } from './table-model';
-import { CASE_ATTR, CASE_FIELD_ATTRS, caseOfItem, storedCaseAttributes } from './case-codec';
+import { CASE_ATTR, CASE_FIELD_ATTRS, caseOfItem, headHashBytes, headHashOf, storedCaseAttributes } from './case-codec';
 
 type Item = Record<string, unknown>;
 /** The contact directory's key for an address: SHA-256 of its trimmed lower-case form (no address in clear). */
@@ -82,11 +82,12 @@ export class DynamoCaseRepository implements CaseRepository {
 
   private caseItem(c: Case, head: ChainHead): Item {
     return {
+      // No `entity` tag: SK = CASE says what the item is, and nothing reads one (10 bytes less on every write of it).
       ...keys.case(c.id),
-      entity: 'case',
       version: c.version,
       headSeq: head.seq,
-      headHash: head.hash,
+      // The head's SHA-256 as 32 bytes of Binary, not 64 hex characters: the item every change rewrites stays small.
+      headHash: headHashBytes(head.hash),
       ...riskIndex(c),
       dueAt: c.finalResponseDueAt,
       // No stored timers: the stream handler derives the timers each image's case needs (timerMap) and diffs them.
@@ -105,11 +106,13 @@ export class DynamoCaseRepository implements CaseRepository {
   }
 
   /**
-   * An audit event's item, in the changed-cases index at the time it was recorded (the audit digest reads the cases
-   * whose chain grew since the previous digest from there). Written once; a redaction rewrites it with the same keys.
+   * An audit event's item; `indexed`: in the changed-cases index at the time it was recorded (the audit digest reads
+   * the cases whose chain grew since the previous digest from there, and anchors each at its newest event). A
+   * transaction indexes only its last event, the new head: the events before it are covered by it.
    */
-  private auditItem(caseId: string, e: AuditEvent): Item {
-    return { ...keys.audit(caseId, e.seq), entity: 'audit', caseId, ...e, GSI5PK: keys.changedPk(shardOf(caseId, this.opts.listShards)), GSI5SK: keys.changedSk(e.at, caseId) };
+  private auditItem(caseId: string, e: AuditEvent, indexed: boolean): Item {
+    const item: Item = { ...keys.audit(caseId, e.seq), entity: 'audit', caseId, ...e };
+    return indexed ? { ...item, GSI5PK: keys.changedPk(shardOf(caseId, this.opts.listShards)), GSI5SK: keys.changedSk(e.at, caseId) } : item;
   }
 
   /**
@@ -142,10 +145,11 @@ export class DynamoCaseRepository implements CaseRepository {
   }
 
   private auditPuts(caseId: string, events: AuditEvent[]) {
+    const head = Math.max(...events.map((e) => e.seq));
     return events.map((e) => ({
       Put: {
         TableName: this.table,
-        Item: this.auditItem(caseId, e),
+        Item: this.auditItem(caseId, e, e.seq === head),
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     }));
@@ -264,7 +268,7 @@ export class DynamoCaseRepository implements CaseRepository {
   async get(id: string): Promise<CaseRecord | undefined> {
     const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.case(id), ConsistentRead: true }));
     if (!out.Item) return undefined;
-    return { case: caseOfItem(out.Item), head: { seq: Number(out.Item.headSeq), hash: String(out.Item.headHash) } };
+    return { case: caseOfItem(out.Item), head: { seq: Number(out.Item.headSeq), hash: headHashOf(out.Item.headHash) } };
   }
 
   async commit(input: { case: Case; expectedVersion: number; head: ChainHead; events: AuditEvent[]; children?: CaseChild[] }): Promise<void> {
@@ -377,7 +381,8 @@ export class DynamoCaseRepository implements CaseRepository {
       ...items.events.map((e) => ({
         Put: {
           TableName: this.table,
-          Item: this.auditItem(caseId, e),
+          // Indexed again (a redaction is rare; an older event's entry sorts before any digest's window anyway).
+          Item: this.auditItem(caseId, e, true),
           ConditionExpression: 'attribute_exists(PK) AND #hash = :hash',
           ExpressionAttributeNames: { '#hash': 'hash' },
           ExpressionAttributeValues: { ':hash': e.hash },

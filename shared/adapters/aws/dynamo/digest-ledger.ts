@@ -7,6 +7,7 @@ import { GetCommand, PutCommand, paginateQuery, type DynamoDBDocumentClient, typ
 import type { DigestLeaf } from '#schemas/audit-digest';
 import type { DigestHead, DigestLedger } from '#ports/audit-anchors';
 import { INDEX, keys } from './table-model';
+import { headHashOf } from './case-codec';
 
 export class DynamoDigestLedger implements DigestLedger {
   constructor(
@@ -56,7 +57,7 @@ export class DynamoDigestLedger implements DigestLedger {
             if (!caseId) continue;
             const sk = String(item.SK);
             // An audit event: its seq is in its sort key (AUDIT#<seq>); a case item: its head.
-            const leaf = sk.startsWith(keys.auditPrefix) ? { caseId, seq: Number(sk.slice(keys.auditPrefix.length)), hash: String(item.hash) } : { caseId, seq: Number(item.headSeq), hash: String(item.headHash) };
+            const leaf = sk.startsWith(keys.auditPrefix) ? { caseId, seq: Number(sk.slice(keys.auditPrefix.length)), hash: String(item.hash) } : { caseId, seq: Number(item.headSeq), hash: headHashOf(item.headHash) };
             if (leaf.seq > 0) leaves.push(leaf);
           }
         }
