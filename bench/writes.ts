@@ -26,8 +26,14 @@ export interface WriteStep {
   readUnits: number;
   backgroundWriteUnits: number;
   backgroundReadUnits: number;
-  /** Median write units of the request by table/index (`table`, `GSI1`, …). */
+  /** Median write units of the request by table/index (`table`, `GSI1v2`, …). */
   writeUnitsBy: Record<string, number>;
+  /** Median write units of the background by table/index. */
+  backgroundWriteUnitsBy: Record<string, number>;
+  /** Median size of the case item after the step, by DynamoDB's item-size rules (a write of it costs a unit per started KB). */
+  caseItemBytes: number;
+  /** Median write units of the background by DynamoDB operation (which consumers write: transactions, counter updates, …). */
+  backgroundWriteUnitsByCommand: Record<string, number>;
 }
 
 export interface WritesBenchResult {
@@ -128,8 +134,9 @@ interface Tally {
   write: number;
   read: number;
   by: Record<string, number>;
+  byCommand: Record<string, number>;
 }
-const tally = (): Tally => ({ write: 0, read: 0, by: {} });
+const tally = (): Tally => ({ write: 0, read: 0, by: {}, byCommand: {} });
 
 const runWritesBench = async (): Promise<WritesBenchResult> => {
   const rounds = envInt('BENCH_WRITES_ROUNDS', 3, 1);
@@ -158,6 +165,7 @@ const runWritesBench = async (): Promise<WritesBenchResult> => {
         }
         current.write += t.writeUnits;
         current.read += t.readUnits;
+        if (t.writeUnits) current.byCommand[u.commandName] = (current.byCommand[u.commandName] ?? 0) + t.writeUnits;
         for (const [k, v] of Object.entries(t.writeUnitsBy)) current.by[k] = (current.by[k] ?? 0) + v;
       }
     });
@@ -170,7 +178,10 @@ const runWritesBench = async (): Promise<WritesBenchResult> => {
         await stack.workflows.idle();
       }
     };
-    const perStep = new Map<string, { request: string; req: Tally[]; bg: Tally[] }>();
+    const perStep = new Map<string, { request: string; req: Tally[]; bg: Tally[]; itemBytes: number[] }>();
+    const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { dynamo } = await import('#http/container');
+    const { keys } = await import('#adapters/aws/dynamo/table-model');
     const step = async <T>(name: string, request: string, fn: () => Promise<T>): Promise<T> => {
       await settle();
       current = tally();
@@ -179,10 +190,14 @@ const runWritesBench = async (): Promise<WritesBenchResult> => {
       current = tally();
       await settle();
       const bg = current;
+      // The case item's size after the step (read outside both tallies): how far each write of it is from 1 KB.
+      const caseId = name === 'intake' ? (out as { id?: string }).id : lastId;
+      const after = caseId ? (await dynamo().doc.send(new GetCommand({ TableName: stack.tables.cases, Key: keys.case(caseId) }))).Item : undefined;
       current = tally();
-      const row = perStep.get(name) ?? { request, req: [], bg: [] };
+      const row = perStep.get(name) ?? { request, req: [], bg: [], itemBytes: [] };
       row.req.push(req);
       row.bg.push(bg);
+      if (after) row.itemBytes.push(itemBytes(after));
       perStep.set(name, row);
       return out;
     };
@@ -240,9 +255,6 @@ const runWritesBench = async (): Promise<WritesBenchResult> => {
     } finally {
       unsubscribe();
     }
-    const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
-    const { dynamo } = await import('#http/container');
-    const { keys } = await import('#adapters/aws/dynamo/table-model');
     const got = await dynamo().doc.send(new GetCommand({ TableName: stack.tables.cases, Key: keys.case(lastId ?? '') }));
     const first = await dynamo().doc.send(new GetCommand({ TableName: stack.tables.cases, Key: keys.case(firstId ?? '') }));
     const bytesOf = (v: unknown) => Buffer.byteLength(JSON.stringify(v) ?? '');
@@ -258,6 +270,8 @@ const runWritesBench = async (): Promise<WritesBenchResult> => {
     const caseEncodings = compareEncodings(JSON.stringify(stored), JSON.stringify(first.Item ? caseOfItem(first.Item) : stored));
     const steps: WriteStep[] = [...perStep.entries()].map(([name, row]) => {
       const indexes = [...new Set(row.req.flatMap((t) => Object.keys(t.by)))].sort();
+      const bgIndexes = [...new Set(row.bg.flatMap((t) => Object.keys(t.by)))].sort();
+      const bgCommands = [...new Set(row.bg.flatMap((t) => Object.keys(t.byCommand)))].sort();
       return {
         step: name,
         request: row.request,
@@ -266,6 +280,9 @@ const runWritesBench = async (): Promise<WritesBenchResult> => {
         backgroundWriteUnits: round(median(row.bg.map((t) => t.write)), 1),
         backgroundReadUnits: round(median(row.bg.map((t) => t.read)), 1),
         writeUnitsBy: Object.fromEntries(indexes.map((k) => [k, round(median(row.req.map((t) => t.by[k] ?? 0)), 1)])),
+        backgroundWriteUnitsBy: Object.fromEntries(bgIndexes.map((k) => [k, round(median(row.bg.map((t) => t.by[k] ?? 0)), 1)])),
+        caseItemBytes: round(median(row.itemBytes), 0),
+        backgroundWriteUnitsByCommand: Object.fromEntries(bgCommands.map((k) => [k, round(median(row.bg.map((t) => t.byCommand[k] ?? 0)), 1)])),
       };
     });
     const sum = (f: (s: WriteStep) => number) => round(steps.reduce((a, s) => a + f(s), 0), 1);
@@ -300,10 +317,20 @@ export const writesReport = (r: WritesBenchResult): string =>
   [
     `DynamoDB capacity per complaint lifecycle (ReturnConsumedCapacity: INDEXES, DynamoDB Local, median of ${r.settings.rounds} cases)`,
     table(
-      ['step', 'request', 'WCU', 'by table/index', 'RCU', 'background WCU', 'background RCU'],
+      ['step', 'request', 'WCU', 'by table/index', 'RCU', 'background WCU', 'background by table/index', 'background RCU', 'case item B'],
       [
-        ...r.steps.map((s) => [s.step, s.request, String(s.writeUnits), Object.entries(s.writeUnitsBy).map(([k, v]) => `${k} ${v}`).join(', '), String(s.readUnits), String(s.backgroundWriteUnits), String(s.backgroundReadUnits)]),
-        ['total', '', String(r.total.writeUnits), '', String(r.total.readUnits), String(r.total.backgroundWriteUnits), String(r.total.backgroundReadUnits)],
+        ...r.steps.map((s) => [
+          s.step,
+          s.request,
+          String(s.writeUnits),
+          Object.entries(s.writeUnitsBy).map(([k, v]) => `${k} ${v}`).join(', '),
+          String(s.readUnits),
+          String(s.backgroundWriteUnits),
+          Object.entries(s.backgroundWriteUnitsBy ?? {}).map(([k, v]) => `${k} ${v}`).join(', '),
+          String(s.backgroundReadUnits),
+          String(s.caseItemBytes),
+        ]),
+        ['total', '', String(r.total.writeUnits), '', String(r.total.readUnits), String(r.total.backgroundWriteUnits), '', String(r.total.backgroundReadUnits), ''],
       ],
     ),
     `case item after close: ${r.caseItem.bytes} B stored (case ${r.caseItem.caseJsonBytes} B as JSON); largest attributes ${Object.entries(r.caseItem.attributes).slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ')}; largest case fields ${Object.entries(r.caseItem.caseFields).slice(0, 8).map(([k, v]) => `${k} ${v}`).join(', ')}`,

@@ -7,7 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import * as z from 'zod';
 import { loadConfig } from '#http/config';
 import { reportingOptionsOf } from '#http/reporting-options';
-import { listShardsFor, ownerShardsFor, reportShardsFor } from '#adapters/aws/dynamo/table-model';
+import { FINAL_CASE_INDEX_STEP, listShardsFor, ownerShardsFor, reportShardsFor } from '#adapters/aws/dynamo/table-model';
 import { checkRegimeOptions } from '#domain/regimes';
 import { holidayTableYears } from '#domain/calendar';
 import { REPO_ROOT, type ServiceEnv } from './constructs/api-function';
@@ -43,6 +43,12 @@ const Settings = z.object({
     .default(90),
   throttleRateLimit: z.coerce.number().int().positive().default(50),
   throttleBurstLimit: z.coerce.number().int().positive().default(100),
+  /**
+   * Index migration of a table built before index generation 2 (complaints:caseIndexStep, 0–10; default 10, the
+   * finished state): one GSI created or deleted per deploy of the stateful stack; the app may be deployed from step 5
+   * (docs/deploy.md, "Migrating an existing table").
+   */
+  caseIndexStep: z.coerce.number().int().min(0).max(FINAL_CASE_INDEX_STEP).default(FINAL_CASE_INDEX_STEP),
   /** Write shards of the list indexes (LIST_SHARDS); by default sized from peakIntakesPerSecond (listShardsFor), else 4. Raise, never lower, on a live table. */
   listShards: z.coerce.number().int().optional(),
   /** Intakes a second the deployment must hold (complaints:peakIntakesPerSecond): sizes LIST_SHARDS, OWNER_SHARDS and REPORT_SHARDS so no index or projection partition passes 50 % of 1,000 WCU. */
@@ -255,6 +261,7 @@ export const buildApp = (options: BuildOptions = {}) => {
     ...env,
     description: 'Complaints: KMS key, DynamoDB tables, Cognito user pool, schedule group, dead-letter queues, event bus, notification topic, evidence bucket (stateful)',
     namePrefix,
+    caseIndexStep: s.caseIndexStep,
     evidence: { retentionDays: Number(environment.EVIDENCE_RETENTION_DAYS) },
     exports: { retentionDays: Number(environment.EXPORT_RETENTION_DAYS) },
     alarms: { emails: s.alarmEmail, ...(s.alarmTopicArn ? { existingTopicArn: s.alarmTopicArn } : {}) },

@@ -10,6 +10,9 @@
 // --page N (items a Scan page reads, default 100), --state FILE (where the cursor is saved after every page; default
 // .data/migrate-<table>.json), --fresh (start over, ignoring a saved cursor). Interrupted, it is started again with the
 // same options and carries on from the saved cursor; finished, it removes the file, and a second run rewrites nothing.
+//
+// `--indexes`: rewrites nothing; says where the table stands on the move to index generation 2 (one GSI a deploy,
+// `complaints:caseIndexStep`; tools/migrate/index-steps.ts), whether every index is ACTIVE, and what to deploy next.
 import { useLocalTableUnlessSet } from './local-table';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -29,13 +32,24 @@ const positiveInt = (name: string, raw: string | undefined, fallback: number): n
 const main = async () => {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { values } = parseArgs({
-    options: { segments: { type: 'string' }, rate: { type: 'string' }, page: { type: 'string' }, state: { type: 'string' }, fresh: { type: 'boolean', default: false } },
+    options: { segments: { type: 'string' }, rate: { type: 'string' }, page: { type: 'string' }, state: { type: 'string' }, fresh: { type: 'boolean', default: false }, indexes: { type: 'boolean', default: false } },
     strict: true,
   });
   const stopLocal = await useLocalTableUnlessSet(DATA_DIR, say);
   try {
     const tableName = process.env.TABLE_NAME;
     if (!tableName) throw new Error('TABLE_NAME is not set');
+    if (values.indexes) {
+      const { DescribeTableCommand } = await import('@aws-sdk/client-dynamodb');
+      const { indexStepOf } = await import('../tools/migrate/index-steps');
+      const { dynamo } = await import('#http/container');
+      const { Table } = await dynamo().raw.send(new DescribeTableCommand({ TableName: tableName }));
+      const indexes = (Table?.GlobalSecondaryIndexes ?? []).map((g) => ({ name: g.IndexName ?? '', status: g.IndexStatus ?? 'UNKNOWN', ...(g.Backfilling ? { backfilling: true } : {}) }));
+      const report = indexStepOf(indexes);
+      say(`▸ ${tableName}: indexes ${indexes.map((i) => `${i.name} ${i.status}`).join(', ') || 'none'}`);
+      say(report.step === undefined ? `✗ ${report.next}` : `✓ step ${report.step} of complaints:caseIndexStep; next: ${report.next}`);
+      return;
+    }
     const stateFile = resolve(values.state ?? join(DATA_DIR, `migrate-${tableName}.json`));
     const { migrateCaseItems, validCursor } = await import('../tools/migrate/case-items');
     const { dynamo } = await import('#http/container');

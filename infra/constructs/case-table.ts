@@ -3,7 +3,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption, type Attribute, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { TABLES, type KeyAttr, type TableDef } from '#adapters/aws/dynamo/table-model';
+import { casesTableAt, FINAL_CASE_INDEX_STEP, TABLES, type IndexDef, type KeyAttr, type TableDef } from '#adapters/aws/dynamo/table-model';
 
 /** A table together with what a function needs to use it: its key, its indexes and the env var naming it. */
 export interface DataTable {
@@ -17,7 +17,16 @@ export interface DataTable {
 
 export interface CaseTableProps {
   encryptionKey: IKey;
+  /**
+   * Where an existing table is on the path from index generation 1 to 2 (CASE_INDEX_STEPS: one index created or
+   * deleted per deploy); default the last step, the indexes the code reads (complaints:caseIndexStep, docs/deploy.md).
+   */
+  caseIndexStep?: number;
 }
+
+/** The projection of an index from the model: INCLUDE the named attributes, KEYS_ONLY for none, ALL without a list. */
+export const projectionOf = (index: IndexDef): { projectionType: ProjectionType; nonKeyAttributes?: string[] } =>
+  index.include === undefined ? { projectionType: ProjectionType.ALL } : index.include.length === 0 ? { projectionType: ProjectionType.KEYS_ONLY } : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] };
 
 const attr = (a: KeyAttr): Attribute => ({ name: a.name, type: a.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER });
 
@@ -27,7 +36,7 @@ export class CaseTable extends Construct {
 
   constructor(scope: Construct, id: string, props: CaseTableProps) {
     super(scope, id);
-    this.cases = this.build('Cases', TABLES.cases, 'TABLE_NAME', props.encryptionKey);
+    this.cases = this.build('Cases', casesTableAt(props.caseIndexStep ?? FINAL_CASE_INDEX_STEP), 'TABLE_NAME', props.encryptionKey);
     this.idempotency = this.build('Idempotency', TABLES.idempotency, 'IDEMPOTENCY_TABLE_NAME', props.encryptionKey);
   }
 
@@ -49,11 +58,12 @@ export class CaseTable extends Construct {
         indexName: index.indexName,
         partitionKey: attr(index.partitionKey),
         sortKey: attr(index.sortKey),
-        // The repository reads whole items from the list indexes (list pages, owner and customer views); an index that
-        // serves a narrower read (the changed-cases index: the audit head) projects only what it needs.
-        ...(index.include ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] } : { projectionType: ProjectionType.ALL }),
+        // Each index projects only what its reads need (the table model says why, index by index).
+        ...projectionOf(index),
       });
     }
-    return { table, encryptionKey, envVar, indexNames: def.indexes.map((i) => i.indexName) };
+    // Grants and alarms name the indexes the code reads (the model's), not retired ones kept during a migration.
+    const read = new Set((envVar === 'TABLE_NAME' ? TABLES.cases : def).indexes.map((i) => i.indexName));
+    return { table, encryptionKey, envVar, indexNames: def.indexes.map((i) => i.indexName).filter((n) => read.has(n)) };
   }
 }

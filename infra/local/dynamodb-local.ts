@@ -174,7 +174,7 @@ export const createTableInput = (name: string, def: TableDef): CreateTableComman
               { AttributeName: i.partitionKey.name, KeyType: 'HASH' as const },
               { AttributeName: i.sortKey.name, KeyType: 'RANGE' as const },
             ],
-            Projection: i.include ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...i.include] } : { ProjectionType: 'ALL' as const },
+            Projection: i.include === undefined ? { ProjectionType: 'ALL' as const } : i.include.length === 0 ? { ProjectionType: 'KEYS_ONLY' as const } : { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...i.include] },
           })),
         }
       : {}),

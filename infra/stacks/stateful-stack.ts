@@ -20,6 +20,8 @@ export interface StatefulStackProps extends StackProps {
   /** Lower-case prefix of the names other systems use (schedule group, event bus). */
   namePrefix: string;
   identity: IdentityProps;
+  /** Where the cases table is on the index migration (CaseTableProps.caseIndexStep); default finished. */
+  caseIndexStep?: number;
   /** Default COMPLIANCE-mode retention of every evidence object version, in days. */
   evidence: { retentionDays: number };
   /** COMPLIANCE-mode retention of every export bundle, in days. */
@@ -58,7 +60,7 @@ export class StatefulStack extends Stack {
     const key = new EncryptionKey(this, 'DataKey', {
       description: 'Complaints: case data, audit trail, idempotency records, evidence objects, dead-letter queues and notifications at rest',
     });
-    this.data = new CaseTable(this, 'Data', { encryptionKey: key.key });
+    this.data = new CaseTable(this, 'Data', { encryptionKey: key.key, ...(props.caseIndexStep !== undefined ? { caseIndexStep: props.caseIndexStep } : {}) });
     this.identity = new Identity(this, 'Identity', props.identity);
     this.timers = new CaseTimers(this, 'CaseTimers', { namePrefix: props.namePrefix, encryptionKey: key.key });
     this.events = new CaseEvents(this, 'CaseEvents', { namePrefix: props.namePrefix, encryptionKey: key.key });

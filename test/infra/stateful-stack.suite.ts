@@ -1,7 +1,9 @@
 // Stateful stack: tables built from the single-table model, key, user pool with the API's roles and machine scope.
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { TABLES, type KeyAttr, type TableDef } from '#adapters/aws/dynamo/table-model';
+import { CASE_INDEX_STEPS, TABLES, type KeyAttr, type TableDef } from '#adapters/aws/dynamo/table-model';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { CaseTable } from '../../infra/constructs/case-table';
 import { INTAKE_SCOPE, ROLES } from '#schemas/common';
 import { sharedApp } from '../support/infra-app';
 
@@ -30,7 +32,7 @@ describe('the DynamoDB tables', () => {
 
   it.each(Object.entries(TABLES))('builds the %s table key schema, GSIs and attribute types from TABLES', (_name, def: TableDef) => {
     const props = tableFor(def).Properties;
-    const expectedGsis = def.indexes.map((i) => ({ IndexName: i.indexName, KeySchema: keySchema(i), Projection: i.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...i.include] } : { ProjectionType: 'ALL' } }));
+    const expectedGsis = def.indexes.map((i) => ({ IndexName: i.indexName, KeySchema: keySchema(i), Projection: i.include === undefined ? { ProjectionType: 'ALL' } : i.include.length ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...i.include] } : { ProjectionType: 'KEYS_ONLY' } }));
     expect(props.GlobalSecondaryIndexes ?? []).toEqual(expectedGsis);
     const attrs = [def.partitionKey, ...(def.sortKey ? [def.sortKey] : []), ...def.indexes.flatMap((i) => [i.partitionKey, i.sortKey])];
     expect(props.AttributeDefinitions).toEqual(expect.arrayContaining(attrs.map((a) => ({ AttributeName: a.name, AttributeType: a.type }))));
@@ -46,6 +48,14 @@ describe('the DynamoDB tables', () => {
       TimeToLiveSpecification: { AttributeName: def.ttlAttribute, Enabled: true },
     });
     expect(table.DeletionPolicy).toBe('Retain');
+  });
+
+  it.each([0, 3, 5, 8])('builds the cases table at step %i of the index migration, and grants only the indexes the code reads', (step) => {
+    const stack = new Stack();
+    const built = new CaseTable(stack, 'Data', { encryptionKey: new Key(stack, 'K'), caseIndexStep: step });
+    const gsis = (Template.fromStack(stack).findResources('AWS::DynamoDB::Table') as Record<string, Resource>)[stack.getLogicalId(built.cases.table.node.defaultChild as never)]!.Properties.GlobalSecondaryIndexes as { IndexName: string; Projection: { ProjectionType: string } }[];
+    expect(gsis.map((g) => g.IndexName)).toEqual(CASE_INDEX_STEPS[step]!.map((i) => i.indexName));
+    expect(built.cases.indexNames).toEqual(TABLES.cases.indexes.map((i) => i.indexName).filter((n) => gsis.some((g) => g.IndexName === n)));
   });
 
   it('streams NEW_AND_OLD_IMAGES from the cases table only', () => {

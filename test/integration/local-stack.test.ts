@@ -32,11 +32,12 @@ describe('createTableInput', () => {
           { AttributeName: i.partitionKey.name, KeyType: 'HASH' },
           { AttributeName: i.sortKey.name, KeyType: 'RANGE' },
         ],
-        // The changed-cases index (audit digests) projects only the audit head.
-        Projection: 'include' in i ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...i.include] } : { ProjectionType: 'ALL' },
+        // Each index projects what its reads need (issue 28): INCLUDE, or KEYS_ONLY for an empty list.
+        Projection: i.include.length ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...i.include] } : { ProjectionType: 'KEYS_ONLY' },
       })),
     );
-    expect(input.GlobalSecondaryIndexes?.map((g) => g.IndexName)).toEqual(['GSI1', 'GSI2', 'GSI3', 'GSI4', 'GSI5']);
+    expect(input.GlobalSecondaryIndexes?.map((g) => g.IndexName)).toEqual(['GSI1v2', 'GSI2v2', 'GSI3v2', 'GSI4v2', 'GSI5v2']);
+    expect(input.GlobalSecondaryIndexes?.map((g) => g.Projection?.ProjectionType)).toEqual(['INCLUDE', 'INCLUDE', 'INCLUDE', 'KEYS_ONLY', 'INCLUDE']);
     const attrs = input.AttributeDefinitions ?? [];
     expect(attrs.map((a) => a.AttributeName).sort()).toEqual(['GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'GSI4PK', 'GSI4SK', 'GSI5PK', 'GSI5SK', 'PK', 'SK']);
     expect(new Set(attrs.map((a) => a.AttributeName)).size).toBe(attrs.length);
@@ -66,7 +67,7 @@ describe('ensureTables', () => {
     try {
       const { Table } = await client.send(new DescribeTableCommand({ TableName: tables[0]!.name }));
       expect(Table?.KeySchema).toEqual(createTableInput('x', TABLES.cases).KeySchema);
-      expect(Table?.GlobalSecondaryIndexes?.map((g) => g.IndexName).sort()).toEqual(['GSI1', 'GSI2', 'GSI3', 'GSI4', 'GSI5']);
+      expect(Table?.GlobalSecondaryIndexes?.map((g) => g.IndexName).sort()).toEqual(['GSI1v2', 'GSI2v2', 'GSI3v2', 'GSI4v2', 'GSI5v2']);
       expect(Table?.StreamSpecification).toMatchObject({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
       const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tables[0]!.name }));
       expect(ttl.TimeToLiveDescription).toMatchObject({ AttributeName: 'expiresAt', TimeToLiveStatus: 'ENABLED' });

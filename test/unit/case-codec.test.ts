@@ -2,7 +2,7 @@
 // format-1 dictionary pinned (stored cases depend on it byte for byte: a change needs a new format number).
 import { createHash } from 'node:crypto';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { CASE_ATTR, CASE_DICTIONARY_1, CASE_FORMAT, caseOfItem, decodeStoredCase, encodeCase, itemWithCase, storedCaseAttributes, storedCaseForm } from '#adapters/aws/dynamo/case-codec';
+import { CASE_ATTR, CASE_DICTIONARY_1, CASE_FORMAT, caseOfItem, decodeStoredCase, encodeCase, headHashBytes, headHashOf, itemWithCase, storedCaseAttributes, storedCaseForm } from '#adapters/aws/dynamo/case-codec';
 import * as life from '#domain/lifecycle';
 import { getRegime } from '#domain/regimes';
 import type { Case } from '#schemas/complaint';
@@ -54,6 +54,19 @@ describe('the stored case', () => {
     expect(() => decodeStoredCase(bytes)).toThrow('unknown format 99');
     expect(() => caseOfItem({ PK: 'CASE#x' })).toThrow('no case');
     expect(storedCaseForm(undefined)).toBe('missing');
+  });
+
+  it('stores the audit head hash as 32 bytes of Binary and reads either form back as the same hex', () => {
+    const hash = createHash('sha256').update('head').digest('hex');
+    const stored = headHashBytes(hash);
+    expect(stored).toBeInstanceOf(Uint8Array);
+    expect((stored as Uint8Array).byteLength).toBe(32);
+    // As the document client returns it, and as an item written before (hex text) holds it.
+    expect(headHashOf(unmarshall(marshall({ h: stored })).h)).toBe(hash);
+    expect(headHashOf(hash)).toBe(hash);
+    expect(headHashOf(headHashBytes('0'.repeat(64)))).toBe('0'.repeat(64));
+    // Anything that is not a hex SHA-256 is kept as given.
+    expect(headHashBytes('not-a-hash')).toBe('not-a-hash');
   });
 
   it('format 1 keeps its dictionary byte for byte (a new dictionary is a new format number)', () => {

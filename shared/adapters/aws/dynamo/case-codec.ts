@@ -114,3 +114,12 @@ export const storedCaseAttributes = (c: Case): Record<string, unknown> => ({
  * fields directly (as a timer would leave them) read, change and put the item through it.
  */
 export const itemWithCase = <T extends Readonly<Record<string, unknown>>>(item: T, c: Case): T & Record<string, unknown> => ({ ...item, ...storedCaseAttributes(c) });
+
+/**
+ * The audit chain's head hash as the case item stores it: the SHA-256 as 32 bytes of Binary instead of 64 hex
+ * characters (32 bytes less on the item every change rewrites). Anything that is not a hex SHA-256 stays as given.
+ */
+export const headHashBytes = (hash: string): Uint8Array | string => (/^[0-9a-f]{64}$/.test(hash) ? Buffer.from(hash, 'hex') : hash);
+
+/** A stored head hash in either form (hex text on items written before it was stored as Binary; base64 in a Lambda stream event is not read here). */
+export const headHashOf = (stored: unknown): string => (stored instanceof Uint8Array ? Buffer.from(stored).toString('hex') : String(stored));

@@ -2,7 +2,7 @@
 import { API_FUNCTION_TIMEOUT_SECONDS, fullJitterMs, ownRetryBudgetMs } from '#adapters/aws/retry-policy';
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, paginateQuery, type BatchGetCommandOutput, type DynamoDBDocumentClient, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Case } from '#schemas/complaint';
 import type { AuditEvent, Note, Task } from '#schemas/children';
 import type { Evidence } from '#schemas/evidence';
@@ -14,11 +14,10 @@ import type { ChainHead } from '#domain/audit-chain';
 import { RUNNING_CLOCK_STATUSES } from '#domain/deadlines';
 import { riskIndex } from '#domain/lifecycle';
 import type { DeadlineRow } from '#domain/deadline-board';
-import { timerMap } from '#domain/timers';
 import { ConflictError, InvalidInputError, StaleVersionError } from '#domain/errors';
 import { queryAll, queryPage } from './paged-query';
 import { INDEX, keys, ownerShardOf, shardOf, type ListGroup } from './table-model';
-import { CASE_ATTR, CASE_FIELD_ATTRS, caseOfItem, storedCaseAttributes } from './case-codec';
+import { CASE_ATTR, CASE_FIELD_ATTRS, caseOfItem, headHashBytes, headHashOf, storedCaseAttributes } from './case-codec';
 
 type Item = Record<string, unknown>;
 /** The contact directory's key for an address: SHA-256 of its trimmed lower-case form (no address in clear). */
@@ -81,18 +80,17 @@ export class DynamoCaseRepository implements CaseRepository {
     return this.opts.tableName;
   }
 
-  /** `chainedAt`: when the chain last grew (a bookkeeping event moves it without moving the case's updatedAt). */
-  private caseItem(c: Case, head: ChainHead, chainedAt = c.updatedAt): Item {
+  private caseItem(c: Case, head: ChainHead): Item {
     return {
+      // No `entity` tag: SK = CASE says what the item is, and nothing reads one (10 bytes less on every write of it).
       ...keys.case(c.id),
-      entity: 'case',
       version: c.version,
       headSeq: head.seq,
-      headHash: head.hash,
+      // The head's SHA-256 as 32 bytes of Binary, not 64 hex characters: the item every change rewrites stays small.
+      headHash: headHashBytes(head.hash),
       ...riskIndex(c),
       dueAt: c.finalResponseDueAt,
-      // The timers this version of the case needs: the stream handler diffs old and new images into Scheduler calls.
-      timers: timerMap(c),
+      // No stored timers: the stream handler derives the timers each image's case needs (timerMap) and diffs them.
       // The case compressed (one Binary), and the few fields expressions name beside it (./case-codec).
       ...storedCaseAttributes(c),
       GSI1PK: keys.ownerPk(c.ownerId, groupOf(c), ownerShardOf(c.id, this.opts.ownerShards ?? 1)),
@@ -102,11 +100,19 @@ export class DynamoCaseRepository implements CaseRepository {
       // A redacted case no longer names its customer: the customer index must not find the person (subject access).
       ...(c.redaction ? {} : { GSI3PK: keys.customerPk(c.customer.id), GSI3SK: keys.dueSk(c.receivedAt, c.id) }),
       ...this.retentionIndex(c),
-      // Every write of the case item puts it in the changed-cases index at the time its chain last grew (the audit
-      // digest reads it): a bookkeeping event leaves updatedAt alone but its new head must still be anchored.
-      GSI5PK: keys.changedPk(shardOf(c.id, this.opts.listShards)),
-      GSI5SK: keys.changedSk(chainedAt > c.updatedAt ? chainedAt : c.updatedAt, c.id),
+      // No changed-cases keys (GSI5PK/GSI5SK) on the case item: each audit event carries them (auditItem), so the audit
+      // digest finds a case whose chain grew without the case item's index entry moving on every write.
     };
+  }
+
+  /**
+   * An audit event's item; `indexed`: in the changed-cases index at the time it was recorded (the audit digest reads
+   * the cases whose chain grew since the previous digest from there, and anchors each at its newest event). A
+   * transaction indexes only its last event, the new head: the events before it are covered by it.
+   */
+  private auditItem(caseId: string, e: AuditEvent, indexed: boolean): Item {
+    const item: Item = { ...keys.audit(caseId, e.seq), entity: 'audit', caseId, ...e };
+    return indexed ? { ...item, GSI5PK: keys.changedPk(shardOf(caseId, this.opts.listShards)), GSI5SK: keys.changedSk(e.at, caseId) } : item;
   }
 
   /**
@@ -139,10 +145,11 @@ export class DynamoCaseRepository implements CaseRepository {
   }
 
   private auditPuts(caseId: string, events: AuditEvent[]) {
+    const head = Math.max(...events.map((e) => e.seq));
     return events.map((e) => ({
       Put: {
         TableName: this.table,
-        Item: { ...keys.audit(caseId, e.seq), entity: 'audit', caseId, ...e },
+        Item: this.auditItem(caseId, e, e.seq === head),
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     }));
@@ -261,7 +268,7 @@ export class DynamoCaseRepository implements CaseRepository {
   async get(id: string): Promise<CaseRecord | undefined> {
     const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.case(id), ConsistentRead: true }));
     if (!out.Item) return undefined;
-    return { case: caseOfItem(out.Item), head: { seq: Number(out.Item.headSeq), hash: String(out.Item.headHash) } };
+    return { case: caseOfItem(out.Item), head: { seq: Number(out.Item.headSeq), hash: headHashOf(out.Item.headHash) } };
   }
 
   async commit(input: { case: Case; expectedVersion: number; head: ChainHead; events: AuditEvent[]; children?: CaseChild[] }): Promise<void> {
@@ -270,7 +277,6 @@ export class DynamoCaseRepository implements CaseRepository {
     // The write holds only if neither the version (case changes) nor the chain's head (every audited write, bookkeeping
     // too) moved since the caller read them: a bookkeeping event keeps the version, so the version alone cannot tell.
     const previousHeadSeq = input.head.seq - input.events.length;
-    const chainedAt = input.events.reduce((at, e) => (e.at > at ? e.at : at), c.updatedAt);
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -278,7 +284,7 @@ export class DynamoCaseRepository implements CaseRepository {
             {
               Put: {
                 TableName: this.table,
-                Item: this.caseItem(c, input.head, chainedAt),
+                Item: this.caseItem(c, input.head),
                 ConditionExpression: 'attribute_exists(PK) AND version = :expected AND headSeq = :headSeq',
                 ExpressionAttributeValues: { ':expected': input.expectedVersion, ':headSeq': previousHeadSeq },
               },
@@ -375,7 +381,8 @@ export class DynamoCaseRepository implements CaseRepository {
       ...items.events.map((e) => ({
         Put: {
           TableName: this.table,
-          Item: { ...keys.audit(caseId, e.seq), entity: 'audit', caseId, ...e },
+          // Indexed again (a redaction is rare; an older event's entry sorts before any digest's window anyway).
+          Item: this.auditItem(caseId, e, true),
           ConditionExpression: 'attribute_exists(PK) AND #hash = :hash',
           ExpressionAttributeNames: { '#hash': 'hash' },
           ExpressionAttributeValues: { ':hash': e.hash },
@@ -410,7 +417,8 @@ export class DynamoCaseRepository implements CaseRepository {
           : { KeyConditionExpression: 'PK = :pk AND SK BETWEEN :prefix AND :upTo', ExpressionAttributeValues: { ':pk': keys.casePk(caseId), ':prefix': prefix, ':upTo': upTo } }),
         ConsistentRead: true,
       },
-      ({ PK: _pk, SK: _sk, entity: _e, caseId: _c, ...rest }) => (prefix === keys.auditPrefix ? rest : { ...rest, caseId }) as T,
+      // An audit event's item also carries its changed-cases index keys (auditItem): not part of the event.
+      ({ PK: _pk, SK: _sk, entity: _e, caseId: _c, GSI5PK: _cp, GSI5SK: _cs, ...rest }) => (prefix === keys.auditPrefix ? rest : { ...rest, caseId }) as T,
     );
   }
 
@@ -513,7 +521,7 @@ export class DynamoCaseRepository implements CaseRepository {
     const index = INDEX.byCustomer;
     const pk = keys.customerPk(customerId);
     const names = ['PK', 'SK', index.partitionKey.name, index.sortKey.name].sort().join(',');
-    return queryPage(
+    const page = await queryPage(
       this.doc,
       {
         TableName: this.table,
@@ -524,8 +532,25 @@ export class DynamoCaseRepository implements CaseRepository {
         ScanIndexForward: false,
       },
       { limit, cursor, isStartKey: (k) => Object.keys(k).sort().join(',') === names && k[index.partitionKey.name] === pk, invalid: invalidCursor },
-      (i) => caseOfItem(i),
+      (i) => ({ PK: i.PK, SK: i.SK }),
     );
+    // The customer index holds a case item's keys only (its entry never changes after intake, so an ordinary change
+    // writes nothing to it): the page's cases are read by key, in one BatchGetItem (a page is at most 100 cases).
+    return { ...page, items: await this.casesByKey(page.items) };
+  }
+
+  /** Cases by key, in the order given (a key whose item is gone is left out). */
+  private async casesByKey(wanted: Key[]): Promise<Case[]> {
+    const found = new Map<string, Case>();
+    let pending: Key[] = wanted;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const out: BatchGetCommandOutput = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending } } }));
+      for (const item of out.Responses?.[this.table] ?? []) found.set(String(item.PK), caseOfItem(item));
+      pending = (out.UnprocessedKeys?.[this.table]?.Keys ?? []) as Key[];
+      if (pending.length && attempt >= 8) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed after ${attempt} attempts`);
+      if (pending.length) await new Promise((r) => setTimeout(r, fullJitterMs(attempt, CREATE_BACKOFF_BASE_MS, CREATE_BACKOFF_CAP_MS)));
+    }
+    return wanted.flatMap((k) => found.get(String(k.PK)) ?? []);
   }
 
   async listPendingApprovals(limit: number): Promise<Approval[]> {

@@ -1,10 +1,13 @@
-// DigestLedger on the cases table: the digest head item, and the changed-cases index (GSI5, write-sharded, sorted by
-// the case item's update time, projecting the audit head) queried shard by shard from the previous digest's time.
+// DigestLedger on the cases table: the digest head item, and the changed-cases index (GSI5v2, write-sharded by case,
+// sorted by time) queried shard by shard from the previous digest's time. Its entries are audit events (each carries
+// the index keys from the transaction that appended it, with its hash), and case items written before index
+// generation 2 (still carrying the keys, projecting their head): a case's leaf is the newest head found.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, paginateQuery, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { DigestLeaf } from '#schemas/audit-digest';
 import type { DigestHead, DigestLedger } from '#ports/audit-anchors';
 import { INDEX, keys } from './table-model';
+import { headHashOf } from './case-codec';
 
 export class DynamoDigestLedger implements DigestLedger {
   constructor(
@@ -51,13 +54,22 @@ export class DynamoDigestLedger implements DigestLedger {
         for await (const page of paginateQuery({ client: this.doc }, input)) {
           for (const item of page.Items ?? []) {
             const caseId = keys.caseIdOf(String(item.PK));
-            const seq = Number(item.headSeq);
-            if (caseId && seq > 0) leaves.push({ caseId, seq, hash: String(item.headHash) });
+            if (!caseId) continue;
+            const sk = String(item.SK);
+            // An audit event: its seq is in its sort key (AUDIT#<seq>); a case item: its head.
+            const leaf = sk.startsWith(keys.auditPrefix) ? { caseId, seq: Number(sk.slice(keys.auditPrefix.length)), hash: String(item.hash) } : { caseId, seq: Number(item.headSeq), hash: headHashOf(item.headHash) };
+            if (leaf.seq > 0) leaves.push(leaf);
           }
         }
         return leaves;
       }),
     );
-    return shards.flat();
+    // One leaf per case: its newest head (a case's events all sit in one shard; a case item not yet rewritten may add one).
+    const newest = new Map<string, DigestLeaf>();
+    for (const leaf of shards.flat()) {
+      const seen = newest.get(leaf.caseId);
+      if (!seen || leaf.seq > seen.seq) newest.set(leaf.caseId, leaf);
+    }
+    return [...newest.values()];
   }
 }

@@ -10,7 +10,11 @@ export interface IndexDef {
   indexName: string;
   partitionKey: KeyAttr;
   sortKey: KeyAttr;
-  /** Non-key attributes projected into the index (INCLUDE); without it the index holds whole items (ALL). */
+  /**
+   * Non-key attributes projected into the index (INCLUDE); `[]` projects the keys only (KEYS_ONLY); without it the
+   * index holds whole items (ALL). DynamoDB writes an index entry only when the item's index keys or a projected
+   * attribute change, so a narrow projection is also what keeps ordinary writes off the index (docs/data-model.md).
+   */
   include?: readonly string[];
 }
 export interface TableDef {
@@ -23,19 +27,73 @@ export interface TableDef {
 
 const s = (name: string): KeyAttr => ({ name, type: 'S' });
 
-/** Access-pattern names for the generic GSI attributes. */
+/**
+ * What a case list reads from an index entry of a case item: the compressed case (the list pages return whole cases,
+ * `CasePage`), the top-level copies the FilterExpressions name (./case-codec CASE_FIELD_ATTRS) and the risk fields of
+ * the risk filter and the deadline board. Not the timers, the audit head or the other indexes' keys.
+ */
+export const CASE_LIST_ATTRS = ['case', 'status', 'category', 'regime', 'ownerId', 'dueAt', 'atRiskAt', 'pausedRisk'] as const;
+/**
+ * The attributes of an approval stage item (the pending-approvals queue shares the open-cases index): every field of
+ * the Approval schema (#schemas/resolution; test/integration/approvals-repository.test.ts reads a stage back whole).
+ */
+export const APPROVAL_ATTRS = ['id', 'caseId', 'resolutionId', 'stage', 'role', 'status', 'reasons', 'checks', 'proposedBy', 'createdAt', 'decidedBy', 'decidedAt', 'comment', 'dueAt', 'escalationLevel', 'carriedFrom'] as const;
+/** A problem record's list entry (./problem-store: the problem lists share GSI2 and GSI3). */
+export const PROBLEM_LIST_ATTRS = ['problem'] as const;
+
+const union = (...lists: readonly (readonly string[])[]): string[] => [...new Set(lists.flat())];
+
+/**
+ * Access-pattern names for the generic GSI attributes.
+ *
+ * Index generation 2 (issue 28): the same key attributes as generation 1 (GSI1PK … GSI5PK), so each new index fills
+ * from the items already in the table, with narrow projections (CloudFormation cannot change a projection in place:
+ * hence new names; RETIRED_INDEXES lists generation 1 and CASE_INDEX_STEPS the one-index-a-deploy path between them).
+ */
 export const INDEX = {
-  byOwnerDue: { indexName: 'GSI1', partitionKey: s('GSI1PK'), sortKey: s('GSI1SK') },
-  openByDue: { indexName: 'GSI2', partitionKey: s('GSI2PK'), sortKey: s('GSI2SK') },
-  byCustomer: { indexName: 'GSI3', partitionKey: s('GSI3PK'), sortKey: s('GSI3SK') },
-  /** Closed, not yet redacted cases by the end of their retention (sparse, write-sharded; held cases apart). */
-  retentionDue: { indexName: 'GSI4', partitionKey: s('GSI4PK'), sortKey: s('GSI4SK') },
+  /** An owner's cases by due date: whole cases for the list page (INCLUDE of CASE_LIST_ATTRS). */
+  byOwnerDue: { indexName: 'GSI1v2', partitionKey: s('GSI1PK'), sortKey: s('GSI1SK'), include: [...CASE_LIST_ATTRS] },
+  /** Open (and closed) cases by due date, write-sharded; also the pending approval stages and the list of all problems. */
+  openByDue: { indexName: 'GSI2v2', partitionKey: s('GSI2PK'), sortKey: s('GSI2SK'), include: union(CASE_LIST_ATTRS, APPROVAL_ATTRS, PROBLEM_LIST_ATTRS) },
   /**
-   * Cases by the time their case item last changed (write-sharded), with their audit head: the audit digest job reads
-   * the cases changed since the previous digest from here, O(changed cases), never a Scan.
+   * A customer's cases (subject access, email reply matching): the keys only for a case item, whose entry then never
+   * changes after intake (its keys are the customer and the receipt time); the reader fetches the page's cases by key.
+   * Problems by status share it and project the problem.
    */
-  changedSince: { indexName: 'GSI5', partitionKey: s('GSI5PK'), sortKey: s('GSI5SK'), include: ['headSeq', 'headHash'] },
+  byCustomer: { indexName: 'GSI3v2', partitionKey: s('GSI3PK'), sortKey: s('GSI3SK'), include: [...PROBLEM_LIST_ATTRS] },
+  /** Closed, not yet redacted cases by the end of their retention (sparse, write-sharded; held cases apart): keys only, the id is in the sort key. */
+  retentionDue: { indexName: 'GSI4v2', partitionKey: s('GSI4PK'), sortKey: s('GSI4SK'), include: [] },
+  /**
+   * Audit events by when they were recorded (write-sharded by case), with their hash: the audit digest job reads the
+   * cases whose chain grew since the previous digest from here, O(events since), never a Scan. The keys are on the audit
+   * event items (written once, in the transaction of the change), not on the case item, so a change writes one small
+   * new entry instead of moving the case item's entry. A case item written before generation 2 still carries the keys;
+   * its entry projects the head (headSeq, headHash) until its next write drops them.
+   */
+  changedSince: { indexName: 'GSI5v2', partitionKey: s('GSI5PK'), sortKey: s('GSI5SK'), include: ['hash', 'headSeq', 'headHash'] },
 } as const satisfies Record<string, IndexDef>;
+
+/** Generation 1 of the indexes (projection ALL on GSI1–4; GSI5 on the case item): what a table built before issue 28's projections has. */
+export const RETIRED_INDEXES = [
+  { indexName: 'GSI1', partitionKey: s('GSI1PK'), sortKey: s('GSI1SK') },
+  { indexName: 'GSI2', partitionKey: s('GSI2PK'), sortKey: s('GSI2SK') },
+  { indexName: 'GSI3', partitionKey: s('GSI3PK'), sortKey: s('GSI3SK') },
+  { indexName: 'GSI4', partitionKey: s('GSI4PK'), sortKey: s('GSI4SK') },
+  { indexName: 'GSI5', partitionKey: s('GSI5PK'), sortKey: s('GSI5SK'), include: ['headSeq', 'headHash'] },
+] as const satisfies readonly IndexDef[];
+
+/**
+ * The path of an existing table from generation 1 to 2, one index created or deleted per deploy (CloudFormation's
+ * limit): step 0 is generation 1; steps 1–5 add GSI1v2 … GSI5v2 beside the old ones; the code that reads generation 2
+ * may be deployed from step 5 (every new index ACTIVE); steps 6–10 delete GSI1 … GSI5. The last step is the default
+ * (a new table). CDK takes the step from `complaints:caseIndexStep` (docs/deploy.md, "Migrating an existing table").
+ */
+export const CASE_INDEX_STEPS: readonly (readonly IndexDef[])[] = Array.from({ length: 11 }, (_, step) => {
+  const added = Object.values(INDEX).slice(0, Math.min(step, 5));
+  const kept = RETIRED_INDEXES.slice(Math.max(0, step - 5));
+  return [...kept, ...added];
+});
+export const FINAL_CASE_INDEX_STEP = CASE_INDEX_STEPS.length - 1;
 
 export const TABLES = {
   cases: {
@@ -53,6 +111,9 @@ export const TABLES = {
     stream: false,
   },
 } as const satisfies Record<string, TableDef>;
+
+/** The cases table at a step of the index migration (CASE_INDEX_STEPS): the same table with that step's indexes. */
+export const casesTableAt = (step: number): TableDef => ({ ...TABLES.cases, indexes: [...(CASE_INDEX_STEPS[step] ?? TABLES.cases.indexes)] });
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
