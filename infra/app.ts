@@ -229,10 +229,19 @@ export interface BuildOptions {
   /** Extra context, e.g. `{ 'aws:cdk:bundling-stacks': [] }` to skip esbuild in tests. */
   context?: Record<string, unknown>;
   outdir?: string;
+  /**
+   * Write the construct tree (tree.json) into the assembly (default true: the CDK CLI and console show it). The tests,
+   * which read templates and constructs and never tree.json, turn it off: it took about a tenth of each synth.
+   */
+  treeMetadata?: boolean;
 }
 
 export const buildApp = (options: BuildOptions = {}) => {
-  const app = new App({ context: { ...cdkJsonContext(), ...options.context }, ...(options.outdir ? { outdir: options.outdir } : {}) });
+  const app = new App({
+    context: { ...cdkJsonContext(), ...options.context },
+    ...(options.outdir ? { outdir: options.outdir } : {}),
+    ...(options.treeMetadata === false ? { treeMetadata: false } : {}),
+  });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
   const s = settingsOf(app);

@@ -1,12 +1,11 @@
 // Deployment settings (`complaints:*` context): validated at synth with the handlers' own config schema.
 import { Stack } from 'aws-cdk-lib';
-import { buildApp } from '../../infra/app';
 import { DEFAULT_APPROVAL_RULES } from '#domain/approval-rules';
 import { listShardsFor, ownerShardsFor, reportShardsFor } from '#adapters/aws/dynamo/table-model';
 import { logicalIdOf, resourceOf, resourcesInFamily } from '../support/stacks';
-import { NO_BUNDLING, sharedApp } from '../support/infra-app';
+import { sharedApp, testApp } from '../support/infra-app';
 
-const build = (settings: Record<string, unknown>) => buildApp({ context: { ...NO_BUNDLING, ...settings } });
+const build = testApp;
 /** The app with no settings, built once: several tests read its defaults (each synth of the whole app takes seconds). */
 const defaults = () => sharedApp();
 
@@ -174,7 +173,8 @@ describe('complaints:* settings', () => {
 
   it('give every function the evidence retention (default seven years), and the bucket the same retention', () => {
     for (const vars of environments(defaults().api)) expect(vars.EVIDENCE_RETENTION_DAYS).toBe('2557');
-    const custom = build({ 'complaints:evidenceRetentionDays': 3650 });
+    // The same app evidence-vault.suite.ts reads the bucket's lock from (built once for both).
+    const custom = sharedApp({ 'complaints:evidenceRetentionDays': 3650 });
     for (const vars of environments(custom.api)) expect(vars.EVIDENCE_RETENTION_DAYS).toBe('3650');
     expect(custom.stateful.evidence.retentionDays).toBe(3650);
   });

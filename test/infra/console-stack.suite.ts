@@ -1,10 +1,9 @@
 // Console stacks: a private bucket read only through CloudFront's origin access control, strict security headers, the Hosted UI client on the console's URL, CORS for the console's origin only, the URL as an output, cdk-nag clean.
 import { Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { buildApp } from '../../infra/app';
 import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS } from '../../infra/constructs/api';
 import { logicalIdOf, resolveIn, templateOf } from '../support/stacks';
-import { sharedApp } from '../support/infra-app';
+import { sharedApp, testApp } from '../support/infra-app';
 
 const built = sharedApp();
 const consoleStack = built.console!;
@@ -160,7 +159,7 @@ describe('console sign-in and API access', () => {
 
 describe('the console switched off', () => {
   it('builds no console stack, no console client and no CORS', () => {
-    const off = buildApp({ context: { 'aws:cdk:bundling-stacks': [], 'complaints:console': 'off' } });
+    const off = testApp({ 'complaints:console': 'off' });
     expect(off.console).toBeUndefined();
     expect(off.consoleSite).toBeUndefined();
     expect(off.stateful.identity.consoleClient).toBeUndefined();

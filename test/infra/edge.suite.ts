@@ -1,11 +1,10 @@
 // The API edge (complaints:edge): off, nothing; on, CloudFront (HTTPS only, no caching, every method and viewer header) with a CLOUDFRONT-scope WAF web ACL in us-east-1 (three managed groups, a per-IP and a public-routes rate rule), its URL as the API URL, cdk-nag clean, its cost counted.
 import { Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { buildApp } from '../../infra/app';
 import { fixedMonthlyCost, PRICES, type TemplateJson } from '../../infra/cost/fixed-cost';
 import { EDGE_MANAGED_RULE_GROUPS, publicRoutePrefixes } from '../../infra/stacks/edge-stack';
 import { logicalIdOf, templateOf } from '../support/stacks';
-import { NO_BUNDLING, sharedApp } from '../support/infra-app';
+import { type BuiltApp, NO_BUNDLING, sharedApp, testApp } from '../support/infra-app';
 
 type Rule = { Name: string; Priority: number; Action?: unknown; OverrideAction?: unknown; Statement: Record<string, Record<string, unknown>> };
 
@@ -22,7 +21,7 @@ describe('edge off (the default)', () => {
   });
 
   it('refuses the edge without an explicit region (the cross-region reference needs one)', () => {
-    expect(() => buildApp({ context: { ...NO_BUNDLING, 'complaints:edge': 'on' } })).toThrow(/edge: needs complaints:region/);
+    expect(() => testApp({ 'complaints:edge': 'on' })).toThrow(/edge: needs complaints:region/);
   });
 });
 
@@ -76,7 +75,7 @@ describe('edge on', () => {
   });
 
   it('takes the rate limits from the settings', () => {
-    const tuned = buildApp({ context: { ...ON, 'complaints:edge': 'true', 'complaints:edgeRateLimit': '500', 'complaints:edgePublicRateLimit': '20' } });
+    const tuned = testApp({ ...ON, 'complaints:edge': 'true', 'complaints:edgeRateLimit': '500', 'complaints:edgePublicRateLimit': '20' });
     const rules = (Object.values(templateOf(tuned.edge!).findResources('AWS::WAFv2::WebACL'))[0]!.Properties as { Rules: Rule[] }).Rules;
     expect(rules.find((r) => r.Name === 'RateLimitPerIp')!.Statement.RateBasedStatement).toMatchObject({ Limit: 500 });
     expect(rules.find((r) => r.Name === 'PublicRoutesRateLimitPerIp')!.Statement.RateBasedStatement).toMatchObject({ Limit: 20 });
@@ -116,7 +115,7 @@ describe('edge on', () => {
   });
 
   it('adds the web ACL and its five rules to the fixed monthly cost, only when on', () => {
-    const costOf = (b: ReturnType<typeof buildApp>) => {
+    const costOf = (b: BuiltApp) => {
       const templates = b.app.synth().stacks.map((s) => s.template as TemplateJson);
       return fixedMonthlyCost(templates).lines.find((l) => l.item.startsWith('AWS WAF'))!;
     };

@@ -5,14 +5,13 @@
 import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { buildApp } from '../../infra/app';
 import { EVIDENCE_ACCESS } from '../../infra/constructs/api';
 import { EVIDENCE_GRANTS, EVIDENCE_KEY_ENV, type ApiFunction } from '../../infra/constructs/api-function';
 import { EVIDENCE_VERIFIER_ENTRY } from '../../infra/constructs/evidence-verifier';
 import { ACCESS_LOG_RETENTION, DEFAULT_EVIDENCE_RETENTION_DAYS, evidenceBucketNames, evidenceBucketPrefix } from '../../infra/constructs/evidence-vault';
 import { routeList } from '#http/routes';
 import { alarmedMetrics, resolveIn, resourceOf, resourcesInFamily, stackFamily, statementsOfRole, templateOf } from '../support/stacks';
-import { NO_BUNDLING, sharedApp } from '../support/infra-app';
+import { sharedApp } from '../support/infra-app';
 
 const { stateful, api } = sharedApp();
 // Synthesise first: cross-stack values resolve to their consumer-side form only afterwards.
@@ -94,7 +93,7 @@ describe('the evidence bucket (stateful stack)', () => {
   });
 
   it('takes the retention from complaints:evidenceRetentionDays, still in COMPLIANCE mode', () => {
-    const custom = buildApp({ context: { ...NO_BUNDLING, 'complaints:evidenceRetentionDays': 3650 } }).stateful;
+    const custom = sharedApp({ 'complaints:evidenceRetentionDays': 3650 }).stateful;
     const props = (Template.fromStack(custom).findResources('AWS::S3::Bucket')[logicalId(custom, custom.evidence.bucket)] as Resource).Properties;
     expect(props.ObjectLockConfiguration).toEqual({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 3650 } } });
   });

@@ -5,14 +5,13 @@
 import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { buildApp } from '../../infra/app';
 import { EXPORT_ACCESS } from '../../infra/constructs/api';
 import { EXPORT_GRANTS, type ApiFunction } from '../../infra/constructs/api-function';
 import { EXPORT_BUILDER_TIMEOUT } from '../../infra/constructs/export-builder';
 import { routeList } from '#http/routes';
 import { RETENTION_ENDED_TAG } from '#domain/evidence';
 import { resolveIn, resourceOf, resourcesInFamily, statementsOfRole } from '../support/stacks';
-import { NO_BUNDLING, sharedApp } from '../support/infra-app';
+import { sharedApp, testApp } from '../support/infra-app';
 
 const { stateful, api } = sharedApp();
 const statefulTemplate = Template.fromStack(stateful);
@@ -60,7 +59,7 @@ describe('the exports bucket (stateful stack)', () => {
   });
 
   it('takes its retention from complaints:exportRetentionDays and tells the functions the same', () => {
-    const custom = buildApp({ context: { ...NO_BUNDLING, 'complaints:exportRetentionDays': 3653 } });
+    const custom = testApp({ 'complaints:exportRetentionDays': 3653 });
     const props = (Template.fromStack(custom.stateful).findResources('AWS::S3::Bucket')[logicalId(custom.stateful, custom.stateful.exports.bucket)] as Resource).Properties;
     expect(props.ObjectLockConfiguration).toEqual({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 3653 } } });
     const fns = Template.fromStack(custom.api).findResources('AWS::Lambda::Function') as Record<string, Resource>;

@@ -6,8 +6,7 @@ import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { sdkMaxAttempts } from '#adapters/aws/retry-policy';
 import { withoutSdkLogger } from '#adapters/aws/sdk-client';
-import { buildApp } from '../../infra/app';
-import { NO_BUNDLING } from '../support/infra-app';
+import { testApp } from '../support/infra-app';
 import { resourcesInFamily } from '../support/stacks';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -19,7 +18,7 @@ describe('fault injection in a deployment', () => {
   it('cannot reach a deployed function, even when set in the environment cdk synth runs in', () => {
     process.env.FAULT_INJECTION = 'dynamodb:ThrottlingException:1';
     process.env.FAULT_SEED = '7';
-    const { api, stateful } = buildApp({ context: NO_BUNDLING });
+    const { api, stateful } = testApp();
     const functions = [...resourcesInFamily(api, 'AWS::Lambda::Function'), ...resourcesInFamily(stateful, 'AWS::Lambda::Function')];
     expect(functions.length).toBeGreaterThan(10);
     for (const { id, resource } of functions) {

@@ -7,7 +7,6 @@ import { App, Stack } from 'aws-cdk-lib';
 import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../../infra/app';
 import { ApiFunction } from '../../infra/constructs/api-function';
 import { SES_RECEIVING_REGIONS } from '../../infra/constructs/inbound-channels';
 import { environmentBytes, environmentOf, LAMBDA_ENV_LIMIT_BYTES } from '../../infra/constructs/settings-store';
@@ -17,7 +16,7 @@ import { logicalIdOf, resourceOf, resourcesInFamily, stackFamily, templateOf } f
 import { fixedMonthlyCost } from '../../infra/cost/fixed-cost';
 import { WEBHOOK_MAX_CONCURRENCY } from '../../infra/constructs/webhook-delivery';
 import { RETENTION_WORKER_CONCURRENCY } from '../../infra/constructs/retention-job';
-import { NO_BUNDLING, sharedApp } from '../support/infra-app';
+import { type BuiltApp, NO_BUNDLING, sharedApp, testApp } from '../support/infra-app';
 
 /** A bank's reporting setting: 80 product groups of 6 products each (about 14 KB of JSON, far past Lambda's 4 KB environment). */
 const BIG_REPORTING = {
@@ -29,11 +28,11 @@ const BIG_REPORTING = {
 const EDGE_ON = { 'complaints:edge': 'on', 'complaints:region': 'eu-west-2' };
 const main = sharedApp();
 const mainEdge = sharedApp(EDGE_ON);
-const staging = buildApp({ context: { ...NO_BUNDLING, ...EDGE_ON, 'complaints:stackPrefix': 'Staging', 'complaints:emailIntake': 'false', 'complaints:reporting': BIG_REPORTING } });
+const staging = testApp({ ...EDGE_ON, 'complaints:stackPrefix': 'Staging', 'complaints:emailIntake': 'false', 'complaints:reporting': BIG_REPORTING });
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 type Json = { Resources: Record<string, Resource>; Rules?: Record<string, unknown>; Outputs?: Record<string, unknown> };
-type Built = ReturnType<typeof buildApp>;
+type Built = BuiltApp;
 /** Every stack the app synthesizes (top-level stacks and their nested stacks), whatever its settings turned on. */
 const stacksOf = (app: Built): Stack[] => app.app.node.findAll().filter((c): c is Stack => Stack.isStack(c));
 const templatesOf = (app: Built): Json[] => stacksOf(app).map((s) => templateOf(s).toJSON() as Json);
@@ -67,7 +66,7 @@ describe('email intake is optional and region-checked (item 1)', () => {
   it('on, in a region without SES receiving (or an opt-in one): synth fails and says what to set', () => {
     expect(() => statefulIn('eu-south-1', true)).toThrow(/SES cannot receive email into S3 in eu-south-1.*complaints:emailIntake=false/);
     expect(() => statefulIn('ap-southeast-3', true)).toThrow(/in ap-southeast-3/);
-    expect(() => buildApp({ context: { ...NO_BUNDLING, 'complaints:region': 'eu-south-1' } })).toThrow(/complaints:emailIntake=false/);
+    expect(() => testApp({ 'complaints:region': 'eu-south-1' })).toThrow(/complaints:emailIntake=false/);
   });
 
   it('on, in a region the operator lists once AWS adds it (complaints:sesReceivingRegions)', () => {
@@ -190,7 +189,7 @@ describe('cross-stack references (item 4)', () => {
 });
 
 describe('Lambda environments stay under 4 KB (item 5)', () => {
-  const functionsOf = (app: ReturnType<typeof buildApp>) => [app.stateful, ...stackFamily(app.api)].flatMap((s) => s.node.findAll().filter((c): c is CfnFunction => c instanceof CfnFunction));
+  const functionsOf = (app: BuiltApp) => [app.stateful, ...stackFamily(app.api)].flatMap((s) => s.node.findAll().filter((c): c is CfnFunction => c instanceof CfnFunction));
 
   it('every function of both apps is under the limit, counted as Lambda counts it (keys and values)', () => {
     const sizes = [...functionsOf(main), ...functionsOf(staging)].map((fn) => environmentBytes(fn));
@@ -251,7 +250,7 @@ describe('alarms that page someone, and fewer of them (item 6)', () => {
   });
 
   it('subscribes complaints:alarmEmail to the alarm topic, encrypted, with CloudWatch allowed the key', () => {
-    const app = buildApp({ context: { ...NO_BUNDLING, 'complaints:alarmEmail': 'oncall@example.com' } });
+    const app = testApp({ 'complaints:alarmEmail': 'oncall@example.com' });
     const t = templateOf(app.stateful).toJSON() as Json;
     const subs = Object.values(t.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription');
     expect(subs.map((s) => [s.Properties!.Protocol, s.Properties!.Endpoint])).toEqual([['email', 'oncall@example.com']]);

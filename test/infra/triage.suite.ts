@@ -4,13 +4,12 @@
 import { Stack } from 'aws-cdk-lib';
 import type { Policy } from 'aws-cdk-lib/aws-iam';
 import { routeList } from '#http/routes';
-import { buildApp } from '../../infra/app';
 import { TRIAGE_INTAKE } from '../../infra/constructs/api';
-import { NO_BUNDLING, sharedApp } from '../support/infra-app';
+import { type BuiltApp, sharedApp, testApp } from '../support/infra-app';
 
 type Statement = { Action: string | string[]; Resource: unknown };
 /** Per function entry, the Bedrock statements of its role's policy. */
-const bedrockGrants = (api: ReturnType<typeof buildApp>['api']) =>
+const bedrockGrants = (api: BuiltApp['api']) =>
   [...api.api.functions].flatMap(([entry, fn]) => {
     const policy = fn.role.node.tryFindChild('DefaultPolicy') as Policy | undefined;
     const doc = policy ? (Stack.of(fn).resolve(policy.document.toJSON()) as { Statement: Statement[] }) : { Statement: [] };
@@ -20,7 +19,7 @@ const bedrockGrants = (api: ReturnType<typeof buildApp>['api']) =>
 describe('complaints:triage', () => {
   it('grants bedrock:InvokeModel on the configured foundation model to the functions that open complaints only', () => {
     const triage = { models: ['bedrock', 'local'], bedrockModelId: 'anthropic.claude-3-haiku-20240307-v1:0', threshold: 0.85 };
-    const { api } = buildApp({ context: { ...NO_BUNDLING, 'complaints:triage': triage } });
+    const { api } = testApp({ 'complaints:triage': triage });
     const grants = bedrockGrants(api);
     const intake = [...new Set(routeList().filter((r) => TRIAGE_INTAKE.has(r.id)).map((r) => r.entry))].sort();
     expect(intake).toContain('functions/create-complaint/handler.ts');
@@ -33,7 +32,7 @@ describe('complaints:triage', () => {
   });
 
   it('names the inference profile and its model (any region) for a cross-region profile id', () => {
-    const { api } = buildApp({ context: { ...NO_BUNDLING, 'complaints:triage': { models: ['bedrock'], bedrockModelId: 'eu.anthropic.claude-3-haiku-20240307-v1:0' } } });
+    const { api } = testApp({ 'complaints:triage': { models: ['bedrock'], bedrockModelId: 'eu.anthropic.claude-3-haiku-20240307-v1:0' } });
     const [grant] = bedrockGrants(api);
     const resources = JSON.stringify(grant!.Resource);
     expect(resources).toContain(':inference-profile/eu.anthropic.claude-3-haiku-20240307-v1:0');
@@ -46,7 +45,7 @@ describe('complaints:triage', () => {
   });
 
   it('fails synth on an invalid setting, naming it', () => {
-    expect(() => buildApp({ context: { ...NO_BUNDLING, 'complaints:triage': { threshold: 1.5 } } })).toThrow(/TRIAGE/);
-    expect(() => buildApp({ context: { ...NO_BUNDLING, 'complaints:triage': { models: ['gpt'] } } })).toThrow(/TRIAGE/);
+    expect(() => testApp({ 'complaints:triage': { threshold: 1.5 } })).toThrow(/TRIAGE/);
+    expect(() => testApp({ 'complaints:triage': { models: ['gpt'] } })).toThrow(/TRIAGE/);
   });
 });

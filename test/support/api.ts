@@ -7,7 +7,7 @@ import type { Fired } from '#adapters/local/local-scheduler';
 import { startStack, type LocalTables, type StartedStack } from '../../infra/local/stack';
 import type { LocalWorkflows } from '../../infra/local/workflows';
 import { pinLocalClockOnce } from './clock';
-import { createTestTables, testEndpoint } from './dynamo';
+import { testEndpoint, testTableNames } from './dynamo';
 
 export interface TestApi {
   url: string;
@@ -87,7 +87,8 @@ export const startTestApi = async (env: Record<string, string> = {}, opts: TestA
   Object.assign(process.env, env);
   // The suite's fixed instant (TEST_NOW for the awkward-date runs), once per test file: a restart keeps the clock's time.
   pinLocalClockOnce();
-  const tables = opts.tables ?? (await createTestTables());
+  // New tables are made by startStack (ensureTables): creating them here first made it ask DynamoDB Local for each again.
+  const tables = opts.tables ?? testTableNames();
   // A restart on the same tables reuses the S3 stand-in's port, as npm start does with S3_PORT: the handlers' settings
   // are read once per process, so the endpoint they were told must answer again.
   const s3Port = opts.tables ? s3PortsByTable.get(opts.tables.cases) : undefined;

@@ -20,9 +20,14 @@ export const testEndpoint = (): string => {
   return endpoints[(Number.isInteger(worker) && worker > 0 ? worker - 1 : 0) % endpoints.length]!;
 };
 
-export const createTestTables = async (): Promise<LocalTables> => {
+/** Names for a test file's own tables, not yet created (a local stack started on them creates them). */
+export const testTableNames = (): LocalTables => {
   const suffix = randomUUID().slice(0, 8);
-  const tables = { cases: `cases-${suffix}`, idempotency: `idem-${suffix}`, local: `local-${suffix}` };
+  return { cases: `cases-${suffix}`, idempotency: `idem-${suffix}`, local: `local-${suffix}` };
+};
+
+export const createTestTables = async (): Promise<LocalTables> => {
+  const tables = testTableNames();
   await ensureTables(testEndpoint(), [
     { name: tables.cases, def: TABLES.cases },
     { name: tables.idempotency, def: TABLES.idempotency },

@@ -14,7 +14,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExecutionAbortedError, ExecutionTimeoutError, type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { RunOptions, StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { Clock } from '#ports/clock';
 import { type AslDefinition, type Json, taskStates } from '../asl-document';
 import { isCallbackResource, isLocalCallbackInput, localizeAsl, localRunContext, withTaskToken } from './localize';
@@ -22,6 +22,14 @@ import type { ClosedHow, StoredExecution, StoredExecutionStatus, StoredTask, Wor
 
 export type { ClosedHow, StoredExecution, StoredTask, WorkflowStore } from './store';
 export { MemoryWorkflowStore } from './store';
+
+/**
+ * The interpreter, loaded when first needed (a validation or an execution): with its dependencies (jsonata, lodash,
+ * the Lambda client, the ASL validator) it was about 60 ms of every local stack's start under jest, and most test
+ * stacks never run a workflow.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const interpreter = (): typeof import('aws-local-stepfunctions') => require('aws-local-stepfunctions') as typeof import('aws-local-stepfunctions');
 
 /** What a handler receives besides the payload. `taskToken` only for callback tasks. */
 export interface TaskMeta {
@@ -166,7 +174,7 @@ const validatedMarker = (definition: unknown): string =>
 const validateOnce = (definition: unknown): void => {
   const marker = validatedMarker(definition);
   if (existsSync(marker)) return;
-  new StateMachine(definition as StateMachineDefinition);
+  new (interpreter().StateMachine)(definition as StateMachineDefinition);
   try {
     mkdirSync(VALIDATED_DIR, { recursive: true });
     writeFileSync(marker, '');
@@ -560,7 +568,7 @@ export class LocalWorkflowEngine {
     const { executionId, workflow } = execution;
     if (this.halted) throw new Error('the local workflow engine is stopped');
     const definition = from ? this.definitionFrom(registered, from.stateName) : registered.definition;
-    const run = new StateMachine(definition, { validationOptions: { noValidate: true } }).run(from ? from.stateInput : execution.input, {
+    const run = new (interpreter().StateMachine)(definition, { validationOptions: { noValidate: true } }).run(from ? from.stateInput : execution.input, {
       overrides: registered.overrides(executionId),
       context: localRunContext(),
     });
@@ -807,6 +815,7 @@ const dueOf = (task: PendingTask): { at: number; error: 'States.Timeout' | 'Stat
 };
 
 const outcomeOf = (error: unknown): ExecutionOutcome => {
+  const { ExecutionAbortedError, ExecutionTimeoutError } = interpreter();
   if (error instanceof ExecutionAbortedError) return { status: 'ABORTED' };
   if (error instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT' };
   // ExecutionError wraps the state's error as `cause`.
