@@ -182,6 +182,21 @@ export const createTableInput = (name: string, def: TableDef): CreateTableComman
   };
 };
 
+/**
+ * Resolves once none of the table's indexes is being created or deleted (DynamoDB allows one such change per table at a
+ * time, and a new index answers queries only once backfilled); rejects after `timeoutMs`.
+ */
+export const indexesSettled = async (client: DynamoDBClient, tableName: string, timeoutMs = 60_000): Promise<void> => {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const busy = (Table?.GlobalSecondaryIndexes ?? []).filter((i) => i.IndexStatus !== 'ACTIVE').map((i) => `${i.IndexName} ${i.IndexStatus}`);
+    if (!busy.length) return;
+    if (performance.now() > deadline) throw new Error(`${tableName}: indexes still changing after ${timeoutMs} ms: ${busy.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
 /** Creates one table unless it already exists; an existing one gains the indexes the model added since. */
 const ensureTable = async (client: DynamoDBClient, t: { name: string; def: TableDef }): Promise<void> => {
   try {
@@ -198,7 +213,10 @@ const ensureTable = async (client: DynamoDBClient, t: { name: string; def: Table
     for (const index of input.GlobalSecondaryIndexes ?? []) {
       if (present.has(index.IndexName)) continue;
       try {
+        // One index created at a time, as DynamoDB (and a deploy) allows: each waits for the one before to backfill.
+        await indexesSettled(client, t.name);
         await client.send(new UpdateTableCommand({ TableName: t.name, AttributeDefinitions: input.AttributeDefinitions, GlobalSecondaryIndexUpdates: [{ Create: index }] }));
+        await indexesSettled(client, t.name);
       } catch (updateErr) {
         process.stderr.write(`local DynamoDB: could not add index ${index.IndexName} to ${t.name} (${String(updateErr)}); delete the data directory to recreate the table\n`);
       }

@@ -19,7 +19,7 @@ import { appendEvents, EMPTY_HEAD } from '#domain/audit-chain';
 import * as life from '#domain/lifecycle';
 import { getRegime } from '#domain/regimes';
 import { timerMap } from '#domain/timers';
-import { ensureTables, localDynamoClient } from '../../infra/local/dynamodb-local';
+import { ensureTables, indexesSettled, localDynamoClient } from '../../infra/local/dynamodb-local';
 import { rawDocClient, testEndpoint } from '../support/dynamo';
 
 const NOW = '2026-06-01T00:00:00.000Z';
@@ -104,6 +104,8 @@ it('walks a generation-1 table to generation 2 one index a step, the new code re
   // Steps 6–10: the old indexes go, one a deploy; the new code does not notice.
   for (let step = 6; step <= FINAL_CASE_INDEX_STEP; step++) {
     const drop = RETIRED_INDEXES[step - 6]!.indexName;
+    // One index change at a time per table, as in DynamoDB: the previous delete finishes first (a deploy waits too).
+    await indexesSettled(control, table);
     await control.send(new UpdateTableCommand({ TableName: table, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: drop } }] }));
     expect(await indexesOf(table)).toEqual(CASE_INDEX_STEPS[step]!.map((i) => i.indexName).sort());
   }
