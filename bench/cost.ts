@@ -22,6 +22,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, Server } from 'node:http';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { runStandalone } from './standalone';
 import { typed } from './api-client';
@@ -56,6 +57,8 @@ export const COST_PRICES = {
   eventBridge: { usdPerMillionEntries: 1.0, source: 'https://aws.amazon.com/eventbridge/pricing/ (custom events, each 64 KB chunk of an entry)' },
   sqs: { usdPerMillionRequests: 0.4, source: 'https://aws.amazon.com/sqs/pricing/ (standard queues, each 64 KB chunk)' },
   sns: { usdPerMillionMessages: 0.5, source: 'https://aws.amazon.com/sns/pricing/ (standard topics, each 64 KB chunk; a batch entry is a message)' },
+  cloudWatchLogs: { usdPerGbIngested: 0.5, source: 'https://aws.amazon.com/cloudwatch/pricing/ (Logs, Standard class ingestion, first 10 TB a month)' },
+  xray: { usdPerMillionTracesRecorded: 5.0, source: 'https://aws.amazon.com/xray/pricing/ (traces recorded; first 100,000 a month free)' },
   s3: { putClassUsdPer1000: S3_PRICING.putClassUsdPer1000, getClassUsdPer1000: S3_PRICING.getClassUsdPer1000, source: S3_PRICING.source },
 } as const;
 
@@ -91,6 +94,15 @@ export interface CostCounts {
   s3GetClass: number;
   /** Webhook route (modelled from measured deliveries): SendMessage per message + ReceiveMessage and DeleteMessageBatch per batch. */
   sqsRequests: number;
+  /** Outside the issue's figure (per complaint): bytes the functions logged at the deployed level (measured), and traces. */
+  beyond: {
+    /** Application log lines the functions wrote at INFO, with metrics on (EMF), as deployed: measured bytes. */
+    appLogBytes: number;
+    /** Platform log records per invocation (START/REPORT in JSON), API access log lines, Step Functions ALL-level events: modelled bytes. */
+    modelledLogBytes: number;
+    /** X-Ray traces recorded at low traffic (every request sampled): one per invocation that starts a trace + one per execution. */
+    traces: number;
+  };
   /** Lambda INIT billed on cold starts (modelled): share of invocations that start cold, init ms of one. */
   coldStart: { share: number; initMs: number; source: string };
 }
@@ -108,7 +120,7 @@ export interface CostLine {
 }
 
 export interface CostBenchResult {
-  settings: { cases: number; region: string; architecture: string; pricesReadOn: string };
+  settings: { cases: number; region: string; architecture: string; pricesReadOn: string; loadAverage: { start: number; end: number }; cpus: number };
   counts: CostCounts;
   /** Calls where a stand-in would call AWS, per complaint, by `service:Operation` (not all priced: Scheduler/SFN API calls are free). */
   boundaryCalls: Record<string, number>;
@@ -124,6 +136,8 @@ export interface CostBenchResult {
   /** Units per complaint on the local-only table (the stand-ins' own state: not DynamoDB in AWS, not priced). */
   localOnlyUnits: { write: number; read: number };
   lines: CostLine[];
+  /** Logs and traces: outside the issue's figure and its check (see beyondLines). */
+  beyondFigure: { lines: CostLine[]; usd: number };
   /** Every Lambda duration line together, priced at the median (as in `lines`) and at the mean wall time. */
   lambdaDuration: { usdAtMedian: number; usdAtMean: number };
   totalUsdPer1000: number;
@@ -177,6 +191,28 @@ export const priceLines = (c: CostCounts, prices = COST_PRICES, architecture: 'a
   return lines;
 };
 
+/** Assumed sizes behind the modelled log bytes (bytes per record). */
+export const LOG_MODEL = { platformBytesPerInvocation: 500, accessLogBytesPerRequest: 350, stepFunctionsBytesPerTransition: 1600 } as const;
+
+/** Lines outside the issue's figure (its list names neither logs nor traces): printed beside it, never in its total. */
+export const beyondLines = (c: CostCounts, prices = COST_PRICES): CostLine[] => {
+  const k = 1000;
+  const gb = (bytes: number) => bytes / 1e9;
+  const line = (l: Omit<CostLine, 'usd'>): CostLine => ({ ...l, usd: l.per1000 * l.unitPrice });
+  return [
+    line({ line: 'CloudWatch Logs: the functions\' log lines', per1000: gb(c.beyond.appLogBytes * k), unit: 'GB', unitPrice: prices.cloudWatchLogs.usdPerGbIngested, measured: true, source: 'bytes the functions wrote at POWERTOOLS_LOG_LEVEL=INFO with metrics (EMF) on, as deployed' }),
+    line({
+      line: 'CloudWatch Logs: platform, access and workflow logs (modelled)',
+      per1000: gb(c.beyond.modelledLogBytes * k),
+      unit: 'GB',
+      unitPrice: prices.cloudWatchLogs.usdPerGbIngested,
+      measured: false,
+      source: `modelled: ${LOG_MODEL.platformBytesPerInvocation} B of platform records per invocation, ${LOG_MODEL.accessLogBytesPerRequest} B per API access log line, ${LOG_MODEL.stepFunctionsBytesPerTransition} B of Step Functions events (ALL, with execution data) per transition`,
+    }),
+    line({ line: 'X-Ray traces recorded (modelled)', per1000: c.beyond.traces * k, unit: 'trace', unitPrice: prices.xray.usdPerMillionTracesRecorded / 1e6, measured: false, source: 'modelled upper bound: every function has active tracing; at low traffic the default rule (1 a second + 5 %) records nearly every trace; one per invocation that is not a workflow task + one per execution' }),
+  ];
+};
+
 export const totalOf = (lines: readonly CostLine[]): number => lines.reduce((n, l) => n + l.usd, 0);
 
 /** The duration lines priced at each function's mean wall time instead of its median (a skewed function shows here). */
@@ -215,6 +251,34 @@ const isScheduledRun = (event: unknown): boolean => {
   return e?.['detail-type'] === 'Scheduled Event';
 };
 
+/**
+ * Takes the functions' JSON log lines (Powertools logger and EMF metrics write one JSON object per line to stdout or
+ * stderr) off both streams for the whole run, so the report stays readable, and counts their bytes since `reset()`.
+ */
+const captureLogLines = () => {
+  const streams = [process.stdout, process.stderr] as const;
+  const originals = streams.map((st) => st.write.bind(st));
+  let bytes = 0;
+  streams.forEach((st, i) => {
+    st.write = (chunk: unknown, ...rest: unknown[]): boolean => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : undefined;
+      if (text !== undefined && text.startsWith('{"')) {
+        bytes += Buffer.byteLength(text);
+        (rest.find((r) => typeof r === 'function') as (() => void) | undefined)?.();
+        return true;
+      }
+      return (originals[i] as (c: unknown, ...r: unknown[]) => boolean)(chunk, ...rest);
+    };
+  });
+  return {
+    bytes: () => bytes,
+    reset: () => {
+      bytes = 0;
+    },
+    restore: () => streams.forEach((st, i) => (st.write = originals[i] as typeof st.write)),
+  };
+};
+
 /** S3 request kind from method and URL (path-style: /bucket/key). */
 const s3Operation = (method: string, url: string): string => {
   const u = new URL(url, 'http://s3');
@@ -244,13 +308,18 @@ const coldStartModel = (): CostCounts['coldStart'] => {
 
 const runCostBench = async (): Promise<CostBenchResult> => {
   const cases = envInt('BENCH_COST_CASES', 20, 1);
+  const load0 = loadavg()[0]!;
   const { startStack } = await import('../infra/local/stack');
   const { observeConsumedCapacity } = await import('#adapters/aws/dynamo/client');
   const { observeInvocations } = await import('../infra/local/server');
   const { observeLocalBoundary } = await import('#adapters/local/local-boundary');
   const { localOutbox } = await import('#adapters/local/local-outbox');
+  // The log level and metrics the functions deploy with (infra/constructs/api-function.ts): their log lines are measured.
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  const logs = captureLogLines();
   const stack = await startStack({ port: 0, host: '127.0.0.1', tickMs: 0, projection: true, log: () => {} });
-  const stops: (() => void)[] = [];
+  const stops: (() => void)[] = [logs.restore];
   try {
     const api = typed(stack);
     const users = { intake: api(['bench-web-form', ['intake']]), sue: api(['bench-sue', ['supervisor']]), olive: api(['olive', ['handler']]) };
@@ -281,6 +350,7 @@ const runCostBench = async (): Promise<CostBenchResult> => {
       'functions/report-projection/handler.ts': REPORT_STREAM_FILTERS,
     };
     let counting = true;
+    logs.reset();
     const invocations = new Map<string, { ms: number[]; overlapped: number }>();
     const notInAws = { scheduledRuns: {} as Record<string, number>, filteredOut: {} as Record<string, number> };
     const sqs = { messages: 0, batches: 0 };
@@ -351,6 +421,7 @@ const runCostBench = async (): Promise<CostBenchResult> => {
     for (let r = 0; r < cases; r += 1) await lifecycle(users, r, step);
     await settle();
     counting = false;
+    const appLogBytes = logs.bytes();
 
     const executions = stack.workflows.executions().filter((e) => !executionsBefore.has(e.executionId));
     const transitions = executions.reduce((n, e) => n + e.statesEntered.length, 0);
@@ -384,13 +455,22 @@ const runCostBench = async (): Promise<CostBenchResult> => {
       s3GetClass: round(getClass / cases, 2),
       // Bus rule → queue → function: a SendMessage per event the rule delivers, a ReceiveMessage and a DeleteMessageBatch per batch.
       sqsRequests: round((sqs.messages + 2 * sqs.batches) / cases, 2),
+      beyond: {
+        appLogBytes: round(appLogBytes / cases, 0),
+        modelledLogBytes: round(
+          ([...invocations.values()].reduce((n, f) => n + f.ms.length, 0) * LOG_MODEL.platformBytesPerInvocation + apiRequests * LOG_MODEL.accessLogBytesPerRequest + transitions * LOG_MODEL.stepFunctionsBytesPerTransition) / cases,
+          0,
+        ),
+        traces: round(([...invocations.entries()].filter(([e]) => e !== 'functions/approval-workflow/handler.ts' && e !== 'functions/escalation-workflow/handler.ts').reduce((n, [, f]) => n + f.ms.length, 0) + executions.length) / cases, 2),
+      },
       coldStart: coldStartModel(),
     };
     const lines = priceLines(counts);
+    const beyond = beyondLines(counts);
     const total = totalOf(lines);
     const top = [...lines].sort((a, b) => b.usd - a.usd).slice(0, 3);
     return {
-      settings: { cases, region: COST_PRICES.region, architecture: FUNCTION_ARCHITECTURE, pricesReadOn: COST_PRICES.readOn },
+      settings: { cases, region: COST_PRICES.region, architecture: FUNCTION_ARCHITECTURE, pricesReadOn: COST_PRICES.readOn, loadAverage: { start: round(load0, 2), end: round(loadavg()[0]!, 2) }, cpus: cpus().length },
       counts,
       boundaryCalls: perCase(boundary, cases),
       s3Requests: { service: perCase(s3.service, cases), client: perCase(s3.client, cases) },
@@ -398,6 +478,7 @@ const runCostBench = async (): Promise<CostBenchResult> => {
       notInAws: { scheduledRuns: perCase(notInAws.scheduledRuns, cases), filteredOut: perCase(notInAws.filteredOut, cases) },
       localOnlyUnits: { write: round(units.localWrite / cases, 2), read: round(units.localRead / cases, 2) },
       lines: lines.map((l) => ({ ...l, per1000: round(l.per1000, 3), usd: round(l.usd, 6) })),
+      beyondFigure: { lines: beyond.map((l) => ({ ...l, per1000: round(l.per1000, 4), usd: round(l.usd, 6) })), usd: round(totalOf(beyond), 4) },
       lambdaDuration: { usdAtMedian: round(totalOf(lines.filter((l) => l.line.startsWith('Lambda duration'))), 6), usdAtMean: round(durationUsdAtMean(counts), 6) },
       totalUsdPer1000: round(total, 4),
       goalUsdPer1000: COST_GOAL_USD_PER_1000,
@@ -430,13 +511,18 @@ const count = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-GB') :
 
 export const costReport = (r: CostBenchResult): string =>
   [
-    `Compute + request cost per 1,000 complaints (${r.settings.cases} lifecycles on the local stack; ${r.settings.region} list price read ${r.settings.pricesReadOn}; Lambda ${r.settings.architecture})`,
+    `Compute + request cost per 1,000 complaints (${r.settings.cases} lifecycles on the local stack, ${r.settings.cpus} cores, load average ${r.settings.loadAverage.start} → ${r.settings.loadAverage.end}; ${r.settings.region} list price read ${r.settings.pricesReadOn}; Lambda ${r.settings.architecture})`,
     table(
       ['line', 'per 1,000 complaints', 'unit price', 'USD', 'source of the count'],
       [
         ...r.lines.map((l) => [l.line, `${count(l.per1000)} ${l.unit}`, `$${l.unitPrice.toPrecision(3)}`, usd(l.usd), l.source]),
         ['total', '', '', usd(r.totalUsdPer1000), `goal ≤ $${r.goalUsdPer1000.toFixed(2)}`],
       ],
+    ),
+    `Outside the issue's figure (its list names neither logs nor traces), not in the total or the check:`,
+    table(
+      ['line', 'per 1,000 complaints', 'unit price', 'USD', 'source of the count'],
+      [...r.beyondFigure.lines.map((l) => [l.line, `${count(l.per1000)} ${l.unit}`, `$${l.unitPrice.toPrecision(3)}`, usd(l.usd), l.source]), ['with the figure', '', '', usd(r.totalUsdPer1000 + r.beyondFigure.usd), '']],
     ),
     `Lambda duration, all functions: ${usd(r.lambdaDuration.usdAtMedian)} at the median wall time (the lines), ${usd(r.lambdaDuration.usdAtMean)} at the mean`,
     `per complaint: ${r.counts.apiRequests} API requests; ${r.counts.functions.map((f) => `${f.entry.replace(/^functions\//, '').replace(/\/handler\.ts$/, '')} ${f.invocationsPerComplaint}× ${f.medianMs} ms`).join(', ')}`,

@@ -3,7 +3,7 @@
 // No timing: the counts are given, not measured.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COST_GOAL_USD_PER_1000, COST_PRICES, passesFilters, priceLines, totalOf, type CostBenchResult, type CostCounts } from '../../bench/cost';
+import { beyondLines, COST_GOAL_USD_PER_1000, COST_PRICES, passesFilters, priceLines, totalOf, type CostBenchResult, type CostCounts } from '../../bench/cost';
 import { CASE_STREAM_FILTERS } from '../../infra/constructs/checkpoint-scheduler';
 import { REPORT_STREAM_FILTERS } from '../../infra/constructs/report-projection';
 import { DEFAULT_FUNCTION_MEMORY_MB, functionMemoryMb } from '../../infra/constructs/function-sizing';
@@ -22,6 +22,7 @@ const counts: CostCounts = {
   sqsRequests: 9,
   s3PutClass: 3,
   s3GetClass: 2,
+  beyond: { appLogBytes: 2000, modelledLogBytes: 1000, traces: 10 },
   coldStart: { share: 0, initMs: 300, source: 'test' },
 };
 
@@ -57,6 +58,14 @@ describe('cost bench pricing', () => {
     expect(usdOf(priceLines(counts, COST_PRICES, 'x86_64'), 'Lambda duration')).toBeCloseTo(22 * 0.0000166667, 10);
     // 10 % of 2,000 invocations cold × 0.3 s × 1 GB = 60 GB-s.
     expect(usdOf(priceLines({ ...counts, coldStart: { share: 0.1, initMs: 300, source: 'test' } }), 'Lambda INIT')).toBeCloseTo(60 * COST_PRICES.lambda.usdPerGbSecond.arm64, 10);
+  });
+
+  it('prices logs and traces apart, outside the figure', () => {
+    const beyond = beyondLines(counts);
+    // 2,000 B × 1,000 = 2 MB at $0.50 per GB; 1 MB modelled; 10,000 traces at $5 per million.
+    expect(beyond.map((l) => l.usd)).toEqual([expect.closeTo(0.001, 10), expect.closeTo(0.0005, 10), expect.closeTo(0.05, 10)]);
+    expect(beyond.map((l) => l.measured)).toEqual([true, false, false]);
+    expect(lines.some((l) => /CloudWatch|X-Ray/.test(l.line))).toBe(false);
   });
 
   it('says which lines are modelled', () => {
