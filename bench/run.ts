@@ -4,6 +4,7 @@
 // compliance exports (build time and builder memory for a 500 MB case vs 10 MB, verifier throughput, storage cost per 1,000 exported cases)
 // the approval/escalation workflows (Step Functions state transitions per path, their cost, the reference case's local time)
 // reporting (KPI and control-score latency and DynamoDB read units at 1,000 vs 100,000 cases, projection throughput)
+// the compute + request cost per 1,000 complaints from the lifecycle's measured counts (cost, bench/cost.ts)
 // and the fixed monthly cost at zero traffic (fixedcost: the synthesized templates priced, as npm run cost:fixed does).
 // Prints progress and a summary table; writes bench/results/latest.json and a timestamped copy.
 import { benchComplaint } from './fixtures/complaint';
@@ -22,6 +23,7 @@ import { DEADLINE_GOAL_PER_S, deadlineReport, deadlineSettings, fmtRate, type De
 import { evidenceReport, evidenceSettings, type EvidenceBenchResult } from './evidence';
 import { exportSettings, exportsReport, type ExportBenchResult } from './exports';
 import { writesReport, type WritesBenchResult } from './writes';
+import { costReport as lifecycleCostReport, type CostBenchResult } from './cost';
 import { expectStatus, typed, type Typed } from './api-client';
 import { formatCounts, makeCounter, type OperationCount } from './dynamo-requests';
 import { LoadGenerator, type LoadScenario, type LoadSummary } from './load';
@@ -74,10 +76,10 @@ const SETTINGS = {
   reports: reportSettings(),
 };
 /**
- * BENCH_ONLY=bundle,cold,deadlines,writes,api,timers,evidence,exports,workflows,reports,triage,webhooks,channels,letters,chaos,console,fixedcost
+ * BENCH_ONLY=bundle,cold,deadlines,writes,cost,api,timers,evidence,exports,workflows,reports,triage,webhooks,channels,letters,chaos,console,fixedcost
  * runs a subset (api = DynamoDB request counts + load; fixedcost = the fixed monthly cost at zero traffic, from the synthesized templates).
  */
-const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,writes,api,timers,evidence,exports,workflows,reports,triage,webhooks,channels,letters,chaos,console,fixedcost').split(',').map((s) => s.trim()));
+const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,writes,cost,api,timers,evidence,exports,workflows,reports,triage,webhooks,channels,letters,chaos,console,fixedcost').split(',').map((s) => s.trim()));
 
 /** Module scope of a bundle must not need AWS: region, table names and Powertools settings as applyLocalEnv sets them. */
 const COLD_START_ENV: Record<string, string> = {
@@ -585,6 +587,7 @@ const main = async () => {
   let letters: LetterBenchResult | undefined;
   let chaos: ChaosBenchResult | undefined;
   let writes: WritesBenchResult | undefined;
+  let lifecycleCost: CostBenchResult | undefined;
   let consoleBudget: ConsoleBenchResult | undefined;
   let fixedCost: SynthesizedCost | undefined;
   try {
@@ -594,6 +597,10 @@ const main = async () => {
     if (PHASES.has('writes')) {
       phase('writes: DynamoDB capacity units per complaint lifecycle, ReturnConsumedCapacity INDEXES per step (fresh node process with its own local stack)');
       writes = runChildPhase<WritesBenchResult>(workDir, 'writes', 600_000);
+    }
+    if (PHASES.has('cost')) {
+      phase('cost: compute + request cost per 1,000 complaints at list price, from the lifecycle\'s measured API requests, invocations × wall time × memory, DynamoDB units, Scheduler, Step Functions, KMS, EventBridge, S3 (fresh node process with its own local stack)');
+      lifecycleCost = runChildPhase<CostBenchResult>(workDir, 'cost', 900_000);
     }
     if (PHASES.has('api')) api = await runApi();
     if (PHASES.has('timers')) timers = runTimers(workDir);
@@ -670,6 +677,7 @@ const main = async () => {
   if (letters) say(`\n${lettersReport(letters)}`);
   if (chaos) say(`\n${chaosReport(chaos)}`);
   if (writes) say(`\n${writesReport(writes)}`);
+  if (lifecycleCost) say(`\n${lifecycleCostReport(lifecycleCost)}`);
 
   const finished = new Date();
   const largest = bundles ? largestOf(bundles.functions) : undefined;
@@ -742,6 +750,7 @@ const main = async () => {
     letters,
     chaos,
     writes,
+    cost: lifecycleCost,
     console: consoleBudget,
     fixedCost,
     checks,

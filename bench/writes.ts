@@ -11,6 +11,7 @@
 // service's item-size rules (1 WCU per started KB written, doubled in transactions; each GSI write its own units).
 import { runStandalone } from './standalone';
 import { expectStatus, typed } from './api-client';
+import type { ComplaintsClient } from '@complaints/client';
 import { benchComplaint } from './fixtures/complaint';
 import { envInt, round, table } from './stats';
 import { createHash } from 'node:crypto';
@@ -138,6 +139,65 @@ interface Tally {
 }
 const tally = (): Tally => ({ write: 0, read: 0, by: {}, byCommand: {} });
 
+/** Runs one step of the scenario: `name` and `request` label it, `fn` makes the request(s). */
+export type LifecycleStep = <T>(name: string, request: string, fn: () => Promise<T>) => Promise<T>;
+
+/**
+ * Issue 28's lifecycle of one complaint, round `r`: intake → reassign → acknowledge → task → note → evidence (register +
+ * presigned upload) → task done → resolution → approval → final response → close. Each step goes through `step`; the
+ * approval queue read between resolution and approval is a plain request (not a step). bench/cost.ts runs it too.
+ */
+export const lifecycle = async (users: { intake: ComplaintsClient; sue: ComplaintsClient; olive: ComplaintsClient }, r: number, step: LifecycleStep, onCreated?: (id: string) => void): Promise<string> => {
+  const { intake, sue, olive } = users;
+  const created = await step('intake', 'POST /v1/complaints', () => expectStatus(intake.POST('/v1/complaints', { body: benchComplaint(`Writes bench ${r}`, { ownerId: 'bench-first-owner', allegedLoss: { amount: '180.00', currency: 'GBP' } }) }), 201, 'intake'));
+  const id = created.id;
+  const path = { path: { id } };
+  onCreated?.(id);
+  await step('reassign', 'POST …/owner', () => expectStatus(sue.POST('/v1/complaints/{id}/owner', { params: path, body: { ownerId: 'olive', reason: 'Olive handles repeat delivery complaints' } }), 200, 'reassign'));
+  await step('acknowledge', 'POST …/acknowledgement', () => expectStatus(olive.POST('/v1/complaints/{id}/acknowledgement', { params: path, body: { channel: 'email' } }), 200, 'acknowledge'));
+  const task = await step('task', 'POST …/tasks', () => expectStatus(olive.POST('/v1/complaints/{id}/tasks', { params: path, body: { title: 'Pull the depot delivery logs', team: 'operations' } }), 201, 'task'));
+  await step('note', 'POST …/notes', () => expectStatus(olive.POST('/v1/complaints/{id}/notes', { params: path, body: { kind: 'call_note', body: 'Customer confirmed missed appointment.' } }), 201, 'note'));
+  const invoice = Buffer.from(`%PDF-1.7 service appointment invoice ${r}: 180.00 GBP`);
+  await step('evidence', 'POST …/evidence + upload + verify', async () => {
+    const reg = await expectStatus(
+      olive.POST('/v1/complaints/{id}/evidence', { params: path, body: { fileName: 'invoice.pdf', contentType: 'application/pdf', sizeBytes: invoice.length, sha256: createHash('sha256').update(invoice).digest('hex') } }),
+      201,
+      'register evidence',
+    );
+    const up = reg.upload;
+    // The presigned S3 PUT goes to the bucket, not the API: outside the contract, raw fetch as an integrator's upload.
+    const put = await fetch(up.url, { method: 'PUT', headers: up.headers, body: invoice });
+    if (put.status !== 200) throw new Error(`evidence upload: ${put.status}`);
+    return reg;
+  });
+  await step('task done', 'PATCH …/tasks/{taskId}', () => expectStatus(olive.PATCH('/v1/complaints/{id}/tasks/{taskId}', { params: { path: { id, taskId: task.id } }, body: { status: 'done', findings: 'Regional carrier over capacity' } }), 200, 'task done'));
+  const proposed = await step('resolution', 'POST …/resolution', () =>
+    expectStatus(
+      olive.POST('/v1/complaints/{id}/resolution', {
+        params: path,
+        body: {
+          decision: 'upheld',
+          remedy: { compensation: { amount: '300.00', currency: 'GBP' }, description: 'The missed appointment and a goodwill payment' },
+          rootCause: { category: 'carrier_capacity', description: 'Regional carrier over capacity' },
+          finalResponse: 'We uphold your complaint and will pay you £300.00 within 5 working days.',
+        },
+      }),
+      201,
+      'resolution',
+    ),
+  );
+  const stages = proposed.stages ?? [];
+  const queue = await expectStatus(sue.GET('/v1/approvals', { params: { query: { status: 'pending', limit: 100 } } }), 200, 'approval queue');
+  const stage = queue.items.find((a) => a.caseId === id);
+  if (stages.length > 0) {
+    if (!stage) throw new Error('approval stage not in the pending queue');
+    await step('approval', 'POST /v1/approvals/{id}/decision', () => expectStatus(sue.POST('/v1/approvals/{approvalId}/decision', { params: { path: { approvalId: stage.id } }, body: { decision: 'approve', comment: 'Proportionate' } }), 200, 'approval'));
+  }
+  await step('final response', 'POST …/final-response', () => expectStatus(olive.POST('/v1/complaints/{id}/final-response', { params: path, body: { channel: 'email' } }), 200, 'final response'));
+  await step('close', 'POST …/close', () => expectStatus(olive.POST('/v1/complaints/{id}/close', { params: path, body: { followUpAction: 'Add a re-routing rule for over-capacity regions' } }), 200, 'close'));
+  return id;
+};
+
 const runWritesBench = async (): Promise<WritesBenchResult> => {
   const rounds = envInt('BENCH_WRITES_ROUNDS', 3, 1);
   const { startStack } = await import('../infra/local/stack');
@@ -204,53 +264,10 @@ const runWritesBench = async (): Promise<WritesBenchResult> => {
     try {
       for (let r = 0; r < rounds; r += 1) {
         if (r === rounds - 1) lastId = undefined;
-        const created = await step('intake', 'POST /v1/complaints', () => expectStatus(intake.POST('/v1/complaints', { body: benchComplaint(`Writes bench ${r}`, { ownerId: 'bench-first-owner', allegedLoss: { amount: '180.00', currency: 'GBP' } }) }), 201, 'intake'));
-        const id = created.id;
-        const path = { path: { id } };
-        lastId = id;
-        firstId ??= id;
-        await step('reassign', 'POST …/owner', () => expectStatus(sue.POST('/v1/complaints/{id}/owner', { params: path, body: { ownerId: 'olive', reason: 'Olive handles repeat delivery complaints' } }), 200, 'reassign'));
-        await step('acknowledge', 'POST …/acknowledgement', () => expectStatus(olive.POST('/v1/complaints/{id}/acknowledgement', { params: path, body: { channel: 'email' } }), 200, 'acknowledge'));
-        const task = await step('task', 'POST …/tasks', () => expectStatus(olive.POST('/v1/complaints/{id}/tasks', { params: path, body: { title: 'Pull the depot delivery logs', team: 'operations' } }), 201, 'task'));
-        await step('note', 'POST …/notes', () => expectStatus(olive.POST('/v1/complaints/{id}/notes', { params: path, body: { kind: 'call_note', body: 'Customer confirmed missed appointment.' } }), 201, 'note'));
-        const invoice = Buffer.from(`%PDF-1.7 service appointment invoice ${r}: 180.00 GBP`);
-        await step('evidence', 'POST …/evidence + upload + verify', async () => {
-          const reg = await expectStatus(
-            olive.POST('/v1/complaints/{id}/evidence', { params: path, body: { fileName: 'invoice.pdf', contentType: 'application/pdf', sizeBytes: invoice.length, sha256: createHash('sha256').update(invoice).digest('hex') } }),
-            201,
-            'register evidence',
-          );
-          const up = reg.upload;
-          // The presigned S3 PUT goes to the bucket, not the API: outside the contract, raw fetch as an integrator's upload.
-          const put = await fetch(up.url, { method: 'PUT', headers: up.headers, body: invoice });
-          if (put.status !== 200) throw new Error(`evidence upload: ${put.status}`);
-          return reg;
+        await lifecycle({ intake, sue, olive }, r, step, (id) => {
+          lastId = id;
+          firstId ??= id;
         });
-        await step('task done', 'PATCH …/tasks/{taskId}', () => expectStatus(olive.PATCH('/v1/complaints/{id}/tasks/{taskId}', { params: { path: { id, taskId: task.id } }, body: { status: 'done', findings: 'Regional carrier over capacity' } }), 200, 'task done'));
-        const proposed = await step('resolution', 'POST …/resolution', () =>
-          expectStatus(
-            olive.POST('/v1/complaints/{id}/resolution', {
-              params: path,
-              body: {
-                decision: 'upheld',
-                remedy: { compensation: { amount: '300.00', currency: 'GBP' }, description: 'The missed appointment and a goodwill payment' },
-                rootCause: { category: 'carrier_capacity', description: 'Regional carrier over capacity' },
-                finalResponse: 'We uphold your complaint and will pay you £300.00 within 5 working days.',
-              },
-            }),
-            201,
-            'resolution',
-          ),
-        );
-        const stages = proposed.stages ?? [];
-        const queue = await expectStatus(sue.GET('/v1/approvals', { params: { query: { status: 'pending', limit: 100 } } }), 200, 'approval queue');
-        const stage = queue.items.find((a) => a.caseId === id);
-        if (stages.length > 0) {
-          if (!stage) throw new Error('approval stage not in the pending queue');
-          await step('approval', 'POST /v1/approvals/{id}/decision', () => expectStatus(sue.POST('/v1/approvals/{approvalId}/decision', { params: { path: { approvalId: stage.id } }, body: { decision: 'approve', comment: 'Proportionate' } }), 200, 'approval'));
-        }
-        await step('final response', 'POST …/final-response', () => expectStatus(olive.POST('/v1/complaints/{id}/final-response', { params: path, body: { channel: 'email' } }), 200, 'final response'));
-        await step('close', 'POST …/close', () => expectStatus(olive.POST('/v1/complaints/{id}/close', { params: path, body: { followUpAction: 'Add a re-routing rule for over-capacity regions' } }), 200, 'close'));
       }
     } finally {
       unsubscribe();

@@ -28,6 +28,7 @@ import { Construct } from 'constructs';
 import type { z } from 'zod';
 import type { ConfigSchema } from '#http/config';
 import type { DataTable } from './case-table';
+import { FUNCTION_ARCHITECTURE, functionMemoryMb } from './function-sizing';
 import type { DeadLetterQueue } from './dead-letter-queue';
 import { API_FUNCTION_TIMEOUT_SECONDS, sdkRetryEnvironment } from '#adapters/aws/retry-policy';
 import type { EvidenceStore } from './evidence-vault';
@@ -227,6 +228,7 @@ export interface ApiFunctionProps {
   metricsNamespace: string;
   logRetention: RetentionDays;
   timeout?: Duration;
+  /** Overrides the sizing table (./function-sizing.ts), which the cost bench also reads: prefer an entry there. */
   memorySize?: number;
   /**
    * Packages installed into the function's asset instead of bundled (a package that loads its own files at run
@@ -265,8 +267,8 @@ export class ApiFunction extends Construct {
       handler: 'handler',
       description: props.description,
       runtime: FUNCTION_RUNTIME,
-      architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? 1024,
+      architecture: FUNCTION_ARCHITECTURE === 'arm64' ? Architecture.ARM_64 : Architecture.X86_64,
+      memorySize: props.memorySize ?? functionMemoryMb(props.entry),
       timeout,
       tracing: Tracing.ACTIVE,
       role: this.role,

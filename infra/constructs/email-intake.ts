@@ -33,9 +33,9 @@ export class EmailIntake extends Construct {
       serviceName: props.serviceName,
       metricsNamespace: props.metricsNamespace,
       logRetention: props.logRetention,
-      // A message of up to INBOUND_EMAIL_MAX_BYTES is parsed in memory and its attachments written to the vault.
+      // A message of up to INBOUND_EMAIL_MAX_BYTES is parsed in memory (the default memory of ./function-sizing.ts) and its
+      // attachments written to the vault.
       timeout: Duration.minutes(2),
-      memorySize: 1024,
     })
       .bindTable(props.cases, 'readWrite')
       .allowEvidence(props.evidence, 'store')

@@ -34,8 +34,7 @@ export class ExportBuilder extends Construct {
       entry: EXPORT_BUILDER_ENTRY,
       description: 'Cases-table stream: builds requested compliance bundles (ZIP streamed from the evidence bucket into the locked exports bucket, signed manifest)',
       timeout: EXPORT_BUILDER_TIMEOUT,
-      // Streams: memory stays flat; more memory buys CPU for hashing and deflating.
-      memorySize: 1769,
+      // Memory: 1,769 MB from ./function-sizing.ts (streams: more memory buys CPU for hashing and deflating).
       // pdfkit loads its standard font metrics through createRequire at run time: installed, not bundled.
       nodeModules: ['pdfkit'],
     })

@@ -101,13 +101,58 @@ const gatewayClaims = (payload: Record<string, unknown>): Record<string, string>
  */
 export const lazyEntry = <T>(file: string): (() => T) => {
   let h: T | undefined;
-  return () => (h ??= asInvocations((require(resolve(REPO_ROOT, file)) as { handler: T }).handler)); // eslint-disable-line @typescript-eslint/no-require-imports
+  return () => (h ??= asInvocations(file, (require(resolve(REPO_ROOT, file)) as { handler: T }).handler)); // eslint-disable-line @typescript-eslint/no-require-imports
 };
 
-const asInvocations = <T>(handler: T): T => {
+/** One finished invocation of a Lambda entry: its file, its wall time, and how many other invocations ran when it started. */
+export interface InvocationRecord {
+  entry: string;
+  /** The event the function was invoked with (as the local stack built it; not to be changed). */
+  event: unknown;
+  functionName: string | undefined;
+  ms: number;
+  overlapping: number;
+  ok: boolean;
+}
+const invocationObservers = new Set<(r: InvocationRecord) => void>();
+let running = 0;
+/** Bench only (bench/cost.ts): every invocation the local stack makes of a Lambda entry, as it ends. */
+export const observeInvocations = (fn: (r: InvocationRecord) => void): (() => void) => {
+  invocationObservers.add(fn);
+  return () => invocationObservers.delete(fn);
+};
+
+const asInvocations = <T>(entry: string, handler: T): T => {
   if (typeof handler !== 'function') return handler;
   const fn = handler as (event: unknown, context?: Partial<Context>, ...rest: unknown[]) => unknown;
-  return ((event: unknown, context?: Partial<Context>, ...rest: unknown[]) => inInvocation(context?.awsRequestId, () => fn(event, context, ...rest))) as T;
+  return ((event: unknown, context?: Partial<Context>, ...rest: unknown[]) => {
+    if (!invocationObservers.size) return inInvocation(context?.awsRequestId, () => fn(event, context, ...rest));
+    const overlapping = running++;
+    const started = performance.now();
+    const done = (ok: boolean) => {
+      running--;
+      const record: InvocationRecord = { entry, event, functionName: context?.functionName, ms: performance.now() - started, overlapping, ok };
+      for (const o of invocationObservers) o(record);
+    };
+    let out: unknown;
+    try {
+      out = inInvocation(context?.awsRequestId, () => fn(event, context, ...rest));
+    } catch (err) {
+      done(false);
+      throw err;
+    }
+    if (out && typeof (out as Promise<unknown>).then === 'function') {
+      return (out as Promise<unknown>).then(
+        (v) => (done(true), v),
+        (err: unknown) => {
+          done(false);
+          throw err;
+        },
+      );
+    }
+    done(true);
+    return out;
+  }) as T;
 };
 
 /** The Lambda context the local stack hands a handler (function name as in AWS, minus the stack prefix). */

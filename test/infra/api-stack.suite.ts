@@ -5,6 +5,7 @@ import type { IConstruct } from 'constructs';
 import { AUDIT_ANCHOR_READERS, EVIDENCE_ACCESS, EXPORT_ACCESS, FEEDBACK_SIGNING_ROUTES, HELPDESK_SIGNED_ROUTES, INBOUND_MAIL_READERS, ROUTE_STACK_OF_TAG, ROUTES_WITHOUT_DATA, writesData } from '../../infra/constructs/api';
 import { WEBHOOK_SECRET_CONTEXT } from '../../infra/constructs/webhook-delivery';
 import { EXPORT_GRANTS } from '../../infra/constructs/api-function';
+import { FUNCTION_ARCHITECTURE, functionMemoryMb } from '../../infra/constructs/function-sizing';
 import { isPaged, routeKey, routeList } from '#http/routes';
 import { alarmedMetrics, logicalIdOf, resolveIn, resourceOf, resourcesIn, resourcesInFamily, stackFamily, statementsOfRole, templateOf, type Statement } from '../support/stacks';
 import { sharedApp } from '../support/infra-app';
@@ -117,6 +118,13 @@ describe('functions', () => {
     expect(stack.emailIntake!.functions.size).toBe(1);
     expect(stack.workflows.functions.size).toBe(2);
     expect(stack.webhooks.functions.size).toBe(1);
+  });
+
+  it('deploys every function with the memory and architecture of infra/constructs/function-sizing.ts (what bench/cost.ts prices)', () => {
+    const groups = [stack.api, stack.scheduler, stack.evidenceVerifier, stack.workflows, stack.reports, stack.exportBuilder, stack.retention, stack.auditDigest, stack.emailIntake!, stack.webhooks, stack.problemSignals];
+    const deployed = groups.flatMap((g) => [...g.functions].map(([entry, fn]) => ({ entry, memoryMb: resourceOf(fn.function).Properties.MemorySize, architectures: resourceOf(fn.function).Properties.Architectures })));
+    expect(deployed.length).toBe(inFamily('AWS::Lambda::Function').length);
+    expect(deployed).toEqual(deployed.map(({ entry }) => ({ entry, memoryMb: functionMemoryMb(entry), architectures: [FUNCTION_ARCHITECTURE] })));
   });
 
   it.each(entries)('%s: arm64, Node.js 22 or newer, active tracing, bounded timeout', (entry) => {

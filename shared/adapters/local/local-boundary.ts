@@ -11,5 +11,14 @@ export const setLocalBoundaryHook = (h: BoundaryHook | undefined): void => {
 
 /** Throws the service's error when an injected fault hits this call; otherwise nothing. */
 export const atLocalBoundary = (service: string, operation: string): void => {
+  for (const o of observers) o(service, operation);
   hook?.(service, operation);
+};
+
+const observers = new Set<(service: string, operation: string) => void>();
+
+/** Bench only (bench/cost.ts counts the calls a stand-in makes where AWS would be called); returns the unsubscribe. */
+export const observeLocalBoundary = (fn: (service: string, operation: string) => void): (() => void) => {
+  observers.add(fn);
+  return () => observers.delete(fn);
 };
