@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { runStandalone } from './standalone';
 import { typed } from './api-client';
 import { envInt, round, table } from './stats';
-import { lifecycle, type LifecycleStep } from './writes';
+import { lifecycle, settleStack, type LifecycleStep } from './writes';
 import { SCHEDULER_PRICING } from './timers';
 import { STEP_FUNCTIONS_PRICING } from './workflows';
 import { S3_PRICING } from './evidence';
@@ -323,15 +323,7 @@ const runCostBench = async (): Promise<CostBenchResult> => {
   try {
     const api = typed(stack);
     const users = { intake: api(['bench-web-form', ['intake']]), sue: api(['bench-sue', ['supervisor']]), olive: api(['olive', ['handler']]) };
-    const settle = async () => {
-      for (let i = 0; i < 3; i += 1) {
-        await stack.s3.idle();
-        await stack.poller.drain();
-        await stack.projection?.drain();
-        await stack.timers.pump();
-        await stack.workflows.idle();
-      }
-    };
+    const settle = () => settleStack(stack);
     const step: LifecycleStep = async (_name, _request, fn) => {
       const out = await fn();
       await settle();

@@ -140,6 +140,20 @@ interface Tally {
 const tally = (): Tally => ({ write: 0, read: 0, by: {}, byCommand: {} });
 
 /** Runs one step of the scenario: `name` and `request` label it, `fn` makes the request(s). */
+/**
+ * Everything a step set off, run to its end (evidence verified, both stream consumers, timers, workflows), three
+ * times over so that what one part starts the others also finish; the writes and cost benches share it.
+ */
+export const settleStack = async (stack: Awaited<ReturnType<typeof import('../infra/local/stack').startStack>>): Promise<void> => {
+  for (let i = 0; i < 3; i += 1) {
+    await stack.s3.idle();
+    await stack.poller.drain();
+    await stack.projection?.drain();
+    await stack.timers.pump();
+    await stack.workflows.idle();
+  }
+};
+
 export type LifecycleStep = <T>(name: string, request: string, fn: () => Promise<T>) => Promise<T>;
 
 /**
@@ -229,15 +243,7 @@ const runWritesBench = async (): Promise<WritesBenchResult> => {
         for (const [k, v] of Object.entries(t.writeUnitsBy)) current.by[k] = (current.by[k] ?? 0) + v;
       }
     });
-    const settle = async () => {
-      for (let i = 0; i < 3; i += 1) {
-        await stack.s3.idle();
-        await stack.poller.drain();
-        await stack.projection?.drain();
-        await stack.timers.pump();
-        await stack.workflows.idle();
-      }
-    };
+    const settle = () => settleStack(stack);
     const perStep = new Map<string, { request: string; req: Tally[]; bg: Tally[]; itemBytes: number[] }>();
     const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
     const { dynamo } = await import('#http/container');
