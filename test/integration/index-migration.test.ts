@@ -111,4 +111,6 @@ it('walks a generation-1 table to generation 2 one index a step, the new code re
   }
   expect((await repo.list({ ownerId: 'bob', limit: 10, now: LATER })).items.map((c) => c.id)).toEqual([id]);
   expect((await repo.listByCustomer('cust-m', 10)).items.map((c) => c.id)).toEqual([id]);
-});
+  // Ten index changes, each waiting for DynamoDB Local to finish it (about 1 s each on a quiet machine; a loaded full
+  // run took over 30 s), as a deploy waits for each.
+}, 180_000);
