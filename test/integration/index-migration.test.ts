@@ -5,7 +5,7 @@
 // once the old indexes are gone. The audit digest sees the case before and after the move.
 import { randomUUID } from 'node:crypto';
 import { DescribeTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { monotonicFactory } from 'ulid';
@@ -19,19 +19,30 @@ import { appendEvents, EMPTY_HEAD } from '#domain/audit-chain';
 import * as life from '#domain/lifecycle';
 import { getRegime } from '#domain/regimes';
 import { timerMap } from '#domain/timers';
-import { ensureTables, indexesSettled, localDynamoClient } from '../../infra/local/dynamodb-local';
-import { rawDocClient, testEndpoint } from '../support/dynamo';
+import { ensureTables, indexesSettled, localDynamoClient, startDynamoLocal, type RunningDynamo } from '../../infra/local/dynamodb-local';
 
 const NOW = '2026-06-01T00:00:00.000Z';
 const LATER = '2026-06-02T00:00:00.000Z';
 const SHARDS = 4;
-const clients = createDynamoClients({ region: 'local', endpoint: testEndpoint() });
-const raw = rawDocClient();
-const control = localDynamoClient(testEndpoint());
-afterAll(() => {
-  clients.raw.destroy();
-  raw.destroy();
-  control.destroy();
+// Its own DynamoDB Local: a new index stays CREATING until DynamoDB Local has backfilled it, and on the instance the whole
+// run shares, busy with every other file, that took over a minute in a full run (about 1 s here alone).
+let dynamo: RunningDynamo;
+let endpoint: string;
+let clients: ReturnType<typeof createDynamoClients>;
+let raw: DynamoDBDocumentClient;
+let control: ReturnType<typeof localDynamoClient>;
+beforeAll(async () => {
+  dynamo = await startDynamoLocal();
+  endpoint = dynamo.endpoint;
+  clients = createDynamoClients({ region: 'local', endpoint });
+  raw = DynamoDBDocumentClient.from(localDynamoClient(endpoint));
+  control = localDynamoClient(endpoint);
+}, 60_000);
+afterAll(async () => {
+  clients?.raw.destroy();
+  raw?.destroy();
+  control?.destroy();
+  await dynamo?.stop();
 });
 
 /** The table's indexes, not counting one being deleted (a delete, like a deploy's, finishes in the background). */
@@ -43,7 +54,7 @@ const indexesOf = async (table: string) =>
 
 it('walks a generation-1 table to generation 2 one index a step, the new code reading it from step 5 on', async () => {
   const table = `migrate-idx-${randomUUID().slice(0, 8)}`;
-  await ensureTables(testEndpoint(), [{ name: table, def: casesTableAt(0) }]);
+  await ensureTables(endpoint, [{ name: table, def: casesTableAt(0) }]);
   expect(await indexesOf(table)).toEqual(RETIRED_INDEXES.map((i) => i.indexName).sort());
 
   // A case as the old code wrote it.
@@ -72,7 +83,7 @@ it('walks a generation-1 table to generation 2 one index a step, the new code re
 
   // Steps 1–5: one new index a deploy, each filled from the items already in the table.
   for (let step = 1; step <= 5; step++) {
-    await ensureTables(testEndpoint(), [{ name: table, def: casesTableAt(step) }]);
+    await ensureTables(endpoint, [{ name: table, def: casesTableAt(step) }]);
     expect(await indexesOf(table)).toEqual(CASE_INDEX_STEPS[step]!.map((i) => i.indexName).sort());
   }
 
