@@ -159,11 +159,6 @@ export class LocalWorkflows implements WorkflowEngine {
     return this.engine.catchUp(now);
   }
 
-  /** The earliest instant a waiting task's timer lapses (epoch ms). */
-  nextTimerAt(): number | undefined {
-    return this.engine.nextTimerAt();
-  }
-
   /** Every execution waits for a token or has ended, and nothing is in flight. */
   isIdle(): boolean {
     return this.engine.isIdle();

@@ -387,12 +387,6 @@ export class LocalWorkflowEngine {
       .map(({ resolve: _r, reject: _j, ready: _d, persisted: _p, ...task }) => ({ ...task }));
   }
 
-  /** The earliest instant a pending task's timer lapses (for scheduling the next `fireDueTimers`). */
-  nextTimerAt(): number | undefined {
-    const due = [...this.waiting.values()].map(dueOf).filter((d): d is NonNullable<typeof d> => d !== undefined);
-    return due.length === 0 ? undefined : Math.min(...due.map((d) => d.at));
-  }
-
   /**
    * Fails every callback task whose heartbeat or timeout has lapsed at `now` with `States.HeartbeatTimeout` or
    * `States.Timeout` (whichever lapsed first). Returns how many it failed. Call it whenever the local clock moves.
