@@ -681,7 +681,7 @@ export class DynamoCaseRepository implements CaseRepository {
       return last ? pickKey(last, index) : (cursor?.[i] ?? START);
     });
     const more = next.some((n) => n !== DONE);
-    return { items: taken.map((t) => t.item), ...(more ? { nextCursor: encodeCursor(next) } : {}) };
+    return { items: taken.map((t) => t.item), ...(more ? { nextCursor: encodeCursor(partitions, next) } : {}) };
   }
 
   /** Every item of one partition of the list index, page by page. */
@@ -792,8 +792,12 @@ const pickKey = (item: Item, index: { partitionKey: { name: string }; sortKey: {
   [index.sortKey.name]: item[index.sortKey.name],
 });
 
-/** A position as plain JSON: the HTTP layer seals (and compresses) it into the opaque cursor a client sees. */
-const encodeCursor = (c: PartitionCursor[]): string => JSON.stringify(c);
+/**
+ * A position as plain JSON: the HTTP layer seals (and compresses) it into the opaque cursor a client sees. It names the
+ * first partition it was made for (`of`): a page whose partitions are all done or not yet started carries no key that
+ * would otherwise tie it to its owner or group, so another owner's list would accept it and skip partitions.
+ */
+const encodeCursor = (partitions: string[], c: PartitionCursor[]): string => JSON.stringify({ of: partitions[0], at: c });
 
 const invalidCursor = () => new InvalidInputError('cursor is not valid for this query', [{ field: 'query.cursor', message: 'pass the nextCursor of the previous page, with the same filters' }]);
 
@@ -805,6 +809,9 @@ const decodeCursor = (raw: string | undefined, partitions: string[], index: { pa
   } catch {
     throw invalidCursor();
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.keys(parsed).sort().join(',') !== 'at,of') throw invalidCursor();
+  const { of, at } = parsed as { of: unknown; at: unknown };
+  if (of !== partitions[0]) throw invalidCursor();
   const keyNames = ['PK', 'SK', index.partitionKey.name, index.sortKey.name].sort().join(',');
   const validKey = (p: unknown, i: number): boolean =>
     typeof p === 'object' &&
@@ -813,8 +820,8 @@ const decodeCursor = (raw: string | undefined, partitions: string[], index: { pa
     Object.keys(p).sort().join(',') === keyNames &&
     Object.values(p).every((v) => typeof v === 'string') &&
     (p as Record<string, string>)[index.partitionKey.name] === partitions[i];
-  if (!Array.isArray(parsed) || parsed.length !== partitions.length || !parsed.every((p, i) => p === DONE || p === START || validKey(p, i))) {
+  if (!Array.isArray(at) || at.length !== partitions.length || !at.every((p, i) => p === DONE || p === START || validKey(p, i))) {
     throw invalidCursor();
   }
-  return parsed as PartitionCursor[];
+  return at as PartitionCursor[];
 };
