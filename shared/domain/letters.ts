@@ -4,7 +4,7 @@
 //
 // The letters acknowledge, explain and inform; they never admit liability unless legal approved it (ADMISSION_PHRASES,
 // scanned on every text that leaves: #domain/outbound-text).
-import { DateTime } from 'luxon';
+import { localDateOf } from './time-zone';
 import type { Case } from '#schemas/complaint';
 import type { Regime } from '#schemas/regime';
 import type { LetterKind } from '#schemas/letters';
@@ -222,10 +222,7 @@ const DECISION_TEXT: Record<Resolution['decision'], string> = {
 };
 
 /** A date as a letter states it, in the regime's time zone ("5 January 2027"; the US writes "January 5, 2027"). */
-const dateIn = (iso: string, regime: Regime): string => {
-  const d = DateTime.fromISO(iso, { zone: 'utc' }).setZone(regime.timeZone);
-  return regime.jurisdiction === 'US' ? d.toFormat('MMMM d, yyyy') : d.toFormat('d MMMM yyyy');
-};
+const dateIn = (iso: string, regime: Regime): string => dateOfDay(localDateOf(iso, regime.timeZone), regime);
 
 export interface LetterContext {
   kind: LetterKind;
@@ -332,10 +329,13 @@ const holdingDelay = (c: Case, regime: Regime): { reason: string; expectedOn: st
   return { reason: plain(delay.reason, true), expectedOn: dateOfDay(delay.expectedBy, regime) };
 };
 
-const localDate = (iso: string, regime: Regime): string => DateTime.fromISO(iso, { zone: 'utc' }).setZone(regime.timeZone).toISODate() ?? iso.slice(0, 10);
+const localDate = (iso: string, regime: Regime): string => localDateOf(iso, regime.timeZone);
 
 /** A local calendar date (YYYY-MM-DD) as a letter states it. */
 const dateOfDay = (day: string, regime: Regime): string => {
-  const d = DateTime.fromISO(day, { zone: regime.timeZone });
-  return regime.jurisdiction === 'US' ? d.toFormat('MMMM d, yyyy') : d.toFormat('d MMMM yyyy');
+  const [year, month, date] = [day.slice(0, 4), MONTHS[Number(day.slice(5, 7)) - 1], Number(day.slice(8, 10))];
+  return regime.jurisdiction === 'US' ? `${month} ${date}, ${year}` : `${date} ${month} ${year}`;
 };
+
+/** The months' names as letters write them (English, as Luxon's default locale gave). */
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] as const;

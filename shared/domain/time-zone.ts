@@ -1,6 +1,6 @@
-// Time zones and durations from the platform (Intl, Date) instead of Luxon, so the case functions do not bundle it
+// Time zones, calendar dates and durations from the platform (Intl, Date) instead of Luxon, so no function bundles it
 // (70 KB, issue 28). Each function gives what the Luxon call it replaced gave; test/unit/time-zone.test.ts compares
-// them with Luxon (still a dependency of the reporting and letter code) over zones, instants, DST changes and leap days.
+// them with Luxon (kept for that comparison) over zones, instants, DST changes and leap days.
 
 const DAY_MS = 86_400_000;
 
@@ -117,4 +117,58 @@ export const isoDuration = (ms: number): string => {
   if (minutes) s += `${sign * minutes}M`;
   if (seconds) s += `${sign * seconds}S`;
   return s === 'PT' ? 'PT0S' : s;
+};
+
+/** An ISO instant with or without its offset, as Luxon's `fromISO(at, { zone: 'utc' })` reads it (none: UTC). */
+const instantMs = (at: string): number => Date.parse(at.length > 10 && !/(?:Z|[+-]\d\d(?::?\d\d)?)$/i.test(at) ? `${at}Z` : at);
+
+/** The calendar date (YYYY-MM-DD) of a UTC day count's midnight, for any year 0–9999. */
+const dayOfMs = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/** Midnight UTC of a calendar date (YYYY-MM-DD). */
+const msOfDay = (day: string): number => utcOf(Number(day.slice(0, 4)), Number(day.slice(5, 7)), Number(day.slice(8, 10)), 0, 0, 0, 0);
+
+/**
+ * The local calendar date (YYYY-MM-DD) of an instant in a zone: Luxon's
+ * `DateTime.fromISO(at, { zone: 'utc' }).setZone(zone).toISODate()`. Not an instant: its first ten characters.
+ */
+export const localDateOf = (at: string, zone: string): string => {
+  const ms = instantMs(at);
+  if (Number.isNaN(ms)) return at.slice(0, 10);
+  return dayOfMs(ms + zoneOffsetMinutes(zone, ms) * 60_000);
+};
+
+/** A calendar date `days` later (earlier when negative). */
+export const plusDays = (day: string, days: number): string => dayOfMs(msOfDay(day) + days * DAY_MS);
+
+/** A calendar date `years` later; 29 February becomes 28 February in a common year (Luxon's `plus({ years })`). */
+export const plusYears = (day: string, years: number): string => {
+  const year = Number(day.slice(0, 4)) + years;
+  const month = Number(day.slice(5, 7));
+  const lastDay = new Date(utcOf(year, month + 1, 0, 0, 0, 0, 0)).getUTCDate();
+  return dayOfMs(utcOf(year, month, Math.min(Number(day.slice(8, 10)), lastDay), 0, 0, 0, 0));
+};
+
+/** The first day of the month after the one holding `day`. */
+export const nextMonth = (day: string): string => {
+  const d = new Date(msOfDay(day));
+  return dayOfMs(utcOf(d.getUTCFullYear(), d.getUTCMonth() + 2, 1, 0, 0, 0, 0));
+};
+
+/** The last day of the month holding `day`. */
+export const lastOfMonth = (day: string): string => plusDays(nextMonth(day), -1);
+
+/**
+ * The instant the local day `day` starts in a zone, as an ISO instant in UTC: its first instant (a midnight in a DST
+ * gap is the end of the gap; one that occurs twice, its first time; Luxon's `DateTime.fromISO(day, { zone })` picks
+ * by the offset in force when it runs).
+ */
+export const startOfLocalDay = (day: string, zone: string): string => {
+  const local = msOfDay(day);
+  // The offsets a day either side (no zone changes twice in two days): each that puts the midnight at an instant
+  // with that very offset is a reading of it; the first wins. None: the midnight is in a gap.
+  const readings = [zoneOffsetMinutes(zone, local - DAY_MS), zoneOffsetMinutes(zone, local + DAY_MS)]
+    .map((offset) => local - offset * 60_000)
+    .filter((ms) => zoneOffsetMinutes(zone, ms) * 60_000 === local - ms);
+  return new Date(readings.length ? Math.min(...readings) : instantOf(zone, local, zoneOffsetMinutes(zone, local)).ms).toISOString();
 };

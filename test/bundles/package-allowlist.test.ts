@@ -50,8 +50,6 @@ const CAPABILITIES = {
   stats: ['jstat'],
   webhooks: ['ipaddr.js'],
   openapi: ['@asteasolutions/zod-to-openapi'],
-  /** Luxon: date formatting in letters, report periods and problem volumes (not yet on #domain/time-zone). */
-  dates: ['luxon'],
 } as const;
 type Capability = keyof typeof CAPABILITIES;
 
@@ -103,7 +101,7 @@ export const allowedPackages = (route: RouteDef & { id: RouteId }): Set<string> 
   if (route.method === 'POST') caps.add('idempotency');
   if (route.ok.csv) caps.add('csv');
   if (route.tag === 'webhooks') caps.add('webhooks').add('kms');
-  if (caps.has('letters') || route.tag === 'reports' || route.tag === 'problems') caps.add('dates');
+  // No capability brings Luxon: letters, report periods and problem volumes read dates with #domain/time-zone.
   // A list route seals its page cursors with the cursor key (Secrets Manager in AWS: #http/cursor-key). The settings
   // secret's client is in a function only when it has a settings secret (lambda-bundling.ts: bundled apart below).
   if (PAGED.has(route.id)) caps.add('secrets');

@@ -1,7 +1,7 @@
 // Daily complaints received per product group and category, read from the reporting projection's day items (one
 // item per dimension value and day, in every report shard): the spike detector and the effect report cost a fixed
 // number of reads per day, however many complaints a day brings.
-import { DateTime } from 'luxon';
+import { plusDays, startOfLocalDay } from '../time-zone';
 import { dayAttr, dimSk, scopes, type Projector } from '../reporting/projection';
 import { mayHoldOneItemDays, periodItems } from '../reporting/period-items';
 import type { ReportStore } from '#ports/report-store';
@@ -20,8 +20,7 @@ export class ProjectionVolumes implements VolumeCounts {
     const { generation } = meta;
     const cost = { readUnits: 0, requests: 0 };
     const out = new Map<string, Map<string, number>>();
-    for (let d = DateTime.fromISO(fromDay, { zone: 'utc' }); d.toISODate()! <= toDay; d = d.plus({ days: 1 })) {
-      const day = d.toISODate()!;
+    for (let day = fromDay; day <= toDay; day = plusDays(day, 1)) {
       const values = new Map<string, number>();
       // One read of the day (every shard, every dimension value), kept for the two dimensions the detector watches.
       for (const v of await periodItems(this.store, generation, scopes.period('D', day), '', cost, mayHoldOneItemDays(meta, generation))) {
@@ -42,7 +41,7 @@ export class ProjectionVolumes implements VolumeCounts {
   }
 
   dayEnd(day: string): string {
-    return DateTime.fromISO(day, { zone: this.p.config.timeZone }).plus({ days: 1 }).toUTC().toISO()!;
+    return startOfLocalDay(plusDays(day, 1), this.p.config.timeZone);
   }
 }
 

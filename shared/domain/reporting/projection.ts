@@ -4,12 +4,12 @@
 //
 // Counter items are addressed by a scope (the DynamoDB partition: a period, the open-case board, a regime's return)
 // and a sort key (a dimension value, a day, a month). Periods are days and months in the organisation's time zone.
-import { DateTime } from 'luxon';
 import type { Case, Cycle } from '#schemas/complaint';
 import type { ReportDimension, ReportingConfig, ReviewRow } from '#schemas/reports';
 import { caseResolution } from '../resolution';
 import { triageCounters } from './triage-projection';
 import { consolidatedCounters } from './consolidated-return';
+import { localDateOf } from '../time-zone';
 
 /** Metric name → amount. */
 export type Counts = Record<string, number>;
@@ -269,7 +269,7 @@ export const projector = (config: ReportingConfig): Projector => {
     productGroup: product,
     businessUnit: (g) => units.get(g),
     causeGroup: (c) => (c === undefined ? 'undetermined' : cause(c)),
-    day: (at) => DateTime.fromISO(at, { zone: 'utc' }).setZone(config.timeZone).toISODate() ?? at.slice(0, 10),
+    day: (at) => localDateOf(at, config.timeZone),
   };
 };
 

@@ -1,7 +1,7 @@
 // Triage quality and bias (GET /v1/reports/triage): what a case's triage contributes to the projection's counters, and
 // the report over a range read from them (never from cases): accuracy and override rate by category, channel and
 // vulnerable / not vulnerable and by FG21/1 driver of vulnerability, so a supervisor sees whether triage serves one group worse than another.
-import { DateTime } from 'luxon';
+import { nextMonth } from '../time-zone';
 import { TRIAGE_FIELDS, type FieldFigures, type GroupFigures, type TriageReport, type TriageReportQuery } from '#schemas/triage';
 import type { ReadCost, ReportStore } from '#ports/report-store';
 import { reportRange } from './figures';
@@ -33,7 +33,7 @@ export const triageReport = async (
   const range = reportRange(q, deps.now, deps.timeZone, 30);
   const { generation } = await deps.store.meta();
   const months: string[] = [];
-  for (let m = DateTime.fromISO(range.from).startOf('month'); m <= DateTime.fromISO(range.to); m = m.plus({ months: 1 })) months.push(m.toFormat('yyyy-MM'));
+  for (let m = `${range.from.slice(0, 7)}-01`; m <= range.to; m = nextMonth(m)) months.push(m.slice(0, 7));
   const items = (await Promise.all(months.map((m) => deps.store.counters(generation, triageScope(m), { from: `${range.from}#`, to: `${range.to}#~` }, cost)))).flat();
   const byGroup = new Map<string, Counts>();
   for (const item of items) {
