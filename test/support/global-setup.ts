@@ -30,7 +30,7 @@ export default async function globalSetup(globalConfig: Config.GlobalConfig): Pr
   if (process.env.TEST_NO_DYNAMODB) return;
   // Each JVM holds up to ~1 GB: past four, workers share instances (round-robin by worker id).
   const count = Math.max(1, Math.min(globalConfig.maxWorkers, 4));
-  const started = await Promise.allSettled(Array.from({ length: count }, () => startDynamoLocal({ jvm: 'throughput' })));
+  const started = await Promise.allSettled(Array.from({ length: count }, () => startDynamoLocal()));
   const dynamos = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) {
