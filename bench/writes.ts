@@ -139,7 +139,6 @@ interface Tally {
 }
 const tally = (): Tally => ({ write: 0, read: 0, by: {}, byCommand: {} });
 
-/** Runs one step of the scenario: `name` and `request` label it, `fn` makes the request(s). */
 /**
  * Everything a step set off, run to its end (evidence verified, both stream consumers, timers, workflows), three
  * times over so that what one part starts the others also finish; the writes and cost benches share it.
@@ -154,6 +153,7 @@ export const settleStack = async (stack: Awaited<ReturnType<typeof import('../in
   }
 };
 
+/** Runs one step of the scenario: `name` and `request` label it, `fn` makes the request(s). */
 export type LifecycleStep = <T>(name: string, request: string, fn: () => Promise<T>) => Promise<T>;
 
 /**

@@ -138,6 +138,9 @@ export const localDateOf = (at: string, zone: string): string => {
   return dayOfMs(ms + zoneOffsetMinutes(zone, ms) * 60_000);
 };
 
+/** Days since 1970-01-01 of a calendar date (YYYY-MM-DD): the difference of two is their distance in calendar days. */
+export const civilDay = (day: string): number => msOfDay(day) / DAY_MS;
+
 /** A calendar date `days` later (earlier when negative). */
 export const plusDays = (day: string, days: number): string => dayOfMs(msOfDay(day) + days * DAY_MS);
 

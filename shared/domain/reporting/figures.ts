@@ -3,7 +3,7 @@
 import type { ControlItem, ControlScore, ControlScoreThresholds, KpiReport, KpiSet, ReportDimension, ReviewRow, ControlReview } from '#schemas/reports';
 import { CONTROL_BANDS, OPEN_AGE_BUCKETS } from '#schemas/reports';
 import { InvalidInputError } from '../errors';
-import { lastOfMonth, localDateOf, nextMonth, plusDays, plusYears } from '../time-zone';
+import { civilDay, lastOfMonth, localDateOf, nextMonth, plusDays, plusYears } from '../time-zone';
 import { BUSINESS_UNIT_PREFIX, COMPENSATION_PREFIX, DAY_BUCKETS, HOUR_BUCKETS, OPEN_BOARD_DAYS, ROOT_CAUSE_PREFIX, SATISFACTION_SCORES, bucketName, fromMinor, scopes, type Counts } from './projection';
 
 /** The longest range a report may cover. */
@@ -80,9 +80,6 @@ export interface OpenFigures {
 /** The first day of receipt the open board is read by day (the cases received before it are all over 56 days old). */
 export const openBoardSince = (now: string, timeZone: string): string =>
   plusDays(localDateOf(now, timeZone), -OPEN_BOARD_DAYS);
-
-/** Days since 1970-01-01 of a calendar date (`YYYY-MM-DD`): the difference of two is their distance in calendar days. */
-const civilDay = (isoDate: string): number => Date.UTC(Number(isoDate.slice(0, 4)), Number(isoDate.slice(5, 7)) - 1, Number(isoDate.slice(8, 10))) / 86_400_000;
 
 /**
  * From a dimension value's open-board totals and its days of receipt read (keys end with the ISO date; at least those
