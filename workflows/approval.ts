@@ -3,10 +3,16 @@
 // reminds the approver when the heartbeat lapses, raises the approver level when the stage times out, and returns the
 // case to its owner on rejection. Built once with CDK constructs; `approvalAsl()` exports the same tree as ASL.
 //
-// Execution input:
-//   { caseId, approvalIds: [...], stages: [{ stage, role, approvalId, timeoutSeconds, heartbeatSeconds }] }
-// `heartbeatSeconds` is the reminder interval and must be smaller than `timeoutSeconds` (the States Language requires
-// it); a level escalates once the reminders add up to `timeoutSeconds`, so choose a multiple.
+// Execution input: `approvalExecutionInput({ caseId, approvalIds, stages })` (#schemas/workflow-steps), the chain of
+// stage states `{ caseId, current: { stage, attempt }, next }`, each `next` the following stage's state and the last
+// one `{ caseId, outcome: 'approved', approvalIds }` (the output). `stage` = { stage, role, approvalId,
+// timeoutSeconds, heartbeatSeconds }; `heartbeatSeconds` is the reminder interval and must be smaller than
+// `timeoutSeconds` (the States Language requires it); a level escalates once the reminders add up to `timeoutSeconds`,
+// so choose a multiple.
+//
+// Step Functions bills every state entered. The approved path enters AwaitDecision → NextStage per stage and then
+// ApprovalsComplete (1 + 2 × stages): the starter prepares each stage's state, and NextStage moves on by selecting
+// `$.next` (InputPath), so no Pass state shapes data on it.
 //
 // Every Lambda payload carries `action` (the state name), so one function may serve several tasks.
 import { Duration } from 'aws-cdk-lib';
@@ -38,13 +44,15 @@ const DEFAULT_MAX_APPROVER_LEVEL = 3;
  * Builds the approval states under `scope` (state construct ids = state names, so give each workflow its own scope)
  * and returns the definition body.
  *
- * The stages run as a loop (index over `$.stages`), not as a Map with MaxConcurrency 1: the local interpreter keeps
- * starting queued Map iterations after one has failed, so a rejected stage 1 would still open stage 2 locally.
+ * The stages run as a loop (AwaitDecision → NextStage → AwaitDecision on the next link of the input's chain), not as a
+ * Map with MaxConcurrency 1: the local interpreter keeps starting queued Map iterations after one has failed, so a
+ * rejected stage 1 would still open stage 2 locally (and a Map enters more states).
  */
 export const approvalDefinition = (scope: Construct, functions: ApprovalFunctions, options: ApprovalWorkflowOptions = {}): DefinitionBody => {
   const maxLevel = levelLimit('maxApproverLevel', options.maxApproverLevel ?? DEFAULT_MAX_APPROVER_LEVEL);
   const s = APPROVAL_STATES;
-  // State while a stage runs: $.progress = { index, count }, $.current = { stage: <stages[index]>, attempt: { level, waitedSeconds, reminders } }
+  // State while a stage runs (ApprovalStageState): $.current = { stage, attempt: { level, waitedSeconds, reminders } },
+  // $.next = the next stage's state, or the output once this was the last stage.
   const stageFields = {
     caseId: JsonPath.stringAt('$.caseId'),
     approvalId: JsonPath.stringAt('$.current.stage.approvalId'),
@@ -54,20 +62,6 @@ export const approvalDefinition = (scope: Construct, functions: ApprovalFunction
   const level = JsonPath.numberAt('$.current.attempt.level');
   const sideEffect = sideEffectTasks(scope, options.sideEffectTimeout);
 
-  const prepareStages = Pass.jsonPath(scope, s.prepareStages, {
-    stateName: s.prepareStages,
-    parameters: { index: 0, count: JsonPath.arrayLength(JsonPath.listAt('$.stages')) },
-    resultPath: '$.progress',
-  });
-  const nextStage = Choice.jsonPath(scope, s.nextStage, { stateName: s.nextStage });
-  const startStage = Pass.jsonPath(scope, s.startStage, {
-    stateName: s.startStage,
-    parameters: {
-      stage: JsonPath.arrayGetItem(JsonPath.listAt('$.stages'), JsonPath.numberAt('$.progress.index')),
-      attempt: { level: 1, waitedSeconds: 0, reminders: 0 },
-    },
-    resultPath: '$.current',
-  });
   const awaitDecision = LambdaInvoke.jsonPath(scope, s.awaitDecision, {
     stateName: s.awaitDecision,
     lambdaFunction: functions.approvalTask,
@@ -81,15 +75,13 @@ export const approvalDefinition = (scope: Construct, functions: ApprovalFunction
       timeoutSeconds: JsonPath.numberAt('$.current.stage.timeoutSeconds'),
       heartbeatSeconds: JsonPath.numberAt('$.current.stage.heartbeatSeconds'),
     }),
-    resultPath: '$.current.decision',
+    // The decision output is not needed further on: NextStage selects the next stage's state.
+    resultPath: JsonPath.DISCARD,
     taskTimeout: Timeout.at('$.current.stage.timeoutSeconds'),
     heartbeatTimeout: Timeout.at('$.current.stage.heartbeatSeconds'),
   });
-  const stageApproved = Pass.jsonPath(scope, s.stageApproved, {
-    stateName: s.stageApproved,
-    parameters: { index: JsonPath.mathAdd(JsonPath.numberAt('$.progress.index'), 1), count: JsonPath.numberAt('$.progress.count') },
-    resultPath: '$.progress',
-  });
+  // Entered once a stage is approved: continues with the next link of the chain (InputPath), a stage or the output.
+  const nextStage = Choice.jsonPath(scope, s.nextStage, { stateName: s.nextStage, inputPath: '$.next' });
   const remind = sideEffect(s.remind, functions.remind, { ...stageFields, level, reminders: JsonPath.numberAt('$.current.attempt.reminders') });
   const recordReminder = Pass.jsonPath(scope, s.recordReminder, {
     stateName: s.recordReminder,
@@ -134,22 +126,16 @@ export const approvalDefinition = (scope: Construct, functions: ApprovalFunction
       comment: JsonPath.stringAt('$.rejection.Cause'),
     },
   });
+  // Its input is the chain's last link, { caseId, outcome: 'approved', approvalIds }: passed through, the output.
   const approvalsComplete = sideEffect(s.approvalsComplete, functions.approvalsComplete, {
     caseId: JsonPath.stringAt('$.caseId'),
     approvalIds: JsonPath.listAt('$.approvalIds'),
   });
-  const approved = Pass.jsonPath(scope, s.approved, {
-    stateName: s.approved,
-    parameters: { caseId: JsonPath.stringAt('$.caseId'), outcome: 'approved', approvalIds: JsonPath.listAt('$.approvalIds') },
-  });
-
   // Catchers are tried in order: a lapsed heartbeat also matches States.Timeout in Step Functions, so it comes first.
   awaitDecision.addCatch(recordReminder, { errors: ['States.HeartbeatTimeout'], resultPath: JsonPath.DISCARD });
   awaitDecision.addCatch(canEscalate, { errors: ['States.Timeout'], resultPath: JsonPath.DISCARD });
   awaitDecision.addCatch(returnToOwner, { errors: [APPROVAL_ERRORS.rejected], resultPath: '$.rejection' });
-  nextStage
-    .when(Condition.numberLessThanJsonPath('$.progress.index', '$.progress.count'), startStage.next(awaitDecision).next(stageApproved).next(nextStage))
-    .otherwise(approvalsComplete.next(approved));
+  awaitDecision.next(nextStage.when(Condition.isPresent('$.current'), awaitDecision).otherwise(approvalsComplete));
   // A lapsed heartbeat counts the wait first: at the level's timeout it escalates (no reminder at that instant),
   // otherwise the approvers are reminded and the stage waits again.
   recordReminder.next(
@@ -160,7 +146,7 @@ export const approvalDefinition = (scope: Construct, functions: ApprovalFunction
   canEscalate.when(Condition.numberLessThan('$.current.attempt.level', maxLevel), escalateApprover.next(raiseApproverLevel).next(awaitDecision)).otherwise(approvalExpired);
   approvalExpired.next(returnToOwner).next(approvalRejected);
 
-  return DefinitionBody.fromChainable(prepareStages.next(nextStage));
+  return DefinitionBody.fromChainable(awaitDecision);
 };
 
 /** The approval workflow as ASL, from the same builder, with placeholder function ARNs. */

@@ -9,9 +9,19 @@ import { executionName, type ApprovalWorkflowInput, type EscalationWorkflowInput
 import { localClock } from '#adapters/local/local-clock';
 import { installLocalWorkflowEngine } from '#adapters/local/local-workflow-engine';
 import { atLocalBoundary } from '#adapters/local/local-boundary';
+import { APPROVAL_STATES, approvalExecutionInput, type ApprovalStageInput } from '#schemas/workflow-steps';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { type AslDefinition, type Json, taskStates } from '../../workflows/asl-document';
-import { type LocalExecution, LocalWorkflowEngine, type PendingTask, type StoredExecution, TaskTokenError, type TaskHandler, type WorkflowStore } from '../../workflows/local/engine';
+import {
+  type LocalExecution,
+  LocalWorkflowEngine,
+  type PendingTask,
+  type StoredExecution,
+  TaskTokenError,
+  type TaskHandler,
+  type WorkflowStore,
+  type WorkflowUpgrade,
+} from '../../workflows/local/engine';
 import { DynamoWorkflowStore } from './workflow-store';
 import { lambdaContext, lazyEntry } from './server';
 
@@ -57,6 +67,31 @@ export const workflowAsl = (): Record<WorkflowName, AslDefinition> => {
   return synthesised;
 };
 
+
+type Fields = Record<string, Json>;
+const isFields = (value: Json | undefined): value is Fields => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Approval executions persisted before the stages became a chain of stage states (2026-12, issue 28), in today's form:
+ * an input `{ caseId, resolutionId, approvalIds, stages }` becomes `approvalExecutionInput(...)`, and the state input
+ * of a task waiting in AwaitDecision (`progress: { index, count }`, `current`, `stages`) the stage state of stage
+ * `index` with its level and reminders as they were, followed by the stages after it. Anything else is left as it is.
+ */
+export const approvalUpgrade: Required<WorkflowUpgrade> = {
+  input: (input) => {
+    if (!isFields(input) || 'current' in input || !Array.isArray(input.stages) || input.stages.length === 0) return input;
+    return approvalExecutionInput(input as unknown as Parameters<typeof approvalExecutionInput>[0]) as unknown as Json;
+  },
+  stateInput: (stateName, stateInput) => {
+    if (!isFields(stateInput) || !isFields(stateInput.progress) || !Array.isArray(stateInput.stages)) return stateInput;
+    const current = stateInput.current;
+    if (stateName !== APPROVAL_STATES.awaitDecision || !isFields(current) || !isFields(current.stage) || !isFields(current.attempt)) return undefined;
+    const { caseId, resolutionId, approvalIds } = stateInput as { caseId: string; resolutionId?: string; approvalIds: string[] };
+    const rest = (stateInput.stages as unknown as ApprovalStageInput[]).slice(Number(stateInput.progress.index) + 1);
+    const next = rest.length > 0 ? approvalExecutionInput({ caseId, ...(resolutionId !== undefined ? { resolutionId } : {}), approvalIds, stages: rest }) : { caseId, outcome: 'approved', approvalIds };
+    return { caseId, ...(resolutionId !== undefined ? { resolutionId } : {}), current: { stage: current.stage, attempt: current.attempt }, next } as unknown as Json;
+  },
+};
 
 /** The payload crosses a process boundary in AWS: the function gets (and returns) JSON, never shared objects. */
 const viaJson = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
@@ -108,13 +143,16 @@ export class LocalWorkflows implements WorkflowEngine {
       const fn = opts.functions?.[workflow] ?? lazyEntry<LambdaHandler>(entry);
       // Every Task state of a workflow invokes its one function; the payload's `action` names the state.
       const handler: TaskHandler = async (payload) => viaJson(await fn()(viaJson(payload), lambdaContext(functionName)));
-      this.engine.register(workflow, asl[workflow], Object.fromEntries(taskStates(asl[workflow]).map(([name]) => [name, handler])));
+      this.engine.register(workflow, asl[workflow], Object.fromEntries(taskStates(asl[workflow]).map(([name]) => [name, handler])), workflow === 'approval' ? approvalUpgrade : {});
     }
   }
 
-  /** Starts the approval workflow of a proposal (execution `approval-<resolutionId>`); a no-op if it exists. */
+  /**
+   * Starts the approval workflow of a proposal (execution `approval-<resolutionId>`) with the input the Step Functions
+   * adapter sends (`approvalExecutionInput`); a no-op if it exists.
+   */
   async startApproval(input: ApprovalWorkflowInput): Promise<void> {
-    await this.engine.startOnce('approval', viaJson(input) as unknown as Json, executionName.approval(input));
+    await this.engine.startOnce('approval', viaJson(approvalExecutionInput(input)) as unknown as Json, executionName.approval(input));
   }
 
   /** Starts an escalation (execution `escalation-<escalationId>`); a no-op if it exists. */

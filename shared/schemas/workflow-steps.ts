@@ -7,11 +7,8 @@ import { EscalationTrigger } from './escalation';
 
 /** Approval workflow state names. */
 export const APPROVAL_STATES = {
-  prepareStages: 'PrepareStages',
-  nextStage: 'NextStage',
-  startStage: 'StartStage',
   awaitDecision: 'AwaitDecision',
-  stageApproved: 'StageApproved',
+  nextStage: 'NextStage',
   remind: 'Remind',
   recordReminder: 'RecordReminder',
   levelTimedOut: 'LevelTimedOut',
@@ -22,8 +19,66 @@ export const APPROVAL_STATES = {
   returnToOwner: 'ReturnToOwner',
   approvalRejected: 'ApprovalRejected',
   approvalsComplete: 'ApprovalsComplete',
-  approved: 'Approved',
 } as const;
+
+/** One approval stage as the workflow runs it. */
+export interface ApprovalStageInput {
+  stage: number;
+  role: string;
+  approvalId: string;
+  timeoutSeconds: number;
+  heartbeatSeconds: number;
+}
+
+/** Where a stage's wait stands: the approver level and how long it has waited at it (reminders sent). */
+export interface ApprovalAttempt {
+  level: number;
+  waitedSeconds: number;
+  reminders: number;
+}
+
+/** The last link: what ApprovalsComplete receives once every stage approved, and the execution's output. */
+export interface ApprovalsDone {
+  caseId: string;
+  outcome: 'approved';
+  approvalIds: string[];
+}
+
+/**
+ * The state of one stage of the approval workflow, and its execution input (the first stage): the stages are a chain,
+ * each link holding the next one (`next`), the last link being the output once all approved. Moving to the next stage
+ * is then a selection (`NextStage`: InputPath `$.next`), not a computation: Step Functions bills each state entered,
+ * and an index over a stage list needed a Pass state per stage to advance it.
+ */
+export interface ApprovalStageState {
+  caseId: string;
+  /** The proposal (the execution is named after it); not read by the definition. */
+  resolutionId?: string;
+  current: { stage: ApprovalStageInput; attempt: ApprovalAttempt };
+  next: ApprovalStageState | ApprovalsDone;
+}
+
+/**
+ * The execution input of the approval workflow (what StartExecution receives) for the ordered `stages` of a proposal:
+ * the chain of stage states, each at level 1 with nothing waited yet. At least one stage (a proposal without stages
+ * starts no workflow).
+ */
+export const approvalExecutionInput = (input: { caseId: string; resolutionId?: string; approvalIds: readonly string[]; stages: readonly ApprovalStageInput[] }): ApprovalStageState => {
+  if (input.stages.length === 0) throw new Error('an approval workflow needs at least one stage');
+  const done: ApprovalsDone = { caseId: input.caseId, outcome: 'approved', approvalIds: [...input.approvalIds] };
+  return input.stages.reduceRight<ApprovalStageState | ApprovalsDone>(
+    (next, s) => ({
+      caseId: input.caseId,
+      ...(input.resolutionId !== undefined ? { resolutionId: input.resolutionId } : {}),
+      current: {
+        stage: { stage: s.stage, role: s.role, approvalId: s.approvalId, timeoutSeconds: s.timeoutSeconds, heartbeatSeconds: s.heartbeatSeconds },
+        attempt: { level: 1, waitedSeconds: 0, reminders: 0 },
+      },
+      next,
+    }),
+    done,
+  ) as ApprovalStageState;
+};
 
 /** Error names a decision or the workflow itself ends a stage with. */
 export const APPROVAL_ERRORS = {

@@ -6,7 +6,8 @@
 import { type AslDefinition, type Json, approvalAsl, escalationAsl, taskStates } from '../../workflows';
 import { LocalWorkflowEngine, MemoryWorkflowStore, type TaskMeta, type WorkflowStore } from '../../workflows/local/engine';
 import { DynamoWorkflowStore } from '../../infra/local/workflow-store';
-import { LocalWorkflows } from '../../infra/local/workflows';
+import { LocalWorkflows, approvalUpgrade } from '../../infra/local/workflows';
+import { approvalExecutionInput } from '#schemas/workflow-steps';
 import { localWorkflowEngine } from '#adapters/local/local-workflow-engine';
 import { createTestTables, rawDocClient } from '../support/dynamo';
 
@@ -24,11 +25,13 @@ const stage = (n: number, over: Record<string, Json> = {}) => ({
   heartbeatSeconds: 10,
   ...over,
 });
-const approvalInput = (stages = [stage(1)]) => ({ caseId: 'CASE-1', resolutionId: 'RES-1', approvalIds: stages.map((s) => s.approvalId), stages });
+/** The execution input the starter builds (the chain of stage states). */
+const approvalInput = (stages = [stage(1)]) =>
+  approvalExecutionInput({ caseId: 'CASE-1', resolutionId: 'RES-1', approvalIds: stages.map((s) => s.approvalId), stages }) as unknown as Json;
 const escalationInput = { caseId: 'CASE-1', escalationId: 'ESC-1', trigger: { kind: 'manual' }, level: 1, ackTimeoutSeconds: 3600 };
 
 /** What a one-stage approval enters when decided at once (Step Functions bills each). */
-const APPROVED_AT_ONCE = ['PrepareStages', 'NextStage', 'StartStage', 'AwaitDecision', 'StageApproved', 'NextStage', 'ApprovalsComplete', 'Approved'];
+const APPROVED_AT_ONCE = ['AwaitDecision', 'NextStage', 'ApprovalsComplete'];
 
 const stores: [string, () => Promise<WorkflowStore>][] = [
   ['DynamoDB Local', async () => new DynamoWorkflowStore(doc, (await createTestTables()).local)],
@@ -59,7 +62,7 @@ describe.each(stores)('LocalWorkflowEngine with a store (%s)', (_name, makeStore
           },
         ]),
       );
-    engine.register('approval', approval, handlers(approval));
+    engine.register('approval', approval, handlers(approval), approvalUpgrade);
     engine.register('escalation', escalation, handlers(escalation));
     return { engine, calls, states: () => calls.map((c) => c.state) };
   };
@@ -75,7 +78,7 @@ describe.each(stores)('LocalWorkflowEngine with a store (%s)', (_name, makeStore
     await engine.idle();
     await engine.flush();
     expect(await store.runningExecutions()).toEqual([
-      { executionId: 'exec-1', workflow: 'approval', input: approvalInput(), status: 'running', statesEntered: ['PrepareStages', 'NextStage', 'StartStage', 'AwaitDecision'], startedAt: T0 },
+      { executionId: 'exec-1', workflow: 'approval', input: approvalInput(), status: 'running', statesEntered: ['AwaitDecision'], startedAt: T0 },
     ]);
     const [task] = await store.pendingTasks();
     expect(task).toEqual({
@@ -83,8 +86,8 @@ describe.each(stores)('LocalWorkflowEngine with a store (%s)', (_name, makeStore
       workflow: 'approval',
       executionId: 'exec-1',
       stateName: 'AwaitDecision',
-      // The state input as the Task state received it: before Parameters, with the loop's progress.
-      stateInput: { ...approvalInput(), progress: { index: 0, count: 1 }, current: { stage: stage(1), attempt: { level: 1, waitedSeconds: 0, reminders: 0 } } },
+      // The state input as the Task state received it, before Parameters: the first stage's state (here the input).
+      stateInput: approvalInput(),
       payload: expect.objectContaining({ action: 'AwaitDecision', taskToken: 'a-tok-1', approvalId: 'APR-1', level: 1 }),
       startedAt: T0,
       timeoutAt: T0 + 30_000,
@@ -129,7 +132,7 @@ describe.each(stores)('LocalWorkflowEngine with a store (%s)', (_name, makeStore
       expect.objectContaining({ taskToken: 'a-tok-1', stateName: 'AwaitDecision', startedAt: T0, timeoutAt: T0 + 30_000, heartbeatAt: T0 + 10_000 }),
     ]);
     const restored = second.engine.execution('exec-2')!;
-    expect(restored.statesEntered).toEqual(['PrepareStages', 'NextStage', 'StartStage', 'AwaitDecision']);
+    expect(restored.statesEntered).toEqual(['AwaitDecision']);
 
     // The same timer instant: nothing just before it, the heartbeat lapse at it.
     expect(second.engine.fireDueTimers(T0 + 9_999)).toBe(0);
@@ -144,12 +147,64 @@ describe.each(stores)('LocalWorkflowEngine with a store (%s)', (_name, makeStore
     await expect(restored.result).resolves.toEqual({ status: 'SUCCEEDED', output: { caseId: 'CASE-1', outcome: 'approved', approvalIds: ['APR-1', 'APR-2'] } });
     // One history across the restart, as one Step Functions execution would have it.
     const expected = [
-      ...['PrepareStages', 'NextStage', 'StartStage', 'AwaitDecision', 'RecordReminder', 'LevelTimedOut', 'Remind', 'AwaitDecision', 'StageApproved'],
-      ...['NextStage', 'StartStage', 'AwaitDecision', 'StageApproved', 'NextStage', 'ApprovalsComplete', 'Approved'],
+      ...['AwaitDecision', 'RecordReminder', 'LevelTimedOut', 'Remind', 'AwaitDecision', 'NextStage'],
+      ...['AwaitDecision', 'NextStage', 'ApprovalsComplete'],
     ];
     expect(restored.statesEntered).toEqual(expected);
     await second.engine.idle();
     expect(await store.getExecution('exec-2')).toMatchObject({ status: 'succeeded', statesEntered: expected });
+  });
+
+  it('continues approval executions persisted by the earlier definition (stage index over `stages`), in today\'s form', async () => {
+    const store = await makeStore();
+    // As the definition before the chain of stage states persisted them: a task waiting in stage 1 of 2 at level 2
+    // after a reminder, and an execution stopped before its first wait (its input as the starter then sent it).
+    const old = { caseId: 'CASE-1', resolutionId: 'RES-1', approvalIds: ['APR-1', 'APR-2'], stages: [stage(1), stage(2)] };
+    const oldEntered = ['PrepareStages', 'NextStage', 'StartStage', 'AwaitDecision', 'RecordReminder', 'LevelTimedOut', 'CanEscalate', 'EscalateApprover', 'RaiseApproverLevel', 'AwaitDecision'];
+    await store.executionStarted({ executionId: 'old-1', workflow: 'approval', input: old, status: 'running', statesEntered: [], startedAt: T0 });
+    await store.taskWaiting(
+      {
+        taskToken: 'old-tok-1',
+        workflow: 'approval',
+        executionId: 'old-1',
+        stateName: 'AwaitDecision',
+        stateInput: { ...old, progress: { index: 0, count: 2 }, current: { stage: stage(1), attempt: { level: 2, waitedSeconds: 0, reminders: 0 } } },
+        payload: { action: 'AwaitDecision', taskToken: 'old-tok-1', approvalId: 'APR-1', level: 2 },
+        startedAt: T0,
+        timeoutAt: T0 + 30_000,
+        heartbeatSeconds: 10,
+        heartbeatAt: T0 + 10_000,
+      },
+      oldEntered,
+    );
+    await store.executionStarted({ executionId: 'old-2', workflow: 'approval', input: { ...old, resolutionId: 'RES-2' }, status: 'running', statesEntered: [], startedAt: T0 });
+
+    const { engine, calls } = boot(store, 'b');
+    expect(await engine.restore()).toEqual({ resumed: ['old-1'], restarted: ['old-2'] });
+    // old-2: restarted from the first state with its input in today's form.
+    expect(engine.pendingTasks('old-2')[0]!.payload).toMatchObject({ action: 'AwaitDecision', approvalId: 'APR-1', level: 1 });
+    expect((await store.getExecution('old-2'))!.input).toEqual(approvalExecutionInput({ ...old, resolutionId: 'RES-2', stages: old.stages }));
+    // old-1: the same token and timers, its level kept; stage 2 follows once stage 1 is approved.
+    expect(engine.pendingTasks('old-1')).toEqual([expect.objectContaining({ taskToken: 'old-tok-1', timeoutAt: T0 + 30_000, heartbeatAt: T0 + 10_000 })]);
+    expect((await store.pendingTasks()).find((t) => t.executionId === 'old-1')!.stateInput).toEqual({
+      ...(approvalInput([stage(1), stage(2)]) as object),
+      current: { stage: stage(1), attempt: { level: 2, waitedSeconds: 0, reminders: 0 } },
+    });
+    await engine.settle(engine.pendingTasks('old-2')[0]!.taskToken, { ok: false, error: 'Rejected', cause: 'not justified' });
+    await engine.idle();
+    expect(engine.fireDueTimers(T0 + 10_000)).toBe(1); // old-1: a reminder at its level
+    await engine.idle();
+    expect(calls.find((c) => c.state === 'Remind' && (c.payload as { approvalId: string }).approvalId === 'APR-1')!.payload).toMatchObject({ level: 2, reminders: 1 });
+    await engine.settle(engine.pendingTasks('old-1')[0]!.taskToken, { ok: true, output: {} });
+    await engine.idle();
+    expect(engine.pendingTasks('old-1')[0]!.payload).toMatchObject({ approvalId: 'APR-2', level: 1, reminders: 0 });
+    await engine.settle(engine.pendingTasks('old-1')[0]!.taskToken, { ok: true, output: {} });
+    await expect(engine.execution('old-1')!.result).resolves.toEqual({ status: 'SUCCEEDED', output: { caseId: 'CASE-1', outcome: 'approved', approvalIds: ['APR-1', 'APR-2'] } });
+    expect(engine.execution('old-1')!.statesEntered).toEqual([...oldEntered, 'RecordReminder', 'LevelTimedOut', 'Remind', 'AwaitDecision', 'NextStage', 'AwaitDecision', 'NextStage', 'ApprovalsComplete']);
+    // Today's form is left as it is.
+    const current = approvalInput();
+    expect(approvalUpgrade.input(current)).toBe(current);
+    expect(approvalUpgrade.stateInput('AwaitDecision', current)).toBe(current);
   });
 
   it('a restored task times out at its original instant; a decision right after the restart resumes it', async () => {

@@ -19,6 +19,7 @@ import {
   taskStates,
 } from '../../workflows';
 import { LocalWorkflowEngine, TaskTokenError } from '../../workflows/local/engine';
+import { approvalExecutionInput } from '#schemas/workflow-steps';
 import { LOCAL_TASK_TOKEN_PLACEHOLDER, type LocalCallbackInput, localRunContext, localizeAsl, withTaskToken } from '../../workflows/local/localize';
 
 const approval = approvalAsl();
@@ -142,7 +143,9 @@ const stage = (n: number, overrides: Partial<Record<string, Json>> = {}) => ({
   heartbeatSeconds: 10,
   ...overrides,
 });
-const approvalInput = (stages = [stage(1), stage(2)]) => ({ caseId: 'CASE-1', approvalIds: stages.map((s) => s.approvalId), stages });
+/** The execution input the starter builds: the chain of stage states. */
+const approvalInput = (stages = [stage(1), stage(2)]) =>
+  approvalExecutionInput({ caseId: 'CASE-1', approvalIds: stages.map((s) => s.approvalId), stages: stages as never }) as unknown as Json;
 
 describe('approval workflow on aws-local-stepfunctions', () => {
   it('two stages approved in order → ApprovalsComplete', async () => {
@@ -171,10 +174,15 @@ describe('approval workflow on aws-local-stepfunctions', () => {
     expect(run.calls.at(-1)!.payload).toEqual({ action: 'ApprovalsComplete', caseId: 'CASE-1', approvalIds: ['APR-1', 'APR-2'] });
   });
 
-  it('no stages → ApprovalsComplete at once', async () => {
-    const run = interpret(approval, APPROVAL_STATES.awaitDecision);
-    await expect(run.start(approvalInput([]))).resolves.toMatchObject({ outcome: 'approved', approvalIds: [] });
-    expect(run.states()).toEqual(['ApprovalsComplete']);
+  it('the execution input is the chain of stage states, each at level 1, ending in the output; no stages, no workflow', () => {
+    const attempt = { level: 1, waitedSeconds: 0, reminders: 0 };
+    expect(approvalInput()).toEqual({
+      caseId: 'CASE-1',
+      current: { stage: stage(1), attempt },
+      next: { caseId: 'CASE-1', current: { stage: stage(2), attempt }, next: { caseId: 'CASE-1', outcome: 'approved', approvalIds: ['APR-1', 'APR-2'] } },
+    });
+    // The domain starts none for a proposal without stages (ResolutionService.approvalWorkflowFor).
+    expect(() => approvalInput([])).toThrow(/at least one stage/);
   });
 
   it('a rejection at stage 1 → ReturnToOwner with the comment, and stage 2 never starts', async () => {
@@ -333,7 +341,7 @@ describe('LocalWorkflowEngine', () => {
     expect(() => engine.sendTaskFailure('nope', 'Rejected')).toThrow(TaskTokenError);
     await expect(execution.result).resolves.toEqual({ status: 'SUCCEEDED', output: { caseId: 'CASE-1', outcome: 'approved', approvalIds: ['APR-1'] } });
     // State transitions of a one-stage approval (Step Functions bills each state entered).
-    expect(execution.statesEntered).toEqual(['PrepareStages', 'NextStage', 'StartStage', 'AwaitDecision', 'StageApproved', 'NextStage', 'ApprovalsComplete', 'Approved']);
+    expect(execution.statesEntered).toEqual(['AwaitDecision', 'NextStage', 'ApprovalsComplete']);
     expect(engine.pendingTasks()).toEqual([]);
   });
 
@@ -382,5 +390,61 @@ describe('LocalWorkflowEngine', () => {
     await engine.stop();
     await expect(execution.result).resolves.toEqual({ status: 'ABORTED' });
     expect(engine.pendingTasks()).toEqual([]);
+  });
+});
+
+describe('approval workflow: states entered per path (Step Functions Standard bills each state entered)', () => {
+  // Pinned so that a change to the definition cannot grow the bill unnoticed: 1 + 2 per stage when approved, a reminder
+  // 4 more, a level climbed at the level's timeout 6 more (its last heartbeat lapse counts the wait). Measured per path
+  // on the local stack by `npm run bench` (phase workflows); the cost bench bills them.
+  const T0 = Date.parse('2026-11-02T09:00:00.000Z');
+  type Step = 'approve' | 'reject' | 'lapse';
+  const enter = async (stages: ReturnType<typeof stage>[], steps: Step[]) => {
+    let now = T0;
+    let minted = 0;
+    const engine = new LocalWorkflowEngine({ clock: { now: () => new Date(now).toISOString() }, mintToken: () => `tok-${(minted += 1)}` });
+    engine.register('approval', approval, Object.fromEntries(taskStates(approval).map(([n]) => [n, () => ({ ok: true })])));
+    const execution = engine.start('approval', approvalInput(stages), 'exec');
+    for (const [i, step] of steps.entries()) {
+      // Each step acts on the next decision task (a reminder or a new level mints the next token).
+      const task = await until(() => engine.pendingTasks('exec').find((t) => t.taskToken === `tok-${i + 1}`), `decision task ${i + 1}`);
+      if (step === 'approve') engine.sendTaskSuccess(task.taskToken, { approverId: 'x' });
+      else if (step === 'reject') engine.sendTaskFailure(task.taskToken, 'Rejected', 'not justified');
+      else {
+        now = task.heartbeatAt!;
+        expect(engine.fireDueTimers()).toBe(1);
+      }
+    }
+    const outcome = await execution.result;
+    return { outcome, entered: execution.statesEntered };
+  };
+  const lapsing = stage(1, { timeoutSeconds: 20, heartbeatSeconds: 10 });
+
+  it.each<[string, ReturnType<typeof stage>[], Step[], string[], string]>([
+    ['approved, one stage: 3', [stage(1)], ['approve'], ['AwaitDecision', 'NextStage', 'ApprovalsComplete'], 'approved'],
+    ['approved, two stages: 5', [stage(1), stage(2)], ['approve', 'approve'], ['AwaitDecision', 'NextStage', 'AwaitDecision', 'NextStage', 'ApprovalsComplete'], 'approved'],
+    ['rejected at stage 1 (stage 2 never starts): 3', [stage(1), stage(2)], ['reject'], ['AwaitDecision', 'ReturnToOwner', 'ApprovalRejected'], 'rejected'],
+    [
+      'one reminder, then approved: 7',
+      [lapsing],
+      ['lapse', 'approve'],
+      ['AwaitDecision', 'RecordReminder', 'LevelTimedOut', 'Remind', 'AwaitDecision', 'NextStage', 'ApprovalsComplete'],
+      'approved',
+    ],
+    [
+      'one reminder, escalated once at the level\'s timeout, then approved: 13',
+      [lapsing],
+      ['lapse', 'lapse', 'approve'],
+      [
+        ...['AwaitDecision', 'RecordReminder', 'LevelTimedOut', 'Remind'],
+        ...['AwaitDecision', 'RecordReminder', 'LevelTimedOut', 'CanEscalate', 'EscalateApprover', 'RaiseApproverLevel'],
+        ...['AwaitDecision', 'NextStage', 'ApprovalsComplete'],
+      ],
+      'approved',
+    ],
+  ])('%s', async (_title, stages, steps, expected, outcome) => {
+    const run = await enter(stages, steps);
+    expect(run.outcome).toMatchObject({ status: 'SUCCEEDED', output: { outcome } });
+    expect(run.entered).toEqual(expected);
   });
 });

@@ -105,8 +105,23 @@ const tokenError = (how: ClosedHow | undefined): TaskTokenError =>
       ? new TaskTokenError('TaskDoesNotExist', 'the task is no longer waiting for a token')
       : new TaskTokenError('InvalidToken', 'unknown task token');
 
+/**
+ * How executions persisted under an earlier definition of a workflow continue under the registered one (`restore`).
+ * Both functions return their argument unchanged when it already has the current form.
+ */
+export interface WorkflowUpgrade {
+  /** The execution input in the form the current definition starts with (a restart from the first state uses it). */
+  input?: (input: Json) => Json;
+  /**
+   * A waiting task's raw state input in the form the current definition's state `stateName` takes; undefined when it
+   * cannot continue from there (the execution then restarts from its first state, with the upgraded input).
+   */
+  stateInput?: (stateName: string, stateInput: Json) => Json | undefined;
+}
+
 interface Registered {
   asl: AslDefinition;
+  upgrade: WorkflowUpgrade;
   definition: StateMachineDefinition;
   /** Copies of the definition starting at a callback Task state (restore), by state name. */
   from: Map<string, StateMachineDefinition>;
@@ -229,8 +244,11 @@ export class LocalWorkflowEngine {
     this.store = options.store;
   }
 
-  /** Registers an exported ASL document; every Task state must have a handler (checked here, not mid-run). */
-  register(workflow: string, asl: AslDefinition, handlers: Record<string, TaskHandler>): void {
+  /**
+   * Registers an exported ASL document; every Task state must have a handler (checked here, not mid-run). `upgrade`
+   * converts what an earlier definition persisted, for `restore()`.
+   */
+  register(workflow: string, asl: AslDefinition, handlers: Record<string, TaskHandler>, upgrade: WorkflowUpgrade = {}): void {
     const tasks = taskStates(asl);
     const missing = tasks.filter(([name]) => !handlers[name]).map(([name]) => name);
     if (missing.length > 0) throw new Error(`workflow "${workflow}": no local handler for Task state(s) ${missing.join(', ')}`);
@@ -263,7 +281,7 @@ export class LocalWorkflowEngine {
       validateOnce(local);
       validated.add(asl);
     }
-    this.workflows.set(workflow, { asl: local, definition: local as unknown as StateMachineDefinition, from: new Map(), overrides });
+    this.workflows.set(workflow, { asl: local, upgrade, definition: local as unknown as StateMachineDefinition, from: new Map(), overrides });
   }
 
   /**
@@ -451,8 +469,8 @@ export class LocalWorkflowEngine {
   /**
    * Continues the executions the store has as running (call once, after registering the workflows, before anything
    * settles tokens): a waiting task resumes from its Task state with its token and timers, without calling its
-   * handler again; an execution without a waiting task restarts from its first state with its input. Resolves when
-   * they are idle again.
+   * handler again; an execution without a waiting task restarts from its first state with its input. What an earlier
+   * definition persisted passes through the workflow's `WorkflowUpgrade` first. Resolves when they are idle again.
    */
   async restore(): Promise<{ resumed: string[]; restarted: string[] }> {
     const store = this.store;
@@ -468,13 +486,19 @@ export class LocalWorkflowEngine {
       // Newest first; the workflows have no Parallel, so an execution waits on one task at most.
       const [task, ...stale] = tasks.filter((t) => t.executionId === execution.executionId).sort((a, b) => b.startedAt - a.startedAt);
       for (const t of stale) void this.persist(t.executionId, (s) => s.taskClosed(t, 'settled'));
-      if (task && registered.asl.States[task.stateName]?.Type === 'Task') {
-        this.resuming.set(execution.executionId, task);
-        this.launch(registered, execution, task);
+      // Persisted by an earlier definition: in the current one's form (unchanged when it already is).
+      const { upgrade } = registered;
+      const input = upgrade.input ? upgrade.input(execution.input) : execution.input;
+      const stateInput = task && (upgrade.stateInput ? upgrade.stateInput(task.stateName, task.stateInput) : task.stateInput);
+      if (task && stateInput !== undefined && registered.asl.States[task.stateName]?.Type === 'Task') {
+        const resumedTask = stateInput === task.stateInput ? task : { ...task, stateInput };
+        if (resumedTask !== task) void this.persist(task.executionId, (s) => s.taskWaiting(resumedTask, execution.statesEntered));
+        this.resuming.set(execution.executionId, resumedTask);
+        this.launch(registered, { ...execution, input }, resumedTask);
         resumed.push(execution.executionId);
       } else {
         if (task) void this.persist(task.executionId, (s) => s.taskClosed(task, 'settled'));
-        const fresh = { ...execution, statesEntered: [] };
+        const fresh = { ...execution, input, statesEntered: [] };
         this.launch(registered, fresh);
         void this.persist(fresh.executionId, (s) => s.executionStarted({ ...fresh, status: 'running' }));
         restarted.push(execution.executionId);

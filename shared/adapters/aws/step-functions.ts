@@ -11,6 +11,7 @@ import {
   TaskTimedOut,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
+import { approvalExecutionInput } from '#schemas/workflow-steps';
 import { executionName, type ApprovalWorkflowInput, type EscalationWorkflowInput, type TaskOutcome, type WorkflowEngine } from '#ports/workflow-engine';
 
 export interface StepFunctionsEngineOptions {
@@ -32,9 +33,12 @@ export class StepFunctionsEngine implements WorkflowEngine {
     private readonly opts: StepFunctionsEngineOptions,
   ) {}
 
-  /** The StartExecution request for a proposal (exposed for tests: names are ≤ 80 characters of [A-Za-z0-9-_]). */
+  /**
+   * The StartExecution request for a proposal (exposed for tests: names are ≤ 80 characters of [A-Za-z0-9-_]); the
+   * input is the chain of stage states the definition runs on (`approvalExecutionInput`).
+   */
   startRequest(input: ApprovalWorkflowInput) {
-    return { stateMachineArn: required(this.opts.approvalStateMachineArn, 'approval'), name: executionName.approval(input), input: JSON.stringify(input) };
+    return { stateMachineArn: required(this.opts.approvalStateMachineArn, 'approval'), name: executionName.approval(input), input: JSON.stringify(approvalExecutionInput(input)) };
   }
 
   escalationRequest(input: EscalationWorkflowInput) {
