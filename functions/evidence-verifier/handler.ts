@@ -4,8 +4,12 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import { evidenceService } from '#http/evidence-container';
+import { provideEvidenceVault } from '#http/evidence-vault';
 import { defineEventHandler } from '#http/event-handler';
 import { logger, metrics } from '#http/observability';
+
+// Uploads are inspected (and held) in the evidence bucket.
+provideEvidenceVault();
 
 const ObjectCreatedEvent = z.object({
   'detail-type': z.literal('Object Created'),

@@ -1,6 +1,6 @@
 // GET /v1/approvals?status=pending: the approval stages open for a decision by the caller, a page at a time.
-import { resolutionService } from '#http/approvals-container';
+import { approvalReader } from '#http/approvals-container';
 import { definePagedHandler } from '#http/paged-handler';
 import { route } from '#http/route-modules/listApprovals';
 
-export const handler = definePagedHandler(route, async ({ principal, query }) => ({ body: await resolutionService().pending(principal, query) }));
+export const handler = definePagedHandler(route, async ({ principal, query }) => ({ body: await approvalReader().pending(principal, query) }));

@@ -1,5 +1,5 @@
 // POST /v1/feedback/{token}: the customer's satisfaction through their signed, single-use link (public route).
-import { feedbackService } from '#http/letters-container';
+import { feedbackService } from '#http/feedback-container';
 import { defineHandler } from '#http/handler';
 import { route } from '#http/route-modules/submitFeedback';
 

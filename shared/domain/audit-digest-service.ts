@@ -82,11 +82,16 @@ export class AuditDigestService {
   }
 
   /** The case's newest anchor and the digest it is in; undefined until the case is first anchored. */
-  async latest(caseId: string): Promise<(CaseAnchor & { digest: DigestBody }) | undefined> {
-    const anchor = await this.deps.store.latestCaseAnchor(caseId);
-    if (!anchor) return undefined;
-    const digest = await this.deps.store.getDigest(anchor.digestNumber);
-    if (!digest) throw new Error(`case ${caseId} is anchored in digest ${anchor.digestNumber}, which the store does not hold`);
-    return { ...anchor, digest: digest.body };
+  latest(caseId: string): Promise<(CaseAnchor & { digest: DigestBody }) | undefined> {
+    return latestAnchor(this.deps.store, caseId);
   }
 }
+
+/** A case's newest anchor and the digest it is in (undefined until the case is first anchored): the anchor store alone. */
+export const latestAnchor = async (store: Pick<AnchorStore, 'latestCaseAnchor' | 'getDigest'>, caseId: string): Promise<(CaseAnchor & { digest: DigestBody }) | undefined> => {
+  const anchor = await store.latestCaseAnchor(caseId);
+  if (!anchor) return undefined;
+  const digest = await store.getDigest(anchor.digestNumber);
+  if (!digest) throw new Error(`case ${caseId} is anchored in digest ${anchor.digestNumber}, which the store does not hold`);
+  return { ...anchor, digest: digest.body };
+};

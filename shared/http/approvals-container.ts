@@ -3,7 +3,7 @@
 // embedded engine under npm start.
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { EscalationService } from '#domain/escalation-service';
-import { ResolutionService } from '#domain/resolution-service';
+import { ResolutionService, type ResolutionServiceDeps } from '#domain/resolution-service';
 import type { WorkflowEngine } from '#ports/workflow-engine';
 import { StepFunctionsEngine } from '#adapters/aws/step-functions';
 import { localWorkflowEngine } from '#adapters/local/local-workflow-engine';
@@ -13,6 +13,7 @@ import { withoutSdkLogger } from '#adapters/aws/sdk-client';
 
 let engine: { value: WorkflowEngine | undefined } | undefined;
 let resolutions: ResolutionService | undefined;
+let reader: ResolutionService | undefined;
 let escalations: EscalationService | undefined;
 
 /** The workflow engine: the embedded one locally (installed by the local stack), else Step Functions if configured. */
@@ -42,22 +43,27 @@ const lazyEngine: WorkflowEngine = {
 
 const engineDeps = (): { engine?: WorkflowEngine } => (config().INTEGRATIONS === 'local' || workflowEngine() ? { engine: lazyEngine } : {});
 
-export const resolutionService = (): ResolutionService => {
-  if (!resolutions) {
-    const cfg = config();
-    const c = clock();
-    resolutions = new ResolutionService({
-      repo: caseRepository(),
-      clock: c,
-      ids: ulidIds(c),
-      ...(cfg.APPROVAL_RULES ? { rules: cfg.APPROVAL_RULES } : {}),
-      stageTimeoutMs: cfg.APPROVAL_STAGE_TIMEOUT_HOURS * 3_600_000,
-      reminderMs: cfg.APPROVAL_REMINDER_HOURS * 3_600_000,
-      ...engineDeps(),
-    });
-  }
-  return resolutions;
+/** What every resolution service is built from, without the workflow engine. */
+const resolutionDeps = (): ResolutionServiceDeps => {
+  const cfg = config();
+  const c = clock();
+  return {
+    repo: caseRepository(),
+    clock: c,
+    ids: ulidIds(c),
+    ...(cfg.APPROVAL_RULES ? { rules: cfg.APPROVAL_RULES } : {}),
+    stageTimeoutMs: cfg.APPROVAL_STAGE_TIMEOUT_HOURS * 3_600_000,
+    reminderMs: cfg.APPROVAL_REMINDER_HOURS * 3_600_000,
+  };
 };
+
+export const resolutionService = (): ResolutionService => (resolutions ??= new ResolutionService({ ...resolutionDeps(), ...engineDeps() }));
+
+/**
+ * The approval lists (the inbox and a case's stages) read the table only and start or resume no workflow: the same
+ * service without the engine, so those functions bundle no Step Functions client.
+ */
+export const approvalReader = (): ResolutionService => (reader ??= new ResolutionService(resolutionDeps()));
 
 export const escalationService = (): EscalationService => {
   if (!escalations) {

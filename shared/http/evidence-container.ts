@@ -1,32 +1,26 @@
-// Composition root for the evidence functions: the S3 vault (plus the local Object Lock record under npm start).
+// Composition root for the evidence functions: the case table, and, where a function reaches evidence objects or export
+// bundles, the evidence bucket (provided by those functions: evidence-vault.ts) and the exports bucket (export-storage.ts).
+// Listing evidence reads the table only, so it bundles no S3 client.
 import { EvidenceService } from '#domain/evidence-service';
 import { UPLOAD_TTL_MS } from '#domain/evidence';
 import type { EvidenceVault, LetterArchive } from '#ports/evidence-vault';
-import { S3EvidenceVault } from '#adapters/aws/s3-evidence-vault';
-import { LocalObjectLockVault } from '#adapters/local/local-object-lock';
-import { config, requireSetting } from './config';
-import { caseRepository, clock, dynamo, ulidIds } from './container';
-import { exportStorage } from './export-storage';
+import { config } from './config';
+import { caseRepository, clock, ulidIds } from './container';
+import { exportsBucket } from './export-container';
+import { provided } from './provided';
 
 let evidence: EvidenceService | undefined;
 
-/** The evidence vault: the Object Lock bucket in AWS; the S3 stand-in plus the local Object Lock record under npm start. */
-let vault: (EvidenceVault & LetterArchive) | undefined;
+/** The evidence bucket: provided by the functions that reach evidence objects (evidence-vault.ts). */
+export const evidenceBucket = provided<EvidenceVault & LetterArchive>('the evidence bucket', 'get-evidence, register-evidence, legal-hold, the evidence verifier and the letter senders');
 
-/** The evidence bucket's objects, as the vault and as the archive of sent letters (under the case's letters/ keys). */
-export const evidenceObjects = (): EvidenceVault & LetterArchive => (vault ??= buildVault());
-export const evidenceVault = (): EvidenceVault => evidenceObjects();
-
-const buildVault = (): EvidenceVault & LetterArchive => {
-  const cfg = config();
-  const s3 = new S3EvidenceVault({
-    bucket: requireSetting('EVIDENCE_BUCKET'),
-    region: cfg.AWS_REGION,
-    ...(cfg.S3_ENDPOINT ? { endpoint: cfg.S3_ENDPOINT } : {}),
-    ...(cfg.EVIDENCE_KMS_KEY_ARN ? { kmsKeyArn: cfg.EVIDENCE_KMS_KEY_ARN } : {}),
-  });
-  if (cfg.INTEGRATIONS !== 'local') return s3;
-  return new LocalObjectLockVault(s3, dynamo().doc, { tableName: requireSetting('LOCAL_TABLE_NAME'), bucket: requireSetting('EVIDENCE_BUCKET'), retentionDays: cfg.EVIDENCE_RETENTION_DAYS, clock: clock() });
+/** Resolved at each call: a function that never reaches an object never builds (nor bundles) the vault. */
+export const lazyEvidenceVault: EvidenceVault & LetterArchive = {
+  presignUpload: (o) => evidenceBucket.get().presignUpload(o),
+  presignDownload: (o) => evidenceBucket.get().presignDownload(o),
+  inspect: (key, versionId) => evidenceBucket.get().inspect(key, versionId),
+  setLegalHold: (key, versionId, on) => evidenceBucket.get().setLegalHold(key, versionId, on),
+  writeLetter: (o) => evidenceBucket.get().writeLetter(o),
 };
 
 export const evidenceService = (): EvidenceService => {
@@ -37,8 +31,9 @@ export const evidenceService = (): EvidenceService => {
       repo: caseRepository(),
       clock: c,
       ids: ulidIds(c),
-      vault: evidenceVault(),
-      ...(cfg.EXPORTS_BUCKET ? { bundles: exportStorage() } : {}),
+      vault: lazyEvidenceVault,
+      // A legal hold reaches the case's export bundles too (legal-hold provides the exports bucket).
+      ...(cfg.EXPORTS_BUCKET ? { bundles: { setBundleLegalHold: (key: string, versionId: string | undefined, on: boolean) => exportsBucket.get().setBundleLegalHold(key, versionId, on) } } : {}),
       policy: { allowedContentTypes: cfg.evidenceContentTypes, maxBytes: cfg.EVIDENCE_MAX_BYTES, uploadTtlMs: UPLOAD_TTL_MS },
     });
   }

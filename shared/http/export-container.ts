@@ -1,39 +1,39 @@
-// Composition root for the export routes: the job store (the table), the exports bucket, and the manifest signer
-// (KMS in AWS, a local P-256 key under npm start), each built on first use, so a function is configured only with
-// what it calls. The export builder adds the ZIP writer and the PDF summary (export-builder-container.ts).
+// Composition root for the export routes: the job store (the table) and, where a function reaches bundles, the exports
+// bucket (provided by those functions: export-storage.ts), so requesting, releasing and the customer's cases bundle
+// neither the S3 nor the KMS client. The export builder adds the manifest signer, the multipart upload, the ZIP writer
+// and the PDF summary (export-builder-container.ts).
 import { ExportService, type ExportServiceDeps } from '#domain/export-service';
+import type { ExportStorage } from '#ports/export-storage';
 import type { ManifestSigner } from '#ports/manifest-signer';
-import { KmsManifestSigner } from '#adapters/aws/kms-manifest-signer';
-import { LocalManifestSigner } from '#adapters/local/local-manifest-signer';
-import { config, requireSetting } from './config';
+import { config } from './config';
 import { caseRepository, clock, ulidIds } from './container';
-import { exportStorage } from './export-storage';
+import { provided } from './provided';
 
 let service: ExportService | undefined;
-let signer: ManifestSigner | undefined;
 
-const buildSigner = (): ManifestSigner => {
-  const cfg = config();
-  if (cfg.EXPORT_SIGNING_KEY_ARN) return new KmsManifestSigner({ keyArn: cfg.EXPORT_SIGNING_KEY_ARN, region: cfg.AWS_REGION });
-  if (cfg.INTEGRATIONS === 'local') return new LocalManifestSigner(requireSetting('EXPORT_SIGNING_KEY_FILE'));
-  return new KmsManifestSigner({ keyArn: requireSetting('EXPORT_SIGNING_KEY_ARN'), region: cfg.AWS_REGION });
+/** The exports bucket: provided by the functions that reach bundles (get-export, legal-hold, the export builder). */
+export const exportsBucket = provided<ExportStorage>('the exports bucket', 'get-export, legal-hold and the export builder');
+
+/** Resolved at each call: the routes that never reach a bundle never build (nor bundle) the storage. */
+export const lazyExportStorage: ExportStorage = {
+  openEvidence: (key, versionId) => exportsBucket.get().openEvidence(key, versionId),
+  putBundle: (o) => exportsBucket.get().putBundle(o),
+  presignBundle: (o) => exportsBucket.get().presignBundle(o),
+  setBundleLegalHold: (key, versionId, on) => exportsBucket.get().setBundleLegalHold(key, versionId, on),
 };
 
-/** The manifest signer; configured (key ARN or file) only where a function signs or publishes the key. */
-export const manifestSigner = (): ManifestSigner => (signer ??= buildSigner());
-
-/** Built on first call: a function that never signs needs no signing key in its environment. */
-const lazySigner: ManifestSigner = {
-  keyId: () => manifestSigner().keyId(),
-  publicKeyPem: () => manifestSigner().publicKeyPem(),
-  sign: (message) => manifestSigner().sign(message),
+/** Only the export builder signs (it is given the signer: export-builder-container.ts); no route calls this. */
+const unsigned: ManifestSigner = {
+  keyId: () => Promise.reject(new Error('this function signs no manifests (only the export builder does)')),
+  publicKeyPem: () => Promise.reject(new Error('this function signs no manifests (only the export builder does)')),
+  sign: () => Promise.reject(new Error('this function signs no manifests (only the export builder does)')),
 };
 
-/** The export service's dependencies without a bundle writer. */
+/** The export service's dependencies without a bundle writer or signer. */
 export const exportDeps = (): ExportServiceDeps => {
   const cfg = config();
   const c = clock();
-  return { repo: caseRepository(), clock: c, ids: ulidIds(c), storage: exportStorage(), signer: lazySigner, retentionDays: cfg.EXPORT_RETENTION_DAYS ?? cfg.EVIDENCE_RETENTION_DAYS };
+  return { repo: caseRepository(), clock: c, ids: ulidIds(c), storage: lazyExportStorage, signer: unsigned, retentionDays: cfg.EXPORT_RETENTION_DAYS ?? cfg.EVIDENCE_RETENTION_DAYS };
 };
 
 export const exportService = (): ExportService => (service ??= new ExportService(exportDeps()));

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ulid } from 'ulid';
 import { s3Client } from '#adapters/aws/s3-evidence-vault';
-import { evidenceVault } from '#http/evidence-container';
+import { evidenceObjects as evidenceVault } from '#http/evidence-vault';
 import type { components } from '@complaints/client';
 import { expectProblem, settle, startTestApi, validComplaint, type TestApi } from '../support/api';
 import { lambdaContext } from '../../infra/local/server';

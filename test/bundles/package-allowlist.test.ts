@@ -29,8 +29,11 @@ const SDK_SHARED = /^@smithy\/|^@aws-sdk\/(core|nested-clients|token-providers|x
 const CAPABILITIES = {
   /** Idempotency-Key on every POST route. */
   idempotency: ['@aws-lambda-powertools/idempotency', '@aws-lambda-powertools/jmespath'],
-  /** The evidence vault and letters kept as evidence (S3, presigned links). */
-  s3: ['@aws-sdk/client-s3', '@aws-sdk/checksums', '@aws-sdk/middleware-sdk-s3', '@aws-sdk/lib-storage', '@aws-sdk/s3-request-presigner'],
+  /**
+   * The evidence and exports buckets (S3, presigned links), where a handler reaches an object. Not lib-storage's
+   * multipart upload: only the export builder (no route) writes bundles.
+   */
+  s3: ['@aws-sdk/client-s3', '@aws-sdk/checksums', '@aws-sdk/middleware-sdk-s3', '@aws-sdk/s3-request-presigner'],
   kms: ['@aws-sdk/client-kms'],
   workflows: ['@aws-sdk/client-sfn'],
   /** The triage model chain: Bedrock and the local classifier's NLP libraries. Only where complaints open. */
@@ -58,30 +61,26 @@ const CALLS: Partial<Record<RouteId, Capability[]>> = {
   createComplaint: ['triage'],
   helpdeskIntake: ['triage', 's3', 'secrets'],
   replayInboundRejection: ['triage', 's3', 'mail'],
-  getTimeline: ['s3', 'kms'],
+  // The chain is checked against the case's newest anchor (S3 Object Lock): read only, so no signer (KMS).
+  getTimeline: ['s3'],
   registerEvidence: ['s3'],
-  listEvidence: ['s3'],
   getEvidence: ['s3'],
   legalHold: ['s3'],
   recordAcknowledgement: ['s3', 'letters'],
   sendFinalResponse: ['s3', 'letters'],
-  previewLetter: ['s3', 'letters'],
-  submitFeedback: ['s3', 'letters', 'secrets', 'integrations'],
-  exportPublicKey: ['s3', 'kms'],
-  requestExport: ['s3', 'kms'],
-  // A release for legal discovery is an export to a named recipient: approved, it is built, signed (KMS) and stored (S3).
-  requestRelease: ['s3', 'kms'],
-  getRelease: ['s3', 'kms'],
+  previewLetter: ['letters'],
+  // The signed link's key (Secrets Manager); no letters and no notifier (links are sent by the case timers).
+  submitFeedback: ['secrets'],
+  exportPublicKey: ['kms'],
+  // Requesting and deciding exports and releases record jobs in the table: the builder (not a route) writes and signs
+  // bundles (S3, KMS), so those routes bundle neither; the download presigns on the exports bucket.
+
   // Closing a problem tells the owners of its linked open complaints (SNS); a fix effect is an exact rate-ratio interval.
   closeProblem: ['integrations'],
   problemEffect: ['stats'],
-  decideRelease: ['s3', 'kms'],
-  getExport: ['s3', 'kms'],
-  customerComplaints: ['s3', 'kms'],
+  getExport: ['s3'],
   proposeResolution: ['workflows'],
-  // The two approval reads go through the approvals composition root (ResolutionService), which holds the workflow engine.
-  listApprovals: ['workflows'],
-  listCaseApprovals: ['workflows'],
+  // The two approval reads (approvalReader) start or resume no workflow: no Step Functions client.
   decideApproval: ['workflows'],
   raiseEscalation: ['workflows'],
   acknowledgeEscalation: ['workflows'],
@@ -175,6 +174,12 @@ describe('each function bundles only what its route calls', () => {
     expect(hits).toEqual([]);
     const mail = [...bundled].filter(([, pkgs]) => pkgs.has('mailparser')).map(([id]) => id);
     expect(mail).toEqual(['replayInboundRejection']);
+  });
+
+  it("no API route carries lib-storage's multipart upload, nor the KMS signer unless it publishes the key or encrypts webhook secrets", () => {
+    expect([...bundled].filter(([, pkgs]) => pkgs.has('@aws-sdk/lib-storage')).map(([id]) => id)).toEqual([]);
+    const kms = [...bundled].filter(([, pkgs]) => pkgs.has('@aws-sdk/client-kms')).map(([id]) => id);
+    expect(kms.filter((id) => id !== 'exportPublicKey' && routeList().find((r) => r.id === id)!.tag !== 'webhooks')).toEqual([]);
   });
 
   it('letter routes run templates precompiled at build: the Handlebars runtime, never its parser or compiler', () => {

@@ -1,11 +1,13 @@
 // ExportStorage on S3: evidence read as a stream from the evidence bucket, bundles streamed into the exports bucket
 // by multipart upload under compliance-mode Object Lock (and legal hold), presigned downloads. No delete exists here.
+// The multipart upload (lib-storage) is given by the function that writes bundles (the export builder), so the routes
+// that only presign a download or set a hold do not bundle it.
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectLegalHoldCommand, type S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ExportStorage, StoredBundle } from '#ports/export-storage';
 import { s3Client } from './s3-evidence-vault';
+import type { MultipartUpload } from './s3-multipart-upload';
 
 export interface S3ExportStorageOptions {
   /** Where evidence is read from (the export builder only). */
@@ -19,6 +21,8 @@ export interface S3ExportStorageOptions {
   /** Multipart part size (bytes) and parts in flight: the upload's memory is about their product. */
   partSize?: number;
   queueSize?: number;
+  /** How bundles are written (#adapters/aws/s3-multipart-upload): only the export builder has it. */
+  upload?: MultipartUpload;
 }
 
 const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
@@ -41,12 +45,10 @@ export class S3ExportStorage implements ExportStorage {
     const aws = !this.opts.endpoint;
     // Without the key id S3 would use the AWS managed key (aws/s3), readable by anyone in the account through S3.
     if (aws && !this.opts.kmsKeyArn) throw new Error('EXPORTS_KMS_KEY_ARN is not configured: bundles must be encrypted with the project key');
-    const upload = new Upload({
-      client: this.client,
-      queueSize: this.opts.queueSize ?? 2,
-      partSize: this.opts.partSize ?? DEFAULT_PART_SIZE,
-      leavePartsOnError: false,
-      params: {
+    if (!this.opts.upload) throw new Error('this function writes no bundles: only the export builder is given the multipart upload');
+    const out = await this.opts.upload(
+      this.client,
+      {
         Bucket: this.opts.exportsBucket,
         Key: o.key,
         Body: o.body,
@@ -60,9 +62,9 @@ export class S3ExportStorage implements ExportStorage {
         // streamed objects, so locally none is sent (WHEN_REQUIRED).
         ...(aws ? { ChecksumAlgorithm: 'SHA256' as const } : {}),
       },
-    });
-    const out = await upload.done();
-    return { ...('VersionId' in out && out.VersionId && out.VersionId !== 'null' ? { versionId: out.VersionId } : {}) };
+      { queueSize: this.opts.queueSize ?? 2, partSize: this.opts.partSize ?? DEFAULT_PART_SIZE },
+    );
+    return { ...(out.VersionId && out.VersionId !== 'null' ? { versionId: out.VersionId } : {}) };
   }
 
   async presignBundle(o: { key: string; versionId?: string; fileName: string; expiresInSeconds: number }): Promise<{ url: string }> {
