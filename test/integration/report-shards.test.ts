@@ -14,7 +14,7 @@ import { ReportingService } from '#domain/reporting/service';
 import { ReportingOptions } from '#schemas/reports';
 import type { Case } from '#schemas/complaint';
 import type { ReadCost } from '#ports/report-store';
-import { createTestTables, testEndpoint } from '../support/dynamo';
+import { createCasesTable, testEndpoint } from '../support/dynamo';
 import { NOW, at, openedCase } from '../unit/fixtures';
 
 const SHARDS = 4;
@@ -28,7 +28,7 @@ const writer = (start: number) => new DynamoReportStore(doc, { tableName: table,
 let reader: DynamoReportStore;
 
 beforeAll(async () => {
-  table = (await createTestTables()).cases;
+  table = await createCasesTable();
   ({ doc } = createDynamoClients({ endpoint: testEndpoint(), region: 'eu-west-2' }));
   reader = new DynamoReportStore(doc, { tableName: table, shards: SHARDS });
 });
@@ -250,7 +250,7 @@ describe('reporting projection in shards', () => {
 
 describe('a lowered REPORT_SHARDS', () => {
   it('still reads every shard written before: the meta item records the most shards any writer used, and a rebuild keeps it', async () => {
-    const own = (await createTestTables()).cases;
+    const own = await createCasesTable();
     const store = (shards: number, start = 0) => new DynamoReportStore(doc, { tableName: own, shards, shardStart: start });
     const meta = async () => (await doc.send(new GetCommand({ TableName: own, Key: keys.reportMeta, ConsistentRead: true }))).Item;
     // One shard (the default) records nothing: the meta item stays as it was.

@@ -36,4 +36,11 @@ export const createTestTables = async (): Promise<LocalTables> => {
   return tables;
 };
 
+/** A cases table of its own, for tests of the repository alone (no idempotency or local table). */
+export const createCasesTable = async (): Promise<string> => {
+  const name = `cases-${randomUUID().slice(0, 8)}`;
+  await ensureTables(testEndpoint(), [{ name, def: TABLES.cases }]);
+  return name;
+};
+
 export const rawDocClient = () => DynamoDBDocumentClient.from(localDynamoClient(testEndpoint()));
