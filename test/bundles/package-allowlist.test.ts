@@ -94,19 +94,29 @@ const PAGED: ReadonlySet<RouteId> = new Set(routeList().filter((r) => r.query in
 const DATALESS: readonly RouteId[] = STATIC_ROUTES;
 const STATIC_CORE = ['@middy/core', '@aws-lambda-powertools/commons', '@aws-lambda-powertools/logger', '@aws/lambda-invoke-store'];
 
-/** The allowlist of one route, generated from its route-table entry (method, CSV, tag) and what its handler calls. */
-export const allowedPackages = (route: RouteDef & { id: RouteId }): Set<string> => {
+/**
+ * POST routes built without the Idempotency-Key middleware: the helpdesk intake checks the provider's signature first (a
+ * stored response must not be answered to anyone who sends the key) and de-duplicates a retry on the ticket id.
+ */
+const WITHOUT_IDEMPOTENCY_KEY: readonly RouteId[] = ['helpdeskIntake'];
+
+/** What one route calls, from its route-table entry (method, CSV, tag, paging) and its handler's CALLS. */
+const capabilitiesOf = (route: RouteDef & { id: RouteId }): Set<Capability> => {
   const caps = new Set<Capability>(CALLS[route.id] ?? []);
-  if (route.method === 'POST') caps.add('idempotency');
+  if (route.method === 'POST' && !WITHOUT_IDEMPOTENCY_KEY.includes(route.id)) caps.add('idempotency');
   if (route.ok.csv) caps.add('csv');
   if (route.tag === 'webhooks') caps.add('webhooks').add('kms');
   // No capability brings Luxon: letters, report periods and problem volumes read dates with #domain/time-zone.
   // A list route seals its page cursors with the cursor key (Secrets Manager in AWS: #http/cursor-key). The settings
   // secret's client is in a function only when it has a settings secret (lambda-bundling.ts: bundled apart below).
   if (PAGED.has(route.id)) caps.add('secrets');
+  return caps;
+};
+
+/** The allowlist of one route, generated from its route-table entry (method, CSV, tag) and what its handler calls. */
+export const allowedPackages = (route: RouteDef & { id: RouteId }): Set<string> => {
   if (DATALESS.includes(route.id)) return new Set(STATIC_CORE);
-  const allowed = new Set<string>([...HTTP_CORE, ...TABLE, ...[...caps].flatMap((c) => CAPABILITIES[c])]);
-  return allowed;
+  return new Set<string>([...HTTP_CORE, ...TABLE, ...[...capabilitiesOf(route)].flatMap((c) => CAPABILITIES[c])]);
 };
 
 const NODE_MODULES = /node_modules\/((?:@[^/]+\/)?[^/]+)/g;
@@ -155,6 +165,15 @@ describe('each function bundles only what its route calls', () => {
 
   it('bundles every route entry', () => {
     expect(routes.filter((r) => !bundled.has(r.id)).map((r) => r.id)).toEqual([]);
+  });
+
+  // The other direction: what the route calls is in its bundle. A capability some functions wire themselves (the
+  // evidence and exports buckets, the notifier: #http/provided) resolves at run time, and under npm start and in the
+  // API tests every handler shares one process, so one that forgot to wire it would still work there and fail alone in
+  // its own Lambda. Its bundle would also lack the capability's packages, which this catches.
+  it.each(routeList().filter((r) => !DATALESS.includes(r.id)).map((r) => [r.id, r] as const))('%s bundles every capability it calls', (id, route) => {
+    const missing = [...capabilitiesOf(route)].filter((c) => !CAPABILITIES[c].some((p) => bundled.get(id)!.has(p))).sort();
+    expect([id, missing]).toEqual([id, []]);
   });
 
   it.each(routeList().map((r) => [r.id, r] as const))('%s holds no package outside its allowlist', (id, route) => {
