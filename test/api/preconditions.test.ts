@@ -22,6 +22,43 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
+/**
+ * The arrangements are made side by side before the tests (each on records of its own), and the pumps they ask for
+ * are shared: a caller waits until every other arrangement still running has finished or waits too, then one pump
+ * serves them all. Each test then awaits its own arrangement (a failed one fails that test). Outside such a batch,
+ * `pumpArranged` is a plain pump.
+ */
+let batch: { active: number; waiting: { resolve: () => void; reject: (err: unknown) => void }[] } | undefined;
+const releaseBatch = () => {
+  if (!batch || !batch.waiting.length || batch.waiting.length < batch.active) return;
+  const waiting = batch.waiting.splice(0);
+  api.pump().then(
+    () => waiting.forEach((w) => w.resolve()),
+    (err: unknown) => waiting.forEach((w) => w.reject(err)),
+  );
+};
+const pumpArranged = (): Promise<unknown> => {
+  if (!batch) return api.pump();
+  const b = batch;
+  return new Promise<void>((resolve, reject) => {
+    b.waiting.push({ resolve, reject });
+    releaseBatch();
+  });
+};
+const arrangeTogether = async <K, T>(jobs: [K, () => Promise<T>][]): Promise<Map<K, Promise<T>>> => {
+  const b = (batch = { active: jobs.length, waiting: [] });
+  const started = jobs.map(([key, job]): [K, Promise<T>] => [
+    key,
+    job().finally(() => {
+      b.active--;
+      releaseBatch();
+    }),
+  ]);
+  await Promise.allSettled(started.map(([, p]) => p));
+  batch = undefined;
+  return new Map(started);
+};
+
 const MUTATING = routeList().filter((r) => r.ifMatch);
 
 /** Sends the arranged change with this If-Match (each route's own typed call). */
@@ -30,7 +67,7 @@ type Send = (ifMatch: string) => Promise<ApiResponse>;
 const openCase = async (over: Record<string, unknown> = {}): Promise<string> => {
   const res = await settle((await as('sam', 'supervisor')).POST('/v1/complaints', { body: validComplaint({ ownerId: 'olive', ...over }) }));
   expect(res.status).toBe(201);
-  await api.pump();
+  await pumpArranged();
   return res.body.id as string;
 };
 
@@ -143,7 +180,7 @@ const ARRANGE: Partial<Record<RouteId, () => Promise<Arranged>>> = {
     const id = await openCase();
     const olive = await as('olive', 'handler');
     await ok(settle(olive.POST('/v1/complaints/{id}/resolution', { params: { path: { id } }, body: PROPOSAL })), 201);
-    await api.pump();
+    await pumpArranged();
     return { caseId: id, send: (ifMatch) => settle(olive.POST('/v1/complaints/{id}/final-response', { params: { path: { id }, header: { 'If-Match': ifMatch } }, body: {} })) };
   },
   decideApproval: async () => {
@@ -151,7 +188,7 @@ const ARRANGE: Partial<Record<RouteId, () => Promise<Arranged>>> = {
     const olive = await as('olive', 'handler');
     const proposed = await ok(settle(olive.POST('/v1/complaints/{id}/resolution', { params: { path: { id } }, body: { ...PROPOSAL, remedy: { ...REMEDY, compensation: { amount: '1500.00', currency: 'GBP' } } } })), 201);
     expect((proposed.body.stages as unknown[]).length).toBeGreaterThan(0);
-    await api.pump();
+    await pumpArranged();
     const sue = await as('sue', 'supervisor');
     const queue = await ok(settle(sue.GET('/v1/approvals', { params: { query: { status: 'pending', limit: 100 } } })), 200);
     const stage = (queue.body.items as { id: string; caseId: string }[]).find((a) => a.caseId === id)!;
@@ -165,7 +202,7 @@ const ARRANGE: Partial<Record<RouteId, () => Promise<Arranged>>> = {
   acknowledgeEscalation: async () => {
     const id = await openCase();
     const raised = await ok(settle((await as('olive', 'handler')).POST('/v1/complaints/{id}/escalations', { params: { path: { id } }, body: { reason: 'Customer threatens to go to the ombudsman' } })), 201);
-    await api.pump();
+    await pumpArranged();
     const escalationId = raised.body.id as string;
     const sue = await as('sue', 'supervisor');
     return { caseId: id, send: (ifMatch) => settle(sue.POST('/v1/complaints/{id}/escalations/{escalationId}/acknowledgement', { params: { path: { id, escalationId }, header: { 'If-Match': ifMatch } }, body: { note: 'Calling the customer today' } })) };
@@ -257,9 +294,8 @@ describe('If-Match on every case change', () => {
   });
 
   it.each(MUTATING.map((r) => [r.id] as const))('%s: 412 to a stale ETag (case untouched), then success with the new ETag', async (id) => {
-    const arrange = ARRANGE[id];
-    expect({ route: id, arranged: arrange !== undefined }).toEqual({ route: id, arranged: true });
-    const arranged = await arrange!();
+    expect({ route: id, arranged: ARRANGE[id] !== undefined }).toEqual({ route: id, arranged: true });
+    const arranged = await arrangedFor<Arranged>(`ifMatch ${id}`);
     const { send } = arranged;
     const current = 'caseId' in arranged ? () => caseVersion(arranged.caseId) : arranged.version;
     const before = await current();
@@ -285,7 +321,7 @@ const timeline = async (id: string) => (await ok(settle((await as('sam', 'superv
 const exported = async (): Promise<{ caseId: string; exportId: string }> => {
   const caseId = await openCase();
   const req = await ok(settle((await as('cora', 'compliance')).POST('/v1/complaints/{id}/exports', { params: { path: { id: caseId } } })), 202);
-  await api.pump();
+  await pumpArranged();
   return { caseId, exportId: req.body.exportId as string };
 };
 
@@ -297,7 +333,7 @@ const verifiedEvidence = async (): Promise<{ caseId: string; evidenceId: string 
   // Raw: the presigned upload goes to S3, not to the API the client describes.
   expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: PDF })).status).toBe(200);
   await api.s3Idle();
-  await api.pump();
+  await pumpArranged();
   return { caseId, evidenceId: reg.body.evidenceId as string };
 };
 
@@ -328,15 +364,29 @@ const ARRANGE_AUDIT_ONLY: Partial<Record<RouteId, () => Promise<{ caseId: string
 
 const AUDIT_ONLY = routeList().filter((r) => r.auditOnly);
 
+/**
+ * Every test's records, made before the tests side by side with shared pumps (arrangeTogether): each If-Match route's
+ * arrangement, each audit-only route's, and the cases of the two export tests below. Each test awaits its own.
+ */
+let arrangements = new Map<string, Promise<unknown>>();
+const arrangedFor = <T>(key: string): Promise<T> => arrangements.get(key) as Promise<T>;
+beforeAll(async () => {
+  arrangements = await arrangeTogether<string, unknown>([
+    ...MUTATING.flatMap((r): [string, () => Promise<unknown>][] => (ARRANGE[r.id] ? [[`ifMatch ${r.id}`, ARRANGE[r.id]!]] : [])),
+    ...AUDIT_ONLY.flatMap((r): [string, () => Promise<unknown>][] => (ARRANGE_AUDIT_ONLY[r.id] ? [[`auditOnly ${r.id}`, ARRANGE_AUDIT_ONLY[r.id]!]] : [])),
+    ['export held etag', () => openCase()],
+    ['export race', () => exported()],
+  ]);
+}, 180_000);
+
 describe('audit-only bookkeeping keeps every ETag a client holds', () => {
   it('the route table marks the export request and both download links audit-only', () => {
     expect(AUDIT_ONLY.map((r) => r.id).sort()).toEqual(['getEvidence', 'getExport', 'requestExport']);
   });
 
   it.each(AUDIT_ONLY.map((r) => [r.id] as const))('%s: its events join the chain, the version stays, and the ETag held before it still works', async (id) => {
-    const arrange = ARRANGE_AUDIT_ONLY[id];
-    expect({ route: id, arranged: arrange !== undefined }).toEqual({ route: id, arranged: true });
-    const { caseId, run, actions } = await arrange!();
+    expect({ route: id, arranged: ARRANGE_AUDIT_ONLY[id] !== undefined }).toEqual({ route: id, arranged: true });
+    const { caseId, run, actions } = await arrangedFor<{ caseId: string; run: () => Promise<ApiResponse>; actions: string[] }>(`auditOnly ${id}`);
     const held = await caseVersion(caseId);
     const chainBefore = await timeline(caseId);
 
@@ -354,7 +404,7 @@ describe('audit-only bookkeeping keeps every ETag a client holds', () => {
   });
 
   it('an ETag held before an export still works after the export is requested, built and downloaded; a conditional GET stays 304', async () => {
-    const caseId = await openCase();
+    const caseId = await arrangedFor<string>('export held etag');
     const olive = await as('olive', 'handler');
     const cora = await as('cora', 'compliance');
     const read = await ok(settle(olive.GET('/v1/complaints/{id}', { params: { path: { id: caseId } } })), 200);
@@ -373,7 +423,7 @@ describe('audit-only bookkeeping keeps every ETag a client holds', () => {
   });
 
   it('bookkeeping racing case changes loses no event and doubles none: every success is in the chain once, seqs stay contiguous', async () => {
-    const { caseId, exportId } = await exported();
+    const { caseId, exportId } = await arrangedFor<{ caseId: string; exportId: string }>('export race');
     const before = await caseVersion(caseId);
     const chainBefore = (await timeline(caseId)).items.length;
     const olive = await as('olive', 'handler');

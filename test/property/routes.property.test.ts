@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { z } from 'zod';
 import { routeList, type RouteDef, type RouteId } from '#http/routes';
 import { complaintBody, startTestApi, type TestApi } from '../support/api';
+import { binaryString } from '../support/fast-strings';
 
 type Route = RouteDef & { id: RouteId };
 
@@ -74,23 +75,39 @@ const checkResponse = (req: Sent, res: Received) => {
 
 // ---------- arbitraries ----------
 
+/**
+ * Builds each arbitrary once per set of arguments and reuses it. Arbitraries are stateless, so the same ones generate
+ * the same values; but building a fast-check string arbitrary (stringMatching's among them) tokenizes fast-check's list
+ * of dangerous strings against its unit, about 20 ms each: rebuilt per route and per generated query pair, that was
+ * most of this file's own CPU. Those that read the fixtures (real ids, cursors, the token) are first built after setup.
+ */
+const memo = <A extends (string | number | readonly string[])[], R>(build: (...args: A) => R): ((...args: A) => R) => {
+  const built = new Map<string, R>();
+  return (...args: A) => {
+    const key = JSON.stringify(args);
+    if (!built.has(key)) built.set(key, build(...args));
+    return built.get(key)!;
+  };
+};
+
 /** Header-safe text: what a client can put in a header value (visible ASCII, spaces and tabs). */
-const headerText = (maxLength = 80) => fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength });
+const headerText = memo((maxLength: number) => fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength }));
 const HOP_BY_HOP = new Set(['content-length', 'transfer-encoding', 'host', 'connection', 'expect', 'upgrade', 'te', 'trailer', 'keep-alive', 'authorization', 'content-type', 'if-match', 'idempotency-key']);
 const headerName = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/).filter((n) => !HOP_BY_HOP.has(n));
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const RAW_GARBAGE = ['%', '%zz', '%E0%A4%A', '%00', '%2F', '%2e%2e', '..', '.', 'null', 'undefined', '__proto__', 'constructor', 'prototype', '0', '-1', '1e309', '[]', '{}', "'", '"', '<script>', '~', 'A'.repeat(1500)];
 
-const pathId = (real: string[]) =>
+const pathId = memo((real: readonly string[]) =>
   fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...real) },
     { weight: 2, arbitrary: fc.stringMatching(ULID) },
     { weight: 1, arbitrary: fc.stringMatching(ULID).map((s) => s.toLowerCase()) },
-    { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }).map(encodeURIComponent) },
+    { weight: 2, arbitrary: binaryString({ maxLength: 60 }).map(encodeURIComponent) },
     { weight: 2, arbitrary: fc.constantFrom(...RAW_GARBAGE) },
     { weight: 1, arbitrary: fc.stringMatching(/^[!-~]{1,40}$/) },
-  );
+  ),
+);
 
 /** Dotted paths of an object schema's fields, one level into nested objects (customer.name, allegedLoss.amount, …). */
 const unwrap = (s: z.ZodType): z.ZodType => (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable ? unwrap(s.unwrap() as z.ZodType) : s);
@@ -150,7 +167,7 @@ const bodyFor = (route: Route): fc.Arbitrary<string | Buffer | undefined> => {
     { weight: 1, arbitrary: fc.constant(JSON.stringify(valid)) },
     { weight: 2, arbitrary: fc.anything({ maxDepth: 3, withNullPrototype: true, withSparseArray: true }).map((v) => JSON.stringify(v) ?? '') },
     { weight: 2, arbitrary: fc.json({ maxDepth: 3 }) },
-    { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
+    { weight: 1, arbitrary: binaryString({ maxLength: 200 }) },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a)) },
     { weight: 1, arbitrary: fc.constantFrom('', ' ', '{', '}', '{"a":', '[1,2', 'null', 'true', '0', '""', '{"__proto__":null}', '\u00ff\u00fe', '\ufeff{}', ...HUGE_NUMBERS) },
     {
@@ -229,17 +246,18 @@ const IF_MATCH = ['*', '"1"', 'W/"1"', '1', '"0"', '""', '"-1"', '"1.5"', '"9999
 const ifMatch = fc.oneof(fc.constantFrom(...IF_MATCH), headerText(40));
 const idempotencyKey = fc.oneof(fc.uuid(), fc.constantFrom('', ' ', 'same-key', 'x'.repeat(4000), '../../etc', '${jndi:x}', '"quoted"'), headerText(100));
 
-const authHeader = () =>
+const authHeader = memo(() =>
   fc.oneof(
     { weight: 8, arbitrary: fc.constant(`Bearer ${superToken}`) },
     { weight: 2, arbitrary: fc.constant(undefined) },
     { weight: 1, arbitrary: fc.constantFrom('Bearer', 'Bearer ', 'Basic YWxhZGRpbjpvcGVuc2VzYW1l', 'bearer x.y.z', `Bearer ${superToken}x`, `Bearer ${superToken.split('.').slice(0, 2).join('.')}.AAAA`, `Token ${superToken}`) },
     { weight: 1, arbitrary: headerText(200).map((s) => `Bearer ${s}`) },
-  );
+  ),
+);
 
 const QUERY_KEYS = ['owner', 'status', 'dueBefore', 'risk', 'category', 'limit', 'cursor'] as const;
-const queryValue = (key: string): fc.Arbitrary<string> => {
-  const generic = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.constantFrom('', ' ', 'null', '[]', '{}', '__proto__', '%', '-1', '0', '1e309', 'NaN', 'Infinity', '99999999999999999999999'));
+const queryValue = memo((key: string): fc.Arbitrary<string> => {
+  const generic = fc.oneof(binaryString({ maxLength: 40 }), fc.constantFrom('', ' ', 'null', '[]', '{}', '__proto__', '%', '-1', '0', '1e309', 'NaN', 'Infinity', '99999999999999999999999'));
   const specific: Record<string, fc.Arbitrary<string>> = {
     owner: fc.oneof(fc.constant('me'), fc.constant('prop-super'), fc.stringMatching(/^[\w.@:+-]{1,140}$/)),
     status: fc.constantFrom('open', 'awaiting_approval', 'resolved', 'closed', 'OPEN', 'deleted'),
@@ -264,18 +282,20 @@ const queryValue = (key: string): fc.Arbitrary<string> => {
     ),
   };
   return fc.oneof({ weight: 3, arbitrary: specific[key] ?? generic }, { weight: 1, arbitrary: generic });
-};
-const queryPair = () =>
+});
+const queryPair = memo(() =>
   fc.oneof(
     { weight: 6, arbitrary: fc.constantFrom(...QUERY_KEYS).chain((k) => queryValue(k).map((v) => [k, v] as const)) },
     { weight: 1, arbitrary: fc.tuple(fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('__proto__', 'constructor', 'limit[]', 'owner[0]')), queryValue('x')) },
-  );
+  ),
+);
 /** Encoded pairs (repeated keys allowed: the gateway joins them with commas), sometimes raw garbage instead. */
-const queryString = () =>
+const queryString = memo(() =>
   fc.oneof(
     { weight: 5, arbitrary: fc.array(queryPair(), { maxLength: 6 }).map((pairs) => new URLSearchParams(pairs.map(([k, v]): [string, string] => [k, v])).toString()) },
     { weight: 1, arbitrary: fc.constantFrom('', '&', '&&=&', '=', 'limit', 'limit=', 'cursor=%', 'owner=%zz', 'a=1&a=2&a=3', 'status=open&status=closed', 'limit=1&limit=2') },
-  );
+  ),
+);
 
 const requestFor = (route: Route) =>
   fc
