@@ -245,6 +245,20 @@ describe('reporting projection in shards', () => {
     expect(await writer(2).applyCase(1, c.id, c.version, contributions(c, p))).toBe('applied');
     const items = await periodItems(reader, 1, scope, 'product#', cost());
     expect(items).toEqual([{ sk: dimSk('product', 'a'), counts: expect.objectContaining({ rcv: 4 }) }]);
+    // Every value (no prefix): the scope's own read already holds the one-item form (shard 0), so no second query
+    // reads it again; the old form still counts, once.
+    const whole = cost();
+    const every = await periodItems(reader, 1, scope, '', whole);
+    expect(every).toEqual(
+      expect.arrayContaining([
+        { sk: dimSk('product', 'a'), counts: expect.objectContaining({ rcv: 4 }) },
+        { sk: dimSk('category', 'x'), counts: expect.objectContaining({ rcv: 3 }) },
+      ]),
+    );
+    expect(every.map((i) => i.sk)).not.toContain(DAY_SK);
+    const withPrefix = cost();
+    await periodItems(reader, 1, scope, 'product#', withPrefix);
+    expect(whole.requests).toBe(withPrefix.requests - 1);
   });
 });
 

@@ -14,10 +14,11 @@ export const mayHoldOneItemDays = (meta: ReportMeta, generation: number): boolea
  */
 export const periodItems = async (store: Pick<ReportStore, 'counters'>, generation: number, scope: string, prefix: string, cost: ReadCost, oneItemDays = true): Promise<CounterItem[]> => {
   if (scope.startsWith('M#')) return store.counters(generation, scope, { prefix }, cost);
-  const [all, [legacy]] = await Promise.all([
-    store.counters(generation, scope, prefix ? { prefix } : {}, cost),
-    oneItemDays ? store.counters(generation, scope, { prefix: DAY_SK, unsharded: true }, cost) : Promise.resolve([]),
-  ]);
+  // Without a prefix the scope's read covers every key of every shard, shard 0 (where the one-item form lives) among
+  // them, so that form is already in it: a second query only for it would read the same item again.
+  const [all, [legacy]] = prefix
+    ? await Promise.all([store.counters(generation, scope, { prefix }, cost), oneItemDays ? store.counters(generation, scope, { prefix: DAY_SK, unsharded: true }, cost) : Promise.resolve([])])
+    : await store.counters(generation, scope, {}, cost).then((items) => [items, oneItemDays ? items.filter((i) => i.sk === DAY_SK) : []] as const);
   const items = all.filter((i) => i.sk !== DAY_SK);
   if (!legacy) return items;
   const sums = new Map<string, Counts>(items.map((i) => [i.sk, { ...i.counts }]));
