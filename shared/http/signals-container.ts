@@ -8,7 +8,8 @@ import type { EventPublisher } from '#ports/events';
 import { localOutbox } from '#adapters/local/local-outbox';
 import { config } from './config';
 import { caseRepository, clock, ulidIds } from './container';
-import { lazyNotifier, problemService, problemStore as store, problemVolumes as volumes } from './problems-container';
+import { problemVolumes as volumes } from './problem-volumes';
+import { lazyNotifier, problemService, problemStore as store } from './problems-container';
 import { provided } from './provided';
 
 /** The bus in AWS (EventBridge), the spike test (jstat) and the tokeniser (the triage NLP): provided by problem-signals. */

@@ -30,10 +30,11 @@ const CAPABILITIES = {
   /** Idempotency-Key on every POST route. */
   idempotency: ['@aws-lambda-powertools/idempotency', '@aws-lambda-powertools/jmespath'],
   /**
-   * The evidence and exports buckets (S3, presigned links), where a handler reaches an object. Not lib-storage's
-   * multipart upload: only the export builder (no route) writes bundles.
+   * The evidence and exports buckets (the S3 client), where a handler reaches an object. Not the presigner: links are
+   * signed with the SDK's SigV4 signer alone (#adapters/aws/s3-presign), so a route that only hands out links has no
+   * capability at all. Not lib-storage's multipart upload: only the export builder (no route) writes bundles.
    */
-  s3: ['@aws-sdk/client-s3', '@aws-sdk/checksums', '@aws-sdk/middleware-sdk-s3', '@aws-sdk/s3-request-presigner'],
+  s3: ['@aws-sdk/client-s3', '@aws-sdk/checksums', '@aws-sdk/middleware-sdk-s3'],
   kms: ['@aws-sdk/client-kms'],
   workflows: ['@aws-sdk/client-sfn'],
   /** The triage model chain: Bedrock and the local classifier's NLP libraries. Only where complaints open. */
@@ -63,8 +64,7 @@ const CALLS: Partial<Record<RouteId, Capability[]>> = {
   replayInboundRejection: ['triage', 's3', 'mail'],
   // The chain is checked against the case's newest anchor (S3 Object Lock): read only, so no signer (KMS).
   getTimeline: ['s3'],
-  registerEvidence: ['s3'],
-  getEvidence: ['s3'],
+  // Registering evidence and reading one item hand out presigned links only (LINK_ONLY below): no S3 client.
   legalHold: ['s3'],
   recordAcknowledgement: ['s3', 'letters'],
   sendFinalResponse: ['s3', 'letters'],
@@ -73,12 +73,11 @@ const CALLS: Partial<Record<RouteId, Capability[]>> = {
   submitFeedback: ['secrets'],
   exportPublicKey: ['kms'],
   // Requesting and deciding exports and releases record jobs in the table: the builder (not a route) writes and signs
-  // bundles (S3, KMS), so those routes bundle neither; the download presigns on the exports bucket.
+  // bundles (S3, KMS), so those routes bundle neither; the download (getExport) only presigns, without the S3 client.
 
   // Closing a problem tells the owners of its linked open complaints (SNS); a fix effect is an exact rate-ratio interval.
   closeProblem: ['integrations'],
   problemEffect: ['stats'],
-  getExport: ['s3'],
   proposeResolution: ['workflows'],
   // The two approval reads (approvalReader) start or resume no workflow: no Step Functions client.
   decideApproval: ['workflows'],
@@ -86,6 +85,12 @@ const CALLS: Partial<Record<RouteId, Capability[]>> = {
   acknowledgeEscalation: ['workflows'],
   waiveEscalation: ['workflows'],
 };
+
+/**
+ * Routes whose only use of a bucket is a presigned link (an evidence upload or download, a bundle download): signed
+ * without the S3 client (issue 28: about 165 KB each), which must not come back into them.
+ */
+const LINK_ONLY: readonly RouteId[] = ['registerEvidence', 'getEvidence', 'getExport'];
 
 /** Routes that hand out pages (a `cursor` in their query): they seal and open cursors with the cursor key. */
 const PAGED: ReadonlySet<RouteId> = new Set(routeList().filter((r) => r.query instanceof z.ZodObject && Object.hasOwn(r.query.shape, 'cursor')).map((r) => r.id));
@@ -199,6 +204,16 @@ describe('each function bundles only what its route calls', () => {
     expect([...bundled].filter(([, pkgs]) => pkgs.has('@aws-sdk/lib-storage')).map(([id]) => id)).toEqual([]);
     const kms = [...bundled].filter(([, pkgs]) => pkgs.has('@aws-sdk/client-kms')).map(([id]) => id);
     expect(kms.filter((id) => id !== 'exportPublicKey' && routeList().find((r) => r.id === id)!.tag !== 'webhooks')).toEqual([]);
+  });
+
+  it('the routes that only hand out presigned links carry no S3 client, and no route carries the presigner', () => {
+    const s3 = ['@aws-sdk/client-s3', '@aws-sdk/middleware-sdk-s3', '@aws-sdk/s3-request-presigner'];
+    const hits = LINK_ONLY.flatMap((id) => s3.filter((p) => bundled.get(id)!.has(p)).map((p) => `${id}: ${p}`));
+    expect(hits).toEqual([]);
+    expect(LINK_ONLY.filter((id) => CALLS[id]?.includes('s3'))).toEqual([]);
+    expect([...bundled].filter(([, pkgs]) => pkgs.has('@aws-sdk/s3-request-presigner')).map(([id]) => id)).toEqual([]);
+    // The routes that do reach an object keep the client (so the check above is not vacuous).
+    expect(bundled.get('legalHold')!.has('@aws-sdk/client-s3')).toBe(true);
   });
 
   it('letter routes run templates precompiled at build: the Handlebars runtime, never its parser or compiler', () => {

@@ -1,11 +1,13 @@
-// EvidenceVault on S3 (Object Lock bucket): presigned PUT/GET, HeadObject with the stored SHA-256 checksum, legal hold.
-// No delete or overwrite operation exists here, by design.
+// EvidenceVault on S3 (Object Lock bucket): presigned PUT/GET (signed without the client: s3-links.ts), HeadObject
+// with the stored SHA-256 checksum, legal hold. No delete or overwrite operation exists here, by design.
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand, PutObjectLegalHoldCommand, type PutObjectCommandInput, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { EvidenceVault, LetterArchive, PresignedUpload, StoredObject } from '#ports/evidence-vault';
 import { withoutSdkLogger } from '#adapters/aws/sdk-client';
+import { hexToBase64, LOCAL_S3_CREDENTIALS, S3EvidenceLinks } from './s3-links';
+
+export { hexToBase64, LOCAL_S3_CREDENTIALS };
 
 export interface S3VaultOptions {
   bucket: string;
@@ -16,17 +18,7 @@ export interface S3VaultOptions {
   kmsKeyArn?: string;
 }
 
-export const hexToBase64 = (hex: string): string => Buffer.from(hex, 'hex').toString('base64');
 export const base64ToHex = (b64: string): string => Buffer.from(b64, 'base64').toString('hex');
-
-/**
- * The headers a presigned PUT binds: a different type, length, checksum or encryption fails the signature, and
- * `If-None-Match: *` makes storage refuse a second write to the key (write-once, on top of Object Lock).
- */
-const SIGNED_UPLOAD_HEADERS = new Set(['content-type', 'content-length', 'x-amz-checksum-sha256', 'x-amz-server-side-encryption', 'x-amz-server-side-encryption-aws-kms-key-id', 'if-none-match']);
-
-/** The S3 stand-in (s3rver) accepts only its built-in key pair. */
-export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
 /** With an endpoint: the local stand-in, path-style with its keys. */
 export const s3Client = (o: Pick<S3VaultOptions, 'region' | 'endpoint'> & Partial<S3VaultOptions>): S3Client =>
@@ -42,41 +34,17 @@ export const s3Client = (o: Pick<S3VaultOptions, 'region' | 'endpoint'> & Partia
 
 const isNotFound = (err: unknown) => err instanceof NotFound || (err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NoSuchKey' || err.name === 'NoSuchVersion'));
 
-const contentDisposition = (fileName: string) => `attachment; filename="${fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-
 export class S3EvidenceVault implements EvidenceVault, LetterArchive {
   private readonly client: S3Client;
+  private readonly links: S3EvidenceLinks;
 
   constructor(private readonly opts: S3VaultOptions) {
     this.client = s3Client(opts);
+    this.links = new S3EvidenceLinks(opts);
   }
 
-  async presignUpload(o: { key: string; contentType: string; sizeBytes: number; sha256: string; expiresInSeconds: number }): Promise<PresignedUpload> {
-    const checksum = hexToBase64(o.sha256);
-    const cmd = new PutObjectCommand({
-      Bucket: this.opts.bucket,
-      Key: o.key,
-      ContentType: o.contentType,
-      ContentLength: o.sizeBytes,
-      ChecksumSHA256: checksum,
-      // The bucket policy refuses a PutObject without SSE-KMS under the project key.
-      ServerSideEncryption: 'aws:kms',
-      ...(this.opts.kmsKeyArn ? { SSEKMSKeyId: this.opts.kmsKeyArn } : {}),
-      IfNoneMatch: '*',
-    });
-    const url = await getSignedUrl(this.client, cmd, { expiresIn: o.expiresInSeconds, signableHeaders: SIGNED_UPLOAD_HEADERS, unhoistableHeaders: SIGNED_UPLOAD_HEADERS });
-    return {
-      url,
-      // content-length is signed too; HTTP clients send it themselves (the declared size must match).
-      headers: {
-        'content-type': o.contentType,
-        'x-amz-checksum-sha256': checksum,
-        'x-amz-server-side-encryption': 'aws:kms',
-        ...(this.opts.kmsKeyArn ? { 'x-amz-server-side-encryption-aws-kms-key-id': this.opts.kmsKeyArn } : {}),
-        'if-none-match': '*',
-      },
-      expiresAt: new Date(Date.now() + o.expiresInSeconds * 1000).toISOString(),
-    };
+  presignUpload(o: { key: string; contentType: string; sizeBytes: number; sha256: string; expiresInSeconds: number }): Promise<PresignedUpload> {
+    return this.links.presignUpload(o);
   }
 
   /** The same guarantees as the presigned PUT: SHA-256 checked by S3, SSE-KMS under the project key, never an overwrite. */
@@ -107,16 +75,8 @@ export class S3EvidenceVault implements EvidenceVault, LetterArchive {
     );
   }
 
-  async presignDownload(o: { key: string; versionId?: string; fileName: string; contentType: string; expiresInSeconds: number }): Promise<{ url: string; expiresAt: string }> {
-    const cmd = new GetObjectCommand({
-      Bucket: this.opts.bucket,
-      Key: o.key,
-      ...(o.versionId ? { VersionId: o.versionId } : {}),
-      ResponseContentType: o.contentType,
-      ResponseContentDisposition: contentDisposition(o.fileName),
-    });
-    const url = await getSignedUrl(this.client, cmd, { expiresIn: o.expiresInSeconds });
-    return { url, expiresAt: new Date(Date.now() + o.expiresInSeconds * 1000).toISOString() };
+  presignDownload(o: { key: string; versionId?: string; fileName: string; contentType: string; expiresInSeconds: number }): Promise<{ url: string; expiresAt: string }> {
+    return this.links.presignDownload(o);
   }
 
   async inspect(key: string, versionId?: string): Promise<StoredObject | undefined> {

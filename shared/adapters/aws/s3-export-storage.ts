@@ -1,12 +1,13 @@
 // ExportStorage on S3: evidence read as a stream from the evidence bucket, bundles streamed into the exports bucket
-// by multipart upload under compliance-mode Object Lock (and legal hold), presigned downloads. No delete exists here.
+// by multipart upload under compliance-mode Object Lock (and legal hold), presigned downloads (signed without the
+// client: s3-links.ts). No delete exists here.
 // The multipart upload (lib-storage) is given by the function that writes bundles (the export builder), so the routes
 // that only presign a download or set a hold do not bundle it.
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectLegalHoldCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ExportStorage, StoredBundle } from '#ports/export-storage';
 import { s3Client } from './s3-evidence-vault';
+import { S3BundleLinks } from './s3-links';
 import type { MultipartUpload } from './s3-multipart-upload';
 
 export interface S3ExportStorageOptions {
@@ -29,9 +30,11 @@ const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 
 export class S3ExportStorage implements ExportStorage {
   private readonly client: S3Client;
+  private readonly links: S3BundleLinks;
 
   constructor(private readonly opts: S3ExportStorageOptions) {
     this.client = s3Client(opts);
+    this.links = new S3BundleLinks(opts);
   }
 
   async openEvidence(key: string, versionId?: string): Promise<Readable> {
@@ -67,15 +70,8 @@ export class S3ExportStorage implements ExportStorage {
     return { ...(out.VersionId && out.VersionId !== 'null' ? { versionId: out.VersionId } : {}) };
   }
 
-  async presignBundle(o: { key: string; versionId?: string; fileName: string; expiresInSeconds: number }): Promise<{ url: string }> {
-    const cmd = new GetObjectCommand({
-      Bucket: this.opts.exportsBucket,
-      Key: o.key,
-      ...(o.versionId ? { VersionId: o.versionId } : {}),
-      ResponseContentType: 'application/zip',
-      ResponseContentDisposition: `attachment; filename="${o.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"`,
-    });
-    return { url: await getSignedUrl(this.client, cmd, { expiresIn: o.expiresInSeconds }) };
+  presignBundle(o: { key: string; versionId?: string; fileName: string; expiresInSeconds: number }): Promise<{ url: string }> {
+    return this.links.presignBundle(o);
   }
 
   async setBundleLegalHold(key: string, versionId: string | undefined, on: boolean): Promise<void> {
