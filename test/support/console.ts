@@ -1,6 +1,6 @@
 // Browser tests of the staff console: the local API serving the built console, Debian's chromium driven by playwright-core.
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ensureConsoleBuilt } from '../../infra/local/console';
 import type { Role } from '#schemas/common';
@@ -38,8 +38,18 @@ export const startConsoleHarness = async (opts: ConsoleHarnessOptions = {}): Pro
         connectSrc: [...new Set([cognito.authority, cognito.hostedUiDomain].flatMap((u) => (u ? [new URL(u).origin] : [])))],
       }
     : true;
-  const [api] = await Promise.all([startTestApi({}, { ...apiOpts, console: serving }), ensureConsoleBuilt()]);
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  // The browser starts while the stack does (neither needs the other until the first page loads).
+  const [started, built, launched] = await Promise.allSettled([
+    startTestApi({}, { ...apiOpts, console: serving }),
+    ensureConsoleBuilt(),
+    chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-dev-shm-usage'] }),
+  ]);
+  if (started.status === 'rejected' || built.status === 'rejected' || launched.status === 'rejected') {
+    await Promise.all([started.status === 'fulfilled' && started.value.close(), launched.status === 'fulfilled' && launched.value.close()]);
+    throw [started, built, launched].find((s): s is PromiseRejectedResult => s.status === 'rejected')!.reason;
+  }
+  const api = started.value;
+  const browser = launched.value;
   const contexts: BrowserContext[] = [];
   const base = `${api.url}/console`;
   const newPage: ConsoleHarness['newPage'] = async (o = {}) => {
@@ -91,12 +101,56 @@ export const openTab = async (page: Page, label: string): Promise<void> => {
   await page.getByRole('tab', { name: new RegExp(`^${label}\\b`) }).click();
 };
 
+/**
+ * axe-core's source as @axe-core/playwright injects it (its own copy of axe-core, so the same version), loaded once per
+ * worker process by Node itself rather than by each test file's module registry (1.3 MB of script).
+ */
+let axeSourceText: string | undefined;
+const axeSource = (): string => (axeSourceText ??= (createRequire(require.resolve('@axe-core/playwright'))('axe-core') as { source: string }).source);
+
+/** What `axe.run` is asked, as AxeBuilder's `withTags(...)` and its empty include/exclude context ask it. */
+const AXE_RUN = {
+  context: { include: [], exclude: [] },
+  options: {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    // Violations are reported in full; passes, incomplete and inapplicable keep one node each. axe otherwise builds a
+    // unique selector for every node of every passing rule (thousands on a Cloudscape page), then they crossed the
+    // protocol only to be dropped here: measured, a third of each check's CPU.
+    resultTypes: ['violations'],
+  },
+};
+
+// Runs in the page; typed structurally, as the tests are type-checked without the DOM library.
+type AxeViolation = { id: string; impact?: string | null; nodes: { target: unknown[] }[] };
+type AxeWindow = { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } };
+
 /** The serious and critical WCAG 2.1 A/AA violations axe finds on the page, one line per node (empty when clean). */
 export const axeProblems = async (page: Page): Promise<string[]> => {
-  // Legacy mode: axe.run in the page itself. The default (runPartial, then finishRun) opens a blank page in the context,
-  // injects axe there a second time and ships every pass and inapplicable result over to it: about twice the time, for
-  // the same violations (compared on a case page with five planted violations: equal ids, impacts and targets). The
-  // console has no cross-origin frames, the one thing only the default mode reaches.
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).setLegacyMode().analyze();
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+  // As AxeBuilder's legacy mode: axe.run in the page itself, axe injected into every frame and configured as AxeBuilder
+  // configures it. The default mode (runPartial, then finishRun) opens a blank page in the context, injects axe there a
+  // second time and ships every pass and inapplicable result over to it: about twice the time, for the same violations
+  // (compared on a case page with five planted violations: equal ids, impacts and targets). The console has no
+  // cross-origin frames, the one thing only the default mode reaches. Unlike AxeBuilder, which evaluates the 1.3 MB
+  // source twice on every call, axe is injected once per document (a client-side route change keeps it; a reload does
+  // not), and only the lines below come back from the page.
+  for (const frame of page.frames()) {
+    if (await frame.evaluate('typeof window.axe === "object" && typeof window.axe.run === "function"')) continue;
+    try {
+      await frame.evaluate(axeSource());
+      await frame.evaluate("axe.configure({ allowedOrigins: ['<same_origin>'], branding: { application: 'playwright' } })");
+    } catch (err) {
+      // As AxeBuilder: a frame that cannot take axe (gone, or not scriptable) is skipped; the page itself must.
+      if (frame === page.mainFrame()) throw err;
+    }
+  }
+  const outcome = await page.evaluate(async ({ context, options }) => {
+    try {
+      const { violations } = await (globalThis as unknown as AxeWindow).axe.run(context, options);
+      return { problems: violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`)) };
+    } catch (err) {
+      return { error: (err as Error).message };
+    }
+  }, AXE_RUN);
+  if ('error' in outcome) throw new Error(outcome.error);
+  return outcome.problems;
 };
