@@ -12,7 +12,7 @@ import { LocalHelpdeskSecrets } from '#adapters/local/local-helpdesk-secrets';
 import { config, ConfigError, requireSetting } from './config';
 import { caseRepository, clock, dynamo, ulidIds } from './container';
 import { intakeComplaintService } from './intake-container';
-import { evidenceService } from './evidence-container';
+import { evidenceBucketOptions, evidenceService } from './evidence-container';
 
 // One per variant: in one process (npm start) the helpdesk and the email functions both build theirs.
 const intakes = new Map<'helpdesk' | 'email', ChannelIntakeService>();
@@ -29,12 +29,7 @@ export const channelIntake = (email?: () => ChannelIntakeDeps['email']): Channel
       evidence: evidenceService(),
       // The server-side writer is the plain S3 adapter: the stand-in honours If-None-Match, and the lock record
       // the local vault keeps is read, not written, at upload.
-      writer: new S3EvidenceVault({
-        bucket: requireSetting('EVIDENCE_BUCKET'),
-        region: cfg.AWS_REGION,
-        ...(cfg.S3_ENDPOINT ? { endpoint: cfg.S3_ENDPOINT } : {}),
-        ...(cfg.EVIDENCE_KMS_KEY_ARN ? { kmsKeyArn: cfg.EVIDENCE_KMS_KEY_ARN } : {}),
-      }),
+      writer: new S3EvidenceVault(evidenceBucketOptions()),
       repo: caseRepository(),
       clock: c,
       ids: ulidIds(c),

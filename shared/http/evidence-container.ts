@@ -6,12 +6,23 @@ import { EvidenceService } from '#domain/evidence-service';
 import { UPLOAD_TTL_MS } from '#domain/evidence';
 import type { EvidenceVault, LetterArchive } from '#ports/evidence-vault';
 import type { EvidenceLinks } from '#adapters/aws/s3-links';
-import { config } from './config';
+import { config, requireSetting } from './config';
 import { caseRepository, clock, ulidIds } from './container';
 import { exportsBucket } from './export-container';
 import { provided } from './provided';
 
 let evidence: EvidenceService | undefined;
+
+/** The evidence bucket's settings, for the vault, the links and the mail intake's writer alike. */
+export const evidenceBucketOptions = (): { bucket: string; region: string; endpoint?: string; kmsKeyArn?: string } => {
+  const cfg = config();
+  return {
+    bucket: requireSetting('EVIDENCE_BUCKET'),
+    region: cfg.AWS_REGION,
+    ...(cfg.S3_ENDPOINT ? { endpoint: cfg.S3_ENDPOINT } : {}),
+    ...(cfg.EVIDENCE_KMS_KEY_ARN ? { kmsKeyArn: cfg.EVIDENCE_KMS_KEY_ARN } : {}),
+  };
+};
 
 /** The evidence bucket: provided by the functions that reach evidence objects (evidence-vault.ts). */
 export const evidenceBucket = provided<EvidenceVault & LetterArchive>('the evidence bucket', 'get-evidence, register-evidence, legal-hold, the evidence verifier and the letter senders');

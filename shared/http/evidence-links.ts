@@ -2,17 +2,8 @@
 // functions that only hand out links (get-evidence, register-evidence) bundle neither it nor the presigner. Under
 // npm start the links point at the S3 stand-in (the local Object Lock record plays no part in a link).
 import { S3EvidenceLinks } from '#adapters/aws/s3-links';
-import { config, requireSetting } from './config';
-import { evidenceLinks } from './evidence-container';
+import { evidenceBucketOptions, evidenceLinks } from './evidence-container';
 
 /** Wires the evidence links into the evidence composition root (called by the functions that hand them out). */
 export const provideEvidenceLinks = (): void =>
-  evidenceLinks.provide(() => {
-    const cfg = config();
-    return new S3EvidenceLinks({
-      bucket: requireSetting('EVIDENCE_BUCKET'),
-      region: cfg.AWS_REGION,
-      ...(cfg.S3_ENDPOINT ? { endpoint: cfg.S3_ENDPOINT } : {}),
-      ...(cfg.EVIDENCE_KMS_KEY_ARN ? { kmsKeyArn: cfg.EVIDENCE_KMS_KEY_ARN } : {}),
-    });
-  });
+  evidenceLinks.provide(() => new S3EvidenceLinks(evidenceBucketOptions()));

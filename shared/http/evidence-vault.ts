@@ -6,7 +6,7 @@ import { S3EvidenceVault } from '#adapters/aws/s3-evidence-vault';
 import { LocalObjectLockVault } from '#adapters/local/local-object-lock';
 import { config, requireSetting } from './config';
 import { clock, dynamo } from './container';
-import { evidenceBucket } from './evidence-container';
+import { evidenceBucket, evidenceBucketOptions } from './evidence-container';
 
 let vault: (EvidenceVault & LetterArchive) | undefined;
 
@@ -18,12 +18,7 @@ export const provideEvidenceVault = (): void => evidenceBucket.provide(evidenceO
 
 const buildVault = (): EvidenceVault & LetterArchive => {
   const cfg = config();
-  const s3 = new S3EvidenceVault({
-    bucket: requireSetting('EVIDENCE_BUCKET'),
-    region: cfg.AWS_REGION,
-    ...(cfg.S3_ENDPOINT ? { endpoint: cfg.S3_ENDPOINT } : {}),
-    ...(cfg.EVIDENCE_KMS_KEY_ARN ? { kmsKeyArn: cfg.EVIDENCE_KMS_KEY_ARN } : {}),
-  });
+  const s3 = new S3EvidenceVault(evidenceBucketOptions());
   if (cfg.INTEGRATIONS !== 'local') return s3;
   return new LocalObjectLockVault(s3, dynamo().doc, { tableName: requireSetting('LOCAL_TABLE_NAME'), bucket: requireSetting('EVIDENCE_BUCKET'), retentionDays: cfg.EVIDENCE_RETENTION_DAYS, clock: clock() });
 };

@@ -28,11 +28,8 @@ export const lazyExportStorage: ExportStorage = {
 };
 
 /** Only the export builder signs (it is given the signer: export-builder-container.ts); no route calls this. */
-const unsigned: ManifestSigner = {
-  keyId: () => Promise.reject(new Error('this function signs no manifests (only the export builder does)')),
-  publicKeyPem: () => Promise.reject(new Error('this function signs no manifests (only the export builder does)')),
-  sign: () => Promise.reject(new Error('this function signs no manifests (only the export builder does)')),
-};
+const refuse = () => Promise.reject(new Error('this function signs no manifests (only the export builder does)'));
+const unsigned: ManifestSigner = { keyId: refuse, publicKeyPem: refuse, sign: refuse };
 
 /** The export service's dependencies without a bundle writer or signer. */
 export const exportDeps = (): ExportServiceDeps => {

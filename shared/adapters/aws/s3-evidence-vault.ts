@@ -7,8 +7,6 @@ import type { EvidenceVault, LetterArchive, PresignedUpload, StoredObject } from
 import { withoutSdkLogger } from '#adapters/aws/sdk-client';
 import { hexToBase64, LOCAL_S3_CREDENTIALS, S3EvidenceLinks } from './s3-links';
 
-export { hexToBase64, LOCAL_S3_CREDENTIALS };
-
 export interface S3VaultOptions {
   bucket: string;
   region: string;

@@ -20,7 +20,9 @@ export const hexToBase64 = (hex: string): string => Buffer.from(hex, 'hex').toSt
  */
 const SIGNED_UPLOAD_HEADERS: ReadonlySet<string> = new Set(['content-type', 'content-length', 'x-amz-checksum-sha256', 'x-amz-server-side-encryption', 'x-amz-server-side-encryption-aws-kms-key-id', 'if-none-match']);
 
-const contentDisposition = (fileName: string) => `attachment; filename="${fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+/** A download's file name as a quoted-string (printable ASCII, no quote or backslash); the evidence adds the UTF-8 form. */
+const attachment = (fileName: string) => `attachment; filename="${fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"`;
+const contentDisposition = (fileName: string) => `${attachment(fileName)}; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 
 /** With an endpoint: the local stand-in, path-style with its keys; without, AWS with the function's credentials. */
 const signer = (o: { region: string; endpoint?: string }): S3UrlSigner =>
@@ -79,7 +81,7 @@ export class S3BundleLinks implements BundleLinks {
       method: 'GET',
       bucket: this.opts.exportsBucket,
       key: o.key,
-      query: { ...(o.versionId ? { versionId: o.versionId } : {}), 'response-content-type': 'application/zip', 'response-content-disposition': `attachment; filename="${o.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"` },
+      query: { ...(o.versionId ? { versionId: o.versionId } : {}), 'response-content-type': 'application/zip', 'response-content-disposition': attachment(o.fileName) },
       expiresInSeconds: o.expiresInSeconds,
     });
     return { url };
