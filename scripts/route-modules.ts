@@ -31,10 +31,11 @@ const importsOf = (sf: ts.SourceFile): Map<string, string> => {
   return out;
 };
 
-/** Identifiers an expression reads (not property names of its object literals, not member names after a dot). */
-const namesIn = (node: ts.Node): Set<string> => {
+/** Identifiers an expression reads (not property names of its object literals, not member names after a dot), outside `skip`. */
+const namesIn = (node: ts.Node, skip?: ts.Node): Set<string> => {
   const names = new Set<string>();
   const visit = (n: ts.Node): void => {
+    if (n === skip) return;
     if (ts.isPropertyAssignment(n)) return visit(n.initializer);
     if (ts.isPropertyAccessExpression(n)) return visit(n.expression);
     if (ts.isShorthandPropertyAssignment(n)) {
@@ -49,6 +50,23 @@ const namesIn = (node: ts.Node): Set<string> => {
   };
   visit(node);
   return names;
+};
+
+/**
+ * The entry's `ok.schema` property and the text range that removing it takes (with its comma): the response schema is
+ * for the OpenAPI document alone (shared/http/openapi.ts reads the table), so a function's route leaves it out and does
+ * not build it at load (issue 28).
+ */
+const responseSchemaOf = (body: ts.ObjectLiteralExpression, sf: ts.SourceFile): { node: ts.PropertyAssignment; from: number; to: number } | undefined => {
+  const ok = body.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'ok');
+  if (!ok || !ts.isObjectLiteralExpression(ok.initializer)) throw new Error(`${TABLE}: every route has an \`ok: { … }\` object`);
+  const props = ok.initializer.properties;
+  const i = props.findIndex((p) => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'schema');
+  if (i < 0) return undefined;
+  const node = props[i] as ts.PropertyAssignment;
+  // `a, schema: X, b` → `a, b`; a last property takes the comma before it.
+  if (i + 1 < props.length) return { node, from: node.getStart(sf), to: props[i + 1]!.getStart(sf) };
+  return { node, from: i > 0 ? props[i - 1]!.getEnd() : node.getStart(sf), to: node.getEnd() };
 };
 
 /** Names every module has without an import. */
@@ -81,9 +99,11 @@ export const routeModules = (): Map<string, string> => {
     }
     const id = prop.name.text;
     const body = prop.initializer;
+    const dropped = responseSchemaOf(body, sf);
+    const names = namesIn(body, dropped?.node);
     const named = new Map<string, string[]>();
     const lines: string[] = [];
-    for (const name of [...namesIn(body)].filter((n) => !GLOBALS.has(n)).sort()) {
+    for (const name of [...names].filter((n) => !GLOBALS.has(n)).sort()) {
       const src = imports.get(name);
       if (!src) throw new Error(`${TABLE}: ${id} names ${name}, which is neither imported nor a literal; move it to route-parts.ts`);
       if (src.startsWith('import ')) lines.push(src);
@@ -93,9 +113,12 @@ export const routeModules = (): Map<string, string> => {
       }
     }
     for (const [spec, what] of [...named].sort(([a], [b]) => a.localeCompare(b))) lines.push(`import { ${what.join(', ')} } from '${spec}';`);
-    lines.push(`import type { RouteDef } from '../routes';`);
-    const entry = body.getText(sf).replace(/^\{/, `{\n    id: '${id}',`);
-    out.set(id, `${HEADER(id)}${lines.join('\n')}\n\nexport const route = ${entry.replace(/\n {4}/g, '\n  ').replace(/\n {2}\}$/, '\n}')} as const satisfies RouteDef & { id: string };\n`);
+    lines.push(`import type { FunctionRouteDef } from '../routes';`);
+    const text = body.getText(sf);
+    const start = body.getStart(sf);
+    const kept = dropped ? `${text.slice(0, dropped.from - start)}${text.slice(dropped.to - start)}` : text;
+    const entry = kept.replace(/^\{/, `{\n    id: '${id}',`);
+    out.set(id, `${HEADER(id)}${lines.join('\n')}\n\nexport const route = ${entry.replace(/\n {4}/g, '\n  ').replace(/\n {2}\}$/, '\n}')} as const satisfies FunctionRouteDef & { id: string };\n`);
   }
   return out;
 };

@@ -21,16 +21,17 @@ import { logger } from './logger';
 import { metrics } from './metrics';
 import { loadSettings } from './settings-loader';
 import { isPaged } from './route-helpers';
-import type { ROUTES, RouteDef, RouteId } from './routes';
+import type { FunctionRouteDef, ROUTES, RouteId } from './routes';
 
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
 type R<K extends RouteId> = (typeof ROUTES)[K];
 
 /**
  * A route as its generated module exports it (shared/http/route-modules/<id>.ts, from the route table): a handler passes
- * its own route, so its function loads that route's schemas and never the whole table's.
+ * its own route, so its function loads that route's schemas and never the whole table's (and not the response schema,
+ * which only the OpenAPI document reads).
  */
-export type RouteOf<K extends RouteId> = R<K> & { readonly id: K };
+export type RouteOf<K extends RouteId> = Omit<R<K>, 'ok'> & { readonly ok: Omit<R<K>['ok'], 'schema'>; readonly id: K };
 
 export interface HttpRequest<K extends RouteId> {
   params: Infer<R<K> extends { params: infer S } ? S : undefined>;
@@ -79,10 +80,10 @@ export type SettingsLoader = () => Promise<void>;
 export const buildHandler = <K extends RouteId>(
   routeOf: RouteOf<K>,
   impl: (req: HttpRequest<K>) => Promise<HttpReply>,
-  extra: (route: RouteDef) => Middleware[] = () => [],
+  extra: (route: FunctionRouteDef) => Middleware[] = () => [],
   loadSettings?: SettingsLoader,
 ): ApiHandler => {
-  const route = routeOf as RouteDef;
+  const route = routeOf as FunctionRouteDef;
   const id = routeOf.id;
   // Never hand out a table key as a cursor: a list route that does not seal its cursors fails at cold start.
   if (isPaged(route) && !SEALED_PAGES.has(impl)) throw new Error(`${id} is a list route (limit and cursor): define it with definePagedHandler from #http/paged-handler`);
@@ -160,6 +161,6 @@ export const buildHandler = <K extends RouteId>(
  * so no POST handler can lose idempotency by using it.
  */
 export const defineCoreHandler = <K extends RouteId>(route: RouteOf<K>, impl: (req: HttpRequest<K>) => Promise<HttpReply>): ApiHandler => {
-  if ((route as RouteDef).method === 'POST') throw new Error(`${route.id} is a POST route: use defineHandler from #http/handler (Idempotency-Key)`);
+  if ((route as FunctionRouteDef).method === 'POST') throw new Error(`${route.id} is a POST route: use defineHandler from #http/handler (Idempotency-Key)`);
   return buildHandler(route, impl, undefined, loadSettings);
 };

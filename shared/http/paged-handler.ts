@@ -5,7 +5,7 @@ import { badRequest } from './errors';
 import { buildHandler, SEALED_PAGES, type ApiHandler, type HttpReply, type HttpRequest, type RouteOf } from './handler-core';
 import { cursorKey } from './cursor-key';
 import { openCursor, sealCursor, type CursorBinding } from './cursor-seal';
-import type { RouteDef, RouteId } from './routes';
+import type { FunctionRouteDef, RouteId } from './routes';
 import { loadSettings } from './settings-loader';
 
 /** What a page is bound to besides route and caller: the path parameters and every query parameter but cursor and limit. */
@@ -23,7 +23,7 @@ const invalidCursor = () =>
 
 export const definePagedHandler = <K extends RouteId>(route: RouteOf<K>, impl: (req: HttpRequest<K>) => Promise<HttpReply>): ApiHandler => {
   const id = route.id;
-  if ((route as RouteDef).method !== 'GET') throw new Error(`${id}: only a GET route lists pages`);
+  if ((route as FunctionRouteDef).method !== 'GET') throw new Error(`${id}: only a GET route lists pages`);
   const sealed = async (req: HttpRequest<K>): Promise<HttpReply> => {
     const binding: CursorBinding = { route: id, subject: req.principal.sub, filters: pageFilters(req.params, req.query) };
     const query = req.query as { cursor?: string } | undefined;

@@ -175,6 +175,12 @@ export interface RouteDef {
   credentialParams?: readonly string[];
 }
 
+/**
+ * A route as a function's generated module holds it (shared/http/route-modules/<id>.ts): the table entry without its
+ * response schema, which only the OpenAPI document reads, so a function does not build that schema at load.
+ */
+export type FunctionRouteDef = Omit<RouteDef, 'ok'> & { ok: Omit<RouteDef['ok'], 'schema'> };
+
 export const ROUTES = {
   health: {
     method: 'GET',

@@ -7,19 +7,19 @@ import { Case, Category, RegimeId } from './complaint';
 import { ExternalIdText, SourceRecordType } from './classification';
 
 export { HELPDESK_PROVIDERS };
-export const HelpdeskProvider = z.enum(HELPDESK_PROVIDERS);
+export const HelpdeskProvider = /* @__PURE__ */ z.enum(HELPDESK_PROVIDERS);
 export type HelpdeskProvider = z.infer<typeof HelpdeskProvider>;
 
 /** The path segment: any short token, so an unknown provider is a 404 (not a 400) and names what was asked for. */
-export const HelpdeskParams = z.object({ provider: z.string().trim().min(1).max(40).regex(/^[a-z0-9-]+$/, 'must be a provider name such as zendesk') }).strict();
+export const HelpdeskParams = /* @__PURE__ */ z.object({ provider: z.string().trim().min(1).max(40).regex(/^[a-z0-9-]+$/, 'must be a provider name such as zendesk') }).strict();
 
-const TicketId = z.union([z.string().trim().min(1).max(100), z.number().int().nonnegative()]).transform(String);
-const Name = z.string().trim().min(1).max(200);
-const Email = z.email().max(254);
-const Body = z.string().trim().min(1).max(20000);
+const TicketId = /* @__PURE__ */ z.union([z.string().trim().min(1).max(100), z.number().int().nonnegative()]).transform(String);
+const Name = /* @__PURE__ */ z.string().trim().min(1).max(200);
+const Email = /* @__PURE__ */ z.email().max(254);
+const Body = /* @__PURE__ */ z.string().trim().min(1).max(20000);
 
 /** What the organisation may state about the complaint in any provider's payload; defaults come from configuration. */
-export const ComplaintHints = z
+export const ComplaintHints = /* @__PURE__ */ z
   .object({
     regime: RegimeId.optional(),
     category: Category.optional(),
@@ -43,7 +43,7 @@ export const ComplaintHints = z
  * stored in the evidence vault and verified; a file only linked by `url` is recorded in the evidence log with its
  * link (the service never fetches helpdesk URLs itself: no outbound calls to addresses a payload chooses).
  */
-export const TicketAttachment = z
+export const TicketAttachment = /* @__PURE__ */ z
   .object({
     fileName: z.string().trim().min(1).max(255),
     contentType: z.string().trim().min(3).max(127),
@@ -54,7 +54,7 @@ export const TicketAttachment = z
   .meta({ id: 'HelpdeskAttachment' });
 
 /** Zendesk: a webhook whose JSON body is built in a trigger from ticket placeholders ({{ticket.id}}, {{ticket.requester.email}} …). */
-export const ZendeskPayload = z
+export const ZendeskPayload = /* @__PURE__ */ z
   .object({
     ticket: z
       .object({
@@ -78,7 +78,7 @@ export const ZendeskPayload = z
   .meta({ id: 'ZendeskEscalation', description: 'Zendesk trigger/webhook body (JSON built from ticket placeholders)' });
 
 /** Jira Service Management: the issue as an automation rule's "Send web request" sends it ({{issue.key}}, {{issue.fields.*}}). */
-export const JiraPayload = z
+export const JiraPayload = /* @__PURE__ */ z
   .object({
     issue: z
       .object({
@@ -105,7 +105,7 @@ export const JiraPayload = z
   .meta({ id: 'JiraServiceManagementEscalation', description: 'Jira Service Management issue (automation "Send web request" with the issue data)' });
 
 /** ServiceNow: a business rule's outbound REST message with the incident's fields. */
-export const ServiceNowPayload = z
+export const ServiceNowPayload = /* @__PURE__ */ z
   .object({
     sys_id: z.string().trim().regex(/^[0-9a-f]{32}$/, 'must be a 32-character sys_id'),
     number: z.string().trim().min(1).max(40),
@@ -121,7 +121,7 @@ export const ServiceNowPayload = z
   .meta({ id: 'ServiceNowEscalation', description: 'ServiceNow incident (outbound REST message from a business rule)' });
 
 /** The generic shape, for any other helpdesk or an in-house tool. */
-export const GenericPayload = z
+export const GenericPayload = /* @__PURE__ */ z
   .object({
     system: z.string().trim().min(1).max(40).regex(/^[\w.-]+$/, 'must be a system name').meta({ description: 'Your helpdesk’s name; externalRef.system is "generic.<system>"' }),
     ticketId: TicketId,
@@ -139,13 +139,13 @@ export const GenericPayload = z
 export const HELPDESK_PAYLOADS = { zendesk: ZendeskPayload, jira: JiraPayload, servicenow: ServiceNowPayload, generic: GenericPayload } as const satisfies Record<HelpdeskProvider, z.ZodType>;
 
 /** Documents the request body of POST /v1/intake/helpdesk/{provider} (one of the provider shapes). */
-export const HelpdeskEscalationBody = z.union([ZendeskPayload, JiraPayload, ServiceNowPayload, GenericPayload]).meta({ id: 'HelpdeskEscalation' });
+export const HelpdeskEscalationBody = /* @__PURE__ */ z.union([ZendeskPayload, JiraPayload, ServiceNowPayload, GenericPayload]).meta({ id: 'HelpdeskEscalation' });
 
 export const INTAKE_OUTCOMES = ['created', 'existing', 'repeat', 'attached'] as const;
-export const IntakeOutcome = z.enum(INTAKE_OUTCOMES);
+export const IntakeOutcome = /* @__PURE__ */ z.enum(INTAKE_OUTCOMES);
 export type IntakeOutcome = z.infer<typeof IntakeOutcome>;
 
-export const HelpdeskIntakeResult = z
+export const HelpdeskIntakeResult = /* @__PURE__ */ z
   .object({
     outcome: IntakeOutcome.meta({ description: 'created (201), existing: this ticket’s open case (200), repeat: a new case linked to the closed one (201)' }),
     case: Case,
@@ -158,10 +158,10 @@ export type HelpdeskIntakeResult = z.infer<typeof HelpdeskIntakeResult>;
 
 /** `intake_failed`: the message was stored but its processing failed (recorded so that staff can replay it; nothing is lost). */
 export const INBOUND_REJECTION_REASONS = ['too_large', 'malformed', 'no_sender', 'unreadable', 'virus', 'unverified_sender', 'intake_failed'] as const;
-export const InboundRejectionReason = z.enum(INBOUND_REJECTION_REASONS);
+export const InboundRejectionReason = /* @__PURE__ */ z.enum(INBOUND_REJECTION_REASONS);
 
 /** What a replay of a rejection produced (recorded once on the rejection: a second replay answers the same). */
-export const InboundReplay = z
+export const InboundReplay = /* @__PURE__ */ z
   .object({
     caseId: Ulid,
     reference: z.string(),
@@ -172,7 +172,7 @@ export const InboundReplay = z
   .meta({ id: 'InboundReplay' });
 export type InboundReplay = z.infer<typeof InboundReplay>;
 
-export const InboundRejection = z
+export const InboundRejection = /* @__PURE__ */ z
   .object({
     id: Ulid,
     channel: z.literal('email'),
@@ -188,12 +188,12 @@ export const InboundRejection = z
   .meta({ id: 'InboundRejection' });
 export type InboundRejection = z.infer<typeof InboundRejection>;
 
-export const InboundRejectionsQuery = z.object({ day: z.iso.date().meta({ description: 'UTC day the message was received (YYYY-MM-DD)' }), limit: ListLimit, cursor: Cursor.optional() }).strict();
-export const InboundRejectionList = pageOf(InboundRejection, 'InboundRejectionList');
+export const InboundRejectionsQuery = /* @__PURE__ */ z.object({ day: z.iso.date().meta({ description: 'UTC day the message was received (YYYY-MM-DD)' }), limit: ListLimit, cursor: Cursor.optional() }).strict();
+export const InboundRejectionList = /* @__PURE__ */ pageOf(InboundRejection, 'InboundRejectionList');
 
-export const InboundRejectionParams = z.object({ id: Ulid }).strict();
+export const InboundRejectionParams = /* @__PURE__ */ z.object({ id: Ulid }).strict();
 
-export const InboundReplayResult = z
+export const InboundReplayResult = /* @__PURE__ */ z
   .object({
     outcome: z.enum(['replayed', 'already_replayed']).meta({ description: 'replayed: this call ran the intake; already_replayed: an earlier replay did (same case)' }),
     caseId: Ulid,
@@ -203,7 +203,7 @@ export const InboundReplayResult = z
   .meta({ id: 'InboundReplayResult' });
 export type InboundReplayResult = z.infer<typeof InboundReplayResult>;
 
-export const EmailIntakeResult = z
+export const EmailIntakeResult = /* @__PURE__ */ z
   .discriminatedUnion('outcome', [
     z.object({
       outcome: z.enum(['created', 'attached', 'existing']),

@@ -4,9 +4,9 @@ import { TimelineAnchored } from './audit-digest';
 import { Cursor, IsoTimestamp, Text, Ulid, UserId, pageOf } from './common';
 
 export const TASK_STATUSES = ['open', 'blocked', 'done'] as const;
-export const TaskStatus = z.enum(TASK_STATUSES);
+export const TaskStatus = /* @__PURE__ */ z.enum(TASK_STATUSES);
 
-export const CreateTaskBody = z
+export const CreateTaskBody = /* @__PURE__ */ z
   .object({
     title: Text(300),
     team: z.string().trim().min(1).max(64).regex(/^[\w .-]+$/, 'must be a team name'),
@@ -17,7 +17,7 @@ export const CreateTaskBody = z
   .meta({ id: 'CreateTask' });
 export type CreateTaskBody = z.infer<typeof CreateTaskBody>;
 
-export const PatchTaskBody = z
+export const PatchTaskBody = /* @__PURE__ */ z
   .object({
     status: TaskStatus.optional(),
     findings: Text(20000).optional(),
@@ -29,7 +29,7 @@ export const PatchTaskBody = z
   .meta({ id: 'PatchTask' });
 export type PatchTaskBody = z.infer<typeof PatchTaskBody>;
 
-export const Task = z
+export const Task = /* @__PURE__ */ z
   .object({
     id: Ulid,
     caseId: Ulid,
@@ -49,18 +49,18 @@ export const Task = z
   .meta({ id: 'Task' });
 export type Task = z.infer<typeof Task>;
 
-export const TaskParams = z.object({ id: Ulid, taskId: Ulid }).strict();
+export const TaskParams = /* @__PURE__ */ z.object({ id: Ulid, taskId: Ulid }).strict();
 
 export const NOTE_KINDS = ['call_note', 'customer_statement', 'policy_reference', 'finding'] as const;
-export const NoteKind = z.enum(NOTE_KINDS);
-export const CreateNoteBody = z.object({ kind: NoteKind, body: Text(50000) }).strict().meta({ id: 'CreateNote' });
+export const NoteKind = /* @__PURE__ */ z.enum(NOTE_KINDS);
+export const CreateNoteBody = /* @__PURE__ */ z.object({ kind: NoteKind, body: Text(50000) }).strict().meta({ id: 'CreateNote' });
 export type CreateNoteBody = z.infer<typeof CreateNoteBody>;
-export const Note = z
+export const Note = /* @__PURE__ */ z
   .object({ id: Ulid, caseId: Ulid, kind: NoteKind, body: z.string(), authorId: z.string(), createdAt: IsoTimestamp })
   .meta({ id: 'Note' });
 export type Note = z.infer<typeof Note>;
 
-export const AuditEvent = z
+export const AuditEvent = /* @__PURE__ */ z
   .object({
     seq: z.number().int().min(1),
     actor: z.string(),
@@ -79,10 +79,10 @@ export const AuditEvent = z
   .meta({ id: 'AuditEvent' });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
-const ChainVerdict = z.object({ valid: z.boolean(), head: z.string(), length: z.number().int(), firstBrokenSeq: z.number().int().optional(), problem: z.string().optional() });
+const ChainVerdict = /* @__PURE__ */ z.object({ valid: z.boolean(), head: z.string(), length: z.number().int(), firstBrokenSeq: z.number().int().optional(), problem: z.string().optional() });
 
 /** The whole trail as an export bundle holds it (timeline.json): every event, and the verdict. */
-export const BundleTimeline = z
+export const BundleTimeline = /* @__PURE__ */ z
   .object({
     caseId: Ulid,
     events: z.array(AuditEvent),
@@ -93,7 +93,7 @@ export const BundleTimeline = z
   .meta({ id: 'BundleTimeline' });
 
 /** GET …/timeline: a page of the trail (a list like every other) and the verdict over the whole chain. */
-export const Timeline = z
+export const Timeline = /* @__PURE__ */ z
   .object({
     caseId: Ulid,
     items: z.array(AuditEvent).meta({ description: 'A page of the events, oldest first' }),
@@ -103,5 +103,5 @@ export const Timeline = z
   })
   .meta({ id: 'Timeline' });
 
-export const TaskList = pageOf(Task, 'TaskList');
-export const NoteList = pageOf(Note, 'NoteList');
+export const TaskList = /* @__PURE__ */ pageOf(Task, 'TaskList');
+export const NoteList = /* @__PURE__ */ pageOf(Note, 'NoteList');

@@ -2,15 +2,15 @@
 import * as z from 'zod';
 
 export const CHANNELS = ['web', 'email', 'phone', 'chat', 'letter', 'social', 'in_app', 'helpdesk'] as const;
-export const Channel = z.enum(CHANNELS);
+export const Channel = /* @__PURE__ */ z.enum(CHANNELS);
 export const CATEGORIES = ['product_issue', 'service_delay', 'billing', 'policy', 'agent_interaction', 'other'] as const;
-export const Category = z.enum(CATEGORIES);
+export const Category = /* @__PURE__ */ z.enum(CATEGORIES);
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
-export const Severity = z.enum(SEVERITIES);
+export const Severity = /* @__PURE__ */ z.enum(SEVERITIES);
 
 /** What a helpdesk escalation's source record was (ITIL): a complaint, an incident or a service request (#32). */
 export const SOURCE_RECORD_TYPES = ['complaint', 'incident', 'service_request'] as const;
-export const SourceRecordType = z.enum(SOURCE_RECORD_TYPES);
+export const SourceRecordType = /* @__PURE__ */ z.enum(SOURCE_RECORD_TYPES);
 
 /**
  * External incident/problem ids, validated by system: ServiceNow incident and problem numbers (INC/PRB and 7–12
@@ -23,7 +23,7 @@ export const EXTERNAL_ID_FORMATS = [
   { system: 'jira', kind: 'issue', pattern: /^[A-Z][A-Z0-9_]{1,9}-[1-9]\d{0,8}$/ },
 ] as const;
 
-export const ExternalIdText = z
+export const ExternalIdText = /* @__PURE__ */ z
   .string()
   .trim()
   .max(32)

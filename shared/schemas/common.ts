@@ -2,20 +2,20 @@
 import * as z from 'zod';
 
 export const ROLES = ['intake', 'handler', 'supervisor', 'compliance', 'legal', 'admin'] as const;
-export const Role = z.enum(ROLES);
+export const Role = /* @__PURE__ */ z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
 export const INTAKE_SCOPE = 'complaints/intake';
 
 /** ULID: 26 Crockford base32 characters. */
-export const Ulid = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
+export const Ulid = /* @__PURE__ */ z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
 
 /** Opaque user id from the identity provider (`sub`). */
-export const UserId = z.string().trim().min(1).max(128).regex(/^[\w.@:+-]+$/, 'must be a user id');
+export const UserId = /* @__PURE__ */ z.string().trim().min(1).max(128).regex(/^[\w.@:+-]+$/, 'must be a user id');
 
-export const IsoTimestamp = z.iso.datetime({ offset: true }).meta({ description: 'ISO-8601 timestamp', example: '2026-11-23T10:00:00.000Z' });
+export const IsoTimestamp = /* @__PURE__ */ z.iso.datetime({ offset: true }).meta({ description: 'ISO-8601 timestamp', example: '2026-11-23T10:00:00.000Z' });
 
-export const Money = z
+export const Money = /* @__PURE__ */ z
   .object({
     amount: z.string().regex(/^(0|[1-9]\d{0,14})(\.\d{1,4})?$/, 'must be a non-negative decimal string such as "250.00"'),
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code such as "GBP"'),
@@ -24,7 +24,7 @@ export const Money = z
   .meta({ id: 'Money', description: 'Money as a decimal string and an ISO-4217 currency code' });
 export type Money = z.infer<typeof Money>;
 
-export const ProblemFieldError = z.object({
+export const ProblemFieldError = /* @__PURE__ */ z.object({
   field: z.string(),
   message: z.string(),
 });
@@ -34,7 +34,7 @@ export const ProblemFieldError = z.object({
  * action, what would allow it). A domain ConflictError's details are typed by this schema, so a member the server
  * sends is a member the document names.
  */
-export const ProblemExtensions = z.object({
+export const ProblemExtensions = /* @__PURE__ */ z.object({
   code: z.enum(['approvals_outstanding', 'admission_of_liability', 'final_response_not_approved']).optional().meta({ description: 'Which rule refused a final response' }),
   action: z.string().optional().meta({ description: 'The refused action (e.g. close, reopen, pause, extend)' }),
   currentStatus: z.string().optional().meta({ description: 'The case status that refused the action' }),
@@ -86,7 +86,7 @@ export const ProblemExtensions = z.object({
 });
 export type ProblemExtensions = z.infer<typeof ProblemExtensions>;
 
-export const Problem = z
+export const Problem = /* @__PURE__ */ z
   .object({
     type: z.string(),
     title: z.string(),
@@ -99,10 +99,10 @@ export const Problem = z
   .meta({ id: 'Problem', description: 'RFC 9457 problem details, with the extension members a 409 may carry' });
 export type Problem = z.infer<typeof Problem>;
 
-export const ListLimit = z.coerce.number().int().min(1).max(100).default(25).meta({ description: 'Items per page (1–100)' });
+export const ListLimit = /* @__PURE__ */ z.coerce.number().int().min(1).max(100).default(25).meta({ description: 'Items per page (1–100)' });
 /** The lists of one case (tasks, notes, evidence, timeline) and the regimes: by default a whole short list in one page. */
-export const WholeListLimit = z.coerce.number().int().min(1).max(100).default(100).meta({ description: 'Items per page (1–100; default 100)' });
-export const Cursor = z
+export const WholeListLimit = /* @__PURE__ */ z.coerce.number().int().min(1).max(100).default(100).meta({ description: 'Items per page (1–100; default 100)' });
+export const Cursor = /* @__PURE__ */ z
   .string()
   .min(1)
   .max(2048)
@@ -113,7 +113,7 @@ export const Cursor = z
 export const pageQuery = (limit: z.ZodType<number, unknown> = ListLimit) => z.object({ limit, cursor: Cursor.optional() }).strict();
 
 /** The lists of one case (tasks, notes, evidence, timeline) and the regimes: limit (default 100) and cursor. */
-export const CaseListQuery = pageQuery(WholeListLimit);
+export const CaseListQuery = /* @__PURE__ */ pageQuery(WholeListLimit);
 
 export const pageOf = <T extends z.ZodType>(item: T, id: string) =>
   z.object({ items: z.array(item), nextCursor: Cursor.optional().meta({ description: 'Pass as `cursor` for the next page; absent on the last page' }) }).meta({ id });

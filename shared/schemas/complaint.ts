@@ -12,21 +12,21 @@ import { CaseMarking, ClosureOutcome, Inactivity, Withdrawal } from './marking';
 import { Release } from './release';
 export { CATEGORIES, CHANNELS, Category, Channel, Severity };
 export const STATUSES = ['open', 'awaiting_approval', 'resolved', 'closed'] as const;
-export const Status = z.enum(STATUSES);
+export const Status = /* @__PURE__ */ z.enum(STATUSES);
 export type Status = z.infer<typeof Status>;
 export const RISKS = ['on_track', 'at_risk', 'overdue'] as const;
-export const Risk = z.enum(RISKS);
+export const Risk = /* @__PURE__ */ z.enum(RISKS);
 export type Risk = z.infer<typeof Risk>;
-export const Sensitivity = z.enum(['standard', 'restricted']);
+export const Sensitivity = /* @__PURE__ */ z.enum(['standard', 'restricted']);
 export type Sensitivity = z.infer<typeof Sensitivity>;
-export const RegimeId = z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'must be a regime id such as UK_FCA_DISP');
+export const RegimeId = /* @__PURE__ */ z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'must be a regime id such as UK_FCA_DISP');
 /** A business location's holiday calendar (date-holidays country[-state] code), one of the regime's `locations`. */
-export const LocationCalendar = z
+export const LocationCalendar = /* @__PURE__ */ z
   .string()
   .regex(/^[A-Z]{2}(-[A-Z]{2,3})?$/, 'must be a holiday calendar such as GB-SCT or AU-VIC')
   .meta({ description: 'Holiday calendar of the business location (branch or servicing office) handling the case; one of the regime’s `locations` (GET /v1/regimes). Default: the regime’s calendar', example: 'GB-SCT' });
 
-export const Customer = z
+export const Customer = /* @__PURE__ */ z
   .object({
     id: z.string().trim().min(1).max(128),
     name: Text(200),
@@ -38,7 +38,7 @@ export const Customer = z
   .strict()
   .meta({ id: 'Customer' });
 
-export const ExternalRef = z
+export const ExternalRef = /* @__PURE__ */ z
   .object({
     system: z.string().trim().min(1).max(64).regex(/^[\w.-]+$/, 'must be a system name'),
     id: z.string().trim().min(1).max(128),
@@ -51,7 +51,7 @@ export const ExternalRef = z
  * that the From address sent it. Such mail never joins an existing case; it opens this one for a person to check
  * with the customer and link (or mark as spam or a duplicate). `email` is the claimed From address.
  */
-export const UnverifiedSender = z
+export const UnverifiedSender = /* @__PURE__ */ z
   .object({
     email: z.string().max(254).meta({ description: 'The From address the message claims (not proven)' }),
     reasons: z.array(z.string()).min(1).meta({ description: 'Why the sender is not verified, e.g. "dmarc=fail", "spam verdict FAIL", "no Authentication-Results from amazonses.com at the top of the message"' }),
@@ -59,7 +59,7 @@ export const UnverifiedSender = z
   .meta({ id: 'UnverifiedSender' });
 export type UnverifiedSender = z.infer<typeof UnverifiedSender>;
 
-export const RootCause = z
+export const RootCause = /* @__PURE__ */ z
   .object({
     category: Text(64),
     description: Text(4000),
@@ -71,7 +71,7 @@ export const RootCause = z
   .strict()
   .meta({ id: 'RootCause' });
 
-export const CreateComplaintBody = z
+export const CreateComplaintBody = /* @__PURE__ */ z
   .object({
     customer: Customer,
     channel: Channel,
@@ -96,7 +96,7 @@ export const CreateComplaintBody = z
   .meta({ id: 'CreateComplaint' });
 export type CreateComplaintBody = z.infer<typeof CreateComplaintBody>;
 
-export const ReclassifyBody = z
+export const ReclassifyBody = /* @__PURE__ */ z
   .object({
     category: Category.optional(),
     severity: Severity.optional(),
@@ -118,8 +118,8 @@ export const ReclassifyBody = z
   .meta({ id: 'Reclassify' });
 export type ReclassifyBody = z.infer<typeof ReclassifyBody>;
 
-export const ReassignBody = z.object({ ownerId: UserId, reason: Text(2000) }).strict().meta({ id: 'Reassign' });
-export const AcknowledgeBody = z
+export const ReassignBody = /* @__PURE__ */ z.object({ ownerId: UserId, reason: Text(2000) }).strict().meta({ id: 'Reassign' });
+export const AcknowledgeBody = /* @__PURE__ */ z
   .object({ channel: Channel.optional(), text: Text(20000).optional() })
   .strict()
   .meta({ id: 'Acknowledge' });
@@ -127,7 +127,7 @@ export const AcknowledgeBody = z
  * ASIC RG 271: a complaint resolved to the complainant's complete satisfaction by the end of the fifth business day
  * after receipt needs no written IDR response unless the complainant asks for one. Recorded (and audited) at close.
  */
-export const InformalResolution = z
+export const InformalResolution = /* @__PURE__ */ z
   .object({
     resolvedAt: IsoTimestamp.meta({ description: 'When the complainant confirmed the complaint was resolved to their satisfaction' }),
     writtenResponseRequested: z.boolean().meta({ description: 'Whether the complainant asked for a written response (then one must be sent)' }),
@@ -137,7 +137,7 @@ export const InformalResolution = z
   .meta({ id: 'InformalResolution' });
 export type InformalResolution = z.infer<typeof InformalResolution>;
 
-export const CloseBody = z
+export const CloseBody = /* @__PURE__ */ z
   .object({
     followUpAction: Text(4000),
     rootCause: RootCause.optional(),
@@ -158,12 +158,12 @@ export const CloseBody = z
   })
   .meta({ id: 'Close' });
 export type CloseBody = z.infer<typeof CloseBody>;
-export const ReopenBody = z.object({ reason: Text(4000) }).strict().meta({ id: 'Reopen' });
+export const ReopenBody = /* @__PURE__ */ z.object({ reason: Text(4000) }).strict().meta({ id: 'Reopen' });
 
 /** Minimum length of the justification for an extension: a regulatory action that must say why. */
 export const EXTENSION_REASON_MIN = 20;
 export const CLOCK_ACTIONS = ['pause', 'resume', 'extend', 'delay'] as const;
-export const ClockActionBody = z
+export const ClockActionBody = /* @__PURE__ */ z
   .discriminatedUnion('action', [
     z.object({ action: z.literal('pause'), reason: Text(2000).meta({ description: 'Why the clock stops (e.g. waiting for the customer)' }) }).strict(),
     z.object({ action: z.literal('resume'), reason: Text(2000).meta({ description: 'Why the clock runs again' }) }).strict(),
@@ -189,11 +189,11 @@ export const ClockActionBody = z
   .meta({ id: 'ClockAction', description: 'Pause or resume the clock (where the regime allows it), extend it to the regime’s extended deadline, or record why the final response is delayed and when it is expected (the holding letter states both)' });
 export type ClockActionBody = z.infer<typeof ClockActionBody>;
 
-export const Handoff = z.object({ from: z.string().nullable(), to: z.string(), by: z.string(), at: IsoTimestamp, reason: z.string() });
-export const Checkpoint = z.object({ percent: z.number().int(), at: IsoTimestamp, firedAt: IsoTimestamp.optional() });
+export const Handoff = /* @__PURE__ */ z.object({ from: z.string().nullable(), to: z.string(), by: z.string(), at: IsoTimestamp, reason: z.string() });
+export const Checkpoint = /* @__PURE__ */ z.object({ percent: z.number().int(), at: IsoTimestamp, firedAt: IsoTimestamp.optional() });
 
 /** The running clock of the current cycle, as computed at intake or reopen (absent on cases stored before it existed). */
-export const CaseClock = z
+export const CaseClock = /* @__PURE__ */ z
   .object({
     receiptDate: IsoDate.meta({ description: 'The day of receipt, local to the regime: day 0 of every rule clock (DISP 1.5.1R, DISP 1.6.2AR)' }),
     startsAt: IsoTimestamp.meta({ description: 'When the final-response clock starts to run' }),
@@ -221,7 +221,7 @@ export const CaseClock = z
 export type CaseClock = z.infer<typeof CaseClock>;
 
 /** An investigation task blocked on a dependency: past `raiseAt` it raises the case to at_risk (DependencyBlocked). */
-export const BlockedDependency = z
+export const BlockedDependency = /* @__PURE__ */ z
   .object({
     taskId: Ulid,
     since: IsoTimestamp,
@@ -234,7 +234,7 @@ export type BlockedDependency = z.infer<typeof BlockedDependency>;
  * One clock cycle: the first receipt, then one per reopen. Besides its clock it keeps what reporting needs of it after
  * a reopen has replaced the case-level fields: the acknowledgement, the response (decision and compensation) and the close.
  */
-export const Cycle = z.object({
+export const Cycle = /* @__PURE__ */ z.object({
   n: z.number().int(),
   startedAt: IsoTimestamp,
   dueAt: IsoTimestamp,
@@ -253,10 +253,10 @@ export const Cycle = z.object({
 export type Cycle = z.infer<typeof Cycle>;
 
 /** Evidence registered on the case by status (maintained with every registration and verification). */
-export const EvidenceCounts = z.object({ pending: z.number().int(), verified: z.number().int(), rejected: z.number().int() }).meta({ id: 'EvidenceCounts' });
+export const EvidenceCounts = /* @__PURE__ */ z.object({ pending: z.number().int(), verified: z.number().int(), rejected: z.number().int() }).meta({ id: 'EvidenceCounts' });
 export type EvidenceCounts = z.infer<typeof EvidenceCounts>;
 
-export const Case = z
+export const Case = /* @__PURE__ */ z
   .object({
     id: Ulid,
     reference: z.string().regex(/^CMP-\d{4}-(?:\d{6,}|X\d{9})$/),
@@ -346,12 +346,12 @@ export const Case = z
   .meta({ id: 'Case', description: 'A formal complaint case' });
 export type Case = z.infer<typeof Case>;
 
-export const ComplaintIdParams = z.object({ id: Ulid }).strict();
+export const ComplaintIdParams = /* @__PURE__ */ z.object({ id: Ulid }).strict();
 
-export const CustomerParams = z.object({ customerId: Customer.shape.id }).strict();
-export const CustomerComplaintsQuery = z.object({ limit: ListLimit, cursor: Cursor.optional() }).strict();
+export const CustomerParams = /* @__PURE__ */ z.object({ customerId: Customer.shape.id }).strict();
+export const CustomerComplaintsQuery = /* @__PURE__ */ z.object({ limit: ListLimit, cursor: Cursor.optional() }).strict();
 
-export const ListComplaintsQuery = z
+export const ListComplaintsQuery = /* @__PURE__ */ z
   .object({
     owner: z.union([z.literal('me'), UserId]).optional(),
     status: Status.optional(),
@@ -365,4 +365,4 @@ export const ListComplaintsQuery = z
   .strict();
 export type ListComplaintsQuery = z.infer<typeof ListComplaintsQuery>;
 
-export const CasePage = pageOf(Case, 'CasePage');
+export const CasePage = /* @__PURE__ */ pageOf(Case, 'CasePage');

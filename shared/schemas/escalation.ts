@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { IsoTimestamp, Text, Ulid } from './common';
 
-export const EscalationBody = z.object({ reason: Text(2000) }).strict().meta({ id: 'RaiseEscalation' });
+export const EscalationBody = /* @__PURE__ */ z.object({ reason: Text(2000) }).strict().meta({ id: 'RaiseEscalation' });
 export type EscalationBody = z.infer<typeof EscalationBody>;
 
 /** Minimum length of the written justification for not escalating a raised risk (control 3). */
@@ -14,7 +14,7 @@ export const DEPENDENCY_CHECKPOINT_PREFIX = 'dependency:';
 
 const CHECKPOINT_MESSAGE = 'must be a checkpoint percent (50, 75, 90 or 100) or "dependency:<taskId>"';
 
-export const WaiverCheckpoint = z
+export const WaiverCheckpoint = /* @__PURE__ */ z
   .union([z.literal(50), z.literal(75), z.literal(90), z.literal(100), z.string().regex(/^dependency:[0-9A-HJKMNP-TV-Z]{26}$/, CHECKPOINT_MESSAGE)], {
     error: CHECKPOINT_MESSAGE,
   })
@@ -24,7 +24,7 @@ export const WaiverCheckpoint = z
   });
 export type WaiverCheckpoint = z.infer<typeof WaiverCheckpoint>;
 
-export const EscalationWaiverBody = z
+export const EscalationWaiverBody = /* @__PURE__ */ z
   .object({
     checkpoint: WaiverCheckpoint,
     justification: z
@@ -46,7 +46,7 @@ export const waiverTarget = (checkpoint: WaiverCheckpoint): WaiverTarget =>
 
 
 /** What raised an escalation: identifiers only (the reason text lives on the record, never in a workflow payload). */
-export const EscalationTrigger = z
+export const EscalationTrigger = /* @__PURE__ */ z
   .discriminatedUnion('kind', [
     z.object({ kind: z.literal('checkpoint'), percent: z.number().int(), cycle: z.number().int().min(1) }).strict(),
     z.object({ kind: z.literal('dependency'), taskId: Ulid, cycle: z.number().int().min(1) }).strict(),
@@ -63,14 +63,14 @@ export type EscalationTrigger = z.infer<typeof EscalationTrigger>;
  * case itself was answered (final response sent, or closed) while the escalation was still open.
  */
 export const ESCALATION_STATUSES = ['open', 'acknowledged', 'waived', 'unacknowledged', 'resolved'] as const;
-export const EscalationStatus = z.enum(ESCALATION_STATUSES);
+export const EscalationStatus = /* @__PURE__ */ z.enum(ESCALATION_STATUSES);
 export type EscalationStatus = z.infer<typeof EscalationStatus>;
 
 /** Who is told at each escalation level: the team's supervisors, then the head of complaints (admin), then compliance. */
 export const ESCALATION_LADDER = ['supervisor', 'admin', 'compliance'] as const;
 export type EscalationRole = (typeof ESCALATION_LADDER)[number];
 
-export const Escalation = z
+export const Escalation = /* @__PURE__ */ z
   .object({
     id: Ulid,
     caseId: Ulid,
@@ -95,7 +95,7 @@ export const Escalation = z
 export type Escalation = z.infer<typeof Escalation>;
 
 /** The summary the case carries for each escalation (the full record is an ESCALATION# item). */
-export const EscalationSummary = z
+export const EscalationSummary = /* @__PURE__ */ z
   .object({
     id: z.string(),
     at: IsoTimestamp,
@@ -108,7 +108,7 @@ export const EscalationSummary = z
 export type EscalationSummary = z.infer<typeof EscalationSummary>;
 
 /** A recorded decision not to escalate a raised risk of one clock cycle. */
-export const Waiver = z
+export const Waiver = /* @__PURE__ */ z
   .object({
     checkpoint: WaiverCheckpoint,
     cycle: z.number().int().min(1),
@@ -120,14 +120,14 @@ export const Waiver = z
   .meta({ id: 'Waiver' });
 export type Waiver = z.infer<typeof Waiver>;
 
-export const AcknowledgeEscalationBody = z
+export const AcknowledgeEscalationBody = /* @__PURE__ */ z
   .object({ note: Text(2000).optional().meta({ description: 'What the acknowledging manager will do' }) })
   .strict()
   .meta({ id: 'AcknowledgeEscalation' });
 export type AcknowledgeEscalationBody = z.infer<typeof AcknowledgeEscalationBody>;
 
-export const EscalationParams = z.object({ id: Ulid, escalationId: Ulid }).strict();
+export const EscalationParams = /* @__PURE__ */ z.object({ id: Ulid, escalationId: Ulid }).strict();
 
 /** What `POST …/escalation-waivers` answers: the waiver and the escalation it stopped. */
-export const WaiverResult = z.object({ waiver: Waiver, escalation: Escalation.nullable() }).meta({ id: 'WaiverResult' });
+export const WaiverResult = /* @__PURE__ */ z.object({ waiver: Waiver, escalation: Escalation.nullable() }).meta({ id: 'WaiverResult' });
 export type WaiverResult = z.infer<typeof WaiverResult>;

@@ -24,10 +24,10 @@ export const PUBLISHED_EVENT_TYPES = [
   'ComplaintClosed',
   'ComplaintReopened',
 ] as const;
-export const PublishedEventType = z.enum(PUBLISHED_EVENT_TYPES);
+export const PublishedEventType = /* @__PURE__ */ z.enum(PUBLISHED_EVENT_TYPES);
 export type PublishedEventType = z.infer<typeof PublishedEventType>;
 
-const Hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest');
+const Hex64 = /* @__PURE__ */ z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest');
 
 /** Fields every published detail carries: which case, which audit event, and the case facts a subscriber routes on. */
 const envelope = {
@@ -123,7 +123,7 @@ export const EVENT_DETAIL = {
 export type EventDetail<T extends PublishedEventType = PublishedEventType> = z.output<(typeof EVENT_DETAIL)[T]>;
 
 /** What a subscriber's endpoint receives: the event and its detail (the body the signature covers). */
-export const WebhookPayload = z
+export const WebhookPayload = /* @__PURE__ */ z
   .object({
     id: z.string().meta({ description: 'The event id (also `detail.eventId`): de-duplicate on it' }),
     type: PublishedEventType,

@@ -36,7 +36,7 @@ export const DEFAULT_EVIDENCE_MAX_BYTES = 100 * 1024 * 1024;
 export const DEFAULT_EVIDENCE_RETENTION_DAYS = 2557;
 
 /** A plain file name: what the customer called it. It never becomes a storage key. */
-export const FileName = z
+export const FileName = /* @__PURE__ */ z
   .string()
   .trim()
   .min(1)
@@ -47,19 +47,19 @@ export const FileName = z
   .refine((s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s), 'must be valid Unicode (no lone surrogates)')
   .refine((s) => !/^\.+$/.test(s), 'must be a file name, not . or ..');
 
-export const Sha256Hex = z
+export const Sha256Hex = /* @__PURE__ */ z
   .string()
   .regex(/^[0-9a-fA-F]{64}$/, 'must be a hex SHA-256 (64 hex digits)')
   .transform((s) => s.toLowerCase())
   .meta({ description: 'SHA-256 of the file, hex', example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' });
 
-export const ContentType = z
+export const ContentType = /* @__PURE__ */ z
   .string()
   .trim()
   .toLowerCase()
   .regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/, 'must be a media type such as application/pdf');
 
-export const RegisterEvidenceBody = z
+export const RegisterEvidenceBody = /* @__PURE__ */ z
   .object({
     fileName: FileName,
     contentType: ContentType,
@@ -71,11 +71,11 @@ export const RegisterEvidenceBody = z
 export type RegisterEvidenceBody = z.infer<typeof RegisterEvidenceBody>;
 
 export const EVIDENCE_STATUSES = ['pending', 'verified', 'rejected'] as const;
-export const EvidenceStatus = z.enum(EVIDENCE_STATUSES);
+export const EvidenceStatus = /* @__PURE__ */ z.enum(EVIDENCE_STATUSES);
 
 export const REJECTION_REASONS = ['checksum_mismatch', 'size_mismatch', 'upload_after_expiry', 'no_checksum'] as const;
 
-export const Evidence = z
+export const Evidence = /* @__PURE__ */ z
   .object({
     id: Ulid,
     caseId: Ulid,
@@ -107,7 +107,7 @@ export const Evidence = z
   .meta({ id: 'Evidence' });
 export type Evidence = z.infer<typeof Evidence>;
 
-export const EvidenceUpload = z
+export const EvidenceUpload = /* @__PURE__ */ z
   .object({
     url: z.string(),
     method: z.literal('PUT'),
@@ -116,18 +116,18 @@ export const EvidenceUpload = z
   })
   .meta({ id: 'EvidenceUpload' });
 
-export const RegisteredEvidence = z.object({ evidenceId: Ulid, evidence: Evidence, upload: EvidenceUpload }).meta({ id: 'RegisteredEvidence' });
+export const RegisteredEvidence = /* @__PURE__ */ z.object({ evidenceId: Ulid, evidence: Evidence, upload: EvidenceUpload }).meta({ id: 'RegisteredEvidence' });
 
-export const EvidenceView = Evidence.extend({
+export const EvidenceView = /* @__PURE__ */ Evidence.extend({
   downloadUrl: z.string().optional().meta({ description: 'Presigned GET of the verified version, valid 5 minutes; issuing it is audited' }),
   downloadExpiresAt: IsoTimestamp.optional(),
 }).meta({ id: 'EvidenceView' });
 
-export const EvidenceList = pageOf(Evidence, 'EvidenceList');
+export const EvidenceList = /* @__PURE__ */ pageOf(Evidence, 'EvidenceList');
 
-export const EvidenceParams = z.object({ id: Ulid, evidenceId: Ulid }).strict();
+export const EvidenceParams = /* @__PURE__ */ z.object({ id: Ulid, evidenceId: Ulid }).strict();
 
-export const LegalHoldBody = z
+export const LegalHoldBody = /* @__PURE__ */ z
   .object({ on: z.boolean(), reason: Text(2000).optional() })
   .strict()
   .refine((b) => b.on || b.reason !== undefined, { message: 'a reason is required to release a legal hold', path: ['reason'] })

@@ -30,14 +30,14 @@ export const BUNDLE_PATHS = {
 } as const;
 export const evidencePath = (evidenceId: string, fileName: string) => `evidence/${evidenceId}/${fileName}`;
 
-export const ManifestFile = z.object({
+export const ManifestFile = /* @__PURE__ */ z.object({
   path: z.string().min(1),
   sizeBytes: z.number().int().min(0),
   sha256: Sha256Hex,
 });
 export type ManifestFile = z.infer<typeof ManifestFile>;
 
-export const Manifest = z
+export const Manifest = /* @__PURE__ */ z
   .object({
     format: z.literal(BUNDLE_FORMAT),
     exportId: Ulid,
@@ -63,7 +63,7 @@ export const Manifest = z
 export type Manifest = z.infer<typeof Manifest>;
 
 /** manifest.sig.json: the signature over the exact bytes of manifest.json (DER-encoded ECDSA, base64). */
-export const ManifestSignature = z.object({
+export const ManifestSignature = /* @__PURE__ */ z.object({
   algorithm: z.literal(SIGNING_ALGORITHM),
   keyId: z.string(),
   signedFile: z.literal(BUNDLE_PATHS.manifest),
@@ -72,12 +72,12 @@ export const ManifestSignature = z.object({
 export type ManifestSignature = z.infer<typeof ManifestSignature>;
 
 export const EXPORT_STATUSES = ['pending', 'running', 'ready', 'failed'] as const;
-export const ExportStatus = z.enum(EXPORT_STATUSES);
+export const ExportStatus = /* @__PURE__ */ z.enum(EXPORT_STATUSES);
 export type ExportStatus = z.infer<typeof ExportStatus>;
 export const isRunningExport = (s: ExportStatus) => s === 'pending' || s === 'running';
 
 /** The stored export job (EXPORT#<exportId> under the case). */
-export const ExportJob = z
+export const ExportJob = /* @__PURE__ */ z
   .object({
     exportId: Ulid,
     caseId: Ulid,
@@ -104,13 +104,13 @@ export const ExportJob = z
 export type ExportJob = z.infer<typeof ExportJob>;
 
 /** What GET /v1/exports/{exportId} answers: the job, and once ready a short-lived link (its issue is audited). */
-export const ExportView = ExportJob.omit({ key: true })
+export const ExportView = /* @__PURE__ */ ExportJob.omit({ key: true })
   .extend({ downloadUrl: z.url().optional(), downloadExpiresAt: IsoTimestamp.optional() })
   .meta({ id: 'ExportView' });
 export type ExportView = z.infer<typeof ExportView>;
 
-export const ExportParams = z.object({ exportId: Ulid });
-export const PublicKeyView = z
+export const ExportParams = /* @__PURE__ */ z.object({ exportId: Ulid });
+export const PublicKeyView = /* @__PURE__ */ z
   .object({ keyId: z.string(), algorithm: z.literal(SIGNING_ALGORITHM), curve: z.literal(SIGNING_CURVE), publicKeyPem: z.string(), format: z.literal(BUNDLE_FORMAT) })
   .meta({ id: 'ExportPublicKey' });
 export type PublicKeyView = z.infer<typeof PublicKeyView>;

@@ -7,7 +7,7 @@ export const SCORES = [1, 2, 3, 4, 5] as const;
 export const FEEDBACK_COMMENT_MAX = 2000;
 
 /** One follow-up per cycle with a final response: scheduled, requested (link issued), answered. */
-export const FeedbackRequest = z
+export const FeedbackRequest = /* @__PURE__ */ z
   .object({
     cycle: z.number().int().min(1),
     followUpAt: IsoTimestamp.meta({ description: 'When the feedback link goes to the customer (final response + FEEDBACK_FOLLOW_UP_DAYS)' }),
@@ -23,9 +23,9 @@ export const FeedbackRequest = z
 export type FeedbackRequest = z.infer<typeof FeedbackRequest>;
 
 /** The token is checked by signature in the handler (forged → 401), so the path accepts any short printable string. */
-export const FeedbackParams = z.object({ token: z.string().min(1).max(512).regex(/^[A-Za-z0-9._~-]+$/, 'must be a feedback token') }).strict();
+export const FeedbackParams = /* @__PURE__ */ z.object({ token: z.string().min(1).max(512).regex(/^[A-Za-z0-9._~-]+$/, 'must be a feedback token') }).strict();
 
-export const FeedbackBody = z
+export const FeedbackBody = /* @__PURE__ */ z
   .object({
     score: z.number().int().min(1).max(5).meta({ description: 'Satisfaction 1 (very dissatisfied) to 5 (very satisfied)' }),
     comment: z.string().trim().max(FEEDBACK_COMMENT_MAX).optional(),
@@ -34,7 +34,7 @@ export const FeedbackBody = z
   .meta({ id: 'Feedback' });
 export type FeedbackBody = z.infer<typeof FeedbackBody>;
 
-export const FeedbackReceipt = z
+export const FeedbackReceipt = /* @__PURE__ */ z
   .object({ caseId: Ulid, reference: z.string(), cycle: z.number().int(), score: z.number().int(), receivedAt: IsoTimestamp })
   .meta({ id: 'FeedbackReceipt', description: 'The satisfaction recorded on the case' });
 export type FeedbackReceipt = z.infer<typeof FeedbackReceipt>;

@@ -3,8 +3,8 @@ import * as z from 'zod';
 import { HelpdeskProvider } from './channels';
 
 /** A provider's secret, or several while a rotation is under way (the newest first); at least 16 characters. */
-const Secret = z.string().min(16).max(512);
-export const HelpdeskSecretsDocument = z.partialRecord(HelpdeskProvider, z.union([Secret, z.array(Secret).min(1).max(5)]));
+const Secret = /* @__PURE__ */ z.string().min(16).max(512);
+export const HelpdeskSecretsDocument = /* @__PURE__ */ z.partialRecord(HelpdeskProvider, z.union([Secret, z.array(Secret).min(1).max(5)]));
 export type HelpdeskSecretsDocument = z.infer<typeof HelpdeskSecretsDocument>;
 
 export const secretList = (doc: HelpdeskSecretsDocument, provider: HelpdeskProvider): string[] => {

@@ -3,12 +3,12 @@ import * as z from 'zod';
 import { IsoTimestamp, Ulid } from './common';
 
 export const LETTER_KINDS = ['acknowledgement', 'holding', 'summary_resolution', 'final_response'] as const;
-export const LetterKind = z.enum(LETTER_KINDS);
+export const LetterKind = /* @__PURE__ */ z.enum(LETTER_KINDS);
 export type LetterKind = z.infer<typeof LetterKind>;
 
-export const LetterParams = z.object({ id: Ulid, kind: LetterKind }).strict();
+export const LetterParams = /* @__PURE__ */ z.object({ id: Ulid, kind: LetterKind }).strict();
 
-export const LetterPreview = z
+export const LetterPreview = /* @__PURE__ */ z
   .object({
     caseId: Ulid,
     kind: LetterKind,

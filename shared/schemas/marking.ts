@@ -6,7 +6,7 @@ import { Channel } from './classification';
 export const MARKING_KINDS = ['spam', 'duplicate'] as const;
 
 /** A supervisor's marking of a case: it leaves the KPIs and the returns, and stays visible and exportable. */
-export const CaseMarking = z
+export const CaseMarking = /* @__PURE__ */ z
   .object({
     kind: z.enum(MARKING_KINDS),
     duplicateOf: z.object({ caseId: Ulid, reference: z.string() }).optional().meta({ description: 'The case this one repeats (kind duplicate)' }),
@@ -17,20 +17,20 @@ export const CaseMarking = z
   .meta({ id: 'CaseMarking' });
 export type CaseMarking = z.infer<typeof CaseMarking>;
 
-export const MarkSpamBody = z.object({ reason: Text(2000) }).strict().meta({ id: 'MarkSpam' });
-export const MarkDuplicateBody = z
+export const MarkSpamBody = /* @__PURE__ */ z.object({ reason: Text(2000) }).strict().meta({ id: 'MarkSpam' });
+export const MarkDuplicateBody = /* @__PURE__ */ z
   .object({ caseId: Ulid.meta({ description: 'The case this one duplicates (the one that stays counted)' }), reason: Text(2000) })
   .strict()
   .meta({ id: 'MarkDuplicate' });
-export const UnmarkBody = z.object({ reason: Text(2000) }).strict().meta({ id: 'Unmark' });
+export const UnmarkBody = /* @__PURE__ */ z.object({ reason: Text(2000) }).strict().meta({ id: 'Unmark' });
 
 /** How a cycle ended when it was closed: resolved (the default), or one of the outcomes that are not a resolution. */
 export const CLOSURE_OUTCOMES = ['resolved', 'closed_inactive', 'withdrawn'] as const;
-export const ClosureOutcome = z.enum(CLOSURE_OUTCOMES);
+export const ClosureOutcome = /* @__PURE__ */ z.enum(CLOSURE_OUTCOMES);
 export type ClosureOutcome = z.infer<typeof ClosureOutcome>;
 
 /** One documented attempt to reach a customer who stopped responding. */
-export const ChaseAttempt = z
+export const ChaseAttempt = /* @__PURE__ */ z
   .object({
     at: IsoTimestamp,
     channel: Channel,
@@ -39,7 +39,7 @@ export const ChaseAttempt = z
   .strict()
   .meta({ id: 'ChaseAttempt' });
 
-export const Inactivity = z
+export const Inactivity = /* @__PURE__ */ z
   .object({
     chases: z.array(ChaseAttempt).min(1).max(20).meta({ description: 'The documented chase, oldest first (the organisation policy ORG.INACTIVITY.CHASE sets how many and how long)' }),
   })
@@ -47,7 +47,7 @@ export const Inactivity = z
   .meta({ id: 'Inactivity' });
 export type Inactivity = z.infer<typeof Inactivity>;
 
-export const Withdrawal = z
+export const Withdrawal = /* @__PURE__ */ z
   .object({
     at: IsoTimestamp.meta({ description: 'When the customer withdrew the complaint' }),
     channel: Channel,

@@ -5,7 +5,7 @@ import { IsoTimestamp } from './common';
 
 export const OPERATIONAL_EVENT_SCHEMA_VERSION = 1;
 
-export const ComplaintSpikeDetectedV1 = z
+export const ComplaintSpikeDetectedV1 = /* @__PURE__ */ z
   .object({
     schemaVersion: z.literal(OPERATIONAL_EVENT_SCHEMA_VERSION).meta({ description: 'Version of this detail schema' }),
     eventId: z.string().meta({ description: 'Stable for one spike (`spike:<day>:<dimension>:<value>`): de-duplicate on it' }),

@@ -7,16 +7,16 @@ import { AuditEvent } from './children';
 
 export { EXTERNAL_ID_FORMATS, ExternalIdText };
 
-export const ExternalId = z
+export const ExternalId = /* @__PURE__ */ z
   .object({ id: z.string(), system: z.enum(['servicenow', 'jira']), kind: z.enum(['incident', 'problem', 'issue']) })
   .strict()
   .meta({ id: 'ProblemExternalId' });
 export type ExternalId = z.infer<typeof ExternalId>;
 
 /** Product names as complaints carry them (free text), limited to what a scope needs. */
-const ProductName = Text(120);
+const ProductName = /* @__PURE__ */ Text(120);
 
-export const ProblemScope = z
+export const ProblemScope = /* @__PURE__ */ z
   .object({
     products: z.array(ProductName).max(20).default([]),
     categories: z.array(Category).max(6).default([]),
@@ -25,20 +25,20 @@ export const ProblemScope = z
   .refine((s) => s.products.length + s.categories.length > 0, 'name at least one product or category')
   .meta({ id: 'ProblemScope', description: 'Which complaints the problem is about: any of these products, or any of these categories' });
 
-export const ProblemFix = z
+export const ProblemFix = /* @__PURE__ */ z
   .object({ description: Text(2000), fixedAt: IsoTimestamp })
   .strict()
   .meta({ id: 'ProblemFix', description: 'The fix and when it took effect (the effect report compares before and after this instant)' });
 
-export const ProblemLink = z
+export const ProblemLink = /* @__PURE__ */ z
   .object({ caseId: Ulid, reference: z.string(), linkedBy: z.string(), linkedAt: IsoTimestamp, reason: z.string() })
   .strict()
   .meta({ id: 'ProblemLink' });
 export type ProblemLink = z.infer<typeof ProblemLink>;
 
-export const ProblemStatus = z.enum(['open', 'closed']);
+export const ProblemStatus = /* @__PURE__ */ z.enum(['open', 'closed']);
 
-export const Problem = z
+export const Problem = /* @__PURE__ */ z
   .object({
     id: Ulid,
     title: z.string(),
@@ -63,7 +63,7 @@ export type Problem = z.infer<typeof Problem>;
 
 export const MAX_PROBLEM_LINKS = 500;
 
-export const CreateProblemBody = z
+export const CreateProblemBody = /* @__PURE__ */ z
   .object({
     title: Text(200),
     scope: ProblemScope,
@@ -79,7 +79,7 @@ export const CreateProblemBody = z
   .meta({ id: 'CreateProblem' });
 export type CreateProblemBody = z.infer<typeof CreateProblemBody>;
 
-export const UpdateProblemBody = z
+export const UpdateProblemBody = /* @__PURE__ */ z
   .object({
     title: Text(200).optional(),
     scope: ProblemScope.optional(),
@@ -92,19 +92,19 @@ export const UpdateProblemBody = z
   .meta({ id: 'UpdateProblem' });
 export type UpdateProblemBody = z.infer<typeof UpdateProblemBody>;
 
-export const LinkComplaintBody = z.object({ caseId: Ulid, reason: Text(1000) }).strict().meta({ id: 'LinkComplaint' });
-export const UnlinkQuery = z.object({ reason: Text(1000) }).strict();
-export const CloseProblemBody = z
+export const LinkComplaintBody = /* @__PURE__ */ z.object({ caseId: Ulid, reason: Text(1000) }).strict().meta({ id: 'LinkComplaint' });
+export const UnlinkQuery = /* @__PURE__ */ z.object({ reason: Text(1000) }).strict();
+export const CloseProblemBody = /* @__PURE__ */ z
   .object({ reason: Text(2000), rootCause: Text(4000).optional(), fix: ProblemFix.optional() })
   .strict()
   .meta({ id: 'CloseProblem', description: 'Closing needs a root cause and a fix (given here or earlier)' });
 
-export const ProblemParams = z.object({ id: Ulid }).strict();
-export const ProblemLinkParams = z.object({ id: Ulid, caseId: Ulid }).strict();
-export const ProblemListQuery = z.object({ status: ProblemStatus.optional(), limit: ListLimit, cursor: Cursor.optional() }).strict();
-export const ProblemPage = pageOf(Problem, 'ProblemPage');
+export const ProblemParams = /* @__PURE__ */ z.object({ id: Ulid }).strict();
+export const ProblemLinkParams = /* @__PURE__ */ z.object({ id: Ulid, caseId: Ulid }).strict();
+export const ProblemListQuery = /* @__PURE__ */ z.object({ status: ProblemStatus.optional(), limit: ListLimit, cursor: Cursor.optional() }).strict();
+export const ProblemPage = /* @__PURE__ */ pageOf(Problem, 'ProblemPage');
 
-export const ProblemTimeline = z
+export const ProblemTimeline = /* @__PURE__ */ z
   .object({
     problemId: Ulid,
     items: z.array(AuditEvent).meta({ description: 'A page of the events, oldest first' }),
@@ -115,14 +115,14 @@ export const ProblemTimeline = z
 
 // ---------- did the fix work? ----------
 
-export const EffectQuery = z
+export const EffectQuery = /* @__PURE__ */ z
   .object({
     weeks: z.coerce.number().int().min(1).max(26).default(8).meta({ description: 'Weeks counted on each side of the fix date' }),
     confidence: z.coerce.number().min(0.5).max(0.999).default(0.95),
   })
   .strict();
 
-export const ProblemEffect = z
+export const ProblemEffect = /* @__PURE__ */ z
   .object({
     problemId: Ulid,
     fixedAt: IsoTimestamp,
@@ -142,9 +142,9 @@ export type ProblemEffect = z.infer<typeof ProblemEffect>;
 
 // ---------- suggestions ----------
 
-export const SuggestionStatus = z.enum(['pending', 'accepted', 'dismissed']);
+export const SuggestionStatus = /* @__PURE__ */ z.enum(['pending', 'accepted', 'dismissed']);
 
-export const SuggestionEvidence = z
+export const SuggestionEvidence = /* @__PURE__ */ z
   .object({
     caseId: Ulid,
     reference: z.string(),
@@ -156,7 +156,7 @@ export const SuggestionEvidence = z
   })
   .strict();
 
-export const Suggestion = z
+export const Suggestion = /* @__PURE__ */ z
   .object({
     id: Ulid,
     kind: z.enum(['create_problem', 'link_to_problem']),
@@ -181,21 +181,21 @@ export const Suggestion = z
   .meta({ id: 'ProblemSuggestion' });
 export type Suggestion = z.infer<typeof Suggestion>;
 
-export const SuggestionPage = pageOf(Suggestion, 'ProblemSuggestionPage');
-export const SuggestionListQuery = z.object({ status: SuggestionStatus.optional(), limit: ListLimit, cursor: Cursor.optional() }).strict();
-export const SuggestionParams = z.object({ suggestionId: Ulid }).strict();
-export const AcceptSuggestionBody = z
+export const SuggestionPage = /* @__PURE__ */ pageOf(Suggestion, 'ProblemSuggestionPage');
+export const SuggestionListQuery = /* @__PURE__ */ z.object({ status: SuggestionStatus.optional(), limit: ListLimit, cursor: Cursor.optional() }).strict();
+export const SuggestionParams = /* @__PURE__ */ z.object({ suggestionId: Ulid }).strict();
+export const AcceptSuggestionBody = /* @__PURE__ */ z
   .object({ reason: Text(1000), title: Text(200).optional() })
   .strict()
   .meta({ id: 'AcceptSuggestion', description: 'Accepting opens the suggested problem (title optional) or links the complaints to the named one' });
-export const DismissSuggestionBody = z.object({ reason: Text(1000) }).strict().meta({ id: 'DismissSuggestion' });
-export const SuggestionDecision = z.object({ suggestion: Suggestion, problem: Problem.optional() }).meta({ id: 'ProblemSuggestionDecision' });
+export const DismissSuggestionBody = /* @__PURE__ */ z.object({ reason: Text(1000) }).strict().meta({ id: 'DismissSuggestion' });
+export const SuggestionDecision = /* @__PURE__ */ z.object({ suggestion: Suggestion, problem: Problem.optional() }).meta({ id: 'ProblemSuggestionDecision' });
 
 // ---------- changes and spikes ----------
 
-export const ChangeKind = z.enum(['deployment', 'configuration', 'pricing', 'other']);
+export const ChangeKind = /* @__PURE__ */ z.enum(['deployment', 'configuration', 'pricing', 'other']);
 
-export const CreateChangeBody = z
+export const CreateChangeBody = /* @__PURE__ */ z
   .object({
     title: Text(300),
     kind: ChangeKind.default('deployment'),
@@ -209,7 +209,7 @@ export const CreateChangeBody = z
   .meta({ id: 'CreateChange' });
 export type CreateChangeBody = z.infer<typeof CreateChangeBody>;
 
-export const Change = z
+export const Change = /* @__PURE__ */ z
   .object({
     id: z.string(),
     title: z.string(),
@@ -224,7 +224,7 @@ export const Change = z
   .meta({ id: 'Change' });
 export type Change = z.infer<typeof Change>;
 
-export const Spike = z
+export const Spike = /* @__PURE__ */ z
   .object({
     day: z.iso.date(),
     dimension: z.enum(['product', 'category']),
@@ -239,11 +239,11 @@ export const Spike = z
   .meta({ id: 'Spike' });
 export type Spike = z.infer<typeof Spike>;
 
-export const SpikesQuery = z
+export const SpikesQuery = /* @__PURE__ */ z
   .object({ from: z.iso.date(), to: z.iso.date(), limit: ListLimit, cursor: Cursor.optional() })
   .strict()
   .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
 
-export const SpikeWithChanges = Spike.extend({ changesBefore: z.array(Change).meta({ description: 'Changes in the 72 hours before the end of the spike day' }) }).meta({ id: 'SpikeWithChanges' });
-export const SpikePage = pageOf(SpikeWithChanges, 'SpikePage');
+export const SpikeWithChanges = /* @__PURE__ */ Spike.extend({ changesBefore: z.array(Change).meta({ description: 'Changes in the 72 hours before the end of the spike day' }) }).meta({ id: 'SpikeWithChanges' });
+export const SpikePage = /* @__PURE__ */ pageOf(SpikeWithChanges, 'SpikePage');
 

@@ -9,7 +9,7 @@ const Amount = Money.shape.amount;
 export const REDRESS_COMPONENTS = ['financialLoss', 'goodwill', 'distressAndInconvenience', 'waived', 'nonCash'] as const;
 export type RedressComponent = (typeof REDRESS_COMPONENTS)[number];
 
-export const NonCashRemedy = z
+export const NonCashRemedy = /* @__PURE__ */ z
   .object({
     description: Text(500).meta({ example: 'free transfer out to another provider' }),
     value: Amount.optional().meta({ description: 'The cost borne, where a cash value can be readily identified; without one the remedy is counted but adds nothing to the redress amount' }),
@@ -18,7 +18,7 @@ export const NonCashRemedy = z
   .meta({ id: 'NonCashRemedy' });
 export type NonCashRemedy = z.infer<typeof NonCashRemedy>;
 
-export const Redress = z
+export const Redress = /* @__PURE__ */ z
   .object({
     currency: Money.shape.currency,
     financialLoss: Amount.optional().meta({ description: 'Compensation for financial loss, including interest on a delayed settlement' }),

@@ -4,7 +4,7 @@ import { pageOf } from './common';
 
 /** `weeks` and `calendar_days` count wall-clock days in the regime's time zone; `business_days` skip weekends, holidays and closures. */
 export const CLOCK_UNITS = ['calendar_days', 'business_days', 'weeks'] as const;
-export const ClockUnit = z.enum(CLOCK_UNITS);
+export const ClockUnit = /* @__PURE__ */ z.enum(CLOCK_UNITS);
 export type ClockUnit = z.infer<typeof ClockUnit>;
 
 export const CLOCK_IDS = [
@@ -15,29 +15,29 @@ export const CLOCK_IDS = [
   'customer_update',
   'outcome_notification',
 ] as const;
-export const ClockId = z.enum(CLOCK_IDS);
+export const ClockId = /* @__PURE__ */ z.enum(CLOCK_IDS);
 export type ClockId = z.infer<typeof ClockId>;
 
 /** Where a clock is counted from: receipt of the complaint, or the end of the investigation (an outcome letter). */
-export const ClockFrom = z.enum(['receipt', 'investigation_concluded']);
+export const ClockFrom = /* @__PURE__ */ z.enum(['receipt', 'investigation_concluded']);
 
 /** How binding the figure is: an enforceable rule, regulator guidance/expectation, or the organisation's own policy. */
-export const ClockBasis = z.enum(['rule', 'guidance', 'policy']);
+export const ClockBasis = /* @__PURE__ */ z.enum(['rule', 'guidance', 'policy']);
 
 /** ISO calendar date (YYYY-MM-DD) in the regime's time zone. */
-export const IsoDate = z.iso.date().meta({ description: 'ISO-8601 calendar date', example: '2026-12-24' });
+export const IsoDate = /* @__PURE__ */ z.iso.date().meta({ description: 'ISO-8601 calendar date', example: '2026-12-24' });
 
 /** Local wall-clock time HH:mm (24 h). */
-export const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time HH:mm');
+export const LocalTime = /* @__PURE__ */ z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time HH:mm');
 
 /** A stable id of one rule the product applies, listed in docs/regulatory/register.md (e.g. `UK.DISP.1.6.2R`). */
-export const RuleId = z.string().regex(/^[A-Z]{2,8}(\.[A-Za-z0-9-]+)+$/, 'must be a rule id such as UK.DISP.1.6.2R');
+export const RuleId = /* @__PURE__ */ z.string().regex(/^[A-Z]{2,8}(\.[A-Za-z0-9-]+)+$/, 'must be a rule id such as UK.DISP.1.6.2R');
 
 /**
  * The version of a cited text: `version` is the date of the text it was checked against (the version in force, or the
  * point-in-time view read where the source carries no version date) and `checkedAt` the day it was last checked.
  */
-export const CitationVersion = z
+export const CitationVersion = /* @__PURE__ */ z
   .object({
     version: IsoDate.meta({ description: 'Date of the version of the rule text this citation was checked against' }),
     checkedAt: IsoDate.meta({ description: 'When the citation was last checked against that text' }),
@@ -45,7 +45,7 @@ export const CitationVersion = z
   .meta({ id: 'CitationVersion' });
 export type CitationVersion = z.infer<typeof CitationVersion>;
 
-export const RegimeClock = z
+export const RegimeClock = /* @__PURE__ */ z
   .object({
     ruleId: RuleId,
     id: ClockId,
@@ -60,7 +60,7 @@ export const RegimeClock = z
   })
   .meta({ id: 'RegimeClock' });
 
-export const RegimeCalendar = z
+export const RegimeCalendar = /* @__PURE__ */ z
   .object({
     region: z
       .string()
@@ -75,7 +75,7 @@ export const RegimeCalendar = z
   .meta({ id: 'RegimeCalendar' });
 export type RegimeCalendar = z.infer<typeof RegimeCalendar>;
 
-export const CutOffRule = z
+export const CutOffRule = /* @__PURE__ */ z
   .object({
     ruleId: RuleId,
     time: LocalTime.meta({ description: 'Local close of business: for a policy clock, a complaint received at or after it counts as received on the next business day' }),
@@ -89,7 +89,7 @@ export const CutOffRule = z
   .meta({ id: 'CutOffRule' });
 export type CutOffRule = z.infer<typeof CutOffRule>;
 
-export const ExtensionRule = z
+export const ExtensionRule = /* @__PURE__ */ z
   .object({
     allowed: z.boolean(),
     ruleId: RuleId,
@@ -100,7 +100,7 @@ export const ExtensionRule = z
   })
   .meta({ id: 'ExtensionRule' });
 
-export const Regime = z
+export const Regime = /* @__PURE__ */ z
   .object({
     id: z.string(),
     name: z.string(),
@@ -128,4 +128,4 @@ export const Regime = z
   .meta({ id: 'Regime' });
 export type Regime = z.infer<typeof Regime>;
 export type RegimeClock = z.infer<typeof RegimeClock>;
-export const RegimeList = pageOf(Regime, 'RegimeList');
+export const RegimeList = /* @__PURE__ */ pageOf(Regime, 'RegimeList');

@@ -6,7 +6,7 @@ export const RELEASE_BASES = ['legal_discovery', 'regulator_request'] as const;
 /** Both must approve, each by someone who neither asked for the release nor owns the case. */
 export const RELEASE_APPROVER_ROLES = ['legal', 'compliance'] as const;
 
-export const Recipient = z
+export const Recipient = /* @__PURE__ */ z
   .object({
     name: Text(200),
     organisation: Text(200),
@@ -15,7 +15,7 @@ export const Recipient = z
   .strict()
   .meta({ id: 'ReleaseRecipient', description: 'The named recipient outside the organisation' });
 
-export const RequestReleaseBody = z
+export const RequestReleaseBody = /* @__PURE__ */ z
   .object({
     basis: z.enum(RELEASE_BASES),
     recipient: Recipient,
@@ -26,13 +26,13 @@ export const RequestReleaseBody = z
   .meta({ id: 'RequestRelease' });
 export type RequestReleaseBody = z.infer<typeof RequestReleaseBody>;
 
-export const ReleaseDecisionBody = z
+export const ReleaseDecisionBody = /* @__PURE__ */ z
   .object({ decision: z.enum(['approve', 'reject']), comment: Text(4000) })
   .strict()
   .meta({ id: 'ReleaseDecision' });
 export type ReleaseDecisionBody = z.infer<typeof ReleaseDecisionBody>;
 
-export const ReleaseApproval = z.object({
+export const ReleaseApproval = /* @__PURE__ */ z.object({
   role: z.enum(RELEASE_APPROVER_ROLES),
   by: z.string(),
   at: IsoTimestamp,
@@ -40,7 +40,7 @@ export const ReleaseApproval = z.object({
   comment: z.string(),
 });
 
-export const Release = z
+export const Release = /* @__PURE__ */ z
   .object({
     id: Ulid,
     basis: z.enum(RELEASE_BASES),
@@ -56,8 +56,8 @@ export const Release = z
   .meta({ id: 'Release' });
 export type Release = z.infer<typeof Release>;
 
-export const ReleaseParams = z.object({ id: Ulid, releaseId: Ulid }).strict();
+export const ReleaseParams = /* @__PURE__ */ z.object({ id: Ulid, releaseId: Ulid }).strict();
 
 /** What an export bundle's manifest says about the release it was built for. */
-export const ManifestRelease = Release.pick({ id: true, basis: true, recipient: true, reference: true, requestedBy: true, requestedAt: true, approvals: true }).meta({ id: 'ManifestRelease' });
+export const ManifestRelease = /* @__PURE__ */ Release.pick({ id: true, basis: true, recipient: true, reference: true, requestedBy: true, requestedAt: true, approvals: true }).meta({ id: 'ManifestRelease' });
 export type ManifestRelease = z.infer<typeof ManifestRelease>;

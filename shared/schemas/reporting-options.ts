@@ -4,13 +4,13 @@
 import * as z from 'zod';
 
 export const REPORT_DIMENSIONS = ['regime', 'category', 'product', 'channel', 'outcome'] as const;
-export const ReportDimension = z.enum(REPORT_DIMENSIONS);
+export const ReportDimension = /* @__PURE__ */ z.enum(REPORT_DIMENSIONS);
 export type ReportDimension = z.infer<typeof ReportDimension>;
 
-const GroupId = z.string().regex(/^[a-z0-9][a-z0-9_]{0,47}$/, 'must be a group id such as "current_accounts" (lower case, digits, _)');
-const Names = z.array(z.string().trim().min(1).max(200)).min(1);
+const GroupId = /* @__PURE__ */ z.string().regex(/^[a-z0-9][a-z0-9_]{0,47}$/, 'must be a group id such as "current_accounts" (lower case, digits, _)');
+const Names = /* @__PURE__ */ z.array(z.string().trim().min(1).max(200)).min(1);
 
-export const ReturnsMapping = z
+export const ReturnsMapping = /* @__PURE__ */ z
   .object({
     products: z.record(GroupId, z.string().min(1).max(100)).default({}).meta({ description: 'Product group → the regulator’s product grouping' }),
     causes: z.record(z.string(), z.string().min(1).max(100)).default({}).meta({ description: 'Complaint category → the regulator’s cause category' }),
@@ -36,16 +36,16 @@ export type ReturnsMapping = z.infer<typeof ReturnsMapping>;
 
 /** Sectors a legal entity reports under. */
 export const RETURN_SECTORS = ['retail_banking', 'insurance', 'payment_services', 'claims_management', 'consumer_credit', 'home_finance', 'investments', 'pensions', 'funeral_plans', 'other'] as const;
-export const ReturnSector = z.enum(RETURN_SECTORS);
+export const ReturnSector = /* @__PURE__ */ z.enum(RETURN_SECTORS);
 export type ReturnSector = z.infer<typeof ReturnSector>;
 /** PS25/19: contextualised complaints data is retained for Retail Banking, Insurance, Payment Services and CMC firms only. */
 export const CONTEXT_SECTORS: readonly ReturnSector[] = ['retail_banking', 'insurance', 'payment_services', 'claims_management'];
 
-const TaxonName = z.string().trim().min(1).max(200);
-const HalfYear = z.string().regex(/^\d{4}-H[12]$/, 'must be a half year such as "2027-H1"');
-const RegimeIdKey = z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'must be a regime id such as "UK_FCA_PSD"');
+const TaxonName = /* @__PURE__ */ z.string().trim().min(1).max(200);
+const HalfYear = /* @__PURE__ */ z.string().regex(/^\d{4}-H[12]$/, 'must be a half year such as "2027-H1"');
+const RegimeIdKey = /* @__PURE__ */ z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'must be a regime id such as "UK_FCA_PSD"');
 
-export const ConsolidatedLegalEntity = z
+export const ConsolidatedLegalEntity = /* @__PURE__ */ z
   .object({
     id: GroupId,
     name: z.string().trim().min(1).max(200),
@@ -66,7 +66,7 @@ export type ConsolidatedLegalEntity = z.infer<typeof ConsolidatedLegalEntity>;
  * them, then map every product group and root-cause group onto one. A complaint whose product group or root cause is
  * not mapped makes the return a 400 naming it, never a silent "other".
  */
-export const ConsolidatedReturnOptions = z
+export const ConsolidatedReturnOptions = /* @__PURE__ */ z
   .object({
     regimes: z
       .array(RegimeIdKey)
@@ -103,7 +103,7 @@ export const ConsolidatedReturnOptions = z
   .meta({ id: 'ConsolidatedReturnOptions' });
 export type ConsolidatedReturnOptions = z.infer<typeof ConsolidatedReturnOptions>;
 
-export const ControlScoreThresholds = z
+export const ControlScoreThresholds = /* @__PURE__ */ z
   .object({
     deadlineCompliance: z.number().min(0).max(1).default(0.95).meta({ description: 'Share answered by the deadline (and acknowledged on time) for deadline control = 2' }),
     deadlineFloor: z.number().min(0).max(1).default(0.8).meta({ description: 'Below this share deadline control is 0 even with automated clocks' }),
@@ -116,7 +116,7 @@ export const ControlScoreThresholds = z
 export type ControlScoreThresholds = z.infer<typeof ControlScoreThresholds>;
 
 /** A business unit's product groups and the denominators its complaint volumes are normalised by. */
-export const BusinessUnit = z
+export const BusinessUnit = /* @__PURE__ */ z
   .object({
     productGroups: z.array(GroupId).min(1).meta({ description: 'The product groups (REPORTING.productGroups, or an unlisted product’s slug) whose complaints are this unit’s' }),
     customers: z.number().int().positive().optional().meta({ description: 'Customers of the unit (the denominator of complaints per 1,000 customers)' }),
@@ -126,7 +126,7 @@ export const BusinessUnit = z
   .meta({ id: 'BusinessUnit' });
 
 /** Organisation reporting configuration (`REPORTING` / CDK context `complaints:reporting`). Changing the groups needs `npm run reports:rebuild`. */
-export const ReportingOptions = z
+export const ReportingOptions = /* @__PURE__ */ z
   .object({
     productGroups: z.record(GroupId, Names).default({}).meta({ description: 'Product group → product names (case-insensitive); an unlisted product is its own group (its name as a slug)' }),
     rootCauses: z.record(GroupId, Names).default({}).meta({ description: 'Cause group → root-cause categories (case-insensitive); an unlisted category is its own group' }),

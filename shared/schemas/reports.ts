@@ -13,10 +13,10 @@ const Counts = {
   overdue: z.number().int(),
 };
 
-export const DeadlineCounts = z.object(Counts).meta({ id: 'DeadlineCounts' });
+export const DeadlineCounts = /* @__PURE__ */ z.object(Counts).meta({ id: 'DeadlineCounts' });
 export type DeadlineCounts = z.infer<typeof DeadlineCounts>;
 
-export const DeadlineBoard = z
+export const DeadlineBoard = /* @__PURE__ */ z
   .object({
     asOf: IsoTimestamp,
     timeZone: z.string(),
@@ -36,7 +36,7 @@ export type DeadlineBoard = z.infer<typeof DeadlineBoard>;
 export * from './reporting-options';
 
 /** One case in the control review (the seed's "review the last 20 formal complaints"). */
-export const ReviewRow = z
+export const ReviewRow = /* @__PURE__ */ z
   .object({
     caseId: z.string(),
     reference: z.string(),
@@ -68,33 +68,33 @@ export const ReviewRow = z
   .meta({ id: 'ControlReviewRow' });
 export type ReviewRow = z.infer<typeof ReviewRow>;
 
-const IsoDay = z.iso.date().meta({ description: 'A day (YYYY-MM-DD) in the organisation time zone' });
+const IsoDay = /* @__PURE__ */ z.iso.date().meta({ description: 'A day (YYYY-MM-DD) in the organisation time zone' });
 
 /** A reporting range: whole days, both ends included, in the organisation time zone. */
-export const ReportRangeQuery = z
+export const ReportRangeQuery = /* @__PURE__ */ z
   .object({
     from: IsoDay.optional().meta({ description: 'First day; default 29 days before `to` (KPIs) or 89 (control score)' }),
     to: IsoDay.optional().meta({ description: 'Last day; default today' }),
   })
   .strict();
-export const KpiQuery = ReportRangeQuery.extend({
+export const KpiQuery = /* @__PURE__ */ ReportRangeQuery.extend({
   groupBy: ReportDimension.optional().meta({ description: 'Break every figure down by this dimension' }),
 }).strict();
 export type KpiQuery = z.infer<typeof KpiQuery>;
-export const ControlReviewQuery = z.object({ last: z.coerce.number().int().min(1).max(100).default(20) }).strict();
+export const ControlReviewQuery = /* @__PURE__ */ z.object({ last: z.coerce.number().int().min(1).max(100).default(20) }).strict();
 
-const Rate = z.object({ count: z.number().int(), of: z.number().int(), rate: z.number().nullable().meta({ description: 'count ÷ of, 4 decimal places; null when of is 0' }) });
-const Distribution = z
+const Rate = /* @__PURE__ */ z.object({ count: z.number().int(), of: z.number().int(), rate: z.number().nullable().meta({ description: 'count ÷ of, 4 decimal places; null when of is 0' }) });
+const Distribution = /* @__PURE__ */ z
   .object({
     count: z.number().int(),
     median: z.number().nullable(),
     p90: z.number().nullable(),
   })
   .meta({ description: 'Nearest-rank median and 90th percentile over a histogram, reported as the upper bound of the bucket they fall in' });
-const Amount = z.object({ currency: z.string(), amount: z.string() });
+const Amount = /* @__PURE__ */ z.object({ currency: z.string(), amount: z.string() });
 export const OPEN_AGE_BUCKETS = ['0-7d', '8-14d', '15-28d', '29-56d', 'over-56d'] as const;
 
-export const KpiSet = z
+export const KpiSet = /* @__PURE__ */ z
   .object({
     received: z.number().int(),
     acknowledgedOnTime: Rate.meta({ description: 'Received cases acknowledged by their acknowledgement deadline (regimes that set one)' }),
@@ -142,7 +142,7 @@ export const KpiSet = z
   .meta({ id: 'KpiSet' });
 export type KpiSet = z.infer<typeof KpiSet>;
 
-export const KpiReport = z
+export const KpiReport = /* @__PURE__ */ z
   .object({
     from: z.string(),
     to: z.string(),
@@ -169,7 +169,7 @@ export const KpiReport = z
 export type KpiReport = z.infer<typeof KpiReport>;
 
 export const CONTROL_ITEMS = ['ownership', 'deadlineControl', 'evidenceRecord', 'escalationPath', 'approvals', 'reporting'] as const;
-export const ControlItem = z
+export const ControlItem = /* @__PURE__ */ z
   .object({
     item: z.enum(CONTROL_ITEMS),
     score: z.union([z.literal(0), z.literal(1), z.literal(2)]),
@@ -179,7 +179,7 @@ export const ControlItem = z
   .meta({ id: 'ControlItem' });
 export type ControlItem = z.infer<typeof ControlItem>;
 export const CONTROL_BANDS = ['high_operational_risk', 'partial_control', 'stable_foundation'] as const;
-export const ControlScore = z
+export const ControlScore = /* @__PURE__ */ z
   .object({
     from: z.string(),
     to: z.string(),
@@ -193,7 +193,7 @@ export const ControlScore = z
   .meta({ id: 'ControlScore', description: 'The 0–12 control score of complaint-vs-ticketing-guide, computed from the counters' });
 export type ControlScore = z.infer<typeof ControlScore>;
 
-export const ControlReview = z
+export const ControlReview = /* @__PURE__ */ z
   .object({
     asOf: IsoTimestamp,
     last: z.number().int(),

@@ -9,10 +9,10 @@ const Amount = Money.shape.amount;
 const Currency = Money.shape.currency;
 
 export const RESOLUTION_DECISIONS = ['upheld', 'partially_upheld', 'not_upheld'] as const;
-export const ResolutionDecision = z.enum(RESOLUTION_DECISIONS);
+export const ResolutionDecision = /* @__PURE__ */ z.enum(RESOLUTION_DECISIONS);
 export type ResolutionDecision = z.infer<typeof ResolutionDecision>;
 
-export const Remedy = z
+export const Remedy = /* @__PURE__ */ z
   .object({
     compensation: Money.optional(),
     policyException: z.boolean().optional().meta({ description: 'The remedy departs from written policy (needs compliance approval)' }),
@@ -38,10 +38,10 @@ export type Remedy = z.infer<typeof Remedy>;
  * `waived` the respondent consents to waive the time limits. Part of the resolution, so it is approved with it.
  */
 export const TIME_LIMIT_WORDINGS = ['not_waived', 'out_of_time_not_waived', 'waived'] as const;
-export const TimeLimitWording = z.enum(TIME_LIMIT_WORDINGS).meta({ description: 'DISP 1 Annex 3R variant (UK regimes): whether the firm consents to waive the Financial Ombudsman Service time limits' });
+export const TimeLimitWording = /* @__PURE__ */ z.enum(TIME_LIMIT_WORDINGS).meta({ description: 'DISP 1 Annex 3R variant (UK regimes): whether the firm consents to waive the Financial Ombudsman Service time limits' });
 export type TimeLimitWording = z.infer<typeof TimeLimitWording>;
 
-export const ProposeResolutionBody = z
+export const ProposeResolutionBody = /* @__PURE__ */ z
   .object({
     decision: ResolutionDecision,
     remedy: Remedy.optional(),
@@ -58,12 +58,12 @@ export type ProposeResolutionBody = z.infer<typeof ProposeResolutionBody>;
 
 /** Roles that approve, in the one order stages run: supervisor → compliance → legal → admin (head of complaints). */
 export const APPROVAL_ROLES = ['supervisor', 'compliance', 'legal', 'admin'] as const;
-export const ApprovalRole = z.enum(APPROVAL_ROLES);
+export const ApprovalRole = /* @__PURE__ */ z.enum(APPROVAL_ROLES);
 export type ApprovalRole = z.infer<typeof ApprovalRole>;
 
 /** Extra checks an approver must confirm besides the outcome itself. */
 export const APPROVAL_CHECKS = ['vulnerability'] as const;
-export const ApprovalCheck = z.enum(APPROVAL_CHECKS);
+export const ApprovalCheck = /* @__PURE__ */ z.enum(APPROVAL_CHECKS);
 export type ApprovalCheck = z.infer<typeof ApprovalCheck>;
 
 export const APPROVAL_RULE_IDS = [
@@ -75,15 +75,15 @@ export const APPROVAL_RULE_IDS = [
   'reputational_risk',
   'admission_of_liability',
 ] as const;
-export const ApprovalRuleId = z.enum(APPROVAL_RULE_IDS);
+export const ApprovalRuleId = /* @__PURE__ */ z.enum(APPROVAL_RULE_IDS);
 export type ApprovalRuleId = z.infer<typeof ApprovalRuleId>;
 
-export const ApprovalReason = z
+export const ApprovalReason = /* @__PURE__ */ z
   .object({ rule: ApprovalRuleId, detail: z.string().meta({ example: 'compensation 1,500.00 GBP above the 1,000.00 GBP threshold' }) })
   .meta({ id: 'ApprovalReason' });
 export type ApprovalReason = z.infer<typeof ApprovalReason>;
 
-export const ApprovalStage = z
+export const ApprovalStage = /* @__PURE__ */ z
   .object({
     stage: z.number().int().min(1).meta({ description: '1-based position; stages run one after another' }),
     role: ApprovalRole,
@@ -94,11 +94,11 @@ export const ApprovalStage = z
 export type ApprovalStage = z.infer<typeof ApprovalStage>;
 
 // Organisation configuration. Control 5 is mandatory, so a rule may change who approves but never be switched off.
-const Requirement = z
+const Requirement = /* @__PURE__ */ z
   .object({ roles: z.array(ApprovalRole).min(1), checks: z.array(ApprovalCheck).optional() })
   .strict();
 
-export const CompensationTier = z
+export const CompensationTier = /* @__PURE__ */ z
   .object({
     above: Amount.meta({ description: 'Compensation strictly above this amount (exact decimal comparison) needs these roles' }),
     roles: z.array(ApprovalRole).min(1),
@@ -106,7 +106,7 @@ export const CompensationTier = z
   .strict();
 export type CompensationTier = z.infer<typeof CompensationTier>;
 
-export const ApprovalRules = z
+export const ApprovalRules = /* @__PURE__ */ z
   .object({
     compensation: z
       .object({
@@ -127,10 +127,10 @@ export const ApprovalRules = z
 export type ApprovalRules = z.infer<typeof ApprovalRules>;
 
 export const APPROVAL_DECISIONS = ['approve', 'reject'] as const;
-export const ApprovalDecision = z.enum(APPROVAL_DECISIONS);
+export const ApprovalDecision = /* @__PURE__ */ z.enum(APPROVAL_DECISIONS);
 
 /** A comment is optional on approval and required on rejection: it is what the owner is sent back with. */
-export const ApprovalDecisionBody = z
+export const ApprovalDecisionBody = /* @__PURE__ */ z
   .object({
     decision: ApprovalDecision,
     comment: Text(4000).optional().meta({ description: 'Required to reject (returned to the case owner); optional to approve' }),
@@ -140,7 +140,7 @@ export const ApprovalDecisionBody = z
   .meta({ id: 'ApprovalDecision' });
 export type ApprovalDecisionBody = z.infer<typeof ApprovalDecisionBody>;
 
-export const FinalResponseBody = z
+export const FinalResponseBody = /* @__PURE__ */ z
   .object({
     channel: Channel.optional(),
     text: Text(20000)
@@ -155,10 +155,10 @@ export const FinalResponseBody = z
 export type FinalResponseBody = z.infer<typeof FinalResponseBody>;
 
 export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'timed_out', 'superseded'] as const;
-export const ApprovalStatus = z.enum(APPROVAL_STATUSES);
+export const ApprovalStatus = /* @__PURE__ */ z.enum(APPROVAL_STATUSES);
 export type ApprovalStatus = z.infer<typeof ApprovalStatus>;
 
-export const Approval = z
+export const Approval = /* @__PURE__ */ z
   .object({
     id: Ulid,
     caseId: Ulid,
@@ -190,10 +190,10 @@ export const isOpenStage = (a: Pick<Approval, 'status' | 'dueAt'>): boolean => a
  * `pending` and `rejected` answer 409 there; `superseded` once a later proposal replaces it.
  */
 export const RESOLUTION_STATUSES = ['not_required', 'pending', 'approved', 'rejected', 'superseded'] as const;
-export const ResolutionStatus = z.enum(RESOLUTION_STATUSES);
+export const ResolutionStatus = /* @__PURE__ */ z.enum(RESOLUTION_STATUSES);
 export type ResolutionStatus = z.infer<typeof ResolutionStatus>;
 
-export const Resolution = z
+export const Resolution = /* @__PURE__ */ z
   .object({
     id: Ulid,
     caseId: Ulid,
@@ -214,30 +214,30 @@ export const Resolution = z
 export type Resolution = z.infer<typeof Resolution>;
 
 /** What `POST …/resolution` answers: the stored resolution and the approval stages the rules require (possibly none). */
-export const ResolutionProposal = Resolution.extend({ stages: z.array(ApprovalStage) }).meta({ id: 'ResolutionProposal' });
+export const ResolutionProposal = /* @__PURE__ */ Resolution.extend({ stages: z.array(ApprovalStage) }).meta({ id: 'ResolutionProposal' });
 export type ResolutionProposal = z.infer<typeof ResolutionProposal>;
 
-export const ApprovalIdParams = z.object({ approvalId: Ulid }).strict();
+export const ApprovalIdParams = /* @__PURE__ */ z.object({ approvalId: Ulid }).strict();
 
 
-export const ApprovalPage = pageOf(Approval, 'ApprovalPage');
+export const ApprovalPage = /* @__PURE__ */ pageOf(Approval, 'ApprovalPage');
 
 /** The approvers' queue (GET /v1/approvals): pending stages open for a decision, oldest first. */
-export const PendingApprovalsQuery = z.object({ status: z.literal('pending').default('pending'), limit: ListLimit, cursor: Cursor.optional() }).strict();
+export const PendingApprovalsQuery = /* @__PURE__ */ z.object({ status: z.literal('pending').default('pending'), limit: ListLimit, cursor: Cursor.optional() }).strict();
 
 /**
  * One approval stage of a case as GET /v1/complaints/{id}/approvals lists it: the stored stage (the inbox's shape) and
  * whether it is open for a decision now. A pending stage that is not open waits for the stage before it.
  */
-export const CaseApproval = Approval.extend({
+export const CaseApproval = /* @__PURE__ */ Approval.extend({
   open: z.boolean().meta({ description: 'Pending and open for a decision now (it has a dueAt); a pending stage that is not open waits for the stage before it to be approved' }),
 }).meta({ id: 'CaseApproval' });
 export type CaseApproval = z.infer<typeof CaseApproval>;
 
-export const CaseApprovalList = pageOf(CaseApproval, 'CaseApprovalList');
+export const CaseApprovalList = /* @__PURE__ */ pageOf(CaseApproval, 'CaseApprovalList');
 
 /** A case's approval stages (GET /v1/complaints/{id}/approvals): every round, or one proposal's with resolutionId. */
-export const CaseApprovalsQuery = z
+export const CaseApprovalsQuery = /* @__PURE__ */ z
   .object({
     resolutionId: Ulid.optional().meta({ description: 'Only the stages of this proposal (the case’s resolution.id for the current round); an id the case never had lists nothing' }),
     limit: WholeListLimit,

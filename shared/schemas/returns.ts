@@ -4,13 +4,13 @@ import * as z from 'zod';
 import { IsoTimestamp } from './common';
 
 export const RETURN_FORMATS = ['fca_disp_1_annex_1r', 'fca_consolidated', 'generic'] as const;
-export const ReturnFormat = z.enum(RETURN_FORMATS);
+export const ReturnFormat = /* @__PURE__ */ z.enum(RETURN_FORMATS);
 export type ReturnFormat = z.infer<typeof ReturnFormat>;
 
 /** The period syntaxes parseReturnPeriod accepts (it also checks the months, the range length and the regime's rules). */
 const PERIOD_SYNTAX = /^\d{4}(-(H[12]|Q[1-4]|\d{2}(\/\d{4}-\d{2})?))?$/;
 
-export const ReturnsQuery = z
+export const ReturnsQuery = /* @__PURE__ */ z
   .object({
     regime: z
       .string()
@@ -34,11 +34,11 @@ export type ReturnsQuery = z.infer<typeof ReturnsQuery>;
 
 // ---------- building blocks ----------
 
-const Count = z.number().int();
-const Percent = z.number().min(0).max(100).nullable();
-const Amount = z.object({ currency: z.string(), amount: z.string().meta({ description: 'Decimal string, as recorded (no currency conversion)' }) });
+const Count = /* @__PURE__ */ z.number().int();
+const Percent = /* @__PURE__ */ z.number().min(0).max(100).nullable();
+const Amount = /* @__PURE__ */ z.object({ currency: z.string(), amount: z.string().meta({ description: 'Decimal string, as recorded (no currency conversion)' }) });
 
-const ReturnPeriodInfo = z.object({
+const ReturnPeriodInfo = /* @__PURE__ */ z.object({
   label: z.string().meta({ example: '2026-H1' }),
   from: z.iso.date().meta({ description: 'First day of the first month' }),
   to: z.iso.date().meta({ description: 'Last day of the last month' }),
@@ -64,7 +64,7 @@ const Figures = {
   outstandingAtEnd: Count.meta({ description: 'outstandingAtStart + opened − closed' }),
 };
 
-const CauseCount = z.object({
+const CauseCount = /* @__PURE__ */ z.object({
   group: z.string().meta({ description: 'The regulator’s cause group', example: 'General admin/customer service' }),
   cause: z.string().meta({ example: 'Delays/timescales' }),
   opened: Count,
@@ -85,21 +85,21 @@ const FcaRowKey = {
   productGroups: z.array(z.string()).meta({ description: 'The organisation’s product groups counted in this row' }),
 };
 
-export const FcaReturnRow = z.object({ ...FcaRowKey, ...FcaFigures }).meta({ id: 'FcaReturnRow' });
+export const FcaReturnRow = /* @__PURE__ */ z.object({ ...FcaRowKey, ...FcaFigures }).meta({ id: 'FcaReturnRow' });
 export type FcaReturnRow = z.infer<typeof FcaReturnRow>;
-export const FcaReturnTotals = z.object(FcaFigures).meta({ id: 'FcaReturnTotals' });
+export const FcaReturnTotals = /* @__PURE__ */ z.object(FcaFigures).meta({ id: 'FcaReturnTotals' });
 export type FcaReturnTotals = z.infer<typeof FcaReturnTotals>;
 
-export const LegalEntityRef = z.object({ id: z.string(), name: z.string(), frn: z.string().optional().meta({ description: 'Firm Reference Number' }) });
+export const LegalEntityRef = /* @__PURE__ */ z.object({ id: z.string(), name: z.string(), frn: z.string().optional().meta({ description: 'Firm Reference Number' }) });
 export type LegalEntityRef = z.infer<typeof LegalEntityRef>;
 
 // ---------- the consolidated return (PS25/19) ----------
 
-const DriverCounts = z
+const DriverCounts = /* @__PURE__ */ z
   .object({ health: Count, life_events: Count, resilience: Count, capability: Count, unspecified: Count })
   .meta({ description: 'Complaints opened by customers in vulnerable circumstances, by FCA FG21/1 driver (a customer with characteristics under two drivers counts under both; `unspecified`: vulnerable, no driver recorded)' });
 
-export const ConsolidatedVulnerability = z
+export const ConsolidatedVulnerability = /* @__PURE__ */ z
   .object({
     customerVulnerable: z
       .object({ opened: Count, closed: Count, upheld: Count, openedByDriver: DriverCounts })
@@ -110,8 +110,8 @@ export const ConsolidatedVulnerability = z
   })
   .meta({ id: 'ConsolidatedVulnerability' });
 
-const Amounts = z.array(Amount);
-export const ConsolidatedRedress = z
+const Amounts = /* @__PURE__ */ z.array(Amount);
+export const ConsolidatedRedress = /* @__PURE__ */ z
   .object({
     total: Amounts.meta({ description: 'Redress of the complaints closed in the period, per currency: amounts paid and costs borne with a readily identified cash value' }),
     byComponent: z.object({
@@ -126,14 +126,14 @@ export const ConsolidatedRedress = z
   })
   .meta({ id: 'ConsolidatedRedress' });
 
-const CauseFigures = z.object({
+const CauseFigures = /* @__PURE__ */ z.object({
   cause: z.string().nullable().meta({ description: 'A cause category of the return’s taxonomy; null: complaints still open whose root cause is not yet determined' }),
   opened: Count,
   closed: Count,
   upheld: Count,
 });
 
-export const ConsolidatedFigures = z
+export const ConsolidatedFigures = /* @__PURE__ */ z
   .object({
     outstandingAtStart: Figures.outstandingAtStart,
     opened: Figures.opened,
@@ -152,14 +152,14 @@ export const ConsolidatedFigures = z
   .meta({ id: 'ConsolidatedFigures' });
 export type ConsolidatedFigures = z.infer<typeof ConsolidatedFigures>;
 
-export const ConsolidatedContext = z
+export const ConsolidatedContext = /* @__PURE__ */ z
   .object({
     figure: z.number().int().nullable().meta({ description: 'The firm’s contextual figure for the product and period (configuration); null when not configured (a note says so)' }),
     openedPer1000: z.number().nullable().meta({ description: 'Complaints opened per 1,000 of the figure, two decimal places; null without a figure (or a zero one)' }),
   })
   .meta({ id: 'ConsolidatedContext' });
 
-export const ConsolidatedReturnRow = ConsolidatedFigures.extend({
+export const ConsolidatedReturnRow = /* @__PURE__ */ ConsolidatedFigures.extend({
   product: z.string().meta({ description: 'A product/service category of the return’s taxonomy' }),
   productGroups: z.array(z.string()).meta({ description: 'The organisation’s product groups counted in this row' }),
   regimes: z.array(z.string()).meta({ description: 'The regimes whose complaints this row counts' }),
@@ -167,7 +167,7 @@ export const ConsolidatedReturnRow = ConsolidatedFigures.extend({
 }).meta({ id: 'ConsolidatedReturnRow' });
 export type ConsolidatedReturnRow = z.infer<typeof ConsolidatedReturnRow>;
 
-export const ConsolidatedEntityReturn = z
+export const ConsolidatedEntityReturn = /* @__PURE__ */ z
   .object({
     entity: LegalEntityRef.extend({ sectors: z.array(z.string()) }),
     nilReturn: z.boolean().meta({ description: 'No complaints opened in the period and none outstanding at its start' }),
@@ -178,9 +178,9 @@ export const ConsolidatedEntityReturn = z
   .meta({ id: 'ConsolidatedEntityReturn' });
 export type ConsolidatedEntityReturn = z.infer<typeof ConsolidatedEntityReturn>;
 
-export const RuleCitation = z.object({ id: z.string(), ref: z.string(), version: z.iso.date() }).meta({ id: 'RuleCitation' });
+export const RuleCitation = /* @__PURE__ */ z.object({ id: z.string(), ref: z.string(), version: z.iso.date() }).meta({ id: 'RuleCitation' });
 
-export const GenericReturnRow = z
+export const GenericReturnRow = /* @__PURE__ */ z
   .object({
     productGroup: z.string(),
     ...Figures,
@@ -189,7 +189,7 @@ export const GenericReturnRow = z
   })
   .meta({ id: 'GenericReturnRow' });
 export type GenericReturnRow = z.infer<typeof GenericReturnRow>;
-export const GenericReturnTotals = GenericReturnRow.omit({ productGroup: true }).meta({ id: 'GenericReturnTotals' });
+export const GenericReturnTotals = /* @__PURE__ */ GenericReturnRow.omit({ productGroup: true }).meta({ id: 'GenericReturnTotals' });
 export type GenericReturnTotals = z.infer<typeof GenericReturnTotals>;
 
 // ---------- the three formats ----------
@@ -198,10 +198,10 @@ export type GenericReturnTotals = z.infer<typeof GenericReturnTotals>;
 const tabularReturn = <F extends string, R extends z.ZodType, T extends z.ZodType>(format: F, row: R, totals: T) =>
   z.object({ format: z.literal(format), ...Header, rows: z.array(row), totals });
 
-export const FcaDispReturn = tabularReturn('fca_disp_1_annex_1r', FcaReturnRow, FcaReturnTotals).meta({ id: 'FcaDispReturn', description: 'FCA complaints return (DISP 1 Annex 1R), for reporting periods ending before 1 January 2027' });
+export const FcaDispReturn = /* @__PURE__ */ tabularReturn('fca_disp_1_annex_1r', FcaReturnRow, FcaReturnTotals).meta({ id: 'FcaDispReturn', description: 'FCA complaints return (DISP 1 Annex 1R), for reporting periods ending before 1 January 2027' });
 export type FcaDispReturn = z.infer<typeof FcaDispReturn>;
 
-export const FcaConsolidatedReturn = z
+export const FcaConsolidatedReturn = /* @__PURE__ */ z
   .object({
     format: z.literal('fca_consolidated'),
     ...Header,
@@ -213,8 +213,8 @@ export const FcaConsolidatedReturn = z
   .meta({ id: 'FcaConsolidatedReturn', description: 'FCA consolidated complaints return (PS25/19): fixed half years from 1 January 2027, per legal entity, every UK regime' });
 export type FcaConsolidatedReturn = z.infer<typeof FcaConsolidatedReturn>;
 
-export const GenericReturn = tabularReturn('generic', GenericReturnRow, GenericReturnTotals).meta({ id: 'GenericReturn', description: 'Complaints return by product group, for regimes without a regulator-specific format' });
+export const GenericReturn = /* @__PURE__ */ tabularReturn('generic', GenericReturnRow, GenericReturnTotals).meta({ id: 'GenericReturn', description: 'Complaints return by product group, for regimes without a regulator-specific format' });
 export type GenericReturn = z.infer<typeof GenericReturn>;
 
-export const RegulatorReturn = z.discriminatedUnion('format', [FcaDispReturn, FcaConsolidatedReturn, GenericReturn]).meta({ id: 'RegulatorReturn' });
+export const RegulatorReturn = /* @__PURE__ */ z.discriminatedUnion('format', [FcaDispReturn, FcaConsolidatedReturn, GenericReturn]).meta({ id: 'RegulatorReturn' });
 export type RegulatorReturn = z.infer<typeof RegulatorReturn>;

@@ -3,16 +3,16 @@ import * as z from 'zod';
 import { IsoTimestamp, Text, UserId } from './common';
 import { Category } from './classification';
 
-const RegimeRef = z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'must be a regime id such as UK_FCA_DISP');
+const RegimeRef = /* @__PURE__ */ z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'must be a regime id such as UK_FCA_DISP');
 
-export const Absence = z
+export const Absence = /* @__PURE__ */ z
   .object({ from: IsoTimestamp, to: IsoTimestamp, reason: Text(200).optional() })
   .strict()
   .refine((a) => Date.parse(a.from) < Date.parse(a.to), { message: 'from must be before to', path: ['to'] })
   .meta({ id: 'Absence' });
 export type Absence = z.infer<typeof Absence>;
 
-export const Skills = z
+export const Skills = /* @__PURE__ */ z
   .object({
     categories: z.array(Category).max(20).optional().meta({ description: 'Categories this person handles; absent: any' }),
     regimes: z.array(RegimeRef).max(40).optional().meta({ description: 'Regimes this person is trained for; absent: any' }),
@@ -21,7 +21,7 @@ export const Skills = z
   .meta({ id: 'Skills' });
 export type Skills = z.infer<typeof Skills>;
 
-export const AvailabilityBody = z
+export const AvailabilityBody = /* @__PURE__ */ z
   .object({
     outOfOffice: z.array(Absence).max(50).meta({ description: 'Every out-of-office period (replaces the stored list)' }),
     capacity: z.number().int().min(1).max(1000).optional().meta({ description: 'Most open cases this person may own; assignment skips them at the cap' }),
@@ -31,9 +31,9 @@ export const AvailabilityBody = z
   .meta({ id: 'Availability' });
 export type AvailabilityBody = z.infer<typeof AvailabilityBody>;
 
-export const StaffParams = z.object({ id: UserId }).strict();
+export const StaffParams = /* @__PURE__ */ z.object({ id: UserId }).strict();
 
-export const StaffProfile = z
+export const StaffProfile = /* @__PURE__ */ z
   .object({
     staffId: z.string(),
     outOfOffice: z.array(Absence),
@@ -46,7 +46,7 @@ export const StaffProfile = z
   .meta({ id: 'StaffProfile' });
 export type StaffProfile = z.infer<typeof StaffProfile>;
 
-export const AbsenceFlag = z
+export const AbsenceFlag = /* @__PURE__ */ z
   .object({
     caseId: z.string(),
     reference: z.string(),
@@ -57,6 +57,6 @@ export const AbsenceFlag = z
   .meta({ id: 'AbsenceFlag' });
 export type AbsenceFlag = z.infer<typeof AbsenceFlag>;
 
-export const AvailabilityResult = StaffProfile.extend({
+export const AvailabilityResult = /* @__PURE__ */ StaffProfile.extend({
   flagged: z.array(AbsenceFlag).meta({ description: 'Cases this person owns whose deadline falls inside an absence: flagged to the supervisors with a suggested owner; the owner stays until a supervisor reassigns' }),
 }).meta({ id: 'AvailabilityResult' });

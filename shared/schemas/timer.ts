@@ -3,12 +3,12 @@ import * as z from 'zod';
 import { IsoTimestamp, Ulid } from './common';
 
 export const TIMER_KINDS = ['checkpoint', 'acknowledgement', 'dependency', 'feedback'] as const;
-export const TimerKind = z.enum(TIMER_KINDS);
+export const TimerKind = /* @__PURE__ */ z.enum(TIMER_KINDS);
 
 /** Schedule names: 1–64 of [0-9a-zA-Z-_.] (EventBridge Scheduler). */
-export const TimerName = z.string().regex(/^[0-9A-Za-z_.-]{1,64}$/);
+export const TimerName = /* @__PURE__ */ z.string().regex(/^[0-9A-Za-z_.-]{1,64}$/);
 
-export const Timer = z
+export const Timer = /* @__PURE__ */ z
   .object({
     name: TimerName,
     caseId: Ulid,

@@ -5,7 +5,7 @@ import { Category, Severity } from './classification';
 
 /** The case fields triage suggests and a person accepts or overrides. */
 export const TRIAGE_FIELDS = ['category', 'severity', 'regulatory', 'vulnerable'] as const;
-export const TriageField = z.enum(TRIAGE_FIELDS);
+export const TriageField = /* @__PURE__ */ z.enum(TRIAGE_FIELDS);
 export type TriageField = z.infer<typeof TriageField>;
 
 /**
@@ -29,19 +29,19 @@ export const VULNERABILITY_CUES = [
   'low_financial_capability',
   'digital_exclusion',
 ] as const;
-export const VulnerabilityCue = z.enum(VULNERABILITY_CUES);
+export const VulnerabilityCue = /* @__PURE__ */ z.enum(VULNERABILITY_CUES);
 export type VulnerabilityCue = z.infer<typeof VulnerabilityCue>;
 
 /** The four drivers of vulnerability of the FCA's guidance (FG21/1), and `unspecified` for a vulnerable customer whose characteristics were not recorded. */
 export const VULNERABILITY_DRIVERS = ['health', 'life_events', 'resilience', 'capability'] as const;
-export const VulnerabilityDriver = z.enum(VULNERABILITY_DRIVERS);
+export const VulnerabilityDriver = /* @__PURE__ */ z.enum(VULNERABILITY_DRIVERS);
 export type VulnerabilityDriver = z.infer<typeof VulnerabilityDriver>;
 export const UNSPECIFIED_DRIVER = 'unspecified';
 
-export const Confidence = z.number().min(0).max(1).meta({ description: 'Model confidence, 0–1' });
+export const Confidence = /* @__PURE__ */ z.number().min(0).max(1).meta({ description: 'Model confidence, 0–1' });
 
 /** What a model returns (any adapter), before the organisation's threshold decides what is applied. */
-export const ModelOutput = z
+export const ModelOutput = /* @__PURE__ */ z
   .object({
     category: z.object({ value: Category, confidence: Confidence }),
     severity: z.object({ value: Severity, confidence: Confidence }),
@@ -56,13 +56,13 @@ export const ModelOutput = z
   .meta({ id: 'TriageModelOutput' });
 export type ModelOutput = z.infer<typeof ModelOutput>;
 
-export const TriageDecisionKind = z.enum(['accepted', 'overridden']);
-export const TriageDecision = z
+export const TriageDecisionKind = /* @__PURE__ */ z.enum(['accepted', 'overridden']);
+export const TriageDecision = /* @__PURE__ */ z
   .object({ kind: TriageDecisionKind, value: z.union([Category, Severity, z.boolean()]), reason: z.string().optional(), by: z.string(), at: IsoTimestamp })
   .meta({ id: 'TriageDecision' });
 export type TriageDecision = z.infer<typeof TriageDecision>;
 
-export const FieldSuggestion = z
+export const FieldSuggestion = /* @__PURE__ */ z
   .object({
     value: z.union([Category, Severity, z.boolean()]),
     confidence: Confidence,
@@ -73,14 +73,14 @@ export const FieldSuggestion = z
   .meta({ id: 'TriageFieldSuggestion' });
 export type FieldSuggestion = z.infer<typeof FieldSuggestion>;
 
-export const Sentiment = z
+export const Sentiment = /* @__PURE__ */ z
   .object({ score: z.number().min(-1).max(1), label: z.enum(['negative', 'neutral', 'positive']), confidence: Confidence })
   .meta({ id: 'TriageSentiment' });
 
-export const TriageStatus = z.enum(['suggested', 'unavailable']);
+export const TriageStatus = /* @__PURE__ */ z.enum(['suggested', 'unavailable']);
 
 /** The triage a case carries (on the case item: reports and the feedback export read it without extra lookups). */
-export const CaseTriage = z
+export const CaseTriage = /* @__PURE__ */ z
   .object({
     status: TriageStatus.meta({ description: '`unavailable`: the model failed or timed out; the case was created without suggestions' }),
     modelId: z.string(),
@@ -100,10 +100,10 @@ export const CaseTriage = z
   .meta({ id: 'CaseTriage' });
 export type CaseTriage = z.infer<typeof CaseTriage>;
 
-export const Priority = z.enum(['standard', 'high']);
+export const Priority = /* @__PURE__ */ z.enum(['standard', 'high']);
 export type Priority = z.infer<typeof Priority>;
 
-export const TriageView = CaseTriage.extend({
+export const TriageView = /* @__PURE__ */ CaseTriage.extend({
   caseId: Ulid,
   caseVersion: z.number().int(),
   priority: Priority,
@@ -111,8 +111,8 @@ export const TriageView = CaseTriage.extend({
 }).meta({ id: 'TriageView' });
 export type TriageView = z.infer<typeof TriageView>;
 
-const reason = Text(2000).optional().meta({ description: 'Why (required when the value differs from the suggestion: an override)' });
-export const TriageDecisionBody = z
+const reason = /* @__PURE__ */ Text(2000).optional().meta({ description: 'Why (required when the value differs from the suggestion: an override)' });
+export const TriageDecisionBody = /* @__PURE__ */ z
   .discriminatedUnion('field', [
     z.object({ field: z.literal('category'), value: Category, reason }).strict(),
     z.object({ field: z.literal('severity'), value: Severity, reason }).strict(),
@@ -123,7 +123,7 @@ export const TriageDecisionBody = z
 export type TriageDecisionBody = z.infer<typeof TriageDecisionBody>;
 
 /** Organisation settings (TRIAGE env / CDK context `complaints:triage`), validated at cold start and synth. */
-export const TriageSettings = z
+export const TriageSettings = /* @__PURE__ */ z
   .object({
     /** Suggestions above this confidence pre-fill the fields the intake left open; the others are only shown (1 = never pre-fill). */
     threshold: Confidence.default(0.8),
@@ -154,7 +154,7 @@ export type TriageSettings = z.infer<typeof TriageSettings>;
 
 // ---------- the bias and quality report ----------
 
-export const TriageReportQuery = z
+export const TriageReportQuery = /* @__PURE__ */ z
   .object({
     from: z.iso.date().optional().meta({ description: 'First day of receipt (organisation time zone); default 30 days before `to`' }),
     to: z.iso.date().optional().meta({ description: 'Last day of receipt; default today' }),
@@ -162,7 +162,7 @@ export const TriageReportQuery = z
   .strict();
 export type TriageReportQuery = z.infer<typeof TriageReportQuery>;
 
-export const FieldFigures = z
+export const FieldFigures = /* @__PURE__ */ z
   .object({
     suggested: z.number().int(),
     prefilled: z.number().int(),
@@ -174,7 +174,7 @@ export const FieldFigures = z
   .meta({ id: 'TriageFieldFigures' });
 export type FieldFigures = z.infer<typeof FieldFigures>;
 
-export const GroupFigures = z
+export const GroupFigures = /* @__PURE__ */ z
   .object({
     value: z.string(),
     triaged: z.number().int().meta({ description: 'Cases received with suggestions' }),
@@ -185,7 +185,7 @@ export const GroupFigures = z
   .meta({ id: 'TriageGroupFigures' });
 export type GroupFigures = z.infer<typeof GroupFigures>;
 
-export const TriageReport = z
+export const TriageReport = /* @__PURE__ */ z
   .object({
     from: z.iso.date(),
     to: z.iso.date(),

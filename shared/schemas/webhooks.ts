@@ -7,7 +7,7 @@ import { PublishedEventType } from './events';
 /** Delivery attempts before a delivery is dead-lettered (WEBHOOK_MAX_ATTEMPTS may set 1–20). */
 export { DEFAULT_WEBHOOK_MAX_ATTEMPTS };
 
-export const CreateWebhookBody = z
+export const CreateWebhookBody = /* @__PURE__ */ z
   .object({
     url: z
       .url({ protocol: /^https?$/ })
@@ -33,9 +33,9 @@ export const CreateWebhookBody = z
   .meta({ id: 'CreateWebhook' });
 export type CreateWebhookBody = z.infer<typeof CreateWebhookBody>;
 
-export const WebhookStatus = z.enum(['active', 'deleted']);
+export const WebhookStatus = /* @__PURE__ */ z.enum(['active', 'deleted']);
 
-export const Webhook = z
+export const Webhook = /* @__PURE__ */ z
   .object({
     id: Ulid,
     url: z.string(),
@@ -51,26 +51,26 @@ export const Webhook = z
   .meta({ id: 'Webhook' });
 export type Webhook = z.infer<typeof Webhook>;
 
-export const CreatedWebhook = Webhook.extend({
+export const CreatedWebhook = /* @__PURE__ */ Webhook.extend({
   secret: z.string().meta({ description: 'The signing secret (whsec_…), returned only in this response: store it now' }),
 }).meta({ id: 'CreatedWebhook' });
 
-export const WebhookPage = pageOf(Webhook, 'WebhookPage');
+export const WebhookPage = /* @__PURE__ */ pageOf(Webhook, 'WebhookPage');
 
-export const WebhookParams = z.object({ id: Ulid }).strict();
+export const WebhookParams = /* @__PURE__ */ z.object({ id: Ulid }).strict();
 
-export const WebhookListQuery = z.object({ limit: ListLimit, cursor: Cursor.optional() }).strict();
+export const WebhookListQuery = /* @__PURE__ */ z.object({ limit: ListLimit, cursor: Cursor.optional() }).strict();
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead_lettered', 'cancelled'] as const;
-export const DeliveryStatus = z.enum(DELIVERY_STATUSES);
+export const DeliveryStatus = /* @__PURE__ */ z.enum(DELIVERY_STATUSES);
 export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 
 /** Why an attempt failed, as a class (never the receiver's body beyond a short sanitised excerpt). */
 export const ERROR_CLASSES = ['http_status', 'timeout', 'connection_refused', 'dns', 'blocked_address', 'tls', 'redirect', 'network'] as const;
-export const DeliveryErrorClass = z.enum(ERROR_CLASSES);
+export const DeliveryErrorClass = /* @__PURE__ */ z.enum(ERROR_CLASSES);
 export type DeliveryErrorClass = z.infer<typeof DeliveryErrorClass>;
 
-export const DeliveryAttempt = z
+export const DeliveryAttempt = /* @__PURE__ */ z
   .object({
     attempt: z.number().int().min(1),
     at: IsoTimestamp,
@@ -83,7 +83,7 @@ export const DeliveryAttempt = z
   .meta({ id: 'DeliveryAttempt' });
 export type DeliveryAttempt = z.infer<typeof DeliveryAttempt>;
 
-export const Delivery = z
+export const Delivery = /* @__PURE__ */ z
   .object({
     id: Ulid,
     webhookId: Ulid,
@@ -101,4 +101,4 @@ export const Delivery = z
   .meta({ id: 'WebhookDelivery' });
 export type Delivery = z.infer<typeof Delivery>;
 
-export const DeliveryPage = pageOf(Delivery, 'WebhookDeliveryPage');
+export const DeliveryPage = /* @__PURE__ */ pageOf(Delivery, 'WebhookDeliveryPage');

@@ -106,11 +106,11 @@ export const ESCALATION_ERRORS = {
 
 const A = APPROVAL_STATES;
 const E = ESCALATION_STATES;
-const Level = z.number().int().min(1);
+const Level = /* @__PURE__ */ z.number().int().min(1);
 const stage = { caseId: Ulid, approvalId: Ulid, stage: z.number().int().min(1), role: z.string() };
 
 /** What the approval workflow's Lambda steps receive (`action` = the state name). Unknown fields are ignored. */
-export const ApprovalStep = z.discriminatedUnion('action', [
+export const ApprovalStep = /* @__PURE__ */ z.discriminatedUnion('action', [
   z.object({ action: z.literal(A.awaitDecision), taskToken: z.string().min(1), ...stage, level: Level, reminders: z.number().int().min(0), timeoutSeconds: z.number(), heartbeatSeconds: z.number() }),
   z.object({ action: z.literal(A.remind), ...stage, level: Level, reminders: z.number().int().min(0) }),
   z.object({ action: z.literal(A.escalateApprover), ...stage, fromLevel: Level, toLevel: Level }),
@@ -121,7 +121,7 @@ export type ApprovalStep = z.infer<typeof ApprovalStep>;
 
 const escalation = { caseId: Ulid, escalationId: Ulid };
 
-export const EscalationStep = z.discriminatedUnion('action', [
+export const EscalationStep = /* @__PURE__ */ z.discriminatedUnion('action', [
   z.object({ action: z.literal(E.recordEscalation), ...escalation, trigger: EscalationTrigger, level: Level }),
   z.object({ action: z.literal(E.notifySupervisor), ...escalation, level: Level }),
   z.object({ action: z.literal(E.awaitAcknowledgement), taskToken: z.string().min(1), ...escalation, level: Level, ackTimeoutSeconds: z.number() }),

@@ -16,17 +16,18 @@ describe('per-route modules generated from the route table', () => {
     for (const [id, text] of generated) expect([id, onDisk.get(id)]).toEqual([id, text]);
   });
 
-  it.each(Object.keys(ROUTES) as RouteId[])('%s holds the table entry, with the very same schema objects', async (id) => {
+  it.each(Object.keys(ROUTES) as RouteId[])('%s holds the table entry, with the very same schema objects, less its response schema', async (id) => {
     const { route } = (await import(`#http/route-modules/${id}`)) as { route: Record<string, unknown> };
     const entry = ROUTES[id] as Record<string, unknown>;
     expect(route.id).toBe(id);
     expect(Object.keys(route).filter((k) => k !== 'id').sort()).toEqual(Object.keys(entry).sort());
     for (const key of ['params', 'query', 'body', 'signedBody'] as const) expect([key, route[key]]).toEqual([key, entry[key]]);
     for (const key of ['params', 'query', 'body', 'signedBody'] as const) if (entry[key] !== undefined) expect(route[key]).toBe(entry[key]);
-    const { schema, ...ok } = route.ok as { schema: unknown };
+    // The response schema is the OpenAPI document's alone (shared/http/openapi.ts reads the table): a function does not build it.
     const { schema: tableSchema, ...tableOk } = entry.ok as { schema: unknown };
-    expect(schema).toBe(tableSchema);
-    expect(ok).toEqual(tableOk);
+    expect(tableSchema).toBeDefined();
+    expect(route.ok).toEqual(tableOk);
+    expect(Object.hasOwn(route.ok as object, 'schema')).toBe(false);
     const plain = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([k]) => !['id', 'params', 'query', 'body', 'signedBody', 'ok'].includes(k)));
     expect(plain(route)).toEqual(plain(entry));
   });

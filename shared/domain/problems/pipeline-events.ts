@@ -4,16 +4,16 @@
 import * as z from 'zod';
 import type { CreateChangeBody } from '#schemas/problems';
 
-const Name = z.string().trim().min(1).max(200);
+const Name = /* @__PURE__ */ z.string().trim().min(1).max(200);
 
-const CodeDeploy = z.object({
+const CodeDeploy = /* @__PURE__ */ z.object({
   source: z.literal('aws.codedeploy'),
   'detail-type': z.literal('CodeDeploy Deployment State-change Notification'),
   time: z.iso.datetime({ offset: true }),
   detail: z.object({ deploymentId: Name, application: Name, deploymentGroup: Name, state: z.string() }),
 });
 
-const CodePipeline = z.object({
+const CodePipeline = /* @__PURE__ */ z.object({
   source: z.literal('aws.codepipeline'),
   'detail-type': z.literal('CodePipeline Pipeline Execution State Change'),
   time: z.iso.datetime({ offset: true }),

@@ -5,7 +5,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
 import type { FieldError } from '#domain/errors';
 import { badRequest } from '../errors';
-import type { RouteDef } from '../routes';
+import type { FunctionRouteDef } from '../routes';
 
 export interface Parsed {
   params: unknown;
@@ -62,7 +62,7 @@ export const etagOf = (version: number) => `"${version}"`;
 /** A route that declares no query takes none: any parameter is unknown (400 naming it), as on routes with a query schema. */
 const NO_QUERY = z.object({}).strict();
 
-export const validate = (route: RouteDef, onParsed: (event: object, parsed: Parsed) => void): MiddlewareObj<APIGatewayProxyEventV2> => ({
+export const validate = (route: FunctionRouteDef, onParsed: (event: object, parsed: Parsed) => void): MiddlewareObj<APIGatewayProxyEventV2> => ({
   before: (request) => {
     const e = request.event;
     const errors: FieldError[] = headerErrors(e.headers);

@@ -2,8 +2,8 @@
 // so its function loads only the schemas this route names.
 import { CASE_ACTORS, OWNER_OR_SUPERVISOR, jwt } from '../route-parts';
 import { ComplaintIdParams } from '#schemas/complaint';
-import { TriageDecisionBody, TriageView } from '#schemas/triage';
-import type { RouteDef } from '../routes';
+import { TriageDecisionBody } from '#schemas/triage';
+import type { FunctionRouteDef } from '../routes';
 
 export const route = {
   id: 'decideTriage',
@@ -16,6 +16,6 @@ export const route = {
   params: ComplaintIdParams,
   body: TriageDecisionBody,
   ifMatch: true,
-  ok: { status: 200, schema: TriageView, description: 'The triage with the decision; the ETag is the case version', etag: true },
+  ok: { status: 200, description: 'The triage with the decision; the ETag is the case version', etag: true },
   errors: [403, 404, 409, 412],
-} as const satisfies RouteDef & { id: string };
+} as const satisfies FunctionRouteDef & { id: string };

@@ -2,8 +2,7 @@
 // so its function loads only the schemas this route names.
 import { CASE_ACTORS, OWNER_OR_SUPERVISOR, jwt } from '../route-parts';
 import { ComplaintIdParams } from '#schemas/complaint';
-import { TriageView } from '#schemas/triage';
-import type { RouteDef } from '../routes';
+import type { FunctionRouteDef } from '../routes';
 
 export const route = {
   id: 'getTriage',
@@ -14,6 +13,6 @@ export const route = {
   tag: 'triage',
   auth: jwt(CASE_ACTORS, undefined, OWNER_OR_SUPERVISOR),
   params: ComplaintIdParams,
-  ok: { status: 200, schema: TriageView, description: 'The triage: `suggested`, or `unavailable` when the model failed or timed out', etag: true },
+  ok: { status: 200, description: 'The triage: `suggested`, or `unavailable` when the model failed or timed out', etag: true },
   errors: [403, 404],
-} as const satisfies RouteDef & { id: string };
+} as const satisfies FunctionRouteDef & { id: string };

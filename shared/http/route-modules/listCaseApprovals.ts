@@ -2,8 +2,8 @@
 // so its function loads only the schemas this route names.
 import { CASE_READERS, jwt } from '../route-parts';
 import { ComplaintIdParams } from '#schemas/complaint';
-import { CaseApprovalList, CaseApprovalsQuery } from '#schemas/resolution';
-import type { RouteDef } from '../routes';
+import { CaseApprovalsQuery } from '#schemas/resolution';
+import type { FunctionRouteDef } from '../routes';
 
 export const route = {
   id: 'listCaseApprovals',
@@ -16,6 +16,6 @@ export const route = {
   auth: jwt(CASE_READERS),
   params: ComplaintIdParams,
   query: CaseApprovalsQuery,
-  ok: { status: 200, schema: CaseApprovalList, description: 'The stages, as stored (superseded and timed-out ones included); `open` marks the stage waiting for a decision now' },
+  ok: { status: 200, description: 'The stages, as stored (superseded and timed-out ones included); `open` marks the stage waiting for a decision now' },
   errors: [404],
-} as const satisfies RouteDef & { id: string };
+} as const satisfies FunctionRouteDef & { id: string };

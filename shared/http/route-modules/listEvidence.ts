@@ -3,8 +3,7 @@
 import { CASE_READERS, jwt } from '../route-parts';
 import { CaseListQuery } from '#schemas/common';
 import { ComplaintIdParams } from '#schemas/complaint';
-import { EvidenceList } from '#schemas/evidence';
-import type { RouteDef } from '../routes';
+import type { FunctionRouteDef } from '../routes';
 
 export const route = {
   id: 'listEvidence',
@@ -16,6 +15,6 @@ export const route = {
   auth: jwt(CASE_READERS),
   params: ComplaintIdParams,
   query: CaseListQuery,
-  ok: { status: 200, schema: EvidenceList, description: 'Every evidence item, pending, verified or rejected' },
+  ok: { status: 200, description: 'Every evidence item, pending, verified or rejected' },
   errors: [404],
-} as const satisfies RouteDef & { id: string };
+} as const satisfies FunctionRouteDef & { id: string };

@@ -2,8 +2,8 @@
 // so its function loads only the schemas this route names.
 import { CASE_READERS, OWNER_ONLY, jwt } from '../route-parts';
 import { ComplaintIdParams } from '#schemas/complaint';
-import { ProposeResolutionBody, ResolutionProposal } from '#schemas/resolution';
-import type { RouteDef } from '../routes';
+import { ProposeResolutionBody } from '#schemas/resolution';
+import type { FunctionRouteDef } from '../routes';
 
 export const route = {
   id: 'proposeResolution',
@@ -16,6 +16,6 @@ export const route = {
   params: ComplaintIdParams,
   body: ProposeResolutionBody,
   ifMatch: true,
-  ok: { status: 201, schema: ResolutionProposal, description: 'The proposal and its approval stages', etag: true, location: { template: '/v1/complaints/{id}/resolution', description: 'The case’s current resolution (also in the case’s resolution field)' } },
+  ok: { status: 201, description: 'The proposal and its approval stages', etag: true, location: { template: '/v1/complaints/{id}/resolution', description: 'The case’s current resolution (also in the case’s resolution field)' } },
   errors: [404, 409, 412],
-} as const satisfies RouteDef & { id: string };
+} as const satisfies FunctionRouteDef & { id: string };

@@ -2,8 +2,8 @@
 // so its function loads only the schemas this route names.
 import { EVIDENCE_WRITERS, OWNER_OR_EVIDENCE_WRITER, jwt } from '../route-parts';
 import { ComplaintIdParams } from '#schemas/complaint';
-import { RegisterEvidenceBody, RegisteredEvidence } from '#schemas/evidence';
-import type { RouteDef } from '../routes';
+import { RegisterEvidenceBody } from '#schemas/evidence';
+import type { FunctionRouteDef } from '../routes';
 
 export const route = {
   id: 'registerEvidence',
@@ -16,6 +16,6 @@ export const route = {
   params: ComplaintIdParams,
   body: RegisterEvidenceBody,
   ifMatch: true,
-  ok: { status: 201, schema: RegisteredEvidence, description: 'Registered (pending); PUT the bytes to upload.url with upload.headers', etag: true, location: { template: '/v1/complaints/{id}/evidence/{evidenceId}', description: 'The evidence item (GET it for its status once the bytes are uploaded)' } },
+  ok: { status: 201, description: 'Registered (pending); PUT the bytes to upload.url with upload.headers', etag: true, location: { template: '/v1/complaints/{id}/evidence/{evidenceId}', description: 'The evidence item (GET it for its status once the bytes are uploaded)' } },
   errors: [404, 409, 412],
-} as const satisfies RouteDef & { id: string };
+} as const satisfies FunctionRouteDef & { id: string };

@@ -2,8 +2,7 @@
 // so its function loads only the schemas this route names.
 import { EXPORTERS, jwt } from '../route-parts';
 import { ComplaintIdParams } from '#schemas/complaint';
-import { ExportView } from '#schemas/export';
-import type { RouteDef } from '../routes';
+import type { FunctionRouteDef } from '../routes';
 
 export const route = {
   id: 'requestExport',
@@ -16,6 +15,6 @@ export const route = {
   params: ComplaintIdParams,
   ifMatch: true,
   auditOnly: true,
-  ok: { status: 202, schema: ExportView, description: 'The export job (pending, or the one already running); the ETag is the case version, which an export does not move', etag: true, retryAfterSeconds: 2, location: { template: '/v1/exports/{exportId}', description: 'The export job to poll' } },
+  ok: { status: 202, description: 'The export job (pending, or the one already running); the ETag is the case version, which an export does not move', etag: true, retryAfterSeconds: 2, location: { template: '/v1/exports/{exportId}', description: 'The export job to poll' } },
   errors: [404, 412],
-} as const satisfies RouteDef & { id: string };
+} as const satisfies FunctionRouteDef & { id: string };

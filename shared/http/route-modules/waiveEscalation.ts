@@ -2,8 +2,8 @@
 // so its function loads only the schemas this route names.
 import { ESCALATION_MANAGERS, jwt } from '../route-parts';
 import { ComplaintIdParams } from '#schemas/complaint';
-import { EscalationWaiverBody, WaiverResult } from '#schemas/escalation';
-import type { RouteDef } from '../routes';
+import { EscalationWaiverBody } from '#schemas/escalation';
+import type { FunctionRouteDef } from '../routes';
 
 export const route = {
   id: 'waiveEscalation',
@@ -16,6 +16,6 @@ export const route = {
   params: ComplaintIdParams,
   body: EscalationWaiverBody,
   ifMatch: true,
-  ok: { status: 201, schema: WaiverResult, description: 'The waiver and the escalation it stopped', etag: true, location: { template: '/v1/complaints/{id}', description: 'The case, whose waivers list holds the new waiver (a waiver has no identity of its own)' } },
+  ok: { status: 201, description: 'The waiver and the escalation it stopped', etag: true, location: { template: '/v1/complaints/{id}', description: 'The case, whose waivers list holds the new waiver (a waiver has no identity of its own)' } },
   errors: [404, 409, 412],
-} as const satisfies RouteDef & { id: string };
+} as const satisfies FunctionRouteDef & { id: string };
