@@ -5,12 +5,15 @@
 // raw message is stored, no failure may lose it: any error of the intake is recorded as an `intake_failed` rejection
 // that staff list and replay (POST /v1/intake/rejections/{id}/replay). Only a failure to record that (the table
 // unreachable) propagates: EventBridge retries, then dead-letters the event.
+// The replay route invokes this function too, with an InboundReplayInvocation: the recorded rejection's stored message
+// goes through the intake again here, and refusals come back as data (#domain/inbound-replay).
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
+import { refusalOf } from '#domain/inbound-replay';
 import { emailIntake, rawMailStore } from '#http/email-container';
 import { defineEventHandler } from '#http/event-handler';
 import { logger, metrics } from '#http/observability';
-import type { EmailIntakeResult } from '#schemas/channels';
+import { InboundReplayInvocation, type EmailIntakeResult, type InboundReplayReply } from '#schemas/channels';
 
 export const InboundObjectCreated = z.object({
   'detail-type': z.literal('Object Created'),
@@ -24,7 +27,21 @@ export const InboundObjectCreated = z.object({
 /** What the rejection record says about an unexpected failure (no stack: the log has it). */
 const describe = (err: unknown): string => (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 1000);
 
-export const handler = defineEventHandler('inbound-email', async (event: unknown): Promise<EmailIntakeResult | { outcome: 'ignored'; reason: string }> => {
+/** A replay the route asked for: the result, or the refusal (not found, still refused, message gone) as data. */
+const replay = async (request: InboundReplayInvocation): Promise<InboundReplayReply> => {
+  logger.appendKeys({ rejectionId: request.rejectionId });
+  try {
+    const result = await emailIntake().replayRejection(request.rejectionId, request.actor);
+    metrics.addMetric(`InboundEmailReplay_${result.outcome}`, MetricUnit.Count, 1);
+    return { ok: true, result };
+  } catch (err) {
+    return refusalOf(err);
+  }
+};
+
+export const handler = defineEventHandler('inbound-email', async (event: unknown): Promise<EmailIntakeResult | InboundReplayReply | { outcome: 'ignored'; reason: string }> => {
+  const replayRequest = InboundReplayInvocation.safeParse(event);
+  if (replayRequest.success) return replay(replayRequest.data);
   const parsed = InboundObjectCreated.safeParse(event);
   if (!parsed.success) {
     logger.warn('not an S3 Object Created event', { issues: parsed.error.issues });

@@ -569,6 +569,16 @@ export class ApiFunction extends Construct {
     return this;
   }
 
+  /**
+   * Replays recorded inbound rejections through the inbound-email function (synchronously, InvokeFunction on that
+   * function only) and names it in the environment: the replay route parses no mail and reads no raw-mail bucket.
+   */
+  replayInboundMailThrough(intake: IFunction): this {
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [intake.functionArn] }));
+    this.setEnv('INBOUND_EMAIL_FUNCTION_ARN', intake.functionArn);
+    return this;
+  }
+
   /** PutEvents on this bus only, and its name in the environment. */
   allowPublishEvents(bus: IEventBus): this {
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['events:PutEvents'], resources: [bus.eventBusArn] }));

@@ -51,10 +51,7 @@ type Route = RouteDef & { id: RouteId };
  * and for a GET marked `writes` in the route table.
  */
 /** Routes that open complaints, so triage them at intake: with Bedrock in the model chain, they may invoke the configured model. */
-export const TRIAGE_INTAKE: ReadonlySet<RouteId> = new Set<RouteId>(['createComplaint', 'helpdeskIntake', 'replayInboundRejection']);
-
-/** Routes that read stored raw inbound messages (GetObject under the SES prefix only): the replay of a recorded rejection. */
-export const INBOUND_MAIL_READERS: ReadonlySet<RouteId> = new Set<RouteId>(['replayInboundRejection']);
+export const TRIAGE_INTAKE: ReadonlySet<RouteId> = new Set<RouteId>(['createComplaint', 'helpdeskIntake']);
 
 /** The signed helpdesk webhook: GetSecretValue on the helpdesk secret, nothing else of it. */
 export const HELPDESK_SIGNED_ROUTES: ReadonlySet<RouteId> = new Set<RouteId>(['helpdeskIntake']);
@@ -76,8 +73,6 @@ export const EVIDENCE_ACCESS: Readonly<Partial<Record<RouteId, EvidenceUse>>> = 
   legalHold: 'legalHold',
   // Writes a ticket's inline attachments to the vault (registered for the verifier); never reads evidence.
   helpdeskIntake: 'store',
-  // A replayed email's message and attachments become evidence, as at intake.
-  replayInboundRejection: 'store',
   // Keep the exact text of the letter sent (acknowledgement, final response) as evidence.
   recordAcknowledgement: 'letter',
   sendFinalResponse: 'letter',
@@ -120,8 +115,14 @@ export const AUDIT_ANCHOR_READERS: ReadonlySet<RouteId> = new Set<RouteId>(['get
 /** The routes that sign or verify feedback links: GetSecretValue on the signing secret, nothing else of it. */
 export const FEEDBACK_SIGNING_ROUTES: ReadonlySet<RouteId> = new Set<RouteId>(['submitFeedback']);
 
-/** A route that writes the cases table although it is a GET (e.g. an audit event per download URL issued). */
-export const writesData = (route: RouteDef): boolean => route.method !== 'GET' || route.writes === true;
+/**
+ * POST routes that only read the cases table: the replay of a recorded inbound rejection reads the rejection (where no
+ * email intake is deployed); the inbound-email function it invokes writes the replay and the case.
+ */
+export const READ_ONLY_POSTS: ReadonlySet<RouteId> = new Set<RouteId>(['replayInboundRejection']);
+
+/** A route that writes the cases table: every method but GET (save READ_ONLY_POSTS), and a GET that writes (e.g. an audit event per download URL issued). */
+export const writesData = (route: RouteDef & { id: RouteId }): boolean => (route.method !== 'GET' && !READ_ONLY_POSTS.has(route.id)) || route.writes === true;
 
 /**
  * The nested stack each route function lives in, by its route's tag. CloudFormation allows 500 resources per stack and
@@ -262,7 +263,6 @@ export class Api extends Construct {
       for (const workflow of new Set(entryRoutes.flatMap((r) => WORKFLOW_ACCESS[r.id] ?? []))) fn.settleWorkflowTasks(props.workflows[workflow]);
       if (triage.models.includes('bedrock') && entryRoutes.some((r) => TRIAGE_INTAKE.has(r.id))) fn.invokeTriageModel(triage.bedrockModelId);
       if (entryRoutes.some((r) => HELPDESK_SIGNED_ROUTES.has(r.id))) fn.readHelpdeskSecrets(props.channels);
-      if (entryRoutes.some((r) => INBOUND_MAIL_READERS.has(r.id))) fn.readInboundMail(props.channels);
       // Every POST is idempotent (Idempotency-Key, Powertools persistence); a signed webhook is de-duplicated on its
       // ticket instead and never reads the idempotency table.
       if (entryRoutes.some((r) => r.method === 'POST' && !r.signedBody)) fn.bindTable(props.data.idempotency, 'readWrite');

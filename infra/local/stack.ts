@@ -12,6 +12,7 @@ import { ensureHelpdeskSecretsFile } from '#adapters/local/local-helpdesk-secret
 import { localInboundEmail } from './inbound-email';
 import { localOutbox } from '#adapters/local/local-outbox';
 import { localExportLauncher } from '#adapters/local/local-export-launcher';
+import { localInboundReplayer } from '#adapters/local/local-inbound-replayer';
 import { ensureTables, startDynamoLocal, type RunningDynamo } from './dynamodb-local';
 import { startLocalS3, type LocalS3, type ObjectCreatedEvent } from './s3-local';
 import { lambdaContext, lazyEntry, startLocalApi, type LocalApi } from './server';
@@ -275,6 +276,9 @@ export const startStack = async (opts: {
     // Compliance exports: the case-stream handler launches the builder (an asynchronous invocation in AWS).
     const builder = lazyEntry<(event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>>('functions/export-builder/handler.ts');
     localExportLauncher.install((job) => builder()(job, lambdaContext('export-builder')), opts.log);
+    // The replay of a recorded inbound rejection: the replay route invokes the inbound-email function (synchronously in AWS).
+    const inboundEmail = lazyEntry<(event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>>('functions/inbound-email/handler.ts');
+    localInboundReplayer.install((event) => inboundEmail()(event, lambdaContext('inbound-email')));
     // Step Functions: installed before any handler runs (the container asks for it), then what ran before a restart
     // continues, before the catch-up below fires the timers that lapsed meanwhile.
     workflows = new LocalWorkflows({ doc, tableName: tables.local, clock: localClock, ...(opts.log ? { log: opts.log } : {}) });

@@ -114,7 +114,11 @@ export class ApiStack extends Stack {
     // The audit trail's anchor outside the table: a signed digest every AUDIT_DIGEST_MINUTES (and at every export, above).
     this.auditDigest = new AuditDigest(this, 'AuditDigest', { ...common, cases: props.data.cases, exports: props.exports, deadLetters: props.timers.scheduleDeadLetters });
     this.evidenceVerifier = new EvidenceVerifier(this, 'EvidenceVerifier', { ...common, cases: props.data.cases, evidence: props.evidence });
-    if (props.channels.emailReceiving) this.emailIntake = new EmailIntake(this, 'EmailIntake', { ...common, cases: props.data.cases, evidence: props.evidence, channels: props.channels });
+    if (props.channels.emailReceiving) {
+      this.emailIntake = new EmailIntake(this, 'EmailIntake', { ...common, cases: props.data.cases, evidence: props.evidence, channels: props.channels });
+      // A recorded rejection is replayed by the email intake itself: the replay route invokes it (no mail parser of its own).
+      this.api.functions.get(ROUTES.replayInboundRejection.entry)!.replayInboundMailThrough(this.emailIntake.intake.function);
+    }
     // Subscriber webhooks: published events from the stateful queue the bus fills, signing secrets under the project key (the subscribe route encrypts them).
     this.webhooks = new WebhookDelivery(this, 'WebhookDelivery', { ...common, cases: props.data.cases, queues: props.webhooks, secretKey: props.data.cases.encryptionKey });
     this.webhooks.allowSubscribe(this.api.functions.get(ROUTES.createWebhook.entry)!, props.data.cases.encryptionKey);

@@ -37,7 +37,7 @@ export const channelIntake = (email?: () => ChannelIntakeDeps['email']): Channel
       policy: { allowedContentTypes: cfg.evidenceContentTypes, maxBytes: cfg.EVIDENCE_MAX_BYTES, uploadTtlMs: UPLOAD_TTL_MS },
       emailRegime: cfg.EMAIL_DEFAULT_REGIME,
       mailAuth: { authservId: cfg.INBOUND_EMAIL_AUTHSERV_ID, trustUnauthenticated: cfg.INBOUND_EMAIL_TRUST_UNAUTHENTICATED, unverified: cfg.INBOUND_EMAIL_UNVERIFIED },
-      // Only the functions that read raw mail (email intake, rejection replay) are told the bucket.
+      // Only the function that reads raw mail (the inbound-email function, replays included) is told the bucket.
       ...(cfg.INBOUND_MAIL_BUCKET && email ? { email: email() } : {}),
     });
     intakes.set(email ? 'email' : 'helpdesk', intake);

@@ -224,6 +224,8 @@ export const ConfigSchema = z.object({
   EMAIL_DEFAULT_REGIME: z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/).default('INTERNAL_STANDARD'),
   /** The bucket SES receiving writes raw messages to (KMS, TLS-only); the inbound-email function reads them. */
   INBOUND_MAIL_BUCKET: z.string().min(3).max(63).optional(),
+  /** The inbound-email function the replay route invokes (synchronously) to replay a recorded rejection; unset without an email intake. */
+  INBOUND_EMAIL_FUNCTION_ARN: z.string().startsWith('arn:').optional(),
   /** A larger raw message is refused (recorded, never parsed); SES itself accepts up to 40 MB. */
   INBOUND_EMAIL_MAX_BYTES: z.coerce.number().int().min(1024).max(40 * 1024 * 1024).default(16 * 1024 * 1024),
   /**

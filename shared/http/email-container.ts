@@ -1,5 +1,6 @@
-// Composition root of the functions that read raw mail (inbound email, rejection replay): channel intake plus the inbound
-// mail bucket and the MIME parser (mailparser, iconv-lite), which no other function bundles.
+// Composition root of the one function that reads raw mail (the inbound-email function, which also replays recorded
+// rejections for the replay route): channel intake plus the inbound mail bucket and the MIME parser (mailparser,
+// iconv-lite), which no other function bundles.
 import type { ChannelIntakeService } from '#domain/channel-intake';
 import type { MailParser } from '#ports/mail-parser';
 import { S3RawMailStore } from '#adapters/aws/s3-raw-mail';

@@ -203,6 +203,23 @@ export const InboundReplayResult = /* @__PURE__ */ z
   .meta({ id: 'InboundReplayResult' });
 export type InboundReplayResult = z.infer<typeof InboundReplayResult>;
 
+/**
+ * The replay route's request to the inbound-email function (a synchronous Lambda invocation: only that route's role may
+ * invoke the function, besides EventBridge), so MIME parsing stays in the one function that reads raw mail (issue 28).
+ */
+export const InboundReplayInvocation = /* @__PURE__ */ z.object({ kind: z.literal('replay'), rejectionId: Ulid, actor: z.string().min(1).max(200) }).strict();
+export type InboundReplayInvocation = z.infer<typeof InboundReplayInvocation>;
+
+/** The refusals a replay answers as the route's 404, 409 and 410 (domain errors cannot cross the invocation as such). */
+export const INBOUND_REPLAY_REFUSALS = ['not_found', 'conflict', 'gone'] as const;
+
+/** The inbound-email function's answer to a replay: the result, or the refusal the route answers. */
+export const InboundReplayReply = /* @__PURE__ */ z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), result: InboundReplayResult }).strict(),
+  z.object({ ok: z.literal(false), refusal: z.enum(INBOUND_REPLAY_REFUSALS), message: z.string(), reason: z.string().optional().meta({ description: 'Why the message is still refused (409)' }) }).strict(),
+]);
+export type InboundReplayReply = z.infer<typeof InboundReplayReply>;
+
 export const EmailIntakeResult = /* @__PURE__ */ z
   .discriminatedUnion('outcome', [
     z.object({

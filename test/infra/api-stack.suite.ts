@@ -2,7 +2,7 @@
 // handler entry with fixed defaults (in the nested route stack of its tag), and least-privilege data access.
 import { NestedStack, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { AUDIT_ANCHOR_READERS, EVIDENCE_ACCESS, EXPORT_ACCESS, FEEDBACK_SIGNING_ROUTES, HELPDESK_SIGNED_ROUTES, INBOUND_MAIL_READERS, ROUTE_STACK_OF_TAG, ROUTES_WITHOUT_DATA, writesData } from '../../infra/constructs/api';
+import { AUDIT_ANCHOR_READERS, EVIDENCE_ACCESS, EXPORT_ACCESS, FEEDBACK_SIGNING_ROUTES, HELPDESK_SIGNED_ROUTES, ROUTE_STACK_OF_TAG, ROUTES_WITHOUT_DATA, writesData } from '../../infra/constructs/api';
 import { WEBHOOK_SECRET_CONTEXT } from '../../infra/constructs/webhook-delivery';
 import { EXPORT_GRANTS } from '../../infra/constructs/api-function';
 import { FUNCTION_ARCHITECTURE, functionMemoryMb } from '../../infra/constructs/function-sizing';
@@ -221,6 +221,8 @@ describe('least-privilege data access', () => {
   const dataEntries = entries.filter((e) => routes.some((r) => r.entry === e && !ROUTES_WITHOUT_DATA.has(r.id)));
   // A GET that records an audit event (a download URL issued) is marked `writes` in the route table.
   const readOnly = (entry: string) => routes.filter((r) => r.entry === entry).every((r) => !writesData(r));
+  // The POSTs that only read the table (READ_ONLY_POSTS) have a test of their own (the replay, below).
+  const readOnlyGet = (entry: string) => readOnly(entry) && routes.filter((r) => r.entry === entry).every((r) => r.method === 'GET');
 
   it('gives data access to every JWT route but the published export key (which reads only the signing key)', () => {
     for (const route of routes.filter((r) => r.auth.kind === 'jwt' && r.id !== 'exportPublicKey')) expect(dataEntries).toContain(route.entry);
@@ -245,7 +247,7 @@ describe('least-privilege data access', () => {
     expect(vars.IDEMPOTENCY_TABLE_NAME).toBeUndefined();
   });
 
-  it.each(dataEntries.filter(readOnly))('%s (GET): reads the cases table and its indexes, writes nothing', (entry) => {
+  it.each(dataEntries.filter(readOnlyGet))('%s (GET): reads the cases table and its indexes, writes nothing', (entry) => {
     const { role, fn, props } = functionOf(entry);
     const onTable = actionsOn(role, cases.table.tableArn);
     expect(onTable).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
@@ -339,28 +341,33 @@ describe('the page-cursor key (issue 27 item 3)', () => {
 describe('the replay of recorded inbound rejections (issue 25, finding 1)', () => {
   const REPLAY = 'functions/replay-inbound-rejection/handler.ts';
 
-  it('is the only route function that reads raw mail: GetObject under inbound/ of the raw-mail bucket only, the key only through S3', () => {
-    expect([...INBOUND_MAIL_READERS]).toEqual(['replayInboundRejection']);
-    const readers = entries.filter((e) => statementsOf(functionOf(e).role).some((s) => JSON.stringify(s.Resource).includes('-inbound-mail-')));
-    expect(readers).toEqual([REPLAY]);
+  it('invokes the inbound-email function and nothing else of the email intake: no route function reads raw mail or parses it', () => {
     const { role, props } = functionOf(REPLAY);
-    const mail = statementsOf(role).filter((s) => JSON.stringify(s.Resource).includes('-inbound-mail-'));
-    expect(mail).toHaveLength(1);
-    expect(list(mail[0]!.Action)).toEqual(['s3:GetObject']);
-    expect(JSON.stringify(mail[0]!.Resource)).toMatch(/-inbound-mail-.*\/inbound\/\*"/);
-    const s3 = statementsOf(role).flatMap((s) => list(s.Action)).filter((a) => a.startsWith('s3:'));
-    // Reads the stored message; writes its evidence once (never a delete, never a read of evidence).
-    expect([...new Set(s3)].sort()).toEqual(['s3:GetObject', 's3:PutObject']);
-    const evidenceReads = statementsOf(role).filter((s) => list(s.Action).includes('s3:GetObject') && !JSON.stringify(s.Resource).includes('-inbound-mail-'));
-    expect(evidenceReads).toEqual([]);
-    expect((props.Environment as { Variables: Record<string, unknown> }).Variables.INBOUND_MAIL_BUCKET).toBeDefined();
+    const intakeArn = stack.emailIntake!.intake.function.functionArn;
+    // InvokeFunction on the intake function only, which it is told in its environment.
+    expect(actionsOn(role, intakeArn)).toEqual(['lambda:InvokeFunction']);
+    const invokes = statementsOf(role).filter((s) => list(s.Action).some((a) => a.startsWith('lambda:')));
+    expect(invokes).toHaveLength(1);
+    const env = (props.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(JSON.stringify(env.INBOUND_EMAIL_FUNCTION_ARN)).toBe(JSON.stringify(resolveIn(role, intakeArn)));
+    // No S3 at all (the function stores the evidence), no raw-mail bucket, no triage model.
+    expect(statementsOf(role).flatMap((s) => list(s.Action)).filter((a) => a.startsWith('s3:') || a.startsWith('bedrock:'))).toEqual([]);
+    expect(env.INBOUND_MAIL_BUCKET).toBeUndefined();
+    const readers = entries.filter((e) => statementsOf(functionOf(e).role).some((s) => JSON.stringify(s.Resource).includes('-inbound-mail-')));
+    expect(readers).toEqual([]);
   });
 
-  it('is admin-only in the route table and writes the table (replay mark, case) and the idempotency table', () => {
+  it('is the only route function that may invoke the inbound-email function (so only it can ask for a replay)', () => {
+    const invokers = entries.filter((e) => actionsOn(functionOf(e).role, stack.emailIntake!.intake.function.functionArn).length > 0);
+    expect(invokers).toEqual([REPLAY]);
+  });
+
+  it('is admin-only in the route table and reads the table (the rejection, where no email intake is deployed) and writes the idempotency table', () => {
     const route = routes.find((r) => r.id === 'replayInboundRejection')!;
     expect(route).toMatchObject({ method: 'POST', path: '/v1/intake/rejections/{id}/replay', auth: { kind: 'jwt', roles: ['admin'] } });
     const { role } = functionOf(REPLAY);
-    expect(actionsOn(role, cases.table.tableArn)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem']));
+    expect(actionsOn(role, cases.table.tableArn)).toEqual(expect.arrayContaining(['dynamodb:GetItem']));
+    expect(actionsOn(role, cases.table.tableArn).filter((a) => WRITE_ACTIONS.includes(a))).toEqual([]);
     expect(actionsOn(role, idempotency.table.tableArn)).toEqual(expect.arrayContaining(['dynamodb:PutItem']));
   });
 });

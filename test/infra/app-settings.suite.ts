@@ -103,10 +103,10 @@ describe('complaints:* settings', () => {
   describe('sizing for the peak (#29 items 8 and 9)', () => {
     /**
      * The functions that allocate case references: every handler that reaches the intake (ComplaintService.open): the
-     * create route, the signed helpdesk intake, the email intake and the replay of a recorded inbound rejection.
+     * create route, the signed helpdesk intake and the email intake (which also replays recorded inbound rejections).
      */
     const allocators = (built: ReturnType<typeof build>) => {
-      const routes = ['functions/create-complaint/handler.ts', 'functions/helpdesk-intake/handler.ts', 'functions/replay-inbound-rejection/handler.ts'].map((entry) => built.api.api.functions.get(entry));
+      const routes = ['functions/create-complaint/handler.ts', 'functions/helpdesk-intake/handler.ts'].map((entry) => built.api.api.functions.get(entry));
       return [...routes, built.api.emailIntake?.intake].map((fn) => {
         expect(fn).toBeDefined();
         return (resourceOf(fn!.function).Properties.Environment as { Variables: Variables }).Variables;

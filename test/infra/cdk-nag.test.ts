@@ -114,8 +114,6 @@ describe('cdk-nag AwsSolutions', () => {
       // Channel intake writes received attachments (and the raw email) to the vault for the verifier.
       api.api.functions.get('functions/helpdesk-intake/handler.ts')!.role.node.path,
       api.emailIntake!.intake.role.node.path,
-      // The replay of a recorded inbound rejection stores the email's files as the email intake does.
-      api.api.functions.get('functions/replay-inbound-rejection/handler.ts')!.role.node.path,
       // The acknowledgement and the final response keep the exact text sent as evidence (letters/ keys of the case).
       ...['functions/record-acknowledgement/handler.ts', 'functions/send-final-response/handler.ts'].map((e) => api.api.functions.get(e)!.role.node.path),
     ];

@@ -341,8 +341,12 @@ describe('IAM across both stacks', () => {
     for (const s of statements) expect(list(s.Resource)).toEqual([schedulesArn]);
   });
 
-  it('grants lambda:InvokeFunction only to the Scheduler execution role, on the checkpoint function (to each state machine on its workflow function, to the case stream on the export builder, and to the digest schedule\'s own role on the audit digest job)', () => {
-    const invokes = allStatements().filter((s) => list(s.Action).some((a) => a.startsWith('lambda:')));
+  it('grants lambda:InvokeFunction only to the Scheduler execution role, on the checkpoint function (to each state machine on its workflow function, to the case stream on the export builder, to the digest schedule\'s own role on the audit digest job, and to the replay route on the email intake)', () => {
+    const all = allStatements().filter((s) => list(s.Action).some((a) => a.startsWith('lambda:')));
+    // The replay route's role (a nested route stack, so the intake's ARN arrives as a parameter): test/infra/api-stack.suite.ts.
+    const onIntake = all.filter((s) => JSON.stringify(s.Resource).includes('EmailIntakeIntakeFunction'));
+    expect(only(onIntake)).toMatchObject({ Action: 'lambda:InvokeFunction' });
+    const invokes = all.filter((s) => !onIntake.includes(s));
     const workflowFns = [api.workflows.approval, api.workflows.escalation].map((w) => ({ 'Fn::GetAtt': [fnId(w.function), 'Arn'] }));
     const builder = { 'Fn::GetAtt': [fnId(api.exportBuilder.builder), 'Arn'] };
     const digest = { 'Fn::GetAtt': [fnId(api.auditDigest.job), 'Arn'] };

@@ -310,8 +310,7 @@ describe('what each function may do with evidence objects', () => {
       legalHold: 'legalHold',
       // Evidence the service writes itself: a ticket's attachments, the text of the letters sent.
       helpdeskIntake: 'store',
-      // A replayed email's message and attachments, as at intake.
-      replayInboundRejection: 'store',
+      // (A replayed email's files are stored by the inbound-email function the replay route invokes: not a route's use.)
       recordAcknowledgement: 'letter',
       sendFinalResponse: 'letter',
     });
@@ -328,7 +327,7 @@ describe('what each function may do with evidence objects', () => {
   it(`only the functions that write evidence are told the project key ARN (${EVIDENCE_KEY_ENV}): a PUT must name it for the bucket policy`, () => {
     // register-evidence signs the presigned PUT; helpdesk intake stores a ticket's attachments; the letter routes keep the text sent.
     const writers = new Set(routeList().filter((r) => ['upload', 'store', 'letter'].includes(EVIDENCE_ACCESS[r.id] ?? '')).map((r) => r.entry));
-    expect([...writers].sort()).toEqual([REGISTER, 'functions/helpdesk-intake/handler.ts', 'functions/replay-inbound-rejection/handler.ts', 'functions/record-acknowledgement/handler.ts', 'functions/send-final-response/handler.ts'].sort());
+    expect([...writers].sort()).toEqual([REGISTER, 'functions/helpdesk-intake/handler.ts', 'functions/record-acknowledgement/handler.ts', 'functions/send-final-response/handler.ts'].sort());
     for (const entry of writers) expect(envOf(fnOf(entry))[EVIDENCE_KEY_ENV]).toEqual(seenBy(fnOf(entry), key.keyArn));
     const others = [...api.api.functions, ...api.scheduler.functions, ...api.evidenceVerifier.functions].filter(([entry]) => !writers.has(entry));
     for (const [, fn] of others) expect(envOf(fn)[EVIDENCE_KEY_ENV]).toBeUndefined();
@@ -357,7 +356,7 @@ describe('what each function may do with evidence objects', () => {
 
   it('every other function: nothing on S3, and not told the bucket', () => {
     const evidenceEntries = new Set([...routeList().filter((r) => EVIDENCE_ACCESS[r.id] !== undefined).map((r) => r.entry), EVIDENCE_VERIFIER_ENTRY]);
-    expect(evidenceEntries).toEqual(new Set([REGISTER, LIST, GET, LEGAL_HOLD, EVIDENCE_VERIFIER_ENTRY, 'functions/helpdesk-intake/handler.ts', 'functions/replay-inbound-rejection/handler.ts', 'functions/record-acknowledgement/handler.ts', 'functions/send-final-response/handler.ts']));
+    expect(evidenceEntries).toEqual(new Set([REGISTER, LIST, GET, LEGAL_HOLD, EVIDENCE_VERIFIER_ENTRY, 'functions/helpdesk-intake/handler.ts', 'functions/record-acknowledgement/handler.ts', 'functions/send-final-response/handler.ts']));
     const others = [...api.api.functions, ...api.scheduler.functions, ...api.evidenceVerifier.functions].filter(([entry]) => !evidenceEntries.has(entry));
     expect(others.length).toBeGreaterThan(10);
     for (const [, fn] of others) {
