@@ -36,9 +36,10 @@ export const ESBUILD_SETTINGS = {
   sourcesContent: false,
   external: [],
   // As the construct bundles (infra/constructs/lambda-bundling.ts): the credential chain reduced to the environment,
-  // and no settings-secret client (the configuration cdk.json ships keeps every setting in the environment).
+  // no settings-secret client (the configuration cdk.json ships keeps every setting in the environment), and no
+  // Bedrock client (its default triage chain is the local model only).
   alias: { ...LAMBDA_ALIASES },
-  define: lambdaDefines(false),
+  define: lambdaDefines({ settingsSecret: false, bedrock: false }),
   logLevel: 'warning',
 } as const satisfies BuildOptions;
 

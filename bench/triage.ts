@@ -12,8 +12,6 @@
 //    call on the same text (the domain's model chain with its timeout), interleaved; the ratio of medians is the share
 //    of case creation spent on triage.
 import { performance } from 'node:perf_hooks';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { runStandalone } from './standalone';
 import { expectStatus, typed } from './api-client';
 import { benchComplaint } from './fixtures/complaint';
@@ -33,18 +31,16 @@ export interface TriageBenchResult {
   checks: { name: string; ok: boolean; hard: boolean; detail: string }[];
 }
 
-const REPO_ROOT = resolve(__dirname, '..');
-
 const runTriageBench = async (): Promise<TriageBenchResult> => {
   const s = triageSettings();
   const checks: TriageBenchResult['checks'] = [];
-  const modelFile = resolve(REPO_ROOT, 'shared/adapters/local/triage/model.json');
 
   // 1. Load (what a cold function pays once).
   const t0 = performance.now();
   const { LocalTriageModel, LocalModelFile } = await import('#adapters/local/triage/local-triage-model');
+  const { MODEL_JSON } = await import('#adapters/local/triage/model');
   const t1 = performance.now();
-  const model = new LocalTriageModel(LocalModelFile.parse(JSON.parse(readFileSync(modelFile, 'utf8'))));
+  const model = new LocalTriageModel(LocalModelFile.parse(JSON.parse(MODEL_JSON)));
   const loadMs = performance.now() - t1;
   const importMs = performance.now() - t0 - loadMs;
 
@@ -96,10 +92,10 @@ const runTriageBench = async (): Promise<TriageBenchResult> => {
   const triageP50 = percentile(chains, 50);
   say(`  intake: create p50 ${ms(createP50)} ms, triage alone p50 ${ms(triageP50)} ms`);
   checks.push({ name: 'triage per suggestion under 50 ms (p99)', ok: percentile(times, 99) < 50, hard: false, detail: `${ms(percentile(times, 99))} ms` });
-  const file = LocalModelFile.parse(JSON.parse(readFileSync(modelFile, 'utf8')));
+  const file = LocalModelFile.parse(JSON.parse(MODEL_JSON));
   return {
     settings: s,
-    model: { id: model.modelId, version: model.modelVersion, fileBytes: readFileSync(modelFile).length, importMs: round(importMs, 1), loadMs: round(loadMs, 1), heldOut: file.heldOut, remeasuredCategory: round(right / heldOut.length, 3) },
+    model: { id: model.modelId, version: model.modelVersion, fileBytes: Buffer.byteLength(MODEL_JSON), importMs: round(importMs, 1), loadMs: round(loadMs, 1), heldOut: file.heldOut, remeasuredCategory: round(right / heldOut.length, 3) },
     perSuggestion: { complaints: times.length, p50Ms: round(percentile(times, 50), 2), p99Ms: round(percentile(times, 99), 2), meanMs: round(times.reduce((x, y) => x + y, 0) / times.length, 2) },
     intake: {
       runs: creates.length,

@@ -40,9 +40,16 @@ import { INBOUND_MAIL_PREFIX, type InboundChannelStore } from './inbound-channel
 import { AUDIT_PREFIX } from '#adapters/aws/s3-audit-anchors';
 import { checkEnvironmentSize, SETTINGS_SECRET_ENV, settingsSecret, splitSettings } from './settings-store';
 import { aliasArgs, lambdaDefines } from './lambda-bundling';
+import { TriageSettings } from '#schemas/triage';
 
 /** The repository root: bundling resolves package.json `imports` (`#http/*`, …) and the lock file from here. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+/** The deployment's triage settings (TRIAGE in the functions' settings), as the functions read them. */
+export const triageSettingsOf = (environment: ServiceEnv): TriageSettings => TriageSettings.parse(environment.TRIAGE ? JSON.parse(environment.TRIAGE) : {});
+
+/** Whether the triage chain calls Bedrock: only then is its client bundled (and InvokeModel granted). */
+export const triageCallsBedrock = (environment: ServiceEnv): boolean => triageSettingsOf(environment).models.includes('bedrock');
 
 /** Current Lambda Node.js runtime (cdk-nag L1 wants the newest the CDK knows). The code also runs on Node 20 locally. */
 export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
@@ -293,7 +300,7 @@ export class ApiFunction extends Construct {
         // The SDK's credential chain reduced to the environment, and the settings-secret client only where there is
         // a settings secret (lambda-bundling.ts; bench/bundle.ts bundles with the same).
         esbuildArgs: aliasArgs(),
-        define: lambdaDefines(Object.keys(external).length > 0),
+        define: lambdaDefines({ settingsSecret: Object.keys(external).length > 0, bedrock: triageCallsBedrock(props.environment) }),
         // Warnings and errors only: at esbuild's own level (info) every function's bundle printed its sizes and a
         // "Done" line, 140 lines per synth of the app (`npm run bench` reports the sizes).
         logLevel: LogLevel.WARNING,

@@ -8,8 +8,7 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { isPaged, routeKey, routeList, type RouteDef, type RouteId } from '#http/routes';
-import { TriageSettings } from '#schemas/triage';
-import { ApiFunction, type EvidenceUse, type ExportUse, type WorkflowMachine, type FunctionSettings } from './api-function';
+import { ApiFunction, triageSettingsOf, type EvidenceUse, type ExportUse, type WorkflowMachine, type FunctionSettings } from './api-function';
 import type { DataTable } from './case-table';
 import type { EvidenceStore } from './evidence-vault';
 import type { ExportStore } from './export-vault';
@@ -226,7 +225,7 @@ export class Api extends Construct {
     const none = new HttpNoneAuthorizer();
 
     // The environment was validated at synth with the handlers' schema (infra/app.ts): this is what they will run.
-    const triage = TriageSettings.parse(props.environment.TRIAGE ? JSON.parse(props.environment.TRIAGE) : {});
+    const triage = triageSettingsOf(props.environment);
     const routes = routeList();
     const byEntry = new Map<string, Route[]>();
     for (const route of routes) byEntry.set(route.entry, [...(byEntry.get(route.entry) ?? []), route]);

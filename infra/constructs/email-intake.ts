@@ -4,8 +4,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
-import { TriageSettings } from '#schemas/triage';
-import { ApiFunction, type FunctionSettings } from './api-function';
+import { ApiFunction, triageSettingsOf, type FunctionSettings } from './api-function';
 import type { DataTable } from './case-table';
 import type { EvidenceStore } from './evidence-vault';
 import { INBOUND_MAIL_PREFIX, type InboundChannelStore } from './inbound-channels';
@@ -42,7 +41,7 @@ export class EmailIntake extends Construct {
       .readInboundMail(channels)
       .sendFailedInvocationsTo(channels.mailDeadLetters);
     // Email opens complaints through the same path as the API: with Bedrock in the triage chain it may invoke the model.
-    const triage = TriageSettings.parse(props.environment.TRIAGE ? JSON.parse(props.environment.TRIAGE) : {});
+    const triage = triageSettingsOf(props.environment);
     if (triage.models.includes('bedrock')) this.intake.invokeTriageModel(triage.bedrockModelId);
 
     this.rule = new Rule(this, 'InboundMailObjectCreated', {

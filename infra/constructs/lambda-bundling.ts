@@ -17,8 +17,22 @@ export const LAMBDA_ALIASES = {
  */
 export const SETTINGS_SECRET_CLIENT = 'process.env.SETTINGS_SECRET_CLIENT';
 
-export const lambdaDefines = (hasSettingsSecret: boolean): Record<string, string> => ({
-  [SETTINGS_SECRET_CLIENT]: JSON.stringify(hasSettingsSecret ? 'bundled' : 'omitted'),
+/**
+ * Replaced at bundling: whether the triage model chain (TRIAGE.models) names Bedrock. Without it the Bedrock client's
+ * import is in a dead branch (shared/http/triage-container.ts), so it is in no bundle (the default chain is local only).
+ */
+export const TRIAGE_BEDROCK_CLIENT = 'process.env.TRIAGE_BEDROCK_CLIENT';
+
+export interface BundledClients {
+  /** The function has settings in the settings secret. */
+  settingsSecret: boolean;
+  /** The deployment's triage chain calls Bedrock. */
+  bedrock: boolean;
+}
+
+export const lambdaDefines = (clients: BundledClients): Record<string, string> => ({
+  [SETTINGS_SECRET_CLIENT]: JSON.stringify(clients.settingsSecret ? 'bundled' : 'omitted'),
+  [TRIAGE_BEDROCK_CLIENT]: JSON.stringify(clients.bedrock ? 'bundled' : 'omitted'),
 });
 
 /** The same, as esbuild command-line arguments (the CDK construct passes aliases as `esbuildArgs`). */

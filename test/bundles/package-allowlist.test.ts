@@ -243,8 +243,16 @@ describe('each function bundles only what its route calls', () => {
     expect(bundled.get('closeComplaint')!.has('@aws-sdk/client-secrets-manager')).toBe(false);
     // The same route bundled as the construct bundles a function given a settings secret.
     const route = routeList().find((r) => r.id === 'closeComplaint')!;
-    const result = await build({ ...ESBUILD_SETTINGS, define: lambdaDefines(true), sourcemap: false, absWorkingDir: REPO_ROOT, entryPoints: [route.entry], outdir: '/nonexistent', metafile: true, write: false, logLevel: 'silent' });
+    const result = await build({ ...ESBUILD_SETTINGS, define: lambdaDefines({ settingsSecret: true, bedrock: false }), sourcemap: false, absWorkingDir: REPO_ROOT, entryPoints: [route.entry], outdir: '/nonexistent', metafile: true, write: false, logLevel: 'silent' });
     expect(packagesOf(Object.values(result.metafile.outputs).find((o) => o.entryPoint)!).has('@aws-sdk/client-secrets-manager')).toBe(true);
+  }, 60_000);
+
+  it('the Bedrock client is only in the intake functions of a deployment whose triage chain calls Bedrock', async () => {
+    // The default chain (local model only), as bench/bundle.ts bundles: in no function.
+    expect([...bundled].filter(([, pkgs]) => pkgs.has('@aws-sdk/client-bedrock-runtime')).map(([id]) => id)).toEqual([]);
+    const route = routeList().find((r) => r.id === 'createComplaint')!;
+    const result = await build({ ...ESBUILD_SETTINGS, define: lambdaDefines({ settingsSecret: false, bedrock: true }), sourcemap: false, absWorkingDir: REPO_ROOT, entryPoints: [route.entry], outdir: '/nonexistent', metafile: true, write: false, logLevel: 'silent' });
+    expect(packagesOf(Object.values(result.metafile.outputs).find((o) => o.entryPoint)!).has('@aws-sdk/client-bedrock-runtime')).toBe(true);
   }, 60_000);
 
   it('every function that opens a complaint carries the triage model (so no intake path opens untriaged cases)', () => {

@@ -5,6 +5,7 @@ import { Stack } from 'aws-cdk-lib';
 import type { Policy } from 'aws-cdk-lib/aws-iam';
 import { routeList } from '#http/routes';
 import { TRIAGE_INTAKE } from '../../infra/constructs/api';
+import { triageCallsBedrock } from '../../infra/constructs/api-function';
 import { type BuiltApp, sharedApp, testApp } from '../support/infra-app';
 
 type Statement = { Action: string | string[]; Resource: unknown };
@@ -42,6 +43,12 @@ describe('complaints:triage', () => {
   it('grants nothing in Bedrock with the default (local) chain', () => {
     const { api } = sharedApp();
     expect(bedrockGrants(api)).toEqual([]);
+  });
+
+  it('bundles the Bedrock client only when the chain calls Bedrock (the functions read the same TRIAGE setting)', () => {
+    expect(triageCallsBedrock({})).toBe(false);
+    expect(triageCallsBedrock({ TRIAGE: JSON.stringify({ models: ['local'] }) })).toBe(false);
+    expect(triageCallsBedrock({ TRIAGE: JSON.stringify({ models: ['bedrock', 'local'] }) })).toBe(true);
   });
 
   it('fails synth on an invalid setting, naming it', () => {

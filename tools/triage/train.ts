@@ -2,7 +2,7 @@
 // measures it on the held-out split and writes the committed model file that `npm start` and the tests load.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { MODEL_FILE, LOCAL_MODEL_ID, LocalModelFile, type FieldName, LocalTriageModel } from '#adapters/local/triage/local-triage-model';
+import { MODEL_FILE, LOCAL_MODEL_ID, LocalModelFile, modelModule, type FieldName, LocalTriageModel } from '#adapters/local/triage/local-triage-model';
 import { modelText, newClassifier, posterior, sentencesOf, serialise } from '#adapters/local/triage/text-model';
 import { DATASET_FILE, loadDataset, type LabelledComplaint } from './dataset';
 
@@ -98,7 +98,7 @@ const main = () => {
       sentimentCalmFlagged: round(calm ? calmNeg / calm : 0),
     },
   };
-  writeFileSync(MODEL_FILE, JSON.stringify(file) + '\n');
+  writeFileSync(MODEL_FILE, modelModule(file));
   console.log(`trained ${file.modelId} ${file.version} on ${trainRows.length} complaints in ${Date.now() - started} ms; held-out (${test.length}):`, file.heldOut);
   console.log('temperatures:', Object.fromEntries(Object.entries(classifiers).map(([k, v]) => [k, v.temperature])));
 };

@@ -1,6 +1,6 @@
 // Triage by Amazon Bedrock (Converse API): a JSON-only instruction, the answer validated with zod; the caller's signal
 // bounds the call (the model chain then falls back to the local classifier).
-import { BedrockRuntimeClient, ConverseCommand, type ConverseCommandInput, type ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
+import type { ConverseCommandInput, ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
 import { CATEGORIES, SEVERITIES } from '#schemas/classification';
 import { ModelOutput, VULNERABILITY_CUES } from '#schemas/triage';
 import type { TriageInput, TriageModel } from '#ports/triage-model';
@@ -12,7 +12,19 @@ export class TriageModelError extends Error {
   override name = 'TriageModelError';
 }
 
-export const sdkTransport = (client: BedrockRuntimeClient): ConverseTransport => (input, signal) => client.send(new ConverseCommand(input), { abortSignal: signal });
+/** What the SDK transport needs of the Bedrock client module, loaded on the first call (triage-container.ts). */
+export interface BedrockSdk {
+  send(input: ConverseCommandInput, signal: AbortSignal): Promise<Pick<ConverseCommandOutput, 'output' | 'stopReason'>>;
+}
+
+/** The SDK client as a transport, built by `load` on the first call: a chain that never reaches Bedrock never loads it. */
+export const sdkTransport = (load: () => Promise<BedrockSdk>): ConverseTransport => {
+  let sdk: Promise<BedrockSdk> | undefined;
+  return async (input, signal) => {
+    sdk ??= load();
+    return (await sdk).send(input, signal);
+  };
+};
 
 const SYSTEM = `You triage customer complaints for a regulated organisation. Answer with one JSON object only, no prose, no code fence:
 {"category":{"value":one of ${JSON.stringify(CATEGORIES)},"confidence":0..1},
