@@ -6,6 +6,7 @@ import { DateTime, Duration, IANAZone } from 'luxon';
 import { endOfLocal, isValidTimeZone, isoDuration, lastOfMonth, localDateOf, nextMonth, plusDays, plusUtcYears, plusYears, startOfLocalDay, zoneOffsetMinutes } from '#domain/time-zone';
 import { reportRange } from '#domain/reporting/figures';
 import { InvalidInputError } from '#domain/errors';
+import { propertyRuns } from '../support/property';
 
 const ZONES = [
   'Europe/London',
@@ -77,7 +78,7 @@ describe('time zones without Luxon', () => {
       fc.property(fc.constantFrom(...ZONES), fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2100, 0, 1) }), (zone, ms) => {
         expect(zoneOffsetMinutes(zone, ms)).toBe(IANAZone.create(zone).offset(ms));
       }),
-      { numRuns: 3_000 },
+      { numRuns: propertyRuns(3_000) },
     );
   });
 
@@ -99,7 +100,7 @@ describe('time zones without Luxon', () => {
         expect(endOfLocal('day', now, zone)).toBe(local.endOf('day').toUTC().toISO());
         expect(endOfLocal('week', now, zone)).toBe(local.endOf('week').toUTC().toISO());
       }),
-      { numRuns: 2_000 },
+      { numRuns: propertyRuns(2_000) },
     );
   });
 
@@ -118,7 +119,7 @@ describe('time zones without Luxon', () => {
         const at = new Date(ms).toISOString();
         expect(plusUtcYears(at, years)).toBe(luxon(at, years));
       }),
-      { numRuns: 2_000 },
+      { numRuns: propertyRuns(2_000) },
     );
     expect(() => plusUtcYears('not a date', 1)).toThrow(RangeError);
   });
@@ -130,7 +131,7 @@ describe('time zones without Luxon', () => {
       fc.property(fc.integer({ min: 0, max: 400 * 86_400_000 }), (ms) => {
         expect(isoDuration(ms)).toBe(luxon(ms));
       }),
-      { numRuns: 3_000 },
+      { numRuns: propertyRuns(3_000) },
     );
   });
 
@@ -170,7 +171,7 @@ describe('time zones without Luxon', () => {
         expect([d, nextMonth(d)]).toEqual([d, l.startOf('month').plus({ months: 1 }).toISODate()]);
         expect([d, lastOfMonth(d)]).toEqual([d, l.endOf('month').toISODate()]);
       }),
-      { numRuns: 3_000 },
+      { numRuns: propertyRuns(3_000) },
     );
     expect(plusYears('2028-02-29', 5)).toBe('2033-02-28');
     expect(plusYears('2028-02-29', 4)).toBe('2032-02-29');
@@ -223,7 +224,7 @@ describe('time zones without Luxon', () => {
           expect([q, now, zone, ours(q, now, zone, defaultDays)]).toEqual([q, now, zone, luxonRange(q, now, zone, defaultDays)]);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
     // Cuba's clocks went from 00:00 to 01:00 on 13 March 2022. A range across it still ends on its last day: the Luxon
     // version's days after the change began at 01:00, so the 16th, compared with the 16th at 00:00, was left out.
