@@ -1,5 +1,5 @@
 // The replay of a recorded inbound rejection, on both sides of the invocation that carries it: the inbound-email
-// function answers refusals as data (replyOf), and the replay route turns them back into the domain errors the HTTP
+// function answers refusals as data (refusalOf), and the replay route turns them back into the domain errors the HTTP
 // layer maps (resultOf), so a replay answers the same 404, 409 and 410 as when the route ran the intake itself.
 import type { InboundReplayer } from '#ports/inbound-replayer';
 import type { InboundRejection, InboundReplayReply, InboundReplayResult } from '#schemas/channels';
@@ -37,4 +37,3 @@ export const replayInboundRejection = async (deps: InboundReplayDeps, id: string
   if (!rejection) throw new NotFoundError(`inbound rejection ${id} not found`);
   throw new ConflictError('no email intake is deployed (complaints:emailIntake), so a stored message cannot be replayed');
 };
-

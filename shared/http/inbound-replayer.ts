@@ -8,7 +8,8 @@ import { localInboundReplayer } from '#adapters/local/local-inbound-replayer';
 import { config } from './config';
 import { inboundLog } from './inbound-log-container';
 
-let replayer: InboundReplayer | undefined | null;
+/** Built on the first replay; `replayer` stays undefined where no email intake is deployed. */
+let built: { replayer: InboundReplayer | undefined } | undefined;
 
 const buildReplayer = (): InboundReplayer | undefined => {
   const cfg = config();
@@ -17,6 +18,6 @@ const buildReplayer = (): InboundReplayer | undefined => {
 };
 
 export const replayRejection = (id: string, actor: string): Promise<InboundReplayResult> => {
-  if (replayer === undefined) replayer = buildReplayer() ?? null;
-  return replayInboundRejection({ replayer: replayer ?? undefined, rejection: (rid) => inboundLog().rejection(rid) }, id, actor);
+  built ??= { replayer: buildReplayer() };
+  return replayInboundRejection({ replayer: built.replayer, rejection: (rid) => inboundLog().rejection(rid) }, id, actor);
 };

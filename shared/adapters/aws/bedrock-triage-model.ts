@@ -17,11 +17,17 @@ export interface BedrockSdk {
   send(input: ConverseCommandInput, signal: AbortSignal): Promise<Pick<ConverseCommandOutput, 'output' | 'stopReason'>>;
 }
 
-/** The SDK client as a transport, built by `load` on the first call: a chain that never reaches Bedrock never loads it. */
+/**
+ * The SDK client as a transport, built by `load` on the first call: a chain that never reaches Bedrock never loads it.
+ * A load that failed is tried again on the next call (that call fails, and the chain falls back meanwhile).
+ */
 export const sdkTransport = (load: () => Promise<BedrockSdk>): ConverseTransport => {
   let sdk: Promise<BedrockSdk> | undefined;
   return async (input, signal) => {
-    sdk ??= load();
+    sdk ??= load().catch((err: unknown) => {
+      sdk = undefined;
+      throw err;
+    });
     return (await sdk).send(input, signal);
   };
 };
