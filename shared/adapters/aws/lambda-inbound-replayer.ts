@@ -9,8 +9,8 @@ import { withoutSdkLogger } from '#adapters/aws/sdk-client';
 export class LambdaInboundReplayer implements InboundReplayer {
   private readonly lambda: LambdaClient;
 
-  constructor(private readonly opts: { functionArn: string; region: string }) {
-    this.lambda = withoutSdkLogger(new LambdaClient({ region: opts.region }));
+  constructor(private readonly opts: { functionArn: string; region: string; /** Another Lambda endpoint (tests). */ endpoint?: string }) {
+    this.lambda = withoutSdkLogger(new LambdaClient({ region: opts.region, ...(opts.endpoint ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } } : {}) }));
   }
 
   async replay(request: InboundReplayInvocation): Promise<InboundReplayReply> {
