@@ -114,14 +114,8 @@ export const AUDIT_ANCHOR_READERS: ReadonlySet<RouteId> = new Set<RouteId>(['get
 /** The routes that sign or verify feedback links: GetSecretValue on the signing secret, nothing else of it. */
 export const FEEDBACK_SIGNING_ROUTES: ReadonlySet<RouteId> = new Set<RouteId>(['submitFeedback']);
 
-/**
- * POST routes that only read the cases table: the replay of a recorded inbound rejection reads the rejection (where no
- * email intake is deployed); the inbound-email function it invokes writes the replay and the case.
- */
-export const READ_ONLY_POSTS: ReadonlySet<RouteId> = new Set<RouteId>(['replayInboundRejection']);
-
-/** A route that writes the cases table: every method but GET (save READ_ONLY_POSTS), and a GET that writes (e.g. an audit event per download URL issued). */
-export const writesData = (route: RouteDef & { id: RouteId }): boolean => (route.method !== 'GET' && !READ_ONLY_POSTS.has(route.id)) || route.writes === true;
+/** A route that writes the cases table: as its route-table entry says (`writes`), else every method but GET. */
+export const writesData = (route: RouteDef): boolean => route.writes ?? route.method !== 'GET';
 
 /**
  * The nested stack each route function lives in, by its route's tag. CloudFormation allows 500 resources per stack and

@@ -2,7 +2,7 @@
 // function answers refusals as data (refusalOf), and the replay route turns them back into the domain errors the HTTP
 // layer maps (resultOf), so a replay answers the same 404, 409 and 410 as when the route ran the intake itself.
 import type { InboundReplayer } from '#ports/inbound-replayer';
-import type { InboundRejection, InboundReplayReply, InboundReplayResult } from '#schemas/channels';
+import { InboundReplayReply, type InboundRejection, type InboundReplayResult } from '#schemas/channels';
 import { ConflictError, GoneError, NotFoundError } from './errors';
 
 /** The function's reply to a replay that threw: a refusal for the domain errors a replay answers, else rethrown. */
@@ -14,6 +14,22 @@ export const refusalOf = (err: unknown): InboundReplayReply => {
     return { ok: false, refusal: 'conflict', message: err.message, ...(reason !== undefined ? { reason } : {}) };
   }
   throw err;
+};
+
+/**
+ * The function's answer as the invocation carried it (JSON text), checked like any input at an edge: anything else is
+ * an error of the replay (500), never passed on as a result or a refusal.
+ */
+export const replyOf = (text: string): InboundReplayReply => {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`the inbound-email function answered the replay with no JSON: ${text.slice(0, 200)}`);
+  }
+  const parsed = InboundReplayReply.safeParse(json);
+  if (!parsed.success) throw new Error(`the inbound-email function answered the replay with an unexpected reply: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
 };
 
 /** The route's side: the result, or the refusal as the domain error it stands for. */

@@ -141,7 +141,11 @@ export interface RouteDef {
   conditional?: boolean;
   /** Case-mutating route: accepts If-Match and answers 412 when it is stale. */
   ifMatch?: boolean;
-  /** A GET that writes (an audited read, e.g. issuing a download link): its function gets write access. */
+  /**
+   * Whether the route's function writes the cases table, where its method does not say: `true` for a GET that writes
+   * (an audited read, e.g. issuing a download link), `false` for a POST that only reads (the rejection replay: the
+   * function it invokes writes). Default: every method but GET writes.
+   */
   writes?: boolean;
   /**
    * The route's writes are audit-only bookkeeping (an export job, a download link): its events join the case's hash
@@ -829,6 +833,8 @@ export const ROUTES = {
     tag: 'intake',
     auth: jwt(['admin']),
     params: InboundRejectionParams,
+    // It reads the rejection only; the inbound-email function it invokes writes the replay and the case.
+    writes: false,
     ok: { status: 200, schema: InboundReplayResult, description: 'The case the message is now in, and the rejection marked replayed' },
     errors: [404, 409, 410],
   },

@@ -221,7 +221,7 @@ describe('least-privilege data access', () => {
   const dataEntries = entries.filter((e) => routes.some((r) => r.entry === e && !ROUTES_WITHOUT_DATA.has(r.id)));
   // A GET that records an audit event (a download URL issued) is marked `writes` in the route table.
   const readOnly = (entry: string) => routes.filter((r) => r.entry === entry).every((r) => !writesData(r));
-  // The POSTs that only read the table (READ_ONLY_POSTS) have a test of their own (the replay, below).
+  // A POST that only reads the table (`writes: false`) has a test of its own (the replay, below).
   const readOnlyGet = (entry: string) => readOnly(entry) && routes.filter((r) => r.entry === entry).every((r) => r.method === 'GET');
 
   it('gives data access to every JWT route but the published export key (which reads only the signing key)', () => {

@@ -29,6 +29,9 @@ const readBody = async (req: IncomingMessage): Promise<string> => {
 };
 
 beforeAll(async () => {
+  // The SDK signs with whatever credentials the environment gives; the stand-in does not check them.
+  process.env.AWS_ACCESS_KEY_ID ??= 'test';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
   server = createServer((req, res) => {
     void readBody(req).then((text) => {
       seen.push({ method: req.method ?? '', path: decodeURIComponent(req.url ?? ''), invocationType: req.headers['x-amz-invocation-type'] as string | undefined, body: text ? (JSON.parse(text) as unknown) : undefined });

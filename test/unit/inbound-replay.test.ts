@@ -1,11 +1,10 @@
 // The replay of a recorded inbound rejection across the invocation that carries it (#domain/inbound-replay): the
 // inbound-email function answers refusals as data, the replay route turns them back into the same domain errors, and a
 // reply that is not one (garbled, or shaped to smuggle something through) is an error of the replay, never a result.
-import { refusalOf, replayInboundRejection, resultOf } from '#domain/inbound-replay';
+import { refusalOf, replayInboundRejection, replyOf, resultOf } from '#domain/inbound-replay';
 import { ConflictError, GoneError, NotFoundError, StaleVersionError } from '#domain/errors';
 import type { InboundReplayer } from '#ports/inbound-replayer';
 import type { InboundRejection, InboundReplayInvocation, InboundReplayReply, InboundReplayResult } from '#schemas/channels';
-import { parseReply } from '#adapters/aws/lambda-inbound-replayer';
 import { localInboundReplayer } from '#adapters/local/local-inbound-replayer';
 
 const REJECTION_ID = '01JC0000000000000000000001';
@@ -29,7 +28,7 @@ const result: InboundReplayResult = {
 /** What the route gets back for an error the function's replay threw. */
 const roundTrip = (err: unknown): unknown => {
   try {
-    return resultOf(parseReply(JSON.stringify(refusalOf(err))));
+    return resultOf(replyOf(JSON.stringify(refusalOf(err))));
   } catch (e) {
     return e;
   }
@@ -57,7 +56,7 @@ describe('refusals across the invocation', () => {
   });
 
   it('a result comes back as it was sent', () => {
-    expect(resultOf(parseReply(JSON.stringify({ ok: true, result })))).toEqual(result);
+    expect(resultOf(replyOf(JSON.stringify({ ok: true, result })))).toEqual(result);
   });
 });
 
@@ -72,7 +71,7 @@ describe('a reply that is not one is an error of the replay', () => {
     ['a prototype key', '{"ok":false,"refusal":"gone","message":"x","__proto__":{"ok":true}}'],
     ['the S3 intake result instead', JSON.stringify({ outcome: 'created', caseId: CASE_ID })],
   ])('%s', (_what, text) => {
-    expect(() => parseReply(text)).toThrow(/inbound-email function answered the replay/);
+    expect(() => replyOf(text)).toThrow(/inbound-email function answered the replay/);
   });
 });
 

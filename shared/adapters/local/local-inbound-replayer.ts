@@ -2,7 +2,7 @@
 // in-process on the same JSON a Lambda invocation carries (serialised both ways), its reply checked as in AWS.
 import type { InboundReplayer } from '#ports/inbound-replayer';
 import type { InboundReplayInvocation, InboundReplayReply } from '#schemas/channels';
-import { parseReply } from '#adapters/aws/lambda-inbound-replayer';
+import { replyOf } from '#domain/inbound-replay';
 
 type InboundEmailFunction = (event: unknown) => Promise<unknown>;
 
@@ -22,7 +22,7 @@ class LocalInboundReplayer implements InboundReplayer {
       // What Lambda answers as a function error.
       throw new Error(`the inbound-email function failed the replay (Unhandled): ${err instanceof Error ? err.message : String(err)}`);
     }
-    return parseReply(JSON.stringify(out ?? null));
+    return replyOf(JSON.stringify(out ?? null));
   }
 }
 

@@ -14,6 +14,8 @@ export const route = {
   tag: 'intake',
   auth: jwt(['admin']),
   params: InboundRejectionParams,
+  // It reads the rejection only; the inbound-email function it invokes writes the replay and the case.
+  writes: false,
   ok: { status: 200, description: 'The case the message is now in, and the rejection marked replayed' },
   errors: [404, 409, 410],
 } as const satisfies FunctionRouteDef & { id: string };
