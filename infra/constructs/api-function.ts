@@ -26,7 +26,7 @@ import { Queue, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import { Construct } from 'constructs';
 import type { z } from 'zod';
-import type { ConfigSchema } from '#http/config';
+import type { SettingName } from '#http/config';
 import type { DataTable } from './case-table';
 import { FUNCTION_ARCHITECTURE, functionMemoryMb } from './function-sizing';
 import type { DeadLetterQueue } from './dead-letter-queue';
@@ -55,7 +55,7 @@ export const triageCallsBedrock = (environment: ServiceEnv): boolean => triageSe
 export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
 
 /** The variables the handlers read (`shared/http/config.ts`), typed so a misspelt name fails the build. */
-export type ServiceEnv = Partial<Record<keyof z.input<typeof ConfigSchema>, string>>;
+export type ServiceEnv = Partial<Record<SettingName, string>>;
 
 /** `digest`: the audit digest job (reads the changed-cases index and case heads, writes only the digest head item). */
 export type TableAccess = 'read' | 'readWrite' | 'digest';
