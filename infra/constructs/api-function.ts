@@ -25,7 +25,6 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import { Construct } from 'constructs';
-import type { z } from 'zod';
 import type { SettingName } from '#http/config';
 import type { DataTable } from './case-table';
 import { FUNCTION_ARCHITECTURE, functionMemoryMb } from './function-sizing';

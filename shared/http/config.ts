@@ -23,21 +23,22 @@ const jsonOf = <T extends z.ZodType>(name: string, schema: T) =>
     })
     .pipe(schema);
 
-const IsoDay = z.iso.date();
-const TimeZone = z.string().refine((tz) => isValidTimeZone(tz), 'must be an IANA time zone such as Europe/London');
+// The settings' parts are built by the settings that use them (CONFIG_SETTINGS), never at module load.
+const IsoDay = () => z.iso.date();
+const TimeZone = () => z.string().refine((tz) => isValidTimeZone(tz), 'must be an IANA time zone such as Europe/London');
 /** Per-regime calendar overrides, e.g. a Scottish firm: {"UK_FCA_DISP":{"region":"GB-SCT"}}. */
 // Which ids exist and whether regions and zones are real is checked by checkRegimeOptions (#domain/regimes) where the
 // regimes are used: importing the registry here would put the holiday data into every function's bundle.
-const RegimeCalendars = z.record(z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'must be a regime id such as UK_FCA_DISP'), z.object({ region: z.string().nullable().optional(), timeZone: TimeZone.optional() }).strict());
+const RegimeCalendars = () => z.record(z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'must be a regime id such as UK_FCA_DISP'), z.object({ region: z.string().nullable().optional(), timeZone: TimeZone().optional() }).strict());
 
 /** Per-regime business locations a case may choose, replacing the shipped list: {"AU_ASIC_RG271":[{"region":"AU-VIC","timeZone":"Australia/Melbourne"}]}. */
-const RegimeLocations = z.record(
+const RegimeLocations = () => z.record(
   z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'must be a regime id such as UK_FCA_DISP'),
-  z.array(z.object({ region: z.string().nullable(), timeZone: TimeZone }).strict()).min(1).max(50),
+  z.array(z.object({ region: z.string().nullable(), timeZone: TimeZone() }).strict()).min(1).max(50),
 );
 
 /** Per-regime record-keeping years from closure, e.g. {"UK_FCA_DISP":3}; never below the rule's minimum (#domain/retention). */
-const RetentionYearsSchema = z
+const RetentionYearsSchema = () => z
   .record(z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'must be a regime id such as UK_FCA_DISP'), z.number().int().min(1).max(100))
   .superRefine((years, ctx) => {
     for (const message of retentionOverrideProblems(years)) ctx.addIssue({ code: 'custom', message });
@@ -66,16 +67,16 @@ export const CONFIG_SETTINGS = {
   ORG_CLOSURES: () => z
     .string()
     .transform((s) => s.split(',').map((d) => d.trim()).filter(Boolean))
-    .pipe(z.array(IsoDay))
+    .pipe(z.array(IsoDay()))
     .optional(),
-  REGIME_CALENDARS: () => jsonOf('REGIME_CALENDARS', RegimeCalendars).optional(),
-  REGIME_LOCATIONS: () => jsonOf('REGIME_LOCATIONS', RegimeLocations).optional(),
+  REGIME_CALENDARS: () => jsonOf('REGIME_CALENDARS', RegimeCalendars()).optional(),
+  REGIME_LOCATIONS: () => jsonOf('REGIME_LOCATIONS', RegimeLocations()).optional(),
   /** JSON per-regime retention in years from closure, replacing the defaults of #domain/retention (RETENTION_PERIODS). */
-  RETENTION_YEARS: () => jsonOf('RETENTION_YEARS', RetentionYearsSchema).optional(),
+  RETENTION_YEARS: () => jsonOf('RETENTION_YEARS', RetentionYearsSchema()).optional(),
   /** Most cases one retention run redacts (it stops earlier when its Lambda is about to time out). */
   RETENTION_BATCH: () => z.coerce.number().int().min(1).max(1000).default(100),
   /** Time zone of the organisation's day and week in the deadline board ("due today", "due this week"). */
-  ORG_TIME_ZONE: () => TimeZone.default('Europe/London'),
+  ORG_TIME_ZONE: () => TimeZone().default('Europe/London'),
   /** A blocked investigation task raises its case to at_risk after this many hours (24–48). */
   DEPENDENCY_BLOCKED_HOURS: () => z.coerce.number().int().min(24).max(48).default(24),
   /** `aws`: EventBridge Scheduler, EventBridge and SNS; `local`: the embedded stack's scheduler, event log and notifier. */

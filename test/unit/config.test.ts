@@ -80,7 +80,7 @@ describe('loadConfig', () => {
       return jest.spyOn(CONFIG_SETTINGS, name).mockImplementation((() => {
         built.set(name, (built.get(name) ?? 0) + 1);
         return original();
-      }) as never);
+      }));
     });
     try {
       const cfg = loadConfig({ TABLE_NAME: 'complaints-cases' });
