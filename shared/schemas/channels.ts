@@ -11,9 +11,9 @@ export const HelpdeskProvider = /* @__PURE__ */ z.enum(HELPDESK_PROVIDERS);
 export type HelpdeskProvider = z.infer<typeof HelpdeskProvider>;
 
 /** The path segment: any short token, so an unknown provider is a 404 (not a 400) and names what was asked for. */
-export const HelpdeskParams = /* @__PURE__ */ z.object({ provider: z.string().trim().min(1).max(40).regex(/^[a-z0-9-]+$/, 'must be a provider name such as zendesk') }).strict();
+export const HelpdeskParams = /* @__PURE__ */ z.object({ provider: /* @__PURE__ */ z.string().trim().min(1).max(40).regex(/^[a-z0-9-]+$/, 'must be a provider name such as zendesk') }).strict();
 
-const TicketId = /* @__PURE__ */ z.union([z.string().trim().min(1).max(100), z.number().int().nonnegative()]).transform(String);
+const TicketId = /* @__PURE__ */ z.union([/* @__PURE__ */ z.string().trim().min(1).max(100), /* @__PURE__ */ z.number().int().nonnegative()]).transform(String);
 const Name = /* @__PURE__ */ z.string().trim().min(1).max(200);
 const Email = /* @__PURE__ */ z.email().max(254);
 const Body = /* @__PURE__ */ z.string().trim().min(1).max(20000);
@@ -21,15 +21,15 @@ const Body = /* @__PURE__ */ z.string().trim().min(1).max(20000);
 /** What the organisation may state about the complaint in any provider's payload; defaults come from configuration. */
 export const ComplaintHints = /* @__PURE__ */ z
   .object({
-    regime: RegimeId.optional(),
-    category: Category.optional(),
-    product: z.string().trim().min(1).max(120).optional(),
-    vulnerable: z.boolean().optional(),
-    recordType: SourceRecordType.optional().meta({ description: 'What the ticket is in the helpdesk: complaint, incident or service request (ServiceNow: inferred from the number, INC… incident, REQ…/RITM… service request)' }),
-    incidentIds: z.array(ExternalIdText).max(20).optional().meta({ description: 'Incident/problem ids the complaint relates to; they travel with the case so problems can be linked' }),
-    technicalOutage: z.boolean().optional().meta({ description: 'The ticket reports a technical outage or fault' }),
-    customerDissatisfied: z.boolean().optional().meta({ description: 'The customer expressed dissatisfaction (the complaint definition, e.g. FCA DISP glossary)' }),
-    customerSaysComplaint: z.boolean().optional().meta({ description: 'The customer called it a complaint' }),
+    regime: /* @__PURE__ */ RegimeId.optional(),
+    category: /* @__PURE__ */ Category.optional(),
+    product: /* @__PURE__ */ z.string().trim().min(1).max(120).optional(),
+    vulnerable: /* @__PURE__ */ z.boolean().optional(),
+    recordType: /* @__PURE__ */ SourceRecordType.optional().meta({ description: 'What the ticket is in the helpdesk: complaint, incident or service request (ServiceNow: inferred from the number, INC… incident, REQ…/RITM… service request)' }),
+    incidentIds: /* @__PURE__ */ z.array(ExternalIdText).max(20).optional().meta({ description: 'Incident/problem ids the complaint relates to; they travel with the case so problems can be linked' }),
+    technicalOutage: /* @__PURE__ */ z.boolean().optional().meta({ description: 'The ticket reports a technical outage or fault' }),
+    customerDissatisfied: /* @__PURE__ */ z.boolean().optional().meta({ description: 'The customer expressed dissatisfaction (the complaint definition, e.g. FCA DISP glossary)' }),
+    customerSaysComplaint: /* @__PURE__ */ z.boolean().optional().meta({ description: 'The customer called it a complaint' }),
   })
   .strict()
   .meta({
@@ -45,10 +45,10 @@ export const ComplaintHints = /* @__PURE__ */ z
  */
 export const TicketAttachment = /* @__PURE__ */ z
   .object({
-    fileName: z.string().trim().min(1).max(255),
-    contentType: z.string().trim().min(3).max(127),
-    url: z.url().max(2048).optional(),
-    contentBase64: z.base64().max(10 * 1024 * 1024).optional(),
+    fileName: /* @__PURE__ */ z.string().trim().min(1).max(255),
+    contentType: /* @__PURE__ */ z.string().trim().min(3).max(127),
+    url: /* @__PURE__ */ z.url().max(2048).optional(),
+    contentBase64: /* @__PURE__ */ z.base64().max(10 * 1024 * 1024).optional(),
   })
   .strict()
   .meta({ id: 'HelpdeskAttachment' });
@@ -56,23 +56,23 @@ export const TicketAttachment = /* @__PURE__ */ z
 /** Zendesk: a webhook whose JSON body is built in a trigger from ticket placeholders ({{ticket.id}}, {{ticket.requester.email}} …). */
 export const ZendeskPayload = /* @__PURE__ */ z
   .object({
-    ticket: z
+    ticket: /* @__PURE__ */ z
       .object({
         id: TicketId,
-        subject: z.string().trim().min(1).max(300),
+        subject: /* @__PURE__ */ z.string().trim().min(1).max(300),
         description: Body,
-        url: z.url().max(2048).optional(),
-        created_at: IsoTimestamp.optional(),
-        tags: z.array(z.string().max(100)).max(100).optional(),
-        requester: z.object({ id: TicketId, name: Name, email: Email.optional(), phone: z.string().max(32).optional() }).strict(),
-        comments: z
-          .array(z.object({ id: TicketId.optional(), author: z.object({ name: Name, role: z.enum(['end-user', 'agent', 'admin']).optional() }).strict(), body: Body, created_at: IsoTimestamp.optional(), public: z.boolean().optional() }).strict())
+        url: /* @__PURE__ */ z.url().max(2048).optional(),
+        created_at: /* @__PURE__ */ IsoTimestamp.optional(),
+        tags: /* @__PURE__ */ z.array(/* @__PURE__ */ z.string().max(100)).max(100).optional(),
+        requester: /* @__PURE__ */ z.object({ id: TicketId, name: Name, email: /* @__PURE__ */ Email.optional(), phone: /* @__PURE__ */ z.string().max(32).optional() }).strict(),
+        comments: /* @__PURE__ */ z
+          .array(/* @__PURE__ */ z.object({ id: /* @__PURE__ */ TicketId.optional(), author: /* @__PURE__ */ z.object({ name: Name, role: /* @__PURE__ */ z.enum(['end-user', 'agent', 'admin']).optional() }).strict(), body: Body, created_at: /* @__PURE__ */ IsoTimestamp.optional(), public: /* @__PURE__ */ z.boolean().optional() }).strict())
           .max(200)
           .optional(),
-        attachments: z.array(TicketAttachment).max(20).optional(),
+        attachments: /* @__PURE__ */ z.array(TicketAttachment).max(20).optional(),
       })
       .strict(),
-    complaint: ComplaintHints.optional(),
+    complaint: /* @__PURE__ */ ComplaintHints.optional(),
   })
   .strict()
   .meta({ id: 'ZendeskEscalation', description: 'Zendesk trigger/webhook body (JSON built from ticket placeholders)' });
@@ -80,26 +80,26 @@ export const ZendeskPayload = /* @__PURE__ */ z
 /** Jira Service Management: the issue as an automation rule's "Send web request" sends it ({{issue.key}}, {{issue.fields.*}}). */
 export const JiraPayload = /* @__PURE__ */ z
   .object({
-    issue: z
+    issue: /* @__PURE__ */ z
       .object({
-        key: z.string().trim().regex(/^[A-Z][A-Z0-9_]+-\d+$/, 'must be an issue key such as HELP-42'),
-        fields: z
+        key: /* @__PURE__ */ z.string().trim().regex(/^[A-Z][A-Z0-9_]+-\d+$/, 'must be an issue key such as HELP-42'),
+        fields: /* @__PURE__ */ z
           .object({
-            summary: z.string().trim().min(1).max(300),
+            summary: /* @__PURE__ */ z.string().trim().min(1).max(300),
             description: Body,
-            created: IsoTimestamp.optional(),
-            labels: z.array(z.string().max(100)).max(100).optional(),
-            reporter: z.object({ accountId: TicketId, displayName: Name, emailAddress: Email.optional() }).strict(),
-            comment: z
-              .object({ comments: z.array(z.object({ id: TicketId.optional(), author: z.object({ displayName: Name }).strict(), body: Body, created: IsoTimestamp.optional() }).strict()).max(200) })
+            created: /* @__PURE__ */ IsoTimestamp.optional(),
+            labels: /* @__PURE__ */ z.array(/* @__PURE__ */ z.string().max(100)).max(100).optional(),
+            reporter: /* @__PURE__ */ z.object({ accountId: TicketId, displayName: Name, emailAddress: /* @__PURE__ */ Email.optional() }).strict(),
+            comment: /* @__PURE__ */ z
+              .object({ comments: /* @__PURE__ */ z.array(/* @__PURE__ */ z.object({ id: /* @__PURE__ */ TicketId.optional(), author: /* @__PURE__ */ z.object({ displayName: Name }).strict(), body: Body, created: /* @__PURE__ */ IsoTimestamp.optional() }).strict()).max(200) })
               .strict()
               .optional(),
-            attachment: z.array(TicketAttachment).max(20).optional(),
+            attachment: /* @__PURE__ */ z.array(TicketAttachment).max(20).optional(),
           })
           .strict(),
       })
       .strict(),
-    complaint: ComplaintHints.optional(),
+    complaint: /* @__PURE__ */ ComplaintHints.optional(),
   })
   .strict()
   .meta({ id: 'JiraServiceManagementEscalation', description: 'Jira Service Management issue (automation "Send web request" with the issue data)' });
@@ -107,15 +107,15 @@ export const JiraPayload = /* @__PURE__ */ z
 /** ServiceNow: a business rule's outbound REST message with the incident's fields. */
 export const ServiceNowPayload = /* @__PURE__ */ z
   .object({
-    sys_id: z.string().trim().regex(/^[0-9a-f]{32}$/, 'must be a 32-character sys_id'),
-    number: z.string().trim().min(1).max(40),
-    short_description: z.string().trim().min(1).max(300),
+    sys_id: /* @__PURE__ */ z.string().trim().regex(/^[0-9a-f]{32}$/, 'must be a 32-character sys_id'),
+    number: /* @__PURE__ */ z.string().trim().min(1).max(40),
+    short_description: /* @__PURE__ */ z.string().trim().min(1).max(300),
     description: Body,
-    opened_at: IsoTimestamp.optional(),
-    caller: z.object({ sys_id: TicketId, name: Name, email: Email.optional() }).strict(),
-    work_notes: z.array(z.object({ author: Name, value: Body, created_on: IsoTimestamp.optional() }).strict()).max(200).optional(),
-    attachments: z.array(TicketAttachment).max(20).optional(),
-    complaint: ComplaintHints.optional(),
+    opened_at: /* @__PURE__ */ IsoTimestamp.optional(),
+    caller: /* @__PURE__ */ z.object({ sys_id: TicketId, name: Name, email: /* @__PURE__ */ Email.optional() }).strict(),
+    work_notes: /* @__PURE__ */ z.array(/* @__PURE__ */ z.object({ author: Name, value: Body, created_on: /* @__PURE__ */ IsoTimestamp.optional() }).strict()).max(200).optional(),
+    attachments: /* @__PURE__ */ z.array(TicketAttachment).max(20).optional(),
+    complaint: /* @__PURE__ */ ComplaintHints.optional(),
   })
   .strict()
   .meta({ id: 'ServiceNowEscalation', description: 'ServiceNow incident (outbound REST message from a business rule)' });
@@ -123,15 +123,15 @@ export const ServiceNowPayload = /* @__PURE__ */ z
 /** The generic shape, for any other helpdesk or an in-house tool. */
 export const GenericPayload = /* @__PURE__ */ z
   .object({
-    system: z.string().trim().min(1).max(40).regex(/^[\w.-]+$/, 'must be a system name').meta({ description: 'Your helpdesk’s name; externalRef.system is "generic.<system>"' }),
+    system: /* @__PURE__ */ z.string().trim().min(1).max(40).regex(/^[\w.-]+$/, 'must be a system name').meta({ description: 'Your helpdesk’s name; externalRef.system is "generic.<system>"' }),
     ticketId: TicketId,
-    subject: z.string().trim().min(1).max(300),
+    subject: /* @__PURE__ */ z.string().trim().min(1).max(300),
     description: Body,
-    openedAt: IsoTimestamp.optional(),
-    customer: z.object({ id: TicketId, name: Name, email: Email.optional(), phone: z.string().max(32).optional() }).strict(),
-    history: z.array(z.object({ author: Name, fromCustomer: z.boolean().optional(), body: Body, at: IsoTimestamp.optional() }).strict()).max(200).optional(),
-    attachments: z.array(TicketAttachment).max(20).optional(),
-    complaint: ComplaintHints.optional(),
+    openedAt: /* @__PURE__ */ IsoTimestamp.optional(),
+    customer: /* @__PURE__ */ z.object({ id: TicketId, name: Name, email: /* @__PURE__ */ Email.optional(), phone: /* @__PURE__ */ z.string().max(32).optional() }).strict(),
+    history: /* @__PURE__ */ z.array(/* @__PURE__ */ z.object({ author: Name, fromCustomer: /* @__PURE__ */ z.boolean().optional(), body: Body, at: /* @__PURE__ */ IsoTimestamp.optional() }).strict()).max(200).optional(),
+    attachments: /* @__PURE__ */ z.array(TicketAttachment).max(20).optional(),
+    complaint: /* @__PURE__ */ ComplaintHints.optional(),
   })
   .strict()
   .meta({ id: 'GenericHelpdeskEscalation', description: 'The documented generic helpdesk shape' });
@@ -147,11 +147,11 @@ export type IntakeOutcome = z.infer<typeof IntakeOutcome>;
 
 export const HelpdeskIntakeResult = /* @__PURE__ */ z
   .object({
-    outcome: IntakeOutcome.meta({ description: 'created (201), existing: this ticket’s open case (200), repeat: a new case linked to the closed one (201)' }),
+    outcome: /* @__PURE__ */ IntakeOutcome.meta({ description: 'created (201), existing: this ticket’s open case (200), repeat: a new case linked to the closed one (201)' }),
     case: Case,
-    notesAdded: z.number().int(),
-    evidence: z.array(z.object({ evidenceId: Ulid, fileName: z.string(), sha256: z.string() })),
-    linkedAttachments: z.number().int().meta({ description: 'Attachments only linked by URL, recorded as evidence-log notes' }),
+    notesAdded: /* @__PURE__ */ z.number().int(),
+    evidence: /* @__PURE__ */ z.array(/* @__PURE__ */ z.object({ evidenceId: Ulid, fileName: /* @__PURE__ */ z.string(), sha256: /* @__PURE__ */ z.string() })),
+    linkedAttachments: /* @__PURE__ */ z.number().int().meta({ description: 'Attachments only linked by URL, recorded as evidence-log notes' }),
   })
   .meta({ id: 'HelpdeskIntakeResult' });
 export type HelpdeskIntakeResult = z.infer<typeof HelpdeskIntakeResult>;
@@ -164,10 +164,10 @@ export const InboundRejectionReason = /* @__PURE__ */ z.enum(INBOUND_REJECTION_R
 export const InboundReplay = /* @__PURE__ */ z
   .object({
     caseId: Ulid,
-    reference: z.string(),
-    outcome: z.enum(['created', 'attached', 'existing']).meta({ description: 'created: a new case; attached: added to the sender’s case; existing: the message was already in a case' }),
+    reference: /* @__PURE__ */ z.string(),
+    outcome: /* @__PURE__ */ z.enum(['created', 'attached', 'existing']).meta({ description: 'created: a new case; attached: added to the sender’s case; existing: the message was already in a case' }),
     at: IsoTimestamp,
-    by: z.string(),
+    by: /* @__PURE__ */ z.string(),
   })
   .meta({ id: 'InboundReplay' });
 export type InboundReplay = z.infer<typeof InboundReplay>;
@@ -175,29 +175,29 @@ export type InboundReplay = z.infer<typeof InboundReplay>;
 export const InboundRejection = /* @__PURE__ */ z
   .object({
     id: Ulid,
-    channel: z.literal('email'),
+    channel: /* @__PURE__ */ z.literal('email'),
     reason: InboundRejectionReason,
-    detail: z.string(),
-    sizeBytes: z.number().int(),
-    objectKey: z.string().meta({ description: 'Where the raw message is kept (the inbound mail bucket)' }),
-    from: z.string().optional(),
-    subject: z.string().optional(),
+    detail: /* @__PURE__ */ z.string(),
+    sizeBytes: /* @__PURE__ */ z.number().int(),
+    objectKey: /* @__PURE__ */ z.string().meta({ description: 'Where the raw message is kept (the inbound mail bucket)' }),
+    from: /* @__PURE__ */ z.string().optional(),
+    subject: /* @__PURE__ */ z.string().optional(),
     receivedAt: IsoTimestamp,
-    replay: InboundReplay.optional().meta({ description: 'Present once the message was replayed into a case (POST /v1/intake/rejections/{id}/replay)' }),
+    replay: /* @__PURE__ */ InboundReplay.optional().meta({ description: 'Present once the message was replayed into a case (POST /v1/intake/rejections/{id}/replay)' }),
   })
   .meta({ id: 'InboundRejection' });
 export type InboundRejection = z.infer<typeof InboundRejection>;
 
-export const InboundRejectionsQuery = /* @__PURE__ */ z.object({ day: z.iso.date().meta({ description: 'UTC day the message was received (YYYY-MM-DD)' }), limit: ListLimit, cursor: Cursor.optional() }).strict();
+export const InboundRejectionsQuery = /* @__PURE__ */ z.object({ day: /* @__PURE__ */ z.iso.date().meta({ description: 'UTC day the message was received (YYYY-MM-DD)' }), limit: ListLimit, cursor: /* @__PURE__ */ Cursor.optional() }).strict();
 export const InboundRejectionList = /* @__PURE__ */ pageOf(InboundRejection, 'InboundRejectionList');
 
 export const InboundRejectionParams = /* @__PURE__ */ z.object({ id: Ulid }).strict();
 
 export const InboundReplayResult = /* @__PURE__ */ z
   .object({
-    outcome: z.enum(['replayed', 'already_replayed']).meta({ description: 'replayed: this call ran the intake; already_replayed: an earlier replay did (same case)' }),
+    outcome: /* @__PURE__ */ z.enum(['replayed', 'already_replayed']).meta({ description: 'replayed: this call ran the intake; already_replayed: an earlier replay did (same case)' }),
     caseId: Ulid,
-    reference: z.string(),
+    reference: /* @__PURE__ */ z.string(),
     rejection: InboundRejection,
   })
   .meta({ id: 'InboundReplayResult' });
@@ -207,7 +207,7 @@ export type InboundReplayResult = z.infer<typeof InboundReplayResult>;
  * The replay route's request to the inbound-email function (a synchronous Lambda invocation: only that route's role may
  * invoke the function, besides EventBridge), so MIME parsing stays in the one function that reads raw mail (issue 28).
  */
-export const InboundReplayInvocation = /* @__PURE__ */ z.object({ kind: z.literal('replay'), rejectionId: Ulid, actor: z.string().min(1).max(200) }).strict();
+export const InboundReplayInvocation = /* @__PURE__ */ z.object({ kind: /* @__PURE__ */ z.literal('replay'), rejectionId: Ulid, actor: /* @__PURE__ */ z.string().min(1).max(200) }).strict();
 export type InboundReplayInvocation = z.infer<typeof InboundReplayInvocation>;
 
 /** The refusals a replay answers as the route's 404, 409 and 410 (domain errors cannot cross the invocation as such). */
@@ -215,23 +215,23 @@ export const INBOUND_REPLAY_REFUSALS = ['not_found', 'conflict', 'gone'] as cons
 
 /** The inbound-email function's answer to a replay: the result, or the refusal the route answers. */
 export const InboundReplayReply = /* @__PURE__ */ z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), result: InboundReplayResult }).strict(),
-  z.object({ ok: z.literal(false), refusal: z.enum(INBOUND_REPLAY_REFUSALS), message: z.string(), reason: z.string().optional().meta({ description: 'Why the message is still refused (409)' }) }).strict(),
+  /* @__PURE__ */ z.object({ ok: /* @__PURE__ */ z.literal(true), result: InboundReplayResult }).strict(),
+  /* @__PURE__ */ z.object({ ok: /* @__PURE__ */ z.literal(false), refusal: /* @__PURE__ */ z.enum(INBOUND_REPLAY_REFUSALS), message: /* @__PURE__ */ z.string(), reason: /* @__PURE__ */ z.string().optional().meta({ description: 'Why the message is still refused (409)' }) }).strict(),
 ]);
 export type InboundReplayReply = z.infer<typeof InboundReplayReply>;
 
 export const EmailIntakeResult = /* @__PURE__ */ z
   .discriminatedUnion('outcome', [
-    z.object({
-      outcome: z.enum(['created', 'attached', 'existing']),
+    /* @__PURE__ */ z.object({
+      outcome: /* @__PURE__ */ z.enum(['created', 'attached', 'existing']),
       caseId: Ulid,
-      reference: z.string(),
-      notesAdded: z.number().int(),
-      evidence: z.array(z.object({ evidenceId: Ulid, fileName: z.string(), sha256: z.string() })),
-      skippedAttachments: z.array(z.object({ fileName: z.string(), reason: z.string() })),
-      unverifiedSender: z.literal(true).optional().meta({ description: 'The sender was not authenticated: a complaint of its own was opened, never an existing case' }),
+      reference: /* @__PURE__ */ z.string(),
+      notesAdded: /* @__PURE__ */ z.number().int(),
+      evidence: /* @__PURE__ */ z.array(/* @__PURE__ */ z.object({ evidenceId: Ulid, fileName: /* @__PURE__ */ z.string(), sha256: /* @__PURE__ */ z.string() })),
+      skippedAttachments: /* @__PURE__ */ z.array(/* @__PURE__ */ z.object({ fileName: /* @__PURE__ */ z.string(), reason: /* @__PURE__ */ z.string() })),
+      unverifiedSender: /* @__PURE__ */ z.literal(true).optional().meta({ description: 'The sender was not authenticated: a complaint of its own was opened, never an existing case' }),
     }),
-    z.object({ outcome: z.literal('rejected'), rejection: InboundRejection }),
+    /* @__PURE__ */ z.object({ outcome: /* @__PURE__ */ z.literal('rejected'), rejection: InboundRejection }),
   ])
   .meta({ id: 'EmailIntakeResult' });
 export type EmailIntakeResult = z.infer<typeof EmailIntakeResult>;

@@ -8,10 +8,10 @@ export const TaskStatus = /* @__PURE__ */ z.enum(TASK_STATUSES);
 
 export const CreateTaskBody = /* @__PURE__ */ z
   .object({
-    title: Text(300),
-    team: z.string().trim().min(1).max(64).regex(/^[\w .-]+$/, 'must be a team name'),
-    assigneeId: UserId.optional(),
-    dueAt: IsoTimestamp.optional(),
+    title: /* @__PURE__ */ Text(300),
+    team: /* @__PURE__ */ z.string().trim().min(1).max(64).regex(/^[\w .-]+$/, 'must be a team name'),
+    assigneeId: /* @__PURE__ */ UserId.optional(),
+    dueAt: /* @__PURE__ */ IsoTimestamp.optional(),
   })
   .strict()
   .meta({ id: 'CreateTask' });
@@ -19,10 +19,10 @@ export type CreateTaskBody = z.infer<typeof CreateTaskBody>;
 
 export const PatchTaskBody = /* @__PURE__ */ z
   .object({
-    status: TaskStatus.optional(),
-    findings: Text(20000).optional(),
-    assigneeId: UserId.optional(),
-    blockedReason: Text(2000).optional(),
+    status: /* @__PURE__ */ TaskStatus.optional(),
+    findings: /* @__PURE__ */ Text(20000).optional(),
+    assigneeId: /* @__PURE__ */ UserId.optional(),
+    blockedReason: /* @__PURE__ */ Text(2000).optional(),
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, { message: 'at least one field is required' })
@@ -33,18 +33,18 @@ export const Task = /* @__PURE__ */ z
   .object({
     id: Ulid,
     caseId: Ulid,
-    title: z.string(),
-    team: z.string(),
-    assigneeId: z.string().optional(),
-    dueAt: IsoTimestamp.optional(),
+    title: /* @__PURE__ */ z.string(),
+    team: /* @__PURE__ */ z.string(),
+    assigneeId: /* @__PURE__ */ z.string().optional(),
+    dueAt: /* @__PURE__ */ IsoTimestamp.optional(),
     status: TaskStatus,
-    blockedSince: IsoTimestamp.optional(),
-    blockedReason: z.string().optional(),
-    findings: z.string().optional(),
-    createdBy: z.string(),
+    blockedSince: /* @__PURE__ */ IsoTimestamp.optional(),
+    blockedReason: /* @__PURE__ */ z.string().optional(),
+    findings: /* @__PURE__ */ z.string().optional(),
+    createdBy: /* @__PURE__ */ z.string(),
     createdAt: IsoTimestamp,
     updatedAt: IsoTimestamp,
-    completedAt: IsoTimestamp.optional(),
+    completedAt: /* @__PURE__ */ IsoTimestamp.optional(),
   })
   .meta({ id: 'Task' });
 export type Task = z.infer<typeof Task>;
@@ -53,42 +53,42 @@ export const TaskParams = /* @__PURE__ */ z.object({ id: Ulid, taskId: Ulid }).s
 
 export const NOTE_KINDS = ['call_note', 'customer_statement', 'policy_reference', 'finding'] as const;
 export const NoteKind = /* @__PURE__ */ z.enum(NOTE_KINDS);
-export const CreateNoteBody = /* @__PURE__ */ z.object({ kind: NoteKind, body: Text(50000) }).strict().meta({ id: 'CreateNote' });
+export const CreateNoteBody = /* @__PURE__ */ z.object({ kind: NoteKind, body: /* @__PURE__ */ Text(50000) }).strict().meta({ id: 'CreateNote' });
 export type CreateNoteBody = z.infer<typeof CreateNoteBody>;
 export const Note = /* @__PURE__ */ z
-  .object({ id: Ulid, caseId: Ulid, kind: NoteKind, body: z.string(), authorId: z.string(), createdAt: IsoTimestamp })
+  .object({ id: Ulid, caseId: Ulid, kind: NoteKind, body: /* @__PURE__ */ z.string(), authorId: /* @__PURE__ */ z.string(), createdAt: IsoTimestamp })
   .meta({ id: 'Note' });
 export type Note = z.infer<typeof Note>;
 
 export const AuditEvent = /* @__PURE__ */ z
   .object({
-    seq: z.number().int().min(1),
-    actor: z.string(),
-    action: z.string(),
+    seq: /* @__PURE__ */ z.number().int().min(1),
+    actor: /* @__PURE__ */ z.string(),
+    action: /* @__PURE__ */ z.string(),
     at: IsoTimestamp,
-    data: z.record(z.string(), z.unknown()),
+    data: /* @__PURE__ */ z.record(/* @__PURE__ */ z.string(), /* @__PURE__ */ z.unknown()),
     /** Hex salt of the data digest (absent once the event is redacted, and on events from before salts). */
-    salt: z.string().optional(),
+    salt: /* @__PURE__ */ z.string().optional(),
     /** The data digest a redacted event keeps in place of its data. */
-    dataDigest: z.string().optional(),
+    dataDigest: /* @__PURE__ */ z.string().optional(),
     /** Set when the event's data was removed (retention); the chain still links through dataDigest. */
-    redaction: z.object({ at: IsoTimestamp, by: z.string(), reason: z.string() }).optional(),
-    prevHash: z.string(),
-    hash: z.string(),
+    redaction: /* @__PURE__ */ z.object({ at: IsoTimestamp, by: /* @__PURE__ */ z.string(), reason: /* @__PURE__ */ z.string() }).optional(),
+    prevHash: /* @__PURE__ */ z.string(),
+    hash: /* @__PURE__ */ z.string(),
   })
   .meta({ id: 'AuditEvent' });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
-const ChainVerdict = /* @__PURE__ */ z.object({ valid: z.boolean(), head: z.string(), length: z.number().int(), firstBrokenSeq: z.number().int().optional(), problem: z.string().optional() });
+const ChainVerdict = /* @__PURE__ */ z.object({ valid: /* @__PURE__ */ z.boolean(), head: /* @__PURE__ */ z.string(), length: /* @__PURE__ */ z.number().int(), firstBrokenSeq: /* @__PURE__ */ z.number().int().optional(), problem: /* @__PURE__ */ z.string().optional() });
 
 /** The whole trail as an export bundle holds it (timeline.json): every event, and the verdict. */
 export const BundleTimeline = /* @__PURE__ */ z
   .object({
     caseId: Ulid,
-    events: z.array(AuditEvent),
+    events: /* @__PURE__ */ z.array(AuditEvent),
     chain: ChainVerdict,
     /** The newest signed audit digest anchoring the case (absent in bundles written before digests existed). */
-    anchored: TimelineAnchored.nullable().optional(),
+    anchored: /* @__PURE__ */ TimelineAnchored.nullable().optional(),
   })
   .meta({ id: 'BundleTimeline' });
 
@@ -96,10 +96,10 @@ export const BundleTimeline = /* @__PURE__ */ z
 export const Timeline = /* @__PURE__ */ z
   .object({
     caseId: Ulid,
-    items: z.array(AuditEvent).meta({ description: 'A page of the events, oldest first' }),
-    nextCursor: Cursor.optional().meta({ description: 'Pass as `cursor` for the next page of events; absent on the last page' }),
-    chain: ChainVerdict.meta({ description: 'The verdict over the whole chain (up to the head read with the case), whichever page this is' }),
-    anchored: TimelineAnchored.nullable().optional().meta({ description: 'The newest signed audit digest anchoring the case' }),
+    items: /* @__PURE__ */ z.array(AuditEvent).meta({ description: 'A page of the events, oldest first' }),
+    nextCursor: /* @__PURE__ */ Cursor.optional().meta({ description: 'Pass as `cursor` for the next page of events; absent on the last page' }),
+    chain: /* @__PURE__ */ ChainVerdict.meta({ description: 'The verdict over the whole chain (up to the head read with the case), whichever page this is' }),
+    anchored: /* @__PURE__ */ TimelineAnchored.nullable().optional().meta({ description: 'The newest signed audit digest anchoring the case' }),
   })
   .meta({ id: 'Timeline' });
 

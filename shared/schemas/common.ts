@@ -17,16 +17,16 @@ export const IsoTimestamp = /* @__PURE__ */ z.iso.datetime({ offset: true }).met
 
 export const Money = /* @__PURE__ */ z
   .object({
-    amount: z.string().regex(/^(0|[1-9]\d{0,14})(\.\d{1,4})?$/, 'must be a non-negative decimal string such as "250.00"'),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code such as "GBP"'),
+    amount: /* @__PURE__ */ z.string().regex(/^(0|[1-9]\d{0,14})(\.\d{1,4})?$/, 'must be a non-negative decimal string such as "250.00"'),
+    currency: /* @__PURE__ */ z.string().regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code such as "GBP"'),
   })
   .strict()
   .meta({ id: 'Money', description: 'Money as a decimal string and an ISO-4217 currency code' });
 export type Money = z.infer<typeof Money>;
 
 export const ProblemFieldError = /* @__PURE__ */ z.object({
-  field: z.string(),
-  message: z.string(),
+  field: /* @__PURE__ */ z.string(),
+  message: /* @__PURE__ */ z.string(),
 });
 
 /**
@@ -35,65 +35,65 @@ export const ProblemFieldError = /* @__PURE__ */ z.object({
  * sends is a member the document names.
  */
 export const ProblemExtensions = /* @__PURE__ */ z.object({
-  code: z.enum(['approvals_outstanding', 'admission_of_liability', 'final_response_not_approved']).optional().meta({ description: 'Which rule refused a final response' }),
-  action: z.string().optional().meta({ description: 'The refused action (e.g. close, reopen, pause, extend)' }),
-  currentStatus: z.string().optional().meta({ description: 'The case status that refused the action' }),
-  allowedFrom: z.array(z.string()).optional().meta({ description: 'The case statuses the action is allowed from' }),
-  cycle: z.number().int().optional().meta({ description: 'The clock cycle concerned' }),
-  stoppedAt: z.string().optional().meta({ description: 'When the cycle’s clock stopped (ISO-8601)' }),
-  pausedAt: z.string().optional().meta({ description: 'Since when the clock is paused (ISO-8601)' }),
-  finalResponseDueAt: z.string().optional().meta({ description: 'The deadline that has passed (ISO-8601)' }),
-  windowEndsAt: z.string().optional().meta({ description: 'End of the informal-resolution window (ISO-8601)' }),
-  redactedAt: z.string().optional().meta({ description: 'When the case’s personal data was redacted (ISO-8601)' }),
-  calendar: z.string().nullable().optional().meta({ description: 'The calendar the case already counts on' }),
-  regime: z.string().optional().meta({ description: 'The deadline regime concerned' }),
-  clock: z.string().optional().meta({ description: 'The regime clock that does not exist' }),
-  rule: z.string().optional().meta({ description: 'The rule (with its citation) that refused the action' }),
-  setting: z.string().optional().meta({ description: 'The configuration setting that would allow it' }),
-  timeLimitWording: z.string().optional().meta({ description: 'The Annex 3R wording variant concerned' }),
-  kind: z.string().optional().meta({ description: 'The letter kind concerned' }),
-  openTaskCount: z.number().int().optional().meta({ description: 'Investigation tasks still open or blocked' }),
-  escalationId: z.string().optional().meta({ description: 'The escalation still open' }),
-  escalationStatus: z.string().optional().meta({ description: 'The escalation’s status' }),
-  checkpoint: z.number().optional().meta({ description: 'The checkpoint (percent of the deadline) concerned' }),
-  taskId: z.string().optional().meta({ description: 'The task concerned' }),
-  missing: z
-    .array(z.object({ role: z.string(), reasons: z.array(z.string()) }))
+  code: /* @__PURE__ */ z.enum(['approvals_outstanding', 'admission_of_liability', 'final_response_not_approved']).optional().meta({ description: 'Which rule refused a final response' }),
+  action: /* @__PURE__ */ z.string().optional().meta({ description: 'The refused action (e.g. close, reopen, pause, extend)' }),
+  currentStatus: /* @__PURE__ */ z.string().optional().meta({ description: 'The case status that refused the action' }),
+  allowedFrom: /* @__PURE__ */ z.array(/* @__PURE__ */ z.string()).optional().meta({ description: 'The case statuses the action is allowed from' }),
+  cycle: /* @__PURE__ */ z.number().int().optional().meta({ description: 'The clock cycle concerned' }),
+  stoppedAt: /* @__PURE__ */ z.string().optional().meta({ description: 'When the cycle’s clock stopped (ISO-8601)' }),
+  pausedAt: /* @__PURE__ */ z.string().optional().meta({ description: 'Since when the clock is paused (ISO-8601)' }),
+  finalResponseDueAt: /* @__PURE__ */ z.string().optional().meta({ description: 'The deadline that has passed (ISO-8601)' }),
+  windowEndsAt: /* @__PURE__ */ z.string().optional().meta({ description: 'End of the informal-resolution window (ISO-8601)' }),
+  redactedAt: /* @__PURE__ */ z.string().optional().meta({ description: 'When the case’s personal data was redacted (ISO-8601)' }),
+  calendar: /* @__PURE__ */ z.string().nullable().optional().meta({ description: 'The calendar the case already counts on' }),
+  regime: /* @__PURE__ */ z.string().optional().meta({ description: 'The deadline regime concerned' }),
+  clock: /* @__PURE__ */ z.string().optional().meta({ description: 'The regime clock that does not exist' }),
+  rule: /* @__PURE__ */ z.string().optional().meta({ description: 'The rule (with its citation) that refused the action' }),
+  setting: /* @__PURE__ */ z.string().optional().meta({ description: 'The configuration setting that would allow it' }),
+  timeLimitWording: /* @__PURE__ */ z.string().optional().meta({ description: 'The Annex 3R wording variant concerned' }),
+  kind: /* @__PURE__ */ z.string().optional().meta({ description: 'The letter kind concerned' }),
+  openTaskCount: /* @__PURE__ */ z.number().int().optional().meta({ description: 'Investigation tasks still open or blocked' }),
+  escalationId: /* @__PURE__ */ z.string().optional().meta({ description: 'The escalation still open' }),
+  escalationStatus: /* @__PURE__ */ z.string().optional().meta({ description: 'The escalation’s status' }),
+  checkpoint: /* @__PURE__ */ z.number().optional().meta({ description: 'The checkpoint (percent of the deadline) concerned' }),
+  taskId: /* @__PURE__ */ z.string().optional().meta({ description: 'The task concerned' }),
+  missing: /* @__PURE__ */ z
+    .array(/* @__PURE__ */ z.object({ role: /* @__PURE__ */ z.string(), reasons: /* @__PURE__ */ z.array(/* @__PURE__ */ z.string()) }))
     .optional()
     .meta({ description: 'The approvals still missing: each role with the rules that require it' }),
-  phrases: z.array(z.string()).optional().meta({ description: 'The phrases read as an admission of liability' }),
-  approvalStatus: z.string().optional().meta({ description: 'The approval stage’s status' }),
-  evidenceStatus: z.string().optional().meta({ description: 'The evidence item’s status' }),
-  legalHold: z.boolean().optional().meta({ description: 'The legal hold as it already is' }),
-  resolutionId: z.string().optional().meta({ description: 'The proposal concerned' }),
-  resolutionStatus: z.string().optional().meta({ description: 'The proposal’s status' }),
-  openStage: z.number().int().nullable().optional().meta({ description: 'The approval stage to decide first' }),
-  reason: z.string().optional().meta({ description: 'Why a replayed message is still refused' }),
-  retryable: z.boolean().optional().meta({ description: 'True when the same request may simply be sent again' }),
-  triageStatus: z.string().optional().meta({ description: 'The triage status (none, unavailable)' }),
-  existingId: z.string().nullable().optional().meta({ description: 'The case that already holds the external reference' }),
-  building: z.number().int().optional().meta({ description: 'The report generation being rebuilt' }),
-  caseId: z.string().optional().meta({ description: 'The case concerned' }),
-  problemStatus: z.string().optional().meta({ description: 'The problem record’s status' }),
-  fixedAt: z.string().optional().meta({ description: 'When the problem’s fix went live (ISO-8601)' }),
-  suggestionId: z.string().optional().meta({ description: 'The problem suggestion concerned' }),
-  suggestionStatus: z.string().optional().meta({ description: 'The suggestion’s status (pending, accepted, dismissed)' }),
-  activeExportId: z.string().optional().meta({ description: 'The export of the case still running' }),
-  marking: z.string().optional().meta({ description: 'How the case is already marked (spam, duplicate)' }),
-  original: z.string().optional().meta({ description: 'The case named as the original, itself marked' }),
-  quietUntil: z.string().optional().meta({ description: 'Until when the customer may still answer the last chase (ISO-8601)' }),
-  releaseStatus: z.string().optional().meta({ description: 'The release request’s status' }),
+  phrases: /* @__PURE__ */ z.array(/* @__PURE__ */ z.string()).optional().meta({ description: 'The phrases read as an admission of liability' }),
+  approvalStatus: /* @__PURE__ */ z.string().optional().meta({ description: 'The approval stage’s status' }),
+  evidenceStatus: /* @__PURE__ */ z.string().optional().meta({ description: 'The evidence item’s status' }),
+  legalHold: /* @__PURE__ */ z.boolean().optional().meta({ description: 'The legal hold as it already is' }),
+  resolutionId: /* @__PURE__ */ z.string().optional().meta({ description: 'The proposal concerned' }),
+  resolutionStatus: /* @__PURE__ */ z.string().optional().meta({ description: 'The proposal’s status' }),
+  openStage: /* @__PURE__ */ z.number().int().nullable().optional().meta({ description: 'The approval stage to decide first' }),
+  reason: /* @__PURE__ */ z.string().optional().meta({ description: 'Why a replayed message is still refused' }),
+  retryable: /* @__PURE__ */ z.boolean().optional().meta({ description: 'True when the same request may simply be sent again' }),
+  triageStatus: /* @__PURE__ */ z.string().optional().meta({ description: 'The triage status (none, unavailable)' }),
+  existingId: /* @__PURE__ */ z.string().nullable().optional().meta({ description: 'The case that already holds the external reference' }),
+  building: /* @__PURE__ */ z.number().int().optional().meta({ description: 'The report generation being rebuilt' }),
+  caseId: /* @__PURE__ */ z.string().optional().meta({ description: 'The case concerned' }),
+  problemStatus: /* @__PURE__ */ z.string().optional().meta({ description: 'The problem record’s status' }),
+  fixedAt: /* @__PURE__ */ z.string().optional().meta({ description: 'When the problem’s fix went live (ISO-8601)' }),
+  suggestionId: /* @__PURE__ */ z.string().optional().meta({ description: 'The problem suggestion concerned' }),
+  suggestionStatus: /* @__PURE__ */ z.string().optional().meta({ description: 'The suggestion’s status (pending, accepted, dismissed)' }),
+  activeExportId: /* @__PURE__ */ z.string().optional().meta({ description: 'The export of the case still running' }),
+  marking: /* @__PURE__ */ z.string().optional().meta({ description: 'How the case is already marked (spam, duplicate)' }),
+  original: /* @__PURE__ */ z.string().optional().meta({ description: 'The case named as the original, itself marked' }),
+  quietUntil: /* @__PURE__ */ z.string().optional().meta({ description: 'Until when the customer may still answer the last chase (ISO-8601)' }),
+  releaseStatus: /* @__PURE__ */ z.string().optional().meta({ description: 'The release request’s status' }),
 });
 export type ProblemExtensions = z.infer<typeof ProblemExtensions>;
 
 export const Problem = /* @__PURE__ */ z
   .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string().optional(),
-    instance: z.string().optional(),
-    errors: z.array(ProblemFieldError).optional(),
+    type: /* @__PURE__ */ z.string(),
+    title: /* @__PURE__ */ z.string(),
+    status: /* @__PURE__ */ z.number().int(),
+    detail: /* @__PURE__ */ z.string().optional(),
+    instance: /* @__PURE__ */ z.string().optional(),
+    errors: /* @__PURE__ */ z.array(ProblemFieldError).optional(),
     ...ProblemExtensions.shape,
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details, with the extension members a 409 may carry' });

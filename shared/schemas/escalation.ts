@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { IsoTimestamp, Text, Ulid } from './common';
 
-export const EscalationBody = /* @__PURE__ */ z.object({ reason: Text(2000) }).strict().meta({ id: 'RaiseEscalation' });
+export const EscalationBody = /* @__PURE__ */ z.object({ reason: /* @__PURE__ */ Text(2000) }).strict().meta({ id: 'RaiseEscalation' });
 export type EscalationBody = z.infer<typeof EscalationBody>;
 
 /** Minimum length of the written justification for not escalating a raised risk (control 3). */
@@ -15,7 +15,7 @@ export const DEPENDENCY_CHECKPOINT_PREFIX = 'dependency:';
 const CHECKPOINT_MESSAGE = 'must be a checkpoint percent (50, 75, 90 or 100) or "dependency:<taskId>"';
 
 export const WaiverCheckpoint = /* @__PURE__ */ z
-  .union([z.literal(50), z.literal(75), z.literal(90), z.literal(100), z.string().regex(/^dependency:[0-9A-HJKMNP-TV-Z]{26}$/, CHECKPOINT_MESSAGE)], {
+  .union([/* @__PURE__ */ z.literal(50), /* @__PURE__ */ z.literal(75), /* @__PURE__ */ z.literal(90), /* @__PURE__ */ z.literal(100), /* @__PURE__ */ z.string().regex(/^dependency:[0-9A-HJKMNP-TV-Z]{26}$/, CHECKPOINT_MESSAGE)], {
     error: CHECKPOINT_MESSAGE,
   })
   .meta({
@@ -27,7 +27,7 @@ export type WaiverCheckpoint = z.infer<typeof WaiverCheckpoint>;
 export const EscalationWaiverBody = /* @__PURE__ */ z
   .object({
     checkpoint: WaiverCheckpoint,
-    justification: z
+    justification: /* @__PURE__ */ z
       .string()
       .trim()
       .min(WAIVER_JUSTIFICATION_MIN, `a decision not to escalate needs a justification of at least ${WAIVER_JUSTIFICATION_MIN} characters`)
@@ -48,11 +48,11 @@ export const waiverTarget = (checkpoint: WaiverCheckpoint): WaiverTarget =>
 /** What raised an escalation: identifiers only (the reason text lives on the record, never in a workflow payload). */
 export const EscalationTrigger = /* @__PURE__ */ z
   .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('checkpoint'), percent: z.number().int(), cycle: z.number().int().min(1) }).strict(),
-    z.object({ kind: z.literal('dependency'), taskId: Ulid, cycle: z.number().int().min(1) }).strict(),
-    z.object({ kind: z.literal('manual') }).strict().meta({ description: 'Raised by the case owner' }),
-    z.object({ kind: z.literal('override') }).strict().meta({ description: 'Raised by a supervisor over the owner' }),
-    z.object({ kind: z.literal('triage') }).strict().meta({ description: 'Raised at intake by the triage priority rule (TRIAGE.priority.escalate): strong negative sentiment or a vulnerability cue' }),
+    /* @__PURE__ */ z.object({ kind: /* @__PURE__ */ z.literal('checkpoint'), percent: /* @__PURE__ */ z.number().int(), cycle: /* @__PURE__ */ z.number().int().min(1) }).strict(),
+    /* @__PURE__ */ z.object({ kind: /* @__PURE__ */ z.literal('dependency'), taskId: Ulid, cycle: /* @__PURE__ */ z.number().int().min(1) }).strict(),
+    /* @__PURE__ */ z.object({ kind: /* @__PURE__ */ z.literal('manual') }).strict().meta({ description: 'Raised by the case owner' }),
+    /* @__PURE__ */ z.object({ kind: /* @__PURE__ */ z.literal('override') }).strict().meta({ description: 'Raised by a supervisor over the owner' }),
+    /* @__PURE__ */ z.object({ kind: /* @__PURE__ */ z.literal('triage') }).strict().meta({ description: 'Raised at intake by the triage priority rule (TRIAGE.priority.escalate): strong negative sentiment or a vulnerability cue' }),
   ])
   .meta({ id: 'EscalationTrigger' });
 export type EscalationTrigger = z.infer<typeof EscalationTrigger>;
@@ -75,21 +75,21 @@ export const Escalation = /* @__PURE__ */ z
     id: Ulid,
     caseId: Ulid,
     trigger: EscalationTrigger,
-    reason: z.string(),
+    reason: /* @__PURE__ */ z.string(),
     status: EscalationStatus,
-    level: z.number().int().min(1).meta({ description: 'Current level: 1 = team supervisors, 2 = head of complaints, 3 = compliance' }),
-    raisedBy: z.string(),
+    level: /* @__PURE__ */ z.number().int().min(1).meta({ description: 'Current level: 1 = team supervisors, 2 = head of complaints, 3 = compliance' }),
+    raisedBy: /* @__PURE__ */ z.string(),
     raisedAt: IsoTimestamp,
-    startedAt: IsoTimestamp.optional().meta({ description: 'When the escalation workflow took it up' }),
-    notifiedAt: IsoTimestamp.optional().meta({ description: 'When the current level was notified' }),
-    ackDueAt: IsoTimestamp.optional().meta({ description: 'When the current level times out and the escalation goes up a level' }),
-    acknowledgedBy: z.string().optional(),
-    acknowledgedAt: IsoTimestamp.optional(),
-    acknowledgementNote: z.string().optional(),
-    waivedBy: z.string().optional(),
-    waivedAt: IsoTimestamp.optional(),
-    justification: z.string().optional(),
-    closedAt: IsoTimestamp.optional(),
+    startedAt: /* @__PURE__ */ IsoTimestamp.optional().meta({ description: 'When the escalation workflow took it up' }),
+    notifiedAt: /* @__PURE__ */ IsoTimestamp.optional().meta({ description: 'When the current level was notified' }),
+    ackDueAt: /* @__PURE__ */ IsoTimestamp.optional().meta({ description: 'When the current level times out and the escalation goes up a level' }),
+    acknowledgedBy: /* @__PURE__ */ z.string().optional(),
+    acknowledgedAt: /* @__PURE__ */ IsoTimestamp.optional(),
+    acknowledgementNote: /* @__PURE__ */ z.string().optional(),
+    waivedBy: /* @__PURE__ */ z.string().optional(),
+    waivedAt: /* @__PURE__ */ IsoTimestamp.optional(),
+    justification: /* @__PURE__ */ z.string().optional(),
+    closedAt: /* @__PURE__ */ IsoTimestamp.optional(),
   })
   .meta({ id: 'EscalationRecord' });
 export type Escalation = z.infer<typeof Escalation>;
@@ -97,12 +97,12 @@ export type Escalation = z.infer<typeof Escalation>;
 /** The summary the case carries for each escalation (the full record is an ESCALATION# item). */
 export const EscalationSummary = /* @__PURE__ */ z
   .object({
-    id: z.string(),
+    id: /* @__PURE__ */ z.string(),
     at: IsoTimestamp,
-    reason: z.string(),
-    trigger: EscalationTrigger.optional(),
-    status: EscalationStatus.optional(),
-    level: z.number().int().optional(),
+    reason: /* @__PURE__ */ z.string(),
+    trigger: /* @__PURE__ */ EscalationTrigger.optional(),
+    status: /* @__PURE__ */ EscalationStatus.optional(),
+    level: /* @__PURE__ */ z.number().int().optional(),
   })
   .meta({ id: 'EscalationSummary' });
 export type EscalationSummary = z.infer<typeof EscalationSummary>;
@@ -111,17 +111,17 @@ export type EscalationSummary = z.infer<typeof EscalationSummary>;
 export const Waiver = /* @__PURE__ */ z
   .object({
     checkpoint: WaiverCheckpoint,
-    cycle: z.number().int().min(1),
-    justification: z.string(),
-    waivedBy: z.string(),
+    cycle: /* @__PURE__ */ z.number().int().min(1),
+    justification: /* @__PURE__ */ z.string(),
+    waivedBy: /* @__PURE__ */ z.string(),
     waivedAt: IsoTimestamp,
-    escalationId: z.string().nullable().meta({ description: 'The open escalation the waiver stopped, if any' }),
+    escalationId: /* @__PURE__ */ z.string().nullable().meta({ description: 'The open escalation the waiver stopped, if any' }),
   })
   .meta({ id: 'Waiver' });
 export type Waiver = z.infer<typeof Waiver>;
 
 export const AcknowledgeEscalationBody = /* @__PURE__ */ z
-  .object({ note: Text(2000).optional().meta({ description: 'What the acknowledging manager will do' }) })
+  .object({ note: /* @__PURE__ */ Text(2000).optional().meta({ description: 'What the acknowledging manager will do' }) })
   .strict()
   .meta({ id: 'AcknowledgeEscalation' });
 export type AcknowledgeEscalationBody = z.infer<typeof AcknowledgeEscalationBody>;
@@ -129,5 +129,5 @@ export type AcknowledgeEscalationBody = z.infer<typeof AcknowledgeEscalationBody
 export const EscalationParams = /* @__PURE__ */ z.object({ id: Ulid, escalationId: Ulid }).strict();
 
 /** What `POST …/escalation-waivers` answers: the waiver and the escalation it stopped. */
-export const WaiverResult = /* @__PURE__ */ z.object({ waiver: Waiver, escalation: Escalation.nullable() }).meta({ id: 'WaiverResult' });
+export const WaiverResult = /* @__PURE__ */ z.object({ waiver: Waiver, escalation: /* @__PURE__ */ Escalation.nullable() }).meta({ id: 'WaiverResult' });
 export type WaiverResult = z.infer<typeof WaiverResult>;

@@ -31,18 +31,18 @@ const Hex64 = /* @__PURE__ */ z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-
 
 /** Fields every published detail carries: which case, which audit event, and the case facts a subscriber routes on. */
 const envelope = {
-  schemaVersion: z.literal(EVENT_SCHEMA_VERSION).meta({ description: 'Version of this detail schema' }),
-  eventId: z.string().meta({ description: 'Stable across redeliveries (`<caseId>:<auditSeq>`): de-duplicate on it' }),
-  caseId: z.string(),
-  reference: z.string().meta({ description: 'Human case reference, e.g. CMP-2026-000042' }),
+  schemaVersion: /* @__PURE__ */ z.literal(EVENT_SCHEMA_VERSION).meta({ description: 'Version of this detail schema' }),
+  eventId: /* @__PURE__ */ z.string().meta({ description: 'Stable across redeliveries (`<caseId>:<auditSeq>`): de-duplicate on it' }),
+  caseId: /* @__PURE__ */ z.string(),
+  reference: /* @__PURE__ */ z.string().meta({ description: 'Human case reference, e.g. CMP-2026-000042' }),
   occurredAt: IsoTimestamp,
-  auditSeq: z.number().int().min(1).meta({ description: 'The audit event this domain event stands for' }),
-  auditHash: Hex64.meta({ description: 'Its hash in the case’s audit chain' }),
-  regime: z.string(),
-  channel: Channel.nullable().meta({ description: 'Intake channel (null if the case could not be read)' }),
-  externalRef: ExternalRef.nullable().meta({ description: 'The helpdesk ticket the case came from (sync-back), or null' }),
-  ownerId: z.string().nullable().meta({ description: 'The case owner when the event was published' }),
-  team: z.string().nullable(),
+  auditSeq: /* @__PURE__ */ z.number().int().min(1).meta({ description: 'The audit event this domain event stands for' }),
+  auditHash: /* @__PURE__ */ Hex64.meta({ description: 'Its hash in the case’s audit chain' }),
+  regime: /* @__PURE__ */ z.string(),
+  channel: /* @__PURE__ */ Channel.nullable().meta({ description: 'Intake channel (null if the case could not be read)' }),
+  externalRef: /* @__PURE__ */ ExternalRef.nullable().meta({ description: 'The helpdesk ticket the case came from (sync-back), or null' }),
+  ownerId: /* @__PURE__ */ z.string().nullable().meta({ description: 'The case owner when the event was published' }),
+  team: /* @__PURE__ */ z.string().nullable(),
 };
 
 const detail = <T extends z.ZodRawShape>(type: PublishedEventType, description: string, shape: T) =>
@@ -52,70 +52,70 @@ const detail = <T extends z.ZodRawShape>(type: PublishedEventType, description: 
     .meta({ id: `${type}V${EVENT_SCHEMA_VERSION}`, title: `${type} v${EVENT_SCHEMA_VERSION}`, description });
 
 export const EVENT_DETAIL = {
-  ComplaintOpened: detail('ComplaintOpened', 'A complaint was recorded; its clock started.', {
+  ComplaintOpened: /* @__PURE__ */ detail('ComplaintOpened', 'A complaint was recorded; its clock started.', {
     status: Status,
     receivedAt: IsoTimestamp,
     finalResponseDueAt: IsoTimestamp,
     category: Category,
     sensitivity: Sensitivity,
   }),
-  OwnerChanged: detail('OwnerChanged', 'The case was handed to another owner (a recorded handoff).', {
-    fromOwnerId: z.string(),
-    toOwnerId: z.string(),
-    handoffCount: z.number().int().min(1),
+  OwnerChanged: /* @__PURE__ */ detail('OwnerChanged', 'The case was handed to another owner (a recorded handoff).', {
+    fromOwnerId: /* @__PURE__ */ z.string(),
+    toOwnerId: /* @__PURE__ */ z.string(),
+    handoffCount: /* @__PURE__ */ z.number().int().min(1),
   }),
-  CheckpointReached: detail('CheckpointReached', 'A share (50/75/90 %) of the final-response window was used.', {
-    cycle: z.number().int().min(1),
-    percent: z.number().int().min(1).max(99),
+  CheckpointReached: /* @__PURE__ */ detail('CheckpointReached', 'A share (50/75/90 %) of the final-response window was used.', {
+    cycle: /* @__PURE__ */ z.number().int().min(1),
+    percent: /* @__PURE__ */ z.number().int().min(1).max(99),
     at: IsoTimestamp,
     finalResponseDueAt: IsoTimestamp,
-    risk: z.object({ from: Risk, to: Risk }).strict(),
+    risk: /* @__PURE__ */ z.object({ from: Risk, to: Risk }).strict(),
   }),
-  DeadlineBreached: detail('DeadlineBreached', 'The final-response deadline passed without a final response.', {
-    cycle: z.number().int().min(1),
+  DeadlineBreached: /* @__PURE__ */ detail('DeadlineBreached', 'The final-response deadline passed without a final response.', {
+    cycle: /* @__PURE__ */ z.number().int().min(1),
     finalResponseDueAt: IsoTimestamp,
-    risk: z.object({ from: Risk, to: Risk }).strict(),
+    risk: /* @__PURE__ */ z.object({ from: Risk, to: Risk }).strict(),
   }),
-  Escalated: detail('Escalated', 'An escalation level was notified (team supervisors, head of complaints, compliance).', {
-    escalationId: z.string(),
-    level: z.number().int().min(1),
-    role: z.string(),
-    ackDueAt: IsoTimestamp.nullable(),
+  Escalated: /* @__PURE__ */ detail('Escalated', 'An escalation level was notified (team supervisors, head of complaints, compliance).', {
+    escalationId: /* @__PURE__ */ z.string(),
+    level: /* @__PURE__ */ z.number().int().min(1),
+    role: /* @__PURE__ */ z.string(),
+    ackDueAt: /* @__PURE__ */ IsoTimestamp.nullable(),
   }),
-  ApprovalRequested: detail('ApprovalRequested', 'An approval stage of a proposed outcome awaits a decision.', {
-    approvalId: z.string(),
-    resolutionId: z.string(),
-    stage: z.number().int().min(1),
-    role: z.string(),
-    dueAt: IsoTimestamp.nullable(),
+  ApprovalRequested: /* @__PURE__ */ detail('ApprovalRequested', 'An approval stage of a proposed outcome awaits a decision.', {
+    approvalId: /* @__PURE__ */ z.string(),
+    resolutionId: /* @__PURE__ */ z.string(),
+    stage: /* @__PURE__ */ z.number().int().min(1),
+    role: /* @__PURE__ */ z.string(),
+    dueAt: /* @__PURE__ */ IsoTimestamp.nullable(),
   }),
-  ApprovalDecided: detail('ApprovalDecided', 'An approval stage was approved, rejected, or expired without a decision.', {
-    approvalId: z.string(),
-    resolutionId: z.string(),
-    stage: z.number().int().min(1),
-    role: z.string(),
-    outcome: z.enum(['approved', 'rejected', 'expired']),
-    decidedBy: z.string().nullable().meta({ description: 'The approver (null when the stage expired)' }),
+  ApprovalDecided: /* @__PURE__ */ detail('ApprovalDecided', 'An approval stage was approved, rejected, or expired without a decision.', {
+    approvalId: /* @__PURE__ */ z.string(),
+    resolutionId: /* @__PURE__ */ z.string(),
+    stage: /* @__PURE__ */ z.number().int().min(1),
+    role: /* @__PURE__ */ z.string(),
+    outcome: /* @__PURE__ */ z.enum(['approved', 'rejected', 'expired']),
+    decidedBy: /* @__PURE__ */ z.string().nullable().meta({ description: 'The approver (null when the stage expired)' }),
   }),
-  FinalResponseSent: detail('FinalResponseSent', 'The final response went out; the clock stopped.', {
+  FinalResponseSent: /* @__PURE__ */ detail('FinalResponseSent', 'The final response went out; the clock stopped.', {
     status: Status,
-    resolutionId: z.string(),
-    decision: z.enum(['upheld', 'partially_upheld', 'not_upheld']),
-    compensation: Money.nullable(),
-    responseChannel: z.string(),
+    resolutionId: /* @__PURE__ */ z.string(),
+    decision: /* @__PURE__ */ z.enum(['upheld', 'partially_upheld', 'not_upheld']),
+    compensation: /* @__PURE__ */ Money.nullable(),
+    responseChannel: /* @__PURE__ */ z.string(),
     finalResponseDueAt: IsoTimestamp,
-    withinDeadline: z.boolean(),
+    withinDeadline: /* @__PURE__ */ z.boolean(),
   }),
-  ComplaintClosed: detail('ComplaintClosed', 'The case was closed with a root cause and a follow-up action.', {
+  ComplaintClosed: /* @__PURE__ */ detail('ComplaintClosed', 'The case was closed with a root cause and a follow-up action.', {
     status: Status,
-    rootCauseCategory: z.string().nullable(),
-    respondedWithinDeadline: z.boolean(),
-    retainUntil: IsoTimestamp.nullable(),
+    rootCauseCategory: /* @__PURE__ */ z.string().nullable(),
+    respondedWithinDeadline: /* @__PURE__ */ z.boolean(),
+    retainUntil: /* @__PURE__ */ IsoTimestamp.nullable(),
   }),
-  ComplaintReopened: detail('ComplaintReopened', 'A closed or resolved case was reopened; a new clock cycle started.', {
+  ComplaintReopened: /* @__PURE__ */ detail('ComplaintReopened', 'A closed or resolved case was reopened; a new clock cycle started.', {
     status: Status,
-    cycle: z.number().int().min(2),
-    reopenCount: z.number().int().min(1),
+    cycle: /* @__PURE__ */ z.number().int().min(2),
+    reopenCount: /* @__PURE__ */ z.number().int().min(1),
     finalResponseDueAt: IsoTimestamp,
   }),
 } as const satisfies Record<PublishedEventType, z.ZodType>;
@@ -125,11 +125,11 @@ export type EventDetail<T extends PublishedEventType = PublishedEventType> = z.o
 /** What a subscriber's endpoint receives: the event and its detail (the body the signature covers). */
 export const WebhookPayload = /* @__PURE__ */ z
   .object({
-    id: z.string().meta({ description: 'The event id (also `detail.eventId`): de-duplicate on it' }),
+    id: /* @__PURE__ */ z.string().meta({ description: 'The event id (also `detail.eventId`): de-duplicate on it' }),
     type: PublishedEventType,
-    schemaVersion: z.literal(EVENT_SCHEMA_VERSION),
+    schemaVersion: /* @__PURE__ */ z.literal(EVENT_SCHEMA_VERSION),
     occurredAt: IsoTimestamp,
-    detail: z.record(z.string(), z.unknown()).meta({ description: 'Follows the schema `<type>V<schemaVersion>`' }),
+    detail: /* @__PURE__ */ z.record(/* @__PURE__ */ z.string(), /* @__PURE__ */ z.unknown()).meta({ description: 'Follows the schema `<type>V<schemaVersion>`' }),
   })
   .strict()
   .meta({ id: 'WebhookPayload' });

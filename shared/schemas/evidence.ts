@@ -63,7 +63,7 @@ export const RegisterEvidenceBody = /* @__PURE__ */ z
   .object({
     fileName: FileName,
     contentType: ContentType,
-    sizeBytes: z.number().int().min(1),
+    sizeBytes: /* @__PURE__ */ z.number().int().min(1),
     sha256: Sha256Hex,
   })
   .strict()
@@ -79,27 +79,27 @@ export const Evidence = /* @__PURE__ */ z
   .object({
     id: Ulid,
     caseId: Ulid,
-    fileName: z.string(),
-    contentType: z.string(),
-    sizeBytes: z.number().int(),
-    sha256: z.string(),
+    fileName: /* @__PURE__ */ z.string(),
+    contentType: /* @__PURE__ */ z.string(),
+    sizeBytes: /* @__PURE__ */ z.number().int(),
+    sha256: /* @__PURE__ */ z.string(),
     /** Server-chosen storage key (never derived from the file name). */
-    key: z.string(),
+    key: /* @__PURE__ */ z.string(),
     status: EvidenceStatus,
-    registeredBy: z.string(),
+    registeredBy: /* @__PURE__ */ z.string(),
     registeredAt: IsoTimestamp,
     uploadExpiresAt: IsoTimestamp,
-    versionId: z.string().optional().meta({ description: 'The object version that was verified; downloads always serve this version' }),
-    retainUntil: IsoTimestamp.optional().meta({ description: 'Object Lock retention (compliance mode): not deletable by anyone before this' }),
-    legalHold: z.boolean(),
-    verifiedAt: IsoTimestamp.optional(),
-    rejectedAt: IsoTimestamp.optional(),
-    rejection: z.object({ reason: z.enum(REJECTION_REASONS), detail: z.string() }).optional(),
-    uploadRef: z.string().optional().meta({ description: 'The upload that settled this item (object version or event sequencer)' }),
-    letter: z
+    versionId: /* @__PURE__ */ z.string().optional().meta({ description: 'The object version that was verified; downloads always serve this version' }),
+    retainUntil: /* @__PURE__ */ IsoTimestamp.optional().meta({ description: 'Object Lock retention (compliance mode): not deletable by anyone before this' }),
+    legalHold: /* @__PURE__ */ z.boolean(),
+    verifiedAt: /* @__PURE__ */ IsoTimestamp.optional(),
+    rejectedAt: /* @__PURE__ */ IsoTimestamp.optional(),
+    rejection: /* @__PURE__ */ z.object({ reason: /* @__PURE__ */ z.enum(REJECTION_REASONS), detail: /* @__PURE__ */ z.string() }).optional(),
+    uploadRef: /* @__PURE__ */ z.string().optional().meta({ description: 'The upload that settled this item (object version or event sequencer)' }),
+    letter: /* @__PURE__ */ z
       .object({
-        kind: z.enum(['acknowledgement', 'holding', 'summary_resolution', 'final_response']),
-        template: z.object({ id: z.string(), version: z.string() }).nullable().meta({ description: 'The template rendered, or null when the sender supplied the text' }),
+        kind: /* @__PURE__ */ z.enum(['acknowledgement', 'holding', 'summary_resolution', 'final_response']),
+        template: /* @__PURE__ */ z.object({ id: /* @__PURE__ */ z.string(), version: /* @__PURE__ */ z.string() }).nullable().meta({ description: 'The template rendered, or null when the sender supplied the text' }),
       })
       .optional()
       .meta({ description: 'Set on the exact text of a letter sent to the customer, written by the service itself (verified at write: storage checked its SHA-256)' }),
@@ -109,9 +109,9 @@ export type Evidence = z.infer<typeof Evidence>;
 
 export const EvidenceUpload = /* @__PURE__ */ z
   .object({
-    url: z.string(),
-    method: z.literal('PUT'),
-    headers: z.record(z.string(), z.string()).meta({ description: 'Send exactly these headers with the PUT: they are signed' }),
+    url: /* @__PURE__ */ z.string(),
+    method: /* @__PURE__ */ z.literal('PUT'),
+    headers: /* @__PURE__ */ z.record(/* @__PURE__ */ z.string(), /* @__PURE__ */ z.string()).meta({ description: 'Send exactly these headers with the PUT: they are signed' }),
     expiresAt: IsoTimestamp,
   })
   .meta({ id: 'EvidenceUpload' });
@@ -119,8 +119,8 @@ export const EvidenceUpload = /* @__PURE__ */ z
 export const RegisteredEvidence = /* @__PURE__ */ z.object({ evidenceId: Ulid, evidence: Evidence, upload: EvidenceUpload }).meta({ id: 'RegisteredEvidence' });
 
 export const EvidenceView = /* @__PURE__ */ Evidence.extend({
-  downloadUrl: z.string().optional().meta({ description: 'Presigned GET of the verified version, valid 5 minutes; issuing it is audited' }),
-  downloadExpiresAt: IsoTimestamp.optional(),
+  downloadUrl: /* @__PURE__ */ z.string().optional().meta({ description: 'Presigned GET of the verified version, valid 5 minutes; issuing it is audited' }),
+  downloadExpiresAt: /* @__PURE__ */ IsoTimestamp.optional(),
 }).meta({ id: 'EvidenceView' });
 
 export const EvidenceList = /* @__PURE__ */ pageOf(Evidence, 'EvidenceList');
@@ -128,7 +128,7 @@ export const EvidenceList = /* @__PURE__ */ pageOf(Evidence, 'EvidenceList');
 export const EvidenceParams = /* @__PURE__ */ z.object({ id: Ulid, evidenceId: Ulid }).strict();
 
 export const LegalHoldBody = /* @__PURE__ */ z
-  .object({ on: z.boolean(), reason: Text(2000).optional() })
+  .object({ on: /* @__PURE__ */ z.boolean(), reason: /* @__PURE__ */ Text(2000).optional() })
   .strict()
   .refine((b) => b.on || b.reason !== undefined, { message: 'a reason is required to release a legal hold', path: ['reason'] })
   .meta({ id: 'LegalHold' });

@@ -31,43 +31,43 @@ export const BUNDLE_PATHS = {
 export const evidencePath = (evidenceId: string, fileName: string) => `evidence/${evidenceId}/${fileName}`;
 
 export const ManifestFile = /* @__PURE__ */ z.object({
-  path: z.string().min(1),
-  sizeBytes: z.number().int().min(0),
+  path: /* @__PURE__ */ z.string().min(1),
+  sizeBytes: /* @__PURE__ */ z.number().int().min(0),
   sha256: Sha256Hex,
 });
 export type ManifestFile = z.infer<typeof ManifestFile>;
 
 export const Manifest = /* @__PURE__ */ z
   .object({
-    format: z.literal(BUNDLE_FORMAT),
+    format: /* @__PURE__ */ z.literal(BUNDLE_FORMAT),
     exportId: Ulid,
     caseId: Ulid,
-    reference: z.string(),
+    reference: /* @__PURE__ */ z.string(),
     exportedAt: IsoTimestamp,
     exportedBy: UserId,
     /** Every file of the bundle but the manifest, its signature and the copy of the public key, in ZIP order. */
-    files: z.array(ManifestFile),
+    files: /* @__PURE__ */ z.array(ManifestFile),
     /** The audit chain as the case recorded it when the bundle was built: timeline.json must recompute to this head. */
-    auditChain: z.object({ seq: z.number().int().min(0), head: z.string().regex(/^[0-9a-f]{64}$/), valid: z.boolean() }),
+    auditChain: /* @__PURE__ */ z.object({ seq: /* @__PURE__ */ z.number().int().min(0), head: /* @__PURE__ */ z.string().regex(/^[0-9a-f]{64}$/), valid: /* @__PURE__ */ z.boolean() }),
     /** The audit digest written at this export that anchors exactly auditChain.seq/head (audit-anchor.json holds it and the proof); absent in bundles from before digests. */
-    auditAnchor: z.object({ digestId: Ulid, digestNumber: z.number().int().min(1), seq: z.number().int().min(1), hash: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
+    auditAnchor: /* @__PURE__ */ z.object({ digestId: Ulid, digestNumber: /* @__PURE__ */ z.number().int().min(1), seq: /* @__PURE__ */ z.number().int().min(1), hash: /* @__PURE__ */ z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
     /** The verified evidence copied in: the bundle file, the SHA-256 the vault verified and the storage version. */
-    evidence: z.array(z.object({ evidenceId: Ulid, path: z.string(), sha256: Sha256Hex, sizeBytes: z.number().int().min(0), versionId: z.string().nullable() })),
-    legalHold: z.boolean(),
+    evidence: /* @__PURE__ */ z.array(/* @__PURE__ */ z.object({ evidenceId: Ulid, path: /* @__PURE__ */ z.string(), sha256: Sha256Hex, sizeBytes: /* @__PURE__ */ z.number().int().min(0), versionId: /* @__PURE__ */ z.string().nullable() })),
+    legalHold: /* @__PURE__ */ z.boolean(),
     retainUntil: IsoTimestamp,
     /** A release outside the organisation (legal discovery, regulator request): the recipient and both approvals. */
-    release: ManifestRelease.optional(),
-    signing: z.object({ keyId: z.string(), algorithm: z.literal(SIGNING_ALGORITHM) }),
+    release: /* @__PURE__ */ ManifestRelease.optional(),
+    signing: /* @__PURE__ */ z.object({ keyId: /* @__PURE__ */ z.string(), algorithm: /* @__PURE__ */ z.literal(SIGNING_ALGORITHM) }),
   })
   .meta({ id: 'ExportManifest' });
 export type Manifest = z.infer<typeof Manifest>;
 
 /** manifest.sig.json: the signature over the exact bytes of manifest.json (DER-encoded ECDSA, base64). */
 export const ManifestSignature = /* @__PURE__ */ z.object({
-  algorithm: z.literal(SIGNING_ALGORITHM),
-  keyId: z.string(),
-  signedFile: z.literal(BUNDLE_PATHS.manifest),
-  signature: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64'),
+  algorithm: /* @__PURE__ */ z.literal(SIGNING_ALGORITHM),
+  keyId: /* @__PURE__ */ z.string(),
+  signedFile: /* @__PURE__ */ z.literal(BUNDLE_PATHS.manifest),
+  signature: /* @__PURE__ */ z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64'),
 });
 export type ManifestSignature = z.infer<typeof ManifestSignature>;
 
@@ -81,36 +81,36 @@ export const ExportJob = /* @__PURE__ */ z
   .object({
     exportId: Ulid,
     caseId: Ulid,
-    reference: z.string(),
+    reference: /* @__PURE__ */ z.string(),
     status: ExportStatus,
     requestedBy: UserId,
     requestedAt: IsoTimestamp,
-    startedAt: IsoTimestamp.optional(),
-    finishedAt: IsoTimestamp.optional(),
+    startedAt: /* @__PURE__ */ IsoTimestamp.optional(),
+    finishedAt: /* @__PURE__ */ IsoTimestamp.optional(),
     /** Storage key of the ZIP in the exports bucket. */
-    key: z.string(),
-    versionId: z.string().optional(),
-    sizeBytes: z.number().int().min(0).optional(),
+    key: /* @__PURE__ */ z.string(),
+    versionId: /* @__PURE__ */ z.string().optional(),
+    sizeBytes: /* @__PURE__ */ z.number().int().min(0).optional(),
     /** SHA-256 of the whole ZIP. */
-    sha256: Sha256Hex.optional(),
-    manifestSha256: Sha256Hex.optional(),
-    files: z.number().int().min(0).optional().meta({ description: 'Files the manifest lists (the ZIP also holds manifest.json, its signature and a copy of the public key)' }),
-    retainUntil: IsoTimestamp.optional(),
-    legalHold: z.boolean(),
-    error: z.string().optional(),
-    release: ManifestRelease.optional().meta({ description: 'Built for an approved release to a named recipient outside the organisation' }),
+    sha256: /* @__PURE__ */ Sha256Hex.optional(),
+    manifestSha256: /* @__PURE__ */ Sha256Hex.optional(),
+    files: /* @__PURE__ */ z.number().int().min(0).optional().meta({ description: 'Files the manifest lists (the ZIP also holds manifest.json, its signature and a copy of the public key)' }),
+    retainUntil: /* @__PURE__ */ IsoTimestamp.optional(),
+    legalHold: /* @__PURE__ */ z.boolean(),
+    error: /* @__PURE__ */ z.string().optional(),
+    release: /* @__PURE__ */ ManifestRelease.optional().meta({ description: 'Built for an approved release to a named recipient outside the organisation' }),
   })
   .meta({ id: 'ExportJob' });
 export type ExportJob = z.infer<typeof ExportJob>;
 
 /** What GET /v1/exports/{exportId} answers: the job, and once ready a short-lived link (its issue is audited). */
 export const ExportView = /* @__PURE__ */ ExportJob.omit({ key: true })
-  .extend({ downloadUrl: z.url().optional(), downloadExpiresAt: IsoTimestamp.optional() })
+  .extend({ downloadUrl: /* @__PURE__ */ z.url().optional(), downloadExpiresAt: /* @__PURE__ */ IsoTimestamp.optional() })
   .meta({ id: 'ExportView' });
 export type ExportView = z.infer<typeof ExportView>;
 
 export const ExportParams = /* @__PURE__ */ z.object({ exportId: Ulid });
 export const PublicKeyView = /* @__PURE__ */ z
-  .object({ keyId: z.string(), algorithm: z.literal(SIGNING_ALGORITHM), curve: z.literal(SIGNING_CURVE), publicKeyPem: z.string(), format: z.literal(BUNDLE_FORMAT) })
+  .object({ keyId: /* @__PURE__ */ z.string(), algorithm: /* @__PURE__ */ z.literal(SIGNING_ALGORITHM), curve: /* @__PURE__ */ z.literal(SIGNING_CURVE), publicKeyPem: /* @__PURE__ */ z.string(), format: /* @__PURE__ */ z.literal(BUNDLE_FORMAT) })
   .meta({ id: 'ExportPublicKey' });
 export type PublicKeyView = z.infer<typeof PublicKeyView>;

@@ -12,19 +12,19 @@ export const LetterPreview = /* @__PURE__ */ z
   .object({
     caseId: Ulid,
     kind: LetterKind,
-    regime: z.string(),
-    subject: z.string(),
-    text: z.string().meta({ description: 'Plain text for email or post: customer-supplied values sanitised (control characters removed, whitespace collapsed)' }),
-    html: z.string().meta({ description: 'The same letter as HTML; every merge field HTML-escaped (Handlebars default escaping)' }),
-    template: z.object({
-      id: z.string().meta({ description: 'The template file, e.g. final_response/uk_disp', example: 'final_response/uk_disp' }),
-      version: z.string().meta({ description: 'SHA-256 (first 16 hex digits) of the template and every partial it uses' }),
+    regime: /* @__PURE__ */ z.string(),
+    subject: /* @__PURE__ */ z.string(),
+    text: /* @__PURE__ */ z.string().meta({ description: 'Plain text for email or post: customer-supplied values sanitised (control characters removed, whitespace collapsed)' }),
+    html: /* @__PURE__ */ z.string().meta({ description: 'The same letter as HTML; every merge field HTML-escaped (Handlebars default escaping)' }),
+    template: /* @__PURE__ */ z.object({
+      id: /* @__PURE__ */ z.string().meta({ description: 'The template file, e.g. final_response/uk_disp', example: 'final_response/uk_disp' }),
+      version: /* @__PURE__ */ z.string().meta({ description: 'SHA-256 (first 16 hex digits) of the template and every partial it uses' }),
     }),
-    mergeFields: z.array(z.string()).meta({ description: 'Every merge field the template (and its partials) reads' }),
-    rules: z
-      .array(z.object({ id: z.string(), ref: z.string(), version: z.iso.date(), checkedAt: z.iso.date() }))
+    mergeFields: /* @__PURE__ */ z.array(/* @__PURE__ */ z.string()).meta({ description: 'Every merge field the template (and its partials) reads' }),
+    rules: /* @__PURE__ */ z
+      .array(/* @__PURE__ */ z.object({ id: /* @__PURE__ */ z.string(), ref: /* @__PURE__ */ z.string(), version: /* @__PURE__ */ z.iso.date(), checkedAt: /* @__PURE__ */ z.iso.date() }))
       .meta({ description: 'The rules this letter applies, each with the version date of the text it was checked against (docs/regulatory/register.md)' }),
-    admissions: z.array(z.string()).meta({
+    admissions: /* @__PURE__ */ z.array(/* @__PURE__ */ z.string()).meta({
       description:
         'Admission-of-liability phrases the letter contains (the scan every sent text passes): empty for a letter that may go out; a final response that admits liability goes out only with legal approval, an acknowledgement never',
     }),

@@ -11,8 +11,8 @@ export type RedressComponent = (typeof REDRESS_COMPONENTS)[number];
 
 export const NonCashRemedy = /* @__PURE__ */ z
   .object({
-    description: Text(500).meta({ example: 'free transfer out to another provider' }),
-    value: Amount.optional().meta({ description: 'The cost borne, where a cash value can be readily identified; without one the remedy is counted but adds nothing to the redress amount' }),
+    description: /* @__PURE__ */ Text(500).meta({ example: 'free transfer out to another provider' }),
+    value: /* @__PURE__ */ Amount.optional().meta({ description: 'The cost borne, where a cash value can be readily identified; without one the remedy is counted but adds nothing to the redress amount' }),
   })
   .strict()
   .meta({ id: 'NonCashRemedy' });
@@ -21,11 +21,11 @@ export type NonCashRemedy = z.infer<typeof NonCashRemedy>;
 export const Redress = /* @__PURE__ */ z
   .object({
     currency: Money.shape.currency,
-    financialLoss: Amount.optional().meta({ description: 'Compensation for financial loss, including interest on a delayed settlement' }),
-    goodwill: Amount.optional().meta({ description: 'Goodwill payments and gestures' }),
-    distressAndInconvenience: Amount.optional().meta({ description: 'Paid for distress and inconvenience' }),
-    waived: Amount.optional().meta({ description: 'Amounts waived: fees, charges, interest, an insurance excess, debt written off' }),
-    nonCash: z.array(NonCashRemedy).max(20).optional().meta({ description: 'Other non-cash remedies' }),
+    financialLoss: /* @__PURE__ */ Amount.optional().meta({ description: 'Compensation for financial loss, including interest on a delayed settlement' }),
+    goodwill: /* @__PURE__ */ Amount.optional().meta({ description: 'Goodwill payments and gestures' }),
+    distressAndInconvenience: /* @__PURE__ */ Amount.optional().meta({ description: 'Paid for distress and inconvenience' }),
+    waived: /* @__PURE__ */ Amount.optional().meta({ description: 'Amounts waived: fees, charges, interest, an insurance excess, debt written off' }),
+    nonCash: /* @__PURE__ */ z.array(NonCashRemedy).max(20).optional().meta({ description: 'Other non-cash remedies' }),
   })
   .strict()
   .meta({

@@ -39,8 +39,8 @@ export const RuleId = /* @__PURE__ */ z.string().regex(/^[A-Z]{2,8}(\.[A-Za-z0-9
  */
 export const CitationVersion = /* @__PURE__ */ z
   .object({
-    version: IsoDate.meta({ description: 'Date of the version of the rule text this citation was checked against' }),
-    checkedAt: IsoDate.meta({ description: 'When the citation was last checked against that text' }),
+    version: /* @__PURE__ */ IsoDate.meta({ description: 'Date of the version of the rule text this citation was checked against' }),
+    checkedAt: /* @__PURE__ */ IsoDate.meta({ description: 'When the citation was last checked against that text' }),
   })
   .meta({ id: 'CitationVersion' });
 export type CitationVersion = z.infer<typeof CitationVersion>;
@@ -49,28 +49,28 @@ export const RegimeClock = /* @__PURE__ */ z
   .object({
     ruleId: RuleId,
     id: ClockId,
-    amount: z.number().int().positive(),
+    amount: /* @__PURE__ */ z.number().int().positive(),
     unit: ClockUnit,
-    from: ClockFrom.optional().meta({ description: 'Counted from receipt unless stated' }),
-    recurring: z.boolean().optional().meta({ description: 'Repeats every `amount` while the case is open (periodic customer updates)' }),
-    basis: ClockBasis.optional(),
-    citation: z.string(),
+    from: /* @__PURE__ */ ClockFrom.optional().meta({ description: 'Counted from receipt unless stated' }),
+    recurring: /* @__PURE__ */ z.boolean().optional().meta({ description: 'Repeats every `amount` while the case is open (periodic customer updates)' }),
+    basis: /* @__PURE__ */ ClockBasis.optional(),
+    citation: /* @__PURE__ */ z.string(),
     citationVersion: CitationVersion,
-    description: z.string(),
+    description: /* @__PURE__ */ z.string(),
   })
   .meta({ id: 'RegimeClock' });
 
 export const RegimeCalendar = /* @__PURE__ */ z
   .object({
-    region: z
+    region: /* @__PURE__ */ z
       .string()
       .nullable()
       .meta({ description: 'Public-holiday calendar (date-holidays country[-state] code such as GB-ENG, GB-SCT, IE, AU-NSW, US); null = weekends and closures only' }),
-    timeZone: z.string().meta({ description: 'IANA time zone the clock counts in' }),
-    weekend: z.array(z.number().int().min(1).max(7)).meta({ description: 'ISO weekdays that are never business days (6 = Saturday, 7 = Sunday)' }),
-    businessHours: z.object({ open: LocalTime, close: LocalTime }).meta({ description: 'Working hours on a business day; business time is counted only inside them' }),
-    holidayTypes: z.array(z.enum(['public', 'bank'])).meta({ description: 'Which date-holidays types close the organisation' }),
-    closures: z.array(IsoDate).meta({ description: 'Organisation-level extra closure days' }),
+    timeZone: /* @__PURE__ */ z.string().meta({ description: 'IANA time zone the clock counts in' }),
+    weekend: /* @__PURE__ */ z.array(/* @__PURE__ */ z.number().int().min(1).max(7)).meta({ description: 'ISO weekdays that are never business days (6 = Saturday, 7 = Sunday)' }),
+    businessHours: /* @__PURE__ */ z.object({ open: LocalTime, close: LocalTime }).meta({ description: 'Working hours on a business day; business time is counted only inside them' }),
+    holidayTypes: /* @__PURE__ */ z.array(/* @__PURE__ */ z.enum(['public', 'bank'])).meta({ description: 'Which date-holidays types close the organisation' }),
+    closures: /* @__PURE__ */ z.array(IsoDate).meta({ description: 'Organisation-level extra closure days' }),
   })
   .meta({ id: 'RegimeCalendar' });
 export type RegimeCalendar = z.infer<typeof RegimeCalendar>;
@@ -78,52 +78,52 @@ export type RegimeCalendar = z.infer<typeof RegimeCalendar>;
 export const CutOffRule = /* @__PURE__ */ z
   .object({
     ruleId: RuleId,
-    time: LocalTime.meta({ description: 'Local close of business: for a policy clock, a complaint received at or after it counts as received on the next business day' }),
-    nonBusinessDays: z.boolean().meta({ description: 'For a policy clock, a complaint received on a non-business day counts as received on the next business day' }),
-    appliesTo: z.literal('policy_clocks').meta({ description: 'Only business-day clocks with basis `policy` (the organisation’s own standards); every rule clock counts from the day of receipt' }),
-    basis: z.literal('policy'),
-    citation: z.string(),
+    time: /* @__PURE__ */ LocalTime.meta({ description: 'Local close of business: for a policy clock, a complaint received at or after it counts as received on the next business day' }),
+    nonBusinessDays: /* @__PURE__ */ z.boolean().meta({ description: 'For a policy clock, a complaint received on a non-business day counts as received on the next business day' }),
+    appliesTo: /* @__PURE__ */ z.literal('policy_clocks').meta({ description: 'Only business-day clocks with basis `policy` (the organisation’s own standards); every rule clock counts from the day of receipt' }),
+    basis: /* @__PURE__ */ z.literal('policy'),
+    citation: /* @__PURE__ */ z.string(),
     citationVersion: CitationVersion,
-    assumption: z.string(),
+    assumption: /* @__PURE__ */ z.string(),
   })
   .meta({ id: 'CutOffRule' });
 export type CutOffRule = z.infer<typeof CutOffRule>;
 
 export const ExtensionRule = /* @__PURE__ */ z
   .object({
-    allowed: z.boolean(),
+    allowed: /* @__PURE__ */ z.boolean(),
     ruleId: RuleId,
-    clock: ClockId.optional().meta({ description: 'The clock that replaces final_response once extended (absent: no fixed limit)' }),
-    condition: z.string(),
-    citation: z.string(),
+    clock: /* @__PURE__ */ ClockId.optional().meta({ description: 'The clock that replaces final_response once extended (absent: no fixed limit)' }),
+    condition: /* @__PURE__ */ z.string(),
+    citation: /* @__PURE__ */ z.string(),
     citationVersion: CitationVersion,
   })
   .meta({ id: 'ExtensionRule' });
 
 export const Regime = /* @__PURE__ */ z
   .object({
-    id: z.string(),
-    name: z.string(),
-    jurisdiction: z.string(),
+    id: /* @__PURE__ */ z.string(),
+    name: /* @__PURE__ */ z.string(),
+    jurisdiction: /* @__PURE__ */ z.string(),
     ruleId: RuleId,
-    citation: z.string(),
+    citation: /* @__PURE__ */ z.string(),
     citationVersion: CitationVersion,
-    variantOf: z.string().optional().meta({ description: 'The regime family this variant belongs to' }),
-    timeZone: z.string().meta({ description: 'Same as calendar.timeZone' }),
+    variantOf: /* @__PURE__ */ z.string().optional().meta({ description: 'The regime family this variant belongs to' }),
+    timeZone: /* @__PURE__ */ z.string().meta({ description: 'Same as calendar.timeZone' }),
     calendar: RegimeCalendar,
-    locations: z
-      .array(z.object({ region: z.string().nullable(), timeZone: z.string() }))
+    locations: /* @__PURE__ */ z
+      .array(/* @__PURE__ */ z.object({ region: /* @__PURE__ */ z.string().nullable(), timeZone: /* @__PURE__ */ z.string() }))
       .meta({ description: 'Holiday calendars a case may choose by its business location (branch or servicing office); the first is `calendar`, the default' }),
-    cutOff: CutOffRule.nullable().meta({ description: 'null: no cut-off. A cut-off moves only the organisation’s policy clocks; rule clocks count from the day of receipt' }),
-    clocks: z.array(RegimeClock),
-    mayPause: z.boolean(),
-    pauseRule: z.string().optional(),
+    cutOff: /* @__PURE__ */ CutOffRule.nullable().meta({ description: 'null: no cut-off. A cut-off moves only the organisation’s policy clocks; rule clocks count from the day of receipt' }),
+    clocks: /* @__PURE__ */ z.array(RegimeClock),
+    mayPause: /* @__PURE__ */ z.boolean(),
+    pauseRule: /* @__PURE__ */ z.string().optional(),
     extension: ExtensionRule,
-    informalResolution: z
-      .object({ ruleId: RuleId, businessDays: z.number().int().positive(), citation: z.string(), citationVersion: CitationVersion })
+    informalResolution: /* @__PURE__ */ z
+      .object({ ruleId: RuleId, businessDays: /* @__PURE__ */ z.number().int().positive(), citation: /* @__PURE__ */ z.string(), citationVersion: CitationVersion })
       .optional()
       .meta({ description: 'A complaint resolved to the complainant’s satisfaction within this many business days after the day of receipt may close without a written response, unless the complainant asks for one (ASIC RG 271)' }),
-    notes: z.string().optional(),
+    notes: /* @__PURE__ */ z.string().optional(),
   })
   .meta({ id: 'Regime' });
 export type Regime = z.infer<typeof Regime>;

@@ -8,50 +8,50 @@ export const RELEASE_APPROVER_ROLES = ['legal', 'compliance'] as const;
 
 export const Recipient = /* @__PURE__ */ z
   .object({
-    name: Text(200),
-    organisation: Text(200),
-    email: z.email().max(254),
+    name: /* @__PURE__ */ Text(200),
+    organisation: /* @__PURE__ */ Text(200),
+    email: /* @__PURE__ */ z.email().max(254),
   })
   .strict()
   .meta({ id: 'ReleaseRecipient', description: 'The named recipient outside the organisation' });
 
 export const RequestReleaseBody = /* @__PURE__ */ z
   .object({
-    basis: z.enum(RELEASE_BASES),
+    basis: /* @__PURE__ */ z.enum(RELEASE_BASES),
     recipient: Recipient,
-    reference: Text(200).meta({ description: 'The recipient’s matter, order or request reference' }),
-    reason: Text(4000),
+    reference: /* @__PURE__ */ Text(200).meta({ description: 'The recipient’s matter, order or request reference' }),
+    reason: /* @__PURE__ */ Text(4000),
   })
   .strict()
   .meta({ id: 'RequestRelease' });
 export type RequestReleaseBody = z.infer<typeof RequestReleaseBody>;
 
 export const ReleaseDecisionBody = /* @__PURE__ */ z
-  .object({ decision: z.enum(['approve', 'reject']), comment: Text(4000) })
+  .object({ decision: /* @__PURE__ */ z.enum(['approve', 'reject']), comment: /* @__PURE__ */ Text(4000) })
   .strict()
   .meta({ id: 'ReleaseDecision' });
 export type ReleaseDecisionBody = z.infer<typeof ReleaseDecisionBody>;
 
 export const ReleaseApproval = /* @__PURE__ */ z.object({
-  role: z.enum(RELEASE_APPROVER_ROLES),
-  by: z.string(),
+  role: /* @__PURE__ */ z.enum(RELEASE_APPROVER_ROLES),
+  by: /* @__PURE__ */ z.string(),
   at: IsoTimestamp,
-  decision: z.enum(['approve', 'reject']),
-  comment: z.string(),
+  decision: /* @__PURE__ */ z.enum(['approve', 'reject']),
+  comment: /* @__PURE__ */ z.string(),
 });
 
 export const Release = /* @__PURE__ */ z
   .object({
     id: Ulid,
-    basis: z.enum(RELEASE_BASES),
+    basis: /* @__PURE__ */ z.enum(RELEASE_BASES),
     recipient: Recipient,
-    reference: z.string(),
-    reason: z.string(),
-    requestedBy: z.string(),
+    reference: /* @__PURE__ */ z.string(),
+    reason: /* @__PURE__ */ z.string(),
+    requestedBy: /* @__PURE__ */ z.string(),
     requestedAt: IsoTimestamp,
-    status: z.enum(['pending', 'approved', 'rejected']),
-    approvals: z.array(ReleaseApproval),
-    exportId: Ulid.optional().meta({ description: 'The bundle built for the recipient once both approvals are in (GET /v1/exports/{exportId}); its manifest carries this release' }),
+    status: /* @__PURE__ */ z.enum(['pending', 'approved', 'rejected']),
+    approvals: /* @__PURE__ */ z.array(ReleaseApproval),
+    exportId: /* @__PURE__ */ Ulid.optional().meta({ description: 'The bundle built for the recipient once both approvals are in (GET /v1/exports/{exportId}); its manifest carries this release' }),
   })
   .meta({ id: 'Release' });
 export type Release = z.infer<typeof Release>;

@@ -14,10 +14,10 @@ export type ResolutionDecision = z.infer<typeof ResolutionDecision>;
 
 export const Remedy = /* @__PURE__ */ z
   .object({
-    compensation: Money.optional(),
-    policyException: z.boolean().optional().meta({ description: 'The remedy departs from written policy (needs compliance approval)' }),
-    description: Text(4000),
-    redress: Redress.optional().meta({ description: 'The redress by component (financial loss, goodwill, distress and inconvenience, waived amounts, other non-cash remedies), as the complaints return counts it' }),
+    compensation: /* @__PURE__ */ Money.optional(),
+    policyException: /* @__PURE__ */ z.boolean().optional().meta({ description: 'The remedy departs from written policy (needs compliance approval)' }),
+    description: /* @__PURE__ */ Text(4000),
+    redress: /* @__PURE__ */ Redress.optional().meta({ description: 'The redress by component (financial loss, goodwill, distress and inconvenience, waived amounts, other non-cash remedies), as the complaints return counts it' }),
   })
   .strict()
   .superRefine((r, ctx) => {
@@ -44,13 +44,13 @@ export type TimeLimitWording = z.infer<typeof TimeLimitWording>;
 export const ProposeResolutionBody = /* @__PURE__ */ z
   .object({
     decision: ResolutionDecision,
-    remedy: Remedy.optional(),
+    remedy: /* @__PURE__ */ Remedy.optional(),
     rootCause: RootCause,
-    finalResponse: Text(20000).meta({
+    finalResponse: /* @__PURE__ */ Text(20000).meta({
       description:
         'The explanation the final-response letter is built around, sent once every approval stage has approved (exactly this text: other text is a new proposal). Text that admits liability needs legal approval (rule admission_of_liability)',
     }),
-    timeLimitWording: TimeLimitWording.optional().meta({ description: 'DISP 1 Annex 3R variant for UK regimes (default not_waived)' }),
+    timeLimitWording: /* @__PURE__ */ TimeLimitWording.optional().meta({ description: 'DISP 1 Annex 3R variant for UK regimes (default not_waived)' }),
   })
   .strict()
   .meta({ id: 'ProposeResolution' });
@@ -79,46 +79,46 @@ export const ApprovalRuleId = /* @__PURE__ */ z.enum(APPROVAL_RULE_IDS);
 export type ApprovalRuleId = z.infer<typeof ApprovalRuleId>;
 
 export const ApprovalReason = /* @__PURE__ */ z
-  .object({ rule: ApprovalRuleId, detail: z.string().meta({ example: 'compensation 1,500.00 GBP above the 1,000.00 GBP threshold' }) })
+  .object({ rule: ApprovalRuleId, detail: /* @__PURE__ */ z.string().meta({ example: 'compensation 1,500.00 GBP above the 1,000.00 GBP threshold' }) })
   .meta({ id: 'ApprovalReason' });
 export type ApprovalReason = z.infer<typeof ApprovalReason>;
 
 export const ApprovalStage = /* @__PURE__ */ z
   .object({
-    stage: z.number().int().min(1).meta({ description: '1-based position; stages run one after another' }),
+    stage: /* @__PURE__ */ z.number().int().min(1).meta({ description: '1-based position; stages run one after another' }),
     role: ApprovalRole,
-    reasons: z.array(ApprovalReason).min(1),
-    checks: z.array(ApprovalCheck).optional(),
+    reasons: /* @__PURE__ */ z.array(ApprovalReason).min(1),
+    checks: /* @__PURE__ */ z.array(ApprovalCheck).optional(),
   })
   .meta({ id: 'ApprovalStage', description: 'One approval a proposed resolution needs, and every rule that asks for it' });
 export type ApprovalStage = z.infer<typeof ApprovalStage>;
 
 // Organisation configuration. Control 5 is mandatory, so a rule may change who approves but never be switched off.
 const Requirement = /* @__PURE__ */ z
-  .object({ roles: z.array(ApprovalRole).min(1), checks: z.array(ApprovalCheck).optional() })
+  .object({ roles: /* @__PURE__ */ z.array(ApprovalRole).min(1), checks: /* @__PURE__ */ z.array(ApprovalCheck).optional() })
   .strict();
 
 export const CompensationTier = /* @__PURE__ */ z
   .object({
-    above: Amount.meta({ description: 'Compensation strictly above this amount (exact decimal comparison) needs these roles' }),
-    roles: z.array(ApprovalRole).min(1),
+    above: /* @__PURE__ */ Amount.meta({ description: 'Compensation strictly above this amount (exact decimal comparison) needs these roles' }),
+    roles: /* @__PURE__ */ z.array(ApprovalRole).min(1),
   })
   .strict();
 export type CompensationTier = z.infer<typeof CompensationTier>;
 
 export const ApprovalRules = /* @__PURE__ */ z
   .object({
-    compensation: z
+    compensation: /* @__PURE__ */ z
       .object({
-        thresholds: z.record(Currency, z.array(CompensationTier).min(1)).meta({ description: 'Tiers per ISO-4217 currency; every tier crossed adds its roles' }),
-        unconfiguredCurrency: Requirement.meta({ description: 'Roles for compensation in a currency with no tiers (conservative by default)' }),
+        thresholds: /* @__PURE__ */ z.record(Currency, /* @__PURE__ */ z.array(CompensationTier).min(1)).meta({ description: 'Tiers per ISO-4217 currency; every tier crossed adds its roles' }),
+        unconfiguredCurrency: /* @__PURE__ */ Requirement.meta({ description: 'Roles for compensation in a currency with no tiers (conservative by default)' }),
       })
       .strict(),
     policyException: Requirement,
     legalExposure: Requirement,
     vulnerableCustomer: Requirement,
     reputationalRisk: Requirement,
-    admissionOfLiability: Requirement.optional().meta({
+    admissionOfLiability: /* @__PURE__ */ Requirement.optional().meta({
       description: 'Who approves a final response whose text admits liability (default: legal; the rule cannot be switched off)',
     }),
   })
@@ -133,7 +133,7 @@ export const ApprovalDecision = /* @__PURE__ */ z.enum(APPROVAL_DECISIONS);
 export const ApprovalDecisionBody = /* @__PURE__ */ z
   .object({
     decision: ApprovalDecision,
-    comment: Text(4000).optional().meta({ description: 'Required to reject (returned to the case owner); optional to approve' }),
+    comment: /* @__PURE__ */ Text(4000).optional().meta({ description: 'Required to reject (returned to the case owner); optional to approve' }),
   })
   .strict()
   .refine((b) => b.decision === 'approve' || b.comment !== undefined, { message: 'a comment is required to reject', path: ['comment'] })
@@ -142,8 +142,8 @@ export type ApprovalDecisionBody = z.infer<typeof ApprovalDecisionBody>;
 
 export const FinalResponseBody = /* @__PURE__ */ z
   .object({
-    channel: Channel.optional(),
-    text: Text(20000)
+    channel: /* @__PURE__ */ Channel.optional(),
+    text: /* @__PURE__ */ Text(20000)
       .optional()
       .meta({
         description:
@@ -163,19 +163,19 @@ export const Approval = /* @__PURE__ */ z
     id: Ulid,
     caseId: Ulid,
     resolutionId: Ulid,
-    stage: z.number().int().min(1),
+    stage: /* @__PURE__ */ z.number().int().min(1),
     role: ApprovalRole,
     status: ApprovalStatus,
-    reasons: z.array(ApprovalReason),
-    checks: z.array(ApprovalCheck).optional(),
-    proposedBy: z.string(),
+    reasons: /* @__PURE__ */ z.array(ApprovalReason),
+    checks: /* @__PURE__ */ z.array(ApprovalCheck).optional(),
+    proposedBy: /* @__PURE__ */ z.string(),
     createdAt: IsoTimestamp,
-    decidedBy: z.string().optional(),
-    decidedAt: IsoTimestamp.optional(),
-    comment: z.string().optional(),
-    dueAt: IsoTimestamp.optional().meta({ description: 'When the stage times out and escalates to the next approver level' }),
-    escalationLevel: z.number().int().min(0).meta({ description: '0 until the stage first times out' }),
-    carriedFrom: Ulid.optional().meta({
+    decidedBy: /* @__PURE__ */ z.string().optional(),
+    decidedAt: /* @__PURE__ */ IsoTimestamp.optional(),
+    comment: /* @__PURE__ */ z.string().optional(),
+    dueAt: /* @__PURE__ */ IsoTimestamp.optional().meta({ description: 'When the stage times out and escalates to the next approver level' }),
+    escalationLevel: /* @__PURE__ */ z.number().int().min(0).meta({ description: '0 until the stage first times out' }),
+    carriedFrom: /* @__PURE__ */ Ulid.optional().meta({
       description: 'Set on a stage of a re-planned round: the approval of the replaced round that still covers it (same role, every reason and check now required was in front of its approver)',
     }),
   })
@@ -197,16 +197,16 @@ export const Resolution = /* @__PURE__ */ z
   .object({
     id: Ulid,
     caseId: Ulid,
-    round: z.number().int().min(1).meta({ description: '1 for the first proposal; +1 for each re-proposal' }),
+    round: /* @__PURE__ */ z.number().int().min(1).meta({ description: '1 for the first proposal; +1 for each re-proposal' }),
     decision: ResolutionDecision,
-    remedy: Remedy.optional(),
+    remedy: /* @__PURE__ */ Remedy.optional(),
     rootCause: RootCause,
-    finalResponse: z.string(),
-    timeLimitWording: TimeLimitWording.optional(),
+    finalResponse: /* @__PURE__ */ z.string(),
+    timeLimitWording: /* @__PURE__ */ TimeLimitWording.optional(),
     status: ResolutionStatus,
-    proposedBy: z.string(),
+    proposedBy: /* @__PURE__ */ z.string(),
     proposedAt: IsoTimestamp,
-    replaces: Ulid.optional().meta({
+    replaces: /* @__PURE__ */ Ulid.optional().meta({
       description: 'Set on a round the system re-planned because a fact the approval rules read (a risk flag) changed while the proposal stood: the round it replaces (same outcome and text)',
     }),
   })
@@ -214,7 +214,7 @@ export const Resolution = /* @__PURE__ */ z
 export type Resolution = z.infer<typeof Resolution>;
 
 /** What `POST …/resolution` answers: the stored resolution and the approval stages the rules require (possibly none). */
-export const ResolutionProposal = /* @__PURE__ */ Resolution.extend({ stages: z.array(ApprovalStage) }).meta({ id: 'ResolutionProposal' });
+export const ResolutionProposal = /* @__PURE__ */ Resolution.extend({ stages: /* @__PURE__ */ z.array(ApprovalStage) }).meta({ id: 'ResolutionProposal' });
 export type ResolutionProposal = z.infer<typeof ResolutionProposal>;
 
 export const ApprovalIdParams = /* @__PURE__ */ z.object({ approvalId: Ulid }).strict();
@@ -223,14 +223,14 @@ export const ApprovalIdParams = /* @__PURE__ */ z.object({ approvalId: Ulid }).s
 export const ApprovalPage = /* @__PURE__ */ pageOf(Approval, 'ApprovalPage');
 
 /** The approvers' queue (GET /v1/approvals): pending stages open for a decision, oldest first. */
-export const PendingApprovalsQuery = /* @__PURE__ */ z.object({ status: z.literal('pending').default('pending'), limit: ListLimit, cursor: Cursor.optional() }).strict();
+export const PendingApprovalsQuery = /* @__PURE__ */ z.object({ status: /* @__PURE__ */ z.literal('pending').default('pending'), limit: ListLimit, cursor: /* @__PURE__ */ Cursor.optional() }).strict();
 
 /**
  * One approval stage of a case as GET /v1/complaints/{id}/approvals lists it: the stored stage (the inbox's shape) and
  * whether it is open for a decision now. A pending stage that is not open waits for the stage before it.
  */
 export const CaseApproval = /* @__PURE__ */ Approval.extend({
-  open: z.boolean().meta({ description: 'Pending and open for a decision now (it has a dueAt); a pending stage that is not open waits for the stage before it to be approved' }),
+  open: /* @__PURE__ */ z.boolean().meta({ description: 'Pending and open for a decision now (it has a dueAt); a pending stage that is not open waits for the stage before it to be approved' }),
 }).meta({ id: 'CaseApproval' });
 export type CaseApproval = z.infer<typeof CaseApproval>;
 
@@ -239,8 +239,8 @@ export const CaseApprovalList = /* @__PURE__ */ pageOf(CaseApproval, 'CaseApprov
 /** A case's approval stages (GET /v1/complaints/{id}/approvals): every round, or one proposal's with resolutionId. */
 export const CaseApprovalsQuery = /* @__PURE__ */ z
   .object({
-    resolutionId: Ulid.optional().meta({ description: 'Only the stages of this proposal (the case’s resolution.id for the current round); an id the case never had lists nothing' }),
+    resolutionId: /* @__PURE__ */ Ulid.optional().meta({ description: 'Only the stages of this proposal (the case’s resolution.id for the current round); an id the case never had lists nothing' }),
     limit: WholeListLimit,
-    cursor: Cursor.optional(),
+    cursor: /* @__PURE__ */ Cursor.optional(),
   })
   .strict();

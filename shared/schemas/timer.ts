@@ -12,10 +12,10 @@ export const Timer = /* @__PURE__ */ z
   .object({
     name: TimerName,
     caseId: Ulid,
-    cycle: z.number().int().min(1),
+    cycle: /* @__PURE__ */ z.number().int().min(1),
     kind: TimerKind,
-    percent: z.number().int().min(1).max(100).optional(),
-    taskId: Ulid.optional(),
+    percent: /* @__PURE__ */ z.number().int().min(1).max(100).optional(),
+    taskId: /* @__PURE__ */ Ulid.optional(),
     at: IsoTimestamp,
   })
   .strict()

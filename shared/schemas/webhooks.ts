@@ -9,18 +9,18 @@ export { DEFAULT_WEBHOOK_MAX_ATTEMPTS };
 
 export const CreateWebhookBody = /* @__PURE__ */ z
   .object({
-    url: z
+    url: /* @__PURE__ */ z
       .url({ protocol: /^https?$/ })
       .max(2048)
       .meta({ description: 'https only when deployed; http://127.0.0.1 (loopback) is accepted in local mode only' }),
-    eventTypes: z
+    eventTypes: /* @__PURE__ */ z
       .array(PublishedEventType)
       .min(1)
       .max(20)
       .refine((types) => new Set(types).size === types.length, 'must not repeat an event type')
       .meta({ description: 'The published event types to deliver' }),
-    description: Text(500).optional(),
-    externalRefSystem: z
+    description: /* @__PURE__ */ Text(500).optional(),
+    externalRefSystem: /* @__PURE__ */ z
       .string()
       .trim()
       .min(1)
@@ -38,28 +38,28 @@ export const WebhookStatus = /* @__PURE__ */ z.enum(['active', 'deleted']);
 export const Webhook = /* @__PURE__ */ z
   .object({
     id: Ulid,
-    url: z.string(),
-    eventTypes: z.array(PublishedEventType),
-    description: z.string().optional(),
-    externalRefSystem: z.string().optional(),
+    url: /* @__PURE__ */ z.string(),
+    eventTypes: /* @__PURE__ */ z.array(PublishedEventType),
+    description: /* @__PURE__ */ z.string().optional(),
+    externalRefSystem: /* @__PURE__ */ z.string().optional(),
     status: WebhookStatus,
-    createdBy: z.string(),
+    createdBy: /* @__PURE__ */ z.string(),
     createdAt: IsoTimestamp,
-    deletedAt: IsoTimestamp.optional(),
-    deletedBy: z.string().optional(),
+    deletedAt: /* @__PURE__ */ IsoTimestamp.optional(),
+    deletedBy: /* @__PURE__ */ z.string().optional(),
   })
   .meta({ id: 'Webhook' });
 export type Webhook = z.infer<typeof Webhook>;
 
 export const CreatedWebhook = /* @__PURE__ */ Webhook.extend({
-  secret: z.string().meta({ description: 'The signing secret (whsec_…), returned only in this response: store it now' }),
+  secret: /* @__PURE__ */ z.string().meta({ description: 'The signing secret (whsec_…), returned only in this response: store it now' }),
 }).meta({ id: 'CreatedWebhook' });
 
 export const WebhookPage = /* @__PURE__ */ pageOf(Webhook, 'WebhookPage');
 
 export const WebhookParams = /* @__PURE__ */ z.object({ id: Ulid }).strict();
 
-export const WebhookListQuery = /* @__PURE__ */ z.object({ limit: ListLimit, cursor: Cursor.optional() }).strict();
+export const WebhookListQuery = /* @__PURE__ */ z.object({ limit: ListLimit, cursor: /* @__PURE__ */ Cursor.optional() }).strict();
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead_lettered', 'cancelled'] as const;
 export const DeliveryStatus = /* @__PURE__ */ z.enum(DELIVERY_STATUSES);
@@ -72,13 +72,13 @@ export type DeliveryErrorClass = z.infer<typeof DeliveryErrorClass>;
 
 export const DeliveryAttempt = /* @__PURE__ */ z
   .object({
-    attempt: z.number().int().min(1),
+    attempt: /* @__PURE__ */ z.number().int().min(1),
     at: IsoTimestamp,
-    statusCode: z.number().int().nullable(),
-    latencyMs: z.number().int().min(0),
-    ok: z.boolean(),
-    errorClass: DeliveryErrorClass.nullable(),
-    excerpt: z.string().max(200).optional().meta({ description: 'First characters of the response body, control characters removed' }),
+    statusCode: /* @__PURE__ */ z.number().int().nullable(),
+    latencyMs: /* @__PURE__ */ z.number().int().min(0),
+    ok: /* @__PURE__ */ z.boolean(),
+    errorClass: /* @__PURE__ */ DeliveryErrorClass.nullable(),
+    excerpt: /* @__PURE__ */ z.string().max(200).optional().meta({ description: 'First characters of the response body, control characters removed' }),
   })
   .meta({ id: 'DeliveryAttempt' });
 export type DeliveryAttempt = z.infer<typeof DeliveryAttempt>;
@@ -87,16 +87,16 @@ export const Delivery = /* @__PURE__ */ z
   .object({
     id: Ulid,
     webhookId: Ulid,
-    eventId: z.string(),
+    eventId: /* @__PURE__ */ z.string(),
     eventType: PublishedEventType,
-    caseId: z.string(),
+    caseId: /* @__PURE__ */ z.string(),
     status: DeliveryStatus,
-    attempts: z.array(DeliveryAttempt),
-    maxAttempts: z.number().int().min(1),
-    nextAttemptAt: IsoTimestamp.nullable().meta({ description: 'When the next attempt is due (null once delivered, dead-lettered or cancelled)' }),
+    attempts: /* @__PURE__ */ z.array(DeliveryAttempt),
+    maxAttempts: /* @__PURE__ */ z.number().int().min(1),
+    nextAttemptAt: /* @__PURE__ */ IsoTimestamp.nullable().meta({ description: 'When the next attempt is due (null once delivered, dead-lettered or cancelled)' }),
     createdAt: IsoTimestamp,
-    deliveredAt: IsoTimestamp.optional(),
-    deadLetteredAt: IsoTimestamp.optional().meta({ description: 'The dead-letter record: every attempt failed' }),
+    deliveredAt: /* @__PURE__ */ IsoTimestamp.optional(),
+    deadLetteredAt: /* @__PURE__ */ IsoTimestamp.optional().meta({ description: 'The dead-letter record: every attempt failed' }),
   })
   .meta({ id: 'WebhookDelivery' });
 export type Delivery = z.infer<typeof Delivery>;

@@ -107,25 +107,25 @@ export const ESCALATION_ERRORS = {
 const A = APPROVAL_STATES;
 const E = ESCALATION_STATES;
 const Level = /* @__PURE__ */ z.number().int().min(1);
-const stage = { caseId: Ulid, approvalId: Ulid, stage: z.number().int().min(1), role: z.string() };
+const stage = { caseId: Ulid, approvalId: Ulid, stage: /* @__PURE__ */ z.number().int().min(1), role: /* @__PURE__ */ z.string() };
 
 /** What the approval workflow's Lambda steps receive (`action` = the state name). Unknown fields are ignored. */
 export const ApprovalStep = /* @__PURE__ */ z.discriminatedUnion('action', [
-  z.object({ action: z.literal(A.awaitDecision), taskToken: z.string().min(1), ...stage, level: Level, reminders: z.number().int().min(0), timeoutSeconds: z.number(), heartbeatSeconds: z.number() }),
-  z.object({ action: z.literal(A.remind), ...stage, level: Level, reminders: z.number().int().min(0) }),
-  z.object({ action: z.literal(A.escalateApprover), ...stage, fromLevel: Level, toLevel: Level }),
-  z.object({ action: z.literal(A.returnToOwner), ...stage, level: Level, reason: z.string(), comment: z.string().optional() }),
-  z.object({ action: z.literal(A.approvalsComplete), caseId: Ulid, approvalIds: z.array(Ulid) }),
+  /* @__PURE__ */ z.object({ action: /* @__PURE__ */ z.literal(A.awaitDecision), taskToken: /* @__PURE__ */ z.string().min(1), ...stage, level: Level, reminders: /* @__PURE__ */ z.number().int().min(0), timeoutSeconds: /* @__PURE__ */ z.number(), heartbeatSeconds: /* @__PURE__ */ z.number() }),
+  /* @__PURE__ */ z.object({ action: /* @__PURE__ */ z.literal(A.remind), ...stage, level: Level, reminders: /* @__PURE__ */ z.number().int().min(0) }),
+  /* @__PURE__ */ z.object({ action: /* @__PURE__ */ z.literal(A.escalateApprover), ...stage, fromLevel: Level, toLevel: Level }),
+  /* @__PURE__ */ z.object({ action: /* @__PURE__ */ z.literal(A.returnToOwner), ...stage, level: Level, reason: /* @__PURE__ */ z.string(), comment: /* @__PURE__ */ z.string().optional() }),
+  /* @__PURE__ */ z.object({ action: /* @__PURE__ */ z.literal(A.approvalsComplete), caseId: Ulid, approvalIds: /* @__PURE__ */ z.array(Ulid) }),
 ]);
 export type ApprovalStep = z.infer<typeof ApprovalStep>;
 
 const escalation = { caseId: Ulid, escalationId: Ulid };
 
 export const EscalationStep = /* @__PURE__ */ z.discriminatedUnion('action', [
-  z.object({ action: z.literal(E.recordEscalation), ...escalation, trigger: EscalationTrigger, level: Level }),
-  z.object({ action: z.literal(E.notifySupervisor), ...escalation, level: Level }),
-  z.object({ action: z.literal(E.awaitAcknowledgement), taskToken: z.string().min(1), ...escalation, level: Level, ackTimeoutSeconds: z.number() }),
-  z.object({ action: z.literal(E.escalateNextLevel), ...escalation, fromLevel: Level, toLevel: Level }),
-  z.object({ action: z.literal(E.escalationClosed), ...escalation, level: Level, acknowledgement: z.unknown() }),
+  /* @__PURE__ */ z.object({ action: /* @__PURE__ */ z.literal(E.recordEscalation), ...escalation, trigger: EscalationTrigger, level: Level }),
+  /* @__PURE__ */ z.object({ action: /* @__PURE__ */ z.literal(E.notifySupervisor), ...escalation, level: Level }),
+  /* @__PURE__ */ z.object({ action: /* @__PURE__ */ z.literal(E.awaitAcknowledgement), taskToken: /* @__PURE__ */ z.string().min(1), ...escalation, level: Level, ackTimeoutSeconds: /* @__PURE__ */ z.number() }),
+  /* @__PURE__ */ z.object({ action: /* @__PURE__ */ z.literal(E.escalateNextLevel), ...escalation, fromLevel: Level, toLevel: Level }),
+  /* @__PURE__ */ z.object({ action: /* @__PURE__ */ z.literal(E.escalationClosed), ...escalation, level: Level, acknowledgement: /* @__PURE__ */ z.unknown() }),
 ]);
 export type EscalationStep = z.infer<typeof EscalationStep>;

@@ -7,17 +7,17 @@ import type { CreateChangeBody } from '#schemas/problems';
 const Name = /* @__PURE__ */ z.string().trim().min(1).max(200);
 
 const CodeDeploy = /* @__PURE__ */ z.object({
-  source: z.literal('aws.codedeploy'),
-  'detail-type': z.literal('CodeDeploy Deployment State-change Notification'),
-  time: z.iso.datetime({ offset: true }),
-  detail: z.object({ deploymentId: Name, application: Name, deploymentGroup: Name, state: z.string() }),
+  source: /* @__PURE__ */ z.literal('aws.codedeploy'),
+  'detail-type': /* @__PURE__ */ z.literal('CodeDeploy Deployment State-change Notification'),
+  time: /* @__PURE__ */ z.iso.datetime({ offset: true }),
+  detail: /* @__PURE__ */ z.object({ deploymentId: Name, application: Name, deploymentGroup: Name, state: /* @__PURE__ */ z.string() }),
 });
 
 const CodePipeline = /* @__PURE__ */ z.object({
-  source: z.literal('aws.codepipeline'),
-  'detail-type': z.literal('CodePipeline Pipeline Execution State Change'),
-  time: z.iso.datetime({ offset: true }),
-  detail: z.object({ pipeline: Name, 'execution-id': Name, state: z.string() }),
+  source: /* @__PURE__ */ z.literal('aws.codepipeline'),
+  'detail-type': /* @__PURE__ */ z.literal('CodePipeline Pipeline Execution State Change'),
+  time: /* @__PURE__ */ z.iso.datetime({ offset: true }),
+  detail: /* @__PURE__ */ z.object({ pipeline: Name, 'execution-id': Name, state: /* @__PURE__ */ z.string() }),
 });
 
 export const CHANGE_SOURCES = { codedeploy: 'aws.codedeploy', codepipeline: 'aws.codepipeline' } as const;
