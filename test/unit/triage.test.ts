@@ -3,14 +3,14 @@
 import type { ConverseCommandInput } from '@aws-sdk/client-bedrock-runtime';
 import { BedrockTriageModel, sdkTransport, type ConverseTransport } from '#adapters/aws/bedrock-triage-model';
 import { readFileSync } from 'node:fs';
-import { LocalModelFile, MODEL_FILE, modelModule, localTriageModel } from '#adapters/local/triage/local-triage-model';
+import { LocalModelFile, MODEL_FILE, committedModelJson, modelJsonOf, modelModule, localTriageModel } from '#adapters/local/triage/local-triage-model';
 import { decideTriage, intakeEscalation, intakeTriage, priorityOf, runTriage, triageView, withTriage, type TriageRun } from '#domain/triage';
 import { InvalidInputError, ConflictError } from '#domain/errors';
 import { TriageSettings, VULNERABILITY_CUES, VULNERABILITY_DRIVERS, type ModelOutput } from '#schemas/triage';
 import { CUE_DRIVERS, caseDrivers, driverOf } from '#domain/vulnerability';
 import type { CreateComplaintBody, Case } from '#schemas/complaint';
 import type { TriageModel } from '#ports/triage-model';
-import { MODEL_JSON } from '../../shared/adapters/local/triage/model';
+import { MODEL_DEFLATED } from '../../shared/adapters/local/triage/model';
 import { loadDataset } from '../../tools/triage/dataset';
 
 const settings = TriageSettings.parse({ threshold: 0.8 });
@@ -40,12 +40,19 @@ const run = (out?: ModelOutput, fallbacks: TriageRun['fallbacks'] = []): TriageR
 const model = (suggest: TriageModel['suggest'], id = 'fake'): TriageModel => ({ modelId: id, modelVersion: '1', suggest });
 
 describe('the committed local model', () => {
-  const file = LocalModelFile.parse(JSON.parse(MODEL_JSON));
+  const json = committedModelJson();
+  const file = LocalModelFile.parse(JSON.parse(json));
   const rows = loadDataset();
 
-  it('is the module triage:train writes for it: the model as JSON text, parsed on the first triage (not an object literal built at load)', () => {
-    expect(readFileSync(MODEL_FILE, 'utf8')).toBe(modelModule(file));
-    expect(typeof MODEL_JSON).toBe('string');
+  it('is the module triage:train writes for it: the model as deflated text, inflated and parsed on the first triage (not an object literal built at load)', () => {
+    // The model in the module is exactly the schema's form of itself, and the module is what modelModule writes for it
+    // (compared through the text it holds: another zlib build may deflate the same JSON to other bytes).
+    expect(json).toBe(JSON.stringify(file));
+    const written = modelModule(file);
+    expect(readFileSync(MODEL_FILE, 'utf8').replace(MODEL_DEFLATED, '<model>')).toBe(written.replace(/"[A-Za-z0-9+/=]+"/, '"<model>"'));
+    expect(modelJsonOf(JSON.parse(written.slice(written.indexOf('"'), written.lastIndexOf('"') + 1)) as string)).toBe(json);
+    expect(typeof MODEL_DEFLATED).toBe('string');
+    expect(MODEL_DEFLATED.length).toBeLessThan(json.length / 2);
   });
 
   it('was trained on the committed data set: ≥ 600 complaints over every category, channel, severity and cue, with a held-out split', () => {
