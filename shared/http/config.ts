@@ -8,6 +8,7 @@ import { TriageSettings } from '#schemas/triage';
 import { AssignmentRules, DEFAULT_ASSIGNMENT_RULES } from '#domain/assignment';
 import type { RegimeOptions } from '#domain/regimes';
 import { retentionOverrideProblems } from '#domain/retention';
+import { SETTING_DEFAULTS } from './config-defaults';
 
 
 const jsonOf = <T extends z.ZodType>(name: string, schema: T) =>
@@ -289,19 +290,20 @@ const lazyProperty = <T extends object, K extends PropertyKey, V>(target: T, key
 
 /**
  * The configuration of this process. Every setting the environment sets is validated here, all at once (the errors
- * name each one), so a bad value fails the cold start. A setting left unset takes its default on first read: zod
- * would only return that default, and building the schema of each of ~90 unset settings cost a function about 5 ms of
- * its cold start for values most functions never read (docs/benchmarks.md). The result is the same object either way
- * (test/unit/config.test.ts compares it with the whole schema's parse).
+ * name each one), so a bad value fails the cold start. A setting left unset takes its default from SETTING_DEFAULTS,
+ * generated from the schema (`npm run config:defaults`; test/unit/config.test.ts fails when it is stale), or stays
+ * unset. Building the whole object schema of ~90 settings to learn those defaults cost every function about 5 ms of its
+ * cold start, though a deployed one is given 8–25 settings (docs/benchmarks.md). The result is what the whole schema
+ * parses from the same environment (the test compares them).
  */
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
-  const values = {} as Record<SettingName, unknown>;
+  const values: Partial<Record<SettingName, unknown>> = {};
   const issues: string[] = [];
   for (const key of SETTING_NAMES) {
     // Object.hasOwn: the environment is read by our own key names only, never through its prototype.
     const raw = Object.hasOwn(env, key) ? env[key] : undefined;
     if (raw === undefined) {
-      lazyProperty(values, key, () => CONFIG_SETTINGS[key]().parse(undefined, ONCE));
+      if (Object.hasOwn(SETTING_DEFAULTS, key)) values[key] = SETTING_DEFAULTS[key as keyof typeof SETTING_DEFAULTS];
       continue;
     }
     const parsed = CONFIG_SETTINGS[key]().safeParse(raw, ONCE);
@@ -310,30 +312,27 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   }
   if (issues.length) throw new ConfigError(`invalid configuration: ${issues.join('; ')}`);
   const d = values as SettingValues;
-  // The rules between settings, checked when the environment sets one of theirs (the defaults keep them).
-  const set = (...keys: SettingName[]) => keys.some((k) => Object.hasOwn(env, k) && env[k] !== undefined);
   // The reminder interval is the approval task's heartbeat: Step Functions requires it to be smaller than the timeout.
-  if (set('APPROVAL_REMINDER_HOURS', 'APPROVAL_STAGE_TIMEOUT_HOURS') && d.APPROVAL_REMINDER_HOURS >= d.APPROVAL_STAGE_TIMEOUT_HOURS) {
+  if (d.APPROVAL_REMINDER_HOURS >= d.APPROVAL_STAGE_TIMEOUT_HOURS) {
     throw new ConfigError(
       `invalid configuration: APPROVAL_REMINDER_HOURS (${d.APPROVAL_REMINDER_HOURS}) must be less than APPROVAL_STAGE_TIMEOUT_HOURS (${d.APPROVAL_STAGE_TIMEOUT_HOURS})`,
     );
   }
-  if (set('INBOUND_EMAIL_TRUST_UNAUTHENTICATED') && d.INBOUND_EMAIL_TRUST_UNAUTHENTICATED && d.INTEGRATIONS !== 'local') {
+  if (d.INBOUND_EMAIL_TRUST_UNAUTHENTICATED && d.INTEGRATIONS !== 'local') {
     throw new ConfigError('invalid configuration: INBOUND_EMAIL_TRUST_UNAUTHENTICATED is for local mode only (INTEGRATIONS=local); in AWS every inbound email is judged by the verdicts SES adds');
   }
-  const cfg = values as Config;
-  lazyProperty(cfg, 'regimes', (): RegimeOptions => ({
+  const regimes: RegimeOptions = {
     ...(d.INTERNAL_STANDARD_DAYS ? { internalStandardDays: d.INTERNAL_STANDARD_DAYS } : {}),
     ...(d.INTERNAL_STANDARD_UNIT ? { internalStandardUnit: d.INTERNAL_STANDARD_UNIT } : {}),
     ...(d.ORG_CLOSURES?.length ? { closures: d.ORG_CLOSURES } : {}),
     ...(d.REGIME_CALENDARS ? { calendars: d.REGIME_CALENDARS } : {}),
     ...(d.REGIME_LOCATIONS ? { locations: d.REGIME_LOCATIONS } : {}),
     ...(d.RETENTION_YEARS ? { retentionYears: d.RETENTION_YEARS } : {}),
-  }));
-  lazyProperty(cfg, 'assignment', () => d.ASSIGNMENT_RULES ?? DEFAULT_ASSIGNMENT_RULES);
-  lazyProperty(cfg, 'evidenceContentTypes', () => d.EVIDENCE_CONTENT_TYPES ?? DEFAULT_EVIDENCE_CONTENT_TYPES);
+  };
+  const cfg: Omit<Config, 'triage'> = { ...d, assignment: d.ASSIGNMENT_RULES ?? DEFAULT_ASSIGNMENT_RULES, regimes, evidenceContentTypes: d.EVIDENCE_CONTENT_TYPES ?? DEFAULT_EVIDENCE_CONTENT_TYPES };
+  // The triage settings' defaults are the triage functions' to build (on their first triage), not every function's.
   lazyProperty(cfg, 'triage', () => d.TRIAGE ?? TriageSettings.parse({}, ONCE));
-  return cfg;
+  return cfg as Config;
 };
 
 export const config = (): Config => (cached ??= loadConfig());

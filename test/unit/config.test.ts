@@ -1,9 +1,12 @@
 // The runtime configuration (#http/config): each setting the environment sets is validated at load, each unset one
-// takes its default on first read, and the result is what the whole schema's parse gives.
+// takes its default from the generated table (no schema built for it), and the result is what the whole schema's parse gives.
 import { CONFIG_SETTINGS, ConfigError, configSchema, loadConfig, type SettingName } from '#http/config';
 import { DEFAULT_ASSIGNMENT_RULES } from '#domain/assignment';
 import { DEFAULT_EVIDENCE_CONTENT_TYPES } from '#schemas/evidence';
 import { TriageSettings } from '#schemas/triage';
+import { readFileSync } from 'node:fs';
+import { SETTING_DEFAULTS } from '../../shared/http/config-defaults';
+import { CONFIG_DEFAULTS_FILE, configDefaultsModule } from '../../scripts/config-defaults';
 
 const NAMES = Object.keys(CONFIG_SETTINGS) as SettingName[];
 
@@ -36,6 +39,8 @@ describe('loadConfig', () => {
     const cfg = loadConfig(env);
     const whole = configSchema().parse(env) as Record<string, unknown>;
     expect(settingsOf(cfg as unknown as Record<string, unknown>)).toEqual(settingsOf(whole));
+    // The same settings present, as the schema's parse leaves an unset optional setting out.
+    expect(NAMES.filter((k) => Object.hasOwn(cfg, k))).toEqual(NAMES.filter((k) => Object.hasOwn(whole, k)));
   });
 
   it('derives the regime options, assignment rules, evidence types and triage settings as before', () => {
@@ -56,24 +61,23 @@ describe('loadConfig', () => {
     expect(load).toThrow(/LIST_SHARDS: .*; EVIDENCE_BUCKET: .*; TRIAGE: TRIAGE must be JSON; CLOCK: /);
   });
 
-  it('applies the rules between settings when the environment sets one of theirs', () => {
+  it('applies the rules between settings, defaults included', () => {
     expect(() => loadConfig({ APPROVAL_REMINDER_HOURS: '48' })).toThrow('APPROVAL_REMINDER_HOURS (48) must be less than APPROVAL_STAGE_TIMEOUT_HOURS (48)');
     expect(() => loadConfig({ APPROVAL_STAGE_TIMEOUT_HOURS: '12' })).toThrow('APPROVAL_REMINDER_HOURS (24) must be less than APPROVAL_STAGE_TIMEOUT_HOURS (12)');
     expect(() => loadConfig({ INBOUND_EMAIL_TRUST_UNAUTHENTICATED: 'true' })).toThrow('INBOUND_EMAIL_TRUST_UNAUTHENTICATED is for local mode only');
     expect(loadConfig({ INBOUND_EMAIL_TRUST_UNAUTHENTICATED: 'true', INTEGRATIONS: 'local' }).INBOUND_EMAIL_TRUST_UNAUTHENTICATED).toBe(true);
   });
 
-  it('keeps those rules with every default (so an unset pair needs no check)', () => {
-    const d = configSchema().parse({});
-    expect(d.APPROVAL_REMINDER_HOURS).toBeLessThan(d.APPROVAL_STAGE_TIMEOUT_HOURS);
-    expect(d.INBOUND_EMAIL_TRUST_UNAUTHENTICATED).toBe(false);
+  it('takes the defaults from a table that is what the schema gives an empty environment (npm run config:defaults)', () => {
+    expect(readFileSync(CONFIG_DEFAULTS_FILE, 'utf8')).toBe(configDefaultsModule());
+    expect(SETTING_DEFAULTS).toEqual(configSchema().parse({}));
   });
 
-  it('accepts every setting unset (none is required), so a default read later cannot fail', () => {
+  it('accepts every setting unset (none is required), so a setting missing from the table is one the schema leaves unset', () => {
     for (const name of NAMES) expect({ name, ok: CONFIG_SETTINGS[name]().safeParse(undefined).success }).toEqual({ name, ok: true });
   });
 
-  it('builds the schema of a set setting at load and of an unset one only when it is read, once', () => {
+  it('builds the schema of each setting the environment sets, at load, and of none it leaves unset', () => {
     const built = new Map<string, number>();
     const spies = NAMES.map((name) => {
       const original = CONFIG_SETTINGS[name];
@@ -83,10 +87,10 @@ describe('loadConfig', () => {
       }));
     });
     try {
-      const cfg = loadConfig({ TABLE_NAME: 'complaints-cases' });
-      expect([...built.keys()]).toEqual(['TABLE_NAME']);
-      expect(cfg.LIST_SHARDS).toBe(4);
-      expect(cfg.LIST_SHARDS).toBe(4);
+      const cfg = loadConfig({ TABLE_NAME: 'complaints-cases', LIST_SHARDS: '8' });
+      expect(cfg.OWNER_SHARDS).toBe(1);
+      expect(cfg.ORG_TIME_ZONE).toBe('Europe/London');
+      expect(cfg.EVIDENCE_BUCKET).toBeUndefined();
       expect([...built.entries()]).toEqual([
         ['TABLE_NAME', 1],
         ['LIST_SHARDS', 1],
