@@ -255,9 +255,9 @@ const SETTING_NAMES = Object.keys(CONFIG_SETTINGS) as SettingName[];
 
 let schema: z.ZodObject<{ [K in SettingName]: ReturnType<Settings[K]> }> | undefined;
 /**
- * Every setting as one object schema: what the configuration reference (docs/configuration.md) is generated from and
- * what the CDK app's `loadConfig` applies to a deployment's whole environment at synth. Built on first use: a
- * function validates only the settings its environment sets (loadConfig).
+ * Every setting as one object schema: what the configuration reference (docs/configuration.md) and the defaults table
+ * (./config-defaults.ts) are generated from, and what the tests compare loadConfig with. Built on first use: a function
+ * builds only the schemas of the settings its environment sets (loadConfig), as does the CDK app's check at synth.
  */
 export const configSchema = () =>
   (schema ??= z.object(Object.fromEntries(SETTING_NAMES.map((k) => [k, CONFIG_SETTINGS[k]()]))) as unknown as z.ZodObject<{ [K in SettingName]: ReturnType<Settings[K]> }>);
