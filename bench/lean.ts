@@ -17,6 +17,36 @@ export interface LeanCheck {
   detail: string;
 }
 
+/**
+ * Module scope of a bundle must not need AWS: region, table names and Powertools settings as applyLocalEnv sets them,
+ * and the settings the synthesized app gives every function (cdk.json's defaults: a function validates each setting
+ * its environment sets at cold start, so the probe sets what a deployed one does; test/infra/api-stack.suite.ts
+ * fails when they drift apart).
+ */
+export const COLD_START_ENV: Record<string, string> = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  AWS_REGION: 'eu-west-2',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  AWS_RETRY_MODE: 'standard',
+  AWS_MAX_ATTEMPTS: '3',
+  TABLE_NAME: 'complaints',
+  IDEMPOTENCY_TABLE_NAME: 'complaints-idempotency',
+  SERVICE_NAME: 'complaints',
+  SERVICE_VERSION: '0.1.0',
+  REFERENCE_BLOCK_SIZE: '50',
+  EVIDENCE_RETENTION_DAYS: '2557',
+  EXPORT_RETENTION_DAYS: '2557',
+  AUDIT_DIGEST_MINUTES: '15',
+  POWERTOOLS_SERVICE_NAME: 'complaints',
+  POWERTOOLS_DEV: 'false',
+  POWERTOOLS_LOG_LEVEL: 'WARN',
+  POWERTOOLS_TRACE_ENABLED: 'false',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+  POWERTOOLS_METRICS_NAMESPACE: 'Complaints',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
 export const LEAN_GOALS = {
   /** Init of every handler ÷ the SDK floor's (wall p50). */
   floorRatio: 1.25,

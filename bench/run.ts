@@ -36,7 +36,7 @@ import { triageReport, type TriageBenchResult } from './triage';
 import { webhooksReport, type WebhookBenchResult } from './webhooks';
 import { channelsReport, type ChannelBenchResult } from './channels';
 import { lettersReport, type LetterBenchResult } from './letters';
-import { bundleChecks, coldChecks, extraColdTargets, type LeanColdReport } from './lean';
+import { bundleChecks, coldChecks, COLD_START_ENV, extraColdTargets, type LeanColdReport } from './lean';
 import { chaosReport, type ChaosBenchResult } from './chaos';
 import { runConsoleBench, type ConsoleBenchResult } from './console';
 import type { SynthesizedCost } from '../infra/cost/synthesized-cost';
@@ -81,34 +81,6 @@ const SETTINGS = {
  */
 const PHASES = new Set((process.env.BENCH_ONLY ?? 'bundle,cold,deadlines,writes,cost,api,timers,evidence,exports,workflows,reports,triage,webhooks,channels,letters,chaos,console,fixedcost').split(',').map((s) => s.trim()));
 
-/**
- * Module scope of a bundle must not need AWS: region, table names and Powertools settings as applyLocalEnv sets them,
- * and the settings the synthesized app gives every function (cdk.json's defaults: a function validates each setting
- * its environment sets at cold start, so the probe sets what a deployed one does).
- */
-const COLD_START_ENV: Record<string, string> = {
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  AWS_REGION: 'eu-west-2',
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-  AWS_RETRY_MODE: 'standard',
-  AWS_MAX_ATTEMPTS: '3',
-  TABLE_NAME: 'complaints',
-  IDEMPOTENCY_TABLE_NAME: 'complaints-idempotency',
-  SERVICE_NAME: 'complaints',
-  SERVICE_VERSION: '0.1.0',
-  REFERENCE_BLOCK_SIZE: '50',
-  EVIDENCE_RETENTION_DAYS: '2557',
-  EXPORT_RETENTION_DAYS: '2557',
-  AUDIT_DIGEST_MINUTES: '15',
-  POWERTOOLS_SERVICE_NAME: 'complaints',
-  POWERTOOLS_DEV: 'false',
-  POWERTOOLS_LOG_LEVEL: 'WARN',
-  POWERTOOLS_TRACE_ENABLED: 'false',
-  POWERTOOLS_METRICS_DISABLED: 'true',
-  POWERTOOLS_METRICS_NAMESPACE: 'Complaints',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-};
 
 interface Check {
   name: string;

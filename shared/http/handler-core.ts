@@ -21,7 +21,7 @@ import { logger } from './logger';
 import { metrics } from './metrics';
 import { loadSettings } from './settings-loader';
 import { isPaged } from './route-helpers';
-import type { FunctionRouteDef, ROUTES, RouteId } from './routes';
+import type { FunctionRouteDef, ROUTES, RouteId, WithoutResponseSchema } from './routes';
 
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
 type R<K extends RouteId> = (typeof ROUTES)[K];
@@ -31,7 +31,7 @@ type R<K extends RouteId> = (typeof ROUTES)[K];
  * its own route, so its function loads that route's schemas and never the whole table's (and not the response schema,
  * which only the OpenAPI document reads).
  */
-export type RouteOf<K extends RouteId> = Omit<R<K>, 'ok'> & { readonly ok: Omit<R<K>['ok'], 'schema'>; readonly id: K };
+export type RouteOf<K extends RouteId> = WithoutResponseSchema<R<K>> & { readonly id: K };
 
 export interface HttpRequest<K extends RouteId> {
   params: Infer<R<K> extends { params: infer S } ? S : undefined>;

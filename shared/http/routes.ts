@@ -183,7 +183,9 @@ export interface RouteDef {
  * A route as a function's generated module holds it (shared/http/route-modules/<id>.ts): the table entry without its
  * response schema, which only the OpenAPI document reads, so a function does not build that schema at load.
  */
-export type FunctionRouteDef = Omit<RouteDef, 'ok'> & { ok: Omit<RouteDef['ok'], 'schema'> };
+export type FunctionRouteDef = WithoutResponseSchema<RouteDef>;
+/** A route entry without `ok.schema` (FunctionRouteDef; one route's own module: RouteOf in ./handler-core.ts). */
+export type WithoutResponseSchema<T extends RouteDef> = Omit<T, 'ok'> & { readonly ok: Omit<T['ok'], 'schema'> };
 
 export const ROUTES = {
   health: {

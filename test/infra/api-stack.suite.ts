@@ -6,9 +6,11 @@ import { AUDIT_ANCHOR_READERS, EVIDENCE_ACCESS, EXPORT_ACCESS, FEEDBACK_SIGNING_
 import { WEBHOOK_SECRET_CONTEXT } from '../../infra/constructs/webhook-delivery';
 import { EXPORT_GRANTS } from '../../infra/constructs/api-function';
 import { FUNCTION_ARCHITECTURE, functionMemoryMb } from '../../infra/constructs/function-sizing';
-import { isPaged, routeKey, routeList } from '#http/routes';
+import { isPaged, ROUTES, routeKey, routeList } from '#http/routes';
 import { alarmedMetrics, logicalIdOf, resolveIn, resourceOf, resourcesIn, resourcesInFamily, stackFamily, statementsOfRole, templateOf, type Statement } from '../support/stacks';
 import { sharedApp } from '../support/infra-app';
+import { CONFIG_SETTINGS } from '#http/config';
+import { COLD_START_ENV } from '../../bench/lean';
 
 // Skip esbuild: these tests read templates, not bundles (`npx cdk synth` bundles for real).
 const { stateful, api } = sharedApp();
@@ -157,6 +159,16 @@ describe('functions', () => {
     });
     expect(vars.CLOCK).toBeUndefined();
     expect(vars.DYNAMODB_ENDPOINT).toBeUndefined();
+  });
+
+  it('gives a route function the settings the cold-start probe of `npm run bench` sets (bench/lean.ts COLD_START_ENV), no more, no fewer', () => {
+    // A function validates each setting it is given at cold start, so the probe must carry what a deployed one gets.
+    const names = new Set<string>(Object.keys(CONFIG_SETTINGS));
+    const vars = (functionOf(ROUTES.addNote.entry).props.Environment as { Variables: Record<string, unknown> }).Variables;
+    const deployed = Object.fromEntries(Object.entries(vars).filter(([k, v]) => names.has(k) && typeof v === 'string'));
+    // The table names are references in the template, and Lambda itself sets AWS_REGION.
+    const probe = Object.fromEntries(Object.entries(COLD_START_ENV).filter(([k]) => names.has(k) && k !== 'AWS_REGION' && typeof vars[k] !== 'object'));
+    expect(probe).toEqual(deployed);
   });
 
   it('has its own role without AWS managed policies', () => {

@@ -1,6 +1,6 @@
 // The embedded stack's InboundReplayer: the local stack installs the inbound-email handler, and a replay runs it
 // in-process on the same JSON a Lambda invocation carries (serialised both ways), its reply checked as in AWS.
-import type { InboundReplayer } from '#ports/inbound-replayer';
+import { ReplayInvocationError, type InboundReplayer } from '#ports/inbound-replayer';
 import type { InboundReplayInvocation, InboundReplayReply } from '#schemas/channels';
 import { replyOf } from '#domain/inbound-replay';
 
@@ -20,7 +20,7 @@ class LocalInboundReplayer implements InboundReplayer {
       out = await this.fn(JSON.parse(JSON.stringify(request)));
     } catch (err) {
       // What Lambda answers as a function error.
-      throw new Error(`the inbound-email function failed the replay (Unhandled): ${err instanceof Error ? err.message : String(err)}`);
+      throw new ReplayInvocationError('Unhandled', err instanceof Error ? err.message : String(err));
     }
     return replyOf(JSON.stringify(out ?? null));
   }
