@@ -105,7 +105,7 @@ describe('letter templates', () => {
   it('resolves no prototype property or method from a model, even where a template asks for one (runtime defaults kept)', () => {
     const probe = (source: string) => {
       // A probe template precompiled here (as the build does) and loaded the way a module would hold it.
-      // eslint-disable-next-line @typescript-eslint/no-implied-eval
+      // oxlint-disable-next-line typescript/no-implied-eval
       const spec = new Function(`return ${precompiledSource(source, HTML_OPTIONS)}`)() as TemplateSpecification;
       const twins = { text: spec, html: spec };
       const probing = new HandlebarsLetterRenderer({
