@@ -34,7 +34,7 @@ interface BayesCounts {
  */
 export interface TrainedBayes {
   features: Record<string, number>;
-  classifier: object;
+  classifier: BayesCounts;
   keepStops?: boolean;
 }
 
@@ -46,7 +46,7 @@ export const trainedBayes = (json: Record<string, unknown>): TrainedBayes => {
   if (!isRecord(json.features) || !isRecord(counts) || !isRecord(counts.classFeatures) || !isRecord(counts.classTotals) || typeof counts.totalExamples !== 'number' || typeof counts.smoothing !== 'number') {
     throw new Error('the model file holds a classifier without its vocabulary or counts');
   }
-  return { features: json.features as Record<string, number>, classifier: counts, keepStops: json.keepStops === true };
+  return { features: json.features as Record<string, number>, classifier: counts as unknown as BayesCounts, keepStops: json.keepStops === true };
 };
 
 /** Feature index of each vocabulary token, in the order textToFeatures numbers them (the `for…in` order of `features`). */
@@ -81,7 +81,7 @@ const presentFeatures = (c: TrainedBayes, text: string): number[] => {
  * `temperature` softens the naive-Bayes over-confidence (independent features multiply their evidence).
  */
 export const posterior = (c: TrainedBayes, text: string, temperature: number): { label: string; p: number }[] => {
-  const counts = c.classifier as unknown as BayesCounts;
+  const counts = c.classifier;
   const present = presentFeatures(c, text);
   const logs = Object.keys(counts.classFeatures).map((label) => {
     const cf = counts.classFeatures[label]!;
