@@ -2,7 +2,7 @@
 // S3 client and @aws-sdk/s3-request-presigner produced for the same requests (the commands the vault and the export
 // storage built before): same host style, path encoding, query, signed headers and signature, for a fixed clock and
 // fixed credentials. The functions bundle the links only; this test alone loads the client to compare.
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { s3Client } from '#adapters/aws/s3-evidence-vault';
 import { hexToBase64, S3BundleLinks, S3EvidenceLinks } from '#adapters/aws/s3-links';
@@ -21,10 +21,22 @@ interface Where {
   endpoint?: string;
 }
 
+/**
+ * The S3 client the adapters build, one per place within a test: building a client for every URL was most of this
+ * file's time. A new test gets new clients, so a test that changes the environment's credentials signs with them.
+ */
+let clients = new Map<string, S3Client>();
+const clientFor = (w: Where): S3Client => {
+  const k = `${w.region} ${w.endpoint ?? ''}`;
+  let c = clients.get(k);
+  if (!c) clients.set(k, (c = s3Client(w)));
+  return c;
+};
+
 /** The reference: getSignedUrl over the S3 client the adapters build (path-style with the stand-in's keys under an endpoint). */
 const referenceUpload = (w: Where & { bucket: string; kmsKeyArn?: string }, o: { key: string; contentType: string; sizeBytes: number; sha256: string; expiresInSeconds: number }) =>
   getSignedUrl(
-    s3Client(w),
+    clientFor(w),
     new PutObjectCommand({
       Bucket: w.bucket,
       Key: o.key,
@@ -40,14 +52,14 @@ const referenceUpload = (w: Where & { bucket: string; kmsKeyArn?: string }, o: {
 
 const referenceDownload = (w: Where & { bucket: string }, o: { key: string; versionId?: string; fileName: string; contentType: string; expiresInSeconds: number }) =>
   getSignedUrl(
-    s3Client(w),
+    clientFor(w),
     new GetObjectCommand({ Bucket: w.bucket, Key: o.key, ...(o.versionId ? { VersionId: o.versionId } : {}), ResponseContentType: o.contentType, ResponseContentDisposition: contentDisposition(o.fileName) }),
     { expiresIn: o.expiresInSeconds },
   );
 
 const referenceBundle = (w: Where & { exportsBucket: string }, o: { key: string; versionId?: string; fileName: string; expiresInSeconds: number }) =>
   getSignedUrl(
-    s3Client(w),
+    clientFor(w),
     new GetObjectCommand({
       Bucket: w.exportsBucket,
       Key: o.key,
@@ -99,6 +111,7 @@ beforeEach(() => {
   // Only Date is faked: the signing clock; promises and timers run as usual.
   jest.useFakeTimers({ now: NOW, doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'] });
   useCredentials('IQoJb3JpZ2luX2VjEXAMPLE/session+token==');
+  clients = new Map();
 });
 
 afterEach(() => {
