@@ -12,6 +12,12 @@ import { REPO_ROOT } from '../../bench/bundle';
 
 const run = promisify(execFile);
 
+/** A linter's JSON report: on stdout whether it exits 0 or, having found something, 1. */
+const reportOf = async (child: Promise<{ stdout: string }>): Promise<unknown> => {
+  const out = await child.catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '' }));
+  return JSON.parse(out.stdout) as unknown;
+};
+
 interface OxlintConfig {
   rules: Record<string, string>;
   overrides: { files: string[]; rules: Record<string, string> }[];
@@ -46,22 +52,21 @@ const lintTypes = async (files: Record<string, string>): Promise<string[]> => {
     const oxlint = join(REPO_ROOT, 'node_modules', 'oxlint', 'bin', 'oxlint');
     // oxlint finds tsgolint on PATH or under the working directory's node_modules/.bin.
     const env = { ...process.env, PATH: `${join(REPO_ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}` };
-    const out = await run(process.execPath, [oxlint, '--type-aware', '-c', join(REPO_ROOT, '.oxlintrc.json'), '--format', 'json', '.'], { cwd: dir, env }).catch(
-      (err: { stdout?: string }) => ({ stdout: err.stdout ?? '' }),
-    );
-    const report = JSON.parse(out.stdout) as { diagnostics: { code: string }[] };
+    const report = (await reportOf(run(process.execPath, [oxlint, '--type-aware', '-c', join(REPO_ROOT, '.oxlintrc.json'), '--format', 'json', '.'], { cwd: dir, env }))) as { diagnostics: { code: string }[] };
     return report.diagnostics.map((d) => d.code).sort();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 };
 
+/** A probe source the linters are given (test/fixtures/lint: text, never compiled or run). */
+const probe = (name: string): string => readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'lint', name), 'utf8');
+
 const lintSyntax = async (filePath: string, text: string): Promise<string[]> => {
   const eslint = join(REPO_ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js');
   const child = run(process.execPath, [eslint, '--stdin', '--stdin-filename', filePath, '--format', 'json'], { cwd: REPO_ROOT });
   child.child.stdin?.end(text);
-  const out = await child.catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '' }));
-  const [report] = JSON.parse(out.stdout) as { messages: { ruleId: string | null }[] }[];
+  const [report] = (await reportOf(child)) as { messages: { ruleId: string | null }[] }[];
   return (report?.messages ?? []).map((m) => m.ruleId ?? '(fatal)').sort();
 };
 
@@ -118,9 +123,9 @@ describe('the lint split', () => {
 
   it("keeps ESLint's repository rules: the machine's date in a test, AWS in the pure domain, explicit any", async () => {
     const [clock, domain, anyType] = await Promise.all([
-      lintSyntax('test/unit/probe.test.ts', 'export const at = Date.now();\nexport const d = new Date();\n'),
-      lintSyntax('shared/domain/probe.ts', "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const c = DynamoDBClient;\n"),
-      lintSyntax('shared/probe.ts', 'export const x = (v: any): unknown => v;\n'),
+      lintSyntax('test/unit/probe.test.ts', probe('machine-clock.ts.txt')),
+      lintSyntax('shared/domain/probe.ts', probe('domain-aws-import.ts.txt')),
+      lintSyntax('shared/probe.ts', probe('explicit-any.ts.txt')),
     ]);
     expect(clock).toEqual(['no-restricted-syntax', 'no-restricted-syntax']);
     expect(domain).toEqual(['no-restricted-imports']);

@@ -56,7 +56,7 @@ const INDICATOR_FLOOR = 0.15;
 export class LocalTriageModel implements TriageModel {
   readonly modelId: string;
   readonly modelVersion: string;
-  private restored: Map<string, { c: TrainedBayes; t: number }> | undefined;
+  private trained: Map<string, { c: TrainedBayes; t: number }> | undefined;
 
   constructor(readonly file: LocalModelFile) {
     this.modelId = file.modelId;
@@ -68,8 +68,8 @@ export class LocalTriageModel implements TriageModel {
    * but only those that open complaints use it. Inference reads each classifier's counts from the file as they are.
    */
   private get classifiers(): Map<string, { c: TrainedBayes; t: number }> {
-    this.restored ??= new Map(Object.entries(this.file.classifiers).map(([name, entry]) => [name, { c: trainedBayes(entry.classifier), t: entry.temperature }]));
-    return this.restored;
+    this.trained ??= new Map(Object.entries(this.file.classifiers).map(([name, entry]) => [name, { c: trainedBayes(entry.classifier), t: entry.temperature }]));
+    return this.trained;
   }
 
   private top(name: string, text: string): { label: string; p: number } {
