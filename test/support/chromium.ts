@@ -5,16 +5,25 @@ import type { Page } from 'playwright-core';
 
 type Role = 'intake' | 'handler' | 'supervisor' | 'compliance' | 'legal' | 'admin';
 
-/** CHROMIUM_PATH, else the first chromium on PATH (Debian's `chromium` package; scripts/ensure-chromium.sh installs it with apt). */
-export const chromiumPath = (): string => {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    for (const name of ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable']) {
+/**
+ * The browsers the tests drive, in the order they are looked for on PATH. First the headless shell (Debian's
+ * `chromium-headless-shell`, the same build Playwright itself runs for headless chromium): the full browser's
+ * headless mode also runs its top-chrome WebUI renderer and costs about a third more CPU on the console files
+ * (docs/suite-speed.md, seventh pass). Then the full browsers, which work as well.
+ */
+export const CHROMIUM_NAMES = ['chromium-headless-shell', 'chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'] as const;
+
+/** CHROMIUM_PATH, else the first of CHROMIUM_NAMES on PATH (scripts/ensure-chromium.sh installs the headless shell with apt). */
+export const chromiumPath = (env: Record<string, string | undefined> = process.env): string => {
+  if (env.CHROMIUM_PATH) return env.CHROMIUM_PATH;
+  for (const name of CHROMIUM_NAMES) {
+    for (const dir of (env.PATH ?? '').split(delimiter)) {
+      if (!dir) continue;
       const candidate = join(dir, name);
       if (existsSync(candidate)) return candidate;
     }
   }
-  throw new Error('no chromium on PATH: install it (Debian/Ubuntu: apt-get install chromium) or set CHROMIUM_PATH');
+  throw new Error('no chromium on PATH: install it (Debian/Ubuntu: apt-get install chromium-headless-shell) or set CHROMIUM_PATH');
 };
 
 /** Signs in on the local sign-in page: user id, exactly these roles, submit; resolves when the shell is shown. */

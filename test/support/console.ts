@@ -38,11 +38,13 @@ export const startConsoleHarness = async (opts: ConsoleHarnessOptions = {}): Pro
         connectSrc: [...new Set([cognito.authority, cognito.hostedUiDomain].flatMap((u) => (u ? [new URL(u).origin] : [])))],
       }
     : true;
-  // The browser starts while the stack does (neither needs the other until the first page loads).
+  // The browser starts while the stack does (neither needs the other until the first page loads). Finding the browser
+  // is inside the async launch, so a machine without one gets a rejection here and the stack is closed, instead of a
+  // throw before the stack's promise is awaited (that left a running stack behind and crashed the worker).
   const [started, built, launched] = await Promise.allSettled([
     startTestApi({}, { ...apiOpts, console: serving }),
     ensureConsoleBuilt(),
-    chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-dev-shm-usage'] }),
+    (async () => chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-dev-shm-usage'] }))(),
   ]);
   if (started.status === 'rejected' || built.status === 'rejected' || launched.status === 'rejected') {
     await Promise.all([started.status === 'fulfilled' && started.value.close(), launched.status === 'fulfilled' && launched.value.close()]);
