@@ -376,16 +376,16 @@ export class StreamPoller {
       try {
         page = this.opts.pages ? await this.opts.pages.take(shardId, p.seq, read) : await read();
       } catch (err) {
-        if (err instanceof ExpiredIteratorException) {
-          // The iterator kept from an earlier drain timed out: take a fresh one now, so this drain still reads the
-          // shard to its end (a drain that returned early would look idle to the caller waiting for the stream).
-          if (keptInUse && ours) {
-            keptInUse = false;
-            it = undefined;
-            continue;
-          }
-          break; // next drain takes a fresh iterator
+        // The iterator kept from an earlier drain timed out, or DynamoDB Local refuses it as reading before the
+        // shard's oldest record (seen under load on a full test run): take a fresh one from the saved position now
+        // (iterator() falls back to the trim horizon), so this drain still reads the shard to its end; a drain that
+        // returned early would look idle to the caller waiting for the stream.
+        if (keptInUse && ours && (err instanceof ExpiredIteratorException || err instanceof TrimmedDataAccessException)) {
+          keptInUse = false;
+          it = undefined;
+          continue;
         }
+        if (err instanceof ExpiredIteratorException) break; // next drain takes a fresh iterator
         throw err;
       }
       keptInUse = false;

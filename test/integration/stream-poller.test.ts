@@ -1,9 +1,9 @@
 // The local event source mapping reads the cases table's stream as Lambda's does, and an idle drain (every clock move
 // and settle drains) costs one GetRecords: it reads on with the iterator the last drain was given and the shards it
 // described, instead of describing the stream and asking for an iterator each time. Records written between drains
-// still arrive once and in order, an iterator that expired is replaced within the same drain, and a restarted poller
+// still arrive once and in order, a kept iterator refused (expired, or as trimmed) is replaced within the same drain, and a restarted poller
 // resumes from its saved position.
-import { ExpiredIteratorException, type DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { ExpiredIteratorException, TrimmedDataAccessException, type DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { keys } from '#adapters/aws/dynamo/table-model';
@@ -52,31 +52,35 @@ describe('the local stream poller', () => {
     poller.close();
   });
 
-  it('replaces a kept iterator that expired within the same drain, so the records written meanwhile are not left for a later one', async () => {
+  it.each([
+    ['expired', () => new ExpiredIteratorException({ message: 'Iterator expired', $metadata: { httpStatusCode: 400 } })],
+    ['refused as reading past the oldest record', () => new TrimmedDataAccessException({ message: 'The operation attempted to read past the oldest stream record in a shard.', $metadata: { httpStatusCode: 400 } })],
+  ])('replaces a kept iterator %s within the same drain, so the records written meanwhile are not left for a later one', async (_what, refusal) => {
     const tables = await createTestTables();
     const { handler, seen } = recorder();
     const streams = localStreamsClient({ endpoint: testEndpoint(), region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    // DynamoDB Local expires an iterator after 15 minutes of real time: the next GetRecords meets that error once armed.
-    let expireNext = false;
+    // DynamoDB Local expires an iterator after 15 minutes of real time, and refused a kept one as trimmed once under a
+    // full run's load: the next GetRecords meets that error once armed.
+    let refuseNext = false;
     streams.middlewareStack.add(
       (next, context) => async (args) => {
-        if (expireNext && context.commandName === 'GetRecordsCommand') {
-          expireNext = false;
-          throw new ExpiredIteratorException({ message: 'Iterator expired', $metadata: { httpStatusCode: 400 } });
+        if (refuseNext && context.commandName === 'GetRecordsCommand') {
+          refuseNext = false;
+          throw refusal();
         }
         return next(args);
       },
-      { step: 'initialize', name: 'expireOnce' },
+      { step: 'initialize', name: 'refuseOnce' },
     );
     const poller = pollerOn(tables, handler, { streams });
     await put(tables.cases, 'SPX', 1);
     expect(await poller.drain()).toBe(1);
     await put(tables.cases, 'SPX', 2);
-    expireNext = true;
+    refuseNext = true;
     expect(await poller.drain()).toBe(1);
-    expect(expireNext).toBe(false);
+    expect(refuseNext).toBe(false);
     expect(seen).toEqual([1, 2]);
-    expect(poller.calls.getShardIterator).toBe(2); // the first, and the one replacing the expired iterator
+    expect(poller.calls.getShardIterator).toBe(2); // the first, and the one replacing the refused iterator
     poller.close();
   });
 
