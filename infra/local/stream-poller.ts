@@ -55,8 +55,6 @@ export interface StreamPollerOptions {
   retriesInDrain?: number;
   /** Pages read from the stream, shared with the other consumers of the same table (each still keeps its own positions). */
   pages?: StreamPages;
-  /** The Streams client to read with (default: one for `endpoint`, as the local stack uses); the poller closes it. */
-  streams?: DynamoDBStreamsClient;
   log?: (line: string) => void;
 }
 
@@ -161,12 +159,10 @@ export class StreamPoller {
    * scenario counts them to show a batch failing halfway happened, and that its records still applied once each.
    */
   partialBatches = 0;
-  /** Streams API calls this consumer made (a GetRecords served from shared pages is not one): the tests read them. */
-  readonly calls = { describeStream: 0, getShardIterator: 0, getRecords: 0 };
 
   constructor(private readonly opts: StreamPollerOptions) {
     opts.pages?.join();
-    this.streams = opts.streams ?? withoutSdkLogger(localStreamsClient({ endpoint: opts.endpoint, region: opts.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    this.streams = withoutSdkLogger(localStreamsClient({ endpoint: opts.endpoint, region: opts.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
   }
 
   close(): void {
@@ -232,7 +228,6 @@ export class StreamPoller {
     const shards: Shard[] = [];
     let start: string | undefined;
     do {
-      this.calls.describeStream++;
       const out = await this.streams.send(new DescribeStreamCommand({ StreamArn: arn, ...(start ? { ExclusiveStartShardId: start } : {}) }));
       shards.push(...(out.StreamDescription?.Shards ?? []));
       start = out.StreamDescription?.LastEvaluatedShardId;
@@ -261,10 +256,8 @@ export class StreamPoller {
   }
 
   private async iterator(arn: string, shardId: string, p: Position): Promise<string | undefined> {
-    const from = async (type: 'TRIM_HORIZON' | 'AFTER_SEQUENCE_NUMBER') => {
-      this.calls.getShardIterator++;
-      return (await this.streams.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: shardId, ShardIteratorType: type, ...(type === 'AFTER_SEQUENCE_NUMBER' ? { SequenceNumber: p.seq } : {}) }))).ShardIterator;
-    };
+    const from = async (type: 'TRIM_HORIZON' | 'AFTER_SEQUENCE_NUMBER') =>
+      (await this.streams.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: shardId, ShardIteratorType: type, ...(type === 'AFTER_SEQUENCE_NUMBER' ? { SequenceNumber: p.seq } : {}) }))).ShardIterator;
     if (!p.seq) return from('TRIM_HORIZON');
     try {
       return await from('AFTER_SEQUENCE_NUMBER');
@@ -313,103 +306,49 @@ export class StreamPoller {
     this.paused = false;
   }
 
-  /**
-   * The stream's shards as last described. An idle drain (most of them: every clock move and settle drains) reads
-   * this instead of describing the stream again: a new shard only follows a closed one (its parent), so the list is
-   * described again when a drain finds every shard it knows closed.
-   */
-  private shardList: Shard[] | undefined;
-
-  /**
-   * Where the last drain found each open shard caught up: the iterator GetRecords returned with the empty page, and the
-   * position it continues from. The next drain reads on with it instead of asking for a new one (an iterator of an open
-   * shard keeps returning the records that arrive after it), unless the position moved since or the iterator expired.
-   */
-  private readonly caughtUp = new Map<string, { seq: string | undefined; iterator: string }>();
-
   /** Reads every shard to its current end, handing batches to the handler; returns the records delivered. */
   async drain(): Promise<number> {
     if (this.paused) return 0;
     const arn = await this.arn();
     let total = 0;
-    const seen = new Set<string>();
-    let described = !this.shardList;
-    let list = (this.shardList ??= await this.shards(arn));
-    for (;;) {
-      let open = false;
-      for (const shard of list) {
-        const shardId = shard.ShardId;
-        if (!shardId || seen.has(shardId)) continue;
-        seen.add(shardId);
-        const read = await this.drainShard(arn, shardId);
-        total += read.count;
-        if (!read.closed) open = true;
-      }
-      if (open || described) return total;
-      // Every shard known from an earlier drain is closed (one closed just now, or all had): the stream has moved on
-      // to a child shard since, so describe it again and read the shards not read yet, in this same drain.
-      list = this.shardList = await this.shards(arn);
-      described = true;
-    }
-  }
-
-  /** One shard read to its current end; `closed` when it is known to hold no more records (a closed shard read through). */
-  private async drainShard(arn: string, shardId: string): Promise<{ count: number; closed: boolean }> {
-    const p = await this.position(shardId);
-    if (p.done) return { count: 0, closed: true };
-    let total = 0;
-    const kept = this.caughtUp.get(shardId);
-    this.caughtUp.delete(shardId);
-    // Our own iterator, while we read the pages ourselves; a page another consumer read leaves us without one.
-    let it: string | undefined = kept && kept.seq === p.seq ? kept.iterator : undefined;
-    let keptInUse = it !== undefined;
-    for (;;) {
-      let ours = false;
-      const read = async (): Promise<Page> => {
-        ours = true;
-        const from = it ?? (await this.iterator(arn, shardId, p));
-        this.calls.getRecords++;
-        const out = await this.streams.send(new GetRecordsCommand({ ShardIterator: from, Limit: this.opts.batchSize ?? BATCH }));
-        return { records: out.Records ?? [], ...(out.NextShardIterator ? { next: out.NextShardIterator } : {}) };
-      };
-      let page: Page;
-      try {
-        page = this.opts.pages ? await this.opts.pages.take(shardId, p.seq, read) : await read();
-      } catch (err) {
-        // The iterator kept from an earlier drain timed out, or DynamoDB Local refuses it as reading before the
-        // shard's oldest record (seen under load on a full test run): take a fresh one from the saved position now
-        // (iterator() falls back to the trim horizon), so this drain still reads the shard to its end; a drain that
-        // returned early would look idle to the caller waiting for the stream.
-        if (keptInUse && ours && (err instanceof ExpiredIteratorException || err instanceof TrimmedDataAccessException)) {
-          keptInUse = false;
-          it = undefined;
-          continue;
+    for (const shard of await this.shards(arn)) {
+      const shardId = shard.ShardId;
+      if (!shardId) continue;
+      const p = await this.position(shardId);
+      if (p.done) continue;
+      // Our own iterator, while we read the pages ourselves; a page another consumer read leaves us without one.
+      let it: string | undefined;
+      for (;;) {
+        let ours = false;
+        const read = async (): Promise<Page> => {
+          ours = true;
+          const from = it ?? (await this.iterator(arn, shardId, p));
+          const out = await this.streams.send(new GetRecordsCommand({ ShardIterator: from, Limit: this.opts.batchSize ?? BATCH }));
+          return { records: out.Records ?? [], ...(out.NextShardIterator ? { next: out.NextShardIterator } : {}) };
+        };
+        let page: Page;
+        try {
+          page = this.opts.pages ? await this.opts.pages.take(shardId, p.seq, read) : await read();
+        } catch (err) {
+          if (err instanceof ExpiredIteratorException) break; // next drain takes a fresh iterator
+          throw err;
         }
-        if (err instanceof ExpiredIteratorException) break; // next drain takes a fresh iterator
-        throw err;
-      }
-      keptInUse = false;
-      if (!page.records.length) {
-        // A closed shard read to its end is finished for good; an open one is caught up for now, and the next drain
-        // reads on from here with the iterator it was given.
-        if (!page.next) {
-          await this.save(shardId, { ...p, done: true });
-          return { count: total, closed: true };
+        if (!page.records.length) {
+          // A closed shard read to its end is finished for good; an open one is caught up for now.
+          if (!page.next) await this.save(shardId, { ...p, done: true });
+          break;
         }
-        if (ours) this.caughtUp.set(shardId, { seq: p.seq, iterator: page.next });
-        break;
+        const handled = await this.deliver(arn, page.records);
+        total += handled.count;
+        if (handled.lastSeq) {
+          p.seq = handled.lastSeq;
+          await this.save(shardId, { seq: handled.lastSeq });
+        }
+        if (handled.stopped || !page.next) break; // retry from the failed record on the next drain; or the shard closed
+        it = ours ? page.next : undefined;
       }
-      const handled = await this.deliver(arn, page.records);
-      total += handled.count;
-      if (handled.lastSeq) {
-        p.seq = handled.lastSeq;
-        await this.save(shardId, { seq: handled.lastSeq });
-      }
-      if (handled.stopped) break; // retry from the failed record on the next drain
-      if (!page.next) return { count: total, closed: true }; // the shard closed: its last page was delivered in full
-      it = ours ? page.next : undefined;
     }
-    return { count: total, closed: false };
+    return total;
   }
 
   /**
